@@ -1,0 +1,120 @@
+//! The one error type at the HTTP edge: 4xx with a safe, specific message; 5xx generic to
+//! the client and detailed in the log. Messages never carry personal data.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use strada_shared::api::ErrorBody;
+
+use crate::auth::AuthError;
+use crate::storage::StoreError;
+use crate::sync::PushError;
+
+#[derive(Debug)]
+pub enum AppError {
+    /// 400: the request is malformed.
+    BadRequest { code: &'static str, message: String },
+    /// 401: no valid session.
+    Unauthorized { code: &'static str, message: String },
+    /// 403: signed in, but not allowed.
+    Forbidden(String),
+    /// 404
+    NotFound(String),
+    /// 409
+    Conflict(String),
+    /// 413
+    PayloadTooLarge,
+    /// 415
+    UnsupportedMediaType,
+    /// 422: well-formed but invalid content.
+    Unprocessable { code: &'static str, message: String },
+    /// 500: logged, never detailed to the client.
+    Internal(anyhow::Error),
+}
+
+impl AppError {
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            AppError::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
+            AppError::Unauthorized { code, message } => (StatusCode::UNAUTHORIZED, code, message),
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m),
+            AppError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m),
+            AppError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the request body is larger than {} bytes", super::MAX_BODY_BYTES),
+            ),
+            AppError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send JSON with Content-Type: application/json".to_string(),
+            ),
+            AppError::Unprocessable { code, message } => (StatusCode::UNPROCESSABLE_ENTITY, code, message),
+            AppError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server could not complete the request".into())
+            }
+        };
+        (status, Json(ErrorBody { error: code.to_string(), message })).into_response()
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType,
+            JsonRejection::JsonSyntaxError(e) => AppError::BadRequest {
+                code: "malformed_json",
+                message: format!("the body is not valid JSON: {}", e.body_text().rsplit(": ").next().unwrap_or("")),
+            },
+            JsonRejection::JsonDataError(e) => AppError::Unprocessable {
+                code: "invalid_body",
+                message: format!("the body does not match the expected shape: {}", e.body_text().rsplit(": ").next().unwrap_or("")),
+            },
+            JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+            other => AppError::BadRequest { code: "bad_body", message: other.body_text() },
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<AuthError> for AppError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::BadCredentials => AppError::Unauthorized { code: "bad_credentials", message: e.to_string() },
+            AuthError::MissingSession => AppError::Unauthorized { code: "no_session", message: e.to_string() },
+            AuthError::ExpiredSession => AppError::Unauthorized { code: "session_expired", message: e.to_string() },
+            AuthError::UsernameTaken => AppError::Conflict(e.to_string()),
+            AuthError::InvalidUsername | AuthError::WeakPassword => {
+                AppError::Unprocessable { code: "invalid_user", message: e.to_string() }
+            }
+            AuthError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<PushError> for AppError {
+    fn from(e: PushError) -> Self {
+        match e {
+            PushError::TooManyDocs => AppError::PayloadTooLarge,
+            PushError::DuplicateDoc(_) => AppError::Unprocessable { code: "duplicate_document", message: e.to_string() },
+            PushError::InvalidAutomerge(_) => {
+                AppError::Unprocessable { code: "invalid_automerge", message: e.to_string() }
+            }
+            PushError::Store(s) => s.into(),
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Strada's server: the sync endpoint field devices push to and pull from, the central
+//! records API, and the CLI that manages users.
+//!
+//! # Layout
+//! - [`config`]: listen address, data folder, PWA folder (flags or `STRADA_*` variables).
+//! - [`storage`]: the [`storage::Store`] trait and its sled implementation.
+//! - [`auth`]: users, Argon2id passwords, opaque sessions.
+//! - [`sync`]: merge-and-validate for pushes, the change feed for pulls.
+//! - [`projection`]: central records derived from documents.
+//! - [`http`]: axum handlers, one file per resource, and the one `AppError`.
+//!
+//! # Invariants
+//! - An acknowledgement (`accepted`) is sent only after the store has flushed.
+//! - A refused or malformed document never changes anything stored.
+//! - Logs carry ids and counts, never aliases, notes, passwords or tokens.
+
+pub mod auth;
+pub mod config;
+pub mod http;
+pub mod projection;
+pub mod storage;
+pub mod sync;
+pub mod testing;
+
+use std::sync::Arc;
+
+use strada_shared::ids::UserId;
+
+/// The wall clock in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// A fresh UUIDv7 user id.
+pub fn new_user_id(now_ms: i64) -> UserId {
+    UserId::new_v7(now_ms.max(0) as u64, rand::random())
+}
+
+/// Binds `listen` and serves the API (and the PWA from `dist`) over `store` in a
+/// background task until `shutdown` resolves; open connections are then drained, so the
+/// store is released when the task ends. Returns the bound address (useful with port 0)
+/// and the task.
+pub async fn start(
+    store: Arc<dyn storage::Store>,
+    listen: std::net::SocketAddr,
+    dist: Option<std::path::PathBuf>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<(std::net::SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let state = http::AppState { store, writer: Arc::default() };
+    let app = http::router(state, dist);
+    let listener =
+        tokio::net::TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr()?;
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    });
+    Ok((addr, task))
+}
+
+/// Opens the store in `config.data_dir` (applying migrations) and serves until Ctrl-C.
+pub async fn serve(config: config::Config) -> anyhow::Result<()> {
+    let (store, applied) = storage::SledStore::open(&config.data_dir)?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "applied migrations");
+    }
+    let dist = config.dist_dir.clone().filter(|d| d.join("index.html").is_file());
+    if dist.is_none() {
+        tracing::warn!("no built PWA found: serving the API only (build it with `cargo xtask dist`)");
+    }
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let (addr, task) = start(Arc::new(store), config.listen, dist, ctrl_c).await?;
+    tracing::info!(%addr, "listening");
+    println!("Strada is running at http://{addr}/");
+    task.await??;
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! The `strada-server` binary: `serve` (default), `init`, `user add`.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use strada_server::auth::{self, Password};
+use strada_server::config::{self, Config};
+use strada_server::storage::{SledStore, Store};
+use strada_shared::domain::Role;
+use strada_shared::ids::TeamId;
+
+#[derive(Parser)]
+#[command(name = "strada-server", version, about = "Strada sync server and central records")]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, env = "STRADA_LISTEN", default_value = config::DEFAULT_LISTEN, global = true)]
+    listen: SocketAddr,
+    /// Data folder (an embedded sled store; created if missing).
+    #[arg(long, env = "STRADA_DATA_DIR", default_value = config::DEFAULT_DATA_DIR, global = true)]
+    data_dir: PathBuf,
+    /// Folder with the built PWA to serve.
+    #[arg(long, env = "STRADA_DIST_DIR", default_value = config::DEFAULT_DIST_DIR, global = true)]
+    dist_dir: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the PWA (the default).
+    Serve,
+    /// On an empty data folder, create the first accounts and print their one-time
+    /// passwords: `admin` (central office) and `operatore` (field worker, team `demo`).
+    Init,
+    /// Manage users (run while the server is stopped: the data folder is locked).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. Prints a generated password unless --password-stdin is given.
+    Add {
+        username: String,
+        /// field_worker or central_office.
+        #[arg(long)]
+        role: String,
+        /// Team slug, e.g. bergamo-1.
+        #[arg(long)]
+        team: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STRADA_LOG").unwrap_or_else(|_| "info,sled=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let config = Config { listen: cli.listen, data_dir: cli.data_dir, dist_dir: Some(cli.dist_dir) };
+            tokio::runtime::Runtime::new()?.block_on(strada_server::serve(config))
+        }
+        Command::Init => init(&cli.data_dir),
+        Command::User { command: UserCommand::Add { username, role, team, password_stdin } } => {
+            let role = Role::parse(&role).context("role must be field_worker or central_office")?;
+            let team = TeamId::parse(&team)?;
+            let (store, _) = SledStore::open(&cli.data_dir)?;
+            let password = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                Password::new(s.trim_end_matches(['\r', '\n']).to_string())
+            } else {
+                Password::generate()
+            };
+            auth::create_user(&store, &username, &password, role, team, strada_server::now_ms())?;
+            store.flush()?;
+            if password_stdin {
+                println!("Created user {username}.");
+            } else {
+                println!("Created user {username} with password: {}", password.expose());
+                println!("It is shown only once.");
+            }
+            Ok(())
+        }
+    }
+}
+
+fn init(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    let (store, _) = SledStore::open(data_dir)?;
+    if store.user_count()? > 0 {
+        println!("Users already exist in {}: nothing to do.", data_dir.display());
+        return Ok(());
+    }
+    let now = strada_server::now_ms();
+    let accounts = [
+        ("admin", Role::CentralOffice, "pua"),
+        ("operatore", Role::FieldWorker, "demo"),
+    ];
+    println!("First run: created these accounts. Their passwords are shown only once:");
+    for (name, role, team) in accounts {
+        let password = Password::generate();
+        auth::create_user(&store, name, &password, role, TeamId::parse(team)?, now)?;
+        println!("  {name:<10} {:<15} team {team:<5} password: {}", role.as_str(), password.expose());
+    }
+    store.flush()?;
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! The store: a narrow trait the rest of the server talks to, so a deployment that
+//! outgrows one machine can move to another engine without touching sync or domain code.
+//!
+//! Every write method is atomic on its own; [`Store::flush`] makes everything written so
+//! far durable and is called before any acknowledgement reaches a client.
+
+pub mod sled_store;
+
+use serde::{Deserialize, Serialize};
+use strada_shared::api::ContactRecord;
+use strada_shared::domain::Role;
+use strada_shared::ids::{DocId, TeamId, UserId};
+use strada_shared::schema::DocType;
+
+pub use sled_store::SledStore;
+
+/// A user account. Do not modify persisted fields: see `migrations/`.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StoredUser {
+    pub id: UserId,
+    pub username: String,
+    pub role: Role,
+    pub team: TeamId,
+    /// Argon2id PHC string; never logged, never sent.
+    pub password_hash: String,
+    /// Unix ms.
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for StoredUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredUser").field("id", &self.id).field("role", &self.role).finish_non_exhaustive()
+    }
+}
+
+/// A server-side session, keyed by the SHA-256 of its token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredSession {
+    pub user_id: UserId,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub expires_at: i64,
+}
+
+/// What the server knows about a document besides its bytes: who may see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocMeta {
+    pub doc_type: DocType,
+    /// Scope: the team whose members may read and write it.
+    pub team: TeamId,
+    pub created_by: UserId,
+    /// Unix ms.
+    pub received_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+    /// Feed position of the last change.
+    pub seq: u64,
+}
+
+/// A stored document.
+#[derive(Debug, Clone)]
+pub struct StoredDoc {
+    pub meta: DocMeta,
+    /// The whole document, `AutoCommit::save()` form.
+    pub bytes: Vec<u8>,
+}
+
+/// A projection written together with its document.
+#[derive(Debug, Clone)]
+pub enum Projection {
+    Contact(ContactRecord),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("already exists")]
+    Conflict,
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("storage backend error: {0}")]
+    Backend(String),
+}
+
+/// The operations the server needs from storage.
+pub trait Store: Send + Sync + 'static {
+    fn insert_user(&self, user: &StoredUser) -> Result<(), StoreError>;
+    fn user_by_name(&self, username: &str) -> Result<Option<StoredUser>, StoreError>;
+    fn user_by_id(&self, id: UserId) -> Result<Option<StoredUser>, StoreError>;
+    fn user_count(&self) -> Result<usize, StoreError>;
+
+    fn put_session(&self, token_hash: &[u8; 32], session: &StoredSession) -> Result<(), StoreError>;
+    fn session(&self, token_hash: &[u8; 32]) -> Result<Option<StoredSession>, StoreError>;
+    fn delete_session(&self, token_hash: &[u8; 32]) -> Result<(), StoreError>;
+
+    fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError>;
+    /// Writes a document, its metadata and its projection, and moves it to the head of
+    /// the change feed, in one atomic step. Returns the new feed position.
+    fn commit_doc(
+        &self,
+        id: DocId,
+        bytes: &[u8],
+        meta: &DocMeta,
+        projection: &Projection,
+    ) -> Result<u64, StoreError>;
+    /// Feed entries after `cursor`, oldest first: (position, document).
+    fn feed_after(&self, cursor: u64, limit: usize) -> Result<Vec<(u64, DocId)>, StoreError>;
+    /// The newest feed position (0 when empty).
+    fn feed_head(&self) -> Result<u64, StoreError>;
+
+    /// Contact records, newest contact first.
+    fn contact_records(&self) -> Result<Vec<ContactRecord>, StoreError>;
+    fn contact_record(&self, id: DocId) -> Result<Option<ContactRecord>, StoreError>;
+
+    /// Makes every write so far durable.
+    fn flush(&self) -> Result<(), StoreError>;
+    /// The applied migration version.
+    fn schema_version(&self) -> Result<u32, StoreError>;
+}

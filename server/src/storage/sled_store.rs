@@ -1,0 +1,262 @@
+//! The sled implementation of [`Store`].
+//!
+//! Layout (trees created by `migrations/` step 1; keys are raw bytes):
+//! - default tree: `schema_version` → u32 BE, `feed_seq` → u64 BE (last feed position)
+//! - `docs`: doc id (16 bytes) → automerge bytes
+//! - `doc_meta`: doc id → JSON [`DocMeta`]
+//! - `feed`: position (u64 BE) → doc id — one entry per document, at its last change
+//! - `feed_by_doc`: doc id → position, to move a document to the head of the feed
+//! - `records_contacts`: doc id → JSON [`ContactRecord`]
+//! - `users`: user id → JSON [`StoredUser`]; `users_by_name`: lowercase name → user id
+//! - `sessions`: SHA-256 of the token → JSON [`StoredSession`]
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+use strada_migrations::{MigrationError, MigrationStore};
+use strada_shared::api::ContactRecord;
+use strada_shared::ids::{DocId, UserId};
+
+use super::{DocMeta, Projection, StoreError, StoredDoc, StoredSession, StoredUser, Store};
+
+const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
+const FEED_SEQ_KEY: &[u8] = b"feed_seq";
+
+pub struct SledStore {
+    db: sled::Db,
+    docs: sled::Tree,
+    doc_meta: sled::Tree,
+    feed: sled::Tree,
+    feed_by_doc: sled::Tree,
+    records_contacts: sled::Tree,
+    users: sled::Tree,
+    users_by_name: sled::Tree,
+    sessions: sled::Tree,
+    /// Serialises feed appends so positions become visible in increasing order: a
+    /// reader that has seen position N will never later find a new entry below N.
+    feed_writer: Mutex<()>,
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn u64_of(bytes: &[u8]) -> Result<u64, StoreError> {
+    let arr: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt("bad u64".into()))?;
+    Ok(u64::from_be_bytes(arr))
+}
+
+fn doc_id_of(bytes: &[u8]) -> Result<DocId, StoreError> {
+    let arr: [u8; 16] = bytes.try_into().map_err(|_| StoreError::Corrupt("bad id".into()))?;
+    Ok(DocId::from_bytes(arr))
+}
+
+/// The sled handle as a migration target.
+struct Migrator<'a>(&'a sled::Db);
+
+impl MigrationStore for Migrator<'_> {
+    fn schema_version(&self) -> Result<u32, MigrationError> {
+        match self.0.get(SCHEMA_VERSION_KEY).map_err(|e| MigrationError::Store(e.to_string()))? {
+            None => Ok(0),
+            Some(v) => {
+                let arr: [u8; 4] =
+                    v.as_ref().try_into().map_err(|_| MigrationError::Store("corrupt schema version".into()))?;
+                Ok(u32::from_be_bytes(arr))
+            }
+        }
+    }
+
+    fn set_schema_version(&mut self, version: u32) -> Result<(), MigrationError> {
+        self.0
+            .insert(SCHEMA_VERSION_KEY, &version.to_be_bytes())
+            .and_then(|_| self.0.flush())
+            .map(|_| ())
+            .map_err(|e| MigrationError::Store(e.to_string()))
+    }
+
+    fn ensure_collection(&mut self, name: &str) -> Result<(), MigrationError> {
+        self.0.open_tree(name).map(|_| ()).map_err(|e| MigrationError::Store(e.to_string()))
+    }
+
+    fn collections(&self) -> Result<Vec<String>, MigrationError> {
+        Ok(self.0.tree_names().into_iter().map(|n| String::from_utf8_lossy(&n).into_owned()).collect())
+    }
+}
+
+impl SledStore {
+    /// Opens (or creates) the store in `dir`, applying pending migrations. Returns the
+    /// store and the migration versions applied by this call.
+    pub fn open(dir: &Path) -> anyhow::Result<(Self, Vec<u32>)> {
+        let db = sled::Config::new().path(dir).open().map_err(|e| {
+            anyhow::anyhow!("cannot open the data folder {} (is another server using it?): {e}", dir.display())
+        })?;
+        let applied = strada_migrations::run(&mut Migrator(&db))?;
+        let tree = |name: &str| -> anyhow::Result<sled::Tree> {
+            if !db.tree_names().iter().any(|n| n.as_ref() == name.as_bytes()) {
+                anyhow::bail!("the data folder lacks collection {name}: migrations did not create it");
+            }
+            Ok(db.open_tree(name)?)
+        };
+        let store = SledStore {
+            docs: tree("docs")?,
+            doc_meta: tree("doc_meta")?,
+            feed: tree("feed")?,
+            feed_by_doc: tree("feed_by_doc")?,
+            records_contacts: tree("records_contacts")?,
+            users: tree("users")?,
+            users_by_name: tree("users_by_name")?,
+            sessions: tree("sessions")?,
+            db,
+            feed_writer: Mutex::new(()),
+        };
+        Ok((store, applied))
+    }
+}
+
+impl Store for SledStore {
+    fn insert_user(&self, user: &StoredUser) -> Result<(), StoreError> {
+        let name_key = user.username.to_lowercase();
+        let value = json(user)?;
+        let res = (&self.users, &self.users_by_name).transaction(|(users, by_name)| {
+            if by_name.get(name_key.as_bytes())?.is_some() {
+                return Err(ConflictableTransactionError::Abort(()));
+            }
+            by_name.insert(name_key.as_bytes(), &user.id.as_bytes()[..])?;
+            users.insert(&user.id.as_bytes()[..], value.as_slice())?;
+            Ok(())
+        });
+        match res {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Abort(())) => Err(StoreError::Conflict),
+            Err(TransactionError::Storage(e)) => Err(e.into()),
+        }
+    }
+
+    fn user_by_name(&self, username: &str) -> Result<Option<StoredUser>, StoreError> {
+        let Some(id) = self.users_by_name.get(username.trim().to_lowercase().as_bytes())? else {
+            return Ok(None);
+        };
+        self.users.get(id)?.map(|v| from_json(&v)).transpose()
+    }
+
+    fn user_by_id(&self, id: UserId) -> Result<Option<StoredUser>, StoreError> {
+        self.users.get(&id.as_bytes()[..])?.map(|v| from_json(&v)).transpose()
+    }
+
+    fn user_count(&self) -> Result<usize, StoreError> {
+        Ok(self.users.len())
+    }
+
+    fn put_session(&self, token_hash: &[u8; 32], session: &StoredSession) -> Result<(), StoreError> {
+        self.sessions.insert(token_hash, json(session)?)?;
+        Ok(())
+    }
+
+    fn session(&self, token_hash: &[u8; 32]) -> Result<Option<StoredSession>, StoreError> {
+        self.sessions.get(token_hash)?.map(|v| from_json(&v)).transpose()
+    }
+
+    fn delete_session(&self, token_hash: &[u8; 32]) -> Result<(), StoreError> {
+        self.sessions.remove(token_hash)?;
+        Ok(())
+    }
+
+    fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError> {
+        let key = &id.as_bytes()[..];
+        let Some(bytes) = self.docs.get(key)? else { return Ok(None) };
+        let meta = self
+            .doc_meta
+            .get(key)?
+            .ok_or_else(|| StoreError::Corrupt("document without metadata".into()))?;
+        Ok(Some(StoredDoc { meta: from_json(&meta)?, bytes: bytes.to_vec() }))
+    }
+
+    fn commit_doc(&self, id: DocId, bytes: &[u8], meta: &DocMeta, projection: &Projection) -> Result<u64, StoreError> {
+        let key = &id.as_bytes()[..];
+        let record = match projection {
+            Projection::Contact(r) => json(r)?,
+        };
+        let _guard = self.feed_writer.lock().unwrap_or_else(|p| p.into_inner());
+        let default: &sled::Tree = &self.db;
+        let res = (default, &self.docs, &self.doc_meta, &self.feed, &self.feed_by_doc, &self.records_contacts)
+            .transaction(|(dflt, docs, metas, feed, by_doc, records)| {
+                let last = match dflt.get(FEED_SEQ_KEY)? {
+                    Some(v) => u64_of(&v).map_err(ConflictableTransactionError::Abort)?,
+                    None => 0,
+                };
+                let seq = last + 1;
+                dflt.insert(FEED_SEQ_KEY, &seq.to_be_bytes())?;
+                if let Some(old) = by_doc.get(key)? {
+                    feed.remove(old)?;
+                }
+                feed.insert(&seq.to_be_bytes(), key)?;
+                by_doc.insert(key, &seq.to_be_bytes())?;
+                let meta = DocMeta { seq, ..meta.clone() };
+                metas.insert(key, json(&meta).map_err(ConflictableTransactionError::Abort)?)?;
+                docs.insert(key, bytes)?;
+                records.insert(key, record.as_slice())?;
+                Ok(seq)
+            });
+        match res {
+            Ok(seq) => Ok(seq),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(e.into()),
+        }
+    }
+
+    fn feed_after(&self, cursor: u64, limit: usize) -> Result<Vec<(u64, DocId)>, StoreError> {
+        let start = cursor.saturating_add(1).to_be_bytes();
+        self.feed
+            .range(start..)
+            .take(limit)
+            .map(|kv| {
+                let (k, v) = kv?;
+                Ok((u64_of(&k)?, doc_id_of(&v)?))
+            })
+            .collect()
+    }
+
+    fn feed_head(&self) -> Result<u64, StoreError> {
+        match self.db.get(FEED_SEQ_KEY)? {
+            Some(v) => u64_of(&v),
+            None => Ok(0),
+        }
+    }
+
+    fn contact_records(&self) -> Result<Vec<ContactRecord>, StoreError> {
+        let mut all: Vec<ContactRecord> = self
+            .records_contacts
+            .iter()
+            .map(|kv| {
+                let (_, v) = kv?;
+                from_json(&v)
+            })
+            .collect::<Result<_, _>>()?;
+        all.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
+        Ok(all)
+    }
+
+    fn contact_record(&self, id: DocId) -> Result<Option<ContactRecord>, StoreError> {
+        self.records_contacts.get(&id.as_bytes()[..])?.map(|v| from_json(&v)).transpose()
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn schema_version(&self) -> Result<u32, StoreError> {
+        Migrator(&self.db).schema_version().map_err(|e| StoreError::Backend(e.to_string()))
+    }
+}

@@ -1,0 +1,90 @@
+//! Shared helpers: a client that signs in and speaks the API, and contact builders.
+
+use automerge::ActorId;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::Value;
+use strada_server::storage::StoredUser;
+use strada_server::testing::TestServer;
+use strada_shared::domain::{NeedCategory, PersonRef, Place};
+use strada_shared::ids::DocId;
+use strada_shared::schema::{self, ContactDoc};
+use strada_shared::sync::device::DeviceDoc;
+use strada_shared::sync::{PushRequest, PushResponse};
+
+pub struct Api {
+    pub client: Client,
+    pub base: String,
+    pub token: String,
+}
+
+impl Api {
+    pub async fn login(server: &TestServer, username: &str) -> Api {
+        let client = Client::new();
+        let res = client
+            .post(server.url("/api/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": format!("password-{username}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.unwrap();
+        Api { client, base: server.url(""), token: body["token"].as_str().unwrap().to_string() }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(body).send().await.unwrap()
+    }
+
+    pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn push(&self, docs: &mut [&mut DeviceDoc]) -> PushResponse {
+        let mut entries = Vec::new();
+        let mut sent = Vec::new();
+        for d in docs.iter_mut() {
+            let (e, s) = d.push_entry();
+            entries.push(e);
+            sent.push(s);
+        }
+        let res = self.post_json("/api/sync/push", &serde_json::to_value(PushRequest { docs: entries }).unwrap()).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: PushResponse = res.json().await.unwrap();
+        for ((d, s), r) in docs.iter_mut().zip(&sent).zip(&body.results) {
+            d.on_push_outcome(s, &r.outcome);
+        }
+        body
+    }
+}
+
+pub fn contact_for(user: &StoredUser, seed: u8) -> ContactDoc {
+    ContactDoc {
+        id: DocId::new_v7(1_760_000_000_000 + seed as u64, [seed; 10]),
+        occurred_at: 1_760_000_000_000,
+        place: Some(Place { lat: 45.5, lon: 9.2, accuracy_m: Some(20.0) }),
+        person: PersonRef::Alias(format!("Synthetic alias {seed}")),
+        needs: vec![NeedCategory::Food],
+        note: "synthetic".into(),
+        author: user.id,
+        team: user.team.clone(),
+    }
+}
+
+pub fn device_doc(c: &ContactDoc, actor: u8) -> DeviceDoc {
+    DeviceDoc::new(
+        c.id,
+        schema::DocType::Contact,
+        schema::create(ActorId::from(vec![actor; 16]), c).unwrap(),
+    )
+}

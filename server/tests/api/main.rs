@@ -1,0 +1,227 @@
+//! Integration tests of the HTTP API against a real server on loopback over a real sled
+//! store (one binary, a fresh store per test).
+
+mod helpers;
+
+use helpers::{Api, contact_for, device_doc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use strada_server::storage::{SledStore, Store, StoredSession};
+use strada_server::testing::TestServer;
+use strada_shared::domain::Role;
+use strada_shared::schema::ContactDoc;
+use strada_shared::sync::PushOutcome;
+
+async fn error_code(res: reqwest::Response) -> (StatusCode, String, String) {
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    (status, body["error"].as_str().unwrap_or("").into(), body["message"].as_str().unwrap_or("").into())
+}
+
+#[tokio::test]
+async fn health_answers_200_with_json() {
+    let s = TestServer::start().await;
+    let res = reqwest::get(s.url("/api/health")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["schema_version"], strada_migrations::latest_version());
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_get_the_same_401() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let c = reqwest::Client::new();
+    for (u, p) in [("marta", "not-her-password"), ("nobody", "whatever-password")] {
+        let res = c.post(s.url("/api/auth/login")).json(&json!({"username": u, "password": p})).send().await.unwrap();
+        let (status, code, message) = error_code(res).await;
+        assert_eq!(status, 401);
+        assert_eq!(code, "bad_credentials");
+        assert!(!message.contains(u), "the message must not echo the username");
+    }
+}
+
+#[tokio::test]
+async fn missing_invalid_and_expired_sessions_are_refused() {
+    let s = TestServer::start().await;
+    let user = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let c = reqwest::Client::new();
+    let (st, code, _) = error_code(c.post(s.url("/api/sync/pull")).json(&json!({"cursor":0})).send().await.unwrap()).await;
+    assert_eq!((st.as_u16(), code.as_str()), (401, "no_session"));
+    let (st, code, _) = error_code(
+        c.post(s.url("/api/sync/pull")).bearer_auth("forged").json(&json!({"cursor":0})).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!((st.as_u16(), code.as_str()), (401, "no_session"));
+
+    let expired = "expired-token-for-test";
+    s.store
+        .put_session(
+            &strada_server::auth::token::hash_token(expired),
+            &StoredSession { user_id: user.id, created_at: 0, expires_at: 1 },
+        )
+        .unwrap();
+    let (st, code, _) = error_code(
+        c.post(s.url("/api/sync/pull")).bearer_auth(expired).json(&json!({"cursor":0})).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!((st.as_u16(), code.as_str()), (401, "session_expired"));
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    assert_eq!(api.get("/api/auth/me").await.status(), 200);
+    assert_eq!(api.post_json("/api/auth/logout", &json!({})).await.status(), 204);
+    assert_eq!(api.get("/api/auth/me").await.status(), 401);
+}
+
+#[tokio::test]
+async fn a_pushed_contact_becomes_a_central_record_that_survives_a_restart() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let field = Api::login(&s, "marta").await;
+    let c = contact_for(&marta, 1);
+    let mut d = device_doc(&c, 1);
+    let res = field.push(&mut [&mut d]).await;
+    assert!(matches!(res.results[0].outcome, PushOutcome::Accepted { .. }));
+    assert!(!d.is_pending());
+
+    let dir = s.stop().await;
+    let s = TestServer::start_in(dir).await;
+    let central = Api::login(&s, "centrale").await;
+    let list: Vec<Value> = central.get("/api/contacts").await.json().await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["id"], c.id.to_string());
+    assert_eq!(list[0]["person"]["alias"], "Synthetic alias 1");
+    assert_eq!(list[0]["needs"], json!(["food"]));
+    let one = central.get(&format!("/api/contacts/{}", c.id)).await;
+    assert_eq!(one.status(), 200);
+    // Field workers do not read the central records.
+    let field = Api::login(&s, "marta").await;
+    assert_eq!(field.get("/api/contacts").await.status(), 403);
+}
+
+#[tokio::test]
+async fn malformed_oversized_and_unknown_bodies_get_specific_errors_and_store_nothing() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    // Something already stored, which must survive every bad request below.
+    let c = contact_for(&marta, 2);
+    let mut d = device_doc(&c, 2);
+    api.push(&mut [&mut d]).await;
+    let head = s.store.feed_head().unwrap();
+    let before = s.store.doc(c.id).unwrap().unwrap().bytes;
+
+    let (st, code, _) = error_code(api.post_raw("/api/sync/push", b"{not json".to_vec()).await).await;
+    assert_eq!((st.as_u16(), code.as_str()), (400, "malformed_json"));
+
+    let (st, code, _) = error_code(api.post_json("/api/sync/push", &json!({"docs": 3})).await).await;
+    assert_eq!((st.as_u16(), code.as_str()), (422, "invalid_body"));
+
+    let id = c.id.to_string();
+    let (st, code, msg) = error_code(
+        api.post_json("/api/sync/push", &json!({"docs":[{"id": id, "doc_type":"spaceship","changes":"","heads":[]}]}))
+            .await,
+    )
+    .await;
+    assert_eq!((st.as_u16(), code.as_str()), (422, "invalid_body"));
+    assert!(msg.contains("unknown variant"), "{msg}");
+
+    let (st, code, _) = error_code(
+        api.post_json(
+            "/api/sync/push",
+            &json!({"docs":[{"id": id, "doc_type":"contact","changes":"AAECAwQFBgcICQ==","heads":[]}]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((st.as_u16(), code.as_str()), (422, "invalid_automerge"));
+
+    let big = vec![b' '; strada_server::http::MAX_BODY_BYTES + 10];
+    let (st, code, _) = error_code(api.post_raw("/api/sync/push", big).await).await;
+    assert_eq!((st.as_u16(), code.as_str()), (413, "payload_too_large"));
+
+    let res = api
+        .client
+        .post(format!("{}/api/sync/push", api.base))
+        .bearer_auth(&api.token)
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 415);
+
+    assert_eq!(s.store.feed_head().unwrap(), head);
+    assert_eq!(s.store.doc(c.id).unwrap().unwrap().bytes, before);
+}
+
+#[tokio::test]
+async fn a_contact_that_breaks_the_schema_is_refused_and_leaves_others_stored() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let good = contact_for(&marta, 3);
+    let mut good_doc = device_doc(&good, 3);
+    // A document that is valid automerge but not a contact (no header).
+    let mut raw = automerge::AutoCommit::new();
+    {
+        use automerge::transaction::Transactable;
+        raw.put(automerge::ROOT, "hello", "world").unwrap();
+    }
+    let bad_id = contact_for(&marta, 4).id;
+    let mut bad_doc =
+        strada_shared::sync::device::DeviceDoc::new(bad_id, strada_shared::schema::DocType::Contact, raw);
+    let res = api.push(&mut [&mut good_doc, &mut bad_doc]).await;
+    assert!(matches!(res.results[0].outcome, PushOutcome::Accepted { .. }));
+    assert!(matches!(&res.results[1].outcome, PushOutcome::Refused { reason } if reason.contains("header")));
+    assert!(bad_doc.is_pending(), "a refused change stays on the device");
+    assert!(s.store.doc(good.id).unwrap().is_some());
+    assert!(s.store.doc(bad_id).unwrap().is_none());
+}
+
+#[tokio::test]
+async fn field_workers_cannot_write_or_read_another_teams_contacts() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
+    let marta_api = Api::login(&s, "marta").await;
+    let luca_api = Api::login(&s, "luca").await;
+
+    // Luca tries to log a contact in Marta's team.
+    let forged = ContactDoc { team: marta.team.clone(), ..contact_for(&luca, 5) };
+    let mut d = device_doc(&forged, 5);
+    let res = luca_api.push(&mut [&mut d]).await;
+    assert!(matches!(res.results[0].outcome, PushOutcome::Refused { .. }));
+
+    let mine = contact_for(&marta, 6);
+    let mut d = device_doc(&mine, 6);
+    marta_api.push(&mut [&mut d]).await;
+    let theirs = contact_for(&luca, 7);
+    let mut d = device_doc(&theirs, 7);
+    luca_api.push(&mut [&mut d]).await;
+
+    let page: Value = marta_api.post_json("/api/sync/pull", &json!({"cursor": 0})).await.json().await.unwrap();
+    let ids: Vec<&str> = page["docs"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![mine.id.to_string()]);
+    assert_eq!(page["more"], false);
+}
+
+#[tokio::test]
+async fn a_second_start_applies_no_migration_twice() {
+    let dir = std::env::temp_dir().join(format!("strada-mig-{}", uuid::Uuid::now_v7()));
+    let (store, applied) = SledStore::open(&dir).unwrap();
+    assert_eq!(applied, (1..=strada_migrations::latest_version()).collect::<Vec<_>>());
+    drop(store);
+    let (store, applied) = SledStore::open(&dir).unwrap();
+    assert!(applied.is_empty());
+    assert_eq!(store.schema_version().unwrap(), strada_migrations::latest_version());
+    drop(store);
+    std::fs::remove_dir_all(dir).unwrap();
+}

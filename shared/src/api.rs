@@ -1,0 +1,64 @@
+//! REST messages: sign-in, errors, and the central records the server projects.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{NeedCategory, PersonRef, Place, Role};
+use crate::ids::{DocId, TeamId, UserId};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// Who is signed in, as the app shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: UserId,
+    pub username: String,
+    pub role: Role,
+    pub team: TeamId,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    /// Opaque bearer token; the server keeps only its hash.
+    pub token: String,
+    pub user: UserInfo,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// Every 4xx/5xx body: a stable machine code and a safe, human message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+}
+
+/// A contact as the central office sees it: projected from its document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactRecord {
+    pub id: DocId,
+    /// RFC 3339, UTC.
+    pub occurred_at: String,
+    pub place: Option<Place>,
+    pub person: PersonRef,
+    pub needs: Vec<NeedCategory>,
+    pub note: String,
+    pub author: UserId,
+    pub team: TeamId,
+    /// When the server first stored the document, RFC 3339.
+    pub received_at: String,
+    /// When the server last merged a change into it, RFC 3339.
+    pub updated_at: String,
+    /// The document heads this record was projected from.
+    pub heads: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthResponse {
+    pub status: String,
+    pub version: String,
+    pub schema_version: u32,
+}

@@ -1,0 +1,21 @@
+//! Strada's shared core: domain types, the automerge document schema, the sync and API
+//! messages, and input validation.
+//!
+//! # Layout
+//! - [`ids`]: identifier newtypes (UUIDv7) with `parse`.
+//! - [`domain`]: roles, first-need categories, places, validated user input.
+//! - [`schema`]: the typed documents and the only functions that read or write automerge.
+//! - [`sync`]: push/pull messages exchanged between a device and the server.
+//! - [`api`]: sign-in, error and record messages of the REST API.
+//!
+//! # Invariants
+//! - No IO: no files, no network, no clock, no randomness. Callers pass time and random
+//!   bytes in, so the crate compiles and behaves the same on wasm32 and native.
+//! - Code outside this crate never touches automerge keys directly; it goes through the
+//!   typed structs in [`schema`], so the document layout lives in one place.
+
+pub mod api;
+pub mod domain;
+pub mod ids;
+pub mod schema;
+pub mod sync;

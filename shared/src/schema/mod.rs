@@ -1,0 +1,126 @@
+//! The document schema: one automerge document per aggregate, read and written only
+//! through the typed structs of this module (hydrate/reconcile with autosurgeon).
+//!
+//! Every document's root carries a header — `doc_type`, `schema` (version) and `id` — so a
+//! stored or pushed document can be recognised before it is interpreted.
+//!
+//! Do not rename or retype persisted fields: documents live for years on devices that may
+//! be offline. Change the schema with a new version and a step in `migrations/`.
+
+pub mod contact;
+
+use automerge::{ActorId, AutoCommit};
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::DocId;
+
+pub use contact::{ContactDoc, ValidationError};
+
+/// The kinds of document Strada knows. Unknown kinds are refused at the edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum DocType {
+    #[autosurgeon(rename = "contact")]
+    Contact,
+}
+
+impl DocType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::Contact => "contact",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocType> {
+        match s {
+            "contact" => Some(DocType::Contact),
+            _ => None,
+        }
+    }
+}
+
+/// The header every document root carries.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct DocHeader {
+    pub doc_type: DocType,
+    pub schema: u64,
+    pub id: DocId,
+}
+
+/// Why a document cannot be read or written as the type asked for.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("the document has no valid header (doc_type, schema, id)")]
+    MissingHeader,
+    #[error("expected a {expected} document, found a {found} document")]
+    WrongType { expected: &'static str, found: &'static str },
+    #[error("document schema version {found} is newer than this version understands ({supported})")]
+    UnsupportedSchema { found: u64, supported: u64 },
+    #[error("the document does not match the {doc_type} schema: {detail}")]
+    Shape { doc_type: &'static str, detail: String },
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("could not write the document: {0}")]
+    Write(String),
+}
+
+/// A typed document: the schema of one aggregate.
+pub trait Document: Reconcile + Hydrate + Sized {
+    const TYPE: DocType;
+    /// The schema version this code writes and the newest it reads.
+    const SCHEMA: u64;
+    fn id(&self) -> DocId;
+    /// Field rules beyond the shape (lengths, ranges, required choices).
+    fn validate(&self) -> Result<(), ValidationError>;
+}
+
+/// Reads the header of any document.
+pub fn header(doc: &AutoCommit) -> Result<DocHeader, SchemaError> {
+    autosurgeon::hydrate::<_, DocHeader>(doc).map_err(|_| SchemaError::MissingHeader)
+}
+
+/// Creates a new document authored by `actor` holding `value`, with its header.
+pub fn create<T: Document>(actor: ActorId, value: &T) -> Result<AutoCommit, SchemaError> {
+    value.validate()?;
+    let mut doc = AutoCommit::new().with_actor(actor);
+    write_header::<T>(&mut doc, value.id())?;
+    autosurgeon::reconcile(&mut doc, value).map_err(|e| SchemaError::Write(e.to_string()))?;
+    doc.commit();
+    Ok(doc)
+}
+
+/// Writes `value` into an existing document as the smallest set of changes.
+pub fn update<T: Document>(doc: &mut AutoCommit, value: &T) -> Result<(), SchemaError> {
+    value.validate()?;
+    let existing = header(doc)?;
+    if existing.doc_type != T::TYPE {
+        return Err(SchemaError::WrongType { expected: T::TYPE.as_str(), found: existing.doc_type.as_str() });
+    }
+    autosurgeon::reconcile(doc, value).map_err(|e| SchemaError::Write(e.to_string()))?;
+    doc.commit();
+    Ok(())
+}
+
+/// Reads a typed value from a document, checking its header, shape and field rules.
+pub fn read<T: Document>(doc: &AutoCommit) -> Result<T, SchemaError> {
+    let h = header(doc)?;
+    if h.doc_type != T::TYPE {
+        return Err(SchemaError::WrongType { expected: T::TYPE.as_str(), found: h.doc_type.as_str() });
+    }
+    if h.schema > T::SCHEMA {
+        return Err(SchemaError::UnsupportedSchema { found: h.schema, supported: T::SCHEMA });
+    }
+    let value: T = autosurgeon::hydrate(doc)
+        .map_err(|e| SchemaError::Shape { doc_type: T::TYPE.as_str(), detail: e.to_string() })?;
+    if value.id() != h.id {
+        return Err(SchemaError::Shape { doc_type: T::TYPE.as_str(), detail: "id does not match the header".into() });
+    }
+    value.validate()?;
+    Ok(value)
+}
+
+fn write_header<T: Document>(doc: &mut AutoCommit, id: DocId) -> Result<(), SchemaError> {
+    let h = DocHeader { doc_type: T::TYPE, schema: T::SCHEMA, id };
+    autosurgeon::reconcile(doc, &h).map_err(|e| SchemaError::Write(e.to_string()))
+}

@@ -1,0 +1,139 @@
+//! The device side of sync, without IO: the app (IndexedDB + fetch) and the tests
+//! (memory + reqwest) drive the same logic.
+//!
+//! A device keeps, per document, the heads the server is known to have (`acked`). A
+//! document is *pending* while its own heads differ from them. A push carries the changes
+//! after `acked`; an `accepted` answer moves `acked` to the heads that were sent, so an
+//! edit made while the request was in flight stays pending.
+
+use automerge::{AutoCommit, AutomergeError, ChangeHash};
+
+use super::{Bytes, PulledDoc, PushDoc, PushOutcome};
+use crate::ids::DocId;
+use crate::schema::DocType;
+
+/// A document as a device holds it.
+#[derive(Debug)]
+pub struct DeviceDoc {
+    pub id: DocId,
+    pub doc_type: DocType,
+    pub doc: AutoCommit,
+    /// Heads the server has acknowledged or sent; empty when it has never seen the doc.
+    pub acked: Vec<ChangeHash>,
+    /// The server's reason, when it refused the last push of this document.
+    pub refused: Option<String>,
+}
+
+/// What a push of one document carried, to interpret the answer.
+#[derive(Debug, Clone)]
+pub struct InFlight {
+    pub id: DocId,
+    pub sent_heads: Vec<ChangeHash>,
+}
+
+fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
+    heads.sort();
+    heads
+}
+
+impl DeviceDoc {
+    pub fn new(id: DocId, doc_type: DocType, doc: AutoCommit) -> Self {
+        DeviceDoc { id, doc_type, doc, acked: Vec::new(), refused: None }
+    }
+
+    /// Whether the device has changes the server has not acknowledged.
+    pub fn is_pending(&mut self) -> bool {
+        sorted(self.doc.get_heads()) != sorted(self.acked.clone())
+    }
+
+    /// The push entry for this document: the changes after `acked`.
+    pub fn push_entry(&mut self) -> (PushDoc, InFlight) {
+        let sent_heads = self.doc.get_heads();
+        let changes = if self.acked.is_empty() { self.doc.save() } else { self.doc.save_after(&self.acked) };
+        (
+            PushDoc {
+                id: self.id,
+                doc_type: self.doc_type,
+                changes: Bytes(changes),
+                heads: super::heads_to_strings(&sent_heads),
+            },
+            InFlight { id: self.id, sent_heads },
+        )
+    }
+
+    /// Applies the server's answer to a push of `sent`.
+    pub fn on_push_outcome(&mut self, sent: &InFlight, outcome: &PushOutcome) {
+        match outcome {
+            PushOutcome::Accepted { .. } => {
+                self.acked = sent.sent_heads.clone();
+                self.refused = None;
+            }
+            PushOutcome::Refused { reason } => self.refused = Some(reason.clone()),
+            PushOutcome::Incomplete => self.acked.clear(),
+        }
+    }
+
+    /// Merges a document pulled from the server. Afterwards the server is known to have
+    /// the pulled heads.
+    pub fn merge_pulled(&mut self, pulled: &PulledDoc) -> Result<(), AutomergeError> {
+        let mut incoming = AutoCommit::load(&pulled.data.0)?;
+        let server_heads = incoming.get_heads();
+        self.doc.merge(&mut incoming)?;
+        self.acked = server_heads;
+        Ok(())
+    }
+
+    /// A document first seen through a pull.
+    pub fn from_pulled(pulled: &PulledDoc, actor: automerge::ActorId) -> Result<Self, AutomergeError> {
+        let mut doc = AutoCommit::load(&pulled.data.0)?.with_actor(actor);
+        let acked = doc.get_heads();
+        Ok(DeviceDoc { id: pulled.id, doc_type: pulled.doc_type, doc, acked, refused: None })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{NeedCategory, PersonRef};
+    use crate::ids::{TeamId, UserId};
+    use crate::schema::{self, ContactDoc};
+    use automerge::ActorId;
+
+    fn contact() -> ContactDoc {
+        ContactDoc {
+            id: DocId::new_v7(1_760_000_000_000, [9; 10]),
+            occurred_at: 1_760_000_000_000,
+            place: None,
+            person: PersonRef::Anonymous,
+            needs: vec![NeedCategory::Hygiene],
+            note: String::new(),
+            author: UserId::new_v7(1_700_000_000_000, [1; 10]),
+            team: TeamId::parse("t").unwrap(),
+        }
+    }
+
+    #[test]
+    fn an_edit_during_a_push_stays_pending_after_the_ack() {
+        let c = contact();
+        let mut d = DeviceDoc::new(c.id, DocType::Contact, schema::create(ActorId::from(vec![1u8; 16]), &c).unwrap());
+        assert!(d.is_pending());
+        let (_entry, sent) = d.push_entry();
+        schema::update(&mut d.doc, &ContactDoc { note: "later".into(), ..c.clone() }).unwrap();
+        d.on_push_outcome(&sent, &PushOutcome::Accepted { heads: vec![] });
+        assert!(d.is_pending(), "the later edit was never sent");
+        let (entry, sent) = d.push_entry();
+        assert!(!entry.changes.0.is_empty());
+        d.on_push_outcome(&sent, &PushOutcome::Accepted { heads: vec![] });
+        assert!(!d.is_pending());
+    }
+
+    #[test]
+    fn a_refused_push_keeps_the_change_pending_with_its_reason() {
+        let c = contact();
+        let mut d = DeviceDoc::new(c.id, DocType::Contact, schema::create(ActorId::from(vec![1u8; 16]), &c).unwrap());
+        let (_, sent) = d.push_entry();
+        d.on_push_outcome(&sent, &PushOutcome::Refused { reason: "nope".into() });
+        assert!(d.is_pending());
+        assert_eq!(d.refused.as_deref(), Some("nope"));
+    }
+}
