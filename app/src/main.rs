@@ -1,1 +1,23 @@
-fn main(){}
+//! Strada's field app: a Leptos CSR PWA that works offline.
+//!
+//! # Layout
+//! - [`i18n`]: the Italian/English catalogue.
+//! - [`store`]: IndexedDB (documents, settings).
+//! - [`api`]: fetch calls to the server.
+//! - [`state`]: shared signals and the sync loop.
+//! - [`geo`]: the Geolocation API.
+//! - [`pages`]: one page per file; [`components`]: pieces shared by pages.
+
+mod api;
+mod components;
+mod geo;
+mod i18n;
+mod pages;
+mod state;
+mod store;
+mod util;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(pages::app::App);
+}

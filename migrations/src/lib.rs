@@ -29,10 +29,16 @@ pub trait MigrationStore {
 /// A failure while migrating. The server refuses to start on any of them.
 #[derive(Debug, thiserror::Error)]
 pub enum MigrationError {
-    #[error("the data folder was written by a newer Strada (schema {found}, this build knows up to {known})")]
+    #[error(
+        "the data folder was written by a newer Strada (schema {found}, this build knows up to {known})"
+    )]
     NewerThanCode { found: u32, known: u32 },
     #[error("migration step {version} ({name}) failed: {detail}")]
-    Step { version: u32, name: &'static str, detail: String },
+    Step {
+        version: u32,
+        name: &'static str,
+        detail: String,
+    },
     #[error("store error during migration: {0}")]
     Store(String),
 }
@@ -65,11 +71,17 @@ pub fn run(store: &mut dyn MigrationStore) -> Result<Vec<u32>, MigrationError> {
     run_steps(store, MIGRATIONS)
 }
 
-fn run_steps(store: &mut dyn MigrationStore, steps: &[Migration]) -> Result<Vec<u32>, MigrationError> {
+fn run_steps(
+    store: &mut dyn MigrationStore,
+    steps: &[Migration],
+) -> Result<Vec<u32>, MigrationError> {
     let current = store.schema_version()?;
     let known = steps.last().map_or(0, |m| m.version);
     if current > known {
-        return Err(MigrationError::NewerThanCode { found: current, known });
+        return Err(MigrationError::NewerThanCode {
+            found: current,
+            known,
+        });
     }
     let mut applied = Vec::new();
     for step in steps.iter().filter(|m| m.version > current) {
@@ -119,7 +131,10 @@ mod tests {
     #[test]
     fn a_new_store_gets_every_step_and_a_second_run_applies_nothing() {
         let mut s = MemStore::default();
-        assert_eq!(run(&mut s).unwrap(), (1..=latest_version()).collect::<Vec<_>>());
+        assert_eq!(
+            run(&mut s).unwrap(),
+            (1..=latest_version()).collect::<Vec<_>>()
+        );
         assert_eq!(s.version, latest_version());
         for c in COLLECTIONS {
             assert!(s.collections.contains(*c), "missing collection {c}");
@@ -136,8 +151,16 @@ mod tests {
     #[test]
     fn each_step_runs_exactly_once_across_restarts() {
         let steps = [
-            Migration { version: 1, name: "a", apply: counting },
-            Migration { version: 2, name: "b", apply: counting },
+            Migration {
+                version: 1,
+                name: "a",
+                apply: counting,
+            },
+            Migration {
+                version: 2,
+                name: "b",
+                apply: counting,
+            },
         ];
         let mut s = MemStore::default();
         assert_eq!(run_steps(&mut s, &steps[..1]).unwrap(), vec![1]);
@@ -148,7 +171,13 @@ mod tests {
 
     #[test]
     fn a_store_newer_than_the_code_is_refused() {
-        let mut s = MemStore { version: latest_version() + 1, ..Default::default() };
-        assert!(matches!(run(&mut s), Err(MigrationError::NewerThanCode { .. })));
+        let mut s = MemStore {
+            version: latest_version() + 1,
+            ..Default::default()
+        };
+        assert!(matches!(
+            run(&mut s),
+            Err(MigrationError::NewerThanCode { .. })
+        ));
     }
 }

@@ -45,14 +45,23 @@ pub async fn start(
     listen: std::net::SocketAddr,
     dist: Option<std::path::PathBuf>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<(std::net::SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
-    let state = http::AppState { store, writer: Arc::default() };
+) -> anyhow::Result<(
+    std::net::SocketAddr,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+)> {
+    let state = http::AppState {
+        store,
+        writer: Arc::default(),
+    };
     let app = http::router(state, dist);
-    let listener =
-        tokio::net::TcpListener::bind(listen).await.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr()?;
     let task = tokio::spawn(async move {
-        axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
     });
     Ok((addr, task))
 }
@@ -63,9 +72,14 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     if !applied.is_empty() {
         tracing::info!(?applied, "applied migrations");
     }
-    let dist = config.dist_dir.clone().filter(|d| d.join("index.html").is_file());
+    let dist = config
+        .dist_dir
+        .clone()
+        .filter(|d| d.join("index.html").is_file());
     if dist.is_none() {
-        tracing::warn!("no built PWA found: serving the API only (build it with `cargo xtask dist`)");
+        tracing::warn!(
+            "no built PWA found: serving the API only (build it with `cargo xtask dist`)"
+        );
     }
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

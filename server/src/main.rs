@@ -13,7 +13,11 @@ use strada_shared::domain::Role;
 use strada_shared::ids::TeamId;
 
 #[derive(Parser)]
-#[command(name = "strada-server", version, about = "Strada sync server and central records")]
+#[command(
+    name = "strada-server",
+    version,
+    about = "Strada sync server and central records"
+)]
 struct Cli {
     /// Address to listen on.
     #[arg(long, env = "STRADA_LISTEN", default_value = config::DEFAULT_LISTEN, global = true)]
@@ -62,18 +66,31 @@ enum UserCommand {
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STRADA_LOG").unwrap_or_else(|_| "info,sled=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("STRADA_LOG")
+                .unwrap_or_else(|_| "info,sled=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            let config = Config { listen: cli.listen, data_dir: cli.data_dir, dist_dir: Some(cli.dist_dir) };
+            let config = Config {
+                listen: cli.listen,
+                data_dir: cli.data_dir,
+                dist_dir: Some(cli.dist_dir),
+            };
             tokio::runtime::Runtime::new()?.block_on(strada_server::serve(config))
         }
         Command::Init => init(&cli.data_dir),
-        Command::User { command: UserCommand::Add { username, role, team, password_stdin } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    team,
+                    password_stdin,
+                },
+        } => {
             let role = Role::parse(&role).context("role must be field_worker or central_office")?;
             let team = TeamId::parse(&team)?;
             let (store, _) = SledStore::open(&cli.data_dir)?;
@@ -84,12 +101,22 @@ fn main() -> anyhow::Result<()> {
             } else {
                 Password::generate()
             };
-            auth::create_user(&store, &username, &password, role, team, strada_server::now_ms())?;
+            auth::create_user(
+                &store,
+                &username,
+                &password,
+                role,
+                team,
+                strada_server::now_ms(),
+            )?;
             store.flush()?;
             if password_stdin {
                 println!("Created user {username}.");
             } else {
-                println!("Created user {username} with password: {}", password.expose());
+                println!(
+                    "Created user {username} with password: {}",
+                    password.expose()
+                );
                 println!("It is shown only once.");
             }
             Ok(())
@@ -100,7 +127,10 @@ fn main() -> anyhow::Result<()> {
 fn init(data_dir: &std::path::Path) -> anyhow::Result<()> {
     let (store, _) = SledStore::open(data_dir)?;
     if store.user_count()? > 0 {
-        println!("Users already exist in {}: nothing to do.", data_dir.display());
+        println!(
+            "Users already exist in {}: nothing to do.",
+            data_dir.display()
+        );
         return Ok(());
     }
     let now = strada_server::now_ms();
@@ -112,7 +142,11 @@ fn init(data_dir: &std::path::Path) -> anyhow::Result<()> {
     for (name, role, team) in accounts {
         let password = Password::generate();
         auth::create_user(&store, name, &password, role, TeamId::parse(team)?, now)?;
-        println!("  {name:<10} {:<15} team {team:<5} password: {}", role.as_str(), password.expose());
+        println!(
+            "  {name:<10} {:<15} team {team:<5} password: {}",
+            role.as_str(),
+            password.expose()
+        );
     }
     store.flush()?;
     Ok(())

@@ -36,10 +36,22 @@ impl TestServer {
         let shutdown = async move {
             let _ = stopped.await;
         };
-        let (addr, task) = crate::start(store.clone(), "127.0.0.1:0".parse().expect("addr"), None, shutdown)
-            .await
-            .expect("start test server");
-        TestServer { addr, store, dir, task, stop: Some(stop), keep: false }
+        let (addr, task) = crate::start(
+            store.clone(),
+            "127.0.0.1:0".parse().expect("addr"),
+            None,
+            shutdown,
+        )
+        .await
+        .expect("start test server");
+        TestServer {
+            addr,
+            store,
+            dir,
+            task,
+            stop: Some(stop),
+            keep: false,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

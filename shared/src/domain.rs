@@ -33,7 +33,18 @@ impl Role {
 /// A first need a person refers during a contact (the seed's "servizi di prima necessità"
 /// and the other referral areas).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Reconcile, Hydrate,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Reconcile,
+    Hydrate,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum NeedCategory {

@@ -108,8 +108,13 @@ impl TeamId {
         let s = s.trim();
         let ok = !s.is_empty()
             && s.len() <= 40
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if ok { Ok(Self(s.to_string())) } else { Err(InvalidTeam) }
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if ok {
+            Ok(Self(s.to_string()))
+        } else {
+            Err(InvalidTeam)
+        }
     }
 
     pub fn as_str(&self) -> &str {

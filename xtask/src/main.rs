@@ -1,1 +1,141 @@
-fn main(){}
+//! Developer commands, so the project needs no shell scripts:
+//!
+//! - `cargo xtask run`   — prepare what is missing, build the PWA and the server, start it.
+//! - `cargo xtask test`  — prepare what is missing, then every check and test, browser included.
+//! - `cargo xtask setup` — only prepare the tools (wasm target, Trunk, wasm-bindgen, npm, Chromium).
+//! - `cargo xtask dist`  — build the PWA into `dist/`.
+//! - `cargo xtask post-build` — Trunk's hook: service-worker precache list, .br/.gz copies.
+//!
+//! Every tool comes from a package registry (crates.io, npm, Debian); nothing is
+//! downloaded from anywhere else, and what is already installed is skipped.
+
+mod postbuild;
+mod setup;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = root();
+    std::env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("run") => run(&root),
+        Some("test") => test(&root),
+        Some("setup") => setup::tools(&root, setup::Need::Browser),
+        Some("dist") => {
+            setup::tools(&root, setup::Need::Build)?;
+            dist(&root)
+        }
+        Some("post-build") => postbuild::run(),
+        _ => {
+            eprintln!("usage: cargo xtask <run|test|setup|dist|post-build>");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// The cargo target folder (honours `CARGO_TARGET_DIR`).
+pub fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) => root.join(d),
+        None => root.join("target"),
+    }
+}
+
+/// Runs a command, failing with its name when it fails.
+pub fn sh(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    eprintln!("xtask: {shown}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// Builds the PWA with Trunk (offline, pinned tools on PATH).
+fn dist(root: &Path) -> Result<()> {
+    sh(Command::new("trunk")
+        .arg("build")
+        .env("PATH", setup::tool_path(root)))?;
+    let wasm = std::fs::read_dir(root.join("dist"))?
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with("_bg.wasm"))
+        .context("trunk produced no .wasm")?;
+    let raw = wasm.metadata()?.len();
+    let br = std::fs::metadata(format!("{}.br", wasm.path().display()))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    println!("xtask: PWA built in dist/: WASM {raw} bytes raw, {br} bytes brotli");
+    Ok(())
+}
+
+fn run(root: &Path) -> Result<()> {
+    setup::tools(root, setup::Need::Build)?;
+    dist(root)?;
+    sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
+    let server = target_dir(root).join("release").join("strada-server");
+    let data = std::env::var("STRADA_DATA_DIR")
+        .unwrap_or_else(|_| root.join("data").display().to_string());
+    let dist = root.join("dist");
+    sh(Command::new(&server)
+        .arg("init")
+        .env("STRADA_DATA_DIR", &data))?;
+    let listen = std::env::var("STRADA_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    println!();
+    println!("Open http://{listen}/ and sign in with one of the accounts above (first run only).");
+    println!("Data folder: {data}. Stop the server with Ctrl-C.");
+    println!();
+    sh(Command::new(&server)
+        .arg("serve")
+        .env("STRADA_DATA_DIR", &data)
+        .env("STRADA_DIST_DIR", &dist))
+}
+
+fn test(root: &Path) -> Result<()> {
+    let started = std::time::Instant::now();
+    setup::tools(root, setup::Need::Browser)?;
+    sh(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    sh(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
+    sh(cargo().args([
+        "clippy",
+        "--package",
+        "strada-app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    sh(cargo().args(["test"]))?;
+    dist(root)?;
+    sh(cargo().args(["build", "--package", "strada-server"]))?;
+    let server = target_dir(root).join("debug").join("strada-server");
+    sh(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .env("STRADA_SERVER_BIN", &server)
+        .env("STRADA_DIST_DIR", root.join("dist"))
+        .env("CHROMIUM", setup::CHROMIUM))?;
+    println!(
+        "xtask: all checks and tests passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -28,7 +28,12 @@ pub struct AuthUser {
 
 impl From<&StoredUser> for AuthUser {
     fn from(u: &StoredUser) -> Self {
-        AuthUser { id: u.id, username: u.username.clone(), role: u.role, team: u.team.clone() }
+        AuthUser {
+            id: u.id,
+            username: u.username.clone(),
+            role: u.role,
+            team: u.team.clone(),
+        }
     }
 }
 
@@ -54,8 +59,13 @@ pub enum AuthError {
 pub fn parse_username(s: &str) -> Result<String, AuthError> {
     let s = s.trim();
     let ok = (3..=40).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if ok { Ok(s.to_string()) } else { Err(AuthError::InvalidUsername) }
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(AuthError::InvalidUsername)
+    }
 }
 
 /// Creates a user with a hashed password.
@@ -94,7 +104,9 @@ pub fn login(
 ) -> Result<(SessionToken, StoredUser, i64), AuthError> {
     let user = store.user_by_name(username)?;
     // Verify against a dummy hash for unknown users so timing does not reveal them.
-    let hash = user.as_ref().map_or(password::DUMMY_HASH, |u| u.password_hash.as_str());
+    let hash = user
+        .as_ref()
+        .map_or(password::DUMMY_HASH, |u| u.password_hash.as_str());
     let ok = password.verify(hash);
     let user = match (user, ok) {
         (Some(u), true) => u,
@@ -102,7 +114,14 @@ pub fn login(
     };
     let token = SessionToken::generate();
     let expires_at = now_ms + SESSION_TTL_MS;
-    store.put_session(&token.hash(), &StoredSession { user_id: user.id, created_at: now_ms, expires_at })?;
+    store.put_session(
+        &token.hash(),
+        &StoredSession {
+            user_id: user.id,
+            created_at: now_ms,
+            expires_at,
+        },
+    )?;
     store.flush()?;
     Ok((token, user, expires_at))
 }
@@ -115,7 +134,9 @@ pub fn authenticate(store: &dyn Store, token: &str, now_ms: i64) -> Result<AuthU
         store.delete_session(&hash)?;
         return Err(AuthError::ExpiredSession);
     }
-    let user = store.user_by_id(session.user_id)?.ok_or(AuthError::MissingSession)?;
+    let user = store
+        .user_by_id(session.user_id)?
+        .ok_or(AuthError::MissingSession)?;
     Ok(AuthUser::from(&user))
 }
 

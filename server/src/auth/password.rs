@@ -1,8 +1,8 @@
 //! Passwords: a secret type with no `Clone`/`Serialize`, a redacted `Debug`, zeroized on
 //! drop; hashed with Argon2id.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use zeroize::Zeroizing;
 
 /// Shortest password accepted.
@@ -10,8 +10,7 @@ pub const MIN_LEN: usize = 10;
 
 /// A valid Argon2id hash of a random password nobody knows, verified against for
 /// unknown usernames so a failed sign-in costs the same either way.
-pub const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c3RyYWRhZHVtbXlzYWx0$ZDx7lB0SMbH5o7yVMVJRw3RB9wKzA7nOw3uFO5oIrUY";
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c3RyYWRhZHVtbXlzYWx0$ZDx7lB0SMbH5o7yVMVJRw3RB9wKzA7nOw3uFO5oIrUY";
 
 pub struct Password(Zeroizing<String>);
 
@@ -31,7 +30,9 @@ impl Password {
         use rand::Rng;
         const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         let mut rng = rand::rng();
-        let s: String = (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+        let s: String = (0..16)
+            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+            .collect();
         Password::new(s)
     }
 
@@ -60,7 +61,11 @@ impl Password {
 
     /// Whether this password matches `phc`; a malformed hash never matches.
     pub fn verify(&self, phc: &str) -> bool {
-        PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(self.0.as_bytes(), &h).is_ok())
+        PasswordHash::new(phc).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(self.0.as_bytes(), &h)
+                .is_ok()
+        })
     }
 }
 
@@ -86,6 +91,9 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_secret() {
-        assert_eq!(format!("{:?}", Password::new("s3cret-value".into())), "Password(<redacted>)");
+        assert_eq!(
+            format!("{:?}", Password::new("s3cret-value".into())),
+            "Password(<redacted>)"
+        );
     }
 }

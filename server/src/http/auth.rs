@@ -11,7 +11,12 @@ use super::extract::{ApiJson, BearerToken};
 use crate::auth::{self, AuthUser, Password};
 
 fn info(u: &AuthUser) -> UserInfo {
-    UserInfo { id: u.id, username: u.username.clone(), role: u.role, team: u.team.clone() }
+    UserInfo {
+        id: u.id,
+        username: u.username.clone(),
+        role: u.role,
+        team: u.team.clone(),
+    }
 }
 
 pub async fn login(
@@ -34,7 +39,10 @@ pub async fn login(
     }))
 }
 
-pub async fn logout(State(state): State<AppState>, BearerToken(token): BearerToken) -> Result<StatusCode, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    BearerToken(token): BearerToken,
+) -> Result<StatusCode, AppError> {
     auth::logout(state.store.as_ref(), &token)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,11 +13,16 @@ use crate::auth::AuthUser;
 fn require_central(user: &AuthUser) -> Result<(), AppError> {
     match user.role {
         Role::CentralOffice => Ok(()),
-        Role::FieldWorker => Err(AppError::Forbidden("the central records are for the central office".into())),
+        Role::FieldWorker => Err(AppError::Forbidden(
+            "the central records are for the central office".into(),
+        )),
     }
 }
 
-pub async fn list(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<ContactRecord>>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Vec<ContactRecord>>, AppError> {
     require_central(&user)?;
     Ok(Json(state.store.contact_records()?))
 }
@@ -28,6 +33,13 @@ pub async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Json<ContactRecord>, AppError> {
     require_central(&user)?;
-    let id = DocId::parse(&id).map_err(|e| AppError::BadRequest { code: "invalid_id", message: e.to_string() })?;
-    state.store.contact_record(id)?.map(Json).ok_or_else(|| AppError::NotFound("no contact with that id".into()))
+    let id = DocId::parse(&id).map_err(|e| AppError::BadRequest {
+        code: "invalid_id",
+        message: e.to_string(),
+    })?;
+    state
+        .store
+        .contact_record(id)?
+        .map(Json)
+        .ok_or_else(|| AppError::NotFound("no contact with that id".into()))
 }

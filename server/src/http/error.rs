@@ -50,20 +50,36 @@ impl IntoResponse for AppError {
             AppError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                format!("the request body is larger than {} bytes", super::MAX_BODY_BYTES),
+                format!(
+                    "the request body is larger than {} bytes",
+                    super::MAX_BODY_BYTES
+                ),
             ),
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 "send JSON with Content-Type: application/json".to_string(),
             ),
-            AppError::Unprocessable { code, message } => (StatusCode::UNPROCESSABLE_ENTITY, code, message),
+            AppError::Unprocessable { code, message } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            }
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server could not complete the request".into())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server could not complete the request".into(),
+                )
             }
         };
-        (status, Json(ErrorBody { error: code.to_string(), message })).into_response()
+        (
+            status,
+            Json(ErrorBody {
+                error: code.to_string(),
+                message,
+            }),
+        )
+            .into_response()
     }
 }
 
@@ -73,14 +89,25 @@ impl From<JsonRejection> for AppError {
             JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType,
             JsonRejection::JsonSyntaxError(e) => AppError::BadRequest {
                 code: "malformed_json",
-                message: format!("the body is not valid JSON: {}", e.body_text().rsplit(": ").next().unwrap_or("")),
+                message: format!(
+                    "the body is not valid JSON: {}",
+                    e.body_text().rsplit(": ").next().unwrap_or("")
+                ),
             },
             JsonRejection::JsonDataError(e) => AppError::Unprocessable {
                 code: "invalid_body",
-                message: format!("the body does not match the expected shape: {}", e.body_text().rsplit(": ").next().unwrap_or("")),
+                message: format!(
+                    "the body does not match the expected shape: {}",
+                    e.body_text().rsplit(": ").next().unwrap_or("")
+                ),
             },
-            JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
-            other => AppError::BadRequest { code: "bad_body", message: other.body_text() },
+            JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                AppError::PayloadTooLarge
+            }
+            other => AppError::BadRequest {
+                code: "bad_body",
+                message: other.body_text(),
+            },
         }
     }
 }
@@ -94,13 +121,23 @@ impl From<StoreError> for AppError {
 impl From<AuthError> for AppError {
     fn from(e: AuthError) -> Self {
         match e {
-            AuthError::BadCredentials => AppError::Unauthorized { code: "bad_credentials", message: e.to_string() },
-            AuthError::MissingSession => AppError::Unauthorized { code: "no_session", message: e.to_string() },
-            AuthError::ExpiredSession => AppError::Unauthorized { code: "session_expired", message: e.to_string() },
+            AuthError::BadCredentials => AppError::Unauthorized {
+                code: "bad_credentials",
+                message: e.to_string(),
+            },
+            AuthError::MissingSession => AppError::Unauthorized {
+                code: "no_session",
+                message: e.to_string(),
+            },
+            AuthError::ExpiredSession => AppError::Unauthorized {
+                code: "session_expired",
+                message: e.to_string(),
+            },
             AuthError::UsernameTaken => AppError::Conflict(e.to_string()),
-            AuthError::InvalidUsername | AuthError::WeakPassword => {
-                AppError::Unprocessable { code: "invalid_user", message: e.to_string() }
-            }
+            AuthError::InvalidUsername | AuthError::WeakPassword => AppError::Unprocessable {
+                code: "invalid_user",
+                message: e.to_string(),
+            },
             AuthError::Store(s) => s.into(),
         }
     }
@@ -110,10 +147,14 @@ impl From<PushError> for AppError {
     fn from(e: PushError) -> Self {
         match e {
             PushError::TooManyDocs => AppError::PayloadTooLarge,
-            PushError::DuplicateDoc(_) => AppError::Unprocessable { code: "duplicate_document", message: e.to_string() },
-            PushError::InvalidAutomerge(_) => {
-                AppError::Unprocessable { code: "invalid_automerge", message: e.to_string() }
-            }
+            PushError::DuplicateDoc(_) => AppError::Unprocessable {
+                code: "duplicate_document",
+                message: e.to_string(),
+            },
+            PushError::InvalidAutomerge(_) => AppError::Unprocessable {
+                code: "invalid_automerge",
+                message: e.to_string(),
+            },
             PushError::Store(s) => s.into(),
         }
     }

@@ -31,7 +31,11 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let value = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let value = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         match value.strip_prefix("Bearer ") {
             Some(t) if !t.trim().is_empty() => Ok(BearerToken(t.trim().to_string())),
             _ => Err(AppError::Unauthorized {
@@ -45,8 +49,15 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
-        Ok(auth::authenticate(state.store.as_ref(), &token, crate::now_ms())?)
+        Ok(auth::authenticate(
+            state.store.as_ref(),
+            &token,
+            crate::now_ms(),
+        )?)
     }
 }

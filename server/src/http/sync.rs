@@ -17,7 +17,13 @@ pub async fn push(
     // Merging and flushing are CPU and disk work: keep them off the async workers. A
     // panic there fails this request only.
     let res = tokio::task::spawn_blocking(move || {
-        crate::sync::push(state.store.as_ref(), &state.writer, &user, req, crate::now_ms())
+        crate::sync::push(
+            state.store.as_ref(),
+            &state.writer,
+            &user,
+            req,
+            crate::now_ms(),
+        )
     })
     .await
     .map_err(AppError::internal)??;
@@ -29,8 +35,10 @@ pub async fn pull(
     user: AuthUser,
     ApiJson(req): ApiJson<PullRequest>,
 ) -> Result<Json<PullResponse>, AppError> {
-    let res = tokio::task::spawn_blocking(move || crate::sync::pull(state.store.as_ref(), &user, req.cursor))
-        .await
-        .map_err(AppError::internal)??;
+    let res = tokio::task::spawn_blocking(move || {
+        crate::sync::pull(state.store.as_ref(), &user, req.cursor)
+    })
+    .await
+    .map_err(AppError::internal)??;
     Ok(Json(res))
 }

@@ -29,7 +29,10 @@ pub struct StoredUser {
 
 impl std::fmt::Debug for StoredUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StoredUser").field("id", &self.id).field("role", &self.role).finish_non_exhaustive()
+        f.debug_struct("StoredUser")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
     }
 }
 
@@ -89,7 +92,8 @@ pub trait Store: Send + Sync + 'static {
     fn user_by_id(&self, id: UserId) -> Result<Option<StoredUser>, StoreError>;
     fn user_count(&self) -> Result<usize, StoreError>;
 
-    fn put_session(&self, token_hash: &[u8; 32], session: &StoredSession) -> Result<(), StoreError>;
+    fn put_session(&self, token_hash: &[u8; 32], session: &StoredSession)
+    -> Result<(), StoreError>;
     fn session(&self, token_hash: &[u8; 32]) -> Result<Option<StoredSession>, StoreError>;
     fn delete_session(&self, token_hash: &[u8; 32]) -> Result<(), StoreError>;
 

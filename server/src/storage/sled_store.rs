@@ -18,7 +18,7 @@ use strada_migrations::{MigrationError, MigrationStore};
 use strada_shared::api::ContactRecord;
 use strada_shared::ids::{DocId, UserId};
 
-use super::{DocMeta, Projection, StoreError, StoredDoc, StoredSession, StoredUser, Store};
+use super::{DocMeta, Projection, Store, StoreError, StoredDoc, StoredSession, StoredUser};
 
 const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
 const FEED_SEQ_KEY: &[u8] = b"feed_seq";
@@ -53,12 +53,16 @@ fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreErr
 }
 
 fn u64_of(bytes: &[u8]) -> Result<u64, StoreError> {
-    let arr: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt("bad u64".into()))?;
+    let arr: [u8; 8] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("bad u64".into()))?;
     Ok(u64::from_be_bytes(arr))
 }
 
 fn doc_id_of(bytes: &[u8]) -> Result<DocId, StoreError> {
-    let arr: [u8; 16] = bytes.try_into().map_err(|_| StoreError::Corrupt("bad id".into()))?;
+    let arr: [u8; 16] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("bad id".into()))?;
     Ok(DocId::from_bytes(arr))
 }
 
@@ -67,11 +71,17 @@ struct Migrator<'a>(&'a sled::Db);
 
 impl MigrationStore for Migrator<'_> {
     fn schema_version(&self) -> Result<u32, MigrationError> {
-        match self.0.get(SCHEMA_VERSION_KEY).map_err(|e| MigrationError::Store(e.to_string()))? {
+        match self
+            .0
+            .get(SCHEMA_VERSION_KEY)
+            .map_err(|e| MigrationError::Store(e.to_string()))?
+        {
             None => Ok(0),
             Some(v) => {
-                let arr: [u8; 4] =
-                    v.as_ref().try_into().map_err(|_| MigrationError::Store("corrupt schema version".into()))?;
+                let arr: [u8; 4] = v
+                    .as_ref()
+                    .try_into()
+                    .map_err(|_| MigrationError::Store("corrupt schema version".into()))?;
                 Ok(u32::from_be_bytes(arr))
             }
         }
@@ -86,11 +96,19 @@ impl MigrationStore for Migrator<'_> {
     }
 
     fn ensure_collection(&mut self, name: &str) -> Result<(), MigrationError> {
-        self.0.open_tree(name).map(|_| ()).map_err(|e| MigrationError::Store(e.to_string()))
+        self.0
+            .open_tree(name)
+            .map(|_| ())
+            .map_err(|e| MigrationError::Store(e.to_string()))
     }
 
     fn collections(&self) -> Result<Vec<String>, MigrationError> {
-        Ok(self.0.tree_names().into_iter().map(|n| String::from_utf8_lossy(&n).into_owned()).collect())
+        Ok(self
+            .0
+            .tree_names()
+            .into_iter()
+            .map(|n| String::from_utf8_lossy(&n).into_owned())
+            .collect())
     }
 }
 
@@ -99,12 +117,21 @@ impl SledStore {
     /// store and the migration versions applied by this call.
     pub fn open(dir: &Path) -> anyhow::Result<(Self, Vec<u32>)> {
         let db = sled::Config::new().path(dir).open().map_err(|e| {
-            anyhow::anyhow!("cannot open the data folder {} (is another server using it?): {e}", dir.display())
+            anyhow::anyhow!(
+                "cannot open the data folder {} (is another server using it?): {e}",
+                dir.display()
+            )
         })?;
         let applied = strada_migrations::run(&mut Migrator(&db))?;
         let tree = |name: &str| -> anyhow::Result<sled::Tree> {
-            if !db.tree_names().iter().any(|n| n.as_ref() == name.as_bytes()) {
-                anyhow::bail!("the data folder lacks collection {name}: migrations did not create it");
+            if !db
+                .tree_names()
+                .iter()
+                .any(|n| n.as_ref() == name.as_bytes())
+            {
+                anyhow::bail!(
+                    "the data folder lacks collection {name}: migrations did not create it"
+                );
             }
             Ok(db.open_tree(name)?)
         };
@@ -144,27 +171,40 @@ impl Store for SledStore {
     }
 
     fn user_by_name(&self, username: &str) -> Result<Option<StoredUser>, StoreError> {
-        let Some(id) = self.users_by_name.get(username.trim().to_lowercase().as_bytes())? else {
+        let Some(id) = self
+            .users_by_name
+            .get(username.trim().to_lowercase().as_bytes())?
+        else {
             return Ok(None);
         };
         self.users.get(id)?.map(|v| from_json(&v)).transpose()
     }
 
     fn user_by_id(&self, id: UserId) -> Result<Option<StoredUser>, StoreError> {
-        self.users.get(&id.as_bytes()[..])?.map(|v| from_json(&v)).transpose()
+        self.users
+            .get(&id.as_bytes()[..])?
+            .map(|v| from_json(&v))
+            .transpose()
     }
 
     fn user_count(&self) -> Result<usize, StoreError> {
         Ok(self.users.len())
     }
 
-    fn put_session(&self, token_hash: &[u8; 32], session: &StoredSession) -> Result<(), StoreError> {
+    fn put_session(
+        &self,
+        token_hash: &[u8; 32],
+        session: &StoredSession,
+    ) -> Result<(), StoreError> {
         self.sessions.insert(token_hash, json(session)?)?;
         Ok(())
     }
 
     fn session(&self, token_hash: &[u8; 32]) -> Result<Option<StoredSession>, StoreError> {
-        self.sessions.get(token_hash)?.map(|v| from_json(&v)).transpose()
+        self.sessions
+            .get(token_hash)?
+            .map(|v| from_json(&v))
+            .transpose()
     }
 
     fn delete_session(&self, token_hash: &[u8; 32]) -> Result<(), StoreError> {
@@ -174,22 +214,40 @@ impl Store for SledStore {
 
     fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError> {
         let key = &id.as_bytes()[..];
-        let Some(bytes) = self.docs.get(key)? else { return Ok(None) };
+        let Some(bytes) = self.docs.get(key)? else {
+            return Ok(None);
+        };
         let meta = self
             .doc_meta
             .get(key)?
             .ok_or_else(|| StoreError::Corrupt("document without metadata".into()))?;
-        Ok(Some(StoredDoc { meta: from_json(&meta)?, bytes: bytes.to_vec() }))
+        Ok(Some(StoredDoc {
+            meta: from_json(&meta)?,
+            bytes: bytes.to_vec(),
+        }))
     }
 
-    fn commit_doc(&self, id: DocId, bytes: &[u8], meta: &DocMeta, projection: &Projection) -> Result<u64, StoreError> {
+    fn commit_doc(
+        &self,
+        id: DocId,
+        bytes: &[u8],
+        meta: &DocMeta,
+        projection: &Projection,
+    ) -> Result<u64, StoreError> {
         let key = &id.as_bytes()[..];
         let record = match projection {
             Projection::Contact(r) => json(r)?,
         };
         let _guard = self.feed_writer.lock().unwrap_or_else(|p| p.into_inner());
         let default: &sled::Tree = &self.db;
-        let res = (default, &self.docs, &self.doc_meta, &self.feed, &self.feed_by_doc, &self.records_contacts)
+        let res = (
+            default,
+            &self.docs,
+            &self.doc_meta,
+            &self.feed,
+            &self.feed_by_doc,
+            &self.records_contacts,
+        )
             .transaction(|(dflt, docs, metas, feed, by_doc, records)| {
                 let last = match dflt.get(FEED_SEQ_KEY)? {
                     Some(v) => u64_of(&v).map_err(ConflictableTransactionError::Abort)?,
@@ -202,8 +260,14 @@ impl Store for SledStore {
                 }
                 feed.insert(&seq.to_be_bytes(), key)?;
                 by_doc.insert(key, &seq.to_be_bytes())?;
-                let meta = DocMeta { seq, ..meta.clone() };
-                metas.insert(key, json(&meta).map_err(ConflictableTransactionError::Abort)?)?;
+                let meta = DocMeta {
+                    seq,
+                    ..meta.clone()
+                };
+                metas.insert(
+                    key,
+                    json(&meta).map_err(ConflictableTransactionError::Abort)?,
+                )?;
                 docs.insert(key, bytes)?;
                 records.insert(key, record.as_slice())?;
                 Ok(seq)
@@ -248,7 +312,10 @@ impl Store for SledStore {
     }
 
     fn contact_record(&self, id: DocId) -> Result<Option<ContactRecord>, StoreError> {
-        self.records_contacts.get(&id.as_bytes()[..])?.map(|v| from_json(&v)).transpose()
+        self.records_contacts
+            .get(&id.as_bytes()[..])?
+            .map(|v| from_json(&v))
+            .transpose()
     }
 
     fn flush(&self) -> Result<(), StoreError> {
@@ -257,6 +324,8 @@ impl Store for SledStore {
     }
 
     fn schema_version(&self) -> Result<u32, StoreError> {
-        Migrator(&self.db).schema_version().map_err(|e| StoreError::Backend(e.to_string()))
+        Migrator(&self.db)
+            .schema_version()
+            .map_err(|e| StoreError::Backend(e.to_string()))
     }
 }

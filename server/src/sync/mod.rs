@@ -14,8 +14,8 @@ use strada_shared::domain::Role;
 use strada_shared::ids::DocId;
 use strada_shared::schema::{self, ContactDoc, DocType};
 use strada_shared::sync::{
-    Bytes, PullResponse, PulledDoc, PushDoc, PushOutcome, PushRequest, PushResponse, PushResult, MAX_PUSH_DOCS,
-    PULL_PAGE_BYTES, PULL_PAGE_DOCS, heads_from_strings, heads_to_strings,
+    Bytes, MAX_PUSH_DOCS, PULL_PAGE_BYTES, PULL_PAGE_DOCS, PullResponse, PulledDoc, PushDoc,
+    PushOutcome, PushRequest, PushResponse, PushResult, heads_from_strings, heads_to_strings,
 };
 
 use crate::auth::AuthUser;
@@ -73,7 +73,9 @@ pub fn push(
         }))
         .unwrap_or_else(|_| {
             tracing::error!(doc = %id, "panic while merging a pushed document");
-            Ok(PushOutcome::Refused { reason: "the server could not process this document".into() })
+            Ok(PushOutcome::Refused {
+                reason: "the server could not process this document".into(),
+            })
         })?;
         if let PushOutcome::Refused { reason } = &outcome {
             tracing::info!(doc = %id, user = %user.id, "push refused: {reason}");
@@ -85,7 +87,9 @@ pub fn push(
 }
 
 fn refused(reason: impl Into<String>) -> Result<PushOutcome, StoreError> {
-    Ok(PushOutcome::Refused { reason: reason.into() })
+    Ok(PushOutcome::Refused {
+        reason: reason.into(),
+    })
 }
 
 fn merge_one(
@@ -121,7 +125,10 @@ fn merge_one(
     // Changes whose dependencies the server lacks are queued, not applied: never
     // acknowledge them; ask the device for its whole document instead.
     // (A change is applied only once all its ancestors are, so checking the heads is enough.)
-    if claimed_heads.iter().any(|h| doc.get_change_by_hash(h).is_none()) {
+    if claimed_heads
+        .iter()
+        .any(|h| doc.get_change_by_hash(h).is_none())
+    {
         return Ok(PushOutcome::Incomplete);
     }
     match doc_type {
@@ -140,13 +147,22 @@ fn merge_one(
                     }
                     if doc.get_heads() == before {
                         // Nothing new: acknowledge without rewriting.
-                        return Ok(PushOutcome::Accepted { heads: heads_to_strings(&before) });
+                        return Ok(PushOutcome::Accepted {
+                            heads: heads_to_strings(&before),
+                        });
                     }
-                    DocMeta { updated_at: now_ms, ..stored.meta.clone() }
+                    DocMeta {
+                        updated_at: now_ms,
+                        ..stored.meta.clone()
+                    }
                 }
                 None => {
-                    if user.role == Role::FieldWorker && (contact.team != user.team || contact.author != user.id) {
-                        return refused("a field worker can only log contacts of their own team, as themselves");
+                    if user.role == Role::FieldWorker
+                        && (contact.team != user.team || contact.author != user.id)
+                    {
+                        return refused(
+                            "a field worker can only log contacts of their own team, as themselves",
+                        );
                     }
                     DocMeta {
                         doc_type,
@@ -192,18 +208,29 @@ pub fn pull(store: &dyn Store, user: &AuthUser, cursor: u64) -> Result<PullRespo
             break;
         }
         for (seq, id) in entries {
-            if docs.len() >= PULL_PAGE_DOCS || (bytes_total >= PULL_PAGE_BYTES && !docs.is_empty()) {
+            if docs.len() >= PULL_PAGE_DOCS || (bytes_total >= PULL_PAGE_BYTES && !docs.is_empty())
+            {
                 more = true;
                 break 'outer;
             }
             next = seq;
-            let Some(stored) = store.doc(id)? else { continue };
+            let Some(stored) = store.doc(id)? else {
+                continue;
+            };
             if !may_read(user, &stored.meta) {
                 continue;
             }
             bytes_total += stored.bytes.len();
-            docs.push(PulledDoc { id, doc_type: stored.meta.doc_type, data: Bytes(stored.bytes) });
+            docs.push(PulledDoc {
+                id,
+                doc_type: stored.meta.doc_type,
+                data: Bytes(stored.bytes),
+            });
         }
     }
-    Ok(PullResponse { docs, cursor: next, more })
+    Ok(PullResponse {
+        docs,
+        cursor: next,
+        more,
+    })
 }

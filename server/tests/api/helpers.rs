@@ -28,15 +28,30 @@ impl Api {
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let body: Value = res.json().await.unwrap();
-        Api { client, base: server.url(""), token: body["token"].as_str().unwrap().to_string() }
+        Api {
+            client,
+            base: server.url(""),
+            token: body["token"].as_str().unwrap().to_string(),
+        }
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.client.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(body).send().await.unwrap()
+        self.client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> Response {
@@ -58,7 +73,12 @@ impl Api {
             entries.push(e);
             sent.push(s);
         }
-        let res = self.post_json("/api/sync/push", &serde_json::to_value(PushRequest { docs: entries }).unwrap()).await;
+        let res = self
+            .post_json(
+                "/api/sync/push",
+                &serde_json::to_value(PushRequest { docs: entries }).unwrap(),
+            )
+            .await;
         assert_eq!(res.status(), StatusCode::OK);
         let body: PushResponse = res.json().await.unwrap();
         for ((d, s), r) in docs.iter_mut().zip(&sent).zip(&body.results) {
@@ -72,7 +92,11 @@ pub fn contact_for(user: &StoredUser, seed: u8) -> ContactDoc {
     ContactDoc {
         id: DocId::new_v7(1_760_000_000_000 + seed as u64, [seed; 10]),
         occurred_at: 1_760_000_000_000,
-        place: Some(Place { lat: 45.5, lon: 9.2, accuracy_m: Some(20.0) }),
+        place: Some(Place {
+            lat: 45.5,
+            lon: 9.2,
+            accuracy_m: Some(20.0),
+        }),
         person: PersonRef::Alias(format!("Synthetic alias {seed}")),
         needs: vec![NeedCategory::Food],
         note: "synthetic".into(),

@@ -15,7 +15,11 @@ use strada_shared::sync::PushOutcome;
 async fn error_code(res: reqwest::Response) -> (StatusCode, String, String) {
     let status = res.status();
     let body: Value = res.json().await.unwrap();
-    (status, body["error"].as_str().unwrap_or("").into(), body["message"].as_str().unwrap_or("").into())
+    (
+        status,
+        body["error"].as_str().unwrap_or("").into(),
+        body["message"].as_str().unwrap_or("").into(),
+    )
 }
 
 #[tokio::test]
@@ -33,12 +37,23 @@ async fn wrong_password_and_unknown_user_get_the_same_401() {
     let s = TestServer::start().await;
     s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let c = reqwest::Client::new();
-    for (u, p) in [("marta", "not-her-password"), ("nobody", "whatever-password")] {
-        let res = c.post(s.url("/api/auth/login")).json(&json!({"username": u, "password": p})).send().await.unwrap();
+    for (u, p) in [
+        ("marta", "not-her-password"),
+        ("nobody", "whatever-password"),
+    ] {
+        let res = c
+            .post(s.url("/api/auth/login"))
+            .json(&json!({"username": u, "password": p}))
+            .send()
+            .await
+            .unwrap();
         let (status, code, message) = error_code(res).await;
         assert_eq!(status, 401);
         assert_eq!(code, "bad_credentials");
-        assert!(!message.contains(u), "the message must not echo the username");
+        assert!(
+            !message.contains(u),
+            "the message must not echo the username"
+        );
     }
 }
 
@@ -47,10 +62,22 @@ async fn missing_invalid_and_expired_sessions_are_refused() {
     let s = TestServer::start().await;
     let user = s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let c = reqwest::Client::new();
-    let (st, code, _) = error_code(c.post(s.url("/api/sync/pull")).json(&json!({"cursor":0})).send().await.unwrap()).await;
+    let (st, code, _) = error_code(
+        c.post(s.url("/api/sync/pull"))
+            .json(&json!({"cursor":0}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!((st.as_u16(), code.as_str()), (401, "no_session"));
     let (st, code, _) = error_code(
-        c.post(s.url("/api/sync/pull")).bearer_auth("forged").json(&json!({"cursor":0})).send().await.unwrap(),
+        c.post(s.url("/api/sync/pull"))
+            .bearer_auth("forged")
+            .json(&json!({"cursor":0}))
+            .send()
+            .await
+            .unwrap(),
     )
     .await;
     assert_eq!((st.as_u16(), code.as_str()), (401, "no_session"));
@@ -59,11 +86,20 @@ async fn missing_invalid_and_expired_sessions_are_refused() {
     s.store
         .put_session(
             &strada_server::auth::token::hash_token(expired),
-            &StoredSession { user_id: user.id, created_at: 0, expires_at: 1 },
+            &StoredSession {
+                user_id: user.id,
+                created_at: 0,
+                expires_at: 1,
+            },
         )
         .unwrap();
     let (st, code, _) = error_code(
-        c.post(s.url("/api/sync/pull")).bearer_auth(expired).json(&json!({"cursor":0})).send().await.unwrap(),
+        c.post(s.url("/api/sync/pull"))
+            .bearer_auth(expired)
+            .json(&json!({"cursor":0}))
+            .send()
+            .await
+            .unwrap(),
     )
     .await;
     assert_eq!((st.as_u16(), code.as_str()), (401, "session_expired"));
@@ -75,7 +111,10 @@ async fn logout_ends_the_session() {
     s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let api = Api::login(&s, "marta").await;
     assert_eq!(api.get("/api/auth/me").await.status(), 200);
-    assert_eq!(api.post_json("/api/auth/logout", &json!({})).await.status(), 204);
+    assert_eq!(
+        api.post_json("/api/auth/logout", &json!({})).await.status(),
+        204
+    );
     assert_eq!(api.get("/api/auth/me").await.status(), 401);
 }
 
@@ -88,7 +127,10 @@ async fn a_pushed_contact_becomes_a_central_record_that_survives_a_restart() {
     let c = contact_for(&marta, 1);
     let mut d = device_doc(&c, 1);
     let res = field.push(&mut [&mut d]).await;
-    assert!(matches!(res.results[0].outcome, PushOutcome::Accepted { .. }));
+    assert!(matches!(
+        res.results[0].outcome,
+        PushOutcome::Accepted { .. }
+    ));
     assert!(!d.is_pending());
 
     let dir = s.stop().await;
@@ -118,16 +160,21 @@ async fn malformed_oversized_and_unknown_bodies_get_specific_errors_and_store_no
     let head = s.store.feed_head().unwrap();
     let before = s.store.doc(c.id).unwrap().unwrap().bytes;
 
-    let (st, code, _) = error_code(api.post_raw("/api/sync/push", b"{not json".to_vec()).await).await;
+    let (st, code, _) =
+        error_code(api.post_raw("/api/sync/push", b"{not json".to_vec()).await).await;
     assert_eq!((st.as_u16(), code.as_str()), (400, "malformed_json"));
 
-    let (st, code, _) = error_code(api.post_json("/api/sync/push", &json!({"docs": 3})).await).await;
+    let (st, code, _) =
+        error_code(api.post_json("/api/sync/push", &json!({"docs": 3})).await).await;
     assert_eq!((st.as_u16(), code.as_str()), (422, "invalid_body"));
 
     let id = c.id.to_string();
     let (st, code, msg) = error_code(
-        api.post_json("/api/sync/push", &json!({"docs":[{"id": id, "doc_type":"spaceship","changes":"","heads":[]}]}))
-            .await,
+        api.post_json(
+            "/api/sync/push",
+            &json!({"docs":[{"id": id, "doc_type":"spaceship","changes":"","heads":[]}]}),
+        )
+        .await,
     )
     .await;
     assert_eq!((st.as_u16(), code.as_str()), (422, "invalid_body"));
@@ -176,11 +223,19 @@ async fn a_contact_that_breaks_the_schema_is_refused_and_leaves_others_stored() 
         raw.put(automerge::ROOT, "hello", "world").unwrap();
     }
     let bad_id = contact_for(&marta, 4).id;
-    let mut bad_doc =
-        strada_shared::sync::device::DeviceDoc::new(bad_id, strada_shared::schema::DocType::Contact, raw);
+    let mut bad_doc = strada_shared::sync::device::DeviceDoc::new(
+        bad_id,
+        strada_shared::schema::DocType::Contact,
+        raw,
+    );
     let res = api.push(&mut [&mut good_doc, &mut bad_doc]).await;
-    assert!(matches!(res.results[0].outcome, PushOutcome::Accepted { .. }));
-    assert!(matches!(&res.results[1].outcome, PushOutcome::Refused { reason } if reason.contains("header")));
+    assert!(matches!(
+        res.results[0].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+    assert!(
+        matches!(&res.results[1].outcome, PushOutcome::Refused { reason } if reason.contains("header"))
+    );
     assert!(bad_doc.is_pending(), "a refused change stays on the device");
     assert!(s.store.doc(good.id).unwrap().is_some());
     assert!(s.store.doc(bad_id).unwrap().is_none());
@@ -195,10 +250,16 @@ async fn field_workers_cannot_write_or_read_another_teams_contacts() {
     let luca_api = Api::login(&s, "luca").await;
 
     // Luca tries to log a contact in Marta's team.
-    let forged = ContactDoc { team: marta.team.clone(), ..contact_for(&luca, 5) };
+    let forged = ContactDoc {
+        team: marta.team.clone(),
+        ..contact_for(&luca, 5)
+    };
     let mut d = device_doc(&forged, 5);
     let res = luca_api.push(&mut [&mut d]).await;
-    assert!(matches!(res.results[0].outcome, PushOutcome::Refused { .. }));
+    assert!(matches!(
+        res.results[0].outcome,
+        PushOutcome::Refused { .. }
+    ));
 
     let mine = contact_for(&marta, 6);
     let mut d = device_doc(&mine, 6);
@@ -207,8 +268,18 @@ async fn field_workers_cannot_write_or_read_another_teams_contacts() {
     let mut d = device_doc(&theirs, 7);
     luca_api.push(&mut [&mut d]).await;
 
-    let page: Value = marta_api.post_json("/api/sync/pull", &json!({"cursor": 0})).await.json().await.unwrap();
-    let ids: Vec<&str> = page["docs"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    let page: Value = marta_api
+        .post_json("/api/sync/pull", &json!({"cursor": 0}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = page["docs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, vec![mine.id.to_string()]);
     assert_eq!(page["more"], false);
 }
@@ -217,11 +288,17 @@ async fn field_workers_cannot_write_or_read_another_teams_contacts() {
 async fn a_second_start_applies_no_migration_twice() {
     let dir = std::env::temp_dir().join(format!("strada-mig-{}", uuid::Uuid::now_v7()));
     let (store, applied) = SledStore::open(&dir).unwrap();
-    assert_eq!(applied, (1..=strada_migrations::latest_version()).collect::<Vec<_>>());
+    assert_eq!(
+        applied,
+        (1..=strada_migrations::latest_version()).collect::<Vec<_>>()
+    );
     drop(store);
     let (store, applied) = SledStore::open(&dir).unwrap();
     assert!(applied.is_empty());
-    assert_eq!(store.schema_version().unwrap(), strada_migrations::latest_version());
+    assert_eq!(
+        store.schema_version().unwrap(),
+        strada_migrations::latest_version()
+    );
     drop(store);
     std::fs::remove_dir_all(dir).unwrap();
 }

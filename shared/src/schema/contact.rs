@@ -109,7 +109,11 @@ mod tests {
         ContactDoc {
             id: DocId::new_v7(1_760_000_000_000, [7; 10]),
             occurred_at: 1_760_000_000_000,
-            place: Some(Place { lat: 45.69, lon: 9.67, accuracy_m: Some(12.0) }),
+            place: Some(Place {
+                lat: 45.69,
+                lon: 9.67,
+                accuracy_m: Some(12.0),
+            }),
             person: PersonRef::Alias("Mamadou 'il lungo'".into()),
             needs: vec![NeedCategory::Food, NeedCategory::Shelter],
             note: "Synthetic note — no real person.".into(),
@@ -128,13 +132,20 @@ mod tests {
         let mut bytes_doc = automerge::AutoCommit::load(&doc.clone().save()).unwrap();
         let back2: ContactDoc = schema::read(&bytes_doc).unwrap();
         assert_eq!(back2, c);
-        assert_eq!(schema::header(&bytes_doc).unwrap().doc_type, DocType::Contact);
+        assert_eq!(
+            schema::header(&bytes_doc).unwrap().doc_type,
+            DocType::Contact
+        );
         assert!(!bytes_doc.get_heads().is_empty());
     }
 
     #[test]
     fn anonymous_contact_without_place_round_trips() {
-        let c = ContactDoc { person: PersonRef::Anonymous, place: None, ..sample() };
+        let c = ContactDoc {
+            person: PersonRef::Anonymous,
+            place: None,
+            ..sample()
+        };
         let doc = schema::create(ActorId::from(vec![2u8; 16]), &c).unwrap();
         assert_eq!(schema::read::<ContactDoc>(&doc).unwrap(), c);
     }
@@ -144,10 +155,24 @@ mod tests {
         let c = sample();
         let mut a = schema::create(ActorId::from(vec![3u8; 16]), &c).unwrap();
         let mut b = a.fork().with_actor(ActorId::from(vec![4u8; 16]));
-        schema::update(&mut a, &ContactDoc { note: "edited on A".into(), ..c.clone() }).unwrap();
+        schema::update(
+            &mut a,
+            &ContactDoc {
+                note: "edited on A".into(),
+                ..c.clone()
+            },
+        )
+        .unwrap();
         schema::update(
             &mut b,
-            &ContactDoc { needs: vec![NeedCategory::Food, NeedCategory::Shelter, NeedCategory::Health], ..c.clone() },
+            &ContactDoc {
+                needs: vec![
+                    NeedCategory::Food,
+                    NeedCategory::Shelter,
+                    NeedCategory::Health,
+                ],
+                ..c.clone()
+            },
         )
         .unwrap();
         a.merge(&mut b).unwrap();
@@ -160,34 +185,88 @@ mod tests {
     fn field_rules_refuse_bad_values() {
         let c = sample();
         let bad = [
-            (ContactDoc { person: PersonRef::Alias("  ".into()), ..c.clone() }, ValidationError::EmptyAlias),
-            (ContactDoc { person: PersonRef::Alias("x".repeat(81)), ..c.clone() }, ValidationError::AliasTooLong),
-            (ContactDoc { needs: vec![], ..c.clone() }, ValidationError::NoNeeds),
-            (ContactDoc { needs: vec![NeedCategory::Food, NeedCategory::Food], ..c.clone() }, ValidationError::DuplicateNeed),
-            (ContactDoc { note: "n".repeat(4001), ..c.clone() }, ValidationError::NoteTooLong),
             (
-                ContactDoc { place: Some(Place { lat: 91.0, lon: 0.0, accuracy_m: None }), ..c.clone() },
+                ContactDoc {
+                    person: PersonRef::Alias("  ".into()),
+                    ..c.clone()
+                },
+                ValidationError::EmptyAlias,
+            ),
+            (
+                ContactDoc {
+                    person: PersonRef::Alias("x".repeat(81)),
+                    ..c.clone()
+                },
+                ValidationError::AliasTooLong,
+            ),
+            (
+                ContactDoc {
+                    needs: vec![],
+                    ..c.clone()
+                },
+                ValidationError::NoNeeds,
+            ),
+            (
+                ContactDoc {
+                    needs: vec![NeedCategory::Food, NeedCategory::Food],
+                    ..c.clone()
+                },
+                ValidationError::DuplicateNeed,
+            ),
+            (
+                ContactDoc {
+                    note: "n".repeat(4001),
+                    ..c.clone()
+                },
+                ValidationError::NoteTooLong,
+            ),
+            (
+                ContactDoc {
+                    place: Some(Place {
+                        lat: 91.0,
+                        lon: 0.0,
+                        accuracy_m: None,
+                    }),
+                    ..c.clone()
+                },
                 ValidationError::PlaceOutOfRange,
             ),
-            (ContactDoc { occurred_at: 0, ..c.clone() }, ValidationError::TimeOutOfRange),
+            (
+                ContactDoc {
+                    occurred_at: 0,
+                    ..c.clone()
+                },
+                ValidationError::TimeOutOfRange,
+            ),
         ];
         for (doc, err) in bad {
             assert_eq!(doc.validate(), Err(err.clone()));
-            assert!(matches!(schema::create(ActorId::random(), &doc), Err(SchemaError::Invalid(e)) if e == err));
+            assert!(
+                matches!(schema::create(ActorId::random(), &doc), Err(SchemaError::Invalid(e)) if e == err)
+            );
         }
     }
 
     #[test]
     fn a_document_without_header_or_with_wrong_shape_is_refused() {
         let mut doc = automerge::AutoCommit::new();
-        assert!(matches!(schema::read::<ContactDoc>(&doc), Err(SchemaError::MissingHeader)));
+        assert!(matches!(
+            schema::read::<ContactDoc>(&doc),
+            Err(SchemaError::MissingHeader)
+        ));
         use automerge::transaction::Transactable;
         doc.put(automerge::ROOT, "doc_type", "contact").unwrap();
         doc.put(automerge::ROOT, "schema", 1_u64).unwrap();
         doc.put(automerge::ROOT, "id", c_id().to_string()).unwrap();
-        assert!(matches!(schema::read::<ContactDoc>(&doc), Err(SchemaError::Shape { .. })));
+        assert!(matches!(
+            schema::read::<ContactDoc>(&doc),
+            Err(SchemaError::Shape { .. })
+        ));
         doc.put(automerge::ROOT, "schema", 99_u64).unwrap();
-        assert!(matches!(schema::read::<ContactDoc>(&doc), Err(SchemaError::UnsupportedSchema { .. })));
+        assert!(matches!(
+            schema::read::<ContactDoc>(&doc),
+            Err(SchemaError::UnsupportedSchema { .. })
+        ));
     }
 
     fn c_id() -> DocId {

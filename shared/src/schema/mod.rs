@@ -54,11 +54,17 @@ pub enum SchemaError {
     #[error("the document has no valid header (doc_type, schema, id)")]
     MissingHeader,
     #[error("expected a {expected} document, found a {found} document")]
-    WrongType { expected: &'static str, found: &'static str },
+    WrongType {
+        expected: &'static str,
+        found: &'static str,
+    },
     #[error("document schema version {found} is newer than this version understands ({supported})")]
     UnsupportedSchema { found: u64, supported: u64 },
     #[error("the document does not match the {doc_type} schema: {detail}")]
-    Shape { doc_type: &'static str, detail: String },
+    Shape {
+        doc_type: &'static str,
+        detail: String,
+    },
     #[error(transparent)]
     Invalid(#[from] ValidationError),
     #[error("could not write the document: {0}")]
@@ -95,7 +101,10 @@ pub fn update<T: Document>(doc: &mut AutoCommit, value: &T) -> Result<(), Schema
     value.validate()?;
     let existing = header(doc)?;
     if existing.doc_type != T::TYPE {
-        return Err(SchemaError::WrongType { expected: T::TYPE.as_str(), found: existing.doc_type.as_str() });
+        return Err(SchemaError::WrongType {
+            expected: T::TYPE.as_str(),
+            found: existing.doc_type.as_str(),
+        });
     }
     autosurgeon::reconcile(doc, value).map_err(|e| SchemaError::Write(e.to_string()))?;
     doc.commit();
@@ -106,21 +115,36 @@ pub fn update<T: Document>(doc: &mut AutoCommit, value: &T) -> Result<(), Schema
 pub fn read<T: Document>(doc: &AutoCommit) -> Result<T, SchemaError> {
     let h = header(doc)?;
     if h.doc_type != T::TYPE {
-        return Err(SchemaError::WrongType { expected: T::TYPE.as_str(), found: h.doc_type.as_str() });
+        return Err(SchemaError::WrongType {
+            expected: T::TYPE.as_str(),
+            found: h.doc_type.as_str(),
+        });
     }
     if h.schema > T::SCHEMA {
-        return Err(SchemaError::UnsupportedSchema { found: h.schema, supported: T::SCHEMA });
+        return Err(SchemaError::UnsupportedSchema {
+            found: h.schema,
+            supported: T::SCHEMA,
+        });
     }
-    let value: T = autosurgeon::hydrate(doc)
-        .map_err(|e| SchemaError::Shape { doc_type: T::TYPE.as_str(), detail: e.to_string() })?;
+    let value: T = autosurgeon::hydrate(doc).map_err(|e| SchemaError::Shape {
+        doc_type: T::TYPE.as_str(),
+        detail: e.to_string(),
+    })?;
     if value.id() != h.id {
-        return Err(SchemaError::Shape { doc_type: T::TYPE.as_str(), detail: "id does not match the header".into() });
+        return Err(SchemaError::Shape {
+            doc_type: T::TYPE.as_str(),
+            detail: "id does not match the header".into(),
+        });
     }
     value.validate()?;
     Ok(value)
 }
 
 fn write_header<T: Document>(doc: &mut AutoCommit, id: DocId) -> Result<(), SchemaError> {
-    let h = DocHeader { doc_type: T::TYPE, schema: T::SCHEMA, id };
+    let h = DocHeader {
+        doc_type: T::TYPE,
+        schema: T::SCHEMA,
+        id,
+    };
     autosurgeon::reconcile(doc, &h).map_err(|e| SchemaError::Write(e.to_string()))
 }

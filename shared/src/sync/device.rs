@@ -38,7 +38,13 @@ fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
 
 impl DeviceDoc {
     pub fn new(id: DocId, doc_type: DocType, doc: AutoCommit) -> Self {
-        DeviceDoc { id, doc_type, doc, acked: Vec::new(), refused: None }
+        DeviceDoc {
+            id,
+            doc_type,
+            doc,
+            acked: Vec::new(),
+            refused: None,
+        }
     }
 
     /// Whether the device has changes the server has not acknowledged.
@@ -49,7 +55,11 @@ impl DeviceDoc {
     /// The push entry for this document: the changes after `acked`.
     pub fn push_entry(&mut self) -> (PushDoc, InFlight) {
         let sent_heads = self.doc.get_heads();
-        let changes = if self.acked.is_empty() { self.doc.save() } else { self.doc.save_after(&self.acked) };
+        let changes = if self.acked.is_empty() {
+            self.doc.save()
+        } else {
+            self.doc.save_after(&self.acked)
+        };
         (
             PushDoc {
                 id: self.id,
@@ -57,7 +67,10 @@ impl DeviceDoc {
                 changes: Bytes(changes),
                 heads: super::heads_to_strings(&sent_heads),
             },
-            InFlight { id: self.id, sent_heads },
+            InFlight {
+                id: self.id,
+                sent_heads,
+            },
         )
     }
 
@@ -84,10 +97,19 @@ impl DeviceDoc {
     }
 
     /// A document first seen through a pull.
-    pub fn from_pulled(pulled: &PulledDoc, actor: automerge::ActorId) -> Result<Self, AutomergeError> {
+    pub fn from_pulled(
+        pulled: &PulledDoc,
+        actor: automerge::ActorId,
+    ) -> Result<Self, AutomergeError> {
         let mut doc = AutoCommit::load(&pulled.data.0)?.with_actor(actor);
         let acked = doc.get_heads();
-        Ok(DeviceDoc { id: pulled.id, doc_type: pulled.doc_type, doc, acked, refused: None })
+        Ok(DeviceDoc {
+            id: pulled.id,
+            doc_type: pulled.doc_type,
+            doc,
+            acked,
+            refused: None,
+        })
     }
 }
 
@@ -115,10 +137,21 @@ mod tests {
     #[test]
     fn an_edit_during_a_push_stays_pending_after_the_ack() {
         let c = contact();
-        let mut d = DeviceDoc::new(c.id, DocType::Contact, schema::create(ActorId::from(vec![1u8; 16]), &c).unwrap());
+        let mut d = DeviceDoc::new(
+            c.id,
+            DocType::Contact,
+            schema::create(ActorId::from(vec![1u8; 16]), &c).unwrap(),
+        );
         assert!(d.is_pending());
         let (_entry, sent) = d.push_entry();
-        schema::update(&mut d.doc, &ContactDoc { note: "later".into(), ..c.clone() }).unwrap();
+        schema::update(
+            &mut d.doc,
+            &ContactDoc {
+                note: "later".into(),
+                ..c.clone()
+            },
+        )
+        .unwrap();
         d.on_push_outcome(&sent, &PushOutcome::Accepted { heads: vec![] });
         assert!(d.is_pending(), "the later edit was never sent");
         let (entry, sent) = d.push_entry();
@@ -130,9 +163,18 @@ mod tests {
     #[test]
     fn a_refused_push_keeps_the_change_pending_with_its_reason() {
         let c = contact();
-        let mut d = DeviceDoc::new(c.id, DocType::Contact, schema::create(ActorId::from(vec![1u8; 16]), &c).unwrap());
+        let mut d = DeviceDoc::new(
+            c.id,
+            DocType::Contact,
+            schema::create(ActorId::from(vec![1u8; 16]), &c).unwrap(),
+        );
         let (_, sent) = d.push_entry();
-        d.on_push_outcome(&sent, &PushOutcome::Refused { reason: "nope".into() });
+        d.on_push_outcome(
+            &sent,
+            &PushOutcome::Refused {
+                reason: "nope".into(),
+            },
+        );
         assert!(d.is_pending());
         assert_eq!(d.refused.as_deref(), Some("nope"));
     }

@@ -138,14 +138,26 @@ mod tests {
     #[test]
     fn push_messages_have_a_stable_json_shape() {
         let id = DocId::new_v7(1_760_000_000_000, [3; 10]);
-        let req = PushRequest { docs: vec![PushDoc { id, doc_type: DocType::Contact, changes: Bytes(vec![1, 2, 3]), heads: vec![] }] };
+        let req = PushRequest {
+            docs: vec![PushDoc {
+                id,
+                doc_type: DocType::Contact,
+                changes: Bytes(vec![1, 2, 3]),
+                heads: vec![],
+            }],
+        };
         let json = serde_json::to_value(&req).unwrap();
         assert_eq!(json["docs"][0]["doc_type"], "contact");
         assert_eq!(json["docs"][0]["changes"], "AQID");
         let back: PushRequest = serde_json::from_value(json).unwrap();
         assert_eq!(back, req);
 
-        let res = PushResult { id, outcome: PushOutcome::Refused { reason: "no".into() } };
+        let res = PushResult {
+            id,
+            outcome: PushOutcome::Refused {
+                reason: "no".into(),
+            },
+        };
         let json = serde_json::to_value(&res).unwrap();
         assert_eq!(json["status"], "refused");
         assert_eq!(json["reason"], "no");
@@ -154,9 +166,13 @@ mod tests {
     #[test]
     fn unknown_doc_types_and_bad_base64_are_rejected_by_parsing() {
         let id = DocId::new_v7(1_760_000_000_000, [3; 10]);
-        let bad_type = format!(r#"{{"docs":[{{"id":"{id}","doc_type":"spaceship","changes":"","heads":[]}}]}}"#);
+        let bad_type = format!(
+            r#"{{"docs":[{{"id":"{id}","doc_type":"spaceship","changes":"","heads":[]}}]}}"#
+        );
         assert!(serde_json::from_str::<PushRequest>(&bad_type).is_err());
-        let bad_b64 = format!(r#"{{"docs":[{{"id":"{id}","doc_type":"contact","changes":"!!","heads":[]}}]}}"#);
+        let bad_b64 = format!(
+            r#"{{"docs":[{{"id":"{id}","doc_type":"contact","changes":"!!","heads":[]}}]}}"#
+        );
         assert!(serde_json::from_str::<PushRequest>(&bad_b64).is_err());
     }
 

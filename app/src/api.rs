@@ -1,0 +1,91 @@
+//! Calls to the server's API (same origin). Requests are plain fetches; the service
+//! worker never caches them.
+
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use strada_shared::api::{ContactRecord, ErrorBody, LoginRequest, LoginResponse};
+use strada_shared::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No answer: offline, server down, or the connection dropped.
+    Network,
+    /// 401: `code` is `bad_credentials`, `no_session` or `session_expired`.
+    Unauthorized { code: String },
+    /// Any other error answer.
+    Server { status: u16, message: String },
+}
+
+async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
+    let status = res.status();
+    if (200..300).contains(&status) {
+        return res.json::<T>().await.map_err(|e| ApiError::Server {
+            status,
+            message: e.to_string(),
+        });
+    }
+    let body: Option<ErrorBody> = res.json().await.ok();
+    match status {
+        401 => Err(ApiError::Unauthorized {
+            code: body.map(|b| b.error).unwrap_or_default(),
+        }),
+        _ => Err(ApiError::Server {
+            status,
+            message: body.map(|b| b.message).unwrap_or_default(),
+        }),
+    }
+}
+
+async fn post<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    token: Option<&str>,
+    body: &B,
+) -> Result<T, ApiError> {
+    let mut req = Request::post(path);
+    if let Some(t) = token {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    let res = req
+        .json(body)
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    decode(res).await
+}
+
+pub async fn login(username: &str, password: &str) -> Result<LoginResponse, ApiError> {
+    post(
+        "/api/auth/login",
+        None,
+        &LoginRequest {
+            username: username.into(),
+            password: password.into(),
+        },
+    )
+    .await
+}
+
+pub async fn logout(token: &str) {
+    let _ = Request::post("/api/auth/logout")
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await;
+}
+
+pub async fn push(token: &str, req: &PushRequest) -> Result<PushResponse, ApiError> {
+    post("/api/sync/push", Some(token), req).await
+}
+
+pub async fn pull(token: &str, cursor: u64) -> Result<PullResponse, ApiError> {
+    post("/api/sync/pull", Some(token), &PullRequest { cursor }).await
+}
+
+pub async fn contacts(token: &str) -> Result<Vec<ContactRecord>, ApiError> {
+    let res = Request::get("/api/contacts")
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    decode(res).await
+}

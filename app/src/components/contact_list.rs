@@ -1,0 +1,56 @@
+//! The contacts on this device, newest first, each with its sync state.
+
+use leptos::prelude::*;
+
+use crate::state::{Ctx, RowStatus};
+
+#[component]
+pub fn ContactList() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    view! {
+        <section class="card">
+            <h2>{move || t().contacts}</h2>
+            <Show when=move || ctx.rows.with(|r| r.is_empty())>
+                <p class="muted">{move || t().no_contacts}</p>
+            </Show>
+            <ul class="contacts" data-testid="contact-list">
+                <For each=move || ctx.rows.get() key=|r| (r.id, format!("{:?}", r.status)) let:row>
+                    {
+                        let status_code = match &row.status {
+                            RowStatus::Pending => "pending",
+                            RowStatus::Synced => "synced",
+                            RowStatus::Refused(_) => "refused",
+                        };
+                        let status = row.status.clone();
+                        let alias = row.alias.clone();
+                        let needs = row.needs.clone();
+                        let when = row.occurred_at;
+                        view! {
+                            <li data-testid="contact-row" data-id=row.id.to_string() data-status=status_code>
+                                <div class="row">
+                                    <strong>{move || alias.clone().unwrap_or_else(|| t().anonymous.to_string())}</strong>
+                                    <span class=format!("badge {status_code}")>
+                                        {
+                                            let status = status.clone();
+                                            move || match &status {
+                                                RowStatus::Pending => t().status_pending.to_string(),
+                                                RowStatus::Synced => t().status_synced.to_string(),
+                                                RowStatus::Refused(r) => format!("{}: {r}", t().status_refused),
+                                            }
+                                        }
+                                    </span>
+                                </div>
+                                <div class="small muted">
+                                    {move || crate::util::format_local(when, ctx.lang.get())}
+                                    " · "
+                                    {move || needs.iter().map(|n| t().need(*n)).collect::<Vec<_>>().join(", ")}
+                                </div>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,5 @@
+//! Pieces shared by pages.
+
+pub mod contact_form;
+pub mod contact_list;
+pub mod status_bar;

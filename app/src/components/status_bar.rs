@@ -1,0 +1,97 @@
+//! What the worker always sees: online/offline, changes waiting, last sync, who is signed
+//! in; plus the language switch and navigation.
+
+use leptos::prelude::*;
+use strada_shared::domain::Role;
+
+use crate::i18n::Lang;
+use crate::state::{self, Ctx};
+use crate::store;
+
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let toggle = move |_| {
+        let next = if ctx.lang.get_untracked() == Lang::It {
+            Lang::En
+        } else {
+            Lang::It
+        };
+        ctx.lang.set(next);
+        leptos::task::spawn_local(async move {
+            let _ = store::kv_set("lang", next.code()).await;
+        });
+    };
+    view! {
+        <button class="link lang" on:click=toggle lang=move || if ctx.lang.get() == Lang::It { "en" } else { "it" }>
+            {move || ctx.lang.get().t().switch_lang}
+        </button>
+    }
+}
+
+#[component]
+pub fn StatusBar() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let pending = move || ctx.pending();
+    let last = move || match ctx.last_sync.get() {
+        Some(ms) => crate::util::format_local(ms, ctx.lang.get()),
+        None => t().never.to_string(),
+    };
+    let is_central = move || {
+        ctx.session.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.user.role == Role::CentralOffice)
+        })
+    };
+    let sign_out = move |_| {
+        if ctx.pending() > 0 {
+            let _ = web_sys::window()
+                .map(|w| w.alert_with_message(ctx.lang.get_untracked().t().sign_out_pending));
+            return;
+        }
+        leptos::task::spawn_local(state::sign_out(ctx));
+    };
+    view! {
+        <header class="status">
+            <div class="row">
+                <strong class="brand-small">{move || t().app_title}</strong>
+                <span data-testid="net-status" class=move || if ctx.online.get() { "pill ok" } else { "pill off" }>
+                    {move || if ctx.syncing.get() { t().syncing } else if ctx.online.get() { t().online } else { t().offline }}
+                </span>
+                <LangSwitch/>
+            </div>
+            <div class="row small">
+                <span>{move || t().pending_changes}": "<b data-testid="pending-count">{pending}</b></span>
+                <span>{move || t().last_sync}": "<span data-testid="last-sync">{last}</span></span>
+                <button class="secondary" on:click=move |_| leptos::task::spawn_local(state::sync(ctx))>
+                    {move || t().sync_now}
+                </button>
+            </div>
+            <div class="row small">
+                <span>{move || t().signed_in_as}" "
+                    {move || ctx.session.with(|s| s.as_ref().map(|s| format!("{} ({})", s.user.username, s.user.team)))}
+                </span>
+                <Show when=is_central>
+                    <nav>
+                        <a href="#/">{move || t().field_app}</a>" · "
+                        <a href="#/centrale" data-testid="nav-central">{move || t().central_records}</a>
+                    </nav>
+                </Show>
+                <button class="link" on:click=sign_out>{move || t().sign_out}</button>
+            </div>
+            <Show when=move || ctx.session_expired.get()>
+                <div class="banner error" role="alert">
+                    {move || t().session_expired}" "
+                    <button class="link" on:click=move |_| {
+                        ctx.session_expired.set(false);
+                        leptos::task::spawn_local(async move {
+                            let _ = store::kv_delete("session").await;
+                            ctx.session.set(None);
+                        });
+                    }>{move || t().sign_in}</button>
+                </div>
+            </Show>
+        </header>
+    }
+}

@@ -1,0 +1,99 @@
+//! The shell: restores the device state, keeps sync running, and shows the page that
+//! fits the session and the address (`#/centrale` for the central records).
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use strada_shared::domain::Role;
+
+use crate::components::status_bar::StatusBar;
+use crate::pages::{central::Central, field::Field, login::Login};
+use crate::state::{self, Ctx};
+
+/// How often the app tries to sync while open.
+const SYNC_EVERY: Duration = Duration::from_secs(8);
+
+fn current_route() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let ctx = Ctx::new();
+    provide_context(ctx);
+    let ready = RwSignal::new(false);
+    let route = RwSignal::new(current_route());
+
+    leptos::task::spawn_local(async move {
+        state::restore(ctx).await;
+        ready.set(true);
+        state::sync(ctx).await;
+    });
+
+    // Sync by itself: when the network comes back, and periodically.
+    let online = window_event_listener_untyped("online", move |_| {
+        ctx.online.set(true);
+        leptos::task::spawn_local(state::sync(ctx));
+    });
+    let offline = window_event_listener_untyped("offline", move |_| ctx.online.set(false));
+    let hash = window_event_listener_untyped("hashchange", move |_| route.set(current_route()));
+    let update =
+        window_event_listener_untyped("strada-update", move |_| ctx.update_ready.set(true));
+    let timer = set_interval_with_handle(
+        move || leptos::task::spawn_local(state::sync(ctx)),
+        SYNC_EVERY,
+    )
+    .ok();
+    on_cleanup(move || {
+        online.remove();
+        offline.remove();
+        hash.remove();
+        update.remove();
+        if let Some(t) = timer {
+            t.clear();
+        }
+    });
+
+    Effect::new(move |_| {
+        let lang = ctx.lang.get();
+        if let Some(doc) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = doc.set_attribute("lang", lang.code());
+        }
+    });
+
+    let t = move || ctx.lang.get().t();
+    view! {
+        <Show when=move || ready.get() fallback=move || view! { <p class="loading">{move || t().loading}</p> }>
+            <Show when=move || ctx.update_ready.get()>
+                <div class="banner update" role="status">
+                    {move || t().update_available}
+                    " "
+                    <button class="link" on:click=|_| { let _ = web_sys::window().map(|w| w.location().reload()); }>
+                        {move || t().reload}
+                    </button>
+                </div>
+            </Show>
+            <Show when=move || ctx.storage_error.get().is_some()>
+                <div class="banner error" role="alert">{move || t().storage_unavailable}</div>
+            </Show>
+            {move || match ctx.session.get() {
+                None => view! { <Login/> }.into_any(),
+                Some(s) => {
+                    let central = s.user.role == Role::CentralOffice && route.get() == "#/centrale";
+                    view! {
+                        <StatusBar/>
+                        <main>
+                            {if central { view! { <Central/> }.into_any() } else { view! { <Field/> }.into_any() }}
+                        </main>
+                    }
+                    .into_any()
+                }
+            }}
+        </Show>
+    }
+}

@@ -1,0 +1,6 @@
+//! Pages, one per file, and the shell that switches between them.
+
+pub mod app;
+pub mod central;
+pub mod field;
+pub mod login;

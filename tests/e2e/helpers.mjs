@@ -1,0 +1,95 @@
+// Helpers for the browser tests: a real strada-server child process over a temporary
+// data folder, and Debian's Chromium driven by playwright-core.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const SERVER_BIN = process.env.STRADA_SERVER_BIN;
+export const DIST_DIR = process.env.STRADA_DIST_DIR;
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+if (!SERVER_BIN || !DIST_DIR) {
+  throw new Error('run through `cargo xtask test` (STRADA_SERVER_BIN and STRADA_DIST_DIR are needed)');
+}
+
+export function tempDir(prefix) {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Creates a user with the CLI (the server must be stopped: sled locks its folder). */
+export function addUser(dataDir, username, role, team, password) {
+  const r = spawnSync(SERVER_BIN, ['user', 'add', username, '--role', role, '--team', team, '--password-stdin'], {
+    env: { ...process.env, STRADA_DATA_DIR: dataDir },
+    input: password + '\n',
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`user add failed: ${r.stderr}`);
+}
+
+/** Starts the server; resolves with {proc, url} once it prints its address. */
+export function startServer(dataDir, listen = '127.0.0.1:0') {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(SERVER_BIN, ['serve'], {
+      env: { ...process.env, STRADA_DATA_DIR: dataDir, STRADA_DIST_DIR: DIST_DIR, STRADA_LISTEN: listen },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/running at (http:\/\/[^\s/]+)\//);
+      if (m) resolve({ proc, url: m[1] });
+    });
+    proc.stderr.on('data', (d) => { err += d; });
+    proc.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${err}`)));
+  });
+}
+
+/** Stops the server and waits for it to exit (the data folder is then unlocked). */
+export function stopServer(proc) {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill('SIGINT');
+  });
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/** A phone-sized context at a synthetic position in Bergamo's countryside. */
+export async function phoneContext(browser) {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    geolocation: { latitude: 45.6983, longitude: 9.6773, accuracy: 15 },
+    permissions: ['geolocation'],
+    locale: 'it-IT',
+    serviceWorkers: 'allow',
+  });
+}
+
+export async function apiLogin(url, username, password) {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+  return (await res.json()).token;
+}
