@@ -95,10 +95,10 @@ async fn commit(tx: idb::Transaction) -> Result<(), StoreError> {
 
 /// The device's automerge actor: random, created once per device.
 pub async fn actor() -> Result<ActorId, StoreError> {
-    if let Some(hex) = kv_get("actor").await? {
-        if let Ok(bytes) = hex::decode(&hex) {
-            return Ok(ActorId::from(bytes));
-        }
+    if let Some(hex) = kv_get("actor").await?
+        && let Ok(bytes) = hex::decode(&hex)
+    {
+        return Ok(ActorId::from(bytes));
     }
     let bytes = crate::util::random_bytes::<16>();
     kv_set("actor", &hex::encode(bytes)).await?;

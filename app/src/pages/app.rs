@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use strada_shared::domain::Role;
 
 use crate::components::status_bar::StatusBar;
@@ -17,6 +18,21 @@ fn current_route() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
+}
+
+/// Asks the waiting service worker to take over; the page reloads when it has (see
+/// the registration script in `index.html`).
+fn apply_update() {
+    let Some(w) = web_sys::window() else { return };
+    let _ = js_sys::Reflect::set(&w, &"stradaUpdating".into(), &true.into());
+    match js_sys::Reflect::get(&w, &"stradaApplyUpdate".into()).map(|f| f.dyn_into::<js_sys::Function>()) {
+        Ok(Ok(f)) => {
+            let _ = f.call0(&w);
+        }
+        _ => {
+            let _ = w.location().reload();
+        }
+    }
 }
 
 #[component]
@@ -73,7 +89,7 @@ pub fn App() -> impl IntoView {
                 <div class="banner update" role="status">
                     {move || t().update_available}
                     " "
-                    <button class="link" on:click=|_| { let _ = web_sys::window().map(|w| w.location().reload()); }>
+                    <button class="link" on:click=|_| apply_update()>
                         {move || t().reload}
                     </button>
                 </div>
