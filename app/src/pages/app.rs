@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use strada_shared::domain::Role;
+use wasm_bindgen::JsCast;
 
 use crate::components::status_bar::StatusBar;
 use crate::pages::{central::Central, field::Field, login::Login};
@@ -25,7 +25,9 @@ fn current_route() -> String {
 fn apply_update() {
     let Some(w) = web_sys::window() else { return };
     let _ = js_sys::Reflect::set(&w, &"stradaUpdating".into(), &true.into());
-    match js_sys::Reflect::get(&w, &"stradaApplyUpdate".into()).map(|f| f.dyn_into::<js_sys::Function>()) {
+    match js_sys::Reflect::get(&w, &"stradaApplyUpdate".into())
+        .map(|f| f.dyn_into::<js_sys::Function>())
+    {
         Ok(Ok(f)) => {
             let _ = f.call0(&w);
         }
