@@ -4,7 +4,10 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use strada_shared::api::{ContactRecord, ErrorBody, LoginRequest, LoginResponse};
-use strada_shared::sync::{PullRequest, PullResponse, PushRequest, PushResponse};
+use strada_shared::sync::{
+    self, EventsTicket, PullRequest, PullResponse, PushRequest, PushResponse, SYNC_CONTENT_TYPE,
+    SnapshotsRequest, SnapshotsResponse,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -54,14 +57,55 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(
     decode(res).await
 }
 
-pub async fn login(username: &str, password: &str) -> Result<LoginResponse, ApiError> {
+/// A sync call in the binary encoding (compact on slow links).
+async fn post_sync<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    token: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let bytes = sync::encode(body);
+    let res = Request::post(path)
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", SYNC_CONTENT_TYPE)
+        .header("Accept", SYNC_CONTENT_TYPE)
+        .body(js_sys::Uint8Array::from(bytes.as_slice()))
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    let status = res.status();
+    if (200..300).contains(&status) {
+        let body = res.binary().await.map_err(|_| ApiError::Network)?;
+        return sync::decode(&body).map_err(|e| ApiError::Server {
+            status,
+            message: e.to_string(),
+        });
+    }
+    decode(res).await
+}
+
+pub async fn login(
+    username: &str,
+    password: &str,
+    device_actor: &str,
+) -> Result<LoginResponse, ApiError> {
+    let req = LoginRequest {
+        username: username.into(),
+        password: password.into(),
+        device_actor: Some(device_actor.into()),
+    };
+    post("/api/auth/login", None, &req).await
+}
+
+pub async fn snapshots(token: &str, req: &SnapshotsRequest) -> Result<SnapshotsResponse, ApiError> {
+    post_sync("/api/sync/snapshots", token, req).await
+}
+
+pub async fn events_ticket(token: &str) -> Result<EventsTicket, ApiError> {
     post(
-        "/api/auth/login",
-        None,
-        &LoginRequest {
-            username: username.into(),
-            password: password.into(),
-        },
+        "/api/sync/events-ticket",
+        Some(token),
+        &serde_json::json!({}),
     )
     .await
 }
@@ -74,11 +118,11 @@ pub async fn logout(token: &str) {
 }
 
 pub async fn push(token: &str, req: &PushRequest) -> Result<PushResponse, ApiError> {
-    post("/api/sync/push", Some(token), req).await
+    post_sync("/api/sync/push", token, req).await
 }
 
 pub async fn pull(token: &str, cursor: u64) -> Result<PullResponse, ApiError> {
-    post("/api/sync/pull", Some(token), &PullRequest { cursor }).await
+    post_sync("/api/sync/pull", token, &PullRequest { cursor }).await
 }
 
 pub async fn contacts(token: &str) -> Result<Vec<ContactRecord>, ApiError> {

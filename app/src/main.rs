@@ -12,6 +12,7 @@ mod api;
 mod components;
 mod geo;
 mod i18n;
+mod live;
 mod pages;
 mod state;
 mod store;

@@ -9,7 +9,7 @@ use strada_shared::api::LoginResponse;
 use strada_shared::domain::{NeedCategory, PersonRef};
 use strada_shared::ids::DocId;
 use strada_shared::schema::{self, ContactDoc};
-use strada_shared::sync::PushRequest;
+use strada_shared::sync::{PushRequest, SnapshotsRequest};
 
 use crate::api::{self, ApiError};
 use crate::i18n::Lang;
@@ -166,6 +166,7 @@ pub async fn sync(ctx: Ctx) {
             let now = crate::util::now_ms();
             ctx.last_sync.set(Some(now));
             let _ = store::kv_set("last_sync", &now.to_string()).await;
+            leptos::task::spawn_local(crate::live::connect(ctx));
         }
         Err(SyncError::Api(ApiError::Network)) => ctx.online.set(false),
         Err(SyncError::Api(ApiError::Unauthorized { .. })) => {
@@ -227,18 +228,30 @@ async fn sync_inner(token: &str) -> Result<(), SyncError> {
         .unwrap_or(0);
     loop {
         let page = api::pull(token, cursor).await?;
-        store::apply_pull_page(&actor, &page).await?;
+        store::apply_pulled(&actor, &page.docs, Some(page.cursor)).await?;
         cursor = page.cursor;
         if !page.more {
             break;
         }
+    }
+    // Repair: documents whose pulled changes did not apply get a snapshot.
+    let repair = store::repair_list().await?;
+    if !repair.is_empty() {
+        let res = api::snapshots(token, &SnapshotsRequest { ids: repair }).await?;
+        store::apply_pulled(&actor, &res.docs, None).await?;
     }
     Ok(())
 }
 
 /// Signs in online and stores the session on the device.
 pub async fn sign_in(ctx: Ctx, username: String, password: String) -> Result<(), ApiError> {
-    let res = api::login(&username, &password).await?;
+    let actor = store::actor_for(username.trim().to_lowercase().as_str())
+        .await
+        .map_err(|e| {
+            ctx.storage_error.set(Some(e.0));
+            ApiError::Network
+        })?;
+    let res = api::login(&username, &password, &actor.to_hex_string()).await?;
     let json = serde_json::to_string(&res).unwrap_or_default();
     if let Err(e) = store::kv_set("session", &json).await {
         ctx.storage_error.set(Some(e.0));
@@ -247,6 +260,7 @@ pub async fn sign_in(ctx: Ctx, username: String, password: String) -> Result<(),
     ctx.online.set(true);
     ctx.session.set(Some(res));
     leptos::task::spawn_local(sync(ctx));
+    leptos::task::spawn_local(crate::live::connect(ctx));
     Ok(())
 }
 
@@ -254,6 +268,7 @@ pub async fn sign_out(ctx: Ctx) {
     if let Some(s) = ctx.session.get_untracked() {
         api::logout(&s.token).await;
     }
+    crate::live::disconnect();
     let _ = store::kv_delete("session").await;
     ctx.session.set(None);
 }

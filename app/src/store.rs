@@ -18,8 +18,8 @@ use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use strada_shared::ids::DocId;
 use strada_shared::schema::DocType;
-use strada_shared::sync::device::DeviceDoc;
-use strada_shared::sync::{PullResponse, heads_from_strings, heads_to_strings};
+use strada_shared::sync::device::{DeviceDoc, PullError};
+use strada_shared::sync::{PulledDoc, heads_from_strings, heads_to_strings};
 use wasm_bindgen::{JsCast, JsValue};
 
 const DB_NAME: &str = "strada";
@@ -93,7 +93,18 @@ async fn commit(tx: idb::Transaction) -> Result<(), StoreError> {
     }
 }
 
-/// The device's automerge actor: random, created once per device.
+/// The automerge actor for `username` on this device: kept across sign-ins of the same
+/// user (so pending changes stay theirs), new when another user signs in.
+pub async fn actor_for(username: &str) -> Result<ActorId, StoreError> {
+    if kv_get("actor_owner").await?.as_deref() != Some(username) {
+        let bytes = crate::util::random_bytes::<16>();
+        kv_set("actor", &hex::encode(bytes)).await?;
+        kv_set("actor_owner", username).await?;
+    }
+    actor().await
+}
+
+/// The device's automerge actor.
 pub async fn actor() -> Result<ActorId, StoreError> {
     if let Some(hex) = kv_get("actor").await?
         && let Ok(bytes) = hex::decode(&hex)
@@ -200,30 +211,64 @@ pub async fn update_docs(
     commit(tx).await
 }
 
-/// Merges one pulled page and stores the new cursor, in one transaction.
-pub async fn apply_pull_page(actor: &ActorId, page: &PullResponse) -> Result<(), StoreError> {
+/// Merges pulled documents and, for a feed page, stores the new cursor — in one
+/// transaction. Documents whose changes need a snapshot (the repair path) join the
+/// `repair` list in the same transaction; a snapshot merged here leaves it.
+pub async fn apply_pulled(
+    actor: &ActorId,
+    pulled: &[PulledDoc],
+    cursor: Option<u64>,
+) -> Result<(), StoreError> {
     let db = db().await?;
     let tx = db.transaction(&[DOCS, KV], TransactionMode::ReadWrite)?;
     let docs = tx.object_store(DOCS)?;
-    for p in &page.docs {
+    let kv = tx.object_store(KV)?;
+    let repair_key = JsValue::from_str("repair");
+    let mut repair: Vec<DocId> = kv
+        .get(repair_key.clone())?
+        .await?
+        .and_then(|v| v.as_string())
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    for p in pulled {
         let key = JsValue::from_str(&p.id.to_string());
-        let mut d = match docs.get(key.clone())?.await? {
+        let merged = match docs.get(key.clone())?.await? {
             Some(v) => {
                 let mut d = from_js(&v, actor)?;
-                d.merge_pulled(p).map_err(|e| StoreError(e.to_string()))?;
-                d
+                d.merge_pulled(p).map(|()| d)
             }
-            None => {
-                DeviceDoc::from_pulled(p, actor.clone()).map_err(|e| StoreError(e.to_string()))?
-            }
+            None => DeviceDoc::from_pulled(p, actor.clone()),
         };
-        docs.put(&to_js(&mut d), Some(&key))?.await?;
+        match merged {
+            Ok(mut d) => {
+                docs.put(&to_js(&mut d), Some(&key))?.await?;
+                repair.retain(|id| *id != p.id);
+            }
+            Err(PullError::NeedsSnapshot) if !p.snapshot => {
+                if !repair.contains(&p.id) {
+                    repair.push(p.id);
+                }
+            }
+            Err(e) => return Err(StoreError(e.to_string())),
+        }
     }
-    tx.object_store(KV)?
-        .put(
-            &JsValue::from_str(&page.cursor.to_string()),
+    let repair_json = serde_json::to_string(&repair).unwrap_or_else(|_| "[]".into());
+    kv.put(&JsValue::from_str(&repair_json), Some(&repair_key))?
+        .await?;
+    if let Some(c) = cursor {
+        kv.put(
+            &JsValue::from_str(&c.to_string()),
             Some(&JsValue::from_str("cursor")),
         )?
         .await?;
+    }
     commit(tx).await
+}
+
+/// Documents waiting for a snapshot.
+pub async fn repair_list() -> Result<Vec<DocId>, StoreError> {
+    Ok(kv_get("repair")
+        .await?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
 }

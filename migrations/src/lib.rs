@@ -13,6 +13,7 @@
 //!   the same steps.
 
 mod m0001_initial_layout;
+mod m0002_device_actors;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -51,14 +52,31 @@ pub struct Migration {
 }
 
 /// Every step, in order. Versions are 1, 2, 3... without gaps.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial_layout",
-    apply: m0001_initial_layout::apply,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial_layout",
+        apply: m0001_initial_layout::apply,
+    },
+    Migration {
+        version: 2,
+        name: "device_actors",
+        apply: m0002_device_actors::apply,
+    },
+];
 
 /// The collections the current layout has (after every step).
-pub use m0001_initial_layout::COLLECTIONS;
+pub const COLLECTIONS: &[&str] = &[
+    "docs",
+    "doc_meta",
+    "feed",
+    "feed_by_doc",
+    "records_contacts",
+    "users",
+    "users_by_name",
+    "sessions",
+    "device_actors",
+];
 
 /// The newest version this build knows.
 pub fn latest_version() -> u32 {

@@ -2,8 +2,9 @@
 
 use crate::{MigrationError, MigrationStore};
 
-/// Collections of the layout; see `server/src/storage/sled_store.rs` for their keys.
-pub const COLLECTIONS: &[&str] = &[
+/// Collections of the first layout; see `server/src/storage/sled_store.rs` for their keys.
+/// Frozen: later steps add their own.
+const COLLECTIONS: &[&str] = &[
     "docs",
     "doc_meta",
     "feed",

@@ -17,6 +17,7 @@
 pub mod auth;
 pub mod config;
 pub mod http;
+pub mod notify;
 pub mod projection;
 pub mod storage;
 pub mod sync;
@@ -49,9 +50,11 @@ pub async fn start(
     std::net::SocketAddr,
     tokio::task::JoinHandle<std::io::Result<()>>,
 )> {
+    let notify: Arc<notify::Notifier> = Arc::default();
     let state = http::AppState {
         store,
         writer: Arc::default(),
+        notify: notify.clone(),
     };
     let app = http::router(state, dist);
     let listener = tokio::net::TcpListener::bind(listen)
@@ -60,7 +63,11 @@ pub async fn start(
     let addr = listener.local_addr()?;
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                // End the event streams so open connections drain.
+                notify.close();
+            })
             .await
     });
     Ok((addr, task))

@@ -9,6 +9,10 @@ use crate::ids::{DocId, TeamId, UserId};
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// The syncing device's automerge actor id (hex). A session without one can read the
+    /// API but not push.
+    #[serde(default)]
+    pub device_actor: Option<String>,
 }
 
 /// Who is signed in, as the app shows it.

@@ -8,6 +8,28 @@ use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// Reads a UUID as a string (human-readable formats) or 16 bytes (binary formats).
+fn uuid_from<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Uuid, D::Error> {
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = Uuid;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a UUID")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Uuid, E> {
+            Uuid::parse_str(s.trim()).map_err(|_| E::custom(InvalidId))
+        }
+        fn visit_bytes<E: serde::de::Error>(self, b: &[u8]) -> Result<Uuid, E> {
+            Uuid::from_slice(b).map_err(|_| E::custom(InvalidId))
+        }
+    }
+    if d.is_human_readable() {
+        d.deserialize_str(V)
+    } else {
+        d.deserialize_bytes(V)
+    }
+}
+
 /// Why a string is not a valid identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a valid identifier (expected a UUID)")]
@@ -16,9 +38,25 @@ pub struct InvalidId;
 macro_rules! uuid_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(Uuid);
+
+        /// A string in JSON, 16 raw bytes in the binary sync encoding.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                if s.is_human_readable() {
+                    s.collect_str(&self.0.hyphenated())
+                } else {
+                    s.serialize_bytes(self.0.as_bytes())
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                uuid_from(d).map(Self)
+            }
+        }
 
         impl $name {
             /// Builds a UUIDv7 from a Unix time in milliseconds and 10 random bytes, so the

@@ -55,7 +55,8 @@ export function startServer(dataDir, listen = '127.0.0.1:0') {
 export function stopServer(proc) {
   return new Promise((resolve) => {
     if (proc.exitCode !== null) return resolve();
-    proc.once('exit', () => resolve());
+    const force = setTimeout(() => proc.kill('SIGKILL'), 10000);
+    proc.once('exit', () => { clearTimeout(force); resolve(); });
     proc.kill('SIGINT');
   });
 }
@@ -92,4 +93,21 @@ export async function apiLogin(url, username, password) {
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
   return (await res.json()).token;
+}
+
+/** Signs in through the app's form and waits for the status bar. */
+export async function signIn(page, username, password) {
+  await page.getByLabel('Nome utente').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.getByTestId('net-status').waitFor();
+}
+
+/** Logs a contact through the form. */
+export async function logContact(page, alias, needs, note) {
+  await page.getByLabel('Alias o soprannome').fill(alias);
+  for (const n of needs) await page.getByTestId(`need-${n}`).check();
+  await page.getByLabel('Nota').fill(note);
+  await page.getByTestId('save-contact').click();
+  await page.getByTestId('contact-row').filter({ hasText: alias }).waitFor();
 }

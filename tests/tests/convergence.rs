@@ -30,7 +30,11 @@ impl Device {
         let client = Client::new();
         let res = client
             .post(server.url("/api/auth/login"))
-            .json(&json!({"username": username, "password": format!("password-{username}")}))
+            .json(&json!({
+                "username": username,
+                "password": format!("password-{username}"),
+                "device_actor": ActorId::from(vec![actor; 16]).to_hex_string(),
+            }))
             .send()
             .await
             .unwrap();

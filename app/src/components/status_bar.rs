@@ -63,8 +63,8 @@ pub fn StatusBar() -> impl IntoView {
             </div>
             <div class="row small">
                 <span>{move || t().pending_changes}": "<b data-testid="pending-count">{pending}</b></span>
-                <span>{move || t().last_sync}": "<span data-testid="last-sync">{last}</span></span>
-                <button class="secondary" on:click=move |_| leptos::task::spawn_local(state::sync(ctx))>
+                <span>{move || t().last_sync}": "<span data-testid="last-sync" data-ms=move || ctx.last_sync.get().unwrap_or(0).to_string()>{last}</span></span>
+                <button class="secondary" data-testid="sync-now" on:click=move |_| leptos::task::spawn_local(state::sync(ctx))>
                     {move || t().sync_now}
                 </button>
             </div>

@@ -10,7 +10,7 @@ pub mod token;
 use strada_shared::domain::Role;
 use strada_shared::ids::{TeamId, UserId};
 
-use crate::storage::{Store, StoreError, StoredSession, StoredUser};
+use crate::storage::{DeviceBinding, Store, StoreError, StoredSession, StoredUser};
 pub use password::Password;
 pub use token::SessionToken;
 
@@ -24,6 +24,8 @@ pub struct AuthUser {
     pub username: String,
     pub role: Role,
     pub team: TeamId,
+    /// The automerge actor of the device this session belongs to, if it syncs.
+    pub actor: Option<Vec<u8>>,
 }
 
 impl From<&StoredUser> for AuthUser {
@@ -33,6 +35,7 @@ impl From<&StoredUser> for AuthUser {
             username: u.username.clone(),
             role: u.role,
             team: u.team.clone(),
+            actor: None,
         }
     }
 }
@@ -51,6 +54,10 @@ pub enum AuthError {
     InvalidUsername,
     #[error("password must be at least {} characters", password::MIN_LEN)]
     WeakPassword,
+    #[error("the device id must be 16 to 32 bytes in hex")]
+    InvalidDevice,
+    #[error("this device is registered to another user")]
+    DeviceTaken,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -95,13 +102,24 @@ pub fn create_user(
     }
 }
 
-/// Checks a username and password and opens a session.
+/// Parses a device's automerge actor id (hex, 16–32 bytes).
+pub fn parse_actor(hex_actor: &str) -> Result<Vec<u8>, AuthError> {
+    match hex::decode(hex_actor.trim()) {
+        Ok(b) if (16..=32).contains(&b.len()) => Ok(b),
+        _ => Err(AuthError::InvalidDevice),
+    }
+}
+
+/// Checks a username and password and opens a session, bound to the device's automerge
+/// actor when one is given.
 pub fn login(
     store: &dyn Store,
     username: &str,
     password: &Password,
+    device_actor: Option<&str>,
     now_ms: i64,
 ) -> Result<(SessionToken, StoredUser, i64), AuthError> {
+    let actor = device_actor.map(parse_actor).transpose()?;
     let user = store.user_by_name(username)?;
     // Verify against a dummy hash for unknown users so timing does not reveal them.
     let hash = user
@@ -112,14 +130,24 @@ pub fn login(
         (Some(u), true) => u,
         _ => return Err(AuthError::BadCredentials),
     };
+    if let Some(a) = &actor {
+        match store.bind_actor(a, user.id) {
+            Err(StoreError::Conflict) => return Err(AuthError::DeviceTaken),
+            other => other?,
+        }
+    }
     let token = SessionToken::generate();
     let expires_at = now_ms + SESSION_TTL_MS;
+    let device = actor.map(|a| DeviceBinding {
+        actor: hex::encode(a),
+    });
     store.put_session(
         &token.hash(),
         &StoredSession {
             user_id: user.id,
             created_at: now_ms,
             expires_at,
+            device,
         },
     )?;
     store.flush()?;
@@ -137,7 +165,9 @@ pub fn authenticate(store: &dyn Store, token: &str, now_ms: i64) -> Result<AuthU
     let user = store
         .user_by_id(session.user_id)?
         .ok_or(AuthError::MissingSession)?;
-    Ok(AuthUser::from(&user))
+    let mut auth = AuthUser::from(&user);
+    auth.actor = session.device.and_then(|d| hex::decode(d.actor).ok());
+    Ok(auth)
 }
 
 /// Ends a session.

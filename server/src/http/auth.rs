@@ -27,7 +27,13 @@ pub async fn login(
     let store = state.store.clone();
     // Argon2 is deliberately slow: keep it off the async workers.
     let (token, user, expires_at) = tokio::task::spawn_blocking(move || {
-        auth::login(store.as_ref(), &req.username, &password, crate::now_ms())
+        auth::login(
+            store.as_ref(),
+            &req.username,
+            &password,
+            req.device_actor.as_deref(),
+            crate::now_ms(),
+        )
     })
     .await
     .map_err(AppError::internal)??;

@@ -29,6 +29,8 @@ pub enum AppError {
     UnsupportedMediaType,
     /// 422: well-formed but invalid content.
     Unprocessable { code: &'static str, message: String },
+    /// 503: a bounded resource is exhausted; the client retries later.
+    Unavailable,
     /// 500: logged, never detailed to the client.
     Internal(anyhow::Error),
 }
@@ -63,6 +65,11 @@ impl IntoResponse for AppError {
             AppError::Unprocessable { code, message } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }
+            AppError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the server is at capacity: try again shortly".to_string(),
+            ),
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
                 (
@@ -138,6 +145,11 @@ impl From<AuthError> for AppError {
                 code: "invalid_user",
                 message: e.to_string(),
             },
+            AuthError::InvalidDevice => AppError::Unprocessable {
+                code: "invalid_device",
+                message: e.to_string(),
+            },
+            AuthError::DeviceTaken => AppError::Conflict(e.to_string()),
             AuthError::Store(s) => s.into(),
         }
     }
@@ -155,6 +167,7 @@ impl From<PushError> for AppError {
                 code: "invalid_automerge",
                 message: e.to_string(),
             },
+            PushError::NoDevice => AppError::Forbidden(e.to_string()),
             PushError::Store(s) => s.into(),
         }
     }

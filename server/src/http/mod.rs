@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod contacts;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod health;
 pub mod static_files;
@@ -15,6 +16,8 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::storage::Store;
@@ -27,6 +30,7 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub writer: Arc<crate::sync::Writer>,
+    pub notify: Arc<crate::notify::Notifier>,
 }
 
 /// The API router, and the PWA from `dist` when given.
@@ -38,10 +42,18 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/auth/me", get(auth::me))
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", post(sync::pull))
+        .route("/sync/snapshots", post(sync::snapshots))
+        .route("/sync/events-ticket", post(events::ticket))
+        .route("/sync/events", get(events::events))
         .route("/contacts", get(contacts::list))
         .route("/contacts/{id}", get(contacts::get_one))
         .fallback(|| async { error::AppError::NotFound("no such API endpoint".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Pull pages and records compress well (gzip or brotli, as the client accepts);
+        // the event stream is left alone so events are not buffered.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("text/event-stream")),
+        ))
         // API answers are never cached, by the browser or the service worker.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

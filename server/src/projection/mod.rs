@@ -14,7 +14,7 @@ pub fn rfc3339_ms(ms: i64) -> String {
 }
 
 /// The central record of a contact.
-pub fn contact_record(doc: &ContactDoc, meta: &DocMeta, heads: Vec<String>) -> ContactRecord {
+pub fn contact_record(doc: &ContactDoc, meta: &DocMeta) -> ContactRecord {
     ContactRecord {
         id: doc.id,
         occurred_at: rfc3339_ms(doc.occurred_at),
@@ -26,6 +26,6 @@ pub fn contact_record(doc: &ContactDoc, meta: &DocMeta, heads: Vec<String>) -> C
         team: doc.team.clone(),
         received_at: rfc3339_ms(meta.received_at),
         updated_at: rfc3339_ms(meta.updated_at),
-        heads,
+        heads: strada_shared::sync::heads_to_strings(&meta.heads.0),
     }
 }

@@ -5,12 +5,14 @@
 //! far durable and is called before any acknowledgement reaches a client.
 
 pub mod sled_store;
+pub mod story;
 
 use serde::{Deserialize, Serialize};
 use strada_shared::api::ContactRecord;
 use strada_shared::domain::Role;
 use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::schema::DocType;
+use strada_shared::sync::Heads;
 
 pub use sled_store::SledStore;
 
@@ -44,7 +46,28 @@ pub struct StoredSession {
     pub created_at: i64,
     /// Unix ms.
     pub expires_at: i64,
+    /// The device the session was opened on, when it syncs: its automerge actor id (hex).
+    /// Pushes through this session may only carry changes authored by that actor.
+    #[serde(default)]
+    pub device: Option<DeviceBinding>,
 }
+
+/// A syncing device, bound to one automerge actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceBinding {
+    pub actor: String,
+}
+
+/// A past state of a document: what a device that pulled up to `seq` has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocVersion {
+    pub seq: u64,
+    pub heads: Heads,
+}
+
+/// How many past states a document keeps for incremental pulls; a device further behind
+/// gets a snapshot.
+pub const DOC_HISTORY: usize = 8;
 
 /// What the server knows about a document besides its bytes: who may see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +82,10 @@ pub struct DocMeta {
     pub updated_at: i64,
     /// Feed position of the last change.
     pub seq: u64,
+    /// The document's heads after its last change.
+    pub heads: Heads,
+    /// Recent states, oldest first (at most [`DOC_HISTORY`]), including the current one.
+    pub history: Vec<DocVersion>,
 }
 
 /// A stored document.
@@ -96,10 +123,13 @@ pub trait Store: Send + Sync + 'static {
     -> Result<(), StoreError>;
     fn session(&self, token_hash: &[u8; 32]) -> Result<Option<StoredSession>, StoreError>;
     fn delete_session(&self, token_hash: &[u8; 32]) -> Result<(), StoreError>;
+    /// Binds an automerge actor id to a user; `Conflict` if another user holds it.
+    fn bind_actor(&self, actor: &[u8], user: UserId) -> Result<(), StoreError>;
 
     fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError>;
     /// Writes a document, its metadata and its projection, and moves it to the head of
-    /// the change feed, in one atomic step. Returns the new feed position.
+    /// the change feed, in one atomic step; records `(position, meta.heads)` in the
+    /// document's history. Returns the new feed position.
     fn commit_doc(
         &self,
         id: DocId,
@@ -111,6 +141,9 @@ pub trait Store: Send + Sync + 'static {
     fn feed_after(&self, cursor: u64, limit: usize) -> Result<Vec<(u64, DocId)>, StoreError>;
     /// The newest feed position (0 when empty).
     fn feed_head(&self) -> Result<u64, StoreError>;
+
+    /// Every stored document id (to rebuild projections).
+    fn doc_ids(&self) -> Result<Vec<DocId>, StoreError>;
 
     /// Contact records, newest contact first.
     fn contact_records(&self) -> Result<Vec<ContactRecord>, StoreError>;

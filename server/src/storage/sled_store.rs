@@ -9,6 +9,7 @@
 //! - `records_contacts`: doc id → JSON [`ContactRecord`]
 //! - `users`: user id → JSON [`StoredUser`]; `users_by_name`: lowercase name → user id
 //! - `sessions`: SHA-256 of the token → JSON [`StoredSession`]
+//! - `device_actors` (step 2): automerge actor id → user id
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -33,6 +34,7 @@ pub struct SledStore {
     users: sled::Tree,
     users_by_name: sled::Tree,
     sessions: sled::Tree,
+    device_actors: sled::Tree,
     /// Serialises feed appends so positions become visible in increasing order: a
     /// reader that has seen position N will never later find a new entry below N.
     feed_writer: Mutex<()>,
@@ -144,6 +146,7 @@ impl SledStore {
             users: tree("users")?,
             users_by_name: tree("users_by_name")?,
             sessions: tree("sessions")?,
+            device_actors: tree("device_actors")?,
             db,
             feed_writer: Mutex::new(()),
         };
@@ -210,6 +213,23 @@ impl Store for SledStore {
     fn delete_session(&self, token_hash: &[u8; 32]) -> Result<(), StoreError> {
         self.sessions.remove(token_hash)?;
         Ok(())
+    }
+
+    fn bind_actor(&self, actor: &[u8], user: UserId) -> Result<(), StoreError> {
+        let res = self.device_actors.compare_and_swap(
+            actor,
+            None as Option<&[u8]>,
+            Some(&user.as_bytes()[..]),
+        )?;
+        match res {
+            Ok(()) => Ok(()),
+            Err(e) if e.current.as_deref() == Some(&user.as_bytes()[..]) => Ok(()),
+            Err(_) => Err(StoreError::Conflict),
+        }
+    }
+
+    fn doc_ids(&self) -> Result<Vec<DocId>, StoreError> {
+        self.docs.iter().keys().map(|k| doc_id_of(&k?)).collect()
     }
 
     fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError> {
@@ -327,5 +347,25 @@ impl Store for SledStore {
         Migrator(&self.db)
             .schema_version()
             .map_err(|e| StoreError::Backend(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SledStore;
+
+    #[test]
+    fn sled_store_passes_the_story() {
+        let dirs = std::cell::RefCell::new(Vec::new());
+        super::super::story::run_all(|| {
+            let dir = std::env::temp_dir().join(format!("strada-story-{}", uuid::Uuid::now_v7()));
+            let (store, applied) = SledStore::open(&dir).expect("open");
+            assert_eq!(applied.len() as u32, strada_migrations::latest_version());
+            dirs.borrow_mut().push(dir);
+            store
+        });
+        for d in dirs.into_inner() {
+            let _ = std::fs::remove_dir_all(d);
+        }
     }
 }

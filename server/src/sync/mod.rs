@@ -3,24 +3,31 @@
 //!
 //! Push runs in two phases. First every document in the request is decoded; if any is
 //! not automerge data the whole request is refused (4xx) and nothing is stored. Then each
-//! document is merged into a copy of the stored one, validated, and committed on its own:
-//! one refused document does not stop the others. Acknowledgements are built only after
-//! the store has flushed.
+//! document is merged into a copy of the stored one, checked (author actor, scope, schema,
+//! field rules), and committed on its own: one refused document does not stop the
+//! others, and a panic while processing one fails that one only. Acknowledgements are
+//! built only after the store has flushed.
+//!
+//! Pull serves the feed after the device's cursor, filtered by scope. A document the
+//! device already had at its cursor comes as the changes since that state; otherwise as a
+//! compact snapshot.
+
+pub mod rules;
 
 use std::sync::Mutex;
 
-use automerge::AutoCommit;
+use automerge::{AutoCommit, ChangeHash};
 use strada_shared::domain::Role;
 use strada_shared::ids::DocId;
 use strada_shared::schema::{self, ContactDoc, DocType};
 use strada_shared::sync::{
-    Bytes, MAX_PUSH_DOCS, PULL_PAGE_BYTES, PULL_PAGE_DOCS, PullResponse, PulledDoc, PushDoc,
-    PushOutcome, PushRequest, PushResponse, PushResult, heads_from_strings, heads_to_strings,
+    Bytes, Heads, MAX_PUSH_DOCS, PULL_PAGE_BYTES, PULL_PAGE_DOCS, PullResponse, PulledDoc, PushDoc,
+    PushOutcome, PushRequest, PushResponse, PushResult,
 };
 
 use crate::auth::AuthUser;
 use crate::projection;
-use crate::storage::{DocMeta, Projection, Store, StoreError};
+use crate::storage::{DocMeta, Projection, Store, StoreError, StoredDoc};
 
 /// Why a push request was refused as a whole.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +38,8 @@ pub enum PushError {
     DuplicateDoc(DocId),
     #[error("document {0}: the changes are not valid automerge data")]
     InvalidAutomerge(DocId),
+    #[error("this session belongs to no device: sign in from the app to sync")]
+    NoDevice,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -47,6 +56,7 @@ pub fn push(
     req: PushRequest,
     now_ms: i64,
 ) -> Result<PushResponse, PushError> {
+    let actor = user.actor.clone().ok_or(PushError::NoDevice)?;
     if req.docs.len() > MAX_PUSH_DOCS {
         return Err(PushError::TooManyDocs);
     }
@@ -62,14 +72,13 @@ pub fn push(
             return Err(PushError::InvalidAutomerge(d.id));
         }
     }
-
-    // Phase 2: merge, validate, commit each document on its own.
+    // Phase 2: merge, check, commit each document on its own.
     let _guard = writer.0.lock().unwrap_or_else(|p| p.into_inner());
     let mut results = Vec::with_capacity(req.docs.len());
     for d in req.docs {
         let id = d.id;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            merge_one(store, user, &d, now_ms)
+            merge_one(store, user, &actor, &d, now_ms)
         }))
         .unwrap_or_else(|_| {
             tracing::error!(doc = %id, "panic while merging a pushed document");
@@ -95,13 +104,15 @@ fn refused(reason: impl Into<String>) -> Result<PushOutcome, StoreError> {
 fn merge_one(
     store: &dyn Store,
     user: &AuthUser,
+    actor: &[u8],
     pushed: &PushDoc,
     now_ms: i64,
 ) -> Result<PushOutcome, StoreError> {
+    #[cfg(feature = "fault-injection")]
+    if pushed.changes.0.starts_with(b"STRADA-PANIC") {
+        panic!("injected fault");
+    }
     let (id, doc_type) = (pushed.id, pushed.doc_type);
-    let Some(claimed_heads) = heads_from_strings(&pushed.heads) else {
-        return refused("the heads are not valid change hashes");
-    };
     let existing = store.doc(id)?;
     let mut doc = match &existing {
         Some(stored) => {
@@ -111,10 +122,8 @@ fn merge_one(
             if !may_write(user, &stored.meta) {
                 return refused("you may not change this document");
             }
-            match AutoCommit::load(&stored.bytes) {
-                Ok(d) => d,
-                Err(_) => return Err(StoreError::Corrupt("stored document does not load".into())),
-            }
+            AutoCommit::load(&stored.bytes)
+                .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?
         }
         None => AutoCommit::new(),
     };
@@ -123,63 +132,86 @@ fn merge_one(
         return refused("the changes cannot be merged into the document");
     }
     // Changes whose dependencies the server lacks are queued, not applied: never
-    // acknowledge them; ask the device for its whole document instead.
-    // (A change is applied only once all its ancestors are, so checking the heads is enough.)
-    if claimed_heads
-        .iter()
-        .any(|h| doc.get_change_by_hash(h).is_none())
-    {
+    // acknowledge them; the device sends its whole document next time.
+    if !doc.get_missing_deps(&[]).is_empty() {
         return Ok(PushOutcome::Incomplete);
     }
-    match doc_type {
-        DocType::Contact => {
-            let contact: ContactDoc = match schema::read(&doc) {
-                Ok(c) => c,
-                Err(e) => return refused(e.to_string()),
-            };
-            if contact.id != id {
-                return refused("the document id does not match its content");
-            }
-            let meta = match &existing {
-                Some(stored) => {
-                    if contact.team != stored.meta.team {
-                        return refused("a contact cannot move to another team");
-                    }
-                    if doc.get_heads() == before {
-                        // Nothing new: acknowledge without rewriting.
-                        return Ok(PushOutcome::Accepted {
-                            heads: heads_to_strings(&before),
-                        });
-                    }
-                    DocMeta {
-                        updated_at: now_ms,
-                        ..stored.meta.clone()
-                    }
-                }
-                None => {
-                    if user.role == Role::FieldWorker
-                        && (contact.team != user.team || contact.author != user.id)
-                    {
-                        return refused(
-                            "a field worker can only log contacts of their own team, as themselves",
-                        );
-                    }
-                    DocMeta {
-                        doc_type,
-                        team: contact.team.clone(),
-                        created_by: user.id,
-                        received_at: now_ms,
-                        updated_at: now_ms,
-                        seq: 0,
-                    }
-                }
-            };
-            let heads = heads_to_strings(&doc.get_heads());
-            let record = projection::contact_record(&contact, &meta, heads.clone());
-            store.commit_doc(id, &doc.save(), &meta, &Projection::Contact(record))?;
-            Ok(PushOutcome::Accepted { heads })
-        }
+    let after = doc.get_heads();
+    if after == before {
+        return Ok(match existing {
+            Some(_) => PushOutcome::Accepted {
+                heads: Heads::new(after),
+            },
+            None => PushOutcome::Refused {
+                reason: "the document is empty".into(),
+            },
+        });
     }
+    // A device may only author changes under its own actor.
+    if doc
+        .get_changes(&before)
+        .iter()
+        .any(|c| c.actor_id().to_bytes() != actor)
+    {
+        return refused("the changes were authored by another device");
+    }
+    match doc_type {
+        DocType::Contact => commit_contact(store, user, id, &mut doc, existing, after, now_ms),
+    }
+}
+
+fn commit_contact(
+    store: &dyn Store,
+    user: &AuthUser,
+    id: DocId,
+    doc: &mut AutoCommit,
+    existing: Option<StoredDoc>,
+    heads: Vec<ChangeHash>,
+    now_ms: i64,
+) -> Result<PushOutcome, StoreError> {
+    let contact: ContactDoc = match schema::read(doc) {
+        Ok(c) => c,
+        Err(e) => return refused(e.to_string()),
+    };
+    if contact.id != id {
+        return refused("the document id does not match its content");
+    }
+    let meta = match existing {
+        Some(stored) => {
+            let old: Option<ContactDoc> = AutoCommit::load(&stored.bytes)
+                .ok()
+                .and_then(|d| schema::read(&d).ok());
+            if let Some(old) = old
+                && let Err(reason) = rules::contact_change(user, &old, &contact)
+            {
+                return refused(reason);
+            }
+            DocMeta {
+                updated_at: now_ms,
+                heads: Heads::new(heads),
+                ..stored.meta
+            }
+        }
+        None => {
+            if let Err(reason) = rules::contact_create(user, &contact) {
+                return refused(reason);
+            }
+            DocMeta {
+                doc_type: DocType::Contact,
+                team: contact.team.clone(),
+                created_by: user.id,
+                received_at: now_ms,
+                updated_at: now_ms,
+                seq: 0,
+                heads: Heads::new(heads),
+                history: Vec::new(),
+            }
+        }
+    };
+    let record = projection::contact_record(&contact, &meta);
+    let heads = meta.heads.clone();
+    store.commit_doc(id, &doc.save(), &meta, &Projection::Contact(record))?;
+    Ok(PushOutcome::Accepted { heads })
 }
 
 /// Whether `user` may read a document with `meta`.
@@ -195,21 +227,32 @@ pub fn may_write(user: &AuthUser, meta: &DocMeta) -> bool {
     may_read(user, meta)
 }
 
+/// What a device that pulled up to `cursor` has of a document: the heads of its last
+/// version at or before the cursor, if still in its history.
+fn known_heads(meta: &DocMeta, cursor: u64) -> Option<&Heads> {
+    if cursor == 0 {
+        return None;
+    }
+    meta.history
+        .iter()
+        .rev()
+        .find(|v| v.seq <= cursor)
+        .map(|v| &v.heads)
+}
+
 /// Serves one page of the change feed after `cursor`, filtered to what `user` may read.
 pub fn pull(store: &dyn Store, user: &AuthUser, cursor: u64) -> Result<PullResponse, StoreError> {
     let mut docs = Vec::new();
     let mut bytes_total = 0usize;
     let mut next = cursor;
     let mut more = false;
-    // Read a little beyond one page so `more` is exact even after filtering.
     'outer: loop {
         let entries = store.feed_after(next, PULL_PAGE_DOCS * 2)?;
         if entries.is_empty() {
             break;
         }
         for (seq, id) in entries {
-            if docs.len() >= PULL_PAGE_DOCS || (bytes_total >= PULL_PAGE_BYTES && !docs.is_empty())
-            {
+            if docs.len() >= PULL_PAGE_DOCS || bytes_total >= PULL_PAGE_BYTES {
                 more = true;
                 break 'outer;
             }
@@ -220,12 +263,28 @@ pub fn pull(store: &dyn Store, user: &AuthUser, cursor: u64) -> Result<PullRespo
             if !may_read(user, &stored.meta) {
                 continue;
             }
-            bytes_total += stored.bytes.len();
-            docs.push(PulledDoc {
-                id,
-                doc_type: stored.meta.doc_type,
-                data: Bytes(stored.bytes),
-            });
+            let pulled = match known_heads(&stored.meta, cursor) {
+                Some(known) => {
+                    let mut doc = AutoCommit::load(&stored.bytes)
+                        .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?;
+                    PulledDoc {
+                        id,
+                        doc_type: stored.meta.doc_type,
+                        data: Bytes(doc.save_after(&known.0)),
+                        snapshot: false,
+                        heads: stored.meta.heads.clone(),
+                    }
+                }
+                None => PulledDoc {
+                    id,
+                    doc_type: stored.meta.doc_type,
+                    data: Bytes(stored.bytes),
+                    snapshot: true,
+                    heads: stored.meta.heads.clone(),
+                },
+            };
+            bytes_total += pulled.data.0.len();
+            docs.push(pulled);
         }
     }
     Ok(PullResponse {
@@ -233,4 +292,47 @@ pub fn pull(store: &dyn Store, user: &AuthUser, cursor: u64) -> Result<PullRespo
         cursor: next,
         more,
     })
+}
+
+/// Full snapshots of the listed documents the user may read (the repair path, when
+/// pulled changes depend on changes a device lacks).
+pub fn snapshots(
+    store: &dyn Store,
+    user: &AuthUser,
+    ids: &[DocId],
+) -> Result<Vec<PulledDoc>, StoreError> {
+    let mut out = Vec::new();
+    for id in ids.iter().take(PULL_PAGE_DOCS) {
+        if let Some(stored) = store.doc(*id)?
+            && may_read(user, &stored.meta)
+        {
+            out.push(PulledDoc {
+                id: *id,
+                doc_type: stored.meta.doc_type,
+                heads: stored.meta.heads.clone(),
+                data: Bytes(stored.bytes),
+                snapshot: true,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Recomputes every projection from the stored documents (a cold rebuild), returning the
+/// records. Used to check that projections never drift from documents.
+pub fn rebuild_contact_records(
+    store: &dyn Store,
+) -> Result<Vec<strada_shared::api::ContactRecord>, StoreError> {
+    let mut out = Vec::new();
+    for id in store.doc_ids()? {
+        let Some(stored) = store.doc(id)? else {
+            continue;
+        };
+        let doc = AutoCommit::load(&stored.bytes)
+            .map_err(|_| StoreError::Corrupt("document does not load".into()))?;
+        if let Ok(c) = schema::read::<ContactDoc>(&doc) {
+            out.push(projection::contact_record(&c, &stored.meta));
+        }
+    }
+    Ok(out)
 }

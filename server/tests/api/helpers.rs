@@ -15,14 +15,21 @@ pub struct Api {
     pub client: Client,
     pub base: String,
     pub token: String,
+    /// This device's automerge actor, bound to the session at sign-in.
+    pub actor: ActorId,
 }
 
 impl Api {
     pub async fn login(server: &TestServer, username: &str) -> Api {
         let client = Client::new();
+        let actor = ActorId::random();
         let res = client
             .post(server.url("/api/auth/login"))
-            .json(&serde_json::json!({"username": username, "password": format!("password-{username}")}))
+            .json(&serde_json::json!({
+                "username": username,
+                "password": format!("password-{username}"),
+                "device_actor": actor.to_hex_string(),
+            }))
             .send()
             .await
             .unwrap();
@@ -32,6 +39,7 @@ impl Api {
             client,
             base: server.url(""),
             token: body["token"].as_str().unwrap().to_string(),
+            actor,
         }
     }
 
@@ -105,10 +113,13 @@ pub fn contact_for(user: &StoredUser, seed: u8) -> ContactDoc {
     }
 }
 
-pub fn device_doc(c: &ContactDoc, actor: u8) -> DeviceDoc {
-    DeviceDoc::new(
-        c.id,
-        schema::DocType::Contact,
-        schema::create(ActorId::from(vec![actor; 16]), c).unwrap(),
-    )
+impl Api {
+    /// A new document authored on this device.
+    pub fn doc(&self, c: &ContactDoc) -> DeviceDoc {
+        DeviceDoc::new(
+            c.id,
+            schema::DocType::Contact,
+            schema::create(self.actor.clone(), c).unwrap(),
+        )
+    }
 }

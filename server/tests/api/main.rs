@@ -3,7 +3,7 @@
 
 mod helpers;
 
-use helpers::{Api, contact_for, device_doc};
+use helpers::{Api, contact_for};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use strada_server::storage::{SledStore, Store, StoredSession};
@@ -90,6 +90,7 @@ async fn missing_invalid_and_expired_sessions_are_refused() {
                 user_id: user.id,
                 created_at: 0,
                 expires_at: 1,
+                device: None,
             },
         )
         .unwrap();
@@ -125,7 +126,7 @@ async fn a_pushed_contact_becomes_a_central_record_that_survives_a_restart() {
     s.add_user("centrale", Role::CentralOffice, "pua");
     let field = Api::login(&s, "marta").await;
     let c = contact_for(&marta, 1);
-    let mut d = device_doc(&c, 1);
+    let mut d = field.doc(&c);
     let res = field.push(&mut [&mut d]).await;
     assert!(matches!(
         res.results[0].outcome,
@@ -155,7 +156,7 @@ async fn malformed_oversized_and_unknown_bodies_get_specific_errors_and_store_no
     let api = Api::login(&s, "marta").await;
     // Something already stored, which must survive every bad request below.
     let c = contact_for(&marta, 2);
-    let mut d = device_doc(&c, 2);
+    let mut d = api.doc(&c);
     api.push(&mut [&mut d]).await;
     let head = s.store.feed_head().unwrap();
     let before = s.store.doc(c.id).unwrap().unwrap().bytes;
@@ -172,7 +173,7 @@ async fn malformed_oversized_and_unknown_bodies_get_specific_errors_and_store_no
     let (st, code, msg) = error_code(
         api.post_json(
             "/api/sync/push",
-            &json!({"docs":[{"id": id, "doc_type":"spaceship","changes":"","heads":[]}]}),
+            &json!({"docs":[{"id": id, "doc_type":"spaceship","changes":""}]}),
         )
         .await,
     )
@@ -183,7 +184,7 @@ async fn malformed_oversized_and_unknown_bodies_get_specific_errors_and_store_no
     let (st, code, _) = error_code(
         api.post_json(
             "/api/sync/push",
-            &json!({"docs":[{"id": id, "doc_type":"contact","changes":"AAECAwQFBgcICQ==","heads":[]}]}),
+            &json!({"docs":[{"id": id, "doc_type":"contact","changes":"AAECAwQFBgcICQ=="}]}),
         )
         .await,
     )
@@ -215,9 +216,9 @@ async fn a_contact_that_breaks_the_schema_is_refused_and_leaves_others_stored() 
     let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let api = Api::login(&s, "marta").await;
     let good = contact_for(&marta, 3);
-    let mut good_doc = device_doc(&good, 3);
+    let mut good_doc = api.doc(&good);
     // A document that is valid automerge but not a contact (no header).
-    let mut raw = automerge::AutoCommit::new();
+    let mut raw = automerge::AutoCommit::new().with_actor(api.actor.clone());
     {
         use automerge::transaction::Transactable;
         raw.put(automerge::ROOT, "hello", "world").unwrap();
@@ -254,7 +255,7 @@ async fn field_workers_cannot_write_or_read_another_teams_contacts() {
         team: marta.team.clone(),
         ..contact_for(&luca, 5)
     };
-    let mut d = device_doc(&forged, 5);
+    let mut d = luca_api.doc(&forged);
     let res = luca_api.push(&mut [&mut d]).await;
     assert!(matches!(
         res.results[0].outcome,
@@ -262,10 +263,10 @@ async fn field_workers_cannot_write_or_read_another_teams_contacts() {
     ));
 
     let mine = contact_for(&marta, 6);
-    let mut d = device_doc(&mine, 6);
+    let mut d = marta_api.doc(&mine);
     marta_api.push(&mut [&mut d]).await;
     let theirs = contact_for(&luca, 7);
-    let mut d = device_doc(&theirs, 7);
+    let mut d = luca_api.doc(&theirs);
     luca_api.push(&mut [&mut d]).await;
 
     let page: Value = marta_api
@@ -301,4 +302,148 @@ async fn a_second_start_applies_no_migration_twice() {
     );
     drop(store);
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn changes_authored_under_another_devices_actor_are_refused() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    let tablet = Api::login(&s, "marta").await;
+    // The tablet pushes a document written under the phone's actor.
+    let c = contact_for(&marta, 8);
+    let mut forged = phone.doc(&c);
+    let res = tablet.push(&mut [&mut forged]).await;
+    assert!(
+        matches!(&res.results[0].outcome, PushOutcome::Refused { reason } if reason.contains("another device"))
+    );
+    assert!(s.store.doc(c.id).unwrap().is_none());
+    // The phone itself may.
+    let res = phone.push(&mut [&mut forged]).await;
+    assert!(matches!(
+        res.results[0].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_device_actor_belongs_to_one_user_and_a_session_without_device_cannot_push() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("luca", Role::FieldWorker, "bergamo-1");
+    let marta = Api::login(&s, "marta").await;
+    let c = reqwest::Client::new();
+    let res = c
+        .post(s.url("/api/auth/login"))
+        .json(&json!({"username": "luca", "password": "password-luca", "device_actor": marta.actor.to_hex_string()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    let res = c
+        .post(s.url("/api/auth/login"))
+        .json(&json!({"username": "luca", "password": "password-luca", "device_actor": "xyz"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.1, "invalid_device");
+    // Without a device: reading works, pushing does not.
+    let res = c
+        .post(s.url("/api/auth/login"))
+        .json(&json!({"username": "luca", "password": "password-luca"}))
+        .send()
+        .await
+        .unwrap();
+    let token = res.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = c
+        .post(s.url("/api/sync/push"))
+        .bearer_auth(&token)
+        .json(&json!({"docs": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = c
+        .post(s.url("/api/sync/pull"))
+        .bearer_auth(&token)
+        .json(&json!({"cursor": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+/// Reads server-sent events until one named `feed` arrives; returns its data.
+async fn next_feed_event(res: &mut reqwest::Response) -> String {
+    let mut buf = String::new();
+    loop {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), res.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .expect("stream open");
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        if let Some(pos) = buf.find("event: feed\ndata: ") {
+            let rest = &buf[pos + "event: feed\ndata: ".len()..];
+            if let Some(end) = rest.find('\n') {
+                return rest[..end].to_string();
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn listeners_hear_their_teams_feed_advance_live() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("luca", Role::FieldWorker, "cremona-2");
+    let api = Api::login(&s, "marta").await;
+    let luca = Api::login(&s, "luca").await;
+    let ticket = |api: &Api| {
+        let api_client = api.client.clone();
+        let url = format!("{}/api/sync/events-ticket", api.base);
+        let token = api.token.clone();
+        async move {
+            let v: Value = api_client
+                .post(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["ticket"].as_str().unwrap().to_string()
+        }
+    };
+    let mut mine = reqwest::get(s.url(&format!("/api/sync/events?ticket={}", ticket(&api).await)))
+        .await
+        .unwrap();
+    assert_eq!(mine.status(), 200);
+    assert_eq!(next_feed_event(&mut mine).await, "0");
+    let mut theirs =
+        reqwest::get(s.url(&format!("/api/sync/events?ticket={}", ticket(&luca).await)))
+            .await
+            .unwrap();
+    assert_eq!(next_feed_event(&mut theirs).await, "0");
+
+    let mut d = api.doc(&contact_for(&marta, 11));
+    api.push(&mut [&mut d]).await;
+    let head = s.store.feed_head().unwrap();
+    assert_eq!(next_feed_event(&mut mine).await, head.to_string());
+    // Luca's team heard nothing.
+    let quiet = tokio::time::timeout(std::time::Duration::from_millis(300), theirs.chunk()).await;
+    assert!(
+        quiet.is_err()
+            || !String::from_utf8_lossy(&quiet.unwrap().unwrap().unwrap_or_default())
+                .contains("feed")
+    );
+
+    let bad = reqwest::get(s.url("/api/sync/events?ticket=forged"))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 401);
 }

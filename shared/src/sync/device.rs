@@ -65,7 +65,6 @@ impl DeviceDoc {
                 id: self.id,
                 doc_type: self.doc_type,
                 changes: Bytes(changes),
-                heads: super::heads_to_strings(&sent_heads),
             },
             InFlight {
                 id: self.id,
@@ -86,31 +85,52 @@ impl DeviceDoc {
         }
     }
 
-    /// Merges a document pulled from the server. Afterwards the server is known to have
-    /// the pulled heads.
-    pub fn merge_pulled(&mut self, pulled: &PulledDoc) -> Result<(), AutomergeError> {
-        let mut incoming = AutoCommit::load(&pulled.data.0)?;
-        let server_heads = incoming.get_heads();
-        self.doc.merge(&mut incoming)?;
-        self.acked = server_heads;
+    /// Merges a document pulled from the server (a snapshot or changes). Afterwards the
+    /// server is known to have the pulled heads. Fails with [`PullError::NeedsSnapshot`]
+    /// when the changes depend on changes this device lacks: the caller then asks for a
+    /// snapshot (the repair path).
+    pub fn merge_pulled(&mut self, pulled: &PulledDoc) -> Result<(), PullError> {
+        self.doc
+            .load_incremental(&pulled.data.0)
+            .map_err(PullError::Automerge)?;
+        if !self.doc.get_missing_deps(&[]).is_empty()
+            || pulled
+                .heads
+                .0
+                .iter()
+                .any(|h| self.doc.get_change_by_hash(h).is_none())
+        {
+            return Err(PullError::NeedsSnapshot);
+        }
+        self.acked = pulled.heads.0.clone();
         Ok(())
     }
 
-    /// A document first seen through a pull.
-    pub fn from_pulled(
-        pulled: &PulledDoc,
-        actor: automerge::ActorId,
-    ) -> Result<Self, AutomergeError> {
-        let mut doc = AutoCommit::load(&pulled.data.0)?.with_actor(actor);
-        let acked = doc.get_heads();
-        Ok(DeviceDoc {
+    /// A document first seen through a pull (which must then be a snapshot).
+    pub fn from_pulled(pulled: &PulledDoc, actor: automerge::ActorId) -> Result<Self, PullError> {
+        if !pulled.snapshot {
+            return Err(PullError::NeedsSnapshot);
+        }
+        let doc = AutoCommit::new().with_actor(actor);
+        let mut d = DeviceDoc {
             id: pulled.id,
             doc_type: pulled.doc_type,
             doc,
-            acked,
+            acked: Vec::new(),
             refused: None,
-        })
+        };
+        d.merge_pulled(pulled)?;
+        Ok(d)
     }
+}
+
+/// Why a pulled document could not be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum PullError {
+    #[error("the pulled data is not valid automerge data: {0}")]
+    Automerge(AutomergeError),
+    #[error("the pulled changes depend on changes this device lacks; a snapshot is needed")]
+    NeedsSnapshot,
 }
 
 #[cfg(test)]
@@ -152,11 +172,21 @@ mod tests {
             },
         )
         .unwrap();
-        d.on_push_outcome(&sent, &PushOutcome::Accepted { heads: vec![] });
+        d.on_push_outcome(
+            &sent,
+            &PushOutcome::Accepted {
+                heads: Default::default(),
+            },
+        );
         assert!(d.is_pending(), "the later edit was never sent");
         let (entry, sent) = d.push_entry();
         assert!(!entry.changes.0.is_empty());
-        d.on_push_outcome(&sent, &PushOutcome::Accepted { heads: vec![] });
+        d.on_push_outcome(
+            &sent,
+            &PushOutcome::Accepted {
+                heads: Default::default(),
+            },
+        );
         assert!(!d.is_pending());
     }
 

@@ -28,7 +28,20 @@ pub const PULL_PAGE_DOCS: usize = 200;
 /// still sent alone).
 pub const PULL_PAGE_BYTES: usize = 256 * 1024;
 
-/// Binary data, carried as standard base64 in JSON.
+/// The media type of the binary sync encoding (postcard). JSON is accepted too.
+pub const SYNC_CONTENT_TYPE: &str = "application/x-strada-sync";
+
+/// Encodes a sync message in the binary encoding.
+pub fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
+    postcard::to_allocvec(msg).expect("sync messages always encode")
+}
+
+/// Decodes a sync message from the binary encoding.
+pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, postcard::Error> {
+    postcard::from_bytes(bytes)
+}
+
+/// Binary data: standard base64 in JSON, raw bytes in the binary encoding.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Bytes(pub Vec<u8>);
 
@@ -40,17 +53,78 @@ impl std::fmt::Debug for Bytes {
 
 impl Serialize for Bytes {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&STANDARD.encode(&self.0))
+        if s.is_human_readable() {
+            s.serialize_str(&STANDARD.encode(&self.0))
+        } else {
+            s.serialize_bytes(&self.0)
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Bytes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        STANDARD
-            .decode(s.as_bytes())
-            .map(Bytes)
-            .map_err(|_| serde::de::Error::custom("binary data is not valid base64"))
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Bytes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("binary data (base64 in JSON)")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Bytes, E> {
+                STANDARD
+                    .decode(s.as_bytes())
+                    .map(Bytes)
+                    .map_err(|_| E::custom("binary data is not valid base64"))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, b: &[u8]) -> Result<Bytes, E> {
+                Ok(Bytes(b.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, b: Vec<u8>) -> Result<Bytes, E> {
+                Ok(Bytes(b))
+            }
+        }
+        if d.is_human_readable() {
+            d.deserialize_str(V)
+        } else {
+            d.deserialize_byte_buf(V)
+        }
+    }
+}
+
+/// A document's heads: sorted hex strings in JSON, 32-byte hashes in the binary encoding.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Heads(pub Vec<ChangeHash>);
+
+impl Heads {
+    pub fn new(mut heads: Vec<ChangeHash>) -> Self {
+        heads.sort();
+        Heads(heads)
+    }
+}
+
+impl Serialize for Heads {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            heads_to_strings(&self.0).serialize(s)
+        } else {
+            let raw: Vec<Bytes> = self.0.iter().map(|h| Bytes(h.0.to_vec())).collect();
+            raw.serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Heads {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let bad = || serde::de::Error::custom("heads must be 32-byte change hashes");
+        if d.is_human_readable() {
+            let v = Vec::<String>::deserialize(d)?;
+            heads_from_strings(&v).map(Heads::new).ok_or_else(bad)
+        } else {
+            let v = Vec::<Bytes>::deserialize(d)?;
+            v.into_iter()
+                .map(|b| ChangeHash::try_from(b.0.as_slice()).map_err(|_| bad()))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Heads::new)
+        }
     }
 }
 
@@ -61,9 +135,6 @@ pub struct PushDoc {
     pub id: DocId,
     pub doc_type: DocType,
     pub changes: Bytes,
-    /// The device's heads after these changes: the server checks it holds all of them
-    /// before acknowledging.
-    pub heads: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,10 +144,10 @@ pub struct PushRequest {
 
 /// The server's answer for one pushed document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum PushOutcome {
     /// Stored durably; `heads` are the server's heads after merging.
-    Accepted { heads: Vec<String> },
+    Accepted { heads: Heads },
     /// Not stored; the device keeps the change and shows `reason` to the worker.
     Refused { reason: String },
     /// Not stored: the changes depend on changes the server does not have. The device
@@ -87,7 +158,6 @@ pub enum PushOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushResult {
     pub id: DocId,
-    #[serde(flatten)]
     pub outcome: PushOutcome,
 }
 
@@ -102,12 +172,17 @@ pub struct PullRequest {
     pub cursor: u64,
 }
 
-/// One document that moved on the feed: its whole compact state.
+/// One document that moved on the feed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PulledDoc {
     pub id: DocId,
     pub doc_type: DocType,
+    /// A compact snapshot (`snapshot`), or the changes after the state the device had at
+    /// its cursor.
     pub data: Bytes,
+    pub snapshot: bool,
+    /// The server's heads for this document after `data`.
+    pub heads: Heads,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,6 +192,25 @@ pub struct PullResponse {
     pub cursor: u64,
     /// More pages are waiting.
     pub more: bool,
+}
+
+/// The repair path: ask for full snapshots of documents whose pulled changes did not
+/// apply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotsRequest {
+    pub ids: Vec<DocId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotsResponse {
+    pub docs: Vec<PulledDoc>,
+}
+
+/// A short-lived ticket to open the live event stream (`EventSource` cannot send an
+/// `Authorization` header).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventsTicket {
+    pub ticket: String,
 }
 
 /// Heads as lowercase hex strings, sorted, for the wire and for comparisons.
@@ -143,7 +237,6 @@ mod tests {
                 id,
                 doc_type: DocType::Contact,
                 changes: Bytes(vec![1, 2, 3]),
-                heads: vec![],
             }],
         };
         let json = serde_json::to_value(&req).unwrap();
@@ -159,21 +252,74 @@ mod tests {
             },
         };
         let json = serde_json::to_value(&res).unwrap();
-        assert_eq!(json["status"], "refused");
-        assert_eq!(json["reason"], "no");
+        assert_eq!(json["outcome"]["refused"]["reason"], "no");
     }
 
     #[test]
     fn unknown_doc_types_and_bad_base64_are_rejected_by_parsing() {
         let id = DocId::new_v7(1_760_000_000_000, [3; 10]);
-        let bad_type = format!(
-            r#"{{"docs":[{{"id":"{id}","doc_type":"spaceship","changes":"","heads":[]}}]}}"#
-        );
+        let bad_type =
+            format!(r#"{{"docs":[{{"id":"{id}","doc_type":"spaceship","changes":""}}]}}"#);
         assert!(serde_json::from_str::<PushRequest>(&bad_type).is_err());
-        let bad_b64 = format!(
-            r#"{{"docs":[{{"id":"{id}","doc_type":"contact","changes":"!!","heads":[]}}]}}"#
-        );
+        let bad_b64 =
+            format!(r#"{{"docs":[{{"id":"{id}","doc_type":"contact","changes":"!!"}}]}}"#);
         assert!(serde_json::from_str::<PushRequest>(&bad_b64).is_err());
+    }
+
+    #[test]
+    fn the_binary_encoding_is_compact_and_round_trips() {
+        let id = DocId::new_v7(1_760_000_000_000, [3; 10]);
+        let req = PushRequest {
+            docs: vec![PushDoc {
+                id,
+                doc_type: DocType::Contact,
+                changes: Bytes(vec![7; 100]),
+            }],
+        };
+        let bin = encode(&req);
+        // 1 (count) + 1+16 (id) + 1 (type) + 1+100 (changes)
+        assert_eq!(bin.len(), 120);
+        assert_eq!(decode::<PushRequest>(&bin).unwrap(), req);
+        let mut doc = automerge::AutoCommit::new();
+        use automerge::transaction::Transactable;
+        doc.put(automerge::ROOT, "k", 1).unwrap();
+        let res = PushResponse {
+            results: vec![PushResult {
+                id,
+                outcome: PushOutcome::Accepted {
+                    heads: Heads::new(doc.get_heads()),
+                },
+            }],
+        };
+        assert_eq!(decode::<PushResponse>(&encode(&res)).unwrap(), res);
+        let json = serde_json::to_value(&res).unwrap();
+        assert_eq!(
+            json["results"][0]["outcome"]["accepted"]["heads"][0]
+                .as_str()
+                .unwrap()
+                .len(),
+            64
+        );
+        assert_eq!(serde_json::from_value::<PushResponse>(json).unwrap(), res);
+    }
+
+    #[test]
+    fn truncated_or_garbage_binary_messages_fail_to_decode() {
+        let id = DocId::new_v7(1_760_000_000_000, [3; 10]);
+        let bin = encode(&PushRequest {
+            docs: vec![PushDoc {
+                id,
+                doc_type: DocType::Contact,
+                changes: Bytes(vec![7; 10]),
+            }],
+        });
+        for cut in 0..bin.len() {
+            assert!(
+                decode::<PushRequest>(&bin[..cut]).is_err(),
+                "prefix of {cut} bytes decoded"
+            );
+        }
+        assert!(decode::<PushRequest>(&[0xff, 0xff, 0xff, 0xff, 0xff, 0x01]).is_err());
     }
 
     #[test]

@@ -1,0 +1,80 @@
+//! `POST /api/sync/events-ticket` and `GET /api/sync/events?ticket=…` (server-sent events).
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use strada_shared::sync::EventsTicket;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::AppState;
+use super::error::AppError;
+use crate::auth::AuthUser;
+
+pub async fn ticket(State(state): State<AppState>, user: AuthUser) -> Json<EventsTicket> {
+    let t = state.notify.issue_ticket(&user, crate::now_ms());
+    Json(EventsTicket {
+        ticket: t.expose().to_string(),
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct TicketQuery {
+    ticket: String,
+}
+
+pub async fn events(
+    State(state): State<AppState>,
+    Query(q): Query<TicketQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let listener =
+        state
+            .notify
+            .redeem(&q.ticket, crate::now_ms())
+            .ok_or(AppError::Unauthorized {
+                code: "no_session",
+                message: "the events ticket is missing, wrong or expired".into(),
+            })?;
+    let permit = state
+        .notify
+        .streams
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| AppError::Unavailable)?;
+    let head = state.store.feed_head()?;
+    let rx = state.notify.subscribe();
+    let closing = state.notify.closing();
+    // The first event tells the device where the feed is; then one per relevant advance.
+    let first = Event::default().event("feed").data(head.to_string());
+    let stream = futures_util::stream::unfold(
+        (Some(first), rx, closing, listener, permit),
+        |(first, mut rx, mut closing, listener, permit)| async move {
+            if let Some(ev) = first {
+                return Some((Ok(ev), (None, rx, closing, listener, permit)));
+            }
+            loop {
+                let next = tokio::select! {
+                    r = rx.recv() => r,
+                    _ = closing.wait_for(|c| *c) => return None,
+                };
+                match next {
+                    Ok(a) if listener.hears(&a) => {
+                        let ev = Event::default().event("feed").data(a.seq.to_string());
+                        return Some((Ok(ev), (None, rx, closing, listener, permit)));
+                    }
+                    Ok(_) => continue,
+                    // Missed some: say "something moved" without a position.
+                    Err(RecvError::Lagged(_)) => {
+                        let ev = Event::default().event("feed").data("0");
+                        return Some((Ok(ev), (None, rx, closing, listener, permit)));
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))))
+}

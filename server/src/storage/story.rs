@@ -1,0 +1,174 @@
+//! The "story" every [`Store`] backend must pass. A new backend runs [`run_all`] from its
+//! own test with a factory of empty stores, so sync and domain code can rely on the same
+//! behaviour whatever the engine.
+
+use strada_shared::api::ContactRecord;
+use strada_shared::domain::{NeedCategory, PersonRef, Role};
+use strada_shared::ids::{DocId, TeamId, UserId};
+use strada_shared::schema::DocType;
+
+use super::{DocMeta, Projection, Store, StoreError, StoredSession, StoredUser};
+
+fn user(name: &str, n: u8) -> StoredUser {
+    StoredUser {
+        id: UserId::new_v7(1_700_000_000_000, [n; 10]),
+        username: name.into(),
+        role: Role::FieldWorker,
+        team: TeamId::parse("t-1").expect("team"),
+        password_hash: "$argon2id$fake".into(),
+        created_at: 1,
+    }
+}
+
+fn meta(t: i64) -> DocMeta {
+    DocMeta {
+        doc_type: DocType::Contact,
+        team: TeamId::parse("t-1").expect("team"),
+        created_by: UserId::new_v7(1_700_000_000_000, [1; 10]),
+        received_at: t,
+        updated_at: t,
+        seq: 0,
+        heads: Default::default(),
+        history: Vec::new(),
+    }
+}
+
+fn record(id: DocId, occurred: &str) -> Projection {
+    Projection::Contact(ContactRecord {
+        id,
+        occurred_at: occurred.into(),
+        place: None,
+        person: PersonRef::Anonymous,
+        needs: vec![NeedCategory::Food],
+        note: String::new(),
+        author: UserId::new_v7(1_700_000_000_000, [1; 10]),
+        team: TeamId::parse("t-1").expect("team"),
+        received_at: occurred.into(),
+        updated_at: occurred.into(),
+        heads: vec![],
+    })
+}
+
+fn doc_id(n: u8) -> DocId {
+    DocId::new_v7(1_760_000_000_000 + u64::from(n), [n; 10])
+}
+
+/// Runs every story against stores made by `fresh` (each call: a new, empty store).
+pub fn run_all<S: Store>(fresh: impl Fn() -> S) {
+    users_are_unique_by_name_case_insensitively(&fresh());
+    sessions_round_trip_and_can_be_deleted(&fresh());
+    committing_moves_a_document_to_the_head_of_the_feed(&fresh());
+    the_feed_pages_from_a_cursor(&fresh());
+    records_are_listed_newest_first(&fresh());
+    a_new_store_reports_the_latest_schema(&fresh());
+}
+
+fn users_are_unique_by_name_case_insensitively(s: &dyn Store) {
+    assert_eq!(s.user_count().expect("count"), 0);
+    let u = user("Marta", 1);
+    s.insert_user(&u).expect("insert");
+    assert!(matches!(
+        s.insert_user(&user("marta", 2)),
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(
+        s.user_by_name("MARTA").expect("get").map(|x| x.id),
+        Some(u.id)
+    );
+    assert_eq!(
+        s.user_by_id(u.id).expect("get").map(|x| x.username),
+        Some("Marta".to_string())
+    );
+    assert!(s.user_by_name("nobody").expect("get").is_none());
+    assert_eq!(s.user_count().expect("count"), 1);
+}
+
+fn sessions_round_trip_and_can_be_deleted(s: &dyn Store) {
+    let h = [7u8; 32];
+    let sess = StoredSession {
+        user_id: user("a", 1).id,
+        created_at: 1,
+        expires_at: 2,
+        device: None,
+    };
+    s.put_session(&h, &sess).expect("put");
+    assert_eq!(s.session(&h).expect("get").map(|x| x.expires_at), Some(2));
+    s.delete_session(&h).expect("delete");
+    assert!(s.session(&h).expect("get").is_none());
+}
+
+fn committing_moves_a_document_to_the_head_of_the_feed(s: &dyn Store) {
+    assert_eq!(s.feed_head().expect("head"), 0);
+    let (a, b) = (doc_id(1), doc_id(2));
+    let sa = s
+        .commit_doc(a, b"a1", &meta(1), &record(a, "2025-01-01T00:00:00Z"))
+        .expect("commit");
+    let sb = s
+        .commit_doc(b, b"b1", &meta(2), &record(b, "2025-01-02T00:00:00Z"))
+        .expect("commit");
+    assert!(sb > sa);
+    let sa2 = s
+        .commit_doc(a, b"a2", &meta(3), &record(a, "2025-01-01T00:00:00Z"))
+        .expect("commit");
+    assert!(sa2 > sb);
+    assert_eq!(s.feed_head().expect("head"), sa2);
+    // One entry per document, at its last change.
+    let feed = s.feed_after(0, 100).expect("feed");
+    assert_eq!(feed, vec![(sb, b), (sa2, a)]);
+    let stored = s.doc(a).expect("doc").expect("present");
+    assert_eq!(stored.bytes, b"a2");
+    assert_eq!(stored.meta.seq, sa2);
+    assert!(s.doc(doc_id(9)).expect("doc").is_none());
+}
+
+fn the_feed_pages_from_a_cursor(s: &dyn Store) {
+    let mut seqs = Vec::new();
+    for n in 1..=5 {
+        let id = doc_id(n);
+        seqs.push(
+            s.commit_doc(id, &[n], &meta(1), &record(id, "2025-01-01T00:00:00Z"))
+                .expect("commit"),
+        );
+    }
+    assert_eq!(
+        s.feed_after(0, 2)
+            .expect("feed")
+            .iter()
+            .map(|e| e.0)
+            .collect::<Vec<_>>(),
+        seqs[..2]
+    );
+    assert_eq!(
+        s.feed_after(seqs[1], 2)
+            .expect("feed")
+            .iter()
+            .map(|e| e.0)
+            .collect::<Vec<_>>(),
+        seqs[2..4]
+    );
+    assert!(s.feed_after(seqs[4], 10).expect("feed").is_empty());
+}
+
+fn records_are_listed_newest_first(s: &dyn Store) {
+    let (a, b) = (doc_id(1), doc_id(2));
+    s.commit_doc(a, b"a", &meta(1), &record(a, "2025-01-01T00:00:00Z"))
+        .expect("commit");
+    s.commit_doc(b, b"b", &meta(1), &record(b, "2025-03-01T00:00:00Z"))
+        .expect("commit");
+    let ids: Vec<DocId> = s
+        .contact_records()
+        .expect("records")
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, vec![b, a]);
+    assert_eq!(s.contact_record(a).expect("record").map(|r| r.id), Some(a));
+    s.flush().expect("flush");
+}
+
+fn a_new_store_reports_the_latest_schema(s: &dyn Store) {
+    assert_eq!(
+        s.schema_version().expect("version"),
+        strada_migrations::latest_version()
+    );
+}
