@@ -5,6 +5,7 @@
 //! - `cargo xtask setup` — only prepare the tools (wasm target, Trunk, wasm-bindgen, npm, Chromium).
 //! - `cargo xtask dist`  — build the PWA into `dist/`.
 //! - `cargo xtask post-build` — Trunk's hook: service-worker precache list, .br/.gz copies.
+//! - `cargo xtask bench sync` — the sync benchmark; writes `target/bench/sync.json`.
 //!
 //! Every tool comes from a package registry (crates.io, npm, Debian); nothing is
 //! downloaded from anywhere else, and what is already installed is skipped.
@@ -30,8 +31,9 @@ fn main() -> Result<()> {
             dist(&root)
         }
         Some("post-build") => postbuild::run(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("sync") => bench_sync(&root),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|setup|dist|post-build>");
+            eprintln!("usage: cargo xtask <run|test|setup|dist|post-build|bench sync>");
             std::process::exit(2);
         }
     }
@@ -138,4 +140,17 @@ fn test(root: &Path) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The sync benchmark against a release server, figures to `target/bench/sync.json`.
+fn bench_sync(root: &Path) -> Result<()> {
+    sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
+    let out = target_dir(root).join("bench").join("sync.json");
+    sh(cargo()
+        .args(["bench", "--package", "strada-tests", "--bench", "sync"])
+        .env(
+            "STRADA_SERVER_BIN",
+            target_dir(root).join("release").join("strada-server"),
+        )
+        .env("STRADA_BENCH_OUT", &out))
 }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use strada_shared::domain::{NeedCategory, PersonRef, Place};
-use strada_shared::schema::{ContactDoc, Document};
+use strada_shared::schema::ContactDoc;
 
 use crate::state::{self, Ctx};
 use crate::util;
@@ -110,7 +110,7 @@ pub fn ContactForm() -> impl IntoView {
             author: session.user.id,
             team: session.user.team.clone(),
         };
-        if let Err(e) = contact.validate() {
+        if let Err(e) = contact.validate_entry() {
             return error.set(Some(tr.validation(&e).into()));
         }
         error.set(None);

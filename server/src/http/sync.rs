@@ -97,25 +97,16 @@ pub async fn push(
     // Merging and flushing are CPU and disk work: keep them off the async workers.
     let store = state.store.clone();
     let writer = state.writer.clone();
-    let res = tokio::task::spawn_blocking(move || {
+    let report = tokio::task::spawn_blocking(move || {
         crate::sync::push(store.as_ref(), &writer, &user, req, crate::now_ms())
     })
     .await
     .map_err(AppError::internal)??;
     // Tell listening devices, per team, that the feed moved.
-    let mut teams = std::collections::BTreeMap::new();
-    for r in &res.results {
-        if matches!(r.outcome, sync::PushOutcome::Accepted { .. })
-            && let Some(d) = state.store.doc(r.id)?
-        {
-            let seq = teams.entry(d.meta.team).or_insert(0);
-            *seq = d.meta.seq.max(*seq);
-        }
-    }
-    for (team, seq) in teams {
+    for (team, seq) in report.advanced {
         state.notify.advance(seq, team);
     }
-    Ok(SyncReply::new(&headers, res))
+    Ok(SyncReply::new(&headers, report.response))
 }
 
 pub async fn pull(

@@ -23,6 +23,8 @@ use super::{DocMeta, Projection, Store, StoreError, StoredDoc, StoredSession, St
 
 const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
 const FEED_SEQ_KEY: &[u8] = b"feed_seq";
+/// sled's page cache.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 pub struct SledStore {
     db: sled::Db,
@@ -118,12 +120,17 @@ impl SledStore {
     /// Opens (or creates) the store in `dir`, applying pending migrations. Returns the
     /// store and the migration versions applied by this call.
     pub fn open(dir: &Path) -> anyhow::Result<(Self, Vec<u32>)> {
-        let db = sled::Config::new().path(dir).open().map_err(|e| {
-            anyhow::anyhow!(
-                "cannot open the data folder {} (is another server using it?): {e}",
-                dir.display()
-            )
-        })?;
+        let db = sled::Config::new()
+            .path(dir)
+            // Bounded memory: sled's default page cache is 1 GiB.
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot open the data folder {} (is another server using it?): {e}",
+                    dir.display()
+                )
+            })?;
         let applied = strada_migrations::run(&mut Migrator(&db))?;
         let tree = |name: &str| -> anyhow::Result<sled::Tree> {
             if !db

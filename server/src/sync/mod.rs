@@ -14,11 +14,12 @@
 
 pub mod rules;
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use automerge::{AutoCommit, ChangeHash};
 use strada_shared::domain::Role;
-use strada_shared::ids::DocId;
+use strada_shared::ids::{DocId, TeamId};
 use strada_shared::schema::{self, ContactDoc, DocType};
 use strada_shared::sync::{
     Bytes, Heads, MAX_PUSH_DOCS, PULL_PAGE_BYTES, PULL_PAGE_DOCS, PullResponse, PulledDoc, PushDoc,
@@ -44,6 +45,12 @@ pub enum PushError {
     Store(#[from] StoreError),
 }
 
+/// The answer to a push, and where the feed moved, per team, for live notifications.
+pub struct PushReport {
+    pub response: PushResponse,
+    pub advanced: BTreeMap<TeamId, u64>,
+}
+
 /// Serialises merges so two pushes of the same document never overwrite each other.
 #[derive(Default)]
 pub struct Writer(Mutex<()>);
@@ -55,7 +62,7 @@ pub fn push(
     user: &AuthUser,
     req: PushRequest,
     now_ms: i64,
-) -> Result<PushResponse, PushError> {
+) -> Result<PushReport, PushError> {
     let actor = user.actor.clone().ok_or(PushError::NoDevice)?;
     if req.docs.len() > MAX_PUSH_DOCS {
         return Err(PushError::TooManyDocs);
@@ -75,10 +82,11 @@ pub fn push(
     // Phase 2: merge, check, commit each document on its own.
     let _guard = writer.0.lock().unwrap_or_else(|p| p.into_inner());
     let mut results = Vec::with_capacity(req.docs.len());
+    let mut advanced = BTreeMap::new();
     for d in req.docs {
         let id = d.id;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            merge_one(store, user, &actor, &d, now_ms)
+            merge_one(store, user, &actor, &d, now_ms, &mut advanced)
         }))
         .unwrap_or_else(|_| {
             tracing::error!(doc = %id, "panic while merging a pushed document");
@@ -92,7 +100,10 @@ pub fn push(
         results.push(PushResult { id, outcome });
     }
     store.flush()?;
-    Ok(PushResponse { results })
+    Ok(PushReport {
+        response: PushResponse { results },
+        advanced,
+    })
 }
 
 fn refused(reason: impl Into<String>) -> Result<PushOutcome, StoreError> {
@@ -107,6 +118,7 @@ fn merge_one(
     actor: &[u8],
     pushed: &PushDoc,
     now_ms: i64,
+    advanced: &mut BTreeMap<TeamId, u64>,
 ) -> Result<PushOutcome, StoreError> {
     #[cfg(feature = "fault-injection")]
     if pushed.changes.0.starts_with(b"STRADA-PANIC") {
@@ -128,6 +140,11 @@ fn merge_one(
         None => AutoCommit::new(),
     };
     let before = doc.get_heads();
+    // The typed value before this push, for the change rules.
+    let old_contact: Option<ContactDoc> = match (&existing, doc_type) {
+        (Some(_), DocType::Contact) => schema::read(&doc).ok(),
+        (None, _) => None,
+    };
     if doc.load_incremental(&pushed.changes.0).is_err() {
         return refused("the changes cannot be merged into the document");
     }
@@ -156,18 +173,31 @@ fn merge_one(
         return refused("the changes were authored by another device");
     }
     match doc_type {
-        DocType::Contact => commit_contact(store, user, id, &mut doc, existing, after, now_ms),
+        DocType::Contact => commit_contact(
+            store,
+            user,
+            id,
+            &mut doc,
+            existing,
+            old_contact,
+            after,
+            now_ms,
+            advanced,
+        ),
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn commit_contact(
     store: &dyn Store,
     user: &AuthUser,
     id: DocId,
     doc: &mut AutoCommit,
     existing: Option<StoredDoc>,
+    old: Option<ContactDoc>,
     heads: Vec<ChangeHash>,
     now_ms: i64,
+    advanced: &mut BTreeMap<TeamId, u64>,
 ) -> Result<PushOutcome, StoreError> {
     let contact: ContactDoc = match schema::read(doc) {
         Ok(c) => c,
@@ -178,9 +208,6 @@ fn commit_contact(
     }
     let meta = match existing {
         Some(stored) => {
-            let old: Option<ContactDoc> = AutoCommit::load(&stored.bytes)
-                .ok()
-                .and_then(|d| schema::read(&d).ok());
             if let Some(old) = old
                 && let Err(reason) = rules::contact_change(user, &old, &contact)
             {
@@ -210,7 +237,9 @@ fn commit_contact(
     };
     let record = projection::contact_record(&contact, &meta);
     let heads = meta.heads.clone();
-    store.commit_doc(id, &doc.save(), &meta, &Projection::Contact(record))?;
+    let seq = store.commit_doc(id, &doc.save(), &meta, &Projection::Contact(record))?;
+    let team_seq = advanced.entry(meta.team).or_insert(0);
+    *team_seq = seq.max(*team_seq);
     Ok(PushOutcome::Accepted { heads })
 }
 

@@ -8,6 +8,9 @@ use crate::auth::AuthUser;
 
 /// A new contact.
 pub fn contact_create(user: &AuthUser, c: &ContactDoc) -> Result<(), &'static str> {
+    if c.validate_entry().is_err() {
+        return Err("a new contact needs at least one first need");
+    }
     match user.role {
         Role::FieldWorker if c.team != user.team => {
             Err("a field worker can only log contacts of their own team")

@@ -25,6 +25,9 @@ pub struct ContactDoc {
     pub occurred_at: i64,
     pub place: Option<Place>,
     pub person: PersonRef,
+    /// A set: stored as a map from need code to `true`, so two devices ticking the same
+    /// need concurrently merge into one, and ticking and unticking never duplicate.
+    #[autosurgeon(with = "need_set")]
     pub needs: Vec<NeedCategory>,
     pub note: String,
     /// The field worker who logged it.
@@ -52,6 +55,58 @@ pub enum ValidationError {
     TimeOutOfRange,
 }
 
+impl ContactDoc {
+    /// The rules a worker's entry must meet on top of [`Document::validate`]: at least one
+    /// need. Not a document invariant: concurrent unticking on two devices may merge into
+    /// an empty set, and a merge of valid edits is never refused.
+    pub fn validate_entry(&self) -> Result<(), ValidationError> {
+        self.validate()?;
+        if self.needs.is_empty() {
+            return Err(ValidationError::NoNeeds);
+        }
+        Ok(())
+    }
+}
+
+/// `needs` as a map `{code: true}` in the document, a sorted list in Rust.
+mod need_set {
+    use std::collections::BTreeMap;
+
+    use autosurgeon::{Hydrate, HydrateError, Prop, ReadDoc, Reconcile, Reconciler};
+
+    use crate::domain::NeedCategory;
+
+    pub(super) fn reconcile<R: Reconciler>(
+        needs: &[NeedCategory],
+        reconciler: R,
+    ) -> Result<(), R::Error> {
+        let map: BTreeMap<String, bool> =
+            needs.iter().map(|n| (n.code().to_string(), true)).collect();
+        map.reconcile(reconciler)
+    }
+
+    pub(super) fn hydrate<D: ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+        prop: Prop<'_>,
+    ) -> Result<Vec<NeedCategory>, HydrateError> {
+        let map: BTreeMap<String, bool> = BTreeMap::hydrate(doc, obj, prop)?;
+        let mut out = Vec::new();
+        for (code, present) in map {
+            if !present {
+                continue;
+            }
+            let n = NeedCategory::ALL
+                .into_iter()
+                .find(|n| n.code() == code)
+                .ok_or_else(|| HydrateError::unexpected("a known need code", code.clone()))?;
+            out.push(n);
+        }
+        out.sort();
+        Ok(out)
+    }
+}
+
 impl Document for ContactDoc {
     const TYPE: DocType = DocType::Contact;
     const SCHEMA: u64 = 1;
@@ -68,9 +123,6 @@ impl Document for ContactDoc {
             if alias.chars().count() > MAX_ALIAS_CHARS {
                 return Err(ValidationError::AliasTooLong);
             }
-        }
-        if self.needs.is_empty() {
-            return Err(ValidationError::NoNeeds);
         }
         let mut seen = self.needs.clone();
         seen.sort();
@@ -201,13 +253,6 @@ mod tests {
             ),
             (
                 ContactDoc {
-                    needs: vec![],
-                    ..c.clone()
-                },
-                ValidationError::NoNeeds,
-            ),
-            (
-                ContactDoc {
                     needs: vec![NeedCategory::Food, NeedCategory::Food],
                     ..c.clone()
                 },
@@ -245,6 +290,39 @@ mod tests {
                 matches!(schema::create(ActorId::random(), &doc), Err(SchemaError::Invalid(e)) if e == err)
             );
         }
+    }
+
+    #[test]
+    fn an_entry_needs_at_least_one_need_but_a_merged_document_may_have_none() {
+        let c = ContactDoc {
+            needs: vec![],
+            ..sample()
+        };
+        assert_eq!(c.validate_entry(), Err(ValidationError::NoNeeds));
+        assert_eq!(c.validate(), Ok(()));
+    }
+
+    #[test]
+    fn ticking_the_same_need_on_two_devices_merges_into_one() {
+        let c = ContactDoc {
+            needs: vec![NeedCategory::Food],
+            ..sample()
+        };
+        let mut a = schema::create(ActorId::from(vec![5u8; 16]), &c).unwrap();
+        let mut b = a.fork().with_actor(ActorId::from(vec![6u8; 16]));
+        let both = ContactDoc {
+            needs: vec![NeedCategory::Food, NeedCategory::Training],
+            ..c.clone()
+        };
+        schema::update(&mut a, &both).unwrap();
+        schema::update(&mut b, &both).unwrap();
+        // Meanwhile B also unticks food, A keeps it: the untick of what A re-ticked stays.
+        a.merge(&mut b).unwrap();
+        let merged: ContactDoc = schema::read(&a).unwrap();
+        assert_eq!(
+            merged.needs,
+            vec![NeedCategory::Food, NeedCategory::Training]
+        );
     }
 
     #[test]
