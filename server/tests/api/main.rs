@@ -447,3 +447,133 @@ async fn listeners_hear_their_teams_feed_advance_live() {
         .unwrap();
     assert_eq!(bad.status(), 401);
 }
+
+#[tokio::test]
+async fn a_panic_on_one_document_fails_that_document_only() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let (a, b) = (contact_for(&marta, 20), contact_for(&marta, 22));
+    let boom = ContactDoc {
+        note: "STRADA-INJECT-PANIC".into(),
+        ..contact_for(&marta, 21)
+    };
+    let (mut da, mut db, mut dboom) = (api.doc(&a), api.doc(&b), api.doc(&boom));
+    let res = api.push(&mut [&mut da, &mut dboom, &mut db]).await;
+    assert!(matches!(
+        res.results[0].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+    assert!(
+        matches!(&res.results[1].outcome, PushOutcome::Refused { reason } if reason.contains("could not process"))
+    );
+    assert!(matches!(
+        res.results[2].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+    assert!(dboom.is_pending());
+    assert!(s.store.doc(boom.id).unwrap().is_none());
+    // The server goes on for everyone.
+    let other = Api::login(&s, "marta").await;
+    let mut dc = other.doc(&contact_for(&marta, 23));
+    let res = other.push(&mut [&mut dc]).await;
+    assert!(matches!(
+        res.results[0].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+}
+
+/// Fuzz-style: garbage, truncated and mutated sync messages in both encodings get a 4xx
+/// (or a harmless empty answer), never a 5xx, a panic or a stored change.
+#[test]
+fn garbage_and_truncated_sync_messages_never_store_anything() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    use strada_shared::sync::{PushDoc, PushRequest, SYNC_CONTENT_TYPE, encode};
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (s, api, c, valid, head, before) = rt.block_on(async {
+        let s = TestServer::start().await;
+        let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+        let api = Api::login(&s, "marta").await;
+        let c = contact_for(&marta, 30);
+        let mut d = api.doc(&c);
+        api.push(&mut [&mut d]).await;
+        let edited = ContactDoc {
+            note: "an edit".into(),
+            ..c.clone()
+        };
+        strada_shared::schema::update(&mut d.doc, &edited).unwrap();
+        let (entry, _) = d.push_entry();
+        let valid = encode(&PushRequest { docs: vec![entry] });
+        let head = s.store.feed_head().unwrap();
+        let before = s.store.doc(c.id).unwrap().unwrap().bytes;
+        (s, api, c, valid, head, before)
+    });
+    let valid_changes = {
+        let req: PushRequest = strada_shared::sync::decode(&valid).unwrap();
+        req.docs[0].changes.0.clone()
+    };
+    let bodies = prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..400).prop_map(|b| ("push", b)),
+        (0..valid.len()).prop_map({
+            let v = valid.clone();
+            move |cut| ("push", v[..cut].to_vec())
+        }),
+        (0..valid_changes.len(), any::<u8>()).prop_map({
+            let ch = valid_changes.clone();
+            let id = c.id;
+            move |(i, x)| {
+                let mut bad = ch.clone();
+                bad[i] ^= x | 1;
+                bad.truncate(bad.len() - (i % 3));
+                let req = PushRequest {
+                    docs: vec![PushDoc {
+                        id,
+                        doc_type: strada_shared::schema::DocType::Contact,
+                        changes: strada_shared::sync::Bytes(bad),
+                    }],
+                };
+                ("push", encode(&req))
+            }
+        }),
+        proptest::collection::vec(any::<u8>(), 0..64).prop_map(|b| ("pull", b)),
+        "\\PC{0,80}".prop_map(|t| ("json", t.into_bytes())),
+    ];
+    let mut runner = TestRunner::new(Config {
+        cases: 300,
+        ..Config::default()
+    });
+    runner
+        .run(&bodies, |(kind, body)| {
+            let status = rt.block_on(async {
+                let (path, ct) = match kind {
+                    "push" => ("/api/sync/push", SYNC_CONTENT_TYPE),
+                    "pull" => ("/api/sync/pull", SYNC_CONTENT_TYPE),
+                    _ => ("/api/sync/push", "application/json"),
+                };
+                api.client
+                    .post(format!("{}{path}", api.base))
+                    .bearer_auth(&api.token)
+                    .header("content-type", ct)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            });
+            prop_assert!(!status.is_server_error(), "server error {status}");
+            Ok(())
+        })
+        .unwrap();
+    // A mutated change may still be a valid automerge change the server accepts as an
+    // edit only if it passes every check; garbage never lands. Whatever was stored is
+    // either untouched or a valid contact.
+    let stored = s.store.doc(c.id).unwrap().unwrap();
+    if s.store.feed_head().unwrap() == head {
+        assert_eq!(stored.bytes, before);
+    }
+    let doc = automerge::AutoCommit::load(&stored.bytes).unwrap();
+    assert!(strada_shared::schema::read::<ContactDoc>(&doc).is_ok());
+    assert_eq!(s.store.doc_ids().unwrap(), vec![c.id]);
+}
