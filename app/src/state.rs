@@ -272,3 +272,16 @@ pub async fn sign_out(ctx: Ctx) {
     let _ = store::kv_delete("session").await;
     ctx.session.set(None);
 }
+
+/// A person chose to discard a refused change.
+pub async fn discard(ctx: Ctx, id: DocId) {
+    match store::actor().await {
+        Ok(actor) => {
+            if let Err(e) = store::discard(&actor, id).await {
+                ctx.storage_error.set(Some(e.0));
+            }
+        }
+        Err(e) => ctx.storage_error.set(Some(e.0)),
+    }
+    refresh_rows(ctx).await;
+}

@@ -272,3 +272,28 @@ pub async fn repair_list() -> Result<Vec<DocId>, StoreError> {
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default())
 }
+
+/// Discards a document's unacknowledged changes: back to the state the server has, or
+/// gone if the server never accepted it. Only for a person's explicit choice.
+pub async fn discard(actor: &ActorId, id: DocId) -> Result<(), StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[DOCS], TransactionMode::ReadWrite)?;
+    let store = tx.object_store(DOCS)?;
+    let key = JsValue::from_str(&id.to_string());
+    if let Some(v) = store.get(key.clone())?.await? {
+        let mut d = from_js(&v, actor)?;
+        if d.acked.is_empty() {
+            store.delete(key)?.await?;
+        } else {
+            let acked = d.acked.clone();
+            d.doc = d
+                .doc
+                .fork_at(&acked)
+                .map_err(|e| StoreError(e.to_string()))?
+                .with_actor(actor.clone());
+            d.refused = None;
+            store.put(&to_js(&mut d), Some(&key))?.await?;
+        }
+    }
+    commit(tx).await
+}

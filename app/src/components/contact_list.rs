@@ -23,6 +23,7 @@ pub fn ContactList() -> impl IntoView {
                             RowStatus::Refused(_) => "refused",
                         };
                         let status = row.status.clone();
+                        let refused = matches!(row.status, RowStatus::Refused(_));
                         let alias = row.alias.clone();
                         let needs = row.needs.clone();
                         let when = row.occurred_at;
@@ -46,6 +47,19 @@ pub fn ContactList() -> impl IntoView {
                                     " · "
                                     {move || needs.iter().map(|n| t().need(*n)).collect::<Vec<_>>().join(", ")}
                                 </div>
+                                {refused.then(|| {
+                                    let id = row.id;
+                                    view! {
+                                        <button class="secondary" data-testid="discard-change" on:click=move |_| {
+                                            let sure = web_sys::window()
+                                                .and_then(|w| w.confirm_with_message(t().discard_confirm).ok())
+                                                .unwrap_or(false);
+                                            if sure {
+                                                leptos::task::spawn_local(crate::state::discard(ctx, id));
+                                            }
+                                        }>{move || t().discard_change}</button>
+                                    }
+                                })}
                             </li>
                         }
                     }

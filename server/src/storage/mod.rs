@@ -75,6 +75,9 @@ pub struct DocMeta {
     pub doc_type: DocType,
     /// Scope: the team whose members may read and write it.
     pub team: TeamId,
+    /// Scope: field documents reach field devices; case documents never do.
+    #[serde(default)]
+    pub sensitivity: Sensitivity,
     pub created_by: UserId,
     /// Unix ms.
     pub received_at: i64,
@@ -86,6 +89,17 @@ pub struct DocMeta {
     pub heads: Heads,
     /// Recent states, oldest first (at most [`DOC_HISTORY`]), including the current one.
     pub history: Vec<DocVersion>,
+}
+
+/// How sensitive a document is, which decides which devices may hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sensitivity {
+    /// Contacts, referrals: the team's field devices hold them.
+    #[default]
+    Field,
+    /// Case records, assessments, plans: central office only.
+    Case,
 }
 
 /// A stored document.
@@ -100,6 +114,8 @@ pub struct StoredDoc {
 #[derive(Debug, Clone)]
 pub enum Projection {
     Contact(ContactRecord),
+    /// The document type has no central record (yet).
+    None,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -263,7 +263,8 @@ impl Store for SledStore {
     ) -> Result<u64, StoreError> {
         let key = &id.as_bytes()[..];
         let record = match projection {
-            Projection::Contact(r) => json(r)?,
+            Projection::Contact(r) => Some(json(r)?),
+            Projection::None => None,
         };
         let _guard = self.feed_writer.lock().unwrap_or_else(|p| p.into_inner());
         let default: &sled::Tree = &self.db;
@@ -296,7 +297,9 @@ impl Store for SledStore {
                     json(&meta).map_err(ConflictableTransactionError::Abort)?,
                 )?;
                 docs.insert(key, bytes)?;
-                records.insert(key, record.as_slice())?;
+                if let Some(r) = &record {
+                    records.insert(key, r.as_slice())?;
+                }
                 Ok(seq)
             });
         match res {

@@ -24,6 +24,7 @@ fn meta(t: i64) -> DocMeta {
     DocMeta {
         doc_type: DocType::Contact,
         team: TeamId::parse("t-1").expect("team"),
+        sensitivity: Default::default(),
         created_by: UserId::new_v7(1_700_000_000_000, [1; 10]),
         received_at: t,
         updated_at: t,

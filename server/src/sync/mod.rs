@@ -17,10 +17,10 @@ pub mod rules;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use automerge::{AutoCommit, ChangeHash};
+use automerge::AutoCommit;
 use strada_shared::domain::Role;
 use strada_shared::ids::{DocId, TeamId};
-use strada_shared::schema::{self, ContactDoc, DocType};
+use strada_shared::schema::{self, ContactDoc};
 use strada_shared::sync::{
     Bytes, Heads, MAX_PUSH_DOCS, PULL_PAGE_BYTES, PULL_PAGE_DOCS, PullResponse, PulledDoc, PushDoc,
     PushOutcome, PushRequest, PushResponse, PushResult,
@@ -28,7 +28,7 @@ use strada_shared::sync::{
 
 use crate::auth::AuthUser;
 use crate::projection;
-use crate::storage::{DocMeta, Projection, Store, StoreError, StoredDoc};
+use crate::storage::{DocMeta, Projection, Sensitivity, Store, StoreError};
 
 /// Why a push request was refused as a whole.
 #[derive(Debug, thiserror::Error)]
@@ -137,9 +137,9 @@ fn merge_one(
     };
     let before = doc.get_heads();
     // The typed value before this push, for the change rules.
-    let old_contact: Option<ContactDoc> = match (&existing, doc_type) {
-        (Some(_), DocType::Contact) => schema::read(&doc).ok(),
-        (None, _) => None,
+    let old = match &existing {
+        Some(_) => rules::TypedDoc::read(doc_type, &doc).ok(),
+        None => None,
     };
     if doc.load_incremental(&pushed.changes.0).is_err() {
         return refused("the changes cannot be merged into the document");
@@ -168,87 +168,63 @@ fn merge_one(
     {
         return refused("the changes were authored by another device");
     }
-    match doc_type {
-        DocType::Contact => commit_contact(
-            store,
-            user,
-            id,
-            &mut doc,
-            existing,
-            old_contact,
-            after,
-            now_ms,
-            advanced,
-        ),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn commit_contact(
-    store: &dyn Store,
-    user: &AuthUser,
-    id: DocId,
-    doc: &mut AutoCommit,
-    existing: Option<StoredDoc>,
-    old: Option<ContactDoc>,
-    heads: Vec<ChangeHash>,
-    now_ms: i64,
-    advanced: &mut BTreeMap<TeamId, u64>,
-) -> Result<PushOutcome, StoreError> {
-    let contact: ContactDoc = match schema::read(doc) {
-        Ok(c) => c,
+    // The merged document must match its schema and the field rules for this user.
+    let new = match rules::TypedDoc::read(doc_type, &doc) {
+        Ok(t) => t,
         Err(e) => return refused(e.to_string()),
     };
-    if contact.id != id {
+    if new.id() != id {
         return refused("the document id does not match its content");
     }
     // Tests prove a panic fails one document only (never compiled into a release build).
     #[cfg(feature = "fault-injection")]
-    if contact.note == "STRADA-INJECT-PANIC" {
+    if let rules::TypedDoc::Contact(c) = &new
+        && c.note == "STRADA-INJECT-PANIC"
+    {
         panic!("injected fault");
     }
-    let meta = match existing {
-        Some(stored) => {
-            if let Some(old) = old
-                && let Err(reason) = rules::contact_change(user, &old, &contact)
-            {
-                return refused(reason);
-            }
-            DocMeta {
-                updated_at: now_ms,
-                heads: Heads::new(heads),
-                ..stored.meta
-            }
-        }
-        None => {
-            if let Err(reason) = rules::contact_create(user, &contact) {
-                return refused(reason);
-            }
-            DocMeta {
-                doc_type: DocType::Contact,
-                team: contact.team.clone(),
-                created_by: user.id,
-                received_at: now_ms,
-                updated_at: now_ms,
-                seq: 0,
-                heads: Heads::new(heads),
-                history: Vec::new(),
-            }
-        }
+    let checked = match &old {
+        Some(old) => rules::change(user, old, &new),
+        None => rules::create(user, &new),
     };
-    let record = projection::contact_record(&contact, &meta);
-    let heads = meta.heads.clone();
-    let seq = store.commit_doc(id, &doc.save(), &meta, &Projection::Contact(record))?;
+    if let Err(reason) = checked {
+        return refused(reason);
+    }
+    let meta = match existing {
+        Some(stored) => DocMeta {
+            updated_at: now_ms,
+            heads: Heads::new(after),
+            ..stored.meta
+        },
+        None => DocMeta {
+            doc_type,
+            team: new.team().clone(),
+            sensitivity: Sensitivity::Field,
+            created_by: user.id,
+            received_at: now_ms,
+            updated_at: now_ms,
+            seq: 0,
+            heads: Heads::new(after),
+            history: Vec::new(),
+        },
+    };
+    let projection = match &new {
+        rules::TypedDoc::Contact(c) => Projection::Contact(projection::contact_record(c, &meta)),
+        // Referral records come with the central office's referral views.
+        rules::TypedDoc::Referral(_) => Projection::None,
+    };
+    let seq = store.commit_doc(id, &doc.save(), &meta, &projection)?;
     let team_seq = advanced.entry(meta.team).or_insert(0);
     *team_seq = seq.max(*team_seq);
-    Ok(PushOutcome::Accepted { heads })
+    Ok(PushOutcome::Accepted { heads: meta.heads })
 }
 
-/// Whether `user` may read a document with `meta`.
+/// Whether `user` may read a document with `meta`: the central office sees all of its
+/// PUA; a field worker only field documents of their own team (never a case).
 pub fn may_read(user: &AuthUser, meta: &DocMeta) -> bool {
     match user.role {
         Role::CentralOffice => true,
-        Role::FieldWorker => meta.team == user.team,
+        Role::FieldWorker => meta.team == user.team && meta.sensitivity == Sensitivity::Field,
     }
 }
 
@@ -365,4 +341,44 @@ pub fn rebuild_contact_records(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strada_shared::ids::UserId;
+
+    fn user(role: Role, team: &str) -> AuthUser {
+        AuthUser {
+            id: UserId::new_v7(1_700_000_000_000, [1; 10]),
+            username: "u".into(),
+            role,
+            team: TeamId::parse(team).unwrap(),
+            actor: None,
+        }
+    }
+
+    fn meta(team: &str, sensitivity: Sensitivity) -> DocMeta {
+        DocMeta {
+            doc_type: strada_shared::schema::DocType::Contact,
+            team: TeamId::parse(team).unwrap(),
+            sensitivity,
+            created_by: UserId::new_v7(1_700_000_000_000, [1; 10]),
+            received_at: 0,
+            updated_at: 0,
+            seq: 1,
+            heads: Heads::default(),
+            history: vec![],
+        }
+    }
+
+    #[test]
+    fn field_workers_read_their_teams_field_documents_only() {
+        let field = user(Role::FieldWorker, "bergamo-1");
+        assert!(may_read(&field, &meta("bergamo-1", Sensitivity::Field)));
+        assert!(!may_read(&field, &meta("cremona-2", Sensitivity::Field)));
+        assert!(!may_read(&field, &meta("bergamo-1", Sensitivity::Case)));
+        let central = user(Role::CentralOffice, "pua");
+        assert!(may_read(&central, &meta("cremona-2", Sensitivity::Case)));
+    }
 }

@@ -1,38 +1,98 @@
 //! Field rules by role: who may create or change what in a document, beyond its schema.
-//! Each returns the reason the device shows when it refuses.
+//! Each refusal carries the reason the device shows to the worker.
 
+use automerge::AutoCommit;
 use strada_shared::domain::Role;
-use strada_shared::schema::ContactDoc;
+use strada_shared::ids::{DocId, TeamId};
+use strada_shared::schema::{self, ContactDoc, DocType, ReferralDoc, SchemaError};
 
 use crate::auth::AuthUser;
 
-/// A new contact.
-pub fn contact_create(user: &AuthUser, c: &ContactDoc) -> Result<(), &'static str> {
-    if c.validate_entry().is_err() {
-        return Err("a new contact needs at least one first need");
+/// A document read as its type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypedDoc {
+    Contact(ContactDoc),
+    Referral(ReferralDoc),
+}
+
+impl TypedDoc {
+    pub fn read(doc_type: DocType, doc: &AutoCommit) -> Result<TypedDoc, SchemaError> {
+        Ok(match doc_type {
+            DocType::Contact => TypedDoc::Contact(schema::read(doc)?),
+            DocType::Referral => TypedDoc::Referral(schema::read(doc)?),
+        })
     }
-    match user.role {
-        Role::FieldWorker if c.team != user.team => {
-            Err("a field worker can only log contacts of their own team")
+
+    pub fn id(&self) -> DocId {
+        match self {
+            TypedDoc::Contact(c) => c.id,
+            TypedDoc::Referral(r) => r.id,
         }
-        Role::FieldWorker if c.author != user.id => {
-            Err("a contact is logged in the name of who signs in")
+    }
+
+    pub fn team(&self) -> &TeamId {
+        match self {
+            TypedDoc::Contact(c) => &c.team,
+            TypedDoc::Referral(r) => &r.team,
+        }
+    }
+
+    fn author(&self) -> strada_shared::ids::UserId {
+        match self {
+            TypedDoc::Contact(c) => c.author,
+            TypedDoc::Referral(r) => r.author,
+        }
+    }
+}
+
+/// A new document.
+pub fn create(user: &AuthUser, new: &TypedDoc) -> Result<(), String> {
+    if user.role == Role::FieldWorker {
+        if new.team() != &user.team {
+            return Err("a field worker can only write documents of their own team".into());
+        }
+        if new.author() != user.id {
+            return Err("a document is written in the name of who signs in".into());
+        }
+    }
+    match new {
+        TypedDoc::Contact(c) if c.validate_entry().is_err() => {
+            Err("a new contact needs at least one first need".into())
+        }
+        TypedDoc::Referral(r)
+            if !matches!(
+                r.status,
+                schema::ReferralStatus::Proposed | schema::ReferralStatus::Sent
+            ) =>
+        {
+            Err("a new referral starts as proposed or sent".into())
         }
         _ => Ok(()),
     }
 }
 
-/// A change to an existing contact.
-pub fn contact_change(
-    _user: &AuthUser,
-    old: &ContactDoc,
-    new: &ContactDoc,
-) -> Result<(), &'static str> {
-    if new.team != old.team {
-        return Err("a contact cannot move to another team");
+/// A change to an existing document (`old` is the stored state before the push).
+pub fn change(_user: &AuthUser, old: &TypedDoc, new: &TypedDoc) -> Result<(), String> {
+    if new.team() != old.team() {
+        return Err("a document cannot move to another team".into());
     }
-    if new.author != old.author {
-        return Err("the author of a contact cannot change");
+    if new.author() != old.author() {
+        return Err("the author of a document cannot change".into());
     }
-    Ok(())
+    match (old, new) {
+        (TypedDoc::Referral(o), TypedDoc::Referral(n)) => {
+            if n.contact != o.contact || n.need != o.need {
+                return Err("a referral keeps its contact and need".into());
+            }
+            if n.status != o.status && !o.status.can_move_to(n.status) {
+                return Err(format!(
+                    "a referral's status can only move along its lifecycle: {} → {} is not allowed",
+                    o.status.code(),
+                    n.status.code()
+                ));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }

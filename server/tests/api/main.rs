@@ -577,3 +577,87 @@ fn garbage_and_truncated_sync_messages_never_store_anything() {
     assert!(strada_shared::schema::read::<ContactDoc>(&doc).is_ok());
     assert_eq!(s.store.doc_ids().unwrap(), vec![c.id]);
 }
+
+#[tokio::test]
+async fn a_referral_status_only_moves_along_its_lifecycle() {
+    use strada_shared::schema::{ReferralDoc, ReferralStatus};
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let contact = contact_for(&marta, 40);
+    let r = ReferralDoc {
+        id: strada_shared::ids::DocId::new_v7(1_760_000_000_041, [41; 10]),
+        contact: contact.id,
+        need: strada_shared::domain::NeedCategory::Shelter,
+        partner: "Dormitorio sintetico di Bergamo".into(),
+        status: ReferralStatus::Proposed,
+        outcome: String::new(),
+        author: marta.id,
+        team: marta.team.clone(),
+        created_at: 1_760_000_000_000,
+    };
+    let mut d = strada_shared::sync::device::DeviceDoc::new(
+        r.id,
+        strada_shared::schema::DocType::Referral,
+        strada_shared::schema::create(api.actor.clone(), &r).unwrap(),
+    );
+    let res = api.push(&mut [&mut d]).await;
+    assert!(matches!(
+        res.results[0].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+
+    // proposed → sent: fine.
+    strada_shared::schema::update(
+        &mut d.doc,
+        &ReferralDoc {
+            status: ReferralStatus::Sent,
+            ..r.clone()
+        },
+    )
+    .unwrap();
+    let res = api.push(&mut [&mut d]).await;
+    assert!(matches!(
+        res.results[0].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+
+    // sent → attended skips "accepted": refused with the reason, and stays on the device.
+    strada_shared::schema::update(
+        &mut d.doc,
+        &ReferralDoc {
+            status: ReferralStatus::Attended,
+            ..r.clone()
+        },
+    )
+    .unwrap();
+    let res = api.push(&mut [&mut d]).await;
+    assert!(
+        matches!(&res.results[0].outcome, PushOutcome::Refused { reason } if reason.contains("sent → attended")),
+        "{:?}",
+        res.results[0].outcome
+    );
+    assert!(d.is_pending());
+    let stored = s.store.doc(r.id).unwrap().unwrap();
+    let doc = automerge::AutoCommit::load(&stored.bytes).unwrap();
+    assert_eq!(
+        strada_shared::schema::read::<ReferralDoc>(&doc)
+            .unwrap()
+            .status,
+        ReferralStatus::Sent
+    );
+    // Referrals reach the team's devices.
+    let page: Value = api
+        .post_json("/api/sync/pull", &json!({"cursor": 0}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        page["docs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["doc_type"] == "referral")
+    );
+}

@@ -53,6 +53,8 @@ pub enum ValidationError {
     PlaceOutOfRange,
     #[error("the contact time is before 2020 or invalid")]
     TimeOutOfRange,
+    #[error("the partner service is missing or longer than 120 characters")]
+    Partner,
 }
 
 impl ContactDoc {

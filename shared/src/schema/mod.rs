@@ -8,6 +8,7 @@
 //! be offline. Change the schema with a new version and a step in `migrations/`.
 
 pub mod contact;
+pub mod referral;
 
 use automerge::{ActorId, AutoCommit};
 use autosurgeon::{Hydrate, Reconcile};
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::DocId;
 
 pub use contact::{ContactDoc, ValidationError};
+pub use referral::{ReferralDoc, ReferralStatus};
 
 /// The kinds of document Strada knows. Unknown kinds are refused at the edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -23,18 +25,22 @@ pub use contact::{ContactDoc, ValidationError};
 pub enum DocType {
     #[autosurgeon(rename = "contact")]
     Contact,
+    #[autosurgeon(rename = "referral")]
+    Referral,
 }
 
 impl DocType {
     pub fn as_str(self) -> &'static str {
         match self {
             DocType::Contact => "contact",
+            DocType::Referral => "referral",
         }
     }
 
     pub fn parse(s: &str) -> Option<DocType> {
         match s {
             "contact" => Some(DocType::Contact),
+            "referral" => Some(DocType::Referral),
             _ => None,
         }
     }

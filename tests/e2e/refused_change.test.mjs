@@ -1,0 +1,60 @@
+// A change the server refuses stays on the phone, visible with its reason, until a
+// person discards it. Scenario: a shared phone — Marta logs a contact offline, her
+// session ends, Ahmed signs in on the same phone; the server refuses to take Marta's
+// unsent change from Ahmed's device.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  addUser, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer, stopServer, tempDir,
+} from './helpers.mjs';
+
+test('a refused change is shown with its reason and can be discarded', async () => {
+  const data = tempDir('strada-e2e-refused-');
+  addUser(data, 'marta', 'field_worker', 'bergamo-1', 'synthetic-marta-pw');
+  addUser(data, 'ahmed', 'field_worker', 'bergamo-1', 'synthetic-ahmed-pw');
+  let server = await startServer(data);
+  const listen = server.url.replace('http://', '');
+  const browser = await launchBrowser();
+  try {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    page.on('dialog', (d) => d.accept());
+    await page.goto(server.url + '/');
+    await signIn(page, 'marta', 'synthetic-marta-pw');
+    await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null,
+      null, { timeout: 20000 });
+
+    await context.setOffline(true);
+    await stopServer(server.proc);
+    await logContact(page, 'Contatto di Marta', ['food'], 'nota sintetica');
+
+    // Marta's session ends on this phone (as when it expires).
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('strada');
+      open.onsuccess = () => {
+        const tx = open.result.transaction('kv', 'readwrite');
+        tx.objectStore('kv').delete('session');
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    }));
+    await page.reload();
+    await page.getByLabel('Nome utente').waitFor();
+    server = await startServer(data, listen);
+    await context.setOffline(false);
+    await signIn(page, 'ahmed', 'synthetic-ahmed-pw');
+
+    const row = page.locator('[data-testid="contact-row"][data-status="refused"]');
+    await row.waitFor({ timeout: 20000 });
+    assert.match(await row.innerText(), /Rifiutato dal server: .*another device/);
+    assert.equal(await page.getByTestId('pending-count').innerText(), '1');
+
+    await row.getByTestId('discard-change').click();
+    await page.getByTestId('contact-row').first().waitFor({ state: 'detached', timeout: 10000 });
+    assert.equal(await page.getByTestId('pending-count').innerText(), '0');
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
