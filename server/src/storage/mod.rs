@@ -113,7 +113,7 @@ pub struct StoredDoc {
 /// A projection written together with its document.
 #[derive(Debug, Clone)]
 pub enum Projection {
-    Contact(ContactRecord),
+    Contact(Box<ContactRecord>),
     /// The document type has no central record (yet).
     None,
 }

@@ -35,7 +35,7 @@ fn meta(t: i64) -> DocMeta {
 }
 
 fn record(id: DocId, occurred: &str) -> Projection {
-    Projection::Contact(ContactRecord {
+    Projection::Contact(Box::new(ContactRecord {
         id,
         occurred_at: occurred.into(),
         place: None,
@@ -47,7 +47,7 @@ fn record(id: DocId, occurred: &str) -> Projection {
         received_at: occurred.into(),
         updated_at: occurred.into(),
         heads: vec![],
-    })
+    }))
 }
 
 fn doc_id(n: u8) -> DocId {

@@ -209,7 +209,9 @@ fn merge_one(
         },
     };
     let projection = match &new {
-        rules::TypedDoc::Contact(c) => Projection::Contact(projection::contact_record(c, &meta)),
+        rules::TypedDoc::Contact(c) => {
+            Projection::Contact(Box::new(projection::contact_record(c, &meta)))
+        }
         // Referral records come with the central office's referral views.
         rules::TypedDoc::Referral(_) => Projection::None,
     };
