@@ -51,9 +51,24 @@ pub struct PushReport {
     pub advanced: BTreeMap<TeamId, u64>,
 }
 
-/// Serialises merges so two pushes of the same document never overwrite each other.
-#[derive(Default)]
-pub struct Writer(Mutex<()>);
+/// Serialises merges so two pushes of the same document never overwrite each other, and
+/// keeps recently merged documents decoded (loading a document is the costliest step of
+/// a small edit). A cached document is used only while its heads equal the stored
+/// heads, and is taken out during a merge: a refused merge never pollutes it.
+pub struct Writer(Mutex<DocCache>);
+
+type DocCache = lru::LruCache<DocId, AutoCommit>;
+
+/// Documents kept decoded (a small contact is a few KB in memory).
+const CACHE_DOCS: usize = 2048;
+
+impl Default for Writer {
+    fn default() -> Self {
+        Writer(Mutex::new(lru::LruCache::new(
+            std::num::NonZeroUsize::new(CACHE_DOCS).expect("non-zero"),
+        )))
+    }
+}
 
 /// Applies a push. `now_ms` stamps the metadata.
 pub fn push(
@@ -80,13 +95,13 @@ pub fn push(
         }
     }
     // Phase 2: merge, check, commit each document on its own.
-    let _guard = writer.0.lock().unwrap_or_else(|p| p.into_inner());
+    let mut cache = writer.0.lock().unwrap_or_else(|p| p.into_inner());
     let mut results = Vec::with_capacity(req.docs.len());
     let mut advanced = BTreeMap::new();
     for d in req.docs {
         let id = d.id;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            merge_one(store, user, &actor, &d, now_ms, &mut advanced)
+            merge_one(store, &mut cache, user, &actor, &d, now_ms, &mut advanced)
         }))
         .unwrap_or_else(|_| {
             tracing::error!(doc = %id, "panic while merging a pushed document");
@@ -114,6 +129,7 @@ fn refused(reason: impl Into<String>) -> Result<PushOutcome, StoreError> {
 
 fn merge_one(
     store: &dyn Store,
+    cache: &mut DocCache,
     user: &AuthUser,
     actor: &[u8],
     pushed: &PushDoc,
@@ -130,15 +146,21 @@ fn merge_one(
             if !may_write(user, &stored.meta) {
                 return refused("you may not change this document");
             }
-            AutoCommit::load(&stored.bytes)
-                .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?
+            let cached = cache
+                .pop(&id)
+                .and_then(|mut d| (Heads::new(d.get_heads()) == stored.meta.heads).then_some(d));
+            match cached {
+                Some(d) => d,
+                None => AutoCommit::load(&stored.bytes)
+                    .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?,
+            }
         }
         None => AutoCommit::new(),
     };
     let before = doc.get_heads();
-    // The typed value before this push, for the change rules.
+    // What the change rules compare against: the few fields that may not change.
     let old = match &existing {
-        Some(_) => rules::TypedDoc::read(doc_type, &doc).ok(),
+        Some(_) => rules::Fixed::read(doc_type, &doc).ok(),
         None => None,
     };
     if doc.load_incremental(&pushed.changes.0).is_err() {
@@ -216,6 +238,7 @@ fn merge_one(
         rules::TypedDoc::Referral(_) => Projection::None,
     };
     let seq = store.commit_doc(id, &doc.save(), &meta, &projection)?;
+    cache.put(id, doc);
     let team_seq = advanced.entry(meta.team).or_insert(0);
     *team_seq = seq.max(*team_seq);
     Ok(PushOutcome::Accepted { heads: meta.heads })

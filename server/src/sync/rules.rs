@@ -2,9 +2,10 @@
 //! Each refusal carries the reason the device shows to the worker.
 
 use automerge::AutoCommit;
-use strada_shared::domain::Role;
-use strada_shared::ids::{DocId, TeamId};
-use strada_shared::schema::{self, ContactDoc, DocType, ReferralDoc, SchemaError};
+use autosurgeon::Hydrate;
+use strada_shared::domain::{NeedCategory, Role};
+use strada_shared::ids::{DocId, TeamId, UserId};
+use strada_shared::schema::{self, ContactDoc, DocType, ReferralDoc, ReferralStatus, SchemaError};
 
 use crate::auth::AuthUser;
 
@@ -37,11 +38,50 @@ impl TypedDoc {
         }
     }
 
-    fn author(&self) -> strada_shared::ids::UserId {
+    fn author(&self) -> UserId {
         match self {
             TypedDoc::Contact(c) => c.author,
             TypedDoc::Referral(r) => r.author,
         }
+    }
+}
+
+/// The fields of a stored document that changes may not touch (read without hydrating
+/// the whole document).
+#[derive(Debug, Clone, PartialEq, Hydrate)]
+pub struct Fixed {
+    pub team: TeamId,
+    pub author: UserId,
+    #[autosurgeon(missing = "Option::default")]
+    pub referral: Option<ReferralFixed>,
+}
+
+/// What a referral change may not touch, and its status.
+#[derive(Debug, Clone, PartialEq, Hydrate)]
+pub struct ReferralFixed {
+    pub contact: DocId,
+    pub need: NeedCategory,
+    pub status: ReferralStatus,
+}
+
+#[derive(Hydrate)]
+struct Owner {
+    team: TeamId,
+    author: UserId,
+}
+
+impl Fixed {
+    pub fn read(doc_type: DocType, doc: &AutoCommit) -> Result<Fixed, autosurgeon::HydrateError> {
+        let owner: Owner = autosurgeon::hydrate(doc)?;
+        let referral = match doc_type {
+            DocType::Referral => Some(autosurgeon::hydrate::<_, ReferralFixed>(doc)?),
+            DocType::Contact => None,
+        };
+        Ok(Fixed {
+            team: owner.team,
+            author: owner.author,
+            referral,
+        })
     }
 }
 
@@ -71,16 +111,16 @@ pub fn create(user: &AuthUser, new: &TypedDoc) -> Result<(), String> {
     }
 }
 
-/// A change to an existing document (`old` is the stored state before the push).
-pub fn change(_user: &AuthUser, old: &TypedDoc, new: &TypedDoc) -> Result<(), String> {
-    if new.team() != old.team() {
+/// A change to an existing document (`old`: what the stored state fixes).
+pub fn change(_user: &AuthUser, old: &Fixed, new: &TypedDoc) -> Result<(), String> {
+    if new.team() != &old.team {
         return Err("a document cannot move to another team".into());
     }
-    if new.author() != old.author() {
+    if new.author() != old.author {
         return Err("the author of a document cannot change".into());
     }
-    match (old, new) {
-        (TypedDoc::Referral(o), TypedDoc::Referral(n)) => {
+    match (&old.referral, new) {
+        (Some(o), TypedDoc::Referral(n)) => {
             if n.contact != o.contact || n.need != o.need {
                 return Err("a referral keeps its contact and need".into());
             }
