@@ -59,8 +59,8 @@ pub struct Writer(Mutex<DocCache>);
 
 type DocCache = lru::LruCache<DocId, AutoCommit>;
 
-/// Documents kept decoded (a small contact is a few KB in memory).
-const CACHE_DOCS: usize = 2048;
+/// Documents kept decoded (a decoded contact takes about 30 KB).
+const CACHE_DOCS: usize = 512;
 
 impl Default for Writer {
     fn default() -> Self {
