@@ -110,6 +110,14 @@ pub struct StoredDoc {
     pub bytes: Vec<u8>,
 }
 
+/// One document to commit.
+pub struct DocCommit<'a> {
+    pub id: DocId,
+    pub bytes: &'a [u8],
+    pub meta: &'a DocMeta,
+    pub projection: &'a Projection,
+}
+
 /// A projection written together with its document.
 #[derive(Debug, Clone)]
 pub enum Projection {
@@ -143,16 +151,30 @@ pub trait Store: Send + Sync + 'static {
     fn bind_actor(&self, actor: &[u8], user: UserId) -> Result<(), StoreError>;
 
     fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError>;
-    /// Writes a document, its metadata and its projection, and moves it to the head of
-    /// the change feed, in one atomic step; records `(position, meta.heads)` in the
-    /// document's history. Returns the new feed position.
+    /// Writes documents, their metadata and projections, and moves each to the head of the
+    /// change feed, all in one atomic step; appends `(position, meta.heads)` to each
+    /// document's stored history (`meta.history` as passed is ignored). Returns the new
+    /// feed positions, in order.
+    fn commit_docs(&self, batch: &[DocCommit<'_>]) -> Result<Vec<u64>, StoreError>;
+
+    /// [`Store::commit_docs`] for one document.
     fn commit_doc(
         &self,
         id: DocId,
         bytes: &[u8],
         meta: &DocMeta,
         projection: &Projection,
-    ) -> Result<u64, StoreError>;
+    ) -> Result<u64, StoreError> {
+        let seqs = self.commit_docs(&[DocCommit {
+            id,
+            bytes,
+            meta,
+            projection,
+        }])?;
+        seqs.first()
+            .copied()
+            .ok_or_else(|| StoreError::Backend("commit returned no position".into()))
+    }
     /// Feed entries after `cursor`, oldest first: (position, document).
     fn feed_after(&self, cursor: u64, limit: usize) -> Result<Vec<(u64, DocId)>, StoreError>;
     /// The newest feed position (0 when empty).

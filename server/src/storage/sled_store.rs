@@ -19,7 +19,9 @@ use strada_migrations::{MigrationError, MigrationStore};
 use strada_shared::api::ContactRecord;
 use strada_shared::ids::{DocId, UserId};
 
-use super::{DocMeta, Projection, Store, StoreError, StoredDoc, StoredSession, StoredUser};
+use super::{
+    DocCommit, DocMeta, Projection, Store, StoreError, StoredDoc, StoredSession, StoredUser,
+};
 
 const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
 const FEED_SEQ_KEY: &[u8] = b"feed_seq";
@@ -254,18 +256,17 @@ impl Store for SledStore {
         }))
     }
 
-    fn commit_doc(
-        &self,
-        id: DocId,
-        bytes: &[u8],
-        meta: &DocMeta,
-        projection: &Projection,
-    ) -> Result<u64, StoreError> {
-        let key = &id.as_bytes()[..];
-        let record = match projection {
-            Projection::Contact(r) => Some(json(r)?),
-            Projection::None => None,
-        };
+    fn commit_docs(&self, batch: &[DocCommit<'_>]) -> Result<Vec<u64>, StoreError> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let records: Vec<Option<Vec<u8>>> = batch
+            .iter()
+            .map(|c| match c.projection {
+                Projection::Contact(r) => json(r).map(Some),
+                Projection::None => Ok(None),
+            })
+            .collect::<Result<_, _>>()?;
         let _guard = self.feed_writer.lock().unwrap_or_else(|p| p.into_inner());
         let default: &sled::Tree = &self.db;
         let res = (
@@ -276,34 +277,55 @@ impl Store for SledStore {
             &self.feed_by_doc,
             &self.records_contacts,
         )
-            .transaction(|(dflt, docs, metas, feed, by_doc, records)| {
-                let last = match dflt.get(FEED_SEQ_KEY)? {
+            .transaction(|(dflt, docs, metas, feed, by_doc, recs)| {
+                let mut seq = match dflt.get(FEED_SEQ_KEY)? {
                     Some(v) => u64_of(&v).map_err(ConflictableTransactionError::Abort)?,
                     None => 0,
                 };
-                let seq = last + 1;
+                let mut seqs = Vec::with_capacity(batch.len());
+                for (c, record) in batch.iter().zip(&records) {
+                    let key = &c.id.as_bytes()[..];
+                    seq += 1;
+                    if let Some(old) = by_doc.get(key)? {
+                        feed.remove(old)?;
+                    }
+                    feed.insert(&seq.to_be_bytes(), key)?;
+                    by_doc.insert(key, &seq.to_be_bytes())?;
+                    // The history continues the stored one, whatever the caller passed.
+                    let history = match metas.get(key)? {
+                        Some(v) => {
+                            from_json::<DocMeta>(&v)
+                                .map_err(ConflictableTransactionError::Abort)?
+                                .history
+                        }
+                        None => Vec::new(),
+                    };
+                    let mut meta = DocMeta {
+                        seq,
+                        history,
+                        ..c.meta.clone()
+                    };
+                    meta.history.push(super::DocVersion {
+                        seq,
+                        heads: meta.heads.clone(),
+                    });
+                    let excess = meta.history.len().saturating_sub(super::DOC_HISTORY);
+                    meta.history.drain(..excess);
+                    metas.insert(
+                        key,
+                        json(&meta).map_err(ConflictableTransactionError::Abort)?,
+                    )?;
+                    docs.insert(key, c.bytes)?;
+                    if let Some(r) = record {
+                        recs.insert(key, r.as_slice())?;
+                    }
+                    seqs.push(seq);
+                }
                 dflt.insert(FEED_SEQ_KEY, &seq.to_be_bytes())?;
-                if let Some(old) = by_doc.get(key)? {
-                    feed.remove(old)?;
-                }
-                feed.insert(&seq.to_be_bytes(), key)?;
-                by_doc.insert(key, &seq.to_be_bytes())?;
-                let meta = DocMeta {
-                    seq,
-                    ..meta.clone()
-                };
-                metas.insert(
-                    key,
-                    json(&meta).map_err(ConflictableTransactionError::Abort)?,
-                )?;
-                docs.insert(key, bytes)?;
-                if let Some(r) = &record {
-                    records.insert(key, r.as_slice())?;
-                }
-                Ok(seq)
+                Ok(seqs)
             });
         match res {
-            Ok(seq) => Ok(seq),
+            Ok(seqs) => Ok(seqs),
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(e.into()),
         }

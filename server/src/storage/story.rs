@@ -60,6 +60,7 @@ pub fn run_all<S: Store>(fresh: impl Fn() -> S) {
     sessions_round_trip_and_can_be_deleted(&fresh());
     committing_moves_a_document_to_the_head_of_the_feed(&fresh());
     the_feed_pages_from_a_cursor(&fresh());
+    a_batch_commits_in_order_and_documents_keep_recent_history(&fresh());
     records_are_listed_newest_first(&fresh());
     a_new_store_reports_the_latest_schema(&fresh());
 }
@@ -148,6 +149,47 @@ fn the_feed_pages_from_a_cursor(s: &dyn Store) {
         seqs[2..4]
     );
     assert!(s.feed_after(seqs[4], 10).expect("feed").is_empty());
+}
+
+fn a_batch_commits_in_order_and_documents_keep_recent_history(s: &dyn Store) {
+    let (a, b) = (doc_id(1), doc_id(2));
+    let (ra, rb) = (
+        record(a, "2025-01-01T00:00:00Z"),
+        record(b, "2025-01-01T00:00:00Z"),
+    );
+    let m = meta(1);
+    let seqs = s
+        .commit_docs(&[
+            super::DocCommit {
+                id: a,
+                bytes: b"a",
+                meta: &m,
+                projection: &ra,
+            },
+            super::DocCommit {
+                id: b,
+                bytes: b"b",
+                meta: &m,
+                projection: &rb,
+            },
+        ])
+        .expect("batch");
+    assert_eq!(seqs.len(), 2);
+    assert_eq!(seqs[1], seqs[0] + 1);
+    assert_eq!(
+        s.feed_after(0, 10).expect("feed"),
+        vec![(seqs[0], a), (seqs[1], b)]
+    );
+    for _ in 0..super::DOC_HISTORY + 3 {
+        s.commit_doc(a, b"a", &m, &ra).expect("commit");
+    }
+    let stored = s.doc(a).expect("doc").expect("present");
+    assert_eq!(stored.meta.history.len(), super::DOC_HISTORY);
+    assert_eq!(
+        stored.meta.history.last().map(|v| v.seq),
+        Some(stored.meta.seq)
+    );
+    assert!(stored.meta.history.windows(2).all(|w| w[0].seq < w[1].seq));
 }
 
 fn records_are_listed_newest_first(s: &dyn Store) {

@@ -28,7 +28,7 @@ use strada_shared::sync::{
 
 use crate::auth::AuthUser;
 use crate::projection;
-use crate::storage::{DocMeta, Projection, Sensitivity, Store, StoreError};
+use crate::storage::{DocCommit, DocMeta, Projection, Sensitivity, Store, StoreError};
 
 /// Why a push request was refused as a whole.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +43,15 @@ pub enum PushError {
     NoDevice,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A merged, checked document waiting for the request's single commit.
+struct Pending {
+    id: DocId,
+    bytes: Vec<u8>,
+    meta: DocMeta,
+    projection: Projection,
+    doc: AutoCommit,
 }
 
 /// The answer to a push, and where the feed moved, per team, for live notifications.
@@ -94,14 +103,15 @@ pub fn push(
             return Err(PushError::InvalidAutomerge(d.id));
         }
     }
-    // Phase 2: merge, check, commit each document on its own.
+    // Phase 2: merge and check each document on its own; then commit every accepted one
+    // in one store transaction, and flush.
     let mut cache = writer.0.lock().unwrap_or_else(|p| p.into_inner());
     let mut results = Vec::with_capacity(req.docs.len());
-    let mut advanced = BTreeMap::new();
+    let mut pending: Vec<Pending> = Vec::new();
     for d in req.docs {
         let id = d.id;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            merge_one(store, &mut cache, user, &actor, &d, now_ms, &mut advanced)
+            merge_one(store, &mut cache, user, &actor, &d, now_ms, &mut pending)
         }))
         .unwrap_or_else(|_| {
             tracing::error!(doc = %id, "panic while merging a pushed document");
@@ -113,6 +123,22 @@ pub fn push(
             tracing::info!(doc = %id, user = %user.id, "push refused: {reason}");
         }
         results.push(PushResult { id, outcome });
+    }
+    let batch: Vec<DocCommit<'_>> = pending
+        .iter()
+        .map(|p| DocCommit {
+            id: p.id,
+            bytes: &p.bytes,
+            meta: &p.meta,
+            projection: &p.projection,
+        })
+        .collect();
+    let seqs = store.commit_docs(&batch)?;
+    let mut advanced = BTreeMap::new();
+    for (p, seq) in pending.into_iter().zip(seqs) {
+        let team_seq = advanced.entry(p.meta.team).or_insert(0);
+        *team_seq = seq.max(*team_seq);
+        cache.put(p.id, p.doc);
     }
     store.flush()?;
     Ok(PushReport {
@@ -134,7 +160,7 @@ fn merge_one(
     actor: &[u8],
     pushed: &PushDoc,
     now_ms: i64,
-    advanced: &mut BTreeMap<TeamId, u64>,
+    pending: &mut Vec<Pending>,
 ) -> Result<PushOutcome, StoreError> {
     let (id, doc_type) = (pushed.id, pushed.doc_type);
     let existing = store.doc(id)?;
@@ -237,11 +263,15 @@ fn merge_one(
         // Referral records come with the central office's referral views.
         rules::TypedDoc::Referral(_) => Projection::None,
     };
-    let seq = store.commit_doc(id, &doc.save(), &meta, &projection)?;
-    cache.put(id, doc);
-    let team_seq = advanced.entry(meta.team).or_insert(0);
-    *team_seq = seq.max(*team_seq);
-    Ok(PushOutcome::Accepted { heads: meta.heads })
+    let heads = meta.heads.clone();
+    pending.push(Pending {
+        id,
+        bytes: doc.save(),
+        meta,
+        projection,
+        doc,
+    });
+    Ok(PushOutcome::Accepted { heads })
 }
 
 /// Whether `user` may read a document with `meta`: the central office sees all of its

@@ -661,3 +661,72 @@ async fn a_referral_status_only_moves_along_its_lifecycle() {
             .any(|x| x["doc_type"] == "referral")
     );
 }
+
+#[tokio::test]
+async fn a_device_behind_by_one_edit_pulls_only_the_changes() {
+    use strada_shared::sync::{PullResponse, SYNC_CONTENT_TYPE, decode};
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    let c = contact_for(&marta, 50);
+    let mut d = phone.doc(&c);
+    phone.push(&mut [&mut d]).await;
+    let pull = |cursor: u64| {
+        let client = phone.client.clone();
+        let url = format!("{}/api/sync/pull", phone.base);
+        let token = phone.token.clone();
+        async move {
+            let bytes = client
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", SYNC_CONTENT_TYPE)
+                .header("accept", SYNC_CONTENT_TYPE)
+                .body(strada_shared::sync::encode(
+                    &strada_shared::sync::PullRequest { cursor },
+                ))
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            decode::<PullResponse>(&bytes).unwrap()
+        }
+    };
+    // A new device starts from a compact snapshot.
+    let first = pull(0).await;
+    assert!(first.docs[0].snapshot);
+    let snapshot_len = first.docs[0].data.0.len();
+
+    strada_shared::schema::update(
+        &mut d.doc,
+        &ContactDoc {
+            note: "second meeting".into(),
+            ..c.clone()
+        },
+    )
+    .unwrap();
+    phone.push(&mut [&mut d]).await;
+    let next = pull(first.cursor).await;
+    assert_eq!(next.docs.len(), 1);
+    assert!(
+        !next.docs[0].snapshot,
+        "a device that had the document gets only the changes"
+    );
+    assert!(
+        next.docs[0].data.0.len() < snapshot_len / 2,
+        "{} vs {snapshot_len}",
+        next.docs[0].data.0.len()
+    );
+    // Applying them brings the device to the server's heads.
+    let mut other = strada_shared::sync::device::DeviceDoc::from_pulled(
+        &first.docs[0],
+        automerge::ActorId::random(),
+    )
+    .unwrap();
+    other.merge_pulled(&next.docs[0]).unwrap();
+    assert_eq!(other.doc.get_heads(), d.doc.get_heads());
+    // Nothing new: an empty page.
+    let idle = pull(next.cursor).await;
+    assert!(idle.docs.is_empty() && !idle.more && idle.cursor == next.cursor);
+}
