@@ -632,6 +632,10 @@ async fn main() {
     out.insert("push_ack_p99_ms", percentile(&lat, 0.99));
 
     // -- live connections held: event streams from many devices.
+    out.insert(
+        "server_rss_kb_before_streams",
+        rss_kb(server.child.id(), "VmRSS:") as f64,
+    );
     let held = concurrent_streams(&direct, &phone.token, 2000).await;
     out.insert("concurrent_devices_held", held as f64);
     out.insert(
