@@ -14,6 +14,7 @@
 
 mod m0001_initial_layout;
 mod m0002_device_actors;
+mod m0003_doc_history;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -63,6 +64,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "device_actors",
         apply: m0002_device_actors::apply,
     },
+    Migration {
+        version: 3,
+        name: "doc_history",
+        apply: m0003_doc_history::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -76,6 +82,7 @@ pub const COLLECTIONS: &[&str] = &[
     "users_by_name",
     "sessions",
     "device_actors",
+    "doc_history",
 ];
 
 /// The newest version this build knows.

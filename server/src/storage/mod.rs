@@ -87,8 +87,10 @@ pub struct DocMeta {
     pub seq: u64,
     /// The document's heads after its last change.
     pub heads: Heads,
-    /// Recent states, oldest first (at most [`DOC_HISTORY`]), including the current one.
-    pub history: Vec<DocVersion>,
+    /// Who wrote the document (it never changes); `None` in metadata stored before
+    /// migration step 3.
+    #[serde(default)]
+    pub author: Option<UserId>,
 }
 
 /// How sensitive a document is, which decides which devices may hold it.
@@ -153,8 +155,7 @@ pub trait Store: Send + Sync + 'static {
     fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError>;
     /// Writes documents, their metadata and projections, and moves each to the head of the
     /// change feed, all in one atomic step; appends `(position, meta.heads)` to each
-    /// document's stored history (`meta.history` as passed is ignored). Returns the new
-    /// feed positions, in order.
+    /// document's history. Returns the new feed positions, in order.
     fn commit_docs(&self, batch: &[DocCommit<'_>]) -> Result<Vec<u64>, StoreError>;
 
     /// [`Store::commit_docs`] for one document.
@@ -175,6 +176,10 @@ pub trait Store: Send + Sync + 'static {
             .copied()
             .ok_or_else(|| StoreError::Backend("commit returned no position".into()))
     }
+    /// A document's recent states, oldest first (at most [`DOC_HISTORY`]), for pulls that
+    /// send only the changes a device lacks.
+    fn doc_history(&self, id: DocId) -> Result<Vec<DocVersion>, StoreError>;
+
     /// Feed entries after `cursor`, oldest first: (position, document).
     fn feed_after(&self, cursor: u64, limit: usize) -> Result<Vec<(u64, DocId)>, StoreError>;
     /// The newest feed position (0 when empty).
@@ -191,4 +196,21 @@ pub trait Store: Send + Sync + 'static {
     fn flush(&self) -> Result<(), StoreError>;
     /// The applied migration version.
     fn schema_version(&self) -> Result<u32, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Metadata written before migration step 3 (history inline, no author) still reads.
+    #[test]
+    fn metadata_from_before_step_3_still_reads() {
+        let old = r#"{"doc_type":"contact","team":"bergamo-1","created_by":"01a21700-0000-7000-8000-000000000001",
+            "received_at":1,"updated_at":2,"seq":7,"heads":[],
+            "history":[{"seq":7,"heads":[]}]}"#;
+        let meta: DocMeta = serde_json::from_str(old).expect("old metadata reads");
+        assert_eq!(meta.seq, 7);
+        assert_eq!(meta.author, None);
+        assert_eq!(meta.sensitivity, Sensitivity::Field);
+    }
 }

@@ -10,6 +10,7 @@
 //! - `users`: user id → JSON [`StoredUser`]; `users_by_name`: lowercase name → user id
 //! - `sessions`: SHA-256 of the token → JSON [`StoredSession`]
 //! - `device_actors` (step 2): automerge actor id → user id
+//! - `doc_history` (step 3): doc id → postcard `Vec<DocVersion>` (recent states)
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -39,6 +40,7 @@ pub struct SledStore {
     users_by_name: sled::Tree,
     sessions: sled::Tree,
     device_actors: sled::Tree,
+    doc_history: sled::Tree,
     /// Serialises feed appends so positions become visible in increasing order: a
     /// reader that has seen position N will never later find a new entry below N.
     feed_writer: Mutex<()>,
@@ -156,6 +158,7 @@ impl SledStore {
             users_by_name: tree("users_by_name")?,
             sessions: tree("sessions")?,
             device_actors: tree("device_actors")?,
+            doc_history: tree("doc_history")?,
             db,
             feed_writer: Mutex::new(()),
         };
@@ -237,6 +240,13 @@ impl Store for SledStore {
         }
     }
 
+    fn doc_history(&self, id: DocId) -> Result<Vec<super::DocVersion>, StoreError> {
+        match self.doc_history.get(&id.as_bytes()[..])? {
+            Some(v) => postcard::from_bytes(&v).map_err(|e| StoreError::Corrupt(e.to_string())),
+            None => Ok(Vec::new()),
+        }
+    }
+
     fn doc_ids(&self) -> Result<Vec<DocId>, StoreError> {
         self.docs.iter().keys().map(|k| doc_id_of(&k?)).collect()
     }
@@ -276,8 +286,9 @@ impl Store for SledStore {
             &self.feed,
             &self.feed_by_doc,
             &self.records_contacts,
+            &self.doc_history,
         )
-            .transaction(|(dflt, docs, metas, feed, by_doc, recs)| {
+            .transaction(|(dflt, docs, metas, feed, by_doc, recs, hist)| {
                 let mut seq = match dflt.get(FEED_SEQ_KEY)? {
                     Some(v) => u64_of(&v).map_err(ConflictableTransactionError::Abort)?,
                     None => 0,
@@ -291,26 +302,26 @@ impl Store for SledStore {
                     }
                     feed.insert(&seq.to_be_bytes(), key)?;
                     by_doc.insert(key, &seq.to_be_bytes())?;
-                    // The history continues the stored one, whatever the caller passed.
-                    let history = match metas.get(key)? {
-                        Some(v) => {
-                            from_json::<DocMeta>(&v)
-                                .map_err(ConflictableTransactionError::Abort)?
-                                .history
-                        }
+                    let mut history: Vec<super::DocVersion> = match hist.get(key)? {
+                        Some(v) => postcard::from_bytes(&v).map_err(|e| {
+                            ConflictableTransactionError::Abort(StoreError::Corrupt(e.to_string()))
+                        })?,
                         None => Vec::new(),
                     };
-                    let mut meta = DocMeta {
+                    let meta = DocMeta {
                         seq,
-                        history,
                         ..c.meta.clone()
                     };
-                    meta.history.push(super::DocVersion {
+                    history.push(super::DocVersion {
                         seq,
                         heads: meta.heads.clone(),
                     });
-                    let excess = meta.history.len().saturating_sub(super::DOC_HISTORY);
-                    meta.history.drain(..excess);
+                    let excess = history.len().saturating_sub(super::DOC_HISTORY);
+                    history.drain(..excess);
+                    let encoded = postcard::to_allocvec(&history).map_err(|e| {
+                        ConflictableTransactionError::Abort(StoreError::Corrupt(e.to_string()))
+                    })?;
+                    hist.insert(key, encoded)?;
                     metas.insert(
                         key,
                         json(&meta).map_err(ConflictableTransactionError::Abort)?,

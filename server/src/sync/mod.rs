@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use automerge::AutoCommit;
 use strada_shared::domain::Role;
 use strada_shared::ids::{DocId, TeamId};
-use strada_shared::schema::{self, ContactDoc};
+use strada_shared::schema::{self, ContactDoc, DocType};
 use strada_shared::sync::{
     Bytes, Heads, MAX_PUSH_DOCS, PULL_PAGE_BYTES, PULL_PAGE_DOCS, PullResponse, PulledDoc, PushDoc,
     PushOutcome, PushRequest, PushResponse, PushResult,
@@ -28,7 +28,7 @@ use strada_shared::sync::{
 
 use crate::auth::AuthUser;
 use crate::projection;
-use crate::storage::{DocCommit, DocMeta, Projection, Sensitivity, Store, StoreError};
+use crate::storage::{DocCommit, DocMeta, DocVersion, Projection, Sensitivity, Store, StoreError};
 
 /// Why a push request was refused as a whole.
 #[derive(Debug, thiserror::Error)]
@@ -186,6 +186,14 @@ fn merge_one(
     let before = doc.get_heads();
     // What the change rules compare against: the few fields that may not change.
     let old = match &existing {
+        // A contact's fixed fields are in its metadata: no need to read the document.
+        Some(stored) if doc_type == DocType::Contact && stored.meta.author.is_some() => {
+            stored.meta.author.map(|author| rules::Fixed {
+                team: stored.meta.team.clone(),
+                author,
+                referral: None,
+            })
+        }
         Some(_) => rules::Fixed::read(doc_type, &doc).ok(),
         None => None,
     };
@@ -253,7 +261,7 @@ fn merge_one(
             updated_at: now_ms,
             seq: 0,
             heads: Heads::new(after),
-            history: Vec::new(),
+            author: Some(new.author()),
         },
     };
     let projection = match &new {
@@ -290,15 +298,15 @@ pub fn may_write(user: &AuthUser, meta: &DocMeta) -> bool {
 
 /// What a device that pulled up to `cursor` has of a document: the heads of its last
 /// version at or before the cursor, if still in its history.
-fn known_heads(meta: &DocMeta, cursor: u64) -> Option<&Heads> {
+fn known_heads(history: Vec<DocVersion>, cursor: u64) -> Option<Heads> {
     if cursor == 0 {
         return None;
     }
-    meta.history
-        .iter()
+    history
+        .into_iter()
         .rev()
         .find(|v| v.seq <= cursor)
-        .map(|v| &v.heads)
+        .map(|v| v.heads)
 }
 
 /// Serves one page of the change feed after `cursor`, filtered to what `user` may read.
@@ -324,7 +332,7 @@ pub fn pull(store: &dyn Store, user: &AuthUser, cursor: u64) -> Result<PullRespo
             if !may_read(user, &stored.meta) {
                 continue;
             }
-            let pulled = match known_heads(&stored.meta, cursor) {
+            let pulled = match known_heads(store.doc_history(id)?, cursor) {
                 Some(known) => {
                     let mut doc = AutoCommit::load(&stored.bytes)
                         .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?;
@@ -423,7 +431,7 @@ mod tests {
             updated_at: 0,
             seq: 1,
             heads: Heads::default(),
-            history: vec![],
+            author: None,
         }
     }
 

@@ -38,7 +38,7 @@ impl TypedDoc {
         }
     }
 
-    fn author(&self) -> UserId {
+    pub fn author(&self) -> UserId {
         match self {
             TypedDoc::Contact(c) => c.author,
             TypedDoc::Referral(r) => r.author,
