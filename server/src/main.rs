@@ -79,7 +79,13 @@ fn main() -> anyhow::Result<()> {
                 data_dir: cli.data_dir,
                 dist_dir: Some(cli.dist_dir),
             };
-            tokio::runtime::Runtime::new()?.block_on(strada_server::serve(config))
+            tokio::runtime::Builder::new_multi_thread()
+                // Merges and flushes run on blocking threads; a few are enough (merging is
+                // serialised) and each thread's allocator arena costs memory.
+                .max_blocking_threads(8)
+                .enable_all()
+                .build()?
+                .block_on(strada_server::serve(config))
         }
         Command::Init => init(&cli.data_dir),
         Command::User {

@@ -115,6 +115,17 @@ fn start_server() -> Server {
     Server { child, addr, dir }
 }
 
+/// CPU time (user + system) a process has used, in seconds.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may contain spaces) start after ") ".
+    let rest = stat.rsplit_once(") ").map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
 fn rss_kb(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -591,6 +602,7 @@ async fn main() {
         }
         bodies.push((d, mine));
     }
+    let cpu_before = cpu_seconds(server.child.id());
     let t = Instant::now();
     let mut handles = Vec::new();
     for (mut d, mine) in bodies {
@@ -615,6 +627,13 @@ async fn main() {
     out.insert(
         "server_push_changes_per_sec",
         changes as f64 / t.elapsed().as_secs_f64(),
+    );
+    // Per core: changes per second of CPU the server process used (all its threads).
+    let cpu = cpu_seconds(server.child.id()) - cpu_before;
+    out.insert("server_push_cpu_seconds", cpu);
+    out.insert(
+        "server_push_changes_per_cpu_sec",
+        changes as f64 / cpu.max(0.01),
     );
 
     // -- acknowledgement latency: one-document pushes, each acked after the flush.

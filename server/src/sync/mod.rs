@@ -69,7 +69,7 @@ pub struct Writer(Mutex<DocCache>);
 type DocCache = lru::LruCache<DocId, AutoCommit>;
 
 /// Documents kept decoded (a decoded contact takes about 30 KB).
-const CACHE_DOCS: usize = 512;
+const CACHE_DOCS: usize = 2048;
 
 impl Default for Writer {
     fn default() -> Self {
