@@ -4,6 +4,7 @@
 
 use strada_shared::domain::NeedCategory;
 use strada_shared::schema::ValidationError;
+use strada_shared::sync::RefusalCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -82,6 +83,21 @@ pub struct Catalogue {
     pub status_synced: &'static str,
     pub status_refused: &'static str,
     pub discard_change: &'static str,
+    pub ref_type_mismatch: &'static str,
+    pub ref_not_allowed: &'static str,
+    pub ref_foreign_actor: &'static str,
+    pub ref_schema: &'static str,
+    pub ref_id_mismatch: &'static str,
+    pub ref_empty: &'static str,
+    pub ref_other_team: &'static str,
+    pub ref_not_author: &'static str,
+    pub ref_need_required: &'static str,
+    pub ref_referral_start: &'static str,
+    pub ref_referral_fixed: &'static str,
+    pub ref_team_move: &'static str,
+    pub ref_author_change: &'static str,
+    pub ref_lifecycle: &'static str,
+    pub ref_server_error: &'static str,
     pub discard_confirm: &'static str,
     pub central_records: &'static str,
     pub field_app: &'static str,
@@ -136,6 +152,26 @@ impl Catalogue {
             NeedCategory::Mobility => self.need_mobility,
             NeedCategory::Protection => self.need_protection,
             NeedCategory::Training => self.need_training,
+        }
+    }
+
+    pub fn refusal(&self, code: RefusalCode) -> &'static str {
+        match code {
+            RefusalCode::TypeMismatch => self.ref_type_mismatch,
+            RefusalCode::NotAllowed => self.ref_not_allowed,
+            RefusalCode::ForeignActor => self.ref_foreign_actor,
+            RefusalCode::Schema => self.ref_schema,
+            RefusalCode::IdMismatch => self.ref_id_mismatch,
+            RefusalCode::Empty => self.ref_empty,
+            RefusalCode::OtherTeam => self.ref_other_team,
+            RefusalCode::NotAuthor => self.ref_not_author,
+            RefusalCode::NeedRequired => self.ref_need_required,
+            RefusalCode::ReferralStart => self.ref_referral_start,
+            RefusalCode::ReferralFixed => self.ref_referral_fixed,
+            RefusalCode::TeamMove => self.ref_team_move,
+            RefusalCode::AuthorChange => self.ref_author_change,
+            RefusalCode::Lifecycle => self.ref_lifecycle,
+            RefusalCode::ServerError => self.ref_server_error,
         }
     }
 
@@ -203,6 +239,21 @@ pub static IT: Catalogue = Catalogue {
     status_synced: "Sincronizzato",
     status_refused: "Rifiutato dal server",
     discard_change: "Scarta la modifica",
+    ref_type_mismatch: "il tipo di documento non corrisponde",
+    ref_not_allowed: "non puoi modificare questo documento",
+    ref_foreign_actor: "la modifica è stata fatta su un altro dispositivo o da un altro utente",
+    ref_schema: "il documento non è valido",
+    ref_id_mismatch: "l'identificativo del documento non corrisponde",
+    ref_empty: "il documento è vuoto",
+    ref_other_team: "puoi registrare solo documenti della tua équipe",
+    ref_not_author: "il documento deve essere a nome di chi ha fatto l'accesso",
+    ref_need_required: "un nuovo contatto richiede almeno un bisogno",
+    ref_referral_start: "un nuovo invio parte come proposto o inviato",
+    ref_referral_fixed: "un invio mantiene il suo contatto e il suo bisogno",
+    ref_team_move: "un documento non può passare a un'altra équipe",
+    ref_author_change: "l'autore di un documento non può cambiare",
+    ref_lifecycle: "lo stato di un invio può solo avanzare lungo il suo percorso",
+    ref_server_error: "il server non è riuscito a elaborarlo",
     discard_confirm: "Scartare la modifica rifiutata? Sul telefono torna l'ultima versione accettata dal server.",
     central_records: "Archivio centrale",
     field_app: "Registrazione contatti",
@@ -292,6 +343,21 @@ pub static EN: Catalogue = Catalogue {
     status_synced: "Synced",
     status_refused: "Refused by the server",
     discard_change: "Discard the change",
+    ref_type_mismatch: "the document type does not match",
+    ref_not_allowed: "you may not change this document",
+    ref_foreign_actor: "the change was made on another device or by another user",
+    ref_schema: "the document is not valid",
+    ref_id_mismatch: "the document id does not match",
+    ref_empty: "the document is empty",
+    ref_other_team: "you can only write documents of your own team",
+    ref_not_author: "a document is written in the name of who signs in",
+    ref_need_required: "a new contact needs at least one need",
+    ref_referral_start: "a new referral starts as proposed or sent",
+    ref_referral_fixed: "a referral keeps its contact and need",
+    ref_team_move: "a document cannot move to another team",
+    ref_author_change: "the author of a document cannot change",
+    ref_lifecycle: "a referral's status can only move forward along its lifecycle",
+    ref_server_error: "the server could not process it",
     discard_confirm: "Discard the refused change? The phone goes back to the last version the server accepted.",
     central_records: "Central records",
     field_app: "Log contacts",

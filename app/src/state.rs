@@ -9,7 +9,7 @@ use strada_shared::api::LoginResponse;
 use strada_shared::domain::{NeedCategory, PersonRef};
 use strada_shared::ids::DocId;
 use strada_shared::schema::{self, ContactDoc};
-use strada_shared::sync::{PushRequest, SnapshotsRequest};
+use strada_shared::sync::{PushRequest, RefusalCode, SnapshotsRequest};
 
 use crate::api::{self, ApiError};
 use crate::i18n::Lang;
@@ -29,7 +29,8 @@ pub struct ContactRow {
 pub enum RowStatus {
     Pending,
     Synced,
-    Refused(String),
+    /// The server's refusal: translated from its code.
+    Refused(RefusalCode),
 }
 
 /// The signed-in session, as stored on the device.
@@ -108,7 +109,7 @@ pub async fn refresh_rows(ctx: Ctx) {
                     let pending = d.is_pending();
                     let status = match (&d.refused, pending) {
                         (_, false) => RowStatus::Synced,
-                        (Some(r), true) => RowStatus::Refused(r.clone()),
+                        (Some(r), true) => RowStatus::Refused(r.code),
                         (None, true) => RowStatus::Pending,
                     };
                     let alias = match c.person {

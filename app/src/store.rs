@@ -2,7 +2,8 @@
 //!
 //! Object stores (database `strada`, version 1):
 //! - `docs`: key = document id; value = `{id, doc_type, bytes: Uint8Array, acked: [hex],
-//!   refused: string|null}` — the whole automerge document and what the server has.
+//!   refused: JSON [code, reason]|null}` — the whole automerge document and what the
+//!   server has.
 //! - `kv`: key = setting name; value = string (`session`, `actor`, `cursor`, `lang`,
 //!   `last_sync`).
 //!
@@ -18,7 +19,8 @@ use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use strada_shared::ids::DocId;
 use strada_shared::schema::DocType;
-use strada_shared::sync::device::{DeviceDoc, PullError};
+use strada_shared::sync::RefusalCode;
+use strada_shared::sync::device::{DeviceDoc, PullError, Refusal};
 use strada_shared::sync::{PulledDoc, heads_from_strings, heads_to_strings};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -129,12 +131,11 @@ fn to_js(d: &mut DeviceDoc) -> JsValue {
         .map(|h| JsValue::from_str(&h))
         .collect();
     set("acked", &acked.into());
-    set(
-        "refused",
-        &d.refused
-            .as_deref()
-            .map_or(JsValue::NULL, JsValue::from_str),
-    );
+    // A refusal is kept as its stable code and the server's English detail.
+    let refused = d.refused.as_ref().map_or(JsValue::NULL, |r| {
+        serde_json::to_string(&(r.code, &r.reason)).map_or(JsValue::NULL, |s| JsValue::from_str(&s))
+    });
+    set("refused", &refused);
     o.into()
 }
 
@@ -161,7 +162,10 @@ fn from_js(v: &JsValue, actor: &ActorId) -> Result<DeviceDoc, StoreError> {
         .filter_map(|h| h.as_string())
         .collect();
     let acked = heads_from_strings(&acked).ok_or_else(|| bad("heads"))?;
-    let refused = get("refused").as_string();
+    let refused = get("refused")
+        .as_string()
+        .and_then(|s| serde_json::from_str::<(RefusalCode, String)>(&s).ok())
+        .map(|(code, reason)| Refusal { code, reason });
     Ok(DeviceDoc {
         id,
         doc_type,

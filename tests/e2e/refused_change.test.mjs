@@ -46,7 +46,7 @@ test('a refused change is shown with its reason and can be discarded', async () 
 
     const row = page.locator('[data-testid="contact-row"][data-status="refused"]');
     await row.waitFor({ timeout: 20000 });
-    assert.match(await row.innerText(), /Rifiutato dal server: .*another device/);
+    assert.match(await row.innerText(), /Rifiutato dal server: la modifica è stata fatta su un altro dispositivo/);
     assert.equal(await page.getByTestId('pending-count').innerText(), '1');
 
     await row.getByTestId('discard-change').click();

@@ -37,7 +37,7 @@ pub fn ContactList() -> impl IntoView {
                                             move || match &status {
                                                 RowStatus::Pending => t().status_pending.to_string(),
                                                 RowStatus::Synced => t().status_synced.to_string(),
-                                                RowStatus::Refused(r) => format!("{}: {r}", t().status_refused),
+                                                RowStatus::Refused(code) => format!("{}: {}", t().status_refused, t().refusal(*code)),
                                             }
                                         }
                                     </span>

@@ -23,7 +23,7 @@ use strada_shared::ids::{DocId, TeamId};
 use strada_shared::schema::{self, ContactDoc, DocType};
 use strada_shared::sync::{
     Bytes, Heads, MAX_PUSH_DOCS, PULL_PAGE_BYTES, PULL_PAGE_DOCS, PullResponse, PulledDoc, PushDoc,
-    PushOutcome, PushRequest, PushResponse, PushResult,
+    PushOutcome, PushRequest, PushResponse, PushResult, RefusalCode,
 };
 
 use crate::auth::AuthUser;
@@ -115,11 +115,9 @@ pub fn push(
         }))
         .unwrap_or_else(|_| {
             tracing::error!(doc = %id, "panic while merging a pushed document");
-            Ok(PushOutcome::Refused {
-                reason: "the server could not process this document".into(),
-            })
+            Ok(refusal(RefusalCode::ServerError))
         })?;
-        if let PushOutcome::Refused { reason } = &outcome {
+        if let PushOutcome::Refused { reason, .. } = &outcome {
             tracing::info!(doc = %id, user = %user.id, "push refused: {reason}");
         }
         results.push(PushResult { id, outcome });
@@ -147,10 +145,15 @@ pub fn push(
     })
 }
 
-fn refused(reason: impl Into<String>) -> Result<PushOutcome, StoreError> {
-    Ok(PushOutcome::Refused {
-        reason: reason.into(),
-    })
+fn refusal(code: RefusalCode) -> PushOutcome {
+    PushOutcome::Refused {
+        code,
+        reason: code.reason().into(),
+    }
+}
+
+fn refused(code: RefusalCode) -> Result<PushOutcome, StoreError> {
+    Ok(refusal(code))
 }
 
 fn merge_one(
@@ -167,10 +170,10 @@ fn merge_one(
     let mut doc = match &existing {
         Some(stored) => {
             if stored.meta.doc_type != doc_type {
-                return refused("the document type does not match the stored document");
+                return refused(RefusalCode::TypeMismatch);
             }
             if !may_write(user, &stored.meta) {
-                return refused("you may not change this document");
+                return refused(RefusalCode::NotAllowed);
             }
             let cached = cache
                 .pop(&id)
@@ -198,7 +201,7 @@ fn merge_one(
         None => None,
     };
     if doc.load_incremental(&pushed.changes.0).is_err() {
-        return refused("the changes cannot be merged into the document");
+        return refused(RefusalCode::Schema);
     }
     // Changes whose dependencies the server lacks are queued, not applied: never
     // acknowledge them; the device sends its whole document next time.
@@ -211,9 +214,7 @@ fn merge_one(
             Some(_) => PushOutcome::Accepted {
                 heads: Heads::new(after),
             },
-            None => PushOutcome::Refused {
-                reason: "the document is empty".into(),
-            },
+            None => refusal(RefusalCode::Empty),
         });
     }
     // A device may only author changes under its own actor.
@@ -222,15 +223,20 @@ fn merge_one(
         .iter()
         .any(|c| c.actor_id().to_bytes() != actor)
     {
-        return refused("the changes were authored by another device");
+        return refused(RefusalCode::ForeignActor);
     }
     // The merged document must match its schema and the field rules for this user.
     let new = match rules::TypedDoc::read(doc_type, &doc) {
         Ok(t) => t,
-        Err(e) => return refused(e.to_string()),
+        Err(e) => {
+            return Ok(PushOutcome::Refused {
+                code: RefusalCode::Schema,
+                reason: e.to_string(),
+            });
+        }
     };
     if new.id() != id {
-        return refused("the document id does not match its content");
+        return refused(RefusalCode::IdMismatch);
     }
     // Tests prove a panic fails one document only (never compiled into a release build).
     #[cfg(feature = "fault-injection")]
@@ -243,8 +249,8 @@ fn merge_one(
         Some(old) => rules::change(user, old, &new),
         None => rules::create(user, &new),
     };
-    if let Err(reason) = checked {
-        return refused(reason);
+    if let Err((code, reason)) = checked {
+        return Ok(PushOutcome::Refused { code, reason });
     }
     let meta = match existing {
         Some(stored) => DocMeta {

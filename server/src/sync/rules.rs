@@ -8,6 +8,11 @@ use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::schema::{self, ContactDoc, DocType, ReferralDoc, ReferralStatus, SchemaError};
 
 use crate::auth::AuthUser;
+use strada_shared::sync::RefusalCode;
+
+fn refusal(code: RefusalCode) -> (RefusalCode, String) {
+    (code, code.reason().into())
+}
 
 /// A document read as its type.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,18 +91,18 @@ impl Fixed {
 }
 
 /// A new document.
-pub fn create(user: &AuthUser, new: &TypedDoc) -> Result<(), String> {
+pub fn create(user: &AuthUser, new: &TypedDoc) -> Result<(), (RefusalCode, String)> {
     if user.role == Role::FieldWorker {
         if new.team() != &user.team {
-            return Err("a field worker can only write documents of their own team".into());
+            return Err(refusal(RefusalCode::OtherTeam));
         }
         if new.author() != user.id {
-            return Err("a document is written in the name of who signs in".into());
+            return Err(refusal(RefusalCode::NotAuthor));
         }
     }
     match new {
         TypedDoc::Contact(c) if c.validate_entry().is_err() => {
-            Err("a new contact needs at least one first need".into())
+            Err(refusal(RefusalCode::NeedRequired))
         }
         TypedDoc::Referral(r)
             if !matches!(
@@ -105,30 +110,33 @@ pub fn create(user: &AuthUser, new: &TypedDoc) -> Result<(), String> {
                 schema::ReferralStatus::Proposed | schema::ReferralStatus::Sent
             ) =>
         {
-            Err("a new referral starts as proposed or sent".into())
+            Err(refusal(RefusalCode::ReferralStart))
         }
         _ => Ok(()),
     }
 }
 
 /// A change to an existing document (`old`: what the stored state fixes).
-pub fn change(_user: &AuthUser, old: &Fixed, new: &TypedDoc) -> Result<(), String> {
+pub fn change(_user: &AuthUser, old: &Fixed, new: &TypedDoc) -> Result<(), (RefusalCode, String)> {
     if new.team() != &old.team {
-        return Err("a document cannot move to another team".into());
+        return Err(refusal(RefusalCode::TeamMove));
     }
     if new.author() != old.author {
-        return Err("the author of a document cannot change".into());
+        return Err(refusal(RefusalCode::AuthorChange));
     }
     match (&old.referral, new) {
         (Some(o), TypedDoc::Referral(n)) => {
             if n.contact != o.contact || n.need != o.need {
-                return Err("a referral keeps its contact and need".into());
+                return Err(refusal(RefusalCode::ReferralFixed));
             }
             if n.status != o.status && !o.status.can_move_to(n.status) {
-                return Err(format!(
-                    "a referral's status can only move along its lifecycle: {} → {} is not allowed",
-                    o.status.code(),
-                    n.status.code()
+                return Err((
+                    RefusalCode::Lifecycle,
+                    format!(
+                        "a referral's status can only move along its lifecycle: {} → {} is not allowed",
+                        o.status.code(),
+                        n.status.code()
+                    ),
                 ));
             }
             Ok(())

@@ -235,7 +235,7 @@ async fn a_contact_that_breaks_the_schema_is_refused_and_leaves_others_stored() 
         PushOutcome::Accepted { .. }
     ));
     assert!(
-        matches!(&res.results[1].outcome, PushOutcome::Refused { reason } if reason.contains("header"))
+        matches!(&res.results[1].outcome, PushOutcome::Refused { reason, .. } if reason.contains("header"))
     );
     assert!(bad_doc.is_pending(), "a refused change stays on the device");
     assert!(s.store.doc(good.id).unwrap().is_some());
@@ -315,7 +315,7 @@ async fn changes_authored_under_another_devices_actor_are_refused() {
     let mut forged = phone.doc(&c);
     let res = tablet.push(&mut [&mut forged]).await;
     assert!(
-        matches!(&res.results[0].outcome, PushOutcome::Refused { reason } if reason.contains("another device"))
+        matches!(&res.results[0].outcome, PushOutcome::Refused { reason, .. } if reason.contains("another device"))
     );
     assert!(s.store.doc(c.id).unwrap().is_none());
     // The phone itself may.
@@ -465,7 +465,7 @@ async fn a_panic_on_one_document_fails_that_document_only() {
         PushOutcome::Accepted { .. }
     ));
     assert!(
-        matches!(&res.results[1].outcome, PushOutcome::Refused { reason } if reason.contains("could not process"))
+        matches!(&res.results[1].outcome, PushOutcome::Refused { reason, .. } if reason.contains("could not process"))
     );
     assert!(matches!(
         res.results[2].outcome,
@@ -633,7 +633,7 @@ async fn a_referral_status_only_moves_along_its_lifecycle() {
     .unwrap();
     let res = api.push(&mut [&mut d]).await;
     assert!(
-        matches!(&res.results[0].outcome, PushOutcome::Refused { reason } if reason.contains("sent → attended")),
+        matches!(&res.results[0].outcome, PushOutcome::Refused { reason, .. } if reason.contains("sent → attended")),
         "{:?}",
         res.results[0].outcome
     );

@@ -8,7 +8,7 @@
 
 use automerge::{AutoCommit, AutomergeError, ChangeHash};
 
-use super::{Bytes, PulledDoc, PushDoc, PushOutcome};
+use super::{Bytes, PulledDoc, PushDoc, PushOutcome, RefusalCode};
 use crate::ids::DocId;
 use crate::schema::DocType;
 
@@ -21,7 +21,14 @@ pub struct DeviceDoc {
     /// Heads the server has acknowledged or sent; empty when it has never seen the doc.
     pub acked: Vec<ChangeHash>,
     /// The server's reason, when it refused the last push of this document.
-    pub refused: Option<String>,
+    pub refused: Option<Refusal>,
+}
+
+/// A refusal as the device keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: RefusalCode,
+    pub reason: String,
 }
 
 /// What a push of one document carried, to interpret the answer.
@@ -80,7 +87,12 @@ impl DeviceDoc {
                 self.acked = sent.sent_heads.clone();
                 self.refused = None;
             }
-            PushOutcome::Refused { reason } => self.refused = Some(reason.clone()),
+            PushOutcome::Refused { code, reason } => {
+                self.refused = Some(Refusal {
+                    code: *code,
+                    reason: reason.clone(),
+                })
+            }
             PushOutcome::Incomplete => self.acked.clear(),
         }
     }
@@ -202,10 +214,17 @@ mod tests {
         d.on_push_outcome(
             &sent,
             &PushOutcome::Refused {
+                code: RefusalCode::NotAllowed,
                 reason: "nope".into(),
             },
         );
         assert!(d.is_pending());
-        assert_eq!(d.refused.as_deref(), Some("nope"));
+        assert_eq!(
+            d.refused,
+            Some(Refusal {
+                code: RefusalCode::NotAllowed,
+                reason: "nope".into()
+            })
+        );
     }
 }

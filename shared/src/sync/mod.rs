@@ -142,14 +142,74 @@ pub struct PushRequest {
     pub docs: Vec<PushDoc>,
 }
 
+/// Why the server refused a document: a stable code the app translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalCode {
+    /// The document type differs from the stored document's.
+    TypeMismatch,
+    /// The user may not change this document (scope).
+    NotAllowed,
+    /// The changes were authored under another device's actor.
+    ForeignActor,
+    /// The merged document does not match its schema or field rules.
+    Schema,
+    /// The document id differs from the id in its content.
+    IdMismatch,
+    /// A new document without content.
+    Empty,
+    /// A field worker wrote a document of another team.
+    OtherTeam,
+    /// A document written in someone else's name.
+    NotAuthor,
+    /// A new contact without any first need.
+    NeedRequired,
+    /// A new referral must start as proposed or sent.
+    ReferralStart,
+    /// A referral's contact and need cannot change.
+    ReferralFixed,
+    /// A document cannot move to another team.
+    TeamMove,
+    /// A document's author cannot change.
+    AuthorChange,
+    /// A referral status that does not follow its lifecycle.
+    Lifecycle,
+    /// The server failed on this document (logged there).
+    ServerError,
+}
+
+impl RefusalCode {
+    /// The English explanation (the app shows its own translation).
+    pub fn reason(self) -> &'static str {
+        match self {
+            RefusalCode::TypeMismatch => "the document type does not match the stored document",
+            RefusalCode::NotAllowed => "you may not change this document",
+            RefusalCode::ForeignActor => "the changes were authored by another device",
+            RefusalCode::Schema => "the document does not match its schema",
+            RefusalCode::IdMismatch => "the document id does not match its content",
+            RefusalCode::Empty => "the document is empty",
+            RefusalCode::OtherTeam => "a field worker can only write documents of their own team",
+            RefusalCode::NotAuthor => "a document is written in the name of who signs in",
+            RefusalCode::NeedRequired => "a new contact needs at least one first need",
+            RefusalCode::ReferralStart => "a new referral starts as proposed or sent",
+            RefusalCode::ReferralFixed => "a referral keeps its contact and need",
+            RefusalCode::TeamMove => "a document cannot move to another team",
+            RefusalCode::AuthorChange => "the author of a document cannot change",
+            RefusalCode::Lifecycle => "a referral's status can only move along its lifecycle",
+            RefusalCode::ServerError => "the server could not process this document",
+        }
+    }
+}
+
 /// The server's answer for one pushed document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PushOutcome {
     /// Stored durably; `heads` are the server's heads after merging.
     Accepted { heads: Heads },
-    /// Not stored; the device keeps the change and shows `reason` to the worker.
-    Refused { reason: String },
+    /// Not stored; the device keeps the change and shows the reason to the worker (in
+    /// the worker's language from `code`; `reason` is the English detail).
+    Refused { code: RefusalCode, reason: String },
     /// Not stored: the changes depend on changes the server does not have. The device
     /// sends its whole document next time.
     Incomplete,
@@ -248,11 +308,13 @@ mod tests {
         let res = PushResult {
             id,
             outcome: PushOutcome::Refused {
+                code: RefusalCode::Schema,
                 reason: "no".into(),
             },
         };
         let json = serde_json::to_value(&res).unwrap();
         assert_eq!(json["outcome"]["refused"]["reason"], "no");
+        assert_eq!(json["outcome"]["refused"]["code"], "schema");
     }
 
     #[test]
