@@ -128,6 +128,10 @@ impl SledStore {
             .path(dir)
             // Bounded memory: sled's default page cache is 1 GiB.
             .cache_capacity(CACHE_BYTES)
+            // Every write that matters is flushed explicitly before it is acknowledged,
+            // so sled's periodic background flush would only add work.
+            .flush_every_ms(None)
+            .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(|e| {
                 anyhow::anyhow!(
