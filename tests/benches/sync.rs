@@ -573,7 +573,7 @@ async fn main() {
     // -- server throughput: several devices push batches of edits, validated and durable.
     // The request bodies are prepared before the clock starts, so the figure is the
     // server's (the client shares this machine's two cores).
-    let rounds = 4;
+    let rounds = 8;
     let mut bodies = Vec::new();
     for p in 0..4u64 {
         let mut d = Device::sign_in(&direct, "marta").await;
