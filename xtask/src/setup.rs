@@ -126,7 +126,8 @@ pub fn tools(root: &Path, need: Need) -> Result<()> {
         if !Path::new(CHROMIUM).exists() {
             apt_install(&["chromium"])?;
         }
-        if !root.join("tests/e2e/node_modules/playwright-core").exists() {
+        let e2e = root.join("tests/e2e/node_modules");
+        if !e2e.join("playwright-core").exists() || !e2e.join("axe-core").exists() {
             sh(Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])
                 .current_dir(root.join("tests/e2e")))?;

@@ -55,7 +55,7 @@ pub fn StatusBar() -> impl IntoView {
     view! {
         <header class="status">
             <div class="row">
-                <strong class="brand-small">{move || t().app_title}</strong>
+                <h1 class="brand-small">{move || t().app_title}</h1>
                 <span data-testid="net-status" class=move || if ctx.online.get() { "pill ok" } else { "pill off" }>
                     {move || if ctx.syncing.get() { t().syncing } else if ctx.online.get() { t().online } else { t().offline }}
                 </span>

@@ -39,7 +39,7 @@ pub fn Central() -> impl IntoView {
                 None => view! { <p>{t().loading}</p> }.into_any(),
                 Some(Err(_)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
                 Some(Ok(list)) => view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=t().central_records>
                     <table data-testid="central-table">
                         <thead><tr>
                             <th scope="col">{t().col_when}</th>
