@@ -138,3 +138,108 @@ pub enum PersonRef {
     #[autosurgeon(rename = "alias")]
     Alias(String),
 }
+
+/// A person's document situation, as the person tells it (the five cases).
+/// Services use it to flag access requirements the person does not meet.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, Reconcile, Hydrate,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentStatus {
+    /// Not asked or not said.
+    #[default]
+    #[autosurgeon(rename = "unknown")]
+    Unknown,
+    /// No document at all.
+    #[autosurgeon(rename = "none")]
+    NoDocument,
+    /// An identity document (passport, ID card) but no residence permit.
+    #[autosurgeon(rename = "identity")]
+    IdentityDocument,
+    /// A valid residence permit.
+    #[autosurgeon(rename = "permit")]
+    ResidencePermit,
+    /// A permit or document that has expired.
+    #[autosurgeon(rename = "expired")]
+    Expired,
+    /// Documents held by the employer (an ILO indicator too).
+    #[autosurgeon(rename = "withheld")]
+    WithheldByEmployer,
+}
+
+impl DocumentStatus {
+    pub const ALL: [DocumentStatus; 6] = [
+        DocumentStatus::Unknown,
+        DocumentStatus::NoDocument,
+        DocumentStatus::IdentityDocument,
+        DocumentStatus::ResidencePermit,
+        DocumentStatus::Expired,
+        DocumentStatus::WithheldByEmployer,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DocumentStatus::Unknown => "unknown",
+            DocumentStatus::NoDocument => "none",
+            DocumentStatus::IdentityDocument => "identity",
+            DocumentStatus::ResidencePermit => "permit",
+            DocumentStatus::Expired => "expired",
+            DocumentStatus::WithheldByEmployer => "withheld",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocumentStatus> {
+        DocumentStatus::ALL.into_iter().find(|d| d.code() == s)
+    }
+
+    /// Whether the person can show an identity document today.
+    pub fn has_identity_document(self) -> bool {
+        matches!(
+            self,
+            DocumentStatus::IdentityDocument | DocumentStatus::ResidencePermit
+        )
+    }
+
+    /// Whether the person holds a valid residence permit today.
+    pub fn has_residence_permit(self) -> bool {
+        self == DocumentStatus::ResidencePermit
+    }
+}
+
+/// Languages the app offers in pickers: ISO 639-1 (or 639-3 where there is no 639-1)
+/// code and the language's own name, so a person can point at theirs. Documents store
+/// the code; any other code is kept as typed.
+pub const LANGUAGES: [(&str, &str); 24] = [
+    ("it", "Italiano"),
+    ("en", "English"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
+    ("bn", "বাংলা"),
+    ("pa", "ਪੰਜਾਬੀ"),
+    ("ur", "اردو"),
+    ("hi", "हिन्दी"),
+    ("wo", "Wolof"),
+    ("ff", "Fulfulde"),
+    ("bm", "Bamanankan"),
+    ("ro", "Română"),
+    ("sq", "Shqip"),
+    ("es", "Español"),
+    ("pt", "Português"),
+    ("zh", "中文"),
+    ("ti", "ትግርኛ"),
+    ("am", "አማርኛ"),
+    ("so", "Soomaali"),
+    ("tw", "Twi"),
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+    ("tr", "Türkçe"),
+    ("ps", "پښتو"),
+];
+
+/// The own name of a language code, if the app knows it.
+pub fn language_name(code: &str) -> Option<&'static str> {
+    LANGUAGES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, name)| *name)
+}
