@@ -2,7 +2,22 @@
 //! here; a missing translation is a compile error because both languages fill the same
 //! struct.
 
-use strada_shared::domain::NeedCategory;
+use strada_shared::domain::{DocumentStatus, NeedCategory};
+use strada_shared::schema::ReferralStatus;
+use strada_shared::vocab::{Channel, Code, ConsentStatus, Gender, Indicator, Material, Sector};
+
+/// The position of a vocabulary item in its `ALL` list: the index of its name.
+fn index_of<T: Code + PartialEq>(v: T) -> usize {
+    T::ALL.iter().position(|x| *x == v).unwrap_or(0)
+}
+
+fn status_index(s: ReferralStatus) -> usize {
+    use ReferralStatus::*;
+    [Proposed, Sent, Accepted, Declined, Attended, NotAttended, Closed]
+        .iter()
+        .position(|x| *x == s)
+        .unwrap_or(0)
+}
 use strada_shared::schema::ValidationError;
 use strada_shared::sync::RefusalCode;
 
@@ -135,6 +150,82 @@ pub struct Catalogue {
     pub need_mobility: &'static str,
     pub need_protection: &'static str,
     pub need_training: &'static str,
+    // --- contact form, persons, referrals ---
+    pub aliases: &'static str,
+    pub aliases_hint: &'static str,
+    pub birth_year_or_age: &'static str,
+    pub change: &'static str,
+    pub channel: &'static str,
+    pub consent: &'static str,
+    pub consent_given: &'static str,
+    pub consent_question: &'static str,
+    pub consent_refused: &'static str,
+    pub consent_refused_hint: &'static str,
+    pub contact_details: &'static str,
+    pub country: &'static str,
+    pub documents: &'static str,
+    pub err_birth_year: &'static str,
+    pub err_consent_missing: &'static str,
+    pub err_who: &'static str,
+    pub follow_up_needed: &'static str,
+    pub gender: &'static str,
+    pub group: &'static str,
+    pub group_men: &'static str,
+    pub group_minors: &'static str,
+    pub group_people: &'static str,
+    pub group_women: &'static str,
+    pub indicator_note: &'static str,
+    pub indicators: &'static str,
+    pub indicators_hint: &'static str,
+    pub language_used: &'static str,
+    pub languages_spoken: &'static str,
+    pub last_contacts: &'static str,
+    pub last_met: &'static str,
+    pub materials: &'static str,
+    pub mediator_present: &'static str,
+    pub no_persons: &'static str,
+    pub no_referrals: &'static str,
+    pub not_said: &'static str,
+    pub nothing_waiting: &'static str,
+    pub ok: &'static str,
+    pub outcome: &'static str,
+    pub persons: &'static str,
+    pub phone: &'static str,
+    pub refer_to_service: &'static str,
+    pub referrals: &'static str,
+    pub remove: &'static str,
+    pub save: &'static str,
+    pub search_person: &'static str,
+    pub search_person_hint: &'static str,
+    pub sections: &'static str,
+    pub sector: &'static str,
+    pub service_name: &'static str,
+    pub show_more: &'static str,
+    pub since: &'static str,
+    pub usual_place: &'static str,
+    pub waiting_days: &'static str,
+    pub waiting_feedback: &'static str,
+    pub when_and_where: &'static str,
+    pub withdraw_confirm: &'static str,
+    pub withdraw_consent: &'static str,
+    pub workplace: &'static str,
+    pub workplace_hint: &'static str,
+    pub ref_consent_required: &'static str,
+    pub err_consent_required: &'static str,
+    pub err_group: &'static str,
+    pub err_short_text: &'static str,
+    pub err_no_alias: &'static str,
+    pub err_identifying: &'static str,
+    pub err_birth_year_range: &'static str,
+    pub channel_names: [&'static str; 6],
+    pub sector_names: [&'static str; 7],
+    pub indicator_names: [&'static str; 11],
+    pub material_names: [&'static str; 8],
+    pub consent_names: [&'static str; 4],
+    pub gender_names: [&'static str; 4],
+    pub documents_names: [&'static str; 6],
+    pub referral_status_names: [&'static str; 7],
+    pub referral_action_names: [&'static str; 7],
 }
 
 impl Catalogue {
@@ -172,7 +263,46 @@ impl Catalogue {
             RefusalCode::AuthorChange => self.ref_author_change,
             RefusalCode::Lifecycle => self.ref_lifecycle,
             RefusalCode::ServerError => self.ref_server_error,
+            RefusalCode::ConsentRequired => self.ref_consent_required,
         }
+    }
+
+    pub fn channel_name(&self, c: Channel) -> &'static str {
+        self.channel_names[index_of(c)]
+    }
+
+    pub fn sector_name(&self, c: Sector) -> &'static str {
+        self.sector_names[index_of(c)]
+    }
+
+    pub fn indicator_name(&self, c: Indicator) -> &'static str {
+        self.indicator_names[index_of(c)]
+    }
+
+    pub fn material_name(&self, c: Material) -> &'static str {
+        self.material_names[index_of(c)]
+    }
+
+    pub fn consent_name(&self, c: ConsentStatus) -> &'static str {
+        self.consent_names[index_of(c)]
+    }
+
+    pub fn gender_name(&self, c: Gender) -> &'static str {
+        self.gender_names[index_of(c)]
+    }
+
+    pub fn documents_name(&self, d: DocumentStatus) -> &'static str {
+        let i = DocumentStatus::ALL.iter().position(|x| *x == d).unwrap_or(0);
+        self.documents_names[i]
+    }
+
+    pub fn referral_status(&self, s: ReferralStatus) -> &'static str {
+        self.referral_status_names[status_index(s)]
+    }
+
+    /// The button that moves a referral to `s`.
+    pub fn referral_action(&self, s: ReferralStatus) -> &'static str {
+        self.referral_action_names[status_index(s)]
     }
 
     pub fn validation(&self, e: &ValidationError) -> &'static str {
@@ -185,6 +315,12 @@ impl Catalogue {
             ValidationError::PlaceOutOfRange => self.err_place,
             ValidationError::TimeOutOfRange => self.err_time,
             ValidationError::Partner => self.err_partner,
+            ValidationError::ConsentRequired => self.err_consent_required,
+            ValidationError::Group => self.err_group,
+            ValidationError::ShortTextTooLong => self.err_short_text,
+            ValidationError::NoAlias => self.err_no_alias,
+            ValidationError::IdentifyingWithoutConsent => self.err_identifying,
+            ValidationError::BirthYear => self.err_birth_year_range,
         }
     }
 }
@@ -291,6 +427,82 @@ pub static IT: Catalogue = Catalogue {
     need_mobility: "Mobilità",
     need_protection: "Protezione",
     need_training: "Formazione",
+    // --- contact form, persons, referrals ---
+    aliases: "Alias e soprannomi",
+    aliases_hint: "Uno per riga, in qualsiasi alfabeto. Mai il nome anagrafico completo.",
+    birth_year_or_age: "Anno di nascita o età",
+    change: "cambia",
+    channel: "Canale",
+    consent: "Consenso",
+    consent_given: "Sì, acconsente",
+    consent_question: "La persona acconsente a registrare e condividere i suoi dati?",
+    consent_refused: "No",
+    consent_refused_hint: "Il contatto sarà registrato in forma anonima: l'alias non viene salvato.",
+    contact_details: "Dettagli: canale, settore, lingua, materiali",
+    country: "Paese di origine",
+    documents: "Documenti",
+    err_birth_year: "Scrivi un anno (es. 1994) o un'età (es. 30).",
+    err_consent_missing: "Chiedi il consenso prima di salvare una persona nuova.",
+    err_who: "Scrivi un alias o scegli una persona, oppure scegli «Anonimo».",
+    follow_up_needed: "Serve un nuovo incontro (follow-up)",
+    gender: "Genere",
+    group: "Gruppo",
+    group_men: "Uomini",
+    group_minors: "Minori",
+    group_people: "Persone",
+    group_women: "Donne",
+    indicator_note: "Nota (facoltativa)",
+    indicators: "Indicatori di sfruttamento (OIL)",
+    indicators_hint: "Segna solo ciò che hai osservato o che la persona ha raccontato.",
+    language_used: "Lingua usata",
+    languages_spoken: "Lingue parlate",
+    last_contacts: "Ultimi contatti",
+    last_met: "ultimo incontro",
+    materials: "Materiali consegnati",
+    mediator_present: "Presente un mediatore culturale",
+    no_persons: "Nessuna persona trovata.",
+    no_referrals: "Nessun invio sul dispositivo.",
+    not_said: "Non indicato",
+    nothing_waiting: "Nessun invio in attesa di riscontro.",
+    ok: "OK",
+    outcome: "Esito",
+    persons: "Persone",
+    phone: "Telefono (facoltativo)",
+    refer_to_service: "Invia a un servizio",
+    referrals: "Invii",
+    remove: "togli",
+    save: "Salva",
+    search_person: "Cerca per alias",
+    search_person_hint: "es. Mohamed, محمد, Singh…",
+    sections: "Sezioni",
+    sector: "Settore",
+    service_name: "Servizio",
+    show_more: "Mostra altri",
+    since: "dal",
+    usual_place: "Luogo abituale",
+    waiting_days: "Giorni senza riscontro",
+    waiting_feedback: "In attesa di riscontro",
+    when_and_where: "Quando e dove",
+    withdraw_confirm: "Il consenso è stato ritirato? Tutti i dati identificativi di questa persona saranno cancellati.",
+    withdraw_consent: "Consenso ritirato",
+    workplace: "Tipo di luogo di lavoro",
+    workplace_hint: "es. serra, magazzino, cantiere",
+    ref_consent_required: "senza consenso si conservano solo dati anonimi",
+    err_consent_required: "Senza consenso si registra solo un contatto anonimo.",
+    err_group: "Un gruppo conta da 2 a 500 persone; donne, uomini e minori non possono superare il totale.",
+    err_short_text: "Un campo breve supera i 500 caratteri.",
+    err_no_alias: "Una persona con consenso ha almeno un alias.",
+    err_identifying: "Senza consenso non si conservano dati identificativi.",
+    err_birth_year_range: "Anno di nascita non valido.",
+    channel_names: ["Strada", "Unità mobile", "Sportello", "Centro d'ascolto", "Telefono", "Tramite partner"],
+    sector_names: ["Agricoltura", "Logistica", "Edilizia", "Turismo e ristorazione", "Lavoro domestico", "Manifattura", "Altro"],
+    indicator_names: ["Abuso di vulnerabilità", "Inganno", "Limitazione della libertà di movimento", "Isolamento", "Violenza fisica o sessuale", "Intimidazioni e minacce", "Trattenimento dei documenti", "Trattenimento del salario", "Servitù per debiti", "Condizioni di lavoro e di vita abusive", "Straordinario eccessivo"],
+    material_names: ["Volantino informativo", "Kit alimentare", "Acqua", "Kit igiene", "Vestiti", "Dispositivi di protezione", "Kit sanitario", "Altro"],
+    consent_names: ["non chiesto", "dato", "rifiutato", "ritirato"],
+    gender_names: ["Non indicato", "Donna", "Uomo", "Non binario"],
+    documents_names: ["Non indicato", "Nessun documento", "Documento d'identità", "Permesso di soggiorno", "Scaduto", "Trattenuti dal datore di lavoro"],
+    referral_status_names: ["proposto", "inviato", "accettato", "rifiutato dal servizio", "presentato", "non presentato", "chiuso"],
+    referral_action_names: ["Proponi", "Segna inviato", "Accettato", "Rifiutato", "Si è presentato", "Non si è presentato", "Chiudi con esito"],
 };
 
 pub static EN: Catalogue = Catalogue {
@@ -395,4 +607,80 @@ pub static EN: Catalogue = Catalogue {
     need_mobility: "Mobility",
     need_protection: "Protection",
     need_training: "Training",
+    // --- contact form, persons, referrals ---
+    aliases: "Aliases and nicknames",
+    aliases_hint: "One per line, in any script. Never the full legal name.",
+    birth_year_or_age: "Birth year or age",
+    change: "change",
+    channel: "Channel",
+    consent: "Consent",
+    consent_given: "Yes, consents",
+    consent_question: "Does the person consent to recording and sharing their data?",
+    consent_refused: "No",
+    consent_refused_hint: "The contact will be recorded anonymously: the alias is not saved.",
+    contact_details: "Details: channel, sector, language, materials",
+    country: "Country of origin",
+    documents: "Documents",
+    err_birth_year: "Write a year (e.g. 1994) or an age (e.g. 30).",
+    err_consent_missing: "Ask for consent before saving a new person.",
+    err_who: "Write an alias or pick a person, or choose “Anonymous”.",
+    follow_up_needed: "A follow-up is needed",
+    gender: "Gender",
+    group: "Group",
+    group_men: "Men",
+    group_minors: "Minors",
+    group_people: "People",
+    group_women: "Women",
+    indicator_note: "Note (optional)",
+    indicators: "Indicators of exploitation (ILO)",
+    indicators_hint: "Tick only what you observed or the person told you.",
+    language_used: "Language used",
+    languages_spoken: "Languages spoken",
+    last_contacts: "Last contacts",
+    last_met: "last met",
+    materials: "Materials given",
+    mediator_present: "A cultural mediator was present",
+    no_persons: "No person found.",
+    no_referrals: "No referral on this device.",
+    not_said: "Not said",
+    nothing_waiting: "No referral waiting for feedback.",
+    ok: "OK",
+    outcome: "Outcome",
+    persons: "Persons",
+    phone: "Phone (optional)",
+    refer_to_service: "Refer to a service",
+    referrals: "Referrals",
+    remove: "remove",
+    save: "Save",
+    search_person: "Search by alias",
+    search_person_hint: "e.g. Mohamed, محمد, Singh…",
+    sections: "Sections",
+    sector: "Sector",
+    service_name: "Service",
+    show_more: "Show more",
+    since: "since",
+    usual_place: "Usual place",
+    waiting_days: "Days without feedback",
+    waiting_feedback: "Waiting for feedback",
+    when_and_where: "When and where",
+    withdraw_confirm: "Was consent withdrawn? All identifying data of this person will be erased.",
+    withdraw_consent: "Consent withdrawn",
+    workplace: "Type of workplace",
+    workplace_hint: "e.g. greenhouse, warehouse, building site",
+    ref_consent_required: "without consent only anonymous data is kept",
+    err_consent_required: "Without consent only an anonymous contact is recorded.",
+    err_group: "A group counts 2 to 500 people; women, men and minors cannot exceed the total.",
+    err_short_text: "A short field is longer than 500 characters.",
+    err_no_alias: "A consenting person has at least one alias.",
+    err_identifying: "Without consent no identifying data is kept.",
+    err_birth_year_range: "Invalid birth year.",
+    channel_names: ["Street", "Itinerant unit", "Desk", "Listening centre", "Phone", "Via a partner"],
+    sector_names: ["Agriculture", "Logistics", "Construction", "Hospitality and tourism", "Domestic work", "Manufacturing", "Other"],
+    indicator_names: ["Abuse of vulnerability", "Deception", "Restriction of movement", "Isolation", "Physical and sexual violence", "Intimidation and threats", "Retention of identity documents", "Withholding of wages", "Debt bondage", "Abusive working and living conditions", "Excessive overtime"],
+    material_names: ["Information leaflet", "Food kit", "Water", "Hygiene kit", "Clothing", "Protective equipment", "Health kit", "Other"],
+    consent_names: ["not asked", "given", "refused", "withdrawn"],
+    gender_names: ["Not said", "Woman", "Man", "Non-binary"],
+    documents_names: ["Not said", "No document", "Identity document", "Residence permit", "Expired", "Withheld by the employer"],
+    referral_status_names: ["proposed", "sent", "accepted", "declined by the service", "attended", "did not attend", "closed"],
+    referral_action_names: ["Propose", "Mark sent", "Accepted", "Declined", "Attended", "Did not attend", "Close with outcome"],
 };

@@ -14,6 +14,7 @@ mod geo;
 mod i18n;
 mod live;
 mod pages;
+mod records;
 mod state;
 mod store;
 mod util;

@@ -6,32 +6,16 @@ use std::cell::Cell;
 use automerge::ActorId;
 use leptos::prelude::*;
 use strada_shared::api::LoginResponse;
-use strada_shared::domain::{NeedCategory, PersonRef};
 use strada_shared::ids::DocId;
-use strada_shared::schema::{self, ContactDoc};
-use strada_shared::sync::{PushRequest, RefusalCode, SnapshotsRequest};
+use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc, ReferralDoc};
+use strada_shared::sync::device::DeviceDoc;
+use strada_shared::sync::{PushRequest, SnapshotsRequest};
 
 use crate::api::{self, ApiError};
 use crate::i18n::Lang;
 use crate::store;
 
-/// A contact as the list shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ContactRow {
-    pub id: DocId,
-    pub alias: Option<String>,
-    pub occurred_at: i64,
-    pub needs: Vec<NeedCategory>,
-    pub status: RowStatus,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum RowStatus {
-    Pending,
-    Synced,
-    /// The server's refusal: translated from its code.
-    Refused(RefusalCode),
-}
+pub use crate::records::{Records, RowStatus};
 
 /// The signed-in session, as stored on the device.
 pub type Session = LoginResponse;
@@ -45,7 +29,9 @@ pub struct Ctx {
     pub syncing: RwSignal<bool>,
     pub session_expired: RwSignal<bool>,
     pub last_sync: RwSignal<Option<i64>>,
-    pub rows: RwSignal<Vec<ContactRow>>,
+    pub records: RwSignal<Records>,
+    /// Days after which a referral without feedback is listed (setting, default 7).
+    pub waiting_days: RwSignal<i64>,
     pub storage_error: RwSignal<Option<String>>,
     /// Set when a new service worker waits to take over.
     pub update_ready: RwSignal<bool>,
@@ -60,15 +46,15 @@ impl Ctx {
             syncing: RwSignal::new(false),
             session_expired: RwSignal::new(false),
             last_sync: RwSignal::new(None),
-            rows: RwSignal::new(Vec::new()),
+            records: RwSignal::new(Records::default()),
+            waiting_days: RwSignal::new(strada_shared::schema::referral::DEFAULT_WAITING_DAYS),
             storage_error: RwSignal::new(None),
             update_ready: RwSignal::new(false),
         }
     }
 
     pub fn pending(&self) -> usize {
-        self.rows
-            .with(|r| r.iter().filter(|r| r.status != RowStatus::Synced).count())
+        self.records.with(Records::pending)
     }
 }
 
@@ -91,53 +77,72 @@ pub async fn restore(ctx: Ctx) {
     if let Ok(Some(ms)) = store::kv_get("last_sync").await {
         ctx.last_sync.set(ms.parse().ok());
     }
+    if let Ok(Some(days)) = store::kv_get("waiting_days").await
+        && let Ok(days) = days.parse::<i64>()
+    {
+        ctx.waiting_days.set(days.clamp(1, 365));
+    }
     refresh_rows(ctx).await;
 }
 
-/// Rebuilds the list from the documents on the device.
+/// Rebuilds the lists from the documents on the device.
 pub async fn refresh_rows(ctx: Ctx) {
     let actor = match store::actor().await {
         Ok(a) => a,
         Err(e) => return ctx.storage_error.set(Some(e.0)),
     };
     match store::load_docs(&actor).await {
-        Ok(mut docs) => {
-            let mut rows: Vec<ContactRow> = docs
-                .iter_mut()
-                .filter_map(|d| {
-                    let c: ContactDoc = schema::read(&d.doc).ok()?;
-                    let pending = d.is_pending();
-                    let status = match (&d.refused, pending) {
-                        (_, false) => RowStatus::Synced,
-                        (Some(r), true) => RowStatus::Refused(r.code),
-                        (None, true) => RowStatus::Pending,
-                    };
-                    let alias = match c.person {
-                        PersonRef::Alias(a) => Some(a),
-                        PersonRef::Anonymous => None,
-                    };
-                    Some(ContactRow {
-                        id: c.id,
-                        alias,
-                        occurred_at: c.occurred_at,
-                        needs: c.needs,
-                        status,
-                    })
-                })
-                .collect();
-            rows.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
-            ctx.rows.set(rows);
-        }
+        Ok(mut docs) => ctx.records.set(Records::build(&mut docs)),
         Err(e) => ctx.storage_error.set(Some(e.0)),
     }
 }
 
-/// Saves a new contact on the device and tries to sync it.
-pub async fn save_contact(ctx: Ctx, contact: ContactDoc) -> Result<(), String> {
+/// Saves a new contact on the device, with the person it introduces and the referrals
+/// it makes, in one transaction, and tries to sync them.
+pub async fn save_contact(
+    ctx: Ctx,
+    contact: ContactDoc,
+    person: Option<PersonDoc>,
+    referrals: Vec<ReferralDoc>,
+) -> Result<(), String> {
     let actor = store::actor().await.map_err(|e| e.0)?;
-    let doc = schema::create(actor, &contact).map_err(|e| e.to_string())?;
-    let mut d =
-        strada_shared::sync::device::DeviceDoc::new(contact.id, schema::DocType::Contact, doc);
+    let mut docs = Vec::new();
+    if let Some(p) = &person {
+        let doc = schema::create(actor.clone(), p).map_err(|e| e.to_string())?;
+        docs.push(DeviceDoc::new(p.id, DocType::Person, doc));
+    }
+    let doc = schema::create(actor.clone(), &contact).map_err(|e| e.to_string())?;
+    docs.push(DeviceDoc::new(contact.id, DocType::Contact, doc));
+    for r in &referrals {
+        let doc = schema::create(actor.clone(), r).map_err(|e| e.to_string())?;
+        docs.push(DeviceDoc::new(r.id, DocType::Referral, doc));
+    }
+    store::put_docs(&mut docs).await.map_err(|e| e.0)?;
+    refresh_rows(ctx).await;
+    leptos::task::spawn_local(sync(ctx));
+    Ok(())
+}
+
+/// Reads a typed document from the device.
+pub async fn read_doc<T: schema::Document>(id: DocId) -> Result<T, String> {
+    let actor = store::actor().await.map_err(|e| e.0)?;
+    let d = store::get_doc(&actor, id)
+        .await
+        .map_err(|e| e.0)?
+        .ok_or_else(|| "not on this device".to_string())?;
+    schema::read(&d.doc).map_err(|e| e.to_string())
+}
+
+/// Writes an edited document as the smallest set of changes, then syncs.
+pub async fn save_edit<T: schema::Document>(ctx: Ctx, value: T) -> Result<(), String> {
+    let actor = store::actor().await.map_err(|e| e.0)?;
+    let mut d = store::get_doc(&actor, value.id())
+        .await
+        .map_err(|e| e.0)?
+        .ok_or_else(|| "not on this device".to_string())?;
+    schema::update(&mut d.doc, &value).map_err(|e| e.to_string())?;
+    // A new edit is a new attempt: the worker has seen the refusal and acted on it.
+    d.refused = None;
     store::put_doc(&mut d).await.map_err(|e| e.0)?;
     refresh_rows(ctx).await;
     leptos::task::spawn_local(sync(ctx));

@@ -301,3 +301,28 @@ pub async fn discard(actor: &ActorId, id: DocId) -> Result<(), StoreError> {
     }
     commit(tx).await
 }
+
+/// One document, if it is on the device.
+pub async fn get_doc(actor: &ActorId, id: DocId) -> Result<Option<DeviceDoc>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[DOCS], TransactionMode::ReadOnly)?;
+    let v = tx
+        .object_store(DOCS)?
+        .get(JsValue::from_str(&id.to_string()))?
+        .await?;
+    v.map(|v| from_js(&v, actor)).transpose()
+}
+
+/// Writes several documents in one transaction: a contact with its new person and its
+/// referrals is saved whole or not at all.
+pub async fn put_docs(docs: &mut [DeviceDoc]) -> Result<(), StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[DOCS], TransactionMode::ReadWrite)?;
+    let store = tx.object_store(DOCS)?;
+    for d in docs.iter_mut() {
+        store
+            .put(&to_js(d), Some(&JsValue::from_str(&d.id.to_string())))?
+            .await?;
+    }
+    commit(tx).await
+}

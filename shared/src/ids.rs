@@ -134,7 +134,7 @@ uuid_id!(
 /// A team slug such as `bergamo-1`: lowercase ASCII letters, digits and `-`, 1–40 chars.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct TeamId(String);
+pub struct TeamId(pub(crate) String);
 
 /// Why a string is not a valid team slug.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -18,4 +18,6 @@ pub mod api;
 pub mod domain;
 pub mod ids;
 pub mod schema;
+pub mod search;
+pub mod vocab;
 pub mod sync;

@@ -235,6 +235,8 @@ fn contact(user: UserId, team: &TeamId, n: u64) -> ContactDoc {
         note: format!("Nota sintetica numero {n}: incontro al cancello dell'azienda agricola."),
         author: user,
         team: team.clone(),
+        consent: strada_shared::vocab::ConsentStatus::Given,
+        ..ContactDoc::blank()
     }
 }
 

@@ -164,6 +164,8 @@ async fn scenario(a_first: bool) {
         note: "first".into(),
         author: marta.id,
         team: marta.team.clone(),
+        consent: strada_shared::vocab::ConsentStatus::Given,
+        ..ContactDoc::blank()
     };
     a.create(&c);
     a.push().await;

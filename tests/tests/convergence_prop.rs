@@ -139,6 +139,7 @@ impl World {
                     note: String::new(),
                     author: d.user.id,
                     team: d.user.team.clone(),
+                    ..ContactDoc::blank()
                 };
                 let doc = schema::create(d.actor.clone(), &c).expect("create");
                 d.docs

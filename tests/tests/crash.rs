@@ -101,6 +101,8 @@ async fn device_load(base: String, n: u8, acked: Acked) {
                 note: String::new(),
                 author: user,
                 team: TeamId::parse("bergamo-1").expect("team"),
+                consent: strada_shared::vocab::ConsentStatus::Given,
+                ..ContactDoc::blank()
             };
             docs.push(DeviceDoc::new(
                 c.id,

@@ -1,10 +1,17 @@
-//! Logging a contact: time and place fill themselves (the worker may correct or skip
-//! the place), the person is an alias or anonymous, one or more first needs, a note.
-//! Saving works offline and is instant: the document goes to IndexedDB first.
+//! Logging a contact: who (a known person picked from recent ones or by search, a new
+//! person with their consent, anonymous, or a group), first needs — each of which can
+//! become a referral — then optional details (channel, sector, ILO indicators, materials,
+//! language and mediator, follow-up), time and place, a note. Saving works offline and
+//! is instant: the documents go to IndexedDB first, in one transaction.
 
 use leptos::prelude::*;
-use strada_shared::domain::{NeedCategory, PersonRef, Place};
-use strada_shared::schema::ContactDoc;
+use strada_shared::domain::{DocumentStatus, LANGUAGES, NeedCategory, PersonRef, Place};
+use strada_shared::ids::DocId;
+use strada_shared::schema::contact::Group;
+use strada_shared::schema::{Consent, ContactDoc, PersonDoc, ReferralDoc, ReferralStatus};
+use strada_shared::vocab::{
+    Channel, Code, ConsentStatus, FollowUp, Gender, Indicator, Material, Mediator, Sector,
+};
 
 use crate::state::{self, Ctx};
 use crate::util;
@@ -17,6 +24,18 @@ enum PlaceState {
     Skipped,
 }
 
+/// Who the contact is with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    Person,
+    Anonymous,
+    Group,
+}
+
+fn parse_count(s: &str) -> u32 {
+    s.trim().parse().unwrap_or(0)
+}
+
 #[component]
 pub fn ContactForm() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -27,9 +46,26 @@ pub fn ContactForm() -> impl IntoView {
     let lat = RwSignal::new(String::new());
     let lon = RwSignal::new(String::new());
     let accuracy = RwSignal::new(None::<f64>);
-    let anonymous = RwSignal::new(false);
+    let who = RwSignal::new(Who::Person);
     let alias = RwSignal::new(String::new());
+    let picked = RwSignal::new(None::<(DocId, String)>);
+    let consent = RwSignal::new(None::<ConsentStatus>);
+    let group_people = RwSignal::new(String::from("2"));
+    let group_women = RwSignal::new(String::new());
+    let group_men = RwSignal::new(String::new());
+    let group_minors = RwSignal::new(String::new());
     let needs = RwSignal::new(Vec::<NeedCategory>::new());
+    // Referrals to make: need → (directory service id, service name).
+    let referrals = RwSignal::new(Vec::<(NeedCategory, Option<String>, String)>::new());
+    let referring = RwSignal::new(None::<NeedCategory>);
+    let channel = RwSignal::new(Channel::Street);
+    let sector = RwSignal::new(None::<Sector>);
+    let workplace = RwSignal::new(String::new());
+    let indicators = RwSignal::new(Vec::<(Indicator, String)>::new());
+    let materials = RwSignal::new(Vec::<Material>::new());
+    let language = RwSignal::new(String::new());
+    let mediator = RwSignal::new(false);
+    let follow_up = RwSignal::new(false);
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
@@ -57,9 +93,40 @@ pub fn ContactForm() -> impl IntoView {
     let reset = move || {
         when.set(util::to_local_input(util::now_ms()));
         alias.set(String::new());
-        anonymous.set(false);
+        picked.set(None);
+        consent.set(None);
+        who.set(Who::Person);
         needs.set(Vec::new());
+        referrals.set(Vec::new());
+        referring.set(None);
+        indicators.set(Vec::new());
+        materials.set(Vec::new());
+        sector.set(None);
+        workplace.set(String::new());
+        mediator.set(false);
+        follow_up.set(false);
         note.set(String::new());
+    };
+
+    let current_place = move || -> Result<Option<Place>, ()> {
+        if place_state.get_untracked() == PlaceState::Skipped {
+            return Ok(None);
+        }
+        let (la, lo) = (lat.get_untracked(), lon.get_untracked());
+        if la.trim().is_empty() && lo.trim().is_empty() {
+            return Ok(None);
+        }
+        match (
+            la.trim().replace(',', ".").parse::<f64>(),
+            lo.trim().replace(',', ".").parse::<f64>(),
+        ) {
+            (Ok(lat), Ok(lon)) => Ok(Some(Place {
+                lat,
+                lon,
+                accuracy_m: accuracy.get_untracked(),
+            })),
+            _ => Err(()),
+        }
     };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -72,50 +139,137 @@ pub fn ContactForm() -> impl IntoView {
         let Some(occurred_at) = util::from_local_input(&when.get_untracked()) else {
             return error.set(Some(tr.err_time.into()));
         };
-        let place = match place_state.get_untracked() {
-            PlaceState::Skipped => None,
-            _ => {
-                let (la, lo) = (lat.get_untracked(), lon.get_untracked());
-                if la.trim().is_empty() && lo.trim().is_empty() {
-                    None
-                } else {
-                    match (
-                        la.trim().replace(',', ".").parse::<f64>(),
-                        lo.trim().replace(',', ".").parse::<f64>(),
-                    ) {
-                        (Ok(lat), Ok(lon)) => Some(Place {
-                            lat,
-                            lon,
-                            accuracy_m: accuracy.get_untracked(),
-                        }),
-                        _ => return error.set(Some(tr.err_place.into())),
-                    }
-                }
-            }
+        let Ok(place) = current_place() else {
+            return error.set(Some(tr.err_place.into()));
         };
-        let person = if anonymous.get_untracked() {
-            PersonRef::Anonymous
-        } else {
-            PersonRef::Alias(alias.get_untracked().trim().to_string())
-        };
-        let mut chosen = needs.get_untracked();
-        chosen.sort();
-        let contact = ContactDoc {
+        let now = util::now_ms();
+        let user = session.user.id;
+        let lang_used = Some(language.get_untracked()).filter(|l| !l.is_empty());
+        let mut contact = ContactDoc {
             id: util::new_doc_id(),
             occurred_at,
             place,
-            person,
-            needs: chosen,
+            needs: {
+                let mut v = needs.get_untracked();
+                v.sort();
+                v
+            },
             note: note.get_untracked().trim().to_string(),
-            author: session.user.id,
-            team: session.user.team.clone(),
+            channel: channel.get_untracked(),
+            sector: sector.get_untracked(),
+            workplace: workplace.get_untracked().trim().to_string(),
+            indicators: indicators.get_untracked(),
+            materials: materials.get_untracked(),
+            language: lang_used.clone(),
+            mediator: if mediator.get_untracked() {
+                Mediator::Present
+            } else {
+                Mediator::Absent
+            },
+            follow_up: if follow_up.get_untracked() {
+                FollowUp::Needed
+            } else {
+                FollowUp::NotNeeded
+            },
+            ..ContactDoc::new(
+                util::new_doc_id(),
+                occurred_at,
+                PersonRef::Anonymous,
+                Vec::new(),
+                user,
+                session.user.team.clone(),
+            )
         };
+        let mut new_person = None;
+        match who.get_untracked() {
+            Who::Anonymous => {}
+            Who::Group => {
+                contact.group = Some(Group {
+                    people: parse_count(&group_people.get_untracked()),
+                    women: parse_count(&group_women.get_untracked()),
+                    men: parse_count(&group_men.get_untracked()),
+                    minors: parse_count(&group_minors.get_untracked()),
+                });
+            }
+            Who::Person => match picked.get_untracked() {
+                Some((id, name)) => {
+                    contact.person = PersonRef::Alias(name);
+                    contact.person_id = Some(id);
+                    contact.consent = ConsentStatus::Given;
+                }
+                None => {
+                    let name = alias.get_untracked().trim().to_string();
+                    if name.is_empty() {
+                        return error.set(Some(tr.err_who.into()));
+                    }
+                    match consent.get_untracked() {
+                        None => return error.set(Some(tr.err_consent_missing.into())),
+                        Some(ConsentStatus::Given) => {
+                            let p = PersonDoc {
+                                id: util::new_doc_id(),
+                                aliases: vec![name.clone()],
+                                birth_year: None,
+                                birth_year_estimated: false,
+                                gender: Gender::Unknown,
+                                country: String::new(),
+                                languages: lang_used.into_iter().collect(),
+                                phone: None,
+                                documents: DocumentStatus::Unknown,
+                                usual_place: String::new(),
+                                consent: Consent {
+                                    status: ConsentStatus::Given,
+                                    at: now,
+                                    recorded_by: user,
+                                    partners: Vec::new(),
+                                },
+                                author: user,
+                                team: session.user.team.clone(),
+                                created_at: now,
+                            };
+                            contact.person = PersonRef::Alias(name);
+                            contact.person_id = Some(p.id);
+                            contact.consent = ConsentStatus::Given;
+                            if let Err(e) = p.validate_entry() {
+                                return error.set(Some(tr.validation(&e).into()));
+                            }
+                            new_person = Some(p);
+                        }
+                        // Refused: the contact is kept, anonymous.
+                        Some(other) => contact.consent = other,
+                    }
+                }
+            },
+        }
         if let Err(e) = contact.validate_entry() {
             return error.set(Some(tr.validation(&e).into()));
         }
+        let refs: Vec<ReferralDoc> = referrals
+            .get_untracked()
+            .into_iter()
+            .filter(|(n, _, _)| contact.needs.contains(n))
+            .map(|(need, service_id, name)| ReferralDoc {
+                id: util::new_doc_id(),
+                contact: contact.id,
+                need,
+                partner: name,
+                status: ReferralStatus::Proposed,
+                outcome: String::new(),
+                author: user,
+                team: session.user.team.clone(),
+                created_at: now,
+                service_id,
+                person_id: contact.person_id,
+                history: Vec::new(),
+            })
+            .collect();
+        for r in &refs {
+            if let Err(e) = strada_shared::schema::Document::validate(r) {
+                return error.set(Some(tr.validation(&e).into()));
+            }
+        }
         error.set(None);
         leptos::task::spawn_local(async move {
-            match state::save_contact(ctx, contact).await {
+            match state::save_contact(ctx, contact, new_person, refs).await {
                 Ok(()) => {
                     saved.set(true);
                     reset();
@@ -135,17 +289,238 @@ pub fn ContactForm() -> impl IntoView {
         })
     };
 
+    // Persons offered: the recent ones, or those matching what is typed.
+    let matches = Memo::new(move |_| {
+        let q = alias.get();
+        ctx.records.with(|r| r.search(&q, 5))
+    });
+
     view! {
         <form class="card" on:submit=submit data-testid="contact-form">
             <h2>{move || t().new_contact}</h2>
 
-            <label for="when">{move || t().when}</label>
-            <input id="when" type="datetime-local" required
-                prop:value=move || when.get() on:input=move |ev| when.set(event_target_value(&ev))/>
+            <fieldset>
+                <legend>{move || t().person}</legend>
+                <div class="seg" role="group">
+                    {[(Who::Person, "who-person"), (Who::Anonymous, "person-anonymous"), (Who::Group, "who-group")]
+                        .into_iter()
+                        .map(|(w, id)| view! {
+                            <label class="choice">
+                                <input type="radio" name="who" data-testid=id prop:checked=move || who.get() == w
+                                    on:change=move |_| who.set(w)/>
+                                {move || match w {
+                                    Who::Person => t().person_alias,
+                                    Who::Anonymous => t().person_anonymous,
+                                    Who::Group => t().group,
+                                }}
+                            </label>
+                        })
+                        .collect_view()}
+                </div>
+                <Show when=move || who.get() == Who::Person>
+                    {move || match picked.get() {
+                        Some((_, name)) => view! {
+                            <p class="picked" data-testid="picked-person">
+                                <strong>{name}</strong>" "
+                                <button type="button" class="link" on:click=move |_| picked.set(None)>
+                                    {move || t().change}
+                                </button>
+                            </p>
+                        }.into_any(),
+                        None => view! {
+                            <label for="alias">{move || t().alias_label}</label>
+                            <input id="alias" autocomplete="off" maxlength="80" placeholder=move || t().alias_hint
+                                prop:value=move || alias.get() on:input=move |ev| alias.set(event_target_value(&ev))/>
+                            <ul class="choices" data-testid="person-matches">
+                                <For each=move || matches.get() key=|p| p.id let:p>
+                                    {
+                                        let name = p.aliases.first().cloned().unwrap_or_default();
+                                        let others = p.aliases.iter().skip(1).cloned().collect::<Vec<_>>().join(", ");
+                                        let last = p.last_contacts.first().map(|(at, _)| *at);
+                                        let id = p.id;
+                                        let pick_name = name.clone();
+                                        view! {
+                                            <li>
+                                                <button type="button" class="pick" data-testid="pick-person"
+                                                    on:click=move |_| picked.set(Some((id, pick_name.clone())))>
+                                                    <strong>{name}</strong>
+                                                    {(!others.is_empty()).then(|| view! { <span class="small muted">" ("{others.clone()}")"</span> })}
+                                                    <span class="small muted block">
+                                                        {move || last.map(|ms| format!("{} {}", t().last_met, util::format_local(ms, ctx.lang.get()))).unwrap_or_default()}
+                                                    </span>
+                                                </button>
+                                            </li>
+                                        }
+                                    }
+                                </For>
+                            </ul>
+                            <Show when=move || !alias.get().trim().is_empty()>
+                                <fieldset class="consent" data-testid="consent">
+                                    <legend>{move || t().consent_question}</legend>
+                                    <label class="choice">
+                                        <input type="radio" name="consent" data-testid="consent-given"
+                                            prop:checked=move || consent.get() == Some(ConsentStatus::Given)
+                                            on:change=move |_| consent.set(Some(ConsentStatus::Given))/>
+                                        {move || t().consent_given}
+                                    </label>
+                                    <label class="choice">
+                                        <input type="radio" name="consent" data-testid="consent-refused"
+                                            prop:checked=move || consent.get() == Some(ConsentStatus::Refused)
+                                            on:change=move |_| consent.set(Some(ConsentStatus::Refused))/>
+                                        {move || t().consent_refused}
+                                    </label>
+                                    <Show when=move || consent.get() == Some(ConsentStatus::Refused)>
+                                        <p class="small muted">{move || t().consent_refused_hint}</p>
+                                    </Show>
+                                </fieldset>
+                            </Show>
+                        }.into_any(),
+                    }}
+                </Show>
+                <Show when=move || who.get() == Who::Group>
+                    <div class="grid4">
+                        {[(group_people, "group-people", 0u8), (group_women, "group-women", 1), (group_men, "group-men", 2), (group_minors, "group-minors", 3)]
+                            .into_iter()
+                            .map(|(sig, id, which)| view! {
+                                <div>
+                                    <label for=id>{move || match which { 0 => t().group_people, 1 => t().group_women, 2 => t().group_men, _ => t().group_minors }}</label>
+                                    <input id=id type="number" min="0" max="500" inputmode="numeric"
+                                        prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))/>
+                                </div>
+                            })
+                            .collect_view()}
+                    </div>
+                </Show>
+            </fieldset>
 
             <fieldset>
-                <legend>{move || t().place}</legend>
-                <p class="small muted" data-testid="place-status">
+                <legend>{move || t().needs}</legend>
+                <div class="needs">
+                    {NeedCategory::ALL.into_iter().map(|n| view! {
+                        <label class="need">
+                            <input type="checkbox" value=n.code() data-testid=format!("need-{}", n.code())
+                                prop:checked=move || needs.with(|v| v.contains(&n))
+                                on:change=move |_| toggle_need(n)/>
+                            <span>{move || t().need(n)}</span>
+                        </label>
+                    }).collect_view()}
+                </div>
+                <ul class="referrals-draft">
+                    <For each=move || needs.get() key=|n| *n let:n>
+                        <li data-testid=format!("referral-draft-{}", n.code())>
+                            <span>{move || t().need(n)}</span>" → "
+                            {move || match referrals.with(|r| r.iter().find(|x| x.0 == n).map(|x| x.2.clone())) {
+                                Some(name) => view! {
+                                    <strong data-testid="referral-chosen">{name}</strong>" "
+                                    <button type="button" class="link" on:click=move |_| referrals.update(|r| r.retain(|x| x.0 != n))>
+                                        {move || t().remove}
+                                    </button>
+                                }.into_any(),
+                                None => view! {
+                                    <button type="button" class="secondary" data-testid=format!("refer-{}", n.code())
+                                        on:click=move |_| referring.set(if referring.get_untracked() == Some(n) { None } else { Some(n) })>
+                                        {move || t().refer_to_service}
+                                    </button>
+                                }.into_any(),
+                            }}
+                            <Show when=move || referring.get() == Some(n) && referrals.with(|r| !r.iter().any(|x| x.0 == n))>
+                                <ReferralTarget need=n on_pick=Callback::new(move |(id, name): (Option<String>, String)| {
+                                    referrals.update(|r| { r.retain(|x| x.0 != n); r.push((n, id, name)); });
+                                    referring.set(None);
+                                })/>
+                            </Show>
+                        </li>
+                    </For>
+                </ul>
+            </fieldset>
+
+            <details class="more">
+                <summary>{move || t().contact_details}</summary>
+                <label for="channel">{move || t().channel}</label>
+                <select id="channel" on:change=move |ev| {
+                    if let Some(c) = Channel::from_code(&event_target_value(&ev)) { channel.set(c) }
+                }>
+                    {Channel::ALL.iter().map(|c| view! {
+                        <option value=c.code() selected=move || channel.get() == *c>{move || t().channel_name(*c)}</option>
+                    }).collect_view()}
+                </select>
+                <label for="sector">{move || t().sector}</label>
+                <select id="sector" on:change=move |ev| sector.set(Sector::from_code(&event_target_value(&ev)))>
+                    <option value="" selected=move || sector.get().is_none()>{move || t().not_said}</option>
+                    {Sector::ALL.iter().map(|s| view! {
+                        <option value=s.code() selected=move || sector.get() == Some(*s)>{move || t().sector_name(*s)}</option>
+                    }).collect_view()}
+                </select>
+                <label for="workplace">{move || t().workplace}</label>
+                <input id="workplace" maxlength="500" placeholder=move || t().workplace_hint
+                    prop:value=move || workplace.get() on:input=move |ev| workplace.set(event_target_value(&ev))/>
+                <label for="language">{move || t().language_used}</label>
+                <select id="language" on:change=move |ev| language.set(event_target_value(&ev))>
+                    <option value="" selected=move || language.get().is_empty()>{move || t().not_said}</option>
+                    {LANGUAGES.iter().map(|(code, name)| view! {
+                        <option value=*code lang=*code selected=move || language.get() == *code>{*name}</option>
+                    }).collect_view()}
+                </select>
+                <label class="choice">
+                    <input type="checkbox" data-testid="mediator" prop:checked=move || mediator.get()
+                        on:change=move |_| mediator.update(|m| *m = !*m)/>
+                    {move || t().mediator_present}
+                </label>
+                <label class="choice">
+                    <input type="checkbox" data-testid="follow-up" prop:checked=move || follow_up.get()
+                        on:change=move |_| follow_up.update(|m| *m = !*m)/>
+                    {move || t().follow_up_needed}
+                </label>
+                <fieldset>
+                    <legend>{move || t().materials}</legend>
+                    <div class="needs">
+                        {Material::ALL.iter().map(|m| {
+                            let m = *m;
+                            view! {
+                                <label class="need">
+                                    <input type="checkbox" data-testid=format!("material-{}", m.code())
+                                        prop:checked=move || materials.with(|v| v.contains(&m))
+                                        on:change=move |_| materials.update(|v| if let Some(i) = v.iter().position(|x| *x == m) { v.remove(i); } else { v.push(m); v.sort(); })/>
+                                    <span>{move || t().material_name(m)}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            </details>
+
+            <details class="more">
+                <summary>{move || t().indicators}{move || { let n = indicators.with(Vec::len); if n > 0 { format!(" ({n})") } else { String::new() } }}</summary>
+                <p class="small muted">{move || t().indicators_hint}</p>
+                <ul class="indicators">
+                    {Indicator::ALL.iter().map(|i| {
+                        let i = *i;
+                        let on = move || indicators.with(|v| v.iter().any(|x| x.0 == i));
+                        view! {
+                            <li>
+                                <label class="choice">
+                                    <input type="checkbox" data-testid=format!("indicator-{}", i.code()) prop:checked=on
+                                        on:change=move |_| indicators.update(|v| if let Some(p) = v.iter().position(|x| x.0 == i) { v.remove(p); } else { v.push((i, String::new())); v.sort_by_key(|x| x.0); })/>
+                                    {move || t().indicator_name(i)}
+                                </label>
+                                <Show when=on>
+                                    <input class="note-inline" maxlength="500" aria-label=move || format!("{}: {}", t().indicator_note, t().indicator_name(i))
+                                        placeholder=move || t().indicator_note
+                                        prop:value=move || indicators.with(|v| v.iter().find(|x| x.0 == i).map(|x| x.1.clone()).unwrap_or_default())
+                                        on:input=move |ev| { let val = event_target_value(&ev); indicators.update(|v| if let Some(x) = v.iter_mut().find(|x| x.0 == i) { x.1 = val.clone(); }) }/>
+                                </Show>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </details>
+
+            <details class="more" open>
+                <summary>{move || t().when_and_where}</summary>
+                <label for="when">{move || t().when}</label>
+                <input id="when" type="datetime-local" required
+                    prop:value=move || when.get() on:input=move |ev| when.set(event_target_value(&ev))/>
+                <p class="small muted">{move || t().place}": "<span data-testid="place-status">
                     {move || match place_state.get() {
                         PlaceState::Locating => t().locating.to_string(),
                         PlaceState::Found => accuracy.get()
@@ -153,7 +528,7 @@ pub fn ContactForm() -> impl IntoView {
                         PlaceState::Unavailable => t().place_unavailable.to_string(),
                         PlaceState::Skipped => t().place_skipped.to_string(),
                     }}
-                </p>
+                </span></p>
                 <Show when=move || place_state.get() != PlaceState::Skipped>
                     <div class="grid2">
                         <div>
@@ -173,42 +548,7 @@ pub fn ContactForm() -> impl IntoView {
                     <button type="button" class="secondary" data-testid="skip-place"
                         on:click=move |_| place_state.set(PlaceState::Skipped)>{move || t().skip_position}</button>
                 </div>
-            </fieldset>
-
-            <fieldset>
-                <legend>{move || t().person}</legend>
-                <div class="row">
-                    <label class="choice">
-                        <input type="radio" name="person" prop:checked=move || !anonymous.get()
-                            on:change=move |_| anonymous.set(false)/>
-                        {move || t().person_alias}
-                    </label>
-                    <label class="choice">
-                        <input type="radio" name="person" data-testid="person-anonymous" prop:checked=move || anonymous.get()
-                            on:change=move |_| anonymous.set(true)/>
-                        {move || t().person_anonymous}
-                    </label>
-                </div>
-                <Show when=move || !anonymous.get()>
-                    <label for="alias">{move || t().alias_label}</label>
-                    <input id="alias" autocomplete="off" maxlength="80" placeholder=move || t().alias_hint
-                        prop:value=move || alias.get() on:input=move |ev| alias.set(event_target_value(&ev))/>
-                </Show>
-            </fieldset>
-
-            <fieldset>
-                <legend>{move || t().needs}</legend>
-                <div class="needs">
-                    {NeedCategory::ALL.into_iter().map(|n| view! {
-                        <label class="need">
-                            <input type="checkbox" value=n.code() data-testid=format!("need-{}", n.code())
-                                prop:checked=move || needs.with(|v| v.contains(&n))
-                                on:change=move |_| toggle_need(n)/>
-                            <span>{move || t().need(n)}</span>
-                        </label>
-                    }).collect_view()}
-                </div>
-            </fieldset>
+            </details>
 
             <label for="note">{move || t().note}</label>
             <textarea id="note" rows="3" maxlength="4000" placeholder=move || t().note_hint
@@ -222,5 +562,28 @@ pub fn ContactForm() -> impl IntoView {
             </Show>
             <button type="submit" class="primary big" data-testid="save-contact">{move || t().save_contact}</button>
         </form>
+    }
+}
+
+/// Where a need is referred: a service typed by name (the services directory, when on
+/// the device, offers ranked choices instead).
+#[component]
+fn ReferralTarget(need: NeedCategory, on_pick: Callback<(Option<String>, String)>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let name = RwSignal::new(String::new());
+    let id = format!("partner-{}", need.code());
+    view! {
+        <div class="referral-target">
+            <label for=id.clone()>{move || t().service_name}</label>
+            <div class="row">
+                <input id=id maxlength="120" prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))/>
+                <button type="button" class="secondary" data-testid="referral-ok" on:click=move |_| {
+                    let n = name.get_untracked().trim().to_string();
+                    if !n.is_empty() { on_pick.run((None, n)); }
+                }>{move || t().ok}</button>
+            </div>
+        </div>
     }
 }

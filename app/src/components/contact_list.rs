@@ -4,18 +4,23 @@ use leptos::prelude::*;
 
 use crate::state::{Ctx, RowStatus};
 
+/// Contacts shown at first, and added by "show more".
+const PAGE: usize = 50;
+
 #[component]
 pub fn ContactList() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
+    // Long lists grow a page at a time: the DOM stays small with thousands of contacts.
+    let shown = RwSignal::new(PAGE);
     view! {
         <section class="card">
             <h2>{move || t().contacts}</h2>
-            <Show when=move || ctx.rows.with(|r| r.is_empty())>
+            <Show when=move || ctx.records.with(|r| r.contacts.is_empty())>
                 <p class="muted">{move || t().no_contacts}</p>
             </Show>
             <ul class="contacts" data-testid="contact-list">
-                <For each=move || ctx.rows.get() key=|r| (r.id, format!("{:?}", r.status)) let:row>
+                <For each=move || ctx.records.with(|r| r.contacts.iter().take(shown.get()).cloned().collect::<Vec<_>>()) key=|r| (r.id, format!("{:?}", r.status)) let:row>
                     {
                         let status_code = match &row.status {
                             RowStatus::Pending => "pending",
@@ -27,10 +32,12 @@ pub fn ContactList() -> impl IntoView {
                         let alias = row.alias.clone();
                         let needs = row.needs.clone();
                         let when = row.occurred_at;
+                        let people = row.people;
                         view! {
                             <li data-testid="contact-row" data-id=row.id.to_string() data-status=status_code>
                                 <div class="row">
-                                    <strong>{move || alias.clone().unwrap_or_else(|| t().anonymous.to_string())}</strong>
+                                    <strong>{move || alias.clone().unwrap_or_else(|| t().anonymous.to_string())}
+                                        {(people > 1).then(|| format!(" · {people}"))}</strong>
                                     <span class=format!("badge {status_code}")>
                                         {
                                             let status = status.clone();
@@ -65,6 +72,11 @@ pub fn ContactList() -> impl IntoView {
                     }
                 </For>
             </ul>
+            <Show when=move || ctx.records.with(|r| r.contacts.len() > shown.get())>
+                <button class="secondary" data-testid="show-more" on:click=move |_| shown.update(|n| *n += PAGE)>
+                    {move || t().show_more}
+                </button>
+            </Show>
         </section>
     }
 }

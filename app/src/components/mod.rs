@@ -2,4 +2,5 @@
 
 pub mod contact_form;
 pub mod contact_list;
+pub mod nav;
 pub mod status_bar;

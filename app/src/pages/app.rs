@@ -7,8 +7,11 @@ use leptos::prelude::*;
 use strada_shared::domain::Role;
 use wasm_bindgen::JsCast;
 
+use crate::components::nav::{Tab, TabBar};
 use crate::components::status_bar::StatusBar;
-use crate::pages::{central::Central, field::Field, login::Login};
+use crate::pages::{
+    central::Central, field::Field, login::Login, persons::Persons, referrals::Referrals,
+};
 use crate::state::{self, Ctx};
 
 /// How often the app tries to sync while open.
@@ -102,12 +105,20 @@ pub fn App() -> impl IntoView {
             {move || match ctx.session.get() {
                 None => view! { <Login/> }.into_any(),
                 Some(s) => {
-                    let central = s.user.role == Role::CentralOffice && route.get() == "#/centrale";
+                    let r = route.get();
+                    let page = if s.user.role == Role::CentralOffice && r == "#/centrale" {
+                        view! { <Central/> }.into_any()
+                    } else {
+                        match Tab::from_route(&r) {
+                            Tab::Contacts => view! { <Field/> }.into_any(),
+                            Tab::Persons => view! { <Persons/> }.into_any(),
+                            Tab::Referrals => view! { <Referrals/> }.into_any(),
+                        }
+                    };
                     view! {
                         <StatusBar/>
-                        <main>
-                            {if central { view! { <Central/> }.into_any() } else { view! { <Field/> }.into_any() }}
-                        </main>
+                        <main>{page}</main>
+                        <TabBar route=route/>
                     }
                     .into_any()
                 }

@@ -4,3 +4,5 @@ pub mod app;
 pub mod central;
 pub mod field;
 pub mod login;
+pub mod persons;
+pub mod referrals;

@@ -274,8 +274,8 @@ fn merge_one(
         rules::TypedDoc::Contact(c) => {
             Projection::Contact(Box::new(projection::contact_record(c, &meta)))
         }
-        // Referral records come with the central office's referral views.
-        rules::TypedDoc::Referral(_) => Projection::None,
+        // Referral and person records come with the central office's case views.
+        rules::TypedDoc::Referral(_) | rules::TypedDoc::Person(_) => Projection::None,
     };
     let heads = meta.heads.clone();
     pending.push(Pending {

@@ -5,7 +5,10 @@ use automerge::AutoCommit;
 use autosurgeon::Hydrate;
 use strada_shared::domain::{NeedCategory, Role};
 use strada_shared::ids::{DocId, TeamId, UserId};
-use strada_shared::schema::{self, ContactDoc, DocType, ReferralDoc, ReferralStatus, SchemaError};
+use strada_shared::schema::{
+    self, ContactDoc, DocType, PersonDoc, ReferralDoc, ReferralStatus, SchemaError,
+};
+use strada_shared::vocab::ConsentStatus;
 
 use crate::auth::AuthUser;
 use strada_shared::sync::RefusalCode;
@@ -19,6 +22,7 @@ fn refusal(code: RefusalCode) -> (RefusalCode, String) {
 pub enum TypedDoc {
     Contact(ContactDoc),
     Referral(ReferralDoc),
+    Person(PersonDoc),
 }
 
 impl TypedDoc {
@@ -26,6 +30,7 @@ impl TypedDoc {
         Ok(match doc_type {
             DocType::Contact => TypedDoc::Contact(schema::read(doc)?),
             DocType::Referral => TypedDoc::Referral(schema::read(doc)?),
+            DocType::Person => TypedDoc::Person(schema::read(doc)?),
         })
     }
 
@@ -33,6 +38,7 @@ impl TypedDoc {
         match self {
             TypedDoc::Contact(c) => c.id,
             TypedDoc::Referral(r) => r.id,
+            TypedDoc::Person(p) => p.id,
         }
     }
 
@@ -40,6 +46,7 @@ impl TypedDoc {
         match self {
             TypedDoc::Contact(c) => &c.team,
             TypedDoc::Referral(r) => &r.team,
+            TypedDoc::Person(p) => &p.team,
         }
     }
 
@@ -47,6 +54,7 @@ impl TypedDoc {
         match self {
             TypedDoc::Contact(c) => c.author,
             TypedDoc::Referral(r) => r.author,
+            TypedDoc::Person(p) => p.author,
         }
     }
 }
@@ -80,7 +88,7 @@ impl Fixed {
         let owner: Owner = autosurgeon::hydrate(doc)?;
         let referral = match doc_type {
             DocType::Referral => Some(autosurgeon::hydrate::<_, ReferralFixed>(doc)?),
-            DocType::Contact => None,
+            DocType::Contact | DocType::Person => None,
         };
         Ok(Fixed {
             team: owner.team,
@@ -101,8 +109,12 @@ pub fn create(user: &AuthUser, new: &TypedDoc) -> Result<(), (RefusalCode, Strin
         }
     }
     match new {
+        TypedDoc::Contact(c) if c.needs.is_empty() => Err(refusal(RefusalCode::NeedRequired)),
         TypedDoc::Contact(c) if c.validate_entry().is_err() => {
-            Err(refusal(RefusalCode::NeedRequired))
+            Err(refusal(RefusalCode::ConsentRequired))
+        }
+        TypedDoc::Person(p) if p.validate_entry().is_err() => {
+            Err(refusal(RefusalCode::ConsentRequired))
         }
         TypedDoc::Referral(r)
             if !matches!(
@@ -123,6 +135,14 @@ pub fn change(_user: &AuthUser, old: &Fixed, new: &TypedDoc) -> Result<(), (Refu
     }
     if new.author() != old.author {
         return Err(refusal(RefusalCode::AuthorChange));
+    }
+    // A person whose consent is not given keeps no identifying data: an edit made
+    // offline before a withdrawal reached the device is refused, never merged in.
+    if let TypedDoc::Person(p) = new
+        && p.consent.status != ConsentStatus::Given
+        && p.has_identifying_data()
+    {
+        return Err(refusal(RefusalCode::ConsentRequired));
     }
     match (&old.referral, new) {
         (Some(o), TypedDoc::Referral(n)) => {

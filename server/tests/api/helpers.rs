@@ -110,6 +110,8 @@ pub fn contact_for(user: &StoredUser, seed: u8) -> ContactDoc {
         note: "synthetic".into(),
         author: user.id,
         team: user.team.clone(),
+        consent: strada_shared::vocab::ConsentStatus::Given,
+        ..ContactDoc::blank()
     }
 }
 

@@ -595,6 +595,9 @@ async fn a_referral_status_only_moves_along_its_lifecycle() {
         author: marta.id,
         team: marta.team.clone(),
         created_at: 1_760_000_000_000,
+        service_id: None,
+        person_id: None,
+        history: Vec::new(),
     };
     let mut d = strada_shared::sync::device::DeviceDoc::new(
         r.id,
@@ -729,4 +732,95 @@ async fn a_device_behind_by_one_edit_pulls_only_the_changes() {
     // Nothing new: an empty page.
     let idle = pull(next.cursor).await;
     assert!(idle.docs.is_empty() && !idle.more && idle.cursor == next.cursor);
+}
+
+#[tokio::test]
+async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
+    use strada_shared::domain::DocumentStatus;
+    use strada_shared::schema::{Consent, DocType, PersonDoc};
+    use strada_shared::vocab::{ConsentStatus, Gender};
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let person = |seed: u8, status: ConsentStatus| PersonDoc {
+        id: strada_shared::ids::DocId::new_v7(1_760_000_000_000 + seed as u64, [seed; 10]),
+        aliases: vec![format!("Synthetic person {seed}"), "محمد".into()],
+        birth_year: Some(1990),
+        birth_year_estimated: true,
+        gender: Gender::Man,
+        country: "Synthetic country".into(),
+        languages: vec!["ar".into()],
+        phone: None,
+        documents: DocumentStatus::NoDocument,
+        usual_place: "Synthetic road".into(),
+        consent: Consent {
+            status,
+            at: 1_760_000_000_000,
+            recorded_by: marta.id,
+            partners: vec![],
+        },
+        author: marta.id,
+        team: marta.team.clone(),
+        created_at: 1_760_000_000_000,
+    };
+    let push = |p: &PersonDoc| {
+        strada_shared::sync::device::DeviceDoc::new(
+            p.id,
+            DocType::Person,
+            strada_shared::schema::create(api.actor.clone(), p).unwrap(),
+        )
+    };
+    // Refused consent with identifying data: refused, nothing stored.
+    let refused = person(60, ConsentStatus::Refused);
+    let mut d = push(&refused);
+    let res = api.push(&mut [&mut d]).await;
+    assert!(
+        matches!(
+            &res.results[0].outcome,
+            PushOutcome::Refused { code: strada_shared::sync::RefusalCode::ConsentRequired, .. }
+        ),
+        "{:?}",
+        res.results[0].outcome
+    );
+    assert!(s.store.doc(refused.id).unwrap().is_none());
+
+    // Consent given: stored.
+    let given = person(61, ConsentStatus::Given);
+    let mut d = push(&given);
+    let res = api.push(&mut [&mut d]).await;
+    assert!(matches!(res.results[0].outcome, PushOutcome::Accepted { .. }));
+
+    // A second device still holding the old state edits an alias offline; meanwhile the
+    // first device records the withdrawal. The withdrawal is accepted and the late edit,
+    // merged, would bring identifying data back: it is refused.
+    let tablet = Api::login(&s, "marta").await;
+    let mut late = strada_shared::sync::device::DeviceDoc::new(
+        given.id,
+        DocType::Person,
+        automerge::AutoCommit::load(&d.doc.save())
+            .unwrap()
+            .with_actor(tablet.actor.clone()),
+    );
+    let mut withdrawn = given.clone();
+    withdrawn.withdraw_consent(1_760_000_500_000, marta.id);
+    strada_shared::schema::update(&mut d.doc, &withdrawn).unwrap();
+    let res = api.push(&mut [&mut d]).await;
+    assert!(matches!(res.results[0].outcome, PushOutcome::Accepted { .. }));
+    let mut edited = given.clone();
+    edited.aliases.push("late alias".into());
+    strada_shared::schema::update(&mut late.doc, &edited).unwrap();
+    let res = tablet.push(&mut [&mut late]).await;
+    assert!(
+        matches!(
+            &res.results[0].outcome,
+            PushOutcome::Refused { code: strada_shared::sync::RefusalCode::ConsentRequired, .. }
+        ),
+        "{:?}",
+        res.results[0].outcome
+    );
+    let stored = s.store.doc(given.id).unwrap().unwrap();
+    let doc = automerge::AutoCommit::load(&stored.bytes).unwrap();
+    let back: PersonDoc = strada_shared::schema::read(&doc).unwrap();
+    assert!(!back.has_identifying_data());
+    assert_eq!(back.consent.status, ConsentStatus::Withdrawn);
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{DocType, Document};
 use crate::domain::{NeedCategory, PersonRef, Place};
+use crate::vocab::{Channel, ConsentStatus, FollowUp, Indicator, Material, Mediator, Sector};
 use crate::ids::{DocId, TeamId, UserId};
 
 /// Longest alias kept, in characters.
@@ -15,7 +16,7 @@ pub const MAX_NOTE_CHARS: usize = 4000;
 /// Earliest accepted contact time (2020-01-01T00:00:00Z), in Unix milliseconds.
 pub const MIN_OCCURRED_AT_MS: i64 = 1_577_836_800_000;
 
-/// A contact as stored in its automerge document (schema version 1).
+/// A contact as stored in its automerge document (schema version 2).
 ///
 /// Do not rename or retype fields: see the module note in `schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -27,13 +28,109 @@ pub struct ContactDoc {
     pub person: PersonRef,
     /// A set: stored as a map from need code to `true`, so two devices ticking the same
     /// need concurrently merge into one, and ticking and unticking never duplicate.
-    #[autosurgeon(with = "need_set")]
+    #[autosurgeon(with = "super::sets::code_set")]
     pub needs: Vec<NeedCategory>,
     pub note: String,
     /// The field worker who logged it.
     pub author: UserId,
     /// The team whose territory it belongs to; decides who may see it.
     pub team: TeamId,
+    // --- Schema version 2: every field below reads as its default in version 1. ---
+    /// The person document, when the person is known and consented.
+    #[autosurgeon(missing = "Option::default")]
+    pub person_id: Option<DocId>,
+    /// A group contact (two people or more): counted in reports.
+    #[autosurgeon(missing = "Option::default")]
+    pub group: Option<Group>,
+    #[autosurgeon(missing = "Channel::default")]
+    pub channel: Channel,
+    #[autosurgeon(missing = "Option::default")]
+    pub sector: Option<Sector>,
+    /// The type of workplace, in the worker's words ("serra", "magazzino").
+    #[autosurgeon(missing = "String::new")]
+    pub workplace: String,
+    /// Observed indicators of exploitation, each with an optional note.
+    #[autosurgeon(with = "super::sets::noted_set")]
+    pub indicators: Vec<(Indicator, String)>,
+    #[autosurgeon(with = "super::sets::code_set")]
+    pub materials: Vec<Material>,
+    /// The language the conversation was held in (a code from `domain::LANGUAGES`).
+    #[autosurgeon(missing = "Option::default")]
+    pub language: Option<String>,
+    #[autosurgeon(missing = "Mediator::default")]
+    pub mediator: Mediator,
+    #[autosurgeon(missing = "FollowUp::default")]
+    pub follow_up: FollowUp,
+    /// Consent at the time of the contact; without it the contact is anonymous.
+    #[autosurgeon(missing = "ConsentStatus::default")]
+    pub consent: ConsentStatus,
+}
+
+/// The people met in a group contact, roughly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Group {
+    /// How many people, two or more.
+    pub people: u32,
+    pub women: u32,
+    pub men: u32,
+    pub minors: u32,
+}
+
+/// Most people counted in one group contact.
+pub const MAX_GROUP: u32 = 500;
+/// Longest workplace description and indicator note, in characters.
+pub const MAX_SHORT_TEXT: usize = 500;
+
+impl ContactDoc {
+    /// A contact with the given essentials and every version-2 field at its default.
+    pub fn new(
+        id: DocId,
+        occurred_at: i64,
+        person: PersonRef,
+        needs: Vec<NeedCategory>,
+        author: UserId,
+        team: TeamId,
+    ) -> ContactDoc {
+        ContactDoc {
+            id,
+            occurred_at,
+            place: None,
+            person,
+            needs,
+            note: String::new(),
+            author,
+            team,
+            person_id: None,
+            group: None,
+            channel: Channel::default(),
+            sector: None,
+            workplace: String::new(),
+            indicators: Vec::new(),
+            materials: Vec::new(),
+            language: None,
+            mediator: Mediator::default(),
+            follow_up: FollowUp::default(),
+            consent: ConsentStatus::default(),
+        }
+    }
+
+    /// Every field empty or at its default: the base for struct-update syntax where the
+    /// caller sets the essentials. Not a valid contact as it is (no need, no team).
+    pub fn blank() -> ContactDoc {
+        ContactDoc::new(
+            DocId::from_bytes([0; 16]),
+            MIN_OCCURRED_AT_MS,
+            PersonRef::Anonymous,
+            Vec::new(),
+            UserId::from_bytes([0; 16]),
+            TeamId(String::new()),
+        )
+    }
+
+    /// How many people the contact counts in reports.
+    pub fn people(&self) -> u32 {
+        self.group.map_or(1, |g| g.people)
+    }
 }
 
 /// A field rule a document breaks. Messages name the field, never its content.
@@ -55,6 +152,18 @@ pub enum ValidationError {
     TimeOutOfRange,
     #[error("the partner service is missing or longer than 120 characters")]
     Partner,
+    #[error("without the person's consent only anonymous data is kept")]
+    ConsentRequired,
+    #[error("a group counts from 2 to 500 people, and its parts cannot exceed the whole")]
+    Group,
+    #[error("a short text field is longer than 500 characters")]
+    ShortTextTooLong,
+    #[error("a person needs at least one alias while consent is given")]
+    NoAlias,
+    #[error("a person without consent keeps no identifying data")]
+    IdentifyingWithoutConsent,
+    #[error("the birth year is out of range")]
+    BirthYear,
 }
 
 impl ContactDoc {
@@ -66,52 +175,21 @@ impl ContactDoc {
         if self.needs.is_empty() {
             return Err(ValidationError::NoNeeds);
         }
-        Ok(())
-    }
-}
-
-/// `needs` as a map `{code: true}` in the document, a sorted list in Rust.
-mod need_set {
-    use std::collections::BTreeMap;
-
-    use autosurgeon::{Hydrate, HydrateError, Prop, ReadDoc, Reconcile, Reconciler};
-
-    use crate::domain::NeedCategory;
-
-    pub(super) fn reconcile<R: Reconciler>(
-        needs: &[NeedCategory],
-        reconciler: R,
-    ) -> Result<(), R::Error> {
-        let map: BTreeMap<String, bool> =
-            needs.iter().map(|n| (n.code().to_string(), true)).collect();
-        map.reconcile(reconciler)
-    }
-
-    pub(super) fn hydrate<D: ReadDoc>(
-        doc: &D,
-        obj: &automerge::ObjId,
-        prop: Prop<'_>,
-    ) -> Result<Vec<NeedCategory>, HydrateError> {
-        let map: BTreeMap<String, bool> = BTreeMap::hydrate(doc, obj, prop)?;
-        let mut out = Vec::new();
-        for (code, present) in map {
-            if !present {
-                continue;
-            }
-            let n = NeedCategory::ALL
-                .into_iter()
-                .find(|n| n.code() == code)
-                .ok_or_else(|| HydrateError::unexpected("a known need code", code.clone()))?;
-            out.push(n);
+        // Without consent only anonymous data is kept. Version-1 contacts (consent not
+        // recorded) with an alias predate the rule and stay readable: this is an entry
+        // rule, checked on new contacts only.
+        if self.consent != ConsentStatus::Given
+            && (self.person != PersonRef::Anonymous || self.person_id.is_some())
+        {
+            return Err(ValidationError::ConsentRequired);
         }
-        out.sort();
-        Ok(out)
+        Ok(())
     }
 }
 
 impl Document for ContactDoc {
     const TYPE: DocType = DocType::Contact;
-    const SCHEMA: u64 = 1;
+    const SCHEMA: u64 = 2;
 
     fn id(&self) -> DocId {
         self.id
@@ -148,6 +226,23 @@ impl Document for ContactDoc {
         if self.occurred_at < MIN_OCCURRED_AT_MS {
             return Err(ValidationError::TimeOutOfRange);
         }
+        if let Some(g) = self.group {
+            let parts = u64::from(g.women) + u64::from(g.men);
+            if g.people < 2
+                || g.people > MAX_GROUP
+                || parts > u64::from(g.people)
+                || g.minors > g.people
+            {
+                return Err(ValidationError::Group);
+            }
+        }
+        let long = |s: &str| s.chars().count() > MAX_SHORT_TEXT;
+        if long(&self.workplace)
+            || self.indicators.iter().any(|(_, n)| long(n))
+            || self.language.as_deref().is_some_and(|l| l.chars().count() > 16)
+        {
+            return Err(ValidationError::ShortTextTooLong);
+        }
         Ok(())
     }
 }
@@ -173,6 +268,8 @@ mod tests {
             note: "Synthetic note — no real person.".into(),
             author: UserId::new_v7(1_700_000_000_000, [1; 10]),
             team: TeamId::parse("bergamo-1").unwrap(),
+            consent: crate::vocab::ConsentStatus::Given,
+            ..ContactDoc::blank()
         }
     }
 
@@ -191,6 +288,59 @@ mod tests {
             DocType::Contact
         );
         assert!(!bytes_doc.get_heads().is_empty());
+    }
+
+    #[test]
+    fn a_version_1_contact_reads_with_the_version_2_defaults() {
+        use automerge::transaction::Transactable;
+        let c = ContactDoc {
+            channel: Channel::Phone,
+            materials: vec![Material::Water],
+            indicators: vec![(Indicator::Deception, "synthetic".into())],
+            ..sample()
+        };
+        let mut doc = schema::create(ActorId::from(vec![1u8; 16]), &c).unwrap();
+        // What a version-1 device wrote: none of the version-2 keys, schema 1.
+        for key in [
+            "person_id", "group", "channel", "sector", "workplace", "indicators",
+            "materials", "language", "mediator", "follow_up", "consent",
+        ] {
+            doc.delete(automerge::ROOT, key).unwrap();
+        }
+        doc.put(automerge::ROOT, "schema", 1u64).unwrap();
+        let v1: ContactDoc = schema::read(&doc).unwrap();
+        assert_eq!(v1.channel, Channel::Street);
+        assert!(v1.materials.is_empty() && v1.indicators.is_empty());
+        assert_eq!(v1.consent, ConsentStatus::NotAsked);
+        assert_eq!(v1.needs, c.needs);
+        assert_eq!(v1.person, c.person);
+    }
+
+    #[test]
+    fn without_consent_a_new_contact_is_anonymous() {
+        let named = ContactDoc {
+            consent: ConsentStatus::Refused,
+            ..sample()
+        };
+        assert_eq!(named.validate_entry(), Err(ValidationError::ConsentRequired));
+        let anonymous = ContactDoc {
+            person: PersonRef::Anonymous,
+            ..named
+        };
+        assert!(anonymous.validate_entry().is_ok());
+    }
+
+    #[test]
+    fn group_counts_must_add_up() {
+        let g = |people, women, men, minors| ContactDoc {
+            group: Some(Group { people, women, men, minors }),
+            ..sample()
+        };
+        assert!(g(5, 2, 3, 0).validate().is_ok());
+        assert_eq!(g(1, 0, 0, 0).validate(), Err(ValidationError::Group));
+        assert_eq!(g(3, 2, 2, 0).validate(), Err(ValidationError::Group));
+        assert_eq!(g(501, 0, 0, 0).validate(), Err(ValidationError::Group));
+        assert_eq!(g(5, 2, 3, 0).people(), 5);
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! be offline. Change the schema with a new version and a step in `migrations/`.
 
 pub mod contact;
+pub mod person;
+mod sets;
 pub mod referral;
 
 use automerge::{ActorId, AutoCommit};
@@ -17,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::DocId;
 
 pub use contact::{ContactDoc, ValidationError};
+pub use person::{Consent, PersonDoc};
 pub use referral::{ReferralDoc, ReferralStatus};
 
 /// The kinds of document Strada knows. Unknown kinds are refused at the edge.
@@ -27,6 +30,8 @@ pub enum DocType {
     Contact,
     #[autosurgeon(rename = "referral")]
     Referral,
+    #[autosurgeon(rename = "person")]
+    Person,
 }
 
 impl DocType {
@@ -34,6 +39,7 @@ impl DocType {
         match self {
             DocType::Contact => "contact",
             DocType::Referral => "referral",
+            DocType::Person => "person",
         }
     }
 
@@ -41,6 +47,7 @@ impl DocType {
         match s {
             "contact" => Some(DocType::Contact),
             "referral" => Some(DocType::Referral),
+            "person" => Some(DocType::Person),
             _ => None,
         }
     }

@@ -65,7 +65,7 @@ impl ReferralStatus {
     }
 }
 
-/// A referral as stored in its automerge document (schema version 1).
+/// A referral as stored in its automerge document (schema version 2).
 ///
 /// Do not rename or retype fields: see the module note in `schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -83,11 +83,65 @@ pub struct ReferralDoc {
     pub team: TeamId,
     /// Unix ms.
     pub created_at: i64,
+    // --- Schema version 2: every field below reads as its default in version 1. ---
+    /// The directory service referred to, when picked from the directory.
+    #[autosurgeon(missing = "Option::default")]
+    pub service_id: Option<String>,
+    /// The person referred, when known and consented.
+    #[autosurgeon(missing = "Option::default")]
+    pub person_id: Option<DocId>,
+    /// Every status change, oldest first (a list: concurrent changes keep both entries).
+    #[autosurgeon(missing = "Vec::new")]
+    pub history: Vec<StatusChange>,
+}
+
+/// One move along the lifecycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct StatusChange {
+    pub status: ReferralStatus,
+    /// Unix ms.
+    pub at: i64,
+    pub by: UserId,
+}
+
+/// Default number of days after which a referral without feedback is listed.
+pub const DEFAULT_WAITING_DAYS: i64 = 7;
+
+impl ReferralDoc {
+    /// When the referral entered its current status (Unix ms).
+    pub fn status_since(&self) -> i64 {
+        self.history
+            .iter()
+            .rev()
+            .find(|c| c.status == self.status)
+            .map_or(self.created_at, |c| c.at)
+    }
+
+    /// Whether the referral waits for the partner's feedback (sent but not answered, or
+    /// accepted but attendance unknown) for more than `days` days at `now_ms`.
+    pub fn waiting_for_feedback(&self, now_ms: i64, days: i64) -> bool {
+        matches!(self.status, ReferralStatus::Sent | ReferralStatus::Accepted)
+            && now_ms - self.status_since() > days * 86_400_000
+    }
+
+    /// Moves the status one lifecycle step, recording who and when.
+    pub fn move_to(&mut self, next: ReferralStatus, at: i64, by: UserId) -> bool {
+        if !self.status.can_move_to(next) {
+            return false;
+        }
+        self.status = next;
+        self.history.push(StatusChange {
+            status: next,
+            at,
+            by,
+        });
+        true
+    }
 }
 
 impl Document for ReferralDoc {
     const TYPE: DocType = DocType::Referral;
-    const SCHEMA: u64 = 1;
+    const SCHEMA: u64 = 2;
 
     fn id(&self) -> DocId {
         self.id
@@ -122,7 +176,25 @@ mod tests {
             author: UserId::new_v7(1_700_000_000_000, [1; 10]),
             team: TeamId::parse("bergamo-1").unwrap(),
             created_at: 1_760_000_000_000,
+            service_id: None,
+            person_id: None,
+            history: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_referral_waits_for_feedback_after_n_days_in_sent_or_accepted() {
+        let day = 86_400_000;
+        let mut r = sample();
+        let by = r.author;
+        assert!(!r.waiting_for_feedback(r.created_at + 30 * day, 7), "proposed");
+        assert!(r.move_to(ReferralStatus::Sent, r.created_at + day, by));
+        assert!(!r.waiting_for_feedback(r.created_at + 8 * day, 7));
+        assert!(r.waiting_for_feedback(r.created_at + 8 * day + 1, 7));
+        assert!(!r.move_to(ReferralStatus::Attended, r.created_at + 9 * day, by));
+        assert!(r.move_to(ReferralStatus::Declined, r.created_at + 9 * day, by));
+        assert!(!r.waiting_for_feedback(r.created_at + 60 * day, 7));
+        assert_eq!(r.history.len(), 2);
     }
 
     #[test]

@@ -163,6 +163,7 @@ mod tests {
             note: String::new(),
             author: UserId::new_v7(1_700_000_000_000, [1; 10]),
             team: TeamId::parse("t").unwrap(),
+            ..ContactDoc::blank()
         }
     }
 

@@ -176,6 +176,9 @@ pub enum RefusalCode {
     Lifecycle,
     /// The server failed on this document (logged there).
     ServerError,
+    /// Identifying data without the person's consent (new at the end: variant indexes
+    /// are on the wire).
+    ConsentRequired,
 }
 
 impl RefusalCode {
@@ -197,6 +200,9 @@ impl RefusalCode {
             RefusalCode::AuthorChange => "the author of a document cannot change",
             RefusalCode::Lifecycle => "a referral's status can only move along its lifecycle",
             RefusalCode::ServerError => "the server could not process this document",
+            RefusalCode::ConsentRequired => {
+                "without the person's consent only anonymous data is kept"
+            }
         }
     }
 }

@@ -1,0 +1,73 @@
+//! The tab bar at the bottom of the screen, within thumb reach: contacts, persons,
+//! referrals (with the count waiting for feedback), services.
+
+use leptos::prelude::*;
+
+use crate::state::Ctx;
+
+/// The field app's sections and their addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Contacts,
+    Persons,
+    Referrals,
+}
+
+impl Tab {
+    pub fn from_route(route: &str) -> Tab {
+        match route {
+            "#/persone" => Tab::Persons,
+            "#/invii" => Tab::Referrals,
+            _ => Tab::Contacts,
+        }
+    }
+
+    fn href(self) -> &'static str {
+        match self {
+            Tab::Contacts => "#/",
+            Tab::Persons => "#/persone",
+            Tab::Referrals => "#/invii",
+        }
+    }
+
+    fn testid(self) -> &'static str {
+        match self {
+            Tab::Contacts => "tab-contacts",
+            Tab::Persons => "tab-persons",
+            Tab::Referrals => "tab-referrals",
+        }
+    }
+}
+
+#[component]
+pub fn TabBar(route: RwSignal<String>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let now = crate::util::now_ms();
+    let waiting = move || {
+        let days = ctx.waiting_days.get();
+        ctx.records.with(|r| {
+            r.referrals
+                .iter()
+                .filter(|x| x.doc.waiting_for_feedback(now, days))
+                .count()
+        })
+    };
+    view! {
+        <nav class="tabs" aria-label=move || t().sections>
+            {[Tab::Contacts, Tab::Persons, Tab::Referrals].into_iter().map(|tab| view! {
+                <a href=tab.href() data-testid=tab.testid()
+                    aria-current=move || (Tab::from_route(&route.get()) == tab).then_some("page")>
+                    {move || match tab {
+                        Tab::Contacts => t().contacts.to_string(),
+                        Tab::Persons => t().persons.to_string(),
+                        Tab::Referrals => {
+                            let n = waiting();
+                            if n > 0 { format!("{} ({n})", t().referrals) } else { t().referrals.to_string() }
+                        }
+                    }}
+                </a>
+            }).collect_view()}
+        </nav>
+    }
+}

@@ -1,0 +1,234 @@
+//! Persons: search by any alias (case, diacritics and transliteration forgiven), each
+//! result with the last contacts so the worker recognises the person; open one to
+//! complete what is known, add aliases, or record that consent was withdrawn.
+
+use leptos::prelude::*;
+use strada_shared::domain::{DocumentStatus, LANGUAGES};
+use strada_shared::ids::DocId;
+use strada_shared::schema::PersonDoc;
+use strada_shared::vocab::{Code, ConsentStatus, Gender};
+
+use crate::state::{self, Ctx};
+use crate::util;
+
+#[component]
+pub fn Persons() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let query = RwSignal::new(String::new());
+    let open = RwSignal::new(None::<DocId>);
+    let results = Memo::new(move |_| {
+        let q = query.get();
+        ctx.records.with(|r| r.search(&q, 50))
+    });
+    view! {
+        <section class="card">
+            <h2>{move || t().persons}</h2>
+            <label for="person-search">{move || t().search_person}</label>
+            <input id="person-search" type="search" autocomplete="off" data-testid="person-search"
+                placeholder=move || t().search_person_hint
+                prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+            <Show when=move || results.with(Vec::is_empty)>
+                <p class="muted">{move || t().no_persons}</p>
+            </Show>
+            <ul class="contacts" data-testid="person-results">
+                <For each=move || results.get() key=|p| (p.id, p.aliases.clone(), p.last_contacts.len()) let:p>
+                    {
+                        let id = p.id;
+                        let name = p.aliases.first().cloned().unwrap_or_default();
+                        let others = p.aliases.iter().skip(1).cloned().collect::<Vec<_>>().join(", ");
+                        let langs = p.languages.iter().map(|c| strada_shared::domain::language_name(c).unwrap_or(c).to_string()).collect::<Vec<_>>().join(", ");
+                        let country = p.country.clone();
+                        let last = p.last_contacts.clone();
+                        view! {
+                            <li data-testid="person-row">
+                                <button class="pick" on:click=move |_| open.set(if open.get_untracked() == Some(id) { None } else { Some(id) })>
+                                    <strong>{name}</strong>
+                                    {(!others.is_empty()).then(|| view! { <span class="muted">" · "{others.clone()}</span> })}
+                                    <span class="small muted block">{country}{(!langs.is_empty()).then(|| format!(" · {langs}"))}</span>
+                                </button>
+                                <ul class="small last-contacts" aria-label=move || t().last_contacts>
+                                    {last.iter().map(|(at, needs)| {
+                                        let (at, needs) = (*at, needs.clone());
+                                        view! {
+                                            <li>{move || util::format_local(at, ctx.lang.get())}" · "
+                                                {move || needs.iter().map(|n| t().need(*n)).collect::<Vec<_>>().join(", ")}</li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                                <Show when=move || open.get() == Some(id)>
+                                    <PersonEditor id=id on_done=Callback::new(move |()| open.set(None))/>
+                                </Show>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+/// Edits one person; the document is read when the editor opens.
+#[component]
+fn PersonEditor(id: DocId, on_done: Callback<()>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let person = RwSignal::new(None::<PersonDoc>);
+    let aliases = RwSignal::new(String::new());
+    let birth_year = RwSignal::new(String::new());
+    let estimated = RwSignal::new(false);
+    let gender = RwSignal::new(Gender::Unknown);
+    let country = RwSignal::new(String::new());
+    let languages = RwSignal::new(Vec::<String>::new());
+    let phone = RwSignal::new(String::new());
+    let documents = RwSignal::new(DocumentStatus::Unknown);
+    let usual_place = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        match state::read_doc::<PersonDoc>(id).await {
+            Ok(p) => {
+                aliases.set(p.aliases.join("\n"));
+                birth_year.set(p.birth_year.map(|y| y.to_string()).unwrap_or_default());
+                estimated.set(p.birth_year_estimated);
+                gender.set(p.gender);
+                country.set(p.country.clone());
+                languages.set(p.languages.clone());
+                phone.set(p.phone.clone().unwrap_or_default());
+                documents.set(p.documents);
+                usual_place.set(p.usual_place.clone());
+                person.set(Some(p));
+            }
+            Err(_) => error.set(Some(ctx.lang.get_untracked().t().err_save.into())),
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let tr = ctx.lang.get_untracked().t();
+        let Some(mut p) = person.get_untracked() else {
+            return;
+        };
+        p.aliases = aliases
+            .get_untracked()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let by = birth_year.get_untracked();
+        p.birth_year = if by.trim().is_empty() {
+            None
+        } else {
+            match by.trim().parse::<i64>() {
+                // A small number is an age: the year is estimated from it.
+                Ok(age) if (0..=110).contains(&age) => {
+                    estimated.set(true);
+                    let year = js_sys::Date::new_0().get_full_year() as i64;
+                    Some(year - age)
+                }
+                Ok(y) => Some(y),
+                Err(_) => return error.set(Some(tr.err_birth_year.into())),
+            }
+        };
+        p.birth_year_estimated = estimated.get_untracked();
+        p.gender = gender.get_untracked();
+        p.country = country.get_untracked().trim().to_string();
+        p.languages = languages.get_untracked();
+        p.phone = Some(phone.get_untracked().trim().to_string()).filter(|s| !s.is_empty());
+        p.documents = documents.get_untracked();
+        p.usual_place = usual_place.get_untracked().trim().to_string();
+        if let Err(e) = p.validate_entry() {
+            return error.set(Some(tr.validation(&e).into()));
+        }
+        leptos::task::spawn_local(async move {
+            match state::save_edit(ctx, p).await {
+                Ok(()) => on_done.run(()),
+                Err(_) => error.set(Some(ctx.lang.get_untracked().t().err_save.into())),
+            }
+        });
+    };
+    let withdraw = move |_| {
+        let tr = ctx.lang.get_untracked().t();
+        let sure = web_sys::window()
+            .and_then(|w| w.confirm_with_message(tr.withdraw_confirm).ok())
+            .unwrap_or(false);
+        let (Some(mut p), Some(s)) = (person.get_untracked(), ctx.session.get_untracked()) else {
+            return;
+        };
+        if !sure {
+            return;
+        }
+        p.withdraw_consent(util::now_ms(), s.user.id);
+        leptos::task::spawn_local(async move {
+            match state::save_edit(ctx, p).await {
+                Ok(()) => on_done.run(()),
+                Err(_) => error.set(Some(ctx.lang.get_untracked().t().err_save.into())),
+            }
+        });
+    };
+    view! {
+        <form class="editor" on:submit=save data-testid="person-editor">
+            <label for="p-aliases">{move || t().aliases}</label>
+            <textarea id="p-aliases" rows="2" prop:value=move || aliases.get()
+                on:input=move |ev| aliases.set(event_target_value(&ev))></textarea>
+            <p class="small muted">{move || t().aliases_hint}</p>
+            <div class="grid2">
+                <div>
+                    <label for="p-birth">{move || t().birth_year_or_age}</label>
+                    <input id="p-birth" inputmode="numeric" prop:value=move || birth_year.get()
+                        on:input=move |ev| birth_year.set(event_target_value(&ev))/>
+                </div>
+                <div>
+                    <label for="p-gender">{move || t().gender}</label>
+                    <select id="p-gender" on:change=move |ev| if let Some(g) = Gender::from_code(&event_target_value(&ev)) { gender.set(g) }>
+                        {Gender::ALL.iter().map(|g| view! {
+                            <option value=g.code() selected=move || gender.get() == *g>{move || t().gender_name(*g)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <label for="p-country">{move || t().country}</label>
+            <input id="p-country" maxlength="120" prop:value=move || country.get()
+                on:input=move |ev| country.set(event_target_value(&ev))/>
+            <fieldset>
+                <legend>{move || t().languages_spoken}</legend>
+                <div class="needs">
+                    {LANGUAGES.iter().map(|(code, name)| {
+                        let code = code.to_string();
+                        let c2 = code.clone();
+                        let lang_attr = code.clone();
+                        view! {
+                            <label class="need" lang=lang_attr>
+                                <input type="checkbox" prop:checked=move || languages.with(|v| v.contains(&c2))
+                                    on:change=move |_| { let c = code.clone(); languages.update(|v| if let Some(i) = v.iter().position(|x| *x == c) { v.remove(i); } else { v.push(c); }) }/>
+                                <span>{*name}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <label for="p-phone">{move || t().phone}</label>
+            <input id="p-phone" type="tel" maxlength="40" prop:value=move || phone.get()
+                on:input=move |ev| phone.set(event_target_value(&ev))/>
+            <label for="p-docs">{move || t().documents}</label>
+            <select id="p-docs" on:change=move |ev| if let Some(d) = DocumentStatus::parse(&event_target_value(&ev)) { documents.set(d) }>
+                {DocumentStatus::ALL.iter().map(|d| view! {
+                    <option value=d.code() selected=move || documents.get() == *d>{move || t().documents_name(*d)}</option>
+                }).collect_view()}
+            </select>
+            <label for="p-place">{move || t().usual_place}</label>
+            <input id="p-place" maxlength="120" prop:value=move || usual_place.get()
+                on:input=move |ev| usual_place.set(event_target_value(&ev))/>
+            <p class="small muted">
+                {move || person.with(|p| p.as_ref().map(|p| format!("{}: {} · {}", t().consent, t().consent_name(p.consent.status), util::format_local(p.consent.at, ctx.lang.get()))))}
+            </p>
+            <Show when=move || error.get().is_some()>
+                <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            </Show>
+            <div class="row">
+                <button type="submit" class="primary" data-testid="save-person">{move || t().save}</button>
+                <Show when=move || person.with(|p| p.as_ref().is_some_and(|p| p.consent.status == ConsentStatus::Given))>
+                    <button type="button" class="danger" data-testid="withdraw-consent" on:click=withdraw>{move || t().withdraw_consent}</button>
+                </Show>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,216 @@
+//! The person document: someone the teams meet more than once, identified progressively
+//! and pseudonymously (aliases, never a legal name required), kept only with consent.
+
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+use super::{DocType, Document, ValidationError};
+use crate::domain::DocumentStatus;
+use crate::ids::{DocId, TeamId, UserId};
+use crate::vocab::{ConsentStatus, Gender};
+
+/// Most aliases kept for one person.
+pub const MAX_ALIASES: usize = 12;
+/// Longest alias, country, phone or usual place, in characters.
+pub const MAX_FIELD_CHARS: usize = 120;
+/// Accepted birth years.
+pub const BIRTH_YEARS: std::ops::RangeInclusive<i64> = 1920..=2026;
+
+/// The person's consent to having data recorded and shared: its state, when and by whom
+/// it was recorded, and the partners it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Consent {
+    pub status: ConsentStatus,
+    /// Unix ms.
+    pub at: i64,
+    /// The worker who recorded it.
+    pub recorded_by: UserId,
+    /// Partners the data may be shared with (service or organisation ids).
+    #[autosurgeon(with = "super::sets::string_set")]
+    pub partners: Vec<String>,
+}
+
+/// A person as stored in its automerge document (schema version 1).
+///
+/// Do not rename or retype fields: see the module note in `schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct PersonDoc {
+    pub id: DocId,
+    /// Nicknames and aliases in any script; the first is shown first. Empty once consent
+    /// is withdrawn.
+    pub aliases: Vec<String>,
+    /// Birth year, exact or estimated from an approximate age.
+    pub birth_year: Option<i64>,
+    pub birth_year_estimated: bool,
+    pub gender: Gender,
+    /// Country of origin as the person says it.
+    pub country: String,
+    /// Languages spoken (codes from `domain::LANGUAGES`, or as typed).
+    #[autosurgeon(with = "super::sets::string_set")]
+    pub languages: Vec<String>,
+    pub phone: Option<String>,
+    pub documents: DocumentStatus,
+    /// Where the person is usually found, in the worker's words.
+    pub usual_place: String,
+    pub consent: Consent,
+    /// The worker who first recorded the person.
+    pub author: UserId,
+    pub team: TeamId,
+    /// Unix ms.
+    pub created_at: i64,
+}
+
+impl PersonDoc {
+    /// The name to show: the first alias.
+    pub fn display_name(&self) -> Option<&str> {
+        self.aliases.first().map(String::as_str)
+    }
+
+    /// Consent withdrawn: every identifying field is emptied, only the id, the team and
+    /// the consent record stay (contacts keep pointing to an anonymous person).
+    pub fn withdraw_consent(&mut self, at: i64, by: UserId) {
+        self.aliases.clear();
+        self.birth_year = None;
+        self.birth_year_estimated = false;
+        self.gender = Gender::Unknown;
+        self.country.clear();
+        self.languages.clear();
+        self.phone = None;
+        self.documents = DocumentStatus::Unknown;
+        self.usual_place.clear();
+        self.consent = Consent {
+            status: ConsentStatus::Withdrawn,
+            at,
+            recorded_by: by,
+            partners: Vec::new(),
+        };
+    }
+
+    /// Whether any identifying field holds data.
+    pub fn has_identifying_data(&self) -> bool {
+        !self.aliases.is_empty()
+            || self.phone.is_some()
+            || !self.usual_place.is_empty()
+            || !self.country.is_empty()
+            || self.birth_year.is_some()
+    }
+
+    /// The rules a worker's entry must meet on top of [`Document::validate`]: consent
+    /// given with at least one alias, or no identifying data at all. Not a document
+    /// invariant: a withdrawal merged with an offline edit must still be readable (the
+    /// server refuses that edit; see `server/src/sync/rules.rs`).
+    pub fn validate_entry(&self) -> Result<(), ValidationError> {
+        self.validate()?;
+        match self.consent.status {
+            ConsentStatus::Given if self.aliases.is_empty() => Err(ValidationError::NoAlias),
+            ConsentStatus::Given => Ok(()),
+            _ if self.has_identifying_data() => Err(ValidationError::IdentifyingWithoutConsent),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Document for PersonDoc {
+    const TYPE: DocType = DocType::Person;
+    const SCHEMA: u64 = 1;
+
+    fn id(&self) -> DocId {
+        self.id
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        if self.aliases.len() > MAX_ALIASES {
+            return Err(ValidationError::AliasTooLong);
+        }
+        if self.aliases.iter().any(|a| a.trim().is_empty()) {
+            return Err(ValidationError::EmptyAlias);
+        }
+        let long = |s: &str| s.chars().count() > MAX_FIELD_CHARS;
+        if self.aliases.iter().any(|a| long(a)) {
+            return Err(ValidationError::AliasTooLong);
+        }
+        if long(&self.country)
+            || long(&self.usual_place)
+            || self.phone.as_deref().is_some_and(long)
+            || self.languages.iter().any(|l| l.chars().count() > 16)
+            || self.consent.partners.iter().any(|p| long(p))
+        {
+            return Err(ValidationError::ShortTextTooLong);
+        }
+        if self.birth_year.is_some_and(|y| !BIRTH_YEARS.contains(&y)) {
+            return Err(ValidationError::BirthYear);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema;
+    use automerge::ActorId;
+
+    pub(crate) fn sample() -> PersonDoc {
+        let worker = UserId::new_v7(1_700_000_000_000, [1; 10]);
+        PersonDoc {
+            id: DocId::new_v7(1_760_000_000_000, [5; 10]),
+            aliases: vec!["Mamadou".into(), "محمد".into(), "ਸਿੰਘ".into()],
+            birth_year: Some(1995),
+            birth_year_estimated: true,
+            gender: Gender::Man,
+            country: "Senegal".into(),
+            languages: vec!["fr".into(), "wo".into()],
+            phone: None,
+            documents: DocumentStatus::Expired,
+            usual_place: "Synthetic farm road".into(),
+            consent: Consent {
+                status: ConsentStatus::Given,
+                at: 1_760_000_000_000,
+                recorded_by: worker,
+                partners: vec!["pua-network".into()],
+            },
+            author: worker,
+            team: TeamId::parse("bergamo-1").unwrap(),
+            created_at: 1_760_000_000_000,
+        }
+    }
+
+    #[test]
+    fn a_person_round_trips_with_aliases_in_any_script() {
+        let p = sample();
+        let doc = schema::create(ActorId::from(vec![1u8; 16]), &p).unwrap();
+        let back: PersonDoc = schema::read(&doc).unwrap();
+        assert_eq!(back, p);
+        assert!(schema::read::<super::super::ContactDoc>(&doc).is_err());
+        assert!(p.validate_entry().is_ok());
+    }
+
+    #[test]
+    fn withdrawing_consent_keeps_no_identifying_data() {
+        let mut p = sample();
+        p.withdraw_consent(1_760_000_100_000, p.author);
+        assert!(!p.has_identifying_data());
+        assert_eq!(p.consent.status, ConsentStatus::Withdrawn);
+        assert!(p.validate_entry().is_ok());
+        // An offline edit merged after the withdrawal is readable but not a valid entry.
+        p.aliases.push("late alias".into());
+        assert!(p.validate().is_ok());
+        assert_eq!(
+            p.validate_entry(),
+            Err(ValidationError::IdentifyingWithoutConsent)
+        );
+    }
+
+    #[test]
+    fn bad_fields_are_refused() {
+        let mut p = sample();
+        p.aliases = vec![" ".into()];
+        assert_eq!(p.validate(), Err(ValidationError::EmptyAlias));
+        let mut p = sample();
+        p.birth_year = Some(1800);
+        assert_eq!(p.validate(), Err(ValidationError::BirthYear));
+        let mut p = sample();
+        p.aliases.clear();
+        assert_eq!(p.validate_entry(), Err(ValidationError::NoAlias));
+    }
+}

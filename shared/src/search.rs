@@ -1,0 +1,626 @@
+//! Alias search that forgives case, diacritics and the usual transliteration variants.
+//!
+//! Two keys are computed from any text:
+//! - [`fold`]: lower case, Latin diacritics removed, and the scripts outreach workers meet
+//!   most (Arabic/Urdu, Bengali, Gurmukhi, Devanagari, Cyrillic) transliterated to Latin,
+//!   one token per word. "Mamadou", "MAMADOU" and "Mamadóu" fold alike.
+//! - [`skeleton`]: a token's consonant skeleton after merging spellings that differ
+//!   between transliterations (ph/f, q/c/k, z/s, aspirated digraphs, doubled letters,
+//!   vowels and semi-vowels dropped). "Mohammed", "Muhammad", "Mohamed" and "محمد" share
+//!   the skeleton `mhmd`; "Singh", "Sing" and "ਸਿੰਘ" share `sng`.
+//!
+//! A query matches an alias when every query token is a prefix of some alias token, by
+//! fold or — for tokens with at least two consonants — by skeleton. Hand-written tables
+//! instead of a transliteration crate: the crates that cover every script add ~130 KB
+//! (brotli) to the app, and only these scripts and the consonant shapes matter here.
+//!
+//! Pure: no IO, same result on the device and on the server.
+
+/// Latin letters with diacritics and the plain letters they fold to.
+const LATIN: &[(&str, &str)] = &[
+    ("àáâãäåāăąǎ", "a"),
+    ("çćĉċč", "c"),
+    ("ďđɗ", "d"),
+    ("èéêëēĕėęěəɛ", "e"),
+    ("ĝğġģ", "g"),
+    ("ĥħ", "h"),
+    ("ìíîïĩīĭįıǐ", "i"),
+    ("ĵ", "j"),
+    ("ķ", "k"),
+    ("ĺļľŀł", "l"),
+    ("ñńņňŉ", "n"),
+    ("òóôõöøōŏőǒɔ", "o"),
+    ("ŕŗř", "r"),
+    ("śŝşšș", "s"),
+    ("ţťŧț", "t"),
+    ("ùúûüũūŭůűųǔ", "u"),
+    ("ŵ", "w"),
+    ("ýÿŷƴ", "y"),
+    ("źżž", "z"),
+    ("ɓ", "b"),
+];
+
+/// Multi-letter Latin folds.
+const LATIN_MULTI: &[(char, &str)] = &[
+    ('ß', "ss"),
+    ('æ', "ae"),
+    ('œ', "oe"),
+    ('þ', "th"),
+    ('ð', "d"),
+    ('ŋ', "ng"),
+];
+
+/// Arabic and Urdu letters (consonantal script: short vowels are not written).
+const ARABIC: &[(char, &str)] = &[
+    ('ا', "a"),
+    ('أ', "a"),
+    ('إ', "i"),
+    ('آ', "a"),
+    ('ٱ', "a"),
+    ('ب', "b"),
+    ('پ', "p"),
+    ('ت', "t"),
+    ('ٹ', "t"),
+    ('ث', "th"),
+    ('ج', "j"),
+    ('چ', "ch"),
+    ('ح', "h"),
+    ('خ', "kh"),
+    ('د', "d"),
+    ('ڈ', "d"),
+    ('ذ', "dh"),
+    ('ر', "r"),
+    ('ڑ', "r"),
+    ('ز', "z"),
+    ('ژ', "zh"),
+    ('س', "s"),
+    ('ش', "sh"),
+    ('ص', "s"),
+    ('ض', "d"),
+    ('ط', "t"),
+    ('ظ', "z"),
+    ('ع', ""),
+    ('غ', "gh"),
+    ('ف', "f"),
+    ('ق', "q"),
+    ('ك', "k"),
+    ('ک', "k"),
+    ('گ', "g"),
+    ('ل', "l"),
+    ('م', "m"),
+    ('ن', "n"),
+    ('ں', "n"),
+    ('ه', "h"),
+    ('ہ', "h"),
+    ('ة', "a"),
+    ('و', "w"),
+    ('ؤ', "w"),
+    ('ي', "y"),
+    ('ی', "y"),
+    ('ى', "a"),
+    ('ئ', "y"),
+    ('ے', "e"),
+    ('ء', ""),
+];
+
+/// Arabic letters that write long vowels (no short vowel is assumed next to them).
+const ARABIC_LONG_VOWELS: &str = "اأإآٱوؤيیىئةےءع";
+
+/// Cyrillic letters.
+const CYRILLIC: &[(char, &str)] = &[
+    ('а', "a"),
+    ('б', "b"),
+    ('в', "v"),
+    ('г', "g"),
+    ('ґ', "g"),
+    ('д', "d"),
+    ('е', "e"),
+    ('є', "ye"),
+    ('ё', "yo"),
+    ('ж', "zh"),
+    ('з', "z"),
+    ('и', "i"),
+    ('і', "i"),
+    ('ї', "yi"),
+    ('й', "y"),
+    ('к', "k"),
+    ('л', "l"),
+    ('м', "m"),
+    ('н', "n"),
+    ('о', "o"),
+    ('п', "p"),
+    ('р', "r"),
+    ('с', "s"),
+    ('т', "t"),
+    ('у', "u"),
+    ('ф', "f"),
+    ('х', "kh"),
+    ('ц', "ts"),
+    ('ч', "ch"),
+    ('ш', "sh"),
+    ('щ', "shch"),
+    ('ъ', ""),
+    ('ы', "y"),
+    ('ь', ""),
+    ('э', "e"),
+    ('ю', "yu"),
+    ('я', "ya"),
+];
+
+/// An Indic script (abugida): consonants carry an inherent "a" unless a vowel sign or
+/// the virama follows.
+struct Indic {
+    consonants: &'static [(char, &'static str)],
+    vowels: &'static [(char, &'static str)],
+    /// Dependent vowel signs and marks (nasalisation, visarga) written after a consonant.
+    signs: &'static [(char, &'static str)],
+    virama: char,
+    nukta: char,
+}
+
+const BENGALI: Indic = Indic {
+    consonants: &[
+        ('ক', "k"),
+        ('খ', "kh"),
+        ('গ', "g"),
+        ('ঘ', "gh"),
+        ('ঙ', "ng"),
+        ('চ', "ch"),
+        ('ছ', "chh"),
+        ('জ', "j"),
+        ('ঝ', "jh"),
+        ('ঞ', "n"),
+        ('ট', "t"),
+        ('ঠ', "th"),
+        ('ড', "d"),
+        ('ঢ', "dh"),
+        ('ণ', "n"),
+        ('ত', "t"),
+        ('থ', "th"),
+        ('দ', "d"),
+        ('ধ', "dh"),
+        ('ন', "n"),
+        ('প', "p"),
+        ('ফ', "ph"),
+        ('ব', "b"),
+        ('ভ', "bh"),
+        ('ম', "m"),
+        ('য', "j"),
+        ('র', "r"),
+        ('ল', "l"),
+        ('শ', "sh"),
+        ('ষ', "sh"),
+        ('স', "s"),
+        ('হ', "h"),
+        ('\u{09DC}', "r"),
+        ('\u{09DD}', "rh"),
+        ('\u{09DF}', "y"),
+    ],
+    vowels: &[
+        ('অ', "a"),
+        ('আ', "a"),
+        ('ই', "i"),
+        ('ঈ', "i"),
+        ('উ', "u"),
+        ('ঊ', "u"),
+        ('ঋ', "ri"),
+        ('এ', "e"),
+        ('ঐ', "oi"),
+        ('ও', "o"),
+        ('ঔ', "ou"),
+        ('ৎ', "t"),
+    ],
+    signs: &[
+        ('া', "a"),
+        ('ি', "i"),
+        ('ী', "i"),
+        ('ু', "u"),
+        ('ূ', "u"),
+        ('ৃ', "ri"),
+        ('ে', "e"),
+        ('ৈ', "oi"),
+        ('ো', "o"),
+        ('ৌ', "ou"),
+        ('ং', "ng"),
+        ('ঃ', "h"),
+        ('ঁ', "n"),
+    ],
+    virama: '্',
+    nukta: '়',
+};
+
+const GURMUKHI: Indic = Indic {
+    consonants: &[
+        ('ਕ', "k"),
+        ('ਖ', "kh"),
+        ('ਗ', "g"),
+        ('ਘ', "gh"),
+        ('ਙ', "ng"),
+        ('ਚ', "ch"),
+        ('ਛ', "chh"),
+        ('ਜ', "j"),
+        ('ਝ', "jh"),
+        ('ਞ', "n"),
+        ('ਟ', "t"),
+        ('ਠ', "th"),
+        ('ਡ', "d"),
+        ('ਢ', "dh"),
+        ('ਣ', "n"),
+        ('ਤ', "t"),
+        ('ਥ', "th"),
+        ('ਦ', "d"),
+        ('ਧ', "dh"),
+        ('ਨ', "n"),
+        ('ਪ', "p"),
+        ('ਫ', "ph"),
+        ('ਬ', "b"),
+        ('ਭ', "bh"),
+        ('ਮ', "m"),
+        ('ਯ', "y"),
+        ('ਰ', "r"),
+        ('ਲ', "l"),
+        ('ਵ', "v"),
+        ('ੜ', "r"),
+        ('ਸ', "s"),
+        ('\u{0A36}', "sh"),
+        ('ਹ', "h"),
+        ('\u{0A59}', "kh"),
+        ('\u{0A5A}', "gh"),
+        ('\u{0A5B}', "z"),
+        ('\u{0A5E}', "f"),
+    ],
+    vowels: &[
+        ('ਅ', "a"),
+        ('ਆ', "a"),
+        ('ਇ', "i"),
+        ('ਈ', "i"),
+        ('ਉ', "u"),
+        ('ਊ', "u"),
+        ('ਏ', "e"),
+        ('ਐ', "ai"),
+        ('ਓ', "o"),
+        ('ਔ', "au"),
+    ],
+    signs: &[
+        ('ਾ', "a"),
+        ('ਿ', "i"),
+        ('ੀ', "i"),
+        ('ੁ', "u"),
+        ('ੂ', "u"),
+        ('ੇ', "e"),
+        ('ੈ', "ai"),
+        ('ੋ', "o"),
+        ('ੌ', "au"),
+        ('ੰ', "n"),
+        ('ਂ', "n"),
+        ('ੱ', ""),
+    ],
+    virama: '੍',
+    nukta: '਼',
+};
+
+const DEVANAGARI: Indic = Indic {
+    consonants: &[
+        ('क', "k"),
+        ('ख', "kh"),
+        ('ग', "g"),
+        ('घ', "gh"),
+        ('ङ', "ng"),
+        ('च', "ch"),
+        ('छ', "chh"),
+        ('ज', "j"),
+        ('झ', "jh"),
+        ('ञ', "n"),
+        ('ट', "t"),
+        ('ठ', "th"),
+        ('ड', "d"),
+        ('ढ', "dh"),
+        ('ण', "n"),
+        ('त', "t"),
+        ('थ', "th"),
+        ('द', "d"),
+        ('ध', "dh"),
+        ('न', "n"),
+        ('प', "p"),
+        ('फ', "ph"),
+        ('ब', "b"),
+        ('भ', "bh"),
+        ('म', "m"),
+        ('य', "y"),
+        ('र', "r"),
+        ('ल', "l"),
+        ('व', "v"),
+        ('श', "sh"),
+        ('ष', "sh"),
+        ('स', "s"),
+        ('ह', "h"),
+    ],
+    vowels: &[
+        ('अ', "a"),
+        ('आ', "a"),
+        ('इ', "i"),
+        ('ई', "i"),
+        ('उ', "u"),
+        ('ऊ', "u"),
+        ('ऋ', "ri"),
+        ('ए', "e"),
+        ('ऐ', "ai"),
+        ('ओ', "o"),
+        ('औ', "au"),
+    ],
+    signs: &[
+        ('ा', "a"),
+        ('ि', "i"),
+        ('ी', "i"),
+        ('ु', "u"),
+        ('ू', "u"),
+        ('ृ', "ri"),
+        ('े', "e"),
+        ('ै', "ai"),
+        ('ो', "o"),
+        ('ौ', "au"),
+        ('ं', "n"),
+        ('ँ', "n"),
+        ('ः', "h"),
+    ],
+    virama: '्',
+    nukta: '़',
+};
+
+fn lookup(table: &[(char, &'static str)], c: char) -> Option<&'static str> {
+    table.iter().find(|(k, _)| *k == c).map(|(_, v)| *v)
+}
+
+fn latin(c: char) -> Option<&'static str> {
+    if c.is_ascii_alphanumeric() {
+        return None; // handled by the caller, which keeps the char itself
+    }
+    LATIN
+        .iter()
+        .find(|(set, _)| set.contains(c))
+        .map(|(_, v)| *v)
+        .or_else(|| lookup(LATIN_MULTI, c))
+}
+
+fn indic_for(c: char) -> Option<&'static Indic> {
+    match c as u32 {
+        0x0980..=0x09FF => Some(&BENGALI),
+        0x0A00..=0x0A7F => Some(&GURMUKHI),
+        0x0900..=0x097F => Some(&DEVANAGARI),
+        _ => None,
+    }
+}
+
+/// Folds text to lower-case Latin tokens separated by single spaces.
+pub fn fold(text: &str) -> String {
+    let chars: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+            continue;
+        }
+        if let Some(s) = latin(c).or_else(|| lookup(CYRILLIC, c)) {
+            out.push_str(s);
+            continue;
+        }
+        if let Some(s) = lookup(ARABIC, c) {
+            out.push_str(s);
+            // Short vowels are not written: a vowel between two consonants keeps the
+            // skeleton's digraph rule from eating an Arabic h (محمد → "mahamad").
+            let next = chars.get(i).copied();
+            if !ARABIC_LONG_VOWELS.contains(c)
+                && next.is_some_and(|n| lookup(ARABIC, n).is_some() && !ARABIC_LONG_VOWELS.contains(n))
+            {
+                out.push('a');
+            }
+            continue;
+        }
+        if let Some(script) = indic_for(c) {
+            if let Some(s) = lookup(script.consonants, c) {
+                out.push_str(s);
+                // Skip a nukta; the inherent vowel sounds unless a sign or virama follows.
+                if chars.get(i) == Some(&script.nukta) {
+                    i += 1;
+                }
+                match chars.get(i) {
+                    Some(&n) if n == script.virama => i += 1,
+                    Some(&n) if lookup(script.signs, n).is_some() => {}
+                    _ => out.push('a'),
+                }
+            } else if let Some(s) =
+                lookup(script.vowels, c).or_else(|| lookup(script.signs, c))
+            {
+                out.push_str(s);
+            }
+            // Other marks (virama on its own, digits of the script) are dropped.
+            continue;
+        }
+        // Arabic short-vowel marks and other combining marks carry no letter.
+        if matches!(c as u32, 0x064B..=0x065F | 0x0670 | 0x0300..=0x036F) {
+            continue;
+        }
+        // Letters of scripts without a table (Chinese, Ethiopic...) are kept as they are:
+        // such aliases are still found when typed in their own script.
+        if c.is_alphanumeric() {
+            out.push(c);
+            continue;
+        }
+        if !out.ends_with(' ') && !out.is_empty() {
+            out.push(' ');
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// The consonant skeleton of one folded token (see the module note).
+pub fn skeleton(token: &str) -> String {
+    let b = token.as_bytes();
+    let mut out = String::new();
+    let is_vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w');
+    let mut prev_letter: Option<u8> = None;
+    for (i, &c) in b.iter().enumerate() {
+        let mapped = match c {
+            // An aspirate after a consonant is a digraph (kh, gh, ph, th, sh, ch, dh, bh).
+            b'h' => match prev_letter {
+                Some(p) if !is_vowel(p) => None,
+                _ => Some('h'),
+            },
+            b'p' if b.get(i + 1) == Some(&b'h') => Some('f'),
+            b'c' | b'q' => Some('k'),
+            b'z' => Some('s'),
+            b'x' => {
+                if !out.ends_with('k') {
+                    out.push('k');
+                }
+                Some('s')
+            }
+            b'v' => Some('b'),
+            b'j' => Some('g'),
+            c if is_vowel(c) => None,
+            c if c.is_ascii_alphanumeric() => Some(c as char),
+            _ => None,
+        };
+        prev_letter = Some(c);
+        if let Some(m) = mapped
+            && !out.ends_with(m)
+        {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// A searchable alias: its folded tokens and their skeletons, computed once.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchKey {
+    tokens: Vec<(String, String)>,
+}
+
+impl SearchKey {
+    /// The key of one or more aliases of the same person.
+    pub fn new<'a>(aliases: impl IntoIterator<Item = &'a str>) -> SearchKey {
+        let mut tokens = Vec::new();
+        for alias in aliases {
+            for t in fold(alias).split(' ').filter(|t| !t.is_empty()) {
+                tokens.push((t.to_string(), skeleton(t)));
+            }
+        }
+        SearchKey { tokens }
+    }
+
+    /// How well `query` matches: `None` for no match, `Some(2)` when every query token
+    /// is a prefix of an alias token as typed (after folding), `Some(1)` when some token
+    /// only matches by its transliteration skeleton. An empty query matches everything.
+    pub fn score(&self, query: &Query) -> Option<u8> {
+        let mut exact = true;
+        for (q, qs) in &query.tokens {
+            if self.tokens.iter().any(|(t, _)| t.starts_with(q.as_str())) {
+                continue;
+            }
+            let by_skeleton =
+                qs.len() >= 2 && self.tokens.iter().any(|(_, s)| s.starts_with(qs.as_str()));
+            if !by_skeleton {
+                return None;
+            }
+            exact = false;
+        }
+        Some(if exact { 2 } else { 1 })
+    }
+}
+
+/// A parsed search query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    tokens: Vec<(String, String)>,
+}
+
+impl Query {
+    pub fn parse(text: &str) -> Query {
+        Query {
+            tokens: SearchKey::new([text]).tokens,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(alias: &str, query: &str) -> bool {
+        SearchKey::new([alias]).score(&Query::parse(query)).is_some()
+    }
+
+    #[test]
+    fn case_and_diacritics_do_not_matter() {
+        assert_eq!(fold("MAMADÓU Diallò"), "mamadou diallo");
+        assert!(matches("Mamadou", "mamadóu"));
+        assert!(matches("Ioana Ștefănescu", "stefan"));
+        assert!(matches("Françoise", "FRANC"));
+    }
+
+    #[test]
+    fn common_transliteration_variants_share_a_skeleton() {
+        for v in ["Mohammed", "Muhammad", "Mohamed", "Mohamad", "Muhammed"] {
+            assert_eq!(skeleton(&fold(v)), "mhmd", "{v}");
+            assert!(matches(v, "Mohammed"), "{v}");
+        }
+        for v in ["Youssef", "Yusuf", "Yousef", "Yussuf"] {
+            assert!(matches(v, "Yusuf"), "{v}");
+        }
+        assert!(matches("Singh", "sing"));
+        assert!(matches("Farouk", "Faruq"));
+        assert!(matches("Rahman", "Rehman"));
+    }
+
+    #[test]
+    fn other_scripts_are_found_from_latin_and_from_themselves() {
+        // Arabic
+        assert!(matches("محمد", "Mohamed"));
+        assert!(matches("محمد", "محمد"));
+        // Bengali (Rahman), Gurmukhi (Singh), Devanagari (Ram)
+        assert!(matches("রহমান", "Rahman"));
+        assert!(matches("ਸਿੰਘ", "Singh"));
+        assert!(matches("राम", "ram"));
+        // Cyrillic
+        assert!(matches("Олена", "olena"));
+        // Scripts without a table still match themselves.
+        assert!(matches("王小明", "王小"));
+        assert!(matches("ሰላም", "ሰላም"));
+    }
+
+    #[test]
+    fn unrelated_names_do_not_match() {
+        assert!(!matches("Mamadou", "Ousmane"));
+        assert!(!matches("Mohammed", "Mehdi"));
+        assert!(!matches("Singh", "Kaur"));
+        // A single-consonant skeleton never matches loosely.
+        assert!(!matches("Lamine", "ali"));
+    }
+
+    #[test]
+    fn every_query_token_must_match_and_exact_beats_skeleton() {
+        let key = SearchKey::new(["Mamadou il lungo", "Mamá"]);
+        assert_eq!(key.score(&Query::parse("mama lun")), Some(2));
+        assert_eq!(key.score(&Query::parse("mama corto")), None);
+        assert_eq!(
+            SearchKey::new(["Muhammad"]).score(&Query::parse("Mohamed")),
+            Some(1)
+        );
+        assert_eq!(key.score(&Query::parse("")), Some(2));
+    }
+
+    #[test]
+    fn fold_never_panics_on_any_text() {
+        for s in ["", " ", "😀🙂", "a\u{0301}", "্", "ٌ", "\u{0000}", "中文 名字"] {
+            let _ = SearchKey::new([s]).score(&Query::parse(s));
+        }
+    }
+}
