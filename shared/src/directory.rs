@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::NeedCategory;
 
-pub use rank::{LocalTime, Query, Ranked, RequirementCheck, rank};
+pub use rank::{LocalTime, Query, Ranked, RequirementCheck, distance_m, is_open, rank};
 
 /// A partner organisation (HSDS `organization`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

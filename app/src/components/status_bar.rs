@@ -72,12 +72,13 @@ pub fn StatusBar() -> impl IntoView {
                 <span>{move || t().signed_in_as}" "
                     {move || ctx.session.with(|s| s.as_ref().map(|s| format!("{} ({})", s.user.username, s.user.team)))}
                 </span>
-                <Show when=is_central>
-                    <nav>
-                        <a href="#/">{move || t().field_app}</a>" · "
-                        <a href="#/centrale" data-testid="nav-central">{move || t().central_records}</a>
-                    </nav>
-                </Show>
+                <nav>
+                    <a href="#/">{move || t().field_app}</a>" · "
+                    <a href="#/servizi" data-testid="nav-services">{move || t().svc_nav}</a>
+                    <Show when=is_central>
+                        " · "<a href="#/centrale" data-testid="nav-central">{move || t().central_records}</a>
+                    </Show>
+                </nav>
                 <button class="link" on:click=sign_out>{move || t().sign_out}</button>
             </div>
             <Show when=move || ctx.session_expired.get()>

@@ -1,5 +1,6 @@
 //! The shell: restores the device state, keeps sync running, and shows the page that
-//! fits the session and the address (`#/centrale` for the central records).
+//! fits the session and the address (`#/centrale` for the central records, `#/servizi`
+//! for the services directory).
 
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use strada_shared::domain::Role;
 use wasm_bindgen::JsCast;
 
 use crate::components::status_bar::StatusBar;
-use crate::pages::{central::Central, field::Field, login::Login};
+use crate::pages::{central::Central, field::Field, login::Login, services::Services};
 use crate::state::{self, Ctx};
 
 /// How often the app tries to sync while open.
@@ -41,6 +42,13 @@ fn apply_update() {
 pub fn App() -> impl IntoView {
     let ctx = Ctx::new();
     provide_context(ctx);
+    let directory = crate::directory::provide();
+    // After each successful sync, fetch the services directory if it may have changed.
+    Effect::new(move |_| {
+        if ctx.last_sync.get().is_some() && ctx.session.with(|s| s.is_some()) {
+            leptos::task::spawn_local(crate::directory::refresh_if_due(ctx, directory));
+        }
+    });
     let ready = RwSignal::new(false);
     let route = RwSignal::new(current_route());
 
@@ -102,11 +110,19 @@ pub fn App() -> impl IntoView {
             {move || match ctx.session.get() {
                 None => view! { <Login/> }.into_any(),
                 Some(s) => {
-                    let central = s.user.role == Role::CentralOffice && route.get() == "#/centrale";
+                    let r = route.get();
+                    let central = s.user.role == Role::CentralOffice && r == "#/centrale";
+                    let services = r.starts_with("#/servizi");
                     view! {
                         <StatusBar/>
                         <main>
-                            {if central { view! { <Central/> }.into_any() } else { view! { <Field/> }.into_any() }}
+                            {if central {
+                                view! { <Central/> }.into_any()
+                            } else if services {
+                                view! { <Services/> }.into_any()
+                            } else {
+                                view! { <Field/> }.into_any()
+                            }}
                         </main>
                     }
                     .into_any()
