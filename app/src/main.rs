@@ -6,10 +6,12 @@
 //! - [`api`]: fetch calls to the server.
 //! - [`state`]: shared signals and the sync loop.
 //! - [`geo`]: the Geolocation API.
+//! - [`directory`]: the services directory kept on the device.
 //! - [`pages`]: one page per file; [`components`]: pieces shared by pages.
 
 mod api;
 mod components;
+mod directory;
 mod geo;
 mod i18n;
 mod live;

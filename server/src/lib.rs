@@ -7,6 +7,7 @@
 //! - [`auth`]: users, Argon2id passwords, opaque sessions.
 //! - [`sync`]: merge-and-validate for pushes, the change feed for pulls.
 //! - [`projection`]: central records derived from documents.
+//! - [`directory`]: the services directory served to devices (override file or demo).
 //! - [`http`]: axum handlers, one file per resource, and the one `AppError`.
 //!
 //! # Invariants
@@ -16,6 +17,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod directory;
 pub mod http;
 pub mod notify;
 pub mod projection;
@@ -50,11 +52,27 @@ pub async fn start(
     std::net::SocketAddr,
     tokio::task::JoinHandle<std::io::Result<()>>,
 )> {
+    let directory = directory::ServedDirectory::demo();
+    start_with_directory(store, listen, dist, directory, shutdown).await
+}
+
+/// [`start`] serving a given services directory.
+pub async fn start_with_directory(
+    store: Arc<dyn storage::Store>,
+    listen: std::net::SocketAddr,
+    dist: Option<std::path::PathBuf>,
+    directory: directory::ServedDirectory,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<(
+    std::net::SocketAddr,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+)> {
     let notify: Arc<notify::Notifier> = Arc::default();
     let state = http::AppState {
         store,
         writer: Arc::default(),
         notify: notify.clone(),
+        directory: Arc::new(directory),
     };
     let app = http::router(state, dist);
     let listener = tokio::net::TcpListener::bind(listen)
@@ -75,6 +93,8 @@ pub async fn start(
 
 /// Opens the store in `config.data_dir` (applying migrations) and serves until Ctrl-C.
 pub async fn serve(config: config::Config) -> anyhow::Result<()> {
+    // A bad directory override stops the start before the store is touched.
+    let directory = directory::ServedDirectory::load(&config.data_dir)?;
     let (store, applied) = storage::SledStore::open(&config.data_dir)?;
     if !applied.is_empty() {
         tracing::info!(?applied, "applied migrations");
@@ -91,7 +111,8 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    let (addr, task) = start(Arc::new(store), config.listen, dist, ctrl_c).await?;
+    let (addr, task) =
+        start_with_directory(Arc::new(store), config.listen, dist, directory, ctrl_c).await?;
     tracing::info!(%addr, "listening");
     println!("Strada is running at http://{addr}/");
     task.await??;

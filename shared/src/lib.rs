@@ -3,6 +3,7 @@
 //!
 //! # Layout
 //! - [`ids`]: identifier newtypes (UUIDv7) with `parse`.
+//! - [`directory`]: the services directory (HSDS-like) and its offline ranking.
 //! - [`domain`]: roles, first-need categories, places, validated user input.
 //! - [`schema`]: the typed documents and the only functions that read or write automerge.
 //! - [`sync`]: push/pull messages exchanged between a device and the server.
@@ -15,6 +16,7 @@
 //!   typed structs in [`schema`], so the document layout lives in one place.
 
 pub mod api;
+pub mod directory;
 pub mod domain;
 pub mod ids;
 pub mod schema;

@@ -42,6 +42,7 @@ test('a contact logged offline reaches the central records after an offline relo
     await page.getByTestId('place-status').filter({ hasText: '±' }).waitFor();
     assert.match(await page.locator('#lat').inputValue(), /^45\.698/);
     await page.getByLabel('Alias o soprannome').fill('Kwame sintetico');
+    await page.getByTestId('consent-given').check();
     await page.getByTestId('need-food').check();
     await page.getByTestId('need-shelter').check();
     await page.getByLabel('Nota').fill('Nota sintetica di prova e2e');

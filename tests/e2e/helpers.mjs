@@ -106,6 +106,7 @@ export async function signIn(page, username, password) {
 /** Logs a contact through the form. */
 export async function logContact(page, alias, needs, note) {
   await page.getByLabel('Alias o soprannome').fill(alias);
+  await page.getByTestId('consent-given').check();
   for (const n of needs) await page.getByTestId(`need-${n}`).check();
   await page.getByLabel('Nota').fill(note);
   await page.getByTestId('save-contact').click();

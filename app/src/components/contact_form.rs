@@ -13,6 +13,7 @@ use strada_shared::vocab::{
     Channel, Code, ConsentStatus, FollowUp, Gender, Indicator, Material, Mediator, Sector,
 };
 
+use crate::components::service_picker::ServicePicker;
 use crate::state::{self, Ctx};
 use crate::util;
 
@@ -295,6 +296,31 @@ pub fn ContactForm() -> impl IntoView {
         ctx.records.with(|r| r.search(&q, 5))
     });
 
+    // What the services picker ranks with: the place, the person's languages (and the
+    // one used now), the person's document situation.
+    let picker_place = Signal::derive(move || {
+        lat.track();
+        lon.track();
+        current_place().ok().flatten()
+    });
+    let picked_row = move || {
+        picked.with(|p| p.as_ref().map(|(id, _)| *id)).and_then(|id| {
+            ctx.records
+                .with(|r| r.persons.iter().find(|p| p.id == id).cloned())
+        })
+    };
+    let picker_languages = Signal::derive(move || {
+        let mut v = picked_row().map(|p| p.languages).unwrap_or_default();
+        let l = language.get();
+        if !l.is_empty() && !v.contains(&l) {
+            v.push(l);
+        }
+        v
+    });
+    let picker_documents = Signal::derive(move || {
+        picked_row().map_or(DocumentStatus::Unknown, |p| p.documents)
+    });
+
     view! {
         <form class="card" on:submit=submit data-testid="contact-form">
             <h2>{move || t().new_contact}</h2>
@@ -424,7 +450,7 @@ pub fn ContactForm() -> impl IntoView {
                                 }.into_any(),
                             }}
                             <Show when=move || referring.get() == Some(n) && referrals.with(|r| !r.iter().any(|x| x.0 == n))>
-                                <ReferralTarget need=n on_pick=Callback::new(move |(id, name): (Option<String>, String)| {
+                                <ReferralTarget need=n place=picker_place languages=picker_languages documents=picker_documents on_pick=Callback::new(move |(id, name): (Option<String>, String)| {
                                     referrals.update(|r| { r.retain(|x| x.0 != n); r.push((n, id, name)); });
                                     referring.set(None);
                                 })/>
@@ -565,17 +591,25 @@ pub fn ContactForm() -> impl IntoView {
     }
 }
 
-/// Where a need is referred: a service typed by name (the services directory, when on
-/// the device, offers ranked choices instead).
+/// Where a need is referred: the best services of the directory on the device for this
+/// need, place, language and document situation (one tap), or a service typed by name.
 #[component]
-fn ReferralTarget(need: NeedCategory, on_pick: Callback<(Option<String>, String)>) -> impl IntoView {
+fn ReferralTarget(
+    need: NeedCategory,
+    place: Signal<Option<Place>>,
+    languages: Signal<Vec<String>>,
+    documents: Signal<DocumentStatus>,
+    on_pick: Callback<(Option<String>, String)>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let name = RwSignal::new(String::new());
     let id = format!("partner-{}", need.code());
     view! {
         <div class="referral-target">
-            <label for=id.clone()>{move || t().service_name}</label>
+            <ServicePicker need=need place=place languages=languages documents=documents
+                on_pick=Callback::new(move |(id, name): (String, String)| on_pick.run((Some(id), name)))/>
+            <label for=id.clone()>{move || t().service_other}</label>
             <div class="row">
                 <input id=id maxlength="120" prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))/>

@@ -3,4 +3,6 @@
 pub mod contact_form;
 pub mod contact_list;
 pub mod nav;
+pub mod service_card;
+pub mod service_picker;
 pub mod status_bar;

@@ -1,5 +1,5 @@
 //! The tab bar at the bottom of the screen, within thumb reach: contacts, persons,
-//! referrals (with the count waiting for feedback), services.
+//! referrals (with the count waiting for feedback), services nearby.
 
 use leptos::prelude::*;
 
@@ -11,6 +11,7 @@ pub enum Tab {
     Contacts,
     Persons,
     Referrals,
+    Services,
 }
 
 impl Tab {
@@ -18,6 +19,7 @@ impl Tab {
         match route {
             "#/persone" => Tab::Persons,
             "#/invii" => Tab::Referrals,
+            r if r.starts_with("#/servizi") => Tab::Services,
             _ => Tab::Contacts,
         }
     }
@@ -27,6 +29,7 @@ impl Tab {
             Tab::Contacts => "#/",
             Tab::Persons => "#/persone",
             Tab::Referrals => "#/invii",
+            Tab::Services => "#/servizi",
         }
     }
 
@@ -35,6 +38,7 @@ impl Tab {
             Tab::Contacts => "tab-contacts",
             Tab::Persons => "tab-persons",
             Tab::Referrals => "tab-referrals",
+            Tab::Services => "nav-services",
         }
     }
 }
@@ -55,7 +59,7 @@ pub fn TabBar(route: RwSignal<String>) -> impl IntoView {
     };
     view! {
         <nav class="tabs" aria-label=move || t().sections>
-            {[Tab::Contacts, Tab::Persons, Tab::Referrals].into_iter().map(|tab| view! {
+            {[Tab::Contacts, Tab::Persons, Tab::Referrals, Tab::Services].into_iter().map(|tab| view! {
                 <a href=tab.href() data-testid=tab.testid()
                     aria-current=move || (Tab::from_route(&route.get()) == tab).then_some("page")>
                     {move || match tab {
@@ -65,6 +69,7 @@ pub fn TabBar(route: RwSignal<String>) -> impl IntoView {
                             let n = waiting();
                             if n > 0 { format!("{} ({n})", t().referrals) } else { t().referrals.to_string() }
                         }
+                        Tab::Services => t().svc_nav.to_string(),
                     }}
                 </a>
             }).collect_view()}

@@ -1,5 +1,6 @@
 //! The shell: restores the device state, keeps sync running, and shows the page that
-//! fits the session and the address (`#/centrale` for the central records).
+//! fits the session and the address (`#/centrale` for the central records, `#/servizi`
+//! for the services directory).
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use crate::components::nav::{Tab, TabBar};
 use crate::components::status_bar::StatusBar;
 use crate::pages::{
     central::Central, field::Field, login::Login, persons::Persons, referrals::Referrals,
+    services::Services,
 };
 use crate::state::{self, Ctx};
 
@@ -44,6 +46,13 @@ fn apply_update() {
 pub fn App() -> impl IntoView {
     let ctx = Ctx::new();
     provide_context(ctx);
+    let directory = crate::directory::provide();
+    // After each successful sync, fetch the services directory if it may have changed.
+    Effect::new(move |_| {
+        if ctx.last_sync.get().is_some() && ctx.session.with(|s| s.is_some()) {
+            leptos::task::spawn_local(crate::directory::refresh_if_due(ctx, directory));
+        }
+    });
     let ready = RwSignal::new(false);
     let route = RwSignal::new(current_route());
 
@@ -113,6 +122,7 @@ pub fn App() -> impl IntoView {
                             Tab::Contacts => view! { <Field/> }.into_any(),
                             Tab::Persons => view! { <Persons/> }.into_any(),
                             Tab::Referrals => view! { <Referrals/> }.into_any(),
+                            Tab::Services => view! { <Services/> }.into_any(),
                         }
                     };
                     view! {

@@ -6,3 +6,4 @@ pub mod field;
 pub mod login;
 pub mod persons;
 pub mod referrals;
+pub mod services;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod contacts;
+pub mod directory;
 pub mod error;
 pub mod events;
 pub mod extract;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub writer: Arc<crate::sync::Writer>,
     pub notify: Arc<crate::notify::Notifier>,
+    /// The services directory, loaded and validated at start.
+    pub directory: Arc<crate::directory::ServedDirectory>,
 }
 
 /// The API router, and the PWA from `dist` when given.
@@ -47,6 +50,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/sync/events", get(events::events))
         .route("/contacts", get(contacts::list))
         .route("/contacts/{id}", get(contacts::get_one))
+        .route("/directory", get(directory::get))
         .fallback(|| async { error::AppError::NotFound("no such API endpoint".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Pull pages and records compress well (gzip or brotli, as the client accepts);
