@@ -33,10 +33,10 @@ export function addUser(dataDir, username, role, team, password) {
 }
 
 /** Starts the server; resolves with {proc, url} once it prints its address. */
-export function startServer(dataDir, listen = '127.0.0.1:0') {
+export function startServer(dataDir, listen = '127.0.0.1:0', distDir = DIST_DIR) {
   return new Promise((resolve, reject) => {
     const proc = spawn(SERVER_BIN, ['serve'], {
-      env: { ...process.env, STRADA_DATA_DIR: dataDir, STRADA_DIST_DIR: DIST_DIR, STRADA_LISTEN: listen },
+      env: { ...process.env, STRADA_DATA_DIR: dataDir, STRADA_DIST_DIR: distDir, STRADA_LISTEN: listen },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -134,7 +134,11 @@ fn test(root: &Path) -> Result<()> {
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("STRADA_SERVER_BIN", &server)
         .env("STRADA_DIST_DIR", root.join("dist"))
-        .env("CHROMIUM", setup::CHROMIUM))?;
+        .env("CHROMIUM", setup::CHROMIUM)
+        .env(
+            "STRADA_LIGHTHOUSE_OUT",
+            target_dir(root).join("bench").join("lighthouse.json"),
+        ))?;
     println!(
         "xtask: all checks and tests passed in {:.0} s",
         started.elapsed().as_secs_f64()

@@ -127,7 +127,15 @@ pub fn tools(root: &Path, need: Need) -> Result<()> {
             apt_install(&["chromium"])?;
         }
         let e2e = root.join("tests/e2e/node_modules");
-        if !e2e.join("playwright-core").exists() || !e2e.join("axe-core").exists() {
+        if [
+            "playwright-core",
+            "axe-core",
+            "lighthouse",
+            "chrome-launcher",
+        ]
+        .iter()
+        .any(|p| !e2e.join(p).exists())
+        {
             sh(Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])
                 .current_dir(root.join("tests/e2e")))?;

@@ -42,6 +42,17 @@ fn apply_update() {
     }
 }
 
+/// Removes the static shell `index.html` paints before the WASM runs (brand and
+/// "loading"), so the page that fits the device state takes its place in one frame.
+fn remove_shell() {
+    if let Some(shell) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("shell"))
+    {
+        shell.remove();
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let ctx = Ctx::new();
@@ -58,6 +69,7 @@ pub fn App() -> impl IntoView {
 
     leptos::task::spawn_local(async move {
         state::restore(ctx).await;
+        remove_shell();
         ready.set(true);
         state::sync(ctx).await;
     });
@@ -98,7 +110,8 @@ pub fn App() -> impl IntoView {
 
     let t = move || ctx.lang.get().t();
     view! {
-        <Show when=move || ready.get() fallback=move || view! { <p class="loading">{move || t().loading}</p> }>
+        // Until the device state is restored, the static shell of `index.html` shows.
+        <Show when=move || ready.get()>
             <Show when=move || ctx.update_ready.get()>
                 <div class="banner update" role="status">
                     {move || t().update_available}
