@@ -13,10 +13,18 @@ fn index_of<T: Code + PartialEq>(v: T) -> usize {
 
 fn status_index(s: ReferralStatus) -> usize {
     use ReferralStatus::*;
-    [Proposed, Sent, Accepted, Declined, Attended, NotAttended, Closed]
-        .iter()
-        .position(|x| *x == s)
-        .unwrap_or(0)
+    [
+        Proposed,
+        Sent,
+        Accepted,
+        Declined,
+        Attended,
+        NotAttended,
+        Closed,
+    ]
+    .iter()
+    .position(|x| *x == s)
+    .unwrap_or(0)
 }
 use strada_shared::schema::ValidationError;
 use strada_shared::sync::RefusalCode;
@@ -356,7 +364,10 @@ impl Catalogue {
     }
 
     pub fn documents_name(&self, d: DocumentStatus) -> &'static str {
-        let i = DocumentStatus::ALL.iter().position(|x| *x == d).unwrap_or(0);
+        let i = DocumentStatus::ALL
+            .iter()
+            .position(|x| *x == d)
+            .unwrap_or(0);
         self.documents_names[i]
     }
 
@@ -622,15 +633,74 @@ pub static IT: Catalogue = Catalogue {
     err_no_alias: "Una persona con consenso ha almeno un alias.",
     err_identifying: "Senza consenso non si conservano dati identificativi.",
     err_birth_year_range: "Anno di nascita non valido.",
-    channel_names: ["Strada", "Unità mobile", "Sportello", "Centro d'ascolto", "Telefono", "Tramite partner"],
-    sector_names: ["Agricoltura", "Logistica", "Edilizia", "Turismo e ristorazione", "Lavoro domestico", "Manifattura", "Altro"],
-    indicator_names: ["Abuso di vulnerabilità", "Inganno", "Limitazione della libertà di movimento", "Isolamento", "Violenza fisica o sessuale", "Intimidazioni e minacce", "Trattenimento dei documenti", "Trattenimento del salario", "Servitù per debiti", "Condizioni di lavoro e di vita abusive", "Straordinario eccessivo"],
-    material_names: ["Volantino informativo", "Kit alimentare", "Acqua", "Kit igiene", "Vestiti", "Dispositivi di protezione", "Kit sanitario", "Altro"],
+    channel_names: [
+        "Strada",
+        "Unità mobile",
+        "Sportello",
+        "Centro d'ascolto",
+        "Telefono",
+        "Tramite partner",
+    ],
+    sector_names: [
+        "Agricoltura",
+        "Logistica",
+        "Edilizia",
+        "Turismo e ristorazione",
+        "Lavoro domestico",
+        "Manifattura",
+        "Altro",
+    ],
+    indicator_names: [
+        "Abuso di vulnerabilità",
+        "Inganno",
+        "Limitazione della libertà di movimento",
+        "Isolamento",
+        "Violenza fisica o sessuale",
+        "Intimidazioni e minacce",
+        "Trattenimento dei documenti",
+        "Trattenimento del salario",
+        "Servitù per debiti",
+        "Condizioni di lavoro e di vita abusive",
+        "Straordinario eccessivo",
+    ],
+    material_names: [
+        "Volantino informativo",
+        "Kit alimentare",
+        "Acqua",
+        "Kit igiene",
+        "Vestiti",
+        "Dispositivi di protezione",
+        "Kit sanitario",
+        "Altro",
+    ],
     consent_names: ["non chiesto", "dato", "rifiutato", "ritirato"],
     gender_names: ["Non indicato", "Donna", "Uomo", "Non binario"],
-    documents_names: ["Non indicato", "Nessun documento", "Documento d'identità", "Permesso di soggiorno", "Scaduto", "Trattenuti dal datore di lavoro"],
-    referral_status_names: ["proposto", "inviato", "accettato", "rifiutato dal servizio", "presentato", "non presentato", "chiuso"],
-    referral_action_names: ["Proponi", "Segna inviato", "Accettato", "Rifiutato", "Si è presentato", "Non si è presentato", "Chiudi con esito"],
+    documents_names: [
+        "Non indicato",
+        "Nessun documento",
+        "Documento d'identità",
+        "Permesso di soggiorno",
+        "Scaduto",
+        "Trattenuti dal datore di lavoro",
+    ],
+    referral_status_names: [
+        "proposto",
+        "inviato",
+        "accettato",
+        "rifiutato dal servizio",
+        "presentato",
+        "non presentato",
+        "chiuso",
+    ],
+    referral_action_names: [
+        "Proponi",
+        "Segna inviato",
+        "Accettato",
+        "Rifiutato",
+        "Si è presentato",
+        "Non si è presentato",
+        "Chiudi con esito",
+    ],
 };
 
 pub static EN: Catalogue = Catalogue {
@@ -866,13 +936,72 @@ pub static EN: Catalogue = Catalogue {
     err_no_alias: "A consenting person has at least one alias.",
     err_identifying: "Without consent no identifying data is kept.",
     err_birth_year_range: "Invalid birth year.",
-    channel_names: ["Street", "Itinerant unit", "Desk", "Listening centre", "Phone", "Via a partner"],
-    sector_names: ["Agriculture", "Logistics", "Construction", "Hospitality and tourism", "Domestic work", "Manufacturing", "Other"],
-    indicator_names: ["Abuse of vulnerability", "Deception", "Restriction of movement", "Isolation", "Physical and sexual violence", "Intimidation and threats", "Retention of identity documents", "Withholding of wages", "Debt bondage", "Abusive working and living conditions", "Excessive overtime"],
-    material_names: ["Information leaflet", "Food kit", "Water", "Hygiene kit", "Clothing", "Protective equipment", "Health kit", "Other"],
+    channel_names: [
+        "Street",
+        "Itinerant unit",
+        "Desk",
+        "Listening centre",
+        "Phone",
+        "Via a partner",
+    ],
+    sector_names: [
+        "Agriculture",
+        "Logistics",
+        "Construction",
+        "Hospitality and tourism",
+        "Domestic work",
+        "Manufacturing",
+        "Other",
+    ],
+    indicator_names: [
+        "Abuse of vulnerability",
+        "Deception",
+        "Restriction of movement",
+        "Isolation",
+        "Physical and sexual violence",
+        "Intimidation and threats",
+        "Retention of identity documents",
+        "Withholding of wages",
+        "Debt bondage",
+        "Abusive working and living conditions",
+        "Excessive overtime",
+    ],
+    material_names: [
+        "Information leaflet",
+        "Food kit",
+        "Water",
+        "Hygiene kit",
+        "Clothing",
+        "Protective equipment",
+        "Health kit",
+        "Other",
+    ],
     consent_names: ["not asked", "given", "refused", "withdrawn"],
     gender_names: ["Not said", "Woman", "Man", "Non-binary"],
-    documents_names: ["Not said", "No document", "Identity document", "Residence permit", "Expired", "Withheld by the employer"],
-    referral_status_names: ["proposed", "sent", "accepted", "declined by the service", "attended", "did not attend", "closed"],
-    referral_action_names: ["Propose", "Mark sent", "Accepted", "Declined", "Attended", "Did not attend", "Close with outcome"],
+    documents_names: [
+        "Not said",
+        "No document",
+        "Identity document",
+        "Residence permit",
+        "Expired",
+        "Withheld by the employer",
+    ],
+    referral_status_names: [
+        "proposed",
+        "sent",
+        "accepted",
+        "declined by the service",
+        "attended",
+        "did not attend",
+        "closed",
+    ],
+    referral_action_names: [
+        "Propose",
+        "Mark sent",
+        "Accepted",
+        "Declined",
+        "Attended",
+        "Did not attend",
+        "Close with outcome",
+    ],
 };

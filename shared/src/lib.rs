@@ -21,5 +21,5 @@ pub mod domain;
 pub mod ids;
 pub mod schema;
 pub mod search;
-pub mod vocab;
 pub mod sync;
+pub mod vocab;

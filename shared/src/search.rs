@@ -413,7 +413,8 @@ pub fn fold(text: &str) -> String {
             // skeleton's digraph rule from eating an Arabic h (محمد → "mahamad").
             let next = chars.get(i).copied();
             if !ARABIC_LONG_VOWELS.contains(c)
-                && next.is_some_and(|n| lookup(ARABIC, n).is_some() && !ARABIC_LONG_VOWELS.contains(n))
+                && next
+                    .is_some_and(|n| lookup(ARABIC, n).is_some() && !ARABIC_LONG_VOWELS.contains(n))
             {
                 out.push('a');
             }
@@ -431,9 +432,7 @@ pub fn fold(text: &str) -> String {
                     Some(&n) if lookup(script.signs, n).is_some() => {}
                     _ => out.push('a'),
                 }
-            } else if let Some(s) =
-                lookup(script.vowels, c).or_else(|| lookup(script.signs, c))
-            {
+            } else if let Some(s) = lookup(script.vowels, c).or_else(|| lookup(script.signs, c)) {
                 out.push_str(s);
             }
             // Other marks (virama on its own, digits of the script) are dropped.
@@ -555,7 +554,9 @@ mod tests {
     use super::*;
 
     fn matches(alias: &str, query: &str) -> bool {
-        SearchKey::new([alias]).score(&Query::parse(query)).is_some()
+        SearchKey::new([alias])
+            .score(&Query::parse(query))
+            .is_some()
     }
 
     #[test]
@@ -619,7 +620,16 @@ mod tests {
 
     #[test]
     fn fold_never_panics_on_any_text() {
-        for s in ["", " ", "😀🙂", "a\u{0301}", "্", "ٌ", "\u{0000}", "中文 名字"] {
+        for s in [
+            "",
+            " ",
+            "😀🙂",
+            "a\u{0301}",
+            "্",
+            "ٌ",
+            "\u{0000}",
+            "中文 名字",
+        ] {
             let _ = SearchKey::new([s]).score(&Query::parse(s));
         }
     }

@@ -304,10 +304,12 @@ pub fn ContactForm() -> impl IntoView {
         current_place().ok().flatten()
     });
     let picked_row = move || {
-        picked.with(|p| p.as_ref().map(|(id, _)| *id)).and_then(|id| {
-            ctx.records
-                .with(|r| r.persons.iter().find(|p| p.id == id).cloned())
-        })
+        picked
+            .with(|p| p.as_ref().map(|(id, _)| *id))
+            .and_then(|id| {
+                ctx.records
+                    .with(|r| r.persons.iter().find(|p| p.id == id).cloned())
+            })
     };
     let picker_languages = Signal::derive(move || {
         let mut v = picked_row().map(|p| p.languages).unwrap_or_default();
@@ -317,9 +319,8 @@ pub fn ContactForm() -> impl IntoView {
         }
         v
     });
-    let picker_documents = Signal::derive(move || {
-        picked_row().map_or(DocumentStatus::Unknown, |p| p.documents)
-    });
+    let picker_documents =
+        Signal::derive(move || picked_row().map_or(DocumentStatus::Unknown, |p| p.documents));
 
     view! {
         <form class="card" on:submit=submit data-testid="contact-form">

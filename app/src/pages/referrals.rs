@@ -13,17 +13,10 @@ use crate::util;
 /// The steps offered from a status, in the order a worker meets them.
 fn next_steps(s: ReferralStatus) -> Vec<ReferralStatus> {
     use ReferralStatus::*;
-    [
-        Sent,
-        Accepted,
-        Declined,
-        Attended,
-        NotAttended,
-        Closed,
-    ]
-    .into_iter()
-    .filter(|n| s.can_move_to(*n))
-    .collect()
+    [Sent, Accepted, Declined, Attended, NotAttended, Closed]
+        .into_iter()
+        .filter(|n| s.can_move_to(*n))
+        .collect()
 }
 
 #[component]

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{DocType, Document};
 use crate::domain::{NeedCategory, PersonRef, Place};
-use crate::vocab::{Channel, ConsentStatus, FollowUp, Indicator, Material, Mediator, Sector};
 use crate::ids::{DocId, TeamId, UserId};
+use crate::vocab::{Channel, ConsentStatus, FollowUp, Indicator, Material, Mediator, Sector};
 
 /// Longest alias kept, in characters.
 pub const MAX_ALIAS_CHARS: usize = 80;
@@ -67,7 +67,9 @@ pub struct ContactDoc {
 }
 
 /// The people met in a group contact, roughly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile, Hydrate,
+)]
 pub struct Group {
     /// How many people, two or more.
     pub people: u32,
@@ -239,7 +241,10 @@ impl Document for ContactDoc {
         let long = |s: &str| s.chars().count() > MAX_SHORT_TEXT;
         if long(&self.workplace)
             || self.indicators.iter().any(|(_, n)| long(n))
-            || self.language.as_deref().is_some_and(|l| l.chars().count() > 16)
+            || self
+                .language
+                .as_deref()
+                .is_some_and(|l| l.chars().count() > 16)
         {
             return Err(ValidationError::ShortTextTooLong);
         }
@@ -302,8 +307,17 @@ mod tests {
         let mut doc = schema::create(ActorId::from(vec![1u8; 16]), &c).unwrap();
         // What a version-1 device wrote: none of the version-2 keys, schema 1.
         for key in [
-            "person_id", "group", "channel", "sector", "workplace", "indicators",
-            "materials", "language", "mediator", "follow_up", "consent",
+            "person_id",
+            "group",
+            "channel",
+            "sector",
+            "workplace",
+            "indicators",
+            "materials",
+            "language",
+            "mediator",
+            "follow_up",
+            "consent",
         ] {
             doc.delete(automerge::ROOT, key).unwrap();
         }
@@ -322,7 +336,10 @@ mod tests {
             consent: ConsentStatus::Refused,
             ..sample()
         };
-        assert_eq!(named.validate_entry(), Err(ValidationError::ConsentRequired));
+        assert_eq!(
+            named.validate_entry(),
+            Err(ValidationError::ConsentRequired)
+        );
         let anonymous = ContactDoc {
             person: PersonRef::Anonymous,
             ..named
@@ -333,7 +350,12 @@ mod tests {
     #[test]
     fn group_counts_must_add_up() {
         let g = |people, women, men, minors| ContactDoc {
-            group: Some(Group { people, women, men, minors }),
+            group: Some(Group {
+                people,
+                women,
+                men,
+                minors,
+            }),
             ..sample()
         };
         assert!(g(5, 2, 3, 0).validate().is_ok());

@@ -9,8 +9,8 @@
 
 pub mod contact;
 pub mod person;
-mod sets;
 pub mod referral;
+mod sets;
 
 use automerge::{ActorId, AutoCommit};
 use autosurgeon::{Hydrate, Reconcile};

@@ -187,7 +187,10 @@ mod tests {
         let day = 86_400_000;
         let mut r = sample();
         let by = r.author;
-        assert!(!r.waiting_for_feedback(r.created_at + 30 * day, 7), "proposed");
+        assert!(
+            !r.waiting_for_feedback(r.created_at + 30 * day, 7),
+            "proposed"
+        );
         assert!(r.move_to(ReferralStatus::Sent, r.created_at + day, by));
         assert!(!r.waiting_for_feedback(r.created_at + 8 * day, 7));
         assert!(r.waiting_for_feedback(r.created_at + 8 * day + 1, 7));
