@@ -12,7 +12,7 @@ use strada_shared::sync::RefusalCode;
 use strada_shared::sync::device::DeviceDoc;
 
 /// Where a document stands with the server.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RowStatus {
     Pending,
     Synced,

@@ -53,7 +53,8 @@ test('a contact logged offline reaches the central records after an offline relo
     await row.waitFor();
     assert.equal(await row.getAttribute('data-status'), 'pending');
     assert.match(await row.innerText(), /In attesa di sincronizzazione/);
-    assert.equal(await page.getByTestId('pending-count').innerText(), '1');
+    // Two documents wait: the contact and the person it introduced.
+    assert.equal(await page.getByTestId('pending-count').innerText(), '2');
 
     // Reload while still offline: the service worker serves the app, IndexedDB the contact.
     await page.reload();

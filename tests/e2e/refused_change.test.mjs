@@ -47,10 +47,19 @@ test('a refused change is shown with its reason and can be discarded', async () 
     const row = page.locator('[data-testid="contact-row"][data-status="refused"]');
     await row.waitFor({ timeout: 20000 });
     assert.match(await row.innerText(), /Rifiutato dal server: la modifica è stata fatta su un altro dispositivo/);
-    assert.equal(await page.getByTestId('pending-count').innerText(), '1');
+    // The contact and the person it introduced were both refused.
+    assert.equal(await page.getByTestId('pending-count').innerText(), '2');
 
     await row.getByTestId('discard-change').click();
     await page.getByTestId('contact-row').first().waitFor({ state: 'detached', timeout: 10000 });
+    assert.equal(await page.getByTestId('pending-count').innerText(), '1');
+
+    // The person is listed with the same reason, and can be discarded too.
+    await page.getByTestId('tab-persons').click();
+    const person = page.locator('[data-testid="person-row"][data-status="refused"]');
+    assert.match(await person.innerText(), /la modifica è stata fatta su un altro dispositivo/);
+    await person.getByTestId('discard-change').click();
+    await person.waitFor({ state: 'detached', timeout: 10000 });
     assert.equal(await page.getByTestId('pending-count').innerText(), '0');
   } finally {
     await browser.close();

@@ -27,7 +27,7 @@ pub fn ContactList() -> impl IntoView {
                             RowStatus::Synced => "synced",
                             RowStatus::Refused(_) => "refused",
                         };
-                        let status = row.status.clone();
+                        let status = row.status;
                         let refused = matches!(row.status, RowStatus::Refused(_));
                         let alias = row.alias.clone();
                         let needs = row.needs.clone();
@@ -40,7 +40,6 @@ pub fn ContactList() -> impl IntoView {
                                         {(people > 1).then(|| format!(" · {people}"))}</strong>
                                     <span class=format!("badge {status_code}")>
                                         {
-                                            let status = status.clone();
                                             move || match &status {
                                                 RowStatus::Pending => t().status_pending.to_string(),
                                                 RowStatus::Synced => t().status_synced.to_string(),

@@ -63,7 +63,7 @@ pub fn TabBar(route: RwSignal<String>) -> impl IntoView {
                 <a href=tab.href() data-testid=tab.testid()
                     aria-current=move || (Tab::from_route(&route.get()) == tab).then_some("page")>
                     {move || match tab {
-                        Tab::Contacts => t().contacts.to_string(),
+                        Tab::Contacts => t().tab_contacts.to_string(),
                         Tab::Persons => t().persons.to_string(),
                         Tab::Referrals => {
                             let n = waiting();

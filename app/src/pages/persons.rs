@@ -8,7 +8,7 @@ use strada_shared::ids::DocId;
 use strada_shared::schema::PersonDoc;
 use strada_shared::vocab::{Code, ConsentStatus, Gender};
 
-use crate::state::{self, Ctx};
+use crate::state::{self, Ctx, RowStatus};
 use crate::util;
 
 #[component]
@@ -40,13 +40,15 @@ pub fn Persons() -> impl IntoView {
                         let langs = p.languages.iter().map(|c| strada_shared::domain::language_name(c).unwrap_or(c).to_string()).collect::<Vec<_>>().join(", ");
                         let country = p.country.clone();
                         let last = p.last_contacts.clone();
+                        let status = p.status;
                         view! {
-                            <li data-testid="person-row">
+                            <li data-testid="person-row" data-status=status.code()>
                                 <button class="pick" on:click=move |_| open.set(if open.get_untracked() == Some(id) { None } else { Some(id) })>
                                     <strong>{name}</strong>
                                     {(!others.is_empty()).then(|| view! { <span class="muted">" · "{others.clone()}</span> })}
                                     <span class="small muted block">{country}{(!langs.is_empty()).then(|| format!(" · {langs}"))}</span>
                                 </button>
+                                <SyncState id=id status=status/>
                                 <ul class="small last-contacts" aria-label=move || t().last_contacts>
                                     {last.iter().map(|(at, needs)| {
                                         let (at, needs) = (*at, needs.clone());
@@ -65,6 +67,36 @@ pub fn Persons() -> impl IntoView {
                 </For>
             </ul>
         </section>
+    }
+}
+
+/// A document's sync state when it is not simply synced: waiting, or refused with the
+/// server's reason and a way to discard the change.
+#[component]
+pub fn SyncState(id: DocId, status: RowStatus) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    match status {
+        RowStatus::Synced => ().into_any(),
+        RowStatus::Pending => view! {
+            <span class="badge pending">{move || t().status_pending}</span>
+        }
+        .into_any(),
+        RowStatus::Refused(code) => view! {
+            <p class="small">
+                <span class="badge refused">{move || format!("{}: {}", t().status_refused, t().refusal(code))}</span>
+                " "
+                <button class="secondary" data-testid="discard-change" on:click=move |_| {
+                    let sure = web_sys::window()
+                        .and_then(|w| w.confirm_with_message(t().discard_confirm).ok())
+                        .unwrap_or(false);
+                    if sure {
+                        leptos::task::spawn_local(crate::state::discard(ctx, id));
+                    }
+                }>{move || t().discard_change}</button>
+            </p>
+        }
+        .into_any(),
     }
 }
 

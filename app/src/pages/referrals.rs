@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use strada_shared::ids::DocId;
 use strada_shared::schema::{ReferralDoc, ReferralStatus};
 
+use crate::pages::persons::SyncState;
 use crate::records::ReferralRow;
 use crate::state::{self, Ctx};
 use crate::util;
@@ -108,7 +109,7 @@ fn ReferralItem(row: ReferralRow) -> impl IntoView {
     let person = row.person.clone();
     let partner = row.partner.clone();
     let since = row.since;
-    let sync = row.sync.clone();
+    let sync = row.sync;
     view! {
         <li data-testid="referral-row" data-status=status.code() data-sync=sync.code()>
             <div class="row">
@@ -118,15 +119,8 @@ fn ReferralItem(row: ReferralRow) -> impl IntoView {
             <div class="small muted">
                 {move || person.clone().unwrap_or_else(|| t().anonymous.to_string())}" · "
                 {move || t().since}" "{move || util::format_local(since, ctx.lang.get())}
-                {
-                    let sync = sync.clone();
-                    move || match &sync {
-                        crate::records::RowStatus::Pending => format!(" · {}", t().status_pending),
-                        crate::records::RowStatus::Refused(c) => format!(" · {}: {}", t().status_refused, t().refusal(*c)),
-                        crate::records::RowStatus::Synced => String::new(),
-                    }
-                }
             </div>
+            <SyncState id=id status=sync/>
             {(next_steps(status).contains(&ReferralStatus::Closed)).then(|| view! {
                 <input class="note-inline" maxlength="2000" aria-label=move || t().outcome placeholder=move || t().outcome
                     prop:value=move || outcome.get() on:input=move |ev| outcome.set(event_target_value(&ev))/>
