@@ -8,8 +8,8 @@ use strada_shared::domain::Role;
 use wasm_bindgen::JsCast;
 
 use crate::components::status_bar::StatusBar;
-use crate::pages::{central::Central, field::Field, login::Login};
-use crate::state::{self, Ctx};
+use crate::pages::{central::Central, field::Field, login::Login, unlock::Unlock};
+use crate::state::{self, Ctx, LockState};
 
 /// How often the app tries to sync while open.
 const SYNC_EVERY: Duration = Duration::from_secs(8);
@@ -45,10 +45,10 @@ pub fn App() -> impl IntoView {
     let route = RwSignal::new(current_route());
 
     leptos::task::spawn_local(async move {
-        state::restore(ctx).await;
+        state::start(ctx).await;
         ready.set(true);
-        state::sync(ctx).await;
     });
+    crate::idle::watch(ctx);
 
     // Sync by itself: when the network comes back, and periodically.
     let online = window_event_listener_untyped("online", move |_| {
@@ -99,9 +99,11 @@ pub fn App() -> impl IntoView {
             <Show when=move || ctx.storage_error.get().is_some()>
                 <div class="banner error" role="alert">{move || t().storage_unavailable}</div>
             </Show>
-            {move || match ctx.session.get() {
-                None => view! { <Login/> }.into_any(),
-                Some(s) => {
+            {move || match (ctx.lock.get(), ctx.session.get()) {
+                (LockState::Starting, _) => view! { <p class="loading">{move || t().loading}</p> }.into_any(),
+                (LockState::Locked, _) => view! { <Unlock/> }.into_any(),
+                (LockState::NoKey, _) | (LockState::Unlocked, None) => view! { <Login/> }.into_any(),
+                (LockState::Unlocked, Some(s)) => {
                     let central = s.user.role == Role::CentralOffice && route.get() == "#/centrale";
                     view! {
                         <StatusBar/>

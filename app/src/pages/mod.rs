@@ -4,3 +4,4 @@ pub mod app;
 pub mod central;
 pub mod field;
 pub mod login;
+pub mod unlock;
