@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod contacts;
+pub mod devices;
 pub mod error;
 pub mod events;
 pub mod extract;
@@ -47,6 +48,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/sync/events", get(events::events))
         .route("/contacts", get(contacts::list))
         .route("/contacts/{id}", get(contacts::get_one))
+        .route("/devices", get(devices::list))
+        .route("/devices/{id}/revoke", post(devices::revoke))
         .fallback(|| async { error::AppError::NotFound("no such API endpoint".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Pull pages and records compress well (gzip or brotli, as the client accepts);
