@@ -202,12 +202,9 @@ pub async fn wipe(ctx: Ctx) {
     if let Err(e) = store::wipe().await {
         ctx.storage_error.set(Some(e.0));
     }
-    let lang = ctx.lang.get_untracked();
     ctx.owner.set(None);
     ctx.idle_lock_s.set(DEFAULT_IDLE_LOCK_S);
     ctx.lock.set(LockState::NoKey);
-    // The language is a preference of the person holding the phone, not data: keep it.
-    let _ = store::kv_set_plain("lang", lang.code()).await;
 }
 
 /// The server revoked this device: wipe it at once and say why on the sign-in page.
@@ -449,8 +446,9 @@ pub async fn sign_in(
             .await
             .map_err(|_| ApiError::Network)?;
         let wrap_json = serde_json::to_string(&wrap).unwrap_or_default();
+        let lang = ctx.lang.get_untracked().code();
         if let Err(e) =
-            store::first_sign_in(&wrap_json, &res.user.username, &actor, &session_json).await
+            store::first_sign_in(&wrap_json, &res.user.username, lang, &actor, &session_json).await
         {
             crypto::lock();
             return Err(storage(e));

@@ -248,11 +248,12 @@ async fn finish<T>(tx: idb::Transaction, res: Result<T, StoreError>) -> Result<T
     }
 }
 
-/// Stores the first secrets of a new device in one transaction: the wrapped data key and
-/// its owner (plain), the actor and the session (sealed).
+/// Stores the first secrets of a new device in one transaction: the wrapped data key, its
+/// owner and the language (plain), the actor and the session (sealed).
 pub async fn first_sign_in(
     wrap_json: &str,
     owner: &str,
+    lang: &str,
     actor: &ActorId,
     session_json: &str,
 ) -> Result<(), StoreError> {
@@ -261,7 +262,7 @@ pub async fn first_sign_in(
     let tx = db.transaction(&[KV], TransactionMode::ReadWrite)?;
     let res = async {
         let kv = tx.object_store(KV)?;
-        for (k, v) in [("keywrap", wrap_json), ("user", owner)] {
+        for (k, v) in [("keywrap", wrap_json), ("user", owner), ("lang", lang)] {
             kv.put(&JsValue::from_str(v), Some(&JsValue::from_str(k)))?
                 .await?;
         }
