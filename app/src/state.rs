@@ -213,7 +213,8 @@ pub async fn on_revoked(ctx: Ctx) {
     ctx.revoked.set(true);
 }
 
-/// How many changes wait to sync, readable while locked (see `store::PLAIN_KEYS`).
+/// How many documents wait to sync (all types), readable while locked (see
+/// `store::PLAIN_KEYS`); kept up to date by [`refresh_rows`].
 pub async fn pending_while_locked() -> usize {
     store::kv_get_plain("pending_count")
         .await
@@ -262,9 +263,11 @@ pub async fn refresh_rows(ctx: Ctx) {
             if !crypto::is_unlocked() {
                 return;
             }
-            let pending = rows
-                .iter()
-                .filter(|r| r.status != RowStatus::Synced)
+            // Every document type counts, not only the contacts listed here.
+            let pending = docs
+                .iter_mut()
+                .map(|d| d.is_pending())
+                .filter(|p| *p)
                 .count();
             ctx.rows.set(rows);
             if PENDING_WRITTEN.with(|p| p.replace(Some(pending))) != Some(pending) {

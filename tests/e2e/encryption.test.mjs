@@ -167,16 +167,15 @@ test('signing out asks when changes are pending, then wipes the device', async (
     assert.equal(await page.getByTestId('pending-count').innerText(), '1');
 
     // First the worker changes their mind: nothing happens.
-    const messages = [];
-    page.once('dialog', (d) => { messages.push(d.message()); d.dismiss(); });
-    await page.getByTestId('sign-out').click();
-    assert.match(messages[0] ?? '', /1 modifiche non ancora sincronizzate/);
+    const [asked] = await Promise.all([page.waitForEvent('dialog'), page.getByTestId('sign-out').click()]);
+    assert.match(asked.message(), /1 modifiche non ancora sincronizzate/);
+    await asked.dismiss();
     assert.ok(await page.getByTestId('net-status').isVisible());
     assert.ok((await databaseNames(page)).includes('strada'));
 
     // Then they confirm: the device is wiped and the sign-in page shows.
-    page.once('dialog', (d) => d.accept());
-    await page.getByTestId('sign-out').click();
+    const [again] = await Promise.all([page.waitForEvent('dialog'), page.getByTestId('sign-out').click()]);
+    await again.accept();
     await page.getByLabel('Nome utente').waitFor();
     await page.waitForFunction(async () => !(await indexedDB.databases()).some((d) => d.name === 'strada'));
     const dump = await dumpStorage(page);

@@ -46,14 +46,17 @@ pub fn StatusBar() -> impl IntoView {
     };
     // Signing out wipes the device: say so, and how many changes would be lost.
     let sign_out = move |_| {
-        let tr = ctx.lang.get_untracked().t();
-        if crate::pages::unlock::confirm_wipe(
-            ctx.pending(),
-            tr.sign_out_confirm,
-            tr.sign_out_confirm_pending,
-        ) {
-            leptos::task::spawn_local(state::sign_out(ctx));
-        }
+        leptos::task::spawn_local(async move {
+            let pending = state::pending_while_locked().await.max(ctx.pending());
+            let tr = ctx.lang.get_untracked().t();
+            if crate::pages::unlock::confirm_wipe(
+                pending,
+                tr.sign_out_confirm,
+                tr.sign_out_confirm_pending,
+            ) {
+                state::sign_out(ctx).await;
+            }
+        });
     };
     view! {
         <header class="status">
