@@ -3,7 +3,9 @@
 
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
-use strada_shared::api::{ContactRecord, ErrorBody, LoginRequest, LoginResponse};
+use strada_shared::api::{
+    ContactRecord, DEVICE_REVOKED, DeviceRecord, ErrorBody, LoginRequest, LoginResponse,
+};
 use strada_shared::sync::{
     self, EventsTicket, PullRequest, PullResponse, PushRequest, PushResponse, SYNC_CONTENT_TYPE,
     SnapshotsRequest, SnapshotsResponse,
@@ -13,10 +15,18 @@ use strada_shared::sync::{
 pub enum ApiError {
     /// No answer: offline, server down, or the connection dropped.
     Network,
-    /// 401: `code` is `bad_credentials`, `no_session` or `session_expired`.
+    /// 401: `code` is `bad_credentials`, `no_session`, `session_expired` or
+    /// `device_revoked`.
     Unauthorized { code: String },
     /// Any other error answer.
     Server { status: u16, message: String },
+}
+
+impl ApiError {
+    /// The server revoked this device: the app must wipe its data at once.
+    pub fn is_revoked(&self) -> bool {
+        matches!(self, ApiError::Unauthorized { code } if code == DEVICE_REVOKED)
+    }
 }
 
 async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
@@ -132,4 +142,24 @@ pub async fn contacts(token: &str) -> Result<Vec<ContactRecord>, ApiError> {
         .await
         .map_err(|_| ApiError::Network)?;
     decode(res).await
+}
+
+/// The devices that signed in (central office only).
+pub async fn devices(token: &str) -> Result<Vec<DeviceRecord>, ApiError> {
+    let res = Request::get("/api/devices")
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    decode(res).await
+}
+
+/// Revokes a device (central office only).
+pub async fn revoke_device(token: &str, id: &str) -> Result<DeviceRecord, ApiError> {
+    post(
+        &format!("/api/devices/{id}/revoke"),
+        Some(token),
+        &serde_json::json!({}),
+    )
+    .await
 }

@@ -40,7 +40,8 @@ thread_local! {
     static FETCHING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Provides the context and loads the directory kept on the device.
+/// Provides the context; the directory kept on the device is read after unlock
+/// ([`load_from_device`]), since the device store is encrypted.
 pub fn provide() -> DirState {
     let st = DirState {
         dir: RwSignal::new(None),
@@ -52,19 +53,21 @@ pub fn provide() -> DirState {
         locating: RwSignal::new(false),
     };
     provide_context(st);
-    leptos::task::spawn_local(async move {
-        if let Ok(Some(json)) = store::kv_get(KV_KEY).await {
-            // A directory kept on the device was valid when stored; if it no longer
-            // parses (an older app), the next fetch replaces it.
-            if let Ok(d) = Directory::from_json(&json) {
-                // A fetch may have finished first with a newer version.
-                if st.dir.get_untracked().is_none() {
-                    st.dir.set(Some(Arc::new(d)));
-                }
+    st
+}
+
+/// Reads the directory kept on the device (once unlocked).
+pub async fn load_from_device(st: DirState) {
+    if let Ok(Some(json)) = store::kv_get(KV_KEY).await {
+        // A directory kept on the device was valid when stored; if it no longer
+        // parses (an older app), the next fetch replaces it.
+        if let Ok(d) = Directory::from_json(&json) {
+            // A fetch may have finished first with a newer version.
+            if st.dir.get_untracked().is_none() {
+                st.dir.set(Some(Arc::new(d)));
             }
         }
-    });
-    st
+    }
 }
 
 pub fn use_directory() -> DirState {

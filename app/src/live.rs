@@ -30,8 +30,10 @@ pub async fn connect(ctx: Ctx) {
     let Some(session) = ctx.session.get_untracked() else {
         return;
     };
-    let Ok(ticket) = api::events_ticket(&session.token).await else {
-        return;
+    let ticket = match api::events_ticket(&session.token).await {
+        Ok(t) => t,
+        Err(e) if e.is_revoked() => return state::on_revoked(ctx).await,
+        Err(_) => return,
     };
     let url = format!("/api/sync/events?ticket={}", ticket.ticket);
     let Ok(es) = web_sys::EventSource::new(&url) else {

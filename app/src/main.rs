@@ -2,7 +2,9 @@
 //!
 //! # Layout
 //! - [`i18n`]: the Italian/English catalogue.
-//! - [`store`]: IndexedDB (documents, settings).
+//! - [`crypto`]: the device's data key and record encryption.
+//! - [`store`]: IndexedDB (documents, summaries, settings), encrypted.
+//! - [`idle`]: the idle lock.
 //! - [`api`]: fetch calls to the server.
 //! - [`state`]: shared signals and the sync loop.
 //! - [`geo`]: the Geolocation API.
@@ -11,9 +13,11 @@
 
 mod api;
 mod components;
+mod crypto;
 mod directory;
 mod geo;
 mod i18n;
+mod idle;
 mod live;
 mod pages;
 mod records;

@@ -11,7 +11,10 @@ use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc, ReferralDoc};
 use strada_shared::sync::device::DeviceDoc;
 use strada_shared::sync::{PushRequest, SnapshotsRequest};
 
+use zeroize::Zeroizing;
+
 use crate::api::{self, ApiError};
+use crate::crypto::{self, CryptoError, WrapRecord};
 use crate::i18n::Lang;
 use crate::store;
 
@@ -19,6 +22,22 @@ pub use crate::records::{Records, RowStatus};
 
 /// The signed-in session, as stored on the device.
 pub type Session = LoginResponse;
+
+/// Whether the device's data key is in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockState {
+    /// Reading the device's settings.
+    Starting,
+    /// No data key on this device: the sign-in page (first sign-in on the device).
+    NoKey,
+    /// A wrapped data key is stored: the unlock page asks for the password.
+    Locked,
+    /// The data key is in memory.
+    Unlocked,
+}
+
+/// The default idle time before the app locks itself.
+pub const DEFAULT_IDLE_LOCK_S: u32 = 300;
 
 #[derive(Clone, Copy)]
 pub struct Ctx {
@@ -35,6 +54,13 @@ pub struct Ctx {
     pub storage_error: RwSignal<Option<String>>,
     /// Set when a new service worker waits to take over.
     pub update_ready: RwSignal<bool>,
+    pub lock: RwSignal<LockState>,
+    /// The device owner's username (shown on the unlock page).
+    pub owner: RwSignal<Option<String>>,
+    /// Seconds without activity before the app locks itself.
+    pub idle_lock_s: RwSignal<u32>,
+    /// The device was revoked and wiped: the sign-in page says so.
+    pub revoked: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -50,6 +76,10 @@ impl Ctx {
             waiting_days: RwSignal::new(strada_shared::schema::referral::DEFAULT_WAITING_DAYS),
             storage_error: RwSignal::new(None),
             update_ready: RwSignal::new(false),
+            lock: RwSignal::new(LockState::Starting),
+            owner: RwSignal::new(None),
+            idle_lock_s: RwSignal::new(DEFAULT_IDLE_LOCK_S),
+            revoked: RwSignal::new(false),
         }
     }
 
@@ -64,11 +94,64 @@ pub fn navigator_online() -> bool {
         .unwrap_or(true)
 }
 
-/// Reads the settings and the session from the device.
-pub async fn restore(ctx: Ctx) {
-    if let Ok(Some(l)) = store::kv_get("lang").await {
+/// Reads what is readable while locked (language, idle time, owner) and decides between
+/// the sign-in page (no data key on the device) and the unlock page.
+pub async fn start(ctx: Ctx) {
+    if let Ok(Some(l)) = store::kv_get_plain("lang").await {
         ctx.lang.set(Lang::parse(&l));
     }
+    if let Ok(Some(s)) = store::kv_get_plain("idle_lock_s").await
+        && let Ok(s) = s.parse::<u32>()
+        && s > 0
+    {
+        ctx.idle_lock_s.set(s);
+    }
+    match store::kv_get_plain("keywrap").await {
+        Ok(Some(_)) => {
+            ctx.owner
+                .set(store::kv_get_plain("user").await.ok().flatten());
+            ctx.lock.set(LockState::Locked);
+        }
+        Ok(None) => ctx.lock.set(LockState::NoKey),
+        Err(e) => {
+            ctx.storage_error.set(Some(e.0));
+            ctx.lock.set(LockState::NoKey);
+        }
+    }
+}
+
+/// Why unlocking failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnlockError {
+    WrongPassword,
+    /// The stored key or the browser's cryptography is unusable.
+    Broken,
+}
+
+/// Unlocks the device offline with the password, then restores the session and resumes
+/// sync. A wrong password changes nothing.
+pub async fn unlock(ctx: Ctx, password: Zeroizing<String>) -> Result<(), UnlockError> {
+    let wrap: WrapRecord = store::kv_get_plain("keywrap")
+        .await
+        .ok()
+        .flatten()
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .ok_or(UnlockError::Broken)?;
+    match crypto::unlock(&password, &wrap).await {
+        Ok(()) => {}
+        Err(CryptoError::WrongPassword) => return Err(UnlockError::WrongPassword),
+        Err(_) => return Err(UnlockError::Broken),
+    }
+    drop(password);
+    restore(ctx).await;
+    ctx.lock.set(LockState::Unlocked);
+    crate::idle::touch();
+    leptos::task::spawn_local(sync(ctx));
+    Ok(())
+}
+
+/// Reads the session and the records from the (unlocked) device.
+async fn restore(ctx: Ctx) {
     match store::kv_get("session").await {
         Ok(Some(json)) => ctx.session.set(serde_json::from_str(&json).ok()),
         Ok(None) => {}
@@ -85,14 +168,77 @@ pub async fn restore(ctx: Ctx) {
     refresh_rows(ctx).await;
 }
 
+/// Forgets every record held in memory (on lock and wipe).
+fn clear_memory(ctx: Ctx) {
+    crate::live::disconnect();
+    ctx.records.set(Records::default());
+    ctx.session.set(None);
+    ctx.session_expired.set(false);
+    ctx.last_sync.set(None);
+    ctx.syncing.set(false);
+}
+
+/// Locks the device: drops the data key and the records in memory. Pending changes stay
+/// on the device, encrypted, and sync after the next unlock.
+pub fn lock(ctx: Ctx) {
+    crypto::lock();
+    clear_memory(ctx);
+    ctx.lock.set(LockState::Locked);
+}
+
+/// Deletes every Strada record on the device and forgets everything in memory.
+pub async fn wipe(ctx: Ctx) {
+    crypto::lock();
+    clear_memory(ctx);
+    if let Err(e) = store::wipe().await {
+        ctx.storage_error.set(Some(e.0));
+    }
+    ctx.owner.set(None);
+    ctx.idle_lock_s.set(DEFAULT_IDLE_LOCK_S);
+    ctx.lock.set(LockState::NoKey);
+}
+
+/// The server revoked this device: wipe it at once and say why on the sign-in page.
+pub async fn on_revoked(ctx: Ctx) {
+    wipe(ctx).await;
+    ctx.revoked.set(true);
+}
+
+/// How many documents wait to sync (all types), readable while locked (see
+/// `store::PLAIN_KEYS`); kept up to date by [`refresh_rows`].
+pub async fn pending_while_locked() -> usize {
+    store::kv_get_plain("pending_count")
+        .await
+        .ok()
+        .flatten()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 /// Rebuilds the lists from the documents on the device.
 pub async fn refresh_rows(ctx: Ctx) {
+    if !crypto::is_unlocked() {
+        return;
+    }
     let actor = match store::actor().await {
         Ok(a) => a,
+        Err(e) if e.is_locked() => return,
         Err(e) => return ctx.storage_error.set(Some(e.0)),
     };
     match store::load_docs(&actor).await {
-        Ok(mut docs) => ctx.records.set(Records::build(&mut docs)),
+        Ok(mut docs) => {
+            let records = Records::build(&mut docs);
+            if !crypto::is_unlocked() {
+                return;
+            }
+            // Every document type counts.
+            let pending = records.pending();
+            ctx.records.set(records);
+            if PENDING_WRITTEN.with(|p| p.replace(Some(pending))) != Some(pending) {
+                let _ = store::kv_set_plain("pending_count", &pending.to_string()).await;
+            }
+        }
+        Err(e) if e.is_locked() => {}
         Err(e) => ctx.storage_error.set(Some(e.0)),
     }
 }
@@ -151,6 +297,8 @@ pub async fn save_edit<T: schema::Document>(ctx: Ctx, value: T) -> Result<(), St
 
 thread_local! {
     static SYNCING: Cell<bool> = const { Cell::new(false) };
+    /// The pending count last written to the device.
+    static PENDING_WRITTEN: Cell<Option<usize>> = const { Cell::new(None) };
 }
 
 /// One sync: push what is pending, then pull until the feed is exhausted. Single flight:
@@ -166,6 +314,10 @@ pub async fn sync(ctx: Ctx) {
     let result = sync_inner(&session.token).await;
     SYNCING.with(|s| s.set(false));
     ctx.syncing.set(false);
+    if !crypto::is_unlocked() {
+        // Locked or wiped meanwhile: the answer concerns data no longer in memory.
+        return;
+    }
     match result {
         Ok(()) => {
             ctx.online.set(true);
@@ -175,19 +327,20 @@ pub async fn sync(ctx: Ctx) {
             leptos::task::spawn_local(crate::live::connect(ctx));
         }
         Err(SyncError::Api(ApiError::Network)) => ctx.online.set(false),
+        Err(SyncError::Api(e)) if e.is_revoked() => return on_revoked(ctx).await,
         Err(SyncError::Api(ApiError::Unauthorized { .. })) => {
             ctx.online.set(true);
             ctx.session_expired.set(true);
         }
         Err(SyncError::Api(ApiError::Server { .. })) => ctx.online.set(true),
-        Err(SyncError::Store(e)) => ctx.storage_error.set(Some(e)),
+        Err(SyncError::Store(e)) => ctx.storage_error.set(Some(e.0)),
     }
     refresh_rows(ctx).await;
 }
 
 enum SyncError {
     Api(ApiError),
-    Store(String),
+    Store(store::StoreError),
 }
 
 impl From<ApiError> for SyncError {
@@ -198,7 +351,7 @@ impl From<ApiError> for SyncError {
 
 impl From<store::StoreError> for SyncError {
     fn from(e: store::StoreError) -> Self {
-        SyncError::Store(e.0)
+        SyncError::Store(e)
     }
 }
 
@@ -249,34 +402,85 @@ async fn sync_inner(token: &str) -> Result<(), SyncError> {
     Ok(())
 }
 
-/// Signs in online and stores the session on the device.
-pub async fn sign_in(ctx: Ctx, username: String, password: String) -> Result<(), ApiError> {
-    let actor = store::actor_for(username.trim().to_lowercase().as_str())
-        .await
-        .map_err(|e| {
-            ctx.storage_error.set(Some(e.0));
-            ApiError::Network
-        })?;
-    let res = api::login(&username, &password, &actor.to_hex_string()).await?;
-    let json = serde_json::to_string(&res).unwrap_or_default();
-    if let Err(e) = store::kv_set("session", &json).await {
+/// Signs in online. On a device without data (the first sign-in) it creates the data key,
+/// wraps it with the password and stores it with the owner, the actor and the session.
+/// On an unlocked device (the session expired) it re-wraps the same data key with the
+/// password the server just accepted, so a password changed on the server unlocks too.
+pub async fn sign_in(
+    ctx: Ctx,
+    username: String,
+    password: Zeroizing<String>,
+) -> Result<(), ApiError> {
+    let storage = |e: store::StoreError| {
         ctx.storage_error.set(Some(e.0));
+        ApiError::Network
+    };
+    let reauth = crypto::is_unlocked();
+    // A device belongs to one account: another account needs the device wiped first.
+    let owner = ctx.owner.get_untracked().unwrap_or_default();
+    if reauth && !owner.eq_ignore_ascii_case(username.trim()) {
+        return Err(ApiError::Unauthorized {
+            code: "bad_credentials".into(),
+        });
     }
+    let actor = if reauth {
+        store::actor().await.map_err(storage)?
+    } else {
+        ActorId::from(crate::util::random_bytes::<16>().to_vec())
+    };
+    let res = match api::login(&username, &password, &actor.to_hex_string()).await {
+        Ok(res) => res,
+        Err(e) if e.is_revoked() && reauth => {
+            on_revoked(ctx).await;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
+    let session_json = serde_json::to_string(&res).unwrap_or_default();
+    if reauth {
+        let wrap = crypto::rewrap(&password)
+            .await
+            .map_err(|_| ApiError::Network)?;
+        let wrap_json = serde_json::to_string(&wrap).unwrap_or_default();
+        store::kv_set_plain("keywrap", &wrap_json)
+            .await
+            .map_err(storage)?;
+        store::kv_set("session", &session_json)
+            .await
+            .map_err(storage)?;
+    } else {
+        let wrap = crypto::create(&password)
+            .await
+            .map_err(|_| ApiError::Network)?;
+        let wrap_json = serde_json::to_string(&wrap).unwrap_or_default();
+        let lang = ctx.lang.get_untracked().code();
+        if let Err(e) =
+            store::first_sign_in(&wrap_json, &res.user.username, lang, &actor, &session_json).await
+        {
+            crypto::lock();
+            return Err(storage(e));
+        }
+        ctx.owner.set(Some(res.user.username.clone()));
+    }
+    drop(password);
+    ctx.revoked.set(false);
     ctx.session_expired.set(false);
     ctx.online.set(true);
     ctx.session.set(Some(res));
+    ctx.lock.set(LockState::Unlocked);
+    crate::idle::touch();
+    refresh_rows(ctx).await;
     leptos::task::spawn_local(sync(ctx));
     leptos::task::spawn_local(crate::live::connect(ctx));
     Ok(())
 }
 
+/// Signs out: ends the session on the server (best effort) and wipes the device.
 pub async fn sign_out(ctx: Ctx) {
     if let Some(s) = ctx.session.get_untracked() {
         api::logout(&s.token).await;
     }
-    crate::live::disconnect();
-    let _ = store::kv_delete("session").await;
-    ctx.session.set(None);
+    wipe(ctx).await;
 }
 
 /// A person chose to discard a refused change.

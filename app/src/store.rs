@@ -1,22 +1,33 @@
-//! The device store: automerge documents and a few settings in IndexedDB.
+//! The device store: automerge documents, summaries and settings in IndexedDB, encrypted.
 //!
-//! Object stores (database `strada`, version 1):
-//! - `docs`: key = document id; value = `{id, doc_type, bytes: Uint8Array, acked: [hex],
-//!   refused: JSON [code, reason]|null}` — the whole automerge document and what the
-//!   server has.
-//! - `kv`: key = setting name; value = string (`session`, `actor`, `cursor`, `lang`,
-//!   `last_sync`).
+//! Object stores (database `strada`, version 2):
+//! - `docs`: key = document id; value = `{sealed: Uint8Array}` — a [`DocRecord`] (type,
+//!   whole automerge document, the heads the server has, a refusal) in postcard, sealed.
+//! - `index`: key = document id; value = `{sealed: Uint8Array}` — a per-document summary
+//!   for lists and search (its format belongs to the caller), sealed.
+//! - `kv`: key = setting name; value = `{sealed: Uint8Array}` (a string, sealed) for
+//!   everything personal (`session`, `actor`, `actor_owner`, `cursor`, `repair`,
+//!   `last_sync`...), or a plain string for the few keys that must be readable while
+//!   locked and are not personal: [`PLAIN_KEYS`].
+//!
+//! Every sealed value carries as associated data where it lives (`docs/<id>`, `kv/<key>`,
+//! `index/<id>`), so a value moved elsewhere does not open. Version 1 stored everything in
+//! plain: opening it drops its stores (pre-release data, see ARCHITECTURE.md).
 //!
 //! Every change that must stay consistent (a pulled page and the cursor; a push answer
 //! and the document it concerns) is written in one IndexedDB transaction. Nothing but
-//! IndexedDB work is awaited inside a transaction, or the browser would commit it early.
+//! IndexedDB work is awaited inside a transaction, or the browser would commit it early:
+//! that is why encryption is synchronous (see [`crate::crypto`]). Each operation takes
+//! one copy of the data key at its start, so a lock during a transaction cannot break it
+//! half-way; a failed operation aborts its transaction.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use automerge::{ActorId, AutoCommit};
-use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use idb::{Database, DatabaseEvent, Factory, ObjectStore, ObjectStoreParams, TransactionMode};
+use js_sys::{Object, Reflect, Uint8Array};
+use serde::{Deserialize, Serialize};
 use strada_shared::ids::DocId;
 use strada_shared::schema::DocType;
 use strada_shared::sync::RefusalCode;
@@ -24,16 +35,38 @@ use strada_shared::sync::device::{DeviceDoc, PullError, Refusal};
 use strada_shared::sync::{PulledDoc, heads_from_strings, heads_to_strings};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::crypto::{self, CryptoError, DataKey};
+
 const DB_NAME: &str = "strada";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 const DOCS: &str = "docs";
 const KV: &str = "kv";
+const INDEX: &str = "index";
+
+/// Settings kept in plain: readable while locked (to show the unlock page in the right
+/// language, with the owner's name and the idle time), or useless without the password
+/// (`keywrap`). `pending_count` lets "use another account" say how many changes would be
+/// lost without unlocking. Nothing else may be stored in plain.
+pub const PLAIN_KEYS: &[&str] = &["lang", "keywrap", "user", "idle_lock_s", "pending_count"];
 
 #[derive(Debug, Clone)]
 pub struct StoreError(pub String);
 
+impl StoreError {
+    /// The operation needed the data key and the device is locked.
+    pub fn is_locked(&self) -> bool {
+        self.0 == CryptoError::Locked.to_string()
+    }
+}
+
 impl From<idb::Error> for StoreError {
     fn from(e: idb::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+impl From<CryptoError> for StoreError {
+    fn from(e: CryptoError) -> Self {
         StoreError(e.to_string())
     }
 }
@@ -42,7 +75,8 @@ thread_local! {
     static DB: RefCell<Option<Rc<Database>>> = const { RefCell::new(None) };
 }
 
-/// Opens (once) the database, creating its stores on first use.
+/// Opens (once) the database, creating its stores on first use and dropping version 1's
+/// plaintext stores.
 pub async fn db() -> Result<Rc<Database>, StoreError> {
     if let Some(db) = DB.with(|d| d.borrow().clone()) {
         return Ok(db);
@@ -50,27 +84,132 @@ pub async fn db() -> Result<Rc<Database>, StoreError> {
     let factory = Factory::new()?;
     let mut req = factory.open(DB_NAME, Some(DB_VERSION))?;
     req.on_upgrade_needed(|event| {
+        let old = event.old_version().unwrap_or(0);
         let Ok(db) = event.database() else { return };
+        if old < 2 {
+            for name in db.store_names() {
+                let _ = db.delete_object_store(&name);
+            }
+        }
         let names = db.store_names();
-        for name in [DOCS, KV] {
+        for name in [DOCS, KV, INDEX] {
             if !names.iter().any(|n| n == name) {
                 let _ = db.create_object_store(name, ObjectStoreParams::new());
             }
         }
     });
-    let db = Rc::new(req.await?);
+    let mut db = req.await?;
+    // Another tab is wiping the device: let go of the database and start over.
+    db.on_version_change(|_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    let db = Rc::new(db);
     DB.with(|d| *d.borrow_mut() = Some(db.clone()));
     Ok(db)
 }
 
+/// Deletes the whole database (logout, another account, a revoked device).
+pub async fn wipe() -> Result<(), StoreError> {
+    if let Some(db) = DB.with(|d| d.borrow_mut().take()) {
+        db.close();
+    }
+    Factory::new()?.delete(DB_NAME)?.await?;
+    Ok(())
+}
+
+/// Wraps `plain` sealed for `aad` as an IndexedDB value.
+fn sealed_value(key: &DataKey, aad: &str, plain: &[u8]) -> Result<JsValue, StoreError> {
+    let sealed = key.seal(aad.as_bytes(), plain)?;
+    let o = Object::new();
+    let _ = Reflect::set(
+        &o,
+        &"sealed".into(),
+        &Uint8Array::from(sealed.as_slice()).into(),
+    );
+    Ok(o.into())
+}
+
+/// Opens a value written by [`sealed_value`].
+fn open_value(key: &DataKey, aad: &str, v: &JsValue) -> Result<Vec<u8>, StoreError> {
+    let sealed = Reflect::get(v, &"sealed".into())
+        .ok()
+        .and_then(|s| s.dyn_into::<Uint8Array>().ok())
+        .ok_or(CryptoError::BadFormat)?;
+    Ok(key.open(aad.as_bytes(), &sealed.to_vec())?)
+}
+
+fn kv_aad(key: &str) -> String {
+    format!("kv/{key}")
+}
+
+fn debug_assert_sealed_key(key: &str) {
+    debug_assert!(
+        !PLAIN_KEYS.contains(&key),
+        "{key} is a plain key: use kv_get_plain/kv_set_plain"
+    );
+}
+
+/// A sealed setting (needs the device unlocked).
 pub async fn kv_get(key: &str) -> Result<Option<String>, StoreError> {
+    debug_assert_sealed_key(key);
+    let dk = crypto::key()?;
+    let db = db().await?;
+    let tx = db.transaction(&[KV], TransactionMode::ReadOnly)?;
+    let store = tx.object_store(KV)?;
+    kv_get_in(&store, &dk, key).await
+}
+
+async fn kv_get_in(
+    store: &ObjectStore,
+    dk: &DataKey,
+    key: &str,
+) -> Result<Option<String>, StoreError> {
+    let Some(v) = store.get(JsValue::from_str(key))?.await? else {
+        return Ok(None);
+    };
+    let plain = open_value(dk, &kv_aad(key), &v)?;
+    String::from_utf8(plain)
+        .map(Some)
+        .map_err(|_| StoreError(format!("setting {key} is not text")))
+}
+
+async fn kv_put_in(
+    store: &ObjectStore,
+    dk: &DataKey,
+    key: &str,
+    value: &str,
+) -> Result<(), StoreError> {
+    let v = sealed_value(dk, &kv_aad(key), value.as_bytes())?;
+    store.put(&v, Some(&JsValue::from_str(key)))?.await?;
+    Ok(())
+}
+
+/// Stores a setting sealed (needs the device unlocked).
+pub async fn kv_set(key: &str, value: &str) -> Result<(), StoreError> {
+    debug_assert_sealed_key(key);
+    let dk = crypto::key()?;
+    let db = db().await?;
+    let tx = db.transaction(&[KV], TransactionMode::ReadWrite)?;
+    let res = kv_put_in(&tx.object_store(KV)?, &dk, key, value).await;
+    finish(tx, res).await
+}
+
+/// A plain setting: only for [`PLAIN_KEYS`].
+pub async fn kv_get_plain(key: &str) -> Result<Option<String>, StoreError> {
+    debug_assert!(PLAIN_KEYS.contains(&key), "{key} must be sealed");
     let db = db().await?;
     let tx = db.transaction(&[KV], TransactionMode::ReadOnly)?;
     let v = tx.object_store(KV)?.get(JsValue::from_str(key))?.await?;
     Ok(v.and_then(|v| v.as_string()))
 }
 
-pub async fn kv_set(key: &str, value: &str) -> Result<(), StoreError> {
+/// Stores a plain setting: only for [`PLAIN_KEYS`] (others are refused).
+pub async fn kv_set_plain(key: &str, value: &str) -> Result<(), StoreError> {
+    if !PLAIN_KEYS.contains(&key) {
+        return Err(StoreError(format!("{key} must be stored sealed")));
+    }
     let db = db().await?;
     let tx = db.transaction(&[KV], TransactionMode::ReadWrite)?;
     tx.object_store(KV)?
@@ -95,18 +234,47 @@ async fn commit(tx: idb::Transaction) -> Result<(), StoreError> {
     }
 }
 
-/// The automerge actor for `username` on this device: kept across sign-ins of the same
-/// user (so pending changes stay theirs), new when another user signs in.
-pub async fn actor_for(username: &str) -> Result<ActorId, StoreError> {
-    if kv_get("actor_owner").await?.as_deref() != Some(username) {
-        let bytes = crate::util::random_bytes::<16>();
-        kv_set("actor", &hex::encode(bytes)).await?;
-        kv_set("actor_owner", username).await?;
+/// Commits on success; aborts on failure, so nothing of a failed operation is stored.
+async fn finish<T>(tx: idb::Transaction, res: Result<T, StoreError>) -> Result<T, StoreError> {
+    match res {
+        Ok(v) => {
+            commit(tx).await?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = tx.abort();
+            Err(e)
+        }
     }
-    actor().await
 }
 
-/// The device's automerge actor.
+/// Stores the first secrets of a new device in one transaction: the wrapped data key, its
+/// owner and the language (plain), the actor and the session (sealed).
+pub async fn first_sign_in(
+    wrap_json: &str,
+    owner: &str,
+    lang: &str,
+    actor: &ActorId,
+    session_json: &str,
+) -> Result<(), StoreError> {
+    let dk = crypto::key()?;
+    let db = db().await?;
+    let tx = db.transaction(&[KV], TransactionMode::ReadWrite)?;
+    let res = async {
+        let kv = tx.object_store(KV)?;
+        for (k, v) in [("keywrap", wrap_json), ("user", owner), ("lang", lang)] {
+            kv.put(&JsValue::from_str(v), Some(&JsValue::from_str(k)))?
+                .await?;
+        }
+        kv_put_in(&kv, &dk, "actor", &actor.to_hex_string()).await?;
+        kv_put_in(&kv, &dk, "actor_owner", owner).await?;
+        kv_put_in(&kv, &dk, "session", session_json).await
+    }
+    .await;
+    finish(tx, res).await
+}
+
+/// The device's automerge actor (created with the device's first sign-in).
 pub async fn actor() -> Result<ActorId, StoreError> {
     if let Some(hex) = kv_get("actor").await?
         && let Ok(bytes) = hex::decode(&hex)
@@ -118,53 +286,46 @@ pub async fn actor() -> Result<ActorId, StoreError> {
     Ok(ActorId::from(bytes.to_vec()))
 }
 
-fn to_js(d: &mut DeviceDoc) -> JsValue {
-    let o = Object::new();
-    let set = |k: &str, v: &JsValue| {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    };
-    set("id", &JsValue::from_str(&d.id.to_string()));
-    set("doc_type", &JsValue::from_str(d.doc_type.as_str()));
-    set("bytes", &Uint8Array::from(d.doc.save().as_slice()).into());
-    let acked: Array = heads_to_strings(&d.acked)
-        .into_iter()
-        .map(|h| JsValue::from_str(&h))
-        .collect();
-    set("acked", &acked.into());
-    // A refusal is kept as its stable code and the server's English detail.
-    let refused = d.refused.as_ref().map_or(JsValue::NULL, |r| {
-        serde_json::to_string(&(r.code, &r.reason)).map_or(JsValue::NULL, |s| JsValue::from_str(&s))
-    });
-    set("refused", &refused);
-    o.into()
+/// A document as sealed in `docs`. Do not modify: a change needs a new database version.
+#[derive(Serialize, Deserialize)]
+struct DocRecord {
+    doc_type: String,
+    /// `AutoCommit::save()`.
+    bytes: Vec<u8>,
+    /// Heads the server has acknowledged (hex).
+    acked: Vec<String>,
+    /// A refusal: its stable code and the server's English detail.
+    refused: Option<(RefusalCode, String)>,
 }
 
-fn from_js(v: &JsValue, actor: &ActorId) -> Result<DeviceDoc, StoreError> {
-    let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+fn doc_aad(id: DocId) -> String {
+    format!("docs/{id}")
+}
+
+fn to_js(dk: &DataKey, d: &mut DeviceDoc) -> Result<JsValue, StoreError> {
+    let record = DocRecord {
+        doc_type: d.doc_type.as_str().to_string(),
+        bytes: d.doc.save(),
+        acked: heads_to_strings(&d.acked),
+        refused: d.refused.as_ref().map(|r| (r.code, r.reason.clone())),
+    };
+    let mut plain = strada_shared::sync::encode(&record);
+    let v = sealed_value(dk, &doc_aad(d.id), &plain);
+    zeroize::Zeroize::zeroize(&mut plain);
+    v
+}
+
+fn from_js(dk: &DataKey, id: DocId, v: &JsValue, actor: &ActorId) -> Result<DeviceDoc, StoreError> {
     let bad = |what: &str| StoreError(format!("stored document has an invalid {what}"));
-    let id = get("id")
-        .as_string()
-        .and_then(|s| DocId::parse(&s).ok())
-        .ok_or_else(|| bad("id"))?;
-    let doc_type = get("doc_type")
-        .as_string()
-        .and_then(|s| DocType::parse(&s))
-        .ok_or_else(|| bad("type"))?;
-    let bytes = get("bytes")
-        .dyn_into::<Uint8Array>()
-        .map_err(|_| bad("content"))?
-        .to_vec();
-    let doc = AutoCommit::load(&bytes)
+    let plain = zeroize::Zeroizing::new(open_value(dk, &doc_aad(id), v)?);
+    let record: DocRecord = strada_shared::sync::decode(&plain).map_err(|_| bad("record"))?;
+    let doc_type = DocType::parse(&record.doc_type).ok_or_else(|| bad("type"))?;
+    let doc = AutoCommit::load(&record.bytes)
         .map_err(|_| bad("content"))?
         .with_actor(actor.clone());
-    let acked: Vec<String> = Array::from(&get("acked"))
-        .iter()
-        .filter_map(|h| h.as_string())
-        .collect();
-    let acked = heads_from_strings(&acked).ok_or_else(|| bad("heads"))?;
-    let refused = get("refused")
-        .as_string()
-        .and_then(|s| serde_json::from_str::<(RefusalCode, String)>(&s).ok())
+    let acked = heads_from_strings(&record.acked).ok_or_else(|| bad("heads"))?;
+    let refused = record
+        .refused
         .map(|(code, reason)| Refusal { code, reason });
     Ok(DeviceDoc {
         id,
@@ -175,23 +336,47 @@ fn from_js(v: &JsValue, actor: &ActorId) -> Result<DeviceDoc, StoreError> {
     })
 }
 
+fn id_of_key(k: &JsValue) -> Result<DocId, StoreError> {
+    k.as_string()
+        .and_then(|s| DocId::parse(&s).ok())
+        .ok_or_else(|| StoreError("stored document has an invalid id".into()))
+}
+
+/// Every (key, value) of a store, in key order.
+async fn all_entries(store: &ObjectStore) -> Result<Vec<(JsValue, JsValue)>, StoreError> {
+    let keys = store.get_all_keys(None, None)?.await?;
+    let values = store.get_all(None, None)?.await?;
+    if keys.len() != values.len() {
+        return Err(StoreError("the store changed while read".into()));
+    }
+    Ok(keys.into_iter().zip(values).collect())
+}
+
 /// Every document on the device.
 pub async fn load_docs(actor: &ActorId) -> Result<Vec<DeviceDoc>, StoreError> {
+    let dk = crypto::key()?;
     let db = db().await?;
     let tx = db.transaction(&[DOCS], TransactionMode::ReadOnly)?;
-    let all = tx.object_store(DOCS)?.get_all(None, None)?.await?;
-    // A record that does not decode is reported, never silently dropped or overwritten.
-    all.iter().map(|v| from_js(v, actor)).collect()
+    let all = all_entries(&tx.object_store(DOCS)?).await?;
+    // A record that does not open is reported, never silently dropped or overwritten.
+    all.iter()
+        .map(|(k, v)| from_js(&dk, id_of_key(k)?, v, actor))
+        .collect()
 }
 
 /// Writes a document (new or edited locally).
 pub async fn put_doc(d: &mut DeviceDoc) -> Result<(), StoreError> {
+    let dk = crypto::key()?;
     let db = db().await?;
     let tx = db.transaction(&[DOCS], TransactionMode::ReadWrite)?;
-    tx.object_store(DOCS)?
-        .put(&to_js(d), Some(&JsValue::from_str(&d.id.to_string())))?
-        .await?;
-    commit(tx).await
+    let res = async {
+        tx.object_store(DOCS)?
+            .put(&to_js(&dk, d)?, Some(&JsValue::from_str(&d.id.to_string())))?
+            .await?;
+        Ok(())
+    }
+    .await;
+    finish(tx, res).await
 }
 
 /// Applies `f` to the stored version of each listed document, in one transaction, so a
@@ -201,18 +386,23 @@ pub async fn update_docs(
     ids: &[DocId],
     mut f: impl FnMut(&mut DeviceDoc),
 ) -> Result<(), StoreError> {
+    let dk = crypto::key()?;
     let db = db().await?;
     let tx = db.transaction(&[DOCS], TransactionMode::ReadWrite)?;
-    let store = tx.object_store(DOCS)?;
-    for id in ids {
-        let key = JsValue::from_str(&id.to_string());
-        if let Some(v) = store.get(key.clone())?.await? {
-            let mut d = from_js(&v, actor)?;
-            f(&mut d);
-            store.put(&to_js(&mut d), Some(&key))?.await?;
+    let res = async {
+        let store = tx.object_store(DOCS)?;
+        for id in ids {
+            let key = JsValue::from_str(&id.to_string());
+            if let Some(v) = store.get(key.clone())?.await? {
+                let mut d = from_js(&dk, *id, &v, actor)?;
+                f(&mut d);
+                store.put(&to_js(&dk, &mut d)?, Some(&key))?.await?;
+            }
         }
+        Ok(())
     }
-    commit(tx).await
+    .await;
+    finish(tx, res).await
 }
 
 /// Merges pulled documents and, for a feed page, stores the new cursor — in one
@@ -223,50 +413,47 @@ pub async fn apply_pulled(
     pulled: &[PulledDoc],
     cursor: Option<u64>,
 ) -> Result<(), StoreError> {
+    let dk = crypto::key()?;
     let db = db().await?;
     let tx = db.transaction(&[DOCS, KV], TransactionMode::ReadWrite)?;
-    let docs = tx.object_store(DOCS)?;
-    let kv = tx.object_store(KV)?;
-    let repair_key = JsValue::from_str("repair");
-    let mut repair: Vec<DocId> = kv
-        .get(repair_key.clone())?
-        .await?
-        .and_then(|v| v.as_string())
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default();
-    for p in pulled {
-        let key = JsValue::from_str(&p.id.to_string());
-        let merged = match docs.get(key.clone())?.await? {
-            Some(v) => {
-                let mut d = from_js(&v, actor)?;
-                d.merge_pulled(p).map(|()| d)
-            }
-            None => DeviceDoc::from_pulled(p, actor.clone()),
-        };
-        match merged {
-            Ok(mut d) => {
-                docs.put(&to_js(&mut d), Some(&key))?.await?;
-                repair.retain(|id| *id != p.id);
-            }
-            Err(PullError::NeedsSnapshot) if !p.snapshot => {
-                if !repair.contains(&p.id) {
-                    repair.push(p.id);
+    let res = async {
+        let docs = tx.object_store(DOCS)?;
+        let kv = tx.object_store(KV)?;
+        let mut repair: Vec<DocId> = kv_get_in(&kv, &dk, "repair")
+            .await?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        for p in pulled {
+            let key = JsValue::from_str(&p.id.to_string());
+            let merged = match docs.get(key.clone())?.await? {
+                Some(v) => {
+                    let mut d = from_js(&dk, p.id, &v, actor)?;
+                    d.merge_pulled(p).map(|()| d)
                 }
+                None => DeviceDoc::from_pulled(p, actor.clone()),
+            };
+            match merged {
+                Ok(mut d) => {
+                    docs.put(&to_js(&dk, &mut d)?, Some(&key))?.await?;
+                    repair.retain(|id| *id != p.id);
+                }
+                Err(PullError::NeedsSnapshot) if !p.snapshot => {
+                    if !repair.contains(&p.id) {
+                        repair.push(p.id);
+                    }
+                }
+                Err(e) => return Err(StoreError(e.to_string())),
             }
-            Err(e) => return Err(StoreError(e.to_string())),
         }
+        let repair_json = serde_json::to_string(&repair).unwrap_or_else(|_| "[]".into());
+        kv_put_in(&kv, &dk, "repair", &repair_json).await?;
+        if let Some(c) = cursor {
+            kv_put_in(&kv, &dk, "cursor", &c.to_string()).await?;
+        }
+        Ok(())
     }
-    let repair_json = serde_json::to_string(&repair).unwrap_or_else(|_| "[]".into());
-    kv.put(&JsValue::from_str(&repair_json), Some(&repair_key))?
-        .await?;
-    if let Some(c) = cursor {
-        kv.put(
-            &JsValue::from_str(&c.to_string()),
-            Some(&JsValue::from_str("cursor")),
-        )?
-        .await?;
-    }
-    commit(tx).await
+    .await;
+    finish(tx, res).await
 }
 
 /// Documents waiting for a snapshot.
@@ -280,49 +467,128 @@ pub async fn repair_list() -> Result<Vec<DocId>, StoreError> {
 /// Discards a document's unacknowledged changes: back to the state the server has, or
 /// gone if the server never accepted it. Only for a person's explicit choice.
 pub async fn discard(actor: &ActorId, id: DocId) -> Result<(), StoreError> {
+    let dk = crypto::key()?;
     let db = db().await?;
     let tx = db.transaction(&[DOCS], TransactionMode::ReadWrite)?;
-    let store = tx.object_store(DOCS)?;
-    let key = JsValue::from_str(&id.to_string());
-    if let Some(v) = store.get(key.clone())?.await? {
-        let mut d = from_js(&v, actor)?;
-        if d.acked.is_empty() {
-            store.delete(key)?.await?;
-        } else {
-            let acked = d.acked.clone();
-            d.doc = d
-                .doc
-                .fork_at(&acked)
-                .map_err(|e| StoreError(e.to_string()))?
-                .with_actor(actor.clone());
-            d.refused = None;
-            store.put(&to_js(&mut d), Some(&key))?.await?;
+    let res = async {
+        let store = tx.object_store(DOCS)?;
+        let key = JsValue::from_str(&id.to_string());
+        if let Some(v) = store.get(key.clone())?.await? {
+            let mut d = from_js(&dk, id, &v, actor)?;
+            if d.acked.is_empty() {
+                store.delete(key)?.await?;
+            } else {
+                let acked = d.acked.clone();
+                d.doc = d
+                    .doc
+                    .fork_at(&acked)
+                    .map_err(|e| StoreError(e.to_string()))?
+                    .with_actor(actor.clone());
+                d.refused = None;
+                store.put(&to_js(&dk, &mut d)?, Some(&key))?.await?;
+            }
         }
+        Ok(())
     }
-    commit(tx).await
+    .await;
+    finish(tx, res).await
+}
+
+/// The `index` store: per-document summaries (their format belongs to the caller),
+/// sealed, for lists and search that read summaries instead of whole documents.
+#[allow(
+    dead_code,
+    reason = "the API of the index store; its summaries come next"
+)]
+pub mod index {
+    use super::*;
+
+    fn index_aad(id: DocId) -> String {
+        format!("index/{id}")
+    }
+
+    /// The name of the `index` object store, to open a transaction that spans it and `docs`.
+    pub const INDEX_STORE: &str = INDEX;
+    /// The name of the `docs` object store.
+    pub const DOCS_STORE: &str = DOCS;
+
+    /// Writes a document's summary inside a transaction the caller opened (with
+    /// [`INDEX_STORE`] in its scope), sealed with `dk` (take it once with
+    /// [`crypto::key`] before opening the transaction).
+    pub async fn index_put_in(
+        store: &ObjectStore,
+        dk: &DataKey,
+        id: DocId,
+        plain: &[u8],
+    ) -> Result<(), StoreError> {
+        let v = sealed_value(dk, &index_aad(id), plain)?;
+        store
+            .put(&v, Some(&JsValue::from_str(&id.to_string())))?
+            .await?;
+        Ok(())
+    }
+
+    /// Writes a document's summary in its own transaction.
+    pub async fn index_put(id: DocId, plain: &[u8]) -> Result<(), StoreError> {
+        let dk = crypto::key()?;
+        let db = db().await?;
+        let tx = db.transaction(&[INDEX], TransactionMode::ReadWrite)?;
+        let res = index_put_in(&tx.object_store(INDEX)?, &dk, id, plain).await;
+        finish(tx, res).await
+    }
+
+    /// Deletes a document's summary.
+    pub async fn index_delete(id: DocId) -> Result<(), StoreError> {
+        let db = db().await?;
+        let tx = db.transaction(&[INDEX], TransactionMode::ReadWrite)?;
+        tx.object_store(INDEX)?
+            .delete(JsValue::from_str(&id.to_string()))?
+            .await?;
+        commit(tx).await
+    }
+
+    /// Every summary, decrypted, in id order.
+    pub async fn index_get_all() -> Result<Vec<(DocId, Vec<u8>)>, StoreError> {
+        let dk = crypto::key()?;
+        let db = db().await?;
+        let tx = db.transaction(&[INDEX], TransactionMode::ReadOnly)?;
+        let all = all_entries(&tx.object_store(INDEX)?).await?;
+        all.iter()
+            .map(|(k, v)| {
+                let id = id_of_key(k)?;
+                Ok((id, open_value(&dk, &index_aad(id), v)?))
+            })
+            .collect()
+    }
 }
 
 /// One document, if it is on the device.
 pub async fn get_doc(actor: &ActorId, id: DocId) -> Result<Option<DeviceDoc>, StoreError> {
+    let dk = crypto::key()?;
     let db = db().await?;
     let tx = db.transaction(&[DOCS], TransactionMode::ReadOnly)?;
     let v = tx
         .object_store(DOCS)?
         .get(JsValue::from_str(&id.to_string()))?
         .await?;
-    v.map(|v| from_js(&v, actor)).transpose()
+    v.map(|v| from_js(&dk, id, &v, actor)).transpose()
 }
 
 /// Writes several documents in one transaction: a contact with its new person and its
 /// referrals is saved whole or not at all.
 pub async fn put_docs(docs: &mut [DeviceDoc]) -> Result<(), StoreError> {
+    let dk = crypto::key()?;
     let db = db().await?;
     let tx = db.transaction(&[DOCS], TransactionMode::ReadWrite)?;
-    let store = tx.object_store(DOCS)?;
-    for d in docs.iter_mut() {
-        store
-            .put(&to_js(d), Some(&JsValue::from_str(&d.id.to_string())))?
-            .await?;
+    let res = async {
+        let store = tx.object_store(DOCS)?;
+        for d in docs.iter_mut() {
+            store
+                .put(&to_js(&dk, d)?, Some(&JsValue::from_str(&d.id.to_string())))?
+                .await?;
+        }
+        Ok(())
     }
-    commit(tx).await
+    .await;
+    finish(tx, res).await
 }

@@ -15,6 +15,7 @@
 mod m0001_initial_layout;
 mod m0002_device_actors;
 mod m0003_doc_history;
+mod m0004_devices;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -69,6 +70,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "doc_history",
         apply: m0003_doc_history::apply,
     },
+    Migration {
+        version: 4,
+        name: "devices",
+        apply: m0004_devices::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -83,6 +89,7 @@ pub const COLLECTIONS: &[&str] = &[
     "sessions",
     "device_actors",
     "doc_history",
+    "devices",
 ];
 
 /// The newest version this build knows.

@@ -1,4 +1,4 @@
-//! The `strada-server` binary: `serve` (default), `init`, `user add`.
+//! The `strada-server` binary: `serve` (default), `init`, `user add`, `device revoke`.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -44,6 +44,17 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage devices (run while the server is stopped: the data folder is locked).
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Revoke every device of a user: at its next request each wipes its Strada data.
+    Revoke { username: String },
 }
 
 #[derive(Subcommand)]
@@ -88,6 +99,16 @@ fn main() -> anyhow::Result<()> {
                 .block_on(strada_server::serve(config))
         }
         Command::Init => init(&cli.data_dir),
+        Command::Device {
+            command: DeviceCommand::Revoke { username },
+        } => {
+            let (store, _) = SledStore::open(&cli.data_dir)?;
+            match auth::revoke_user_devices(&store, &username, strada_server::now_ms())? {
+                Some(n) => println!("Revoked {n} device(s) of {username}."),
+                None => anyhow::bail!("no user named {username}"),
+            }
+            Ok(())
+        }
         Command::User {
             command:
                 UserCommand::Add {

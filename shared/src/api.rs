@@ -40,6 +40,27 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+/// The 401 error code of a request from a device the central office revoked: the app
+/// wipes its data at once.
+pub const DEVICE_REVOKED: &str = "device_revoked";
+
+/// A device that signed in, as the central office lists it: no personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceRecord {
+    /// The device's automerge actor id (hex): the id to revoke it by.
+    pub id: String,
+    /// The first 8 hex digits of the actor, to tell devices apart.
+    pub short_id: String,
+    pub username: String,
+    pub team: TeamId,
+    /// RFC 3339: the first sign-in on this device.
+    pub signed_in_at: String,
+    /// RFC 3339: the last request from this device (to the minute).
+    pub last_seen: String,
+    /// RFC 3339, when revoked.
+    pub revoked_at: Option<String>,
+}
+
 /// A contact as the central office sees it: projected from its document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactRecord {

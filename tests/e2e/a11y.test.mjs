@@ -38,11 +38,16 @@ test('the main pages have no accessibility violations', async () => {
     await page.getByTestId('contact-form').waitFor();
     assert.deepEqual(await axeViolations(page), [], 'field page');
 
+    await page.reload();
+    await page.getByTestId('unlock-form').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'unlock page');
+
     const central = await (await phoneContext(browser)).newPage();
     await central.goto(server.url + '/#/centrale');
     await signIn(central, 'centrale', 'synthetic-central-pw');
     await central.getByTestId('central-table').waitFor();
-    assert.deepEqual(await axeViolations(central), [], 'central records page');
+    await central.getByTestId('device-row').first().waitFor();
+    assert.deepEqual(await axeViolations(central), [], 'central records page, with devices');
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  addUser, apiLogin, launchBrowser, phoneContext, removeDir, startServer, stopServer, tempDir,
+  addUser, apiLogin, launchBrowser, phoneContext, removeDir, startServer, stopServer, tempDir, unlock,
 } from './helpers.mjs';
 
 const FIELD_PW = 'synthetic-field-pw-1';
@@ -56,8 +56,10 @@ test('a contact logged offline reaches the central records after an offline relo
     // Two documents wait: the contact and the person it introduced.
     assert.equal(await page.getByTestId('pending-count').innerText(), '2');
 
-    // Reload while still offline: the service worker serves the app, IndexedDB the contact.
+    // Reload while still offline: the service worker serves the app, the password unlocks
+    // the device (no network needed), IndexedDB gives back the contact.
     await page.reload();
+    await unlock(page, FIELD_PW);
     const rowAfterReload = page.getByTestId('contact-row').filter({ hasText: 'Kwame sintetico' });
     await rowAfterReload.waitFor({ timeout: 20000 });
     assert.equal(await rowAfterReload.getAttribute('data-status'), 'pending');

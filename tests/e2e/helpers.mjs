@@ -103,6 +103,91 @@ export async function signIn(page, username, password) {
   await page.getByTestId('net-status').waitFor();
 }
 
+/** Unlocks the app on the unlock page (works offline) and waits for the status bar. */
+export async function unlock(page, password) {
+  await page.getByTestId('unlock-form').waitFor({ timeout: 20000 });
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sblocca' }).click();
+  await page.getByTestId('net-status').waitFor({ timeout: 20000 });
+}
+
+/** Writes a plain setting straight into the app's IndexedDB (only plain keys make sense). */
+export async function setPlainSetting(page, key, value) {
+  await page.evaluate(([k, v]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('strada');
+    open.onsuccess = () => {
+      const tx = open.result.transaction('kv', 'readwrite');
+      tx.objectStore('kv').put(v, k);
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+    open.onerror = () => reject(open.error);
+  }), [key, value]);
+}
+
+/** The names of the origin's IndexedDB databases. */
+export async function databaseNames(page) {
+  return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+}
+
+/**
+ * Every IndexedDB database and object store of the page's origin, read from the page:
+ * keys and values, walked recursively; byte arrays are decoded as UTF-8 into the text and
+ * kept raw so a caller can search them as bytes. Also localStorage and sessionStorage.
+ */
+export async function dumpStorage(page) {
+  const dump = await page.evaluate(async () => {
+    const req = (r) => new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const texts = [];
+    const blobs = [];
+    const walk = (v, seen = new Set()) => {
+      if (v === null || v === undefined) return;
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') {
+        texts.push(String(v));
+      } else if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) {
+        const bytes = v instanceof ArrayBuffer ? new Uint8Array(v)
+          : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+        texts.push(new TextDecoder('utf-8', { fatal: false }).decode(bytes));
+        blobs.push(Array.from(bytes));
+      } else if (typeof v === 'object') {
+        if (seen.has(v)) return;
+        seen.add(v);
+        for (const [k, x] of Object.entries(v)) { texts.push(k); walk(x, seen); }
+        if (v instanceof Map) for (const [k, x] of v) { walk(k, seen); walk(x, seen); }
+        if (v instanceof Set) for (const x of v) walk(x, seen);
+      }
+    };
+    const stores = [];
+    for (const info of await indexedDB.databases()) {
+      const db = await req(indexedDB.open(info.name));
+      for (const name of db.objectStoreNames) {
+        const store = db.transaction(name, 'readonly').objectStore(name);
+        const keys = await req(store.getAllKeys());
+        const values = await req(store.getAll());
+        stores.push({ db: info.name, store: name, keys: keys.map(String), count: values.length });
+        keys.forEach((k) => walk(k));
+        values.forEach((v) => walk(v));
+      }
+      db.close();
+    }
+    for (const s of [localStorage, sessionStorage]) {
+      for (let i = 0; i < s.length; i++) { texts.push(s.key(i)); texts.push(s.getItem(s.key(i))); }
+    }
+    return { stores, text: texts.join('\n'), blobs };
+  });
+  return dump;
+}
+
+/** Whether `needle` occurs in the dump, as text or as raw bytes (UTF-8). */
+export function dumpContains(dump, needle) {
+  if (dump.text.includes(needle)) return true;
+  const n = Buffer.from(needle, 'utf8');
+  return dump.blobs.some((b) => Buffer.from(b).includes(n));
+}
+
 /** Logs a contact through the form. */
 export async function logContact(page, alias, needs, note) {
   await page.getByLabel('Alias o soprannome').fill(alias);

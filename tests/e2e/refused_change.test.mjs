@@ -1,7 +1,9 @@
 // A change the server refuses stays on the phone, visible with its reason, until a
-// person discards it. Scenario: a shared phone — Marta logs a contact offline, her
-// session ends, Ahmed signs in on the same phone; the server refuses to take Marta's
-// unsent change from Ahmed's device.
+// person discards it. Scenario: Marta logs a contact offline, her session ends, and when
+// she signs in again the server binds the new session to another device actor than the
+// one that authored the change (the test rewrites the actor in the sign-in request, as a
+// device that lost its actor would send); the server refuses the change. A phone is no
+// longer shared between accounts: another account wipes it first (encryption.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -11,7 +13,6 @@ import {
 test('a refused change is shown with its reason and can be discarded', async () => {
   const data = tempDir('strada-e2e-refused-');
   addUser(data, 'marta', 'field_worker', 'bergamo-1', 'synthetic-marta-pw');
-  addUser(data, 'ahmed', 'field_worker', 'bergamo-1', 'synthetic-ahmed-pw');
   let server = await startServer(data);
   const listen = server.url.replace('http://', '');
   const browser = await launchBrowser();
@@ -39,10 +40,23 @@ test('a refused change is shown with its reason and can be discarded', async () 
       };
     }));
     await page.reload();
-    await page.getByLabel('Nome utente').waitFor();
+    await page.getByTestId('unlock-form').waitFor({ timeout: 20000 });
+    await page.getByLabel('Password').fill('synthetic-marta-pw');
+    await page.getByRole('button', { name: 'Sblocca' }).click();
+    // Unlocked without a session: only the device's owner may sign in again.
+    const username = page.getByLabel('Nome utente');
+    await username.waitFor();
+    assert.equal(await username.inputValue(), 'marta');
+    assert.equal(await username.getAttribute('readonly'), '');
     server = await startServer(data, listen);
     await context.setOffline(false);
-    await signIn(page, 'ahmed', 'synthetic-ahmed-pw');
+    await page.route('**/api/auth/login', (route) => {
+      const body = JSON.parse(route.request().postData());
+      body.device_actor = 'ab'.repeat(16);
+      route.continue({ postData: JSON.stringify(body) });
+    });
+    await page.getByLabel('Password').fill('synthetic-marta-pw');
+    await page.getByRole('button', { name: 'Accedi' }).click();
 
     const row = page.locator('[data-testid="contact-row"][data-status="refused"]');
     await row.waitFor({ timeout: 20000 });

@@ -127,6 +127,9 @@ fn test(root: &Path) -> Result<()> {
         "warnings",
     ]))?;
     sh(cargo().args(["test"]))?;
+    // The app is not a default member (it targets wasm32), but its pure parts (record
+    // encryption) have native unit tests.
+    sh(cargo().args(["test", "--package", "strada-app"]))?;
     dist(root)?;
     sh(cargo().args(["build", "--package", "strada-server"]))?;
     let server = target_dir(root).join("debug").join("strada-server");

@@ -44,13 +44,19 @@ pub fn StatusBar() -> impl IntoView {
                 .is_some_and(|s| s.user.role == Role::CentralOffice)
         })
     };
+    // Signing out wipes the device: say so, and how many changes would be lost.
     let sign_out = move |_| {
-        if ctx.pending() > 0 {
-            let _ = web_sys::window()
-                .map(|w| w.alert_with_message(ctx.lang.get_untracked().t().sign_out_pending));
-            return;
-        }
-        leptos::task::spawn_local(state::sign_out(ctx));
+        leptos::task::spawn_local(async move {
+            let pending = state::pending_while_locked().await.max(ctx.pending());
+            let tr = ctx.lang.get_untracked().t();
+            if crate::pages::unlock::confirm_wipe(
+                pending,
+                tr.sign_out_confirm,
+                tr.sign_out_confirm_pending,
+            ) {
+                state::sign_out(ctx).await;
+            }
+        });
     };
     view! {
         <header class="status">
@@ -78,7 +84,8 @@ pub fn StatusBar() -> impl IntoView {
                         <a href="#/centrale" data-testid="nav-central">{move || t().central_records}</a>
                     </nav>
                 </Show>
-                <button class="link" on:click=sign_out>{move || t().sign_out}</button>
+                <IdleLockSelect/>
+                <button class="link" data-testid="sign-out" on:click=sign_out>{move || t().sign_out}</button>
             </div>
             <Show when=move || ctx.session_expired.get()>
                 <div class="banner error" role="alert">
@@ -93,5 +100,36 @@ pub fn StatusBar() -> impl IntoView {
                 </div>
             </Show>
         </header>
+    }
+}
+
+/// The idle time before the app locks itself: 1, 5 or 15 minutes (a plain setting, read
+/// before unlocking).
+#[component]
+pub fn IdleLockSelect() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let on_change = move |ev| {
+        let Ok(s) = event_target_value(&ev).parse::<u32>() else {
+            return;
+        };
+        ctx.idle_lock_s.set(s);
+        leptos::task::spawn_local(async move {
+            let _ = store::kv_set_plain("idle_lock_s", &s.to_string()).await;
+        });
+    };
+    view! {
+        <label class="idle-lock">{move || t().idle_lock}" "
+            <select data-testid="idle-lock" on:change=on_change>
+                {[1u32, 5, 15].into_iter().map(|m| {
+                    let secs = m * 60;
+                    view! {
+                        <option value=secs.to_string() selected=move || ctx.idle_lock_s.get() == secs>
+                            {m}" "{move || t().minutes}
+                        </option>
+                    }
+                }).collect_view()}
+            </select>
+        </label>
     }
 }

@@ -12,9 +12,9 @@ use crate::components::nav::{Tab, TabBar};
 use crate::components::status_bar::StatusBar;
 use crate::pages::{
     central::Central, field::Field, login::Login, persons::Persons, referrals::Referrals,
-    services::Services,
+    services::Services, unlock::Unlock,
 };
-use crate::state::{self, Ctx};
+use crate::state::{self, Ctx, LockState};
 
 /// How often the app tries to sync while open.
 const SYNC_EVERY: Duration = Duration::from_secs(8);
@@ -64,15 +64,23 @@ pub fn App() -> impl IntoView {
             leptos::task::spawn_local(crate::directory::refresh_if_due(ctx, directory));
         }
     });
+    // The directory on the device is read once the store is unlocked, and forgotten
+    // with everything else when the device locks.
+    Effect::new(move |_| match ctx.lock.get() {
+        LockState::Unlocked => {
+            leptos::task::spawn_local(crate::directory::load_from_device(directory))
+        }
+        _ => directory.dir.set(None),
+    });
     let ready = RwSignal::new(false);
     let route = RwSignal::new(current_route());
 
     leptos::task::spawn_local(async move {
-        state::restore(ctx).await;
+        state::start(ctx).await;
         remove_shell();
         ready.set(true);
-        state::sync(ctx).await;
     });
+    crate::idle::watch(ctx);
 
     // Sync by itself: when the network comes back, and periodically.
     let online = window_event_listener_untyped("online", move |_| {
@@ -124,9 +132,11 @@ pub fn App() -> impl IntoView {
             <Show when=move || ctx.storage_error.get().is_some()>
                 <div class="banner error" role="alert">{move || t().storage_unavailable}</div>
             </Show>
-            {move || match ctx.session.get() {
-                None => view! { <Login/> }.into_any(),
-                Some(s) => {
+            {move || match (ctx.lock.get(), ctx.session.get()) {
+                (LockState::Starting, _) => view! { <p class="loading">{move || t().loading}</p> }.into_any(),
+                (LockState::Locked, _) => view! { <Unlock/> }.into_any(),
+                (LockState::NoKey, _) | (LockState::Unlocked, None) => view! { <Login/> }.into_any(),
+                (LockState::Unlocked, Some(s)) => {
                     let r = route.get();
                     let page = if s.user.role == Role::CentralOffice && r == "#/centrale" {
                         view! { <Central/> }.into_any()

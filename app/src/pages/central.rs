@@ -2,7 +2,7 @@
 //! projected it.
 
 use leptos::prelude::*;
-use strada_shared::api::ContactRecord;
+use strada_shared::api::{ContactRecord, DeviceRecord};
 use strada_shared::domain::PersonRef;
 
 use crate::api::{self, ApiError};
@@ -20,8 +20,10 @@ pub fn Central() -> impl IntoView {
         records.set(None);
         leptos::task::spawn_local(async move {
             let res = api::contacts(&s.token).await;
-            if let Err(ApiError::Unauthorized { .. }) = &res {
-                ctx.session_expired.set(true);
+            match &res {
+                Err(e) if e.is_revoked() => return crate::state::on_revoked(ctx).await,
+                Err(ApiError::Unauthorized { .. }) => ctx.session_expired.set(true),
+                _ => {}
             }
             records.set(Some(res));
         });
@@ -68,6 +70,110 @@ pub fn Central() -> impl IntoView {
                                 <tr data-testid="central-row" data-id=r.id.to_string()>
                                     <td>{when}</td><td>{person}</td><td>{needs}</td><td>{r.team.to_string()}</td>
                                     <td>{place}</td><td>{r.note.clone()}</td><td>{received}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+        <Devices/>
+    }
+}
+
+/// The devices that signed in, and a way to revoke one (a lost or stolen phone): at its
+/// next request it wipes its data.
+#[component]
+fn Devices() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let lang = move || ctx.lang.get();
+    let devices = RwSignal::new(None::<Result<Vec<DeviceRecord>, ApiError>>);
+    let load = move || {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let res = api::devices(&s.token).await;
+            if let Err(e) = &res
+                && e.is_revoked()
+            {
+                return crate::state::on_revoked(ctx).await;
+            }
+            devices.set(Some(res));
+        });
+    };
+    load();
+    let revoke = move |id: String| {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        let confirmed = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(ctx.lang.get_untracked().t().revoke_confirm)
+                    .ok()
+            })
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let res = api::revoke_device(&s.token, &id).await;
+            if let Err(e) = &res
+                && e.is_revoked()
+            {
+                return crate::state::on_revoked(ctx).await;
+            }
+            load();
+        });
+    };
+    let when = move |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .map(|d| crate::util::format_local(d.timestamp_millis(), lang()))
+            .unwrap_or_else(|_| s.to_string())
+    };
+    view! {
+        <section class="card" data-testid="devices">
+            <div class="row">
+                <h2>{move || t().devices}</h2>
+                <button class="secondary" on:click=move |_| load()>{move || t().refresh}</button>
+            </div>
+            {move || match devices.get() {
+                None => view! { <p>{t().loading}</p> }.into_any(),
+                Some(Err(_)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p>{t().no_devices}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=t().devices>
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{t().col_user}</th>
+                            <th scope="col">{t().col_team}</th>
+                            <th scope="col">{t().col_device}</th>
+                            <th scope="col">{t().col_signed_in}</th>
+                            <th scope="col">{t().col_last_seen}</th>
+                            <th scope="col">{t().col_state}</th>
+                        </tr></thead>
+                        <tbody>
+                        {list.into_iter().map(|d| {
+                            let id = d.id.clone();
+                            let state = match &d.revoked_at {
+                                Some(at) => view! { <span>{t().device_is_revoked}" "{when(at)}</span> }.into_any(),
+                                None => view! {
+                                    <span>{t().device_active}" "
+                                        <button class="secondary" data-testid="revoke" on:click=move |_| revoke(id.clone())>
+                                            {t().revoke}
+                                        </button>
+                                    </span>
+                                }.into_any(),
+                            };
+                            view! {
+                                <tr data-testid="device-row" data-user=d.username.clone()>
+                                    <td>{d.username.clone()}</td><td>{d.team.to_string()}</td>
+                                    <td><code>{d.short_id.clone()}</code></td>
+                                    <td>{when(&d.signed_in_at)}</td><td>{when(&d.last_seen)}</td>
+                                    <td>{state}</td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -1,6 +1,8 @@
-//! Sign-in (online, once per session).
+//! Sign-in (online): the first on a device creates its data key; after a session expired
+//! on an unlocked device, only the device's owner signs in again.
 
 use leptos::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::api::ApiError;
 use crate::components::status_bar::LangSwitch;
@@ -10,7 +12,13 @@ use crate::state::{self, Ctx};
 pub fn Login() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
-    let username = RwSignal::new(String::new());
+    // Re-authentication: the device is unlocked and belongs to its owner.
+    let reauth = ctx.lock.get_untracked() == crate::state::LockState::Unlocked;
+    let username = RwSignal::new(if reauth {
+        ctx.owner.get_untracked().unwrap_or_default()
+    } else {
+        String::new()
+    });
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
@@ -19,12 +27,15 @@ pub fn Login() -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         error.set(None);
+        let pw = Zeroizing::new(password.get_untracked());
+        password.set(String::new());
         leptos::task::spawn_local(async move {
-            let res = state::sign_in(ctx, username.get_untracked(), password.get_untracked()).await;
+            let res = state::sign_in(ctx, username.get_untracked(), pw).await;
             busy.set(false);
             let tr = ctx.lang.get_untracked().t();
             match res {
-                Ok(()) => password.set(String::new()),
+                Ok(()) => {}
+                Err(e) if e.is_revoked() => {}
                 Err(ApiError::Unauthorized { .. }) => error.set(Some(tr.bad_credentials)),
                 Err(ApiError::Network) => error.set(Some(tr.sign_in_needs_network)),
                 Err(ApiError::Server { .. }) => error.set(Some(tr.sign_in_needs_network)),
@@ -39,10 +50,16 @@ pub fn Login() -> impl IntoView {
                 <p>{move || t().tagline}</p>
                 <LangSwitch/>
             </header>
+            <Show when=move || ctx.revoked.get()>
+                <div class="banner error" role="alert" data-testid="revoked">{move || t().device_revoked}</div>
+            </Show>
             <form on:submit=submit class="card">
                 <h2>{move || t().sign_in_title}</h2>
+                <Show when=move || reauth>
+                    <p>{move || t().reauth_hint}</p>
+                </Show>
                 <label for="username">{move || t().username}</label>
-                <input id="username" name="username" autocomplete="username" required
+                <input id="username" name="username" autocomplete="username" required readonly=reauth
                     prop:value=move || username.get()
                     on:input=move |ev| username.set(event_target_value(&ev))/>
                 <label for="password">{move || t().password}</label>

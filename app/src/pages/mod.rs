@@ -7,3 +7,4 @@ pub mod login;
 pub mod persons;
 pub mod referrals;
 pub mod services;
+pub mod unlock;

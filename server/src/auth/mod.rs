@@ -10,12 +10,14 @@ pub mod token;
 use strada_shared::domain::Role;
 use strada_shared::ids::{TeamId, UserId};
 
-use crate::storage::{DeviceBinding, Store, StoreError, StoredSession, StoredUser};
+use crate::storage::{DeviceBinding, Store, StoreError, StoredDevice, StoredSession, StoredUser};
 pub use password::Password;
 pub use token::SessionToken;
 
 /// How long a session lasts: field devices stay offline for days, so a month.
 pub const SESSION_TTL_MS: i64 = 30 * 24 * 3600 * 1000;
+/// A device's "last seen" moves at most this often (one write a minute, not a request).
+pub const LAST_SEEN_RESOLUTION_MS: i64 = 60 * 1000;
 
 /// A signed-in user, as handlers see it.
 #[derive(Debug, Clone)]
@@ -58,6 +60,8 @@ pub enum AuthError {
     InvalidDevice,
     #[error("this device is registered to another user")]
     DeviceTaken,
+    #[error("this device was revoked by the central office")]
+    DeviceRevoked,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -135,6 +139,7 @@ pub fn login(
             Err(StoreError::Conflict) => return Err(AuthError::DeviceTaken),
             other => other?,
         }
+        register_device(store, a, user.id, now_ms)?;
     }
     let token = SessionToken::generate();
     let expires_at = now_ms + SESSION_TTL_MS;
@@ -167,7 +172,106 @@ pub fn authenticate(store: &dyn Store, token: &str, now_ms: i64) -> Result<AuthU
         .ok_or(AuthError::MissingSession)?;
     let mut auth = AuthUser::from(&user);
     auth.actor = session.device.and_then(|d| hex::decode(d.actor).ok());
+    if let Some(actor) = &auth.actor {
+        check_device(store, actor, now_ms)?;
+    }
     Ok(auth)
+}
+
+/// Records a sign-in on a device; a revoked device cannot sign in again.
+fn register_device(
+    store: &dyn Store,
+    actor: &[u8],
+    user: UserId,
+    now_ms: i64,
+) -> Result<(), AuthError> {
+    let mut revoked = false;
+    store.update_device(actor, &mut |current| match current {
+        Some(d) if d.revoked_at.is_some() => {
+            revoked = true;
+            Some(d)
+        }
+        _ => Some(StoredDevice {
+            actor: hex::encode(actor),
+            user_id: user,
+            signed_in_at: now_ms,
+            last_seen: now_ms,
+            revoked_at: None,
+        }),
+    })?;
+    if revoked {
+        return Err(AuthError::DeviceRevoked);
+    }
+    Ok(())
+}
+
+/// Refuses a revoked device; moves its "last seen" (not flushed: it is a hint, and the
+/// next flush of a real write carries it).
+fn check_device(store: &dyn Store, actor: &[u8], now_ms: i64) -> Result<(), AuthError> {
+    let Some(device) = store.device(actor)? else {
+        // A session from before devices were recorded (migration step 4).
+        return Ok(());
+    };
+    if device.revoked_at.is_some() {
+        return Err(AuthError::DeviceRevoked);
+    }
+    if now_ms - device.last_seen >= LAST_SEEN_RESOLUTION_MS {
+        let updated = store.update_device(actor, &mut |current| {
+            current.map(|mut d| {
+                if d.revoked_at.is_none() {
+                    d.last_seen = d.last_seen.max(now_ms);
+                }
+                d
+            })
+        })?;
+        if updated.is_some_and(|d| d.revoked_at.is_some()) {
+            return Err(AuthError::DeviceRevoked);
+        }
+    }
+    Ok(())
+}
+
+/// Revokes a device by its actor id (hex). Its sessions stay, so that its next request
+/// gets `device_revoked` and the app wipes its data. `None` if no such device.
+pub fn revoke_device(
+    store: &dyn Store,
+    actor_hex: &str,
+    now_ms: i64,
+) -> Result<Option<StoredDevice>, AuthError> {
+    let actor = parse_actor(actor_hex)?;
+    let device = store.update_device(&actor, &mut |current| {
+        current.map(|mut d| {
+            d.revoked_at.get_or_insert(now_ms);
+            d
+        })
+    })?;
+    store.flush()?;
+    Ok(device)
+}
+
+/// Revokes every device of a user (a stolen phone whose device is not known, or a
+/// person leaving). Returns how many devices were newly revoked; `None` if no such user.
+pub fn revoke_user_devices(
+    store: &dyn Store,
+    username: &str,
+    now_ms: i64,
+) -> Result<Option<usize>, AuthError> {
+    let Some(user) = store.user_by_name(username)? else {
+        return Ok(None);
+    };
+    let mut count = 0;
+    for d in store
+        .devices()?
+        .into_iter()
+        .filter(|d| d.user_id == user.id)
+    {
+        if d.revoked_at.is_none() {
+            revoke_device(store, &d.actor, now_ms)?;
+            count += 1;
+        }
+    }
+    store.flush()?;
+    Ok(Some(count))
 }
 
 /// Ends a session.

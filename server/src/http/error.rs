@@ -150,6 +150,10 @@ impl From<AuthError> for AppError {
                 message: e.to_string(),
             },
             AuthError::DeviceTaken => AppError::Conflict(e.to_string()),
+            AuthError::DeviceRevoked => AppError::Unauthorized {
+                code: strada_shared::api::DEVICE_REVOKED,
+                message: e.to_string(),
+            },
             AuthError::Store(s) => s.into(),
         }
     }

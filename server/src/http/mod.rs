@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod contacts;
+pub mod devices;
 pub mod directory;
 pub mod error;
 pub mod events;
@@ -51,6 +52,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/contacts", get(contacts::list))
         .route("/contacts/{id}", get(contacts::get_one))
         .route("/directory", get(directory::get))
+        .route("/devices", get(devices::list))
+        .route("/devices/{id}/revoke", post(devices::revoke))
         .fallback(|| async { error::AppError::NotFound("no such API endpoint".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Pull pages and records compress well (gzip or brotli, as the client accepts);

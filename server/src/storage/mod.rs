@@ -58,6 +58,23 @@ pub struct DeviceBinding {
     pub actor: String,
 }
 
+/// A device that signed in, keyed by its automerge actor. Do not modify persisted fields:
+/// see `migrations/`. Holds no personal data beyond whose device it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredDevice {
+    /// The automerge actor id (hex).
+    pub actor: String,
+    pub user_id: UserId,
+    /// Unix ms: the last sign-in on this device.
+    pub signed_in_at: i64,
+    /// Unix ms: the last request (updated at most once a minute).
+    pub last_seen: i64,
+    /// Unix ms: when the central office revoked it. A revoked device's sessions are
+    /// refused with `device_revoked`, and it cannot sign in again.
+    #[serde(default)]
+    pub revoked_at: Option<i64>,
+}
+
 /// A past state of a document: what a device that pulled up to `seq` has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocVersion {
@@ -151,6 +168,19 @@ pub trait Store: Send + Sync + 'static {
     fn delete_session(&self, token_hash: &[u8; 32]) -> Result<(), StoreError>;
     /// Binds an automerge actor id to a user; `Conflict` if another user holds it.
     fn bind_actor(&self, actor: &[u8], user: UserId) -> Result<(), StoreError>;
+
+    /// A device by its actor id.
+    fn device(&self, actor: &[u8]) -> Result<Option<StoredDevice>, StoreError>;
+    /// Every device, in actor order.
+    fn devices(&self) -> Result<Vec<StoredDevice>, StoreError>;
+    /// Replaces a device's record with `f(current)` atomically (`None` deletes it), so a
+    /// "last seen" update never overwrites a revocation made meanwhile. `f` may run more
+    /// than once. Returns the new record.
+    fn update_device(
+        &self,
+        actor: &[u8],
+        f: &mut dyn FnMut(Option<StoredDevice>) -> Option<StoredDevice>,
+    ) -> Result<Option<StoredDevice>, StoreError>;
 
     fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError>;
     /// Writes documents, their metadata and projections, and moves each to the head of the

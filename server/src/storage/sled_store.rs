@@ -11,6 +11,7 @@
 //! - `sessions`: SHA-256 of the token → JSON [`StoredSession`]
 //! - `device_actors` (step 2): automerge actor id → user id
 //! - `doc_history` (step 3): doc id → postcard `Vec<DocVersion>` (recent states)
+//! - `devices` (step 4): automerge actor id → JSON [`StoredDevice`](super::StoredDevice)
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -41,6 +42,7 @@ pub struct SledStore {
     sessions: sled::Tree,
     device_actors: sled::Tree,
     doc_history: sled::Tree,
+    devices: sled::Tree,
     /// Serialises feed appends so positions become visible in increasing order: a
     /// reader that has seen position N will never later find a new entry below N.
     feed_writer: Mutex<()>,
@@ -163,6 +165,7 @@ impl SledStore {
             sessions: tree("sessions")?,
             device_actors: tree("device_actors")?,
             doc_history: tree("doc_history")?,
+            devices: tree("devices")?,
             db,
             feed_writer: Mutex::new(()),
         };
@@ -242,6 +245,47 @@ impl Store for SledStore {
             Err(e) if e.current.as_deref() == Some(&user.as_bytes()[..]) => Ok(()),
             Err(_) => Err(StoreError::Conflict),
         }
+    }
+
+    fn device(&self, actor: &[u8]) -> Result<Option<super::StoredDevice>, StoreError> {
+        self.devices.get(actor)?.map(|v| from_json(&v)).transpose()
+    }
+
+    fn devices(&self) -> Result<Vec<super::StoredDevice>, StoreError> {
+        self.devices
+            .iter()
+            .values()
+            .map(|v| from_json(&v?))
+            .collect()
+    }
+
+    fn update_device(
+        &self,
+        actor: &[u8],
+        f: &mut dyn FnMut(Option<super::StoredDevice>) -> Option<super::StoredDevice>,
+    ) -> Result<Option<super::StoredDevice>, StoreError> {
+        let mut failure = None;
+        let new = self.devices.update_and_fetch(actor, |old| {
+            let current = match old.map(from_json).transpose() {
+                Ok(c) => c,
+                Err(e) => {
+                    // Leave a corrupt record as it is and report it.
+                    failure = Some(e);
+                    return old.map(|o| o.to_vec());
+                }
+            };
+            match f(current).map(|d| json(&d)).transpose() {
+                Ok(v) => v,
+                Err(e) => {
+                    failure = Some(e);
+                    old.map(|o| o.to_vec())
+                }
+            }
+        })?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        new.map(|v| from_json(&v)).transpose()
     }
 
     fn doc_history(&self, id: DocId) -> Result<Vec<super::DocVersion>, StoreError> {

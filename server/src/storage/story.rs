@@ -7,7 +7,7 @@ use strada_shared::domain::{NeedCategory, PersonRef, Role};
 use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::schema::DocType;
 
-use super::{DocMeta, Projection, Store, StoreError, StoredSession, StoredUser};
+use super::{DocMeta, Projection, Store, StoreError, StoredDevice, StoredSession, StoredUser};
 
 fn user(name: &str, n: u8) -> StoredUser {
     StoredUser {
@@ -58,6 +58,7 @@ fn doc_id(n: u8) -> DocId {
 pub fn run_all<S: Store>(fresh: impl Fn() -> S) {
     users_are_unique_by_name_case_insensitively(&fresh());
     sessions_round_trip_and_can_be_deleted(&fresh());
+    devices_are_recorded_updated_and_listed(&fresh());
     committing_moves_a_document_to_the_head_of_the_feed(&fresh());
     the_feed_pages_from_a_cursor(&fresh());
     a_batch_commits_in_order_and_documents_keep_recent_history(&fresh());
@@ -212,4 +213,54 @@ fn a_new_store_reports_the_latest_schema(s: &dyn Store) {
         s.schema_version().expect("version"),
         strada_migrations::latest_version()
     );
+}
+
+fn devices_are_recorded_updated_and_listed(s: &dyn Store) {
+    let owner = user("dev", 4).id;
+    let device = |actor: &str, t: i64| StoredDevice {
+        actor: actor.into(),
+        user_id: owner,
+        signed_in_at: t,
+        last_seen: t,
+        revoked_at: None,
+    };
+    assert_eq!(s.device(&[1; 16]).expect("device"), None);
+    // Updating a missing record with a function that keeps it missing stores nothing.
+    assert_eq!(s.update_device(&[1; 16], &mut |d| d).expect("update"), None);
+    assert!(s.devices().expect("devices").is_empty());
+    let a = s
+        .update_device(&[1; 16], &mut |_| Some(device("01", 10)))
+        .expect("insert");
+    assert_eq!(a, Some(device("01", 10)));
+    s.update_device(&[2; 16], &mut |_| Some(device("02", 20)))
+        .expect("insert");
+    let revoked = s
+        .update_device(&[1; 16], &mut |d| {
+            d.map(|mut d| {
+                d.revoked_at = Some(30);
+                d
+            })
+        })
+        .expect("revoke");
+    assert_eq!(revoked.and_then(|d| d.revoked_at), Some(30));
+    assert_eq!(
+        s.device(&[1; 16])
+            .expect("device")
+            .and_then(|d| d.revoked_at),
+        Some(30)
+    );
+    assert_eq!(
+        s.device(&[2; 16])
+            .expect("device")
+            .and_then(|d| d.revoked_at),
+        None
+    );
+    let actors: Vec<String> = s
+        .devices()
+        .expect("devices")
+        .into_iter()
+        .map(|d| d.actor)
+        .collect();
+    assert_eq!(actors, vec!["01".to_string(), "02".to_string()]);
+    s.flush().expect("flush");
 }
