@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
-  addUser, launchBrowser, removeDir, startServer, stopServer, tempDir,
+  addUser, launchBrowser, removeDir, startServer, stopServer, unlock, tempDir,
 } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -26,13 +26,18 @@ async function axeViolations(page) {
   });
 }
 
-/** Signs in if the sign-in form shows, then waits for the app. After a reload the
- * session is restored from the device; adapt here if an unlock step is added. */
+/** Signs in if the sign-in form shows, unlocks if the unlock page shows (after a
+ * reload the device is locked), then waits for the app. */
 async function signInAndWait(page, username, password) {
   const user = page.getByLabel('Nome utente');
+  const unlockPage = page.getByTestId('unlock-form');
   const status = page.getByTestId('net-status');
-  await Promise.race([user.waitFor({ timeout: 20000 }), status.waitFor({ timeout: 20000 })]);
-  if (await user.isVisible()) {
+  await Promise.race([
+    user.waitFor({ timeout: 20000 }), unlockPage.waitFor({ timeout: 20000 }), status.waitFor({ timeout: 20000 }),
+  ]);
+  if (await unlockPage.isVisible()) {
+    await unlock(page, password);
+  } else if (await user.isVisible()) {
     await user.fill(username);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Accedi' }).click();

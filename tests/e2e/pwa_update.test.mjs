@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  DIST_DIR, addUser, launchBrowser, phoneContext, removeDir, signIn, startServer, stopServer, tempDir,
+  DIST_DIR, addUser, launchBrowser, phoneContext, removeDir, signIn, startServer, stopServer, tempDir, unlock,
 } from './helpers.mjs';
 
 const PW = 'synthetic-update-pw-1';
@@ -67,7 +67,8 @@ test('a new version is offered without reloading an open form, and taken on requ
       page.waitForEvent('load', { timeout: 20000 }),
       banner.getByRole('button', { name: "Aggiorna l'app" }).click(),
     ]);
-    await page.getByTestId('net-status').waitFor();
+    // After the reload the device is locked, as after any restart.
+    await unlock(page, PW);
     assert.equal(await page.evaluate(() => window.__notReloaded), undefined);
     const state = await page.evaluate(async () => {
       const reg = await navigator.serviceWorker.getRegistration();
