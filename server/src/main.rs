@@ -197,6 +197,13 @@ fn demo(
         None => strada_server::now_ms(),
     };
     let (store, _) = SledStore::open(data_dir)?;
+    if demo::holds_demo(&store)? {
+        println!(
+            "{} already holds the demo: nothing to do (its passwords were shown when it was written).",
+            data_dir.display()
+        );
+        return Ok(());
+    }
     let directory = strada_server::directory::ServedDirectory::load(data_dir)?;
     let directory = strada_shared::directory::Directory::from_json(&directory.json)
         .map_err(|e| anyhow::anyhow!("the services directory is not valid: {e}"))?;

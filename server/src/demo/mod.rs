@@ -81,6 +81,22 @@ pub struct Summary {
     pub elapsed_ms: u128,
 }
 
+/// Whether the store already holds the demo (its central user and every demo worker):
+/// `demo` then has nothing to do.
+pub fn holds_demo(store: &dyn Store) -> anyhow::Result<bool> {
+    if store.user_by_name(CENTRAL_USER)?.is_none() {
+        return Ok(false);
+    }
+    for team in TEAMS {
+        for name in team.workers {
+            if store.user_by_name(name)?.is_none() {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
 /// Users `init` made and nothing else, and no document: the store may take the demo.
 fn check_fresh(store: &dyn Store) -> anyhow::Result<()> {
     if store.feed_head()? > 0 || !store.doc_ids()?.is_empty() {
