@@ -779,10 +779,7 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
     assert!(
         matches!(
             &res.results[0].outcome,
-            PushOutcome::Refused {
-                code: strada_shared::sync::RefusalCode::ConsentRequired,
-                ..
-            }
+            PushOutcome::Refused { code: strada_shared::sync::RefusalCode::ConsentRequired, .. }
         ),
         "{:?}",
         res.results[0].outcome
@@ -793,10 +790,7 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
     let given = person(61, ConsentStatus::Given);
     let mut d = push(&given);
     let res = api.push(&mut [&mut d]).await;
-    assert!(matches!(
-        res.results[0].outcome,
-        PushOutcome::Accepted { .. }
-    ));
+    assert!(matches!(res.results[0].outcome, PushOutcome::Accepted { .. }));
 
     // A second device still holding the old state edits an alias offline; meanwhile the
     // first device records the withdrawal. The withdrawal is accepted and the late edit,
@@ -813,10 +807,7 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
     withdrawn.withdraw_consent(1_760_000_500_000, marta.id);
     strada_shared::schema::update(&mut d.doc, &withdrawn).unwrap();
     let res = api.push(&mut [&mut d]).await;
-    assert!(matches!(
-        res.results[0].outcome,
-        PushOutcome::Accepted { .. }
-    ));
+    assert!(matches!(res.results[0].outcome, PushOutcome::Accepted { .. }));
     let mut edited = given.clone();
     edited.aliases.push("late alias".into());
     strada_shared::schema::update(&mut late.doc, &edited).unwrap();
@@ -824,10 +815,7 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
     assert!(
         matches!(
             &res.results[0].outcome,
-            PushOutcome::Refused {
-                code: strada_shared::sync::RefusalCode::ConsentRequired,
-                ..
-            }
+            PushOutcome::Refused { code: strada_shared::sync::RefusalCode::ConsentRequired, .. }
         ),
         "{:?}",
         res.results[0].outcome
