@@ -31,9 +31,9 @@ function demo(dataDir) {
   return passwords;
 }
 
-async function shot(page, name) {
-  // Let fonts and the last frame settle (animations are off in the app's CSS).
+async function shot(page, name, options = {}) {
   await page.evaluate(() => document.fonts.ready);
+  if (!options.keepScroll) await page.evaluate(() => window.scrollTo(0, 0));
   const path = join(OUT, `${name}.png`);
   await page.screenshot({ path, type: 'png' });
   const size = statSync(path).size;
@@ -89,9 +89,21 @@ async function main() {
     await page.getByTestId('refer-shelter').click();
     const picker = page.getByTestId('service-picker-shelter');
     await picker.getByTestId('pick-service').first().waitFor();
-    await page.getByTestId('picked-person').evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.evaluate(() => window.scrollBy(0, -60));
-    await shot(page, '02-contact-form');
+    // The form is longer than a phone screen: a taller phone, from the person to the
+    // first proposed service, framed by the app's status bar and tabs as on the phone.
+    const abs = (box) => page.evaluate((y) => y + window.scrollY, box.y);
+    const formTop = await abs(await page.getByTestId('contact-form').boundingBox());
+    const firstService = await picker.getByTestId('pick-service').first().boundingBox();
+    const serviceBottom = (await abs(firstService)) + firstService.height;
+    const bars = await page.evaluate(() => ({
+      top: document.querySelector('header.status')?.getBoundingClientRect().height ?? 0,
+      bottom: document.querySelector('nav.tabs')?.getBoundingClientRect().height ?? 0,
+    }));
+    const height = Math.ceil(bars.top + (serviceBottom - formTop) + bars.bottom + 24);
+    await page.setViewportSize({ width: 390, height });
+    await page.evaluate(([y]) => window.scrollTo(0, y), [formTop - bars.top - 8]);
+    await shot(page, '02-contact-form', { keepScroll: true });
+    await page.setViewportSize({ width: 390, height: 844 });
 
     // 3. Persons: "Mohamed" finds Muhammad, Mohammed and محمد.
     await page.getByTestId('tab-persons').click();
@@ -107,7 +119,13 @@ async function main() {
     // 5. Services near the worker, offline-ready.
     await page.getByTestId('nav-services').click();
     await page.getByTestId('service-row').first().waitFor({ timeout: 30000 });
-    await shot(page, '05-services');
+    await page.getByTestId('svc-need-food').click();
+    // The ranked list, under the status bar (the need filters are above it).
+    await page.getByTestId('service-list').evaluate((el) => {
+      const bar = document.querySelector('header.status')?.getBoundingClientRect().height ?? 0;
+      window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - bar - 8);
+    });
+    await shot(page, '05-services', { keepScroll: true });
     await phone.close();
 
     // 6. The central office's records, on a desktop window.
@@ -122,6 +140,8 @@ async function main() {
     await signIn(central, CENTRAL, passwords[CENTRAL]);
     await central.goto(`${server.url}/#/centrale`);
     await central.getByTestId('central-row').first().waitFor({ timeout: 60000 });
+    // The central office's device pulls every team's documents: wait until it is done.
+    await central.getByTestId('net-status').filter({ hasText: 'In linea' }).waitFor({ timeout: 120000 });
     await shot(central, '06-central-records');
     await desk.close();
   } finally {

@@ -147,6 +147,12 @@ fn demo(root: &Path, extra: &[String]) -> Result<()> {
 /// in a temporary folder, with Debian's Chromium.
 fn screenshots(root: &Path) -> Result<()> {
     setup::tools(root, setup::Need::Browser)?;
+    // Fonts for the aliases in Gurmukhi and Bengali script (Chromium draws boxes without).
+    if !Path::new("/usr/share/fonts/truetype/lohit-punjabi/Lohit-Gurmukhi.ttf").exists()
+        || !Path::new("/usr/share/fonts/truetype/lohit-bengali/Lohit-Bengali.ttf").exists()
+    {
+        setup::apt_install(&["fonts-lohit-guru", "fonts-lohit-beng-bengali"])?;
+    }
     dist(root)?;
     sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
     sh(Command::new("node")

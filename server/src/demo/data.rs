@@ -381,16 +381,15 @@ pub const ORIGINS: &[Origin] = &[
 
 /// How workers tell people with the same name apart (Italian, as they would write it).
 pub const NICKNAMES: &[&str] = &[
-    "il lungo",
     "della serra",
     "del furgone",
     "col cappello",
     "della stazione",
-    "il giovane",
+    "del mercato",
     "della bici",
     "del magazzino",
-    "il cuoco",
     "del campo",
+    "dello zaino rosso",
 ];
 
 /// Where people are usually found ("{}" is the town).
