@@ -55,6 +55,8 @@ pub struct Ctx {
     pub storage_error: RwSignal<Option<String>>,
     /// Set when a new service worker waits to take over.
     pub update_ready: RwSignal<bool>,
+    /// A long pull's progress: (feed positions done, total), while it runs.
+    pub sync_progress: RwSignal<Option<(u64, u64)>>,
     pub lock: RwSignal<LockState>,
     /// The device owner's username (shown on the unlock page).
     pub owner: RwSignal<Option<String>>,
@@ -77,6 +79,7 @@ impl Ctx {
             waiting_days: RwSignal::new(strada_shared::schema::referral::DEFAULT_WAITING_DAYS),
             storage_error: RwSignal::new(None),
             update_ready: RwSignal::new(false),
+            sync_progress: RwSignal::new(None),
             lock: RwSignal::new(LockState::Starting),
             owner: RwSignal::new(None),
             idle_lock_s: RwSignal::new(DEFAULT_IDLE_LOCK_S),
@@ -164,7 +167,7 @@ async fn restore(ctx: Ctx) {
     if let Ok(Some(days)) = store::kv_get("waiting_days").await
         && let Ok(days) = days.parse::<i64>()
     {
-        ctx.waiting_days.set(days.clamp(1, 365));
+        ctx.waiting_days.set(days.clamp(0, 365));
     }
     load_records(ctx).await;
 }
@@ -355,7 +358,8 @@ pub async fn sync(ctx: Ctx) {
         return;
     }
     ctx.syncing.set(true);
-    let result = sync_inner(&session.token).await;
+    let result = sync_inner(ctx, &session.token).await;
+    ctx.sync_progress.set(None);
     SYNCING.with(|s| s.set(false));
     ctx.syncing.set(false);
     if !crypto::is_unlocked() {
@@ -399,7 +403,7 @@ impl From<store::StoreError> for SyncError {
     }
 }
 
-async fn sync_inner(token: &str) -> Result<(), SyncError> {
+async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
     let actor: ActorId = store::actor().await?;
     // Push: every pending document in one request (only those are read).
     let mut docs = store::get_docs(&actor, &pending_ids()).await?;
@@ -429,6 +433,7 @@ async fn sync_inner(token: &str) -> Result<(), SyncError> {
         .await?
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
+    let start = cursor;
     loop {
         let page = api::pull(token, cursor).await?;
         store::apply_pulled(&actor, &page.docs, Some(page.cursor)).await?;
@@ -436,6 +441,10 @@ async fn sync_inner(token: &str) -> Result<(), SyncError> {
         if !page.more {
             break;
         }
+        // A long pull (a first sync, days offline) shows how far it has come.
+        let total = page.head.saturating_sub(start).max(1);
+        ctx.sync_progress
+            .set(Some((cursor.saturating_sub(start).min(total), total)));
     }
     // Repair: documents whose pulled changes did not apply get a snapshot.
     let repair = store::repair_list().await?;

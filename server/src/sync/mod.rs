@@ -380,6 +380,7 @@ pub fn pull(store: &dyn Store, user: &AuthUser, cursor: u64) -> Result<PullRespo
         docs,
         cursor: next,
         more,
+        head: store.feed_head()?.max(next),
     })
 }
 
