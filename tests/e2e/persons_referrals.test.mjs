@@ -130,6 +130,25 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await page.locator('[data-testid="referral-list"] [data-testid="referral-row"][data-status="closed"]').waitFor();
     assert.equal(await page.getByTestId('waiting-list').getByTestId('referral-row').count(), 0);
 
+    // Opening a contact reads its document and shows every field, and its referrals.
+    await page.getByTestId('tab-contacts').click();
+    await page.getByTestId('contact-row').filter({ hasText: '· 6' }).getByTestId('open-contact').click();
+    const detail = page.getByTestId('contact-detail');
+    await detail.getByText('Trattenimento dei documenti').waitFor();
+    assert.match(await detail.innerText(), /Nota sintetica/);
+    assert.match(await detail.innerText(), /Strada/);
+    await page.getByTestId('contact-row').filter({ hasText: 'Muhammad sintetico' }).last().getByTestId('open-contact').click();
+    await page.getByTestId('detail-referral').first().waitFor();
+
+    // The person withdraws consent: every identifying field is emptied.
+    await page.getByTestId('tab-persons').click();
+    await page.getByTestId('person-search').fill('Muhammad');
+    await page.getByTestId('person-row').locator('button.pick').click();
+    await page.getByTestId('withdraw-consent').click();
+    await page.getByTestId('person-editor').waitFor({ state: 'detached' });
+    await page.getByTestId('person-search').fill('');
+    assert.equal(await page.getByTestId('person-row').count(), 0);
+
     // Back online: everything reaches the server.
     env.server = await startServer(env.data, env.server.url.replace('http://', ''));
     await context.setOffline(false);

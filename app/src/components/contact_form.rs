@@ -33,6 +33,19 @@ enum Who {
     Group,
 }
 
+/// The partners a consent covers: the PUA always, the referral services if agreed.
+pub fn consent_partners(share_with_services: bool) -> Vec<String> {
+    let mut v = vec![PARTNER_PUA.to_string()];
+    if share_with_services {
+        v.push(PARTNER_REFERRAL_SERVICES.to_string());
+    }
+    v
+}
+
+/// Partner codes recorded with a consent.
+pub const PARTNER_PUA: &str = "pua";
+pub const PARTNER_REFERRAL_SERVICES: &str = "referral_services";
+
 fn parse_count(s: &str) -> u32 {
     s.trim().parse().unwrap_or(0)
 }
@@ -51,6 +64,9 @@ pub fn ContactForm() -> impl IntoView {
     let alias = RwSignal::new(String::new());
     let picked = RwSignal::new(None::<(DocId, String)>);
     let consent = RwSignal::new(None::<ConsentStatus>);
+    // Consent covers the PUA; sharing with the services the person is referred to is a
+    // separate choice.
+    let share_with_services = RwSignal::new(true);
     let group_people = RwSignal::new(String::from("2"));
     let group_women = RwSignal::new(String::new());
     let group_men = RwSignal::new(String::new());
@@ -221,7 +237,7 @@ pub fn ContactForm() -> impl IntoView {
                                     status: ConsentStatus::Given,
                                     at: now,
                                     recorded_by: user,
-                                    partners: Vec::new(),
+                                    partners: consent_partners(share_with_services.get_untracked()),
                                 },
                                 author: user,
                                 team: session.user.team.clone(),
@@ -396,6 +412,14 @@ pub fn ContactForm() -> impl IntoView {
                                             on:change=move |_| consent.set(Some(ConsentStatus::Refused))/>
                                         {move || t().consent_refused}
                                     </label>
+                                    <Show when=move || consent.get() == Some(ConsentStatus::Given)>
+                                        <label class="choice">
+                                            <input type="checkbox" data-testid="consent-share-services"
+                                                prop:checked=move || share_with_services.get()
+                                                on:change=move |_| share_with_services.update(|v| *v = !*v)/>
+                                            {move || t().consent_share_services}
+                                        </label>
+                                    </Show>
                                     <Show when=move || consent.get() == Some(ConsentStatus::Refused)>
                                         <p class="small muted">{move || t().consent_refused_hint}</p>
                                     </Show>

@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 
+use strada_shared::ids::DocId;
+
+use crate::components::contact_detail::ContactDetail;
 use crate::state::{Ctx, RowStatus};
 
 /// Contacts shown at first, and added by "show more".
@@ -13,6 +16,7 @@ pub fn ContactList() -> impl IntoView {
     let t = move || ctx.lang.get().t();
     // Long lists grow a page at a time: the DOM stays small with thousands of contacts.
     let shown = RwSignal::new(PAGE);
+    let open = RwSignal::new(None::<DocId>);
     view! {
         <section class="card">
             <h2>{move || t().contacts}</h2>
@@ -33,11 +37,15 @@ pub fn ContactList() -> impl IntoView {
                         let needs = row.needs.clone();
                         let when = row.occurred_at;
                         let people = row.people;
+                        let id = row.id;
                         view! {
                             <li data-testid="contact-row" data-id=row.id.to_string() data-status=status_code>
                                 <div class="row">
-                                    <strong>{move || alias.clone().unwrap_or_else(|| t().anonymous.to_string())}
-                                        {(people > 1).then(|| format!(" · {people}"))}</strong>
+                                    <button class="link open" data-testid="open-contact" aria-expanded=move || (open.get() == Some(id)).to_string()
+                                        on:click=move |_| open.set(if open.get_untracked() == Some(id) { None } else { Some(id) })>
+                                        <strong>{move || alias.clone().unwrap_or_else(|| t().anonymous.to_string())}
+                                            {(people > 1).then(|| format!(" · {people}"))}</strong>
+                                    </button>
                                     <span class=format!("badge {status_code}")>
                                         {
                                             move || match &status {
@@ -53,8 +61,10 @@ pub fn ContactList() -> impl IntoView {
                                     " · "
                                     {move || needs.iter().map(|n| t().need(*n)).collect::<Vec<_>>().join(", ")}
                                 </div>
+                                <Show when=move || open.get() == Some(id)>
+                                    <ContactDetail id=id/>
+                                </Show>
                                 {refused.then(|| {
-                                    let id = row.id;
                                     view! {
                                         <button class="secondary" data-testid="discard-change" on:click=move |_| {
                                             let sure = web_sys::window()

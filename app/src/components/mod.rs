@@ -1,5 +1,6 @@
 //! Pieces shared by pages.
 
+pub mod contact_detail;
 pub mod contact_form;
 pub mod contact_list;
 pub mod nav;

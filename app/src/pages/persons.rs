@@ -250,7 +250,16 @@ fn PersonEditor(id: DocId, on_done: Callback<()>) -> impl IntoView {
             <input id="p-place" maxlength="120" prop:value=move || usual_place.get()
                 on:input=move |ev| usual_place.set(event_target_value(&ev))/>
             <p class="small muted">
-                {move || person.with(|p| p.as_ref().map(|p| format!("{}: {} · {}", t().consent, t().consent_name(p.consent.status), util::format_local(p.consent.at, ctx.lang.get()))))}
+                {move || person.with(|p| p.as_ref().map(|p| {
+                    let partners = p.consent.partners.iter().map(|c| match c.as_str() {
+                        crate::components::contact_form::PARTNER_PUA => t().partner_pua.to_string(),
+                        crate::components::contact_form::PARTNER_REFERRAL_SERVICES => t().partner_services.to_string(),
+                        other => other.to_string(),
+                    }).collect::<Vec<_>>().join(", ");
+                    format!("{}: {} · {}{}", t().consent, t().consent_name(p.consent.status),
+                        util::format_local(p.consent.at, ctx.lang.get()),
+                        if partners.is_empty() { String::new() } else { format!(" · {partners}") })
+                }))}
             </p>
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
