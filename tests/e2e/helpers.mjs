@@ -197,3 +197,16 @@ export async function logContact(page, alias, needs, note) {
   await page.getByTestId('save-contact').click();
   await page.getByTestId('contact-row').filter({ hasText: alias }).waitFor();
 }
+
+/** axe-core's violations on the page as it is now (id, help, count, targets). */
+export async function axeViolations(page) {
+  const { createRequire } = await import('node:module');
+  const { readFileSync } = await import('node:fs');
+  const require = createRequire(import.meta.url);
+  await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.map((n) => n.target).join(' ')}`);
+  });
+}

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  addUser, apiLogin, launchBrowser, phoneContext, removeDir, startServer, stopServer, tempDir,
+  addUser, apiLogin, axeViolations, launchBrowser, phoneContext, removeDir, startServer, stopServer, tempDir,
 } from './helpers.mjs';
 
 const PW = 'synthetic-persons-pw-1';
@@ -90,6 +90,15 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await page.getByTestId('save-contact').click();
     await page.getByTestId('contact-row').filter({ hasText: '· 6' }).waitFor();
     assert.equal(await page.getByTestId('contact-row').count(), 4);
+    // The full form, every section open, and the person picker: no accessibility violation.
+    await page.evaluate(() => { for (const d of document.querySelectorAll('details.more')) d.open = true; });
+    await page.getByTestId('indicator-deception').check();
+    await page.getByTestId('need-legal_aid').check();
+    await page.getByTestId('refer-legal_aid').click();
+    await page.getByTestId('service-picker-legal_aid').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'contacts page, full form');
+    await page.getByTestId('indicator-deception').uncheck();
+    await page.getByTestId('need-legal_aid').uncheck();
 
     // Search forgives transliteration and shows the last contacts.
     await page.getByTestId('tab-persons').click();
@@ -103,6 +112,8 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await row.locator('button.pick').click();
     const editor = page.getByTestId('person-editor');
     await editor.waitFor();
+    await page.getByLabel('Alias e soprannomi').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'persons page, editor open');
     await page.getByLabel('Alias e soprannomi').fill('Muhammad sintetico\nمحمد');
     await page.getByLabel('Documenti').selectOption('none');
     await page.getByTestId('save-person').click();
@@ -129,6 +140,7 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await referral.getByTestId('move-closed').click();
     await page.locator('[data-testid="referral-list"] [data-testid="referral-row"][data-status="closed"]').waitFor();
     assert.equal(await page.getByTestId('waiting-list').getByTestId('referral-row').count(), 0);
+    assert.deepEqual(await axeViolations(page), [], 'referrals page');
 
     // Opening a contact reads its document and shows every field, and its referrals.
     await page.getByTestId('tab-contacts').click();
@@ -137,6 +149,7 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await detail.getByText('Trattenimento dei documenti').waitFor();
     assert.match(await detail.innerText(), /Nota sintetica/);
     assert.match(await detail.innerText(), /Strada/);
+    assert.deepEqual(await axeViolations(page), [], 'contacts page, a contact open');
     await page.getByTestId('contact-row').filter({ hasText: 'Muhammad sintetico' }).last().getByTestId('open-contact').click();
     await page.getByTestId('detail-referral').first().waitFor();
 
