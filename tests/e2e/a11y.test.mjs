@@ -2,25 +2,10 @@
 // Chromium reports no installability error for the PWA.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import {
-  CHROMIUM, addUser, launchBrowser, phoneContext, removeDir, signIn, startServer, stopServer, tempDir,
+  CHROMIUM, addUser, axeViolations, launchBrowser, phoneContext, removeDir, signIn, startServer, stopServer, tempDir,
 } from './helpers.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page) {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
-  });
-  return result;
-}
 
 test('the main pages have no accessibility violations', async () => {
   const data = tempDir('strada-e2e-a11y-');

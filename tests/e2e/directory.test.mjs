@@ -4,27 +4,9 @@
 // Servizi page and a service's details.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import {
-  addUser, launchBrowser, removeDir, startServer, stopServer, unlock, tempDir,
+  addUser, axeViolations, launchBrowser, removeDir, startServer, stopServer, unlock, tempDir,
 } from './helpers.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const PW = 'synthetic-directory-pw-1';
-// Bergamo (synthetic position), Monday 30 November 2026, 12:30 in Italy.
-const HERE = { latitude: 45.6983, longitude: 9.6773, accuracy: 15 };
-const MONDAY_LUNCH = new Date('2026-11-30T12:30:00+01:00');
-
-async function axeViolations(page) {
-  await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.map((n) => n.target).join(' ')}`);
-  });
-}
 
 /** Signs in if the sign-in form shows, unlocks if the unlock page shows (after a
  * reload the device is locked), then waits for the app. */
