@@ -8,6 +8,11 @@ import {
   addUser, axeViolations, launchBrowser, removeDir, startServer, stopServer, unlock, tempDir,
 } from './helpers.mjs';
 
+const PW = 'synthetic-directory-pw-1';
+// Bergamo (synthetic position), Monday 30 November 2026, 12:30 in Italy.
+const HERE = { latitude: 45.6983, longitude: 9.6773, accuracy: 15 };
+const MONDAY_LUNCH = new Date('2026-11-30T12:30:00+01:00');
+
 /** Signs in if the sign-in form shows, unlocks if the unlock page shows (after a
  * reload the device is locked), then waits for the app. */
 async function signInAndWait(page, username, password) {
