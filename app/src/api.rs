@@ -131,8 +131,12 @@ pub async fn push(token: &str, req: &PushRequest) -> Result<PushResponse, ApiErr
     post_sync("/api/sync/push", token, req).await
 }
 
-pub async fn pull(token: &str, cursor: u64) -> Result<PullResponse, ApiError> {
-    post_sync("/api/sync/pull", token, &PullRequest { cursor }).await
+pub async fn pull(token: &str, cursor: u64, since: u64) -> Result<PullResponse, ApiError> {
+    let req = PullRequest {
+        cursor,
+        since: Some(since),
+    };
+    post_sync("/api/sync/pull", token, &req).await
 }
 
 pub async fn contacts(token: &str) -> Result<Vec<ContactRecord>, ApiError> {

@@ -433,10 +433,17 @@ async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
         .await?
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
+    // Where the last complete pull ended: what the device surely holds.
+    let since: u64 = store::kv_get("baseline")
+        .await?
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+        .min(cursor);
     let start = cursor;
     loop {
-        let page = api::pull(token, cursor).await?;
-        store::apply_pulled(&actor, &page.docs, Some(page.cursor)).await?;
+        let page = api::pull(token, cursor, since).await?;
+        let baseline = (!page.more).then_some(page.cursor);
+        store::apply_pulled(&actor, &page.docs, Some(page.cursor), baseline).await?;
         cursor = page.cursor;
         if !page.more {
             break;
@@ -450,7 +457,7 @@ async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
     let repair = store::repair_list().await?;
     if !repair.is_empty() {
         let res = api::snapshots(token, &SnapshotsRequest { ids: repair }).await?;
-        store::apply_pulled(&actor, &res.docs, None).await?;
+        store::apply_pulled(&actor, &res.docs, None, None).await?;
     }
     Ok(())
 }

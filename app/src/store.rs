@@ -462,6 +462,7 @@ pub async fn apply_pulled(
     actor: &ActorId,
     pulled: &[PulledDoc],
     cursor: Option<u64>,
+    baseline: Option<u64>,
 ) -> Result<(), StoreError> {
     let dk = crypto::key()?;
     let db = db().await?;
@@ -501,6 +502,10 @@ pub async fn apply_pulled(
         kv_put_in(&kv, &dk, "repair", &repair_json).await?;
         if let Some(c) = cursor {
             kv_put_in(&kv, &dk, "cursor", &c.to_string()).await?;
+        }
+        // The end of a complete pull (see `PullRequest::since`).
+        if let Some(b) = baseline {
+            kv_put_in(&kv, &dk, "baseline", &b.to_string()).await?;
         }
         Ok(changes)
     }

@@ -204,6 +204,8 @@ struct Device {
     team: TeamId,
     docs: BTreeMap<DocId, DeviceDoc>,
     cursor: u64,
+    /// Where the last complete pull ended.
+    baseline: u64,
     token: String,
     base: String,
     client: Client,
@@ -265,6 +267,7 @@ impl Device {
             team: TeamId::parse(body["user"]["team"].as_str().expect("team")).expect("team"),
             docs: BTreeMap::new(),
             cursor: 0,
+            baseline: 0,
             token: body["token"].as_str().expect("token").into(),
             base: base.into(),
             client,
@@ -375,6 +378,7 @@ impl Device {
                     "/api/sync/pull",
                     wire::encode(&PullRequest {
                         cursor: self.cursor,
+                        since: Some(self.baseline),
                     }),
                 )
                 .await;
@@ -394,6 +398,7 @@ impl Device {
             n += page.docs.len();
             self.cursor = page.cursor;
             if !page.more {
+                self.baseline = self.cursor;
                 return n;
             }
         }

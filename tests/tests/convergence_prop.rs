@@ -75,6 +75,8 @@ struct Device {
     actor: ActorId,
     docs: BTreeMap<DocId, DeviceDoc>,
     cursor: u64,
+    /// Where the last complete pull ended.
+    baseline: u64,
     old_pages: Vec<PullResponse>,
     created: u64,
 }
@@ -112,6 +114,7 @@ impl World {
                     actor,
                     docs: BTreeMap::new(),
                     cursor: 0,
+                    baseline: 0,
                     old_pages: Vec::new(),
                     created: 0,
                 }
@@ -223,7 +226,8 @@ impl World {
     fn pull(&mut self, device: usize, fault: Fault) {
         let d = &mut self.devices[device];
         loop {
-            let page = server_sync::pull(&self.store, &d.user, d.cursor).expect("pull");
+            let page =
+                server_sync::pull(&self.store, &d.user, d.cursor, Some(d.baseline)).expect("pull");
             if matches!(fault, Fault::DropResponse) {
                 return;
             }
@@ -242,6 +246,7 @@ impl World {
             }
             d.old_pages.push(page.clone());
             if !page.more {
+                d.baseline = d.cursor;
                 return;
             }
         }

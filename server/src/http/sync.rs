@@ -116,7 +116,7 @@ pub async fn pull(
     SyncBody(req): SyncBody<PullRequest>,
 ) -> Result<SyncReply<sync::PullResponse>, AppError> {
     let res = tokio::task::spawn_blocking(move || {
-        crate::sync::pull(state.store.as_ref(), &user, req.cursor)
+        crate::sync::pull(state.store.as_ref(), &user, req.cursor, req.since)
     })
     .await
     .map_err(AppError::internal)??;

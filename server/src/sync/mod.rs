@@ -330,7 +330,15 @@ fn known_heads(history: Vec<DocVersion>, cursor: u64) -> Option<Heads> {
 }
 
 /// Serves one page of the change feed after `cursor`, filtered to what `user` may read.
-pub fn pull(store: &dyn Store, user: &AuthUser, cursor: u64) -> Result<PullResponse, StoreError> {
+pub fn pull(
+    store: &dyn Store,
+    user: &AuthUser,
+    cursor: u64,
+    since: Option<u64>,
+) -> Result<PullResponse, StoreError> {
+    // What the device surely holds of a document: its state at the end of the last
+    // complete pull (see `PullRequest::since`).
+    let base = since.unwrap_or(cursor).min(cursor);
     let mut docs = Vec::new();
     let mut bytes_total = 0usize;
     let mut next = cursor;
@@ -352,7 +360,7 @@ pub fn pull(store: &dyn Store, user: &AuthUser, cursor: u64) -> Result<PullRespo
             if !may_read(user, &stored.meta) {
                 continue;
             }
-            let pulled = match known_heads(store.doc_history(id)?, cursor) {
+            let pulled = match known_heads(store.doc_history(id)?, base) {
                 Some(known) => {
                     let mut doc = AutoCommit::load(&stored.bytes)
                         .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?;

@@ -688,7 +688,10 @@ async fn a_device_behind_by_one_edit_pulls_only_the_changes() {
                 .header("content-type", SYNC_CONTENT_TYPE)
                 .header("accept", SYNC_CONTENT_TYPE)
                 .body(strada_shared::sync::encode(
-                    &strada_shared::sync::PullRequest { cursor },
+                    &strada_shared::sync::PullRequest {
+                        cursor,
+                        since: None,
+                    },
                 ))
                 .send()
                 .await
@@ -838,4 +841,65 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
     let back: PersonDoc = strada_shared::schema::read(&doc).unwrap();
     assert!(!back.has_identifying_data());
     assert_eq!(back.consent.status, ConsentStatus::Withdrawn);
+}
+
+/// Found by the device benchmark: during a paged first pull, a document created early and
+/// edited later had moved past the pages read so far; the server computed its changes from
+/// the page cursor as if the device held it, and the device could not apply them.
+#[tokio::test]
+async fn a_paged_first_pull_brings_every_document_even_one_edited_meanwhile() {
+    use strada_shared::sync::{PullRequest, PullResponse, SYNC_CONTENT_TYPE, decode, encode};
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    // More documents than one pull page holds (200).
+    let contacts: Vec<_> = (0..=250u8).map(|n| contact_for(&marta, n)).collect();
+    let mut docs: Vec<_> = contacts.iter().map(|c| phone.doc(c)).collect();
+    let mut refs: Vec<&mut _> = docs.iter_mut().collect();
+    phone.push(&mut refs).await;
+    // The first document is edited: its feed entry moves to the end.
+    let edited = ContactDoc {
+        note: "edited later".into(),
+        ..contacts[0].clone()
+    };
+    strada_shared::schema::update(&mut docs[0].doc, &edited).unwrap();
+    phone.push(&mut [&mut docs[0]]).await;
+
+    // A new phone of the same team pulls page by page from nothing.
+    let tablet = Api::login(&s, "marta").await;
+    let mut held = std::collections::HashMap::new();
+    let mut cursor = 0;
+    loop {
+        let bytes = tablet
+            .client
+            .post(format!("{}/api/sync/pull", tablet.base))
+            .bearer_auth(&tablet.token)
+            .header("content-type", SYNC_CONTENT_TYPE)
+            .header("accept", SYNC_CONTENT_TYPE)
+            .body(encode(&PullRequest {
+                cursor,
+                since: Some(0),
+            }))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let page: PullResponse = decode(&bytes).unwrap();
+        for p in &page.docs {
+            let d = strada_shared::sync::device::DeviceDoc::from_pulled(p, tablet.actor.clone())
+                .expect("a device that never had the document receives all of it");
+            held.insert(p.id, d);
+        }
+        cursor = page.cursor;
+        assert!(page.head >= cursor);
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(held.len(), contacts.len());
+    let first = &held[&contacts[0].id];
+    let back: ContactDoc = strada_shared::schema::read(&first.doc).unwrap();
+    assert_eq!(back.note, "edited later");
 }

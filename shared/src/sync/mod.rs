@@ -236,6 +236,13 @@ pub struct PushResponse {
 pub struct PullRequest {
     /// The position in the server's change feed the device has already applied; 0 at first.
     pub cursor: u64,
+    /// Where the device's last *complete* pull ended (it then held every document the
+    /// feed had up to there). Incremental changes are computed from the state each
+    /// document had at this position, never at `cursor`: during a paged pull a document
+    /// may have moved past the pages read so far, so the device lacks it entirely. `None`
+    /// (older devices) means `cursor`.
+    #[serde(default)]
+    pub since: Option<u64>,
 }
 
 /// One document that moved on the feed.
