@@ -50,7 +50,24 @@ fn stored(store: &dyn Store) -> BTreeMap<DocId, (DocType, String, Vec<u8>)> {
         .into_iter()
         .map(|id| {
             let d = store.doc(id).unwrap().unwrap();
-            (id, (d.meta.doc_type, d.meta.team.to_string(), d.bytes))
+            // The content, as JSON of the typed document. Not the bytes or heads: when an
+            // edit deletes several map keys at once (a consent withdrawal empties the
+            // languages), autosurgeon emits the deletions in hash order, so the change
+            // bytes differ between runs while the document content does not.
+            let doc = automerge::AutoCommit::load(&d.bytes).unwrap();
+            let content = match d.meta.doc_type {
+                DocType::Contact => {
+                    serde_json::to_vec(&schema::read::<schema::ContactDoc>(&doc).unwrap())
+                }
+                DocType::Person => {
+                    serde_json::to_vec(&schema::read::<schema::PersonDoc>(&doc).unwrap())
+                }
+                DocType::Referral => {
+                    serde_json::to_vec(&schema::read::<schema::ReferralDoc>(&doc).unwrap())
+                }
+            }
+            .unwrap();
+            (id, (d.meta.doc_type, d.meta.team.to_string(), content))
         })
         .collect()
 }
@@ -196,7 +213,8 @@ fn the_same_seed_gives_the_same_documents_and_another_seed_does_not() {
         docs
     };
     let a = run(3);
-    assert_eq!(a, run(3), "same ids, types, teams and bytes");
+    let a2 = run(3);
+    assert_eq!(a, a2, "same ids, types, teams and contents");
     let b = run(4);
     assert_ne!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
 }
