@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use strada_shared::domain::{DocumentStatus, NeedCategory, PersonRef};
 use strada_shared::ids::DocId;
 use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc, ReferralDoc, ReferralStatus};
@@ -12,7 +14,7 @@ use strada_shared::sync::RefusalCode;
 use strada_shared::sync::device::DeviceDoc;
 
 /// Where a document stands with the server.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum RowStatus {
     Pending,
     Synced,
@@ -39,8 +41,8 @@ impl RowStatus {
     }
 }
 
-/// A contact as the list shows it.
-#[derive(Debug, Clone, PartialEq)]
+/// A contact as the list shows it (also its stored summary).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactRow {
     pub id: DocId,
     pub alias: Option<String>,
@@ -84,7 +86,87 @@ pub struct ReferralRow {
     pub sync: RowStatus,
 }
 
-/// Every list, built in one pass over the documents.
+/// What the device keeps per document in its `index` store (sealed like everything
+/// else): enough for every list, count and search, so no document is read to show them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Summary {
+    Contact(ContactRow),
+    Person(PersonSummary),
+    Referral(Box<ReferralDoc>, RowStatus),
+}
+
+/// A person's summary: the row without what is derived from contacts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonSummary {
+    pub id: DocId,
+    pub aliases: Vec<String>,
+    pub country: String,
+    pub languages: Vec<String>,
+    pub documents: DocumentStatus,
+    pub consented: bool,
+    pub created_at: i64,
+    pub status: RowStatus,
+}
+
+impl Summary {
+    pub fn id(&self) -> DocId {
+        match self {
+            Summary::Contact(c) => c.id,
+            Summary::Person(p) => p.id,
+            Summary::Referral(r, _) => r.id,
+        }
+    }
+
+    pub fn status(&self) -> RowStatus {
+        match self {
+            Summary::Contact(c) => c.status,
+            Summary::Person(p) => p.status,
+            Summary::Referral(_, s) => *s,
+        }
+    }
+}
+
+/// A document's summary, or `None` when it does not read as its type (it then stays
+/// out of the lists, as before the index existed).
+pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
+    let status = RowStatus::of(d);
+    match d.doc_type {
+        DocType::Contact => {
+            let c = schema::read::<ContactDoc>(&d.doc).ok()?;
+            Some(Summary::Contact(ContactRow {
+                id: c.id,
+                alias: match &c.person {
+                    PersonRef::Alias(a) => Some(a.clone()),
+                    PersonRef::Anonymous => None,
+                },
+                person_id: c.person_id,
+                occurred_at: c.occurred_at,
+                people: c.people(),
+                needs: c.needs,
+                status,
+            }))
+        }
+        DocType::Person => {
+            let p = schema::read::<PersonDoc>(&d.doc).ok()?;
+            Some(Summary::Person(PersonSummary {
+                id: p.id,
+                consented: p.consent.status == strada_shared::vocab::ConsentStatus::Given,
+                aliases: p.aliases,
+                country: p.country,
+                languages: p.languages,
+                documents: p.documents,
+                created_at: p.created_at,
+                status,
+            }))
+        }
+        DocType::Referral => {
+            let r = schema::read::<ReferralDoc>(&d.doc).ok()?;
+            Some(Summary::Referral(Box::new(r), status))
+        }
+    }
+}
+
+/// Every list, built in one pass over the summaries.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Records {
     pub contacts: Vec<ContactRow>,
@@ -93,62 +175,37 @@ pub struct Records {
 }
 
 impl Records {
-    pub fn build(docs: &mut [DeviceDoc]) -> Records {
+    pub fn from_summaries<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> Records {
         let mut contacts = Vec::new();
         let mut persons = Vec::new();
         let mut referrals = Vec::new();
-        for d in docs.iter_mut() {
-            let status = RowStatus::of(d);
-            match d.doc_type {
-                DocType::Contact => {
-                    if let Ok(c) = schema::read::<ContactDoc>(&d.doc) {
-                        contacts.push(ContactRow {
-                            id: c.id,
-                            alias: match &c.person {
-                                PersonRef::Alias(a) => Some(a.clone()),
-                                PersonRef::Anonymous => None,
-                            },
-                            person_id: c.person_id,
-                            occurred_at: c.occurred_at,
-                            people: c.people(),
-                            needs: c.needs,
-                            status,
-                        });
-                    }
-                }
-                DocType::Person => {
-                    if let Ok(p) = schema::read::<PersonDoc>(&d.doc) {
-                        persons.push(PersonRow {
-                            id: p.id,
-                            key: SearchKey::new(p.aliases.iter().map(String::as_str)),
-                            aliases: p.aliases,
-                            country: p.country,
-                            languages: p.languages,
-                            documents: p.documents,
-                            last_contacts: Vec::new(),
-                            last_seen: p.created_at,
-                            consented: p.consent.status
-                                == strada_shared::vocab::ConsentStatus::Given,
-                            status,
-                        });
-                    }
-                }
-                DocType::Referral => {
-                    if let Ok(r) = schema::read::<ReferralDoc>(&d.doc) {
-                        referrals.push(ReferralRow {
-                            id: r.id,
-                            contact: r.contact,
-                            need: r.need,
-                            partner: r.partner.clone(),
-                            person: None,
-                            status: r.status,
-                            since: r.status_since(),
-                            created_at: r.created_at,
-                            doc: r,
-                            sync: status,
-                        });
-                    }
-                }
+        for s in summaries {
+            match s {
+                Summary::Contact(c) => contacts.push(c.clone()),
+                Summary::Person(p) => persons.push(PersonRow {
+                    id: p.id,
+                    key: SearchKey::new(p.aliases.iter().map(String::as_str)),
+                    aliases: p.aliases.clone(),
+                    country: p.country.clone(),
+                    languages: p.languages.clone(),
+                    documents: p.documents,
+                    last_contacts: Vec::new(),
+                    last_seen: p.created_at,
+                    consented: p.consented,
+                    status: p.status,
+                }),
+                Summary::Referral(r, status) => referrals.push(ReferralRow {
+                    id: r.id,
+                    contact: r.contact,
+                    need: r.need,
+                    partner: r.partner.clone(),
+                    person: None,
+                    status: r.status,
+                    since: r.status_since(),
+                    created_at: r.created_at,
+                    doc: (**r).clone(),
+                    sync: *status,
+                }),
             }
         }
         contacts.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
@@ -171,13 +228,16 @@ impl Records {
         }
         persons.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(b.id.cmp(&a.id)));
         // A referral shows the person of its contact.
+        let person_name: HashMap<DocId, &str> = persons
+            .iter()
+            .filter_map(|p| p.aliases.first().map(|a| (p.id, a.as_str())))
+            .collect();
         let alias_of: HashMap<DocId, Option<String>> = contacts
             .iter()
             .map(|c| {
                 let name = c
                     .person_id
-                    .and_then(|p| persons.iter().find(|x| x.id == p))
-                    .and_then(|p| p.aliases.first().cloned())
+                    .and_then(|p| person_name.get(&p).map(|s| s.to_string()))
                     .or_else(|| c.alias.clone());
                 (c.id, name)
             })
@@ -216,5 +276,105 @@ impl Records {
             .chain(self.referrals.iter().map(|r| &r.sync))
             .filter(|s| **s != RowStatus::Synced)
             .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::ActorId;
+    use strada_shared::ids::{TeamId, UserId};
+    use strada_shared::schema::{Consent, DocType};
+    use strada_shared::vocab::{ConsentStatus, Gender};
+
+    fn device_doc<T: schema::Document>(t: DocType, v: &T) -> DeviceDoc {
+        DeviceDoc::new(
+            v.id(),
+            t,
+            schema::create(ActorId::from(vec![3u8; 16]), v).unwrap(),
+        )
+    }
+
+    #[test]
+    fn lists_come_from_summaries_with_last_contacts_and_referral_names() {
+        let team = TeamId::parse("t").unwrap();
+        let me = UserId::new_v7(1_700_000_000_000, [1; 10]);
+        let person = PersonDoc {
+            id: DocId::new_v7(1_760_000_000_000, [2; 10]),
+            aliases: vec!["Muhammad".into(), "محمد".into()],
+            birth_year: None,
+            birth_year_estimated: false,
+            gender: Gender::Man,
+            country: String::new(),
+            languages: vec!["ar".into()],
+            phone: None,
+            documents: DocumentStatus::NoDocument,
+            usual_place: String::new(),
+            consent: Consent {
+                status: ConsentStatus::Given,
+                at: 1_760_000_000_000,
+                recorded_by: me,
+                partners: vec![],
+            },
+            author: me,
+            team: team.clone(),
+            created_at: 1_760_000_000_000,
+        };
+        let contact = |n: u8, at: i64| ContactDoc {
+            id: DocId::new_v7(at as u64, [n; 10]),
+            occurred_at: at,
+            person: PersonRef::Alias("Muhammad".into()),
+            person_id: Some(person.id),
+            consent: ConsentStatus::Given,
+            needs: vec![NeedCategory::Food],
+            ..ContactDoc::new(
+                DocId::new_v7(0, [0; 10]),
+                at,
+                PersonRef::Anonymous,
+                vec![],
+                me,
+                team.clone(),
+            )
+        };
+        let c1 = contact(4, 1_760_000_100_000);
+        let c2 = contact(5, 1_760_000_200_000);
+        let referral = ReferralDoc {
+            id: DocId::new_v7(1_760_000_300_000, [6; 10]),
+            contact: c2.id,
+            need: NeedCategory::Food,
+            partner: "Mensa sintetica".into(),
+            status: ReferralStatus::Sent,
+            outcome: String::new(),
+            author: me,
+            team: team.clone(),
+            created_at: 1_760_000_300_000,
+            service_id: None,
+            person_id: Some(person.id),
+            history: vec![],
+        };
+        let mut docs = vec![
+            device_doc(DocType::Person, &person),
+            device_doc(DocType::Contact, &c1),
+            device_doc(DocType::Contact, &c2),
+            device_doc(DocType::Referral, &referral),
+        ];
+        let summaries: Vec<Summary> = docs.iter_mut().filter_map(summarize).collect();
+        // Summaries survive their stored form (JSON, then sealed).
+        let stored: Vec<Summary> = summaries
+            .iter()
+            .map(|s| serde_json::from_slice(&serde_json::to_vec(s).unwrap()).unwrap())
+            .collect();
+        assert_eq!(stored, summaries);
+        let r = Records::from_summaries(&stored);
+        assert_eq!(r.contacts.len(), 2);
+        assert_eq!(r.contacts[0].id, c2.id, "newest first");
+        assert_eq!(r.persons[0].last_contacts.len(), 2);
+        assert_eq!(r.persons[0].last_seen, c2.occurred_at);
+        assert_eq!(r.referrals[0].person.as_deref(), Some("Muhammad"));
+        assert_eq!(r.pending(), 4, "nothing acknowledged yet");
+        // Search forgives transliteration.
+        assert_eq!(r.search("Mohamed", 5).len(), 1);
+        assert_eq!(r.search("محمد", 5).len(), 1);
+        assert!(r.search("Ousmane", 5).is_empty());
     }
 }

@@ -1,7 +1,8 @@
 //! The app's shared state (signals provided as context) and the sync loop that drives
 //! the sans-IO device core in `strada_shared::sync::device` with IndexedDB and fetch.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use automerge::ActorId;
 use leptos::prelude::*;
@@ -18,7 +19,7 @@ use crate::crypto::{self, CryptoError, WrapRecord};
 use crate::i18n::Lang;
 use crate::store;
 
-pub use crate::records::{Records, RowStatus};
+pub use crate::records::{Records, RowStatus, Summary};
 
 /// The signed-in session, as stored on the device.
 pub type Session = LoginResponse;
@@ -54,6 +55,8 @@ pub struct Ctx {
     pub storage_error: RwSignal<Option<String>>,
     /// Set when a new service worker waits to take over.
     pub update_ready: RwSignal<bool>,
+    /// A long pull's progress: (feed positions done, total), while it runs.
+    pub sync_progress: RwSignal<Option<(u64, u64)>>,
     pub lock: RwSignal<LockState>,
     /// The device owner's username (shown on the unlock page).
     pub owner: RwSignal<Option<String>>,
@@ -76,6 +79,7 @@ impl Ctx {
             waiting_days: RwSignal::new(strada_shared::schema::referral::DEFAULT_WAITING_DAYS),
             storage_error: RwSignal::new(None),
             update_ready: RwSignal::new(false),
+            sync_progress: RwSignal::new(None),
             lock: RwSignal::new(LockState::Starting),
             owner: RwSignal::new(None),
             idle_lock_s: RwSignal::new(DEFAULT_IDLE_LOCK_S),
@@ -163,15 +167,16 @@ async fn restore(ctx: Ctx) {
     if let Ok(Some(days)) = store::kv_get("waiting_days").await
         && let Ok(days) = days.parse::<i64>()
     {
-        ctx.waiting_days.set(days.clamp(1, 365));
+        ctx.waiting_days.set(days.clamp(0, 365));
     }
-    refresh_rows(ctx).await;
+    load_records(ctx).await;
 }
 
 /// Forgets every record held in memory (on lock and wipe).
 fn clear_memory(ctx: Ctx) {
     crate::live::disconnect();
     ctx.records.set(Records::default());
+    SUMMARIES.with(|m| m.borrow_mut().clear());
     ctx.session.set(None);
     ctx.session_expired.set(false);
     ctx.last_sync.set(None);
@@ -215,8 +220,25 @@ pub async fn pending_while_locked() -> usize {
         .unwrap_or(0)
 }
 
-/// Rebuilds the lists from the documents on the device.
-pub async fn refresh_rows(ctx: Ctx) {
+thread_local! {
+    /// Every document's summary while unlocked: the lists are rebuilt from these, and
+    /// only the summaries of documents written since are read again.
+    static SUMMARIES: RefCell<HashMap<DocId, Summary>> = RefCell::new(HashMap::new());
+}
+
+/// Ids of the documents not yet accepted by the server (from the summaries in memory).
+fn pending_ids() -> Vec<DocId> {
+    SUMMARIES.with(|m| {
+        m.borrow()
+            .values()
+            .filter(|s| s.status() != RowStatus::Synced)
+            .map(Summary::id)
+            .collect()
+    })
+}
+
+/// Reads every summary on the device (at unlock), then shows the lists.
+pub async fn load_records(ctx: Ctx) {
     if !crypto::is_unlocked() {
         return;
     }
@@ -225,21 +247,46 @@ pub async fn refresh_rows(ctx: Ctx) {
         Err(e) if e.is_locked() => return,
         Err(e) => return ctx.storage_error.set(Some(e.0)),
     };
-    match store::load_docs(&actor).await {
-        Ok(mut docs) => {
-            let records = Records::build(&mut docs);
-            if !crypto::is_unlocked() {
-                return;
-            }
-            // Every document type counts.
-            let pending = records.pending();
-            ctx.records.set(records);
-            if PENDING_WRITTEN.with(|p| p.replace(Some(pending))) != Some(pending) {
-                let _ = store::kv_set_plain("pending_count", &pending.to_string()).await;
-            }
+    // Changes published before this full read are in it.
+    let _ = store::take_changes();
+    match store::load_summaries(&actor).await {
+        Ok(all) => {
+            SUMMARIES.with(|m| *m.borrow_mut() = all.into_iter().map(|s| (s.id(), s)).collect());
+            publish_records(ctx).await;
         }
         Err(e) if e.is_locked() => {}
         Err(e) => ctx.storage_error.set(Some(e.0)),
+    }
+}
+
+/// Applies the summary changes committed since the last call to the lists.
+pub async fn refresh_rows(ctx: Ctx) {
+    let changes = store::take_changes();
+    if changes.is_empty() || !crypto::is_unlocked() {
+        return;
+    }
+    SUMMARIES.with(|m| {
+        let mut m = m.borrow_mut();
+        for (id, s) in changes {
+            match s {
+                Some(s) => m.insert(id, s),
+                None => m.remove(&id),
+            };
+        }
+    });
+    publish_records(ctx).await;
+}
+
+async fn publish_records(ctx: Ctx) {
+    let records = SUMMARIES.with(|m| Records::from_summaries(m.borrow().values()));
+    if !crypto::is_unlocked() {
+        return;
+    }
+    // Every document type counts.
+    let pending = records.pending();
+    ctx.records.set(records);
+    if PENDING_WRITTEN.with(|p| p.replace(Some(pending))) != Some(pending) {
+        let _ = store::kv_set_plain("pending_count", &pending.to_string()).await;
     }
 }
 
@@ -311,7 +358,8 @@ pub async fn sync(ctx: Ctx) {
         return;
     }
     ctx.syncing.set(true);
-    let result = sync_inner(&session.token).await;
+    let result = sync_inner(ctx, &session.token).await;
+    ctx.sync_progress.set(None);
     SYNCING.with(|s| s.set(false));
     ctx.syncing.set(false);
     if !crypto::is_unlocked() {
@@ -355,10 +403,10 @@ impl From<store::StoreError> for SyncError {
     }
 }
 
-async fn sync_inner(token: &str) -> Result<(), SyncError> {
+async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
     let actor: ActorId = store::actor().await?;
-    // Push: every pending document in one request.
-    let mut docs = store::load_docs(&actor).await?;
+    // Push: every pending document in one request (only those are read).
+    let mut docs = store::get_docs(&actor, &pending_ids()).await?;
     let mut entries = Vec::new();
     let mut sent = Vec::new();
     for d in docs
@@ -385,6 +433,7 @@ async fn sync_inner(token: &str) -> Result<(), SyncError> {
         .await?
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
+    let start = cursor;
     loop {
         let page = api::pull(token, cursor).await?;
         store::apply_pulled(&actor, &page.docs, Some(page.cursor)).await?;
@@ -392,6 +441,10 @@ async fn sync_inner(token: &str) -> Result<(), SyncError> {
         if !page.more {
             break;
         }
+        // A long pull (a first sync, days offline) shows how far it has come.
+        let total = page.head.saturating_sub(start).max(1);
+        ctx.sync_progress
+            .set(Some((cursor.saturating_sub(start).min(total), total)));
     }
     // Repair: documents whose pulled changes did not apply get a snapshot.
     let repair = store::repair_list().await?;
@@ -469,7 +522,7 @@ pub async fn sign_in(
     ctx.session.set(Some(res));
     ctx.lock.set(LockState::Unlocked);
     crate::idle::touch();
-    refresh_rows(ctx).await;
+    load_records(ctx).await;
     leptos::task::spawn_local(sync(ctx));
     leptos::task::spawn_local(crate::live::connect(ctx));
     Ok(())

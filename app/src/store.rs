@@ -3,8 +3,9 @@
 //! Object stores (database `strada`, version 2):
 //! - `docs`: key = document id; value = `{sealed: Uint8Array}` — a [`DocRecord`] (type,
 //!   whole automerge document, the heads the server has, a refusal) in postcard, sealed.
-//! - `index`: key = document id; value = `{sealed: Uint8Array}` — a per-document summary
-//!   for lists and search (its format belongs to the caller), sealed.
+//! - `index`: key = document id; value = `{sealed: Uint8Array}` — the document's
+//!   [`Summary`] in JSON, sealed, written in the same transaction as the document: lists,
+//!   counts and search read summaries, never the documents (which open one at a time).
 //! - `kv`: key = setting name; value = `{sealed: Uint8Array}` (a string, sealed) for
 //!   everything personal (`session`, `actor`, `actor_owner`, `cursor`, `repair`,
 //!   `last_sync`...), or a plain string for the few keys that must be readable while
@@ -15,7 +16,9 @@
 //! plain: opening it drops its stores (pre-release data, see ARCHITECTURE.md).
 //!
 //! Every change that must stay consistent (a pulled page and the cursor; a push answer
-//! and the document it concerns) is written in one IndexedDB transaction. Nothing but
+//! and the document it concerns; a document and its summary) is written in one IndexedDB
+//! transaction. Committed summary changes are published for the lists in memory
+//! ([`take_changes`]). Nothing but
 //! IndexedDB work is awaited inside a transaction, or the browser would commit it early:
 //! that is why encryption is synchronous (see [`crate::crypto`]). Each operation takes
 //! one copy of the data key at its start, so a lock during a transaction cannot break it
@@ -33,9 +36,11 @@ use strada_shared::schema::DocType;
 use strada_shared::sync::RefusalCode;
 use strada_shared::sync::device::{DeviceDoc, PullError, Refusal};
 use strada_shared::sync::{PulledDoc, heads_from_strings, heads_to_strings};
+
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::crypto::{self, CryptoError, DataKey};
+use crate::records::{Summary, summarize};
 
 const DB_NAME: &str = "strada";
 const DB_VERSION: u32 = 2;
@@ -336,6 +341,62 @@ fn from_js(dk: &DataKey, id: DocId, v: &JsValue, actor: &ActorId) -> Result<Devi
     })
 }
 
+/// A document's summary change, applied to the lists in memory once its transaction
+/// committed (`None`: the document is gone).
+pub type Change = (DocId, Option<Summary>);
+
+thread_local! {
+    static CHANGES: RefCell<Vec<Change>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The summary changes committed since the last call.
+pub fn take_changes() -> Vec<Change> {
+    CHANGES.with(|c| std::mem::take(&mut *c.borrow_mut()))
+}
+
+fn publish(changes: Vec<Change>) {
+    CHANGES.with(|c| c.borrow_mut().extend(changes));
+}
+
+fn index_aad(id: DocId) -> String {
+    format!("index/{id}")
+}
+
+/// Writes a document and its summary (same transaction, both stores in scope).
+fn write_doc(
+    docs: &ObjectStore,
+    index: &ObjectStore,
+    dk: &DataKey,
+    d: &mut DeviceDoc,
+) -> impl std::future::Future<Output = Result<Change, StoreError>> {
+    let key = JsValue::from_str(&d.id.to_string());
+    let prepared = (|| {
+        let doc = to_js(dk, d)?;
+        let summary = summarize(d);
+        let sealed = match &summary {
+            Some(s) => Some(sealed_value(
+                dk,
+                &index_aad(d.id),
+                &serde_json::to_vec(s).map_err(|e| StoreError(e.to_string()))?,
+            )?),
+            None => None,
+        };
+        Ok::<_, StoreError>((doc, summary, sealed))
+    })();
+    let id = d.id;
+    async move {
+        let (doc, summary, sealed) = prepared?;
+        docs.put(&doc, Some(&key))?.await?;
+        match sealed {
+            Some(v) => {
+                index.put(&v, Some(&key))?.await?;
+            }
+            None => index.delete(key)?.await?,
+        }
+        Ok((id, summary))
+    }
+}
+
 fn id_of_key(k: &JsValue) -> Result<DocId, StoreError> {
     k.as_string()
         .and_then(|s| DocId::parse(&s).ok())
@@ -352,31 +413,18 @@ async fn all_entries(store: &ObjectStore) -> Result<Vec<(JsValue, JsValue)>, Sto
     Ok(keys.into_iter().zip(values).collect())
 }
 
-/// Every document on the device.
-pub async fn load_docs(actor: &ActorId) -> Result<Vec<DeviceDoc>, StoreError> {
-    let dk = crypto::key()?;
-    let db = db().await?;
-    let tx = db.transaction(&[DOCS], TransactionMode::ReadOnly)?;
-    let all = all_entries(&tx.object_store(DOCS)?).await?;
-    // A record that does not open is reported, never silently dropped or overwritten.
-    all.iter()
-        .map(|(k, v)| from_js(&dk, id_of_key(k)?, v, actor))
-        .collect()
-}
-
 /// Writes a document (new or edited locally).
 pub async fn put_doc(d: &mut DeviceDoc) -> Result<(), StoreError> {
     let dk = crypto::key()?;
     let db = db().await?;
-    let tx = db.transaction(&[DOCS], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadWrite)?;
     let res = async {
-        tx.object_store(DOCS)?
-            .put(&to_js(&dk, d)?, Some(&JsValue::from_str(&d.id.to_string())))?
-            .await?;
-        Ok(())
+        let (docs, index) = (tx.object_store(DOCS)?, tx.object_store(INDEX)?);
+        Ok(vec![write_doc(&docs, &index, &dk, d).await?])
     }
     .await;
-    finish(tx, res).await
+    publish(finish(tx, res).await?);
+    Ok(())
 }
 
 /// Applies `f` to the stored version of each listed document, in one transaction, so a
@@ -388,21 +436,23 @@ pub async fn update_docs(
 ) -> Result<(), StoreError> {
     let dk = crypto::key()?;
     let db = db().await?;
-    let tx = db.transaction(&[DOCS], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadWrite)?;
     let res = async {
-        let store = tx.object_store(DOCS)?;
+        let (store, index) = (tx.object_store(DOCS)?, tx.object_store(INDEX)?);
+        let mut changes = Vec::new();
         for id in ids {
             let key = JsValue::from_str(&id.to_string());
             if let Some(v) = store.get(key.clone())?.await? {
                 let mut d = from_js(&dk, *id, &v, actor)?;
                 f(&mut d);
-                store.put(&to_js(&dk, &mut d)?, Some(&key))?.await?;
+                changes.push(write_doc(&store, &index, &dk, &mut d).await?);
             }
         }
-        Ok(())
+        Ok(changes)
     }
     .await;
-    finish(tx, res).await
+    publish(finish(tx, res).await?);
+    Ok(())
 }
 
 /// Merges pulled documents and, for a feed page, stores the new cursor — in one
@@ -415,10 +465,12 @@ pub async fn apply_pulled(
 ) -> Result<(), StoreError> {
     let dk = crypto::key()?;
     let db = db().await?;
-    let tx = db.transaction(&[DOCS, KV], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[DOCS, KV, INDEX], TransactionMode::ReadWrite)?;
     let res = async {
         let docs = tx.object_store(DOCS)?;
         let kv = tx.object_store(KV)?;
+        let index = tx.object_store(INDEX)?;
+        let mut changes = Vec::new();
         let mut repair: Vec<DocId> = kv_get_in(&kv, &dk, "repair")
             .await?
             .and_then(|s| serde_json::from_str(&s).ok())
@@ -434,7 +486,7 @@ pub async fn apply_pulled(
             };
             match merged {
                 Ok(mut d) => {
-                    docs.put(&to_js(&dk, &mut d)?, Some(&key))?.await?;
+                    changes.push(write_doc(&docs, &index, &dk, &mut d).await?);
                     repair.retain(|id| *id != p.id);
                 }
                 Err(PullError::NeedsSnapshot) if !p.snapshot => {
@@ -450,10 +502,11 @@ pub async fn apply_pulled(
         if let Some(c) = cursor {
             kv_put_in(&kv, &dk, "cursor", &c.to_string()).await?;
         }
-        Ok(())
+        Ok(changes)
     }
     .await;
-    finish(tx, res).await
+    publish(finish(tx, res).await?);
+    Ok(())
 }
 
 /// Documents waiting for a snapshot.
@@ -469,14 +522,18 @@ pub async fn repair_list() -> Result<Vec<DocId>, StoreError> {
 pub async fn discard(actor: &ActorId, id: DocId) -> Result<(), StoreError> {
     let dk = crypto::key()?;
     let db = db().await?;
-    let tx = db.transaction(&[DOCS], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadWrite)?;
     let res = async {
         let store = tx.object_store(DOCS)?;
+        let index = tx.object_store(INDEX)?;
         let key = JsValue::from_str(&id.to_string());
+        let mut changes = Vec::new();
         if let Some(v) = store.get(key.clone())?.await? {
             let mut d = from_js(&dk, id, &v, actor)?;
             if d.acked.is_empty() {
-                store.delete(key)?.await?;
+                store.delete(key.clone())?.await?;
+                index.delete(key)?.await?;
+                changes.push((id, None));
             } else {
                 let acked = d.acked.clone();
                 d.doc = d
@@ -485,81 +542,14 @@ pub async fn discard(actor: &ActorId, id: DocId) -> Result<(), StoreError> {
                     .map_err(|e| StoreError(e.to_string()))?
                     .with_actor(actor.clone());
                 d.refused = None;
-                store.put(&to_js(&dk, &mut d)?, Some(&key))?.await?;
+                changes.push(write_doc(&store, &index, &dk, &mut d).await?);
             }
         }
-        Ok(())
+        Ok(changes)
     }
     .await;
-    finish(tx, res).await
-}
-
-/// The `index` store: per-document summaries (their format belongs to the caller),
-/// sealed, for lists and search that read summaries instead of whole documents.
-#[allow(
-    dead_code,
-    reason = "the API of the index store; its summaries come next"
-)]
-pub mod index {
-    use super::*;
-
-    fn index_aad(id: DocId) -> String {
-        format!("index/{id}")
-    }
-
-    /// The name of the `index` object store, to open a transaction that spans it and `docs`.
-    pub const INDEX_STORE: &str = INDEX;
-    /// The name of the `docs` object store.
-    pub const DOCS_STORE: &str = DOCS;
-
-    /// Writes a document's summary inside a transaction the caller opened (with
-    /// [`INDEX_STORE`] in its scope), sealed with `dk` (take it once with
-    /// [`crypto::key`] before opening the transaction).
-    pub async fn index_put_in(
-        store: &ObjectStore,
-        dk: &DataKey,
-        id: DocId,
-        plain: &[u8],
-    ) -> Result<(), StoreError> {
-        let v = sealed_value(dk, &index_aad(id), plain)?;
-        store
-            .put(&v, Some(&JsValue::from_str(&id.to_string())))?
-            .await?;
-        Ok(())
-    }
-
-    /// Writes a document's summary in its own transaction.
-    pub async fn index_put(id: DocId, plain: &[u8]) -> Result<(), StoreError> {
-        let dk = crypto::key()?;
-        let db = db().await?;
-        let tx = db.transaction(&[INDEX], TransactionMode::ReadWrite)?;
-        let res = index_put_in(&tx.object_store(INDEX)?, &dk, id, plain).await;
-        finish(tx, res).await
-    }
-
-    /// Deletes a document's summary.
-    pub async fn index_delete(id: DocId) -> Result<(), StoreError> {
-        let db = db().await?;
-        let tx = db.transaction(&[INDEX], TransactionMode::ReadWrite)?;
-        tx.object_store(INDEX)?
-            .delete(JsValue::from_str(&id.to_string()))?
-            .await?;
-        commit(tx).await
-    }
-
-    /// Every summary, decrypted, in id order.
-    pub async fn index_get_all() -> Result<Vec<(DocId, Vec<u8>)>, StoreError> {
-        let dk = crypto::key()?;
-        let db = db().await?;
-        let tx = db.transaction(&[INDEX], TransactionMode::ReadOnly)?;
-        let all = all_entries(&tx.object_store(INDEX)?).await?;
-        all.iter()
-            .map(|(k, v)| {
-                let id = id_of_key(k)?;
-                Ok((id, open_value(&dk, &index_aad(id), v)?))
-            })
-            .collect()
-    }
+    publish(finish(tx, res).await?);
+    Ok(())
 }
 
 /// One document, if it is on the device.
@@ -579,13 +569,83 @@ pub async fn get_doc(actor: &ActorId, id: DocId) -> Result<Option<DeviceDoc>, St
 pub async fn put_docs(docs: &mut [DeviceDoc]) -> Result<(), StoreError> {
     let dk = crypto::key()?;
     let db = db().await?;
-    let tx = db.transaction(&[DOCS], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadWrite)?;
     let res = async {
-        let store = tx.object_store(DOCS)?;
+        let (store, index) = (tx.object_store(DOCS)?, tx.object_store(INDEX)?);
+        let mut changes = Vec::new();
         for d in docs.iter_mut() {
-            store
-                .put(&to_js(&dk, d)?, Some(&JsValue::from_str(&d.id.to_string())))?
-                .await?;
+            changes.push(write_doc(&store, &index, &dk, d).await?);
+        }
+        Ok(changes)
+    }
+    .await;
+    publish(finish(tx, res).await?);
+    Ok(())
+}
+
+/// The listed documents that are on the device, read in one transaction.
+pub async fn get_docs(actor: &ActorId, ids: &[DocId]) -> Result<Vec<DeviceDoc>, StoreError> {
+    let dk = crypto::key()?;
+    let db = db().await?;
+    let tx = db.transaction(&[DOCS], TransactionMode::ReadOnly)?;
+    let store = tx.object_store(DOCS)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(v) = store.get(JsValue::from_str(&id.to_string()))?.await? {
+            out.push(from_js(&dk, *id, &v, actor)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Every document's summary. When the index is missing entries (a store written before
+/// the index existed, or an interrupted rebuild) it is rebuilt from the documents once.
+pub async fn load_summaries(actor: &ActorId) -> Result<Vec<Summary>, StoreError> {
+    let dk = crypto::key()?;
+    let db = db().await?;
+    let (n_docs, n_index) = {
+        let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadOnly)?;
+        let n_docs = tx.object_store(DOCS)?.count(None)?.await?;
+        let n_index = tx.object_store(INDEX)?.count(None)?.await?;
+        (n_docs, n_index)
+    };
+    if n_docs != n_index {
+        rebuild_index(actor).await?;
+    }
+    let tx = db.transaction(&[INDEX], TransactionMode::ReadOnly)?;
+    let all = all_entries(&tx.object_store(INDEX)?).await?;
+    let mut out = Vec::with_capacity(all.len());
+    for (k, v) in &all {
+        let id = id_of_key(k)?;
+        let plain = open_value(&dk, &index_aad(id), v)?;
+        // A summary from another app version that does not parse is skipped here and
+        // rewritten at the document's next write.
+        if let Ok(s) = serde_json::from_slice::<Summary>(&plain) {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// Rewrites every summary from the documents (one document at a time: each put is its
+/// own task for the browser, so the page stays responsive).
+async fn rebuild_index(actor: &ActorId) -> Result<(), StoreError> {
+    let dk = crypto::key()?;
+    let db = db().await?;
+    let keys = {
+        let tx = db.transaction(&[DOCS], TransactionMode::ReadOnly)?;
+        tx.object_store(DOCS)?.get_all_keys(None, None)?.await?
+    };
+    let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadWrite)?;
+    let res = async {
+        let (store, index) = (tx.object_store(DOCS)?, tx.object_store(INDEX)?);
+        index.clear()?.await?;
+        for k in &keys {
+            let id = id_of_key(k)?;
+            if let Some(v) = store.get(k.clone())?.await? {
+                let mut d = from_js(&dk, id, &v, actor)?;
+                write_doc(&store, &index, &dk, &mut d).await?;
+            }
         }
         Ok(())
     }

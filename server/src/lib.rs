@@ -9,6 +9,7 @@
 //! - [`projection`]: central records derived from documents.
 //! - [`directory`]: the services directory served to devices (override file or demo).
 //! - [`http`]: axum handlers, one file per resource, and the one `AppError`.
+//! - [`demo`]: `strada-server demo`, a synthetic year of outreach on a fresh store.
 //!
 //! # Invariants
 //! - An acknowledgement (`accepted`) is sent only after the store has flushed.
@@ -17,6 +18,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod demo;
 pub mod directory;
 pub mod http;
 pub mod notify;

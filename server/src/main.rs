@@ -1,4 +1,5 @@
-//! The `strada-server` binary: `serve` (default), `init`, `user add`, `device revoke`.
+//! The `strada-server` binary: `serve` (default), `init`, `user add`, `device revoke`,
+//! `demo`.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -39,6 +40,20 @@ enum Command {
     /// On an empty data folder, create the first accounts and print their one-time
     /// passwords: `admin` (central office) and `operatore` (field worker, team `demo`).
     Init,
+    /// On a fresh data folder, create a synthetic year of outreach (teams, workers,
+    /// persons, contacts, referrals) and print the accounts' one-time passwords.
+    Demo {
+        /// Seed of the generator: the same seed on the same day gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How many contacts (about 400 persons per 3,000 contacts).
+        #[arg(long, default_value_t = 3000)]
+        contacts: usize,
+        /// The last day of the demo year (YYYY-MM-DD, default today): fixes the data
+        /// for a reproducible run.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
     /// Manage users (run while the server is stopped: the data folder is locked).
     User {
         #[command(subcommand)]
@@ -109,6 +124,11 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Demo {
+            seed,
+            contacts,
+            today,
+        } => demo(&cli.data_dir, seed, contacts, today),
         Command::User {
             command:
                 UserCommand::Add {
@@ -177,4 +197,92 @@ fn init(data_dir: &std::path::Path) -> anyhow::Result<()> {
     }
     store.flush()?;
     Ok(())
+}
+
+fn demo(
+    data_dir: &std::path::Path,
+    seed: u64,
+    contacts: usize,
+    today: Option<chrono::NaiveDate>,
+) -> anyhow::Result<()> {
+    use strada_server::demo;
+    if !(1..=200_000).contains(&contacts) {
+        anyhow::bail!("--contacts must be between 1 and 200000");
+    }
+    // The year ends at noon UTC of `today`, or now.
+    let now_ms = match today {
+        Some(d) => d
+            .and_hms_opt(12, 0, 0)
+            .context("valid time")?
+            .and_utc()
+            .timestamp_millis(),
+        None => strada_server::now_ms(),
+    };
+    let (store, _) = SledStore::open(data_dir)?;
+    if demo::holds_demo(&store)? {
+        println!(
+            "{} already holds the demo: nothing to do (its passwords were shown when it was written).",
+            data_dir.display()
+        );
+        return Ok(());
+    }
+    let directory = strada_server::directory::ServedDirectory::load(data_dir)?;
+    let directory = strada_shared::directory::Directory::from_json(&directory.json)
+        .map_err(|e| anyhow::anyhow!("the services directory is not valid: {e}"))?;
+    println!(
+        "Writing the demo into {} (seed {seed}, {contacts} contacts)...",
+        data_dir.display()
+    );
+    let s = demo::run(
+        &store,
+        &demo::Options {
+            seed,
+            contacts,
+            now_ms,
+        },
+        &directory,
+    )?;
+    drop(store);
+    let folder_bytes = folder_size(data_dir);
+    println!(
+        "Demo written in {:.1} s: {} teams, {} persons, {} contacts, {} referrals \
+         ({} document versions in {} pushes; documents {:.1} MB, data folder {:.1} MB).",
+        s.elapsed_ms as f64 / 1000.0,
+        s.teams,
+        s.persons,
+        s.contacts,
+        s.referrals,
+        s.versions,
+        s.pushes,
+        s.doc_bytes as f64 / 1e6,
+        folder_bytes as f64 / 1e6,
+    );
+    for (team, docs) in &s.per_team {
+        println!("  team {team:<22} {docs} documents");
+    }
+    println!("Accounts (passwords are shown only once):");
+    for a in &s.accounts {
+        println!(
+            "  {:<18} {:<15} team {:<22} password: {}",
+            a.username,
+            a.role.as_str(),
+            a.team,
+            a.password.expose()
+        );
+    }
+    Ok(())
+}
+
+/// Bytes of the files under `dir` (best effort).
+fn folder_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => folder_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
 }

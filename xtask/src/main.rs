@@ -1,6 +1,9 @@
 //! Developer commands, so the project needs no shell scripts:
 //!
-//! - `cargo xtask run`   — prepare what is missing, build the PWA and the server, start it.
+//! - `cargo xtask run`   — prepare what is missing, build the PWA and the server, start it
+//!   (`--demo`: on a fresh data folder, fill it with the synthetic demo first).
+//! - `cargo xtask demo`  — build the server and fill the data folder `run` uses with the demo.
+//! - `cargo xtask screenshots` — regenerate `docs/screenshots/` from a demo data folder.
 //! - `cargo xtask test`  — prepare what is missing, then every check and test, browser included.
 //! - `cargo xtask setup` — only prepare the tools (wasm target, Trunk, wasm-bindgen, npm, Chromium).
 //! - `cargo xtask dist`  — build the PWA into `dist/`.
@@ -25,7 +28,13 @@ fn main() -> Result<()> {
     let root = root();
     std::env::set_current_dir(&root)?;
     match args.first().map(String::as_str) {
-        Some("run") => run(&root),
+        Some("run") => match args.get(1).map(String::as_str) {
+            None => run(&root, false),
+            Some("--demo") => run(&root, true),
+            Some(other) => bail!("unknown option {other} (cargo xtask run [--demo])"),
+        },
+        Some("demo") => demo(&root, &args[1..]),
+        Some("screenshots") => screenshots(&root),
         Some("test") => test(&root),
         Some("setup") => setup::tools(&root, setup::Need::Browser),
         Some("dist") => {
@@ -37,7 +46,7 @@ fn main() -> Result<()> {
         Some("bench") if args.get(1).map(String::as_str) == Some("device") => bench_device(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|setup|dist|post-build|bench sync|bench device>"
+                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync|bench device>"
             );
             std::process::exit(2);
         }
@@ -94,16 +103,22 @@ fn dist(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn run(root: &Path) -> Result<()> {
+/// The data folder `run` serves: `STRADA_DATA_DIR`, else `./data`.
+fn data_dir(root: &Path) -> String {
+    std::env::var("STRADA_DATA_DIR").unwrap_or_else(|_| root.join("data").display().to_string())
+}
+
+fn run(root: &Path, with_demo: bool) -> Result<()> {
     setup::tools(root, setup::Need::Build)?;
     dist(root)?;
     sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
     let server = target_dir(root).join("release").join("strada-server");
-    let data = std::env::var("STRADA_DATA_DIR")
-        .unwrap_or_else(|_| root.join("data").display().to_string());
+    let data = data_dir(root);
     let dist = root.join("dist");
+    // The demo creates init's accounts too; on a folder that already holds it, it does
+    // nothing, and on real data it refuses (never mixed).
     sh(Command::new(&server)
-        .arg("init")
+        .arg(if with_demo { "demo" } else { "init" })
         .env("STRADA_DATA_DIR", &data))?;
     let listen = std::env::var("STRADA_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
     println!();
@@ -114,6 +129,47 @@ fn run(root: &Path) -> Result<()> {
         .arg("serve")
         .env("STRADA_DATA_DIR", &data)
         .env("STRADA_DIST_DIR", &dist))
+}
+
+/// Fills the data folder `run` uses with the demo (extra arguments go to
+/// `strada-server demo`: `--seed N`, `--contacts N`, `--today YYYY-MM-DD`).
+fn demo(root: &Path, extra: &[String]) -> Result<()> {
+    sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
+    let server = target_dir(root).join("release").join("strada-server");
+    let data = data_dir(root);
+    sh(Command::new(&server)
+        .arg("demo")
+        .args(extra)
+        .env("STRADA_DATA_DIR", &data))?;
+    println!();
+    println!("Start it with `cargo xtask run` and sign in with one of the accounts above.");
+    Ok(())
+}
+
+/// Regenerates the README's screenshots (`docs/screenshots/*.png`) from a demo data folder
+/// in a temporary folder, with Debian's Chromium.
+fn screenshots(root: &Path) -> Result<()> {
+    setup::tools(root, setup::Need::Browser)?;
+    // Fonts for the aliases in Gurmukhi and Bengali script (Chromium draws boxes without).
+    if !Path::new("/usr/share/fonts/truetype/lohit-punjabi/Lohit-Gurmukhi.ttf").exists()
+        || !Path::new("/usr/share/fonts/truetype/lohit-bengali/Lohit-Bengali.ttf").exists()
+    {
+        setup::apt_install(&["fonts-lohit-guru", "fonts-lohit-beng-bengali"])?;
+    }
+    dist(root)?;
+    sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
+    sh(Command::new("node")
+        .arg("tests/e2e/screenshots.mjs")
+        .env(
+            "STRADA_SERVER_BIN",
+            target_dir(root).join("release").join("strada-server"),
+        )
+        .env("STRADA_DIST_DIR", root.join("dist"))
+        .env("CHROMIUM", setup::CHROMIUM)
+        .env(
+            "STRADA_SCREENSHOTS_DIR",
+            root.join("docs").join("screenshots"),
+        ))
 }
 
 fn test(root: &Path) -> Result<()> {

@@ -53,7 +53,7 @@ fn locked_wasm_bindgen(root: &Path) -> Result<String> {
     bail!("Cargo.lock does not pin wasm-bindgen")
 }
 
-fn apt_install(packages: &[&str]) -> Result<()> {
+pub fn apt_install(packages: &[&str]) -> Result<()> {
     let root_user = output(Command::new("id").arg("-u")).as_deref() == Some("0");
     let (prog, pre): (&str, &[&str]) = if root_user {
         ("apt-get", &[])

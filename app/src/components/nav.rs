@@ -47,9 +47,9 @@ impl Tab {
 pub fn TabBar(route: RwSignal<String>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
-    let now = crate::util::now_ms();
     let waiting = move || {
         let days = ctx.waiting_days.get();
+        let now = crate::util::now_ms() + 1;
         ctx.records.with(|r| {
             r.referrals
                 .iter()

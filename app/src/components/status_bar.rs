@@ -87,6 +87,18 @@ pub fn StatusBar() -> impl IntoView {
                 <IdleLockSelect/>
                 <button class="link" data-testid="sign-out" on:click=sign_out>{move || t().sign_out}</button>
             </div>
+            {move || ctx.sync_progress.get().map(|(done, total)| {
+                let pct = (done * 100 / total.max(1)).min(100);
+                view! {
+                    <div class="row small sync-progress">
+                        <label for="sync-progress">{move || t().first_sync}</label>
+                        <progress id="sync-progress" data-testid="sync-progress" max="100" value=pct.to_string()>
+                            {format!("{pct}%")}
+                        </progress>
+                        <span>{format!("{pct}%")}</span>
+                    </div>
+                }
+            })}
             <Show when=move || ctx.session_expired.get()>
                 <div class="banner error" role="alert">
                     {move || t().session_expired}" "

@@ -24,9 +24,11 @@ fn next_steps(s: ReferralStatus) -> Vec<ReferralStatus> {
 pub fn Referrals() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
-    let now = util::now_ms();
     let waiting = Memo::new(move |_| {
         let days = ctx.waiting_days.get();
+        // Read when the referrals or the setting change, so a status moved a moment ago
+        // is measured from now.
+        let now = util::now_ms() + 1;
         ctx.records.with(|r| {
             r.referrals
                 .iter()
@@ -38,7 +40,7 @@ pub fn Referrals() -> impl IntoView {
     let all = Memo::new(move |_| ctx.records.with(|r| r.referrals.clone()));
     let set_days = move |ev| {
         if let Ok(d) = event_target_value(&ev).trim().parse::<i64>() {
-            let d = d.clamp(1, 365);
+            let d = d.clamp(0, 365);
             ctx.waiting_days.set(d);
             leptos::task::spawn_local(async move {
                 let _ = crate::store::kv_set("waiting_days", &d.to_string()).await;
@@ -49,7 +51,7 @@ pub fn Referrals() -> impl IntoView {
         <section class="card">
             <h2>{move || t().waiting_feedback}</h2>
             <label for="waiting-days">{move || t().waiting_days}</label>
-            <input id="waiting-days" type="number" min="1" max="365" inputmode="numeric" class="short"
+            <input id="waiting-days" type="number" min="0" max="365" inputmode="numeric" class="short"
                 prop:value=move || ctx.waiting_days.get().to_string() on:change=set_days/>
             <Show when=move || waiting.with(Vec::is_empty)>
                 <p class="muted">{move || t().nothing_waiting}</p>

@@ -87,6 +87,21 @@ pub fn push(
     req: PushRequest,
     now_ms: i64,
 ) -> Result<PushReport, PushError> {
+    let report = commit_unflushed(store, writer, user, req, now_ms)?;
+    store.flush()?;
+    Ok(report)
+}
+
+/// A push without the final flush: every check, merge and commit of [`push`], for a
+/// caller that commits many pushes and flushes once before anything is acknowledged
+/// (the demo loader, which plays each worker's device). Never answer a device from it.
+pub fn commit_unflushed(
+    store: &dyn Store,
+    writer: &Writer,
+    user: &AuthUser,
+    req: PushRequest,
+    now_ms: i64,
+) -> Result<PushReport, PushError> {
     let actor = user.actor.clone().ok_or(PushError::NoDevice)?;
     if req.docs.len() > MAX_PUSH_DOCS {
         return Err(PushError::TooManyDocs);
@@ -138,7 +153,6 @@ pub fn push(
         *team_seq = seq.max(*team_seq);
         cache.put(p.id, p.doc);
     }
-    store.flush()?;
     Ok(PushReport {
         response: PushResponse { results },
         advanced,
@@ -366,6 +380,7 @@ pub fn pull(store: &dyn Store, user: &AuthUser, cursor: u64) -> Result<PullRespo
         docs,
         cursor: next,
         more,
+        head: store.feed_head()?.max(next),
     })
 }
 

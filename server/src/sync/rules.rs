@@ -116,14 +116,7 @@ pub fn create(user: &AuthUser, new: &TypedDoc) -> Result<(), (RefusalCode, Strin
         TypedDoc::Person(p) if p.validate_entry().is_err() => {
             Err(refusal(RefusalCode::ConsentRequired))
         }
-        TypedDoc::Referral(r)
-            if !matches!(
-                r.status,
-                schema::ReferralStatus::Proposed | schema::ReferralStatus::Sent
-            ) =>
-        {
-            Err(refusal(RefusalCode::ReferralStart))
-        }
+        TypedDoc::Referral(r) if !r.starts_well() => Err(refusal(RefusalCode::ReferralStart)),
         _ => Ok(()),
     }
 }
@@ -149,7 +142,8 @@ pub fn change(_user: &AuthUser, old: &Fixed, new: &TypedDoc) -> Result<(), (Refu
             if n.contact != o.contact || n.need != o.need {
                 return Err(refusal(RefusalCode::ReferralFixed));
             }
-            if n.status != o.status && !o.status.can_move_to(n.status) {
+            if n.status != o.status && !o.status.can_move_to(n.status) && !n.reached_from(o.status)
+            {
                 return Err((
                     RefusalCode::Lifecycle,
                     format!(

@@ -1,6 +1,7 @@
 //! Integration tests of the HTTP API against a real server on loopback over a real sled
 //! store (one binary, a fresh store per test).
 
+mod demo;
 mod devices;
 mod directory;
 mod helpers;

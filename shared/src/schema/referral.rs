@@ -124,6 +124,34 @@ impl ReferralDoc {
             && now_ms - self.status_since() > days * 86_400_000
     }
 
+    /// Whether the status could have come from `from` one lifecycle step at a time, as
+    /// the history records it: several steps taken offline arrive together.
+    pub fn reached_from(&self, from: ReferralStatus) -> bool {
+        if self.status == from {
+            return true;
+        }
+        let steps: Vec<ReferralStatus> = self.history.iter().map(|c| c.status).collect();
+        // The steps after the last time the history was at `from` (all of them when it
+        // never was: `from` is then the status the document was created with).
+        let after = steps.iter().rposition(|s| *s == from).map_or(0, |i| i + 1);
+        let mut cur = from;
+        for s in &steps[after..] {
+            if !cur.can_move_to(*s) {
+                return false;
+            }
+            cur = *s;
+        }
+        cur == self.status
+    }
+
+    /// Whether a new referral starts where the lifecycle starts: proposed or sent, or
+    /// further along through recorded steps from proposed.
+    pub fn starts_well(&self) -> bool {
+        matches!(self.status, ReferralStatus::Proposed | ReferralStatus::Sent)
+            || self.reached_from(ReferralStatus::Proposed)
+            || self.reached_from(ReferralStatus::Sent)
+    }
+
     /// Moves the status one lifecycle step, recording who and when.
     pub fn move_to(&mut self, next: ReferralStatus, at: i64, by: UserId) -> bool {
         if !self.status.can_move_to(next) {
@@ -180,6 +208,40 @@ mod tests {
             person_id: None,
             history: Vec::new(),
         }
+    }
+
+    #[test]
+    fn steps_taken_offline_arrive_together_only_along_the_lifecycle() {
+        let day = 86_400_000;
+        let mut r = sample();
+        let by = r.author;
+        assert!(r.starts_well());
+        for (i, s) in [
+            ReferralStatus::Sent,
+            ReferralStatus::Accepted,
+            ReferralStatus::Attended,
+            ReferralStatus::Closed,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            assert!(r.move_to(s, r.created_at + i as i64 * day, by));
+        }
+        assert!(
+            r.starts_well(),
+            "created offline and closed before the first sync"
+        );
+        assert!(r.reached_from(ReferralStatus::Sent));
+        assert!(r.reached_from(ReferralStatus::Accepted));
+        assert!(!r.reached_from(ReferralStatus::Declined));
+        // A status set without its steps is not reached.
+        let jumped = ReferralDoc {
+            status: ReferralStatus::Attended,
+            history: vec![],
+            ..sample()
+        };
+        assert!(!jumped.starts_well());
+        assert!(!jumped.reached_from(ReferralStatus::Sent));
     }
 
     #[test]

@@ -258,6 +258,10 @@ pub struct PullResponse {
     pub cursor: u64,
     /// More pages are waiting.
     pub more: bool,
+    /// The feed's last position when the page was served: with `cursor`, how far a long
+    /// pull (a first sync) has come. The feed spans every team, so it is a bound.
+    #[serde(default)]
+    pub head: u64,
 }
 
 /// The repair path: ask for full snapshots of documents whose pulled changes did not

@@ -1,0 +1,246 @@
+//! The demo: a fresh store gets the documents it announces, readable and scoped as if
+//! pushed by each worker's device; the same seed gives the same data; a store with data
+//! is refused.
+
+use std::collections::BTreeMap;
+
+use automerge::{ActorId, AutoCommit};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use strada_server::demo::{self, Options, Summary};
+use strada_server::directory::DEMO_JSON;
+use strada_server::storage::{SledStore, Store};
+use strada_server::testing::TestServer;
+use strada_shared::directory::Directory;
+use strada_shared::domain::Role;
+use strada_shared::ids::DocId;
+use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc, ReferralDoc, ReferralStatus};
+use strada_shared::sync::PullResponse;
+use strada_shared::vocab::ConsentStatus;
+
+/// Noon UTC, 30 November 2026: a fixed end of the demo year.
+const NOW: i64 = 1_796_040_000_000;
+
+fn opts(seed: u64) -> Options {
+    Options {
+        seed,
+        contacts: 200,
+        now_ms: NOW,
+    }
+}
+
+fn directory() -> Directory {
+    Directory::from_json(DEMO_JSON).unwrap()
+}
+
+fn password<'a>(s: &'a Summary, username: &str) -> &'a str {
+    s.accounts
+        .iter()
+        .find(|a| a.username == username)
+        .unwrap_or_else(|| panic!("no account {username}"))
+        .password
+        .expose()
+}
+
+/// Every stored document: id → (type, team, bytes).
+fn stored(store: &dyn Store) -> BTreeMap<DocId, (DocType, String, Vec<u8>)> {
+    store
+        .doc_ids()
+        .unwrap()
+        .into_iter()
+        .map(|id| {
+            let d = store.doc(id).unwrap().unwrap();
+            (id, (d.meta.doc_type, d.meta.team.to_string(), d.bytes))
+        })
+        .collect()
+}
+
+async fn login(server: &TestServer, username: &str, password: &str) -> String {
+    let res = reqwest::Client::new()
+        .post(server.url("/api/auth/login"))
+        .json(&json!({
+            "username": username,
+            "password": password,
+            "device_actor": ActorId::random().to_hex_string(),
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    body["token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_demo_writes_what_it_announces_and_each_team_pulls_only_its_own() {
+    let s = TestServer::start().await;
+    let summary = demo::run(s.store.as_ref(), &opts(7), &directory()).unwrap();
+    let docs = stored(s.store.as_ref());
+    assert_eq!(summary.contacts, 200);
+    assert!(
+        summary.persons >= 20 && summary.referrals >= 20,
+        "persons and referrals"
+    );
+    assert_eq!(
+        docs.len(),
+        summary.persons + summary.contacts + summary.referrals
+    );
+    assert!(summary.versions > docs.len(), "referrals moved along");
+    assert_eq!(
+        summary.per_team.iter().map(|(_, n)| n).sum::<usize>(),
+        docs.len()
+    );
+
+    // Every document reads as its type; the mix looks like a year of outreach.
+    let (mut persons, mut contacts, mut referrals) = (Vec::new(), Vec::new(), Vec::new());
+    for (doc_type, team, bytes) in docs.values() {
+        let doc = AutoCommit::load(bytes).unwrap();
+        match doc_type {
+            DocType::Person => persons.push(schema::read::<PersonDoc>(&doc).unwrap()),
+            DocType::Contact => contacts.push(schema::read::<ContactDoc>(&doc).unwrap()),
+            DocType::Referral => referrals.push(schema::read::<ReferralDoc>(&doc).unwrap()),
+        }
+        assert!(demo::data::TEAMS.iter().any(|t| t.slug == team));
+    }
+    assert_eq!(
+        (persons.len(), contacts.len(), referrals.len()),
+        (summary.persons, summary.contacts, summary.referrals)
+    );
+    let year_ago = NOW - 366 * 86_400_000;
+    assert!(
+        contacts
+            .iter()
+            .all(|c| c.occurred_at > year_ago && c.occurred_at < NOW)
+    );
+    assert!(contacts.iter().all(|c| c.validate_entry().is_ok()));
+    assert!(contacts.iter().any(|c| c.group.is_some()));
+    assert!(contacts.iter().any(|c| c.consent == ConsentStatus::Refused));
+    assert!(contacts.iter().any(|c| !c.indicators.is_empty()));
+    assert!(persons.iter().any(|p| p.aliases.len() > 1));
+    let dir = directory();
+    for r in &referrals {
+        let service = r.service_id.as_deref().expect("a directory service");
+        let s = dir.services.iter().find(|x| x.id == service).unwrap();
+        assert_eq!(r.partner, s.name);
+        assert!(r.history.windows(2).all(|w| w[0].at < w[1].at));
+        assert!(r.history.iter().all(|h| h.at >= r.created_at && h.at < NOW));
+    }
+    assert!(referrals.iter().any(|r| r.status == ReferralStatus::Closed));
+    assert!(
+        referrals.iter().any(|r| r.waiting_for_feedback(NOW, 7)),
+        "some referrals wait for feedback"
+    );
+
+    // A field worker's device pulls its team's documents, all of them, and nothing else.
+    let team = "cremona-mantova";
+    let token = login(&s, "luca.crmn", password(&summary, "luca.crmn")).await;
+    let client = reqwest::Client::new();
+    let (mut cursor, mut pulled) = (0u64, Vec::new());
+    loop {
+        let res = client
+            .post(s.url("/api/sync/pull"))
+            .bearer_auth(&token)
+            .json(&json!({ "cursor": cursor }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let page: PullResponse = res.json().await.unwrap();
+        pulled.extend(page.docs.into_iter().map(|d| d.id));
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    let expected: Vec<DocId> = docs
+        .iter()
+        .filter(|(_, (_, t, _))| t == team)
+        .map(|(id, _)| *id)
+        .collect();
+    pulled.sort();
+    assert!(!expected.is_empty());
+    assert_eq!(pulled, expected);
+
+    // The central office's records list every contact.
+    let central = login(
+        &s,
+        demo::CENTRAL_USER,
+        password(&summary, demo::CENTRAL_USER),
+    )
+    .await;
+    let list: Vec<Value> = client
+        .get(s.url("/api/contacts"))
+        .bearer_auth(&central)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), summary.contacts);
+    // init's accounts exist too.
+    for name in ["admin", "operatore"] {
+        assert!(s.store.user_by_name(name).unwrap().is_some());
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_documents_and_another_seed_does_not() {
+    let run = |seed: u64| {
+        let dir = std::env::temp_dir().join(format!("strada-demo-{}", uuid::Uuid::now_v7()));
+        let (store, _) = SledStore::open(&dir).unwrap();
+        demo::run(&store, &opts(seed), &directory()).unwrap();
+        let docs = stored(&store);
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
+        docs
+    };
+    let a = run(3);
+    assert_eq!(a, run(3), "same ids, types, teams and bytes");
+    let b = run(4);
+    assert_ne!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+}
+
+#[test]
+fn the_demo_refuses_a_store_that_holds_data() {
+    let dir = std::env::temp_dir().join(format!("strada-demo-{}", uuid::Uuid::now_v7()));
+    let (store, _) = SledStore::open(&dir).unwrap();
+    // `init`'s accounts alone are fine...
+    strada_server::auth::create_user(
+        &store,
+        "admin",
+        &strada_server::auth::Password::new("password-admin".into()),
+        Role::CentralOffice,
+        strada_shared::ids::TeamId::parse("pua").unwrap(),
+        NOW,
+    )
+    .unwrap();
+    // ... another user is not.
+    strada_server::auth::create_user(
+        &store,
+        "marta",
+        &strada_server::auth::Password::new("password-marta".into()),
+        Role::FieldWorker,
+        strada_shared::ids::TeamId::parse("bergamo-1").unwrap(),
+        NOW,
+    )
+    .unwrap();
+    let err = demo::run(&store, &opts(1), &directory()).err().unwrap();
+    assert!(err.to_string().contains("fresh data folder"), "{err}");
+    assert!(store.doc_ids().unwrap().is_empty(), "nothing written");
+    assert_eq!(store.user_count().unwrap(), 2, "no user added");
+    drop(store);
+
+    // A store with the demo in it refuses a second demo.
+    let dir2 = std::env::temp_dir().join(format!("strada-demo-{}", uuid::Uuid::now_v7()));
+    let (store2, _) = SledStore::open(&dir2).unwrap();
+    demo::run(&store2, &opts(1), &directory()).unwrap();
+    let before = store2.doc_ids().unwrap().len();
+    let err = demo::run(&store2, &opts(2), &directory()).err().unwrap();
+    assert!(err.to_string().contains("already holds documents"), "{err}");
+    assert_eq!(store2.doc_ids().unwrap().len(), before);
+    drop(store2);
+    for d in [dir, dir2] {
+        std::fs::remove_dir_all(d).unwrap();
+    }
+}

@@ -1,0 +1,188 @@
+// The outreach workflow beyond one contact, all with the network cut: a new person with
+// consent and a referral proposed from the services nearby; the same person met again,
+// picked from the recent ones; search that forgives transliteration, with the last
+// contacts; completing the person; a refused consent that keeps the contact anonymous; a
+// group contact with an ILO indicator; the referral moved along its lifecycle, listed
+// while it waits for feedback, closed with an outcome. Then everything reaches the server.
+// Also: logging a contact with one known person, one need and one referral takes at most
+// 12 taps (counted in the page).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  addUser, apiLogin, launchBrowser, phoneContext, removeDir, startServer, stopServer, tempDir,
+} from './helpers.mjs';
+
+const PW = 'synthetic-persons-pw-1';
+
+async function setup() {
+  const data = tempDir('strada-e2e-persons-');
+  addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
+  addUser(data, 'centrale', 'central_office', 'pua', PW);
+  const server = await startServer(data);
+  const browser = await launchBrowser();
+  const context = await phoneContext(browser);
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.accept());
+  await page.goto(server.url + '/');
+  await page.getByLabel('Nome utente').fill('marta');
+  await page.getByLabel('Password').fill(PW);
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.getByTestId('net-status').waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null,
+    null, { timeout: 20000 });
+  // The services directory reaches the phone with the first sync.
+  await page.getByTestId('nav-services').click();
+  await page.getByTestId('service-row').first().waitFor({ timeout: 20000 });
+  await page.getByTestId('tab-contacts').click();
+  return { data, server, browser, context, page };
+}
+
+async function teardown(env) {
+  await env.browser.close();
+  await stopServer(env.server.proc);
+  removeDir(env.data);
+}
+
+test('persons, search, group and refused consent, referrals along their lifecycle, all offline', async () => {
+  const env = await setup();
+  const { page, context } = env;
+  try {
+    await context.setOffline(true);
+    await stopServer(env.server.proc);
+    await page.getByTestId('net-status').filter({ hasText: 'Senza rete' }).waitFor();
+
+    // A new person, with consent, one need referred to a service proposed nearby.
+    await page.getByLabel('Alias o soprannome').fill('Muhammad sintetico');
+    await page.getByTestId('consent-given').check();
+    await page.getByTestId('need-food').check();
+    await page.getByTestId('refer-food').click();
+    const picker = page.getByTestId('service-picker-food');
+    await picker.getByTestId('pick-service').first().click();
+    const chosen = await page.getByTestId('referral-chosen').innerText();
+    assert.ok(chosen.length > 3, 'a service name is shown');
+    await page.getByTestId('save-contact').click();
+    await page.getByTestId('contact-row').filter({ hasText: 'Muhammad sintetico' }).waitFor();
+
+    // Met again: picked from the recent persons, no typing.
+    await page.getByTestId('pick-person').filter({ hasText: 'Muhammad sintetico' }).click();
+    await page.getByTestId('picked-person').waitFor();
+    await page.getByTestId('need-shelter').check();
+    await page.getByTestId('save-contact').click();
+    await page.getByTestId('contact-row').nth(1).waitFor();
+
+    // Consent refused: the contact is kept, anonymous; the alias is not saved.
+    await page.getByLabel('Alias o soprannome').fill('Alias da non salvare');
+    await page.getByTestId('consent-refused').check();
+    await page.getByTestId('need-health').check();
+    await page.getByTestId('save-contact').click();
+    await page.getByTestId('form-saved').waitFor();
+    assert.equal(await page.getByTestId('contact-row').filter({ hasText: 'Alias da non salvare' }).count(), 0);
+
+    // A group of six with an indicator of exploitation and its note.
+    await page.getByTestId('who-group').check();
+    await page.getByLabel('Persone', { exact: true }).fill('6');
+    await page.getByLabel('Donne').fill('2');
+    await page.getByLabel('Uomini').fill('4');
+    await page.getByTestId('need-hygiene').check();
+    await page.getByText('Indicatori di sfruttamento (OIL)').click();
+    await page.getByTestId('indicator-retention_of_documents').check();
+    await page.getByLabel('Nota (facoltativa): Trattenimento dei documenti').fill('Nota sintetica');
+    await page.getByTestId('save-contact').click();
+    await page.getByTestId('contact-row').filter({ hasText: '· 6' }).waitFor();
+    assert.equal(await page.getByTestId('contact-row').count(), 4);
+
+    // Search forgives transliteration and shows the last contacts.
+    await page.getByTestId('tab-persons').click();
+    await page.getByTestId('person-search').fill('Mohamed');
+    const row = page.getByTestId('person-row').filter({ hasText: 'Muhammad sintetico' });
+    await row.waitFor();
+    assert.equal(await row.locator('.last-contacts li').count(), 2);
+    assert.equal(await page.getByTestId('person-row').count(), 1, 'the refused alias is nowhere');
+
+    // Completing the person: an alias in Arabic script, documents, then found by it.
+    await row.locator('button.pick').click();
+    const editor = page.getByTestId('person-editor');
+    await editor.waitFor();
+    await page.getByLabel('Alias e soprannomi').fill('Muhammad sintetico\nمحمد');
+    await page.getByLabel('Documenti').selectOption('none');
+    await page.getByTestId('save-person').click();
+    await editor.waitFor({ state: 'detached' });
+    await page.getByTestId('person-search').fill('محمد');
+    await page.getByTestId('person-row').filter({ hasText: 'Muhammad sintetico' }).waitFor();
+
+    // The referral moves along its lifecycle; with 0 days it waits for feedback at once.
+    await page.getByTestId('tab-referrals').click();
+    const referral = page.getByTestId('referral-list').getByTestId('referral-row');
+    await referral.waitFor();
+    assert.equal(await referral.getAttribute('data-status'), 'proposed');
+    assert.match(await referral.innerText(), /Muhammad sintetico/);
+    await page.getByLabel('Giorni senza riscontro').fill('0');
+    await page.getByLabel('Giorni senza riscontro').press('Enter');
+    await referral.getByTestId('move-sent').click();
+    await page.locator('[data-testid="referral-list"] [data-testid="referral-row"][data-status="sent"]').waitFor();
+    await page.getByTestId('waiting-list').getByTestId('referral-row').waitFor();
+    await referral.getByTestId('move-accepted').click();
+    await page.locator('[data-testid="referral-list"] [data-testid="referral-row"][data-status="accepted"]').waitFor();
+    await referral.getByTestId('move-attended').click();
+    await page.locator('[data-testid="referral-list"] [data-testid="referral-row"][data-status="attended"]').waitFor();
+    await referral.getByLabel('Esito').fill('Esito sintetico');
+    await referral.getByTestId('move-closed').click();
+    await page.locator('[data-testid="referral-list"] [data-testid="referral-row"][data-status="closed"]').waitFor();
+    assert.equal(await page.getByTestId('waiting-list').getByTestId('referral-row').count(), 0);
+
+    // Back online: everything reaches the server.
+    env.server = await startServer(env.data, env.server.url.replace('http://', ''));
+    await context.setOffline(false);
+    await page.getByTestId('sync-now').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]').innerText === '0',
+      null, { timeout: 30000 });
+    const token = await apiLogin(env.server.url, 'centrale', PW);
+    const res = await fetch(`${env.server.url}/api/contacts`, { headers: { authorization: `Bearer ${token}` } });
+    const records = await res.json();
+    assert.equal(records.length, 4);
+    const named = records.filter((r) => r.person.kind === 'alias');
+    assert.equal(named.length, 2);
+    assert.ok(named.every((r) => r.person.alias === 'Muhammad sintetico'));
+    assert.ok(!JSON.stringify(records).includes('Alias da non salvare'));
+  } finally {
+    await teardown(env);
+  }
+});
+
+test('logging a contact with one known person, one need and one referral takes at most 12 taps', async () => {
+  const env = await setup();
+  const { page } = env;
+  try {
+    // A person met before.
+    await page.getByLabel('Alias o soprannome').fill('Kofi sintetico');
+    await page.getByTestId('consent-given').check();
+    await page.getByTestId('need-food').check();
+    await page.getByTestId('save-contact').click();
+    await page.getByTestId('contact-row').filter({ hasText: 'Kofi sintetico' }).waitFor();
+    await page.context().setOffline(true);
+
+    // Count every tap from here (trusted pointer events reaching the page).
+    await page.evaluate(() => {
+      window.__taps = 0;
+      document.addEventListener('pointerdown', (e) => { if (e.isTrusted) window.__taps += 1; }, true);
+    });
+    await page.getByTestId('pick-person').filter({ hasText: 'Kofi sintetico' }).tap();
+    await page.getByTestId('need-shelter').tap();
+    await page.getByTestId('refer-shelter').tap();
+    await page.getByTestId('service-picker-shelter').getByTestId('pick-service').first().tap();
+    await page.getByTestId('save-contact').tap();
+    await page.getByTestId('form-saved').waitFor();
+    const taps = await page.evaluate(() => window.__taps);
+    console.log(`# taps to log a contact with a known person, one need and one referral: ${taps}`);
+    assert.ok(taps <= 12, `${taps} taps`);
+    assert.equal(taps, 5);
+
+    // What was saved: the contact with the person, and its referral.
+    await page.getByTestId('tab-referrals').click();
+    const r = page.getByTestId('referral-list').getByTestId('referral-row');
+    await r.waitFor();
+    assert.match(await r.innerText(), /Kofi sintetico/);
+  } finally {
+    await teardown(env);
+  }
+});
