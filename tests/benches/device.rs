@@ -767,10 +767,13 @@ async fn main() {
             );
         }
     }
-    if let Some(busy) = out.get("sync_profile_busiest").and_then(Value::as_array) {
-        for b in busy {
+    for (key, what) in [
+        ("sync_profile_busiest", "the sync"),
+        ("unlock_profile_busiest", "the unlock and start"),
+    ] {
+        for b in out.get(key).and_then(Value::as_array).into_iter().flatten() {
             println!(
-                "  busiest stretch of the sync: {} ms busy at +{} s of the profile",
+                "  busiest stretch of {what}: {} ms busy at +{} s of the profile",
                 b["busy_ms"], b["at_s"]
             );
             for f in b["inclusive"].as_array().into_iter().flatten() {
