@@ -9,6 +9,8 @@
 //! - `cargo xtask dist`  — build the PWA into `dist/`.
 //! - `cargo xtask post-build` — Trunk's hook: service-worker precache list, .br/.gz copies.
 //! - `cargo xtask bench sync` — the sync benchmark; writes `target/bench/sync.json`.
+//! - `cargo xtask bench device` — the field app with 10,000 documents in Chromium; writes
+//!   `target/bench/device.json`.
 //!
 //! Every tool comes from a package registry (crates.io, npm, Debian); nothing is
 //! downloaded from anywhere else, and what is already installed is skipped.
@@ -41,9 +43,10 @@ fn main() -> Result<()> {
         }
         Some("post-build") => postbuild::run(),
         Some("bench") if args.get(1).map(String::as_str) == Some("sync") => bench_sync(&root),
+        Some("bench") if args.get(1).map(String::as_str) == Some("device") => bench_device(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync>"
+                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync|bench device>"
             );
             std::process::exit(2);
         }
@@ -217,5 +220,23 @@ fn bench_sync(root: &Path) -> Result<()> {
             "STRADA_SERVER_BIN",
             target_dir(root).join("release").join("strada-server"),
         )
+        .env("STRADA_BENCH_OUT", &out))
+}
+
+/// The device benchmark: a release server filled with 10,000 documents, the built PWA in
+/// Chromium (phone viewport); figures to `target/bench/device.json`.
+fn bench_device(root: &Path) -> Result<()> {
+    setup::tools(root, setup::Need::Browser)?;
+    dist(root)?;
+    sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
+    let out = target_dir(root).join("bench").join("device.json");
+    sh(cargo()
+        .args(["bench", "--package", "strada-tests", "--bench", "device"])
+        .env(
+            "STRADA_SERVER_BIN",
+            target_dir(root).join("release").join("strada-server"),
+        )
+        .env("STRADA_DIST_DIR", root.join("dist"))
+        .env("CHROMIUM", setup::CHROMIUM)
         .env("STRADA_BENCH_OUT", &out))
 }
