@@ -603,6 +603,9 @@ pub async fn get_docs(actor: &ActorId, ids: &[DocId]) -> Result<Vec<DeviceDoc>, 
     Ok(out)
 }
 
+/// How many summaries are opened between two yields to the browser.
+const SUMMARY_SLICE: usize = 1000;
+
 /// Every document's summary. When the index is missing entries (a store written before
 /// the index existed, or an interrupted rebuild) it is rebuilt from the documents once.
 pub async fn load_summaries(actor: &ActorId) -> Result<Vec<Summary>, StoreError> {
@@ -617,10 +620,17 @@ pub async fn load_summaries(actor: &ActorId) -> Result<Vec<Summary>, StoreError>
     if n_docs != n_index {
         rebuild_index(actor).await?;
     }
-    let tx = db.transaction(&[INDEX], TransactionMode::ReadOnly)?;
-    let all = all_entries(&tx.object_store(INDEX)?).await?;
+    let all = {
+        let tx = db.transaction(&[INDEX], TransactionMode::ReadOnly)?;
+        all_entries(&tx.object_store(INDEX)?).await?
+    };
     let mut out = Vec::with_capacity(all.len());
-    for (k, v) in &all {
+    for (n, (k, v)) in all.iter().enumerate() {
+        // Opening thousands of summaries is split in slices, so the page answers between
+        // them (the transaction is over: only IndexedDB work may be awaited inside one).
+        if n > 0 && n % SUMMARY_SLICE == 0 {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
         let id = id_of_key(k)?;
         let plain = open_value(&dk, &index_aad(id), v)?;
         // A summary from another app version that does not parse is skipped here and
