@@ -100,6 +100,16 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await page.getByTestId('indicator-deception').uncheck();
     await page.getByTestId('need-legal_aid').uncheck();
 
+    // A saved place: saved once from the current position, then one choice away.
+    await page.getByTestId('place-status').filter({ hasText: '±' }).waitFor();
+    const here = await page.locator('#lat').inputValue();
+    await page.getByLabel('Salva questo luogo come').fill('Cascina sintetica');
+    await page.getByTestId('save-place').click();
+    await page.getByTestId('saved-place').waitFor();
+    await page.locator('#lat').fill('45.1');
+    await page.getByTestId('saved-place').selectOption('Cascina sintetica');
+    assert.equal(await page.locator('#lat').inputValue(), here);
+
     // Search forgives transliteration and shows the last contacts.
     await page.getByTestId('tab-persons').click();
     await page.getByTestId('person-search').fill('Mohamed');

@@ -13,6 +13,7 @@ use strada_shared::vocab::{
     Channel, Code, ConsentStatus, FollowUp, Gender, Indicator, Material, Mediator, Sector,
 };
 
+use crate::components::saved_places::{SavedPlace, SavedPlaces};
 use crate::components::service_picker::ServicePicker;
 use crate::state::{self, Ctx};
 use crate::util;
@@ -594,6 +595,14 @@ pub fn ContactForm() -> impl IntoView {
                         </div>
                     </div>
                 </Show>
+                <SavedPlaces
+                    current=Signal::derive(move || picker_place.get().map(|p| (p.lat, p.lon)))
+                    on_pick=Callback::new(move |p: SavedPlace| {
+                        lat.set(format!("{:.6}", p.lat));
+                        lon.set(format!("{:.6}", p.lon));
+                        accuracy.set(None);
+                        place_state.set(PlaceState::Found);
+                    })/>
                 <div class="row">
                     <button type="button" class="secondary" on:click=move |_| locate()>{move || t().use_my_position}</button>
                     <button type="button" class="secondary" data-testid="skip-place"

@@ -4,6 +4,7 @@ pub mod contact_detail;
 pub mod contact_form;
 pub mod contact_list;
 pub mod nav;
+pub mod saved_places;
 pub mod service_card;
 pub mod service_picker;
 pub mod status_bar;
