@@ -544,7 +544,10 @@ impl Seeder {
                 .bearer_auth(&self.token)
                 .header("content-type", SYNC_CONTENT_TYPE)
                 .header("accept", SYNC_CONTENT_TYPE)
-                .body(wire::encode(&PullRequest { cursor }))
+                .body(wire::encode(&PullRequest {
+                    cursor,
+                    since: Some(0),
+                }))
                 .send()
                 .await
                 .expect("pull");
