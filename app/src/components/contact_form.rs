@@ -47,6 +47,14 @@ pub fn consent_partners(share_with_services: bool) -> Vec<String> {
 pub const PARTNER_PUA: &str = "pua";
 pub const PARTNER_REFERRAL_SERVICES: &str = "referral_services";
 
+/// Whether the `<details>` element a `toggle` event comes from is now open.
+fn details_open(ev: &leptos::ev::Event) -> bool {
+    ev.target()
+        .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
 fn parse_count(s: &str) -> u32 {
     s.trim().parse().unwrap_or(0)
 }
@@ -85,6 +93,9 @@ pub fn ContactForm() -> impl IntoView {
     let mediator = RwSignal::new(false);
     let follow_up = RwSignal::new(false);
     let note = RwSignal::new(String::new());
+    // The optional sections are built when first opened: a lighter form to start with.
+    let details_open_sig = RwSignal::new(false);
+    let indicators_open = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
 
@@ -486,8 +497,9 @@ pub fn ContactForm() -> impl IntoView {
                 </ul>
             </fieldset>
 
-            <details class="more">
+            <details class="more" on:toggle=move |ev| details_open_sig.set(details_open(&ev))>
                 <summary>{move || t().contact_details}</summary>
+                <Show when=move || details_open_sig.get()>
                 <label for="channel">{move || t().channel}</label>
                 <select id="channel" on:change=move |ev| {
                     if let Some(c) = Channel::from_code(&event_target_value(&ev)) { channel.set(c) }
@@ -539,10 +551,12 @@ pub fn ContactForm() -> impl IntoView {
                         }).collect_view()}
                     </div>
                 </fieldset>
+                </Show>
             </details>
 
-            <details class="more">
+            <details class="more" on:toggle=move |ev| indicators_open.set(details_open(&ev))>
                 <summary>{move || t().indicators}{move || { let n = indicators.with(Vec::len); if n > 0 { format!(" ({n})") } else { String::new() } }}</summary>
+                <Show when=move || indicators_open.get()>
                 <p class="small muted">{move || t().indicators_hint}</p>
                 <ul class="indicators">
                     {Indicator::ALL.iter().map(|i| {
@@ -565,6 +579,7 @@ pub fn ContactForm() -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
+                </Show>
             </details>
 
             <details class="more" open>
