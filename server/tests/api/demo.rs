@@ -50,24 +50,29 @@ fn stored(store: &dyn Store) -> BTreeMap<DocId, (DocType, String, Vec<u8>)> {
         .into_iter()
         .map(|id| {
             let d = store.doc(id).unwrap().unwrap();
-            // The content, as JSON of the typed document. Not the bytes or heads: when an
-            // edit deletes several map keys at once (a consent withdrawal empties the
-            // languages), autosurgeon emits the deletions in hash order, so the change
-            // bytes differ between runs while the document content does not.
-            let doc = automerge::AutoCommit::load(&d.bytes).unwrap();
-            let content = match d.meta.doc_type {
-                DocType::Contact => {
-                    serde_json::to_vec(&schema::read::<schema::ContactDoc>(&doc).unwrap())
-                }
-                DocType::Person => {
-                    serde_json::to_vec(&schema::read::<schema::PersonDoc>(&doc).unwrap())
-                }
+            (id, (d.meta.doc_type, d.meta.team.to_string(), d.bytes))
+        })
+        .collect()
+}
+
+/// Each document's type, team and content as JSON of the typed document. Not the bytes
+/// or heads: when an edit deletes several map keys at once (a consent withdrawal empties
+/// the languages), autosurgeon emits the deletions in hash order, so the change bytes
+/// differ between runs while the document content does not.
+fn stored_content(store: &dyn Store) -> BTreeMap<DocId, (DocType, String, Vec<u8>)> {
+    stored(store)
+        .into_iter()
+        .map(|(id, (doc_type, team, bytes))| {
+            let doc = AutoCommit::load(&bytes).unwrap();
+            let content = match doc_type {
+                DocType::Contact => serde_json::to_vec(&schema::read::<ContactDoc>(&doc).unwrap()),
+                DocType::Person => serde_json::to_vec(&schema::read::<PersonDoc>(&doc).unwrap()),
                 DocType::Referral => {
-                    serde_json::to_vec(&schema::read::<schema::ReferralDoc>(&doc).unwrap())
+                    serde_json::to_vec(&schema::read::<ReferralDoc>(&doc).unwrap())
                 }
             }
             .unwrap();
-            (id, (d.meta.doc_type, d.meta.team.to_string(), content))
+            (id, (doc_type, team, content))
         })
         .collect()
 }
@@ -207,7 +212,7 @@ fn the_same_seed_gives_the_same_documents_and_another_seed_does_not() {
         let dir = std::env::temp_dir().join(format!("strada-demo-{}", uuid::Uuid::now_v7()));
         let (store, _) = SledStore::open(&dir).unwrap();
         demo::run(&store, &opts(seed), &directory()).unwrap();
-        let docs = stored(&store);
+        let docs = stored_content(&store);
         drop(store);
         std::fs::remove_dir_all(&dir).unwrap();
         docs
