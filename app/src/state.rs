@@ -277,8 +277,20 @@ pub async fn refresh_rows(ctx: Ctx) {
     publish_records(ctx).await;
 }
 
+/// Above this many documents, building the lists and drawing them are separate tasks
+/// for the browser (each stays short; the page answers in between).
+const LARGE: usize = 1000;
+
+async fn yield_if_large() {
+    if SUMMARIES.with(|m| m.borrow().len()) > LARGE {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+}
+
 async fn publish_records(ctx: Ctx) {
+    yield_if_large().await;
     let records = SUMMARIES.with(|m| Records::from_summaries(m.borrow().values()));
+    yield_if_large().await;
     if !crypto::is_unlocked() {
         return;
     }
