@@ -168,15 +168,19 @@ test('signing out asks when changes are pending, then wipes the device', async (
     assert.equal(await page.getByTestId('pending-count').innerText(), '2');
 
     // First the worker changes their mind: nothing happens.
-    const [asked] = await Promise.all([page.waitForEvent('dialog'), page.getByTestId('sign-out').click()]);
-    assert.match(asked.message(), /2 modifiche non ancora sincronizzate/);
-    await asked.dismiss();
+    // The dialog is answered by a handler set before the click: a click does not end
+    // while its dialog is open, so waiting for both at once can deadlock.
+    const asked = new Promise((resolve) => {
+      page.once('dialog', async (d) => { resolve(d.message()); await d.dismiss(); });
+    });
+    await page.getByTestId('sign-out').click();
+    assert.match(await asked, /2 modifiche non ancora sincronizzate/);
     assert.ok(await page.getByTestId('net-status').isVisible());
     assert.ok((await databaseNames(page)).includes('strada'));
 
     // Then they confirm: the device is wiped and the sign-in page shows.
-    const [again] = await Promise.all([page.waitForEvent('dialog'), page.getByTestId('sign-out').click()]);
-    await again.accept();
+    page.once('dialog', (d) => d.accept());
+    await page.getByTestId('sign-out').click();
     await page.getByLabel('Nome utente').waitFor();
     await page.waitForFunction(async () => !(await indexedDB.databases()).some((d) => d.name === 'strada'));
     const dump = await dumpStorage(page);
