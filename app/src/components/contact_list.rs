@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use strada_shared::ids::DocId;
 
 use crate::components::contact_detail::ContactDetail;
+use crate::components::sync_state::DiscardButton;
 use crate::state::{Ctx, RowStatus};
 
 /// Contacts shown at first, and added by "show more".
@@ -64,18 +65,7 @@ pub fn ContactList() -> impl IntoView {
                                 <Show when=move || open.get() == Some(id)>
                                     <ContactDetail id=id/>
                                 </Show>
-                                {refused.then(|| {
-                                    view! {
-                                        <button class="secondary" data-testid="discard-change" on:click=move |_| {
-                                            let sure = web_sys::window()
-                                                .and_then(|w| w.confirm_with_message(t().discard_confirm).ok())
-                                                .unwrap_or(false);
-                                            if sure {
-                                                leptos::task::spawn_local(crate::state::discard(ctx, id));
-                                            }
-                                        }>{move || t().discard_change}</button>
-                                    }
-                                })}
+                                {refused.then(|| view! { <DiscardButton id=id/> })}
                             </li>
                         }
                     }

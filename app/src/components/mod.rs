@@ -8,3 +8,4 @@ pub mod saved_places;
 pub mod service_card;
 pub mod service_picker;
 pub mod status_bar;
+pub mod sync_state;

@@ -8,7 +8,8 @@ use strada_shared::ids::DocId;
 use strada_shared::schema::PersonDoc;
 use strada_shared::vocab::{Code, ConsentStatus, Gender};
 
-use crate::state::{self, Ctx, RowStatus};
+use crate::components::sync_state::SyncState;
+use crate::state::{self, Ctx};
 use crate::util;
 
 #[component]
@@ -67,36 +68,6 @@ pub fn Persons() -> impl IntoView {
                 </For>
             </ul>
         </section>
-    }
-}
-
-/// A document's sync state when it is not simply synced: waiting, or refused with the
-/// server's reason and a way to discard the change.
-#[component]
-pub fn SyncState(id: DocId, status: RowStatus) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let t = move || ctx.lang.get().t();
-    match status {
-        RowStatus::Synced => ().into_any(),
-        RowStatus::Pending => view! {
-            <span class="badge pending">{move || t().status_pending}</span>
-        }
-        .into_any(),
-        RowStatus::Refused(code) => view! {
-            <p class="small">
-                <span class="badge refused">{move || format!("{}: {}", t().status_refused, t().refusal(code))}</span>
-                " "
-                <button class="secondary" data-testid="discard-change" on:click=move |_| {
-                    let sure = web_sys::window()
-                        .and_then(|w| w.confirm_with_message(t().discard_confirm).ok())
-                        .unwrap_or(false);
-                    if sure {
-                        leptos::task::spawn_local(crate::state::discard(ctx, id));
-                    }
-                }>{move || t().discard_change}</button>
-            </p>
-        }
-        .into_any(),
     }
 }
 

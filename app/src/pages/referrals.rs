@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use strada_shared::ids::DocId;
 use strada_shared::schema::{ReferralDoc, ReferralStatus};
 
-use crate::pages::persons::SyncState;
+use crate::components::sync_state::SyncState;
 use crate::records::ReferralRow;
 use crate::state::{self, Ctx};
 use crate::util;
