@@ -122,25 +122,43 @@ impl MigrationStore for Migrator<'_> {
     }
 }
 
+/// How long [`SledStore::open`] waits for another holder of the data folder to let go.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 impl SledStore {
     /// Opens (or creates) the store in `dir`, applying pending migrations. Returns the
     /// store and the migration versions applied by this call.
     pub fn open(dir: &Path) -> anyhow::Result<(Self, Vec<u32>)> {
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(dir)
             // Bounded memory: sled's default page cache is 1 GiB.
             .cache_capacity(CACHE_BYTES)
             // Every write that matters is flushed explicitly before it is acknowledged,
             // so sled's periodic background flush would only add work.
             .flush_every_ms(None)
-            .mode(sled::Mode::HighThroughput)
-            .open()
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot open the data folder {} (is another server using it?): {e}",
-                    dir.display()
-                )
-            })?;
+            .mode(sled::Mode::HighThroughput);
+        // A store just closed (in this process, or by a server that is still exiting)
+        // keeps its file lock until sled's IO threads let go of it, so a lock conflict
+        // is retried for a short while before it is reported.
+        let started = std::time::Instant::now();
+        let db = loop {
+            match config.open() {
+                Ok(db) => break db,
+                Err(sled::Error::Io(e))
+                    // sled reports the conflict as `Other` with this text.
+                    if e.to_string().starts_with("could not acquire lock")
+                        && started.elapsed() < LOCK_WAIT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => {
+                    anyhow::bail!(
+                        "cannot open the data folder {} (is another server using it?): {e}",
+                        dir.display()
+                    )
+                }
+            }
+        };
         let applied = strada_migrations::run(&mut Migrator(&db))?;
         let tree = |name: &str| -> anyhow::Result<sled::Tree> {
             if !db
@@ -444,6 +462,31 @@ impl Store for SledStore {
 #[cfg(test)]
 mod tests {
     use super::SledStore;
+
+    #[test]
+    fn a_store_closed_a_moment_ago_opens_again_and_a_held_one_is_reported() {
+        let dir = std::env::temp_dir().join(format!("strada-lock-{}", uuid::Uuid::now_v7()));
+        let (store, _) = SledStore::open(&dir).expect("open");
+        // Closed while the second open is already waiting (CI once saw the lock still
+        // held right after a drop).
+        let closer = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            drop(store);
+        });
+        let (again, applied) = SledStore::open(&dir).expect("opens once the first lets go");
+        assert!(applied.is_empty());
+        closer.join().unwrap();
+        // Held for longer than the wait: a clear error naming the folder.
+        let started = std::time::Instant::now();
+        let err = SledStore::open(&dir).err().expect("held by `again`");
+        assert!(started.elapsed() >= super::LOCK_WAIT);
+        assert!(
+            err.to_string().contains("is another server using it?"),
+            "{err}"
+        );
+        drop(again);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn sled_store_passes_the_story() {
