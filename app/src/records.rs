@@ -174,40 +174,52 @@ pub struct Records {
     pub referrals: Vec<ReferralRow>,
 }
 
-impl Records {
-    pub fn from_summaries<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> Records {
-        let mut contacts = Vec::new();
-        let mut persons = Vec::new();
-        let mut referrals = Vec::new();
-        for s in summaries {
-            match s {
-                Summary::Contact(c) => contacts.push(c.clone()),
-                Summary::Person(p) => persons.push(PersonRow {
-                    id: p.id,
-                    key: SearchKey::new(p.aliases.iter().map(String::as_str)),
-                    aliases: p.aliases.clone(),
-                    country: p.country.clone(),
-                    languages: p.languages.clone(),
-                    documents: p.documents,
-                    last_contacts: Vec::new(),
-                    last_seen: p.created_at,
-                    consented: p.consented,
-                    status: p.status,
-                }),
-                Summary::Referral(r, status) => referrals.push(ReferralRow {
-                    id: r.id,
-                    contact: r.contact,
-                    need: r.need,
-                    partner: r.partner.clone(),
-                    person: None,
-                    status: r.status,
-                    since: r.status_since(),
-                    created_at: r.created_at,
-                    doc: (**r).clone(),
-                    sync: *status,
-                }),
-            }
+/// Builds [`Records`] a summary at a time, so a caller can spread thousands of them over
+/// several browser tasks; [`RecordsBuilder::finish`] sorts and joins.
+#[derive(Default)]
+pub struct RecordsBuilder {
+    contacts: Vec<ContactRow>,
+    persons: Vec<PersonRow>,
+    referrals: Vec<ReferralRow>,
+}
+
+impl RecordsBuilder {
+    pub fn add(&mut self, s: &Summary) {
+        match s {
+            Summary::Contact(c) => self.contacts.push(c.clone()),
+            Summary::Person(p) => self.persons.push(PersonRow {
+                id: p.id,
+                key: SearchKey::new(p.aliases.iter().map(String::as_str)),
+                aliases: p.aliases.clone(),
+                country: p.country.clone(),
+                languages: p.languages.clone(),
+                documents: p.documents,
+                last_contacts: Vec::new(),
+                last_seen: p.created_at,
+                consented: p.consented,
+                status: p.status,
+            }),
+            Summary::Referral(r, status) => self.referrals.push(ReferralRow {
+                id: r.id,
+                contact: r.contact,
+                need: r.need,
+                partner: r.partner.clone(),
+                person: None,
+                status: r.status,
+                since: r.status_since(),
+                created_at: r.created_at,
+                doc: (**r).clone(),
+                sync: *status,
+            }),
         }
+    }
+
+    pub fn finish(self) -> Records {
+        let RecordsBuilder {
+            mut contacts,
+            mut persons,
+            mut referrals,
+        } = self;
         contacts.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
         // Last contacts per person (contacts are newest first already).
         let mut by_person: HashMap<DocId, Vec<&ContactRow>> = HashMap::new();
@@ -227,13 +239,17 @@ impl Records {
             }
         }
         persons.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(b.id.cmp(&a.id)));
-        // A referral shows the person of its contact.
+        // A referral shows the person of its contact: only referrals' contacts are looked
+        // up (not every contact).
         let person_name: HashMap<DocId, &str> = persons
             .iter()
             .filter_map(|p| p.aliases.first().map(|a| (p.id, a.as_str())))
             .collect();
+        let wanted: std::collections::HashSet<DocId> =
+            referrals.iter().map(|r| r.contact).collect();
         let alias_of: HashMap<DocId, Option<String>> = contacts
             .iter()
+            .filter(|c| wanted.contains(&c.id))
             .map(|c| {
                 let name = c
                     .person_id
@@ -252,10 +268,31 @@ impl Records {
             referrals,
         }
     }
+}
+
+impl Records {
+    #[cfg(test)]
+    pub fn from_summaries<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> Records {
+        let mut b = RecordsBuilder::default();
+        for s in summaries {
+            b.add(s);
+        }
+        b.finish()
+    }
 
     /// Persons matching `query`, best first (exact spelling before transliteration
     /// variants, then the most recently met). An empty query lists the recent ones.
     pub fn search(&self, query: &str, max: usize) -> Vec<PersonRow> {
+        if query.trim().is_empty() {
+            // Persons are kept most recently met first.
+            return self
+                .persons
+                .iter()
+                .filter(|p| p.consented)
+                .take(max)
+                .cloned()
+                .collect();
+        }
         let q = Query::parse(query);
         let mut hits: Vec<(u8, &PersonRow)> = self
             .persons

@@ -277,21 +277,49 @@ pub async fn refresh_rows(ctx: Ctx) {
     publish_records(ctx).await;
 }
 
-/// Above this many documents, building the lists and drawing them are separate tasks
-/// for the browser (each stays short; the page answers in between).
-const LARGE: usize = 1000;
+/// How many summaries go into the lists in one browser task.
+const BUILD_SLICE: usize = 1000;
 
-async fn yield_if_large() {
-    if SUMMARIES.with(|m| m.borrow().len()) > LARGE {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-    }
+thread_local! {
+    /// Bumped by every build of the lists: a build overtaken by a newer one (started
+    /// by a later change while it waited for the browser) publishes nothing.
+    static BUILD: Cell<u64> = const { Cell::new(0) };
 }
 
+/// Rebuilds the lists from the summaries in memory and shows them. With thousands of
+/// documents the work is spread over tasks of [`BUILD_SLICE`] summaries each, so the
+/// page stays responsive (no task near 50 ms); drawing happens in a task of its own.
 async fn publish_records(ctx: Ctx) {
-    yield_if_large().await;
-    let records = SUMMARIES.with(|m| Records::from_summaries(m.borrow().values()));
-    yield_if_large().await;
-    if !crypto::is_unlocked() {
+    let build = BUILD.with(|b| {
+        b.set(b.get() + 1);
+        b.get()
+    });
+    let ids: Vec<DocId> = SUMMARIES.with(|m| m.borrow().keys().copied().collect());
+    let large = ids.len() > BUILD_SLICE;
+    let mut builder = crate::records::RecordsBuilder::default();
+    for slice in ids.chunks(BUILD_SLICE) {
+        if large {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            if BUILD.with(Cell::get) != build {
+                return;
+            }
+        }
+        SUMMARIES.with(|m| {
+            let m = m.borrow();
+            // A summary removed meanwhile is simply not listed.
+            for s in slice.iter().filter_map(|id| m.get(id)) {
+                builder.add(s);
+            }
+        });
+    }
+    if large {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+    let records = builder.finish();
+    if large {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+    if BUILD.with(Cell::get) != build || !crypto::is_unlocked() {
         return;
     }
     // Every document type counts.

@@ -28,7 +28,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use automerge::{ActorId, AutoCommit};
-use idb::{Database, DatabaseEvent, Factory, ObjectStore, ObjectStoreParams, TransactionMode};
+use idb::{
+    Database, DatabaseEvent, Factory, KeyRange, ObjectStore, ObjectStoreParams, Query,
+    TransactionMode,
+};
 use js_sys::{Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use strada_shared::ids::DocId;
@@ -403,16 +406,6 @@ fn id_of_key(k: &JsValue) -> Result<DocId, StoreError> {
         .ok_or_else(|| StoreError("stored document has an invalid id".into()))
 }
 
-/// Every (key, value) of a store, in key order.
-async fn all_entries(store: &ObjectStore) -> Result<Vec<(JsValue, JsValue)>, StoreError> {
-    let keys = store.get_all_keys(None, None)?.await?;
-    let values = store.get_all(None, None)?.await?;
-    if keys.len() != values.len() {
-        return Err(StoreError("the store changed while read".into()));
-    }
-    Ok(keys.into_iter().zip(values).collect())
-}
-
 /// Writes a document (new or edited locally).
 pub async fn put_doc(d: &mut DeviceDoc) -> Result<(), StoreError> {
     let dk = crypto::key()?;
@@ -603,11 +596,16 @@ pub async fn get_docs(actor: &ActorId, ids: &[DocId]) -> Result<Vec<DeviceDoc>, 
     Ok(out)
 }
 
-/// How many summaries are opened between two yields to the browser.
-const SUMMARY_SLICE: usize = 1000;
+/// How many summaries are read and opened in one browser task.
+const SUMMARY_SLICE: u32 = 400;
 
 /// Every document's summary. When the index is missing entries (a store written before
 /// the index existed, or an interrupted rebuild) it is rebuilt from the documents once.
+///
+/// Read in slices of [`SUMMARY_SLICE`] in key order, each slice in its own read
+/// transaction and opened in its own task, so the page answers in between even with
+/// tens of thousands of documents. A summary written while the slices are read is also
+/// published as a change (see [`take_changes`]), which the caller applies afterwards.
 pub async fn load_summaries(actor: &ActorId) -> Result<Vec<Summary>, StoreError> {
     let dk = crypto::key()?;
     let db = db().await?;
@@ -620,26 +618,41 @@ pub async fn load_summaries(actor: &ActorId) -> Result<Vec<Summary>, StoreError>
     if n_docs != n_index {
         rebuild_index(actor).await?;
     }
-    let all = {
-        let tx = db.transaction(&[INDEX], TransactionMode::ReadOnly)?;
-        all_entries(&tx.object_store(INDEX)?).await?
-    };
-    let mut out = Vec::with_capacity(all.len());
-    for (n, (k, v)) in all.iter().enumerate() {
-        // Opening thousands of summaries is split in slices, so the page answers between
-        // them (the transaction is over: only IndexedDB work may be awaited inside one).
-        if n > 0 && n % SUMMARY_SLICE == 0 {
-            gloo_timers::future::TimeoutFuture::new(0).await;
+    let mut out = Vec::with_capacity(n_index as usize);
+    let mut after: Option<JsValue> = None;
+    loop {
+        let slice = {
+            let tx = db.transaction(&[INDEX], TransactionMode::ReadOnly)?;
+            let index = tx.object_store(INDEX)?;
+            let range = || -> Result<Option<Query>, StoreError> {
+                Ok(match &after {
+                    Some(k) => Some(Query::KeyRange(KeyRange::lower_bound(k, Some(true))?)),
+                    None => None,
+                })
+            };
+            let keys = index.get_all_keys(range()?, Some(SUMMARY_SLICE))?.await?;
+            let values = index.get_all(range()?, Some(SUMMARY_SLICE))?.await?;
+            if keys.len() != values.len() {
+                return Err(StoreError("the store changed while read".into()));
+            }
+            keys.into_iter().zip(values).collect::<Vec<_>>()
+        };
+        for (k, v) in &slice {
+            let id = id_of_key(k)?;
+            let plain = open_value(&dk, &index_aad(id), v)?;
+            // A summary from another app version that does not parse is skipped here
+            // and rewritten at the document's next write.
+            if let Ok(s) = serde_json::from_slice::<Summary>(&plain) {
+                out.push(s);
+            }
         }
-        let id = id_of_key(k)?;
-        let plain = open_value(&dk, &index_aad(id), v)?;
-        // A summary from another app version that does not parse is skipped here and
-        // rewritten at the document's next write.
-        if let Ok(s) = serde_json::from_slice::<Summary>(&plain) {
-            out.push(s);
+        if slice.len() < SUMMARY_SLICE as usize {
+            return Ok(out);
         }
+        after = slice.last().map(|(k, _)| k.clone());
+        // The next slice in a new task (a timer, not a microtask).
+        gloo_timers::future::TimeoutFuture::new(0).await;
     }
-    Ok(out)
 }
 
 /// Rewrites every summary from the documents (one document at a time: each put is its

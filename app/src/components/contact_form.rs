@@ -13,6 +13,7 @@ use strada_shared::vocab::{
     Channel, Code, ConsentStatus, FollowUp, Gender, Indicator, Material, Mediator, Sector,
 };
 
+use crate::components::later::Later;
 use crate::components::saved_places::{SavedPlace, SavedPlaces};
 use crate::components::service_picker::ServicePicker;
 use crate::state::{self, Ctx};
@@ -497,6 +498,8 @@ pub fn ContactForm() -> impl IntoView {
                 </ul>
             </fieldset>
 
+            // The rest of the form is drawn in the next task (the first stays short).
+            <Later>
             <details class="more" on:toggle=move |ev| details_open_sig.set(details_open(&ev))>
                 <summary>{move || t().contact_details}</summary>
                 <Show when=move || details_open_sig.get()>
@@ -582,6 +585,9 @@ pub fn ContactForm() -> impl IntoView {
                 </Show>
             </details>
 
+            </Later>
+            // Each section below in a task of its own (the date field alone is costly).
+            <Later>
             <details class="more" open>
                 <summary>{move || t().when_and_where}</summary>
                 <label for="when">{move || t().when}</label>
@@ -625,6 +631,8 @@ pub fn ContactForm() -> impl IntoView {
                 </div>
             </details>
 
+            </Later>
+            <Later>
             <label for="note">{move || t().note}</label>
             <textarea id="note" rows="3" maxlength="4000" placeholder=move || t().note_hint
                 prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
@@ -636,6 +644,7 @@ pub fn ContactForm() -> impl IntoView {
                 <p class="ok" role="status" data-testid="form-saved">{move || t().saved}</p>
             </Show>
             <button type="submit" class="primary big" data-testid="save-contact">{move || t().save_contact}</button>
+            </Later>
         </form>
     }
 }

@@ -4,11 +4,13 @@ use leptos::prelude::*;
 
 use crate::components::contact_form::ContactForm;
 use crate::components::contact_list::ContactList;
+use crate::components::later::Later;
 
 #[component]
 pub fn Field() -> impl IntoView {
     view! {
         <ContactForm/>
-        <ContactList/>
+        // The list is below the form: drawn in the next task.
+        <Later><ContactList/></Later>
     }
 }
