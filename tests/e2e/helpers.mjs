@@ -210,3 +210,22 @@ export async function axeViolations(page) {
     return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.map((n) => n.target).join(' ')}`);
   });
 }
+
+/**
+ * Fills a fresh data folder with `strada-server demo` (extra arguments: `--seed`,
+ * `--contacts`) and returns the accounts' one-time passwords by username, with each
+ * account's role.
+ */
+export function fillDemo(dataDir, args = []) {
+  const r = spawnSync(SERVER_BIN, ['demo', ...args], {
+    env: { ...process.env, STRADA_DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`demo failed: ${r.stderr}`);
+  process.stdout.write(r.stdout.split('Accounts')[0]);
+  const accounts = {};
+  for (const m of r.stdout.matchAll(/^\s+(\S+)\s+(field_worker|central_office)\s+team \S+\s+password: (\S+)$/gm)) {
+    accounts[m[1]] = { role: m[2], password: m[3] };
+  }
+  return accounts;
+}

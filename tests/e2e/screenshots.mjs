@@ -2,11 +2,10 @@
 // Debian's Chromium, a field worker on a 390×844 phone and the central office on a
 // desktop window. Run with `cargo xtask screenshots` (writes docs/screenshots/*.png).
 // Not a test: node's test runner does not pick it up (no `.test.` in the name).
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  SERVER_BIN, launchBrowser, removeDir, startServer, stopServer, tempDir,
+  fillDemo, launchBrowser, removeDir, startServer, stopServer, tempDir,
 } from './helpers.mjs';
 
 const OUT = process.env.STRADA_SCREENSHOTS_DIR || join(process.cwd(), 'docs', 'screenshots');
@@ -15,21 +14,6 @@ const CENTRAL = 'centrale';
 // Piazza Vittorio Veneto, Bergamo: inside the worker's territory.
 const BERGAMO = { latitude: 45.6953, longitude: 9.6700, accuracy: 12 };
 const MAX_BYTES = 150 * 1024;
-
-/** Fills a fresh data folder with the demo and returns the accounts' passwords. */
-function demo(dataDir) {
-  const r = spawnSync(SERVER_BIN, ['demo', '--seed', '1'], {
-    env: { ...process.env, STRADA_DATA_DIR: dataDir },
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`demo failed: ${r.stderr}`);
-  process.stdout.write(r.stdout.split('Accounts')[0]);
-  const passwords = {};
-  for (const m of r.stdout.matchAll(/^\s+(\S+)\s+(?:field_worker|central_office)\s+team \S+\s+password: (\S+)$/gm)) {
-    passwords[m[1]] = m[2];
-  }
-  return passwords;
-}
 
 async function shot(page, name, options = {}) {
   await page.evaluate(() => document.fonts.ready);
@@ -56,7 +40,7 @@ async function signIn(page, username, password) {
 async function main() {
   mkdirSync(OUT, { recursive: true });
   const data = tempDir('strada-screenshots-');
-  const passwords = demo(data);
+  const passwords = fillDemo(data, ['--seed', '1']);
   const server = await startServer(data);
   const browser = await launchBrowser();
   try {
@@ -77,7 +61,7 @@ async function main() {
     await page.getByLabel('Nome utente').waitFor({ timeout: 30000 });
     await page.getByLabel('Nome utente').fill(WORKER);
     await shot(page, '01-sign-in');
-    await signIn(page, WORKER, passwords[WORKER]);
+    await signIn(page, WORKER, passwords[WORKER].password);
     await page.getByTestId('contact-row').first().waitFor({ timeout: 60000 });
 
     // 2. The contact form: a known person picked, a need ticked, services suggested.
@@ -137,7 +121,7 @@ async function main() {
     });
     const central = await desk.newPage();
     await central.goto(`${server.url}/`);
-    await signIn(central, CENTRAL, passwords[CENTRAL]);
+    await signIn(central, CENTRAL, passwords[CENTRAL].password);
     await central.goto(`${server.url}/#/centrale`);
     await central.getByTestId('central-row').first().waitFor({ timeout: 60000 });
     // The central office's device pulls every team's documents: wait until it is done.

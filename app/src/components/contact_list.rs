@@ -20,7 +20,12 @@ pub fn ContactList() -> impl IntoView {
     let open = RwSignal::new(None::<DocId>);
     view! {
         <section class="card">
-            <h2>{move || t().contacts}</h2>
+            <h2>
+                {move || t().contacts}" "
+                <span class="muted" data-testid="contact-count">
+                    {move || ctx.records.with(|r| r.contacts.len())}
+                </span>
+            </h2>
             <Show when=move || ctx.records.with(|r| r.contacts.is_empty())>
                 <p class="muted">{move || t().no_contacts}</p>
             </Show>
