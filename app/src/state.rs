@@ -382,6 +382,52 @@ pub async fn save_edit<T: schema::Document>(ctx: Ctx, value: T) -> Result<(), St
     Ok(())
 }
 
+/// The person withdrew consent: the person keeps no identifying data and every contact
+/// on the device that names the person loses the alias — all in one transaction, then
+/// synced. (Contacts of the same person stay linked to it, now anonymous.)
+pub async fn withdraw_consent(
+    ctx: Ctx,
+    person: DocId,
+    by: strada_shared::ids::UserId,
+) -> Result<(), String> {
+    let actor = store::actor().await.map_err(|e| e.0)?;
+    let at = crate::util::now_ms();
+    let mut ids = vec![person];
+    ids.extend(SUMMARIES.with(|m| {
+        m.borrow()
+            .values()
+            .filter_map(|s| match s {
+                Summary::Contact(c) if c.person_id == Some(person) => Some(c.id),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    }));
+    let mut failed = None;
+    store::update_docs(&actor, &ids, |d| {
+        let res = match d.doc_type {
+            DocType::Person => schema::read::<PersonDoc>(&d.doc).and_then(|mut p| {
+                p.withdraw_consent(at, by);
+                schema::update(&mut d.doc, &p)
+            }),
+            DocType::Contact => schema::read::<ContactDoc>(&d.doc).and_then(|mut c| {
+                c.withdraw_consent();
+                schema::update(&mut d.doc, &c)
+            }),
+            DocType::Referral => Ok(()),
+        };
+        match res {
+            // A new edit is a new attempt (as in `save_edit`).
+            Ok(()) => d.refused = None,
+            Err(e) => failed = Some(e.to_string()),
+        }
+    })
+    .await
+    .map_err(|e| e.0)?;
+    refresh_rows(ctx).await;
+    leptos::task::spawn_local(sync(ctx));
+    failed.map_or(Ok(()), Err)
+}
+
 thread_local! {
     static SYNCING: Cell<bool> = const { Cell::new(false) };
     /// The pending count last written to the device.

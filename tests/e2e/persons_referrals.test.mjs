@@ -163,7 +163,8 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await page.getByTestId('contact-row').filter({ hasText: 'Muhammad sintetico' }).last().getByTestId('open-contact').click();
     await page.getByTestId('detail-referral').first().waitFor();
 
-    // The person withdraws consent: every identifying field is emptied.
+    // The person withdraws consent: every identifying field is emptied, and the
+    // contacts that named the person keep no alias (still offline).
     await page.getByTestId('tab-persons').click();
     await page.getByTestId('person-search').fill('Muhammad');
     await page.getByTestId('person-row').locator('button.pick').click();
@@ -171,6 +172,9 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await page.getByTestId('person-editor').waitFor({ state: 'detached' });
     await page.getByTestId('person-search').fill('');
     assert.equal(await page.getByTestId('person-row').count(), 0);
+    await page.getByTestId('tab-contacts').click();
+    await page.getByTestId('contact-count').filter({ hasText: '4' }).waitFor();
+    assert.equal(await page.getByTestId('contact-list').filter({ hasText: 'Muhammad' }).count(), 0);
 
     // Back online: everything reaches the server.
     env.server = await startServer(env.data, env.server.url.replace('http://', ''));
@@ -182,9 +186,9 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     const res = await fetch(`${env.server.url}/api/contacts`, { headers: { authorization: `Bearer ${token}` } });
     const records = await res.json();
     assert.equal(records.length, 4);
-    const named = records.filter((r) => r.person.kind === 'alias');
-    assert.equal(named.length, 2);
-    assert.ok(named.every((r) => r.person.alias === 'Muhammad sintetico'));
+    // Nobody is named any more: Muhammad withdrew consent, the other refused it.
+    assert.equal(records.filter((r) => r.person.kind === 'alias').length, 0);
+    assert.ok(!JSON.stringify(records).includes('Muhammad'));
     assert.ok(!JSON.stringify(records).includes('Alias da non salvare'));
   } finally {
     await teardown(env);

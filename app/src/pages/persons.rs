@@ -153,15 +153,14 @@ fn PersonEditor(id: DocId, on_done: Callback<()>) -> impl IntoView {
         let sure = web_sys::window()
             .and_then(|w| w.confirm_with_message(tr.withdraw_confirm).ok())
             .unwrap_or(false);
-        let (Some(mut p), Some(s)) = (person.get_untracked(), ctx.session.get_untracked()) else {
+        let (Some(p), Some(s)) = (person.get_untracked(), ctx.session.get_untracked()) else {
             return;
         };
         if !sure {
             return;
         }
-        p.withdraw_consent(util::now_ms(), s.user.id);
         leptos::task::spawn_local(async move {
-            match state::save_edit(ctx, p).await {
+            match state::withdraw_consent(ctx, p.id, s.user.id).await {
                 Ok(()) => on_done.run(()),
                 Err(_) => error.set(Some(ctx.lang.get_untracked().t().err_save.into())),
             }

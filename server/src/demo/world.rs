@@ -662,7 +662,7 @@ impl<'a> Generator<'a> {
     }
 
     /// A couple of persons withdraw their consent some days after they were last met:
-    /// their documents keep no identifying data from then on.
+    /// their documents, and their contacts, keep no identifying data from then on.
     fn withdrawals(&mut self) {
         let candidates: Vec<usize> = (0..self.persons.len())
             .filter(|i| self.now - self.persons[*i].last_seen > 30 * DAY)
@@ -684,7 +684,21 @@ impl<'a> Generator<'a> {
             let at = p.last_seen + self.rng.random_range(2..20) * DAY;
             let mut doc = p.doc.clone();
             doc.withdraw_consent(at, self.workers[worker].id);
+            let person_id = doc.id;
             self.edit(at, worker, Value::Person(doc));
+            // As the app does: the contacts that named the person lose the alias.
+            let mut latest: std::collections::BTreeMap<DocId, ContactDoc> = Default::default();
+            for e in &self.edits {
+                if let Value::Contact(c) = &e.value
+                    && c.person_id == Some(person_id)
+                {
+                    latest.insert(c.id, c.clone());
+                }
+            }
+            for (_, mut c) in latest {
+                c.withdraw_consent();
+                self.edit(at, worker, Value::Contact(c));
+            }
         }
     }
 }

@@ -18,13 +18,14 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use automerge::AutoCommit;
-use strada_shared::domain::Role;
+use strada_shared::domain::{PersonRef, Role};
 use strada_shared::ids::{DocId, TeamId};
 use strada_shared::schema::{self, ContactDoc, DocType};
 use strada_shared::sync::{
     Bytes, Heads, MAX_PUSH_DOCS, PULL_PAGE_BYTES, PULL_PAGE_DOCS, PullResponse, PulledDoc, PushDoc,
     PushOutcome, PushRequest, PushResponse, PushResult, RefusalCode,
 };
+use strada_shared::vocab::ConsentStatus;
 
 use crate::auth::AuthUser;
 use crate::projection;
@@ -266,6 +267,14 @@ fn merge_one(
     if let Err((code, reason)) = checked {
         return Ok(PushOutcome::Refused { code, reason });
     }
+    // A contact names its person only while that person's consent is given: after a
+    // withdrawal (here, or earlier in this push) an alias written offline is refused.
+    if let rules::TypedDoc::Contact(c) = &new
+        && let (Some(pid), PersonRef::Alias(_)) = (c.person_id, &c.person)
+        && person_consent(store, pending, pid)?.is_some_and(|s| s != ConsentStatus::Given)
+    {
+        return refused(RefusalCode::ConsentRequired);
+    }
     let meta = match existing {
         Some(stored) => DocMeta {
             updated_at: now_ms,
@@ -433,6 +442,39 @@ pub fn rebuild_contact_records(
         }
     }
     Ok(out)
+}
+
+/// The consent status of a person as this push leaves it (a person accepted earlier in
+/// the same push counts), or `None` when the server does not hold that person.
+fn person_consent(
+    store: &dyn Store,
+    pending: &[Pending],
+    id: DocId,
+) -> Result<Option<ConsentStatus>, StoreError> {
+    #[derive(autosurgeon::Hydrate)]
+    struct ConsentOnly {
+        consent: ConsentStatusOnly,
+    }
+    #[derive(autosurgeon::Hydrate)]
+    struct ConsentStatusOnly {
+        status: ConsentStatus,
+    }
+    let read = |doc: &AutoCommit| {
+        autosurgeon::hydrate::<_, ConsentOnly>(doc)
+            .ok()
+            .map(|c| c.consent.status)
+    };
+    if let Some(p) = pending.iter().rev().find(|p| p.id == id) {
+        return Ok(read(&p.doc));
+    }
+    match store.doc(id)? {
+        Some(stored) if stored.meta.doc_type == DocType::Person => {
+            let doc = AutoCommit::load(&stored.bytes)
+                .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?;
+            Ok(read(&doc))
+        }
+        _ => Ok(None),
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use strada_server::directory::DEMO_JSON;
 use strada_server::storage::{SledStore, Store};
 use strada_server::testing::TestServer;
 use strada_shared::directory::Directory;
-use strada_shared::domain::Role;
+use strada_shared::domain::{PersonRef, Role};
 use strada_shared::ids::DocId;
 use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc, ReferralDoc, ReferralStatus};
 use strada_shared::sync::PullResponse;
@@ -139,6 +139,22 @@ async fn the_demo_writes_what_it_announces_and_each_team_pulls_only_its_own() {
     assert!(contacts.iter().any(|c| c.consent == ConsentStatus::Refused));
     assert!(contacts.iter().any(|c| !c.indicators.is_empty()));
     assert!(persons.iter().any(|p| p.aliases.len() > 1));
+    // Persons who withdrew consent are named nowhere: not in their record, not in the
+    // contacts that still link to them.
+    let withdrawn: Vec<_> = persons
+        .iter()
+        .filter(|p| p.consent.status == ConsentStatus::Withdrawn)
+        .collect();
+    assert!(!withdrawn.is_empty());
+    for p in withdrawn {
+        assert!(!p.has_identifying_data());
+        let linked: Vec<_> = contacts
+            .iter()
+            .filter(|c| c.person_id == Some(p.id))
+            .collect();
+        assert!(!linked.is_empty());
+        assert!(linked.iter().all(|c| c.person == PersonRef::Anonymous));
+    }
     let dir = directory();
     for r in &referrals {
         let service = r.service_id.as_deref().expect("a directory service");

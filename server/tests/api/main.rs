@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use strada_server::storage::{SledStore, Store, StoredSession};
 use strada_server::testing::TestServer;
-use strada_shared::domain::Role;
+use strada_shared::domain::{PersonRef, Role};
 use strada_shared::schema::ContactDoc;
 use strada_shared::sync::PushOutcome;
 
@@ -793,10 +793,21 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
     );
     assert!(s.store.doc(refused.id).unwrap().is_none());
 
-    // Consent given: stored.
+    // Consent given: stored, and a contact may name the person.
     let given = person(61, ConsentStatus::Given);
     let mut d = push(&given);
     let res = api.push(&mut [&mut d]).await;
+    assert!(matches!(
+        res.results[0].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+    let named = ContactDoc {
+        person: PersonRef::Alias("Synthetic person 61".into()),
+        person_id: Some(given.id),
+        ..contact_for(&marta, 62)
+    };
+    let mut named_doc = api.doc(&named);
+    let res = api.push(&mut [&mut named_doc]).await;
     assert!(matches!(
         res.results[0].outcome,
         PushOutcome::Accepted { .. }
@@ -841,6 +852,49 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
     let back: PersonDoc = strada_shared::schema::read(&doc).unwrap();
     assert!(!back.has_identifying_data());
     assert_eq!(back.consent.status, ConsentStatus::Withdrawn);
+
+    // After the withdrawal a contact naming the person is refused: a new one logged
+    // offline on the tablet, and an edit of the old one that keeps the alias...
+    let late_contact = ContactDoc {
+        person: PersonRef::Alias("Synthetic person 61".into()),
+        person_id: Some(given.id),
+        ..contact_for(&marta, 63)
+    };
+    let mut late_doc = tablet.doc(&late_contact);
+    let mut still_named = named.clone();
+    still_named.note = "edited after the withdrawal".into();
+    strada_shared::schema::update(&mut named_doc.doc, &still_named).unwrap();
+    let res = tablet.push(&mut [&mut late_doc]).await;
+    let res2 = api.push(&mut [&mut named_doc]).await;
+    for outcome in [&res.results[0].outcome, &res2.results[0].outcome] {
+        assert!(
+            matches!(
+                outcome,
+                PushOutcome::Refused {
+                    code: strada_shared::sync::RefusalCode::ConsentRequired,
+                    ..
+                }
+            ),
+            "{outcome:?}"
+        );
+    }
+    assert!(s.store.doc(late_contact.id).unwrap().is_none());
+    // ...while the contact without the alias (what the app writes on withdrawal) is
+    // accepted, still linked to the now anonymous person.
+    let mut anonymous = still_named.clone();
+    anonymous.withdraw_consent();
+    strada_shared::schema::update(&mut named_doc.doc, &anonymous).unwrap();
+    let res = api.push(&mut [&mut named_doc]).await;
+    assert!(
+        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
+        "{:?}",
+        res.results[0].outcome
+    );
+    let stored = s.store.doc(named.id).unwrap().unwrap();
+    let back: ContactDoc =
+        strada_shared::schema::read(&automerge::AutoCommit::load(&stored.bytes).unwrap()).unwrap();
+    assert_eq!(back.person, PersonRef::Anonymous);
+    assert_eq!(back.person_id, Some(given.id));
 }
 
 /// Found by the device benchmark: during a paged first pull, a document created early and

@@ -169,6 +169,13 @@ pub enum ValidationError {
 }
 
 impl ContactDoc {
+    /// The person withdrew consent: the contact keeps no alias (only the link to the
+    /// person, now anonymous, so contacts with the same person still count as one).
+    pub fn withdraw_consent(&mut self) {
+        self.person = PersonRef::Anonymous;
+        self.consent = ConsentStatus::Withdrawn;
+    }
+
     /// The rules a worker's entry must meet on top of [`Document::validate`]: at least one
     /// need. Not a document invariant: concurrent unticking on two devices may merge into
     /// an empty set, and a merge of valid edits is never refused.
@@ -180,8 +187,14 @@ impl ContactDoc {
         // Without consent only anonymous data is kept. Version-1 contacts (consent not
         // recorded) with an alias predate the rule and stay readable: this is an entry
         // rule, checked on new contacts only.
-        if self.consent != ConsentStatus::Given
-            && (self.person != PersonRef::Anonymous || self.person_id.is_some())
+        // The link to a person stays after a withdrawal (the person is anonymous by then,
+        // and a contact logged offline may reach the server only after it).
+        let linked_ok = matches!(
+            self.consent,
+            ConsentStatus::Given | ConsentStatus::Withdrawn
+        );
+        if self.consent != ConsentStatus::Given && self.person != PersonRef::Anonymous
+            || self.person_id.is_some() && !linked_ok
         {
             return Err(ValidationError::ConsentRequired);
         }
@@ -342,9 +355,27 @@ mod tests {
         );
         let anonymous = ContactDoc {
             person: PersonRef::Anonymous,
-            ..named
+            ..named.clone()
         };
         assert!(anonymous.validate_entry().is_ok());
+        // A refused consent links to no person record...
+        let linked = ContactDoc {
+            person_id: Some(DocId::new_v7(1_760_000_000_000, [9; 10])),
+            ..anonymous
+        };
+        assert_eq!(
+            linked.validate_entry(),
+            Err(ValidationError::ConsentRequired)
+        );
+        // ...a withdrawn one keeps the link to the person, now anonymous, and no alias.
+        let mut withdrawn = ContactDoc {
+            consent: ConsentStatus::Given,
+            ..linked
+        };
+        withdrawn.withdraw_consent();
+        assert_eq!(withdrawn.person, PersonRef::Anonymous);
+        assert!(withdrawn.person_id.is_some());
+        assert!(withdrawn.validate_entry().is_ok());
     }
 
     #[test]
