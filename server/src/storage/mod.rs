@@ -108,6 +108,10 @@ pub struct DocMeta {
     /// migration step 3.
     #[serde(default)]
     pub author: Option<UserId>,
+    /// A person's consent status as last stored (so contacts naming the person are
+    /// checked without loading it); `None` for other types and persons stored before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<strada_shared::vocab::ConsentStatus>,
 }
 
 /// How sensitive a document is, which decides which devices may hold it.

@@ -31,6 +31,7 @@ fn meta(t: i64) -> DocMeta {
         seq: 0,
         heads: Default::default(),
         author: None,
+        consent: None,
     }
 }
 

@@ -275,10 +275,15 @@ fn merge_one(
     {
         return refused(RefusalCode::ConsentRequired);
     }
+    let consent = match &new {
+        rules::TypedDoc::Person(p) => Some(p.consent.status),
+        _ => None,
+    };
     let meta = match existing {
         Some(stored) => DocMeta {
             updated_at: now_ms,
             heads: Heads::new(after),
+            consent,
             ..stored.meta
         },
         None => DocMeta {
@@ -291,6 +296,7 @@ fn merge_one(
             seq: 0,
             heads: Heads::new(after),
             author: Some(new.author()),
+            consent,
         },
     };
     let projection = match &new {
@@ -465,9 +471,11 @@ fn person_consent(
             .map(|c| c.consent.status)
     };
     if let Some(p) = pending.iter().rev().find(|p| p.id == id) {
-        return Ok(read(&p.doc));
+        return Ok(p.meta.consent.or_else(|| read(&p.doc)));
     }
     match store.doc(id)? {
+        Some(stored) if stored.meta.consent.is_some() => Ok(stored.meta.consent),
+        // Stored before the metadata kept the status: read from the document.
         Some(stored) if stored.meta.doc_type == DocType::Person => {
             let doc = AutoCommit::load(&stored.bytes)
                 .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?;
@@ -503,6 +511,7 @@ mod tests {
             seq: 1,
             heads: Heads::default(),
             author: None,
+            consent: None,
         }
     }
 
