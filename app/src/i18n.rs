@@ -318,6 +318,7 @@ pub struct Catalogue {
     pub workplace: &'static str,
     pub workplace_hint: &'static str,
     pub ref_consent_required: &'static str,
+    pub ref_replaced: &'static str,
     pub err_consent_required: &'static str,
     pub err_group: &'static str,
     pub err_short_text: &'static str,
@@ -371,6 +372,7 @@ impl Catalogue {
             RefusalCode::Lifecycle => self.ref_lifecycle,
             RefusalCode::ServerError => self.ref_server_error,
             RefusalCode::ConsentRequired => self.ref_consent_required,
+            RefusalCode::Replaced => self.ref_replaced,
         }
     }
 
@@ -697,6 +699,7 @@ pub static IT: Catalogue = Catalogue {
     workplace: "Tipo di luogo di lavoro",
     workplace_hint: "es. serra, magazzino, cantiere",
     ref_consent_required: "senza consenso si conservano solo dati anonimi",
+    ref_replaced: "il consenso è stato ritirato e la storia del documento cancellata: il telefono riceve la versione del server",
     err_consent_required: "Senza consenso si registra solo un contatto anonimo.",
     err_group: "Un gruppo conta da 2 a 500 persone; donne, uomini e minori non possono superare il totale.",
     err_short_text: "Un campo breve supera i 500 caratteri.",
@@ -1035,6 +1038,7 @@ pub static EN: Catalogue = Catalogue {
     workplace: "Type of workplace",
     workplace_hint: "e.g. greenhouse, warehouse, building site",
     ref_consent_required: "without consent only anonymous data is kept",
+    ref_replaced: "consent was withdrawn and the document's history erased: the phone takes the server's version",
     err_consent_required: "Without consent only an anonymous contact is recorded.",
     err_group: "A group counts 2 to 500 people; women, men and minors cannot exceed the total.",
     err_short_text: "A short field is longer than 500 characters.",

@@ -513,6 +513,24 @@ async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
             }
         })
         .await?;
+        // The server erased these documents' history (consent withdrawn): the device
+        // takes the server's version (the pull below brings it; the repair list makes
+        // sure).
+        let replaced: Vec<DocId> = res
+            .results
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.outcome,
+                    strada_shared::sync::PushOutcome::Refused {
+                        code: strada_shared::sync::RefusalCode::Replaced,
+                        ..
+                    }
+                )
+            })
+            .map(|r| r.id)
+            .collect();
+        store::add_repair(&replaced).await?;
     }
     // Pull: pages until the feed is exhausted; each page and its cursor in one transaction.
     let mut cursor: u64 = store::kv_get("cursor")

@@ -295,6 +295,8 @@ pub async fn actor() -> Result<ActorId, StoreError> {
 }
 
 /// A document as sealed in `docs`. Do not modify: a change needs a new database version.
+/// (The document's generation, added later, follows the record when it is not 0: see
+/// `to_js` and `from_js`.)
 #[derive(Serialize, Deserialize)]
 struct DocRecord {
     doc_type: String,
@@ -318,6 +320,9 @@ fn to_js(dk: &DataKey, d: &mut DeviceDoc) -> Result<JsValue, StoreError> {
         refused: d.refused.as_ref().map(|r| (r.code, r.reason.clone())),
     };
     let mut plain = strada_shared::sync::encode(&record);
+    if d.generation > 0 {
+        plain.extend(strada_shared::sync::encode(&d.generation));
+    }
     let v = sealed_value(dk, &doc_aad(d.id), &plain);
     zeroize::Zeroize::zeroize(&mut plain);
     v
@@ -326,7 +331,13 @@ fn to_js(dk: &DataKey, d: &mut DeviceDoc) -> Result<JsValue, StoreError> {
 fn from_js(dk: &DataKey, id: DocId, v: &JsValue, actor: &ActorId) -> Result<DeviceDoc, StoreError> {
     let bad = |what: &str| StoreError(format!("stored document has an invalid {what}"));
     let plain = zeroize::Zeroizing::new(open_value(dk, &doc_aad(id), v)?);
-    let record: DocRecord = strada_shared::sync::decode(&plain).map_err(|_| bad("record"))?;
+    let (record, rest): (DocRecord, _) =
+        strada_shared::sync::decode_prefix(&plain).map_err(|_| bad("record"))?;
+    let generation: u32 = if rest.is_empty() {
+        0
+    } else {
+        strada_shared::sync::decode(rest).map_err(|_| bad("generation"))?
+    };
     let doc_type = DocType::parse(&record.doc_type).ok_or_else(|| bad("type"))?;
     let doc = AutoCommit::load(&record.bytes)
         .map_err(|_| bad("content"))?
@@ -341,6 +352,7 @@ fn from_js(dk: &DataKey, id: DocId, v: &JsValue, actor: &ActorId) -> Result<Devi
         doc,
         acked,
         refused,
+        generation,
     })
 }
 
@@ -513,6 +525,21 @@ pub async fn repair_list() -> Result<Vec<DocId>, StoreError> {
         .await?
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default())
+}
+
+/// Adds documents to the repair list (their next snapshot replaces or completes them).
+pub async fn add_repair(ids: &[DocId]) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut list = repair_list().await?;
+    for id in ids {
+        if !list.contains(id) {
+            list.push(*id);
+        }
+    }
+    let json = serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
+    kv_set("repair", &json).await
 }
 
 /// Discards a document's unacknowledged changes: back to the state the server has, or

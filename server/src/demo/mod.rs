@@ -297,6 +297,9 @@ fn replay(
                         id: *id,
                         doc_type: h.doc_type,
                         changes: Bytes(h.doc.save_after(&h.acked)),
+                        // A withdrawal is the last edit of its documents, so the demo
+                        // never writes to a compacted one.
+                        generation: 0,
                     }
                 })
                 .collect();

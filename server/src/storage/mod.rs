@@ -108,10 +108,19 @@ pub struct DocMeta {
     /// migration step 3.
     #[serde(default)]
     pub author: Option<UserId>,
-    /// A person's consent status as last stored (so contacts naming the person are
-    /// checked without loading it); `None` for other types and persons stored before.
+    /// A person's or a contact's consent status as last stored (so contacts naming a
+    /// person are checked without loading it, and a withdrawal is seen as a change);
+    /// `None` for referrals and documents stored before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<strada_shared::vocab::ConsentStatus>,
+    /// How many times the document was rewritten without its history (see
+    /// `PulledDoc::generation`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub generation: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// How sensitive a document is, which decides which devices may hold it.

@@ -32,6 +32,7 @@ fn meta(t: i64) -> DocMeta {
         heads: Default::default(),
         author: None,
         consent: None,
+        generation: 0,
     }
 }
 

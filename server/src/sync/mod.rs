@@ -190,6 +190,10 @@ fn merge_one(
             if !may_write(user, &stored.meta) {
                 return refused(RefusalCode::NotAllowed);
             }
+            // Changes to a history the server erased would bring it back.
+            if pushed.generation < stored.meta.generation {
+                return refused(RefusalCode::Replaced);
+            }
             let cached = cache
                 .pop(&id)
                 .and_then(|mut d| (Heads::new(d.get_heads()) == stored.meta.heads).then_some(d));
@@ -277,13 +281,32 @@ fn merge_one(
     }
     let consent = match &new {
         rules::TypedDoc::Person(p) => Some(p.consent.status),
-        _ => None,
+        rules::TypedDoc::Contact(c) => Some(c.consent),
+        rules::TypedDoc::Referral(_) => None,
     };
+    // Consent withdrawn by this push: the document is rewritten without its history,
+    // which holds the erased values (see `compact`).
+    let withdrawn_now = consent == Some(ConsentStatus::Withdrawn)
+        && existing
+            .as_ref()
+            .is_none_or(|s| s.meta.consent != Some(ConsentStatus::Withdrawn));
+    let (mut doc, after) = if withdrawn_now {
+        let mut fresh = compact(&new).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let heads = fresh.get_heads();
+        (fresh, heads)
+    } else {
+        (doc, after)
+    };
+    let generation = existing
+        .as_ref()
+        .map_or(0, |s| s.meta.generation)
+        .saturating_add(u32::from(withdrawn_now));
     let meta = match existing {
         Some(stored) => DocMeta {
             updated_at: now_ms,
             heads: Heads::new(after),
             consent,
+            generation,
             ..stored.meta
         },
         None => DocMeta {
@@ -297,6 +320,7 @@ fn merge_one(
             heads: Heads::new(after),
             author: Some(new.author()),
             consent,
+            generation,
         },
     };
     let projection = match &new {
@@ -375,24 +399,36 @@ pub fn pull(
             if !may_read(user, &stored.meta) {
                 continue;
             }
-            let pulled = match known_heads(store.doc_history(id)?, base) {
+            let doc_changes = match known_heads(store.doc_history(id)?, base) {
                 Some(known) => {
                     let mut doc = AutoCommit::load(&stored.bytes)
                         .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?;
-                    PulledDoc {
-                        id,
-                        doc_type: stored.meta.doc_type,
-                        data: Bytes(doc.save_after(&known.0)),
-                        snapshot: false,
-                        heads: stored.meta.heads.clone(),
-                    }
+                    // State the device had in a history since erased: a snapshot instead.
+                    known
+                        .0
+                        .iter()
+                        .all(|h| doc.get_change_by_hash(h).is_some())
+                        .then(|| doc.save_after(&known.0))
                 }
+                None => None,
+            };
+            let generation = stored.meta.generation;
+            let pulled = match doc_changes {
+                Some(changes) => PulledDoc {
+                    id,
+                    doc_type: stored.meta.doc_type,
+                    data: Bytes(changes),
+                    snapshot: false,
+                    heads: stored.meta.heads.clone(),
+                    generation,
+                },
                 None => PulledDoc {
                     id,
                     doc_type: stored.meta.doc_type,
                     data: Bytes(stored.bytes),
                     snapshot: true,
                     heads: stored.meta.heads.clone(),
+                    generation,
                 },
             };
             bytes_total += pulled.data.0.len();
@@ -425,6 +461,7 @@ pub fn snapshots(
                 heads: stored.meta.heads.clone(),
                 data: Bytes(stored.bytes),
                 snapshot: true,
+                generation: stored.meta.generation,
             });
         }
     }
@@ -450,6 +487,22 @@ pub fn rebuild_contact_records(
     Ok(out)
 }
 
+/// The actor of the changes the server writes itself (a compacted document's one change).
+pub fn server_actor() -> automerge::ActorId {
+    automerge::ActorId::from(*b"strada-compactor")
+}
+
+/// The document rewritten from its current value as a single change by the server: no
+/// history, so values erased by a withdrawal of consent are gone from it. Devices take
+/// it whole (its generation is higher) instead of merging it with their history.
+fn compact(value: &rules::TypedDoc) -> Result<AutoCommit, schema::SchemaError> {
+    match value {
+        rules::TypedDoc::Contact(c) => schema::create(server_actor(), c),
+        rules::TypedDoc::Person(p) => schema::create(server_actor(), p),
+        rules::TypedDoc::Referral(r) => schema::create(server_actor(), r),
+    }
+}
+
 /// The consent status of a person as this push leaves it (a person accepted earlier in
 /// the same push counts), or `None` when the server does not hold that person.
 fn person_consent(
@@ -471,10 +524,17 @@ fn person_consent(
             .map(|c| c.consent.status)
     };
     if let Some(p) = pending.iter().rev().find(|p| p.id == id) {
+        if p.meta.doc_type != DocType::Person {
+            return Ok(None);
+        }
         return Ok(p.meta.consent.or_else(|| read(&p.doc)));
     }
     match store.doc(id)? {
-        Some(stored) if stored.meta.consent.is_some() => Ok(stored.meta.consent),
+        Some(stored)
+            if stored.meta.doc_type == DocType::Person && stored.meta.consent.is_some() =>
+        {
+            Ok(stored.meta.consent)
+        }
         // Stored before the metadata kept the status: read from the document.
         Some(stored) if stored.meta.doc_type == DocType::Person => {
             let doc = AutoCommit::load(&stored.bytes)
@@ -512,6 +572,7 @@ mod tests {
             heads: Heads::default(),
             author: None,
             consent: None,
+            generation: 0,
         }
     }
 

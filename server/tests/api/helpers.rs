@@ -94,6 +94,21 @@ impl Api {
         }
         body
     }
+
+    /// The repair path: the server's snapshot of each document, merged into the device's
+    /// copy as the app does.
+    pub async fn take_snapshots(&self, docs: &mut [&mut DeviceDoc]) {
+        let ids: Vec<_> = docs.iter().map(|d| d.id).collect();
+        let res = self
+            .post_json("/api/sync/snapshots", &serde_json::json!({ "ids": ids }))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: strada_shared::sync::SnapshotsResponse = res.json().await.unwrap();
+        for d in docs.iter_mut() {
+            let pulled = body.docs.iter().find(|p| p.id == d.id).expect("a snapshot");
+            d.merge_pulled(pulled).unwrap();
+        }
+    }
 }
 
 pub fn contact_for(user: &StoredUser, seed: u8) -> ContactDoc {

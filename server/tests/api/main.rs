@@ -535,6 +535,7 @@ fn garbage_and_truncated_sync_messages_never_store_anything() {
                         id,
                         doc_type: strada_shared::schema::DocType::Contact,
                         changes: strada_shared::sync::Bytes(bad),
+                        generation: 0,
                     }],
                 };
                 ("push", encode(&req))
@@ -832,26 +833,45 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
         res.results[0].outcome,
         PushOutcome::Accepted { .. }
     ));
+    // The server rewrote the person without its history: one change, the erased values
+    // nowhere in the stored document, generation 1.
+    let stored = s.store.doc(given.id).unwrap().unwrap();
+    let mut doc = automerge::AutoCommit::load(&stored.bytes).unwrap();
+    let back: PersonDoc = strada_shared::schema::read(&doc).unwrap();
+    assert!(!back.has_identifying_data());
+    assert_eq!(back.consent.status, ConsentStatus::Withdrawn);
+    assert_eq!(doc.get_changes(&[]).len(), 1, "no history left");
+    assert_eq!(stored.meta.generation, 1);
     let mut edited = given.clone();
     edited.aliases.push("late alias".into());
     strada_shared::schema::update(&mut late.doc, &edited).unwrap();
     let res = tablet.push(&mut [&mut late]).await;
-    assert!(
-        matches!(
-            &res.results[0].outcome,
-            PushOutcome::Refused {
-                code: strada_shared::sync::RefusalCode::ConsentRequired,
-                ..
-            }
-        ),
-        "{:?}",
-        res.results[0].outcome
+    let refused_with = |outcome: &PushOutcome, want: strada_shared::sync::RefusalCode| {
+        assert!(
+            matches!(outcome, PushOutcome::Refused { code, .. } if *code == want),
+            "{outcome:?}"
+        );
+    };
+    // The tablet's edit belongs to the erased history: refused, and the tablet takes the
+    // server's version whole (the alias it typed goes with its old history).
+    refused_with(
+        &res.results[0].outcome,
+        strada_shared::sync::RefusalCode::Replaced,
     );
-    let stored = s.store.doc(given.id).unwrap().unwrap();
-    let doc = automerge::AutoCommit::load(&stored.bytes).unwrap();
-    let back: PersonDoc = strada_shared::schema::read(&doc).unwrap();
-    assert!(!back.has_identifying_data());
-    assert_eq!(back.consent.status, ConsentStatus::Withdrawn);
+    tablet.take_snapshots(&mut [&mut late]).await;
+    assert_eq!(late.generation, 1);
+    assert_eq!(late.doc.get_changes(&[]).len(), 1);
+    assert!(!late.is_pending());
+    // On the new generation, bringing identifying data back is refused as before.
+    let mut named_again = withdrawn.clone();
+    named_again.aliases.push("late alias".into());
+    strada_shared::schema::update(&mut late.doc, &named_again).unwrap();
+    let res = tablet.push(&mut [&mut late]).await;
+    refused_with(
+        &res.results[0].outcome,
+        strada_shared::sync::RefusalCode::ConsentRequired,
+    );
+    assert_eq!(s.store.doc(given.id).unwrap().unwrap().bytes, stored.bytes);
 
     // After the withdrawal a contact naming the person is refused: a new one logged
     // offline on the tablet, and an edit of the old one that keeps the alias...
@@ -867,16 +887,7 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
     let res = tablet.push(&mut [&mut late_doc]).await;
     let res2 = api.push(&mut [&mut named_doc]).await;
     for outcome in [&res.results[0].outcome, &res2.results[0].outcome] {
-        assert!(
-            matches!(
-                outcome,
-                PushOutcome::Refused {
-                    code: strada_shared::sync::RefusalCode::ConsentRequired,
-                    ..
-                }
-            ),
-            "{outcome:?}"
-        );
+        refused_with(outcome, strada_shared::sync::RefusalCode::ConsentRequired);
     }
     assert!(s.store.doc(late_contact.id).unwrap().is_none());
     // ...while the contact without the alias (what the app writes on withdrawal) is
@@ -890,11 +901,27 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
         "{:?}",
         res.results[0].outcome
     );
+    // Rewritten without the history that named the person; the edit is kept.
     let stored = s.store.doc(named.id).unwrap().unwrap();
-    let back: ContactDoc =
-        strada_shared::schema::read(&automerge::AutoCommit::load(&stored.bytes).unwrap()).unwrap();
+    let mut doc = automerge::AutoCommit::load(&stored.bytes).unwrap();
+    let back: ContactDoc = strada_shared::schema::read(&doc).unwrap();
     assert_eq!(back.person, PersonRef::Anonymous);
     assert_eq!(back.person_id, Some(given.id));
+    assert_eq!(back.note, "edited after the withdrawal");
+    assert_eq!(doc.get_changes(&[]).len(), 1);
+    assert_eq!(stored.meta.generation, 1);
+    // A device pulling afterwards gets the rewritten documents as snapshots of the new
+    // generation, whatever it held before.
+    let pulled: strada_shared::sync::PullResponse = tablet
+        .post_json("/api/sync/pull", &json!({ "cursor": 0 }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    for id in [given.id, named.id] {
+        let p = pulled.docs.iter().find(|p| p.id == id).unwrap();
+        assert!(p.snapshot && p.generation == 1);
+    }
 }
 
 /// Found by the device benchmark: during a paged first pull, a document created early and

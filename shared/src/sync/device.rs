@@ -22,6 +22,8 @@ pub struct DeviceDoc {
     pub acked: Vec<ChangeHash>,
     /// The server's reason, when it refused the last push of this document.
     pub refused: Option<Refusal>,
+    /// The server's generation of this document (see [`PulledDoc::generation`]).
+    pub generation: u32,
 }
 
 /// A refusal as the device keeps it.
@@ -51,6 +53,7 @@ impl DeviceDoc {
             doc,
             acked: Vec::new(),
             refused: None,
+            generation: 0,
         }
     }
 
@@ -72,6 +75,7 @@ impl DeviceDoc {
                 id: self.id,
                 doc_type: self.doc_type,
                 changes: Bytes(changes),
+                generation: self.generation,
             },
             InFlight {
                 id: self.id,
@@ -101,7 +105,25 @@ impl DeviceDoc {
     /// server is known to have the pulled heads. Fails with [`PullError::NeedsSnapshot`]
     /// when the changes depend on changes this device lacks: the caller then asks for a
     /// snapshot (the repair path).
+    ///
+    /// A newer generation (the server erased the document's history) replaces the
+    /// device's copy, unmerged: local changes not yet accepted are dropped with the old
+    /// history. An older generation is ignored.
     pub fn merge_pulled(&mut self, pulled: &PulledDoc) -> Result<(), PullError> {
+        if pulled.generation < self.generation {
+            return Ok(());
+        }
+        if pulled.generation > self.generation {
+            if !pulled.snapshot {
+                return Err(PullError::NeedsSnapshot);
+            }
+            let actor = self.doc.get_actor().clone();
+            self.doc = AutoCommit::load(&pulled.data.0)
+                .map_err(PullError::Automerge)?
+                .with_actor(actor);
+            self.generation = pulled.generation;
+            self.refused = None;
+        }
         self.doc
             .load_incremental(&pulled.data.0)
             .map_err(PullError::Automerge)?;
@@ -130,6 +152,7 @@ impl DeviceDoc {
             doc,
             acked: Vec::new(),
             refused: None,
+            generation: pulled.generation,
         };
         d.merge_pulled(pulled)?;
         Ok(d)
@@ -227,5 +250,52 @@ mod tests {
                 reason: "nope".into()
             })
         );
+    }
+
+    #[test]
+    fn a_newer_generation_replaces_the_copy_and_an_older_one_is_ignored() {
+        use super::super::Heads;
+        let c = contact();
+        let actor = ActorId::from(vec![1u8; 16]);
+        let mut d = DeviceDoc::new(
+            c.id,
+            DocType::Contact,
+            schema::create(actor.clone(), &c).unwrap(),
+        );
+        // An edit the server never accepted, in the old history.
+        let old_note = ContactDoc {
+            note: "erased later".into(),
+            ..c.clone()
+        };
+        schema::update(&mut d.doc, &old_note).unwrap();
+        // The server's rewrite: the same content, a fresh history, generation 1.
+        let mut fresh = schema::create(ActorId::from(vec![9u8; 16]), &c).unwrap();
+        let rewritten = |snapshot: bool, generation: u32, fresh: &mut AutoCommit| PulledDoc {
+            id: c.id,
+            doc_type: DocType::Contact,
+            data: super::super::Bytes(fresh.save()),
+            snapshot,
+            heads: Heads::new(fresh.get_heads()),
+            generation,
+        };
+        // Changes (not a snapshot) of a newer generation cannot be merged.
+        assert!(matches!(
+            d.merge_pulled(&rewritten(false, 1, &mut fresh)),
+            Err(PullError::NeedsSnapshot)
+        ));
+        d.merge_pulled(&rewritten(true, 1, &mut fresh)).unwrap();
+        assert_eq!(d.generation, 1);
+        assert!(!d.is_pending());
+        let back: ContactDoc = schema::read(&d.doc).unwrap();
+        assert_eq!(back.note, "");
+        // Nothing of the old history is left, and the device still writes as itself.
+        assert_eq!(d.doc.get_changes(&[]).len(), 1);
+        assert_eq!(d.doc.get_actor(), &actor);
+        let (entry, _) = d.push_entry();
+        assert_eq!(entry.generation, 1);
+        // A late page of the old generation changes nothing.
+        let mut old = schema::create(ActorId::from(vec![7u8; 16]), &old_note).unwrap();
+        d.merge_pulled(&rewritten(true, 0, &mut old)).unwrap();
+        assert_eq!(d.doc.get_changes(&[]).len(), 1);
     }
 }

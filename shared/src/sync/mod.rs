@@ -41,6 +41,14 @@ pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, postcard::Er
     postcard::from_bytes(bytes)
 }
 
+/// Decodes a value from the start of `bytes` and returns what follows it (for records
+/// that grew a trailing field: older records simply end sooner).
+pub fn decode_prefix<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+) -> Result<(T, &'a [u8]), postcard::Error> {
+    postcard::take_from_bytes(bytes)
+}
+
 /// Binary data: standard base64 in JSON, raw bytes in the binary encoding.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Bytes(pub Vec<u8>);
@@ -135,6 +143,10 @@ pub struct PushDoc {
     pub id: DocId,
     pub doc_type: DocType,
     pub changes: Bytes,
+    /// The generation of the document the changes belong to (see
+    /// [`PulledDoc::generation`]): changes to an older one are refused (`Replaced`).
+    #[serde(default)]
+    pub generation: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,6 +191,9 @@ pub enum RefusalCode {
     /// Identifying data without the person's consent (new at the end: variant indexes
     /// are on the wire).
     ConsentRequired,
+    /// The server rewrote the document without its history (consent withdrawn): the
+    /// device takes the server's version.
+    Replaced,
 }
 
 impl RefusalCode {
@@ -202,6 +217,9 @@ impl RefusalCode {
             RefusalCode::ServerError => "the server could not process this document",
             RefusalCode::ConsentRequired => {
                 "without the person's consent only anonymous data is kept"
+            }
+            RefusalCode::Replaced => {
+                "the server erased this document's history (consent withdrawn): the device takes the server's version"
             }
         }
     }
@@ -256,6 +274,12 @@ pub struct PulledDoc {
     pub snapshot: bool,
     /// The server's heads for this document after `data`.
     pub heads: Heads,
+    /// How many times the server rewrote the document without its history (compaction,
+    /// when a person withdraws consent): a device holding an older generation replaces
+    /// its copy with this one (a snapshot) instead of merging, so the erased values do
+    /// not come back from its history.
+    #[serde(default)]
+    pub generation: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -314,6 +338,7 @@ mod tests {
                 id,
                 doc_type: DocType::Contact,
                 changes: Bytes(vec![1, 2, 3]),
+                generation: 0,
             }],
         };
         let json = serde_json::to_value(&req).unwrap();
@@ -353,11 +378,12 @@ mod tests {
                 id,
                 doc_type: DocType::Contact,
                 changes: Bytes(vec![7; 100]),
+                generation: 0,
             }],
         };
         let bin = encode(&req);
-        // 1 (count) + 1+16 (id) + 1 (type) + 1+100 (changes)
-        assert_eq!(bin.len(), 120);
+        // 1 (count) + 1+16 (id) + 1 (type) + 1+100 (changes) + 1 (generation)
+        assert_eq!(bin.len(), 121);
         assert_eq!(decode::<PushRequest>(&bin).unwrap(), req);
         let mut doc = automerge::AutoCommit::new();
         use automerge::transaction::Transactable;
@@ -390,6 +416,7 @@ mod tests {
                 id,
                 doc_type: DocType::Contact,
                 changes: Bytes(vec![7; 10]),
+                generation: 0,
             }],
         });
         for cut in 0..bin.len() {
