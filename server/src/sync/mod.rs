@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use automerge::AutoCommit;
 use strada_shared::domain::{PersonRef, Role};
 use strada_shared::ids::{DocId, TeamId};
-use strada_shared::schema::{self, ContactDoc, DocType};
+use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc};
 use strada_shared::sync::{
     Bytes, Heads, MAX_PUSH_DOCS, PULL_PAGE_BYTES, PULL_PAGE_DOCS, PullResponse, PulledDoc, PushDoc,
     PushOutcome, PushRequest, PushResponse, PushResult, RefusalCode,
@@ -412,24 +412,9 @@ pub fn pull(
                 }
                 None => None,
             };
-            let generation = stored.meta.generation;
             let pulled = match doc_changes {
-                Some(changes) => PulledDoc {
-                    id,
-                    doc_type: stored.meta.doc_type,
-                    data: Bytes(changes),
-                    snapshot: false,
-                    heads: stored.meta.heads.clone(),
-                    generation,
-                },
-                None => PulledDoc {
-                    id,
-                    doc_type: stored.meta.doc_type,
-                    data: Bytes(stored.bytes),
-                    snapshot: true,
-                    heads: stored.meta.heads.clone(),
-                    generation,
-                },
+                Some(changes) => pulled_doc(id, &stored.meta, changes, false),
+                None => pulled_doc(id, &stored.meta, stored.bytes, true),
             };
             bytes_total += pulled.data.0.len();
             docs.push(pulled);
@@ -455,17 +440,23 @@ pub fn snapshots(
         if let Some(stored) = store.doc(*id)?
             && may_read(user, &stored.meta)
         {
-            out.push(PulledDoc {
-                id: *id,
-                doc_type: stored.meta.doc_type,
-                heads: stored.meta.heads.clone(),
-                data: Bytes(stored.bytes),
-                snapshot: true,
-                generation: stored.meta.generation,
-            });
+            out.push(pulled_doc(*id, &stored.meta, stored.bytes, true));
         }
     }
     Ok(out)
+}
+
+/// A document as a pull or a repair sends it: `data` is a snapshot or the changes after
+/// the state the device had.
+fn pulled_doc(id: DocId, meta: &DocMeta, data: Vec<u8>, snapshot: bool) -> PulledDoc {
+    PulledDoc {
+        id,
+        doc_type: meta.doc_type,
+        data: Bytes(data),
+        snapshot,
+        heads: meta.heads.clone(),
+        generation: meta.generation,
+    }
 }
 
 /// Recomputes every projection from the stored documents (a cold rebuild), returning the
@@ -510,37 +501,25 @@ fn person_consent(
     pending: &[Pending],
     id: DocId,
 ) -> Result<Option<ConsentStatus>, StoreError> {
-    #[derive(autosurgeon::Hydrate)]
-    struct ConsentOnly {
-        consent: ConsentStatusOnly,
-    }
-    #[derive(autosurgeon::Hydrate)]
-    struct ConsentStatusOnly {
-        status: ConsentStatus,
-    }
-    let read = |doc: &AutoCommit| {
-        autosurgeon::hydrate::<_, ConsentOnly>(doc)
-            .ok()
-            .map(|c| c.consent.status)
-    };
+    // A person accepted by this push always has its status in its metadata.
     if let Some(p) = pending.iter().rev().find(|p| p.id == id) {
-        if p.meta.doc_type != DocType::Person {
-            return Ok(None);
-        }
-        return Ok(p.meta.consent.or_else(|| read(&p.doc)));
+        return Ok(p
+            .meta
+            .consent
+            .filter(|_| p.meta.doc_type == DocType::Person));
     }
     match store.doc(id)? {
-        Some(stored)
-            if stored.meta.doc_type == DocType::Person && stored.meta.consent.is_some() =>
-        {
-            Ok(stored.meta.consent)
-        }
-        // Stored before the metadata kept the status: read from the document.
-        Some(stored) if stored.meta.doc_type == DocType::Person => {
-            let doc = AutoCommit::load(&stored.bytes)
-                .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?;
-            Ok(read(&doc))
-        }
+        Some(stored) if stored.meta.doc_type == DocType::Person => match stored.meta.consent {
+            Some(status) => Ok(Some(status)),
+            // Stored before the metadata kept the status: read from the document.
+            None => {
+                let doc = AutoCommit::load(&stored.bytes)
+                    .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?;
+                Ok(schema::read::<PersonDoc>(&doc)
+                    .ok()
+                    .map(|p| p.consent.status))
+            }
+        },
         _ => Ok(None),
     }
 }

@@ -123,10 +123,11 @@ impl DeviceDoc {
                 .with_actor(actor);
             self.generation = pulled.generation;
             self.refused = None;
+        } else {
+            self.doc
+                .load_incremental(&pulled.data.0)
+                .map_err(PullError::Automerge)?;
         }
-        self.doc
-            .load_incremental(&pulled.data.0)
-            .map_err(PullError::Automerge)?;
         if !self.doc.get_missing_deps(&[]).is_empty()
             || pulled
                 .heads
