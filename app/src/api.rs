@@ -120,11 +120,45 @@ pub async fn events_ticket(token: &str) -> Result<EventsTicket, ApiError> {
     .await
 }
 
-pub async fn logout(token: &str) {
-    let _ = Request::post("/api/auth/logout")
+/// Ends the session on the server. `Err(Network)` when the server was not reached.
+pub async fn logout(token: &str) -> Result<(), ApiError> {
+    let res = Request::post("/api/auth/logout")
         .header("Authorization", &format!("Bearer {token}"))
         .send()
-        .await;
+        .await
+        .map_err(|_| ApiError::Network)?;
+    no_content(res).await
+}
+
+/// Ends a session by its sign-out key (after an offline sign-out wiped the token).
+pub async fn end_session(logout_key: &str) -> Result<(), ApiError> {
+    let res = Request::post("/api/auth/end-session")
+        .json(&strada_shared::api::EndSessionRequest {
+            logout_key: logout_key.to_string(),
+        })
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    no_content(res).await
+}
+
+/// Ends every session of a device, without revoking it (central office only).
+pub async fn end_device_sessions(token: &str, id: &str) -> Result<DeviceRecord, ApiError> {
+    post(
+        &format!("/api/devices/{id}/end-sessions"),
+        Some(token),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+async fn no_content(res: Response) -> Result<(), ApiError> {
+    if (200..300).contains(&res.status()) {
+        Ok(())
+    } else {
+        decode::<serde_json::Value>(res).await.map(|_| ())
+    }
 }
 
 pub async fn push(token: &str, req: &PushRequest) -> Result<PushResponse, ApiError> {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use strada_shared::domain::{DocumentStatus, NeedCategory, PersonRef};
 use strada_shared::ids::DocId;
+use strada_shared::schema::referral::StatusConflict;
 use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc, ReferralDoc, ReferralStatus};
 use strada_shared::search::{Query, SearchKey};
 use strada_shared::sync::RefusalCode;
@@ -75,6 +76,8 @@ pub struct PersonRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferralRow {
     pub id: DocId,
+    /// Concurrent moves not yet decided between (both workers see them).
+    pub conflict: Option<StatusConflict>,
     pub contact: DocId,
     pub need: NeedCategory,
     pub partner: String,
@@ -166,12 +169,15 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
     }
 }
 
-/// Every list, built in one pass over the summaries.
+/// Every list, built in one pass over the summaries, with each row's place by id: a row
+/// on screen follows its document by id ([`Records::contact`]...), so a list redraws
+/// what a pull changed in place, whatever changed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Records {
     pub contacts: Vec<ContactRow>,
     pub persons: Vec<PersonRow>,
     pub referrals: Vec<ReferralRow>,
+    at: HashMap<DocId, usize>,
 }
 
 /// Builds [`Records`] a summary at a time, so a caller can spread thousands of them over
@@ -199,18 +205,22 @@ impl RecordsBuilder {
                 consented: p.consented,
                 status: p.status,
             }),
-            Summary::Referral(r, status) => self.referrals.push(ReferralRow {
-                id: r.id,
-                contact: r.contact,
-                need: r.need,
-                partner: r.partner.clone(),
-                person: None,
-                status: r.status,
-                since: r.status_since(),
-                created_at: r.created_at,
-                doc: (**r).clone(),
-                sync: *status,
-            }),
+            Summary::Referral(r, status) => {
+                let walk = r.walk();
+                self.referrals.push(ReferralRow {
+                    id: r.id,
+                    conflict: walk.conflict,
+                    contact: r.contact,
+                    need: r.need,
+                    partner: r.partner.clone(),
+                    person: None,
+                    status: r.status,
+                    since: walk.since.unwrap_or(r.created_at),
+                    created_at: r.created_at,
+                    doc: (**r).clone(),
+                    sync: *status,
+                });
+            }
         }
     }
 
@@ -262,15 +272,48 @@ impl RecordsBuilder {
             r.person = alias_of.get(&r.contact).cloned().flatten();
         }
         referrals.sort_by(|a, b| b.since.cmp(&a.since).then(b.id.cmp(&a.id)));
+        // Ids are unique across types (UUIDv7), so one map places every row.
+        let at = contacts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .chain(persons.iter().enumerate().map(|(i, p)| (p.id, i)))
+            .chain(referrals.iter().enumerate().map(|(i, r)| (r.id, i)))
+            .collect();
         Records {
             contacts,
             persons,
             referrals,
+            at,
         }
     }
 }
 
 impl Records {
+    /// The contact row of `id`, if listed.
+    pub fn contact(&self, id: DocId) -> Option<&ContactRow> {
+        self.at
+            .get(&id)
+            .and_then(|i| self.contacts.get(*i))
+            .filter(|c| c.id == id)
+    }
+
+    /// The person row of `id`, if listed.
+    pub fn person(&self, id: DocId) -> Option<&PersonRow> {
+        self.at
+            .get(&id)
+            .and_then(|i| self.persons.get(*i))
+            .filter(|p| p.id == id)
+    }
+
+    /// The referral row of `id`, if listed.
+    pub fn referral(&self, id: DocId) -> Option<&ReferralRow> {
+        self.at
+            .get(&id)
+            .and_then(|i| self.referrals.get(*i))
+            .filter(|r| r.id == id)
+    }
+
     #[cfg(test)]
     pub fn from_summaries<'a>(summaries: impl IntoIterator<Item = &'a Summary>) -> Records {
         let mut b = RecordsBuilder::default();

@@ -64,6 +64,13 @@ pub struct Ctx {
     pub idle_lock_s: RwSignal<u32>,
     /// The device was revoked and wiped: the sign-in page says so.
     pub revoked: RwSignal<bool>,
+    /// A first sync (nothing pulled yet) is running: empty lists say "loading".
+    pub first_sync: RwSignal<bool>,
+    /// Bumped whenever a pull brought documents: views that read the server (the
+    /// central records) reload then.
+    pub pulled: RwSignal<u64>,
+    /// A sign-out made offline waits to end the session on the server.
+    pub signout_pending: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -84,6 +91,9 @@ impl Ctx {
             owner: RwSignal::new(None),
             idle_lock_s: RwSignal::new(DEFAULT_IDLE_LOCK_S),
             revoked: RwSignal::new(false),
+            first_sync: RwSignal::new(false),
+            pulled: RwSignal::new(0),
+            signout_pending: RwSignal::new(false),
         }
     }
 
@@ -110,6 +120,7 @@ pub async fn start(ctx: Ctx) {
     {
         ctx.idle_lock_s.set(s);
     }
+    leptos::task::spawn_local(send_pending_signout(ctx));
     match store::kv_get_plain("keywrap").await {
         Ok(Some(_)) => {
             ctx.owner
@@ -164,6 +175,10 @@ async fn restore(ctx: Ctx) {
     if let Ok(Some(ms)) = store::kv_get("last_sync").await {
         ctx.last_sync.set(ms.parse().ok());
     }
+    // Nothing pulled yet (a first sync cut short): empty lists say "loading".
+    if matches!(store::kv_get("cursor").await, Ok(None)) {
+        ctx.first_sync.set(true);
+    }
     if let Ok(Some(days)) = store::kv_get("waiting_days").await
         && let Ok(days) = days.parse::<i64>()
     {
@@ -181,6 +196,7 @@ fn clear_memory(ctx: Ctx) {
     ctx.session_expired.set(false);
     ctx.last_sync.set(None);
     ctx.syncing.set(false);
+    ctx.first_sync.set(false);
 }
 
 /// Locks the device: drops the data key and the records in memory. Pending changes stay
@@ -470,6 +486,8 @@ pub async fn sync(ctx: Ctx) {
         Err(SyncError::Store(e)) => ctx.storage_error.set(Some(e.0)),
     }
     refresh_rows(ctx).await;
+    // Only once the lists show what the sync brought may an empty list say "none".
+    ctx.first_sync.set(false);
 }
 
 enum SyncError {
@@ -497,7 +515,7 @@ async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
     let mut sent = Vec::new();
     for d in docs
         .iter_mut()
-        .filter_map(|d| if d.is_pending() { Some(d) } else { None })
+        .filter_map(|d| if d.should_push() { Some(d) } else { None })
     {
         let (e, s) = d.push_entry();
         entries.push(e);
@@ -544,13 +562,24 @@ async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
         .unwrap_or(0)
         .min(cursor);
     let start = cursor;
+    // During a long pull the lists grow as pages arrive (at most once a second: each
+    // rebuild reads every summary in memory).
+    let mut shown_at = 0.0;
     loop {
         let page = api::pull(token, cursor, since).await?;
         let baseline = (!page.more).then_some(page.cursor);
         store::apply_pulled(&actor, &page.docs, Some(page.cursor), baseline).await?;
         cursor = page.cursor;
+        if !page.docs.is_empty() {
+            ctx.pulled.update(|n| *n += 1);
+        }
         if !page.more {
             break;
+        }
+        let now = js_sys::Date::now();
+        if now - shown_at >= 1000.0 {
+            shown_at = now;
+            refresh_rows(ctx).await;
         }
         // A long pull (a first sync, days offline) shows how far it has come.
         let total = page.head.saturating_sub(start).max(1);
@@ -586,6 +615,9 @@ pub async fn sign_in(
         return Err(ApiError::Unauthorized {
             code: "bad_credentials".into(),
         });
+    }
+    if !reauth {
+        send_pending_signout(ctx).await;
     }
     let actor = if reauth {
         store::actor().await.map_err(storage)?
@@ -628,6 +660,10 @@ pub async fn sign_in(
     }
     drop(password);
     ctx.revoked.set(false);
+    // A new device has nothing yet: its lists say "loading" until the first sync ends.
+    if !reauth {
+        ctx.first_sync.set(true);
+    }
     ctx.session_expired.set(false);
     ctx.online.set(true);
     ctx.session.set(Some(res));
@@ -639,12 +675,39 @@ pub async fn sign_in(
     Ok(())
 }
 
-/// Signs out: ends the session on the server (best effort) and wipes the device.
+/// Signs out: ends the session on the server and wipes the device. Without the
+/// network the device is wiped at once all the same, and the session's sign-out key
+/// stays behind (plain: it ends that one session and opens nothing) until the next
+/// contact with the server ends the session too ([`send_pending_signout`]).
 pub async fn sign_out(ctx: Ctx) {
-    if let Some(s) = ctx.session.get_untracked() {
-        api::logout(&s.token).await;
-    }
+    let queued = match ctx.session.get_untracked() {
+        Some(s) => match api::logout(&s.token).await {
+            Err(ApiError::Network) => s.logout_key,
+            _ => None,
+        },
+        None => None,
+    };
     wipe(ctx).await;
+    if let Some(key) = queued {
+        match store::kv_set_plain("signout_pending", &key).await {
+            Ok(()) => ctx.signout_pending.set(true),
+            Err(e) => ctx.storage_error.set(Some(e.0)),
+        }
+    }
+}
+
+/// Sends a sign-out made offline, if one waits: at start, when the network comes back,
+/// and before a new sign-in.
+pub async fn send_pending_signout(ctx: Ctx) {
+    let Ok(Some(key)) = store::kv_get_plain("signout_pending").await else {
+        return;
+    };
+    ctx.signout_pending.set(true);
+    if api::end_session(&key).await != Err(ApiError::Network) {
+        // Ended, or already gone (expired, ended by the central office): done either way.
+        let _ = store::kv_delete("signout_pending").await;
+        ctx.signout_pending.set(false);
+    }
 }
 
 /// A person chose to discard a refused change.

@@ -54,8 +54,17 @@ const INDEX: &str = "index";
 /// Settings kept in plain: readable while locked (to show the unlock page in the right
 /// language, with the owner's name and the idle time), or useless without the password
 /// (`keywrap`). `pending_count` lets "use another account" say how many changes would be
-/// lost without unlocking. Nothing else may be stored in plain.
-pub const PLAIN_KEYS: &[&str] = &["lang", "keywrap", "user", "idle_lock_s", "pending_count"];
+/// lost without unlocking. `signout_pending` is a sign-out made offline, kept after the
+/// wipe: a key that ends that one session on the server and opens nothing. Nothing else
+/// may be stored in plain.
+pub const PLAIN_KEYS: &[&str] = &[
+    "lang",
+    "keywrap",
+    "user",
+    "idle_lock_s",
+    "pending_count",
+    "signout_pending",
+];
 
 #[derive(Debug, Clone)]
 pub struct StoreError(pub String);
@@ -319,9 +328,19 @@ fn to_js(dk: &DataKey, d: &mut DeviceDoc) -> Result<JsValue, StoreError> {
         acked: heads_to_strings(&d.acked),
         refused: d.refused.as_ref().map(|r| (r.code, r.reason.clone())),
     };
+    // Fields added after the first version follow the record: the generation (when
+    // above 0, or when anything follows it), then a refusal's heads.
     let mut plain = strada_shared::sync::encode(&record);
-    if d.generation > 0 {
+    let refused_heads = d
+        .refused
+        .as_ref()
+        .map(|r| heads_to_strings(&r.heads))
+        .filter(|h| !h.is_empty());
+    if d.generation > 0 || refused_heads.is_some() {
         plain.extend(strada_shared::sync::encode(&d.generation));
+    }
+    if let Some(h) = &refused_heads {
+        plain.extend(strada_shared::sync::encode(h));
     }
     let v = sealed_value(dk, &doc_aad(d.id), &plain);
     zeroize::Zeroize::zeroize(&mut plain);
@@ -333,10 +352,15 @@ fn from_js(dk: &DataKey, id: DocId, v: &JsValue, actor: &ActorId) -> Result<Devi
     let plain = zeroize::Zeroizing::new(open_value(dk, &doc_aad(id), v)?);
     let (record, rest): (DocRecord, _) =
         strada_shared::sync::decode_prefix(&plain).map_err(|_| bad("record"))?;
-    let generation: u32 = if rest.is_empty() {
-        0
+    let (generation, rest): (u32, &[u8]) = if rest.is_empty() {
+        (0, rest)
     } else {
-        strada_shared::sync::decode(rest).map_err(|_| bad("generation"))?
+        strada_shared::sync::decode_prefix(rest).map_err(|_| bad("generation"))?
+    };
+    let refused_heads: Vec<String> = if rest.is_empty() {
+        Vec::new()
+    } else {
+        strada_shared::sync::decode(rest).map_err(|_| bad("refusal"))?
     };
     let doc_type = DocType::parse(&record.doc_type).ok_or_else(|| bad("type"))?;
     let doc = AutoCommit::load(&record.bytes)
@@ -345,7 +369,14 @@ fn from_js(dk: &DataKey, id: DocId, v: &JsValue, actor: &ActorId) -> Result<Devi
     let acked = heads_from_strings(&record.acked).ok_or_else(|| bad("heads"))?;
     let refused = record
         .refused
-        .map(|(code, reason)| Refusal { code, reason });
+        .map(|(code, reason)| -> Result<Refusal, StoreError> {
+            Ok(Refusal {
+                code,
+                reason,
+                heads: heads_from_strings(&refused_heads).ok_or_else(|| bad("refusal"))?,
+            })
+        })
+        .transpose()?;
     Ok(DeviceDoc {
         id,
         doc_type,

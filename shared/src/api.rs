@@ -31,6 +31,16 @@ pub struct LoginResponse {
     pub user: UserInfo,
     /// RFC 3339.
     pub expires_at: String,
+    /// Ends this session and nothing else: what a device keeps when it signs out
+    /// offline, to end the session at its next contact (`POST /api/auth/end-session`).
+    #[serde(default)]
+    pub logout_key: Option<String>,
+}
+
+/// `POST /api/auth/end-session`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndSessionRequest {
+    pub logout_key: String,
 }
 
 /// Every 4xx/5xx body: a stable machine code and a safe, human message.
@@ -59,6 +69,9 @@ pub struct DeviceRecord {
     pub last_seen: String,
     /// RFC 3339, when revoked.
     pub revoked_at: Option<String>,
+    /// Unexpired sessions opened on this device.
+    #[serde(default)]
+    pub active_sessions: u32,
 }
 
 /// A contact as the central office sees it: projected from its document.

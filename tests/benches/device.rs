@@ -610,11 +610,17 @@ async fn seed(base: &str, total: usize) -> BTreeMap<&'static str, f64> {
             created_at: created,
             service_id: None,
             person_id: c.person_id,
-            history: vec![schema::referral::StatusChange {
-                status: first,
-                at: created,
-                by: user,
-            }],
+            // Created as sent: the move from proposed is recorded.
+            history: (first == ReferralStatus::Sent)
+                .then_some(schema::referral::StatusChange {
+                    status: first,
+                    at: created,
+                    by: user,
+                    from: Some(ReferralStatus::Proposed),
+                    round: 0,
+                })
+                .into_iter()
+                .collect(),
         };
         s.add(&r);
         let mut steps = lifecycle(&mut rng);
@@ -716,6 +722,10 @@ async fn main() {
         .env("STRADA_BENCH_BROWSER_OUT", &browser_out)
         .env("STRADA_SERVER_BIN", &bin)
         .env("STRADA_DIST_DIR", &dist)
+        .env(
+            "STRADA_BENCH_CPU_THROTTLE",
+            std::env::var("STRADA_BENCH_CPU_THROTTLE").unwrap_or_else(|_| "1".into()),
+        )
         .status()
         .expect("node");
     assert!(status.success(), "the browser part failed ({status})");

@@ -1,6 +1,6 @@
 // Quality gates on the main pages: axe-core finds no accessibility violation, and
 // Chromium reports no installability error for the PWA.
-import { test } from 'node:test';
+import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import {

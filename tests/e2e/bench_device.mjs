@@ -22,6 +22,9 @@ const PASSWORD = process.env.STRADA_BENCH_PASSWORD;
 const DOCS = Number(process.env.STRADA_BENCH_DOCS || 10000);
 const OUT = process.env.STRADA_BENCH_BROWSER_OUT;
 const OPENS = 40;
+// Chromium's CPU throttling (CDP Emulation.setCPUThrottlingRate): 4 makes this machine's
+// core behave like a low-end phone's. 1 = none.
+const THROTTLE = Number(process.env.STRADA_BENCH_CPU_THROTTLE || 1);
 if (!URL || !USER || !PASSWORD || !OUT) throw new Error('run through `cargo xtask bench device`');
 
 const log = (...a) => console.error('bench device:', ...a);
@@ -181,6 +184,10 @@ try {
   // ------------------------------------------------------------ 1. the first sync ----
   let page = await context.newPage();
   let cdp = await context.newCDPSession(page);
+  const throttle = (session) => (THROTTLE > 1
+    ? session.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE }) : Promise.resolve());
+  await throttle(cdp);
+  out.cpu_throttle = THROTTLE;
   await cdp.send('Performance.enable');
   await page.goto(URL + '/');
   await page.getByLabel('Nome utente').fill(USER);
@@ -271,6 +278,7 @@ try {
   // ------------------------------------------------ 2. start again from the cache ----
   page = await context.newPage();
   cdp = await context.newCDPSession(page);
+  await throttle(cdp);
   await cdp.send('Performance.enable');
   await page.goto(URL + '/');
   await page.getByTestId('unlock-form').waitFor({ timeout: 60000 });

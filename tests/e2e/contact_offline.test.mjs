@@ -2,10 +2,10 @@
 // network, log a contact, reload the app offline, get the network back, and find the
 // contact in the central records — in Debian's Chromium, with the network really cut
 // (browser offline emulation and the server process stopped).
-import { test } from 'node:test';
+import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  addUser, apiLogin, launchBrowser, phoneContext, removeDir, startServer, stopServer, tempDir, unlock,
+  OFFLINE, SERVER_DOWN, addUser, apiLogin, launchBrowser, phoneContext, removeDir, startServer, stopServer, tempDir, unlock,
 } from './helpers.mjs';
 
 const FIELD_PW = 'synthetic-field-pw-1';
@@ -18,7 +18,7 @@ test('a contact logged offline reaches the central records after an offline relo
   let server = await startServer(data);
   const url = server.url;
   const listen = url.replace('http://', '');
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ allow: [...OFFLINE, ...SERVER_DOWN] });
   try {
     const context = await phoneContext(browser);
     const page = await context.newPage();

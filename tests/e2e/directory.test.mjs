@@ -2,10 +2,10 @@
 // and ranked with no network after a reload — by need, distance from a fixed position,
 // "open now" against a fixed clock, and the person's documents. axe-core checks the
 // Servizi page and a service's details.
-import { test } from 'node:test';
+import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  addUser, axeViolations, launchBrowser, removeDir, startServer, stopServer, unlock, tempDir,
+  OFFLINE, addUser, axeViolations, launchBrowser, removeDir, startServer, stopServer, unlock, tempDir,
 } from './helpers.mjs';
 
 const PW = 'synthetic-directory-pw-1';
@@ -46,7 +46,7 @@ test('services are ranked offline by need, distance, open now and documents', as
   const data = tempDir('strada-e2e-dir-');
   addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
   const server = await startServer(data);
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ allow: OFFLINE });
   try {
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },

@@ -2,10 +2,10 @@
 // browser is sealed with a data key that only the password unwraps; the app unlocks
 // offline, locks itself when idle, wipes the device on sign-out, and wipes it when the
 // central office revokes it. In Debian's Chromium, against a real server.
-import { test } from 'node:test';
+import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  addUser, apiLogin, databaseNames, dumpContains, dumpStorage, launchBrowser, logContact,
+  OFFLINE, addUser, apiLogin, databaseNames, dumpContains, dumpStorage, launchBrowser, logContact,
   phoneContext, removeDir, setPlainSetting, signIn, startServer, stopServer, tempDir, unlock,
 } from './helpers.mjs';
 
@@ -19,7 +19,7 @@ async function setup() {
   addUser(data, 'luca', 'field_worker', 'bergamo-1', LUCA_PW);
   addUser(data, 'centrale', 'central_office', 'pua', CENTRAL_PW);
   const server = await startServer(data);
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ allow: OFFLINE });
   return { data, server, browser };
 }
 
@@ -178,14 +178,19 @@ test('signing out asks when changes are pending, then wipes the device', async (
     assert.ok(await page.getByTestId('net-status').isVisible());
     assert.ok((await databaseNames(page)).includes('strada'));
 
-    // Then they confirm: the device is wiped and the sign-in page shows.
+    // Then they confirm: the device is wiped and the sign-in page shows. Offline, all
+    // that is left is the key that ends the session on the server at the next contact.
     page.once('dialog', (d) => d.accept());
     await page.getByTestId('sign-out').click();
     await page.getByLabel('Nome utente').waitFor();
-    await page.waitForFunction(async () => !(await indexedDB.databases()).some((d) => d.name === 'strada'));
+    await page.getByTestId('signout-pending').waitFor();
     const dump = await dumpStorage(page);
-    assert.deepEqual(dump.stores, []);
+    assert.deepEqual(
+      dump.stores.filter((s) => s.count > 0).map((s) => `${s.db}/${s.store}: ${s.keys}`),
+      ['strada/kv: signout_pending'],
+    );
     assert.equal(dumpContains(dump, 'Chidi'), false);
+    assert.equal(dumpContains(dump, 'marta'), false);
   } finally {
     await teardown(env);
   }
@@ -214,7 +219,9 @@ test('a device the central office revokes wipes itself at its next sync', async 
     assert.equal(devices.filter((d) => d.revoked_at).length, 1);
     assert.equal(devices.find((d) => d.revoked_at).username, 'marta');
 
-    // Marta's phone, at its next sync: wiped, with the reason.
+    // Marta's phone, at its next sync: wiped, with the reason. (The server's refusal
+    // is the expected answer: 401 device_revoked.)
+    env.browser.allow(/^http 401: POST .*\/api\/sync\/(push|pull)$/, /status of 401/);
     await marta.page.getByTestId('sync-now').click();
     await marta.page.getByTestId('revoked').waitFor({ timeout: 20000 });
     await marta.page.getByLabel('Nome utente').waitFor();

@@ -1,7 +1,7 @@
 // The home page paints before the WASM arrives: index.html carries a static shell (the
 // sign-in header and "loading") that shows at once, and the app takes its place in one
 // step when it has started — same texts at the same place, no duplicate landmark.
-import { test } from 'node:test';
+import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import { launchBrowser, phoneContext, removeDir, startServer, stopServer, tempDir } from './helpers.mjs';
 

@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test as nodeTest } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const SERVER_BIN = process.env.STRADA_SERVER_BIN;
@@ -61,8 +62,61 @@ export function stopServer(proc) {
   });
 }
 
-export async function launchBrowser() {
-  return chromium.launch({
+/**
+ * Requests a page makes and that fail without the app being at fault: a reload or a
+ * closed page aborts what was in flight.
+ */
+const ALWAYS_ALLOWED = [/^requestfailed: .* net::ERR_ABORTED$/];
+
+/** Patterns for what a test provokes on purpose, to pass to `launchBrowser({ allow })`. */
+export const OFFLINE = [
+  // The browser's network cut (context.setOffline): requests fail, Chromium says so.
+  /ERR_INTERNET_DISCONNECTED/,
+];
+export const SERVER_DOWN = [
+  // The server process stopped: connections are refused, streams cut.
+  /ERR_CONNECTION_REFUSED/, /ERR_EMPTY_RESPONSE/, /ERR_INCOMPLETE_CHUNKED_ENCODING/,
+  /ERR_CONNECTION_RESET/,
+];
+
+/** Browsers launched by the running test, checked when it ends (see [`test`]). */
+const launched = [];
+
+/**
+ * `node:test`'s `test`, failing the test when a browser it launched saw something it did
+ * not expect (see [`launchBrowser`]). Checked after the body and its `finally` blocks ran,
+ * so servers are stopped either way; an error of the body itself is reported first.
+ */
+export function test(name, fn) {
+  return nodeTest(name, async (t) => {
+    const from = launched.length;
+    let failure;
+    try {
+      await fn(t);
+    } catch (e) {
+      failure = e;
+    }
+    const problems = launched.splice(from).flatMap((b) => b.problems());
+    if (problems.length) {
+      console.error(`the browser reported ${problems.length} unexpected error(s):\n  ${problems.join('\n  ')}`);
+    }
+    if (failure) throw failure;
+    if (problems.length) {
+      throw new Error(`the browser reported ${problems.length} unexpected error(s):\n  ${problems.join('\n  ')}`);
+    }
+  });
+}
+
+/**
+ * Debian's Chromium, headless. Every page of every context is watched: a console error,
+ * an uncaught exception (a Rust panic), a failed request or an HTTP error answer fails
+ * the test (use [`test`] from here), unless it matches one of `allow` (the test provokes
+ * it: the network cut, a wrong password...). Each entry reads
+ * `console: <text>` / `pageerror: <message>` / `requestfailed: <METHOD> <url> <error>` /
+ * `http <status>: <METHOD> <url>`.
+ */
+export async function launchBrowser({ allow = [] } = {}) {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -70,6 +124,28 @@ export async function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+  const seen = [];
+  const watch = (page) => {
+    page.on('console', (m) => { if (m.type() === 'error') seen.push(`console: ${m.text()}`); });
+    page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
+    page.on('requestfailed', (r) => seen.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) seen.push(`http ${r.status()}: ${r.request().method()} ${r.url()}`);
+    });
+  };
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on('page', watch);
+    return context;
+  };
+  const allowed = [...ALWAYS_ALLOWED, ...allow];
+  /** What went wrong so far that the test did not expect. */
+  browser.problems = () => seen.filter((p) => !allowed.some((re) => re.test(p)));
+  /** Expect more from now on (e.g. once a test cuts the network). */
+  browser.allow = (...res) => allowed.push(...res);
+  launched.push(browser);
+  return browser;
 }
 
 /** A phone-sized context at a synthetic position in Bergamo's countryside. */

@@ -4,7 +4,7 @@
 // the machine still moves the figures: the page is measured RUNS times in fresh browsers
 // and the median counts. Every run's scores and metrics are printed and written to
 // STRADA_LIGHTHOUSE_OUT (default target/bench/lighthouse.json).
-import { test } from 'node:test';
+import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

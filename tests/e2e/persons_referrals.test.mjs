@@ -6,10 +6,10 @@
 // while it waits for feedback, closed with an outcome. Then everything reaches the server.
 // Also: logging a contact with one known person, one need and one referral takes at most
 // 12 taps (counted in the page).
-import { test } from 'node:test';
+import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  addUser, apiLogin, axeViolations, launchBrowser, phoneContext, removeDir, startServer, stopServer, tempDir,
+  OFFLINE, SERVER_DOWN, addUser, apiLogin, axeViolations, launchBrowser, phoneContext, removeDir, startServer, stopServer, tempDir,
 } from './helpers.mjs';
 
 const PW = 'synthetic-persons-pw-1';
@@ -19,7 +19,7 @@ async function setup() {
   addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
   addUser(data, 'centrale', 'central_office', 'pua', PW);
   const server = await startServer(data);
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ allow: [...OFFLINE, ...SERVER_DOWN] });
   const context = await phoneContext(browser);
   const page = await context.newPage();
   page.on('dialog', (d) => d.accept());

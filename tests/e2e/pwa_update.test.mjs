@@ -2,7 +2,7 @@
 // the app is published, the open page is told ("update available") but not reloaded, so a
 // half-filled form stays as it is; only the banner's button makes the new service worker
 // take over (and then the page reloads into the new version).
-import { test } from 'node:test';
+import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,10 +4,10 @@
 // one that authored the change (the test rewrites the actor in the sign-in request, as a
 // device that lost its actor would send); the server refuses the change. A phone is no
 // longer shared between accounts: another account wipes it first (encryption.test.mjs).
-import { test } from 'node:test';
+import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  addUser, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer, stopServer, tempDir,
+  OFFLINE, addUser, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer, stopServer, tempDir,
 } from './helpers.mjs';
 
 test('a refused change is shown with its reason and can be discarded', async () => {
@@ -15,7 +15,7 @@ test('a refused change is shown with its reason and can be discarded', async () 
   addUser(data, 'marta', 'field_worker', 'bergamo-1', 'synthetic-marta-pw');
   let server = await startServer(data);
   const listen = server.url.replace('http://', '');
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ allow: OFFLINE });
   try {
     const context = await phoneContext(browser);
     const page = await context.newPage();

@@ -1,7 +1,7 @@
 // Two phones of the same team, both online: a contact logged on one appears on the
 // other by itself (live notification, polling as fallback), synced; a phone of another
 // team never receives it.
-import { test } from 'node:test';
+import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
   addUser, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer, stopServer, tempDir,

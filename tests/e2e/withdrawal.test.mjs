@@ -2,10 +2,10 @@
 // and edits it: the server erases the history of the person and of its contacts, refuses
 // the teammate's edit to the erased history, and the teammate's phone takes the server's
 // version at its next sync — nobody is named any more, on either phone or on the server.
-import { test } from 'node:test';
+import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  addUser, apiLogin, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer,
+  OFFLINE, addUser, apiLogin, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer,
   stopServer, tempDir,
 } from './helpers.mjs';
 
@@ -36,7 +36,7 @@ test('a withdrawal erases the person everywhere, even against an offline edit on
   addUser(data, 'ahmed', 'field_worker', 'bergamo-1', PW);
   addUser(data, 'centrale', 'central_office', 'pua', PW);
   const server = await startServer(data);
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ allow: OFFLINE });
   try {
     const marta = await phone(browser, server.url, 'marta');
     await logContact(marta.page, ALIAS, ['food'], 'nota sintetica');

@@ -9,8 +9,9 @@
 //! - `cargo xtask dist`  — build the PWA into `dist/`.
 //! - `cargo xtask post-build` — Trunk's hook: service-worker precache list, .br/.gz copies.
 //! - `cargo xtask bench sync` — the sync benchmark; writes `target/bench/sync.json`.
-//! - `cargo xtask bench device` — the field app with 10,000 documents in Chromium; writes
-//!   `target/bench/device.json`.
+//! - `cargo xtask bench device [--cpu-throttle N]` — the field app with 10,000 documents
+//!   in Chromium; writes `target/bench/device.json` (`device-cpu<N>x.json` with the CPU
+//!   slowed N times, as on a low-end phone).
 //!
 //! Every tool comes from a package registry (crates.io, npm, Debian); nothing is
 //! downloaded from anywhere else, and what is already installed is skipped.
@@ -43,10 +44,23 @@ fn main() -> Result<()> {
         }
         Some("post-build") => postbuild::run(),
         Some("bench") if args.get(1).map(String::as_str) == Some("sync") => bench_sync(&root),
-        Some("bench") if args.get(1).map(String::as_str) == Some("device") => bench_device(&root),
+        Some("bench") if args.get(1).map(String::as_str) == Some("device") => {
+            let throttle = match args.get(2).map(String::as_str) {
+                None => 1,
+                Some("--cpu-throttle") => args
+                    .get(3)
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .filter(|n| (1..=20).contains(n))
+                    .context("--cpu-throttle takes a rate from 1 to 20")?,
+                Some(other) => {
+                    bail!("unknown option {other} (cargo xtask bench device [--cpu-throttle N])")
+                }
+            };
+            bench_device(&root, throttle)
+        }
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync|bench device>"
+                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync|bench device [--cpu-throttle N]>"
             );
             std::process::exit(2);
         }
@@ -224,14 +238,21 @@ fn bench_sync(root: &Path) -> Result<()> {
 }
 
 /// The device benchmark: a release server filled with 10,000 documents, the built PWA in
-/// Chromium (phone viewport); figures to `target/bench/device.json`.
-fn bench_device(root: &Path) -> Result<()> {
+/// Chromium (phone viewport); figures to `target/bench/device.json`, or with the CPU
+/// slowed `throttle` times (a low-end phone) to `target/bench/device-cpu<N>x.json`.
+fn bench_device(root: &Path, throttle: u32) -> Result<()> {
     setup::tools(root, setup::Need::Browser)?;
     dist(root)?;
     sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
-    let out = target_dir(root).join("bench").join("device.json");
+    let name = if throttle > 1 {
+        format!("device-cpu{throttle}x.json")
+    } else {
+        "device.json".into()
+    };
+    let out = target_dir(root).join("bench").join(name);
     sh(cargo()
         .args(["bench", "--package", "strada-tests", "--bench", "device"])
+        .env("STRADA_BENCH_CPU_THROTTLE", throttle.to_string())
         .env(
             "STRADA_SERVER_BIN",
             target_dir(root).join("release").join("strada-server"),

@@ -16,11 +16,18 @@ pub fn ContactDetail(id: DocId) -> impl IntoView {
     let t = move || ctx.lang.get().t();
     let contact = RwSignal::new(None::<ContactDoc>);
     let failed = RwSignal::new(false);
-    leptos::task::spawn_local(async move {
-        match state::read_doc::<ContactDoc>(id).await {
-            Ok(c) => contact.set(Some(c)),
-            Err(_) => failed.set(true),
-        }
+    // Read again whenever the contact's row changes (a pull, an edit): an opened contact
+    // never shows what the document no longer says.
+    let row = Memo::new(move |_| ctx.records.with(|r| r.contact(id).cloned()));
+    Effect::new(move |_| {
+        row.track();
+        leptos::task::spawn_local(async move {
+            // Setting a signal of a closed detail is a no-op.
+            match state::read_doc::<ContactDoc>(id).await {
+                Ok(c) => contact.set(Some(c)),
+                Err(_) => failed.set(true),
+            }
+        });
     });
     let referrals = move || {
         ctx.records.with(|r| {

@@ -335,10 +335,7 @@ pub fn ContactForm() -> impl IntoView {
     let picked_row = move || {
         picked
             .with(|p| p.as_ref().map(|(id, _)| *id))
-            .and_then(|id| {
-                ctx.records
-                    .with(|r| r.persons.iter().find(|p| p.id == id).cloned())
-            })
+            .and_then(|id| ctx.records.with(|r| r.person(id).cloned()))
     };
     let picker_languages = Signal::derive(move || {
         let mut v = picked_row().map(|p| p.languages).unwrap_or_default();

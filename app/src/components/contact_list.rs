@@ -18,6 +18,15 @@ pub fn ContactList() -> impl IntoView {
     // Long lists grow a page at a time: the DOM stays small with thousands of contacts.
     let shown = RwSignal::new(PAGE);
     let open = RwSignal::new(None::<DocId>);
+    let ids = Memo::new(move |_| {
+        ctx.records.with(|r| {
+            r.contacts
+                .iter()
+                .take(shown.get())
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
         <section class="card">
             <h2>
@@ -27,53 +36,16 @@ pub fn ContactList() -> impl IntoView {
                 </span>
             </h2>
             <Show when=move || ctx.records.with(|r| r.contacts.is_empty())>
-                <p class="muted">{move || t().no_contacts}</p>
+                // During a first sync the list is still coming: say so, not "none".
+                <p class="muted" data-testid="contacts-empty">
+                    {move || if ctx.first_sync.get() { t().contacts_loading } else { t().no_contacts }}
+                </p>
             </Show>
             <ul class="contacts" data-testid="contact-list">
-                <For each=move || ctx.records.with(|r| r.contacts.iter().take(shown.get()).cloned().collect::<Vec<_>>()) key=|r| (r.id, format!("{:?}", r.status)) let:row>
-                    {
-                        let status_code = match &row.status {
-                            RowStatus::Pending => "pending",
-                            RowStatus::Synced => "synced",
-                            RowStatus::Refused(_) => "refused",
-                        };
-                        let status = row.status;
-                        let refused = matches!(row.status, RowStatus::Refused(_));
-                        let alias = row.alias.clone();
-                        let needs = row.needs.clone();
-                        let when = row.occurred_at;
-                        let people = row.people;
-                        let id = row.id;
-                        view! {
-                            <li data-testid="contact-row" data-id=row.id.to_string() data-status=status_code>
-                                <div class="row">
-                                    <button class="link open" data-testid="open-contact" aria-expanded=move || (open.get() == Some(id)).to_string()
-                                        on:click=move |_| open.set(if open.get_untracked() == Some(id) { None } else { Some(id) })>
-                                        <strong>{move || alias.clone().unwrap_or_else(|| t().anonymous.to_string())}
-                                            {(people > 1).then(|| format!(" · {people}"))}</strong>
-                                    </button>
-                                    <span class=format!("badge {status_code}")>
-                                        {
-                                            move || match &status {
-                                                RowStatus::Pending => t().status_pending.to_string(),
-                                                RowStatus::Synced => t().status_synced.to_string(),
-                                                RowStatus::Refused(code) => format!("{}: {}", t().status_refused, t().refusal(*code)),
-                                            }
-                                        }
-                                    </span>
-                                </div>
-                                <div class="small muted">
-                                    {move || crate::util::format_local(when, ctx.lang.get())}
-                                    " · "
-                                    {move || needs.iter().map(|n| t().need(*n)).collect::<Vec<_>>().join(", ")}
-                                </div>
-                                <Show when=move || open.get() == Some(id)>
-                                    <ContactDetail id=id/>
-                                </Show>
-                                {refused.then(|| view! { <DiscardButton id=id/> })}
-                            </li>
-                        }
-                    }
+                // Rows are keyed by id and follow their contact: whatever a pull changes
+                // (an alias erased by a withdrawal, a new need) is redrawn in place.
+                <For each=move || ids.get() key=|id| *id let:id>
+                    <ContactItem id=id open=open/>
                 </For>
             </ul>
             <Show when=move || ctx.records.with(|r| r.contacts.len() > shown.get())>
@@ -82,5 +54,47 @@ pub fn ContactList() -> impl IntoView {
                 </button>
             </Show>
         </section>
+    }
+}
+
+#[component]
+fn ContactItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let row = Memo::new(move |_| ctx.records.with(|r| r.contact(id).cloned()));
+    let status = move || row.with(|r| r.as_ref().map_or(RowStatus::Pending, |r| r.status));
+    view! {
+        <li data-testid="contact-row" data-id=id.to_string() data-status=move || status().code()>
+            <div class="row">
+                <button class="link open" data-testid="open-contact" aria-expanded=move || (open.get() == Some(id)).to_string()
+                    on:click=move |_| open.set(if open.get_untracked() == Some(id) { None } else { Some(id) })>
+                    <strong>
+                        {move || row.with(|r| r.as_ref().and_then(|r| r.alias.clone())).unwrap_or_else(|| t().anonymous.to_string())}
+                        {move || {
+                            let people = row.with(|r| r.as_ref().map_or(1, |r| r.people));
+                            (people > 1).then(|| format!(" · {people}"))
+                        }}
+                    </strong>
+                </button>
+                <span class=move || format!("badge {}", status().code())>
+                    {move || match status() {
+                        RowStatus::Pending => t().status_pending.to_string(),
+                        RowStatus::Synced => t().status_synced.to_string(),
+                        RowStatus::Refused(code) => format!("{}: {}", t().status_refused, t().refusal(code)),
+                    }}
+                </span>
+            </div>
+            <div class="small muted">
+                {move || row.with(|r| r.as_ref().map(|r| crate::util::format_local(r.occurred_at, ctx.lang.get())))}
+                " · "
+                {move || row.with(|r| r.as_ref().map(|r| r.needs.iter().map(|n| t().need(*n)).collect::<Vec<_>>().join(", ")))}
+            </div>
+            <Show when=move || open.get() == Some(id)>
+                <ContactDetail id=id/>
+            </Show>
+            <Show when=move || matches!(status(), RowStatus::Refused(_))>
+                <DiscardButton id=id/>
+            </Show>
+        </li>
     }
 }

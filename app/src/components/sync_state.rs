@@ -24,12 +24,13 @@ pub fn DiscardButton(id: DocId) -> impl IntoView {
 }
 
 /// Nothing when synced; a badge when waiting; the reason and [`DiscardButton`] when
-/// refused.
+/// refused. Follows the row's state as it changes.
 #[component]
-pub fn SyncState(id: DocId, status: RowStatus) -> impl IntoView {
+pub fn SyncState(id: DocId, #[prop(into)] status: Signal<RowStatus>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
-    match status {
+    move || {
+        match status.get() {
         RowStatus::Synced => ().into_any(),
         RowStatus::Pending => view! {
             <span class="badge pending">{move || t().status_pending}</span>
@@ -43,5 +44,6 @@ pub fn SyncState(id: DocId, status: RowStatus) -> impl IntoView {
             </p>
         }
         .into_any(),
+    }
     }
 }

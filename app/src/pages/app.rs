@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
     // Sync by itself: when the network comes back, and periodically.
     let online = window_event_listener_untyped("online", move |_| {
         ctx.online.set(true);
+        leptos::task::spawn_local(state::send_pending_signout(ctx));
         leptos::task::spawn_local(state::sync(ctx));
     });
     let offline = window_event_listener_untyped("offline", move |_| ctx.online.set(false));
@@ -92,7 +93,12 @@ pub fn App() -> impl IntoView {
     let update =
         window_event_listener_untyped("strada-update", move |_| ctx.update_ready.set(true));
     let timer = set_interval_with_handle(
-        move || leptos::task::spawn_local(state::sync(ctx)),
+        move || {
+            if ctx.signout_pending.get_untracked() {
+                leptos::task::spawn_local(state::send_pending_signout(ctx));
+            }
+            leptos::task::spawn_local(state::sync(ctx));
+        },
         SYNC_EVERY,
     )
     .ok();

@@ -13,11 +13,14 @@ pub fn Central() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let records = RwSignal::new(None::<Result<Vec<ContactRecord>, ApiError>>);
-    let load = move || {
+    // `quiet`: keep the list on screen while it reloads (after a pull).
+    let load = move |quiet: bool| {
         let Some(s) = ctx.session.get_untracked() else {
             return;
         };
-        records.set(None);
+        if !quiet {
+            records.set(None);
+        }
         leptos::task::spawn_local(async move {
             let res = api::contacts(&s.token).await;
             match &res {
@@ -28,14 +31,23 @@ pub fn Central() -> impl IntoView {
             records.set(Some(res));
         });
     };
-    load();
+    load(false);
+    // What a pull brought (a teammate's contact, a withdrawal that erased an alias) shows
+    // without pressing "refresh".
+    Effect::new(move |seen: Option<u64>| {
+        let n = ctx.pulled.get();
+        if seen.is_some_and(|s| s != n) {
+            load(true);
+        }
+        n
+    });
 
     let lang = move || ctx.lang.get();
     view! {
         <section class="card">
             <div class="row">
                 <h2>{move || t().central_records}</h2>
-                <button class="secondary" on:click=move |_| load()>{move || t().refresh}</button>
+                <button class="secondary" on:click=move |_| load(false)>{move || t().refresh}</button>
             </div>
             {move || match records.get() {
                 None => view! { <p>{t().loading}</p> }.into_any(),
@@ -106,21 +118,30 @@ fn Devices() -> impl IntoView {
         });
     };
     load();
-    let revoke = move |id: String| {
+    // Revoke the device (it wipes itself), or only end its sessions (it may sign in
+    // again): both after a confirmation.
+    let act = move |id: String, revoke: bool| {
         let Some(s) = ctx.session.get_untracked() else {
             return;
         };
+        let tr = ctx.lang.get_untracked().t();
+        let question = if revoke {
+            tr.revoke_confirm
+        } else {
+            tr.end_sessions_confirm
+        };
         let confirmed = web_sys::window()
-            .and_then(|w| {
-                w.confirm_with_message(ctx.lang.get_untracked().t().revoke_confirm)
-                    .ok()
-            })
+            .and_then(|w| w.confirm_with_message(question).ok())
             .unwrap_or(false);
         if !confirmed {
             return;
         }
         leptos::task::spawn_local(async move {
-            let res = api::revoke_device(&s.token, &id).await;
+            let res = if revoke {
+                api::revoke_device(&s.token, &id).await
+            } else {
+                api::end_device_sessions(&s.token, &id).await
+            };
             if let Err(e) = &res
                 && e.is_revoked()
             {
@@ -153,18 +174,27 @@ fn Devices() -> impl IntoView {
                             <th scope="col">{t().col_device}</th>
                             <th scope="col">{t().col_signed_in}</th>
                             <th scope="col">{t().col_last_seen}</th>
+                            <th scope="col">{t().col_sessions}</th>
                             <th scope="col">{t().col_state}</th>
                         </tr></thead>
                         <tbody>
                         {list.into_iter().map(|d| {
                             let id = d.id.clone();
+                            let id2 = d.id.clone();
+                            let sessions = d.active_sessions;
                             let state = match &d.revoked_at {
                                 Some(at) => view! { <span>{t().device_is_revoked}" "{when(at)}</span> }.into_any(),
                                 None => view! {
                                     <span>{t().device_active}" "
-                                        <button class="secondary" data-testid="revoke" on:click=move |_| revoke(id.clone())>
+                                        <button class="secondary" data-testid="revoke" on:click=move |_| act(id.clone(), true)>
                                             {t().revoke}
                                         </button>
+                                        {(sessions > 0).then(|| view! {
+                                            " "
+                                            <button class="secondary" data-testid="end-sessions" on:click=move |_| act(id2.clone(), false)>
+                                                {t().end_sessions}
+                                            </button>
+                                        })}
                                     </span>
                                 }.into_any(),
                             };
@@ -173,6 +203,7 @@ fn Devices() -> impl IntoView {
                                     <td>{d.username.clone()}</td><td>{d.team.to_string()}</td>
                                     <td><code>{d.short_id.clone()}</code></td>
                                     <td>{when(&d.signed_in_at)}</td><td>{when(&d.last_seen)}</td>
+                                    <td data-testid="device-sessions">{sessions}</td>
                                     <td>{state}</td>
                                 </tr>
                             }

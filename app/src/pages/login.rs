@@ -53,6 +53,9 @@ pub fn Login() -> impl IntoView {
             <Show when=move || ctx.revoked.get()>
                 <div class="banner error" role="alert" data-testid="revoked">{move || t().device_revoked}</div>
             </Show>
+            <Show when=move || ctx.signout_pending.get()>
+                <div class="banner" role="status" data-testid="signout-pending">{move || t().signout_pending}</div>
+            </Show>
             <form on:submit=submit class="card">
                 <h2>{move || t().sign_in_title}</h2>
                 <Show when=move || reauth>

@@ -9,7 +9,7 @@ use strada_shared::schema::PersonDoc;
 use strada_shared::vocab::{Code, ConsentStatus, Gender};
 
 use crate::components::sync_state::SyncState;
-use crate::state::{self, Ctx};
+use crate::state::{self, Ctx, RowStatus};
 use crate::util;
 
 #[component]
@@ -20,7 +20,12 @@ pub fn Persons() -> impl IntoView {
     let open = RwSignal::new(None::<DocId>);
     let results = Memo::new(move |_| {
         let q = query.get();
-        ctx.records.with(|r| r.search(&q, 50))
+        ctx.records.with(|r| {
+            r.search(&q, 50)
+                .into_iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+        })
     });
     view! {
         <section class="card">
@@ -30,50 +35,70 @@ pub fn Persons() -> impl IntoView {
                 placeholder=move || t().search_person_hint
                 prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
             <Show when=move || results.with(Vec::is_empty)>
-                <p class="muted">{move || t().no_persons}</p>
+                <p class="muted">
+                    {move || if ctx.first_sync.get() && query.with(|q| q.trim().is_empty()) { t().persons_loading } else { t().no_persons }}
+                </p>
             </Show>
             <ul class="contacts" data-testid="person-results">
-                <For each=move || results.get() key=|p| (p.id, p.aliases.clone(), p.last_contacts.len()) let:p>
-                    {
-                        let id = p.id;
-                        let name = p.aliases.first().cloned().unwrap_or_default();
-                        let others = p.aliases.iter().skip(1).cloned().collect::<Vec<_>>().join(", ");
-                        let langs = p.languages.iter().map(|c| strada_shared::domain::language_name(c).unwrap_or(c).to_string()).collect::<Vec<_>>().join(", ");
-                        let country = p.country.clone();
-                        let last = p.last_contacts.clone();
-                        let status = p.status;
-                        view! {
-                            <li data-testid="person-row" data-status=status.code()>
-                                <button class="pick" on:click=move |_| open.set(if open.get_untracked() == Some(id) { None } else { Some(id) })>
-                                    <strong>{name}</strong>
-                                    {(!others.is_empty()).then(|| view! { <span class="muted">" · "{others.clone()}</span> })}
-                                    <span class="small muted block">{country}{(!langs.is_empty()).then(|| format!(" · {langs}"))}</span>
-                                </button>
-                                <SyncState id=id status=status/>
-                                <ul class="small last-contacts" aria-label=move || t().last_contacts>
-                                    {last.iter().map(|(at, needs)| {
-                                        let (at, needs) = (*at, needs.clone());
-                                        view! {
-                                            <li>{move || util::format_local(at, ctx.lang.get())}" · "
-                                                {move || needs.iter().map(|n| t().need(*n)).collect::<Vec<_>>().join(", ")}</li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                                <Show when=move || open.get() == Some(id)>
-                                    <PersonEditor id=id on_done=Callback::new(move |()| open.set(None))/>
-                                </Show>
-                            </li>
-                        }
-                    }
+                // Keyed by id: a row follows its person (a pull, an edit) and an open
+                // editor stays open while the row changes.
+                <For each=move || results.get() key=|id| *id let:id>
+                    <PersonItem id=id open=open/>
                 </For>
             </ul>
         </section>
     }
 }
 
-/// Edits one person; the document is read when the editor opens.
 #[component]
-fn PersonEditor(id: DocId, on_done: Callback<()>) -> impl IntoView {
+fn PersonItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let row = Memo::new(move |_| ctx.records.with(|r| r.person(id).cloned()));
+    let field = move |f: fn(&crate::records::PersonRow) -> String| {
+        row.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
+    let status =
+        Signal::derive(move || row.with(|r| r.as_ref().map_or(RowStatus::Pending, |r| r.status)));
+    view! {
+        <li data-testid="person-row" data-status=move || status.get().code()>
+            <button class="pick" on:click=move |_| open.set(if open.get_untracked() == Some(id) { None } else { Some(id) })>
+                <strong>{move || field(|p| p.aliases.first().cloned().unwrap_or_default())}</strong>
+                {move || {
+                    let others = field(|p| p.aliases.iter().skip(1).cloned().collect::<Vec<_>>().join(", "));
+                    (!others.is_empty()).then(|| view! { <span class="muted">" · "{others}</span> })
+                }}
+                <span class="small muted block">
+                    {move || field(|p| p.country.clone())}
+                    {move || {
+                        let langs = field(|p| p.languages.iter().map(|c| strada_shared::domain::language_name(c).unwrap_or(c).to_string()).collect::<Vec<_>>().join(", "));
+                        (!langs.is_empty()).then(|| format!(" · {langs}"))
+                    }}
+                </span>
+            </button>
+            <SyncState id=id status=status/>
+            <ul class="small last-contacts" aria-label=move || t().last_contacts>
+                {move || row.with(|r| r.as_ref().map(|r| r.last_contacts.clone()).unwrap_or_default()).into_iter().map(|(at, needs)| {
+                    view! {
+                        <li>{move || util::format_local(at, ctx.lang.get())}" · "
+                            {move || needs.iter().map(|n| t().need(*n)).collect::<Vec<_>>().join(", ")}</li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Show when=move || open.get() == Some(id)>
+                <PersonEditor id=id open=open/>
+            </Show>
+        </li>
+    }
+}
+
+/// Edits one person; the document is read when the editor opens.
+///
+/// The editor may be gone by the time a save or a withdrawal finishes (a withdrawn person
+/// leaves the list): after an await it only *sets* signals (a no-op once disposed) and
+/// never reads its own.
+#[component]
+fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let person = RwSignal::new(None::<PersonDoc>);
@@ -143,7 +168,7 @@ fn PersonEditor(id: DocId, on_done: Callback<()>) -> impl IntoView {
         }
         leptos::task::spawn_local(async move {
             match state::save_edit(ctx, p).await {
-                Ok(()) => on_done.run(()),
+                Ok(()) => open.set(None),
                 Err(_) => error.set(Some(ctx.lang.get_untracked().t().err_save.into())),
             }
         });
@@ -161,7 +186,7 @@ fn PersonEditor(id: DocId, on_done: Callback<()>) -> impl IntoView {
         }
         leptos::task::spawn_local(async move {
             match state::withdraw_consent(ctx, p.id, s.user.id).await {
-                Ok(()) => on_done.run(()),
+                Ok(()) => open.set(None),
                 Err(_) => error.set(Some(ctx.lang.get_untracked().t().err_save.into())),
             }
         });

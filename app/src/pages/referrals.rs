@@ -3,12 +3,11 @@
 //! offline, and closing records the outcome.
 
 use leptos::prelude::*;
-use strada_shared::ids::DocId;
+use strada_shared::ids::{DocId, UserId};
 use strada_shared::schema::{ReferralDoc, ReferralStatus};
 
 use crate::components::sync_state::SyncState;
-use crate::records::ReferralRow;
-use crate::state::{self, Ctx};
+use crate::state::{self, Ctx, RowStatus};
 use crate::util;
 
 /// The steps offered from a status, in the order a worker meets them.
@@ -33,11 +32,14 @@ pub fn Referrals() -> impl IntoView {
             r.referrals
                 .iter()
                 .filter(|x| x.doc.waiting_for_feedback(now, days))
-                .cloned()
+                .map(|x| x.id)
                 .collect::<Vec<_>>()
         })
     });
-    let all = Memo::new(move |_| ctx.records.with(|r| r.referrals.clone()));
+    let all = Memo::new(move |_| {
+        ctx.records
+            .with(|r| r.referrals.iter().map(|x| x.id).collect::<Vec<_>>())
+    });
     let set_days = move |ev| {
         if let Ok(d) = event_target_value(&ev).trim().parse::<i64>() {
             let d = d.clamp(0, 365);
@@ -57,8 +59,8 @@ pub fn Referrals() -> impl IntoView {
                 <p class="muted">{move || t().nothing_waiting}</p>
             </Show>
             <ul class="contacts" data-testid="waiting-list">
-                <For each=move || waiting.get() key=|r| (r.id, r.status, r.since) let:r>
-                    <ReferralItem row=r/>
+                <For each=move || waiting.get() key=|id| *id let:id>
+                    <ReferralItem id=id/>
                 </For>
             </ul>
         </section>
@@ -68,34 +70,39 @@ pub fn Referrals() -> impl IntoView {
                 <p class="muted">{move || t().no_referrals}</p>
             </Show>
             <ul class="contacts" data-testid="referral-list">
-                <For each=move || all.get() key=|r| (r.id, r.status, r.sync.code()) let:r>
-                    <ReferralItem row=r/>
+                <For each=move || all.get() key=|id| *id let:id>
+                    <ReferralItem id=id/>
                 </For>
             </ul>
         </section>
     }
 }
 
+/// A change to a referral by the signed-in user; `false` when there was nothing to do.
+type Edit = Box<dyn FnOnce(&mut ReferralDoc, UserId) -> bool>;
+
+/// One referral, following its document by id: a move made on another phone, or a
+/// fork between two concurrent moves, shows as soon as a pull brings it.
 #[component]
-fn ReferralItem(row: ReferralRow) -> impl IntoView {
+fn ReferralItem(id: DocId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
-    let id: DocId = row.id;
-    let status = row.status;
+    let row = Memo::new(move |_| ctx.records.with(|r| r.referral(id).cloned()));
+    let status = move || row.with(|r| r.as_ref().map_or(ReferralStatus::Proposed, |r| r.status));
+    let conflict = Memo::new(move |_| row.with(|r| r.as_ref().and_then(|r| r.conflict.clone())));
+    let sync =
+        Signal::derive(move || row.with(|r| r.as_ref().map_or(RowStatus::Pending, |r| r.sync)));
     let outcome = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let step = move |next: ReferralStatus| {
+    // Edits the device's current version (not the row's copy), then saves and syncs.
+    let edit = move |f: Edit| {
         let Some(s) = ctx.session.get_untracked() else {
             return;
         };
         leptos::task::spawn_local(async move {
-            // The device's current version is edited, not the row's copy.
             let res = match state::read_doc::<ReferralDoc>(id).await {
                 Ok(mut current) => {
-                    if next == ReferralStatus::Closed {
-                        current.outcome = outcome.get_untracked().trim().to_string();
-                    }
-                    if current.move_to(next, util::now_ms(), s.user.id) {
+                    if f(&mut current, s.user.id) {
                         state::save_edit(ctx, current).await
                     } else {
                         Ok(())
@@ -108,32 +115,74 @@ fn ReferralItem(row: ReferralRow) -> impl IntoView {
             }
         });
     };
-    let person = row.person.clone();
-    let partner = row.partner.clone();
-    let since = row.since;
-    let sync = row.sync;
+    let step = move |next: ReferralStatus| {
+        let note = outcome.get_untracked().trim().to_string();
+        edit(Box::new(move |r, me| {
+            if next == ReferralStatus::Closed {
+                r.outcome = note;
+            }
+            r.move_to(next, util::now_ms(), me)
+        }));
+    };
+    let choose = move |chosen: ReferralStatus| {
+        edit(Box::new(move |r, me| r.resolve(chosen, util::now_ms(), me)));
+    };
+    let me = move || ctx.session.with(|s| s.as_ref().map(|s| s.user.id));
     view! {
-        <li data-testid="referral-row" data-status=status.code() data-sync=sync.code()>
+        <li data-testid="referral-row" data-id=id.to_string() data-status=move || status().code()
+            data-sync=move || sync.get().code() data-conflict=move || conflict.with(Option::is_some).to_string()>
             <div class="row">
-                <strong>{move || t().need(row.need)}" → "{partner.clone()}</strong>
-                <span class=format!("badge {}", status.code())>{move || t().referral_status(status)}</span>
+                <strong>
+                    {move || row.with(|r| r.as_ref().map(|r| t().need(r.need)))}" → "
+                    {move || row.with(|r| r.as_ref().map(|r| r.partner.clone()))}
+                </strong>
+                <span class=move || format!("badge {}", status().code())>{move || t().referral_status(status())}</span>
             </div>
             <div class="small muted">
-                {move || person.clone().unwrap_or_else(|| t().anonymous.to_string())}" · "
-                {move || t().since}" "{move || util::format_local(since, ctx.lang.get())}
+                {move || row.with(|r| r.as_ref().and_then(|r| r.person.clone())).unwrap_or_else(|| t().anonymous.to_string())}" · "
+                {move || t().since}" "{move || row.with(|r| r.as_ref().map(|r| util::format_local(r.since, ctx.lang.get())))}
             </div>
             <SyncState id=id status=sync/>
-            {(next_steps(status).contains(&ReferralStatus::Closed)).then(|| view! {
-                <input class="note-inline" maxlength="2000" aria-label=move || t().outcome placeholder=move || t().outcome
-                    prop:value=move || outcome.get() on:input=move |ev| outcome.set(event_target_value(&ev))/>
-            })}
-            <div class="row">
-                {next_steps(status).into_iter().map(|n| view! {
-                    <button class="secondary" data-testid=format!("move-{}", n.code()) on:click=move |_| step(n)>
-                        {move || t().referral_action(n)}
-                    </button>
-                }).collect_view()}
-            </div>
+            {move || match conflict.get() {
+                // Two workers moved it differently while apart: both moves are kept and
+                // shown; one of them decides (a normal edit, synced like any other).
+                Some(c) => view! {
+                    <div class="conflict" role="group" data-testid="referral-conflict" aria-label=move || t().referral_conflict>
+                        <p class="small"><strong>{move || t().referral_conflict}</strong>" "{move || t().referral_conflict_hint}</p>
+                        <ul class="small">
+                            {c.options.into_iter().map(|o| {
+                                let who = if Some(o.by) == me() { t().moved_by_you } else { t().moved_by_colleague };
+                                let chosen = o.status;
+                                view! {
+                                    <li>
+                                        <strong>{move || t().referral_status(chosen)}</strong>" · "{who}" · "
+                                        {move || util::format_local(o.at, ctx.lang.get())}" "
+                                        <button class="secondary" data-testid=format!("choose-{}", chosen.code()) on:click=move |_| choose(chosen)>
+                                            {move || t().choose_this}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                }.into_any(),
+                None => {
+                    let steps = next_steps(status());
+                    view! {
+                        {steps.contains(&ReferralStatus::Closed).then(|| view! {
+                            <input class="note-inline" maxlength="2000" aria-label=move || t().outcome placeholder=move || t().outcome
+                                prop:value=move || outcome.get() on:input=move |ev| outcome.set(event_target_value(&ev))/>
+                        })}
+                        <div class="row">
+                            {steps.into_iter().map(|n| view! {
+                                <button class="secondary" data-testid=format!("move-{}", n.code()) on:click=move |_| step(n)>
+                                    {move || t().referral_action(n)}
+                                </button>
+                            }).collect_view()}
+                        </div>
+                    }.into_any()
+                }
+            }}
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             </Show>

@@ -114,6 +114,16 @@ pub fn parse_actor(hex_actor: &str) -> Result<Vec<u8>, AuthError> {
     }
 }
 
+/// A session just opened.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub token: SessionToken,
+    pub user: StoredUser,
+    pub expires_at: i64,
+    /// Ends this session and nothing else (see [`end_session_by_key`]).
+    pub logout_key: SessionToken,
+}
+
 /// Checks a username and password and opens a session, bound to the device's automerge
 /// actor when one is given.
 pub fn login(
@@ -122,7 +132,7 @@ pub fn login(
     password: &Password,
     device_actor: Option<&str>,
     now_ms: i64,
-) -> Result<(SessionToken, StoredUser, i64), AuthError> {
+) -> Result<SignedIn, AuthError> {
     let actor = device_actor.map(parse_actor).transpose()?;
     let user = store.user_by_name(username)?;
     // Verify against a dummy hash for unknown users so timing does not reveal them.
@@ -142,6 +152,7 @@ pub fn login(
         register_device(store, a, user.id, now_ms)?;
     }
     let token = SessionToken::generate();
+    let secret = SessionToken::generate();
     let expires_at = now_ms + SESSION_TTL_MS;
     let device = actor.map(|a| DeviceBinding {
         actor: hex::encode(a),
@@ -153,10 +164,84 @@ pub fn login(
             created_at: now_ms,
             expires_at,
             device,
+            logout_hash: Some(hex::encode(secret.hash())),
         },
     )?;
     store.flush()?;
-    Ok((token, user, expires_at))
+    // The key names its session (the token's hash, useless to sign in) and proves it
+    // (the secret, stored hashed).
+    let logout_key =
+        SessionToken::from_secret(format!("{}.{}", hex::encode(token.hash()), secret.expose()));
+    Ok(SignedIn {
+        token,
+        user,
+        expires_at,
+        logout_key,
+    })
+}
+
+/// Ends the session a sign-out key belongs to (a device that signed out while offline
+/// sends it later). Returns whether a session was ended; a wrong or spent key ends
+/// nothing and says nothing more.
+pub fn end_session_by_key(store: &dyn Store, key: &str) -> Result<bool, AuthError> {
+    let Some((hash_hex, secret)) = key.split_once('.') else {
+        return Ok(false);
+    };
+    let Some(hash) = hex::decode(hash_hex)
+        .ok()
+        .and_then(|h| <[u8; 32]>::try_from(h).ok())
+    else {
+        return Ok(false);
+    };
+    let Some(session) = store.session(&hash)? else {
+        return Ok(false);
+    };
+    let proof = hex::encode(token::hash_token(secret));
+    let matches = session.logout_hash.as_deref().is_some_and(|h| {
+        // Constant time: the comparison says nothing about how close a guess was.
+        h.len() == proof.len()
+            && h.bytes()
+                .zip(proof.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    });
+    if !matches {
+        return Ok(false);
+    }
+    store.delete_session(&hash)?;
+    store.flush()?;
+    Ok(true)
+}
+
+/// Ends every session opened on a device (the central office, for a phone that signed
+/// out offline and never came back). The device may sign in again. Returns how many.
+pub fn end_device_sessions(store: &dyn Store, actor_hex: &str) -> Result<usize, AuthError> {
+    let actor = hex::encode(parse_actor(actor_hex)?);
+    let mut ended = 0;
+    for (hash, s) in store.sessions()? {
+        if s.device.as_ref().is_some_and(|d| d.actor == actor) {
+            store.delete_session(&hash)?;
+            ended += 1;
+        }
+    }
+    store.flush()?;
+    Ok(ended)
+}
+
+/// How many unexpired sessions each device has (by actor hex).
+pub fn sessions_per_device(
+    store: &dyn Store,
+    now_ms: i64,
+) -> Result<std::collections::HashMap<String, u32>, AuthError> {
+    let mut out = std::collections::HashMap::new();
+    for (_, s) in store.sessions()? {
+        if let Some(d) = s.device
+            && s.expires_at > now_ms
+        {
+            *out.entry(d.actor).or_insert(0) += 1;
+        }
+    }
+    Ok(out)
 }
 
 /// Resolves a bearer token to its user.

@@ -21,6 +21,11 @@ impl SessionToken {
         SessionToken(Zeroizing::new(URL_SAFE_NO_PAD.encode(bytes)))
     }
 
+    /// Wraps a secret made elsewhere (a sign-out key).
+    pub fn from_secret(secret: String) -> Self {
+        SessionToken(Zeroizing::new(secret))
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use strada_shared::api::{LoginRequest, LoginResponse, UserInfo};
+use strada_shared::api::{EndSessionRequest, LoginRequest, LoginResponse, UserInfo};
 
 use super::AppState;
 use super::error::AppError;
@@ -26,7 +26,7 @@ pub async fn login(
     let password = Password::new(req.password);
     let store = state.store.clone();
     // Argon2 is deliberately slow: keep it off the async workers.
-    let (token, user, expires_at) = tokio::task::spawn_blocking(move || {
+    let signed_in = tokio::task::spawn_blocking(move || {
         auth::login(
             store.as_ref(),
             &req.username,
@@ -37,12 +37,32 @@ pub async fn login(
     })
     .await
     .map_err(AppError::internal)??;
-    tracing::info!(user = %user.id, "signed in");
+    tracing::info!(user = %signed_in.user.id, "signed in");
     Ok(Json(LoginResponse {
-        token: token.expose().to_string(),
-        user: info(&AuthUser::from(&user)),
-        expires_at: crate::projection::rfc3339_ms(expires_at),
+        token: signed_in.token.expose().to_string(),
+        user: info(&AuthUser::from(&signed_in.user)),
+        expires_at: crate::projection::rfc3339_ms(signed_in.expires_at),
+        logout_key: Some(signed_in.logout_key.expose().to_string()),
     }))
+}
+
+/// `POST /api/auth/end-session`: ends the session a sign-out key belongs to, without the
+/// session's token (a device signed out offline and wiped it). Always 204: a spent or
+/// wrong key ends nothing, and the answer does not say which.
+pub async fn end_session(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<EndSessionRequest>,
+) -> Result<StatusCode, AppError> {
+    if req.logout_key.len() > 200 {
+        return Err(AppError::BadRequest {
+            code: "bad_logout_key",
+            message: "the sign-out key is malformed".into(),
+        });
+    }
+    if auth::end_session_by_key(state.store.as_ref(), &req.logout_key)? {
+        tracing::info!("a session ended by its sign-out key");
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn logout(

@@ -22,7 +22,7 @@ fn require_central(user: &AuthUser) -> Result<(), AppError> {
     }
 }
 
-fn record(state: &AppState, d: StoredDevice) -> Result<DeviceRecord, AppError> {
+fn record(state: &AppState, d: StoredDevice, sessions: u32) -> Result<DeviceRecord, AppError> {
     let user = state.store.user_by_id(d.user_id)?;
     Ok(DeviceRecord {
         short_id: d.actor.chars().take(8).collect(),
@@ -35,6 +35,7 @@ fn record(state: &AppState, d: StoredDevice) -> Result<DeviceRecord, AppError> {
         signed_in_at: rfc3339_ms(d.signed_in_at),
         last_seen: rfc3339_ms(d.last_seen),
         revoked_at: d.revoked_at.map(rfc3339_ms),
+        active_sessions: sessions,
         id: d.actor,
     })
 }
@@ -46,9 +47,13 @@ pub async fn list(
     require_central(&user)?;
     let mut devices = state.store.devices()?;
     devices.sort_by_key(|d| std::cmp::Reverse(d.last_seen));
+    let sessions = auth::sessions_per_device(state.store.as_ref(), crate::now_ms())?;
     let list = devices
         .into_iter()
-        .map(|d| record(&state, d))
+        .map(|d| {
+            let n = sessions.get(&d.actor).copied().unwrap_or(0);
+            record(&state, d, n)
+        })
         .collect::<Result<_, _>>()?;
     Ok(Json(list))
 }
@@ -62,5 +67,25 @@ pub async fn revoke(
     let device = auth::revoke_device(state.store.as_ref(), &id, crate::now_ms())?
         .ok_or_else(|| AppError::NotFound("no device with that id".into()))?;
     tracing::info!(by = %user.id, device = %device.actor.get(..8).unwrap_or(""), "device revoked");
-    Ok(Json(record(&state, device)?))
+    let sessions = auth::sessions_per_device(state.store.as_ref(), crate::now_ms())?;
+    let n = sessions.get(&device.actor).copied().unwrap_or(0);
+    Ok(Json(record(&state, device, n)?))
+}
+
+/// `POST /api/devices/{id}/end-sessions`: ends every session of a device without
+/// revoking it (a phone signed out offline and never came back; it may sign in again).
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<DeviceRecord>, AppError> {
+    require_central(&user)?;
+    let actor = auth::parse_actor(&id).map_err(AppError::from)?;
+    let device = state
+        .store
+        .device(&actor)?
+        .ok_or_else(|| AppError::NotFound("no device with that id".into()))?;
+    let ended = auth::end_device_sessions(state.store.as_ref(), &id)?;
+    tracing::info!(by = %user.id, device = %device.actor.get(..8).unwrap_or(""), ended, "device sessions ended");
+    Ok(Json(record(&state, device, 0)?))
 }

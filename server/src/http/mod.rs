@@ -43,6 +43,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/health", get(health::health))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/end-session", post(auth::end_session))
         .route("/auth/me", get(auth::me))
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", post(sync::pull))
@@ -54,6 +55,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
         .route("/directory", get(directory::get))
         .route("/devices", get(devices::list))
         .route("/devices/{id}/revoke", post(devices::revoke))
+        .route("/devices/{id}/end-sessions", post(devices::end_sessions))
         .fallback(|| async { error::AppError::NotFound("no such API endpoint".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Pull pages and records compress well (gzip or brotli, as the client accepts);

@@ -50,6 +50,11 @@ pub struct StoredSession {
     /// Pushes through this session may only carry changes authored by that actor.
     #[serde(default)]
     pub device: Option<DeviceBinding>,
+    /// SHA-256 (hex) of the session's sign-out key: whoever holds the key may end this
+    /// session, and nothing else. A device that signs out offline keeps only the key
+    /// and sends it at its next contact with the server.
+    #[serde(default)]
+    pub logout_hash: Option<String>,
 }
 
 /// A syncing device, bound to one automerge actor.
@@ -179,6 +184,8 @@ pub trait Store: Send + Sync + 'static {
     -> Result<(), StoreError>;
     fn session(&self, token_hash: &[u8; 32]) -> Result<Option<StoredSession>, StoreError>;
     fn delete_session(&self, token_hash: &[u8; 32]) -> Result<(), StoreError>;
+    /// Every session with the hash of its token (to end a device's or a user's sessions).
+    fn sessions(&self) -> Result<Vec<([u8; 32], StoredSession)>, StoreError>;
     /// Binds an automerge actor id to a user; `Conflict` if another user holds it.
     fn bind_actor(&self, actor: &[u8], user: UserId) -> Result<(), StoreError>;
 

@@ -252,6 +252,20 @@ impl Store for SledStore {
         Ok(())
     }
 
+    fn sessions(&self) -> Result<Vec<([u8; 32], StoredSession)>, StoreError> {
+        self.sessions
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv?;
+                let hash: [u8; 32] = k
+                    .as_ref()
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt("session key is not a hash".into()))?;
+                Ok((hash, from_json(&v)?))
+            })
+            .collect()
+    }
+
     fn bind_actor(&self, actor: &[u8], user: UserId) -> Result<(), StoreError> {
         let res = self.device_actors.compare_and_swap(
             actor,

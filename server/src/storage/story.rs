@@ -95,11 +95,21 @@ fn sessions_round_trip_and_can_be_deleted(s: &dyn Store) {
         created_at: 1,
         expires_at: 2,
         device: None,
+        logout_hash: None,
     };
     s.put_session(&h, &sess).expect("put");
+    s.put_session(&[8u8; 32], &sess).expect("put");
     assert_eq!(s.session(&h).expect("get").map(|x| x.expires_at), Some(2));
+    let listed: Vec<[u8; 32]> = s
+        .sessions()
+        .expect("list")
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(listed, vec![[7u8; 32], [8u8; 32]]);
     s.delete_session(&h).expect("delete");
     assert!(s.session(&h).expect("get").is_none());
+    assert_eq!(s.sessions().expect("list").len(), 1);
 }
 
 fn committing_moves_a_document_to_the_head_of_the_feed(s: &dyn Store) {

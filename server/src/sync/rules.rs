@@ -7,6 +7,7 @@ use strada_shared::domain::{NeedCategory, Role};
 use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::schema::{
     self, ContactDoc, DocType, PersonDoc, ReferralDoc, ReferralStatus, SchemaError,
+    referral::{HistoryError, StatusChange},
 };
 use strada_shared::vocab::ConsentStatus;
 
@@ -69,12 +70,15 @@ pub struct Fixed {
     pub referral: Option<ReferralFixed>,
 }
 
-/// What a referral change may not touch, and its status.
+/// What a referral change may not touch, its status and its history of moves (which
+/// only grows).
 #[derive(Debug, Clone, PartialEq, Hydrate)]
 pub struct ReferralFixed {
     pub contact: DocId,
     pub need: NeedCategory,
     pub status: ReferralStatus,
+    #[autosurgeon(missing = "Vec::new")]
+    pub history: Vec<StatusChange>,
 }
 
 #[derive(Hydrate)]
@@ -116,13 +120,76 @@ pub fn create(user: &AuthUser, new: &TypedDoc) -> Result<(), (RefusalCode, Strin
         TypedDoc::Person(p) if p.validate_entry().is_err() => {
             Err(refusal(RefusalCode::ConsentRequired))
         }
-        TypedDoc::Referral(r) if !r.starts_well() => Err(refusal(RefusalCode::ReferralStart)),
+        TypedDoc::Referral(r) => {
+            if r.check_history() == Err(HistoryError::Start) {
+                return Err(refusal(RefusalCode::ReferralStart));
+            }
+            referral_moves(user, &[], r)
+        }
         _ => Ok(()),
     }
 }
 
+/// The moves a change adds to a referral's history: each one is the pushing user's, and
+/// the whole history follows the lifecycle (concurrent moves from one status included:
+/// they fork it, and the workers choose). Nothing recorded may go.
+fn referral_moves(
+    user: &AuthUser,
+    old: &[StatusChange],
+    new: &ReferralDoc,
+) -> Result<(), (RefusalCode, String)> {
+    let mut kept: Vec<&StatusChange> = new.history.iter().collect();
+    for o in old {
+        match kept.iter().position(|n| *n == o) {
+            Some(i) => {
+                kept.swap_remove(i);
+            }
+            None => {
+                return Err((
+                    RefusalCode::Lifecycle,
+                    "a referral's recorded moves cannot be removed or changed".into(),
+                ));
+            }
+        }
+    }
+    // What is left in `kept` is what this change adds.
+    if kept.iter().any(|m| m.by != user.id) {
+        return Err(refusal(RefusalCode::NotAuthor));
+    }
+    match new.check_history() {
+        Ok(()) => Ok(()),
+        Err(HistoryError::Start) => Err(refusal(RefusalCode::ReferralStart)),
+        Err(HistoryError::Step(from, to)) => Err(lifecycle(from, to)),
+        Err(HistoryError::Unreached(from)) => Err((
+            RefusalCode::Lifecycle,
+            format!(
+                "a referral's status can only move along its lifecycle: it never was {}",
+                from.code()
+            ),
+        )),
+        Err(HistoryError::NoFork(from)) => Err((
+            RefusalCode::Lifecycle,
+            format!(
+                "a referral's status can only move along its lifecycle: nothing to choose after {}",
+                from.code()
+            ),
+        )),
+    }
+}
+
+fn lifecycle(from: ReferralStatus, to: ReferralStatus) -> (RefusalCode, String) {
+    (
+        RefusalCode::Lifecycle,
+        format!(
+            "a referral's status can only move along its lifecycle: {} → {} is not allowed",
+            from.code(),
+            to.code()
+        ),
+    )
+}
+
 /// A change to an existing document (`old`: what the stored state fixes).
-pub fn change(_user: &AuthUser, old: &Fixed, new: &TypedDoc) -> Result<(), (RefusalCode, String)> {
+pub fn change(user: &AuthUser, old: &Fixed, new: &TypedDoc) -> Result<(), (RefusalCode, String)> {
     if new.team() != &old.team {
         return Err(refusal(RefusalCode::TeamMove));
     }
@@ -142,18 +209,11 @@ pub fn change(_user: &AuthUser, old: &Fixed, new: &TypedDoc) -> Result<(), (Refu
             if n.contact != o.contact || n.need != o.need {
                 return Err(refusal(RefusalCode::ReferralFixed));
             }
-            if n.status != o.status && !o.status.can_move_to(n.status) && !n.reached_from(o.status)
-            {
-                return Err((
-                    RefusalCode::Lifecycle,
-                    format!(
-                        "a referral's status can only move along its lifecycle: {} → {} is not allowed",
-                        o.status.code(),
-                        n.status.code()
-                    ),
-                ));
+            // A referral written before moves were recorded: its status field moves alone.
+            if n.history.is_empty() && n.status != o.status && !o.status.can_move_to(n.status) {
+                return Err(lifecycle(o.status, n.status));
             }
-            Ok(())
+            referral_moves(user, &o.history, n)
         }
         _ => Ok(()),
     }

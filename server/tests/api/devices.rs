@@ -46,6 +46,7 @@ async fn a_revoked_device_is_refused_with_device_revoked_and_the_users_other_dev
     assert_eq!(
         keys,
         [
+            "active_sessions",
             "id",
             "last_seen",
             "revoked_at",

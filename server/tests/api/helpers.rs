@@ -17,6 +17,8 @@ pub struct Api {
     pub token: String,
     /// This device's automerge actor, bound to the session at sign-in.
     pub actor: ActorId,
+    /// What ends this session without its token (an offline sign-out).
+    pub logout_key: String,
 }
 
 impl Api {
@@ -40,6 +42,7 @@ impl Api {
             base: server.url(""),
             token: body["token"].as_str().unwrap().to_string(),
             actor,
+            logout_key: body["logout_key"].as_str().unwrap().to_string(),
         }
     }
 

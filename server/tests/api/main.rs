@@ -5,6 +5,7 @@ mod demo;
 mod devices;
 mod directory;
 mod helpers;
+mod sessions;
 
 use helpers::{Api, contact_for};
 use reqwest::StatusCode;
@@ -13,7 +14,7 @@ use strada_server::storage::{SledStore, Store, StoredSession};
 use strada_server::testing::TestServer;
 use strada_shared::domain::{PersonRef, Role};
 use strada_shared::schema::ContactDoc;
-use strada_shared::sync::PushOutcome;
+use strada_shared::sync::{PushOutcome, RefusalCode};
 
 async fn error_code(res: reqwest::Response) -> (StatusCode, String, String) {
     let status = res.status();
@@ -94,6 +95,7 @@ async fn missing_invalid_and_expired_sessions_are_refused() {
                 created_at: 0,
                 expires_at: 1,
                 device: None,
+                logout_hash: None,
             },
         )
         .unwrap();
@@ -667,6 +669,131 @@ async fn a_referral_status_only_moves_along_its_lifecycle() {
             .iter()
             .any(|x| x["doc_type"] == "referral")
     );
+}
+
+#[tokio::test]
+async fn concurrent_referral_moves_are_both_accepted_and_the_fork_is_decided_once() {
+    use strada_shared::schema::referral::StatusChange;
+    use strada_shared::schema::{DocType, ReferralDoc, ReferralStatus};
+    use strada_shared::sync::device::DeviceDoc;
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let ahmed = s.add_user("ahmed", Role::FieldWorker, "bergamo-1");
+    let phone_m = Api::login(&s, "marta").await;
+    let phone_a = Api::login(&s, "ahmed").await;
+    let contact = contact_for(&marta, 44);
+    let mut r = ReferralDoc {
+        id: strada_shared::ids::DocId::new_v7(1_760_000_000_045, [45; 10]),
+        contact: contact.id,
+        need: strada_shared::domain::NeedCategory::Shelter,
+        partner: "Dormitorio sintetico di Bergamo".into(),
+        status: ReferralStatus::Proposed,
+        outcome: String::new(),
+        author: marta.id,
+        team: marta.team.clone(),
+        created_at: 1_760_000_000_000,
+        service_id: None,
+        person_id: None,
+        history: Vec::new(),
+    };
+    assert!(r.move_to(ReferralStatus::Sent, 1_760_000_100_000, marta.id));
+    let mut dm = DeviceDoc::new(
+        r.id,
+        DocType::Referral,
+        strada_shared::schema::create(phone_m.actor.clone(), &r).unwrap(),
+    );
+    let accepted = |res: &strada_shared::sync::PushResponse| {
+        matches!(res.results[0].outcome, PushOutcome::Accepted { .. })
+    };
+    assert!(accepted(&phone_m.push(&mut [&mut dm]).await));
+    // Ahmed's phone holds the same version (as after a pull).
+    let mut da = DeviceDoc::new(
+        r.id,
+        DocType::Referral,
+        dm.doc.fork().with_actor(phone_a.actor.clone()),
+    );
+    da.acked = dm.acked.clone();
+    let stored = |s: &TestServer| -> ReferralDoc {
+        let d = s.store.doc(r.id).unwrap().unwrap();
+        strada_shared::schema::read(&automerge::AutoCommit::load(&d.bytes).unwrap()).unwrap()
+    };
+
+    // Apart: Ahmed marks it accepted, Marta declined. Both pushes are accepted.
+    let mut ra: ReferralDoc = strada_shared::schema::read(&da.doc).unwrap();
+    assert!(ra.move_to(ReferralStatus::Accepted, 1_760_000_200_000, ahmed.id));
+    strada_shared::schema::update(&mut da.doc, &ra).unwrap();
+    assert!(accepted(&phone_a.push(&mut [&mut da]).await));
+    let mut rm: ReferralDoc = strada_shared::schema::read(&dm.doc).unwrap();
+    assert!(rm.move_to(ReferralStatus::Declined, 1_760_000_300_000, marta.id));
+    strada_shared::schema::update(&mut dm.doc, &rm).unwrap();
+    let res = phone_m.push(&mut [&mut dm]).await;
+    assert!(accepted(&res), "{:?}", res.results[0].outcome);
+
+    // The server holds both moves and the fork.
+    let merged = stored(&s);
+    assert_eq!(merged.history.len(), 3);
+    let fork = merged.conflict().expect("the fork is kept");
+    assert_eq!(fork.from, ReferralStatus::Sent);
+    assert_eq!(fork.options.len(), 2);
+
+    // A move in someone else's name, a removed move, a choice where nothing forked:
+    // refused, nothing stored changes.
+    phone_m.take_snapshots(&mut [&mut dm]).await;
+    let base: ReferralDoc = strada_shared::schema::read(&dm.doc).unwrap();
+    let forged = ReferralDoc {
+        history: [
+            base.history.clone(),
+            vec![StatusChange {
+                status: ReferralStatus::Accepted,
+                at: 1_760_000_400_000,
+                by: ahmed.id,
+                from: Some(ReferralStatus::Sent),
+                round: 1,
+            }],
+        ]
+        .concat(),
+        ..base.clone()
+    };
+    for (bad, code) in [
+        (forged, RefusalCode::NotAuthor),
+        (
+            ReferralDoc {
+                history: base.history[..2].to_vec(),
+                ..base.clone()
+            },
+            RefusalCode::Lifecycle,
+        ),
+    ] {
+        let mut d = DeviceDoc::new(
+            r.id,
+            DocType::Referral,
+            dm.doc.fork().with_actor(phone_m.actor.clone()),
+        );
+        d.acked = dm.acked.clone();
+        strada_shared::schema::update(&mut d.doc, &bad).unwrap();
+        let res = phone_m.push(&mut [&mut d]).await;
+        assert!(
+            matches!(&res.results[0].outcome, PushOutcome::Refused { code: c, .. } if *c == code),
+            "{:?}",
+            res.results[0].outcome
+        );
+    }
+    assert_eq!(stored(&s), merged);
+
+    // Marta chooses "accepted": one decision, and the fork is closed for everyone.
+    let mut decided = base.clone();
+    assert!(decided.resolve(ReferralStatus::Accepted, 1_760_000_500_000, marta.id));
+    strada_shared::schema::update(&mut dm.doc, &decided).unwrap();
+    assert!(accepted(&phone_m.push(&mut [&mut dm]).await));
+    let now = stored(&s);
+    assert_eq!(now.conflict(), None);
+    assert_eq!(now.status, ReferralStatus::Accepted);
+    // Moving on from the decided status is an ordinary step.
+    let mut next = now;
+    assert!(next.move_to(ReferralStatus::Attended, 1_760_000_600_000, marta.id));
+    strada_shared::schema::update(&mut dm.doc, &next).unwrap();
+    assert!(accepted(&phone_m.push(&mut [&mut dm]).await));
+    assert_eq!(stored(&s).status, ReferralStatus::Attended);
 }
 
 #[tokio::test]

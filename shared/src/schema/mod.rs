@@ -92,6 +92,10 @@ pub trait Document: Reconcile + Hydrate + Sized {
     fn id(&self) -> DocId;
     /// Field rules beyond the shape (lengths, ranges, required choices).
     fn validate(&self) -> Result<(), ValidationError>;
+    /// Derives what a document's other fields decide, right after it is read (a
+    /// referral's status follows its history, whatever a concurrent write left in the
+    /// status field).
+    fn derive(&mut self) {}
 }
 
 /// Reads the header of any document.
@@ -139,7 +143,7 @@ pub fn read<T: Document>(doc: &AutoCommit) -> Result<T, SchemaError> {
             supported: T::SCHEMA,
         });
     }
-    let value: T = autosurgeon::hydrate(doc).map_err(|e| SchemaError::Shape {
+    let mut value: T = autosurgeon::hydrate(doc).map_err(|e| SchemaError::Shape {
         doc_type: T::TYPE.as_str(),
         detail: e.to_string(),
     })?;
@@ -149,6 +153,7 @@ pub fn read<T: Document>(doc: &AutoCommit) -> Result<T, SchemaError> {
             detail: "id does not match the header".into(),
         });
     }
+    value.derive();
     value.validate()?;
     Ok(value)
 }

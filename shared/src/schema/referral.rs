@@ -65,7 +65,12 @@ impl ReferralStatus {
     }
 }
 
-/// A referral as stored in its automerge document (schema version 2).
+/// A referral as stored in its automerge document (schema version 2; the history's
+/// `from` and `round` are additive: a reader that ignores them still reads the status).
+///
+/// `status` is written with every move for such readers, but read back as the history
+/// leads ([`ReferralDoc::walk`]): two concurrent writes of the field keep one value, the
+/// history keeps both moves.
 ///
 /// Do not rename or retype fields: see the module note in `schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -96,25 +101,191 @@ pub struct ReferralDoc {
 }
 
 /// One move along the lifecycle.
+///
+/// Moves are never removed or rewritten: the history is the referral's truth, and its
+/// status is derived from it (see [`ReferralDoc::walk`]). Two workers moving the same
+/// referral while apart both keep their move; the lifecycle then *forks*, and the fork
+/// stays visible ([`ReferralDoc::conflict`]) until a worker chooses one branch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct StatusChange {
     pub status: ReferralStatus,
     /// Unix ms.
     pub at: i64,
     pub by: UserId,
+    /// The status the worker saw when moving (schema version 3). Older entries have
+    /// none: they moved from the entry before them.
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub from: Option<ReferralStatus>,
+    /// 0 for a move; `n > 0` for a choice between concurrent moves from the same status
+    /// (the n-th time that fork was decided). Among the moves from one status, only those
+    /// of the highest round count.
+    #[autosurgeon(missing = "zero")]
+    #[serde(default)]
+    pub round: u32,
+}
+
+fn zero() -> u32 {
+    0
+}
+
+/// Concurrent moves from the same status to different ones, none chosen yet: the
+/// workers see both and one of them decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusConflict {
+    /// Where the lifecycle forked.
+    pub from: ReferralStatus,
+    /// The competing moves: the latest one per target status, the one the status
+    /// follows for now first.
+    pub options: Vec<StatusChange>,
+    /// The round a choice between them gets.
+    pub next_round: u32,
+}
+
+/// Where the history leads: the status, since when, and the first open fork.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walk {
+    pub status: ReferralStatus,
+    /// When the referral entered `status` (Unix ms; the creation time without moves).
+    pub since: Option<i64>,
+    pub conflict: Option<StatusConflict>,
 }
 
 /// Default number of days after which a referral without feedback is listed.
 pub const DEFAULT_WAITING_DAYS: i64 = 7;
 
+/// The status an entry written without `from` moved from, when it is the first one.
+fn predecessor(s: ReferralStatus) -> ReferralStatus {
+    use ReferralStatus::*;
+    match s {
+        Proposed | Sent | Closed => Proposed,
+        Accepted | Declined => Sent,
+        Attended | NotAttended => Accepted,
+    }
+}
+
+/// How far along the lifecycle a status is (a move always goes up).
+fn rank(s: ReferralStatus) -> u8 {
+    use ReferralStatus::*;
+    match s {
+        Proposed => 0,
+        Sent => 1,
+        Accepted | Declined => 2,
+        Attended | NotAttended => 3,
+        Closed => 4,
+    }
+}
+
+/// Why a referral's history is not one the lifecycle allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryError {
+    /// The referral does not start as proposed or sent.
+    Start,
+    /// A move skips a step or goes backwards (`from → to`).
+    Step(ReferralStatus, ReferralStatus),
+    /// A move from a status the referral never reached.
+    Unreached(ReferralStatus),
+    /// A choice between moves where the lifecycle did not fork.
+    NoFork(ReferralStatus),
+}
+
 impl ReferralDoc {
-    /// When the referral entered its current status (Unix ms).
-    pub fn status_since(&self) -> i64 {
+    /// Each history entry with the status it moved from.
+    fn moves(&self) -> Vec<(ReferralStatus, &StatusChange)> {
+        let mut prev: Option<ReferralStatus> = None;
         self.history
             .iter()
-            .rev()
-            .find(|c| c.status == self.status)
-            .map_or(self.created_at, |c| c.at)
+            .map(|c| {
+                let from = c.from.or(prev).unwrap_or_else(|| predecessor(c.status));
+                prev = Some(c.status);
+                (from, c)
+            })
+            .collect()
+    }
+
+    /// The status the referral was created with: where its first move started, or the
+    /// stored status when it never moved.
+    pub fn initial_status(&self) -> ReferralStatus {
+        self.moves().first().map_or(self.status, |(from, _)| *from)
+    }
+
+    /// Follows the history from the initial status. At each status, the moves of the
+    /// highest round count; if they disagree the lifecycle forked: the latest move is
+    /// followed for now, and the fork is reported (the first one only). Deterministic,
+    /// so every device and the server derive the same status from the same history.
+    pub fn walk(&self) -> Walk {
+        let moves = self.moves();
+        if moves.is_empty() {
+            return Walk {
+                status: self.status,
+                since: None,
+                conflict: None,
+            };
+        }
+        let mut cur = moves[0].0;
+        let mut since = None;
+        let mut conflict = None;
+        loop {
+            let here: Vec<&StatusChange> = moves
+                .iter()
+                .filter(|(from, c)| *from == cur && cur.can_move_to(c.status))
+                .map(|(_, c)| *c)
+                .collect();
+            let Some(top) = here.iter().map(|c| c.round).max() else {
+                break;
+            };
+            let tops: Vec<&StatusChange> = here.into_iter().filter(|c| c.round == top).collect();
+            // The latest move wins for now (ties: further along, then by user id).
+            let winner = tops
+                .iter()
+                .max_by_key(|c| (c.at, rank(c.status), c.status.code(), c.by))
+                .copied()
+                .expect("tops is not empty");
+            let mut targets: Vec<ReferralStatus> = Vec::new();
+            for c in &tops {
+                if !targets.contains(&c.status) {
+                    targets.push(c.status);
+                }
+            }
+            if targets.len() > 1 && conflict.is_none() {
+                let mut options = vec![winner.clone()];
+                for t in targets.into_iter().filter(|t| *t != winner.status) {
+                    let latest = tops
+                        .iter()
+                        .filter(|c| c.status == t)
+                        .max_by_key(|c| (c.at, c.by))
+                        .expect("a target has a move");
+                    options.push((*latest).clone());
+                }
+                conflict = Some(StatusConflict {
+                    from: cur,
+                    options,
+                    next_round: top + 1,
+                });
+            }
+            // Entering a status twice (two workers agreeing) counts from the first.
+            since = tops
+                .iter()
+                .filter(|c| c.status == winner.status)
+                .map(|c| c.at)
+                .min();
+            cur = winner.status;
+        }
+        Walk {
+            status: cur,
+            since,
+            conflict,
+        }
+    }
+
+    /// The first fork of the lifecycle still waiting for a worker's choice.
+    pub fn conflict(&self) -> Option<StatusConflict> {
+        self.walk().conflict
+    }
+
+    /// When the referral entered its current status (Unix ms).
+    pub fn status_since(&self) -> i64 {
+        self.walk().since.unwrap_or(self.created_at)
     }
 
     /// Whether the referral waits for the partner's feedback (sent but not answered, or
@@ -124,45 +295,67 @@ impl ReferralDoc {
             && now_ms - self.status_since() > days * 86_400_000
     }
 
-    /// Whether the status could have come from `from` one lifecycle step at a time, as
-    /// the history records it: several steps taken offline arrive together.
-    pub fn reached_from(&self, from: ReferralStatus) -> bool {
-        if self.status == from {
-            return true;
+    /// Checks the history against the lifecycle: it starts as proposed or sent, every
+    /// move is one step from a status the referral reached, and a choice is made only
+    /// where the lifecycle forked. Closed under merge: concurrent valid moves stay valid.
+    pub fn check_history(&self) -> Result<(), HistoryError> {
+        let initial = self.initial_status();
+        if !matches!(initial, ReferralStatus::Proposed | ReferralStatus::Sent) {
+            return Err(HistoryError::Start);
         }
-        let steps: Vec<ReferralStatus> = self.history.iter().map(|c| c.status).collect();
-        // The steps after the last time the history was at `from` (all of them when it
-        // never was: `from` is then the status the document was created with).
-        let after = steps.iter().rposition(|s| *s == from).map_or(0, |i| i + 1);
-        let mut cur = from;
-        for s in &steps[after..] {
-            if !cur.can_move_to(*s) {
-                return false;
+        let moves = self.moves();
+        for (from, c) in &moves {
+            if !from.can_move_to(c.status) {
+                return Err(HistoryError::Step(*from, c.status));
             }
-            cur = *s;
+            if *from != initial && !self.history.iter().any(|h| h.status == *from) {
+                return Err(HistoryError::Unreached(*from));
+            }
+            if c.round > 0
+                && !moves
+                    .iter()
+                    .any(|(f, o)| f == from && o.status != c.status && o.round < c.round)
+            {
+                return Err(HistoryError::NoFork(*from));
+            }
         }
-        cur == self.status
+        Ok(())
     }
 
-    /// Whether a new referral starts where the lifecycle starts: proposed or sent, or
-    /// further along through recorded steps from proposed.
-    pub fn starts_well(&self) -> bool {
-        matches!(self.status, ReferralStatus::Proposed | ReferralStatus::Sent)
-            || self.reached_from(ReferralStatus::Proposed)
-            || self.reached_from(ReferralStatus::Sent)
-    }
-
-    /// Moves the status one lifecycle step, recording who and when.
+    /// Moves the status one lifecycle step, recording who, when and from where. Refused
+    /// while the lifecycle waits for a choice between concurrent moves.
     pub fn move_to(&mut self, next: ReferralStatus, at: i64, by: UserId) -> bool {
-        if !self.status.can_move_to(next) {
+        if !self.status.can_move_to(next) || self.conflict().is_some() {
             return false;
         }
-        self.status = next;
         self.history.push(StatusChange {
             status: next,
             at,
             by,
+            from: Some(self.status),
+            round: 0,
         });
+        self.status = next;
+        true
+    }
+
+    /// Decides an open fork for `chosen`, one of its options (a normal change, synced
+    /// like any other). Returns whether there was such a choice to make.
+    pub fn resolve(&mut self, chosen: ReferralStatus, at: i64, by: UserId) -> bool {
+        let Some(c) = self.conflict() else {
+            return false;
+        };
+        if !c.options.iter().any(|o| o.status == chosen) {
+            return false;
+        }
+        self.history.push(StatusChange {
+            status: chosen,
+            at,
+            by,
+            from: Some(c.from),
+            round: c.next_round,
+        });
+        self.status = self.walk().status;
         true
     }
 }
@@ -173,6 +366,10 @@ impl Document for ReferralDoc {
 
     fn id(&self) -> DocId {
         self.id
+    }
+
+    fn derive(&mut self) {
+        self.status = self.walk().status;
     }
 
     fn validate(&self) -> Result<(), ValidationError> {
@@ -215,7 +412,7 @@ mod tests {
         let day = 86_400_000;
         let mut r = sample();
         let by = r.author;
-        assert!(r.starts_well());
+        assert_eq!(r.check_history(), Ok(()));
         for (i, s) in [
             ReferralStatus::Sent,
             ReferralStatus::Accepted,
@@ -227,21 +424,155 @@ mod tests {
         {
             assert!(r.move_to(s, r.created_at + i as i64 * day, by));
         }
-        assert!(
-            r.starts_well(),
+        assert_eq!(
+            r.check_history(),
+            Ok(()),
             "created offline and closed before the first sync"
         );
-        assert!(r.reached_from(ReferralStatus::Sent));
-        assert!(r.reached_from(ReferralStatus::Accepted));
-        assert!(!r.reached_from(ReferralStatus::Declined));
-        // A status set without its steps is not reached.
+        assert_eq!(r.walk().status, ReferralStatus::Closed);
+        // A status set without its steps is not a lifecycle.
         let jumped = ReferralDoc {
             status: ReferralStatus::Attended,
             history: vec![],
             ..sample()
         };
-        assert!(!jumped.starts_well());
-        assert!(!jumped.reached_from(ReferralStatus::Sent));
+        assert_eq!(jumped.check_history(), Err(HistoryError::Start));
+        let skipped = ReferralDoc {
+            history: vec![StatusChange {
+                status: ReferralStatus::Attended,
+                at: 1,
+                by,
+                from: Some(ReferralStatus::Sent),
+                round: 0,
+            }],
+            ..sample()
+        };
+        assert_eq!(
+            skipped.check_history(),
+            Err(HistoryError::Step(
+                ReferralStatus::Sent,
+                ReferralStatus::Attended
+            ))
+        );
+    }
+
+    /// Two devices move the same referral from `sent` while apart (one to accepted, the
+    /// other to declined), then merge in either order.
+    fn forked() -> (AutoCommitPair, ReferralDoc) {
+        let day = 86_400_000;
+        let mut r = sample();
+        let by = r.author;
+        assert!(r.move_to(ReferralStatus::Sent, r.created_at + day, by));
+        let mut a = schema::create(ActorId::from(vec![1u8; 16]), &r).unwrap();
+        let mut b = a.fork().with_actor(ActorId::from(vec![2u8; 16]));
+        let other = UserId::new_v7(1_700_000_000_000, [2; 10]);
+        let mut ra: ReferralDoc = schema::read(&a).unwrap();
+        assert!(ra.move_to(ReferralStatus::Accepted, r.created_at + 2 * day, by));
+        schema::update(&mut a, &ra).unwrap();
+        let mut rb: ReferralDoc = schema::read(&b).unwrap();
+        assert!(rb.move_to(ReferralStatus::Declined, r.created_at + 3 * day, other));
+        schema::update(&mut b, &rb).unwrap();
+        (AutoCommitPair(a, b), r)
+    }
+
+    struct AutoCommitPair(automerge::AutoCommit, automerge::AutoCommit);
+
+    #[test]
+    fn concurrent_moves_keep_both_and_show_the_fork_until_a_worker_chooses() {
+        let (AutoCommitPair(mut a, mut b), _) = forked();
+        let mut ab = a.fork();
+        ab.merge(&mut b).unwrap();
+        let mut ba = b.fork();
+        ba.merge(&mut a).unwrap();
+        let x: ReferralDoc = schema::read(&ab).unwrap();
+        let y: ReferralDoc = schema::read(&ba).unwrap();
+        // Both moves are kept, and both devices derive the same state.
+        assert_eq!(x.history.len(), 3);
+        assert_eq!(x.walk(), y.walk());
+        assert_eq!(x.check_history(), Ok(()), "a merge of valid moves is valid");
+        let c = x.conflict().expect("the fork is shown");
+        assert_eq!(c.from, ReferralStatus::Sent);
+        let shown: Vec<ReferralStatus> = c.options.iter().map(|o| o.status).collect();
+        // The latest move is followed for now, and listed first.
+        assert_eq!(
+            shown,
+            vec![ReferralStatus::Declined, ReferralStatus::Accepted]
+        );
+        assert_eq!(x.status, ReferralStatus::Declined);
+        // Nobody moves on from an undecided fork.
+        let mut z = x.clone();
+        assert!(!z.move_to(ReferralStatus::Closed, 5, z.author));
+        // A worker chooses "accepted": the fork is closed, and the next step is possible.
+        assert!(z.resolve(ReferralStatus::Accepted, 6, z.author));
+        assert_eq!(z.conflict(), None);
+        assert_eq!(z.status, ReferralStatus::Accepted);
+        assert_eq!(z.check_history(), Ok(()));
+        schema::update(&mut ab, &z).unwrap();
+        let back: ReferralDoc = schema::read(&ab).unwrap();
+        assert_eq!(back.status, ReferralStatus::Accepted);
+        assert!(z.move_to(ReferralStatus::Attended, 7, z.author));
+        // A choice must be one of the fork's options.
+        let mut w = x.clone();
+        assert!(!w.resolve(ReferralStatus::Closed, 6, w.author));
+    }
+
+    #[test]
+    fn two_concurrent_choices_fork_again_and_a_later_round_decides() {
+        let (AutoCommitPair(mut a, mut b), _) = forked();
+        a.merge(&mut b).unwrap();
+        b.merge(&mut a).unwrap();
+        let mut ra: ReferralDoc = schema::read(&a).unwrap();
+        let mut rb: ReferralDoc = schema::read(&b).unwrap();
+        assert!(ra.resolve(ReferralStatus::Accepted, 10, ra.author));
+        assert!(rb.resolve(ReferralStatus::Declined, 11, rb.author));
+        schema::update(&mut a, &ra).unwrap();
+        schema::update(&mut b, &rb).unwrap();
+        a.merge(&mut b).unwrap();
+        let merged: ReferralDoc = schema::read(&a).unwrap();
+        let c = merged.conflict().expect("the choices disagree");
+        assert_eq!(c.next_round, 2);
+        let mut m = merged.clone();
+        assert!(m.resolve(ReferralStatus::Accepted, 12, m.author));
+        assert_eq!(m.conflict(), None);
+        assert_eq!(m.check_history(), Ok(()));
+        // A "choice" where nothing forked is not a lifecycle.
+        let mut bogus = sample();
+        assert!(bogus.move_to(ReferralStatus::Sent, 1, bogus.author));
+        bogus.history.push(StatusChange {
+            status: ReferralStatus::Accepted,
+            at: 2,
+            by: bogus.author,
+            from: Some(ReferralStatus::Sent),
+            round: 1,
+        });
+        assert_eq!(
+            bogus.check_history(),
+            Err(HistoryError::NoFork(ReferralStatus::Sent))
+        );
+    }
+
+    #[test]
+    fn entries_written_before_from_existed_moved_from_the_entry_before() {
+        let by = UserId::new_v7(1_700_000_000_000, [1; 10]);
+        let entry = |status, at| StatusChange {
+            status,
+            at,
+            by,
+            from: None,
+            round: 0,
+        };
+        let r = ReferralDoc {
+            status: ReferralStatus::Accepted,
+            history: vec![
+                entry(ReferralStatus::Sent, 10),
+                entry(ReferralStatus::Accepted, 20),
+            ],
+            ..sample()
+        };
+        assert_eq!(r.initial_status(), ReferralStatus::Proposed);
+        assert_eq!(r.check_history(), Ok(()));
+        assert_eq!(r.walk().status, ReferralStatus::Accepted);
+        assert_eq!(r.status_since(), 20);
     }
 
     #[test]

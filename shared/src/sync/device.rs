@@ -31,6 +31,9 @@ pub struct DeviceDoc {
 pub struct Refusal {
     pub code: RefusalCode,
     pub reason: String,
+    /// The document's heads when the refused push was sent: the same changes are not
+    /// sent again (they would be refused again) until the document changes.
+    pub heads: Vec<ChangeHash>,
 }
 
 /// What a push of one document carried, to interpret the answer.
@@ -60,6 +63,22 @@ impl DeviceDoc {
     /// Whether the device has changes the server has not acknowledged.
     pub fn is_pending(&mut self) -> bool {
         sorted(self.doc.get_heads()) != sorted(self.acked.clone())
+    }
+
+    /// Whether the next push should carry this document: it has changes the server has
+    /// not acknowledged, and they are not exactly the ones it refused (a refusal is not
+    /// sent again unchanged; a new edit, a merge or a server fault makes it worth another
+    /// try).
+    pub fn should_push(&mut self) -> bool {
+        if !self.is_pending() {
+            return false;
+        }
+        match &self.refused {
+            Some(r) if r.code != RefusalCode::ServerError => {
+                sorted(r.heads.clone()) != sorted(self.doc.get_heads())
+            }
+            _ => true,
+        }
     }
 
     /// The push entry for this document: the changes after `acked`.
@@ -95,6 +114,7 @@ impl DeviceDoc {
                 self.refused = Some(Refusal {
                     code: *code,
                     reason: reason.clone(),
+                    heads: sent.sent_heads.clone(),
                 })
             }
             PushOutcome::Incomplete => self.acked.clear(),
@@ -248,9 +268,29 @@ mod tests {
             d.refused,
             Some(Refusal {
                 code: RefusalCode::NotAllowed,
-                reason: "nope".into()
+                reason: "nope".into(),
+                heads: sent.sent_heads.clone(),
             })
         );
+        // The same changes are not sent again: they would be refused again.
+        assert!(!d.should_push());
+        // A new edit is a new attempt.
+        let edited = ContactDoc {
+            note: "corrected".into(),
+            ..c.clone()
+        };
+        schema::update(&mut d.doc, &edited).unwrap();
+        assert!(d.should_push());
+        // A server fault is always worth another try.
+        let (_, sent) = d.push_entry();
+        d.on_push_outcome(
+            &sent,
+            &PushOutcome::Refused {
+                code: RefusalCode::ServerError,
+                reason: "fault".into(),
+            },
+        );
+        assert!(d.should_push());
     }
 
     #[test]
