@@ -52,6 +52,15 @@ pub enum CryptoError {
     WrongPassword,
     #[error("the browser's cryptography failed")]
     Browser,
+    /// No cryptographic randomness: nothing is sealed nor created without it.
+    #[error("the browser's random number generator is unavailable")]
+    NoRandomness,
+}
+
+impl From<crate::util::NoRandomness> for CryptoError {
+    fn from(_: crate::util::NoRandomness) -> Self {
+        CryptoError::NoRandomness
+    }
 }
 
 /// The data key. No `Clone` on purpose outside this module, no `Debug` of its bytes,
@@ -79,7 +88,7 @@ impl DataKey {
 
     /// Seals `plain` under this key with a fresh random nonce.
     pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        seal_with(self, random_nonce(), aad, plain)
+        seal_with(self, random_nonce()?, aad, plain)
     }
 
     pub fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
@@ -207,13 +216,13 @@ pub fn open(aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
     key()?.open(aad, sealed)
 }
 
-fn random_nonce() -> [u8; NONCE_LEN] {
-    crate::util::random_bytes::<NONCE_LEN>()
+fn random_nonce() -> Result<[u8; NONCE_LEN], CryptoError> {
+    Ok(crate::util::random_bytes::<NONCE_LEN>()?)
 }
 
 /// Creates a new data key, keeps it in memory and returns it wrapped with `password`.
 pub async fn create(password: &str) -> Result<WrapRecord, CryptoError> {
-    let data_key = DataKey::from_bytes(crate::util::random_bytes::<32>());
+    let data_key = DataKey::from_bytes(crate::util::random_bytes::<32>()?);
     let wrap = wrap_new(password, &data_key).await?;
     KEY.with(|k| *k.borrow_mut() = Some(data_key));
     Ok(wrap)
@@ -226,9 +235,9 @@ pub async fn rewrap(password: &str) -> Result<WrapRecord, CryptoError> {
 }
 
 async fn wrap_new(password: &str, data_key: &DataKey) -> Result<WrapRecord, CryptoError> {
-    let salt = crate::util::random_bytes::<SALT_LEN>();
+    let salt = crate::util::random_bytes::<SALT_LEN>()?;
     let kek = derive(password, &salt, PBKDF2_ITERATIONS).await?;
-    wrap_with(&kek, data_key, salt, PBKDF2_ITERATIONS, random_nonce())
+    wrap_with(&kek, data_key, salt, PBKDF2_ITERATIONS, random_nonce()?)
 }
 
 /// Unwraps the stored data key with `password` and keeps it in memory.

@@ -336,6 +336,7 @@ pub struct Catalogue {
     pub end_sessions: &'static str,
     pub end_sessions_confirm: &'static str,
     pub col_sessions: &'static str,
+    pub sign_in_device_error: &'static str,
     pub channel_names: [&'static str; 6],
     pub sector_names: [&'static str; 7],
     pub indicator_names: [&'static str; 11],
@@ -728,6 +729,7 @@ pub static IT: Catalogue = Catalogue {
     end_sessions: "Chiudi le sessioni",
     end_sessions_confirm: "Chiudere tutte le sessioni aperte su questo dispositivo? Il dispositivo non viene revocato: potrà accedere di nuovo con la password.",
     col_sessions: "Sessioni aperte",
+    sign_in_device_error: "Questo browser non riesce a proteggere i dati sul dispositivo (crittografia o archivio non disponibili): non è stato salvato nulla. Prova con un altro browser aggiornato.",
     channel_names: [
         "Strada",
         "Unità mobile",
@@ -1078,6 +1080,7 @@ pub static EN: Catalogue = Catalogue {
     end_sessions: "End sessions",
     end_sessions_confirm: "End every session open on this device? The device is not revoked: it can sign in again with the password.",
     col_sessions: "Open sessions",
+    sign_in_device_error: "This browser cannot protect data on the device (cryptography or storage unavailable): nothing was saved. Try another, up-to-date browser.",
     channel_names: [
         "Street",
         "Itinerant unit",

@@ -224,54 +224,97 @@ impl RecordsBuilder {
         }
     }
 
+    #[cfg(test)]
     pub fn finish(self) -> Records {
+        let mut f = self.finisher();
+        while !f.step() {}
+        f.records()
+    }
+
+    /// The sorting and joining of [`RecordsBuilder::finish`] as a few steps, each
+    /// proportional to the number of rows, so a caller can yield to the browser between
+    /// them.
+    pub fn finisher(self) -> Finisher {
+        Finisher {
+            done: 0,
+            rows: self,
+        }
+    }
+}
+
+/// See [`RecordsBuilder::finisher`].
+pub struct Finisher {
+    done: u8,
+    rows: RecordsBuilder,
+}
+
+impl Finisher {
+    /// Does the next step; `true` once every step is done.
+    pub fn step(&mut self) -> bool {
         let RecordsBuilder {
-            mut contacts,
-            mut persons,
-            mut referrals,
-        } = self;
-        contacts.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
-        // Last contacts per person (contacts are newest first already).
-        let mut by_person: HashMap<DocId, Vec<&ContactRow>> = HashMap::new();
-        for c in &contacts {
-            if let Some(p) = c.person_id {
-                by_person.entry(p).or_default().push(c);
+            contacts,
+            persons,
+            referrals,
+        } = &mut self.rows;
+        match self.done {
+            0 => contacts.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id))),
+            1 => {
+                // Last contacts per person (contacts are newest first already).
+                let mut by_person: HashMap<DocId, Vec<&ContactRow>> = HashMap::new();
+                for c in contacts.iter() {
+                    if let Some(p) = c.person_id {
+                        by_person.entry(p).or_default().push(c);
+                    }
+                }
+                for p in persons.iter_mut() {
+                    if let Some(cs) = by_person.get(&p.id) {
+                        p.last_contacts = cs
+                            .iter()
+                            .take(3)
+                            .map(|c| (c.occurred_at, c.needs.clone()))
+                            .collect();
+                        p.last_seen = p.last_seen.max(cs[0].occurred_at);
+                    }
+                }
             }
-        }
-        for p in &mut persons {
-            if let Some(cs) = by_person.get(&p.id) {
-                p.last_contacts = cs
+            2 => persons.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(b.id.cmp(&a.id))),
+            3 => {
+                // A referral shows the person of its contact: only referrals' contacts are
+                // looked up (not every contact).
+                let person_name: HashMap<DocId, &str> = persons
                     .iter()
-                    .take(3)
-                    .map(|c| (c.occurred_at, c.needs.clone()))
+                    .filter_map(|p| p.aliases.first().map(|a| (p.id, a.as_str())))
                     .collect();
-                p.last_seen = p.last_seen.max(cs[0].occurred_at);
+                let wanted: std::collections::HashSet<DocId> =
+                    referrals.iter().map(|r| r.contact).collect();
+                let alias_of: HashMap<DocId, Option<String>> = contacts
+                    .iter()
+                    .filter(|c| wanted.contains(&c.id))
+                    .map(|c| {
+                        let name = c
+                            .person_id
+                            .and_then(|p| person_name.get(&p).map(|s| s.to_string()))
+                            .or_else(|| c.alias.clone());
+                        (c.id, name)
+                    })
+                    .collect();
+                for r in referrals.iter_mut() {
+                    r.person = alias_of.get(&r.contact).cloned().flatten();
+                }
             }
+            _ => referrals.sort_by(|a, b| b.since.cmp(&a.since).then(b.id.cmp(&a.id))),
         }
-        persons.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(b.id.cmp(&a.id)));
-        // A referral shows the person of its contact: only referrals' contacts are looked
-        // up (not every contact).
-        let person_name: HashMap<DocId, &str> = persons
-            .iter()
-            .filter_map(|p| p.aliases.first().map(|a| (p.id, a.as_str())))
-            .collect();
-        let wanted: std::collections::HashSet<DocId> =
-            referrals.iter().map(|r| r.contact).collect();
-        let alias_of: HashMap<DocId, Option<String>> = contacts
-            .iter()
-            .filter(|c| wanted.contains(&c.id))
-            .map(|c| {
-                let name = c
-                    .person_id
-                    .and_then(|p| person_name.get(&p).map(|s| s.to_string()))
-                    .or_else(|| c.alias.clone());
-                (c.id, name)
-            })
-            .collect();
-        for r in &mut referrals {
-            r.person = alias_of.get(&r.contact).cloned().flatten();
-        }
-        referrals.sort_by(|a, b| b.since.cmp(&a.since).then(b.id.cmp(&a.id)));
+        self.done += 1;
+        self.done > 4
+    }
+
+    /// The lists, once [`Finisher::step`] said everything is done.
+    pub fn records(self) -> Records {
+        let RecordsBuilder {
+            contacts,
+            persons,
+            referrals,
+        } = self.rows;
         // Ids are unique across types (UUIDv7), so one map places every row.
         let at = contacts
             .iter()

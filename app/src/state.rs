@@ -293,8 +293,43 @@ pub async fn refresh_rows(ctx: Ctx) {
     publish_records(ctx).await;
 }
 
-/// How many summaries go into the lists in one browser task.
-const BUILD_SLICE: usize = 1000;
+/// Work done in one browser task before the page gets the main thread back: a fifth of
+/// the 50 ms long-task limit, so a phone four times slower than a laptop stays under it.
+pub const TASK_BUDGET_MS: f64 = 10.0;
+
+/// Measures a stretch of work against [`TASK_BUDGET_MS`] and yields to the browser (a
+/// new task, not a microtask) when it is spent.
+pub struct Slicer(f64);
+
+impl Default for Slicer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Slicer {
+    pub fn new() -> Self {
+        Slicer(js_sys::Date::now())
+    }
+
+    /// Whether the budget of this task is spent.
+    pub fn due(&self) -> bool {
+        js_sys::Date::now() - self.0 >= TASK_BUDGET_MS
+    }
+
+    /// Yields if the budget is spent; returns whether it did.
+    pub async fn pause(&mut self) -> bool {
+        if !self.due() {
+            return false;
+        }
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        self.0 = js_sys::Date::now();
+        true
+    }
+}
+
+/// Summaries added to the lists between two looks at the clock.
+const BUILD_CHUNK: usize = 100;
 
 thread_local! {
     /// Bumped by every build of the lists: a build overtaken by a newer one (started
@@ -303,39 +338,44 @@ thread_local! {
 }
 
 /// Rebuilds the lists from the summaries in memory and shows them. With thousands of
-/// documents the work is spread over tasks of [`BUILD_SLICE`] summaries each, so the
-/// page stays responsive (no task near 50 ms); drawing happens in a task of its own.
+/// documents the work is spread over browser tasks of [`TASK_BUDGET_MS`] each, so the
+/// page stays responsive; drawing happens in a task of its own.
 async fn publish_records(ctx: Ctx) {
     let build = BUILD.with(|b| {
         b.set(b.get() + 1);
         b.get()
     });
+    let stale = || BUILD.with(Cell::get) != build;
+    let mut slicer = Slicer::new();
     let ids: Vec<DocId> = SUMMARIES.with(|m| m.borrow().keys().copied().collect());
-    let large = ids.len() > BUILD_SLICE;
     let mut builder = crate::records::RecordsBuilder::default();
-    for slice in ids.chunks(BUILD_SLICE) {
-        if large {
-            gloo_timers::future::TimeoutFuture::new(0).await;
-            if BUILD.with(Cell::get) != build {
-                return;
-            }
+    for chunk in ids.chunks(BUILD_CHUNK) {
+        if slicer.pause().await && stale() {
+            return;
         }
         SUMMARIES.with(|m| {
             let m = m.borrow();
             // A summary removed meanwhile is simply not listed.
-            for s in slice.iter().filter_map(|id| m.get(id)) {
+            for s in chunk.iter().filter_map(|id| m.get(id)) {
                 builder.add(s);
             }
         });
     }
-    if large {
+    let mut finisher = builder.finisher();
+    loop {
+        if slicer.pause().await && stale() {
+            return;
+        }
+        if finisher.step() {
+            break;
+        }
+    }
+    let records = finisher.records();
+    // The page redraws in a task of its own.
+    if ids.len() > BUILD_CHUNK {
         gloo_timers::future::TimeoutFuture::new(0).await;
     }
-    let records = builder.finish();
-    if large {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-    }
-    if BUILD.with(Cell::get) != build || !crypto::is_unlocked() {
+    if stale() || !crypto::is_unlocked() {
         return;
     }
     // Every document type counts.
@@ -595,6 +635,22 @@ async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
     Ok(())
 }
 
+/// Why a sign-in failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignInError {
+    /// The server's answer (wrong password, no network, revoked...).
+    Api(ApiError),
+    /// This device cannot keep data safely: the browser's storage, cryptography or random
+    /// number generator failed. Nothing was stored.
+    Device,
+}
+
+impl SignInError {
+    pub fn is_revoked(&self) -> bool {
+        matches!(self, SignInError::Api(e) if e.is_revoked())
+    }
+}
+
 /// Signs in online. On a device without data (the first sign-in) it creates the data key,
 /// wraps it with the password and stores it with the owner, the actor and the session.
 /// On an unlocked device (the session expired) it re-wraps the same data key with the
@@ -603,18 +659,18 @@ pub async fn sign_in(
     ctx: Ctx,
     username: String,
     password: Zeroizing<String>,
-) -> Result<(), ApiError> {
+) -> Result<(), SignInError> {
     let storage = |e: store::StoreError| {
         ctx.storage_error.set(Some(e.0));
-        ApiError::Network
+        SignInError::Device
     };
     let reauth = crypto::is_unlocked();
     // A device belongs to one account: another account needs the device wiped first.
     let owner = ctx.owner.get_untracked().unwrap_or_default();
     if reauth && !owner.eq_ignore_ascii_case(username.trim()) {
-        return Err(ApiError::Unauthorized {
+        return Err(SignInError::Api(ApiError::Unauthorized {
             code: "bad_credentials".into(),
-        });
+        }));
     }
     if !reauth {
         send_pending_signout(ctx).await;
@@ -622,21 +678,24 @@ pub async fn sign_in(
     let actor = if reauth {
         store::actor().await.map_err(storage)?
     } else {
-        ActorId::from(crate::util::random_bytes::<16>().to_vec())
+        match crate::util::random_bytes::<16>() {
+            Ok(b) => ActorId::from(b.to_vec()),
+            Err(_) => return Err(SignInError::Device),
+        }
     };
     let res = match api::login(&username, &password, &actor.to_hex_string()).await {
         Ok(res) => res,
         Err(e) if e.is_revoked() && reauth => {
             on_revoked(ctx).await;
-            return Err(e);
+            return Err(SignInError::Api(e));
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(SignInError::Api(e)),
     };
     let session_json = serde_json::to_string(&res).unwrap_or_default();
     if reauth {
         let wrap = crypto::rewrap(&password)
             .await
-            .map_err(|_| ApiError::Network)?;
+            .map_err(|_| SignInError::Device)?;
         let wrap_json = serde_json::to_string(&wrap).unwrap_or_default();
         store::kv_set_plain("keywrap", &wrap_json)
             .await
@@ -647,7 +706,7 @@ pub async fn sign_in(
     } else {
         let wrap = crypto::create(&password)
             .await
-            .map_err(|_| ApiError::Network)?;
+            .map_err(|_| SignInError::Device)?;
         let wrap_json = serde_json::to_string(&wrap).unwrap_or_default();
         let lang = ctx.lang.get_untracked().code();
         if let Err(e) =

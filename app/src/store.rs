@@ -298,7 +298,7 @@ pub async fn actor() -> Result<ActorId, StoreError> {
     {
         return Ok(ActorId::from(bytes));
     }
-    let bytes = crate::util::random_bytes::<16>();
+    let bytes = crate::util::random_bytes::<16>().map_err(CryptoError::from)?;
     kv_set("actor", &hex::encode(bytes)).await?;
     Ok(ActorId::from(bytes.to_vec()))
 }
@@ -695,7 +695,10 @@ pub async fn load_summaries(actor: &ActorId) -> Result<Vec<Summary>, StoreError>
             }
             keys.into_iter().zip(values).collect::<Vec<_>>()
         };
+        // Opening the slice takes its own tasks too (the read transaction is over).
+        let mut slicer = crate::state::Slicer::new();
         for (k, v) in &slice {
+            slicer.pause().await;
             let id = id_of_key(k)?;
             let plain = open_value(&dk, &index_aad(id), v)?;
             // A summary from another app version that does not parse is skipped here

@@ -2,21 +2,37 @@
 
 use strada_shared::ids::DocId;
 
-/// Cryptographically random bytes from `crypto.getRandomValues`.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
+/// The browser gave no cryptographic randomness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the browser's random number generator is unavailable")]
+pub struct NoRandomness;
+
+/// Cryptographically random bytes from `crypto.getRandomValues`, or an error: keys,
+/// salts, nonces and actor ids are never made without it (a buffer left as it was would
+/// be all zeros).
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], NoRandomness> {
     let mut buf = [0u8; N];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut buf);
-    }
-    buf
+    let crypto = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .ok_or(NoRandomness)?;
+    crypto
+        .get_random_values_with_u8_array(&mut buf)
+        .map_err(|_| NoRandomness)?;
+    Ok(buf)
 }
 
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// A new document id (UUIDv7). Ids are not secrets: without the browser's cryptography
+/// (it never happens in a browser that can run the app) `Math.random` still keeps two
+/// ids of the same millisecond apart.
 pub fn new_doc_id() -> DocId {
-    DocId::new_v7(now_ms().max(0) as u64, random_bytes::<10>())
+    let bytes = random_bytes::<10>().unwrap_or_else(|_| {
+        std::array::from_fn(|_| (js_sys::Math::random() * 256.0) as u8)
+    });
+    DocId::new_v7(now_ms().max(0) as u64, bytes)
 }
 
 /// `YYYY-MM-DDTHH:MM` in the browser's local time, for `<input type="datetime-local">`.

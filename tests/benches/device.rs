@@ -794,4 +794,18 @@ async fn main() {
             }
         }
     }
+    for (key, what) in [
+        ("sync_longtasks_attributed", "the sync"),
+        ("start_longtasks_attributed", "the unlock and start"),
+    ] {
+        for t in out.get(key).and_then(Value::as_array).into_iter().flatten() {
+            println!(
+                "  long task of {what}: {} ms at {} ms ({} samples), on the stack:",
+                t["dur_ms"], t["at_ms"], t["samples"]
+            );
+            for f in t["inclusive"].as_array().into_iter().flatten() {
+                println!("      {}", f.as_str().unwrap_or("?"));
+            }
+        }
+    }
 }

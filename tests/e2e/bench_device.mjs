@@ -166,6 +166,43 @@ function busyStretches(profile, n = 3, top = 12) {
   }));
 }
 
+/**
+ * What ran during each of the longest long tasks: the profile's samples inside the task
+ * (the profile's clock is mapped to the page's by the moment profiling started, `zero`:
+ * page time at profile start), with the functions on the stack for most of it
+ * (inclusive). Function names need a build that keeps them (see README, Measure it).
+ */
+function attribute(profile, zero, tasks, n = 6, top = 8) {
+  const byId = new Map(profile.nodes.map((x) => [x.id, x]));
+  const parent = new Map();
+  for (const x of profile.nodes) for (const c of x.children || []) parent.set(c, x.id);
+  const label = (node) => node.callFrame.functionName || '(anonymous)';
+  const times = [];
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i];
+    times.push((t - profile.startTime) / 1000 + zero);
+  }
+  return [...tasks].sort((a, b) => b.dur - a.dur).slice(0, n).map((task) => {
+    const incl = new Map();
+    let samples = 0;
+    for (let i = 0; i < times.length; i++) {
+      if (times[i] < task.start || times[i] > task.start + task.dur) continue;
+      samples += 1;
+      const seen = new Set();
+      for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+        const l = label(byId.get(id));
+        if (seen.has(l) || l === '(root)' || WRAPPER.test(l)) continue;
+        seen.add(l);
+        incl.set(l, (incl.get(l) || 0) + 1);
+      }
+    }
+    const names = [...incl.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+      .map(([name, k]) => `${Math.round((100 * k) / Math.max(1, samples))}% ${name.slice(0, 120)}`);
+    return { dur_ms: round(task.dur), at_ms: round(task.start), samples, inclusive: names };
+  });
+}
+
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
@@ -195,6 +232,7 @@ try {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
   await cdp.send('Profiler.start');
+  const syncZero = await page.evaluate(() => performance.now());
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Accedi' }).click();
   await page.getByTestId('net-status').waitFor({ timeout: 60000 });
@@ -261,6 +299,7 @@ try {
     .map((t) => `${round(t.dur)} ms at +${round((t.start - signInClick) / 1000, 2)} s`).join(', ');
   out.sync_profile_top = topFunctions(profile);
   out.sync_profile_busiest = busyStretches(profile);
+  out.sync_longtasks_attributed = attribute(profile, syncZero, syncTasks);
   out.sync_profile_file = profilePath;
   log(`first sync ${out.initial_sync_seconds} s (${out.docs_after_first_sync} documents), all ${DOCS} after ${syncs} syncs, ${lt.count} long tasks, longest ${out.sync_longtask_max_ms} ms`);
 
@@ -299,6 +338,7 @@ try {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
   await cdp.send('Profiler.start');
+  const unlockZero = await page.evaluate(() => performance.now());
   await page.getByRole('button', { name: 'Sblocca' }).click();
   await page.getByTestId('contact-row').first().waitFor({ timeout: 120000 });
   // Watch the main thread for a while after the records show (sync after unlock, ...).
@@ -315,6 +355,8 @@ try {
   out.unlock_to_main_thread_free_ms = round(Math.max(rowsAt, ...upToRows.map((t) => t.start + t.dur)) - unlockClick);
   out.start_to_records_total_ms = round(out.start_to_unlock_page_ms + out.unlock_to_records_ms);
   const startLt = ltFigures(upToRows);
+  out.start_longtasks_attributed = attribute(startProfile, unlockZero,
+    afterUnlock.longtasks.filter((t) => t.start >= unlockZero));
   out.start_longtasks_count = startLt.count;
   out.start_longtask_max_ms = round(startLt.max);
   out.start_longtasks_top = [...upToRows].sort((a, b) => b.dur - a.dur).slice(0, 6)

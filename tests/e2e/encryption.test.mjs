@@ -232,3 +232,30 @@ test('a device the central office revokes wipes itself at its next sync', async 
     await teardown(env);
   }
 });
+
+test('without the browser\'s random numbers nothing is sealed: the sign-in says so and stores nothing', async () => {
+  const env = await setup();
+  try {
+    const context = await phoneContext(env.browser);
+    // A browser whose crypto.getRandomValues fails (the app used to go on with zeros).
+    await context.addInitScript(() => {
+      Object.defineProperty(Crypto.prototype, 'getRandomValues', {
+        value: () => { throw new DOMException('synthetic failure', 'QuotaExceededError'); },
+      });
+    });
+    const page = await context.newPage();
+    await page.goto(env.server.url + '/');
+    await page.getByLabel('Nome utente').fill('marta');
+    await page.getByLabel('Password').fill(MARTA_PW);
+    await page.getByRole('button', { name: 'Accedi' }).click();
+    const error = page.getByRole('alert').filter({ hasText: 'non riesce a proteggere i dati' });
+    await error.waitFor();
+    assert.equal(await page.getByTestId('net-status').count(), 0, 'not signed in');
+    const { stores } = await dumpStorage(page);
+    const kv = stores.find((s) => s.db === 'strada' && s.store === 'kv');
+    assert.ok(!kv || !kv.keys.includes('keywrap'), 'no key was made or stored');
+    assert.equal(stores.filter((s) => s.store === 'docs' && s.count > 0).length, 0);
+  } finally {
+    await teardown(env);
+  }
+});

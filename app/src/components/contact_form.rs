@@ -384,6 +384,8 @@ pub fn ContactForm() -> impl IntoView {
                             <label for="alias">{move || t().alias_label}</label>
                             <input id="alias" autocomplete="off" maxlength="80" placeholder=move || t().alias_hint
                                 prop:value=move || alias.get() on:input=move |ev| alias.set(event_target_value(&ev))/>
+                            // The persons offered come a task later than the input.
+                            <Later>
                             <ul class="choices" data-testid="person-matches">
                                 <For each=move || matches.get() key=|p| p.id let:p>
                                     {
@@ -407,6 +409,7 @@ pub fn ContactForm() -> impl IntoView {
                                     }
                                 </For>
                             </ul>
+                            </Later>
                             <Show when=move || !alias.get().trim().is_empty()>
                                 <fieldset class="consent" data-testid="consent">
                                     <legend>{move || t().consent_question}</legend>
@@ -454,6 +457,8 @@ pub fn ContactForm() -> impl IntoView {
                 </Show>
             </fieldset>
 
+            // The needs in a task of their own (the first task stays short on a slow phone).
+            <Later>
             <fieldset>
                 <legend>{move || t().needs}</legend>
                 <div class="needs">
@@ -494,8 +499,9 @@ pub fn ContactForm() -> impl IntoView {
                     </For>
                 </ul>
             </fieldset>
+            </Later>
 
-            // The rest of the form is drawn in the next task (the first stays short).
+            // The rest of the form is drawn in later tasks.
             <Later>
             <details class="more" on:toggle=move |ev| details_open_sig.set(details_open(&ev))>
                 <summary>{move || t().contact_details}</summary>

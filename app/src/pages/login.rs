@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 
 use crate::api::ApiError;
 use crate::components::status_bar::LangSwitch;
-use crate::state::{self, Ctx};
+use crate::state::{self, Ctx, SignInError};
 
 #[component]
 pub fn Login() -> impl IntoView {
@@ -36,9 +36,13 @@ pub fn Login() -> impl IntoView {
             match res {
                 Ok(()) => {}
                 Err(e) if e.is_revoked() => {}
-                Err(ApiError::Unauthorized { .. }) => error.set(Some(tr.bad_credentials)),
-                Err(ApiError::Network) => error.set(Some(tr.sign_in_needs_network)),
-                Err(ApiError::Server { .. }) => error.set(Some(tr.sign_in_needs_network)),
+                Err(SignInError::Device) => error.set(Some(tr.sign_in_device_error)),
+                Err(SignInError::Api(ApiError::Unauthorized { .. })) => {
+                    error.set(Some(tr.bad_credentials))
+                }
+                Err(SignInError::Api(ApiError::Network | ApiError::Server { .. })) => {
+                    error.set(Some(tr.sign_in_needs_network))
+                }
             }
         });
     };

@@ -8,6 +8,7 @@ use strada_shared::ids::DocId;
 use strada_shared::schema::PersonDoc;
 use strada_shared::vocab::{Code, ConsentStatus, Gender};
 
+use crate::components::later::Later;
 use crate::components::sync_state::SyncState;
 use crate::state::{self, Ctx, RowStatus};
 use crate::util;
@@ -215,6 +216,9 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
             <label for="p-country">{move || t().country}</label>
             <input id="p-country" maxlength="120" prop:value=move || country.get()
                 on:input=move |ev| country.set(event_target_value(&ev))/>
+            // The languages and the rest in later tasks: opening a person stays short on a
+            // slow phone.
+            <Later>
             <fieldset>
                 <legend>{move || t().languages_spoken}</legend>
                 <div class="needs">
@@ -232,6 +236,8 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                     }).collect_view()}
                 </div>
             </fieldset>
+            </Later>
+            <Later>
             <label for="p-phone">{move || t().phone}</label>
             <input id="p-phone" type="tel" maxlength="40" prop:value=move || phone.get()
                 on:input=move |ev| phone.set(event_target_value(&ev))/>
@@ -244,6 +250,7 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
             <label for="p-place">{move || t().usual_place}</label>
             <input id="p-place" maxlength="120" prop:value=move || usual_place.get()
                 on:input=move |ev| usual_place.set(event_target_value(&ev))/>
+            </Later>
             <p class="small muted">
                 {move || person.with(|p| p.as_ref().map(|p| {
                     let partners = p.consent.partners.iter().map(|c| match c.as_str() {
