@@ -41,6 +41,26 @@ pub fn new_user_id(now_ms: i64) -> UserId {
     UserId::new_v7(now_ms.max(0) as u64, rand::random())
 }
 
+/// Replaces the default panic output (the message and, with `RUST_BACKTRACE`, a backtrace
+/// for every panic) with one log line naming where it happened. Automerge panics on some
+/// malformed input; such a document is refused like any other (see `sync`), and a client
+/// must not be able to fill the log with backtraces. The message is left out: a panic
+/// message may quote the data being processed (a slice of a note, an alias).
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let thread = std::thread::current();
+        tracing::error!(
+            %location,
+            thread = thread.name().unwrap_or("unnamed"),
+            "panic caught: the request or document it concerned was refused"
+        );
+    }));
+}
+
 /// Binds `listen` and serves the API (and the PWA from `dist`) over `store` in a
 /// background task until `shutdown` resolves; open connections are then drained, so the
 /// store is released when the task ends. Returns the bound address (useful with port 0)
@@ -95,6 +115,7 @@ pub async fn start_with_directory(
 
 /// Opens the store in `config.data_dir` (applying migrations) and serves until Ctrl-C.
 pub async fn serve(config: config::Config) -> anyhow::Result<()> {
+    install_panic_hook();
     // A bad directory override stops the start before the store is touched.
     let directory = directory::ServedDirectory::load(&config.data_dir)?;
     let (store, applied) = storage::SledStore::open(&config.data_dir)?;

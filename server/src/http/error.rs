@@ -23,8 +23,10 @@ pub enum AppError {
     NotFound(String),
     /// 409
     Conflict(String),
-    /// 413
+    /// 413: the body is larger than [`super::MAX_BODY_BYTES`].
     PayloadTooLarge,
+    /// 413: the body would decode to more than the server accepts.
+    TooLarge { code: &'static str, message: String },
     /// 415
     UnsupportedMediaType,
     /// 422: well-formed but invalid content.
@@ -57,6 +59,7 @@ impl IntoResponse for AppError {
                     super::MAX_BODY_BYTES
                 ),
             ),
+            AppError::TooLarge { code, message } => (StatusCode::PAYLOAD_TOO_LARGE, code, message),
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -169,6 +172,10 @@ impl From<PushError> for AppError {
             },
             PushError::InvalidAutomerge(_) => AppError::Unprocessable {
                 code: "invalid_automerge",
+                message: e.to_string(),
+            },
+            PushError::TooLarge(_) => AppError::TooLarge {
+                code: "push_too_large",
                 message: e.to_string(),
             },
             PushError::NoDevice => AppError::Forbidden(e.to_string()),

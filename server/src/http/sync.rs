@@ -116,7 +116,13 @@ pub async fn pull(
     SyncBody(req): SyncBody<PullRequest>,
 ) -> Result<SyncReply<sync::PullResponse>, AppError> {
     let res = tokio::task::spawn_blocking(move || {
-        crate::sync::pull(state.store.as_ref(), &user, req.cursor, req.since)
+        crate::sync::pull(
+            state.store.as_ref(),
+            &user,
+            req.cursor,
+            req.since,
+            crate::now_ms(),
+        )
     })
     .await
     .map_err(AppError::internal)??;
@@ -130,7 +136,7 @@ pub async fn snapshots(
     SyncBody(req): SyncBody<SnapshotsRequest>,
 ) -> Result<SyncReply<SnapshotsResponse>, AppError> {
     let docs = tokio::task::spawn_blocking(move || {
-        crate::sync::snapshots(state.store.as_ref(), &user, &req.ids)
+        crate::sync::snapshots(state.store.as_ref(), &user, &req.ids, crate::now_ms())
     })
     .await
     .map_err(AppError::internal)??;
