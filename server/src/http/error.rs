@@ -27,10 +27,14 @@ pub enum AppError {
     PayloadTooLarge,
     /// 413: the body would decode to more than the server accepts.
     TooLarge { code: &'static str, message: String },
+    /// 408: the request body stalled.
+    BodyTimeout,
     /// 415
     UnsupportedMediaType,
     /// 422: well-formed but invalid content.
     Unprocessable { code: &'static str, message: String },
+    /// 429: this user holds too much of a bounded resource.
+    TooManyRequests { code: &'static str, message: String },
     /// 503: a bounded resource is exhausted; the client retries later.
     Unavailable,
     /// 500: logged, never detailed to the client.
@@ -60,6 +64,11 @@ impl IntoResponse for AppError {
                 ),
             ),
             AppError::TooLarge { code, message } => (StatusCode::PAYLOAD_TOO_LARGE, code, message),
+            AppError::BodyTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                "the request body stopped arriving".to_string(),
+            ),
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -67,6 +76,9 @@ impl IntoResponse for AppError {
             ),
             AppError::Unprocessable { code, message } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            }
+            AppError::TooManyRequests { code, message } => {
+                (StatusCode::TOO_MANY_REQUESTS, code, message)
             }
             AppError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -114,12 +126,25 @@ impl From<JsonRejection> for AppError {
             JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 AppError::PayloadTooLarge
             }
+            JsonRejection::BytesRejection(b) if body_timed_out(&b) => AppError::BodyTimeout,
             other => AppError::BadRequest {
                 code: "bad_body",
                 message: other.body_text(),
             },
         }
     }
+}
+
+/// Whether reading a body failed because it stalled (`RequestBodyTimeoutLayer`).
+pub fn body_timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(e) = next {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 impl From<StoreError> for AppError {

@@ -34,6 +34,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for SyncBody<T> {
             let body = Bytes::from_request(req, state).await.map_err(|r| {
                 if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                     AppError::PayloadTooLarge
+                } else if super::error::body_timed_out(&r) {
+                    AppError::BodyTimeout
                 } else {
                     AppError::BadRequest {
                         code: "bad_body",

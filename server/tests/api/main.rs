@@ -2,9 +2,11 @@
 //! store (one binary, a fresh store per test).
 
 mod chunks;
+mod connections;
 mod demo;
 mod devices;
 mod directory;
+mod headers;
 mod helpers;
 mod hostile;
 
