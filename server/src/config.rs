@@ -32,8 +32,9 @@ pub struct Limits {
     /// The longest a request may take from its head to its answer's head (an event
     /// stream's body is not counted): an 8 MB push at 100 KB/s takes 80 s.
     pub request_timeout: std::time::Duration,
-    /// Most connections held at once; more are answered 503 and closed. Under the usual
-    /// limit of 1,024 open files, with room for the store's.
+    /// Most connections held at once; more are answered 503 and closed. Room for 2,000
+    /// devices each holding its event stream and a request; the process needs as many
+    /// open files (raise the usual soft limit of 1,024: `LimitNOFILE=8192` in systemd).
     pub max_connections: usize,
     /// Most requests being processed at once (reading their body included); more are
     /// answered 503 (`unavailable`) at once: 2 cores do not process more usefully, and
@@ -50,9 +51,34 @@ impl Default for Limits {
             header_timeout: std::time::Duration::from_secs(15),
             body_timeout: std::time::Duration::from_secs(30),
             request_timeout: std::time::Duration::from_secs(120),
-            max_connections: 768,
+            max_connections: 4096,
             max_in_flight: 64,
             max_streams_per_user: 3,
         }
+    }
+}
+
+impl Limits {
+    /// The defaults, with `STRADA_MAX_CONNECTIONS` and `STRADA_MAX_STREAMS_PER_USER` when
+    /// set (positive integers; anything else stops the start).
+    pub fn from_env() -> anyhow::Result<Limits> {
+        let mut limits = Limits::default();
+        for (name, field) in [
+            ("STRADA_MAX_CONNECTIONS", &mut limits.max_connections),
+            (
+                "STRADA_MAX_STREAMS_PER_USER",
+                &mut limits.max_streams_per_user,
+            ),
+        ] {
+            if let Ok(v) = std::env::var(name) {
+                *field = v
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| anyhow::anyhow!("{name} must be a positive integer"))?;
+            }
+        }
+        Ok(limits)
     }
 }

@@ -165,7 +165,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let served = Served {
         dist,
         directory,
-        limits: crate::config::Limits::default(),
+        limits: crate::config::Limits::from_env()?,
     };
     let (addr, task) = start_with(Arc::new(store), config.listen, served, ctrl_c).await?;
     tracing::info!(%addr, "listening");

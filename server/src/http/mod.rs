@@ -74,13 +74,13 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
             HeaderValue::from_static("no-store"),
         ))
         .with_state(state);
-    let security = security::headers(dist.as_deref())?;
+    let policy = Arc::new(security::Policy::new(dist.clone())?);
     let app = Router::new().nest("/api", api);
-    let mut app = match dist {
+    let app = match dist {
         Some(dir) => app.fallback_service(static_files::service(dir)),
         None => app,
     };
-    app = app
+    let app = app
         // A stalled upload: the body's next piece must come within this.
         .layer(RequestBodyTimeoutLayer::new(limits.body_timeout))
         // The whole request, up to its answer's head (an event stream's body goes on).
@@ -92,10 +92,10 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
             Arc::new(Semaphore::new(limits.max_in_flight)),
             limit_in_flight,
         ));
-    for (name, value) in security {
-        app = app.layer(SetResponseHeaderLayer::overriding(name, value));
-    }
-    Ok(app)
+    Ok(app.layer(middleware::from_fn_with_state(
+        policy,
+        security::add_headers,
+    )))
 }
 
 /// Answers 503 at once when `max_in_flight` requests are already being processed: two

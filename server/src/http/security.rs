@@ -4,53 +4,111 @@
 //! The PWA's `index.html` carries inline scripts (the service-worker registration, the
 //! loader Trunk writes) and inline CSS (first paint never waits for a stylesheet). Rather
 //! than `'unsafe-inline'`, the policy lists the SHA-256 of each inline `<script>` and
-//! `<style>`, computed at start from the very file served; WASM needs
+//! `<style>`, computed from the very file served (at start, and again when it changes);
+//! WASM needs
 //! `'wasm-unsafe-eval'` and nothing more. The app sets no `style` attributes (Leptos
 //! views in `app/src` use classes only), so `style-src` needs no `'unsafe-inline'`
 //! either. HSTS is the TLS terminator's (see README): this server speaks plain HTTP.
 
-use std::path::Path;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-/// The headers every response carries.
-pub fn headers(dist: Option<&Path>) -> anyhow::Result<Vec<(HeaderName, HeaderValue)>> {
-    let inline = match dist {
-        Some(dir) => {
-            let path = dir.join("index.html");
-            let html = std::fs::read_to_string(&path)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-            inline_hashes(&html)
+/// The headers that do not depend on the page.
+const FIXED: [(&str, &str); 6] = [
+    ("x-frame-options", "DENY"),
+    (
+        "permissions-policy",
+        "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), \
+         serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), \
+         accelerometer=(), display-capture=(), browsing-topics=()",
+    ),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "same-origin"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+];
+
+/// The Content-Security-Policy of the page being served. A release may replace `dist/`
+/// under a running server, so the hashes follow `index.html`: they are computed again
+/// when its size or modification time changes (one `stat` per answer).
+pub struct Policy {
+    index: Option<PathBuf>,
+    current: Mutex<(Option<(SystemTime, u64)>, HeaderValue)>,
+}
+
+impl Policy {
+    /// The policy for the PWA in `dist` (or for the API alone); fails when the page
+    /// cannot be read at start.
+    pub fn new(dist: Option<PathBuf>) -> anyhow::Result<Policy> {
+        let index = dist.map(|d| d.join("index.html"));
+        let policy = Policy {
+            index,
+            current: Mutex::new((None, HeaderValue::from_static(""))),
+        };
+        let (stamp, value) = policy.compute()?;
+        *policy.current.lock().unwrap_or_else(|p| p.into_inner()) = (stamp, value);
+        Ok(policy)
+    }
+
+    fn stamp(&self) -> Option<(SystemTime, u64)> {
+        let meta = std::fs::metadata(self.index.as_ref()?).ok()?;
+        Some((meta.modified().ok()?, meta.len()))
+    }
+
+    fn compute(&self) -> anyhow::Result<(Option<(SystemTime, u64)>, HeaderValue)> {
+        let stamp = self.stamp();
+        let inline = match &self.index {
+            Some(path) => {
+                let html = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+                inline_hashes(&html)
+            }
+            None => Inline::default(),
+        };
+        Ok((
+            stamp,
+            HeaderValue::from_str(&content_security_policy(&inline))?,
+        ))
+    }
+
+    /// The policy for the page as it is now on disk.
+    pub fn header(&self) -> HeaderValue {
+        let stamp = self.stamp();
+        let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        if current.0 != stamp {
+            match self.compute() {
+                Ok(fresh) => *current = fresh,
+                // Mid-replacement: keep the last good policy, try again next time.
+                Err(e) => tracing::warn!(error = %e, "cannot hash the page's inline scripts"),
+            }
         }
-        None => Inline::default(),
-    };
-    let csp = content_security_policy(&inline);
-    let fixed: [(&str, &str); 6] = [
-        ("x-frame-options", "DENY"),
-        (
-            "permissions-policy",
-            "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), \
-             serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), \
-             accelerometer=(), display-capture=(), browsing-topics=()",
-        ),
-        ("cross-origin-opener-policy", "same-origin"),
-        ("cross-origin-resource-policy", "same-origin"),
-        ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "no-referrer"),
-    ];
-    let mut out = vec![(
+        current.1.clone()
+    }
+}
+
+/// Adds the security headers to every answer.
+pub async fn add_headers(State(policy): State<Arc<Policy>>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.insert(
         HeaderName::from_static("content-security-policy"),
-        HeaderValue::from_str(&csp)?,
-    )];
-    for (name, value) in fixed {
-        out.push((
+        policy.header(),
+    );
+    for (name, value) in FIXED {
+        headers.insert(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
-        ));
+        );
     }
-    Ok(out)
+    res
 }
 
 /// The SHA-256 sources (`'sha256-…'`) of a page's inline scripts and styles.

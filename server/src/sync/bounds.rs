@@ -16,6 +16,9 @@
 //!
 //! Accepted chunk types are the ones devices write: documents (`AutoCommit::save`),
 //! changes and compressed changes (`save_after`). Bundles (experimental) are refused.
+//! Each chunk's checksum is verified here too, so data that passes is well-framed
+//! automerge chunks, and automerge first sees it in the merge (where a failure refuses
+//! that document only).
 //!
 //! # Invariants
 //! - Nothing is inflated beyond the budget left: a bomb is stopped after at most that many
@@ -222,19 +225,51 @@ fn chunk(input: &mut Cursor<'_>, meter: &mut Meter) -> Result<(), BoundError> {
     if input.take(4)? != MAGIC {
         return Err(BoundError::Malformed);
     }
-    input.take(4)?; // checksum, verified by automerge
+    let sum = input.take(4)?;
     let kind = input.byte()?;
     let len = input.uleb()?;
     let body = input.take_u64(len)?;
     meter.bytes(body.len() + 9)?;
     match kind {
-        CHUNK_DOCUMENT => document(body, meter),
-        CHUNK_CHANGE => change(body, meter),
+        CHUNK_DOCUMENT => {
+            checksum(sum, CHUNK_DOCUMENT, body)?;
+            document(body, meter)
+        }
+        CHUNK_CHANGE => {
+            checksum(sum, CHUNK_CHANGE, body)?;
+            change(body, meter)
+        }
         CHUNK_COMPRESSED => {
             let inflated = inflate(body, meter)?;
+            // A compressed change carries the checksum of the change it inflates to.
+            checksum(sum, CHUNK_CHANGE, &inflated)?;
             change(&inflated, meter)
         }
         _ => Err(BoundError::Malformed),
+    }
+}
+
+/// Checks a chunk's checksum: the first 4 bytes of the SHA-256 of its type, LEB128
+/// length and body (what automerge checks, and the start of a change's hash).
+fn checksum(sum: &[u8], kind: u8, body: &[u8]) -> Result<(), BoundError> {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update([kind]);
+    let mut len = body.len() as u64;
+    loop {
+        let b = (len & 0x7f) as u8;
+        len >>= 7;
+        if len == 0 {
+            h.update([b]);
+            break;
+        }
+        h.update([b | 0x80]);
+    }
+    h.update(body);
+    if h.finalize()[..4] == *sum {
+        Ok(())
+    } else {
+        Err(BoundError::Malformed)
     }
 }
 
@@ -502,10 +537,32 @@ mod tests {
         let mut bad = bytes.clone();
         bad[0] ^= 1;
         assert_eq!(measure(&bad, WIDE), Err(BoundError::Malformed));
+        // A body that does not match its checksum.
+        let mut bad = bytes.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        assert_eq!(measure(&bad, WIDE), Err(BoundError::Malformed));
         // Bundles are not what devices write.
         let mut bundle = bytes;
         bundle[8] = 3;
         assert_eq!(measure(&bundle, WIDE), Err(BoundError::Malformed));
+    }
+
+    #[test]
+    fn documents_with_compressed_columns_pass_their_checksum() {
+        let mut doc = AutoCommit::new();
+        for i in 0..300 {
+            doc.put(ROOT, format!("key number {i}"), format!("value number {i}"))
+                .unwrap();
+        }
+        doc.commit();
+        let bytes = doc.save();
+        let cost = measure(&bytes, WIDE).expect("automerge's own document passes");
+        assert!(
+            cost.decoded > bytes.len() as u64,
+            "columns were inflated: {cost:?}"
+        );
+        assert_eq!(cost.ops, 300);
     }
 
     #[test]

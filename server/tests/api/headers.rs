@@ -103,6 +103,21 @@ async fn the_page_and_the_api_carry_a_strict_policy_with_the_inline_scripts_hash
         );
         assert_eq!(res.headers()["cross-origin-opener-policy"], "same-origin");
     }
+    // A release replaces the page under the running server: the policy follows it.
+    let next = INDEX.replace("register('/sw.js')", "register('/sw.js', { scope: '/' })");
+    std::fs::write(dist.join("index.html"), &next).unwrap();
+    let res = reqwest::get(s.url("/")).await.unwrap();
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    for script in inline(&next, "script") {
+        assert!(csp.contains(&sha256(&script)), "{csp}");
+    }
+    assert!(
+        !csp.contains(&sha256(&scripts[0])),
+        "the old hash is gone: {csp}"
+    );
     drop(s);
     let _ = std::fs::remove_dir_all(dist);
 }
