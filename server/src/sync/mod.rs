@@ -602,11 +602,18 @@ pub fn pull(
                         continue;
                     };
                     // State the device had in a history since erased: a snapshot instead.
-                    known
-                        .0
-                        .iter()
-                        .all(|h| doc.get_change_by_hash(h).is_some())
-                        .then(|| doc.save_after(&known.0))
+                    let changes = guarded(|| {
+                        known
+                            .0
+                            .iter()
+                            .all(|h| doc.get_change_by_hash(h).is_some())
+                            .then(|| doc.save_after(&known.0))
+                    });
+                    let Some(changes) = changes else {
+                        quarantine(store, id, "reading the stored document panicked", now_ms)?;
+                        continue;
+                    };
+                    changes
                 }
                 None => None,
             };
