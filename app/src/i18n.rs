@@ -319,6 +319,8 @@ pub struct Catalogue {
     pub workplace_hint: &'static str,
     pub ref_consent_required: &'static str,
     pub ref_replaced: &'static str,
+    pub ref_too_large: &'static str,
+    pub ref_malformed: &'static str,
     pub err_consent_required: &'static str,
     pub err_group: &'static str,
     pub err_short_text: &'static str,
@@ -385,6 +387,8 @@ impl Catalogue {
             RefusalCode::ServerError => self.ref_server_error,
             RefusalCode::ConsentRequired => self.ref_consent_required,
             RefusalCode::Replaced => self.ref_replaced,
+            RefusalCode::TooLarge => self.ref_too_large,
+            RefusalCode::Malformed => self.ref_malformed,
         }
     }
 
@@ -712,6 +716,8 @@ pub static IT: Catalogue = Catalogue {
     workplace_hint: "es. serra, magazzino, cantiere",
     ref_consent_required: "senza consenso si conservano solo dati anonimi",
     ref_replaced: "il consenso è stato ritirato e la storia del documento cancellata: il telefono riceve la versione del server",
+    ref_too_large: "il documento è troppo grande o ha troppe modifiche per il server",
+    ref_malformed: "la modifica è danneggiata e il server non può conservarla",
     err_consent_required: "Senza consenso si registra solo un contatto anonimo.",
     err_group: "Un gruppo conta da 2 a 500 persone; donne, uomini e minori non possono superare il totale.",
     err_short_text: "Un campo breve supera i 500 caratteri.",
@@ -1063,6 +1069,8 @@ pub static EN: Catalogue = Catalogue {
     workplace_hint: "e.g. greenhouse, warehouse, building site",
     ref_consent_required: "without consent only anonymous data is kept",
     ref_replaced: "consent was withdrawn and the document's history erased: the phone takes the server's version",
+    ref_too_large: "the document is too large or has too many changes for the server",
+    ref_malformed: "the change is damaged and the server cannot keep it",
     err_consent_required: "Without consent only an anonymous contact is recorded.",
     err_group: "A group counts 2 to 500 people; women, men and minors cannot exceed the total.",
     err_short_text: "A short field is longer than 500 characters.",

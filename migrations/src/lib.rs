@@ -16,6 +16,7 @@ mod m0001_initial_layout;
 mod m0002_device_actors;
 mod m0003_doc_history;
 mod m0004_devices;
+mod m0005_quarantine;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -75,6 +76,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "devices",
         apply: m0004_devices::apply,
     },
+    Migration {
+        version: 5,
+        name: "quarantine",
+        apply: m0005_quarantine::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -90,6 +96,7 @@ pub const COLLECTIONS: &[&str] = &[
     "device_actors",
     "doc_history",
     "devices",
+    "quarantine",
 ];
 
 /// The newest version this build knows.

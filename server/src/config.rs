@@ -17,3 +17,68 @@ pub struct Config {
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "data";
 pub const DEFAULT_DIST_DIR: &str = "dist";
+
+/// How the server holds connections: timeouts and limits that keep a client (slow,
+/// stalled or hostile) from holding resources for long. Defaults in code; tests shorten
+/// them. Behind a reverse proxy these still apply between the proxy and the server.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// A client must send a request's whole head within this; the same timer runs while
+    /// an idle keep-alive connection waits for its next request, so it is also the idle
+    /// limit. A phone on a weak network sends a head (under 2 KB) well within it.
+    pub header_timeout: std::time::Duration,
+    /// The longest wait for the next piece of a request body (a stalled upload).
+    pub body_timeout: std::time::Duration,
+    /// The longest a request may take from its head to its answer's head (an event
+    /// stream's body is not counted): an 8 MB push at 100 KB/s takes 80 s.
+    pub request_timeout: std::time::Duration,
+    /// Most connections held at once; more are answered 503 and closed. Room for 2,000
+    /// devices each holding its event stream and a request; the process needs as many
+    /// open files (raise the usual soft limit of 1,024: `LimitNOFILE=8192` in systemd).
+    pub max_connections: usize,
+    /// Most requests being processed at once (reading their body included); more are
+    /// answered 503 (`unavailable`) at once: 2 cores do not process more usefully, and
+    /// each may hold a body of up to 8 MB.
+    pub max_in_flight: usize,
+    /// Most live event streams one user holds (a phone, a tablet, a reconnect in
+    /// flight); more are answered 429 (`too_many_streams`).
+    pub max_streams_per_user: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: std::time::Duration::from_secs(15),
+            body_timeout: std::time::Duration::from_secs(30),
+            request_timeout: std::time::Duration::from_secs(120),
+            max_connections: 4096,
+            max_in_flight: 64,
+            max_streams_per_user: 3,
+        }
+    }
+}
+
+impl Limits {
+    /// The defaults, with `STRADA_MAX_CONNECTIONS` and `STRADA_MAX_STREAMS_PER_USER` when
+    /// set (positive integers; anything else stops the start).
+    pub fn from_env() -> anyhow::Result<Limits> {
+        let mut limits = Limits::default();
+        for (name, field) in [
+            ("STRADA_MAX_CONNECTIONS", &mut limits.max_connections),
+            (
+                "STRADA_MAX_STREAMS_PER_USER",
+                &mut limits.max_streams_per_user,
+            ),
+        ] {
+            if let Ok(v) = std::env::var(name) {
+                *field = v
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| anyhow::anyhow!("{name} must be a positive integer"))?;
+            }
+        }
+        Ok(limits)
+    }
+}

@@ -2,13 +2,15 @@
 //! records API, and the CLI that manages users.
 //!
 //! # Layout
-//! - [`config`]: listen address, data folder, PWA folder (flags or `STRADA_*` variables).
+//! - [`config`]: listen address, data folder, PWA folder (flags or `STRADA_*` variables),
+//!   connection limits.
 //! - [`storage`]: the [`storage::Store`] trait and its sled implementation.
 //! - [`auth`]: users, Argon2id passwords, opaque sessions.
 //! - [`sync`]: merge-and-validate for pushes, the change feed for pulls.
 //! - [`projection`]: central records derived from documents.
 //! - [`directory`]: the services directory served to devices (override file or demo).
 //! - [`http`]: axum handlers, one file per resource, and the one `AppError`.
+//! - [`listen`]: the accept loop (header timeout, connection limit, graceful shutdown).
 //! - [`demo`]: `strada-server demo`, a synthetic year of outreach on a fresh store.
 //!
 //! # Invariants
@@ -21,6 +23,7 @@ pub mod config;
 pub mod demo;
 pub mod directory;
 pub mod http;
+pub mod listen;
 pub mod notify;
 pub mod projection;
 pub mod storage;
@@ -41,6 +44,26 @@ pub fn new_user_id(now_ms: i64) -> UserId {
     UserId::new_v7(now_ms.max(0) as u64, rand::random())
 }
 
+/// Replaces the default panic output (the message and, with `RUST_BACKTRACE`, a backtrace
+/// for every panic) with one log line naming where it happened. Automerge panics on some
+/// malformed input; such a document is refused like any other (see `sync`), and a client
+/// must not be able to fill the log with backtraces. The message is left out: a panic
+/// message may quote the data being processed (a slice of a note, an alias).
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let thread = std::thread::current();
+        tracing::error!(
+            %location,
+            thread = thread.name().unwrap_or("unnamed"),
+            "panic caught: the request or document it concerned was refused"
+        );
+    }));
+}
+
 /// Binds `listen` and serves the API (and the PWA from `dist`) over `store` in a
 /// background task until `shutdown` resolves; open connections are then drained, so the
 /// store is released when the task ends. Returns the bound address (useful with port 0)
@@ -54,47 +77,73 @@ pub async fn start(
     std::net::SocketAddr,
     tokio::task::JoinHandle<std::io::Result<()>>,
 )> {
-    let directory = directory::ServedDirectory::demo();
-    start_with_directory(store, listen, dist, directory, shutdown).await
+    start_with(
+        store,
+        listen,
+        Served {
+            dist,
+            ..Served::default()
+        },
+        shutdown,
+    )
+    .await
 }
 
-/// [`start`] serving a given services directory.
-pub async fn start_with_directory(
+/// What a server serves besides the API, and how it holds connections.
+pub struct Served {
+    /// The built PWA.
+    pub dist: Option<std::path::PathBuf>,
+    /// The services directory.
+    pub directory: directory::ServedDirectory,
+    pub limits: config::Limits,
+}
+
+impl Default for Served {
+    fn default() -> Self {
+        Served {
+            dist: None,
+            directory: directory::ServedDirectory::demo(),
+            limits: config::Limits::default(),
+        }
+    }
+}
+
+/// [`start`] with a given directory and limits.
+pub async fn start_with(
     store: Arc<dyn storage::Store>,
     listen: std::net::SocketAddr,
-    dist: Option<std::path::PathBuf>,
-    directory: directory::ServedDirectory,
+    served: Served,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<(
     std::net::SocketAddr,
     tokio::task::JoinHandle<std::io::Result<()>>,
 )> {
-    let notify: Arc<notify::Notifier> = Arc::default();
+    let notify = Arc::new(notify::Notifier::new(served.limits.max_streams_per_user));
     let state = http::AppState {
         store,
         writer: Arc::default(),
         notify: notify.clone(),
-        directory: Arc::new(directory),
+        directory: Arc::new(served.directory),
     };
-    let app = http::router(state, dist);
+    let app = http::router(state, served.dist, &served.limits)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr()?;
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                // End the event streams so open connections drain.
-                notify.close();
-            })
-            .await
-    });
+    let task = tokio::spawn(listen::serve(
+        listener,
+        app,
+        served.limits,
+        shutdown,
+        // End the event streams so open connections drain.
+        move || notify.close(),
+    ));
     Ok((addr, task))
 }
 
 /// Opens the store in `config.data_dir` (applying migrations) and serves until Ctrl-C.
 pub async fn serve(config: config::Config) -> anyhow::Result<()> {
+    install_panic_hook();
     // A bad directory override stops the start before the store is touched.
     let directory = directory::ServedDirectory::load(&config.data_dir)?;
     let (store, applied) = storage::SledStore::open(&config.data_dir)?;
@@ -113,8 +162,12 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    let (addr, task) =
-        start_with_directory(Arc::new(store), config.listen, dist, directory, ctrl_c).await?;
+    let served = Served {
+        dist,
+        directory,
+        limits: crate::config::Limits::from_env()?,
+    };
+    let (addr, task) = start_with(Arc::new(store), config.listen, served, ctrl_c).await?;
     tracing::info!(%addr, "listening");
     println!("Strada is running at http://{addr}/");
     task.await??;

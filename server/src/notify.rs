@@ -3,21 +3,23 @@
 //!
 //! Devices listen with server-sent events. `EventSource` cannot send an `Authorization`
 //! header, so a signed-in device first gets a ticket (random, stored hashed, valid only
-//! for the event stream and only for a few hours) and opens
-//! `GET /api/sync/events?ticket=…`. An event carries only the new feed position, and a
-//! field worker hears only of changes to their team's documents.
+//! for the event stream, once, and only for a few minutes) and opens
+//! `GET /api/sync/events?ticket=…`; to reconnect it asks for a new ticket. An event
+//! carries only the new feed position, and a field worker hears only of changes to their
+//! team's documents. A user holds at most a few streams at once (`Limits`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use strada_shared::domain::Role;
-use strada_shared::ids::TeamId;
+use strada_shared::ids::{TeamId, UserId};
 use tokio::sync::{Semaphore, broadcast};
 
 use crate::auth::{AuthUser, SessionToken, token::hash_token};
 
-/// How long an events ticket opens the stream.
-pub const TICKET_TTL_MS: i64 = 6 * 3600 * 1000;
+/// How long an unused events ticket opens the stream: a device asks for one right before
+/// opening the stream, and for a new one to reconnect.
+pub const TICKET_TTL_MS: i64 = 5 * 60 * 1000;
 /// Most event streams held at once; more get 503 and poll instead.
 pub const MAX_STREAMS: usize = 20_000;
 
@@ -31,6 +33,7 @@ pub struct Advance {
 /// Who a ticket lets listen.
 #[derive(Debug, Clone)]
 pub struct Listener {
+    pub user: UserId,
     pub role: Role,
     pub team: TeamId,
     expires_at: i64,
@@ -49,20 +52,78 @@ pub struct Notifier {
     tickets: Mutex<HashMap<[u8; 32], Listener>>,
     /// Bounds the streams held, so memory stays bounded under any number of devices.
     pub streams: Arc<Semaphore>,
+    /// Streams open per user (entries at zero are removed).
+    per_user: Arc<Mutex<HashMap<UserId, usize>>>,
+    max_per_user: usize,
+}
+
+/// Why a stream was not opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamRefused {
+    /// The user holds the most streams allowed.
+    PerUser,
+    /// The server holds [`MAX_STREAMS`].
+    Full,
+}
+
+/// One open stream: counted for its user and the server until dropped.
+pub struct StreamSlot {
+    user: UserId,
+    per_user: Arc<Mutex<HashMap<UserId, usize>>>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut m = self.per_user.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = m.get_mut(&self.user) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                m.remove(&self.user);
+            }
+        }
+    }
 }
 
 impl Default for Notifier {
     fn default() -> Self {
+        Notifier::new(crate::config::Limits::default().max_streams_per_user)
+    }
+}
+
+impl Notifier {
+    /// A notifier letting each user hold `max_per_user` streams.
+    pub fn new(max_per_user: usize) -> Self {
         Notifier {
             tx: broadcast::channel(1024).0,
             closing: tokio::sync::watch::channel(false).0,
             tickets: Mutex::new(HashMap::new()),
             streams: Arc::new(Semaphore::new(MAX_STREAMS)),
+            per_user: Arc::default(),
+            max_per_user,
         }
     }
-}
 
-impl Notifier {
+    /// A slot for one more stream of `user`, if the user and the server have room.
+    pub fn open_stream(&self, user: UserId) -> Result<StreamSlot, StreamRefused> {
+        let mut m = self.per_user.lock().unwrap_or_else(|p| p.into_inner());
+        let held = m.get(&user).copied().unwrap_or(0);
+        if held >= self.max_per_user {
+            return Err(StreamRefused::PerUser);
+        }
+        let permit = self
+            .streams
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| StreamRefused::Full)?;
+        m.insert(user, held + 1);
+        Ok(StreamSlot {
+            user,
+            per_user: self.per_user.clone(),
+            _permit: permit,
+        })
+    }
+
     pub fn advance(&self, seq: u64, team: TeamId) {
         // No receiver is not an error: nobody is listening right now.
         let _ = self.tx.send(Advance { seq, team });
@@ -90,6 +151,7 @@ impl Notifier {
         t.insert(
             token.hash(),
             Listener {
+                user: user.id,
                 role: user.role,
                 team: user.team.clone(),
                 expires_at: now_ms + TICKET_TTL_MS,
@@ -98,11 +160,48 @@ impl Notifier {
         token
     }
 
-    /// The listener a ticket stands for, if valid.
+    /// The listener a ticket stands for, if valid. A ticket opens one stream: it is
+    /// spent here, so one seen in a log or a proxy's history opens nothing.
     pub fn redeem(&self, ticket: &str, now_ms: i64) -> Option<Listener> {
-        let t = self.tickets.lock().unwrap_or_else(|p| p.into_inner());
-        t.get(&hash_token(ticket))
+        let mut t = self.tickets.lock().unwrap_or_else(|p| p.into_inner());
+        t.remove(&hash_token(ticket))
             .filter(|l| l.expires_at > now_ms)
-            .cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(n: u8) -> AuthUser {
+        AuthUser {
+            id: UserId::new_v7(1_700_000_000_000, [n; 10]),
+            username: "u".into(),
+            role: Role::FieldWorker,
+            team: TeamId::parse("t").expect("team"),
+            actor: None,
+        }
+    }
+
+    #[test]
+    fn a_ticket_opens_once() {
+        let n = Notifier::new(3);
+        let t = n.issue_ticket(&user(1), 0);
+        assert!(n.redeem(t.expose(), 1).is_some());
+        assert!(n.redeem(t.expose(), 1).is_none());
+        let late = n.issue_ticket(&user(1), 0);
+        assert!(n.redeem(late.expose(), TICKET_TTL_MS + 1).is_none());
+    }
+
+    #[test]
+    fn each_user_holds_at_most_the_streams_allowed_until_one_closes() {
+        let n = Notifier::new(2);
+        let (a, b) = (user(1).id, user(2).id);
+        let first = n.open_stream(a).expect("one");
+        let _second = n.open_stream(a).expect("two");
+        assert_eq!(n.open_stream(a).err(), Some(StreamRefused::PerUser));
+        let _other = n.open_stream(b).expect("another user is not affected");
+        drop(first);
+        assert!(n.open_stream(a).is_ok());
     }
 }

@@ -30,16 +30,27 @@ impl TestServer {
 
     /// Starts a server over `dir` (new or existing).
     pub async fn start_in(dir: PathBuf) -> TestServer {
+        Self::start_with_in(dir, crate::Served::default()).await
+    }
+
+    /// Starts a server over a new, empty data folder, serving `served` (a PWA folder,
+    /// shorter connection limits...).
+    pub async fn start_with(served: crate::Served) -> TestServer {
+        let dir = std::env::temp_dir().join(format!("strada-test-{}", uuid::Uuid::now_v7()));
+        Self::start_with_in(dir, served).await
+    }
+
+    async fn start_with_in(dir: PathBuf, served: crate::Served) -> TestServer {
         let (store, _) = SledStore::open(&dir).expect("open test store");
         let store = Arc::new(store);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let shutdown = async move {
             let _ = stopped.await;
         };
-        let (addr, task) = crate::start(
+        let (addr, task) = crate::start_with(
             store.clone(),
             "127.0.0.1:0".parse().expect("addr"),
-            None,
+            served,
             shutdown,
         )
         .await

@@ -101,6 +101,8 @@ fn start_server() -> Server {
         .env("STRADA_LISTEN", addr.to_string())
         .env("STRADA_DIST_DIR", "/nonexistent")
         .env("STRADA_LOG", "warn")
+        // One user stands for the 2,000 devices whose event streams are held below.
+        .env("STRADA_MAX_STREAMS_PER_USER", "2000")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

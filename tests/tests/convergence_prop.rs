@@ -226,8 +226,8 @@ impl World {
     fn pull(&mut self, device: usize, fault: Fault) {
         let d = &mut self.devices[device];
         loop {
-            let page =
-                server_sync::pull(&self.store, &d.user, d.cursor, Some(d.baseline)).expect("pull");
+            let page = server_sync::pull(&self.store, &d.user, d.cursor, Some(d.baseline), 0)
+                .expect("pull");
             if matches!(fault, Fault::DropResponse) {
                 return;
             }
@@ -280,7 +280,7 @@ fn apply_page(store: &SledStore, d: &mut Device, page: &PullResponse) {
         }
     }
     // The repair path: full snapshots of what did not apply.
-    for p in server_sync::snapshots(store, &d.user, &repair).expect("snapshots") {
+    for p in server_sync::snapshots(store, &d.user, &repair, 0).expect("snapshots") {
         match d.docs.get_mut(&p.id) {
             Some(dd) => dd.merge_pulled(&p).expect("snapshot merges"),
             None => {

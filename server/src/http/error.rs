@@ -23,12 +23,18 @@ pub enum AppError {
     NotFound(String),
     /// 409
     Conflict(String),
-    /// 413
+    /// 413: the body is larger than [`super::MAX_BODY_BYTES`].
     PayloadTooLarge,
+    /// 413: the body would decode to more than the server accepts.
+    TooLarge { code: &'static str, message: String },
+    /// 408: the request body stalled.
+    BodyTimeout,
     /// 415
     UnsupportedMediaType,
     /// 422: well-formed but invalid content.
     Unprocessable { code: &'static str, message: String },
+    /// 429: this user holds too much of a bounded resource.
+    TooManyRequests { code: &'static str, message: String },
     /// 503: a bounded resource is exhausted; the client retries later.
     Unavailable,
     /// 500: logged, never detailed to the client.
@@ -57,6 +63,12 @@ impl IntoResponse for AppError {
                     super::MAX_BODY_BYTES
                 ),
             ),
+            AppError::TooLarge { code, message } => (StatusCode::PAYLOAD_TOO_LARGE, code, message),
+            AppError::BodyTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                "the request body stopped arriving".to_string(),
+            ),
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -64,6 +76,9 @@ impl IntoResponse for AppError {
             ),
             AppError::Unprocessable { code, message } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            }
+            AppError::TooManyRequests { code, message } => {
+                (StatusCode::TOO_MANY_REQUESTS, code, message)
             }
             AppError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -111,12 +126,25 @@ impl From<JsonRejection> for AppError {
             JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 AppError::PayloadTooLarge
             }
+            JsonRejection::BytesRejection(b) if body_timed_out(&b) => AppError::BodyTimeout,
             other => AppError::BadRequest {
                 code: "bad_body",
                 message: other.body_text(),
             },
         }
     }
+}
+
+/// Whether reading a body failed because it stalled (`RequestBodyTimeoutLayer`).
+pub fn body_timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(e) = next {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 impl From<StoreError> for AppError {
@@ -169,6 +197,10 @@ impl From<PushError> for AppError {
             },
             PushError::InvalidAutomerge(_) => AppError::Unprocessable {
                 code: "invalid_automerge",
+                message: e.to_string(),
+            },
+            PushError::TooLarge(_) => AppError::TooLarge {
+                code: "push_too_large",
                 message: e.to_string(),
             },
             PushError::NoDevice => AppError::Forbidden(e.to_string()),

@@ -13,6 +13,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::AppState;
 use super::error::AppError;
 use crate::auth::AuthUser;
+use crate::notify::StreamRefused;
 
 pub async fn ticket(State(state): State<AppState>, user: AuthUser) -> Json<EventsTicket> {
     let t = state.notify.issue_ticket(&user, crate::now_ms());
@@ -40,10 +41,16 @@ pub async fn events(
             })?;
     let permit = state
         .notify
-        .streams
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| AppError::Unavailable)?;
+        .open_stream(listener.user)
+        .map_err(|refused| match refused {
+            StreamRefused::PerUser => AppError::TooManyRequests {
+                code: "too_many_streams",
+                message:
+                    "this user already holds the most event streams allowed: close one, or poll"
+                        .into(),
+            },
+            StreamRefused::Full => AppError::Unavailable,
+        })?;
     let head = state.store.feed_head()?;
     let rx = state.notify.subscribe();
     let closing = state.notify.closing();

@@ -8,6 +8,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod health;
+pub mod security;
 pub mod static_files;
 pub mod sync;
 
@@ -15,13 +16,18 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
+use crate::config::Limits;
 use crate::storage::Store;
 
 /// Largest request body accepted (a push of many documents).
@@ -37,8 +43,9 @@ pub struct AppState {
     pub directory: Arc<crate::directory::ServedDirectory>,
 }
 
-/// The API router, and the PWA from `dist` when given.
-pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
+/// The API router, and the PWA from `dist` when given, with the request limits of
+/// `limits` and the security headers (see [`security`]).
+pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow::Result<Router> {
     let api = Router::new()
         .route("/health", get(health::health))
         .route("/auth/login", post(auth::login))
@@ -69,17 +76,40 @@ pub fn router(state: AppState, dist: Option<PathBuf>) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .with_state(state);
+    let policy = Arc::new(security::Policy::new(dist.clone())?);
     let app = Router::new().nest("/api", api);
     let app = match dist {
         Some(dir) => app.fallback_service(static_files::service(dir)),
         None => app,
     };
-    app.layer(SetResponseHeaderLayer::overriding(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    ))
-    .layer(SetResponseHeaderLayer::overriding(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    ))
+    let app = app
+        // A stalled upload: the body's next piece must come within this.
+        .layer(RequestBodyTimeoutLayer::new(limits.body_timeout))
+        // The whole request, up to its answer's head (an event stream's body goes on).
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(Semaphore::new(limits.max_in_flight)),
+            limit_in_flight,
+        ));
+    Ok(app.layer(middleware::from_fn_with_state(
+        policy,
+        security::add_headers,
+    )))
+}
+
+/// Answers 503 at once when `max_in_flight` requests are already being processed: two
+/// cores gain nothing from more, and a queue would only hold memory (bodies of up to
+/// [`MAX_BODY_BYTES`]). An event stream counts only until its answer starts.
+async fn limit_in_flight(
+    State(permits): State<Arc<Semaphore>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match permits.try_acquire() {
+        Ok(_permit) => next.run(req).await,
+        Err(_) => error::AppError::Unavailable.into_response(),
+    }
 }

@@ -34,6 +34,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for SyncBody<T> {
             let body = Bytes::from_request(req, state).await.map_err(|r| {
                 if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                     AppError::PayloadTooLarge
+                } else if super::error::body_timed_out(&r) {
+                    AppError::BodyTimeout
                 } else {
                     AppError::BadRequest {
                         code: "bad_body",
@@ -116,7 +118,13 @@ pub async fn pull(
     SyncBody(req): SyncBody<PullRequest>,
 ) -> Result<SyncReply<sync::PullResponse>, AppError> {
     let res = tokio::task::spawn_blocking(move || {
-        crate::sync::pull(state.store.as_ref(), &user, req.cursor, req.since)
+        crate::sync::pull(
+            state.store.as_ref(),
+            &user,
+            req.cursor,
+            req.since,
+            crate::now_ms(),
+        )
     })
     .await
     .map_err(AppError::internal)??;
@@ -130,7 +138,7 @@ pub async fn snapshots(
     SyncBody(req): SyncBody<SnapshotsRequest>,
 ) -> Result<SyncReply<SnapshotsResponse>, AppError> {
     let docs = tokio::task::spawn_blocking(move || {
-        crate::sync::snapshots(state.store.as_ref(), &user, &req.ids)
+        crate::sync::snapshots(state.store.as_ref(), &user, &req.ids, crate::now_ms())
     })
     .await
     .map_err(AppError::internal)??;

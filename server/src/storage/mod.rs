@@ -122,6 +122,15 @@ pub struct DocMeta {
     /// `PulledDoc::generation`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub generation: u32,
+    /// The stored bytes were loaded back before they were committed (every commit since
+    /// this field exists). Documents stored before are loaded once when first served
+    /// whole, and marked ([`Store::mark_doc_verified`]) or quarantined.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub verified: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -137,6 +146,19 @@ pub enum Sensitivity {
     Field,
     /// Case records, assessments, plans: central office only.
     Case,
+}
+
+/// A document set aside because its stored bytes no longer load (see
+/// [`Store::quarantine_doc`]). Its metadata stays in place, so scope checks still apply to
+/// a device that sends the document again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuarantinedDoc {
+    /// Unix ms.
+    pub at: i64,
+    /// Why, in words that carry no personal data (an error kind, not document content).
+    pub reason: String,
+    /// The bytes as they were stored, for an operator to inspect or rescue.
+    pub bytes: Vec<u8>,
 }
 
 /// A stored document.
@@ -237,6 +259,20 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every stored document id (to rebuild projections).
     fn doc_ids(&self) -> Result<Vec<DocId>, StoreError>;
+
+    /// Sets a stored document aside, in one atomic step: its bytes move to the quarantine
+    /// with `reason`, and it leaves the feed, its history and its projection, so pulls,
+    /// repairs and the central records no longer see it. Its metadata stays. A later
+    /// commit of the same id (a device sending the whole document again) takes it out of
+    /// quarantine. Returns `false` when no such document was stored.
+    fn quarantine_doc(&self, id: DocId, reason: &str, at_ms: i64) -> Result<bool, StoreError>;
+    /// A quarantined document, with the metadata it kept.
+    fn quarantined(&self, id: DocId) -> Result<Option<(DocMeta, QuarantinedDoc)>, StoreError>;
+    /// The ids of every quarantined document.
+    fn quarantined_ids(&self) -> Result<Vec<DocId>, StoreError>;
+    /// Records that a document stored before load-back checks existed loads, if its heads
+    /// are still `heads` (a newer commit is verified anyway).
+    fn mark_doc_verified(&self, id: DocId, heads: &Heads) -> Result<(), StoreError>;
 
     /// Contact records, newest contact first.
     fn contact_records(&self) -> Result<Vec<ContactRecord>, StoreError>;

@@ -12,6 +12,8 @@
 //! - `device_actors` (step 2): automerge actor id → user id
 //! - `doc_history` (step 3): doc id → postcard `Vec<DocVersion>` (recent states)
 //! - `devices` (step 4): automerge actor id → JSON [`StoredDevice`](super::StoredDevice)
+//! - `quarantine` (step 5): doc id → postcard
+//!   [`QuarantinedDoc`](super::QuarantinedDoc)
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -43,6 +45,7 @@ pub struct SledStore {
     device_actors: sled::Tree,
     doc_history: sled::Tree,
     devices: sled::Tree,
+    quarantine: sled::Tree,
     /// Serialises feed appends so positions become visible in increasing order: a
     /// reader that has seen position N will never later find a new entry below N.
     feed_writer: Mutex<()>,
@@ -184,6 +187,7 @@ impl SledStore {
             device_actors: tree("device_actors")?,
             doc_history: tree("doc_history")?,
             devices: tree("devices")?,
+            quarantine: tree("quarantine")?,
             db,
             feed_writer: Mutex::new(()),
         };
@@ -331,6 +335,96 @@ impl Store for SledStore {
         self.docs.iter().keys().map(|k| doc_id_of(&k?)).collect()
     }
 
+    fn quarantine_doc(&self, id: DocId, reason: &str, at_ms: i64) -> Result<bool, StoreError> {
+        let key = &id.as_bytes()[..];
+        let _guard = self.feed_writer.lock().unwrap_or_else(|p| p.into_inner());
+        let res = (
+            &self.docs,
+            &self.feed,
+            &self.feed_by_doc,
+            &self.records_contacts,
+            &self.doc_history,
+            &self.quarantine,
+        )
+            .transaction(|(docs, feed, by_doc, recs, hist, quarantine)| {
+                let Some(bytes) = docs.remove(key)? else {
+                    return Ok(false);
+                };
+                if let Some(seq) = by_doc.remove(key)? {
+                    feed.remove(seq)?;
+                }
+                recs.remove(key)?;
+                hist.remove(key)?;
+                let record = super::QuarantinedDoc {
+                    at: at_ms,
+                    reason: reason.to_string(),
+                    bytes: bytes.to_vec(),
+                };
+                let encoded = postcard::to_allocvec(&record).map_err(|e| {
+                    ConflictableTransactionError::Abort(StoreError::Corrupt(e.to_string()))
+                })?;
+                quarantine.insert(key, encoded)?;
+                Ok(true)
+            });
+        match res {
+            Ok(done) => Ok(done),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(e.into()),
+        }
+    }
+
+    fn quarantined(
+        &self,
+        id: DocId,
+    ) -> Result<Option<(DocMeta, super::QuarantinedDoc)>, StoreError> {
+        let key = &id.as_bytes()[..];
+        let Some(record) = self.quarantine.get(key)? else {
+            return Ok(None);
+        };
+        let record: super::QuarantinedDoc =
+            postcard::from_bytes(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let meta = self
+            .doc_meta
+            .get(key)?
+            .ok_or_else(|| StoreError::Corrupt("quarantined document without metadata".into()))?;
+        Ok(Some((from_json(&meta)?, record)))
+    }
+
+    fn quarantined_ids(&self) -> Result<Vec<DocId>, StoreError> {
+        self.quarantine
+            .iter()
+            .keys()
+            .map(|k| doc_id_of(&k?))
+            .collect()
+    }
+
+    fn mark_doc_verified(
+        &self,
+        id: DocId,
+        heads: &strada_shared::sync::Heads,
+    ) -> Result<(), StoreError> {
+        let key = &id.as_bytes()[..];
+        // Compare-and-swap: a commit made meanwhile wins (and is verified itself).
+        loop {
+            let Some(old) = self.doc_meta.get(key)? else {
+                return Ok(());
+            };
+            let mut meta: DocMeta = from_json(&old)?;
+            if meta.verified || meta.heads != *heads {
+                return Ok(());
+            }
+            meta.verified = true;
+            let new = json(&meta)?;
+            if self
+                .doc_meta
+                .compare_and_swap(key, Some(&old), Some(new))?
+                .is_ok()
+            {
+                return Ok(());
+            }
+        }
+    }
+
     fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError> {
         let key = &id.as_bytes()[..];
         let Some(bytes) = self.docs.get(key)? else {
@@ -367,54 +461,61 @@ impl Store for SledStore {
             &self.feed_by_doc,
             &self.records_contacts,
             &self.doc_history,
+            &self.quarantine,
         )
-            .transaction(|(dflt, docs, metas, feed, by_doc, recs, hist)| {
-                let mut seq = match dflt.get(FEED_SEQ_KEY)? {
-                    Some(v) => u64_of(&v).map_err(ConflictableTransactionError::Abort)?,
-                    None => 0,
-                };
-                let mut seqs = Vec::with_capacity(batch.len());
-                for (c, record) in batch.iter().zip(&records) {
-                    let key = &c.id.as_bytes()[..];
-                    seq += 1;
-                    if let Some(old) = by_doc.get(key)? {
-                        feed.remove(old)?;
-                    }
-                    feed.insert(&seq.to_be_bytes(), key)?;
-                    by_doc.insert(key, &seq.to_be_bytes())?;
-                    let mut history: Vec<super::DocVersion> = match hist.get(key)? {
-                        Some(v) => postcard::from_bytes(&v).map_err(|e| {
+            .transaction(
+                |(dflt, docs, metas, feed, by_doc, recs, hist, quarantine)| {
+                    let mut seq = match dflt.get(FEED_SEQ_KEY)? {
+                        Some(v) => u64_of(&v).map_err(ConflictableTransactionError::Abort)?,
+                        None => 0,
+                    };
+                    let mut seqs = Vec::with_capacity(batch.len());
+                    for (c, record) in batch.iter().zip(&records) {
+                        let key = &c.id.as_bytes()[..];
+                        seq += 1;
+                        if let Some(old) = by_doc.get(key)? {
+                            feed.remove(old)?;
+                        }
+                        feed.insert(&seq.to_be_bytes(), key)?;
+                        by_doc.insert(key, &seq.to_be_bytes())?;
+                        let mut history: Vec<super::DocVersion> = match hist.get(key)? {
+                            Some(v) => postcard::from_bytes(&v).map_err(|e| {
+                                ConflictableTransactionError::Abort(StoreError::Corrupt(
+                                    e.to_string(),
+                                ))
+                            })?,
+                            None => Vec::new(),
+                        };
+                        let meta = DocMeta {
+                            seq,
+                            ..c.meta.clone()
+                        };
+                        history.push(super::DocVersion {
+                            seq,
+                            heads: meta.heads.clone(),
+                        });
+                        let excess = history.len().saturating_sub(super::DOC_HISTORY);
+                        history.drain(..excess);
+                        let encoded = postcard::to_allocvec(&history).map_err(|e| {
                             ConflictableTransactionError::Abort(StoreError::Corrupt(e.to_string()))
-                        })?,
-                        None => Vec::new(),
-                    };
-                    let meta = DocMeta {
-                        seq,
-                        ..c.meta.clone()
-                    };
-                    history.push(super::DocVersion {
-                        seq,
-                        heads: meta.heads.clone(),
-                    });
-                    let excess = history.len().saturating_sub(super::DOC_HISTORY);
-                    history.drain(..excess);
-                    let encoded = postcard::to_allocvec(&history).map_err(|e| {
-                        ConflictableTransactionError::Abort(StoreError::Corrupt(e.to_string()))
-                    })?;
-                    hist.insert(key, encoded)?;
-                    metas.insert(
-                        key,
-                        json(&meta).map_err(ConflictableTransactionError::Abort)?,
-                    )?;
-                    docs.insert(key, c.bytes)?;
-                    if let Some(r) = record {
-                        recs.insert(key, r.as_slice())?;
+                        })?;
+                        hist.insert(key, encoded)?;
+                        metas.insert(
+                            key,
+                            json(&meta).map_err(ConflictableTransactionError::Abort)?,
+                        )?;
+                        docs.insert(key, c.bytes)?;
+                        // A document sent again whole leaves the quarantine.
+                        quarantine.remove(key)?;
+                        if let Some(r) = record {
+                            recs.insert(key, r.as_slice())?;
+                        }
+                        seqs.push(seq);
                     }
-                    seqs.push(seq);
-                }
-                dflt.insert(FEED_SEQ_KEY, &seq.to_be_bytes())?;
-                Ok(seqs)
-            });
+                    dflt.insert(FEED_SEQ_KEY, &seq.to_be_bytes())?;
+                    Ok(seqs)
+                },
+            );
         match res {
             Ok(seqs) => Ok(seqs),
             Err(TransactionError::Abort(e)) => Err(e),

@@ -33,6 +33,7 @@ fn meta(t: i64) -> DocMeta {
         author: None,
         consent: None,
         generation: 0,
+        verified: true,
     }
 }
 
@@ -65,6 +66,8 @@ pub fn run_all<S: Store>(fresh: impl Fn() -> S) {
     the_feed_pages_from_a_cursor(&fresh());
     a_batch_commits_in_order_and_documents_keep_recent_history(&fresh());
     records_are_listed_newest_first(&fresh());
+    a_quarantined_document_leaves_feed_and_records_until_committed_again(&fresh());
+    a_legacy_document_is_marked_verified_only_at_the_heads_checked(&fresh());
     a_new_store_reports_the_latest_schema(&fresh());
 }
 
@@ -218,6 +221,61 @@ fn records_are_listed_newest_first(s: &dyn Store) {
     assert_eq!(ids, vec![b, a]);
     assert_eq!(s.contact_record(a).expect("record").map(|r| r.id), Some(a));
     s.flush().expect("flush");
+}
+
+fn a_quarantined_document_leaves_feed_and_records_until_committed_again(s: &dyn Store) {
+    let (a, b) = (doc_id(1), doc_id(2));
+    s.commit_doc(a, b"bad", &meta(1), &record(a, "2025-01-01T00:00:00Z"))
+        .expect("commit");
+    let sb = s
+        .commit_doc(b, b"good", &meta(1), &record(b, "2025-01-02T00:00:00Z"))
+        .expect("commit");
+    assert!(
+        s.quarantine_doc(a, "does not load", 42)
+            .expect("quarantine")
+    );
+    assert!(!s.quarantine_doc(doc_id(9), "missing", 42).expect("nothing"));
+    // Gone from everything a request reads; the other document untouched.
+    assert!(s.doc(a).expect("doc").is_none());
+    assert_eq!(s.feed_after(0, 10).expect("feed"), vec![(sb, b)]);
+    assert!(s.doc_history(a).expect("history").is_empty());
+    assert!(s.contact_record(a).expect("record").is_none());
+    assert_eq!(s.doc_ids().expect("ids"), vec![b]);
+    // Kept aside, with its metadata (scope) and its bytes.
+    let (m, q) = s.quarantined(a).expect("get").expect("quarantined");
+    assert_eq!(
+        (m.team, q.at, q.reason.as_str()),
+        (meta(1).team, 42, "does not load")
+    );
+    assert_eq!(q.bytes, b"bad");
+    assert_eq!(s.quarantined_ids().expect("ids"), vec![a]);
+    // Sent again whole: committed, out of quarantine, back on the feed.
+    let sa = s
+        .commit_doc(a, b"healed", &meta(2), &record(a, "2025-01-01T00:00:00Z"))
+        .expect("commit");
+    assert!(s.quarantined(a).expect("get").is_none());
+    assert!(s.quarantined_ids().expect("ids").is_empty());
+    assert_eq!(s.feed_after(sb, 10).expect("feed"), vec![(sa, a)]);
+    assert_eq!(s.doc(a).expect("doc").expect("present").bytes, b"healed");
+}
+
+fn a_legacy_document_is_marked_verified_only_at_the_heads_checked(s: &dyn Store) {
+    let a = doc_id(1);
+    let legacy = DocMeta {
+        verified: false,
+        ..meta(1)
+    };
+    s.commit_doc(a, b"a", &legacy, &record(a, "2025-01-01T00:00:00Z"))
+        .expect("commit");
+    let other_heads = strada_shared::sync::Heads(vec![automerge::ChangeHash([7; 32])]);
+    s.mark_doc_verified(a, &other_heads).expect("mark");
+    assert!(!s.doc(a).expect("doc").expect("present").meta.verified);
+    s.mark_doc_verified(a, &legacy.heads).expect("mark");
+    let stored = s.doc(a).expect("doc").expect("present");
+    assert!(stored.meta.verified);
+    assert_eq!(stored.meta.seq, 1, "nothing else changes");
+    // A missing document is not an error.
+    s.mark_doc_verified(doc_id(9), &legacy.heads).expect("mark");
 }
 
 fn a_new_store_reports_the_latest_schema(s: &dyn Store) {

@@ -1,20 +1,32 @@
 //! The server side of sync: merge pushed changes into stored documents after checking
 //! access and the schema, and serve the change feed.
 //!
-//! Push runs in two phases. First every document in the request is decoded; if any is
-//! not automerge data the whole request is refused (4xx) and nothing is stored. Then each
-//! document is merged into a copy of the stored one, checked (author actor, scope, schema,
-//! field rules), and committed on its own: one refused document does not stop the
-//! others, and a panic while processing one fails that one only. Acknowledgements are
-//! built only after the store has flushed.
+//! Push runs in two phases. First every document in the request is measured against the
+//! decoding bounds and its chunks' framing and checksums verified ([`bounds`]; before
+//! automerge sees a byte); if any is not automerge chunks the whole request is refused
+//! (4xx) and nothing is stored, and a request over the per-push bounds is refused whole
+//! too. Then each document is merged into a copy of the stored one (automerge runs
+//! guarded: data it cannot decode, or that makes it panic, refuses that document),
+//! checked (author actor, scope, schema, field rules, bounds of the merged document),
+//! saved, and the saved bytes are loaded back: nothing is acknowledged that would not
+//! load from the bytes stored. Each is
+//! committed on its own: one refused document does not stop the others, and a panic
+//! while processing one fails that one only. Acknowledgements are built only after the
+//! store has flushed.
+//!
+//! A stored document that does not load (stored before these checks, or damaged) is
+//! quarantined ([`Store::quarantine_doc`]) the first time a request meets it, logged by
+//! id, and skipped: pulls, repairs and pushes of the other documents go on. A device that
+//! sends the whole document again takes it out of quarantine.
 //!
 //! Pull serves the feed after the device's cursor, filtered by scope. A document the
 //! device already had at its cursor comes as the changes since that state; otherwise as a
 //! compact snapshot.
 
+pub mod bounds;
 pub mod rules;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 
 use automerge::AutoCommit;
@@ -22,14 +34,31 @@ use strada_shared::domain::{PersonRef, Role};
 use strada_shared::ids::{DocId, TeamId};
 use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc};
 use strada_shared::sync::{
-    Bytes, Heads, MAX_PUSH_DOCS, PULL_PAGE_BYTES, PULL_PAGE_DOCS, PullResponse, PulledDoc, PushDoc,
-    PushOutcome, PushRequest, PushResponse, PushResult, RefusalCode,
+    Bytes, Heads, MAX_DOC_CHANGES, MAX_DOC_DECODED_BYTES, MAX_DOC_OPS, MAX_PUSH_CHANGES,
+    MAX_PUSH_DECODED_BYTES, MAX_PUSH_DOCS, MAX_PUSH_OPS, PULL_PAGE_BYTES, PULL_PAGE_DOCS,
+    PullResponse, PulledDoc, PushDoc, PushOutcome, PushRequest, PushResponse, PushResult,
+    RefusalCode,
 };
 use strada_shared::vocab::ConsentStatus;
 
 use crate::auth::AuthUser;
 use crate::projection;
 use crate::storage::{DocCommit, DocMeta, DocVersion, Projection, Sensitivity, Store, StoreError};
+use bounds::{BoundError, Cost, Over};
+
+/// What one pushed document, and the document merged from it, may cost to decode.
+pub const DOC_BOUNDS: Cost = Cost {
+    decoded: MAX_DOC_DECODED_BYTES,
+    changes: MAX_DOC_CHANGES,
+    ops: MAX_DOC_OPS,
+};
+
+/// What all the documents of one push may cost to decode together.
+pub const PUSH_BOUNDS: Cost = Cost {
+    decoded: MAX_PUSH_DECODED_BYTES,
+    changes: MAX_PUSH_CHANGES,
+    ops: MAX_PUSH_OPS,
+};
 
 /// Why a push request was refused as a whole.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +69,11 @@ pub enum PushError {
     DuplicateDoc(DocId),
     #[error("document {0}: the changes are not valid automerge data")]
     InvalidAutomerge(DocId),
+    #[error(
+        "the push would decode to more {} than one request may carry: push fewer documents at a time",
+        .0.as_str()
+    )]
+    TooLarge(Over),
     #[error("this session belongs to no device: sign in from the app to sync")]
     NoDevice,
     #[error(transparent)]
@@ -80,6 +114,59 @@ impl Default for Writer {
     }
 }
 
+/// Runs automerge on bytes a device sent or the store holds: automerge panics on some
+/// malformed input, and such a panic becomes `None` here (the panic hook logs one line),
+/// so it fails that document only.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+}
+
+/// Loads stored bytes; a document that does not load is quarantined, reported by id, and
+/// `None` is returned so the caller skips it.
+fn load_stored(
+    store: &dyn Store,
+    id: DocId,
+    bytes: &[u8],
+    now_ms: i64,
+) -> Result<Option<AutoCommit>, StoreError> {
+    match guarded(|| AutoCommit::load(bytes)) {
+        Some(Ok(doc)) => Ok(Some(doc)),
+        failed => {
+            let reason = match failed {
+                Some(Err(_)) => "the stored bytes do not load",
+                _ => "loading the stored bytes panicked",
+            };
+            quarantine(store, id, reason, now_ms)?;
+            Ok(None)
+        }
+    }
+}
+
+fn quarantine(store: &dyn Store, id: DocId, reason: &str, now_ms: i64) -> Result<(), StoreError> {
+    if store.quarantine_doc(id, reason, now_ms)? {
+        tracing::error!(doc = %id, reason, "stored document quarantined: it is skipped until a device sends it whole again");
+    }
+    Ok(())
+}
+
+/// Whether a stored document may be served whole: checked when it was committed, or
+/// (stored before those checks) loaded once now, and marked or quarantined.
+fn servable(
+    store: &dyn Store,
+    id: DocId,
+    stored: &crate::storage::StoredDoc,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    if stored.meta.verified {
+        return Ok(true);
+    }
+    if load_stored(store, id, &stored.bytes, now_ms)?.is_none() {
+        return Ok(false);
+    }
+    store.mark_doc_verified(id, &stored.meta.heads)?;
+    Ok(true)
+}
+
 /// Applies a push. `now_ms` stamps the metadata.
 pub fn push(
     store: &dyn Store,
@@ -91,6 +178,38 @@ pub fn push(
     let report = commit_unflushed(store, writer, user, req, now_ms)?;
     store.flush()?;
     Ok(report)
+}
+
+/// Phase 1: measures every document against the bounds, and checks it is automerge chunks
+/// with valid checksums, before anything touches the store (and before automerge sees a
+/// byte). Returns the documents refused as too large (the others go on).
+fn check_request(req: &PushRequest) -> Result<HashSet<DocId>, PushError> {
+    let mut too_large = HashSet::new();
+    let mut spent = Cost::default();
+    for d in &req.docs {
+        let left = PUSH_BOUNDS.minus(spent);
+        let budget = DOC_BOUNDS.min(left);
+        match bounds::measure(&d.changes.0, budget) {
+            Ok(cost) => spent = spent.plus(cost),
+            Err(BoundError::Malformed) => return Err(PushError::InvalidAutomerge(d.id)),
+            Err(BoundError::Exceeds(over)) => {
+                let request_bound = match over {
+                    Over::Decoded => left.decoded < DOC_BOUNDS.decoded,
+                    Over::Changes => left.changes < DOC_BOUNDS.changes,
+                    Over::Ops => left.ops < DOC_BOUNDS.ops,
+                };
+                if request_bound {
+                    return Err(PushError::TooLarge(over));
+                }
+                // The measure stopped within the document's budget: count all of it.
+                spent = spent.plus(budget);
+                too_large.insert(d.id);
+                tracing::info!(doc = %d.id, "pushed document over the bounds: {}", over.as_str());
+                continue;
+            }
+        }
+    }
+    Ok(too_large)
 }
 
 /// A push without the final flush: every check, merge and commit of [`push`], for a
@@ -107,18 +226,14 @@ pub fn commit_unflushed(
     if req.docs.len() > MAX_PUSH_DOCS {
         return Err(PushError::TooManyDocs);
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for d in &req.docs {
         if !seen.insert(d.id) {
             return Err(PushError::DuplicateDoc(d.id));
         }
     }
-    // Phase 1: decode everything before touching the store.
-    for d in &req.docs {
-        if AutoCommit::new().load_incremental(&d.changes.0).is_err() {
-            return Err(PushError::InvalidAutomerge(d.id));
-        }
-    }
+    // Phase 1: bound and decode everything before touching the store.
+    let too_large = check_request(&req)?;
     // Phase 2: merge and check each document on its own; then commit every accepted one
     // in one store transaction, and flush.
     let mut cache = writer.0.lock().unwrap_or_else(|p| p.into_inner());
@@ -126,13 +241,17 @@ pub fn commit_unflushed(
     let mut pending: Vec<Pending> = Vec::new();
     for d in req.docs {
         let id = d.id;
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            merge_one(store, &mut cache, user, &actor, &d, now_ms, &mut pending)
-        }))
-        .unwrap_or_else(|_| {
-            tracing::error!(doc = %id, "panic while merging a pushed document");
-            Ok(refusal(RefusalCode::ServerError))
-        })?;
+        let outcome = if too_large.contains(&id) {
+            refusal(RefusalCode::TooLarge)
+        } else {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                merge_one(store, &mut cache, user, &actor, &d, now_ms, &mut pending)
+            }))
+            .unwrap_or_else(|_| {
+                tracing::error!(doc = %id, "panic while merging a pushed document");
+                Ok(refusal(RefusalCode::ServerError))
+            })?
+        };
         if let PushOutcome::Refused { reason, .. } = &outcome {
             tracing::info!(doc = %id, user = %user.id, "push refused: {reason}");
         }
@@ -171,6 +290,21 @@ fn refused(code: RefusalCode) -> Result<PushOutcome, StoreError> {
     Ok(refusal(code))
 }
 
+/// Why a stored document's metadata forbids this push, if it does.
+fn stored_refusal(user: &AuthUser, pushed: &PushDoc, meta: &DocMeta) -> Option<RefusalCode> {
+    if meta.doc_type != pushed.doc_type {
+        return Some(RefusalCode::TypeMismatch);
+    }
+    if !may_write(user, meta) {
+        return Some(RefusalCode::NotAllowed);
+    }
+    // Changes to a history the server erased would bring it back.
+    if pushed.generation < meta.generation {
+        return Some(RefusalCode::Replaced);
+    }
+    None
+}
+
 fn merge_one(
     store: &dyn Store,
     cache: &mut DocCache,
@@ -181,37 +315,40 @@ fn merge_one(
     pending: &mut Vec<Pending>,
 ) -> Result<PushOutcome, StoreError> {
     let (id, doc_type) = (pushed.id, pushed.doc_type);
-    let existing = store.doc(id)?;
-    let mut doc = match &existing {
+    // The stored metadata, and the stored document decoded. A quarantined document keeps
+    // its metadata and starts again from what the device sends (its whole document).
+    let (existing, mut doc, healing) = match store.doc(id)? {
         Some(stored) => {
-            if stored.meta.doc_type != doc_type {
-                return refused(RefusalCode::TypeMismatch);
-            }
-            if !may_write(user, &stored.meta) {
-                return refused(RefusalCode::NotAllowed);
-            }
-            // Changes to a history the server erased would bring it back.
-            if pushed.generation < stored.meta.generation {
-                return refused(RefusalCode::Replaced);
+            if let Some(code) = stored_refusal(user, pushed, &stored.meta) {
+                return refused(code);
             }
             let cached = cache
                 .pop(&id)
                 .and_then(|mut d| (Heads::new(d.get_heads()) == stored.meta.heads).then_some(d));
-            match cached {
-                Some(d) => d,
-                None => AutoCommit::load(&stored.bytes)
-                    .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?,
-            }
+            let doc = match cached {
+                Some(d) => Some(d),
+                None => load_stored(store, id, &stored.bytes, now_ms)?,
+            };
+            let healing = doc.is_none();
+            (Some(stored.meta), doc.unwrap_or_default(), healing)
         }
-        None => AutoCommit::new(),
+        None => match store.quarantined(id)? {
+            Some((meta, _)) => {
+                if let Some(code) = stored_refusal(user, pushed, &meta) {
+                    return refused(code);
+                }
+                (Some(meta), AutoCommit::new(), true)
+            }
+            None => (None, AutoCommit::new(), false),
+        },
     };
     let before = doc.get_heads();
     // What the change rules compare against: the few fields that may not change.
     let old = match &existing {
-        // A contact's fixed fields are in its metadata: no need to read the document.
-        Some(stored) if doc_type == DocType::Contact && stored.meta.author.is_some() => {
-            stored.meta.author.map(|author| rules::Fixed {
-                team: stored.meta.team.clone(),
+        // A contact's (or a quarantined document's) fixed fields are in its metadata.
+        Some(meta) if (doc_type == DocType::Contact || healing) && meta.author.is_some() => {
+            meta.author.map(|author| rules::Fixed {
+                team: meta.team.clone(),
                 author,
                 referral: None,
             })
@@ -219,44 +356,24 @@ fn merge_one(
         Some(_) => rules::Fixed::read(doc_type, &doc).ok(),
         None => None,
     };
-    if doc.load_incremental(&pushed.changes.0).is_err() {
-        return refused(RefusalCode::Schema);
-    }
-    // Changes whose dependencies the server lacks are queued, not applied: never
-    // acknowledge them; the device sends its whole document next time.
-    if !doc.get_missing_deps(&[]).is_empty() {
-        return Ok(PushOutcome::Incomplete);
-    }
-    let after = doc.get_heads();
-    if after == before {
-        return Ok(match existing {
-            Some(_) => PushOutcome::Accepted {
-                heads: Heads::new(after),
-            },
-            None => refusal(RefusalCode::Empty),
-        });
-    }
-    // A device may only author changes under its own actor.
-    if doc
-        .get_changes(&before)
-        .iter()
-        .any(|c| c.actor_id().to_bytes() != actor)
-    {
-        return refused(RefusalCode::ForeignActor);
-    }
-    // The merged document must match its schema and the field rules for this user.
-    let new = match rules::TypedDoc::read(doc_type, &doc) {
-        Ok(t) => t,
-        Err(e) => {
-            return Ok(PushOutcome::Refused {
-                code: RefusalCode::Schema,
-                reason: e.to_string(),
+    // Automerge may panic anywhere on a document holding crafted changes: everything it
+    // does with the pushed data runs guarded, and a panic refuses the document.
+    let merged = guarded(|| merge_pushed(&mut doc, &before, pushed, actor));
+    let new = match merged {
+        None => return refused(RefusalCode::Malformed),
+        Some(Merged::Done(outcome)) => return Ok(outcome),
+        Some(Merged::Unchanged(after)) => {
+            return Ok(match existing {
+                // A quarantined document needs the whole document back.
+                Some(_) if healing => PushOutcome::Incomplete,
+                Some(_) => PushOutcome::Accepted {
+                    heads: Heads::new(after),
+                },
+                None => refusal(RefusalCode::Empty),
             });
         }
+        Some(Merged::Changed(new)) => *new,
     };
-    if new.id() != id {
-        return refused(RefusalCode::IdMismatch);
-    }
     // Tests prove a panic fails one document only (never compiled into a release build).
     #[cfg(feature = "fault-injection")]
     if let rules::TypedDoc::Contact(c) = &new
@@ -275,7 +392,7 @@ fn merge_one(
     // withdrawal (here, or earlier in this push) an alias written offline is refused.
     if let rules::TypedDoc::Contact(c) = &new
         && let (Some(pid), PersonRef::Alias(_)) = (c.person_id, &c.person)
-        && person_consent(store, pending, pid)?.is_some_and(|s| s != ConsentStatus::Given)
+        && person_consent(store, pending, pid, now_ms)?.is_some_and(|s| s != ConsentStatus::Given)
     {
         return refused(RefusalCode::ConsentRequired);
     }
@@ -289,17 +406,38 @@ fn merge_one(
     let withdrawn_now = consent == Some(ConsentStatus::Withdrawn)
         && existing
             .as_ref()
-            .is_none_or(|s| s.meta.consent != Some(ConsentStatus::Withdrawn));
-    let (mut doc, after) = if withdrawn_now {
-        let mut fresh = compact(&new).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let heads = fresh.get_heads();
-        (fresh, heads)
+            .is_none_or(|m| m.consent != Some(ConsentStatus::Withdrawn));
+    let mut doc = if withdrawn_now {
+        compact(&new).map_err(|e| StoreError::Corrupt(e.to_string()))?
     } else {
-        (doc, after)
+        doc
     };
+    // What will be stored must stay within the bounds and load back as its type, or the
+    // next pull or push of it would fail: nothing is acknowledged before that holds.
+    let Some(bytes) = guarded(|| doc.save()) else {
+        return refused(RefusalCode::Malformed);
+    };
+    match bounds::measure(&bytes, DOC_BOUNDS) {
+        Ok(_) => {}
+        Err(BoundError::Exceeds(_)) => return refused(RefusalCode::TooLarge),
+        Err(BoundError::Malformed) => {
+            tracing::error!(doc = %id, "a saved document does not parse as automerge chunks");
+            return refused(RefusalCode::Malformed);
+        }
+    }
+    let mut loaded = match guarded(|| AutoCommit::load(&bytes)) {
+        Some(Ok(loaded)) => loaded,
+        _ => return refused(RefusalCode::Malformed),
+    };
+    // The same heads, verified by the load against the changes it rebuilt, are the same
+    // changes: the loaded document reads as `new`, with no second (costly) hydration.
+    let after = loaded.get_heads();
+    if Heads::new(after.clone()) != Heads::new(doc.get_heads()) {
+        return refused(RefusalCode::Malformed);
+    }
     let generation = existing
         .as_ref()
-        .map_or(0, |s| s.meta.generation)
+        .map_or(0, |m| m.generation)
         .saturating_add(u32::from(withdrawn_now));
     let meta = match existing {
         Some(stored) => DocMeta {
@@ -307,7 +445,8 @@ fn merge_one(
             heads: Heads::new(after),
             consent,
             generation,
-            ..stored.meta
+            verified: true,
+            ..stored
         },
         None => DocMeta {
             doc_type,
@@ -321,6 +460,7 @@ fn merge_one(
             author: Some(new.author()),
             consent,
             generation,
+            verified: true,
         },
     };
     let projection = match &new {
@@ -333,12 +473,67 @@ fn merge_one(
     let heads = meta.heads.clone();
     pending.push(Pending {
         id,
-        bytes: doc.save(),
+        bytes,
         meta,
         projection,
-        doc,
+        // The document as loaded back from its bytes: the next push of it starts here.
+        doc: loaded,
     });
     Ok(PushOutcome::Accepted { heads })
+}
+
+/// What merging pushed changes into a document gave.
+enum Merged {
+    /// The answer is known already (refused, incomplete).
+    Done(PushOutcome),
+    /// Nothing new: the document's heads.
+    Unchanged(Vec<automerge::ChangeHash>),
+    /// The merged document, read as its type.
+    Changed(Box<rules::TypedDoc>),
+}
+
+/// Applies the pushed changes to `doc` and reads the result: the part of a merge that
+/// runs automerge on what a device sent.
+fn merge_pushed(
+    doc: &mut AutoCommit,
+    before: &[automerge::ChangeHash],
+    pushed: &PushDoc,
+    actor: &[u8],
+) -> Merged {
+    if doc.load_incremental(&pushed.changes.0).is_err() {
+        return Merged::Done(refusal(RefusalCode::Malformed));
+    }
+    // Changes whose dependencies the server lacks are queued, not applied: never
+    // acknowledge them; the device sends its whole document next time.
+    if !doc.get_missing_deps(&[]).is_empty() {
+        return Merged::Done(PushOutcome::Incomplete);
+    }
+    let after = doc.get_heads();
+    if after == before {
+        return Merged::Unchanged(after);
+    }
+    // A device may only author changes under its own actor.
+    if doc
+        .get_changes(before)
+        .iter()
+        .any(|c| c.actor_id().to_bytes() != actor)
+    {
+        return Merged::Done(refusal(RefusalCode::ForeignActor));
+    }
+    // The merged document must match its schema (the field rules come after).
+    let new = match rules::TypedDoc::read(pushed.doc_type, doc) {
+        Ok(t) => t,
+        Err(e) => {
+            return Merged::Done(PushOutcome::Refused {
+                code: RefusalCode::Schema,
+                reason: e.to_string(),
+            });
+        }
+    };
+    if new.id() != pushed.id {
+        return Merged::Done(refusal(RefusalCode::IdMismatch));
+    }
+    Merged::Changed(Box::new(new))
 }
 
 /// Whether `user` may read a document with `meta`: the central office sees all of its
@@ -374,6 +569,7 @@ pub fn pull(
     user: &AuthUser,
     cursor: u64,
     since: Option<u64>,
+    now_ms: i64,
 ) -> Result<PullResponse, StoreError> {
     // What the device surely holds of a document: its state at the end of the last
     // complete pull (see `PullRequest::since`).
@@ -401,20 +597,34 @@ pub fn pull(
             }
             let doc_changes = match known_heads(store.doc_history(id)?, base) {
                 Some(known) => {
-                    let mut doc = AutoCommit::load(&stored.bytes)
-                        .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?;
+                    // A document that does not load is set aside; the page goes on.
+                    let Some(mut doc) = load_stored(store, id, &stored.bytes, now_ms)? else {
+                        continue;
+                    };
                     // State the device had in a history since erased: a snapshot instead.
-                    known
-                        .0
-                        .iter()
-                        .all(|h| doc.get_change_by_hash(h).is_some())
-                        .then(|| doc.save_after(&known.0))
+                    let changes = guarded(|| {
+                        known
+                            .0
+                            .iter()
+                            .all(|h| doc.get_change_by_hash(h).is_some())
+                            .then(|| doc.save_after(&known.0))
+                    });
+                    let Some(changes) = changes else {
+                        quarantine(store, id, "reading the stored document panicked", now_ms)?;
+                        continue;
+                    };
+                    changes
                 }
                 None => None,
             };
             let pulled = match doc_changes {
                 Some(changes) => pulled_doc(id, &stored.meta, changes, false),
-                None => pulled_doc(id, &stored.meta, stored.bytes, true),
+                None => {
+                    if !servable(store, id, &stored, now_ms)? {
+                        continue;
+                    }
+                    pulled_doc(id, &stored.meta, stored.bytes, true)
+                }
             };
             bytes_total += pulled.data.0.len();
             docs.push(pulled);
@@ -434,11 +644,13 @@ pub fn snapshots(
     store: &dyn Store,
     user: &AuthUser,
     ids: &[DocId],
+    now_ms: i64,
 ) -> Result<Vec<PulledDoc>, StoreError> {
     let mut out = Vec::new();
     for id in ids.iter().take(PULL_PAGE_DOCS) {
         if let Some(stored) = store.doc(*id)?
             && may_read(user, &stored.meta)
+            && servable(store, *id, &stored, now_ms)?
         {
             out.push(pulled_doc(*id, &stored.meta, stored.bytes, true));
         }
@@ -469,8 +681,10 @@ pub fn rebuild_contact_records(
         let Some(stored) = store.doc(id)? else {
             continue;
         };
-        let doc = AutoCommit::load(&stored.bytes)
-            .map_err(|_| StoreError::Corrupt("document does not load".into()))?;
+        let Some(Ok(doc)) = guarded(|| AutoCommit::load(&stored.bytes)) else {
+            tracing::warn!(doc = %id, "a stored document does not load: no record rebuilt");
+            continue;
+        };
         if let Ok(c) = schema::read::<ContactDoc>(&doc) {
             out.push(projection::contact_record(&c, &stored.meta));
         }
@@ -500,6 +714,7 @@ fn person_consent(
     store: &dyn Store,
     pending: &[Pending],
     id: DocId,
+    now_ms: i64,
 ) -> Result<Option<ConsentStatus>, StoreError> {
     // A person accepted by this push always has its status in its metadata.
     if let Some(p) = pending.iter().rev().find(|p| p.id == id) {
@@ -512,13 +727,9 @@ fn person_consent(
         Some(stored) if stored.meta.doc_type == DocType::Person => match stored.meta.consent {
             Some(status) => Ok(Some(status)),
             // Stored before the metadata kept the status: read from the document.
-            None => {
-                let doc = AutoCommit::load(&stored.bytes)
-                    .map_err(|_| StoreError::Corrupt("stored document does not load".into()))?;
-                Ok(schema::read::<PersonDoc>(&doc)
-                    .ok()
-                    .map(|p| p.consent.status))
-            }
+            None => Ok(load_stored(store, id, &stored.bytes, now_ms)?
+                .and_then(|doc| schema::read::<PersonDoc>(&doc).ok())
+                .map(|p| p.consent.status)),
         },
         _ => Ok(None),
     }
@@ -552,6 +763,7 @@ mod tests {
             author: None,
             consent: None,
             generation: 0,
+            verified: true,
         }
     }
 

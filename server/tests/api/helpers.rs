@@ -76,6 +76,56 @@ impl Api {
             .unwrap()
     }
 
+    /// Posts push entries as they are (crafted bytes included), in the binary encoding.
+    pub async fn push_entries(&self, docs: Vec<strada_shared::sync::PushDoc>) -> Response {
+        use strada_shared::sync::{SYNC_CONTENT_TYPE, encode};
+        self.client
+            .post(format!("{}/api/sync/push", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", SYNC_CONTENT_TYPE)
+            .header("accept", SYNC_CONTENT_TYPE)
+            .body(encode(&PushRequest { docs }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// [`Api::push_entries`], expecting an answer per document.
+    pub async fn push_entries_ok(
+        &self,
+        docs: Vec<strada_shared::sync::PushDoc>,
+    ) -> Vec<strada_shared::sync::PushOutcome> {
+        let res = self.push_entries(docs).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let bytes = res.bytes().await.unwrap();
+        let body: PushResponse = strada_shared::sync::decode(&bytes).unwrap();
+        body.results.into_iter().map(|r| r.outcome).collect()
+    }
+
+    /// A pull page in the binary encoding.
+    pub async fn pull(&self, cursor: u64, since: u64) -> Response {
+        use strada_shared::sync::{PullRequest, SYNC_CONTENT_TYPE, encode};
+        self.client
+            .post(format!("{}/api/sync/pull", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", SYNC_CONTENT_TYPE)
+            .header("accept", SYNC_CONTENT_TYPE)
+            .body(encode(&PullRequest {
+                cursor,
+                since: Some(since),
+            }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// [`Api::pull`], expecting a page.
+    pub async fn pull_ok(&self, cursor: u64, since: u64) -> strada_shared::sync::PullResponse {
+        let res = self.pull(cursor, since).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        strada_shared::sync::decode(&res.bytes().await.unwrap()).unwrap()
+    }
+
     pub async fn push(&self, docs: &mut [&mut DeviceDoc]) -> PushResponse {
         let mut entries = Vec::new();
         let mut sent = Vec::new();

@@ -28,6 +28,27 @@ pub const PULL_PAGE_DOCS: usize = 200;
 /// still sent alone).
 pub const PULL_PAGE_BYTES: usize = 256 * 1024;
 
+/// Bounds on what one pushed document may cost the server to decode: bytes once inflated
+/// and with every run-length-encoded column expanded, changes, operations. They hold for
+/// the pushed data and for the document merged from it (so every stored document loads
+/// in bounded time). A contact, person or referral is a few KB decoded, with tens of
+/// changes and operations (the demo's largest: 2.5 KB, 5 changes, 35 ops); these leave
+/// two to three orders of magnitude for long-lived documents, and keep the worst case
+/// around tens of milliseconds of CPU. A document over them is refused (`TooLarge`).
+pub const MAX_DOC_DECODED_BYTES: u64 = 1024 * 1024;
+/// See [`MAX_DOC_DECODED_BYTES`]: a document edited every day for ten years has ~4,000.
+pub const MAX_DOC_CHANGES: u64 = 10_000;
+/// See [`MAX_DOC_DECODED_BYTES`].
+pub const MAX_DOC_OPS: u64 = 100_000;
+/// Bounds on a whole push (what [`MAX_PUSH_DOCS`] typical documents need, ten to twenty
+/// times over); a push over them is refused as a whole (HTTP 413, `push_too_large`), so
+/// one request's decoding work stays bounded whatever its bytes say.
+pub const MAX_PUSH_DECODED_BYTES: u64 = 16 * 1024 * 1024;
+/// See [`MAX_PUSH_DECODED_BYTES`].
+pub const MAX_PUSH_CHANGES: u64 = 50_000;
+/// See [`MAX_PUSH_DECODED_BYTES`].
+pub const MAX_PUSH_OPS: u64 = 250_000;
+
 /// The media type of the binary sync encoding (postcard). JSON is accepted too.
 pub const SYNC_CONTENT_TYPE: &str = "application/x-strada-sync";
 
@@ -194,6 +215,13 @@ pub enum RefusalCode {
     /// The server rewrote the document without its history (consent withdrawn): the
     /// device takes the server's version.
     Replaced,
+    /// The document (as pushed, or once merged) is larger, or has a longer history, than
+    /// the server accepts ([`MAX_DOC_DECODED_BYTES`], [`MAX_DOC_CHANGES`],
+    /// [`MAX_DOC_OPS`]).
+    TooLarge,
+    /// The changes are not automerge data the server can store: they do not decode, or
+    /// the merged document would not load back.
+    Malformed,
 }
 
 impl RefusalCode {
@@ -220,6 +248,12 @@ impl RefusalCode {
             }
             RefusalCode::Replaced => {
                 "the server erased this document's history (consent withdrawn): the device takes the server's version"
+            }
+            RefusalCode::TooLarge => {
+                "the document is larger, or has a longer history, than the server accepts"
+            }
+            RefusalCode::Malformed => {
+                "the changes are not data the server can store (they would not load back)"
             }
         }
     }

@@ -1,0 +1,270 @@
+//! Connections (issue 9): a client stopping mid-headers, an idle keep-alive connection, a
+//! stalled body, too many connections, too many requests at once, too many event
+//! streams. Byte-level clients on real TCP, against servers with short limits.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use strada_server::config::Limits;
+use strada_server::testing::TestServer;
+use strada_shared::domain::Role;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use super::{error_code, next_feed_event};
+use crate::helpers::Api;
+
+/// A server with `change` applied to the default limits.
+async fn server_with(change: impl FnOnce(&mut Limits)) -> TestServer {
+    let mut limits = Limits::default();
+    change(&mut limits);
+    TestServer::start_with(strada_server::Served {
+        limits,
+        ..Default::default()
+    })
+    .await
+}
+
+/// Everything the server sends until it closes the connection; fails if it is still
+/// open after `within`.
+async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> String {
+    let mut out = Vec::new();
+    let read = tokio::time::timeout(within, async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(
+        read.is_ok(),
+        "the connection is still open after {within:?}; received: {}",
+        String::from_utf8_lossy(&out)
+    );
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Reads one response head (up to the blank line).
+async fn read_head(stream: &mut TcpStream) -> String {
+    let mut out = Vec::new();
+    let mut byte = [0u8; 1];
+    while !out.ends_with(b"\r\n\r\n") {
+        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut byte))
+            .await
+            .expect("a response head within 10 s")
+            .unwrap();
+        assert_eq!(n, 1, "closed before a response head");
+        out.push(byte[0]);
+    }
+    String::from_utf8(out).unwrap()
+}
+
+async fn connect(s: &TestServer) -> TcpStream {
+    TcpStream::connect(s.addr).await.unwrap()
+}
+
+/// Found by the attacker: a client that sent half its headers and stopped was held for
+/// more than 70 s. Now the header read timeout closes it.
+#[tokio::test]
+async fn a_client_that_stops_mid_headers_is_disconnected_after_the_header_timeout() {
+    let s = server_with(|l| l.header_timeout = Duration::from_millis(300)).await;
+    let mut slow = connect(&s).await;
+    slow.write_all(b"POST /api/sync/push HTTP/1.1\r\nHost: strada\r\nContent-Type: appl")
+        .await
+        .unwrap();
+    read_until_closed(&mut slow, Duration::from_secs(5)).await;
+    // Meanwhile and afterwards, everyone else is served.
+    let res = reqwest::get(s.url("/api/health")).await.unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_idle_limit() {
+    let s = server_with(|l| l.header_timeout = Duration::from_millis(300)).await;
+    let mut idle = connect(&s).await;
+    idle.write_all(b"GET /api/health HTTP/1.1\r\nHost: strada\r\n\r\n")
+        .await
+        .unwrap();
+    let head = read_head(&mut idle).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(!head.to_ascii_lowercase().contains("connection: close"));
+    // The answer's body, then nothing: the server closes the idle connection.
+    read_until_closed(&mut idle, Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn a_stalled_body_is_answered_408_and_the_connection_closed() {
+    let s = server_with(|l| l.body_timeout = Duration::from_millis(300)).await;
+    let mut stalled = connect(&s).await;
+    stalled
+        .write_all(
+            b"POST /api/auth/login HTTP/1.1\r\nHost: strada\r\n\
+              Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user",
+        )
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut stalled, Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"body_timeout\""), "{answer}");
+}
+
+#[tokio::test]
+async fn connections_over_the_limit_are_answered_503_and_closed() {
+    let s = server_with(|l| l.max_connections = 2).await;
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut c = connect(&s).await;
+        c.write_all(b"GET /api/health HTTP/1.1\r\nHost: strada\r\n")
+            .await
+            .unwrap();
+        held.push(c);
+    }
+    let mut third = connect(&s).await;
+    let answer = read_until_closed(&mut third, Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or("");
+    let body: Value = serde_json::from_str(body).expect("a JSON error body");
+    assert_eq!(body["error"], "unavailable");
+    // One held connection goes away: a new one is served again (once the server has
+    // seen it close).
+    drop(held.pop());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut c = connect(&s).await;
+        c.write_all(b"GET /api/health HTTP/1.1\r\nHost: strada\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let answer = read_until_closed(&mut c, Duration::from_secs(5)).await;
+        if answer.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{answer}");
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn requests_over_the_in_flight_limit_are_answered_503_at_once() {
+    let s = server_with(|l| l.max_in_flight = 1).await;
+    // A request whose body is being read holds the only slot; `Expect: 100-continue`
+    // tells us when the server started reading it.
+    let mut busy = connect(&s).await;
+    busy.write_all(
+        b"POST /api/auth/login HTTP/1.1\r\nHost: strada\r\nContent-Type: application/json\r\n\
+          Content-Length: 2\r\nExpect: 100-continue\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let head = read_head(&mut busy).await;
+    assert!(head.starts_with("HTTP/1.1 100"), "{head}");
+    let res = reqwest::get(s.url("/api/health")).await.unwrap();
+    let (status, code, _) = error_code(res).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    );
+    // The slot comes back when that request is answered.
+    busy.write_all(b"{}").await.unwrap();
+    let head = read_head(&mut busy).await;
+    assert!(head.starts_with("HTTP/1.1 4"), "{head}");
+    let res = reqwest::get(s.url("/api/health")).await.unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+async fn ticket(api: &Api) -> String {
+    let v: Value = api
+        .post_json("/api/sync/events-ticket", &serde_json::json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    v["ticket"].as_str().unwrap().to_string()
+}
+
+async fn open_stream(s: &TestServer, ticket: &str) -> reqwest::Response {
+    reqwest::get(s.url(&format!("/api/sync/events?ticket={ticket}")))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_events_ticket_opens_one_stream_only() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let t = ticket(&api).await;
+    let mut first = open_stream(&s, &t).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(next_feed_event(&mut first).await, "0");
+    let again = open_stream(&s, &t).await;
+    assert_eq!(again.status(), 401);
+    assert_eq!(error_code(again).await.1, "no_session");
+}
+
+#[tokio::test]
+async fn each_user_holds_at_most_three_event_streams() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("luca", Role::FieldWorker, "bergamo-1");
+    let marta = Api::login(&s, "marta").await;
+    let luca = Api::login(&s, "luca").await;
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let mut res = open_stream(&s, &ticket(&marta).await).await;
+        assert_eq!(res.status(), 200);
+        next_feed_event(&mut res).await;
+        streams.push(res);
+    }
+    let fourth = open_stream(&s, &ticket(&marta).await).await;
+    assert_eq!(fourth.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error_code(fourth).await.1, "too_many_streams");
+    // Another user is not affected.
+    let mut other = open_stream(&s, &ticket(&luca).await).await;
+    assert_eq!(other.status(), 200);
+    next_feed_event(&mut other).await;
+    // One of Marta's streams closes: she may open another (once the server saw it go).
+    drop(streams.pop());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let res = open_stream(&s, &ticket(&marta).await).await;
+        if res.status() == 200 {
+            break;
+        }
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the closed stream still counts"
+        );
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Graceful shutdown still ends promptly with an event stream and an idle keep-alive
+/// connection open.
+#[tokio::test]
+async fn shutdown_ends_open_streams_and_idle_connections() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let mut stream = open_stream(&s, &ticket(&api).await).await;
+    next_feed_event(&mut stream).await;
+    let mut idle = connect(&s).await;
+    idle.write_all(b"GET /api/health HTTP/1.1\r\nHost: strada\r\n\r\n")
+        .await
+        .unwrap();
+    read_head(&mut idle).await;
+    let stopped = tokio::time::timeout(Duration::from_secs(5), s.stop()).await;
+    let dir = stopped.expect("stopped within 5 s");
+    // The stream ended and the idle connection was closed.
+    let end = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    assert!(end.is_ok(), "the event stream ended");
+    read_until_closed(&mut idle, Duration::from_secs(5)).await;
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,477 @@
+//! Pushes an attacker would send (issue 9): decompression bombs, long histories, changes
+//! that would not load back once stored, changes that make automerge panic. None may
+//! hurt the service, and none may be acknowledged.
+
+use automerge::transaction::Transactable;
+use reqwest::StatusCode;
+use strada_server::storage::{DocMeta, Projection, Store};
+use strada_server::testing::TestServer;
+use strada_shared::domain::Role;
+use strada_shared::schema::{ContactDoc, DocType};
+use strada_shared::sync::{Bytes, MAX_DOC_CHANGES, PushDoc, PushOutcome, RefusalCode};
+
+use super::error_code;
+use crate::chunks;
+use crate::helpers::{Api, contact_for};
+
+fn entry(id: strada_shared::ids::DocId, changes: Vec<u8>) -> PushDoc {
+    PushDoc {
+        id,
+        doc_type: DocType::Contact,
+        changes: Bytes(changes),
+        generation: 0,
+    }
+}
+
+fn is_refused(outcome: &PushOutcome, want: RefusalCode) -> bool {
+    matches!(outcome, PushOutcome::Refused { code, .. } if *code == want)
+}
+
+/// The server still answers and still takes a normal push.
+async fn still_serving(s: &TestServer, api: &Api, seed: u8) {
+    let marta = s.store.user_by_name("marta").unwrap().unwrap();
+    let mut d = api.doc(&contact_for(&marta, seed));
+    let res = api.push(&mut [&mut d]).await;
+    assert!(matches!(
+        res.results[0].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+}
+
+/// A pushed change that inflates to 256 MiB (a compressed change chunk, and a document
+/// with a compressed column) once drove the server to gigabytes of memory: now it is
+/// refused, as that document only, before anything is inflated beyond the bound.
+#[tokio::test]
+async fn a_decompression_bomb_is_refused_as_too_large_before_it_is_inflated() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let bomb = chunks::change_bomb(256 << 20);
+    let doc_bomb = chunks::document_bomb(256 << 20);
+    assert!(bomb.len() < 400 * 1024 && doc_bomb.len() < 400 * 1024);
+    let good = contact_for(&marta, 1);
+    let mut good_doc = api.doc(&good);
+    let (good_entry, _) = good_doc.push_entry();
+    let started = std::time::Instant::now();
+    let outcomes = api
+        .push_entries_ok(vec![
+            entry(contact_for(&marta, 2).id, bomb.clone()),
+            good_entry,
+            entry(contact_for(&marta, 3).id, doc_bomb),
+        ])
+        .await;
+    eprintln!("bombs refused in {:?}", started.elapsed());
+    assert!(
+        is_refused(&outcomes[0], RefusalCode::TooLarge),
+        "{outcomes:?}"
+    );
+    assert!(matches!(outcomes[1], PushOutcome::Accepted { .. }));
+    assert!(
+        is_refused(&outcomes[2], RefusalCode::TooLarge),
+        "{outcomes:?}"
+    );
+    assert_eq!(s.store.doc_ids().unwrap(), vec![good.id]);
+    // Many bombs in one request exhaust the request's own bound: refused whole.
+    let many: Vec<PushDoc> = (10..40)
+        .map(|n| entry(contact_for(&marta, n).id, bomb.clone()))
+        .collect();
+    let (status, code, _) = error_code(api.push_entries(many).await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "push_too_large")
+    );
+    still_serving(&s, &api, 4).await;
+}
+
+/// A contact written under the device's actor, with `extra` more changes (one counter
+/// put each) after its creation.
+fn long_history(api: &Api, c: &ContactDoc, extra: usize) -> automerge::AutoCommit {
+    let mut doc = strada_shared::schema::create(api.actor.clone(), c).unwrap();
+    for i in 0..extra {
+        doc.put(automerge::ROOT, "x", i as i64).unwrap();
+        doc.commit();
+    }
+    doc
+}
+
+/// 180,000 tiny changes in one ~400 KB push once cost seconds of CPU and 100 MB: the
+/// history is counted from the bytes first, and the document refused at once.
+#[tokio::test]
+async fn a_push_of_180000_tiny_changes_is_refused_before_decoding() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let c = contact_for(&marta, 1);
+    let mut doc = long_history(&api, &c, 180_000);
+    let bytes = doc.save();
+    eprintln!("180,000 changes saved in {} bytes", bytes.len());
+    let started = std::time::Instant::now();
+    let outcomes = api.push_entries_ok(vec![entry(c.id, bytes)]).await;
+    eprintln!("refused in {:?}", started.elapsed());
+    assert!(
+        is_refused(&outcomes[0], RefusalCode::TooLarge),
+        "{outcomes:?}"
+    );
+    assert!(s.store.doc(c.id).unwrap().is_none());
+    still_serving(&s, &api, 2).await;
+}
+
+/// Each push within the bounds, but the history they add up to is not: the merged
+/// document is measured too, so a stored document always loads in bounded time.
+#[tokio::test]
+async fn a_history_grown_push_by_push_stops_at_the_bound() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let c = contact_for(&marta, 1);
+    let first = (MAX_DOC_CHANGES as usize) * 9 / 10;
+    let mut doc = long_history(&api, &c, first);
+    let outcomes = api.push_entries_ok(vec![entry(c.id, doc.save())]).await;
+    assert!(
+        matches!(outcomes[0], PushOutcome::Accepted { .. }),
+        "{outcomes:?}"
+    );
+    let acked = doc.get_heads();
+    for i in 0..(MAX_DOC_CHANGES as usize) / 5 {
+        doc.put(automerge::ROOT, "x", -(i as i64)).unwrap();
+        doc.commit();
+    }
+    let outcomes = api
+        .push_entries_ok(vec![entry(c.id, doc.save_after(&acked))])
+        .await;
+    assert!(
+        is_refused(&outcomes[0], RefusalCode::TooLarge),
+        "{outcomes:?}"
+    );
+    let stored = s.store.doc(c.id).unwrap().unwrap();
+    assert_eq!(stored.meta.heads.0, {
+        let mut h = acked.clone();
+        h.sort();
+        h
+    });
+}
+
+/// `change` (one op) with its first column's literal run of one value rewritten as a run
+/// of length one, and the checksum recomputed.
+fn non_canonical(change: &[u8]) -> Vec<u8> {
+    let layout = chunks::change_layout(change);
+    assert_eq!(change[layout.data], 0x7f, "a literal run of one value (-1)");
+    chunks::with_byte(change, layout.data, 0x01)
+}
+
+/// A new contact `c` as the device first pushes it (its whole document), and the device's
+/// next edit of it (the change chunk it pushes then).
+fn created_and_edit(api: &Api, c: &ContactDoc) -> (Vec<u8>, Vec<u8>) {
+    let mut d = api.doc(c);
+    let created = d.doc.save();
+    let acked = d.doc.get_heads();
+    strada_shared::schema::update(
+        &mut d.doc,
+        &ContactDoc {
+            note: "an edit".into(),
+            ..c.clone()
+        },
+    )
+    .unwrap();
+    (created, d.doc.save_after(&acked))
+}
+
+/// Found by an attacker: the device's own edit with one byte changed and a valid
+/// checksum. Its first column starts with "a run of one value" instead of "one literal
+/// value": the same operation, encoded differently. It merges, reads as a contact, and
+/// was stored; but the change's hash covers its original bytes, the saved document
+/// re-encodes it canonically, and the document no longer loads ("mismatching heads"):
+/// every pull and push touching it answered 500, even after a restart. Nothing that does
+/// not load back is acknowledged now.
+#[tokio::test]
+async fn a_crafted_change_whose_document_would_not_load_back_is_refused() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("anna", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let teammate = Api::login(&s, "anna").await;
+    let c = contact_for(&marta, 1);
+    let (created, change) = created_and_edit(&api, &c);
+    let outcomes = api.push_entries_ok(vec![entry(c.id, created)]).await;
+    assert!(matches!(outcomes[0], PushOutcome::Accepted { .. }));
+    let page = teammate.pull_ok(0, 0).await;
+    let before = s.store.doc(c.id).unwrap().unwrap();
+    let crafted = non_canonical(&change);
+    let outcomes = api.push_entries_ok(vec![entry(c.id, crafted)]).await;
+    assert!(
+        is_refused(&outcomes[0], RefusalCode::Malformed),
+        "{outcomes:?}"
+    );
+    let after = s.store.doc(c.id).unwrap().unwrap();
+    assert_eq!(
+        (after.bytes, after.meta.seq),
+        (before.bytes, before.meta.seq)
+    );
+    // Teammates and the device go on: the real edit is accepted and pulled.
+    let outcomes = api.push_entries_ok(vec![entry(c.id, change)]).await;
+    assert!(
+        matches!(outcomes[0], PushOutcome::Accepted { .. }),
+        "{outcomes:?}"
+    );
+    let next = teammate.pull_ok(page.cursor, page.cursor).await;
+    assert_eq!(next.docs.len(), 1);
+    assert!(!next.docs[0].snapshot);
+}
+
+/// The device's edit with its `seq` moved on (and a valid checksum) makes automerge
+/// panic while merging: the document is refused as malformed, the server logs one line
+/// without a backtrace (checked on the real binary, whose panic hook is installed), and
+/// the request answers normally.
+#[tokio::test]
+async fn a_change_that_makes_automerge_panic_is_refused_as_malformed() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let c = contact_for(&marta, 1);
+    let (created, change) = created_and_edit(&api, &c);
+    let good = contact_for(&marta, 2);
+    let good_bytes = api.doc(&good).doc.save();
+    let outcomes = api.push_entries_ok(vec![entry(c.id, created)]).await;
+    assert!(matches!(outcomes[0], PushOutcome::Accepted { .. }));
+    let layout = chunks::change_layout(&change);
+    let seq = change[layout.seq];
+    let crafted = chunks::with_byte(&change, layout.seq, seq + 3);
+    let outcomes = api
+        .push_entries_ok(vec![entry(c.id, crafted), entry(good.id, good_bytes)])
+        .await;
+    assert!(
+        is_refused(&outcomes[0], RefusalCode::Malformed),
+        "{outcomes:?}"
+    );
+    assert!(matches!(outcomes[1], PushOutcome::Accepted { .. }));
+}
+
+/// The same panic against the real binary: one log line, no backtrace.
+#[tokio::test]
+async fn a_panic_on_pushed_data_logs_one_line_without_a_backtrace() {
+    let bin = env!("CARGO_BIN_EXE_strada-server");
+    let dir = std::env::temp_dir().join(format!("strada-panic-{}", uuid::Uuid::now_v7()));
+    let add = std::process::Command::new(bin)
+        .args([
+            "user",
+            "add",
+            "marta",
+            "--role",
+            "field_worker",
+            "--team",
+            "bergamo-1",
+        ])
+        .arg("--password-stdin")
+        .env("STRADA_DATA_DIR", &dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(b"password-marta\n")?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(add.success());
+    let mut server = tokio::process::Command::new(bin)
+        .arg("serve")
+        .env("STRADA_DATA_DIR", &dir)
+        .env("STRADA_LISTEN", "127.0.0.1:0")
+        .env("STRADA_DIST_DIR", dir.join("no-dist"))
+        .env("RUST_BACKTRACE", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    use tokio::io::AsyncBufReadExt;
+    let mut stdout = tokio::io::BufReader::new(server.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = stdout
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the server prints its address");
+        if let Some(rest) = line.strip_prefix("Strada is running at ") {
+            break rest.trim_end_matches('/').to_string();
+        }
+    };
+    let client = reqwest::Client::new();
+    let actor = automerge::ActorId::random();
+    let login: serde_json::Value = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({
+            "username": "marta", "password": "password-marta",
+            "device_actor": actor.to_hex_string(),
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_string();
+    let user = strada_server::storage::StoredUser {
+        id: login["user"]["id"]
+            .as_str()
+            .and_then(|i| i.parse().ok())
+            .unwrap_or_else(|| panic!("the login answer names the user: {login}")),
+        username: "marta".into(),
+        role: Role::FieldWorker,
+        team: strada_shared::ids::TeamId::parse("bergamo-1").unwrap(),
+        password_hash: String::new(),
+        created_at: 0,
+    };
+    let api = Api {
+        client,
+        base,
+        token,
+        actor,
+    };
+    let c = contact_for(&user, 1);
+    let (created, change) = created_and_edit(&api, &c);
+    let outcomes = api.push_entries_ok(vec![entry(c.id, created)]).await;
+    assert!(
+        matches!(outcomes[0], PushOutcome::Accepted { .. }),
+        "{outcomes:?}"
+    );
+    let layout = chunks::change_layout(&change);
+    let crafted = chunks::with_byte(&change, layout.seq, change[layout.seq] + 3);
+    for _ in 0..3 {
+        let outcomes = api
+            .push_entries_ok(vec![entry(c.id, crafted.clone())])
+            .await;
+        assert!(
+            is_refused(&outcomes[0], RefusalCode::Malformed),
+            "{outcomes:?}"
+        );
+    }
+    server.start_kill().unwrap();
+    let out = server.wait_with_output().await.unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    let panics = log.lines().filter(|l| l.contains("panic")).count();
+    assert_eq!(panics, 3, "one line per panic:\n{log}");
+    assert!(!log.contains("stack backtrace"), "{log}");
+    assert!(!log.contains("panicked at"), "{log}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A stored document that does not load (stored before the load-back check, or damaged
+/// on disk) once made every pull and push touching it answer 500. Now it is quarantined
+/// the first time a request meets it, and everything else goes on; the device that sends
+/// it whole again brings it back.
+#[tokio::test]
+async fn a_stored_document_that_does_not_load_is_quarantined_and_the_others_still_sync() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("anna", Role::FieldWorker, "bergamo-1");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let teammate = Api::login(&s, "anna").await;
+    let central = Api::login(&s, "centrale").await;
+    let (a, b, z) = (
+        contact_for(&marta, 1),
+        contact_for(&marta, 2),
+        contact_for(&marta, 3),
+    );
+    let (mut da, mut db, mut dz) = (phone.doc(&a), phone.doc(&b), phone.doc(&z));
+    phone.push(&mut [&mut da, &mut db, &mut dz]).await;
+    // The teammate holds a and b; z is new to everyone but the phone.
+    let first = teammate.pull_ok(0, 0).await;
+    assert_eq!(first.docs.len(), 3);
+    // Damage a and z on the server as an older version would have stored them: merged
+    // with the crafted change (which loads incrementally but not back).
+    for (c, d) in [(&a, &mut da), (&z, &mut dz)] {
+        let stored = s.store.doc(c.id).unwrap().unwrap();
+        let mut doc = automerge::AutoCommit::load(&stored.bytes).unwrap();
+        let mut edit = d.doc.fork().with_actor(phone.actor.clone());
+        let heads = edit.get_heads();
+        strada_shared::schema::update(
+            &mut edit,
+            &ContactDoc {
+                note: "damaged".into(),
+                ..c.clone()
+            },
+        )
+        .unwrap();
+        let change = edit.save_after(&heads);
+        doc.load_incremental(&non_canonical(&change)).unwrap();
+        let bytes = doc.save();
+        assert!(
+            automerge::AutoCommit::load(&bytes).is_err(),
+            "the damage is real"
+        );
+        let meta = DocMeta {
+            heads: strada_shared::sync::Heads::new(doc.get_heads()),
+            verified: false,
+            ..stored.meta
+        };
+        s.store
+            .commit_doc(c.id, &bytes, &meta, &Projection::None)
+            .unwrap();
+    }
+    // A push with the damaged document and a new one: the new one is stored; the
+    // damaged one is quarantined and, since the edit alone cannot rebuild it, the device
+    // is asked for the whole document.
+    let new = contact_for(&marta, 4);
+    let mut dnew = phone.doc(&new);
+    strada_shared::schema::update(
+        &mut da.doc,
+        &ContactDoc {
+            note: "edited on the phone".into(),
+            ..a.clone()
+        },
+    )
+    .unwrap();
+    let res = phone.push(&mut [&mut da, &mut dnew]).await;
+    assert!(
+        matches!(res.results[0].outcome, PushOutcome::Incomplete),
+        "{:?}",
+        res.results[0]
+    );
+    assert!(matches!(
+        res.results[1].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+    assert_eq!(s.store.quarantined_ids().unwrap(), vec![a.id]);
+    // The teammate's incremental pull and the central office's first pull answer, with
+    // every document but the damaged ones (z is found and set aside on the way).
+    let next = teammate.pull_ok(first.cursor, first.cursor).await;
+    let ids: Vec<_> = next.docs.iter().map(|d| d.id).collect();
+    assert_eq!(ids, vec![new.id]);
+    let all = central.pull_ok(0, 0).await;
+    let mut ids: Vec<_> = all.docs.iter().map(|d| d.id).collect();
+    ids.sort();
+    let mut want = vec![b.id, new.id];
+    want.sort();
+    assert_eq!(ids, want);
+    let mut quarantined = s.store.quarantined_ids().unwrap();
+    quarantined.sort();
+    let mut want = vec![a.id, z.id];
+    want.sort();
+    assert_eq!(quarantined, want);
+    // The phone sends a whole again (its copy is sound): back in the feed, out of
+    // quarantine, and the teammate pulls it.
+    let res = phone.push(&mut [&mut da]).await;
+    assert!(
+        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
+        "{:?}",
+        res.results[0]
+    );
+    assert_eq!(s.store.quarantined_ids().unwrap(), vec![z.id]);
+    let healed = teammate.pull_ok(next.cursor, next.cursor).await;
+    assert_eq!(healed.docs.len(), 1);
+    assert_eq!(healed.docs[0].id, a.id);
+    let doc = automerge::AutoCommit::load(&healed.docs[0].data.0).unwrap();
+    let back: ContactDoc = strada_shared::schema::read(&doc).unwrap();
+    assert_eq!(back.note, "edited on the phone");
+    // Restarted, the server serves the same.
+    let dir = s.stop().await;
+    let s = TestServer::start_in(dir).await;
+    let central = Api::login(&s, "centrale").await;
+    assert_eq!(central.pull_ok(0, 0).await.docs.len(), 3);
+}
