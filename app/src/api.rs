@@ -4,7 +4,8 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use strada_shared::api::{
-    ContactRecord, DEVICE_REVOKED, DeviceRecord, ErrorBody, LoginRequest, LoginResponse,
+    AccountPassword, AccountRecord, ContactRecord, DEVICE_REVOKED, DeviceRecord, ErrorBody,
+    LoginRequest, LoginResponse, NewAccount, RoleChange,
 };
 use strada_shared::sync::{
     self, EventsTicket, PullRequest, PullResponse, PushRequest, PushResponse, SYNC_CONTENT_TYPE,
@@ -18,6 +19,8 @@ pub enum ApiError {
     /// 401: `code` is `bad_credentials`, `no_session`, `session_expired` or
     /// `device_revoked`.
     Unauthorized { code: String },
+    /// 429: too many attempts (`account_locked`, `too_many_attempts`, `too_many_streams`).
+    TooMany { code: String },
     /// Any other error answer.
     Server { status: u16, message: String },
 }
@@ -40,6 +43,9 @@ async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
     let body: Option<ErrorBody> = res.json().await.ok();
     match status {
         401 => Err(ApiError::Unauthorized {
+            code: body.map(|b| b.error).unwrap_or_default(),
+        }),
+        429 => Err(ApiError::TooMany {
             code: body.map(|b| b.error).unwrap_or_default(),
         }),
         _ => Err(ApiError::Server {
@@ -141,6 +147,54 @@ pub async fn end_session(logout_key: &str) -> Result<(), ApiError> {
         .await
         .map_err(|_| ApiError::Network)?;
     no_content(res).await
+}
+
+/// Every account (central office only).
+pub async fn accounts(token: &str) -> Result<Vec<AccountRecord>, ApiError> {
+    let res = Request::get("/api/accounts")
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    decode(res).await
+}
+
+/// Creates an account; the answer holds its one-time password.
+pub async fn create_account(token: &str, req: &NewAccount) -> Result<AccountPassword, ApiError> {
+    post("/api/accounts", Some(token), req).await
+}
+
+/// A new one-time password for an account (its sessions end).
+pub async fn reset_password(token: &str, username: &str) -> Result<AccountPassword, ApiError> {
+    post(
+        &format!("/api/accounts/{username}/password"),
+        Some(token),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// `disable`, `enable`, `unlock` or `end-everything` on an account.
+pub async fn account_act(
+    token: &str,
+    username: &str,
+    act: &str,
+) -> Result<AccountRecord, ApiError> {
+    post(
+        &format!("/api/accounts/{username}/{act}"),
+        Some(token),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// A new role and team for an account (its sessions end).
+pub async fn set_role(
+    token: &str,
+    username: &str,
+    req: &RoleChange,
+) -> Result<AccountRecord, ApiError> {
+    post(&format!("/api/accounts/{username}/role"), Some(token), req).await
 }
 
 /// Ends every session of a device, without revoking it (central office only).

@@ -267,7 +267,20 @@ pub async fn load_records(ctx: Ctx) {
     let _ = store::take_changes();
     match store::load_summaries(&actor).await {
         Ok(all) => {
-            SUMMARIES.with(|m| *m.borrow_mut() = all.into_iter().map(|s| (s.id(), s)).collect());
+            // Indexed a time slice at a time (ten thousand inserts are a long task on a
+            // slow phone).
+            let mut map = HashMap::with_capacity(all.len());
+            let mut slicer = Slicer::new();
+            let mut rest = all.into_iter();
+            loop {
+                slicer.pause().await;
+                let before = map.len();
+                map.extend(rest.by_ref().take(BUILD_CHUNK).map(|s| (s.id(), s)));
+                if map.len() == before {
+                    break;
+                }
+            }
+            SUMMARIES.with(|m| *m.borrow_mut() = map);
             publish_records(ctx).await;
         }
         Err(e) if e.is_locked() => {}
@@ -361,10 +374,16 @@ async fn publish_records(ctx: Ctx) {
             }
         });
     }
+    // Each sorting or joining step is a whole pass over a list: with many rows, each
+    // starts a task of its own.
+    let large = ids.len() > BUILD_CHUNK;
     let mut finisher = builder.finisher();
     loop {
-        if slicer.pause().await && stale() {
-            return;
+        if large {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            if stale() {
+                return;
+            }
         }
         if finisher.step() {
             break;
@@ -372,7 +391,7 @@ async fn publish_records(ctx: Ctx) {
     }
     let records = finisher.records();
     // The page redraws in a task of its own.
-    if ids.len() > BUILD_CHUNK {
+    if large {
         gloo_timers::future::TimeoutFuture::new(0).await;
     }
     if stale() || !crypto::is_unlocked() {
@@ -522,7 +541,9 @@ pub async fn sync(ctx: Ctx) {
             ctx.online.set(true);
             ctx.session_expired.set(true);
         }
-        Err(SyncError::Api(ApiError::Server { .. })) => ctx.online.set(true),
+        Err(SyncError::Api(ApiError::Server { .. } | ApiError::TooMany { .. })) => {
+            ctx.online.set(true)
+        }
         Err(SyncError::Store(e)) => ctx.storage_error.set(Some(e.0)),
     }
     refresh_rows(ctx).await;
@@ -602,6 +623,9 @@ async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
         .unwrap_or(0)
         .min(cursor);
     let start = cursor;
+    if start == 0 {
+        store::warm_up(&actor).await;
+    }
     // During a long pull the lists grow as pages arrive (at most once a second: each
     // rebuild reads every summary in memory).
     let mut shown_at = 0.0;

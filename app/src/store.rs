@@ -451,6 +451,7 @@ fn id_of_key(k: &JsValue) -> Result<DocId, StoreError> {
 
 /// Writes a document (new or edited locally).
 pub async fn put_doc(d: &mut DeviceDoc) -> Result<(), StoreError> {
+    note_writes([d.id]);
     let dk = crypto::key()?;
     let db = db().await?;
     let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadWrite)?;
@@ -470,6 +471,7 @@ pub async fn update_docs(
     ids: &[DocId],
     mut f: impl FnMut(&mut DeviceDoc),
 ) -> Result<(), StoreError> {
+    note_writes(ids.iter().copied());
     let dk = crypto::key()?;
     let db = db().await?;
     let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadWrite)?;
@@ -491,9 +493,102 @@ pub async fn update_docs(
     Ok(())
 }
 
-/// Merges pulled documents and, for a feed page, stores the new cursor — in one
-/// transaction. Documents whose changes need a snapshot (the repair path) join the
-/// `repair` list in the same transaction; a snapshot merged here leaves it.
+/// A pulled document merged and sealed, ready to be written.
+struct Merged {
+    id: DocId,
+    doc: JsValue,
+    summary: Option<Summary>,
+    sealed_summary: Option<JsValue>,
+}
+
+/// What a pulled document turned into on this device.
+enum Outcome {
+    Merged(Merged),
+    /// Its changes need changes the device lacks: a snapshot will repair it.
+    NeedsSnapshot(DocId),
+}
+
+/// Merges one pulled document into what the device holds of it (`existing`, sealed) and
+/// seals the result and its summary.
+fn merge_one(
+    dk: &DataKey,
+    actor: &ActorId,
+    p: &PulledDoc,
+    existing: Option<&JsValue>,
+) -> Result<Outcome, StoreError> {
+    let merged = match existing {
+        Some(v) => {
+            let mut d = from_js(dk, p.id, v, actor)?;
+            d.merge_pulled(p).map(|()| d)
+        }
+        None => DeviceDoc::from_pulled(p, actor.clone()),
+    };
+    match merged {
+        Ok(mut d) => {
+            let doc = to_js(dk, &mut d)?;
+            let summary = summarize(&mut d);
+            let sealed_summary = match &summary {
+                Some(s) => Some(sealed_value(
+                    dk,
+                    &index_aad(d.id),
+                    &serde_json::to_vec(s).map_err(|e| StoreError(e.to_string()))?,
+                )?),
+                None => None,
+            };
+            Ok(Outcome::Merged(Merged {
+                id: d.id,
+                doc,
+                summary,
+                sealed_summary,
+            }))
+        }
+        Err(PullError::NeedsSnapshot) if !p.snapshot => Ok(Outcome::NeedsSnapshot(p.id)),
+        Err(e) => Err(StoreError(e.to_string())),
+    }
+}
+
+thread_local! {
+    /// Bumped at the start of every write of a document made on this device, with the
+    /// last bump per document: a pull merged outside its write transaction redoes, inside it, any
+    /// document written meanwhile (an edit saved while the page was merged).
+    static WRITES: RefCell<(u64, std::collections::HashMap<DocId, u64>)> =
+        RefCell::new((0, std::collections::HashMap::new()));
+}
+
+/// Records that documents were written now (see [`WRITES`]).
+fn note_writes(ids: impl IntoIterator<Item = DocId>) {
+    WRITES.with(|w| {
+        let mut w = w.borrow_mut();
+        w.0 += 1;
+        let epoch = w.0;
+        for id in ids {
+            w.1.insert(id, epoch);
+        }
+        // Only writes newer than a pull in progress matter; pulls are short.
+        if w.1.len() > 4096 {
+            w.1.retain(|_, e| *e + 64 > epoch);
+        }
+    });
+}
+
+fn write_epoch() -> u64 {
+    WRITES.with(|w| w.borrow().0)
+}
+
+fn written_since(id: DocId, epoch: u64) -> bool {
+    WRITES.with(|w| w.borrow().1.get(&id).is_some_and(|e| *e > epoch))
+}
+
+/// Merges pulled documents and, for a feed page, stores the new cursor — the documents
+/// and the cursor in one transaction. Documents whose changes need a snapshot (the
+/// repair path) join the `repair` list in the same transaction; a snapshot merged here
+/// leaves it.
+///
+/// On a slow phone a page of 200 documents is seconds of work, so no single browser task
+/// does it: the documents are read first (one read transaction), merged and sealed a
+/// time slice at a time outside any transaction, then written in one transaction a few
+/// puts per task. A document written on the device in between is merged again inside
+/// the write transaction, so no local edit is overwritten.
 pub async fn apply_pulled(
     actor: &ActorId,
     pulled: &[PulledDoc],
@@ -502,6 +597,26 @@ pub async fn apply_pulled(
 ) -> Result<(), StoreError> {
     let dk = crypto::key()?;
     let db = db().await?;
+    // 1. What the device holds of these documents.
+    let epoch = write_epoch();
+    let existing: Vec<Option<JsValue>> = {
+        let tx = db.transaction(&[DOCS], TransactionMode::ReadOnly)?;
+        let docs = tx.object_store(DOCS)?;
+        let mut out = Vec::with_capacity(pulled.len());
+        for p in pulled {
+            out.push(docs.get(JsValue::from_str(&p.id.to_string()))?.await?);
+        }
+        out
+    };
+    // 2. Merge and seal, outside any transaction, a slice of time per task.
+    let mut outcomes = Vec::with_capacity(pulled.len());
+    let mut slicer = crate::state::Slicer::new();
+    for (p, ex) in pulled.iter().zip(&existing) {
+        slicer.pause().await;
+        outcomes.push(merge_one(&dk, actor, p, ex.as_ref())?);
+    }
+    drop(existing);
+    // 3. One write transaction: documents, summaries, repair list and cursor.
     let tx = db.transaction(&[DOCS, KV, INDEX], TransactionMode::ReadWrite)?;
     let res = async {
         let docs = tx.object_store(DOCS)?;
@@ -512,26 +627,34 @@ pub async fn apply_pulled(
             .await?
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default();
-        for p in pulled {
+        for (p, outcome) in pulled.iter().zip(outcomes) {
             let key = JsValue::from_str(&p.id.to_string());
-            let merged = match docs.get(key.clone())?.await? {
-                Some(v) => {
-                    let mut d = from_js(&dk, p.id, &v, actor)?;
-                    d.merge_pulled(p).map(|()| d)
-                }
-                None => DeviceDoc::from_pulled(p, actor.clone()),
+            // Written on the device since step 1: merge again with what is there now.
+            let outcome = if written_since(p.id, epoch) {
+                let now = docs.get(key.clone())?.await?;
+                merge_one(&dk, actor, p, now.as_ref())?
+            } else {
+                outcome
             };
-            match merged {
-                Ok(mut d) => {
-                    changes.push(write_doc(&docs, &index, &dk, &mut d).await?);
+            // Each request awaited: a put clones its value on the main thread, so the
+            // page's puts are spread over many short tasks.
+            match outcome {
+                Outcome::Merged(m) => {
+                    docs.put(&m.doc, Some(&key))?.await?;
+                    match &m.sealed_summary {
+                        Some(v) => {
+                            index.put(v, Some(&key))?.await?;
+                        }
+                        None => index.delete(key)?.await?,
+                    }
+                    changes.push((m.id, m.summary));
                     repair.retain(|id| *id != p.id);
                 }
-                Err(PullError::NeedsSnapshot) if !p.snapshot => {
-                    if !repair.contains(&p.id) {
-                        repair.push(p.id);
+                Outcome::NeedsSnapshot(id) => {
+                    if !repair.contains(&id) {
+                        repair.push(id);
                     }
                 }
-                Err(e) => return Err(StoreError(e.to_string())),
             }
         }
         let repair_json = serde_json::to_string(&repair).unwrap_or_else(|_| "[]".into());
@@ -548,6 +671,52 @@ pub async fn apply_pulled(
     .await;
     publish(finish(tx, res).await?);
     Ok(())
+}
+
+/// Runs, once, what merging pulled documents runs — a document created, saved, loaded,
+/// merged, read and sealed — one step per browser task, on a synthetic contact that is
+/// never stored. The browser compiles WebAssembly functions when they first run: on a
+/// slow phone, compiling the whole merge path inside the first pulled page's first
+/// merge was a long task of its own.
+pub async fn warm_up(actor: &ActorId) {
+    use strada_shared::schema::{self, ContactDoc};
+    thread_local! {
+        static WARM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if WARM.with(|w| w.replace(true)) {
+        return;
+    }
+    let pause = || gloo_timers::future::TimeoutFuture::new(0);
+    let Ok(mut doc) = schema::create(actor.clone(), &ContactDoc::blank()) else {
+        return;
+    };
+    pause().await;
+    let bytes = doc.save();
+    pause().await;
+    let Ok(loaded) = AutoCommit::load(&bytes) else {
+        return;
+    };
+    pause().await;
+    let _ = schema::read::<ContactDoc>(&loaded);
+    pause().await;
+    let pulled = PulledDoc {
+        id: DocId::from_bytes([0; 16]),
+        doc_type: DocType::Contact,
+        heads: strada_shared::sync::Heads::new(doc.get_heads()),
+        data: strada_shared::sync::Bytes(bytes),
+        snapshot: true,
+        generation: 0,
+    };
+    if let Ok(mut d) = DeviceDoc::from_pulled(&pulled, actor.clone()) {
+        pause().await;
+        let _ = d.merge_pulled(&pulled);
+        pause().await;
+        let _ = summarize(&mut d);
+        if let Ok(dk) = crypto::key() {
+            pause().await;
+            let _ = to_js(&dk, &mut d);
+        }
+    }
 }
 
 /// Documents waiting for a snapshot.
@@ -576,6 +745,7 @@ pub async fn add_repair(ids: &[DocId]) -> Result<(), StoreError> {
 /// Discards a document's unacknowledged changes: back to the state the server has, or
 /// gone if the server never accepted it. Only for a person's explicit choice.
 pub async fn discard(actor: &ActorId, id: DocId) -> Result<(), StoreError> {
+    note_writes([id]);
     let dk = crypto::key()?;
     let db = db().await?;
     let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadWrite)?;
@@ -623,6 +793,7 @@ pub async fn get_doc(actor: &ActorId, id: DocId) -> Result<Option<DeviceDoc>, St
 /// Writes several documents in one transaction: a contact with its new person and its
 /// referrals is saved whole or not at all.
 pub async fn put_docs(docs: &mut [DeviceDoc]) -> Result<(), StoreError> {
+    note_writes(docs.iter().map(|d| d.id));
     let dk = crypto::key()?;
     let db = db().await?;
     let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadWrite)?;

@@ -29,9 +29,8 @@ pub fn now_ms() -> i64 {
 /// (it never happens in a browser that can run the app) `Math.random` still keeps two
 /// ids of the same millisecond apart.
 pub fn new_doc_id() -> DocId {
-    let bytes = random_bytes::<10>().unwrap_or_else(|_| {
-        std::array::from_fn(|_| (js_sys::Math::random() * 256.0) as u8)
-    });
+    let bytes = random_bytes::<10>()
+        .unwrap_or_else(|_| std::array::from_fn(|_| (js_sys::Math::random() * 256.0) as u8));
     DocId::new_v7(now_ms().max(0) as u64, bytes)
 }
 

@@ -43,6 +43,10 @@ pub struct Limits {
     /// Most live event streams one user holds (a phone, a tablet, a reconnect in
     /// flight); more are answered 429 (`too_many_streams`).
     pub max_streams_per_user: usize,
+    /// Behind a reverse proxy (`STRADA_BEHIND_PROXY=1`): a client's address, for the
+    /// sign-in limits per address, is the last `X-Forwarded-For` entry (the one the
+    /// proxy wrote), not the connection's peer (the proxy).
+    pub behind_proxy: bool,
 }
 
 impl Default for Limits {
@@ -54,6 +58,7 @@ impl Default for Limits {
             max_connections: 4096,
             max_in_flight: 64,
             max_streams_per_user: 3,
+            behind_proxy: false,
         }
     }
 }
@@ -79,6 +84,11 @@ impl Limits {
                     .ok_or_else(|| anyhow::anyhow!("{name} must be a positive integer"))?;
             }
         }
+        limits.behind_proxy = match std::env::var("STRADA_BEHIND_PROXY").as_deref() {
+            Err(_) | Ok("" | "0" | "false") => false,
+            Ok("1" | "true") => true,
+            Ok(_) => anyhow::bail!("STRADA_BEHIND_PROXY must be 1 or 0"),
+        };
         Ok(limits)
     }
 }

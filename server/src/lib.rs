@@ -18,6 +18,7 @@
 //! - A refused or malformed document never changes anything stored.
 //! - Logs carry ids and counts, never aliases, notes, passwords or tokens.
 
+pub mod admin_socket;
 pub mod auth;
 pub mod config;
 pub mod demo;
@@ -96,6 +97,8 @@ pub struct Served {
     /// The services directory.
     pub directory: directory::ServedDirectory,
     pub limits: config::Limits,
+    /// The data folder, to listen on its administration socket (see [`admin_socket`]).
+    pub admin_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Served {
@@ -104,6 +107,7 @@ impl Default for Served {
             dist: None,
             directory: directory::ServedDirectory::demo(),
             limits: config::Limits::default(),
+            admin_dir: None,
         }
     }
 }
@@ -119,11 +123,20 @@ pub async fn start_with(
     tokio::task::JoinHandle<std::io::Result<()>>,
 )> {
     let notify = Arc::new(notify::Notifier::new(served.limits.max_streams_per_user));
+    let admin = match &served.admin_dir {
+        Some(dir) => Some(
+            admin_socket::listen(dir, store.clone(), notify.clone())
+                .map_err(|e| anyhow::anyhow!("cannot open the administration socket: {e}"))?,
+        ),
+        None => None,
+    };
     let state = http::AppState {
         store,
         writer: Arc::default(),
         notify: notify.clone(),
         directory: Arc::new(served.directory),
+        throttle: Arc::default(),
+        behind_proxy: served.limits.behind_proxy,
     };
     let app = http::router(state, served.dist, &served.limits)?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -135,8 +148,13 @@ pub async fn start_with(
         app,
         served.limits,
         shutdown,
-        // End the event streams so open connections drain.
-        move || notify.close(),
+        // End the event streams so open connections drain, and stop administration.
+        move || {
+            notify.close();
+            if let Some(a) = admin {
+                a.abort();
+            }
+        },
     ));
     Ok((addr, task))
 }
@@ -166,6 +184,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
         dist,
         directory,
         limits: crate::config::Limits::from_env()?,
+        admin_dir: Some(config.data_dir.clone()),
     };
     let (addr, task) = start_with(Arc::new(store), config.listen, served, ctrl_c).await?;
     tracing::info!(%addr, "listening");

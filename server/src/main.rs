@@ -1,5 +1,6 @@
-//! The `strada-server` binary: `serve` (default), `init`, `user add`, `device revoke`,
-//! `demo`.
+//! The `strada-server` binary: `serve` (default), `init`, `demo`, `user …` (accounts:
+//! add, list, disable, enable, reset-password, role, unlock, end-everything, sessions)
+//! and `device revoke` — the last two while the server runs too.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -7,6 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use strada_server::admin_socket::{self, Answer, Command as Admin};
 use strada_server::auth::{self, Password};
 use strada_server::config::{self, Config};
 use strada_server::storage::{SledStore, Store};
@@ -54,12 +56,12 @@ enum Command {
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
     },
-    /// Manage users (run while the server is stopped: the data folder is locked).
+    /// Manage accounts (while the server runs too: through its administration socket).
     User {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Manage devices (run while the server is stopped: the data folder is locked).
+    /// Manage devices (while the server runs too).
     Device {
         #[command(subcommand)]
         command: DeviceCommand,
@@ -87,6 +89,28 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// List every account with its state, sessions and devices.
+    List,
+    /// Disable an account: no sign-in; its sessions end now.
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// Give an account a new one-time password (printed once); its sessions end.
+    ResetPassword { username: String },
+    /// Change an account's role and team; its sessions end.
+    Role {
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        team: String,
+    },
+    /// Lift the lock that wrong passwords put on an account and its devices.
+    Unlock { username: String },
+    /// A compromised account: end every session and revoke every device.
+    EndEverything { username: String },
+    /// List an account's open sessions.
+    Sessions { username: String },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -116,59 +140,110 @@ fn main() -> anyhow::Result<()> {
         Command::Init => init(&cli.data_dir),
         Command::Device {
             command: DeviceCommand::Revoke { username },
-        } => {
-            let (store, _) = SledStore::open(&cli.data_dir)?;
-            match auth::revoke_user_devices(&store, &username, strada_server::now_ms())? {
-                Some(n) => println!("Revoked {n} device(s) of {username}."),
-                None => anyhow::bail!("no user named {username}"),
-            }
-            Ok(())
-        }
+        } => administer(&cli.data_dir, Admin::RevokeDevices { username }),
         Command::Demo {
             seed,
             contacts,
             today,
         } => demo(&cli.data_dir, seed, contacts, today),
-        Command::User {
-            command:
+        Command::User { command } => {
+            let role =
+                |r: &str| Role::parse(r).context("role must be field_worker or central_office");
+            let cmd = match command {
                 UserCommand::Add {
                     username,
-                    role,
+                    role: r,
                     team,
                     password_stdin,
+                } => {
+                    TeamId::parse(&team)?;
+                    let password = if password_stdin {
+                        let mut s = String::new();
+                        std::io::stdin().read_to_string(&mut s)?;
+                        Some(s.trim_end_matches(['\r', '\n']).to_string())
+                    } else {
+                        None
+                    };
+                    Admin::Add {
+                        username,
+                        role: role(&r)?,
+                        team,
+                        password,
+                    }
+                }
+                UserCommand::List => Admin::List,
+                UserCommand::Disable { username } => Admin::Disable { username },
+                UserCommand::Enable { username } => Admin::Enable { username },
+                UserCommand::ResetPassword { username } => Admin::ResetPassword { username },
+                UserCommand::Role {
+                    username,
+                    role: r,
+                    team,
+                } => Admin::Role {
+                    username,
+                    role: role(&r)?,
+                    team,
                 },
-        } => {
-            let role = Role::parse(&role).context("role must be field_worker or central_office")?;
-            let team = TeamId::parse(&team)?;
-            let (store, _) = SledStore::open(&cli.data_dir)?;
-            let password = if password_stdin {
-                let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s)?;
-                Password::new(s.trim_end_matches(['\r', '\n']).to_string())
-            } else {
-                Password::generate()
+                UserCommand::Unlock { username } => Admin::Unlock { username },
+                UserCommand::EndEverything { username } => Admin::EndEverything { username },
+                UserCommand::Sessions { username } => Admin::Sessions { username },
             };
-            auth::create_user(
-                &store,
-                &username,
-                &password,
-                role,
-                team,
-                strada_server::now_ms(),
-            )?;
-            store.flush()?;
-            if password_stdin {
-                println!("Created user {username}.");
-            } else {
-                println!(
-                    "Created user {username} with password: {}",
-                    password.expose()
-                );
-                println!("It is shown only once.");
-            }
-            Ok(())
+            administer(&cli.data_dir, cmd)
         }
     }
+}
+
+/// Runs an administration command: through the running server's socket when it runs
+/// (sled locks the data folder), else on the store directly.
+fn administer(data_dir: &std::path::Path, cmd: Admin) -> anyhow::Result<()> {
+    let answer = match admin_socket::send(data_dir, &cmd) {
+        Some(answer) => answer.context("the running server did not answer")?,
+        None => {
+            let (store, _) = SledStore::open(data_dir)?;
+            admin_socket::run(&store, None, cmd)
+        }
+    };
+    match answer {
+        Answer::Done { message } => println!("{message}"),
+        Answer::Password { username, password } => {
+            println!("Password for {username}: {password}");
+            println!("It is shown only once.");
+        }
+        Answer::Accounts { accounts } => {
+            for a in accounts {
+                let state = match (&a.disabled_at, &a.locked_until) {
+                    (Some(at), _) => format!("disabled {at}"),
+                    (None, Some(until)) => format!("locked until {until}"),
+                    (None, None) => "active".into(),
+                };
+                println!(
+                    "{:<20} {:<15} {:<22} {:<36} sessions {:<3} devices {}",
+                    a.username,
+                    a.role.as_str(),
+                    a.team,
+                    state,
+                    a.sessions,
+                    a.devices
+                );
+            }
+        }
+        Answer::Sessions { sessions } => {
+            if sessions.is_empty() {
+                println!("No open session.");
+            }
+            for s in sessions {
+                println!(
+                    "since {}  last used {}  until {}  device {}",
+                    s.created_at,
+                    s.last_used,
+                    s.expires_at,
+                    s.device.as_deref().unwrap_or("-")
+                );
+            }
+        }
+        Answer::Error { message } => anyhow::bail!("{message}"),
+    }
+    Ok(())
 }
 
 fn init(data_dir: &std::path::Path) -> anyhow::Result<()> {

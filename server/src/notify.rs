@@ -36,6 +36,8 @@ pub struct Listener {
     pub user: UserId,
     pub role: Role,
     pub team: TeamId,
+    /// The session the ticket came from: the stream ends with it.
+    pub session: [u8; 32],
     expires_at: i64,
 }
 
@@ -47,6 +49,9 @@ impl Listener {
 
 pub struct Notifier {
     tx: broadcast::Sender<Advance>,
+    /// Sessions that just ended (sign-out, disabled account, reset password, ended by
+    /// the central office): their streams end, their unused tickets go.
+    ended: broadcast::Sender<Arc<Vec<[u8; 32]>>>,
     /// Flips to `true` at shutdown so every stream ends and connections drain.
     closing: tokio::sync::watch::Sender<bool>,
     tickets: Mutex<HashMap<[u8; 32], Listener>>,
@@ -96,6 +101,7 @@ impl Notifier {
     pub fn new(max_per_user: usize) -> Self {
         Notifier {
             tx: broadcast::channel(1024).0,
+            ended: broadcast::channel(64).0,
             closing: tokio::sync::watch::channel(false).0,
             tickets: Mutex::new(HashMap::new()),
             streams: Arc::new(Semaphore::new(MAX_STREAMS)),
@@ -133,6 +139,22 @@ impl Notifier {
         self.tx.subscribe()
     }
 
+    /// Ends the streams and tickets of sessions that ended.
+    pub fn end_sessions(&self, sessions: &[[u8; 32]]) {
+        if sessions.is_empty() {
+            return;
+        }
+        let mut t = self.tickets.lock().unwrap_or_else(|p| p.into_inner());
+        t.retain(|_, l| !sessions.contains(&l.session));
+        drop(t);
+        let _ = self.ended.send(Arc::new(sessions.to_vec()));
+    }
+
+    /// Listens for sessions that end.
+    pub fn ended(&self) -> broadcast::Receiver<Arc<Vec<[u8; 32]>>> {
+        self.ended.subscribe()
+    }
+
     /// Ends every stream (graceful shutdown).
     pub fn close(&self) {
         self.closing.send_replace(true);
@@ -154,6 +176,7 @@ impl Notifier {
                 user: user.id,
                 role: user.role,
                 team: user.team.clone(),
+                session: user.session,
                 expires_at: now_ms + TICKET_TTL_MS,
             },
         );
@@ -180,6 +203,7 @@ mod tests {
             role: Role::FieldWorker,
             team: TeamId::parse("t").expect("team"),
             actor: None,
+            session: [n; 32],
         }
     }
 

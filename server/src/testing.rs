@@ -33,6 +33,17 @@ impl TestServer {
         Self::start_with_in(dir, crate::Served::default()).await
     }
 
+    /// Starts a server over a new, empty data folder that listens on its administration
+    /// socket, as `strada-server serve` does (the CLI's way in while it runs).
+    pub async fn start_administered() -> TestServer {
+        let dir = std::env::temp_dir().join(format!("strada-test-{}", uuid::Uuid::now_v7()));
+        let served = crate::Served {
+            admin_dir: Some(dir.clone()),
+            ..crate::Served::default()
+        };
+        Self::start_with_in(dir, served).await
+    }
+
     /// Starts a server over a new, empty data folder, serving `served` (a PWA folder,
     /// shorter connection limits...).
     pub async fn start_with(served: crate::Served) -> TestServer {

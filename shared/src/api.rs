@@ -53,6 +53,14 @@ pub struct ErrorBody {
 /// The 401 error code of a request from a device the central office revoked: the app
 /// wipes its data at once.
 pub const DEVICE_REVOKED: &str = "device_revoked";
+/// The 401 error code of a request or sign-in of an account the central office
+/// disabled: the app keeps its data and says why.
+pub const ACCOUNT_DISABLED: &str = "account_disabled";
+/// The 429 error code of a sign-in while too many wrong passwords lock the account (from
+/// devices it never used) or the device.
+pub const ACCOUNT_LOCKED: &str = "account_locked";
+/// The 429 error code of a sign-in from an address with too many wrong ones.
+pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
 
 /// A device that signed in, as the central office lists it: no personal data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,4 +107,68 @@ pub struct HealthResponse {
     pub status: String,
     pub version: String,
     pub schema_version: u32,
+}
+
+/// An account as the central office administers it: no password, no token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRecord {
+    pub username: String,
+    pub role: Role,
+    pub team: TeamId,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339, when disabled.
+    pub disabled_at: Option<String>,
+    /// RFC 3339: until then the account signs in only from devices it already uses
+    /// (too many wrong passwords).
+    pub locked_until: Option<String>,
+    /// Wrong passwords in a row from new devices.
+    pub failed_logins: u32,
+    /// Unexpired sessions.
+    pub sessions: u32,
+    /// Devices not revoked.
+    pub devices: u32,
+}
+
+/// `POST /api/accounts`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewAccount {
+    pub username: String,
+    pub role: Role,
+    pub team: String,
+}
+
+/// `POST /api/accounts/{name}/role`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleChange {
+    pub role: Role,
+    pub team: String,
+}
+
+/// A one-time password, shown once to the central office to hand to the account's owner.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountPassword {
+    pub username: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for AccountPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountPassword")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One open session of an account (no token, no key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountSession {
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339: the last request (to the minute).
+    pub last_used: String,
+    /// RFC 3339: when it ends unless used (idle limit) or at the latest.
+    pub expires_at: String,
+    /// The first 8 hex digits of the device's actor, when opened on a syncing device.
+    pub device: Option<String>,
 }

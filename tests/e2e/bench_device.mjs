@@ -167,12 +167,45 @@ function busyStretches(profile, n = 3, top = 12) {
 }
 
 /**
+ * Marks the profile: a 15 ms spin in a function of a known name, right after profiling
+ * started. Returns the page time of the spin's start; [`profileZero`] finds the spin in
+ * the profile and so maps the profile's clock onto the page's.
+ */
+async function markProfile(page) {
+  return page.evaluate(() => {
+    const t = performance.now();
+    // eslint-disable-next-line camelcase
+    const __strada_bench_mark = () => { while (performance.now() < t + 15) { /* spin */ } };
+    __strada_bench_mark();
+    return t;
+  });
+}
+
+/** The page time at the profile's start, from the mark (`markAt`: its page time). */
+function profileZero(profile, markAt) {
+  const byId = new Map(profile.nodes.map((x) => [x.id, x]));
+  const parent = new Map();
+  for (const x of profile.nodes) for (const c of x.children || []) parent.set(c, x.id);
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i];
+    for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+      if (byId.get(id).callFrame.functionName === '__strada_bench_mark') {
+        return markAt - (t - profile.startTime) / 1000;
+      }
+    }
+  }
+  return null;
+}
+
+/**
  * What ran during each of the longest long tasks: the profile's samples inside the task
  * (the profile's clock is mapped to the page's by the moment profiling started, `zero`:
  * page time at profile start), with the functions on the stack for most of it
  * (inclusive). Function names need a build that keeps them (see README, Measure it).
  */
 function attribute(profile, zero, tasks, n = 6, top = 8) {
+  if (zero === null) return [];
   const byId = new Map(profile.nodes.map((x) => [x.id, x]));
   const parent = new Map();
   for (const x of profile.nodes) for (const c of x.children || []) parent.set(c, x.id);
@@ -232,7 +265,7 @@ try {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
   await cdp.send('Profiler.start');
-  const syncZero = await page.evaluate(() => performance.now());
+  const syncMark = await markProfile(page);
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Accedi' }).click();
   await page.getByTestId('net-status').waitFor({ timeout: 60000 });
@@ -299,7 +332,7 @@ try {
     .map((t) => `${round(t.dur)} ms at +${round((t.start - signInClick) / 1000, 2)} s`).join(', ');
   out.sync_profile_top = topFunctions(profile);
   out.sync_profile_busiest = busyStretches(profile);
-  out.sync_longtasks_attributed = attribute(profile, syncZero, syncTasks);
+  out.sync_longtasks_attributed = attribute(profile, profileZero(profile, syncMark), syncTasks);
   out.sync_profile_file = profilePath;
   log(`first sync ${out.initial_sync_seconds} s (${out.docs_after_first_sync} documents), all ${DOCS} after ${syncs} syncs, ${lt.count} long tasks, longest ${out.sync_longtask_max_ms} ms`);
 
@@ -338,7 +371,7 @@ try {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
   await cdp.send('Profiler.start');
-  const unlockZero = await page.evaluate(() => performance.now());
+  const unlockMark = await markProfile(page);
   await page.getByRole('button', { name: 'Sblocca' }).click();
   await page.getByTestId('contact-row').first().waitFor({ timeout: 120000 });
   // Watch the main thread for a while after the records show (sync after unlock, ...).
@@ -355,8 +388,8 @@ try {
   out.unlock_to_main_thread_free_ms = round(Math.max(rowsAt, ...upToRows.map((t) => t.start + t.dur)) - unlockClick);
   out.start_to_records_total_ms = round(out.start_to_unlock_page_ms + out.unlock_to_records_ms);
   const startLt = ltFigures(upToRows);
-  out.start_longtasks_attributed = attribute(startProfile, unlockZero,
-    afterUnlock.longtasks.filter((t) => t.start >= unlockZero));
+  out.start_longtasks_attributed = attribute(startProfile, profileZero(startProfile, unlockMark),
+    afterUnlock.longtasks.filter((t) => t.start >= unlockMark));
   out.start_longtasks_count = startLt.count;
   out.start_longtask_max_ms = round(startLt.max);
   out.start_longtasks_top = [...upToRows].sort((a, b) => b.dur - a.dur).slice(0, 6)

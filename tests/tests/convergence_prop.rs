@@ -110,6 +110,7 @@ impl World {
                         role: Role::FieldWorker,
                         team: team.clone(),
                         actor: Some(actor.to_bytes().to_vec()),
+                        session: [i as u8; 32],
                     },
                     actor,
                     docs: BTreeMap::new(),

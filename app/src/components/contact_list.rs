@@ -5,11 +5,14 @@ use leptos::prelude::*;
 use strada_shared::ids::DocId;
 
 use crate::components::contact_detail::ContactDetail;
+use crate::components::later::progressive;
 use crate::components::sync_state::DiscardButton;
 use crate::state::{Ctx, RowStatus};
 
 /// Contacts shown at first, and added by "show more".
 const PAGE: usize = 50;
+/// New rows drawn per browser task (a row is a few dozen elements).
+pub const ROWS_PER_TASK: usize = 5;
 
 #[component]
 pub fn ContactList() -> impl IntoView {
@@ -27,6 +30,7 @@ pub fn ContactList() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    let rows = progressive(ids, ROWS_PER_TASK);
     view! {
         <section class="card">
             <h2>
@@ -44,7 +48,7 @@ pub fn ContactList() -> impl IntoView {
             <ul class="contacts" data-testid="contact-list">
                 // Rows are keyed by id and follow their contact: whatever a pull changes
                 // (an alias erased by a withdrawal, a new need) is redrawn in place.
-                <For each=move || ids.get() key=|id| *id let:id>
+                <For each=move || rows.get() key=|id| *id let:id>
                     <ContactItem id=id open=open/>
                 </For>
             </ul>

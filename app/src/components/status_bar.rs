@@ -2,6 +2,8 @@
 //! in; plus the language switch and navigation.
 
 use leptos::prelude::*;
+
+use crate::components::later::Later;
 use strada_shared::domain::Role;
 
 use crate::i18n::Lang;
@@ -74,6 +76,8 @@ pub fn StatusBar() -> impl IntoView {
                     {move || t().sync_now}
                 </button>
             </div>
+            // The account line in a later task: the first stays short on a slow phone.
+            <Later>
             <div class="row small">
                 <span>{move || t().signed_in_as}" "
                     {move || ctx.session.with(|s| s.as_ref().map(|s| format!("{} ({})", s.user.username, s.user.team)))}
@@ -87,6 +91,7 @@ pub fn StatusBar() -> impl IntoView {
                 <IdleLockSelect/>
                 <button class="link" data-testid="sign-out" on:click=sign_out>{move || t().sign_out}</button>
             </div>
+            </Later>
             {move || ctx.sync_progress.get().map(|(done, total)| {
                 let pct = (done * 100 / total.max(1)).min(100);
                 view! {

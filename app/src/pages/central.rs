@@ -6,6 +6,7 @@ use strada_shared::api::{ContactRecord, DeviceRecord};
 use strada_shared::domain::PersonRef;
 
 use crate::api::{self, ApiError};
+use crate::pages::accounts::Accounts;
 use crate::state::Ctx;
 
 #[component]
@@ -92,6 +93,7 @@ pub fn Central() -> impl IntoView {
             }}
         </section>
         <Devices/>
+        <Accounts/>
     }
 }
 

@@ -37,8 +37,16 @@ pub fn Login() -> impl IntoView {
                 Ok(()) => {}
                 Err(e) if e.is_revoked() => {}
                 Err(SignInError::Device) => error.set(Some(tr.sign_in_device_error)),
+                Err(SignInError::Api(ApiError::Unauthorized { code }))
+                    if code == strada_shared::api::ACCOUNT_DISABLED =>
+                {
+                    error.set(Some(tr.sign_in_disabled))
+                }
                 Err(SignInError::Api(ApiError::Unauthorized { .. })) => {
                     error.set(Some(tr.bad_credentials))
+                }
+                Err(SignInError::Api(ApiError::TooMany { .. })) => {
+                    error.set(Some(tr.sign_in_too_many))
                 }
                 Err(SignInError::Api(ApiError::Network | ApiError::Server { .. })) => {
                     error.set(Some(tr.sign_in_needs_network))

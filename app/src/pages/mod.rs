@@ -1,5 +1,6 @@
 //! Pages, one per file, and the shell that switches between them.
 
+pub mod accounts;
 pub mod app;
 pub mod central;
 pub mod field;

@@ -8,7 +8,8 @@ use strada_shared::ids::DocId;
 use strada_shared::schema::PersonDoc;
 use strada_shared::vocab::{Code, ConsentStatus, Gender};
 
-use crate::components::later::Later;
+use crate::components::contact_list::ROWS_PER_TASK;
+use crate::components::later::{Later, progressive};
 use crate::components::sync_state::SyncState;
 use crate::state::{self, Ctx, RowStatus};
 use crate::util;
@@ -28,6 +29,7 @@ pub fn Persons() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    let rows = progressive(results, ROWS_PER_TASK);
     view! {
         <section class="card">
             <h2>{move || t().persons}</h2>
@@ -43,7 +45,7 @@ pub fn Persons() -> impl IntoView {
             <ul class="contacts" data-testid="person-results">
                 // Keyed by id: a row follows its person (a pull, an edit) and an open
                 // editor stays open while the row changes.
-                <For each=move || results.get() key=|id| *id let:id>
+                <For each=move || rows.get() key=|id| *id let:id>
                     <PersonItem id=id open=open/>
                 </For>
             </ul>

@@ -6,7 +6,12 @@ use leptos::prelude::*;
 use strada_shared::ids::{DocId, UserId};
 use strada_shared::schema::{ReferralDoc, ReferralStatus};
 
+use crate::components::contact_list::ROWS_PER_TASK;
+use crate::components::later::progressive;
 use crate::components::sync_state::SyncState;
+
+/// Referrals listed at first, and added by "show more".
+const PAGE: usize = 50;
 use crate::state::{self, Ctx, RowStatus};
 use crate::util;
 
@@ -36,10 +41,19 @@ pub fn Referrals() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // Long lists grow a page at a time, like the contacts.
+    let shown = RwSignal::new(PAGE);
     let all = Memo::new(move |_| {
-        ctx.records
-            .with(|r| r.referrals.iter().map(|x| x.id).collect::<Vec<_>>())
+        ctx.records.with(|r| {
+            r.referrals
+                .iter()
+                .take(shown.get())
+                .map(|x| x.id)
+                .collect::<Vec<_>>()
+        })
     });
+    let waiting_rows = progressive(waiting, ROWS_PER_TASK);
+    let all_rows = progressive(all, ROWS_PER_TASK);
     let set_days = move |ev| {
         if let Ok(d) = event_target_value(&ev).trim().parse::<i64>() {
             let d = d.clamp(0, 365);
@@ -59,7 +73,7 @@ pub fn Referrals() -> impl IntoView {
                 <p class="muted">{move || t().nothing_waiting}</p>
             </Show>
             <ul class="contacts" data-testid="waiting-list">
-                <For each=move || waiting.get() key=|id| *id let:id>
+                <For each=move || waiting_rows.get() key=|id| *id let:id>
                     <ReferralItem id=id/>
                 </For>
             </ul>
@@ -70,10 +84,15 @@ pub fn Referrals() -> impl IntoView {
                 <p class="muted">{move || t().no_referrals}</p>
             </Show>
             <ul class="contacts" data-testid="referral-list">
-                <For each=move || all.get() key=|id| *id let:id>
+                <For each=move || all_rows.get() key=|id| *id let:id>
                     <ReferralItem id=id/>
                 </For>
             </ul>
+            <Show when=move || ctx.records.with(|r| r.referrals.len() > shown.get())>
+                <button class="secondary" data-testid="show-more-referrals" on:click=move |_| shown.update(|n| *n += PAGE)>
+                    {move || t().show_more}
+                </button>
+            </Show>
         </section>
     }
 }

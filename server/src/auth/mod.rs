@@ -1,23 +1,47 @@
-//! Users, passwords and sessions.
+//! Users, passwords, sessions and the devices they sign in from.
 //!
 //! Passwords are hashed with Argon2id (PHC strings). A session is an opaque random token
 //! given once to the client; the store keeps only its SHA-256, so a copy of the data
 //! folder cannot be used to sign in.
+//!
+//! # Layout
+//! - [`session`]: sign-in (with its throttling), resolving a token, sign-out, ending
+//!   sessions, idle expiry.
+//! - [`device`]: the devices accounts sign in from, their "last seen", revocation.
+//! - [`admin`]: what the central office does to accounts (create, disable, reset a
+//!   password, change role or team, unlock, end everything).
+//! - [`throttle`]: per client address limits on sign-in, and the Argon2 gate.
+//! - [`password`], [`token`]: the secrets.
 
+pub mod admin;
+pub mod device;
 pub mod password;
+pub mod session;
+pub mod throttle;
 pub mod token;
 
 use strada_shared::domain::Role;
 use strada_shared::ids::{TeamId, UserId};
 
-use crate::storage::{DeviceBinding, Store, StoreError, StoredDevice, StoredSession, StoredUser};
+use crate::storage::{Store, StoreError, StoredUser};
+pub use device::{revoke_device, revoke_user_devices, sessions_per_device};
 pub use password::Password;
+pub use session::{SignedIn, authenticate, end_device_sessions, end_session_by_key, login, logout};
 pub use token::SessionToken;
 
-/// How long a session lasts: field devices stay offline for days, so a month.
+/// How long a field session lasts: field devices stay offline for days, so a month. A
+/// phone whose session expired asks for the password again and keeps its pending changes.
 pub const SESSION_TTL_MS: i64 = 30 * 24 * 3600 * 1000;
-/// A device's "last seen" moves at most this often (one write a minute, not a request).
+/// How long a central session lasts at most (a working day), and how long it may idle.
+pub const CENTRAL_SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
+pub const CENTRAL_IDLE_MS: i64 = 15 * 60 * 1000;
+/// A device's "last seen" and a session's "last used" move at most this often (one write
+/// a minute, not a request).
 pub const LAST_SEEN_RESOLUTION_MS: i64 = 60 * 1000;
+/// Wrong passwords in a row before an account (from new devices) or a device is locked,
+/// and for how long.
+pub const MAX_FAILED_LOGINS: u32 = 6;
+pub const LOCK_MS: i64 = 30 * 60 * 1000;
 
 /// A signed-in user, as handlers see it.
 #[derive(Debug, Clone)]
@@ -28,6 +52,8 @@ pub struct AuthUser {
     pub team: TeamId,
     /// The automerge actor of the device this session belongs to, if it syncs.
     pub actor: Option<Vec<u8>>,
+    /// The SHA-256 of the session's token: what ends its event stream with it.
+    pub session: [u8; 32],
 }
 
 impl From<&StoredUser> for AuthUser {
@@ -38,6 +64,7 @@ impl From<&StoredUser> for AuthUser {
             role: u.role,
             team: u.team.clone(),
             actor: None,
+            session: [0; 32],
         }
     }
 }
@@ -62,6 +89,16 @@ pub enum AuthError {
     DeviceTaken,
     #[error("this device was revoked by the central office")]
     DeviceRevoked,
+    #[error("this account was disabled by the central office")]
+    Disabled,
+    /// Too many wrong passwords: sign-in waits until `until` (Unix ms).
+    #[error("too many wrong passwords: try again later, or ask the central office")]
+    Locked { until: i64 },
+    #[error("no user with that name")]
+    NoSuchUser,
+    /// An administration act that would leave the PUA without a way in.
+    #[error("{0}")]
+    Refused(&'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -99,6 +136,9 @@ pub fn create_user(
         team,
         password_hash: password.hash(),
         created_at: now_ms,
+        disabled_at: None,
+        failed_logins: 0,
+        locked_until: None,
     };
     match store.insert_user(&user) {
         Err(StoreError::Conflict) => Err(AuthError::UsernameTaken),
@@ -112,256 +152,4 @@ pub fn parse_actor(hex_actor: &str) -> Result<Vec<u8>, AuthError> {
         Ok(b) if (16..=32).contains(&b.len()) => Ok(b),
         _ => Err(AuthError::InvalidDevice),
     }
-}
-
-/// A session just opened.
-#[derive(Debug)]
-pub struct SignedIn {
-    pub token: SessionToken,
-    pub user: StoredUser,
-    pub expires_at: i64,
-    /// Ends this session and nothing else (see [`end_session_by_key`]).
-    pub logout_key: SessionToken,
-}
-
-/// Checks a username and password and opens a session, bound to the device's automerge
-/// actor when one is given.
-pub fn login(
-    store: &dyn Store,
-    username: &str,
-    password: &Password,
-    device_actor: Option<&str>,
-    now_ms: i64,
-) -> Result<SignedIn, AuthError> {
-    let actor = device_actor.map(parse_actor).transpose()?;
-    let user = store.user_by_name(username)?;
-    // Verify against a dummy hash for unknown users so timing does not reveal them.
-    let hash = user
-        .as_ref()
-        .map_or(password::DUMMY_HASH, |u| u.password_hash.as_str());
-    let ok = password.verify(hash);
-    let user = match (user, ok) {
-        (Some(u), true) => u,
-        _ => return Err(AuthError::BadCredentials),
-    };
-    if let Some(a) = &actor {
-        match store.bind_actor(a, user.id) {
-            Err(StoreError::Conflict) => return Err(AuthError::DeviceTaken),
-            other => other?,
-        }
-        register_device(store, a, user.id, now_ms)?;
-    }
-    let token = SessionToken::generate();
-    let secret = SessionToken::generate();
-    let expires_at = now_ms + SESSION_TTL_MS;
-    let device = actor.map(|a| DeviceBinding {
-        actor: hex::encode(a),
-    });
-    store.put_session(
-        &token.hash(),
-        &StoredSession {
-            user_id: user.id,
-            created_at: now_ms,
-            expires_at,
-            device,
-            logout_hash: Some(hex::encode(secret.hash())),
-        },
-    )?;
-    store.flush()?;
-    // The key names its session (the token's hash, useless to sign in) and proves it
-    // (the secret, stored hashed).
-    let logout_key =
-        SessionToken::from_secret(format!("{}.{}", hex::encode(token.hash()), secret.expose()));
-    Ok(SignedIn {
-        token,
-        user,
-        expires_at,
-        logout_key,
-    })
-}
-
-/// Ends the session a sign-out key belongs to (a device that signed out while offline
-/// sends it later). Returns whether a session was ended; a wrong or spent key ends
-/// nothing and says nothing more.
-pub fn end_session_by_key(store: &dyn Store, key: &str) -> Result<bool, AuthError> {
-    let Some((hash_hex, secret)) = key.split_once('.') else {
-        return Ok(false);
-    };
-    let Some(hash) = hex::decode(hash_hex)
-        .ok()
-        .and_then(|h| <[u8; 32]>::try_from(h).ok())
-    else {
-        return Ok(false);
-    };
-    let Some(session) = store.session(&hash)? else {
-        return Ok(false);
-    };
-    let proof = hex::encode(token::hash_token(secret));
-    let matches = session.logout_hash.as_deref().is_some_and(|h| {
-        // Constant time: the comparison says nothing about how close a guess was.
-        h.len() == proof.len()
-            && h.bytes()
-                .zip(proof.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-    });
-    if !matches {
-        return Ok(false);
-    }
-    store.delete_session(&hash)?;
-    store.flush()?;
-    Ok(true)
-}
-
-/// Ends every session opened on a device (the central office, for a phone that signed
-/// out offline and never came back). The device may sign in again. Returns how many.
-pub fn end_device_sessions(store: &dyn Store, actor_hex: &str) -> Result<usize, AuthError> {
-    let actor = hex::encode(parse_actor(actor_hex)?);
-    let mut ended = 0;
-    for (hash, s) in store.sessions()? {
-        if s.device.as_ref().is_some_and(|d| d.actor == actor) {
-            store.delete_session(&hash)?;
-            ended += 1;
-        }
-    }
-    store.flush()?;
-    Ok(ended)
-}
-
-/// How many unexpired sessions each device has (by actor hex).
-pub fn sessions_per_device(
-    store: &dyn Store,
-    now_ms: i64,
-) -> Result<std::collections::HashMap<String, u32>, AuthError> {
-    let mut out = std::collections::HashMap::new();
-    for (_, s) in store.sessions()? {
-        if let Some(d) = s.device
-            && s.expires_at > now_ms
-        {
-            *out.entry(d.actor).or_insert(0) += 1;
-        }
-    }
-    Ok(out)
-}
-
-/// Resolves a bearer token to its user.
-pub fn authenticate(store: &dyn Store, token: &str, now_ms: i64) -> Result<AuthUser, AuthError> {
-    let hash = token::hash_token(token);
-    let session = store.session(&hash)?.ok_or(AuthError::MissingSession)?;
-    if session.expires_at <= now_ms {
-        store.delete_session(&hash)?;
-        return Err(AuthError::ExpiredSession);
-    }
-    let user = store
-        .user_by_id(session.user_id)?
-        .ok_or(AuthError::MissingSession)?;
-    let mut auth = AuthUser::from(&user);
-    auth.actor = session.device.and_then(|d| hex::decode(d.actor).ok());
-    if let Some(actor) = &auth.actor {
-        check_device(store, actor, now_ms)?;
-    }
-    Ok(auth)
-}
-
-/// Records a sign-in on a device; a revoked device cannot sign in again.
-fn register_device(
-    store: &dyn Store,
-    actor: &[u8],
-    user: UserId,
-    now_ms: i64,
-) -> Result<(), AuthError> {
-    let mut revoked = false;
-    store.update_device(actor, &mut |current| match current {
-        Some(d) if d.revoked_at.is_some() => {
-            revoked = true;
-            Some(d)
-        }
-        _ => Some(StoredDevice {
-            actor: hex::encode(actor),
-            user_id: user,
-            signed_in_at: now_ms,
-            last_seen: now_ms,
-            revoked_at: None,
-        }),
-    })?;
-    if revoked {
-        return Err(AuthError::DeviceRevoked);
-    }
-    Ok(())
-}
-
-/// Refuses a revoked device; moves its "last seen" (not flushed: it is a hint, and the
-/// next flush of a real write carries it).
-fn check_device(store: &dyn Store, actor: &[u8], now_ms: i64) -> Result<(), AuthError> {
-    let Some(device) = store.device(actor)? else {
-        // A session from before devices were recorded (migration step 4).
-        return Ok(());
-    };
-    if device.revoked_at.is_some() {
-        return Err(AuthError::DeviceRevoked);
-    }
-    if now_ms - device.last_seen >= LAST_SEEN_RESOLUTION_MS {
-        let updated = store.update_device(actor, &mut |current| {
-            current.map(|mut d| {
-                if d.revoked_at.is_none() {
-                    d.last_seen = d.last_seen.max(now_ms);
-                }
-                d
-            })
-        })?;
-        if updated.is_some_and(|d| d.revoked_at.is_some()) {
-            return Err(AuthError::DeviceRevoked);
-        }
-    }
-    Ok(())
-}
-
-/// Revokes a device by its actor id (hex). Its sessions stay, so that its next request
-/// gets `device_revoked` and the app wipes its data. `None` if no such device.
-pub fn revoke_device(
-    store: &dyn Store,
-    actor_hex: &str,
-    now_ms: i64,
-) -> Result<Option<StoredDevice>, AuthError> {
-    let actor = parse_actor(actor_hex)?;
-    let device = store.update_device(&actor, &mut |current| {
-        current.map(|mut d| {
-            d.revoked_at.get_or_insert(now_ms);
-            d
-        })
-    })?;
-    store.flush()?;
-    Ok(device)
-}
-
-/// Revokes every device of a user (a stolen phone whose device is not known, or a
-/// person leaving). Returns how many devices were newly revoked; `None` if no such user.
-pub fn revoke_user_devices(
-    store: &dyn Store,
-    username: &str,
-    now_ms: i64,
-) -> Result<Option<usize>, AuthError> {
-    let Some(user) = store.user_by_name(username)? else {
-        return Ok(None);
-    };
-    let mut count = 0;
-    for d in store
-        .devices()?
-        .into_iter()
-        .filter(|d| d.user_id == user.id)
-    {
-        if d.revoked_at.is_none() {
-            revoke_device(store, &d.actor, now_ms)?;
-            count += 1;
-        }
-    }
-    store.flush()?;
-    Ok(Some(count))
-}
-
-/// Ends a session.
-pub fn logout(store: &dyn Store, token: &str) -> Result<(), AuthError> {
-    store.delete_session(&token::hash_token(token))?;
-    store.flush()?;
-    Ok(())
 }

@@ -159,6 +159,9 @@ pub fn run(store: &dyn Store, opts: &Options, dir: &Directory) -> anyhow::Result
             team: TeamId::parse(team)?,
             password_hash: password.hash(),
             created_at: created,
+            disabled_at: None,
+            failed_logins: 0,
+            locked_until: None,
         };
         store
             .insert_user(&user)

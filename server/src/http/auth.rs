@@ -7,7 +7,7 @@ use strada_shared::api::{EndSessionRequest, LoginRequest, LoginResponse, UserInf
 
 use super::AppState;
 use super::error::AppError;
-use super::extract::{ApiJson, BearerToken};
+use super::extract::{ApiJson, BearerToken, ClientAddr};
 use crate::auth::{self, AuthUser, Password};
 
 fn info(u: &AuthUser) -> UserInfo {
@@ -21,22 +21,45 @@ fn info(u: &AuthUser) -> UserInfo {
 
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, AppError> {
+    let now = crate::now_ms();
+    if let Err(wait_ms) = state.throttle.admit(addr, now) {
+        return Err(AppError::TooManyRequests {
+            code: strada_shared::api::TOO_MANY_ATTEMPTS,
+            message: format!(
+                "too many wrong sign-ins from this address: try again in {} minutes",
+                (wait_ms / 60_000).max(1)
+            ),
+        });
+    }
+    // Argon2 is deliberately slow: a few at a time, off the async workers.
+    let turn = state.throttle.turn().await.ok_or(AppError::Unavailable)?;
     let password = Password::new(req.password);
     let store = state.store.clone();
-    // Argon2 is deliberately slow: keep it off the async workers.
-    let signed_in = tokio::task::spawn_blocking(move || {
-        auth::login(
+    let result = tokio::task::spawn_blocking(move || {
+        let r = auth::login(
             store.as_ref(),
             &req.username,
             &password,
             req.device_actor.as_deref(),
-            crate::now_ms(),
-        )
+            now,
+        );
+        drop(turn);
+        r
     })
     .await
-    .map_err(AppError::internal)??;
+    .map_err(AppError::internal)?;
+    let signed_in = match result {
+        Ok(s) => s,
+        Err(e) => {
+            if matches!(e, auth::AuthError::BadCredentials) {
+                state.throttle.failed(addr, now);
+            }
+            return Err(e.into());
+        }
+    };
     tracing::info!(user = %signed_in.user.id, "signed in");
     Ok(Json(LoginResponse {
         token: signed_in.token.expose().to_string(),
@@ -59,7 +82,8 @@ pub async fn end_session(
             message: "the sign-out key is malformed".into(),
         });
     }
-    if auth::end_session_by_key(state.store.as_ref(), &req.logout_key)? {
+    if let Some(hash) = auth::end_session_by_key(state.store.as_ref(), &req.logout_key)? {
+        state.notify.end_sessions(&[hash]);
         tracing::info!("a session ended by its sign-out key");
     }
     Ok(StatusCode::NO_CONTENT)
@@ -70,6 +94,9 @@ pub async fn logout(
     BearerToken(token): BearerToken,
 ) -> Result<StatusCode, AppError> {
     auth::logout(state.store.as_ref(), &token)?;
+    state
+        .notify
+        .end_sessions(&[auth::token::hash_token(&token)]);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -86,6 +86,7 @@ pub async fn end_sessions(
         .device(&actor)?
         .ok_or_else(|| AppError::NotFound("no device with that id".into()))?;
     let ended = auth::end_device_sessions(state.store.as_ref(), &id)?;
-    tracing::info!(by = %user.id, device = %device.actor.get(..8).unwrap_or(""), ended, "device sessions ended");
+    state.notify.end_sessions(&ended);
+    tracing::info!(by = %user.id, device = %device.actor.get(..8).unwrap_or(""), ended = ended.len(), "device sessions ended");
     Ok(Json(record(&state, device, 0)?))
 }

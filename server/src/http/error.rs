@@ -182,6 +182,16 @@ impl From<AuthError> for AppError {
                 code: strada_shared::api::DEVICE_REVOKED,
                 message: e.to_string(),
             },
+            AuthError::Disabled => AppError::Unauthorized {
+                code: strada_shared::api::ACCOUNT_DISABLED,
+                message: e.to_string(),
+            },
+            AuthError::Locked { until } => AppError::TooManyRequests {
+                code: strada_shared::api::ACCOUNT_LOCKED,
+                message: format!("{e} (until {})", crate::projection::rfc3339_ms(until)),
+            },
+            AuthError::NoSuchUser => AppError::NotFound(e.to_string()),
+            AuthError::Refused(m) => AppError::Conflict(m.to_string()),
             AuthError::Store(s) => s.into(),
         }
     }

@@ -54,29 +54,36 @@ pub async fn events(
     let head = state.store.feed_head()?;
     let rx = state.notify.subscribe();
     let closing = state.notify.closing();
+    let ended = state.notify.ended();
     // The first event tells the device where the feed is; then one per relevant advance.
     let first = Event::default().event("feed").data(head.to_string());
     let stream = futures_util::stream::unfold(
-        (Some(first), rx, closing, listener, permit),
-        |(first, mut rx, mut closing, listener, permit)| async move {
+        (Some(first), rx, closing, ended, listener, permit),
+        |(first, mut rx, mut closing, mut ended, listener, permit)| async move {
             if let Some(ev) = first {
-                return Some((Ok(ev), (None, rx, closing, listener, permit)));
+                return Some((Ok(ev), (None, rx, closing, ended, listener, permit)));
             }
             loop {
                 let next = tokio::select! {
                     r = rx.recv() => r,
                     _ = closing.wait_for(|c| *c) => return None,
+                    // The stream's session ended: so does the stream.
+                    e = ended.recv() => match e {
+                        Ok(gone) if gone.contains(&listener.session) => return None,
+                        Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                        Err(RecvError::Closed) => return None,
+                    },
                 };
                 match next {
                     Ok(a) if listener.hears(&a) => {
                         let ev = Event::default().event("feed").data(a.seq.to_string());
-                        return Some((Ok(ev), (None, rx, closing, listener, permit)));
+                        return Some((Ok(ev), (None, rx, closing, ended, listener, permit)));
                     }
                     Ok(_) => continue,
                     // Missed some: say "something moved" without a position.
                     Err(RecvError::Lagged(_)) => {
                         let ev = Event::default().event("feed").data("0");
-                        return Some((Ok(ev), (None, rx, closing, listener, permit)));
+                        return Some((Ok(ev), (None, rx, closing, ended, listener, permit)));
                     }
                     Err(RecvError::Closed) => return None,
                 }

@@ -61,3 +61,38 @@ impl FromRequestParts<AppState> for AuthUser {
         )?)
     }
 }
+
+/// The client's address: the connection's peer (set by the accept loop), or behind a
+/// reverse proxy (`STRADA_BEHIND_PROXY`) the address the proxy appended last to
+/// `X-Forwarded-For` (entries before it are whatever the client claimed).
+pub struct ClientAddr(pub std::net::IpAddr);
+
+/// The connection's peer, as the accept loop records it on each request.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub std::net::SocketAddr);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<Peer>()
+            .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |p| p.0.ip());
+        if !state.behind_proxy {
+            return Ok(ClientAddr(peer));
+        }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse().ok())
+            .next_back();
+        Ok(ClientAddr(forwarded.unwrap_or(peer)))
+    }
+}

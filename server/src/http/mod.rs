@@ -1,5 +1,6 @@
 //! The HTTP edge: one file per resource, the shared state, and the router.
 
+pub mod accounts;
 pub mod auth;
 pub mod contacts;
 pub mod devices;
@@ -41,6 +42,11 @@ pub struct AppState {
     pub notify: Arc<crate::notify::Notifier>,
     /// The services directory, loaded and validated at start.
     pub directory: Arc<crate::directory::ServedDirectory>,
+    /// Sign-in limits per client address, and the Argon2 gate.
+    pub throttle: Arc<crate::auth::throttle::SignInThrottle>,
+    /// Whether the client's address is the last `X-Forwarded-For` entry (behind a
+    /// reverse proxy) rather than the connection's peer.
+    pub behind_proxy: bool,
 }
 
 /// The API router, and the PWA from `dist` when given, with the request limits of
@@ -63,6 +69,17 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/devices", get(devices::list))
         .route("/devices/{id}/revoke", post(devices::revoke))
         .route("/devices/{id}/end-sessions", post(devices::end_sessions))
+        .route("/accounts", get(accounts::list).post(accounts::create))
+        .route("/accounts/{name}/disable", post(accounts::disable))
+        .route("/accounts/{name}/enable", post(accounts::enable))
+        .route("/accounts/{name}/password", post(accounts::reset_password))
+        .route("/accounts/{name}/role", post(accounts::set_role))
+        .route("/accounts/{name}/unlock", post(accounts::unlock))
+        .route(
+            "/accounts/{name}/end-everything",
+            post(accounts::end_everything),
+        )
+        .route("/accounts/{name}/sessions", get(accounts::sessions))
         .fallback(|| async { error::AppError::NotFound("no such API endpoint".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Pull pages and records compress well (gzip or brotli, as the client accepts);

@@ -27,6 +27,17 @@ pub struct StoredUser {
     pub password_hash: String,
     /// Unix ms.
     pub created_at: i64,
+    /// When the central office disabled the account (Unix ms): no sign-in, and every
+    /// request of its sessions is refused.
+    #[serde(default)]
+    pub disabled_at: Option<i64>,
+    /// Wrong passwords in a row from devices the account never used (reset by a
+    /// sign-in or by the central office).
+    #[serde(default)]
+    pub failed_logins: u32,
+    /// Until then (Unix ms) the account signs in only from a device it already uses.
+    #[serde(default)]
+    pub locked_until: Option<i64>,
 }
 
 impl std::fmt::Debug for StoredUser {
@@ -55,6 +66,10 @@ pub struct StoredSession {
     /// and sends it at its next contact with the server.
     #[serde(default)]
     pub logout_hash: Option<String>,
+    /// Unix ms: the last request (updated at most once a minute), for the idle expiry
+    /// of central sessions. 0 in sessions opened before it was kept: their creation.
+    #[serde(default)]
+    pub last_used: i64,
 }
 
 /// A syncing device, bound to one automerge actor.
@@ -78,6 +93,13 @@ pub struct StoredDevice {
     /// refused with `device_revoked`, and it cannot sign in again.
     #[serde(default)]
     pub revoked_at: Option<i64>,
+    /// Wrong passwords in a row on this device (its owner's sign-in is throttled per
+    /// device, so a stranger's guesses elsewhere never lock the owner out of it).
+    #[serde(default)]
+    pub failed_logins: u32,
+    /// Until then (Unix ms) this device cannot sign in.
+    #[serde(default)]
+    pub locked_until: Option<i64>,
 }
 
 /// A past state of a document: what a device that pulled up to `seq` has.
@@ -200,6 +222,15 @@ pub trait Store: Send + Sync + 'static {
     fn insert_user(&self, user: &StoredUser) -> Result<(), StoreError>;
     fn user_by_name(&self, username: &str) -> Result<Option<StoredUser>, StoreError>;
     fn user_by_id(&self, id: UserId) -> Result<Option<StoredUser>, StoreError>;
+    /// Every user, in id order.
+    fn users(&self) -> Result<Vec<StoredUser>, StoreError>;
+    /// Replaces a user's record with `f(current)` atomically (the username stays: it is
+    /// indexed). `f` may run more than once. `None` if no such user.
+    fn update_user(
+        &self,
+        id: UserId,
+        f: &mut dyn FnMut(StoredUser) -> StoredUser,
+    ) -> Result<Option<StoredUser>, StoreError>;
     fn user_count(&self) -> Result<usize, StoreError>;
 
     fn put_session(&self, token_hash: &[u8; 32], session: &StoredSession)

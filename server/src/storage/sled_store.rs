@@ -231,6 +231,40 @@ impl Store for SledStore {
             .transpose()
     }
 
+    fn users(&self) -> Result<Vec<StoredUser>, StoreError> {
+        self.users.iter().map(|kv| from_json(&kv?.1)).collect()
+    }
+
+    fn update_user(
+        &self,
+        id: UserId,
+        f: &mut dyn FnMut(StoredUser) -> StoredUser,
+    ) -> Result<Option<StoredUser>, StoreError> {
+        let mut failure = None;
+        let new = self.users.update_and_fetch(&id.as_bytes()[..], |old| {
+            let old = old?;
+            let updated = from_json::<StoredUser>(old).map(|u| {
+                let name = u.username.clone();
+                let mut n = f(u);
+                // The name is indexed: it never changes here.
+                n.username = name;
+                n
+            });
+            match updated.and_then(|u| json(&u)) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    // Leave a corrupt record as it is and report it.
+                    failure = Some(e);
+                    Some(old.to_vec())
+                }
+            }
+        })?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        new.map(|v| from_json(&v)).transpose()
+    }
+
     fn user_count(&self) -> Result<usize, StoreError> {
         Ok(self.users.len())
     }

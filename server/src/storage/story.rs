@@ -17,6 +17,9 @@ fn user(name: &str, n: u8) -> StoredUser {
         team: TeamId::parse("t-1").expect("team"),
         password_hash: "$argon2id$fake".into(),
         created_at: 1,
+        disabled_at: None,
+        failed_logins: 0,
+        locked_until: None,
     }
 }
 
@@ -99,6 +102,7 @@ fn sessions_round_trip_and_can_be_deleted(s: &dyn Store) {
         expires_at: 2,
         device: None,
         logout_hash: None,
+        last_used: 1,
     };
     s.put_session(&h, &sess).expect("put");
     s.put_session(&[8u8; 32], &sess).expect("put");
@@ -293,6 +297,8 @@ fn devices_are_recorded_updated_and_listed(s: &dyn Store) {
         signed_in_at: t,
         last_seen: t,
         revoked_at: None,
+        failed_logins: 0,
+        locked_until: None,
     };
     assert_eq!(s.device(&[1; 16]).expect("device"), None);
     // Updating a missing record with a function that keeps it missing stores nothing.

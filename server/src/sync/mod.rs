@@ -747,6 +747,7 @@ mod tests {
             role,
             team: TeamId::parse(team).unwrap(),
             actor: None,
+            session: [0; 32],
         }
     }
 

@@ -325,12 +325,16 @@ async fn a_panic_on_pushed_data_logs_one_line_without_a_backtrace() {
         team: strada_shared::ids::TeamId::parse("bergamo-1").unwrap(),
         password_hash: String::new(),
         created_at: 0,
+        disabled_at: None,
+        failed_logins: 0,
+        locked_until: None,
     };
     let api = Api {
         client,
         base,
         token,
         actor,
+        logout_key: login["logout_key"].as_str().unwrap_or_default().to_string(),
     };
     let c = contact_for(&user, 1);
     let (created, change) = created_and_edit(&api, &c);

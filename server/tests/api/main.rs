@@ -1,6 +1,7 @@
 //! Integration tests of the HTTP API against a real server on loopback over a real sled
 //! store (one binary, a fresh store per test).
 
+mod accounts;
 mod chunks;
 mod connections;
 mod demo;
@@ -100,6 +101,7 @@ async fn missing_invalid_and_expired_sessions_are_refused() {
                 expires_at: 1,
                 device: None,
                 logout_hash: None,
+                last_used: 0,
             },
         )
         .unwrap();

@@ -1,0 +1,409 @@
+//! Signing in and out, and what a session token stands for.
+//!
+//! Sign-in is throttled per account and per device: after [`MAX_FAILED_LOGINS`] wrong
+//! passwords in a row an account signs in for [`LOCK_MS`] only from a device it already
+//! uses (and the central office can unlock it earlier), while each known device has a
+//! counter of its own. So a stranger guessing a worker's password from elsewhere locks
+//! the account for new devices, never the worker's own phone; and guesses made from that
+//! phone lock that phone. (Per client address limits are in [`super::throttle`].)
+//!
+//! A session ends when it expires (a month for field devices, which stay offline for
+//! days; a working day for central roles, or 15 idle minutes), when its user signs out
+//! or is disabled, or when the central office ends it.
+
+use crate::storage::{DeviceBinding, Store, StoredSession, StoredUser};
+
+use super::device::{check_device, register_device};
+use super::{
+    AuthError, AuthUser, CENTRAL_IDLE_MS, CENTRAL_SESSION_TTL_MS, LAST_SEEN_RESOLUTION_MS, LOCK_MS,
+    MAX_FAILED_LOGINS, Password, SESSION_TTL_MS, SessionToken, parse_actor, password, token,
+};
+use strada_shared::domain::Role;
+
+/// A session just opened.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub token: SessionToken,
+    pub user: StoredUser,
+    pub expires_at: i64,
+    /// Ends this session and nothing else (see [`end_session_by_key`]).
+    pub logout_key: SessionToken,
+}
+
+/// How long a session of `role` lasts at most.
+pub fn ttl(role: Role) -> i64 {
+    match role {
+        Role::FieldWorker => SESSION_TTL_MS,
+        Role::CentralOffice => CENTRAL_SESSION_TTL_MS,
+    }
+}
+
+/// How long a session of `role` may go without a request.
+pub fn idle_limit(role: Role) -> Option<i64> {
+    match role {
+        Role::FieldWorker => None,
+        Role::CentralOffice => Some(CENTRAL_IDLE_MS),
+    }
+}
+
+/// Checks a username and password and opens a session, bound to the device's automerge
+/// actor when one is given.
+pub fn login(
+    store: &dyn Store,
+    username: &str,
+    password: &Password,
+    device_actor: Option<&str>,
+    now_ms: i64,
+) -> Result<SignedIn, AuthError> {
+    let actor = device_actor.map(parse_actor).transpose()?;
+    let user = store.user_by_name(username)?;
+    // A device this account already signed in from (and still may).
+    let known = match (&user, &actor) {
+        (Some(u), Some(a)) => store
+            .device(a)?
+            .filter(|d| d.user_id == u.id && d.revoked_at.is_none()),
+        _ => None,
+    };
+    // Locked out: no password is checked at all (no guess is worth anything, and a flood
+    // costs no Argon2).
+    let locked = match (&user, &known) {
+        (_, Some(d)) => d.locked_until.filter(|t| *t > now_ms),
+        (Some(u), None) => u.locked_until.filter(|t| *t > now_ms),
+        (None, None) => None,
+    };
+    if let Some(until) = locked {
+        return Err(AuthError::Locked { until });
+    }
+    // Verify against a dummy hash for unknown users so timing does not reveal them.
+    let hash = user
+        .as_ref()
+        .map_or(password::DUMMY_HASH, |u| u.password_hash.as_str());
+    let ok = password.verify(hash);
+    let Some(user) = user else {
+        return Err(AuthError::BadCredentials);
+    };
+    if !ok {
+        record_failure(
+            store,
+            &user,
+            known.as_ref().map(|d| d.actor.as_str()),
+            now_ms,
+        )?;
+        return Err(AuthError::BadCredentials);
+    }
+    if user.disabled_at.is_some() {
+        return Err(AuthError::Disabled);
+    }
+    // A sign-in starts the count again where it was kept: on the device it came from
+    // when the account uses that device (`register_device` below), else on the account.
+    // The account's lock itself stays until it ends or the central office lifts it: a
+    // sign-in from the owner's phone says nothing about the guesses made elsewhere.
+    if known.is_none() && user.failed_logins > 0 {
+        store.update_user(user.id, &mut |mut u| {
+            u.failed_logins = 0;
+            u
+        })?;
+    }
+    if let Some(a) = &actor {
+        match store.bind_actor(a, user.id) {
+            Err(crate::storage::StoreError::Conflict) => return Err(AuthError::DeviceTaken),
+            other => other?,
+        }
+        register_device(store, a, user.id, now_ms)?;
+    }
+    let token = SessionToken::generate();
+    let secret = SessionToken::generate();
+    let expires_at = now_ms + ttl(user.role);
+    let device = actor.map(|a| DeviceBinding {
+        actor: hex::encode(a),
+    });
+    store.put_session(
+        &token.hash(),
+        &StoredSession {
+            user_id: user.id,
+            created_at: now_ms,
+            expires_at,
+            device,
+            logout_hash: Some(hex::encode(secret.hash())),
+            last_used: now_ms,
+        },
+    )?;
+    store.flush()?;
+    // The key names its session (the token's hash, useless to sign in) and proves it
+    // (the secret, stored hashed).
+    let logout_key =
+        SessionToken::from_secret(format!("{}.{}", hex::encode(token.hash()), secret.expose()));
+    Ok(SignedIn {
+        token,
+        user,
+        expires_at,
+        logout_key,
+    })
+}
+
+/// Counts a wrong password against the device it came from when the account uses that
+/// device, else against the account; locks at [`MAX_FAILED_LOGINS`].
+fn record_failure(
+    store: &dyn Store,
+    user: &StoredUser,
+    known_device: Option<&str>,
+    now_ms: i64,
+) -> Result<(), AuthError> {
+    let bump = |failed: &mut u32, locked_until: &mut Option<i64>| {
+        *failed = failed.saturating_add(1);
+        if *failed >= MAX_FAILED_LOGINS {
+            *locked_until = Some(now_ms + LOCK_MS);
+            *failed = 0;
+        }
+    };
+    match known_device {
+        Some(actor) => {
+            let actor = hex::decode(actor).map_err(|_| AuthError::InvalidDevice)?;
+            store.update_device(&actor, &mut |current| {
+                current.map(|mut d| {
+                    bump(&mut d.failed_logins, &mut d.locked_until);
+                    d
+                })
+            })?;
+        }
+        None => {
+            let updated = store.update_user(user.id, &mut |mut u| {
+                bump(&mut u.failed_logins, &mut u.locked_until);
+                u
+            })?;
+            if let Some(u) = updated
+                && u.locked_until.is_some_and(|t| t > now_ms)
+                && u.failed_logins == 0
+            {
+                tracing::warn!(user = %u.id, "account locked after repeated wrong passwords");
+            }
+        }
+    }
+    store.flush()?;
+    Ok(())
+}
+
+/// Resolves a bearer token to its user.
+pub fn authenticate(store: &dyn Store, token: &str, now_ms: i64) -> Result<AuthUser, AuthError> {
+    let hash = token::hash_token(token);
+    let session = store.session(&hash)?.ok_or(AuthError::MissingSession)?;
+    let user = store
+        .user_by_id(session.user_id)?
+        .ok_or(AuthError::MissingSession)?;
+    let last_used = session.last_used.max(session.created_at);
+    let idle = idle_limit(user.role).is_some_and(|limit| now_ms - last_used > limit);
+    if session.expires_at <= now_ms || idle {
+        store.delete_session(&hash)?;
+        return Err(AuthError::ExpiredSession);
+    }
+    if user.disabled_at.is_some() {
+        store.delete_session(&hash)?;
+        return Err(AuthError::Disabled);
+    }
+    let mut auth = AuthUser::from(&user);
+    auth.session = hash;
+    auth.actor = session
+        .device
+        .as_ref()
+        .and_then(|d| hex::decode(&d.actor).ok());
+    if let Some(actor) = &auth.actor {
+        check_device(store, actor, now_ms)?;
+    }
+    // "Last used" moves at most once a minute: a hint for the idle expiry, not flushed
+    // (the next real write carries it).
+    if now_ms - last_used >= LAST_SEEN_RESOLUTION_MS {
+        store.put_session(
+            &hash,
+            &StoredSession {
+                last_used: now_ms,
+                ..session
+            },
+        )?;
+    }
+    Ok(auth)
+}
+
+/// Ends a session.
+pub fn logout(store: &dyn Store, token: &str) -> Result<(), AuthError> {
+    store.delete_session(&token::hash_token(token))?;
+    store.flush()?;
+    Ok(())
+}
+
+/// Ends the session a sign-out key belongs to (a device that signed out while offline
+/// sends it later). Returns the ended session's hash; a wrong or spent key ends nothing
+/// and says nothing more.
+pub fn end_session_by_key(store: &dyn Store, key: &str) -> Result<Option<[u8; 32]>, AuthError> {
+    let Some((hash_hex, secret)) = key.split_once('.') else {
+        return Ok(None);
+    };
+    let Some(hash) = hex::decode(hash_hex)
+        .ok()
+        .and_then(|h| <[u8; 32]>::try_from(h).ok())
+    else {
+        return Ok(None);
+    };
+    let Some(session) = store.session(&hash)? else {
+        return Ok(None);
+    };
+    let proof = hex::encode(token::hash_token(secret));
+    let matches = session.logout_hash.as_deref().is_some_and(|h| {
+        // Constant time: the comparison says nothing about how close a guess was.
+        h.len() == proof.len()
+            && h.bytes()
+                .zip(proof.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    });
+    if !matches {
+        return Ok(None);
+    }
+    store.delete_session(&hash)?;
+    store.flush()?;
+    Ok(Some(hash))
+}
+
+/// Ends every session `keep` says no to; returns the hashes of those ended.
+pub fn end_sessions_where(
+    store: &dyn Store,
+    mut end: impl FnMut(&StoredSession) -> bool,
+) -> Result<Vec<[u8; 32]>, AuthError> {
+    let mut ended = Vec::new();
+    for (hash, s) in store.sessions()? {
+        if end(&s) {
+            store.delete_session(&hash)?;
+            ended.push(hash);
+        }
+    }
+    store.flush()?;
+    Ok(ended)
+}
+
+/// Ends every session opened on a device (the central office, for a phone that signed
+/// out offline and never came back). The device may sign in again.
+pub fn end_device_sessions(store: &dyn Store, actor_hex: &str) -> Result<Vec<[u8; 32]>, AuthError> {
+    let actor = hex::encode(parse_actor(actor_hex)?);
+    end_sessions_where(store, |s| {
+        s.device.as_ref().is_some_and(|d| d.actor == actor)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::SledStore;
+    use strada_shared::ids::TeamId;
+
+    /// A store in a new temporary folder (removed when the guard drops).
+    struct Temp(std::path::PathBuf);
+
+    impl Drop for Temp {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn store() -> (Temp, SledStore) {
+        let dir = std::env::temp_dir().join(format!("strada-auth-{}", uuid::Uuid::now_v7()));
+        let (s, _) = SledStore::open(&dir).expect("store");
+        (Temp(dir), s)
+    }
+
+    fn user(s: &SledStore, name: &str, role: Role) {
+        super::super::create_user(
+            s,
+            name,
+            &Password::new(format!("password-{name}")),
+            role,
+            TeamId::parse("t").expect("team"),
+            0,
+        )
+        .expect("user");
+    }
+
+    const PHONE: &str = "0123456789abcdef0123456789abcdef";
+    const OTHER: &str = "fedcba9876543210fedcba9876543210";
+
+    #[test]
+    fn six_wrong_passwords_lock_new_devices_out_but_not_the_phone_the_account_uses() {
+        let (_d, s) = store();
+        user(&s, "marta", Role::FieldWorker);
+        let good = Password::new("password-marta".into());
+        let bad = Password::new("wrong-password".into());
+        login(&s, "marta", &good, Some(PHONE), 1_000).expect("first sign-in on her phone");
+        for _ in 0..MAX_FAILED_LOGINS {
+            assert!(matches!(
+                login(&s, "marta", &bad, Some(OTHER), 2_000),
+                Err(AuthError::BadCredentials)
+            ));
+        }
+        // From elsewhere, even the right password waits (and is not even checked).
+        assert!(matches!(
+            login(&s, "marta", &good, Some(OTHER), 3_000),
+            Err(AuthError::Locked { .. })
+        ));
+        assert!(matches!(
+            login(&s, "marta", &good, None, 3_000),
+            Err(AuthError::Locked { .. })
+        ));
+        // Her own phone signs in.
+        login(&s, "marta", &good, Some(PHONE), 3_000).expect("her phone is not locked out");
+        // Until the lock ends for the others.
+        login(&s, "marta", &good, Some(OTHER), 2_000 + LOCK_MS + 1).expect("after the lock");
+    }
+
+    #[test]
+    fn guesses_from_a_known_device_lock_that_device_only() {
+        let (_d, s) = store();
+        user(&s, "marta", Role::FieldWorker);
+        let good = Password::new("password-marta".into());
+        let bad = Password::new("wrong-password".into());
+        login(&s, "marta", &good, Some(PHONE), 0).expect("sign-in");
+        for _ in 0..MAX_FAILED_LOGINS {
+            let _ = login(&s, "marta", &bad, Some(PHONE), 10);
+        }
+        assert!(matches!(
+            login(&s, "marta", &good, Some(PHONE), 20),
+            Err(AuthError::Locked { .. })
+        ));
+        login(&s, "marta", &good, Some(OTHER), 20).expect("the account itself is not locked");
+    }
+
+    #[test]
+    fn central_sessions_end_after_fifteen_idle_minutes_field_ones_do_not() {
+        let (_d, s) = store();
+        user(&s, "admin", Role::CentralOffice);
+        user(&s, "marta", Role::FieldWorker);
+        let a = login(
+            &s,
+            "admin",
+            &Password::new("password-admin".into()),
+            None,
+            0,
+        )
+        .expect("sign-in");
+        let m = login(
+            &s,
+            "marta",
+            &Password::new("password-marta".into()),
+            None,
+            0,
+        )
+        .expect("sign-in");
+        // Used every 10 minutes: alive.
+        for t in [10, 20, 30] {
+            authenticate(&s, a.token.expose(), t * 60_000).expect("still in use");
+        }
+        // 16 idle minutes.
+        assert!(matches!(
+            authenticate(&s, a.token.expose(), 46 * 60_000),
+            Err(AuthError::ExpiredSession)
+        ));
+        // A field session idles for days.
+        authenticate(&s, m.token.expose(), 5 * 24 * 3_600_000).expect("offline for days");
+        assert!(matches!(
+            authenticate(&s, m.token.expose(), SESSION_TTL_MS + 1),
+            Err(AuthError::ExpiredSession)
+        ));
+    }
+}

@@ -1,0 +1,182 @@
+//! `/api/accounts`: the central office administers accounts (see `auth::admin`): list,
+//! create, disable, enable, reset a password, change role or team, unlock, end every
+//! session and device, list an account's sessions. Each act takes effect at the next
+//! request of the account's sessions, and their event streams end at once.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use strada_shared::api::{AccountPassword, AccountRecord, AccountSession, NewAccount, RoleChange};
+use strada_shared::domain::Role;
+use strada_shared::ids::TeamId;
+
+use super::AppState;
+use super::error::AppError;
+use super::extract::ApiJson;
+use crate::auth::{AuthUser, admin};
+
+fn require_central(user: &AuthUser) -> Result<(), AppError> {
+    match user.role {
+        Role::CentralOffice => Ok(()),
+        Role::FieldWorker => Err(AppError::Forbidden(
+            "accounts are managed by the central office".into(),
+        )),
+    }
+}
+
+fn team(s: &str) -> Result<TeamId, AppError> {
+    TeamId::parse(s).map_err(|_| AppError::Unprocessable {
+        code: "invalid_team",
+        message: "a team is 1-40 lowercase letters, digits or '-'".into(),
+    })
+}
+
+/// Ends the event streams of sessions an act ended.
+fn ended(state: &AppState, sessions: &[[u8; 32]]) {
+    state.notify.end_sessions(sessions);
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Vec<AccountRecord>>, AppError> {
+    require_central(&user)?;
+    Ok(Json(admin::list(state.store.as_ref(), crate::now_ms())?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<NewAccount>,
+) -> Result<Json<AccountPassword>, AppError> {
+    require_central(&user)?;
+    let store = state.store.clone();
+    let team = team(&req.team)?;
+    // Hashing the new password is deliberately slow: off the async workers.
+    let (created, password) = tokio::task::spawn_blocking(move || {
+        admin::create(
+            store.as_ref(),
+            &req.username,
+            req.role,
+            team,
+            crate::now_ms(),
+        )
+    })
+    .await
+    .map_err(AppError::internal)??;
+    tracing::info!(by = %user.id, user = %created.id, role = created.role.as_str(), "account created");
+    Ok(Json(AccountPassword {
+        username: created.username,
+        password: password.expose().to_string(),
+    }))
+}
+
+pub async fn disable(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(name): Path<String>,
+) -> Result<Json<AccountRecord>, AppError> {
+    require_central(&user)?;
+    let gone = admin::disable(state.store.as_ref(), user.id, &name, crate::now_ms())?;
+    ended(&state, &gone);
+    tracing::info!(by = %user.id, sessions = gone.len(), "account disabled");
+    record(&state, &name)
+}
+
+pub async fn enable(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(name): Path<String>,
+) -> Result<Json<AccountRecord>, AppError> {
+    require_central(&user)?;
+    admin::enable(state.store.as_ref(), &name)?;
+    tracing::info!(by = %user.id, "account enabled");
+    record(&state, &name)
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(name): Path<String>,
+) -> Result<Json<AccountPassword>, AppError> {
+    require_central(&user)?;
+    let store = state.store.clone();
+    let n = name.clone();
+    let (password, gone) =
+        tokio::task::spawn_blocking(move || admin::reset_password(store.as_ref(), &n))
+            .await
+            .map_err(AppError::internal)??;
+    ended(&state, &gone);
+    tracing::info!(by = %user.id, sessions = gone.len(), "password reset");
+    let username = state
+        .store
+        .user_by_name(&name)?
+        .map(|u| u.username)
+        .unwrap_or(name);
+    Ok(Json(AccountPassword {
+        username,
+        password: password.expose().to_string(),
+    }))
+}
+
+pub async fn set_role(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(name): Path<String>,
+    ApiJson(req): ApiJson<RoleChange>,
+) -> Result<Json<AccountRecord>, AppError> {
+    require_central(&user)?;
+    let gone = admin::set_role(
+        state.store.as_ref(),
+        user.id,
+        &name,
+        req.role,
+        team(&req.team)?,
+    )?;
+    ended(&state, &gone);
+    tracing::info!(by = %user.id, role = req.role.as_str(), "account role changed");
+    record(&state, &name)
+}
+
+pub async fn unlock(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(name): Path<String>,
+) -> Result<Json<AccountRecord>, AppError> {
+    require_central(&user)?;
+    admin::unlock(state.store.as_ref(), &name)?;
+    tracing::info!(by = %user.id, "account unlocked");
+    record(&state, &name)
+}
+
+pub async fn end_everything(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(name): Path<String>,
+) -> Result<Json<AccountRecord>, AppError> {
+    require_central(&user)?;
+    let gone = admin::end_everything(state.store.as_ref(), user.id, &name, crate::now_ms())?;
+    ended(&state, &gone);
+    tracing::info!(by = %user.id, sessions = gone.len(), "every session and device of an account ended");
+    record(&state, &name)
+}
+
+pub async fn sessions(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(name): Path<String>,
+) -> Result<Json<Vec<AccountSession>>, AppError> {
+    require_central(&user)?;
+    Ok(Json(admin::sessions(
+        state.store.as_ref(),
+        &name,
+        crate::now_ms(),
+    )?))
+}
+
+fn record(state: &AppState, name: &str) -> Result<Json<AccountRecord>, AppError> {
+    admin::list(state.store.as_ref(), crate::now_ms())?
+        .into_iter()
+        .find(|a| a.username.eq_ignore_ascii_case(name))
+        .map(Json)
+        .ok_or_else(|| AppError::NotFound("no account with that name".into()))
+}
