@@ -568,48 +568,76 @@ impl From<store::StoreError> for SyncError {
     }
 }
 
+/// Documents and bytes of changes one push request carries at most: well inside the
+/// server's limits (500 documents, 16 MiB decoded, 50,000 changes per request), so a
+/// phone back after weeks offline sends everything in several requests, each accepted.
+const PUSH_BATCH_DOCS: usize = 50;
+const PUSH_BATCH_BYTES: usize = 512 * 1024;
+
+/// One push request and its answer, stored: `acked` moves only to the heads sent.
+async fn push_batch(
+    token: &str,
+    actor: &ActorId,
+    entries: Vec<strada_shared::sync::PushDoc>,
+    sent: Vec<strada_shared::sync::device::InFlight>,
+) -> Result<(), SyncError> {
+    let res = api::push(token, &PushRequest { docs: entries }).await?;
+    let ids: Vec<DocId> = sent.iter().map(|s| s.id).collect();
+    store::update_docs(actor, &ids, |d| {
+        let answer = res.results.iter().find(|r| r.id == d.id);
+        if let (Some(s), Some(r)) = (sent.iter().find(|s| s.id == d.id), answer) {
+            d.on_push_outcome(s, &r.outcome);
+        }
+    })
+    .await?;
+    // The server erased these documents' history (consent withdrawn): the device takes
+    // the server's version (the pull brings it; the repair list makes sure).
+    let replaced: Vec<DocId> = res
+        .results
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.outcome,
+                strada_shared::sync::PushOutcome::Refused {
+                    code: strada_shared::sync::RefusalCode::Replaced,
+                    ..
+                }
+            )
+        })
+        .map(|r| r.id)
+        .collect();
+    store::add_repair(&replaced).await?;
+    Ok(())
+}
+
 async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
     let actor: ActorId = store::actor().await?;
-    // Push: every pending document in one request (only those are read).
-    let mut docs = store::get_docs(&actor, &pending_ids()).await?;
-    let mut entries = Vec::new();
-    let mut sent = Vec::new();
-    for d in docs
-        .iter_mut()
-        .filter_map(|d| if d.should_push() { Some(d) } else { None })
-    {
-        let (e, s) = d.push_entry();
-        entries.push(e);
-        sent.push(s);
-    }
-    if !entries.is_empty() {
-        let res = api::push(token, &PushRequest { docs: entries }).await?;
-        let ids: Vec<DocId> = sent.iter().map(|s| s.id).collect();
-        store::update_docs(&actor, &ids, |d| {
-            let answer = res.results.iter().find(|r| r.id == d.id);
-            if let (Some(s), Some(r)) = (sent.iter().find(|s| s.id == d.id), answer) {
-                d.on_push_outcome(s, &r.outcome);
+    // Push: the pending documents (only those are read), in requests of bounded size.
+    for ids in pending_ids().chunks(PUSH_BATCH_DOCS) {
+        let mut docs = store::get_docs(&actor, ids).await?;
+        let (mut entries, mut sent, mut bytes) = (Vec::new(), Vec::new(), 0usize);
+        for d in docs.iter_mut() {
+            if !d.should_push() {
+                continue;
             }
-        })
-        .await?;
-        // The server erased these documents' history (consent withdrawn): the device
-        // takes the server's version (the pull below brings it; the repair list makes
-        // sure).
-        let replaced: Vec<DocId> = res
-            .results
-            .iter()
-            .filter(|r| {
-                matches!(
-                    r.outcome,
-                    strada_shared::sync::PushOutcome::Refused {
-                        code: strada_shared::sync::RefusalCode::Replaced,
-                        ..
-                    }
+            let (e, s) = d.push_entry();
+            if !entries.is_empty() && bytes + e.changes.0.len() > PUSH_BATCH_BYTES {
+                push_batch(
+                    token,
+                    &actor,
+                    std::mem::take(&mut entries),
+                    std::mem::take(&mut sent),
                 )
-            })
-            .map(|r| r.id)
-            .collect();
-        store::add_repair(&replaced).await?;
+                .await?;
+                bytes = 0;
+            }
+            bytes += e.changes.0.len();
+            entries.push(e);
+            sent.push(s);
+        }
+        if !entries.is_empty() {
+            push_batch(token, &actor, entries, sent).await?;
+        }
     }
     // Pull: pages until the feed is exhausted; each page and its cursor in one transaction.
     let mut cursor: u64 = store::kv_get("cursor")
