@@ -8,8 +8,8 @@ use strada_shared::api::{
     LoginRequest, LoginResponse, NewAccount, RoleChange,
 };
 use strada_shared::sync::{
-    self, EventsTicket, PullRequest, PullResponse, PushRequest, PushResponse, SYNC_CONTENT_TYPE,
-    SnapshotsRequest, SnapshotsResponse,
+    self, EventsTicket, PullRequest, PullResponse, PushRequest, PushResponse, SnapshotsRequest,
+    SnapshotsResponse, WireVersion,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,31 +73,48 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(
     decode(res).await
 }
 
-/// A sync call in the binary encoding (compact on slow links).
+thread_local! {
+    /// The binary sync encoding this server speaks: the newest until a server answers
+    /// that it does not know it (a server one release older), then version 1 for the
+    /// rest of the page's life.
+    static WIRE: std::cell::Cell<WireVersion> = const { std::cell::Cell::new(WireVersion::NEWEST) };
+}
+
+/// A sync call in the binary encoding (compact on slow links), in the newest wire
+/// version the server speaks.
 async fn post_sync<B: serde::Serialize, T: DeserializeOwned>(
     path: &str,
     token: &str,
     body: &B,
 ) -> Result<T, ApiError> {
-    let bytes = sync::encode(body);
-    let res = Request::post(path)
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Content-Type", SYNC_CONTENT_TYPE)
-        .header("Accept", SYNC_CONTENT_TYPE)
-        .body(js_sys::Uint8Array::from(bytes.as_slice()))
-        .map_err(|_| ApiError::Network)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    let status = res.status();
-    if (200..300).contains(&status) {
-        let body = res.binary().await.map_err(|_| ApiError::Network)?;
-        return sync::decode(&body).map_err(|e| ApiError::Server {
-            status,
-            message: e.to_string(),
-        });
+    loop {
+        let version = WIRE.with(std::cell::Cell::get);
+        let bytes = sync::encode_as(version, body);
+        let res = Request::post(path)
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", version.media_type())
+            .header("Accept", version.media_type())
+            .body(js_sys::Uint8Array::from(bytes.as_slice()))
+            .map_err(|_| ApiError::Network)?
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        let status = res.status();
+        // A server that does not know this version: 415 from one that names versions,
+        // 400 from one older still (it read the body as version 1). Fall back, once.
+        if version > WireVersion::V1 && (status == 415 || status == 400) {
+            WIRE.with(|w| w.set(WireVersion::V1));
+            continue;
+        }
+        if (200..300).contains(&status) {
+            let body = res.binary().await.map_err(|_| ApiError::Network)?;
+            return sync::decode_as(version, &body).map_err(|e| ApiError::Server {
+                status,
+                message: e.to_string(),
+            });
+        }
+        return decode(res).await;
     }
-    decode(res).await
 }
 
 pub async fn login(

@@ -361,6 +361,7 @@ pub struct Catalogue {
     pub sign_in_too_many: &'static str,
     pub role_field_worker: &'static str,
     pub role_central_office: &'static str,
+    pub ref_other: &'static str,
     pub channel_names: [&'static str; 6],
     pub sector_names: [&'static str; 7],
     pub indicator_names: [&'static str; 11],
@@ -418,6 +419,7 @@ impl Catalogue {
             RefusalCode::Replaced => self.ref_replaced,
             RefusalCode::TooLarge => self.ref_too_large,
             RefusalCode::Malformed => self.ref_malformed,
+            RefusalCode::Other => self.ref_other,
         }
     }
 
@@ -787,6 +789,7 @@ pub static IT: Catalogue = Catalogue {
     sign_in_too_many: "Troppi tentativi con password errata: riprova tra mezz'ora, o chiedi all'ufficio centrale di sbloccare l'account.",
     role_field_worker: "Operatore di strada",
     role_central_office: "Ufficio centrale",
+    ref_other: "il server l'ha rifiutato (una versione più recente dell'app ne spiega il motivo)",
     channel_names: [
         "Strada",
         "Unità mobile",
@@ -1162,6 +1165,7 @@ pub static EN: Catalogue = Catalogue {
     sign_in_too_many: "Too many wrong passwords: try again in half an hour, or ask the central office to unlock the account.",
     role_field_worker: "Field worker",
     role_central_office: "Central office",
+    ref_other: "the server refused it (a newer version of the app explains why)",
     channel_names: [
         "Street",
         "Itinerant unit",

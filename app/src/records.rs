@@ -488,6 +488,21 @@ mod tests {
             .map(|s| serde_json::from_slice(&serde_json::to_vec(s).unwrap()).unwrap())
             .collect();
         assert_eq!(stored, summaries);
+        // Their stored JSON does not change by accident (regenerate on purpose with
+        // `STRADA_BLESS=1 cargo test -p strada-app`); an unknown one is skipped and
+        // rebuilt from its document.
+        let json = serde_json::to_string_pretty(&summaries).unwrap();
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("golden")
+            .join("summaries.json");
+        if std::env::var_os("STRADA_BLESS").is_some() {
+            std::fs::write(&file, &json).unwrap();
+        }
+        assert_eq!(
+            json,
+            std::fs::read_to_string(&file).expect("golden summaries (STRADA_BLESS=1 writes them)"),
+            "the stored summaries changed"
+        );
         let r = Records::from_summaries(&stored);
         assert_eq!(r.contacts.len(), 2);
         assert_eq!(r.contacts[0].id, c2.id, "newest first");

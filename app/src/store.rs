@@ -321,15 +321,17 @@ fn doc_aad(id: DocId) -> String {
     format!("docs/{id}")
 }
 
-fn to_js(dk: &DataKey, d: &mut DeviceDoc) -> Result<JsValue, StoreError> {
+/// A document as the device stores it, before sealing (postcard: positional, so fields
+/// added after the first version follow the record — the generation (when above 0, or
+/// when anything follows it), then a refusal's heads — and older records simply end
+/// sooner). The golden test in this module guards the bytes.
+fn record_bytes(d: &mut DeviceDoc) -> Vec<u8> {
     let record = DocRecord {
         doc_type: d.doc_type.as_str().to_string(),
         bytes: d.doc.save(),
         acked: heads_to_strings(&d.acked),
         refused: d.refused.as_ref().map(|r| (r.code, r.reason.clone())),
     };
-    // Fields added after the first version follow the record: the generation (when
-    // above 0, or when anything follows it), then a refusal's heads.
     let mut plain = strada_shared::sync::encode(&record);
     let refused_heads = d
         .refused
@@ -342,16 +344,14 @@ fn to_js(dk: &DataKey, d: &mut DeviceDoc) -> Result<JsValue, StoreError> {
     if let Some(h) = &refused_heads {
         plain.extend(strada_shared::sync::encode(h));
     }
-    let v = sealed_value(dk, &doc_aad(d.id), &plain);
-    zeroize::Zeroize::zeroize(&mut plain);
-    v
+    plain
 }
 
-fn from_js(dk: &DataKey, id: DocId, v: &JsValue, actor: &ActorId) -> Result<DeviceDoc, StoreError> {
+/// Reads what [`record_bytes`] wrote (or an older version of it).
+fn parse_record(id: DocId, plain: &[u8], actor: &ActorId) -> Result<DeviceDoc, StoreError> {
     let bad = |what: &str| StoreError(format!("stored document has an invalid {what}"));
-    let plain = zeroize::Zeroizing::new(open_value(dk, &doc_aad(id), v)?);
     let (record, rest): (DocRecord, _) =
-        strada_shared::sync::decode_prefix(&plain).map_err(|_| bad("record"))?;
+        strada_shared::sync::decode_prefix(plain).map_err(|_| bad("record"))?;
     let (generation, rest): (u32, &[u8]) = if rest.is_empty() {
         (0, rest)
     } else {
@@ -385,6 +385,18 @@ fn from_js(dk: &DataKey, id: DocId, v: &JsValue, actor: &ActorId) -> Result<Devi
         refused,
         generation,
     })
+}
+
+fn to_js(dk: &DataKey, d: &mut DeviceDoc) -> Result<JsValue, StoreError> {
+    let mut plain = record_bytes(d);
+    let v = sealed_value(dk, &doc_aad(d.id), &plain);
+    zeroize::Zeroize::zeroize(&mut plain);
+    v
+}
+
+fn from_js(dk: &DataKey, id: DocId, v: &JsValue, actor: &ActorId) -> Result<DeviceDoc, StoreError> {
+    let plain = zeroize::Zeroizing::new(open_value(dk, &doc_aad(id), v)?);
+    parse_record(id, &plain, actor)
 }
 
 /// A document's summary change, applied to the lists in memory once its transaction
@@ -911,4 +923,86 @@ async fn rebuild_index(actor: &ActorId) -> Result<(), StoreError> {
     }
     .await;
     finish(tx, res).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strada_shared::schema::{self, ContactDoc};
+    use strada_shared::sync::device::InFlight;
+    use strada_shared::sync::{PushOutcome, RefusalCode};
+
+    /// A device record's bytes (before sealing) must not change by accident: every
+    /// phone holds thousands of them. After an intended change, regenerate with
+    /// `STRADA_BLESS=1 cargo test -p strada-app golden` (and read older records still).
+    #[test]
+    fn golden_device_records_keep_their_bytes_and_read_back() {
+        let actor = ActorId::from(vec![3u8; 16]);
+        let c = ContactDoc {
+            id: DocId::new_v7(1_760_000_000_000, [4; 10]),
+            ..ContactDoc::blank()
+        };
+        // A fixed document: its bytes come from the golden file (automerge's own
+        // encoding is not ours to pin), the record around them is.
+        let doc = schema::create(actor.clone(), &c).expect("doc");
+        let mut d = DeviceDoc::new(c.id, DocType::Contact, doc);
+        let sent = InFlight {
+            id: c.id,
+            sent_heads: d.doc.get_heads(),
+        };
+        d.on_push_outcome(
+            &sent,
+            &PushOutcome::Refused {
+                code: RefusalCode::ConsentRequired,
+                reason: "synthetic".into(),
+            },
+        );
+        d.generation = 2;
+        let bytes = record_bytes(&mut d);
+        let back = parse_record(c.id, &bytes, &actor).expect("reads back");
+        assert_eq!(back.generation, 2);
+        assert_eq!(back.refused, d.refused);
+        // The record's frame, with the automerge bytes cut out.
+        let saved = d.doc.save();
+        let at = bytes
+            .windows(saved.len())
+            .position(|w| w == saved.as_slice())
+            .expect("the document is in the record");
+        let frame = [&bytes[..at], &bytes[at + saved.len()..]].concat();
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("golden")
+            .join("device_record.frame.hex");
+        if std::env::var_os("STRADA_BLESS").is_some() {
+            std::fs::create_dir_all(file.parent().expect("folder")).expect("mkdir");
+            std::fs::write(&file, hex::encode(&frame) + "\n").expect("write golden");
+            return;
+        }
+        let golden =
+            std::fs::read_to_string(&file).expect("golden file (STRADA_BLESS=1 writes it)");
+        assert_eq!(
+            hex::encode(&frame),
+            golden.trim(),
+            "the device record's bytes changed"
+        );
+    }
+
+    #[test]
+    fn a_record_from_the_first_version_still_reads() {
+        let actor = ActorId::from(vec![3u8; 16]);
+        let c = ContactDoc {
+            id: DocId::new_v7(1_760_000_000_000, [4; 10]),
+            ..ContactDoc::blank()
+        };
+        let mut doc = schema::create(actor.clone(), &c).expect("doc");
+        // The first version: the record alone (no generation, no refusal heads).
+        let old = strada_shared::sync::encode(&DocRecord {
+            doc_type: "contact".into(),
+            bytes: doc.save(),
+            acked: vec![],
+            refused: Some((RefusalCode::Schema, "x".into())),
+        });
+        let d = parse_record(c.id, &old, &actor).expect("reads");
+        assert_eq!(d.generation, 0);
+        assert_eq!(d.refused.map(|r| r.heads), Some(vec![]));
+    }
 }

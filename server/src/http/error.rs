@@ -31,6 +31,8 @@ pub enum AppError {
     BodyTimeout,
     /// 415
     UnsupportedMediaType,
+    /// 415: a version of the binary sync encoding this server does not speak.
+    UnsupportedVersion,
     /// 422: well-formed but invalid content.
     Unprocessable { code: &'static str, message: String },
     /// 429: this user holds too much of a bounded resource.
@@ -73,6 +75,12 @@ impl IntoResponse for AppError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 "send JSON with Content-Type: application/json".to_string(),
+            ),
+            AppError::UnsupportedVersion => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_wire_version",
+                "this server does not speak that version of the sync encoding: use an older one"
+                    .to_string(),
             ),
             AppError::Unprocessable { code, message } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, code, message)

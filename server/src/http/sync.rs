@@ -1,7 +1,9 @@
 //! `POST /api/sync/push`, `POST /api/sync/pull`, `POST /api/sync/snapshots`.
 //!
-//! Bodies are the binary sync encoding (`application/x-strada-sync`) or JSON; the answer
-//! uses the encoding the request asked for in `Accept` (JSON by default).
+//! Bodies are the binary sync encoding (`application/x-strada-sync`, in any wire version
+//! this server speaks: no `v` parameter is version 1, `; v=2` version 2) or JSON; the
+//! answer uses the encoding and version the request asked for in `Accept` (JSON by
+//! default). A version this server does not speak is refused with 415.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
@@ -10,82 +12,106 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use strada_shared::sync::{
-    self, PullRequest, PushRequest, SYNC_CONTENT_TYPE, SnapshotsRequest, SnapshotsResponse,
+    self, PullRequest, PushRequest, SnapshotsRequest, SnapshotsResponse, WireVersion,
 };
 
 use super::AppState;
 use super::error::AppError;
 use crate::auth::AuthUser;
 
-/// A sync request body in either encoding.
+/// The wire versions this server answers (see [`WireVersion`]); `STRADA_WIRE_VERSIONS=1`
+/// makes it answer as a server of the previous release would (version 1 only), to test
+/// the app against it.
+fn speaks(v: WireVersion) -> bool {
+    v == WireVersion::V1 || !matches!(std::env::var("STRADA_WIRE_VERSIONS").as_deref(), Ok("1"))
+}
+
+/// The binary encoding a header names, if any (`Err` for a version this server does
+/// not speak).
+fn version_of(
+    headers: &HeaderMap,
+    name: header::HeaderName,
+) -> Option<Result<WireVersion, AppError>> {
+    let value = headers.get(name)?.to_str().ok()?;
+    // `Accept` may list several types: the first binary one counts.
+    value
+        .split(',')
+        .find_map(WireVersion::from_media_type)
+        .map(|v| match v {
+            Ok(v) if speaks(v) => Ok(v),
+            _ => Err(AppError::UnsupportedVersion),
+        })
+}
+
+/// A sync request body in a binary encoding (any version this server speaks) or JSON.
 pub struct SyncBody<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for SyncBody<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let ct = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        if ct.starts_with(SYNC_CONTENT_TYPE) {
-            let body = Bytes::from_request(req, state).await.map_err(|r| {
-                if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::PayloadTooLarge
-                } else if super::error::body_timed_out(&r) {
-                    AppError::BodyTimeout
-                } else {
-                    AppError::BadRequest {
-                        code: "bad_body",
-                        message: r.body_text(),
+        match version_of(req.headers(), header::CONTENT_TYPE) {
+            Some(version) => {
+                let version = version?;
+                let body = Bytes::from_request(req, state).await.map_err(|r| {
+                    if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                        AppError::PayloadTooLarge
+                    } else if super::error::body_timed_out(&r) {
+                        AppError::BodyTimeout
+                    } else {
+                        AppError::BadRequest {
+                            code: "bad_body",
+                            message: r.body_text(),
+                        }
                     }
-                }
-            })?;
-            sync::decode::<T>(&body)
-                .map(SyncBody)
-                .map_err(|_| AppError::BadRequest {
-                    code: "malformed_body",
-                    message: "the body is not a valid binary sync message".into(),
-                })
-        } else {
-            let super::extract::ApiJson(v) =
-                super::extract::ApiJson::<T>::from_request(req, state).await?;
-            Ok(SyncBody(v))
+                })?;
+                sync::decode_as::<T>(version, &body)
+                    .map(SyncBody)
+                    .map_err(|_| AppError::BadRequest {
+                        code: "malformed_body",
+                        message: "the body is not a valid binary sync message".into(),
+                    })
+            }
+            None => {
+                let super::extract::ApiJson(v) =
+                    super::extract::ApiJson::<T>::from_request(req, state).await?;
+                Ok(SyncBody(v))
+            }
         }
     }
 }
 
-/// A sync answer in the encoding the client accepts.
+/// A sync answer in the encoding the client accepts: the binary version it names in
+/// `Accept`, else JSON.
 pub struct SyncReply<T> {
     body: T,
-    binary: bool,
+    version: Option<WireVersion>,
 }
 
 impl<T> SyncReply<T> {
-    pub fn new(headers: &HeaderMap, body: T) -> Self {
-        let binary = headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains(SYNC_CONTENT_TYPE));
-        SyncReply { body, binary }
+    pub fn new(headers: &HeaderMap, body: T) -> Result<Self, AppError> {
+        let version = version_of(headers, header::ACCEPT).transpose()?;
+        Ok(SyncReply { body, version })
+    }
+
+    /// The version the answer is written in (`None`: JSON, which names every field).
+    pub fn version(&self) -> Option<WireVersion> {
+        self.version
     }
 }
 
 impl<T: Serialize> IntoResponse for SyncReply<T> {
     fn into_response(self) -> Response {
-        if self.binary {
-            (
+        match self.version {
+            Some(v) => (
                 [(
                     header::CONTENT_TYPE,
-                    HeaderValue::from_static(SYNC_CONTENT_TYPE),
+                    HeaderValue::from_static(v.media_type()),
                 )],
-                sync::encode(&self.body),
+                sync::encode_as(v, &self.body),
             )
-                .into_response()
-        } else {
-            axum::Json(self.body).into_response()
+                .into_response(),
+            None => axum::Json(self.body).into_response(),
         }
     }
 }
@@ -108,7 +134,13 @@ pub async fn push(
     for (team, seq) in report.advanced {
         state.notify.advance(seq, team);
     }
-    Ok(SyncReply::new(&headers, report.response))
+    let reply = SyncReply::new(&headers, report.response)?;
+    // A version-1 device reads only the refusal codes version 1 had.
+    let version = reply.version().unwrap_or(WireVersion::NEWEST);
+    Ok(SyncReply {
+        body: reply.body.for_version(version),
+        ..reply
+    })
 }
 
 pub async fn pull(
@@ -128,7 +160,7 @@ pub async fn pull(
     })
     .await
     .map_err(AppError::internal)??;
-    Ok(SyncReply::new(&headers, res))
+    SyncReply::new(&headers, res)
 }
 
 pub async fn snapshots(
@@ -142,5 +174,5 @@ pub async fn snapshots(
     })
     .await
     .map_err(AppError::internal)??;
-    Ok(SyncReply::new(&headers, SnapshotsResponse { docs }))
+    SyncReply::new(&headers, SnapshotsResponse { docs })
 }

@@ -1239,3 +1239,114 @@ async fn a_paged_first_pull_brings_every_document_even_one_edited_meanwhile() {
     let back: ContactDoc = strada_shared::schema::read(&first.doc).unwrap();
     assert_eq!(back.note, "edited later");
 }
+
+#[tokio::test]
+async fn every_wire_version_still_in_use_syncs_and_each_reads_its_own_answers() {
+    use strada_shared::sync::{
+        PullResponse, PushDoc, PushRequest, PushResponse, WireVersion, decode_as, encode_as,
+    };
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    let call = |path: &'static str, version: WireVersion, body: Vec<u8>| {
+        let client = phone.client.clone();
+        let url = s.url(path);
+        let token = phone.token.clone();
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", version.media_type())
+                .header("accept", version.media_type())
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Version 2 (this app) pushes a contact.
+    let c = contact_for(&marta, 60);
+    let mut d = phone.doc(&c);
+    let (entry, _) = d.push_entry();
+    let res = call(
+        "/api/sync/push",
+        WireVersion::V2,
+        encode_as(WireVersion::V2, &PushRequest { docs: vec![entry] }),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-type"],
+        WireVersion::V2.media_type(),
+        "answered in the version asked"
+    );
+    let answer: PushResponse = decode_as(WireVersion::V2, &res.bytes().await.unwrap()).unwrap();
+    assert!(matches!(
+        answer.results[0].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+    // Version 1 (a phone that has not updated) pulls it.
+    let res = call(
+        "/api/sync/pull",
+        WireVersion::V1,
+        encode_as(
+            WireVersion::V1,
+            &strada_shared::sync::PullRequest {
+                cursor: 0,
+                since: None,
+            },
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page: PullResponse = decode_as(WireVersion::V1, &res.bytes().await.unwrap()).unwrap();
+    assert_eq!(page.docs.len(), 1);
+
+    // A document with too long a history: version 2 hears `too_large`, version 1 a code
+    // it knows.
+    let mut long = automerge::AutoCommit::new().with_actor(phone.actor.clone());
+    for i in 0..(strada_shared::sync::MAX_DOC_CHANGES + 1) {
+        automerge::transaction::Transactable::put(&mut long, automerge::ROOT, "n", i as i64)
+            .unwrap();
+        long.commit();
+    }
+    let push = PushRequest {
+        docs: vec![PushDoc {
+            id: strada_shared::ids::DocId::new_v7(1_760_000_000_061, [61; 10]),
+            doc_type: strada_shared::schema::DocType::Contact,
+            changes: strada_shared::sync::Bytes(long.save()),
+            generation: 0,
+        }],
+    };
+    for (version, code) in [
+        (WireVersion::V2, RefusalCode::TooLarge),
+        (WireVersion::V1, RefusalCode::Schema),
+    ] {
+        let res = call("/api/sync/push", version, encode_as(version, &push)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let answer: PushResponse = decode_as(version, &res.bytes().await.unwrap()).unwrap();
+        assert!(
+            matches!(&answer.results[0].outcome, PushOutcome::Refused { code: c, .. } if *c == code),
+            "{version:?}: {:?}",
+            answer.results[0].outcome
+        );
+    }
+    // A version this server does not speak: 415 with a code the app falls back on.
+    let res = phone
+        .client
+        .post(s.url("/api/sync/pull"))
+        .bearer_auth(&phone.token)
+        .header("content-type", "application/x-strada-sync; v=9")
+        .body(vec![0])
+        .send()
+        .await
+        .unwrap();
+    let (st, code, _) = error_code(res).await;
+    assert_eq!(
+        (st, code.as_str()),
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_wire_version"
+        )
+    );
+}

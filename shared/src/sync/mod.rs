@@ -11,6 +11,8 @@
 //! document merges. The app and the tests drive it with their own IO.
 
 pub mod device;
+#[cfg(test)]
+mod golden;
 
 use automerge::ChangeHash;
 use base64::Engine as _;
@@ -49,17 +51,103 @@ pub const MAX_PUSH_CHANGES: u64 = 50_000;
 /// See [`MAX_PUSH_DECODED_BYTES`].
 pub const MAX_PUSH_OPS: u64 = 250_000;
 
-/// The media type of the binary sync encoding (postcard). JSON is accepted too.
+/// The media type of the binary sync encoding; its `v` parameter names the wire version
+/// (none: version 1). JSON is accepted too.
 pub const SYNC_CONTENT_TYPE: &str = "application/x-strada-sync";
 
-/// Encodes a sync message in the binary encoding.
+/// The versions of the binary sync encoding. A device and the server may be a release
+/// apart (a phone that has not taken the "update available" prompt keeps syncing its
+/// pending changes): the server answers every version still in use, in the version the
+/// device spoke; the app speaks the newest and falls back to version 1 with a server
+/// that does not know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WireVersion {
+    /// Postcard: positional, compact, and frozen — no field may be added to a message
+    /// of version 1 (older readers would misread every field after it). The golden
+    /// bytes in this module's tests guard it. Refusal codes a version-1 device does not
+    /// know are sent as one it does ([`RefusalCode::in_v1`]).
+    V1,
+    /// CBOR with named fields: a field added to a message later reads as its default
+    /// from older writers and is skipped by older readers.
+    V2,
+}
+
+impl WireVersion {
+    /// The newest version this code speaks.
+    pub const NEWEST: WireVersion = WireVersion::V2;
+
+    /// The media type of this version.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            WireVersion::V1 => SYNC_CONTENT_TYPE,
+            WireVersion::V2 => "application/x-strada-sync; v=2",
+        }
+    }
+
+    /// The version a `Content-Type` or `Accept` value names: `Some` for the binary sync
+    /// media type (no `v`: version 1), `None` for anything else. `Err` for a version this
+    /// code does not know.
+    pub fn from_media_type(value: &str) -> Option<Result<WireVersion, UnknownVersion>> {
+        let mut parts = value.split(';');
+        if parts.next()?.trim() != SYNC_CONTENT_TYPE {
+            return None;
+        }
+        let mut version = WireVersion::V1;
+        for p in parts {
+            if let Some(v) = p.trim().strip_prefix("v=") {
+                version = match v.trim() {
+                    "1" => WireVersion::V1,
+                    "2" => WireVersion::V2,
+                    _ => return Some(Err(UnknownVersion)),
+                };
+            }
+        }
+        Some(Ok(version))
+    }
+}
+
+/// A binary sync encoding newer than this code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("this server does not speak that version of the sync encoding")]
+pub struct UnknownVersion;
+
+/// A sync message that does not decode.
+#[derive(Debug, thiserror::Error)]
+#[error("not a valid sync message: {0}")]
+pub struct DecodeError(String);
+
+/// Encodes a sync message in wire version 1 (postcard). Also the device's own records
+/// (see `app/src/store.rs`).
 pub fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
     postcard::to_allocvec(msg).expect("sync messages always encode")
 }
 
-/// Decodes a sync message from the binary encoding.
+/// Decodes a wire-version-1 (postcard) message.
 pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, postcard::Error> {
     postcard::from_bytes(bytes)
+}
+
+/// Encodes a sync message in `version`.
+pub fn encode_as<T: Serialize>(version: WireVersion, msg: &T) -> Vec<u8> {
+    match version {
+        WireVersion::V1 => encode(msg),
+        WireVersion::V2 => {
+            let mut out = Vec::new();
+            ciborium::into_writer(msg, &mut out).expect("sync messages always encode");
+            out
+        }
+    }
+}
+
+/// Decodes a sync message written in `version`.
+pub fn decode_as<T: serde::de::DeserializeOwned>(
+    version: WireVersion,
+    bytes: &[u8],
+) -> Result<T, DecodeError> {
+    match version {
+        WireVersion::V1 => decode(bytes).map_err(|e| DecodeError(e.to_string())),
+        WireVersion::V2 => ciborium::from_reader(bytes).map_err(|e| DecodeError(e.to_string())),
+    }
 }
 
 /// Decodes a value from the start of `bytes` and returns what follows it (for records
@@ -222,9 +310,24 @@ pub enum RefusalCode {
     /// The changes are not automerge data the server can store: they do not decode, or
     /// the merged document would not load back.
     Malformed,
+    /// A code from a newer server (wire version 2 reads any it does not know as this);
+    /// never sent.
+    #[serde(other)]
+    Other,
 }
 
 impl RefusalCode {
+    /// The code as a device speaking wire version 1 knows it: codes added after version
+    /// 1 (variant indexes it cannot decode) become the nearest older one.
+    pub fn in_v1(self) -> RefusalCode {
+        match self {
+            RefusalCode::TooLarge | RefusalCode::Malformed | RefusalCode::Other => {
+                RefusalCode::Schema
+            }
+            other => other,
+        }
+    }
+
     /// The English explanation (the app shows its own translation).
     pub fn reason(self) -> &'static str {
         match self {
@@ -255,6 +358,7 @@ impl RefusalCode {
             RefusalCode::Malformed => {
                 "the changes are not data the server can store (they would not load back)"
             }
+            RefusalCode::Other => "the server refused this document",
         }
     }
 }
@@ -282,6 +386,20 @@ pub struct PushResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushResponse {
     pub results: Vec<PushResult>,
+}
+
+impl PushResponse {
+    /// The answer as a device speaking `version` can read it.
+    pub fn for_version(mut self, version: WireVersion) -> PushResponse {
+        if version == WireVersion::V1 {
+            for r in &mut self.results {
+                if let PushOutcome::Refused { code, .. } = &mut r.outcome {
+                    *code = code.in_v1();
+                }
+            }
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,52 @@
+// The app meets a server one release older, which speaks only version 1 of the binary
+// sync encoding: its first request in the newest version is refused (415), it falls back
+// to version 1, and the contact it logged offline reaches the server — nothing pending is
+// lost, nothing is refused.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import {
+  OFFLINE, addUser, apiLogin, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer,
+  stopServer, tempDir,
+} from './helpers.mjs';
+
+const PW = 'synthetic-pw-wire';
+
+test('the app syncs with a server that speaks only the previous wire version', async () => {
+  const data = tempDir('strada-e2e-wire-');
+  addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
+  addUser(data, 'centrale', 'central_office', 'pua', PW);
+  process.env.STRADA_WIRE_VERSIONS = '1';
+  const server = await startServer(data);
+  delete process.env.STRADA_WIRE_VERSIONS;
+  // The older server's refusal of the newer encoding is what the test provokes.
+  const browser = await launchBrowser({
+    allow: [...OFFLINE, /^http 415: POST .*\/api\/sync\/(push|pull)$/, /status of 415/],
+  });
+  try {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    const versions = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/sync/')) versions.push(r.headers()['content-type']);
+    });
+    await page.goto(server.url + '/');
+    await signIn(page, 'marta', PW);
+    await context.setOffline(true);
+    await logContact(page, 'Persona sintetica V', ['food'], 'nota sintetica');
+    await context.setOffline(false);
+    await page.getByTestId('sync-now').click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="pending-count"]').innerText === '0', null, { timeout: 30000 });
+    assert.equal(await page.locator('[data-testid="contact-row"][data-status="refused"]').count(), 0);
+    // It tried the newest version once, then spoke version 1.
+    assert.ok(versions.includes('application/x-strada-sync; v=2'), versions.join(' | '));
+    assert.equal(versions[versions.length - 1], 'application/x-strada-sync');
+    const token = await apiLogin(server.url, 'centrale', PW);
+    const records = await (await fetch(`${server.url}/api/contacts`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert.equal(records.filter((r) => r.person.alias === 'Persona sintetica V').length, 1);
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
