@@ -13,6 +13,7 @@
 pub mod device;
 #[cfg(test)]
 mod golden;
+pub mod run;
 
 use automerge::ChangeHash;
 use base64::Engine as _;
