@@ -29,6 +29,7 @@ pub mod notify;
 pub mod projection;
 pub mod storage;
 pub mod sync;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 use std::sync::Arc;

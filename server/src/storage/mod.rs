@@ -7,6 +7,7 @@
 #[cfg(test)]
 mod golden;
 pub mod sled_store;
+#[cfg(any(test, feature = "testing"))]
 pub mod story;
 
 use serde::{Deserialize, Serialize};
