@@ -590,6 +590,10 @@ struct AppDriver<'a> {
     actor: ActorId,
     /// When the lists were last rebuilt during this pull.
     shown_at: f64,
+    /// The pull stream pages are read from, while it lasts.
+    stream: Option<api::PullStream>,
+    /// The server has no pull stream (an older release): page by page.
+    paged: bool,
 }
 
 impl strada_shared::sync::run::Driver for AppDriver<'_> {
@@ -627,7 +631,29 @@ impl strada_shared::sync::run::Driver for AppDriver<'_> {
     }
 
     async fn pull(&mut self, req: PullRequest) -> Result<PullResponse, SyncError> {
-        Ok(api::pull(self.token, req.cursor, req.since.unwrap_or(req.cursor)).await?)
+        let since = req.since.unwrap_or(req.cursor);
+        // A long pull comes as one stream of pages; it reopens where it stopped if the
+        // server ended it before the feed's end.
+        while !self.paged {
+            let fresh = self.stream.is_none();
+            if fresh {
+                match api::open_pull_stream(self.token, req.cursor, since).await? {
+                    Some(s) => self.stream = Some(s),
+                    None => {
+                        self.paged = true;
+                        break;
+                    }
+                }
+            }
+            let stream = self.stream.as_mut().expect("opened above");
+            match stream.next().await? {
+                Some(page) => return Ok(page),
+                // Ended: reopen from here — unless a new stream brought nothing at all.
+                None if fresh => self.paged = true,
+                None => self.stream = None,
+            }
+        }
+        Ok(api::pull(self.token, req.cursor, since).await?)
     }
 
     async fn apply(&mut self, page: &PullResponse, baseline: Option<u64>) -> Result<(), SyncError> {
@@ -673,6 +699,8 @@ async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
         token,
         actor,
         shown_at: 0.0,
+        stream: None,
+        paged: false,
     };
     run::run(&mut driver).await.map(drop)
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod health;
+pub mod pull_stream;
 pub mod security;
 pub mod static_files;
 pub mod sync;
@@ -61,6 +62,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", post(sync::pull))
         .route("/sync/snapshots", post(sync::snapshots))
+        .route("/sync/pull-stream", post(pull_stream::pull_stream))
         .route("/sync/events-ticket", post(events::ticket))
         .route("/sync/events", get(events::events))
         .route("/contacts", get(contacts::list))

@@ -43,6 +43,11 @@ fn version_of(
         })
 }
 
+/// The binary wire version a request's body is in (`None`: JSON).
+pub fn request_version(headers: &HeaderMap) -> Result<Option<WireVersion>, AppError> {
+    version_of(headers, header::CONTENT_TYPE).transpose()
+}
+
 /// A sync request body in a binary encoding (any version this server speaks) or JSON.
 pub struct SyncBody<T>(pub T);
 

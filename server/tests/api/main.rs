@@ -1350,3 +1350,109 @@ async fn every_wire_version_still_in_use_syncs_and_each_reads_its_own_answers() 
         )
     );
 }
+
+#[tokio::test]
+async fn a_first_sync_comes_as_one_stream_of_pages_and_a_cut_stream_resumes_from_its_last_page() {
+    use strada_shared::sync::{PullRequest, PullResponse, WireVersion, decode_as, encode_as};
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    // 450 contacts: three pages of at most 200.
+    let mut docs: Vec<_> = (0..450u32)
+        .map(|i| {
+            let mut c = contact_for(&marta, (i % 250) as u8);
+            c.id = strada_shared::ids::DocId::new_v7(1_760_000_000_000 + i as u64, [7; 10]);
+            phone.doc(&c)
+        })
+        .collect();
+    for chunk in docs.chunks_mut(100) {
+        let mut refs: Vec<&mut _> = chunk.iter_mut().collect();
+        phone.push(&mut refs).await;
+    }
+    let fresh = Api::login(&s, "marta").await;
+    let open = |cursor: u64| {
+        let client = fresh.client.clone();
+        let url = s.url("/api/sync/pull-stream");
+        let token = fresh.token.clone();
+        async move {
+            let v = WireVersion::V2;
+            client
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", v.media_type())
+                .header("accept", v.media_type())
+                .body(encode_as(
+                    v,
+                    &PullRequest {
+                        cursor,
+                        since: Some(cursor),
+                    },
+                ))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Reads whole frames; stops after `max` pages (a cut) or at the stream's end.
+    async fn frames(mut res: reqwest::Response, max: usize) -> Vec<PullResponse> {
+        let mut buf: Vec<u8> = Vec::new();
+        let mut pages = Vec::new();
+        loop {
+            while buf.len() >= 4 {
+                let len = u32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize;
+                if buf.len() < 4 + len {
+                    break;
+                }
+                pages.push(decode_as(WireVersion::V2, &buf[4..4 + len]).unwrap());
+                buf.drain(..4 + len);
+                if pages.len() == max {
+                    return pages;
+                }
+            }
+            match res.chunk().await.unwrap() {
+                Some(c) => buf.extend_from_slice(&c),
+                None => {
+                    assert!(buf.is_empty(), "the stream ends on a whole page");
+                    return pages;
+                }
+            }
+        }
+    }
+    let res = open(0).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let all = frames(res, usize::MAX).await;
+    assert_eq!(
+        all.iter().map(|p| p.docs.len()).collect::<Vec<_>>(),
+        vec![200, 200, 50]
+    );
+    assert!(
+        all.windows(2)
+            .all(|w| w[0].cursor < w[1].cursor && w[0].more)
+    );
+    assert!(!all.last().unwrap().more);
+
+    // Cut after the first page: the device resumes from that page's cursor and gets the
+    // rest, nothing twice.
+    let first = frames(open(0).await, 1).await;
+    let rest = frames(open(first[0].cursor).await, usize::MAX).await;
+    let mut ids: Vec<_> = first
+        .iter()
+        .chain(&rest)
+        .flat_map(|p| p.docs.iter().map(|d| d.id))
+        .collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((n, ids.len()), (450, 450));
+
+    // JSON clients pull page by page.
+    let res = fresh
+        .client
+        .post(s.url("/api/sync/pull-stream"))
+        .bearer_auth(&fresh.token)
+        .json(&serde_json::json!({"cursor": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
