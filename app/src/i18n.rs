@@ -361,6 +361,7 @@ pub struct Catalogue {
     pub sign_in_too_many: &'static str,
     pub role_field_worker: &'static str,
     pub role_central_office: &'static str,
+    pub role_auditor: &'static str,
     pub channel_names: [&'static str; 6],
     pub sector_names: [&'static str; 7],
     pub indicator_names: [&'static str; 11],
@@ -394,6 +395,7 @@ impl Catalogue {
         match r {
             strada_shared::domain::Role::FieldWorker => self.role_field_worker,
             strada_shared::domain::Role::CentralOffice => self.role_central_office,
+            strada_shared::domain::Role::Auditor => self.role_auditor,
         }
     }
 
@@ -787,6 +789,7 @@ pub static IT: Catalogue = Catalogue {
     sign_in_too_many: "Troppi tentativi con password errata: riprova tra mezz'ora, o chiedi all'ufficio centrale di sbloccare l'account.",
     role_field_worker: "Operatore di strada",
     role_central_office: "Ufficio centrale",
+    role_auditor: "Revisore (registro degli accessi)",
     channel_names: [
         "Strada",
         "Unità mobile",
@@ -1162,6 +1165,7 @@ pub static EN: Catalogue = Catalogue {
     sign_in_too_many: "Too many wrong passwords: try again in half an hour, or ask the central office to unlock the account.",
     role_field_worker: "Field worker",
     role_central_office: "Central office",
+    role_auditor: "Auditor (access log)",
     channel_names: [
         "Street",
         "Itinerant unit",

@@ -17,6 +17,7 @@ mod m0002_device_actors;
 mod m0003_doc_history;
 mod m0004_devices;
 mod m0005_quarantine;
+mod m0006_audit;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -81,6 +82,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "quarantine",
         apply: m0005_quarantine::apply,
     },
+    Migration {
+        version: 6,
+        name: "audit",
+        apply: m0006_audit::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -97,6 +103,7 @@ pub const COLLECTIONS: &[&str] = &[
     "doc_history",
     "devices",
     "quarantine",
+    "audit",
 ];
 
 /// The newest version this build knows.

@@ -6,6 +6,7 @@
 //!   connection limits.
 //! - [`storage`]: the [`storage::Store`] trait and its sled implementation.
 //! - [`auth`]: users, Argon2id passwords, opaque sessions.
+//! - [`audit`]: the hash-chained record of who read or did what.
 //! - [`sync`]: merge-and-validate for pushes, the change feed for pulls.
 //! - [`projection`]: central records derived from documents.
 //! - [`directory`]: the services directory served to devices (override file or demo).
@@ -19,6 +20,7 @@
 //! - Logs carry ids and counts, never aliases, notes, passwords or tokens.
 
 pub mod admin_socket;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod demo;

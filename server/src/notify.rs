@@ -43,7 +43,12 @@ pub struct Listener {
 
 impl Listener {
     pub fn hears(&self, a: &Advance) -> bool {
-        self.role == Role::CentralOffice || a.team == self.team
+        match self.role {
+            Role::CentralOffice => true,
+            Role::FieldWorker => a.team == self.team,
+            // The auditor reads no document, so no feed moves for it.
+            Role::Auditor => false,
+        }
     }
 }
 

@@ -309,6 +309,17 @@ pub trait Store: Send + Sync + 'static {
     fn contact_records(&self) -> Result<Vec<ContactRecord>, StoreError>;
     fn contact_record(&self, id: DocId) -> Result<Option<ContactRecord>, StoreError>;
 
+    /// Appends an entry to the audit log, numbered after the last one, atomically with
+    /// respect to other appends: `make` gets the new number and the stored value of the
+    /// entry before (`None` for the first) and returns the value to store (see `audit`).
+    /// Returns the number. Not flushed.
+    fn append_audit(
+        &self,
+        make: &mut dyn FnMut(u64, Option<&[u8]>) -> Vec<u8>,
+    ) -> Result<u64, StoreError>;
+    /// Audit entries after number `after`, oldest first, at most `limit`.
+    fn audit_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, Vec<u8>)>, StoreError>;
+
     /// Makes every write so far durable.
     fn flush(&self) -> Result<(), StoreError>;
     /// The applied migration version.

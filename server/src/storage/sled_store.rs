@@ -14,6 +14,7 @@
 //! - `devices` (step 4): automerge actor id → JSON [`StoredDevice`](super::StoredDevice)
 //! - `quarantine` (step 5): doc id → postcard
 //!   [`QuarantinedDoc`](super::QuarantinedDoc)
+//! - `audit` (step 6): entry number (u64 BE) → hash ‖ canonical JSON (see `audit`)
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -46,6 +47,9 @@ pub struct SledStore {
     doc_history: sled::Tree,
     devices: sled::Tree,
     quarantine: sled::Tree,
+    audit: sled::Tree,
+    /// Serialises audit appends: each entry's hash chains to the one before.
+    audit_writer: Mutex<()>,
     /// Serialises feed appends so positions become visible in increasing order: a
     /// reader that has seen position N will never later find a new entry below N.
     feed_writer: Mutex<()>,
@@ -188,6 +192,8 @@ impl SledStore {
             doc_history: tree("doc_history")?,
             devices: tree("devices")?,
             quarantine: tree("quarantine")?,
+            audit: tree("audit")?,
+            audit_writer: Mutex::new(()),
             db,
             feed_writer: Mutex::new(()),
         };
@@ -596,6 +602,40 @@ impl Store for SledStore {
             .transpose()
     }
 
+    fn append_audit(
+        &self,
+        make: &mut dyn FnMut(u64, Option<&[u8]>) -> Vec<u8>,
+    ) -> Result<u64, StoreError> {
+        let _guard = self.audit_writer.lock().unwrap_or_else(|p| p.into_inner());
+        let last = self.audit.last()?;
+        let seq = match &last {
+            Some((k, _)) => u64_of(k)? + 1,
+            None => 1,
+        };
+        let value = make(seq, last.as_ref().map(|(_, v)| v.as_ref()));
+        // Never over an existing entry (another process holding the folder cannot exist:
+        // sled locks it; this guards against a bug, not a race).
+        match self
+            .audit
+            .compare_and_swap(seq.to_be_bytes(), None as Option<&[u8]>, Some(value))?
+        {
+            Ok(()) => Ok(seq),
+            Err(_) => Err(StoreError::Conflict),
+        }
+    }
+
+    fn audit_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+        let start = after.saturating_add(1).to_be_bytes();
+        self.audit
+            .range(start..)
+            .take(limit)
+            .map(|kv| {
+                let (k, v) = kv?;
+                Ok((u64_of(&k)?, v.to_vec()))
+            })
+            .collect()
+    }
+
     fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         Ok(())
@@ -605,6 +645,18 @@ impl Store for SledStore {
         Migrator(&self.db)
             .schema_version()
             .map_err(|e| StoreError::Backend(e.to_string()))
+    }
+}
+
+impl SledStore {
+    /// Rewrites a stored audit entry in place, as someone holding the data folder could:
+    /// for tests of `audit verify`. Never compiled into a release build.
+    #[cfg(any(test, feature = "fault-injection"))]
+    pub fn tamper_audit(&self, seq: u64, f: &mut dyn FnMut(&[u8]) -> Vec<u8>) {
+        let key = seq.to_be_bytes();
+        if let Ok(Some(v)) = self.audit.get(key) {
+            let _ = self.audit.insert(key, f(&v));
+        }
     }
 }
 

@@ -72,6 +72,7 @@ pub fn run_all<S: Store>(fresh: impl Fn() -> S) {
     a_quarantined_document_leaves_feed_and_records_until_committed_again(&fresh());
     a_legacy_document_is_marked_verified_only_at_the_heads_checked(&fresh());
     a_new_store_reports_the_latest_schema(&fresh());
+    audit_entries_append_in_order_each_seeing_the_one_before(&fresh());
 }
 
 fn users_are_unique_by_name_case_insensitively(s: &dyn Store) {
@@ -338,5 +339,29 @@ fn devices_are_recorded_updated_and_listed(s: &dyn Store) {
         .map(|d| d.actor)
         .collect();
     assert_eq!(actors, vec!["01".to_string(), "02".to_string()]);
+    s.flush().expect("flush");
+}
+
+fn audit_entries_append_in_order_each_seeing_the_one_before(s: &dyn Store) {
+    assert!(s.audit_after(0, 10).expect("audit").is_empty());
+    let mut seen = Vec::new();
+    for n in 1..=3u8 {
+        let seq = s
+            .append_audit(&mut |seq, prev| {
+                seen.push((seq, prev.map(<[u8]>::to_vec)));
+                vec![n; 4]
+            })
+            .expect("append");
+        assert_eq!(seq, u64::from(n));
+    }
+    assert_eq!(
+        seen,
+        vec![(1, None), (2, Some(vec![1; 4])), (3, Some(vec![2; 4]))]
+    );
+    assert_eq!(
+        s.audit_after(1, 10).expect("audit"),
+        vec![(2, vec![2; 4]), (3, vec![3; 4])]
+    );
+    assert_eq!(s.audit_after(0, 1).expect("audit"), vec![(1, vec![1; 4])]);
     s.flush().expect("flush");
 }

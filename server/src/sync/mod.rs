@@ -41,6 +41,7 @@ use strada_shared::sync::{
 };
 use strada_shared::vocab::ConsentStatus;
 
+use crate::audit::{self, Act, Record};
 use crate::auth::AuthUser;
 use crate::projection;
 use crate::storage::{DocCommit, DocMeta, DocVersion, Projection, Sensitivity, Store, StoreError};
@@ -542,6 +543,8 @@ pub fn may_read(user: &AuthUser, meta: &DocMeta) -> bool {
     match user.role {
         Role::CentralOffice => true,
         Role::FieldWorker => meta.team == user.team && meta.sensitivity == Sensitivity::Field,
+        // The auditor reads the audit log only.
+        Role::Auditor => false,
     }
 }
 
@@ -564,6 +567,8 @@ fn known_heads(history: Vec<DocVersion>, cursor: u64) -> Option<Heads> {
 }
 
 /// Serves one page of the change feed after `cursor`, filtered to what `user` may read.
+/// A page that serves documents of other teams than the user's is recorded in the audit
+/// log (one entry, the ids) before it is returned.
 pub fn pull(
     store: &dyn Store,
     user: &AuthUser,
@@ -575,6 +580,8 @@ pub fn pull(
     // complete pull (see `PullRequest::since`).
     let base = since.unwrap_or(cursor).min(cursor);
     let mut docs = Vec::new();
+    // Documents of other teams this page serves: the audit log records them.
+    let mut elsewhere = Vec::new();
     let mut bytes_total = 0usize;
     let mut next = cursor;
     let mut more = false;
@@ -627,8 +634,18 @@ pub fn pull(
                 }
             };
             bytes_total += pulled.data.0.len();
+            if stored.meta.team != user.team {
+                elsewhere.push(id);
+            }
             docs.push(pulled);
         }
+    }
+    if !elsewhere.is_empty() {
+        audit::record(
+            store,
+            now_ms,
+            Record::new(Act::Pull).by(user).docs(elsewhere),
+        )?;
     }
     Ok(PullResponse {
         docs,
@@ -647,13 +664,24 @@ pub fn snapshots(
     now_ms: i64,
 ) -> Result<Vec<PulledDoc>, StoreError> {
     let mut out = Vec::new();
+    let mut elsewhere = Vec::new();
     for id in ids.iter().take(PULL_PAGE_DOCS) {
         if let Some(stored) = store.doc(*id)?
             && may_read(user, &stored.meta)
             && servable(store, *id, &stored, now_ms)?
         {
+            if stored.meta.team != user.team {
+                elsewhere.push(*id);
+            }
             out.push(pulled_doc(*id, &stored.meta, stored.bytes, true));
         }
+    }
+    if !elsewhere.is_empty() {
+        audit::record(
+            store,
+            now_ms,
+            Record::new(Act::Snapshots).by(user).docs(elsewhere),
+        )?;
     }
     Ok(out)
 }

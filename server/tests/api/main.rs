@@ -2,6 +2,7 @@
 //! store (one binary, a fresh store per test).
 
 mod accounts;
+mod audit;
 mod chunks;
 mod connections;
 mod demo;
