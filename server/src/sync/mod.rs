@@ -346,12 +346,11 @@ fn merge_one(
     let before = doc.get_heads();
     // What the change rules compare against: the few fields that may not change.
     let old = match &existing {
-        // A contact's (or a quarantined document's) fixed fields are in its metadata.
+        // A contact's (or a quarantined document's) team and author are in its metadata.
         Some(meta) if (doc_type == DocType::Contact || healing) && meta.author.is_some() => {
-            meta.author.map(|author| rules::Fixed {
-                team: meta.team.clone(),
-                author,
-                referral: None,
+            meta.author.map(|author| {
+                let readable = (!healing).then_some(&doc);
+                rules::Fixed::contact(meta.team.clone(), author, readable)
             })
         }
         Some(_) => rules::Fixed::read(doc_type, &doc).ok(),
@@ -383,8 +382,8 @@ fn merge_one(
         panic!("injected fault");
     }
     let checked = match &old {
-        Some(old) => rules::change(user, old, &new),
-        None => rules::create(user, &new),
+        Some(old) => rules::change(user, old, &new, now_ms),
+        None => rules::create(user, &new, now_ms),
     };
     if let Err((code, reason)) = checked {
         return Ok(PushOutcome::Refused { code, reason });

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod chunks;
 mod connections;
+mod consent;
 mod demo;
 mod devices;
 mod directory;

@@ -184,11 +184,16 @@ impl ContactDoc {
         if self.needs.is_empty() {
             return Err(ValidationError::NoNeeds);
         }
-        // Without consent only anonymous data is kept. Version-1 contacts (consent not
-        // recorded) with an alias predate the rule and stay readable: this is an entry
-        // rule, checked on new contacts only.
-        // The link to a person stays after a withdrawal (the person is anonymous by then,
-        // and a contact logged offline may reach the server only after it).
+        self.check_consent()
+    }
+
+    /// Without consent only anonymous data is kept: an alias only with consent given, a
+    /// link to a person only with consent given or withdrawn (the person is anonymous by
+    /// then, and a contact logged offline may reach the server only after it).
+    /// Version-1 contacts (consent not recorded) with an alias predate the rule and stay
+    /// readable: the server checks it on new contacts and on every change that touches
+    /// who the contact was with.
+    pub fn check_consent(&self) -> Result<(), ValidationError> {
         let linked_ok = matches!(
             self.consent,
             ConsentStatus::Given | ConsentStatus::Withdrawn

@@ -86,13 +86,21 @@ impl PersonDoc {
         };
     }
 
-    /// Whether any identifying field holds data.
+    /// Whether any field about the person holds data: what a person without consent
+    /// may not keep. Every field [`PersonDoc::withdraw_consent`] empties counts —
+    /// languages, gender, documents and the partners consented to as much as the aliases
+    /// (together they single a person out).
     pub fn has_identifying_data(&self) -> bool {
         !self.aliases.is_empty()
             || self.phone.is_some()
             || !self.usual_place.is_empty()
             || !self.country.is_empty()
             || self.birth_year.is_some()
+            || self.birth_year_estimated
+            || self.gender != Gender::Unknown
+            || !self.languages.is_empty()
+            || self.documents != DocumentStatus::Unknown
+            || !self.consent.partners.is_empty()
     }
 
     /// The rules a worker's entry must meet on top of [`Document::validate`]: consent
@@ -199,6 +207,28 @@ mod tests {
             p.validate_entry(),
             Err(ValidationError::IdentifyingWithoutConsent)
         );
+    }
+
+    #[test]
+    fn languages_gender_and_documents_count_as_identifying_without_consent() {
+        let mut blank = sample();
+        blank.withdraw_consent(1_760_000_100_000, blank.author);
+        let refills: [fn(&mut PersonDoc); 5] = [
+            |p| p.languages.push("wo".into()),
+            |p| p.gender = Gender::Man,
+            |p| p.documents = DocumentStatus::Expired,
+            |p| p.birth_year_estimated = true,
+            |p| p.consent.partners.push("pua-network".into()),
+        ];
+        for refill in refills {
+            let mut p = blank.clone();
+            refill(&mut p);
+            assert!(p.has_identifying_data(), "{p:?}");
+            assert_eq!(
+                p.validate_entry(),
+                Err(ValidationError::IdentifyingWithoutConsent)
+            );
+        }
     }
 
     #[test]
