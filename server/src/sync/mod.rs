@@ -299,8 +299,10 @@ fn stored_refusal(user: &AuthUser, pushed: &PushDoc, meta: &DocMeta) -> Option<R
     if !may_write(user, meta) {
         return Some(RefusalCode::NotAllowed);
     }
-    // Changes to a history the server erased would bring it back.
-    if pushed.generation < meta.generation {
+    // Changes to a history the server erased would bring it back; a generation the server
+    // never gave is no generation (the document's new history is checked too: see
+    // `merge_pushed`, a device cannot bring an erased one back by claiming a number).
+    if pushed.generation != meta.generation {
         return Some(RefusalCode::Replaced);
     }
     None
@@ -512,13 +514,17 @@ fn merge_pushed(
     if after == before {
         return Merged::Unchanged(after);
     }
-    // A device may only author changes under its own actor.
-    if doc
-        .get_changes(before)
-        .iter()
-        .any(|c| c.actor_id().to_bytes() != actor)
+    let added = doc.get_changes(before);
+    // A device may only author changes under its own actor (never the server's).
+    if actor == server_actor().to_bytes() || added.iter().any(|c| c.actor_id().to_bytes() != actor)
     {
         return Merged::Done(refusal(RefusalCode::ForeignActor));
+    }
+    // Every change of a stored document descends from its first one: a second root is
+    // another history — after a withdrawal, the erased one the device still holds —
+    // whatever generation the device claims.
+    if !before.is_empty() && added.iter().any(|c| c.deps().is_empty()) {
+        return Merged::Done(refusal(RefusalCode::Replaced));
     }
     // The merged document must match its schema (the field rules come after).
     let new = match rules::TypedDoc::read(pushed.doc_type, doc) {

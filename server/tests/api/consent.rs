@@ -292,3 +292,61 @@ async fn referrals_are_not_born_closed_and_moves_are_dated_between_creation_and_
     schema::update(&mut d.doc, &moved).unwrap();
     accepted(&phone.push_one(&mut d).await);
 }
+
+#[tokio::test]
+async fn a_claimed_generation_does_not_bring_an_erased_history_back() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    let p = person(&marta, 40, "Synthetic Canary-Generation");
+    let mut pd = phone.typed(&p);
+    accepted(&phone.push_one(&mut pd).await);
+    let mut gone = p.clone();
+    gone.withdraw_consent(1_760_000_500_000, marta.id);
+    schema::update(&mut pd.doc, &gone).unwrap();
+    accepted(&phone.push_one(&mut pd).await);
+    let erased = s.store.doc(p.id).unwrap().unwrap();
+    assert_eq!(erased.meta.generation, 1);
+    // The phone still holds the old history (alias included) and sends it whole, claiming
+    // the server's generation, or one ahead of it.
+    for generation in [1, 2] {
+        let outcomes = phone
+            .push_entries_ok(vec![strada_shared::sync::PushDoc {
+                id: p.id,
+                doc_type: DocType::Person,
+                changes: strada_shared::sync::Bytes(pd.doc.save()),
+                generation,
+            }])
+            .await;
+        refused(&outcomes[0], RefusalCode::Replaced);
+    }
+    let stored = s.store.doc(p.id).unwrap().unwrap();
+    assert_eq!(stored.bytes, erased.bytes);
+    let doc = automerge::AutoCommit::load(&stored.bytes).unwrap();
+    assert_eq!(
+        doc.clone().get_changes(&[]).len(),
+        1,
+        "no history came back"
+    );
+    let needle = b"Canary-Generation";
+    assert!(!stored.bytes.windows(needle.len()).any(|w| w == needle));
+}
+
+#[tokio::test]
+async fn no_device_signs_in_as_the_servers_compaction_actor() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let res = reqwest::Client::new()
+        .post(s.url("/api/auth/login"))
+        .json(&serde_json::json!({
+            "username": "marta",
+            "password": "password-marta",
+            "device_actor": strada_server::sync::server_actor().to_hex_string(),
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_device");
+}
