@@ -539,6 +539,18 @@ fn merge_pushed(
     if new.id() != pushed.id {
         return Merged::Done(refusal(RefusalCode::IdMismatch));
     }
+    // Nothing stored that the schema does not read: keys it ignores, unticked set items.
+    let shaped = match pushed.doc_type {
+        DocType::Contact => schema::check_shape::<ContactDoc>(doc),
+        DocType::Person => schema::check_shape::<PersonDoc>(doc),
+        DocType::Referral => schema::check_shape::<schema::ReferralDoc>(doc),
+    };
+    if let Err(e) = shaped {
+        return Merged::Done(PushOutcome::Refused {
+            code: RefusalCode::Schema,
+            reason: e.to_string(),
+        });
+    }
     Merged::Changed(Box::new(new))
 }
 

@@ -350,3 +350,39 @@ async fn no_device_signs_in_as_the_servers_compaction_actor() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"], "invalid_device");
 }
+
+#[tokio::test]
+async fn keys_outside_the_schema_are_refused_and_never_stored() {
+    use automerge::ReadDoc;
+    use automerge::transaction::Transactable;
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    // A new contact carrying a name under a key the schema does not read.
+    let c = contact_for(&marta, 50);
+    let mut d = phone.doc(&c);
+    d.doc
+        .put(automerge::ROOT, "hidden", "Synthetic Canary-Key")
+        .unwrap();
+    d.doc.commit();
+    refused(&phone.push_one(&mut d).await, RefusalCode::Schema);
+    assert!(s.store.doc(c.id).unwrap().is_none());
+    // An accepted person, then a language "unticked" that carries a note.
+    let p = person(&marta, 51, "Synthetic Amina");
+    let mut pd = phone.typed(&p);
+    accepted(&phone.push_one(&mut pd).await);
+    let (_, languages) = pd.doc.get(automerge::ROOT, "languages").unwrap().unwrap();
+    pd.doc
+        .put(&languages, "Synthetic Canary-Key", false)
+        .unwrap();
+    pd.doc.commit();
+    match phone.push_one(&mut pd).await {
+        PushOutcome::Refused { code, reason } => {
+            assert_eq!(code, RefusalCode::Schema);
+            assert!(!reason.contains("Canary"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let stored = s.store.doc(p.id).unwrap().unwrap().bytes;
+    assert!(!stored.windows(10).any(|w| w == b"Canary-Key"));
+}

@@ -4,6 +4,7 @@
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use super::shape::Shape;
 use super::{DocType, Document};
 use crate::domain::{NeedCategory, PersonRef, Place};
 use crate::ids::{DocId, TeamId, UserId};
@@ -210,6 +211,42 @@ impl ContactDoc {
 impl Document for ContactDoc {
     const TYPE: DocType = DocType::Contact;
     const SCHEMA: u64 = 2;
+    const SHAPE: &'static [(&'static str, Shape)] = &[
+        ("id", Shape::Value),
+        ("occurred_at", Shape::Value),
+        (
+            "place",
+            Shape::Map(&[
+                ("lat", Shape::Value),
+                ("lon", Shape::Value),
+                ("accuracy_m", Shape::Value),
+            ]),
+        ),
+        ("person", Shape::Map(&[("alias", Shape::Value)])),
+        ("needs", Shape::Set),
+        ("note", Shape::Value),
+        ("author", Shape::Value),
+        ("team", Shape::Value),
+        ("person_id", Shape::Value),
+        (
+            "group",
+            Shape::Map(&[
+                ("people", Shape::Value),
+                ("women", Shape::Value),
+                ("men", Shape::Value),
+                ("minors", Shape::Value),
+            ]),
+        ),
+        ("channel", Shape::Value),
+        ("sector", Shape::Value),
+        ("workplace", Shape::Value),
+        ("indicators", Shape::Noted),
+        ("materials", Shape::Set),
+        ("language", Shape::Value),
+        ("mediator", Shape::Value),
+        ("follow_up", Shape::Value),
+        ("consent", Shape::Value),
+    ];
 
     fn id(&self) -> DocId {
         self.id

@@ -4,6 +4,7 @@
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use super::shape::Shape;
 use super::{DocType, Document, ValidationError};
 use crate::domain::DocumentStatus;
 use crate::ids::{DocId, TeamId, UserId};
@@ -121,6 +122,30 @@ impl PersonDoc {
 impl Document for PersonDoc {
     const TYPE: DocType = DocType::Person;
     const SCHEMA: u64 = 1;
+    const SHAPE: &'static [(&'static str, Shape)] = &[
+        ("id", Shape::Value),
+        ("aliases", Shape::List(&Shape::Value)),
+        ("birth_year", Shape::Value),
+        ("birth_year_estimated", Shape::Value),
+        ("gender", Shape::Value),
+        ("country", Shape::Value),
+        ("languages", Shape::Set),
+        ("phone", Shape::Value),
+        ("documents", Shape::Value),
+        ("usual_place", Shape::Value),
+        (
+            "consent",
+            Shape::Map(&[
+                ("status", Shape::Value),
+                ("at", Shape::Value),
+                ("recorded_by", Shape::Value),
+                ("partners", Shape::Set),
+            ]),
+        ),
+        ("author", Shape::Value),
+        ("team", Shape::Value),
+        ("created_at", Shape::Value),
+    ];
 
     fn id(&self) -> DocId {
         self.id
@@ -153,7 +178,7 @@ impl Document for PersonDoc {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::schema;
     use automerge::ActorId;
