@@ -327,6 +327,7 @@ pub struct Catalogue {
     pub err_no_alias: &'static str,
     pub err_identifying: &'static str,
     pub err_birth_year_range: &'static str,
+    pub err_alias_characters: &'static str,
     pub contacts_loading: &'static str,
     pub persons_loading: &'static str,
     pub referral_conflict: &'static str,
@@ -480,6 +481,7 @@ impl Catalogue {
             ValidationError::NoAlias => self.err_no_alias,
             ValidationError::IdentifyingWithoutConsent => self.err_identifying,
             ValidationError::BirthYear => self.err_birth_year_range,
+            ValidationError::AliasCharacters => self.err_alias_characters,
         }
     }
 }
@@ -755,6 +757,7 @@ pub static IT: Catalogue = Catalogue {
     err_no_alias: "Una persona con consenso ha almeno un alias.",
     err_identifying: "Senza consenso non si conservano dati identificativi.",
     err_birth_year_range: "Anno di nascita non valido.",
+    err_alias_characters: "L'alias contiene caratteri di controllo, invisibili o di direzione del testo.",
     contacts_loading: "Caricamento dei contatti dal server…",
     persons_loading: "Caricamento delle persone dal server…",
     referral_conflict: "Due spostamenti in conflitto.",
@@ -1131,6 +1134,7 @@ pub static EN: Catalogue = Catalogue {
     err_no_alias: "A consenting person has at least one alias.",
     err_identifying: "Without consent no identifying data is kept.",
     err_birth_year_range: "Invalid birth year.",
+    err_alias_characters: "The alias holds control, hidden or text-direction characters.",
     contacts_loading: "Loading the contacts from the server…",
     persons_loading: "Loading the persons from the server…",
     referral_conflict: "Two conflicting moves.",

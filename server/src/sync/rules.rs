@@ -17,8 +17,10 @@ use automerge::AutoCommit;
 use autosurgeon::Hydrate;
 use strada_shared::domain::{NeedCategory, PersonRef, Role};
 use strada_shared::ids::{DocId, TeamId, UserId};
+use strada_shared::schema::contact::check_alias;
 use strada_shared::schema::{
     self, ContactDoc, DocType, PersonDoc, ReferralDoc, ReferralStatus, SchemaError,
+    ValidationError,
     referral::{HistoryError, StatusChange},
 };
 use strada_shared::vocab::ConsentStatus;
@@ -167,14 +169,11 @@ pub fn create(user: &AuthUser, new: &TypedDoc, now_ms: i64) -> Result<(), (Refus
         return Err(refusal(RefusalCode::NotAuthor));
     }
     match new {
-        TypedDoc::Contact(c) if c.needs.is_empty() => Err(refusal(RefusalCode::NeedRequired)),
-        TypedDoc::Contact(c) if c.validate_entry().is_err() => {
-            Err(refusal(RefusalCode::ConsentRequired))
+        TypedDoc::Contact(c) => c.validate_entry().map_err(entry_refusal),
+        TypedDoc::Person(p) => {
+            p.validate_entry().map_err(entry_refusal)?;
+            consent_record(user, None, p, now_ms)
         }
-        TypedDoc::Person(p) if p.validate_entry().is_err() => {
-            Err(refusal(RefusalCode::ConsentRequired))
-        }
-        TypedDoc::Person(p) => consent_record(user, None, p, now_ms),
         TypedDoc::Referral(r) => {
             if r.check_history() == Err(HistoryError::Start) {
                 return Err(refusal(RefusalCode::ReferralStart));
@@ -189,8 +188,29 @@ pub fn create(user: &AuthUser, new: &TypedDoc, now_ms: i64) -> Result<(), (Refus
             }
             referral_moves(user, &[], r, now_ms)
         }
-        TypedDoc::Contact(_) => Ok(()),
     }
+}
+
+/// The refusal for an entry rule a new document breaks.
+fn entry_refusal(e: ValidationError) -> (RefusalCode, String) {
+    match e {
+        ValidationError::NoNeeds => refusal(RefusalCode::NeedRequired),
+        ValidationError::ConsentRequired
+        | ValidationError::IdentifyingWithoutConsent
+        | ValidationError::NoAlias => refusal(RefusalCode::ConsentRequired),
+        other => (RefusalCode::Schema, other.to_string()),
+    }
+}
+
+/// Aliases a change adds (those not in `old`) meet the alias rules.
+fn added_aliases<'a>(
+    old: &[String],
+    new: impl IntoIterator<Item = &'a String>,
+) -> Result<(), (RefusalCode, String)> {
+    for alias in new.into_iter().filter(|a| !old.contains(a)) {
+        check_alias(alias).map_err(|e| (RefusalCode::Schema, e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// A consent the change records (`old`: the person as stored) is the pushing user's,
@@ -225,6 +245,14 @@ fn contact_consent(
     old: Option<&ContactFixed>,
     new: &ContactDoc,
 ) -> Result<(), (RefusalCode, String)> {
+    let alias_of = |p: &PersonRef| match p {
+        PersonRef::Alias(a) => vec![a.clone()],
+        PersonRef::Anonymous => Vec::new(),
+    };
+    added_aliases(
+        &old.map_or_else(Vec::new, |o| alias_of(&o.person)),
+        &alias_of(&new.person),
+    )?;
     let Some(o) = old else {
         return new
             .check_consent()
@@ -346,6 +374,12 @@ pub fn change(
             if p.consent.status != ConsentStatus::Given && p.has_identifying_data() {
                 return Err(refusal(RefusalCode::ConsentRequired));
             }
+            added_aliases(
+                old.person
+                    .as_ref()
+                    .map_or(&[][..], |o| o.aliases.as_slice()),
+                &p.aliases,
+            )?;
             match old.person.as_deref() {
                 Some(o) => consent_record(user, Some(o), p, now_ms),
                 // A quarantined person sent again: nothing stored to compare with.

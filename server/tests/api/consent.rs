@@ -386,3 +386,35 @@ async fn keys_outside_the_schema_are_refused_and_never_stored() {
     let stored = s.store.doc(p.id).unwrap().unwrap().bytes;
     assert!(!stored.windows(10).any(|w| w == b"Canary-Key"));
 }
+
+#[tokio::test]
+async fn aliases_with_control_direction_override_or_only_invisible_characters_are_refused() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    // "Karim" shown backwards as a friend's name; a zero-width space as the only letter.
+    for (seed, alias) in [(60u8, "Karim\u{202E}dneirf"), (61, "\u{200B}\u{200D}")] {
+        let c = ContactDoc {
+            person: PersonRef::Alias(alias.into()),
+            ..contact_for(&marta, seed)
+        };
+        let mut d = phone.doc(&c);
+        refused(&phone.push_one(&mut d).await, RefusalCode::Schema);
+        let p = person(&marta, seed + 10, alias);
+        let mut pd = phone.typed(&p);
+        refused(&phone.push_one(&mut pd).await, RefusalCode::Schema);
+    }
+    // Added to a person already stored: refused too; a Bengali alias with a joiner is fine.
+    let p = person(&marta, 80, "Synthetic Rahim");
+    let mut pd = phone.typed(&p);
+    accepted(&phone.push_one(&mut pd).await);
+    let mut more = p.clone();
+    more.aliases.push("\u{2066}Rahim\u{2069}".into());
+    schema::update(&mut pd.doc, &more).unwrap();
+    refused(&phone.push_one(&mut pd).await, RefusalCode::Schema);
+    phone.take_snapshots(&mut [&mut pd]).await;
+    let mut fine = p.clone();
+    fine.aliases.push("রহি\u{200D}ম".into());
+    schema::update(&mut pd.doc, &fine).unwrap();
+    accepted(&phone.push_one(&mut pd).await);
+}

@@ -110,6 +110,9 @@ impl PersonDoc {
     /// server refuses that edit; see `server/src/sync/rules.rs`).
     pub fn validate_entry(&self) -> Result<(), ValidationError> {
         self.validate()?;
+        for alias in &self.aliases {
+            super::contact::check_alias(alias)?;
+        }
         match self.consent.status {
             ConsentStatus::Given if self.aliases.is_empty() => Err(ValidationError::NoAlias),
             ConsentStatus::Given => Ok(()),
