@@ -321,6 +321,7 @@ pub struct Catalogue {
     pub ref_replaced: &'static str,
     pub ref_too_large: &'static str,
     pub ref_malformed: &'static str,
+    pub ref_unknown_reference: &'static str,
     pub err_consent_required: &'static str,
     pub err_group: &'static str,
     pub err_short_text: &'static str,
@@ -421,6 +422,7 @@ impl Catalogue {
             RefusalCode::Replaced => self.ref_replaced,
             RefusalCode::TooLarge => self.ref_too_large,
             RefusalCode::Malformed => self.ref_malformed,
+            RefusalCode::UnknownReference => self.ref_unknown_reference,
         }
     }
 
@@ -751,6 +753,7 @@ pub static IT: Catalogue = Catalogue {
     ref_replaced: "il consenso è stato ritirato e la storia del documento cancellata: il telefono riceve la versione del server",
     ref_too_large: "il documento è troppo grande o ha troppe modifiche per il server",
     ref_malformed: "la modifica è danneggiata e il server non può conservarla",
+    ref_unknown_reference: "la scheda a cui si riferisce non è (ancora) sul server per questa squadra: verrà inviata di nuovo",
     err_consent_required: "Senza consenso si registra solo un contatto anonimo.",
     err_group: "Un gruppo conta da 2 a 500 persone; donne, uomini e minori non possono superare il totale.",
     err_short_text: "Un campo breve supera i 500 caratteri.",
@@ -1128,6 +1131,7 @@ pub static EN: Catalogue = Catalogue {
     ref_replaced: "consent was withdrawn and the document's history erased: the phone takes the server's version",
     ref_too_large: "the document is too large or has too many changes for the server",
     ref_malformed: "the change is damaged and the server cannot keep it",
+    ref_unknown_reference: "the record it refers to is not on the server for this team (yet): it will be sent again",
     err_consent_required: "Without consent only an anonymous contact is recorded.",
     err_group: "A group counts 2 to 500 people; women, men and minors cannot exceed the total.",
     err_short_text: "A short field is longer than 500 characters.",

@@ -240,7 +240,11 @@ pub fn commit_unflushed(
     let mut cache = writer.0.lock().unwrap_or_else(|p| p.into_inner());
     let mut results = Vec::with_capacity(req.docs.len());
     let mut pending: Vec<Pending> = Vec::new();
-    for d in req.docs {
+    // Persons first, then contacts, then referrals: what a document refers to is merged
+    // before it, whatever order the device listed them in (answers keep the request's).
+    let mut docs: Vec<(usize, PushDoc)> = req.docs.into_iter().enumerate().collect();
+    docs.sort_by_key(|(i, d)| (type_rank(d.doc_type), *i));
+    for (index, d) in docs {
         let id = d.id;
         let outcome = if too_large.contains(&id) {
             refusal(RefusalCode::TooLarge)
@@ -256,8 +260,10 @@ pub fn commit_unflushed(
         if let PushOutcome::Refused { reason, .. } = &outcome {
             tracing::info!(doc = %id, user = %user.id, "push refused: {reason}");
         }
-        results.push(PushResult { id, outcome });
+        results.push((index, PushResult { id, outcome }));
     }
+    results.sort_by_key(|(i, _)| *i);
+    let results: Vec<PushResult> = results.into_iter().map(|(_, r)| r).collect();
     let batch: Vec<DocCommit<'_>> = pending
         .iter()
         .map(|p| DocCommit {
@@ -278,6 +284,63 @@ pub fn commit_unflushed(
         response: PushResponse { results },
         advanced,
     })
+}
+
+/// The order documents of one push are merged in: a document after those it refers to.
+fn type_rank(t: DocType) -> u8 {
+    match t {
+        DocType::Person => 0,
+        DocType::Contact => 1,
+        DocType::Referral => 2,
+    }
+}
+
+/// The records a document refers to, with their type: a contact's person, a referral's
+/// contact and person.
+fn references(doc: &rules::TypedDoc) -> Vec<(DocId, DocType)> {
+    match doc {
+        rules::TypedDoc::Contact(c) => c
+            .person_id
+            .map(|p| (p, DocType::Person))
+            .into_iter()
+            .collect(),
+        rules::TypedDoc::Referral(r) => std::iter::once((r.contact, DocType::Contact))
+            .chain(r.person_id.map(|p| (p, DocType::Person)))
+            .collect(),
+        rules::TypedDoc::Person(_) => Vec::new(),
+    }
+}
+
+/// Whether every record `new` refers to, and `old` did not, is one of its team's, of the
+/// right type, stored or merged earlier in this push. A record of another team answers
+/// exactly like a record that does not exist: nothing tells a device what other teams
+/// hold.
+fn references_known(
+    store: &dyn Store,
+    pending: &[Pending],
+    old: Option<&rules::Fixed>,
+    new: &rules::TypedDoc,
+) -> Result<bool, StoreError> {
+    let before: Vec<DocId> = match old {
+        Some(o) => o.references(),
+        None => Vec::new(),
+    };
+    for (target, doc_type) in references(new) {
+        if before.contains(&target) {
+            continue;
+        }
+        let meta = match pending.iter().rev().find(|p| p.id == target) {
+            Some(p) => Some(p.meta.clone()),
+            None => match store.doc(target)? {
+                Some(stored) => Some(stored.meta),
+                None => store.quarantined(target)?.map(|(meta, _)| meta),
+            },
+        };
+        if !meta.is_some_and(|m| m.doc_type == doc_type && &m.team == new.team()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 fn refusal(code: RefusalCode) -> PushOutcome {
@@ -389,6 +452,9 @@ fn merge_one(
     };
     if let Err((code, reason)) = checked {
         return Ok(PushOutcome::Refused { code, reason });
+    }
+    if !references_known(store, pending, old.as_ref(), &new)? {
+        return refused(RefusalCode::UnknownReference);
     }
     // A contact names its person only while that person's consent is given: after a
     // withdrawal (here, or earlier in this push) an alias written offline is refused.

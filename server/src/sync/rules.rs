@@ -142,6 +142,20 @@ impl Fixed {
         Ok(fixed)
     }
 
+    /// The records the stored document refers to (its person, its contact), as far as
+    /// what was read of it says.
+    pub fn references(&self) -> Vec<DocId> {
+        let mut out = Vec::new();
+        if let Some(c) = &self.contact {
+            out.extend(c.person_id);
+        }
+        if let Some(r) = &self.referral {
+            out.push(r.contact);
+            out.extend(r.person_id);
+        }
+        out
+    }
+
     /// A contact's fixed fields from its metadata (team, author) and the stored document
     /// (consent), without hydrating the rest.
     pub fn contact(team: TeamId, author: UserId, doc: Option<&AutoCommit>) -> Fixed {

@@ -418,3 +418,82 @@ async fn aliases_with_control_direction_override_or_only_invisible_characters_ar
     schema::update(&mut pd.doc, &fine).unwrap();
     accepted(&phone.push_one(&mut pd).await);
 }
+
+#[tokio::test]
+async fn references_to_other_teams_records_are_refused_like_references_to_nothing() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
+    s.add_user("admin", Role::CentralOffice, "pua");
+    let bergamo = Api::login(&s, "marta").await;
+    let cremona = Api::login(&s, "luca").await;
+    // Bergamo's person and contact.
+    let p = person(&marta, 90, "Synthetic Bergamo person");
+    let c = contact_for(&marta, 91);
+    let mut pd = bergamo.typed(&p);
+    let mut cd = bergamo.doc(&c);
+    for o in bergamo.push(&mut [&mut pd, &mut cd]).await.results {
+        accepted(&o.outcome);
+    }
+    let nowhere = DocId::new_v7(1_760_000_000_099, [99; 10]);
+    let answer = |o: PushOutcome| match o {
+        PushOutcome::Refused { code, reason } => (code, reason),
+        other => panic!("{other:?}"),
+    };
+    let mut answers = Vec::new();
+    // Cremona names Bergamo's person, and a person that exists nowhere.
+    for (seed, target) in [(92u8, p.id), (93, nowhere)] {
+        let named = ContactDoc {
+            person: PersonRef::Alias("Synthetic alias".into()),
+            person_id: Some(target),
+            ..contact_for(&luca, seed)
+        };
+        let mut d = cremona.doc(&named);
+        answers.push(answer(cremona.push_one(&mut d).await));
+    }
+    // Cremona refers to Bergamo's contact, and to a contact that exists nowhere.
+    for (seed, target) in [(94u8, c.id), (95, nowhere)] {
+        let mut d = cremona.typed(&referral(&luca, seed, target));
+        answers.push(answer(cremona.push_one(&mut d).await));
+    }
+    assert!(
+        answers
+            .iter()
+            .all(|a| *a == answers[0] && a.0 == RefusalCode::UnknownReference),
+        "{answers:?}"
+    );
+    // The central office writing for Cremona does not reach Bergamo's records either.
+    let admin = Api::login(&s, "admin").await;
+    let admin_user = s.store.user_by_name("admin").unwrap().unwrap();
+    let mut r = referral(&admin_user, 96, c.id);
+    r.team = luca.team.clone();
+    let mut d = admin.typed(&r);
+    refused(&admin.push_one(&mut d).await, RefusalCode::UnknownReference);
+    // A contact id where a person belongs is no person.
+    let wrong = ContactDoc {
+        person: PersonRef::Alias("Synthetic alias".into()),
+        person_id: Some(c.id),
+        ..contact_for(&marta, 97)
+    };
+    let mut d = bergamo.doc(&wrong);
+    refused(
+        &bergamo.push_one(&mut d).await,
+        RefusalCode::UnknownReference,
+    );
+    // Within the team, in any order in one push: accepted.
+    let p2 = person(&marta, 98, "Synthetic new person");
+    let c2 = ContactDoc {
+        person: PersonRef::Alias("Synthetic new person".into()),
+        person_id: Some(p2.id),
+        ..contact_for(&marta, 99)
+    };
+    let r2 = referral(&marta, 100, c2.id);
+    let (mut rd, mut cd2, mut pd2) = (bergamo.typed(&r2), bergamo.doc(&c2), bergamo.typed(&p2));
+    for o in bergamo
+        .push(&mut [&mut rd, &mut cd2, &mut pd2])
+        .await
+        .results
+    {
+        accepted(&o.outcome);
+    }
+}

@@ -721,6 +721,9 @@ async fn a_referral_status_only_moves_along_its_lifecycle() {
     let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let api = Api::login(&s, "marta").await;
     let contact = contact_for(&marta, 40);
+    // The contact the referral refers to is on the server first.
+    let mut cd = api.doc(&contact);
+    api.push(&mut [&mut cd]).await;
     let r = ReferralDoc {
         id: strada_shared::ids::DocId::new_v7(1_760_000_000_041, [41; 10]),
         contact: contact.id,
@@ -812,6 +815,8 @@ async fn concurrent_referral_moves_are_both_accepted_and_the_fork_is_decided_onc
     let phone_m = Api::login(&s, "marta").await;
     let phone_a = Api::login(&s, "ahmed").await;
     let contact = contact_for(&marta, 44);
+    let mut cd = phone_m.doc(&contact);
+    phone_m.push(&mut [&mut cd]).await;
     let mut r = ReferralDoc {
         id: strada_shared::ids::DocId::new_v7(1_760_000_000_045, [45; 10]),
         contact: contact.id,

@@ -222,6 +222,10 @@ pub enum RefusalCode {
     /// The changes are not automerge data the server can store: they do not decode, or
     /// the merged document would not load back.
     Malformed,
+    /// The document refers to a record (its person, its contact) the server does not
+    /// hold for the document's team — not yet sent, or never: the same answer either
+    /// way, so it says nothing of other teams' records. Sent again at the next sync.
+    UnknownReference,
 }
 
 impl RefusalCode {
@@ -254,6 +258,9 @@ impl RefusalCode {
             }
             RefusalCode::Malformed => {
                 "the changes are not data the server can store (they would not load back)"
+            }
+            RefusalCode::UnknownReference => {
+                "the record this one refers to is not on the server for this team (yet)"
             }
         }
     }
