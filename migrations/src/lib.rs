@@ -18,6 +18,7 @@ mod m0003_doc_history;
 mod m0004_devices;
 mod m0005_quarantine;
 mod m0006_audit;
+mod m0007_doc_links;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -87,6 +88,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit",
         apply: m0006_audit::apply,
     },
+    Migration {
+        version: 7,
+        name: "doc_links",
+        apply: m0007_doc_links::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -104,6 +110,7 @@ pub const COLLECTIONS: &[&str] = &[
     "devices",
     "quarantine",
     "audit",
+    "doc_links",
 ];
 
 /// The newest version this build knows.

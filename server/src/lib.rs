@@ -124,6 +124,9 @@ pub async fn start_with(
     std::net::SocketAddr,
     tokio::task::JoinHandle<std::io::Result<()>>,
 )> {
+    // Once, on a store from before links were indexed: what a withdrawal must reach.
+    sync::index_links(store.as_ref(), now_ms())
+        .map_err(|e| anyhow::anyhow!("cannot index the links between documents: {e}"))?;
     let notify = Arc::new(notify::Notifier::new(served.limits.max_streams_per_user));
     let admin = match &served.admin_dir {
         Some(dir) => Some(

@@ -197,6 +197,9 @@ pub struct DocCommit<'a> {
     pub bytes: &'a [u8],
     pub meta: &'a DocMeta,
     pub projection: &'a Projection,
+    /// The records the document refers to (its person, its contact): indexed, so
+    /// [`Store::linked_to`] finds it from them.
+    pub links: &'a [DocId],
 }
 
 /// A projection written together with its document.
@@ -216,6 +219,9 @@ pub enum StoreError {
     #[error("storage backend error: {0}")]
     Backend(String),
 }
+
+/// What makes an audit entry's stored value from its number and the value before it.
+pub type AuditValue<'a> = dyn FnMut(u64, Option<&[u8]>) -> Vec<u8> + 'a;
 
 /// The operations the server needs from storage.
 pub trait Store: Send + Sync + 'static {
@@ -274,6 +280,7 @@ pub trait Store: Send + Sync + 'static {
             bytes,
             meta,
             projection,
+            links: &[],
         }])?;
         seqs.first()
             .copied()
@@ -282,6 +289,16 @@ pub trait Store: Send + Sync + 'static {
     /// A document's recent states, oldest first (at most [`DOC_HISTORY`]), for pulls that
     /// send only the changes a device lacks.
     fn doc_history(&self, id: DocId) -> Result<Vec<DocVersion>, StoreError>;
+
+    /// The documents that refer to `target` (committed with it among their links).
+    fn linked_to(&self, target: DocId) -> Result<Vec<DocId>, StoreError>;
+    /// Records that `source` refers to `targets` (for documents stored before links
+    /// were indexed; see [`Store::links_indexed`]).
+    fn add_links(&self, source: DocId, targets: &[DocId]) -> Result<(), StoreError>;
+    /// Whether every stored document's links are indexed (a new store, or one the server
+    /// indexed once); [`Store::mark_links_indexed`] records it.
+    fn links_indexed(&self) -> Result<bool, StoreError>;
+    fn mark_links_indexed(&self) -> Result<(), StoreError>;
 
     /// Feed entries after `cursor`, oldest first: (position, document).
     fn feed_after(&self, cursor: u64, limit: usize) -> Result<Vec<(u64, DocId)>, StoreError>;
@@ -313,10 +330,7 @@ pub trait Store: Send + Sync + 'static {
     /// respect to other appends: `make` gets the new number and the stored value of the
     /// entry before (`None` for the first) and returns the value to store (see `audit`).
     /// Returns the number. Not flushed.
-    fn append_audit(
-        &self,
-        make: &mut dyn FnMut(u64, Option<&[u8]>) -> Vec<u8>,
-    ) -> Result<u64, StoreError>;
+    fn append_audit(&self, make: &mut AuditValue<'_>) -> Result<u64, StoreError>;
     /// Audit entries after number `after`, oldest first, at most `limit`.
     fn audit_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, Vec<u8>)>, StoreError>;
 

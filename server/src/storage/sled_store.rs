@@ -15,6 +15,8 @@
 //! - `quarantine` (step 5): doc id → postcard
 //!   [`QuarantinedDoc`](super::QuarantinedDoc)
 //! - `audit` (step 6): entry number (u64 BE) → hash ‖ canonical JSON (see `audit`)
+//! - `doc_links` (step 7): id referred to ‖ id of the document referring to it → empty;
+//!   default tree `links_indexed` → [1] once every document's links are in it
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -30,6 +32,7 @@ use super::{
 
 const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
 const FEED_SEQ_KEY: &[u8] = b"feed_seq";
+const LINKS_INDEXED_KEY: &[u8] = b"links_indexed";
 /// sled's page cache.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -48,6 +51,7 @@ pub struct SledStore {
     devices: sled::Tree,
     quarantine: sled::Tree,
     audit: sled::Tree,
+    doc_links: sled::Tree,
     /// Serialises audit appends: each entry's hash chains to the one before.
     audit_writer: Mutex<()>,
     /// Serialises feed appends so positions become visible in increasing order: a
@@ -193,12 +197,24 @@ impl SledStore {
             devices: tree("devices")?,
             quarantine: tree("quarantine")?,
             audit: tree("audit")?,
+            doc_links: tree("doc_links")?,
             audit_writer: Mutex::new(()),
             db,
             feed_writer: Mutex::new(()),
         };
+        // A store with no document has every document's links indexed.
+        if store.docs.is_empty() && !store.links_indexed()? {
+            store.mark_links_indexed()?;
+        }
         Ok((store, applied))
     }
+}
+
+fn link_key(target: DocId, source: DocId) -> [u8; 32] {
+    let mut k = [0u8; 32];
+    k[..16].copy_from_slice(target.as_bytes());
+    k[16..].copy_from_slice(source.as_bytes());
+    k
 }
 
 impl Store for SledStore {
@@ -502,9 +518,10 @@ impl Store for SledStore {
             &self.records_contacts,
             &self.doc_history,
             &self.quarantine,
+            &self.doc_links,
         )
             .transaction(
-                |(dflt, docs, metas, feed, by_doc, recs, hist, quarantine)| {
+                |(dflt, docs, metas, feed, by_doc, recs, hist, quarantine, links)| {
                     let mut seq = match dflt.get(FEED_SEQ_KEY)? {
                         Some(v) => u64_of(&v).map_err(ConflictableTransactionError::Abort)?,
                         None => 0,
@@ -550,6 +567,9 @@ impl Store for SledStore {
                         if let Some(r) = record {
                             recs.insert(key, r.as_slice())?;
                         }
+                        for target in c.links {
+                            links.insert(&link_key(*target, c.id)[..], &[][..])?;
+                        }
                         seqs.push(seq);
                     }
                     dflt.insert(FEED_SEQ_KEY, &seq.to_be_bytes())?;
@@ -561,6 +581,31 @@ impl Store for SledStore {
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(e.into()),
         }
+    }
+
+    fn linked_to(&self, target: DocId) -> Result<Vec<DocId>, StoreError> {
+        self.doc_links
+            .scan_prefix(target.as_bytes())
+            .keys()
+            .map(|k| doc_id_of(k?.get(16..).unwrap_or_default()))
+            .collect()
+    }
+
+    fn add_links(&self, source: DocId, targets: &[DocId]) -> Result<(), StoreError> {
+        for t in targets {
+            self.doc_links.insert(&link_key(*t, source)[..], &[][..])?;
+        }
+        Ok(())
+    }
+
+    fn links_indexed(&self) -> Result<bool, StoreError> {
+        Ok(self.db.get(LINKS_INDEXED_KEY)?.is_some())
+    }
+
+    fn mark_links_indexed(&self) -> Result<(), StoreError> {
+        self.db.insert(LINKS_INDEXED_KEY, &[1u8][..])?;
+        self.db.flush()?;
+        Ok(())
     }
 
     fn feed_after(&self, cursor: u64, limit: usize) -> Result<Vec<(u64, DocId)>, StoreError> {
@@ -602,10 +647,7 @@ impl Store for SledStore {
             .transpose()
     }
 
-    fn append_audit(
-        &self,
-        make: &mut dyn FnMut(u64, Option<&[u8]>) -> Vec<u8>,
-    ) -> Result<u64, StoreError> {
+    fn append_audit(&self, make: &mut super::AuditValue<'_>) -> Result<u64, StoreError> {
         let _guard = self.audit_writer.lock().unwrap_or_else(|p| p.into_inner());
         let last = self.audit.last()?;
         let seq = match &last {
@@ -657,6 +699,17 @@ impl SledStore {
         if let Ok(Some(v)) = self.audit.get(key) {
             let _ = self.audit.insert(key, f(&v));
         }
+    }
+}
+
+impl SledStore {
+    /// Empties the links index and its marker, as in a store from before migration step 7:
+    /// for tests of the one-time indexing. Never compiled into a release build.
+    #[cfg(any(test, feature = "fault-injection"))]
+    pub fn forget_links(&self) {
+        let _ = self.doc_links.clear();
+        let _ = self.db.remove(LINKS_INDEXED_KEY);
+        let _ = self.db.flush();
     }
 }
 

@@ -73,6 +73,7 @@ pub fn run_all<S: Store>(fresh: impl Fn() -> S) {
     a_legacy_document_is_marked_verified_only_at_the_heads_checked(&fresh());
     a_new_store_reports_the_latest_schema(&fresh());
     audit_entries_append_in_order_each_seeing_the_one_before(&fresh());
+    documents_are_found_from_the_records_they_refer_to(&fresh());
 }
 
 fn users_are_unique_by_name_case_insensitively(s: &dyn Store) {
@@ -186,12 +187,14 @@ fn a_batch_commits_in_order_and_documents_keep_recent_history(s: &dyn Store) {
                 bytes: b"a",
                 meta: &m,
                 projection: &ra,
+                links: &[],
             },
             super::DocCommit {
                 id: b,
                 bytes: b"b",
                 meta: &m,
                 projection: &rb,
+                links: &[],
             },
         ])
         .expect("batch");
@@ -364,4 +367,38 @@ fn audit_entries_append_in_order_each_seeing_the_one_before(s: &dyn Store) {
     );
     assert_eq!(s.audit_after(0, 1).expect("audit"), vec![(1, vec![1; 4])]);
     s.flush().expect("flush");
+}
+
+fn documents_are_found_from_the_records_they_refer_to(s: &dyn Store) {
+    assert!(
+        s.links_indexed().expect("marker"),
+        "a new store has nothing to index"
+    );
+    let (person, contact, referral, other) = (doc_id(1), doc_id(2), doc_id(3), doc_id(4));
+    let m = meta(1);
+    s.commit_docs(&[
+        super::DocCommit {
+            id: contact,
+            bytes: b"c",
+            meta: &m,
+            projection: &Projection::None,
+            links: &[person],
+        },
+        super::DocCommit {
+            id: referral,
+            bytes: b"r",
+            meta: &m,
+            projection: &Projection::None,
+            links: &[contact, person],
+        },
+    ])
+    .expect("commit");
+    assert_eq!(s.linked_to(person).expect("links"), vec![contact, referral]);
+    assert_eq!(s.linked_to(contact).expect("links"), vec![referral]);
+    assert!(s.linked_to(referral).expect("links").is_empty());
+    s.add_links(other, &[person]).expect("add");
+    assert_eq!(
+        s.linked_to(person).expect("links"),
+        vec![contact, referral, other]
+    );
 }

@@ -88,6 +88,13 @@ struct Pending {
     meta: DocMeta,
     projection: Projection,
     doc: AutoCommit,
+    /// The value stored, as its type.
+    value: rules::TypedDoc,
+    /// Rewritten without its history by this push (its generation already raised).
+    compacted: bool,
+    /// A person whose consent this push withdrew: the names (aliases as stored before)
+    /// to erase from their contacts and referrals.
+    erase: Option<Vec<String>>,
 }
 
 /// The answer to a push, and where the feed moved, per team, for live notifications.
@@ -263,17 +270,36 @@ pub fn commit_unflushed(
         results.push((index, PushResult { id, outcome }));
     }
     results.sort_by_key(|(i, _)| *i);
-    let results: Vec<PushResult> = results.into_iter().map(|(_, r)| r).collect();
-    let batch: Vec<DocCommit<'_>> = pending
+    let mut results: Vec<PushResult> = results.into_iter().map(|(_, r)| r).collect();
+    // A withdrawal reaches every contact and referral of the person the server holds,
+    // whoever wrote them, in the same commit.
+    let mut erasures = Vec::new();
+    let withdrawn: Vec<(DocId, Vec<String>)> = pending
         .iter()
-        .map(|p| DocCommit {
-            id: p.id,
-            bytes: &p.bytes,
-            meta: &p.meta,
-            projection: &p.projection,
-        })
+        .filter_map(|p| p.erase.clone().map(|names| (p.id, names)))
         .collect();
-    let seqs = store.commit_docs(&batch)?;
+    for (person, names) in withdrawn {
+        let rewritten = erase_person(store, &mut pending, person, &names, now_ms)?;
+        erasures.push((person, rewritten));
+    }
+    // The answers carry the heads finally stored (an erasure may have rewritten a
+    // document accepted earlier in this push).
+    for r in &mut results {
+        if let PushOutcome::Accepted { heads } = &mut r.outcome
+            && let Some(p) = pending.iter().find(|p| p.id == r.id)
+        {
+            *heads = p.meta.heads.clone();
+        }
+    }
+    let seqs = commit(store, &pending)?;
+    for (person, rewritten) in erasures {
+        let docs = std::iter::once(person).chain(rewritten).collect();
+        audit::record(
+            store,
+            now_ms,
+            Record::new(Act::ConsentWithdrawn).by(user).docs(docs),
+        )?;
+    }
     let mut advanced = BTreeMap::new();
     for (p, seq) in pending.into_iter().zip(seqs) {
         let team_seq = advanced.entry(p.meta.team).or_insert(0);
@@ -284,6 +310,26 @@ pub fn commit_unflushed(
         response: PushResponse { results },
         advanced,
     })
+}
+
+/// Commits merged documents in one store transaction, with their links.
+fn commit(store: &dyn Store, pending: &[Pending]) -> Result<Vec<u64>, StoreError> {
+    let links: Vec<Vec<DocId>> = pending
+        .iter()
+        .map(|p| references(&p.value).into_iter().map(|(id, _)| id).collect())
+        .collect();
+    let batch: Vec<DocCommit<'_>> = pending
+        .iter()
+        .zip(&links)
+        .map(|(p, links)| DocCommit {
+            id: p.id,
+            bytes: &p.bytes,
+            meta: &p.meta,
+            projection: &p.projection,
+            links,
+        })
+        .collect();
+    store.commit_docs(&batch)
 }
 
 /// The order documents of one push are merged in: a document after those it refers to.
@@ -456,14 +502,43 @@ fn merge_one(
     if !references_known(store, pending, old.as_ref(), &new)? {
         return refused(RefusalCode::UnknownReference);
     }
-    // A contact names its person only while that person's consent is given: after a
-    // withdrawal (here, or earlier in this push) an alias written offline is refused.
-    if let rules::TypedDoc::Contact(c) = &new
-        && let (Some(pid), PersonRef::Alias(_)) = (c.person_id, &c.person)
-        && person_consent(store, pending, pid, now_ms)?.is_some_and(|s| s != ConsentStatus::Given)
+    // A contact names its person only while that person's consent is given. After a
+    // withdrawal (here, or earlier in this push) a contact written offline that names
+    // the person is kept without the alias and the names in its text, as the withdrawal
+    // would have left it; with consent never given, it is refused.
+    let mut new = new;
+    if let rules::TypedDoc::Contact(c) = &mut new
+        && let Some(pid) = c.person_id
     {
-        return refused(RefusalCode::ConsentRequired);
+        match person_consent(store, pending, pid, now_ms)? {
+            Some(ConsentStatus::Given) | None => {}
+            Some(ConsentStatus::Withdrawn) => {
+                if c.person != PersonRef::Anonymous || c.consent != ConsentStatus::Withdrawn {
+                    let names = schema::erase::names_of(None, [&*c]);
+                    c.erase_person(&names);
+                }
+            }
+            Some(_) if c.person != PersonRef::Anonymous => {
+                return refused(RefusalCode::ConsentRequired);
+            }
+            Some(_) => {}
+        }
     }
+    // A person withdrawn now: the names to erase from their contacts and referrals.
+    let erase = match (&new, &old) {
+        (rules::TypedDoc::Person(p), old)
+            if p.consent.status == ConsentStatus::Withdrawn
+                && existing
+                    .as_ref()
+                    .is_none_or(|m| m.consent != Some(ConsentStatus::Withdrawn)) =>
+        {
+            let before = old.as_ref().and_then(|o| o.person.as_deref());
+            let mut names = schema::erase::names_of(before, []);
+            names.extend(p.aliases.iter().cloned());
+            Some(names)
+        }
+        _ => None,
+    };
     let consent = match &new {
         rules::TypedDoc::Person(p) => Some(p.consent.status),
         rules::TypedDoc::Contact(c) => Some(c.consent),
@@ -546,8 +621,160 @@ fn merge_one(
         projection,
         // The document as loaded back from its bytes: the next push of it starts here.
         doc: loaded,
+        value: new,
+        compacted: withdrawn_now,
+        erase,
     });
     Ok(PushOutcome::Accepted { heads })
+}
+
+/// The documents that refer to `target`: stored (indexed) or merged in this push.
+fn linked(store: &dyn Store, pending: &[Pending], target: DocId) -> Result<Vec<DocId>, StoreError> {
+    let mut out = store.linked_to(target)?;
+    for p in pending {
+        if references(&p.value).iter().any(|(t, _)| *t == target) && !out.contains(&p.id) {
+            out.push(p.id);
+        }
+    }
+    Ok(out)
+}
+
+/// A document as this push leaves it: merged earlier in it, or stored (`None` when it
+/// does not load or read: it is skipped, and logged).
+fn current(
+    store: &dyn Store,
+    pending: &[Pending],
+    id: DocId,
+    now_ms: i64,
+) -> Result<Option<(rules::TypedDoc, DocMeta)>, StoreError> {
+    if let Some(p) = pending.iter().find(|p| p.id == id) {
+        return Ok(Some((p.value.clone(), p.meta.clone())));
+    }
+    stored_value(store, id, now_ms)
+}
+
+fn stored_value(
+    store: &dyn Store,
+    id: DocId,
+    now_ms: i64,
+) -> Result<Option<(rules::TypedDoc, DocMeta)>, StoreError> {
+    let Some(stored) = store.doc(id)? else {
+        return Ok(None);
+    };
+    let Some(doc) = load_stored(store, id, &stored.bytes, now_ms)? else {
+        return Ok(None);
+    };
+    match guarded(|| rules::TypedDoc::read(stored.meta.doc_type, &doc)) {
+        Some(Ok(value)) => Ok(Some((value, stored.meta))),
+        _ => {
+            tracing::error!(doc = %id, "a stored document does not read as its type: not erased");
+            Ok(None)
+        }
+    }
+}
+
+/// Erases a person who withdrew consent from every contact and referral the server
+/// holds of them (found by their links: contacts naming the person, referrals of the
+/// person or of those contacts): no alias, and none of their `names` in free text. Each
+/// document changed is rewritten without its history (a new generation: devices take it
+/// whole) and joins this push's commit. Returns the documents rewritten.
+fn erase_person(
+    store: &dyn Store,
+    pending: &mut Vec<Pending>,
+    person: DocId,
+    names: &[String],
+    now_ms: i64,
+) -> Result<Vec<DocId>, StoreError> {
+    let mut targets: Vec<(DocId, rules::TypedDoc, DocMeta)> = Vec::new();
+    let mut seen = vec![person];
+    let mut queue = vec![person];
+    // The person's contacts and referrals, then the referrals of those contacts.
+    while let Some(t) = queue.pop() {
+        for id in linked(store, pending, t)? {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            let Some((value, meta)) = current(store, pending, id, now_ms)? else {
+                continue;
+            };
+            if let rules::TypedDoc::Contact(_) = value {
+                queue.push(id);
+            }
+            targets.push((id, value, meta));
+        }
+    }
+    // The names each contact called the person by, as stored and as pushed.
+    let mut names = names.to_vec();
+    for (id, value, _) in &targets {
+        if let rules::TypedDoc::Contact(c) = value {
+            names.extend(schema::erase::names_of(None, [c]));
+            if pending.iter().any(|p| p.id == *id)
+                && let Some((rules::TypedDoc::Contact(stored), _)) =
+                    stored_value(store, *id, now_ms)?
+            {
+                names.extend(schema::erase::names_of(None, [&stored]));
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    let mut rewritten = Vec::new();
+    for (id, value, meta) in targets {
+        let erased = match value.clone() {
+            rules::TypedDoc::Contact(mut c) => {
+                c.erase_person(&names);
+                rules::TypedDoc::Contact(c)
+            }
+            rules::TypedDoc::Referral(mut r) => {
+                r.erase_person(&names);
+                rules::TypedDoc::Referral(r)
+            }
+            rules::TypedDoc::Person(_) => continue,
+        };
+        let here = pending.iter().position(|p| p.id == id);
+        // Rewritten by this push already, and nothing more to erase.
+        if here.is_some_and(|i| pending[i].compacted && pending[i].value == erased) {
+            continue;
+        }
+        let mut doc = compact(&erased).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let bytes = doc.save();
+        let heads = Heads::new(doc.get_heads());
+        let raised = here.is_some_and(|i| pending[i].compacted);
+        let meta = DocMeta {
+            updated_at: now_ms,
+            heads,
+            consent: match &erased {
+                rules::TypedDoc::Contact(c) => Some(c.consent),
+                _ => meta.consent,
+            },
+            generation: meta.generation.saturating_add(u32::from(!raised)),
+            verified: true,
+            ..meta
+        };
+        let projection = match &erased {
+            rules::TypedDoc::Contact(c) => {
+                Projection::Contact(Box::new(projection::contact_record(c, &meta)))
+            }
+            _ => Projection::None,
+        };
+        let entry = Pending {
+            id,
+            bytes,
+            meta,
+            projection,
+            doc,
+            value: erased,
+            compacted: true,
+            erase: None,
+        };
+        match here {
+            Some(i) => pending[i] = entry,
+            None => pending.push(entry),
+        }
+        rewritten.push(id);
+    }
+    Ok(rewritten)
 }
 
 /// What merging pushed changes into a document gave.
@@ -780,6 +1007,39 @@ fn pulled_doc(id: DocId, meta: &DocMeta, data: Vec<u8>, snapshot: bool) -> Pulle
         heads: meta.heads.clone(),
         generation: meta.generation,
     }
+}
+
+/// Indexes the links of documents stored before links were indexed, once (a store
+/// records when it is done), and erases the persons who withdrew consent before then
+/// from the contacts and referrals that still name them.
+pub fn index_links(store: &dyn Store, now_ms: i64) -> Result<(), StoreError> {
+    if store.links_indexed()? {
+        return Ok(());
+    }
+    let ids = store.doc_ids()?;
+    let mut withdrawn = Vec::new();
+    for id in &ids {
+        let Some((value, meta)) = stored_value(store, *id, now_ms)? else {
+            continue;
+        };
+        let targets: Vec<DocId> = references(&value).into_iter().map(|(t, _)| t).collect();
+        store.add_links(*id, &targets)?;
+        if meta.doc_type == DocType::Person && meta.consent == Some(ConsentStatus::Withdrawn) {
+            withdrawn.push(*id);
+        }
+    }
+    for person in withdrawn {
+        let mut pending = Vec::new();
+        let rewritten = erase_person(store, &mut pending, person, &[], now_ms)?;
+        commit(store, &pending)?;
+        if !rewritten.is_empty() {
+            let docs = std::iter::once(person).chain(rewritten).collect();
+            audit::record(store, now_ms, Record::new(Act::ConsentWithdrawn).docs(docs))?;
+        }
+    }
+    store.flush()?;
+    tracing::info!(documents = ids.len(), "links between documents indexed");
+    store.mark_links_indexed()
 }
 
 /// Recomputes every projection from the stored documents (a cold rebuild), returning the

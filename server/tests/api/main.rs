@@ -9,6 +9,7 @@ mod consent;
 mod demo;
 mod devices;
 mod directory;
+mod erasure;
 mod headers;
 mod helpers;
 mod hostile;
@@ -1135,42 +1136,50 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
     );
     assert_eq!(s.store.doc(given.id).unwrap().unwrap().bytes, stored.bytes);
 
-    // After the withdrawal a contact naming the person is refused: a new one logged
-    // offline on the tablet, and an edit of the old one that keeps the alias...
-    let late_contact = ContactDoc {
-        person: PersonRef::Alias("Synthetic person 61".into()),
-        person_id: Some(given.id),
-        ..contact_for(&marta, 63)
-    };
-    let mut late_doc = tablet.doc(&late_contact);
-    let mut still_named = named.clone();
-    still_named.note = "edited after the withdrawal".into();
-    strada_shared::schema::update(&mut named_doc.doc, &still_named).unwrap();
-    let res = tablet.push(&mut [&mut late_doc]).await;
-    let res2 = api.push(&mut [&mut named_doc]).await;
-    for outcome in [&res.results[0].outcome, &res2.results[0].outcome] {
-        refused_with(outcome, strada_shared::sync::RefusalCode::ConsentRequired);
-    }
-    assert!(s.store.doc(late_contact.id).unwrap().is_none());
-    // ...while the contact without the alias (what the app writes on withdrawal) is
-    // accepted, still linked to the now anonymous person.
-    let mut anonymous = still_named.clone();
-    anonymous.withdraw_consent();
-    strada_shared::schema::update(&mut named_doc.doc, &anonymous).unwrap();
-    let res = api.push(&mut [&mut named_doc]).await;
-    assert!(
-        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
-        "{:?}",
-        res.results[0].outcome
-    );
-    // Rewritten without the history that named the person; the edit is kept.
+    // The withdrawal reached the contact that named the person, though it was not in
+    // the withdrawal's push: rewritten without the alias and its history.
     let stored = s.store.doc(named.id).unwrap().unwrap();
     let mut doc = automerge::AutoCommit::load(&stored.bytes).unwrap();
     let back: ContactDoc = strada_shared::schema::read(&doc).unwrap();
     assert_eq!(back.person, PersonRef::Anonymous);
     assert_eq!(back.person_id, Some(given.id));
-    assert_eq!(back.note, "edited after the withdrawal");
+    assert_eq!(back.consent, ConsentStatus::Withdrawn);
     assert_eq!(doc.get_changes(&[]).len(), 1);
+    assert_eq!(stored.meta.generation, 1);
+    assert_eq!(
+        s.store.contact_record(named.id).unwrap().unwrap().person,
+        PersonRef::Anonymous
+    );
+    // An edit of its old version belongs to the erased history: the phone takes the
+    // server's version.
+    let mut still_named = named.clone();
+    still_named.note = "edited after the withdrawal".into();
+    strada_shared::schema::update(&mut named_doc.doc, &still_named).unwrap();
+    let res = api.push(&mut [&mut named_doc]).await;
+    refused_with(
+        &res.results[0].outcome,
+        strada_shared::sync::RefusalCode::Replaced,
+    );
+    // A contact logged offline on the tablet before the withdrawal reached it is kept,
+    // as the withdrawal would have left it: anonymous, still linked to the person.
+    let late_contact = ContactDoc {
+        person: PersonRef::Alias("Synthetic person 61".into()),
+        person_id: Some(given.id),
+        note: "Synthetic person 61 works nights".into(),
+        ..contact_for(&marta, 63)
+    };
+    let mut late_doc = tablet.doc(&late_contact);
+    let res = tablet.push(&mut [&mut late_doc]).await;
+    assert!(
+        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
+        "{:?}",
+        res.results[0].outcome
+    );
+    let stored = s.store.doc(late_contact.id).unwrap().unwrap();
+    let back: ContactDoc =
+        strada_shared::schema::read(&automerge::AutoCommit::load(&stored.bytes).unwrap()).unwrap();
+    assert_eq!(back.person, PersonRef::Anonymous);
+    assert_eq!(back.note, "[…] works nights");
     assert_eq!(stored.meta.generation, 1);
     // A device pulling afterwards gets the rewritten documents as snapshots of the new
     // generation, whatever it held before.

@@ -8,6 +8,7 @@
 //! be offline. Change the schema with a new version and a step in `migrations/`.
 
 pub mod contact;
+pub mod erase;
 pub mod person;
 pub mod referral;
 mod sets;
