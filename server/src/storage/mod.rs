@@ -4,6 +4,7 @@
 //! Every write method is atomic on its own; [`Store::flush`] makes everything written so
 //! far durable and is called before any acknowledgement reaches a client.
 
+pub mod keys;
 pub mod sled_store;
 pub mod story;
 

@@ -17,6 +17,12 @@
 //! - `audit` (step 6): entry number (u64 BE) → hash ‖ canonical JSON (see `audit`)
 //! - `doc_links` (step 7): id referred to ‖ id of the document referring to it → empty;
 //!   default tree `links_indexed` → [1] once every document's links are in it
+//!
+//! Values of `docs`, `records_contacts` and `quarantine` are sealed under the document's
+//! key for its generation ([`super::keys`]; the keys sit outside sled, in `doc-keys`):
+//! what a withdrawal erased is unreadable in sled's files once the key of the erased
+//! generation is destroyed, right after the flush that made the new one durable.
+//! Values stored before sealing existed are read as they are.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -26,9 +32,14 @@ use strada_migrations::{MigrationError, MigrationStore};
 use strada_shared::api::ContactRecord;
 use strada_shared::ids::{DocId, UserId};
 
+use super::keys::KeyStore;
 use super::{
     DocCommit, DocMeta, Projection, Store, StoreError, StoredDoc, StoredSession, StoredUser,
 };
+
+/// Where a sealed value lives, bound to it (a value copied elsewhere does not open).
+const DOCS_AAD: &[u8] = b"docs";
+const RECORDS_AAD: &[u8] = b"records_contacts";
 
 const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
 const FEED_SEQ_KEY: &[u8] = b"feed_seq";
@@ -52,6 +63,8 @@ pub struct SledStore {
     quarantine: sled::Tree,
     audit: sled::Tree,
     doc_links: sled::Tree,
+    /// The keys documents are sealed with.
+    keys: KeyStore,
     /// Serialises audit appends: each entry's hash chains to the one before.
     audit_writer: Mutex<()>,
     /// Serialises feed appends so positions become visible in increasing order: a
@@ -198,6 +211,7 @@ impl SledStore {
             quarantine: tree("quarantine")?,
             audit: tree("audit")?,
             doc_links: tree("doc_links")?,
+            keys: KeyStore::open(dir)?,
             audit_writer: Mutex::new(()),
             db,
             feed_writer: Mutex::new(()),
@@ -205,6 +219,20 @@ impl SledStore {
         // A store with no document has every document's links indexed.
         if store.docs.is_empty() && !store.links_indexed()? {
             store.mark_links_indexed()?;
+        }
+        // Keys a crash left behind (a generation replaced, a commit that never became
+        // durable) go now.
+        let metas = &store.doc_meta;
+        let destroyed = store.keys.retain(|id, generation| {
+            metas
+                .get(id.as_bytes())
+                .ok()
+                .flatten()
+                .and_then(|m| from_json::<DocMeta>(&m).ok())
+                .is_some_and(|m| m.generation == generation)
+        })?;
+        if destroyed > 0 {
+            tracing::info!(destroyed, "document keys of replaced generations destroyed");
         }
         Ok((store, applied))
     }
@@ -437,8 +465,13 @@ impl Store for SledStore {
         let Some(record) = self.quarantine.get(key)? else {
             return Ok(None);
         };
-        let record: super::QuarantinedDoc =
+        let mut record: super::QuarantinedDoc =
             postcard::from_bytes(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // Kept sealed as it was stored (its key stays with its generation).
+        record.bytes = self
+            .keys
+            .unseal(id, DOCS_AAD, &record.bytes)?
+            .unwrap_or_default();
         let meta = self
             .doc_meta
             .get(key)?
@@ -483,31 +516,47 @@ impl Store for SledStore {
 
     fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError> {
         let key = &id.as_bytes()[..];
-        let Some(bytes) = self.docs.get(key)? else {
-            return Ok(None);
-        };
-        let meta = self
-            .doc_meta
-            .get(key)?
-            .ok_or_else(|| StoreError::Corrupt("document without metadata".into()))?;
-        Ok(Some(StoredDoc {
-            meta: from_json(&meta)?,
-            bytes: bytes.to_vec(),
-        }))
+        // A value read just before a withdrawal replaced it may have lost its key by the
+        // time it is opened: read again (the new generation).
+        for _ in 0..3 {
+            let Some(sealed) = self.docs.get(key)? else {
+                return Ok(None);
+            };
+            let meta = self
+                .doc_meta
+                .get(key)?
+                .ok_or_else(|| StoreError::Corrupt("document without metadata".into()))?;
+            if let Some(bytes) = self.keys.unseal(id, DOCS_AAD, &sealed)? {
+                return Ok(Some(StoredDoc {
+                    meta: from_json(&meta)?,
+                    bytes,
+                }));
+            }
+        }
+        Err(StoreError::Corrupt("a document's key is missing".into()))
     }
 
     fn commit_docs(&self, batch: &[DocCommit<'_>]) -> Result<Vec<u64>, StoreError> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let records: Vec<Option<Vec<u8>>> = batch
-            .iter()
-            .map(|c| match c.projection {
-                Projection::Contact(r) => json(r).map(Some),
-                Projection::None => Ok(None),
-            })
-            .collect::<Result<_, _>>()?;
         let _guard = self.feed_writer.lock().unwrap_or_else(|p| p.into_inner());
+        // Sealed before the transaction (a new key is in its file before anything sealed
+        // with it is committed). A new generation starts a new history of states: the
+        // heads of the erased one are of no use to any device.
+        let mut sealed: Vec<(Vec<u8>, Option<Vec<u8>>, bool)> = Vec::with_capacity(batch.len());
+        for c in batch {
+            let generation = c.meta.generation;
+            let rotated = self.keys.has_older(c.id, generation);
+            let bytes = self.keys.seal(c.id, generation, DOCS_AAD, c.bytes)?;
+            let record = match c.projection {
+                Projection::Contact(r) => {
+                    Some(self.keys.seal(c.id, generation, RECORDS_AAD, &json(r)?)?)
+                }
+                Projection::None => None,
+            };
+            sealed.push((bytes, record, rotated));
+        }
         let default: &sled::Tree = &self.db;
         let res = (
             default,
@@ -527,7 +576,7 @@ impl Store for SledStore {
                         None => 0,
                     };
                     let mut seqs = Vec::with_capacity(batch.len());
-                    for (c, record) in batch.iter().zip(&records) {
+                    for (c, (bytes, record, rotated)) in batch.iter().zip(&sealed) {
                         let key = &c.id.as_bytes()[..];
                         seq += 1;
                         if let Some(old) = by_doc.get(key)? {
@@ -536,6 +585,7 @@ impl Store for SledStore {
                         feed.insert(&seq.to_be_bytes(), key)?;
                         by_doc.insert(key, &seq.to_be_bytes())?;
                         let mut history: Vec<super::DocVersion> = match hist.get(key)? {
+                            Some(_) if *rotated => Vec::new(),
                             Some(v) => postcard::from_bytes(&v).map_err(|e| {
                                 ConflictableTransactionError::Abort(StoreError::Corrupt(
                                     e.to_string(),
@@ -561,7 +611,7 @@ impl Store for SledStore {
                             key,
                             json(&meta).map_err(ConflictableTransactionError::Abort)?,
                         )?;
-                        docs.insert(key, c.bytes)?;
+                        docs.insert(key, bytes.as_slice())?;
                         // A document sent again whole leaves the quarantine.
                         quarantine.remove(key)?;
                         if let Some(r) = record {
@@ -628,23 +678,31 @@ impl Store for SledStore {
     }
 
     fn contact_records(&self) -> Result<Vec<ContactRecord>, StoreError> {
-        let mut all: Vec<ContactRecord> = self
-            .records_contacts
-            .iter()
-            .map(|kv| {
-                let (_, v) = kv?;
-                from_json(&v)
-            })
-            .collect::<Result<_, _>>()?;
+        let mut all = Vec::new();
+        for kv in self.records_contacts.iter() {
+            let (k, v) = kv?;
+            let id = doc_id_of(&k)?;
+            // Erased meanwhile: its new generation is read instead.
+            let record = match self.open_record(id, &v)? {
+                Some(r) => Some(r),
+                None => self.contact_record(id)?,
+            };
+            all.extend(record);
+        }
         all.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
         Ok(all)
     }
 
     fn contact_record(&self, id: DocId) -> Result<Option<ContactRecord>, StoreError> {
-        self.records_contacts
-            .get(&id.as_bytes()[..])?
-            .map(|v| from_json(&v))
-            .transpose()
+        for _ in 0..3 {
+            let Some(v) = self.records_contacts.get(&id.as_bytes()[..])? else {
+                return Ok(None);
+            };
+            if let Some(r) = self.open_record(id, &v)? {
+                return Ok(Some(r));
+            }
+        }
+        Err(StoreError::Corrupt("a record's key is missing".into()))
     }
 
     fn append_audit(&self, make: &mut super::AuditValue<'_>) -> Result<u64, StoreError> {
@@ -679,8 +737,11 @@ impl Store for SledStore {
     }
 
     fn flush(&self) -> Result<(), StoreError> {
+        // New keys are durable before what they sealed; replaced keys are destroyed once
+        // their replacements are.
+        self.keys.sync()?;
         self.db.flush()?;
-        Ok(())
+        self.keys.destroy_retired()
     }
 
     fn schema_version(&self) -> Result<u32, StoreError> {
@@ -691,6 +752,14 @@ impl Store for SledStore {
 }
 
 impl SledStore {
+    /// A central record, opened (`None` when its generation was erased meanwhile).
+    fn open_record(&self, id: DocId, sealed: &[u8]) -> Result<Option<ContactRecord>, StoreError> {
+        self.keys
+            .unseal(id, RECORDS_AAD, sealed)?
+            .map(|v| from_json(&v))
+            .transpose()
+    }
+
     /// Rewrites a stored audit entry in place, as someone holding the data folder could:
     /// for tests of `audit verify`. Never compiled into a release build.
     #[cfg(any(test, feature = "fault-injection"))]
@@ -703,6 +772,13 @@ impl SledStore {
 }
 
 impl SledStore {
+    /// The key document `id` is sealed with at `generation`: for tests that look for it
+    /// in the data folder. Never compiled into a release build.
+    #[cfg(any(test, feature = "fault-injection"))]
+    pub fn doc_key(&self, id: DocId, generation: u32) -> Option<[u8; 32]> {
+        self.keys.key_bytes(id, generation)
+    }
+
     /// Empties the links index and its marker, as in a store from before migration step 7:
     /// for tests of the one-time indexing. Never compiled into a release build.
     #[cfg(any(test, feature = "fault-injection"))]

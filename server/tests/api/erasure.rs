@@ -167,3 +167,99 @@ async fn a_store_from_before_links_is_indexed_once_and_old_withdrawals_reach_the
     assert!(s.store.links_indexed().unwrap());
     assert_eq!(s.store.linked_to(p.id).unwrap(), vec![c.id]);
 }
+
+/// Every regular file under `dir`, with its bytes.
+fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = e.path();
+        let Ok(kind) = e.file_type() else { continue };
+        if kind.is_dir() {
+            out.extend(files(&path));
+        } else if kind.is_file() {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
+fn holds(bytes: &[u8], needle: &[u8]) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The canary: an alias typed in a person, a contact (alias and note, edited a few times
+/// so that sled holds several versions) and a referral outcome. Once the withdrawal is
+/// acknowledged, no file of the data folder holds it, nor the keys it was sealed with.
+#[tokio::test]
+async fn no_file_of_the_data_folder_holds_an_erased_alias_once_the_withdrawal_is_acknowledged() {
+    const CANARY: &str = "Synthetic Canary-Q7XJ";
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    let p = person(&marta, 1, CANARY);
+    let c = ContactDoc {
+        person: PersonRef::Alias(CANARY.into()),
+        person_id: Some(p.id),
+        note: format!("{CANARY} was at the gate"),
+        ..contact_for(&marta, 2)
+    };
+    let r = ReferralDoc {
+        outcome: format!("{CANARY} found a bed"),
+        ..referral(&marta, 3, c.id)
+    };
+    let (mut pd, mut cd, mut rd) = (phone.typed(&p), phone.doc(&c), phone.typed(&r));
+    for o in phone.push(&mut [&mut pd, &mut cd, &mut rd]).await.results {
+        accepted(&o.outcome);
+    }
+    for n in 0..3 {
+        let edited = ContactDoc {
+            note: format!("{CANARY} was at the gate, visit {n}"),
+            ..c.clone()
+        };
+        schema::update(&mut cd.doc, &edited).unwrap();
+        accepted(&phone.push_one(&mut cd).await);
+    }
+    let old_keys: Vec<[u8; 32]> = [p.id, c.id, r.id]
+        .iter()
+        .map(|id| s.store.doc_key(*id, 0).expect("a live key"))
+        .collect();
+    // Nothing was ever stored in the clear.
+    assert!(
+        !files(&s.dir)
+            .iter()
+            .any(|(_, b)| holds(b, CANARY.as_bytes())),
+        "the canary is stored in the clear"
+    );
+
+    let mut gone = p.clone();
+    gone.withdraw_consent(1_760_000_500_000, marta.id);
+    schema::update(&mut pd.doc, &gone).unwrap();
+    accepted(&phone.push_one(&mut pd).await);
+
+    // Acknowledged: the old keys are gone from every file, and so is the canary.
+    for (path, bytes) in files(&s.dir) {
+        assert!(
+            !holds(&bytes, CANARY.as_bytes()),
+            "{} holds the canary",
+            path.display()
+        );
+        for k in &old_keys {
+            assert!(!holds(&bytes, k), "{} holds an erased key", path.display());
+        }
+    }
+    // The documents live on, in their new generation, without the canary.
+    for id in [p.id, c.id, r.id] {
+        let stored = s.store.doc(id).unwrap().unwrap();
+        assert_eq!(stored.meta.generation, 1);
+        assert!(!holds(&stored.bytes, b"Canary"));
+    }
+    // And so after a restart.
+    let dir = s.stop().await;
+    let s = TestServer::start_in(dir).await;
+    assert!(s.store.doc(c.id).unwrap().is_some());
+    assert!(
+        !files(&s.dir)
+            .iter()
+            .any(|(_, b)| holds(b, CANARY.as_bytes()))
+    );
+}
