@@ -19,6 +19,7 @@ mod m0004_devices;
 mod m0005_quarantine;
 mod m0006_audit;
 mod m0007_doc_links;
+mod m0008_team_feed;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -93,6 +94,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "doc_links",
         apply: m0007_doc_links::apply,
     },
+    Migration {
+        version: 8,
+        name: "team_feed",
+        apply: m0008_team_feed::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -111,6 +117,8 @@ pub const COLLECTIONS: &[&str] = &[
     "quarantine",
     "audit",
     "doc_links",
+    "team_feed",
+    "team_feed_by_doc",
 ];
 
 /// The newest version this build knows.

@@ -103,11 +103,16 @@ pub struct StoredDevice {
     pub locked_until: Option<i64>,
 }
 
-/// A past state of a document: what a device that pulled up to `seq` has.
+/// A past state of a document: what a device that pulled up to `seq` (in the global
+/// feed) or `team_seq` (in its team's feed) has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocVersion {
     pub seq: u64,
     pub heads: Heads,
+    /// The position in the team's feed; `None` in states recorded before team feeds
+    /// existed, and for documents no field device reads.
+    #[serde(default)]
+    pub team_seq: Option<u64>,
 }
 
 /// How many past states a document keeps for incremental pulls; a device further behind
@@ -300,6 +305,17 @@ pub trait Store: Send + Sync + 'static {
     /// indexed once); [`Store::mark_links_indexed`] records it.
     fn links_indexed(&self) -> Result<bool, StoreError>;
     fn mark_links_indexed(&self) -> Result<(), StoreError>;
+
+    /// Entries of `team`'s feed (its field documents, numbered in the team's own
+    /// sequence) after `cursor`, oldest first: (team position, document).
+    fn team_feed_after(
+        &self,
+        team: &TeamId,
+        cursor: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, DocId)>, StoreError>;
+    /// The newest position of `team`'s feed (0 when empty).
+    fn team_feed_head(&self, team: &TeamId) -> Result<u64, StoreError>;
 
     /// Feed entries after `cursor`, oldest first: (position, document).
     fn feed_after(&self, cursor: u64, limit: usize) -> Result<Vec<(u64, DocId)>, StoreError>;

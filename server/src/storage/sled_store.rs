@@ -17,6 +17,11 @@
 //! - `audit` (step 6): entry number (u64 BE) → hash ‖ canonical JSON (see `audit`)
 //! - `doc_links` (step 7): id referred to ‖ id of the document referring to it → empty;
 //!   default tree `links_indexed` → [1] once every document's links are in it
+//! - `team_feed` (step 8): team slug ‖ 0 ‖ team position (u64 BE) → doc id — each team's
+//!   field documents, one entry per document at its last change, numbered per team;
+//!   `team_feed_by_doc`: doc id → team position (u64 BE) ‖ team slug; default tree
+//!   `team_seq/<slug>` → u64 BE (the team's last position), `team_feed_indexed` → [1]
+//!   once documents stored before step 8 are numbered
 //!
 //! Values of `docs`, `records_contacts` and `quarantine` are sealed under the document's
 //! key for its generation ([`super::keys`]; the keys sit outside sled, in `doc-keys`):
@@ -30,7 +35,7 @@ use std::sync::Mutex;
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 use strada_migrations::{MigrationError, MigrationStore};
 use strada_shared::api::ContactRecord;
-use strada_shared::ids::{DocId, UserId};
+use strada_shared::ids::{DocId, TeamId, UserId};
 
 use super::keys::KeyStore;
 use super::{
@@ -44,6 +49,7 @@ const RECORDS_AAD: &[u8] = b"records_contacts";
 const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
 const FEED_SEQ_KEY: &[u8] = b"feed_seq";
 const LINKS_INDEXED_KEY: &[u8] = b"links_indexed";
+const TEAM_FEED_INDEXED_KEY: &[u8] = b"team_feed_indexed";
 /// sled's page cache.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -63,6 +69,8 @@ pub struct SledStore {
     quarantine: sled::Tree,
     audit: sled::Tree,
     doc_links: sled::Tree,
+    team_feed: sled::Tree,
+    team_feed_by_doc: sled::Tree,
     /// The keys documents are sealed with.
     keys: KeyStore,
     /// Serialises audit appends: each entry's hash chains to the one before.
@@ -211,6 +219,8 @@ impl SledStore {
             quarantine: tree("quarantine")?,
             audit: tree("audit")?,
             doc_links: tree("doc_links")?,
+            team_feed: tree("team_feed")?,
+            team_feed_by_doc: tree("team_feed_by_doc")?,
             keys: KeyStore::open(dir)?,
             audit_writer: Mutex::new(()),
             db,
@@ -220,6 +230,7 @@ impl SledStore {
         if store.docs.is_empty() && !store.links_indexed()? {
             store.mark_links_indexed()?;
         }
+        store.number_team_feeds()?;
         // Keys a crash left behind (a generation replaced, a commit that never became
         // durable) go now.
         let metas = &store.doc_meta;
@@ -235,6 +246,73 @@ impl SledStore {
             tracing::info!(destroyed, "document keys of replaced generations destroyed");
         }
         Ok((store, applied))
+    }
+}
+
+/// Where a team's feed entries start: its slug (never holding a 0 byte) and 0.
+fn team_prefix(team: &TeamId) -> Vec<u8> {
+    let mut k = team.as_str().as_bytes().to_vec();
+    k.push(0);
+    k
+}
+
+fn team_feed_key(team: &TeamId, seq: u64) -> Vec<u8> {
+    let mut k = team_prefix(team);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn team_seq_key(team: &TeamId) -> Vec<u8> {
+    let mut k = b"team_seq/".to_vec();
+    k.extend_from_slice(team.as_str().as_bytes());
+    k
+}
+
+/// A `team_feed_by_doc` value: the position and the team (so the entry can be found
+/// without the metadata).
+fn team_entry(seq: u64, team: &TeamId) -> Vec<u8> {
+    let mut v = seq.to_be_bytes().to_vec();
+    v.extend_from_slice(team.as_str().as_bytes());
+    v
+}
+
+fn parse_team_entry(v: &[u8]) -> Result<(u64, TeamId), StoreError> {
+    let (seq, team) = v
+        .split_at_checked(8)
+        .ok_or_else(|| StoreError::Corrupt("bad team feed entry".into()))?;
+    let team = std::str::from_utf8(team)
+        .ok()
+        .and_then(|t| TeamId::parse(t).ok())
+        .ok_or_else(|| StoreError::Corrupt("bad team feed entry".into()))?;
+    Ok((u64_of(seq)?, team))
+}
+
+/// A document's recent states as stored: `0xFF ‖ postcard` since team feeds exist, plain
+/// postcard (without team positions) before — a vector's length never starts with 0xFF.
+fn encode_history(history: &[super::DocVersion]) -> Result<Vec<u8>, StoreError> {
+    let mut out = vec![0xFF];
+    out.extend(postcard::to_allocvec(history).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+    Ok(out)
+}
+
+fn decode_history(bytes: &[u8]) -> Result<Vec<super::DocVersion>, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Before {
+        seq: u64,
+        heads: strada_shared::sync::Heads,
+    }
+    let corrupt = |e: postcard::Error| StoreError::Corrupt(e.to_string());
+    match bytes.split_first() {
+        Some((0xFF, rest)) => postcard::from_bytes(rest).map_err(corrupt),
+        _ => Ok(postcard::from_bytes::<Vec<Before>>(bytes)
+            .map_err(corrupt)?
+            .into_iter()
+            .map(|b| super::DocVersion {
+                seq: b.seq,
+                heads: b.heads,
+                team_seq: None,
+            })
+            .collect()),
     }
 }
 
@@ -410,7 +488,7 @@ impl Store for SledStore {
 
     fn doc_history(&self, id: DocId) -> Result<Vec<super::DocVersion>, StoreError> {
         match self.doc_history.get(&id.as_bytes()[..])? {
-            Some(v) => postcard::from_bytes(&v).map_err(|e| StoreError::Corrupt(e.to_string())),
+            Some(v) => decode_history(&v),
             None => Ok(Vec::new()),
         }
     }
@@ -429,27 +507,36 @@ impl Store for SledStore {
             &self.records_contacts,
             &self.doc_history,
             &self.quarantine,
+            &self.team_feed,
+            &self.team_feed_by_doc,
         )
-            .transaction(|(docs, feed, by_doc, recs, hist, quarantine)| {
-                let Some(bytes) = docs.remove(key)? else {
-                    return Ok(false);
-                };
-                if let Some(seq) = by_doc.remove(key)? {
-                    feed.remove(seq)?;
-                }
-                recs.remove(key)?;
-                hist.remove(key)?;
-                let record = super::QuarantinedDoc {
-                    at: at_ms,
-                    reason: reason.to_string(),
-                    bytes: bytes.to_vec(),
-                };
-                let encoded = postcard::to_allocvec(&record).map_err(|e| {
-                    ConflictableTransactionError::Abort(StoreError::Corrupt(e.to_string()))
-                })?;
-                quarantine.insert(key, encoded)?;
-                Ok(true)
-            });
+            .transaction(
+                |(docs, feed, by_doc, recs, hist, quarantine, tfeed, tby_doc)| {
+                    let Some(bytes) = docs.remove(key)? else {
+                        return Ok(false);
+                    };
+                    if let Some(seq) = by_doc.remove(key)? {
+                        feed.remove(seq)?;
+                    }
+                    if let Some(v) = tby_doc.remove(key)? {
+                        let (tseq, team) =
+                            parse_team_entry(&v).map_err(ConflictableTransactionError::Abort)?;
+                        tfeed.remove(team_feed_key(&team, tseq))?;
+                    }
+                    recs.remove(key)?;
+                    hist.remove(key)?;
+                    let record = super::QuarantinedDoc {
+                        at: at_ms,
+                        reason: reason.to_string(),
+                        bytes: bytes.to_vec(),
+                    };
+                    let encoded = postcard::to_allocvec(&record).map_err(|e| {
+                        ConflictableTransactionError::Abort(StoreError::Corrupt(e.to_string()))
+                    })?;
+                    quarantine.insert(key, encoded)?;
+                    Ok(true)
+                },
+            );
         match res {
             Ok(done) => Ok(done),
             Err(TransactionError::Abort(e)) => Err(e),
@@ -568,13 +655,31 @@ impl Store for SledStore {
             &self.doc_history,
             &self.quarantine,
             &self.doc_links,
+            &self.team_feed,
+            &self.team_feed_by_doc,
         )
             .transaction(
-                |(dflt, docs, metas, feed, by_doc, recs, hist, quarantine, links)| {
+                |(
+                    dflt,
+                    docs,
+                    metas,
+                    feed,
+                    by_doc,
+                    recs,
+                    hist,
+                    quarantine,
+                    links,
+                    tfeed,
+                    tby_doc,
+                )| {
+                    let abort = ConflictableTransactionError::Abort;
                     let mut seq = match dflt.get(FEED_SEQ_KEY)? {
-                        Some(v) => u64_of(&v).map_err(ConflictableTransactionError::Abort)?,
+                        Some(v) => u64_of(&v).map_err(abort)?,
                         None => 0,
                     };
+                    // Each team's last position, as this batch moves it.
+                    let mut team_heads: std::collections::BTreeMap<TeamId, u64> =
+                        Default::default();
                     let mut seqs = Vec::with_capacity(batch.len());
                     for (c, (bytes, record, rotated)) in batch.iter().zip(&sealed) {
                         let key = &c.id.as_bytes()[..];
@@ -584,13 +689,32 @@ impl Store for SledStore {
                         }
                         feed.insert(&seq.to_be_bytes(), key)?;
                         by_doc.insert(key, &seq.to_be_bytes())?;
+                        // The team's feed: field documents only (what its devices read).
+                        let team_seq = match c.meta.sensitivity {
+                            super::Sensitivity::Field => {
+                                let team = &c.meta.team;
+                                let head = match team_heads.get(team) {
+                                    Some(h) => *h,
+                                    None => match dflt.get(team_seq_key(team))? {
+                                        Some(v) => u64_of(&v).map_err(abort)?,
+                                        None => 0,
+                                    },
+                                };
+                                let tseq = head + 1;
+                                team_heads.insert(team.clone(), tseq);
+                                if let Some(v) = tby_doc.get(key)? {
+                                    let (old, old_team) = parse_team_entry(&v).map_err(abort)?;
+                                    tfeed.remove(team_feed_key(&old_team, old))?;
+                                }
+                                tfeed.insert(team_feed_key(team, tseq), key)?;
+                                tby_doc.insert(key, team_entry(tseq, team))?;
+                                Some(tseq)
+                            }
+                            super::Sensitivity::Case => None,
+                        };
                         let mut history: Vec<super::DocVersion> = match hist.get(key)? {
                             Some(_) if *rotated => Vec::new(),
-                            Some(v) => postcard::from_bytes(&v).map_err(|e| {
-                                ConflictableTransactionError::Abort(StoreError::Corrupt(
-                                    e.to_string(),
-                                ))
-                            })?,
+                            Some(v) => decode_history(&v).map_err(abort)?,
                             None => Vec::new(),
                         };
                         let meta = DocMeta {
@@ -600,13 +724,11 @@ impl Store for SledStore {
                         history.push(super::DocVersion {
                             seq,
                             heads: meta.heads.clone(),
+                            team_seq,
                         });
                         let excess = history.len().saturating_sub(super::DOC_HISTORY);
                         history.drain(..excess);
-                        let encoded = postcard::to_allocvec(&history).map_err(|e| {
-                            ConflictableTransactionError::Abort(StoreError::Corrupt(e.to_string()))
-                        })?;
-                        hist.insert(key, encoded)?;
+                        hist.insert(key, encode_history(&history).map_err(abort)?)?;
                         metas.insert(
                             key,
                             json(&meta).map_err(ConflictableTransactionError::Abort)?,
@@ -623,6 +745,9 @@ impl Store for SledStore {
                         seqs.push(seq);
                     }
                     dflt.insert(FEED_SEQ_KEY, &seq.to_be_bytes())?;
+                    for (team, head) in &team_heads {
+                        dflt.insert(team_seq_key(team), &head.to_be_bytes())?;
+                    }
                     Ok(seqs)
                 },
             );
@@ -668,6 +793,36 @@ impl Store for SledStore {
                 Ok((u64_of(&k)?, doc_id_of(&v)?))
             })
             .collect()
+    }
+
+    fn team_feed_after(
+        &self,
+        team: &TeamId,
+        cursor: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, DocId)>, StoreError> {
+        let start = team_feed_key(team, cursor.saturating_add(1));
+        let end = team_feed_key(team, u64::MAX);
+        self.team_feed
+            .range(start..=end)
+            .take(limit)
+            .map(|kv| {
+                let (k, v) = kv?;
+                let seq = k
+                    .len()
+                    .checked_sub(8)
+                    .and_then(|at| k.get(at..))
+                    .ok_or_else(|| StoreError::Corrupt("bad team feed key".into()))?;
+                Ok((u64_of(seq)?, doc_id_of(&v)?))
+            })
+            .collect()
+    }
+
+    fn team_feed_head(&self, team: &TeamId) -> Result<u64, StoreError> {
+        match self.db.get(team_seq_key(team))? {
+            Some(v) => u64_of(&v),
+            None => Ok(0),
+        }
     }
 
     fn feed_head(&self) -> Result<u64, StoreError> {
@@ -752,6 +907,40 @@ impl Store for SledStore {
 }
 
 impl SledStore {
+    /// Numbers the team feeds of a store from before step 8, once: every field document
+    /// in the order of the global feed (a new store has nothing to number).
+    fn number_team_feeds(&self) -> Result<(), StoreError> {
+        if self.db.get(TEAM_FEED_INDEXED_KEY)?.is_some() {
+            return Ok(());
+        }
+        let mut heads: std::collections::BTreeMap<TeamId, u64> = Default::default();
+        for kv in self.feed.iter() {
+            let (_, id) = kv?;
+            let Some(meta) = self.doc_meta.get(&id)? else {
+                continue;
+            };
+            let meta: DocMeta = from_json(&meta)?;
+            if meta.sensitivity != super::Sensitivity::Field {
+                continue;
+            }
+            let head = heads.entry(meta.team.clone()).or_insert(0);
+            *head += 1;
+            self.team_feed
+                .insert(team_feed_key(&meta.team, *head), id.as_ref())?;
+            self.team_feed_by_doc
+                .insert(id.as_ref(), team_entry(*head, &meta.team))?;
+        }
+        for (team, head) in &heads {
+            self.db.insert(team_seq_key(team), &head.to_be_bytes())?;
+        }
+        self.db.insert(TEAM_FEED_INDEXED_KEY, &[1u8][..])?;
+        self.db.flush()?;
+        if !heads.is_empty() {
+            tracing::info!(teams = heads.len(), "team feeds numbered");
+        }
+        Ok(())
+    }
+
     /// A central record, opened (`None` when its generation was erased meanwhile).
     fn open_record(&self, id: DocId, sealed: &[u8]) -> Result<Option<ContactRecord>, StoreError> {
         self.keys
@@ -815,6 +1004,51 @@ mod tests {
             "{err}"
         );
         drop(again);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_store_from_before_team_feeds_numbers_them_once_in_the_feeds_order() {
+        use super::super::{DocMeta, Projection, Store};
+        use strada_shared::ids::{DocId, TeamId, UserId};
+        let dir = std::env::temp_dir().join(format!("strada-teamfeed-{}", uuid::Uuid::now_v7()));
+        let team = TeamId::parse("t-1").unwrap();
+        let ids: Vec<DocId> = (1..=3u8).map(|n| DocId::new_v7(1, [n; 10])).collect();
+        {
+            let (store, _) = SledStore::open(&dir).expect("open");
+            let meta = DocMeta {
+                doc_type: strada_shared::schema::DocType::Contact,
+                team: team.clone(),
+                sensitivity: Default::default(),
+                created_by: UserId::new_v7(1, [1; 10]),
+                received_at: 1,
+                updated_at: 1,
+                seq: 0,
+                heads: Default::default(),
+                author: None,
+                consent: None,
+                generation: 0,
+                verified: true,
+            };
+            for id in ids.iter().rev() {
+                store
+                    .commit_doc(*id, b"x", &meta, &Projection::None)
+                    .unwrap();
+            }
+            // As before step 8: no team feed at all.
+            store.team_feed.clear().unwrap();
+            store.team_feed_by_doc.clear().unwrap();
+            store.db.remove(super::TEAM_FEED_INDEXED_KEY).unwrap();
+            store.db.remove(super::team_seq_key(&team)).unwrap();
+            store.flush().unwrap();
+        }
+        let (store, _) = SledStore::open(&dir).expect("open again");
+        assert_eq!(
+            store.team_feed_after(&team, 0, 10).unwrap(),
+            vec![(1, ids[2]), (2, ids[1]), (3, ids[0])]
+        );
+        assert_eq!(store.team_feed_head(&team).unwrap(), 3);
+        drop(store);
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -74,6 +74,7 @@ pub fn run_all<S: Store>(fresh: impl Fn() -> S) {
     a_new_store_reports_the_latest_schema(&fresh());
     audit_entries_append_in_order_each_seeing_the_one_before(&fresh());
     documents_are_found_from_the_records_they_refer_to(&fresh());
+    each_team_has_a_feed_of_its_field_documents_numbered_apart(&fresh());
 }
 
 fn users_are_unique_by_name_case_insensitively(s: &dyn Store) {
@@ -401,4 +402,52 @@ fn documents_are_found_from_the_records_they_refer_to(s: &dyn Store) {
         s.linked_to(person).expect("links"),
         vec![contact, referral, other]
     );
+}
+
+fn each_team_has_a_feed_of_its_field_documents_numbered_apart(s: &dyn Store) {
+    let (t1, t2) = (
+        TeamId::parse("t-1").expect("team"),
+        TeamId::parse("t-2").expect("team"),
+    );
+    let of = |team: &TeamId, sensitivity| DocMeta {
+        team: team.clone(),
+        sensitivity,
+        ..meta(1)
+    };
+    let field = super::Sensitivity::Field;
+    let (a, b, c, case) = (doc_id(1), doc_id(2), doc_id(3), doc_id(4));
+    s.commit_doc(a, b"a", &of(&t1, field), &Projection::None)
+        .expect("commit");
+    for n in 0..3u8 {
+        s.commit_doc(b, &[n], &of(&t2, field), &Projection::None)
+            .expect("commit");
+    }
+    s.commit_doc(
+        case,
+        b"x",
+        &of(&t1, super::Sensitivity::Case),
+        &Projection::None,
+    )
+    .expect("commit");
+    s.commit_doc(c, b"c", &of(&t1, field), &Projection::None)
+        .expect("commit");
+    // Team 1: its two field documents, at positions 1 and 2, whatever team 2 did.
+    assert_eq!(
+        s.team_feed_after(&t1, 0, 10).expect("feed"),
+        vec![(1, a), (2, c)]
+    );
+    assert_eq!(s.team_feed_head(&t1).expect("head"), 2);
+    assert_eq!(s.team_feed_after(&t1, 1, 10).expect("feed"), vec![(2, c)]);
+    // Team 2: one document, at its last change.
+    assert_eq!(s.team_feed_after(&t2, 0, 10).expect("feed"), vec![(3, b)]);
+    assert_eq!(s.team_feed_head(&t2).expect("head"), 3);
+    let history = s.doc_history(b).expect("history");
+    assert_eq!(
+        history.iter().map(|v| v.team_seq).collect::<Vec<_>>(),
+        vec![Some(1), Some(2), Some(3)]
+    );
+    assert_eq!(s.doc_history(case).expect("history")[0].team_seq, None);
+    // A quarantined document leaves its team's feed.
+    assert!(s.quarantine_doc(c, "test", 1).expect("quarantine"));
+    assert_eq!(s.team_feed_after(&t1, 0, 10).expect("feed"), vec![(1, a)]);
 }

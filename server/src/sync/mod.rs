@@ -24,6 +24,7 @@
 //! compact snapshot.
 
 pub mod bounds;
+pub mod position;
 pub mod rules;
 
 use std::collections::{BTreeMap, HashSet};
@@ -46,6 +47,7 @@ use crate::auth::AuthUser;
 use crate::projection;
 use crate::storage::{DocCommit, DocMeta, DocVersion, Projection, Sensitivity, Store, StoreError};
 use bounds::{BoundError, Cost, Over};
+use position::Feed;
 
 /// What one pushed document, and the document merged from it, may cost to decode.
 pub const DOC_BOUNDS: Cost = Cost {
@@ -863,22 +865,29 @@ pub fn may_write(user: &AuthUser, meta: &DocMeta) -> bool {
     may_read(user, meta)
 }
 
-/// What a device that pulled up to `cursor` has of a document: the heads of its last
-/// version at or before the cursor, if still in its history.
-fn known_heads(history: Vec<DocVersion>, cursor: u64) -> Option<Heads> {
+/// What a device that pulled `feed` up to `cursor` has of a document: the heads of its
+/// last version at or before the cursor, if still in its history.
+fn known_heads(history: Vec<DocVersion>, feed: Feed<'_>, cursor: u64) -> Option<Heads> {
     if cursor == 0 {
         return None;
     }
     history
         .into_iter()
         .rev()
-        .find(|v| v.seq <= cursor)
+        .find(|v| {
+            let at = match feed {
+                Feed::Global => Some(v.seq),
+                Feed::Team(_) => v.team_seq,
+            };
+            at.is_some_and(|at| at <= cursor)
+        })
         .map(|v| v.heads)
 }
 
-/// Serves one page of the change feed after `cursor`, filtered to what `user` may read.
-/// A page that serves documents of other teams than the user's is recorded in the audit
-/// log (one entry, the ids) before it is returned.
+/// Serves one page of the change feed after `cursor`, filtered to what `user` may read:
+/// the global feed for the central office, the team's own feed for a field device (see
+/// [`position`]). A page that serves documents of other teams than the user's is
+/// recorded in the audit log (one entry, the ids) before it is returned.
 pub fn pull(
     store: &dyn Store,
     user: &AuthUser,
@@ -886,6 +895,9 @@ pub fn pull(
     since: Option<u64>,
     now_ms: i64,
 ) -> Result<PullResponse, StoreError> {
+    let feed = Feed::of(user);
+    let cursor = feed.from_device(cursor);
+    let since = since.map(|s| feed.from_device(s));
     // What the device surely holds of a document: its state at the end of the last
     // complete pull (see `PullRequest::since`).
     let base = since.unwrap_or(cursor).min(cursor);
@@ -896,7 +908,10 @@ pub fn pull(
     let mut next = cursor;
     let mut more = false;
     'outer: loop {
-        let entries = store.feed_after(next, PULL_PAGE_DOCS * 2)?;
+        let entries = match feed {
+            Feed::Global => store.feed_after(next, PULL_PAGE_DOCS * 2)?,
+            Feed::Team(team) => store.team_feed_after(team, next, PULL_PAGE_DOCS * 2)?,
+        };
         if entries.is_empty() {
             break;
         }
@@ -912,7 +927,7 @@ pub fn pull(
             if !may_read(user, &stored.meta) {
                 continue;
             }
-            let doc_changes = match known_heads(store.doc_history(id)?, base) {
+            let doc_changes = match known_heads(store.doc_history(id)?, feed, base) {
                 Some(known) => {
                     // A document that does not load is set aside; the page goes on.
                     let Some(mut doc) = load_stored(store, id, &stored.bytes, now_ms)? else {
@@ -957,11 +972,15 @@ pub fn pull(
             Record::new(Act::Pull).by(user).docs(elsewhere),
         )?;
     }
+    let head = match feed {
+        Feed::Global => store.feed_head()?,
+        Feed::Team(team) => store.team_feed_head(team)?,
+    };
     Ok(PullResponse {
         docs,
-        cursor: next,
+        cursor: feed.to_device(next),
         more,
-        head: store.feed_head()?.max(next),
+        head: feed.to_device(head.max(next)),
     })
 }
 

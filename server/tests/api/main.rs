@@ -13,6 +13,7 @@ mod erasure;
 mod headers;
 mod helpers;
 mod hostile;
+mod positions;
 mod sessions;
 
 use helpers::{Api, contact_for};
@@ -446,7 +447,8 @@ async fn listeners_hear_their_teams_feed_advance_live() {
 
     let mut d = api.doc(&contact_for(&marta, 11));
     api.push(&mut [&mut d]).await;
-    let head = s.store.feed_head().unwrap();
+    // The position of Marta's team's feed, as her pulls see it.
+    let head = api.pull_ok(0, 0).await.head;
     assert_eq!(next_feed_event(&mut mine).await, head.to_string());
     // Luca's team heard nothing.
     let quiet = tokio::time::timeout(std::time::Duration::from_millis(300), theirs.chunk()).await;
