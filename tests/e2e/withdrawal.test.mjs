@@ -40,7 +40,7 @@ test('a withdrawal erases the person everywhere, even against an offline edit on
   const browser = await launchBrowser({ allow: OFFLINE });
   try {
     const marta = await phone(browser, server.url, 'marta');
-    await logContact(marta.page, ALIAS, ['food'], `nota sintetica: ${ALIAS} dorme in serra`);
+    await logContact(marta.page, ALIAS, ['food'], `nota: ${ALIAS} dorme in serra`);
     await marta.page.locator('[data-testid="contact-row"][data-status="synced"]').waitFor({ timeout: 20000 });
 
     // Ahmed's phone pulls the person, then loses the network and edits it.
@@ -81,7 +81,7 @@ test('a withdrawal erases the person everywhere, even against an offline edit on
     assert.equal(records.length, 1);
     assert.equal(records[0].person.kind, 'anonymous');
     assert.ok(!JSON.stringify(records).includes('Persona sintetica'));
-    assert.equal(records[0].note, 'nota sintetica: […] dorme in serra');
+    assert.equal(records[0].note, 'nota: […] dorme in serra');
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -38,8 +38,9 @@ pub async fn login(
         Some(d) => attempt.device_hex(d),
         None => attempt,
     };
+    // Refused before any password is checked (and at no cost to a flood): not recorded
+    // one by one — the wrong passwords that led here were.
     if let Err(wait_ms) = state.throttle.admit(addr, now) {
-        refused_sign_in(&state, &username, attempt, "too_many_attempts", now);
         return Err(AppError::TooManyRequests {
             code: strada_shared::api::TOO_MANY_ATTEMPTS,
             message: format!(
@@ -71,7 +72,9 @@ pub async fn login(
             if matches!(e, auth::AuthError::BadCredentials) {
                 state.throttle.failed(addr, now);
             }
-            refused_sign_in(&state, &username, attempt, refusal_code(&e), now);
+            if let Some(code) = refusal_code(&e) {
+                refused_sign_in(&state, &username, attempt, code, now);
+            }
             return Err(e.into());
         }
     };
@@ -92,15 +95,18 @@ pub async fn login(
 }
 
 /// The code a refused sign-in is recorded with (never the message, never the name).
-fn refusal_code(e: &AuthError) -> &'static str {
+/// `None` for refusals decided before any password is checked (a locked account, a
+/// malformed device id): they cost a flood nothing, so recording each one (a write and a
+/// flush) would be what a flood costs the server; the wrong passwords that locked the
+/// account were recorded one by one.
+fn refusal_code(e: &AuthError) -> Option<&'static str> {
     match e {
-        AuthError::BadCredentials => "bad_credentials",
-        AuthError::Locked { .. } => "locked",
-        AuthError::Disabled => "disabled",
-        AuthError::DeviceRevoked => "device_revoked",
-        AuthError::DeviceTaken => "device_taken",
-        AuthError::InvalidDevice => "invalid_device",
-        _ => "other",
+        AuthError::BadCredentials => Some("bad_credentials"),
+        AuthError::Disabled => Some("disabled"),
+        AuthError::DeviceRevoked => Some("device_revoked"),
+        AuthError::DeviceTaken => Some("device_taken"),
+        AuthError::Locked { .. } | AuthError::InvalidDevice => None,
+        _ => Some("other"),
     }
 }
 
