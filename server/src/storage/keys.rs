@@ -137,8 +137,8 @@ impl KeyStore {
     }
 
     /// Seals `plain` for document `id` at `generation` (creating its key if needed) with
-    /// `aad` (the value's place) bound to it. A key of an older generation of the same
-    /// document is retired: destroyed after the next flush.
+    /// `aad` (the value's place) bound to it. Keys of older generations stay until the
+    /// caller committed the value and retires them ([`KeyStore::retire_older`]).
     pub fn seal(
         &self,
         id: DocId,
@@ -216,14 +216,6 @@ impl KeyStore {
             .write_all_at(&record[..], slot * SLOT)
             .map_err(io)?;
         s.dirty = true;
-        // Older generations of the document go once this one is durable.
-        let older: Vec<(DocId, u32)> = s
-            .live
-            .keys()
-            .filter(|(d, g)| *d == id && *g < generation)
-            .copied()
-            .collect();
-        s.retired.extend(older);
         s.live.insert(
             (id, generation),
             Key {
@@ -232,6 +224,19 @@ impl KeyStore {
             },
         );
         Ok(bytes)
+    }
+
+    /// Retires the keys of `id` older than `generation`, once a version sealed at
+    /// `generation` is committed: they are destroyed after the next flush.
+    pub fn retire_older(&self, id: DocId, generation: u32) {
+        let mut s = self.slots();
+        let older: Vec<(DocId, u32)> = s
+            .live
+            .keys()
+            .filter(|(d, g)| *d == id && *g < generation)
+            .copied()
+            .collect();
+        s.retired.extend(older);
     }
 
     /// Whether `id` has a live key older than `generation` (its versions sealed under it
@@ -328,6 +333,10 @@ mod tests {
         // Generation 1 replaces it: readable until the flush, then gone from the file.
         let newer = keys.seal(id, 1, b"docs", b"rewritten").unwrap();
         assert!(keys.has_older(id, 1));
+        // Not committed yet: nothing is retired.
+        keys.destroy_retired().unwrap();
+        assert!(keys.unseal(id, b"docs", &sealed).unwrap().is_some());
+        keys.retire_older(id, 1);
         keys.sync().unwrap();
         keys.destroy_retired().unwrap();
         assert_eq!(keys.unseal(id, b"docs", &sealed).unwrap(), None);

@@ -751,11 +751,16 @@ impl Store for SledStore {
                     Ok(seqs)
                 },
             );
-        match res {
-            Ok(seqs) => Ok(seqs),
-            Err(TransactionError::Abort(e)) => Err(e),
-            Err(TransactionError::Storage(e)) => Err(e.into()),
+        let seqs = match res {
+            Ok(seqs) => seqs,
+            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Storage(e)) => return Err(e.into()),
+        };
+        // Committed: the keys of the generations these replace go after the next flush.
+        for c in batch {
+            self.keys.retire_older(c.id, c.meta.generation);
         }
+        Ok(seqs)
     }
 
     fn linked_to(&self, target: DocId) -> Result<Vec<DocId>, StoreError> {
