@@ -321,12 +321,14 @@ pub struct Catalogue {
     pub ref_replaced: &'static str,
     pub ref_too_large: &'static str,
     pub ref_malformed: &'static str,
+    pub ref_unknown_reference: &'static str,
     pub err_consent_required: &'static str,
     pub err_group: &'static str,
     pub err_short_text: &'static str,
     pub err_no_alias: &'static str,
     pub err_identifying: &'static str,
     pub err_birth_year_range: &'static str,
+    pub err_alias_characters: &'static str,
     pub contacts_loading: &'static str,
     pub persons_loading: &'static str,
     pub referral_conflict: &'static str,
@@ -362,6 +364,7 @@ pub struct Catalogue {
     pub role_field_worker: &'static str,
     pub role_central_office: &'static str,
     pub ref_other: &'static str,
+    pub role_auditor: &'static str,
     pub channel_names: [&'static str; 6],
     pub sector_names: [&'static str; 7],
     pub indicator_names: [&'static str; 11],
@@ -395,6 +398,7 @@ impl Catalogue {
         match r {
             strada_shared::domain::Role::FieldWorker => self.role_field_worker,
             strada_shared::domain::Role::CentralOffice => self.role_central_office,
+            strada_shared::domain::Role::Auditor => self.role_auditor,
         }
     }
 
@@ -420,6 +424,7 @@ impl Catalogue {
             RefusalCode::TooLarge => self.ref_too_large,
             RefusalCode::Malformed => self.ref_malformed,
             RefusalCode::Other => self.ref_other,
+            RefusalCode::UnknownReference => self.ref_unknown_reference,
         }
     }
 
@@ -480,6 +485,7 @@ impl Catalogue {
             ValidationError::NoAlias => self.err_no_alias,
             ValidationError::IdentifyingWithoutConsent => self.err_identifying,
             ValidationError::BirthYear => self.err_birth_year_range,
+            ValidationError::AliasCharacters => self.err_alias_characters,
         }
     }
 }
@@ -741,7 +747,7 @@ pub static IT: Catalogue = Catalogue {
     waiting_days: "Giorni senza riscontro",
     waiting_feedback: "In attesa di riscontro",
     when_and_where: "Quando e dove",
-    withdraw_confirm: "Il consenso è stato ritirato? Tutti i dati identificativi di questa persona saranno cancellati, anche dai suoi contatti.",
+    withdraw_confirm: "Il consenso è stato ritirato? Tutti i dati identificativi di questa persona saranno cancellati, anche dai suoi contatti: i suoi nomi spariranno anche dalle note dei contatti e dagli esiti dei suoi invii, su questo telefono, sul server e sui telefoni dei colleghi.",
     withdraw_consent: "Consenso ritirato",
     workplace: "Tipo di luogo di lavoro",
     workplace_hint: "es. serra, magazzino, cantiere",
@@ -749,12 +755,14 @@ pub static IT: Catalogue = Catalogue {
     ref_replaced: "il consenso è stato ritirato e la storia del documento cancellata: il telefono riceve la versione del server",
     ref_too_large: "il documento è troppo grande o ha troppe modifiche per il server",
     ref_malformed: "la modifica è danneggiata e il server non può conservarla",
+    ref_unknown_reference: "la scheda a cui si riferisce non è (ancora) sul server per questa squadra: verrà inviata di nuovo",
     err_consent_required: "Senza consenso si registra solo un contatto anonimo.",
     err_group: "Un gruppo conta da 2 a 500 persone; donne, uomini e minori non possono superare il totale.",
     err_short_text: "Un campo breve supera i 500 caratteri.",
     err_no_alias: "Una persona con consenso ha almeno un alias.",
     err_identifying: "Senza consenso non si conservano dati identificativi.",
     err_birth_year_range: "Anno di nascita non valido.",
+    err_alias_characters: "L'alias contiene caratteri di controllo, invisibili o di direzione del testo.",
     contacts_loading: "Caricamento dei contatti dal server…",
     persons_loading: "Caricamento delle persone dal server…",
     referral_conflict: "Due spostamenti in conflitto.",
@@ -790,6 +798,7 @@ pub static IT: Catalogue = Catalogue {
     role_field_worker: "Operatore di strada",
     role_central_office: "Ufficio centrale",
     ref_other: "il server l'ha rifiutato (una versione più recente dell'app ne spiega il motivo)",
+    role_auditor: "Revisore (registro degli accessi)",
     channel_names: [
         "Strada",
         "Unità mobile",
@@ -1117,7 +1126,7 @@ pub static EN: Catalogue = Catalogue {
     waiting_days: "Days without feedback",
     waiting_feedback: "Waiting for feedback",
     when_and_where: "When and where",
-    withdraw_confirm: "Was consent withdrawn? All identifying data of this person will be erased, from their contacts too.",
+    withdraw_confirm: "Was consent withdrawn? All identifying data of this person will be erased, from their contacts too: their names will also go from the notes of those contacts and the outcomes of their referrals, on this phone, on the server and on colleagues' phones.",
     withdraw_consent: "Consent withdrawn",
     workplace: "Type of workplace",
     workplace_hint: "e.g. greenhouse, warehouse, building site",
@@ -1125,12 +1134,14 @@ pub static EN: Catalogue = Catalogue {
     ref_replaced: "consent was withdrawn and the document's history erased: the phone takes the server's version",
     ref_too_large: "the document is too large or has too many changes for the server",
     ref_malformed: "the change is damaged and the server cannot keep it",
+    ref_unknown_reference: "the record it refers to is not on the server for this team (yet): it will be sent again",
     err_consent_required: "Without consent only an anonymous contact is recorded.",
     err_group: "A group counts 2 to 500 people; women, men and minors cannot exceed the total.",
     err_short_text: "A short field is longer than 500 characters.",
     err_no_alias: "A consenting person has at least one alias.",
     err_identifying: "Without consent no identifying data is kept.",
     err_birth_year_range: "Invalid birth year.",
+    err_alias_characters: "The alias holds control, hidden or text-direction characters.",
     contacts_loading: "Loading the contacts from the server…",
     persons_loading: "Loading the persons from the server…",
     referral_conflict: "Two conflicting moves.",
@@ -1166,6 +1177,7 @@ pub static EN: Catalogue = Catalogue {
     role_field_worker: "Field worker",
     role_central_office: "Central office",
     ref_other: "the server refused it (a newer version of the app explains why)",
+    role_auditor: "Auditor (access log)",
     channel_names: [
         "Street",
         "Itinerant unit",

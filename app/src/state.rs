@@ -472,9 +472,11 @@ pub async fn save_edit<T: schema::Document>(ctx: Ctx, value: T) -> Result<(), St
     Ok(())
 }
 
-/// The person withdrew consent: the person keeps no identifying data and every contact
-/// on the device that names the person loses the alias — all in one transaction, then
-/// synced. (Contacts of the same person stay linked to it, now anonymous.)
+/// The person withdrew consent: the person keeps no identifying data, every contact on
+/// the device that names the person loses the alias, and the person's names leave the
+/// notes of those contacts and the outcomes of their referrals — all in one
+/// transaction, then synced. (Contacts of the same person stay linked to it, now
+/// anonymous.) The server does the same for every contact and referral it holds.
 pub async fn withdraw_consent(
     ctx: Ctx,
     person: DocId,
@@ -482,16 +484,36 @@ pub async fn withdraw_consent(
 ) -> Result<(), String> {
     let actor = store::actor().await.map_err(|e| e.0)?;
     let at = crate::util::now_ms();
-    let mut ids = vec![person];
-    ids.extend(SUMMARIES.with(|m| {
-        m.borrow()
-            .values()
-            .filter_map(|s| match s {
-                Summary::Contact(c) if c.person_id == Some(person) => Some(c.id),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-    }));
+    // The names to erase (every alias, and the alias each contact names the person by),
+    // and the documents to erase them from.
+    let (ids, names) = SUMMARIES.with(|m| {
+        let m = m.borrow();
+        let mut names: Vec<String> = Vec::new();
+        let mut contacts = Vec::new();
+        for s in m.values() {
+            match s {
+                Summary::Person(p) if p.id == person => names.extend(p.aliases.iter().cloned()),
+                Summary::Contact(c) if c.person_id == Some(person) => {
+                    names.extend(c.alias.iter().cloned());
+                    contacts.push(c.id);
+                }
+                _ => {}
+            }
+        }
+        let referrals = m.values().filter_map(|s| match s {
+            Summary::Referral(r, _)
+                if r.person_id == Some(person) || contacts.contains(&r.contact) =>
+            {
+                Some(r.id)
+            }
+            _ => None,
+        });
+        let ids: Vec<DocId> = std::iter::once(person)
+            .chain(contacts.iter().copied())
+            .chain(referrals)
+            .collect();
+        (ids, names)
+    });
     let mut failed = None;
     store::update_docs(&actor, &ids, |d| {
         let res = match d.doc_type {
@@ -500,10 +522,13 @@ pub async fn withdraw_consent(
                 schema::update(&mut d.doc, &p)
             }),
             DocType::Contact => schema::read::<ContactDoc>(&d.doc).and_then(|mut c| {
-                c.withdraw_consent();
+                c.erase_person(&names);
                 schema::update(&mut d.doc, &c)
             }),
-            DocType::Referral => Ok(()),
+            DocType::Referral => schema::read::<ReferralDoc>(&d.doc).and_then(|mut r| {
+                r.erase_person(&names);
+                schema::update(&mut d.doc, &r)
+            }),
         };
         match res {
             // A new edit is a new attempt (as in `save_edit`).

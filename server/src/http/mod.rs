@@ -1,6 +1,7 @@
 //! The HTTP edge: one file per resource, the shared state, and the router.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod devices;
@@ -82,6 +83,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
             post(accounts::end_everything),
         )
         .route("/accounts/{name}/sessions", get(accounts::sessions))
+        .route("/audit", get(audit::page))
+        .route("/audit/verify", get(audit::verify))
         .fallback(|| async { error::AppError::NotFound("no such API endpoint".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Pull pages and records compress well (gzip or brotli, as the client accepts);

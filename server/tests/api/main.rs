@@ -2,14 +2,18 @@
 //! store (one binary, a fresh store per test).
 
 mod accounts;
+mod audit;
 mod chunks;
 mod connections;
+mod consent;
 mod demo;
 mod devices;
 mod directory;
+mod erasure;
 mod headers;
 mod helpers;
 mod hostile;
+mod positions;
 mod sessions;
 
 use helpers::{Api, contact_for};
@@ -443,7 +447,8 @@ async fn listeners_hear_their_teams_feed_advance_live() {
 
     let mut d = api.doc(&contact_for(&marta, 11));
     api.push(&mut [&mut d]).await;
-    let head = s.store.feed_head().unwrap();
+    // The position of Marta's team's feed, as her pulls see it.
+    let head = api.pull_ok(0, 0).await.head;
     assert_eq!(next_feed_event(&mut mine).await, head.to_string());
     // Luca's team heard nothing.
     let quiet = tokio::time::timeout(std::time::Duration::from_millis(300), theirs.chunk()).await;
@@ -719,6 +724,9 @@ async fn a_referral_status_only_moves_along_its_lifecycle() {
     let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let api = Api::login(&s, "marta").await;
     let contact = contact_for(&marta, 40);
+    // The contact the referral refers to is on the server first.
+    let mut cd = api.doc(&contact);
+    api.push(&mut [&mut cd]).await;
     let r = ReferralDoc {
         id: strada_shared::ids::DocId::new_v7(1_760_000_000_041, [41; 10]),
         contact: contact.id,
@@ -810,6 +818,8 @@ async fn concurrent_referral_moves_are_both_accepted_and_the_fork_is_decided_onc
     let phone_m = Api::login(&s, "marta").await;
     let phone_a = Api::login(&s, "ahmed").await;
     let contact = contact_for(&marta, 44);
+    let mut cd = phone_m.doc(&contact);
+    phone_m.push(&mut [&mut cd]).await;
     let mut r = ReferralDoc {
         id: strada_shared::ids::DocId::new_v7(1_760_000_000_045, [45; 10]),
         contact: contact.id,
@@ -1128,42 +1138,50 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
     );
     assert_eq!(s.store.doc(given.id).unwrap().unwrap().bytes, stored.bytes);
 
-    // After the withdrawal a contact naming the person is refused: a new one logged
-    // offline on the tablet, and an edit of the old one that keeps the alias...
-    let late_contact = ContactDoc {
-        person: PersonRef::Alias("Synthetic person 61".into()),
-        person_id: Some(given.id),
-        ..contact_for(&marta, 63)
-    };
-    let mut late_doc = tablet.doc(&late_contact);
-    let mut still_named = named.clone();
-    still_named.note = "edited after the withdrawal".into();
-    strada_shared::schema::update(&mut named_doc.doc, &still_named).unwrap();
-    let res = tablet.push(&mut [&mut late_doc]).await;
-    let res2 = api.push(&mut [&mut named_doc]).await;
-    for outcome in [&res.results[0].outcome, &res2.results[0].outcome] {
-        refused_with(outcome, strada_shared::sync::RefusalCode::ConsentRequired);
-    }
-    assert!(s.store.doc(late_contact.id).unwrap().is_none());
-    // ...while the contact without the alias (what the app writes on withdrawal) is
-    // accepted, still linked to the now anonymous person.
-    let mut anonymous = still_named.clone();
-    anonymous.withdraw_consent();
-    strada_shared::schema::update(&mut named_doc.doc, &anonymous).unwrap();
-    let res = api.push(&mut [&mut named_doc]).await;
-    assert!(
-        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
-        "{:?}",
-        res.results[0].outcome
-    );
-    // Rewritten without the history that named the person; the edit is kept.
+    // The withdrawal reached the contact that named the person, though it was not in
+    // the withdrawal's push: rewritten without the alias and its history.
     let stored = s.store.doc(named.id).unwrap().unwrap();
     let mut doc = automerge::AutoCommit::load(&stored.bytes).unwrap();
     let back: ContactDoc = strada_shared::schema::read(&doc).unwrap();
     assert_eq!(back.person, PersonRef::Anonymous);
     assert_eq!(back.person_id, Some(given.id));
-    assert_eq!(back.note, "edited after the withdrawal");
+    assert_eq!(back.consent, ConsentStatus::Withdrawn);
     assert_eq!(doc.get_changes(&[]).len(), 1);
+    assert_eq!(stored.meta.generation, 1);
+    assert_eq!(
+        s.store.contact_record(named.id).unwrap().unwrap().person,
+        PersonRef::Anonymous
+    );
+    // An edit of its old version belongs to the erased history: the phone takes the
+    // server's version.
+    let mut still_named = named.clone();
+    still_named.note = "edited after the withdrawal".into();
+    strada_shared::schema::update(&mut named_doc.doc, &still_named).unwrap();
+    let res = api.push(&mut [&mut named_doc]).await;
+    refused_with(
+        &res.results[0].outcome,
+        strada_shared::sync::RefusalCode::Replaced,
+    );
+    // A contact logged offline on the tablet before the withdrawal reached it is kept,
+    // as the withdrawal would have left it: anonymous, still linked to the person.
+    let late_contact = ContactDoc {
+        person: PersonRef::Alias("Synthetic person 61".into()),
+        person_id: Some(given.id),
+        note: "Synthetic person 61 works nights".into(),
+        ..contact_for(&marta, 63)
+    };
+    let mut late_doc = tablet.doc(&late_contact);
+    let res = tablet.push(&mut [&mut late_doc]).await;
+    assert!(
+        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
+        "{:?}",
+        res.results[0].outcome
+    );
+    let stored = s.store.doc(late_contact.id).unwrap().unwrap();
+    let back: ContactDoc =
+        strada_shared::schema::read(&automerge::AutoCommit::load(&stored.bytes).unwrap()).unwrap();
+    assert_eq!(back.person, PersonRef::Anonymous);
+    assert_eq!(back.note, "[…] works nights");
     assert_eq!(stored.meta.generation, 1);
     // A device pulling afterwards gets the rewritten documents as snapshots of the new
     // generation, whatever it held before.

@@ -311,6 +311,10 @@ pub enum RefusalCode {
     /// The changes are not automerge data the server can store: they do not decode, or
     /// the merged document would not load back.
     Malformed,
+    /// The document refers to a record (its person, its contact) the server does not
+    /// hold for the document's team — not yet sent, or never: the same answer either
+    /// way, so it says nothing of other teams' records. Sent again at the next sync.
+    UnknownReference,
     /// A code from a newer server (wire version 2 reads any it does not know as this);
     /// never sent.
     #[serde(other)]
@@ -325,6 +329,9 @@ impl RefusalCode {
             RefusalCode::TooLarge | RefusalCode::Malformed | RefusalCode::Other => {
                 RefusalCode::Schema
             }
+            // Transient: a version-1 app sends it again at the next sync, as it does
+            // after a server error.
+            RefusalCode::UnknownReference => RefusalCode::ServerError,
             other => other,
         }
     }
@@ -358,6 +365,9 @@ impl RefusalCode {
             }
             RefusalCode::Malformed => {
                 "the changes are not data the server can store (they would not load back)"
+            }
+            RefusalCode::UnknownReference => {
+                "the record this one refers to is not on the server for this team (yet)"
             }
             RefusalCode::Other => "the server refused this document",
         }
