@@ -13,6 +13,7 @@
 
 mod api;
 mod components;
+mod contact_entry;
 mod crypto;
 mod directory;
 mod geo;

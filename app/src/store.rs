@@ -66,25 +66,49 @@ pub const PLAIN_KEYS: &[&str] = &[
     "signout_pending",
 ];
 
-#[derive(Debug, Clone)]
-pub struct StoreError(pub String);
+/// Why the device's store failed. The text of each is for the console (it never holds
+/// record contents); the worker reads a translated sentence chosen by kind.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StoreError {
+    /// The operation needed the data key and the device is locked.
+    #[error("the device is locked")]
+    Locked,
+    /// IndexedDB failed: unavailable (private browsing, storage blocked), full, or a
+    /// transaction aborted.
+    #[error("the browser's storage failed: {0}")]
+    Db(String),
+    /// A stored value does not open or does not read as what it should be.
+    #[error("a stored value is unreadable: {0}")]
+    Corrupt(String),
+    /// The browser's cryptography or random number generator failed.
+    #[error("the browser's cryptography failed: {0}")]
+    Crypto(CryptoError),
+}
 
 impl StoreError {
     /// The operation needed the data key and the device is locked.
     pub fn is_locked(&self) -> bool {
-        self.0 == CryptoError::Locked.to_string()
+        *self == StoreError::Locked
     }
 }
 
 impl From<idb::Error> for StoreError {
     fn from(e: idb::Error) -> Self {
-        StoreError(e.to_string())
+        StoreError::Db(e.to_string())
     }
 }
 
 impl From<CryptoError> for StoreError {
     fn from(e: CryptoError) -> Self {
-        StoreError(e.to_string())
+        match e {
+            CryptoError::Locked => StoreError::Locked,
+            CryptoError::Undecryptable | CryptoError::BadFormat => {
+                StoreError::Corrupt(e.to_string())
+            }
+            CryptoError::WrongPassword | CryptoError::Browser | CryptoError::NoRandomness => {
+                StoreError::Crypto(e)
+            }
+        }
     }
 }
 
@@ -189,7 +213,7 @@ async fn kv_get_in(
     let plain = open_value(dk, &kv_aad(key), &v)?;
     String::from_utf8(plain)
         .map(Some)
-        .map_err(|_| StoreError(format!("setting {key} is not text")))
+        .map_err(|_| StoreError::Corrupt(format!("setting {key} is not text")))
 }
 
 async fn kv_put_in(
@@ -225,7 +249,7 @@ pub async fn kv_get_plain(key: &str) -> Result<Option<String>, StoreError> {
 /// Stores a plain setting: only for [`PLAIN_KEYS`] (others are refused).
 pub async fn kv_set_plain(key: &str, value: &str) -> Result<(), StoreError> {
     if !PLAIN_KEYS.contains(&key) {
-        return Err(StoreError(format!("{key} must be stored sealed")));
+        return Err(StoreError::Db(format!("{key} must be stored sealed")));
     }
     let db = db().await?;
     let tx = db.transaction(&[KV], TransactionMode::ReadWrite)?;
@@ -247,7 +271,7 @@ async fn commit(tx: idb::Transaction) -> Result<(), StoreError> {
     if res.is_committed() {
         Ok(())
     } else {
-        Err(StoreError("the transaction was aborted".into()))
+        Err(StoreError::Db("the transaction was aborted".into()))
     }
 }
 
@@ -349,7 +373,7 @@ fn record_bytes(d: &mut DeviceDoc) -> Vec<u8> {
 
 /// Reads what [`record_bytes`] wrote (or an older version of it).
 fn parse_record(id: DocId, plain: &[u8], actor: &ActorId) -> Result<DeviceDoc, StoreError> {
-    let bad = |what: &str| StoreError(format!("stored document has an invalid {what}"));
+    let bad = |what: &str| StoreError::Corrupt(format!("stored document has an invalid {what}"));
     let (record, rest): (DocRecord, _) =
         strada_shared::sync::decode_prefix(plain).map_err(|_| bad("record"))?;
     let (generation, rest): (u32, &[u8]) = if rest.is_empty() {
@@ -435,7 +459,7 @@ fn write_doc(
             Some(s) => Some(sealed_value(
                 dk,
                 &index_aad(d.id),
-                &serde_json::to_vec(s).map_err(|e| StoreError(e.to_string()))?,
+                &serde_json::to_vec(s).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             )?),
             None => None,
         };
@@ -458,7 +482,7 @@ fn write_doc(
 fn id_of_key(k: &JsValue) -> Result<DocId, StoreError> {
     k.as_string()
         .and_then(|s| DocId::parse(&s).ok())
-        .ok_or_else(|| StoreError("stored document has an invalid id".into()))
+        .ok_or_else(|| StoreError::Corrupt("stored document has an invalid id".into()))
 }
 
 /// Writes a document (new or edited locally).
@@ -543,7 +567,7 @@ fn merge_one(
                 Some(s) => Some(sealed_value(
                     dk,
                     &index_aad(d.id),
-                    &serde_json::to_vec(s).map_err(|e| StoreError(e.to_string()))?,
+                    &serde_json::to_vec(s).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 )?),
                 None => None,
             };
@@ -555,7 +579,7 @@ fn merge_one(
             }))
         }
         Err(PullError::NeedsSnapshot) if !p.snapshot => Ok(Outcome::NeedsSnapshot(p.id)),
-        Err(e) => Err(StoreError(e.to_string())),
+        Err(e) => Err(StoreError::Corrupt(e.to_string())),
     }
 }
 
@@ -777,7 +801,7 @@ pub async fn discard(actor: &ActorId, id: DocId) -> Result<(), StoreError> {
                 d.doc = d
                     .doc
                     .fork_at(&acked)
-                    .map_err(|e| StoreError(e.to_string()))?
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?
                     .with_actor(actor.clone());
                 d.refused = None;
                 changes.push(write_doc(&store, &index, &dk, &mut d).await?);
@@ -874,7 +898,7 @@ pub async fn load_summaries(actor: &ActorId) -> Result<Vec<Summary>, StoreError>
             let keys = index.get_all_keys(range()?, Some(SUMMARY_SLICE))?.await?;
             let values = index.get_all(range()?, Some(SUMMARY_SLICE))?.await?;
             if keys.len() != values.len() {
-                return Err(StoreError("the store changed while read".into()));
+                return Err(StoreError::Db("the store changed while read".into()));
             }
             keys.into_iter().zip(values).collect::<Vec<_>>()
         };

@@ -2,7 +2,7 @@
 // browser is sealed with a data key that only the password unwraps; the app unlocks
 // offline, locks itself when idle, wipes the device on sign-out, and wipes it when the
 // central office revokes it. In Debian's Chromium, against a real server.
-import { test } from './helpers.mjs';
+import { test, statusDetails } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
   OFFLINE, addUser, apiLogin, databaseNames, dumpContains, dumpStorage, launchBrowser, logContact,
@@ -132,6 +132,7 @@ test('the app locks itself when idle and drops the records from the page', async
     const { page } = await signedIn(env.browser, env.server.url, 'marta', MARTA_PW);
     await logContact(page, 'Bilal sintetico', ['hygiene'], 'nota sintetica');
     // The setting the status bar offers is stored in plain, readable while locked.
+    await statusDetails(page);
     await page.getByTestId('idle-lock').selectOption('60');
     await page.waitForFunction(() => new Promise((resolve) => {
       const open = indexedDB.open('strada');
@@ -173,6 +174,7 @@ test('signing out asks when changes are pending, then wipes the device', async (
     const asked = new Promise((resolve) => {
       page.once('dialog', async (d) => { resolve(d.message()); await d.dismiss(); });
     });
+    await statusDetails(page);
     await page.getByTestId('sign-out').click();
     assert.match(await asked, /2 modifiche non ancora sincronizzate/);
     assert.ok(await page.getByTestId('net-status').isVisible());
@@ -181,6 +183,7 @@ test('signing out asks when changes are pending, then wipes the device', async (
     // Then they confirm: the device is wiped and the sign-in page shows. Offline, all
     // that is left is the key that ends the session on the server at the next contact.
     page.once('dialog', (d) => d.accept());
+    await statusDetails(page);
     await page.getByTestId('sign-out').click();
     await page.getByLabel('Nome utente').waitFor();
     await page.getByTestId('signout-pending').waitFor();

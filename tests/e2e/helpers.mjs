@@ -188,6 +188,12 @@ export async function unlock(page, password) {
 }
 
 /** Writes a plain setting straight into the app's IndexedDB (only plain keys make sense). */
+/** Opens the status bar's details (last sync, account, automatic lock, sign-out) if closed. */
+export async function statusDetails(page) {
+  const more = page.getByTestId('status-more');
+  if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
+}
+
 export async function setPlainSetting(page, key, value) {
   await page.evaluate(([k, v]) => new Promise((resolve, reject) => {
     const open = indexedDB.open('strada');

@@ -1,7 +1,7 @@
 // Signing out without a network: the phone is wiped at once and says that the session is
 // still open on the server; at the phone's next contact with the server the session
 // ends. A phone that never comes back: the central office ends its sessions.
-import { test } from './helpers.mjs';
+import { test, statusDetails } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
   OFFLINE, SERVER_DOWN, addUser, dumpStorage, launchBrowser, phoneContext, removeDir, signIn, startServer,
@@ -43,6 +43,7 @@ test('a sign-out made offline wipes the phone at once and ends the session at th
     await context.setOffline(true);
     await stopServer(server.proc);
     page.once('dialog', (d) => d.accept());
+    await statusDetails(page);
     await page.getByTestId('sign-out').click();
     const banner = page.getByTestId('signout-pending');
     await banner.waitFor();
@@ -82,6 +83,7 @@ test('the central office ends the sessions of a phone that signed out offline an
     const { context, page, token } = await phoneWithToken(browser, server.url, 'marta');
     await context.setOffline(true);
     page.once('dialog', (d) => d.accept());
+    await statusDetails(page);
     await page.getByTestId('sign-out').click();
     await page.getByTestId('signout-pending').waitFor();
     await context.close();

@@ -5,17 +5,14 @@
 //! is instant: the documents go to IndexedDB first, in one transaction.
 
 use leptos::prelude::*;
-use strada_shared::domain::{DocumentStatus, LANGUAGES, NeedCategory, PersonRef, Place};
+use strada_shared::domain::{DocumentStatus, LANGUAGES, NeedCategory, Place};
 use strada_shared::ids::DocId;
-use strada_shared::schema::contact::Group;
-use strada_shared::schema::{Consent, ContactDoc, PersonDoc, ReferralDoc, ReferralStatus};
-use strada_shared::vocab::{
-    Channel, Code, ConsentStatus, FollowUp, Gender, Indicator, Material, Mediator, Sector,
-};
+use strada_shared::vocab::{Channel, Code, ConsentStatus, Indicator, Material, Sector};
 
 use crate::components::later::Later;
 use crate::components::saved_places::{SavedPlace, SavedPlaces};
 use crate::components::service_picker::ServicePicker;
+use crate::contact_entry::{self, ContactEntry, EntryError, NewContact, WhoEntry};
 use crate::state::{self, Ctx};
 use crate::util;
 
@@ -35,29 +32,12 @@ enum Who {
     Group,
 }
 
-/// The partners a consent covers: the PUA always, the referral services if agreed.
-pub fn consent_partners(share_with_services: bool) -> Vec<String> {
-    let mut v = vec![PARTNER_PUA.to_string()];
-    if share_with_services {
-        v.push(PARTNER_REFERRAL_SERVICES.to_string());
-    }
-    v
-}
-
-/// Partner codes recorded with a consent.
-pub const PARTNER_PUA: &str = "pua";
-pub const PARTNER_REFERRAL_SERVICES: &str = "referral_services";
-
 /// Whether the `<details>` element a `toggle` event comes from is now open.
 fn details_open(ev: &leptos::ev::Event) -> bool {
     ev.target()
         .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
         .and_then(|v| v.as_bool())
         .unwrap_or(false)
-}
-
-fn parse_count(s: &str) -> u32 {
-    s.trim().parse().unwrap_or(0)
 }
 
 #[component]
@@ -142,21 +122,11 @@ pub fn ContactForm() -> impl IntoView {
         if place_state.get_untracked() == PlaceState::Skipped {
             return Ok(None);
         }
-        let (la, lo) = (lat.get_untracked(), lon.get_untracked());
-        if la.trim().is_empty() && lo.trim().is_empty() {
-            return Ok(None);
-        }
-        match (
-            la.trim().replace(',', ".").parse::<f64>(),
-            lo.trim().replace(',', ".").parse::<f64>(),
-        ) {
-            (Ok(lat), Ok(lon)) => Ok(Some(Place {
-                lat,
-                lon,
-                accuracy_m: accuracy.get_untracked(),
-            })),
-            _ => Err(()),
-        }
+        contact_entry::parse_place(
+            &lat.get_untracked(),
+            &lon.get_untracked(),
+            accuracy.get_untracked(),
+        )
     };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -172,131 +142,56 @@ pub fn ContactForm() -> impl IntoView {
         let Ok(place) = current_place() else {
             return error.set(Some(tr.err_place.into()));
         };
-        let now = util::now_ms();
-        let user = session.user.id;
-        let lang_used = Some(language.get_untracked()).filter(|l| !l.is_empty());
-        let mut contact = ContactDoc {
-            id: util::new_doc_id(),
+        let who = match who.get_untracked() {
+            Who::Anonymous => WhoEntry::Anonymous,
+            Who::Group => WhoEntry::Group {
+                people: group_people.get_untracked(),
+                women: group_women.get_untracked(),
+                men: group_men.get_untracked(),
+                minors: group_minors.get_untracked(),
+            },
+            Who::Person => match picked.get_untracked() {
+                Some((id, alias)) => WhoEntry::Known { id, alias },
+                None => WhoEntry::New {
+                    alias: alias.get_untracked(),
+                    consent: consent.get_untracked(),
+                    share_with_services: share_with_services.get_untracked(),
+                },
+            },
+        };
+        let entry = ContactEntry {
             occurred_at,
             place,
-            needs: {
-                let mut v = needs.get_untracked();
-                v.sort();
-                v
-            },
-            note: note.get_untracked().trim().to_string(),
+            who,
+            needs: needs.get_untracked(),
+            referrals: referrals.get_untracked(),
             channel: channel.get_untracked(),
             sector: sector.get_untracked(),
-            workplace: workplace.get_untracked().trim().to_string(),
+            workplace: workplace.get_untracked(),
             indicators: indicators.get_untracked(),
             materials: materials.get_untracked(),
-            language: lang_used.clone(),
-            mediator: if mediator.get_untracked() {
-                Mediator::Present
-            } else {
-                Mediator::Absent
-            },
-            follow_up: if follow_up.get_untracked() {
-                FollowUp::Needed
-            } else {
-                FollowUp::NotNeeded
-            },
-            ..ContactDoc::new(
-                util::new_doc_id(),
-                occurred_at,
-                PersonRef::Anonymous,
-                Vec::new(),
-                user,
-                session.user.team.clone(),
-            )
+            language: language.get_untracked(),
+            mediator: mediator.get_untracked(),
+            follow_up: follow_up.get_untracked(),
+            note: note.get_untracked(),
         };
-        let mut new_person = None;
-        match who.get_untracked() {
-            Who::Anonymous => {}
-            Who::Group => {
-                contact.group = Some(Group {
-                    people: parse_count(&group_people.get_untracked()),
-                    women: parse_count(&group_women.get_untracked()),
-                    men: parse_count(&group_men.get_untracked()),
-                    minors: parse_count(&group_minors.get_untracked()),
-                });
+        let author = contact_entry::Author {
+            user: session.user.id,
+            team: session.user.team.clone(),
+            now: util::now_ms(),
+        };
+        let NewContact {
+            contact,
+            person: new_person,
+            referrals: refs,
+        } = match contact_entry::build(entry, &author, util::new_doc_id) {
+            Ok(built) => built,
+            Err(EntryError::NoWho) => return error.set(Some(tr.err_who.into())),
+            Err(EntryError::ConsentMissing) => {
+                return error.set(Some(tr.err_consent_missing.into()));
             }
-            Who::Person => match picked.get_untracked() {
-                Some((id, name)) => {
-                    contact.person = PersonRef::Alias(name);
-                    contact.person_id = Some(id);
-                    contact.consent = ConsentStatus::Given;
-                }
-                None => {
-                    let name = alias.get_untracked().trim().to_string();
-                    if name.is_empty() {
-                        return error.set(Some(tr.err_who.into()));
-                    }
-                    match consent.get_untracked() {
-                        None => return error.set(Some(tr.err_consent_missing.into())),
-                        Some(ConsentStatus::Given) => {
-                            let p = PersonDoc {
-                                id: util::new_doc_id(),
-                                aliases: vec![name.clone()],
-                                birth_year: None,
-                                birth_year_estimated: false,
-                                gender: Gender::Unknown,
-                                country: String::new(),
-                                languages: lang_used.into_iter().collect(),
-                                phone: None,
-                                documents: DocumentStatus::Unknown,
-                                usual_place: String::new(),
-                                consent: Consent {
-                                    status: ConsentStatus::Given,
-                                    at: now,
-                                    recorded_by: user,
-                                    partners: consent_partners(share_with_services.get_untracked()),
-                                },
-                                author: user,
-                                team: session.user.team.clone(),
-                                created_at: now,
-                            };
-                            contact.person = PersonRef::Alias(name);
-                            contact.person_id = Some(p.id);
-                            contact.consent = ConsentStatus::Given;
-                            if let Err(e) = p.validate_entry() {
-                                return error.set(Some(tr.validation(&e).into()));
-                            }
-                            new_person = Some(p);
-                        }
-                        // Refused: the contact is kept, anonymous.
-                        Some(other) => contact.consent = other,
-                    }
-                }
-            },
-        }
-        if let Err(e) = contact.validate_entry() {
-            return error.set(Some(tr.validation(&e).into()));
-        }
-        let refs: Vec<ReferralDoc> = referrals
-            .get_untracked()
-            .into_iter()
-            .filter(|(n, _, _)| contact.needs.contains(n))
-            .map(|(need, service_id, name)| ReferralDoc {
-                id: util::new_doc_id(),
-                contact: contact.id,
-                need,
-                partner: name,
-                status: ReferralStatus::Proposed,
-                outcome: String::new(),
-                author: user,
-                team: session.user.team.clone(),
-                created_at: now,
-                service_id,
-                person_id: contact.person_id,
-                history: Vec::new(),
-            })
-            .collect();
-        for r in &refs {
-            if let Err(e) = strada_shared::schema::Document::validate(r) {
-                return error.set(Some(tr.validation(&e).into()));
-            }
-        }
+            Err(EntryError::Invalid(e)) => return error.set(Some(tr.validation(&e).into())),
+        };
         error.set(None);
         leptos::task::spawn_local(async move {
             match state::save_contact(ctx, contact, new_person, refs).await {
@@ -304,7 +199,7 @@ pub fn ContactForm() -> impl IntoView {
                     saved.set(true);
                     reset();
                 }
-                Err(_) => error.set(Some(ctx.lang.get_untracked().t().err_save.into())),
+                Err(e) => error.set(Some(e.message(ctx.lang.get_untracked().t()).into())),
             }
         });
     };

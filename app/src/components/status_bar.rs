@@ -60,36 +60,53 @@ pub fn StatusBar() -> impl IntoView {
             }
         });
     };
+    // On a phone the form starts right below one line: the state, what waits and a
+    // sync button; the rest is one tap away.
+    let open = RwSignal::new(false);
     view! {
         <header class="status">
-            <div class="row">
+            <div class="row compact">
                 <h1 class="brand-small">{move || t().app_title}</h1>
                 <span data-testid="net-status" class=move || if ctx.online.get() { "pill ok" } else { "pill off" }>
                     {move || if ctx.syncing.get() { t().syncing } else if ctx.online.get() { t().online } else { t().offline }}
                 </span>
-                <LangSwitch/>
-            </div>
-            <div class="row small">
-                <span>{move || t().pending_changes}": "<b data-testid="pending-count">{pending}</b></span>
-                <span>{move || t().last_sync}": "<span data-testid="last-sync" data-ms=move || ctx.last_sync.get().unwrap_or(0).to_string()>{last}</span></span>
-                <button class="secondary" data-testid="sync-now" on:click=move |_| leptos::task::spawn_local(state::sync(ctx))>
-                    {move || t().sync_now}
+                <span class="waiting" title=move || t().pending_changes>
+                    <b data-testid="pending-count">{pending}</b>" "{move || t().waiting_short}
+                </span>
+                <button class="secondary icon" data-testid="sync-now" aria-label=move || t().sync_now title=move || t().sync_now
+                    on:click=move |_| leptos::task::spawn_local(state::sync(ctx))>
+                    <span aria-hidden="true">"⟳"</span>
+                </button>
+                <button class="link more" data-testid="status-more" aria-controls="status-details"
+                    aria-expanded=move || open.get().to_string() aria-label=move || t().status_details
+                    title=move || t().status_details on:click=move |_| open.update(|o| *o = !*o)>
+                    {move || if open.get() { "▴" } else { "▾" }}
                 </button>
             </div>
-            // The account line in a later task: the first stays short on a slow phone.
+            // Kept in the page while closed (its last-sync time is read by tests and
+            // assistive technology alike), drawn in a later task.
             <Later>
-            <div class="row small">
-                <span>{move || t().signed_in_as}" "
-                    {move || ctx.session.with(|s| s.as_ref().map(|s| format!("{} ({})", s.user.username, s.user.team)))}
-                </span>
-                <Show when=is_central>
-                    <nav>
-                        <a href="#/">{move || t().field_app}</a>" · "
-                        <a href="#/centrale" data-testid="nav-central">{move || t().central_records}</a>
-                    </nav>
-                </Show>
-                <IdleLockSelect/>
-                <button class="link" data-testid="sign-out" on:click=sign_out>{move || t().sign_out}</button>
+            <div id="status-details" class="details" hidden=move || !open.get()>
+                <div class="row small">
+                    <span>{move || t().pending_changes}": "{pending}</span>
+                    <span>{move || t().last_sync}": "<span data-testid="last-sync" data-ms=move || ctx.last_sync.get().unwrap_or(0).to_string()>{last}</span></span>
+                </div>
+                <div class="row small">
+                    <span>{move || t().signed_in_as}" "
+                        {move || ctx.session.with(|s| s.as_ref().map(|s| format!("{} ({})", s.user.username, s.user.team)))}
+                    </span>
+                    <Show when=is_central>
+                        <nav>
+                            <a href="#/">{move || t().field_app}</a>" · "
+                            <a href="#/centrale" data-testid="nav-central">{move || t().central_records}</a>
+                        </nav>
+                    </Show>
+                </div>
+                <div class="row small">
+                    <LangSwitch/>
+                    <IdleLockSelect/>
+                    <button class="link" data-testid="sign-out" on:click=sign_out>{move || t().sign_out}</button>
+                </div>
             </div>
             </Later>
             {move || ctx.sync_progress.get().map(|(done, total)| {

@@ -136,7 +136,10 @@ pub fn App() -> impl IntoView {
                 </div>
             </Show>
             <Show when=move || ctx.storage_error.get().is_some()>
-                <div class="banner error" role="alert">{move || t().storage_unavailable}</div>
+                <div class="banner error" role="alert">{move || match ctx.storage_error.get() {
+                    Some(crate::store::StoreError::Corrupt(_)) => t().storage_corrupt,
+                    _ => t().storage_unavailable,
+                }}</div>
             </Show>
             {move || match (ctx.lock.get(), ctx.session.get()) {
                 (LockState::Starting, _) => view! { <p class="loading">{move || t().loading}</p> }.into_any(),

@@ -129,7 +129,7 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                 usual_place.set(p.usual_place.clone());
                 person.set(Some(p));
             }
-            Err(_) => error.set(Some(ctx.lang.get_untracked().t().err_save.into())),
+            Err(e) => error.set(Some(e.message(ctx.lang.get_untracked().t()).into())),
         }
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -172,7 +172,7 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match state::save_edit(ctx, p).await {
                 Ok(()) => open.set(None),
-                Err(_) => error.set(Some(ctx.lang.get_untracked().t().err_save.into())),
+                Err(e) => error.set(Some(e.message(ctx.lang.get_untracked().t()).into())),
             }
         });
     };
@@ -190,7 +190,7 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match state::withdraw_consent(ctx, p.id, s.user.id).await {
                 Ok(()) => open.set(None),
-                Err(_) => error.set(Some(ctx.lang.get_untracked().t().err_save.into())),
+                Err(e) => error.set(Some(e.message(ctx.lang.get_untracked().t()).into())),
             }
         });
     };
@@ -256,8 +256,8 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
             <p class="small muted">
                 {move || person.with(|p| p.as_ref().map(|p| {
                     let partners = p.consent.partners.iter().map(|c| match c.as_str() {
-                        crate::components::contact_form::PARTNER_PUA => t().partner_pua.to_string(),
-                        crate::components::contact_form::PARTNER_REFERRAL_SERVICES => t().partner_services.to_string(),
+                        crate::contact_entry::PARTNER_PUA => t().partner_pua.to_string(),
+                        crate::contact_entry::PARTNER_REFERRAL_SERVICES => t().partner_services.to_string(),
                         other => other.to_string(),
                     }).collect::<Vec<_>>().join(", ");
                     format!("{}: {} · {}{}", t().consent, t().consent_name(p.consent.status),

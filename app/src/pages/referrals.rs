@@ -129,8 +129,8 @@ fn ReferralItem(id: DocId) -> impl IntoView {
                 }
                 Err(e) => Err(e),
             };
-            if res.is_err() {
-                error.set(Some(ctx.lang.get_untracked().t().err_save.into()));
+            if let Err(e) = res {
+                error.set(Some(e.message(ctx.lang.get_untracked().t()).into()));
             }
         });
     };

@@ -1,0 +1,203 @@
+//! The summaries in memory and the lists built from them: rebuilt a time slice at a
+//! time, so thousands of records never block the page.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use strada_shared::ids::DocId;
+
+use super::{Ctx, RowStatus, Summary};
+use crate::{crypto, store};
+
+thread_local! {
+    /// Every document's summary while unlocked: the lists are rebuilt from these, and
+    /// only the summaries of documents written since are read again.
+    static SUMMARIES: RefCell<HashMap<DocId, Summary>> = RefCell::new(HashMap::new());
+}
+
+/// Ids of the documents not yet accepted by the server (from the summaries in memory),
+/// persons first, then contacts, then referrals: a document is pushed after those it
+/// refers to, whichever push request each lands in.
+pub(super) fn pending_ids() -> Vec<DocId> {
+    let mut pending: Vec<(u8, DocId)> = SUMMARIES.with(|m| {
+        m.borrow()
+            .values()
+            .filter(|s| s.status() != RowStatus::Synced)
+            .map(|s| {
+                let order = match s {
+                    Summary::Person(_) => 0,
+                    Summary::Contact(_) => 1,
+                    Summary::Referral(..) => 2,
+                };
+                (order, s.id())
+            })
+            .collect()
+    });
+    pending.sort();
+    pending.into_iter().map(|(_, id)| id).collect()
+}
+
+/// Reads every summary on the device (at unlock), then shows the lists.
+pub async fn load_records(ctx: Ctx) {
+    if !crypto::is_unlocked() {
+        return;
+    }
+    let actor = match store::actor().await {
+        Ok(a) => a,
+        Err(e) if e.is_locked() => return,
+        Err(e) => return ctx.storage_error.set(Some(e)),
+    };
+    // Changes published before this full read are in it.
+    let _ = store::take_changes();
+    match store::load_summaries(&actor).await {
+        Ok(all) => {
+            // Indexed a time slice at a time (ten thousand inserts are a long task on a
+            // slow phone).
+            let mut map = HashMap::with_capacity(all.len());
+            let mut slicer = Slicer::new();
+            let mut rest = all.into_iter();
+            loop {
+                slicer.pause().await;
+                let before = map.len();
+                map.extend(rest.by_ref().take(BUILD_CHUNK).map(|s| (s.id(), s)));
+                if map.len() == before {
+                    break;
+                }
+            }
+            SUMMARIES.with(|m| *m.borrow_mut() = map);
+            publish_records(ctx).await;
+        }
+        Err(e) if e.is_locked() => {}
+        Err(e) => ctx.storage_error.set(Some(e)),
+    }
+}
+
+/// Applies the summary changes committed since the last call to the lists.
+pub async fn refresh_rows(ctx: Ctx) {
+    let changes = store::take_changes();
+    if changes.is_empty() || !crypto::is_unlocked() {
+        return;
+    }
+    SUMMARIES.with(|m| {
+        let mut m = m.borrow_mut();
+        for (id, s) in changes {
+            match s {
+                Some(s) => m.insert(id, s),
+                None => m.remove(&id),
+            };
+        }
+    });
+    publish_records(ctx).await;
+}
+
+/// Work done in one browser task before the page gets the main thread back: a fifth of
+/// the 50 ms long-task limit, so a phone four times slower than a laptop stays under it.
+pub const TASK_BUDGET_MS: f64 = 10.0;
+
+/// Measures a stretch of work against [`TASK_BUDGET_MS`] and yields to the browser (a
+/// new task, not a microtask) when it is spent.
+pub struct Slicer(f64);
+
+impl Default for Slicer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Slicer {
+    pub fn new() -> Self {
+        Slicer(js_sys::Date::now())
+    }
+
+    /// Whether the budget of this task is spent.
+    pub fn due(&self) -> bool {
+        js_sys::Date::now() - self.0 >= TASK_BUDGET_MS
+    }
+
+    /// Yields if the budget is spent; returns whether it did.
+    pub async fn pause(&mut self) -> bool {
+        if !self.due() {
+            return false;
+        }
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        self.0 = js_sys::Date::now();
+        true
+    }
+}
+
+/// Summaries added to the lists between two looks at the clock.
+const BUILD_CHUNK: usize = 100;
+
+thread_local! {
+    /// Bumped by every build of the lists: a build overtaken by a newer one (started
+    /// by a later change while it waited for the browser) publishes nothing.
+    static BUILD: Cell<u64> = const { Cell::new(0) };
+    /// The pending count last written to the device.
+    static PENDING_WRITTEN: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// Rebuilds the lists from the summaries in memory and shows them. With thousands of
+/// documents the work is spread over browser tasks of [`TASK_BUDGET_MS`] each, so the
+/// page stays responsive; drawing happens in a task of its own.
+async fn publish_records(ctx: Ctx) {
+    let build = BUILD.with(|b| {
+        b.set(b.get() + 1);
+        b.get()
+    });
+    let stale = || BUILD.with(Cell::get) != build;
+    let mut slicer = Slicer::new();
+    let ids: Vec<DocId> = SUMMARIES.with(|m| m.borrow().keys().copied().collect());
+    let mut builder = crate::records::RecordsBuilder::default();
+    for chunk in ids.chunks(BUILD_CHUNK) {
+        if slicer.pause().await && stale() {
+            return;
+        }
+        SUMMARIES.with(|m| {
+            let m = m.borrow();
+            // A summary removed meanwhile is simply not listed.
+            for s in chunk.iter().filter_map(|id| m.get(id)) {
+                builder.add(s);
+            }
+        });
+    }
+    // Each sorting or joining step is a whole pass over a list: with many rows, each
+    // starts a task of its own.
+    let large = ids.len() > BUILD_CHUNK;
+    let mut finisher = builder.finisher();
+    loop {
+        if large {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            if stale() {
+                return;
+            }
+        }
+        if finisher.step() {
+            break;
+        }
+    }
+    let records = finisher.records();
+    // The page redraws in a task of its own.
+    if large {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+    if stale() || !crypto::is_unlocked() {
+        return;
+    }
+    // Every document type counts.
+    let pending = records.pending();
+    ctx.records.set(records);
+    if PENDING_WRITTEN.with(|p| p.replace(Some(pending))) != Some(pending) {
+        let _ = store::kv_set_plain("pending_count", &pending.to_string()).await;
+    }
+}
+
+/// Forgets every summary (on lock and wipe).
+pub(super) fn clear_summaries() {
+    SUMMARIES.with(|m| m.borrow_mut().clear());
+}
+
+/// Reads the summaries in memory.
+pub(super) fn with_summaries<R>(f: impl FnOnce(&HashMap<DocId, Summary>) -> R) -> R {
+    SUMMARIES.with(|m| f(&m.borrow()))
+}

@@ -1,0 +1,55 @@
+// On a phone the status area is one line (state, changes waiting, a sync button), so the
+// contact form starts at the top of the screen; sync details, the account, the language,
+// the automatic lock and sign-out are one tap away.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import {
+  OFFLINE, addUser, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer, stopServer,
+  tempDir,
+} from './helpers.mjs';
+
+const PW = 'synthetic-pw-status';
+
+test('the status area is one line on a phone and the rest is one tap away', async () => {
+  const data = tempDir('strada-e2e-status-');
+  addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
+  const server = await startServer(data);
+  const browser = await launchBrowser({ allow: OFFLINE });
+  try {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await signIn(page, 'marta', PW);
+    const header = page.locator('header.status');
+    const form = page.getByTestId('contact-form');
+    await form.waitFor();
+    const h = (await header.boundingBox()).height;
+    const top = (await form.boundingBox()).y;
+    // One line of 40-px touch targets, not a third of an 844-px screen.
+    assert.ok(h <= 64, `status area ${h}px high`);
+    assert.ok(top <= 100, `the form starts ${top}px down`);
+    // Sign-out and the automatic lock are hidden until asked for.
+    assert.equal(await page.getByTestId('sign-out').isVisible(), false);
+    const more = page.getByTestId('status-more');
+    assert.equal(await more.getAttribute('aria-expanded'), 'false');
+    await more.click();
+    assert.equal(await more.getAttribute('aria-expanded'), 'true');
+    await page.getByTestId('sign-out').waitFor();
+    assert.ok(await page.getByTestId('idle-lock').isVisible());
+    assert.match(await page.locator('#status-details').innerText(), /Collegato come marta \(bergamo-1\)/);
+    await more.click();
+    await page.getByTestId('sign-out').waitFor({ state: 'hidden' });
+
+    // The line says what waits (the new person and the contact) and syncs it.
+    await context.setOffline(true);
+    await logContact(page, 'Sana sintetica', ['food'], '');
+    await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]').textContent === '2');
+    await context.setOffline(false);
+    await page.getByTestId('sync-now').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]').textContent === '0', null, { timeout: 20000 });
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
