@@ -317,6 +317,56 @@ pub enum RefusalCode {
 }
 
 impl RefusalCode {
+    /// Every code (the app names each by [`RefusalCode::code`]).
+    pub const ALL: [RefusalCode; 20] = [
+        RefusalCode::TypeMismatch,
+        RefusalCode::NotAllowed,
+        RefusalCode::ForeignActor,
+        RefusalCode::Schema,
+        RefusalCode::IdMismatch,
+        RefusalCode::Empty,
+        RefusalCode::OtherTeam,
+        RefusalCode::NotAuthor,
+        RefusalCode::NeedRequired,
+        RefusalCode::ReferralStart,
+        RefusalCode::ReferralFixed,
+        RefusalCode::TeamMove,
+        RefusalCode::AuthorChange,
+        RefusalCode::Lifecycle,
+        RefusalCode::ServerError,
+        RefusalCode::ConsentRequired,
+        RefusalCode::Replaced,
+        RefusalCode::TooLarge,
+        RefusalCode::Malformed,
+        RefusalCode::Other,
+    ];
+
+    /// The stable code: the JSON name (`type_mismatch`).
+    pub fn code(self) -> &'static str {
+        match self {
+            RefusalCode::TypeMismatch => "type_mismatch",
+            RefusalCode::NotAllowed => "not_allowed",
+            RefusalCode::ForeignActor => "foreign_actor",
+            RefusalCode::Schema => "schema",
+            RefusalCode::IdMismatch => "id_mismatch",
+            RefusalCode::Empty => "empty",
+            RefusalCode::OtherTeam => "other_team",
+            RefusalCode::NotAuthor => "not_author",
+            RefusalCode::NeedRequired => "need_required",
+            RefusalCode::ReferralStart => "referral_start",
+            RefusalCode::ReferralFixed => "referral_fixed",
+            RefusalCode::TeamMove => "team_move",
+            RefusalCode::AuthorChange => "author_change",
+            RefusalCode::Lifecycle => "lifecycle",
+            RefusalCode::ServerError => "server_error",
+            RefusalCode::ConsentRequired => "consent_required",
+            RefusalCode::Replaced => "replaced",
+            RefusalCode::TooLarge => "too_large",
+            RefusalCode::Malformed => "malformed",
+            RefusalCode::Other => "other",
+        }
+    }
+
     /// The code as a device speaking wire version 1 knows it: codes added after version
     /// 1 (variant indexes it cannot decode) become the nearest older one.
     pub fn in_v1(self) -> RefusalCode {
@@ -481,6 +531,20 @@ pub fn heads_from_strings(heads: &[String]) -> Option<Vec<ChangeHash>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_refusal_code_is_listed_once_under_its_json_name() {
+        for code in RefusalCode::ALL {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::from(code.code())
+            );
+        }
+        let mut codes: Vec<_> = RefusalCode::ALL.iter().map(|c| c.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), RefusalCode::ALL.len());
+    }
 
     #[test]
     fn push_messages_have_a_stable_json_shape() {
