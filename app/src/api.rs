@@ -11,6 +11,7 @@ use strada_shared::sync::{
     self, EventsTicket, PullRequest, PullResponse, PushRequest, PushResponse, SnapshotsRequest,
     SnapshotsResponse, WireVersion,
 };
+use wasm_bindgen::JsCast;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -242,6 +243,111 @@ pub async fn pull(token: &str, cursor: u64, since: u64) -> Result<PullResponse, 
         since: Some(since),
     };
     post_sync("/api/sync/pull", token, &req).await
+}
+
+/// An open stream of pull pages (`POST /api/sync/pull-stream`): a first sync or a long
+/// catch-up in one request. Each page arrives whole (a frame: its length, then the page
+/// in the request's wire version) and is applied with its cursor like a paged pull's, so
+/// a stream cut anywhere resumes from the last page applied.
+pub struct PullStream {
+    reader: web_sys::ReadableStreamDefaultReader,
+    buf: Vec<u8>,
+    version: WireVersion,
+    ended: bool,
+}
+
+/// Opens a pull stream; `Ok(None)` from a server without one (an older release): the
+/// caller pulls page by page.
+pub async fn open_pull_stream(
+    token: &str,
+    cursor: u64,
+    since: u64,
+) -> Result<Option<PullStream>, ApiError> {
+    let version = WIRE.with(std::cell::Cell::get);
+    if version == WireVersion::V1 {
+        return Ok(None);
+    }
+    let req = PullRequest {
+        cursor,
+        since: Some(since),
+    };
+    let res = Request::post("/api/sync/pull-stream")
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", version.media_type())
+        .header("Accept", version.media_type())
+        .body(js_sys::Uint8Array::from(
+            sync::encode_as(version, &req).as_slice(),
+        ))
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    match res.status() {
+        200 => {}
+        404 | 405 | 415 => return Ok(None),
+        _ => return decode::<serde_json::Value>(res).await.map(|_| None),
+    }
+    let reader = res
+        .body()
+        .and_then(|b| {
+            b.get_reader()
+                .dyn_into::<web_sys::ReadableStreamDefaultReader>()
+                .ok()
+        })
+        .ok_or(ApiError::Network)?;
+    Ok(Some(PullStream {
+        reader,
+        buf: Vec::new(),
+        version,
+        ended: false,
+    }))
+}
+
+impl PullStream {
+    /// The next page, or `None` once the server ended the stream (the last page said
+    /// whether more remain). A cut connection is `Network`.
+    pub async fn next(&mut self) -> Result<Option<PullResponse>, ApiError> {
+        loop {
+            if self.buf.len() >= 4 {
+                let len = u32::from_be_bytes([self.buf[0], self.buf[1], self.buf[2], self.buf[3]])
+                    as usize;
+                if self.buf.len() >= 4 + len {
+                    let page =
+                        sync::decode_as(self.version, &self.buf[4..4 + len]).map_err(|e| {
+                            ApiError::Server {
+                                status: 200,
+                                message: e.to_string(),
+                            }
+                        })?;
+                    self.buf.drain(..4 + len);
+                    return Ok(Some(page));
+                }
+            }
+            if self.ended {
+                return if self.buf.is_empty() {
+                    Ok(None)
+                } else {
+                    Err(ApiError::Network)
+                };
+            }
+            let chunk = wasm_bindgen_futures::JsFuture::from(self.reader.read())
+                .await
+                .map_err(|_| ApiError::Network)?;
+            let done = js_sys::Reflect::get(&chunk, &"done".into())
+                .ok()
+                .and_then(|d| d.as_bool())
+                .unwrap_or(true);
+            if done {
+                self.ended = true;
+                continue;
+            }
+            let value = js_sys::Reflect::get(&chunk, &"value".into())
+                .ok()
+                .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
+                .ok_or(ApiError::Network)?;
+            self.buf.extend(value.to_vec());
+        }
+    }
 }
 
 pub async fn contacts(token: &str) -> Result<Vec<ContactRecord>, ApiError> {

@@ -475,7 +475,7 @@ mod tests {
             person_id: Some(person.id),
             history: vec![],
         };
-        let mut docs = vec![
+        let mut docs = [
             device_doc(DocType::Person, &person),
             device_doc(DocType::Contact, &c1),
             device_doc(DocType::Contact, &c2),

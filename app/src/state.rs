@@ -9,8 +9,12 @@ use leptos::prelude::*;
 use strada_shared::api::LoginResponse;
 use strada_shared::ids::DocId;
 use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc, ReferralDoc};
-use strada_shared::sync::device::DeviceDoc;
-use strada_shared::sync::{PushRequest, SnapshotsRequest};
+use strada_shared::sync::device::{DeviceDoc, InFlight};
+use strada_shared::sync::run;
+use strada_shared::sync::{
+    PullRequest, PullResponse, PulledDoc, PushRequest, PushResponse, SnapshotsRequest,
+    SnapshotsResponse,
+};
 
 use zeroize::Zeroizing;
 
@@ -242,15 +246,26 @@ thread_local! {
     static SUMMARIES: RefCell<HashMap<DocId, Summary>> = RefCell::new(HashMap::new());
 }
 
-/// Ids of the documents not yet accepted by the server (from the summaries in memory).
+/// Ids of the documents not yet accepted by the server (from the summaries in memory),
+/// persons first, then contacts, then referrals: a document is pushed after those it
+/// refers to, whichever push request each lands in.
 fn pending_ids() -> Vec<DocId> {
-    SUMMARIES.with(|m| {
+    let mut pending: Vec<(u8, DocId)> = SUMMARIES.with(|m| {
         m.borrow()
             .values()
             .filter(|s| s.status() != RowStatus::Synced)
-            .map(Summary::id)
+            .map(|s| {
+                let order = match s {
+                    Summary::Person(_) => 0,
+                    Summary::Contact(_) => 1,
+                    Summary::Referral(..) => 2,
+                };
+                (order, s.id())
+            })
             .collect()
-    })
+    });
+    pending.sort();
+    pending.into_iter().map(|(_, id)| id).collect()
 }
 
 /// Reads every summary on the device (at unlock), then shows the lists.
@@ -457,9 +472,11 @@ pub async fn save_edit<T: schema::Document>(ctx: Ctx, value: T) -> Result<(), St
     Ok(())
 }
 
-/// The person withdrew consent: the person keeps no identifying data and every contact
-/// on the device that names the person loses the alias — all in one transaction, then
-/// synced. (Contacts of the same person stay linked to it, now anonymous.)
+/// The person withdrew consent: the person keeps no identifying data, every contact on
+/// the device that names the person loses the alias, and the person's names leave the
+/// notes of those contacts and the outcomes of their referrals — all in one
+/// transaction, then synced. (Contacts of the same person stay linked to it, now
+/// anonymous.) The server does the same for every contact and referral it holds.
 pub async fn withdraw_consent(
     ctx: Ctx,
     person: DocId,
@@ -467,16 +484,36 @@ pub async fn withdraw_consent(
 ) -> Result<(), String> {
     let actor = store::actor().await.map_err(|e| e.0)?;
     let at = crate::util::now_ms();
-    let mut ids = vec![person];
-    ids.extend(SUMMARIES.with(|m| {
-        m.borrow()
-            .values()
-            .filter_map(|s| match s {
-                Summary::Contact(c) if c.person_id == Some(person) => Some(c.id),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-    }));
+    // The names to erase (every alias, and the alias each contact names the person by),
+    // and the documents to erase them from.
+    let (ids, names) = SUMMARIES.with(|m| {
+        let m = m.borrow();
+        let mut names: Vec<String> = Vec::new();
+        let mut contacts = Vec::new();
+        for s in m.values() {
+            match s {
+                Summary::Person(p) if p.id == person => names.extend(p.aliases.iter().cloned()),
+                Summary::Contact(c) if c.person_id == Some(person) => {
+                    names.extend(c.alias.iter().cloned());
+                    contacts.push(c.id);
+                }
+                _ => {}
+            }
+        }
+        let referrals = m.values().filter_map(|s| match s {
+            Summary::Referral(r, _)
+                if r.person_id == Some(person) || contacts.contains(&r.contact) =>
+            {
+                Some(r.id)
+            }
+            _ => None,
+        });
+        let ids: Vec<DocId> = std::iter::once(person)
+            .chain(contacts.iter().copied())
+            .chain(referrals)
+            .collect();
+        (ids, names)
+    });
     let mut failed = None;
     store::update_docs(&actor, &ids, |d| {
         let res = match d.doc_type {
@@ -485,10 +522,13 @@ pub async fn withdraw_consent(
                 schema::update(&mut d.doc, &p)
             }),
             DocType::Contact => schema::read::<ContactDoc>(&d.doc).and_then(|mut c| {
-                c.withdraw_consent();
+                c.erase_person(&names);
                 schema::update(&mut d.doc, &c)
             }),
-            DocType::Referral => Ok(()),
+            DocType::Referral => schema::read::<ReferralDoc>(&d.doc).and_then(|mut r| {
+                r.erase_person(&names);
+                schema::update(&mut d.doc, &r)
+            }),
         };
         match res {
             // A new edit is a new attempt (as in `save_edit`).
@@ -568,123 +608,126 @@ impl From<store::StoreError> for SyncError {
     }
 }
 
-/// Documents and bytes of changes one push request carries at most: well inside the
-/// server's limits (500 documents, 16 MiB decoded, 50,000 changes per request), so a
-/// phone back after weeks offline sends everything in several requests, each accepted.
-const PUSH_BATCH_DOCS: usize = 50;
-const PUSH_BATCH_BYTES: usize = 512 * 1024;
+/// The app's side of the sync loop (`strada_shared::sync::run`): IndexedDB and fetch.
+struct AppDriver<'a> {
+    ctx: Ctx,
+    token: &'a str,
+    actor: ActorId,
+    /// When the lists were last rebuilt during this pull.
+    shown_at: f64,
+    /// The pull stream pages are read from, while it lasts.
+    stream: Option<api::PullStream>,
+    /// The server has no pull stream (an older release): page by page.
+    paged: bool,
+}
 
-/// One push request and its answer, stored: `acked` moves only to the heads sent.
-async fn push_batch(
-    token: &str,
-    actor: &ActorId,
-    entries: Vec<strada_shared::sync::PushDoc>,
-    sent: Vec<strada_shared::sync::device::InFlight>,
-) -> Result<(), SyncError> {
-    let res = api::push(token, &PushRequest { docs: entries }).await?;
-    let ids: Vec<DocId> = sent.iter().map(|s| s.id).collect();
-    store::update_docs(actor, &ids, |d| {
-        let answer = res.results.iter().find(|r| r.id == d.id);
-        if let (Some(s), Some(r)) = (sent.iter().find(|s| s.id == d.id), answer) {
-            d.on_push_outcome(s, &r.outcome);
-        }
-    })
-    .await?;
-    // The server erased these documents' history (consent withdrawn): the device takes
-    // the server's version (the pull brings it; the repair list makes sure).
-    let replaced: Vec<DocId> = res
-        .results
-        .iter()
-        .filter(|r| {
-            matches!(
-                r.outcome,
-                strada_shared::sync::PushOutcome::Refused {
-                    code: strada_shared::sync::RefusalCode::Replaced,
-                    ..
-                }
-            )
+impl strada_shared::sync::run::Driver for AppDriver<'_> {
+    type Error = SyncError;
+
+    async fn pending(&mut self) -> Result<Vec<DocId>, SyncError> {
+        Ok(pending_ids())
+    }
+
+    async fn load(&mut self, ids: &[DocId]) -> Result<Vec<DeviceDoc>, SyncError> {
+        Ok(store::get_docs(&self.actor, ids).await?)
+    }
+
+    async fn push(&mut self, req: PushRequest) -> Result<PushResponse, SyncError> {
+        Ok(api::push(self.token, &req).await?)
+    }
+
+    async fn pushed(&mut self, sent: &[InFlight], res: &PushResponse) -> Result<(), SyncError> {
+        let ids: Vec<DocId> = sent.iter().map(|s| s.id).collect();
+        // One transaction: an answer never overwrites an edit saved meanwhile.
+        store::update_docs(&self.actor, &ids, |d| {
+            run::apply_outcomes([d], sent, res);
         })
-        .map(|r| r.id)
-        .collect();
-    store::add_repair(&replaced).await?;
-    Ok(())
+        .await?;
+        store::add_repair(&run::replaced(res)).await?;
+        Ok(())
+    }
+
+    async fn position(&mut self) -> Result<(u64, u64), SyncError> {
+        let read = |v: Option<String>| v.and_then(|c| c.parse().ok()).unwrap_or(0);
+        let cursor = read(store::kv_get("cursor").await?);
+        // Where the last complete pull ended: what the device surely holds.
+        let since = read(store::kv_get("baseline").await?);
+        Ok((cursor, since))
+    }
+
+    async fn pull(&mut self, req: PullRequest) -> Result<PullResponse, SyncError> {
+        let since = req.since.unwrap_or(req.cursor);
+        // A long pull comes as one stream of pages; it reopens where it stopped if the
+        // server ended it before the feed's end.
+        while !self.paged {
+            let fresh = self.stream.is_none();
+            if fresh {
+                match api::open_pull_stream(self.token, req.cursor, since).await? {
+                    Some(s) => self.stream = Some(s),
+                    None => {
+                        self.paged = true;
+                        break;
+                    }
+                }
+            }
+            let stream = self.stream.as_mut().expect("opened above");
+            match stream.next().await? {
+                Some(page) => return Ok(page),
+                // Ended: reopen from here — unless a new stream brought nothing at all.
+                None if fresh => self.paged = true,
+                None => self.stream = None,
+            }
+        }
+        Ok(api::pull(self.token, req.cursor, since).await?)
+    }
+
+    async fn apply(&mut self, page: &PullResponse, baseline: Option<u64>) -> Result<(), SyncError> {
+        store::apply_pulled(&self.actor, &page.docs, Some(page.cursor), baseline).await?;
+        if !page.docs.is_empty() {
+            self.ctx.pulled.update(|n| *n += 1);
+        }
+        Ok(())
+    }
+
+    async fn repair_list(&mut self) -> Result<Vec<DocId>, SyncError> {
+        Ok(store::repair_list().await?)
+    }
+
+    async fn snapshots(&mut self, req: SnapshotsRequest) -> Result<SnapshotsResponse, SyncError> {
+        Ok(api::snapshots(self.token, &req).await?)
+    }
+
+    async fn apply_snapshots(&mut self, docs: &[PulledDoc]) -> Result<(), SyncError> {
+        Ok(store::apply_pulled(&self.actor, docs, None, None).await?)
+    }
+
+    async fn before_first_pull(&mut self) {
+        store::warm_up(&self.actor).await;
+    }
+
+    async fn page_done(&mut self, done: u64, total: u64) {
+        // During a long pull the lists grow as pages arrive (at most once a second:
+        // each rebuild reads every summary in memory), and it shows how far it has come.
+        let now = js_sys::Date::now();
+        if now - self.shown_at >= 1000.0 {
+            self.shown_at = now;
+            refresh_rows(self.ctx).await;
+        }
+        self.ctx.sync_progress.set(Some((done, total)));
+    }
 }
 
 async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
     let actor: ActorId = store::actor().await?;
-    // Push: the pending documents (only those are read), in requests of bounded size.
-    for ids in pending_ids().chunks(PUSH_BATCH_DOCS) {
-        let mut docs = store::get_docs(&actor, ids).await?;
-        let (mut entries, mut sent, mut bytes) = (Vec::new(), Vec::new(), 0usize);
-        for d in docs.iter_mut() {
-            if !d.should_push() {
-                continue;
-            }
-            let (e, s) = d.push_entry();
-            if !entries.is_empty() && bytes + e.changes.0.len() > PUSH_BATCH_BYTES {
-                push_batch(
-                    token,
-                    &actor,
-                    std::mem::take(&mut entries),
-                    std::mem::take(&mut sent),
-                )
-                .await?;
-                bytes = 0;
-            }
-            bytes += e.changes.0.len();
-            entries.push(e);
-            sent.push(s);
-        }
-        if !entries.is_empty() {
-            push_batch(token, &actor, entries, sent).await?;
-        }
-    }
-    // Pull: pages until the feed is exhausted; each page and its cursor in one transaction.
-    let mut cursor: u64 = store::kv_get("cursor")
-        .await?
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    // Where the last complete pull ended: what the device surely holds.
-    let since: u64 = store::kv_get("baseline")
-        .await?
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0)
-        .min(cursor);
-    let start = cursor;
-    if start == 0 {
-        store::warm_up(&actor).await;
-    }
-    // During a long pull the lists grow as pages arrive (at most once a second: each
-    // rebuild reads every summary in memory).
-    let mut shown_at = 0.0;
-    loop {
-        let page = api::pull(token, cursor, since).await?;
-        let baseline = (!page.more).then_some(page.cursor);
-        store::apply_pulled(&actor, &page.docs, Some(page.cursor), baseline).await?;
-        cursor = page.cursor;
-        if !page.docs.is_empty() {
-            ctx.pulled.update(|n| *n += 1);
-        }
-        if !page.more {
-            break;
-        }
-        let now = js_sys::Date::now();
-        if now - shown_at >= 1000.0 {
-            shown_at = now;
-            refresh_rows(ctx).await;
-        }
-        // A long pull (a first sync, days offline) shows how far it has come.
-        let total = page.head.saturating_sub(start).max(1);
-        ctx.sync_progress
-            .set(Some((cursor.saturating_sub(start).min(total), total)));
-    }
-    // Repair: documents whose pulled changes did not apply get a snapshot.
-    let repair = store::repair_list().await?;
-    if !repair.is_empty() {
-        let res = api::snapshots(token, &SnapshotsRequest { ids: repair }).await?;
-        store::apply_pulled(&actor, &res.docs, None, None).await?;
-    }
-    Ok(())
+    let mut driver = AppDriver {
+        ctx,
+        token,
+        actor,
+        shown_at: 0.0,
+        stream: None,
+        paged: false,
+    };
+    run::run(&mut driver).await.map(drop)
 }
 
 /// Why a sign-in failed.

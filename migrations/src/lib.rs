@@ -17,6 +17,9 @@ mod m0002_device_actors;
 mod m0003_doc_history;
 mod m0004_devices;
 mod m0005_quarantine;
+mod m0006_audit;
+mod m0007_doc_links;
+mod m0008_team_feed;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -81,6 +84,21 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "quarantine",
         apply: m0005_quarantine::apply,
     },
+    Migration {
+        version: 6,
+        name: "audit",
+        apply: m0006_audit::apply,
+    },
+    Migration {
+        version: 7,
+        name: "doc_links",
+        apply: m0007_doc_links::apply,
+    },
+    Migration {
+        version: 8,
+        name: "team_feed",
+        apply: m0008_team_feed::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -97,6 +115,10 @@ pub const COLLECTIONS: &[&str] = &[
     "doc_history",
     "devices",
     "quarantine",
+    "audit",
+    "doc_links",
+    "team_feed",
+    "team_feed_by_doc",
 ];
 
 /// The newest version this build knows.

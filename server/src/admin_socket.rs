@@ -6,7 +6,9 @@
 //! connect — the same people who could read the data folder), and the CLI sends it one
 //! command per connection as a JSON line; the answer is one JSON line. The commands are
 //! the central office's account acts (`auth::admin`), with the same guards, and they
-//! end event streams like the workspace's. Nothing else is reachable through it.
+//! end event streams like the workspace's, and the audit log's verification. Nothing
+//! else is reachable through it. Every command is recorded in the audit log as the
+//! operator's (no account).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,6 +19,7 @@ use strada_shared::domain::Role;
 use strada_shared::ids::{TeamId, UserId};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
+use crate::audit::{self, Act, Record};
 use crate::auth::{self, AuthError, Password, admin};
 use crate::notify::Notifier;
 use crate::storage::Store;
@@ -64,6 +67,8 @@ pub enum Command {
     RevokeDevices {
         username: String,
     },
+    /// Recomputes the audit log's hash chain (`strada-server audit verify`).
+    AuditVerify,
 }
 
 /// The answer to a command.
@@ -74,6 +79,7 @@ pub enum Answer {
     Password { username: String, password: String },
     Accounts { accounts: Vec<AccountRecord> },
     Sessions { sessions: Vec<AccountSession> },
+    Audit { verified: audit::Verified },
     Error { message: String },
 }
 
@@ -85,12 +91,43 @@ fn operator() -> UserId {
 /// Runs a command on `store` (the server's, or one opened by the CLI when no server
 /// runs); `notify` ends the event streams of the sessions it ended.
 pub fn run(store: &dyn Store, notify: Option<&Notifier>, cmd: Command) -> Answer {
-    match execute(store, notify, cmd) {
+    let (act, username) = act_of(&cmd);
+    let answer = match execute(store, notify, cmd) {
         Ok(a) => a,
         Err(e) => Answer::Error {
             message: e.to_string(),
         },
-    }
+    };
+    let record = Record::new(act);
+    let record = match username.and_then(|n| store.user_by_name(&n).ok().flatten()) {
+        Some(u) => record.user(u.id),
+        None => record,
+    };
+    let record = match &answer {
+        Answer::Error { .. } => record.refused("refused"),
+        Answer::Accounts { accounts } => record.count(accounts.len()),
+        _ => record,
+    };
+    audit::record_done(store, crate::now_ms(), record);
+    answer
+}
+
+/// What a command is, for the audit log, and the account it concerns.
+fn act_of(cmd: &Command) -> (Act, Option<String>) {
+    let (act, name) = match cmd {
+        Command::List => (Act::AccountsRead, None),
+        Command::AuditVerify => (Act::AuditVerified, None),
+        Command::Add { username, .. } => (Act::AccountCreated, Some(username)),
+        Command::Disable { username } => (Act::AccountDisabled, Some(username)),
+        Command::Enable { username } => (Act::AccountEnabled, Some(username)),
+        Command::ResetPassword { username } => (Act::PasswordReset, Some(username)),
+        Command::Role { username, .. } => (Act::RoleChanged, Some(username)),
+        Command::Unlock { username } => (Act::AccountUnlocked, Some(username)),
+        Command::EndEverything { username } => (Act::EverythingEnded, Some(username)),
+        Command::Sessions { username } => (Act::AccountsRead, Some(username)),
+        Command::RevokeDevices { username } => (Act::DevicesRevoked, Some(username)),
+    };
+    (act, name.cloned())
 }
 
 fn team(s: &str) -> Result<TeamId, AuthError> {
@@ -189,6 +226,9 @@ fn execute(
             end(r.sessions);
             done(format!("Revoked {} device(s) of {username}.", r.devices))
         }
+        Command::AuditVerify => Ok(Answer::Audit {
+            verified: audit::verify(store)?,
+        }),
     }
 }
 

@@ -6,6 +6,7 @@
 //!   connection limits.
 //! - [`storage`]: the [`storage::Store`] trait and its sled implementation.
 //! - [`auth`]: users, Argon2id passwords, opaque sessions.
+//! - [`audit`]: the hash-chained record of who read or did what.
 //! - [`sync`]: merge-and-validate for pushes, the change feed for pulls.
 //! - [`projection`]: central records derived from documents.
 //! - [`directory`]: the services directory served to devices (override file or demo).
@@ -19,6 +20,7 @@
 //! - Logs carry ids and counts, never aliases, notes, passwords or tokens.
 
 pub mod admin_socket;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod demo;
@@ -29,6 +31,7 @@ pub mod notify;
 pub mod projection;
 pub mod storage;
 pub mod sync;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 use std::sync::Arc;
@@ -122,6 +125,9 @@ pub async fn start_with(
     std::net::SocketAddr,
     tokio::task::JoinHandle<std::io::Result<()>>,
 )> {
+    // Once, on a store from before links were indexed: what a withdrawal must reach.
+    sync::index_links(store.as_ref(), now_ms())
+        .map_err(|e| anyhow::anyhow!("cannot index the links between documents: {e}"))?;
     let notify = Arc::new(notify::Notifier::new(served.limits.max_streams_per_user));
     let admin = match &served.admin_dir {
         Some(dir) => Some(

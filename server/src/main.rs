@@ -1,6 +1,6 @@
 //! The `strada-server` binary: `serve` (default), `init`, `demo`, `user …` (accounts:
-//! add, list, disable, enable, reset-password, role, unlock, end-everything, sessions)
-//! and `device revoke` — the last two while the server runs too.
+//! add, list, disable, enable, reset-password, role, unlock, end-everything, sessions),
+//! `device revoke` and `audit verify` — the last three while the server runs too.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -66,6 +66,19 @@ enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
+    /// The audit log (while the server runs too).
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit log's hash chain from its first entry; print the number of
+    /// entries and the head hash (write it down elsewhere), or the first broken entry
+    /// (and exit with an error).
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -79,7 +92,7 @@ enum UserCommand {
     /// Create a user. Prints a generated password unless --password-stdin is given.
     Add {
         username: String,
-        /// field_worker or central_office.
+        /// field_worker, central_office or auditor.
         #[arg(long)]
         role: String,
         /// Team slug, e.g. bergamo-1.
@@ -141,14 +154,18 @@ fn main() -> anyhow::Result<()> {
         Command::Device {
             command: DeviceCommand::Revoke { username },
         } => administer(&cli.data_dir, Admin::RevokeDevices { username }),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => administer(&cli.data_dir, Admin::AuditVerify),
         Command::Demo {
             seed,
             contacts,
             today,
         } => demo(&cli.data_dir, seed, contacts, today),
         Command::User { command } => {
-            let role =
-                |r: &str| Role::parse(r).context("role must be field_worker or central_office");
+            let role = |r: &str| {
+                Role::parse(r).context("role must be field_worker, central_office or auditor")
+            };
             let cmd = match command {
                 UserCommand::Add {
                     username,
@@ -241,6 +258,19 @@ fn administer(data_dir: &std::path::Path, cmd: Admin) -> anyhow::Result<()> {
                 );
             }
         }
+        Answer::Audit { verified } => match verified.broken {
+            None => println!(
+                "The audit log holds: {} entries, head {}.",
+                verified.entries, verified.head
+            ),
+            Some(b) => anyhow::bail!(
+                "the audit log is broken at entry {}: {} ({} entries hold before it, head {})",
+                b.seq,
+                b.why,
+                verified.entries,
+                verified.head
+            ),
+        },
         Answer::Error { message } => anyhow::bail!("{message}"),
     }
     Ok(())

@@ -23,11 +23,13 @@ pub const TICKET_TTL_MS: i64 = 5 * 60 * 1000;
 /// Most event streams held at once; more get 503 and poll instead.
 pub const MAX_STREAMS: usize = 20_000;
 
-/// The feed moved to `seq` because a document of `team` changed.
+/// The feed moved to `seq` because a document of `team` changed; the team's own feed
+/// is at `team_seq`.
 #[derive(Debug, Clone)]
 pub struct Advance {
     pub seq: u64,
     pub team: TeamId,
+    pub team_seq: u64,
 }
 
 /// Who a ticket lets listen.
@@ -43,7 +45,12 @@ pub struct Listener {
 
 impl Listener {
     pub fn hears(&self, a: &Advance) -> bool {
-        self.role == Role::CentralOffice || a.team == self.team
+        match self.role {
+            Role::CentralOffice => true,
+            Role::FieldWorker => a.team == self.team,
+            // The auditor reads no document, so no feed moves for it.
+            Role::Auditor => false,
+        }
     }
 }
 
@@ -130,9 +137,13 @@ impl Notifier {
         })
     }
 
-    pub fn advance(&self, seq: u64, team: TeamId) {
+    pub fn advance(&self, seq: u64, team: TeamId, team_seq: u64) {
         // No receiver is not an error: nobody is listening right now.
-        let _ = self.tx.send(Advance { seq, team });
+        let _ = self.tx.send(Advance {
+            seq,
+            team,
+            team_seq,
+        });
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Advance> {

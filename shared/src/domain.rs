@@ -12,16 +12,22 @@ pub enum Role {
     FieldWorker,
     /// Central office of the PUA: sees every record of its PUA.
     CentralOffice,
+    /// Reads the audit log (who read or did what) and nothing else: no document, no
+    /// record, no account. The central office is what the log watches, so it does not
+    /// read it; the auditor reads no personal data (new at the end: variant indexes are
+    /// on the wire).
+    Auditor,
 }
 
 impl Role {
-    pub const ALL: [Role; 2] = [Role::FieldWorker, Role::CentralOffice];
+    pub const ALL: [Role; 3] = [Role::FieldWorker, Role::CentralOffice, Role::Auditor];
 
     /// The stable wire/CLI name.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::FieldWorker => "field_worker",
             Role::CentralOffice => "central_office",
+            Role::Auditor => "auditor",
         }
     }
 

@@ -492,7 +492,16 @@ impl Seeder {
     async fn push(&mut self) -> usize {
         let mut entries = Vec::new();
         let mut sent = Vec::new();
-        for d in self.docs.values_mut() {
+        // Persons, then contacts, then referrals: a document reaches the server after the
+        // records it refers to, even across requests (the server refuses references to
+        // records it does not hold).
+        let mut docs: Vec<&mut DeviceDoc> = self.docs.values_mut().collect();
+        docs.sort_by_key(|d| match d.doc_type {
+            schema::DocType::Person => 0,
+            schema::DocType::Contact => 1,
+            schema::DocType::Referral => 2,
+        });
+        for d in docs {
             if d.is_pending() {
                 let (e, s) = d.push_entry();
                 entries.push(e);

@@ -406,6 +406,77 @@ impl Device {
         }
     }
 
+    /// Pulls the feed as the app does on a first sync: one stream of pages per request
+    /// (`/api/sync/pull-stream`, wire version 2), another only if the server ended the
+    /// stream before the feed's end.
+    async fn pull_stream(&mut self) -> usize {
+        use strada_shared::sync::{WireVersion, decode_as, encode_as};
+        let v = WireVersion::V2;
+        let mut n = 0;
+        loop {
+            self.round_trips += 1;
+            let res = self
+                .client
+                .post(format!("{}/api/sync/pull-stream", self.base))
+                .bearer_auth(&self.token)
+                .header("content-type", v.media_type())
+                .header("accept", v.media_type())
+                .header("accept-encoding", "gzip")
+                .body(encode_as(
+                    v,
+                    &PullRequest {
+                        cursor: self.cursor,
+                        since: Some(self.baseline),
+                    },
+                ))
+                .send()
+                .await
+                .expect("request");
+            assert!(res.status().is_success(), "pull-stream: {}", res.status());
+            let gz = res
+                .headers()
+                .get("content-encoding")
+                .is_some_and(|v| v == "gzip");
+            let bytes = res.bytes().await.expect("body").to_vec();
+            let t = Instant::now();
+            let bytes = if gz {
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(bytes.as_slice())
+                    .read_to_end(&mut out)
+                    .expect("gunzip");
+                out
+            } else {
+                bytes
+            };
+            let mut rest = bytes.as_slice();
+            let mut more = false;
+            while rest.len() >= 4 {
+                let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+                let page: PullResponse = decode_as(v, &rest[4..4 + len]).expect("decode");
+                rest = &rest[4 + len..];
+                for p in &page.docs {
+                    match self.docs.get_mut(&p.id) {
+                        Some(d) => d.merge_pulled(p).expect("merge"),
+                        None => {
+                            self.docs.insert(
+                                p.id,
+                                DeviceDoc::from_pulled(p, self.actor.clone()).expect("snapshot"),
+                            );
+                        }
+                    }
+                }
+                n += page.docs.len();
+                self.cursor = page.cursor;
+                more = page.more;
+            }
+            self.cpu += t.elapsed();
+            if !more {
+                self.baseline = self.cursor;
+                return n;
+            }
+        }
+    }
+
     fn reset_counters(&mut self) {
         self.round_trips = 0;
         self.cpu = Duration::ZERO;
@@ -510,12 +581,13 @@ async fn main() {
         setup.elapsed().as_secs_f64()
     );
 
-    // -- initial sync: a new device of the team, from cursor 0, compressed pages.
+    // -- initial sync: a new device of the team, from cursor 0: one compressed stream of
+    // pages, as the app does.
     let mut fresh = Device::sign_in(&via_proxy, "ahmed").await;
     meter.take();
     fresh.reset_counters();
     let t = Instant::now();
-    let got = fresh.pull().await;
+    let got = fresh.pull_stream().await;
     let wall = t.elapsed();
     let (up, down) = meter.take();
     assert_eq!(got as u64, n_docs);

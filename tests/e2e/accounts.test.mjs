@@ -18,7 +18,7 @@ test('the central office creates, disables and re-enables an account; the phone 
   const server = await startServer(data);
   // The refusals are the point: 401 to the disabled account's sync and sign-in.
   const browser = await launchBrowser({
-    allow: [/^http 401: POST .*\/api\/(sync\/(push|pull)|auth\/login)$/, /status of 401/],
+    allow: [/^http 401: POST .*\/api\/(sync\/(push|pull|pull-stream)|auth\/login)$/, /status of 401/],
   });
   try {
     const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT' })).newPage();

@@ -221,7 +221,7 @@ test('a device the central office revokes wipes itself at its next sync', async 
 
     // Marta's phone, at its next sync: wiped, with the reason. (The server's refusal
     // is the expected answer: 401 device_revoked.)
-    env.browser.allow(/^http 401: POST .*\/api\/sync\/(push|pull)$/, /status of 401/);
+    env.browser.allow(/^http 401: POST .*\/api\/sync\/(push|pull|pull-stream)$/, /status of 401/);
     await marta.page.getByTestId('sync-now').click();
     await marta.page.getByTestId('revoked').waitFor({ timeout: 20000 });
     await marta.page.getByLabel('Nome utente').waitFor();

@@ -18,7 +18,7 @@ test('an ended session asks for the password again and loses no pending change',
   const server = await startServer(data);
   // The server's 401 to the ended session is the point of the test.
   const browser = await launchBrowser({
-    allow: [...OFFLINE, /^http 401: POST .*\/api\/sync\/(push|pull)$/, /status of 401/],
+    allow: [...OFFLINE, /^http 401: POST .*\/api\/sync\/(push|pull|pull-stream)$/, /status of 401/],
   });
   try {
     const context = await phoneContext(browser);

@@ -20,7 +20,7 @@ test('the app syncs with a server that speaks only the previous wire version', a
   delete process.env.STRADA_WIRE_VERSIONS;
   // The older server's refusal of the newer encoding is what the test provokes.
   const browser = await launchBrowser({
-    allow: [...OFFLINE, /^http 415: POST .*\/api\/sync\/(push|pull)$/, /status of 415/],
+    allow: [...OFFLINE, /^http 415: POST .*\/api\/sync\/(push|pull|pull-stream)$/, /status of 415/],
   });
   try {
     const context = await phoneContext(browser);

@@ -1,7 +1,8 @@
 // Consent withdrawn on one phone while a teammate's phone, offline, still holds the person
 // and edits it: the server erases the history of the person and of its contacts, refuses
 // the teammate's edit to the erased history, and the teammate's phone takes the server's
-// version at its next sync — nobody is named any more, on either phone or on the server.
+// version at its next sync — nobody is named any more, on either phone or on the server,
+// not even in the note that mentioned the person (the confirmation says so).
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
@@ -39,7 +40,7 @@ test('a withdrawal erases the person everywhere, even against an offline edit on
   const browser = await launchBrowser({ allow: OFFLINE });
   try {
     const marta = await phone(browser, server.url, 'marta');
-    await logContact(marta.page, ALIAS, ['food'], 'nota sintetica');
+    await logContact(marta.page, ALIAS, ['food'], `nota: ${ALIAS} dorme in serra`);
     await marta.page.locator('[data-testid="contact-row"][data-status="synced"]').waitFor({ timeout: 20000 });
 
     // Ahmed's phone pulls the person, then loses the network and edits it.
@@ -52,10 +53,12 @@ test('a withdrawal erases the person everywhere, even against an offline edit on
     await ahmed.page.getByTestId('person-editor').waitFor({ state: 'detached' });
 
     // Meanwhile Marta records the withdrawal; it syncs.
-    marta.page.once('dialog', (d) => d.accept());
+    let asked = '';
+    marta.page.once('dialog', (d) => { asked = d.message(); d.accept(); });
     await openPerson(marta.page);
     await marta.page.getByTestId('withdraw-consent').click();
     await marta.page.getByTestId('person-editor').waitFor({ state: 'detached' });
+    assert.ok(asked.includes('note dei contatti'), asked);
     await marta.page.getByTestId('sync-now').click();
     await pendingZero(marta.page);
 
@@ -78,6 +81,7 @@ test('a withdrawal erases the person everywhere, even against an offline edit on
     assert.equal(records.length, 1);
     assert.equal(records[0].person.kind, 'anonymous');
     assert.ok(!JSON.stringify(records).includes('Persona sintetica'));
+    assert.equal(records[0].note, 'nota: […] dorme in serra');
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -6,56 +6,17 @@
 //! CI runs a few kills; `STRADA_CRASH_ROUNDS=50 cargo test -p strada-tests --test crash`
 //! runs a longer one. The random seed is printed (`STRADA_CRASH_SEED` replays it).
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use automerge::{ActorId, ChangeHash};
-use reqwest::Client;
-use serde_json::{Value, json};
 use strada_server::storage::{SledStore, Store};
-use strada_shared::domain::{NeedCategory, PersonRef};
-use strada_shared::ids::{DocId, TeamId, UserId};
-use strada_shared::schema::{self, ContactDoc, DocType};
-use strada_shared::sync::device::DeviceDoc;
-use strada_shared::sync::{PushOutcome, PushRequest, PushResponse};
-
-fn server_bin() -> PathBuf {
-    if let Ok(p) = std::env::var("STRADA_SERVER_BIN") {
-        return PathBuf::from(p);
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace")
-        .to_path_buf();
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), |t| root.join(t));
-    target.join("debug").join("strada-server")
-}
-
-fn start(dir: &PathBuf) -> (Child, String) {
-    let mut child = Command::new(server_bin())
-        .arg("serve")
-        .env("STRADA_DATA_DIR", dir)
-        .env("STRADA_LISTEN", "127.0.0.1:0")
-        .env("STRADA_DIST_DIR", "/nonexistent")
-        .env("STRADA_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start strada-server (build it first: cargo build -p strada-server)");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read");
-    let addr = line
-        .split("running at ")
-        .nth(1)
-        .expect("the store opened and the server listens")
-        .trim();
-    (child, addr.trim_end_matches('/').to_string())
-}
+use strada_shared::ids::{DocId, TeamId};
+use strada_shared::schema::ContactDoc;
+use strada_testkit::data;
+use strada_testkit::device::Device;
+use strada_testkit::server::{ServerProcess, add_user};
+use strada_testkit::temp::TempDir;
 
 /// A tiny deterministic generator for the kill moments.
 struct Lcg(u64);
@@ -72,80 +33,38 @@ impl Lcg {
 /// What a device saw acknowledged: the document and the heads it sent.
 type Acked = Arc<Mutex<Vec<(DocId, Vec<ChangeHash>)>>>;
 
+/// A device that logs and edits contacts and syncs through the app's loop as fast as it
+/// can, until the server dies under it; what it saw acknowledged goes to `acked`.
 async fn device_load(base: String, n: u8, acked: Acked) {
-    let client = Client::new();
-    let actor = ActorId::random();
-    let Ok(res) = client
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"username": "marta", "password": "password-marta-1", "device_actor": actor.to_hex_string()}))
-        .send()
-        .await
+    let Ok(mut device) =
+        Device::sign_in(&base, "marta", "password-marta-1", ActorId::random()).await
     else {
         return;
     };
-    let Ok(body) = res.json::<Value>().await else {
-        return;
-    };
-    let token = body["token"].as_str().unwrap_or_default().to_string();
-    let user = UserId::parse(body["user"]["id"].as_str().unwrap_or_default()).expect("user");
-    let mut docs: Vec<DeviceDoc> = Vec::new();
+    let team = TeamId::parse("bergamo-1").expect("team");
+    let mut ids: Vec<DocId> = Vec::new();
     for i in 0u64.. {
         // Alternate: a new contact, then an edit of an earlier one.
-        if i % 2 == 0 || docs.is_empty() {
-            let c = ContactDoc {
-                id: DocId::new_v7(1_760_000_000_000 + i, [n; 10]),
-                occurred_at: 1_760_000_000_000,
-                place: None,
-                person: PersonRef::Alias(format!("crash {n}-{i}")),
-                needs: vec![NeedCategory::Shelter],
-                note: String::new(),
-                author: user,
-                team: TeamId::parse("bergamo-1").expect("team"),
-                consent: strada_shared::vocab::ConsentStatus::Given,
-                ..ContactDoc::blank()
-            };
-            docs.push(DeviceDoc::new(
-                c.id,
-                DocType::Contact,
-                schema::create(actor.clone(), &c).expect("create"),
+        if i % 2 == 0 || ids.is_empty() {
+            let id = DocId::new_v7(1_760_000_000_000 + i, [n; 10]);
+            device.create(&data::contact(
+                id,
+                device.user,
+                &team,
+                &format!("crash {n}-{i}"),
             ));
+            ids.push(id);
         } else {
-            let k = (i as usize / 2) % docs.len();
-            let d = &mut docs[k];
-            let mut c: ContactDoc = schema::read(&d.doc).expect("read");
-            c.note = format!("edit {i}");
-            schema::update(&mut d.doc, &c).expect("update");
+            let id = ids[(i as usize / 2) % ids.len()];
+            device.edit(id, |c: &mut ContactDoc| c.note = format!("edit {i}"));
         }
-        let mut entries = Vec::new();
-        let mut sent = Vec::new();
-        for d in docs.iter_mut() {
-            if !d.is_pending() {
-                continue;
-            }
-            let (e, s) = d.push_entry();
-            entries.push(e);
-            sent.push(s);
-        }
-        let res = client
-            .post(format!("{base}/api/sync/push"))
-            .bearer_auth(&token)
-            .json(&PushRequest { docs: entries })
-            .send()
-            .await;
-        let Ok(res) = res else { return };
-        let Ok(answer) = res.json::<PushResponse>().await else {
+        let result = device.sync().await;
+        acked
+            .lock()
+            .expect("lock")
+            .extend(std::mem::take(&mut device.acked));
+        if result.is_err() {
             return;
-        };
-        for (s, r) in sent.iter().zip(&answer.results) {
-            if matches!(r.outcome, PushOutcome::Accepted { .. }) {
-                acked
-                    .lock()
-                    .expect("lock")
-                    .push((s.id, s.sent_heads.clone()));
-            }
-            if let Some(d) = docs.iter_mut().find(|d| d.id == s.id) {
-                d.on_push_outcome(s, &r.outcome);
-            }
         }
     }
 }
@@ -167,35 +86,24 @@ fn every_acknowledged_change_survives_sigkill() {
         });
     eprintln!("crash test: {rounds} rounds, seed {seed}");
     let mut rng = Lcg(seed);
-    let dir = std::env::temp_dir().join(format!("strada-crash-{}", uuid::Uuid::now_v7()));
-    let mut add = Command::new(server_bin())
-        .args([
-            "user",
-            "add",
-            "marta",
-            "--role",
-            "field_worker",
-            "--team",
-            "bergamo-1",
-            "--password-stdin",
-        ])
-        .env("STRADA_DATA_DIR", &dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("user add");
-    std::io::Write::write_all(&mut add.stdin.take().expect("stdin"), b"password-marta-1\n")
-        .expect("write");
-    assert!(add.wait().expect("wait").success());
+    let temp = TempDir::new("strada-crash");
+    let dir = temp.path();
+    add_user(
+        dir,
+        "marta",
+        "field_worker",
+        "bergamo-1",
+        "password-marta-1",
+    );
 
     let acked: Acked = Arc::default();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     for round in 0..rounds {
-        let (mut child, base) = start(&dir);
+        let server = ServerProcess::start(dir, &[]);
         let tasks: Vec<_> = (0..3u8)
             .map(|n| {
                 rt.spawn(device_load(
-                    base.clone(),
+                    server.url.clone(),
                     n + 3 * round as u8,
                     acked.clone(),
                 ))
@@ -203,8 +111,7 @@ fn every_acknowledged_change_survives_sigkill() {
             .collect();
         let wait = Duration::from_millis(150 + rng.next() % 600);
         std::thread::sleep(wait);
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reap");
+        server.kill();
         for t in tasks {
             let _ = rt.block_on(t);
         }
@@ -216,7 +123,7 @@ fn every_acknowledged_change_survives_sigkill() {
     );
 
     // The store opens cleanly, applies no migration again, and holds every acked change.
-    let (store, applied) = SledStore::open(&dir).expect("the store opens after SIGKILL");
+    let (store, applied) = SledStore::open(dir).expect("the store opens after SIGKILL");
     assert!(applied.is_empty());
     for (id, heads) in &acked {
         let stored = store
@@ -237,6 +144,5 @@ fn every_acknowledged_change_survives_sigkill() {
     live.sort_by_key(|r| r.id);
     assert_eq!(rebuilt, live);
     drop(store);
-    let _ = std::fs::remove_dir_all(&dir);
     eprintln!("crash test: {} acknowledged pushes checked", acked.len());
 }

@@ -185,6 +185,7 @@ impl Catalogue {
             ValidationError::NoAlias => self.err_no_alias,
             ValidationError::IdentifyingWithoutConsent => self.err_identifying,
             ValidationError::BirthYear => self.err_birth_year_range,
+            ValidationError::AliasCharacters => self.err_alias_characters,
         }
     }
 }

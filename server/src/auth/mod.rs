@@ -146,10 +146,13 @@ pub fn create_user(
     }
 }
 
-/// Parses a device's automerge actor id (hex, 16–32 bytes).
+/// Parses a device's automerge actor id (hex, 16–32 bytes). The server's own actor (the
+/// one that writes compacted documents, [`crate::sync::server_actor`]) is no device's.
 pub fn parse_actor(hex_actor: &str) -> Result<Vec<u8>, AuthError> {
     match hex::decode(hex_actor.trim()) {
-        Ok(b) if (16..=32).contains(&b.len()) => Ok(b),
+        Ok(b) if (16..=32).contains(&b.len()) && b != crate::sync::server_actor().to_bytes() => {
+            Ok(b)
+        }
         _ => Err(AuthError::InvalidDevice),
     }
 }

@@ -19,6 +19,7 @@ use super::{
     MAX_FAILED_LOGINS, Password, SESSION_TTL_MS, SessionToken, parse_actor, password, token,
 };
 use strada_shared::domain::Role;
+use strada_shared::ids::UserId;
 
 /// A session just opened.
 #[derive(Debug)]
@@ -34,7 +35,7 @@ pub struct SignedIn {
 pub fn ttl(role: Role) -> i64 {
     match role {
         Role::FieldWorker => SESSION_TTL_MS,
-        Role::CentralOffice => CENTRAL_SESSION_TTL_MS,
+        Role::CentralOffice | Role::Auditor => CENTRAL_SESSION_TTL_MS,
     }
 }
 
@@ -42,7 +43,7 @@ pub fn ttl(role: Role) -> i64 {
 pub fn idle_limit(role: Role) -> Option<i64> {
     match role {
         Role::FieldWorker => None,
-        Role::CentralOffice => Some(CENTRAL_IDLE_MS),
+        Role::CentralOffice | Role::Auditor => Some(CENTRAL_IDLE_MS),
     }
 }
 
@@ -223,17 +224,22 @@ pub fn authenticate(store: &dyn Store, token: &str, now_ms: i64) -> Result<AuthU
     Ok(auth)
 }
 
-/// Ends a session.
-pub fn logout(store: &dyn Store, token: &str) -> Result<(), AuthError> {
-    store.delete_session(&token::hash_token(token))?;
+/// Ends a session; returns whose it was (`None`: no such session).
+pub fn logout(store: &dyn Store, token: &str) -> Result<Option<UserId>, AuthError> {
+    let hash = token::hash_token(token);
+    let user = store.session(&hash)?.map(|s| s.user_id);
+    store.delete_session(&hash)?;
     store.flush()?;
-    Ok(())
+    Ok(user)
 }
 
 /// Ends the session a sign-out key belongs to (a device that signed out while offline
-/// sends it later). Returns the ended session's hash; a wrong or spent key ends nothing
-/// and says nothing more.
-pub fn end_session_by_key(store: &dyn Store, key: &str) -> Result<Option<[u8; 32]>, AuthError> {
+/// sends it later). Returns the ended session's hash and whose it was; a wrong or spent
+/// key ends nothing and says nothing more.
+pub fn end_session_by_key(
+    store: &dyn Store,
+    key: &str,
+) -> Result<Option<([u8; 32], UserId)>, AuthError> {
     let Some((hash_hex, secret)) = key.split_once('.') else {
         return Ok(None);
     };
@@ -260,7 +266,7 @@ pub fn end_session_by_key(store: &dyn Store, key: &str) -> Result<Option<[u8; 32
     }
     store.delete_session(&hash)?;
     store.flush()?;
-    Ok(Some(hash))
+    Ok(Some((hash, session.user_id)))
 }
 
 /// Ends every session `keep` says no to; returns the hashes of those ended.

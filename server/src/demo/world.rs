@@ -695,10 +695,23 @@ impl<'a> Generator<'a> {
                     latest.insert(c.id, c.clone());
                 }
             }
+            let contacts: Vec<DocId> = latest.keys().copied().collect();
             for (_, mut c) in latest {
                 c.withdraw_consent();
                 self.edit(at, worker, Value::Contact(c));
             }
+            // The server erases the person from their referrals too, as a new generation:
+            // moves pushed after the withdrawal would be refused (`replaced`), so the
+            // demo's referrals of the person end with it.
+            let withdrawn_push = (push_time(at, self.now), worker);
+            self.edits.retain(|e| match &e.value {
+                Value::Referral(r)
+                    if r.person_id == Some(person_id) || contacts.contains(&r.contact) =>
+                {
+                    (e.push_at, e.worker) <= withdrawn_push
+                }
+                _ => true,
+            });
         }
     }
 }

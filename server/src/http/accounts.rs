@@ -1,7 +1,8 @@
 //! `/api/accounts`: the central office administers accounts (see `auth::admin`): list,
 //! create, disable, enable, reset a password, change role or team, unlock, end every
 //! session and device, list an account's sessions. Each act takes effect at the next
-//! request of the account's sessions, and their event streams end at once.
+//! request of the account's sessions, and their event streams end at once. Every act
+//! and every read of the accounts is in the audit log.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -12,12 +13,13 @@ use strada_shared::ids::TeamId;
 use super::AppState;
 use super::error::AppError;
 use super::extract::ApiJson;
+use crate::audit::{self, Act, Record};
 use crate::auth::{AuthUser, admin};
 
 fn require_central(user: &AuthUser) -> Result<(), AppError> {
     match user.role {
         Role::CentralOffice => Ok(()),
-        Role::FieldWorker => Err(AppError::Forbidden(
+        Role::FieldWorker | Role::Auditor => Err(AppError::Forbidden(
             "accounts are managed by the central office".into(),
         )),
     }
@@ -35,12 +37,28 @@ fn ended(state: &AppState, sessions: &[[u8; 32]]) {
     state.notify.end_sessions(sessions);
 }
 
+/// Records an act on the account named `name` (by its id) in the audit log.
+fn acted(state: &AppState, by: &AuthUser, act: Act, name: &str) {
+    let record = Record::new(act).by(by);
+    let record = match state.store.user_by_name(name).ok().flatten() {
+        Some(u) => record.user(u.id),
+        None => record,
+    };
+    audit::record_done(state.store.as_ref(), crate::now_ms(), record);
+}
+
 pub async fn list(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> Result<Json<Vec<AccountRecord>>, AppError> {
     require_central(&user)?;
-    Ok(Json(admin::list(state.store.as_ref(), crate::now_ms())?))
+    let list = admin::list(state.store.as_ref(), crate::now_ms())?;
+    audit::record(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(Act::AccountsRead).by(&user).count(list.len()),
+    )?;
+    Ok(Json(list))
 }
 
 pub async fn create(
@@ -64,6 +82,11 @@ pub async fn create(
     .await
     .map_err(AppError::internal)??;
     tracing::info!(by = %user.id, user = %created.id, role = created.role.as_str(), "account created");
+    audit::record_done(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(Act::AccountCreated).by(&user).user(created.id),
+    );
     Ok(Json(AccountPassword {
         username: created.username,
         password: password.expose().to_string(),
@@ -79,6 +102,7 @@ pub async fn disable(
     let gone = admin::disable(state.store.as_ref(), user.id, &name, crate::now_ms())?;
     ended(&state, &gone);
     tracing::info!(by = %user.id, sessions = gone.len(), "account disabled");
+    acted(&state, &user, Act::AccountDisabled, &name);
     record(&state, &name)
 }
 
@@ -90,6 +114,7 @@ pub async fn enable(
     require_central(&user)?;
     admin::enable(state.store.as_ref(), &name)?;
     tracing::info!(by = %user.id, "account enabled");
+    acted(&state, &user, Act::AccountEnabled, &name);
     record(&state, &name)
 }
 
@@ -107,6 +132,7 @@ pub async fn reset_password(
             .map_err(AppError::internal)??;
     ended(&state, &gone);
     tracing::info!(by = %user.id, sessions = gone.len(), "password reset");
+    acted(&state, &user, Act::PasswordReset, &name);
     let username = state
         .store
         .user_by_name(&name)?
@@ -134,6 +160,7 @@ pub async fn set_role(
     )?;
     ended(&state, &gone);
     tracing::info!(by = %user.id, role = req.role.as_str(), "account role changed");
+    acted(&state, &user, Act::RoleChanged, &name);
     record(&state, &name)
 }
 
@@ -145,6 +172,7 @@ pub async fn unlock(
     require_central(&user)?;
     admin::unlock(state.store.as_ref(), &name)?;
     tracing::info!(by = %user.id, "account unlocked");
+    acted(&state, &user, Act::AccountUnlocked, &name);
     record(&state, &name)
 }
 
@@ -157,6 +185,7 @@ pub async fn end_everything(
     let gone = admin::end_everything(state.store.as_ref(), user.id, &name, crate::now_ms())?;
     ended(&state, &gone);
     tracing::info!(by = %user.id, sessions = gone.len(), "every session and device of an account ended");
+    acted(&state, &user, Act::EverythingEnded, &name);
     record(&state, &name)
 }
 
@@ -166,11 +195,9 @@ pub async fn sessions(
     Path(name): Path<String>,
 ) -> Result<Json<Vec<AccountSession>>, AppError> {
     require_central(&user)?;
-    Ok(Json(admin::sessions(
-        state.store.as_ref(),
-        &name,
-        crate::now_ms(),
-    )?))
+    let sessions = admin::sessions(state.store.as_ref(), &name, crate::now_ms())?;
+    acted(&state, &user, Act::AccountsRead, &name);
+    Ok(Json(sessions))
 }
 
 fn record(state: &AppState, name: &str) -> Result<Json<AccountRecord>, AppError> {

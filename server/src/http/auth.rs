@@ -8,7 +8,8 @@ use strada_shared::api::{EndSessionRequest, LoginRequest, LoginResponse, UserInf
 use super::AppState;
 use super::error::AppError;
 use super::extract::{ApiJson, BearerToken, ClientAddr};
-use crate::auth::{self, AuthUser, Password};
+use crate::audit::{self, Act, Record};
+use crate::auth::{self, AuthError, AuthUser, Password};
 
 fn info(u: &AuthUser) -> UserInfo {
     UserInfo {
@@ -25,6 +26,20 @@ pub async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, AppError> {
     let now = crate::now_ms();
+    // Who tried, for the audit log: the account (if the name is one) and the device.
+    let username = req.username.clone();
+    let device = req
+        .device_actor
+        .as_deref()
+        .and_then(|a| auth::parse_actor(a).ok())
+        .map(hex::encode);
+    let attempt = Record::new(Act::SignIn).net(addr);
+    let attempt = match &device {
+        Some(d) => attempt.device_hex(d),
+        None => attempt,
+    };
+    // Refused before any password is checked (and at no cost to a flood): not recorded
+    // one by one — the wrong passwords that led here were.
     if let Err(wait_ms) = state.throttle.admit(addr, now) {
         return Err(AppError::TooManyRequests {
             code: strada_shared::api::TOO_MANY_ATTEMPTS,
@@ -57,16 +72,53 @@ pub async fn login(
             if matches!(e, auth::AuthError::BadCredentials) {
                 state.throttle.failed(addr, now);
             }
+            if let Some(code) = refusal_code(&e) {
+                refused_sign_in(&state, &username, attempt, code, now);
+            }
             return Err(e.into());
         }
     };
     tracing::info!(user = %signed_in.user.id, "signed in");
+    audit::record(
+        state.store.as_ref(),
+        now,
+        attempt
+            .by_account(signed_in.user.id, signed_in.user.role)
+            .user(signed_in.user.id),
+    )?;
     Ok(Json(LoginResponse {
         token: signed_in.token.expose().to_string(),
         user: info(&AuthUser::from(&signed_in.user)),
         expires_at: crate::projection::rfc3339_ms(signed_in.expires_at),
         logout_key: Some(signed_in.logout_key.expose().to_string()),
     }))
+}
+
+/// The code a refused sign-in is recorded with (never the message, never the name).
+/// `None` for refusals decided before any password is checked (a locked account, a
+/// malformed device id): they cost a flood nothing, so recording each one (a write and a
+/// flush) would be what a flood costs the server; the wrong passwords that locked the
+/// account were recorded one by one.
+fn refusal_code(e: &AuthError) -> Option<&'static str> {
+    match e {
+        AuthError::BadCredentials => Some("bad_credentials"),
+        AuthError::Disabled => Some("disabled"),
+        AuthError::DeviceRevoked => Some("device_revoked"),
+        AuthError::DeviceTaken => Some("device_taken"),
+        AuthError::Locked { .. } | AuthError::InvalidDevice => None,
+        _ => Some("other"),
+    }
+}
+
+/// Records a refused sign-in: the account tried when the name is one (its id, never the
+/// name typed: it may be a password typed in the wrong field).
+fn refused_sign_in(state: &AppState, username: &str, attempt: Record, code: &str, now: i64) {
+    let account = state.store.user_by_name(username).ok().flatten();
+    let attempt = match account {
+        Some(u) => attempt.user(u.id),
+        None => attempt,
+    };
+    audit::record_done(state.store.as_ref(), now, attempt.refused(code));
 }
 
 /// `POST /api/auth/end-session`: ends the session a sign-out key belongs to, without the
@@ -82,9 +134,14 @@ pub async fn end_session(
             message: "the sign-out key is malformed".into(),
         });
     }
-    if let Some(hash) = auth::end_session_by_key(state.store.as_ref(), &req.logout_key)? {
+    if let Some((hash, user)) = auth::end_session_by_key(state.store.as_ref(), &req.logout_key)? {
         state.notify.end_sessions(&[hash]);
         tracing::info!("a session ended by its sign-out key");
+        audit::record_done(
+            state.store.as_ref(),
+            crate::now_ms(),
+            Record::new(Act::SignOutByKey).user(user),
+        );
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -93,7 +150,13 @@ pub async fn logout(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
 ) -> Result<StatusCode, AppError> {
-    auth::logout(state.store.as_ref(), &token)?;
+    if let Some(user) = auth::logout(state.store.as_ref(), &token)? {
+        audit::record_done(
+            state.store.as_ref(),
+            crate::now_ms(),
+            Record::new(Act::SignOut).user(user),
+        );
+    }
     state
         .notify
         .end_sessions(&[auth::token::hash_token(&token)]);

@@ -1,4 +1,6 @@
 //! `GET /api/contacts` and `GET /api/contacts/{id}`: the central records of contacts.
+//! Every read is in the audit log before it is answered (the central office is never
+//! the author's team).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -8,12 +10,13 @@ use strada_shared::ids::DocId;
 
 use super::AppState;
 use super::error::AppError;
+use crate::audit::{self, Act, Record};
 use crate::auth::AuthUser;
 
 fn require_central(user: &AuthUser) -> Result<(), AppError> {
     match user.role {
         Role::CentralOffice => Ok(()),
-        Role::FieldWorker => Err(AppError::Forbidden(
+        Role::FieldWorker | Role::Auditor => Err(AppError::Forbidden(
             "the central records are for the central office".into(),
         )),
     }
@@ -24,7 +27,16 @@ pub async fn list(
     user: AuthUser,
 ) -> Result<Json<Vec<ContactRecord>>, AppError> {
     require_central(&user)?;
-    Ok(Json(state.store.contact_records()?))
+    let records = state.store.contact_records()?;
+    // A list shows every record there is: its size says what was read.
+    audit::record(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(Act::ReadContacts)
+            .by(&user)
+            .count(records.len()),
+    )?;
+    Ok(Json(records))
 }
 
 pub async fn get_one(
@@ -37,9 +49,14 @@ pub async fn get_one(
         code: "invalid_id",
         message: e.to_string(),
     })?;
-    state
+    let record = state
         .store
         .contact_record(id)?
-        .map(Json)
-        .ok_or_else(|| AppError::NotFound("no contact with that id".into()))
+        .ok_or_else(|| AppError::NotFound("no contact with that id".into()))?;
+    audit::record(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(Act::ReadContact).by(&user).docs(vec![id]),
+    )?;
+    Ok(Json(record))
 }

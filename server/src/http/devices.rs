@@ -9,6 +9,7 @@ use strada_shared::domain::Role;
 
 use super::AppState;
 use super::error::AppError;
+use crate::audit::{self, Act, Record};
 use crate::auth::{self, AuthUser};
 use crate::projection::rfc3339_ms;
 use crate::storage::StoredDevice;
@@ -16,7 +17,7 @@ use crate::storage::StoredDevice;
 fn require_central(user: &AuthUser) -> Result<(), AppError> {
     match user.role {
         Role::CentralOffice => Ok(()),
-        Role::FieldWorker => Err(AppError::Forbidden(
+        Role::FieldWorker | Role::Auditor => Err(AppError::Forbidden(
             "devices are managed by the central office".into(),
         )),
     }
@@ -67,6 +68,14 @@ pub async fn revoke(
     let device = auth::revoke_device(state.store.as_ref(), &id, crate::now_ms())?
         .ok_or_else(|| AppError::NotFound("no device with that id".into()))?;
     tracing::info!(by = %user.id, device = %device.actor.get(..8).unwrap_or(""), "device revoked");
+    audit::record_done(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(Act::DeviceRevoked)
+            .by(&user)
+            .on_device(&device.actor)
+            .user(device.user_id),
+    );
     let sessions = auth::sessions_per_device(state.store.as_ref(), crate::now_ms())?;
     let n = sessions.get(&device.actor).copied().unwrap_or(0);
     Ok(Json(record(&state, device, n)?))
@@ -88,5 +97,14 @@ pub async fn end_sessions(
     let ended = auth::end_device_sessions(state.store.as_ref(), &id)?;
     state.notify.end_sessions(&ended);
     tracing::info!(by = %user.id, device = %device.actor.get(..8).unwrap_or(""), ended = ended.len(), "device sessions ended");
+    audit::record_done(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(Act::DeviceSessionsEnded)
+            .by(&user)
+            .on_device(&device.actor)
+            .user(device.user_id)
+            .count(ended.len()),
+    );
     Ok(Json(record(&state, device, 0)?))
 }

@@ -14,6 +14,8 @@ use super::AppState;
 use super::error::AppError;
 use crate::auth::AuthUser;
 use crate::notify::StreamRefused;
+use crate::sync::position::Feed;
+use strada_shared::domain::Role;
 
 pub async fn ticket(State(state): State<AppState>, user: AuthUser) -> Json<EventsTicket> {
     let t = state.notify.issue_ticket(&user, crate::now_ms());
@@ -51,7 +53,13 @@ pub async fn events(
             },
             StreamRefused::Full => AppError::Unavailable,
         })?;
-    let head = state.store.feed_head()?;
+    // Positions in the feed the listener reads (its team's, for a field device).
+    let head = match listener.role {
+        Role::CentralOffice => state.store.feed_head()?,
+        Role::FieldWorker | Role::Auditor => {
+            Feed::Team(&listener.team).to_device(state.store.team_feed_head(&listener.team)?)
+        }
+    };
     let rx = state.notify.subscribe();
     let closing = state.notify.closing();
     let ended = state.notify.ended();
@@ -76,7 +84,13 @@ pub async fn events(
                 };
                 match next {
                     Ok(a) if listener.hears(&a) => {
-                        let ev = Event::default().event("feed").data(a.seq.to_string());
+                        let at = match listener.role {
+                            Role::CentralOffice => a.seq,
+                            Role::FieldWorker | Role::Auditor => {
+                                Feed::Team(&a.team).to_device(a.team_seq)
+                            }
+                        };
+                        let ev = Event::default().event("feed").data(at.to_string());
                         return Some((Ok(ev), (None, rx, closing, ended, listener, permit)));
                     }
                     Ok(_) => continue,

@@ -1,6 +1,7 @@
 //! The HTTP edge: one file per resource, the shared state, and the router.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod devices;
@@ -9,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod health;
+pub mod pull_stream;
 pub mod security;
 pub mod static_files;
 pub mod sync;
@@ -61,6 +63,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", post(sync::pull))
         .route("/sync/snapshots", post(sync::snapshots))
+        .route("/sync/pull-stream", post(pull_stream::pull_stream))
         .route("/sync/events-ticket", post(events::ticket))
         .route("/sync/events", get(events::events))
         .route("/contacts", get(contacts::list))
@@ -80,6 +83,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
             post(accounts::end_everything),
         )
         .route("/accounts/{name}/sessions", get(accounts::sessions))
+        .route("/audit", get(audit::page))
+        .route("/audit/verify", get(audit::verify))
         .fallback(|| async { error::AppError::NotFound("no such API endpoint".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Pull pages and records compress well (gzip or brotli, as the client accepts);

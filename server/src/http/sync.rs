@@ -43,6 +43,11 @@ fn version_of(
         })
 }
 
+/// The binary wire version a request's body is in (`None`: JSON).
+pub fn request_version(headers: &HeaderMap) -> Result<Option<WireVersion>, AppError> {
+    version_of(headers, header::CONTENT_TYPE).transpose()
+}
+
 /// A sync request body in a binary encoding (any version this server speaks) or JSON.
 pub struct SyncBody<T>(pub T);
 
@@ -130,9 +135,11 @@ pub async fn push(
     })
     .await
     .map_err(AppError::internal)??;
-    // Tell listening devices, per team, that the feed moved.
+    // Tell listening devices, per team, that the feed moved (field devices hear their
+    // team's own position).
     for (team, seq) in report.advanced {
-        state.notify.advance(seq, team);
+        let team_seq = state.store.team_feed_head(&team)?;
+        state.notify.advance(seq, team, team_seq);
     }
     let reply = SyncReply::new(&headers, report.response)?;
     // A version-1 device reads only the refusal codes version 1 had.

@@ -97,11 +97,29 @@ fn golden_stored_records_keep_their_bytes_and_read_back() {
     };
     check("device.json", serde_json::to_vec(&device).expect("json"));
 
-    let history = vec![DocVersion { seq: 7, heads }];
-    check(
-        "doc_history.postcard",
-        postcard::to_allocvec(&history).expect("postcard"),
+    // The history as written before team feeds: still read, without team positions.
+    let before = hex::decode(include_str!("../../golden/storage/doc_history.postcard.hex").trim())
+        .expect("hex");
+    let old = super::sled_store::decode_history(&before).expect("an old history reads");
+    assert_eq!(
+        old,
+        vec![DocVersion {
+            seq: 7,
+            heads: heads.clone(),
+            team_seq: None
+        }]
     );
+    let history = vec![DocVersion {
+        seq: 7,
+        heads,
+        team_seq: Some(3),
+    }];
+    let bytes = super::sled_store::encode_history(&history).expect("encodes");
+    assert_eq!(
+        super::sled_store::decode_history(&bytes).expect("reads"),
+        history
+    );
+    check("doc_history_team.postcard", bytes);
 }
 
 #[test]

@@ -6,7 +6,9 @@
 
 #[cfg(test)]
 mod golden;
+pub mod keys;
 pub mod sled_store;
+#[cfg(any(test, feature = "testing"))]
 pub mod story;
 
 use serde::{Deserialize, Serialize};
@@ -104,11 +106,16 @@ pub struct StoredDevice {
     pub locked_until: Option<i64>,
 }
 
-/// A past state of a document: what a device that pulled up to `seq` has.
+/// A past state of a document: what a device that pulled up to `seq` (in the global
+/// feed) or `team_seq` (in its team's feed) has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocVersion {
     pub seq: u64,
     pub heads: Heads,
+    /// The position in the team's feed; `None` in states recorded before team feeds
+    /// existed, and for documents no field device reads.
+    #[serde(default)]
+    pub team_seq: Option<u64>,
 }
 
 /// How many past states a document keeps for incremental pulls; a device further behind
@@ -199,6 +206,9 @@ pub struct DocCommit<'a> {
     pub bytes: &'a [u8],
     pub meta: &'a DocMeta,
     pub projection: &'a Projection,
+    /// The records the document refers to (its person, its contact): indexed, so
+    /// [`Store::linked_to`] finds it from them.
+    pub links: &'a [DocId],
 }
 
 /// A projection written together with its document.
@@ -218,6 +228,9 @@ pub enum StoreError {
     #[error("storage backend error: {0}")]
     Backend(String),
 }
+
+/// What makes an audit entry's stored value from its number and the value before it.
+pub type AuditValue<'a> = dyn FnMut(u64, Option<&[u8]>) -> Vec<u8> + 'a;
 
 /// The operations the server needs from storage.
 pub trait Store: Send + Sync + 'static {
@@ -276,6 +289,7 @@ pub trait Store: Send + Sync + 'static {
             bytes,
             meta,
             projection,
+            links: &[],
         }])?;
         seqs.first()
             .copied()
@@ -284,6 +298,27 @@ pub trait Store: Send + Sync + 'static {
     /// A document's recent states, oldest first (at most [`DOC_HISTORY`]), for pulls that
     /// send only the changes a device lacks.
     fn doc_history(&self, id: DocId) -> Result<Vec<DocVersion>, StoreError>;
+
+    /// The documents that refer to `target` (committed with it among their links).
+    fn linked_to(&self, target: DocId) -> Result<Vec<DocId>, StoreError>;
+    /// Records that `source` refers to `targets` (for documents stored before links
+    /// were indexed; see [`Store::links_indexed`]).
+    fn add_links(&self, source: DocId, targets: &[DocId]) -> Result<(), StoreError>;
+    /// Whether every stored document's links are indexed (a new store, or one the server
+    /// indexed once); [`Store::mark_links_indexed`] records it.
+    fn links_indexed(&self) -> Result<bool, StoreError>;
+    fn mark_links_indexed(&self) -> Result<(), StoreError>;
+
+    /// Entries of `team`'s feed (its field documents, numbered in the team's own
+    /// sequence) after `cursor`, oldest first: (team position, document).
+    fn team_feed_after(
+        &self,
+        team: &TeamId,
+        cursor: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, DocId)>, StoreError>;
+    /// The newest position of `team`'s feed (0 when empty).
+    fn team_feed_head(&self, team: &TeamId) -> Result<u64, StoreError>;
 
     /// Feed entries after `cursor`, oldest first: (position, document).
     fn feed_after(&self, cursor: u64, limit: usize) -> Result<Vec<(u64, DocId)>, StoreError>;
@@ -310,6 +345,14 @@ pub trait Store: Send + Sync + 'static {
     /// Contact records, newest contact first.
     fn contact_records(&self) -> Result<Vec<ContactRecord>, StoreError>;
     fn contact_record(&self, id: DocId) -> Result<Option<ContactRecord>, StoreError>;
+
+    /// Appends an entry to the audit log, numbered after the last one, atomically with
+    /// respect to other appends: `make` gets the new number and the stored value of the
+    /// entry before (`None` for the first) and returns the value to store (see `audit`).
+    /// Returns the number. Not flushed.
+    fn append_audit(&self, make: &mut AuditValue<'_>) -> Result<u64, StoreError>;
+    /// Audit entries after number `after`, oldest first, at most `limit`.
+    fn audit_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, Vec<u8>)>, StoreError>;
 
     /// Makes every write so far durable.
     fn flush(&self) -> Result<(), StoreError>;

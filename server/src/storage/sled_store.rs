@@ -14,6 +14,20 @@
 //! - `devices` (step 4): automerge actor id → JSON [`StoredDevice`](super::StoredDevice)
 //! - `quarantine` (step 5): doc id → postcard
 //!   [`QuarantinedDoc`](super::QuarantinedDoc)
+//! - `audit` (step 6): entry number (u64 BE) → hash ‖ canonical JSON (see `audit`)
+//! - `doc_links` (step 7): id referred to ‖ id of the document referring to it → empty;
+//!   default tree `links_indexed` → [1] once every document's links are in it
+//! - `team_feed` (step 8): team slug ‖ 0 ‖ team position (u64 BE) → doc id — each team's
+//!   field documents, one entry per document at its last change, numbered per team;
+//!   `team_feed_by_doc`: doc id → team position (u64 BE) ‖ team slug; default tree
+//!   `team_seq/<slug>` → u64 BE (the team's last position), `team_feed_indexed` → [1]
+//!   once documents stored before step 8 are numbered
+//!
+//! Values of `docs`, `records_contacts` and `quarantine` are sealed under the document's
+//! key for its generation ([`super::keys`]; the keys sit outside sled, in `doc-keys`):
+//! what a withdrawal erased is unreadable in sled's files once the key of the erased
+//! generation is destroyed, right after the flush that made the new one durable.
+//! Values stored before sealing existed are read as they are.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -21,14 +35,21 @@ use std::sync::Mutex;
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 use strada_migrations::{MigrationError, MigrationStore};
 use strada_shared::api::ContactRecord;
-use strada_shared::ids::{DocId, UserId};
+use strada_shared::ids::{DocId, TeamId, UserId};
 
+use super::keys::KeyStore;
 use super::{
     DocCommit, DocMeta, Projection, Store, StoreError, StoredDoc, StoredSession, StoredUser,
 };
 
+/// Where a sealed value lives, bound to it (a value copied elsewhere does not open).
+const DOCS_AAD: &[u8] = b"docs";
+const RECORDS_AAD: &[u8] = b"records_contacts";
+
 const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
 const FEED_SEQ_KEY: &[u8] = b"feed_seq";
+const LINKS_INDEXED_KEY: &[u8] = b"links_indexed";
+const TEAM_FEED_INDEXED_KEY: &[u8] = b"team_feed_indexed";
 /// sled's page cache.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -46,6 +67,14 @@ pub struct SledStore {
     doc_history: sled::Tree,
     devices: sled::Tree,
     quarantine: sled::Tree,
+    audit: sled::Tree,
+    doc_links: sled::Tree,
+    team_feed: sled::Tree,
+    team_feed_by_doc: sled::Tree,
+    /// The keys documents are sealed with.
+    keys: KeyStore,
+    /// Serialises audit appends: each entry's hash chains to the one before.
+    audit_writer: Mutex<()>,
     /// Serialises feed appends so positions become visible in increasing order: a
     /// reader that has seen position N will never later find a new entry below N.
     feed_writer: Mutex<()>,
@@ -188,11 +217,110 @@ impl SledStore {
             doc_history: tree("doc_history")?,
             devices: tree("devices")?,
             quarantine: tree("quarantine")?,
+            audit: tree("audit")?,
+            doc_links: tree("doc_links")?,
+            team_feed: tree("team_feed")?,
+            team_feed_by_doc: tree("team_feed_by_doc")?,
+            keys: KeyStore::open(dir)?,
+            audit_writer: Mutex::new(()),
             db,
             feed_writer: Mutex::new(()),
         };
+        // A store with no document has every document's links indexed.
+        if store.docs.is_empty() && !store.links_indexed()? {
+            store.mark_links_indexed()?;
+        }
+        store.number_team_feeds()?;
+        // Keys a crash left behind (a generation replaced, a commit that never became
+        // durable) go now.
+        let metas = &store.doc_meta;
+        let destroyed = store.keys.retain(|id, generation| {
+            metas
+                .get(id.as_bytes())
+                .ok()
+                .flatten()
+                .and_then(|m| from_json::<DocMeta>(&m).ok())
+                .is_some_and(|m| m.generation == generation)
+        })?;
+        if destroyed > 0 {
+            tracing::info!(destroyed, "document keys of replaced generations destroyed");
+        }
         Ok((store, applied))
     }
+}
+
+/// Where a team's feed entries start: its slug (never holding a 0 byte) and 0.
+fn team_prefix(team: &TeamId) -> Vec<u8> {
+    let mut k = team.as_str().as_bytes().to_vec();
+    k.push(0);
+    k
+}
+
+fn team_feed_key(team: &TeamId, seq: u64) -> Vec<u8> {
+    let mut k = team_prefix(team);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn team_seq_key(team: &TeamId) -> Vec<u8> {
+    let mut k = b"team_seq/".to_vec();
+    k.extend_from_slice(team.as_str().as_bytes());
+    k
+}
+
+/// A `team_feed_by_doc` value: the position and the team (so the entry can be found
+/// without the metadata).
+fn team_entry(seq: u64, team: &TeamId) -> Vec<u8> {
+    let mut v = seq.to_be_bytes().to_vec();
+    v.extend_from_slice(team.as_str().as_bytes());
+    v
+}
+
+fn parse_team_entry(v: &[u8]) -> Result<(u64, TeamId), StoreError> {
+    let (seq, team) = v
+        .split_at_checked(8)
+        .ok_or_else(|| StoreError::Corrupt("bad team feed entry".into()))?;
+    let team = std::str::from_utf8(team)
+        .ok()
+        .and_then(|t| TeamId::parse(t).ok())
+        .ok_or_else(|| StoreError::Corrupt("bad team feed entry".into()))?;
+    Ok((u64_of(seq)?, team))
+}
+
+/// A document's recent states as stored: `0xFF ‖ postcard` since team feeds exist, plain
+/// postcard (without team positions) before — a vector's length never starts with 0xFF.
+pub(super) fn encode_history(history: &[super::DocVersion]) -> Result<Vec<u8>, StoreError> {
+    let mut out = vec![0xFF];
+    out.extend(postcard::to_allocvec(history).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+    Ok(out)
+}
+
+pub(super) fn decode_history(bytes: &[u8]) -> Result<Vec<super::DocVersion>, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Before {
+        seq: u64,
+        heads: strada_shared::sync::Heads,
+    }
+    let corrupt = |e: postcard::Error| StoreError::Corrupt(e.to_string());
+    match bytes.split_first() {
+        Some((0xFF, rest)) => postcard::from_bytes(rest).map_err(corrupt),
+        _ => Ok(postcard::from_bytes::<Vec<Before>>(bytes)
+            .map_err(corrupt)?
+            .into_iter()
+            .map(|b| super::DocVersion {
+                seq: b.seq,
+                heads: b.heads,
+                team_seq: None,
+            })
+            .collect()),
+    }
+}
+
+fn link_key(target: DocId, source: DocId) -> [u8; 32] {
+    let mut k = [0u8; 32];
+    k[..16].copy_from_slice(target.as_bytes());
+    k[16..].copy_from_slice(source.as_bytes());
+    k
 }
 
 impl Store for SledStore {
@@ -360,7 +488,7 @@ impl Store for SledStore {
 
     fn doc_history(&self, id: DocId) -> Result<Vec<super::DocVersion>, StoreError> {
         match self.doc_history.get(&id.as_bytes()[..])? {
-            Some(v) => postcard::from_bytes(&v).map_err(|e| StoreError::Corrupt(e.to_string())),
+            Some(v) => decode_history(&v),
             None => Ok(Vec::new()),
         }
     }
@@ -379,27 +507,36 @@ impl Store for SledStore {
             &self.records_contacts,
             &self.doc_history,
             &self.quarantine,
+            &self.team_feed,
+            &self.team_feed_by_doc,
         )
-            .transaction(|(docs, feed, by_doc, recs, hist, quarantine)| {
-                let Some(bytes) = docs.remove(key)? else {
-                    return Ok(false);
-                };
-                if let Some(seq) = by_doc.remove(key)? {
-                    feed.remove(seq)?;
-                }
-                recs.remove(key)?;
-                hist.remove(key)?;
-                let record = super::QuarantinedDoc {
-                    at: at_ms,
-                    reason: reason.to_string(),
-                    bytes: bytes.to_vec(),
-                };
-                let encoded = postcard::to_allocvec(&record).map_err(|e| {
-                    ConflictableTransactionError::Abort(StoreError::Corrupt(e.to_string()))
-                })?;
-                quarantine.insert(key, encoded)?;
-                Ok(true)
-            });
+            .transaction(
+                |(docs, feed, by_doc, recs, hist, quarantine, tfeed, tby_doc)| {
+                    let Some(bytes) = docs.remove(key)? else {
+                        return Ok(false);
+                    };
+                    if let Some(seq) = by_doc.remove(key)? {
+                        feed.remove(seq)?;
+                    }
+                    if let Some(v) = tby_doc.remove(key)? {
+                        let (tseq, team) =
+                            parse_team_entry(&v).map_err(ConflictableTransactionError::Abort)?;
+                        tfeed.remove(team_feed_key(&team, tseq))?;
+                    }
+                    recs.remove(key)?;
+                    hist.remove(key)?;
+                    let record = super::QuarantinedDoc {
+                        at: at_ms,
+                        reason: reason.to_string(),
+                        bytes: bytes.to_vec(),
+                    };
+                    let encoded = postcard::to_allocvec(&record).map_err(|e| {
+                        ConflictableTransactionError::Abort(StoreError::Corrupt(e.to_string()))
+                    })?;
+                    quarantine.insert(key, encoded)?;
+                    Ok(true)
+                },
+            );
         match res {
             Ok(done) => Ok(done),
             Err(TransactionError::Abort(e)) => Err(e),
@@ -415,8 +552,13 @@ impl Store for SledStore {
         let Some(record) = self.quarantine.get(key)? else {
             return Ok(None);
         };
-        let record: super::QuarantinedDoc =
+        let mut record: super::QuarantinedDoc =
             postcard::from_bytes(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // Kept sealed as it was stored (its key stays with its generation).
+        record.bytes = self
+            .keys
+            .unseal(id, DOCS_AAD, &record.bytes)?
+            .unwrap_or_default();
         let meta = self
             .doc_meta
             .get(key)?
@@ -461,31 +603,47 @@ impl Store for SledStore {
 
     fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError> {
         let key = &id.as_bytes()[..];
-        let Some(bytes) = self.docs.get(key)? else {
-            return Ok(None);
-        };
-        let meta = self
-            .doc_meta
-            .get(key)?
-            .ok_or_else(|| StoreError::Corrupt("document without metadata".into()))?;
-        Ok(Some(StoredDoc {
-            meta: from_json(&meta)?,
-            bytes: bytes.to_vec(),
-        }))
+        // A value read just before a withdrawal replaced it may have lost its key by the
+        // time it is opened: read again (the new generation).
+        for _ in 0..3 {
+            let Some(sealed) = self.docs.get(key)? else {
+                return Ok(None);
+            };
+            let meta = self
+                .doc_meta
+                .get(key)?
+                .ok_or_else(|| StoreError::Corrupt("document without metadata".into()))?;
+            if let Some(bytes) = self.keys.unseal(id, DOCS_AAD, &sealed)? {
+                return Ok(Some(StoredDoc {
+                    meta: from_json(&meta)?,
+                    bytes,
+                }));
+            }
+        }
+        Err(StoreError::Corrupt("a document's key is missing".into()))
     }
 
     fn commit_docs(&self, batch: &[DocCommit<'_>]) -> Result<Vec<u64>, StoreError> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let records: Vec<Option<Vec<u8>>> = batch
-            .iter()
-            .map(|c| match c.projection {
-                Projection::Contact(r) => json(r).map(Some),
-                Projection::None => Ok(None),
-            })
-            .collect::<Result<_, _>>()?;
         let _guard = self.feed_writer.lock().unwrap_or_else(|p| p.into_inner());
+        // Sealed before the transaction (a new key is in its file before anything sealed
+        // with it is committed). A new generation starts a new history of states: the
+        // heads of the erased one are of no use to any device.
+        let mut sealed: Vec<(Vec<u8>, Option<Vec<u8>>, bool)> = Vec::with_capacity(batch.len());
+        for c in batch {
+            let generation = c.meta.generation;
+            let rotated = self.keys.has_older(c.id, generation);
+            let bytes = self.keys.seal(c.id, generation, DOCS_AAD, c.bytes)?;
+            let record = match c.projection {
+                Projection::Contact(r) => {
+                    Some(self.keys.seal(c.id, generation, RECORDS_AAD, &json(r)?)?)
+                }
+                Projection::None => None,
+            };
+            sealed.push((bytes, record, rotated));
+        }
         let default: &sled::Tree = &self.db;
         let res = (
             default,
@@ -496,15 +654,34 @@ impl Store for SledStore {
             &self.records_contacts,
             &self.doc_history,
             &self.quarantine,
+            &self.doc_links,
+            &self.team_feed,
+            &self.team_feed_by_doc,
         )
             .transaction(
-                |(dflt, docs, metas, feed, by_doc, recs, hist, quarantine)| {
+                |(
+                    dflt,
+                    docs,
+                    metas,
+                    feed,
+                    by_doc,
+                    recs,
+                    hist,
+                    quarantine,
+                    links,
+                    tfeed,
+                    tby_doc,
+                )| {
+                    let abort = ConflictableTransactionError::Abort;
                     let mut seq = match dflt.get(FEED_SEQ_KEY)? {
-                        Some(v) => u64_of(&v).map_err(ConflictableTransactionError::Abort)?,
+                        Some(v) => u64_of(&v).map_err(abort)?,
                         None => 0,
                     };
+                    // Each team's last position, as this batch moves it.
+                    let mut team_heads: std::collections::BTreeMap<TeamId, u64> =
+                        Default::default();
                     let mut seqs = Vec::with_capacity(batch.len());
-                    for (c, record) in batch.iter().zip(&records) {
+                    for (c, (bytes, record, rotated)) in batch.iter().zip(&sealed) {
                         let key = &c.id.as_bytes()[..];
                         seq += 1;
                         if let Some(old) = by_doc.get(key)? {
@@ -512,12 +689,32 @@ impl Store for SledStore {
                         }
                         feed.insert(&seq.to_be_bytes(), key)?;
                         by_doc.insert(key, &seq.to_be_bytes())?;
+                        // The team's feed: field documents only (what its devices read).
+                        let team_seq = match c.meta.sensitivity {
+                            super::Sensitivity::Field => {
+                                let team = &c.meta.team;
+                                let head = match team_heads.get(team) {
+                                    Some(h) => *h,
+                                    None => match dflt.get(team_seq_key(team))? {
+                                        Some(v) => u64_of(&v).map_err(abort)?,
+                                        None => 0,
+                                    },
+                                };
+                                let tseq = head + 1;
+                                team_heads.insert(team.clone(), tseq);
+                                if let Some(v) = tby_doc.get(key)? {
+                                    let (old, old_team) = parse_team_entry(&v).map_err(abort)?;
+                                    tfeed.remove(team_feed_key(&old_team, old))?;
+                                }
+                                tfeed.insert(team_feed_key(team, tseq), key)?;
+                                tby_doc.insert(key, team_entry(tseq, team))?;
+                                Some(tseq)
+                            }
+                            super::Sensitivity::Case => None,
+                        };
                         let mut history: Vec<super::DocVersion> = match hist.get(key)? {
-                            Some(v) => postcard::from_bytes(&v).map_err(|e| {
-                                ConflictableTransactionError::Abort(StoreError::Corrupt(
-                                    e.to_string(),
-                                ))
-                            })?,
+                            Some(_) if *rotated => Vec::new(),
+                            Some(v) => decode_history(&v).map_err(abort)?,
                             None => Vec::new(),
                         };
                         let meta = DocMeta {
@@ -527,34 +724,68 @@ impl Store for SledStore {
                         history.push(super::DocVersion {
                             seq,
                             heads: meta.heads.clone(),
+                            team_seq,
                         });
                         let excess = history.len().saturating_sub(super::DOC_HISTORY);
                         history.drain(..excess);
-                        let encoded = postcard::to_allocvec(&history).map_err(|e| {
-                            ConflictableTransactionError::Abort(StoreError::Corrupt(e.to_string()))
-                        })?;
-                        hist.insert(key, encoded)?;
+                        hist.insert(key, encode_history(&history).map_err(abort)?)?;
                         metas.insert(
                             key,
                             json(&meta).map_err(ConflictableTransactionError::Abort)?,
                         )?;
-                        docs.insert(key, c.bytes)?;
+                        docs.insert(key, bytes.as_slice())?;
                         // A document sent again whole leaves the quarantine.
                         quarantine.remove(key)?;
                         if let Some(r) = record {
                             recs.insert(key, r.as_slice())?;
                         }
+                        for target in c.links {
+                            links.insert(&link_key(*target, c.id)[..], &[][..])?;
+                        }
                         seqs.push(seq);
                     }
                     dflt.insert(FEED_SEQ_KEY, &seq.to_be_bytes())?;
+                    for (team, head) in &team_heads {
+                        dflt.insert(team_seq_key(team), &head.to_be_bytes())?;
+                    }
                     Ok(seqs)
                 },
             );
-        match res {
-            Ok(seqs) => Ok(seqs),
-            Err(TransactionError::Abort(e)) => Err(e),
-            Err(TransactionError::Storage(e)) => Err(e.into()),
+        let seqs = match res {
+            Ok(seqs) => seqs,
+            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Storage(e)) => return Err(e.into()),
+        };
+        // Committed: the keys of the generations these replace go after the next flush.
+        for c in batch {
+            self.keys.retire_older(c.id, c.meta.generation);
         }
+        Ok(seqs)
+    }
+
+    fn linked_to(&self, target: DocId) -> Result<Vec<DocId>, StoreError> {
+        self.doc_links
+            .scan_prefix(target.as_bytes())
+            .keys()
+            .map(|k| doc_id_of(k?.get(16..).unwrap_or_default()))
+            .collect()
+    }
+
+    fn add_links(&self, source: DocId, targets: &[DocId]) -> Result<(), StoreError> {
+        for t in targets {
+            self.doc_links.insert(&link_key(*t, source)[..], &[][..])?;
+        }
+        Ok(())
+    }
+
+    fn links_indexed(&self) -> Result<bool, StoreError> {
+        Ok(self.db.get(LINKS_INDEXED_KEY)?.is_some())
+    }
+
+    fn mark_links_indexed(&self) -> Result<(), StoreError> {
+        self.db.insert(LINKS_INDEXED_KEY, &[1u8][..])?;
+        self.db.flush()?;
+        Ok(())
     }
 
     fn feed_after(&self, cursor: u64, limit: usize) -> Result<Vec<(u64, DocId)>, StoreError> {
@@ -569,6 +800,36 @@ impl Store for SledStore {
             .collect()
     }
 
+    fn team_feed_after(
+        &self,
+        team: &TeamId,
+        cursor: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, DocId)>, StoreError> {
+        let start = team_feed_key(team, cursor.saturating_add(1));
+        let end = team_feed_key(team, u64::MAX);
+        self.team_feed
+            .range(start..=end)
+            .take(limit)
+            .map(|kv| {
+                let (k, v) = kv?;
+                let seq = k
+                    .len()
+                    .checked_sub(8)
+                    .and_then(|at| k.get(at..))
+                    .ok_or_else(|| StoreError::Corrupt("bad team feed key".into()))?;
+                Ok((u64_of(seq)?, doc_id_of(&v)?))
+            })
+            .collect()
+    }
+
+    fn team_feed_head(&self, team: &TeamId) -> Result<u64, StoreError> {
+        match self.db.get(team_seq_key(team))? {
+            Some(v) => u64_of(&v),
+            None => Ok(0),
+        }
+    }
+
     fn feed_head(&self) -> Result<u64, StoreError> {
         match self.db.get(FEED_SEQ_KEY)? {
             Some(v) => u64_of(&v),
@@ -577,34 +838,148 @@ impl Store for SledStore {
     }
 
     fn contact_records(&self) -> Result<Vec<ContactRecord>, StoreError> {
-        let mut all: Vec<ContactRecord> = self
-            .records_contacts
-            .iter()
-            .map(|kv| {
-                let (_, v) = kv?;
-                from_json(&v)
-            })
-            .collect::<Result<_, _>>()?;
+        let mut all = Vec::new();
+        for kv in self.records_contacts.iter() {
+            let (k, v) = kv?;
+            let id = doc_id_of(&k)?;
+            // Erased meanwhile: its new generation is read instead.
+            let record = match self.open_record(id, &v)? {
+                Some(r) => Some(r),
+                None => self.contact_record(id)?,
+            };
+            all.extend(record);
+        }
         all.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
         Ok(all)
     }
 
     fn contact_record(&self, id: DocId) -> Result<Option<ContactRecord>, StoreError> {
-        self.records_contacts
-            .get(&id.as_bytes()[..])?
-            .map(|v| from_json(&v))
-            .transpose()
+        for _ in 0..3 {
+            let Some(v) = self.records_contacts.get(&id.as_bytes()[..])? else {
+                return Ok(None);
+            };
+            if let Some(r) = self.open_record(id, &v)? {
+                return Ok(Some(r));
+            }
+        }
+        Err(StoreError::Corrupt("a record's key is missing".into()))
+    }
+
+    fn append_audit(&self, make: &mut super::AuditValue<'_>) -> Result<u64, StoreError> {
+        let _guard = self.audit_writer.lock().unwrap_or_else(|p| p.into_inner());
+        let last = self.audit.last()?;
+        let seq = match &last {
+            Some((k, _)) => u64_of(k)? + 1,
+            None => 1,
+        };
+        let value = make(seq, last.as_ref().map(|(_, v)| v.as_ref()));
+        // Never over an existing entry (another process holding the folder cannot exist:
+        // sled locks it; this guards against a bug, not a race).
+        match self
+            .audit
+            .compare_and_swap(seq.to_be_bytes(), None as Option<&[u8]>, Some(value))?
+        {
+            Ok(()) => Ok(seq),
+            Err(_) => Err(StoreError::Conflict),
+        }
+    }
+
+    fn audit_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+        let start = after.saturating_add(1).to_be_bytes();
+        self.audit
+            .range(start..)
+            .take(limit)
+            .map(|kv| {
+                let (k, v) = kv?;
+                Ok((u64_of(&k)?, v.to_vec()))
+            })
+            .collect()
     }
 
     fn flush(&self) -> Result<(), StoreError> {
+        // New keys are durable before what they sealed; replaced keys are destroyed once
+        // their replacements are.
+        self.keys.sync()?;
         self.db.flush()?;
-        Ok(())
+        self.keys.destroy_retired()
     }
 
     fn schema_version(&self) -> Result<u32, StoreError> {
         Migrator(&self.db)
             .schema_version()
             .map_err(|e| StoreError::Backend(e.to_string()))
+    }
+}
+
+impl SledStore {
+    /// Numbers the team feeds of a store from before step 8, once: every field document
+    /// in the order of the global feed (a new store has nothing to number).
+    fn number_team_feeds(&self) -> Result<(), StoreError> {
+        if self.db.get(TEAM_FEED_INDEXED_KEY)?.is_some() {
+            return Ok(());
+        }
+        let mut heads: std::collections::BTreeMap<TeamId, u64> = Default::default();
+        for kv in self.feed.iter() {
+            let (_, id) = kv?;
+            let Some(meta) = self.doc_meta.get(&id)? else {
+                continue;
+            };
+            let meta: DocMeta = from_json(&meta)?;
+            if meta.sensitivity != super::Sensitivity::Field {
+                continue;
+            }
+            let head = heads.entry(meta.team.clone()).or_insert(0);
+            *head += 1;
+            self.team_feed
+                .insert(team_feed_key(&meta.team, *head), id.as_ref())?;
+            self.team_feed_by_doc
+                .insert(id.as_ref(), team_entry(*head, &meta.team))?;
+        }
+        for (team, head) in &heads {
+            self.db.insert(team_seq_key(team), &head.to_be_bytes())?;
+        }
+        self.db.insert(TEAM_FEED_INDEXED_KEY, &[1u8][..])?;
+        self.db.flush()?;
+        if !heads.is_empty() {
+            tracing::info!(teams = heads.len(), "team feeds numbered");
+        }
+        Ok(())
+    }
+
+    /// A central record, opened (`None` when its generation was erased meanwhile).
+    fn open_record(&self, id: DocId, sealed: &[u8]) -> Result<Option<ContactRecord>, StoreError> {
+        self.keys
+            .unseal(id, RECORDS_AAD, sealed)?
+            .map(|v| from_json(&v))
+            .transpose()
+    }
+
+    /// Rewrites a stored audit entry in place, as someone holding the data folder could:
+    /// for tests of `audit verify`. Never compiled into a release build.
+    #[cfg(any(test, feature = "fault-injection"))]
+    pub fn tamper_audit(&self, seq: u64, f: &mut dyn FnMut(&[u8]) -> Vec<u8>) {
+        let key = seq.to_be_bytes();
+        if let Ok(Some(v)) = self.audit.get(key) {
+            let _ = self.audit.insert(key, f(&v));
+        }
+    }
+}
+
+impl SledStore {
+    /// The key document `id` is sealed with at `generation`: for tests that look for it
+    /// in the data folder. Never compiled into a release build.
+    #[cfg(any(test, feature = "fault-injection"))]
+    pub fn doc_key(&self, id: DocId, generation: u32) -> Option<[u8; 32]> {
+        self.keys.key_bytes(id, generation)
+    }
+
+    /// Empties the links index and its marker, as in a store from before migration step 7:
+    /// for tests of the one-time indexing. Never compiled into a release build.
+    #[cfg(any(test, feature = "fault-injection"))]
+    pub fn forget_links(&self) {
+        let _ = self.doc_links.clear();
+        let _ = self.db.remove(LINKS_INDEXED_KEY);
+        let _ = self.db.flush();
     }
 }
 
@@ -634,6 +1009,51 @@ mod tests {
             "{err}"
         );
         drop(again);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_store_from_before_team_feeds_numbers_them_once_in_the_feeds_order() {
+        use super::super::{DocMeta, Projection, Store};
+        use strada_shared::ids::{DocId, TeamId, UserId};
+        let dir = std::env::temp_dir().join(format!("strada-teamfeed-{}", uuid::Uuid::now_v7()));
+        let team = TeamId::parse("t-1").unwrap();
+        let ids: Vec<DocId> = (1..=3u8).map(|n| DocId::new_v7(1, [n; 10])).collect();
+        {
+            let (store, _) = SledStore::open(&dir).expect("open");
+            let meta = DocMeta {
+                doc_type: strada_shared::schema::DocType::Contact,
+                team: team.clone(),
+                sensitivity: Default::default(),
+                created_by: UserId::new_v7(1, [1; 10]),
+                received_at: 1,
+                updated_at: 1,
+                seq: 0,
+                heads: Default::default(),
+                author: None,
+                consent: None,
+                generation: 0,
+                verified: true,
+            };
+            for id in ids.iter().rev() {
+                store
+                    .commit_doc(*id, b"x", &meta, &Projection::None)
+                    .unwrap();
+            }
+            // As before step 8: no team feed at all.
+            store.team_feed.clear().unwrap();
+            store.team_feed_by_doc.clear().unwrap();
+            store.db.remove(super::TEAM_FEED_INDEXED_KEY).unwrap();
+            store.db.remove(super::team_seq_key(&team)).unwrap();
+            store.flush().unwrap();
+        }
+        let (store, _) = SledStore::open(&dir).expect("open again");
+        assert_eq!(
+            store.team_feed_after(&team, 0, 10).unwrap(),
+            vec![(1, ids[2]), (2, ids[1]), (3, ids[0])]
+        );
+        assert_eq!(store.team_feed_head(&team).unwrap(), 3);
+        drop(store);
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -72,6 +72,9 @@ pub fn run_all<S: Store>(fresh: impl Fn() -> S) {
     a_quarantined_document_leaves_feed_and_records_until_committed_again(&fresh());
     a_legacy_document_is_marked_verified_only_at_the_heads_checked(&fresh());
     a_new_store_reports_the_latest_schema(&fresh());
+    audit_entries_append_in_order_each_seeing_the_one_before(&fresh());
+    documents_are_found_from_the_records_they_refer_to(&fresh());
+    each_team_has_a_feed_of_its_field_documents_numbered_apart(&fresh());
 }
 
 fn users_are_unique_by_name_case_insensitively(s: &dyn Store) {
@@ -185,12 +188,14 @@ fn a_batch_commits_in_order_and_documents_keep_recent_history(s: &dyn Store) {
                 bytes: b"a",
                 meta: &m,
                 projection: &ra,
+                links: &[],
             },
             super::DocCommit {
                 id: b,
                 bytes: b"b",
                 meta: &m,
                 projection: &rb,
+                links: &[],
             },
         ])
         .expect("batch");
@@ -339,4 +344,110 @@ fn devices_are_recorded_updated_and_listed(s: &dyn Store) {
         .collect();
     assert_eq!(actors, vec!["01".to_string(), "02".to_string()]);
     s.flush().expect("flush");
+}
+
+fn audit_entries_append_in_order_each_seeing_the_one_before(s: &dyn Store) {
+    assert!(s.audit_after(0, 10).expect("audit").is_empty());
+    let mut seen = Vec::new();
+    for n in 1..=3u8 {
+        let seq = s
+            .append_audit(&mut |seq, prev| {
+                seen.push((seq, prev.map(<[u8]>::to_vec)));
+                vec![n; 4]
+            })
+            .expect("append");
+        assert_eq!(seq, u64::from(n));
+    }
+    assert_eq!(
+        seen,
+        vec![(1, None), (2, Some(vec![1; 4])), (3, Some(vec![2; 4]))]
+    );
+    assert_eq!(
+        s.audit_after(1, 10).expect("audit"),
+        vec![(2, vec![2; 4]), (3, vec![3; 4])]
+    );
+    assert_eq!(s.audit_after(0, 1).expect("audit"), vec![(1, vec![1; 4])]);
+    s.flush().expect("flush");
+}
+
+fn documents_are_found_from_the_records_they_refer_to(s: &dyn Store) {
+    assert!(
+        s.links_indexed().expect("marker"),
+        "a new store has nothing to index"
+    );
+    let (person, contact, referral, other) = (doc_id(1), doc_id(2), doc_id(3), doc_id(4));
+    let m = meta(1);
+    s.commit_docs(&[
+        super::DocCommit {
+            id: contact,
+            bytes: b"c",
+            meta: &m,
+            projection: &Projection::None,
+            links: &[person],
+        },
+        super::DocCommit {
+            id: referral,
+            bytes: b"r",
+            meta: &m,
+            projection: &Projection::None,
+            links: &[contact, person],
+        },
+    ])
+    .expect("commit");
+    assert_eq!(s.linked_to(person).expect("links"), vec![contact, referral]);
+    assert_eq!(s.linked_to(contact).expect("links"), vec![referral]);
+    assert!(s.linked_to(referral).expect("links").is_empty());
+    s.add_links(other, &[person]).expect("add");
+    assert_eq!(
+        s.linked_to(person).expect("links"),
+        vec![contact, referral, other]
+    );
+}
+
+fn each_team_has_a_feed_of_its_field_documents_numbered_apart(s: &dyn Store) {
+    let (t1, t2) = (
+        TeamId::parse("t-1").expect("team"),
+        TeamId::parse("t-2").expect("team"),
+    );
+    let of = |team: &TeamId, sensitivity| DocMeta {
+        team: team.clone(),
+        sensitivity,
+        ..meta(1)
+    };
+    let field = super::Sensitivity::Field;
+    let (a, b, c, case) = (doc_id(1), doc_id(2), doc_id(3), doc_id(4));
+    s.commit_doc(a, b"a", &of(&t1, field), &Projection::None)
+        .expect("commit");
+    for n in 0..3u8 {
+        s.commit_doc(b, &[n], &of(&t2, field), &Projection::None)
+            .expect("commit");
+    }
+    s.commit_doc(
+        case,
+        b"x",
+        &of(&t1, super::Sensitivity::Case),
+        &Projection::None,
+    )
+    .expect("commit");
+    s.commit_doc(c, b"c", &of(&t1, field), &Projection::None)
+        .expect("commit");
+    // Team 1: its two field documents, at positions 1 and 2, whatever team 2 did.
+    assert_eq!(
+        s.team_feed_after(&t1, 0, 10).expect("feed"),
+        vec![(1, a), (2, c)]
+    );
+    assert_eq!(s.team_feed_head(&t1).expect("head"), 2);
+    assert_eq!(s.team_feed_after(&t1, 1, 10).expect("feed"), vec![(2, c)]);
+    // Team 2: one document, at its last change.
+    assert_eq!(s.team_feed_after(&t2, 0, 10).expect("feed"), vec![(3, b)]);
+    assert_eq!(s.team_feed_head(&t2).expect("head"), 3);
+    let history = s.doc_history(b).expect("history");
+    assert_eq!(
+        history.iter().map(|v| v.team_seq).collect::<Vec<_>>(),
+        vec![Some(1), Some(2), Some(3)]
+    );
+    assert_eq!(s.doc_history(case).expect("history")[0].team_seq, None);
+    // A quarantined document leaves its team's feed.
+    assert!(s.quarantine_doc(c, "test", 1).expect("quarantine"));
+    assert_eq!(s.team_feed_after(&t1, 0, 10).expect("feed"), vec![(1, a)]);
 }

@@ -24,6 +24,7 @@
 //! compact snapshot.
 
 pub mod bounds;
+pub mod position;
 pub mod rules;
 
 use std::collections::{BTreeMap, HashSet};
@@ -41,10 +42,12 @@ use strada_shared::sync::{
 };
 use strada_shared::vocab::ConsentStatus;
 
+use crate::audit::{self, Act, Record};
 use crate::auth::AuthUser;
 use crate::projection;
 use crate::storage::{DocCommit, DocMeta, DocVersion, Projection, Sensitivity, Store, StoreError};
 use bounds::{BoundError, Cost, Over};
+use position::Feed;
 
 /// What one pushed document, and the document merged from it, may cost to decode.
 pub const DOC_BOUNDS: Cost = Cost {
@@ -87,6 +90,13 @@ struct Pending {
     meta: DocMeta,
     projection: Projection,
     doc: AutoCommit,
+    /// The value stored, as its type.
+    value: rules::TypedDoc,
+    /// Rewritten without its history by this push (its generation already raised).
+    compacted: bool,
+    /// A person whose consent this push withdrew: the names (aliases as stored before)
+    /// to erase from their contacts and referrals.
+    erase: Option<Vec<String>>,
 }
 
 /// The answer to a push, and where the feed moved, per team, for live notifications.
@@ -239,7 +249,11 @@ pub fn commit_unflushed(
     let mut cache = writer.0.lock().unwrap_or_else(|p| p.into_inner());
     let mut results = Vec::with_capacity(req.docs.len());
     let mut pending: Vec<Pending> = Vec::new();
-    for d in req.docs {
+    // Persons first, then contacts, then referrals: what a document refers to is merged
+    // before it, whatever order the device listed them in (answers keep the request's).
+    let mut docs: Vec<(usize, PushDoc)> = req.docs.into_iter().enumerate().collect();
+    docs.sort_by_key(|(i, d)| (type_rank(d.doc_type), *i));
+    for (index, d) in docs {
         let id = d.id;
         let outcome = if too_large.contains(&id) {
             refusal(RefusalCode::TooLarge)
@@ -255,18 +269,39 @@ pub fn commit_unflushed(
         if let PushOutcome::Refused { reason, .. } = &outcome {
             tracing::info!(doc = %id, user = %user.id, "push refused: {reason}");
         }
-        results.push(PushResult { id, outcome });
+        results.push((index, PushResult { id, outcome }));
     }
-    let batch: Vec<DocCommit<'_>> = pending
+    results.sort_by_key(|(i, _)| *i);
+    let mut results: Vec<PushResult> = results.into_iter().map(|(_, r)| r).collect();
+    // A withdrawal reaches every contact and referral of the person the server holds,
+    // whoever wrote them, in the same commit.
+    let mut erasures = Vec::new();
+    let withdrawn: Vec<(DocId, Vec<String>)> = pending
         .iter()
-        .map(|p| DocCommit {
-            id: p.id,
-            bytes: &p.bytes,
-            meta: &p.meta,
-            projection: &p.projection,
-        })
+        .filter_map(|p| p.erase.clone().map(|names| (p.id, names)))
         .collect();
-    let seqs = store.commit_docs(&batch)?;
+    for (person, names) in withdrawn {
+        let rewritten = erase_person(store, &mut pending, person, &names, now_ms)?;
+        erasures.push((person, rewritten));
+    }
+    // The answers carry the heads finally stored (an erasure may have rewritten a
+    // document accepted earlier in this push).
+    for r in &mut results {
+        if let PushOutcome::Accepted { heads } = &mut r.outcome
+            && let Some(p) = pending.iter().find(|p| p.id == r.id)
+        {
+            *heads = p.meta.heads.clone();
+        }
+    }
+    let seqs = commit(store, &pending)?;
+    for (person, rewritten) in erasures {
+        let docs = std::iter::once(person).chain(rewritten).collect();
+        audit::record(
+            store,
+            now_ms,
+            Record::new(Act::ConsentWithdrawn).by(user).docs(docs),
+        )?;
+    }
     let mut advanced = BTreeMap::new();
     for (p, seq) in pending.into_iter().zip(seqs) {
         let team_seq = advanced.entry(p.meta.team).or_insert(0);
@@ -277,6 +312,83 @@ pub fn commit_unflushed(
         response: PushResponse { results },
         advanced,
     })
+}
+
+/// Commits merged documents in one store transaction, with their links.
+fn commit(store: &dyn Store, pending: &[Pending]) -> Result<Vec<u64>, StoreError> {
+    let links: Vec<Vec<DocId>> = pending
+        .iter()
+        .map(|p| references(&p.value).into_iter().map(|(id, _)| id).collect())
+        .collect();
+    let batch: Vec<DocCommit<'_>> = pending
+        .iter()
+        .zip(&links)
+        .map(|(p, links)| DocCommit {
+            id: p.id,
+            bytes: &p.bytes,
+            meta: &p.meta,
+            projection: &p.projection,
+            links,
+        })
+        .collect();
+    store.commit_docs(&batch)
+}
+
+/// The order documents of one push are merged in: a document after those it refers to.
+fn type_rank(t: DocType) -> u8 {
+    match t {
+        DocType::Person => 0,
+        DocType::Contact => 1,
+        DocType::Referral => 2,
+    }
+}
+
+/// The records a document refers to, with their type: a contact's person, a referral's
+/// contact and person.
+fn references(doc: &rules::TypedDoc) -> Vec<(DocId, DocType)> {
+    match doc {
+        rules::TypedDoc::Contact(c) => c
+            .person_id
+            .map(|p| (p, DocType::Person))
+            .into_iter()
+            .collect(),
+        rules::TypedDoc::Referral(r) => std::iter::once((r.contact, DocType::Contact))
+            .chain(r.person_id.map(|p| (p, DocType::Person)))
+            .collect(),
+        rules::TypedDoc::Person(_) => Vec::new(),
+    }
+}
+
+/// Whether every record `new` refers to, and `old` did not, is one of its team's, of the
+/// right type, stored or merged earlier in this push. A record of another team answers
+/// exactly like a record that does not exist: nothing tells a device what other teams
+/// hold.
+fn references_known(
+    store: &dyn Store,
+    pending: &[Pending],
+    old: Option<&rules::Fixed>,
+    new: &rules::TypedDoc,
+) -> Result<bool, StoreError> {
+    let before: Vec<DocId> = match old {
+        Some(o) => o.references(),
+        None => Vec::new(),
+    };
+    for (target, doc_type) in references(new) {
+        if before.contains(&target) {
+            continue;
+        }
+        let meta = match pending.iter().rev().find(|p| p.id == target) {
+            Some(p) => Some(p.meta.clone()),
+            None => match store.doc(target)? {
+                Some(stored) => Some(stored.meta),
+                None => store.quarantined(target)?.map(|(meta, _)| meta),
+            },
+        };
+        if !meta.is_some_and(|m| m.doc_type == doc_type && &m.team == new.team()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 fn refusal(code: RefusalCode) -> PushOutcome {
@@ -298,8 +410,10 @@ fn stored_refusal(user: &AuthUser, pushed: &PushDoc, meta: &DocMeta) -> Option<R
     if !may_write(user, meta) {
         return Some(RefusalCode::NotAllowed);
     }
-    // Changes to a history the server erased would bring it back.
-    if pushed.generation < meta.generation {
+    // Changes to a history the server erased would bring it back; a generation the server
+    // never gave is no generation (the document's new history is checked too: see
+    // `merge_pushed`, a device cannot bring an erased one back by claiming a number).
+    if pushed.generation != meta.generation {
         return Some(RefusalCode::Replaced);
     }
     None
@@ -345,12 +459,11 @@ fn merge_one(
     let before = doc.get_heads();
     // What the change rules compare against: the few fields that may not change.
     let old = match &existing {
-        // A contact's (or a quarantined document's) fixed fields are in its metadata.
+        // A contact's (or a quarantined document's) team and author are in its metadata.
         Some(meta) if (doc_type == DocType::Contact || healing) && meta.author.is_some() => {
-            meta.author.map(|author| rules::Fixed {
-                team: meta.team.clone(),
-                author,
-                referral: None,
+            meta.author.map(|author| {
+                let readable = (!healing).then_some(&doc);
+                rules::Fixed::contact(meta.team.clone(), author, readable)
             })
         }
         Some(_) => rules::Fixed::read(doc_type, &doc).ok(),
@@ -382,20 +495,52 @@ fn merge_one(
         panic!("injected fault");
     }
     let checked = match &old {
-        Some(old) => rules::change(user, old, &new),
-        None => rules::create(user, &new),
+        Some(old) => rules::change(user, old, &new, now_ms),
+        None => rules::create(user, &new, now_ms),
     };
     if let Err((code, reason)) = checked {
         return Ok(PushOutcome::Refused { code, reason });
     }
-    // A contact names its person only while that person's consent is given: after a
-    // withdrawal (here, or earlier in this push) an alias written offline is refused.
-    if let rules::TypedDoc::Contact(c) = &new
-        && let (Some(pid), PersonRef::Alias(_)) = (c.person_id, &c.person)
-        && person_consent(store, pending, pid, now_ms)?.is_some_and(|s| s != ConsentStatus::Given)
-    {
-        return refused(RefusalCode::ConsentRequired);
+    if !references_known(store, pending, old.as_ref(), &new)? {
+        return refused(RefusalCode::UnknownReference);
     }
+    // A contact names its person only while that person's consent is given. After a
+    // withdrawal (here, or earlier in this push) a contact written offline that names
+    // the person is kept without the alias and the names in its text, as the withdrawal
+    // would have left it; with consent never given, it is refused.
+    let mut new = new;
+    if let rules::TypedDoc::Contact(c) = &mut new
+        && let Some(pid) = c.person_id
+    {
+        match person_consent(store, pending, pid, now_ms)? {
+            Some(ConsentStatus::Given) | None => {}
+            Some(ConsentStatus::Withdrawn) => {
+                if c.person != PersonRef::Anonymous || c.consent != ConsentStatus::Withdrawn {
+                    let names = schema::erase::names_of(None, [&*c]);
+                    c.erase_person(&names);
+                }
+            }
+            Some(_) if c.person != PersonRef::Anonymous => {
+                return refused(RefusalCode::ConsentRequired);
+            }
+            Some(_) => {}
+        }
+    }
+    // A person withdrawn now: the names to erase from their contacts and referrals.
+    let erase = match (&new, &old) {
+        (rules::TypedDoc::Person(p), old)
+            if p.consent.status == ConsentStatus::Withdrawn
+                && existing
+                    .as_ref()
+                    .is_none_or(|m| m.consent != Some(ConsentStatus::Withdrawn)) =>
+        {
+            let before = old.as_ref().and_then(|o| o.person.as_deref());
+            let mut names = schema::erase::names_of(before, []);
+            names.extend(p.aliases.iter().cloned());
+            Some(names)
+        }
+        _ => None,
+    };
     let consent = match &new {
         rules::TypedDoc::Person(p) => Some(p.consent.status),
         rules::TypedDoc::Contact(c) => Some(c.consent),
@@ -478,8 +623,160 @@ fn merge_one(
         projection,
         // The document as loaded back from its bytes: the next push of it starts here.
         doc: loaded,
+        value: new,
+        compacted: withdrawn_now,
+        erase,
     });
     Ok(PushOutcome::Accepted { heads })
+}
+
+/// The documents that refer to `target`: stored (indexed) or merged in this push.
+fn linked(store: &dyn Store, pending: &[Pending], target: DocId) -> Result<Vec<DocId>, StoreError> {
+    let mut out = store.linked_to(target)?;
+    for p in pending {
+        if references(&p.value).iter().any(|(t, _)| *t == target) && !out.contains(&p.id) {
+            out.push(p.id);
+        }
+    }
+    Ok(out)
+}
+
+/// A document as this push leaves it: merged earlier in it, or stored (`None` when it
+/// does not load or read: it is skipped, and logged).
+fn current(
+    store: &dyn Store,
+    pending: &[Pending],
+    id: DocId,
+    now_ms: i64,
+) -> Result<Option<(rules::TypedDoc, DocMeta)>, StoreError> {
+    if let Some(p) = pending.iter().find(|p| p.id == id) {
+        return Ok(Some((p.value.clone(), p.meta.clone())));
+    }
+    stored_value(store, id, now_ms)
+}
+
+fn stored_value(
+    store: &dyn Store,
+    id: DocId,
+    now_ms: i64,
+) -> Result<Option<(rules::TypedDoc, DocMeta)>, StoreError> {
+    let Some(stored) = store.doc(id)? else {
+        return Ok(None);
+    };
+    let Some(doc) = load_stored(store, id, &stored.bytes, now_ms)? else {
+        return Ok(None);
+    };
+    match guarded(|| rules::TypedDoc::read(stored.meta.doc_type, &doc)) {
+        Some(Ok(value)) => Ok(Some((value, stored.meta))),
+        _ => {
+            tracing::error!(doc = %id, "a stored document does not read as its type: not erased");
+            Ok(None)
+        }
+    }
+}
+
+/// Erases a person who withdrew consent from every contact and referral the server
+/// holds of them (found by their links: contacts naming the person, referrals of the
+/// person or of those contacts): no alias, and none of their `names` in free text. Each
+/// document changed is rewritten without its history (a new generation: devices take it
+/// whole) and joins this push's commit. Returns the documents rewritten.
+fn erase_person(
+    store: &dyn Store,
+    pending: &mut Vec<Pending>,
+    person: DocId,
+    names: &[String],
+    now_ms: i64,
+) -> Result<Vec<DocId>, StoreError> {
+    let mut targets: Vec<(DocId, rules::TypedDoc, DocMeta)> = Vec::new();
+    let mut seen = vec![person];
+    let mut queue = vec![person];
+    // The person's contacts and referrals, then the referrals of those contacts.
+    while let Some(t) = queue.pop() {
+        for id in linked(store, pending, t)? {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            let Some((value, meta)) = current(store, pending, id, now_ms)? else {
+                continue;
+            };
+            if let rules::TypedDoc::Contact(_) = value {
+                queue.push(id);
+            }
+            targets.push((id, value, meta));
+        }
+    }
+    // The names each contact called the person by, as stored and as pushed.
+    let mut names = names.to_vec();
+    for (id, value, _) in &targets {
+        if let rules::TypedDoc::Contact(c) = value {
+            names.extend(schema::erase::names_of(None, [c]));
+            if pending.iter().any(|p| p.id == *id)
+                && let Some((rules::TypedDoc::Contact(stored), _)) =
+                    stored_value(store, *id, now_ms)?
+            {
+                names.extend(schema::erase::names_of(None, [&stored]));
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    let mut rewritten = Vec::new();
+    for (id, value, meta) in targets {
+        let erased = match value.clone() {
+            rules::TypedDoc::Contact(mut c) => {
+                c.erase_person(&names);
+                rules::TypedDoc::Contact(c)
+            }
+            rules::TypedDoc::Referral(mut r) => {
+                r.erase_person(&names);
+                rules::TypedDoc::Referral(r)
+            }
+            rules::TypedDoc::Person(_) => continue,
+        };
+        let here = pending.iter().position(|p| p.id == id);
+        // Rewritten by this push already, and nothing more to erase.
+        if here.is_some_and(|i| pending[i].compacted && pending[i].value == erased) {
+            continue;
+        }
+        let mut doc = compact(&erased).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let bytes = doc.save();
+        let heads = Heads::new(doc.get_heads());
+        let raised = here.is_some_and(|i| pending[i].compacted);
+        let meta = DocMeta {
+            updated_at: now_ms,
+            heads,
+            consent: match &erased {
+                rules::TypedDoc::Contact(c) => Some(c.consent),
+                _ => meta.consent,
+            },
+            generation: meta.generation.saturating_add(u32::from(!raised)),
+            verified: true,
+            ..meta
+        };
+        let projection = match &erased {
+            rules::TypedDoc::Contact(c) => {
+                Projection::Contact(Box::new(projection::contact_record(c, &meta)))
+            }
+            _ => Projection::None,
+        };
+        let entry = Pending {
+            id,
+            bytes,
+            meta,
+            projection,
+            doc,
+            value: erased,
+            compacted: true,
+            erase: None,
+        };
+        match here {
+            Some(i) => pending[i] = entry,
+            None => pending.push(entry),
+        }
+        rewritten.push(id);
+    }
+    Ok(rewritten)
 }
 
 /// What merging pushed changes into a document gave.
@@ -512,13 +809,17 @@ fn merge_pushed(
     if after == before {
         return Merged::Unchanged(after);
     }
-    // A device may only author changes under its own actor.
-    if doc
-        .get_changes(before)
-        .iter()
-        .any(|c| c.actor_id().to_bytes() != actor)
+    let added = doc.get_changes(before);
+    // A device may only author changes under its own actor (never the server's).
+    if actor == server_actor().to_bytes() || added.iter().any(|c| c.actor_id().to_bytes() != actor)
     {
         return Merged::Done(refusal(RefusalCode::ForeignActor));
+    }
+    // Every change of a stored document descends from its first one: a second root is
+    // another history — after a withdrawal, the erased one the device still holds —
+    // whatever generation the device claims.
+    if !before.is_empty() && added.iter().any(|c| c.deps().is_empty()) {
+        return Merged::Done(refusal(RefusalCode::Replaced));
     }
     // The merged document must match its schema (the field rules come after).
     let new = match rules::TypedDoc::read(pushed.doc_type, doc) {
@@ -533,6 +834,18 @@ fn merge_pushed(
     if new.id() != pushed.id {
         return Merged::Done(refusal(RefusalCode::IdMismatch));
     }
+    // Nothing stored that the schema does not read: keys it ignores, unticked set items.
+    let shaped = match pushed.doc_type {
+        DocType::Contact => schema::check_shape::<ContactDoc>(doc),
+        DocType::Person => schema::check_shape::<PersonDoc>(doc),
+        DocType::Referral => schema::check_shape::<schema::ReferralDoc>(doc),
+    };
+    if let Err(e) = shaped {
+        return Merged::Done(PushOutcome::Refused {
+            code: RefusalCode::Schema,
+            reason: e.to_string(),
+        });
+    }
     Merged::Changed(Box::new(new))
 }
 
@@ -542,6 +855,8 @@ pub fn may_read(user: &AuthUser, meta: &DocMeta) -> bool {
     match user.role {
         Role::CentralOffice => true,
         Role::FieldWorker => meta.team == user.team && meta.sensitivity == Sensitivity::Field,
+        // The auditor reads the audit log only.
+        Role::Auditor => false,
     }
 }
 
@@ -550,20 +865,29 @@ pub fn may_write(user: &AuthUser, meta: &DocMeta) -> bool {
     may_read(user, meta)
 }
 
-/// What a device that pulled up to `cursor` has of a document: the heads of its last
-/// version at or before the cursor, if still in its history.
-fn known_heads(history: Vec<DocVersion>, cursor: u64) -> Option<Heads> {
+/// What a device that pulled `feed` up to `cursor` has of a document: the heads of its
+/// last version at or before the cursor, if still in its history.
+fn known_heads(history: Vec<DocVersion>, feed: Feed<'_>, cursor: u64) -> Option<Heads> {
     if cursor == 0 {
         return None;
     }
     history
         .into_iter()
         .rev()
-        .find(|v| v.seq <= cursor)
+        .find(|v| {
+            let at = match feed {
+                Feed::Global => Some(v.seq),
+                Feed::Team(_) => v.team_seq,
+            };
+            at.is_some_and(|at| at <= cursor)
+        })
         .map(|v| v.heads)
 }
 
-/// Serves one page of the change feed after `cursor`, filtered to what `user` may read.
+/// Serves one page of the change feed after `cursor`, filtered to what `user` may read:
+/// the global feed for the central office, the team's own feed for a field device (see
+/// [`position`]). A page that serves documents of other teams than the user's is
+/// recorded in the audit log (one entry, the ids) before it is returned.
 pub fn pull(
     store: &dyn Store,
     user: &AuthUser,
@@ -571,15 +895,23 @@ pub fn pull(
     since: Option<u64>,
     now_ms: i64,
 ) -> Result<PullResponse, StoreError> {
+    let feed = Feed::of(user);
+    let cursor = feed.from_device(cursor);
+    let since = since.map(|s| feed.from_device(s));
     // What the device surely holds of a document: its state at the end of the last
     // complete pull (see `PullRequest::since`).
     let base = since.unwrap_or(cursor).min(cursor);
     let mut docs = Vec::new();
+    // Documents of other teams this page serves: the audit log records them.
+    let mut elsewhere = Vec::new();
     let mut bytes_total = 0usize;
     let mut next = cursor;
     let mut more = false;
     'outer: loop {
-        let entries = store.feed_after(next, PULL_PAGE_DOCS * 2)?;
+        let entries = match feed {
+            Feed::Global => store.feed_after(next, PULL_PAGE_DOCS * 2)?,
+            Feed::Team(team) => store.team_feed_after(team, next, PULL_PAGE_DOCS * 2)?,
+        };
         if entries.is_empty() {
             break;
         }
@@ -595,7 +927,7 @@ pub fn pull(
             if !may_read(user, &stored.meta) {
                 continue;
             }
-            let doc_changes = match known_heads(store.doc_history(id)?, base) {
+            let doc_changes = match known_heads(store.doc_history(id)?, feed, base) {
                 Some(known) => {
                     // A document that does not load is set aside; the page goes on.
                     let Some(mut doc) = load_stored(store, id, &stored.bytes, now_ms)? else {
@@ -627,14 +959,28 @@ pub fn pull(
                 }
             };
             bytes_total += pulled.data.0.len();
+            if stored.meta.team != user.team {
+                elsewhere.push(id);
+            }
             docs.push(pulled);
         }
     }
+    if !elsewhere.is_empty() {
+        audit::record(
+            store,
+            now_ms,
+            Record::new(Act::Pull).by(user).docs(elsewhere),
+        )?;
+    }
+    let head = match feed {
+        Feed::Global => store.feed_head()?,
+        Feed::Team(team) => store.team_feed_head(team)?,
+    };
     Ok(PullResponse {
         docs,
-        cursor: next,
+        cursor: feed.to_device(next),
         more,
-        head: store.feed_head()?.max(next),
+        head: feed.to_device(head.max(next)),
     })
 }
 
@@ -647,13 +993,24 @@ pub fn snapshots(
     now_ms: i64,
 ) -> Result<Vec<PulledDoc>, StoreError> {
     let mut out = Vec::new();
+    let mut elsewhere = Vec::new();
     for id in ids.iter().take(PULL_PAGE_DOCS) {
         if let Some(stored) = store.doc(*id)?
             && may_read(user, &stored.meta)
             && servable(store, *id, &stored, now_ms)?
         {
+            if stored.meta.team != user.team {
+                elsewhere.push(*id);
+            }
             out.push(pulled_doc(*id, &stored.meta, stored.bytes, true));
         }
+    }
+    if !elsewhere.is_empty() {
+        audit::record(
+            store,
+            now_ms,
+            Record::new(Act::Snapshots).by(user).docs(elsewhere),
+        )?;
     }
     Ok(out)
 }
@@ -669,6 +1026,39 @@ fn pulled_doc(id: DocId, meta: &DocMeta, data: Vec<u8>, snapshot: bool) -> Pulle
         heads: meta.heads.clone(),
         generation: meta.generation,
     }
+}
+
+/// Indexes the links of documents stored before links were indexed, once (a store
+/// records when it is done), and erases the persons who withdrew consent before then
+/// from the contacts and referrals that still name them.
+pub fn index_links(store: &dyn Store, now_ms: i64) -> Result<(), StoreError> {
+    if store.links_indexed()? {
+        return Ok(());
+    }
+    let ids = store.doc_ids()?;
+    let mut withdrawn = Vec::new();
+    for id in &ids {
+        let Some((value, meta)) = stored_value(store, *id, now_ms)? else {
+            continue;
+        };
+        let targets: Vec<DocId> = references(&value).into_iter().map(|(t, _)| t).collect();
+        store.add_links(*id, &targets)?;
+        if meta.doc_type == DocType::Person && meta.consent == Some(ConsentStatus::Withdrawn) {
+            withdrawn.push(*id);
+        }
+    }
+    for person in withdrawn {
+        let mut pending = Vec::new();
+        let rewritten = erase_person(store, &mut pending, person, &[], now_ms)?;
+        commit(store, &pending)?;
+        if !rewritten.is_empty() {
+            let docs = std::iter::once(person).chain(rewritten).collect();
+            audit::record(store, now_ms, Record::new(Act::ConsentWithdrawn).docs(docs))?;
+        }
+    }
+    store.flush()?;
+    tracing::info!(documents = ids.len(), "links between documents indexed");
+    store.mark_links_indexed()
 }
 
 /// Recomputes every projection from the stored documents (a cold rebuild), returning the

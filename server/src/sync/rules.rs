@@ -1,12 +1,26 @@
 //! Field rules by role: who may create or change what in a document, beyond its schema.
 //! Each refusal carries the reason the device shows to the worker.
+//!
+//! Rules of origin: a document is created in the name of who pushes it, whatever the
+//! role (the central office writes in its own name, never a field worker's); each move
+//! a change adds to a referral's history, and each consent it records, is the pushing
+//! user's, at a time between the referral's creation and now (give or take
+//! [`CLOCK_SKEW_MS`] of device clock).
+//!
+//! Consent is checked on every change, not only at creation: a contact's consent only
+//! ever moves to *withdrawn*, which is final (no alias comes back, the link to the person
+//! stays); a contact's link to its person never changes once set; an alias without
+//! consent is refused wherever it appears; a person without consent keeps no data about
+//! them (languages, gender, documents included), and a withdrawal is final.
 
 use automerge::AutoCommit;
 use autosurgeon::Hydrate;
-use strada_shared::domain::{NeedCategory, Role};
+use strada_shared::domain::{NeedCategory, PersonRef, Role};
 use strada_shared::ids::{DocId, TeamId, UserId};
+use strada_shared::schema::contact::check_alias;
 use strada_shared::schema::{
     self, ContactDoc, DocType, PersonDoc, ReferralDoc, ReferralStatus, SchemaError,
+    ValidationError,
     referral::{HistoryError, StatusChange},
 };
 use strada_shared::vocab::ConsentStatus;
@@ -60,14 +74,23 @@ impl TypedDoc {
     }
 }
 
-/// The fields of a stored document that changes may not touch (read without hydrating
-/// the whole document).
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+/// How far a device's clock may run ahead of the server's, or a move be dated before
+/// its referral was created on another device.
+pub const CLOCK_SKEW_MS: i64 = 24 * 3600 * 1000;
+
+/// What a stored document fixes for the changes made to it: fields they may not touch,
+/// and what the consent rules compare against (read without hydrating the whole
+/// document, except a person's, which is small and rare).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fixed {
     pub team: TeamId,
     pub author: UserId,
-    #[autosurgeon(missing = "Option::default")]
     pub referral: Option<ReferralFixed>,
+    /// A contact's consent and who it was with; `None` when the stored document could
+    /// not be read (a quarantined one sent again): the change is then judged as new.
+    pub contact: Option<ContactFixed>,
+    /// A person as stored.
+    pub person: Option<Box<PersonDoc>>,
 }
 
 /// What a referral change may not touch, its status and its history of moves (which
@@ -79,6 +102,20 @@ pub struct ReferralFixed {
     pub status: ReferralStatus,
     #[autosurgeon(missing = "Vec::new")]
     pub history: Vec<StatusChange>,
+    #[autosurgeon(missing = "Option::default")]
+    pub person_id: Option<DocId>,
+    /// Unix ms.
+    pub created_at: i64,
+}
+
+/// Who a stored contact was with, and the consent it recorded.
+#[derive(Debug, Clone, PartialEq, Hydrate)]
+pub struct ContactFixed {
+    pub person: PersonRef,
+    #[autosurgeon(missing = "Option::default")]
+    pub person_id: Option<DocId>,
+    #[autosurgeon(missing = "ConsentStatus::default")]
+    pub consent: ConsentStatus,
 }
 
 #[derive(Hydrate)]
@@ -90,53 +127,186 @@ struct Owner {
 impl Fixed {
     pub fn read(doc_type: DocType, doc: &AutoCommit) -> Result<Fixed, autosurgeon::HydrateError> {
         let owner: Owner = autosurgeon::hydrate(doc)?;
-        let referral = match doc_type {
-            DocType::Referral => Some(autosurgeon::hydrate::<_, ReferralFixed>(doc)?),
-            DocType::Contact | DocType::Person => None,
-        };
-        Ok(Fixed {
+        let mut fixed = Fixed {
             team: owner.team,
             author: owner.author,
-            referral,
-        })
+            referral: None,
+            contact: None,
+            person: None,
+        };
+        match doc_type {
+            DocType::Referral => fixed.referral = Some(autosurgeon::hydrate(doc)?),
+            DocType::Contact => fixed.contact = Some(autosurgeon::hydrate(doc)?),
+            DocType::Person => fixed.person = Some(Box::new(autosurgeon::hydrate(doc)?)),
+        }
+        Ok(fixed)
+    }
+
+    /// The records the stored document refers to (its person, its contact), as far as
+    /// what was read of it says.
+    pub fn references(&self) -> Vec<DocId> {
+        let mut out = Vec::new();
+        if let Some(c) = &self.contact {
+            out.extend(c.person_id);
+        }
+        if let Some(r) = &self.referral {
+            out.push(r.contact);
+            out.extend(r.person_id);
+        }
+        out
+    }
+
+    /// A contact's fixed fields from its metadata (team, author) and the stored document
+    /// (consent), without hydrating the rest.
+    pub fn contact(team: TeamId, author: UserId, doc: Option<&AutoCommit>) -> Fixed {
+        Fixed {
+            team,
+            author,
+            referral: None,
+            contact: doc.and_then(|d| autosurgeon::hydrate(d).ok()),
+            person: None,
+        }
     }
 }
 
-/// A new document.
-pub fn create(user: &AuthUser, new: &TypedDoc) -> Result<(), (RefusalCode, String)> {
-    if user.role == Role::FieldWorker {
-        if new.team() != &user.team {
-            return Err(refusal(RefusalCode::OtherTeam));
-        }
-        if new.author() != user.id {
-            return Err(refusal(RefusalCode::NotAuthor));
-        }
+fn consent_refusal(reason: &str) -> (RefusalCode, String) {
+    (RefusalCode::ConsentRequired, reason.into())
+}
+
+/// A new document (`now_ms`: the server's clock).
+pub fn create(user: &AuthUser, new: &TypedDoc, now_ms: i64) -> Result<(), (RefusalCode, String)> {
+    if user.role == Role::FieldWorker && new.team() != &user.team {
+        return Err(refusal(RefusalCode::OtherTeam));
+    }
+    // Whatever the role: the central office writes in its own name, never a worker's.
+    if new.author() != user.id {
+        return Err(refusal(RefusalCode::NotAuthor));
     }
     match new {
-        TypedDoc::Contact(c) if c.needs.is_empty() => Err(refusal(RefusalCode::NeedRequired)),
-        TypedDoc::Contact(c) if c.validate_entry().is_err() => {
-            Err(refusal(RefusalCode::ConsentRequired))
-        }
-        TypedDoc::Person(p) if p.validate_entry().is_err() => {
-            Err(refusal(RefusalCode::ConsentRequired))
+        TypedDoc::Contact(c) => c.validate_entry().map_err(entry_refusal),
+        TypedDoc::Person(p) => {
+            p.validate_entry().map_err(entry_refusal)?;
+            consent_record(user, None, p, now_ms)
         }
         TypedDoc::Referral(r) => {
             if r.check_history() == Err(HistoryError::Start) {
                 return Err(refusal(RefusalCode::ReferralStart));
             }
-            referral_moves(user, &[], r)
+            if r.created_at > now_ms + CLOCK_SKEW_MS
+                || r.created_at < strada_shared::schema::contact::MIN_OCCURRED_AT_MS
+            {
+                return Err((
+                    RefusalCode::Lifecycle,
+                    "a referral's creation time is in the future or before 2020".into(),
+                ));
+            }
+            referral_moves(user, &[], r, now_ms)
         }
-        _ => Ok(()),
     }
 }
 
-/// The moves a change adds to a referral's history: each one is the pushing user's, and
-/// the whole history follows the lifecycle (concurrent moves from one status included:
-/// they fork it, and the workers choose). Nothing recorded may go.
+/// The refusal for an entry rule a new document breaks.
+fn entry_refusal(e: ValidationError) -> (RefusalCode, String) {
+    match e {
+        ValidationError::NoNeeds => refusal(RefusalCode::NeedRequired),
+        ValidationError::ConsentRequired
+        | ValidationError::IdentifyingWithoutConsent
+        | ValidationError::NoAlias => refusal(RefusalCode::ConsentRequired),
+        other => (RefusalCode::Schema, other.to_string()),
+    }
+}
+
+/// Aliases a change adds (those not in `old`) meet the alias rules.
+fn added_aliases<'a>(
+    old: &[String],
+    new: impl IntoIterator<Item = &'a String>,
+) -> Result<(), (RefusalCode, String)> {
+    for alias in new.into_iter().filter(|a| !old.contains(a)) {
+        check_alias(alias).map_err(|e| (RefusalCode::Schema, e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// A consent the change records (`old`: the person as stored) is the pushing user's,
+/// dated no later than now; a withdrawal is final.
+fn consent_record(
+    user: &AuthUser,
+    old: Option<&PersonDoc>,
+    new: &PersonDoc,
+    now_ms: i64,
+) -> Result<(), (RefusalCode, String)> {
+    let (o, n) = (old.map(|p| &p.consent), &new.consent);
+    if o.is_some_and(|o| o.status == ConsentStatus::Withdrawn) && o != Some(n) {
+        return Err(consent_refusal(
+            "a withdrawal of consent is final: record the person again as a new person",
+        ));
+    }
+    let recorded =
+        o.is_none_or(|o| (o.status, o.at, o.recorded_by) != (n.status, n.at, n.recorded_by));
+    if recorded && n.recorded_by != user.id {
+        return Err(refusal(RefusalCode::NotAuthor));
+    }
+    if recorded && n.at > now_ms + CLOCK_SKEW_MS {
+        return Err(consent_refusal(
+            "a consent cannot be recorded in the future",
+        ));
+    }
+    Ok(())
+}
+
+/// A change to who a contact was with (`old`: as stored, when it could be read).
+fn contact_consent(
+    old: Option<&ContactFixed>,
+    new: &ContactDoc,
+) -> Result<(), (RefusalCode, String)> {
+    let alias_of = |p: &PersonRef| match p {
+        PersonRef::Alias(a) => vec![a.clone()],
+        PersonRef::Anonymous => Vec::new(),
+    };
+    added_aliases(
+        &old.map_or_else(Vec::new, |o| alias_of(&o.person)),
+        &alias_of(&new.person),
+    )?;
+    let Some(o) = old else {
+        return new
+            .check_consent()
+            .map_err(|_| refusal(RefusalCode::ConsentRequired));
+    };
+    // The consent recorded at the contact only ever moves to withdrawn, which is final.
+    if new.consent != o.consent && new.consent != ConsentStatus::Withdrawn {
+        return Err(consent_refusal(
+            "a contact's consent can only be withdrawn, never changed otherwise",
+        ));
+    }
+    if o.consent == ConsentStatus::Withdrawn && new.person != PersonRef::Anonymous {
+        return Err(consent_refusal(
+            "the person withdrew consent: the contact keeps no alias",
+        ));
+    }
+    // Removing the link would free the contact from its person's withdrawal.
+    if o.person_id.is_some() && new.person_id != o.person_id {
+        return Err(consent_refusal(
+            "a contact's link to its person cannot change",
+        ));
+    }
+    // Who it was with is unchanged: a version-1 contact keeps the alias it predates the
+    // rule with.
+    if new.person == o.person && new.person_id == o.person_id {
+        return Ok(());
+    }
+    new.check_consent()
+        .map_err(|_| refusal(RefusalCode::ConsentRequired))
+}
+
+/// The moves a change adds to a referral's history: each one is the pushing user's,
+/// dated between the referral's creation and now, and the whole history follows the
+/// lifecycle (concurrent moves from one status included: they fork it, and the workers
+/// choose). Nothing recorded may go.
 fn referral_moves(
     user: &AuthUser,
     old: &[StatusChange],
     new: &ReferralDoc,
+    now_ms: i64,
 ) -> Result<(), (RefusalCode, String)> {
     let mut kept: Vec<&StatusChange> = new.history.iter().collect();
     for o in old {
@@ -155,6 +325,15 @@ fn referral_moves(
     // What is left in `kept` is what this change adds.
     if kept.iter().any(|m| m.by != user.id) {
         return Err(refusal(RefusalCode::NotAuthor));
+    }
+    if kept
+        .iter()
+        .any(|m| m.at > now_ms + CLOCK_SKEW_MS || m.at < new.created_at - CLOCK_SKEW_MS)
+    {
+        return Err((
+            RefusalCode::Lifecycle,
+            "a move is dated before the referral was created, or in the future".into(),
+        ));
     }
     match new.check_history() {
         Ok(()) => Ok(()),
@@ -188,33 +367,56 @@ fn lifecycle(from: ReferralStatus, to: ReferralStatus) -> (RefusalCode, String) 
     )
 }
 
-/// A change to an existing document (`old`: what the stored state fixes).
-pub fn change(user: &AuthUser, old: &Fixed, new: &TypedDoc) -> Result<(), (RefusalCode, String)> {
+/// A change to an existing document (`old`: what the stored state fixes; `now_ms`: the
+/// server's clock).
+pub fn change(
+    user: &AuthUser,
+    old: &Fixed,
+    new: &TypedDoc,
+    now_ms: i64,
+) -> Result<(), (RefusalCode, String)> {
     if new.team() != &old.team {
         return Err(refusal(RefusalCode::TeamMove));
     }
     if new.author() != old.author {
         return Err(refusal(RefusalCode::AuthorChange));
     }
-    // A person whose consent is not given keeps no identifying data: an edit made
-    // offline before a withdrawal reached the device is refused, never merged in.
-    if let TypedDoc::Person(p) = new
-        && p.consent.status != ConsentStatus::Given
-        && p.has_identifying_data()
-    {
-        return Err(refusal(RefusalCode::ConsentRequired));
-    }
-    match (&old.referral, new) {
-        (Some(o), TypedDoc::Referral(n)) => {
-            if n.contact != o.contact || n.need != o.need {
+    match new {
+        // A person whose consent is not given keeps no data about them: an edit made
+        // offline before a withdrawal reached the device is refused, never merged in.
+        TypedDoc::Person(p) => {
+            if p.consent.status != ConsentStatus::Given && p.has_identifying_data() {
+                return Err(refusal(RefusalCode::ConsentRequired));
+            }
+            added_aliases(
+                old.person
+                    .as_ref()
+                    .map_or(&[][..], |o| o.aliases.as_slice()),
+                &p.aliases,
+            )?;
+            match old.person.as_deref() {
+                Some(o) => consent_record(user, Some(o), p, now_ms),
+                // A quarantined person sent again: nothing stored to compare with.
+                None => Ok(()),
+            }
+        }
+        TypedDoc::Contact(c) => contact_consent(old.contact.as_ref(), c),
+        TypedDoc::Referral(n) => {
+            let Some(o) = &old.referral else {
+                return Ok(());
+            };
+            if n.contact != o.contact
+                || n.need != o.need
+                || n.created_at != o.created_at
+                || o.person_id.is_some() && n.person_id != o.person_id
+            {
                 return Err(refusal(RefusalCode::ReferralFixed));
             }
             // A referral written before moves were recorded: its status field moves alone.
             if n.history.is_empty() && n.status != o.status && !o.status.can_move_to(n.status) {
                 return Err(lifecycle(o.status, n.status));
             }
-            referral_moves(user, &o.history, n)
+            referral_moves(user, &o.history, n, now_ms)
         }
-        _ => Ok(()),
     }
 }

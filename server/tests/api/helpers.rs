@@ -76,15 +76,17 @@ impl Api {
             .unwrap()
     }
 
-    /// Posts push entries as they are (crafted bytes included), in the binary encoding.
+    /// Posts push entries as they are (crafted bytes included), in the binary encoding
+    /// the app speaks.
     pub async fn push_entries(&self, docs: Vec<strada_shared::sync::PushDoc>) -> Response {
-        use strada_shared::sync::{SYNC_CONTENT_TYPE, encode};
+        use strada_shared::sync::{WireVersion, encode_as};
+        let v = WireVersion::NEWEST;
         self.client
             .post(format!("{}/api/sync/push", self.base))
             .bearer_auth(&self.token)
-            .header("content-type", SYNC_CONTENT_TYPE)
-            .header("accept", SYNC_CONTENT_TYPE)
-            .body(encode(&PushRequest { docs }))
+            .header("content-type", v.media_type())
+            .header("accept", v.media_type())
+            .body(encode_as(v, &PushRequest { docs }))
             .send()
             .await
             .unwrap()
@@ -98,22 +100,28 @@ impl Api {
         let res = self.push_entries(docs).await;
         assert_eq!(res.status(), StatusCode::OK);
         let bytes = res.bytes().await.unwrap();
-        let body: PushResponse = strada_shared::sync::decode(&bytes).unwrap();
+        let body: PushResponse =
+            strada_shared::sync::decode_as(strada_shared::sync::WireVersion::NEWEST, &bytes)
+                .unwrap();
         body.results.into_iter().map(|r| r.outcome).collect()
     }
 
-    /// A pull page in the binary encoding.
+    /// A pull page in the binary encoding the app speaks.
     pub async fn pull(&self, cursor: u64, since: u64) -> Response {
-        use strada_shared::sync::{PullRequest, SYNC_CONTENT_TYPE, encode};
+        use strada_shared::sync::{PullRequest, WireVersion, encode_as};
+        let v = WireVersion::NEWEST;
         self.client
             .post(format!("{}/api/sync/pull", self.base))
             .bearer_auth(&self.token)
-            .header("content-type", SYNC_CONTENT_TYPE)
-            .header("accept", SYNC_CONTENT_TYPE)
-            .body(encode(&PullRequest {
-                cursor,
-                since: Some(since),
-            }))
+            .header("content-type", v.media_type())
+            .header("accept", v.media_type())
+            .body(encode_as(
+                v,
+                &PullRequest {
+                    cursor,
+                    since: Some(since),
+                },
+            ))
             .send()
             .await
             .unwrap()
@@ -123,7 +131,11 @@ impl Api {
     pub async fn pull_ok(&self, cursor: u64, since: u64) -> strada_shared::sync::PullResponse {
         let res = self.pull(cursor, since).await;
         assert_eq!(res.status(), StatusCode::OK);
-        strada_shared::sync::decode(&res.bytes().await.unwrap()).unwrap()
+        strada_shared::sync::decode_as(
+            strada_shared::sync::WireVersion::NEWEST,
+            &res.bytes().await.unwrap(),
+        )
+        .unwrap()
     }
 
     pub async fn push(&self, docs: &mut [&mut DeviceDoc]) -> PushResponse {

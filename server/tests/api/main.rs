@@ -2,14 +2,18 @@
 //! store (one binary, a fresh store per test).
 
 mod accounts;
+mod audit;
 mod chunks;
 mod connections;
+mod consent;
 mod demo;
 mod devices;
 mod directory;
+mod erasure;
 mod headers;
 mod helpers;
 mod hostile;
+mod positions;
 mod sessions;
 
 use helpers::{Api, contact_for};
@@ -443,7 +447,8 @@ async fn listeners_hear_their_teams_feed_advance_live() {
 
     let mut d = api.doc(&contact_for(&marta, 11));
     api.push(&mut [&mut d]).await;
-    let head = s.store.feed_head().unwrap();
+    // The position of Marta's team's feed, as her pulls see it.
+    let head = api.pull_ok(0, 0).await.head;
     assert_eq!(next_feed_event(&mut mine).await, head.to_string());
     // Luca's team heard nothing.
     let quiet = tokio::time::timeout(std::time::Duration::from_millis(300), theirs.chunk()).await;
@@ -719,6 +724,9 @@ async fn a_referral_status_only_moves_along_its_lifecycle() {
     let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let api = Api::login(&s, "marta").await;
     let contact = contact_for(&marta, 40);
+    // The contact the referral refers to is on the server first.
+    let mut cd = api.doc(&contact);
+    api.push(&mut [&mut cd]).await;
     let r = ReferralDoc {
         id: strada_shared::ids::DocId::new_v7(1_760_000_000_041, [41; 10]),
         contact: contact.id,
@@ -810,6 +818,8 @@ async fn concurrent_referral_moves_are_both_accepted_and_the_fork_is_decided_onc
     let phone_m = Api::login(&s, "marta").await;
     let phone_a = Api::login(&s, "ahmed").await;
     let contact = contact_for(&marta, 44);
+    let mut cd = phone_m.doc(&contact);
+    phone_m.push(&mut [&mut cd]).await;
     let mut r = ReferralDoc {
         id: strada_shared::ids::DocId::new_v7(1_760_000_000_045, [45; 10]),
         contact: contact.id,
@@ -1128,42 +1138,50 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
     );
     assert_eq!(s.store.doc(given.id).unwrap().unwrap().bytes, stored.bytes);
 
-    // After the withdrawal a contact naming the person is refused: a new one logged
-    // offline on the tablet, and an edit of the old one that keeps the alias...
-    let late_contact = ContactDoc {
-        person: PersonRef::Alias("Synthetic person 61".into()),
-        person_id: Some(given.id),
-        ..contact_for(&marta, 63)
-    };
-    let mut late_doc = tablet.doc(&late_contact);
-    let mut still_named = named.clone();
-    still_named.note = "edited after the withdrawal".into();
-    strada_shared::schema::update(&mut named_doc.doc, &still_named).unwrap();
-    let res = tablet.push(&mut [&mut late_doc]).await;
-    let res2 = api.push(&mut [&mut named_doc]).await;
-    for outcome in [&res.results[0].outcome, &res2.results[0].outcome] {
-        refused_with(outcome, strada_shared::sync::RefusalCode::ConsentRequired);
-    }
-    assert!(s.store.doc(late_contact.id).unwrap().is_none());
-    // ...while the contact without the alias (what the app writes on withdrawal) is
-    // accepted, still linked to the now anonymous person.
-    let mut anonymous = still_named.clone();
-    anonymous.withdraw_consent();
-    strada_shared::schema::update(&mut named_doc.doc, &anonymous).unwrap();
-    let res = api.push(&mut [&mut named_doc]).await;
-    assert!(
-        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
-        "{:?}",
-        res.results[0].outcome
-    );
-    // Rewritten without the history that named the person; the edit is kept.
+    // The withdrawal reached the contact that named the person, though it was not in
+    // the withdrawal's push: rewritten without the alias and its history.
     let stored = s.store.doc(named.id).unwrap().unwrap();
     let mut doc = automerge::AutoCommit::load(&stored.bytes).unwrap();
     let back: ContactDoc = strada_shared::schema::read(&doc).unwrap();
     assert_eq!(back.person, PersonRef::Anonymous);
     assert_eq!(back.person_id, Some(given.id));
-    assert_eq!(back.note, "edited after the withdrawal");
+    assert_eq!(back.consent, ConsentStatus::Withdrawn);
     assert_eq!(doc.get_changes(&[]).len(), 1);
+    assert_eq!(stored.meta.generation, 1);
+    assert_eq!(
+        s.store.contact_record(named.id).unwrap().unwrap().person,
+        PersonRef::Anonymous
+    );
+    // An edit of its old version belongs to the erased history: the phone takes the
+    // server's version.
+    let mut still_named = named.clone();
+    still_named.note = "edited after the withdrawal".into();
+    strada_shared::schema::update(&mut named_doc.doc, &still_named).unwrap();
+    let res = api.push(&mut [&mut named_doc]).await;
+    refused_with(
+        &res.results[0].outcome,
+        strada_shared::sync::RefusalCode::Replaced,
+    );
+    // A contact logged offline on the tablet before the withdrawal reached it is kept,
+    // as the withdrawal would have left it: anonymous, still linked to the person.
+    let late_contact = ContactDoc {
+        person: PersonRef::Alias("Synthetic person 61".into()),
+        person_id: Some(given.id),
+        note: "Synthetic person 61 works nights".into(),
+        ..contact_for(&marta, 63)
+    };
+    let mut late_doc = tablet.doc(&late_contact);
+    let res = tablet.push(&mut [&mut late_doc]).await;
+    assert!(
+        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
+        "{:?}",
+        res.results[0].outcome
+    );
+    let stored = s.store.doc(late_contact.id).unwrap().unwrap();
+    let back: ContactDoc =
+        strada_shared::schema::read(&automerge::AutoCommit::load(&stored.bytes).unwrap()).unwrap();
+    assert_eq!(back.person, PersonRef::Anonymous);
+    assert_eq!(back.note, "[…] works nights");
     assert_eq!(stored.meta.generation, 1);
     // A device pulling afterwards gets the rewritten documents as snapshots of the new
     // generation, whatever it held before.
@@ -1349,4 +1367,110 @@ async fn every_wire_version_still_in_use_syncs_and_each_reads_its_own_answers() 
             "unsupported_wire_version"
         )
     );
+}
+
+#[tokio::test]
+async fn a_first_sync_comes_as_one_stream_of_pages_and_a_cut_stream_resumes_from_its_last_page() {
+    use strada_shared::sync::{PullRequest, PullResponse, WireVersion, decode_as, encode_as};
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    // 450 contacts: three pages of at most 200.
+    let mut docs: Vec<_> = (0..450u32)
+        .map(|i| {
+            let mut c = contact_for(&marta, (i % 250) as u8);
+            c.id = strada_shared::ids::DocId::new_v7(1_760_000_000_000 + i as u64, [7; 10]);
+            phone.doc(&c)
+        })
+        .collect();
+    for chunk in docs.chunks_mut(100) {
+        let mut refs: Vec<&mut _> = chunk.iter_mut().collect();
+        phone.push(&mut refs).await;
+    }
+    let fresh = Api::login(&s, "marta").await;
+    let open = |cursor: u64| {
+        let client = fresh.client.clone();
+        let url = s.url("/api/sync/pull-stream");
+        let token = fresh.token.clone();
+        async move {
+            let v = WireVersion::V2;
+            client
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", v.media_type())
+                .header("accept", v.media_type())
+                .body(encode_as(
+                    v,
+                    &PullRequest {
+                        cursor,
+                        since: Some(cursor),
+                    },
+                ))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Reads whole frames; stops after `max` pages (a cut) or at the stream's end.
+    async fn frames(mut res: reqwest::Response, max: usize) -> Vec<PullResponse> {
+        let mut buf: Vec<u8> = Vec::new();
+        let mut pages = Vec::new();
+        loop {
+            while buf.len() >= 4 {
+                let len = u32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize;
+                if buf.len() < 4 + len {
+                    break;
+                }
+                pages.push(decode_as(WireVersion::V2, &buf[4..4 + len]).unwrap());
+                buf.drain(..4 + len);
+                if pages.len() == max {
+                    return pages;
+                }
+            }
+            match res.chunk().await.unwrap() {
+                Some(c) => buf.extend_from_slice(&c),
+                None => {
+                    assert!(buf.is_empty(), "the stream ends on a whole page");
+                    return pages;
+                }
+            }
+        }
+    }
+    let res = open(0).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let all = frames(res, usize::MAX).await;
+    assert_eq!(
+        all.iter().map(|p| p.docs.len()).collect::<Vec<_>>(),
+        vec![200, 200, 50]
+    );
+    assert!(
+        all.windows(2)
+            .all(|w| w[0].cursor < w[1].cursor && w[0].more)
+    );
+    assert!(!all.last().unwrap().more);
+
+    // Cut after the first page: the device resumes from that page's cursor and gets the
+    // rest, nothing twice.
+    let first = frames(open(0).await, 1).await;
+    let rest = frames(open(first[0].cursor).await, usize::MAX).await;
+    let mut ids: Vec<_> = first
+        .iter()
+        .chain(&rest)
+        .flat_map(|p| p.docs.iter().map(|d| d.id))
+        .collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((n, ids.len()), (450, 450));
+
+    // JSON clients pull page by page.
+    let res = fresh
+        .client
+        .post(s.url("/api/sync/pull-stream"))
+        .bearer_auth(&fresh.token)
+        .json(&serde_json::json!({"cursor": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }

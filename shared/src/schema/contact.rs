@@ -4,6 +4,7 @@
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use super::shape::Shape;
 use super::{DocType, Document};
 use crate::domain::{NeedCategory, PersonRef, Place};
 use crate::ids::{DocId, TeamId, UserId};
@@ -166,6 +167,45 @@ pub enum ValidationError {
     IdentifyingWithoutConsent,
     #[error("the birth year is out of range")]
     BirthYear,
+    #[error("the alias holds control, hidden or text-direction characters")]
+    AliasCharacters,
+}
+
+/// Characters an alias never holds: control characters, the explicit text-direction
+/// embeddings, overrides and isolates (which make an alias read differently from what it
+/// is), tag characters (invisible text) and interlinear annotations.
+fn forbidden_in_alias(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Characters that show nothing by themselves: an alias made only of them (and spaces)
+/// is empty. Inside a word some are needed (zero-width joiners in Bengali or Devanagari).
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+            | '\u{17B5}' | '\u{180E}' | '\u{2800}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// The rules an alias typed by a worker meets, in any script: something visible, and no
+/// control, hidden or direction-override characters.
+pub fn check_alias(alias: &str) -> Result<(), ValidationError> {
+    if alias.chars().any(forbidden_in_alias) {
+        return Err(ValidationError::AliasCharacters);
+    }
+    if alias.chars().all(invisible) {
+        return Err(ValidationError::EmptyAlias);
+    }
+    Ok(())
 }
 
 impl ContactDoc {
@@ -184,11 +224,19 @@ impl ContactDoc {
         if self.needs.is_empty() {
             return Err(ValidationError::NoNeeds);
         }
-        // Without consent only anonymous data is kept. Version-1 contacts (consent not
-        // recorded) with an alias predate the rule and stay readable: this is an entry
-        // rule, checked on new contacts only.
-        // The link to a person stays after a withdrawal (the person is anonymous by then,
-        // and a contact logged offline may reach the server only after it).
+        if let PersonRef::Alias(alias) = &self.person {
+            check_alias(alias)?;
+        }
+        self.check_consent()
+    }
+
+    /// Without consent only anonymous data is kept: an alias only with consent given, a
+    /// link to a person only with consent given or withdrawn (the person is anonymous by
+    /// then, and a contact logged offline may reach the server only after it).
+    /// Version-1 contacts (consent not recorded) with an alias predate the rule and stay
+    /// readable: the server checks it on new contacts and on every change that touches
+    /// who the contact was with.
+    pub fn check_consent(&self) -> Result<(), ValidationError> {
         let linked_ok = matches!(
             self.consent,
             ConsentStatus::Given | ConsentStatus::Withdrawn
@@ -205,6 +253,42 @@ impl ContactDoc {
 impl Document for ContactDoc {
     const TYPE: DocType = DocType::Contact;
     const SCHEMA: u64 = 2;
+    const SHAPE: &'static [(&'static str, Shape)] = &[
+        ("id", Shape::Value),
+        ("occurred_at", Shape::Value),
+        (
+            "place",
+            Shape::Map(&[
+                ("lat", Shape::Value),
+                ("lon", Shape::Value),
+                ("accuracy_m", Shape::Value),
+            ]),
+        ),
+        ("person", Shape::Map(&[("alias", Shape::Value)])),
+        ("needs", Shape::Set),
+        ("note", Shape::Value),
+        ("author", Shape::Value),
+        ("team", Shape::Value),
+        ("person_id", Shape::Value),
+        (
+            "group",
+            Shape::Map(&[
+                ("people", Shape::Value),
+                ("women", Shape::Value),
+                ("men", Shape::Value),
+                ("minors", Shape::Value),
+            ]),
+        ),
+        ("channel", Shape::Value),
+        ("sector", Shape::Value),
+        ("workplace", Shape::Value),
+        ("indicators", Shape::Noted),
+        ("materials", Shape::Set),
+        ("language", Shape::Value),
+        ("mediator", Shape::Value),
+        ("follow_up", Shape::Value),
+        ("consent", Shape::Value),
+    ];
 
     fn id(&self) -> DocId {
         self.id
@@ -376,6 +460,39 @@ mod tests {
         assert_eq!(withdrawn.person, PersonRef::Anonymous);
         assert!(withdrawn.person_id.is_some());
         assert!(withdrawn.validate_entry().is_ok());
+    }
+
+    #[test]
+    fn aliases_refuse_control_direction_override_and_invisible_only_text() {
+        for bad in [
+            "Karim\u{202E}dneirf",
+            "\u{2066}Karim\u{2069}",
+            "Kar\nim",
+            "Karim\u{E0041}",
+        ] {
+            assert_eq!(
+                check_alias(bad),
+                Err(ValidationError::AliasCharacters),
+                "{bad:?}"
+            );
+        }
+        for empty in ["\u{200B}", "\u{200B}\u{200D} \u{FEFF}", "\u{3164}"] {
+            assert_eq!(
+                check_alias(empty),
+                Err(ValidationError::EmptyAlias),
+                "{empty:?}"
+            );
+        }
+        // Joiners inside a word, Arabic, Bengali, Gurmukhi: fine.
+        for good in ["Karim", "محمد", "রহি\u{200D}ম", "ਸਿੰਘ", "Mamadou 'il lungo'"]
+        {
+            assert_eq!(check_alias(good), Ok(()), "{good:?}");
+        }
+        let c = ContactDoc {
+            person: PersonRef::Alias("\u{202E}x".into()),
+            ..sample()
+        };
+        assert_eq!(c.validate_entry(), Err(ValidationError::AliasCharacters));
     }
 
     #[test]

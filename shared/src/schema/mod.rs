@@ -8,9 +8,11 @@
 //! be offline. Change the schema with a new version and a step in `migrations/`.
 
 pub mod contact;
+pub mod erase;
 pub mod person;
 pub mod referral;
 mod sets;
+pub mod shape;
 
 use automerge::{ActorId, AutoCommit};
 use autosurgeon::{Hydrate, Reconcile};
@@ -89,6 +91,8 @@ pub trait Document: Reconcile + Hydrate + Sized {
     const TYPE: DocType;
     /// The schema version this code writes and the newest it reads.
     const SCHEMA: u64;
+    /// Where data may sit in the document, beyond the header (see [`shape`]).
+    const SHAPE: &'static [(&'static str, shape::Shape)];
     fn id(&self) -> DocId;
     /// Field rules beyond the shape (lengths, ranges, required choices).
     fn validate(&self) -> Result<(), ValidationError>;
@@ -96,6 +100,11 @@ pub trait Document: Reconcile + Hydrate + Sized {
     /// referral's status follows its history, whatever a concurrent write left in the
     /// status field).
     fn derive(&mut self) {}
+}
+
+/// Checks that a document holds nothing its type's schema does not read (see [`shape`]).
+pub fn check_shape<T: Document>(doc: &AutoCommit) -> Result<(), shape::ShapeError> {
+    shape::check(doc, T::SHAPE)
 }
 
 /// Reads the header of any document.

@@ -4,6 +4,7 @@
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use super::shape::Shape;
 use super::{DocType, Document, ValidationError};
 use crate::domain::DocumentStatus;
 use crate::ids::{DocId, TeamId, UserId};
@@ -86,13 +87,21 @@ impl PersonDoc {
         };
     }
 
-    /// Whether any identifying field holds data.
+    /// Whether any field about the person holds data: what a person without consent
+    /// may not keep. Every field [`PersonDoc::withdraw_consent`] empties counts —
+    /// languages, gender, documents and the partners consented to as much as the aliases
+    /// (together they single a person out).
     pub fn has_identifying_data(&self) -> bool {
         !self.aliases.is_empty()
             || self.phone.is_some()
             || !self.usual_place.is_empty()
             || !self.country.is_empty()
             || self.birth_year.is_some()
+            || self.birth_year_estimated
+            || self.gender != Gender::Unknown
+            || !self.languages.is_empty()
+            || self.documents != DocumentStatus::Unknown
+            || !self.consent.partners.is_empty()
     }
 
     /// The rules a worker's entry must meet on top of [`Document::validate`]: consent
@@ -101,6 +110,9 @@ impl PersonDoc {
     /// server refuses that edit; see `server/src/sync/rules.rs`).
     pub fn validate_entry(&self) -> Result<(), ValidationError> {
         self.validate()?;
+        for alias in &self.aliases {
+            super::contact::check_alias(alias)?;
+        }
         match self.consent.status {
             ConsentStatus::Given if self.aliases.is_empty() => Err(ValidationError::NoAlias),
             ConsentStatus::Given => Ok(()),
@@ -113,6 +125,30 @@ impl PersonDoc {
 impl Document for PersonDoc {
     const TYPE: DocType = DocType::Person;
     const SCHEMA: u64 = 1;
+    const SHAPE: &'static [(&'static str, Shape)] = &[
+        ("id", Shape::Value),
+        ("aliases", Shape::List(&Shape::Value)),
+        ("birth_year", Shape::Value),
+        ("birth_year_estimated", Shape::Value),
+        ("gender", Shape::Value),
+        ("country", Shape::Value),
+        ("languages", Shape::Set),
+        ("phone", Shape::Value),
+        ("documents", Shape::Value),
+        ("usual_place", Shape::Value),
+        (
+            "consent",
+            Shape::Map(&[
+                ("status", Shape::Value),
+                ("at", Shape::Value),
+                ("recorded_by", Shape::Value),
+                ("partners", Shape::Set),
+            ]),
+        ),
+        ("author", Shape::Value),
+        ("team", Shape::Value),
+        ("created_at", Shape::Value),
+    ];
 
     fn id(&self) -> DocId {
         self.id
@@ -145,7 +181,7 @@ impl Document for PersonDoc {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::schema;
     use automerge::ActorId;
@@ -199,6 +235,28 @@ mod tests {
             p.validate_entry(),
             Err(ValidationError::IdentifyingWithoutConsent)
         );
+    }
+
+    #[test]
+    fn languages_gender_and_documents_count_as_identifying_without_consent() {
+        let mut blank = sample();
+        blank.withdraw_consent(1_760_000_100_000, blank.author);
+        let refills: [fn(&mut PersonDoc); 5] = [
+            |p| p.languages.push("wo".into()),
+            |p| p.gender = Gender::Man,
+            |p| p.documents = DocumentStatus::Expired,
+            |p| p.birth_year_estimated = true,
+            |p| p.consent.partners.push("pua-network".into()),
+        ];
+        for refill in refills {
+            let mut p = blank.clone();
+            refill(&mut p);
+            assert!(p.has_identifying_data(), "{p:?}");
+            assert_eq!(
+                p.validate_entry(),
+                Err(ValidationError::IdentifyingWithoutConsent)
+            );
+        }
     }
 
     #[test]

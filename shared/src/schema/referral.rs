@@ -5,6 +5,7 @@
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use super::shape::Shape;
 use super::{DocType, Document, ValidationError};
 use crate::domain::NeedCategory;
 use crate::ids::{DocId, TeamId, UserId};
@@ -374,6 +375,29 @@ impl ReferralDoc {
 impl Document for ReferralDoc {
     const TYPE: DocType = DocType::Referral;
     const SCHEMA: u64 = 2;
+    const SHAPE: &'static [(&'static str, Shape)] = &[
+        ("id", Shape::Value),
+        ("contact", Shape::Value),
+        ("need", Shape::Value),
+        ("partner", Shape::Value),
+        ("status", Shape::Value),
+        ("outcome", Shape::Value),
+        ("author", Shape::Value),
+        ("team", Shape::Value),
+        ("created_at", Shape::Value),
+        ("service_id", Shape::Value),
+        ("person_id", Shape::Value),
+        (
+            "history",
+            Shape::List(&Shape::Map(&[
+                ("status", Shape::Value),
+                ("at", Shape::Value),
+                ("by", Shape::Value),
+                ("from", Shape::Value),
+                ("round", Shape::Value),
+            ])),
+        ),
+    ];
 
     fn id(&self) -> DocId {
         self.id
@@ -606,9 +630,11 @@ mod tests {
 
     #[test]
     fn referral_round_trips_through_an_automerge_document() {
-        let r = sample();
+        let mut r = sample();
+        assert!(r.move_to(ReferralStatus::Sent, r.created_at + 1, r.author));
         let doc = schema::create(ActorId::from(vec![1u8; 16]), &r).unwrap();
         assert_eq!(schema::read::<ReferralDoc>(&doc).unwrap(), r);
+        assert_eq!(schema::check_shape::<ReferralDoc>(&doc), Ok(()));
         assert!(schema::read::<super::super::ContactDoc>(&doc).is_err());
     }
 

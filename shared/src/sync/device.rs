@@ -67,14 +67,19 @@ impl DeviceDoc {
 
     /// Whether the next push should carry this document: it has changes the server has
     /// not acknowledged, and they are not exactly the ones it refused (a refusal is not
-    /// sent again unchanged; a new edit, a merge or a server fault makes it worth another
-    /// try).
+    /// sent again unchanged; a new edit, a merge, a server fault or a record it refers to
+    /// that had not reached the server make it worth another try).
     pub fn should_push(&mut self) -> bool {
         if !self.is_pending() {
             return false;
         }
         match &self.refused {
-            Some(r) if r.code != RefusalCode::ServerError => {
+            Some(r)
+                if !matches!(
+                    r.code,
+                    RefusalCode::ServerError | RefusalCode::UnknownReference
+                ) =>
+            {
                 sorted(r.heads.clone()) != sorted(self.doc.get_heads())
             }
             _ => true,
@@ -288,6 +293,16 @@ mod tests {
             &PushOutcome::Refused {
                 code: RefusalCode::ServerError,
                 reason: "fault".into(),
+            },
+        );
+        assert!(d.should_push());
+        // So is a record it refers to that had not reached the server yet.
+        let (_, sent) = d.push_entry();
+        d.on_push_outcome(
+            &sent,
+            &PushOutcome::Refused {
+                code: RefusalCode::UnknownReference,
+                reason: "later".into(),
             },
         );
         assert!(d.should_push());

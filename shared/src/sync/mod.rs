@@ -13,6 +13,7 @@
 pub mod device;
 #[cfg(test)]
 mod golden;
+pub mod run;
 
 use automerge::ChangeHash;
 use base64::Engine as _;
@@ -310,6 +311,10 @@ pub enum RefusalCode {
     /// The changes are not automerge data the server can store: they do not decode, or
     /// the merged document would not load back.
     Malformed,
+    /// The document refers to a record (its person, its contact) the server does not
+    /// hold for the document's team — not yet sent, or never: the same answer either
+    /// way, so it says nothing of other teams' records. Sent again at the next sync.
+    UnknownReference,
     /// A code from a newer server (wire version 2 reads any it does not know as this);
     /// never sent.
     #[serde(other)]
@@ -317,8 +322,8 @@ pub enum RefusalCode {
 }
 
 impl RefusalCode {
-    /// Every code (the app names each by [`RefusalCode::code`]).
-    pub const ALL: [RefusalCode; 20] = [
+    /// Every code, in the enum's order (the app names each by [`RefusalCode::code`]).
+    pub const ALL: [RefusalCode; 21] = [
         RefusalCode::TypeMismatch,
         RefusalCode::NotAllowed,
         RefusalCode::ForeignActor,
@@ -338,6 +343,7 @@ impl RefusalCode {
         RefusalCode::Replaced,
         RefusalCode::TooLarge,
         RefusalCode::Malformed,
+        RefusalCode::UnknownReference,
         RefusalCode::Other,
     ];
 
@@ -363,6 +369,7 @@ impl RefusalCode {
             RefusalCode::Replaced => "replaced",
             RefusalCode::TooLarge => "too_large",
             RefusalCode::Malformed => "malformed",
+            RefusalCode::UnknownReference => "unknown_reference",
             RefusalCode::Other => "other",
         }
     }
@@ -374,6 +381,9 @@ impl RefusalCode {
             RefusalCode::TooLarge | RefusalCode::Malformed | RefusalCode::Other => {
                 RefusalCode::Schema
             }
+            // Transient: a version-1 app sends it again at the next sync, as it does
+            // after a server error.
+            RefusalCode::UnknownReference => RefusalCode::ServerError,
             other => other,
         }
     }
@@ -407,6 +417,9 @@ impl RefusalCode {
             }
             RefusalCode::Malformed => {
                 "the changes are not data the server can store (they would not load back)"
+            }
+            RefusalCode::UnknownReference => {
+                "the record this one refers to is not on the server for this team (yet)"
             }
             RefusalCode::Other => "the server refused this document",
         }
@@ -544,6 +557,18 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), RefusalCode::ALL.len());
+    }
+
+    #[test]
+    fn every_refusal_code_is_in_all() {
+        // Wire version 1 writes a variant as its index: `ALL` holds the indexes 0..len in
+        // order, and the next index is no variant (it reads as `Other`, the fallback), so
+        // a variant added to the enum and not to `ALL` fails here.
+        for (i, code) in RefusalCode::ALL.into_iter().enumerate() {
+            assert_eq!(encode(&code), encode(&(i as u32)), "{code:?}");
+        }
+        let next: RefusalCode = decode(&encode(&(RefusalCode::ALL.len() as u32))).unwrap();
+        assert_eq!(next, RefusalCode::Other);
     }
 
     #[test]

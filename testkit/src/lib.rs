@@ -1,0 +1,15 @@
+//! A test kit for the workspace's suites (never in a release build): what the
+//! convergence, crash and sync tests and the benchmarks share.
+//!
+//! # Layout
+//! - [`temp`]: a temporary folder removed on drop.
+//! - [`server`]: the built `strada-server` as a child process over a data folder (start,
+//!   SIGKILL, restart), and its CLI (`user add`).
+//! - [`device`]: a simulated device — documents in memory, the real HTTP API — that syncs
+//!   through the same loop as the app (`strada_shared::sync::run`).
+//! - [`data`]: synthetic documents.
+
+pub mod data;
+pub mod device;
+pub mod server;
+pub mod temp;

@@ -1,0 +1,97 @@
+//! The built `strada-server` as a child process: what a crash test kills and a benchmark
+//! measures from outside.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// The server binary: `STRADA_SERVER_BIN`, else the workspace's debug build.
+pub fn server_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("STRADA_SERVER_BIN") {
+        return PathBuf::from(p);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace")
+        .to_path_buf();
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), |t| root.join(t));
+    target.join("debug").join("strada-server")
+}
+
+/// Creates a user with the CLI (`role`: `field_worker`, `central_office`...).
+pub fn add_user(dir: &Path, name: &str, role: &str, team: &str, password: &str) {
+    let mut add = Command::new(server_bin())
+        .args([
+            "user",
+            "add",
+            name,
+            "--role",
+            role,
+            "--team",
+            team,
+            "--password-stdin",
+        ])
+        .env("STRADA_DATA_DIR", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("strada-server user add (build it first: cargo build -p strada-server)");
+    add.stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("write the password");
+    assert!(add.wait().expect("wait").success(), "user add {name}");
+}
+
+/// A running server; killed (SIGKILL) when dropped.
+pub struct ServerProcess {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+}
+
+impl ServerProcess {
+    /// Serves `dir` on a free loopback port (no PWA), with `env` on top of the defaults.
+    pub fn start(dir: &Path, env: &[(&str, &str)]) -> ServerProcess {
+        let mut cmd = Command::new(server_bin());
+        cmd.arg("serve")
+            .env("STRADA_DATA_DIR", dir)
+            .env("STRADA_LISTEN", "127.0.0.1:0")
+            .env("STRADA_DIST_DIR", "/nonexistent")
+            .env("STRADA_LOG", "error")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .spawn()
+            .expect("start strada-server (build it first: cargo build -p strada-server)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read the server's first line");
+        let addr = line
+            .split("running at ")
+            .nth(1)
+            .expect("the store opened and the server listens")
+            .trim()
+            .trim_end_matches('/')
+            .to_string();
+        ServerProcess { child, url: addr }
+    }
+
+    /// Kills it at once (SIGKILL), as a power cut would, and waits for it.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reap");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
