@@ -159,36 +159,21 @@ pub fn format_distance(m: f64, lang: Lang) -> String {
     } else {
         format!("{km:.0}")
     };
+    // A decimal point in English; a decimal comma in Italian and the others for now.
     match lang {
-        Lang::It => format!("{} km", s.replace('.', ",")),
         Lang::En => format!("{s} km"),
+        _ => format!("{} km", s.replace('.', ",")),
     }
 }
 
 impl Catalogue {
     pub fn requirement(&self, r: Requirement) -> &'static str {
-        match r {
-            Requirement::IdentityDocument => self.req_identity_document,
-            Requirement::ResidencePermit => self.req_residence_permit,
-            Requirement::HealthCard => self.req_health_card,
-            Requirement::MunicipalResidence => self.req_municipal_residence,
-            Requirement::Referral => self.req_referral,
-            Requirement::Appointment => self.req_appointment,
-            Requirement::AdultsOnly => self.req_adults_only,
-            Requirement::WomenOnly => self.req_women_only,
-            Requirement::MenOnly => self.req_men_only,
-        }
+        self.requirement_names.get(r.code())
     }
 
+    /// A document situation as the services filter words it.
     pub fn document_status(&self, d: DocumentStatus) -> &'static str {
-        match d {
-            DocumentStatus::Unknown => self.svc_doc_unknown,
-            DocumentStatus::NoDocument => self.svc_doc_none,
-            DocumentStatus::IdentityDocument => self.svc_doc_identity,
-            DocumentStatus::ResidencePermit => self.svc_doc_permit,
-            DocumentStatus::Expired => self.svc_doc_expired,
-            DocumentStatus::WithheldByEmployer => self.svc_doc_withheld,
-        }
+        self.svc_doc_names.get(d.code())
     }
 
     /// 1 = Monday … 7 = Sunday.

@@ -1,7 +1,7 @@
 //! Strada's field app: a Leptos CSR PWA that works offline.
 //!
 //! # Layout
-//! - [`i18n`]: the Italian/English catalogue.
+//! - [`i18n`]: the catalogue, generated from `app/i18n/<lang>.ftl` by `build.rs`.
 //! - [`crypto`]: the device's data key and record encryption.
 //! - [`store`]: IndexedDB (documents, summaries, settings), encrypted.
 //! - [`idle`]: the idle lock.

@@ -81,8 +81,8 @@ fn format_short(
     minute: u32,
 ) -> String {
     let yy = year % 100;
+    // Day first and 24 hours in every language but English (for now).
     match lang {
-        crate::i18n::Lang::It => format!("{day:02}/{month:02}/{yy:02}, {hour:02}:{minute:02}"),
         crate::i18n::Lang::En => {
             let (h12, half) = match hour {
                 0 => (12, "AM"),
@@ -92,6 +92,7 @@ fn format_short(
             };
             format!("{month}/{day}/{yy:02}, {h12}:{minute:02}\u{202f}{half}")
         }
+        _ => format!("{day:02}/{month:02}/{yy:02}, {hour:02}:{minute:02}"),
     }
 }
 

@@ -296,7 +296,7 @@ pub fn ContactForm() -> impl IntoView {
                                                     <strong>{name}</strong>
                                                     {(!others.is_empty()).then(|| view! { <span class="small muted">" ("{others.clone()}")"</span> })}
                                                     <span class="small muted block">
-                                                        {move || last.map(|ms| format!("{} {}", t().last_met, util::format_local(ms, ctx.lang.get()))).unwrap_or_default()}
+                                                        {move || last.map(|ms| t().last_met.with("date", &util::format_local(ms, ctx.lang.get()))).unwrap_or_default()}
                                                     </span>
                                                 </button>
                                             </li>

@@ -10,24 +10,27 @@ use crate::i18n::Lang;
 use crate::state::{self, Ctx};
 use crate::store;
 
+/// The language picker: every language of the catalogue, each in its own name and
+/// script (so a worker finds theirs whatever the page's language).
 #[component]
 pub fn LangSwitch() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let toggle = move |_| {
-        let next = if ctx.lang.get_untracked() == Lang::It {
-            Lang::En
-        } else {
-            Lang::It
-        };
+    let on_change = move |ev| {
+        let next = Lang::parse(&event_target_value(&ev));
         ctx.lang.set(next);
         leptos::task::spawn_local(async move {
             let _ = store::kv_set("lang", next.code()).await;
         });
     };
     view! {
-        <button class="link lang" on:click=toggle lang=move || if ctx.lang.get() == Lang::It { "en" } else { "it" }>
-            {move || ctx.lang.get().t().switch_lang}
-        </button>
+        <select class="lang" data-testid="lang" aria-label=move || ctx.lang.get().t().language on:change=on_change>
+            {Lang::ALL.into_iter().map(|l| view! {
+                <option value=l.code() lang=l.code() dir=if l.rtl() { "rtl" } else { "ltr" }
+                    selected=move || ctx.lang.get() == l>
+                    {l.t().lang_name}
+                </option>
+            }).collect_view()}
+        </select>
     }
 }
 
@@ -92,8 +95,8 @@ pub fn StatusBar() -> impl IntoView {
                     <span>{move || t().last_sync}": "<span data-testid="last-sync" data-ms=move || ctx.last_sync.get().unwrap_or(0).to_string()>{last}</span></span>
                 </div>
                 <div class="row small">
-                    <span>{move || t().signed_in_as}" "
-                        {move || ctx.session.with(|s| s.as_ref().map(|s| format!("{} ({})", s.user.username, s.user.team)))}
+                    <span>
+                        {move || ctx.session.with(|s| s.as_ref().map(|s| t().signed_in_as.with("user", &format!("{} ({})", s.user.username, s.user.team))))}
                     </span>
                     <Show when=is_central>
                         <nav>
@@ -159,7 +162,7 @@ pub fn IdleLockSelect() -> impl IntoView {
                     let secs = m * 60;
                     view! {
                         <option value=secs.to_string() selected=move || ctx.idle_lock_s.get() == secs>
-                            {m}" "{move || t().minutes}
+                            {move || t().minutes.n(m as usize)}
                         </option>
                     }
                 }).collect_view()}

@@ -148,7 +148,7 @@ pub fn Accounts() -> impl IntoView {
             </div>
             {move || shown_password.get().map(|p| view! {
                 <div class="banner" role="status" data-testid="one-time-password">
-                    {move || t().one_time_password_for}" "<strong>{p.username.clone()}</strong>": "
+                    {move || t().one_time_password_for.split("user").0}<strong>{p.username.clone()}</strong>{move || t().one_time_password_for.split("user").1}" "
                     <code data-testid="password-value">{p.password.clone()}</code>
                     <p class="small">{move || t().one_time_password_hint}</p>
                     <button class="secondary" on:click=move |_| shown_password.set(None)>{move || t().done}</button>
@@ -194,8 +194,8 @@ pub fn Accounts() -> impl IntoView {
                         {list.into_iter().map(|a| {
                             let name = a.username.clone();
                             let state = match (&a.disabled_at, &a.locked_until) {
-                                (Some(at), _) => format!("{} {}", t().account_disabled_since, when(at)),
-                                (None, Some(until)) => format!("{} {}", t().account_locked_until, when(until)),
+                                (Some(at), _) => t().account_disabled_since.with("date", &when(at)),
+                                (None, Some(until)) => t().account_locked_until.with("date", &when(until)),
                                 (None, None) => t().device_active.to_string(),
                             };
                             let disabled = a.disabled_at.is_some();

@@ -119,6 +119,7 @@ pub fn App() -> impl IntoView {
             .and_then(|d| d.document_element())
         {
             let _ = doc.set_attribute("lang", lang.code());
+            let _ = doc.set_attribute("dir", if lang.rtl() { "rtl" } else { "ltr" });
         }
     });
 

@@ -159,7 +159,7 @@ fn ReferralItem(id: DocId) -> impl IntoView {
             </div>
             <div class="small muted">
                 {move || row.with(|r| r.as_ref().and_then(|r| r.person.clone())).unwrap_or_else(|| t().anonymous.to_string())}" · "
-                {move || t().since}" "{move || row.with(|r| r.as_ref().map(|r| util::format_local(r.since, ctx.lang.get())))}
+                {move || row.with(|r| r.as_ref().map(|r| t().since.with("date", &util::format_local(r.since, ctx.lang.get()))))}
             </div>
             <SyncState id=id status=sync/>
             {move || match conflict.get() {

@@ -160,8 +160,10 @@ fn ServiceList() -> impl IntoView {
                     let updated = dir.updated_at.format("%d/%m/%Y").to_string();
                     view! {
                         <p class="small muted">
-                            <span data-testid="svc-count">{count}</span>" "{move || t().svc_results}
-                            " · "{move || t().svc_updated}" "{updated.clone()}
+                            {move || t().svc_results.split_n(count).0}
+                            <span data-testid="svc-count">{count}</span>
+                            {move || t().svc_results.split_n(count).1}
+                            " · "{move || t().svc_updated.with("date", &updated)}
                         </p>
                         {(count == 0).then(|| view! { <p>{move || t().svc_none}</p> })}
                         <ul class="svc-list">
@@ -240,8 +242,7 @@ fn ServiceDetails(id: String) -> impl IntoView {
                 {s.capacity.clone().map(|c| view! {
                     <dt>{move || t().svc_capacity}</dt>
                     <dd data-testid="svc-capacity">
-                        {c.places.map(|n| format!("{n} "))}
-                        {move || c.places.map(|_| t().svc_places)}
+                        {move || c.places.map(|n| t().svc_places.n(n as usize))}
                         {(!c.note.is_empty()).then(|| format!(" ({})", c.note))}
                     </dd>
                 })}

@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::components::status_bar::LangSwitch;
+use crate::i18n::Msg;
 use crate::state::{self, Ctx, UnlockError};
 
 /// Asks to confirm a wipe; the message counts the changes not yet synced.
-pub fn confirm_wipe(pending: usize, plain: &str, with_pending: &str) -> bool {
+pub fn confirm_wipe(pending: usize, plain: &str, with_pending: Msg) -> bool {
     let msg = if pending > 0 {
-        with_pending.replace("{n}", &pending.to_string())
+        with_pending.n(pending)
     } else {
         plain.to_string()
     };
@@ -63,8 +64,9 @@ pub fn Unlock() -> impl IntoView {
             </header>
             <form on:submit=submit class="card" data-testid="unlock-form">
                 <h2>{move || t().unlock_title}</h2>
-                <p>{move || t().unlock_intro}" "
-                    <b data-testid="unlock-owner">{move || ctx.owner.get().unwrap_or_default()}</b>"."
+                <p>{move || t().unlock_intro.split("user").0}
+                    <b data-testid="unlock-owner">{move || ctx.owner.get().unwrap_or_default()}</b>
+                    {move || t().unlock_intro.split("user").1}
                 </p>
                 <label for="unlock-password">{move || t().password}</label>
                 <input id="unlock-password" name="password" type="password" autocomplete="current-password" required

@@ -36,6 +36,17 @@ pub enum ReferralStatus {
 }
 
 impl ReferralStatus {
+    /// Every status, in lifecycle order (the app names each by its code).
+    pub const ALL: [ReferralStatus; 7] = [
+        ReferralStatus::Proposed,
+        ReferralStatus::Sent,
+        ReferralStatus::Accepted,
+        ReferralStatus::Declined,
+        ReferralStatus::Attended,
+        ReferralStatus::NotAttended,
+        ReferralStatus::Closed,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             ReferralStatus::Proposed => "proposed",

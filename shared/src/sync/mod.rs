@@ -322,6 +322,58 @@ pub enum RefusalCode {
 }
 
 impl RefusalCode {
+    /// Every code, in the enum's order (the app names each by [`RefusalCode::code`]).
+    pub const ALL: [RefusalCode; 21] = [
+        RefusalCode::TypeMismatch,
+        RefusalCode::NotAllowed,
+        RefusalCode::ForeignActor,
+        RefusalCode::Schema,
+        RefusalCode::IdMismatch,
+        RefusalCode::Empty,
+        RefusalCode::OtherTeam,
+        RefusalCode::NotAuthor,
+        RefusalCode::NeedRequired,
+        RefusalCode::ReferralStart,
+        RefusalCode::ReferralFixed,
+        RefusalCode::TeamMove,
+        RefusalCode::AuthorChange,
+        RefusalCode::Lifecycle,
+        RefusalCode::ServerError,
+        RefusalCode::ConsentRequired,
+        RefusalCode::Replaced,
+        RefusalCode::TooLarge,
+        RefusalCode::Malformed,
+        RefusalCode::UnknownReference,
+        RefusalCode::Other,
+    ];
+
+    /// The stable code: the JSON name (`type_mismatch`).
+    pub fn code(self) -> &'static str {
+        match self {
+            RefusalCode::TypeMismatch => "type_mismatch",
+            RefusalCode::NotAllowed => "not_allowed",
+            RefusalCode::ForeignActor => "foreign_actor",
+            RefusalCode::Schema => "schema",
+            RefusalCode::IdMismatch => "id_mismatch",
+            RefusalCode::Empty => "empty",
+            RefusalCode::OtherTeam => "other_team",
+            RefusalCode::NotAuthor => "not_author",
+            RefusalCode::NeedRequired => "need_required",
+            RefusalCode::ReferralStart => "referral_start",
+            RefusalCode::ReferralFixed => "referral_fixed",
+            RefusalCode::TeamMove => "team_move",
+            RefusalCode::AuthorChange => "author_change",
+            RefusalCode::Lifecycle => "lifecycle",
+            RefusalCode::ServerError => "server_error",
+            RefusalCode::ConsentRequired => "consent_required",
+            RefusalCode::Replaced => "replaced",
+            RefusalCode::TooLarge => "too_large",
+            RefusalCode::Malformed => "malformed",
+            RefusalCode::UnknownReference => "unknown_reference",
+            RefusalCode::Other => "other",
+        }
+    }
+
     /// The code as a device speaking wire version 1 knows it: codes added after version
     /// 1 (variant indexes it cannot decode) become the nearest older one.
     pub fn in_v1(self) -> RefusalCode {
@@ -492,6 +544,32 @@ pub fn heads_from_strings(heads: &[String]) -> Option<Vec<ChangeHash>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_refusal_code_is_listed_once_under_its_json_name() {
+        for code in RefusalCode::ALL {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::from(code.code())
+            );
+        }
+        let mut codes: Vec<_> = RefusalCode::ALL.iter().map(|c| c.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), RefusalCode::ALL.len());
+    }
+
+    #[test]
+    fn every_refusal_code_is_in_all() {
+        // Wire version 1 writes a variant as its index: `ALL` holds the indexes 0..len in
+        // order, and the next index is no variant (it reads as `Other`, the fallback), so
+        // a variant added to the enum and not to `ALL` fails here.
+        for (i, code) in RefusalCode::ALL.into_iter().enumerate() {
+            assert_eq!(encode(&code), encode(&(i as u32)), "{code:?}");
+        }
+        let next: RefusalCode = decode(&encode(&(RefusalCode::ALL.len() as u32))).unwrap();
+        assert_eq!(next, RefusalCode::Other);
+    }
 
     #[test]
     fn push_messages_have_a_stable_json_shape() {

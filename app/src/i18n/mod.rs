@@ -1,0 +1,194 @@
+//! The string catalogue. The strings are data: one file per language in `app/i18n/`
+//! (`it.ftl`, the reference, `en.ftl`, `ar.ftl` …, a subset of Fluent described in
+//! [`ftl`]), which `app/build.rs` turns into a [`Catalogue`] struct with one field per
+//! message and one static per language. Pages read `ctx.lang.get().t().some_key`.
+//!
+//! - Plain messages are `&'static str`; messages with arguments or plural forms are
+//!   [`Msg`] (`t().sign_out_confirm_pending.n(3)`), with the language's CLDR rule
+//!   ([`plural`]); names of vocabulary items are [`Names`] tables keyed by the items'
+//!   stable codes (`t().channel_name(c)`), never by position.
+//! - Italian and English are complete (tested); another language may be partial, and
+//!   what its file leaves out is shown in Italian, the reference.
+//! - Arabic and Urdu (and the other right-to-left languages, [`Lang::rtl`]) set
+//!   `dir="rtl"` on the page.
+
+#[cfg(test)]
+mod ftl;
+// Rules are here for the users' languages before their catalogue files are.
+#[allow(dead_code)]
+pub mod plural;
+
+use plural::Category;
+use strada_shared::domain::{DocumentStatus, NeedCategory, Role};
+use strada_shared::schema::{ReferralStatus, ValidationError};
+use strada_shared::sync::RefusalCode;
+use strada_shared::vocab::{Channel, Code, ConsentStatus, Gender, Indicator, Material, Sector};
+
+include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
+
+/// The ISO 639 codes of languages written right to left, among those the users speak
+/// and their neighbours.
+const RTL: [&str; 8] = ["ar", "ur", "fa", "ps", "he", "ckb", "sd", "ug"];
+
+impl Lang {
+    /// The language of a stored code; Italian for anything unknown.
+    pub fn parse(s: &str) -> Lang {
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.code() == s)
+            .unwrap_or_default()
+    }
+
+    /// Whether the language is written right to left (the page's `dir`).
+    pub fn rtl(self) -> bool {
+        is_rtl(self.code())
+    }
+}
+
+fn is_rtl(code: &str) -> bool {
+    RTL.contains(&code)
+}
+
+/// A message that takes arguments: `{$name}` placeholders, and perhaps one form per
+/// plural category of `$n`. The default form is last.
+#[derive(Clone, Copy)]
+pub struct Msg {
+    rule: fn(u64) -> Category,
+    forms: &'static [(Category, &'static str)],
+}
+
+impl Msg {
+    /// The form the count `n` takes (with `{$n}` still in it).
+    fn form(&self, n: usize) -> &'static str {
+        let category = (self.rule)(n as u64);
+        let forms = self.forms;
+        forms
+            .iter()
+            .find(|(c, _)| *c == category)
+            .or(forms.last())
+            .map_or("", |(_, text)| text)
+    }
+
+    /// The sentence for the count `n`.
+    pub fn n(&self, n: usize) -> String {
+        self.form(n).replace("{$n}", &n.to_string())
+    }
+
+    /// The sentence for the count `n`, split around the number, for pages that show the
+    /// number as an element of its own. A form without the number is all before it.
+    pub fn split_n(&self, n: usize) -> (&'static str, &'static str) {
+        split_at(self.form(n), "n")
+    }
+
+    /// The default form (the only one of a message without plural forms).
+    fn default_form(&self) -> &'static str {
+        self.forms.last().map_or("", |(_, text)| text)
+    }
+
+    /// The message with `{$var}` set to `value`.
+    pub fn with(&self, var: &str, value: &str) -> String {
+        self.default_form().replace(&format!("{{${var}}}"), value)
+    }
+
+    /// The message split around `{$var}`, for pages that show the value as an element.
+    pub fn split(&self, var: &str) -> (&'static str, &'static str) {
+        split_at(self.default_form(), var)
+    }
+}
+
+fn split_at(text: &'static str, var: &str) -> (&'static str, &'static str) {
+    let marker = format!("{{${var}}}");
+    match text.find(&marker) {
+        Some(i) => (&text[..i], &text[i + marker.len()..]),
+        None => (text, ""),
+    }
+}
+
+/// The names of a vocabulary's items, keyed by their stable codes.
+#[derive(Clone, Copy)]
+pub struct Names(&'static [(&'static str, &'static str)]);
+
+impl Names {
+    /// The name of the item with `code`; the code itself if the catalogue lacks it (the
+    /// tests make sure it never does).
+    pub fn get(&self, code: &'static str) -> &'static str {
+        self.0
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or(code, |(_, name)| name)
+    }
+}
+
+impl Catalogue {
+    pub fn need(&self, n: NeedCategory) -> &'static str {
+        self.need_names.get(n.code())
+    }
+
+    pub fn role_name(&self, r: Role) -> &'static str {
+        self.role_names.get(r.as_str())
+    }
+
+    pub fn refusal(&self, code: RefusalCode) -> &'static str {
+        self.refusal_names.get(code.code())
+    }
+
+    pub fn channel_name(&self, c: Channel) -> &'static str {
+        self.channel_names.get(c.code())
+    }
+
+    pub fn sector_name(&self, c: Sector) -> &'static str {
+        self.sector_names.get(c.code())
+    }
+
+    pub fn indicator_name(&self, c: Indicator) -> &'static str {
+        self.indicator_names.get(c.code())
+    }
+
+    pub fn material_name(&self, c: Material) -> &'static str {
+        self.material_names.get(c.code())
+    }
+
+    pub fn consent_name(&self, c: ConsentStatus) -> &'static str {
+        self.consent_names.get(c.code())
+    }
+
+    pub fn gender_name(&self, c: Gender) -> &'static str {
+        self.gender_names.get(c.code())
+    }
+
+    pub fn documents_name(&self, d: DocumentStatus) -> &'static str {
+        self.documents_names.get(d.code())
+    }
+
+    pub fn referral_status(&self, s: ReferralStatus) -> &'static str {
+        self.referral_status_names.get(s.code())
+    }
+
+    /// The button that moves a referral to `s`.
+    pub fn referral_action(&self, s: ReferralStatus) -> &'static str {
+        self.referral_action_names.get(s.code())
+    }
+
+    pub fn validation(&self, e: &ValidationError) -> &'static str {
+        match e {
+            ValidationError::EmptyAlias => self.err_empty_alias,
+            ValidationError::AliasTooLong => self.err_alias_too_long,
+            ValidationError::NoNeeds => self.err_no_needs,
+            ValidationError::DuplicateNeed => self.err_duplicate_need,
+            ValidationError::NoteTooLong => self.err_note_too_long,
+            ValidationError::PlaceOutOfRange => self.err_place,
+            ValidationError::TimeOutOfRange => self.err_time,
+            ValidationError::Partner => self.err_partner,
+            ValidationError::ConsentRequired => self.err_consent_required,
+            ValidationError::Group => self.err_group,
+            ValidationError::ShortTextTooLong => self.err_short_text,
+            ValidationError::NoAlias => self.err_no_alias,
+            ValidationError::IdentifyingWithoutConsent => self.err_identifying,
+            ValidationError::BirthYear => self.err_birth_year_range,
+            ValidationError::AliasCharacters => self.err_alias_characters,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
