@@ -24,7 +24,7 @@
 //! may keep a zeroed slot's old blocks; the data folder should sit on an ordinary file
 //! system, on an encrypted volume.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
@@ -55,7 +55,8 @@ struct Key {
 #[derive(Default)]
 struct Slots {
     /// Live keys by document and generation.
-    live: HashMap<(DocId, u32), Key>,
+    /// Ordered, so a document's generations are a range (no scan of every key).
+    live: BTreeMap<(DocId, u32), Key>,
     /// Slots of zeros, to reuse.
     free: Vec<u64>,
     /// Slots in use or free: the file's length in slots.
@@ -232,9 +233,8 @@ impl KeyStore {
         let mut s = self.slots();
         let older: Vec<(DocId, u32)> = s
             .live
-            .keys()
-            .filter(|(d, g)| *d == id && *g < generation)
-            .copied()
+            .range((id, 0)..(id, generation))
+            .map(|(k, _)| *k)
             .collect();
         s.retired.extend(older);
     }
@@ -244,8 +244,9 @@ impl KeyStore {
     pub fn has_older(&self, id: DocId, generation: u32) -> bool {
         self.slots()
             .live
-            .keys()
-            .any(|(d, g)| *d == id && *g < generation)
+            .range((id, 0)..(id, generation))
+            .next()
+            .is_some()
     }
 
     /// Makes new keys durable: called before the store flushes what they sealed.

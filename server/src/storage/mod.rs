@@ -271,6 +271,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<StoredDevice>, StoreError>;
 
     fn doc(&self, id: DocId) -> Result<Option<StoredDoc>, StoreError>;
+    /// A stored document's metadata, without reading (and opening) its bytes: `Some`
+    /// exactly when [`Store::doc`] would be.
+    fn doc_meta(&self, id: DocId) -> Result<Option<DocMeta>, StoreError>;
     /// Writes documents, their metadata and projections, and moves each to the head of the
     /// change feed, all in one atomic step; appends `(position, meta.heads)` to each
     /// document's history. Returns the new feed positions, in order.

@@ -623,6 +623,17 @@ impl Store for SledStore {
         Err(StoreError::Corrupt("a document's key is missing".into()))
     }
 
+    fn doc_meta(&self, id: DocId) -> Result<Option<DocMeta>, StoreError> {
+        let key = &id.as_bytes()[..];
+        if !self.docs.contains_key(key)? {
+            return Ok(None);
+        }
+        match self.doc_meta.get(key)? {
+            Some(meta) => Ok(Some(from_json(&meta)?)),
+            None => Err(StoreError::Corrupt("document without metadata".into())),
+        }
+    }
+
     fn commit_docs(&self, batch: &[DocCommit<'_>]) -> Result<Vec<u64>, StoreError> {
         if batch.is_empty() {
             return Ok(Vec::new());

@@ -111,7 +111,9 @@ pub struct PushReport {
 /// heads, and is taken out during a merge: a refused merge never pollutes it.
 pub struct Writer(Mutex<DocCache>);
 
-type DocCache = lru::LruCache<DocId, AutoCommit>;
+/// A document kept decoded, with what it fixes for the next change (read once, when it
+/// was merged).
+type DocCache = lru::LruCache<DocId, (AutoCommit, rules::Fixed)>;
 
 /// Documents kept decoded (a decoded contact takes about 30 KB).
 const CACHE_DOCS: usize = 2048;
@@ -306,7 +308,8 @@ pub fn commit_unflushed(
     for (p, seq) in pending.into_iter().zip(seqs) {
         let team_seq = advanced.entry(p.meta.team).or_insert(0);
         *team_seq = seq.max(*team_seq);
-        cache.put(p.id, p.doc);
+        let fixed = rules::Fixed::of(&p.value);
+        cache.put(p.id, (p.doc, fixed));
     }
     Ok(PushReport {
         response: PushResponse { results },
@@ -431,20 +434,29 @@ fn merge_one(
     let (id, doc_type) = (pushed.id, pushed.doc_type);
     // The stored metadata, and the stored document decoded. A quarantined document keeps
     // its metadata and starts again from what the device sends (its whole document).
-    let (existing, mut doc, healing) = match store.doc(id)? {
-        Some(stored) => {
-            if let Some(code) = stored_refusal(user, pushed, &stored.meta) {
+    // The bytes are read (and opened) only when the document is not kept decoded.
+    let mut fixed = None;
+    let (existing, mut doc, healing) = match store.doc_meta(id)? {
+        Some(meta) => {
+            if let Some(code) = stored_refusal(user, pushed, &meta) {
                 return refused(code);
             }
             let cached = cache
                 .pop(&id)
-                .and_then(|mut d| (Heads::new(d.get_heads()) == stored.meta.heads).then_some(d));
+                .and_then(|(mut d, f)| (Heads::new(d.get_heads()) == meta.heads).then_some((d, f)));
             let doc = match cached {
-                Some(d) => Some(d),
-                None => load_stored(store, id, &stored.bytes, now_ms)?,
+                Some((d, f)) => {
+                    fixed = Some(f);
+                    Some(d)
+                }
+                None => match store.doc(id)? {
+                    Some(stored) => load_stored(store, id, &stored.bytes, now_ms)?,
+                    // Gone meanwhile (quarantined by a pull): as a quarantined document.
+                    None => None,
+                },
             };
             let healing = doc.is_none();
-            (Some(stored.meta), doc.unwrap_or_default(), healing)
+            (Some(meta), doc.unwrap_or_default(), healing)
         }
         None => match store.quarantined(id)? {
             Some((meta, _)) => {
@@ -459,6 +471,8 @@ fn merge_one(
     let before = doc.get_heads();
     // What the change rules compare against: the few fields that may not change.
     let old = match &existing {
+        // Kept with the decoded document.
+        Some(_) if fixed.is_some() => fixed,
         // A contact's (or a quarantined document's) team and author are in its metadata.
         Some(meta) if (doc_type == DocType::Contact || healing) && meta.author.is_some() => {
             meta.author.map(|author| {

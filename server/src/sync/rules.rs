@@ -125,6 +125,39 @@ struct Owner {
 }
 
 impl Fixed {
+    /// What a document stored as `value` fixes: the same as [`Fixed::read`] of it,
+    /// without reading the document again.
+    pub fn of(value: &TypedDoc) -> Fixed {
+        let mut fixed = Fixed {
+            team: value.team().clone(),
+            author: value.author(),
+            referral: None,
+            contact: None,
+            person: None,
+        };
+        match value {
+            TypedDoc::Contact(c) => {
+                fixed.contact = Some(ContactFixed {
+                    person: c.person.clone(),
+                    person_id: c.person_id,
+                    consent: c.consent,
+                })
+            }
+            TypedDoc::Referral(r) => {
+                fixed.referral = Some(ReferralFixed {
+                    contact: r.contact,
+                    need: r.need,
+                    status: r.status,
+                    history: r.history.clone(),
+                    person_id: r.person_id,
+                    created_at: r.created_at,
+                })
+            }
+            TypedDoc::Person(p) => fixed.person = Some(Box::new(p.clone())),
+        }
+        fixed
+    }
+
     pub fn read(doc_type: DocType, doc: &AutoCommit) -> Result<Fixed, autosurgeon::HydrateError> {
         let owner: Owner = autosurgeon::hydrate(doc)?;
         let mut fixed = Fixed {
@@ -417,6 +450,99 @@ pub fn change(
                 return Err(lifecycle(o.status, n.status));
             }
             referral_moves(user, &o.history, n, now_ms)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strada_shared::domain::DocumentStatus;
+    use strada_shared::schema::referral::StatusChange;
+    use strada_shared::schema::{Consent, ReferralStatus};
+    use strada_shared::vocab::Gender;
+
+    #[test]
+    fn what_a_value_fixes_is_what_reading_its_document_fixes() {
+        const T: i64 = 1_760_000_000_000;
+        let team = TeamId::parse("bergamo-1").unwrap();
+        let me = UserId::new_v7(1_760_000_000_000, [1; 10]);
+        let person = PersonDoc {
+            id: DocId::new_v7(1, [2; 10]),
+            aliases: vec!["Karim".into()],
+            birth_year: Some(1990),
+            birth_year_estimated: true,
+            gender: Gender::Unknown,
+            country: String::new(),
+            languages: vec!["ar".into()],
+            phone: None,
+            documents: DocumentStatus::Unknown,
+            usual_place: String::new(),
+            consent: Consent {
+                status: ConsentStatus::Given,
+                at: T,
+                recorded_by: me,
+                partners: vec!["pua".into()],
+            },
+            author: me,
+            team: team.clone(),
+            created_at: T,
+        };
+        let contact = ContactDoc {
+            person: PersonRef::Alias("Karim".into()),
+            person_id: Some(person.id),
+            consent: ConsentStatus::Given,
+            needs: vec![NeedCategory::Food],
+            ..ContactDoc::new(
+                DocId::new_v7(1, [3; 10]),
+                T,
+                PersonRef::Anonymous,
+                vec![],
+                me,
+                team.clone(),
+            )
+        };
+        let referral = ReferralDoc {
+            id: DocId::new_v7(1, [4; 10]),
+            contact: contact.id,
+            need: NeedCategory::Food,
+            partner: "Banco".into(),
+            status: ReferralStatus::Sent,
+            outcome: String::new(),
+            author: me,
+            team: team.clone(),
+            created_at: T + 1,
+            service_id: None,
+            person_id: Some(person.id),
+            history: vec![StatusChange {
+                status: ReferralStatus::Sent,
+                at: T + 2,
+                by: me,
+                from: Some(ReferralStatus::Proposed),
+                round: 0,
+            }],
+        };
+        let actor = automerge::ActorId::from(vec![9u8; 16]);
+        for (value, doc) in [
+            (
+                TypedDoc::Person(person.clone()),
+                schema::create(actor.clone(), &person).unwrap(),
+            ),
+            (
+                TypedDoc::Contact(contact.clone()),
+                schema::create(actor.clone(), &contact).unwrap(),
+            ),
+            (
+                TypedDoc::Referral(referral.clone()),
+                schema::create(actor.clone(), &referral).unwrap(),
+            ),
+        ] {
+            let doc_type = match value {
+                TypedDoc::Person(_) => DocType::Person,
+                TypedDoc::Contact(_) => DocType::Contact,
+                TypedDoc::Referral(_) => DocType::Referral,
+            };
+            assert_eq!(Fixed::of(&value), Fixed::read(doc_type, &doc).unwrap());
         }
     }
 }

@@ -8,7 +8,7 @@
 //! Conflicting values (concurrent writes of one key) are checked too: the value a read
 //! does not show is still in the document.
 
-use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value};
+use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValueRef, Value, ValueRef};
 
 /// Where data may sit in a document.
 #[derive(Debug)]
@@ -24,6 +24,8 @@ pub enum Shape {
     Noted,
     /// A list whose items have this shape.
     List(&'static Shape),
+    /// A set's item: `true` only.
+    SetItem,
 }
 
 /// What a document holds beyond its shape. The message names the schema's own fields
@@ -43,7 +45,10 @@ pub const HEADER: [(&str, Shape); 3] = [
 
 /// Checks `doc` against `root` (the fields of the document's type) plus the header.
 pub fn check(doc: &AutoCommit, root: &'static [(&'static str, Shape)]) -> Result<(), ShapeError> {
-    for key in doc.keys(automerge::ROOT) {
+    // One pass over each object (a lookup per key was most of the push path's cost);
+    // only a key holding a conflict is read again, value by value.
+    for item in doc.map_range(automerge::ROOT, ..) {
+        let key: &str = &item.key;
         let shape = HEADER
             .iter()
             .chain(root.iter())
@@ -52,7 +57,11 @@ pub fn check(doc: &AutoCommit, root: &'static [(&'static str, Shape)]) -> Result
             .ok_or_else(|| ShapeError {
                 place: "the document's root".into(),
             })?;
-        values(doc, &automerge::ROOT, key.as_str().into(), shape, &key)?;
+        if item.conflict {
+            values(doc, &automerge::ROOT, key.into(), shape, key)?;
+        } else {
+            value_at(doc, &item.value, &|| item.id(), shape, key)?;
+        }
     }
     Ok(())
 }
@@ -69,15 +78,45 @@ fn values(
         place: place.into(),
     })?;
     for (value, id) in all {
-        value_at(doc, value, &id, shape, place)?;
+        let value = match value {
+            Value::Object(t) => ValueRef::Object(t),
+            Value::Scalar(s) => ValueRef::Scalar(ScalarValueRef::from(s.into_owned())),
+        };
+        value_at(doc, &value, &|| id.clone(), shape, place)?;
     }
     Ok(())
 }
 
+/// The items of map `id`, each against `shape_of` its key (`None`: no such key).
+fn map_items<'s>(
+    doc: &AutoCommit,
+    id: &ObjId,
+    place: &str,
+    shape_of: &dyn Fn(&str) -> Option<&'s Shape>,
+) -> Result<(), ShapeError> {
+    for item in doc.map_range(id, ..) {
+        let key: &str = &item.key;
+        let Some(shape) = shape_of(key) else {
+            return Err(ShapeError {
+                place: place.into(),
+            });
+        };
+        if item.conflict {
+            values(doc, id, key.into(), shape, place)?;
+        } else {
+            value_at(doc, &item.value, &|| item.id(), shape, place)?;
+        }
+    }
+    Ok(())
+}
+
+/// A set's item: `true` and nothing else.
+static SET_ITEM: Shape = Shape::SetItem;
+
 fn value_at(
     doc: &AutoCommit,
-    value: Value<'_>,
-    id: &ObjId,
+    value: &ValueRef<'_>,
+    id: &dyn Fn() -> ObjId,
     shape: &Shape,
     place: &str,
 ) -> Result<(), ShapeError> {
@@ -87,41 +126,31 @@ fn value_at(
         })
     };
     match (shape, value) {
+        (Shape::SetItem, ValueRef::Scalar(ScalarValueRef::Boolean(true))) => Ok(()),
+        (Shape::SetItem, _) => bad(),
         // A set item is `true`, and nothing else.
-        (Shape::Set, Value::Scalar(_)) | (Shape::Noted, Value::Scalar(_)) => bad(),
-        (_, Value::Scalar(_)) => Ok(()),
-        (Shape::Value, Value::Object(ObjType::Text)) => Ok(()),
-        (Shape::Map(fields), Value::Object(ObjType::Map)) => {
-            for key in doc.keys(id) {
-                let Some((_, inner)) = fields.iter().find(|(k, _)| *k == key) else {
-                    return bad();
-                };
-                values(doc, id, key.as_str().into(), inner, place)?;
-            }
-            Ok(())
+        (Shape::Set, ValueRef::Scalar(_)) | (Shape::Noted, ValueRef::Scalar(_)) => bad(),
+        (_, ValueRef::Scalar(_)) => Ok(()),
+        (Shape::Value, ValueRef::Object(ObjType::Text)) => Ok(()),
+        (Shape::Map(fields), ValueRef::Object(ObjType::Map)) => {
+            map_items(doc, &id(), place, &|key| {
+                fields.iter().find(|(k, _)| *k == key).map(|(_, s)| s)
+            })
         }
-        (Shape::Set, Value::Object(ObjType::Map)) => {
-            for key in doc.keys(id) {
-                for (v, _) in doc.get_all(id, key.as_str()).map_err(|_| ShapeError {
-                    place: place.into(),
-                })? {
-                    if !matches!(v, Value::Scalar(s) if *s == automerge::ScalarValue::Boolean(true))
-                    {
-                        return bad();
-                    }
+        (Shape::Set, ValueRef::Object(ObjType::Map)) => {
+            map_items(doc, &id(), place, &|_| Some(&SET_ITEM))
+        }
+        (Shape::Noted, ValueRef::Object(ObjType::Map)) => {
+            map_items(doc, &id(), place, &|_| Some(&Shape::Value))
+        }
+        (Shape::List(item), ValueRef::Object(ObjType::List)) => {
+            let id = id();
+            for it in doc.list_range(&id, ..) {
+                if it.conflict {
+                    values(doc, &id, it.index.into(), item, place)?;
+                } else {
+                    value_at(doc, &it.value, &|| it.id(), item, place)?;
                 }
-            }
-            Ok(())
-        }
-        (Shape::Noted, Value::Object(ObjType::Map)) => {
-            for key in doc.keys(id) {
-                values(doc, id, key.as_str().into(), &Shape::Value, place)?;
-            }
-            Ok(())
-        }
-        (Shape::List(item), Value::Object(ObjType::List)) => {
-            for i in 0..doc.length(id) {
-                values(doc, id, i.into(), item, place)?;
             }
             Ok(())
         }
@@ -163,7 +192,7 @@ mod tests {
     fn a_key_hydrate_would_not_read_is_refused_wherever_it_hides() {
         // At the root, inside a nested map, as a set item that is not `true`, as a map
         // where a value is expected, and as the losing value of a conflict.
-        let hide: [fn(&mut AutoCommit); 5] = [
+        let hide: [fn(&mut AutoCommit); 6] = [
             |d| {
                 d.put(automerge::ROOT, "secret", "Synthetic hidden")
                     .map(drop)
@@ -188,6 +217,14 @@ mod tests {
                     .unwrap();
                 other.put(&m, "x", "Synthetic hidden").unwrap();
                 d.put(automerge::ROOT, "workplace", "serra").unwrap();
+                d.merge(&mut other).unwrap();
+            },
+            // The losing value of a conflict inside a set.
+            |d| {
+                let (_, needs) = d.get(automerge::ROOT, "needs").unwrap().unwrap();
+                let mut other = d.fork().with_actor(automerge::ActorId::from(vec![3u8; 16]));
+                other.put(&needs, "food", "Synthetic hidden").unwrap();
+                d.put(&needs, "food", true).unwrap();
                 d.merge(&mut other).unwrap();
             },
         ];
