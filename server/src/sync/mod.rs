@@ -573,7 +573,10 @@ fn merge_one(
     };
     // What will be stored must stay within the bounds and load back as its type, or the
     // next pull or push of it would fail: nothing is acknowledged before that holds.
-    let Some(bytes) = guarded(|| doc.save()) else {
+    // Stored without automerge's own column compression: the HTTP layer compresses
+    // what a pull serves anyway, and saving and loading back each push without it costs
+    // less.
+    let Some(bytes) = guarded(|| doc.save_nocompress()) else {
         return refused(RefusalCode::Malformed);
     };
     match bounds::measure(&bytes, DOC_BOUNDS) {

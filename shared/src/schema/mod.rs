@@ -10,6 +10,7 @@
 pub mod contact;
 pub mod erase;
 pub mod person;
+pub mod prefetch;
 pub mod referral;
 mod sets;
 pub mod shape;
@@ -152,10 +153,12 @@ pub fn read<T: Document>(doc: &AutoCommit) -> Result<T, SchemaError> {
             supported: T::SCHEMA,
         });
     }
-    let mut value: T = autosurgeon::hydrate(doc).map_err(|e| SchemaError::Shape {
-        doc_type: T::TYPE.as_str(),
-        detail: e.to_string(),
-    })?;
+    // Each map read in one pass (see `prefetch`).
+    let mut value: T =
+        autosurgeon::hydrate(&prefetch::Prefetched::new(doc)).map_err(|e| SchemaError::Shape {
+            doc_type: T::TYPE.as_str(),
+            detail: e.to_string(),
+        })?;
     if value.id() != h.id {
         return Err(SchemaError::Shape {
             doc_type: T::TYPE.as_str(),
