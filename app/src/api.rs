@@ -76,9 +76,21 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(
 
 thread_local! {
     /// The binary sync encoding this server speaks: the newest until a server answers
-    /// that it does not know it (a server one release older), then version 1 for the
-    /// rest of the page's life.
+    /// that it does not know it (an older release), then an older one (see `fallback`)
+    /// for the rest of the page's life.
     static WIRE: std::cell::Cell<WireVersion> = const { std::cell::Cell::new(WireVersion::NEWEST) };
+}
+
+/// The version to try after `version` was answered `status`: the previous one after a
+/// 415 (a server that names the versions it knows), version 1 after a 400 (one older
+/// still, which read the body as version 1); `None` when the answer is not about the
+/// version.
+fn fallback(version: WireVersion, status: u16) -> Option<WireVersion> {
+    match status {
+        415 => version.previous(),
+        400 if version > WireVersion::V1 => Some(WireVersion::V1),
+        _ => None,
+    }
 }
 
 /// A sync call in the binary encoding (compact on slow links), in the newest wire
@@ -101,10 +113,9 @@ async fn post_sync<B: serde::Serialize, T: DeserializeOwned>(
             .await
             .map_err(|_| ApiError::Network)?;
         let status = res.status();
-        // A server that does not know this version: 415 from one that names versions,
-        // 400 from one older still (it read the body as version 1). Fall back, once.
-        if version > WireVersion::V1 && (status == 415 || status == 400) {
-            WIRE.with(|w| w.set(WireVersion::V1));
+        // A server that does not know this version: fall back (see `fallback`).
+        if let Some(older) = fallback(version, status) {
+            WIRE.with(|w| w.set(older));
             continue;
         }
         if (200..300).contains(&status) {
@@ -263,30 +274,37 @@ pub async fn open_pull_stream(
     cursor: u64,
     since: u64,
 ) -> Result<Option<PullStream>, ApiError> {
-    let version = WIRE.with(std::cell::Cell::get);
-    if version == WireVersion::V1 {
-        return Ok(None);
-    }
     let req = PullRequest {
         cursor,
         since: Some(since),
     };
-    let res = Request::post("/api/sync/pull-stream")
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Content-Type", version.media_type())
-        .header("Accept", version.media_type())
-        .body(js_sys::Uint8Array::from(
-            sync::encode_as(version, &req).as_slice(),
-        ))
-        .map_err(|_| ApiError::Network)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    match res.status() {
-        200 => {}
-        404 | 405 | 415 => return Ok(None),
-        _ => return decode::<serde_json::Value>(res).await.map(|_| None),
-    }
+    let (res, version) = loop {
+        let version = WIRE.with(std::cell::Cell::get);
+        if version == WireVersion::V1 {
+            return Ok(None);
+        }
+        let res = Request::post("/api/sync/pull-stream")
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", version.media_type())
+            .header("Accept", version.media_type())
+            .body(js_sys::Uint8Array::from(
+                sync::encode_as(version, &req).as_slice(),
+            ))
+            .map_err(|_| ApiError::Network)?
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        match res.status() {
+            200 => break (res, version),
+            // A server that does not speak this version: the one before it.
+            415 => match version.previous() {
+                Some(older) => WIRE.with(|w| w.set(older)),
+                None => return Ok(None),
+            },
+            404 | 405 => return Ok(None),
+            _ => return decode::<serde_json::Value>(res).await.map(|_| None),
+        }
+    };
     let reader = res
         .body()
         .and_then(|b| {
@@ -377,4 +395,24 @@ pub async fn revoke_device(token: &str, id: &str) -> Result<DeviceRecord, ApiErr
         &serde_json::json!({}),
     )
     .await
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::fallback;
+    use strada_shared::sync::WireVersion::{V1, V2, V3};
+
+    #[test]
+    fn a_server_that_does_not_know_a_version_gets_the_one_before_it() {
+        // 415: a server that names the versions it speaks — one step back at a time.
+        assert_eq!(fallback(V3, 415), Some(V2));
+        assert_eq!(fallback(V2, 415), Some(V1));
+        assert_eq!(fallback(V1, 415), None);
+        // 400: a server from before versions were named read the body as version 1.
+        assert_eq!(fallback(V3, 400), Some(V1));
+        assert_eq!(fallback(V1, 400), None);
+        // Anything else is not about the version.
+        assert_eq!(fallback(V3, 401), None);
+        assert_eq!(fallback(V3, 500), None);
+    }
 }

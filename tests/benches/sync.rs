@@ -411,7 +411,7 @@ impl Device {
     /// stream before the feed's end.
     async fn pull_stream(&mut self) -> usize {
         use strada_shared::sync::{WireVersion, decode_as, encode_as};
-        let v = WireVersion::V2;
+        let v = WireVersion::NEWEST;
         let mut n = 0;
         loop {
             self.round_trips += 1;

@@ -1,7 +1,7 @@
 // Languages: the picker lists the catalogue's languages; Arabic turns the page right to
 // left without breaking the sign-in page, the form or the tab bar (axe-core clean), and
 // is remembered on the device; counts take their plural form ("C'è 1 modifica").
-import { test } from './helpers.mjs';
+import { test, statusDetails } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
   OFFLINE, addUser, axeViolations, launchBrowser, phoneContext, removeDir, startServer, stopServer,
@@ -97,6 +97,7 @@ test('signing out with one change pending says so in the singular', async () => 
     const asked = new Promise((resolve) => {
       page.once('dialog', async (d) => { resolve(d.message()); await d.dismiss(); });
     });
+    await statusDetails(page);
     await page.getByTestId('sign-out').click();
     assert.match(await asked, /^C'è 1 modifica non ancora sincronizzata: uscendo andrà persa\./);
   } finally {

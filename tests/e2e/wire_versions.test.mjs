@@ -1,7 +1,8 @@
-// The app meets a server one release older, which speaks only version 1 of the binary
-// sync encoding: its first request in the newest version is refused (415), it falls back
-// to version 1, and the contact it logged offline reaches the server — nothing pending is
-// lost, nothing is refused.
+// The app meets servers of older releases: one that speaks versions 1 and 2 of the
+// binary sync encoding (the previous release), and one that speaks only version 1. Its
+// first request in the newest version is refused (415), it falls back one version at a
+// time, and the contact it logged offline reaches the server — nothing pending is lost,
+// nothing is refused. Its first sync still comes as one stream where the server has it.
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
@@ -10,12 +11,14 @@ import {
 } from './helpers.mjs';
 
 const PW = 'synthetic-pw-wire';
+const TYPE = 'application/x-strada-sync';
 
-test('the app syncs with a server that speaks only the previous wire version', async () => {
+for (const [newest, expected] of [['2', `${TYPE}; v=2`], ['1', TYPE]]) {
+test(`the app syncs with a server that speaks wire versions up to ${newest} only`, async () => {
   const data = tempDir('strada-e2e-wire-');
   addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
   addUser(data, 'centrale', 'central_office', 'pua', PW);
-  process.env.STRADA_WIRE_VERSIONS = '1';
+  process.env.STRADA_WIRE_VERSIONS = newest;
   const server = await startServer(data);
   delete process.env.STRADA_WIRE_VERSIONS;
   // The older server's refusal of the newer encoding is what the test provokes.
@@ -38,9 +41,10 @@ test('the app syncs with a server that speaks only the previous wire version', a
     await page.waitForFunction(
       () => document.querySelector('[data-testid="pending-count"]').innerText === '0', null, { timeout: 30000 });
     assert.equal(await page.locator('[data-testid="contact-row"][data-status="refused"]').count(), 0);
-    // It tried the newest version once, then spoke version 1.
-    assert.ok(versions.includes('application/x-strada-sync; v=2'), versions.join(' | '));
-    assert.equal(versions[versions.length - 1], 'application/x-strada-sync');
+    // It tried the newest version, then the ones before it, and kept the server's.
+    assert.ok(versions.includes(`${TYPE}; v=3`), versions.join(' | '));
+    const binary = versions.filter((v) => v && v.startsWith(TYPE));
+    assert.equal(binary[binary.length - 1], expected, versions.join(' | '));
     const token = await apiLogin(server.url, 'centrale', PW);
     const records = await (await fetch(`${server.url}/api/contacts`, { headers: { authorization: `Bearer ${token}` } })).json();
     assert.equal(records.filter((r) => r.person.alias === 'Persona sintetica V').length, 1);
@@ -50,3 +54,4 @@ test('the app syncs with a server that speaks only the previous wire version', a
     removeDir(data);
   }
 });
+}

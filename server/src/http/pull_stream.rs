@@ -16,7 +16,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use strada_shared::sync::{PullRequest, encode_as};
+use strada_shared::sync::{OnWire, PullRequest, encode_as};
 
 use super::AppState;
 use super::error::AppError;
@@ -35,6 +35,7 @@ pub fn media_type(v: strada_shared::sync::WireVersion) -> &'static str {
     match v {
         strada_shared::sync::WireVersion::V1 => "application/x-strada-sync-stream",
         strada_shared::sync::WireVersion::V2 => "application/x-strada-sync-stream; v=2",
+        strada_shared::sync::WireVersion::V3 => "application/x-strada-sync-stream; v=3",
     }
 }
 
@@ -62,7 +63,8 @@ pub async fn pull_stream(
                 tracing::warn!(user = %user.id, "a pull stream ended on a server error");
                 return;
             };
-            let bytes = encode_as(version, &page);
+            let (more, next) = (page.more, page.cursor);
+            let bytes = encode_as(version, &page.for_version(version));
             let mut frame = Vec::with_capacity(4 + bytes.len());
             frame.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
             frame.extend_from_slice(&bytes);
@@ -71,10 +73,10 @@ pub async fn pull_stream(
             if tx.send(Ok(Bytes::from(frame))).await.is_err() {
                 return;
             }
-            if !page.more || sent >= MAX_BYTES || started.elapsed() >= MAX_TIME {
+            if !more || sent >= MAX_BYTES || started.elapsed() >= MAX_TIME {
                 return;
             }
-            cursor = page.cursor;
+            cursor = next;
         }
     });
     // Fused: the compression layer polls the body once more after its end.

@@ -12,18 +12,23 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use strada_shared::sync::{
-    self, PullRequest, PushRequest, SnapshotsRequest, SnapshotsResponse, WireVersion,
+    self, OnWire, PullRequest, PushRequest, SnapshotsRequest, SnapshotsResponse, WireVersion,
 };
 
 use super::AppState;
 use super::error::AppError;
 use crate::auth::AuthUser;
 
-/// The wire versions this server answers (see [`WireVersion`]); `STRADA_WIRE_VERSIONS=1`
-/// makes it answer as a server of the previous release would (version 1 only), to test
-/// the app against it.
+/// The wire versions this server answers (see [`WireVersion`]); `STRADA_WIRE_VERSIONS=N`
+/// makes it answer as a server of an older release would (versions up to N only), to
+/// test the app against it.
 fn speaks(v: WireVersion) -> bool {
-    v == WireVersion::V1 || !matches!(std::env::var("STRADA_WIRE_VERSIONS").as_deref(), Ok("1"))
+    let newest = match std::env::var("STRADA_WIRE_VERSIONS").as_deref() {
+        Ok("1") => WireVersion::V1,
+        Ok("2") => WireVersion::V2,
+        _ => WireVersion::NEWEST,
+    };
+    v <= newest
 }
 
 /// The binary encoding a header names, if any (`Err` for a version this server does
@@ -105,15 +110,16 @@ impl<T> SyncReply<T> {
     }
 }
 
-impl<T: Serialize> IntoResponse for SyncReply<T> {
+impl<T: Serialize + OnWire> IntoResponse for SyncReply<T> {
     fn into_response(self) -> Response {
         match self.version {
+            // As a device of that version reads it (older refusal codes, heads left out).
             Some(v) => (
                 [(
                     header::CONTENT_TYPE,
                     HeaderValue::from_static(v.media_type()),
                 )],
-                sync::encode_as(v, &self.body),
+                sync::encode_as(v, &self.body.for_version(v)),
             )
                 .into_response(),
             None => axum::Json(self.body).into_response(),
@@ -141,13 +147,7 @@ pub async fn push(
         let team_seq = state.store.team_feed_head(&team)?;
         state.notify.advance(seq, team, team_seq);
     }
-    let reply = SyncReply::new(&headers, report.response)?;
-    // A version-1 device reads only the refusal codes version 1 had.
-    let version = reply.version().unwrap_or(WireVersion::NEWEST);
-    Ok(SyncReply {
-        body: reply.body.for_version(version),
-        ..reply
-    })
+    SyncReply::new(&headers, report.response)
 }
 
 pub async fn pull(

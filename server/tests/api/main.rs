@@ -1319,6 +1319,21 @@ async fn every_wire_version_still_in_use_syncs_and_each_reads_its_own_answers() 
     assert_eq!(res.status(), StatusCode::OK);
     let page: PullResponse = decode_as(WireVersion::V1, &res.bytes().await.unwrap()).unwrap();
     assert_eq!(page.docs.len(), 1);
+    // Version 3 leaves the heads out of whole documents (they are in the document);
+    // versions 1 and 2 still get them.
+    assert!(page.docs[0].snapshot && !page.docs[0].heads.0.is_empty());
+    for (version, bare) in [(WireVersion::V3, true), (WireVersion::V2, false)] {
+        let req = strada_shared::sync::PullRequest {
+            cursor: 0,
+            since: None,
+        };
+        let res = call("/api/sync/pull", version, encode_as(version, &req)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["content-type"], version.media_type());
+        let page: PullResponse = decode_as(version, &res.bytes().await.unwrap()).unwrap();
+        assert!(page.docs[0].snapshot);
+        assert_eq!(page.docs[0].heads.0.is_empty(), bare, "{version:?}");
+    }
 
     // A document with too long a history: version 2 hears `too_large`, version 1 a code
     // it knows.

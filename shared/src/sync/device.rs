@@ -138,7 +138,9 @@ impl DeviceDoc {
         if pulled.generation < self.generation {
             return Ok(());
         }
-        if pulled.generation > self.generation {
+        // A whole document without heads (wire version 3): its heads are its own.
+        let own_heads = pulled.snapshot && pulled.heads.0.is_empty();
+        let heads = if pulled.generation > self.generation {
             if !pulled.snapshot {
                 return Err(PullError::NeedsSnapshot);
             }
@@ -148,21 +150,34 @@ impl DeviceDoc {
                 .with_actor(actor);
             self.generation = pulled.generation;
             self.refused = None;
+            if own_heads {
+                self.doc.get_heads()
+            } else {
+                pulled.heads.0.clone()
+            }
         } else {
+            let empty = self.doc.get_heads().is_empty();
             self.doc
                 .load_incremental(&pulled.data.0)
                 .map_err(PullError::Automerge)?;
-        }
+            match (own_heads, empty) {
+                (false, _) => pulled.heads.0.clone(),
+                // Nothing here before: the document's heads are the snapshot's.
+                (true, true) => self.doc.get_heads(),
+                // Merged with changes of this device: the snapshot's own, read apart.
+                (true, false) => AutoCommit::load(&pulled.data.0)
+                    .map_err(PullError::Automerge)?
+                    .get_heads(),
+            }
+        };
         if !self.doc.get_missing_deps(&[]).is_empty()
-            || pulled
-                .heads
-                .0
+            || heads
                 .iter()
                 .any(|h| self.doc.get_change_by_hash(h).is_none())
         {
             return Err(PullError::NeedsSnapshot);
         }
-        self.acked = pulled.heads.0.clone();
+        self.acked = heads;
         Ok(())
     }
 
@@ -306,6 +321,50 @@ mod tests {
             },
         );
         assert!(d.should_push());
+    }
+
+    #[test]
+    fn a_whole_document_without_heads_is_acknowledged_at_its_own_heads() {
+        use super::super::{Heads, OnWire, PullResponse, WireVersion};
+        let c = contact();
+        let mut server = schema::create(ActorId::from(vec![7u8; 16]), &c).unwrap();
+        let server_heads = server.get_heads();
+        let pulled = PulledDoc {
+            id: c.id,
+            doc_type: DocType::Contact,
+            data: Bytes(server.save()),
+            snapshot: true,
+            heads: Heads::new(server_heads.clone()),
+            generation: 0,
+        };
+        let page = PullResponse {
+            docs: vec![pulled.clone()],
+            cursor: 1,
+            more: false,
+            head: 1,
+        };
+        // Version 3 leaves the heads out of whole documents only; older versions keep them.
+        let v3 = page.clone().for_version(WireVersion::V3);
+        assert!(v3.docs[0].heads.0.is_empty());
+        assert_eq!(page.clone().for_version(WireVersion::V2), page);
+        let bare = &v3.docs[0];
+        // A new document: acknowledged at the server's heads, nothing pending.
+        let mut d = DeviceDoc::from_pulled(bare, ActorId::from(vec![1u8; 16])).unwrap();
+        assert_eq!(d.acked, server_heads);
+        assert!(!d.is_pending());
+        // A copy with a local edit, then the whole document again: the acknowledged heads
+        // are the snapshot's, and the local edit stays pending.
+        schema::update(
+            &mut d.doc,
+            &ContactDoc {
+                note: "locale".into(),
+                ..c.clone()
+            },
+        )
+        .unwrap();
+        d.merge_pulled(bare).unwrap();
+        assert_eq!(d.acked, server_heads);
+        assert!(d.is_pending());
     }
 
     #[test]

@@ -71,17 +71,35 @@ pub enum WireVersion {
     /// CBOR with named fields: a field added to a message later reads as its default
     /// from older writers and is skipped by older readers.
     V2,
+    /// Version 2, except that a whole document in a pull (`PulledDoc::snapshot`) comes
+    /// without its heads (`heads` empty): they are in the document itself, and being
+    /// hashes they were a third of a first sync's bytes. Older devices still get them.
+    V3,
 }
 
 impl WireVersion {
     /// The newest version this code speaks.
-    pub const NEWEST: WireVersion = WireVersion::V2;
+    pub const NEWEST: WireVersion = WireVersion::V3;
+
+    /// Every version, oldest first.
+    pub const ALL: [WireVersion; 3] = [WireVersion::V1, WireVersion::V2, WireVersion::V3];
+
+    /// The version before this one (a device falls back step by step when a server
+    /// does not speak its version).
+    pub fn previous(self) -> Option<WireVersion> {
+        match self {
+            WireVersion::V1 => None,
+            WireVersion::V2 => Some(WireVersion::V1),
+            WireVersion::V3 => Some(WireVersion::V2),
+        }
+    }
 
     /// The media type of this version.
     pub fn media_type(self) -> &'static str {
         match self {
             WireVersion::V1 => SYNC_CONTENT_TYPE,
             WireVersion::V2 => "application/x-strada-sync; v=2",
+            WireVersion::V3 => "application/x-strada-sync; v=3",
         }
     }
 
@@ -99,6 +117,7 @@ impl WireVersion {
                 version = match v.trim() {
                     "1" => WireVersion::V1,
                     "2" => WireVersion::V2,
+                    "3" => WireVersion::V3,
                     _ => return Some(Err(UnknownVersion)),
                 };
             }
@@ -132,7 +151,7 @@ pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, postcard::Er
 pub fn encode_as<T: Serialize>(version: WireVersion, msg: &T) -> Vec<u8> {
     match version {
         WireVersion::V1 => encode(msg),
-        WireVersion::V2 => {
+        WireVersion::V2 | WireVersion::V3 => {
             let mut out = Vec::new();
             ciborium::into_writer(msg, &mut out).expect("sync messages always encode");
             out
@@ -147,7 +166,9 @@ pub fn decode_as<T: serde::de::DeserializeOwned>(
 ) -> Result<T, DecodeError> {
     match version {
         WireVersion::V1 => decode(bytes).map_err(|e| DecodeError(e.to_string())),
-        WireVersion::V2 => ciborium::from_reader(bytes).map_err(|e| DecodeError(e.to_string())),
+        WireVersion::V2 | WireVersion::V3 => {
+            ciborium::from_reader(bytes).map_err(|e| DecodeError(e.to_string()))
+        }
     }
 }
 
@@ -451,9 +472,37 @@ pub struct PushResponse {
     pub results: Vec<PushResult>,
 }
 
-impl PushResponse {
+/// A message as a device speaking a version reads it: most are the same in every
+/// version; the server passes every answer through this before encoding it.
+pub trait OnWire: Sized {
+    fn for_version(self, _version: WireVersion) -> Self {
+        self
+    }
+}
+
+impl OnWire for PushRequest {}
+impl OnWire for PullRequest {}
+impl OnWire for SnapshotsRequest {}
+
+/// Whole documents without their heads from version 3 on (see [`WireVersion::V3`]).
+fn without_snapshot_heads(docs: &mut [PulledDoc], version: WireVersion) {
+    if version >= WireVersion::V3 {
+        for d in docs.iter_mut().filter(|d| d.snapshot) {
+            d.heads = Heads::default();
+        }
+    }
+}
+
+impl OnWire for SnapshotsResponse {
+    fn for_version(mut self, version: WireVersion) -> SnapshotsResponse {
+        without_snapshot_heads(&mut self.docs, version);
+        self
+    }
+}
+
+impl OnWire for PushResponse {
     /// The answer as a device speaking `version` can read it.
-    pub fn for_version(mut self, version: WireVersion) -> PushResponse {
+    fn for_version(mut self, version: WireVersion) -> PushResponse {
         if version == WireVersion::V1 {
             for r in &mut self.results {
                 if let PushOutcome::Refused { code, .. } = &mut r.outcome {
@@ -508,6 +557,15 @@ pub struct PullResponse {
     /// pull (a first sync) has come. The feed spans every team, so it is a bound.
     #[serde(default)]
     pub head: u64,
+}
+
+impl OnWire for PullResponse {
+    /// The page as a device speaking `version` reads it: from version 3 on, whole
+    /// documents come without their heads (the device reads them from the document).
+    fn for_version(mut self, version: WireVersion) -> PullResponse {
+        without_snapshot_heads(&mut self.docs, version);
+        self
+    }
 }
 
 /// The repair path: ask for full snapshots of documents whose pulled changes did not
