@@ -72,8 +72,8 @@ pub enum WireVersion {
     /// from older writers and is skipped by older readers.
     V2,
     /// Version 2, except that a whole document in a pull (`PulledDoc::snapshot`) comes
-    /// without its heads (`heads` empty): they are in the document itself, and being
-    /// hashes they were a third of a first sync's bytes. Older devices still get them.
+    /// without its heads (`heads` empty): they are in the document itself (a first sync
+    /// of 10,000 documents: 851 KB → 805 KB compressed). Older devices still get them.
     V3,
 }
 
