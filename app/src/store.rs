@@ -709,11 +709,16 @@ pub async fn apply_pulled(
     Ok(())
 }
 
-/// Runs, once, what merging pulled documents runs — a document created, saved, loaded,
-/// merged, read and sealed — one step per browser task, on a synthetic contact that is
-/// never stored. The browser compiles WebAssembly functions when they first run: on a
-/// slow phone, compiling the whole merge path inside the first pulled page's first
-/// merge was a long task of its own.
+/// A synthetic contact as automerge bytes, for [`warm_up`]: made by a test
+/// (`STRADA_BLESS=1 cargo test -p strada-app warm`), so the app never runs the code that
+/// writes a whole document (autosurgeon's reconcile) just to warm up.
+const WARM_CONTACT: &[u8] = include_bytes!("../golden/warm_contact.automerge");
+
+/// Runs, once, what merging pulled documents runs — a document loaded, merged, read and
+/// sealed — one step per browser task, on a synthetic contact that is never stored. The
+/// browser compiles WebAssembly functions when they first run: on a slow phone,
+/// compiling the whole merge path inside the first pulled page's first merge was a long
+/// task of its own.
 pub async fn warm_up(actor: &ActorId) {
     use strada_shared::schema::{self, ContactDoc};
     thread_local! {
@@ -723,26 +728,35 @@ pub async fn warm_up(actor: &ActorId) {
         return;
     }
     let pause = || gloo_timers::future::TimeoutFuture::new(0);
-    let Ok(mut doc) = schema::create(actor.clone(), &ContactDoc::blank()) else {
-        return;
-    };
-    pause().await;
-    let bytes = doc.save();
-    pause().await;
-    let Ok(loaded) = AutoCommit::load(&bytes) else {
+    // Loading a whole document compiles much of automerge at once: first a one-key
+    // document is written, saved and loaded (a task each), so each step compiles only
+    // part of it.
+    {
+        use automerge::transaction::Transactable;
+        let mut tiny = AutoCommit::new().with_actor(actor.clone());
+        let _ = tiny.put(automerge::ROOT, "n", 1_i64);
+        pause().await;
+        let bytes = tiny.save();
+        pause().await;
+        let _ = AutoCommit::load(&bytes);
+        pause().await;
+    }
+    let Ok(mut loaded) = AutoCommit::load(WARM_CONTACT) else {
         return;
     };
     pause().await;
     let _ = schema::read::<ContactDoc>(&loaded);
     pause().await;
+    // As wire version 3 sends a whole document: heads read from it.
     let pulled = PulledDoc {
         id: DocId::from_bytes([0; 16]),
         doc_type: DocType::Contact,
-        heads: strada_shared::sync::Heads::new(doc.get_heads()),
-        data: strada_shared::sync::Bytes(bytes),
+        heads: strada_shared::sync::Heads::default(),
+        data: strada_shared::sync::Bytes(WARM_CONTACT.to_vec()),
         snapshot: true,
         generation: 0,
     };
+    let _ = loaded.get_heads();
     if let Ok(mut d) = DeviceDoc::from_pulled(&pulled, actor.clone()) {
         pause().await;
         let _ = d.merge_pulled(&pulled);
@@ -955,6 +969,27 @@ mod tests {
     use strada_shared::schema::{self, ContactDoc};
     use strada_shared::sync::device::InFlight;
     use strada_shared::sync::{PushOutcome, RefusalCode};
+
+    #[test]
+    fn the_warm_up_contact_reads_as_a_contact() {
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("golden")
+            .join("warm_contact.automerge");
+        if std::env::var_os("STRADA_BLESS").is_some() {
+            let c = ContactDoc {
+                id: DocId::new_v7(1_760_000_000_000, [0; 10]),
+                occurred_at: 1_760_000_000_000,
+                needs: vec![strada_shared::domain::NeedCategory::Food],
+                author: strada_shared::ids::UserId::new_v7(1_760_000_000_000, [0; 10]),
+                team: strada_shared::ids::TeamId::parse("warm-up").unwrap(),
+                ..ContactDoc::blank()
+            };
+            let mut doc = schema::create(ActorId::from(vec![0u8; 16]), &c).unwrap();
+            std::fs::write(&file, doc.save()).unwrap();
+        }
+        let doc = AutoCommit::load(WARM_CONTACT).expect("loads");
+        schema::read::<ContactDoc>(&doc).expect("reads as a contact");
+    }
 
     /// A device record's bytes (before sealing) must not change by accident: every
     /// phone holds thousands of them. After an intended change, regenerate with
