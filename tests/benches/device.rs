@@ -806,6 +806,7 @@ async fn main() {
     for (key, what) in [
         ("sync_longtasks_attributed", "the sync"),
         ("start_longtasks_attributed", "the unlock and start"),
+        ("load_longtasks_attributed", "the page load"),
     ] {
         for t in out.get(key).and_then(Value::as_array).into_iter().flatten() {
             println!(
