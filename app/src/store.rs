@@ -740,6 +740,19 @@ pub async fn warm_up(actor: &ActorId) {
         pause().await;
         let _ = AutoCommit::load(&bytes);
         pause().await;
+        // Then nested objects and text, as a contact has.
+        let mut mid = AutoCommit::new().with_actor(actor.clone());
+        if let Ok(m) = mid.put_object(automerge::ROOT, "m", automerge::ObjType::Map) {
+            let _ = mid.put(&m, "s", "x");
+        }
+        if let Ok(l) = mid.put_object(automerge::ROOT, "l", automerge::ObjType::List) {
+            let _ = mid.insert(&l, 0, 1_i64);
+        }
+        pause().await;
+        let bytes = mid.save();
+        pause().await;
+        let _ = AutoCommit::load(&bytes);
+        pause().await;
     }
     let Ok(mut loaded) = AutoCommit::load(WARM_CONTACT) else {
         return;
