@@ -1,22 +1,32 @@
 //! A simulated device: documents in memory, the real HTTP API in the binary sync
 //! encoding, and the app's own sync loop (`strada_shared::sync::run`) between them. What
 //! the device saw acknowledged is kept, so a test can check the server holds it.
+//!
+//! Like the app, it asks for gzipped answers and may pull through the pull stream
+//! ([`PullVia::Stream`]); it counts its round trips and the time it spends on its own
+//! work ([`Counters`]), which the sync benchmark reports.
+
+mod stream;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use automerge::{ActorId, ChangeHash};
-use reqwest::Client;
+use reqwest::{Client, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
-use strada_shared::ids::{DocId, UserId};
+use serde_json::json;
+use strada_shared::api::LoginResponse;
+use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::schema::{self, DocType, Document};
 use strada_shared::sync::device::{DeviceDoc, InFlight};
-use strada_shared::sync::run::{self, Driver, Report};
+use strada_shared::sync::run::{self, Batching, Driver, Report};
 use strada_shared::sync::{
     PullRequest, PullResponse, PulledDoc, PushOutcome, PushRequest, PushResponse, SnapshotsRequest,
     SnapshotsResponse, WireVersion, decode_as, encode_as,
 };
+
+use stream::{Body, PullStream};
 
 /// Why a device's request failed.
 #[derive(Debug, thiserror::Error)]
@@ -29,11 +39,35 @@ pub enum DeviceError {
     Decode(String),
 }
 
+/// How a device pulls the feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PullVia {
+    /// `POST /api/sync/pull`, one request per page.
+    #[default]
+    Pages,
+    /// `POST /api/sync/pull-stream`, as the app: one request for many pages (another
+    /// only when the server ends a stream before the feed's end).
+    Stream,
+}
+
+/// What a device's syncing has cost it so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// HTTP requests sent, sign-in excepted (a pull stream is one, however many pages it
+    /// brings).
+    pub round_trips: u64,
+    /// Time spent on the device's own work, network waits excepted: encoding requests,
+    /// inflating and decoding answers, merging what was pulled.
+    pub cpu: Duration,
+}
+
 /// A device signed in to a server.
 pub struct Device {
     pub actor: ActorId,
     /// The signed-in user's id (the author of what this device creates).
     pub user: UserId,
+    /// The signed-in user's team.
+    pub team: TeamId,
     pub docs: BTreeMap<DocId, DeviceDoc>,
     cursor: u64,
     baseline: u64,
@@ -45,6 +79,22 @@ pub struct Device {
     pub version: WireVersion,
     /// Every (document, heads sent) the server acknowledged, in order.
     pub acked: Vec<(DocId, Vec<ChangeHash>)>,
+    /// How it pulls (page by page unless set).
+    pub pull_via: PullVia,
+    /// How its pushes are cut into requests (the app's way unless set).
+    pub batching: Batching,
+    /// Round trips and time so far ([`Device::take_counters`] reads and resets them).
+    pub counters: Counters,
+    /// The pull stream being read, while a pull lasts.
+    stream: Option<PullStream>,
+}
+
+/// A client as a phone has one: a single connection to the server, kept open.
+fn client() -> Client {
+    Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()
+        .expect("an HTTP client")
 }
 
 impl Device {
@@ -55,7 +105,7 @@ impl Device {
         password: &str,
         actor: ActorId,
     ) -> Result<Device, DeviceError> {
-        let client = Client::new();
+        let client = client();
         let res = client
             .post(format!("{base}/api/auth/login"))
             .json(&json!({
@@ -68,24 +118,41 @@ impl Device {
         if !res.status().is_success() {
             return Err(DeviceError::Status(res.status().as_u16()));
         }
-        let body: Value = res.json().await?;
-        let user = body["user"]["id"]
-            .as_str()
-            .and_then(|s| UserId::parse(s).ok())
-            .ok_or_else(|| DeviceError::Decode("no user id".into()))?;
+        let body: LoginResponse = res
+            .json()
+            .await
+            .map_err(|e| DeviceError::Decode(e.to_string()))?;
         Ok(Device {
             actor,
-            user,
+            user: body.user.id,
+            team: body.user.team,
             docs: BTreeMap::new(),
             cursor: 0,
             baseline: 0,
             repair: Vec::new(),
             client,
             base: base.to_string(),
-            token: body["token"].as_str().unwrap_or_default().to_string(),
+            token: body.token,
             version: WireVersion::NEWEST,
             acked: Vec::new(),
+            pull_via: PullVia::default(),
+            batching: Batching::default(),
+            counters: Counters::default(),
+            stream: None,
         })
+    }
+
+    /// Reconnects to `base` (the same server, maybe through another route) with a new
+    /// client, as after the network came back: no connection is reused.
+    pub fn reconnect(&mut self, base: &str) {
+        self.client = client();
+        self.base = base.to_string();
+        self.stream = None;
+    }
+
+    /// The counters so far, which start again from zero.
+    pub fn take_counters(&mut self) -> Counters {
+        std::mem::take(&mut self.counters)
     }
 
     /// A new document written on this device.
@@ -130,31 +197,112 @@ impl Device {
 
     /// One sync through the app's loop.
     pub async fn sync(&mut self) -> Result<Report, DeviceError> {
-        run::run(self).await
+        let batching = self.batching;
+        run::run_with(self, batching).await
     }
 
-    async fn call<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, DeviceError> {
+    /// The loop's push step alone: what is pending is sent, nothing is pulled.
+    pub async fn push_pending(&mut self) -> Result<Report, DeviceError> {
+        let batching = self.batching;
+        run::push_only(self, batching).await
+    }
+
+    /// Sends a push request already encoded in the device's wire version (a benchmark
+    /// prepares its bodies before its clock starts). The answer is returned, not applied.
+    pub async fn push_encoded(&mut self, body: Vec<u8>) -> Result<PushResponse, DeviceError> {
+        let res = self.send("/api/sync/push", body).await?;
+        self.answer(res).await
+    }
+
+    /// Posts `body` (already encoded) to `path`, asking for a gzipped answer in the
+    /// device's wire version; an answer other than success is an error.
+    async fn send(&mut self, path: &str, body: Vec<u8>) -> Result<Response, DeviceError> {
+        self.counters.round_trips += 1;
         let res = self
             .client
             .post(format!("{}{path}", self.base))
             .bearer_auth(&self.token)
             .header("content-type", self.version.media_type())
             .header("accept", self.version.media_type())
-            .body(encode_as(self.version, body))
+            .header("accept-encoding", "gzip")
+            .body(body)
             .send()
             .await?;
         if !res.status().is_success() {
             return Err(DeviceError::Status(res.status().as_u16()));
         }
+        Ok(res)
+    }
+
+    /// Reads a whole answer: inflated if gzipped, then decoded.
+    async fn answer<T: DeserializeOwned>(&mut self, res: Response) -> Result<T, DeviceError> {
+        let mut body = Body::of(&res);
         let bytes = res.bytes().await?;
-        decode_as(self.version, &bytes).map_err(|e| DeviceError::Decode(e.to_string()))
+        let t = Instant::now();
+        let mut plain = Vec::new();
+        body.feed(&bytes, &mut plain)?;
+        body.finish(&mut plain)?;
+        let decoded =
+            decode_as(self.version, &plain).map_err(|e| DeviceError::Decode(e.to_string()));
+        self.counters.cpu += t.elapsed();
+        decoded
+    }
+
+    async fn call<B: Serialize, T: DeserializeOwned>(
+        &mut self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, DeviceError> {
+        let t = Instant::now();
+        let bytes = encode_as(self.version, body);
+        self.counters.cpu += t.elapsed();
+        let res = self.send(path, bytes).await?;
+        self.answer(res).await
+    }
+
+    /// The next page of a pull from the pull stream, opening one when none is open where
+    /// the pull stands (the first page, or the server ended the last stream before the
+    /// feed's end).
+    async fn pull_streamed(&mut self, req: PullRequest) -> Result<PullResponse, DeviceError> {
+        // A stream left elsewhere (a sync that stopped half-way) is not read on.
+        if self.stream.as_ref().is_some_and(|s| s.at != req.cursor) {
+            self.stream = None;
+        }
+        loop {
+            let fresh = self.stream.is_none();
+            if fresh {
+                let t = Instant::now();
+                let body = encode_as(self.version, &req);
+                self.counters.cpu += t.elapsed();
+                let res = self.send("/api/sync/pull-stream", body).await?;
+                self.stream = Some(PullStream::new(res, self.version, req.cursor));
+            }
+            let stream = self.stream.as_mut().expect("opened above");
+            match stream.next(&mut self.counters.cpu).await {
+                Ok(Some(page)) => {
+                    if !page.more
+                        && let Some(ended) = self.stream.take()
+                    {
+                        ended.finish(&mut self.counters.cpu).await?;
+                    }
+                    return Ok(page);
+                }
+                Ok(None) if fresh => {
+                    self.stream = None;
+                    return Err(DeviceError::Decode("a pull stream without a page".into()));
+                }
+                // Ended before the feed's end: another from here.
+                Ok(None) => self.stream = None,
+                Err(e) => {
+                    self.stream = None;
+                    return Err(e);
+                }
+            }
+        }
     }
 
     fn merge(&mut self, pulled: &[PulledDoc]) {
+        let t = Instant::now();
         for p in pulled {
             let merged = match self.docs.get_mut(&p.id) {
                 Some(d) => d.merge_pulled(p).map(|()| None),
@@ -170,6 +318,7 @@ impl Device {
                 Err(_) => {}
             }
         }
+        self.counters.cpu += t.elapsed();
     }
 }
 
@@ -234,7 +383,10 @@ impl Driver for Device {
     }
 
     async fn pull(&mut self, req: PullRequest) -> Result<PullResponse, DeviceError> {
-        self.call("/api/sync/pull", &req).await
+        match self.pull_via {
+            PullVia::Pages => self.call("/api/sync/pull", &req).await,
+            PullVia::Stream => self.pull_streamed(req).await,
+        }
     }
 
     async fn apply(

@@ -2,6 +2,7 @@
 //! measures from outside.
 
 use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -80,6 +81,19 @@ impl ServerProcess {
             .trim_end_matches('/')
             .to_string();
         ServerProcess { child, url: addr }
+    }
+
+    /// Its process id (a benchmark reads its CPU time and memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.url
+            .trim_start_matches("http://")
+            .parse()
+            .expect("the server prints host:port")
     }
 
     /// Kills it at once (SIGKILL), as a power cut would, and waits for it.

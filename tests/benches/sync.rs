@@ -2,16 +2,19 @@
 //! HTTP on loopback against a `strada-server` child process, beside a baseline doing the
 //! same work with plain per-document automerge sync (one sync state per document).
 //!
+//! The devices are the test kit's (`strada_testkit::device`): they sync through the
+//! app's own loop (`strada_shared::sync::run`) in the app's wire version, ask for gzipped
+//! answers and, for a first sync, read the pull stream as the app does.
+//!
 //! Bytes are counted on the wire (HTTP headers included) by a counting TCP proxy between
 //! the simulated device and the server. Link times are computed for a slow 3G link:
-//! 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip, plus the CPU time measured here.
+//! 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip, plus the time the sync took here
+//! on loopback (the device's work and the server's).
 //! Writes `$STRADA_BENCH_OUT` (default `target/bench/sync.json`) and prints the figures.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -19,14 +22,14 @@ use std::time::{Duration, Instant};
 use automerge::sync::SyncDoc;
 use automerge::{ActorId, AutoCommit};
 use reqwest::Client;
-use serde_json::{Value, json};
-use strada_shared::domain::{NeedCategory, PersonRef, Place};
+use serde_json::Value;
 use strada_shared::ids::{DocId, TeamId, UserId};
-use strada_shared::schema::{self, ContactDoc, DocType};
-use strada_shared::sync::device::DeviceDoc;
-use strada_shared::sync::{
-    self as wire, PullRequest, PullResponse, PushRequest, PushResponse, SYNC_CONTENT_TYPE,
-};
+use strada_shared::schema::{self, ContactDoc};
+use strada_shared::sync::{PushOutcome, PushRequest, encode_as};
+use strada_testkit::data::numbered_contact;
+use strada_testkit::device::{Device, PullVia};
+use strada_testkit::server::{ServerProcess, add_user};
+use strada_testkit::temp::TempDir;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -34,87 +37,45 @@ const DOWN_BPS: f64 = 1_600_000.0 / 8.0;
 const UP_BPS: f64 = 750_000.0 / 8.0;
 const RTT_S: f64 = 0.150;
 
-fn link_seconds(up: u64, down: u64, round_trips: u64, cpu: Duration) -> f64 {
-    up as f64 / UP_BPS + down as f64 / DOWN_BPS + round_trips as f64 * RTT_S + cpu.as_secs_f64()
+fn link_seconds(up: u64, down: u64, round_trips: u64, local: Duration) -> f64 {
+    up as f64 / UP_BPS + down as f64 / DOWN_BPS + round_trips as f64 * RTT_S + local.as_secs_f64()
 }
 
-// ---------------------------------------------------------------- the server child ----
+// ------------------------------------------------------------------ the server ----
 
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    dir: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn server_bin() -> PathBuf {
-    PathBuf::from(std::env::var("STRADA_SERVER_BIN").expect("run through `cargo xtask bench sync`"))
-}
-
-fn add_user(dir: &PathBuf, name: &str, role: &str, team: &str) {
-    let mut child = Command::new(server_bin())
-        .args([
-            "user",
-            "add",
-            name,
-            "--role",
-            role,
-            "--team",
-            team,
-            "--password-stdin",
-        ])
-        .env("STRADA_DATA_DIR", dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("strada-server user add");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("password-{name}\n").as_bytes())
-        .expect("write");
-    assert!(child.wait().expect("wait").success());
-}
-
-fn start_server() -> Server {
-    let dir = std::env::temp_dir().join(format!("strada-bench-{}", uuid::Uuid::now_v7()));
-    add_user(&dir, "marta", "field_worker", "bergamo-1");
-    add_user(&dir, "ahmed", "field_worker", "bergamo-1");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
-    let mut child = Command::new(server_bin())
-        .arg("serve")
-        .env("STRADA_DATA_DIR", &dir)
-        .env("STRADA_LISTEN", addr.to_string())
-        .env("STRADA_DIST_DIR", "/nonexistent")
-        .env("STRADA_LOG", "warn")
-        // One user stands for the 2,000 devices whose event streams are held below.
-        .env("STRADA_MAX_STREAMS_PER_USER", "2000")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("strada-server serve");
-    let mut out = child.stdout.take().expect("stdout");
-    let mut buf = [0u8; 256];
-    let n = out.read(&mut buf).expect("server prints its address");
+/// A release server over a temporary data folder with the benchmark's two users.
+fn start_server(dir: &TempDir) -> ServerProcess {
     assert!(
-        String::from_utf8_lossy(&buf[..n]).contains("running at"),
-        "server did not start"
+        std::env::var_os("STRADA_SERVER_BIN").is_some(),
+        "STRADA_SERVER_BIN names the release server: run through `cargo xtask bench sync`"
     );
-    Server { child, addr, dir }
+    for name in ["marta", "ahmed"] {
+        add_user(
+            dir.path(),
+            name,
+            "field_worker",
+            "bergamo-1",
+            &password(name),
+        );
+    }
+    ServerProcess::start(
+        dir.path(),
+        &[
+            ("STRADA_LOG", "warn"),
+            // One user stands for the 2,000 devices whose event streams are held below.
+            ("STRADA_MAX_STREAMS_PER_USER", "2000"),
+        ],
+    )
+}
+
+fn password(name: &str) -> String {
+    format!("password-{name}")
+}
+
+async fn sign_in(base: &str, name: &str) -> Device {
+    Device::sign_in(base, name, &password(name), ActorId::random())
+        .await
+        .expect("sign in")
 }
 
 /// CPU time (user + system) a process has used, in seconds.
@@ -198,291 +159,6 @@ async fn start_proxy(target: SocketAddr) -> (SocketAddr, Arc<Meter>) {
     (addr, meter)
 }
 
-// ------------------------------------------------------------ a simulated device ----
-
-struct Device {
-    actor: ActorId,
-    user: UserId,
-    team: TeamId,
-    docs: BTreeMap<DocId, DeviceDoc>,
-    cursor: u64,
-    /// Where the last complete pull ended.
-    baseline: u64,
-    token: String,
-    base: String,
-    client: Client,
-    round_trips: u64,
-    cpu: Duration,
-}
-
-fn contact(user: UserId, team: &TeamId, n: u64) -> ContactDoc {
-    let mut rnd = [0u8; 10];
-    rnd[..8].copy_from_slice(&n.to_le_bytes());
-    ContactDoc {
-        id: DocId::new_v7(1_760_000_000_000 + n, rnd),
-        occurred_at: 1_760_000_000_000 + (n as i64) * 60_000,
-        place: Some(Place {
-            lat: 45.6 + (n % 100) as f64 / 1000.0,
-            lon: 9.6 + (n % 77) as f64 / 1000.0,
-            accuracy_m: Some(12.0),
-        }),
-        person: if n.is_multiple_of(3) {
-            PersonRef::Anonymous
-        } else {
-            PersonRef::Alias(format!("Alias sintetico {n}"))
-        },
-        needs: vec![NeedCategory::ALL[(n % 12) as usize], NeedCategory::Food]
-            .into_iter()
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect(),
-        note: format!("Nota sintetica numero {n}: incontro al cancello dell'azienda agricola."),
-        author: user,
-        team: team.clone(),
-        consent: strada_shared::vocab::ConsentStatus::Given,
-        ..ContactDoc::blank()
-    }
-}
-
-impl Device {
-    async fn sign_in(base: &str, username: &str) -> Device {
-        let client = Client::builder()
-            .pool_max_idle_per_host(1)
-            .build()
-            .expect("client");
-        let actor = ActorId::random();
-        let body: Value = client
-            .post(format!("{base}/api/auth/login"))
-            .json(&json!({"username": username, "password": format!("password-{username}"), "device_actor": actor.to_hex_string()}))
-            .send()
-            .await
-            .expect("login")
-            .json()
-            .await
-            .expect("login json");
-        Device {
-            actor,
-            user: body["user"]["id"]
-                .as_str()
-                .and_then(|s| UserId::parse(s).ok())
-                .expect("user id"),
-            team: TeamId::parse(body["user"]["team"].as_str().expect("team")).expect("team"),
-            docs: BTreeMap::new(),
-            cursor: 0,
-            baseline: 0,
-            token: body["token"].as_str().expect("token").into(),
-            base: base.into(),
-            client,
-            round_trips: 0,
-            cpu: Duration::ZERO,
-        }
-    }
-
-    /// Rebuilds the HTTP client: a reconnect after the network came back.
-    fn reconnect(&mut self, base: &str) {
-        self.client = Client::builder()
-            .pool_max_idle_per_host(1)
-            .build()
-            .expect("client");
-        self.base = base.into();
-    }
-
-    fn create(&mut self, n: u64) -> DocId {
-        let t = Instant::now();
-        let c = contact(self.user, &self.team, n);
-        let doc = schema::create(self.actor.clone(), &c).expect("create");
-        self.docs
-            .insert(c.id, DeviceDoc::new(c.id, DocType::Contact, doc));
-        self.cpu += t.elapsed();
-        c.id
-    }
-
-    fn edit(&mut self, id: DocId, note: &str) {
-        let t = Instant::now();
-        let d = self.docs.get_mut(&id).expect("doc");
-        let mut c: ContactDoc = schema::read(&d.doc).expect("read");
-        c.note = note.into();
-        schema::update(&mut d.doc, &c).expect("update");
-        self.cpu += t.elapsed();
-    }
-
-    async fn post_bin<T: serde::de::DeserializeOwned>(&mut self, path: &str, body: Vec<u8>) -> T {
-        self.round_trips += 1;
-        let res = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .header("content-type", SYNC_CONTENT_TYPE)
-            .header("accept", SYNC_CONTENT_TYPE)
-            .header("accept-encoding", "gzip")
-            .body(body)
-            .send()
-            .await
-            .expect("request");
-        assert!(res.status().is_success(), "{path}: {}", res.status());
-        let gz = res
-            .headers()
-            .get("content-encoding")
-            .is_some_and(|v| v == "gzip");
-        let bytes = res.bytes().await.expect("body").to_vec();
-        let t = Instant::now();
-        let bytes = if gz {
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(bytes.as_slice())
-                .read_to_end(&mut out)
-                .expect("gunzip");
-            out
-        } else {
-            bytes
-        };
-        let v = wire::decode(&bytes).expect("decode");
-        self.cpu += t.elapsed();
-        v
-    }
-
-    /// Pushes every pending document (in requests of at most 500).
-    async fn push(&mut self) -> usize {
-        let t = Instant::now();
-        let mut entries = Vec::new();
-        let mut sent = Vec::new();
-        for d in self.docs.values_mut() {
-            if d.is_pending() {
-                let (e, s) = d.push_entry();
-                entries.push(e);
-                sent.push(s);
-            }
-        }
-        self.cpu += t.elapsed();
-        let n = entries.len();
-        while !entries.is_empty() {
-            let rest = entries.split_off(entries.len().min(wire::MAX_PUSH_DOCS));
-            let batch = std::mem::replace(&mut entries, rest);
-            let sent_batch: Vec<_> = sent.drain(..batch.len()).collect();
-            let res: PushResponse = self
-                .post_bin("/api/sync/push", wire::encode(&PushRequest { docs: batch }))
-                .await;
-            for (s, r) in sent_batch.iter().zip(&res.results) {
-                self.docs
-                    .get_mut(&s.id)
-                    .expect("doc")
-                    .on_push_outcome(s, &r.outcome);
-            }
-        }
-        n
-    }
-
-    /// Pulls until the feed is exhausted; returns the documents received.
-    async fn pull(&mut self) -> usize {
-        let mut n = 0;
-        loop {
-            let page: PullResponse = self
-                .post_bin(
-                    "/api/sync/pull",
-                    wire::encode(&PullRequest {
-                        cursor: self.cursor,
-                        since: Some(self.baseline),
-                    }),
-                )
-                .await;
-            let t = Instant::now();
-            for p in &page.docs {
-                match self.docs.get_mut(&p.id) {
-                    Some(d) => d.merge_pulled(p).expect("merge"),
-                    None => {
-                        self.docs.insert(
-                            p.id,
-                            DeviceDoc::from_pulled(p, self.actor.clone()).expect("snapshot"),
-                        );
-                    }
-                }
-            }
-            self.cpu += t.elapsed();
-            n += page.docs.len();
-            self.cursor = page.cursor;
-            if !page.more {
-                self.baseline = self.cursor;
-                return n;
-            }
-        }
-    }
-
-    /// Pulls the feed as the app does on a first sync: one stream of pages per request
-    /// (`/api/sync/pull-stream`, wire version 2), another only if the server ended the
-    /// stream before the feed's end.
-    async fn pull_stream(&mut self) -> usize {
-        use strada_shared::sync::{WireVersion, decode_as, encode_as};
-        let v = WireVersion::NEWEST;
-        let mut n = 0;
-        loop {
-            self.round_trips += 1;
-            let res = self
-                .client
-                .post(format!("{}/api/sync/pull-stream", self.base))
-                .bearer_auth(&self.token)
-                .header("content-type", v.media_type())
-                .header("accept", v.media_type())
-                .header("accept-encoding", "gzip")
-                .body(encode_as(
-                    v,
-                    &PullRequest {
-                        cursor: self.cursor,
-                        since: Some(self.baseline),
-                    },
-                ))
-                .send()
-                .await
-                .expect("request");
-            assert!(res.status().is_success(), "pull-stream: {}", res.status());
-            let gz = res
-                .headers()
-                .get("content-encoding")
-                .is_some_and(|v| v == "gzip");
-            let bytes = res.bytes().await.expect("body").to_vec();
-            let t = Instant::now();
-            let bytes = if gz {
-                let mut out = Vec::new();
-                flate2::read::GzDecoder::new(bytes.as_slice())
-                    .read_to_end(&mut out)
-                    .expect("gunzip");
-                out
-            } else {
-                bytes
-            };
-            let mut rest = bytes.as_slice();
-            let mut more = false;
-            while rest.len() >= 4 {
-                let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-                let page: PullResponse = decode_as(v, &rest[4..4 + len]).expect("decode");
-                rest = &rest[4 + len..];
-                for p in &page.docs {
-                    match self.docs.get_mut(&p.id) {
-                        Some(d) => d.merge_pulled(p).expect("merge"),
-                        None => {
-                            self.docs.insert(
-                                p.id,
-                                DeviceDoc::from_pulled(p, self.actor.clone()).expect("snapshot"),
-                            );
-                        }
-                    }
-                }
-                n += page.docs.len();
-                self.cursor = page.cursor;
-                more = page.more;
-            }
-            self.cpu += t.elapsed();
-            if !more {
-                self.baseline = self.cursor;
-                return n;
-            }
-        }
-    }
-
-    fn reset_counters(&mut self) {
-        self.round_trips = 0;
-        self.cpu = Duration::ZERO;
-    }
-}
-
 // --------------------------------------------------------------------- baseline ----
 
 /// Plain automerge sync of one document pair until quiet; returns bytes exchanged.
@@ -559,23 +235,20 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let server = start_server();
-    let direct = format!("http://{}", server.addr);
-    let (proxy_addr, meter) = start_proxy(server.addr).await;
+    let data = TempDir::new("strada-bench");
+    let server = start_server(&data);
+    let direct = server.url.clone();
+    let (proxy_addr, meter) = start_proxy(server.addr()).await;
     let via_proxy = format!("http://{proxy_addr}");
-    eprintln!(
-        "bench: {n_docs} documents; server pid {}",
-        server.child.id()
-    );
+    eprintln!("bench: {n_docs} documents; server pid {}", server.pid());
 
     // A field device logs n_docs contacts and syncs them (setup, not measured).
-    let mut phone = Device::sign_in(&direct, "marta").await;
+    let mut phone = sign_in(&direct, "marta").await;
     for n in 0..n_docs {
-        phone.create(n);
+        phone.create(&numbered_contact(n, phone.user, &phone.team));
     }
     let setup = Instant::now();
-    phone.push().await;
-    phone.pull().await;
+    phone.sync().await.expect("setup sync");
     eprintln!(
         "bench: setup push of {n_docs} docs took {:.1} s",
         setup.elapsed().as_secs_f64()
@@ -583,118 +256,146 @@ async fn main() {
 
     // -- initial sync: a new device of the team, from cursor 0: one compressed stream of
     // pages, as the app does.
-    let mut fresh = Device::sign_in(&via_proxy, "ahmed").await;
+    let mut fresh = sign_in(&via_proxy, "ahmed").await;
+    fresh.pull_via = PullVia::Stream;
     meter.take();
-    fresh.reset_counters();
+    fresh.take_counters();
     let t = Instant::now();
-    let got = fresh.pull_stream().await;
+    let report = fresh.sync().await.expect("initial sync");
     let wall = t.elapsed();
     let (up, down) = meter.take();
-    assert_eq!(got as u64, n_docs);
+    let cost = fresh.take_counters();
+    assert_eq!(report.pulled as u64, n_docs);
+    eprintln!(
+        "bench: initial sync: device work {:.2} s of {:.2} s",
+        cost.cpu.as_secs_f64(),
+        wall.as_secs_f64()
+    );
     out.insert("initial_sync_10k_bytes", (up + down) as f64);
-    out.insert("initial_sync_10k_round_trips", fresh.round_trips as f64);
+    out.insert("initial_sync_10k_round_trips", cost.round_trips as f64);
     out.insert(
         "initial_sync_10k_seconds",
-        link_seconds(up, down, fresh.round_trips, wall),
+        link_seconds(up, down, cost.round_trips, wall),
     );
 
     // -- idle reconnect: nothing changed anywhere.
     phone.reconnect(&via_proxy);
-    phone.reset_counters();
+    phone.take_counters();
     meter.take();
-    let pushed = phone.push().await;
-    let pulled = phone.pull().await;
+    let report = phone.sync().await.expect("idle sync");
     let (up, down) = meter.take();
-    assert_eq!((pushed, pulled), (0, 0));
+    assert_eq!((report.pushed, report.pulled), (0, 0));
     out.insert("idle_reconnect_bytes_10k", (up + down) as f64);
-    out.insert("idle_reconnect_round_trips", phone.round_trips as f64);
+    out.insert(
+        "idle_reconnect_round_trips",
+        phone.take_counters().round_trips as f64,
+    );
 
-    // -- incremental: 100 edited docs, one push and one pull.
+    // -- incremental: 100 edited docs, pushed, then pulled.
     let ids: Vec<DocId> = phone.docs.keys().copied().collect();
     for id in ids.iter().take(100) {
-        phone.edit(*id, "Nota aggiornata dopo il secondo incontro.");
+        phone.edit(*id, |c: &mut ContactDoc| {
+            c.note = "Nota aggiornata dopo il secondo incontro.".into()
+        });
     }
-    phone.reset_counters();
+    phone.take_counters();
     meter.take();
-    let pushed = phone.push().await;
+    let pushed = phone.push_pending().await.expect("push").pushed;
     let (up_push, _) = meter.take();
-    phone.pull().await;
+    phone.sync().await.expect("pull");
     meter.take();
     out.insert(
         "upload_bytes_per_edited_doc",
         up_push as f64 / pushed as f64,
     );
-    out.insert("round_trips_incremental_sync", phone.round_trips as f64);
+    out.insert(
+        "round_trips_incremental_sync",
+        phone.take_counters().round_trips as f64,
+    );
 
     // -- catch-up after 3 days offline: 150 local edits while a teammate made 1,000.
     fresh.reconnect(&direct);
     let fresh_ids: Vec<DocId> = fresh.docs.keys().copied().collect();
     for (i, id) in fresh_ids.iter().rev().take(1000).enumerate() {
-        fresh.edit(*id, &format!("Aggiornamento remoto {i}"));
+        fresh.edit(*id, |c: &mut ContactDoc| {
+            c.note = format!("Aggiornamento remoto {i}")
+        });
     }
-    fresh.push().await;
+    fresh.push_pending().await.expect("teammate's push");
     for id in ids.iter().skip(200).take(150) {
-        phone.edit(*id, "Modifica locale fatta senza rete.");
+        phone.edit(*id, |c: &mut ContactDoc| {
+            c.note = "Modifica locale fatta senza rete.".into()
+        });
     }
-    phone.reset_counters();
+    phone.take_counters();
     meter.take();
     let t = Instant::now();
-    phone.push().await;
-    let got = phone.pull().await;
+    let report = phone.sync().await.expect("catch-up");
     let wall = t.elapsed();
     let (up, down) = meter.take();
-    eprintln!("bench: catch-up pulled {got} documents");
+    let cost = phone.take_counters();
+    eprintln!(
+        "bench: catch-up pulled {} documents; device work {:.2} s of {:.2} s",
+        report.pulled,
+        cost.cpu.as_secs_f64(),
+        wall.as_secs_f64()
+    );
     out.insert("catchup_3days_bytes", (up + down) as f64);
-    out.insert("catchup_3days_round_trips", phone.round_trips as f64);
+    out.insert("catchup_3days_round_trips", cost.round_trips as f64);
     out.insert(
         "catchup_3days_seconds",
-        link_seconds(up, down, phone.round_trips, wall),
+        link_seconds(up, down, cost.round_trips, wall),
     );
 
     // -- server throughput: several devices push batches of edits, validated and durable.
     // The request bodies are prepared before the clock starts, so the figure is the
-    // server's (the client shares this machine's two cores).
+    // server's (the client shares this machine's two cores); each carries a device's 500
+    // documents, as many as a push may.
     let rounds = 8;
     let mut bodies = Vec::new();
     for p in 0..4u64 {
-        let mut d = Device::sign_in(&direct, "marta").await;
+        let mut d = sign_in(&direct, "marta").await;
         for n in 0..500 {
-            d.create(1_000_000 + p * 10_000 + n);
+            d.create(&numbered_contact(
+                1_000_000 + p * 10_000 + n,
+                d.user,
+                &d.team,
+            ));
         }
-        d.push().await;
+        d.push_pending().await.expect("push");
         let ids: Vec<DocId> = d.docs.keys().copied().collect();
         let mut mine = Vec::new();
         for r in 0..rounds {
             for id in &ids {
-                d.edit(*id, &format!("Giro {r}"));
+                d.edit(*id, |c: &mut ContactDoc| c.note = format!("Giro {r}"));
             }
             let mut entries = Vec::new();
             for dd in d.docs.values_mut() {
                 let (e, s) = dd.push_entry();
                 dd.on_push_outcome(
                     &s,
-                    &wire::PushOutcome::Accepted {
+                    &PushOutcome::Accepted {
                         heads: Default::default(),
                     },
                 );
                 entries.push(e);
             }
-            mine.push(wire::encode(&PushRequest { docs: entries }));
+            mine.push(encode_as(d.version, &PushRequest { docs: entries }));
         }
         bodies.push((d, mine));
     }
-    let cpu_before = cpu_seconds(server.child.id());
+    let cpu_before = cpu_seconds(server.pid());
     let t = Instant::now();
     let mut handles = Vec::new();
     for (mut d, mine) in bodies {
         handles.push(tokio::spawn(async move {
             let mut total = 0;
             for body in mine {
-                let res: PushResponse = d.post_bin("/api/sync/push", body).await;
+                let res = d.push_encoded(body).await.expect("push");
                 total += res
                     .results
                     .iter()
-                    .filter(|r| matches!(r.outcome, wire::PushOutcome::Accepted { .. }))
+                    .filter(|r| matches!(r.outcome, PushOutcome::Accepted { .. }))
                     .count();
             }
             total
@@ -710,7 +411,7 @@ async fn main() {
         changes as f64 / t.elapsed().as_secs_f64(),
     );
     // Per core: changes per second of CPU the server process used (all its threads).
-    let cpu = cpu_seconds(server.child.id()) - cpu_before;
+    let cpu = cpu_seconds(server.pid()) - cpu_before;
     out.insert("server_push_cpu_seconds", cpu);
     out.insert(
         "server_push_changes_per_cpu_sec",
@@ -719,12 +420,15 @@ async fn main() {
 
     // -- acknowledgement latency: one-document pushes, each acked after the flush.
     let mut lat = Vec::new();
-    let probe_id = phone.create(5_000_000);
-    phone.push().await;
+    let probe = numbered_contact(5_000_000, phone.user, &phone.team);
+    phone.create(&probe);
+    phone.push_pending().await.expect("push");
     for i in 0..200 {
-        phone.edit(probe_id, &format!("Latenza {i}"));
+        phone.edit(probe.id, |c: &mut ContactDoc| {
+            c.note = format!("Latenza {i}")
+        });
         let t = Instant::now();
-        phone.push().await;
+        phone.push_pending().await.expect("push");
         lat.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     lat.sort_by(|a, b| a.total_cmp(b));
@@ -734,19 +438,17 @@ async fn main() {
     // -- live connections held: event streams from many devices.
     out.insert(
         "server_rss_kb_before_streams",
-        rss_kb(server.child.id(), "VmRSS:") as f64,
+        rss_kb(server.pid(), "VmRSS:") as f64,
     );
     let held = concurrent_streams(&direct, &phone.token, 2000).await;
     out.insert("concurrent_devices_held", held as f64);
-    out.insert(
-        "server_peak_rss_kb",
-        rss_kb(server.child.id(), "VmHWM:") as f64,
-    );
+    out.insert("server_peak_rss_kb", rss_kb(server.pid(), "VmHWM:") as f64);
     out.insert(
         "server_rss_kb_holding_devices",
-        rss_kb(server.child.id(), "VmRSS:") as f64,
+        rss_kb(server.pid(), "VmRSS:") as f64,
     );
     drop(server);
+    drop(data);
 
     // -- baseline: the same idle reconnect and catch-up with per-document automerge sync.
     let (idle, catchup) = baseline(n_docs);
@@ -823,7 +525,8 @@ fn baseline(n_docs: u64) -> (u64, u64) {
     let team = TeamId::parse("bergamo-1").expect("team");
     let mut pairs: Vec<BaselinePair> = (0..n_docs)
         .map(|n| {
-            let device = schema::create(actor.clone(), &contact(user, &team, n)).expect("create");
+            let device =
+                schema::create(actor.clone(), &numbered_contact(n, user, &team)).expect("create");
             BaselinePair {
                 device,
                 server: AutoCommit::new(),

@@ -1,5 +1,6 @@
 //! Devices that edit offline and sync in different orders converge with the server: the
-//! same heads everywhere and the same typed record, also in the central records API.
+//! same heads everywhere and the same typed record, also in the central records API; a
+//! device pulling through the pull stream gets what a paged pull gets.
 
 use automerge::ActorId;
 use strada_server::storage::Store;
@@ -9,7 +10,8 @@ use strada_shared::domain::{NeedCategory, PersonRef, Role};
 use strada_shared::ids::DocId;
 use strada_shared::schema::{self, ContactDoc};
 use strada_shared::sync::heads_to_strings;
-use strada_testkit::device::Device;
+use strada_testkit::data;
+use strada_testkit::device::{Device, PullVia};
 
 async fn device(server: &TestServer, username: &str, actor: u8) -> Device {
     Device::sign_in(
@@ -121,4 +123,41 @@ async fn two_devices_converge_when_a_syncs_first() {
 #[tokio::test]
 async fn two_devices_converge_when_b_syncs_first() {
     scenario(false).await;
+}
+
+#[tokio::test]
+async fn a_device_pulling_through_the_stream_gets_every_page_in_one_round_trip() {
+    let server = TestServer::start().await;
+    server.add_user("marta", Role::FieldWorker, "bergamo-1");
+    server.add_user("ahmed", Role::FieldWorker, "bergamo-1");
+    let mut writer = device(&server, "marta", 1).await;
+    // More than one page of the feed (200 documents a page).
+    let n = 450;
+    for i in 0..n {
+        writer.create(&data::numbered_contact(i, writer.user, &writer.team));
+    }
+    writer.sync().await.unwrap();
+
+    let mut reader = device(&server, "ahmed", 2).await;
+    reader.pull_via = PullVia::Stream;
+    let report = reader.sync().await.unwrap();
+    let cost = reader.take_counters();
+    assert_eq!(report.pulled as u64, n);
+    assert!(report.pull_requests > 1, "several pages");
+    assert_eq!(cost.round_trips, 1, "one stream carried them all");
+    for i in [0, n / 2, n - 1] {
+        let id = data::numbered_contact(i, writer.user, &writer.team).id;
+        assert_eq!(reader.heads(id), writer.heads(id));
+        assert_eq!(reader.read::<ContactDoc>(id), writer.read::<ContactDoc>(id));
+    }
+
+    // Nothing new: the next streamed pull is one request that brings nothing.
+    let report = reader.sync().await.unwrap();
+    assert_eq!((report.pulled, reader.take_counters().round_trips), (0, 1));
+    // A change after that comes through a new stream.
+    let id = data::numbered_contact(7, writer.user, &writer.team).id;
+    writer.edit(id, |c: &mut ContactDoc| c.note = "seen again".into());
+    writer.sync().await.unwrap();
+    reader.sync().await.unwrap();
+    assert_eq!(reader.read::<ContactDoc>(id).note, "seen again");
 }

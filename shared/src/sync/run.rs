@@ -118,6 +118,14 @@ pub async fn run_with<D: Driver>(d: &mut D, batching: Batching) -> Result<Report
     Ok(report)
 }
 
+/// The push step of [`run`] alone: the pending work sent and its answers stored,
+/// nothing pulled (a benchmark times acknowledgements and upload bytes with it).
+pub async fn push_only<D: Driver>(d: &mut D, batching: Batching) -> Result<Report, D::Error> {
+    let mut report = Report::default();
+    push(d, batching, &mut report).await?;
+    Ok(report)
+}
+
 async fn push<D: Driver>(
     d: &mut D,
     batching: Batching,
@@ -380,6 +388,26 @@ mod tests {
         // Nothing left: the next sync pushes nothing.
         block_on(run(&mut f)).expect("sync");
         assert_eq!(f.pushes.len(), 3);
+    }
+
+    #[test]
+    fn a_push_alone_sends_the_pending_work_and_pulls_nothing() {
+        let mut f = Fake::default();
+        for n in 0..3 {
+            let d = contact(n, 10);
+            f.docs.insert(d.id, d);
+        }
+        f.pages = vec![PullResponse {
+            docs: vec![],
+            cursor: 7,
+            more: false,
+            head: 7,
+        }];
+        let report = block_on(push_only(&mut f, Batching::default())).expect("push");
+        assert_eq!((report.push_requests, report.pushed), (1, 3));
+        assert_eq!(report.pull_requests, 0);
+        assert!(f.docs.values_mut().all(|d| !d.is_pending()));
+        assert_eq!((f.cursor, f.pages.len()), (0, 1), "the feed was not read");
     }
 
     #[test]
