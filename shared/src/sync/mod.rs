@@ -153,7 +153,9 @@ pub fn encode_as<T: Serialize>(version: WireVersion, msg: &T) -> Vec<u8> {
         WireVersion::V1 => encode(msg),
         WireVersion::V2 | WireVersion::V3 => {
             let mut out = Vec::new();
+            let before = NAMED_FIELDS.with(|n| n.replace(true));
             ciborium::into_writer(msg, &mut out).expect("sync messages always encode");
+            NAMED_FIELDS.with(|n| n.set(before));
             out
         }
     }
@@ -269,7 +271,7 @@ impl<'de> Deserialize<'de> for Heads {
 
 /// The changes of one document, as automerge bytes (a saved document or the changes
 /// after the heads the server acknowledged last).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct PushDoc {
     pub id: DocId,
     pub doc_type: DocType,
@@ -278,6 +280,29 @@ pub struct PushDoc {
     /// [`PulledDoc::generation`]): changes to an older one are refused (`Replaced`).
     #[serde(default)]
     pub generation: u32,
+}
+
+thread_local! {
+    /// Set while [`encode_as`] writes a version with named fields: a field at its default
+    /// may then be left out (readers take the default), never in positional version 1.
+    static NAMED_FIELDS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl Serialize for PushDoc {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // Most documents are at generation 0: with named fields, 12 bytes saved on each
+        // pushed document (a day's edits are small).
+        let skip = self.generation == 0 && NAMED_FIELDS.with(std::cell::Cell::get);
+        let mut st = s.serialize_struct("PushDoc", if skip { 3 } else { 4 })?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("doc_type", &self.doc_type)?;
+        st.serialize_field("changes", &self.changes)?;
+        if !skip {
+            st.serialize_field("generation", &self.generation)?;
+        }
+        st.end()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

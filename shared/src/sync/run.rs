@@ -20,8 +20,9 @@ use super::{
 };
 use crate::ids::DocId;
 
-/// Documents one push request carries at most.
-pub const PUSH_BATCH_DOCS: usize = 50;
+/// Documents one push request carries at most: a day in the field (up to a hundred
+/// edited documents) goes in one request, so its sync is two requests (push, pull).
+pub const PUSH_BATCH_DOCS: usize = 100;
 /// Bytes of changes one push request carries at most (a single larger document still
 /// goes, alone).
 pub const PUSH_BATCH_BYTES: usize = 512 * 1024;
@@ -377,13 +378,13 @@ mod tests {
     #[test]
     fn weeks_of_offline_work_go_in_several_bounded_requests_and_all_are_acknowledged() {
         let mut f = Fake::default();
-        for n in 0..120 {
+        for n in 0..220 {
             let d = contact(n, 10);
             f.docs.insert(d.id, d);
         }
         let report = block_on(run(&mut f)).expect("sync");
-        assert_eq!(f.pushes, vec![50, 50, 20]);
-        assert_eq!((report.push_requests, report.pushed), (3, 120));
+        assert_eq!(f.pushes, vec![100, 100, 20]);
+        assert_eq!((report.push_requests, report.pushed), (3, 220));
         assert!(f.docs.values_mut().all(|d| !d.is_pending()));
         // Nothing left: the next sync pushes nothing.
         block_on(run(&mut f)).expect("sync");
