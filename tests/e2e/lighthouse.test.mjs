@@ -62,6 +62,21 @@ async function audit(url) {
   }
 }
 
+/**
+ * One run; a run Lighthouse itself could not record (a runtime error such as
+ * NO_NAVSTART, seen on a busy machine) is tried again, at most twice — a low score never is.
+ */
+async function auditWithRetry(url) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await audit(url);
+    } catch (e) {
+      if (attempt >= 3 || !String(e.message).startsWith('Lighthouse: ')) throw e;
+      console.log(`lighthouse could not record the run (${e.message}); trying again`);
+    }
+  }
+}
+
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -73,7 +88,7 @@ test('Lighthouse scores the home page at least 90 for performance and 95 for acc
   try {
     const runs = [];
     for (let i = 0; i < RUNS; i++) {
-      const run = await audit(server.url + '/');
+      const run = await auditWithRetry(server.url + '/');
       runs.push(run);
       console.log(`lighthouse run ${i + 1}: performance ${Math.round(run.performance * 100)}, `
         + `accessibility ${Math.round(run.accessibility * 100)}, best practices ${Math.round(run.best_practices * 100)}; `
