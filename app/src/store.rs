@@ -411,6 +411,24 @@ fn parse_record(id: DocId, plain: &[u8], actor: &ActorId) -> Result<DeviceDoc, S
     })
 }
 
+/// A document sealed for the `docs` store, with its summary and the summary sealed for
+/// the `index` store.
+type SealedRecord = (JsValue, Option<Summary>, Option<JsValue>);
+
+fn sealed_record(dk: &DataKey, d: &mut DeviceDoc) -> Result<SealedRecord, StoreError> {
+    let doc = to_js(dk, d)?;
+    let summary = summarize(d);
+    let sealed = match &summary {
+        Some(s) => Some(sealed_value(
+            dk,
+            &index_aad(d.id),
+            &serde_json::to_vec(s).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        )?),
+        None => None,
+    };
+    Ok((doc, summary, sealed))
+}
+
 fn to_js(dk: &DataKey, d: &mut DeviceDoc) -> Result<JsValue, StoreError> {
     let mut plain = record_bytes(d);
     let v = sealed_value(dk, &doc_aad(d.id), &plain);
@@ -452,19 +470,7 @@ fn write_doc(
     d: &mut DeviceDoc,
 ) -> impl std::future::Future<Output = Result<Change, StoreError>> {
     let key = JsValue::from_str(&d.id.to_string());
-    let prepared = (|| {
-        let doc = to_js(dk, d)?;
-        let summary = summarize(d);
-        let sealed = match &summary {
-            Some(s) => Some(sealed_value(
-                dk,
-                &index_aad(d.id),
-                &serde_json::to_vec(s).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            )?),
-            None => None,
-        };
-        Ok::<_, StoreError>((doc, summary, sealed))
-    })();
+    let prepared = sealed_record(dk, d);
     let id = d.id;
     async move {
         let (doc, summary, sealed) = prepared?;
@@ -561,16 +567,7 @@ fn merge_one(
     };
     match merged {
         Ok(mut d) => {
-            let doc = to_js(dk, &mut d)?;
-            let summary = summarize(&mut d);
-            let sealed_summary = match &summary {
-                Some(s) => Some(sealed_value(
-                    dk,
-                    &index_aad(d.id),
-                    &serde_json::to_vec(s).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                )?),
-                None => None,
-            };
+            let (doc, summary, sealed_summary) = sealed_record(dk, &mut d)?;
             Ok(Outcome::Merged(Merged {
                 id: d.id,
                 doc,

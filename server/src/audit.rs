@@ -395,17 +395,8 @@ mod tests {
     use super::*;
     use crate::storage::SledStore;
 
-    struct Temp(std::path::PathBuf);
-    impl Drop for Temp {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn store() -> (Temp, SledStore) {
-        let dir = std::env::temp_dir().join(format!("strada-audit-{}", uuid::Uuid::now_v7()));
-        let (s, _) = SledStore::open(&dir).expect("store");
-        (Temp(dir), s)
+    fn store() -> (crate::testing::TempDir, SledStore) {
+        crate::testing::temp_store("strada-audit")
     }
 
     #[test]

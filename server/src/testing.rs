@@ -11,6 +11,31 @@ use strada_shared::ids::TeamId;
 use crate::auth::{self, Password};
 use crate::storage::{SledStore, StoredUser};
 
+/// A new temporary folder, removed (with what is in it) on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// A new, empty folder named after `prefix`.
+    pub fn new(prefix: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("temporary folder");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A sled store in a new temporary folder (removed when the guard drops).
+pub fn temp_store(prefix: &str) -> (TempDir, SledStore) {
+    let dir = TempDir::new(prefix);
+    let (store, _) = SledStore::open(&dir.0).expect("store");
+    (dir, store)
+}
+
 /// A running test server; its data folder is removed on drop.
 pub struct TestServer {
     pub addr: SocketAddr,

@@ -300,19 +300,8 @@ mod tests {
     use crate::storage::SledStore;
     use strada_shared::ids::TeamId;
 
-    /// A store in a new temporary folder (removed when the guard drops).
-    struct Temp(std::path::PathBuf);
-
-    impl Drop for Temp {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn store() -> (Temp, SledStore) {
-        let dir = std::env::temp_dir().join(format!("strada-auth-{}", uuid::Uuid::now_v7()));
-        let (s, _) = SledStore::open(&dir).expect("store");
-        (Temp(dir), s)
+    fn store() -> (crate::testing::TempDir, SledStore) {
+        crate::testing::temp_store("strada-auth")
     }
 
     fn user(s: &SledStore, name: &str, role: Role) {

@@ -294,17 +294,8 @@ impl KeyStore {
 mod tests {
     use super::*;
 
-    struct Temp(std::path::PathBuf);
-    impl Drop for Temp {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn dir() -> Temp {
-        let d = std::env::temp_dir().join(format!("strada-keys-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&d).unwrap();
-        Temp(d)
+    fn dir() -> crate::testing::TempDir {
+        crate::testing::TempDir::new("strada-keys")
     }
 
     #[test]
