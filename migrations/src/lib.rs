@@ -20,6 +20,7 @@ mod m0005_quarantine;
 mod m0006_audit;
 mod m0007_doc_links;
 mod m0008_team_feed;
+mod m0009_records;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -99,6 +100,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "team_feed",
         apply: m0008_team_feed::apply,
     },
+    Migration {
+        version: 9,
+        name: "records",
+        apply: m0009_records::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -119,6 +125,8 @@ pub const COLLECTIONS: &[&str] = &[
     "doc_links",
     "team_feed",
     "team_feed_by_doc",
+    "records_persons",
+    "records_referrals",
 ];
 
 /// The newest version this build knows.

@@ -43,6 +43,16 @@ pub enum Act {
     ReadContacts,
     /// One contact record opened (`docs`).
     ReadContact,
+    /// A page of the central list of persons (`docs`: the persons shown).
+    ReadPersons,
+    /// A person's page opened (`docs`: the person, their contacts and referrals).
+    ReadPerson,
+    /// A page of the central list of referrals (`docs`).
+    ReadReferrals,
+    /// One referral record opened (`docs`).
+    ReadReferral,
+    /// A CSV of a filtered list downloaded (`count`: its rows).
+    ExportCsv,
     /// A pull page that served documents of other teams (`docs`).
     Pull,
     /// Snapshots (the repair path) of documents of other teams (`docs`).

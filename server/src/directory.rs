@@ -23,6 +23,8 @@ pub struct ServedDirectory {
     pub json: String,
     /// A weak validator (`W/"directory-<version>"`): the body may be served compressed.
     pub etag: String,
+    /// Service id → the name of its organisation (referrals name services).
+    pub organisations: std::collections::HashMap<String, String>,
 }
 
 impl ServedDirectory {
@@ -31,6 +33,16 @@ impl ServedDirectory {
             version: dir.version,
             json: serde_json::to_string(dir)?,
             etag: format!("W/\"directory-{}\"", dir.version),
+            organisations: dir
+                .services
+                .iter()
+                .filter_map(|s| {
+                    dir.organizations
+                        .iter()
+                        .find(|o| o.id == s.organization_id)
+                        .map(|o| (s.id.clone(), o.name.clone()))
+                })
+                .collect(),
         })
     }
 
@@ -60,6 +72,11 @@ impl ServedDirectory {
             "services directory loaded from the data folder"
         );
         Self::from_directory(&dir)
+    }
+
+    /// The name of the organisation offering a service.
+    pub fn organisation_of(&self, service_id: &str) -> Option<String> {
+        self.organisations.get(service_id).cloned()
     }
 
     /// Whether an `If-None-Match` header value names this version (or is `*`).

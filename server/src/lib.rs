@@ -22,6 +22,7 @@
 pub mod admin_socket;
 pub mod audit;
 pub mod auth;
+pub mod central;
 pub mod config;
 pub mod demo;
 pub mod directory;
@@ -128,6 +129,9 @@ pub async fn start_with(
     // Once, on a store from before links were indexed: what a withdrawal must reach.
     sync::index_links(store.as_ref(), now_ms())
         .map_err(|e| anyhow::anyhow!("cannot index the links between documents: {e}"))?;
+    // Once, on a store whose central records are of an older layout.
+    sync::reproject(store.as_ref())
+        .map_err(|e| anyhow::anyhow!("cannot project the central records: {e}"))?;
     let notify = Arc::new(notify::Notifier::new(served.limits.max_streams_per_user));
     let admin = match &served.admin_dir {
         Some(dir) => Some(
@@ -143,6 +147,7 @@ pub async fn start_with(
         directory: Arc::new(served.directory),
         throttle: Arc::default(),
         behind_proxy: served.limits.behind_proxy,
+        central: Arc::default(),
     };
     let app = http::router(state, served.dist, &served.limits)?;
     let listener = tokio::net::TcpListener::bind(listen)

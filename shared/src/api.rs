@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{NeedCategory, PersonRef, Place, Role};
 use crate::ids::{DocId, TeamId, UserId};
+use crate::schema::contact::Group;
+use crate::vocab::{Channel, ConsentStatus, FollowUp, Indicator, Material, Mediator, Sector};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoginRequest {
@@ -100,6 +102,42 @@ pub struct ContactRecord {
     pub updated_at: String,
     /// The document heads this record was projected from.
     pub heads: Vec<String>,
+    // Every field below came with the central workspace (issue 11): a record stored
+    // before reads with defaults until the server projects it again (at its start).
+    /// The person document, when the person is known and consented.
+    #[serde(default)]
+    pub person_id: Option<DocId>,
+    /// A group contact (two people or more).
+    #[serde(default)]
+    pub group: Option<Group>,
+    #[serde(default)]
+    pub channel: Channel,
+    #[serde(default)]
+    pub sector: Option<Sector>,
+    #[serde(default)]
+    pub workplace: String,
+    /// Observed indicators, each with its note.
+    #[serde(default)]
+    pub indicators: Vec<IndicatorNote>,
+    #[serde(default)]
+    pub materials: Vec<Material>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub mediator: Mediator,
+    #[serde(default)]
+    pub follow_up: FollowUp,
+    /// Consent at the time of the contact.
+    #[serde(default)]
+    pub consent: ConsentStatus,
+}
+
+/// An observed indicator of exploitation and the worker's note on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorNote {
+    pub code: Indicator,
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@
 //! - [`schema`]: the typed documents and the only functions that read or write automerge.
 //! - [`sync`]: push/pull messages exchanged between a device and the server.
 //! - [`api`]: sign-in, error and record messages of the REST API.
+//! - [`central`]: the central workspace's records, pages and lists.
 //!
 //! # Invariants
 //! - No IO: no files, no network, no clock, no randomness. Callers pass time and random
@@ -16,6 +17,7 @@
 //!   typed structs in [`schema`], so the document layout lives in one place.
 
 pub mod api;
+pub mod central;
 pub mod directory;
 pub mod domain;
 pub mod ids;

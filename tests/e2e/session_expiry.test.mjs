@@ -50,7 +50,7 @@ test('an ended session asks for the password again and loses no pending change',
     await page.getByTestId('net-status').waitFor();
     await page.waitForFunction(
       () => document.querySelector('[data-testid="pending-count"]').innerText === '0', null, { timeout: 30000 });
-    const records = await (await fetch(`${server.url}/api/contacts`, { headers: auth })).json();
+    const records = (await (await fetch(`${server.url}/api/contacts?limit=200`, { headers: auth })).json()).items;
     assert.equal(records.filter((r) => r.person.kind === 'alias' && r.person.alias === ALIAS).length, 1);
   } finally {
     await browser.close();

@@ -46,7 +46,7 @@ test(`the app syncs with a server that speaks wire versions up to ${newest} only
     const binary = versions.filter((v) => v && v.startsWith(TYPE));
     assert.equal(binary[binary.length - 1], expected, versions.join(' | '));
     const token = await apiLogin(server.url, 'centrale', PW);
-    const records = await (await fetch(`${server.url}/api/contacts`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const records = (await (await fetch(`${server.url}/api/contacts?limit=200`, { headers: { authorization: `Bearer ${token}` } })).json()).items;
     assert.equal(records.filter((r) => r.person.alias === 'Persona sintetica V').length, 1);
   } finally {
     await browser.close();

@@ -3,7 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
-pub mod contacts;
+pub mod central;
 pub mod devices;
 pub mod directory;
 pub mod error;
@@ -49,6 +49,8 @@ pub struct AppState {
     /// Whether the client's address is the last `X-Forwarded-For` entry (behind a
     /// reverse proxy) rather than the connection's peer.
     pub behind_proxy: bool,
+    /// The central workspace's index of every record.
+    pub central: Arc<crate::central::Central>,
 }
 
 /// The API router, and the PWA from `dist` when given, with the request limits of
@@ -66,8 +68,13 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/sync/pull-stream", post(pull_stream::pull_stream))
         .route("/sync/events-ticket", post(events::ticket))
         .route("/sync/events", get(events::events))
-        .route("/contacts", get(contacts::list))
-        .route("/contacts/{id}", get(contacts::get_one))
+        .route("/persons", get(central::persons))
+        .route("/persons/{id}", get(central::person))
+        .route("/contacts", get(central::contacts))
+        .route("/contacts/{id}", get(central::contact))
+        .route("/referrals", get(central::referrals))
+        .route("/referrals/{id}", get(central::referral))
+        .route("/csv/{list}", get(central::csv))
         .route("/directory", get(directory::get))
         .route("/devices", get(devices::list))
         .route("/devices/{id}/revoke", post(devices::revoke))

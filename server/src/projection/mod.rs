@@ -1,11 +1,18 @@
 //! Projections: typed central records derived from documents. A projection is a pure
-//! function of a document and its metadata, so it can always be rebuilt.
+//! function of a document and its metadata, so it can always be rebuilt; the central
+//! workspace's index (`crate::central`) is built from these records.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use strada_shared::api::ContactRecord;
-use strada_shared::schema::ContactDoc;
+use strada_shared::api::{ContactRecord, IndicatorNote};
+use strada_shared::central::{ConsentRecord, HistoryEntry, PersonRecord, ReferralRecord};
+use strada_shared::schema::{ContactDoc, PersonDoc, ReferralDoc};
 
-use crate::storage::DocMeta;
+use crate::storage::{DocMeta, Projection};
+use crate::sync::rules::TypedDoc;
+
+/// The version of the records' layout. A store whose records are older is projected
+/// again from its documents at start (`sync::reproject`).
+pub const VERSION: u32 = 2;
 
 pub fn rfc3339_ms(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
@@ -13,7 +20,20 @@ pub fn rfc3339_ms(ms: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// The central record of a contact.
+fn heads(meta: &DocMeta) -> Vec<String> {
+    strada_shared::sync::heads_to_strings(&meta.heads.0)
+}
+
+/// The central record of any document the server stores.
+pub fn of(doc: &TypedDoc, meta: &DocMeta) -> Projection {
+    match doc {
+        TypedDoc::Contact(c) => Projection::Contact(Box::new(contact_record(c, meta))),
+        TypedDoc::Person(p) => Projection::Person(Box::new(person_record(p, meta))),
+        TypedDoc::Referral(r) => Projection::Referral(Box::new(referral_record(r, meta))),
+    }
+}
+
+/// The central record of a contact: every field of its document.
 pub fn contact_record(doc: &ContactDoc, meta: &DocMeta) -> ContactRecord {
     ContactRecord {
         id: doc.id,
@@ -26,6 +46,86 @@ pub fn contact_record(doc: &ContactDoc, meta: &DocMeta) -> ContactRecord {
         team: doc.team.clone(),
         received_at: rfc3339_ms(meta.received_at),
         updated_at: rfc3339_ms(meta.updated_at),
-        heads: strada_shared::sync::heads_to_strings(&meta.heads.0),
+        heads: heads(meta),
+        person_id: doc.person_id,
+        group: doc.group,
+        channel: doc.channel,
+        sector: doc.sector,
+        workplace: doc.workplace.clone(),
+        indicators: doc
+            .indicators
+            .iter()
+            .map(|(code, note)| IndicatorNote {
+                code: *code,
+                note: note.clone(),
+            })
+            .collect(),
+        materials: doc.materials.clone(),
+        language: doc.language.clone(),
+        mediator: doc.mediator,
+        follow_up: doc.follow_up,
+        consent: doc.consent,
+    }
+}
+
+/// The central record of a person: every field of its document.
+pub fn person_record(doc: &PersonDoc, meta: &DocMeta) -> PersonRecord {
+    PersonRecord {
+        id: doc.id,
+        team: doc.team.clone(),
+        aliases: doc.aliases.clone(),
+        birth_year: doc.birth_year,
+        birth_year_estimated: doc.birth_year_estimated,
+        gender: doc.gender,
+        country: doc.country.clone(),
+        languages: doc.languages.clone(),
+        phone: doc.phone.clone(),
+        documents: doc.documents,
+        usual_place: doc.usual_place.clone(),
+        consent: ConsentRecord {
+            status: doc.consent.status,
+            at: rfc3339_ms(doc.consent.at),
+            recorded_by: doc.consent.recorded_by,
+            partners: doc.consent.partners.clone(),
+        },
+        author: doc.author,
+        created_at: rfc3339_ms(doc.created_at),
+        received_at: rfc3339_ms(meta.received_at),
+        updated_at: rfc3339_ms(meta.updated_at),
+        heads: heads(meta),
+    }
+}
+
+/// The central record of a referral: every field of its document, and where its history
+/// leads.
+pub fn referral_record(doc: &ReferralDoc, meta: &DocMeta) -> ReferralRecord {
+    let walk = doc.walk();
+    ReferralRecord {
+        id: doc.id,
+        contact: doc.contact,
+        person_id: doc.person_id,
+        need: doc.need,
+        partner: doc.partner.clone(),
+        service_id: doc.service_id.clone(),
+        organisation: None,
+        status: walk.status,
+        status_since: rfc3339_ms(doc.status_since()),
+        conflict: walk.conflict.is_some(),
+        history: doc
+            .history
+            .iter()
+            .map(|h| HistoryEntry {
+                status: h.status,
+                at: rfc3339_ms(h.at),
+                by: h.by,
+            })
+            .collect(),
+        outcome: doc.outcome.clone(),
+        author: doc.author,
+        team: doc.team.clone(),
+        created_at: rfc3339_ms(doc.created_at),
+        received_at: rfc3339_ms(meta.received_at),
+        updated_at: rfc3339_ms(meta.updated_at),
+        heads: heads(meta),
     }
 }

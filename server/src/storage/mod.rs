@@ -215,6 +215,8 @@ pub struct DocCommit<'a> {
 #[derive(Debug, Clone)]
 pub enum Projection {
     Contact(Box<ContactRecord>),
+    Person(Box<strada_shared::central::PersonRecord>),
+    Referral(Box<strada_shared::central::ReferralRecord>),
     /// The document type has no central record (yet).
     None,
 }
@@ -348,6 +350,15 @@ pub trait Store: Send + Sync + 'static {
     /// Contact records, newest contact first.
     fn contact_records(&self) -> Result<Vec<ContactRecord>, StoreError>;
     fn contact_record(&self, id: DocId) -> Result<Option<ContactRecord>, StoreError>;
+    /// The central record of a document of type `doc_type`, if it has one.
+    fn record(&self, doc_type: DocType, id: DocId) -> Result<Option<Projection>, StoreError>;
+    /// Writes a document's record again (a projection rebuilt from its stored document),
+    /// unless the document moved to another generation meanwhile. Not flushed.
+    fn put_record(&self, id: DocId, generation: u32, projection: &Projection)
+    -> Result<(), StoreError>;
+    /// The layout version of the stored records (`projection::VERSION` when current).
+    fn projection_version(&self) -> Result<u32, StoreError>;
+    fn set_projection_version(&self, version: u32) -> Result<(), StoreError>;
 
     /// Appends an entry to the audit log, numbered after the last one, atomically with
     /// respect to other appends: `make` gets the new number and the stored value of the

@@ -6,7 +6,9 @@
 //! - `doc_meta`: doc id → JSON [`DocMeta`]
 //! - `feed`: position (u64 BE) → doc id — one entry per document, at its last change
 //! - `feed_by_doc`: doc id → position, to move a document to the head of the feed
-//! - `records_contacts`: doc id → JSON [`ContactRecord`]
+//! - `records_contacts`: doc id → JSON [`ContactRecord`]; `records_persons`,
+//!   `records_referrals` (step 9): doc id → JSON `PersonRecord`, `ReferralRecord`; default
+//!   tree `projection_version` → u32 BE (the records' layout, see `projection::VERSION`)
 //! - `users`: user id → JSON [`StoredUser`]; `users_by_name`: lowercase name → user id
 //! - `sessions`: SHA-256 of the token → JSON [`StoredSession`]
 //! - `device_actors` (step 2): automerge actor id → user id
@@ -23,7 +25,7 @@
 //!   `team_seq/<slug>` → u64 BE (the team's last position), `team_feed_indexed` → [1]
 //!   once documents stored before step 8 are numbered
 //!
-//! Values of `docs`, `records_contacts` and `quarantine` are sealed under the document's
+//! Values of `docs`, the `records_*` trees and `quarantine` are sealed under the document's
 //! key for its generation ([`super::keys`]; the keys sit outside sled, in `doc-keys`):
 //! what a withdrawal erased is unreadable in sled's files once the key of the erased
 //! generation is destroyed, right after the flush that made the new one durable.
@@ -36,6 +38,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use strada_migrations::{MigrationError, MigrationStore};
 use strada_shared::api::ContactRecord;
 use strada_shared::ids::{DocId, TeamId, UserId};
+use strada_shared::schema::DocType;
 
 use super::keys::KeyStore;
 use super::{
@@ -45,6 +48,9 @@ use super::{
 /// Where a sealed value lives, bound to it (a value copied elsewhere does not open).
 const DOCS_AAD: &[u8] = b"docs";
 const RECORDS_AAD: &[u8] = b"records_contacts";
+const PERSON_RECORDS_AAD: &[u8] = b"records_persons";
+const REFERRAL_RECORDS_AAD: &[u8] = b"records_referrals";
+const PROJECTION_VERSION_KEY: &[u8] = b"projection_version";
 
 const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
 const FEED_SEQ_KEY: &[u8] = b"feed_seq";
@@ -60,6 +66,8 @@ pub struct SledStore {
     feed: sled::Tree,
     feed_by_doc: sled::Tree,
     records_contacts: sled::Tree,
+    records_persons: sled::Tree,
+    records_referrals: sled::Tree,
     users: sled::Tree,
     users_by_name: sled::Tree,
     sessions: sled::Tree,
@@ -210,6 +218,8 @@ impl SledStore {
             feed: tree("feed")?,
             feed_by_doc: tree("feed_by_doc")?,
             records_contacts: tree("records_contacts")?,
+            records_persons: tree("records_persons")?,
+            records_referrals: tree("records_referrals")?,
             users: tree("users")?,
             users_by_name: tree("users_by_name")?,
             sessions: tree("sessions")?,
@@ -247,6 +257,14 @@ impl SledStore {
         }
         Ok((store, applied))
     }
+}
+
+/// Which records tree a projection lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RecordKind {
+    Contact,
+    Person,
+    Referral,
 }
 
 /// Where a team's feed entries start: its slug (never holding a 0 byte) and 0.
@@ -509,9 +527,11 @@ impl Store for SledStore {
             &self.quarantine,
             &self.team_feed,
             &self.team_feed_by_doc,
+            &self.records_persons,
+            &self.records_referrals,
         )
             .transaction(
-                |(docs, feed, by_doc, recs, hist, quarantine, tfeed, tby_doc)| {
+                |(docs, feed, by_doc, recs, hist, quarantine, tfeed, tby_doc, prec, rrec)| {
                     let Some(bytes) = docs.remove(key)? else {
                         return Ok(false);
                     };
@@ -524,6 +544,8 @@ impl Store for SledStore {
                         tfeed.remove(team_feed_key(&team, tseq))?;
                     }
                     recs.remove(key)?;
+                    prec.remove(key)?;
+                    rrec.remove(key)?;
                     hist.remove(key)?;
                     let record = super::QuarantinedDoc {
                         at: at_ms,
@@ -642,17 +664,13 @@ impl Store for SledStore {
         // Sealed before the transaction (a new key is in its file before anything sealed
         // with it is committed). A new generation starts a new history of states: the
         // heads of the erased one are of no use to any device.
-        let mut sealed: Vec<(Vec<u8>, Option<Vec<u8>>, bool)> = Vec::with_capacity(batch.len());
+        let mut sealed: Vec<(Vec<u8>, Option<(RecordKind, Vec<u8>)>, bool)> =
+            Vec::with_capacity(batch.len());
         for c in batch {
             let generation = c.meta.generation;
             let rotated = self.keys.has_older(c.id, generation);
             let bytes = self.keys.seal(c.id, generation, DOCS_AAD, c.bytes)?;
-            let record = match c.projection {
-                Projection::Contact(r) => {
-                    Some(self.keys.seal(c.id, generation, RECORDS_AAD, &json(r)?)?)
-                }
-                Projection::None => None,
-            };
+            let record = self.seal_record(c.id, generation, c.projection)?;
             sealed.push((bytes, record, rotated));
         }
         let default: &sled::Tree = &self.db;
@@ -668,6 +686,8 @@ impl Store for SledStore {
             &self.doc_links,
             &self.team_feed,
             &self.team_feed_by_doc,
+            &self.records_persons,
+            &self.records_referrals,
         )
             .transaction(
                 |(
@@ -682,6 +702,8 @@ impl Store for SledStore {
                     links,
                     tfeed,
                     tby_doc,
+                    prec,
+                    rrec,
                 )| {
                     let abort = ConflictableTransactionError::Abort;
                     let mut seq = match dflt.get(FEED_SEQ_KEY)? {
@@ -747,8 +769,17 @@ impl Store for SledStore {
                         docs.insert(key, bytes.as_slice())?;
                         // A document sent again whole leaves the quarantine.
                         quarantine.remove(key)?;
-                        if let Some(r) = record {
-                            recs.insert(key, r.as_slice())?;
+                        match record {
+                            Some((RecordKind::Contact, r)) => {
+                                recs.insert(key, r.as_slice())?;
+                            }
+                            Some((RecordKind::Person, r)) => {
+                                prec.insert(key, r.as_slice())?;
+                            }
+                            Some((RecordKind::Referral, r)) => {
+                                rrec.insert(key, r.as_slice())?;
+                            }
+                            None => {}
                         }
                         for target in c.links {
                             links.insert(&link_key(*target, c.id)[..], &[][..])?;
@@ -876,6 +907,58 @@ impl Store for SledStore {
         Err(StoreError::Corrupt("a record's key is missing".into()))
     }
 
+    fn record(&self, doc_type: DocType, id: DocId) -> Result<Option<Projection>, StoreError> {
+        Ok(match doc_type {
+            DocType::Contact => self
+                .typed_record(RecordKind::Contact, id)?
+                .map(|r| Projection::Contact(Box::new(r))),
+            DocType::Person => self
+                .typed_record(RecordKind::Person, id)?
+                .map(|r| Projection::Person(Box::new(r))),
+            DocType::Referral => self
+                .typed_record(RecordKind::Referral, id)?
+                .map(|r| Projection::Referral(Box::new(r))),
+        })
+    }
+
+    fn put_record(
+        &self,
+        id: DocId,
+        generation: u32,
+        projection: &Projection,
+    ) -> Result<(), StoreError> {
+        let _guard = self.feed_writer.lock().unwrap_or_else(|p| p.into_inner());
+        // Only over the generation stored: a document erased meanwhile keeps its own.
+        let current = match self.doc_meta.get(id.as_bytes())? {
+            Some(m) => from_json::<DocMeta>(&m)?.generation,
+            None => return Ok(()),
+        };
+        if current != generation {
+            return Ok(());
+        }
+        if let Some((kind, sealed)) = self.seal_record(id, generation, projection)? {
+            self.record_tree(kind).0.insert(id.as_bytes(), sealed)?;
+        }
+        Ok(())
+    }
+
+    fn projection_version(&self) -> Result<u32, StoreError> {
+        match self.db.get(PROJECTION_VERSION_KEY)? {
+            Some(v) => Ok(u32::from_be_bytes(v.as_ref().try_into().map_err(|_| {
+                StoreError::Corrupt("projection version is not 4 bytes".into())
+            })?)),
+            // A store without documents has nothing to project again.
+            None if self.docs.is_empty() => Ok(crate::projection::VERSION),
+            None => Ok(1),
+        }
+    }
+
+    fn set_projection_version(&self, version: u32) -> Result<(), StoreError> {
+        self.db
+            .insert(PROJECTION_VERSION_KEY, &version.to_be_bytes()[..])?;
+        Ok(())
+    }
+
     fn append_audit(&self, make: &mut super::AuditValue<'_>) -> Result<u64, StoreError> {
         let _guard = self.audit_writer.lock().unwrap_or_else(|p| p.into_inner());
         let last = self.audit.last()?;
@@ -959,10 +1042,62 @@ impl SledStore {
 
     /// A central record, opened (`None` when its generation was erased meanwhile).
     fn open_record(&self, id: DocId, sealed: &[u8]) -> Result<Option<ContactRecord>, StoreError> {
+        self.open_record_as(id, RECORDS_AAD, sealed)
+    }
+
+    fn open_record_as<T: serde::de::DeserializeOwned>(
+        &self,
+        id: DocId,
+        aad: &[u8],
+        sealed: &[u8],
+    ) -> Result<Option<T>, StoreError> {
         self.keys
-            .unseal(id, RECORDS_AAD, sealed)?
+            .unseal(id, aad, sealed)?
             .map(|v| from_json(&v))
             .transpose()
+    }
+
+    /// A record of one kind, opened; read again when its generation was erased meanwhile.
+    fn typed_record<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: RecordKind,
+        id: DocId,
+    ) -> Result<Option<T>, StoreError> {
+        let (tree, aad) = self.record_tree(kind);
+        for _ in 0..3 {
+            let Some(v) = tree.get(&id.as_bytes()[..])? else {
+                return Ok(None);
+            };
+            if let Some(r) = self.open_record_as(id, aad, &v)? {
+                return Ok(Some(r));
+            }
+        }
+        Err(StoreError::Corrupt("a record's key is missing".into()))
+    }
+
+    fn record_tree(&self, kind: RecordKind) -> (&sled::Tree, &'static [u8]) {
+        match kind {
+            RecordKind::Contact => (&self.records_contacts, RECORDS_AAD),
+            RecordKind::Person => (&self.records_persons, PERSON_RECORDS_AAD),
+            RecordKind::Referral => (&self.records_referrals, REFERRAL_RECORDS_AAD),
+        }
+    }
+
+    /// A projection sealed for its tree (`None` for a document type without records).
+    fn seal_record(
+        &self,
+        id: DocId,
+        generation: u32,
+        projection: &Projection,
+    ) -> Result<Option<(RecordKind, Vec<u8>)>, StoreError> {
+        let (kind, value) = match projection {
+            Projection::Contact(r) => (RecordKind::Contact, json(r)?),
+            Projection::Person(r) => (RecordKind::Person, json(r)?),
+            Projection::Referral(r) => (RecordKind::Referral, json(r)?),
+            Projection::None => return Ok(None),
+        };
+        let aad = self.record_tree(kind).1;
+        Ok(Some((kind, self.keys.seal(id, generation, aad, &value)?)))
     }
 
     /// Rewrites a stored audit entry in place, as someone holding the data folder could:

@@ -53,6 +53,17 @@ fn record(id: DocId, occurred: &str) -> Projection {
         received_at: occurred.into(),
         updated_at: occurred.into(),
         heads: vec![],
+        person_id: None,
+        group: None,
+        channel: Default::default(),
+        sector: None,
+        workplace: String::new(),
+        indicators: vec![],
+        materials: vec![],
+        language: None,
+        mediator: Default::default(),
+        follow_up: Default::default(),
+        consent: Default::default(),
     }))
 }
 

@@ -625,13 +625,7 @@ fn merge_one(
             verified: true,
         },
     };
-    let projection = match &new {
-        rules::TypedDoc::Contact(c) => {
-            Projection::Contact(Box::new(projection::contact_record(c, &meta)))
-        }
-        // Referral and person records come with the central office's case views.
-        rules::TypedDoc::Referral(_) | rules::TypedDoc::Person(_) => Projection::None,
-    };
+    let projection = projection::of(&new, &meta);
     let heads = meta.heads.clone();
     pending.push(Pending {
         id,
@@ -771,12 +765,7 @@ fn erase_person(
             verified: true,
             ..meta
         };
-        let projection = match &erased {
-            rules::TypedDoc::Contact(c) => {
-                Projection::Contact(Box::new(projection::contact_record(c, &meta)))
-            }
-            _ => Projection::None,
-        };
+        let projection = projection::of(&erased, &meta);
         let entry = Pending {
             id,
             bytes,
@@ -1080,9 +1069,7 @@ pub fn index_links(store: &dyn Store, now_ms: i64) -> Result<(), StoreError> {
 
 /// Recomputes every projection from the stored documents (a cold rebuild), returning the
 /// records. Used to check that projections never drift from documents.
-pub fn rebuild_contact_records(
-    store: &dyn Store,
-) -> Result<Vec<strada_shared::api::ContactRecord>, StoreError> {
+pub fn rebuild_records(store: &dyn Store) -> Result<Vec<(DocId, u32, Projection)>, StoreError> {
     let mut out = Vec::new();
     for id in store.doc_ids()? {
         let Some(stored) = store.doc(id)? else {
@@ -1092,11 +1079,48 @@ pub fn rebuild_contact_records(
             tracing::warn!(doc = %id, "a stored document does not load: no record rebuilt");
             continue;
         };
-        if let Ok(c) = schema::read::<ContactDoc>(&doc) {
-            out.push(projection::contact_record(&c, &stored.meta));
+        let typed = match stored.meta.doc_type {
+            DocType::Contact => schema::read::<ContactDoc>(&doc).map(rules::TypedDoc::Contact),
+            DocType::Person => schema::read::<PersonDoc>(&doc).map(rules::TypedDoc::Person),
+            DocType::Referral => {
+                schema::read::<strada_shared::schema::ReferralDoc>(&doc).map(rules::TypedDoc::Referral)
+            }
+        };
+        if let Ok(value) = typed {
+            let generation = stored.meta.generation;
+            out.push((id, generation, projection::of(&value, &stored.meta)));
         }
     }
     Ok(out)
+}
+
+/// The contact records of a cold rebuild (see [`rebuild_records`]).
+pub fn rebuild_contact_records(
+    store: &dyn Store,
+) -> Result<Vec<strada_shared::api::ContactRecord>, StoreError> {
+    Ok(rebuild_records(store)?
+        .into_iter()
+        .filter_map(|(_, _, p)| match p {
+            Projection::Contact(c) => Some(*c),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Once, on a store whose records are of an older layout (`projection::VERSION`): every
+/// document projected again, so records carry every field and every type has them.
+pub fn reproject(store: &dyn Store) -> Result<(), StoreError> {
+    if store.projection_version()? >= projection::VERSION {
+        return Ok(());
+    }
+    let records = rebuild_records(store)?;
+    for (id, generation, record) in &records {
+        store.put_record(*id, *generation, record)?;
+    }
+    store.set_projection_version(projection::VERSION)?;
+    store.flush()?;
+    tracing::info!(documents = records.len(), "central records projected again");
+    Ok(())
 }
 
 /// The actor of the changes the server writes itself (a compacted document's one change).

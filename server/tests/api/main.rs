@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod central;
 mod chunks;
 mod connections;
 mod consent;
@@ -152,7 +153,9 @@ async fn a_pushed_contact_becomes_a_central_record_that_survives_a_restart() {
     let dir = s.stop().await;
     let s = TestServer::start_in(dir).await;
     let central = Api::login(&s, "centrale").await;
-    let list: Vec<Value> = central.get("/api/contacts").await.json().await.unwrap();
+    let page: Value = central.get("/api/contacts").await.json().await.unwrap();
+    assert_eq!(page["total"], 1);
+    let list = page["items"].as_array().unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["id"], c.id.to_string());
     assert_eq!(list[0]["person"]["alias"], "Synthetic alias 1");

@@ -1,0 +1,286 @@
+//! The central workspace's index: every person, contact and referral of the PUA as a
+//! compact row in memory, for search, filters, sorting and totals over the whole PUA in
+//! milliseconds; the records themselves stay in the store and are read for the page.
+//!
+//! The index follows the global change feed: before answering, it reads the feed after
+//! the last position it applied and takes each changed document's record from the store
+//! (so every way a document is committed — a push, an erasure, an import, a projection
+//! rebuilt — reaches it, and a server restart rebuilds it from the records). Quarantine
+//! takes a document out of the feed, so it is forgotten explicitly ([`Central::forget`]).
+//! A cold rebuild from the documents gives the same rows (test).
+
+pub mod query;
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use strada_shared::api::ContactRecord;
+use strada_shared::central::{PersonRecord, ReferralRecord};
+use strada_shared::domain::NeedCategory;
+use strada_shared::ids::{DocId, TeamId};
+use strada_shared::schema::ReferralStatus;
+use strada_shared::search::{SearchKey, fold};
+use strada_shared::vocab::{Channel, Code, ConsentStatus, Indicator, Sector};
+
+use crate::storage::{Projection, Store, StoreError};
+
+/// Feed entries read per step while catching up.
+const CATCH_UP_STEP: usize = 4096;
+
+/// The index, shared by every request.
+#[derive(Default)]
+pub struct Central {
+    index: RwLock<Index>,
+    /// Serialises catching up (readers keep reading the index meanwhile).
+    catch_up: std::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+pub(crate) struct Index {
+    /// The last feed position applied.
+    applied: u64,
+    pub(crate) persons: HashMap<DocId, PersonRow>,
+    pub(crate) contacts: HashMap<DocId, ContactRow>,
+    pub(crate) referrals: HashMap<DocId, ReferralRow>,
+    /// A person's contacts (by `person_id`).
+    pub(crate) person_contacts: HashMap<DocId, Vec<DocId>>,
+    /// A person's referrals (by `person_id`).
+    pub(crate) person_referrals: HashMap<DocId, Vec<DocId>>,
+    /// A contact's referrals.
+    pub(crate) contact_referrals: HashMap<DocId, Vec<DocId>>,
+}
+
+pub(crate) struct PersonRow {
+    pub team: TeamId,
+    pub key: SearchKey,
+    /// The first alias, folded: the order of "by name".
+    pub name: String,
+    pub consent: ConsentStatus,
+    pub created_at: i64,
+}
+
+pub(crate) struct ContactRow {
+    pub occurred_at: i64,
+    pub team: TeamId,
+    pub person: Option<DocId>,
+    /// The contact's own alias, when it names nobody's person document.
+    pub key: Option<SearchKey>,
+    pub channel: Channel,
+    pub sector: Option<Sector>,
+    /// Bit `i`: `NeedCategory::ALL[i]`.
+    pub needs: u32,
+    /// Bit `i`: `Indicator::ALL[i]`.
+    pub indicators: u32,
+    pub consent: ConsentStatus,
+}
+
+pub(crate) struct ReferralRow {
+    pub created_at: i64,
+    pub status_since: i64,
+    pub team: TeamId,
+    pub need: NeedCategory,
+    pub status: ReferralStatus,
+    /// The partner as written and its service id, folded (for the partner filter).
+    pub partner: String,
+    pub contact: DocId,
+    pub person: Option<DocId>,
+}
+
+pub(crate) fn need_bit(n: NeedCategory) -> u32 {
+    NeedCategory::ALL
+        .iter()
+        .position(|x| *x == n)
+        .map_or(0, |i| 1 << i)
+}
+
+pub(crate) fn indicator_bit(i: Indicator) -> u32 {
+    Indicator::ALL
+        .iter()
+        .position(|x| *x == i)
+        .map_or(0, |p| 1 << p)
+}
+
+fn ms(rfc3339: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|d| d.timestamp_millis())
+        .unwrap_or(0)
+}
+
+fn push_unique(list: &mut Vec<DocId>, id: DocId) {
+    if !list.contains(&id) {
+        list.push(id);
+    }
+}
+
+fn remove_from(map: &mut HashMap<DocId, Vec<DocId>>, key: DocId, id: DocId) {
+    if let Some(list) = map.get_mut(&key) {
+        list.retain(|x| *x != id);
+        if list.is_empty() {
+            map.remove(&key);
+        }
+    }
+}
+
+impl Index {
+    fn forget(&mut self, id: DocId) {
+        if let Some(old) = self.contacts.remove(&id)
+            && let Some(p) = old.person
+        {
+            remove_from(&mut self.person_contacts, p, id);
+        }
+        if let Some(old) = self.referrals.remove(&id) {
+            remove_from(&mut self.contact_referrals, old.contact, id);
+            if let Some(p) = old.person {
+                remove_from(&mut self.person_referrals, p, id);
+            }
+        }
+        self.persons.remove(&id);
+    }
+
+    fn apply(&mut self, id: DocId, record: Option<Projection>) {
+        self.forget(id);
+        match record {
+            Some(Projection::Person(p)) => {
+                self.persons.insert(id, person_row(&p));
+            }
+            Some(Projection::Contact(c)) => {
+                let row = contact_row(&c);
+                if let Some(p) = row.person {
+                    push_unique(self.person_contacts.entry(p).or_default(), id);
+                }
+                self.contacts.insert(id, row);
+            }
+            Some(Projection::Referral(r)) => {
+                let row = referral_row(&r);
+                push_unique(self.contact_referrals.entry(row.contact).or_default(), id);
+                if let Some(p) = row.person {
+                    push_unique(self.person_referrals.entry(p).or_default(), id);
+                }
+                self.referrals.insert(id, row);
+            }
+            Some(Projection::None) | None => {}
+        }
+    }
+
+    /// Every referral of a person: naming them, or made in one of their contacts.
+    pub(crate) fn referrals_of_person(&self, person: DocId) -> Vec<DocId> {
+        let mut out: Vec<DocId> = self
+            .person_referrals
+            .get(&person)
+            .cloned()
+            .unwrap_or_default();
+        for c in self.person_contacts.get(&person).into_iter().flatten() {
+            for r in self.contact_referrals.get(c).into_iter().flatten() {
+                push_unique(&mut out, *r);
+            }
+        }
+        out
+    }
+}
+
+fn person_row(p: &PersonRecord) -> PersonRow {
+    PersonRow {
+        team: p.team.clone(),
+        key: SearchKey::new(p.aliases.iter().map(String::as_str)),
+        name: p.aliases.first().map(|a| fold(a)).unwrap_or_default(),
+        consent: p.consent.status,
+        created_at: ms(&p.created_at),
+    }
+}
+
+fn contact_row(c: &ContactRecord) -> ContactRow {
+    let key = match (&c.person_id, &c.person) {
+        (None, strada_shared::domain::PersonRef::Alias(a)) => Some(SearchKey::new([a.as_str()])),
+        _ => None,
+    };
+    ContactRow {
+        occurred_at: ms(&c.occurred_at),
+        team: c.team.clone(),
+        person: c.person_id,
+        key,
+        channel: c.channel,
+        sector: c.sector,
+        needs: c.needs.iter().fold(0, |acc, n| acc | need_bit(*n)),
+        indicators: c
+            .indicators
+            .iter()
+            .fold(0, |acc, i| acc | indicator_bit(i.code)),
+        consent: c.consent,
+    }
+}
+
+fn referral_row(r: &ReferralRecord) -> ReferralRow {
+    let mut partner = fold(&r.partner);
+    if let Some(s) = &r.service_id {
+        partner.push(' ');
+        partner.push_str(&fold(s));
+    }
+    ReferralRow {
+        created_at: ms(&r.created_at),
+        status_since: ms(&r.status_since),
+        team: r.team.clone(),
+        need: r.need,
+        status: r.status,
+        partner,
+        contact: r.contact,
+        person: r.person_id,
+    }
+}
+
+impl Central {
+    /// Brings the index up to the feed's head and runs `f` over it.
+    pub(crate) fn read<T>(
+        &self,
+        store: &dyn Store,
+        f: impl FnOnce(&Index) -> T,
+    ) -> Result<T, StoreError> {
+        self.catch_up(store)?;
+        let index = self.index.read().unwrap_or_else(|p| p.into_inner());
+        Ok(f(&index))
+    }
+
+    /// Applies what the feed holds after the last position applied.
+    pub fn catch_up(&self, store: &dyn Store) -> Result<(), StoreError> {
+        let _one = self.catch_up.lock().unwrap_or_else(|p| p.into_inner());
+        let mut applied = self
+            .index
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .applied;
+        loop {
+            let entries = store.feed_after(applied, CATCH_UP_STEP)?;
+            let Some(last) = entries.last().map(|(seq, _)| *seq) else {
+                return Ok(());
+            };
+            // Records are read outside the lock: readers go on meanwhile.
+            let mut records = Vec::with_capacity(entries.len());
+            for (_, id) in &entries {
+                let record = match store.doc_meta(*id)? {
+                    Some(meta) => store.record(meta.doc_type, *id)?,
+                    None => None,
+                };
+                records.push((*id, record));
+            }
+            let mut index = self.index.write().unwrap_or_else(|p| p.into_inner());
+            for (id, record) in records {
+                index.apply(id, record);
+            }
+            index.applied = last;
+            applied = last;
+        }
+    }
+
+    /// Takes a document out of the index (it left the feed: quarantine).
+    pub fn forget(&self, id: DocId) {
+        self.index
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .forget(id);
+    }
+
+    /// How many rows of each type the index holds (persons, contacts, referrals).
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        let i = self.index.read().unwrap_or_else(|p| p.into_inner());
+        (i.persons.len(), i.contacts.len(), i.referrals.len())
+    }
+}

@@ -1,0 +1,538 @@
+//! Filters, sorting and cursor pagination over the central index.
+//!
+//! A list request's parameters (all optional):
+//! - `q`: search in every alias, any script, transliteration-insensitive (as on the
+//!   phone); a contact matches by its person's aliases or its own alias, a referral by
+//!   its person's, its contact's or its partner.
+//! - `team`: the record's team; for a person, their own team or a team that met them.
+//! - `from`, `to`: days (`YYYY-MM-DD`, inclusive, on Rome's clock): a contact's
+//!   `occurred_at`, a referral's creation; a person met (a contact) in the period.
+//! - `channel`, `sector`, `need`, `indicator` (codes): a contact recording it; a person
+//!   with such a contact.
+//! - `consent` (code): a person's or a contact's consent status.
+//! - `status`, `partner` (referrals): the status the history leads to; the partner's
+//!   name or directory id (folded, part of it).
+//! - `person`, `contact` (ids): records of that person; referrals of that contact.
+//! - `sort`: contacts and referrals `newest` (default) or `oldest`; referrals also
+//!   `waiting` (longest in their status first); persons `recent` (latest contact first,
+//!   default), `name`, `newest` (first recorded).
+//! - `cursor`: the `next` of the page before; `limit`: 1..=200 (default 50).
+//!
+//! Unknown parameters and malformed values are refused with the parameter's name (never
+//! its value: a search may be a name).
+
+use std::collections::HashSet;
+
+use chrono::{NaiveDate, TimeZone};
+use strada_shared::central::{DEFAULT_PAGE, MAX_PAGE};
+use strada_shared::domain::NeedCategory;
+use strada_shared::ids::{DocId, TeamId};
+use strada_shared::schema::ReferralStatus;
+use strada_shared::search::{Query, fold};
+use strada_shared::vocab::{Channel, Code, ConsentStatus, Indicator, Sector};
+
+use super::{ContactRow, Index, indicator_bit, need_bit};
+
+/// What a list request asks for, validated.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub q: Option<Query>,
+    pub team: Option<TeamId>,
+    /// Unix ms, inclusive.
+    pub from: Option<i64>,
+    /// Unix ms, exclusive (the start of the day after `to`).
+    pub until: Option<i64>,
+    pub channel: Option<Channel>,
+    pub sector: Option<Sector>,
+    pub need: Option<NeedCategory>,
+    pub indicator: Option<Indicator>,
+    pub consent: Option<ConsentStatus>,
+    pub status: Option<ReferralStatus>,
+    pub partner: Option<String>,
+    pub person: Option<DocId>,
+    pub contact: Option<DocId>,
+    pub sort: Option<String>,
+    pub cursor: Option<Cursor>,
+    pub limit: usize,
+}
+
+/// Where a page ends: the sort key and the id of its last record.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cursor {
+    pub key: Key,
+    pub id: DocId,
+}
+
+/// A sort key: a time or a folded name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Key {
+    Int(i64),
+    Text(String),
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        match &self.key {
+            Key::Int(n) => format!("i{n}.{}", self.id),
+            Key::Text(t) => format!("t{}.{}", hex::encode(t.as_bytes()), self.id),
+        }
+    }
+
+    fn decode(s: &str) -> Option<Cursor> {
+        let (key, id) = s.rsplit_once('.')?;
+        let id = DocId::parse(id).ok()?;
+        let key = match key.split_at_checked(1)? {
+            ("i", n) => Key::Int(n.parse().ok()?),
+            ("t", h) => Key::Text(String::from_utf8(hex::decode(h).ok()?).ok()?),
+            _ => return None,
+        };
+        Some(Cursor { key, id })
+    }
+}
+
+/// A refused parameter: its name and what is wrong, never its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadFilter {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn bad(param: &str, what: &str) -> BadFilter {
+    BadFilter {
+        code: "invalid_filter",
+        message: format!("`{param}`: {what}"),
+    }
+}
+
+/// The start of a day on Rome's clock, in Unix ms.
+pub fn rome_day_start(day: NaiveDate) -> i64 {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    chrono_tz::Europe::Rome
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|d| d.timestamp_millis())
+        // Midnight never falls in Rome's DST gap (02:00–03:00); kept total anyway.
+        .unwrap_or_else(|| midnight.and_utc().timestamp_millis())
+}
+
+pub fn parse_day(param: &str, v: &str) -> Result<NaiveDate, BadFilter> {
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad(param, "expected a date YYYY-MM-DD"))
+}
+
+fn code<T: Code>(param: &str, v: &str) -> Result<T, BadFilter> {
+    T::from_code(v).ok_or_else(|| {
+        let codes: Vec<&str> = T::ALL.iter().map(|c| c.code()).collect();
+        bad(param, &format!("expected one of {}", codes.join(", ")))
+    })
+}
+
+/// The parameters each list accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    Persons,
+    Contacts,
+    Referrals,
+}
+
+impl List {
+    fn accepts(self, param: &str) -> bool {
+        const COMMON: &[&str] = &["q", "team", "from", "to", "sort", "cursor", "limit"];
+        let own: &[&str] = match self {
+            List::Persons => &["channel", "sector", "need", "indicator", "consent"],
+            List::Contacts => &[
+                "channel",
+                "sector",
+                "need",
+                "indicator",
+                "consent",
+                "person",
+            ],
+            List::Referrals => &["need", "status", "partner", "person", "contact"],
+        };
+        COMMON.contains(&param) || own.contains(&param)
+    }
+
+    fn sorts(self) -> &'static [&'static str] {
+        match self {
+            List::Persons => &["recent", "name", "newest"],
+            List::Contacts => &["newest", "oldest"],
+            List::Referrals => &["newest", "oldest", "waiting"],
+        }
+    }
+}
+
+impl Filter {
+    /// Reads a list request's query parameters.
+    pub fn parse(list: List, params: &[(String, String)]) -> Result<Filter, BadFilter> {
+        let mut f = Filter {
+            limit: DEFAULT_PAGE,
+            ..Filter::default()
+        };
+        let mut seen = HashSet::new();
+        let (mut from, mut to) = (None, None);
+        for (k, v) in params {
+            if !list.accepts(k) {
+                return Err(BadFilter {
+                    code: "unknown_filter",
+                    message: format!("`{k}` is not a filter of this list"),
+                });
+            }
+            if !seen.insert(k.as_str()) {
+                return Err(bad(k, "given twice"));
+            }
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            match k.as_str() {
+                "q" => {
+                    if v.chars().count() > 200 {
+                        return Err(bad(k, "at most 200 characters"));
+                    }
+                    let q = Query::parse(v);
+                    f.q = (!q.is_empty()).then_some(q);
+                }
+                "team" => f.team = Some(TeamId::parse(v).map_err(|_| bad(k, "not a team id"))?),
+                "from" => from = Some(parse_day(k, v)?),
+                "to" => to = Some(parse_day(k, v)?),
+                "channel" => f.channel = Some(code(k, v)?),
+                "sector" => f.sector = Some(code(k, v)?),
+                "indicator" => f.indicator = Some(code(k, v)?),
+                "consent" => f.consent = Some(code(k, v)?),
+                "need" => {
+                    f.need = Some(
+                        NeedCategory::ALL
+                            .into_iter()
+                            .find(|n| n.code() == v)
+                            .ok_or_else(|| bad(k, "not a need code"))?,
+                    )
+                }
+                "status" => {
+                    f.status = Some(
+                        ReferralStatus::ALL
+                            .iter()
+                            .copied()
+                            .find(|s| s.code() == v)
+                            .ok_or_else(|| bad(k, "not a referral status"))?,
+                    )
+                }
+                "partner" => {
+                    if v.chars().count() > 200 {
+                        return Err(bad(k, "at most 200 characters"));
+                    }
+                    f.partner = Some(fold(v));
+                }
+                "person" => f.person = Some(DocId::parse(v).map_err(|_| bad(k, "not an id"))?),
+                "contact" => f.contact = Some(DocId::parse(v).map_err(|_| bad(k, "not an id"))?),
+                "sort" => {
+                    if !list.sorts().contains(&v) {
+                        return Err(bad(
+                            k,
+                            &format!("expected one of {}", list.sorts().join(", ")),
+                        ));
+                    }
+                    f.sort = Some(v.to_string());
+                }
+                "cursor" => {
+                    f.cursor = Some(Cursor::decode(v).ok_or_else(|| bad(k, "not a cursor"))?)
+                }
+                "limit" => {
+                    f.limit = v
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=MAX_PAGE).contains(n))
+                        .ok_or_else(|| bad(k, &format!("expected a number 1..={MAX_PAGE}")))?
+                }
+                _ => unreachable!("accepted above"),
+            }
+        }
+        if let (Some(a), Some(b)) = (from, to)
+            && a > b
+        {
+            return Err(bad("from", "after `to`"));
+        }
+        f.from = from.map(rome_day_start);
+        f.until = to.and_then(|d| d.succ_opt()).map(rome_day_start);
+        Ok(f)
+    }
+
+    fn in_period(&self, ms: i64) -> bool {
+        self.from.is_none_or(|f| ms >= f) && self.until.is_none_or(|u| ms < u)
+    }
+
+    fn has_contact_filters(&self) -> bool {
+        self.from.is_some()
+            || self.until.is_some()
+            || self.channel.is_some()
+            || self.sector.is_some()
+            || self.need.is_some()
+            || self.indicator.is_some()
+    }
+
+    /// A contact's own fields against the filters that concern contacts (team, consent,
+    /// person and search aside).
+    fn contact_fields(&self, c: &ContactRow) -> bool {
+        self.in_period(c.occurred_at)
+            && self.channel.is_none_or(|x| c.channel == x)
+            && self.sector.is_none_or(|x| c.sector == Some(x))
+            && self.need.is_none_or(|n| c.needs & need_bit(n) != 0)
+            && self
+                .indicator
+                .is_none_or(|i| c.indicators & indicator_bit(i) != 0)
+    }
+}
+
+/// One page of ids, the total, and the cursor of the next page.
+#[derive(Debug)]
+pub struct Found {
+    pub ids: Vec<DocId>,
+    pub total: u64,
+    pub next: Option<Cursor>,
+}
+
+/// The persons whose aliases match the search (all of them without one).
+fn matching_persons(index: &Index, q: &Query) -> HashSet<DocId> {
+    index
+        .persons
+        .iter()
+        .filter(|(_, p)| p.key.score(q).is_some())
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+/// The page of `items` (sort key, id) after the cursor, in order.
+fn page(mut items: Vec<(Key, DocId)>, desc: bool, f: &Filter) -> Found {
+    let total = items.len() as u64;
+    let after = |k: &Key, id: &DocId| -> bool {
+        match &f.cursor {
+            None => true,
+            Some(c) if desc => (k, id) < (&c.key, &c.id),
+            Some(c) => (k, id) > (&c.key, &c.id),
+        }
+    };
+    items.retain(|(k, id)| after(k, id));
+    let order = |a: &(Key, DocId), b: &(Key, DocId)| {
+        if desc { b.cmp(a) } else { a.cmp(b) }
+    };
+    let want = f.limit + 1;
+    if items.len() > want {
+        items.select_nth_unstable_by(want - 1, order);
+        items.truncate(want);
+    }
+    items.sort_unstable_by(order);
+    let more = items.len() > f.limit;
+    items.truncate(f.limit);
+    let next = match (more, items.last()) {
+        (true, Some((key, id))) => Some(Cursor {
+            key: key.clone(),
+            id: *id,
+        }),
+        _ => None,
+    };
+    Found {
+        ids: items.into_iter().map(|(_, id)| id).collect(),
+        total,
+        next,
+    }
+}
+
+pub(crate) fn contacts(index: &Index, f: &Filter) -> Found {
+    let persons = f.q.as_ref().map(|q| matching_persons(index, q));
+    let items: Vec<(Key, DocId)> = index
+        .contacts
+        .iter()
+        .filter(|(_, c)| {
+            f.team.as_ref().is_none_or(|t| &c.team == t)
+                && f.consent.is_none_or(|s| c.consent == s)
+                && f.person.is_none_or(|p| c.person == Some(p))
+                && f.contact_fields(c)
+                && match (&f.q, &persons) {
+                    (Some(q), Some(set)) => {
+                        c.person.is_some_and(|p| set.contains(&p))
+                            || c.key.as_ref().is_some_and(|k| k.score(q).is_some())
+                    }
+                    _ => true,
+                }
+        })
+        .map(|(id, c)| (Key::Int(c.occurred_at), *id))
+        .collect();
+    let desc = f.sort.as_deref() != Some("oldest");
+    page(items, desc, f)
+}
+
+pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
+    let contact_filters = f.has_contact_filters();
+    let sort = f.sort.as_deref().unwrap_or("recent");
+    let mut items = Vec::new();
+    for (id, p) in &index.persons {
+        if f.consent.is_some_and(|s| p.consent != s) {
+            continue;
+        }
+        if let Some(q) = &f.q
+            && p.key.score(q).is_none()
+        {
+            continue;
+        }
+        let contacts: Vec<&ContactRow> = index
+            .person_contacts
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| index.contacts.get(c))
+            .collect();
+        if let Some(team) = &f.team
+            && &p.team != team
+            && !contacts.iter().any(|c| &c.team == team)
+        {
+            continue;
+        }
+        if contact_filters && !contacts.iter().any(|c| f.contact_fields(c)) {
+            continue;
+        }
+        let key = match sort {
+            "name" => Key::Text(p.name.clone()),
+            "newest" => Key::Int(p.created_at),
+            _ => Key::Int(contacts.iter().map(|c| c.occurred_at).max().unwrap_or(0)),
+        };
+        items.push((key, *id));
+    }
+    page(items, sort != "name", f)
+}
+
+pub(crate) fn referrals(index: &Index, f: &Filter) -> Found {
+    let persons = f.q.as_ref().map(|q| matching_persons(index, q));
+    let sort = f.sort.as_deref().unwrap_or("newest");
+    let items: Vec<(Key, DocId)> = index
+        .referrals
+        .iter()
+        .filter(|(_, r)| {
+            let contact = index.contacts.get(&r.contact);
+            f.team.as_ref().is_none_or(|t| &r.team == t)
+                && f.in_period(r.created_at)
+                && f.need.is_none_or(|n| r.need == n)
+                && f.status.is_none_or(|s| r.status == s)
+                && f.contact.is_none_or(|c| r.contact == c)
+                && f
+                    .partner
+                    .as_ref()
+                    .is_none_or(|p| r.partner.contains(p.as_str()))
+                && f.person.is_none_or(|p| {
+                    r.person == Some(p) || contact.is_some_and(|c| c.person == Some(p))
+                })
+                && match (&f.q, &persons) {
+                    (Some(q), Some(set)) => {
+                        r.person.is_some_and(|p| set.contains(&p))
+                            || contact.is_some_and(|c| {
+                                c.person.is_some_and(|p| set.contains(&p))
+                                    || c.key.as_ref().is_some_and(|k| k.score(q).is_some())
+                            })
+                    }
+                    _ => true,
+                }
+        })
+        .map(|(id, r)| {
+            let key = if sort == "waiting" {
+                r.status_since
+            } else {
+                r.created_at
+            };
+            (Key::Int(key), *id)
+        })
+        .collect();
+    page(items, sort == "newest", f)
+}
+
+/// Per person id: how many contacts and referrals, the latest contact (Unix ms) and the
+/// teams that met them (theirs first).
+pub(crate) fn person_stats(index: &Index, id: DocId) -> (u32, u32, Option<i64>, Vec<TeamId>) {
+    let mut teams: Vec<TeamId> = index
+        .persons
+        .get(&id)
+        .map(|p| vec![p.team.clone()])
+        .unwrap_or_default();
+    let mut last = None::<i64>;
+    let mut n = 0u32;
+    for c in index.person_contacts.get(&id).into_iter().flatten() {
+        if let Some(row) = index.contacts.get(c) {
+            n += 1;
+            last = Some(last.map_or(row.occurred_at, |l| l.max(row.occurred_at)));
+            if !teams.contains(&row.team) {
+                teams.push(row.team.clone());
+            }
+        }
+    }
+    let referrals = index.referrals_of_person(id).len() as u32;
+    (n, referrals, last, teams)
+}
+
+/// Contacts by their occurred time, newest first (for a person's timeline).
+pub(crate) fn newest_first(index: &Index, ids: &[DocId]) -> Vec<DocId> {
+    let mut v: Vec<(i64, DocId)> = ids
+        .iter()
+        .filter_map(|id| index.contacts.get(id).map(|c| (c.occurred_at, *id)))
+        .collect();
+    v.sort_unstable_by(|a, b| b.cmp(a));
+    v.into_iter().map(|(_, id)| id).collect()
+}
+
+/// Referrals by creation, newest first.
+pub(crate) fn referrals_newest_first(index: &Index, ids: &[DocId]) -> Vec<DocId> {
+    let mut v: Vec<(i64, DocId)> = ids
+        .iter()
+        .filter_map(|id| index.referrals.get(id).map(|r| (r.created_at, *id)))
+        .collect();
+    v.sort_unstable_by(|a, b| b.cmp(a));
+    v.into_iter().map(|(_, id)| id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn cursors_read_back() {
+        let id = DocId::new_v7(1_760_000_000_000, [3; 10]);
+        for key in [Key::Int(-5), Key::Int(1_760_000_000_000), Key::Text("mohamed ali".into())] {
+            let c = Cursor { key, id };
+            assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        }
+        assert_eq!(Cursor::decode("x1.nope"), None);
+    }
+
+    #[test]
+    fn bad_parameters_name_the_parameter_not_the_value() {
+        let e = Filter::parse(List::Contacts, &params(&[("from", "Mohamed")])).unwrap_err();
+        assert_eq!(e.code, "invalid_filter");
+        assert!(e.message.contains("`from`") && !e.message.contains("Mohamed"));
+        let e = Filter::parse(List::Contacts, &params(&[("status", "sent")])).unwrap_err();
+        assert_eq!(e.code, "unknown_filter");
+        let e = Filter::parse(List::Contacts, &params(&[("from", "2026-05-02"), ("to", "2026-05-01")]))
+            .unwrap_err();
+        assert!(e.message.contains("after"));
+        assert!(Filter::parse(List::Contacts, &params(&[("limit", "201")])).is_err());
+        assert!(Filter::parse(List::Contacts, &params(&[("limit", "0")])).is_err());
+        assert!(Filter::parse(List::Persons, &params(&[("sort", "oldest")])).is_err());
+    }
+
+    #[test]
+    fn a_period_is_days_on_romes_clock() {
+        let f = Filter::parse(
+            List::Contacts,
+            &params(&[("from", "2026-07-01"), ("to", "2026-07-31")]),
+        )
+        .unwrap();
+        // 2026-07-01 00:00 in Rome (CEST, +02:00) is 2026-06-30T22:00Z.
+        assert_eq!(f.from, Some(1_782_856_800_000));
+        // Until 2026-08-01 00:00 in Rome.
+        assert_eq!(f.until, Some(1_785_535_200_000));
+        assert!(f.in_period(1_782_856_800_000));
+        assert!(!f.in_period(1_782_856_800_000 - 1));
+        assert!(!f.in_period(1_785_535_200_000));
+    }
+}

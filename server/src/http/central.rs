@@ -1,0 +1,458 @@
+//! The central workspace's records: `GET /api/persons`, `/api/contacts`,
+//! `/api/referrals` (search, filters, sorting, cursor pages, totals; see
+//! `central::query` for the parameters), one record with what hangs off it
+//! (`/api/persons/{id}`, `/api/contacts/{id}`, `/api/referrals/{id}`), and the CSV of
+//! any filtered list (`/api/csv/persons|contacts|referrals`, pseudonymous columns only).
+//!
+//! Central office only. Every read is in the audit log (the ids shown) before it is
+//! answered.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use strada_shared::api::ContactRecord;
+use strada_shared::central::{Page, PersonPage, PersonRecord, PersonRow, ReferralRecord};
+use strada_shared::domain::Role;
+use strada_shared::ids::DocId;
+use strada_shared::schema::DocType;
+
+use super::AppState;
+use super::error::AppError;
+use crate::audit::{self, Act, Record};
+use crate::auth::AuthUser;
+use crate::central::query::{self, Filter, Found, List};
+use crate::central::{Central, Index};
+use crate::projection::rfc3339_ms;
+use crate::storage::{Projection, Store};
+
+pub(crate) fn require_central(user: &AuthUser) -> Result<(), AppError> {
+    match user.role {
+        Role::CentralOffice => Ok(()),
+        Role::FieldWorker | Role::Auditor => Err(AppError::Forbidden(
+            "the central records are for the central office".into(),
+        )),
+    }
+}
+
+type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+fn filter(list: List, params: Params) -> Result<Filter, AppError> {
+    let Query(params) = params.map_err(|_| AppError::BadRequest {
+        code: "invalid_filter",
+        message: "the query string is not form-encoded".into(),
+    })?;
+    Filter::parse(list, &params).map_err(|e| AppError::BadRequest {
+        code: e.code,
+        message: e.message,
+    })
+}
+
+fn parse_id(id: &str) -> Result<DocId, AppError> {
+    DocId::parse(id).map_err(|e| AppError::BadRequest {
+        code: "invalid_id",
+        message: e.to_string(),
+    })
+}
+
+/// Runs `f` over the caught-up index on a blocking thread (a query over a million rows
+/// takes milliseconds of CPU).
+async fn with_index<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&dyn Store, &Index) -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let store = state.store.clone();
+    let central = state.central.clone();
+    tokio::task::spawn_blocking(move || {
+        let central: &Central = &central;
+        central.read(store.as_ref(), |index| f(store.as_ref(), index))
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)
+}
+
+fn contact_of(store: &dyn Store, id: DocId) -> Result<Option<ContactRecord>, AppError> {
+    Ok(match store.record(DocType::Contact, id)? {
+        Some(Projection::Contact(c)) => Some(*c),
+        _ => None,
+    })
+}
+
+fn person_of(store: &dyn Store, id: DocId) -> Result<Option<PersonRecord>, AppError> {
+    Ok(match store.record(DocType::Person, id)? {
+        Some(Projection::Person(p)) => Some(*p),
+        _ => None,
+    })
+}
+
+fn referral_of(
+    state: &AppState,
+    store: &dyn Store,
+    id: DocId,
+) -> Result<Option<ReferralRecord>, AppError> {
+    Ok(match store.record(DocType::Referral, id)? {
+        Some(Projection::Referral(r)) => {
+            let mut r = *r;
+            r.organisation = r
+                .service_id
+                .as_deref()
+                .and_then(|s| state.directory.organisation_of(s));
+            Some(r)
+        }
+        _ => None,
+    })
+}
+
+fn audit_read(state: &AppState, user: &AuthUser, act: Act, ids: Vec<DocId>) -> Result<(), AppError> {
+    let count = ids.len();
+    audit::record(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(act).by(user).docs(ids).count(count),
+    )?;
+    Ok(())
+}
+
+/// The records of a page, in its order (a record gone meanwhile — quarantined — is left
+/// out).
+fn records<T>(
+    ids: &[DocId],
+    mut read: impl FnMut(DocId) -> Result<Option<T>, AppError>,
+) -> Result<Vec<T>, AppError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.extend(read(*id)?);
+    }
+    Ok(out)
+}
+
+fn page_of<T>(found: Found, items: Vec<T>) -> Page<T> {
+    Page {
+        items,
+        total: found.total,
+        next: found.next.map(|c| c.encode()),
+    }
+}
+
+pub async fn persons(
+    State(state): State<AppState>,
+    user: AuthUser,
+    params: Params,
+) -> Result<Json<Page<PersonRow>>, AppError> {
+    require_central(&user)?;
+    let f = filter(List::Persons, params)?;
+    let (found, stats) = with_index(&state, move |_, index| {
+        let found = query::persons(index, &f);
+        let stats: Vec<_> = found
+            .ids
+            .iter()
+            .map(|id| query::person_stats(index, *id))
+            .collect();
+        (found, stats)
+    })
+    .await?;
+    let mut items = Vec::with_capacity(found.ids.len());
+    for (id, (contacts, referrals, last, teams)) in found.ids.iter().zip(stats) {
+        if let Some(person) = person_of(state.store.as_ref(), *id)? {
+            items.push(PersonRow {
+                person,
+                contacts,
+                referrals,
+                last_contact_at: last.map(rfc3339_ms),
+                teams,
+            });
+        }
+    }
+    audit_read(&state, &user, Act::ReadPersons, found.ids.clone())?;
+    Ok(Json(page_of(found, items)))
+}
+
+pub async fn person(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<PersonPage>, AppError> {
+    require_central(&user)?;
+    let id = parse_id(&id)?;
+    let store = state.store.clone();
+    let person = person_of(store.as_ref(), id)?
+        .ok_or_else(|| AppError::NotFound("no person with that id".into()))?;
+    let (contact_ids, referral_ids) = with_index(&state, move |_, index| {
+        let contacts = index
+            .person_contacts
+            .get(&id)
+            .cloned()
+            .unwrap_or_default();
+        let referrals = index.referrals_of_person(id);
+        (
+            query::newest_first(index, &contacts),
+            query::referrals_newest_first(index, &referrals),
+        )
+    })
+    .await?;
+    let contacts = records(&contact_ids, |c| contact_of(store.as_ref(), c))?;
+    let referrals = records(&referral_ids, |r| referral_of(&state, store.as_ref(), r))?;
+    let shown = std::iter::once(id)
+        .chain(contacts.iter().map(|c| c.id))
+        .chain(referrals.iter().map(|r| r.id))
+        .collect();
+    audit_read(&state, &user, Act::ReadPerson, shown)?;
+    Ok(Json(PersonPage {
+        person,
+        contacts,
+        referrals,
+    }))
+}
+
+pub async fn contacts(
+    State(state): State<AppState>,
+    user: AuthUser,
+    params: Params,
+) -> Result<Json<Page<ContactRecord>>, AppError> {
+    require_central(&user)?;
+    let f = filter(List::Contacts, params)?;
+    let found = with_index(&state, move |_, index| query::contacts(index, &f)).await?;
+    let items = records(&found.ids, |id| contact_of(state.store.as_ref(), id))?;
+    audit_read(&state, &user, Act::ReadContacts, found.ids.clone())?;
+    Ok(Json(page_of(found, items)))
+}
+
+pub async fn contact(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<ContactRecord>, AppError> {
+    require_central(&user)?;
+    let id = parse_id(&id)?;
+    let record = contact_of(state.store.as_ref(), id)?
+        .ok_or_else(|| AppError::NotFound("no contact with that id".into()))?;
+    audit_read(&state, &user, Act::ReadContact, vec![id])?;
+    Ok(Json(record))
+}
+
+pub async fn referrals(
+    State(state): State<AppState>,
+    user: AuthUser,
+    params: Params,
+) -> Result<Json<Page<ReferralRecord>>, AppError> {
+    require_central(&user)?;
+    let f = filter(List::Referrals, params)?;
+    let found = with_index(&state, move |_, index| query::referrals(index, &f)).await?;
+    let items = records(&found.ids, |id| {
+        referral_of(&state, state.store.as_ref(), id)
+    })?;
+    audit_read(&state, &user, Act::ReadReferrals, found.ids.clone())?;
+    Ok(Json(page_of(found, items)))
+}
+
+pub async fn referral(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<ReferralRecord>, AppError> {
+    require_central(&user)?;
+    let id = parse_id(&id)?;
+    let record = referral_of(&state, state.store.as_ref(), id)?
+        .ok_or_else(|| AppError::NotFound("no referral with that id".into()))?;
+    audit_read(&state, &user, Act::ReadReferral, vec![id])?;
+    Ok(Json(record))
+}
+
+/// The most rows one CSV holds.
+pub const MAX_CSV_ROWS: usize = 1_000_000;
+
+/// One CSV field, quoted when it must be; a leading `=`, `+`, `-` or `@` is prefixed with
+/// `'` so a spreadsheet never runs it as a formula.
+fn csv_field(out: &mut String, value: &str) {
+    let guarded;
+    let value = if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
+        guarded = format!("'{value}");
+        guarded.as_str()
+    } else {
+        value
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+fn csv_row(out: &mut String, fields: &[&str]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_field(out, f);
+    }
+    out.push_str("\r\n");
+}
+
+fn csv_response(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /api/csv/{list}`: every record of a filtered list (no `cursor`/`limit`), with
+/// pseudonymous columns only — ids, team, dates and codes; no alias, phone, note, place
+/// or free text.
+pub async fn csv(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(list): Path<String>,
+    params: Params,
+) -> Result<Response, AppError> {
+    require_central(&user)?;
+    let list = match list.as_str() {
+        "persons" => List::Persons,
+        "contacts" => List::Contacts,
+        "referrals" => List::Referrals,
+        _ => return Err(AppError::NotFound("no such list".into())),
+    };
+    let mut f = filter(list, params)?;
+    f.cursor = None;
+    f.limit = MAX_CSV_ROWS;
+    let store = state.store.clone();
+    let state2 = state.clone();
+    let (name, body, ids) = with_index(&state, move |_, index| -> Result<_, AppError> {
+        let mut out = String::new();
+        let (name, found) = match list {
+            List::Persons => ("persons", query::persons(index, &f)),
+            List::Contacts => ("contacts", query::contacts(index, &f)),
+            List::Referrals => ("referrals", query::referrals(index, &f)),
+        };
+        match list {
+            List::Persons => {
+                csv_row(
+                    &mut out,
+                    &[
+                        "id", "team", "birth_year", "gender", "documents", "consent",
+                        "created_at", "contacts", "referrals", "last_contact_at", "teams",
+                    ],
+                );
+                for id in &found.ids {
+                    let Some(p) = person_of(store.as_ref(), *id)? else {
+                        continue;
+                    };
+                    let (contacts, referrals, last, teams) = query::person_stats(index, *id);
+                    let teams: Vec<&str> = teams.iter().map(|t| t.as_str()).collect();
+                    csv_row(
+                        &mut out,
+                        &[
+                            &p.id.to_string(),
+                            p.team.as_str(),
+                            &p.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                            strada_shared::vocab::Code::code(p.gender),
+                            p.documents.code(),
+                            strada_shared::vocab::Code::code(p.consent.status),
+                            &p.created_at,
+                            &contacts.to_string(),
+                            &referrals.to_string(),
+                            &last.map(rfc3339_ms).unwrap_or_default(),
+                            &teams.join(" "),
+                        ],
+                    );
+                }
+            }
+            List::Contacts => {
+                csv_row(
+                    &mut out,
+                    &[
+                        "id", "team", "author", "occurred_at", "person_id", "who", "people",
+                        "channel", "sector", "needs", "indicators", "materials", "language",
+                        "mediator", "follow_up", "consent",
+                    ],
+                );
+                for id in &found.ids {
+                    let Some(c) = contact_of(store.as_ref(), *id)? else {
+                        continue;
+                    };
+                    csv_contact(&mut out, &c);
+                }
+            }
+            List::Referrals => {
+                csv_row(
+                    &mut out,
+                    &[
+                        "id", "team", "author", "created_at", "contact", "person_id", "need",
+                        "service_id", "organisation", "status", "status_since",
+                    ],
+                );
+                for id in &found.ids {
+                    let Some(r) = referral_of(&state2, store.as_ref(), *id)? else {
+                        continue;
+                    };
+                    csv_row(
+                        &mut out,
+                        &[
+                            &r.id.to_string(),
+                            r.team.as_str(),
+                            &r.author.to_string(),
+                            &r.created_at,
+                            &r.contact.to_string(),
+                            &r.person_id.map(|p| p.to_string()).unwrap_or_default(),
+                            r.need.code(),
+                            r.service_id.as_deref().unwrap_or_default(),
+                            r.organisation.as_deref().unwrap_or_default(),
+                            r.status.code(),
+                            &r.status_since,
+                        ],
+                    );
+                }
+            }
+        }
+        Ok((name, out, found.ids))
+    })
+    .await??;
+    audit::record(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(Act::ExportCsv).by(&user).count(ids.len()),
+    )?;
+    Ok(csv_response(name, body))
+}
+
+fn csv_contact(out: &mut String, c: &ContactRecord) {
+    use strada_shared::vocab::Code;
+    let join = |codes: Vec<&str>| codes.join(" ");
+    let who = match (&c.group, &c.person_id, &c.person) {
+        (Some(_), _, _) => "group",
+        (None, Some(_), _) => "person",
+        (None, None, strada_shared::domain::PersonRef::Alias(_)) => "alias",
+        (None, None, strada_shared::domain::PersonRef::Anonymous) => "anonymous",
+    };
+    csv_row(
+        out,
+        &[
+            &c.id.to_string(),
+            c.team.as_str(),
+            &c.author.to_string(),
+            &c.occurred_at,
+            &c.person_id.map(|p| p.to_string()).unwrap_or_default(),
+            who,
+            &c.group.map_or(1, |g| g.people).to_string(),
+            c.channel.code(),
+            c.sector.map(|s| s.code()).unwrap_or_default(),
+            &join(c.needs.iter().map(|n| n.code()).collect()),
+            &join(c.indicators.iter().map(|i| i.code.code()).collect()),
+            &join(c.materials.iter().map(|m| m.code()).collect()),
+            c.language.as_deref().unwrap_or_default(),
+            c.mediator.code(),
+            c.follow_up.code(),
+            c.consent.code(),
+        ],
+    );
+}

@@ -1,0 +1,317 @@
+//! The central workspace's records (issue 11 §1): persons, contacts and referrals of the
+//! whole PUA, searched in any script, filtered, sorted, paged by cursor, with totals; a
+//! person's page across teams; CSV with pseudonymous columns; central office only; the
+//! index equals a cold rebuild after a restart.
+
+use serde_json::Value;
+use strada_server::storage::Store;
+use strada_server::testing::TestServer;
+use strada_shared::domain::{NeedCategory, PersonRef, Role};
+use strada_shared::schema::{ContactDoc, PersonDoc, ReferralDoc, contact::Group};
+use strada_shared::vocab::{Channel, ConsentStatus, Indicator, Sector};
+
+use crate::consent::{accepted, person, referral};
+use crate::helpers::{Api, contact_for};
+
+async fn json(api: &Api, path: &str) -> Value {
+    let res = api.get(path).await;
+    assert_eq!(res.status(), 200, "{path}");
+    res.json().await.unwrap()
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i.get("person")
+                .and_then(|p| p.get("id"))
+                .unwrap_or(&i["id"])
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+struct World {
+    s: TestServer,
+    mohamed: PersonDoc,
+    ioana: PersonDoc,
+    farm: ContactDoc,
+    group: ContactDoc,
+    depot: ContactDoc,
+    shelter: ReferralDoc,
+}
+
+async fn world() -> World {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let bg = Api::login(&s, "marta").await;
+    let cr = Api::login(&s, "luca").await;
+
+    let mohamed = person(&marta, 1, "Mohamed");
+    accepted(&bg.push_one(&mut bg.typed(&mohamed)).await);
+    let farm = ContactDoc {
+        person: PersonRef::Alias("Mohamed".into()),
+        person_id: Some(mohamed.id),
+        channel: Channel::ItinerantUnit,
+        sector: Some(Sector::Agriculture),
+        workplace: "serra".into(),
+        indicators: vec![(Indicator::WithholdingOfWages, "paid half".into())],
+        needs: vec![NeedCategory::Food, NeedCategory::LegalAid],
+        ..contact_for(&marta, 2)
+    };
+    accepted(&bg.push_one(&mut bg.typed(&farm)).await);
+    let shelter = referral(&marta, 3, farm.id);
+    accepted(&bg.push_one(&mut bg.typed(&shelter)).await);
+
+    let ioana = person(&luca, 4, "Ioana");
+    accepted(&cr.push_one(&mut cr.typed(&ioana)).await);
+    let depot = ContactDoc {
+        person: PersonRef::Alias("Ioana".into()),
+        person_id: Some(ioana.id),
+        sector: Some(Sector::Logistics),
+        occurred_at: 1_760_000_000_000 + 86_400_000,
+        ..contact_for(&luca, 5)
+    };
+    accepted(&cr.push_one(&mut cr.typed(&depot)).await);
+    // A group of five met by Cremona, nobody named: one contact, five people.
+    let group = ContactDoc {
+        person: PersonRef::Anonymous,
+        consent: ConsentStatus::NotAsked,
+        group: Some(Group {
+            people: 5,
+            women: 2,
+            men: 3,
+            minors: 0,
+        }),
+        sector: Some(Sector::Agriculture),
+        indicators: vec![(Indicator::Isolation, String::new())],
+        occurred_at: 1_760_000_000_000 + 2 * 86_400_000,
+        ..contact_for(&luca, 6)
+    };
+    accepted(&cr.push_one(&mut cr.typed(&group)).await);
+    World {
+        s,
+        mohamed,
+        ioana,
+        farm,
+        group,
+        depot,
+        shelter,
+    }
+}
+
+#[tokio::test]
+async fn the_central_office_finds_every_record_by_any_spelling_and_filter() {
+    let w = world().await;
+    let central = Api::login(&w.s, "centrale").await;
+
+    // Persons: every team's, searched in any script and spelling.
+    let all = json(&central, "/api/persons").await;
+    assert_eq!(all["total"], 2);
+    for q in ["mohamed", "Muhammad", "%D9%85%D8%AD%D9%85%D8%AF", "MOHAM"] {
+        let found = json(&central, &format!("/api/persons?q={q}")).await;
+        assert_eq!(ids(&found), vec![w.mohamed.id.to_string()], "{q}");
+    }
+    let row = &all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["person"]["id"] == w.mohamed.id.to_string())
+        .unwrap()
+        .clone();
+    assert_eq!(row["contacts"], 1);
+    assert_eq!(row["referrals"], 1);
+    assert_eq!(row["person"]["aliases"][0], "Mohamed");
+    assert_eq!(row["person"]["languages"][0], "ar");
+    // Persons met in a sector, or by a team.
+    let farm = json(&central, "/api/persons?sector=agriculture").await;
+    assert_eq!(ids(&farm), vec![w.mohamed.id.to_string()]);
+    let cremona = json(&central, "/api/persons?team=cremona-2").await;
+    assert_eq!(ids(&cremona), vec![w.ioana.id.to_string()]);
+    let by_name = json(&central, "/api/persons?sort=name").await;
+    assert_eq!(
+        ids(&by_name),
+        vec![w.ioana.id.to_string(), w.mohamed.id.to_string()]
+    );
+
+    // Contacts carry every field of their document.
+    let contacts = json(&central, "/api/contacts").await;
+    assert_eq!(contacts["total"], 3);
+    assert_eq!(
+        ids(&contacts),
+        vec![
+            w.group.id.to_string(),
+            w.depot.id.to_string(),
+            w.farm.id.to_string()
+        ],
+        "newest first"
+    );
+    let farm_rec = &contacts["items"][2];
+    assert_eq!(farm_rec["sector"], "agriculture");
+    assert_eq!(farm_rec["channel"], "itinerant_unit");
+    assert_eq!(farm_rec["workplace"], "serra");
+    assert_eq!(farm_rec["person_id"], w.mohamed.id.to_string());
+    assert_eq!(farm_rec["indicators"][0]["code"], "withholding_of_wages");
+    assert_eq!(farm_rec["indicators"][0]["note"], "paid half");
+    let group_rec = &contacts["items"][0];
+    assert_eq!(group_rec["group"]["people"], 5);
+    assert_eq!(group_rec["indicators"][0]["code"], "isolation");
+    for (query, expected) in [
+        ("sector=agriculture", vec![&w.group, &w.farm]),
+        ("indicator=isolation", vec![&w.group]),
+        ("need=legal_aid", vec![&w.farm]),
+        ("team=cremona-2", vec![&w.group, &w.depot]),
+        ("q=ioana", vec![&w.depot]),
+        ("q=%D9%85%D8%AD%D9%85%D8%AF", vec![&w.farm]),
+        ("consent=not_asked", vec![&w.group]),
+        ("channel=itinerant_unit", vec![&w.farm]),
+        ("sort=oldest&sector=agriculture", vec![&w.farm, &w.group]),
+        // 2025-10-09 is the farm contact's day on Rome's clock, the 10th the depot's.
+        ("from=2025-10-10&to=2025-10-10", vec![&w.depot]),
+        ("to=2025-10-09", vec![&w.farm]),
+    ] {
+        let page = json(&central, &format!("/api/contacts?{query}")).await;
+        let want: Vec<String> = expected.iter().map(|c| c.id.to_string()).collect();
+        assert_eq!(ids(&page), want, "{query}");
+        assert_eq!(page["total"], want.len(), "{query}");
+    }
+
+    // Referrals: by partner, status, need, person (through the contact).
+    for query in [
+        "partner=dormitorio",
+        "status=proposed",
+        "need=shelter",
+        "q=mohamed",
+    ] {
+        let page = json(&central, &format!("/api/referrals?{query}")).await;
+        assert_eq!(ids(&page), vec![w.shelter.id.to_string()], "{query}");
+    }
+    let page = json(
+        &central,
+        &format!("/api/referrals?person={}", w.mohamed.id),
+    )
+    .await;
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["status"], "proposed");
+    assert_eq!(json(&central, "/api/referrals?status=sent").await["total"], 0);
+
+    // A person's page: every contact and referral, across teams.
+    let page = json(&central, &format!("/api/persons/{}", w.mohamed.id)).await;
+    assert_eq!(page["person"]["aliases"][0], "Mohamed");
+    assert_eq!(page["contacts"][0]["id"], w.farm.id.to_string());
+    assert_eq!(page["referrals"][0]["id"], w.shelter.id.to_string());
+    let one = json(&central, &format!("/api/referrals/{}", w.shelter.id)).await;
+    assert_eq!(one["contact"], w.farm.id.to_string());
+}
+
+#[tokio::test]
+async fn pages_follow_their_cursor_without_gaps_or_repeats() {
+    let w = world().await;
+    let central = Api::login(&w.s, "centrale").await;
+    for (list, total) in [("contacts", 3), ("persons", 2), ("referrals", 1)] {
+        let mut seen = Vec::new();
+        let mut path = format!("/api/{list}?limit=1");
+        loop {
+            let page = json(&central, &path).await;
+            assert_eq!(page["total"], total);
+            seen.extend(ids(&page));
+            match page["next"].as_str() {
+                Some(next) => path = format!("/api/{list}?limit=1&cursor={next}"),
+                None => break,
+            }
+        }
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(seen.len(), total, "{list}");
+        assert_eq!(unique.len(), total, "{list}");
+    }
+}
+
+#[tokio::test]
+async fn bad_filters_are_refused_by_name_and_field_workers_see_none_of_it() {
+    let w = world().await;
+    let central = Api::login(&w.s, "centrale").await;
+    for (path, code) in [
+        ("/api/contacts?from=Mohamed", "invalid_filter"),
+        ("/api/contacts?from=2026-02-01&to=2026-01-01", "invalid_filter"),
+        ("/api/contacts?sector=mining", "invalid_filter"),
+        ("/api/contacts?limit=100000", "invalid_filter"),
+        ("/api/contacts?cursor=garbage", "invalid_filter"),
+        ("/api/persons?status=sent", "unknown_filter"),
+        ("/api/referrals?surname=x", "unknown_filter"),
+        ("/api/persons/not-an-id", "invalid_id"),
+    ] {
+        let res = central.get(path).await;
+        assert_eq!(res.status(), 400, "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], code, "{path}");
+        assert!(!body["message"].as_str().unwrap().contains("Mohamed"));
+    }
+    let marta = Api::login(&w.s, "marta").await;
+    for path in [
+        "/api/persons".to_string(),
+        format!("/api/persons/{}", w.mohamed.id),
+        "/api/contacts".into(),
+        "/api/referrals".into(),
+        "/api/csv/contacts".into(),
+    ] {
+        assert_eq!(marta.get(&path).await.status(), 403, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn csv_exports_have_pseudonymous_columns_only() {
+    let w = world().await;
+    let central = Api::login(&w.s, "centrale").await;
+    for (list, rows) in [("persons", 2), ("contacts", 3), ("referrals", 1)] {
+        let res = central.get(&format!("/api/csv/{list}")).await;
+        assert_eq!(res.status(), 200);
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let body = res.text().await.unwrap();
+        assert_eq!(body.lines().count(), rows + 1, "{list}: header and rows");
+        for secret in ["Mohamed", "Ioana", "Synthetic", "paid half", "serra", "45.5"] {
+            assert!(!body.contains(secret), "{list} carries {secret}");
+        }
+    }
+    let res = central.get("/api/csv/contacts?team=bergamo-1").await;
+    let body = res.text().await.unwrap();
+    assert!(body.contains(&w.farm.id.to_string()));
+    assert!(body.contains("withholding_of_wages"));
+    assert_eq!(body.lines().count(), 2);
+}
+
+#[tokio::test]
+async fn the_index_after_a_restart_equals_the_one_kept_live() {
+    let w = world().await;
+    let central = Api::login(&w.s, "centrale").await;
+    let mut before = Vec::new();
+    for list in ["persons", "contacts", "referrals"] {
+        before.push(json(&central, &format!("/api/{list}")).await);
+    }
+    let dir = w.s.stop().await;
+    let s = TestServer::start_in(dir).await;
+    let central = Api::login(&s, "centrale").await;
+    for (i, list) in ["persons", "contacts", "referrals"].iter().enumerate() {
+        assert_eq!(json(&central, &format!("/api/{list}")).await, before[i], "{list}");
+    }
+    // And the stored records equal a cold rebuild from the documents.
+    let rebuilt = strada_server::sync::rebuild_records(s.store.as_ref()).unwrap();
+    assert_eq!(rebuilt.len(), 6);
+    for (id, _, record) in rebuilt {
+        let doc_type = s.store.doc_meta(id).unwrap().unwrap().doc_type;
+        let live = s.store.record(doc_type, id).unwrap().unwrap();
+        assert_eq!(format!("{live:?}"), format!("{record:?}"));
+    }
+}

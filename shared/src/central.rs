@@ -1,0 +1,142 @@
+//! The central office's workspace on the wire: the records the server projects from
+//! every document type (persons, contacts, referrals), the pages of a filtered list, and
+//! a person's or a contact's page with what hangs off it.
+//!
+//! Records carry every field of their document; times are RFC 3339 (UTC).
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::ContactRecord;
+use crate::domain::{DocumentStatus, NeedCategory};
+use crate::ids::{DocId, TeamId, UserId};
+use crate::schema::ReferralStatus;
+use crate::vocab::{ConsentStatus, Gender};
+
+/// A person as the central office sees it: projected from its document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub id: DocId,
+    pub team: TeamId,
+    /// Every alias, in any script; the first is shown first. Empty once consent is
+    /// withdrawn.
+    pub aliases: Vec<String>,
+    pub birth_year: Option<i64>,
+    pub birth_year_estimated: bool,
+    pub gender: Gender,
+    pub country: String,
+    pub languages: Vec<String>,
+    pub phone: Option<String>,
+    pub documents: DocumentStatus,
+    pub usual_place: String,
+    pub consent: ConsentRecord,
+    pub author: UserId,
+    /// RFC 3339.
+    pub created_at: String,
+    pub received_at: String,
+    pub updated_at: String,
+    pub heads: Vec<String>,
+}
+
+/// A person's consent as last recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    pub status: ConsentStatus,
+    /// RFC 3339.
+    pub at: String,
+    pub recorded_by: UserId,
+    pub partners: Vec<String>,
+}
+
+/// A referral as the central office sees it: projected from its document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReferralRecord {
+    pub id: DocId,
+    /// The contact the need was referred in.
+    pub contact: DocId,
+    pub person_id: Option<DocId>,
+    pub need: NeedCategory,
+    /// The partner as written (a directory service id or an organisation's name).
+    pub partner: String,
+    /// The directory service, when picked from the directory.
+    pub service_id: Option<String>,
+    /// The directory organisation of `service_id`, when the directory knows it.
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// Where the history leads.
+    pub status: ReferralStatus,
+    /// RFC 3339: since when it has that status.
+    pub status_since: String,
+    /// Two moves made apart that nobody has chosen between yet.
+    pub conflict: bool,
+    pub history: Vec<HistoryEntry>,
+    pub outcome: String,
+    pub author: UserId,
+    pub team: TeamId,
+    /// RFC 3339.
+    pub created_at: String,
+    pub received_at: String,
+    pub updated_at: String,
+    pub heads: Vec<String>,
+}
+
+/// One move of a referral.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub status: ReferralStatus,
+    /// RFC 3339.
+    pub at: String,
+    pub by: UserId,
+}
+
+/// A person in a list, with what their contacts say of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub person: PersonRecord,
+    pub contacts: u32,
+    pub referrals: u32,
+    /// RFC 3339: the latest contact naming the person.
+    pub last_contact_at: Option<String>,
+    /// Every team that met the person (theirs first).
+    pub teams: Vec<TeamId>,
+}
+
+/// One page of a filtered, sorted list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// How many records match the filters, over every page.
+    pub total: u64,
+    /// The cursor of the next page (`cursor=` in the next request), `None` on the last.
+    pub next: Option<String>,
+}
+
+/// `GET /api/persons/{id}`: the person and everything recorded about them, across teams.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonPage {
+    pub person: PersonRecord,
+    /// Their contacts, newest first.
+    pub contacts: Vec<ContactRecord>,
+    /// Their referrals (made in their contacts or naming them), newest first.
+    pub referrals: Vec<ReferralRecord>,
+}
+
+/// `GET /api/contacts/{id}`: the contact, its person and its referrals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactPage {
+    pub contact: ContactRecord,
+    pub person: Option<PersonRecord>,
+    pub referrals: Vec<ReferralRecord>,
+}
+
+/// `GET /api/referrals/{id}`: the referral, its contact and its person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReferralPage {
+    pub referral: ReferralRecord,
+    pub contact: Option<ContactRecord>,
+    pub person: Option<PersonRecord>,
+}
+
+/// The most records one page holds.
+pub const MAX_PAGE: usize = 200;
+/// The records a page holds when the request does not say.
+pub const DEFAULT_PAGE: usize = 50;
