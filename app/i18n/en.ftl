@@ -187,9 +187,7 @@ col_when = When
 col_person = Person
 col_needs = Needs
 col_team = Team
-col_place = Place
 col_note = Note
-col_received = Received
 refresh = Refresh
 loading = Loading…
 storage_unavailable = This browser does not allow storing data on the device (IndexedDB).
@@ -399,3 +397,71 @@ referral_action-declined = Declined
 referral_action-attended = Attended
 referral_action-not_attended = Did not attend
 referral_action-closed = Close with outcome
+
+## The central workspace
+ws_persons = Persons
+ws_contacts = Contacts
+ws_referrals = Referrals
+ws_search = Search a name or alias (any script)
+ws_from = From
+ws_to = To
+ws_any = All
+ws_need = Need
+ws_channel = Channel
+ws_sector = Sector
+ws_indicator = Indicator
+ws_indicators = Indicators
+ws_consent = Consent
+ws_status = Status
+ws_partner = Service or organisation
+ws_sort = Sort by
+ws_sort-recent = Latest contact
+ws_sort-name = Name
+ws_sort-newest = Newest
+ws_sort-oldest = Oldest
+ws_sort-waiting = Waiting longest
+ws_apply = Filter
+ws_clear = Clear filters
+ws_csv = Download CSV
+ws_total =
+    { $n ->
+        [one] { $n } result
+       *[other] { $n } results
+    }
+ws_more = Show more
+ws_select_hint = Pick a row to open its record.
+ws_close = Close
+ws_no_results = No results with these filters.
+ws_col_name = Name
+ws_col_last = Latest contact
+ws_col_created = Created
+ws_group =
+    { $n ->
+        [one] Group of { $n } person
+       *[other] Group of { $n } people
+    }
+ws_group_label = Group (women · men · minors)
+ws_aliases = Aliases
+ws_birth_year = Birth year
+ws_estimated = (estimated)
+ws_gender = Gender
+ws_country = Country of origin
+ws_languages = Languages
+ws_phone = Phone
+ws_documents = Documents
+ws_usual_place = Usually found at
+ws_partners = Organisations it may be shared with
+ws_places = Where they were met
+ws_timeline = Timeline
+ws_no_places = No place recorded.
+ws_map_label = Places met on a schematic map, without background
+ws_contact_kind = Contact
+ws_referral_kind = Referral
+ws_workplace = Workplace
+ws_materials = Materials given
+ws_language = Language of the conversation
+ws_outcome = Outcome
+ws_conflict = Two status moves made offline wait for a choice.
+ws_history = Referral history
+ws_open_contact = Open the contact
+ws_open_person = Open the person

@@ -188,9 +188,7 @@ col_when = Quando
 col_person = Persona
 col_needs = Bisogni
 col_team = Équipe
-col_place = Luogo
 col_note = Nota
-col_received = Ricevuto
 refresh = Aggiorna
 loading = Caricamento…
 storage_unavailable = Il browser non permette di salvare dati sul dispositivo (IndexedDB).
@@ -400,3 +398,71 @@ referral_action-declined = Rifiutato
 referral_action-attended = Si è presentato
 referral_action-not_attended = Non si è presentato
 referral_action-closed = Chiudi con esito
+
+## The central workspace
+ws_persons = Persone
+ws_contacts = Contatti
+ws_referrals = Invii
+ws_search = Cerca un nome o alias (in ogni alfabeto)
+ws_from = Dal
+ws_to = Al
+ws_any = Tutti
+ws_need = Bisogno
+ws_channel = Canale
+ws_sector = Settore
+ws_indicator = Indicatore
+ws_indicators = Indicatori
+ws_consent = Consenso
+ws_status = Stato
+ws_partner = Servizio o ente
+ws_sort = Ordina per
+ws_sort-recent = Ultimo contatto
+ws_sort-name = Nome
+ws_sort-newest = Più recenti
+ws_sort-oldest = Meno recenti
+ws_sort-waiting = In attesa da più tempo
+ws_apply = Filtra
+ws_clear = Azzera i filtri
+ws_csv = Scarica CSV
+ws_total =
+    { $n ->
+        [one] { $n } risultato
+       *[other] { $n } risultati
+    }
+ws_more = Mostra altri
+ws_select_hint = Scegli una riga per aprirne la scheda.
+ws_close = Chiudi
+ws_no_results = Nessun risultato con questi filtri.
+ws_col_name = Nome
+ws_col_last = Ultimo contatto
+ws_col_created = Creato
+ws_group =
+    { $n ->
+        [one] Gruppo di { $n } persona
+       *[other] Gruppo di { $n } persone
+    }
+ws_group_label = Gruppo (donne · uomini · minori)
+ws_aliases = Alias
+ws_birth_year = Anno di nascita
+ws_estimated = (stimato)
+ws_gender = Genere
+ws_country = Paese di origine
+ws_languages = Lingue
+ws_phone = Telefono
+ws_documents = Documenti
+ws_usual_place = Dove si trova di solito
+ws_partners = Enti a cui può essere segnalata
+ws_places = Luoghi degli incontri
+ws_timeline = Cronologia
+ws_no_places = Nessun luogo registrato.
+ws_map_label = Luoghi degli incontri su una mappa schematica, senza sfondo
+ws_contact_kind = Contatto
+ws_referral_kind = Invio
+ws_workplace = Luogo di lavoro
+ws_materials = Materiali consegnati
+ws_language = Lingua del colloquio
+ws_outcome = Esito
+ws_conflict = Due passaggi di stato fatti senza rete attendono una scelta.
+ws_history = Storia dell'invio
+ws_open_contact = Apri il contatto
+ws_open_person = Apri la persona

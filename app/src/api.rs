@@ -4,9 +4,10 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use strada_shared::api::{
-    AccountPassword, AccountRecord, ContactRecord, DEVICE_REVOKED, DeviceRecord, ErrorBody,
+    AccountPassword, AccountRecord, DEVICE_REVOKED, DeviceRecord, ErrorBody,
     LoginRequest, LoginResponse, NewAccount, RoleChange,
 };
+use strada_shared::central::Page;
 use strada_shared::sync::{
     self, EventsTicket, PullRequest, PullResponse, PushRequest, PushResponse, SnapshotsRequest,
     SnapshotsResponse, WireVersion,
@@ -368,13 +369,39 @@ impl PullStream {
     }
 }
 
-pub async fn contacts(token: &str) -> Result<Vec<ContactRecord>, ApiError> {
-    let res = Request::get("/api/contacts")
+/// A GET of the central workspace's API (`path` with its query string).
+pub async fn get_json<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
+    let res = Request::get(path)
         .header("Authorization", &format!("Bearer {token}"))
         .send()
         .await
         .map_err(|_| ApiError::Network)?;
     decode(res).await
+}
+
+/// A page of the central records (`/api/persons`, `/api/contacts`, `/api/referrals`).
+pub async fn central_page<T: DeserializeOwned>(
+    token: &str,
+    list: &str,
+    query: &str,
+) -> Result<Page<T>, ApiError> {
+    get_json(token, &format!("/api/{list}?{query}")).await
+}
+
+/// The CSV of a filtered list, as text.
+pub async fn central_csv(token: &str, list: &str, query: &str) -> Result<String, ApiError> {
+    let res = Request::get(&format!("/api/csv/{list}?{query}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !(200..300).contains(&res.status()) {
+        return Err(ApiError::Server {
+            status: res.status(),
+            message: String::new(),
+        });
+    }
+    res.text().await.map_err(|_| ApiError::Network)
 }
 
 /// The devices that signed in (central office only).

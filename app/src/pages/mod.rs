@@ -9,3 +9,4 @@ pub mod persons;
 pub mod referrals;
 pub mod services;
 pub mod unlock;
+pub mod workspace;

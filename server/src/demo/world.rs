@@ -242,7 +242,7 @@ impl<'a> Generator<'a> {
                     persons_left -= 1;
                     Some(self.new_person(team, worker, at))
                 } else if existing > 0 {
-                    Some(self.known_person(first_person, at))
+                    self.known_person(first_person, worker, at)
                 } else {
                     None
                 }
@@ -344,8 +344,16 @@ impl<'a> Generator<'a> {
     }
 
     /// Someone the team met before: the active and the recently seen come back more.
-    fn known_person(&mut self, first: usize, at: i64) -> usize {
+    /// Only someone this worker's phone holds: recorded on it, or pushed by a teammate
+    /// before this contact is (a person a teammate records in the same push window is
+    /// not on the server yet when this phone pushes). `None` when nobody is.
+    fn known_person(&mut self, first: usize, worker: usize, at: i64) -> Option<usize> {
+        let pushed = push_time(at, self.now);
         let weighted: Vec<(usize, f64)> = (first..self.persons.len())
+            .filter(|i| {
+                let p = &self.persons[*i];
+                p.worker == worker || push_time(p.doc.created_at, self.now) < pushed
+            })
             .map(|i| {
                 let p = &self.persons[i];
                 let recent = if at - p.last_seen < 45 * DAY {
@@ -356,9 +364,12 @@ impl<'a> Generator<'a> {
                 (i, p.activity * recent)
             })
             .collect();
+        if weighted.is_empty() {
+            return None;
+        }
         let i = pick_weighted(&mut self.rng, &weighted);
         self.persons[i].last_seen = at;
-        i
+        Some(i)
     }
 
     fn contact(&mut self, team: usize, worker: usize, at: i64, kind: Kind, person: Option<usize>) {

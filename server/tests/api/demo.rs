@@ -283,3 +283,26 @@ fn the_demo_refuses_a_store_that_holds_data() {
         std::fs::remove_dir_all(d).unwrap();
     }
 }
+
+/// Regression: with seed 3 and 600 contacts, a worker met a person a teammate had recorded
+/// in the same four-hour push window; the teammate's push came after theirs, so the
+/// server refused the contact (`unknown_reference`) and the demo stopped. A phone only
+/// names persons it holds: recorded on it, or pushed before.
+#[test]
+fn the_demo_never_names_a_person_the_phone_could_not_hold_yet() {
+    // The evening `strada-server demo --seed 3 --contacts 600` stopped (its year ends now).
+    let evening = 1_796_158_129_000;
+    for (seed, contacts, now_ms) in [(3, 600, evening), (3, 1500, evening), (5, 900, NOW)] {
+        let dir = std::env::temp_dir().join(format!("strada-demo-{}", uuid::Uuid::now_v7()));
+        let (store, _) = SledStore::open(&dir).unwrap();
+        let opts = Options {
+            seed,
+            contacts,
+            now_ms,
+        };
+        let summary = demo::run(&store, &opts, &directory());
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(summary.is_ok(), "seed {seed}, {contacts} contacts: {:?}", summary.err());
+    }
+}

@@ -1,0 +1,821 @@
+//! The central office's workspace (`#/centrale`): persons, contacts and referrals of the
+//! whole PUA, read from the server's records (nothing of other teams is kept on this
+//! device to work): search in any script, filters, totals, pages, a CSV of any filtered
+//! list; on a wide screen (≥ 1280 px) the list and the open record side by side.
+//! Keyboard: rows are focusable, ↑/↓ move between them, Enter opens one.
+
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use strada_shared::api::ContactRecord;
+use strada_shared::central::{Page, PersonPage, PersonRecord, PersonRow, ReferralRecord};
+use strada_shared::domain::{NeedCategory, PersonRef, Place};
+use strada_shared::ids::DocId;
+use strada_shared::schema::ReferralStatus;
+use strada_shared::vocab::{Channel, Code, ConsentStatus, Indicator, Sector};
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError};
+use crate::i18n::{Catalogue, Lang};
+use crate::state::Ctx;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Persons,
+    Contacts,
+    Referrals,
+}
+
+impl Tab {
+    fn list(self) -> &'static str {
+        match self {
+            Tab::Persons => "persons",
+            Tab::Contacts => "contacts",
+            Tab::Referrals => "referrals",
+        }
+    }
+
+    fn sorts(self) -> &'static [&'static str] {
+        match self {
+            Tab::Persons => &["recent", "name", "newest"],
+            Tab::Contacts => &["newest", "oldest"],
+            Tab::Referrals => &["newest", "oldest", "waiting"],
+        }
+    }
+}
+
+/// The filters as typed; empty means "any".
+#[derive(Clone, Default, PartialEq)]
+struct Filters {
+    q: String,
+    team: String,
+    from: String,
+    to: String,
+    channel: String,
+    sector: String,
+    need: String,
+    indicator: String,
+    consent: String,
+    status: String,
+    partner: String,
+    sort: String,
+}
+
+impl Filters {
+    /// The query string for `tab` (only the parameters its list takes).
+    fn query(&self, tab: Tab) -> String {
+        let mut pairs: Vec<(&str, &str)> = vec![
+            ("q", &self.q),
+            ("team", &self.team),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("sort", &self.sort),
+        ];
+        match tab {
+            Tab::Persons | Tab::Contacts => pairs.extend([
+                ("channel", self.channel.as_str()),
+                ("sector", &self.sector),
+                ("need", &self.need),
+                ("indicator", &self.indicator),
+                ("consent", &self.consent),
+            ]),
+            Tab::Referrals => pairs.extend([
+                ("need", self.need.as_str()),
+                ("status", &self.status),
+                ("partner", &self.partner),
+            ]),
+        }
+        pairs
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v.trim()))))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// What the list shows.
+#[derive(Clone)]
+enum Rows {
+    Persons(Vec<PersonRow>),
+    Contacts(Vec<ContactRecord>),
+    Referrals(Vec<ReferralRecord>),
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Persons(v) => v.len(),
+            Rows::Contacts(v) => v.len(),
+            Rows::Referrals(v) => v.len(),
+        }
+    }
+}
+
+/// The record open beside the list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Person(DocId),
+    Contact(DocId),
+    Referral(DocId),
+}
+
+fn when(s: &str, lang: Lang) -> String {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|d| crate::util::format_local(d.timestamp_millis(), lang))
+        .unwrap_or_else(|_| s.to_string())
+}
+
+fn person_label(r: &ContactRecord, t: &Catalogue) -> String {
+    match (&r.group, &r.person) {
+        (Some(g), _) => t.ws_group.n(g.people as usize),
+        (None, PersonRef::Alias(a)) => a.clone(),
+        (None, PersonRef::Anonymous) => t.anonymous.to_string(),
+    }
+}
+
+fn needs_label(needs: &[NeedCategory], t: &Catalogue) -> String {
+    needs.iter().map(|n| t.need(*n)).collect::<Vec<_>>().join(", ")
+}
+
+/// Moves the focus to the row before or after the focused one (↑/↓), opens it (Enter).
+fn row_keys(ev: web_sys::KeyboardEvent) {
+    let Some(row) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let next = match ev.key().as_str() {
+        "ArrowDown" => row.next_element_sibling(),
+        "ArrowUp" => row.previous_element_sibling(),
+        "Enter" | " " => {
+            ev.prevent_default();
+            row.click();
+            return;
+        }
+        _ => return,
+    };
+    if let Some(el) = next.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        ev.prevent_default();
+        let _ = el.focus();
+    }
+}
+
+async fn fetch<T: DeserializeOwned>(ctx: Ctx, path: String) -> Result<T, ApiError> {
+    let Some(s) = ctx.session.get_untracked() else {
+        return Err(ApiError::Network);
+    };
+    let res = api::get_json::<T>(&s.token, &path).await;
+    match &res {
+        Err(e) if e.is_revoked() => crate::state::on_revoked(ctx).await,
+        Err(ApiError::Unauthorized { .. }) => ctx.session_expired.set(true),
+        _ => {}
+    }
+    res
+}
+
+#[component]
+pub fn Workspace() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let tab = RwSignal::new(Tab::Contacts);
+    let draft = RwSignal::new(Filters::default());
+    let applied = RwSignal::new(Filters::default());
+    let rows = RwSignal::new(None::<Result<Rows, ApiError>>);
+    let total = RwSignal::new(0u64);
+    let next = RwSignal::new(None::<String>);
+    let open = RwSignal::new(None::<Open>);
+    // Answers to an older request (another tab, other filters) are dropped.
+    let generation = StoredValue::new(0u64);
+
+    let load = move |more: bool, quiet: bool| {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        let tab_now = tab.get_untracked();
+        let mut query = applied.get_untracked().query(tab_now);
+        if more {
+            let Some(cursor) = next.get_untracked() else {
+                return;
+            };
+            query.push_str(&format!("&cursor={cursor}"));
+        } else if !quiet {
+            rows.set(None);
+        }
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
+        leptos::task::spawn_local(async move {
+            let list = tab_now.list();
+            let res: Result<(Rows, u64, Option<String>), ApiError> = match tab_now {
+                Tab::Persons => api::central_page::<PersonRow>(&s.token, list, &query)
+                    .await
+                    .map(|p: Page<_>| (Rows::Persons(p.items), p.total, p.next)),
+                Tab::Contacts => api::central_page::<ContactRecord>(&s.token, list, &query)
+                    .await
+                    .map(|p| (Rows::Contacts(p.items), p.total, p.next)),
+                Tab::Referrals => api::central_page::<ReferralRecord>(&s.token, list, &query)
+                    .await
+                    .map(|p| (Rows::Referrals(p.items), p.total, p.next)),
+            };
+            if generation.get_value() != mine {
+                return;
+            }
+            match res {
+                Ok((new, n, cursor)) => {
+                    total.set(n);
+                    next.set(cursor);
+                    let merged = match (more, rows.get_untracked(), new) {
+                        (true, Some(Ok(Rows::Persons(mut a))), Rows::Persons(b)) => {
+                            a.extend(b);
+                            Rows::Persons(a)
+                        }
+                        (true, Some(Ok(Rows::Contacts(mut a))), Rows::Contacts(b)) => {
+                            a.extend(b);
+                            Rows::Contacts(a)
+                        }
+                        (true, Some(Ok(Rows::Referrals(mut a))), Rows::Referrals(b)) => {
+                            a.extend(b);
+                            Rows::Referrals(a)
+                        }
+                        (_, _, new) => new,
+                    };
+                    rows.set(Some(Ok(merged)));
+                }
+                Err(e) => {
+                    if e.is_revoked() {
+                        return crate::state::on_revoked(ctx).await;
+                    }
+                    if matches!(e, ApiError::Unauthorized { .. }) {
+                        ctx.session_expired.set(true);
+                    }
+                    rows.set(Some(Err(e)));
+                }
+            }
+        });
+    };
+    load(false, false);
+    // What a pull brought (a teammate's contact, a withdrawal that erased an alias) shows
+    // without pressing "refresh".
+    Effect::new(move |seen: Option<u64>| {
+        let n = ctx.pulled.get();
+        if seen.is_some_and(|s| s != n) {
+            load(false, true);
+        }
+        n
+    });
+
+    let switch = move |to: Tab| {
+        if tab.get_untracked() != to {
+            tab.set(to);
+            draft.update(|d| d.sort.clear());
+            applied.update(|a| a.sort.clear());
+            load(false, false);
+        }
+    };
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        applied.set(draft.get_untracked());
+        load(false, false);
+    };
+    let clear = move |_| {
+        draft.set(Filters::default());
+        applied.set(Filters::default());
+        load(false, false);
+    };
+    let csv_error = RwSignal::new(false);
+    let download = move |_| {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        let tab_now = tab.get_untracked();
+        let query = applied.get_untracked().query(tab_now);
+        leptos::task::spawn_local(async move {
+            match api::central_csv(&s.token, tab_now.list(), &query).await {
+                Ok(text) => {
+                    csv_error.set(false);
+                    save_file(&format!("strada-{}.csv", tab_now.list()), &text);
+                }
+                Err(_) => csv_error.set(true),
+            }
+        });
+    };
+
+    let tab_button = move |which: Tab, label: fn(&Catalogue) -> &'static str, testid: &'static str| {
+        view! {
+            <button type="button" role="tab" class="ws-tab" data-testid=testid
+                aria-selected=move || (tab.get() == which).to_string()
+                on:click=move |_| switch(which)>
+                {move || label(&t())}
+            </button>
+        }
+    };
+
+    let field = move |id: &'static str, label: fn(&Catalogue) -> &'static str, get: fn(&Filters) -> String, set: fn(&mut Filters, String), kind: &'static str| {
+        view! {
+            <label for=id>{move || label(&t())}
+                <input id=id type=kind prop:value=move || get(&draft.get())
+                    on:input=move |ev| draft.update(|d| set(d, event_target_value(&ev)))/>
+            </label>
+        }
+    };
+
+    let select = move |id: &'static str, label: fn(&Catalogue) -> &'static str, options: fn(&Catalogue) -> Vec<(&'static str, &'static str)>, get: fn(&Filters) -> String, set: fn(&mut Filters, String)| {
+        view! {
+            <label for=id>{move || label(&t())}
+                <select id=id prop:value=move || get(&draft.get())
+                    on:change=move |ev| draft.update(|d| set(d, event_target_value(&ev)))>
+                    <option value="">{move || t().ws_any}</option>
+                    {move || options(&t()).into_iter().map(|(code, name)| view! {
+                        <option value=code selected=move || get(&draft.get()) == code>{name}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+    };
+
+    view! {
+        <section class="card workspace" data-testid="workspace">
+            <div class="row">
+                <h2>{move || t().central_records}</h2>
+                <button class="secondary" on:click=move |_| load(false, false)>{move || t().refresh}</button>
+            </div>
+            <div role="tablist" class="ws-tabs" aria-label=move || t().central_records>
+                {tab_button(Tab::Persons, |t| t.ws_persons, "ws-tab-persons")}
+                {tab_button(Tab::Contacts, |t| t.ws_contacts, "ws-tab-contacts")}
+                {tab_button(Tab::Referrals, |t| t.ws_referrals, "ws-tab-referrals")}
+            </div>
+            <form class="ws-filters" role="search" on:submit=apply data-testid="ws-filters">
+                <label for="ws-q" class="ws-q">{move || t().ws_search}
+                    <input id="ws-q" type="search" data-testid="ws-q" autocomplete="off"
+                        prop:value=move || draft.get().q
+                        on:input=move |ev| draft.update(|d| d.q = event_target_value(&ev))/>
+                </label>
+                {field("ws-team", |t| t.col_team, |f| f.team.clone(), |f, v| f.team = v, "text")}
+                {field("ws-from", |t| t.ws_from, |f| f.from.clone(), |f, v| f.from = v, "date")}
+                {field("ws-to", |t| t.ws_to, |f| f.to.clone(), |f, v| f.to = v, "date")}
+                {select("ws-need", |t| t.ws_need, |t| NeedCategory::ALL.iter().map(|n| (n.code(), t.need(*n))).collect(), |f| f.need.clone(), |f, v| f.need = v)}
+                <Show when=move || tab.get() != Tab::Referrals>
+                    {select("ws-channel", |t| t.ws_channel, |t| Channel::ALL.iter().map(|c| (c.code(), t.channel_name(*c))).collect(), |f| f.channel.clone(), |f, v| f.channel = v)}
+                    {select("ws-sector", |t| t.ws_sector, |t| Sector::ALL.iter().map(|c| (c.code(), t.sector_name(*c))).collect(), |f| f.sector.clone(), |f, v| f.sector = v)}
+                    {select("ws-indicator", |t| t.ws_indicator, |t| Indicator::ALL.iter().map(|c| (c.code(), t.indicator_name(*c))).collect(), |f| f.indicator.clone(), |f, v| f.indicator = v)}
+                    {select("ws-consent", |t| t.ws_consent, |t| ConsentStatus::ALL.iter().map(|c| (c.code(), t.consent_name(*c))).collect(), |f| f.consent.clone(), |f, v| f.consent = v)}
+                </Show>
+                <Show when=move || tab.get() == Tab::Referrals>
+                    {select("ws-status", |t| t.ws_status, |t| ReferralStatus::ALL.iter().map(|s| (s.code(), t.referral_status(*s))).collect(), |f| f.status.clone(), |f, v| f.status = v)}
+                    {field("ws-partner", |t| t.ws_partner, |f| f.partner.clone(), |f, v| f.partner = v, "text")}
+                </Show>
+                <label for="ws-sort">{move || t().ws_sort}
+                    <select id="ws-sort" on:change=move |ev| draft.update(|d| d.sort = event_target_value(&ev))>
+                        {move || tab.get().sorts().iter().map(|code| view! {
+                            <option value=*code selected=move || draft.get().sort == *code>{t().ws_sort_names.get(code)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <div class="row ws-actions">
+                    <button type="submit" data-testid="ws-apply">{move || t().ws_apply}</button>
+                    <button type="button" class="secondary" on:click=clear>{move || t().ws_clear}</button>
+                    <button type="button" class="secondary" data-testid="ws-csv" on:click=download>{move || t().ws_csv}</button>
+                </div>
+                <Show when=move || csv_error.get()>
+                    <p class="error" role="alert">{move || t().central_needs_network}</p>
+                </Show>
+            </form>
+            <div class="ws-split">
+                <div class="ws-list">
+                    {move || match rows.get() {
+                        None => view! { <p>{t().loading}</p> }.into_any(),
+                        Some(Err(_)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                        Some(Ok(list)) => {
+                            let shown = list.len();
+                            view! {
+                                <p class="ws-total" data-testid="ws-total" aria-live="polite">{t().ws_total.n(total.get() as usize)}</p>
+                                {list_table(list, open, ctx)}
+                                <Show when=move || next.get().is_some()>
+                                    <button class="secondary" data-testid="ws-more" on:click=move |_| load(true, false)>
+                                        {move || t().ws_more}" ("{shown}"/"{move || total.get()}")"
+                                    </button>
+                                </Show>
+                            }.into_any()
+                        }
+                    }}
+                </div>
+                <aside class="ws-detail" aria-live="polite">
+                    {move || match open.get() {
+                        None => view! { <p class="hint">{t().ws_select_hint}</p> }.into_any(),
+                        Some(o) => view! { <Detail open=o on_open=open/> }.into_any(),
+                    }}
+                </aside>
+            </div>
+        </section>
+    }
+}
+
+fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
+    let t = ctx.lang.get_untracked().t();
+    let lang = ctx.lang.get_untracked();
+    if list.len() == 0 {
+        return view! { <p data-testid="ws-empty">{t.ws_no_results}</p> }.into_any();
+    }
+    let selected = move |o: Open| move || (open.get() == Some(o)).to_string();
+    let head = |cols: Vec<&'static str>| {
+        view! { <thead><tr>{cols.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead> }
+    };
+    let body = match list {
+        Rows::Persons(items) => view! {
+            <table data-testid="ws-persons">
+                {head(vec![t.ws_col_name, t.col_team, t.ws_contacts, t.ws_col_last, t.ws_consent])}
+                <tbody>
+                {items.into_iter().map(|r| {
+                    let o = Open::Person(r.person.id);
+                    let name = r.person.aliases.first().cloned().unwrap_or_else(|| t.person_anonymous.to_string());
+                    let others = r.person.aliases.iter().skip(1).cloned().collect::<Vec<_>>().join(", ");
+                    let teams = r.teams.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ");
+                    view! {
+                        <tr tabindex="0" data-testid="ws-person-row" data-id=r.person.id.to_string()
+                            aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
+                            <td><strong>{name}</strong>{(!others.is_empty()).then(|| view! { <br/><small>{others}</small> })}</td>
+                            <td>{teams}</td>
+                            <td>{r.contacts}</td>
+                            <td>{r.last_contact_at.as_deref().map(|s| when(s, lang)).unwrap_or_default()}</td>
+                            <td>{t.consent_name(r.person.consent.status)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any(),
+        Rows::Contacts(items) => view! {
+            <table data-testid="central-table">
+                {head(vec![t.col_when, t.col_person, t.col_team, t.ws_sector, t.col_needs, t.ws_indicators])}
+                <tbody>
+                {items.into_iter().map(|r| {
+                    let o = Open::Contact(r.id);
+                    view! {
+                        <tr tabindex="0" data-testid="central-row" data-id=r.id.to_string()
+                            aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
+                            <td>{when(&r.occurred_at, lang)}</td>
+                            <td>{person_label(&r, &t)}</td>
+                            <td>{r.team.to_string()}</td>
+                            <td>{r.sector.map(|s| t.sector_name(s)).unwrap_or("—")}</td>
+                            <td>{needs_label(&r.needs, &t)}</td>
+                            <td>{r.indicators.len()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any(),
+        Rows::Referrals(items) => view! {
+            <table data-testid="ws-referrals">
+                {head(vec![t.ws_col_created, t.ws_need, t.ws_partner, t.ws_status, t.col_team])}
+                <tbody>
+                {items.into_iter().map(|r| {
+                    let o = Open::Referral(r.id);
+                    let partner = r.organisation.clone().unwrap_or_else(|| r.partner.clone());
+                    view! {
+                        <tr tabindex="0" data-testid="ws-referral-row" data-id=r.id.to_string()
+                            aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
+                            <td>{when(&r.created_at, lang)}</td>
+                            <td>{t.need(r.need)}</td>
+                            <td>{partner}</td>
+                            <td>{t.referral_status(r.status)}{r.conflict.then(|| view! { " ⚠" })}</td>
+                            <td>{r.team.to_string()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any(),
+    };
+    view! { <div class="table-wrap" tabindex="-1">{body}</div> }.into_any()
+}
+
+/// Saves `text` as a file the browser downloads.
+fn save_file(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let document = web_sys::window().and_then(|w| w.document());
+    if let Some(a) = document
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The record open beside the list.
+#[component]
+fn Detail(open: Open, on_open: RwSignal<Option<Open>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let close = move |_| on_open.set(None);
+    let body = match open {
+        Open::Person(id) => {
+            let page = LocalResource::new(move || fetch::<PersonPage>(ctx, format!("/api/persons/{id}")));
+            view! {
+                {move || page.get().map(|res| match res {
+                    Ok(p) => person_view(p, on_open, ctx),
+                    Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                })}
+            }.into_any()
+        }
+        Open::Contact(id) => {
+            let page = LocalResource::new(move || async move {
+                let contact = fetch::<ContactRecord>(ctx, format!("/api/contacts/{id}")).await?;
+                let referrals = fetch::<Page<ReferralRecord>>(ctx, format!("/api/referrals?contact={id}&limit=200")).await?;
+                let person = match contact.person_id {
+                    Some(p) => fetch::<PersonPage>(ctx, format!("/api/persons/{p}")).await.ok().map(|p| p.person),
+                    None => None,
+                };
+                Ok::<_, ApiError>((contact, person, referrals.items))
+            });
+            view! {
+                {move || page.get().map(|res| match res {
+                    Ok((c, p, r)) => contact_view(c, p, r, on_open, ctx),
+                    Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                })}
+            }.into_any()
+        }
+        Open::Referral(id) => {
+            let page = LocalResource::new(move || fetch::<ReferralRecord>(ctx, format!("/api/referrals/{id}")));
+            view! {
+                {move || page.get().map(|res| match res {
+                    Ok(r) => referral_view(r, on_open, ctx),
+                    Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                })}
+            }.into_any()
+        }
+    };
+    view! {
+        <div class="ws-record" data-testid="ws-record">
+            <div class="row">
+                <span></span>
+                <button type="button" class="secondary" on:click=close>{move || t().ws_close}</button>
+            </div>
+            {body}
+        </div>
+    }
+}
+
+fn dl_row(label: &'static str, value: String) -> impl IntoView {
+    (!value.is_empty()).then(|| view! { <dt>{label}</dt><dd>{value}</dd> })
+}
+
+fn person_fields(p: &PersonRecord, t: &Catalogue, lang: Lang) -> AnyView {
+    let birth = p
+        .birth_year
+        .map(|y| {
+            if p.birth_year_estimated {
+                format!("{y} {}", t.ws_estimated)
+            } else {
+                y.to_string()
+            }
+        })
+        .unwrap_or_default();
+    let languages = p
+        .languages
+        .iter()
+        .map(|l| strada_shared::domain::language_name(l).unwrap_or(l).to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let consent = format!("{} · {}", t.consent_name(p.consent.status), when(&p.consent.at, lang));
+    view! {
+        <dl class="ws-fields">
+            {dl_row(t.ws_aliases, p.aliases.join(" · "))}
+            {dl_row(t.ws_birth_year, birth)}
+            {dl_row(t.ws_gender, t.gender_name(p.gender).to_string())}
+            {dl_row(t.ws_country, p.country.clone())}
+            {dl_row(t.ws_languages, languages)}
+            {dl_row(t.ws_phone, p.phone.clone().unwrap_or_default())}
+            {dl_row(t.ws_documents, t.documents_name(p.documents).to_string())}
+            {dl_row(t.ws_usual_place, p.usual_place.clone())}
+            {dl_row(t.ws_consent, consent)}
+            {dl_row(t.ws_partners, p.consent.partners.join(", "))}
+            {dl_row(t.col_team, p.team.to_string())}
+        </dl>
+    }
+    .into_any()
+}
+
+fn person_view(p: PersonPage, on_open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
+    let t = ctx.lang.get_untracked().t();
+    let lang = ctx.lang.get_untracked();
+    let name = p
+        .person
+        .aliases
+        .first()
+        .cloned()
+        .unwrap_or_else(|| t.person_anonymous.to_string());
+    let places: Vec<(Place, String)> = p
+        .contacts
+        .iter()
+        .filter_map(|c| c.place.map(|pl| (pl, when(&c.occurred_at, lang))))
+        .collect();
+    // One timeline: contacts and referrals, newest first.
+    let mut events: Vec<(String, AnyView)> = Vec::new();
+    for c in &p.contacts {
+        let id = c.id;
+        let text = format!(
+            "{} · {} · {}",
+            t.ws_contact_kind,
+            c.team,
+            needs_label(&c.needs, &t)
+        );
+        events.push((
+            c.occurred_at.clone(),
+            view! {
+                <li data-testid="ws-timeline-contact">
+                    <time>{when(&c.occurred_at, lang)}</time>" "
+                    <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Contact(id)))>{text}</button>
+                </li>
+            }
+            .into_any(),
+        ));
+    }
+    for r in &p.referrals {
+        let id = r.id;
+        let text = format!(
+            "{} · {} · {} · {}",
+            t.ws_referral_kind,
+            t.need(r.need),
+            r.organisation.clone().unwrap_or_else(|| r.partner.clone()),
+            t.referral_status(r.status)
+        );
+        events.push((
+            r.created_at.clone(),
+            view! {
+                <li data-testid="ws-timeline-referral">
+                    <time>{when(&r.created_at, lang)}</time>" "
+                    <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Referral(id)))>{text}</button>
+                </li>
+            }
+            .into_any(),
+        ));
+    }
+    events.sort_by(|a, b| b.0.cmp(&a.0));
+    view! {
+        <h3 data-testid="ws-person-name">{name}</h3>
+        {person_fields(&p.person, &t, lang)}
+        <h4>{t.ws_places}</h4>
+        {mini_map(&places, &t)}
+        <h4>{t.ws_timeline}</h4>
+        <ul class="ws-timeline">{events.into_iter().map(|(_, v)| v).collect_view()}</ul>
+    }
+    .into_any()
+}
+
+fn contact_view(
+    c: ContactRecord,
+    person: Option<PersonRecord>,
+    referrals: Vec<ReferralRecord>,
+    on_open: RwSignal<Option<Open>>,
+    ctx: Ctx,
+) -> AnyView {
+    let t = ctx.lang.get_untracked().t();
+    let lang = ctx.lang.get_untracked();
+    let group = c
+        .group
+        .map(|g| format!("{} ({} · {} · {})", t.ws_group.n(g.people as usize), g.women, g.men, g.minors))
+        .unwrap_or_default();
+    let indicators = c
+        .indicators
+        .iter()
+        .map(|i| {
+            if i.note.is_empty() {
+                t.indicator_name(i.code).to_string()
+            } else {
+                format!("{}: {}", t.indicator_name(i.code), i.note)
+            }
+        })
+        .collect::<Vec<_>>();
+    let materials = c.materials.iter().map(|m| t.material_name(*m)).collect::<Vec<_>>().join(", ");
+    let places: Vec<(Place, String)> = c.place.map(|p| (p, when(&c.occurred_at, lang))).into_iter().collect();
+    view! {
+        <h3>{t.ws_contact_kind}" · "{when(&c.occurred_at, lang)}</h3>
+        <dl class="ws-fields" data-testid="ws-contact-fields">
+            {dl_row(t.col_person, person_label(&c, &t))}
+            {dl_row(t.ws_group_label, group)}
+            {dl_row(t.col_team, c.team.to_string())}
+            {dl_row(t.ws_channel, t.channel_name(c.channel).to_string())}
+            {dl_row(t.ws_sector, c.sector.map(|s| t.sector_name(s).to_string()).unwrap_or_default())}
+            {dl_row(t.ws_workplace, c.workplace.clone())}
+            {dl_row(t.col_needs, needs_label(&c.needs, &t))}
+            {dl_row(t.ws_materials, materials)}
+            {dl_row(t.ws_language, c.language.as_deref().map(|l| strada_shared::domain::language_name(l).unwrap_or(l).to_string()).unwrap_or_default())}
+            {dl_row(t.ws_consent, t.consent_name(c.consent).to_string())}
+            {dl_row(t.col_note, c.note.clone())}
+        </dl>
+        {(!indicators.is_empty()).then(|| view! {
+            <h4>{t.ws_indicators}</h4>
+            <ul data-testid="ws-indicators">{indicators.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
+        })}
+        {person.map(|p| {
+            let id = p.id;
+            view! {
+                <h4>{t.col_person}</h4>
+                <button type="button" class="link" data-testid="ws-open-person" on:click=move |_| on_open.set(Some(Open::Person(id)))>
+                    {p.aliases.first().cloned().unwrap_or_else(|| t.person_anonymous.to_string())}
+                </button>
+            }
+        })}
+        <h4>{t.ws_places}</h4>
+        {mini_map(&places, &t)}
+        <h4>{t.ws_referrals}</h4>
+        <ul>{referrals.into_iter().map(|r| {
+            let id = r.id;
+            let text = format!("{} · {} · {}", t.need(r.need), r.organisation.clone().unwrap_or(r.partner.clone()), t.referral_status(r.status));
+            view! { <li><button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Referral(id)))>{text}</button></li> }
+        }).collect_view()}</ul>
+    }
+    .into_any()
+}
+
+fn referral_view(r: ReferralRecord, on_open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
+    let t = ctx.lang.get_untracked().t();
+    let lang = ctx.lang.get_untracked();
+    let contact = r.contact;
+    let person = r.person_id;
+    view! {
+        <h3>{t.ws_referral_kind}" · "{t.need(r.need)}</h3>
+        <dl class="ws-fields">
+            {dl_row(t.ws_partner, r.organisation.clone().map(|o| format!("{o} ({})", r.partner)).unwrap_or(r.partner.clone()))}
+            {dl_row(t.ws_status, format!("{} · {}", t.referral_status(r.status), when(&r.status_since, lang)))}
+            {dl_row(t.ws_outcome, r.outcome.clone())}
+            {dl_row(t.col_team, r.team.to_string())}
+        </dl>
+        {r.conflict.then(|| view! { <p class="warning">{t.ws_conflict}</p> })}
+        <h4>{t.ws_history}</h4>
+        <ol>{r.history.iter().map(|h| view! { <li><time>{when(&h.at, lang)}</time>" "{t.referral_status(h.status)}</li> }).collect_view()}</ol>
+        <p>
+            <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Contact(contact)))>{t.ws_open_contact}</button>
+            {person.map(|p| view! { " · " <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Person(p)))>{t.ws_open_person}</button> })}
+        </p>
+    }
+    .into_any()
+}
+
+/// The places of a record on a small SVG map: no tiles, no background, only the points
+/// in their true relative positions (equirectangular, scaled to fit), and a scale bar.
+fn mini_map(places: &[(Place, String)], t: &Catalogue) -> AnyView {
+    if places.is_empty() {
+        return view! { <p class="hint">{t.ws_no_places}</p> }.into_any();
+    }
+    const W: f64 = 320.0;
+    const H: f64 = 180.0;
+    const PAD: f64 = 16.0;
+    let lat0 = places.iter().map(|(p, _)| p.lat).sum::<f64>() / places.len() as f64;
+    let k = lat0.to_radians().cos().max(0.01);
+    // Metres per degree of latitude; x in metres east, y in metres north.
+    let m = 111_320.0;
+    let pts: Vec<(f64, f64, &str)> = places
+        .iter()
+        .map(|(p, label)| (p.lon * k * m, p.lat * m, label.as_str()))
+        .collect();
+    let (min_x, max_x) = pts.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (min_y, max_y) = pts.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    // At least 1 km across, so a single point sits in the middle.
+    let span = (max_x - min_x).max(max_y - min_y).max(1000.0);
+    let scale = ((W - 2.0 * PAD) / span).min((H - 2.0 * PAD) / span);
+    let cx = (min_x + max_x) / 2.0;
+    let cy = (min_y + max_y) / 2.0;
+    let bar_m = nice_length(span / 4.0);
+    let bar_px = bar_m * scale;
+    let bar_label = if bar_m >= 1000.0 {
+        format!("{} km", bar_m / 1000.0)
+    } else {
+        format!("{bar_m} m")
+    };
+    view! {
+        <svg class="ws-map" data-testid="ws-map" viewBox=format!("0 0 {W} {H}") role="img" aria-label=t.ws_map_label>
+            <rect x="0" y="0" width=W height=H class="ws-map-bg"/>
+            {pts.iter().map(|(x, y, label)| {
+                let px = W / 2.0 + (x - cx) * scale;
+                let py = H / 2.0 - (y - cy) * scale;
+                view! { <circle cx=format!("{px:.1}") cy=format!("{py:.1}") r="5" class="ws-map-point"><title>{label.to_string()}</title></circle> }
+            }).collect_view()}
+            <line x1=PAD y1=H - 8.0 x2=PAD + bar_px y2=H - 8.0 class="ws-map-scale"/>
+            <text x=PAD y=H - 12.0 class="ws-map-text">{bar_label}</text>
+        </svg>
+    }
+    .into_any()
+}
+
+/// 1, 2 or 5 times a power of ten, at most `x`.
+fn nice_length(x: f64) -> f64 {
+    let p = 10f64.powf(x.max(1.0).log10().floor());
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|f| f * p)
+        .find(|v| *v <= x)
+        .unwrap_or(p)
+}

@@ -1,0 +1,129 @@
+// The central office's workspace (issue 11 §1) on a desktop screen, over the demo: the
+// PUA's persons, contacts and referrals read from the server's records. A person is found
+// by the name in their own script, opened beside the list with every alias, the timeline
+// across teams and the places met on the map; the contacts are filtered by sector and
+// period, the referrals by status, rows are walked with the keyboard, the CSV downloads
+// with pseudonymous columns only, and a field worker never sees the workspace.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  apiLogin, axeViolations, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer,
+  tempDir,
+} from './helpers.mjs';
+
+async function api(url, token, path) {
+  const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200, path);
+  return res.json();
+}
+
+test('the central office finds, filters, opens and exports the PUA\'s records', async () => {
+  const data = tempDir('strada-e2e-workspace-');
+  const accounts = fillDemo(data, ['--seed', '3', '--contacts', '600']);
+  const server = await startServer(data);
+  const browser = await launchBrowser();
+  try {
+    const central = accounts.centrale.password;
+    const token = await apiLogin(server.url, 'centrale', central);
+    // A person with a name in a non-Latin script (the demo writes some in their own).
+    const all = await api(server.url, token, '/api/persons?limit=200');
+    assert.ok(all.total > 10, `the demo has persons (${all.total})`);
+    const nonLatin = /[\u0600-\u06FF\u0980-\u09FF\u0A00-\u0A7F\u0400-\u04FF]/;
+    const target = all.items.find((r) => r.contacts > 0 && r.person.aliases.some((a) => nonLatin.test(a))
+      && nonLatin.test(r.person.aliases[0]) === false);
+    assert.ok(target, 'a person with a Latin and a native-script alias');
+    const native = target.person.aliases.find((a) => nonLatin.test(a));
+    const latin = target.person.aliases[0];
+
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome', acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    await page.goto(server.url + '/#/centrale');
+    await signIn(page, 'centrale', central);
+    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+    await page.getByTestId('central-row').first().waitFor({ timeout: 30000 });
+
+    // Persons: found by the name in their own script.
+    await page.getByTestId('ws-tab-persons').click();
+    await page.getByTestId('ws-person-row').first().waitFor();
+    await page.getByTestId('ws-q').fill(native);
+    await page.getByTestId('ws-apply').click();
+    const row = page.locator(`[data-testid="ws-person-row"][data-id="${target.person.id}"]`);
+    await row.waitFor({ timeout: 10000 });
+    assert.match(await row.innerText(), new RegExp(latin.split(' ')[0]));
+    // Opened beside the list (side by side at this width): every alias, the timeline,
+    // the map of the places met.
+    await row.click();
+    const record = page.getByTestId('ws-record');
+    await record.getByTestId('ws-person-name').waitFor();
+    for (const alias of target.person.aliases) {
+      await record.getByText(alias, { exact: false }).first().waitFor();
+    }
+    assert.equal(await record.getByTestId('ws-timeline-contact').count(), target.contacts);
+    const listBox = await page.locator('.ws-list').boundingBox();
+    const detailBox = await page.locator('.ws-detail').boundingBox();
+    assert.ok(detailBox.x > listBox.x + listBox.width - 1, 'the record is beside the list');
+    assert.ok(Math.abs(detailBox.y - listBox.y) < 50, 'at the same height');
+    if (await record.getByTestId('ws-map').count()) {
+      assert.ok(await record.locator('.ws-map-point').count() >= 1);
+    }
+    // From the timeline to one of their contacts, with every field.
+    await record.getByTestId('ws-timeline-contact').first().locator('button').click();
+    await record.getByTestId('ws-contact-fields').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'workspace with a contact open');
+
+    // Contacts: filtered by sector, then also by a period with nothing in it.
+    await page.getByTestId('ws-tab-contacts').click();
+    await page.getByTestId('ws-q').fill('');
+    await page.locator('#ws-sector').selectOption('agriculture');
+    await page.getByTestId('ws-apply').click();
+    const agri = await api(server.url, token, '/api/contacts?sector=agriculture&limit=1');
+    await page.getByTestId('ws-total').filter({ hasText: `${agri.total} risultat` }).waitFor();
+    const rows = page.getByTestId('central-row');
+    assert.ok(await rows.count() > 0);
+    for (const text of await rows.allInnerTexts()) assert.match(text, /Agricoltura/);
+    await page.locator('#ws-from').fill('2021-01-01');
+    await page.locator('#ws-to').fill('2021-01-31');
+    await page.getByTestId('ws-apply').click();
+    await page.getByTestId('ws-empty').waitFor();
+
+    // Referrals by status; walked with the keyboard: ↓ then Enter opens the second row.
+    await page.getByRole('button', { name: 'Azzera i filtri' }).click();
+    await page.getByTestId('ws-tab-referrals').click();
+    await page.locator('#ws-status').selectOption('sent');
+    await page.getByTestId('ws-apply').click();
+    const sent = await api(server.url, token, '/api/referrals?status=sent&limit=1');
+    await page.getByTestId('ws-total').filter({ hasText: `${sent.total} risultat` }).waitFor();
+    if (sent.total >= 2) {
+      const refRows = page.getByTestId('ws-referral-row');
+      await refRows.first().focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      const second = await refRows.nth(1).getAttribute('data-id');
+      await page.locator(`[data-testid="ws-referral-row"][data-id="${second}"][aria-selected="true"]`).waitFor();
+      await record.getByText('Storia dell\'invio').waitFor();
+    }
+
+    // The CSV of the filtered list: one row per referral sent, no names, no notes.
+    const download = page.waitForEvent('download');
+    await page.getByTestId('ws-csv').click();
+    const file = await (await download).path();
+    const csv = readFileSync(file, 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    assert.equal(lines.length, sent.total + 1);
+    assert.match(lines[0], /^id,team,author,created_at,contact,person_id,need/);
+    for (const alias of target.person.aliases) assert.ok(!csv.includes(alias));
+
+    // A field worker has no workspace and no access to the records.
+    const worker = Object.entries(accounts).find(([, a]) => a.role === 'field_worker')[0];
+    const wtoken = await apiLogin(server.url, worker, accounts[worker].password);
+    const res = await fetch(server.url + '/api/persons', { headers: { authorization: `Bearer ${wtoken}` } });
+    assert.equal(res.status, 403);
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
