@@ -430,6 +430,7 @@ ws_total =
     }
 ws_more = Show more
 ws_select_hint = Pick a row to open its record.
+ws_record = Open record
 ws_close = Close
 ws_no_results = No results with these filters.
 ws_col_name = Name

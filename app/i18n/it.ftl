@@ -431,6 +431,7 @@ ws_total =
     }
 ws_more = Mostra altri
 ws_select_hint = Scegli una riga per aprirne la scheda.
+ws_record = Scheda aperta
 ws_close = Chiudi
 ws_no_results = Nessun risultato con questi filtri.
 ws_col_name = Nome

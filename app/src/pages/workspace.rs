@@ -399,12 +399,12 @@ pub fn Workspace() -> impl IntoView {
                         }
                     }}
                 </div>
-                <aside class="ws-detail" aria-live="polite">
+                <div class="ws-detail" role="region" aria-label=move || t().ws_record>
                     {move || match open.get() {
                         None => view! { <p class="hint">{t().ws_select_hint}</p> }.into_any(),
                         Some(o) => view! { <Detail open=o on_open=open/> }.into_any(),
                     }}
-                </aside>
+                </div>
             </div>
         </section>
     }
