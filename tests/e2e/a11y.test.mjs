@@ -30,7 +30,7 @@ test('the main pages have no accessibility violations', async () => {
     const central = await (await phoneContext(browser)).newPage();
     await central.goto(server.url + '/#/centrale');
     await signIn(central, 'centrale', 'synthetic-central-pw');
-    await central.getByTestId('central-table').waitFor();
+    await central.getByTestId('ws-total').waitFor();
     await central.getByTestId('device-row').first().waitFor();
     assert.deepEqual(await axeViolations(central), [], 'central records page, with devices');
   } finally {

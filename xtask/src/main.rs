@@ -9,6 +9,8 @@
 //! - `cargo xtask dist`  — build the PWA into `dist/`.
 //! - `cargo xtask post-build` — Trunk's hook: service-worker precache list, .br/.gz copies.
 //! - `cargo xtask bench sync` — the sync benchmark; writes `target/bench/sync.json`.
+//! - `cargo xtask bench central` — the central workspace with 100,000 persons and
+//!   1,000,000 contacts; writes `target/bench/central.json`.
 //! - `cargo xtask bench device [--cpu-throttle N]` — the field app with 10,000 documents
 //!   in Chromium; writes `target/bench/device.json` (`device-cpu<N>x.json` with the CPU
 //!   slowed N times, as on a low-end phone).
@@ -44,6 +46,9 @@ fn main() -> Result<()> {
         }
         Some("post-build") => postbuild::run(),
         Some("bench") if args.get(1).map(String::as_str) == Some("sync") => bench_sync(&root),
+        Some("bench") if args.get(1).map(String::as_str) == Some("central") => {
+            bench_central(&root)
+        }
         Some("bench") if args.get(1).map(String::as_str) == Some("device") => {
             let throttle = match args.get(2).map(String::as_str) {
                 None => 1,
@@ -60,7 +65,7 @@ fn main() -> Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync|bench device [--cpu-throttle N]>"
+                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync|bench central|bench device [--cpu-throttle N]>"
             );
             std::process::exit(2);
         }
@@ -230,6 +235,20 @@ fn bench_sync(root: &Path) -> Result<()> {
     let out = target_dir(root).join("bench").join("sync.json");
     sh(cargo()
         .args(["bench", "--package", "strada-tests", "--bench", "sync"])
+        .env(
+            "STRADA_SERVER_BIN",
+            target_dir(root).join("release").join("strada-server"),
+        )
+        .env("STRADA_BENCH_OUT", &out))
+}
+
+/// The central workspace at scale (100,000 persons, 1,000,000 contacts) against a
+/// release server, figures to `target/bench/central.json`.
+fn bench_central(root: &Path) -> Result<()> {
+    sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
+    let out = target_dir(root).join("bench").join("central.json");
+    sh(cargo()
+        .args(["bench", "--package", "strada-tests", "--bench", "central"])
         .env(
             "STRADA_SERVER_BIN",
             target_dir(root).join("release").join("strada-server"),
