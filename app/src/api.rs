@@ -4,8 +4,8 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use strada_shared::api::{
-    AccountPassword, AccountRecord, DEVICE_REVOKED, DeviceRecord, ErrorBody,
-    LoginRequest, LoginResponse, NewAccount, RoleChange,
+    AccountPassword, AccountRecord, DEVICE_REVOKED, DeviceRecord, ErrorBody, LoginRequest,
+    LoginResponse, NewAccount, RoleChange,
 };
 use strada_shared::central::Page;
 use strada_shared::sync::{

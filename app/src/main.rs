@@ -28,5 +28,7 @@ mod util;
 
 fn main() {
     console_error_panic_hook::set_once();
+    // Every change says when it was written (the review of conflicting values shows it).
+    strada_shared::schema::set_clock(util::now_ms);
     leptos::mount::mount_to_body(pages::app::App);
 }

@@ -53,6 +53,10 @@ pub enum Act {
     ReadReferral,
     /// A CSV of a filtered list downloaded (`count`: its rows).
     ExportCsv,
+    /// The review list of conflicting values read (`docs`).
+    ReadConflicts,
+    /// One of a field's conflicting values kept (`docs`: the document).
+    ConflictResolved,
     /// A pull page that served documents of other teams (`docs`).
     Pull,
     /// Snapshots (the repair path) of documents of other teams (`docs`).

@@ -126,6 +126,8 @@ pub async fn start_with(
     std::net::SocketAddr,
     tokio::task::JoinHandle<std::io::Result<()>>,
 )> {
+    // Changes the server writes (compaction, a reviewer's choice) say when.
+    strada_shared::schema::set_clock(now_ms);
     // Once, on a store from before links were indexed: what a withdrawal must reach.
     sync::index_links(store.as_ref(), now_ms())
         .map_err(|e| anyhow::anyhow!("cannot index the links between documents: {e}"))?;

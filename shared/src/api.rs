@@ -130,6 +130,9 @@ pub struct ContactRecord {
     /// Consent at the time of the contact.
     #[serde(default)]
     pub consent: ConsentStatus,
+    /// Sensitive fields set to different values on two devices apart (to review).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<crate::schema::conflicts::FieldConflict>,
 }
 
 /// An observed indicator of exploitation and the worker's note on it.

@@ -10,6 +10,7 @@ use crate::api::ContactRecord;
 use crate::domain::{DocumentStatus, NeedCategory};
 use crate::ids::{DocId, TeamId, UserId};
 use crate::schema::ReferralStatus;
+use crate::schema::conflicts::FieldConflict;
 use crate::vocab::{ConsentStatus, Gender};
 
 /// A person as the central office sees it: projected from its document.
@@ -30,6 +31,9 @@ pub struct PersonRecord {
     pub usual_place: String,
     pub consent: ConsentRecord,
     pub author: UserId,
+    /// Sensitive fields set to different values on two devices apart (to review).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<FieldConflict>,
     /// RFC 3339.
     pub created_at: String,
     pub received_at: String,
@@ -70,6 +74,9 @@ pub struct ReferralRecord {
     pub conflict: bool,
     pub history: Vec<HistoryEntry>,
     pub outcome: String,
+    /// The outcome set to different values on two devices apart (to review).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<FieldConflict>,
     pub author: UserId,
     pub team: TeamId,
     /// RFC 3339.
@@ -134,6 +141,28 @@ pub struct ReferralPage {
     pub referral: ReferralRecord,
     pub contact: Option<ContactRecord>,
     pub person: Option<PersonRecord>,
+}
+
+/// A record with fields to review (`GET /api/conflicts`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictItem {
+    pub id: DocId,
+    pub doc_type: crate::schema::DocType,
+    pub team: TeamId,
+    /// What the record is, to recognise it: a person's first alias, a contact's time,
+    /// a referral's need.
+    pub label: String,
+    pub conflicts: Vec<FieldConflict>,
+}
+
+/// `POST /api/conflicts/resolve`: the value the reviewer keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolve {
+    pub id: DocId,
+    pub field: String,
+    /// The chosen value's write (`ConflictValue::actor`, `counter`).
+    pub actor: String,
+    pub counter: u64,
 }
 
 /// The most records one page holds.

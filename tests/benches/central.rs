@@ -149,7 +149,11 @@ fn seed(store: &SledStore) -> Seeded {
             aliases: aliases.clone(),
             birth_year: Some(1960 + rng.below(45) as i64),
             birth_year_estimated: rng.chance(0.5),
-            gender: if name.woman { Gender::Woman } else { Gender::Man },
+            gender: if name.woman {
+                Gender::Woman
+            } else {
+                Gender::Man
+            },
             country: origin.country.to_string(),
             languages: origin.languages.iter().map(|l| l.to_string()).collect(),
             phone: rng
@@ -168,6 +172,7 @@ fn seed(store: &SledStore) -> Seeded {
                 partners: vec![],
             },
             author: user,
+            conflicts: vec![],
             created_at: projection::rfc3339_ms(at),
             received_at: projection::rfc3339_ms(at),
             updated_at: projection::rfc3339_ms(at),
@@ -180,7 +185,10 @@ fn seed(store: &SledStore) -> Seeded {
         }
     }
     flush(&mut pending);
-    eprintln!("{PERSONS} persons stored in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "{PERSONS} persons stored in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let mut contact_ids: Vec<(DocId, usize, Option<DocId>, i64)> = Vec::with_capacity(CONTACTS);
     for i in 0..CONTACTS {
         let named = rng.chance(0.7);
@@ -243,6 +251,7 @@ fn seed(store: &SledStore) -> Seeded {
             } else {
                 ConsentStatus::NotAsked
             },
+            conflicts: vec![],
         };
         contact_ids.push((id, team_ix, record.person_id, at));
         let m = meta(DocType::Contact, &teams[team_ix], user, at);
@@ -251,16 +260,29 @@ fn seed(store: &SledStore) -> Seeded {
             flush(&mut pending);
         }
         if (i + 1) % 200_000 == 0 {
-            eprintln!("{} contacts stored ({:.0} s)", i + 1, started.elapsed().as_secs_f64());
+            eprintln!(
+                "{} contacts stored ({:.0} s)",
+                i + 1,
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     flush(&mut pending);
-    let partners = ["Caritas sintetica", "Dormitorio sintetico", "Sindacato sintetico", "ASST sintetica"];
+    let partners = [
+        "Caritas sintetica",
+        "Dormitorio sintetico",
+        "Sindacato sintetico",
+        "ASST sintetica",
+    ];
     for _ in 0..REFERRALS {
         let (contact, team_ix, person_id, at) = *rng.pick(&contact_ids);
         let user = *rng.pick(&users);
         let id = DocId::new_v7(at as u64, rng.bytes());
-        let status = *rng.pick(&[ReferralStatus::Proposed, ReferralStatus::Sent, ReferralStatus::Accepted]);
+        let status = *rng.pick(&[
+            ReferralStatus::Proposed,
+            ReferralStatus::Sent,
+            ReferralStatus::Accepted,
+        ]);
         let record = ReferralRecord {
             id,
             contact,
@@ -278,6 +300,7 @@ fn seed(store: &SledStore) -> Seeded {
                 by: user,
             }],
             outcome: String::new(),
+            conflicts: vec![],
             author: user,
             team: teams[team_ix].clone(),
             created_at: projection::rfc3339_ms(at),
@@ -297,10 +320,7 @@ fn seed(store: &SledStore) -> Seeded {
         .set_projection_version(projection::VERSION)
         .expect("version");
     store.flush().expect("flush");
-    eprintln!(
-        "store filled in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("store filled in {:.0} s", started.elapsed().as_secs_f64());
     seeded
 }
 
@@ -333,7 +353,13 @@ async fn main() {
         let (store, _) = SledStore::open(dir.path()).expect("open");
         seed(&store)
     };
-    add_user(dir.path(), "centrale", "central_office", "pua", "bench-central-pw");
+    add_user(
+        dir.path(),
+        "centrale",
+        "central_office",
+        "pua",
+        "bench-central-pw",
+    );
     let server = ServerProcess::start(dir.path(), &[]);
     let base = format!("http://{}", server.addr());
     let client = Client::new();
@@ -399,11 +425,12 @@ async fn main() {
                     rng.pick(Sector::ALL).code(),
                     rng.pick(&teams)
                 ),
-                "referrals_filtered" => format!(
-                    "/api/referrals?status=sent&partner=dormitorio&{period}"
-                ),
+                "referrals_filtered" => {
+                    format!("/api/referrals?status=sent&partner=dormitorio&{period}")
+                }
                 _ => {
-                    let (_, page) = get(&client, &base, &token, &format!("/api/contacts?{period}")).await;
+                    let (_, page) =
+                        get(&client, &base, &token, &format!("/api/contacts?{period}")).await;
                     let next = page["next"].as_str().unwrap_or_default().to_string();
                     format!("/api/contacts?{period}&cursor={next}")
                 }
@@ -443,7 +470,8 @@ async fn main() {
     }
     let figures = Value::Object(figures);
     println!("{}", serde_json::to_string_pretty(&figures).unwrap());
-    let out = std::env::var("STRADA_BENCH_OUT").unwrap_or_else(|_| "target/bench/central.json".into());
+    let out =
+        std::env::var("STRADA_BENCH_OUT").unwrap_or_else(|_| "target/bench/central.json".into());
     if let Some(parent) = std::path::Path::new(&out).parent() {
         std::fs::create_dir_all(parent).expect("bench folder");
     }

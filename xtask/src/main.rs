@@ -46,9 +46,7 @@ fn main() -> Result<()> {
         }
         Some("post-build") => postbuild::run(),
         Some("bench") if args.get(1).map(String::as_str) == Some("sync") => bench_sync(&root),
-        Some("bench") if args.get(1).map(String::as_str) == Some("central") => {
-            bench_central(&root)
-        }
+        Some("bench") if args.get(1).map(String::as_str) == Some("central") => bench_central(&root),
         Some("bench") if args.get(1).map(String::as_str) == Some("device") => {
             let throttle = match args.get(2).map(String::as_str) {
                 None => 1,

@@ -87,7 +87,12 @@ impl Filters {
         pairs
             .into_iter()
             .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v.trim()))))
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    String::from(js_sys::encode_uri_component(v.trim()))
+                )
+            })
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -134,7 +139,11 @@ fn person_label(r: &ContactRecord, t: &Catalogue) -> String {
 }
 
 fn needs_label(needs: &[NeedCategory], t: &Catalogue) -> String {
-    needs.iter().map(|n| t.need(*n)).collect::<Vec<_>>().join(", ")
+    needs
+        .iter()
+        .map(|n| t.need(*n))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Moves the focus to the row before or after the focused one (↑/↓), opens it (Enter).
@@ -300,17 +309,22 @@ pub fn Workspace() -> impl IntoView {
         });
     };
 
-    let tab_button = move |which: Tab, label: fn(&Catalogue) -> &'static str, testid: &'static str| {
-        view! {
-            <button type="button" role="tab" class="ws-tab" data-testid=testid
-                aria-selected=move || (tab.get() == which).to_string()
-                on:click=move |_| switch(which)>
-                {move || label(&t())}
-            </button>
-        }
-    };
+    let tab_button =
+        move |which: Tab, label: fn(&Catalogue) -> &'static str, testid: &'static str| {
+            view! {
+                <button type="button" role="tab" class="ws-tab" data-testid=testid
+                    aria-selected=move || (tab.get() == which).to_string()
+                    on:click=move |_| switch(which)>
+                    {move || label(&t())}
+                </button>
+            }
+        };
 
-    let field = move |id: &'static str, label: fn(&Catalogue) -> &'static str, get: fn(&Filters) -> String, set: fn(&mut Filters, String), kind: &'static str| {
+    let field = move |id: &'static str,
+                      label: fn(&Catalogue) -> &'static str,
+                      get: fn(&Filters) -> String,
+                      set: fn(&mut Filters, String),
+                      kind: &'static str| {
         view! {
             <label for=id>{move || label(&t())}
                 <input id=id type=kind prop:value=move || get(&draft.get())
@@ -319,7 +333,11 @@ pub fn Workspace() -> impl IntoView {
         }
     };
 
-    let select = move |id: &'static str, label: fn(&Catalogue) -> &'static str, options: fn(&Catalogue) -> Vec<(&'static str, &'static str)>, get: fn(&Filters) -> String, set: fn(&mut Filters, String)| {
+    let select = move |id: &'static str,
+                       label: fn(&Catalogue) -> &'static str,
+                       options: fn(&Catalogue) -> Vec<(&'static str, &'static str)>,
+                       get: fn(&Filters) -> String,
+                       set: fn(&mut Filters, String)| {
         view! {
             <label for=id>{move || label(&t())}
                 <select id=id prop:value=move || get(&draft.get())
@@ -521,7 +539,8 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     let close = move |_| on_open.set(None);
     let body = match open {
         Open::Person(id) => {
-            let page = LocalResource::new(move || fetch::<PersonPage>(ctx, format!("/api/persons/{id}")));
+            let page =
+                LocalResource::new(move || fetch::<PersonPage>(ctx, format!("/api/persons/{id}")));
             view! {
                 {move || page.get().map(|res| match res {
                     Ok(p) => person_view(p, on_open, ctx),
@@ -532,9 +551,16 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>) -> impl IntoView {
         Open::Contact(id) => {
             let page = LocalResource::new(move || async move {
                 let contact = fetch::<ContactRecord>(ctx, format!("/api/contacts/{id}")).await?;
-                let referrals = fetch::<Page<ReferralRecord>>(ctx, format!("/api/referrals?contact={id}&limit=200")).await?;
+                let referrals = fetch::<Page<ReferralRecord>>(
+                    ctx,
+                    format!("/api/referrals?contact={id}&limit=200"),
+                )
+                .await?;
                 let person = match contact.person_id {
-                    Some(p) => fetch::<PersonPage>(ctx, format!("/api/persons/{p}")).await.ok().map(|p| p.person),
+                    Some(p) => fetch::<PersonPage>(ctx, format!("/api/persons/{p}"))
+                        .await
+                        .ok()
+                        .map(|p| p.person),
                     None => None,
                 };
                 Ok::<_, ApiError>((contact, person, referrals.items))
@@ -547,7 +573,9 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>) -> impl IntoView {
             }.into_any()
         }
         Open::Referral(id) => {
-            let page = LocalResource::new(move || fetch::<ReferralRecord>(ctx, format!("/api/referrals/{id}")));
+            let page = LocalResource::new(move || {
+                fetch::<ReferralRecord>(ctx, format!("/api/referrals/{id}"))
+            });
             view! {
                 {move || page.get().map(|res| match res {
                     Ok(r) => referral_view(r, on_open, ctx),
@@ -585,10 +613,18 @@ fn person_fields(p: &PersonRecord, t: &Catalogue, lang: Lang) -> AnyView {
     let languages = p
         .languages
         .iter()
-        .map(|l| strada_shared::domain::language_name(l).unwrap_or(l).to_string())
+        .map(|l| {
+            strada_shared::domain::language_name(l)
+                .unwrap_or(l)
+                .to_string()
+        })
         .collect::<Vec<_>>()
         .join(", ");
-    let consent = format!("{} · {}", t.consent_name(p.consent.status), when(&p.consent.at, lang));
+    let consent = format!(
+        "{} · {}",
+        t.consent_name(p.consent.status),
+        when(&p.consent.at, lang)
+    );
     view! {
         <dl class="ws-fields">
             {dl_row(t.ws_aliases, p.aliases.join(" · "))}
@@ -685,7 +721,15 @@ fn contact_view(
     let lang = ctx.lang.get_untracked();
     let group = c
         .group
-        .map(|g| format!("{} ({} · {} · {})", t.ws_group.n(g.people as usize), g.women, g.men, g.minors))
+        .map(|g| {
+            format!(
+                "{} ({} · {} · {})",
+                t.ws_group.n(g.people as usize),
+                g.women,
+                g.men,
+                g.minors
+            )
+        })
         .unwrap_or_default();
     let indicators = c
         .indicators
@@ -698,8 +742,17 @@ fn contact_view(
             }
         })
         .collect::<Vec<_>>();
-    let materials = c.materials.iter().map(|m| t.material_name(*m)).collect::<Vec<_>>().join(", ");
-    let places: Vec<(Place, String)> = c.place.map(|p| (p, when(&c.occurred_at, lang))).into_iter().collect();
+    let materials = c
+        .materials
+        .iter()
+        .map(|m| t.material_name(*m))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let places: Vec<(Place, String)> = c
+        .place
+        .map(|p| (p, when(&c.occurred_at, lang)))
+        .into_iter()
+        .collect();
     view! {
         <h3>{t.ws_contact_kind}" · "{when(&c.occurred_at, lang)}</h3>
         <dl class="ws-fields" data-testid="ws-contact-fields">
@@ -781,8 +834,12 @@ fn mini_map(places: &[(Place, String)], t: &Catalogue) -> AnyView {
         .iter()
         .map(|(p, label)| (p.lon * k * m, p.lat * m, label.as_str()))
         .collect();
-    let (min_x, max_x) = pts.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    let (min_y, max_y) = pts.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let (min_x, max_x) = pts
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (min_y, max_y) = pts
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
     // At least 1 km across, so a single point sits in the middle.
     let span = (max_x - min_x).max(max_y - min_y).max(1000.0);
     let scale = ((W - 2.0 * PAD) / span).min((H - 2.0 * PAD) / span);

@@ -18,7 +18,7 @@ use strada_shared::api::ContactRecord;
 use strada_shared::central::{PersonRecord, ReferralRecord};
 use strada_shared::domain::NeedCategory;
 use strada_shared::ids::{DocId, TeamId};
-use strada_shared::schema::ReferralStatus;
+use strada_shared::schema::{DocType, ReferralStatus};
 use strada_shared::search::{SearchKey, fold};
 use strada_shared::vocab::{Channel, Code, ConsentStatus, Indicator, Sector};
 
@@ -48,6 +48,8 @@ pub(crate) struct Index {
     pub(crate) person_referrals: HashMap<DocId, Vec<DocId>>,
     /// A contact's referrals.
     pub(crate) contact_referrals: HashMap<DocId, Vec<DocId>>,
+    /// Records with sensitive fields to review (see `schema::conflicts`).
+    pub(crate) conflicted: std::collections::BTreeMap<DocId, DocType>,
 }
 
 pub(crate) struct PersonRow {
@@ -135,10 +137,20 @@ impl Index {
             }
         }
         self.persons.remove(&id);
+        self.conflicted.remove(&id);
     }
 
     fn apply(&mut self, id: DocId, record: Option<Projection>) {
         self.forget(id);
+        let conflicted = match &record {
+            Some(Projection::Person(p)) if !p.conflicts.is_empty() => Some(DocType::Person),
+            Some(Projection::Contact(c)) if !c.conflicts.is_empty() => Some(DocType::Contact),
+            Some(Projection::Referral(r)) if !r.conflicts.is_empty() => Some(DocType::Referral),
+            _ => None,
+        };
+        if let Some(t) = conflicted {
+            self.conflicted.insert(id, t);
+        }
         match record {
             Some(Projection::Person(p)) => {
                 self.persons.insert(id, person_row(&p));
@@ -242,11 +254,7 @@ impl Central {
     /// Applies what the feed holds after the last position applied.
     pub fn catch_up(&self, store: &dyn Store) -> Result<(), StoreError> {
         let _one = self.catch_up.lock().unwrap_or_else(|p| p.into_inner());
-        let mut applied = self
-            .index
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .applied;
+        let mut applied = self.index.read().unwrap_or_else(|p| p.into_inner()).applied;
         loop {
             let entries = store.feed_after(applied, CATCH_UP_STEP)?;
             let Some(last) = entries.last().map(|(seq, _)| *seq) else {

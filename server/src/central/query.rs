@@ -412,8 +412,7 @@ pub(crate) fn referrals(index: &Index, f: &Filter) -> Found {
                 && f.need.is_none_or(|n| r.need == n)
                 && f.status.is_none_or(|s| r.status == s)
                 && f.contact.is_none_or(|c| r.contact == c)
-                && f
-                    .partner
+                && f.partner
                     .as_ref()
                     .is_none_or(|p| r.partner.contains(p.as_str()))
                 && f.person.is_none_or(|p| {
@@ -498,7 +497,11 @@ mod tests {
     #[test]
     fn cursors_read_back() {
         let id = DocId::new_v7(1_760_000_000_000, [3; 10]);
-        for key in [Key::Int(-5), Key::Int(1_760_000_000_000), Key::Text("mohamed ali".into())] {
+        for key in [
+            Key::Int(-5),
+            Key::Int(1_760_000_000_000),
+            Key::Text("mohamed ali".into()),
+        ] {
             let c = Cursor { key, id };
             assert_eq!(Cursor::decode(&c.encode()), Some(c));
         }
@@ -512,8 +515,11 @@ mod tests {
         assert!(e.message.contains("`from`") && !e.message.contains("Mohamed"));
         let e = Filter::parse(List::Contacts, &params(&[("status", "sent")])).unwrap_err();
         assert_eq!(e.code, "unknown_filter");
-        let e = Filter::parse(List::Contacts, &params(&[("from", "2026-05-02"), ("to", "2026-05-01")]))
-            .unwrap_err();
+        let e = Filter::parse(
+            List::Contacts,
+            &params(&[("from", "2026-05-02"), ("to", "2026-05-01")]),
+        )
+        .unwrap_err();
         assert!(e.message.contains("after"));
         assert!(Filter::parse(List::Contacts, &params(&[("limit", "201")])).is_err());
         assert!(Filter::parse(List::Contacts, &params(&[("limit", "0")])).is_err());

@@ -13,7 +13,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use strada_shared::api::ContactRecord;
-use strada_shared::central::{Page, PersonPage, PersonRecord, PersonRow, ReferralRecord};
+use strada_shared::central::{
+    ConflictItem, Page, PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve,
+};
 use strada_shared::domain::Role;
 use strada_shared::ids::DocId;
 use strada_shared::schema::DocType;
@@ -105,7 +107,12 @@ fn referral_of(
     })
 }
 
-fn audit_read(state: &AppState, user: &AuthUser, act: Act, ids: Vec<DocId>) -> Result<(), AppError> {
+fn audit_read(
+    state: &AppState,
+    user: &AuthUser,
+    act: Act,
+    ids: Vec<DocId>,
+) -> Result<(), AppError> {
     let count = ids.len();
     audit::record(
         state.store.as_ref(),
@@ -180,11 +187,7 @@ pub async fn person(
     let person = person_of(store.as_ref(), id)?
         .ok_or_else(|| AppError::NotFound("no person with that id".into()))?;
     let (contact_ids, referral_ids) = with_index(&state, move |_, index| {
-        let contacts = index
-            .person_contacts
-            .get(&id)
-            .cloned()
-            .unwrap_or_default();
+        let contacts = index.person_contacts.get(&id).cloned().unwrap_or_default();
         let referrals = index.referrals_of_person(id);
         (
             query::newest_first(index, &contacts),
@@ -339,8 +342,17 @@ pub async fn csv(
                 csv_row(
                     &mut out,
                     &[
-                        "id", "team", "birth_year", "gender", "documents", "consent",
-                        "created_at", "contacts", "referrals", "last_contact_at", "teams",
+                        "id",
+                        "team",
+                        "birth_year",
+                        "gender",
+                        "documents",
+                        "consent",
+                        "created_at",
+                        "contacts",
+                        "referrals",
+                        "last_contact_at",
+                        "teams",
                     ],
                 );
                 for id in &found.ids {
@@ -371,9 +383,22 @@ pub async fn csv(
                 csv_row(
                     &mut out,
                     &[
-                        "id", "team", "author", "occurred_at", "person_id", "who", "people",
-                        "channel", "sector", "needs", "indicators", "materials", "language",
-                        "mediator", "follow_up", "consent",
+                        "id",
+                        "team",
+                        "author",
+                        "occurred_at",
+                        "person_id",
+                        "who",
+                        "people",
+                        "channel",
+                        "sector",
+                        "needs",
+                        "indicators",
+                        "materials",
+                        "language",
+                        "mediator",
+                        "follow_up",
+                        "consent",
                     ],
                 );
                 for id in &found.ids {
@@ -387,8 +412,17 @@ pub async fn csv(
                 csv_row(
                     &mut out,
                     &[
-                        "id", "team", "author", "created_at", "contact", "person_id", "need",
-                        "service_id", "organisation", "status", "status_since",
+                        "id",
+                        "team",
+                        "author",
+                        "created_at",
+                        "contact",
+                        "person_id",
+                        "need",
+                        "service_id",
+                        "organisation",
+                        "status",
+                        "status_since",
                     ],
                 );
                 for id in &found.ids {
@@ -455,4 +489,107 @@ fn csv_contact(out: &mut String, c: &ContactRecord) {
             c.consent.code(),
         ],
     );
+}
+
+/// `GET /api/conflicts`: the "Da rivedere" list — every record with sensitive fields set
+/// to different values on two devices apart, both values with who set each and when.
+pub async fn conflicts(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Vec<ConflictItem>>, AppError> {
+    require_central(&user)?;
+    let ids: Vec<(DocId, DocType)> = with_index(&state, |_, index| {
+        index
+            .conflicted
+            .iter()
+            .take(MAX_CONFLICTS)
+            .map(|(id, t)| (*id, *t))
+            .collect()
+    })
+    .await?;
+    let store = state.store.as_ref();
+    let mut items = Vec::with_capacity(ids.len());
+    for (id, doc_type) in ids {
+        let item = match store.record(doc_type, id)? {
+            Some(Projection::Person(p)) => ConflictItem {
+                id,
+                doc_type,
+                team: p.team.clone(),
+                label: p.aliases.first().cloned().unwrap_or_default(),
+                conflicts: p.conflicts,
+            },
+            Some(Projection::Contact(c)) => ConflictItem {
+                id,
+                doc_type,
+                team: c.team.clone(),
+                label: c.occurred_at.clone(),
+                conflicts: c.conflicts,
+            },
+            Some(Projection::Referral(r)) => ConflictItem {
+                id,
+                doc_type,
+                team: r.team.clone(),
+                label: r.need.code().to_string(),
+                conflicts: r.conflicts,
+            },
+            _ => continue,
+        };
+        if !item.conflicts.is_empty() {
+            items.push(item);
+        }
+    }
+    audit_read(
+        &state,
+        &user,
+        Act::ReadConflicts,
+        items.iter().map(|i| i.id).collect(),
+    )?;
+    Ok(Json(items))
+}
+
+/// The most records the review list shows at once.
+pub const MAX_CONFLICTS: usize = 500;
+
+/// `POST /api/conflicts/resolve`: keeps one of a field's values (a normal change, synced
+/// to every device holding the document); in the audit log.
+pub async fn resolve(
+    State(state): State<AppState>,
+    user: AuthUser,
+    super::extract::ApiJson(choice): super::extract::ApiJson<Resolve>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    require_central(&user)?;
+    let store = state.store.clone();
+    let writer = state.writer.clone();
+    let id = choice.id;
+    let res = tokio::task::spawn_blocking(move || {
+        crate::sync::resolve_conflict(store.as_ref(), &writer, &choice, crate::now_ms())
+    })
+    .await
+    .map_err(AppError::internal)?;
+    let (seq, team) = match res {
+        Ok(done) => done,
+        Err(crate::sync::ResolveError::NotFound) => {
+            return Err(AppError::NotFound("no document with that id".into()));
+        }
+        Err(crate::sync::ResolveError::NoSuchValue) => {
+            return Err(AppError::Conflict(
+                "that field has no such value to choose (resolved meanwhile?)".into(),
+            ));
+        }
+        Err(crate::sync::ResolveError::Invalid) => {
+            return Err(AppError::Unprocessable {
+                code: "invalid_choice",
+                message: "the chosen value does not make a valid document".into(),
+            });
+        }
+        Err(crate::sync::ResolveError::Store(e)) => return Err(e.into()),
+    };
+    audit::record(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(Act::ConflictResolved).by(&user).docs(vec![id]),
+    )?;
+    let team_seq = state.store.team_feed_head(&team)?;
+    state.notify.advance(seq, team, team_seq);
+    Ok(Json(serde_json::json!({ "resolved": id })))
 }

@@ -75,6 +75,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/referrals", get(central::referrals))
         .route("/referrals/{id}", get(central::referral))
         .route("/csv/{list}", get(central::csv))
+        .route("/conflicts", get(central::conflicts))
+        .route("/conflicts/resolve", post(central::resolve))
         .route("/directory", get(directory::get))
         .route("/devices", get(devices::list))
         .route("/devices/{id}/revoke", post(devices::revoke))

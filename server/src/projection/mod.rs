@@ -65,6 +65,7 @@ pub fn contact_record(doc: &ContactDoc, meta: &DocMeta) -> ContactRecord {
         mediator: doc.mediator,
         follow_up: doc.follow_up,
         consent: doc.consent,
+        conflicts: Vec::new(),
     }
 }
 
@@ -89,6 +90,7 @@ pub fn person_record(doc: &PersonDoc, meta: &DocMeta) -> PersonRecord {
             partners: doc.consent.partners.clone(),
         },
         author: doc.author,
+        conflicts: Vec::new(),
         created_at: rfc3339_ms(doc.created_at),
         received_at: rfc3339_ms(meta.received_at),
         updated_at: rfc3339_ms(meta.updated_at),
@@ -121,6 +123,7 @@ pub fn referral_record(doc: &ReferralDoc, meta: &DocMeta) -> ReferralRecord {
             })
             .collect(),
         outcome: doc.outcome.clone(),
+        conflicts: Vec::new(),
         author: doc.author,
         team: doc.team.clone(),
         created_at: rfc3339_ms(doc.created_at),

@@ -221,6 +221,21 @@ pub enum Projection {
     None,
 }
 
+impl Projection {
+    /// Records the document's conflicting sensitive fields in its record.
+    pub fn set_conflicts(
+        &mut self,
+        conflicts: Vec<strada_shared::schema::conflicts::FieldConflict>,
+    ) {
+        match self {
+            Projection::Contact(r) => r.conflicts = conflicts,
+            Projection::Person(r) => r.conflicts = conflicts,
+            Projection::Referral(r) => r.conflicts = conflicts,
+            Projection::None => {}
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("already exists")]
@@ -354,8 +369,12 @@ pub trait Store: Send + Sync + 'static {
     fn record(&self, doc_type: DocType, id: DocId) -> Result<Option<Projection>, StoreError>;
     /// Writes a document's record again (a projection rebuilt from its stored document),
     /// unless the document moved to another generation meanwhile. Not flushed.
-    fn put_record(&self, id: DocId, generation: u32, projection: &Projection)
-    -> Result<(), StoreError>;
+    fn put_record(
+        &self,
+        id: DocId,
+        generation: u32,
+        projection: &Projection,
+    ) -> Result<(), StoreError>;
     /// The layout version of the stored records (`projection::VERSION` when current).
     fn projection_version(&self) -> Result<u32, StoreError>;
     fn set_projection_version(&self, version: u32) -> Result<(), StoreError>;

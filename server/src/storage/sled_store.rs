@@ -259,6 +259,9 @@ impl SledStore {
     }
 }
 
+/// A record sealed for its tree.
+type SealedRecord = (RecordKind, Vec<u8>);
+
 /// Which records tree a projection lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum RecordKind {
@@ -664,7 +667,7 @@ impl Store for SledStore {
         // Sealed before the transaction (a new key is in its file before anything sealed
         // with it is committed). A new generation starts a new history of states: the
         // heads of the erased one are of no use to any device.
-        let mut sealed: Vec<(Vec<u8>, Option<(RecordKind, Vec<u8>)>, bool)> =
+        let mut sealed: Vec<(Vec<u8>, Option<SealedRecord>, bool)> =
             Vec::with_capacity(batch.len());
         for c in batch {
             let generation = c.meta.generation;
@@ -1089,7 +1092,7 @@ impl SledStore {
         id: DocId,
         generation: u32,
         projection: &Projection,
-    ) -> Result<Option<(RecordKind, Vec<u8>)>, StoreError> {
+    ) -> Result<Option<SealedRecord>, StoreError> {
         let (kind, value) = match projection {
             Projection::Contact(r) => (RecordKind::Contact, json(r)?),
             Projection::Person(r) => (RecordKind::Person, json(r)?),

@@ -64,6 +64,7 @@ fn record(id: DocId, occurred: &str) -> Projection {
         mediator: Default::default(),
         follow_up: Default::default(),
         consent: Default::default(),
+        conflicts: vec![],
     }))
 }
 

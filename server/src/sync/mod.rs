@@ -625,7 +625,8 @@ fn merge_one(
             verified: true,
         },
     };
-    let projection = projection::of(&new, &meta);
+    let mut projection = projection::of(&new, &meta);
+    projection.set_conflicts(conflicts_of(store, &mut loaded, doc_type)?);
     let heads = meta.heads.clone();
     pending.push(Pending {
         id,
@@ -1082,13 +1083,15 @@ pub fn rebuild_records(store: &dyn Store) -> Result<Vec<(DocId, u32, Projection)
         let typed = match stored.meta.doc_type {
             DocType::Contact => schema::read::<ContactDoc>(&doc).map(rules::TypedDoc::Contact),
             DocType::Person => schema::read::<PersonDoc>(&doc).map(rules::TypedDoc::Person),
-            DocType::Referral => {
-                schema::read::<strada_shared::schema::ReferralDoc>(&doc).map(rules::TypedDoc::Referral)
-            }
+            DocType::Referral => schema::read::<strada_shared::schema::ReferralDoc>(&doc)
+                .map(rules::TypedDoc::Referral),
         };
         if let Ok(value) = typed {
             let generation = stored.meta.generation;
-            out.push((id, generation, projection::of(&value, &stored.meta)));
+            let mut record = projection::of(&value, &stored.meta);
+            let mut doc = doc;
+            record.set_conflicts(conflicts_of(store, &mut doc, stored.meta.doc_type)?);
+            out.push((id, generation, record));
         }
     }
     Ok(out)
@@ -1121,6 +1124,113 @@ pub fn reproject(store: &dyn Store) -> Result<(), StoreError> {
     store.flush()?;
     tracing::info!(documents = records.len(), "central records projected again");
     Ok(())
+}
+
+/// A document's conflicting sensitive fields, each value with who wrote it (the device's
+/// owner) and when.
+pub fn conflicts_of(
+    store: &dyn Store,
+    doc: &mut AutoCommit,
+    doc_type: DocType,
+) -> Result<Vec<schema::conflicts::FieldConflict>, StoreError> {
+    let mut found = schema::conflicts::find(doc, doc_type);
+    if found.is_empty() {
+        return Ok(found);
+    }
+    schema::conflicts::write_times(doc, &mut found);
+    for c in &mut found {
+        for v in &mut c.values {
+            let Ok(actor) = hex::decode(&v.actor) else {
+                continue;
+            };
+            if actor == reviewer_actor().to_bytes() {
+                continue;
+            }
+            v.by = store.device(&actor)?.map(|d| d.user_id);
+        }
+    }
+    Ok(found)
+}
+
+/// The actor of the changes the server writes for a reviewer's choice between
+/// conflicting values (who chose is in the audit log).
+pub fn reviewer_actor() -> automerge::ActorId {
+    automerge::ActorId::from(*b"strada-reviewer!")
+}
+
+/// Why a choice between conflicting values was not applied.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("no such document")]
+    NotFound,
+    #[error("that field has no such value to choose (already resolved?)")]
+    NoSuchValue,
+    #[error("the document's value does not read as its type")]
+    Invalid,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Keeps one of a field's conflicting values: a new change (by [`reviewer_actor`]) that
+/// writes the chosen value over all of them, committed like a push and synced to every
+/// device that holds the document. Returns its new feed position and its team.
+pub fn resolve_conflict(
+    store: &dyn Store,
+    writer: &Writer,
+    choice: &strada_shared::central::Resolve,
+    now_ms: i64,
+) -> Result<(u64, TeamId), ResolveError> {
+    let mut cache = writer.0.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(stored) = store.doc(choice.id)? else {
+        return Err(ResolveError::NotFound);
+    };
+    let Some(doc) = load_stored(store, choice.id, &stored.bytes, now_ms)? else {
+        return Err(ResolveError::NotFound);
+    };
+    let doc_type = stored.meta.doc_type;
+    let mut doc = doc.with_actor(reviewer_actor());
+    if !schema::conflicts::choose(&mut doc, &choice.field, &choice.actor, choice.counter) {
+        return Err(ResolveError::NoSuchValue);
+    }
+    let value = match doc_type {
+        DocType::Contact => schema::read::<ContactDoc>(&doc).map(rules::TypedDoc::Contact),
+        DocType::Person => schema::read::<PersonDoc>(&doc).map(rules::TypedDoc::Person),
+        DocType::Referral => {
+            schema::read::<strada_shared::schema::ReferralDoc>(&doc).map(rules::TypedDoc::Referral)
+        }
+    }
+    .map_err(|_| ResolveError::Invalid)?;
+    let bytes = doc.save_nocompress();
+    let meta = DocMeta {
+        updated_at: now_ms,
+        heads: Heads::new(doc.get_heads()),
+        verified: true,
+        ..stored.meta
+    };
+    let mut projection = projection::of(&value, &meta);
+    projection.set_conflicts(conflicts_of(store, &mut doc, doc_type)?);
+    let pending = vec![Pending {
+        id: choice.id,
+        bytes,
+        meta,
+        projection,
+        doc,
+        value,
+        compacted: false,
+        erase: None,
+    }];
+    let seq = commit(store, &pending)?
+        .first()
+        .copied()
+        .unwrap_or_default();
+    store.flush()?;
+    let mut team = None;
+    for p in pending {
+        let fixed = rules::Fixed::of(&p.value);
+        team = Some(p.meta.team.clone());
+        cache.put(p.id, (p.doc, fixed));
+    }
+    Ok((seq, team.ok_or(ResolveError::NotFound)?))
 }
 
 /// The actor of the changes the server writes itself (a compacted document's one change).

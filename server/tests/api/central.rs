@@ -192,14 +192,13 @@ async fn the_central_office_finds_every_record_by_any_spelling_and_filter() {
         let page = json(&central, &format!("/api/referrals?{query}")).await;
         assert_eq!(ids(&page), vec![w.shelter.id.to_string()], "{query}");
     }
-    let page = json(
-        &central,
-        &format!("/api/referrals?person={}", w.mohamed.id),
-    )
-    .await;
+    let page = json(&central, &format!("/api/referrals?person={}", w.mohamed.id)).await;
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["status"], "proposed");
-    assert_eq!(json(&central, "/api/referrals?status=sent").await["total"], 0);
+    assert_eq!(
+        json(&central, "/api/referrals?status=sent").await["total"],
+        0
+    );
 
     // A person's page: every contact and referral, across teams.
     let page = json(&central, &format!("/api/persons/{}", w.mohamed.id)).await;
@@ -240,7 +239,10 @@ async fn bad_filters_are_refused_by_name_and_field_workers_see_none_of_it() {
     let central = Api::login(&w.s, "centrale").await;
     for (path, code) in [
         ("/api/contacts?from=Mohamed", "invalid_filter"),
-        ("/api/contacts?from=2026-02-01&to=2026-01-01", "invalid_filter"),
+        (
+            "/api/contacts?from=2026-02-01&to=2026-01-01",
+            "invalid_filter",
+        ),
         ("/api/contacts?sector=mining", "invalid_filter"),
         ("/api/contacts?limit=100000", "invalid_filter"),
         ("/api/contacts?cursor=garbage", "invalid_filter"),
@@ -281,7 +283,14 @@ async fn csv_exports_have_pseudonymous_columns_only() {
         );
         let body = res.text().await.unwrap();
         assert_eq!(body.lines().count(), rows + 1, "{list}: header and rows");
-        for secret in ["Mohamed", "Ioana", "Synthetic", "paid half", "serra", "45.5"] {
+        for secret in [
+            "Mohamed",
+            "Ioana",
+            "Synthetic",
+            "paid half",
+            "serra",
+            "45.5",
+        ] {
             assert!(!body.contains(secret), "{list} carries {secret}");
         }
     }
@@ -304,7 +313,11 @@ async fn the_index_after_a_restart_equals_the_one_kept_live() {
     let s = TestServer::start_in(dir).await;
     let central = Api::login(&s, "centrale").await;
     for (i, list) in ["persons", "contacts", "referrals"].iter().enumerate() {
-        assert_eq!(json(&central, &format!("/api/{list}")).await, before[i], "{list}");
+        assert_eq!(
+            json(&central, &format!("/api/{list}")).await,
+            before[i],
+            "{list}"
+        );
     }
     // And the stored records equal a cold rebuild from the documents.
     let rebuilt = strada_server::sync::rebuild_records(s.store.as_ref()).unwrap();
@@ -314,4 +327,124 @@ async fn the_index_after_a_restart_equals_the_one_kept_live() {
         let live = s.store.record(doc_type, id).unwrap().unwrap();
         assert_eq!(format!("{live:?}"), format!("{record:?}"));
     }
+}
+
+/// Issue 11 §3: two phones set a contact's sector to different values while apart; the
+/// central office sees both values with who set each and when, keeps one, and the
+/// phones receive the choice like any change. Sets (needs) merge without review.
+#[tokio::test]
+async fn values_set_apart_are_reviewed_and_the_choice_reaches_the_phones() {
+    use strada_shared::schema::{self, DocType};
+    use strada_shared::sync::device::DeviceDoc;
+
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let ahmed = s.add_user("ahmed", Role::FieldWorker, "bergamo-1");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let m = Api::login(&s, "marta").await;
+    let a = Api::login(&s, "ahmed").await;
+    let c = ContactDoc {
+        sector: Some(Sector::Construction),
+        ..contact_for(&marta, 7)
+    };
+    let mut on_marta = m.typed(&c);
+    accepted(&m.push_one(&mut on_marta).await);
+    let mut on_ahmed = DeviceDoc::new(
+        c.id,
+        DocType::Contact,
+        on_marta.doc.fork().with_actor(a.actor.clone()),
+    );
+    on_ahmed.acked = on_marta.acked.clone();
+    // Apart: Marta says agriculture and ticks health; Ahmed says logistics and shelter.
+    schema::update(
+        &mut on_marta.doc,
+        &ContactDoc {
+            sector: Some(Sector::Agriculture),
+            needs: vec![NeedCategory::Food, NeedCategory::Health],
+            ..c.clone()
+        },
+    )
+    .unwrap();
+    schema::update(
+        &mut on_ahmed.doc,
+        &ContactDoc {
+            sector: Some(Sector::Logistics),
+            needs: vec![NeedCategory::Food, NeedCategory::Shelter],
+            ..c.clone()
+        },
+    )
+    .unwrap();
+    accepted(&m.push_one(&mut on_marta).await);
+    accepted(&a.push_one(&mut on_ahmed).await);
+
+    let central = Api::login(&s, "centrale").await;
+    let list = json(&central, "/api/conflicts").await;
+    let items = list.as_array().unwrap();
+    assert_eq!(items.len(), 1, "{list}");
+    assert_eq!(items[0]["id"], c.id.to_string());
+    let conflicts = items[0]["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "needs merge silently: {list}");
+    assert_eq!(conflicts[0]["field"], "sector");
+    let values = conflicts[0]["values"].as_array().unwrap();
+    let mut by: Vec<(String, String)> = values
+        .iter()
+        .map(|v| {
+            assert!(v["at"].as_i64().unwrap() > 1_700_000_000_000, "when: {v}");
+            (
+                v["value"].as_str().unwrap().to_string(),
+                v["by"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    by.sort();
+    assert_eq!(
+        by,
+        vec![
+            ("\"agriculture\"".to_string(), marta.id.to_string()),
+            ("\"logistics\"".to_string(), ahmed.id.to_string()),
+        ]
+    );
+    // The record says so too, and both needs are kept.
+    let record = json(&central, &format!("/api/contacts/{}", c.id)).await;
+    assert_eq!(record["conflicts"][0]["field"], "sector");
+    assert_eq!(
+        record["needs"],
+        serde_json::json!(["food", "shelter", "health"])
+    );
+
+    // The reviewer keeps Ahmed's value.
+    let chosen = values
+        .iter()
+        .find(|v| v["value"] == "\"logistics\"")
+        .unwrap();
+    let body = serde_json::json!({
+        "id": c.id, "field": "sector", "actor": chosen["actor"], "counter": chosen["counter"],
+    });
+    let res = central.post_json("/api/conflicts/resolve", &body).await;
+    assert_eq!(res.status(), 200);
+    // Twice: the value is gone, a clear 409.
+    let res = central.post_json("/api/conflicts/resolve", &body).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(
+        json(&central, "/api/conflicts").await,
+        serde_json::json!([])
+    );
+    let record = json(&central, &format!("/api/contacts/{}", c.id)).await;
+    assert_eq!(record["sector"], "logistics");
+    assert!(record.get("conflicts").is_none());
+
+    // Marta's phone receives the choice like any change.
+    let page = m.pull_ok(0, 0).await;
+    let pulled = page.docs.iter().find(|d| d.id == c.id).expect("pulled");
+    on_marta.merge_pulled(pulled).unwrap();
+    let on_phone: ContactDoc = schema::read(&on_marta.doc).unwrap();
+    assert_eq!(on_phone.sector, Some(Sector::Logistics));
+    assert!(schema::conflicts::find(&on_marta.doc, DocType::Contact).is_empty());
+
+    // Field workers neither read nor resolve.
+    assert_eq!(m.get("/api/conflicts").await.status(), 403);
+    assert_eq!(
+        m.post_json("/api/conflicts/resolve", &body).await.status(),
+        403
+    );
 }

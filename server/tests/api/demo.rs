@@ -303,6 +303,10 @@ fn the_demo_never_names_a_person_the_phone_could_not_hold_yet() {
         let summary = demo::run(&store, &opts, &directory());
         drop(store);
         std::fs::remove_dir_all(&dir).unwrap();
-        assert!(summary.is_ok(), "seed {seed}, {contacts} contacts: {:?}", summary.err());
+        assert!(
+            summary.is_ok(),
+            "seed {seed}, {contacts} contacts: {:?}",
+            summary.err()
+        );
     }
 }

@@ -7,6 +7,7 @@
 //! Do not rename or retype persisted fields: documents live for years on devices that may
 //! be offline. Change the schema with a new version and a step in `migrations/`.
 
+pub mod conflicts;
 pub mod contact;
 pub mod erase;
 pub mod person;
@@ -113,13 +114,29 @@ pub fn header(doc: &AutoCommit) -> Result<DocHeader, SchemaError> {
     autosurgeon::hydrate::<_, DocHeader>(doc).map_err(|_| SchemaError::MissingHeader)
 }
 
+/// The clock changes are stamped with (Unix ms), installed once by the program (the
+/// app, the server); without one (tests, golden files) changes carry time 0. The time
+/// says when a value was written, for the review of conflicting values.
+static CLOCK: std::sync::OnceLock<fn() -> i64> = std::sync::OnceLock::new();
+
+/// Installs the clock changes are stamped with (the first call wins).
+pub fn set_clock(clock: fn() -> i64) {
+    let _ = CLOCK.set(clock);
+}
+
+/// Commits what was written, stamped with the installed clock.
+pub(crate) fn commit(doc: &mut AutoCommit) {
+    let time = CLOCK.get().map_or(0, |clock| clock());
+    doc.commit_with(automerge::transaction::CommitOptions::default().with_time(time));
+}
+
 /// Creates a new document authored by `actor` holding `value`, with its header.
 pub fn create<T: Document>(actor: ActorId, value: &T) -> Result<AutoCommit, SchemaError> {
     value.validate()?;
     let mut doc = AutoCommit::new().with_actor(actor);
     write_header::<T>(&mut doc, value.id())?;
     autosurgeon::reconcile(&mut doc, value).map_err(|e| SchemaError::Write(e.to_string()))?;
-    doc.commit();
+    commit(&mut doc);
     Ok(doc)
 }
 
@@ -134,7 +151,7 @@ pub fn update<T: Document>(doc: &mut AutoCommit, value: &T) -> Result<(), Schema
         });
     }
     autosurgeon::reconcile(doc, value).map_err(|e| SchemaError::Write(e.to_string()))?;
-    doc.commit();
+    commit(doc);
     Ok(())
 }
 

@@ -1,0 +1,374 @@
+//! Conflicts a person should see: two devices set the same field to different values
+//! while apart. Automerge keeps one value (the same on every copy) and remembers the
+//! others; for the sensitive fields below both are shown to a reviewer, who picks one
+//! (a normal change). Sets (needs, languages, materials) merge silently.
+//!
+//! Sensitive fields: a person's birth year, gender, country, documents and phone; a
+//! contact's sector, who it names (`person`, `person_id`) and each indicator's note; a
+//! referral's outcome.
+
+use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value};
+use serde::{Deserialize, Serialize};
+
+use super::DocType;
+
+/// One field with more than one value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldConflict {
+    /// The field: `birth_year`, `sector`, `indicators.deception`, `person.alias`…
+    pub field: String,
+    /// Every value, the one automerge shows first.
+    pub values: Vec<ConflictValue>,
+}
+
+/// A value of a conflicting field and who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictValue {
+    /// The value as JSON text (`"agriculture"`, `1990`, `null`, `{"alias":…}`).
+    pub value: String,
+    /// The automerge actor that wrote it (hex).
+    pub actor: String,
+    /// The operation's counter (with the actor, it identifies the write).
+    pub counter: u64,
+    /// Who wrote it and when (Unix ms), when known (filled in by the server).
+    #[serde(default)]
+    pub by: Option<crate::ids::UserId>,
+    #[serde(default)]
+    pub at: Option<i64>,
+}
+
+/// The keys checked for each document type (at the root).
+fn root_keys(doc_type: DocType) -> &'static [&'static str] {
+    match doc_type {
+        DocType::Person => &["birth_year", "gender", "country", "documents", "phone"],
+        DocType::Contact => &["sector", "person", "person_id"],
+        DocType::Referral => &["outcome"],
+    }
+}
+
+fn render(doc: &AutoCommit, value: &Value<'_>, id: &automerge::ObjId) -> String {
+    match value {
+        Value::Scalar(s) => match s.as_ref() {
+            ScalarValue::Str(t) => serde_json_string(t),
+            ScalarValue::Int(n) => n.to_string(),
+            ScalarValue::Uint(n) => n.to_string(),
+            ScalarValue::F64(f) => f.to_string(),
+            ScalarValue::Boolean(b) => b.to_string(),
+            ScalarValue::Null => "null".into(),
+            other => serde_json_string(&other.to_string()),
+        },
+        Value::Object(ObjType::Map) => {
+            // A small map (a person reference `{alias: …}`): its keys and scalar values.
+            let mut parts = Vec::new();
+            for item in doc.map_range(id, ..) {
+                let v = match item.value.into_value() {
+                    Value::Scalar(s) => match s.as_ref() {
+                        ScalarValue::Str(t) => serde_json_string(t),
+                        other => other.to_string(),
+                    },
+                    Value::Object(_) => "{}".into(),
+                };
+                parts.push(format!("{}:{v}", serde_json_string(item.key.as_ref())));
+            }
+            format!("{{{}}}", parts.join(","))
+        }
+        Value::Object(_) => "[]".into(),
+    }
+}
+
+fn serde_json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn conflict_at(
+    doc: &AutoCommit,
+    obj: &automerge::ObjId,
+    key: &str,
+    field: String,
+) -> Option<FieldConflict> {
+    let all = doc.get_all(obj, key).ok()?;
+    if all.len() < 2 {
+        return None;
+    }
+    let values = all
+        .iter()
+        .map(|(v, id)| {
+            let (counter, actor) = match id {
+                automerge::ObjId::Id(counter, actor, _) => (*counter, actor.to_hex_string()),
+                automerge::ObjId::Root => (0, String::new()),
+            };
+            ConflictValue {
+                value: render(doc, v, id),
+                actor,
+                counter,
+                by: None,
+                at: None,
+            }
+        })
+        .collect::<Vec<ConflictValue>>();
+    // The same value written on both sides is no conflict.
+    if values.iter().all(|v| v.value == values[0].value) {
+        return None;
+    }
+    Some(FieldConflict { field, values })
+}
+
+/// The conflicting sensitive fields of a document.
+pub fn find(doc: &AutoCommit, doc_type: DocType) -> Vec<FieldConflict> {
+    let root = automerge::ROOT;
+    let mut out: Vec<FieldConflict> = root_keys(doc_type)
+        .iter()
+        .filter_map(|k| conflict_at(doc, &root, k, (*k).to_string()))
+        .collect();
+    // Inside the only value kept: a person reference's alias, an indicator's note.
+    let nested: &[&str] = match doc_type {
+        DocType::Contact => &["person", "indicators"],
+        _ => &[],
+    };
+    for key in nested {
+        if let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(&root, *key) {
+            let keys: Vec<String> = doc.keys(&obj).collect();
+            for k in keys {
+                if let Some(c) = conflict_at(doc, &obj, &k, format!("{key}.{k}")) {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Keeps one of a conflicting field's values (the write `actor`/`counter`): writes it
+/// again, by `doc`'s actor, over all of them (a map value — a person reference — is
+/// written as a new map with the same entries), and commits. `false` when the field has
+/// no such value (resolved meanwhile, or not a sensitive field).
+pub fn choose(doc: &mut AutoCommit, field: &str, actor: &str, counter: u64) -> bool {
+    use automerge::transaction::Transactable;
+    let root = automerge::ROOT;
+    let (obj, key) = match field.split_once('.') {
+        None => (root, field),
+        Some((parent, key)) => match doc.get(&root, parent) {
+            Ok(Some((Value::Object(ObjType::Map), obj))) => (obj, key),
+            _ => return false,
+        },
+    };
+    let known = root_keys_any().contains(&field)
+        || field
+            .split_once('.')
+            .is_some_and(|(p, _)| ["person", "indicators"].contains(&p));
+    if !known {
+        return false;
+    }
+    let Ok(all) = doc.get_all(&obj, key) else {
+        return false;
+    };
+    let chosen = all.into_iter().find(|(_, id)| match id {
+        automerge::ObjId::Id(c, a, _) => *c == counter && a.to_hex_string() == actor,
+        automerge::ObjId::Root => false,
+    });
+    let Some((value, chosen_id)) = chosen.map(|(v, id)| (v.into_owned(), id)) else {
+        return false;
+    };
+    let written = match value {
+        // Deleted first: a put of the value automerge already shows would write nothing,
+        // and the other value would stay.
+        Value::Scalar(v) => {
+            let v = v.into_owned();
+            doc.delete(&obj, key).and_then(|()| doc.put(&obj, key, v))
+        }
+        Value::Object(ObjType::Map) => {
+            let entries: Vec<(String, ScalarValue)> = doc
+                .map_range(&chosen_id, ..)
+                .filter_map(|i| match i.value.into_value() {
+                    Value::Scalar(v) => Some((i.key.to_string(), v.into_owned())),
+                    Value::Object(_) => None,
+                })
+                .collect();
+            doc.put_object(&obj, key, ObjType::Map).and_then(|new| {
+                entries
+                    .into_iter()
+                    .try_for_each(|(k, v)| doc.put(&new, k, v))
+            })
+        }
+        Value::Object(_) => return false,
+    };
+    if written.is_err() {
+        return false;
+    }
+    super::commit(doc);
+    true
+}
+
+fn root_keys_any() -> Vec<&'static str> {
+    [DocType::Person, DocType::Contact, DocType::Referral]
+        .into_iter()
+        .flat_map(|t| root_keys(t).iter().copied())
+        .collect()
+}
+
+/// When each value was written: the time of the change holding its operation (Unix
+/// ms, as the writing device's clock said).
+pub fn write_times(doc: &mut AutoCommit, conflicts: &mut [FieldConflict]) {
+    if conflicts.is_empty() {
+        return;
+    }
+    let changes = doc.get_changes(&[]);
+    for c in conflicts.iter_mut() {
+        for v in &mut c.values {
+            let found = changes.iter().find(|ch| {
+                ch.actor_id().to_hex_string() == v.actor
+                    && ch.start_op().get() <= v.counter
+                    && v.counter <= ch.max_op()
+            });
+            if let Some(ch) = found {
+                // 0: written without a clock (before stamping existed).
+                v.at = Some(ch.timestamp()).filter(|t| *t > 0);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{DocId, TeamId, UserId};
+    use crate::schema::{self, ContactDoc, PersonDoc};
+    use crate::vocab::Sector;
+    use automerge::ActorId;
+
+    fn contact() -> ContactDoc {
+        ContactDoc {
+            id: DocId::new_v7(1_760_000_000_000, [1; 10]),
+            occurred_at: 1_760_000_000_000,
+            needs: vec![crate::domain::NeedCategory::Food],
+            author: UserId::new_v7(1_760_000_000_000, [2; 10]),
+            team: TeamId::parse("bergamo-1").unwrap(),
+            ..ContactDoc::blank()
+        }
+    }
+
+    #[test]
+    fn two_sectors_set_apart_are_a_conflict_with_both_values() {
+        let c = contact();
+        let mut a = schema::create(ActorId::from(vec![0xaa; 16]), &c).unwrap();
+        let mut b = a.fork().with_actor(ActorId::from(vec![0xbb; 16]));
+        schema::update(
+            &mut a,
+            &ContactDoc {
+                sector: Some(Sector::Agriculture),
+                ..c.clone()
+            },
+        )
+        .unwrap();
+        schema::update(
+            &mut b,
+            &ContactDoc {
+                sector: Some(Sector::Logistics),
+                ..c.clone()
+            },
+        )
+        .unwrap();
+        a.merge(&mut b).unwrap();
+        let mut found = find(&a, DocType::Contact);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].field, "sector");
+        let mut values: Vec<&str> = found[0].values.iter().map(|v| v.value.as_str()).collect();
+        values.sort();
+        assert_eq!(values, ["\"agriculture\"", "\"logistics\""]);
+        write_times(&mut a, &mut found);
+        assert!(found[0].values.iter().all(|v| v.at.is_some()));
+    }
+
+    #[test]
+    fn indicator_notes_and_person_fields_conflict_sets_do_not() {
+        let c = contact();
+        let mut a = schema::create(ActorId::from(vec![0xaa; 16]), &c).unwrap();
+        let mut b = a.fork().with_actor(ActorId::from(vec![0xbb; 16]));
+        schema::update(
+            &mut a,
+            &ContactDoc {
+                indicators: vec![(
+                    crate::vocab::Indicator::Deception,
+                    "promised a contract".into(),
+                )],
+                needs: vec![
+                    crate::domain::NeedCategory::Food,
+                    crate::domain::NeedCategory::Health,
+                ],
+                ..c.clone()
+            },
+        )
+        .unwrap();
+        schema::update(
+            &mut b,
+            &ContactDoc {
+                indicators: vec![(crate::vocab::Indicator::Deception, "no contract".into())],
+                needs: vec![
+                    crate::domain::NeedCategory::Food,
+                    crate::domain::NeedCategory::Shelter,
+                ],
+                ..c.clone()
+            },
+        )
+        .unwrap();
+        a.merge(&mut b).unwrap();
+        let found = find(&a, DocType::Contact);
+        let fields: Vec<&str> = found.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["indicators.deception"]);
+
+        let p = PersonDoc {
+            id: DocId::new_v7(1_760_000_000_000, [3; 10]),
+            aliases: vec!["Synthetic".into()],
+            birth_year: Some(1990),
+            birth_year_estimated: false,
+            gender: crate::vocab::Gender::Unknown,
+            country: String::new(),
+            languages: vec![],
+            phone: None,
+            documents: crate::domain::DocumentStatus::Unknown,
+            usual_place: String::new(),
+            consent: crate::schema::Consent {
+                status: crate::vocab::ConsentStatus::Given,
+                at: 1_760_000_000_000,
+                recorded_by: UserId::new_v7(1_760_000_000_000, [2; 10]),
+                partners: vec![],
+            },
+            author: UserId::new_v7(1_760_000_000_000, [2; 10]),
+            team: TeamId::parse("bergamo-1").unwrap(),
+            created_at: 1_760_000_000_000,
+        };
+        let mut a = schema::create(ActorId::from(vec![0xaa; 16]), &p).unwrap();
+        let mut b = a.fork().with_actor(ActorId::from(vec![0xbb; 16]));
+        schema::update(
+            &mut a,
+            &PersonDoc {
+                birth_year: Some(1991),
+                ..p.clone()
+            },
+        )
+        .unwrap();
+        schema::update(
+            &mut b,
+            &PersonDoc {
+                birth_year: Some(1988),
+                ..p.clone()
+            },
+        )
+        .unwrap();
+        a.merge(&mut b).unwrap();
+        let found = find(&a, DocType::Person);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].field, "birth_year");
+    }
+}
