@@ -315,7 +315,7 @@ pub fn Workspace() -> impl IntoView {
                 <button type="button" role="tab" class="ws-tab" data-testid=testid
                     aria-selected=move || (tab.get() == which).to_string()
                     on:click=move |_| switch(which)>
-                    {move || label(&t())}
+                    {move || label(t())}
                 </button>
             }
         };
@@ -326,7 +326,7 @@ pub fn Workspace() -> impl IntoView {
                       set: fn(&mut Filters, String),
                       kind: &'static str| {
         view! {
-            <label for=id>{move || label(&t())}
+            <label for=id>{move || label(t())}
                 <input id=id type=kind prop:value=move || get(&draft.get())
                     on:input=move |ev| draft.update(|d| set(d, event_target_value(&ev)))/>
             </label>
@@ -339,11 +339,11 @@ pub fn Workspace() -> impl IntoView {
                        get: fn(&Filters) -> String,
                        set: fn(&mut Filters, String)| {
         view! {
-            <label for=id>{move || label(&t())}
+            <label for=id>{move || label(t())}
                 <select id=id prop:value=move || get(&draft.get())
                     on:change=move |ev| draft.update(|d| set(d, event_target_value(&ev)))>
                     <option value="">{move || t().ws_any}</option>
-                    {move || options(&t()).into_iter().map(|(code, name)| view! {
+                    {move || options(t()).into_iter().map(|(code, name)| view! {
                         <option value=code selected=move || get(&draft.get()) == code>{name}</option>
                     }).collect_view()}
                 </select>
@@ -472,10 +472,10 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                         <tr tabindex="0" data-testid="central-row" data-id=r.id.to_string()
                             aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
                             <td>{when(&r.occurred_at, lang)}</td>
-                            <td>{person_label(&r, &t)}</td>
+                            <td>{person_label(&r, t)}</td>
                             <td>{r.team.to_string()}</td>
                             <td>{r.sector.map(|s| t.sector_name(s)).unwrap_or("—")}</td>
-                            <td>{needs_label(&r.needs, &t)}</td>
+                            <td>{needs_label(&r.needs, t)}</td>
                             <td>{r.indicators.len()}</td>
                         </tr>
                     }
@@ -496,7 +496,7 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                             <td>{when(&r.created_at, lang)}</td>
                             <td>{t.need(r.need)}</td>
                             <td>{partner}</td>
-                            <td>{t.referral_status(r.status)}{r.conflict.then(|| view! { " ⚠" })}</td>
+                            <td>{t.referral_status(r.status)}{r.conflict.then_some(" ⚠")}</td>
                             <td>{r.team.to_string()}</td>
                         </tr>
                     }
@@ -665,7 +665,7 @@ fn person_view(p: PersonPage, on_open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyV
             "{} · {} · {}",
             t.ws_contact_kind,
             c.team,
-            needs_label(&c.needs, &t)
+            needs_label(&c.needs, t)
         );
         events.push((
             c.occurred_at.clone(),
@@ -701,9 +701,9 @@ fn person_view(p: PersonPage, on_open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyV
     events.sort_by(|a, b| b.0.cmp(&a.0));
     view! {
         <h3 data-testid="ws-person-name">{name}</h3>
-        {person_fields(&p.person, &t, lang)}
+        {person_fields(&p.person, t, lang)}
         <h4>{t.ws_places}</h4>
-        {mini_map(&places, &t)}
+        {mini_map(&places, t)}
         <h4>{t.ws_timeline}</h4>
         <ul class="ws-timeline">{events.into_iter().map(|(_, v)| v).collect_view()}</ul>
     }
@@ -756,13 +756,13 @@ fn contact_view(
     view! {
         <h3>{t.ws_contact_kind}" · "{when(&c.occurred_at, lang)}</h3>
         <dl class="ws-fields" data-testid="ws-contact-fields">
-            {dl_row(t.col_person, person_label(&c, &t))}
+            {dl_row(t.col_person, person_label(&c, t))}
             {dl_row(t.ws_group_label, group)}
             {dl_row(t.col_team, c.team.to_string())}
             {dl_row(t.ws_channel, t.channel_name(c.channel).to_string())}
             {dl_row(t.ws_sector, c.sector.map(|s| t.sector_name(s).to_string()).unwrap_or_default())}
             {dl_row(t.ws_workplace, c.workplace.clone())}
-            {dl_row(t.col_needs, needs_label(&c.needs, &t))}
+            {dl_row(t.col_needs, needs_label(&c.needs, t))}
             {dl_row(t.ws_materials, materials)}
             {dl_row(t.ws_language, c.language.as_deref().map(|l| strada_shared::domain::language_name(l).unwrap_or(l).to_string()).unwrap_or_default())}
             {dl_row(t.ws_consent, t.consent_name(c.consent).to_string())}
@@ -782,7 +782,7 @@ fn contact_view(
             }
         })}
         <h4>{t.ws_places}</h4>
-        {mini_map(&places, &t)}
+        {mini_map(&places, t)}
         <h4>{t.ws_referrals}</h4>
         <ul>{referrals.into_iter().map(|r| {
             let id = r.id;
