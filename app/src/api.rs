@@ -388,6 +388,14 @@ pub async fn central_page<T: DeserializeOwned>(
     get_json(token, &format!("/api/{list}?{query}")).await
 }
 
+/// Keeps one of a field's conflicting values.
+pub async fn resolve_conflict(
+    token: &str,
+    choice: &strada_shared::central::Resolve,
+) -> Result<serde_json::Value, ApiError> {
+    post("/api/conflicts/resolve", Some(token), choice).await
+}
+
 /// The CSV of a filtered list, as text.
 pub async fn central_csv(token: &str, list: &str, query: &str) -> Result<String, ApiError> {
     let res = Request::get(&format!("/api/csv/{list}?{query}"))

@@ -117,6 +117,14 @@ impl Names {
             .find(|(c, _)| *c == code)
             .map_or(code, |(_, name)| name)
     }
+
+    /// The name of the item with `code`, if the catalogue has it (a code read from data).
+    pub fn find(&self, code: &str) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, name)| *name)
+    }
 }
 
 impl Catalogue {

@@ -7,7 +7,9 @@
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use strada_shared::api::ContactRecord;
-use strada_shared::central::{Page, PersonPage, PersonRecord, PersonRow, ReferralRecord};
+use strada_shared::central::{
+    ConflictItem, Page, PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve,
+};
 use strada_shared::domain::{NeedCategory, PersonRef, Place};
 use strada_shared::ids::DocId;
 use strada_shared::schema::ReferralStatus;
@@ -23,6 +25,8 @@ enum Tab {
     Persons,
     Contacts,
     Referrals,
+    /// Values set apart on two devices, to review.
+    Review,
 }
 
 impl Tab {
@@ -30,7 +34,7 @@ impl Tab {
         match self {
             Tab::Persons => "persons",
             Tab::Contacts => "contacts",
-            Tab::Referrals => "referrals",
+            Tab::Referrals | Tab::Review => "referrals",
         }
     }
 
@@ -38,7 +42,7 @@ impl Tab {
         match self {
             Tab::Persons => &["recent", "name", "newest"],
             Tab::Contacts => &["newest", "oldest"],
-            Tab::Referrals => &["newest", "oldest", "waiting"],
+            Tab::Referrals | Tab::Review => &["newest", "oldest", "waiting"],
         }
     }
 }
@@ -78,7 +82,7 @@ impl Filters {
                 ("indicator", &self.indicator),
                 ("consent", &self.consent),
             ]),
-            Tab::Referrals => pairs.extend([
+            Tab::Referrals | Tab::Review => pairs.extend([
                 ("need", self.need.as_str()),
                 ("status", &self.status),
                 ("partner", &self.partner),
@@ -202,6 +206,9 @@ pub fn Workspace() -> impl IntoView {
             return;
         };
         let tab_now = tab.get_untracked();
+        if tab_now == Tab::Review {
+            return;
+        }
         let mut query = applied.get_untracked().query(tab_now);
         if more {
             let Some(cursor) = next.get_untracked() else {
@@ -222,9 +229,11 @@ pub fn Workspace() -> impl IntoView {
                 Tab::Contacts => api::central_page::<ContactRecord>(&s.token, list, &query)
                     .await
                     .map(|p| (Rows::Contacts(p.items), p.total, p.next)),
-                Tab::Referrals => api::central_page::<ReferralRecord>(&s.token, list, &query)
-                    .await
-                    .map(|p| (Rows::Referrals(p.items), p.total, p.next)),
+                Tab::Referrals | Tab::Review => {
+                    api::central_page::<ReferralRecord>(&s.token, list, &query)
+                        .await
+                        .map(|p| (Rows::Referrals(p.items), p.total, p.next))
+                }
             };
             if generation.get_value() != mine {
                 return;
@@ -361,7 +370,12 @@ pub fn Workspace() -> impl IntoView {
                 {tab_button(Tab::Persons, |t| t.ws_persons, "ws-tab-persons")}
                 {tab_button(Tab::Contacts, |t| t.ws_contacts, "ws-tab-contacts")}
                 {tab_button(Tab::Referrals, |t| t.ws_referrals, "ws-tab-referrals")}
+                {tab_button(Tab::Review, |t| t.ws_review, "ws-tab-review")}
             </div>
+            <Show when=move || tab.get() == Tab::Review>
+                <Review/>
+            </Show>
+            <Show when=move || tab.get() != Tab::Review>
             <form class="ws-filters" role="search" on:submit=apply data-testid="ws-filters">
                 <label for="ws-q" class="ws-q">{move || t().ws_search}
                     <input id="ws-q" type="search" data-testid="ws-q" autocomplete="off"
@@ -424,6 +438,7 @@ pub fn Workspace() -> impl IntoView {
                     }}
                 </div>
             </div>
+            </Show>
         </section>
     }
 }
@@ -506,6 +521,117 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
         }.into_any(),
     };
     view! { <div class="table-wrap" tabindex="-1">{body}</div> }.into_any()
+}
+
+/// A conflicting value as a person reads it: vocabulary codes by their names, a person
+/// reference by its alias.
+fn value_label(field: &str, json: &str, t: &Catalogue) -> String {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(code) => match field {
+            "sector" => Sector::from_code(&code).map_or(code.clone(), |s| t.sector_name(s).into()),
+            "gender" => strada_shared::vocab::Gender::from_code(&code)
+                .map_or(code.clone(), |g| t.gender_name(g).into()),
+            "documents" => strada_shared::domain::DocumentStatus::parse(&code)
+                .map_or(code.clone(), |d| t.documents_name(d).into()),
+            "person" if code == "anonymous" => t.anonymous.into(),
+            _ => code,
+        },
+        serde_json::Value::Object(map) => map
+            .get("alias")
+            .and_then(|a| a.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| t.anonymous.into()),
+        other => other.to_string(),
+    }
+}
+
+/// The "Da rivedere" list: every record with sensitive fields set to different values on
+/// two devices apart; the reviewer keeps one value (a normal change, synced to phones).
+#[component]
+fn Review() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let lang = ctx.lang.get_untracked();
+    let version = RwSignal::new(0u32);
+    let items = LocalResource::new(move || {
+        version.get();
+        fetch::<Vec<ConflictItem>>(ctx, "/api/conflicts".into())
+    });
+    let error = RwSignal::new(false);
+    let keep = move |choice: Resolve| {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let res = api::resolve_conflict(&s.token, &choice).await;
+            error.set(res.is_err());
+            version.update(|v| *v += 1);
+        });
+    };
+    view! {
+        <div class="ws-review" data-testid="ws-review">
+            <Show when=move || error.get()>
+                <p class="error" role="alert">{move || t().ws_review_failed}</p>
+            </Show>
+            {move || items.get().map(|res| match res {
+                Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p data-testid="ws-review-empty">{t().ws_review_empty}</p> }.into_any(),
+                Ok(list) => {
+                    let tr = t();
+                    list.into_iter().map(|item| {
+                        let kind = match item.doc_type {
+                            strada_shared::schema::DocType::Person => tr.col_person,
+                            strada_shared::schema::DocType::Contact => tr.ws_contact_kind,
+                            strada_shared::schema::DocType::Referral => tr.ws_referral_kind,
+                        };
+                        let label = match item.doc_type {
+                            strada_shared::schema::DocType::Contact => when(&item.label, lang),
+                            strada_shared::schema::DocType::Referral => NeedCategory::ALL
+                                .iter()
+                                .find(|n| n.code() == item.label)
+                                .map_or(item.label.clone(), |n| tr.need(*n).to_string()),
+                            strada_shared::schema::DocType::Person => item.label.clone(),
+                        };
+                        let id = item.id;
+                        view! {
+                            <article class="card ws-conflict" data-testid="ws-conflict" data-id=id.to_string()>
+                                <h3>{kind}" · "{label}" · "{item.team.to_string()}</h3>
+                                {item.conflicts.into_iter().map(|c| {
+                                    let field_name = tr.ws_field_names.find(c.field.split('.').next().unwrap_or_default()).unwrap_or_default();
+                                    let detail = c.field.split_once('.').map(|(_, k)| {
+                                        Indicator::from_code(k).map_or(k.to_string(), |i| tr.indicator_name(i).to_string())
+                                    });
+                                    let field = c.field.clone();
+                                    view! {
+                                        <fieldset data-testid="ws-conflict-field" data-field=c.field.clone()>
+                                            <legend>{field_name}{detail.map(|d| format!(" · {d}"))}</legend>
+                                            <ul>
+                                            {c.values.into_iter().map(|v| {
+                                                let choice = Resolve { id, field: field.clone(), actor: v.actor.clone(), counter: v.counter };
+                                                let who = v.by_name.clone().unwrap_or_else(|| tr.ws_unknown_writer.to_string());
+                                                let at = v.at.map(|ms| crate::util::format_local(ms, lang)).unwrap_or_default();
+                                                view! {
+                                                    <li>
+                                                        <strong data-testid="ws-conflict-value">{value_label(&field, &v.value, tr)}</strong>
+                                                        " · "{who}" · "{at}" "
+                                                        <button type="button" class="secondary" data-testid="ws-keep"
+                                                            on:click=move |_| keep(choice.clone())>{tr.ws_keep}</button>
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                            </ul>
+                                        </fieldset>
+                                    }
+                                }).collect_view()}
+                            </article>
+                        }
+                    }).collect_view().into_any()
+                }
+            })}
+        </div>
+    }
 }
 
 /// Saves `text` as a file the browser downloads.

@@ -534,6 +534,14 @@ pub async fn conflicts(
             },
             _ => continue,
         };
+        let mut item = item;
+        for c in &mut item.conflicts {
+            for v in &mut c.values {
+                if let Some(by) = v.by {
+                    v.by_name = store.user_by_id(by)?.map(|u| u.username);
+                }
+            }
+        }
         if !item.conflicts.is_empty() {
             items.push(item);
         }

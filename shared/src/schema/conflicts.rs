@@ -35,6 +35,9 @@ pub struct ConflictValue {
     pub by: Option<crate::ids::UserId>,
     #[serde(default)]
     pub at: Option<i64>,
+    /// The account's name, when the list is read (not stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_name: Option<String>,
 }
 
 /// The keys checked for each document type (at the root).
@@ -114,6 +117,7 @@ fn conflict_at(
                 counter,
                 by: None,
                 at: None,
+                by_name: None,
             }
         })
         .collect::<Vec<ConflictValue>>();

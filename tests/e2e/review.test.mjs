@@ -1,0 +1,109 @@
+// Conflicts a person should see (issue 11 §3): two phones of one team, both offline,
+// write a person's phone number differently. Back online both sync without refusal; the
+// central office's "Da rivedere" list shows both values with who wrote each, the reviewer
+// keeps one, and the phones receive it like any change.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import {
+  OFFLINE, addUser, apiLogin, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer,
+  stopServer, tempDir,
+} from './helpers.mjs';
+
+const PW = 'synthetic-pw-review';
+const ALIAS = 'Persona sintetica D';
+
+async function phone(browser, url, user) {
+  const context = await phoneContext(browser);
+  const page = await context.newPage();
+  await page.goto(url + '/');
+  await signIn(page, user, PW);
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null,
+    null, { timeout: 20000 });
+  return { context, page };
+}
+
+async function openPerson(page) {
+  await page.getByTestId('tab-persons').click();
+  await page.getByTestId('person-search').fill(ALIAS);
+  await page.getByTestId('person-row').filter({ hasText: ALIAS }).locator('button.pick').click();
+  await page.getByTestId('person-editor').waitFor();
+}
+
+async function setPhone(page, number) {
+  await openPerson(page);
+  await page.locator('#p-phone').fill(number);
+  await page.getByTestId('save-person').click();
+  await page.getByTestId('person-editor').waitFor({ state: 'detached', timeout: 5000 });
+}
+
+async function until(fn, what, timeout = 30000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+test('two phones writing a person\'s phone apart: the central office keeps one and the phones follow', async () => {
+  const data = tempDir('strada-e2e-review-');
+  addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
+  addUser(data, 'ahmed', 'field_worker', 'bergamo-1', PW);
+  addUser(data, 'centrale', 'central_office', 'pua', PW);
+  const server = await startServer(data);
+  const browser = await launchBrowser({ allow: [...OFFLINE] });
+  try {
+    const marta = await phone(browser, server.url, 'marta');
+    await logContact(marta.page, ALIAS, ['food'], 'nota sintetica');
+    await marta.page.locator('[data-testid="contact-row"][data-status="synced"]').waitFor({ timeout: 20000 });
+    const ahmed = await phone(browser, server.url, 'ahmed');
+    await ahmed.page.getByTestId('contact-row').filter({ hasText: ALIAS }).waitFor({ timeout: 20000 });
+
+    // Both offline, each writes another number.
+    await marta.context.setOffline(true);
+    await ahmed.context.setOffline(true);
+    await setPhone(marta.page, '+39 333 1111111');
+    await setPhone(ahmed.page, '+39 333 2222222');
+    await marta.context.setOffline(false);
+    await ahmed.context.setOffline(false);
+
+    // Both sync without refusal; the server sees two values.
+    const token = await apiLogin(server.url, 'centrale', PW);
+    const items = await until(async () => {
+      const res = await fetch(`${server.url}/api/conflicts`, { headers: { authorization: `Bearer ${token}` } });
+      const list = await res.json();
+      return list.length === 1 && list[0].conflicts[0].values.length === 2 ? list : null;
+    }, 'the conflict on the server');
+    assert.equal(items[0].conflicts[0].field, 'phone');
+
+    // The reviewer sees both values, who wrote each, and keeps Ahmed's.
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'it-IT' });
+    const central = await context.newPage();
+    await central.goto(server.url + '/#/centrale');
+    await signIn(central, 'centrale', PW);
+    await central.getByTestId('ws-tab-review').click();
+    const field = central.locator('[data-testid="ws-conflict-field"][data-field="phone"]');
+    await field.waitFor({ timeout: 15000 });
+    const text = await field.innerText();
+    assert.match(text, /\+39 333 1111111 · marta/);
+    assert.match(text, /\+39 333 2222222 · ahmed/);
+    await field.locator('li', { hasText: '2222222' }).getByTestId('ws-keep').click();
+    await central.getByTestId('ws-review-empty').waitFor({ timeout: 10000 });
+
+    // Marta's phone receives the choice (her editor reads the document when it opens).
+    const pick = marta.page.getByTestId('person-row').filter({ hasText: ALIAS }).locator('button.pick');
+    await until(async () => {
+      await pick.click();
+      await marta.page.getByTestId('person-editor').waitFor();
+      const v = await marta.page.locator('#p-phone').inputValue();
+      await pick.click();
+      await marta.page.getByTestId('person-editor').waitFor({ state: 'detached' });
+      return v === '+39 333 2222222';
+    }, 'the kept value on Marta\'s phone', 40000);
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
