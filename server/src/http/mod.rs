@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod health;
+pub mod openapi;
 pub mod pull_stream;
 pub mod security;
 pub mod static_files;
@@ -58,6 +59,7 @@ pub struct AppState {
 pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow::Result<Router> {
     let api = Router::new()
         .route("/health", get(health::health))
+        .route("/openapi.json", get(openapi::get))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/end-session", post(auth::end_session))

@@ -448,3 +448,43 @@ async fn values_set_apart_are_reviewed_and_the_choice_reaches_the_phones() {
         403
     );
 }
+
+/// The OpenAPI description is served, and every operation it lists is routed (none
+/// answers "no such API endpoint").
+#[tokio::test]
+async fn the_openapi_description_is_served_and_every_operation_it_lists_is_routed() {
+    let s = TestServer::start().await;
+    let client = reqwest::Client::new();
+    let doc: Value = client
+        .get(s.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 30);
+    for (path, ops) in paths {
+        let concrete = path
+            .replace("{id}", "01a2336f-d12c-7fbd-a873-3d57040aa111")
+            .replace("{name}", "nobody")
+            .replace("{list}", "contacts");
+        for method in ops.as_object().unwrap().keys() {
+            let req = match method.as_str() {
+                "get" => client.get(s.url(&concrete)),
+                "post" => client.post(s.url(&concrete)),
+                other => panic!("unexpected method {other}"),
+            };
+            let res = req.send().await.unwrap();
+            if res.status() == 404 {
+                let body: Value = res.json().await.unwrap_or_default();
+                assert_ne!(
+                    body["message"], "no such API endpoint",
+                    "{method} {path} is described but not routed"
+                );
+            }
+        }
+    }
+}

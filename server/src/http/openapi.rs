@@ -1,0 +1,840 @@
+//! `GET /api/openapi.json`: an OpenAPI 3.1 description of the whole API, built from one
+//! table of operations ([`OPERATIONS`]). A test checks that every route the router serves
+//! is in the table and that every operation of the table is routed, so the description
+//! cannot drift from the server.
+
+use axum::Json;
+use serde_json::{Map, Value, json};
+
+/// Who may call an operation.
+#[derive(Clone, Copy)]
+pub enum Access {
+    Public,
+    /// Any signed-in account.
+    Session,
+    /// A session bound to a device (field workers and the central office syncing).
+    Device,
+    Central,
+    Auditor,
+}
+
+/// One operation of the API.
+pub struct Operation {
+    pub method: &'static str,
+    /// As the router writes it, under `/api` (`{id}` for a path parameter).
+    pub path: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub access: Access,
+    /// Query parameters: name and meaning.
+    pub query: &'static [(&'static str, &'static str)],
+    /// The request body: a schema name of [`schemas`], or a media type for binary bodies.
+    pub body: Option<&'static str>,
+    /// The success answer: a schema name, or a media type.
+    pub answer: &'static str,
+}
+
+const SYNC: &str = "application/x-strada-sync";
+
+const LIST_QUERY: &[(&str, &str)] = &[
+    (
+        "q",
+        "search in every alias, any script, transliteration-insensitive",
+    ),
+    (
+        "team",
+        "the record's team (a person: theirs or a team that met them)",
+    ),
+    ("from", "first day, YYYY-MM-DD, inclusive, on Rome's clock"),
+    ("to", "last day, YYYY-MM-DD, inclusive, on Rome's clock"),
+    ("sort", "the order (see each list)"),
+    ("cursor", "the `next` of the page before"),
+    ("limit", "records per page, 1..=200 (default 50)"),
+];
+
+/// Every operation the server answers.
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        method: "get",
+        path: "/health",
+        tag: "server",
+        summary: "Whether the server and its store answer, and the store's layout version",
+        access: Access::Public,
+        query: &[],
+        body: None,
+        answer: "HealthResponse",
+    },
+    Operation {
+        method: "get",
+        path: "/openapi.json",
+        tag: "server",
+        summary: "This description",
+        access: Access::Public,
+        query: &[],
+        body: None,
+        answer: "application/json",
+    },
+    Operation {
+        method: "post",
+        path: "/auth/login",
+        tag: "auth",
+        summary: "Sign in (with the device's automerge actor when it syncs)",
+        access: Access::Public,
+        query: &[],
+        body: Some("LoginRequest"),
+        answer: "LoginResponse",
+    },
+    Operation {
+        method: "post",
+        path: "/auth/logout",
+        tag: "auth",
+        summary: "End this session",
+        access: Access::Session,
+        query: &[],
+        body: None,
+        answer: "Empty",
+    },
+    Operation {
+        method: "post",
+        path: "/auth/end-session",
+        tag: "auth",
+        summary: "End the session a sign-out key belongs to (a device signed out offline)",
+        access: Access::Public,
+        query: &[],
+        body: Some("EndSessionRequest"),
+        answer: "Empty",
+    },
+    Operation {
+        method: "get",
+        path: "/auth/me",
+        tag: "auth",
+        summary: "Who is signed in",
+        access: Access::Session,
+        query: &[],
+        body: None,
+        answer: "UserInfo",
+    },
+    Operation {
+        method: "post",
+        path: "/sync/push",
+        tag: "sync",
+        summary: "Push the changes of pending documents; each is accepted, refused or incomplete",
+        access: Access::Device,
+        query: &[],
+        body: Some(SYNC),
+        answer: SYNC,
+    },
+    Operation {
+        method: "post",
+        path: "/sync/pull",
+        tag: "sync",
+        summary: "One page of the feed after the device's cursor",
+        access: Access::Device,
+        query: &[],
+        body: Some(SYNC),
+        answer: SYNC,
+    },
+    Operation {
+        method: "post",
+        path: "/sync/snapshots",
+        tag: "sync",
+        summary: "Whole documents whose pulled changes did not apply (repair)",
+        access: Access::Device,
+        query: &[],
+        body: Some(SYNC),
+        answer: SYNC,
+    },
+    Operation {
+        method: "post",
+        path: "/sync/pull-stream",
+        tag: "sync",
+        summary: "The feed as a stream of pages (4-byte length, then a page)",
+        access: Access::Device,
+        query: &[],
+        body: Some(SYNC),
+        answer: "application/octet-stream",
+    },
+    Operation {
+        method: "post",
+        path: "/sync/events-ticket",
+        tag: "sync",
+        summary: "A single-use ticket to open the live event stream",
+        access: Access::Session,
+        query: &[],
+        body: None,
+        answer: "EventsTicket",
+    },
+    Operation {
+        method: "get",
+        path: "/sync/events",
+        tag: "sync",
+        summary: "Server-sent events: the feed moved",
+        access: Access::Public,
+        query: &[("ticket", "the ticket from /sync/events-ticket")],
+        body: None,
+        answer: "text/event-stream",
+    },
+    Operation {
+        method: "get",
+        path: "/persons",
+        tag: "central",
+        summary: "Persons of the whole PUA (sort: recent, name, newest; also channel, sector, need, indicator, consent: persons with such a contact)",
+        access: Access::Central,
+        query: LIST_QUERY,
+        body: None,
+        answer: "PageOfPersonRow",
+    },
+    Operation {
+        method: "get",
+        path: "/persons/{id}",
+        tag: "central",
+        summary: "A person with every contact and referral across teams",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "PersonPage",
+    },
+    Operation {
+        method: "get",
+        path: "/contacts",
+        tag: "central",
+        summary: "Contacts of the whole PUA (sort: newest, oldest; also channel, sector, need, indicator, consent, person)",
+        access: Access::Central,
+        query: LIST_QUERY,
+        body: None,
+        answer: "PageOfContactRecord",
+    },
+    Operation {
+        method: "get",
+        path: "/contacts/{id}",
+        tag: "central",
+        summary: "One contact's record",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "ContactRecord",
+    },
+    Operation {
+        method: "get",
+        path: "/referrals",
+        tag: "central",
+        summary: "Referrals of the whole PUA (sort: newest, oldest, waiting; also need, status, partner, person, contact)",
+        access: Access::Central,
+        query: LIST_QUERY,
+        body: None,
+        answer: "PageOfReferralRecord",
+    },
+    Operation {
+        method: "get",
+        path: "/referrals/{id}",
+        tag: "central",
+        summary: "One referral's record",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "ReferralRecord",
+    },
+    Operation {
+        method: "get",
+        path: "/csv/{list}",
+        tag: "central",
+        summary: "Every record of a filtered list (persons, contacts, referrals) as CSV, pseudonymous columns only",
+        access: Access::Central,
+        query: LIST_QUERY,
+        body: None,
+        answer: "text/csv",
+    },
+    Operation {
+        method: "get",
+        path: "/conflicts",
+        tag: "central",
+        summary: "Records whose sensitive fields two devices wrote differently while apart",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "ConflictList",
+    },
+    Operation {
+        method: "post",
+        path: "/conflicts/resolve",
+        tag: "central",
+        summary: "Keep one of a field's values (a change synced to every device)",
+        access: Access::Central,
+        query: &[],
+        body: Some("Resolve"),
+        answer: "Empty",
+    },
+    Operation {
+        method: "get",
+        path: "/directory",
+        tag: "directory",
+        summary: "The services directory (ETag; 304 when unchanged)",
+        access: Access::Session,
+        query: &[],
+        body: None,
+        answer: "application/json",
+    },
+    Operation {
+        method: "get",
+        path: "/devices",
+        tag: "accounts",
+        summary: "Devices that signed in",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "DeviceList",
+    },
+    Operation {
+        method: "post",
+        path: "/devices/{id}/revoke",
+        tag: "accounts",
+        summary: "Revoke a device: it wipes its data at its next request",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "DeviceRecord",
+    },
+    Operation {
+        method: "post",
+        path: "/devices/{id}/end-sessions",
+        tag: "accounts",
+        summary: "End a device's sessions without revoking it",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "DeviceRecord",
+    },
+    Operation {
+        method: "get",
+        path: "/accounts",
+        tag: "accounts",
+        summary: "Every account",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "AccountList",
+    },
+    Operation {
+        method: "post",
+        path: "/accounts",
+        tag: "accounts",
+        summary: "Create an account (a one-time password is answered)",
+        access: Access::Central,
+        query: &[],
+        body: Some("NewAccount"),
+        answer: "AccountPassword",
+    },
+    Operation {
+        method: "post",
+        path: "/accounts/{name}/disable",
+        tag: "accounts",
+        summary: "Disable an account",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "AccountRecord",
+    },
+    Operation {
+        method: "post",
+        path: "/accounts/{name}/enable",
+        tag: "accounts",
+        summary: "Enable an account",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "AccountRecord",
+    },
+    Operation {
+        method: "post",
+        path: "/accounts/{name}/password",
+        tag: "accounts",
+        summary: "Reset an account's password (a one-time password is answered)",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "AccountPassword",
+    },
+    Operation {
+        method: "post",
+        path: "/accounts/{name}/role",
+        tag: "accounts",
+        summary: "Change an account's role and team",
+        access: Access::Central,
+        query: &[],
+        body: Some("RoleChange"),
+        answer: "AccountRecord",
+    },
+    Operation {
+        method: "post",
+        path: "/accounts/{name}/unlock",
+        tag: "accounts",
+        summary: "Unlock an account locked by wrong passwords",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "AccountRecord",
+    },
+    Operation {
+        method: "post",
+        path: "/accounts/{name}/end-everything",
+        tag: "accounts",
+        summary: "End every session and revoke every device of an account",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "AccountRecord",
+    },
+    Operation {
+        method: "get",
+        path: "/accounts/{name}/sessions",
+        tag: "accounts",
+        summary: "An account's open sessions",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "SessionList",
+    },
+    Operation {
+        method: "get",
+        path: "/audit",
+        tag: "audit",
+        summary: "Audit log entries after a number",
+        access: Access::Auditor,
+        query: &[
+            ("after", "the last entry number already read"),
+            ("limit", "entries per page"),
+        ],
+        body: None,
+        answer: "application/json",
+    },
+    Operation {
+        method: "get",
+        path: "/audit/verify",
+        tag: "audit",
+        summary: "Check the audit log's hash chain",
+        access: Access::Auditor,
+        query: &[],
+        body: None,
+        answer: "application/json",
+    },
+];
+
+fn obj(props: &[(&str, Value)], required: &[&str]) -> Value {
+    let mut p = Map::new();
+    for (k, v) in props {
+        p.insert((*k).to_string(), v.clone());
+    }
+    json!({ "type": "object", "properties": p, "required": required })
+}
+
+fn s() -> Value {
+    json!({ "type": "string" })
+}
+fn opt_s() -> Value {
+    json!({ "type": ["string", "null"] })
+}
+fn int() -> Value {
+    json!({ "type": "integer" })
+}
+fn strings() -> Value {
+    json!({ "type": "array", "items": { "type": "string" } })
+}
+fn r(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+fn list(name: &str) -> Value {
+    json!({ "type": "array", "items": r(name) })
+}
+fn page(item: &str) -> Value {
+    obj(
+        &[("items", list(item)), ("total", int()), ("next", opt_s())],
+        &["items", "total", "next"],
+    )
+}
+
+/// The body and record shapes (JSON).
+fn schemas() -> Map<String, Value> {
+    let conflict = obj(
+        &[
+            ("field", s()),
+            (
+                "values",
+                json!({ "type": "array", "items": obj(&[
+                    ("value", s()), ("actor", s()), ("counter", int()),
+                    ("by", opt_s()), ("at", json!({"type": ["integer", "null"]})),
+                    ("by_name", s()),
+                ], &["value", "actor", "counter"]) }),
+            ),
+        ],
+        &["field", "values"],
+    );
+    let conflicts = json!({ "type": "array", "items": conflict });
+    let mut m = Map::new();
+    let mut add = |k: &str, v: Value| {
+        m.insert(k.to_string(), v);
+    };
+    add("Empty", json!({ "type": "object" }));
+    add(
+        "ErrorBody",
+        obj(&[("error", s()), ("message", s())], &["error", "message"]),
+    );
+    add(
+        "HealthResponse",
+        obj(
+            &[("status", s()), ("schema_version", int())],
+            &["status", "schema_version"],
+        ),
+    );
+    add(
+        "LoginRequest",
+        obj(
+            &[
+                ("username", s()),
+                ("password", s()),
+                ("device_actor", opt_s()),
+            ],
+            &["username", "password"],
+        ),
+    );
+    add(
+        "UserInfo",
+        obj(
+            &[
+                ("id", s()),
+                ("username", s()),
+                (
+                    "role",
+                    json!({"type": "string", "enum": ["field_worker", "central_office", "auditor"]}),
+                ),
+                ("team", s()),
+            ],
+            &["id", "username", "role", "team"],
+        ),
+    );
+    add(
+        "LoginResponse",
+        obj(
+            &[
+                ("token", s()),
+                ("user", r("UserInfo")),
+                ("expires_at", s()),
+                ("logout_key", opt_s()),
+            ],
+            &["token", "user", "expires_at"],
+        ),
+    );
+    add(
+        "EndSessionRequest",
+        obj(&[("logout_key", s())], &["logout_key"]),
+    );
+    add("EventsTicket", obj(&[("ticket", s())], &["ticket"]));
+    add(
+        "ContactRecord",
+        obj(
+            &[
+                ("id", s()),
+                ("occurred_at", s()),
+                ("place", json!({"type": ["object", "null"]})),
+                (
+                    "person",
+                    json!({"description": "\"anonymous\" or {\"alias\": …}"}),
+                ),
+                ("person_id", opt_s()),
+                ("group", json!({"type": ["object", "null"]})),
+                ("needs", strings()),
+                ("channel", s()),
+                ("sector", opt_s()),
+                ("workplace", s()),
+                (
+                    "indicators",
+                    json!({"type": "array", "items": obj(&[("code", s()), ("note", s())], &["code"])}),
+                ),
+                ("materials", strings()),
+                ("language", opt_s()),
+                ("mediator", s()),
+                ("follow_up", s()),
+                ("consent", s()),
+                ("note", s()),
+                ("author", s()),
+                ("team", s()),
+                ("received_at", s()),
+                ("updated_at", s()),
+                ("heads", strings()),
+                ("conflicts", conflicts.clone()),
+            ],
+            &["id", "occurred_at", "person", "needs", "author", "team"],
+        ),
+    );
+    add(
+        "PersonRecord",
+        obj(
+            &[
+                ("id", s()),
+                ("team", s()),
+                ("aliases", strings()),
+                ("birth_year", json!({"type": ["integer", "null"]})),
+                ("birth_year_estimated", json!({"type": "boolean"})),
+                ("gender", s()),
+                ("country", s()),
+                ("languages", strings()),
+                ("phone", opt_s()),
+                ("documents", s()),
+                ("usual_place", s()),
+                (
+                    "consent",
+                    obj(
+                        &[
+                            ("status", s()),
+                            ("at", s()),
+                            ("recorded_by", s()),
+                            ("partners", strings()),
+                        ],
+                        &["status", "at"],
+                    ),
+                ),
+                ("author", s()),
+                ("created_at", s()),
+                ("received_at", s()),
+                ("updated_at", s()),
+                ("heads", strings()),
+                ("conflicts", conflicts.clone()),
+            ],
+            &["id", "team", "aliases", "consent"],
+        ),
+    );
+    add(
+        "ReferralRecord",
+        obj(
+            &[
+                ("id", s()),
+                ("contact", s()),
+                ("person_id", opt_s()),
+                ("need", s()),
+                ("partner", s()),
+                ("service_id", opt_s()),
+                ("organisation", opt_s()),
+                ("status", s()),
+                ("status_since", s()),
+                ("conflict", json!({"type": "boolean"})),
+                (
+                    "history",
+                    json!({"type": "array", "items": obj(&[("status", s()), ("at", s()), ("by", s())], &["status", "at", "by"])}),
+                ),
+                ("outcome", s()),
+                ("author", s()),
+                ("team", s()),
+                ("created_at", s()),
+                ("received_at", s()),
+                ("updated_at", s()),
+                ("heads", strings()),
+                ("conflicts", conflicts.clone()),
+            ],
+            &["id", "contact", "need", "status", "history", "team"],
+        ),
+    );
+    add(
+        "PersonRow",
+        obj(
+            &[
+                ("person", r("PersonRecord")),
+                ("contacts", int()),
+                ("referrals", int()),
+                ("last_contact_at", opt_s()),
+                ("teams", strings()),
+            ],
+            &["person", "contacts", "referrals", "teams"],
+        ),
+    );
+    add("PageOfPersonRow", page("PersonRow"));
+    add("PageOfContactRecord", page("ContactRecord"));
+    add("PageOfReferralRecord", page("ReferralRecord"));
+    add(
+        "PersonPage",
+        obj(
+            &[
+                ("person", r("PersonRecord")),
+                ("contacts", list("ContactRecord")),
+                ("referrals", list("ReferralRecord")),
+            ],
+            &["person", "contacts", "referrals"],
+        ),
+    );
+    add(
+        "ConflictList",
+        json!({ "type": "array", "items": obj(&[
+            ("id", s()), ("doc_type", s()), ("team", s()), ("label", s()), ("conflicts", conflicts),
+        ], &["id", "doc_type", "team", "conflicts"]) }),
+    );
+    add(
+        "Resolve",
+        obj(
+            &[
+                ("id", s()),
+                ("field", s()),
+                ("actor", s()),
+                ("counter", int()),
+            ],
+            &["id", "field", "actor", "counter"],
+        ),
+    );
+    add(
+        "DeviceRecord",
+        obj(
+            &[
+                ("id", s()),
+                ("short_id", s()),
+                ("username", s()),
+                ("team", s()),
+                ("signed_in_at", s()),
+                ("last_seen", s()),
+                ("revoked_at", opt_s()),
+                ("active_sessions", int()),
+            ],
+            &["id", "username", "team"],
+        ),
+    );
+    add("DeviceList", list("DeviceRecord"));
+    add(
+        "AccountRecord",
+        json!({ "type": "object", "description": "An account: name, role, team, state (disabled, locked), sessions and devices" }),
+    );
+    add("AccountList", list("AccountRecord"));
+    add(
+        "NewAccount",
+        obj(
+            &[("username", s()), ("role", s()), ("team", s())],
+            &["username", "role", "team"],
+        ),
+    );
+    add(
+        "RoleChange",
+        obj(&[("role", s()), ("team", s())], &["role", "team"]),
+    );
+    add(
+        "AccountPassword",
+        obj(
+            &[("username", s()), ("password", s())],
+            &["username", "password"],
+        ),
+    );
+    add(
+        "SessionList",
+        json!({ "type": "array", "items": { "type": "object" } }),
+    );
+    m
+}
+
+fn content(kind: &str) -> Value {
+    if kind.contains('/') {
+        json!({ kind: { "schema": { "type": "string", "format": "binary" } } })
+    } else {
+        json!({ "application/json": { "schema": r(kind) } })
+    }
+}
+
+/// The OpenAPI document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for op in OPERATIONS {
+        let mut parameters: Vec<Value> = op
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": s() }))
+            .collect();
+        parameters.extend(op.query.iter().map(|(name, description)| {
+            json!({ "name": name, "in": "query", "required": false, "description": description, "schema": s() })
+        }));
+        let security = match op.access {
+            Access::Public => json!([]),
+            _ => json!([{ "session": [] }]),
+        };
+        let who = match op.access {
+            Access::Public => "anyone",
+            Access::Session => "any signed-in account",
+            Access::Device => "a session bound to a syncing device",
+            Access::Central => "the central office",
+            Access::Auditor => "the auditor",
+        };
+        let mut operation = json!({
+            "tags": [op.tag],
+            "summary": op.summary,
+            "description": format!("Who may call it: {who}. Errors answer an ErrorBody with a stable code."),
+            "parameters": parameters,
+            "security": security,
+            "responses": {
+                "200": { "description": "done", "content": content(op.answer) },
+                "4XX": { "description": "refused", "content": content("ErrorBody") },
+            },
+        });
+        if let Some(body) = op.body {
+            operation["requestBody"] = json!({ "required": true, "content": content(body) });
+        }
+        let path = format!("/api{}", op.path);
+        let entry = paths.entry(path).or_insert_with(|| json!({}));
+        entry[op.method] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Strada",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The sync server and central records of the PUA (INLAV Lombardia). Sync bodies use the versioned binary encoding `application/x-strada-sync; v=N` (see ARCHITECTURE.md); everything else is JSON.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": { "session": { "type": "http", "scheme": "bearer" } },
+        },
+    })
+}
+
+pub async fn get() -> Json<Value> {
+    Json(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `.route(…)` of the router (read from its source) is described, with each of
+    /// its methods, and nothing is described that is not routed.
+    #[test]
+    fn every_route_is_described_and_every_description_is_routed() {
+        let source = include_str!("mod.rs");
+        let start = source.find("let api = Router::new()").expect("the router");
+        let end = source[start..].find(".fallback(").expect("its end") + start;
+        let router: String = source[start..end].split_whitespace().collect();
+        let mut routed = Vec::new();
+        for part in router.split(".route(").skip(1) {
+            let path = part.split('"').nth(1).expect("a path");
+            let handlers = &part[part.find(',').expect("handlers")..];
+            for method in ["get", "post", "put", "delete", "patch"] {
+                let call = format!("{method}(");
+                if handlers.starts_with(&format!(",{call}"))
+                    || handlers.contains(&format!(".{call}"))
+                {
+                    routed.push((method.to_string(), path.to_string()));
+                }
+            }
+        }
+        assert!(routed.len() >= 30, "the router was read: {routed:?}");
+        let described: Vec<(String, String)> = OPERATIONS
+            .iter()
+            .map(|o| (o.method.to_string(), o.path.to_string()))
+            .collect();
+        for r in &routed {
+            assert!(described.contains(r), "{r:?} is routed but not described");
+        }
+        for d in &described {
+            assert!(routed.contains(d), "{d:?} is described but not routed");
+        }
+        // Every schema referred to exists.
+        let doc = document().to_string();
+        let names = schemas();
+        for part in doc.split("#/components/schemas/").skip(1) {
+            let name = part.split('"').next().unwrap();
+            assert!(names.contains_key(name), "schema {name} is missing");
+        }
+    }
+}
