@@ -62,6 +62,46 @@ pub fn push_time(at: i64, now: i64) -> i64 {
     (((at + 20 * 60_000) / mark + 1) * mark).min(now)
 }
 
+/// The share of new persons who are someone another team recorded already.
+const DUPLICATE_SHARE: f64 = 0.05;
+
+/// A name as another worker might write it: a common spelling variant of its first word.
+fn respell(name: &str) -> String {
+    const SWAPS: &[(&str, &str)] = &[
+        ("ou", "u"),
+        ("oo", "u"),
+        ("ee", "i"),
+        ("ph", "f"),
+        ("y", "i"),
+        ("mm", "m"),
+        ("ss", "s"),
+        ("k", "c"),
+        ("a", "e"),
+    ];
+    let (word, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let lower = word.to_lowercase();
+    for (from, to) in SWAPS {
+        if let Some(i) = lower.find(from) {
+            let mut out = String::new();
+            out.push_str(&word[..i]);
+            out.push_str(to);
+            out.push_str(&word[i + from.len()..]);
+            // Keep the capital of the first letter.
+            let mut chars = out.chars();
+            let capital: String = chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            return if rest.is_empty() {
+                capital
+            } else {
+                format!("{capital} {rest}")
+            };
+        }
+    }
+    name.to_string()
+}
+
 /// A person as the generator tracks it.
 struct Person {
     doc: PersonDoc,
@@ -259,6 +299,17 @@ impl<'a> Generator<'a> {
     }
 
     fn new_person(&mut self, team: usize, worker: usize, at: i64) -> usize {
+        // Now and then someone another team already met: the same person recorded again,
+        // written another way (a planted duplicate for the central office to reconcile).
+        if chance(&mut self.rng, DUPLICATE_SHARE) {
+            let earlier: Vec<usize> = (0..self.persons.len())
+                .filter(|i| self.persons[*i].team != team && self.persons[*i].doc.created_at < at)
+                .collect();
+            if !earlier.is_empty() {
+                let original = *pick(&mut self.rng, &earlier);
+                return self.duplicate_of(original, team, worker, at);
+            }
+        }
         let t = &TEAMS[team];
         let origin = pick_weighted(&mut self.rng, t.origins);
         let o = &ORIGINS[origin];
@@ -318,6 +369,64 @@ impl<'a> Generator<'a> {
             phone,
             documents: pick_weighted(&mut self.rng, data::DOCUMENTS),
             usual_place: usual,
+            consent: Consent {
+                status: ConsentStatus::Given,
+                at: created_at,
+                recorded_by: author,
+                partners: vec!["pua-network".into()],
+            },
+            author,
+            team: TeamId::parse(t.slug).expect("demo team slugs are valid"),
+            created_at,
+        };
+        self.edit(created_at, worker, Value::Person(doc.clone()));
+        let activity = 1.0 / (1.0 - self.rng.random::<f64>() * 0.9);
+        self.persons.push(Person {
+            doc,
+            team,
+            worker,
+            origin,
+            sector,
+            town,
+            activity,
+            last_seen: at,
+        });
+        self.persons.len() - 1
+    }
+
+    /// The person `original` (met by another team) recorded again by `team`: another
+    /// spelling or their name in their own script, the birth year guessed a year off
+    /// now and then, the phone written another way, the same origin.
+    fn duplicate_of(&mut self, original: usize, team: usize, worker: usize, at: i64) -> usize {
+        let o = self.persons[original].doc.clone();
+        let origin = self.persons[original].origin;
+        let t = &TEAMS[team];
+        let others: Vec<&String> = o.aliases.iter().skip(1).collect();
+        let first = o.aliases.first().cloned().unwrap_or_default();
+        let alias = if !others.is_empty() && chance(&mut self.rng, 0.7) {
+            (*pick(&mut self.rng, &others)).clone()
+        } else {
+            respell(&first)
+        };
+        let phone = o.phone.as_ref().and_then(|p| {
+            chance(&mut self.rng, 0.6).then(|| p.trim_start_matches("+39").replace(' ', ""))
+        });
+        let town = self.rng.random_range(0..t.towns.len());
+        let sector = pick_weighted(&mut self.rng, t.sectors);
+        let author = self.workers[worker].id;
+        let created_at = at - self.rng.random_range(1..20) * 60_000;
+        let shift = *pick(&mut self.rng, &[0, 0, 1, -1]);
+        let doc = PersonDoc {
+            id: self.doc_id(created_at),
+            aliases: vec![alias],
+            birth_year: o.birth_year.map(|y| y + shift),
+            birth_year_estimated: true,
+            gender: o.gender,
+            country: o.country.clone(),
+            languages: o.languages.clone(),
+            phone,
+            documents: o.documents,
+            usual_place: pick(&mut self.rng, data::USUAL_PLACES).replace("{}", t.towns[town].name),
             consent: Consent {
                 status: ConsentStatus::Given,
                 at: created_at,
@@ -724,5 +833,24 @@ impl<'a> Generator<'a> {
                 _ => true,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod respell_tests {
+    use super::respell;
+
+    #[test]
+    fn a_name_is_respelled_as_another_worker_might_write_it() {
+        assert_eq!(respell("Moussa"), "Mussa");
+        assert_eq!(respell("Youssef le grand"), "Yussef le grand");
+        assert_eq!(respell("Mamadou"), "Mamadu");
+        assert_eq!(respell("Kwame"), "Cwame");
+        // The search and the reconciliation still see the same person.
+        let key = strada_shared::search::SearchKey::new(["Moussa"]);
+        assert!(
+            key.score(&strada_shared::search::Query::parse(&respell("Moussa")))
+                .is_some()
+        );
     }
 }
