@@ -21,6 +21,7 @@ mod m0006_audit;
 mod m0007_doc_links;
 mod m0008_team_feed;
 mod m0009_records;
+mod m0010_exchange;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -105,6 +106,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "records",
         apply: m0009_records::apply,
     },
+    Migration {
+        version: 10,
+        name: "exchange",
+        apply: m0010_exchange::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -127,6 +133,7 @@ pub const COLLECTIONS: &[&str] = &[
     "team_feed_by_doc",
     "records_persons",
     "records_referrals",
+    "exchange",
 ];
 
 /// The newest version this build knows.

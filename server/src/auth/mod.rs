@@ -146,13 +146,16 @@ pub fn create_user(
     }
 }
 
-/// Parses a device's automerge actor id (hex, 16–32 bytes). The server's own actor (the
-/// one that writes compacted documents, [`crate::sync::server_actor`]) is no device's.
+/// Parses a device's automerge actor id (hex, 16–32 bytes). The server's own actors (the
+/// one that writes compacted documents, [`crate::sync::server_actor`], and the one that
+/// writes imports, [`crate::sync::import_actor`]) are no device's.
 pub fn parse_actor(hex_actor: &str) -> Result<Vec<u8>, AuthError> {
+    let server_actors = [
+        crate::sync::server_actor().to_bytes().to_vec(),
+        crate::sync::import_actor().to_bytes().to_vec(),
+    ];
     match hex::decode(hex_actor.trim()) {
-        Ok(b) if (16..=32).contains(&b.len()) && b != crate::sync::server_actor().to_bytes() => {
-            Ok(b)
-        }
+        Ok(b) if (16..=32).contains(&b.len()) && !server_actors.contains(&b) => Ok(b),
         _ => Err(AuthError::InvalidDevice),
     }
 }

@@ -97,6 +97,20 @@ fn golden_stored_records_keep_their_bytes_and_read_back() {
     };
     check("device.json", serde_json::to_vec(&device).expect("json"));
 
+    let team = super::ExchangeEntry {
+        kind: super::ExchangeKind::Team,
+        external: "Bassa 1".into(),
+        internal: "bassa-1-0123abcd".into(),
+        name: Some("Unità di strada".into()),
+        area: Some("Bassa bergamasca".into()),
+    };
+    let json = serde_json::to_vec(&team).expect("json");
+    assert_eq!(
+        serde_json::from_slice::<super::ExchangeEntry>(&json).expect("reads"),
+        team
+    );
+    check("exchange_entry.json", json);
+
     // The history as written before team feeds: still read, without team positions.
     let before = hex::decode(include_str!("../../golden/storage/doc_history.postcard.hex").trim())
         .expect("hex");

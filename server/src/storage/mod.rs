@@ -236,6 +236,58 @@ impl Projection {
     }
 }
 
+/// The kinds of thing the exchange format names by an id of its own (see
+/// `crate::exchange`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangeKind {
+    Team,
+    Person,
+    Contact,
+    Referral,
+    /// A user name as an exchange file gives it (`author`).
+    User,
+}
+
+impl ExchangeKind {
+    pub const ALL: [ExchangeKind; 5] = [
+        ExchangeKind::Team,
+        ExchangeKind::Person,
+        ExchangeKind::Contact,
+        ExchangeKind::Referral,
+        ExchangeKind::User,
+    ];
+
+    /// The byte that prefixes the kind's keys.
+    pub fn tag(self) -> u8 {
+        match self {
+            ExchangeKind::Team => b't',
+            ExchangeKind::Person => b'p',
+            ExchangeKind::Contact => b'c',
+            ExchangeKind::Referral => b'r',
+            ExchangeKind::User => b'u',
+        }
+    }
+}
+
+/// An id of the exchange format and what it stands for in Strada, so an import of the
+/// same file changes nothing and an export writes the ids back. Do not modify persisted
+/// fields: see `migrations/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExchangeEntry {
+    pub kind: ExchangeKind,
+    /// The id the file gives (a team's, a record's), or a user name as given.
+    pub external: String,
+    /// The Strada id: a team slug, a document id, a user id.
+    pub internal: String,
+    /// A team's name (Strada keeps teams as slugs only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A team's area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("already exists")]
@@ -386,6 +438,24 @@ pub trait Store: Send + Sync + 'static {
     fn append_audit(&self, make: &mut AuditValue<'_>) -> Result<u64, StoreError>;
     /// Audit entries after number `after`, oldest first, at most `limit`.
     fn audit_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, Vec<u8>)>, StoreError>;
+
+    /// The exchange entry of `kind` with external id `external`.
+    fn exchange_entry(
+        &self,
+        kind: ExchangeKind,
+        external: &str,
+    ) -> Result<Option<ExchangeEntry>, StoreError>;
+    /// Every exchange entry of `kind`, in external id order.
+    fn exchange_entries(&self, kind: ExchangeKind) -> Result<Vec<ExchangeEntry>, StoreError>;
+    /// The external id last written for the Strada id `internal` of `kind`.
+    fn exchange_external(
+        &self,
+        kind: ExchangeKind,
+        internal: &str,
+    ) -> Result<Option<String>, StoreError>;
+    /// Writes exchange entries (replacing those with the same kind and external id), all
+    /// or none. Not flushed.
+    fn put_exchange(&self, entries: &[ExchangeEntry]) -> Result<(), StoreError>;
 
     /// Makes every write so far durable.
     fn flush(&self) -> Result<(), StoreError>;

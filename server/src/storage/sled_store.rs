@@ -24,6 +24,10 @@
 //!   `team_feed_by_doc`: doc id → team position (u64 BE) ‖ team slug; default tree
 //!   `team_seq/<slug>` → u64 BE (the team's last position), `team_feed_indexed` → [1]
 //!   once documents stored before step 8 are numbered
+//! - `exchange` (step 10): `e` ‖ kind tag ‖ external id → JSON
+//!   [`ExchangeEntry`](super::ExchangeEntry); `i` ‖ kind tag ‖ Strada id → external id
+//!   (the last written). Plain, not sealed: external ids, team names and user names are
+//!   not about the persons met (the exchange documentation says so to PUAs)
 //!
 //! Values of `docs`, the `records_*` trees and `quarantine` are sealed under the document's
 //! key for its generation ([`super::keys`]; the keys sit outside sled, in `doc-keys`):
@@ -79,6 +83,7 @@ pub struct SledStore {
     doc_links: sled::Tree,
     team_feed: sled::Tree,
     team_feed_by_doc: sled::Tree,
+    exchange: sled::Tree,
     /// The keys documents are sealed with.
     keys: KeyStore,
     /// Serialises audit appends: each entry's hash chains to the one before.
@@ -231,6 +236,7 @@ impl SledStore {
             doc_links: tree("doc_links")?,
             team_feed: tree("team_feed")?,
             team_feed_by_doc: tree("team_feed_by_doc")?,
+            exchange: tree("exchange")?,
             keys: KeyStore::open(dir)?,
             audit_writer: Mutex::new(()),
             db,
@@ -268,6 +274,16 @@ enum RecordKind {
     Contact,
     Person,
     Referral,
+}
+
+/// An `exchange` key: `e` (external → entry) or `i` (Strada id → external), the kind's
+/// tag, the id.
+fn exchange_key(direction: u8, kind: super::ExchangeKind, id: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(2 + id.len());
+    key.push(direction);
+    key.push(kind.tag());
+    key.extend_from_slice(id.as_bytes());
+    key
 }
 
 /// Where a team's feed entries start: its slug (never holding a 0 byte) and 0.
@@ -991,6 +1007,74 @@ impl Store for SledStore {
                 Ok((u64_of(&k)?, v.to_vec()))
             })
             .collect()
+    }
+
+    fn exchange_entry(
+        &self,
+        kind: super::ExchangeKind,
+        external: &str,
+    ) -> Result<Option<super::ExchangeEntry>, StoreError> {
+        self.exchange
+            .get(exchange_key(b'e', kind, external))?
+            .map(|v| from_json(&v))
+            .transpose()
+    }
+
+    fn exchange_entries(
+        &self,
+        kind: super::ExchangeKind,
+    ) -> Result<Vec<super::ExchangeEntry>, StoreError> {
+        self.exchange
+            .scan_prefix([b'e', kind.tag()])
+            .values()
+            .map(|v| from_json(&v?))
+            .collect()
+    }
+
+    fn exchange_external(
+        &self,
+        kind: super::ExchangeKind,
+        internal: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.exchange
+            .get(exchange_key(b'i', kind, internal))?
+            .map(|v| {
+                String::from_utf8(v.to_vec())
+                    .map_err(|_| StoreError::Corrupt("exchange id is not UTF-8".into()))
+            })
+            .transpose()
+    }
+
+    fn put_exchange(&self, entries: &[super::ExchangeEntry]) -> Result<(), StoreError> {
+        let res = self.exchange.transaction(|tx| {
+            for e in entries {
+                let forward = exchange_key(b'e', e.kind, &e.external);
+                if let Some(old) = tx.get(&forward)? {
+                    let old: super::ExchangeEntry =
+                        from_json(&old).map_err(ConflictableTransactionError::Abort)?;
+                    let reverse = exchange_key(b'i', e.kind, &old.internal);
+                    if old.internal != e.internal
+                        && tx.get(&reverse)?.as_deref() == Some(e.external.as_bytes())
+                    {
+                        tx.remove(reverse)?;
+                    }
+                }
+                tx.insert(
+                    forward,
+                    json(e).map_err(ConflictableTransactionError::Abort)?,
+                )?;
+                tx.insert(
+                    exchange_key(b'i', e.kind, &e.internal),
+                    e.external.as_bytes(),
+                )?;
+            }
+            Ok(())
+        });
+        match res {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(e.into()),
+        }
     }
 
     fn flush(&self) -> Result<(), StoreError> {

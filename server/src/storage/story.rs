@@ -87,6 +87,7 @@ pub fn run_all<S: Store>(fresh: impl Fn() -> S) {
     audit_entries_append_in_order_each_seeing_the_one_before(&fresh());
     documents_are_found_from_the_records_they_refer_to(&fresh());
     each_team_has_a_feed_of_its_field_documents_numbered_apart(&fresh());
+    exchange_ids_map_both_ways_and_a_rewrite_replaces_the_old_pair(&fresh());
 }
 
 fn users_are_unique_by_name_case_insensitively(s: &dyn Store) {
@@ -462,4 +463,65 @@ fn each_team_has_a_feed_of_its_field_documents_numbered_apart(s: &dyn Store) {
     // A quarantined document leaves its team's feed.
     assert!(s.quarantine_doc(c, "test", 1).expect("quarantine"));
     assert_eq!(s.team_feed_after(&t1, 0, 10).expect("feed"), vec![(1, a)]);
+}
+
+fn exchange_ids_map_both_ways_and_a_rewrite_replaces_the_old_pair(s: &dyn Store) {
+    use super::{ExchangeEntry, ExchangeKind};
+    let entry = |kind, external: &str, internal: &str| ExchangeEntry {
+        kind,
+        external: external.into(),
+        internal: internal.into(),
+        name: None,
+        area: None,
+    };
+    assert_eq!(
+        s.exchange_entry(ExchangeKind::Person, "P1").expect("get"),
+        None
+    );
+    s.put_exchange(&[
+        entry(ExchangeKind::Person, "P1", "id-1"),
+        entry(ExchangeKind::Person, "P2", "id-2"),
+        entry(ExchangeKind::Contact, "P1", "id-3"),
+    ])
+    .expect("put");
+    assert_eq!(
+        s.exchange_entry(ExchangeKind::Person, "P1").expect("get"),
+        Some(entry(ExchangeKind::Person, "P1", "id-1"))
+    );
+    // Kinds are apart: the same external id names a contact too.
+    assert_eq!(
+        s.exchange_external(ExchangeKind::Contact, "id-3")
+            .expect("get"),
+        Some("P1".into())
+    );
+    assert_eq!(
+        s.exchange_external(ExchangeKind::Person, "id-3")
+            .expect("get"),
+        None
+    );
+    // Rewritten to another Strada id: the old reverse pair goes.
+    s.put_exchange(&[ExchangeEntry {
+        name: Some("n".into()),
+        ..entry(ExchangeKind::Person, "P1", "id-9")
+    }])
+    .expect("put");
+    assert_eq!(
+        s.exchange_external(ExchangeKind::Person, "id-1")
+            .expect("get"),
+        None
+    );
+    assert_eq!(
+        s.exchange_external(ExchangeKind::Person, "id-9")
+            .expect("get"),
+        Some("P1".into())
+    );
+    let all = s.exchange_entries(ExchangeKind::Person).expect("list");
+    let externals: Vec<&str> = all.iter().map(|e| e.external.as_str()).collect();
+    assert_eq!(externals, ["P1", "P2"]);
+    assert_eq!(all[0].name.as_deref(), Some("n"));
+    assert!(
+        s.exchange_entries(ExchangeKind::Team)
+            .expect("list")
+            .is_empty()
+    );
 }

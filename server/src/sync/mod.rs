@@ -249,11 +249,41 @@ pub fn commit_unflushed(
     // Phase 2: merge and check each document on its own; then commit every accepted one
     // in one store transaction, and flush.
     let mut cache = writer.0.lock().unwrap_or_else(|p| p.into_inner());
-    let mut results = Vec::with_capacity(req.docs.len());
     let mut pending: Vec<Pending> = Vec::new();
-    // Persons first, then contacts, then referrals: what a document refers to is merged
-    // before it, whatever order the device listed them in (answers keep the request's).
-    let mut docs: Vec<(usize, PushDoc)> = req.docs.into_iter().enumerate().collect();
+    let mut results = stage_docs(
+        store,
+        &mut cache,
+        user,
+        &actor,
+        req.docs,
+        &too_large,
+        now_ms,
+        &mut pending,
+    )?;
+    let advanced = finish(store, Some(&mut cache), user, pending, &mut results, now_ms)?;
+    Ok(PushReport {
+        response: PushResponse { results },
+        advanced,
+    })
+}
+
+/// Merges and checks each document on its own (persons first, then contacts, then
+/// referrals: what a document refers to is merged before it, whatever order the device
+/// listed them in), adding the accepted ones to `pending`. Answers keep the request's
+/// order.
+#[allow(clippy::too_many_arguments)]
+fn stage_docs(
+    store: &dyn Store,
+    cache: &mut DocCache,
+    user: &AuthUser,
+    actor: &[u8],
+    docs: Vec<PushDoc>,
+    too_large: &HashSet<DocId>,
+    now_ms: i64,
+    pending: &mut Vec<Pending>,
+) -> Result<Vec<PushResult>, StoreError> {
+    let mut results = Vec::with_capacity(docs.len());
+    let mut docs: Vec<(usize, PushDoc)> = docs.into_iter().enumerate().collect();
     docs.sort_by_key(|(i, d)| (type_rank(d.doc_type), *i));
     for (index, d) in docs {
         let id = d.id;
@@ -261,7 +291,7 @@ pub fn commit_unflushed(
             refusal(RefusalCode::TooLarge)
         } else {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                merge_one(store, &mut cache, user, &actor, &d, now_ms, &mut pending)
+                merge_one(store, cache, user, actor, &d, now_ms, pending)
             }))
             .unwrap_or_else(|_| {
                 tracing::error!(doc = %id, "panic while merging a pushed document");
@@ -274,7 +304,22 @@ pub fn commit_unflushed(
         results.push((index, PushResult { id, outcome }));
     }
     results.sort_by_key(|(i, _)| *i);
-    let mut results: Vec<PushResult> = results.into_iter().map(|(_, r)| r).collect();
+    Ok(results.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Commits what was staged, unflushed: first the erasure of every person whose consent
+/// was withdrawn (their contacts and referrals, whoever wrote them, join the commit;
+/// recorded in the audit log as `user`'s act), then one store transaction. The accepted
+/// answers in `results` get the heads finally stored. Documents are kept decoded in
+/// `cache` when one is given. Returns where each team's feed moved.
+fn finish(
+    store: &dyn Store,
+    cache: Option<&mut DocCache>,
+    user: &AuthUser,
+    mut pending: Vec<Pending>,
+    results: &mut [PushResult],
+    now_ms: i64,
+) -> Result<BTreeMap<TeamId, u64>, StoreError> {
     // A withdrawal reaches every contact and referral of the person the server holds,
     // whoever wrote them, in the same commit.
     let mut erasures = Vec::new();
@@ -288,7 +333,7 @@ pub fn commit_unflushed(
     }
     // The answers carry the heads finally stored (an erasure may have rewritten a
     // document accepted earlier in this push).
-    for r in &mut results {
+    for r in results.iter_mut() {
         if let PushOutcome::Accepted { heads } = &mut r.outcome
             && let Some(p) = pending.iter().find(|p| p.id == r.id)
         {
@@ -305,16 +350,77 @@ pub fn commit_unflushed(
         )?;
     }
     let mut advanced = BTreeMap::new();
+    let mut cache = cache;
     for (p, seq) in pending.into_iter().zip(seqs) {
         let team_seq = advanced.entry(p.meta.team).or_insert(0);
         *team_seq = seq.max(*team_seq);
-        let fixed = rules::Fixed::of(&p.value);
-        cache.put(p.id, (p.doc, fixed));
+        if let Some(cache) = cache.as_deref_mut() {
+            let fixed = rules::Fixed::of(&p.value);
+            cache.put(p.id, (p.doc, fixed));
+        }
     }
-    Ok(PushReport {
-        response: PushResponse { results },
-        advanced,
-    })
+    Ok(advanced)
+}
+
+/// Documents written by the server on behalf of accounts (the exchange import), merged
+/// and checked exactly as their pushes would be — schema, field rules, consent, origin,
+/// references, bounds, load-back — and committed together or not at all.
+///
+/// A staging holds the writer for its whole life, so no push interleaves with what it
+/// read and staged. Dropping it without [`Staging::commit`] stores nothing.
+pub struct Staging<'a> {
+    store: &'a dyn Store,
+    cache: std::sync::MutexGuard<'a, DocCache>,
+    pending: Vec<Pending>,
+    now_ms: i64,
+}
+
+impl Writer {
+    /// Starts a [`Staging`] on `store` (waits for pushes being merged).
+    pub fn staging<'a>(&'a self, store: &'a dyn Store, now_ms: i64) -> Staging<'a> {
+        Staging {
+            store,
+            cache: self.0.lock().unwrap_or_else(|p| p.into_inner()),
+            pending: Vec::new(),
+            now_ms,
+        }
+    }
+}
+
+impl Staging<'_> {
+    /// Merges and checks `docs` as a push from `user` (whose `actor` authored their
+    /// changes) would be, after everything staged before. Answers in `docs`' order.
+    pub fn stage(
+        &mut self,
+        user: &AuthUser,
+        docs: Vec<PushDoc>,
+    ) -> Result<Vec<PushResult>, PushError> {
+        let actor = user.actor.clone().ok_or(PushError::NoDevice)?;
+        let results = stage_docs(
+            self.store,
+            &mut self.cache,
+            user,
+            &actor,
+            docs,
+            &HashSet::new(),
+            self.now_ms,
+            &mut self.pending,
+        )?;
+        // The decoded documents are not kept (an import may stage thousands); their
+        // bytes and values are what the commit needs.
+        for p in &mut self.pending {
+            p.doc = AutoCommit::new();
+        }
+        Ok(results)
+    }
+
+    /// Commits everything staged in one store transaction, unflushed (the caller
+    /// flushes before answering); erasures are recorded as `by`'s acts. Returns where
+    /// each team's feed moved.
+    pub fn commit(mut self, by: &AuthUser) -> Result<BTreeMap<TeamId, u64>, StoreError> {
+        let pending = std::mem::take(&mut self.pending);
+        finish(self.store, None, by, pending, &mut [], self.now_ms)
+    }
 }
 
 /// Commits merged documents in one store transaction, with their links.
@@ -1236,6 +1342,12 @@ pub fn resolve_conflict(
 /// The actor of the changes the server writes itself (a compacted document's one change).
 pub fn server_actor() -> automerge::ActorId {
     automerge::ActorId::from(*b"strada-compactor")
+}
+
+/// The actor of the changes an import writes (`crate::exchange`), whoever imports. Like
+/// [`server_actor`], no device's: a sign-in claiming it is refused.
+pub fn import_actor() -> automerge::ActorId {
+    automerge::ActorId::from(*b"strada-importer!")
 }
 
 /// The document rewritten from its current value as a single change by the server: no

@@ -226,13 +226,44 @@ impl ReferralDoc {
     /// followed for now, and the fork is reported (the first one only). Deterministic,
     /// so every device and the server derive the same status from the same history.
     pub fn walk(&self) -> Walk {
+        self.walk_with_path().0
+    }
+
+    /// The way the history leads, step by step: the initial status at the creation
+    /// time, then each move [`ReferralDoc::walk`] follows (at a fork, the move followed
+    /// for now), with its time. What a linear record of the referral shows (the
+    /// exchange format's `history`).
+    pub fn path(&self) -> Vec<(ReferralStatus, i64)> {
+        let (_, followed) = self.walk_with_path();
+        use ReferralStatus::*;
+        // Created in a later status (or written before moves were recorded, its status
+        // moved alone): it got there, the shortest way, when it was created.
+        let reached: &[ReferralStatus] = match self.initial_status() {
+            Proposed => &[],
+            Sent => &[Sent],
+            Accepted => &[Sent, Accepted],
+            Declined => &[Sent, Declined],
+            Attended => &[Sent, Accepted, Attended],
+            NotAttended => &[Sent, Accepted, NotAttended],
+            Closed => &[Closed],
+        };
+        std::iter::once(Proposed)
+            .chain(reached.iter().copied())
+            .map(|s| (s, self.created_at))
+            .chain(followed.into_iter().map(|c| (c.status, c.at)))
+            .collect()
+    }
+
+    fn walk_with_path(&self) -> (Walk, Vec<&StatusChange>) {
         let moves = self.moves();
+        let mut followed = Vec::new();
         if moves.is_empty() {
-            return Walk {
+            let walk = Walk {
                 status: self.status,
                 since: None,
                 conflict: None,
             };
+            return (walk, followed);
         }
         let mut cur = moves[0].0;
         let mut since = None;
@@ -282,12 +313,14 @@ impl ReferralDoc {
                 .map(|c| c.at)
                 .min();
             cur = winner.status;
+            followed.push(winner);
         }
-        Walk {
+        let walk = Walk {
             status: cur,
             since,
             conflict,
-        }
+        };
+        (walk, followed)
     }
 
     /// The first fork of the lifecycle still waiting for a worker's choice.
@@ -649,6 +682,32 @@ mod tests {
         assert!(!Closed.can_move_to(Proposed));
         assert!(!Proposed.can_move_to(Attended));
         assert!(!Sent.can_move_to(Sent));
+    }
+
+    #[test]
+    fn the_path_starts_proposed_and_follows_the_move_chosen_at_a_fork() {
+        use ReferralStatus::*;
+        let (AutoCommitPair(mut a, mut b), r) = forked();
+        a.merge(&mut b).unwrap();
+        let x: ReferralDoc = schema::read(&a).unwrap();
+        let day = 86_400_000;
+        // The fork is followed where the status is (declined, the latest move).
+        assert_eq!(
+            x.path(),
+            vec![
+                (Proposed, r.created_at),
+                (Sent, r.created_at + day),
+                (Declined, r.created_at + 3 * day)
+            ]
+        );
+        // Written before moves were recorded: the status reached when created.
+        let old = ReferralDoc {
+            status: Attended,
+            ..sample()
+        };
+        let statuses: Vec<ReferralStatus> = old.path().into_iter().map(|(s, _)| s).collect();
+        assert_eq!(statuses, vec![Proposed, Sent, Accepted, Attended]);
+        assert_eq!(sample().path(), vec![(Proposed, sample().created_at)]);
     }
 
     #[test]
