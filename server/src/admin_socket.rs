@@ -280,6 +280,12 @@ pub fn listen(
 
 /// Sends a command to a running server, if one listens in `data_dir`. `None` when no
 /// server answers there (the CLI then opens the store itself).
+/// Whether a server answers on `data_dir`'s administration socket (it holds the store).
+/// A socket file a stopped server left behind refuses connections: no.
+pub fn server_runs(data_dir: &Path) -> bool {
+    std::os::unix::net::UnixStream::connect(data_dir.join(SOCKET)).is_ok()
+}
+
 pub fn send(data_dir: &Path, cmd: &Command) -> Option<std::io::Result<Answer>> {
     use std::io::{BufRead, Write};
     let path: PathBuf = data_dir.join(SOCKET);

@@ -9,6 +9,7 @@
 //! - every administration act on accounts, from the central office's workspace or from
 //!   the server's local socket (the operator);
 //! - consent withdrawn: the documents the server rewrote without their history;
+//! - an exchange file imported, checked or refused, and an export (counts only);
 //! - the audit log read or verified.
 //!
 //! An entry holds ids, roles, act codes and counts, never personal data: no alias, note,
@@ -83,6 +84,13 @@ pub enum Act {
     ConsentWithdrawn,
     AuditRead,
     AuditVerified,
+    /// An exchange file imported (`count`: the records created or updated), or refused
+    /// for its invalid lines (`count`: how many).
+    Import,
+    /// An exchange file checked without storing (`count`: what it would write).
+    ImportDryRun,
+    /// Every record of the PUA exported in the exchange format (`count`: the records).
+    Export,
 }
 
 /// Whether the act was done or refused.

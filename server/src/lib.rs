@@ -10,6 +10,7 @@
 //! - [`sync`]: merge-and-validate for pushes, the change feed for pulls.
 //! - [`projection`]: central records derived from documents.
 //! - [`directory`]: the services directory served to devices (override file or demo).
+//! - [`exchange`]: the PUA exchange format (JSON Lines): import and export.
 //! - [`http`]: axum handlers, one file per resource, and the one `AppError`.
 //! - [`listen`]: the accept loop (header timeout, connection limit, graceful shutdown).
 //! - [`demo`]: `strada-server demo`, a synthetic year of outreach on a fresh store.
@@ -26,6 +27,7 @@ pub mod central;
 pub mod config;
 pub mod demo;
 pub mod directory;
+pub mod exchange;
 pub mod http;
 pub mod listen;
 pub mod notify;

@@ -1,6 +1,7 @@
 //! The `strada-server` binary: `serve` (default), `init`, `demo`, `user …` (accounts:
 //! add, list, disable, enable, reset-password, role, unlock, end-everything, sessions),
-//! `device revoke` and `audit verify` — the last three while the server runs too.
+//! `device revoke` and `audit verify` — the last three while the server runs too —, and
+//! `import`/`export` of the PUA exchange format (the server stopped).
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -76,6 +77,24 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Import a PUA exchange file (JSON Lines: teams, persons, contacts, referrals) with
+    /// the server stopped. All or nothing: every invalid line is reported (number,
+    /// field, reason) and nothing is stored; the same file twice changes nothing.
+    Import {
+        /// The exchange file.
+        file: PathBuf,
+        /// Check the file and report what it would do, storing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write every record in the PUA exchange format (JSON Lines), with the server
+    /// stopped.
+    Export {
+        /// Write to this file (created readable by its owner only) instead of standard
+        /// output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -168,6 +187,8 @@ fn main() -> anyhow::Result<()> {
             contacts,
             today,
         } => demo(&cli.data_dir, seed, contacts, today),
+        Command::Import { file, dry_run } => import(&cli.data_dir, &file, dry_run),
+        Command::Export { out } => export(&cli.data_dir, out.as_deref()),
         Command::User { command } => {
             let role = |r: &str| {
                 Role::parse(r).context("role must be field_worker, central_office or auditor")
@@ -381,6 +402,106 @@ fn demo(
             a.password.expose()
         );
     }
+    Ok(())
+}
+
+/// Opens the store for `import`/`export`, which run with the server stopped (sled locks
+/// the data folder; a running server answers on its administration socket).
+fn open_stopped(data_dir: &std::path::Path) -> anyhow::Result<SledStore> {
+    if admin_socket::server_runs(data_dir) {
+        anyhow::bail!(
+            "cannot open the data folder {} (is another server using it?): the server is \
+             running — stop it first, or use the central workspace's import and export",
+            data_dir.display()
+        );
+    }
+    Ok(SledStore::open(data_dir)?.0)
+}
+
+fn import(data_dir: &std::path::Path, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    use strada_server::exchange::{self, Importer, MAX_FILE_BYTES};
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {}", file.display()))?
+        .len();
+    if size > MAX_FILE_BYTES as u64 {
+        anyhow::bail!("{} is larger than {MAX_FILE_BYTES} bytes", file.display());
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let store = open_stopped(data_dir)?;
+    let directory = strada_server::directory::ServedDirectory::load(data_dir)?;
+    let writer = strada_server::sync::Writer::default();
+    let imported = exchange::import(
+        &store,
+        &writer,
+        &Importer::Operator,
+        &directory,
+        &bytes,
+        dry_run,
+        strada_server::now_ms(),
+    )?;
+    let report = imported.report;
+    if !report.ok {
+        for e in &report.errors {
+            match e.field.as_str() {
+                "" => println!("line {}: {}", e.line, e.reason),
+                field => println!("line {}: {field}: {}", e.line, e.reason),
+            }
+        }
+        anyhow::bail!(
+            "{} invalid line(s): nothing was stored",
+            report.errors.len()
+        );
+    }
+    println!(
+        "{}",
+        if dry_run {
+            "Checked (dry run, nothing stored): the file is valid and would give"
+        } else {
+            "Imported:"
+        }
+    );
+    for kind in ["team", "person", "contact", "referral"] {
+        let n = |m: &std::collections::BTreeMap<String, u64>| m.get(kind).copied().unwrap_or(0);
+        println!(
+            "  {kind:<9} created {:>6}  updated {:>6}  unchanged {:>6}",
+            n(&report.created),
+            n(&report.updated),
+            n(&report.unchanged)
+        );
+    }
+    Ok(())
+}
+
+fn export(data_dir: &std::path::Path, out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use std::io::Write;
+    let store = open_stopped(data_dir)?;
+    let exported = strada_server::exchange::export(&store, None, strada_server::now_ms())?;
+    match out {
+        Some(path) => {
+            use std::os::unix::fs::OpenOptionsExt;
+            // It holds personal data: readable by its owner only.
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            f.write_all(&exported.bytes)?;
+            f.sync_all()?;
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&exported.bytes)?;
+            stdout.flush()?;
+        }
+    }
+    let counts: Vec<String> = exported
+        .counts
+        .iter()
+        .map(|(kind, n)| format!("{n} {kind}"))
+        .collect();
+    eprintln!("Exported: {}.", counts.join(", "));
     Ok(())
 }
 

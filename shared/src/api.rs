@@ -213,3 +213,29 @@ pub struct AccountSession {
     /// The first 8 hex digits of the device's actor, when opened on a syncing device.
     pub device: Option<String>,
 }
+
+/// One invalid line of an exchange file (`POST /api/exchange/import`): its number (from
+/// 1), the field (a path such as `group.people` or `history[2].status`; empty for the
+/// line as a whole) and the reason — never what the field holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportLineError {
+    pub line: usize,
+    pub field: String,
+    pub reason: String,
+}
+
+/// What an import of an exchange file did, or — dry, or with invalid lines — would do:
+/// records per type (`team`, `person`, `contact`, `referral`) created, updated and
+/// unchanged, or every invalid line (then nothing is stored and the counts are 0).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// No invalid line.
+    pub ok: bool,
+    /// Checked only: nothing was stored.
+    pub dry_run: bool,
+    pub created: std::collections::BTreeMap<String, u64>,
+    pub updated: std::collections::BTreeMap<String, u64>,
+    pub unchanged: std::collections::BTreeMap<String, u64>,
+    /// In line order.
+    pub errors: Vec<ImportLineError>,
+}

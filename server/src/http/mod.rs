@@ -8,6 +8,7 @@ pub mod devices;
 pub mod directory;
 pub mod error;
 pub mod events;
+pub mod exchange;
 pub mod extract;
 pub mod health;
 pub mod openapi;
@@ -34,7 +35,8 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use crate::config::Limits;
 use crate::storage::Store;
 
-/// Largest request body accepted (a push of many documents).
+/// Largest request body accepted (a push of many documents); an exchange file may be
+/// larger (`crate::exchange::MAX_FILE_BYTES`).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// What every handler can reach.
@@ -94,6 +96,12 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
             post(accounts::end_everything),
         )
         .route("/accounts/{name}/sessions", get(accounts::sessions))
+        // An exchange file may be larger than any other body.
+        .route(
+            "/exchange/import",
+            post(exchange::import).layer(DefaultBodyLimit::max(crate::exchange::MAX_FILE_BYTES)),
+        )
+        .route("/exchange/export", get(exchange::export))
         .route("/audit", get(audit::page))
         .route("/audit/verify", get(audit::verify))
         .fallback(|| async { error::AppError::NotFound("no such API endpoint".into()) })

@@ -265,6 +265,29 @@ pub const OPERATIONS: &[Operation] = &[
         answer: "Empty",
     },
     Operation {
+        method: "post",
+        path: "/exchange/import",
+        tag: "exchange",
+        summary: "Import a PUA exchange file (JSON Lines, EXCHANGE.md §1; at most 32 MB), all or nothing: the report, or 422 with the same report listing every invalid line (number, field, reason)",
+        access: Access::Central,
+        query: &[(
+            "dry_run",
+            "true: check the file and report what it would do, storing nothing",
+        )],
+        body: Some("application/x-ndjson"),
+        answer: "ImportReport",
+    },
+    Operation {
+        method: "get",
+        path: "/exchange/export",
+        tag: "exchange",
+        summary: "Every record of the PUA in the exchange format (JSON Lines), as a file to download",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "application/x-ndjson",
+    },
+    Operation {
         method: "get",
         path: "/directory",
         tag: "directory",
@@ -675,6 +698,28 @@ fn schemas() -> Map<String, Value> {
                 ("counter", int()),
             ],
             &["id", "field", "actor", "counter"],
+        ),
+    );
+    let counts = json!({ "type": "object", "additionalProperties": { "type": "integer" },
+        "description": "per type: team, person, contact, referral" });
+    add(
+        "ImportReport",
+        obj(
+            &[
+                ("ok", json!({"type": "boolean"})),
+                ("dry_run", json!({"type": "boolean"})),
+                ("created", counts.clone()),
+                ("updated", counts.clone()),
+                ("unchanged", counts),
+                (
+                    "errors",
+                    json!({ "type": "array", "items": obj(
+                        &[("line", int()), ("field", s()), ("reason", s())],
+                        &["line", "field", "reason"],
+                    ) }),
+                ),
+            ],
+            &["ok", "dry_run", "created", "updated", "unchanged", "errors"],
         ),
     );
     add(

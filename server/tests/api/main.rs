@@ -11,6 +11,7 @@ mod demo;
 mod devices;
 mod directory;
 mod erasure;
+mod exchange;
 mod headers;
 mod helpers;
 mod hostile;

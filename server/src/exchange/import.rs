@@ -1,0 +1,414 @@
+//! An import run: read every line, resolve ids and references once the whole file is
+//! read, build each record's document, stage them all through the push path, and commit
+//! only if every line is valid (and the run is not dry).
+//!
+//! Order: teams, persons, contacts, referrals — each after what it may refer to. New
+//! persons and referrals are written as the importer (who recorded the consent, who
+//! moved the referral: the format does not say), new contacts as their `author` (or the
+//! importer), as the push rules of origin require. The whole run holds the push path's
+//! writer, so no push interleaves with what it read.
+
+mod file;
+mod records;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use strada_shared::api::{ImportLineError, ImportReport};
+use strada_shared::ids::{DocId, TeamId, UserId};
+use strada_shared::sync::{PushDoc, PushOutcome, RefusalCode};
+use strada_shared::vocab::ConsentStatus;
+
+use super::build::NamedPerson;
+use super::line::{self, FieldError, Kind, Line, Record};
+use super::resolve::{Fail, Resolver, exchange_kind};
+use super::{ExchangeError, Importer, MAX_FILE_BYTES};
+use crate::audit::{self, Act};
+use crate::auth::AuthUser;
+use crate::directory::ServedDirectory;
+use crate::storage::{ExchangeEntry, ExchangeKind, Store, StoreError};
+use crate::sync::{Staging, Writer};
+
+/// What an import did, and where each team's feed moved (to tell live devices).
+pub struct Imported {
+    pub report: ImportReport,
+    pub advanced: BTreeMap<TeamId, u64>,
+}
+
+/// Imports an exchange file (see the module note). Invalid lines are in the report, not
+/// an error; nothing is stored unless every line is valid and `dry_run` is false. The
+/// run is recorded in the audit log (counts only).
+pub fn import(
+    store: &dyn Store,
+    writer: &Writer,
+    importer: &Importer,
+    directory: &ServedDirectory,
+    file: &[u8],
+    dry_run: bool,
+    now_ms: i64,
+) -> Result<Imported, ExchangeError> {
+    if file.len() > MAX_FILE_BYTES {
+        return Err(ExchangeError::TooLarge);
+    }
+    let user = importer.user();
+    let read = file::read(file, now_ms);
+    let mut staging = writer.staging(store, now_ms);
+    let mut run = Run {
+        store,
+        user: user.clone(),
+        directory,
+        resolver: Resolver::new(store, now_ms)?,
+        errors: read.errors,
+        invalid: read.invalid,
+        teams: HashMap::new(),
+        placed: HashMap::new(),
+        named: HashMap::new(),
+        contact_consent: HashMap::new(),
+        entries: Vec::new(),
+        user_names: HashSet::new(),
+        counts: BTreeMap::new(),
+        to_stage: Vec::new(),
+    };
+    run.plan(read.lines)?;
+    if run.errors.is_empty() {
+        run.stage(&mut staging)?;
+    }
+    run.errors
+        .sort_by(|a, b| (a.line, &a.field).cmp(&(b.line, &b.field)));
+    let ok = run.errors.is_empty();
+    let mut report = ImportReport {
+        ok,
+        dry_run,
+        errors: std::mem::take(&mut run.errors),
+        ..ImportReport::default()
+    };
+    for kind in Kind::ALL {
+        let [created, updated, unchanged] = match ok {
+            true => run.counts.get(&kind).copied().unwrap_or_default(),
+            false => [0; 3],
+        };
+        let name = kind.as_str().to_string();
+        report.created.insert(name.clone(), created);
+        report.updated.insert(name.clone(), updated);
+        report.unchanged.insert(name, unchanged);
+    }
+    let written: u64 = report.created.values().chain(report.updated.values()).sum();
+    tracing::info!(
+        ok,
+        dry_run,
+        written,
+        invalid_lines = report.errors.len(),
+        "exchange import"
+    );
+    let act = if dry_run {
+        Act::ImportDryRun
+    } else {
+        Act::Import
+    };
+    let record = match importer.account() {
+        Some(u) => audit::Record::new(act).by(u),
+        None => audit::Record::new(act),
+    };
+    if !ok || dry_run {
+        drop(staging);
+        let record = match ok {
+            true => record.count(written as usize),
+            false => record.refused("invalid_lines").count(report.errors.len()),
+        };
+        audit::record(store, now_ms, record)?;
+        return Ok(Imported {
+            report,
+            advanced: BTreeMap::new(),
+        });
+    }
+    // The ids first: a crash before the documents leaves ids that name nothing yet (the
+    // next import creates those documents under them), never documents without ids.
+    store.put_exchange(&run.entries)?;
+    let advanced = staging.commit(&user)?;
+    store.flush()?;
+    audit::record(store, now_ms, record.count(written as usize))?;
+    Ok(Imported { report, advanced })
+}
+
+/// Where a record of the file goes.
+#[derive(Debug, Clone)]
+struct Placed {
+    line: usize,
+    id: DocId,
+    team: TeamId,
+    stored: bool,
+    /// The store kept this external id for this id already.
+    mapped: bool,
+}
+
+/// A document to stage, with the line it comes from.
+struct ToStage {
+    line: usize,
+    kind: Kind,
+    /// Who writes it: the importer, or a new contact's author.
+    author: Option<UserId>,
+    doc: PushDoc,
+}
+
+/// What a line refers to.
+enum Ref {
+    Found(DocId),
+    /// A record of an invalid line: the file is refused for that line already.
+    Invalid,
+}
+
+struct Run<'a> {
+    store: &'a dyn Store,
+    user: AuthUser,
+    directory: &'a ServedDirectory,
+    resolver: Resolver<'a>,
+    errors: Vec<ImportLineError>,
+    invalid: HashSet<(Kind, String)>,
+    /// Team lines: external id → slug.
+    teams: HashMap<String, TeamId>,
+    /// Record lines: (kind, external id) → where it goes.
+    placed: HashMap<(Kind, String), Placed>,
+    /// Persons contacts may name, as this import leaves them.
+    named: HashMap<DocId, NamedPerson>,
+    /// Contacts referrals may name: their consent as this import leaves them.
+    contact_consent: HashMap<DocId, ConsentStatus>,
+    /// What the `exchange` collection gets.
+    entries: Vec<ExchangeEntry>,
+    /// User names among `entries`.
+    user_names: HashSet<String>,
+    /// Per kind: created, updated, unchanged.
+    counts: BTreeMap<Kind, [u64; 3]>,
+    to_stage: Vec<ToStage>,
+}
+
+#[derive(Clone, Copy)]
+enum State {
+    Created = 0,
+    Updated = 1,
+    Unchanged = 2,
+}
+
+impl Run<'_> {
+    fn fail(&mut self, line: usize, e: FieldError) {
+        self.errors.push(ImportLineError {
+            line,
+            field: e.field,
+            reason: e.reason,
+        });
+    }
+
+    /// Records a line's failure, or passes the store's on.
+    fn check<T>(&mut self, line: usize, r: Result<T, Fail>) -> Result<Option<T>, StoreError> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(Fail::Line(e)) => {
+                self.fail(line, e);
+                Ok(None)
+            }
+            Err(Fail::Store(e)) => Err(e),
+        }
+    }
+
+    fn count(&mut self, kind: Kind, state: State) {
+        self.counts.entry(kind).or_default()[state as usize] += 1;
+    }
+
+    fn plan(&mut self, mut lines: Vec<(usize, Line)>) -> Result<(), StoreError> {
+        lines.sort_by_key(|(n, l)| (l.kind(), *n));
+        for (_, l) in &lines {
+            if let Record::Team(t) = &l.record {
+                self.team(&l.id, t)?;
+            }
+        }
+        for (n, l) in &lines {
+            let team = match &l.record {
+                Record::Team(_) => continue,
+                Record::Person(p) => &p.team,
+                Record::Contact(c) => &c.team,
+                Record::Referral(r) => &r.team,
+            };
+            let placed = self.place(l.kind(), &l.id, team);
+            match self.check(*n, placed)? {
+                Some((id, team, stored, mapped)) => {
+                    let placed = Placed {
+                        line: *n,
+                        id,
+                        team,
+                        stored,
+                        mapped,
+                    };
+                    self.placed.insert((l.kind(), l.id.clone()), placed);
+                }
+                None => {
+                    self.invalid.insert((l.kind(), l.id.clone()));
+                }
+            }
+        }
+        for (n, l) in &lines {
+            let Some(at) = self.placed.get(&(l.kind(), l.id.clone())).cloned() else {
+                continue;
+            };
+            let built = match &l.record {
+                Record::Team(_) => continue,
+                Record::Person(p) => self.person(&at, p),
+                Record::Contact(c) => self.contact(&at, c),
+                Record::Referral(r) => self.referral(&at, r),
+            };
+            let key = (l.kind(), l.id.clone());
+            match self.check(*n, built)? {
+                Some(()) => self.map_record(l.kind(), &l.id, &at),
+                // What names it is not reported too: the file is refused already.
+                None => {
+                    self.placed.remove(&key);
+                    self.invalid.insert(key);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn team(&mut self, external: &str, t: &line::Team) -> Result<(), StoreError> {
+        let (slug, kept) = self.resolver.team(external)?;
+        let entry = ExchangeEntry {
+            kind: ExchangeKind::Team,
+            external: external.to_string(),
+            internal: slug.to_string(),
+            name: Some(t.name.clone()),
+            area: t.area.clone(),
+        };
+        let state = match kept {
+            None => State::Created,
+            Some(k) if k == entry => State::Unchanged,
+            Some(_) => State::Updated,
+        };
+        if !matches!(state, State::Unchanged) {
+            self.entries.push(entry);
+        }
+        self.count(Kind::Team, state);
+        self.teams.insert(external.to_string(), slug);
+        Ok(())
+    }
+
+    /// A record line's Strada id and team.
+    fn place(
+        &mut self,
+        kind: Kind,
+        external: &str,
+        team: &str,
+    ) -> Result<(DocId, TeamId, bool, bool), Fail> {
+        let slug = match self.teams.get(team) {
+            Some(slug) => slug.clone(),
+            None => self
+                .resolver
+                .stored_team(team)?
+                .ok_or_else(|| FieldError::new("team", "names no team in the file or the store"))?,
+        };
+        let target = self.resolver.target(kind, external)?;
+        if let Some(meta) = &target.stored
+            && meta.team != slug
+        {
+            return Err(FieldError::new("team", "a record cannot move to another team").into());
+        }
+        Ok((target.id, slug, target.stored.is_some(), target.mapped))
+    }
+
+    fn map_record(&mut self, kind: Kind, external: &str, at: &Placed) {
+        if !at.mapped {
+            self.entries.push(ExchangeEntry {
+                kind: exchange_kind(kind),
+                external: external.to_string(),
+                internal: at.id.to_string(),
+                name: None,
+                area: None,
+            });
+        }
+    }
+
+    /// The record a reference names, of the referring record's team.
+    fn reference(
+        &self,
+        kind: Kind,
+        external: &str,
+        field: &str,
+        team: &TeamId,
+    ) -> Result<Ref, Fail> {
+        let key = (kind, external.to_string());
+        let found = match self.placed.get(&key) {
+            Some(p) => Some((p.id, p.team.clone())),
+            None if self.invalid.contains(&key) => return Ok(Ref::Invalid),
+            None => self
+                .resolver
+                .stored_record(kind, external)?
+                .map(|(id, meta)| (id, meta.team)),
+        };
+        match found {
+            Some((id, t)) if &t == team => Ok(Ref::Found(id)),
+            Some(_) => Err(FieldError::new(
+                field,
+                format!("names a {} of another team", kind.as_str()),
+            )
+            .into()),
+            None => Err(FieldError::new(
+                field,
+                format!("names no {} in the file or the store", kind.as_str()),
+            )
+            .into()),
+        }
+    }
+
+    /// Stages every queued document through the push path: persons, then contacts (new
+    /// ones in their authors' names), then referrals. A refusal is its line's error.
+    fn stage(&mut self, staging: &mut Staging<'_>) -> Result<(), ExchangeError> {
+        let queued = std::mem::take(&mut self.to_stage);
+        let mut batches: BTreeMap<(Kind, Option<UserId>), Vec<ToStage>> = BTreeMap::new();
+        for q in queued {
+            batches.entry((q.kind, q.author)).or_default().push(q);
+        }
+        for ((_, author), batch) in batches {
+            let user = match author {
+                Some(id) => AuthUser {
+                    id,
+                    ..self.user.clone()
+                },
+                None => self.user.clone(),
+            };
+            let (lines, docs): (Vec<(usize, Kind)>, Vec<PushDoc>) =
+                batch.into_iter().map(|q| ((q.line, q.kind), q.doc)).unzip();
+            let results = staging.stage(&user, docs)?;
+            for ((line, kind), r) in lines.into_iter().zip(results) {
+                let e = match r.outcome {
+                    PushOutcome::Accepted { .. } => continue,
+                    PushOutcome::Refused { code, reason } => refusal(kind, code, reason),
+                    PushOutcome::Incomplete => FieldError::new(
+                        "",
+                        "the stored record changed meanwhile: import the file again",
+                    ),
+                };
+                self.fail(line, e);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A refusal of the push path as a line's error: the field it concerns, and its reason
+/// (a schema refusal's detail may quote the document: its general reason instead).
+fn refusal(kind: Kind, code: RefusalCode, reason: String) -> FieldError {
+    let field = match (code, kind) {
+        (RefusalCode::TeamMove, _) => "team",
+        (RefusalCode::AuthorChange, _) => "author",
+        (RefusalCode::ReferralFixed, _) => "contact",
+        (RefusalCode::Lifecycle | RefusalCode::ReferralStart, _) => "history",
+        (RefusalCode::NeedRequired, _) => "needs",
+        (RefusalCode::ConsentRequired, Kind::Person) => "consent.status",
+        (RefusalCode::ConsentRequired | RefusalCode::UnknownReference, Kind::Contact) => "person",
+        (RefusalCode::UnknownReference, _) => "contact",
+        _ => "",
+    };
+    let reason = match code {
+        RefusalCode::Schema | RefusalCode::Malformed | RefusalCode::ServerError => {
+            code.reason().to_string()
+        }
+        _ => reason,
+    };
+    FieldError::new(field, reason)
+}

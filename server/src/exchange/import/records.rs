@@ -1,0 +1,231 @@
+//! Each record line → its document: the stored one read, the line built over it
+//! ([`build`]), and queued for staging when it is new or changed.
+
+use automerge::AutoCommit;
+use strada_shared::ids::{DocId, UserId};
+use strada_shared::schema::{self, Document};
+use strada_shared::sync::{Bytes, PushDoc};
+use strada_shared::vocab::ConsentStatus;
+
+use super::{Placed, Ref, Run, State, ToStage};
+use crate::exchange::build::{self, NamedPerson};
+use crate::exchange::line::{self, FieldError, Kind, Who};
+use crate::exchange::resolve::Fail;
+use crate::storage::{ExchangeEntry, ExchangeKind};
+use crate::sync::rules::TypedDoc;
+
+impl Run<'_> {
+    /// The stored document a line updates, decoded and read.
+    fn stored(&self, id: DocId) -> Result<(AutoCommit, TypedDoc, u32), Fail> {
+        let unreadable = || FieldError::new("id", "the stored record cannot be read");
+        let stored = self.store.doc(id)?.ok_or_else(unreadable)?;
+        let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let doc = AutoCommit::load(&stored.bytes).ok()?;
+            let value = TypedDoc::read(stored.meta.doc_type, &doc).ok()?;
+            Some((doc, value))
+        }));
+        match loaded {
+            Ok(Some((doc, value))) => Ok((doc, value, stored.meta.generation)),
+            _ => Err(unreadable().into()),
+        }
+    }
+
+    /// Queues a built document: new, changed (the changes from the stored one), or the
+    /// same as stored (nothing to write).
+    fn queue<T: Document + PartialEq>(
+        &mut self,
+        at: &Placed,
+        kind: Kind,
+        author: Option<UserId>,
+        value: &T,
+        stored: Option<(AutoCommit, T, u32)>,
+    ) -> Result<(), Fail> {
+        // A field rule's message names the rule, never the value; other failures may
+        // quote the document.
+        let invalid = |e: schema::SchemaError| match e {
+            schema::SchemaError::Invalid(v) => FieldError::new("", v.to_string()),
+            _ => FieldError::new("", "the record cannot be written as a document"),
+        };
+        let (doc_type, state, changes, generation) = match stored {
+            Some((_, old, _)) if old == *value => {
+                self.count(kind, State::Unchanged);
+                return Ok(());
+            }
+            Some((mut doc, _, generation)) => {
+                doc.set_actor(crate::sync::import_actor());
+                let before = doc.get_heads();
+                schema::update(&mut doc, value).map_err(invalid)?;
+                (T::TYPE, State::Updated, doc.save_after(&before), generation)
+            }
+            None => {
+                let mut doc =
+                    schema::create(crate::sync::import_actor(), value).map_err(invalid)?;
+                (T::TYPE, State::Created, doc.save(), 0)
+            }
+        };
+        self.count(kind, state);
+        self.to_stage.push(ToStage {
+            line: at.line,
+            kind,
+            author,
+            doc: PushDoc {
+                id: at.id,
+                doc_type,
+                changes: Bytes(changes),
+                generation,
+            },
+        });
+        Ok(())
+    }
+
+    pub(super) fn person(&mut self, at: &Placed, l: &line::Person) -> Result<(), Fail> {
+        let stored = match at.stored {
+            true => match self.stored(at.id)? {
+                (doc, TypedDoc::Person(p), generation) => Some((doc, p, generation)),
+                _ => return Err(FieldError::new("id", "names a record of another type").into()),
+            },
+            false => None,
+        };
+        let value = build::person(
+            l,
+            at.id,
+            &at.team,
+            stored.as_ref().map(|(_, p, _)| p),
+            self.user.id,
+        )?;
+        self.named.insert(
+            at.id,
+            NamedPerson {
+                id: at.id,
+                consent: value.consent.status,
+                alias: value.aliases.first().cloned(),
+            },
+        );
+        self.queue(at, Kind::Person, None, &value, stored)
+    }
+
+    /// A person a contact names: of this file, or stored.
+    fn named(&mut self, id: DocId) -> Result<NamedPerson, Fail> {
+        if let Some(p) = self.named.get(&id) {
+            return Ok(p.clone());
+        }
+        let (_, value, _) = self.stored(id)?;
+        let TypedDoc::Person(p) = value else {
+            return Err(FieldError::new("person", "names a record of another type").into());
+        };
+        let named = NamedPerson {
+            id,
+            consent: p.consent.status,
+            alias: p.aliases.first().cloned(),
+        };
+        self.named.insert(id, named.clone());
+        Ok(named)
+    }
+
+    pub(super) fn contact(&mut self, at: &Placed, l: &line::Contact) -> Result<(), Fail> {
+        let person = match &l.who {
+            Who::Person(ext) => match self.reference(Kind::Person, ext, "person", &at.team)? {
+                Ref::Found(id) => Some(self.named(id)?),
+                Ref::Invalid => return Ok(()),
+            },
+            _ => None,
+        };
+        let author = match &l.author {
+            Some(name) => {
+                let id = self.resolver.user(name)?;
+                let kept = self.store.exchange_entry(ExchangeKind::User, name)?;
+                let queued = self.user_names.contains(name);
+                if !queued && kept.is_none_or(|k| k.internal != id.to_string()) {
+                    self.user_names.insert(name.clone());
+                    self.entries.push(ExchangeEntry {
+                        kind: ExchangeKind::User,
+                        external: name.clone(),
+                        internal: id.to_string(),
+                        name: None,
+                        area: None,
+                    });
+                }
+                Some(id)
+            }
+            None => None,
+        };
+        let stored = match at.stored {
+            true => match self.stored(at.id)? {
+                (doc, TypedDoc::Contact(c), generation) => Some((doc, c, generation)),
+                _ => return Err(FieldError::new("id", "names a record of another type").into()),
+            },
+            false => None,
+        };
+        let value = build::contact(
+            l,
+            at.id,
+            &at.team,
+            author,
+            person.as_ref(),
+            stored.as_ref().map(|(_, c, _)| c),
+            self.user.id,
+        )?;
+        self.contact_consent.insert(at.id, value.consent);
+        // A new contact is written in its author's name (the rules of origin).
+        let writer = stored.is_none().then_some(value.author);
+        self.queue(at, Kind::Contact, writer, &value, stored)
+    }
+
+    pub(super) fn referral(&mut self, at: &Placed, l: &line::Referral) -> Result<(), Fail> {
+        let contact = match self.reference(Kind::Contact, &l.contact, "contact", &at.team)? {
+            Ref::Found(id) => id,
+            Ref::Invalid => return Ok(()),
+        };
+        let person = match &l.person {
+            Some(ext) => match self.reference(Kind::Person, ext, "person", &at.team)? {
+                Ref::Found(id) => Some(id),
+                Ref::Invalid => return Ok(()),
+            },
+            None => None,
+        };
+        let stored = match at.stored {
+            true => match self.stored(at.id)? {
+                (doc, TypedDoc::Referral(r), generation) => Some((doc, r, generation)),
+                _ => return Err(FieldError::new("id", "names a record of another type").into()),
+            },
+            false => None,
+        };
+        // Erased by a withdrawal: the person's, or the contact's person's.
+        let withdrawn = |s: Option<ConsentStatus>| s == Some(ConsentStatus::Withdrawn);
+        let contact_consent = match self.contact_consent.get(&contact) {
+            Some(c) => Some(*c),
+            None => self.store.doc_meta(contact)?.and_then(|m| m.consent),
+        };
+        let person_consent = match person.or(stored.as_ref().and_then(|(_, r, _)| r.person_id)) {
+            Some(p) => match self.named.get(&p) {
+                Some(n) => Some(n.consent),
+                None => self.store.doc_meta(p)?.and_then(|m| m.consent),
+            },
+            None => None,
+        };
+        let erased = stored.is_some() && (withdrawn(contact_consent) || withdrawn(person_consent));
+        // Named by a directory service only: the organisation offering it.
+        let partner: String = match &l.service {
+            Some(s) => self
+                .directory
+                .organisation_of(s)
+                .unwrap_or_else(|| s.clone())
+                .chars()
+                .take(strada_shared::schema::referral::MAX_PARTNER_CHARS)
+                .collect(),
+            None => String::new(),
+        };
+        let value = build::referral(
+            l,
+            at.id,
+            &at.team,
+            contact,
+            person,
+            &partner,
+            stored.as_ref().map(|(_, r, _)| r),
+            erased,
+            self.user.id,
+        )?;
+        self.queue(at, Kind::Referral, None, &value, stored)
+    }
+}

@@ -1,0 +1,897 @@
+//! One line of an exchange file: a JSON object read into a typed record, checked against
+//! every rule of `EXCHANGE.md` §1 that needs nothing but the line itself (and the clock):
+//! fields known and of the right type, codes, times, countries, languages, lengths, a
+//! group that adds up, consent and identifying data, a referral's history along the
+//! lifecycle. References (a team, a person, a contact) are resolved later, once the whole
+//! file is read (`super::resolve`).
+//!
+//! A failure names the field — a path such as `group.people` or `history[2].status`,
+//! empty for the line as a whole — and a reason; never what the field holds (an alias,
+//! a note). The first failure of a line is its report.
+
+mod fields;
+
+use serde_json::Value;
+use strada_shared::domain::{DocumentStatus, NeedCategory};
+use strada_shared::schema::contact::{
+    MAX_GROUP, MAX_NOTE_CHARS, MAX_SHORT_TEXT, MIN_OCCURRED_AT_MS, check_alias,
+};
+use strada_shared::schema::person::{BIRTH_YEARS, MAX_ALIASES, MAX_FIELD_CHARS};
+use strada_shared::schema::referral::{MAX_OUTCOME_CHARS, MAX_PARTNER_CHARS};
+use strada_shared::schema::{ReferralStatus, contact::Group};
+use strada_shared::vocab::{
+    Channel, Code, ConsentStatus, FollowUp, Gender, Indicator, Material, Mediator, Sector,
+};
+
+use super::codes;
+use crate::sync::rules::CLOCK_SKEW_MS;
+use fields::Obj;
+
+/// Longest id (a record's, a team's, a reference), in characters.
+pub const MAX_ID_CHARS: usize = 200;
+/// Longest team name and area, in characters.
+pub const MAX_TEAM_TEXT: usize = 200;
+/// Longest user name (`author`), in characters.
+pub const MAX_USER_NAME: usize = 120;
+/// Longest language code a contact keeps (as Strada's documents do).
+pub const MAX_LANGUAGE_CHARS: usize = 16;
+
+/// Why a line is invalid: the field and the reason, never the field's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// A path into the line's object (`consent.at`, `needs[0]`); empty for the line.
+    pub field: String,
+    pub reason: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+type Checked<T> = Result<T, FieldError>;
+
+/// The record types this version imports. `case` and `job_offer` are in the format but
+/// not yet in Strada: a line of either is invalid (see [`parse`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Team,
+    Person,
+    Contact,
+    Referral,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Team, Kind::Person, Kind::Contact, Kind::Referral];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Team => "team",
+            Kind::Person => "person",
+            Kind::Contact => "contact",
+            Kind::Referral => "referral",
+        }
+    }
+}
+
+/// A line read and checked on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// The external id, as given.
+    pub id: String,
+    pub record: Record,
+}
+
+impl Line {
+    pub fn kind(&self) -> Kind {
+        match self.record {
+            Record::Team(_) => Kind::Team,
+            Record::Person(_) => Kind::Person,
+            Record::Contact(_) => Kind::Contact,
+            Record::Referral(_) => Kind::Referral,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Team(Team),
+    Person(Person),
+    Contact(Contact),
+    Referral(Referral),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    pub name: String,
+    pub area: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// The team's external id.
+    pub team: String,
+    pub aliases: Vec<String>,
+    pub birth_year: Option<i64>,
+    pub birth_year_estimated: bool,
+    pub gender: Gender,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: Option<&'static str>,
+    /// ISO 639-1, lower case, sorted.
+    pub languages: Vec<String>,
+    pub phone: Option<String>,
+    pub documents: DocumentStatus,
+    pub usual_place: Option<String>,
+    pub consent: ConsentLine,
+    /// Unix ms.
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentLine {
+    pub status: ConsentStatus,
+    /// Unix ms.
+    pub at: i64,
+    /// Organisation names, sorted.
+    pub partners: Vec<String>,
+}
+
+/// Who a contact was with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Who {
+    /// The person's external id.
+    Person(String),
+    Anonymous,
+    Group(Group),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contact {
+    pub team: String,
+    /// A user name, as given.
+    pub author: Option<String>,
+    /// Unix ms.
+    pub occurred_at: i64,
+    /// Latitude, longitude.
+    pub place: Option<(f64, f64)>,
+    pub who: Who,
+    pub channel: Channel,
+    pub sector: Option<Sector>,
+    pub workplace: String,
+    /// Sorted, as documents read them.
+    pub needs: Vec<NeedCategory>,
+    /// Sorted by code.
+    pub indicators: Vec<(Indicator, String)>,
+    /// Sorted.
+    pub materials: Vec<Material>,
+    pub language: Option<String>,
+    pub mediator: Mediator,
+    pub follow_up: FollowUp,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Referral {
+    pub team: String,
+    /// The contact's external id.
+    pub contact: String,
+    /// The person's external id.
+    pub person: Option<String>,
+    pub need: NeedCategory,
+    /// A directory service id.
+    pub service: Option<String>,
+    /// An organisation's name.
+    pub partner: Option<String>,
+    /// Each status with its time (Unix ms), from `proposed` on.
+    pub history: Vec<(ReferralStatus, i64)>,
+    pub outcome: String,
+}
+
+const TEAM_FIELDS: &[&str] = &["type", "id", "name", "area"];
+const PERSON_FIELDS: &[&str] = &[
+    "type",
+    "id",
+    "team",
+    "aliases",
+    "birth_year",
+    "birth_year_estimated",
+    "gender",
+    "country",
+    "languages",
+    "phone",
+    "documents",
+    "usual_place",
+    "consent",
+    "created_at",
+];
+const CONSENT_FIELDS: &[&str] = &["status", "at", "partners"];
+const CONTACT_FIELDS: &[&str] = &[
+    "type",
+    "id",
+    "team",
+    "author",
+    "occurred_at",
+    "place",
+    "who",
+    "person",
+    "group",
+    "channel",
+    "sector",
+    "workplace",
+    "needs",
+    "indicators",
+    "materials",
+    "language",
+    "mediator",
+    "follow_up",
+    "note",
+];
+const PLACE_FIELDS: &[&str] = &["lat", "lon"];
+const GROUP_FIELDS: &[&str] = &["people", "women", "men", "minors"];
+const INDICATOR_FIELDS: &[&str] = &["code", "note"];
+const REFERRAL_FIELDS: &[&str] = &[
+    "type", "id", "team", "contact", "person", "need", "service", "partner", "history", "outcome",
+];
+const HISTORY_FIELDS: &[&str] = &["status", "at"];
+
+/// A line that is not valid: why, and which record it is when its `type` and `id` read
+/// (a line that names it is then not reported too: the file is refused anyway).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub key: Option<(Kind, String)>,
+    pub error: FieldError,
+}
+
+/// Reads one line (without its line break). `now_ms` is the server's clock: a consent or
+/// a referral's move is not recorded in the future.
+pub fn parse(text: &str, now_ms: i64) -> Result<Line, Invalid> {
+    let value: Value = serde_json::from_str(text).map_err(|_| Invalid {
+        key: None,
+        error: FieldError::new("", "not valid JSON"),
+    })?;
+    let Value::Object(map) = value else {
+        return Err(Invalid {
+            key: None,
+            error: FieldError::new("", "not a JSON object"),
+        });
+    };
+    let o = Obj::root(&map);
+    let (kind, id) = kind_and_id(&o).map_err(|error| Invalid { key: None, error })?;
+    let record = match kind {
+        Kind::Team => team(&o).map(Record::Team),
+        Kind::Person => person(&o, now_ms).map(Record::Person),
+        Kind::Contact => contact(&o).map(Record::Contact),
+        Kind::Referral => referral(&o, now_ms).map(Record::Referral),
+    };
+    match record {
+        Ok(record) => Ok(Line { id, record }),
+        Err(error) => Err(Invalid {
+            key: Some((kind, id)),
+            error,
+        }),
+    }
+}
+
+fn kind_and_id(o: &Obj<'_>) -> Checked<(Kind, String)> {
+    let kind = match o.string("type", 40)?.as_str() {
+        "team" => Kind::Team,
+        "person" => Kind::Person,
+        "contact" => Kind::Contact,
+        "referral" => Kind::Referral,
+        "case" | "job_offer" => {
+            return Err(FieldError::new("type", "not supported by this version yet"));
+        }
+        _ => return Err(FieldError::new("type", "not a known record type")),
+    };
+    let id = o.string("id", MAX_ID_CHARS)?;
+    Ok((kind, id))
+}
+
+fn team(o: &Obj<'_>) -> Checked<Team> {
+    o.only(TEAM_FIELDS)?;
+    Ok(Team {
+        name: o.string("name", MAX_TEAM_TEXT)?,
+        area: o.opt_string("area", MAX_TEAM_TEXT)?,
+    })
+}
+
+/// The reason a field of a person without consent is refused.
+const WITHOUT_CONSENT: &str = "a person whose consent is not given keeps no identifying data";
+
+fn person(o: &Obj<'_>, now_ms: i64) -> Checked<Person> {
+    o.only(PERSON_FIELDS)?;
+    let team = o.string("team", MAX_ID_CHARS)?;
+    let mut aliases = Vec::new();
+    let list = o
+        .list("aliases")?
+        .ok_or_else(|| o.err("aliases", "is missing"))?;
+    if list.len() > MAX_ALIASES {
+        return Err(o.err("aliases", format!("holds more than {MAX_ALIASES} aliases")));
+    }
+    for (i, v) in list.iter().enumerate() {
+        let field = format!("{}aliases[{i}]", o.at);
+        let Value::String(alias) = v else {
+            return Err(FieldError::new(field, "must be a string"));
+        };
+        check_alias(alias).map_err(|e| FieldError::new(&field, e.to_string()))?;
+        if alias.chars().count() > MAX_FIELD_CHARS {
+            return Err(FieldError::new(field, too_long(MAX_FIELD_CHARS)));
+        }
+        aliases.push(alias.clone());
+    }
+    let birth_year = o.opt_int("birth_year", *BIRTH_YEARS.start(), *BIRTH_YEARS.end())?;
+    let birth_year_estimated = o.opt_bool("birth_year_estimated")?.unwrap_or(false);
+    let gender = o.opt_code::<Gender>("gender")?.unwrap_or_default();
+    let country = match o.opt_string("country", MAX_FIELD_CHARS)? {
+        None => None,
+        Some(c) => Some(
+            codes::country(&c)
+                .ok_or_else(|| o.err("country", "not an ISO 3166-1 alpha-2 country code"))?,
+        ),
+    };
+    let languages = o.code_list("languages", |s| codes::language(s).map(str::to_string), {
+        "not an ISO 639-1 language code"
+    })?;
+    let phone = o.opt_string("phone", MAX_FIELD_CHARS)?;
+    let documents = match o.opt_string("documents", 40)? {
+        None => DocumentStatus::Unknown,
+        Some(d) => {
+            DocumentStatus::parse(&d).ok_or_else(|| o.err("documents", "not a known code"))?
+        }
+    };
+    let usual_place = o.opt_string("usual_place", MAX_FIELD_CHARS)?;
+    let c = o
+        .object("consent", CONSENT_FIELDS)?
+        .ok_or_else(|| o.err("consent", "is missing"))?;
+    let consent = ConsentLine {
+        status: c.code::<ConsentStatus>("status")?,
+        at: c.time("at")?,
+        partners: c.string_set("partners", MAX_FIELD_CHARS)?,
+    };
+    if consent.at > now_ms + CLOCK_SKEW_MS {
+        return Err(c.err("at", "a consent cannot be recorded in the future"));
+    }
+    let created_at = o.time("created_at")?;
+    if consent.status == ConsentStatus::Given {
+        if aliases.is_empty() {
+            return Err(o.err(
+                "aliases",
+                "a person whose consent is given has at least one alias",
+            ));
+        }
+    } else {
+        // The first identifying field present, in the format's order.
+        let held = [
+            ("aliases", !aliases.is_empty()),
+            ("birth_year", birth_year.is_some()),
+            ("birth_year_estimated", birth_year_estimated),
+            ("gender", gender != Gender::Unknown),
+            ("country", country.is_some()),
+            ("languages", !languages.is_empty()),
+            ("phone", phone.is_some()),
+            ("documents", documents != DocumentStatus::Unknown),
+            ("usual_place", usual_place.is_some()),
+        ];
+        if let Some((field, _)) = held.iter().find(|(_, held)| *held) {
+            return Err(o.err(field, WITHOUT_CONSENT));
+        }
+        if !consent.partners.is_empty() {
+            return Err(c.err("partners", WITHOUT_CONSENT));
+        }
+    }
+    Ok(Person {
+        team,
+        aliases,
+        birth_year,
+        birth_year_estimated,
+        gender,
+        country,
+        languages,
+        phone,
+        documents,
+        usual_place,
+        consent,
+        created_at,
+    })
+}
+
+fn contact(o: &Obj<'_>) -> Checked<Contact> {
+    o.only(CONTACT_FIELDS)?;
+    let team = o.string("team", MAX_ID_CHARS)?;
+    let author = o.opt_string("author", MAX_USER_NAME)?;
+    let occurred_at = o.time("occurred_at")?;
+    if occurred_at < MIN_OCCURRED_AT_MS {
+        return Err(o.err("occurred_at", "before 2020"));
+    }
+    let place = match o.object("place", PLACE_FIELDS)? {
+        None => None,
+        Some(p) => Some((p.number("lat", 90.0)?, p.number("lon", 180.0)?)),
+    };
+    let who_code = o.string("who", 40)?;
+    let person = o.opt_string("person", MAX_ID_CHARS)?;
+    let group = o.object("group", GROUP_FIELDS)?;
+    let who =
+        match who_code.as_str() {
+            "person" => Who::Person(person.ok_or_else(|| {
+                o.err("person", "is missing (a contact with a person names them)")
+            })?),
+            "anonymous" | "group" if person.is_some() => {
+                return Err(o.err("person", "given only when `who` is `person`"));
+            }
+            "anonymous" => Who::Anonymous,
+            "group" => {
+                let g = group.as_ref().ok_or_else(|| {
+                    o.err("group", "is missing (a group contact counts its people)")
+                })?;
+                Who::Group(group_of(g)?)
+            }
+            _ => return Err(o.err("who", "not a known code")),
+        };
+    if group.is_some() && !matches!(who, Who::Group(_)) {
+        return Err(o.err("group", "given only when `who` is `group`"));
+    }
+    let channel = o.code::<Channel>("channel")?;
+    let sector = o.opt_code::<Sector>("sector")?;
+    let workplace = o
+        .opt_string("workplace", MAX_SHORT_TEXT)?
+        .unwrap_or_default();
+    let needs = o.code_list("needs", NeedCategory::from_code, "not a known code")?;
+    if needs.is_empty() {
+        return Err(o.err("needs", "lists at least one need"));
+    }
+    let indicators = indicators(o)?;
+    let materials = o.code_list("materials", Material::from_code, "not a known code")?;
+    let language = o.opt_string("language", MAX_LANGUAGE_CHARS)?;
+    let mediator = o.opt_code::<Mediator>("mediator")?.unwrap_or_default();
+    let follow_up = o.opt_code::<FollowUp>("follow_up")?.unwrap_or_default();
+    let note = o.opt_string("note", MAX_NOTE_CHARS)?.unwrap_or_default();
+    Ok(Contact {
+        team,
+        author,
+        occurred_at,
+        place,
+        who,
+        channel,
+        sector,
+        workplace,
+        needs,
+        indicators,
+        materials,
+        language,
+        mediator,
+        follow_up,
+        note,
+    })
+}
+
+fn group_of(g: &Obj<'_>) -> Checked<Group> {
+    let max = i64::from(MAX_GROUP);
+    let count =
+        |key: &str, min: i64| -> Checked<u32> { Ok(g.opt_int(key, min, max)?.unwrap_or(0) as u32) };
+    let people = match g.opt_int("people", 2, max)? {
+        Some(n) => n as u32,
+        None => return Err(g.err("people", "is missing")),
+    };
+    let (women, men, minors) = (count("women", 0)?, count("men", 0)?, count("minors", 0)?);
+    if women + men > people {
+        return Err(g.err("men", "women and men together are more than the people"));
+    }
+    if minors > people {
+        return Err(g.err("minors", "more than the people"));
+    }
+    Ok(Group {
+        people,
+        women,
+        men,
+        minors,
+    })
+}
+
+fn indicators(o: &Obj<'_>) -> Checked<Vec<(Indicator, String)>> {
+    let Some(list) = o.list("indicators")? else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<(Indicator, String)> = Vec::new();
+    for (i, v) in list.iter().enumerate() {
+        let at = format!("{}indicators[{i}]", o.at);
+        let Value::Object(map) = v else {
+            return Err(FieldError::new(at, "must be an object"));
+        };
+        let item = Obj {
+            map,
+            at: format!("{at}."),
+        };
+        item.only(INDICATOR_FIELDS)?;
+        let code = item.code::<Indicator>("code")?;
+        if out.iter().any(|(c, _)| *c == code) {
+            return Err(item.err("code", "listed twice"));
+        }
+        let note = item.opt_string("note", MAX_SHORT_TEXT)?.unwrap_or_default();
+        out.push((code, note));
+    }
+    out.sort_by_key(|(c, _)| *c);
+    Ok(out)
+}
+
+fn referral(o: &Obj<'_>, now_ms: i64) -> Checked<Referral> {
+    o.only(REFERRAL_FIELDS)?;
+    let team = o.string("team", MAX_ID_CHARS)?;
+    let contact = o.string("contact", MAX_ID_CHARS)?;
+    let person = o.opt_string("person", MAX_ID_CHARS)?;
+    let need = o.code::<NeedCategory>("need")?;
+    let service = o.opt_string("service", MAX_ID_CHARS)?;
+    let partner = o.opt_string("partner", MAX_PARTNER_CHARS)?;
+    if let Some(p) = &partner
+        && p.trim().is_empty()
+    {
+        return Err(o.err("partner", "must not be empty"));
+    }
+    let list = o
+        .list("history")?
+        .ok_or_else(|| o.err("history", "is missing"))?;
+    let mut history: Vec<(ReferralStatus, i64)> = Vec::with_capacity(list.len());
+    for (i, v) in list.iter().enumerate() {
+        let at = format!("{}history[{i}]", o.at);
+        let Value::Object(map) = v else {
+            return Err(FieldError::new(at, "must be an object"));
+        };
+        let entry = Obj {
+            map,
+            at: format!("{at}."),
+        };
+        entry.only(HISTORY_FIELDS)?;
+        let status = entry.status("status")?;
+        let when = entry.time("at")?;
+        match history.last() {
+            None if status != ReferralStatus::Proposed => {
+                return Err(entry.err("status", "a referral's history starts with `proposed`"));
+            }
+            None if when < MIN_OCCURRED_AT_MS => {
+                return Err(entry.err("at", "before 2020"));
+            }
+            Some((prev, _)) if !prev.can_move_to(status) => {
+                return Err(entry.err(
+                    "status",
+                    format!(
+                        "does not follow the lifecycle: {} cannot move to {}",
+                        prev.code(),
+                        status.code()
+                    ),
+                ));
+            }
+            Some(_) if when < history[0].1 - CLOCK_SKEW_MS => {
+                return Err(entry.err("at", "more than a day before the referral was proposed"));
+            }
+            _ => {}
+        }
+        if when > now_ms + CLOCK_SKEW_MS {
+            return Err(entry.err("at", "in the future"));
+        }
+        history.push((status, when));
+    }
+    if history.is_empty() {
+        return Err(o.err("history", "must not be empty"));
+    }
+    if service.is_none() && partner.is_none() {
+        return Err(o.err(
+            "service",
+            "a referral names `service` (a directory service id) or `partner` (an organisation)",
+        ));
+    }
+    let outcome = o
+        .opt_string("outcome", MAX_OUTCOME_CHARS)?
+        .unwrap_or_default();
+    Ok(Referral {
+        team,
+        contact,
+        person,
+        need,
+        service,
+        partner,
+        history,
+        outcome,
+    })
+}
+
+fn too_long(max: usize) -> String {
+    format!("longer than {max} characters")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2026-01-01T00:00:00Z.
+    const NOW: i64 = 1_767_225_600_000;
+
+    fn err(line: &str) -> FieldError {
+        parse(line, NOW).expect_err("invalid").error
+    }
+
+    fn ok(line: &str) -> Record {
+        parse(line, NOW).expect("valid").record
+    }
+
+    const PERSON: &str = r#"{"type":"person","id":"P1","team":"T1","aliases":["Karim","كريم"],"birth_year":1990,"birth_year_estimated":true,"gender":"man","country":"sn","languages":["fr","WO"],"phone":"+39 000 000","documents":"permit","usual_place":"synthetic road","consent":{"status":"given","at":"2025-03-01T10:00:00+01:00","partners":["PUA"]},"created_at":"2025-03-01T10:00:00+01:00"}"#;
+
+    fn with(base: &str, key: &str, value: serde_json::Value) -> String {
+        let mut v: serde_json::Value = serde_json::from_str(base).unwrap();
+        match value {
+            serde_json::Value::Null => {
+                v.as_object_mut().unwrap().remove(key);
+            }
+            value => {
+                v[key] = value;
+            }
+        }
+        v.to_string()
+    }
+
+    #[test]
+    fn a_full_person_reads_with_codes_normalised() {
+        let Record::Person(p) = ok(PERSON) else {
+            panic!("a person")
+        };
+        assert_eq!(p.country, Some("SN"));
+        assert_eq!(p.languages, vec!["fr", "wo"]);
+        assert_eq!(p.consent.at, 1_740_819_600_000);
+        assert_eq!(p.documents, DocumentStatus::ResidencePermit);
+        assert_eq!(p.aliases.len(), 2);
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_by_name_at_any_depth() {
+        let e = err(&with(PERSON, "nickname", "x".into()));
+        assert_eq!(e, FieldError::new("nickname", "unknown field"));
+        let e = err(&with(
+            PERSON,
+            "consent",
+            serde_json::json!({"status":"given","at":"2025-03-01T10:00:00Z","by":"x"}),
+        ));
+        assert_eq!(e, FieldError::new("consent.by", "unknown field"));
+    }
+
+    #[test]
+    fn country_and_languages_must_be_iso_codes() {
+        let e = err(&with(PERSON, "country", "Senegal".into()));
+        assert_eq!(e.field, "country");
+        let e = err(&with(PERSON, "country", "XX".into()));
+        assert_eq!(e.field, "country");
+        let e = err(&with(
+            PERSON,
+            "languages",
+            serde_json::json!(["fr", "wolof"]),
+        ));
+        assert_eq!(e.field, "languages[1]");
+        let e = err(&with(PERSON, "languages", serde_json::json!(["fr", "fr"])));
+        assert_eq!(
+            (e.field.as_str(), e.reason.as_str()),
+            ("languages[1]", "listed twice")
+        );
+    }
+
+    #[test]
+    fn times_need_an_offset_and_consent_is_not_in_the_future() {
+        let e = err(&with(PERSON, "created_at", "2025-03-01T10:00:00".into()));
+        assert_eq!(e.field, "created_at");
+        let e = err(&with(PERSON, "created_at", "2025-03-01".into()));
+        assert_eq!(e.field, "created_at");
+        let e = err(&with(
+            PERSON,
+            "consent",
+            serde_json::json!({"status":"given","at":"2030-01-01T00:00:00Z"}),
+        ));
+        assert_eq!(e.field, "consent.at");
+    }
+
+    #[test]
+    fn consent_given_needs_an_alias_and_otherwise_no_identifying_field() {
+        let e = err(&with(PERSON, "aliases", serde_json::json!([])));
+        assert_eq!(e.field, "aliases");
+        let withdrawn = with(
+            PERSON,
+            "consent",
+            serde_json::json!({"status":"withdrawn","at":"2025-04-01T00:00:00Z"}),
+        );
+        assert_eq!(err(&withdrawn).field, "aliases");
+        let mut blank = with(&withdrawn, "aliases", serde_json::json!([]));
+        for key in [
+            "birth_year",
+            "birth_year_estimated",
+            "gender",
+            "country",
+            "languages",
+            "phone",
+            "documents",
+            "usual_place",
+        ] {
+            assert_eq!(err(&blank).field, key, "{blank}");
+            blank = with(&blank, key, serde_json::Value::Null);
+        }
+        // What says nothing about the person may stay.
+        let blank = with(&blank, "gender", "unknown".into());
+        let blank = with(&blank, "birth_year_estimated", false.into());
+        let Record::Person(p) = ok(&blank) else {
+            panic!("a person")
+        };
+        assert_eq!(p.consent.status, ConsentStatus::Withdrawn);
+    }
+
+    #[test]
+    fn an_alias_with_direction_overrides_is_refused_without_quoting_it() {
+        let e = err(&with(
+            PERSON,
+            "aliases",
+            serde_json::json!(["Ka\u{202E}rim"]),
+        ));
+        assert_eq!(e.field, "aliases[0]");
+        assert!(!e.reason.contains("Ka"), "{}", e.reason);
+    }
+
+    const CONTACT: &str = r#"{"type":"contact","id":"C1","team":"T1","author":"Giulia","occurred_at":"2025-06-01T08:30:00Z","place":{"lat":45.6,"lon":9.7},"who":"group","group":{"people":5,"women":2,"men":3,"minors":1},"channel":"street","sector":"agriculture","workplace":"serra","needs":["shelter","food"],"indicators":[{"code":"isolation","note":"n"},{"code":"deception"}],"materials":["water"],"language":"ar","mediator":"present","follow_up":"needed","note":"synthetic"}"#;
+
+    #[test]
+    fn a_full_contact_reads_with_sets_sorted() {
+        let Record::Contact(c) = ok(CONTACT) else {
+            panic!("a contact")
+        };
+        assert_eq!(c.needs, vec![NeedCategory::Food, NeedCategory::Shelter]);
+        assert_eq!(c.indicators[0].0, Indicator::Deception);
+        assert!(matches!(c.who, Who::Group(g) if g.people == 5 && g.minors == 1));
+    }
+
+    #[test]
+    fn who_decides_which_of_person_and_group_is_given() {
+        let e = err(&with(CONTACT, "who", "person".into()));
+        assert_eq!(e.field, "person");
+        let e = err(&with(CONTACT, "who", "anonymous".into()));
+        assert_eq!(e.field, "group");
+        let e = err(&with(CONTACT, "group", serde_json::Value::Null));
+        assert_eq!(e.field, "group");
+        let e = err(&with(CONTACT, "who", "nobody".into()));
+        assert_eq!(e.field, "who");
+    }
+
+    #[test]
+    fn a_group_must_add_up() {
+        for (group, field) in [
+            (serde_json::json!({"people": 1}), "group.people"),
+            (serde_json::json!({"people": 501}), "group.people"),
+            (
+                serde_json::json!({"people": 3, "women": 2, "men": 2}),
+                "group.men",
+            ),
+            (
+                serde_json::json!({"people": 3, "minors": 4}),
+                "group.minors",
+            ),
+            (serde_json::json!({"people": 3.5}), "group.people"),
+            (serde_json::json!({"people": 3, "kids": 1}), "group.kids"),
+        ] {
+            assert_eq!(err(&with(CONTACT, "group", group)).field, field);
+        }
+    }
+
+    #[test]
+    fn needs_are_at_least_one_known_code_once() {
+        assert_eq!(
+            err(&with(CONTACT, "needs", serde_json::json!([]))).field,
+            "needs"
+        );
+        assert_eq!(
+            err(&with(CONTACT, "needs", serde_json::json!(["food", "beer"]))).field,
+            "needs[1]"
+        );
+        assert_eq!(
+            err(&with(
+                CONTACT,
+                "indicators",
+                serde_json::json!([{"code":"isolation"},{"code":"isolation"}])
+            ))
+            .field,
+            "indicators[1].code"
+        );
+        assert_eq!(
+            err(&with(
+                CONTACT,
+                "place",
+                serde_json::json!({"lat": 91, "lon": 0})
+            ))
+            .field,
+            "place.lat"
+        );
+        assert_eq!(
+            err(&with(CONTACT, "occurred_at", "2019-12-31T23:00:00Z".into())).field,
+            "occurred_at"
+        );
+    }
+
+    const REFERRAL: &str = r#"{"type":"referral","id":"R1","team":"T1","contact":"C1","need":"shelter","partner":"Dormitorio","history":[{"status":"proposed","at":"2025-06-01T09:00:00Z"},{"status":"sent","at":"2025-06-02T09:00:00Z"},{"status":"accepted","at":"2025-06-05T09:00:00Z"}],"outcome":"ok"}"#;
+
+    #[test]
+    fn a_referral_history_starts_proposed_and_follows_the_lifecycle() {
+        let Record::Referral(r) = ok(REFERRAL) else {
+            panic!("a referral")
+        };
+        assert_eq!(r.history.len(), 3);
+        let h = |entries: serde_json::Value| with(REFERRAL, "history", entries);
+        let at = "2025-06-01T09:00:00Z";
+        assert_eq!(err(&h(serde_json::json!([]))).field, "history");
+        assert_eq!(
+            err(&h(serde_json::json!([{"status":"sent","at":at}]))).field,
+            "history[0].status"
+        );
+        let e = err(&h(serde_json::json!([
+            {"status":"proposed","at":at},
+            {"status":"sent","at":at},
+            {"status":"attended","at":at}
+        ])));
+        assert_eq!(e.field, "history[2].status");
+        assert_eq!(
+            err(&h(
+                serde_json::json!([{"status":"proposed","at":"2030-01-01T00:00:00Z"}])
+            ))
+            .field,
+            "history[0].at"
+        );
+        assert_eq!(
+            err(&h(
+                serde_json::json!([{"status":"proposed","at":at,"by":"x"}])
+            ))
+            .field,
+            "history[0].by"
+        );
+    }
+
+    #[test]
+    fn a_referral_names_a_service_or_a_partner() {
+        let neither = with(REFERRAL, "partner", serde_json::Value::Null);
+        assert_eq!(err(&neither).field, "service");
+        assert!(matches!(
+            ok(&with(&neither, "service", "svc-1".into())),
+            Record::Referral(r) if r.service.as_deref() == Some("svc-1") && r.partner.is_none()
+        ));
+    }
+
+    #[test]
+    fn cases_and_job_offers_are_not_supported_yet_and_other_types_are_unknown() {
+        for t in ["case", "job_offer"] {
+            let e = err(&format!(r#"{{"type":"{t}","id":"X"}}"#));
+            assert_eq!(
+                e,
+                FieldError::new("type", "not supported by this version yet")
+            );
+        }
+        assert_eq!(err(r#"{"type":"worker","id":"X"}"#).field, "type");
+        assert_eq!(err(r#"{"id":"X"}"#), FieldError::new("type", "is missing"));
+        assert_eq!(
+            err(r#"{"type":"team"}"#),
+            FieldError::new("id", "is missing")
+        );
+        assert_eq!(err("[1,2]"), FieldError::new("", "not a JSON object"));
+        assert_eq!(err("{\"type\":"), FieldError::new("", "not valid JSON"));
+    }
+
+    #[test]
+    fn reasons_never_quote_what_a_field_holds() {
+        let secret = "Mamadou-Secret-Alias";
+        for line in [
+            with(PERSON, "birth_year", secret.into()),
+            with(PERSON, "country", secret.into()),
+            with(PERSON, "gender", secret.into()),
+            with(CONTACT, "needs", serde_json::json!([secret])),
+            with(CONTACT, "occurred_at", secret.into()),
+            with(REFERRAL, "need", secret.into()),
+        ] {
+            let e = err(&line);
+            assert!(
+                !e.reason.contains(secret) && !e.field.contains(secret),
+                "{e:?}"
+            );
+        }
+    }
+}

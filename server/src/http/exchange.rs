@@ -1,0 +1,125 @@
+//! The exchange format over HTTP, for the central workspace while the server runs:
+//! `POST /api/exchange/import?dry_run=true|false` (the file as the body,
+//! `application/x-ndjson` or `text/plain`, at most [`MAX_FILE_BYTES`]) answers an
+//! [`ImportReport`] — 200, or 422 with every invalid line — and tells live devices of
+//! the teams it wrote to; `GET /api/exchange/export` answers the file as a download.
+//!
+//! Central office only; each run is in the audit log (see `crate::exchange`).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use strada_shared::api::ImportReport;
+
+use super::AppState;
+use super::central::require_central;
+use super::error::AppError;
+use crate::auth::AuthUser;
+use crate::exchange::{self, ExchangeError, Importer, MAX_FILE_BYTES, MEDIA_TYPE};
+
+/// The import's query string.
+#[derive(Debug, Deserialize)]
+pub struct ImportParams {
+    /// Check the file and report, storing nothing.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+impl From<ExchangeError> for AppError {
+    fn from(e: ExchangeError) -> Self {
+        match e {
+            ExchangeError::TooLarge => too_large(),
+            ExchangeError::Store(s) => s.into(),
+            ExchangeError::Push(p) => p.into(),
+        }
+    }
+}
+
+fn too_large() -> AppError {
+    AppError::TooLarge {
+        code: "file_too_large",
+        message: format!("an exchange file is at most {MAX_FILE_BYTES} bytes"),
+    }
+}
+
+/// `POST /api/exchange/import`.
+pub async fn import(
+    State(state): State<AppState>,
+    user: AuthUser,
+    params: Result<Query<ImportParams>, QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    require_central(&user)?;
+    let Query(params) = params.map_err(|_| AppError::BadRequest {
+        code: "invalid_query",
+        message: "dry_run is true or false".into(),
+    })?;
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else if super::error::body_timed_out(&r) {
+            AppError::BodyTimeout
+        } else {
+            AppError::BadRequest {
+                code: "bad_body",
+                message: "the file could not be read".into(),
+            }
+        }
+    })?;
+    let (store, writer, directory) = (
+        state.store.clone(),
+        state.writer.clone(),
+        state.directory.clone(),
+    );
+    let imported = tokio::task::spawn_blocking(move || {
+        exchange::import(
+            store.as_ref(),
+            &writer,
+            &Importer::Account(user),
+            &directory,
+            &body,
+            params.dry_run,
+            crate::now_ms(),
+        )
+    })
+    .await
+    .map_err(AppError::internal)??;
+    // As after a push: devices of the teams written to pull at once.
+    for (team, seq) in imported.advanced {
+        let team_seq = state.store.team_feed_head(&team)?;
+        state.notify.advance(seq, team, team_seq);
+    }
+    let report: ImportReport = imported.report;
+    let status = match report.ok {
+        true => StatusCode::OK,
+        false => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+/// `GET /api/exchange/export`: every record of the PUA, as a file to download.
+pub async fn export(State(state): State<AppState>, user: AuthUser) -> Result<Response, AppError> {
+    require_central(&user)?;
+    let store = state.store.clone();
+    let exported = tokio::task::spawn_blocking(move || {
+        exchange::export(store.as_ref(), Some(&user), crate::now_ms())
+    })
+    .await
+    .map_err(AppError::internal)??;
+    let day = chrono::Utc::now().format("%Y-%m-%d");
+    Ok((
+        [
+            (header::CONTENT_TYPE, MEDIA_TYPE.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"strada-export-{day}.jsonl\""),
+            ),
+        ],
+        exported.bytes,
+    )
+        .into_response())
+}
