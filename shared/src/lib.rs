@@ -8,6 +8,7 @@
 //! - [`schema`]: the typed documents and the only functions that read or write automerge.
 //! - [`sync`]: push/pull messages exchanged between a device and the server.
 //! - [`api`]: sign-in, error and record messages of the REST API.
+//! - [`reconcile`]: the reasons shown with a candidate pair of duplicate persons.
 //!
 //! # Invariants
 //! - No IO: no files, no network, no clock, no randomness. Callers pass time and random
@@ -19,6 +20,7 @@ pub mod api;
 pub mod directory;
 pub mod domain;
 pub mod ids;
+pub mod reconcile;
 pub mod schema;
 pub mod search;
 pub mod sync;
