@@ -9,6 +9,7 @@
 //! - [`audit`]: the hash-chained record of who read or did what.
 //! - [`sync`]: merge-and-validate for pushes, the change feed for pulls.
 //! - [`projection`]: central records derived from documents.
+//! - [`reconcile`]: candidate duplicate persons, scored, with their reasons (pure).
 //! - [`directory`]: the services directory served to devices (override file or demo).
 //! - [`exchange`]: the PUA exchange format (JSON Lines): import and export.
 //! - [`http`]: axum handlers, one file per resource, and the one `AppError`.
@@ -32,6 +33,7 @@ pub mod http;
 pub mod listen;
 pub mod notify;
 pub mod projection;
+pub mod reconcile;
 pub mod storage;
 pub mod sync;
 #[cfg(any(test, feature = "testing"))]

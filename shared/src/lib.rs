@@ -9,6 +9,7 @@
 //! - [`sync`]: push/pull messages exchanged between a device and the server.
 //! - [`api`]: sign-in, error and record messages of the REST API.
 //! - [`central`]: the central workspace's records, pages and lists.
+//! - [`reconcile`]: the reasons shown with a candidate pair of duplicate persons.
 //!
 //! # Invariants
 //! - No IO: no files, no network, no clock, no randomness. Callers pass time and random
@@ -21,6 +22,7 @@ pub mod central;
 pub mod directory;
 pub mod domain;
 pub mod ids;
+pub mod reconcile;
 pub mod schema;
 pub mod search;
 pub mod sync;

@@ -14,6 +14,8 @@
 //! - `cargo xtask bench device [--cpu-throttle N]` — the field app with 10,000 documents
 //!   in Chromium; writes `target/bench/device.json` (`device-cpu<N>x.json` with the CPU
 //!   slowed N times, as on a low-end phone).
+//! - `cargo xtask bench reconcile` — candidate duplicate persons among 100,000 synthetic
+//!   ones: precision, recall, seconds; writes `target/bench/reconcile.json`.
 //!
 //! Every tool comes from a package registry (crates.io, npm, Debian); nothing is
 //! downloaded from anywhere else, and what is already installed is skipped.
@@ -47,6 +49,9 @@ fn main() -> Result<()> {
         Some("post-build") => postbuild::run(),
         Some("bench") if args.get(1).map(String::as_str) == Some("sync") => bench_sync(&root),
         Some("bench") if args.get(1).map(String::as_str) == Some("central") => bench_central(&root),
+        Some("bench") if args.get(1).map(String::as_str) == Some("reconcile") => {
+            bench_reconcile(&root)
+        }
         Some("bench") if args.get(1).map(String::as_str) == Some("device") => {
             let throttle = match args.get(2).map(String::as_str) {
                 None => 1,
@@ -63,7 +68,7 @@ fn main() -> Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync|bench central|bench device [--cpu-throttle N]>"
+                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync|bench central|bench device [--cpu-throttle N]|bench reconcile>"
             );
             std::process::exit(2);
         }
@@ -251,6 +256,15 @@ fn bench_central(root: &Path) -> Result<()> {
             "STRADA_SERVER_BIN",
             target_dir(root).join("release").join("strada-server"),
         )
+        .env("STRADA_BENCH_OUT", &out))
+}
+
+/// The reconciliation benchmark (pure, no server), figures to
+/// `target/bench/reconcile.json`.
+fn bench_reconcile(root: &Path) -> Result<()> {
+    let out = target_dir(root).join("bench").join("reconcile.json");
+    sh(cargo()
+        .args(["bench", "--package", "strada-tests", "--bench", "reconcile"])
         .env("STRADA_BENCH_OUT", &out))
 }
 

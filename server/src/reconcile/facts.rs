@@ -1,0 +1,398 @@
+//! What a person record is reduced to before any comparison: alias words folded to Latin
+//! with their consonant skeletons, the phone as a number, the country as a code, and
+//! how informative each skeleton is in this population. Strings are interned once, so
+//! comparing two records compares integers.
+
+use std::collections::HashMap;
+
+use strada_shared::reconcile::AliasMatch;
+use strada_shared::search::{fold, skeleton};
+use strada_shared::vocab::Gender;
+
+use super::PersonFacts;
+use super::country::{Countries, Country};
+use super::phone::normalise_phone;
+
+/// Words workers add to an alias to tell people apart ("Mamadou della serra"), and the
+/// Arabic article written apart ("El Amrani"): they say nothing about who the person is.
+const STOP_WORDS: &[&str] = &[
+    "del", "della", "dello", "dei", "degli", "delle", "di", "da", "dal", "dalla", "col", "con",
+    "il", "lo", "la", "le", "detto", "detta", "al", "el",
+];
+
+/// How much a looser match takes off a word's weight: another spelling or script is
+/// almost as good as the same word; a word one edit away is often another name.
+const SPELLING_COST: f32 = 0.3;
+const PHONETIC_COST: f32 = 1.5;
+/// How many persons a small population is assumed to have when judging how rare a word
+/// is: a word seen twice among three records is not taken to be common.
+const PRIOR_POPULATION: f32 = 200.0;
+/// Skeletons of a person counted in pairs (twelve aliases of three words would make
+/// hundreds of pairs): the first eight, by interned order.
+const MAX_PAIRED: usize = 8;
+
+/// The writing system of an alias: the same letters in two scripts are a
+/// transliteration, in one script a spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Script {
+    Latin,
+    Arabic,
+    Cyrillic,
+    Bengali,
+    Gurmukhi,
+    Devanagari,
+    Other,
+}
+
+impl Script {
+    /// The script of an alias: its first letter outside Latin, if any.
+    fn of(alias: &str) -> Script {
+        for c in alias.chars().filter(|c| c.is_alphabetic()) {
+            let script = match c as u32 {
+                0..=0x02AF | 0x1E00..=0x1EFF => continue,
+                0x0400..=0x052F => Script::Cyrillic,
+                0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFEFF => Script::Arabic,
+                0x0900..=0x097F => Script::Devanagari,
+                0x0980..=0x09FF => Script::Bengali,
+                0x0A00..=0x0A7F => Script::Gurmukhi,
+                _ => Script::Other,
+            };
+            return script;
+        }
+        Script::Latin
+    }
+}
+
+/// One word of an alias.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Word {
+    /// Which of the person's aliases it comes from.
+    pub alias: u16,
+    pub script: Script,
+    /// The folded word and its skeleton, interned, and their lengths in bytes.
+    pub folded: u32,
+    pub skeleton: u32,
+    pub folded_len: u16,
+    pub skeleton_len: u16,
+}
+
+/// A person ready for comparison.
+pub(super) struct Prepared<'a> {
+    pub facts: &'a PersonFacts,
+    pub words: Vec<Word>,
+    /// Distinct skeletons among the words, rarest first.
+    pub skeletons: Vec<u32>,
+    pub phone: Option<u32>,
+    pub country: Country,
+    /// Lower-case codes, interned, without repeats.
+    pub languages: Vec<u32>,
+    /// (lat, lon, unix ms), oldest first.
+    pub sightings: Vec<(f64, f64, i64)>,
+}
+
+impl Prepared<'_> {
+    pub(super) fn gender(&self) -> Option<Gender> {
+        Some(self.facts.gender).filter(|g| *g != Gender::Unknown)
+    }
+}
+
+/// The interned strings and the weight of each skeleton in this population.
+#[derive(Default)]
+pub(super) struct Lexicon {
+    ids: HashMap<String, u32>,
+    strings: Vec<String>,
+    /// By interned id; only meaningful for skeletons.
+    weight: Vec<f32>,
+    /// How many persons hold each skeleton, by interned id.
+    df: Vec<u32>,
+    /// How many persons hold both skeletons of a pair (see [`pair_key`]).
+    pair_df: HashMap<u64, u32>,
+    /// The population the frequencies are judged against: persons plus the prior.
+    population: f32,
+}
+
+fn pair_key(a: u32, b: u32) -> u64 {
+    (u64::from(a.min(b)) << 32) | u64::from(a.max(b))
+}
+
+impl Lexicon {
+    pub(super) fn intern(&mut self, s: String) -> u32 {
+        if let Some(&id) = self.ids.get(&s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.clone());
+        self.ids.insert(s, id);
+        id
+    }
+
+    /// The population frequencies are judged against: the persons compared plus the
+    /// prior.
+    pub(super) fn population(&self) -> f32 {
+        self.population
+    }
+
+    pub(super) fn text(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
+
+    /// How much two records sharing this skeleton says: `ln(P / others)`, where
+    /// `others` counts the persons holding it besides one of the two (at least 1) and `P`
+    /// is the population plus a prior of 200 (so that in a small population a word is
+    /// not taken for a common one).
+    pub(super) fn weight(&self, skeleton: u32) -> f32 {
+        self.weight[skeleton as usize]
+    }
+
+    /// How many persons hold this skeleton.
+    pub(super) fn holders(&self, skeleton: u32) -> u32 {
+        self.df[skeleton as usize]
+    }
+
+    /// How much two records sharing both skeletons says: `-ln((others + 200 q_a q_b) / P)`,
+    /// where `others` counts the other persons holding both, and `q` is each word's
+    /// frequency as in [`Lexicon::weight`] (the prior assumes the words independent).
+    /// Names go together (Singh with Gurpreet, a nickname's two words), so this is less
+    /// than the sum of the two weights.
+    pub(super) fn pair_weight(&self, a: u32, b: u32) -> f32 {
+        let others = self
+            .pair_df
+            .get(&pair_key(a, b))
+            .map_or(0.0, |&df| df.saturating_sub(2) as f32);
+        let q = |s: u32| (-self.weight(s)).exp();
+        let expected = PRIOR_POPULATION * q(a) * q(b);
+        (self.population / (others + expected))
+            .ln()
+            .clamp(0.0, self.population.ln() + 1.0)
+    }
+
+    /// How two words match, what the looser match costs and what the word weighs.
+    pub(super) fn matches(&self, x: &Word, y: &Word) -> Option<(AliasMatch, f32, f32)> {
+        if x.skeleton == y.skeleton {
+            let how = if x.script != y.script {
+                AliasMatch::Transliteration
+            } else if x.folded == y.folded {
+                AliasMatch::Same
+            } else {
+                AliasMatch::Spelling
+            };
+            let cost = if how == AliasMatch::Same {
+                0.0
+            } else {
+                SPELLING_COST
+            };
+            return Some((how, cost, self.weight(x.skeleton)));
+        }
+        // Sound-alikes and slips: skeletons of four letters or more one edit apart, or
+        // words of five letters or more one edit apart (a slip that changed a short
+        // skeleton: Fathi, Famhi).
+        let near = |a: u16, b: u16, min: u16| a >= min && b >= min && a.abs_diff(b) <= 1;
+        let close = (near(x.skeleton_len, y.skeleton_len, 4)
+            && within_one_edit(
+                self.text(x.skeleton).as_bytes(),
+                self.text(y.skeleton).as_bytes(),
+            ))
+            || (near(x.folded_len, y.folded_len, 5)
+                && within_one_edit(
+                    self.text(x.folded).as_bytes(),
+                    self.text(y.folded).as_bytes(),
+                ));
+        close.then(|| {
+            let w = self.weight(x.skeleton).min(self.weight(y.skeleton));
+            (AliasMatch::Phonetic, PHONETIC_COST, w)
+        })
+    }
+}
+
+/// Whether two strings differ by at most one insertion, deletion, substitution or swap
+/// of neighbours.
+pub(super) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if b.len() - a.len() > 1 {
+        return false;
+    }
+    let start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if start == a.len() {
+        return true;
+    }
+    if a.len() == b.len() {
+        let swapped = start + 1 < a.len()
+            && a[start] == b[start + 1]
+            && a[start + 1] == b[start]
+            && a[start + 2..] == b[start + 2..];
+        swapped || a[start + 1..] == b[start + 1..]
+    } else {
+        a[start..] == b[start + 1..]
+    }
+}
+
+/// The words of an alias that say who the person is, each folded to Latin and with the
+/// skeleton reconciliation compares: [`skeleton`] after two merges of its own — `v` and
+/// `w` are one letter (ਵ, و and в are written either way: Grewal, Naveed, Vasyl), and a
+/// final `h` after a vowel is dropped (Bah and Ba, Miah and Mia). Words without a
+/// consonant ("Yaw") or of a script without a table are their own skeleton: skeletons
+/// never hold a vowel, so none collides.
+fn alias_words(alias: &str, script: Script) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for token in fold(alias).split(' ') {
+        if !token.chars().any(char::is_alphabetic) || STOP_WORDS.contains(&token) {
+            continue;
+        }
+        // The Arabic article, written joined in Arabic script (العمراني) and mostly
+        // left out in Latin (Amrani).
+        let token = match token.strip_prefix("al") {
+            Some(rest) if script == Script::Arabic && rest.len() >= 3 => rest,
+            _ => token,
+        };
+        let mut merged = token.replace('v', "w");
+        let b = merged.as_bytes();
+        if b.len() > 2 && b[b.len() - 1] == b'h' && b"aeiouyw".contains(&b[b.len() - 2]) {
+            merged.pop();
+        }
+        let sk = skeleton(&merged);
+        let sk = if sk.is_empty() { token.to_string() } else { sk };
+        out.push((token.to_string(), sk));
+    }
+    out
+}
+
+/// The skeletons reconciliation compares an alias by, one per word (for diagnostics:
+/// two aliases can only match word for word where these are equal or one edit apart).
+pub fn alias_skeletons(alias: &str) -> Vec<String> {
+    alias_words(alias, Script::of(alias))
+        .into_iter()
+        .map(|(_, sk)| sk)
+        .collect()
+}
+
+/// The persons that can be candidates, prepared, and the lexicon of their words. Persons
+/// without an alias word and without a phone (consent withdrawn) are left out.
+pub(super) fn prepare(persons: &[PersonFacts]) -> (Vec<Prepared<'_>>, Lexicon) {
+    let countries = Countries::new();
+    let mut lex = Lexicon::default();
+    let mut prepared = Vec::with_capacity(persons.len());
+    // Aliases repeat (common names): each is folded once, its words kept as of alias 0.
+    let mut seen: HashMap<&str, Vec<Word>> = HashMap::new();
+    for facts in persons {
+        let mut words = Vec::new();
+        for (i, alias) in facts.aliases.iter().enumerate().take(usize::from(u16::MAX)) {
+            let known = seen.entry(alias.as_str()).or_insert_with(|| {
+                let script = Script::of(alias);
+                alias_words(alias, script)
+                    .into_iter()
+                    .map(|(folded, sk)| Word {
+                        alias: 0,
+                        script,
+                        folded_len: folded.len() as u16,
+                        skeleton_len: sk.len() as u16,
+                        folded: lex.intern(folded),
+                        skeleton: lex.intern(sk),
+                    })
+                    .collect()
+            });
+            words.extend(known.iter().map(|w| Word {
+                alias: i as u16,
+                ..*w
+            }));
+        }
+        let phone = facts
+            .phone
+            .as_deref()
+            .and_then(normalise_phone)
+            .map(|p| lex.intern(p));
+        if words.is_empty() && phone.is_none() {
+            continue;
+        }
+        let mut skeletons: Vec<u32> = words.iter().map(|w| w.skeleton).collect();
+        skeletons.sort_unstable();
+        skeletons.dedup();
+        let country = countries.resolve(&facts.country, &mut |s| lex.intern(s));
+        let mut languages: Vec<u32> = facts
+            .languages
+            .iter()
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .map(|l| lex.intern(l))
+            .collect();
+        languages.sort_unstable();
+        languages.dedup();
+        let mut sightings: Vec<(f64, f64, i64)> = facts
+            .sightings
+            .iter()
+            .filter(|(p, _)| p.lat.is_finite() && p.lon.is_finite())
+            .map(|(p, t)| (p.lat, p.lon, *t))
+            .collect();
+        sightings.sort_by_key(|s| s.2);
+        prepared.push(Prepared {
+            facts,
+            words,
+            skeletons,
+            phone,
+            country,
+            languages,
+            sightings,
+        });
+    }
+    weigh_skeletons(&mut lex, &mut prepared);
+    (prepared, lex)
+}
+
+/// Counts in how many persons each skeleton, and each pair of skeletons, appears, and
+/// orders each person's skeletons rarest first (the blocking keys favour them).
+fn weigh_skeletons(lex: &mut Lexicon, prepared: &mut [Prepared]) {
+    let mut df = vec![0u32; lex.strings.len()];
+    let mut pair_df: HashMap<u64, u32> = HashMap::new();
+    for p in prepared.iter() {
+        for (i, &s) in p.skeletons.iter().enumerate() {
+            df[s as usize] += 1;
+            for &t in p.skeletons.iter().take(MAX_PAIRED).skip(i + 1) {
+                *pair_df.entry(pair_key(s, t)).or_default() += 1;
+            }
+        }
+    }
+    lex.population = prepared.len() as f32 + PRIOR_POPULATION;
+    lex.weight = df
+        .iter()
+        .map(|&d| {
+            let others = d.saturating_sub(1).max(1) as f32;
+            (lex.population / others).ln().max(0.0)
+        })
+        .collect();
+    lex.pair_df = pair_df;
+    lex.df = df;
+    for p in prepared.iter_mut() {
+        p.skeletons.sort_by(|a, b| {
+            (lex.weight(*b).total_cmp(&lex.weight(*a))).then(lex.text(*a).cmp(lex.text(*b)))
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit_apart_is_a_slip_and_two_are_not() {
+        for (a, b) in [
+            ("brhm", "brhm"),
+            ("brhm", "brhn"),
+            ("brhm", "brm"),
+            ("brhm", "bhrm"),
+            ("grprt", "grprtt"),
+        ] {
+            assert!(within_one_edit(a.as_bytes(), b.as_bytes()), "{a} {b}");
+        }
+        for (a, b) in [("brhm", "bhmr"), ("brhm", "br"), ("mhmd", "hmdm")] {
+            assert!(!within_one_edit(a.as_bytes(), b.as_bytes()), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn scripts_are_told_apart_by_their_letters() {
+        assert_eq!(Script::of("Mamadú Diallo"), Script::Latin);
+        assert_eq!(Script::of("محمد"), Script::Arabic);
+        assert_eq!(Script::of("Олена"), Script::Cyrillic);
+        assert_eq!(Script::of("রহিম"), Script::Bengali);
+        assert_eq!(Script::of("ਸਿੰਘ"), Script::Gurmukhi);
+    }
+}

@@ -1,0 +1,218 @@
+//! Reconciliation: pairs of person records, within a team or across teams, that may be
+//! the same person, each with the reasons a worker reads before merging them.
+//!
+//! Pure and synchronous: facts in, candidates out, no store, no clock. The caller
+//! gathers the facts (persons with their contacts' places) and the pairs already judged
+//! "not the same person", which are never proposed again.
+//!
+//! # The score
+//! Each piece of evidence adds a weight, the log of how much likelier it is for one
+//! person recorded twice than for two people (Fellegi–Sunter). The score is the
+//! probability that the pair is one person given that evidence, when a share
+//! [`DUPLICATE_SHARE`] (3%) of the `N` records have a duplicate: the prior odds of a
+//! given pair are then `2 × 0.03 / N`, and
+//!
+//! `score = 1 / (1 + e^-(W - ln(P / 0.06)))`, with `P = N + 200`,
+//!
+//! so [`DEFAULT_THRESHOLD`] (0.5) proposes pairs whose evidence `W` reaches
+//! `ln(P / 0.06)`: 8.3 among 40 records, 12.0 among 10,000, 14.3 among 100,000. The
+//! more records, the likelier two strangers share a name and a birth year, and the more
+//! evidence a pair needs.
+//!
+//! | evidence | weight |
+//! |---|---|
+//! | one alias word matched | its rarity, `ln(P / others)` |
+//! | two or more words matched | the rarity of the rarest two together, +1 per further word |
+//! | … each word matched in another spelling or script / one edit away | −0.3 / −1.5 |
+//! | a word of the record with fewer distinct words left unmatched | −2 |
+//! | same normalised phone / two different phones | +10 / −1.5 |
+//! | birth years 0, 1, 2, 3, 4, ≥ 5 apart | +2.8, +1.6, +0.8, −1.5, −3, −5 |
+//! | same stated gender / different | +0.2 / −5 |
+//! | same country (spellings and languages resolved) / different | +0.5 / −3.5 |
+//! | a language both speak | +0.3 |
+//! | met within 1 km and 24 hours (closest two sightings) | +5 at 0 m … +2.5 at 1 km |
+//!
+//! A missing fact weighs nothing. Words are compared folded to Latin by their consonant
+//! skeleton (`strada_shared::search`, see [`alias_skeletons`]): the same skeleton is a
+//! match (the same word, another spelling, or a transliteration: Mohamed, Muhammad,
+//! محمد), and so are skeletons of four letters or more, or words of five letters or
+//! more, one edit apart (sound-alikes, slips of the finger). Rarity counts the `others`
+//! holding a skeleton, or both skeletons, besides the pair (at least one for a single
+//! word): "Mohamed" held by 8,000 of 100,000 weighs 2.5, "Gurpreet Singh" held by 1,700
+//! weighs 4.1, a name held by no one else up to 12.5. Names are weighed together
+//! because they go together: Singh with Gurpreet, a nickname's two words.
+//!
+//! Gender, country and languages mostly follow from the name, so agreeing adds little;
+//! disagreeing weighs a lot, and so does a birth year far off: a look-alike (the same
+//! common name, born 1985 and 2001, or in another country) stays far below. A shared
+//! phone with the names unrelated (housemates, a shared handset) stays below too.
+//!
+//! # Blocking
+//! See [`block`]: records are compared only when they share a key, and a key too common
+//! to make a candidate on its own is dropped, so 100,000 records take seconds.
+
+mod block;
+mod country;
+mod facts;
+mod phone;
+mod score;
+
+use strada_shared::domain::Place;
+use strada_shared::ids::{DocId, TeamId};
+use strada_shared::reconcile::Reason;
+use strada_shared::vocab::Gender;
+
+pub use facts::alias_skeletons;
+pub use phone::normalise_phone;
+
+/// Most threads comparing records.
+const MAX_WORKERS: usize = 8;
+
+/// The share of records assumed to have a duplicate, for the prior odds of a pair.
+pub const DUPLICATE_SHARE: f32 = 0.03;
+
+/// The score from which a pair is proposed.
+pub const DEFAULT_THRESHOLD: f32 = 0.5;
+
+/// What reconciliation knows of one person record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonFacts {
+    pub id: DocId,
+    pub team: TeamId,
+    /// In any script; empty once consent is withdrawn.
+    pub aliases: Vec<String>,
+    pub birth_year: Option<i64>,
+    pub gender: Gender,
+    /// As the person says it, in any language.
+    pub country: String,
+    /// Language codes.
+    pub languages: Vec<String>,
+    /// As typed.
+    pub phone: Option<String>,
+    /// Where and when the person was met (their contacts with a place): unix ms.
+    pub sightings: Vec<(Place, i64)>,
+}
+
+/// Two records that may be one person: `a < b`, the score in 0..=1, and the reasons,
+/// evidence for first (weightiest first), then evidence against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub a: DocId,
+    pub b: DocId,
+    pub score: f32,
+    pub reasons: Vec<Reason>,
+}
+
+/// The evidence a pair needs for even odds among `population` records (plus the
+/// prior population): the log of the prior odds against a given pair being one person,
+/// `ln(P / (2 × DUPLICATE_SHARE))`.
+fn even_odds(population: f32) -> f32 {
+    (population / (2.0 * DUPLICATE_SHARE)).ln()
+}
+
+/// The probability that a pair is one person, from its evidence.
+fn score_of(weight: f32, even_odds: f32) -> f32 {
+    1.0 / (1.0 + (even_odds - weight).exp())
+}
+
+/// The pairs of `persons` scoring at least `threshold`, best first (then by ids), except
+/// those `not_same` says were judged different people (asked in both orders). Records
+/// without any alias and without a phone are never proposed. Deterministic: the same
+/// records give the same candidates. Uses the machine's cores (scoped threads, up to
+/// eight); call it from a blocking task.
+pub fn candidates(
+    persons: &[PersonFacts],
+    not_same: &dyn Fn(DocId, DocId) -> bool,
+    threshold: f32,
+) -> Vec<Candidate> {
+    let (prepared, lex) = facts::prepare(persons);
+    let even = even_odds(lex.population());
+    let needed = even + (threshold / (1.0 - threshold)).ln();
+    let caps = block::Caps::new(lex.population(), needed, score::BESIDES_NAMES);
+    let blocks = block::Blocks::build(&prepared, &lex, caps);
+    // Records are shared out among the cores (record `i` to worker `i % workers`); the
+    // pairs found do not depend on how many there are.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_WORKERS));
+    let found: Vec<(f32, usize, usize)> = std::thread::scope(|scope| {
+        let (prepared, lex, blocks) = (&prepared, &lex, &blocks);
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                scope.spawn(move || {
+                    let mut scratch = score::Scratch::default();
+                    let mut seen = vec![0u32; prepared.len()];
+                    let mut found = Vec::new();
+                    blocks.pairs(
+                        |i| i % workers == w,
+                        &mut seen,
+                        |i, j| {
+                            let (a, b) = oriented(prepared, i, j);
+                            if a.facts.id == b.facts.id {
+                                return;
+                            }
+                            let weight = score::weigh(a, b, lex, &mut scratch, None);
+                            let score = score_of(weight, even);
+                            if score >= threshold {
+                                found.push((score, i, j));
+                            }
+                        },
+                    );
+                    found
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut scratch = score::Scratch::default();
+    let mut out: Vec<Candidate> = found
+        .into_iter()
+        .filter_map(|(score, i, j)| {
+            let (a, b) = oriented(&prepared, i, j);
+            let (ida, idb) = (a.facts.id, b.facts.id);
+            if not_same(ida, idb) || not_same(idb, ida) {
+                return None;
+            }
+            let mut reasons = Vec::new();
+            score::weigh(a, b, &lex, &mut scratch, Some(&mut reasons));
+            // Evidence for, weightiest first, then against, weightiest first.
+            reasons.sort_by(|x, y| {
+                (x.0 < 0.0)
+                    .cmp(&(y.0 < 0.0))
+                    .then(y.0.abs().total_cmp(&x.0.abs()))
+            });
+            Some(Candidate {
+                a: ida,
+                b: idb,
+                score,
+                reasons: reasons.into_iter().map(|(_, r)| r).collect(),
+            })
+        })
+        .collect();
+    out.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then(x.a.cmp(&y.a))
+            .then(x.b.cmp(&y.b))
+    });
+    out
+}
+
+/// The two prepared records in id order, so a pair is weighed and told the same way
+/// whatever order the records came in.
+fn oriented<'p, 'a>(
+    prepared: &'p [facts::Prepared<'a>],
+    i: usize,
+    j: usize,
+) -> (&'p facts::Prepared<'a>, &'p facts::Prepared<'a>) {
+    let (a, b) = (&prepared[i], &prepared[j]);
+    if a.facts.id <= b.facts.id {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+#[cfg(test)]
+mod tests;

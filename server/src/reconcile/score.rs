@@ -1,0 +1,265 @@
+//! The evidence two prepared records give, weighed (see the module note of
+//! `reconcile` for the table), and the reasons shown for it.
+
+use strada_shared::directory::distance_m;
+use strada_shared::reconcile::{AliasMatch, Reason};
+
+use super::facts::{Lexicon, Prepared};
+
+/// Per alias word of the shorter record left without a match.
+const UNMATCHED_WORD: f32 = -2.0;
+/// A phone is rarely shared by two people (housemates, a shared handset), but people
+/// change numbers often.
+const SAME_PHONE: f32 = 10.0;
+const DIFFERENT_PHONE: f32 = -1.5;
+/// By the difference in birth years: 0, 1, 2, 3, 4, more. Ages are often estimated.
+const BIRTH_YEAR: [f32; 6] = [2.8, 1.6, 0.8, -1.5, -3.0, -5.0];
+/// Gender, country and languages mostly follow from the name (Mohamed is a man, most
+/// likely from an Arabic-speaking country), so agreeing says little; disagreeing says a
+/// lot.
+const SAME_GENDER: f32 = 0.2;
+const DIFFERENT_GENDER: f32 = -5.0;
+const SAME_COUNTRY: f32 = 0.5;
+const DIFFERENT_COUNTRY: f32 = -3.5;
+const SHARED_LANGUAGE: f32 = 0.3;
+/// Met within [`NEAR_M`] and [`NEAR_MS`]: this much at 0 m, half of it at [`NEAR_M`].
+const MET_NEAR: f32 = 5.0;
+/// The most the facts besides names, phone and meetings can add (birth year, country,
+/// gender, languages), with a margin for further matched words: what blocking assumes.
+pub(super) const BESIDES_NAMES: f32 = 6.0;
+pub(super) const NEAR_M: f64 = 1_000.0;
+pub(super) const NEAR_MS: i64 = 86_400_000;
+
+/// Per matched word beyond the two that weigh most together.
+const EXTRA_WORD: f32 = 1.0;
+
+/// A possible match between a word of `a` and a word of `b`.
+#[derive(Clone, Copy)]
+struct WordMatch {
+    /// `weight - cost`: the order in which matches are kept.
+    value: f32,
+    cost: f32,
+    weight: f32,
+    a: u16,
+    b: u16,
+    how: AliasMatch,
+}
+
+/// Buffers reused from one comparison to the next.
+#[derive(Default)]
+pub(super) struct Scratch {
+    options: Vec<WordMatch>,
+    kept: Vec<WordMatch>,
+}
+
+/// The total weight of the evidence `a` and `b` give; with `reasons`, also each piece of
+/// evidence with its weight.
+pub(super) fn weigh(
+    a: &Prepared,
+    b: &Prepared,
+    lex: &Lexicon,
+    scratch: &mut Scratch,
+    mut reasons: Option<&mut Vec<(f32, Reason)>>,
+) -> f32 {
+    let mut e = Evidence {
+        total: names(a, b, lex, scratch, reasons.as_deref_mut()),
+        reasons,
+    };
+    if let (Some(pa), Some(pb)) = (a.phone, b.phone) {
+        if pa == pb {
+            e.add(SAME_PHONE, || Reason::SamePhone);
+        } else {
+            e.add(DIFFERENT_PHONE, || Reason::DifferentPhone);
+        }
+    }
+    if let (Some(ya), Some(yb)) = (a.facts.birth_year, b.facts.birth_year) {
+        let gap = ya.abs_diff(yb).min(5) as usize;
+        e.add(BIRTH_YEAR[gap], || {
+            if gap <= 2 {
+                Reason::BirthYear { a: ya, b: yb }
+            } else {
+                Reason::DifferentBirthYear { a: ya, b: yb }
+            }
+        });
+    }
+    if let (Some(ga), Some(gb)) = (a.gender(), b.gender()) {
+        if ga == gb {
+            e.add(SAME_GENDER, || Reason::SameGender { gender: ga });
+        } else {
+            e.add(DIFFERENT_GENDER, || Reason::DifferentGender {
+                a: ga,
+                b: gb,
+            });
+        }
+    }
+    match a.country.agrees(b.country) {
+        Some(true) => e.add(SAME_COUNTRY, || Reason::SameCountry {
+            country: a.facts.country.trim().to_string(),
+        }),
+        Some(false) => e.add(DIFFERENT_COUNTRY, || Reason::DifferentCountry {
+            a: a.facts.country.trim().to_string(),
+            b: b.facts.country.trim().to_string(),
+        }),
+        None => {}
+    }
+    if a.languages.iter().any(|l| b.languages.contains(l)) {
+        e.add(SHARED_LANGUAGE, || {
+            let mut codes: Vec<String> = a
+                .languages
+                .iter()
+                .filter(|l| b.languages.contains(l))
+                .map(|&l| lex.text(l).to_string())
+                .collect();
+            codes.sort();
+            Reason::SharedLanguages { codes }
+        });
+    }
+    if let Some((metres, ms)) = closest_sightings(a, b) {
+        let w = MET_NEAR * (1.0 - 0.5 * (metres / NEAR_M) as f32);
+        e.add(w, || Reason::MetNear {
+            metres: metres.round() as u32,
+            days: (ms / NEAR_MS) as u32,
+        });
+    }
+    e.total
+}
+
+/// The weight gathered so far and, when asked, each piece of evidence.
+struct Evidence<'r> {
+    total: f32,
+    reasons: Option<&'r mut Vec<(f32, Reason)>>,
+}
+
+impl Evidence<'_> {
+    /// Adds a weight; its reason is only made when reasons are asked for.
+    fn add(&mut self, weight: f32, reason: impl FnOnce() -> Reason) {
+        self.total += weight;
+        if let Some(r) = self.reasons.as_deref_mut() {
+            r.push((weight, reason()));
+        }
+    }
+}
+
+/// The alias evidence. Each skeleton is matched at most once on each side, best
+/// matches first. One word matched weighs its rarity; two or more the rarity of the
+/// rarest two together (in both records), plus [`EXTRA_WORD`] per further word; each
+/// looser match costs a little. Each word of the record with fewer distinct words left
+/// unmatched weighs [`UNMATCHED_WORD`].
+fn names(
+    a: &Prepared,
+    b: &Prepared,
+    lex: &Lexicon,
+    scratch: &mut Scratch,
+    reasons: Option<&mut Vec<(f32, Reason)>>,
+) -> f32 {
+    scratch.options.clear();
+    scratch.kept.clear();
+    for (i, x) in a.words.iter().enumerate() {
+        for (j, y) in b.words.iter().enumerate() {
+            if let Some((how, cost, weight)) = lex.matches(x, y) {
+                scratch.options.push(WordMatch {
+                    value: weight - cost,
+                    cost,
+                    weight,
+                    a: i as u16,
+                    b: j as u16,
+                    how,
+                });
+            }
+        }
+    }
+    scratch.options.sort_by(|p, q| {
+        q.value
+            .total_cmp(&p.value)
+            .then((p.a, p.b).cmp(&(q.a, q.b)))
+    });
+    for m in &scratch.options {
+        let (x, y) = (&a.words[usize::from(m.a)], &b.words[usize::from(m.b)]);
+        // A skeleton is matched once on each side, whichever of its spellings matched.
+        let taken = scratch.kept.iter().any(|k| {
+            a.words[usize::from(k.a)].skeleton == x.skeleton
+                || b.words[usize::from(k.b)].skeleton == y.skeleton
+        });
+        if !taken {
+            scratch.kept.push(*m);
+        }
+    }
+    let kept = &scratch.kept;
+    let mut total = match kept.len() {
+        0 => 0.0,
+        1 => kept[0].value,
+        n => {
+            let cost = kept.iter().map(|m| m.cost).sum::<f32>();
+            let skeleton_a = |m: &WordMatch| a.words[usize::from(m.a)].skeleton;
+            let skeleton_b = |m: &WordMatch| b.words[usize::from(m.b)].skeleton;
+            let mut rarity = kept.iter().map(|m| m.weight).fold(0.0, f32::max);
+            for (i, p) in kept.iter().enumerate() {
+                for q in &kept[i + 1..] {
+                    let together = lex
+                        .pair_weight(skeleton_a(p), skeleton_a(q))
+                        .min(lex.pair_weight(skeleton_b(p), skeleton_b(q)))
+                        .min(p.weight + q.weight);
+                    rarity = rarity.max(together);
+                }
+            }
+            rarity + EXTRA_WORD * (n - 2) as f32 - cost
+        }
+    };
+    let shorter = a.skeletons.len().min(b.skeletons.len());
+    let unmatched = shorter.saturating_sub(kept.len());
+    total += UNMATCHED_WORD * unmatched as f32;
+    if let Some(reasons) = reasons {
+        alias_reasons(a, b, kept, reasons);
+    }
+    total
+}
+
+/// One reason per pair of aliases that matched (the three weightiest), saying the
+/// loosest way its words matched.
+fn alias_reasons(a: &Prepared, b: &Prepared, kept: &[WordMatch], reasons: &mut Vec<(f32, Reason)>) {
+    let mut pairs: Vec<(u16, u16, f32, AliasMatch)> = Vec::new();
+    for m in kept {
+        let (w, how) = (m.value, m.how);
+        let (ai, bj) = (
+            a.words[usize::from(m.a)].alias,
+            b.words[usize::from(m.b)].alias,
+        );
+        match pairs.iter_mut().find(|p| p.0 == ai && p.1 == bj) {
+            Some(p) => {
+                p.2 += w;
+                p.3 = p.3.max(how);
+            }
+            None => pairs.push((ai, bj, w, how)),
+        }
+    }
+    pairs.sort_by(|p, q| q.2.total_cmp(&p.2).then((p.0, p.1).cmp(&(q.0, q.1))));
+    for (ai, bj, w, how) in pairs.into_iter().take(3) {
+        reasons.push((
+            w,
+            Reason::Alias {
+                a: a.facts.aliases[usize::from(ai)].trim().to_string(),
+                b: b.facts.aliases[usize::from(bj)].trim().to_string(),
+                how,
+            },
+        ));
+    }
+}
+
+/// The closest two sightings within [`NEAR_M`] and [`NEAR_MS`]: metres and
+/// milliseconds apart.
+fn closest_sightings(a: &Prepared, b: &Prepared) -> Option<(f64, i64)> {
+    let mut best: Option<(f64, i64)> = None;
+    for &(lat, lon, t) in &a.sightings {
+        for &(blat, blon, bt) in &b.sightings {
+            let ms = (t - bt).abs();
+            if ms > NEAR_MS {
+                continue;
+            }
+            let d = distance_m((lat, lon), (blat, blon));
+            if d <= NEAR_M && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, ms));
+            }
+        }
+    }
+    best
+}

@@ -1,0 +1,381 @@
+use std::collections::BTreeSet;
+
+use strada_shared::domain::Place;
+use strada_shared::ids::{DocId, TeamId};
+use strada_shared::reconcile::{AliasMatch, Reason};
+use strada_shared::vocab::Gender;
+
+use super::*;
+
+fn id(n: u8) -> DocId {
+    DocId::new_v7(1_760_000_000_000, [n; 10])
+}
+
+fn person(n: u8, team: &str, aliases: &[&str], year: Option<i64>, country: &str) -> PersonFacts {
+    PersonFacts {
+        id: id(n),
+        team: TeamId::parse(team).unwrap(),
+        aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        birth_year: year,
+        gender: Gender::Man,
+        country: country.into(),
+        languages: vec!["ar".into(), "fr".into()],
+        phone: None,
+        sightings: Vec::new(),
+    }
+}
+
+const NONE_JUDGED: &dyn Fn(DocId, DocId) -> bool = &|_, _| false;
+
+fn pairs(found: &[Candidate]) -> BTreeSet<(DocId, DocId)> {
+    found.iter().map(|c| (c.a, c.b)).collect()
+}
+
+fn pair(x: u8, y: u8) -> (DocId, DocId) {
+    (id(x).min(id(y)), id(x).max(id(y)))
+}
+
+/// A town of strangers, so that names are weighed against a population.
+fn strangers() -> Vec<PersonFacts> {
+    let names = [
+        "Kwame Mensah",
+        "Ioana Popescu",
+        "Gurpreet Gill",
+        "Oleksandr Bondarenko",
+        "Emeka Okafor",
+        "Ilir Hoxha",
+    ];
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| person(100 + i as u8, "cremona-mantova", &[n], Some(1970), "Italia"))
+        .collect()
+}
+
+fn place(lat: f64, lon: f64) -> Place {
+    Place {
+        lat,
+        lon,
+        accuracy_m: None,
+    }
+}
+
+#[test]
+fn one_man_written_in_arabic_and_in_two_latin_spellings_is_proposed_with_his_aliases() {
+    let mut persons = strangers();
+    persons.push(PersonFacts {
+        phone: Some("+39 333 1234567".into()),
+        ..person(1, "bergamo-1", &["Mohamed Alaoui"], Some(1990), "Marocco")
+    });
+    persons.push(PersonFacts {
+        phone: Some("333-123-4567".into()),
+        sightings: vec![(place(45.4336, 9.2389), 1_760_000_000_000)],
+        ..person(
+            2,
+            "milano-logistica",
+            &["محمد العلوي"],
+            Some(1991),
+            "Morocco",
+        )
+    });
+    persons.push(PersonFacts {
+        sightings: vec![(place(45.4340, 9.2380), 1_760_003_600_000)],
+        ..person(3, "bergamo-1", &["Muhammad Alawi"], Some(1990), "المغرب")
+    });
+    let found = candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD);
+    assert_eq!(
+        pairs(&found),
+        BTreeSet::from([pair(1, 2), pair(1, 3), pair(2, 3)])
+    );
+    // Ids of lower numbers sort first.
+    let c12 = found.iter().find(|c| (c.a, c.b) == (id(1), id(2))).unwrap();
+    assert_eq!(c12.reasons[0], Reason::SamePhone);
+    assert_eq!(
+        c12.reasons[1],
+        Reason::Alias {
+            a: "Mohamed Alaoui".into(),
+            b: "محمد العلوي".into(),
+            how: AliasMatch::Transliteration
+        }
+    );
+    assert!(
+        c12.reasons
+            .contains(&Reason::BirthYear { a: 1990, b: 1991 })
+    );
+    assert!(c12.reasons.contains(&Reason::SameCountry {
+        country: "Marocco".into()
+    }));
+    let c13 = found.iter().find(|c| (c.a, c.b) == pair(1, 3)).unwrap();
+    assert!(
+        c13.reasons.iter().any(|r| matches!(
+            r,
+            Reason::Alias {
+                how: AliasMatch::Spelling,
+                ..
+            }
+        )),
+        "{:?}",
+        c13.reasons
+    );
+    for c in &found {
+        assert!(c.a < c.b);
+        assert!((DEFAULT_THRESHOLD..=1.0).contains(&c.score));
+    }
+}
+
+#[test]
+fn a_namesake_born_sixteen_years_later_in_another_country_is_not_proposed() {
+    let mut persons = strangers();
+    persons.push(person(
+        1,
+        "bergamo-1",
+        &["Mohamed Alaoui"],
+        Some(1985),
+        "Marocco",
+    ));
+    persons.push(person(
+        2,
+        "bergamo-1",
+        &["Mohamed Alaoui"],
+        Some(2001),
+        "Egitto",
+    ));
+    // The same name with only the birth year far apart, or only the country, or a
+    // woman and a man: still different people.
+    persons.push(person(
+        3,
+        "bergamo-1",
+        &["Youssef Benali"],
+        Some(1980),
+        "Marocco",
+    ));
+    persons.push(person(
+        4,
+        "bergamo-1",
+        &["Youssef Benali"],
+        Some(1995),
+        "Marocco",
+    ));
+    persons.push(person(
+        5,
+        "bergamo-1",
+        &["Hassan Tazi"],
+        Some(1990),
+        "Marocco",
+    ));
+    persons.push(person(
+        6,
+        "bergamo-1",
+        &["Hassan Tazi"],
+        Some(1990),
+        "Egypt",
+    ));
+    persons.push(person(
+        7,
+        "bergamo-1",
+        &["Adama Traoré"],
+        Some(1990),
+        "Mali",
+    ));
+    persons.push(PersonFacts {
+        gender: Gender::Woman,
+        ..person(8, "bergamo-1", &["Adama Traoré"], Some(1990), "Mali")
+    });
+    let found = candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD);
+    assert!(found.is_empty(), "{found:#?}");
+    // Every one of them is still seen, with the evidence against it, at threshold 0.
+    let all = candidates(&persons, NONE_JUDGED, 0.0);
+    let c12 = all.iter().find(|c| (c.a, c.b) == pair(1, 2)).unwrap();
+    assert!(
+        c12.reasons
+            .iter()
+            .any(|r| matches!(r, Reason::DifferentBirthYear { .. }))
+    );
+    assert!(
+        c12.reasons
+            .iter()
+            .any(|r| matches!(r, Reason::DifferentCountry { .. }))
+    );
+}
+
+#[test]
+fn a_pair_judged_not_the_same_person_is_never_proposed_again() {
+    let mut persons = strangers();
+    persons.push(person(
+        1,
+        "bergamo-1",
+        &["Mamadou Diallo"],
+        Some(1994),
+        "Senegal",
+    ));
+    persons.push(person(
+        2,
+        "bergamo-1",
+        &["Mamadú Diallo"],
+        Some(1994),
+        "Sénégal",
+    ));
+    persons.push(person(
+        3,
+        "milano-logistica",
+        &["MAMADOU DIALLO"],
+        Some(1994),
+        "Senegal",
+    ));
+    assert_eq!(
+        candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD).len(),
+        3
+    );
+    // Judged in one order, asked in both.
+    let judged = |x: DocId, y: DocId| (x, y) == (id(2), id(1));
+    let found = candidates(&persons, &judged, DEFAULT_THRESHOLD);
+    assert_eq!(pairs(&found), BTreeSet::from([pair(1, 3), pair(2, 3)]));
+    let found = candidates(&persons, &judged, 0.0);
+    assert!(!pairs(&found).contains(&pair(1, 2)));
+}
+
+#[test]
+fn a_shared_phone_and_a_meeting_nearby_are_reasons_and_withdrawn_persons_are_never_candidates() {
+    let mut persons = strangers();
+    persons.push(PersonFacts {
+        phone: Some("+39 333 1234567".into()),
+        sightings: vec![(place(45.6983, 9.6773), 1_760_000_000_000)],
+        ..person(1, "bergamo-1", &["Rahim"], None, "")
+    });
+    persons.push(PersonFacts {
+        phone: Some("333-123-4567".into()),
+        sightings: vec![(place(45.7, 9.68), 1_760_000_000_000 + 3_600_000)],
+        ..person(2, "cremona-mantova", &["রহিম"], None, "Bangladesh")
+    });
+    // Consent withdrawn: the same phone once, nothing left now.
+    persons.push(PersonFacts {
+        aliases: Vec::new(),
+        gender: Gender::Unknown,
+        languages: Vec::new(),
+        ..person(3, "bergamo-1", &[], None, "")
+    });
+    let found = candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD);
+    assert_eq!(pairs(&found), BTreeSet::from([pair(1, 2)]));
+    let reasons: Vec<String> = found[0].reasons.iter().map(Reason::describe_en).collect();
+    assert_eq!(reasons[0], "same phone");
+    assert!(
+        reasons.contains(&"met 282 m apart on the same day".to_string()),
+        "{reasons:?}"
+    );
+    assert!(reasons.iter().any(|r| r.contains("রহিম")), "{reasons:?}");
+    let all = candidates(&persons, NONE_JUDGED, 0.0);
+    assert!(all.iter().all(|c| c.a != id(3) && c.b != id(3)));
+}
+
+#[test]
+fn the_same_records_give_the_same_candidates_in_any_order() {
+    let mut persons = strangers();
+    persons.push(person(
+        1,
+        "bergamo-1",
+        &["Mamadou Diallo"],
+        Some(1994),
+        "Senegal",
+    ));
+    persons.push(person(
+        2,
+        "bergamo-1",
+        &["Mamadú Diallo", "del campo"],
+        None,
+        "Senegal",
+    ));
+    persons.push(person(
+        3,
+        "bergamo-1",
+        &["Ibrahima Sow"],
+        Some(1990),
+        "Senegal",
+    ));
+    persons.push(person(
+        4,
+        "milano-logistica",
+        &["Ibrahina Sow"],
+        Some(1991),
+        "Senegal",
+    ));
+    persons.push(person(
+        5,
+        "bergamo-1",
+        &["Олена Коваленко"],
+        Some(1979),
+        "Ucraina",
+    ));
+    persons.push(person(
+        6,
+        "bergamo-1",
+        &["Olena Kovalenko"],
+        Some(1979),
+        "Ukraine",
+    ));
+    let first = candidates(&persons, NONE_JUDGED, 0.2);
+    assert_eq!(first, candidates(&persons, NONE_JUDGED, 0.2));
+    persons.reverse();
+    assert_eq!(first, candidates(&persons, NONE_JUDGED, 0.2));
+    assert!(pairs(&first).is_superset(&BTreeSet::from([pair(1, 2), pair(3, 4), pair(5, 6)])));
+    let slip = first.iter().find(|c| (c.a, c.b) == pair(3, 4)).unwrap();
+    assert!(slip.reasons.iter().any(|r| matches!(
+        r,
+        Reason::Alias {
+            how: AliasMatch::Phonetic,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn a_common_name_needs_more_than_a_birth_year_and_a_rare_one_does_not() {
+    let mut persons = strangers();
+    // Thirty namesakes, born over thirty years.
+    for i in 0..30u8 {
+        persons.push(person(
+            40 + i,
+            "latina-agro",
+            &["Gurpreet Singh"],
+            Some(1950 + i64::from(i)),
+            "India",
+        ));
+    }
+    persons.push(person(
+        1,
+        "latina-agro",
+        &["Gurpreet Singh"],
+        Some(1990),
+        "India",
+    ));
+    persons.push(person(
+        2,
+        "bergamo-1",
+        &["Gurpreet Singh"],
+        Some(1990),
+        "India",
+    ));
+    persons.push(person(
+        3,
+        "latina-agro",
+        &["Lakhwinder Singh Sekhon"],
+        Some(1988),
+        "India",
+    ));
+    persons.push(person(
+        4,
+        "bergamo-1",
+        &["ਲਖਵਿੰਦਰ ਸਿੰਘ ਸੇਖੋਂ"],
+        Some(1988),
+        "India",
+    ));
+    persons.push(PersonFacts {
+        phone: Some("+39 320 7654321".into()),
+        ..person(5, "latina-agro", &["Gurpreet Singh"], Some(1985), "India")
+    });
+    persons.push(PersonFacts {
+        phone: Some("3207654321".into()),
+        ..person(6, "bergamo-1", &["Gurpreet Sing"], None, "India")
+    });
+    let found = candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD);
+    assert_eq!(pairs(&found), BTreeSet::from([pair(3, 4), pair(5, 6)]));
+}
