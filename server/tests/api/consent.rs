@@ -336,19 +336,27 @@ async fn a_claimed_generation_does_not_bring_an_erased_history_back() {
 async fn no_device_signs_in_as_the_servers_compaction_actor() {
     let s = TestServer::start().await;
     s.add_user("marta", Role::FieldWorker, "bergamo-1");
-    let res = reqwest::Client::new()
-        .post(s.url("/api/auth/login"))
-        .json(&serde_json::json!({
-            "username": "marta",
-            "password": "password-marta",
-            "device_actor": strada_server::sync::server_actor().to_hex_string(),
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
-    let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["error"], "invalid_device");
+    // Regression: the reviewer's actor (a choice between conflicting values) was left
+    // out, so a device could write in its name.
+    for actor in [
+        strada_server::sync::server_actor(),
+        strada_server::sync::import_actor(),
+        strada_server::sync::reviewer_actor(),
+    ] {
+        let res = reqwest::Client::new()
+            .post(s.url("/api/auth/login"))
+            .json(&serde_json::json!({
+                "username": "marta",
+                "password": "password-marta",
+                "device_actor": actor.to_hex_string(),
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_device");
+    }
 }
 
 #[tokio::test]
