@@ -22,6 +22,7 @@ mod m0007_doc_links;
 mod m0008_team_feed;
 mod m0009_records;
 mod m0010_exchange;
+mod m0011_reconcile;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -111,6 +112,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "exchange",
         apply: m0010_exchange::apply,
     },
+    Migration {
+        version: 11,
+        name: "reconcile",
+        apply: m0011_reconcile::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -134,6 +140,7 @@ pub const COLLECTIONS: &[&str] = &[
     "records_persons",
     "records_referrals",
     "exchange",
+    "reconcile",
 ];
 
 /// The newest version this build knows.

@@ -58,6 +58,10 @@ pub enum Act {
     ReadConflicts,
     /// One of a field's conflicting values kept (`docs`: the document).
     ConflictResolved,
+    /// Candidate pairs of duplicate persons read (`docs`: the persons shown).
+    ReadDuplicates,
+    /// Two persons judged not the same person (`docs`).
+    NotSamePerson,
     /// A pull page that served documents of other teams (`docs`).
     Pull,
     /// Snapshots (the repair path) of documents of other teams (`docs`).

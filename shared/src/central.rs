@@ -165,6 +165,36 @@ pub struct Resolve {
     pub counter: u64,
 }
 
+/// One of the two persons of a candidate pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateSide {
+    pub id: DocId,
+    /// The id the PUA's exchange file gave it, when it was imported.
+    pub external_id: Option<String>,
+    pub team: TeamId,
+    pub aliases: Vec<String>,
+    pub birth_year: Option<i64>,
+    pub contacts: u32,
+}
+
+/// Two person records that may be one person (`GET /api/persons/duplicates`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicatePair {
+    pub a: DuplicateSide,
+    pub b: DuplicateSide,
+    /// The probability that they are one person, 0..=1.
+    pub score: f32,
+    /// Evidence for first, then against.
+    pub reasons: Vec<crate::reconcile::Reason>,
+}
+
+/// `POST /api/persons/not-same`: a reviewer's judgement on a pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotSame {
+    pub a: DocId,
+    pub b: DocId,
+}
+
 /// The most records one page holds.
 pub const MAX_PAGE: usize = 200;
 /// The records a page holds when the request does not say.

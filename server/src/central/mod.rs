@@ -59,10 +59,15 @@ pub(crate) struct PersonRow {
     pub name: String,
     pub consent: ConsentStatus,
     pub created_at: i64,
+    /// What reconciliation compares (see `crate::reconcile`); its sightings come from
+    /// the person's contacts when asked.
+    pub facts: crate::reconcile::PersonFacts,
 }
 
 pub(crate) struct ContactRow {
     pub occurred_at: i64,
+    /// Where (latitude, longitude), when recorded.
+    pub place: Option<(f64, f64)>,
     pub team: TeamId,
     pub person: Option<DocId>,
     /// The contact's own alias, when it names nobody's person document.
@@ -174,6 +179,40 @@ impl Index {
         }
     }
 
+    /// Every person's facts for reconciliation, in id order, with where and when their
+    /// contacts met them.
+    pub(crate) fn person_facts(&self) -> Vec<crate::reconcile::PersonFacts> {
+        let mut out: Vec<crate::reconcile::PersonFacts> = self
+            .persons
+            .iter()
+            .map(|(id, p)| {
+                let mut f = p.facts.clone();
+                f.sightings = self
+                    .person_contacts
+                    .get(id)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| self.contacts.get(c))
+                    .filter_map(|c| {
+                        c.place.map(|(lat, lon)| {
+                            (
+                                strada_shared::domain::Place {
+                                    lat,
+                                    lon,
+                                    accuracy_m: None,
+                                },
+                                c.occurred_at,
+                            )
+                        })
+                    })
+                    .collect();
+                f
+            })
+            .collect();
+        out.sort_by_key(|f| f.id);
+        out
+    }
+
     /// Every referral of a person: naming them, or made in one of their contacts.
     pub(crate) fn referrals_of_person(&self, person: DocId) -> Vec<DocId> {
         let mut out: Vec<DocId> = self
@@ -197,6 +236,17 @@ fn person_row(p: &PersonRecord) -> PersonRow {
         name: p.aliases.first().map(|a| fold(a)).unwrap_or_default(),
         consent: p.consent.status,
         created_at: ms(&p.created_at),
+        facts: crate::reconcile::PersonFacts {
+            id: p.id,
+            team: p.team.clone(),
+            sightings: Vec::new(),
+            aliases: p.aliases.clone(),
+            birth_year: p.birth_year,
+            gender: p.gender,
+            country: p.country.clone(),
+            languages: p.languages.clone(),
+            phone: p.phone.clone(),
+        },
     }
 }
 
@@ -207,6 +257,7 @@ fn contact_row(c: &ContactRecord) -> ContactRow {
     };
     ContactRow {
         occurred_at: ms(&c.occurred_at),
+        place: c.place.map(|p| (p.lat, p.lon)),
         team: c.team.clone(),
         person: c.person_id,
         key,

@@ -14,7 +14,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use strada_shared::api::ContactRecord;
 use strada_shared::central::{
-    ConflictItem, Page, PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve,
+    ConflictItem, DuplicatePair, DuplicateSide, NotSame, Page, PersonPage, PersonRecord, PersonRow,
+    ReferralRecord, Resolve,
 };
 use strada_shared::domain::Role;
 use strada_shared::ids::DocId;
@@ -600,4 +601,149 @@ pub async fn resolve(
     let team_seq = state.store.team_feed_head(&team)?;
     state.notify.advance(seq, team, team_seq);
     Ok(Json(serde_json::json!({ "resolved": id })))
+}
+
+/// `GET /api/persons/duplicates`: candidate pairs of persons who may be one person,
+/// across and within teams, best first, each with its score and reasons (see
+/// `crate::reconcile`). `team` keeps pairs with a person of that team; `limit` (1..=500,
+/// default 100); `threshold` (0..1, default the engine's).
+pub async fn duplicates(
+    State(state): State<AppState>,
+    user: AuthUser,
+    params: Params,
+) -> Result<Json<Page<DuplicatePair>>, AppError> {
+    require_central(&user)?;
+    let Query(params) = params.map_err(|_| AppError::BadRequest {
+        code: "invalid_filter",
+        message: "the query string is not form-encoded".into(),
+    })?;
+    let (mut team, mut limit, mut threshold) =
+        (None, 100usize, crate::reconcile::DEFAULT_THRESHOLD);
+    for (k, v) in &params {
+        let bad = |what: &str| AppError::BadRequest {
+            code: "invalid_filter",
+            message: format!("`{k}`: {what}"),
+        };
+        match k.as_str() {
+            "team" => {
+                team = Some(strada_shared::ids::TeamId::parse(v).map_err(|_| bad("not a team id"))?)
+            }
+            "limit" => {
+                limit = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=500).contains(n))
+                    .ok_or_else(|| bad("expected a number 1..=500"))?
+            }
+            "threshold" => {
+                threshold = v
+                    .parse()
+                    .ok()
+                    .filter(|t: &f32| (0.0..=1.0).contains(t))
+                    .ok_or_else(|| bad("expected a number 0..1"))?
+            }
+            _ => {
+                return Err(AppError::BadRequest {
+                    code: "unknown_filter",
+                    message: format!("`{k}` is not a filter of this list"),
+                });
+            }
+        }
+    }
+    let not_same: std::collections::HashSet<(DocId, DocId)> =
+        state.store.not_same_pairs()?.into_iter().collect();
+    let (pairs, sides) = with_index(&state, move |store, index| {
+        let facts = index.person_facts();
+        let judged = |a: DocId, b: DocId| {
+            let key = if a < b { (a, b) } else { (b, a) };
+            not_same.contains(&key)
+        };
+        let mut found = crate::reconcile::candidates(&facts, &judged, threshold);
+        if let Some(team) = &team {
+            found.retain(|c| {
+                [c.a, c.b]
+                    .iter()
+                    .any(|id| index.persons.get(id).is_some_and(|p| &p.team == team))
+            });
+        }
+        let total = found.len();
+        found.truncate(limit);
+        let side = |id: DocId| -> Result<DuplicateSide, AppError> {
+            let p = index
+                .persons
+                .get(&id)
+                .ok_or_else(|| AppError::internal(anyhow::anyhow!("a candidate is not indexed")))?;
+            let (contacts, _, _, _) = query::person_stats(index, id);
+            Ok(DuplicateSide {
+                id,
+                external_id: store
+                    .exchange_external(crate::storage::ExchangeKind::Person, &id.to_string())?,
+                team: p.team.clone(),
+                aliases: p.facts.aliases.clone(),
+                birth_year: p.facts.birth_year,
+                contacts,
+            })
+        };
+        let mut sides = Vec::with_capacity(found.len());
+        for c in &found {
+            sides.push((side(c.a)?, side(c.b)?));
+        }
+        Ok::<_, AppError>(((found, total), sides))
+    })
+    .await??;
+    let (found, total) = pairs;
+    let items: Vec<DuplicatePair> = found
+        .into_iter()
+        .zip(sides)
+        .map(|(c, (a, b))| DuplicatePair {
+            a,
+            b,
+            score: c.score,
+            reasons: c.reasons,
+        })
+        .collect();
+    audit_read(
+        &state,
+        &user,
+        Act::ReadDuplicates,
+        items.iter().flat_map(|p| [p.a.id, p.b.id]).collect(),
+    )?;
+    Ok(Json(Page {
+        items,
+        total: total as u64,
+        next: None,
+    }))
+}
+
+/// `POST /api/persons/not-same`: the pair is not one person; it is never proposed again.
+pub async fn not_same(
+    State(state): State<AppState>,
+    user: AuthUser,
+    super::extract::ApiJson(pair): super::extract::ApiJson<NotSame>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    require_central(&user)?;
+    if pair.a == pair.b {
+        return Err(AppError::BadRequest {
+            code: "same_person",
+            message: "a pair needs two different persons".into(),
+        });
+    }
+    for id in [pair.a, pair.b] {
+        match state.store.doc_meta(id)? {
+            Some(m) if m.doc_type == DocType::Person => {}
+            _ => return Err(AppError::NotFound("no person with that id".into())),
+        }
+    }
+    state
+        .store
+        .mark_not_same(pair.a, pair.b, user.id, crate::now_ms())?;
+    audit::record(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(Act::NotSamePerson)
+            .by(&user)
+            .docs(vec![pair.a, pair.b]),
+    )?;
+    state.store.flush()?;
+    Ok(Json(serde_json::json!({ "not_same": [pair.a, pair.b] })))
 }

@@ -73,6 +73,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/sync/events-ticket", post(events::ticket))
         .route("/sync/events", get(events::events))
         .route("/persons", get(central::persons))
+        .route("/persons/duplicates", get(central::duplicates))
+        .route("/persons/not-same", post(central::not_same))
         .route("/persons/{id}", get(central::person))
         .route("/contacts", get(central::contacts))
         .route("/contacts/{id}", get(central::contact))

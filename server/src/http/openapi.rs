@@ -186,6 +186,30 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "get",
+        path: "/persons/duplicates",
+        tag: "reconciliation",
+        summary: "Candidate pairs of persons who may be one person, best first, with score and reasons (team, limit 1..=500, threshold 0..1)",
+        access: Access::Central,
+        query: &[
+            ("team", "pairs with a person of this team"),
+            ("limit", "pairs answered, 1..=500 (default 100)"),
+            ("threshold", "the least score, 0..1 (default 0.5)"),
+        ],
+        body: None,
+        answer: "PageOfDuplicatePair",
+    },
+    Operation {
+        method: "post",
+        path: "/persons/not-same",
+        tag: "reconciliation",
+        summary: "Judge a pair not the same person: never proposed again",
+        access: Access::Central,
+        query: &[],
+        body: Some("NotSame"),
+        answer: "Empty",
+    },
+    Operation {
+        method: "get",
         path: "/persons/{id}",
         tag: "central",
         summary: "A person with every contact and referral across teams",
@@ -669,6 +693,34 @@ fn schemas() -> Map<String, Value> {
         ),
     );
     add("PageOfPersonRow", page("PersonRow"));
+    let side = obj(
+        &[
+            ("id", s()),
+            ("external_id", opt_s()),
+            ("team", s()),
+            ("aliases", strings()),
+            ("birth_year", json!({"type": ["integer", "null"]})),
+            ("contacts", int()),
+        ],
+        &["id", "team", "aliases"],
+    );
+    add(
+        "DuplicatePair",
+        obj(
+            &[
+                ("a", side.clone()),
+                ("b", side),
+                ("score", json!({"type": "number"})),
+                (
+                    "reasons",
+                    json!({"type": "array", "items": {"type": "object", "description": "{kind: same_phone | alias | birth_year | same_gender | same_country | shared_languages | met_near | different_…, …}"}}),
+                ),
+            ],
+            &["a", "b", "score", "reasons"],
+        ),
+    );
+    add("PageOfDuplicatePair", page("DuplicatePair"));
+    add("NotSame", obj(&[("a", s()), ("b", s())], &["a", "b"]));
     add("PageOfContactRecord", page("ContactRecord"));
     add("PageOfReferralRecord", page("ReferralRecord"));
     add(

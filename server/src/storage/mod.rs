@@ -457,6 +457,12 @@ pub trait Store: Send + Sync + 'static {
     /// or none. Not flushed.
     fn put_exchange(&self, entries: &[ExchangeEntry]) -> Result<(), StoreError>;
 
+    /// Remembers that persons `a` and `b` are not the same person (judged by `by` at
+    /// `at_ms`); the pair is never proposed again. Not flushed.
+    fn mark_not_same(&self, a: DocId, b: DocId, by: UserId, at_ms: i64) -> Result<(), StoreError>;
+    /// Every pair judged not the same person (smaller id first).
+    fn not_same_pairs(&self) -> Result<Vec<(DocId, DocId)>, StoreError>;
+
     /// Makes every write so far durable.
     fn flush(&self) -> Result<(), StoreError>;
     /// The applied migration version.

@@ -6,6 +6,7 @@
 //! - `doc_meta`: doc id → JSON [`DocMeta`]
 //! - `feed`: position (u64 BE) → doc id — one entry per document, at its last change
 //! - `feed_by_doc`: doc id → position, to move a document to the head of the feed
+//! - `reconcile` (step 11): smaller person id ‖ larger → JSON {by, at}: not the same person
 //! - `records_contacts`: doc id → JSON [`ContactRecord`]; `records_persons`,
 //!   `records_referrals` (step 9): doc id → JSON `PersonRecord`, `ReferralRecord`; default
 //!   tree `projection_version` → u32 BE (the records' layout, see `projection::VERSION`)
@@ -72,6 +73,7 @@ pub struct SledStore {
     records_contacts: sled::Tree,
     records_persons: sled::Tree,
     records_referrals: sled::Tree,
+    reconcile: sled::Tree,
     users: sled::Tree,
     users_by_name: sled::Tree,
     sessions: sled::Tree,
@@ -225,6 +227,7 @@ impl SledStore {
             records_contacts: tree("records_contacts")?,
             records_persons: tree("records_persons")?,
             records_referrals: tree("records_referrals")?,
+            reconcile: tree("reconcile")?,
             users: tree("users")?,
             users_by_name: tree("users_by_name")?,
             sessions: tree("sessions")?,
@@ -1075,6 +1078,28 @@ impl Store for SledStore {
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(e.into()),
         }
+    }
+
+    fn mark_not_same(&self, a: DocId, b: DocId, by: UserId, at_ms: i64) -> Result<(), StoreError> {
+        let (a, b) = if a < b { (a, b) } else { (b, a) };
+        let mut key = a.as_bytes().to_vec();
+        key.extend_from_slice(b.as_bytes());
+        let value = json(&serde_json::json!({ "by": by, "at": at_ms }))?;
+        self.reconcile.insert(key, value)?;
+        Ok(())
+    }
+
+    fn not_same_pairs(&self) -> Result<Vec<(DocId, DocId)>, StoreError> {
+        self.reconcile
+            .iter()
+            .keys()
+            .map(|k| {
+                let k = k?;
+                let a = doc_id_of(k.get(..16).unwrap_or_default())?;
+                let b = doc_id_of(k.get(16..).unwrap_or_default())?;
+                Ok((a, b))
+            })
+            .collect()
     }
 
     fn flush(&self) -> Result<(), StoreError> {

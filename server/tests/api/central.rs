@@ -488,3 +488,94 @@ async fn the_openapi_description_is_served_and_every_operation_it_lists_is_route
         }
     }
 }
+
+/// Issue 11 §2: the same person recorded by two teams, written in two scripts with the
+/// phone written two ways, is proposed with its reasons; judged "not the same person",
+/// the pair is never proposed again.
+#[tokio::test]
+async fn a_person_met_by_two_teams_is_proposed_with_reasons_until_judged_different() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let bg = Api::login(&s, "marta").await;
+    let cr = Api::login(&s, "luca").await;
+    let here = PersonDoc {
+        phone: Some("+39 333 1234567".into()),
+        birth_year: Some(1990),
+        ..person(&marta, 40, "Mohamed Diallo")
+    };
+    let there = PersonDoc {
+        phone: Some("3331234567".into()),
+        birth_year: Some(1991),
+        ..person(&luca, 41, "محمد ديالو")
+    };
+    // A namesake born twenty years later, elsewhere: not proposed.
+    let namesake = PersonDoc {
+        birth_year: Some(2008),
+        gender: strada_shared::vocab::Gender::Woman,
+        ..person(&luca, 42, "Mohamed")
+    };
+    accepted(&bg.push_one(&mut bg.typed(&here)).await);
+    accepted(&cr.push_one(&mut cr.typed(&there)).await);
+    accepted(&cr.push_one(&mut cr.typed(&namesake)).await);
+
+    let central = Api::login(&s, "centrale").await;
+    let page = json(&central, "/api/persons/duplicates").await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{page}");
+    let pair = &items[0];
+    let mut ids = [
+        pair["a"]["id"].as_str().unwrap().to_string(),
+        pair["b"]["id"].as_str().unwrap().to_string(),
+    ];
+    ids.sort();
+    let mut want = [here.id.to_string(), there.id.to_string()];
+    want.sort();
+    assert_eq!(ids, want);
+    assert!(pair["score"].as_f64().unwrap() >= 0.5);
+    let kinds: Vec<&str> = pair["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"same_phone"), "{kinds:?}");
+    assert!(kinds.contains(&"alias"), "{kinds:?}");
+    assert!(kinds.contains(&"birth_year"), "{kinds:?}");
+    assert!(pair["a"].get("external_id").is_some());
+
+    // Not the same person: never proposed again, even after a restart.
+    let res = central
+        .post_json(
+            "/api/persons/not-same",
+            &serde_json::json!({ "a": there.id, "b": here.id }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(json(&central, "/api/persons/duplicates").await["total"], 0);
+    let dir = s.stop().await;
+    let s = TestServer::start_in(dir).await;
+    let central = Api::login(&s, "centrale").await;
+    assert_eq!(json(&central, "/api/persons/duplicates").await["total"], 0);
+    // Bad input and field workers.
+    assert_eq!(
+        central
+            .post_json(
+                "/api/persons/not-same",
+                &serde_json::json!({ "a": here.id, "b": here.id })
+            )
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        central
+            .get("/api/persons/duplicates?limit=0")
+            .await
+            .status(),
+        400
+    );
+    let marta = Api::login(&s, "marta").await;
+    assert_eq!(marta.get("/api/persons/duplicates").await.status(), 403);
+}
