@@ -8,6 +8,7 @@
 //! - [`schema`]: the typed documents and the only functions that read or write automerge.
 //! - [`sync`]: push/pull messages exchanged between a device and the server.
 //! - [`api`]: sign-in, error and record messages of the REST API.
+//! - [`sort`]: stable sorting through one compiled sort (smaller WASM).
 //!
 //! # Invariants
 //! - No IO: no files, no network, no clock, no randomness. Callers pass time and random
@@ -21,5 +22,6 @@ pub mod domain;
 pub mod ids;
 pub mod schema;
 pub mod search;
+pub mod sort;
 pub mod sync;
 pub mod vocab;
