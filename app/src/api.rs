@@ -42,18 +42,25 @@ async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
             message: e.to_string(),
         });
     }
+    Err(refused(res).await)
+}
+
+/// The error a non-2xx response stands for. Not generic: compiled once, not once per
+/// response type of [`decode`].
+async fn refused(res: Response) -> ApiError {
+    let status = res.status();
     let body: Option<ErrorBody> = res.json().await.ok();
     match status {
-        401 => Err(ApiError::Unauthorized {
+        401 => ApiError::Unauthorized {
             code: body.map(|b| b.error).unwrap_or_default(),
-        }),
-        429 => Err(ApiError::TooMany {
+        },
+        429 => ApiError::TooMany {
             code: body.map(|b| b.error).unwrap_or_default(),
-        }),
-        _ => Err(ApiError::Server {
+        },
+        _ => ApiError::Server {
             status,
             message: body.map(|b| b.message).unwrap_or_default(),
-        }),
+        },
     }
 }
 
@@ -126,7 +133,7 @@ async fn post_sync<B: serde::Serialize, T: DeserializeOwned>(
                 message: e.to_string(),
             });
         }
-        return decode(res).await;
+        return Err(refused(res).await);
     }
 }
 
@@ -241,7 +248,7 @@ async fn no_content(res: Response) -> Result<(), ApiError> {
     if (200..300).contains(&res.status()) {
         Ok(())
     } else {
-        decode::<serde_json::Value>(res).await.map(|_| ())
+        Err(refused(res).await)
     }
 }
 
@@ -303,7 +310,7 @@ pub async fn open_pull_stream(
                 None => return Ok(None),
             },
             404 | 405 => return Ok(None),
-            _ => return decode::<serde_json::Value>(res).await.map(|_| None),
+            _ => return Err(refused(res).await),
         }
     };
     let reader = res

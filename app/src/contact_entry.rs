@@ -150,7 +150,7 @@ pub fn build(
         follow_up,
         note,
     } = entry;
-    needs.sort();
+    strada_shared::sort::sort(&mut needs);
     needs.dedup();
     let language = Some(language.trim().to_string()).filter(|l| !l.is_empty());
     let mut contact = ContactDoc {

@@ -11,6 +11,7 @@ use strada_shared::ids::DocId;
 use strada_shared::schema::referral::StatusConflict;
 use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc, ReferralDoc, ReferralStatus};
 use strada_shared::search::{Query, SearchKey};
+use strada_shared::sort::sort_by;
 use strada_shared::sync::RefusalCode;
 use strada_shared::sync::device::DeviceDoc;
 
@@ -257,7 +258,9 @@ impl Finisher {
             referrals,
         } = &mut self.rows;
         match self.done {
-            0 => contacts.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id))),
+            0 => sort_by(contacts, |a, b| {
+                b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id))
+            }),
             1 => {
                 // Last contacts per person (contacts are newest first already).
                 let mut by_person: HashMap<DocId, Vec<&ContactRow>> = HashMap::new();
@@ -277,7 +280,9 @@ impl Finisher {
                     }
                 }
             }
-            2 => persons.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(b.id.cmp(&a.id))),
+            2 => sort_by(persons, |a, b| {
+                b.last_seen.cmp(&a.last_seen).then(b.id.cmp(&a.id))
+            }),
             3 => {
                 // A referral shows the person of its contact: only referrals' contacts are
                 // looked up (not every contact).
@@ -302,7 +307,9 @@ impl Finisher {
                     r.person = alias_of.get(&r.contact).cloned().flatten();
                 }
             }
-            _ => referrals.sort_by(|a, b| b.since.cmp(&a.since).then(b.id.cmp(&a.id))),
+            _ => sort_by(referrals, |a, b| {
+                b.since.cmp(&a.since).then(b.id.cmp(&a.id))
+            }),
         }
         self.done += 1;
         self.done > 4
@@ -386,7 +393,9 @@ impl Records {
             .filter(|p| p.consented)
             .filter_map(|p| p.key.score(&q).map(|s| (s, p)))
             .collect();
-        hits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.last_seen.cmp(&a.1.last_seen)));
+        sort_by(&mut hits, |a, b| {
+            b.0.cmp(&a.0).then(b.1.last_seen.cmp(&a.1.last_seen))
+        });
         hits.into_iter().take(max).map(|(_, p)| p.clone()).collect()
     }
 

@@ -10,6 +10,7 @@
 //! - [`api`]: sign-in, error and record messages of the REST API.
 //! - [`central`]: the central workspace's records, pages and lists.
 //! - [`reconcile`]: the reasons shown with a candidate pair of duplicate persons.
+//! - [`sort`]: stable sorting through one compiled sort (smaller WASM).
 //!
 //! # Invariants
 //! - No IO: no files, no network, no clock, no randomness. Callers pass time and random
@@ -25,5 +26,6 @@ pub mod ids;
 pub mod reconcile;
 pub mod schema;
 pub mod search;
+pub mod sort;
 pub mod sync;
 pub mod vocab;

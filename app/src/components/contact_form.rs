@@ -445,7 +445,7 @@ pub fn ContactForm() -> impl IntoView {
                                 <label class="need">
                                     <input type="checkbox" data-testid=format!("material-{}", m.code())
                                         prop:checked=move || materials.with(|v| v.contains(&m))
-                                        on:change=move |_| materials.update(|v| if let Some(i) = v.iter().position(|x| *x == m) { v.remove(i); } else { v.push(m); v.sort(); })/>
+                                        on:change=move |_| materials.update(|v| if let Some(i) = v.iter().position(|x| *x == m) { v.remove(i); } else { v.push(m); strada_shared::sort::sort(v); })/>
                                     <span>{move || t().material_name(m)}</span>
                                 </label>
                             }
@@ -467,7 +467,7 @@ pub fn ContactForm() -> impl IntoView {
                             <li>
                                 <label class="choice">
                                     <input type="checkbox" data-testid=format!("indicator-{}", i.code()) prop:checked=on
-                                        on:change=move |_| indicators.update(|v| if let Some(p) = v.iter().position(|x| x.0 == i) { v.remove(p); } else { v.push((i, String::new())); v.sort_by_key(|x| x.0); })/>
+                                        on:change=move |_| indicators.update(|v| if let Some(p) = v.iter().position(|x| x.0 == i) { v.remove(p); } else { v.push((i, String::new())); strada_shared::sort::sort_by_key(v, |x| x.0); })/>
                                     {move || t().indicator_name(i)}
                                 </label>
                                 <Show when=on>

@@ -34,7 +34,7 @@ pub(super) fn pending_ids() -> Vec<DocId> {
             })
             .collect()
     });
-    pending.sort();
+    strada_shared::sort::sort(&mut pending);
     pending.into_iter().map(|(_, id)| id).collect()
 }
 

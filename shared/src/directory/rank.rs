@@ -191,7 +191,7 @@ pub fn rank(dir: &Directory, q: &Query) -> Vec<Ranked> {
             ));
         }
     }
-    rows.sort_by(|(a, an), (b, bn)| {
+    crate::sort::sort_by(&mut rows, |(a, an), (b, bn)| {
         a.score
             .total_cmp(&b.score)
             .then(cmp_distance(a.distance_m, b.distance_m))

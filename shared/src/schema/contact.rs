@@ -304,7 +304,7 @@ impl Document for ContactDoc {
             }
         }
         let mut seen = self.needs.clone();
-        seen.sort();
+        crate::sort::sort(&mut seen);
         seen.dedup();
         if seen.len() != self.needs.len() {
             return Err(ValidationError::DuplicateNeed);

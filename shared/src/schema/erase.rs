@@ -28,7 +28,7 @@ pub fn names_of<'a>(
             names.push(a.clone());
         }
     }
-    names.sort();
+    crate::sort::sort(&mut names);
     names.dedup();
     names
 }

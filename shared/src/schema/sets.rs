@@ -15,8 +15,11 @@ pub mod code_set {
     use super::*;
 
     pub fn reconcile<T: Code, R: Reconciler>(items: &[T], reconciler: R) -> Result<(), R::Error> {
-        let map: BTreeMap<String, bool> =
-            items.iter().map(|n| (n.code().to_string(), true)).collect();
+        // `insert`, not `collect`: see `crate::sort`.
+        let mut map = BTreeMap::new();
+        for n in items {
+            map.insert(n.code().to_string(), true);
+        }
         map.reconcile(reconciler)
     }
 
@@ -38,7 +41,7 @@ pub mod code_set {
                 );
             }
         }
-        out.sort();
+        crate::sort::sort(&mut out);
         Ok(out)
     }
 }
@@ -48,7 +51,10 @@ pub mod string_set {
     use super::*;
 
     pub fn reconcile<R: Reconciler>(items: &[String], reconciler: R) -> Result<(), R::Error> {
-        let map: BTreeMap<String, bool> = items.iter().map(|s| (s.clone(), true)).collect();
+        let mut map = BTreeMap::new();
+        for s in items {
+            map.insert(s.clone(), true);
+        }
         map.reconcile(reconciler)
     }
 
@@ -76,10 +82,10 @@ pub mod noted_set {
         items: &[(T, String)],
         reconciler: R,
     ) -> Result<(), R::Error> {
-        let map: BTreeMap<String, String> = items
-            .iter()
-            .map(|(k, note)| (k.code().to_string(), note.clone()))
-            .collect();
+        let mut map = BTreeMap::new();
+        for (k, note) in items {
+            map.insert(k.code().to_string(), note.clone());
+        }
         map.reconcile(reconciler)
     }
 
@@ -98,7 +104,7 @@ pub mod noted_set {
                 .ok_or_else(|| HydrateError::unexpected("a known code", code.clone()))?;
             out.push((k, note));
         }
-        out.sort_by_key(|a| a.0);
+        crate::sort::sort_by_key(&mut out, |a| a.0);
         Ok(out)
     }
 }

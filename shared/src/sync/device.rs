@@ -44,7 +44,7 @@ pub struct InFlight {
 }
 
 fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
-    heads.sort();
+    crate::sort::sort(&mut heads);
     heads
 }
 

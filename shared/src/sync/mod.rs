@@ -237,7 +237,7 @@ pub struct Heads(pub Vec<ChangeHash>);
 
 impl Heads {
     pub fn new(mut heads: Vec<ChangeHash>) -> Self {
-        heads.sort();
+        crate::sort::sort(&mut heads);
         Heads(heads)
     }
 }
@@ -615,7 +615,7 @@ pub struct EventsTicket {
 /// Heads as lowercase hex strings, sorted, for the wire and for comparisons.
 pub fn heads_to_strings(heads: &[ChangeHash]) -> Vec<String> {
     let mut v: Vec<String> = heads.iter().map(|h| h.to_string()).collect();
-    v.sort();
+    crate::sort::sort(&mut v);
     v
 }
 
