@@ -824,7 +824,7 @@ fn person_view(p: PersonPage, on_open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyV
             .into_any(),
         ));
     }
-    events.sort_by(|a, b| b.0.cmp(&a.0));
+    strada_shared::sort::sort_by(&mut events, |a, b| b.0.cmp(&a.0));
     view! {
         <h3 data-testid="ws-person-name">{name}</h3>
         {person_fields(&p.person, t, lang)}
