@@ -363,6 +363,30 @@ pub(crate) fn contacts(index: &Index, f: &Filter) -> Found {
 pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
     let contact_filters = f.has_contact_filters();
     let sort = f.sort.as_deref().unwrap_or("recent");
+    // One pass over the contacts: who was met as the filters say, who was met by the
+    // team, and when each person was last met (a lookup per person's contact would be
+    // a million random reads).
+    let mut met: HashSet<DocId> = HashSet::new();
+    let mut met_by_team: HashSet<DocId> = HashSet::new();
+    let mut last: std::collections::HashMap<DocId, i64> = std::collections::HashMap::new();
+    let need_last = sort == "recent";
+    if contact_filters || f.team.is_some() || need_last {
+        for c in index.contacts.values() {
+            let Some(p) = c.person else {
+                continue;
+            };
+            if contact_filters && f.contact_fields(c) {
+                met.insert(p);
+            }
+            if f.team.as_ref().is_some_and(|t| &c.team == t) {
+                met_by_team.insert(p);
+            }
+            if need_last {
+                let l = last.entry(p).or_insert(c.occurred_at);
+                *l = (*l).max(c.occurred_at);
+            }
+        }
+    }
     let mut items = Vec::new();
     for (id, p) in &index.persons {
         if f.consent.is_some_and(|s| p.consent != s) {
@@ -373,26 +397,19 @@ pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
         {
             continue;
         }
-        let contacts: Vec<&ContactRow> = index
-            .person_contacts
-            .get(id)
-            .into_iter()
-            .flatten()
-            .filter_map(|c| index.contacts.get(c))
-            .collect();
         if let Some(team) = &f.team
             && &p.team != team
-            && !contacts.iter().any(|c| &c.team == team)
+            && !met_by_team.contains(id)
         {
             continue;
         }
-        if contact_filters && !contacts.iter().any(|c| f.contact_fields(c)) {
+        if contact_filters && !met.contains(id) {
             continue;
         }
         let key = match sort {
             "name" => Key::Text(p.name.clone()),
             "newest" => Key::Int(p.created_at),
-            _ => Key::Int(contacts.iter().map(|c| c.occurred_at).max().unwrap_or(0)),
+            _ => Key::Int(last.get(id).copied().unwrap_or(0)),
         };
         items.push((key, *id));
     }
