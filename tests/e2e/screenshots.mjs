@@ -126,6 +126,13 @@ async function main() {
     await central.getByTestId('central-row').first().waitFor({ timeout: 60000 });
     // The central office's device pulls every team's documents: wait until it is done.
     await central.getByTestId('net-status').filter({ hasText: 'In linea' }).waitFor({ timeout: 120000 });
+    // The workspace: persons found by a name, one opened beside the list.
+    await central.getByTestId('ws-tab-persons').click();
+    await central.getByTestId('ws-q').fill('Mohamed');
+    await central.getByTestId('ws-apply').click();
+    await central.getByTestId('ws-person-row').first().waitFor({ timeout: 30000 });
+    await central.getByTestId('ws-person-row').first().click();
+    await central.getByTestId('ws-person-name').waitFor({ timeout: 30000 });
     await shot(central, '06-central-records');
     await desk.close();
   } finally {
