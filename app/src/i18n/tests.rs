@@ -48,6 +48,11 @@ fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
         ),
         ("refusal", RefusalCode::ALL.map(|c| c.code()).to_vec()),
         ("role", Role::ALL.map(|r| r.as_str()).to_vec()),
+        ("ws_sort", crate::pages::workspace::ALL_SORTS.to_vec()),
+        (
+            "ws_field",
+            strada_shared::schema::conflicts::FIELDS.to_vec(),
+        ),
     ]
 }
 
@@ -67,6 +72,8 @@ fn names(t: &Catalogue, group: &str) -> Names {
         "referral_action" => t.referral_action_names,
         "refusal" => t.refusal_names,
         "role" => t.role_names,
+        "ws_sort" => t.ws_sort_names,
+        "ws_field" => t.ws_field_names,
         other => panic!("no names for {other}"),
     }
 }

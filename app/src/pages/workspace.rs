@@ -47,6 +47,10 @@ impl Tab {
     }
 }
 
+/// Every order a list offers (the catalogue names each).
+#[cfg(test)]
+pub(crate) const ALL_SORTS: &[&str] = &["recent", "name", "newest", "oldest", "waiting"];
+
 /// The filters as typed; empty means "any".
 #[derive(Clone, Default, PartialEq)]
 struct Filters {
@@ -1001,4 +1005,18 @@ fn nice_length(x: f64) -> f64 {
         .map(|f| f * p)
         .find(|v| *v <= x)
         .unwrap_or(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_order_a_list_offers_has_a_name() {
+        for tab in [Tab::Persons, Tab::Contacts, Tab::Referrals, Tab::Review] {
+            for sort in tab.sorts() {
+                assert!(ALL_SORTS.contains(sort), "{sort}");
+            }
+        }
+    }
 }

@@ -40,6 +40,21 @@ pub struct ConflictValue {
     pub by_name: Option<String>,
 }
 
+/// Every field a conflict may name (its first part: `indicators` for
+/// `indicators.deception`), for the names the app shows.
+pub const FIELDS: &[&str] = &[
+    "birth_year",
+    "gender",
+    "country",
+    "documents",
+    "phone",
+    "sector",
+    "person",
+    "person_id",
+    "indicators",
+    "outcome",
+];
+
 /// The keys checked for each document type (at the root).
 fn root_keys(doc_type: DocType) -> &'static [&'static str] {
     match doc_type {
