@@ -481,3 +481,20 @@ ws_field-person = Person met
 ws_field-person_id = Person's record
 ws_field-indicators = Note on the indicator
 ws_field-outcome = Outcome
+xf_title = Import and export (the PUA exchange format)
+xf_intro = A JSON Lines file of teams, persons, contacts and referrals. Import is all or nothing: one invalid line stores nothing. The same file imported twice changes nothing.
+xf_export = Export the whole PUA
+xf_file = File to import (.jsonl)
+xf_check = Check without storing
+xf_import = Import
+xf_checked_ok = The file is valid: nothing was stored.
+xf_imported = Import done.
+xf_created = New:
+xf_updated = updated:
+xf_unchanged = unchanged:
+xf_line = Line
+xf_invalid =
+    { $n ->
+        [one] { $n } invalid line: nothing was stored.
+       *[other] { $n } invalid lines: nothing was stored.
+    }

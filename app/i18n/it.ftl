@@ -482,3 +482,20 @@ ws_field-person = Persona incontrata
 ws_field-person_id = Scheda della persona
 ws_field-indicators = Nota sull'indicatore
 ws_field-outcome = Esito
+xf_title = Importa ed esporta (formato di scambio del PUA)
+xf_intro = Un file JSON Lines con équipe, persone, contatti e invii. L'importazione è tutto o niente: una riga non valida non salva nulla. Lo stesso file importato due volte non cambia nulla.
+xf_export = Esporta tutto il PUA
+xf_file = File da importare (.jsonl)
+xf_check = Verifica senza salvare
+xf_import = Importa
+xf_checked_ok = File valido: nulla è stato salvato.
+xf_imported = Importazione completata.
+xf_created = Nuovi:
+xf_updated = aggiornati:
+xf_unchanged = invariati:
+xf_line = Riga
+xf_invalid =
+    { $n ->
+        [one] { $n } riga non valida: nulla è stato salvato.
+       *[other] { $n } righe non valide: nulla è stato salvato.
+    }

@@ -403,6 +403,43 @@ pub async fn resolve_conflict(
     post("/api/conflicts/resolve", Some(token), choice).await
 }
 
+/// The PUA's records in the exchange format (JSON Lines), as text.
+pub async fn exchange_export(token: &str) -> Result<String, ApiError> {
+    let res = Request::get("/api/exchange/export")
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !(200..300).contains(&res.status()) {
+        return Err(ApiError::Server {
+            status: res.status(),
+            message: String::new(),
+        });
+    }
+    res.text().await.map_err(|_| ApiError::Network)
+}
+
+/// Imports (or, `dry_run`, checks) an exchange file: the report, also when lines are
+/// invalid (422).
+pub async fn exchange_import(
+    token: &str,
+    file: String,
+    dry_run: bool,
+) -> Result<strada_shared::api::ImportReport, ApiError> {
+    let res = Request::post(&format!("/api/exchange/import?dry_run={dry_run}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "application/x-ndjson")
+        .body(file)
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if res.status() == 422 {
+        return res.json().await.map_err(|_| ApiError::Network);
+    }
+    decode(res).await
+}
+
 /// The CSV of a filtered list, as text.
 pub async fn central_csv(token: &str, list: &str, query: &str) -> Result<String, ApiError> {
     let res = Request::get(&format!("/api/csv/{list}?{query}"))

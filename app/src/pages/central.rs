@@ -6,13 +6,14 @@ use strada_shared::api::DeviceRecord;
 
 use crate::api::{self, ApiError};
 use crate::pages::accounts::Accounts;
-use crate::pages::workspace::Workspace;
+use crate::pages::workspace::{ExchangeFiles, Workspace};
 use crate::state::Ctx;
 
 #[component]
 pub fn Central() -> impl IntoView {
     view! {
         <Workspace/>
+        <ExchangeFiles/>
         <Devices/>
         <Accounts/>
     }

@@ -638,6 +638,99 @@ fn Review() -> impl IntoView {
     }
 }
 
+/// Upload and download of the PUA exchange format (JSON Lines, `EXCHANGE.md`): the
+/// whole PUA exported; a file checked (nothing stored) or imported, all or nothing,
+/// every invalid line listed by number, field and reason.
+#[component]
+pub fn ExchangeFiles() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let report = RwSignal::new(None::<Result<strada_shared::api::ImportReport, ApiError>>);
+    let busy = RwSignal::new(false);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let export = move |_| {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            busy.set(true);
+            match api::exchange_export(&s.token).await {
+                Ok(text) => save_file("strada-export.jsonl", &text),
+                Err(e) => report.set(Some(Err(e))),
+            }
+            busy.set(false);
+        });
+    };
+    let send = move |dry_run: bool| {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        let Some(file) = input
+            .get_untracked()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
+        else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            busy.set(true);
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            report.set(Some(api::exchange_import(&s.token, text, dry_run).await));
+            busy.set(false);
+        });
+    };
+    let counts = move |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    view! {
+        <section class="card" data-testid="exchange-files">
+            <h2>{move || t().xf_title}</h2>
+            <p class="hint">{move || t().xf_intro}</p>
+            <div class="row ws-actions">
+                <button type="button" class="secondary" data-testid="xf-export" on:click=export
+                    disabled=move || busy.get()>{move || t().xf_export}</button>
+            </div>
+            <label for="xf-file">{move || t().xf_file}
+                <input id="xf-file" type="file" accept=".jsonl,.ndjson,application/x-ndjson,text/plain" node_ref=input data-testid="xf-file"/>
+            </label>
+            <div class="row ws-actions">
+                <button type="button" class="secondary" data-testid="xf-check" disabled=move || busy.get()
+                    on:click=move |_| send(true)>{move || t().xf_check}</button>
+                <button type="button" data-testid="xf-import" disabled=move || busy.get()
+                    on:click=move |_| send(false)>{move || t().xf_import}</button>
+            </div>
+            <div aria-live="polite" data-testid="xf-report">
+                {move || report.get().map(|r| match r {
+                    Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                    Ok(r) if r.ok => view! {
+                        <p data-testid="xf-ok">
+                            {if r.dry_run { t().xf_checked_ok } else { t().xf_imported }}
+                            " "{t().xf_created}" "{counts(&r.created)}" · "
+                            {t().xf_updated}" "{counts(&r.updated)}" · "
+                            {t().xf_unchanged}" "{counts(&r.unchanged)}
+                        </p>
+                    }.into_any(),
+                    Ok(r) => view! {
+                        <p class="error" role="alert" data-testid="xf-invalid">{t().xf_invalid.n(r.errors.len())}</p>
+                        <ul data-testid="xf-errors">
+                            {r.errors.into_iter().map(|e| view! {
+                                <li>{t().xf_line}" "{e.line}" · "<code>{e.field}</code>" · "{e.reason}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </div>
+        </section>
+    }
+}
+
 /// Saves `text` as a file the browser downloads.
 fn save_file(name: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));

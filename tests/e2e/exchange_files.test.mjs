@@ -1,0 +1,85 @@
+// Import and export in the workspace (issue 11 §4), as a PUA moving from spreadsheets
+// would: a file with an invalid line is checked (every bad line by number and field,
+// never its content; nothing stored), corrected, imported; the records are in the
+// workspace; the whole PUA downloads in the same format.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  addUser, apiLogin, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
+} from './helpers.mjs';
+
+const PW = 'synthetic-pw-exchange';
+const SECRET = 'Nome segreto sintetico';
+
+const lines = (extra) => [
+  { type: 'team', id: 'bergamo-1', name: 'Unità di strada Bergamo', area: 'Bassa bergamasca' },
+  { type: 'person', id: 'P-1', team: 'bergamo-1', aliases: ['Karim sintetico', 'كريم'], birth_year: 1990,
+    gender: 'man', country: 'MA', languages: ['ar'], consent: { status: 'given', at: '2025-05-30T10:00:00+02:00' },
+    created_at: '2025-05-30T10:00:00+02:00', ...extra },
+  { type: 'contact', id: 'C-1', team: 'bergamo-1', occurred_at: '2025-06-01T09:00:00+02:00', who: 'person',
+    person: 'P-1', channel: 'street', sector: 'agriculture', needs: ['food'] },
+].map((l) => JSON.stringify(l)).join('\n') + '\n';
+
+test('the central office checks, imports and exports an exchange file in the workspace', async () => {
+  const data = tempDir('strada-e2e-exchange-');
+  addUser(data, 'centrale', 'central_office', 'pua', PW);
+  const server = await startServer(data);
+  // The invalid file is answered 422 on purpose.
+  const browser = await launchBrowser({ allow: [/http 422: POST .*\/api\/exchange\/import/, /status of 422/] });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'it-IT', acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(server.url + '/#/centrale');
+    await signIn(page, 'centrale', PW);
+    await page.getByTestId('exchange-files').waitFor({ timeout: 30000 });
+
+    // A file with a field the format does not have, holding a name.
+    const bad = join(data, 'bad.jsonl');
+    writeFileSync(bad, lines({ nickname: SECRET }));
+    await page.getByTestId('xf-file').setInputFiles(bad);
+    await page.getByTestId('xf-check').click();
+    await page.getByTestId('xf-invalid').waitFor();
+    const report = await page.getByTestId('xf-errors').innerText();
+    assert.match(report, /Riga 2/);
+    assert.match(report, /nickname/);
+    assert.ok(!report.includes(SECRET), 'the report never quotes a value');
+    const token = await apiLogin(server.url, 'centrale', PW);
+    const persons = async () => (await (await fetch(`${server.url}/api/persons`, { headers: { authorization: `Bearer ${token}` } })).json()).total;
+    assert.equal(await persons(), 0, 'nothing stored');
+
+    // Corrected: checked, then imported.
+    const good = join(data, 'good.jsonl');
+    writeFileSync(good, lines({}));
+    await page.getByTestId('xf-file').setInputFiles(good);
+    await page.getByTestId('xf-check').click();
+    await page.getByTestId('xf-ok').filter({ hasText: 'nulla è stato salvato' }).waitFor();
+    assert.equal(await persons(), 0, 'a check stores nothing');
+    await page.getByTestId('xf-import').click();
+    await page.getByTestId('xf-ok').filter({ hasText: 'Importazione completata' }).waitFor();
+    assert.match(await page.getByTestId('xf-ok').innerText(), /person: 1/);
+    assert.equal(await persons(), 1);
+    // In the workspace, by the name in its own script.
+    await page.getByTestId('ws-tab-persons').click();
+    await page.getByTestId('ws-q').fill('كريم');
+    await page.getByTestId('ws-apply').click();
+    await page.getByTestId('ws-person-row').filter({ hasText: 'Karim sintetico' }).waitFor();
+    // The same file again changes nothing.
+    await page.getByTestId('xf-import').click();
+    await page.getByTestId('xf-ok').filter({ hasText: 'invariati: contact: 1, person: 1' }).waitFor();
+
+    // The whole PUA downloads in the same format.
+    const download = page.waitForEvent('download');
+    await page.getByTestId('xf-export').click();
+    const file = readFileSync(await (await download).path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const person = file.find((l) => l.type === 'person');
+    assert.equal(person.id, 'P-1');
+    assert.deepEqual(person.aliases, ['Karim sintetico', 'كريم']);
+    assert.ok(file.some((l) => l.type === 'contact' && l.id === 'C-1' && l.person === 'P-1'));
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
