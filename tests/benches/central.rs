@@ -84,6 +84,7 @@ fn meta(doc_type: DocType, team: &TeamId, user: UserId, at: i64) -> DocMeta {
         consent: None,
         generation: 0,
         verified: true,
+        conflicted: false,
     }
 }
 

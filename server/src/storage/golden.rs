@@ -53,6 +53,7 @@ fn golden_stored_records_keep_their_bytes_and_read_back() {
         consent: Some(strada_shared::vocab::ConsentStatus::Given),
         generation: 1,
         verified: true,
+        conflicted: false,
     };
     let json = serde_json::to_vec(&meta).expect("json");
     assert_eq!(

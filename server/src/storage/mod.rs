@@ -158,6 +158,11 @@ pub struct DocMeta {
     /// whole, and marked ([`Store::mark_doc_verified`]) or quarantined.
     #[serde(default, skip_serializing_if = "is_false")]
     pub verified: bool,
+    /// Its sensitive fields held values written apart when it was last committed (see
+    /// `schema::conflicts`): the next push looks for them again even when it merges
+    /// into one head.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub conflicted: bool,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -1292,6 +1292,7 @@ mod tests {
                 consent: None,
                 generation: 0,
                 verified: true,
+                conflicted: false,
             };
             for id in ids.iter().rev() {
                 store

@@ -37,6 +37,7 @@ fn meta(t: i64) -> DocMeta {
         consent: None,
         generation: 0,
         verified: true,
+        conflicted: false,
     }
 }
 
