@@ -405,18 +405,7 @@ pub async fn resolve_conflict(
 
 /// The PUA's records in the exchange format (JSON Lines), as text.
 pub async fn exchange_export(token: &str) -> Result<String, ApiError> {
-    let res = Request::get("/api/exchange/export")
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    if !(200..300).contains(&res.status()) {
-        return Err(ApiError::Server {
-            status: res.status(),
-            message: String::new(),
-        });
-    }
-    res.text().await.map_err(|_| ApiError::Network)
+    get_text(token, "/api/exchange/export").await
 }
 
 /// Imports (or, `dry_run`, checks) an exchange file: the report, also when lines are
@@ -442,7 +431,12 @@ pub async fn exchange_import(
 
 /// The CSV of a filtered list, as text.
 pub async fn central_csv(token: &str, list: &str, query: &str) -> Result<String, ApiError> {
-    let res = Request::get(&format!("/api/csv/{list}?{query}"))
+    get_text(token, &format!("/api/csv/{list}?{query}")).await
+}
+
+/// A GET answered with a file (CSV, JSON Lines), as text.
+async fn get_text(token: &str, path: &str) -> Result<String, ApiError> {
+    let res = Request::get(path)
         .header("Authorization", &format!("Bearer {token}"))
         .send()
         .await

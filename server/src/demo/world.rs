@@ -379,19 +379,7 @@ impl<'a> Generator<'a> {
             team: TeamId::parse(t.slug).expect("demo team slugs are valid"),
             created_at,
         };
-        self.edit(created_at, worker, Value::Person(doc.clone()));
-        let activity = 1.0 / (1.0 - self.rng.random::<f64>() * 0.9);
-        self.persons.push(Person {
-            doc,
-            team,
-            worker,
-            origin,
-            sector,
-            town,
-            activity,
-            last_seen: at,
-        });
-        self.persons.len() - 1
+        self.record_person(doc, team, worker, origin, sector, town, at)
     }
 
     /// The person `original` (met by another team) recorded again by `team`: another
@@ -437,7 +425,22 @@ impl<'a> Generator<'a> {
             team: TeamId::parse(t.slug).expect("demo team slugs are valid"),
             created_at,
         };
-        self.edit(created_at, worker, Value::Person(doc.clone()));
+        self.record_person(doc, team, worker, origin, sector, town, at)
+    }
+
+    /// A person a worker recorded at `at`: the edit, and what the generator tracks.
+    #[allow(clippy::too_many_arguments)]
+    fn record_person(
+        &mut self,
+        doc: PersonDoc,
+        team: usize,
+        worker: usize,
+        origin: usize,
+        sector: Sector,
+        town: usize,
+        at: i64,
+    ) -> usize {
+        self.edit(doc.created_at, worker, Value::Person(doc.clone()));
         let activity = 1.0 / (1.0 - self.rng.random::<f64>() * 0.9);
         self.persons.push(Person {
             doc,
