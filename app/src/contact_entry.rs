@@ -234,6 +234,7 @@ pub fn build(
                         author: author.user,
                         team: author.team.clone(),
                         created_at: author.now,
+                        merged_into: None,
                     };
                     p.validate_entry()?;
                     contact.person = PersonRef::Alias(alias);

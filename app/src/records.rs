@@ -451,6 +451,7 @@ mod tests {
             author: me,
             team: team.clone(),
             created_at: 1_760_000_000_000,
+            merged_into: None,
         };
         let contact = |n: u8, at: i64| ContactDoc {
             id: DocId::new_v7(at as u64, [n; 10]),

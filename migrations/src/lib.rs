@@ -23,6 +23,7 @@ mod m0008_team_feed;
 mod m0009_records;
 mod m0010_exchange;
 mod m0011_reconcile;
+mod m0012_merges;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -117,6 +118,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reconcile",
         apply: m0011_reconcile::apply,
     },
+    Migration {
+        version: 12,
+        name: "merges",
+        apply: m0012_merges::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -141,6 +147,7 @@ pub const COLLECTIONS: &[&str] = &[
     "records_referrals",
     "exchange",
     "reconcile",
+    "merges",
 ];
 
 /// The newest version this build knows.

@@ -62,6 +62,10 @@ pub enum Act {
     ReadDuplicates,
     /// Two persons judged not the same person (`docs`).
     NotSamePerson,
+    /// A person merged into another (`docs`: the survivor, the merged person).
+    PersonsMerged,
+    /// A merge undone (`docs`: the survivor, the merged person).
+    PersonsUnmerged,
     /// A pull page that served documents of other teams (`docs`).
     Pull,
     /// Snapshots (the repair path) of documents of other teams (`docs`).

@@ -31,6 +31,7 @@ pub mod directory;
 pub mod exchange;
 pub mod http;
 pub mod listen;
+pub mod merge;
 pub mod notify;
 pub mod projection;
 pub mod reconcile;

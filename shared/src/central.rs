@@ -31,6 +31,10 @@ pub struct PersonRecord {
     pub usual_place: String,
     pub consent: ConsentRecord,
     pub author: UserId,
+    /// The person this record was merged into (see [`MergeRecord`]); lists show the
+    /// survivor only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<DocId>,
     /// Sensitive fields set to different values on two devices apart (to review).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<FieldConflict>,
@@ -121,10 +125,17 @@ pub struct Page<T> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonPage {
     pub person: PersonRecord,
-    /// Their contacts, newest first.
+    /// Their contacts, newest first — with those of every record merged into them.
     pub contacts: Vec<ContactRecord>,
-    /// Their referrals (made in their contacts or naming them), newest first.
+    /// Their referrals (made in their contacts or naming them), newest first — with
+    /// those of every record merged into them.
     pub referrals: Vec<ReferralRecord>,
+    /// The records merged into this person (directly or through another merge).
+    #[serde(default)]
+    pub merged: Vec<PersonRecord>,
+    /// Every merge this person took part in, newest first (undone ones too).
+    #[serde(default)]
+    pub merges: Vec<MergeRecord>,
 }
 
 /// `GET /api/contacts/{id}`: the contact, its person and its referrals.
@@ -193,6 +204,73 @@ pub struct DuplicatePair {
 pub struct NotSame {
     pub a: DocId,
     pub b: DocId,
+}
+
+/// The person fields a merge chooses between, field by field (aliases and languages are
+/// always kept from both).
+pub const MERGE_FIELDS: [&str; 6] = [
+    "birth_year",
+    "gender",
+    "country",
+    "phone",
+    "documents",
+    "usual_place",
+];
+
+/// Whose value the surviving person keeps for a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Keep {
+    Survivor,
+    Merged,
+}
+
+/// `POST /api/persons/merge`: `merged` becomes part of `survivor`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeRequest {
+    pub survivor: DocId,
+    pub merged: DocId,
+    /// Why they are one person (required; kept in the merge's record).
+    pub reason: String,
+    /// Per field of [`MERGE_FIELDS`], whose value to keep. A field not named keeps the
+    /// survivor's value, or the merged person's when the survivor has none.
+    #[serde(default)]
+    pub keep: std::collections::BTreeMap<String, Keep>,
+}
+
+/// `POST /api/persons/unmerge`: undo a merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmergeRequest {
+    /// [`MergeRecord::id`].
+    pub merge: DocId,
+    pub reason: String,
+}
+
+/// Who undid a merge, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Undone {
+    pub by: UserId,
+    /// RFC 3339.
+    pub at: String,
+    pub reason: String,
+}
+
+/// A merge as recorded: who, when, why and what was chosen. Never deleted; an unmerge
+/// fills `undone`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeRecord {
+    pub id: DocId,
+    pub survivor: DocId,
+    pub merged: DocId,
+    pub by: UserId,
+    /// RFC 3339.
+    pub at: String,
+    pub reason: String,
+    /// Every field of [`MERGE_FIELDS`] with whose value the survivor kept.
+    pub kept: std::collections::BTreeMap<String, Keep>,
+    /// The survivor's consent after the merge: the more restrictive of the two.
+    pub consent: ConsentStatus,
+    pub undone: Option<Undone>,
 }
 
 /// The most records one page holds.

@@ -320,6 +320,7 @@ fn person(rng: &mut Rng, now: i64, user: UserId, team: &TeamId) -> PersonDoc {
         author: user,
         team: team.clone(),
         created_at: created,
+        merged_into: None,
     }
 }
 

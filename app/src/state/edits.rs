@@ -88,6 +88,10 @@ pub async fn save_edit<T: schema::Document>(ctx: Ctx, value: T) -> Result<(), Ed
     let mut d = store::get_doc(&actor, value.id())
         .await?
         .ok_or(EditError::NotOnDevice)?;
+    // Fields only the server writes (a merge) come from the document as it is now, not
+    // from the copy the form was opened on.
+    let mut value = value;
+    value.keep_server_fields(&schema::read::<T>(&d.doc)?);
     schema::update(&mut d.doc, &value)?;
     // A new edit is a new attempt: the worker has seen the refusal and acted on it.
     d.refused = None;

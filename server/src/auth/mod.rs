@@ -148,13 +148,15 @@ pub fn create_user(
 
 /// Parses a device's automerge actor id (hex, 16–32 bytes). The server's own actors (the
 /// one that writes compacted documents, [`crate::sync::server_actor`], the one that
-/// writes imports, [`crate::sync::import_actor`], and the one that writes a reviewer's
-/// choice, [`crate::sync::reviewer_actor`]) are no device's.
+/// writes imports, [`crate::sync::import_actor`], the one that writes a reviewer's
+/// choice, [`crate::sync::reviewer_actor`], and the one that writes merges,
+/// [`crate::sync::merge_actor`]) are no device's.
 pub fn parse_actor(hex_actor: &str) -> Result<Vec<u8>, AuthError> {
     let server_actors = [
         crate::sync::server_actor().to_bytes().to_vec(),
         crate::sync::import_actor().to_bytes().to_vec(),
         crate::sync::reviewer_actor().to_bytes().to_vec(),
+        crate::sync::merge_actor().to_bytes().to_vec(),
     ];
     match hex::decode(hex_actor.trim()) {
         Ok(b) if (16..=32).contains(&b.len()) && !server_actors.contains(&b) => Ok(b),

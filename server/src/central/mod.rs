@@ -50,6 +50,13 @@ pub(crate) struct Index {
     pub(crate) contact_referrals: HashMap<DocId, Vec<DocId>>,
     /// Records with sensitive fields to review (see `schema::conflicts`).
     pub(crate) conflicted: std::collections::BTreeMap<DocId, DocType>,
+    /// A merged-away person's survivor, at the end of the chain of merges (see
+    /// `crate::merge`); only persons merged away are keys.
+    pub(crate) survivor: HashMap<DocId, DocId>,
+    /// A survivor's merged-away records (through chains too).
+    pub(crate) family: HashMap<DocId, Vec<DocId>>,
+    /// A person's `merged_into` changed since `survivor` was computed.
+    merges_moved: bool,
 }
 
 pub(crate) struct PersonRow {
@@ -59,6 +66,8 @@ pub(crate) struct PersonRow {
     pub name: String,
     pub consent: ConsentStatus,
     pub created_at: i64,
+    /// The person this one was merged into (as its document says).
+    pub merged_into: Option<DocId>,
     /// What reconciliation compares (see `crate::reconcile`); its sightings come from
     /// the person's contacts when asked.
     pub facts: crate::reconcile::PersonFacts,
@@ -141,8 +150,69 @@ impl Index {
                 remove_from(&mut self.person_referrals, p, id);
             }
         }
-        self.persons.remove(&id);
+        if let Some(old) = self.persons.remove(&id) {
+            self.merges_moved |= old.merged_into.is_some() || self.family.contains_key(&id);
+        }
         self.conflicted.remove(&id);
+    }
+
+    /// The person `id` counts as: its survivor when it was merged away, else itself.
+    pub(crate) fn survivor_of(&self, id: DocId) -> DocId {
+        if self.survivor.is_empty() {
+            return id;
+        }
+        self.survivor.get(&id).copied().unwrap_or(id)
+    }
+
+    /// Whether `id` was merged into another person (lists show the survivor only).
+    pub(crate) fn merged_away(&self, id: DocId) -> bool {
+        self.survivor.contains_key(&id)
+    }
+
+    /// The person and every record merged into them.
+    pub(crate) fn family_of(&self, id: DocId) -> Vec<DocId> {
+        let mut out = vec![id];
+        out.extend(self.family.get(&id).into_iter().flatten().copied());
+        out
+    }
+
+    /// Follows every `merged_into` to the end of its chain. A link to a person the index
+    /// does not hold, or a loop, counts as no merge.
+    fn settle_merges(&mut self) {
+        self.merges_moved = false;
+        self.survivor.clear();
+        self.family.clear();
+        let links: Vec<(DocId, DocId)> = self
+            .persons
+            .iter()
+            .filter_map(|(id, p)| p.merged_into.map(|to| (*id, to)))
+            .collect();
+        for (id, first) in links {
+            let mut at = first;
+            let mut settled = None;
+            for _ in 0..64 {
+                let Some(row) = self.persons.get(&at) else {
+                    break;
+                };
+                if at == id {
+                    break;
+                }
+                match row.merged_into {
+                    None => {
+                        settled = Some(at);
+                        break;
+                    }
+                    Some(next) => at = next,
+                }
+            }
+            if let Some(s) = settled {
+                self.survivor.insert(id, s);
+                self.family.entry(s).or_default().push(id);
+            }
+        }
+        for list in self.family.values_mut() {
+            list.sort_unstable();
+        }
     }
 
     fn apply(&mut self, id: DocId, record: Option<Projection>) {
@@ -158,7 +228,9 @@ impl Index {
         }
         match record {
             Some(Projection::Person(p)) => {
-                self.persons.insert(id, person_row(&p));
+                let row = person_row(&p);
+                self.merges_moved |= row.merged_into.is_some();
+                self.persons.insert(id, row);
             }
             Some(Projection::Contact(c)) => {
                 let row = contact_row(&c);
@@ -185,12 +257,13 @@ impl Index {
         let mut out: Vec<crate::reconcile::PersonFacts> = self
             .persons
             .iter()
+            .filter(|(id, _)| !self.merged_away(**id))
             .map(|(id, p)| {
                 let mut f = p.facts.clone();
                 f.sightings = self
-                    .person_contacts
-                    .get(id)
-                    .into_iter()
+                    .family_of(*id)
+                    .iter()
+                    .filter_map(|p| self.person_contacts.get(p))
                     .flatten()
                     .filter_map(|c| self.contacts.get(c))
                     .filter_map(|c| {
@@ -213,19 +286,31 @@ impl Index {
         out
     }
 
-    /// Every referral of a person: naming them, or made in one of their contacts.
+    /// Every referral of a person and of the records merged into them: naming them, or
+    /// made in one of their contacts.
     pub(crate) fn referrals_of_person(&self, person: DocId) -> Vec<DocId> {
-        let mut out: Vec<DocId> = self
-            .person_referrals
-            .get(&person)
-            .cloned()
-            .unwrap_or_default();
-        for c in self.person_contacts.get(&person).into_iter().flatten() {
-            for r in self.contact_referrals.get(c).into_iter().flatten() {
+        let mut out: Vec<DocId> = Vec::new();
+        for p in self.family_of(person) {
+            for r in self.person_referrals.get(&p).into_iter().flatten() {
                 push_unique(&mut out, *r);
+            }
+            for c in self.person_contacts.get(&p).into_iter().flatten() {
+                for r in self.contact_referrals.get(c).into_iter().flatten() {
+                    push_unique(&mut out, *r);
+                }
             }
         }
         out
+    }
+
+    /// Every contact of a person and of the records merged into them.
+    pub(crate) fn contacts_of_person(&self, person: DocId) -> Vec<DocId> {
+        self.family_of(person)
+            .iter()
+            .filter_map(|p| self.person_contacts.get(p))
+            .flatten()
+            .copied()
+            .collect()
     }
 }
 
@@ -236,6 +321,7 @@ fn person_row(p: &PersonRecord) -> PersonRow {
         name: p.aliases.first().map(|a| fold(a)).unwrap_or_default(),
         consent: p.consent.status,
         created_at: ms(&p.created_at),
+        merged_into: p.merged_into,
         facts: crate::reconcile::PersonFacts {
             id: p.id,
             team: p.team.clone(),
@@ -324,6 +410,9 @@ impl Central {
             for (id, record) in records {
                 index.apply(id, record);
             }
+            if index.merges_moved {
+                index.settle_merges();
+            }
             index.applied = last;
             applied = last;
         }
@@ -331,10 +420,11 @@ impl Central {
 
     /// Takes a document out of the index (it left the feed: quarantine).
     pub fn forget(&self, id: DocId) {
-        self.index
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .forget(id);
+        let mut index = self.index.write().unwrap_or_else(|p| p.into_inner());
+        index.forget(id);
+        if index.merges_moved {
+            index.settle_merges();
+        }
     }
 
     /// How many rows of each type the index holds (persons, contacts, referrals).

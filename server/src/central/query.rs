@@ -291,12 +291,14 @@ pub struct Found {
 }
 
 /// The persons whose aliases match the search (all of them without one).
+/// A person merged into another counts as the survivor: the survivor matches by any
+/// alias of the records merged into them.
 fn matching_persons(index: &Index, q: &Query) -> HashSet<DocId> {
     index
         .persons
         .iter()
         .filter(|(_, p)| p.key.score(q).is_some())
-        .map(|(id, _)| *id)
+        .map(|(id, _)| index.survivor_of(*id))
         .collect()
 }
 
@@ -344,11 +346,15 @@ pub(crate) fn contacts(index: &Index, f: &Filter) -> Found {
         .filter(|(_, c)| {
             f.team.as_ref().is_none_or(|t| &c.team == t)
                 && f.consent.is_none_or(|s| c.consent == s)
-                && f.person.is_none_or(|p| c.person == Some(p))
+                && f.person.is_none_or(|p| {
+                    c.person
+                        .is_some_and(|cp| index.survivor_of(cp) == index.survivor_of(p))
+                })
                 && f.contact_fields(c)
                 && match (&f.q, &persons) {
                     (Some(q), Some(set)) => {
-                        c.person.is_some_and(|p| set.contains(&p))
+                        c.person
+                            .is_some_and(|p| set.contains(&index.survivor_of(p)))
                             || c.key.as_ref().is_some_and(|k| k.score(q).is_some())
                     }
                     _ => true,
@@ -375,6 +381,7 @@ pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
             let Some(p) = c.person else {
                 continue;
             };
+            let p = index.survivor_of(p);
             if contact_filters && f.contact_fields(c) {
                 met.insert(p);
             }
@@ -389,11 +396,19 @@ pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
     }
     let mut items = Vec::new();
     for (id, p) in &index.persons {
-        if f.consent.is_some_and(|s| p.consent != s) {
+        if index.merged_away(*id) || f.consent.is_some_and(|s| p.consent != s) {
             continue;
         }
         if let Some(q) = &f.q
             && p.key.score(q).is_none()
+            && index.family.get(id).is_none_or(|merged| {
+                merged.iter().all(|m| {
+                    index
+                        .persons
+                        .get(m)
+                        .is_none_or(|mp| mp.key.score(q).is_none())
+                })
+            })
         {
             continue;
         }
@@ -433,13 +448,18 @@ pub(crate) fn referrals(index: &Index, f: &Filter) -> Found {
                     .as_ref()
                     .is_none_or(|p| r.partner.contains(p.as_str()))
                 && f.person.is_none_or(|p| {
-                    r.person == Some(p) || contact.is_some_and(|c| c.person == Some(p))
+                    let p = index.survivor_of(p);
+                    r.person.is_some_and(|rp| index.survivor_of(rp) == p)
+                        || contact
+                            .is_some_and(|c| c.person.is_some_and(|cp| index.survivor_of(cp) == p))
                 })
                 && match (&f.q, &persons) {
                     (Some(q), Some(set)) => {
-                        r.person.is_some_and(|p| set.contains(&p))
+                        r.person
+                            .is_some_and(|p| set.contains(&index.survivor_of(p)))
                             || contact.is_some_and(|c| {
-                                c.person.is_some_and(|p| set.contains(&p))
+                                c.person
+                                    .is_some_and(|p| set.contains(&index.survivor_of(p)))
                                     || c.key.as_ref().is_some_and(|k| k.score(q).is_some())
                             })
                     }
@@ -458,7 +478,7 @@ pub(crate) fn referrals(index: &Index, f: &Filter) -> Found {
     page(items, sort == "newest", f)
 }
 
-/// Per person id: how many contacts and referrals, the latest contact (Unix ms) and the
+/// Per person id (with the records merged into them): how many contacts and referrals, the latest contact (Unix ms) and the
 /// teams that met them (theirs first).
 pub(crate) fn person_stats(index: &Index, id: DocId) -> (u32, u32, Option<i64>, Vec<TeamId>) {
     let mut teams: Vec<TeamId> = index
@@ -468,7 +488,14 @@ pub(crate) fn person_stats(index: &Index, id: DocId) -> (u32, u32, Option<i64>, 
         .unwrap_or_default();
     let mut last = None::<i64>;
     let mut n = 0u32;
-    for c in index.person_contacts.get(&id).into_iter().flatten() {
+    for m in index.family.get(&id).into_iter().flatten() {
+        if let Some(p) = index.persons.get(m)
+            && !teams.contains(&p.team)
+        {
+            teams.push(p.team.clone());
+        }
+    }
+    for c in index.contacts_of_person(id).iter() {
         if let Some(row) = index.contacts.get(c) {
             n += 1;
             last = Some(last.map_or(row.occurred_at, |l| l.max(row.occurred_at)));

@@ -378,6 +378,7 @@ impl<'a> Generator<'a> {
             author,
             team: TeamId::parse(t.slug).expect("demo team slugs are valid"),
             created_at,
+            merged_into: None,
         };
         self.record_person(doc, team, worker, origin, sector, town, at)
     }
@@ -424,6 +425,7 @@ impl<'a> Generator<'a> {
             author,
             team: TeamId::parse(t.slug).expect("demo team slugs are valid"),
             created_at,
+            merged_into: None,
         };
         self.record_person(doc, team, worker, origin, sector, town, at)
     }

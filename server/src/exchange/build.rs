@@ -89,6 +89,7 @@ pub fn person(
         author: stored.map_or(importer, |s| s.author),
         team: team.clone(),
         created_at: l.created_at,
+        merged_into: None,
     })
 }
 

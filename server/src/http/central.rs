@@ -14,8 +14,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use strada_shared::api::ContactRecord;
 use strada_shared::central::{
-    ConflictItem, DuplicatePair, DuplicateSide, NotSame, Page, PersonPage, PersonRecord, PersonRow,
-    ReferralRecord, Resolve,
+    ConflictItem, DuplicatePair, DuplicateSide, MergeRecord, MergeRequest, NotSame, Page,
+    PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve, UnmergeRequest,
 };
 use strada_shared::domain::Role;
 use strada_shared::ids::DocId;
@@ -187,18 +187,22 @@ pub async fn person(
     let store = state.store.clone();
     let person = person_of(store.as_ref(), id)?
         .ok_or_else(|| AppError::NotFound("no person with that id".into()))?;
-    let (contact_ids, referral_ids) = with_index(&state, move |_, index| {
-        let contacts = index.person_contacts.get(&id).cloned().unwrap_or_default();
+    let (contact_ids, referral_ids, family) = with_index(&state, move |_, index| {
+        let contacts = index.contacts_of_person(id);
         let referrals = index.referrals_of_person(id);
         (
             query::newest_first(index, &contacts),
             query::referrals_newest_first(index, &referrals),
+            index.family.get(&id).cloned().unwrap_or_default(),
         )
     })
     .await?;
     let contacts = records(&contact_ids, |c| contact_of(store.as_ref(), c))?;
     let referrals = records(&referral_ids, |r| referral_of(&state, store.as_ref(), r))?;
+    let merged = records(&family, |p| person_of(store.as_ref(), p))?;
+    let merges = crate::merge::records_of(store.as_ref(), id)?;
     let shown = std::iter::once(id)
+        .chain(family.iter().copied())
         .chain(contacts.iter().map(|c| c.id))
         .chain(referrals.iter().map(|r| r.id))
         .collect();
@@ -207,6 +211,8 @@ pub async fn person(
         person,
         contacts,
         referrals,
+        merged,
+        merges,
     }))
 }
 
@@ -746,4 +752,99 @@ pub async fn not_same(
     )?;
     state.store.flush()?;
     Ok(Json(serde_json::json!({ "not_same": [pair.a, pair.b] })))
+}
+
+fn merge_error(e: crate::merge::MergeError) -> AppError {
+    use crate::merge::MergeError;
+    match e {
+        MergeError::Invalid(m) => AppError::BadRequest {
+            code: "invalid_merge",
+            message: m.into(),
+        },
+        MergeError::NotFound => AppError::NotFound("no person with that id".into()),
+        MergeError::NoSuchMerge => AppError::NotFound("no merge with that id".into()),
+        MergeError::AlreadyMerged(m) => AppError::ConflictCode {
+            code: "already_merged",
+            message: m.into(),
+        },
+        MergeError::AlreadyUnmerged => AppError::ConflictCode {
+            code: "already_unmerged",
+            message: "this merge was already undone".into(),
+        },
+        // The push path's reasons name rules, never the documents' content.
+        MergeError::Refused(reason) => AppError::Unprocessable {
+            code: "merge_refused",
+            message: reason,
+        },
+        MergeError::Push(e) => AppError::internal(e),
+        MergeError::Store(e) => e.into(),
+    }
+}
+
+/// Runs a merge or an unmerge, records it in the audit log and tells the devices.
+async fn merging(
+    state: AppState,
+    user: AuthUser,
+    act: Act,
+    run: impl FnOnce(
+        &dyn crate::storage::Store,
+        &crate::sync::Writer,
+        &AuthUser,
+        i64,
+    ) -> Result<crate::merge::Done, crate::merge::MergeError>
+    + Send
+    + 'static,
+) -> Result<Json<MergeRecord>, AppError> {
+    require_central(&user)?;
+    let store = state.store.clone();
+    let writer = state.writer.clone();
+    let by = user.clone();
+    let done =
+        tokio::task::spawn_blocking(move || run(store.as_ref(), &writer, &by, crate::now_ms()))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(merge_error)?;
+    audit::record(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(act)
+            .by(&user)
+            .docs(vec![done.record.survivor, done.record.merged]),
+    )?;
+    state.store.flush()?;
+    for (team, seq) in done.advanced {
+        let team_seq = state.store.team_feed_head(&team)?;
+        state.notify.advance(seq, team, team_seq);
+    }
+    Ok(Json(done.record))
+}
+
+/// `POST /api/persons/merge`: `merged` becomes part of `survivor` (see `crate::merge`).
+pub async fn merge(
+    State(state): State<AppState>,
+    user: AuthUser,
+    super::extract::ApiJson(req): super::extract::ApiJson<MergeRequest>,
+) -> Result<Json<MergeRecord>, AppError> {
+    merging(
+        state,
+        user,
+        Act::PersonsMerged,
+        move |store, writer, by, now| crate::merge::merge(store, writer, by, &req, now),
+    )
+    .await
+}
+
+/// `POST /api/persons/unmerge`: undoes a merge.
+pub async fn unmerge(
+    State(state): State<AppState>,
+    user: AuthUser,
+    super::extract::ApiJson(req): super::extract::ApiJson<UnmergeRequest>,
+) -> Result<Json<MergeRecord>, AppError> {
+    merging(
+        state,
+        user,
+        Act::PersonsUnmerged,
+        move |store, writer, by, now| crate::merge::unmerge(store, writer, by, &req, now),
+    )
+    .await
 }

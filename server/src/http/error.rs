@@ -23,6 +23,8 @@ pub enum AppError {
     NotFound(String),
     /// 409
     Conflict(String),
+    /// 409 with its own code.
+    ConflictCode { code: &'static str, message: String },
     /// 413: the body is larger than [`super::MAX_BODY_BYTES`].
     PayloadTooLarge,
     /// 413: the body would decode to more than the server accepts.
@@ -57,6 +59,7 @@ impl IntoResponse for AppError {
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m),
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m),
+            AppError::ConflictCode { code, message } => (StatusCode::CONFLICT, code, message),
             AppError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",

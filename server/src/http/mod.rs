@@ -75,6 +75,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/persons", get(central::persons))
         .route("/persons/duplicates", get(central::duplicates))
         .route("/persons/not-same", post(central::not_same))
+        .route("/persons/merge", post(central::merge))
+        .route("/persons/unmerge", post(central::unmerge))
         .route("/persons/{id}", get(central::person))
         .route("/contacts", get(central::contacts))
         .route("/contacts/{id}", get(central::contact))

@@ -209,6 +209,26 @@ pub const OPERATIONS: &[Operation] = &[
         answer: "Empty",
     },
     Operation {
+        method: "post",
+        path: "/persons/merge",
+        tag: "reconciliation",
+        summary: "Merge a person into another (survivor, merged, reason, keep: per field survivor | merged); reversible",
+        access: Access::Central,
+        query: &[],
+        body: Some("MergeRequest"),
+        answer: "MergeRecord",
+    },
+    Operation {
+        method: "post",
+        path: "/persons/unmerge",
+        tag: "reconciliation",
+        summary: "Undo a merge (merge id, reason): both persons and their links as before",
+        access: Access::Central,
+        query: &[],
+        body: Some("UnmergeRequest"),
+        answer: "MergeRecord",
+    },
+    Operation {
         method: "get",
         path: "/persons/{id}",
         tag: "central",
@@ -640,6 +660,7 @@ fn schemas() -> Map<String, Value> {
                     ),
                 ),
                 ("author", s()),
+                ("merged_into", opt_s()),
                 ("created_at", s()),
                 ("received_at", s()),
                 ("updated_at", s()),
@@ -730,8 +751,50 @@ fn schemas() -> Map<String, Value> {
                 ("person", r("PersonRecord")),
                 ("contacts", list("ContactRecord")),
                 ("referrals", list("ReferralRecord")),
+                ("merged", list("PersonRecord")),
+                ("merges", list("MergeRecord")),
             ],
-            &["person", "contacts", "referrals"],
+            &["person", "contacts", "referrals", "merged", "merges"],
+        ),
+    );
+    let keep = json!({ "type": "object", "description": "field (birth_year, gender, country, phone, documents, usual_place) → survivor | merged",
+        "additionalProperties": { "type": "string", "enum": ["survivor", "merged"] } });
+    add(
+        "MergeRequest",
+        obj(
+            &[
+                ("survivor", s()),
+                ("merged", s()),
+                ("reason", s()),
+                ("keep", keep.clone()),
+            ],
+            &["survivor", "merged", "reason"],
+        ),
+    );
+    add(
+        "UnmergeRequest",
+        obj(&[("merge", s()), ("reason", s())], &["merge", "reason"]),
+    );
+    add(
+        "MergeRecord",
+        obj(
+            &[
+                ("id", s()),
+                ("survivor", s()),
+                ("merged", s()),
+                ("by", s()),
+                ("at", s()),
+                ("reason", s()),
+                ("kept", keep),
+                ("consent", s()),
+                (
+                    "undone",
+                    json!({"type": ["object", "null"], "properties": {"by": {"type": "string"}, "at": {"type": "string"}, "reason": {"type": "string"}}}),
+                ),
+            ],
+            &[
+                "id", "survivor", "merged", "by", "at", "reason", "kept", "consent",
+            ],
         ),
     );
     add(

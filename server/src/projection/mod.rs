@@ -90,6 +90,7 @@ pub fn person_record(doc: &PersonDoc, meta: &DocMeta) -> PersonRecord {
             partners: doc.consent.partners.clone(),
         },
         author: doc.author,
+        merged_into: doc.merged_into,
         conflicts: Vec::new(),
         created_at: rfc3339_ms(doc.created_at),
         received_at: rfc3339_ms(meta.received_at),

@@ -468,6 +468,14 @@ pub trait Store: Send + Sync + 'static {
     /// Every pair judged not the same person (smaller id first).
     fn not_same_pairs(&self) -> Result<Vec<(DocId, DocId)>, StoreError>;
 
+    /// Writes a merge's entry (`crate::merge`), replacing the one with its id. Not
+    /// flushed.
+    fn put_merge(&self, id: DocId, entry: &[u8]) -> Result<(), StoreError>;
+    /// A merge's entry.
+    fn merge_entry(&self, id: DocId) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Every merge's entry, oldest first (merge ids are time-ordered).
+    fn merge_entries(&self) -> Result<Vec<Vec<u8>>, StoreError>;
+
     /// Makes every write so far durable.
     fn flush(&self) -> Result<(), StoreError>;
     /// The applied migration version.

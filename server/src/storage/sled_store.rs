@@ -7,6 +7,7 @@
 //! - `feed`: position (u64 BE) → doc id — one entry per document, at its last change
 //! - `feed_by_doc`: doc id → position, to move a document to the head of the feed
 //! - `reconcile` (step 11): smaller person id ‖ larger → JSON {by, at}: not the same person
+//! - `merges` (step 12): merge id → JSON (`crate::merge::Entry`)
 //! - `records_contacts`: doc id → JSON [`ContactRecord`]; `records_persons`,
 //!   `records_referrals` (step 9): doc id → JSON `PersonRecord`, `ReferralRecord`; default
 //!   tree `projection_version` → u32 BE (the records' layout, see `projection::VERSION`)
@@ -74,6 +75,7 @@ pub struct SledStore {
     records_persons: sled::Tree,
     records_referrals: sled::Tree,
     reconcile: sled::Tree,
+    merges: sled::Tree,
     users: sled::Tree,
     users_by_name: sled::Tree,
     sessions: sled::Tree,
@@ -228,6 +230,7 @@ impl SledStore {
             records_persons: tree("records_persons")?,
             records_referrals: tree("records_referrals")?,
             reconcile: tree("reconcile")?,
+            merges: tree("merges")?,
             users: tree("users")?,
             users_by_name: tree("users_by_name")?,
             sessions: tree("sessions")?,
@@ -1099,6 +1102,23 @@ impl Store for SledStore {
                 let b = doc_id_of(k.get(16..).unwrap_or_default())?;
                 Ok((a, b))
             })
+            .collect()
+    }
+
+    fn put_merge(&self, id: DocId, entry: &[u8]) -> Result<(), StoreError> {
+        self.merges.insert(id.as_bytes(), entry)?;
+        Ok(())
+    }
+
+    fn merge_entry(&self, id: DocId) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.merges.get(id.as_bytes())?.map(|v| v.to_vec()))
+    }
+
+    fn merge_entries(&self) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.merges
+            .iter()
+            .values()
+            .map(|v| Ok(v?.to_vec()))
             .collect()
     }
 

@@ -1377,6 +1377,13 @@ pub fn server_actor() -> automerge::ActorId {
     automerge::ActorId::from(*b"strada-compactor")
 }
 
+/// The actor of the changes a merge or an unmerge of persons writes (`crate::merge`),
+/// whoever merges: the only one whose changes may set a person's `merged_into`, or
+/// restore a consent recorded by someone else. No device's.
+pub fn merge_actor() -> automerge::ActorId {
+    automerge::ActorId::from(*b"strada-merger!!!")
+}
+
 /// The actor of the changes an import writes (`crate::exchange`), whoever imports. Like
 /// [`server_actor`], no device's: a sign-in claiming it is refused.
 pub fn import_actor() -> automerge::ActorId {

@@ -202,6 +202,18 @@ impl Fixed {
     }
 }
 
+/// Whether `user` writes as a merge or an unmerge (see [`crate::sync::merge_actor`]).
+fn is_merge(user: &AuthUser) -> bool {
+    user.actor.as_deref() == Some(crate::sync::merge_actor().to_bytes())
+}
+
+fn merge_refusal() -> (RefusalCode, String) {
+    (
+        RefusalCode::NotAllowed,
+        "only the central office's merge and unmerge change whom a person was merged into".into(),
+    )
+}
+
 fn consent_refusal(reason: &str) -> (RefusalCode, String) {
     (RefusalCode::ConsentRequired, reason.into())
 }
@@ -218,6 +230,9 @@ pub fn create(user: &AuthUser, new: &TypedDoc, now_ms: i64) -> Result<(), (Refus
     match new {
         TypedDoc::Contact(c) => c.validate_entry().map_err(entry_refusal),
         TypedDoc::Person(p) => {
+            if p.merged_into.is_some() {
+                return Err(merge_refusal());
+            }
             p.validate_entry().map_err(entry_refusal)?;
             consent_record(user, None, p, now_ms)
         }
@@ -427,7 +442,26 @@ pub fn change(
                     .map_or(&[][..], |o| o.aliases.as_slice()),
                 &p.aliases,
             )?;
+            let merging = is_merge(user);
+            let moved = match old.person.as_deref() {
+                Some(o) => o.merged_into != p.merged_into,
+                None => p.merged_into.is_some(),
+            };
+            if moved && !merging {
+                return Err(merge_refusal());
+            }
             match old.person.as_deref() {
+                // A merge keeps the more restrictive consent, and an unmerge restores
+                // the one recorded before: not the merging reviewer's own records. A
+                // withdrawal stays final.
+                Some(o) if merging => {
+                    if o.consent.status == ConsentStatus::Withdrawn && o.consent != p.consent {
+                        return Err(consent_refusal(
+                            "a withdrawal of consent is final: record the person again as a new person",
+                        ));
+                    }
+                    Ok(())
+                }
                 Some(o) => consent_record(user, Some(o), p, now_ms),
                 // A quarantined person sent again: nothing stored to compare with.
                 None => Ok(()),
@@ -487,6 +521,7 @@ mod tests {
             author: me,
             team: team.clone(),
             created_at: T,
+            merged_into: None,
         };
         let contact = ContactDoc {
             person: PersonRef::Alias("Karim".into()),

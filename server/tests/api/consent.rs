@@ -37,6 +37,7 @@ pub fn person(user: &StoredUser, seed: u8, alias: &str) -> PersonDoc {
         author: user.id,
         team: user.team.clone(),
         created_at: 1_760_000_000_000,
+        merged_into: None,
     }
 }
 

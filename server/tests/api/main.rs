@@ -14,6 +14,7 @@ mod erasure;
 mod exchange;
 mod headers;
 mod helpers;
+mod merge;
 mod hostile;
 mod positions;
 mod sessions;
@@ -1040,6 +1041,7 @@ async fn a_person_is_kept_only_with_consent_and_a_withdrawal_empties_it() {
         author: marta.id,
         team: marta.team.clone(),
         created_at: 1_760_000_000_000,
+        merged_into: None,
     };
     let push = |p: &PersonDoc| {
         strada_shared::sync::device::DeviceDoc::new(

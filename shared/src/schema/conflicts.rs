@@ -368,6 +368,7 @@ mod tests {
             author: UserId::new_v7(1_760_000_000_000, [2; 10]),
             team: TeamId::parse("bergamo-1").unwrap(),
             created_at: 1_760_000_000_000,
+            merged_into: None,
         };
         let mut a = schema::create(ActorId::from(vec![0xaa; 16]), &p).unwrap();
         let mut b = a.fork().with_actor(ActorId::from(vec![0xbb; 16]));

@@ -102,6 +102,10 @@ pub trait Document: Reconcile + Hydrate + Sized {
     /// referral's status follows its history, whatever a concurrent write left in the
     /// status field).
     fn derive(&mut self) {}
+    /// Takes from `current` (the document as stored now) the fields only the server
+    /// writes, before an edit made on an older copy is written over it (a person's
+    /// `merged_into`): a form open while a merge arrives must not undo it.
+    fn keep_server_fields(&mut self, _current: &Self) {}
 }
 
 /// Checks that a document holds nothing its type's schema does not read (see [`shape`]).

@@ -59,6 +59,25 @@ pub struct PersonDoc {
     pub team: TeamId,
     /// Unix ms.
     pub created_at: i64,
+    /// The person this record was merged into by the central office's reconciliation
+    /// (`None`: a person of their own). Written only by the server's merge and unmerge
+    /// (`strada_server::merge`); a device's push that changes it is refused. Contacts and
+    /// referrals keep naming this record and count under the survivor, so an unmerge
+    /// gives every link back exactly. A document written before the field existed reads
+    /// as `None`.
+    #[autosurgeon(missing = "Option::default")]
+    pub merged_into: Option<DocId>,
+}
+
+/// How restrictive a consent status is: a merge keeps the most restrictive of the two
+/// persons' (withdrawn, then refused, then not asked, then given).
+pub fn consent_rank(s: ConsentStatus) -> u8 {
+    match s {
+        ConsentStatus::Given => 0,
+        ConsentStatus::NotAsked => 1,
+        ConsentStatus::Refused => 2,
+        ConsentStatus::Withdrawn => 3,
+    }
 }
 
 impl PersonDoc {
@@ -148,10 +167,15 @@ impl Document for PersonDoc {
         ("author", Shape::Value),
         ("team", Shape::Value),
         ("created_at", Shape::Value),
+        ("merged_into", Shape::Value),
     ];
 
     fn id(&self) -> DocId {
         self.id
+    }
+
+    fn keep_server_fields(&mut self, current: &Self) {
+        self.merged_into = current.merged_into;
     }
 
     fn validate(&self) -> Result<(), ValidationError> {
@@ -208,6 +232,7 @@ pub(crate) mod tests {
             author: worker,
             team: TeamId::parse("bergamo-1").unwrap(),
             created_at: 1_760_000_000_000,
+            merged_into: None,
         }
     }
 
@@ -257,6 +282,61 @@ pub(crate) mod tests {
                 Err(ValidationError::IdentifyingWithoutConsent)
             );
         }
+    }
+
+    #[test]
+    fn a_document_without_the_merge_field_reads_as_a_person_of_their_own() {
+        let p = sample();
+        let mut doc = schema::create(ActorId::from(vec![1u8; 16]), &p).unwrap();
+        automerge::transaction::Transactable::delete(&mut doc, automerge::ROOT, "merged_into")
+            .unwrap();
+        let back: PersonDoc = schema::read(&doc).unwrap();
+        assert_eq!(back.merged_into, None);
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn an_edit_written_from_a_stale_copy_keeps_the_merge() {
+        let p = sample();
+        let mut doc = schema::create(ActorId::from(vec![1u8; 16]), &p).unwrap();
+        let survivor = DocId::new_v7(1_760_000_000_001, [6; 10]);
+        // The server merges the person while the worker's form holds the old copy.
+        let mut merged = p.clone();
+        merged.merged_into = Some(survivor);
+        schema::update(&mut doc, &merged).unwrap();
+        let mut edit = p.clone();
+        edit.country = "Mali".into();
+        let current: PersonDoc = schema::read(&doc).unwrap();
+        edit.keep_server_fields(&current);
+        schema::update(&mut doc, &edit).unwrap();
+        let back: PersonDoc = schema::read(&doc).unwrap();
+        assert_eq!(back.merged_into, Some(survivor));
+        assert_eq!(back.country, "Mali");
+    }
+
+    #[test]
+    fn a_struct_without_the_merge_field_leaves_it_in_the_document() {
+        // What an app built before merges existed writes: its struct has no such field.
+        #[derive(Reconcile)]
+        struct OldPerson {
+            country: String,
+        }
+        let p = sample();
+        let mut doc = schema::create(ActorId::from(vec![1u8; 16]), &p).unwrap();
+        let survivor = DocId::new_v7(1_760_000_000_001, [6; 10]);
+        let mut merged = p.clone();
+        merged.merged_into = Some(survivor);
+        schema::update(&mut doc, &merged).unwrap();
+        autosurgeon::reconcile(
+            &mut doc,
+            &OldPerson {
+                country: "Mali".into(),
+            },
+        )
+        .unwrap();
+        let back: PersonDoc = schema::read(&doc).unwrap();
+        assert_eq!(back.merged_into, Some(survivor));
+        assert_eq!(back.country, "Mali");
     }
 
     #[test]

@@ -1,0 +1,530 @@
+//! Merging person records the central office judged to be one person, and undoing it.
+//!
+//! A merge writes two ordinary changes, by [`crate::sync::merge_actor`], through the push
+//! path ([`crate::sync::Staging`]: the same checks, projections, feed and sync to every
+//! device that holds the documents):
+//! - the merged person's `merged_into` names the survivor (nothing else of it changes);
+//! - the survivor takes, field by field, the value the reviewer chose ([`MERGE_FIELDS`]),
+//!   every alias and language of both, and the more restrictive of the two consents
+//!   (partners: those both consented to). When that consent is not given and the survivor
+//!   holds identifying data, it is withdrawn (the push path then erases the names from
+//!   the survivor's history, contacts and referrals, as for any withdrawal — final).
+//!
+//! Contacts and referrals keep naming the record they named: every list and figure counts
+//! them under the survivor (`crate::central` follows `merged_into`, chains included), and
+//! a phone that was offline may still log a contact for the merged record — it is
+//! accepted and counts under the survivor.
+//!
+//! The merge's [`Entry`] (tree `merges`) records who, when, why and what was chosen, and
+//! the survivor's heads before and after it — no personal data: an unmerge reads the
+//! values from the survivor's own history. An unmerge clears `merged_into` and gives back
+//! every survivor field the merge changed and nobody changed since (a later edit wins);
+//! a withdrawal of consent stays final, and what it erased stays erased.
+
+use automerge::AutoCommit;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use strada_shared::central::{
+    Keep, MERGE_FIELDS, MergeRecord, MergeRequest, Undone, UnmergeRequest,
+};
+use strada_shared::ids::{DocId, TeamId};
+use strada_shared::schema::person::{MAX_ALIASES, consent_rank};
+use strada_shared::schema::{self, DocType, PersonDoc};
+use strada_shared::sync::{Bytes, PushDoc, PushOutcome};
+use strada_shared::vocab::{ConsentStatus, Gender};
+
+use crate::auth::AuthUser;
+use crate::projection::rfc3339_ms;
+use crate::storage::{Store, StoreError};
+use crate::sync::{PushError, Writer, merge_actor};
+
+/// The longest reason a merge or an unmerge keeps, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// A merge as stored: its record, and where the survivor's history stood around it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    pub record: MergeRecord,
+    /// The survivor's heads (hex) before and after the merge's change.
+    pub survivor_before: Vec<String>,
+    pub survivor_after: Vec<String>,
+}
+
+/// Why a merge or an unmerge was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("{0}")]
+    Invalid(&'static str),
+    #[error("no person with that id")]
+    NotFound,
+    #[error("no merge with that id")]
+    NoSuchMerge,
+    #[error("{0}")]
+    AlreadyMerged(&'static str),
+    #[error("this merge was already undone")]
+    AlreadyUnmerged,
+    #[error("the change was refused: {0}")]
+    Refused(String),
+    #[error(transparent)]
+    Push(#[from] PushError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a merge or an unmerge did, for the caller to notify the teams' devices.
+pub struct Done {
+    pub record: MergeRecord,
+    pub advanced: BTreeMap<TeamId, u64>,
+}
+
+fn check_reason(reason: &str) -> Result<String, MergeError> {
+    let r = reason.trim();
+    if r.is_empty() {
+        return Err(MergeError::Invalid("a reason is required"));
+    }
+    if r.chars().count() > MAX_REASON_CHARS {
+        return Err(MergeError::Invalid(
+            "the reason is longer than 500 characters",
+        ));
+    }
+    Ok(r.to_string())
+}
+
+/// A stored person: its document, its value and its generation.
+fn person(store: &dyn Store, id: DocId) -> Result<(AutoCommit, PersonDoc, u32), MergeError> {
+    let stored = store.doc(id)?.ok_or(MergeError::NotFound)?;
+    if stored.meta.doc_type != DocType::Person {
+        return Err(MergeError::NotFound);
+    }
+    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let doc = AutoCommit::load(&stored.bytes).ok()?;
+        let value = schema::read::<PersonDoc>(&doc).ok()?;
+        Some((doc, value))
+    }));
+    match loaded {
+        Ok(Some((doc, value))) => Ok((doc, value, stored.meta.generation)),
+        _ => Err(MergeError::NotFound),
+    }
+}
+
+/// The changes that turn `doc` into `value`, as a push of the merge actor.
+fn change(
+    mut doc: AutoCommit,
+    value: &PersonDoc,
+    generation: u32,
+) -> Result<(PushDoc, Vec<String>, Vec<String>), MergeError> {
+    doc.set_actor(merge_actor());
+    let before = doc.get_heads();
+    schema::update(&mut doc, value)
+        .map_err(|_| MergeError::Invalid("the merged person is not valid"))?;
+    let after = doc.get_heads();
+    Ok((
+        PushDoc {
+            id: value.id,
+            doc_type: DocType::Person,
+            changes: Bytes(doc.save_after(&before)),
+            generation,
+        },
+        strada_shared::sync::heads_to_strings(&before),
+        strada_shared::sync::heads_to_strings(&after),
+    ))
+}
+
+fn is_empty_field(p: &PersonDoc, field: &str) -> bool {
+    match field {
+        "birth_year" => p.birth_year.is_none(),
+        "gender" => p.gender == Gender::Unknown,
+        "country" => p.country.is_empty(),
+        "phone" => p.phone.is_none(),
+        "documents" => p.documents == strada_shared::domain::DocumentStatus::Unknown,
+        "usual_place" => p.usual_place.is_empty(),
+        _ => true,
+    }
+}
+
+fn copy_field(to: &mut PersonDoc, from: &PersonDoc, field: &str) {
+    match field {
+        "birth_year" => {
+            to.birth_year = from.birth_year;
+            to.birth_year_estimated = from.birth_year_estimated;
+        }
+        "gender" => to.gender = from.gender,
+        "country" => to.country.clone_from(&from.country),
+        "phone" => to.phone.clone_from(&from.phone),
+        "documents" => to.documents = from.documents,
+        "usual_place" => to.usual_place.clone_from(&from.usual_place),
+        _ => {}
+    }
+}
+
+fn same_field(a: &PersonDoc, b: &PersonDoc, field: &str) -> bool {
+    let mut x = a.clone();
+    copy_field(&mut x, b, field);
+    x == *a
+}
+
+/// The survivor as the merge leaves it.
+fn merged_value(
+    survivor: &PersonDoc,
+    merged: &PersonDoc,
+    keep: &BTreeMap<String, Keep>,
+    by: strada_shared::ids::UserId,
+    now_ms: i64,
+) -> (PersonDoc, BTreeMap<String, Keep>) {
+    let mut out = survivor.clone();
+    let mut kept = BTreeMap::new();
+    for field in MERGE_FIELDS {
+        let choice = keep.get(field).copied().unwrap_or(
+            if is_empty_field(survivor, field) && !is_empty_field(merged, field) {
+                Keep::Merged
+            } else {
+                Keep::Survivor
+            },
+        );
+        if choice == Keep::Merged {
+            copy_field(&mut out, merged, field);
+        }
+        kept.insert(field.to_string(), choice);
+    }
+    for alias in &merged.aliases {
+        if out.aliases.len() < MAX_ALIASES && !out.aliases.contains(alias) {
+            out.aliases.push(alias.clone());
+        }
+    }
+    for lang in &merged.languages {
+        if !out.languages.contains(lang) {
+            out.languages.push(lang.clone());
+        }
+    }
+    let (s, m) = (&survivor.consent, &merged.consent);
+    if s.status == ConsentStatus::Given && m.status == ConsentStatus::Given {
+        let partners: Vec<String> = s
+            .partners
+            .iter()
+            .filter(|p| m.partners.contains(p))
+            .cloned()
+            .collect();
+        if partners != s.partners {
+            out.consent.partners = partners;
+            out.consent.at = now_ms;
+            out.consent.recorded_by = by;
+        }
+    } else if consent_rank(m.status) > consent_rank(s.status) {
+        // The more restrictive answer wins. Identifying data may not stay without
+        // consent: the survivor's consent is then withdrawn (final), as a withdrawal
+        // recorded by the reviewer.
+        let status = if out.has_identifying_data() {
+            ConsentStatus::Withdrawn
+        } else {
+            m.status
+        };
+        if status == ConsentStatus::Withdrawn {
+            out.withdraw_consent(now_ms, by);
+        } else {
+            out.consent.status = status;
+            out.consent.at = now_ms;
+            out.consent.recorded_by = by;
+            out.consent.partners.clear();
+        }
+    }
+    (out, kept)
+}
+
+/// Stages the pushes in `docs` as the merge actor writing for `user`, and commits them,
+/// or refuses them all.
+fn write(
+    store: &dyn Store,
+    writer: &Writer,
+    user: &AuthUser,
+    docs: Vec<PushDoc>,
+    now_ms: i64,
+    entry: &Entry,
+) -> Result<BTreeMap<TeamId, u64>, MergeError> {
+    let mut by = user.clone();
+    by.actor = Some(merge_actor().to_bytes().to_vec());
+    let mut staging = writer.staging(store, now_ms);
+    let results = staging.stage(&by, docs)?;
+    for r in results {
+        match r.outcome {
+            PushOutcome::Accepted { .. } => {}
+            PushOutcome::Refused { reason, .. } => return Err(MergeError::Refused(reason)),
+            PushOutcome::Incomplete => {
+                return Err(MergeError::Refused(
+                    "a stored person changed meanwhile: try again".into(),
+                ));
+            }
+        }
+    }
+    // The entry first: a merge on record with its documents unwritten (a crash between
+    // the two) is undone by an unmerge like any other.
+    store.put_merge(
+        entry.record.id,
+        &serde_json::to_vec(entry).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    )?;
+    let advanced = staging.commit(&by)?;
+    store.flush()?;
+    Ok(advanced)
+}
+
+/// Merges `req.merged` into `req.survivor` for `user` (a central office account).
+pub fn merge(
+    store: &dyn Store,
+    writer: &Writer,
+    user: &AuthUser,
+    req: &MergeRequest,
+    now_ms: i64,
+) -> Result<Done, MergeError> {
+    let reason = check_reason(&req.reason)?;
+    if req.survivor == req.merged {
+        return Err(MergeError::Invalid("a merge needs two different persons"));
+    }
+    if req.keep.keys().any(|k| !MERGE_FIELDS.contains(&k.as_str())) {
+        return Err(MergeError::Invalid(
+            "`keep` names a field a merge does not choose",
+        ));
+    }
+    let (sdoc, survivor, sgen) = person(store, req.survivor)?;
+    let (mdoc, merged, mgen) = person(store, req.merged)?;
+    if merged.merged_into.is_some() {
+        return Err(MergeError::AlreadyMerged(
+            "the person to merge was already merged into another",
+        ));
+    }
+    if survivor.merged_into.is_some() {
+        return Err(MergeError::AlreadyMerged(
+            "the surviving person was merged into another: merge into that one",
+        ));
+    }
+    let (value, kept) = merged_value(&survivor, &merged, &req.keep, user.id, now_ms);
+    let (spush, before, after) = change(sdoc, &value, sgen)?;
+    let mut gone = merged.clone();
+    gone.merged_into = Some(survivor.id);
+    let (mpush, _, _) = change(mdoc, &gone, mgen)?;
+    let record = MergeRecord {
+        id: DocId::new_v7(now_ms.max(0) as u64, rand::random()),
+        survivor: survivor.id,
+        merged: merged.id,
+        by: user.id,
+        at: rfc3339_ms(now_ms),
+        reason,
+        kept,
+        consent: value.consent.status,
+        undone: None,
+    };
+    let entry = Entry {
+        record,
+        survivor_before: before,
+        survivor_after: after,
+    };
+    let advanced = write(store, writer, user, vec![mpush, spush], now_ms, &entry)?;
+    Ok(Done {
+        record: entry.record,
+        advanced,
+    })
+}
+
+/// A merge's entry.
+pub fn entry(store: &dyn Store, id: DocId) -> Result<Option<Entry>, StoreError> {
+    store
+        .merge_entry(id)?
+        .map(|b| serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .transpose()
+}
+
+/// Every merge `person` took part in, newest first.
+pub fn records_of(store: &dyn Store, person: DocId) -> Result<Vec<MergeRecord>, StoreError> {
+    let mut out = Vec::new();
+    for b in store.merge_entries()? {
+        let e: Entry =
+            serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if e.record.survivor == person || e.record.merged == person {
+            out.push(e.record);
+        }
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// The survivor as it was at `heads` (`None` once its history no longer holds them: a
+/// withdrawal of consent rewrote it).
+fn at_heads(doc: &AutoCommit, heads: &[String]) -> Option<PersonDoc> {
+    let heads = strada_shared::sync::heads_from_strings(heads)?;
+    let mut doc = doc.clone();
+    let forked =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.fork_at(&heads).ok()))
+            .ok()
+            .flatten()?;
+    schema::read::<PersonDoc>(&forked).ok()
+}
+
+/// The survivor after an unmerge: what the merge changed, and nobody since, as before.
+fn unmerged_value(current: &PersonDoc, before: &PersonDoc, after: &PersonDoc) -> PersonDoc {
+    let mut out = current.clone();
+    for field in MERGE_FIELDS {
+        if same_field(current, after, field) {
+            copy_field(&mut out, before, field);
+        }
+    }
+    let added = |a: &[String], b: &[String]| -> Vec<String> {
+        a.iter().filter(|x| !b.contains(x)).cloned().collect()
+    };
+    let added_aliases = added(&after.aliases, &before.aliases);
+    out.aliases.retain(|a| !added_aliases.contains(a));
+    let added_languages = added(&after.languages, &before.languages);
+    out.languages.retain(|l| !added_languages.contains(l));
+    if current.consent == after.consent && after.consent.status != ConsentStatus::Withdrawn {
+        out.consent = before.consent.clone();
+    }
+    out
+}
+
+/// Undoes the merge `req.merge` for `user`.
+pub fn unmerge(
+    store: &dyn Store,
+    writer: &Writer,
+    user: &AuthUser,
+    req: &UnmergeRequest,
+    now_ms: i64,
+) -> Result<Done, MergeError> {
+    let reason = check_reason(&req.reason)?;
+    let mut entry = entry(store, req.merge)?.ok_or(MergeError::NoSuchMerge)?;
+    if entry.record.undone.is_some() {
+        return Err(MergeError::AlreadyUnmerged);
+    }
+    let (sdoc, survivor, sgen) = person(store, entry.record.survivor)?;
+    let (mdoc, merged, mgen) = person(store, entry.record.merged)?;
+    let mut docs = Vec::new();
+    if merged.merged_into == Some(survivor.id) {
+        let mut back = merged.clone();
+        back.merged_into = None;
+        docs.push(change(mdoc, &back, mgen)?.0);
+    }
+    let restored = match (
+        at_heads(&sdoc, &entry.survivor_before),
+        at_heads(&sdoc, &entry.survivor_after),
+    ) {
+        (Some(before), Some(after)) => unmerged_value(&survivor, &before, &after),
+        _ => survivor.clone(),
+    };
+    if restored != survivor {
+        docs.push(change(sdoc, &restored, sgen)?.0);
+    }
+    entry.record.undone = Some(Undone {
+        by: user.id,
+        at: rfc3339_ms(now_ms),
+        reason,
+    });
+    let advanced = write(store, writer, user, docs, now_ms, &entry)?;
+    Ok(Done {
+        record: entry.record,
+        advanced,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strada_shared::schema::Consent;
+
+    fn person(seed: u8, aliases: &[&str], status: ConsentStatus) -> PersonDoc {
+        let by = strada_shared::ids::UserId::new_v7(1_700_000_000_000, [seed; 10]);
+        let given = status == ConsentStatus::Given;
+        PersonDoc {
+            id: DocId::new_v7(1_760_000_000_000, [seed; 10]),
+            aliases: if given {
+                aliases.iter().map(|a| a.to_string()).collect()
+            } else {
+                Vec::new()
+            },
+            birth_year: given.then_some(1990 + i64::from(seed)),
+            birth_year_estimated: false,
+            gender: Gender::Unknown,
+            country: String::new(),
+            languages: if given {
+                vec![format!("l{seed}")]
+            } else {
+                Vec::new()
+            },
+            phone: None,
+            documents: strada_shared::domain::DocumentStatus::Unknown,
+            usual_place: String::new(),
+            consent: Consent {
+                status,
+                at: 1_760_000_000_000,
+                recorded_by: by,
+                partners: if given {
+                    vec!["a".into(), format!("p{seed}")]
+                } else {
+                    Vec::new()
+                },
+            },
+            author: by,
+            team: TeamId::parse("bergamo-1").unwrap(),
+            created_at: 1_760_000_000_000,
+            merged_into: None,
+        }
+    }
+
+    #[test]
+    fn a_merge_keeps_both_aliases_the_chosen_fields_and_the_common_partners() {
+        let s = person(1, &["Mohamed"], ConsentStatus::Given);
+        let mut m = person(2, &["محمد", "Mohamed"], ConsentStatus::Given);
+        m.country = "Egitto".into();
+        let by = strada_shared::ids::UserId::new_v7(1_760_000_000_000, [9; 10]);
+        let keep = BTreeMap::from([("birth_year".to_string(), Keep::Merged)]);
+        let (v, kept) = merged_value(&s, &m, &keep, by, 1_770_000_000_000);
+        assert_eq!(v.aliases, vec!["Mohamed", "محمد"]);
+        assert_eq!(v.birth_year, Some(1992));
+        // The survivor had no country: the merged person's by default.
+        assert_eq!(v.country, "Egitto");
+        assert_eq!(kept["country"], Keep::Merged);
+        assert_eq!(kept["gender"], Keep::Survivor);
+        assert_eq!(v.languages, vec!["l1", "l2"]);
+        assert_eq!(v.consent.partners, vec!["a"]);
+        assert_eq!(v.consent.status, ConsentStatus::Given);
+    }
+
+    #[test]
+    fn the_more_restrictive_consent_wins_and_leaves_no_identifying_data() {
+        let s = person(1, &["Mohamed"], ConsentStatus::Given);
+        let by = strada_shared::ids::UserId::new_v7(1_760_000_000_000, [9; 10]);
+        for status in [
+            ConsentStatus::NotAsked,
+            ConsentStatus::Refused,
+            ConsentStatus::Withdrawn,
+        ] {
+            let m = person(2, &[], status);
+            let (v, _) = merged_value(&s, &m, &BTreeMap::new(), by, 1_770_000_000_000);
+            assert_eq!(v.consent.status, ConsentStatus::Withdrawn);
+            assert!(!v.has_identifying_data());
+            assert!(v.validate_entry().is_ok());
+        }
+        // Two anonymous records: the more restrictive status as it is.
+        let s = person(1, &[], ConsentStatus::NotAsked);
+        let m = person(2, &[], ConsentStatus::Refused);
+        let (v, _) = merged_value(&s, &m, &BTreeMap::new(), by, 1_770_000_000_000);
+        assert_eq!(v.consent.status, ConsentStatus::Refused);
+    }
+
+    #[test]
+    fn an_unmerge_gives_back_what_the_merge_changed_and_keeps_later_edits() {
+        let s = person(1, &["Mohamed"], ConsentStatus::Given);
+        let mut m = person(2, &["محمد"], ConsentStatus::Given);
+        m.country = "Egitto".into();
+        m.phone = Some("3331234567".into());
+        let by = strada_shared::ids::UserId::new_v7(1_760_000_000_000, [9; 10]);
+        let keep = BTreeMap::from([("birth_year".to_string(), Keep::Merged)]);
+        let (after, _) = merged_value(&s, &m, &keep, by, 1_770_000_000_000);
+        assert_eq!(unmerged_value(&after, &s, &after), s);
+        // Edited after the merge: the phone stays as edited, the rest goes back.
+        let mut edited = after.clone();
+        edited.phone = Some("3470000000".into());
+        edited.aliases.push("Momo".into());
+        let back = unmerged_value(&edited, &s, &after);
+        assert_eq!(back.phone.as_deref(), Some("3470000000"));
+        assert_eq!(back.aliases, vec!["Mohamed", "Momo"]);
+        assert_eq!(back.birth_year, s.birth_year);
+        assert_eq!(back.country, s.country);
+        assert_eq!(back.consent, s.consent);
+    }
+}

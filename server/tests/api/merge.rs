@@ -1,0 +1,332 @@
+//! Issue 11 §2: merging persons met by different teams, and undoing it. A merge is
+//! recorded, reaches the phones, counts every contact under the survivor (a contact
+//! logged offline for the merged-away person too), keeps the more restrictive consent,
+//! and an unmerge gives back both persons and their links exactly.
+
+use serde_json::{Value, json};
+use strada_server::testing::TestServer;
+use strada_shared::domain::{PersonRef, Role};
+use strada_shared::schema::{self, ContactDoc, PersonDoc};
+use strada_shared::sync::RefusalCode;
+use strada_shared::vocab::ConsentStatus;
+
+use crate::consent::{accepted, person, refused};
+use crate::helpers::{Api, contact_for};
+
+async fn get(api: &Api, path: &str) -> Value {
+    let res = api.get(path).await;
+    assert_eq!(res.status(), 200, "{path}");
+    res.json().await.unwrap()
+}
+
+fn person_ids(page: &Value) -> Vec<String> {
+    let mut v: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["person"]["id"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+fn contact_ids(list: &Value) -> Vec<String> {
+    let mut v: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The person record without what any write changes (heads, times).
+fn stable(mut p: Value) -> Value {
+    for k in ["heads", "updated_at", "received_at"] {
+        p.as_object_mut().unwrap().remove(k);
+    }
+    p
+}
+
+fn contact_of(user: &strada_server::storage::StoredUser, seed: u8, p: &PersonDoc) -> ContactDoc {
+    ContactDoc {
+        person: PersonRef::Alias(p.aliases[0].clone()),
+        person_id: Some(p.id),
+        ..contact_for(user, seed)
+    }
+}
+
+#[tokio::test]
+async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unmerges_exactly() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let bg = Api::login(&s, "marta").await;
+    let cr = Api::login(&s, "luca").await;
+    let here = PersonDoc {
+        phone: Some("+39 333 1234567".into()),
+        languages: vec!["ar".into(), "fr".into()],
+        ..person(&marta, 40, "Mohamed Diallo")
+    };
+    let there = PersonDoc {
+        phone: Some("3331234567".into()),
+        birth_year: Some(1991),
+        country: "Mali".into(),
+        ..person(&luca, 41, "محمد ديالو")
+    };
+    let mut here_doc = bg.typed(&here);
+    accepted(&bg.push_one(&mut here_doc).await);
+    let mut there_doc = cr.typed(&there);
+    accepted(&cr.push_one(&mut there_doc).await);
+    let c_here = contact_of(&marta, 50, &here);
+    let c_there = contact_of(&luca, 51, &there);
+    accepted(&bg.push_one(&mut bg.doc(&c_here)).await);
+    accepted(&cr.push_one(&mut cr.doc(&c_there)).await);
+
+    let central = Api::login(&s, "centrale").await;
+    let before_here = get(&central, &format!("/api/persons/{}", here.id)).await;
+    let before_there = get(&central, &format!("/api/persons/{}", there.id)).await;
+    assert_eq!(get(&central, "/api/persons/duplicates").await["total"], 1);
+
+    // Bad requests: no reason, the same person twice, a field a merge does not choose.
+    for (body, code) in [
+        (
+            json!({"survivor": here.id, "merged": there.id, "reason": "  "}),
+            "invalid_merge",
+        ),
+        (
+            json!({"survivor": here.id, "merged": here.id, "reason": "x"}),
+            "invalid_merge",
+        ),
+        (
+            json!({"survivor": here.id, "merged": there.id, "reason": "x", "keep": {"aliases": "merged"}}),
+            "invalid_merge",
+        ),
+    ] {
+        let res = central.post_json("/api/persons/merge", &body).await;
+        assert_eq!(res.status(), 400);
+        assert_eq!(res.json::<Value>().await.unwrap()["error"], code);
+    }
+    // Field workers may not merge.
+    let body = json!({
+        "survivor": here.id, "merged": there.id,
+        "reason": "same phone, same name in two scripts",
+        "keep": {"birth_year": "merged", "country": "merged"},
+    });
+    assert_eq!(
+        bg.post_json("/api/persons/merge", &body).await.status(),
+        403
+    );
+
+    let res = central.post_json("/api/persons/merge", &body).await;
+    assert_eq!(res.status(), 200);
+    let record: Value = res.json().await.unwrap();
+    assert_eq!(record["survivor"], here.id.to_string());
+    assert_eq!(record["merged"], there.id.to_string());
+    assert_eq!(record["reason"], "same phone, same name in two scripts");
+    assert_eq!(record["kept"]["birth_year"], "merged");
+    assert_eq!(record["kept"]["gender"], "survivor");
+    assert_eq!(record["consent"], "given");
+    assert!(record["undone"].is_null());
+    // Twice: a clear 409.
+    let res = central.post_json("/api/persons/merge", &body).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "already_merged");
+
+    // One person in the list, found by either spelling, with both contacts and teams.
+    let persons = get(&central, "/api/persons").await;
+    assert_eq!(person_ids(&persons), vec![here.id.to_string()]);
+    assert_eq!(persons["items"][0]["contacts"], 2);
+    assert_eq!(
+        persons["items"][0]["teams"],
+        json!(["bergamo-1", "cremona-2"])
+    );
+    let found = get(&central, "/api/persons?q=%D9%85%D8%AD%D9%85%D8%AF").await;
+    assert_eq!(person_ids(&found), vec![here.id.to_string()]);
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    assert_eq!(
+        contact_ids(&page["contacts"]),
+        {
+            let mut v = vec![c_here.id.to_string(), c_there.id.to_string()];
+            v.sort();
+            v
+        }
+    );
+    assert_eq!(page["person"]["birth_year"], 1991);
+    assert_eq!(page["person"]["country"], "Mali");
+    assert_eq!(
+        page["person"]["aliases"],
+        json!(["Mohamed Diallo", "محمد ديالو"])
+    );
+    assert_eq!(page["merged"][0]["id"], there.id.to_string());
+    assert_eq!(page["merges"][0]["id"], record["id"]);
+    let by_person = get(&central, &format!("/api/contacts?person={}", here.id)).await;
+    assert_eq!(by_person["total"], 2);
+    let merged_page = get(&central, &format!("/api/persons/{}", there.id)).await;
+    assert_eq!(merged_page["person"]["merged_into"], here.id.to_string());
+    // No longer proposed as a pair.
+    assert_eq!(get(&central, "/api/persons/duplicates").await["total"], 0);
+
+    // Luca's phone receives the merge; its own edit of the person, written from a copy
+    // opened before the merge arrived, keeps it.
+    let pulled = cr.pull_ok(0, 0).await;
+    let doc = pulled.docs.iter().find(|d| d.id == there.id).expect("pulled");
+    there_doc.merge_pulled(doc).unwrap();
+    let on_phone: PersonDoc = schema::read(&there_doc.doc).unwrap();
+    assert_eq!(on_phone.merged_into, Some(here.id));
+    let mut edit = PersonDoc {
+        usual_place: "Synthetic depot".into(),
+        ..there.clone()
+    };
+    schema::Document::keep_server_fields(&mut edit, &on_phone);
+    schema::update(&mut there_doc.doc, &edit).unwrap();
+    accepted(&cr.push_one(&mut there_doc).await);
+    // A phone may not merge or unmerge by itself.
+    let mut hostile = strada_shared::sync::device::DeviceDoc::new(
+        there.id,
+        schema::DocType::Person,
+        there_doc.doc.fork().with_actor(cr.actor.clone()),
+    );
+    hostile.acked = there_doc.acked.clone();
+    schema::update(
+        &mut hostile.doc,
+        &PersonDoc {
+            merged_into: None,
+            ..edit.clone()
+        },
+    )
+    .unwrap();
+    refused(&cr.push_one(&mut hostile).await, RefusalCode::NotAllowed);
+    let mut born_merged = cr.typed(&PersonDoc {
+        merged_into: Some(here.id),
+        ..person(&luca, 43, "Ibrahima")
+    });
+    refused(&cr.push_one(&mut born_merged).await, RefusalCode::NotAllowed);
+
+    // A phone that was offline logs a contact for the merged-away person: accepted, and
+    // it counts under the survivor.
+    let late = contact_of(&luca, 52, &there);
+    accepted(&cr.push_one(&mut cr.doc(&late)).await);
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    assert_eq!(page["contacts"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        get(&central, "/api/persons").await["items"][0]["contacts"],
+        3
+    );
+
+    // Unmerge: both persons as they were, each with its own contacts.
+    let res = central
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({"merge": record["id"], "reason": ""}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let res = central
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({"merge": record["id"], "reason": "different mothers' names"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let undone: Value = res.json().await.unwrap();
+    assert_eq!(undone["undone"]["reason"], "different mothers' names");
+    let res = central
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({"merge": record["id"], "reason": "again"}),
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "already_unmerged");
+
+    let after_here = get(&central, &format!("/api/persons/{}", here.id)).await;
+    let after_there = get(&central, &format!("/api/persons/{}", there.id)).await;
+    assert_eq!(
+        stable(after_here["person"].clone()),
+        stable(before_here["person"].clone())
+    );
+    // Luca's edit made while merged stays; the rest is as before.
+    let mut want_there = stable(before_there["person"].clone());
+    want_there["usual_place"] = json!("Synthetic depot");
+    assert_eq!(stable(after_there["person"].clone()), want_there);
+    assert_eq!(
+        contact_ids(&after_here["contacts"]),
+        vec![c_here.id.to_string()]
+    );
+    assert_eq!(contact_ids(&after_there["contacts"]).len(), 2);
+    assert_eq!(after_here["merges"][0]["undone"]["reason"], "different mothers' names");
+    assert_eq!(person_ids(&get(&central, "/api/persons").await).len(), 2);
+
+    // The audit log has both acts, and a restart rebuilds the same view.
+    let dir = s.stop().await;
+    let s = TestServer::start_in(dir).await;
+    let central = Api::login(&s, "centrale").await;
+    assert_eq!(person_ids(&get(&central, "/api/persons").await).len(), 2);
+}
+
+#[tokio::test]
+async fn after_a_merge_the_more_restrictive_consent_holds() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let bg = Api::login(&s, "marta").await;
+    let cr = Api::login(&s, "luca").await;
+    let named = PersonDoc {
+        consent: strada_shared::schema::Consent {
+            partners: vec!["pua-network".into(), "caritas".into()],
+            ..person(&marta, 60, "Ioana").consent
+        },
+        ..person(&marta, 60, "Ioana")
+    };
+    let also = PersonDoc {
+        consent: strada_shared::schema::Consent {
+            partners: vec!["pua-network".into()],
+            ..person(&luca, 61, "Ioana P.").consent
+        },
+        ..person(&luca, 61, "Ioana P.")
+    };
+    let mut anonymous = person(&luca, 62, "x");
+    anonymous.withdraw_consent(1_760_000_000_000, luca.id);
+    anonymous.consent.status = ConsentStatus::Refused;
+    for (api, p) in [(&bg, &named), (&cr, &also), (&cr, &anonymous)] {
+        accepted(&api.push_one(&mut api.typed(p)).await);
+    }
+    let central = Api::login(&s, "centrale").await;
+    // Both given: the partners both consented to.
+    let res = central
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": named.id, "merged": also.id, "reason": "same person"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = get(&central, &format!("/api/persons/{}", named.id)).await;
+    assert_eq!(page["person"]["consent"]["partners"], json!(["pua-network"]));
+    // One refused: the survivor keeps no identifying data, and the withdrawal is final.
+    let res = central
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": named.id, "merged": anonymous.id, "reason": "same person"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let record: Value = res.json().await.unwrap();
+    assert_eq!(record["consent"], "withdrawn");
+    let page = get(&central, &format!("/api/persons/{}", named.id)).await;
+    assert_eq!(page["person"]["consent"]["status"], "withdrawn");
+    assert_eq!(page["person"]["aliases"], json!([]));
+    let res = central
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({"merge": record["id"], "reason": "a mistake"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = get(&central, &format!("/api/persons/{}", named.id)).await;
+    assert_eq!(page["person"]["consent"]["status"], "withdrawn");
+    assert_eq!(page["person"]["aliases"], json!([]));
+}
