@@ -427,6 +427,28 @@ impl Central {
         }
     }
 
+    /// Per person the lists show (merged-away records are not shown): how many contacts
+    /// count under them, those of the records merged into them included.
+    pub fn contacts_by_person(
+        &self,
+        store: &dyn Store,
+    ) -> Result<std::collections::BTreeMap<DocId, usize>, StoreError> {
+        self.read(store, |index| {
+            let mut out: std::collections::BTreeMap<DocId, usize> = index
+                .persons
+                .keys()
+                .filter(|id| !index.merged_away(**id))
+                .map(|id| (*id, 0))
+                .collect();
+            for c in index.contacts.values() {
+                if let Some(p) = c.person {
+                    *out.entry(index.survivor_of(p)).or_default() += 1;
+                }
+            }
+            out
+        })
+    }
+
     /// How many rows of each type the index holds (persons, contacts, referrals).
     pub fn sizes(&self) -> (usize, usize, usize) {
         let i = self.index.read().unwrap_or_else(|p| p.into_inner());
