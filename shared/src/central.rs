@@ -273,6 +273,37 @@ pub struct MergeRecord {
     pub undone: Option<Undone>,
 }
 
+/// What a central office device keeps offline and syncs (`GET`/`PUT
+/// /api/devices/me/scope`): the documents of these teams, these persons with their
+/// contacts and referrals, and always what its user wrote. A central browser otherwise
+/// reads the PUA's records from the server and holds none of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncScope {
+    #[serde(default)]
+    pub teams: Vec<TeamId>,
+    #[serde(default)]
+    pub persons: Vec<DocId>,
+}
+
+impl SyncScope {
+    pub fn is_empty(&self) -> bool {
+        self.teams.is_empty() && self.persons.is_empty()
+    }
+}
+
+/// The most teams a device's [`SyncScope`] names.
+pub const MAX_SCOPE_TEAMS: usize = 50;
+/// The most persons a device's [`SyncScope`] names.
+pub const MAX_SCOPE_PERSONS: usize = 500;
+
+/// `GET /api/devices/me/scope`: the device's scope, and the teams it may choose from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopePage {
+    pub scope: SyncScope,
+    /// Every team with records, in order.
+    pub teams: Vec<TeamId>,
+}
+
 /// The most records one page holds.
 pub const MAX_PAGE: usize = 200;
 /// The records a page holds when the request does not say.

@@ -24,7 +24,7 @@ pub(super) fn register_device(
             revoked = true;
             Some(d)
         }
-        _ => Some(StoredDevice {
+        other => Some(StoredDevice {
             actor: hex::encode(actor),
             user_id: user,
             signed_in_at: now_ms,
@@ -32,6 +32,11 @@ pub(super) fn register_device(
             revoked_at: None,
             failed_logins: 0,
             locked_until: None,
+            // What a central device keeps offline outlives a sign-out of its user.
+            scope: other
+                .filter(|d| d.user_id == user)
+                .map(|d| d.scope)
+                .unwrap_or_default(),
         }),
     })?;
     if revoked {

@@ -449,6 +449,16 @@ impl Central {
         })
     }
 
+    /// Every team with records, in order.
+    pub fn teams(&self, store: &dyn Store) -> Result<Vec<TeamId>, StoreError> {
+        self.read(store, |index| {
+            let mut teams: std::collections::BTreeSet<&TeamId> =
+                index.persons.values().map(|p| &p.team).collect();
+            teams.extend(index.contacts.values().map(|c| &c.team));
+            teams.into_iter().cloned().collect()
+        })
+    }
+
     /// How many rows of each type the index holds (persons, contacts, referrals).
     pub fn sizes(&self) -> (usize, usize, usize) {
         let i = self.index.read().unwrap_or_else(|p| p.into_inner());

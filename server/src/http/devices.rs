@@ -108,3 +108,83 @@ pub async fn end_sessions(
     );
     Ok(Json(record(&state, device, 0)?))
 }
+
+/// The device of the session, for its own settings.
+fn own_device(user: &AuthUser) -> Result<Vec<u8>, AppError> {
+    user.actor.clone().ok_or_else(|| AppError::BadRequest {
+        code: "no_device",
+        message: "this session belongs to no device: sign in from the app".into(),
+    })
+}
+
+async fn scope_page(
+    state: &AppState,
+    scope: strada_shared::central::SyncScope,
+) -> Result<Json<strada_shared::central::ScopePage>, AppError> {
+    let store = state.store.clone();
+    let central = state.central.clone();
+    let teams = tokio::task::spawn_blocking(move || central.teams(store.as_ref()))
+        .await
+        .map_err(AppError::internal)??;
+    Ok(Json(strada_shared::central::ScopePage { scope, teams }))
+}
+
+/// `GET /api/devices/me/scope`: what this central device keeps offline.
+pub async fn scope(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<strada_shared::central::ScopePage>, AppError> {
+    require_central(&user)?;
+    let actor = own_device(&user)?;
+    let scope = state
+        .store
+        .device(&actor)?
+        .map(|d| d.scope)
+        .unwrap_or_default();
+    scope_page(&state, scope).await
+}
+
+/// `PUT /api/devices/me/scope`: chooses what this central device keeps offline (teams,
+/// persons). The device then syncs again from the start of the feed, and drops what it
+/// no longer keeps.
+pub async fn set_scope(
+    State(state): State<AppState>,
+    user: AuthUser,
+    super::extract::ApiJson(mut scope): super::extract::ApiJson<strada_shared::central::SyncScope>,
+) -> Result<Json<strada_shared::central::ScopePage>, AppError> {
+    use strada_shared::central::{MAX_SCOPE_PERSONS, MAX_SCOPE_TEAMS};
+    require_central(&user)?;
+    let actor = own_device(&user)?;
+    scope.teams.sort();
+    scope.teams.dedup();
+    scope.persons.sort();
+    scope.persons.dedup();
+    if scope.teams.len() > MAX_SCOPE_TEAMS || scope.persons.len() > MAX_SCOPE_PERSONS {
+        return Err(AppError::BadRequest {
+            code: "scope_too_large",
+            message: format!(
+                "a device keeps at most {MAX_SCOPE_TEAMS} teams and {MAX_SCOPE_PERSONS} persons offline"
+            ),
+        });
+    }
+    for p in &scope.persons {
+        match state.store.doc_meta(*p)? {
+            Some(m) if m.doc_type == strada_shared::schema::DocType::Person => {}
+            _ => return Err(AppError::NotFound("no person with that id".into())),
+        }
+    }
+    let mut found = false;
+    let kept = scope.clone();
+    state.store.update_device(&actor, &mut |current| {
+        found = current.is_some();
+        current.map(|mut d| {
+            d.scope = kept.clone();
+            d
+        })
+    })?;
+    if !found {
+        return Err(AppError::NotFound("no such device".into()));
+    }
+    state.store.flush()?;
+    scope_page(&state, scope).await
+}

@@ -87,6 +87,10 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/conflicts/resolve", post(central::resolve))
         .route("/directory", get(directory::get))
         .route("/devices", get(devices::list))
+        .route(
+            "/devices/me/scope",
+            get(devices::scope).put(devices::set_scope),
+        )
         .route("/devices/{id}/revoke", post(devices::revoke))
         .route("/devices/{id}/end-sessions", post(devices::end_sessions))
         .route("/accounts", get(accounts::list).post(accounts::create))

@@ -209,6 +209,26 @@ pub const OPERATIONS: &[Operation] = &[
         answer: "Empty",
     },
     Operation {
+        method: "get",
+        path: "/devices/me/scope",
+        tag: "devices",
+        summary: "What this central office device keeps offline (teams, persons), and the teams to choose from",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "ScopePage",
+    },
+    Operation {
+        method: "put",
+        path: "/devices/me/scope",
+        tag: "devices",
+        summary: "Choose what this central office device keeps offline (at most 50 teams, 500 persons); it syncs only that and what its user wrote",
+        access: Access::Central,
+        query: &[],
+        body: Some("SyncScope"),
+        answer: "ScopePage",
+    },
+    Operation {
         method: "post",
         path: "/persons/merge",
         tag: "reconciliation",
@@ -769,6 +789,17 @@ fn schemas() -> Map<String, Value> {
                 ("keep", keep.clone()),
             ],
             &["survivor", "merged", "reason"],
+        ),
+    );
+    add(
+        "SyncScope",
+        obj(&[("teams", strings()), ("persons", strings())], &[]),
+    );
+    add(
+        "ScopePage",
+        obj(
+            &[("scope", r("SyncScope")), ("teams", strings())],
+            &["scope", "teams"],
         ),
     );
     add(

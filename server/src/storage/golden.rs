@@ -95,6 +95,7 @@ fn golden_stored_records_keep_their_bytes_and_read_back() {
         revoked_at: Some(3),
         failed_logins: 4,
         locked_until: Some(5),
+        scope: Default::default(),
     };
     check("device.json", serde_json::to_vec(&device).expect("json"));
 

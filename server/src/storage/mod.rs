@@ -104,6 +104,13 @@ pub struct StoredDevice {
     /// Until then (Unix ms) this device cannot sign in.
     #[serde(default)]
     pub locked_until: Option<i64>,
+    /// A central office device: what it keeps offline (see `SyncScope`); empty, it
+    /// syncs only what its user wrote.
+    #[serde(
+        default,
+        skip_serializing_if = "strada_shared::central::SyncScope::is_empty"
+    )]
+    pub scope: strada_shared::central::SyncScope,
 }
 
 /// A past state of a document: what a device that pulled up to `seq` (in the global

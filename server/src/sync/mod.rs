@@ -31,6 +31,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 
 use automerge::AutoCommit;
+use strada_shared::central::SyncScope;
 use strada_shared::domain::{PersonRef, Role};
 use strada_shared::ids::{DocId, TeamId};
 use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc};
@@ -1029,6 +1030,15 @@ pub fn pull(
     // What the device surely holds of a document: its state at the end of the last
     // complete pull (see `PullRequest::since`).
     let base = since.unwrap_or(cursor).min(cursor);
+    // A central device syncs what it keeps offline only (see `SyncScope`).
+    let scope = match (feed, &user.actor) {
+        (Feed::Global, Some(actor)) => {
+            Some(store.device(actor)?.map(|d| d.scope).unwrap_or_default())
+        }
+        (Feed::Global, None) => Some(SyncScope::default()),
+        (Feed::Team(_), _) => None,
+    };
+    let mut scanned = 0usize;
     let mut docs = Vec::new();
     // Documents of other teams this page serves: the audit log records them.
     let mut elsewhere = Vec::new();
@@ -1044,11 +1054,23 @@ pub fn pull(
             break;
         }
         for (seq, id) in entries {
-            if docs.len() >= PULL_PAGE_DOCS || bytes_total >= PULL_PAGE_BYTES {
+            if docs.len() >= PULL_PAGE_DOCS
+                || bytes_total >= PULL_PAGE_BYTES
+                || scanned >= PULL_SCAN_ENTRIES
+            {
                 more = true;
                 break 'outer;
             }
             next = seq;
+            scanned += 1;
+            if let Some(scope) = &scope {
+                let Some(meta) = store.doc_meta(id)? else {
+                    continue;
+                };
+                if !in_scope(store, user, scope, id, &meta)? {
+                    continue;
+                }
+            }
             let Some(stored) = store.doc(id)? else {
                 continue;
             };
@@ -1110,6 +1132,50 @@ pub fn pull(
         more,
         head: feed.to_device(head.max(next)),
     })
+}
+
+/// Feed entries one pull page looks at, at most: a central device whose scope holds
+/// little of a large feed gets pages with few documents (or none) that still move its
+/// cursor, rather than one request scanning the whole feed.
+pub const PULL_SCAN_ENTRIES: usize = 20_000;
+
+/// Whether a central device with `scope` syncs the document `id`: its user wrote it, it
+/// belongs to a team kept offline, or it is a person kept offline, one of their contacts
+/// or one of their referrals.
+fn in_scope(
+    store: &dyn Store,
+    user: &AuthUser,
+    scope: &SyncScope,
+    id: DocId,
+    meta: &DocMeta,
+) -> Result<bool, StoreError> {
+    if meta.created_by == user.id
+        || meta.author == Some(user.id)
+        || scope.teams.contains(&meta.team)
+    {
+        return Ok(true);
+    }
+    if scope.persons.is_empty() {
+        return Ok(false);
+    }
+    let contact_person = |c: DocId| -> Result<Option<DocId>, StoreError> {
+        Ok(match store.record(DocType::Contact, c)? {
+            Some(crate::storage::Projection::Contact(r)) => r.person_id,
+            _ => None,
+        })
+    };
+    let person = match meta.doc_type {
+        DocType::Person => Some(id),
+        DocType::Contact => contact_person(id)?,
+        DocType::Referral => match store.record(DocType::Referral, id)? {
+            Some(crate::storage::Projection::Referral(r)) => match r.person_id {
+                Some(p) => Some(p),
+                None => contact_person(r.contact)?,
+            },
+            _ => None,
+        },
+    };
+    Ok(person.is_some_and(|p| scope.persons.contains(&p)))
 }
 
 /// Full snapshots of the listed documents the user may read (the repair path, when

@@ -48,6 +48,7 @@ async fn reads_of_other_teams_records_sign_ins_and_account_acts_are_in_the_audit
     assert_eq!(phone.pull_ok(0, 0).await.docs.len(), 1);
 
     let admin = Api::login(&s, "admin").await;
+    admin.keep_teams(&["bergamo-1"]).await;
     assert_eq!(admin.get("/api/contacts").await.status(), StatusCode::OK);
     assert_eq!(
         admin.get(&format!("/api/contacts/{}", c.id)).await.status(),

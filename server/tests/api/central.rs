@@ -475,6 +475,7 @@ async fn the_openapi_description_is_served_and_every_operation_it_lists_is_route
             let req = match method.as_str() {
                 "get" => client.get(s.url(&concrete)),
                 "post" => client.post(s.url(&concrete)),
+                "put" => client.put(s.url(&concrete)),
                 other => panic!("unexpected method {other}"),
             };
             let res = req.send().await.unwrap();

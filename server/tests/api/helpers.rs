@@ -23,8 +23,16 @@ pub struct Api {
 
 impl Api {
     pub async fn login(server: &TestServer, username: &str) -> Api {
+        Api::login_on(server, username, ActorId::random()).await
+    }
+
+    /// Signs in again on the same device (the same actor).
+    pub async fn relogin(&self, server: &TestServer, username: &str) -> Api {
+        Api::login_on(server, username, self.actor.clone()).await
+    }
+
+    async fn login_on(server: &TestServer, username: &str, actor: ActorId) -> Api {
         let client = Client::new();
-        let actor = ActorId::random();
         let res = client
             .post(server.url("/api/auth/login"))
             .json(&serde_json::json!({
@@ -63,6 +71,28 @@ impl Api {
             .send()
             .await
             .unwrap()
+    }
+
+    pub async fn put_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A central office device keeps these teams offline (it syncs nothing else of
+    /// other users').
+    pub async fn keep_teams(&self, teams: &[&str]) {
+        let res = self
+            .put_json(
+                "/api/devices/me/scope",
+                &serde_json::json!({ "teams": teams }),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
     }
 
     pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> Response {

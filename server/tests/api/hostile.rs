@@ -378,6 +378,7 @@ async fn a_stored_document_that_does_not_load_is_quarantined_and_the_others_stil
     let phone = Api::login(&s, "marta").await;
     let teammate = Api::login(&s, "anna").await;
     let central = Api::login(&s, "centrale").await;
+    central.keep_teams(&["bergamo-1"]).await;
     let (a, b, z) = (
         contact_for(&marta, 1),
         contact_for(&marta, 2),
@@ -478,5 +479,6 @@ async fn a_stored_document_that_does_not_load_is_quarantined_and_the_others_stil
     let dir = s.stop().await;
     let s = TestServer::start_in(dir).await;
     let central = Api::login(&s, "centrale").await;
+    central.keep_teams(&["bergamo-1"]).await;
     assert_eq!(central.pull_ok(0, 0).await.docs.len(), 3);
 }

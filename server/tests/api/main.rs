@@ -14,9 +14,10 @@ mod erasure;
 mod exchange;
 mod headers;
 mod helpers;
-mod merge;
 mod hostile;
+mod merge;
 mod positions;
+mod scope;
 mod sessions;
 
 use helpers::{Api, contact_for};

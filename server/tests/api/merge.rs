@@ -133,7 +133,10 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
     // Twice: a clear 409.
     let res = central.post_json("/api/persons/merge", &body).await;
     assert_eq!(res.status(), 409);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "already_merged");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
+        "already_merged"
+    );
 
     // One person in the list, found by either spelling, with both contacts and teams.
     let persons = get(&central, "/api/persons").await;
@@ -146,14 +149,11 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
     let found = get(&central, "/api/persons?q=%D9%85%D8%AD%D9%85%D8%AF").await;
     assert_eq!(person_ids(&found), vec![here.id.to_string()]);
     let page = get(&central, &format!("/api/persons/{}", here.id)).await;
-    assert_eq!(
-        contact_ids(&page["contacts"]),
-        {
-            let mut v = vec![c_here.id.to_string(), c_there.id.to_string()];
-            v.sort();
-            v
-        }
-    );
+    assert_eq!(contact_ids(&page["contacts"]), {
+        let mut v = vec![c_here.id.to_string(), c_there.id.to_string()];
+        v.sort();
+        v
+    });
     assert_eq!(page["person"]["birth_year"], 1991);
     assert_eq!(page["person"]["country"], "Mali");
     assert_eq!(
@@ -172,7 +172,11 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
     // Luca's phone receives the merge; its own edit of the person, written from a copy
     // opened before the merge arrived, keeps it.
     let pulled = cr.pull_ok(0, 0).await;
-    let doc = pulled.docs.iter().find(|d| d.id == there.id).expect("pulled");
+    let doc = pulled
+        .docs
+        .iter()
+        .find(|d| d.id == there.id)
+        .expect("pulled");
     there_doc.merge_pulled(doc).unwrap();
     let on_phone: PersonDoc = schema::read(&there_doc.doc).unwrap();
     assert_eq!(on_phone.merged_into, Some(here.id));
@@ -203,7 +207,10 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
         merged_into: Some(here.id),
         ..person(&luca, 43, "Ibrahima")
     });
-    refused(&cr.push_one(&mut born_merged).await, RefusalCode::NotAllowed);
+    refused(
+        &cr.push_one(&mut born_merged).await,
+        RefusalCode::NotAllowed,
+    );
 
     // A phone that was offline logs a contact for the merged-away person: accepted, and
     // it counts under the survivor.
@@ -240,7 +247,10 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
         )
         .await;
     assert_eq!(res.status(), 409);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "already_unmerged");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
+        "already_unmerged"
+    );
 
     let after_here = get(&central, &format!("/api/persons/{}", here.id)).await;
     let after_there = get(&central, &format!("/api/persons/{}", there.id)).await;
@@ -257,7 +267,10 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
         vec![c_here.id.to_string()]
     );
     assert_eq!(contact_ids(&after_there["contacts"]).len(), 2);
-    assert_eq!(after_here["merges"][0]["undone"]["reason"], "different mothers' names");
+    assert_eq!(
+        after_here["merges"][0]["undone"]["reason"],
+        "different mothers' names"
+    );
     assert_eq!(person_ids(&get(&central, "/api/persons").await).len(), 2);
 
     // The audit log has both acts, and a restart rebuilds the same view.
@@ -305,7 +318,10 @@ async fn after_a_merge_the_more_restrictive_consent_holds() {
         .await;
     assert_eq!(res.status(), 200);
     let page = get(&central, &format!("/api/persons/{}", named.id)).await;
-    assert_eq!(page["person"]["consent"]["partners"], json!(["pua-network"]));
+    assert_eq!(
+        page["person"]["consent"]["partners"],
+        json!(["pua-network"])
+    );
     // One refused: the survivor keeps no identifying data, and the withdrawal is final.
     let res = central
         .post_json(

@@ -54,8 +54,10 @@ async fn field_devices_see_nothing_of_other_teams_write_activity() {
     assert_eq!(next.docs.len(), 1);
     assert_eq!(next.cursor, before.cursor + 1);
     assert_eq!(next.head, next.cursor);
-    // The central office reads the whole feed, in its own positions.
+    // The central office reads the whole feed, in its own positions (a device that
+    // keeps both teams offline).
     let admin = Api::login(&s, "admin").await;
+    admin.keep_teams(&["bergamo-1", "cremona-2"]).await;
     let all = admin.pull_ok(0, 0).await;
     assert_eq!(all.docs.len(), 12);
     assert_eq!(all.head, 12);
