@@ -136,6 +136,10 @@ pub struct PersonPage {
     /// Every merge this person took part in, newest first (undone ones too).
     #[serde(default)]
     pub merges: Vec<MergeRecord>,
+    /// The consent as it was recorded over time, oldest first (read from the document's
+    /// history: after a withdrawal, which rewrites it, only the withdrawal).
+    #[serde(default)]
+    pub consent_history: Vec<ConsentRecord>,
 }
 
 /// `GET /api/contacts/{id}`: the contact, its person and its referrals.

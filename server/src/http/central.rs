@@ -14,8 +14,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use strada_shared::api::ContactRecord;
 use strada_shared::central::{
-    ConflictItem, DuplicatePair, DuplicateSide, MergeRecord, MergeRequest, NotSame, Page,
-    PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve, UnmergeRequest,
+    ConflictItem, ConsentRecord, DuplicatePair, DuplicateSide, MergeRecord, MergeRequest, NotSame,
+    Page, PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve, UnmergeRequest,
 };
 use strada_shared::domain::Role;
 use strada_shared::ids::DocId;
@@ -88,6 +88,42 @@ fn person_of(store: &dyn Store, id: DocId) -> Result<Option<PersonRecord>, AppEr
         Some(Projection::Person(p)) => Some(*p),
         _ => None,
     })
+}
+
+/// The most changes of a person's history read for its consent history.
+const CONSENT_HISTORY_CHANGES: usize = 500;
+
+/// A person's consent as each change of its document left it, oldest first, without
+/// repeats.
+fn consent_history(store: &dyn Store, id: DocId) -> Result<Vec<ConsentRecord>, AppError> {
+    let Some(stored) = store.doc(id)? else {
+        return Ok(Vec::new());
+    };
+    let history = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut doc = automerge::AutoCommit::load(&stored.bytes).ok()?;
+        let hashes: Vec<automerge::ChangeHash> =
+            doc.get_changes(&[]).iter().map(|c| c.hash()).collect();
+        let mut out: Vec<ConsentRecord> = Vec::new();
+        for h in hashes.iter().rev().take(CONSENT_HISTORY_CHANGES).rev() {
+            let Ok(at) = doc.fork_at(&[*h]) else {
+                continue;
+            };
+            let Ok(p) = strada_shared::schema::read::<strada_shared::schema::PersonDoc>(&at) else {
+                continue;
+            };
+            let c = ConsentRecord {
+                status: p.consent.status,
+                at: rfc3339_ms(p.consent.at),
+                recorded_by: p.consent.recorded_by,
+                partners: p.consent.partners,
+            };
+            if out.last() != Some(&c) {
+                out.push(c);
+            }
+        }
+        Some(out)
+    }));
+    Ok(history.ok().flatten().unwrap_or_default())
 }
 
 fn referral_of(
@@ -201,6 +237,7 @@ pub async fn person(
     let referrals = records(&referral_ids, |r| referral_of(&state, store.as_ref(), r))?;
     let merged = records(&family, |p| person_of(store.as_ref(), p))?;
     let merges = crate::merge::records_of(store.as_ref(), id)?;
+    let consent_history = consent_history(store.as_ref(), id)?;
     let shown = std::iter::once(id)
         .chain(family.iter().copied())
         .chain(contacts.iter().map(|c| c.id))
@@ -213,6 +250,7 @@ pub async fn person(
         referrals,
         merged,
         merges,
+        consent_history,
     }))
 }
 

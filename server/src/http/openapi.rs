@@ -773,8 +773,19 @@ fn schemas() -> Map<String, Value> {
                 ("referrals", list("ReferralRecord")),
                 ("merged", list("PersonRecord")),
                 ("merges", list("MergeRecord")),
+                (
+                    "consent_history",
+                    json!({"type": "array", "items": {"type": "object", "description": "status, at, recorded_by, partners"}}),
+                ),
             ],
-            &["person", "contacts", "referrals", "merged", "merges"],
+            &[
+                "person",
+                "contacts",
+                "referrals",
+                "merged",
+                "merges",
+                "consent_history",
+            ],
         ),
     );
     let keep = json!({ "type": "object", "description": "field (birth_year, gender, country, phone, documents, usual_place) → survivor | merged",

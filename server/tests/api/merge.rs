@@ -322,6 +322,11 @@ async fn after_a_merge_the_more_restrictive_consent_holds() {
         page["person"]["consent"]["partners"],
         json!(["pua-network"])
     );
+    // The person's page shows the consent as it was, then as the merge left it.
+    let history = page["consent_history"].as_array().unwrap();
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert_eq!(history[0]["partners"], json!(["caritas", "pua-network"]));
+    assert_eq!(history[1]["partners"], json!(["pua-network"]));
     // One refused: the survivor keeps no identifying data, and the withdrawal is final.
     let res = central
         .post_json(
@@ -335,6 +340,10 @@ async fn after_a_merge_the_more_restrictive_consent_holds() {
     let page = get(&central, &format!("/api/persons/{}", named.id)).await;
     assert_eq!(page["person"]["consent"]["status"], "withdrawn");
     assert_eq!(page["person"]["aliases"], json!([]));
+    // The withdrawal rewrote the history: only the withdrawal is left of it.
+    let history = page["consent_history"].as_array().unwrap();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(history[0]["status"], "withdrawn");
     let res = central
         .post_json(
             "/api/persons/unmerge",
