@@ -312,6 +312,32 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_of_another_field_keeps_the_conflict_for_the_reviewer() {
+        let c = contact();
+        let mut a = schema::create(ActorId::from(vec![0xaa; 16]), &c).unwrap();
+        let mut b = a.fork().with_actor(ActorId::from(vec![0xbb; 16]));
+        for (doc, sector) in [(&mut a, Sector::Agriculture), (&mut b, Sector::Logistics)] {
+            schema::update(
+                doc,
+                &ContactDoc {
+                    sector: Some(sector),
+                    ..c.clone()
+                },
+            )
+            .unwrap();
+        }
+        a.merge(&mut b).unwrap();
+        // The phone holding both values edits the note: the form writes the whole
+        // contact as read, with the sector automerge shows.
+        let mut read: ContactDoc = schema::read(&a).unwrap();
+        read.note = "edited later".into();
+        schema::update(&mut a, &read).unwrap();
+        let found = find(&a, DocType::Contact);
+        assert_eq!(found.len(), 1, "the conflict is still there: {found:?}");
+        assert_eq!(found[0].field, "sector");
+    }
+
+    #[test]
     fn indicator_notes_and_person_fields_conflict_sets_do_not() {
         let c = contact();
         let mut a = schema::create(ActorId::from(vec![0xaa; 16]), &c).unwrap();

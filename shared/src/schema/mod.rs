@@ -10,6 +10,7 @@
 pub mod conflicts;
 pub mod contact;
 pub mod erase;
+mod keep;
 pub mod person;
 pub mod prefetch;
 pub mod referral;
@@ -154,7 +155,9 @@ pub fn update<T: Document>(doc: &mut AutoCommit, value: &T) -> Result<(), Schema
             found: existing.doc_type.as_str(),
         });
     }
-    autosurgeon::reconcile(doc, value).map_err(|e| SchemaError::Write(e.to_string()))?;
+    // A conflict the value leaves as shown stays for the reviewer (see `keep`).
+    autosurgeon::reconcile(&mut keep::Keeping(doc), value)
+        .map_err(|e| SchemaError::Write(e.to_string()))?;
     commit(doc);
     Ok(())
 }
