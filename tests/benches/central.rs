@@ -173,6 +173,7 @@ fn seed(store: &SledStore) -> Seeded {
                 partners: vec![],
             },
             author: user,
+            merged_into: None,
             conflicts: vec![],
             created_at: projection::rfc3339_ms(at),
             received_at: projection::rfc3339_ms(at),

@@ -227,9 +227,10 @@ pub(super) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// The words of an alias that say who the person is, each folded to Latin and with the
-/// skeleton reconciliation compares: [`skeleton`] after two merges of its own — `v` and
-/// `w` are one letter (ਵ, و and в are written either way: Grewal, Naveed, Vasyl), and a
-/// final `h` after a vowel is dropped (Bah and Ba, Miah and Mia). Words without a
+/// skeleton reconciliation compares: [`skeleton`] after merges of its own — `ch` is `sh`
+/// and `dj` is `j` (French transliterations: Rachid, Djamel), `v` and `w` are one letter
+/// (ਵ, و and в are written either way: Grewal, Naveed, Vasyl), and a final `h` after a
+/// vowel is dropped (Bah and Ba, Miah and Mia). Words without a
 /// consonant ("Yaw") or of a script without a table are their own skeleton: skeletons
 /// never hold a vowel, so none collides.
 fn alias_words(alias: &str, script: Script) -> Vec<(String, String)> {
@@ -244,7 +245,13 @@ fn alias_words(alias: &str, script: Script) -> Vec<(String, String)> {
             Some(rest) if script == Script::Arabic && rest.len() >= 3 => rest,
             _ => token,
         };
-        let mut merged = token.replace('v', "w");
+        // French transliterations of the Maghreb and West Africa write ش as "ch" and ج
+        // as "dj" (Rachid and Rashid, Cheikh and Sheikh, Djamel and Jamal); elsewhere
+        // "ch" is one sound written one way, so the merge changes nothing there.
+        let mut merged = token
+            .replace("dj", "j")
+            .replace("ch", "sh")
+            .replace('v', "w");
         let b = merged.as_bytes();
         if b.len() > 2 && b[b.len() - 1] == b'h' && b"aeiouyw".contains(&b[b.len() - 2]) {
             merged.pop();

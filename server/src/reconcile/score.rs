@@ -27,6 +27,9 @@ const MET_NEAR: f32 = 5.0;
 /// The most the facts besides names, phone and meetings can add (birth year, country,
 /// gender, languages), with a margin for further matched words: what blocking assumes.
 pub(super) const BESIDES_NAMES: f32 = 6.0;
+/// Met within [`NEAR_M`] of each other on other days: the same fields, the same
+/// station (a team's namesakes meet there too, so it says little).
+const SAME_PLACE: f32 = 0.6;
 pub(super) const NEAR_M: f64 = 1_000.0;
 pub(super) const NEAR_MS: i64 = 86_400_000;
 
@@ -115,7 +118,11 @@ pub(super) fn weigh(
         });
     }
     if let Some((metres, ms)) = closest_sightings(a, b) {
-        let w = MET_NEAR * (1.0 - 0.5 * (metres / NEAR_M) as f32);
+        let w = if ms <= NEAR_MS {
+            MET_NEAR * (1.0 - 0.5 * (metres / NEAR_M) as f32)
+        } else {
+            SAME_PLACE
+        };
         e.add(w, || Reason::MetNear {
             metres: metres.round() as u32,
             days: (ms / NEAR_MS) as u32,
@@ -245,21 +252,19 @@ fn alias_reasons(a: &Prepared, b: &Prepared, kept: &[WordMatch], reasons: &mut V
     }
 }
 
-/// The closest two sightings within [`NEAR_M`] and [`NEAR_MS`]: metres and
-/// milliseconds apart.
+/// The closest two sightings within [`NEAR_M`] and [`NEAR_MS`], else the closest within
+/// [`NEAR_M`] on any days: metres and milliseconds apart.
 fn closest_sightings(a: &Prepared, b: &Prepared) -> Option<(f64, i64)> {
-    let mut best: Option<(f64, i64)> = None;
+    let mut best: Option<(bool, f64, i64)> = None;
     for &(lat, lon, t) in &a.sightings {
         for &(blat, blon, bt) in &b.sightings {
             let ms = (t - bt).abs();
-            if ms > NEAR_MS {
-                continue;
-            }
             let d = distance_m((lat, lon), (blat, blon));
-            if d <= NEAR_M && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, ms));
+            let soon = ms <= NEAR_MS;
+            if d <= NEAR_M && best.is_none_or(|(bs, bd, _)| (soon, -d) > (bs, -bd)) {
+                best = Some((soon, d, ms));
             }
         }
     }
-    best
+    best.map(|(_, d, ms)| (d, ms))
 }

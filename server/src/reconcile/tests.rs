@@ -379,3 +379,64 @@ fn a_common_name_needs_more_than_a_birth_year_and_a_rare_one_does_not() {
     let found = candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD);
     assert_eq!(pairs(&found), BTreeSet::from([pair(3, 4), pair(5, 6)]));
 }
+
+#[test]
+fn french_transliterations_of_one_arabic_name_meet_the_english_ones() {
+    // ش written "ch" (Rachid, Hicham, Cheikh) or "sh", ج written "dj" or "j".
+    for (a, b) in [
+        ("Rachid", "Rashid"),
+        ("Hicham", "Hisham"),
+        ("Cheikh", "Sheikh"),
+        ("Djamel", "Jamal"),
+        ("Rachid", "رشيد"),
+    ] {
+        assert_eq!(alias_skeletons(a), alias_skeletons(b), "{a} {b}");
+    }
+    let mut persons = strangers();
+    persons.push(person(
+        1,
+        "bergamo-1",
+        &["Rachid El Yassine"],
+        Some(1992),
+        "Marocco",
+    ));
+    persons.push(person(
+        2,
+        "torino-nord",
+        &["Rashid El Yassine"],
+        Some(1992),
+        "Morocco",
+    ));
+    let found = candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD);
+    assert_eq!(pairs(&found), BTreeSet::from([pair(1, 2)]));
+    assert!(found[0].reasons.iter().any(|r| matches!(
+        r,
+        Reason::Alias {
+            how: AliasMatch::Spelling,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn met_at_the_same_place_on_other_days_is_a_reason_of_its_own() {
+    let mut persons = strangers();
+    persons.push(PersonFacts {
+        sightings: vec![(place(45.6983, 9.6773), 1_760_000_000_000)],
+        ..person(1, "bergamo-1", &["Hamza Bouali"], Some(1990), "Marocco")
+    });
+    persons.push(PersonFacts {
+        sightings: vec![
+            (place(45.70, 9.68), 1_760_000_000_000 + 10 * 86_400_000),
+            (place(45.9, 9.9), 1_760_000_000_000 + 3_600_000),
+        ],
+        ..person(2, "bergamo-1", &["Hamza Bouali"], Some(1990), "Marocco")
+    });
+    let all = candidates(&persons, NONE_JUDGED, 0.0);
+    let c = all.iter().find(|c| (c.a, c.b) == pair(1, 2)).unwrap();
+    let reasons: Vec<String> = c.reasons.iter().map(Reason::describe_en).collect();
+    assert!(
+        reasons.contains(&"met 282 m apart 10 days apart".to_string()),
+        "{reasons:?}"
+    );
+}
