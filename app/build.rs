@@ -29,7 +29,10 @@ const REFERENCE: &str = "it";
 fn main() {
     println!("cargo:rerun-if-changed=i18n");
     println!("cargo:rerun-if-changed=src/i18n/ftl.rs");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n");
+    // Read at run time: a build script binary reused from another checkout of the same
+    // sources would otherwise read that checkout's files.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("i18n");
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("catalogue.rs");
     match generate(&dir) {
         Ok(code) => std::fs::write(&out, code).expect("write catalogue.rs"),

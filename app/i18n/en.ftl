@@ -498,3 +498,106 @@ xf_invalid =
         [one] { $n } invalid line: nothing was stored.
        *[other] { $n } invalid lines: nothing was stored.
     }
+
+## Duplicates and merges (the workspace)
+ws_duplicates = Duplicates
+dup_intro = Pairs of records that may be the same person, the likeliest first. Choose a pair to compare the two records.
+dup_empty = No possible duplicates to review.
+dup_pairs = Possible duplicates
+dup_col_first = First record
+dup_col_second = Second record
+dup_col_score = Likelihood
+dup_col_reasons = Evidence
+dup_score = { $pct }%
+dup_born = born { $year }
+dup_contacts =
+    { $n ->
+        [one] { $n } contact
+       *[other] { $n } contacts
+    }
+dup_for = For
+dup_against = Against
+dup_reason_same_phone = same phone
+dup_reason_alias_same = { $a } = { $b }
+dup_reason_alias_transliteration = { $a } ≈ { $b } (another script)
+dup_reason_alias_spelling = { $a } ≈ { $b } (another spelling)
+dup_reason_alias_phonetic = { $a } ≈ { $b } (sounds alike)
+dup_reason_same_year = both born { $a }
+dup_reason_birth_year = born { $a } / { $b }
+dup_reason_same_gender_woman = both women
+dup_reason_same_gender_man = both men
+dup_reason_same_gender_non_binary = both non-binary
+dup_reason_same_gender_unknown = same gender
+dup_reason_same_country = both from { $country }
+dup_reason_shared_languages = both speak { $languages }
+dup_reason_met_same_day = met { $distance } apart on the same day
+dup_reason_met_days =
+    { $n ->
+        [one] met { $distance } apart, { $n } day apart
+       *[other] met { $distance } apart, { $n } days apart
+    }
+dup_reason_different_phone = different phones
+dup_reason_different_birth_year = born { $a } / { $b }: too far apart
+dup_reason_different_gender = different genders: { $a } / { $b }
+dup_reason_different_country = different countries: { $a } / { $b }
+dup_review = Are they the same person?
+dup_compare = The two records side by side
+dup_field = Field
+dup_survivor = Keep this record
+dup_contacts_count = Contacts recorded
+dup_latest_contacts = Latest contacts
+dup_keep_title = Values to keep where the records differ
+dup_keep_none = The records do not differ in the fields to choose: aliases and languages are kept from both.
+dup_keep_from = { $value } (from { $name })
+dup_reason = Why they are one person (required)
+dup_reason_hint = Kept in the person's merge history: write what tells you it is the same person.
+dup_merge = Merge
+dup_not_same = Not the same person
+dup_skip = Skip
+dup_merged_ok = Records merged.
+dup_not_same_ok = Marked as different persons: the pair will not be proposed again.
+dup_err_already_merged = One of the two records was already merged into another: the list is up to date.
+dup_err_invalid = The merge is not valid: it needs a reason and two different records.
+dup_err_already_unmerged = This merge was already undone: the record is up to date.
+dup_err_generic = That did not work: try again later.
+ws_merged_into = This record was merged into
+ws_merged_into_other = another record
+ws_merged_persons = Merged persons
+ws_merges = Merge history
+ws_merge_title = Merge of { $when }
+ws_merge_by = By
+ws_merge_persons = Records
+ws_merge_reason = Reason
+ws_merge_kept = Values kept
+ws_merge_consent = Consent after the merge
+ws_merge_undone = Undone on { $when } by { $by }: { $reason }
+ws_unmerge = Separate
+ws_unmerge_reason = Why they are two persons (required)
+ws_unmerge_confirm = Confirm the separation
+ws_unmerge_cancel = Cancel
+ws_merge_field-birth_year = Birth year
+ws_merge_field-gender = Gender
+ws_merge_field-country = Country of origin
+ws_merge_field-phone = Phone
+ws_merge_field-documents = Documents
+ws_merge_field-usual_place = Usually found at
+ws_kept-survivor = from the record kept
+ws_kept-merged = from the merged record
+
+## What a central device keeps offline (issue 11 §1)
+scope_title = Offline on this device
+scope_help = The workspace reads the records from the server: this device does not download every team's documents. To work without a network (mobile unit) choose the teams to keep here; persons are added from their page. What you write yourself always stays on the device.
+scope_team = Team { $team }
+scope_persons =
+    { $n ->
+        [one] { $n } person kept offline.
+       *[other] { $n } persons kept offline.
+    }
+scope_no_persons = No person kept offline.
+scope_clear_persons = Remove every person
+scope_save = Save and sync
+scope_saved = Saved: the device now keeps only what you chose, and syncs again.
+scope_failed = The choice was not saved. Try again when online.
+scope_keep_person = Keep offline on this device
+scope_drop_person = Stop keeping offline
+ws_consent_history = Consent history

@@ -499,3 +499,106 @@ xf_invalid =
         [one] { $n } riga non valida: nulla è stato salvato.
        *[other] { $n } righe non valide: nulla è stato salvato.
     }
+
+## Duplicates and merges (the workspace)
+ws_duplicates = Doppioni
+dup_intro = Coppie di schede che potrebbero essere la stessa persona, le più probabili prima. Scegli una coppia per confrontare le due schede.
+dup_empty = Nessun possibile doppione da rivedere.
+dup_pairs = Possibili doppioni
+dup_col_first = Prima scheda
+dup_col_second = Seconda scheda
+dup_col_score = Probabilità
+dup_col_reasons = Indizi
+dup_score = { $pct }%
+dup_born = nascita { $year }
+dup_contacts =
+    { $n ->
+        [one] { $n } contatto
+       *[other] { $n } contatti
+    }
+dup_for = A favore
+dup_against = Contro
+dup_reason_same_phone = stesso telefono
+dup_reason_alias_same = { $a } = { $b }
+dup_reason_alias_transliteration = { $a } ≈ { $b } (altro alfabeto)
+dup_reason_alias_spelling = { $a } ≈ { $b } (altra grafia)
+dup_reason_alias_phonetic = { $a } ≈ { $b } (suono simile)
+dup_reason_same_year = nati entrambi nel { $a }
+dup_reason_birth_year = nati nel { $a } / { $b }
+dup_reason_same_gender_woman = entrambe donne
+dup_reason_same_gender_man = entrambi uomini
+dup_reason_same_gender_non_binary = entrambe persone non binarie
+dup_reason_same_gender_unknown = stesso genere
+dup_reason_same_country = stesso paese di origine: { $country }
+dup_reason_shared_languages = parlano entrambi { $languages }
+dup_reason_met_same_day = incontrati a { $distance } lo stesso giorno
+dup_reason_met_days =
+    { $n ->
+        [one] incontrati a { $distance } a { $n } giorno di distanza
+       *[other] incontrati a { $distance } a { $n } giorni di distanza
+    }
+dup_reason_different_phone = telefoni diversi
+dup_reason_different_birth_year = nati nel { $a } / { $b }: troppo distanti
+dup_reason_different_gender = genere diverso: { $a } / { $b }
+dup_reason_different_country = paesi diversi: { $a } / { $b }
+dup_review = Sono la stessa persona?
+dup_compare = Le due schede a confronto
+dup_field = Campo
+dup_survivor = Resta questa scheda
+dup_contacts_count = Contatti registrati
+dup_latest_contacts = Ultimi contatti
+dup_keep_title = Valori da tenere dove le schede differiscono
+dup_keep_none = Le schede non differiscono nei campi da scegliere: alias e lingue si tengono da entrambe.
+dup_keep_from = { $value } (da { $name })
+dup_reason = Motivo dell'unione (obbligatorio)
+dup_reason_hint = Resta nella storia delle unioni della persona: scrivi cosa ti fa dire che è la stessa persona.
+dup_merge = Unisci
+dup_not_same = Non è la stessa persona
+dup_skip = Salta
+dup_merged_ok = Schede unite.
+dup_not_same_ok = Segnate come persone diverse: la coppia non verrà più proposta.
+dup_err_already_merged = Una delle due schede è già stata unita a un'altra: l'elenco è aggiornato.
+dup_err_invalid = L'unione non è valida: servono un motivo e due schede diverse.
+dup_err_already_unmerged = Questa unione era già stata annullata: la scheda è aggiornata.
+dup_err_generic = L'operazione non è riuscita: riprova più tardi.
+ws_merged_into = Questa scheda è stata unita a
+ws_merged_into_other = un'altra scheda
+ws_merged_persons = Persone unite
+ws_merges = Storia delle unioni
+ws_merge_title = Unione del { $when }
+ws_merge_by = Fatta da
+ws_merge_persons = Schede
+ws_merge_reason = Motivo
+ws_merge_kept = Valori tenuti
+ws_merge_consent = Consenso dopo l'unione
+ws_merge_undone = Annullata il { $when } da { $by }: { $reason }
+ws_unmerge = Separa
+ws_unmerge_reason = Motivo della separazione (obbligatorio)
+ws_unmerge_confirm = Conferma la separazione
+ws_unmerge_cancel = Annulla
+ws_merge_field-birth_year = Anno di nascita
+ws_merge_field-gender = Genere
+ws_merge_field-country = Paese di origine
+ws_merge_field-phone = Telefono
+ws_merge_field-documents = Documenti
+ws_merge_field-usual_place = Dove si trova di solito
+ws_kept-survivor = dalla scheda rimasta
+ws_kept-merged = dalla scheda unita
+
+## What a central device keeps offline (issue 11 §1)
+scope_title = Offline su questo dispositivo
+scope_help = Il workspace legge i registri dal server: questo dispositivo non scarica i documenti di tutte le squadre. Per lavorare senza rete (unità mobile) scegli le squadre da tenere qui; le persone si aggiungono dalla loro scheda. Quello che scrivi tu resta sempre sul dispositivo.
+scope_team = Squadra { $team }
+scope_persons =
+    { $n ->
+        [one] { $n } persona tenuta offline.
+       *[other] { $n } persone tenute offline.
+    }
+scope_no_persons = Nessuna persona tenuta offline.
+scope_clear_persons = Togli tutte le persone
+scope_save = Salva e sincronizza
+scope_saved = Salvato: il dispositivo ora tiene solo ciò che hai scelto e si sincronizza di nuovo.
+scope_failed = La scelta non è stata salvata. Riprova quando sei in linea.
+scope_keep_person = Tieni offline su questo dispositivo
+scope_drop_person = Non tenere più offline
+ws_consent_history = Storia del consenso

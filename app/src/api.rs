@@ -7,7 +7,9 @@ use strada_shared::api::{
     AccountPassword, AccountRecord, DEVICE_REVOKED, DeviceRecord, ErrorBody, LoginRequest,
     LoginResponse, NewAccount, RoleChange,
 };
-use strada_shared::central::Page;
+use strada_shared::central::{
+    DuplicatePair, MergeRecord, MergeRequest, NotSame, Page, UnmergeRequest,
+};
 use strada_shared::sync::{
     self, EventsTicket, PullRequest, PullResponse, PushRequest, PushResponse, SnapshotsRequest,
     SnapshotsResponse, WireVersion,
@@ -23,14 +25,30 @@ pub enum ApiError {
     Unauthorized { code: String },
     /// 429: too many attempts (`account_locked`, `too_many_attempts`, `too_many_streams`).
     TooMany { code: String },
-    /// Any other error answer.
-    Server { status: u16, message: String },
+    /// Any other error answer: `code` is the server's error code (`already_merged`...),
+    /// empty when the answer had none; `message` is for logs, never shown as is.
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
 }
 
 impl ApiError {
     /// The server revoked this device: the app must wipe its data at once.
     pub fn is_revoked(&self) -> bool {
         matches!(self, ApiError::Unauthorized { code } if code == DEVICE_REVOKED)
+    }
+
+    /// The server's error code, if it answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Network => None,
+            ApiError::Unauthorized { code }
+            | ApiError::TooMany { code }
+            | ApiError::Server { code, .. } => Some(code).filter(|c| !c.is_empty()),
+        }
+        .map(String::as_str)
     }
 }
 
@@ -39,6 +57,7 @@ async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
     if (200..300).contains(&status) {
         return res.json::<T>().await.map_err(|e| ApiError::Server {
             status,
+            code: String::new(),
             message: e.to_string(),
         });
     }
@@ -57,10 +76,14 @@ async fn refused(res: Response) -> ApiError {
         429 => ApiError::TooMany {
             code: body.map(|b| b.error).unwrap_or_default(),
         },
-        _ => ApiError::Server {
-            status,
-            message: body.map(|b| b.message).unwrap_or_default(),
-        },
+        _ => {
+            let (code, message) = body.map(|b| (b.error, b.message)).unwrap_or_default();
+            ApiError::Server {
+                status,
+                code,
+                message,
+            }
+        }
     }
 }
 
@@ -130,6 +153,7 @@ async fn post_sync<B: serde::Serialize, T: DeserializeOwned>(
             let body = res.binary().await.map_err(|_| ApiError::Network)?;
             return sync::decode_as(version, &body).map_err(|e| ApiError::Server {
                 status,
+                code: String::new(),
                 message: e.to_string(),
             });
         }
@@ -342,6 +366,7 @@ impl PullStream {
                         sync::decode_as(self.version, &self.buf[4..4 + len]).map_err(|e| {
                             ApiError::Server {
                                 status: 200,
+                                code: String::new(),
                                 message: e.to_string(),
                             }
                         })?;
@@ -403,6 +428,45 @@ pub async fn resolve_conflict(
     post("/api/conflicts/resolve", Some(token), choice).await
 }
 
+/// Candidate pairs of persons who may be one person, best first (`query`: `team=`,
+/// `limit=`, `threshold=`). Read as a plain list or as a page of one.
+pub async fn duplicates(token: &str, query: &str) -> Result<Vec<DuplicatePair>, ApiError> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Pairs {
+        List(Vec<DuplicatePair>),
+        Page(Page<DuplicatePair>),
+    }
+    Ok(
+        match get_json::<Pairs>(token, &format!("/api/persons/duplicates?{query}")).await? {
+            Pairs::List(v) => v,
+            Pairs::Page(p) => p.items,
+        },
+    )
+}
+
+/// Records that a candidate pair is two persons (never proposed again).
+pub async fn not_same(token: &str, pair: &NotSame) -> Result<(), ApiError> {
+    let res = Request::post("/api/persons/not-same")
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(pair)
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    no_content(res).await
+}
+
+/// Merges one person into another; the answer is the merge as recorded.
+pub async fn merge(token: &str, req: &MergeRequest) -> Result<MergeRecord, ApiError> {
+    post("/api/persons/merge", Some(token), req).await
+}
+
+/// Undoes a merge; the answer is the merge with who undid it.
+pub async fn unmerge(token: &str, req: &UnmergeRequest) -> Result<MergeRecord, ApiError> {
+    post("/api/persons/unmerge", Some(token), req).await
+}
+
 /// The PUA's records in the exchange format (JSON Lines), as text.
 pub async fn exchange_export(token: &str) -> Result<String, ApiError> {
     get_text(token, "/api/exchange/export").await
@@ -444,6 +508,7 @@ async fn get_text(token: &str, path: &str) -> Result<String, ApiError> {
     if !(200..300).contains(&res.status()) {
         return Err(ApiError::Server {
             status: res.status(),
+            code: String::new(),
             message: String::new(),
         });
     }
@@ -468,6 +533,26 @@ pub async fn revoke_device(token: &str, id: &str) -> Result<DeviceRecord, ApiErr
         &serde_json::json!({}),
     )
     .await
+}
+
+/// What this central office device keeps offline, and the teams to choose from.
+pub async fn sync_scope(token: &str) -> Result<strada_shared::central::ScopePage, ApiError> {
+    get_json(token, "/api/devices/me/scope").await
+}
+
+/// Chooses what this central office device keeps offline.
+pub async fn set_sync_scope(
+    token: &str,
+    scope: &strada_shared::central::SyncScope,
+) -> Result<strada_shared::central::ScopePage, ApiError> {
+    let res = Request::put("/api/devices/me/scope")
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(scope)
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    decode(res).await
 }
 
 #[cfg(test)]

@@ -1,6 +1,13 @@
 //! What the pages list: small rows read once from the documents on the device (contacts,
 //! persons with their search keys and last contacts, referrals), so lists, search and
 //! counts never hydrate a document again. Opening a record reads its document.
+//!
+//! Merges (the central office found two records of one person): a person whose
+//! `merged_into` leads, in at most [`MAX_MERGE_CHAIN`] steps, to a person on the device
+//! is not listed; its contacts and referrals count under that survivor, a search by its
+//! aliases finds the survivor, and rows naming it show the survivor's name. A person
+//! merged into one this device does not hold (another team's) stays listed as it is, so
+//! nothing on the device is ever hidden without a listed person to show it under.
 
 use std::collections::HashMap;
 
@@ -60,6 +67,7 @@ pub struct ContactRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonRow {
     pub id: DocId,
+    /// Their own aliases (search also knows those of the records merged into them).
     pub aliases: Vec<String>,
     pub key: SearchKey,
     pub country: String,
@@ -71,6 +79,9 @@ pub struct PersonRow {
     pub last_seen: i64,
     pub consented: bool,
     pub status: RowStatus,
+    /// The person this record was merged into, as the document says (see the module's
+    /// documentation for when it is followed).
+    pub merged_into: Option<DocId>,
 }
 
 /// A referral as the lists show it.
@@ -110,6 +121,10 @@ pub struct PersonSummary {
     pub consented: bool,
     pub created_at: i64,
     pub status: RowStatus,
+    /// The person this record was merged into. Absent in summaries written before merges
+    /// existed (read as `None`; a merge rewrites the summary with the document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<DocId>,
 }
 
 impl Summary {
@@ -161,6 +176,7 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
                 documents: p.documents,
                 created_at: p.created_at,
                 status,
+                merged_into: p.merged_into,
             }))
         }
         DocType::Referral => {
@@ -170,14 +186,55 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
     }
 }
 
+/// The most merges followed from a person to its survivor (A into B into C is two). A
+/// longer chain, or a loop, is not followed: its persons stay listed each as itself.
+pub const MAX_MERGE_CHAIN: usize = 8;
+
+/// The survivor of every person on the device that was merged into another one on the
+/// device (persons of their own are not in the map).
+fn survivors(persons: &[PersonRow]) -> HashMap<DocId, DocId> {
+    let into: HashMap<DocId, Option<DocId>> =
+        persons.iter().map(|p| (p.id, p.merged_into)).collect();
+    let mut out = HashMap::new();
+    for p in persons {
+        let mut at = p.id;
+        let mut steps = 0;
+        // Follow while the next person is on the device; stop where the chain ends.
+        while let Some(next) = into
+            .get(&at)
+            .copied()
+            .flatten()
+            .filter(|n| into.contains_key(n))
+        {
+            if steps == MAX_MERGE_CHAIN || next == p.id {
+                // Too long, or a loop: not followed.
+                at = p.id;
+                break;
+            }
+            at = next;
+            steps += 1;
+        }
+        if at != p.id {
+            out.insert(p.id, at);
+        }
+    }
+    out
+}
+
 /// Every list, built in one pass over the summaries, with each row's place by id: a row
 /// on screen follows its document by id ([`Records::contact`]...), so a list redraws
 /// what a pull changed in place, whatever changed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Records {
     pub contacts: Vec<ContactRow>,
+    /// The persons to list: those merged into another person on the device are in
+    /// `merged` instead.
     pub persons: Vec<PersonRow>,
     pub referrals: Vec<ReferralRow>,
+    /// Persons merged into a listed one (still counted while not yet synced).
+    pub merged: Vec<PersonRow>,
+    /// The listed survivor of each person in `merged`.
+    survivor: HashMap<DocId, DocId>,
     at: HashMap<DocId, usize>,
 }
 
@@ -188,6 +245,8 @@ pub struct RecordsBuilder {
     contacts: Vec<ContactRow>,
     persons: Vec<PersonRow>,
     referrals: Vec<ReferralRow>,
+    merged: Vec<PersonRow>,
+    survivor: HashMap<DocId, DocId>,
 }
 
 impl RecordsBuilder {
@@ -205,6 +264,7 @@ impl RecordsBuilder {
                 last_seen: p.created_at,
                 consented: p.consented,
                 status: p.status,
+                merged_into: p.merged_into,
             }),
             Summary::Referral(r, status) => {
                 let walk = r.walk();
@@ -256,16 +316,63 @@ impl Finisher {
             contacts,
             persons,
             referrals,
+            merged,
+            survivor,
         } = &mut self.rows;
         match self.done {
-            0 => sort_by(contacts, |a, b| {
-                b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id))
-            }),
+            0 => {
+                sort_by(contacts, |a, b| {
+                    b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id))
+                });
+                // Persons merged into another on the device leave the list; the survivor
+                // is found by their aliases too.
+                *survivor = survivors(persons);
+                if !survivor.is_empty() {
+                    let (gone, kept): (Vec<PersonRow>, Vec<PersonRow>) = std::mem::take(persons)
+                        .into_iter()
+                        .partition(|p| survivor.contains_key(&p.id));
+                    *persons = kept;
+                    *merged = gone;
+                    let mut extra: HashMap<DocId, Vec<&str>> = HashMap::new();
+                    for m in merged.iter() {
+                        extra
+                            .entry(survivor[&m.id])
+                            .or_default()
+                            .extend(m.aliases.iter().map(String::as_str));
+                    }
+                    for p in persons.iter_mut() {
+                        if let Some(more) = extra.get(&p.id) {
+                            p.key = SearchKey::new(
+                                p.aliases
+                                    .iter()
+                                    .map(String::as_str)
+                                    .chain(more.iter().copied()),
+                            );
+                        }
+                    }
+                }
+            }
             1 => {
-                // Last contacts per person (contacts are newest first already).
+                // Last contacts per person (contacts are newest first already), those of
+                // the persons merged into them included. A contact of a merged person
+                // shows the survivor's name.
+                let name: HashMap<DocId, &String> = persons
+                    .iter()
+                    .filter_map(|p| p.aliases.first().map(|a| (p.id, a)))
+                    .collect();
+                for c in contacts.iter_mut() {
+                    // (A contact recorded as anonymous stays anonymous.)
+                    if c.alias.is_some()
+                        && let Some(s) = c.person_id.and_then(|p| survivor.get(&p))
+                        && let Some(a) = name.get(s)
+                    {
+                        c.alias = Some((*a).clone());
+                    }
+                }
                 let mut by_person: HashMap<DocId, Vec<&ContactRow>> = HashMap::new();
                 for c in contacts.iter() {
                     if let Some(p) = c.person_id {
+                        let p = survivor.get(&p).copied().unwrap_or(p);
                         by_person.entry(p).or_default().push(c);
                     }
                 }
@@ -298,6 +405,7 @@ impl Finisher {
                     .map(|c| {
                         let name = c
                             .person_id
+                            .map(|p| survivor.get(&p).copied().unwrap_or(p))
                             .and_then(|p| person_name.get(&p).map(|s| s.to_string()))
                             .or_else(|| c.alias.clone());
                         (c.id, name)
@@ -321,6 +429,8 @@ impl Finisher {
             contacts,
             persons,
             referrals,
+            merged,
+            survivor,
         } = self.rows;
         // Ids are unique across types (UUIDv7), so one map places every row.
         let at = contacts
@@ -334,6 +444,8 @@ impl Finisher {
             contacts,
             persons,
             referrals,
+            merged,
+            survivor,
             at,
         }
     }
@@ -348,12 +460,19 @@ impl Records {
             .filter(|c| c.id == id)
     }
 
-    /// The person row of `id`, if listed.
+    /// The person row of `id` if listed, or of the listed person it was merged into.
     pub fn person(&self, id: DocId) -> Option<&PersonRow> {
+        let id = self.survivor(id);
         self.at
             .get(&id)
             .and_then(|i| self.persons.get(*i))
             .filter(|p| p.id == id)
+    }
+
+    /// The listed person `id` stands for: the one it was merged into (through every
+    /// merge on the device), or itself.
+    pub fn survivor(&self, id: DocId) -> DocId {
+        self.survivor.get(&id).copied().unwrap_or(id)
     }
 
     /// The referral row of `id`, if listed.
@@ -405,6 +524,7 @@ impl Records {
             .iter()
             .map(|c| &c.status)
             .chain(self.persons.iter().map(|p| &p.status))
+            .chain(self.merged.iter().map(|p| &p.status))
             .chain(self.referrals.iter().map(|r| &r.sync))
             .filter(|s| **s != RowStatus::Synced)
             .count()
@@ -524,5 +644,190 @@ mod tests {
         assert_eq!(r.search("Mohamed", 5).len(), 1);
         assert_eq!(r.search("محمد", 5).len(), 1);
         assert!(r.search("Ousmane", 5).is_empty());
+    }
+
+    fn me() -> UserId {
+        UserId::new_v7(1_700_000_000_000, [1; 10])
+    }
+
+    fn person(n: u8, alias: &str, merged_into: Option<DocId>) -> PersonDoc {
+        PersonDoc {
+            id: DocId::new_v7(1_760_000_000_000 + n as u64, [n; 10]),
+            aliases: vec![alias.into()],
+            birth_year: None,
+            birth_year_estimated: false,
+            gender: Gender::Unknown,
+            country: String::new(),
+            languages: vec![],
+            phone: None,
+            documents: DocumentStatus::Unknown,
+            usual_place: String::new(),
+            consent: Consent {
+                status: ConsentStatus::Given,
+                at: 1_760_000_000_000,
+                recorded_by: me(),
+                partners: vec![],
+            },
+            author: me(),
+            team: TeamId::parse("t").unwrap(),
+            created_at: 1_760_000_000_000,
+            merged_into,
+        }
+    }
+
+    fn contact_of(n: u8, at: i64, p: &PersonDoc) -> ContactDoc {
+        ContactDoc {
+            person_id: Some(p.id),
+            consent: ConsentStatus::Given,
+            needs: vec![NeedCategory::Food],
+            ..ContactDoc::new(
+                DocId::new_v7(at as u64, [n; 10]),
+                at,
+                PersonRef::Alias(p.aliases[0].clone()),
+                vec![],
+                me(),
+                TeamId::parse("t").unwrap(),
+            )
+        }
+    }
+
+    fn records_of(persons: &[&PersonDoc], contacts: &[&ContactDoc]) -> Records {
+        let mut docs: Vec<DeviceDoc> = persons
+            .iter()
+            .map(|p| device_doc(DocType::Person, *p))
+            .chain(contacts.iter().map(|c| device_doc(DocType::Contact, *c)))
+            .collect();
+        let summaries: Vec<Summary> = docs.iter_mut().filter_map(summarize).collect();
+        Records::from_summaries(&summaries)
+    }
+
+    fn listed(r: &Records) -> Vec<DocId> {
+        let mut ids: Vec<DocId> = r.persons.iter().map(|p| p.id).collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn a_person_merged_into_one_on_the_device_is_listed_as_the_survivor() {
+        let survivor = person(10, "Moussa", None);
+        let merged = person(11, "Musa Traoré", Some(survivor.id));
+        let own = contact_of(20, 1_760_000_100_000, &survivor);
+        let theirs = contact_of(21, 1_760_000_200_000, &merged);
+        let referral = ReferralDoc {
+            id: DocId::new_v7(1_760_000_300_000, [22; 10]),
+            contact: theirs.id,
+            need: NeedCategory::Food,
+            partner: "Mensa sintetica".into(),
+            status: ReferralStatus::Sent,
+            outcome: String::new(),
+            author: me(),
+            team: TeamId::parse("t").unwrap(),
+            created_at: 1_760_000_300_000,
+            service_id: None,
+            person_id: Some(merged.id),
+            history: vec![],
+        };
+        let mut docs = [
+            device_doc(DocType::Person, &survivor),
+            device_doc(DocType::Person, &merged),
+            device_doc(DocType::Contact, &own),
+            device_doc(DocType::Contact, &theirs),
+            device_doc(DocType::Referral, &referral),
+        ];
+        let summaries: Vec<Summary> = docs.iter_mut().filter_map(summarize).collect();
+        // The merge survives the summary's stored form.
+        let stored: Vec<Summary> = summaries
+            .iter()
+            .map(|s| serde_json::from_str(&serde_json::to_string(s).unwrap()).unwrap())
+            .collect();
+        let r = Records::from_summaries(&stored);
+
+        assert_eq!(listed(&r), vec![survivor.id], "only the survivor is listed");
+        let row = &r.persons[0];
+        assert_eq!(
+            row.last_contacts.iter().map(|c| c.0).collect::<Vec<_>>(),
+            vec![theirs.occurred_at, own.occurred_at],
+            "the merged person's contacts are the survivor's"
+        );
+        assert_eq!(row.last_seen, theirs.occurred_at);
+        assert_eq!(
+            r.contact(theirs.id).unwrap().alias.as_deref(),
+            Some("Moussa"),
+            "a contact of the merged person shows the survivor's name"
+        );
+        assert_eq!(r.referrals[0].person.as_deref(), Some("Moussa"));
+        // Found by the merged person's alias; its id leads to the survivor.
+        let found = r.search("Musa Traore", 5);
+        assert_eq!(
+            found.iter().map(|p| p.id).collect::<Vec<_>>(),
+            vec![survivor.id]
+        );
+        assert_eq!(r.person(merged.id).map(|p| p.id), Some(survivor.id));
+        assert_eq!(r.survivor(merged.id), survivor.id);
+        // Not yet synced, the merged person still counts.
+        assert_eq!(r.pending(), 5);
+    }
+
+    #[test]
+    fn merges_are_followed_along_a_chain_to_the_last_survivor() {
+        let c = person(12, "Ibrahima", None);
+        let b = person(11, "Ibrahim", Some(c.id));
+        let a = person(10, "Ibrahina", Some(b.id));
+        let met = contact_of(20, 1_760_000_100_000, &a);
+        let r = records_of(&[&a, &b, &c], &[&met]);
+        assert_eq!(listed(&r), vec![c.id]);
+        assert_eq!(r.persons[0].last_contacts.len(), 1);
+        assert_eq!(
+            r.contact(met.id).unwrap().alias.as_deref(),
+            Some("Ibrahima")
+        );
+        assert_eq!(r.survivor(a.id), c.id);
+    }
+
+    #[test]
+    fn a_chain_too_long_or_a_loop_is_not_followed() {
+        // MAX_MERGE_CHAIN + 2 persons, each merged into the next: one step too many for
+        // the first, whose contact stays with it.
+        let n = MAX_MERGE_CHAIN + 2;
+        let mut chain: Vec<PersonDoc> = vec![person(100, "Last", None)];
+        for i in 1..n {
+            let next = chain[i - 1].id;
+            chain.push(person(100 + i as u8, &format!("P{i}"), Some(next)));
+        }
+        let first = chain.last().unwrap();
+        let met = contact_of(20, 1_760_000_100_000, first);
+        let r = records_of(&chain.iter().collect::<Vec<_>>(), &[&met]);
+        assert!(
+            r.persons.iter().any(|p| p.id == first.id),
+            "too long: listed"
+        );
+        assert_eq!(r.person(first.id).unwrap().last_contacts.len(), 1);
+        assert_eq!(
+            r.contact(met.id).unwrap().alias.as_deref(),
+            Some(first.aliases[0].as_str())
+        );
+        // The second of the chain is within the limit.
+        assert!(!r.persons.iter().any(|p| p.id == chain[n - 2].id));
+
+        // Two persons merged into each other (never written so, but read safely).
+        let mut x = person(30, "X", None);
+        let y = person(31, "Y", Some(x.id));
+        x.merged_into = Some(y.id);
+        let r = records_of(&[&x, &y], &[]);
+        let mut both = vec![x.id, y.id];
+        both.sort();
+        assert_eq!(listed(&r), both, "a loop leaves both listed");
+    }
+
+    #[test]
+    fn a_person_merged_into_someone_not_on_the_device_stays_listed() {
+        let elsewhere = DocId::new_v7(1_760_000_000_500, [99; 10]);
+        let p = person(10, "Amina", Some(elsewhere));
+        let met = contact_of(20, 1_760_000_100_000, &p);
+        let r = records_of(&[&p], &[&met]);
+        assert_eq!(listed(&r), vec![p.id]);
+        assert_eq!(r.persons[0].last_contacts.len(), 1);
+        assert_eq!(r.contact(met.id).unwrap().alias.as_deref(), Some("Amina"));
+        assert_eq!(r.search("Amina", 5).len(), 1);
     }
 }

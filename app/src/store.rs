@@ -838,6 +838,51 @@ pub async fn discard(actor: &ActorId, id: DocId) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Forgets every document the server holds as the device does (nothing pending, nothing
+/// refused) and starts the feed again from its start: what a central office device does
+/// when it changes what it keeps offline — the next sync brings back what it keeps.
+/// Returns how many documents it forgot.
+pub async fn forget_synced(actor: &ActorId) -> Result<usize, StoreError> {
+    let dk = crypto::key()?;
+    let db = db().await?;
+    let keys = {
+        let tx = db.transaction(&[DOCS], TransactionMode::ReadOnly)?;
+        tx.object_store(DOCS)?.get_all_keys(None, None)?.await?
+    };
+    let tx = db.transaction(&[DOCS, KV, INDEX], TransactionMode::ReadWrite)?;
+    let res = async {
+        let (docs, kv, index) = (
+            tx.object_store(DOCS)?,
+            tx.object_store(KV)?,
+            tx.object_store(INDEX)?,
+        );
+        let mut changes = Vec::new();
+        for k in &keys {
+            let id = id_of_key(k)?;
+            let Some(v) = docs.get(k.clone())?.await? else {
+                continue;
+            };
+            let mut d = from_js(&dk, id, &v, actor)?;
+            if d.is_pending() || d.refused.is_some() {
+                continue;
+            }
+            docs.delete(k.clone())?.await?;
+            index.delete(k.clone())?.await?;
+            changes.push((id, None));
+        }
+        kv_put_in(&kv, &dk, "cursor", "0").await?;
+        kv_put_in(&kv, &dk, "baseline", "0").await?;
+        kv_put_in(&kv, &dk, "repair", "[]").await?;
+        Ok(changes)
+    }
+    .await;
+    let changes = finish(tx, res).await?;
+    let n = changes.len();
+    note_writes(changes.iter().map(|(id, _)| *id));
+    publish(changes);
+    Ok(n)
+}
+
 /// One document, if it is on the device.
 pub async fn get_doc(actor: &ActorId, id: DocId) -> Result<Option<DeviceDoc>, StoreError> {
     let dk = crypto::key()?;

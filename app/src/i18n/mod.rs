@@ -90,10 +90,41 @@ impl Msg {
         self.default_form().replace(&format!("{{${var}}}"), value)
     }
 
+    /// The message with each `{$var}` set to its value (a message of several arguments).
+    pub fn args(&self, args: &[(&str, &str)]) -> String {
+        fill(self.default_form(), args)
+    }
+
+    /// The sentence for the count `n`, with each other `{$var}` set to its value.
+    pub fn n_args(&self, n: usize, args: &[(&str, &str)]) -> String {
+        fill(&self.n(n), args)
+    }
+
     /// The message split around `{$var}`, for pages that show the value as an element.
     pub fn split(&self, var: &str) -> (&'static str, &'static str) {
         split_at(self.default_form(), var)
     }
+}
+
+/// `text` with each `{$var}` replaced once, in one pass: a value holding `{$other}` (a
+/// name typed by a worker) is never read as a placeholder.
+fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{$") {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        let var = &rest[start + 2..start + len];
+        out.push_str(&rest[..start]);
+        match args.iter().find(|(k, _)| *k == var) {
+            Some((_, v)) => out.push_str(v),
+            None => out.push_str(&rest[start..start + len + 1]),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn split_at(text: &'static str, var: &str) -> (&'static str, &'static str) {

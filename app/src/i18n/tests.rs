@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use super::ftl::{self, Entry, Value};
 use super::*;
+use strada_shared::central::Keep;
 use strada_shared::directory::Requirement;
 
 /// The languages whose file must define every message (the others may be partial).
@@ -53,6 +54,16 @@ fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
             "ws_field",
             strada_shared::schema::conflicts::FIELDS.to_vec(),
         ),
+        (
+            "ws_merge_field",
+            strada_shared::central::MERGE_FIELDS.to_vec(),
+        ),
+        (
+            "ws_kept",
+            [Keep::Survivor, Keep::Merged]
+                .map(crate::pages::workspace::keep_code)
+                .to_vec(),
+        ),
     ]
 }
 
@@ -74,6 +85,8 @@ fn names(t: &Catalogue, group: &str) -> Names {
         "role" => t.role_names,
         "ws_sort" => t.ws_sort_names,
         "ws_field" => t.ws_field_names,
+        "ws_merge_field" => t.ws_merge_field_names,
+        "ws_kept" => t.ws_kept_names,
         other => panic!("no names for {other}"),
     }
 }

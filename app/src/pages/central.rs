@@ -6,6 +6,7 @@ use strada_shared::api::DeviceRecord;
 
 use crate::api::{self, ApiError};
 use crate::pages::accounts::Accounts;
+use crate::pages::offline_scope::OfflineScope;
 use crate::pages::workspace::{ExchangeFiles, Workspace};
 use crate::state::Ctx;
 
@@ -14,6 +15,7 @@ pub fn Central() -> impl IntoView {
     view! {
         <Workspace/>
         <ExchangeFiles/>
+        <OfflineScope/>
         <Devices/>
         <Accounts/>
     }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod central;
 pub mod field;
 pub mod login;
+pub mod offline_scope;
 pub mod persons;
 pub mod referrals;
 pub mod services;

@@ -3,12 +3,19 @@
 //! device to work): search in any script, filters, totals, pages, a CSV of any filtered
 //! list; on a wide screen (≥ 1280 px) the list and the open record side by side.
 //! Keyboard: rows are focusable, ↑/↓ move between them, Enter opens one.
+//!
+//! Besides the lists: "Da rivedere" (values written apart on two devices), "Doppioni"
+//! ([`duplicates`]: pairs of records that may be one person, reviewed side by side and
+//! merged), and on a person's page what merges made of it ([`merges`]).
+
+mod duplicates;
+mod merges;
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use strada_shared::api::ContactRecord;
 use strada_shared::central::{
-    ConflictItem, Page, PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve,
+    ConflictItem, Keep, Page, PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve,
 };
 use strada_shared::domain::{NeedCategory, PersonRef, Place};
 use strada_shared::ids::DocId;
@@ -27,6 +34,8 @@ enum Tab {
     Referrals,
     /// Values set apart on two devices, to review.
     Review,
+    /// Pairs of records that may be one person.
+    Duplicates,
 }
 
 impl Tab {
@@ -35,6 +44,7 @@ impl Tab {
             Tab::Persons => "persons",
             Tab::Contacts => "contacts",
             Tab::Referrals | Tab::Review => "referrals",
+            Tab::Duplicates => "persons",
         }
     }
 
@@ -43,7 +53,21 @@ impl Tab {
             Tab::Persons => &["recent", "name", "newest"],
             Tab::Contacts => &["newest", "oldest"],
             Tab::Referrals | Tab::Review => &["newest", "oldest", "waiting"],
+            Tab::Duplicates => &[],
         }
+    }
+
+    /// Whether the tab is a list of records (with filters, pages and a record beside).
+    fn is_list(self) -> bool {
+        !matches!(self, Tab::Review | Tab::Duplicates)
+    }
+}
+
+/// The stable code of a merge's choice for a field (the catalogue names it).
+pub(crate) fn keep_code(k: Keep) -> &'static str {
+    match k {
+        Keep::Survivor => "survivor",
+        Keep::Merged => "merged",
     }
 }
 
@@ -79,7 +103,7 @@ impl Filters {
             ("sort", &self.sort),
         ];
         match tab {
-            Tab::Persons | Tab::Contacts => pairs.extend([
+            Tab::Persons | Tab::Contacts | Tab::Duplicates => pairs.extend([
                 ("channel", self.channel.as_str()),
                 ("sector", &self.sector),
                 ("need", &self.need),
@@ -210,7 +234,7 @@ pub fn Workspace() -> impl IntoView {
             return;
         };
         let tab_now = tab.get_untracked();
-        if tab_now == Tab::Review {
+        if !tab_now.is_list() {
             return;
         }
         let mut query = applied.get_untracked().query(tab_now);
@@ -233,7 +257,7 @@ pub fn Workspace() -> impl IntoView {
                 Tab::Contacts => api::central_page::<ContactRecord>(&s.token, list, &query)
                     .await
                     .map(|p| (Rows::Contacts(p.items), p.total, p.next)),
-                Tab::Referrals | Tab::Review => {
+                Tab::Referrals | Tab::Review | Tab::Duplicates => {
                     api::central_page::<ReferralRecord>(&s.token, list, &query)
                         .await
                         .map(|p| (Rows::Referrals(p.items), p.total, p.next))
@@ -304,6 +328,8 @@ pub fn Workspace() -> impl IntoView {
         applied.set(Filters::default());
         load(false, false);
     };
+    // Bumped by "refresh": the tabs that are not lists read theirs again.
+    let refreshed = RwSignal::new(0u32);
     let csv_error = RwSignal::new(false);
     let download = move |_| {
         let Some(s) = ctx.session.get_untracked() else {
@@ -368,18 +394,22 @@ pub fn Workspace() -> impl IntoView {
         <section class="card workspace" data-testid="workspace">
             <div class="row">
                 <h2>{move || t().central_records}</h2>
-                <button class="secondary" on:click=move |_| load(false, false)>{move || t().refresh}</button>
+                <button class="secondary" on:click=move |_| { refreshed.update(|n| *n += 1); load(false, false) }>{move || t().refresh}</button>
             </div>
             <div role="tablist" class="ws-tabs" aria-label=move || t().central_records>
                 {tab_button(Tab::Persons, |t| t.ws_persons, "ws-tab-persons")}
                 {tab_button(Tab::Contacts, |t| t.ws_contacts, "ws-tab-contacts")}
                 {tab_button(Tab::Referrals, |t| t.ws_referrals, "ws-tab-referrals")}
                 {tab_button(Tab::Review, |t| t.ws_review, "ws-tab-review")}
+                {tab_button(Tab::Duplicates, |t| t.ws_duplicates, "ws-tab-duplicates")}
             </div>
             <Show when=move || tab.get() == Tab::Review>
                 <Review/>
             </Show>
-            <Show when=move || tab.get() != Tab::Review>
+            <Show when=move || tab.get() == Tab::Duplicates>
+                <duplicates::Duplicates refreshed=refreshed/>
+            </Show>
+            <Show when=move || tab.get().is_list()>
             <form class="ws-filters" role="search" on:submit=apply data-testid="ws-filters">
                 <label for="ws-q" class="ws-q">{move || t().ws_search}
                     <input id="ws-q" type="search" data-testid="ws-q" autocomplete="off"
@@ -438,7 +468,7 @@ pub fn Workspace() -> impl IntoView {
                 <div class="ws-detail" role="region" aria-label=move || t().ws_record>
                     {move || match open.get() {
                         None => view! { <p class="hint">{t().ws_select_hint}</p> }.into_any(),
-                        Some(o) => view! { <Detail open=o on_open=open/> }.into_any(),
+                        Some(o) => view! { <Detail open=o on_open=open on_change=Callback::new(move |()| load(false, true))/> }.into_any(),
                     }}
                 </div>
             </div>
@@ -754,19 +784,39 @@ fn save_file(name: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-/// The record open beside the list.
+/// The record open beside the list. `on_change` is told when the record changed what the
+/// list shows (an unmerge).
 #[component]
-fn Detail(open: Open, on_open: RwSignal<Option<Open>>) -> impl IntoView {
+fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let close = move |_| on_open.set(None);
     let body = match open {
         Open::Person(id) => {
-            let page =
-                LocalResource::new(move || fetch::<PersonPage>(ctx, format!("/api/persons/{id}")));
+            // Read again after an unmerge made from the page.
+            let version = RwSignal::new(0u32);
+            let page = LocalResource::new(move || {
+                version.track();
+                async move {
+                    let page = fetch::<PersonPage>(ctx, format!("/api/persons/{id}")).await?;
+                    // A record merged into another: the survivor's name, for the link.
+                    let survivor = match page.person.merged_into {
+                        Some(s) => fetch::<PersonPage>(ctx, format!("/api/persons/{s}"))
+                            .await
+                            .ok()
+                            .map(|s| s.person),
+                        None => None,
+                    };
+                    Ok::<_, ApiError>((page, survivor))
+                }
+            });
+            let reload = Callback::new(move |()| {
+                version.update(|v| *v += 1);
+                on_change.run(());
+            });
             view! {
                 {move || page.get().map(|res| match res {
-                    Ok(p) => person_view(p, on_open, ctx),
+                    Ok((p, survivor)) => person_view(p, survivor, on_open, reload, ctx),
                     Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
                 })}
             }.into_any()
@@ -866,7 +916,80 @@ fn person_fields(p: &PersonRecord, t: &Catalogue, lang: Lang) -> AnyView {
     .into_any()
 }
 
-fn person_view(p: PersonPage, on_open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
+/// The consent as it was recorded over time, when it changed at least once.
+fn consent_history(p: &PersonPage, t: &'static Catalogue, lang: Lang) -> Option<AnyView> {
+    if p.consent_history.len() < 2 {
+        return None;
+    }
+    let items = p
+        .consent_history
+        .iter()
+        .map(|c| {
+            let mut text = format!("{} · {}", t.consent_name(c.status), when(&c.at, lang));
+            if !c.partners.is_empty() {
+                text.push_str(" · ");
+                text.push_str(&c.partners.join(", "));
+            }
+            view! { <li>{text}</li> }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <h4>{t.ws_consent_history}</h4>
+            <ol class="ws-consent-history" data-testid="ws-consent-history">{items}</ol>
+        }
+        .into_any(),
+    )
+}
+
+/// Keeps the person (with their contacts and referrals) on this device, or stops.
+fn keep_offline(id: DocId, ctx: Ctx) -> AnyView {
+    let kept = RwSignal::new(None::<bool>);
+    let busy = RwSignal::new(false);
+    if let Some(s) = ctx.session.get_untracked() {
+        leptos::task::spawn_local(async move {
+            if let Ok(p) = api::sync_scope(&s.token).await {
+                kept.set(Some(p.scope.persons.contains(&id)));
+            }
+        });
+    }
+    let toggle = move |_| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            if let Ok(now) = crate::pages::offline_scope::toggle_person(ctx, id).await {
+                kept.set(Some(now));
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Show when=move || kept.get().is_some()>
+            <p>
+                <button
+                    type="button"
+                    class="secondary"
+                    data-testid="ws-keep-offline"
+                    prop:disabled=move || busy.get()
+                    on:click=toggle
+                >
+                    {move || {
+                        let t = ctx.lang.get().t();
+                        if kept.get() == Some(true) { t.scope_drop_person } else { t.scope_keep_person }
+                    }}
+                </button>
+            </p>
+        </Show>
+    }
+    .into_any()
+}
+
+fn person_view(
+    p: PersonPage,
+    survivor: Option<PersonRecord>,
+    on_open: RwSignal<Option<Open>>,
+    reload: Callback<()>,
+    ctx: Ctx,
+) -> AnyView {
     let t = ctx.lang.get_untracked().t();
     let lang = ctx.lang.get_untracked();
     let name = p
@@ -922,13 +1045,26 @@ fn person_view(p: PersonPage, on_open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyV
         ));
     }
     strada_shared::sort::sort_by(&mut events, |a, b| b.0.cmp(&a.0));
+    let merged_into = p
+        .person
+        .merged_into
+        .map(|id| merges::merged_into(id, survivor.as_ref(), on_open, t));
+    let merged = merges::merged_persons(&p.merged, on_open, t);
+    let history = merges::history(&p, survivor.as_ref(), reload, ctx);
+    let consents = consent_history(&p, t, lang);
+    let keep = keep_offline(p.person.id, ctx);
     view! {
         <h3 data-testid="ws-person-name">{name}</h3>
+        {merged_into}
         {person_fields(&p.person, t, lang)}
+        {consents}
+        {keep}
+        {merged}
         <h4>{t.ws_places}</h4>
         {mini_map(&places, t)}
         <h4>{t.ws_timeline}</h4>
         <ul class="ws-timeline">{events.into_iter().map(|(_, v)| v).collect_view()}</ul>
+        {history}
     }
     .into_any()
 }
@@ -1106,7 +1242,13 @@ mod tests {
 
     #[test]
     fn every_order_a_list_offers_has_a_name() {
-        for tab in [Tab::Persons, Tab::Contacts, Tab::Referrals, Tab::Review] {
+        for tab in [
+            Tab::Persons,
+            Tab::Contacts,
+            Tab::Referrals,
+            Tab::Review,
+            Tab::Duplicates,
+        ] {
             for sort in tab.sorts() {
                 assert!(ALL_SORTS.contains(sort), "{sort}");
             }

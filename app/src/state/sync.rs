@@ -91,6 +91,8 @@ struct AppDriver<'a> {
     stream: Option<api::PullStream>,
     /// The server has no pull stream (an older release): page by page.
     paged: bool,
+    /// The cursor the last page was asked from.
+    asked_from: u64,
 }
 
 impl strada_shared::sync::run::Driver for AppDriver<'_> {
@@ -128,6 +130,7 @@ impl strada_shared::sync::run::Driver for AppDriver<'_> {
     }
 
     async fn pull(&mut self, req: PullRequest) -> Result<PullResponse, SyncError> {
+        self.asked_from = req.cursor;
         let since = req.since.unwrap_or(req.cursor);
         // A long pull comes as one stream of pages; it reopens where it stopped if the
         // server ended it before the feed's end.
@@ -155,7 +158,9 @@ impl strada_shared::sync::run::Driver for AppDriver<'_> {
 
     async fn apply(&mut self, page: &PullResponse, baseline: Option<u64>) -> Result<(), SyncError> {
         store::apply_pulled(&self.actor, &page.docs, Some(page.cursor), baseline).await?;
-        if !page.docs.is_empty() {
+        // The feed moved, even with nothing this device keeps (a central device): what
+        // reads the server's records (the workspace) reads them again.
+        if !page.docs.is_empty() || page.cursor != self.asked_from {
             self.ctx.pulled.update(|n| *n += 1);
         }
         Ok(())
@@ -198,6 +203,7 @@ async fn sync_inner(ctx: Ctx, token: &str) -> Result<(), SyncError> {
         shown_at: 0.0,
         stream: None,
         paged: false,
+        asked_from: 0,
     };
     run::run(&mut driver).await.map(drop)
 }

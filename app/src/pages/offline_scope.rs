@@ -1,0 +1,164 @@
+//! What a central office device keeps offline (`SyncScope`): the workspace reads the
+//! PUA's records from the server, so a central browser holds none of them unless it
+//! chooses teams (a laptop in a mobile unit) or persons (from their page) to keep.
+//! Saving forgets what the device no longer keeps (never a pending change) and syncs
+//! again from the start of the feed.
+
+use leptos::prelude::*;
+use strada_shared::central::{ScopePage, SyncScope};
+use strada_shared::ids::{DocId, TeamId};
+
+use crate::api::{self, ApiError};
+use crate::state::Ctx;
+use crate::store;
+
+/// Saves `scope` for this device, then forgets what it no longer keeps and syncs.
+pub async fn save_scope(ctx: Ctx, scope: SyncScope) -> Result<ScopePage, ApiError> {
+    let Some(s) = ctx.session.get_untracked() else {
+        return Err(ApiError::Network);
+    };
+    let page = api::set_sync_scope(&s.token, &scope).await?;
+    // A pull still running would write a cursor past what the new scope needs.
+    for _ in 0..600 {
+        if !ctx.syncing.get_untracked() {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(100).await;
+    }
+    match store::actor().await {
+        Ok(actor) => {
+            if let Err(e) = store::forget_synced(&actor).await {
+                ctx.storage_error.set(Some(e));
+            }
+        }
+        Err(e) => ctx.storage_error.set(Some(e)),
+    }
+    crate::state::refresh_rows(ctx).await;
+    leptos::task::spawn_local(crate::state::sync(ctx));
+    Ok(page)
+}
+
+/// Adds or removes one person from what this device keeps offline.
+pub async fn toggle_person(ctx: Ctx, person: DocId) -> Result<bool, ApiError> {
+    let Some(s) = ctx.session.get_untracked() else {
+        return Err(ApiError::Network);
+    };
+    let mut scope = api::sync_scope(&s.token).await?.scope;
+    let kept = if scope.persons.contains(&person) {
+        scope.persons.retain(|p| *p != person);
+        false
+    } else {
+        scope.persons.push(person);
+        true
+    };
+    save_scope(ctx, scope).await?;
+    Ok(kept)
+}
+
+#[component]
+pub fn OfflineScope() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let page = RwSignal::new(None::<ScopePage>);
+    let teams = RwSignal::new(Vec::<TeamId>::new());
+    let persons = RwSignal::new(Vec::<DocId>::new());
+    let status = RwSignal::new(None::<bool>);
+    let busy = RwSignal::new(false);
+    let load = move || {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(p) = api::sync_scope(&s.token).await {
+                teams.set(p.scope.teams.clone());
+                persons.set(p.scope.persons.clone());
+                page.set(Some(p));
+            }
+        });
+    };
+    load();
+    let save = move |_| {
+        busy.set(true);
+        status.set(None);
+        let scope = SyncScope {
+            teams: teams.get_untracked(),
+            persons: persons.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            let res = save_scope(ctx, scope).await;
+            if let Ok(p) = &res {
+                teams.set(p.scope.teams.clone());
+                persons.set(p.scope.persons.clone());
+                page.set(Some(p.clone()));
+            }
+            status.set(Some(res.is_ok()));
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="offline-scope" data-testid="offline-scope" aria-labelledby="offline-scope-title">
+            <h2 id="offline-scope-title">{move || t().scope_title}</h2>
+            <p class="hint">{move || t().scope_help}</p>
+            <div role="group" aria-labelledby="offline-scope-title" class="scope-teams">
+                <For
+                    each=move || page.get().map(|p| p.teams).unwrap_or_default()
+                    key=|team| team.clone()
+                    let(team)
+                >
+                    {
+                        let slug = team.as_str().to_string();
+                        let checked_team = team.clone();
+                        let toggled_team = team.clone();
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    data-testid=format!("scope-team-{slug}")
+                                    prop:checked=move || teams.get().contains(&checked_team)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        let team = toggled_team.clone();
+                                        teams.update(|v| {
+                                            v.retain(|x| *x != team);
+                                            if on {
+                                                v.push(team);
+                                            }
+                                        });
+                                    }
+                                />
+                                {move || t().scope_team.with("team", &slug)}
+                            </label>
+                        }
+                    }
+                </For>
+            </div>
+            <p data-testid="scope-persons">
+                {move || match persons.get().len() {
+                    0 => t().scope_no_persons.to_string(),
+                    n => t().scope_persons.n(n),
+                }}
+                <Show when=move || !persons.get().is_empty()>
+                    " "
+                    <button type="button" class="link" on:click=move |_| persons.set(Vec::new())>
+                        {move || t().scope_clear_persons}
+                    </button>
+                </Show>
+            </p>
+            <button
+                type="button"
+                data-testid="scope-save"
+                prop:disabled=move || busy.get()
+                on:click=save
+            >
+                {move || t().scope_save}
+            </button>
+            <p role="status" data-testid="scope-status">
+                {move || match status.get() {
+                    Some(true) => t().scope_saved,
+                    Some(false) => t().scope_failed,
+                    None => "",
+                }}
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,759 @@
+//! "Doppioni": pairs of person records that may be one person (the server's candidates,
+//! best first), each with its likelihood and its evidence in words. A pair opens a
+//! side-by-side review of the two records, where the reviewer chooses the record that
+//! stays, which value to keep where the two differ, and says why: merge, "not the same
+//! person" (never proposed again), or skip to the next pair.
+//!
+//! Test ids (browser tests): `dup-pair` (a row, `data-a`/`data-b` the two ids),
+//! `dup-review`, `dup-survivor-a`/`dup-survivor-b` (the record that stays),
+//! `dup-keep-{field}-survivor`/`dup-keep-{field}-merged` (whose value of a differing
+//! field of `MERGE_FIELDS` to keep, named from the record that stays), `dup-reason`,
+//! `dup-merge`, `dup-not-same`, `dup-skip`, `dup-error`, `dup-notice`.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use strada_shared::central::{
+    DuplicatePair, DuplicateSide, Keep, MERGE_FIELDS, MergeRequest, NotSame, PersonPage,
+    PersonRecord,
+};
+use strada_shared::domain::{DocumentStatus, language_name};
+use strada_shared::ids::DocId;
+use strada_shared::reconcile::{AliasMatch, Reason};
+use strada_shared::vocab::Gender;
+
+use super::merges::{checked, error_text, first_alias};
+use super::{fetch, keep_code, needs_label, row_keys, when};
+use crate::api::{self, ApiError};
+use crate::i18n::Catalogue;
+use crate::state::Ctx;
+
+/// The most pairs asked for at once.
+const PAIRS: usize = 100;
+/// The contacts of each record shown in the review.
+const LATEST: usize = 3;
+
+/// A pair by its two ids.
+type Key = (DocId, DocId);
+
+fn key(p: &DuplicatePair) -> Key {
+    (p.a.id, p.b.id)
+}
+
+/// One of the two records of the pair open.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Side {
+    A,
+    B,
+}
+
+impl Side {
+    fn other(self) -> Side {
+        match self {
+            Side::A => Side::B,
+            Side::B => Side::A,
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Side::A => "a",
+            Side::B => "b",
+        }
+    }
+}
+
+/// A piece of evidence as a short phrase: "stesso telefono", "Mohamed ≈ محمد (altro
+/// alfabeto)", "nati nel 1990 / 1991", "incontrati a 300 m lo stesso giorno".
+fn reason_text(r: &Reason, t: &Catalogue) -> String {
+    fn pair<'a>(a: &'a str, b: &'a str) -> [(&'static str, &'a str); 2] {
+        [("a", a), ("b", b)]
+    }
+    match r {
+        Reason::SamePhone => t.dup_reason_same_phone.into(),
+        Reason::Alias { a, b, how } => {
+            let msg = match how {
+                AliasMatch::Same => t.dup_reason_alias_same,
+                AliasMatch::Transliteration => t.dup_reason_alias_transliteration,
+                AliasMatch::Spelling => t.dup_reason_alias_spelling,
+                AliasMatch::Phonetic => t.dup_reason_alias_phonetic,
+            };
+            msg.args(&pair(a, b))
+        }
+        Reason::BirthYear { a, b } if a == b => t.dup_reason_same_year.with("a", &a.to_string()),
+        Reason::BirthYear { a, b } => t
+            .dup_reason_birth_year
+            .args(&pair(&a.to_string(), &b.to_string())),
+        Reason::SameGender { gender } => match gender {
+            Gender::Woman => t.dup_reason_same_gender_woman,
+            Gender::Man => t.dup_reason_same_gender_man,
+            Gender::NonBinary => t.dup_reason_same_gender_non_binary,
+            Gender::Unknown => t.dup_reason_same_gender_unknown,
+        }
+        .into(),
+        Reason::SameCountry { country } => t.dup_reason_same_country.with("country", country),
+        Reason::SharedLanguages { codes } => {
+            let names = codes
+                .iter()
+                .map(|c| language_name(c).unwrap_or(c))
+                .collect::<Vec<_>>()
+                .join(", ");
+            t.dup_reason_shared_languages.with("languages", &names)
+        }
+        Reason::MetNear { metres, days } => {
+            let distance = format!("{metres} m");
+            match days {
+                0 => t.dup_reason_met_same_day.with("distance", &distance),
+                n => t
+                    .dup_reason_met_days
+                    .n_args(*n as usize, &[("distance", &distance)]),
+            }
+        }
+        Reason::DifferentPhone => t.dup_reason_different_phone.into(),
+        Reason::DifferentBirthYear { a, b } => t
+            .dup_reason_different_birth_year
+            .args(&pair(&a.to_string(), &b.to_string())),
+        Reason::DifferentGender { a, b } => t
+            .dup_reason_different_gender
+            .args(&pair(t.gender_name(*a), t.gender_name(*b))),
+        Reason::DifferentCountry { a, b } => t.dup_reason_different_country.args(&pair(a, b)),
+    }
+}
+
+/// The evidence of a pair: "A favore: …" and, if any, "Contro: …".
+fn reasons_view(reasons: &[Reason], t: &Catalogue) -> AnyView {
+    let join = |against: bool| {
+        reasons
+            .iter()
+            .filter(|r| r.is_against() == against)
+            .map(|r| reason_text(r, t))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let (pro, con) = (join(false), join(true));
+    view! {
+        {(!pro.is_empty()).then(|| view! { <span class="dup-for">{t.dup_for}": "{pro}</span> })}
+        {(!con.is_empty()).then(|| view! { <br/><span class="dup-against">{t.dup_against}": "{con}</span> })}
+    }
+    .into_any()
+}
+
+/// One record of a pair in the list: its aliases, then team, birth year and contacts.
+fn side_view(s: &DuplicateSide, t: &Catalogue) -> AnyView {
+    let name = s
+        .aliases
+        .first()
+        .cloned()
+        .unwrap_or_else(|| t.person_anonymous.to_string());
+    let others = s.aliases.iter().skip(1).cloned().collect::<Vec<_>>();
+    let mut facts = vec![s.team.to_string()];
+    if let Some(y) = s.birth_year {
+        facts.push(t.dup_born.with("year", &y.to_string()));
+    }
+    facts.push(t.dup_contacts.n(s.contacts as usize));
+    view! {
+        <strong>{name}</strong>
+        {(!others.is_empty()).then(|| view! { " · "<span>{others.join(" · ")}</span> })}
+        <br/><small>{facts.join(" · ")}</small>
+    }
+    .into_any()
+}
+
+/// The pair after `at` in `list` (the first after the last), if another one.
+fn next_after(list: &[DuplicatePair], at: Key) -> Option<Key> {
+    let i = list.iter().position(|p| key(p) == at)?;
+    let next = list.get(i + 1).or_else(|| list.first()).map(key)?;
+    (next != at).then_some(next)
+}
+
+/// `list` without the pair `done` and, when a record was merged away, without every
+/// pair it was in; and the pair to open next: the one that took `done`'s place.
+fn without(list: &mut Vec<DuplicatePair>, done: Key, merged: Option<DocId>) -> Option<Key> {
+    let i = list.iter().position(|p| key(p) == done).unwrap_or(0);
+    let gone =
+        |p: &DuplicatePair| key(p) == done || merged.is_some_and(|m| p.a.id == m || p.b.id == m);
+    // The first pair kept from `i` on, or else the first of all.
+    let next = list[i.min(list.len())..]
+        .iter()
+        .chain(list.iter())
+        .find(|p| !gone(p))
+        .map(key);
+    list.retain(|p| !gone(p));
+    next
+}
+
+/// The pairs, and the one open. `refreshed` changes when the workspace's "refresh" is
+/// pressed: the pairs are read again.
+#[component]
+pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let pairs = RwSignal::new(None::<Result<Vec<DuplicatePair>, ApiError>>);
+    let open = RwSignal::new(None::<Key>);
+    // What the last action did, said once (a message of the catalogue).
+    let notice = RwSignal::new(None::<fn(&Catalogue) -> &'static str>);
+    let load = move || {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let res = api::duplicates(&s.token, &format!("limit={PAIRS}")).await;
+            pairs.set(Some(checked(ctx, res).await));
+        });
+    };
+    load();
+    Effect::new(move |seen: Option<u32>| {
+        let n = refreshed.get();
+        if seen.is_some_and(|s| s != n) {
+            notice.set(None);
+            open.set(None);
+            load();
+        }
+        n
+    });
+    let done = move |at: Key, merged: Option<DocId>| {
+        let mut next = None;
+        pairs.update(|p| {
+            if let Some(Ok(list)) = p {
+                next = without(list, at, merged);
+            }
+        });
+        let said: fn(&Catalogue) -> &'static str = if merged.is_some() {
+            |t| t.dup_merged_ok
+        } else {
+            |t| t.dup_not_same_ok
+        };
+        notice.set(Some(said));
+        open.set(next);
+    };
+    let skip = move |at: Key| {
+        notice.set(None);
+        let next = pairs.with_untracked(|p| match p {
+            Some(Ok(list)) => next_after(list, at),
+            _ => None,
+        });
+        open.set(next);
+    };
+    // The list changed under the reviewer (a pair already merged elsewhere).
+    let stale = move || {
+        open.set(None);
+        load();
+    };
+    let review = move || {
+        let at = open.get()?;
+        let pair = pairs.with_untracked(|p| match p {
+            Some(Ok(list)) => list.iter().find(|p| key(p) == at).cloned(),
+            _ => None,
+        })?;
+        Some(view! {
+            <Review pair=pair
+                on_merged=Callback::new(move |m: DocId| done(at, Some(m)))
+                on_not_same=Callback::new(move |()| done(at, None))
+                on_skip=Callback::new(move |()| skip(at))
+                on_stale=Callback::new(move |()| stale())/>
+        })
+    };
+    view! {
+        <div class="ws-duplicates" data-testid="ws-duplicates">
+            <p class="hint">{move || t().dup_intro}</p>
+            <p role="status" data-testid="dup-notice">{move || notice.get().map(|m| m(t()))}</p>
+            {review}
+            {move || match pairs.get() {
+                None => view! { <p>{t().loading}</p> }.into_any(),
+                Some(Err(_)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p data-testid="dup-empty">{t().dup_empty}</p> }.into_any(),
+                Some(Ok(list)) => pairs_table(list, open, t()),
+            }}
+        </div>
+    }
+}
+
+fn pairs_table(
+    list: Vec<DuplicatePair>,
+    open: RwSignal<Option<Key>>,
+    t: &'static Catalogue,
+) -> AnyView {
+    let rows = list
+        .into_iter()
+        .map(|p| {
+            let at = key(&p);
+            let pct = (p.score.clamp(0.0, 1.0) * 100.0).round() as u32;
+            view! {
+                <tr tabindex="0" data-testid="dup-pair" data-a=p.a.id.to_string() data-b=p.b.id.to_string()
+                    aria-selected=move || (open.get() == Some(at)).to_string()
+                    on:click=move |_| open.set(Some(at)) on:keydown=row_keys>
+                    <td>{side_view(&p.a, t)}</td>
+                    <td>{side_view(&p.b, t)}</td>
+                    <td>{t.dup_score.with("pct", &pct.to_string())}</td>
+                    <td>{reasons_view(&p.reasons, t)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="ws-list table-wrap" tabindex="-1">
+            <table data-testid="dup-pairs">
+                <caption>{t.dup_pairs}</caption>
+                <thead><tr>
+                    <th scope="col">{t.dup_col_first}</th>
+                    <th scope="col">{t.dup_col_second}</th>
+                    <th scope="col">{t.dup_col_score}</th>
+                    <th scope="col">{t.dup_col_reasons}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// A field of [`MERGE_FIELDS`] as the reviewer reads it ("—" when not known).
+fn merge_value(p: &PersonRecord, field: &str, t: &Catalogue) -> String {
+    let text = match field {
+        "birth_year" => p
+            .birth_year
+            .map(|y| {
+                if p.birth_year_estimated {
+                    format!("{y} {}", t.ws_estimated)
+                } else {
+                    y.to_string()
+                }
+            })
+            .unwrap_or_default(),
+        "gender" if p.gender == Gender::Unknown => String::new(),
+        "gender" => t.gender_name(p.gender).into(),
+        "country" => p.country.trim().into(),
+        "phone" => p.phone.clone().unwrap_or_default(),
+        "documents" if p.documents == DocumentStatus::Unknown => String::new(),
+        "documents" => t.documents_name(p.documents).into(),
+        "usual_place" => p.usual_place.trim().into(),
+        _ => String::new(),
+    };
+    if text.is_empty() { "—".into() } else { text }
+}
+
+/// Whose value is kept for `field` unless the reviewer chooses: the survivor's, or the
+/// other's when the survivor has none.
+fn default_keep(survivor: &PersonRecord, field: &str, t: &Catalogue) -> Keep {
+    if merge_value(survivor, field, t) == "—" {
+        Keep::Merged
+    } else {
+        Keep::Survivor
+    }
+}
+
+/// The rows of the side-by-side table: a field's name and its value in each record.
+fn compare_rows(
+    a: &PersonPage,
+    b: &PersonPage,
+    t: &Catalogue,
+    lang: crate::i18n::Lang,
+) -> Vec<(&'static str, String, String)> {
+    let languages = |p: &PersonRecord| {
+        p.languages
+            .iter()
+            .map(|l| language_name(l).unwrap_or(l).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let consent = |p: &PersonRecord| {
+        format!(
+            "{} · {}",
+            t.consent_name(p.consent.status),
+            when(&p.consent.at, lang)
+        )
+    };
+    let latest = |p: &PersonPage| {
+        p.contacts
+            .iter()
+            .take(LATEST)
+            .map(|c| {
+                format!(
+                    "{} · {} · {}",
+                    when(&c.occurred_at, lang),
+                    c.team,
+                    needs_label(&c.needs, t)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (pa, pb) = (&a.person, &b.person);
+    let mut rows = vec![(t.ws_aliases, pa.aliases.join(" · "), pb.aliases.join(" · "))];
+    for f in MERGE_FIELDS {
+        rows.push((
+            t.ws_merge_field_names.get(f),
+            merge_value(pa, f, t),
+            merge_value(pb, f, t),
+        ));
+    }
+    rows.extend([
+        (t.ws_languages, languages(pa), languages(pb)),
+        (t.ws_consent, consent(pa), consent(pb)),
+        (t.col_team, pa.team.to_string(), pb.team.to_string()),
+        (
+            t.dup_contacts_count,
+            a.contacts.len().to_string(),
+            b.contacts.len().to_string(),
+        ),
+        (t.dup_latest_contacts, latest(a), latest(b)),
+    ]);
+    rows
+}
+
+/// The review of one pair, side by side.
+#[component]
+fn Review(
+    pair: DuplicatePair,
+    on_merged: Callback<DocId>,
+    on_not_same: Callback<()>,
+    on_skip: Callback<()>,
+    on_stale: Callback<()>,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let (a_id, b_id) = key(&pair);
+    let pages = LocalResource::new(move || async move {
+        let a = fetch::<PersonPage>(ctx, format!("/api/persons/{a_id}")).await?;
+        let b = fetch::<PersonPage>(ctx, format!("/api/persons/{b_id}")).await?;
+        Ok::<_, ApiError>((a, b))
+    });
+    let survivor = RwSignal::new(Side::A);
+    // The values the reviewer chose, by field: the record whose value to keep.
+    let picks = RwSignal::new(BTreeMap::<&'static str, Side>::new());
+    let reason = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let heading = NodeRef::<leptos::html::H3>::new();
+    // The review takes the focus when it opens (from the list, or after the last pair).
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+
+    let record = move |side: Side| {
+        pages.with(|p| {
+            p.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|(a, b)| match side {
+                    Side::A => a.person.clone(),
+                    Side::B => b.person.clone(),
+                })
+        })
+    };
+    // Whose value of `field` is kept, as a side.
+    let kept_side = move |field: &'static str, s: Side, rs: &PersonRecord| {
+        picks.with(|p| p.get(field).copied()).unwrap_or_else(|| {
+            match default_keep(rs, field, ctx.lang.get_untracked().t()) {
+                Keep::Survivor => s,
+                Keep::Merged => s.other(),
+            }
+        })
+    };
+    let differing = move || -> Vec<&'static str> {
+        let tr = ctx.lang.get_untracked().t();
+        match (record(Side::A), record(Side::B)) {
+            (Some(a), Some(b)) => MERGE_FIELDS
+                .into_iter()
+                .filter(|f| merge_value(&a, f, tr) != merge_value(&b, f, tr))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+
+    let run = move |not_same: bool| {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        let (Some(ra), Some(rb)) = (record(Side::A), record(Side::B)) else {
+            return;
+        };
+        let keep_s = survivor.get_untracked();
+        let (rs, rm) = match keep_s {
+            Side::A => (ra, rb),
+            Side::B => (rb, ra),
+        };
+        let keep: BTreeMap<String, Keep> = differing()
+            .into_iter()
+            .map(|f| {
+                let k = if kept_side(f, keep_s, &rs) == keep_s {
+                    Keep::Survivor
+                } else {
+                    Keep::Merged
+                };
+                (f.to_string(), k)
+            })
+            .collect();
+        let why = reason.get_untracked().trim().to_string();
+        if !not_same && why.is_empty() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let res = if not_same {
+                let pair = NotSame { a: a_id, b: b_id };
+                checked(ctx, api::not_same(&s.token, &pair).await)
+                    .await
+                    .map(|()| None)
+            } else {
+                let req = MergeRequest {
+                    survivor: rs.id,
+                    merged: rm.id,
+                    reason: why,
+                    keep,
+                };
+                checked(ctx, api::merge(&s.token, &req).await)
+                    .await
+                    .map(|m| Some(m.merged))
+            };
+            busy.set(false);
+            match res {
+                Ok(Some(merged)) => on_merged.run(merged),
+                Ok(None) => on_not_same.run(()),
+                Err(e) if e.code() == Some("already_merged") => {
+                    error.set(Some(e));
+                    on_stale.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    let column = move |side: Side| {
+        let id = format!("dup-survivor-{}", side.code());
+        let name = move || {
+            record(side)
+                .map(|r| first_alias(&r, t()))
+                .unwrap_or_default()
+        };
+        view! {
+            <th scope="col" data-testid=format!("dup-col-{}", side.code())>
+                <strong>{name}</strong><br/>
+                <label class="choice" for=id.clone()>
+                    <input type="radio" name="dup-survivor" id=id.clone() data-testid=id.clone()
+                        prop:checked=move || survivor.get() == side
+                        on:change=move |_| survivor.set(side)/>
+                    {move || t().dup_survivor}
+                </label>
+            </th>
+        }
+    };
+
+    let keep_choices = move || {
+        let tr = t();
+        let s = survivor.get();
+        let (Some(rs), Some(rm)) = (record(s), record(s.other())) else {
+            return None;
+        };
+        let fields = differing();
+        if fields.is_empty() {
+            return Some(
+                view! { <p class="hint" data-testid="dup-keep-none">{tr.dup_keep_none}</p> }
+                    .into_any(),
+            );
+        }
+        Some(
+            fields
+                .into_iter()
+                .map(|f| {
+                    let chosen = kept_side(f, s, &rs);
+                    let options = [(s, Keep::Survivor, &rs), (s.other(), Keep::Merged, &rm)].map(|(side, k, r)| {
+                        let testid = format!("dup-keep-{f}-{}", keep_code(k));
+                        let checked = chosen == side;
+                        let label = tr.dup_keep_from.args(&[
+                            ("value", &merge_value(r, f, tr)),
+                            ("name", &first_alias(r, tr)),
+                        ]);
+                        view! {
+                            <label class="choice">
+                                <input type="radio" name=format!("dup-keep-{f}") data-testid=testid
+                                    prop:checked=checked
+                                    on:change=move |_| picks.update(|p| { p.insert(f, side); })/>
+                                " "{label}
+                            </label>
+                        }
+                    });
+                    view! {
+                        <fieldset data-testid="dup-keep" data-field=f>
+                            <legend>{tr.ws_merge_field_names.get(f)}</legend>
+                            {options.into_iter().collect_view()}
+                        </fieldset>
+                    }
+                })
+                .collect_view()
+                .into_any(),
+        )
+    };
+
+    let table = move || {
+        pages.get().map(|res| match res {
+            Err(_) => {
+                view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any()
+            }
+            Ok((a, b)) => {
+                let tr = t();
+                let rows = compare_rows(&a, &b, tr, ctx.lang.get_untracked());
+                view! {
+                    <div class="table-wrap" tabindex="-1">
+                        <table class="dup-compare" data-testid="dup-compare">
+                            <caption>{tr.dup_compare}</caption>
+                            <thead><tr>
+                                <th scope="col">{tr.dup_field}</th>
+                                {column(Side::A)}
+                                {column(Side::B)}
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|(name, va, vb)| {
+                                    let differs = va != vb;
+                                    view! {
+                                        <tr class:dup-differs=differs>
+                                            <th scope="row">{name}</th>
+                                            <td class="dup-value">{va}</td>
+                                            <td class="dup-value">{vb}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    };
+
+    view! {
+        <section class="card dup-review" data-testid="dup-review" aria-labelledby="dup-review-title">
+            <h3 id="dup-review-title" tabindex="-1" node_ref=heading>{move || t().dup_review}</h3>
+            {move || table().unwrap_or_else(|| view! { <p>{t().loading}</p> }.into_any())}
+            <h4>{move || t().dup_keep_title}</h4>
+            {keep_choices}
+            <label for="dup-reason">{move || t().dup_reason}</label>
+            <textarea id="dup-reason" data-testid="dup-reason" rows="3" maxlength="1000"
+                aria-describedby="dup-reason-hint"
+                prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+            <p id="dup-reason-hint" class="hint">{move || t().dup_reason_hint}</p>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="error" role="alert" data-testid="dup-error">
+                    {move || error.with(|e| e.as_ref().map(|e| error_text(e, t())))}
+                </p>
+            </Show>
+            <div class="row ws-actions">
+                <button type="button" data-testid="dup-merge" on:click=move |_| run(false)
+                    disabled=move || busy.get() || reason.with(|r| r.trim().is_empty()) || record(Side::A).is_none()>
+                    {move || t().dup_merge}
+                </button>
+                <button type="button" class="secondary" data-testid="dup-not-same" on:click=move |_| run(true)
+                    disabled=move || busy.get()>{move || t().dup_not_same}</button>
+                <button type="button" class="secondary" data-testid="dup-skip" on:click=move |_| on_skip.run(())>
+                    {move || t().dup_skip}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn reasons_read_as_short_phrases_in_italian_and_english() {
+        let (it, en) = (Lang::It.t(), Lang::En.t());
+        assert_eq!(reason_text(&Reason::SamePhone, it), "stesso telefono");
+        let alias = Reason::Alias {
+            a: "Mohamed".into(),
+            b: "محمد".into(),
+            how: AliasMatch::Transliteration,
+        };
+        assert_eq!(reason_text(&alias, it), "Mohamed ≈ محمد (altro alfabeto)");
+        assert_eq!(reason_text(&alias, en), "Mohamed ≈ محمد (another script)");
+        let years = Reason::BirthYear { a: 1990, b: 1991 };
+        assert_eq!(reason_text(&years, it), "nati nel 1990 / 1991");
+        assert_eq!(reason_text(&years, en), "born 1990 / 1991");
+        let near = Reason::MetNear {
+            metres: 300,
+            days: 0,
+        };
+        assert_eq!(
+            reason_text(&near, it),
+            "incontrati a 300 m lo stesso giorno"
+        );
+        assert_eq!(reason_text(&near, en), "met 300 m apart on the same day");
+        let later = Reason::MetNear {
+            metres: 40,
+            days: 2,
+        };
+        assert_eq!(
+            reason_text(&later, it),
+            "incontrati a 40 m a 2 giorni di distanza"
+        );
+        let genders = Reason::DifferentGender {
+            a: Gender::Woman,
+            b: Gender::Man,
+        };
+        assert_eq!(reason_text(&genders, it), "genere diverso: Donna / Uomo");
+        let langs = Reason::SharedLanguages {
+            codes: vec!["ar".into(), "fr".into()],
+        };
+        assert!(reason_text(&langs, en).starts_with("both speak "));
+        // A name holding a placeholder is written as it is.
+        let odd = Reason::Alias {
+            a: "{$b}".into(),
+            b: "x".into(),
+            how: AliasMatch::Same,
+        };
+        assert_eq!(reason_text(&odd, en), "{$b} = x");
+    }
+
+    fn side(n: u8) -> DuplicateSide {
+        DuplicateSide {
+            id: DocId::new_v7(1_760_000_000_000, [n; 10]),
+            external_id: None,
+            team: strada_shared::ids::TeamId::parse("t").unwrap(),
+            aliases: vec![format!("P{n}")],
+            birth_year: None,
+            contacts: 0,
+        }
+    }
+
+    fn pair(a: u8, b: u8) -> DuplicatePair {
+        DuplicatePair {
+            a: side(a),
+            b: side(b),
+            score: 0.9,
+            reasons: vec![],
+        }
+    }
+
+    #[test]
+    fn a_pair_done_leaves_the_list_with_every_pair_of_the_merged_record() {
+        let mut list = vec![pair(1, 2), pair(2, 3), pair(4, 5), pair(6, 2)];
+        let merged = side(2).id;
+        let next = without(&mut list, key(&pair(1, 2)), Some(merged));
+        assert_eq!(
+            list.iter().map(key).collect::<Vec<_>>(),
+            vec![key(&pair(4, 5))]
+        );
+        assert_eq!(next, Some(key(&pair(4, 5))), "the next pair opens");
+        // Judged not the same: only that pair goes; the last one done opens the first.
+        let mut list = vec![pair(1, 2), pair(3, 4)];
+        assert_eq!(
+            without(&mut list, key(&pair(3, 4)), None),
+            Some(key(&pair(1, 2)))
+        );
+        assert_eq!(without(&mut list, key(&pair(1, 2)), None), None);
+        assert!(list.is_empty());
+    }
+
+    #[test]
+    fn skipping_moves_to_the_next_pair_and_around() {
+        let list = vec![pair(1, 2), pair(3, 4)];
+        assert_eq!(next_after(&list, key(&list[0])), Some(key(&list[1])));
+        assert_eq!(next_after(&list, key(&list[1])), Some(key(&list[0])));
+        assert_eq!(next_after(&list[..1], key(&list[0])), None);
+    }
+}

@@ -1,0 +1,239 @@
+//! What merges made of a person, on their page in the workspace: the record they were
+//! merged into (a link to it), the records merged into them, and the history of their
+//! merges, each active one with a way to undo it ("Separa", a reason asked inline).
+//!
+//! Errors of the merge API are shown by their code, translated ([`error_text`]); the
+//! server's own message is never shown.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use strada_shared::central::{MERGE_FIELDS, MergeRecord, PersonPage, PersonRecord, UnmergeRequest};
+use strada_shared::ids::DocId;
+
+use super::{Open, keep_code, when};
+use crate::api::{self, ApiError};
+use crate::i18n::Catalogue;
+use crate::state::Ctx;
+
+/// What the reviewer reads for a failed merge, unmerge or judgement.
+pub(super) fn error_text(e: &ApiError, t: &Catalogue) -> &'static str {
+    match (e, e.code()) {
+        (ApiError::Network, _) => t.central_needs_network,
+        (_, Some("already_merged")) => t.dup_err_already_merged,
+        (_, Some("invalid_merge")) => t.dup_err_invalid,
+        (_, Some("already_unmerged")) => t.dup_err_already_unmerged,
+        _ => t.dup_err_generic,
+    }
+}
+
+/// `res`, after acting on what it says of the session (a revoked device wipes itself; an
+/// expired session asks to sign in again).
+pub(super) async fn checked<T>(ctx: Ctx, res: Result<T, ApiError>) -> Result<T, ApiError> {
+    match &res {
+        Err(e) if e.is_revoked() => crate::state::on_revoked(ctx).await,
+        Err(ApiError::Unauthorized { .. }) => ctx.session_expired.set(true),
+        _ => {}
+    }
+    res
+}
+
+/// A person's first alias, or "anonymous" once consent is withdrawn.
+pub(super) fn first_alias(p: &PersonRecord, t: &Catalogue) -> String {
+    p.aliases
+        .first()
+        .cloned()
+        .unwrap_or_else(|| t.person_anonymous.to_string())
+}
+
+/// "This record was merged into …", with a link that opens the survivor.
+pub(super) fn merged_into(
+    id: DocId,
+    survivor: Option<&PersonRecord>,
+    on_open: RwSignal<Option<Open>>,
+    t: &'static Catalogue,
+) -> AnyView {
+    let name = survivor
+        .map(|s| first_alias(s, t))
+        .unwrap_or_else(|| t.ws_merged_into_other.to_string());
+    view! {
+        <p class="warning" data-testid="ws-merged-into">
+            {t.ws_merged_into}" "
+            <button type="button" class="link" data-testid="ws-open-survivor"
+                on:click=move |_| on_open.set(Some(Open::Person(id)))>{name}</button>
+        </p>
+    }
+    .into_any()
+}
+
+/// The records merged into this person, each opening its own page.
+pub(super) fn merged_persons(
+    merged: &[PersonRecord],
+    on_open: RwSignal<Option<Open>>,
+    t: &'static Catalogue,
+) -> Option<AnyView> {
+    if merged.is_empty() {
+        return None;
+    }
+    let items = merged
+        .iter()
+        .map(|m| {
+            let id = m.id;
+            let aliases = if m.aliases.is_empty() {
+                t.person_anonymous.to_string()
+            } else {
+                m.aliases.join(" · ")
+            };
+            view! {
+                <li data-testid="ws-merged-person" data-id=id.to_string()>
+                    <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Person(id)))>{aliases}</button>
+                    " · "{m.team.to_string()}
+                </li>
+            }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <h4>{t.ws_merged_persons}</h4>
+            <ul data-testid="ws-merged">{items}</ul>
+        }
+        .into_any(),
+    )
+}
+
+/// The merges the person took part in, newest first; `reload` reads the page again
+/// after an unmerge.
+pub(super) fn history(
+    p: &PersonPage,
+    survivor: Option<&PersonRecord>,
+    reload: Callback<()>,
+    ctx: Ctx,
+) -> Option<AnyView> {
+    if p.merges.is_empty() {
+        return None;
+    }
+    let t = ctx.lang.get_untracked().t();
+    // The persons the page knows, to name both sides of each merge.
+    let names: HashMap<DocId, String> = std::iter::once(&p.person)
+        .chain(&p.merged)
+        .chain(survivor)
+        .map(|r| (r.id, first_alias(r, t)))
+        .collect();
+    let items = p
+        .merges
+        .iter()
+        .map(|m| {
+            let name = |id: DocId| names.get(&id).cloned().unwrap_or_else(|| id.to_string());
+            let persons = format!("{} → {}", name(m.merged), name(m.survivor));
+            view! { <MergeEntry merge=m.clone() persons=persons reload=reload/> }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <h4>{t.ws_merges}</h4>
+            <ul class="ws-merges" data-testid="ws-merges">{items}</ul>
+        }
+        .into_any(),
+    )
+}
+
+/// The fields a merge chose, with whose value was kept: "Telefono: dalla scheda unita".
+fn kept_text(m: &MergeRecord, t: &Catalogue) -> String {
+    MERGE_FIELDS
+        .iter()
+        .filter_map(|f| {
+            m.kept.get(*f).map(|k| {
+                format!(
+                    "{}: {}",
+                    t.ws_merge_field_names.get(f),
+                    t.ws_kept_names.get(keep_code(*k))
+                )
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One merge of the history; an active one can be undone with a reason.
+#[component]
+fn MergeEntry(merge: MergeRecord, persons: String, reload: Callback<()>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let lang = ctx.lang.get_untracked();
+    let asking = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let id = merge.id;
+    let input_id = format!("unmerge-reason-{id}");
+    let confirm = move |_| {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        let why = reason.get_untracked().trim().to_string();
+        if why.is_empty() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let req = UnmergeRequest {
+                merge: id,
+                reason: why,
+            };
+            match checked(ctx, api::unmerge(&s.token, &req).await).await {
+                Ok(_) => reload.run(()),
+                Err(e) => {
+                    let stale = e.code() == Some("already_unmerged");
+                    error.set(Some(e));
+                    busy.set(false);
+                    if stale {
+                        reload.run(());
+                    }
+                }
+            }
+        });
+    };
+    let tr = ctx.lang.get_untracked().t();
+    let undone = merge.undone.clone().map(|u| {
+        view! {
+            <p data-testid="ws-merge-undone">
+                {tr.ws_merge_undone.args(&[("when", &when(&u.at, lang)), ("by", &u.by.to_string()), ("reason", &u.reason)])}
+            </p>
+        }
+    });
+    let active = merge.undone.is_none();
+    let state = if active { "active" } else { "undone" };
+    view! {
+        <li class="ws-merge" data-testid="ws-merge" data-id=id.to_string() data-state=state>
+            <strong>{tr.ws_merge_title.with("when", &when(&merge.at, lang))}</strong>
+            <dl class="ws-fields">
+                <dt>{tr.ws_merge_persons}</dt><dd>{persons}</dd>
+                <dt>{tr.ws_merge_by}</dt><dd>{merge.by.to_string()}</dd>
+                <dt>{tr.ws_merge_reason}</dt><dd>{merge.reason.clone()}</dd>
+                <dt>{tr.ws_merge_kept}</dt><dd>{kept_text(&merge, tr)}</dd>
+                <dt>{tr.ws_merge_consent}</dt><dd>{tr.consent_name(merge.consent)}</dd>
+            </dl>
+            {undone}
+            <Show when=move || active && !asking.get()>
+                <button type="button" class="secondary" data-testid="unmerge"
+                    on:click=move |_| asking.set(true)>{move || t().ws_unmerge}</button>
+            </Show>
+            <Show when=move || active && asking.get()>
+                <label for=input_id.clone()>{move || t().ws_unmerge_reason}</label>
+                <textarea id=input_id.clone() rows="2" data-testid="unmerge-reason" maxlength="500"
+                    prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                <div class="row">
+                    <button type="button" class="danger" data-testid="unmerge-confirm" on:click=confirm
+                        disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())>{move || t().ws_unmerge_confirm}</button>
+                    <button type="button" class="secondary" on:click=move |_| { asking.set(false); error.set(None); }>
+                        {move || t().ws_unmerge_cancel}</button>
+                </div>
+            </Show>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="error" role="alert" data-testid="unmerge-error">
+                    {move || error.with(|e| e.as_ref().map(|e| error_text(e, t())))}
+                </p>
+            </Show>
+        </li>
+    }
+}

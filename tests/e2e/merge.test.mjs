@@ -1,0 +1,139 @@
+// Duplicates and merges in the central office's workspace, over the demo (which plants
+// persons recorded again by another team): the "Doppioni" tab lists a planted cross-team
+// pair, the reviewer compares the two records side by side, says why and merges them;
+// the persons list then shows one person, found also by the merged record's alias, whose
+// page lists the contacts of both and the merge. Separated again with a reason, both are
+// listed again, each with their own contacts.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import {
+  apiLogin, axeViolations, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer,
+  tempDir,
+} from './helpers.mjs';
+
+async function api(url, token, path) {
+  const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200, path);
+  return res.json();
+}
+
+/** The persons list filtered by `q`; resolves once the list answered. */
+async function searchPersons(page, q) {
+  await page.getByTestId('ws-tab-persons').click();
+  await page.getByTestId('ws-q').fill(q);
+  await page.getByTestId('ws-apply').click();
+  await page.getByTestId('ws-total').waitFor();
+}
+
+const personRow = (page, id) => page.locator(`[data-testid="ws-person-row"][data-id="${id}"]`);
+
+test('the central office merges a planted duplicate, then separates it again', async () => {
+  const data = tempDir('strada-e2e-merge-');
+  const accounts = fillDemo(data, ['--seed', '3', '--contacts', '600']);
+  const server = await startServer(data);
+  const browser = await launchBrowser();
+  try {
+    const password = accounts.centrale.password;
+    const token = await apiLogin(server.url, 'centrale', password);
+    // A planted pair: two teams recorded the person, both met them.
+    const found = await api(server.url, token, '/api/persons/duplicates?limit=100');
+    const pairs = Array.isArray(found) ? found : found.items;
+    const pair = pairs.find((p) => p.a.team !== p.b.team && p.a.contacts > 0 && p.b.contacts > 0
+      && p.a.aliases.length > 0 && p.b.aliases.length > 0);
+    assert.ok(pair, `a cross-team pair among ${pairs.length}`);
+    const [a, b] = [pair.a, pair.b];
+    const pageA = await api(server.url, token, `/api/persons/${a.id}`);
+    const pageB = await api(server.url, token, `/api/persons/${b.id}`);
+    const [contactsA, contactsB] = [pageA.contacts.length, pageB.contacts.length];
+    assert.ok(contactsA > 0 && contactsB > 0);
+
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
+    });
+    const page = await context.newPage();
+    await page.goto(server.url + '/#/centrale');
+    await signIn(page, 'centrale', password);
+    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+
+    // The pair in "Doppioni", with its likelihood and its evidence in words.
+    await page.getByTestId('ws-tab-duplicates').click();
+    const row = page.locator(`[data-testid="dup-pair"][data-a="${a.id}"][data-b="${b.id}"]`);
+    await row.waitFor({ timeout: 30000 });
+    const rowText = await row.innerText();
+    assert.match(rowText, /\d+%/);
+    assert.match(rowText, /A favore: /);
+    assert.ok(rowText.includes(a.team) && rowText.includes(b.team), rowText);
+
+    // Opened with the keyboard: the two records side by side.
+    await row.focus();
+    await page.keyboard.press('Enter');
+    const review = page.getByTestId('dup-review');
+    await review.getByTestId('dup-compare').waitFor({ timeout: 15000 });
+    const compared = await review.getByTestId('dup-compare').innerText();
+    assert.ok(compared.includes(a.aliases[0]) && compared.includes(b.aliases[0]), compared);
+    assert.match(compared, /Contatti registrati\s+\d+\s+\d+/);
+    assert.equal(await review.getByTestId('dup-merge').isDisabled(), true, 'no merge without a reason');
+    assert.deepEqual(await axeViolations(page), [], 'the review of a pair');
+
+    // The first record stays; where the records differ, one value is taken from the other.
+    await review.getByTestId('dup-survivor-a').check();
+    const choices = review.getByTestId('dup-keep');
+    let takenField = null;
+    if (await choices.count()) {
+      takenField = await choices.first().getAttribute('data-field');
+      await review.getByTestId(`dup-keep-${takenField}-merged`).check();
+    }
+    await review.getByTestId('dup-reason').fill('Stessa persona: stesso nome in due grafie, confermato dalle due équipe.');
+    await review.getByTestId('dup-merge').click();
+    await page.getByTestId('dup-notice').filter({ hasText: 'Schede unite.' }).waitFor({ timeout: 15000 });
+    await row.waitFor({ state: 'detached' });
+
+    // Persons: one person, found by the merged record's alias.
+    await searchPersons(page, b.aliases[0]);
+    await personRow(page, a.id).waitFor({ timeout: 15000 });
+    assert.equal(await personRow(page, b.id).count(), 0, 'the merged record is not listed');
+    await personRow(page, a.id).click();
+    const record = page.getByTestId('ws-record');
+    await record.getByTestId('ws-merges').waitFor({ timeout: 15000 });
+    assert.equal(await record.getByTestId('ws-timeline-contact').count(), contactsA + contactsB,
+      'the contacts of both');
+    // The merged record's own page says where it went, and leads back.
+    await record.locator(`[data-testid="ws-merged-person"][data-id="${b.id}"] button`).click();
+    await record.getByTestId('ws-merged-into').waitFor({ timeout: 15000 });
+    const where = await record.getByTestId('ws-merged-into').innerText();
+    assert.ok(where.includes(`unita a ${a.aliases[0]}`), where);
+    await record.getByTestId('ws-open-survivor').click();
+    await record.getByTestId('ws-merged').waitFor({ timeout: 15000 });
+    const merge = record.getByTestId('ws-merge');
+    assert.equal(await merge.count(), 1);
+    const history = await merge.innerText();
+    assert.ok(history.includes('confermato dalle due équipe'), history);
+    if (takenField) assert.match(history, /dalla scheda unita/);
+
+    // Separated again, with a reason.
+    await merge.getByTestId('unmerge').click();
+    assert.equal(await merge.getByTestId('unmerge-confirm').isDisabled(), true, 'no separation without a reason');
+    await merge.getByTestId('unmerge-reason').fill('Verificato con la persona: sono due persone diverse.');
+    assert.deepEqual(await axeViolations(page), [], 'a person\'s merge history, separating');
+    await merge.getByTestId('unmerge-confirm').click();
+    await record.locator('[data-testid="ws-merge"][data-state="undone"]').waitFor({ timeout: 15000 });
+    assert.match(await record.getByTestId('ws-merge-undone').innerText(), /due persone diverse/);
+    assert.equal(await record.getByTestId('ws-merged').count(), 0);
+    assert.equal(await record.getByTestId('ws-timeline-contact').count(), contactsA);
+
+    // Both listed again, each with their own contacts.
+    await searchPersons(page, b.aliases[0]);
+    await personRow(page, b.id).waitFor({ timeout: 15000 });
+    await personRow(page, b.id).click();
+    await record.getByTestId('ws-person-name').filter({ hasText: b.aliases[0] }).waitFor();
+    await record.getByTestId('ws-timeline-contact').first().waitFor();
+    assert.equal(await record.getByTestId('ws-timeline-contact').count(), contactsB);
+    assert.equal(await record.getByTestId('ws-merged-into').count(), 0);
+    await searchPersons(page, a.aliases[0]);
+    await personRow(page, a.id).waitFor({ timeout: 15000 });
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});

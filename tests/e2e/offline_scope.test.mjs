@@ -1,0 +1,107 @@
+// A central browser does not download every team's documents (issue 11 §1): the
+// workspace reads the records from the server, and the device keeps offline only what
+// its user chose — a team, for a laptop in a mobile unit — synced by the same engine.
+// Unchosen again, the team's documents leave the device.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import {
+  apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
+} from './helpers.mjs';
+
+async function api(url, token, path) {
+  const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200, path);
+  return res.json();
+}
+
+/** How many documents the page's device holds (encrypted: only their number is read). */
+async function docsOnDevice(page) {
+  return page.evaluate(async () => {
+    const req = (r) => new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const db = await req(indexedDB.open('strada'));
+    if (!db.objectStoreNames.contains('docs')) { db.close(); return 0; }
+    const n = await req(db.transaction('docs', 'readonly').objectStore('docs').count());
+    db.close();
+    return n;
+  });
+}
+
+async function waitForCount(page, ok, what) {
+  const deadline = Date.now() + 30000;
+  let n = -1;
+  while (Date.now() < deadline) {
+    n = await docsOnDevice(page);
+    if (ok(n)) return n;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what}: the device holds ${n} documents`);
+}
+
+test('a central device keeps offline only the team it chose', async () => {
+  const data = tempDir('strada-e2e-scope-');
+  const accounts = fillDemo(data, ['--seed', '5', '--contacts', '300']);
+  const server = await startServer(data);
+  const browser = await launchBrowser();
+  try {
+    const pw = accounts.centrale.password;
+    const token = await apiLogin(server.url, 'centrale', pw);
+    const all = await api(server.url, token, '/api/contacts?limit=1');
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
+    });
+    const page = await context.newPage();
+    await page.goto(server.url + '/#/centrale');
+    await signIn(page, 'centrale', pw);
+    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+    // The workspace shows the PUA's records, the device holds none of them.
+    await page.getByTestId('central-row').first().waitFor({ timeout: 30000 });
+    const scope = page.getByTestId('offline-scope');
+    await scope.waitFor();
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(await docsOnDevice(page), 0, 'nothing downloaded before a choice');
+
+    // Keep one team offline: its documents arrive, the other teams' do not.
+    const box = scope.locator('input[type="checkbox"]').first();
+    const testid = await box.getAttribute('data-testid');
+    const team = testid.replace('scope-team-', '');
+    const ofTeam = await api(server.url, token, `/api/contacts?team=${team}&limit=1`);
+    assert.ok(ofTeam.total > 0 && ofTeam.total < all.total, `${team}: ${ofTeam.total} of ${all.total}`);
+    await box.check();
+    await page.getByTestId('scope-save').click();
+    await page.getByTestId('scope-status').filter({ hasText: 'Salvato' }).waitFor({ timeout: 15000 });
+    const kept = await waitForCount(page, (n) => n >= ofTeam.total, 'after keeping a team');
+    assert.ok(kept < all.total, `only one team's documents (${kept}, PUA ${all.total} contacts)`);
+    // The choice belongs to this device: a session without one has no such setting.
+    const other = await fetch(server.url + '/api/devices/me/scope', { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(other.status, 400);
+    assert.equal((await other.json()).error, 'no_device');
+
+    // Unchosen: the team's documents leave the device.
+    await box.uncheck();
+    await page.getByTestId('scope-save').click();
+    await waitForCount(page, (n) => n === 0, 'after dropping the team');
+
+    // One person kept offline from their page: the person, their contacts and referrals.
+    const persons = await api(server.url, token, '/api/persons?limit=50');
+    const target = persons.items.find((r) => r.contacts > 0 && r.person.aliases.length > 0);
+    const whole = await api(server.url, token, `/api/persons/${target.person.id}`);
+    const expected = 1 + whole.contacts.length + whole.referrals.length;
+    await page.getByTestId('ws-tab-persons').click();
+    await page.getByTestId('ws-q').fill(target.person.aliases[0]);
+    await page.getByTestId('ws-apply').click();
+    await page.locator(`[data-testid="ws-person-row"][data-id="${target.person.id}"]`).click();
+    const keep = page.getByTestId('ws-keep-offline');
+    await keep.filter({ hasText: 'Tieni offline' }).waitFor({ timeout: 10000 });
+    await keep.click();
+    await keep.filter({ hasText: 'Non tenere più offline' }).waitFor({ timeout: 15000 });
+    await waitForCount(page, (n) => n === expected, `after keeping one person (${expected} documents)`);
+    await context.close();
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
