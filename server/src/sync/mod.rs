@@ -1141,7 +1141,7 @@ pub const PULL_SCAN_ENTRIES: usize = 20_000;
 
 /// Whether a central device with `scope` syncs the document `id`: its user wrote it, it
 /// belongs to a team kept offline, or it is a person kept offline, one of their contacts
-/// or one of their referrals.
+/// or one of their referrals — the records merged into that person included.
 fn in_scope(
     store: &dyn Store,
     user: &AuthUser,
@@ -1175,7 +1175,21 @@ fn in_scope(
             _ => None,
         },
     };
-    Ok(person.is_some_and(|p| scope.persons.contains(&p)))
+    // A person kept offline brings the records merged into them (along the chain).
+    let mut at = person;
+    for _ in 0..8 {
+        let Some(p) = at else {
+            return Ok(false);
+        };
+        if scope.persons.contains(&p) {
+            return Ok(true);
+        }
+        at = match store.record(DocType::Person, p)? {
+            Some(crate::storage::Projection::Person(r)) => r.merged_into,
+            _ => None,
+        };
+    }
+    Ok(false)
 }
 
 /// Full snapshots of the listed documents the user may read (the repair path, when

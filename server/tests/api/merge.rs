@@ -212,6 +212,25 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
         RefusalCode::NotAllowed,
     );
 
+    // A central laptop keeping the survivor offline gets the merged record and its
+    // contacts too.
+    let laptop = Api::login(&s, "centrale").await;
+    let res = laptop
+        .put_json("/api/devices/me/scope", &json!({ "persons": [here.id] }))
+        .await;
+    assert_eq!(res.status(), 200);
+    let mut held: Vec<_> = laptop
+        .pull_ok(0, 0)
+        .await
+        .docs
+        .iter()
+        .map(|d| d.id)
+        .collect();
+    held.sort();
+    let mut want = vec![here.id, there.id, c_here.id, c_there.id];
+    want.sort();
+    assert_eq!(held, want);
+
     // A phone that was offline logs a contact for the merged-away person: accepted, and
     // it counts under the survivor.
     let late = contact_of(&luca, 52, &there);
