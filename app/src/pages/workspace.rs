@@ -872,9 +872,9 @@ fn dl_row(label: &'static str, value: String) -> impl IntoView {
     (!value.is_empty()).then(|| view! { <dt>{label}</dt><dd>{value}</dd> })
 }
 
-fn person_fields(p: &PersonRecord, t: &Catalogue, lang: Lang) -> AnyView {
-    let birth = p
-        .birth_year
+/// A person's birth year as shown ("1990", "1990 stimato"; empty when not known).
+fn birth_label(p: &PersonRecord, t: &Catalogue) -> String {
+    p.birth_year
         .map(|y| {
             if p.birth_year_estimated {
                 format!("{y} {}", t.ws_estimated)
@@ -882,7 +882,11 @@ fn person_fields(p: &PersonRecord, t: &Catalogue, lang: Lang) -> AnyView {
                 y.to_string()
             }
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn person_fields(p: &PersonRecord, t: &Catalogue, lang: Lang) -> AnyView {
+    let birth = birth_label(p, t);
     let languages = p
         .languages
         .iter()

@@ -23,7 +23,7 @@ use strada_shared::reconcile::{AliasMatch, Reason};
 use strada_shared::vocab::Gender;
 
 use super::merges::{checked, error_text, first_alias};
-use super::{fetch, keep_code, needs_label, row_keys, when};
+use super::{birth_label, fetch, keep_code, needs_label, row_keys, when};
 use crate::api::{self, ApiError};
 use crate::i18n::Catalogue;
 use crate::state::Ctx;
@@ -310,16 +310,7 @@ fn pairs_table(
 /// A field of [`MERGE_FIELDS`] as the reviewer reads it ("—" when not known).
 fn merge_value(p: &PersonRecord, field: &str, t: &Catalogue) -> String {
     let text = match field {
-        "birth_year" => p
-            .birth_year
-            .map(|y| {
-                if p.birth_year_estimated {
-                    format!("{y} {}", t.ws_estimated)
-                } else {
-                    y.to_string()
-                }
-            })
-            .unwrap_or_default(),
+        "birth_year" => birth_label(p, t),
         "gender" if p.gender == Gender::Unknown => String::new(),
         "gender" => t.gender_name(p.gender).into(),
         "country" => p.country.trim().into(),
