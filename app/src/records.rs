@@ -183,6 +183,8 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
             let r = schema::read::<ReferralDoc>(&d.doc).ok()?;
             Some(Summary::Referral(Box::new(r), status))
         }
+        // Case work is read from the server's records (the workspace), not listed.
+        DocType::Case | DocType::JobOffer | DocType::PuaRules => None,
     }
 }
 

@@ -24,6 +24,7 @@ mod m0009_records;
 mod m0010_exchange;
 mod m0011_reconcile;
 mod m0012_merges;
+mod m0013_case_records;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -123,6 +124,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "merges",
         apply: m0012_merges::apply,
     },
+    Migration {
+        version: 13,
+        name: "case_records",
+        apply: m0013_case_records::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -148,6 +154,7 @@ pub const COLLECTIONS: &[&str] = &[
     "exchange",
     "reconcile",
     "merges",
+    "records_cases",
 ];
 
 /// The newest version this build knows.

@@ -99,6 +99,10 @@ pub enum Act {
     ImportDryRun,
     /// Every record of the PUA exported in the exchange format (`count`: the records).
     Export,
+    /// A page of the list of cases (`docs`: the cases shown).
+    ReadCases,
+    /// A case's page opened (`docs`: the case, its person, their contacts and referrals).
+    ReadCase,
 }
 
 /// Whether the act was done or refused.

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use strada_shared::central::{
     Keep, MERGE_FIELDS, MergeRecord, MergeRequest, Undone, UnmergeRequest,
 };
-use strada_shared::ids::{DocId, TeamId};
+use strada_shared::ids::DocId;
 use strada_shared::schema::person::{MAX_ALIASES, consent_rank};
 use strada_shared::schema::{self, DocType, PersonDoc};
 use strada_shared::sync::{Bytes, PushDoc, PushOutcome};
@@ -74,7 +74,7 @@ pub enum MergeError {
 /// What a merge or an unmerge did, for the caller to notify the teams' devices.
 pub struct Done {
     pub record: MergeRecord,
-    pub advanced: BTreeMap<TeamId, u64>,
+    pub advanced: crate::sync::Advanced,
 }
 
 fn check_reason(reason: &str) -> Result<String, MergeError> {
@@ -239,7 +239,7 @@ fn write(
     docs: Vec<PushDoc>,
     now_ms: i64,
     entry: &Entry,
-) -> Result<BTreeMap<TeamId, u64>, MergeError> {
+) -> Result<crate::sync::Advanced, MergeError> {
     let mut by = user.clone();
     by.actor = Some(merge_actor().to_bytes().to_vec());
     let mut staging = writer.staging(store, now_ms);
@@ -459,7 +459,7 @@ mod tests {
                 },
             },
             author: by,
-            team: TeamId::parse("bergamo-1").unwrap(),
+            team: strada_shared::ids::TeamId::parse("bergamo-1").unwrap(),
             created_at: 1_760_000_000_000,
             merged_into: None,
         }

@@ -28,7 +28,8 @@ pub const MAX_STREAMS: usize = 20_000;
 #[derive(Debug, Clone)]
 pub struct Advance {
     pub seq: u64,
-    pub team: TeamId,
+    /// `None`: documents only the central office reads.
+    pub team: Option<TeamId>,
     pub team_seq: u64,
 }
 
@@ -46,10 +47,10 @@ pub struct Listener {
 impl Listener {
     pub fn hears(&self, a: &Advance) -> bool {
         match self.role {
-            Role::CentralOffice => true,
-            Role::FieldWorker => a.team == self.team,
+            Role::FieldWorker => a.team.as_ref() == Some(&self.team),
             // The auditor reads no document, so no feed moves for it.
             Role::Auditor => false,
+            _ => true,
         }
     }
 }
@@ -137,7 +138,24 @@ impl Notifier {
         })
     }
 
-    pub fn advance(&self, seq: u64, team: TeamId, team_seq: u64) {
+    /// Tells listeners where a commit moved the feed, per team (see
+    /// [`crate::sync::Advanced`]).
+    pub fn announce(
+        &self,
+        store: &dyn crate::storage::Store,
+        advanced: crate::sync::Advanced,
+    ) -> Result<(), crate::storage::StoreError> {
+        for (team, seq) in advanced {
+            let team_seq = match &team {
+                Some(t) => store.team_feed_head(t)?,
+                None => 0,
+            };
+            self.advance(seq, team, team_seq);
+        }
+        Ok(())
+    }
+
+    pub fn advance(&self, seq: u64, team: Option<TeamId>, team_seq: u64) {
         // No receiver is not an error: nobody is listening right now.
         let _ = self.tx.send(Advance {
             seq,

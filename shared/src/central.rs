@@ -287,11 +287,21 @@ pub struct SyncScope {
     pub teams: Vec<TeamId>,
     #[serde(default)]
     pub persons: Vec<DocId>,
+    /// Case work offline (case roles only): the cases of these teams and persons and
+    /// those the user follows (as case manager or labour expert), the job offers and
+    /// the PUA's rules. An app that does not ask for them (an older one) never receives
+    /// a case document.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cases: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl SyncScope {
     pub fn is_empty(&self) -> bool {
-        self.teams.is_empty() && self.persons.is_empty()
+        self.teams.is_empty() && self.persons.is_empty() && !self.cases
     }
 }
 
@@ -312,3 +322,64 @@ pub struct ScopePage {
 pub const MAX_PAGE: usize = 200;
 /// The records a page holds when the request does not say.
 pub const DEFAULT_PAGE: usize = 50;
+
+/// A case as the central office sees it: every field of its document, and what its
+/// metadata and the PUA's rules say of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseRecord {
+    #[serde(flatten)]
+    pub case: crate::schema::CaseDoc,
+    /// Sensitive fields set to different values on two laptops apart (to review).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<FieldConflict>,
+    /// RFC 3339.
+    pub received_at: String,
+    pub updated_at: String,
+    pub heads: Vec<String>,
+}
+
+/// A job offer as the central office sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobOfferRecord {
+    #[serde(flatten)]
+    pub offer: crate::schema::JobOfferDoc,
+    /// RFC 3339.
+    pub updated_at: String,
+    pub heads: Vec<String>,
+}
+
+/// A case in a list (`GET /api/cases`), with what the list shows of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseRow {
+    pub case: CaseRecord,
+    /// The person taken in charge (the survivor, when they were merged).
+    pub person: Option<PersonRecord>,
+    /// When the next review falls due (`YYYY-MM-DD`), for an open case.
+    pub review_due: Option<String>,
+    /// The review is due before today.
+    pub overdue: bool,
+    /// The person's latest contact (RFC 3339), across merged records.
+    pub last_contact_at: Option<String>,
+    /// An open case whose person had no contact for 90 days or more.
+    pub no_recent_contact: bool,
+    /// Interventions not cancelled, and how many are done.
+    pub interventions: u32,
+    pub interventions_done: u32,
+}
+
+/// `GET /api/cases/{id}`: the case, its person and everything recorded about them
+/// (through merges), the rules it is assessed under, and the job offers that match.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub row: CaseRow,
+    pub contacts: Vec<ContactRecord>,
+    pub referrals: Vec<ReferralRecord>,
+    /// The version of the PUA's rules the case is assessed under (the one in force when
+    /// it has none yet).
+    pub rules: Option<crate::schema::pua_rules::RulesVersion>,
+    /// Job offers ranked for the work plan, best first.
+    pub matches: Vec<crate::jobs::OfferMatch>,
+}
+
+/// Days without a contact after which an open case is flagged (HMIS: exit after ~90 days).
+pub const NO_CONTACT_DAYS: i64 = 90;

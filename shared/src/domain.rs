@@ -17,10 +17,27 @@ pub enum Role {
     /// read it; the auditor reads no personal data (new at the end: variant indexes are
     /// on the wire).
     Auditor,
+    /// Social-services expert of the central office: takes cases in charge (intake,
+    /// assessment, eligibility, the PIP's interventions, reviews, closure), and
+    /// reconciles persons.
+    SocialExpert,
+    /// Labour-policy expert of the central office: the survey of local job demand (job
+    /// offers) and the work-reintegration plan of each case.
+    LabourExpert,
+    /// The PUA's director: reads everything the central office does, manages the PUA's
+    /// rules and accounts, and the reports; edits no case.
+    Director,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::FieldWorker, Role::CentralOffice, Role::Auditor];
+    pub const ALL: [Role; 6] = [
+        Role::FieldWorker,
+        Role::CentralOffice,
+        Role::Auditor,
+        Role::SocialExpert,
+        Role::LabourExpert,
+        Role::Director,
+    ];
 
     /// The stable wire/CLI name.
     pub fn as_str(self) -> &'static str {
@@ -28,11 +45,78 @@ impl Role {
             Role::FieldWorker => "field_worker",
             Role::CentralOffice => "central_office",
             Role::Auditor => "auditor",
+            Role::SocialExpert => "social_expert",
+            Role::LabourExpert => "labour_expert",
+            Role::Director => "director",
         }
     }
 
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// The central office, in any of its roles: reads the whole PUA's persons, contacts
+    /// and referrals (the workspace), on the global feed. `central_office` is all of
+    /// them at once.
+    pub fn is_central(self) -> bool {
+        matches!(
+            self,
+            Role::CentralOffice | Role::SocialExpert | Role::LabourExpert | Role::Director
+        )
+    }
+
+    /// Reads case documents, job offers and the PUA's rules.
+    pub fn reads_cases(self) -> bool {
+        self.is_central()
+    }
+
+    /// Opens cases and writes all of a case: intake, assessment, eligibility, the PIP's
+    /// interventions, reviews, closure.
+    pub fn manages_cases(self) -> bool {
+        matches!(self, Role::CentralOffice | Role::SocialExpert)
+    }
+
+    /// Writes a case's work-reintegration plan.
+    pub fn writes_work_plans(self) -> bool {
+        matches!(
+            self,
+            Role::CentralOffice | Role::SocialExpert | Role::LabourExpert
+        )
+    }
+
+    /// Records and edits job offers.
+    pub fn writes_job_offers(self) -> bool {
+        matches!(self, Role::CentralOffice | Role::LabourExpert)
+    }
+
+    /// Edits the PUA's rules.
+    pub fn manages_rules(self) -> bool {
+        matches!(self, Role::CentralOffice | Role::Director)
+    }
+
+    /// Manages accounts and devices, imports and exports the PUA's records.
+    pub fn administers(self) -> bool {
+        matches!(self, Role::CentralOffice | Role::Director)
+    }
+
+    /// Merges and unmerges persons, judges duplicates, and settles conflicting values.
+    pub fn reconciles(self) -> bool {
+        matches!(self, Role::CentralOffice | Role::SocialExpert)
+    }
+
+    /// Writes persons, contacts and referrals (the field's documents): the field
+    /// worker their team's, the central office and the social-services expert any
+    /// (a referral sent from a PIP).
+    pub fn writes_field_documents(self) -> bool {
+        matches!(
+            self,
+            Role::FieldWorker | Role::CentralOffice | Role::SocialExpert
+        )
+    }
+
+    /// Sees the figures of the whole PUA (reports, dashboard).
+    pub fn reads_reports(self) -> bool {
+        self.is_central()
     }
 }
 

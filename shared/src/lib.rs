@@ -23,6 +23,7 @@ pub mod central;
 pub mod directory;
 pub mod domain;
 pub mod ids;
+pub mod jobs;
 pub mod reconcile;
 pub mod schema;
 pub mod search;

@@ -160,6 +160,59 @@ impl Default for Gender {
     }
 }
 
+vocabulary! {
+    /// How strongly an ILO indicator is present, in a case's exploitation assessment.
+    Strength {
+        Strong = "strong",
+        Medium = "medium",
+        Weak = "weak",
+    }
+}
+
+vocabulary! {
+    /// A case's eligibility decision.
+    Decision {
+        Pending = "pending",
+        Eligible = "eligible",
+        NotEligible = "not_eligible",
+    }
+}
+
+#[allow(clippy::derivable_impls)] // the enum is declared by a macro
+impl Default for Decision {
+    fn default() -> Self {
+        Decision::Pending
+    }
+}
+
+vocabulary! {
+    /// Where an intervention of a PIP stands.
+    InterventionStatus {
+        Planned = "planned",
+        InProgress = "in_progress",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
+
+#[allow(clippy::derivable_impls)] // the enum is declared by a macro
+impl Default for InterventionStatus {
+    fn default() -> Self {
+        InterventionStatus::Planned
+    }
+}
+
+vocabulary! {
+    /// How a case ended: whether the person emerged from exploitation.
+    Outcome {
+        Emerged = "emerged",
+        PartlyEmerged = "partly_emerged",
+        NotEmerged = "not_emerged",
+        DroppedOut = "dropped_out",
+        Transferred = "transferred",
+    }
+}
+
 impl Code for crate::domain::NeedCategory {
     const ALL: &'static [Self] = &crate::domain::NeedCategory::ALL;
     fn code(self) -> &'static str {
@@ -191,6 +244,10 @@ mod tests {
         round_trip::<Mediator>();
         round_trip::<FollowUp>();
         round_trip::<Gender>();
+        round_trip::<Strength>();
+        round_trip::<Decision>();
+        round_trip::<InterventionStatus>();
+        round_trip::<Outcome>();
         assert_eq!(Indicator::ALL.len(), 11, "the ILO lists eleven indicators");
     }
 

@@ -331,11 +331,10 @@ impl Driver for Device {
             .docs
             .iter_mut()
             .filter_map(|(id, d)| {
-                let order = match d.doc_type {
-                    DocType::Person => 0,
-                    DocType::Contact => 1,
-                    DocType::Referral => 2,
-                };
+                let order = DocType::ALL
+                    .iter()
+                    .position(|t| *t == d.doc_type)
+                    .unwrap_or(0) as u8;
                 d.is_pending().then_some((order, *id))
             })
             .collect();

@@ -497,11 +497,7 @@ impl Seeder {
         // records it refers to, even across requests (the server refuses references to
         // records it does not hold).
         let mut docs: Vec<&mut DeviceDoc> = self.docs.values_mut().collect();
-        docs.sort_by_key(|d| match d.doc_type {
-            schema::DocType::Person => 0,
-            schema::DocType::Contact => 1,
-            schema::DocType::Referral => 2,
-        });
+        docs.sort_by_key(|d| schema::DocType::ALL.iter().position(|t| *t == d.doc_type));
         for d in docs {
             if d.is_pending() {
                 let (e, s) = d.push_entry();

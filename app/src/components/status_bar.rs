@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use crate::components::later::Later;
-use strada_shared::domain::Role;
 
 use crate::i18n::Lang;
 use crate::state::{self, Ctx};
@@ -44,10 +43,8 @@ pub fn StatusBar() -> impl IntoView {
         None => t().never.to_string(),
     };
     let is_central = move || {
-        ctx.session.with(|s| {
-            s.as_ref()
-                .is_some_and(|s| s.user.role == Role::CentralOffice)
-        })
+        ctx.session
+            .with(|s| s.as_ref().is_some_and(|s| s.user.role.is_central()))
     };
     // Signing out wipes the device: say so, and how many changes would be lost.
     let sign_out = move |_| {

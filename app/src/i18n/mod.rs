@@ -225,6 +225,14 @@ impl Catalogue {
             ValidationError::IdentifyingWithoutConsent => self.err_identifying,
             ValidationError::BirthYear => self.err_birth_year_range,
             ValidationError::AliasCharacters => self.err_alias_characters,
+            ValidationError::CaseDate => self.err_case_date,
+            ValidationError::OutcomeRequired => self.err_outcome_required,
+            ValidationError::EligibilityIncomplete => self.err_eligibility,
+            ValidationError::InterventionDate => self.err_intervention_date,
+            ValidationError::AssessmentGrade => self.err_assessment_grade,
+            ValidationError::CaseTextTooLong => self.err_case_text,
+            ValidationError::JobOffer => self.err_job_offer,
+            ValidationError::Rules => self.err_rules,
         }
     }
 }

@@ -164,7 +164,7 @@ pub fn Accounts() -> impl IntoView {
                 </label>
                 <label>{move || t().role}" "
                     <select data-testid="new-role" on:change=move |ev| if let Some(r) = Role::parse(&event_target_value(&ev)) { role.set(r) }>
-                        {[Role::FieldWorker, Role::CentralOffice].into_iter().map(|r| view! {
+                        {Role::ALL.into_iter().filter(|r| *r != Role::Auditor).map(|r| view! {
                             <option value=r.as_str() selected=move || role.get() == r>{move || t().role_name(r)}</option>
                         }).collect_view()}
                     </select>
@@ -213,7 +213,7 @@ pub fn Accounts() -> impl IntoView {
                                                 change_role(n5.clone(), r, new_team.get_untracked());
                                             }
                                         }>
-                                            {[Role::FieldWorker, Role::CentralOffice].into_iter().map(|r| view! {
+                                            {Role::ALL.into_iter().filter(|r| *r != Role::Auditor).map(|r| view! {
                                                 <option value=r.as_str() selected=role_now == r>{t().role_name(r)}</option>
                                             }).collect_view()}
                                         </select>

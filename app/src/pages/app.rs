@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use strada_shared::domain::Role;
 use wasm_bindgen::JsCast;
 
 use crate::components::nav::{Tab, TabBar};
@@ -148,7 +147,7 @@ pub fn App() -> impl IntoView {
                 (LockState::NoKey, _) | (LockState::Unlocked, None) => view! { <Login/> }.into_any(),
                 (LockState::Unlocked, Some(s)) => {
                     let r = route.get();
-                    let page = if s.user.role == Role::CentralOffice && r == "#/centrale" {
+                    let page = if s.user.role.is_central() && r == "#/centrale" {
                         view! { <Central/> }.into_any()
                     } else {
                         match Tab::from_route(&r) {

@@ -83,6 +83,7 @@ pub fn OfflineScope() -> impl IntoView {
         let scope = SyncScope {
             teams: teams.get_untracked(),
             persons: persons.get_untracked(),
+            cases: false,
         };
         leptos::task::spawn_local(async move {
             let res = save_scope(ctx, scope).await;

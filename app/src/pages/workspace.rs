@@ -619,6 +619,9 @@ fn Review() -> impl IntoView {
                             strada_shared::schema::DocType::Person => tr.col_person,
                             strada_shared::schema::DocType::Contact => tr.ws_contact_kind,
                             strada_shared::schema::DocType::Referral => tr.ws_referral_kind,
+                            strada_shared::schema::DocType::Case => tr.ws_case_kind,
+                            strada_shared::schema::DocType::JobOffer
+                            | strada_shared::schema::DocType::PuaRules => tr.ws_case_kind,
                         };
                         let label = match item.doc_type {
                             strada_shared::schema::DocType::Contact => when(&item.label, lang),
@@ -626,7 +629,7 @@ fn Review() -> impl IntoView {
                                 .iter()
                                 .find(|n| n.code() == item.label)
                                 .map_or(item.label.clone(), |n| tr.need(*n).to_string()),
-                            strada_shared::schema::DocType::Person => item.label.clone(),
+                            _ => item.label.clone(),
                         };
                         let id = item.id;
                         view! {

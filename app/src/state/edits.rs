@@ -157,6 +157,11 @@ pub async fn withdraw_consent(
                 r.erase_person(&names);
                 schema::update(&mut d.doc, &r)
             }),
+            DocType::Case => schema::read::<schema::CaseDoc>(&d.doc).and_then(|mut c| {
+                c.erase_person();
+                schema::update(&mut d.doc, &c)
+            }),
+            DocType::JobOffer | DocType::PuaRules => Ok(()),
         };
         match res {
             // A new edit is a new attempt (as in `save_edit`).

@@ -35,7 +35,7 @@ pub struct SignedIn {
 pub fn ttl(role: Role) -> i64 {
     match role {
         Role::FieldWorker => SESSION_TTL_MS,
-        Role::CentralOffice | Role::Auditor => CENTRAL_SESSION_TTL_MS,
+        _ => CENTRAL_SESSION_TTL_MS,
     }
 }
 
@@ -43,7 +43,7 @@ pub fn ttl(role: Role) -> i64 {
 pub fn idle_limit(role: Role) -> Option<i64> {
     match role {
         Role::FieldWorker => None,
-        Role::CentralOffice | Role::Auditor => Some(CENTRAL_IDLE_MS),
+        _ => Some(CENTRAL_IDLE_MS),
     }
 }
 

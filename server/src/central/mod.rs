@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use strada_shared::api::ContactRecord;
-use strada_shared::central::{PersonRecord, ReferralRecord};
+use strada_shared::central::{CaseRecord, JobOfferRecord, PersonRecord, ReferralRecord};
 use strada_shared::domain::NeedCategory;
 use strada_shared::ids::{DocId, TeamId};
 use strada_shared::schema::{DocType, ReferralStatus};
@@ -57,6 +57,12 @@ pub(crate) struct Index {
     pub(crate) family: HashMap<DocId, Vec<DocId>>,
     /// A person's `merged_into` changed since `survivor` was computed.
     merges_moved: bool,
+    /// Every case, whole (a PUA holds thousands, not millions).
+    pub(crate) cases: HashMap<DocId, Box<CaseRecord>>,
+    /// A person's cases (by `person_id`).
+    pub(crate) person_cases: HashMap<DocId, Vec<DocId>>,
+    /// Every job offer, whole.
+    pub(crate) job_offers: HashMap<DocId, Box<JobOfferRecord>>,
 }
 
 pub(crate) struct PersonRow {
@@ -153,6 +159,10 @@ impl Index {
         if let Some(old) = self.persons.remove(&id) {
             self.merges_moved |= old.merged_into.is_some() || self.family.contains_key(&id);
         }
+        if let Some(old) = self.cases.remove(&id) {
+            remove_from(&mut self.person_cases, old.case.person_id, id);
+        }
+        self.job_offers.remove(&id);
         self.conflicted.remove(&id);
     }
 
@@ -221,6 +231,7 @@ impl Index {
             Some(Projection::Person(p)) if !p.conflicts.is_empty() => Some(DocType::Person),
             Some(Projection::Contact(c)) if !c.conflicts.is_empty() => Some(DocType::Contact),
             Some(Projection::Referral(r)) if !r.conflicts.is_empty() => Some(DocType::Referral),
+            Some(Projection::Case(r)) if !r.conflicts.is_empty() => Some(DocType::Case),
             _ => None,
         };
         if let Some(t) = conflicted {
@@ -247,8 +258,26 @@ impl Index {
                 }
                 self.referrals.insert(id, row);
             }
+            Some(Projection::Case(c)) => {
+                push_unique(self.person_cases.entry(c.case.person_id).or_default(), id);
+                self.cases.insert(id, c);
+            }
+            Some(Projection::JobOffer(o)) => {
+                self.job_offers.insert(id, o);
+            }
             Some(Projection::None) | None => {}
         }
+    }
+
+    /// Every case of a person and of the records merged into them.
+    pub(crate) fn cases_of_person(&self, person: DocId) -> Vec<DocId> {
+        let mut out = Vec::new();
+        for p in self.family_of(person) {
+            for c in self.person_cases.get(&p).into_iter().flatten() {
+                push_unique(&mut out, *c);
+            }
+        }
+        out
     }
 
     /// Every person's facts for reconciliation, in id order, with where and when their

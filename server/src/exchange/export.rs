@@ -110,6 +110,9 @@ pub fn export(
                     json(&referral(&mut names, &id, r)?),
                 )
             }
+            // Cases and job offers join the exchange format with their import (issue
+            // 12 §6); the PUA's rules are not part of it.
+            TypedDoc::Case(_) | TypedDoc::JobOffer(_) | TypedDoc::PuaRules(_) => continue,
         };
         lines.push((rank, id, bytes));
         *counts.entry(kind).or_default() += 1;

@@ -31,7 +31,7 @@ use crate::sync::{Staging, Writer};
 /// What an import did, and where each team's feed moved (to tell live devices).
 pub struct Imported {
     pub report: ImportReport,
-    pub advanced: BTreeMap<TeamId, u64>,
+    pub advanced: crate::sync::Advanced,
 }
 
 /// Imports an exchange file (see the module note). Invalid lines are in the report, not

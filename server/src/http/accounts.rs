@@ -7,7 +7,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use strada_shared::api::{AccountPassword, AccountRecord, AccountSession, NewAccount, RoleChange};
-use strada_shared::domain::Role;
 use strada_shared::ids::TeamId;
 
 use super::AppState;
@@ -17,11 +16,12 @@ use crate::audit::{self, Act, Record};
 use crate::auth::{AuthUser, admin};
 
 fn require_central(user: &AuthUser) -> Result<(), AppError> {
-    match user.role {
-        Role::CentralOffice => Ok(()),
-        Role::FieldWorker | Role::Auditor => Err(AppError::Forbidden(
-            "accounts are managed by the central office".into(),
-        )),
+    if user.role.administers() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "accounts are managed by the central office or the director".into(),
+        ))
     }
 }
 

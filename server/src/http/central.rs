@@ -17,7 +17,6 @@ use strada_shared::central::{
     ConflictItem, ConsentRecord, DuplicatePair, DuplicateSide, MergeRecord, MergeRequest, NotSame,
     Page, PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve, UnmergeRequest,
 };
-use strada_shared::domain::Role;
 use strada_shared::ids::DocId;
 use strada_shared::schema::DocType;
 
@@ -31,12 +30,28 @@ use crate::projection::rfc3339_ms;
 use crate::storage::{Projection, Store};
 
 pub(crate) fn require_central(user: &AuthUser) -> Result<(), AppError> {
-    match user.role {
-        Role::CentralOffice => Ok(()),
-        Role::FieldWorker | Role::Auditor => Err(AppError::Forbidden(
-            "the central records are for the central office".into(),
-        )),
+    require(
+        user.role.is_central(),
+        "the central records are for the central office",
+    )
+}
+
+/// `Ok` when the role may (`allowed`), else 403 with `why`.
+pub(crate) fn require(allowed: bool, why: &str) -> Result<(), AppError> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(why.into()))
     }
+}
+
+/// The reconciliation of persons (duplicates, merges) and the review of conflicting
+/// values: the central office and its social-services expert.
+pub(crate) fn require_reconciler(user: &AuthUser) -> Result<(), AppError> {
+    require(
+        user.role.reconciles(),
+        "reconciling records is the social-services expert's work",
+    )
 }
 
 type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
@@ -61,7 +76,7 @@ fn parse_id(id: &str) -> Result<DocId, AppError> {
 
 /// Runs `f` over the caught-up index on a blocking thread (a query over a million rows
 /// takes milliseconds of CPU).
-async fn with_index<T: Send + 'static>(
+pub(crate) async fn with_index<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&dyn Store, &Index) -> T + Send + 'static,
 ) -> Result<T, AppError> {
@@ -76,7 +91,7 @@ async fn with_index<T: Send + 'static>(
     .map_err(AppError::internal)
 }
 
-fn contact_of(store: &dyn Store, id: DocId) -> Result<Option<ContactRecord>, AppError> {
+pub(crate) fn contact_of(store: &dyn Store, id: DocId) -> Result<Option<ContactRecord>, AppError> {
     Ok(match store.record(DocType::Contact, id)? {
         Some(Projection::Contact(c)) => Some(*c),
         _ => None,
@@ -126,7 +141,7 @@ fn consent_history(store: &dyn Store, id: DocId) -> Result<Vec<ConsentRecord>, A
     Ok(history.ok().flatten().unwrap_or_default())
 }
 
-fn referral_of(
+pub(crate) fn referral_of(
     state: &AppState,
     store: &dyn Store,
     id: DocId,
@@ -161,7 +176,7 @@ fn audit_read(
 
 /// The records of a page, in its order (a record gone meanwhile — quarantined — is left
 /// out).
-fn records<T>(
+pub(crate) fn records<T>(
     ids: &[DocId],
     mut read: impl FnMut(DocId) -> Result<Option<T>, AppError>,
 ) -> Result<Vec<T>, AppError> {
@@ -542,7 +557,7 @@ pub async fn conflicts(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> Result<Json<Vec<ConflictItem>>, AppError> {
-    require_central(&user)?;
+    require_reconciler(&user)?;
     let ids: Vec<(DocId, DocType)> = with_index(&state, |_, index| {
         index
             .conflicted
@@ -610,7 +625,7 @@ pub async fn resolve(
     user: AuthUser,
     super::extract::ApiJson(choice): super::extract::ApiJson<Resolve>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    require_central(&user)?;
+    require_reconciler(&user)?;
     let store = state.store.clone();
     let writer = state.writer.clone();
     let id = choice.id;
@@ -619,7 +634,7 @@ pub async fn resolve(
     })
     .await
     .map_err(AppError::internal)?;
-    let (seq, team) = match res {
+    let advanced = match res {
         Ok(done) => done,
         Err(crate::sync::ResolveError::NotFound) => {
             return Err(AppError::NotFound("no document with that id".into()));
@@ -642,8 +657,7 @@ pub async fn resolve(
         crate::now_ms(),
         Record::new(Act::ConflictResolved).by(&user).docs(vec![id]),
     )?;
-    let team_seq = state.store.team_feed_head(&team)?;
-    state.notify.advance(seq, team, team_seq);
+    state.notify.announce(state.store.as_ref(), advanced)?;
     Ok(Json(serde_json::json!({ "resolved": id })))
 }
 
@@ -656,7 +670,7 @@ pub async fn duplicates(
     user: AuthUser,
     params: Params,
 ) -> Result<Json<Page<DuplicatePair>>, AppError> {
-    require_central(&user)?;
+    require_reconciler(&user)?;
     let Query(params) = params.map_err(|_| AppError::BadRequest {
         code: "invalid_filter",
         message: "the query string is not form-encoded".into(),
@@ -765,7 +779,7 @@ pub async fn not_same(
     user: AuthUser,
     super::extract::ApiJson(pair): super::extract::ApiJson<NotSame>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    require_central(&user)?;
+    require_reconciler(&user)?;
     if pair.a == pair.b {
         return Err(AppError::BadRequest {
             code: "same_person",
@@ -833,7 +847,7 @@ async fn merging(
     + Send
     + 'static,
 ) -> Result<Json<MergeRecord>, AppError> {
-    require_central(&user)?;
+    require_reconciler(&user)?;
     let store = state.store.clone();
     let writer = state.writer.clone();
     let by = user.clone();
@@ -850,10 +864,7 @@ async fn merging(
             .docs(vec![done.record.survivor, done.record.merged]),
     )?;
     state.store.flush()?;
-    for (team, seq) in done.advanced {
-        let team_seq = state.store.team_feed_head(&team)?;
-        state.notify.advance(seq, team, team_seq);
-    }
+    state.notify.announce(state.store.as_ref(), done.advanced)?;
     Ok(Json(done.record))
 }
 

@@ -5,7 +5,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use strada_shared::api::DeviceRecord;
-use strada_shared::domain::Role;
 
 use super::AppState;
 use super::error::AppError;
@@ -14,13 +13,11 @@ use crate::auth::{self, AuthUser};
 use crate::projection::rfc3339_ms;
 use crate::storage::StoredDevice;
 
-fn require_central(user: &AuthUser) -> Result<(), AppError> {
-    match user.role {
-        Role::CentralOffice => Ok(()),
-        Role::FieldWorker | Role::Auditor => Err(AppError::Forbidden(
-            "devices are managed by the central office".into(),
-        )),
-    }
+fn require_admin(user: &AuthUser) -> Result<(), AppError> {
+    super::central::require(
+        user.role.administers(),
+        "devices are managed by the central office or the director",
+    )
 }
 
 fn record(state: &AppState, d: StoredDevice, sessions: u32) -> Result<DeviceRecord, AppError> {
@@ -45,7 +42,7 @@ pub async fn list(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> Result<Json<Vec<DeviceRecord>>, AppError> {
-    require_central(&user)?;
+    require_admin(&user)?;
     let mut devices = state.store.devices()?;
     devices.sort_by_key(|d| std::cmp::Reverse(d.last_seen));
     let sessions = auth::sessions_per_device(state.store.as_ref(), crate::now_ms())?;
@@ -64,7 +61,7 @@ pub async fn revoke(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<DeviceRecord>, AppError> {
-    require_central(&user)?;
+    require_admin(&user)?;
     let device = auth::revoke_device(state.store.as_ref(), &id, crate::now_ms())?
         .ok_or_else(|| AppError::NotFound("no device with that id".into()))?;
     tracing::info!(by = %user.id, device = %device.actor.get(..8).unwrap_or(""), "device revoked");
@@ -88,7 +85,7 @@ pub async fn end_sessions(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<DeviceRecord>, AppError> {
-    require_central(&user)?;
+    require_admin(&user)?;
     let actor = auth::parse_actor(&id).map_err(AppError::from)?;
     let device = state
         .store
@@ -134,7 +131,7 @@ pub async fn scope(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> Result<Json<strada_shared::central::ScopePage>, AppError> {
-    require_central(&user)?;
+    super::central::require_central(&user)?;
     let actor = own_device(&user)?;
     let scope = state
         .store
@@ -153,7 +150,7 @@ pub async fn set_scope(
     super::extract::ApiJson(mut scope): super::extract::ApiJson<strada_shared::central::SyncScope>,
 ) -> Result<Json<strada_shared::central::ScopePage>, AppError> {
     use strada_shared::central::{MAX_SCOPE_PERSONS, MAX_SCOPE_TEAMS};
-    require_central(&user)?;
+    super::central::require_central(&user)?;
     let actor = own_device(&user)?;
     scope.teams.sort();
     scope.teams.dedup();

@@ -15,7 +15,6 @@ use super::error::AppError;
 use crate::auth::AuthUser;
 use crate::notify::StreamRefused;
 use crate::sync::position::Feed;
-use strada_shared::domain::Role;
 
 pub async fn ticket(State(state): State<AppState>, user: AuthUser) -> Json<EventsTicket> {
     let t = state.notify.issue_ticket(&user, crate::now_ms());
@@ -54,11 +53,9 @@ pub async fn events(
             StreamRefused::Full => AppError::Unavailable,
         })?;
     // Positions in the feed the listener reads (its team's, for a field device).
-    let head = match listener.role {
-        Role::CentralOffice => state.store.feed_head()?,
-        Role::FieldWorker | Role::Auditor => {
-            Feed::Team(&listener.team).to_device(state.store.team_feed_head(&listener.team)?)
-        }
+    let head = match Feed::of_role(listener.role, &listener.team) {
+        Feed::Global => state.store.feed_head()?,
+        Feed::Team(team) => Feed::Team(team).to_device(state.store.team_feed_head(team)?),
     };
     let rx = state.notify.subscribe();
     let closing = state.notify.closing();
@@ -84,11 +81,9 @@ pub async fn events(
                 };
                 match next {
                     Ok(a) if listener.hears(&a) => {
-                        let at = match listener.role {
-                            Role::CentralOffice => a.seq,
-                            Role::FieldWorker | Role::Auditor => {
-                                Feed::Team(&a.team).to_device(a.team_seq)
-                            }
+                        let at = match Feed::of_role(listener.role, &listener.team) {
+                            Feed::Global => a.seq,
+                            Feed::Team(team) => Feed::Team(team).to_device(a.team_seq),
                         };
                         let ev = Event::default().event("feed").data(at.to_string());
                         return Some((Ok(ev), (None, rx, closing, ended, listener, permit)));

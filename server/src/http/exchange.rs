@@ -16,7 +16,7 @@ use serde::Deserialize;
 use strada_shared::api::ImportReport;
 
 use super::AppState;
-use super::central::require_central;
+use super::central::require;
 use super::error::AppError;
 use crate::auth::AuthUser;
 use crate::exchange::{self, ExchangeError, Importer, MAX_FILE_BYTES, MEDIA_TYPE};
@@ -53,7 +53,10 @@ pub async fn import(
     params: Result<Query<ImportParams>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    require_central(&user)?;
+    require(
+        user.role.administers(),
+        "the exchange of records is for the central office or the director",
+    )?;
     let Query(params) = params.map_err(|_| AppError::BadRequest {
         code: "invalid_query",
         message: "dry_run is true or false".into(),
@@ -89,10 +92,9 @@ pub async fn import(
     .await
     .map_err(AppError::internal)??;
     // As after a push: devices of the teams written to pull at once.
-    for (team, seq) in imported.advanced {
-        let team_seq = state.store.team_feed_head(&team)?;
-        state.notify.advance(seq, team, team_seq);
-    }
+    state
+        .notify
+        .announce(state.store.as_ref(), imported.advanced)?;
     let report: ImportReport = imported.report;
     let status = match report.ok {
         true => StatusCode::OK,
@@ -103,7 +105,10 @@ pub async fn import(
 
 /// `GET /api/exchange/export`: every record of the PUA, as a file to download.
 pub async fn export(State(state): State<AppState>, user: AuthUser) -> Result<Response, AppError> {
-    require_central(&user)?;
+    require(
+        user.role.administers(),
+        "the exchange of records is for the central office or the director",
+    )?;
     let store = state.store.clone();
     let exported = tokio::task::spawn_blocking(move || {
         exchange::export(store.as_ref(), Some(&user), crate::now_ms())

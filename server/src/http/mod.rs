@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod central;
 pub mod devices;
 pub mod directory;
@@ -84,6 +85,10 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/referrals/{id}", get(central::referral))
         .route("/csv/{list}", get(central::csv))
         .route("/conflicts", get(central::conflicts))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::get))
+        .route("/job-offers", get(cases::job_offers))
+        .route("/rules", get(cases::get_rules))
         .route("/conflicts/resolve", post(central::resolve))
         .route("/directory", get(directory::get))
         .route("/devices", get(devices::list))

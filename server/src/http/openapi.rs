@@ -15,6 +15,12 @@ pub enum Access {
     /// A session bound to a device (field workers and the central office syncing).
     Device,
     Central,
+    /// The reconciliation of persons and the review of conflicting values.
+    Reconciler,
+    /// Accounts, devices, the exchange of records.
+    Admin,
+    /// Cases, job offers, the PUA's rules.
+    Cases,
     Auditor,
 }
 
@@ -189,7 +195,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/persons/duplicates",
         tag: "reconciliation",
         summary: "Candidate pairs of persons who may be one person, best first, with score and reasons (team, limit 1..=500, threshold 0..1)",
-        access: Access::Central,
+        access: Access::Reconciler,
         query: &[
             ("team", "pairs with a person of this team"),
             ("limit", "pairs answered, 1..=500 (default 100)"),
@@ -203,7 +209,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/persons/not-same",
         tag: "reconciliation",
         summary: "Judge a pair not the same person: never proposed again",
-        access: Access::Central,
+        access: Access::Reconciler,
         query: &[],
         body: Some("NotSame"),
         answer: "Empty",
@@ -233,7 +239,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/persons/merge",
         tag: "reconciliation",
         summary: "Merge a person into another (survivor, merged, reason, keep: per field survivor | merged); reversible",
-        access: Access::Central,
+        access: Access::Reconciler,
         query: &[],
         body: Some("MergeRequest"),
         answer: "MergeRecord",
@@ -243,7 +249,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/persons/unmerge",
         tag: "reconciliation",
         summary: "Undo a merge (merge id, reason): both persons and their links as before",
-        access: Access::Central,
+        access: Access::Reconciler,
         query: &[],
         body: Some("UnmergeRequest"),
         answer: "MergeRecord",
@@ -310,10 +316,57 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "get",
+        path: "/cases",
+        tag: "cases",
+        summary: "Cases taken in charge, overdue reviews first (each with its person, next review, PIP implementation and the 90-days-without-contact flag). Cases are written as documents through /sync/push",
+        access: Access::Cases,
+        query: &[
+            ("status", "open (default), closed or all"),
+            (
+                "manager",
+                "cases this user name follows as case manager or labour expert; `me`: the caller's",
+            ),
+            ("person", "a person's cases (through merges)"),
+        ],
+        body: None,
+        answer: "CaseList",
+    },
+    Operation {
+        method: "get",
+        path: "/cases/{id}",
+        tag: "cases",
+        summary: "A case with its person's contacts and referrals (through merges), the version of the PUA's rules it is assessed under, and the job offers matching its work plan with their reasons",
+        access: Access::Cases,
+        query: &[],
+        body: None,
+        answer: "CasePage",
+    },
+    Operation {
+        method: "get",
+        path: "/job-offers",
+        tag: "cases",
+        summary: "The survey of local job demand: every job offer (written as documents through /sync/push)",
+        access: Access::Cases,
+        query: &[],
+        body: None,
+        answer: "JobOfferList",
+    },
+    Operation {
+        method: "get",
+        path: "/rules",
+        tag: "cases",
+        summary: "The PUA's rules: every version published, the highest in force (the director publishes one through /sync/push)",
+        access: Access::Cases,
+        query: &[],
+        body: None,
+        answer: "PuaRules",
+    },
+    Operation {
+        method: "get",
         path: "/conflicts",
         tag: "central",
         summary: "Records whose sensitive fields two devices wrote differently while apart",
-        access: Access::Central,
+        access: Access::Reconciler,
         query: &[],
         body: None,
         answer: "ConflictList",
@@ -323,7 +376,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/conflicts/resolve",
         tag: "central",
         summary: "Keep one of a field's values (a change synced to every device)",
-        access: Access::Central,
+        access: Access::Reconciler,
         query: &[],
         body: Some("Resolve"),
         answer: "Empty",
@@ -333,7 +386,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/exchange/import",
         tag: "exchange",
         summary: "Import a PUA exchange file (JSON Lines, EXCHANGE.md §1; at most 32 MB), all or nothing: the report, or 422 with the same report listing every invalid line (number, field, reason)",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[(
             "dry_run",
             "true: check the file and report what it would do, storing nothing",
@@ -346,7 +399,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/exchange/export",
         tag: "exchange",
         summary: "Every record of the PUA in the exchange format (JSON Lines), as a file to download",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: None,
         answer: "application/x-ndjson",
@@ -366,7 +419,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/devices",
         tag: "accounts",
         summary: "Devices that signed in",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: None,
         answer: "DeviceList",
@@ -376,7 +429,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/devices/{id}/revoke",
         tag: "accounts",
         summary: "Revoke a device: it wipes its data at its next request",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: None,
         answer: "DeviceRecord",
@@ -386,7 +439,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/devices/{id}/end-sessions",
         tag: "accounts",
         summary: "End a device's sessions without revoking it",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: None,
         answer: "DeviceRecord",
@@ -396,7 +449,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/accounts",
         tag: "accounts",
         summary: "Every account",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: None,
         answer: "AccountList",
@@ -406,7 +459,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/accounts",
         tag: "accounts",
         summary: "Create an account (a one-time password is answered)",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: Some("NewAccount"),
         answer: "AccountPassword",
@@ -416,7 +469,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/accounts/{name}/disable",
         tag: "accounts",
         summary: "Disable an account",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: None,
         answer: "AccountRecord",
@@ -426,7 +479,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/accounts/{name}/enable",
         tag: "accounts",
         summary: "Enable an account",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: None,
         answer: "AccountRecord",
@@ -436,7 +489,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/accounts/{name}/password",
         tag: "accounts",
         summary: "Reset an account's password (a one-time password is answered)",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: None,
         answer: "AccountPassword",
@@ -446,7 +499,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/accounts/{name}/role",
         tag: "accounts",
         summary: "Change an account's role and team",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: Some("RoleChange"),
         answer: "AccountRecord",
@@ -456,7 +509,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/accounts/{name}/unlock",
         tag: "accounts",
         summary: "Unlock an account locked by wrong passwords",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: None,
         answer: "AccountRecord",
@@ -466,7 +519,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/accounts/{name}/end-everything",
         tag: "accounts",
         summary: "End every session and revoke every device of an account",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: None,
         answer: "AccountRecord",
@@ -476,7 +529,7 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/accounts/{name}/sessions",
         tag: "accounts",
         summary: "An account's open sessions",
-        access: Access::Central,
+        access: Access::Admin,
         query: &[],
         body: None,
         answer: "SessionList",
@@ -845,6 +898,62 @@ fn schemas() -> Map<String, Value> {
             ("id", s()), ("doc_type", s()), ("team", s()), ("label", s()), ("conflicts", conflicts),
         ], &["id", "doc_type", "team", "conflicts"]) }),
     );
+    let any_object = json!({ "type": "object" });
+    add(
+        "CaseList",
+        json!({ "type": "array", "items": obj(&[
+            ("case", any_object.clone()), ("person", json!({"type": ["object", "null"]})),
+            ("review_due", opt_s()), ("overdue", json!({"type": "boolean"})),
+            ("last_contact_at", opt_s()), ("no_recent_contact", json!({"type": "boolean"})),
+            ("interventions", int()), ("interventions_done", int()),
+        ], &["case", "overdue", "no_recent_contact", "interventions", "interventions_done"]) }),
+    );
+    add(
+        "CasePage",
+        obj(
+            &[
+                ("row", any_object.clone()),
+                ("contacts", json!({"type": "array"})),
+                ("referrals", json!({"type": "array"})),
+                ("rules", json!({"type": ["object", "null"]})),
+                (
+                    "matches",
+                    json!({"type": "array", "items": obj(&[
+                    ("offer", s()), ("employer", s()), ("sector", s()), ("positions", int()),
+                    ("score", int()), ("reasons", json!({"type": "array"})),
+                ], &["offer", "score", "reasons"])}),
+                ),
+            ],
+            &["row", "contacts", "referrals", "matches"],
+        ),
+    );
+    add(
+        "JobOfferList",
+        json!({ "type": "array", "items": obj(&[
+            ("id", s()), ("employer", s()), ("sector", s()), ("area", s()),
+            ("positions", int()), ("languages", strings()), ("from", opt_s()), ("to", opt_s()),
+        ], &["id", "employer", "sector", "positions"]) }),
+    );
+    add(
+        "PuaRules",
+        obj(
+            &[
+                ("id", s()),
+                (
+                    "versions",
+                    json!({"type": "array", "items": obj(&[
+                ("version", int()), ("published_at", int()), ("by", s()),
+                ("access_conditions", json!({"type": "array"})),
+                ("meeting_modes", json!({"type": "array"})),
+                ("criteria", json!({"type": "array"})),
+                ("judgements", json!({"type": "array"})),
+                ("review_interval_days", int()),
+            ], &["version", "review_interval_days"])}),
+                ),
+            ],
+            &["id", "versions"],
+        ),
+    );
     add(
         "Resolve",
         obj(
@@ -955,7 +1064,14 @@ pub fn document() -> Value {
             Access::Public => "anyone",
             Access::Session => "any signed-in account",
             Access::Device => "a session bound to a syncing device",
-            Access::Central => "the central office",
+            Access::Central => {
+                "the central office in any of its roles (central_office, social_expert, labour_expert, director)"
+            }
+            Access::Reconciler => "central_office or social_expert",
+            Access::Admin => "central_office or director",
+            Access::Cases => {
+                "the case roles (central_office, social_expert, labour_expert, director); field workers never"
+            }
             Access::Auditor => "the auditor",
         };
         let mut operation = json!({

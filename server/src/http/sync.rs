@@ -143,10 +143,9 @@ pub async fn push(
     .map_err(AppError::internal)??;
     // Tell listening devices, per team, that the feed moved (field devices hear their
     // team's own position).
-    for (team, seq) in report.advanced {
-        let team_seq = state.store.team_feed_head(&team)?;
-        state.notify.advance(seq, team, team_seq);
-    }
+    state
+        .notify
+        .announce(state.store.as_ref(), report.advanced)?;
     SyncReply::new(&headers, report.response)
 }
 

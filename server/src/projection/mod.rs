@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use strada_shared::api::{ContactRecord, IndicatorNote};
-use strada_shared::central::{ConsentRecord, HistoryEntry, PersonRecord, ReferralRecord};
+use strada_shared::central::{
+    CaseRecord, ConsentRecord, HistoryEntry, JobOfferRecord, PersonRecord, ReferralRecord,
+};
 use strada_shared::schema::{ContactDoc, PersonDoc, ReferralDoc};
 
 use crate::storage::{DocMeta, Projection};
@@ -12,7 +14,7 @@ use crate::sync::rules::TypedDoc;
 
 /// The version of the records' layout. A store whose records are older is projected
 /// again from its documents at start (`sync::reproject`).
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 pub fn rfc3339_ms(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
@@ -30,6 +32,19 @@ pub fn of(doc: &TypedDoc, meta: &DocMeta) -> Projection {
         TypedDoc::Contact(c) => Projection::Contact(Box::new(contact_record(c, meta))),
         TypedDoc::Person(p) => Projection::Person(Box::new(person_record(p, meta))),
         TypedDoc::Referral(r) => Projection::Referral(Box::new(referral_record(r, meta))),
+        TypedDoc::Case(c) => Projection::Case(Box::new(CaseRecord {
+            case: (**c).clone(),
+            conflicts: Vec::new(),
+            received_at: rfc3339_ms(meta.received_at),
+            updated_at: rfc3339_ms(meta.updated_at),
+            heads: heads(meta),
+        })),
+        TypedDoc::JobOffer(o) => Projection::JobOffer(Box::new(JobOfferRecord {
+            offer: (**o).clone(),
+            updated_at: rfc3339_ms(meta.updated_at),
+            heads: heads(meta),
+        })),
+        TypedDoc::PuaRules(_) => Projection::None,
     }
 }
 

@@ -229,7 +229,10 @@ pub enum Projection {
     Contact(Box<ContactRecord>),
     Person(Box<strada_shared::central::PersonRecord>),
     Referral(Box<strada_shared::central::ReferralRecord>),
-    /// The document type has no central record (yet).
+    Case(Box<strada_shared::central::CaseRecord>),
+    JobOffer(Box<strada_shared::central::JobOfferRecord>),
+    /// The document type has no central record (the PUA's rules: one document, read
+    /// whole).
     None,
 }
 
@@ -243,7 +246,8 @@ impl Projection {
             Projection::Contact(r) => r.conflicts = conflicts,
             Projection::Person(r) => r.conflicts = conflicts,
             Projection::Referral(r) => r.conflicts = conflicts,
-            Projection::None => {}
+            Projection::Case(r) => r.conflicts = conflicts,
+            Projection::JobOffer(_) | Projection::None => {}
         }
     }
 }

@@ -9,7 +9,8 @@
 //! - `reconcile` (step 11): smaller person id ‖ larger → JSON {by, at}: not the same person
 //! - `merges` (step 12): merge id → JSON (`crate::merge::Entry`)
 //! - `records_contacts`: doc id → JSON [`ContactRecord`]; `records_persons`,
-//!   `records_referrals` (step 9): doc id → JSON `PersonRecord`, `ReferralRecord`; default
+//!   `records_referrals` (step 9): doc id → JSON `PersonRecord`, `ReferralRecord`;
+//!   `records_cases` (step 13): doc id → JSON `CaseRecord` or `JobOfferRecord`; default
 //!   tree `projection_version` → u32 BE (the records' layout, see `projection::VERSION`)
 //! - `users`: user id → JSON [`StoredUser`]; `users_by_name`: lowercase name → user id
 //! - `sessions`: SHA-256 of the token → JSON [`StoredSession`]
@@ -56,6 +57,8 @@ const DOCS_AAD: &[u8] = b"docs";
 const RECORDS_AAD: &[u8] = b"records_contacts";
 const PERSON_RECORDS_AAD: &[u8] = b"records_persons";
 const REFERRAL_RECORDS_AAD: &[u8] = b"records_referrals";
+const CASE_RECORDS_AAD: &[u8] = b"records_cases";
+const JOB_OFFER_RECORDS_AAD: &[u8] = b"records_cases/job_offer";
 const PROJECTION_VERSION_KEY: &[u8] = b"projection_version";
 
 const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
@@ -74,6 +77,7 @@ pub struct SledStore {
     records_contacts: sled::Tree,
     records_persons: sled::Tree,
     records_referrals: sled::Tree,
+    records_cases: sled::Tree,
     reconcile: sled::Tree,
     merges: sled::Tree,
     users: sled::Tree,
@@ -229,6 +233,7 @@ impl SledStore {
             records_contacts: tree("records_contacts")?,
             records_persons: tree("records_persons")?,
             records_referrals: tree("records_referrals")?,
+            records_cases: tree("records_cases")?,
             reconcile: tree("reconcile")?,
             merges: tree("merges")?,
             users: tree("users")?,
@@ -280,6 +285,10 @@ enum RecordKind {
     Contact,
     Person,
     Referral,
+    /// Cases and job offers share `records_cases` (their ids never collide), each
+    /// sealed under its own associated data.
+    Case,
+    JobOffer,
 }
 
 /// An `exchange` key: `e` (external → entry) or `i` (Strada id → external), the kind's
@@ -554,9 +563,10 @@ impl Store for SledStore {
             &self.team_feed_by_doc,
             &self.records_persons,
             &self.records_referrals,
+            &self.records_cases,
         )
             .transaction(
-                |(docs, feed, by_doc, recs, hist, quarantine, tfeed, tby_doc, prec, rrec)| {
+                |(docs, feed, by_doc, recs, hist, quarantine, tfeed, tby_doc, prec, rrec, crec)| {
                     let Some(bytes) = docs.remove(key)? else {
                         return Ok(false);
                     };
@@ -571,6 +581,7 @@ impl Store for SledStore {
                     recs.remove(key)?;
                     prec.remove(key)?;
                     rrec.remove(key)?;
+                    crec.remove(key)?;
                     hist.remove(key)?;
                     let record = super::QuarantinedDoc {
                         at: at_ms,
@@ -713,6 +724,7 @@ impl Store for SledStore {
             &self.team_feed_by_doc,
             &self.records_persons,
             &self.records_referrals,
+            &self.records_cases,
         )
             .transaction(
                 |(
@@ -729,6 +741,7 @@ impl Store for SledStore {
                     tby_doc,
                     prec,
                     rrec,
+                    crec,
                 )| {
                     let abort = ConflictableTransactionError::Abort;
                     let mut seq = match dflt.get(FEED_SEQ_KEY)? {
@@ -803,6 +816,9 @@ impl Store for SledStore {
                             }
                             Some((RecordKind::Referral, r)) => {
                                 rrec.insert(key, r.as_slice())?;
+                            }
+                            Some((RecordKind::Case | RecordKind::JobOffer, r)) => {
+                                crec.insert(key, r.as_slice())?;
                             }
                             None => {}
                         }
@@ -943,6 +959,13 @@ impl Store for SledStore {
             DocType::Referral => self
                 .typed_record(RecordKind::Referral, id)?
                 .map(|r| Projection::Referral(Box::new(r))),
+            DocType::Case => self
+                .typed_record(RecordKind::Case, id)?
+                .map(|r| Projection::Case(Box::new(r))),
+            DocType::JobOffer => self
+                .typed_record(RecordKind::JobOffer, id)?
+                .map(|r| Projection::JobOffer(Box::new(r))),
+            DocType::PuaRules => None,
         })
     }
 
@@ -1212,6 +1235,8 @@ impl SledStore {
             RecordKind::Contact => (&self.records_contacts, RECORDS_AAD),
             RecordKind::Person => (&self.records_persons, PERSON_RECORDS_AAD),
             RecordKind::Referral => (&self.records_referrals, REFERRAL_RECORDS_AAD),
+            RecordKind::Case => (&self.records_cases, CASE_RECORDS_AAD),
+            RecordKind::JobOffer => (&self.records_cases, JOB_OFFER_RECORDS_AAD),
         }
     }
 
@@ -1226,6 +1251,8 @@ impl SledStore {
             Projection::Contact(r) => (RecordKind::Contact, json(r)?),
             Projection::Person(r) => (RecordKind::Person, json(r)?),
             Projection::Referral(r) => (RecordKind::Referral, json(r)?),
+            Projection::Case(r) => (RecordKind::Case, json(r)?),
+            Projection::JobOffer(r) => (RecordKind::JobOffer, json(r)?),
             Projection::None => return Ok(None),
         };
         let aad = self.record_tree(kind).1;

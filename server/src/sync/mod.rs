@@ -103,8 +103,12 @@ struct Pending {
 /// The answer to a push, and where the feed moved, per team, for live notifications.
 pub struct PushReport {
     pub response: PushResponse,
-    pub advanced: BTreeMap<TeamId, u64>,
+    pub advanced: Advanced,
 }
+
+/// Where the feed moved, per team (`None`: documents only the central office reads —
+/// cases, job offers, the PUA's rules — which no field device hears of).
+pub type Advanced = BTreeMap<Option<TeamId>, u64>;
 
 /// Serialises merges so two pushes of the same document never overwrite each other, and
 /// keeps recently merged documents decoded (loading a document is the costliest step of
@@ -320,7 +324,7 @@ fn finish(
     mut pending: Vec<Pending>,
     results: &mut [PushResult],
     now_ms: i64,
-) -> Result<BTreeMap<TeamId, u64>, StoreError> {
+) -> Result<Advanced, StoreError> {
     // A withdrawal reaches every contact and referral of the person the server holds,
     // whoever wrote them, in the same commit.
     let mut erasures = Vec::new();
@@ -353,7 +357,8 @@ fn finish(
     let mut advanced = BTreeMap::new();
     let mut cache = cache;
     for (p, seq) in pending.into_iter().zip(seqs) {
-        let team_seq = advanced.entry(p.meta.team).or_insert(0);
+        let audience = (!p.meta.doc_type.central_only()).then_some(p.meta.team);
+        let team_seq = advanced.entry(audience).or_insert(0);
         *team_seq = seq.max(*team_seq);
         if let Some(cache) = cache.as_deref_mut() {
             let fixed = rules::Fixed::of(&p.value);
@@ -418,7 +423,7 @@ impl Staging<'_> {
     /// Commits everything staged in one store transaction, unflushed (the caller
     /// flushes before answering); erasures are recorded as `by`'s acts. Returns where
     /// each team's feed moved.
-    pub fn commit(mut self, by: &AuthUser) -> Result<BTreeMap<TeamId, u64>, StoreError> {
+    pub fn commit(mut self, by: &AuthUser) -> Result<Advanced, StoreError> {
         let pending = std::mem::take(&mut self.pending);
         finish(self.store, None, by, pending, &mut [], self.now_ms)
     }
@@ -446,16 +451,12 @@ fn commit(store: &dyn Store, pending: &[Pending]) -> Result<Vec<u64>, StoreError
 
 /// The order documents of one push are merged in: a document after those it refers to.
 fn type_rank(t: DocType) -> u8 {
-    match t {
-        DocType::Person => 0,
-        DocType::Contact => 1,
-        DocType::Referral => 2,
-    }
+    DocType::ALL.iter().position(|d| *d == t).unwrap_or(0) as u8
 }
 
 /// The records a document refers to, with their type: a contact's person, a referral's
 /// contact and person.
-fn references(doc: &rules::TypedDoc) -> Vec<(DocId, DocType)> {
+pub(crate) fn references(doc: &rules::TypedDoc) -> Vec<(DocId, DocType)> {
     match doc {
         rules::TypedDoc::Contact(c) => c
             .person_id
@@ -465,7 +466,18 @@ fn references(doc: &rules::TypedDoc) -> Vec<(DocId, DocType)> {
         rules::TypedDoc::Referral(r) => std::iter::once((r.contact, DocType::Contact))
             .chain(r.person_id.map(|p| (p, DocType::Person)))
             .collect(),
-        rules::TypedDoc::Person(_) => Vec::new(),
+        rules::TypedDoc::Case(c) => std::iter::once((c.person_id, DocType::Person))
+            .chain(c.contact_id.map(|id| (id, DocType::Contact)))
+            .chain(
+                c.interventions
+                    .values()
+                    .filter_map(|i| i.referral_id)
+                    .map(|id| (id, DocType::Referral)),
+            )
+            .collect(),
+        rules::TypedDoc::Person(_)
+        | rules::TypedDoc::JobOffer(_)
+        | rules::TypedDoc::PuaRules(_) => Vec::new(),
     }
 }
 
@@ -494,7 +506,10 @@ fn references_known(
                 None => store.quarantined(target)?.map(|(meta, _)| meta),
             },
         };
-        if !meta.is_some_and(|m| m.doc_type == doc_type && &m.team == new.team()) {
+        // A case (the central office's) may name records of any team: a person met by
+        // several teams, a contact of another team's. A field document only its own.
+        let central = new.doc_type().central_only();
+        if !meta.is_some_and(|m| m.doc_type == doc_type && (central || &m.team == new.team())) {
             return Ok(false);
         }
     }
@@ -662,10 +677,24 @@ fn merge_one(
         }
         _ => None,
     };
+    // A case is opened only for a person whose consent is given; after a withdrawal
+    // (here, or earlier in this push) a case written offline keeps no identifying data,
+    // as the withdrawal would have left it.
+    if let rules::TypedDoc::Case(c) = &mut new {
+        match person_consent(store, pending, c.person_id, now_ms)? {
+            Some(ConsentStatus::Given) => {}
+            Some(ConsentStatus::Withdrawn) if existing.is_some() => {
+                if c.has_identifying_data() {
+                    c.erase_person();
+                }
+            }
+            _ => return refused(RefusalCode::ConsentRequired),
+        }
+    }
     let consent = match &new {
         rules::TypedDoc::Person(p) => Some(p.consent.status),
         rules::TypedDoc::Contact(c) => Some(c.consent),
-        rules::TypedDoc::Referral(_) => None,
+        _ => None,
     };
     // Consent withdrawn by this push: the document is rewritten without its history,
     // which holds the erased values (see `compact`).
@@ -728,7 +757,11 @@ fn merge_one(
         None => DocMeta {
             doc_type,
             team: new.team().clone(),
-            sensitivity: Sensitivity::Field,
+            sensitivity: if doc_type.central_only() {
+                Sensitivity::Case
+            } else {
+                Sensitivity::Field
+            },
             created_by: user.id,
             received_at: now_ms,
             updated_at: now_ms,
@@ -866,7 +899,15 @@ fn erase_person(
                 r.erase_person(&names);
                 rules::TypedDoc::Referral(r)
             }
-            rules::TypedDoc::Person(_) => continue,
+            rules::TypedDoc::Case(mut c) => {
+                c.erase_person();
+                rules::TypedDoc::Case(c)
+            }
+            rules::TypedDoc::Person(_)
+            | rules::TypedDoc::JobOffer(_)
+            | rules::TypedDoc::PuaRules(_) => {
+                continue;
+            }
         };
         let here = pending.iter().position(|p| p.id == id);
         // Rewritten by this push already, and nothing more to erase.
@@ -954,8 +995,12 @@ fn merge_pushed(
     let new = match rules::TypedDoc::read(pushed.doc_type, doc) {
         Ok(t) => t,
         Err(e) => {
+            let code = match &e {
+                schema::SchemaError::Invalid(v) => RefusalCode::of_invalid(v),
+                _ => RefusalCode::Schema,
+            };
             return Merged::Done(PushOutcome::Refused {
-                code: RefusalCode::Schema,
+                code,
                 reason: e.to_string(),
             });
         }
@@ -968,6 +1013,9 @@ fn merge_pushed(
         DocType::Contact => schema::check_shape::<ContactDoc>(doc),
         DocType::Person => schema::check_shape::<PersonDoc>(doc),
         DocType::Referral => schema::check_shape::<schema::ReferralDoc>(doc),
+        DocType::Case => schema::check_shape::<schema::CaseDoc>(doc),
+        DocType::JobOffer => schema::check_shape::<schema::JobOfferDoc>(doc),
+        DocType::PuaRules => schema::check_shape::<schema::PuaRulesDoc>(doc),
     };
     if let Err(e) = shaped {
         return Merged::Done(PushOutcome::Refused {
@@ -982,10 +1030,20 @@ fn merge_pushed(
 /// PUA; a field worker only field documents of their own team (never a case).
 pub fn may_read(user: &AuthUser, meta: &DocMeta) -> bool {
     match user.role {
-        Role::CentralOffice => true,
-        Role::FieldWorker => meta.team == user.team && meta.sensitivity == Sensitivity::Field,
+        Role::FieldWorker => {
+            meta.team == user.team
+                && meta.sensitivity == Sensitivity::Field
+                && !meta.doc_type.central_only()
+        }
         // The auditor reads the audit log only.
         Role::Auditor => false,
+        // The central office, in every role, reads the whole PUA; case documents only
+        // the roles whose work they are.
+        role => {
+            role.is_central()
+                && (meta.sensitivity == Sensitivity::Field && !meta.doc_type.central_only()
+                    || role.reads_cases())
+        }
     }
 }
 
@@ -1149,11 +1207,34 @@ fn in_scope(
     id: DocId,
     meta: &DocMeta,
 ) -> Result<bool, StoreError> {
+    // Case documents only to a device that asked for case work (an older app does not
+    // know them), and only for a role that reads them.
+    if meta.doc_type.central_only() {
+        if !scope.cases || !user.role.reads_cases() {
+            return Ok(false);
+        }
+        if meta.doc_type != DocType::Case {
+            // Job offers and the PUA's rules: few, and every case needs them.
+            return Ok(true);
+        }
+    }
     if meta.created_by == user.id
         || meta.author == Some(user.id)
         || scope.teams.contains(&meta.team)
     {
         return Ok(true);
+    }
+    // The cases the user follows.
+    if meta.doc_type == DocType::Case
+        && let Some(Projection::Case(r)) = store.record(DocType::Case, id)?
+    {
+        let name = &user.username;
+        if (!name.is_empty())
+            && (r.case.case_manager.eq_ignore_ascii_case(name)
+                || r.case.labour_expert.eq_ignore_ascii_case(name))
+        {
+            return Ok(true);
+        }
     }
     if scope.persons.is_empty() {
         return Ok(false);
@@ -1165,6 +1246,11 @@ fn in_scope(
         })
     };
     let person = match meta.doc_type {
+        DocType::Case => match store.record(DocType::Case, id)? {
+            Some(Projection::Case(r)) => Some(r.case.person_id),
+            _ => None,
+        },
+        DocType::JobOffer | DocType::PuaRules => None,
         DocType::Person => Some(id),
         DocType::Contact => contact_person(id)?,
         DocType::Referral => match store.record(DocType::Referral, id)? {
@@ -1281,12 +1367,7 @@ pub fn rebuild_records(store: &dyn Store) -> Result<Vec<(DocId, u32, Projection)
             tracing::warn!(doc = %id, "a stored document does not load: no record rebuilt");
             continue;
         };
-        let typed = match stored.meta.doc_type {
-            DocType::Contact => schema::read::<ContactDoc>(&doc).map(rules::TypedDoc::Contact),
-            DocType::Person => schema::read::<PersonDoc>(&doc).map(rules::TypedDoc::Person),
-            DocType::Referral => schema::read::<strada_shared::schema::ReferralDoc>(&doc)
-                .map(rules::TypedDoc::Referral),
-        };
+        let typed = rules::TypedDoc::read(stored.meta.doc_type, &doc);
         if let Ok(value) = typed {
             let generation = stored.meta.generation;
             let mut record = projection::of(&value, &stored.meta);
@@ -1395,7 +1476,7 @@ pub fn resolve_conflict(
     writer: &Writer,
     choice: &strada_shared::central::Resolve,
     now_ms: i64,
-) -> Result<(u64, TeamId), ResolveError> {
+) -> Result<Advanced, ResolveError> {
     let mut cache = writer.0.lock().unwrap_or_else(|p| p.into_inner());
     let Some(stored) = store.doc(choice.id)? else {
         return Err(ResolveError::NotFound);
@@ -1408,14 +1489,7 @@ pub fn resolve_conflict(
     if !schema::conflicts::choose(&mut doc, &choice.field, &choice.actor, choice.counter) {
         return Err(ResolveError::NoSuchValue);
     }
-    let value = match doc_type {
-        DocType::Contact => schema::read::<ContactDoc>(&doc).map(rules::TypedDoc::Contact),
-        DocType::Person => schema::read::<PersonDoc>(&doc).map(rules::TypedDoc::Person),
-        DocType::Referral => {
-            schema::read::<strada_shared::schema::ReferralDoc>(&doc).map(rules::TypedDoc::Referral)
-        }
-    }
-    .map_err(|_| ResolveError::Invalid)?;
+    let value = rules::TypedDoc::read(doc_type, &doc).map_err(|_| ResolveError::Invalid)?;
     let bytes = doc.save_nocompress();
     let meta = DocMeta {
         updated_at: now_ms,
@@ -1443,13 +1517,71 @@ pub fn resolve_conflict(
         .copied()
         .unwrap_or_default();
     store.flush()?;
-    let mut team = None;
+    let mut advanced = Advanced::new();
     for p in pending {
         let fixed = rules::Fixed::of(&p.value);
-        team = Some(p.meta.team.clone());
+        let audience = (!doc_type.central_only()).then(|| p.meta.team.clone());
+        advanced.insert(audience, seq);
         cache.put(p.id, (p.doc, fixed));
     }
-    Ok((seq, team.ok_or(ResolveError::NotFound)?))
+    Ok(advanced)
+}
+
+/// The author of what the server writes in no account's name (the PUA's first rules).
+pub fn system_user() -> strada_shared::ids::UserId {
+    strada_shared::ids::UserId::parse("01900000-0000-7000-8000-000000000000").expect("a valid UUID")
+}
+
+/// Writes the PUA's rules document with its first version (the seed's model, which the
+/// director then edits) when the store has none: the first time a case role asks for the
+/// rules, under the writer, so one document is ever created.
+pub fn seed_rules(store: &dyn Store, writer: &Writer, now_ms: i64) -> Result<(), StoreError> {
+    use strada_shared::schema::pua_rules::{PuaRulesDoc, RulesVersion, rules_id};
+    let id = rules_id();
+    let _merging = writer.0.lock().unwrap_or_else(|p| p.into_inner());
+    if store.doc_meta(id)?.is_some() || store.quarantined(id)?.is_some() {
+        return Ok(());
+    }
+    let by = system_user();
+    let value = PuaRulesDoc {
+        id,
+        author: by,
+        team: TeamId::parse("pua").expect("a valid team"),
+        created_at: now_ms,
+        versions: vec![RulesVersion::initial(by, now_ms)],
+    };
+    let mut doc =
+        schema::create(server_actor(), &value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let bytes = doc.save_nocompress();
+    let meta = DocMeta {
+        doc_type: DocType::PuaRules,
+        team: value.team.clone(),
+        sensitivity: Sensitivity::Case,
+        created_by: by,
+        received_at: now_ms,
+        updated_at: now_ms,
+        seq: 0,
+        heads: Heads::new(doc.get_heads()),
+        author: Some(by),
+        consent: None,
+        generation: 0,
+        verified: true,
+        conflicted: false,
+    };
+    let value = rules::TypedDoc::PuaRules(Box::new(value));
+    let projection = projection::of(&value, &meta);
+    let pending = vec![Pending {
+        id,
+        bytes,
+        meta,
+        projection,
+        doc: AutoCommit::load(&doc.save()).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        value,
+        compacted: false,
+        erase: None,
+    }];
+    commit(store, &pending)?;
+    store.flush()
 }
 
 /// The actor of the changes the server writes itself (a compacted document's one change).
@@ -1478,6 +1610,9 @@ fn compact(value: &rules::TypedDoc) -> Result<AutoCommit, schema::SchemaError> {
         rules::TypedDoc::Contact(c) => schema::create(server_actor(), c),
         rules::TypedDoc::Person(p) => schema::create(server_actor(), p),
         rules::TypedDoc::Referral(r) => schema::create(server_actor(), r),
+        rules::TypedDoc::Case(c) => schema::create(server_actor(), &**c),
+        rules::TypedDoc::JobOffer(o) => schema::create(server_actor(), &**o),
+        rules::TypedDoc::PuaRules(r) => schema::create(server_actor(), &**r),
     }
 }
 

@@ -28,9 +28,16 @@ pub enum Feed<'a> {
 
 impl<'a> Feed<'a> {
     pub fn of(user: &'a AuthUser) -> Feed<'a> {
-        match user.role {
-            Role::CentralOffice => Feed::Global,
-            Role::FieldWorker | Role::Auditor => Feed::Team(&user.team),
+        Feed::of_role(user.role, &user.team)
+    }
+
+    /// The feed a user of `role` in `team` reads: the global one for the central
+    /// office, in every role; the team's own otherwise.
+    pub fn of_role(role: Role, team: &'a TeamId) -> Feed<'a> {
+        if role.is_central() {
+            Feed::Global
+        } else {
+            Feed::Team(team)
         }
     }
 

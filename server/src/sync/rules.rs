@@ -19,8 +19,8 @@ use strada_shared::domain::{NeedCategory, PersonRef, Role};
 use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::schema::contact::check_alias;
 use strada_shared::schema::{
-    self, ContactDoc, DocType, PersonDoc, ReferralDoc, ReferralStatus, SchemaError,
-    ValidationError,
+    self, CaseDoc, ContactDoc, DocType, JobOfferDoc, PersonDoc, PuaRulesDoc, ReferralDoc,
+    ReferralStatus, SchemaError, ValidationError,
     referral::{HistoryError, StatusChange},
 };
 use strada_shared::vocab::ConsentStatus;
@@ -38,6 +38,9 @@ pub enum TypedDoc {
     Contact(ContactDoc),
     Referral(ReferralDoc),
     Person(PersonDoc),
+    Case(Box<CaseDoc>),
+    JobOffer(Box<JobOfferDoc>),
+    PuaRules(Box<PuaRulesDoc>),
 }
 
 impl TypedDoc {
@@ -46,7 +49,21 @@ impl TypedDoc {
             DocType::Contact => TypedDoc::Contact(schema::read(doc)?),
             DocType::Referral => TypedDoc::Referral(schema::read(doc)?),
             DocType::Person => TypedDoc::Person(schema::read(doc)?),
+            DocType::Case => TypedDoc::Case(Box::new(schema::read(doc)?)),
+            DocType::JobOffer => TypedDoc::JobOffer(Box::new(schema::read(doc)?)),
+            DocType::PuaRules => TypedDoc::PuaRules(Box::new(schema::read(doc)?)),
         })
+    }
+
+    pub fn doc_type(&self) -> DocType {
+        match self {
+            TypedDoc::Contact(_) => DocType::Contact,
+            TypedDoc::Referral(_) => DocType::Referral,
+            TypedDoc::Person(_) => DocType::Person,
+            TypedDoc::Case(_) => DocType::Case,
+            TypedDoc::JobOffer(_) => DocType::JobOffer,
+            TypedDoc::PuaRules(_) => DocType::PuaRules,
+        }
     }
 
     pub fn id(&self) -> DocId {
@@ -54,6 +71,9 @@ impl TypedDoc {
             TypedDoc::Contact(c) => c.id,
             TypedDoc::Referral(r) => r.id,
             TypedDoc::Person(p) => p.id,
+            TypedDoc::Case(c) => c.id,
+            TypedDoc::JobOffer(o) => o.id,
+            TypedDoc::PuaRules(r) => r.id,
         }
     }
 
@@ -62,6 +82,9 @@ impl TypedDoc {
             TypedDoc::Contact(c) => &c.team,
             TypedDoc::Referral(r) => &r.team,
             TypedDoc::Person(p) => &p.team,
+            TypedDoc::Case(c) => &c.team,
+            TypedDoc::JobOffer(o) => &o.team,
+            TypedDoc::PuaRules(r) => &r.team,
         }
     }
 
@@ -70,6 +93,9 @@ impl TypedDoc {
             TypedDoc::Contact(c) => c.author,
             TypedDoc::Referral(r) => r.author,
             TypedDoc::Person(p) => p.author,
+            TypedDoc::Case(c) => c.author,
+            TypedDoc::JobOffer(o) => o.author,
+            TypedDoc::PuaRules(r) => r.author,
         }
     }
 }
@@ -91,6 +117,9 @@ pub struct Fixed {
     pub contact: Option<ContactFixed>,
     /// A person as stored.
     pub person: Option<Box<PersonDoc>>,
+    /// A case, a job offer or the PUA's rules as stored (what a role may change of them
+    /// is judged field by field).
+    pub central: Option<Box<TypedDoc>>,
 }
 
 /// What a referral change may not touch, its status and its history of moves (which
@@ -134,6 +163,7 @@ impl Fixed {
             referral: None,
             contact: None,
             person: None,
+            central: None,
         };
         match value {
             TypedDoc::Contact(c) => {
@@ -154,6 +184,9 @@ impl Fixed {
                 })
             }
             TypedDoc::Person(p) => fixed.person = Some(Box::new(p.clone())),
+            TypedDoc::Case(_) | TypedDoc::JobOffer(_) | TypedDoc::PuaRules(_) => {
+                fixed.central = Some(Box::new(value.clone()))
+            }
         }
         fixed
     }
@@ -166,11 +199,27 @@ impl Fixed {
             referral: None,
             contact: None,
             person: None,
+            central: None,
         };
         match doc_type {
             DocType::Referral => fixed.referral = Some(autosurgeon::hydrate(doc)?),
             DocType::Contact => fixed.contact = Some(autosurgeon::hydrate(doc)?),
             DocType::Person => fixed.person = Some(Box::new(autosurgeon::hydrate(doc)?)),
+            DocType::Case => {
+                fixed.central = Some(Box::new(TypedDoc::Case(Box::new(autosurgeon::hydrate(
+                    doc,
+                )?))))
+            }
+            DocType::JobOffer => {
+                fixed.central = Some(Box::new(TypedDoc::JobOffer(Box::new(
+                    autosurgeon::hydrate(doc)?,
+                ))))
+            }
+            DocType::PuaRules => {
+                fixed.central = Some(Box::new(TypedDoc::PuaRules(Box::new(
+                    autosurgeon::hydrate(doc)?,
+                ))))
+            }
         }
         Ok(fixed)
     }
@@ -186,6 +235,9 @@ impl Fixed {
             out.push(r.contact);
             out.extend(r.person_id);
         }
+        if let Some(central) = &self.central {
+            out.extend(super::references(central).into_iter().map(|(id, _)| id));
+        }
         out
     }
 
@@ -198,6 +250,7 @@ impl Fixed {
             referral: None,
             contact: doc.and_then(|d| autosurgeon::hydrate(d).ok()),
             person: None,
+            central: None,
         }
     }
 }
@@ -218,8 +271,148 @@ fn consent_refusal(reason: &str) -> (RefusalCode, String) {
     (RefusalCode::ConsentRequired, reason.into())
 }
 
+/// Whether the user's role writes documents of this type at all (least privilege: a
+/// field worker never a case; a labour-policy expert job offers and work plans; the
+/// director the PUA's rules).
+fn role_writes(user: &AuthUser, doc_type: DocType) -> bool {
+    let role = user.role;
+    match doc_type {
+        DocType::Person | DocType::Contact | DocType::Referral => {
+            role.writes_field_documents() || is_merge(user)
+        }
+        DocType::Case => role.manages_cases() || role.writes_work_plans(),
+        DocType::JobOffer => role.writes_job_offers(),
+        DocType::PuaRules => role.manages_rules(),
+    }
+}
+
+fn role_refusal() -> (RefusalCode, String) {
+    refusal(RefusalCode::RoleNotAllowed)
+}
+
+/// A case, a job offer or the PUA's rules, new (`old`: `None`) or changed.
+fn central_doc(
+    user: &AuthUser,
+    old: Option<&TypedDoc>,
+    new: &TypedDoc,
+    now_ms: i64,
+) -> Result<(), (RefusalCode, String)> {
+    match (old, new) {
+        (None, TypedDoc::Case(c)) => {
+            if !user.role.manages_cases() {
+                return Err(role_refusal());
+            }
+            if c.created_at > now_ms + CLOCK_SKEW_MS
+                || c.created_at < strada_shared::schema::contact::MIN_OCCURRED_AT_MS
+            {
+                return Err((
+                    RefusalCode::InvalidDate,
+                    "a case's creation time is in the future or before 2020".into(),
+                ));
+            }
+            reviews_added(user, &[], c)
+        }
+        (Some(TypedDoc::Case(o)), TypedDoc::Case(n)) => {
+            if n.person_id != o.person_id || n.created_at != o.created_at {
+                return Err((
+                    RefusalCode::NotAllowed,
+                    "a case keeps its person and its creation time".into(),
+                ));
+            }
+            if !o.is_open() && !n.is_open() && n.rules_version != o.rules_version {
+                return Err((
+                    RefusalCode::NotAllowed,
+                    "a closed case keeps the version of the rules it was assessed under".into(),
+                ));
+            }
+            if !user.role.manages_cases() {
+                // The labour-policy expert: the work plan, nothing else.
+                let mut only_plan = (**o).clone();
+                only_plan.work_plan = n.work_plan.clone();
+                if !user.role.writes_work_plans() || only_plan != **n {
+                    return Err(role_refusal());
+                }
+            }
+            reviews_added(user, &o.reviews, n)
+        }
+        (_, TypedDoc::JobOffer(o)) => {
+            if !user.role.writes_job_offers() {
+                return Err(role_refusal());
+            }
+            if let Some(TypedDoc::JobOffer(old)) = old
+                && old.created_at != o.created_at
+            {
+                return Err((
+                    RefusalCode::NotAllowed,
+                    "a job offer keeps its creation time".into(),
+                ));
+            }
+            Ok(())
+        }
+        (old, TypedDoc::PuaRules(n)) => {
+            if !user.role.manages_rules() {
+                return Err(role_refusal());
+            }
+            let published: &[strada_shared::schema::pua_rules::RulesVersion] = match old {
+                Some(TypedDoc::PuaRules(o)) => &o.versions,
+                _ => &[],
+            };
+            // Versions are only ever added, each in the name of who publishes it.
+            let mut kept: Vec<_> = n.versions.iter().collect();
+            for v in published {
+                match kept.iter().position(|k| *k == v) {
+                    Some(i) => {
+                        kept.swap_remove(i);
+                    }
+                    None => return Err(refusal(RefusalCode::RulesPublished)),
+                }
+            }
+            if kept.iter().any(|v| v.by != user.id) {
+                return Err(refusal(RefusalCode::NotAuthor));
+            }
+            if kept.iter().any(|v| v.published_at > now_ms + CLOCK_SKEW_MS) {
+                return Err((
+                    RefusalCode::InvalidDate,
+                    "a version of the rules cannot be published in the future".into(),
+                ));
+            }
+            Ok(())
+        }
+        _ => Err(refusal(RefusalCode::TypeMismatch)),
+    }
+}
+
+/// Reviews are only ever added, each in the name of who writes it.
+fn reviews_added(
+    user: &AuthUser,
+    old: &[strada_shared::schema::case::Review],
+    new: &CaseDoc,
+) -> Result<(), (RefusalCode, String)> {
+    let mut kept: Vec<_> = new.reviews.iter().collect();
+    for r in old {
+        match kept.iter().position(|k| *k == r) {
+            Some(i) => {
+                kept.swap_remove(i);
+            }
+            None => {
+                return Err((
+                    RefusalCode::NotAllowed,
+                    "a case's recorded reviews cannot be removed or changed".into(),
+                ));
+            }
+        }
+    }
+    if kept.iter().any(|r| r.by != user.id) {
+        return Err(refusal(RefusalCode::NotAuthor));
+    }
+    Ok(())
+}
+
 /// A new document (`now_ms`: the server's clock).
 pub fn create(user: &AuthUser, new: &TypedDoc, now_ms: i64) -> Result<(), (RefusalCode, String)> {
+    if !role_writes(user, new.doc_type()) {
+        return Err(role_refusal());
+    }
     if user.role == Role::FieldWorker && new.team() != &user.team {
         return Err(refusal(RefusalCode::OtherTeam));
     }
@@ -249,6 +442,9 @@ pub fn create(user: &AuthUser, new: &TypedDoc, now_ms: i64) -> Result<(), (Refus
                 ));
             }
             referral_moves(user, &[], r, now_ms)
+        }
+        TypedDoc::Case(_) | TypedDoc::JobOffer(_) | TypedDoc::PuaRules(_) => {
+            central_doc(user, None, new, now_ms)
         }
     }
 }
@@ -423,6 +619,9 @@ pub fn change(
     new: &TypedDoc,
     now_ms: i64,
 ) -> Result<(), (RefusalCode, String)> {
+    if !role_writes(user, new.doc_type()) {
+        return Err(role_refusal());
+    }
     if new.team() != &old.team {
         return Err(refusal(RefusalCode::TeamMove));
     }
@@ -484,6 +683,10 @@ pub fn change(
                 return Err(lifecycle(o.status, n.status));
             }
             referral_moves(user, &o.history, n, now_ms)
+        }
+        TypedDoc::Case(_) | TypedDoc::JobOffer(_) | TypedDoc::PuaRules(_) => {
+            // A quarantined document sent again: nothing stored to compare with.
+            central_doc(user, old.central.as_deref(), new, now_ms)
         }
     }
 }
@@ -572,11 +775,7 @@ mod tests {
                 schema::create(actor.clone(), &referral).unwrap(),
             ),
         ] {
-            let doc_type = match value {
-                TypedDoc::Person(_) => DocType::Person,
-                TypedDoc::Contact(_) => DocType::Contact,
-                TypedDoc::Referral(_) => DocType::Referral,
-            };
+            let doc_type = value.doc_type();
             assert_eq!(Fixed::of(&value), Fixed::read(doc_type, &doc).unwrap());
         }
     }

@@ -225,6 +225,7 @@ async fn a_full_file_becomes_documents_the_team_pulls_and_the_central_records_li
                 assert_eq!(r.history.len(), 4);
                 assert_eq!(r.status, strada_shared::schema::ReferralStatus::Closed);
             }
+            other => panic!("a field device never receives a {other:?}"),
         }
     }
     // The other team's records are not hers; its slug is derived from its id.

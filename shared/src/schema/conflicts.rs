@@ -53,6 +53,10 @@ pub const FIELDS: &[&str] = &[
     "person_id",
     "indicators",
     "outcome",
+    "case_manager",
+    "labour_expert",
+    "closed_at",
+    "eligibility",
 ];
 
 /// The keys checked for each document type (at the root).
@@ -61,6 +65,8 @@ fn root_keys(doc_type: DocType) -> &'static [&'static str] {
         DocType::Person => &["birth_year", "gender", "country", "documents", "phone"],
         DocType::Contact => &["sector", "person", "person_id"],
         DocType::Referral => &["outcome"],
+        DocType::Case => &["case_manager", "labour_expert", "closed_at", "outcome"],
+        DocType::JobOffer | DocType::PuaRules => &[],
     }
 }
 
@@ -153,6 +159,7 @@ pub fn find(doc: &AutoCommit, doc_type: DocType) -> Vec<FieldConflict> {
     // Inside the only value kept: a person reference's alias, an indicator's note.
     let nested: &[&str] = match doc_type {
         DocType::Contact => &["person", "indicators"],
+        DocType::Case => &["eligibility"],
         _ => &[],
     };
     for key in nested {
@@ -185,7 +192,7 @@ pub fn choose(doc: &mut AutoCommit, field: &str, actor: &str, counter: u64) -> b
     let known = root_keys_any().contains(&field)
         || field
             .split_once('.')
-            .is_some_and(|(p, _)| ["person", "indicators"].contains(&p));
+            .is_some_and(|(p, _)| ["person", "indicators", "eligibility"].contains(&p));
     if !known {
         return false;
     }
@@ -230,7 +237,7 @@ pub fn choose(doc: &mut AutoCommit, field: &str, actor: &str, counter: u64) -> b
 }
 
 fn root_keys_any() -> Vec<&'static str> {
-    [DocType::Person, DocType::Contact, DocType::Referral]
+    DocType::ALL
         .into_iter()
         .flat_map(|t| root_keys(t).iter().copied())
         .collect()

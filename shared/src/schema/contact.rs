@@ -169,6 +169,24 @@ pub enum ValidationError {
     BirthYear,
     #[error("the alias holds control, hidden or text-direction characters")]
     AliasCharacters,
+    #[error("a date is not a valid YYYY-MM-DD date between 2000 and 2100")]
+    CaseDate,
+    #[error("a closed case needs an outcome, and an outcome needs the closing date")]
+    OutcomeRequired,
+    #[error("an eligibility decision needs its date and its reasons")]
+    EligibilityIncomplete,
+    #[error("a done intervention needs the date it was done (and only a done one has it)")]
+    InterventionDate,
+    #[error("an assessment grades ILO indicators strong, medium or weak only")]
+    AssessmentGrade,
+    #[error("a text of the case is too long, or a list holds too many items")]
+    CaseTextTooLong,
+    #[error("a job offer needs an employer, 1 to 10,000 positions and short texts")]
+    JobOffer,
+    #[error(
+        "the PUA's rules need unique short codes, labels, and a review interval of 7 to 365 days"
+    )]
+    Rules,
 }
 
 /// Characters an alias never holds: control characters, the explicit text-direction

@@ -7,12 +7,15 @@
 //! Do not rename or retype persisted fields: documents live for years on devices that may
 //! be offline. Change the schema with a new version and a step in `migrations/`.
 
+pub mod case;
 pub mod conflicts;
 pub mod contact;
 pub mod erase;
+pub mod job_offer;
 mod keep;
 pub mod person;
 pub mod prefetch;
+pub mod pua_rules;
 pub mod referral;
 mod sets;
 pub mod shape;
@@ -23,8 +26,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::DocId;
 
+pub use case::CaseDoc;
 pub use contact::{ContactDoc, ValidationError};
+pub use job_offer::JobOfferDoc;
 pub use person::{Consent, PersonDoc};
+pub use pua_rules::PuaRulesDoc;
 pub use referral::{ReferralDoc, ReferralStatus};
 
 /// The kinds of document Strada knows. Unknown kinds are refused at the edge.
@@ -37,14 +43,43 @@ pub enum DocType {
     Referral,
     #[autosurgeon(rename = "person")]
     Person,
+    /// A case taken in charge, with its PIP (new at the end: variant indexes are on the
+    /// wire). Central case roles only.
+    #[autosurgeon(rename = "case")]
+    Case,
+    /// A job offer of the survey of local job demand. Central roles only.
+    #[autosurgeon(rename = "job_offer")]
+    JobOffer,
+    /// The PUA's own rules (one document). Central roles only.
+    #[autosurgeon(rename = "pua_rules")]
+    PuaRules,
 }
 
 impl DocType {
+    /// Every type, in the order a push merges them (a document after those it refers to).
+    pub const ALL: [DocType; 6] = [
+        DocType::Person,
+        DocType::Contact,
+        DocType::Referral,
+        DocType::Case,
+        DocType::JobOffer,
+        DocType::PuaRules,
+    ];
+
+    /// Whether documents of this type are the central office's only (cases, job offers,
+    /// the PUA's rules): no field device ever receives, writes or learns of them.
+    pub fn central_only(self) -> bool {
+        matches!(self, DocType::Case | DocType::JobOffer | DocType::PuaRules)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DocType::Contact => "contact",
             DocType::Referral => "referral",
             DocType::Person => "person",
+            DocType::Case => "case",
+            DocType::JobOffer => "job_offer",
+            DocType::PuaRules => "pua_rules",
         }
     }
 
@@ -53,6 +88,9 @@ impl DocType {
             "contact" => Some(DocType::Contact),
             "referral" => Some(DocType::Referral),
             "person" => Some(DocType::Person),
+            "case" => Some(DocType::Case),
+            "job_offer" => Some(DocType::JobOffer),
+            "pua_rules" => Some(DocType::PuaRules),
             _ => None,
         }
     }

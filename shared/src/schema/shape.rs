@@ -26,6 +26,8 @@ pub enum Shape {
     List(&'static Shape),
     /// A set's item: `true` only.
     SetItem,
+    /// A map with keys of the data's own (ids, codes) whose values have this shape.
+    Keyed(&'static Shape),
 }
 
 /// What a document holds beyond its shape. The message names the schema's own fields
@@ -129,7 +131,9 @@ fn value_at(
         (Shape::SetItem, ValueRef::Scalar(ScalarValueRef::Boolean(true))) => Ok(()),
         (Shape::SetItem, _) => bad(),
         // A set item is `true`, and nothing else.
-        (Shape::Set, ValueRef::Scalar(_)) | (Shape::Noted, ValueRef::Scalar(_)) => bad(),
+        (Shape::Set, ValueRef::Scalar(_))
+        | (Shape::Noted, ValueRef::Scalar(_))
+        | (Shape::Keyed(_), ValueRef::Scalar(_)) => bad(),
         (_, ValueRef::Scalar(_)) => Ok(()),
         (Shape::Value, ValueRef::Object(ObjType::Text)) => Ok(()),
         (Shape::Map(fields), ValueRef::Object(ObjType::Map)) => {
@@ -139,6 +143,9 @@ fn value_at(
         }
         (Shape::Set, ValueRef::Object(ObjType::Map)) => {
             map_items(doc, &id(), place, &|_| Some(&SET_ITEM))
+        }
+        (Shape::Keyed(inner), ValueRef::Object(ObjType::Map)) => {
+            map_items(doc, &id(), place, &|_| Some(inner))
         }
         (Shape::Noted, ValueRef::Object(ObjType::Map)) => {
             map_items(doc, &id(), place, &|_| Some(&Shape::Value))

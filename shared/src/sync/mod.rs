@@ -361,6 +361,20 @@ pub enum RefusalCode {
     /// hold for the document's team — not yet sent, or never: the same answer either
     /// way, so it says nothing of other teams' records. Sent again at the next sync.
     UnknownReference,
+    /// A case closed without an outcome (or an outcome without a closing date).
+    OutcomeRequired,
+    /// An eligibility decision (eligible / not eligible) without its date or reasons.
+    EligibilityIncomplete,
+    /// An intervention marked done without the date it was done (or a date on one not done).
+    InterventionDate,
+    /// An assessment grade other than strong / medium / weak, or an unknown indicator.
+    AssessmentGrade,
+    /// A date of a case or a job offer that is not `YYYY-MM-DD` (2000–2100), or a season that ends before it starts.
+    InvalidDate,
+    /// The user's role may not make this change (a field worker writing a case, a labour expert changing a decision, …).
+    RoleNotAllowed,
+    /// A change to a version of the PUA's rules already published (versions are only ever added).
+    RulesPublished,
     /// A code from a newer server (wire version 2 reads any it does not know as this);
     /// never sent.
     #[serde(other)]
@@ -368,8 +382,25 @@ pub enum RefusalCode {
 }
 
 impl RefusalCode {
+    /// The code for a field rule a document breaks (`Schema` for most; a case's rules
+    /// each have their own, which the worker sees translated).
+    pub fn of_invalid(e: &crate::schema::ValidationError) -> RefusalCode {
+        use crate::schema::ValidationError as V;
+        match e {
+            V::OutcomeRequired => RefusalCode::OutcomeRequired,
+            V::EligibilityIncomplete => RefusalCode::EligibilityIncomplete,
+            V::InterventionDate => RefusalCode::InterventionDate,
+            V::AssessmentGrade => RefusalCode::AssessmentGrade,
+            V::CaseDate => RefusalCode::InvalidDate,
+            V::ConsentRequired | V::IdentifyingWithoutConsent | V::NoAlias => {
+                RefusalCode::ConsentRequired
+            }
+            _ => RefusalCode::Schema,
+        }
+    }
+
     /// Every code, in the enum's order (the app names each by [`RefusalCode::code`]).
-    pub const ALL: [RefusalCode; 21] = [
+    pub const ALL: [RefusalCode; 28] = [
         RefusalCode::TypeMismatch,
         RefusalCode::NotAllowed,
         RefusalCode::ForeignActor,
@@ -390,6 +421,13 @@ impl RefusalCode {
         RefusalCode::TooLarge,
         RefusalCode::Malformed,
         RefusalCode::UnknownReference,
+        RefusalCode::OutcomeRequired,
+        RefusalCode::EligibilityIncomplete,
+        RefusalCode::InterventionDate,
+        RefusalCode::AssessmentGrade,
+        RefusalCode::InvalidDate,
+        RefusalCode::RoleNotAllowed,
+        RefusalCode::RulesPublished,
         RefusalCode::Other,
     ];
 
@@ -416,6 +454,13 @@ impl RefusalCode {
             RefusalCode::TooLarge => "too_large",
             RefusalCode::Malformed => "malformed",
             RefusalCode::UnknownReference => "unknown_reference",
+            RefusalCode::OutcomeRequired => "outcome_required",
+            RefusalCode::EligibilityIncomplete => "eligibility_incomplete",
+            RefusalCode::InterventionDate => "intervention_date",
+            RefusalCode::AssessmentGrade => "assessment_grade",
+            RefusalCode::InvalidDate => "invalid_date",
+            RefusalCode::RoleNotAllowed => "role_not_allowed",
+            RefusalCode::RulesPublished => "rules_published",
             RefusalCode::Other => "other",
         }
     }
@@ -430,6 +475,13 @@ impl RefusalCode {
             // Transient: a version-1 app sends it again at the next sync, as it does
             // after a server error.
             RefusalCode::UnknownReference => RefusalCode::ServerError,
+            // Case documents: a version-1 app never writes them.
+            RefusalCode::RoleNotAllowed | RefusalCode::RulesPublished => RefusalCode::NotAllowed,
+            RefusalCode::OutcomeRequired
+            | RefusalCode::EligibilityIncomplete
+            | RefusalCode::InterventionDate
+            | RefusalCode::AssessmentGrade
+            | RefusalCode::InvalidDate => RefusalCode::Schema,
             other => other,
         }
     }
@@ -466,6 +518,21 @@ impl RefusalCode {
             }
             RefusalCode::UnknownReference => {
                 "the record this one refers to is not on the server for this team (yet)"
+            }
+            RefusalCode::OutcomeRequired => {
+                "a closed case needs an outcome, and an outcome its closing date"
+            }
+            RefusalCode::EligibilityIncomplete => {
+                "an eligibility decision needs its date and its reasons"
+            }
+            RefusalCode::InterventionDate => "a done intervention needs the date it was done",
+            RefusalCode::AssessmentGrade => {
+                "an assessment grades ILO indicators strong, medium or weak only"
+            }
+            RefusalCode::InvalidDate => "a date is not a valid YYYY-MM-DD date",
+            RefusalCode::RoleNotAllowed => "your role may not make this change",
+            RefusalCode::RulesPublished => {
+                "a published version of the PUA's rules cannot change: publish a new one"
             }
             RefusalCode::Other => "the server refused this document",
         }

@@ -1,0 +1,348 @@
+//! Issue 12: case documents, job offers and the PUA's rules — written as documents by
+//! the case roles only, kept to their rules with a code each, never seen by a field
+//! device, and listed with what the case manager needs (the person's contacts through
+//! merges, the next review, the matching job offers).
+
+use automerge::AutoCommit;
+use serde_json::Value;
+use strada_server::testing::TestServer;
+use strada_shared::domain::{NeedCategory, PersonRef, Role};
+use strada_shared::ids::TeamId;
+use strada_shared::schema::case::{Grade, Intervention, Review};
+use strada_shared::schema::pua_rules::{PuaRulesDoc, rules_id};
+use strada_shared::schema::{self, CaseDoc, ContactDoc, DocType, JobOfferDoc, PersonDoc};
+use strada_shared::sync::device::DeviceDoc;
+use strada_shared::sync::{PushOutcome, RefusalCode};
+use strada_shared::vocab::{ConsentStatus, Decision, InterventionStatus, Outcome, Sector};
+
+use crate::consent::{accepted, person, refused};
+use crate::helpers::{Api, contact_for};
+
+fn case_for(user: &strada_server::storage::StoredUser, seed: u8, p: &PersonDoc) -> CaseDoc {
+    CaseDoc::new(
+        strada_shared::ids::DocId::new_v7(1_760_000_000_000 + u64::from(seed), [seed; 10]),
+        p.id,
+        p.team.clone(),
+        user.id,
+        1_760_000_000_000,
+        "2026-03-02".into(),
+    )
+}
+
+/// `base` changed by `f` on a copy, pushed whole: the server's answer (the copy is
+/// dropped, so a refusal leaves `base` as it was).
+async fn try_change<T: schema::Document>(
+    api: &Api,
+    base: &mut DeviceDoc,
+    f: impl FnOnce(&mut T),
+) -> PushOutcome {
+    let mut doc = base.doc.fork().with_actor(api.actor.clone());
+    let mut value: T = schema::read(&doc).unwrap();
+    f(&mut value);
+    // A value the schema refuses is written raw, as a hostile device would.
+    if schema::update(&mut doc, &value).is_err() {
+        autosurgeon::reconcile(&mut doc, &value).unwrap();
+        doc.commit();
+    }
+    let mut copy = DeviceDoc::new(base.id, T::TYPE, doc);
+    api.push_one(&mut copy).await
+}
+
+/// The server's copy of a document, to edit on this device.
+async fn fetch(api: &Api, id: strada_shared::ids::DocId, doc_type: DocType) -> DeviceDoc {
+    let mut d = DeviceDoc::new(
+        id,
+        doc_type,
+        AutoCommit::new().with_actor(api.actor.clone()),
+    );
+    api.take_snapshots(&mut [&mut d]).await;
+    d
+}
+
+async fn get(api: &Api, path: &str) -> Value {
+    let res = api.get(path).await;
+    assert_eq!(res.status(), 200, "{path}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn cases_are_the_case_roles_own_and_keep_their_rules_with_a_code_each() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    let leo = s.add_user("leo", Role::LabourExpert, "pua");
+    s.add_user("dora", Role::Director, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let social = Api::login(&s, "sara").await;
+    let labour = Api::login(&s, "leo").await;
+    let director = Api::login(&s, "dora").await;
+
+    // A person met by the field, with a contact.
+    let p = person(&marta, 10, "Synthetic Karim");
+    accepted(&phone.push_one(&mut phone.typed(&p)).await);
+    let contact = ContactDoc {
+        person: PersonRef::Alias(p.aliases[0].clone()),
+        person_id: Some(p.id),
+        ..contact_for(&marta, 11)
+    };
+    accepted(&phone.push_one(&mut phone.doc(&contact)).await);
+    let quiet = PersonDoc {
+        consent: strada_shared::schema::Consent {
+            status: ConsentStatus::NotAsked,
+            ..p.consent.clone()
+        },
+        aliases: vec![],
+        languages: vec![],
+        country: String::new(),
+        usual_place: String::new(),
+        gender: Default::default(),
+        birth_year: None,
+        birth_year_estimated: false,
+        documents: Default::default(),
+        ..person(&marta, 12, "x")
+    };
+    accepted(&phone.push_one(&mut phone.typed(&quiet)).await);
+
+    // A field worker never writes a case (not even of a person of their team).
+    let mut by_field = phone.typed(&case_for(&marta, 20, &p));
+    refused(
+        &phone.push_one(&mut by_field).await,
+        RefusalCode::RoleNotAllowed,
+    );
+    // Nor a labour-policy expert opens one.
+    let mut by_labour = labour.typed(&case_for(&leo, 21, &p));
+    refused(
+        &labour.push_one(&mut by_labour).await,
+        RefusalCode::RoleNotAllowed,
+    );
+    // No case for a person whose consent is not given.
+    let mut no_consent = social.typed(&case_for(&sara, 22, &quiet));
+    refused(
+        &social.push_one(&mut no_consent).await,
+        RefusalCode::ConsentRequired,
+    );
+
+    // The social-services expert opens it.
+    let mut case = case_for(&sara, 23, &p);
+    case.case_manager = "sara".into();
+    case.labour_expert = "leo".into();
+    case.contact_id = Some(contact.id);
+    let mut doc = social.typed(&case);
+    accepted(&social.push_one(&mut doc).await);
+
+    // Each rule the server keeps answers with its own code.
+    let closed_without_outcome = try_change::<CaseDoc>(&social, &mut doc, |c| {
+        c.closed_at = Some("2026-06-01".into());
+    })
+    .await;
+    refused(&closed_without_outcome, RefusalCode::OutcomeRequired);
+    let decided_without_reasons = try_change::<CaseDoc>(&social, &mut doc, |c| {
+        c.eligibility.decision = Decision::Eligible;
+        c.eligibility.at = Some("2026-03-05".into());
+    })
+    .await;
+    refused(&decided_without_reasons, RefusalCode::EligibilityIncomplete);
+    let done_without_date = try_change::<CaseDoc>(&social, &mut doc, |c| {
+        c.interventions.insert(
+            "i1".into(),
+            Intervention {
+                need: NeedCategory::Shelter,
+                service_id: None,
+                partner: "Synthetic shelter".into(),
+                planned_at: "2026-03-10".into(),
+                done_at: None,
+                status: InterventionStatus::Done,
+                referral_id: None,
+                note: String::new(),
+            },
+        );
+    })
+    .await;
+    refused(&done_without_date, RefusalCode::InterventionDate);
+    let bad_grade = try_change::<CaseDoc>(&social, &mut doc, |c| {
+        c.assessment.indicators.insert(
+            "deception".into(),
+            Grade {
+                strength: "extreme".into(),
+                evidence: String::new(),
+            },
+        );
+    })
+    .await;
+    refused(&bad_grade, RefusalCode::AssessmentGrade);
+    // A review in someone else's name.
+    let foreign_review = try_change::<CaseDoc>(&social, &mut doc, |c| {
+        c.reviews.push(Review {
+            at: "2026-04-01".into(),
+            note: String::new(),
+            by: leo.id,
+        });
+    })
+    .await;
+    refused(&foreign_review, RefusalCode::NotAuthor);
+
+    // The labour-policy expert writes the work plan, and nothing else.
+    let mut at_labour = fetch(&labour, case.id, DocType::Case).await;
+    let decided = try_change::<CaseDoc>(&labour, &mut at_labour, |c| {
+        c.eligibility.decision = Decision::NotEligible;
+        c.eligibility.at = Some("2026-03-05".into());
+        c.eligibility.reasons = "Synthetic".into();
+    })
+    .await;
+    refused(&decided, RefusalCode::RoleNotAllowed);
+    let mut planned: CaseDoc = schema::read(&at_labour.doc).unwrap();
+    planned.work_plan.sector = "agriculture".into();
+    planned.work_plan.languages = vec!["pa".into()];
+    planned.work_plan.skills = "Synthetic: pruning, tractor licence".into();
+    schema::update(&mut at_labour.doc, &planned).unwrap();
+    accepted(&labour.push_one(&mut at_labour).await);
+    // The director reads cases and edits none.
+    let mut at_director = fetch(&director, case.id, DocType::Case).await;
+    let by_director = try_change::<CaseDoc>(&director, &mut at_director, |c| {
+        c.case_manager = "dora".into();
+    })
+    .await;
+    refused(&by_director, RefusalCode::RoleNotAllowed);
+
+    // A correct close: outcome and date, after a decision with its reasons.
+    let mut at_social = fetch(&social, case.id, DocType::Case).await;
+    let mut value: CaseDoc = schema::read(&at_social.doc).unwrap();
+    value.eligibility.decision = Decision::Eligible;
+    value.eligibility.at = Some("2026-03-05".into());
+    value.eligibility.reasons = "Synthetic: criteria met".into();
+    value.reviews.push(Review {
+        at: "2026-04-01".into(),
+        note: "Synthetic review".into(),
+        by: sara.id,
+    });
+    schema::update(&mut at_social.doc, &value).unwrap();
+    accepted(&social.push_one(&mut at_social).await);
+    assert_eq!(
+        schema::read::<CaseDoc>(&fetch(&social, case.id, DocType::Case).await.doc)
+            .unwrap()
+            .work_plan
+            .sector,
+        "agriculture",
+        "the labour expert's plan and the social expert's decision merged"
+    );
+
+    // Job offers: the labour-policy expert's; matched to the plan with their reasons.
+    let offer = JobOfferDoc {
+        id: strada_shared::ids::DocId::new_v7(1_760_000_000_030, [30; 10]),
+        employer: "Synthetic Farm Srl".into(),
+        sector: Sector::Agriculture,
+        area: "Bassa bergamasca".into(),
+        place: None,
+        positions: 3,
+        languages: vec!["pa".into()],
+        from: None,
+        to: None,
+        note: String::new(),
+        author: leo.id,
+        team: TeamId::parse("pua").unwrap(),
+        created_at: 1_760_000_000_000,
+    };
+    accepted(&labour.push_one(&mut labour.typed(&offer)).await);
+    let by_field = JobOfferDoc {
+        author: marta.id,
+        team: marta.team.clone(),
+        id: strada_shared::ids::DocId::new_v7(1_760_000_000_031, [31; 10]),
+        ..offer.clone()
+    };
+    refused(
+        &phone.push_one(&mut phone.typed(&by_field)).await,
+        RefusalCode::RoleNotAllowed,
+    );
+
+    // The field worker's phone never receives, nor reads, a case or an offer.
+    let page = phone.pull_ok(0, 0).await;
+    assert!(page.docs.iter().all(|d| !d.doc_type.central_only()));
+    assert_eq!(page.docs.len(), 3);
+    for path in ["/api/cases", "/api/job-offers", "/api/rules"] {
+        assert_eq!(phone.get(path).await.status(), 403, "{path}");
+    }
+    let snap = phone
+        .post_json(
+            "/api/sync/snapshots",
+            &serde_json::json!({ "ids": [case.id, offer.id, rules_id()] }),
+        )
+        .await;
+    let snap: Value = snap.json().await.unwrap();
+    assert_eq!(snap["docs"].as_array().map_or(0, Vec::len), 0, "{snap}");
+
+    // The case list and page: the person, their contact, the offer that matches.
+    let list = get(&social, "/api/cases?status=all").await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["person"]["id"], p.id.to_string());
+    assert_eq!(list[0]["case"]["eligibility"]["decision"], "eligible");
+    let mine = get(&labour, "/api/cases?manager=me").await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    let page = get(&social, &format!("/api/cases/{}", case.id)).await;
+    assert_eq!(page["contacts"][0]["id"], contact.id.to_string());
+    assert_eq!(page["matches"][0]["offer"], offer.id.to_string());
+    let reasons = page["matches"][0]["reasons"].to_string();
+    assert!(
+        reasons.contains("sector") && reasons.contains("languages"),
+        "{reasons}"
+    );
+    assert_eq!(page["rules"]["version"], 1);
+
+    // Close it with an outcome.
+    let mut at_social = fetch(&social, case.id, DocType::Case).await;
+    let mut value: CaseDoc = schema::read(&at_social.doc).unwrap();
+    value.closed_at = Some("2026-09-30".into());
+    value.outcome = Some(Outcome::Emerged);
+    schema::update(&mut at_social.doc, &value).unwrap();
+    accepted(&social.push_one(&mut at_social).await);
+    assert_eq!(
+        get(&social, "/api/cases").await.as_array().unwrap().len(),
+        0
+    );
+    let closed = get(&social, "/api/cases?status=closed").await;
+    assert_eq!(closed[0]["case"]["outcome"], "emerged");
+}
+
+#[tokio::test]
+async fn the_director_publishes_rules_as_new_versions_and_a_published_one_never_changes() {
+    let s = TestServer::start().await;
+    s.add_user("dora", Role::Director, "pua");
+    s.add_user("sara", Role::SocialExpert, "pua");
+    let director = Api::login(&s, "dora").await;
+    let social = Api::login(&s, "sara").await;
+    let rules = get(&director, "/api/rules").await;
+    assert_eq!(rules["versions"].as_array().unwrap().len(), 1);
+    assert_eq!(rules["versions"][0]["review_interval_days"], 30);
+
+    let mut doc = fetch(&director, rules_id(), DocType::PuaRules).await;
+    let me = director_id(&s, "dora");
+    // Rewriting version 1 is refused.
+    let rewrite = try_change::<PuaRulesDoc>(&director, &mut doc, |r| {
+        r.versions[0].review_interval_days = 45;
+    })
+    .await;
+    refused(&rewrite, RefusalCode::RulesPublished);
+    // A social-services expert does not manage the rules.
+    let mut at_social = fetch(&social, rules_id(), DocType::PuaRules).await;
+    let by_social = try_change::<PuaRulesDoc>(&social, &mut at_social, |r| {
+        let next = r.current().unwrap().clone();
+        r.publish(next, me, 1_760_000_000_000);
+    })
+    .await;
+    refused(&by_social, RefusalCode::RoleNotAllowed);
+    // Publishing version 2.
+    let mut value: PuaRulesDoc = schema::read(&doc.doc).unwrap();
+    let mut next = value.current().unwrap().clone();
+    next.review_interval_days = 60;
+    value.publish(next, me, strada_server::now_ms());
+    schema::update(&mut doc.doc, &value).unwrap();
+    accepted(&director.push_one(&mut doc).await);
+    let rules = get(&director, "/api/rules").await;
+    assert_eq!(rules["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(rules["versions"][1]["version"], 2);
+    assert_eq!(rules["versions"][0]["review_interval_days"], 30);
+}
+
+fn director_id(s: &TestServer, name: &str) -> strada_shared::ids::UserId {
+    use strada_server::storage::Store;
+    s.store.user_by_name(name).unwrap().unwrap().id
+}
