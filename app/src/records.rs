@@ -108,6 +108,10 @@ pub enum Summary {
     Contact(ContactRow),
     Person(PersonSummary),
     Referral(Box<ReferralDoc>, RowStatus),
+    /// A case, a job offer or the PUA's rules: listed nowhere on the device (the
+    /// workspace reads them from the server's records), summarised so that what waits to
+    /// sync is pushed and counted (new at the end: summaries are stored).
+    Central(DocId, DocType, RowStatus),
 }
 
 /// A person's summary: the row without what is derived from contacts.
@@ -133,6 +137,7 @@ impl Summary {
             Summary::Contact(c) => c.id,
             Summary::Person(p) => p.id,
             Summary::Referral(r, _) => r.id,
+            Summary::Central(id, _, _) => *id,
         }
     }
 
@@ -140,7 +145,7 @@ impl Summary {
         match self {
             Summary::Contact(c) => c.status,
             Summary::Person(p) => p.status,
-            Summary::Referral(_, s) => *s,
+            Summary::Referral(_, s) | Summary::Central(_, _, s) => *s,
         }
     }
 }
@@ -184,7 +189,9 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
             Some(Summary::Referral(Box::new(r), status))
         }
         // Case work is read from the server's records (the workspace), not listed.
-        DocType::Case | DocType::JobOffer | DocType::PuaRules => None,
+        DocType::Case | DocType::JobOffer | DocType::PuaRules => {
+            Some(Summary::Central(d.id, d.doc_type, status))
+        }
     }
 }
 
@@ -284,6 +291,7 @@ impl RecordsBuilder {
                     sync: *status,
                 });
             }
+            Summary::Central(..) => {}
         }
     }
 

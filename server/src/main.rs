@@ -377,13 +377,16 @@ fn demo(
     drop(store);
     let folder_bytes = folder_size(data_dir);
     println!(
-        "Demo written in {:.1} s: {} teams, {} persons, {} contacts, {} referrals \
-         ({} document versions in {} pushes; documents {:.1} MB, data folder {:.1} MB).",
+        "Demo written in {:.1} s: {} teams, {} persons, {} contacts, {} referrals, {} cases, \
+         {} job offers ({} document versions in {} pushes; documents {:.1} MB, data folder \
+         {:.1} MB).",
         s.elapsed_ms as f64 / 1000.0,
         s.teams,
         s.persons,
         s.contacts,
         s.referrals,
+        s.cases,
+        s.job_offers,
         s.versions,
         s.pushes,
         s.doc_bytes as f64 / 1e6,
@@ -460,7 +463,7 @@ fn import(data_dir: &std::path::Path, file: &std::path::Path, dry_run: bool) -> 
             "Imported:"
         }
     );
-    for kind in ["team", "person", "contact", "referral"] {
+    for kind in ["team", "person", "contact", "referral", "case", "job_offer"] {
         let n = |m: &std::collections::BTreeMap<String, u64>| m.get(kind).copied().unwrap_or(0);
         println!(
             "  {kind:<9} created {:>6}  updated {:>6}  unchanged {:>6}",

@@ -308,7 +308,7 @@ export function fillDemo(dataDir, args = []) {
   if (r.status !== 0) throw new Error(`demo failed: ${r.stderr}`);
   process.stdout.write(r.stdout.split('Accounts')[0]);
   const accounts = {};
-  for (const m of r.stdout.matchAll(/^\s+(\S+)\s+(field_worker|central_office)\s+team \S+\s+password: (\S+)$/gm)) {
+  for (const m of r.stdout.matchAll(/^\s+(\S+)\s+(field_worker|central_office|social_expert|labour_expert|director)\s+team \S+\s+password: (\S+)$/gm)) {
     accounts[m[1]] = { role: m[2], password: m[3] };
   }
   return accounts;

@@ -149,6 +149,12 @@ impl Names {
             .map_or(code, |(_, name)| name)
     }
 
+    /// The name of the item with `code` read from data (the code itself if unknown).
+    pub fn name_of(&self, code: &str) -> String {
+        self.find(code)
+            .map_or_else(|| code.to_string(), str::to_string)
+    }
+
     /// The name of the item with `code`, if the catalogue has it (a code read from data).
     pub fn find(&self, code: &str) -> Option<&'static str> {
         self.0

@@ -49,6 +49,34 @@ fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
         ),
         ("refusal", RefusalCode::ALL.map(|c| c.code()).to_vec()),
         ("role", Role::ALL.map(|r| r.as_str()).to_vec()),
+        (
+            "strength",
+            strada_shared::vocab::Strength::ALL
+                .iter()
+                .map(|c| c.code())
+                .collect(),
+        ),
+        (
+            "decision",
+            strada_shared::vocab::Decision::ALL
+                .iter()
+                .map(|c| c.code())
+                .collect(),
+        ),
+        (
+            "intervention_status",
+            strada_shared::vocab::InterventionStatus::ALL
+                .iter()
+                .map(|c| c.code())
+                .collect(),
+        ),
+        (
+            "outcome",
+            strada_shared::vocab::Outcome::ALL
+                .iter()
+                .map(|c| c.code())
+                .collect(),
+        ),
         ("ws_sort", crate::pages::workspace::ALL_SORTS.to_vec()),
         (
             "ws_field",
@@ -87,6 +115,10 @@ fn names(t: &Catalogue, group: &str) -> Names {
         "ws_field" => t.ws_field_names,
         "ws_merge_field" => t.ws_merge_field_names,
         "ws_kept" => t.ws_kept_names,
+        "strength" => t.strength_names,
+        "decision" => t.decision_names,
+        "intervention_status" => t.intervention_status_names,
+        "outcome" => t.outcome_names,
         other => panic!("no names for {other}"),
     }
 }

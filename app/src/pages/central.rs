@@ -12,12 +12,17 @@ use crate::state::Ctx;
 
 #[component]
 pub fn Central() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    // Accounts, devices and the exchange of records: the roles that administer.
+    let administers = ctx
+        .session
+        .get_untracked()
+        .is_some_and(|s| s.user.role.administers());
     view! {
         <Workspace/>
-        <ExchangeFiles/>
+        {administers.then(|| view! { <ExchangeFiles/> })}
         <OfflineScope/>
-        <Devices/>
-        <Accounts/>
+        {administers.then(|| view! { <Devices/> <Accounts/> })}
     }
 }
 

@@ -62,6 +62,11 @@ pub fn OfflineScope() -> impl IntoView {
     let page = RwSignal::new(None::<ScopePage>);
     let teams = RwSignal::new(Vec::<TeamId>::new());
     let persons = RwSignal::new(Vec::<DocId>::new());
+    let cases = RwSignal::new(false);
+    let reads_cases = ctx
+        .session
+        .get_untracked()
+        .is_some_and(|s| s.user.role.reads_cases());
     let status = RwSignal::new(None::<bool>);
     let busy = RwSignal::new(false);
     let load = move || {
@@ -72,6 +77,7 @@ pub fn OfflineScope() -> impl IntoView {
             if let Ok(p) = api::sync_scope(&s.token).await {
                 teams.set(p.scope.teams.clone());
                 persons.set(p.scope.persons.clone());
+                cases.set(p.scope.cases);
                 page.set(Some(p));
             }
         });
@@ -83,7 +89,7 @@ pub fn OfflineScope() -> impl IntoView {
         let scope = SyncScope {
             teams: teams.get_untracked(),
             persons: persons.get_untracked(),
-            cases: false,
+            cases: cases.get_untracked(),
         };
         leptos::task::spawn_local(async move {
             let res = save_scope(ctx, scope).await;
@@ -145,6 +151,14 @@ pub fn OfflineScope() -> impl IntoView {
                     </button>
                 </Show>
             </p>
+            {reads_cases.then(|| view! {
+                <label class="check">
+                    <input type="checkbox" data-testid="scope-cases"
+                        prop:checked=move || cases.get()
+                        on:change=move |ev| cases.set(event_target_checked(&ev))/>
+                    {move || t().scope_cases}
+                </label>
+            })}
             <button
                 type="button"
                 data-testid="scope-save"

@@ -8,6 +8,7 @@
 //! ([`duplicates`]: pairs of records that may be one person, reviewed side by side and
 //! merged), and on a person's page what merges made of it ([`merges`]).
 
+mod cases;
 mod duplicates;
 mod merges;
 
@@ -36,6 +37,12 @@ enum Tab {
     Review,
     /// Pairs of records that may be one person.
     Duplicates,
+    /// Cases taken in charge (case roles).
+    Cases,
+    /// The survey of local job demand.
+    JobOffers,
+    /// The PUA's rules.
+    Rules,
 }
 
 impl Tab {
@@ -44,7 +51,7 @@ impl Tab {
             Tab::Persons => "persons",
             Tab::Contacts => "contacts",
             Tab::Referrals | Tab::Review => "referrals",
-            Tab::Duplicates => "persons",
+            Tab::Duplicates | Tab::Cases | Tab::JobOffers | Tab::Rules => "persons",
         }
     }
 
@@ -53,13 +60,16 @@ impl Tab {
             Tab::Persons => &["recent", "name", "newest"],
             Tab::Contacts => &["newest", "oldest"],
             Tab::Referrals | Tab::Review => &["newest", "oldest", "waiting"],
-            Tab::Duplicates => &[],
+            Tab::Duplicates | Tab::Cases | Tab::JobOffers | Tab::Rules => &[],
         }
     }
 
     /// Whether the tab is a list of records (with filters, pages and a record beside).
     fn is_list(self) -> bool {
-        !matches!(self, Tab::Review | Tab::Duplicates)
+        !matches!(
+            self,
+            Tab::Review | Tab::Duplicates | Tab::Cases | Tab::JobOffers | Tab::Rules
+        )
     }
 }
 
@@ -103,7 +113,12 @@ impl Filters {
             ("sort", &self.sort),
         ];
         match tab {
-            Tab::Persons | Tab::Contacts | Tab::Duplicates => pairs.extend([
+            Tab::Persons
+            | Tab::Contacts
+            | Tab::Duplicates
+            | Tab::Cases
+            | Tab::JobOffers
+            | Tab::Rules => pairs.extend([
                 ("channel", self.channel.as_str()),
                 ("sector", &self.sector),
                 ("need", &self.need),
@@ -154,6 +169,7 @@ enum Open {
     Person(DocId),
     Contact(DocId),
     Referral(DocId),
+    Case(DocId),
 }
 
 fn when(s: &str, lang: Lang) -> String {
@@ -257,11 +273,14 @@ pub fn Workspace() -> impl IntoView {
                 Tab::Contacts => api::central_page::<ContactRecord>(&s.token, list, &query)
                     .await
                     .map(|p| (Rows::Contacts(p.items), p.total, p.next)),
-                Tab::Referrals | Tab::Review | Tab::Duplicates => {
-                    api::central_page::<ReferralRecord>(&s.token, list, &query)
-                        .await
-                        .map(|p| (Rows::Referrals(p.items), p.total, p.next))
-                }
+                Tab::Referrals
+                | Tab::Review
+                | Tab::Duplicates
+                | Tab::Cases
+                | Tab::JobOffers
+                | Tab::Rules => api::central_page::<ReferralRecord>(&s.token, list, &query)
+                    .await
+                    .map(|p| (Rows::Referrals(p.items), p.total, p.next)),
             };
             if generation.get_value() != mine {
                 return;
@@ -328,6 +347,10 @@ pub fn Workspace() -> impl IntoView {
         applied.set(Filters::default());
         load(false, false);
     };
+    let reads_cases = ctx
+        .session
+        .get_untracked()
+        .is_some_and(|s| s.user.role.reads_cases());
     // Bumped by "refresh": the tabs that are not lists read theirs again.
     let refreshed = RwSignal::new(0u32);
     let csv_error = RwSignal::new(false);
@@ -402,7 +425,21 @@ pub fn Workspace() -> impl IntoView {
                 {tab_button(Tab::Referrals, |t| t.ws_referrals, "ws-tab-referrals")}
                 {tab_button(Tab::Review, |t| t.ws_review, "ws-tab-review")}
                 {tab_button(Tab::Duplicates, |t| t.ws_duplicates, "ws-tab-duplicates")}
+                {reads_cases.then(|| view! {
+                    {tab_button(Tab::Cases, |t| t.case_title_many, "ws-tab-cases")}
+                    {tab_button(Tab::JobOffers, |t| t.job_title, "ws-tab-jobs")}
+                    {tab_button(Tab::Rules, |t| t.rules_title, "ws-tab-rules")}
+                })}
             </div>
+            <Show when=move || tab.get() == Tab::Cases>
+                <cases::CaseList refreshed=refreshed/>
+            </Show>
+            <Show when=move || tab.get() == Tab::JobOffers>
+                <cases::JobOffers refreshed=refreshed/>
+            </Show>
+            <Show when=move || tab.get() == Tab::Rules>
+                <cases::RulesEditor/>
+            </Show>
             <Show when=move || tab.get() == Tab::Review>
                 <Review/>
             </Show>
@@ -848,6 +885,7 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
                 })}
             }.into_any()
         }
+        Open::Case(id) => view! { <cases::CaseView id=id on_open=on_open/> }.into_any(),
         Open::Referral(id) => {
             let page = LocalResource::new(move || {
                 fetch::<ReferralRecord>(ctx, format!("/api/referrals/{id}"))
@@ -1060,12 +1098,21 @@ fn person_view(
     let history = merges::history(&p, survivor.as_ref(), reload, ctx);
     let consents = consent_history(&p, t, lang);
     let keep = keep_offline(p.person.id, ctx);
+    let reads_cases = ctx
+        .session
+        .get_untracked()
+        .is_some_and(|s| s.user.role.reads_cases());
+    let person_record = p.person.clone();
+    let cases = reads_cases.then(|| {
+        view! { <cases::PersonCases person=person_record on_open=on_open/> }
+    });
     view! {
         <h3 data-testid="ws-person-name">{name}</h3>
         {merged_into}
         {person_fields(&p.person, t, lang)}
         {consents}
         {keep}
+        {cases}
         {merged}
         <h4>{t.ws_places}</h4>
         {mini_map(&places, t)}

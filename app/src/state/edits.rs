@@ -73,6 +73,54 @@ pub async fn save_contact(
     Ok(())
 }
 
+/// Saves new documents on the device (a case, a job offer, a referral sent from a PIP)
+/// in one transaction, and tries to sync them.
+pub async fn save_new_docs(
+    ctx: Ctx,
+    docs: Vec<(DocId, DocType, automerge::AutoCommit)>,
+) -> Result<(), EditError> {
+    let mut docs: Vec<DeviceDoc> = docs
+        .into_iter()
+        .map(|(id, t, d)| DeviceDoc::new(id, t, d))
+        .collect();
+    store::put_docs(&mut docs).await?;
+    refresh_rows(ctx).await;
+    leptos::task::spawn_local(sync(ctx));
+    Ok(())
+}
+
+/// A new document authored on this device (its actor), for [`save_new_docs`].
+pub async fn new_doc<T: schema::Document>(
+    value: &T,
+) -> Result<(DocId, DocType, automerge::AutoCommit), EditError> {
+    let actor = store::actor().await?;
+    Ok((value.id(), T::TYPE, schema::create(actor, value)?))
+}
+
+/// A document the workspace opens to edit (a case, the PUA's rules): when online, the
+/// server's copy is taken first and merged into the device's (which keeps what it
+/// wrote offline); offline, the device's copy. It stays on the device, synced like
+/// every other document.
+///
+/// Also says whether the server holds the document (`false` offline, or before a new
+/// document's first sync).
+pub async fn open_doc<T: schema::Document>(ctx: Ctx, id: DocId) -> Result<(T, bool), EditError> {
+    let actor = store::actor().await?;
+    let mut on_server = false;
+    if let Some(s) = ctx.session.get_untracked()
+        && let Ok(res) = crate::api::snapshots(
+            &s.token,
+            &strada_shared::sync::SnapshotsRequest { ids: vec![id] },
+        )
+        .await
+        && !res.docs.is_empty()
+    {
+        store::apply_pulled(&actor, &res.docs, None, None).await?;
+        on_server = true;
+    }
+    Ok((read_doc(id).await?, on_server))
+}
+
 /// Reads a typed document from the device.
 pub async fn read_doc<T: schema::Document>(id: DocId) -> Result<T, EditError> {
     let actor = store::actor().await?;

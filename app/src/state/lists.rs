@@ -29,6 +29,8 @@ pub(super) fn pending_ids() -> Vec<DocId> {
                     Summary::Person(_) => 0,
                     Summary::Contact(_) => 1,
                     Summary::Referral(..) => 2,
+                    // After the records they refer to (a case after its referral).
+                    Summary::Central(..) => 3,
                 };
                 (order, s.id())
             })

@@ -16,6 +16,7 @@
 //!   are random and shown once.
 //! - Synthetic only: invented combinations of common given names, `+39 000` phones.
 
+pub mod cases;
 pub mod data;
 pub mod world;
 
@@ -71,6 +72,9 @@ pub struct Summary {
     pub persons: usize,
     pub contacts: usize,
     pub referrals: usize,
+    /// Cases taken in charge, in every state, and job offers of the territory.
+    pub cases: usize,
+    pub job_offers: usize,
     /// Document versions committed (a referral moved three times counts four).
     pub versions: usize,
     pub pushes: usize,
@@ -195,6 +199,19 @@ pub fn run(store: &dyn Store, opts: &Options, dir: &Directory) -> anyhow::Result
     let persons = (opts.contacts * 400).div_ceil(3000).max(1);
     let edits = Generator::new(rng, opts.now_ms, &workers, dir).year(opts.contacts, persons);
     let mut summary = replay(store, &devices, edits)?;
+    // The central office's case work on the persons the year met.
+    let mut case_rng = StdRng::seed_from_u64(opts.seed ^ 0xCA5E_0000);
+    let wanted = (opts.contacts / 150).clamp(10, 60);
+    let written = cases::write(
+        store,
+        &mut case_rng,
+        opts.now_ms,
+        created,
+        &mut new_user,
+        wanted,
+    )?;
+    summary.cases = written.cases;
+    summary.job_offers = written.job_offers;
     store.flush()?;
     for id in store.doc_ids()? {
         if let Some(stored) = store.doc(id)? {
@@ -233,6 +250,8 @@ fn replay(
         persons: 0,
         contacts: 0,
         referrals: 0,
+        cases: 0,
+        job_offers: 0,
         versions: 0,
         pushes: 0,
         doc_bytes: 0,

@@ -3,16 +3,23 @@
 //!
 //! What the format does not carry is kept from the stored document (a contact's alias
 //! and consent, a place's accuracy, who recorded a consent or moved a referral, a country
-//! or a language that is not an ISO code), so a line that says what the store holds
-//! changes nothing. What may not change (a record's team, a contact's author and person,
-//! a referral's contact, need, creation and recorded moves; a withdrawn consent) is
-//! refused here with its field, before the push path would refuse it without one.
+//! or a language that is not an ISO code; a case's first meeting, access conditions,
+//! criteria, judgement, evidence, work plan, rules version, interventions' notes and
+//! referrals, who wrote each review; a job offer's note, team and author), so a line that
+//! says what the store holds changes nothing. What may not change (a record's team, a
+//! contact's author and person, a referral's contact, need, creation and recorded moves;
+//! a case's person and recorded reviews; a withdrawn consent) is refused here with its
+//! field, before the push path would refuse it without one.
 
 use strada_shared::domain::{PersonRef, Place};
 use strada_shared::ids::{DocId, TeamId, UserId};
+use strada_shared::schema::case::{Grade, Intervention, Review};
 use strada_shared::schema::contact::MAX_ALIAS_CHARS;
-use strada_shared::schema::{Consent, ContactDoc, PersonDoc, ReferralDoc, ReferralStatus};
-use strada_shared::vocab::ConsentStatus;
+use strada_shared::schema::erase::ERASED;
+use strada_shared::schema::{
+    CaseDoc, Consent, ContactDoc, JobOfferDoc, PersonDoc, ReferralDoc, ReferralStatus,
+};
+use strada_shared::vocab::{Code, ConsentStatus, Decision};
 
 use super::codes;
 use super::line::{self, FieldError, Who};
@@ -331,10 +338,184 @@ pub fn referral(
     Ok(r)
 }
 
+/// The reasons a case's decision gets when its line gives none: Strada records every
+/// decision with its reasons, the format makes them optional. An export leaves them out.
+pub const NO_REASONS: &str = "(no reasons in the exchange file)";
+
+/// A case line over the stored case. `person` is the person's Strada id; `erased` says
+/// the person withdrew consent (the stored case's texts then stay as they are: the
+/// withdrawal erases them, or erased them already, and the file may still hold the names
+/// it took out); `partner_of` names the organisation of a directory service;
+/// `importer` opens a new case and writes the reviews the line adds; `now_ms` is a new
+/// case's creation time.
+#[allow(clippy::too_many_arguments)]
+pub fn case(
+    l: &line::Case,
+    id: DocId,
+    team: &TeamId,
+    person: DocId,
+    stored: Option<&CaseDoc>,
+    erased: bool,
+    partner_of: &dyn Fn(&str) -> String,
+    importer: UserId,
+    now_ms: i64,
+) -> Built<CaseDoc> {
+    let mut c = match stored {
+        Some(s) => {
+            same_team(&s.team, team)?;
+            if s.person_id != person {
+                return Err(FieldError::new("person", "a case's person cannot change"));
+            }
+            s.clone()
+        }
+        None => CaseDoc::new(
+            id,
+            person,
+            team.clone(),
+            importer,
+            now_ms,
+            l.opened_at.clone(),
+        ),
+    };
+    c.opened_at = l.opened_at.clone();
+    c.case_manager = l.case_manager.clone().unwrap_or_default();
+    c.labour_expert = l.labour_expert.clone().unwrap_or_default();
+    c.eligibility.decision = l.decision;
+    c.eligibility.at = l.decided_at.clone();
+    if !erased {
+        c.eligibility.reasons = match (&l.reasons, l.decision) {
+            (Some(r), _) => r.clone(),
+            (None, Decision::Pending) => String::new(),
+            (None, _) => NO_REASONS.to_string(),
+        };
+        c.assessment.note = l.assessment_note.clone();
+    }
+    c.assessment.indicators = l
+        .indicators
+        .iter()
+        .map(|(code, strength)| {
+            let evidence = stored
+                .and_then(|s| s.assessment.indicators.get(code.code()))
+                .map(|g| g.evidence.clone())
+                .unwrap_or_default();
+            let grade = Grade {
+                strength: strength.code().to_string(),
+                evidence,
+            };
+            (code.code().to_string(), grade)
+        })
+        .collect();
+    c.interventions = l
+        .interventions
+        .iter()
+        .map(|i| {
+            let kept = stored.and_then(|s| s.interventions.get(&i.id));
+            let partner = match (kept, &i.service) {
+                // The same service (or none, and a partner typed): the name stays.
+                (Some(k), service) if k.service_id == *service => k.partner.clone(),
+                (_, Some(service)) => partner_of(service),
+                (_, None) => String::new(),
+            };
+            let intervention = Intervention {
+                need: i.need,
+                service_id: i.service.clone(),
+                partner,
+                planned_at: i.planned_at.clone(),
+                done_at: i.done_at.clone(),
+                status: i.status,
+                referral_id: kept.and_then(|k| k.referral_id),
+                note: kept.map(|k| k.note.clone()).unwrap_or_default(),
+            };
+            (i.id.clone(), intervention)
+        })
+        .collect();
+    // Reviews are only added: the recorded ones first, as they are.
+    let recorded = stored.map_or(&[][..], |s| s.reviews.as_slice());
+    if l.reviews.len() < recorded.len() {
+        return Err(FieldError::new(
+            "reviews",
+            "a case's recorded reviews cannot be removed",
+        ));
+    }
+    for (i, (r, (at, note))) in recorded.iter().zip(&l.reviews).enumerate() {
+        // After a withdrawal the stored note is what the erasure left.
+        if r.at != *at || (!erased && r.note != *note) {
+            return Err(FieldError::new(
+                format!("reviews[{i}]"),
+                "a case's recorded reviews cannot be changed or removed",
+            ));
+        }
+    }
+    c.reviews = recorded.to_vec();
+    c.reviews
+        .extend(l.reviews[recorded.len()..].iter().map(|(at, note)| Review {
+            at: at.clone(),
+            // A review added after a withdrawal keeps no text about the person.
+            note: match erased && !note.is_empty() {
+                true => ERASED.to_string(),
+                false => note.clone(),
+            },
+            by: importer,
+        }));
+    c.closed_at = l.closed.as_ref().map(|(at, _)| at.clone());
+    c.outcome = l.closed.as_ref().map(|(_, outcome)| *outcome);
+    Ok(c)
+}
+
+/// A job offer line over the stored offer: a new one is `team`'s (the importer's) and
+/// `importer`'s, created at `now_ms`.
+pub fn job_offer(
+    l: &line::JobOffer,
+    id: DocId,
+    team: &TeamId,
+    stored: Option<&JobOfferDoc>,
+    importer: UserId,
+    now_ms: i64,
+) -> JobOfferDoc {
+    let place = l
+        .place
+        .map(|(lat, lon)| match stored.and_then(|s| s.place) {
+            Some(p) if (p.lat, p.lon) == (lat, lon) => p,
+            _ => Place {
+                lat,
+                lon,
+                accuracy_m: None,
+            },
+        });
+    let mut languages = l.languages.clone();
+    if let Some(s) = stored {
+        // Languages as typed (not ISO codes) stay.
+        languages.extend(
+            s.languages
+                .iter()
+                .filter(|l| codes::language(l).is_none())
+                .cloned(),
+        );
+        languages.sort();
+        languages.dedup();
+    }
+    JobOfferDoc {
+        id,
+        employer: l.employer.clone(),
+        sector: l.sector,
+        area: l.area.clone().unwrap_or_default(),
+        place,
+        positions: l.positions,
+        languages,
+        from: l.from.clone(),
+        to: l.to.clone(),
+        note: stored.map(|s| s.note.clone()).unwrap_or_default(),
+        author: stored.map_or(importer, |s| s.author),
+        team: stored.map_or_else(|| team.clone(), |s| s.team.clone()),
+        created_at: stored.map_or(now_ms, |s| s.created_at),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use strada_shared::domain::{DocumentStatus, NeedCategory};
+    use strada_shared::schema::Document;
     use strada_shared::vocab::{Channel, FollowUp, Gender, Mediator};
 
     const T: i64 = 1_760_000_000_000;
@@ -488,6 +669,178 @@ mod tests {
             history: history.to_vec(),
             outcome: String::new(),
         }
+    }
+
+    fn case_line() -> line::Case {
+        line::Case {
+            person: "P".into(),
+            team: "bergamo-1".into(),
+            opened_at: "2025-06-01".into(),
+            case_manager: Some("Sara".into()),
+            labour_expert: None,
+            decision: Decision::Eligible,
+            decided_at: Some("2025-06-05".into()),
+            reasons: Some("Synthetic reasons".into()),
+            indicators: vec![(
+                strada_shared::vocab::Indicator::Deception,
+                strada_shared::vocab::Strength::Strong,
+            )],
+            assessment_note: "Synthetic note".into(),
+            interventions: vec![line::InterventionLine {
+                id: "i1".into(),
+                need: NeedCategory::Shelter,
+                service: Some("svc-1".into()),
+                planned_at: "2025-06-06".into(),
+                done_at: None,
+                status: strada_shared::vocab::InterventionStatus::Planned,
+            }],
+            reviews: vec![("2025-07-01".into(), "Synthetic review".into())],
+            closed: None,
+        }
+    }
+
+    fn build_case(
+        l: &line::Case,
+        person: DocId,
+        stored: Option<&CaseDoc>,
+        erased: bool,
+        importer: UserId,
+    ) -> Built<CaseDoc> {
+        let partner_of = |s: &str| format!("Organisation of {s}");
+        let id = DocId::new_v7(1, [5; 10]);
+        case(
+            l,
+            id,
+            &team(),
+            person,
+            stored,
+            erased,
+            &partner_of,
+            importer,
+            T,
+        )
+    }
+
+    #[test]
+    fn a_case_line_over_its_stored_case_keeps_what_the_format_cannot_carry() {
+        let person = DocId::new_v7(1, [2; 10]);
+        let c = build_case(&case_line(), person, None, false, me()).unwrap();
+        assert_eq!(c.validate(), Ok(()));
+        assert_eq!((c.author, c.created_at), (me(), T));
+        assert_eq!(c.interventions["i1"].partner, "Organisation of svc-1");
+        assert_eq!(c.reviews[0].by, me());
+        // What the app added stays; the same line changes nothing.
+        let mut stored = c.clone();
+        stored
+            .assessment
+            .indicators
+            .get_mut("deception")
+            .unwrap()
+            .evidence = "seen".into();
+        stored.interventions.get_mut("i1").unwrap().note = "Synthetic".into();
+        stored.interventions.get_mut("i1").unwrap().partner = "As typed".into();
+        stored.work_plan.skills = "Synthetic skills".into();
+        stored.rules_version = 3;
+        let other = UserId::new_v7(1, [8; 10]);
+        let again = build_case(&case_line(), person, Some(&stored), false, other).unwrap();
+        assert_eq!(again, stored);
+        // A review added is the importer's; recorded ones stay theirs.
+        let mut l = case_line();
+        l.reviews.push(("2025-08-01".into(), String::new()));
+        let grown = build_case(&l, person, Some(&stored), false, other).unwrap();
+        assert_eq!(
+            grown.reviews.iter().map(|r| r.by).collect::<Vec<_>>(),
+            vec![me(), other]
+        );
+        // A recorded review is neither changed nor taken out; the person stays.
+        let mut l = case_line();
+        l.reviews[0].1 = "Changed".into();
+        let e = build_case(&l, person, Some(&stored), false, me()).unwrap_err();
+        assert_eq!(e.field, "reviews[0]");
+        let mut l = case_line();
+        l.reviews.clear();
+        let e = build_case(&l, person, Some(&stored), false, me()).unwrap_err();
+        assert_eq!(e.field, "reviews");
+        let e = build_case(
+            &case_line(),
+            DocId::new_v7(1, [9; 10]),
+            Some(&stored),
+            false,
+            me(),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "person");
+    }
+
+    #[test]
+    fn a_decision_without_reasons_gets_the_marker_and_a_pending_one_none() {
+        let person = DocId::new_v7(1, [2; 10]);
+        let mut l = case_line();
+        l.reasons = None;
+        let c = build_case(&l, person, None, false, me()).unwrap();
+        assert_eq!(c.eligibility.reasons, NO_REASONS);
+        assert_eq!(c.validate(), Ok(()));
+        l.decision = Decision::Pending;
+        l.decided_at = None;
+        let c = build_case(&l, person, None, false, me()).unwrap();
+        assert_eq!(c.eligibility.reasons, "");
+        assert_eq!(c.validate(), Ok(()));
+    }
+
+    #[test]
+    fn after_a_withdrawal_a_case_line_brings_no_text_back() {
+        let person = DocId::new_v7(1, [2; 10]);
+        let mut stored = build_case(&case_line(), person, None, false, me()).unwrap();
+        // The line as stored before the erasure reached the case: nothing to change
+        // (the push path's erasure does it).
+        assert_eq!(
+            build_case(&case_line(), person, Some(&stored), true, me()).unwrap(),
+            stored
+        );
+        stored.erase_person();
+        let again = build_case(&case_line(), person, Some(&stored), true, me()).unwrap();
+        assert_eq!(again, stored);
+        assert!(!again.has_identifying_data());
+        let mut l = case_line();
+        l.reviews
+            .push(("2025-08-01".into(), "Names the person".into()));
+        let grown = build_case(&l, person, Some(&stored), true, me()).unwrap();
+        assert!(!grown.has_identifying_data());
+        assert_eq!(grown.reviews.len(), 2);
+    }
+
+    #[test]
+    fn a_job_offer_line_keeps_the_stored_offer_s_team_author_note_and_typed_languages() {
+        let l = line::JobOffer {
+            employer: "Synthetic Farm".into(),
+            sector: strada_shared::vocab::Sector::Agriculture,
+            area: None,
+            place: Some((45.5, 9.7)),
+            positions: 2,
+            languages: vec!["it".into()],
+            from: Some("2025-06-01".into()),
+            to: None,
+        };
+        let id = DocId::new_v7(1, [6; 10]);
+        let new = job_offer(&l, id, &team(), None, me(), T);
+        assert_eq!(
+            (new.author, new.created_at, new.team.clone()),
+            (me(), T, team())
+        );
+        let stored = JobOfferDoc {
+            author: UserId::new_v7(1, [8; 10]),
+            team: TeamId::parse("pua").unwrap(),
+            note: "Synthetic".into(),
+            languages: vec!["it".into(), "punjabi as typed".into()],
+            place: Some(Place {
+                lat: 45.5,
+                lon: 9.7,
+                accuracy_m: Some(20.0),
+            }),
+            created_at: T - 5,
+            ..new.clone()
+        };
+        assert_eq!(job_offer(&l, id, &team(), Some(&stored), me(), T), stored);
     }
 
     #[test]

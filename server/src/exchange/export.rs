@@ -1,6 +1,7 @@
-//! The store → an exchange file: every team, person, contact and referral of the PUA,
-//! one JSON object per line, in the format `import` reads (so an export imported into an
-//! empty store gives back the same lines).
+//! The store → an exchange file: every team, person, contact, referral, case and job
+//! offer of the PUA, one JSON object per line, in the format `import` reads (so an export
+//! imported into an empty store gives back the same lines). The PUA's rules are not part
+//! of the format.
 //!
 //! - Ids: a record's external id when it was imported, else its Strada id; a team's
 //!   external id, else its slug (and its name: the slug, when none was imported).
@@ -12,7 +13,12 @@
 //! - A referral's history is the way its status went ([`ReferralDoc::path`]): `proposed`
 //!   when it was created, then each move followed.
 //! - A contact's `author` is the name it was imported with, else the account's name.
-//! - Lines come in a fixed order: teams, persons, contacts, referrals, each by id.
+//! - A case writes what the format carries: its grades without their evidence, its
+//!   interventions by id without partner or note, its reviews without who wrote them;
+//!   reasons an import had to fill in ([`NO_REASONS`]) are left out. A job offer writes
+//!   no team: the format has none.
+//! - Lines come in a fixed order: teams, persons, contacts, referrals, cases, job
+//!   offers, each by id.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -20,10 +26,11 @@ use automerge::AutoCommit;
 use serde::Serialize;
 use strada_shared::domain::{DocumentStatus, Role};
 use strada_shared::ids::{DocId, TeamId, UserId};
-use strada_shared::schema::{ContactDoc, PersonDoc, ReferralDoc};
+use strada_shared::schema::{CaseDoc, ContactDoc, JobOfferDoc, PersonDoc, ReferralDoc};
 use strada_shared::vocab::{Code, ConsentStatus, Gender};
 
 use super::ExchangeError;
+use super::build::NO_REASONS;
 use super::codes;
 use crate::audit::{self, Act};
 use crate::auth::AuthUser;
@@ -110,9 +117,16 @@ pub fn export(
                     json(&referral(&mut names, &id, r)?),
                 )
             }
-            // Cases and job offers join the exchange format with their import (issue
-            // 12 §6); the PUA's rules are not part of it.
-            TypedDoc::Case(_) | TypedDoc::JobOffer(_) | TypedDoc::PuaRules(_) => continue,
+            TypedDoc::Case(c) => {
+                let id = names.record(ExchangeKind::Case, c.id)?;
+                (4, "case", id.clone(), json(&case(&mut names, &id, c)?))
+            }
+            TypedDoc::JobOffer(o) => {
+                let id = names.record(ExchangeKind::JobOffer, o.id)?;
+                (5, "job_offer", id.clone(), json(&job_offer(&id, o)))
+            }
+            // The PUA's rules are not part of the format.
+            TypedDoc::PuaRules(_) => continue,
         };
         lines.push((rank, id, bytes));
         *counts.entry(kind).or_default() += 1;
@@ -483,4 +497,171 @@ fn referral<'a>(
             .collect(),
         outcome: some_text(&r.outcome),
     })
+}
+
+#[derive(Serialize)]
+struct CaseLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    person: String,
+    team: String,
+    opened_at: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    case_manager: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labour_expert: Option<&'a str>,
+    eligibility: EligibilityLine<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assessment: Option<AssessmentLine<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    interventions: Vec<InterventionLine<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    reviews: Vec<ReviewLine<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closed_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct EligibilityLine<'a> {
+    decision: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reasons: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct AssessmentLine<'a> {
+    indicators: Vec<GradeLine<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct GradeLine<'a> {
+    code: &'a str,
+    strength: &'a str,
+}
+
+#[derive(Serialize)]
+struct InterventionLine<'a> {
+    id: &'a str,
+    need: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service: Option<&'a str>,
+    planned_at: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    done_at: Option<&'a str>,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct ReviewLine<'a> {
+    at: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+}
+
+fn case<'a>(
+    names: &mut Names<'_>,
+    id: &'a str,
+    c: &'a CaseDoc,
+) -> Result<CaseLine<'a>, StoreError> {
+    let a = &c.assessment;
+    let assessment = (!a.indicators.is_empty() || !a.note.is_empty()).then(|| AssessmentLine {
+        indicators: a
+            .indicators
+            .iter()
+            .map(|(code, grade)| GradeLine {
+                code,
+                strength: &grade.strength,
+            })
+            .collect(),
+        note: some_text(&a.note),
+    });
+    Ok(CaseLine {
+        kind: "case",
+        id,
+        person: names.record(ExchangeKind::Person, c.person_id)?,
+        team: names.team_id(&c.team)?,
+        opened_at: &c.opened_at,
+        case_manager: some_text(&c.case_manager),
+        labour_expert: some_text(&c.labour_expert),
+        eligibility: EligibilityLine {
+            decision: c.eligibility.decision.code(),
+            at: c.eligibility.at.as_deref(),
+            reasons: some_text(&c.eligibility.reasons).filter(|r| *r != NO_REASONS),
+        },
+        assessment,
+        interventions: c
+            .interventions
+            .iter()
+            .map(|(id, i)| InterventionLine {
+                id,
+                need: i.need.code(),
+                service: i.service_id.as_deref().and_then(some_text),
+                planned_at: &i.planned_at,
+                done_at: i.done_at.as_deref(),
+                status: i.status.code(),
+            })
+            .collect(),
+        reviews: c
+            .reviews
+            .iter()
+            .map(|r| ReviewLine {
+                at: &r.at,
+                note: some_text(&r.note),
+            })
+            .collect(),
+        closed_at: c.closed_at.as_deref(),
+        outcome: c.outcome.map(Code::code),
+    })
+}
+
+#[derive(Serialize)]
+struct JobOfferLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    employer: &'a str,
+    sector: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    area: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    place: Option<PlaceLine>,
+    positions: i64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    languages: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<&'a str>,
+}
+
+fn job_offer<'a>(id: &'a str, o: &'a JobOfferDoc) -> JobOfferLine<'a> {
+    let mut languages: Vec<&'static str> = o
+        .languages
+        .iter()
+        .filter_map(|l| codes::language(l))
+        .collect();
+    languages.sort_unstable();
+    languages.dedup();
+    JobOfferLine {
+        kind: "job_offer",
+        id,
+        employer: &o.employer,
+        sector: o.sector.code(),
+        area: some_text(&o.area),
+        place: o.place.map(|p| PlaceLine {
+            lat: p.lat,
+            lon: p.lon,
+        }),
+        positions: o.positions,
+        languages,
+        from: o.from.as_deref(),
+        to: o.to.as_deref(),
+    }
 }

@@ -2,11 +2,13 @@
 //! read, build each record's document, stage them all through the push path, and commit
 //! only if every line is valid (and the run is not dry).
 //!
-//! Order: teams, persons, contacts, referrals — each after what it may refer to. New
-//! persons and referrals are written as the importer (who recorded the consent, who
-//! moved the referral: the format does not say), new contacts as their `author` (or the
-//! importer), as the push rules of origin require. The whole run holds the push path's
-//! writer, so no push interleaves with what it read.
+//! Order: teams, persons, contacts, referrals, cases, job offers — each after what it
+//! may refer to. New persons, referrals, cases and job offers are written as the importer
+//! (who recorded the consent, who moved the referral, who opened the case and wrote its
+//! reviews: the format does not say), new contacts as their `author` (or the importer),
+//! as the push rules of origin require. A job offer names no team: a new one is the
+//! importer's team's. The whole run holds the push path's writer, so no push interleaves
+//! with what it read.
 
 mod file;
 mod records;
@@ -55,6 +57,7 @@ pub fn import(
     let mut run = Run {
         store,
         user: user.clone(),
+        now_ms,
         directory,
         resolver: Resolver::new(store, now_ms)?,
         errors: read.errors,
@@ -159,6 +162,8 @@ enum Ref {
 struct Run<'a> {
     store: &'a dyn Store,
     user: AuthUser,
+    /// The server's clock: a new case's or job offer's creation time.
+    now_ms: i64,
     directory: &'a ServedDirectory,
     resolver: Resolver<'a>,
     errors: Vec<ImportLineError>,
@@ -222,11 +227,13 @@ impl Run<'_> {
         for (n, l) in &lines {
             let team = match &l.record {
                 Record::Team(_) => continue,
-                Record::Person(p) => &p.team,
-                Record::Contact(c) => &c.team,
-                Record::Referral(r) => &r.team,
+                Record::Person(p) => Some(&p.team),
+                Record::Contact(c) => Some(&c.team),
+                Record::Referral(r) => Some(&r.team),
+                Record::Case(c) => Some(&c.team),
+                Record::JobOffer(_) => None,
             };
-            let placed = self.place(l.kind(), &l.id, team);
+            let placed = self.place(l.kind(), &l.id, team.map(String::as_str));
             match self.check(*n, placed)? {
                 Some((id, team, stored, mapped)) => {
                     let placed = Placed {
@@ -252,6 +259,8 @@ impl Run<'_> {
                 Record::Person(p) => self.person(&at, p),
                 Record::Contact(c) => self.contact(&at, c),
                 Record::Referral(r) => self.referral(&at, r),
+                Record::Case(c) => self.case(&at, c),
+                Record::JobOffer(o) => self.job_offer(&at, o),
             };
             let key = (l.kind(), l.id.clone());
             match self.check(*n, built)? {
@@ -288,13 +297,22 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// A record line's Strada id and team.
+    /// A record line's Strada id and team (`team`: the team the line names; none for a
+    /// job offer, which is the stored offer's team or the importer's).
     fn place(
         &mut self,
         kind: Kind,
         external: &str,
-        team: &str,
+        team: Option<&str>,
     ) -> Result<(DocId, TeamId, bool, bool), Fail> {
+        let Some(team) = team else {
+            let target = self.resolver.target(kind, external)?;
+            let slug = match &target.stored {
+                Some(meta) => meta.team.clone(),
+                None => self.user.team.clone(),
+            };
+            return Ok((target.id, slug, target.stored.is_some(), target.mapped));
+        };
         let slug = match self.teams.get(team) {
             Some(slug) => slug.clone(),
             None => self
@@ -331,6 +349,22 @@ impl Run<'_> {
         field: &str,
         team: &TeamId,
     ) -> Result<Ref, Fail> {
+        self.reference_in(kind, external, field, Some(team))
+    }
+
+    /// The record a reference names, of any team (a case's person).
+    fn reference_any_team(&self, kind: Kind, external: &str, field: &str) -> Result<Ref, Fail> {
+        self.reference_in(kind, external, field, None)
+    }
+
+    /// The record a reference names, of `team` when one is given.
+    fn reference_in(
+        &self,
+        kind: Kind,
+        external: &str,
+        field: &str,
+        team: Option<&TeamId>,
+    ) -> Result<Ref, Fail> {
         let key = (kind, external.to_string());
         let found = match self.placed.get(&key) {
             Some(p) => Some((p.id, p.team.clone())),
@@ -341,7 +375,7 @@ impl Run<'_> {
                 .map(|(id, meta)| (id, meta.team)),
         };
         match found {
-            Some((id, t)) if &t == team => Ok(Ref::Found(id)),
+            Some((id, t)) if team.is_none_or(|team| &t == team) => Ok(Ref::Found(id)),
             Some(_) => Err(FieldError::new(
                 field,
                 format!("names a {} of another team", kind.as_str()),
@@ -356,7 +390,8 @@ impl Run<'_> {
     }
 
     /// Stages every queued document through the push path: persons, then contacts (new
-    /// ones in their authors' names), then referrals. A refusal is its line's error.
+    /// ones in their authors' names), then referrals, cases and job offers. A refusal is
+    /// its line's error.
     fn stage(&mut self, staging: &mut Staging<'_>) -> Result<(), ExchangeError> {
         let queued = std::mem::take(&mut self.to_stage);
         let mut batches: BTreeMap<(Kind, Option<UserId>), Vec<ToStage>> = BTreeMap::new();
@@ -400,7 +435,11 @@ fn refusal(kind: Kind, code: RefusalCode, reason: String) -> FieldError {
         (RefusalCode::Lifecycle | RefusalCode::ReferralStart, _) => "history",
         (RefusalCode::NeedRequired, _) => "needs",
         (RefusalCode::ConsentRequired, Kind::Person) => "consent.status",
-        (RefusalCode::ConsentRequired | RefusalCode::UnknownReference, Kind::Contact) => "person",
+        (
+            RefusalCode::ConsentRequired | RefusalCode::UnknownReference,
+            Kind::Contact | Kind::Case,
+        ) => "person",
+        (RefusalCode::NotAuthor, Kind::Case) => "reviews",
         (RefusalCode::UnknownReference, _) => "contact",
         _ => "",
     };

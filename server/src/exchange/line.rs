@@ -2,8 +2,10 @@
 //! every rule of `EXCHANGE.md` §1 that needs nothing but the line itself (and the clock):
 //! fields known and of the right type, codes, times, countries, languages, lengths, a
 //! group that adds up, consent and identifying data, a referral's history along the
-//! lifecycle. References (a team, a person, a contact) are resolved later, once the whole
-//! file is read (`super::resolve`).
+//! lifecycle, a case's dates and the fields that go together (a decision and its date,
+//! a done intervention and its date, a closure and its outcome), a job offer's season.
+//! References (a team, a person, a contact) are resolved later, once the whole file is
+//! read (`super::resolve`).
 //!
 //! A failure names the field — a path such as `group.people` or `history[2].status`,
 //! empty for the line as a whole — and a reason; never what the field holds (an alias,
@@ -13,14 +15,17 @@ mod fields;
 
 use serde_json::Value;
 use strada_shared::domain::{DocumentStatus, NeedCategory};
+use strada_shared::schema::case::{MAX_CASE_SHORT, MAX_CASE_TEXT, MAX_INTERVENTIONS, MAX_REVIEWS};
 use strada_shared::schema::contact::{
     MAX_GROUP, MAX_NOTE_CHARS, MAX_SHORT_TEXT, MIN_OCCURRED_AT_MS, check_alias,
 };
+use strada_shared::schema::job_offer::MAX_POSITIONS;
 use strada_shared::schema::person::{BIRTH_YEARS, MAX_ALIASES, MAX_FIELD_CHARS};
 use strada_shared::schema::referral::{MAX_OUTCOME_CHARS, MAX_PARTNER_CHARS};
 use strada_shared::schema::{ReferralStatus, contact::Group};
 use strada_shared::vocab::{
-    Channel, Code, ConsentStatus, FollowUp, Gender, Indicator, Material, Mediator, Sector,
+    Channel, Code, ConsentStatus, Decision, FollowUp, Gender, Indicator, InterventionStatus,
+    Material, Mediator, Outcome, Sector, Strength,
 };
 
 use super::codes;
@@ -55,18 +60,27 @@ impl FieldError {
 
 type Checked<T> = Result<T, FieldError>;
 
-/// The record types this version imports. `case` and `job_offer` are in the format but
-/// not yet in Strada: a line of either is invalid (see [`parse`]).
+/// The record types of the format, in the order an import handles them (each after
+/// what it may refer to).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     Team,
     Person,
     Contact,
     Referral,
+    Case,
+    JobOffer,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Team, Kind::Person, Kind::Contact, Kind::Referral];
+    pub const ALL: [Kind; 6] = [
+        Kind::Team,
+        Kind::Person,
+        Kind::Contact,
+        Kind::Referral,
+        Kind::Case,
+        Kind::JobOffer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -74,6 +88,8 @@ impl Kind {
             Kind::Person => "person",
             Kind::Contact => "contact",
             Kind::Referral => "referral",
+            Kind::Case => "case",
+            Kind::JobOffer => "job_offer",
         }
     }
 }
@@ -93,6 +109,8 @@ impl Line {
             Record::Person(_) => Kind::Person,
             Record::Contact(_) => Kind::Contact,
             Record::Referral(_) => Kind::Referral,
+            Record::Case(_) => Kind::Case,
+            Record::JobOffer(_) => Kind::JobOffer,
         }
     }
 }
@@ -103,6 +121,8 @@ pub enum Record {
     Person(Person),
     Contact(Contact),
     Referral(Referral),
+    Case(Case),
+    JobOffer(JobOffer),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +211,60 @@ pub struct Referral {
     pub outcome: String,
 }
 
+/// A case: its dates are `YYYY-MM-DD`, as the document keeps them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// The person's external id.
+    pub person: String,
+    /// The team's external id.
+    pub team: String,
+    pub opened_at: String,
+    /// User names, as given.
+    pub case_manager: Option<String>,
+    pub labour_expert: Option<String>,
+    pub decision: Decision,
+    /// Given with every decision but `pending` (and may be with it).
+    pub decided_at: Option<String>,
+    pub reasons: Option<String>,
+    /// The ILO indicators graded, sorted by code.
+    pub indicators: Vec<(Indicator, Strength)>,
+    pub assessment_note: String,
+    /// Sorted by id.
+    pub interventions: Vec<InterventionLine>,
+    /// Oldest first: the date and the note.
+    pub reviews: Vec<(String, String)>,
+    /// The closure: its date and its outcome.
+    pub closed: Option<(String, Outcome)>,
+}
+
+/// One intervention of a case's PIP.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterventionLine {
+    pub id: String,
+    pub need: NeedCategory,
+    /// A directory service id.
+    pub service: Option<String>,
+    pub planned_at: String,
+    /// Given exactly when the status is `done`.
+    pub done_at: Option<String>,
+    pub status: InterventionStatus,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobOffer {
+    pub employer: String,
+    pub sector: Sector,
+    pub area: Option<String>,
+    /// Latitude, longitude.
+    pub place: Option<(f64, f64)>,
+    pub positions: i64,
+    /// ISO 639-1, lower case, sorted.
+    pub languages: Vec<String>,
+    /// The season it covers.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
 const TEAM_FIELDS: &[&str] = &["type", "id", "name", "area"];
 const PERSON_FIELDS: &[&str] = &[
     "type",
@@ -237,6 +311,40 @@ const REFERRAL_FIELDS: &[&str] = &[
     "type", "id", "team", "contact", "person", "need", "service", "partner", "history", "outcome",
 ];
 const HISTORY_FIELDS: &[&str] = &["status", "at"];
+const CASE_FIELDS: &[&str] = &[
+    "type",
+    "id",
+    "person",
+    "team",
+    "opened_at",
+    "case_manager",
+    "labour_expert",
+    "eligibility",
+    "assessment",
+    "interventions",
+    "reviews",
+    "closed_at",
+    "outcome",
+];
+const ELIGIBILITY_FIELDS: &[&str] = &["decision", "at", "reasons"];
+const ASSESSMENT_FIELDS: &[&str] = &["indicators", "note"];
+const GRADE_FIELDS: &[&str] = &["code", "strength"];
+const INTERVENTION_FIELDS: &[&str] = &["id", "need", "service", "planned_at", "done_at", "status"];
+const REVIEW_FIELDS: &[&str] = &["at", "note"];
+const JOB_OFFER_FIELDS: &[&str] = &[
+    "type",
+    "id",
+    "employer",
+    "sector",
+    "area",
+    "place",
+    "positions",
+    "languages",
+    "from",
+    "to",
+];
+/// Most languages a job offer lists.
+const MAX_OFFER_LANGUAGES: usize = 50;
 
 /// A line that is not valid: why, and which record it is when its `type` and `id` read
 /// (a line that names it is then not reported too: the file is refused anyway).
@@ -266,6 +374,8 @@ pub fn parse(text: &str, now_ms: i64) -> Result<Line, Invalid> {
         Kind::Person => person(&o, now_ms).map(Record::Person),
         Kind::Contact => contact(&o).map(Record::Contact),
         Kind::Referral => referral(&o, now_ms).map(Record::Referral),
+        Kind::Case => case(&o).map(Record::Case),
+        Kind::JobOffer => job_offer(&o).map(Record::JobOffer),
     };
     match record {
         Ok(record) => Ok(Line { id, record }),
@@ -282,9 +392,8 @@ fn kind_and_id(o: &Obj<'_>) -> Checked<(Kind, String)> {
         "person" => Kind::Person,
         "contact" => Kind::Contact,
         "referral" => Kind::Referral,
-        "case" | "job_offer" => {
-            return Err(FieldError::new("type", "not supported by this version yet"));
-        }
+        "case" => Kind::Case,
+        "job_offer" => Kind::JobOffer,
         _ => return Err(FieldError::new("type", "not a known record type")),
     };
     let id = o.string("id", MAX_ID_CHARS)?;
@@ -597,6 +706,153 @@ fn referral(o: &Obj<'_>, now_ms: i64) -> Checked<Referral> {
     })
 }
 
+fn case(o: &Obj<'_>) -> Checked<Case> {
+    o.only(CASE_FIELDS)?;
+    let person = o.string("person", MAX_ID_CHARS)?;
+    let team = o.string("team", MAX_ID_CHARS)?;
+    let opened_at = o.date("opened_at")?;
+    let case_manager = o.opt_string("case_manager", MAX_CASE_SHORT)?;
+    let labour_expert = o.opt_string("labour_expert", MAX_CASE_SHORT)?;
+    let e = o
+        .object("eligibility", ELIGIBILITY_FIELDS)?
+        .ok_or_else(|| o.err("eligibility", "is missing"))?;
+    let decision = e.code::<Decision>("decision")?;
+    let decided_at = e.opt_date("at")?;
+    if decision != Decision::Pending && decided_at.is_none() {
+        return Err(e.err(
+            "at",
+            "is missing (required unless the decision is `pending`)",
+        ));
+    }
+    let reasons = e.opt_string("reasons", MAX_CASE_TEXT)?;
+    let (indicators, assessment_note) = match o.object("assessment", ASSESSMENT_FIELDS)? {
+        None => (Vec::new(), String::new()),
+        Some(a) => {
+            let grades = a
+                .object_list("indicators", GRADE_FIELDS, Indicator::ALL.len())?
+                .ok_or_else(|| a.err("indicators", "is missing"))?;
+            let mut indicators: Vec<(Indicator, Strength)> = Vec::with_capacity(grades.len());
+            for g in &grades {
+                let code = g.code::<Indicator>("code")?;
+                if indicators.iter().any(|(c, _)| *c == code) {
+                    return Err(g.err("code", "listed twice"));
+                }
+                indicators.push((code, g.code::<Strength>("strength")?));
+            }
+            indicators.sort_by_key(|(c, _)| c.code());
+            let note = a.opt_string("note", MAX_CASE_TEXT)?.unwrap_or_default();
+            (indicators, note)
+        }
+    };
+    let mut interventions: Vec<InterventionLine> = Vec::new();
+    for i in o
+        .object_list("interventions", INTERVENTION_FIELDS, MAX_INTERVENTIONS)?
+        .unwrap_or_default()
+    {
+        let id = i.string("id", MAX_CASE_SHORT)?;
+        if interventions.iter().any(|k| k.id == id) {
+            return Err(i.err("id", "listed twice"));
+        }
+        let need = i.code::<NeedCategory>("need")?;
+        let service = i.opt_string("service", MAX_CASE_SHORT)?;
+        let planned_at = i.date("planned_at")?;
+        let done_at = i.opt_date("done_at")?;
+        let status = i.code::<InterventionStatus>("status")?;
+        match (status, &done_at) {
+            (InterventionStatus::Done, None) => {
+                return Err(i.err("done_at", "is missing (required when the status is `done`)"));
+            }
+            (InterventionStatus::Done, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err(i.err("done_at", "given only when the status is `done`"));
+            }
+        }
+        interventions.push(InterventionLine {
+            id,
+            need,
+            service,
+            planned_at,
+            done_at,
+            status,
+        });
+    }
+    interventions.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut reviews = Vec::new();
+    for r in o
+        .object_list("reviews", REVIEW_FIELDS, MAX_REVIEWS)?
+        .unwrap_or_default()
+    {
+        let at = r.date("at")?;
+        let note = r.opt_string("note", MAX_CASE_TEXT)?.unwrap_or_default();
+        reviews.push((at, note));
+    }
+    let closed = match (o.opt_date("closed_at")?, o.opt_code::<Outcome>("outcome")?) {
+        (Some(at), Some(outcome)) => Some((at, outcome)),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(o.err("outcome", "is missing (required with `closed_at`)"));
+        }
+        (None, Some(_)) => {
+            return Err(o.err("closed_at", "is missing (required with `outcome`)"));
+        }
+    };
+    Ok(Case {
+        person,
+        team,
+        opened_at,
+        case_manager,
+        labour_expert,
+        decision,
+        decided_at,
+        reasons,
+        indicators,
+        assessment_note,
+        interventions,
+        reviews,
+        closed,
+    })
+}
+
+fn job_offer(o: &Obj<'_>) -> Checked<JobOffer> {
+    o.only(JOB_OFFER_FIELDS)?;
+    let employer = o.string("employer", MAX_CASE_SHORT)?;
+    let sector = o.code::<Sector>("sector")?;
+    let area = o.opt_string("area", MAX_CASE_SHORT)?;
+    let place = match o.object("place", PLACE_FIELDS)? {
+        None => None,
+        Some(p) => Some((p.number("lat", 90.0)?, p.number("lon", 180.0)?)),
+    };
+    let positions = o
+        .opt_int("positions", 1, MAX_POSITIONS)?
+        .ok_or_else(|| o.err("positions", "is missing"))?;
+    let languages = o.code_list("languages", |s| codes::language(s).map(str::to_string), {
+        "not an ISO 639-1 language code"
+    })?;
+    if languages.len() > MAX_OFFER_LANGUAGES {
+        return Err(o.err(
+            "languages",
+            format!("holds more than {MAX_OFFER_LANGUAGES} languages"),
+        ));
+    }
+    let from = o.opt_date("from")?;
+    let to = o.opt_date("to")?;
+    if let (Some(f), Some(t)) = (&from, &to)
+        && f > t
+    {
+        return Err(o.err("to", "before `from`"));
+    }
+    Ok(JobOffer {
+        employer,
+        sector,
+        area,
+        place,
+        positions,
+        languages,
+        from,
+        to,
+    })
+}
+
 fn too_long(max: usize) -> String {
     format!("longer than {max} characters")
 }
@@ -857,15 +1113,159 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn cases_and_job_offers_are_not_supported_yet_and_other_types_are_unknown() {
-        for t in ["case", "job_offer"] {
-            let e = err(&format!(r#"{{"type":"{t}","id":"X"}}"#));
-            assert_eq!(
-                e,
-                FieldError::new("type", "not supported by this version yet")
-            );
+    const CASE: &str = r#"{"type":"case","id":"K1","person":"P1","team":"T1","opened_at":"2025-06-01","case_manager":"Sara","labour_expert":"Leo","eligibility":{"decision":"eligible","at":"2025-06-05","reasons":"synthetic"},"assessment":{"indicators":[{"code":"isolation","strength":"weak"},{"code":"deception","strength":"strong"}],"note":"synthetic"},"interventions":[{"id":"i2","need":"health","planned_at":"2025-06-10","status":"planned"},{"id":"i1","need":"shelter","service":"svc-1","planned_at":"2025-06-06","done_at":"2025-06-07","status":"done"}],"reviews":[{"at":"2025-07-01","note":"synthetic"},{"at":"2025-08-01"}],"closed_at":"2025-09-01","outcome":"emerged"}"#;
+
+    fn in_case(key: &str, inner: &str, value: serde_json::Value) -> String {
+        let mut v: serde_json::Value = serde_json::from_str(CASE).unwrap();
+        match value {
+            serde_json::Value::Null => {
+                v[key].as_object_mut().unwrap().remove(inner);
+            }
+            value => v[key][inner] = value,
         }
+        v.to_string()
+    }
+
+    #[test]
+    fn a_full_case_reads_with_its_collections_sorted() {
+        let Record::Case(c) = ok(CASE) else {
+            panic!("a case")
+        };
+        assert_eq!(c.decided_at.as_deref(), Some("2025-06-05"));
+        assert_eq!(
+            c.indicators,
+            vec![
+                (Indicator::Deception, Strength::Strong),
+                (Indicator::Isolation, Strength::Weak)
+            ]
+        );
+        assert_eq!(c.interventions[0].id, "i1");
+        assert_eq!(c.reviews[1], ("2025-08-01".to_string(), String::new()));
+        assert_eq!(c.closed, Some(("2025-09-01".to_string(), Outcome::Emerged)));
+        // The least a case says.
+        let least = r#"{"type":"case","id":"K2","person":"P1","team":"T1","opened_at":"2025-06-01","eligibility":{"decision":"pending"}}"#;
+        let Record::Case(c) = ok(least) else {
+            panic!("a case")
+        };
+        assert_eq!((c.decision, c.closed), (Decision::Pending, None));
+    }
+
+    #[test]
+    fn a_case_keeps_its_fields_together_and_its_dates_as_dates() {
+        let e = err(&with(CASE, "outcome", serde_json::Value::Null));
+        assert_eq!(e.field, "outcome");
+        let e = err(&with(CASE, "closed_at", serde_json::Value::Null));
+        assert_eq!(e.field, "closed_at");
+        let e = err(&in_case("eligibility", "at", serde_json::Value::Null));
+        assert_eq!(e.field, "eligibility.at");
+        // Pending: no date needed, no reasons either.
+        let pending = in_case("eligibility", "decision", "pending".into());
+        let pending = with(
+            &pending,
+            "eligibility",
+            serde_json::json!({"decision": "pending"}),
+        );
+        assert!(matches!(ok(&pending), Record::Case(_)));
+        let e = err(&in_case("eligibility", "decision", "maybe".into()));
+        assert_eq!(e.field, "eligibility.decision");
+        for (key, value, field) in [
+            ("opened_at", "2025-06-01T10:00:00Z", "opened_at"),
+            ("opened_at", "2025-13-01", "opened_at"),
+            ("opened_at", "01/06/2025", "opened_at"),
+            ("closed_at", "1999-12-31", "closed_at"),
+        ] {
+            assert_eq!(err(&with(CASE, key, value.into())).field, field, "{key}");
+        }
+        let e = err(&in_case("eligibility", "at", "2025-6-5".into()));
+        assert_eq!(e.field, "eligibility.at");
+        let interventions = |list: serde_json::Value| with(CASE, "interventions", list);
+        let e = err(&interventions(serde_json::json!([
+            {"id":"i1","need":"shelter","planned_at":"2025-06-06","status":"done"}
+        ])));
+        assert_eq!(e.field, "interventions[0].done_at");
+        let e = err(&interventions(serde_json::json!([
+            {"id":"i1","need":"shelter","planned_at":"2025-06-06","status":"planned","done_at":"2025-06-07"}
+        ])));
+        assert_eq!(e.field, "interventions[0].done_at");
+        let e = err(&interventions(serde_json::json!([
+            {"id":"i1","need":"shelter","planned_at":"2025-06-06","status":"planned"},
+            {"id":"i1","need":"food","planned_at":"2025-06-06","status":"planned"}
+        ])));
+        assert_eq!(e.field, "interventions[1].id");
+        let e = err(&interventions(serde_json::json!([
+            {"id":"i1","need":"shelter","planned_at":"2025-06-06","status":"planned","partner":"x"}
+        ])));
+        assert_eq!(
+            e,
+            FieldError::new("interventions[0].partner", "unknown field")
+        );
+        let e = err(&with(
+            CASE,
+            "reviews",
+            serde_json::json!([{"at":"2025-07-01","by":"x"}]),
+        ));
+        assert_eq!(e.field, "reviews[0].by");
+    }
+
+    #[test]
+    fn an_assessment_grades_known_indicators_once_with_a_known_strength() {
+        let grades = |list: serde_json::Value| in_case("assessment", "indicators", list);
+        let e = err(&grades(
+            serde_json::json!([{"code":"isolation","strength":"extreme"}]),
+        ));
+        assert_eq!(e.field, "assessment.indicators[0].strength");
+        let e = err(&grades(
+            serde_json::json!([{"code":"gossip","strength":"weak"}]),
+        ));
+        assert_eq!(e.field, "assessment.indicators[0].code");
+        let e = err(&grades(serde_json::json!([
+            {"code":"isolation","strength":"weak"},
+            {"code":"isolation","strength":"strong"}
+        ])));
+        assert_eq!(e.field, "assessment.indicators[1].code");
+        let e = err(&in_case(
+            "assessment",
+            "indicators",
+            serde_json::Value::Null,
+        ));
+        assert_eq!(e.field, "assessment.indicators");
+        let e = err(&in_case("assessment", "judgement", "x".into()));
+        assert_eq!(e.field, "assessment.judgement");
+    }
+
+    const OFFER: &str = r#"{"type":"job_offer","id":"J1","employer":"Synthetic Farm","sector":"agriculture","area":"Bassa","place":{"lat":45.5,"lon":9.7},"positions":4,"languages":["pa","IT"],"from":"2025-06-01","to":"2025-09-30"}"#;
+
+    #[test]
+    fn a_job_offer_reads_and_keeps_its_season_in_order() {
+        let Record::JobOffer(j) = ok(OFFER) else {
+            panic!("a job offer")
+        };
+        assert_eq!(j.languages, vec!["it", "pa"]);
+        assert_eq!(j.place, Some((45.5, 9.7)));
+        assert_eq!(err(&with(OFFER, "to", "2025-05-01".into())).field, "to");
+        assert_eq!(err(&with(OFFER, "from", "June".into())).field, "from");
+        assert_eq!(err(&with(OFFER, "positions", 0.into())).field, "positions");
+        assert_eq!(
+            err(&with(OFFER, "positions", serde_json::Value::Null)).field,
+            "positions"
+        );
+        assert_eq!(err(&with(OFFER, "sector", "mining".into())).field, "sector");
+        assert_eq!(
+            err(&with(OFFER, "languages", serde_json::json!(["punjabi"]))).field,
+            "languages[0]"
+        );
+        assert_eq!(
+            err(&with(OFFER, "team", "T1".into())),
+            FieldError::new("team", "unknown field")
+        );
+        assert_eq!(
+            err(&with(OFFER, "employer", serde_json::Value::Null)).field,
+            "employer"
+        );
+    }
+
+    #[test]
+    fn unknown_types_are_refused() {
         assert_eq!(err(r#"{"type":"worker","id":"X"}"#).field, "type");
         assert_eq!(err(r#"{"id":"X"}"#), FieldError::new("type", "is missing"));
         assert_eq!(
@@ -886,6 +1286,11 @@ mod tests {
             with(CONTACT, "needs", serde_json::json!([secret])),
             with(CONTACT, "occurred_at", secret.into()),
             with(REFERRAL, "need", secret.into()),
+            with(CASE, "opened_at", secret.into()),
+            with(CASE, "outcome", secret.into()),
+            in_case("eligibility", "reasons", secret.repeat(200).into()),
+            with(OFFER, "from", secret.into()),
+            with(OFFER, "sector", secret.into()),
         ] {
             let e = err(&line);
             assert!(

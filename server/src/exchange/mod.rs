@@ -25,9 +25,10 @@
 //!   the same file again changes nothing (no document written, no feed position), a
 //!   changed line is an ordinary change of its document.
 //! - Fields the format cannot carry (a contact's alias, a place's accuracy, a country or
-//!   language that is not an ISO code, who moved a referral) are kept from the stored
-//!   document when a line updates it, so importing an export of the same store changes
-//!   nothing.
+//!   language that is not an ISO code, who moved a referral, a case's first meeting,
+//!   work plan and evidence, who wrote a review, a job offer's note) are kept from the
+//!   stored document when a line updates it, so importing an export of the same store
+//!   changes nothing.
 
 pub mod build;
 pub mod codes;
@@ -53,8 +54,9 @@ pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 /// The media type of an exchange file.
 pub const MEDIA_TYPE: &str = "application/x-ndjson";
 
-/// Who imports: the consent each person line records and the moves each referral line
-/// adds are theirs (the format does not say who recorded them).
+/// Who imports: the consent each person line records, the moves each referral line
+/// adds, the cases and job offers it creates and the reviews it adds are theirs (the
+/// format does not say who recorded them).
 #[derive(Debug, Clone)]
 pub enum Importer {
     /// A central office account, from the workspace.

@@ -4,7 +4,7 @@
 //!   (`Bassa 1`, `T-07`) gets one derived from it (`bassa-1-3f2a91c0`: readable part,
 //!   then 8 hex digits of its SHA-256). Either way the pair is kept, with the team's
 //!   name and area.
-//! - A **record** (person, contact, referral) keeps the Strada id it got the first time.
+//! - A **record** (person, contact, referral, case, job offer) keeps the Strada id it got the first time.
 //!   An id not seen before that is the Strada id of a stored record of the same type
 //!   (what `export` writes for records never imported) names that record; one that is a
 //!   free UUID becomes the new record's id (so an export imported into an empty store
@@ -13,6 +13,8 @@
 //!   derived from the name ([`super::derived_user`]); the name is kept as given.
 //! - A **reference** names a record of the file, or a stored one by its external id (or
 //!   its Strada id).
+//! - A **job offer** names no team: a new one is the importer's team's (as an offer the
+//!   importer records in the app), a stored one keeps its own.
 
 use std::collections::HashSet;
 
@@ -50,6 +52,8 @@ pub fn exchange_kind(kind: Kind) -> ExchangeKind {
         Kind::Person => ExchangeKind::Person,
         Kind::Contact => ExchangeKind::Contact,
         Kind::Referral => ExchangeKind::Referral,
+        Kind::Case => ExchangeKind::Case,
+        Kind::JobOffer => ExchangeKind::JobOffer,
     }
 }
 
@@ -59,6 +63,8 @@ pub fn doc_type(kind: Kind) -> Option<DocType> {
         Kind::Person => Some(DocType::Person),
         Kind::Contact => Some(DocType::Contact),
         Kind::Referral => Some(DocType::Referral),
+        Kind::Case => Some(DocType::Case),
+        Kind::JobOffer => Some(DocType::JobOffer),
     }
 }
 

@@ -263,15 +263,20 @@ pub enum ExchangeKind {
     Referral,
     /// A user name as an exchange file gives it (`author`).
     User,
+    /// A case (its tag is `k`: `c` is the contact's).
+    Case,
+    JobOffer,
 }
 
 impl ExchangeKind {
-    pub const ALL: [ExchangeKind; 5] = [
+    pub const ALL: [ExchangeKind; 7] = [
         ExchangeKind::Team,
         ExchangeKind::Person,
         ExchangeKind::Contact,
         ExchangeKind::Referral,
         ExchangeKind::User,
+        ExchangeKind::Case,
+        ExchangeKind::JobOffer,
     ];
 
     /// The byte that prefixes the kind's keys.
@@ -282,6 +287,8 @@ impl ExchangeKind {
             ExchangeKind::Contact => b'c',
             ExchangeKind::Referral => b'r',
             ExchangeKind::User => b'u',
+            ExchangeKind::Case => b'k',
+            ExchangeKind::JobOffer => b'j',
         }
     }
 }
@@ -507,5 +514,14 @@ mod tests {
         assert_eq!(meta.seq, 7);
         assert_eq!(meta.author, None);
         assert_eq!(meta.sensitivity, Sensitivity::Field);
+    }
+
+    /// Each kind of exchange id has its own key prefix.
+    #[test]
+    fn exchange_kinds_have_distinct_tags() {
+        let mut tags: Vec<u8> = ExchangeKind::ALL.iter().map(|k| k.tag()).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        assert_eq!(tags.len(), ExchangeKind::ALL.len());
     }
 }

@@ -72,7 +72,15 @@ fn stored_content(store: &dyn Store) -> BTreeMap<DocId, (DocType, String, Vec<u8
                 DocType::Referral => {
                     serde_json::to_vec(&schema::read::<ReferralDoc>(&doc).unwrap())
                 }
-                other => panic!("the demo writes no {other:?}"),
+                DocType::Case => {
+                    serde_json::to_vec(&schema::read::<schema::CaseDoc>(&doc).unwrap())
+                }
+                DocType::JobOffer => {
+                    serde_json::to_vec(&schema::read::<schema::JobOfferDoc>(&doc).unwrap())
+                }
+                DocType::PuaRules => {
+                    serde_json::to_vec(&schema::read::<schema::PuaRulesDoc>(&doc).unwrap())
+                }
             }
             .unwrap();
             (id, (doc_type, team, content))
@@ -108,29 +116,56 @@ async fn the_demo_writes_what_it_announces_and_each_team_pulls_only_its_own() {
     );
     assert_eq!(
         docs.len(),
-        summary.persons + summary.contacts + summary.referrals
+        summary.persons + summary.contacts + summary.referrals + summary.cases + summary.job_offers
     );
     assert!(summary.versions > docs.len(), "referrals moved along");
     assert_eq!(
         summary.per_team.iter().map(|(_, n)| n).sum::<usize>(),
-        docs.len()
+        docs.len() - summary.cases - summary.job_offers
     );
 
     // Every document reads as its type; the mix looks like a year of outreach.
     let (mut persons, mut contacts, mut referrals) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut cases, mut offers) = (Vec::new(), 0usize);
     for (doc_type, team, bytes) in docs.values() {
         let doc = AutoCommit::load(bytes).unwrap();
         match doc_type {
             DocType::Person => persons.push(schema::read::<PersonDoc>(&doc).unwrap()),
             DocType::Contact => contacts.push(schema::read::<ContactDoc>(&doc).unwrap()),
             DocType::Referral => referrals.push(schema::read::<ReferralDoc>(&doc).unwrap()),
-            other => panic!("the demo writes no {other:?}"),
+            DocType::Case => cases.push(schema::read::<schema::CaseDoc>(&doc).unwrap()),
+            DocType::JobOffer => offers += 1,
+            DocType::PuaRules => unreachable!("left out of `stored`"),
         }
-        assert!(demo::data::TEAMS.iter().any(|t| t.slug == team));
+        if !doc_type.central_only() {
+            assert!(demo::data::TEAMS.iter().any(|t| t.slug == team));
+        }
     }
     assert_eq!(
         (persons.len(), contacts.len(), referrals.len()),
         (summary.persons, summary.contacts, summary.referrals)
+    );
+    // Cases in every state, and job offers.
+    assert_eq!((cases.len(), offers), (summary.cases, summary.job_offers));
+    assert!(cases.len() >= 10 && offers >= 10);
+    use strada_shared::vocab::Code;
+    for outcome in strada_shared::vocab::Outcome::ALL {
+        assert!(
+            cases.iter().any(|c| c.outcome == Some(*outcome)),
+            "{outcome:?}"
+        );
+    }
+    for decision in strada_shared::vocab::Decision::ALL {
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.eligibility.decision == *decision && c.is_open())
+        );
+    }
+    assert!(
+        cases
+            .iter()
+            .any(|c| c.interventions.values().any(|i| i.done_at.is_some()))
     );
     let year_ago = NOW - 366 * 86_400_000;
     assert!(
@@ -194,9 +229,10 @@ async fn the_demo_writes_what_it_announces_and_each_team_pulls_only_its_own() {
             break;
         }
     }
+    // Never a case of a person of the team, nor a job offer.
     let expected: Vec<DocId> = docs
         .iter()
-        .filter(|(_, (_, t, _))| t == team)
+        .filter(|(_, (doc_type, t, _))| t == team && !doc_type.central_only())
         .map(|(id, _)| *id)
         .collect();
     pulled.sort();

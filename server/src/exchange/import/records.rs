@@ -228,4 +228,74 @@ impl Run<'_> {
         )?;
         self.queue(at, Kind::Referral, None, &value, stored)
     }
+
+    pub(super) fn case(&mut self, at: &Placed, l: &line::Case) -> Result<(), Fail> {
+        // A case may name a person of any team (as the push path allows: a person met
+        // by several teams).
+        let person = match self.reference_any_team(Kind::Person, &l.person, "person")? {
+            Ref::Found(id) => id,
+            Ref::Invalid => return Ok(()),
+        };
+        let named = self.named(person)?;
+        let stored = match at.stored {
+            true => match self.stored(at.id)? {
+                (doc, TypedDoc::Case(c), generation) => Some((doc, *c, generation)),
+                _ => return Err(FieldError::new("id", "names a record of another type").into()),
+            },
+            false => None,
+        };
+        // A case is opened only for a person whose consent is given; one opened before
+        // a withdrawal stays, without identifying text.
+        let erased = match named.consent {
+            ConsentStatus::Given => false,
+            ConsentStatus::Withdrawn if stored.is_some() => true,
+            _ => {
+                return Err(FieldError::new(
+                    "person",
+                    "names a person whose consent is not given: a case is opened only with the person's consent",
+                )
+                .into());
+            }
+        };
+        let directory = self.directory;
+        let partner_of = |service: &str| -> String {
+            directory
+                .organisation_of(service)
+                .unwrap_or_default()
+                .chars()
+                .take(strada_shared::schema::case::MAX_CASE_SHORT)
+                .collect()
+        };
+        let value = build::case(
+            l,
+            at.id,
+            &at.team,
+            person,
+            stored.as_ref().map(|(_, c, _)| c),
+            erased,
+            &partner_of,
+            self.user.id,
+            self.now_ms,
+        )?;
+        self.queue(at, Kind::Case, None, &value, stored)
+    }
+
+    pub(super) fn job_offer(&mut self, at: &Placed, l: &line::JobOffer) -> Result<(), Fail> {
+        let stored = match at.stored {
+            true => match self.stored(at.id)? {
+                (doc, TypedDoc::JobOffer(o), generation) => Some((doc, *o, generation)),
+                _ => return Err(FieldError::new("id", "names a record of another type").into()),
+            },
+            false => None,
+        };
+        let value = build::job_offer(
+            l,
+            at.id,
+            &at.team,
+            stored.as_ref().map(|(_, o, _)| o),
+            self.user.id,
+            self.now_ms,
+        );
+        self.queue(at, Kind::JobOffer, None, &value, stored)
+    }
 }

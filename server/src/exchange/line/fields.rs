@@ -4,6 +4,7 @@
 use chrono::DateTime;
 use serde_json::{Map, Value};
 use strada_shared::schema::ReferralStatus;
+use strada_shared::schema::case::valid_date;
 use strada_shared::vocab::Code;
 
 use super::{Checked, FieldError, too_long};
@@ -99,6 +100,24 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// A date `YYYY-MM-DD` (from 2000 to 2100).
+    pub(super) fn date(&self, key: &str) -> Checked<String> {
+        self.opt_date(key)?
+            .ok_or_else(|| self.err(key, "is missing"))
+    }
+
+    /// An optional date `YYYY-MM-DD` (from 2000 to 2100).
+    pub(super) fn opt_date(&self, key: &str) -> Checked<Option<String>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) if valid_date(s) => Ok(Some(s.clone())),
+            Some(Value::String(_)) => {
+                Err(self.err(key, "not a date YYYY-MM-DD (from 2000 to 2100)"))
+            }
+            Some(_) => Err(self.err(key, "must be a string")),
+        }
+    }
+
     pub(super) fn opt_bool(&self, key: &str) -> Checked<Option<bool>> {
         match self.get(key) {
             None => Ok(None),
@@ -152,6 +171,36 @@ impl<'a> Obj<'a> {
             }
             Some(_) => Err(self.err(key, "must be an object")),
         }
+    }
+
+    /// A list of objects, each with its fields checked against `allowed` and its path
+    /// (`interventions[2].`); at most `max` of them.
+    pub(super) fn object_list(
+        &self,
+        key: &str,
+        allowed: &[&str],
+        max: usize,
+    ) -> Checked<Option<Vec<Obj<'a>>>> {
+        let Some(list) = self.list(key)? else {
+            return Ok(None);
+        };
+        if list.len() > max {
+            return Err(self.err(key, format!("holds more than {max} items")));
+        }
+        let mut out = Vec::with_capacity(list.len());
+        for (i, v) in list.iter().enumerate() {
+            let at = format!("{}{key}[{i}]", self.at);
+            let Value::Object(map) = v else {
+                return Err(FieldError::new(at, "must be an object"));
+            };
+            let o = Obj {
+                map,
+                at: format!("{at}."),
+            };
+            o.only(allowed)?;
+            out.push(o);
+        }
+        Ok(Some(out))
     }
 
     /// A list of codes read by `read` (which gives none for an unknown one: `unknown`

@@ -1,0 +1,1040 @@
+//! Case work in the workspace: the cases taken in charge ([`CaseList`], overdue reviews
+//! first), a person's cases with a way to open one ([`PersonCases`]), a case's page
+//! ([`CaseView`]: first meeting and access conditions, assessment, eligibility, the PIP's
+//! interventions — sending one creates the referral the person's team receives — the
+//! work-reintegration plan with matching job offers, reviews, closure), the survey of
+//! local job demand ([`JobOffers`]) and the PUA's rules ([`RulesEditor`]).
+//!
+//! A case is a document on this device, like a contact on a phone: it is opened from the
+//! server (`state::open_doc`), edited here, saved on the device first and synced; without
+//! a network the device's copy is edited and sent later. Each section saves only its own
+//! fields onto the document as it is now, so two people editing different sections of a
+//! case at once both keep their work. The server keeps the rules (a closed case needs an
+//! outcome, …) and answers a refusal with a code the page shows translated.
+
+use leptos::prelude::*;
+use strada_shared::api::ContactRecord;
+use strada_shared::central::{CasePage, CaseRow, JobOfferRecord, PersonRecord};
+use strada_shared::domain::{NeedCategory, Place, Role};
+use strada_shared::ids::{DocId, UserId};
+use strada_shared::jobs::MatchReason;
+use strada_shared::schema::case::{Grade, Intervention, Review};
+use strada_shared::schema::pua_rules::{PuaRulesDoc, RuleItem, RulesVersion, rules_id};
+use strada_shared::schema::referral::StatusChange;
+use strada_shared::schema::{CaseDoc, JobOfferDoc, ReferralDoc, ReferralStatus};
+use strada_shared::vocab::{
+    Code, Decision, Indicator, InterventionStatus, Mediator, Outcome, Sector, Strength,
+};
+
+use super::{Open, fetch};
+use crate::i18n::Catalogue;
+use crate::state::{self, Ctx};
+use crate::util;
+
+fn role(ctx: Ctx) -> Option<Role> {
+    ctx.session.get_untracked().map(|s| s.user.role)
+}
+
+fn me(ctx: Ctx) -> Option<(UserId, String)> {
+    ctx.session
+        .get_untracked()
+        .map(|s| (s.user.id, s.user.username.clone()))
+}
+
+/// Today on this device's clock, `YYYY-MM-DD`.
+fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
+fn opt(s: String) -> Option<String> {
+    let s = s.trim().to_string();
+    (!s.is_empty()).then_some(s)
+}
+
+fn alias_of(p: Option<&PersonRecord>, t: &Catalogue) -> String {
+    p.and_then(|p| p.aliases.first().cloned())
+        .unwrap_or_else(|| t.person_anonymous.to_string())
+}
+
+/// Sends what this device holds to the server now (after the sync already running, if
+/// any), so that the server's page of a case shows it.
+async fn send_now(ctx: Ctx) {
+    for _ in 0..100 {
+        if !ctx.syncing.get_untracked() {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(100).await;
+    }
+    state::sync(ctx).await;
+}
+
+/// The rules in force, read from the server once (which writes their first version the
+/// first time) and then from the device.
+async fn load_rules(ctx: Ctx) -> Option<PuaRulesDoc> {
+    let _ = fetch::<PuaRulesDoc>(ctx, "/api/rules".into()).await;
+    state::open_doc::<PuaRulesDoc>(ctx, rules_id())
+        .await
+        .ok()
+        .map(|(r, _)| r)
+}
+
+/// The flags of a case row: overdue review, no contact for 90 days, closed.
+fn row_flags(r: &CaseRow, t: &'static Catalogue) -> impl IntoView + use<> {
+    let overdue = r.overdue.then(
+        || view! { <span class="badge warning" data-testid="case-overdue">{t.case_overdue}</span> },
+    );
+    let quiet = r.no_recent_contact.then(|| view! { <span class="badge warning" data-testid="case-no-contact">{t.case_no_contact}</span> });
+    let outcome = r
+        .case
+        .case
+        .outcome
+        .map(|o| view! { <span class="badge">{t.outcome_names.get(o.code())}</span> });
+    view! { {overdue}{quiet}{outcome} }
+}
+
+/// The cases taken in charge: open ones by default, overdue reviews first.
+#[component]
+pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let status = RwSignal::new("open".to_string());
+    let mine = RwSignal::new(false);
+    let open = RwSignal::new(None::<Open>);
+    let list = LocalResource::new(move || {
+        refreshed.track();
+        let q = format!(
+            "/api/cases?status={}{}",
+            status.get(),
+            if mine.get() { "&manager=me" } else { "" }
+        );
+        fetch::<Vec<CaseRow>>(ctx, q)
+    });
+    view! {
+        <div class="row ws-filters" data-testid="case-filters">
+            <label for="case-status">{move || t().ws_status}
+                <select id="case-status" data-testid="case-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                    <option value="open" selected=move || status.get() == "open">{move || t().case_open}</option>
+                    <option value="closed" selected=move || status.get() == "closed">{move || t().case_closed}</option>
+                    <option value="all" selected=move || status.get() == "all">{move || t().ws_any}</option>
+                </select>
+            </label>
+            <label><input type="checkbox" data-testid="case-mine" prop:checked=move || mine.get()
+                on:change=move |ev| mine.set(event_target_checked(&ev))/>" "{move || t().case_mine}</label>
+        </div>
+        <div class="ws-split">
+            <div class="ws-list">
+                {move || list.get().map(|res| match res {
+                    Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <p data-testid="cases-empty">{t().case_none}</p> }.into_any(),
+                    Ok(rows) => {
+                        let tr = t();
+                        view! {
+                            <table class="ws-table" data-testid="case-list">
+                                <thead><tr><th>{tr.col_person}</th><th>{tr.case_opened_at}</th><th>{tr.case_manager}</th><th>{tr.case_review_due}</th><th>{tr.case_pip}</th><th>{tr.case_flags}</th></tr></thead>
+                                <tbody>
+                                {rows.into_iter().map(|r| {
+                                    let id = r.case.case.id;
+                                    let name = alias_of(r.person.as_ref(), tr);
+                                    let pip = format!("{}/{}", r.interventions_done, r.interventions);
+                                    view! {
+                                        <tr tabindex="0" data-testid="case-row" data-id=id.to_string()
+                                            on:click=move |_| open.set(Some(Open::Case(id)))
+                                            on:keydown=move |ev| if ev.key() == "Enter" { open.set(Some(Open::Case(id))) }>
+                                            <td>{name}</td>
+                                            <td>{r.case.case.opened_at.clone()}</td>
+                                            <td>{r.case.case.case_manager.clone()}</td>
+                                            <td>{r.review_due.clone().unwrap_or_default()}</td>
+                                            <td>{pip}</td>
+                                            <td>{row_flags(&r, tr)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }
+                })}
+            </div>
+            <div class="ws-detail" role="region" aria-label=move || t().ws_record>
+                {move || match open.get() {
+                    Some(Open::Case(id)) => view! { <CaseView id=id on_open=open/> }.into_any(),
+                    _ => view! { <p class="hint">{t().ws_select_hint}</p> }.into_any(),
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// A person's cases on their page, and "open a case" for the roles that take cases in
+/// charge (only with the person's consent).
+#[component]
+pub fn PersonCases(person: PersonRecord, on_open: RwSignal<Option<Open>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let id = person.id;
+    let list = LocalResource::new(move || {
+        fetch::<Vec<CaseRow>>(ctx, format!("/api/cases?status=all&person={id}"))
+    });
+    let error = RwSignal::new(None::<&'static str>);
+    let consented = person.consent.status == strada_shared::vocab::ConsentStatus::Given;
+    let can_open = role(ctx).is_some_and(|r| r.manages_cases()) && consented;
+    let team = person.team.clone();
+    let open_case = move |_| {
+        let Some((me_id, me_name)) = me(ctx) else {
+            return;
+        };
+        let mut case = CaseDoc::new(
+            util::new_doc_id(),
+            id,
+            team.clone(),
+            me_id,
+            util::now_ms(),
+            today(),
+        );
+        case.case_manager = me_name;
+        let case_id = case.id;
+        leptos::task::spawn_local(async move {
+            let saved = match state::new_doc(&case).await {
+                Ok(d) => state::save_new_docs(ctx, vec![d]).await,
+                Err(e) => Err(e),
+            };
+            match saved {
+                Ok(()) => {
+                    // Sent first when online, so the case's page on the server exists.
+                    send_now(ctx).await;
+                    on_open.set(Some(Open::Case(case_id)))
+                }
+                Err(e) => error.set(Some(e.message(ctx.lang.get_untracked().t()))),
+            }
+        });
+    };
+    view! {
+        <h4>{move || t().case_title_many}</h4>
+        {move || list.get().map(|res| match res {
+            Ok(rows) => {
+                let tr = t();
+                view! {
+                    <ul data-testid="person-cases">
+                        {rows.into_iter().map(|r| {
+                            let cid = r.case.case.id;
+                            let state = if r.case.case.is_open() { tr.case_open } else { tr.case_closed };
+                            let text = format!("{} · {}", r.case.case.opened_at, state);
+                            view! { <li><button type="button" class="link" data-testid="person-case" on:click=move |_| on_open.set(Some(Open::Case(cid)))>{text}</button>" "{row_flags(&r, tr)}</li> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+            // A role that does not read cases sees nothing of them.
+            Err(_) => ().into_any(),
+        })}
+        {can_open.then(|| view! {
+            <button type="button" data-testid="case-open-new" on:click=open_case>{move || t().case_open_new}</button>
+        })}
+        {move || error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+    }
+}
+
+/// What a save answered, shown under the section.
+#[derive(Clone, Copy, PartialEq)]
+enum Saved {
+    Ok,
+    Err(&'static str),
+}
+
+/// A case's page. Every section edits `draft` and saves its own fields.
+#[component]
+pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let version = RwSignal::new(0u32);
+    let draft = RwSignal::new(None::<CaseDoc>);
+    let saved = RwSignal::new(None::<(&'static str, Saved)>);
+    // The case from the device (taken from the server first when online), the rules,
+    // and what only the server knows (contacts, referrals, matching offers).
+    let loaded = LocalResource::new(move || {
+        version.track();
+        async move {
+            let opened = state::open_doc::<CaseDoc>(ctx, id).await;
+            let rules = load_rules(ctx).await;
+            // A case not on the server yet (just opened, not synced) has no page there.
+            let page = match &opened {
+                Ok((_, true)) => fetch::<CasePage>(ctx, format!("/api/cases/{id}"))
+                    .await
+                    .ok(),
+                _ => None,
+            };
+            (opened.map(|(c, _)| c), rules, page)
+        }
+    });
+    Effect::new(move |_| {
+        if let Some((Ok(c), _, _)) = loaded.get() {
+            draft.set(Some(c));
+        }
+    });
+    // Saves the section `key`: `apply` copies its fields from the draft onto the case as
+    // the device holds it now.
+    let save = move |key: &'static str, apply: fn(&mut CaseDoc, &CaseDoc)| {
+        let Some(d) = draft.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let tr = ctx.lang.get_untracked().t();
+            let res = match state::read_doc::<CaseDoc>(id).await {
+                Ok(mut current) => {
+                    apply(&mut current, &d);
+                    match strada_shared::schema::Document::validate(&current) {
+                        Err(e) => Err(tr.validation(&e)),
+                        Ok(()) => state::save_edit(ctx, current)
+                            .await
+                            .map_err(|e| e.message(tr)),
+                    }
+                }
+                Err(e) => Err(e.message(tr)),
+            };
+            saved.set(Some((key, res.map_or_else(Saved::Err, |()| Saved::Ok))));
+            // The page is drawn again only where what it shows changed (a review, the
+            // state, the offers matching the plan), once the server has it: drawing it
+            // again drops what is being typed in other sections.
+            if res.is_ok() && matches!(key, "review" | "closure" | "plan") {
+                send_now(ctx).await;
+                version.update(|v| *v += 1);
+            }
+        });
+    };
+    let status_of = move |key: &'static str| {
+        move || {
+            saved.get().filter(|(k, _)| *k == key).map(|(_, s)| match s {
+                Saved::Ok => view! { <p class="ok" role="status" data-testid="case-saved">{t().case_saved}</p> }.into_any(),
+                Saved::Err(m) => view! { <p class="error" role="alert" data-testid="case-error">{m}</p> }.into_any(),
+            })
+        }
+    };
+    let manages = role(ctx).is_some_and(|r| r.manages_cases());
+    let plans = role(ctx).is_some_and(|r| r.writes_work_plans());
+
+    view! {
+        <div class="case-view" data-testid="case-view" data-id=id.to_string()>
+        {move || match loaded.get() {
+            None => view! { <p>{t().loading}</p> }.into_any(),
+            Some((Err(_), _, _)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+            Some((Ok(case), rules, page)) => {
+                let tr = t();
+                let rules_v: Option<RulesVersion> = rules.as_ref().and_then(|r| r.version(case.rules_version).or_else(|| r.current()).cloned());
+                let rv = rules_v.clone().unwrap_or_else(|| RulesVersion::initial(case.author, 0));
+                let person = page.as_ref().and_then(|p| p.row.person.clone());
+                let name = alias_of(person.as_ref(), tr);
+                let person_id = person.as_ref().map_or(case.person_id, |p| p.id);
+                let row = page.as_ref().map(|p| p.row.clone());
+                let contacts: Vec<ContactRecord> = page.as_ref().map(|p| p.contacts.clone()).unwrap_or_default();
+                let matches = page.as_ref().map(|p| p.matches.clone()).unwrap_or_default();
+                let state_label = if case.is_open() { tr.case_open } else { tr.case_closed };
+                let due = row.as_ref().and_then(|r| r.review_due.clone()).unwrap_or_default();
+                let overdue = row.as_ref().is_some_and(|r| r.overdue);
+                let quiet = row.as_ref().is_some_and(|r| r.no_recent_contact);
+                view! {
+                    <h3 data-testid="case-person">
+                        <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Person(person_id)))>{name}</button>
+                        " · "<span data-testid="case-state">{state_label}</span>
+                    </h3>
+                    <p class="hint">{tr.case_opened_at}": "{case.opened_at.clone()}
+                        {rules_v.as_ref().map(|v| format!(" · {} {}", tr.case_rules_version, v.version))}</p>
+                    {overdue.then(|| view! { <p class="warning" data-testid="case-overdue">{tr.case_overdue}": "{due.clone()}</p> })}
+                    {quiet.then(|| view! { <p class="warning" data-testid="case-no-contact">{tr.case_no_contact}</p> })}
+                    {page.is_none().then(|| view! { <p class="hint">{tr.case_offline}</p> })}
+
+                    // --- Presa in carico: who follows it, first meeting, access conditions.
+                    <fieldset class="case-section" data-testid="case-intake">
+                        <legend>{tr.case_intake}</legend>
+                        <label>{tr.case_manager}" "
+                            <input data-testid="case-manager" prop:value=case.case_manager.clone()
+                                on:input=move |ev| draft.update(|d| if let Some(d) = d { d.case_manager = event_target_value(&ev) })/></label>
+                        <label>{tr.case_labour_expert}" "
+                            <input data-testid="case-labour-expert" prop:value=case.labour_expert.clone()
+                                on:input=move |ev| draft.update(|d| if let Some(d) = d { d.labour_expert = event_target_value(&ev) })/></label>
+                        <label>{tr.case_meeting_mode}" "
+                            <select data-testid="case-mode" on:change=move |ev| draft.update(|d| if let Some(d) = d { d.first_meeting.mode = event_target_value(&ev) })>
+                                <option value="">"—"</option>
+                                {rv.meeting_modes.iter().map(|m| {
+                                    let sel = m.code == case.first_meeting.mode;
+                                    view! { <option value=m.code.clone() selected=sel title=m.explanation.clone()>{m.label.clone()}</option> }
+                                }).collect_view()}
+                            </select></label>
+                        <label>{tr.case_meeting_date}" "
+                            <input type="date" data-testid="case-meeting-date" prop:value=case.first_meeting.date.clone().unwrap_or_default()
+                                on:input=move |ev| draft.update(|d| if let Some(d) = d { d.first_meeting.date = opt(event_target_value(&ev)) })/></label>
+                        <label>{tr.case_language}" "
+                            <input data-testid="case-language" maxlength="40" prop:value=case.first_meeting.language.clone()
+                                on:input=move |ev| draft.update(|d| if let Some(d) = d { d.first_meeting.language = event_target_value(&ev) })/></label>
+                        <label><input type="checkbox" data-testid="case-mediator" prop:checked=case.first_meeting.mediator == Mediator::Present
+                            on:change=move |ev| draft.update(|d| if let Some(d) = d { d.first_meeting.mediator = if event_target_checked(&ev) { Mediator::Present } else { Mediator::Absent } })/>" "{tr.case_mediator}</label>
+                        <h4>{tr.case_access}</h4>
+                        {rv.access_conditions.iter().map(|a| {
+                            let code = a.code.clone();
+                            let checked = case.access.contains(&a.code);
+                            view! {
+                                <label class="check" title=a.explanation.clone()>
+                                    <input type="checkbox" data-testid=format!("case-access-{}", a.code) prop:checked=checked
+                                        on:change=move |ev| { let on = event_target_checked(&ev); let code = code.clone(); draft.update(|d| if let Some(d) = d { d.access.retain(|c| *c != code); if on { d.access.push(code); d.access.sort(); } }) }/>
+                                    " "{a.label.clone()}<small>" — "{a.explanation.clone()}</small>
+                                </label>
+                            }
+                        }).collect_view()}
+                        {manages.then(|| view! {
+                            <button type="button" data-testid="case-save-intake" on:click=move |_| save("intake", |c, d| {
+                                c.case_manager = d.case_manager.trim().to_string();
+                                c.labour_expert = d.labour_expert.trim().to_string();
+                                c.first_meeting = d.first_meeting.clone();
+                                c.access = d.access.clone();
+                            })>{tr.case_save}</button>
+                        })}
+                        {status_of("intake")}
+                    </fieldset>
+
+                    // --- Assessment: the ILO indicators graded, an overall judgement.
+                    <fieldset class="case-section" data-testid="case-assessment">
+                        <legend>{tr.case_assessment}</legend>
+                        <table class="ws-table">
+                            <thead><tr><th>{tr.ws_indicator}</th><th>{tr.case_strength}</th><th>{tr.case_evidence}</th></tr></thead>
+                            <tbody>
+                            {Indicator::ALL.iter().map(|i| {
+                                let code = i.code();
+                                let grade = case.assessment.indicators.get(code).cloned();
+                                let strength = grade.as_ref().map(|g| g.strength.clone()).unwrap_or_default();
+                                view! {
+                                    <tr>
+                                        <td>{tr.indicator_name(*i)}</td>
+                                        <td><select data-testid=format!("case-assess-{code}") aria-label=format!("{} — {}", tr.case_strength, tr.indicator_name(*i)) on:change=move |ev| {
+                                            let v = event_target_value(&ev);
+                                            draft.update(|d| if let Some(d) = d {
+                                                if v.is_empty() { d.assessment.indicators.remove(code); }
+                                                else { d.assessment.indicators.entry(code.to_string()).or_insert_with(Grade::default).strength = v; }
+                                            })
+                                        }>
+                                            <option value="">"—"</option>
+                                            {Strength::ALL.iter().map(|s| {
+                                                let sel = strength == s.code();
+                                                view! { <option value=s.code() selected=sel>{tr.strength_names.get(s.code())}</option> }
+                                            }).collect_view()}
+                                        </select></td>
+                                        <td><input data-testid=format!("case-evidence-{code}") aria-label=format!("{} — {}", tr.case_evidence, tr.indicator_name(*i)) prop:value=grade.map(|g| g.evidence).unwrap_or_default()
+                                            on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(d) = d && let Some(g) = d.assessment.indicators.get_mut(code) { g.evidence = v; }) }/></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                            </tbody>
+                        </table>
+                        <label>{tr.case_judgement}" "
+                            <select data-testid="case-judgement" on:change=move |ev| draft.update(|d| if let Some(d) = d { d.assessment.judgement = event_target_value(&ev) })>
+                                <option value="">"—"</option>
+                                {rv.judgements.iter().map(|j| {
+                                    let sel = j.code == case.assessment.judgement;
+                                    view! { <option value=j.code.clone() selected=sel title=j.explanation.clone()>{j.label.clone()}</option> }
+                                }).collect_view()}
+                            </select></label>
+                        <label>{tr.case_note}" "
+                            <textarea data-testid="case-assessment-note" prop:value=case.assessment.note.clone()
+                                on:input=move |ev| draft.update(|d| if let Some(d) = d { d.assessment.note = event_target_value(&ev) })></textarea></label>
+                        {manages.then(|| {
+                            let version_now = rules.as_ref().and_then(|r| r.current()).map_or(0, |v| v.version);
+                            view! {
+                                <button type="button" data-testid="case-save-assessment" on:click=move |_| {
+                                    let v = version_now;
+                                    draft.update(|d| if let Some(d) = d && d.is_open() && v > 0 { d.rules_version = v; });
+                                    save("assessment", |c, d| {
+                                        c.assessment = d.assessment.clone();
+                                        c.assessment.indicators.retain(|_, g| !g.strength.is_empty());
+                                        if c.assessment.at.is_none() { c.assessment.at = Some(today()); }
+                                        if c.is_open() { c.rules_version = d.rules_version; }
+                                    })
+                                }>{tr.case_save}</button>
+                            }
+                        })}
+                        {status_of("assessment")}
+                    </fieldset>
+
+                    // --- Eligibility: the criteria met, the decision with date and reasons.
+                    <fieldset class="case-section" data-testid="case-eligibility">
+                        <legend>{tr.case_eligibility}</legend>
+                        {rv.criteria.iter().map(|c| {
+                            let code = c.code.clone();
+                            let checked = case.eligibility.criteria.contains(&c.code);
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox" data-testid=format!("case-criterion-{}", c.code) prop:checked=checked
+                                        on:change=move |ev| { let on = event_target_checked(&ev); let code = code.clone(); draft.update(|d| if let Some(d) = d { d.eligibility.criteria.retain(|x| *x != code); if on { d.eligibility.criteria.push(code); d.eligibility.criteria.sort(); } }) }/>
+                                    " "{c.label.clone()}<small>" — "{c.explanation.clone()}</small>
+                                </label>
+                            }
+                        }).collect_view()}
+                        <label>{tr.case_decision}" "
+                            <select data-testid="case-decision" on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(d) = d { d.eligibility.decision = Decision::from_code(&v).unwrap_or_default() }) }>
+                                {Decision::ALL.iter().map(|x| {
+                                    let sel = *x == case.eligibility.decision;
+                                    view! { <option value=x.code() selected=sel>{tr.decision_names.get(x.code())}</option> }
+                                }).collect_view()}
+                            </select></label>
+                        <label>{tr.case_decision_date}" "
+                            <input type="date" data-testid="case-decision-date" prop:value=case.eligibility.at.clone().unwrap_or_default()
+                                on:input=move |ev| draft.update(|d| if let Some(d) = d { d.eligibility.at = opt(event_target_value(&ev)) })/></label>
+                        <label>{tr.case_reasons}" "
+                            <textarea data-testid="case-reasons" prop:value=case.eligibility.reasons.clone()
+                                on:input=move |ev| draft.update(|d| if let Some(d) = d { d.eligibility.reasons = event_target_value(&ev) })></textarea></label>
+                        {manages.then(|| view! {
+                            <button type="button" data-testid="case-save-eligibility" on:click=move |_| save("eligibility", |c, d| {
+                                c.eligibility = d.eligibility.clone();
+                            })>{tr.case_save}</button>
+                        })}
+                        {status_of("eligibility")}
+                    </fieldset>
+
+                    // --- The PIP: interventions.
+                    {pip_section(ctx, case.clone(), contacts.clone(), draft, manages, saved, version)}
+
+                    // --- The work-reintegration plan.
+                    <fieldset class="case-section" data-testid="case-work-plan">
+                        <legend>{tr.case_work_plan}</legend>
+                        <label>{tr.ws_sector}" "
+                            <select data-testid="plan-sector" on:change=move |ev| draft.update(|d| if let Some(d) = d { d.work_plan.sector = event_target_value(&ev) })>
+                                <option value="">"—"</option>
+                                {Sector::ALL.iter().map(|s| {
+                                    let sel = case.work_plan.sector == s.code();
+                                    view! { <option value=s.code() selected=sel>{tr.sector_name(*s)}</option> }
+                                }).collect_view()}
+                            </select></label>
+                        <label>{tr.case_plan_languages}" "
+                            <input data-testid="plan-languages" prop:value=case.work_plan.languages.join(", ")
+                                on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(d) = d {
+                                    let mut l: Vec<String> = v.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
+                                    l.sort(); l.dedup(); d.work_plan.languages = l;
+                                }) }/></label>
+                        <label>{tr.case_skills}" "
+                            <textarea data-testid="plan-skills" prop:value=case.work_plan.skills.clone()
+                                on:input=move |ev| draft.update(|d| if let Some(d) = d { d.work_plan.skills = event_target_value(&ev) })></textarea></label>
+                        <label>{tr.case_training}" "
+                            <textarea data-testid="plan-training" prop:value=case.work_plan.training.clone()
+                                on:input=move |ev| draft.update(|d| if let Some(d) = d { d.work_plan.training = event_target_value(&ev) })></textarea></label>
+                        <h4>{tr.case_matches}</h4>
+                        {matches.is_empty().then(|| view! { <p class="hint">{tr.case_no_matches}</p> })}
+                        <ul data-testid="plan-matches">
+                        {matches.into_iter().map(|m| {
+                            let oid = m.offer.to_string();
+                            let chosen = case.work_plan.offers.contains(&oid);
+                            let reasons = m.reasons.iter().map(|r| reason_text(r, tr)).collect::<Vec<_>>().join(" · ");
+                            let o2 = oid.clone();
+                            view! {
+                                <li data-testid="plan-match" data-id=oid.clone()>
+                                    <label class="check"><input type="checkbox" data-testid="plan-offer" prop:checked=chosen
+                                        on:change=move |ev| { let on = event_target_checked(&ev); let o = o2.clone(); draft.update(|d| if let Some(d) = d { d.work_plan.offers.retain(|x| *x != o); if on { d.work_plan.offers.push(o); d.work_plan.offers.sort(); } }) }/>
+                                    " "<strong>{m.employer.clone()}</strong>" · "{tr.sector_names.name_of(&m.sector)}" · "{tr.case_positions.n(m.positions.max(0) as usize)}
+                                    " · "{tr.case_score.with("score", &m.score.to_string())}</label>
+                                    <small data-testid="plan-reasons">{reasons}</small>
+                                </li>
+                            }
+                        }).collect_view()}
+                        </ul>
+                        {plans.then(|| view! {
+                            <button type="button" data-testid="case-save-plan" on:click=move |_| save("plan", |c, d| {
+                                c.work_plan = d.work_plan.clone();
+                            })>{tr.case_save}</button>
+                        })}
+                        {status_of("plan")}
+                    </fieldset>
+
+                    // --- Reviews.
+                    {reviews_section(ctx, case.clone(), due.clone(), draft, manages, save, status_of("review"))}
+
+                    // --- Closure.
+                    <fieldset class="case-section" data-testid="case-closure">
+                        <legend>{tr.case_closure}</legend>
+                        <label>{tr.case_closed_at}" "
+                            <input type="date" data-testid="close-date" prop:value=case.closed_at.clone().unwrap_or_default()
+                                on:input=move |ev| draft.update(|d| if let Some(d) = d { d.closed_at = opt(event_target_value(&ev)) })/></label>
+                        <label>{tr.case_outcome}" "
+                            <select data-testid="close-outcome" on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(d) = d { d.outcome = Outcome::from_code(&v) }) }>
+                                <option value="">"—"</option>
+                                {Outcome::ALL.iter().map(|o| {
+                                    let sel = case.outcome == Some(*o);
+                                    view! { <option value=o.code() selected=sel>{tr.outcome_names.get(o.code())}</option> }
+                                }).collect_view()}
+                            </select></label>
+                        {manages.then(|| view! {
+                            <button type="button" data-testid="case-close" on:click=move |_| save("closure", |c, d| {
+                                c.closed_at = d.closed_at.clone();
+                                c.outcome = d.outcome;
+                            })>{tr.case_save_closure}</button>
+                        })}
+                        {status_of("closure")}
+                    </fieldset>
+                }.into_any()
+            }
+        }}
+        </div>
+    }
+}
+
+/// What a reason of a job match says.
+fn reason_text(r: &MatchReason, t: &'static Catalogue) -> String {
+    match r {
+        MatchReason::Sector { sector } => t
+            .case_reason_sector
+            .with("sector", &t.sector_names.name_of(sector)),
+        MatchReason::Languages { languages } => t
+            .case_reason_languages
+            .with("languages", &languages.join(", ")),
+        MatchReason::Distance { km } => t.case_reason_distance.with("km", &format!("{km:.0}")),
+        MatchReason::InSeason => t.case_reason_season.to_string(),
+        MatchReason::StartsSoon { days } => t.case_reason_soon.n(*days as usize),
+    }
+}
+
+/// The PIP's interventions: each with its status and date; a new one; "send to the
+/// partner" creates a referral in the person's latest contact (the team that met them
+/// receives it) and links it.
+fn pip_section(
+    ctx: Ctx,
+    case: CaseDoc,
+    contacts: Vec<ContactRecord>,
+    draft: RwSignal<Option<CaseDoc>>,
+    manages: bool,
+    saved: RwSignal<Option<(&'static str, Saved)>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let t = ctx.lang.get_untracked().t();
+    let need = RwSignal::new(NeedCategory::Shelter);
+    let partner = RwSignal::new(String::new());
+    let planned = RwSignal::new(today());
+    let id = case.id;
+    let latest: Option<ContactRecord> = contacts.into_iter().next();
+    // Writes `change` onto the case as the device holds it, then reloads the page.
+    let write = move |change: Box<dyn FnOnce(&mut CaseDoc)>, extra: Option<ReferralDoc>| {
+        leptos::task::spawn_local(async move {
+            let tr = ctx.lang.get_untracked().t();
+            let res: Result<(), &'static str> = async {
+                if let Some(r) = &extra {
+                    let d = state::new_doc(r).await.map_err(|e| e.message(tr))?;
+                    state::save_new_docs(ctx, vec![d])
+                        .await
+                        .map_err(|e| e.message(tr))?;
+                }
+                let mut current = state::read_doc::<CaseDoc>(id)
+                    .await
+                    .map_err(|e| e.message(tr))?;
+                change(&mut current);
+                strada_shared::schema::Document::validate(&current)
+                    .map_err(|e| tr.validation(&e))?;
+                state::save_edit(ctx, current)
+                    .await
+                    .map_err(|e| e.message(tr))
+            }
+            .await;
+            saved.set(Some(("pip", res.map_or_else(Saved::Err, |()| Saved::Ok))));
+            if res.is_ok() {
+                send_now(ctx).await;
+                version.update(|v| *v += 1);
+            }
+        });
+    };
+    let add = move |_| {
+        let p = partner.get_untracked();
+        let i = Intervention {
+            need: need.get_untracked(),
+            service_id: None,
+            partner: p.trim().to_string(),
+            planned_at: planned.get_untracked(),
+            done_at: None,
+            status: InterventionStatus::Planned,
+            referral_id: None,
+            note: String::new(),
+        };
+        let key = util::new_doc_id().to_string();
+        write(
+            Box::new(move |c| {
+                c.interventions.insert(key, i);
+            }),
+            None,
+        );
+    };
+    let rows: Vec<(String, Intervention)> = case.interventions.clone().into_iter().collect();
+    view! {
+        <fieldset class="case-section" data-testid="case-pip">
+            <legend>{t.case_pip_title}</legend>
+            <table class="ws-table" data-testid="pip-list">
+                <thead><tr><th>{t.ws_need}</th><th>{t.ws_partner}</th><th>{t.case_planned_at}</th><th>{t.ws_status}</th><th>{t.case_done_at}</th><th>{t.case_actions}</th></tr></thead>
+                <tbody>
+                {rows.into_iter().map(|(key, i)| {
+                    let k1 = key.clone();
+                    let k2 = key.clone();
+                    let k3 = key.clone();
+                    let k4 = key.clone();
+                    let sent = i.referral_id.is_some();
+                    let latest = latest.clone();
+                    let i_send = i.clone();
+                    view! {
+                        <tr data-testid="pip-row" data-key=key.clone()>
+                            <td>{t.need(i.need)}</td>
+                            <td>{i.partner.clone()}</td>
+                            <td>{i.planned_at.clone()}</td>
+                            <td><select data-testid="pip-status" aria-label=t.ws_status on:change=move |ev| { let v = event_target_value(&ev); let k = k1.clone(); draft.update(|d| if let Some(d) = d && let Some(x) = d.interventions.get_mut(&k) { x.status = InterventionStatus::from_code(&v).unwrap_or_default(); }) }>
+                                {InterventionStatus::ALL.iter().map(|s| {
+                                    let sel = *s == i.status;
+                                    view! { <option value=s.code() selected=sel>{t.intervention_status_names.get(s.code())}</option> }
+                                }).collect_view()}
+                            </select></td>
+                            <td><input type="date" data-testid="pip-done-at" aria-label=t.case_done_at prop:value=i.done_at.clone().unwrap_or_default()
+                                on:input=move |ev| { let v = opt(event_target_value(&ev)); let k = k2.clone(); draft.update(|d| if let Some(d) = d && let Some(x) = d.interventions.get_mut(&k) { x.done_at = v; }) }/></td>
+                            <td>
+                                {manages.then(|| view! {
+                                    <button type="button" class="secondary" data-testid="pip-save" on:click=move |_| {
+                                        let k = k3.clone();
+                                        let Some(x) = draft.get_untracked().and_then(|d| d.interventions.get(&k).cloned()) else { return };
+                                        write(Box::new(move |c| { if let Some(y) = c.interventions.get_mut(&k) { y.status = x.status; y.done_at = x.done_at; } }), None);
+                                    }>{t.case_save}</button>
+                                })}
+                                {(manages && !sent).then(|| view! {
+                                    <button type="button" data-testid="pip-send" disabled=latest.is_none() title=t.case_send_needs_contact on:click=move |_| {
+                                        let (Some(c), Some((me_id, _))) = (latest.clone(), me(ctx)) else { return };
+                                        let now = util::now_ms();
+                                        let r = ReferralDoc {
+                                            id: util::new_doc_id(),
+                                            contact: c.id,
+                                            need: i_send.need,
+                                            partner: if i_send.partner.trim().is_empty() { t.need(i_send.need).to_string() } else { i_send.partner.clone() },
+                                            status: ReferralStatus::Sent,
+                                            outcome: String::new(),
+                                            author: me_id,
+                                            team: c.team.clone(),
+                                            created_at: now,
+                                            service_id: i_send.service_id.clone(),
+                                            person_id: c.person_id,
+                                            history: vec![StatusChange { status: ReferralStatus::Sent, at: now, by: me_id, from: Some(ReferralStatus::Proposed), round: 0 }],
+                                        };
+                                        let rid = r.id;
+                                        let k = k4.clone();
+                                        write(Box::new(move |c| { if let Some(y) = c.interventions.get_mut(&k) { y.referral_id = Some(rid); if y.status == InterventionStatus::Planned { y.status = InterventionStatus::InProgress; } } }), Some(r));
+                                    }>{t.case_send}</button>
+                                })}
+                                {sent.then(|| view! { <span class="badge" data-testid="pip-sent">{t.case_sent}</span> })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+                </tbody>
+            </table>
+            {manages.then(|| view! {
+                <div class="row" data-testid="pip-new">
+                    <label>{t.ws_need}" "
+                        <select data-testid="interv-need" on:change=move |ev| { let v = event_target_value(&ev); if let Some(n) = NeedCategory::ALL.iter().find(|n| n.code() == v) { need.set(*n) } }>
+                            {NeedCategory::ALL.iter().map(|n| view! { <option value=n.code() selected=*n == NeedCategory::Shelter>{t.need(*n)}</option> }).collect_view()}
+                        </select></label>
+                    <label>{t.ws_partner}" "
+                        <input data-testid="interv-partner" maxlength="120" prop:value=move || partner.get() on:input=move |ev| partner.set(event_target_value(&ev))/></label>
+                    <label>{t.case_planned_at}" "
+                        <input type="date" data-testid="interv-planned" prop:value=move || planned.get() on:input=move |ev| planned.set(event_target_value(&ev))/></label>
+                    <button type="button" data-testid="interv-add" on:click=add>{t.case_add_intervention}</button>
+                </div>
+            })}
+            {move || saved.get().filter(|(k, _)| *k == "pip").map(|(_, s)| match s {
+                Saved::Ok => view! { <p class="ok" role="status" data-testid="case-saved">{t.case_saved}</p> }.into_any(),
+                Saved::Err(m) => view! { <p class="error" role="alert" data-testid="case-error">{m}</p> }.into_any(),
+            })}
+        </fieldset>
+    }
+}
+
+/// The reviews of the PIP, the next one due, and a new review.
+fn reviews_section<F, V>(
+    ctx: Ctx,
+    case: CaseDoc,
+    due: String,
+    draft: RwSignal<Option<CaseDoc>>,
+    manages: bool,
+    save: F,
+    status: V,
+) -> impl IntoView
+where
+    F: Fn(&'static str, fn(&mut CaseDoc, &CaseDoc)) + Copy + 'static,
+    V: IntoView + 'static,
+{
+    let t = ctx.lang.get_untracked().t();
+    let at = RwSignal::new(today());
+    let note = RwSignal::new(String::new());
+    let add = move |_| {
+        let Some((me_id, _)) = me(ctx) else { return };
+        let r = Review {
+            at: at.get_untracked(),
+            note: note.get_untracked(),
+            by: me_id,
+        };
+        // The new review rides on the draft's last entry; the save appends it.
+        draft.update(|d| {
+            if let Some(d) = d {
+                d.reviews.push(r)
+            }
+        });
+        save("review", |c, d| {
+            if let Some(r) = d.reviews.last()
+                && !c.reviews.contains(r)
+            {
+                c.reviews.push(r.clone());
+            }
+        });
+    };
+    view! {
+        <fieldset class="case-section" data-testid="case-reviews">
+            <legend>{t.case_reviews}</legend>
+            {(!due.is_empty()).then(|| view! { <p data-testid="case-review-due">{t.case_review_due}": "{due.clone()}</p> })}
+            <ul data-testid="review-list">
+                {case.reviews.iter().map(|r| view! { <li data-testid="review"><time>{r.at.clone()}</time>" · "{r.note.clone()}</li> }).collect_view()}
+            </ul>
+            {manages.then(|| view! {
+                <div class="row">
+                    <label>{t.case_review_date}" "<input type="date" data-testid="review-date" prop:value=move || at.get() on:input=move |ev| at.set(event_target_value(&ev))/></label>
+                    <label>{t.case_note}" "<input data-testid="review-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/></label>
+                    <button type="button" data-testid="review-add" on:click=add>{t.case_add_review}</button>
+                </div>
+            })}
+            {status}
+        </fieldset>
+    }
+}
+
+/// The survey of local job demand: every offer, and a new one (labour-policy expert).
+#[component]
+pub fn JobOffers(refreshed: RwSignal<u32>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let version = RwSignal::new(0u32);
+    let list = LocalResource::new(move || {
+        refreshed.track();
+        version.track();
+        fetch::<Vec<JobOfferRecord>>(ctx, "/api/job-offers".into())
+    });
+    let employer = RwSignal::new(String::new());
+    let sector = RwSignal::new(Sector::Agriculture);
+    let area = RwSignal::new(String::new());
+    let positions = RwSignal::new("1".to_string());
+    let languages = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let lat = RwSignal::new(String::new());
+    let lon = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<Saved>);
+    let writes = role(ctx).is_some_and(|r| r.writes_job_offers());
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        let mut langs: Vec<String> = languages
+            .get_untracked()
+            .split(',')
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+            .collect();
+        langs.sort();
+        langs.dedup();
+        let place = match (
+            lat.get_untracked().trim().parse::<f64>(),
+            lon.get_untracked().trim().parse::<f64>(),
+        ) {
+            (Ok(lat), Ok(lon)) => Some(Place {
+                lat,
+                lon,
+                accuracy_m: None,
+            }),
+            _ => None,
+        };
+        let offer = JobOfferDoc {
+            id: util::new_doc_id(),
+            employer: employer.get_untracked().trim().to_string(),
+            sector: sector.get_untracked(),
+            area: area.get_untracked().trim().to_string(),
+            place,
+            positions: positions.get_untracked().trim().parse().unwrap_or(0),
+            languages: langs,
+            from: opt(from.get_untracked()),
+            to: opt(to.get_untracked()),
+            note: String::new(),
+            author: s.user.id,
+            team: s.user.team.clone(),
+            created_at: util::now_ms(),
+        };
+        leptos::task::spawn_local(async move {
+            let tr = ctx.lang.get_untracked().t();
+            let res = match strada_shared::schema::Document::validate(&offer) {
+                Err(e) => Err(tr.validation(&e)),
+                Ok(()) => match state::new_doc(&offer).await {
+                    Ok(d) => state::save_new_docs(ctx, vec![d])
+                        .await
+                        .map_err(|e| e.message(tr)),
+                    Err(e) => Err(e.message(tr)),
+                },
+            };
+            if res.is_ok() {
+                employer.set(String::new());
+                // The list reads the server, which has it once synced.
+                state::sync(ctx).await;
+                version.update(|v| *v += 1);
+            }
+            result.set(Some(res.map_or_else(Saved::Err, |()| Saved::Ok)));
+        });
+    };
+    view! {
+        <div data-testid="job-offers">
+            {move || list.get().map(|res| match res {
+                Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                Ok(offers) => {
+                    let tr = t();
+                    view! {
+                        <table class="ws-table" data-testid="job-offer-list">
+                            <thead><tr><th>{tr.job_employer}</th><th>{tr.ws_sector}</th><th>{tr.job_area}</th><th>{tr.job_positions}</th><th>{tr.job_languages}</th><th>{tr.job_season}</th></tr></thead>
+                            <tbody>
+                            {offers.into_iter().map(|o| {
+                                let o = o.offer;
+                                let season = format!("{} – {}", o.from.clone().unwrap_or_default(), o.to.clone().unwrap_or_default());
+                                view! { <tr data-testid="job-offer"><td>{o.employer.clone()}</td><td>{tr.sector_name(o.sector)}</td><td>{o.area.clone()}</td><td>{o.positions}</td><td>{o.languages.join(", ")}</td><td>{season}</td></tr> }
+                            }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }
+            })}
+            {writes.then(|| view! {
+                <form class="ws-filters" data-testid="job-offer-new" on:submit=add>
+                    <label>{move || t().job_employer}" "<input required maxlength="120" data-testid="job-employer" prop:value=move || employer.get() on:input=move |ev| employer.set(event_target_value(&ev))/></label>
+                    <label>{move || t().ws_sector}" "
+                        <select data-testid="job-sector" on:change=move |ev| { let v = event_target_value(&ev); if let Some(s) = Sector::from_code(&v) { sector.set(s) } }>
+                            {move || Sector::ALL.iter().map(|s| view! { <option value=s.code() selected=*s == sector.get_untracked()>{t().sector_name(*s)}</option> }).collect_view()}
+                        </select></label>
+                    <label>{move || t().job_area}" "<input maxlength="120" data-testid="job-area" prop:value=move || area.get() on:input=move |ev| area.set(event_target_value(&ev))/></label>
+                    <label>{move || t().job_positions}" "<input type="number" min="1" data-testid="job-positions" prop:value=move || positions.get() on:input=move |ev| positions.set(event_target_value(&ev))/></label>
+                    <label>{move || t().job_languages}" "<input data-testid="job-languages" placeholder="it, pa" prop:value=move || languages.get() on:input=move |ev| languages.set(event_target_value(&ev))/></label>
+                    <label>{move || t().ws_from}" "<input type="date" data-testid="job-from" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/></label>
+                    <label>{move || t().ws_to}" "<input type="date" data-testid="job-to" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/></label>
+                    <label>{move || t().job_lat}" "<input data-testid="job-lat" inputmode="decimal" prop:value=move || lat.get() on:input=move |ev| lat.set(event_target_value(&ev))/></label>
+                    <label>{move || t().job_lon}" "<input data-testid="job-lon" inputmode="decimal" prop:value=move || lon.get() on:input=move |ev| lon.set(event_target_value(&ev))/></label>
+                    <button type="submit" data-testid="job-add">{move || t().job_add}</button>
+                </form>
+            })}
+            {move || result.get().map(|s| match s {
+                Saved::Ok => view! { <p class="ok" role="status" data-testid="job-saved">{t().case_saved}</p> }.into_any(),
+                Saved::Err(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
+            })}
+        </div>
+    }
+}
+
+/// One list of the rules as the director edits it: one item per line,
+/// `code | label | explanation`.
+fn list_text(items: &[RuleItem]) -> String {
+    items
+        .iter()
+        .map(|i| format!("{} | {} | {}", i.code, i.label, i.explanation))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn parse_list(text: &str) -> Vec<RuleItem> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut parts = l.splitn(3, '|').map(str::trim);
+            RuleItem {
+                code: parts.next().unwrap_or_default().to_string(),
+                label: parts.next().unwrap_or_default().to_string(),
+                explanation: parts.next().unwrap_or_default().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The PUA's rules in force, and a new version (the director).
+#[component]
+pub fn RulesEditor() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let version = RwSignal::new(0u32);
+    let rules = LocalResource::new(move || {
+        version.track();
+        load_rules(ctx)
+    });
+    let lists: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let interval = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<Saved>);
+    Effect::new(move |_| {
+        if let Some(Some(r)) = rules.get()
+            && let Some(v) = r.current()
+        {
+            lists[0].set(list_text(&v.access_conditions));
+            lists[1].set(list_text(&v.meeting_modes));
+            lists[2].set(list_text(&v.criteria));
+            lists[3].set(list_text(&v.judgements));
+            interval.set(v.review_interval_days.to_string());
+        }
+    });
+    let manages = role(ctx).is_some_and(|r| r.manages_rules());
+    let publish = move |_| {
+        let Some((me_id, _)) = me(ctx) else { return };
+        leptos::task::spawn_local(async move {
+            let tr = ctx.lang.get_untracked().t();
+            let res = async {
+                let mut doc = state::read_doc::<PuaRulesDoc>(rules_id())
+                    .await
+                    .map_err(|e| e.message(tr))?;
+                let base = doc.current().cloned().ok_or(tr.err_rules)?;
+                let next = RulesVersion {
+                    access_conditions: parse_list(&lists[0].get_untracked()),
+                    meeting_modes: parse_list(&lists[1].get_untracked()),
+                    criteria: parse_list(&lists[2].get_untracked()),
+                    judgements: parse_list(&lists[3].get_untracked()),
+                    review_interval_days: interval.get_untracked().trim().parse().unwrap_or(0),
+                    ..base
+                };
+                doc.publish(next, me_id, util::now_ms());
+                strada_shared::schema::Document::validate(&doc).map_err(|e| tr.validation(&e))?;
+                state::save_edit(ctx, doc).await.map_err(|e| e.message(tr))
+            }
+            .await;
+            result.set(Some(res.map_or_else(Saved::Err, |()| Saved::Ok)));
+            if res.is_ok() {
+                version.update(|v| *v += 1);
+            }
+        });
+    };
+    let area = move |i: usize, label: fn(&Catalogue) -> &'static str, testid: &'static str| {
+        view! {
+            <label class="rules-list">{move || label(t())}
+                <textarea rows="6" data-testid=testid prop:value=move || lists[i].get() disabled=!manages
+                    on:input=move |ev| lists[i].set(event_target_value(&ev))></textarea>
+            </label>
+        }
+    };
+    view! {
+        <div data-testid="rules-editor">
+            {move || rules.get().map(|r| match r {
+                None => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                Some(r) => {
+                    let v = r.current().map_or(0, |v| v.version);
+                    view! { <p data-testid="rules-version">{t().rules_in_force.with("version", &v.to_string())}</p> }.into_any()
+                }
+            })}
+            <p class="hint">{move || t().rules_hint}</p>
+            {area(0, |t| t.case_access, "rules-access")}
+            {area(1, |t| t.case_meeting_mode, "rules-modes")}
+            {area(2, |t| t.rules_criteria, "rules-criteria")}
+            {area(3, |t| t.case_judgement, "rules-judgements")}
+            <label>{move || t().rules_interval}" "<input type="number" min="7" max="365" data-testid="rules-interval" disabled=!manages prop:value=move || interval.get() on:input=move |ev| interval.set(event_target_value(&ev))/></label>
+            {manages.then(|| view! { <button type="button" data-testid="rules-publish" on:click=publish>{move || t().rules_publish}</button> })}
+            {move || result.get().map(|s| match s {
+                Saved::Ok => view! { <p class="ok" role="status" data-testid="rules-saved">{t().case_saved}</p> }.into_any(),
+                Saved::Err(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
+            })}
+        </div>
+    }
+}

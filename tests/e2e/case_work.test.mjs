@@ -1,0 +1,222 @@
+// Case work in the central office's workspace, over the demo (issue 12's "done when"):
+// the social-services expert opens a case for a person met by two teams, records the
+// first meeting, the assessment and the eligibility decision, plans an intervention and
+// sends it to a partner — the phone of the team that met the person receives it as a
+// referral; the labour-policy expert writes the work plan and picks a matching job
+// offer; the case manager records a review with the network cut (saved on the laptop,
+// sent when the network comes back); overdue reviews are listed first; the case is
+// closed with an outcome.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import {
+  OFFLINE, apiLogin, axeViolations, fillDemo, launchBrowser, phoneContext, removeDir, signIn,
+  startServer, stopServer, tempDir, unlock,
+} from './helpers.mjs';
+
+async function api(url, token, path, body) {
+  const res = await fetch(url + path, {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.equal(res.status, 200, path);
+  return res.json();
+}
+
+async function desk(browser, url, user, password) {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
+  });
+  const page = await context.newPage();
+  await page.goto(url + '/#/centrale');
+  await signIn(page, user, password);
+  await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+  return { context, page };
+}
+
+test('a case from intake to closure: assessment, PIP, referral to the phones, work plan, review offline, outcome', async () => {
+  const data = tempDir('strada-e2e-cases-');
+  const accounts = fillDemo(data, ['--seed', '3', '--contacts', '600']);
+  const server = await startServer(data);
+  const browser = await launchBrowser({ allow: OFFLINE });
+  try {
+    // A person two teams met: a planted pair, merged by the central office.
+    const central = await apiLogin(server.url, 'centrale', accounts.centrale.password);
+    const found = await api(server.url, central, '/api/persons/duplicates?limit=100');
+    const pairs = Array.isArray(found) ? found : found.items;
+    const pair = pairs.find((p) => p.a.team !== p.b.team && p.a.contacts > 0 && p.b.contacts > 0
+      && p.a.aliases.length > 0 && p.b.aliases.length > 0);
+    assert.ok(pair, 'a cross-team pair');
+    await api(server.url, central, '/api/persons/merge', {
+      survivor: pair.a.id, merged: pair.b.id, reason: 'stessa persona (e2e)', keep: {},
+    });
+    const person = await api(server.url, central, `/api/persons/${pair.a.id}`);
+    assert.equal(person.person.consent.status, 'given');
+    const alias = person.person.aliases[0];
+
+    // --- The social-services expert opens the case from the person's page.
+    const social = await desk(browser, server.url, 'sociale', accounts.sociale.password);
+    let page = social.page;
+    await page.getByTestId('ws-tab-persons').click();
+    await page.getByTestId('ws-q').fill(alias);
+    await page.getByTestId('ws-apply').click();
+    await page.locator(`[data-testid="ws-person-row"][data-id="${pair.a.id}"]`).click();
+    await page.getByTestId('ws-person-name').waitFor();
+    await page.getByTestId('case-open-new').click();
+    const view = page.getByTestId('case-view');
+    await view.getByTestId('case-intake').waitFor({ timeout: 20000 });
+    assert.match(await view.getByTestId('case-person').innerText(), new RegExp(alias));
+    assert.match(await view.getByTestId('case-state').innerText(), /Aperto/);
+
+    // First meeting and access conditions (the PUA's rules give the choices).
+    await view.getByTestId('case-labour-expert').fill('lavoro');
+    await view.getByTestId('case-mode').selectOption('desk');
+    await view.getByTestId('case-meeting-date').fill('2026-11-20');
+    await view.getByTestId('case-mediator').check();
+    await view.getByTestId('case-access-adult').check();
+    await view.getByTestId('case-access-consent').check();
+    await view.getByTestId('case-save-intake').click();
+    await view.getByTestId('case-intake').getByTestId('case-saved').waitFor();
+
+    // The assessment: two ILO indicators graded, an overall judgement.
+    await view.getByTestId('case-assess-deception').selectOption('strong');
+    await view.getByTestId('case-evidence-deception').fill('Promesso un contratto mai firmato (sintetico)');
+    await view.getByTestId('case-assess-withholding_of_wages').selectOption('medium');
+    await view.getByTestId('case-judgement').selectOption('exploitation');
+    await view.getByTestId('case-save-assessment').click();
+    await view.getByTestId('case-assessment').getByTestId('case-saved').waitFor();
+
+    // Eligibility: a decision without reasons is refused, with the rule in words.
+    await view.getByTestId('case-decision').selectOption('eligible');
+    await view.getByTestId('case-save-eligibility').click();
+    const refusal = view.getByTestId('case-eligibility').getByTestId('case-error');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /data e motivazioni/);
+    await view.getByTestId('case-criterion-indicators').check();
+    await view.getByTestId('case-decision-date').fill('2026-11-25');
+    await view.getByTestId('case-reasons').fill('Indicatori forti, adesione al percorso (sintetico)');
+    await view.getByTestId('case-save-eligibility').click();
+    await view.getByTestId('case-eligibility').getByTestId('case-saved').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'the case page');
+
+    // The PIP: an intervention, sent to the partner as a referral.
+    await view.getByTestId('interv-need').selectOption('shelter');
+    await view.getByTestId('interv-partner').fill('Dormitorio sintetico e2e');
+    await view.getByTestId('interv-planned').fill('2026-12-03');
+    await view.getByTestId('interv-add').click();
+    await view.getByTestId('pip-row').waitFor();
+    await view.getByTestId('pip-send').click();
+    await view.getByTestId('pip-sent').waitFor({ timeout: 20000 });
+
+    const caseId = await view.getAttribute('data-id');
+    const sociale = await apiLogin(server.url, 'sociale', accounts.sociale.password);
+    let record;
+    for (let i = 0; i < 60; i++) {
+      record = await api(server.url, sociale, `/api/cases/${caseId}`);
+      if (Object.values(record.row.case.interventions).some((x) => x.referral_id)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const interventions = Object.values(record.row.case.interventions);
+    assert.equal(interventions.length, 1);
+    assert.ok(interventions[0].referral_id, 'the intervention links its referral');
+    assert.equal(record.row.case.eligibility.decision, 'eligible');
+    assert.equal(record.row.case.assessment.indicators.deception.strength, 'strong');
+    const referral = await api(server.url, central, `/api/referrals/${interventions[0].referral_id}`);
+    assert.equal(referral.partner, 'Dormitorio sintetico e2e');
+
+    // --- The phone of the team that met the person receives the referral.
+    const teamWorker = (await api(server.url, central, '/api/accounts')).find(
+      (a) => a.role === 'field_worker' && a.team === referral.team && accounts[a.username],
+    );
+    assert.ok(teamWorker, `a worker of ${referral.team}`);
+    const phone = await phoneContext(browser);
+    const phonePage = await phone.newPage();
+    await phonePage.goto(server.url + '/');
+    await signIn(phonePage, teamWorker.username, accounts[teamWorker.username].password);
+    await phonePage.getByTestId('tab-referrals').click();
+    await phonePage.locator(`[data-testid="referral-row"][data-id="${referral.id}"]`)
+      .waitFor({ timeout: 60000 });
+    assert.match(
+      await phonePage.locator(`[data-testid="referral-row"][data-id="${referral.id}"]`).innerText(),
+      /Dormitorio sintetico e2e/,
+    );
+    // The phone never holds the case: the server refuses to show it one.
+    const phoneToken = await apiLogin(server.url, teamWorker.username, accounts[teamWorker.username].password);
+    const denied = await fetch(`${server.url}/api/cases/${caseId}`, { headers: { authorization: `Bearer ${phoneToken}` } });
+    assert.equal(denied.status, 403);
+
+    // --- The labour-policy expert: the work plan with a matching job offer.
+    const labour = await desk(browser, server.url, 'lavoro', accounts.lavoro.password);
+    await labour.page.getByTestId('ws-tab-cases').click();
+    await labour.page.getByTestId('case-mine').check();
+    await labour.page.locator(`[data-testid="case-row"][data-id="${caseId}"]`).click();
+    const lview = labour.page.getByTestId('case-view');
+    await lview.getByTestId('case-work-plan').waitFor({ timeout: 20000 });
+    assert.equal(await lview.getByTestId('case-save-eligibility').count(), 0, 'no decision for the labour expert');
+    await lview.getByTestId('plan-sector').selectOption('logistics');
+    await lview.getByTestId('plan-skills').fill('Raccolta e potatura (sintetico)');
+    await lview.getByTestId('case-save-plan').click();
+    await lview.getByTestId('case-work-plan').getByTestId('case-saved').waitFor();
+    // The offers now ranked for the plan's sector, with the reasons in words.
+    const match = lview.getByTestId('plan-match').filter({ hasText: 'stesso settore' }).first();
+    await match.waitFor({ timeout: 20000 });
+    assert.match(await match.getByTestId('plan-reasons').innerText(), /stesso settore \(Logistica\)/);
+    const offerId = await match.getAttribute('data-id');
+    await match.getByTestId('plan-offer').check();
+    await lview.getByTestId('case-save-plan').click();
+    await lview.getByTestId('case-work-plan').getByTestId('case-saved').waitFor();
+
+    // --- Reviews: the overdue ones come first in the list.
+    await page.getByTestId('ws-tab-cases').click();
+    const firstRow = page.getByTestId('case-row').first();
+    await firstRow.waitFor({ timeout: 20000 });
+    assert.equal(await firstRow.getByTestId('case-overdue').count(), 1, 'an overdue review first');
+    await page.locator(`[data-testid="case-row"][data-id="${caseId}"]`).click();
+    const again = page.getByTestId('case-view');
+    await again.getByTestId('case-review-due').waitFor({ timeout: 20000 });
+
+    // A review recorded with the network cut: saved on the laptop, sent when it is back.
+    await social.context.setOffline(true);
+    await again.getByTestId('review-date').fill('2026-12-01');
+    await again.getByTestId('review-note').fill('Verifica con la rete assente (sintetico)');
+    await again.getByTestId('review-add').click();
+    await again.getByTestId('case-reviews').getByTestId('case-saved').waitFor({ timeout: 20000 });
+    await social.context.setOffline(false);
+    for (let i = 0; i < 80; i++) {
+      record = await api(server.url, sociale, `/api/cases/${caseId}`);
+      if (record.row.case.reviews.length > 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(record.row.case.reviews.length, 1, 'the offline review reached the server');
+    // The labour expert's plan and the offline review both kept.
+    assert.equal(record.row.case.work_plan.sector, 'logistics');
+    assert.deepEqual(record.row.case.work_plan.offers, [offerId]);
+
+    // --- Closing: an outcome.
+    await page.reload();
+    await unlock(page, accounts.sociale.password);
+    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+    await page.getByTestId('ws-tab-cases').click();
+    await page.locator(`[data-testid="case-row"][data-id="${caseId}"]`).click();
+    const last = page.getByTestId('case-view');
+    await last.getByTestId('case-closure').waitFor({ timeout: 20000 });
+    await last.getByTestId('close-date').fill('2026-12-02');
+    await last.getByTestId('close-outcome').selectOption('emerged');
+    await last.getByTestId('case-close').click();
+    await last.getByTestId('case-closure').getByTestId('case-saved').waitFor();
+    await page.getByTestId('case-view').getByTestId('case-state').filter({ hasText: 'Chiuso' })
+      .waitFor({ timeout: 20000 });
+    for (let i = 0; i < 60; i++) {
+      record = await api(server.url, sociale, `/api/cases/${caseId}`);
+      if (record.row.case.outcome) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(record.row.case.outcome, 'emerged');
+    assert.equal(record.row.case.closed_at, '2026-12-02');
+    assert.deepEqual(browser.problems(), []);
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
