@@ -5,6 +5,7 @@
 
 use axum::Json;
 use serde_json::{Map, Value, json};
+use strada_shared::domain::Role;
 
 /// Who may call an operation.
 #[derive(Clone, Copy)]
@@ -22,6 +23,25 @@ pub enum Access {
     /// Cases, job offers, the PUA's rules.
     Cases,
     Auditor,
+}
+
+impl Access {
+    /// The roles that may call an operation (the same capabilities the handlers check:
+    /// `Role::is_central`, `reconciles`, `administers`, `reads_cases`), published as
+    /// `x-strada-roles` and checked role by role by the authorization test.
+    pub fn roles(self) -> Vec<Role> {
+        Role::ALL
+            .into_iter()
+            .filter(|r| match self {
+                Access::Public | Access::Session | Access::Device => true,
+                Access::Central => r.is_central(),
+                Access::Reconciler => r.reconciles(),
+                Access::Admin => r.administers(),
+                Access::Cases => r.reads_cases(),
+                Access::Auditor => *r == Role::Auditor,
+            })
+            .collect()
+    }
 }
 
 /// One operation of the API.
@@ -1080,6 +1100,7 @@ pub fn document() -> Value {
             "description": format!("Who may call it: {who}. Errors answer an ErrorBody with a stable code."),
             "parameters": parameters,
             "security": security,
+            "x-strada-roles": op.access.roles().iter().map(|r| r.as_str()).collect::<Vec<_>>(),
             "responses": {
                 "200": { "description": "done", "content": content(op.answer) },
                 "4XX": { "description": "refused", "content": content("ErrorBody") },
