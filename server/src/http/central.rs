@@ -592,6 +592,14 @@ pub async fn conflicts(
                 label: r.need.code().to_string(),
                 conflicts: r.conflicts,
             },
+            // A case: only for the roles that read cases (the list is the reconcilers').
+            Some(Projection::Case(c)) if user.role.reads_cases() => ConflictItem {
+                id,
+                doc_type,
+                team: c.case.team.clone(),
+                label: c.case.opened_at.clone(),
+                conflicts: c.conflicts,
+            },
             _ => continue,
         };
         let mut item = item;

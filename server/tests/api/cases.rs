@@ -346,3 +346,109 @@ fn director_id(s: &TestServer, name: &str) -> strada_shared::ids::UserId {
     use strada_server::storage::Store;
     s.store.user_by_name(name).unwrap().unwrap().id
 }
+
+/// Whether a `feed` event arrives on `stream` within `secs`.
+async fn feed_event_within(stream: &mut reqwest::Response, secs: u64) -> bool {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let mut buf = String::new();
+    loop {
+        match tokio::time::timeout_at(deadline, stream.chunk()).await {
+            Err(_) => return false,
+            Ok(chunk) => {
+                let Some(chunk) = chunk.unwrap() else {
+                    return false;
+                };
+                buf.push_str(&String::from_utf8_lossy(&chunk));
+                if buf.contains("event: feed\n") {
+                    return true;
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_field_device_learns_nothing_when_a_case_of_its_team_is_written() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let social = Api::login(&s, "sara").await;
+    let p = person(&marta, 40, "Synthetic Quiet");
+    accepted(&phone.push_one(&mut phone.typed(&p)).await);
+    let before = phone.pull_ok(0, 0).await;
+    // The phone listens live.
+    let ticket: Value = phone
+        .post_json("/api/sync/events-ticket", &Value::Null)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut stream = reqwest::get(s.url(&format!(
+        "/api/sync/events?ticket={}",
+        ticket["ticket"].as_str().unwrap()
+    )))
+    .await
+    .unwrap();
+    assert_eq!(
+        crate::next_feed_event(&mut stream).await,
+        before.head.to_string()
+    );
+    // A case of the team's person, edited twice: no event, no position moves.
+    let case = case_for(&sara, 41, &p);
+    let mut doc = social.typed(&case);
+    accepted(&social.push_one(&mut doc).await);
+    let mut value = case.clone();
+    value.case_manager = "sara".into();
+    schema::update(&mut doc.doc, &value).unwrap();
+    accepted(&social.push_one(&mut doc).await);
+    assert!(
+        !feed_event_within(&mut stream, 2).await,
+        "an event for a case"
+    );
+    let after = phone.pull_ok(before.cursor, before.cursor).await;
+    assert!(after.docs.is_empty());
+    assert_eq!((after.cursor, after.head), (before.cursor, before.head));
+    // The stream works: the team's own write is heard.
+    accepted(
+        &phone
+            .push_one(&mut phone.doc(&contact_for(&marta, 42)))
+            .await,
+    );
+    assert!(feed_event_within(&mut stream, 10).await);
+}
+
+#[tokio::test]
+async fn values_written_apart_on_two_laptops_go_to_the_review_list() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    s.add_user("teo", Role::SocialExpert, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let one = Api::login(&s, "sara").await;
+    let two = Api::login(&s, "teo").await;
+    let p = person(&marta, 50, "Synthetic Apart");
+    accepted(&phone.push_one(&mut phone.typed(&p)).await);
+    let case = case_for(&sara, 51, &p);
+    accepted(&one.push_one(&mut one.typed(&case)).await);
+    // Both laptops hold the case, then each names a different case manager offline.
+    let mut a = fetch(&one, case.id, DocType::Case).await;
+    let mut b = fetch(&two, case.id, DocType::Case).await;
+    let mut va: CaseDoc = schema::read(&a.doc).unwrap();
+    va.case_manager = "sara".into();
+    schema::update(&mut a.doc, &va).unwrap();
+    let mut vb: CaseDoc = schema::read(&b.doc).unwrap();
+    vb.case_manager = "teo".into();
+    schema::update(&mut b.doc, &vb).unwrap();
+    accepted(&one.push_one(&mut a).await);
+    accepted(&two.push_one(&mut b).await);
+    let list = get(&one, "/api/conflicts").await;
+    let item = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == case.id.to_string())
+        .unwrap_or_else(|| panic!("the case in the review list: {list}"));
+    assert_eq!(item["doc_type"], "case");
+    assert_eq!(item["conflicts"][0]["field"], "case_manager");
+}
