@@ -452,3 +452,58 @@ async fn values_written_apart_on_two_laptops_go_to_the_review_list() {
     assert_eq!(item["doc_type"], "case");
     assert_eq!(item["conflicts"][0]["field"], "case_manager");
 }
+
+#[tokio::test]
+async fn a_withdrawal_leaves_the_case_without_identifying_data_and_counting() {
+    use strada_server::storage::Store;
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let social = Api::login(&s, "sara").await;
+    let p = person(&marta, 60, "Synthetic Karim");
+    let mut pd = phone.typed(&p);
+    accepted(&phone.push_one(&mut pd).await);
+    let mut case = case_for(&sara, 61, &p);
+    case.eligibility.decision = Decision::Eligible;
+    case.eligibility.at = Some("2026-03-05".into());
+    case.eligibility.reasons = "Synthetic Karim told of a debt".into();
+    case.work_plan.languages = vec!["ar".into()];
+    case.work_plan.skills = "Karim drives tractors".into();
+    case.reviews.push(Review {
+        at: "2026-04-01".into(),
+        note: "Karim came with his cousin".into(),
+        by: sara.id,
+    });
+    let mut cd = social.typed(&case);
+    accepted(&social.push_one(&mut cd).await);
+
+    let mut gone = p.clone();
+    gone.withdraw_consent(1_760_000_500_000, marta.id);
+    schema::update(&mut pd.doc, &gone).unwrap();
+    accepted(&phone.push_one(&mut pd).await);
+
+    let stored = s.store.doc(case.id).unwrap().unwrap();
+    assert_eq!(stored.meta.generation, 1, "rewritten without its history");
+    assert!(
+        !String::from_utf8_lossy(&stored.bytes)
+            .to_lowercase()
+            .contains("karim")
+    );
+    let page = get(&social, &format!("/api/cases/{}", case.id)).await;
+    assert!(!page.to_string().to_lowercase().contains("karim"), "{page}");
+    // It still counts: the decision, the review's date, the person it is about.
+    assert_eq!(page["row"]["case"]["eligibility"]["decision"], "eligible");
+    assert_eq!(page["row"]["case"]["reviews"][0]["at"], "2026-04-01");
+    assert_eq!(page["row"]["case"]["person_id"], p.id.to_string());
+    assert_eq!(
+        page["row"]["case"]["work_plan"]["languages"],
+        serde_json::json!([])
+    );
+    // A laptop still holding the old case and writing to it offline is refused
+    // (replaced), never merged back with the names.
+    let mut stale: CaseDoc = schema::read(&cd.doc).unwrap();
+    stale.case_manager = "sara".into();
+    schema::update(&mut cd.doc, &stale).unwrap();
+    refused(&social.push_one(&mut cd).await, RefusalCode::Replaced);
+}
