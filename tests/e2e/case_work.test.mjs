@@ -67,6 +67,9 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await view.getByTestId('case-intake').waitFor({ timeout: 20000 });
     assert.match(await view.getByTestId('case-person').innerText(), new RegExp(alias));
     assert.match(await view.getByTestId('case-state').innerText(), /Aperto/);
+    // The case shows what both teams recorded of the person (through the merge).
+    await view.getByTestId('case-contacts').waitFor();
+    assert.equal(await view.getByTestId('case-contact').count(), pair.a.contacts + pair.b.contacts);
 
     // First meeting and access conditions (the PUA's rules give the choices).
     await view.getByTestId('case-labour-expert').fill('lavoro');

@@ -163,8 +163,8 @@ pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
             </div>
             <div class="ws-detail" role="region" aria-label=move || t().ws_record>
                 {move || match open.get() {
-                    Some(Open::Case(id)) => view! { <CaseView id=id on_open=open/> }.into_any(),
-                    _ => view! { <p class="hint">{t().ws_select_hint}</p> }.into_any(),
+                    Some(o) => view! { <super::Detail open=o on_open=open on_change=Callback::new(|()| {})/> }.into_any(),
+                    None => view! { <p class="hint">{t().ws_select_hint}</p> }.into_any(),
                 }}
             </div>
         </div>
@@ -548,6 +548,32 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
 
                     // --- Reviews.
                     {reviews_section(ctx, case.clone(), due.clone(), draft, manages, save, status_of("review"))}
+
+                    // --- What the teams recorded of the person (through merges).
+                    {page.as_ref().map(|p| {
+                        let contacts = p.contacts.clone();
+                        let referrals = p.referrals.clone();
+                        view! {
+                            <section class="case-section" data-testid="case-records">
+                                <h4>{tr.ws_contacts}</h4>
+                                <ul class="ws-timeline" data-testid="case-contacts">
+                                    {contacts.into_iter().map(|c| {
+                                        let cid = c.id;
+                                        let text = format!("{} · {} · {}", c.occurred_at.get(..10).unwrap_or_default(), c.team, c.needs.iter().map(|n| tr.need(*n)).collect::<Vec<_>>().join(", "));
+                                        view! { <li><button type="button" class="link" data-testid="case-contact" on:click=move |_| on_open.set(Some(Open::Contact(cid)))>{text}</button></li> }
+                                    }).collect_view()}
+                                </ul>
+                                <h4>{tr.ws_referrals}</h4>
+                                <ul class="ws-timeline" data-testid="case-referrals">
+                                    {referrals.into_iter().map(|r| {
+                                        let rid = r.id;
+                                        let text = format!("{} · {} · {} · {}", r.created_at.get(..10).unwrap_or_default(), tr.need(r.need), r.organisation.clone().unwrap_or_else(|| r.partner.clone()), tr.referral_status(r.status));
+                                        view! { <li><button type="button" class="link" data-testid="case-referral" on:click=move |_| on_open.set(Some(Open::Referral(rid)))>{text}</button></li> }
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    })}
 
                     // --- Closure.
                     <fieldset class="case-section" data-testid="case-closure">
