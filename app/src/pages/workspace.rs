@@ -1193,7 +1193,8 @@ fn contact_view(
                 .is_some_and(|s| s.user.role.reads_cases());
             let name = p.aliases.first().cloned().unwrap_or_else(|| t.person_anonymous.to_string());
             // The person's cases, and a case opened from this contact.
-            let cases = reads_cases.then(|| view! { <cases::PersonCases person=p on_open=on_open/> });
+            let from = c.id;
+            let cases = reads_cases.then(|| view! { <cases::PersonCases person=p on_open=on_open contact=from/> });
             view! {
                 <h4>{t.col_person}</h4>
                 <button type="button" class="link" data-testid="ws-open-person" on:click=move |_| on_open.set(Some(Open::Person(id)))>

@@ -174,7 +174,13 @@ pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
 /// A person's cases on their page, and "open a case" for the roles that take cases in
 /// charge (only with the person's consent).
 #[component]
-pub fn PersonCases(person: PersonRecord, on_open: RwSignal<Option<Open>>) -> impl IntoView {
+pub fn PersonCases(
+    person: PersonRecord,
+    on_open: RwSignal<Option<Open>>,
+    /// The contact the case is opened from, when opened from a contact's page.
+    #[prop(optional)]
+    contact: Option<DocId>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let id = person.id;
@@ -198,6 +204,7 @@ pub fn PersonCases(person: PersonRecord, on_open: RwSignal<Option<Open>>) -> imp
             today(),
         );
         case.case_manager = me_name;
+        case.contact_id = contact;
         let case_id = case.id;
         leptos::task::spawn_local(async move {
             let saved = match state::new_doc(&case).await {
