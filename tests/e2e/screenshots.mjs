@@ -40,7 +40,9 @@ async function signIn(page, username, password) {
 async function main() {
   mkdirSync(OUT, { recursive: true });
   const data = tempDir('strada-screenshots-');
-  const passwords = fillDemo(data, ['--seed', '1']);
+  // A fixed day: the demo is the same for the same seed on the same day, and the
+  // pictures pick records by name.
+  const passwords = fillDemo(data, ['--seed', '1', '--today', '2026-12-01']);
   const server = await startServer(data);
   const browser = await launchBrowser();
   try {
@@ -135,6 +137,26 @@ async function main() {
     await central.getByTestId('ws-person-name').waitFor({ timeout: 30000 });
     await shot(central, '06-central-records');
     await desk.close();
+
+    // 7. A case, as the social-services expert sees it: the cases with overdue reviews
+    // first, one opened beside the list.
+    const caseDesk = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      deviceScaleFactor: 1,
+      locale: 'it-IT',
+      timezoneId: 'Europe/Rome',
+    });
+    const social = await caseDesk.newPage();
+    await social.goto(`${server.url}/`);
+    await signIn(social, 'sociale', passwords.sociale.password);
+    await social.goto(`${server.url}/#/centrale`);
+    await social.getByTestId('workspace').waitFor({ timeout: 60000 });
+    await social.getByTestId('ws-tab-cases').click();
+    await social.getByTestId('case-row').first().waitFor({ timeout: 30000 });
+    await social.getByTestId('case-row').nth(2).click();
+    await social.getByTestId('case-view').getByTestId('case-pip').waitFor({ timeout: 30000 });
+    await shot(social, '07-case');
+    await caseDesk.close();
   } finally {
     await browser.close();
     await stopServer(server.proc);

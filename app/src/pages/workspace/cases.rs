@@ -124,7 +124,7 @@ pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
                     <option value="all" selected=move || status.get() == "all">{move || t().ws_any}</option>
                 </select>
             </label>
-            <label><input type="checkbox" data-testid="case-mine" prop:checked=move || mine.get()
+            <label class="check"><input type="checkbox" data-testid="case-mine" prop:checked=move || mine.get()
                 on:change=move |ev| mine.set(event_target_checked(&ev))/>" "{move || t().case_mine}</label>
         </div>
         <div class="ws-split">
