@@ -55,17 +55,7 @@ pub fn person(
         (None, Some(s)) if codes::country(&s.country).is_none() => s.country.clone(),
         (None, _) => String::new(),
     };
-    let mut languages = l.languages.clone();
-    if let Some(s) = kept {
-        languages.extend(
-            s.languages
-                .iter()
-                .filter(|l| codes::language(l).is_none())
-                .cloned(),
-        );
-        languages.sort();
-        languages.dedup();
-    }
+    let languages = with_typed_languages(&l.languages, kept.map(|s| s.languages.as_slice()));
     let consent = match stored {
         Some(s) if same_consent(&s.consent, &l.consent) => s.consent.clone(),
         Some(s) if s.consent.status == ConsentStatus::Withdrawn => {
@@ -482,18 +472,7 @@ pub fn job_offer(
                 accuracy_m: None,
             },
         });
-    let mut languages = l.languages.clone();
-    if let Some(s) = stored {
-        // Languages as typed (not ISO codes) stay.
-        languages.extend(
-            s.languages
-                .iter()
-                .filter(|l| codes::language(l).is_none())
-                .cloned(),
-        );
-        languages.sort();
-        languages.dedup();
-    }
+    let languages = with_typed_languages(&l.languages, stored.map(|s| s.languages.as_slice()));
     JobOfferDoc {
         id,
         employer: l.employer.clone(),
@@ -509,6 +488,23 @@ pub fn job_offer(
         team: stored.map_or_else(|| team.clone(), |s| s.team.clone()),
         created_at: stored.map_or(now_ms, |s| s.created_at),
     }
+}
+
+/// The languages of a line (ISO codes) and, from the stored record, those typed as words
+/// (not codes, which the format cannot carry): an import keeps them.
+fn with_typed_languages(line: &[String], stored: Option<&[String]>) -> Vec<String> {
+    let mut languages = line.to_vec();
+    if let Some(stored) = stored {
+        languages.extend(
+            stored
+                .iter()
+                .filter(|l| codes::language(l).is_none())
+                .cloned(),
+        );
+        languages.sort();
+        languages.dedup();
+    }
+    languages
 }
 
 #[cfg(test)]

@@ -378,18 +378,7 @@ async fn a_field_device_learns_nothing_when_a_case_of_its_team_is_written() {
     accepted(&phone.push_one(&mut phone.typed(&p)).await);
     let before = phone.pull_ok(0, 0).await;
     // The phone listens live.
-    let ticket: Value = phone
-        .post_json("/api/sync/events-ticket", &Value::Null)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let mut stream = reqwest::get(s.url(&format!(
-        "/api/sync/events?ticket={}",
-        ticket["ticket"].as_str().unwrap()
-    )))
-    .await
-    .unwrap();
+    let mut stream = phone.event_stream(&s).await;
     assert_eq!(
         crate::next_feed_event(&mut stream).await,
         before.head.to_string()

@@ -226,6 +226,21 @@ pub fn contact_for(user: &StoredUser, seed: u8) -> ContactDoc {
 }
 
 impl Api {
+    /// This session's live event stream (a ticket, then the stream it opens).
+    pub async fn event_stream(&self, server: &TestServer) -> Response {
+        let res = self
+            .post_json("/api/sync/events-ticket", &Value::Null)
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let ticket: Value = res.json().await.unwrap();
+        reqwest::get(server.url(&format!(
+            "/api/sync/events?ticket={}",
+            ticket["ticket"].as_str().unwrap()
+        )))
+        .await
+        .unwrap()
+    }
+
     /// A new document authored on this device.
     pub fn doc(&self, c: &ContactDoc) -> DeviceDoc {
         DeviceDoc::new(

@@ -2,23 +2,13 @@
 //! device's cursor and head count its team's documents only, in the pull and in the
 //! live events.
 
-use reqwest::StatusCode;
-use serde_json::Value;
 use strada_server::testing::TestServer;
 use strada_shared::domain::Role;
 
 use crate::helpers::{Api, contact_for};
 
 async fn first_event(s: &TestServer, api: &Api) -> String {
-    let res = api.post_json("/api/sync/events-ticket", &Value::Null).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let ticket: Value = res.json().await.unwrap();
-    let mut stream = reqwest::get(s.url(&format!(
-        "/api/sync/events?ticket={}",
-        ticket["ticket"].as_str().unwrap()
-    )))
-    .await
-    .unwrap();
+    let mut stream = api.event_stream(s).await;
     crate::next_feed_event(&mut stream).await
 }
 
