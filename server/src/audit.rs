@@ -103,6 +103,8 @@ pub enum Act {
     ReadCases,
     /// A case's page opened (`docs`: the case, its person, their contacts and referrals).
     ReadCase,
+    /// The PUA's figures of a period read (`count`: the period's contacts).
+    ReadReport,
 }
 
 /// Whether the act was done or refused.

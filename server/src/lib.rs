@@ -35,6 +35,7 @@ pub mod merge;
 pub mod notify;
 pub mod projection;
 pub mod reconcile;
+pub mod report;
 pub mod storage;
 pub mod sync;
 #[cfg(any(test, feature = "testing"))]

@@ -77,6 +77,11 @@ pub struct ReferralRecord {
     /// Two moves made apart that nobody has chosen between yet.
     pub conflict: bool,
     pub history: Vec<HistoryEntry>,
+    /// The way the history leads, step by step, from `proposed` at the creation time
+    /// (`ReferralDoc::path`): the exchange format's `history`, and what the report's
+    /// figures read.
+    #[serde(default)]
+    pub path: Vec<PathStep>,
     pub outcome: String,
     /// The outcome set to different values on two devices apart (to review).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -97,6 +102,14 @@ pub struct HistoryEntry {
     /// RFC 3339.
     pub at: String,
     pub by: UserId,
+}
+
+/// One step of a referral's path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathStep {
+    pub status: ReferralStatus,
+    /// RFC 3339.
+    pub at: String,
 }
 
 /// A person in a list, with what their contacts say of them.

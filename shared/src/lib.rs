@@ -10,6 +10,7 @@
 //! - [`api`]: sign-in, error and record messages of the REST API.
 //! - [`central`]: the central workspace's records, pages and lists.
 //! - [`reconcile`]: the reasons shown with a candidate pair of duplicate persons.
+//! - [`report`]: the periodic report's figures (`EXCHANGE.md` §2).
 //! - [`sort`]: stable sorting through one compiled sort (smaller WASM).
 //!
 //! # Invariants
@@ -25,6 +26,7 @@ pub mod domain;
 pub mod ids;
 pub mod jobs;
 pub mod reconcile;
+pub mod report;
 pub mod schema;
 pub mod search;
 pub mod sort;

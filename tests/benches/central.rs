@@ -24,7 +24,7 @@ use strada_server::demo::data::{ORIGINS, TEAMS};
 use strada_server::projection;
 use strada_server::storage::{DocCommit, DocMeta, Projection, Sensitivity, SledStore, Store};
 use strada_shared::api::{ContactRecord, IndicatorNote};
-use strada_shared::central::{ConsentRecord, HistoryEntry, PersonRecord, ReferralRecord};
+use strada_shared::central::{ConsentRecord, HistoryEntry, PathStep, PersonRecord, ReferralRecord};
 use strada_shared::domain::{DocumentStatus, NeedCategory, PersonRef, Place};
 use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::schema::{DocType, ReferralStatus};
@@ -300,6 +300,10 @@ fn seed(store: &SledStore) -> Seeded {
                 status: ReferralStatus::Proposed,
                 at: projection::rfc3339_ms(at),
                 by: user,
+            }],
+            path: vec![PathStep {
+                status: ReferralStatus::Proposed,
+                at: projection::rfc3339_ms(at),
             }],
             outcome: String::new(),
             conflicts: vec![],

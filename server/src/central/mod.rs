@@ -17,7 +17,7 @@ use std::sync::RwLock;
 use strada_shared::api::ContactRecord;
 use strada_shared::central::{CaseRecord, JobOfferRecord, PersonRecord, ReferralRecord};
 use strada_shared::domain::NeedCategory;
-use strada_shared::ids::{DocId, TeamId};
+use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::schema::{DocType, ReferralStatus};
 use strada_shared::search::{SearchKey, fold};
 use strada_shared::vocab::{Channel, Code, ConsentStatus, Indicator, Sector};
@@ -94,6 +94,10 @@ pub(crate) struct ContactRow {
     /// Bit `i`: `Indicator::ALL[i]`.
     pub indicators: u32,
     pub consent: ConsentStatus,
+    /// Who wrote it (the report's workload).
+    pub author: UserId,
+    /// `group.people` of a group contact; 0 for one person or an anonymous contact.
+    pub group_people: u32,
 }
 
 pub(crate) struct ReferralRow {
@@ -106,6 +110,11 @@ pub(crate) struct ReferralRow {
     pub partner: String,
     pub contact: DocId,
     pub person: Option<DocId>,
+    /// The way its history leads (`ReferralRecord::path`): statuses and times (Unix ms).
+    pub path: Box<[(ReferralStatus, i64)]>,
+    /// The partner as written, and the directory service (the report's organisation).
+    pub partner_name: Box<str>,
+    pub service_id: Option<Box<str>>,
 }
 
 pub(crate) fn need_bit(n: NeedCategory) -> u32 {
@@ -384,6 +393,11 @@ fn contact_row(c: &ContactRecord) -> ContactRow {
             .iter()
             .fold(0, |acc, i| acc | indicator_bit(i.code)),
         consent: c.consent,
+        author: c.author,
+        group_people: match (c.person_id, c.group) {
+            (None, Some(g)) => g.people,
+            _ => 0,
+        },
     }
 }
 
@@ -402,6 +416,9 @@ fn referral_row(r: &ReferralRecord) -> ReferralRow {
         partner,
         contact: r.contact,
         person: r.person_id,
+        path: r.path.iter().map(|s| (s.status, ms(&s.at))).collect(),
+        partner_name: r.partner.as_str().into(),
+        service_id: r.service_id.as_deref().map(Into::into),
     }
 }
 

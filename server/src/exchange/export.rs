@@ -152,14 +152,14 @@ fn json<T: Serialize>(line: &T) -> Vec<u8> {
 }
 
 /// External ids and names, read from the store once each.
-struct Names<'a> {
+pub(crate) struct Names<'a> {
     store: &'a dyn Store,
     teams: HashMap<TeamId, (String, Option<crate::storage::ExchangeEntry>)>,
     users: HashMap<UserId, Option<String>>,
 }
 
 impl<'a> Names<'a> {
-    fn new(store: &'a dyn Store) -> Result<Names<'a>, StoreError> {
+    pub(crate) fn new(store: &'a dyn Store) -> Result<Names<'a>, StoreError> {
         Ok(Names {
             store,
             teams: HashMap::new(),
@@ -192,7 +192,7 @@ impl<'a> Names<'a> {
         Ok((id, entry))
     }
 
-    fn team_id(&mut self, slug: &TeamId) -> Result<String, StoreError> {
+    pub(crate) fn team_id(&mut self, slug: &TeamId) -> Result<String, StoreError> {
         Ok(self.team(slug)?.0)
     }
 
@@ -205,7 +205,7 @@ impl<'a> Names<'a> {
     }
 
     /// A user's name: as imported, else the account's; none for neither.
-    fn user(&mut self, id: UserId) -> Result<Option<String>, StoreError> {
+    pub(crate) fn user(&mut self, id: UserId) -> Result<Option<String>, StoreError> {
         if let Some(name) = self.users.get(&id) {
             return Ok(name.clone());
         }

@@ -124,6 +124,12 @@ pub fn derived_user(name: &str) -> UserId {
     name_based(b"strada-exchange-user", name)
 }
 
+/// The author of a new contact whose line names none: nobody's account and no name, so
+/// the contact adds to no one's workload and is exported without `author` again.
+pub fn unnamed_author() -> UserId {
+    name_based(b"strada-exchange-unnamed-author", "")
+}
+
 /// The user a command-line import writes as (nobody's account).
 pub fn import_user() -> UserId {
     name_based(b"strada-exchange-importer", "")

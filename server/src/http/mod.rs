@@ -14,6 +14,7 @@ pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod pull_stream;
+pub mod reports;
 pub mod security;
 pub mod static_files;
 pub mod sync;
@@ -62,6 +63,7 @@ pub struct AppState {
 pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow::Result<Router> {
     let api = Router::new()
         .route("/health", get(health::health))
+        .route("/reports/summary", get(reports::summary))
         .route("/openapi.json", get(openapi::get))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))

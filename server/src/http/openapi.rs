@@ -22,6 +22,8 @@ pub enum Access {
     Admin,
     /// Cases, job offers, the PUA's rules.
     Cases,
+    /// The whole PUA's figures (reports, dashboard).
+    Reports,
     Auditor,
 }
 
@@ -38,6 +40,7 @@ impl Access {
                 Access::Reconciler => r.reconciles(),
                 Access::Admin => r.administers(),
                 Access::Cases => r.reads_cases(),
+                Access::Reports => r.reads_reports(),
                 Access::Auditor => *r == Role::Auditor,
             })
             .collect()
@@ -78,8 +81,27 @@ const LIST_QUERY: &[(&str, &str)] = &[
     ("limit", "records per page, 1..=200 (default 50)"),
 ];
 
+/// How the report's figures read `EXCHANGE.md` §2 where a definition leaves room.
+const REPORT_READINGS: &str = "Figures and keys as EXCHANGE.md section 2 defines them. Readings: a time belongs to its date on Rome's clock; the period runs from Rome midnight of `from` to Rome midnight after `to`. The store is read as of the end of `to`: history entries, eligibility decisions, closures and `done_at` dated later do not count. A contact names a person when it links a person record (counted once, as the survivor of any merge); a group contact without a person adds `group.people`; any other contact is anonymous and adds one. A referral's history is its path (the exchange format's `history`): its first entry is when it was proposed; its answer is its first `accepted` or `declined` entry dated by the end of `to`; days to answer run from its first `sent` entry, in Rome dates. Waiting at the end: a first `sent` entry 8 or more Rome days before `to` and no answer by the end of `to`. A referral's organisation is the directory organisation of its service when the directory knows the service, else the partner as written, else `unknown`. Workload keys are user names (as imported, else the account's); a case counts once for each of its case manager and labour expert when it was open on at least one day of the period (opened on or before `to` and not closed before `from`; it is open on the day it closes). `cases_active_at_end`: opened on or before `to`, no closure dated on or before `to`. Rates are null when their denominator is 0, medians null with nothing to count. A period is refused (400 `invalid_period`) when a date is missing or malformed, `from` is after `to`, or `to` is not before the day five years after `from`.";
+
+/// Longer notes for some operations, added to their description.
+const NOTES: &[(&str, &str)] = &[("/reports/summary", REPORT_READINGS)];
+
 /// Every operation the server answers.
 pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        method: "get",
+        path: "/reports/summary",
+        tag: "reports",
+        summary: "The PUA's figures of a period (EXCHANGE.md section 2): contacts, people reached, new persons, needs, indicators, referrals and the network's answers, cases and their outcomes, the PIP's implementation, workload",
+        access: Access::Reports,
+        query: &[
+            ("from", "first day, YYYY-MM-DD, inclusive, on Rome's clock"),
+            ("to", "last day, YYYY-MM-DD, inclusive, on Rome's clock"),
+        ],
+        body: None,
+        answer: "ReportSummary",
+    },
     Operation {
         method: "get",
         path: "/health",
@@ -664,7 +686,7 @@ fn schemas() -> Map<String, Value> {
                 ("username", s()),
                 (
                     "role",
-                    json!({"type": "string", "enum": ["field_worker", "central_office", "auditor"]}),
+                    json!({"type": "string", "enum": Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()}),
                 ),
                 ("team", s()),
             ],
@@ -919,6 +941,75 @@ fn schemas() -> Map<String, Value> {
         ], &["id", "doc_type", "team", "conflicts"]) }),
     );
     let any_object = json!({ "type": "object" });
+    let counts = json!({ "type": "object", "additionalProperties": { "type": "integer" } });
+    let rate = json!({ "type": ["number", "null"], "minimum": 0, "maximum": 1 });
+    let days = json!({ "type": ["number", "null"] });
+    add(
+        "ReportSummary",
+        obj(
+            &[
+                ("from", s()),
+                ("to", s()),
+                ("contacts", int()),
+                ("contacts_by_channel", counts.clone()),
+                ("contacts_by_sector", counts.clone()),
+                ("contacts_by_team", counts.clone()),
+                ("contacts_by_month", counts.clone()),
+                ("people_reached", int()),
+                ("new_persons", int()),
+                ("needs", counts.clone()),
+                ("indicators", counts.clone()),
+                ("referrals", int()),
+                ("referrals_by_need", counts.clone()),
+                ("referral_acceptance_rate", rate.clone()),
+                ("referral_median_days_to_answer", days.clone()),
+                ("referrals_waiting_at_end", int()),
+                (
+                    "referrals_by_partner",
+                    json!({ "type": "object", "additionalProperties": obj(&[
+                        ("referrals", int()), ("accepted", int()), ("declined", int()),
+                        ("median_days_to_answer", days.clone()),
+                    ], &["referrals", "accepted", "declined", "median_days_to_answer"]) }),
+                ),
+                ("cases_opened", int()),
+                ("cases_eligible_rate", rate.clone()),
+                ("cases_active_at_end", int()),
+                ("cases_closed_by_outcome", counts.clone()),
+                ("case_success_rate", rate.clone()),
+                ("pip_implementation_rate", rate.clone()),
+                (
+                    "workload",
+                    json!({ "type": "object", "additionalProperties": obj(&[
+                        ("contacts", int()), ("referrals", int()), ("cases", int()),
+                    ], &["contacts", "referrals", "cases"]) }),
+                ),
+            ],
+            &[
+                "contacts",
+                "contacts_by_channel",
+                "contacts_by_sector",
+                "contacts_by_team",
+                "contacts_by_month",
+                "people_reached",
+                "new_persons",
+                "needs",
+                "indicators",
+                "referrals",
+                "referrals_by_need",
+                "referral_acceptance_rate",
+                "referral_median_days_to_answer",
+                "referrals_waiting_at_end",
+                "referrals_by_partner",
+                "cases_opened",
+                "cases_eligible_rate",
+                "cases_active_at_end",
+                "cases_closed_by_outcome",
+                "case_success_rate",
+                "pip_implementation_rate",
+                "workload",
+            ],
+        ),
+    );
     add(
         "CaseList",
         json!({ "type": "array", "items": obj(&[
@@ -1092,12 +1183,19 @@ pub fn document() -> Value {
             Access::Cases => {
                 "the case roles (central_office, social_expert, labour_expert, director); field workers never"
             }
+            Access::Reports => {
+                "the central office in any of its roles (central_office, social_expert, labour_expert, director)"
+            }
             Access::Auditor => "the auditor",
         };
+        let notes = NOTES
+            .iter()
+            .find(|(path, _)| *path == op.path)
+            .map_or(String::new(), |(_, n)| format!("\n\n{n}"));
         let mut operation = json!({
             "tags": [op.tag],
             "summary": op.summary,
-            "description": format!("Who may call it: {who}. Errors answer an ErrorBody with a stable code."),
+            "description": format!("Who may call it: {who}. Errors answer an ErrorBody with a stable code.{notes}"),
             "parameters": parameters,
             "security": security,
             "x-strada-roles": op.access.roles().iter().map(|r| r.as_str()).collect::<Vec<_>>(),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use strada_shared::api::{ContactRecord, IndicatorNote};
 use strada_shared::central::{
-    CaseRecord, ConsentRecord, HistoryEntry, JobOfferRecord, PersonRecord, ReferralRecord,
+    CaseRecord, ConsentRecord, HistoryEntry, JobOfferRecord, PathStep, PersonRecord, ReferralRecord,
 };
 use strada_shared::schema::{ContactDoc, PersonDoc, ReferralDoc};
 
@@ -14,7 +14,7 @@ use crate::sync::rules::TypedDoc;
 
 /// The version of the records' layout. A store whose records are older is projected
 /// again from its documents at start (`sync::reproject`).
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 pub fn rfc3339_ms(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
@@ -136,6 +136,14 @@ pub fn referral_record(doc: &ReferralDoc, meta: &DocMeta) -> ReferralRecord {
                 status: h.status,
                 at: rfc3339_ms(h.at),
                 by: h.by,
+            })
+            .collect(),
+        path: doc
+            .path()
+            .into_iter()
+            .map(|(status, at)| PathStep {
+                status,
+                at: rfc3339_ms(at),
             })
             .collect(),
         outcome: doc.outcome.clone(),

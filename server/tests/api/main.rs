@@ -19,6 +19,7 @@ mod helpers;
 mod hostile;
 mod merge;
 mod positions;
+mod reports;
 mod scope;
 mod sessions;
 

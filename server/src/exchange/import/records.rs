@@ -147,6 +147,8 @@ impl Run<'_> {
                 }
                 Some(id)
             }
+            // A stored contact keeps its author; a new one is nobody's.
+            None if !at.stored => Some(crate::exchange::unnamed_author()),
             None => None,
         };
         let stored = match at.stored {

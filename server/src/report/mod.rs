@@ -1,0 +1,504 @@
+//! The periodic report's figures (`EXCHANGE.md` §2), computed from the central index's
+//! rows (themselves projections of the documents), never by loading documents.
+//!
+//! How the definitions are read (also in the API description):
+//! - Times belong to the date they have on Rome's clock; "in the period" is
+//!   `[Rome midnight of from, Rome midnight of the day after to)`; case fields are dates.
+//! - The store is described as of the end of `to`: a history entry, an eligibility
+//!   decision, a closure or an intervention's `done_at` dated after `to` is not there.
+//! - A contact names a person when it links a person record (counted as the survivor of
+//!   any merge); a group contact without a person adds `group.people`; any other contact
+//!   is anonymous and adds one.
+//! - A referral's history is its path (`ReferralDoc::path`, the exchange format's
+//!   `history`): its first entry is when it was proposed; its answer is its first
+//!   `accepted` or `declined` entry dated by the end of `to`; days to answer run from
+//!   its first `sent` entry.
+//! - A referral's organisation: the directory organisation of its service when it
+//!   names one the directory knows, else the partner as written (else the service id),
+//!   else `"unknown"`.
+//! - Workload: a user is named by the name they were imported with, else their
+//!   account's name; a case counts for its case manager and its labour expert (once
+//!   when they are the same name) when it was open on at least one day of the period:
+//!   opened on or before `to`, and not closed before `from` (the day it closes it is
+//!   still open). A contact whose author has no name adds to no one's load.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate, TimeZone};
+use strada_shared::domain::NeedCategory;
+use strada_shared::ids::{DocId, TeamId, UserId};
+use strada_shared::report::{Counts, PartnerFigures, Summary, Workload, median, rate};
+use strada_shared::schema::ReferralStatus;
+use strada_shared::vocab::{Code, Decision, Indicator, InterventionStatus, Outcome};
+
+use crate::central::Index;
+use crate::storage::StoreError;
+
+/// The longest period a summary covers.
+pub const MAX_YEARS: i32 = 5;
+
+/// Days a sent referral waits before it counts as waiting at the end.
+pub const WAITING_DAYS: i64 = 8;
+
+/// A report's period: dates inclusive, on Rome's clock.
+#[derive(Debug, Clone)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Rome midnight of `from` (Unix ms).
+    start_ms: i64,
+    /// Rome midnight of the day after `to` (Unix ms): the end of `to`, excluded.
+    end_ms: i64,
+    from_s: String,
+    to_s: String,
+}
+
+/// Why a period was refused (the message is the API's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodError(pub String);
+
+fn rome_midnight(d: NaiveDate) -> i64 {
+    let local = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+    chrono_tz::Europe::Rome
+        .from_local_datetime(&local)
+        .earliest()
+        .map_or_else(
+            || local.and_utc().timestamp_millis(),
+            |t| t.timestamp_millis(),
+        )
+}
+
+/// The date a time (Unix ms) has on Rome's clock.
+pub fn rome_day(ms: i64) -> NaiveDate {
+    chrono::Utc
+        .timestamp_millis_opt(ms)
+        .single()
+        .unwrap_or_default()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive()
+}
+
+fn parse_date(name: &str, value: Option<&str>) -> Result<NaiveDate, PeriodError> {
+    let Some(v) = value.filter(|v| !v.is_empty()) else {
+        return Err(PeriodError(format!("`{name}` is required (YYYY-MM-DD)")));
+    };
+    if v.len() != 10 {
+        return Err(PeriodError(format!("`{name}` is not a date (YYYY-MM-DD)")));
+    }
+    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .map_err(|_| PeriodError(format!("`{name}` is not a date (YYYY-MM-DD)")))
+}
+
+impl Period {
+    /// The period `from`..=`to`: both valid dates, `from` not after `to`, and at most
+    /// five years (`to` before the day five years after `from`).
+    pub fn parse(from: Option<&str>, to: Option<&str>) -> Result<Period, PeriodError> {
+        let f = parse_date("from", from)?;
+        let t = parse_date("to", to)?;
+        if f > t {
+            return Err(PeriodError("`from` is after `to`".into()));
+        }
+        let limit = f
+            .checked_add_months(chrono::Months::new(12 * MAX_YEARS as u32))
+            .ok_or_else(|| PeriodError("`from` is out of range".into()))?;
+        if t >= limit {
+            return Err(PeriodError(format!(
+                "the period spans more than {MAX_YEARS} years"
+            )));
+        }
+        let next = t
+            .succ_opt()
+            .ok_or_else(|| PeriodError("`to` is out of range".into()))?;
+        Ok(Period {
+            from: f,
+            to: t,
+            start_ms: rome_midnight(f),
+            end_ms: rome_midnight(next),
+            from_s: f.format("%Y-%m-%d").to_string(),
+            to_s: t.format("%Y-%m-%d").to_string(),
+        })
+    }
+
+    /// Whether a time (Unix ms) falls in the period.
+    pub fn holds(&self, ms: i64) -> bool {
+        self.start_ms <= ms && ms < self.end_ms
+    }
+
+    /// Whether a time is by the end of `to`.
+    fn by_end(&self, ms: i64) -> bool {
+        ms < self.end_ms
+    }
+
+    /// Whether a date (`YYYY-MM-DD`) falls in the period.
+    fn holds_date(&self, d: &str) -> bool {
+        self.from_s.as_str() <= d && d <= self.to_s.as_str()
+    }
+
+    /// Whether a date is on or before `to`.
+    fn date_by_end(&self, d: &str) -> bool {
+        d <= self.to_s.as_str()
+    }
+
+    /// The period just before: as many whole months when this one is whole months (the
+    /// quarter before a quarter), else as many days.
+    pub fn previous(&self) -> Option<Period> {
+        let whole_months = self.from.day() == 1 && self.to.succ_opt()?.day() == 1;
+        let to = self.from.pred_opt()?;
+        let from = if whole_months {
+            let months = (self.to.year() - self.from.year()) * 12 + self.to.month() as i32
+                - self.from.month() as i32
+                + 1;
+            self.from
+                .checked_sub_months(chrono::Months::new(months as u32))?
+        } else {
+            let days = (self.to - self.from).num_days();
+            to.checked_sub_days(chrono::Days::new(days as u64))?
+        };
+        Period::parse(
+            Some(&from.format("%Y-%m-%d").to_string()),
+            Some(&to.format("%Y-%m-%d").to_string()),
+        )
+        .ok()
+    }
+
+    /// The Rome midnight starting each month the period touches after its first, with
+    /// the month's key, and the first month's key: `contacts_by_month` by binary search.
+    fn months(&self) -> (String, Vec<(i64, String)>) {
+        let first = format!("{:04}-{:02}", self.from.year(), self.from.month());
+        let mut out = Vec::new();
+        let mut m = NaiveDate::from_ymd_opt(self.from.year(), self.from.month(), 1)
+            .expect("first of a month");
+        while let Some(next) = m.checked_add_months(chrono::Months::new(1))
+            && next <= self.to
+        {
+            out.push((
+                rome_midnight(next),
+                format!("{:04}-{:02}", next.year(), next.month()),
+            ));
+            m = next;
+        }
+        (first, out)
+    }
+}
+
+/// What the index alone cannot say: a team's key, a user's name, a service's
+/// organisation (read from the store and the directory once per key).
+pub trait Names {
+    fn team(&mut self, team: &TeamId) -> Result<String, StoreError>;
+    fn user(&mut self, user: UserId) -> Result<Option<String>, StoreError>;
+    fn organisation(&mut self, service_id: &str) -> Option<String>;
+}
+
+/// A referral's service id and partner as written.
+type PartnerKey = (Option<Box<str>>, Box<str>);
+
+/// Referrals, accepted, declined, and the days each answer took.
+type PartnerTally = (u64, u64, u64, Vec<i64>);
+
+/// Figures keyed by what the index holds, before [`Names`] gives the keys' names.
+#[derive(Default)]
+pub struct Tally {
+    summary: Summary,
+    by_team: HashMap<TeamId, u64>,
+    /// Per author: contacts of the period, referrals of those contacts.
+    authored: HashMap<UserId, (u64, u64)>,
+    /// Per case-manager name: cases open in the period.
+    managed: HashMap<String, u64>,
+    /// Per (service id, partner as written): referrals, accepted, declined, days.
+    partners: HashMap<PartnerKey, PartnerTally>,
+}
+
+fn add(map: &mut Counts, key: &str) {
+    *map.entry(key.to_string()).or_default() += 1;
+}
+
+fn days_between(a: i64, b: i64) -> i64 {
+    (rome_day(b) - rome_day(a)).num_days()
+}
+
+/// The first entry of `status` in a path, by the end of the period.
+fn first_of(
+    path: &[(ReferralStatus, i64)],
+    period: &Period,
+    pick: fn(ReferralStatus) -> bool,
+) -> Option<(ReferralStatus, i64)> {
+    path.iter()
+        .copied()
+        .find(|(s, at)| pick(*s) && period.by_end(*at))
+}
+
+fn is_answer(s: ReferralStatus) -> bool {
+    matches!(s, ReferralStatus::Accepted | ReferralStatus::Declined)
+}
+
+fn is_sent(s: ReferralStatus) -> bool {
+    s == ReferralStatus::Sent
+}
+
+/// Counts the figures of `period` over the index.
+pub(crate) fn tally(index: &Index, period: &Period) -> Tally {
+    let mut t = Tally::default();
+    let s = &mut t.summary;
+    s.from = period.from_s.clone();
+    s.to = period.to_s.clone();
+
+    // Contacts.
+    let (first_month, month_starts) = period.months();
+    let mut month_counts = vec![0u64; month_starts.len() + 1];
+    let mut by_channel: HashMap<&'static str, u64> = HashMap::new();
+    let mut by_sector: HashMap<&'static str, u64> = HashMap::new();
+    let mut needs = [0u64; 32];
+    let mut indicators = [0u64; 32];
+    let mut persons: HashSet<DocId> = HashSet::new();
+    let mut first_contact: HashMap<DocId, i64> = HashMap::new();
+    let mut period_contacts: Vec<(DocId, UserId)> = Vec::new();
+    for (id, c) in &index.contacts {
+        if let Some(p) = c.person {
+            let who = index.survivor_of(p);
+            first_contact
+                .entry(who)
+                .and_modify(|m| *m = (*m).min(c.occurred_at))
+                .or_insert(c.occurred_at);
+        }
+        if !period.holds(c.occurred_at) {
+            continue;
+        }
+        s.contacts += 1;
+        *by_channel.entry(c.channel.code()).or_default() += 1;
+        *by_sector
+            .entry(c.sector.map_or("unknown", Code::code))
+            .or_default() += 1;
+        *t.by_team.entry(c.team.clone()).or_default() += 1;
+        let month = month_starts.partition_point(|(start, _)| *start <= c.occurred_at);
+        month_counts[month] += 1;
+        match c.person {
+            Some(p) => {
+                persons.insert(index.survivor_of(p));
+            }
+            None if c.group_people > 0 => s.people_reached += u64::from(c.group_people),
+            None => s.people_reached += 1,
+        }
+        for (i, n) in needs.iter_mut().enumerate() {
+            if c.needs & (1 << i) != 0 {
+                *n += 1;
+            }
+        }
+        for (i, n) in indicators.iter_mut().enumerate() {
+            if c.indicators & (1 << i) != 0 {
+                *n += 1;
+            }
+        }
+        period_contacts.push((*id, c.author));
+    }
+    s.people_reached += persons.len() as u64;
+    s.new_persons = first_contact
+        .values()
+        .filter(|at| period.holds(**at))
+        .count() as u64;
+    s.contacts_by_channel = by_channel
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    s.contacts_by_sector = by_sector
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    for (i, n) in month_counts.into_iter().enumerate() {
+        if n > 0 {
+            let key = if i == 0 {
+                first_month.clone()
+            } else {
+                month_starts[i - 1].1.clone()
+            };
+            s.contacts_by_month.insert(key, n);
+        }
+    }
+    for (i, need) in NeedCategory::ALL.iter().enumerate() {
+        if needs[i] > 0 {
+            s.needs.insert(need.code().to_string(), needs[i]);
+        }
+    }
+    for (i, ind) in Indicator::ALL.iter().enumerate() {
+        if indicators[i] > 0 {
+            s.indicators.insert(ind.code().to_string(), indicators[i]);
+        }
+    }
+    for (id, author) in period_contacts {
+        let referrals = index.contact_referrals.get(&id).map_or(0, Vec::len) as u64;
+        let load = t.authored.entry(author).or_default();
+        load.0 += 1;
+        load.1 += referrals;
+    }
+
+    // Referrals.
+    let mut answered = 0u64;
+    let mut accepted = 0u64;
+    let mut days: Vec<i64> = Vec::new();
+    for r in index.referrals.values() {
+        let answer = first_of(&r.path, period, is_answer);
+        let sent = first_of(&r.path, period, is_sent);
+        if let Some((_, sent_at)) = sent
+            && answer.is_none()
+            && (period.to - rome_day(sent_at)).num_days() >= WAITING_DAYS
+        {
+            s.referrals_waiting_at_end += 1;
+        }
+        let Some((_, first_at)) = r.path.first().copied() else {
+            continue;
+        };
+        if !period.holds(first_at) {
+            continue;
+        }
+        s.referrals += 1;
+        add(&mut s.referrals_by_need, r.need.code());
+        let waited = match (sent, answer) {
+            (Some((_, sent_at)), Some((_, answer_at))) => Some(days_between(sent_at, answer_at)),
+            _ => None,
+        };
+        let partner = t
+            .partners
+            .entry((r.service_id.clone(), r.partner_name.clone()))
+            .or_default();
+        partner.0 += 1;
+        if let Some((status, _)) = answer {
+            answered += 1;
+            if status == ReferralStatus::Accepted {
+                accepted += 1;
+                partner.1 += 1;
+            } else {
+                partner.2 += 1;
+            }
+        }
+        if let Some(d) = waited {
+            days.push(d);
+            partner.3.push(d);
+        }
+    }
+    s.referral_acceptance_rate = rate(accepted, answered);
+    s.referral_median_days_to_answer = median(&mut days);
+
+    // Cases.
+    let mut decided = 0u64;
+    let mut eligible = 0u64;
+    let mut closed = 0u64;
+    let mut emerged = 0u64;
+    let mut planned = 0u64;
+    let mut done = 0u64;
+    for record in index.cases.values() {
+        let c = &record.case;
+        // As of the end of `to`: a closure dated later has not happened.
+        let closed_at = c.closed_at.as_deref().filter(|d| period.date_by_end(d));
+        let opened_by_end = period.date_by_end(&c.opened_at);
+        if period.holds_date(&c.opened_at) {
+            s.cases_opened += 1;
+            let decision_by_end = c
+                .eligibility
+                .at
+                .as_deref()
+                .is_some_and(|d| period.date_by_end(d));
+            match c.eligibility.decision {
+                Decision::Eligible if decision_by_end => {
+                    decided += 1;
+                    eligible += 1;
+                }
+                Decision::NotEligible if decision_by_end => decided += 1,
+                _ => {}
+            }
+        }
+        if opened_by_end && closed_at.is_none() {
+            s.cases_active_at_end += 1;
+        }
+        if let Some(d) = closed_at
+            && period.holds_date(d)
+        {
+            closed += 1;
+            if let Some(outcome) = c.outcome {
+                add(&mut s.cases_closed_by_outcome, outcome.code());
+                if outcome == Outcome::Emerged {
+                    emerged += 1;
+                }
+            }
+        }
+        for i in c.interventions.values() {
+            if i.status != InterventionStatus::Cancelled && period.holds_date(&i.planned_at) {
+                planned += 1;
+                if i.done_at.as_deref().is_some_and(|d| period.date_by_end(d)) {
+                    done += 1;
+                }
+            }
+        }
+        // Open on at least one day of the period.
+        let open_in_period = opened_by_end && closed_at.is_none_or(|d| d >= period.from_s.as_str());
+        if open_in_period {
+            let mut names: Vec<&str> = [c.case_manager.trim(), c.labour_expert.trim()]
+                .into_iter()
+                .filter(|n| !n.is_empty())
+                .collect();
+            names.dedup();
+            for n in names {
+                *t.managed.entry(n.to_string()).or_default() += 1;
+            }
+        }
+    }
+    s.cases_eligible_rate = rate(eligible, decided);
+    s.case_success_rate = rate(emerged, closed);
+    s.pip_implementation_rate = rate(done, planned);
+    t
+}
+
+impl Tally {
+    /// The summary, its keys named: teams by their external id, users by name,
+    /// referrals by organisation.
+    pub fn named(self, names: &mut dyn Names) -> Result<Summary, StoreError> {
+        let mut s = self.summary;
+        for (team, n) in self.by_team {
+            *s.contacts_by_team.entry(names.team(&team)?).or_default() += n;
+        }
+        let mut workload: BTreeMap<String, Workload> = BTreeMap::new();
+        for (user, (contacts, referrals)) in self.authored {
+            if let Some(name) = names.user(user)? {
+                let w = workload.entry(name).or_default();
+                w.contacts += contacts;
+                w.referrals += referrals;
+            }
+        }
+        for (name, cases) in self.managed {
+            workload.entry(name).or_default().cases += cases;
+        }
+        s.workload = workload;
+        let mut partners: BTreeMap<String, PartnerTally> = BTreeMap::new();
+        for ((service, written), (n, acc, dec, days)) in self.partners {
+            let org = service
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .and_then(|s| names.organisation(s))
+                .or_else(|| (!written.trim().is_empty()).then(|| written.trim().to_string()))
+                .or_else(|| service.as_deref().map(|s| s.trim().to_string()))
+                .filter(|o| !o.is_empty())
+                .unwrap_or_else(|| "unknown".to_string());
+            let p = partners.entry(org).or_default();
+            p.0 += n;
+            p.1 += acc;
+            p.2 += dec;
+            p.3.extend(days);
+        }
+        s.referrals_by_partner = partners
+            .into_iter()
+            .map(|(org, (referrals, accepted, declined, mut days))| {
+                (
+                    org,
+                    PartnerFigures {
+                        referrals,
+                        accepted,
+                        declined,
+                        median_days_to_answer: median(&mut days),
+                    },
+                )
+            })
+            .collect();
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,656 @@
+//! The periodic report (issue 13 §1, `EXCHANGE.md` §2): a generated PUA imported through
+//! the exchange format, some of its persons merged, and every figure of
+//! `GET /api/reports/summary` compared, for several periods, with the same figures
+//! computed here straight from the generated lines (not with the server's code).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use strada_server::storage::{ExchangeKind, Store};
+use strada_server::testing::TestServer;
+use strada_shared::domain::Role;
+
+use crate::helpers::Api;
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a, T>(&mut self, from: &'a [T]) -> &'a T {
+        &from[self.below(from.len())]
+    }
+}
+
+const TEAMS: [&str; 3] = ["Team A", "bassa-2", "Unità 3"];
+const AUTHORS: [&str; 4] = ["marta", "Giulia Rossi", "ahmed", "lucia"];
+const MANAGERS: [&str; 3] = ["sociale", "Anna Verdi", "lavoro"];
+const CHANNELS: [&str; 4] = ["street", "itinerant_unit", "phone", "desk"];
+const SECTORS: [&str; 4] = ["agriculture", "logistics", "construction", "hospitality"];
+const NEEDS: [&str; 6] = [
+    "food",
+    "shelter",
+    "hygiene",
+    "health",
+    "legal_aid",
+    "mediation",
+];
+const INDICATORS: [&str; 4] = [
+    "withholding_of_wages",
+    "isolation",
+    "excessive_overtime",
+    "deception",
+];
+const OFFSETS: [&str; 5] = ["Z", "+02:00", "+01:00", "-05:00", "+09:30"];
+const PARTNERS: [&str; 3] = [
+    "Synthetic association",
+    "Sportello sintetico",
+    "Synthetic clinic",
+];
+const OUTCOMES: [&str; 5] = [
+    "emerged",
+    "partly_emerged",
+    "not_emerged",
+    "dropped_out",
+    "transferred",
+];
+
+/// 2025-09-01 (the first day of the generated span) as a date.
+fn day0() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 9, 1).unwrap()
+}
+
+/// The last day anything is dated (before the test's clock).
+const LAST_DAY: i64 = 440;
+
+/// A time near a day's edges, written with one of several offsets.
+fn time_on(rng: &mut Rng, day: i64) -> String {
+    let date = day0() + chrono::Days::new(day as u64);
+    let hour = *rng.pick(&[0u32, 0, 1, 9, 13, 22, 23, 23]);
+    let minute = rng.below(60);
+    let offset = *rng.pick(&OFFSETS);
+    format!("{date}T{hour:02}:{minute:02}:00{offset}")
+}
+
+fn date_of(day: i64) -> String {
+    (day0() + chrono::Days::new(day.min(LAST_DAY) as u64)).to_string()
+}
+
+/// The generated PUA: exchange lines, and which persons are merged into which.
+struct Pua {
+    lines: Vec<Value>,
+    /// (survivor, merged) external ids.
+    merges: Vec<(String, String)>,
+}
+
+fn generate(seed: u64, services: &[String]) -> Pua {
+    let mut rng = Rng(seed);
+    let mut lines = Vec::new();
+    for t in TEAMS {
+        lines.push(json!({"type": "team", "id": t, "name": format!("Synthetic {t}")}));
+    }
+    // Persons: most with consent given, some withdrawn (still counted), some refused
+    // (never named by a contact), one never met.
+    let mut nameable: Vec<(String, &str)> = Vec::new();
+    let mut given = Vec::new();
+    for i in 0..40 {
+        let id = format!("P-{i}");
+        let team = *rng.pick(&TEAMS);
+        let status = match i % 10 {
+            7 => "withdrawn",
+            8 => "refused",
+            _ => "given",
+        };
+        let aliases = if status != "given" {
+            json!([])
+        } else {
+            json!([format!("Synthetic person {i}")])
+        };
+        lines.push(
+            json!({"type": "person", "id": id, "team": team, "aliases": aliases,
+            "consent": {"status": status, "at": "2025-10-01T10:00:00+02:00"},
+            "created_at": "2025-10-01T10:00:00+02:00"}),
+        );
+        if status != "refused" && i != 39 {
+            nameable.push((id.clone(), team));
+        }
+        if status == "given" && i != 39 {
+            given.push(id);
+        }
+    }
+    // Contacts over 14 months.
+    let mut contacts = Vec::new();
+    for i in 0..400 {
+        let id = format!("C-{i}");
+        let mut team = *rng.pick(&TEAMS);
+        let day = rng.below(400) as i64;
+        let mut line = json!({"type": "contact", "id": id, "team": team,
+            "occurred_at": time_on(&mut rng, day), "channel": rng.pick(&CHANNELS)});
+        if rng.chance(85) {
+            line["author"] = json!(rng.pick(&AUTHORS));
+        }
+        match rng.below(10) {
+            0..=5 => {
+                let (person, theirs) = rng.pick(&nameable).clone();
+                team = theirs;
+                line["team"] = json!(team);
+                line["who"] = json!("person");
+                line["person"] = json!(person);
+            }
+            6 | 7 => line["who"] = json!("anonymous"),
+            _ => {
+                line["who"] = json!("group");
+                line["group"] = json!({"people": 2 + rng.below(8)});
+            }
+        }
+        if rng.chance(80) {
+            line["sector"] = json!(rng.pick(&SECTORS));
+        }
+        let mut needs: Vec<&str> = (0..1 + rng.below(3)).map(|_| *rng.pick(&NEEDS)).collect();
+        needs.sort_unstable();
+        needs.dedup();
+        line["needs"] = json!(needs);
+        if rng.chance(40) {
+            let mut ind: Vec<&str> = (0..1 + rng.below(2))
+                .map(|_| *rng.pick(&INDICATORS))
+                .collect();
+            ind.sort_unstable();
+            ind.dedup();
+            line["indicators"] = json!(ind.iter().map(|c| json!({"code": c})).collect::<Vec<_>>());
+        }
+        contacts.push((
+            id,
+            team,
+            day,
+            line["person"].as_str().map(String::from),
+            needs,
+        ));
+        lines.push(line);
+    }
+    // Referrals along the lifecycle, from their contact's day on.
+    for i in 0..220 {
+        let (contact, team, day, person, needs) = rng.pick(&contacts).clone();
+        let mut at = day + rng.below(3) as i64;
+        let mut history = vec![json!({"status": "proposed", "at": time_on(&mut rng, at)})];
+        let steps = rng.below(5);
+        if steps >= 1 {
+            at += 1 + rng.below(4) as i64;
+            history.push(json!({"status": "sent", "at": time_on(&mut rng, at)}));
+        }
+        if steps >= 2 {
+            at += 1 + rng.below(20) as i64;
+            let answer = if rng.chance(70) {
+                "accepted"
+            } else {
+                "declined"
+            };
+            history.push(json!({"status": answer, "at": time_on(&mut rng, at)}));
+            if steps >= 3 && answer == "accepted" {
+                at += 1 + rng.below(10) as i64;
+                let s = if rng.chance(70) {
+                    "attended"
+                } else {
+                    "not_attended"
+                };
+                history.push(json!({"status": s, "at": time_on(&mut rng, at)}));
+            }
+            if steps >= 4 {
+                at += 1 + rng.below(10) as i64;
+                history.push(json!({"status": "closed", "at": time_on(&mut rng, at)}));
+            }
+        }
+        if steps == 0 && rng.chance(30) {
+            at += 1 + rng.below(5) as i64;
+            history.push(json!({"status": "closed", "at": time_on(&mut rng, at)}));
+        }
+        let mut line = json!({"type": "referral", "id": format!("R-{i}"), "team": team,
+            "contact": contact, "need": rng.pick(&needs), "history": history});
+        if let Some(p) = person {
+            line["person"] = json!(p);
+        }
+        if rng.chance(50) {
+            line["service"] = json!(rng.pick(services));
+        } else {
+            line["partner"] = json!(rng.pick(&PARTNERS));
+        }
+        lines.push(line);
+    }
+    // Cases of persons whose consent is given.
+    for i in 0..45 {
+        let person = rng.pick(&given).clone();
+        let opened = rng.below(400) as i64;
+        let mut line = json!({"type": "case", "id": format!("K-{i}"), "person": person,
+            "team": rng.pick(&TEAMS), "opened_at": date_of(opened)});
+        if rng.chance(80) {
+            line["case_manager"] = json!(rng.pick(&MANAGERS));
+        }
+        if rng.chance(50) {
+            line["labour_expert"] = json!(rng.pick(&MANAGERS));
+        }
+        line["eligibility"] = match rng.below(3) {
+            0 => json!({"decision": "pending"}),
+            1 => json!({"decision": "eligible", "at": date_of(opened + rng.below(60) as i64),
+                "reasons": "Synthetic reasons"}),
+            _ => json!({"decision": "not_eligible", "at": date_of(opened + rng.below(60) as i64),
+                "reasons": "Synthetic reasons"}),
+        };
+        let mut interventions = Vec::new();
+        for j in 0..rng.below(4) {
+            let planned = opened + rng.below(90) as i64;
+            let status = *rng.pick(&["planned", "in_progress", "done", "cancelled"]);
+            let mut iv = json!({"id": format!("i{j}"), "need": rng.pick(&NEEDS),
+                "planned_at": date_of(planned), "status": status});
+            if status == "done" {
+                iv["done_at"] = json!(date_of(planned + rng.below(40) as i64));
+            }
+            interventions.push(iv);
+        }
+        line["interventions"] = json!(interventions);
+        if rng.chance(50) {
+            line["closed_at"] = json!(date_of(opened + 20 + rng.below(200) as i64));
+            line["outcome"] = json!(rng.pick(&OUTCOMES));
+        }
+        lines.push(line);
+    }
+    // Merges between persons met (both given consent).
+    let merges = vec![
+        (given[0].clone(), given[1].clone()),
+        (given[2].clone(), given[3].clone()),
+        (given[2].clone(), given[4].clone()),
+    ];
+    Pua { lines, merges }
+}
+
+// ------------------------------------------------ the figures, computed from the lines ----
+
+fn rome_date(t: &str) -> NaiveDate {
+    DateTime::parse_from_rfc3339(t)
+        .unwrap()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive()
+}
+
+fn date(d: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()
+}
+
+fn rate(part: usize, whole: usize) -> Value {
+    if whole == 0 {
+        Value::Null
+    } else {
+        json!(part as f64 / whole as f64)
+    }
+}
+
+fn median(mut v: Vec<i64>) -> Value {
+    if v.is_empty() {
+        return Value::Null;
+    }
+    v.sort_unstable();
+    let n = v.len();
+    if n % 2 == 1 {
+        json!(v[n / 2] as f64)
+    } else {
+        json!((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0)
+    }
+}
+
+fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
+    *map.entry(key.to_string()).or_default() += 1;
+}
+
+fn strs(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| {
+                    x.as_str()
+                        .map_or_else(|| x["code"].as_str().unwrap().into(), String::from)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every figure of `EXCHANGE.md` §2, as its text says, from the lines alone.
+fn expected(pua: &Pua, orgs: &HashMap<String, String>, from: &str, to: &str) -> Value {
+    let (from, to) = (date(from), date(to));
+    let within = |d: NaiveDate| from <= d && d <= to;
+    let by_end = |d: NaiveDate| d <= to;
+    let survivor: HashMap<&str, &str> = pua
+        .merges
+        .iter()
+        .map(|(s, m)| (m.as_str(), s.as_str()))
+        .collect();
+    let who = |p: &str| -> String { survivor.get(p).copied().unwrap_or(p).to_string() };
+    let of_type = |t: &'static str| pua.lines.iter().filter(move |l| l["type"] == t);
+
+    let mut contacts = 0u64;
+    let (mut by_channel, mut by_sector, mut by_team, mut by_month) = (
+        BTreeMap::new(),
+        BTreeMap::new(),
+        BTreeMap::new(),
+        BTreeMap::new(),
+    );
+    let (mut needs, mut indicators) = (BTreeMap::new(), BTreeMap::new());
+    let mut persons = HashSet::new();
+    let mut reached = 0u64;
+    let mut first: HashMap<String, NaiveDate> = HashMap::new();
+    let mut workload: BTreeMap<String, [u64; 3]> = BTreeMap::new();
+    let referrals_of = |contact: &str| {
+        of_type("referral")
+            .filter(|r| r["contact"] == contact)
+            .count() as u64
+    };
+    for c in of_type("contact") {
+        let d = rome_date(c["occurred_at"].as_str().unwrap());
+        if let Some(p) = c["person"].as_str() {
+            let e = first.entry(who(p)).or_insert(d);
+            *e = (*e).min(d);
+        }
+        if !within(d) {
+            continue;
+        }
+        contacts += 1;
+        bump(&mut by_channel, c["channel"].as_str().unwrap());
+        bump(&mut by_sector, c["sector"].as_str().unwrap_or("unknown"));
+        bump(&mut by_team, c["team"].as_str().unwrap());
+        bump(&mut by_month, &d.format("%Y-%m").to_string());
+        match c["who"].as_str().unwrap() {
+            "person" => {
+                persons.insert(who(c["person"].as_str().unwrap()));
+            }
+            "group" => reached += c["group"]["people"].as_u64().unwrap(),
+            _ => reached += 1,
+        }
+        for n in strs(&c["needs"]) {
+            bump(&mut needs, &n);
+        }
+        for i in strs(&c["indicators"]) {
+            bump(&mut indicators, &i);
+        }
+        if let Some(a) = c["author"].as_str() {
+            let w = workload.entry(a.to_string()).or_default();
+            w[0] += 1;
+            w[1] += referrals_of(c["id"].as_str().unwrap());
+        }
+    }
+    let new_persons = first.values().filter(|d| within(**d)).count();
+
+    let mut referrals = 0u64;
+    let mut by_need = BTreeMap::new();
+    let (mut answered, mut accepted, mut waiting) = (0usize, 0usize, 0u64);
+    let mut days = Vec::new();
+    let mut partners: BTreeMap<String, (u64, u64, u64, Vec<i64>)> = BTreeMap::new();
+    for r in of_type("referral") {
+        let history: Vec<(&str, NaiveDate)> = r["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h["status"].as_str().unwrap(),
+                    rome_date(h["at"].as_str().unwrap()),
+                )
+            })
+            .collect();
+        let sent = history
+            .iter()
+            .find(|(s, d)| *s == "sent" && by_end(*d))
+            .map(|h| h.1);
+        let answer = history
+            .iter()
+            .find(|(s, d)| (*s == "accepted" || *s == "declined") && by_end(*d))
+            .copied();
+        if let Some(s) = sent
+            && answer.is_none()
+            && (to - s).num_days() >= 8
+        {
+            waiting += 1;
+        }
+        if !within(history[0].1) {
+            continue;
+        }
+        referrals += 1;
+        bump(&mut by_need, r["need"].as_str().unwrap());
+        let org = match r["service"].as_str() {
+            Some(s) => orgs[s].clone(),
+            None => r["partner"].as_str().unwrap().to_string(),
+        };
+        let p = partners.entry(org).or_default();
+        p.0 += 1;
+        if let Some((status, at)) = answer {
+            answered += 1;
+            if status == "accepted" {
+                accepted += 1;
+                p.1 += 1;
+            } else {
+                p.2 += 1;
+            }
+            if let Some(s) = sent {
+                days.push((at - s).num_days());
+                p.3.push((at - s).num_days());
+            }
+        }
+    }
+
+    let (mut opened, mut decided, mut eligible, mut active) = (0u64, 0usize, 0usize, 0u64);
+    let (mut closed, mut emerged, mut planned, mut done) = (0usize, 0usize, 0usize, 0usize);
+    let mut by_outcome = BTreeMap::new();
+    for c in of_type("case") {
+        let open = date(c["opened_at"].as_str().unwrap());
+        let close = c["closed_at"].as_str().map(date).filter(|d| by_end(*d));
+        if within(open) {
+            opened += 1;
+            let e = &c["eligibility"];
+            let taken = e["at"].as_str().is_some_and(|d| by_end(date(d)));
+            match e["decision"].as_str().unwrap() {
+                "eligible" if taken => {
+                    decided += 1;
+                    eligible += 1;
+                }
+                "not_eligible" if taken => decided += 1,
+                _ => {}
+            }
+        }
+        if by_end(open) && close.is_none() {
+            active += 1;
+        }
+        if let Some(d) = close
+            && within(d)
+        {
+            closed += 1;
+            let o = c["outcome"].as_str().unwrap();
+            bump(&mut by_outcome, o);
+            emerged += usize::from(o == "emerged");
+        }
+        for i in c["interventions"].as_array().into_iter().flatten() {
+            if i["status"] != "cancelled" && within(date(i["planned_at"].as_str().unwrap())) {
+                planned += 1;
+                done += usize::from(i["done_at"].as_str().is_some_and(|d| by_end(date(d))));
+            }
+        }
+        if by_end(open) && close.is_none_or(|d| d >= from) {
+            let mut names: Vec<&str> = [&c["case_manager"], &c["labour_expert"]]
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect();
+            names.dedup();
+            for n in names {
+                workload.entry(n.to_string()).or_default()[2] += 1;
+            }
+        }
+    }
+
+    json!({
+        "from": from.to_string(), "to": to.to_string(),
+        "contacts": contacts,
+        "contacts_by_channel": by_channel, "contacts_by_sector": by_sector,
+        "contacts_by_team": by_team, "contacts_by_month": by_month,
+        "people_reached": reached + persons.len() as u64,
+        "new_persons": new_persons,
+        "needs": needs, "indicators": indicators,
+        "referrals": referrals, "referrals_by_need": by_need,
+        "referral_acceptance_rate": rate(accepted, answered),
+        "referral_median_days_to_answer": median(days),
+        "referrals_waiting_at_end": waiting,
+        "referrals_by_partner": partners.into_iter().map(|(k, (n, a, d, days))| (k, json!({
+            "referrals": n, "accepted": a, "declined": d, "median_days_to_answer": median(days),
+        }))).collect::<serde_json::Map<_, _>>(),
+        "cases_opened": opened,
+        "cases_eligible_rate": rate(eligible, decided),
+        "cases_active_at_end": active,
+        "cases_closed_by_outcome": by_outcome,
+        "case_success_rate": rate(emerged, closed),
+        "pip_implementation_rate": rate(done, planned),
+        "workload": workload.into_iter().map(|(k, [c, r, k2])| (k, json!({
+            "contacts": c, "referrals": r, "cases": k2,
+        }))).collect::<serde_json::Map<_, _>>(),
+    })
+}
+
+fn file(lines: &[Value]) -> Vec<u8> {
+    lines
+        .iter()
+        .map(|l| l.to_string() + "\n")
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// The demo directory's services and their organisations' names.
+async fn directory(api: &Api) -> HashMap<String, String> {
+    let dir: Value = api.get("/api/directory").await.json().await.unwrap();
+    let names: HashMap<&str, &str> = dir["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["id"].as_str().unwrap(), o["name"].as_str().unwrap()))
+        .collect();
+    dir["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_string(),
+                names[s["organization_id"].as_str().unwrap()].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// One generated PUA in a store of its own: imported, merged, and every figure of
+/// several periods compared.
+async fn check(seed: u64) {
+    let s = TestServer::start().await;
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let central = Api::login(&s, "centrale").await;
+    let orgs = directory(&central).await;
+    let mut services: Vec<String> = orgs.keys().cloned().collect();
+    services.sort();
+    let pua = generate(seed, &services);
+    let res = central
+        .client
+        .post(format!("{}/api/exchange/import", central.base))
+        .bearer_auth(&central.token)
+        .header("content-type", "application/x-ndjson")
+        .body(file(&pua.lines))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let internal = |ext: &str| {
+        s.store
+            .exchange_entry(ExchangeKind::Person, ext)
+            .unwrap()
+            .unwrap()
+            .internal
+    };
+    for (survivor, merged) in &pua.merges {
+        let body = json!({"survivor": internal(survivor), "merged": internal(merged),
+            "reason": "same person (synthetic)", "keep": {}});
+        let res = central.post_json("/api/persons/merge", &body).await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    }
+    for (from, to) in [
+        ("2025-09-01", "2026-12-31"),
+        ("2026-07-01", "2026-09-30"),
+        ("2025-10-01", "2025-12-31"),
+        ("2026-01-01", "2026-01-31"),
+        ("2026-03-29", "2026-03-29"),
+        ("2026-10-25", "2026-11-03"),
+        ("2024-01-01", "2024-03-31"),
+    ] {
+        let got: Value = central
+            .get(&format!("/api/reports/summary?from={from}&to={to}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let want = expected(&pua, &orgs, from, to);
+        for (key, value) in want.as_object().unwrap() {
+            assert_eq!(&got[key], value, "{key} for {from}..{to} (seed {seed:x})");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_summary_of_a_generated_pua_equals_its_figures_computed_from_the_raw_records() {
+    check(0x5eed_0001).await;
+}
+
+#[tokio::test]
+async fn the_summary_of_another_generated_pua_equals_its_figures_too() {
+    check(0x5eed_0002).await;
+}
+
+#[tokio::test]
+async fn a_bad_period_gets_a_400_and_only_the_central_office_reads_the_figures() {
+    let s = TestServer::start().await;
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    s.add_user("direzione", Role::Director, "pua");
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("revisore", Role::Auditor, "pua");
+    let central = Api::login(&s, "centrale").await;
+    for query in [
+        "from=2026-07-01&to=2026-06-30",
+        "from=2026-7-1&to=2026-09-30",
+        "from=2026-07-01&to=2026-09-31",
+        "from=2026-07-01",
+        "to=2026-07-01",
+        "from=2020-01-01&to=2025-01-01",
+        "from=yesterday&to=today",
+    ] {
+        let res = central.get(&format!("/api/reports/summary?{query}")).await;
+        assert_eq!(res.status(), 400, "{query}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_period", "{query}");
+        assert!(!body["message"].as_str().unwrap().is_empty());
+    }
+    let ok = "/api/reports/summary?from=2021-01-01&to=2025-12-31";
+    let empty: Value = central.get(ok).await.json().await.unwrap();
+    assert_eq!(empty["contacts"], 0);
+    assert!(empty["referral_acceptance_rate"].is_null());
+    assert!(empty["pip_implementation_rate"].is_null());
+    let director = Api::login(&s, "direzione").await;
+    assert_eq!(director.get(ok).await.status(), 200);
+    for who in ["marta", "revisore"] {
+        let api = Api::login(&s, who).await;
+        assert_eq!(api.get(ok).await.status(), 403, "{who}");
+    }
+}
