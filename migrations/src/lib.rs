@@ -25,6 +25,7 @@ mod m0010_exchange;
 mod m0011_reconcile;
 mod m0012_merges;
 mod m0013_case_records;
+mod m0014_report_notes;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -129,6 +130,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "case_records",
         apply: m0013_case_records::apply,
     },
+    Migration {
+        version: 14,
+        name: "report_notes",
+        apply: m0014_report_notes::apply,
+    },
 ];
 
 /// The collections the current layout has (after every step).
@@ -155,6 +161,7 @@ pub const COLLECTIONS: &[&str] = &[
     "reconcile",
     "merges",
     "records_cases",
+    "report_notes",
 ];
 
 /// The newest version this build knows.

@@ -105,6 +105,10 @@ pub enum Act {
     ReadCase,
     /// The PUA's figures of a period read (`count`: the period's contacts).
     ReadReport,
+    /// The anonymous export of a period's counts downloaded.
+    ExportAnonymous,
+    /// The director's observations for a report written.
+    ReportNoteWritten,
 }
 
 /// Whether the act was done or refused.

@@ -10,6 +10,7 @@
 //! - [`sync`]: merge-and-validate for pushes, the change feed for pulls.
 //! - [`projection`]: central records derived from documents.
 //! - [`reconcile`]: candidate duplicate persons, scored, with their reasons (pure).
+//! - [`rules_cache`]: the PUA's rules, decoded once per stored version.
 //! - [`directory`]: the services directory served to devices (override file or demo).
 //! - [`exchange`]: the PUA exchange format (JSON Lines): import and export.
 //! - [`http`]: axum handlers, one file per resource, and the one `AppError`.
@@ -36,6 +37,7 @@ pub mod notify;
 pub mod projection;
 pub mod reconcile;
 pub mod report;
+pub mod rules_cache;
 pub mod storage;
 pub mod sync;
 #[cfg(any(test, feature = "testing"))]
@@ -178,6 +180,7 @@ pub async fn start_with(
         throttle: Arc::default(),
         behind_proxy: served.limits.behind_proxy,
         central,
+        rules: Arc::default(),
     };
     let app = http::router(state, served.dist, &served.limits)?;
     let listener = tokio::net::TcpListener::bind(listen)

@@ -378,6 +378,10 @@ pub struct CaseRow {
     /// Interventions not cancelled, and how many are done.
     pub interventions: u32,
     pub interventions_done: u32,
+    /// The PIP's implementation rate: `interventions_done / interventions`, none without
+    /// an intervention.
+    #[serde(default)]
+    pub implementation_rate: Option<f64>,
 }
 
 /// `GET /api/cases/{id}`: the case, its person and everything recorded about them

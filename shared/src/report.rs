@@ -56,6 +56,108 @@ pub struct Workload {
     pub cases: u64,
 }
 
+/// What the dashboard draws beside the summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Views {
+    /// Every month the period touches (`YYYY-MM`), in order.
+    pub months: Vec<String>,
+    /// Contacts by month and sector code (`"unknown"` for none): the seasonal picture.
+    pub seasonal: BTreeMap<String, Counts>,
+    pub area: Area,
+    /// Referrals of the period by organisation, along their way.
+    pub funnel: Vec<Funnel>,
+}
+
+/// Contacts on a grid of the territory: never a point per person.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Area {
+    /// The side of a cell, in degrees.
+    pub cell_deg: f64,
+    pub cells: Vec<AreaCell>,
+    /// Contacts of the period recorded without a place.
+    pub without_place: u64,
+}
+
+/// One cell of the grid: its south-west corner, its contacts and their needs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AreaCell {
+    pub lat: f64,
+    pub lon: f64,
+    pub contacts: u64,
+    pub needs: Counts,
+}
+
+/// One organisation's referrals of the period: proposed → sent → answered → attended.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Funnel {
+    pub organisation: String,
+    pub proposed: u64,
+    pub sent: u64,
+    pub answered: u64,
+    pub accepted: u64,
+    pub attended: u64,
+    pub median_days_to_answer: Option<f64>,
+}
+
+/// The dashboard of a period (and a team): its figures and views, and the same figures
+/// for the period before.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub summary: Summary,
+    pub previous: Option<Summary>,
+    pub views: Views,
+    pub monitoring: Monitoring,
+    /// The teams to choose from: (slug, the key the summary uses).
+    pub teams: Vec<(String, String)>,
+}
+
+/// Cases at the end of the period, monitored one by one and counted here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Monitoring {
+    /// Open at the end of the period.
+    pub open: u64,
+    /// Open, with a review due before the end of the period.
+    pub overdue_reviews: u64,
+    /// Open, the person without a contact for 90 days at the end of the period.
+    pub no_recent_contact: u64,
+    /// Open cases by the share of their PIP done: `none` (no intervention planned),
+    /// `0`, `1-49`, `50-99`, `100` (percent).
+    pub pip_done: Counts,
+}
+
+/// The director's context observations for a period's report (the CCC's seasonal
+/// notes), kept by the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportNote {
+    /// `YYYY-Qn` (a quarter) or `YYYY-MM-DD..YYYY-MM-DD`.
+    pub period: String,
+    pub text: String,
+    /// RFC 3339, when last written; none before.
+    pub updated_at: Option<String>,
+    /// Who wrote it last (user name).
+    pub by: Option<String>,
+}
+
+/// The longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 20_000;
+
+/// The tables `GET /api/reports/csv?table=` downloads.
+pub const CSV_TABLES: [&str; 13] = [
+    "figures",
+    "seasonal",
+    "channels",
+    "sectors",
+    "teams",
+    "needs",
+    "indicators",
+    "referral_needs",
+    "network",
+    "workload",
+    "outcomes",
+    "area",
+    "monitoring",
+];
+
 /// `part / whole`, `None` when there is nothing to count.
 pub fn rate(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)

@@ -15,6 +15,11 @@
 //! referrals by status and partner; a page further down a cursor) the latency of 100
 //! requests, p50 and p95, client side (HTTP and JSON included). Goal: p95 ≤ 150 ms.
 //! Writes `$STRADA_BENCH_OUT` (default `target/bench/central.json`).
+//!
+//! With `STRADA_BENCH_KIND=report` (`cargo xtask bench report`) the contacts fall in one
+//! year (2026) and the report is measured instead: the year's summary (goal ≤ 1 s), a
+//! quarter's, the year's dashboard and its anonymous export, 10–20 requests each, p50,
+//! p95 and max; figures to `target/bench/report.json`.
 
 use std::time::{Duration, Instant};
 
@@ -40,7 +45,24 @@ const BATCH: usize = 2_000;
 const REQUESTS: usize = 100;
 /// 2025-01-01T00:00:00Z: the first day of the two years the contacts cover.
 const START_MS: i64 = 1_735_689_600_000;
+/// 2026-01-01T00:00:00+01:00 (Rome's midnight): the year of the report benchmark.
+const REPORT_START_MS: i64 = 1_767_222_000_000;
 const DAY_MS: i64 = 86_400_000;
+
+/// `STRADA_BENCH_KIND=report` (`cargo xtask bench report`): the same store with its
+/// 1,000,000 contacts in one year (2026), and the report's figures measured instead.
+fn report_mode() -> bool {
+    std::env::var("STRADA_BENCH_KIND").as_deref() == Ok("report")
+}
+
+/// The first day the data covers, and how many days.
+fn span() -> (i64, usize) {
+    if report_mode() {
+        (REPORT_START_MS, 365)
+    } else {
+        (START_MS, 730)
+    }
+}
 
 /// A small deterministic generator (xorshift64*), so every run holds the same data.
 struct Rng(u64);
@@ -141,7 +163,7 @@ fn seed(store: &SledStore) -> Seeded {
         }
         let team_ix = rng.below(teams.len());
         let user = *rng.pick(&users);
-        let at = START_MS + rng.below(700) as i64 * DAY_MS;
+        let at = span().0 + rng.below(span().1 - 30) as i64 * DAY_MS;
         let id = DocId::new_v7(at as u64, rng.bytes());
         let m = meta(DocType::Person, &teams[team_ix], user, at);
         let record = PersonRecord {
@@ -201,7 +223,7 @@ fn seed(store: &SledStore) -> Seeded {
             (rng.below(teams.len()), None)
         };
         let user = *rng.pick(&users);
-        let at = START_MS + rng.below(730) as i64 * DAY_MS + rng.below(86_400) as i64 * 1000;
+        let at = span().0 + rng.below(span().1) as i64 * DAY_MS + rng.below(86_400) as i64 * 1000;
         let id = DocId::new_v7(at as u64, rng.bytes());
         let needs: Vec<NeedCategory> = (0..1 + rng.below(3))
             .map(|_| *rng.pick(&NeedCategory::ALL))
@@ -301,10 +323,23 @@ fn seed(store: &SledStore) -> Seeded {
                 at: projection::rfc3339_ms(at),
                 by: user,
             }],
-            path: vec![PathStep {
-                status: ReferralStatus::Proposed,
-                at: projection::rfc3339_ms(at),
-            }],
+            path: [
+                ReferralStatus::Proposed,
+                ReferralStatus::Sent,
+                ReferralStatus::Accepted,
+            ]
+            .iter()
+            .take(match status {
+                ReferralStatus::Proposed => 1,
+                ReferralStatus::Sent => 2,
+                _ => 3,
+            })
+            .enumerate()
+            .map(|(i, s)| PathStep {
+                status: *s,
+                at: projection::rfc3339_ms(at + i as i64 * 2 * DAY_MS),
+            })
+            .collect(),
             outcome: String::new(),
             conflicts: vec![],
             author: user,
@@ -348,6 +383,85 @@ async fn get(client: &Client, base: &str, token: &str, path: &str) -> (Duration,
     (started.elapsed(), body)
 }
 
+/// The report's figures over a year of 1,000,000 contacts: the summary of the year, of
+/// a quarter, and the dashboard of the year (its figures, the year before's, the views).
+async fn report(client: &Client, base: &str, token: &str, cold: Duration) {
+    let mut figures = serde_json::Map::new();
+    figures.insert("persons".into(), json!(PERSONS));
+    figures.insert("contacts".into(), json!(CONTACTS));
+    figures.insert("referrals".into(), json!(REFERRALS));
+    figures.insert("first_request_seconds".into(), json!(cold.as_secs_f64()));
+    figures.insert("goal_year_summary_ms".into(), json!(1000));
+    for (kind, path, runs) in [
+        (
+            "year_summary",
+            "/api/reports/summary?from=2026-01-01&to=2026-12-31",
+            20,
+        ),
+        (
+            "quarter_summary",
+            "/api/reports/summary?from=2026-07-01&to=2026-09-30",
+            20,
+        ),
+        (
+            "year_dashboard",
+            "/api/reports/dashboard?from=2026-01-01&to=2026-12-31",
+            10,
+        ),
+        (
+            "year_anonymous_export",
+            "/api/reports/anonymous?from=2026-01-01&to=2026-12-31",
+            10,
+        ),
+    ] {
+        let mut times = Vec::with_capacity(runs);
+        let mut contacts = Value::Null;
+        for _ in 0..runs {
+            let started = Instant::now();
+            let res = client
+                .get(format!("{base}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(res.status(), 200, "{path}");
+            let body = res.text().await.expect("body");
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            if let Ok(v) = serde_json::from_str::<Value>(&body) {
+                contacts = v["contacts"].clone();
+                if contacts.is_null() {
+                    contacts = v["summary"]["contacts"].clone();
+                }
+            }
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        eprintln!(
+            "{kind}: p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms (contacts {contacts})",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            times.last().copied().unwrap_or(0.0)
+        );
+        figures.insert(
+            kind.into(),
+            json!({
+                "p50_ms": percentile(&times, 0.5),
+                "p95_ms": percentile(&times, 0.95),
+                "max_ms": times.last(),
+                "contacts_in_period": contacts,
+            }),
+        );
+    }
+    let figures = Value::Object(figures);
+    println!("{}", serde_json::to_string_pretty(&figures).unwrap());
+    let out =
+        std::env::var("STRADA_BENCH_OUT").unwrap_or_else(|_| "target/bench/report.json".into());
+    if let Some(parent) = std::path::Path::new(&out).parent() {
+        std::fs::create_dir_all(parent).expect("bench folder");
+    }
+    std::fs::write(&out, serde_json::to_string_pretty(&figures).unwrap()).expect("write figures");
+    eprintln!("figures written to {out}");
+}
+
 #[tokio::main]
 async fn main() {
     assert!(
@@ -384,6 +498,11 @@ async fn main() {
     let (cold, first) = get(&client, &base, &token, "/api/contacts?limit=50").await;
     assert_eq!(first["total"], CONTACTS as u64);
     eprintln!("first request (index built): {:.1} s", cold.as_secs_f64());
+    if report_mode() {
+        report(&client, &base, &token, cold).await;
+        server.kill();
+        return;
+    }
 
     let mut rng = Rng(42);
     let teams: Vec<&str> = TEAMS.iter().map(|t| t.slug).collect();

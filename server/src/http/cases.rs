@@ -7,15 +7,20 @@
 //! other: the server keeps their rules (`sync::rules`) and projects them here. Only the
 //! case roles read them (`Role::reads_cases`).
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
-use strada_shared::central::{CasePage, CaseRecord, CaseRow, JobOfferRecord, NO_CONTACT_DAYS};
+use strada_shared::central::{
+    CasePage, CaseRecord, CaseRow, JobOfferRecord, NO_CONTACT_DAYS, PersonRecord,
+};
 use strada_shared::ids::DocId;
 use strada_shared::jobs::{self, Seeker};
+use strada_shared::schema::DocType;
 use strada_shared::schema::case::add_days;
 use strada_shared::schema::pua_rules::{PuaRulesDoc, RulesVersion, rules_id};
-use strada_shared::schema::{self, DocType};
 
 use super::AppState;
 use super::central::require;
@@ -23,7 +28,7 @@ use super::error::AppError;
 use crate::audit::{self, Act, Record};
 use crate::auth::AuthUser;
 use crate::central::Index;
-use crate::storage::{Projection, Store};
+use crate::storage::{Projection, Store, StoreError};
 
 fn require_cases(user: &AuthUser) -> Result<(), AppError> {
     require(
@@ -49,27 +54,23 @@ pub fn rome_date(ms: i64) -> String {
         .to_string()
 }
 
-/// The PUA's rules, written with their first version the first time they are asked for.
-async fn seeded_rules(state: &AppState) -> Result<Option<PuaRulesDoc>, AppError> {
+/// The PUA's rules, written with their first version the first time they are asked for;
+/// decoded once per stored version (see [`crate::rules_cache`]).
+async fn seeded_rules(state: &AppState) -> Result<Option<Arc<PuaRulesDoc>>, AppError> {
     let store = state.store.clone();
     let writer = state.writer.clone();
+    let cache = state.rules.clone();
     tokio::task::spawn_blocking(move || {
+        if let Some(rules) = cache.get(store.as_ref())? {
+            return Ok(Some(rules));
+        }
         if store.doc_meta(rules_id())?.is_none() {
             crate::sync::seed_rules(store.as_ref(), &writer, crate::now_ms())?;
         }
-        rules(store.as_ref())
+        Ok(cache.get(store.as_ref())?)
     })
     .await
     .map_err(AppError::internal)?
-}
-
-/// The PUA's rules as stored (`None` before the server wrote the first version).
-pub fn rules(store: &dyn Store) -> Result<Option<PuaRulesDoc>, AppError> {
-    let Some(stored) = store.doc(rules_id())? else {
-        return Ok(None);
-    };
-    let doc = automerge::AutoCommit::load(&stored.bytes).map_err(AppError::internal)?;
-    Ok(schema::read::<PuaRulesDoc>(&doc).ok())
 }
 
 /// The review interval of the rules a case is assessed under (the rules in force when
@@ -80,20 +81,17 @@ fn interval_of(rules: Option<&PuaRulesDoc>, version: u64) -> i64 {
         .map_or(30, |v| v.review_interval_days)
 }
 
-/// The list row of a case, from the index.
+/// The list row of a case from the index, and the person it counts under (the survivor,
+/// when merged): the row's `person` is left to the caller, read from the store (see
+/// [`person_of`]) once the index is released.
 fn row_of(
-    store: &dyn Store,
     index: &Index,
     case: &CaseRecord,
     rules: Option<&PuaRulesDoc>,
     today: &str,
-) -> CaseRow {
+) -> (DocId, CaseRow) {
     let c = &case.case;
     let survivor = index.survivor_of(c.person_id);
-    let person = match store.record(DocType::Person, survivor) {
-        Ok(Some(Projection::Person(p))) => Some(*p),
-        _ => None,
-    };
     let last = index
         .contacts_of_person(survivor)
         .iter()
@@ -110,16 +108,42 @@ fn row_of(
             None => add_days(&c.opened_at, NO_CONTACT_DAYS).is_some_and(|d| d.as_str() <= today),
         };
     let (interventions, done) = c.implementation();
-    CaseRow {
+    let row = CaseRow {
         case: case.clone(),
-        person,
+        person: None,
         review_due,
         overdue,
         last_contact_at: last.map(crate::projection::rfc3339_ms),
         no_recent_contact,
         interventions: interventions as u32,
         interventions_done: done as u32,
+        implementation_rate: strada_shared::report::rate(done as u64, interventions as u64),
+    };
+    (survivor, row)
+}
+
+/// A person's record as stored (`None` when it has none, or it cannot be read: the row is
+/// still listed).
+fn person_of(store: &dyn Store, id: DocId) -> Option<PersonRecord> {
+    match store.record(DocType::Person, id) {
+        Ok(Some(Projection::Person(p))) => Some(*p),
+        _ => None,
     }
+}
+
+/// Gives each row its person's record, reading each person once however many of their
+/// cases are listed (a person's cases through merges count under the survivor).
+fn with_persons(store: &dyn Store, rows: Vec<(DocId, CaseRow)>) -> Vec<CaseRow> {
+    let mut persons: HashMap<DocId, Option<PersonRecord>> = HashMap::new();
+    rows.into_iter()
+        .map(|(survivor, mut row)| {
+            row.person = persons
+                .entry(survivor)
+                .or_insert_with(|| person_of(store, survivor))
+                .clone();
+            row
+        })
+        .collect()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -165,42 +189,25 @@ pub async fn list(
     };
     let rules = seeded_rules(&state).await?;
     let today = today();
-    let rows = super::central::with_index(&state, move |store, index| {
-        let ids: Vec<DocId> = match person {
-            Some(p) => index.cases_of_person(index.survivor_of(p)),
-            None => index.cases.keys().copied().collect(),
-        };
-        let mut rows: Vec<CaseRow> = ids
-            .iter()
-            .filter_map(|id| index.cases.get(id))
-            .filter(|c| match status.as_str() {
-                "open" => c.case.is_open(),
-                "closed" => !c.case.is_open(),
-                _ => true,
-            })
-            .filter(|c| {
-                manager.as_deref().is_none_or(|m| {
-                    c.case.case_manager.eq_ignore_ascii_case(m)
-                        || c.case.labour_expert.eq_ignore_ascii_case(m)
-                })
-            })
-            .map(|c| row_of(store, index, c, rules.as_ref(), &today))
-            .collect();
-        rows.sort_by(|a, b| {
-            b.overdue
-                .cmp(&a.overdue)
-                .then_with(|| match (&a.review_due, &b.review_due) {
-                    (Some(x), Some(y)) => x.cmp(y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                })
-                .then_with(|| b.case.case.opened_at.cmp(&a.case.case.opened_at))
-                .then_with(|| a.case.case.id.cmp(&b.case.case.id))
-        });
-        rows
+    let store = state.store.clone();
+    let central = state.central.clone();
+    let rows = tokio::task::spawn_blocking(move || {
+        // The index is held while the rows are made and sorted (in memory); the persons
+        // are read from the store after, so a push's catching up waits for no reads.
+        let rows = central.read(store.as_ref(), |index| {
+            case_rows(
+                index,
+                person,
+                &status,
+                manager.as_deref(),
+                rules.as_deref(),
+                &today,
+            )
+        })?;
+        Ok::<_, StoreError>(with_persons(store.as_ref(), rows))
     })
-    .await?;
+    .await
+    .map_err(AppError::internal)??;
     let shown = rows.iter().map(|r| r.case.case.id).collect();
     audit::record(
         state.store.as_ref(),
@@ -211,6 +218,51 @@ pub async fn list(
             .count(rows.len()),
     )?;
     Ok(Json(rows))
+}
+
+/// The rows of the cases that pass the filters, without their persons, overdue reviews
+/// first, then by due date, then newest; each with the person it counts under.
+fn case_rows(
+    index: &Index,
+    person: Option<DocId>,
+    status: &str,
+    manager: Option<&str>,
+    rules: Option<&PuaRulesDoc>,
+    today: &str,
+) -> Vec<(DocId, CaseRow)> {
+    let ids: Vec<DocId> = match person {
+        Some(p) => index.cases_of_person(index.survivor_of(p)),
+        None => index.cases.keys().copied().collect(),
+    };
+    let mut rows: Vec<(DocId, CaseRow)> = ids
+        .iter()
+        .filter_map(|id| index.cases.get(id))
+        .filter(|c| match status {
+            "open" => c.case.is_open(),
+            "closed" => !c.case.is_open(),
+            _ => true,
+        })
+        .filter(|c| {
+            manager.is_none_or(|m| {
+                c.case.case_manager.eq_ignore_ascii_case(m)
+                    || c.case.labour_expert.eq_ignore_ascii_case(m)
+            })
+        })
+        .map(|c| row_of(index, c, rules, today))
+        .collect();
+    rows.sort_by(|(_, a), (_, b)| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then_with(|| match (&a.review_due, &b.review_due) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then_with(|| b.case.case.opened_at.cmp(&a.case.case.opened_at))
+            .then_with(|| a.case.case.id.cmp(&b.case.case.id))
+    });
+    rows
 }
 
 /// `GET /api/cases/{id}`.
@@ -228,15 +280,15 @@ pub async fn get(
     let today = today();
     let found = super::central::with_index(&state, move |store, index| {
         let case = index.cases.get(&id)?;
-        let row = row_of(store, index, case, rules.as_ref(), &today);
-        let survivor = index.survivor_of(case.case.person_id);
+        let (survivor, mut row) = row_of(index, case, rules.as_deref(), &today);
+        row.person = person_of(store, survivor);
         let contacts =
             crate::central::query::newest_first(index, &index.contacts_of_person(survivor));
         let referrals = crate::central::query::referrals_newest_first(
             index,
             &index.referrals_of_person(survivor),
         );
-        let version: Option<RulesVersion> = rules.as_ref().and_then(|r| {
+        let version: Option<RulesVersion> = rules.as_deref().and_then(|r| {
             r.version(case.case.rules_version)
                 .or_else(|| r.current())
                 .cloned()
@@ -318,6 +370,6 @@ pub async fn get_rules(
     require_cases(&user)?;
     seeded_rules(&state)
         .await?
-        .map(Json)
+        .map(|rules| Json(Arc::unwrap_or_clone(rules)))
         .ok_or_else(|| AppError::NotFound("the PUA's rules are not written yet".into()))
 }

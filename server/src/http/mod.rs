@@ -56,6 +56,8 @@ pub struct AppState {
     pub behind_proxy: bool,
     /// The central workspace's index of every record.
     pub central: Arc<crate::central::Central>,
+    /// The PUA's rules, decoded once per stored version (every case request reads them).
+    pub rules: Arc<crate::rules_cache::RulesCache>,
 }
 
 /// The API router, and the PWA from `dist` when given, with the request limits of
@@ -64,6 +66,13 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
     let api = Router::new()
         .route("/health", get(health::health))
         .route("/reports/summary", get(reports::summary))
+        .route("/reports/dashboard", get(reports::dashboard))
+        .route("/reports/csv", get(reports::csv))
+        .route("/reports/anonymous", get(reports::anonymous))
+        .route(
+            "/reports/notes",
+            get(reports::get_note).put(reports::put_note),
+        )
         .route("/openapi.json", get(openapi::get))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))

@@ -24,6 +24,8 @@ pub enum Access {
     Cases,
     /// The whole PUA's figures (reports, dashboard).
     Reports,
+    /// The PUA's rules and the report's observations (`Role::manages_rules`).
+    Director,
     Auditor,
 }
 
@@ -41,6 +43,7 @@ impl Access {
                 Access::Admin => r.administers(),
                 Access::Cases => r.reads_cases(),
                 Access::Reports => r.reads_reports(),
+                Access::Director => r.manages_rules(),
                 Access::Auditor => *r == Role::Auditor,
             })
             .collect()
@@ -101,6 +104,68 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         body: None,
         answer: "ReportSummary",
+    },
+    Operation {
+        method: "get",
+        path: "/reports/dashboard",
+        tag: "reports",
+        summary: "The dashboard of a period (and a team): the summary, the same figures for the period before (the previous quarter for a quarter, else as many days), contacts by month and sector, contacts and needs on a grid of the territory (never a point per person), the referral funnel by organisation, the cases' monitoring at the end of the period",
+        access: Access::Reports,
+        query: &[
+            ("from", "first day, YYYY-MM-DD, inclusive, on Rome's clock"),
+            ("to", "last day, YYYY-MM-DD, inclusive, on Rome's clock"),
+            ("team", "a team's id or external id (none: the whole PUA)"),
+        ],
+        body: None,
+        answer: "ReportDashboard",
+    },
+    Operation {
+        method: "get",
+        path: "/reports/csv",
+        tag: "reports",
+        summary: "One table of the dashboard as CSV: figures, seasonal, channels, sectors, teams, needs, indicators, referral_needs, network, workload, outcomes, area, monitoring",
+        access: Access::Reports,
+        query: &[
+            ("table", "the table's name"),
+            ("from", "first day, YYYY-MM-DD, inclusive, on Rome's clock"),
+            ("to", "last day, YYYY-MM-DD, inclusive, on Rome's clock"),
+            ("team", "a team's id or external id (none: the whole PUA)"),
+        ],
+        body: None,
+        answer: "text/csv",
+    },
+    Operation {
+        method: "get",
+        path: "/reports/anonymous",
+        tag: "reports",
+        summary: "Counts of people of a period for sharing outside the PUA (people by month and sector, by team and channel; persons by case outcome), as CSV: every published figure describes at least 11 people; smaller ones are hidden, and so are others where needed so that no hidden figure, nor any group of fewer than 11 people, can be worked out from the totals",
+        access: Access::Reports,
+        query: &[
+            ("from", "first day, YYYY-MM-DD, inclusive, on Rome's clock"),
+            ("to", "last day, YYYY-MM-DD, inclusive, on Rome's clock"),
+        ],
+        body: None,
+        answer: "text/csv",
+    },
+    Operation {
+        method: "get",
+        path: "/reports/notes",
+        tag: "reports",
+        summary: "The director's context observations for a quarter's report",
+        access: Access::Reports,
+        query: &[("period", "the quarter, YYYY-Qn")],
+        body: None,
+        answer: "ReportNote",
+    },
+    Operation {
+        method: "put",
+        path: "/reports/notes",
+        tag: "reports",
+        summary: "Write the director's context observations for a quarter's report (at most 20,000 characters)",
+        access: Access::Director,
+        query: &[("period", "the quarter, YYYY-Qn")],
+        body: Some("ReportNoteBody"),
+        answer: "ReportNote",
     },
     Operation {
         method: "get",
@@ -1011,6 +1076,35 @@ fn schemas() -> Map<String, Value> {
         ),
     );
     add(
+        "ReportDashboard",
+        obj(
+            &[
+                ("summary", r("ReportSummary")),
+                (
+                    "previous",
+                    json!({"oneOf": [r("ReportSummary"), {"type": "null"}]}),
+                ),
+                ("views", any_object.clone()),
+                ("monitoring", any_object.clone()),
+                ("teams", json!({"type": "array"})),
+            ],
+            &["summary", "previous", "views", "monitoring", "teams"],
+        ),
+    );
+    add(
+        "ReportNote",
+        obj(
+            &[
+                ("period", s()),
+                ("text", s()),
+                ("updated_at", opt_s()),
+                ("by", opt_s()),
+            ],
+            &["period", "text"],
+        ),
+    );
+    add("ReportNoteBody", obj(&[("text", s())], &["text"]));
+    add(
         "CaseList",
         json!({ "type": "array", "items": obj(&[
             ("case", any_object.clone()), ("person", json!({"type": ["object", "null"]})),
@@ -1186,6 +1280,7 @@ pub fn document() -> Value {
             Access::Reports => {
                 "the central office in any of its roles (central_office, social_expert, labour_expert, director)"
             }
+            Access::Director => "central_office or director",
             Access::Auditor => "the auditor",
         };
         let notes = NOTES

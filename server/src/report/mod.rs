@@ -27,12 +27,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Datelike, NaiveDate, TimeZone};
 use strada_shared::domain::NeedCategory;
 use strada_shared::ids::{DocId, TeamId, UserId};
-use strada_shared::report::{Counts, PartnerFigures, Summary, Workload, median, rate};
+use strada_shared::report::{
+    Area, AreaCell, Counts, Funnel, PartnerFigures, Summary, Views, Workload, median, rate,
+};
 use strada_shared::schema::ReferralStatus;
 use strada_shared::vocab::{Code, Decision, Indicator, InterventionStatus, Outcome};
 
 use crate::central::Index;
 use crate::storage::StoreError;
+
+pub mod anonymous;
 
 /// The longest period a summary covers.
 pub const MAX_YEARS: i32 = 5;
@@ -192,8 +196,31 @@ pub trait Names {
 /// A referral's service id and partner as written.
 type PartnerKey = (Option<Box<str>>, Box<str>);
 
-/// Referrals, accepted, declined, and the days each answer took.
-type PartnerTally = (u64, u64, u64, Vec<i64>);
+/// One organisation's referrals of the period along the funnel, and the days each
+/// answer took.
+#[derive(Default)]
+struct PartnerTally {
+    referrals: u64,
+    sent: u64,
+    accepted: u64,
+    declined: u64,
+    attended: u64,
+    days: Vec<i64>,
+}
+
+impl PartnerTally {
+    fn add(&mut self, other: PartnerTally) {
+        self.referrals += other.referrals;
+        self.sent += other.sent;
+        self.accepted += other.accepted;
+        self.declined += other.declined;
+        self.attended += other.attended;
+        self.days.extend(other.days);
+    }
+}
+
+/// The side of a square cell of the area view, in degrees (about 11 km north–south).
+pub const CELL_DEG: f64 = 0.1;
 
 /// Figures keyed by what the index holds, before [`Names`] gives the keys' names.
 #[derive(Default)]
@@ -204,8 +231,16 @@ pub struct Tally {
     authored: HashMap<UserId, (u64, u64)>,
     /// Per case-manager name: cases open in the period.
     managed: HashMap<String, u64>,
-    /// Per (service id, partner as written): referrals, accepted, declined, days.
+    /// Per (service id, partner as written).
     partners: HashMap<PartnerKey, PartnerTally>,
+    /// Contacts per month (index into the period's months) and sector.
+    seasonal: HashMap<(usize, &'static str), u64>,
+    /// The months' keys, in order.
+    months: Vec<String>,
+    /// Per area cell (`floor(lat / CELL_DEG)`, `floor(lon / CELL_DEG)`): contacts, and
+    /// contacts per need (bit order of `NeedCategory::ALL`).
+    area: HashMap<(i32, i32), (u64, [u64; 32])>,
+    without_place: u64,
 }
 
 fn add(map: &mut Counts, key: &str) {
@@ -235,8 +270,10 @@ fn is_sent(s: ReferralStatus) -> bool {
     s == ReferralStatus::Sent
 }
 
-/// Counts the figures of `period` over the index.
-pub(crate) fn tally(index: &Index, period: &Period) -> Tally {
+/// Counts the figures of `period` over the index: of the whole PUA, or of one team's
+/// contacts, referrals and cases (`team`).
+pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Tally {
+    let mine = |t: &TeamId| team.is_none_or(|x| x == t);
     let mut t = Tally::default();
     let s = &mut t.summary;
     s.from = period.from_s.clone();
@@ -260,7 +297,7 @@ pub(crate) fn tally(index: &Index, period: &Period) -> Tally {
                 .and_modify(|m| *m = (*m).min(c.occurred_at))
                 .or_insert(c.occurred_at);
         }
-        if !period.holds(c.occurred_at) {
+        if !period.holds(c.occurred_at) || !mine(&c.team) {
             continue;
         }
         s.contacts += 1;
@@ -271,6 +308,27 @@ pub(crate) fn tally(index: &Index, period: &Period) -> Tally {
         *t.by_team.entry(c.team.clone()).or_default() += 1;
         let month = month_starts.partition_point(|(start, _)| *start <= c.occurred_at);
         month_counts[month] += 1;
+        *t.seasonal
+            .entry((month, c.sector.map_or("unknown", Code::code)))
+            .or_default() += 1;
+        match c.place {
+            Some((lat, lon)) => {
+                let cell = t
+                    .area
+                    .entry((
+                        (lat / CELL_DEG).floor() as i32,
+                        (lon / CELL_DEG).floor() as i32,
+                    ))
+                    .or_insert((0, [0; 32]));
+                cell.0 += 1;
+                for (i, n) in cell.1.iter_mut().enumerate() {
+                    if c.needs & (1 << i) != 0 {
+                        *n += 1;
+                    }
+                }
+            }
+            None => t.without_place += 1,
+        }
         match c.person {
             Some(p) => {
                 persons.insert(index.survivor_of(p));
@@ -291,10 +349,15 @@ pub(crate) fn tally(index: &Index, period: &Period) -> Tally {
         period_contacts.push((*id, c.author));
     }
     s.people_reached += persons.len() as u64;
+    // New: the first contact anywhere in the PUA is in the period (and, for a team,
+    // the team met them in the period).
     s.new_persons = first_contact
-        .values()
-        .filter(|at| period.holds(**at))
+        .iter()
+        .filter(|(who, at)| period.holds(**at) && persons.contains(*who))
         .count() as u64;
+    t.months = std::iter::once(first_month.clone())
+        .chain(month_starts.iter().map(|(_, k)| k.clone()))
+        .collect();
     s.contacts_by_channel = by_channel
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -334,7 +397,7 @@ pub(crate) fn tally(index: &Index, period: &Period) -> Tally {
     let mut answered = 0u64;
     let mut accepted = 0u64;
     let mut days: Vec<i64> = Vec::new();
-    for r in index.referrals.values() {
+    for r in index.referrals.values().filter(|r| mine(&r.team)) {
         let answer = first_of(&r.path, period, is_answer);
         let sent = first_of(&r.path, period, is_sent);
         if let Some((_, sent_at)) = sent
@@ -359,19 +422,23 @@ pub(crate) fn tally(index: &Index, period: &Period) -> Tally {
             .partners
             .entry((r.service_id.clone(), r.partner_name.clone()))
             .or_default();
-        partner.0 += 1;
+        partner.referrals += 1;
+        partner.sent += u64::from(sent.is_some());
+        if first_of(&r.path, period, |s| s == ReferralStatus::Attended).is_some() {
+            partner.attended += 1;
+        }
         if let Some((status, _)) = answer {
             answered += 1;
             if status == ReferralStatus::Accepted {
                 accepted += 1;
-                partner.1 += 1;
+                partner.accepted += 1;
             } else {
-                partner.2 += 1;
+                partner.declined += 1;
             }
         }
         if let Some(d) = waited {
             days.push(d);
-            partner.3.push(d);
+            partner.days.push(d);
         }
     }
     s.referral_acceptance_rate = rate(accepted, answered);
@@ -384,7 +451,7 @@ pub(crate) fn tally(index: &Index, period: &Period) -> Tally {
     let mut emerged = 0u64;
     let mut planned = 0u64;
     let mut done = 0u64;
-    for record in index.cases.values() {
+    for record in index.cases.values().filter(|c| mine(&c.case.team)) {
         let c = &record.case;
         // As of the end of `to`: a closure dated later has not happened.
         let closed_at = c.closed_at.as_deref().filter(|d| period.date_by_end(d));
@@ -449,7 +516,7 @@ pub(crate) fn tally(index: &Index, period: &Period) -> Tally {
 impl Tally {
     /// The summary, its keys named: teams by their external id, users by name,
     /// referrals by organisation.
-    pub fn named(self, names: &mut dyn Names) -> Result<Summary, StoreError> {
+    pub fn named(self, names: &mut dyn Names) -> Result<(Summary, Views), StoreError> {
         let mut s = self.summary;
         for (team, n) in self.by_team {
             *s.contacts_by_team.entry(names.team(&team)?).or_default() += n;
@@ -467,7 +534,7 @@ impl Tally {
         }
         s.workload = workload;
         let mut partners: BTreeMap<String, PartnerTally> = BTreeMap::new();
-        for ((service, written), (n, acc, dec, days)) in self.partners {
+        for ((service, written), tally) in self.partners {
             let org = service
                 .as_deref()
                 .filter(|s| !s.trim().is_empty())
@@ -476,28 +543,154 @@ impl Tally {
                 .or_else(|| service.as_deref().map(|s| s.trim().to_string()))
                 .filter(|o| !o.is_empty())
                 .unwrap_or_else(|| "unknown".to_string());
-            let p = partners.entry(org).or_default();
-            p.0 += n;
-            p.1 += acc;
-            p.2 += dec;
-            p.3.extend(days);
+            partners.entry(org).or_default().add(tally);
         }
-        s.referrals_by_partner = partners
+        let mut funnel = Vec::new();
+        for (org, mut p) in partners {
+            let median_days = median(&mut p.days);
+            s.referrals_by_partner.insert(
+                org.clone(),
+                PartnerFigures {
+                    referrals: p.referrals,
+                    accepted: p.accepted,
+                    declined: p.declined,
+                    median_days_to_answer: median_days,
+                },
+            );
+            funnel.push(Funnel {
+                organisation: org,
+                proposed: p.referrals,
+                sent: p.sent,
+                answered: p.accepted + p.declined,
+                accepted: p.accepted,
+                attended: p.attended,
+                median_days_to_answer: median_days,
+            });
+        }
+        let mut seasonal: BTreeMap<String, Counts> = BTreeMap::new();
+        for ((month, sector), n) in self.seasonal {
+            if let Some(key) = self.months.get(month) {
+                seasonal
+                    .entry(key.clone())
+                    .or_default()
+                    .insert(sector.to_string(), n);
+            }
+        }
+        let mut cells: Vec<AreaCell> = self
+            .area
             .into_iter()
-            .map(|(org, (referrals, accepted, declined, mut days))| {
-                (
-                    org,
-                    PartnerFigures {
-                        referrals,
-                        accepted,
-                        declined,
-                        median_days_to_answer: median(&mut days),
-                    },
-                )
+            .map(|((lat, lon), (contacts, needs))| AreaCell {
+                lat: f64::from(lat) * CELL_DEG,
+                lon: f64::from(lon) * CELL_DEG,
+                contacts,
+                needs: NeedCategory::ALL
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| needs[*i] > 0)
+                    .map(|(i, n)| (n.code().to_string(), needs[i]))
+                    .collect(),
             })
             .collect();
-        Ok(s)
+        cells.sort_by(|a, b| b.lat.total_cmp(&a.lat).then(a.lon.total_cmp(&b.lon)));
+        let views = Views {
+            months: self.months,
+            seasonal,
+            area: Area {
+                cell_deg: CELL_DEG,
+                cells,
+                without_place: self.without_place,
+            },
+            funnel,
+        };
+        Ok((s, views))
     }
+}
+
+/// The counts of people the anonymous export publishes (before suppression): every
+/// person reached in the period is in exactly one cell of each table, so totals are sums.
+/// A person named by contacts counts once (merged persons once, as the survivor), in the
+/// cell of their first contact of the period; an anonymous contact is one person; a
+/// group contact is `group.people` people, in its contact's cell.
+pub(crate) struct PeopleTables {
+    /// Months of the period (`YYYY-MM`), sector codes (and `unknown`).
+    pub month_sector: BTreeMap<(String, &'static str), u64>,
+    /// Team, channel code.
+    pub team_channel: BTreeMap<(TeamId, &'static str), u64>,
+    /// Cases closed in the period by outcome, a person counted once (their last closure).
+    pub outcomes: BTreeMap<&'static str, u64>,
+    pub months: Vec<String>,
+    pub teams: Vec<TeamId>,
+}
+
+pub(crate) fn people_tables(index: &Index, period: &Period) -> PeopleTables {
+    let (first_month, month_starts) = period.months();
+    let months: Vec<String> = std::iter::once(first_month)
+        .chain(month_starts.iter().map(|(_, k)| k.clone()))
+        .collect();
+    let mut first: HashMap<DocId, (i64, usize, &'static str, &TeamId, &'static str)> =
+        HashMap::new();
+    let mut t = PeopleTables {
+        month_sector: BTreeMap::new(),
+        team_channel: BTreeMap::new(),
+        outcomes: BTreeMap::new(),
+        months: months.clone(),
+        teams: Vec::new(),
+    };
+    let mut teams: std::collections::BTreeSet<TeamId> = std::collections::BTreeSet::new();
+    for c in index.contacts.values() {
+        if !period.holds(c.occurred_at) {
+            continue;
+        }
+        let month = month_starts.partition_point(|(start, _)| *start <= c.occurred_at);
+        let sector = c.sector.map_or("unknown", Code::code);
+        let channel = c.channel.code();
+        teams.insert(c.team.clone());
+        match c.person {
+            Some(p) => {
+                let who = index.survivor_of(p);
+                let entry = (c.occurred_at, month, sector, &c.team, channel);
+                first
+                    .entry(who)
+                    .and_modify(|e| {
+                        if entry.0 < e.0 {
+                            *e = entry;
+                        }
+                    })
+                    .or_insert(entry);
+            }
+            None => {
+                let people = u64::from(c.group_people.max(1));
+                *t.month_sector
+                    .entry((months[month].clone(), sector))
+                    .or_default() += people;
+                *t.team_channel.entry((c.team.clone(), channel)).or_default() += people;
+            }
+        }
+    }
+    for (_, month, sector, team, channel) in first.into_values() {
+        *t.month_sector
+            .entry((months[month].clone(), sector))
+            .or_default() += 1;
+        *t.team_channel.entry((team.clone(), channel)).or_default() += 1;
+    }
+    let mut closed: HashMap<DocId, (&str, &'static str)> = HashMap::new();
+    for record in index.cases.values() {
+        let c = &record.case;
+        if let (Some(at), Some(outcome)) = (c.closed_at.as_deref(), c.outcome)
+            && period.holds_date(at)
+        {
+            let who = index.survivor_of(c.person_id);
+            let e = closed.entry(who).or_insert((at, outcome.code()));
+            if at > e.0 {
+                *e = (at, outcome.code());
+            }
+        }
+    }
+    for (_, outcome) in closed.into_values() {
+        *t.outcomes.entry(outcome).or_default() += 1;
+    }
+    t.teams = teams.into_iter().collect();
+    t
 }
 
 #[cfg(test)]

@@ -55,7 +55,10 @@ fn a_period_runs_from_rome_midnight_to_rome_midnight() {
     assert!(p.holds(ms("2026-07-31T21:59:59.999Z")));
     assert!(!p.holds(ms("2026-07-31T22:00:00Z")));
     // Written with another offset, a time counts on its Rome date.
-    assert!(!p.holds(ms("2026-07-31T23:30:00+01:00")), "1 August in Rome");
+    assert!(
+        !p.holds(ms("2026-07-31T23:30:00+01:00")),
+        "1 August in Rome"
+    );
     assert!(!p.holds(ms("2026-07-01T00:30:00+03:00")), "30 June in Rome");
     assert!(p.holds(ms("2026-07-31T18:30:00-03:00")), "31 July in Rome");
     let w = period("2026-12-01", "2026-12-31").unwrap();

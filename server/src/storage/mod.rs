@@ -495,6 +495,11 @@ pub trait Store: Send + Sync + 'static {
     fn merge_entries(&self) -> Result<Vec<Vec<u8>>, StoreError>;
 
     /// Makes every write so far durable.
+    /// The director's observations for a period's report (JSON), replaced whole and
+    /// flushed before this returns.
+    fn put_report_note(&self, period: &str, entry: &[u8]) -> Result<(), StoreError>;
+    fn report_note(&self, period: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
     fn flush(&self) -> Result<(), StoreError>;
     /// The applied migration version.
     fn schema_version(&self) -> Result<u32, StoreError>;

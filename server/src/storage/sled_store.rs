@@ -8,6 +8,8 @@
 //! - `feed_by_doc`: doc id → position, to move a document to the head of the feed
 //! - `reconcile` (step 11): smaller person id ‖ larger → JSON {by, at}: not the same person
 //! - `merges` (step 12): merge id → JSON (`crate::merge::Entry`)
+//! - `report_notes` (step 14): period (`YYYY-Qn`) → JSON `ReportNote` (the director's
+//!   observations for a report)
 //! - `records_contacts`: doc id → JSON [`ContactRecord`]; `records_persons`,
 //!   `records_referrals` (step 9): doc id → JSON `PersonRecord`, `ReferralRecord`;
 //!   `records_cases` (step 13): doc id → JSON `CaseRecord` or `JobOfferRecord`; default
@@ -80,6 +82,7 @@ pub struct SledStore {
     records_cases: sled::Tree,
     reconcile: sled::Tree,
     merges: sled::Tree,
+    report_notes: sled::Tree,
     users: sled::Tree,
     users_by_name: sled::Tree,
     sessions: sled::Tree,
@@ -236,6 +239,7 @@ impl SledStore {
             records_cases: tree("records_cases")?,
             reconcile: tree("reconcile")?,
             merges: tree("merges")?,
+            report_notes: tree("report_notes")?,
             users: tree("users")?,
             users_by_name: tree("users_by_name")?,
             sessions: tree("sessions")?,
@@ -1143,6 +1147,19 @@ impl Store for SledStore {
             .values()
             .map(|v| Ok(v?.to_vec()))
             .collect()
+    }
+
+    fn put_report_note(&self, period: &str, entry: &[u8]) -> Result<(), StoreError> {
+        self.report_notes.insert(period.as_bytes(), entry)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn report_note(&self, period: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .report_notes
+            .get(period.as_bytes())?
+            .map(|v| v.to_vec()))
     }
 
     fn flush(&self) -> Result<(), StoreError> {

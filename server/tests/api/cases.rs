@@ -4,7 +4,7 @@
 //! merges, the next review, the matching job offers).
 
 use automerge::AutoCommit;
-use serde_json::Value;
+use serde_json::{Value, json};
 use strada_server::testing::TestServer;
 use strada_shared::domain::{NeedCategory, PersonRef, Role};
 use strada_shared::ids::TeamId;
@@ -286,6 +286,42 @@ async fn cases_are_the_case_roles_own_and_keep_their_rules_with_a_code_each() {
         "{reasons}"
     );
     assert_eq!(page["rules"]["version"], 1);
+    assert!(list[0]["implementation_rate"].is_null(), "no PIP yet");
+
+    // Two interventions, one done: the PIP is half carried out.
+    let mut at_social = fetch(&social, case.id, DocType::Case).await;
+    let mut value: CaseDoc = schema::read(&at_social.doc).unwrap();
+    for (key, status, done_at) in [
+        (
+            "i-done",
+            InterventionStatus::Done,
+            Some("2026-03-20".to_string()),
+        ),
+        ("i-planned", InterventionStatus::Planned, None),
+        ("i-dropped", InterventionStatus::Cancelled, None),
+    ] {
+        value.interventions.insert(
+            key.into(),
+            Intervention {
+                need: NeedCategory::Shelter,
+                service_id: None,
+                partner: "Synthetic shelter".into(),
+                planned_at: "2026-03-10".into(),
+                done_at,
+                status,
+                referral_id: None,
+                note: String::new(),
+            },
+        );
+    }
+    schema::update(&mut at_social.doc, &value).unwrap();
+    accepted(&social.push_one(&mut at_social).await);
+    let list = get(&social, "/api/cases?status=all").await;
+    assert_eq!(
+        (&list[0]["interventions"], &list[0]["interventions_done"]),
+        (&json!(2), &json!(1))
+    );
+    assert_eq!(list[0]["implementation_rate"], json!(0.5));
 
     // Close it with an outcome.
     let mut at_social = fetch(&social, case.id, DocType::Case).await;
@@ -495,4 +531,144 @@ async fn a_withdrawal_leaves_the_case_without_identifying_data_and_counting() {
     stale.case_manager = "sara".into();
     schema::update(&mut cd.doc, &stale).unwrap();
     refused(&social.push_one(&mut cd).await, RefusalCode::Replaced);
+}
+
+#[tokio::test]
+async fn a_rules_version_published_after_a_read_is_seen_by_the_next_case_request() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    s.add_user("dora", Role::Director, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let social = Api::login(&s, "sara").await;
+    let director = Api::login(&s, "dora").await;
+    let p = person(&marta, 80, "Synthetic Rules");
+    accepted(&phone.push_one(&mut phone.typed(&p)).await);
+    // Opened on 2026-03-02, assessed under no version yet: the one in force counts.
+    let case = case_for(&sara, 81, &p);
+    accepted(&social.push_one(&mut social.typed(&case)).await);
+    let page_path = format!("/api/cases/{}", case.id);
+
+    // Read once under version 1 (30 days between reviews).
+    assert_eq!(
+        get(&social, "/api/cases").await[0]["review_due"],
+        "2026-04-01"
+    );
+    let page = get(&social, &page_path).await;
+    assert_eq!(page["rules"]["version"], 1);
+    assert_eq!(page["row"]["review_due"], "2026-04-01");
+    assert_eq!(
+        get(&social, "/api/rules").await["versions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // The director publishes version 2 (60 days), pushed as a document.
+    let mut doc = fetch(&director, rules_id(), DocType::PuaRules).await;
+    let mut value: PuaRulesDoc = schema::read(&doc.doc).unwrap();
+    let mut next = value.current().unwrap().clone();
+    next.review_interval_days = 60;
+    value.publish(next, director_id(&s, "dora"), strada_server::now_ms());
+    schema::update(&mut doc.doc, &value).unwrap();
+    accepted(&director.push_one(&mut doc).await);
+
+    // The very next requests are under version 2.
+    assert_eq!(
+        get(&social, "/api/cases").await[0]["review_due"],
+        "2026-05-01"
+    );
+    let page = get(&social, &page_path).await;
+    assert_eq!(page["rules"]["version"], 2);
+    assert_eq!(page["rules"]["review_interval_days"], 60);
+    assert_eq!(page["row"]["review_due"], "2026-05-01");
+    let rules = get(&social, "/api/rules").await;
+    assert_eq!(rules["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(rules["versions"][1]["review_interval_days"], 60);
+}
+
+#[tokio::test]
+async fn every_case_of_a_person_and_of_those_merged_into_them_shows_the_survivors_record() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let bg = Api::login(&s, "marta").await;
+    let cr = Api::login(&s, "luca").await;
+    let social = Api::login(&s, "sara").await;
+    let central = Api::login(&s, "centrale").await;
+    let here = person(&marta, 90, "Synthetic Amina");
+    let there = person(&luca, 91, "Synthetic Amina B.");
+    accepted(&bg.push_one(&mut bg.typed(&here)).await);
+    accepted(&cr.push_one(&mut cr.typed(&there)).await);
+    // Two cases of one person (one closed), one of the other.
+    let open_here = case_for(&sara, 92, &here);
+    let closed_here = CaseDoc {
+        closed_at: Some("2026-06-01".into()),
+        outcome: Some(Outcome::Emerged),
+        ..case_for(&sara, 93, &here)
+    };
+    let open_there = case_for(&sara, 94, &there);
+    for c in [&open_here, &closed_here, &open_there] {
+        accepted(&social.push_one(&mut social.typed(c)).await);
+    }
+    let person_of_case = |list: &Value| -> Vec<(String, Value)> {
+        let mut v: Vec<(String, Value)> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["case"]["id"].as_str().unwrap().into(),
+                    r["person"].clone(),
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    let record = |page: Value| page["person"].clone();
+    let here_record = record(get(&central, &format!("/api/persons/{}", here.id)).await);
+    let there_record = record(get(&central, &format!("/api/persons/{}", there.id)).await);
+    let mut want = vec![
+        (open_here.id.to_string(), here_record.clone()),
+        (closed_here.id.to_string(), here_record),
+        (open_there.id.to_string(), there_record),
+    ];
+    want.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        person_of_case(&get(&social, "/api/cases?status=all").await),
+        want
+    );
+
+    // After a merge, each of the three rows shows the survivor's record, whole.
+    let res = central
+        .post_json(
+            "/api/persons/merge",
+            &serde_json::json!({
+                "survivor": here.id, "merged": there.id, "reason": "same person",
+            }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let survivor = record(get(&central, &format!("/api/persons/{}", here.id)).await);
+    assert_eq!(survivor["id"], here.id.to_string());
+    for list in [
+        get(&social, "/api/cases?status=all").await,
+        get(
+            &social,
+            &format!("/api/cases?status=all&person={}", there.id),
+        )
+        .await,
+    ] {
+        let rows = person_of_case(&list);
+        assert_eq!(rows.len(), 3, "{list}");
+        for (case, person) in rows {
+            assert_eq!(person, survivor, "case {case}");
+        }
+    }
+    let page = get(&social, &format!("/api/cases/{}", open_there.id)).await;
+    assert_eq!(page["row"]["person"], survivor);
 }

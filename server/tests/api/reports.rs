@@ -654,3 +654,271 @@ async fn a_bad_period_gets_a_400_and_only_the_central_office_reads_the_figures()
         assert_eq!(api.get(ok).await.status(), 403, "{who}");
     }
 }
+
+#[tokio::test]
+async fn the_dashboard_compares_with_the_quarter_before_and_its_tables_download_as_csv() {
+    let s = TestServer::start().await;
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let central = Api::login(&s, "centrale").await;
+    let orgs = directory(&central).await;
+    let mut services: Vec<String> = orgs.keys().cloned().collect();
+    services.sort();
+    let pua = generate(0x5eed_0003, &services);
+    let res = central
+        .client
+        .post(format!("{}/api/exchange/import", central.base))
+        .bearer_auth(&central.token)
+        .header("content-type", "application/x-ndjson")
+        .body(file(&pua.lines))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let q3 = "from=2026-07-01&to=2026-09-30";
+    let d: Value = central
+        .get(&format!("/api/reports/dashboard?{q3}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    // The summary is the summary; the previous one is Q2's.
+    let summary: Value = central
+        .get(&format!("/api/reports/summary?{q3}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["summary"], summary);
+    let q2: Value = central
+        .get("/api/reports/summary?from=2026-04-01&to=2026-06-30")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["previous"], q2);
+    // The seasonal picture adds up to the contacts, month by month.
+    let seasonal = d["views"]["seasonal"].as_object().unwrap();
+    assert_eq!(
+        d["views"]["months"],
+        json!(["2026-07", "2026-08", "2026-09"])
+    );
+    for (month, sectors) in seasonal {
+        let n: u64 = sectors
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum();
+        assert_eq!(json!(n), summary["contacts_by_month"][month], "{month}");
+    }
+    // The grid holds every contact with a place, in cells, never a point per contact.
+    let cells = d["views"]["area"]["cells"].as_array().unwrap();
+    let on_map: u64 = cells.iter().map(|c| c["contacts"].as_u64().unwrap()).sum();
+    let without = d["views"]["area"]["without_place"].as_u64().unwrap();
+    assert_eq!(json!(on_map + without), summary["contacts"]);
+    // The funnel narrows.
+    for f in d["views"]["funnel"].as_array().unwrap() {
+        let n = |k: &str| f[k].as_u64().unwrap();
+        assert!(
+            n("proposed") >= n("sent") && n("sent") >= n("answered"),
+            "{f}"
+        );
+        assert!(
+            n("answered") >= n("accepted") && n("accepted") >= n("attended"),
+            "{f}"
+        );
+        assert_eq!(
+            json!(n("proposed")),
+            summary["referrals_by_partner"][f["organisation"].as_str().unwrap()]["referrals"]
+        );
+    }
+    // One team: only its contacts.
+    let team = "Team A";
+    let one: Value = central
+        .get(&format!("/api/reports/dashboard?{q3}&team=Team%20A"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        one["summary"]["contacts"],
+        summary["contacts_by_team"][team]
+    );
+    assert_eq!(
+        one["summary"]["contacts_by_team"]
+            .as_object()
+            .unwrap()
+            .len(),
+        1
+    );
+    // Every table downloads as CSV; the seasonal one matches the view.
+    for table in strada_shared::report::CSV_TABLES {
+        let res = central
+            .get(&format!("/api/reports/csv?table={table}&{q3}"))
+            .await;
+        assert_eq!(res.status(), 200, "{table}");
+        assert!(
+            res.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains(&format!("strada-{table}-2026-07-01-2026-09-30.csv"))
+        );
+        let text = res.text().await.unwrap();
+        assert!(text.lines().count() >= 1, "{table}");
+        if table == "seasonal" {
+            let lines: Vec<&str> = text.lines().collect();
+            assert!(lines[0].starts_with("month,agriculture,logistics"));
+            let july: u64 = lines[1]
+                .split(',')
+                .skip(1)
+                .map(|v| v.parse::<u64>().unwrap())
+                .sum();
+            assert_eq!(json!(july), summary["contacts_by_month"]["2026-07"]);
+        }
+        if table == "figures" {
+            assert!(text.contains(&format!(
+                "contacts,{},{}",
+                summary["contacts"], q2["contacts"]
+            )));
+        }
+    }
+    let res = central
+        .get(&format!("/api/reports/csv?table=secrets&{q3}"))
+        .await;
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn the_director_s_observations_are_kept_per_quarter_and_only_the_director_writes_them() {
+    let s = TestServer::start().await;
+    s.add_user("direzione", Role::Director, "pua");
+    s.add_user("sociale", Role::SocialExpert, "pua");
+    let director = Api::login(&s, "direzione").await;
+    let path = "/api/reports/notes?period=2026-Q3";
+    let empty: Value = director.get(path).await.json().await.unwrap();
+    assert_eq!(empty["text"], "");
+    assert!(empty["updated_at"].is_null());
+    let text = "Vendemmia anticipata in Franciacorta; picco logistico a novembre (sintetico).";
+    let res = director
+        .client
+        .put(format!("{}{path}", director.base))
+        .bearer_auth(&director.token)
+        .json(&json!({ "text": text }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let saved: Value = res.json().await.unwrap();
+    assert_eq!(saved["text"], text);
+    assert_eq!(saved["by"], "direzione");
+    // Kept across a restart, for that quarter only.
+    let dir = s.stop().await;
+    let s = TestServer::start_in(dir).await;
+    let director = Api::login(&s, "direzione").await;
+    let back: Value = director.get(path).await.json().await.unwrap();
+    assert_eq!(back["text"], text);
+    let other: Value = director
+        .get("/api/reports/notes?period=2026-Q2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(other["text"], "");
+    // The social expert reads them but may not write them.
+    let social = Api::login(&s, "sociale").await;
+    assert_eq!(social.get(path).await.status(), 200);
+    let res = social
+        .client
+        .put(format!("{}{path}", social.base))
+        .bearer_auth(&social.token)
+        .json(&json!({ "text": "no" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // A bad period, an unknown field, too long a text: clear 400s, nothing changed.
+    for (query, body) in [
+        ("period=2026-Q5", json!({"text": "x"})),
+        ("period=Q3", json!({"text": "x"})),
+        ("period=2026-Q3", json!({"text": "x", "extra": 1})),
+        (
+            "period=2026-Q3",
+            json!({"text": "x".repeat(strada_shared::report::MAX_NOTE_CHARS + 1)}),
+        ),
+    ] {
+        let res = director
+            .client
+            .put(format!("{}/api/reports/notes?{query}", director.base))
+            .bearer_auth(&director.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{query}");
+    }
+    let back: Value = director.get(path).await.json().await.unwrap();
+    assert_eq!(back["text"], text);
+}
+
+#[tokio::test]
+async fn the_anonymous_export_publishes_no_figure_under_eleven_people() {
+    let s = TestServer::start().await;
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let central = Api::login(&s, "centrale").await;
+    let orgs = directory(&central).await;
+    let mut services: Vec<String> = orgs.keys().cloned().collect();
+    services.sort();
+    let pua = generate(0x5eed_0004, &services);
+    let res = central
+        .client
+        .post(format!("{}/api/exchange/import", central.base))
+        .bearer_auth(&central.token)
+        .header("content-type", "application/x-ndjson")
+        .body(file(&pua.lines))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = central
+        .get("/api/reports/anonymous?from=2025-09-01&to=2026-12-31")
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = res.text().await.unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("table,row,column,count"));
+    let mut published = 0;
+    let mut hidden = 0;
+    let mut tables = HashSet::new();
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        tables.insert(fields[0].to_string());
+        match fields.last().unwrap().parse::<u64>() {
+            Ok(n) => {
+                assert!(n >= 11, "{line}");
+                published += 1;
+            }
+            Err(_) => hidden += 1,
+        }
+    }
+    assert!(published > 0 && hidden > 0, "{text}");
+    assert_eq!(tables.len(), 3, "{tables:?}");
+    // No alias, no note, no place: counts only.
+    assert!(!text.contains("Synthetic person"));
+    // Field workers never export it.
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let marta = Api::login(&s, "marta").await;
+    assert_eq!(
+        marta
+            .get("/api/reports/anonymous?from=2025-09-01&to=2026-12-31")
+            .await
+            .status(),
+        403
+    );
+}
