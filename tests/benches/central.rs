@@ -468,19 +468,28 @@ async fn main() {
         std::env::var_os("STRADA_SERVER_BIN").is_some(),
         "STRADA_SERVER_BIN names the release server: run through `cargo xtask bench central`"
     );
-    let dir = TempDir::new("strada-bench-central-");
-    let seeded = {
-        let (store, _) = SledStore::open(dir.path()).expect("open");
-        seed(&store)
+    let temp = TempDir::new("strada-bench-central-");
+    // `STRADA_BENCH_STORE=<folder>` keeps the filled store there and uses it again on the
+    // next run of the same kind (filling takes most of the benchmark's time).
+    let kept = std::env::var_os("STRADA_BENCH_STORE").map(std::path::PathBuf::from);
+    let dir = kept.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    let marker = dir.join(".strada-bench-filled");
+    let seeded = if kept.is_some() && marker.exists() {
+        eprintln!("using the store kept in {}", dir.display());
+        Seeded {
+            native: vec!["محمد".into()],
+            latin: vec!["Mohamed".into()],
+        }
+    } else {
+        let seeded = {
+            let (store, _) = SledStore::open(&dir).expect("open");
+            seed(&store)
+        };
+        add_user(&dir, "centrale", "central_office", "pua", "bench-central-pw");
+        std::fs::write(&marker, b"filled\n").expect("marker");
+        seeded
     };
-    add_user(
-        dir.path(),
-        "centrale",
-        "central_office",
-        "pua",
-        "bench-central-pw",
-    );
-    let server = ServerProcess::start(dir.path(), &[]);
+    let server = ServerProcess::start(&dir, &[]);
     let base = format!("http://{}", server.addr());
     let client = Client::new();
     let login: Value = client

@@ -22,7 +22,7 @@
 //!   opened on or before `to`, and not closed before `from` (the day it closes it is
 //!   still open). A contact whose author has no name adds to no one's load.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate, TimeZone};
 use strada_shared::domain::NeedCategory;
@@ -31,7 +31,10 @@ use strada_shared::report::{
     Area, AreaCell, Counts, Funnel, PartnerFigures, Summary, Views, Workload, median, rate,
 };
 use strada_shared::schema::ReferralStatus;
-use strada_shared::vocab::{Code, Decision, Indicator, InterventionStatus, Outcome};
+use rustc_hash::{FxHashMap, FxHashSet};
+use strada_shared::vocab::{
+    Channel, Code, Decision, Indicator, InterventionStatus, Outcome, Sector,
+};
 
 use crate::central::Index;
 use crate::storage::StoreError;
@@ -243,6 +246,21 @@ pub struct Tally {
     without_place: u64,
 }
 
+/// Where a code stands in its vocabulary (`T::ALL`).
+fn position<T: PartialEq + Copy>(all: &[T], x: T) -> usize {
+    all.iter().position(|y| *y == x).unwrap_or(0)
+}
+
+/// Adds one to each count whose bit is set.
+fn add_bits(counts: &mut [u64; 32], bits: u32) {
+    let mut rest = bits;
+    while rest != 0 {
+        let i = rest.trailing_zeros() as usize;
+        counts[i] += 1;
+        rest &= rest - 1;
+    }
+}
+
 fn add(map: &mut Counts, key: &str) {
     *map.entry(key.to_string()).or_default() += 1;
 }
@@ -281,15 +299,19 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
 
     // Contacts.
     let (first_month, month_starts) = period.months();
-    let mut month_counts = vec![0u64; month_starts.len() + 1];
-    let mut by_channel: HashMap<&'static str, u64> = HashMap::new();
-    let mut by_sector: HashMap<&'static str, u64> = HashMap::new();
+    // Counted in arrays and fast-hashed maps: a year holds a million contacts.
+    let mut by_channel = [0u64; 16];
+    let mut by_sector = [0u64; 16];
+    let unknown_sector = Sector::ALL.len();
+    let mut seasonal = vec![[0u64; 16]; month_starts.len() + 1];
+    let mut by_team: FxHashMap<&TeamId, u64> = FxHashMap::default();
+    let mut area: FxHashMap<(i32, i32), (u64, [u64; 32])> = FxHashMap::default();
+    let mut authored: FxHashMap<UserId, (u64, u64)> = FxHashMap::default();
     let mut needs = [0u64; 32];
     let mut indicators = [0u64; 32];
-    let mut persons: HashSet<DocId> = HashSet::new();
-    let mut first_contact: HashMap<DocId, i64> = HashMap::new();
-    let mut period_contacts: Vec<(DocId, UserId)> = Vec::new();
-    for (id, c) in &index.contacts {
+    let mut persons: FxHashSet<DocId> = FxHashSet::default();
+    let mut first_contact: FxHashMap<DocId, i64> = FxHashMap::default();
+    for c in index.contacts.values() {
         if let Some(p) = c.person {
             let who = index.survivor_of(p);
             first_contact
@@ -301,31 +323,24 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
             continue;
         }
         s.contacts += 1;
-        *by_channel.entry(c.channel.code()).or_default() += 1;
-        *by_sector
-            .entry(c.sector.map_or("unknown", Code::code))
-            .or_default() += 1;
-        *t.by_team.entry(c.team.clone()).or_default() += 1;
+        by_channel[position(Channel::ALL, c.channel)] += 1;
+        let sector = c
+            .sector
+            .map_or(unknown_sector, |x| position(Sector::ALL, x));
+        by_sector[sector] += 1;
+        *by_team.entry(&c.team).or_default() += 1;
         let month = month_starts.partition_point(|(start, _)| *start <= c.occurred_at);
-        month_counts[month] += 1;
-        *t.seasonal
-            .entry((month, c.sector.map_or("unknown", Code::code)))
-            .or_default() += 1;
+        seasonal[month][sector] += 1;
         match c.place {
             Some((lat, lon)) => {
-                let cell = t
-                    .area
+                let cell = area
                     .entry((
                         (lat / CELL_DEG).floor() as i32,
                         (lon / CELL_DEG).floor() as i32,
                     ))
                     .or_insert((0, [0; 32]));
                 cell.0 += 1;
-                for (i, n) in cell.1.iter_mut().enumerate() {
-                    if c.needs & (1 << i) != 0 {
-                        *n += 1;
-                    }
-                }
+                add_bits(&mut cell.1, c.needs);
             }
             None => t.without_place += 1,
         }
@@ -336,18 +351,25 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
             None if c.group_people > 0 => s.people_reached += u64::from(c.group_people),
             None => s.people_reached += 1,
         }
-        for (i, n) in needs.iter_mut().enumerate() {
-            if c.needs & (1 << i) != 0 {
-                *n += 1;
-            }
-        }
-        for (i, n) in indicators.iter_mut().enumerate() {
-            if c.indicators & (1 << i) != 0 {
-                *n += 1;
-            }
-        }
-        period_contacts.push((*id, c.author));
+        add_bits(&mut needs, c.needs);
+        add_bits(&mut indicators, c.indicators);
+        authored.entry(c.author).or_default().0 += 1;
     }
+    // The referrals of the period's contacts, whatever their date, for the workload.
+    for r in index.referrals.values() {
+        if let Some(c) = index.contacts.get(&r.contact)
+            && period.holds(c.occurred_at)
+            && mine(&c.team)
+        {
+            authored.entry(c.author).or_default().1 += 1;
+        }
+    }
+    t.authored = authored.into_iter().collect();
+    t.by_team = by_team
+        .into_iter()
+        .map(|(team, n)| (team.clone(), n))
+        .collect();
+    t.area = area.into_iter().collect();
     s.people_reached += persons.len() as u64;
     // New: the first contact anywhere in the PUA is in the period (and, for a team,
     // the team met them in the period).
@@ -358,22 +380,27 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
     t.months = std::iter::once(first_month.clone())
         .chain(month_starts.iter().map(|(_, k)| k.clone()))
         .collect();
-    s.contacts_by_channel = by_channel
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-    s.contacts_by_sector = by_sector
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-    for (i, n) in month_counts.into_iter().enumerate() {
-        if n > 0 {
-            let key = if i == 0 {
-                first_month.clone()
-            } else {
-                month_starts[i - 1].1.clone()
-            };
-            s.contacts_by_month.insert(key, n);
+    let sector_code = |i: usize| Sector::ALL.get(i).map_or("unknown", |x| x.code());
+    for (i, channel) in Channel::ALL.iter().enumerate() {
+        if by_channel[i] > 0 {
+            s.contacts_by_channel
+                .insert(channel.code().to_string(), by_channel[i]);
+        }
+    }
+    for (i, n) in by_sector.iter().enumerate().take(unknown_sector + 1) {
+        if *n > 0 {
+            s.contacts_by_sector.insert(sector_code(i).to_string(), *n);
+        }
+    }
+    for (month, row) in seasonal.iter().enumerate() {
+        let total: u64 = row.iter().sum();
+        if total > 0 {
+            s.contacts_by_month.insert(t.months[month].clone(), total);
+        }
+        for (i, n) in row.iter().enumerate().take(unknown_sector + 1) {
+            if *n > 0 {
+                t.seasonal.insert((month, sector_code(i)), *n);
+            }
         }
     }
     for (i, need) in NeedCategory::ALL.iter().enumerate() {
@@ -385,12 +412,6 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
         if indicators[i] > 0 {
             s.indicators.insert(ind.code().to_string(), indicators[i]);
         }
-    }
-    for (id, author) in period_contacts {
-        let referrals = index.contact_referrals.get(&id).map_or(0, Vec::len) as u64;
-        let load = t.authored.entry(author).or_default();
-        load.0 += 1;
-        load.1 += referrals;
     }
 
     // Referrals.
