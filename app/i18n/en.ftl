@@ -725,3 +725,147 @@ rules_title = The PUA's rules
 case_flags = Flags
 case_actions = Actions
 scope_cases = Keep case work offline too: the cases of these teams and persons and those you follow, the job offers and the PUA's rules
+
+## dashboard and quarterly report (rp_)
+rp_dashboard_tab = Dashboard
+rp_report_tab = Quarterly report
+rp_whole_pua = The whole PUA
+rp_show = Show
+rp_quick = Quick choices of the period
+rp_this_quarter = This quarter
+rp_last_quarter = Last quarter
+rp_this_year = This year
+rp_last_12_months = Last 12 months
+rp_invalid_period = The period is not valid: it needs two dates, the first not after the second.
+rp_from_to = From { $from } to { $to }
+rp_compared_with = compared with { $from } to { $to }
+rp_before = Before:
+rp_days = { $value } days
+rp_points = { $value } points
+rp_unknown = Not recorded
+rp_month_names = Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec
+rp_show_table = Data table
+rp_headline_title = Headline figures
+rp_fig_contacts = Contacts
+rp_fig_people_reached = People reached
+rp_fig_new_persons = New persons
+rp_fig_referrals = Referrals
+rp_fig_acceptance = Referrals accepted
+rp_fig_median_days = Days to answer (median)
+rp_fig_waiting = Referrals unanswered for 8 days or more
+rp_fig_cases_opened = Cases taken in charge
+rp_fig_eligible = Cases eligible
+rp_fig_active = Cases open at the end
+rp_fig_success = Success rate (emerged)
+rp_fig_pip = PIP interventions done
+rp_seasonal_title = Contacts by month and sector
+rp_seasonal_label = Bar chart: contacts by month, split by sector of work
+rp_seasonal_hint = Each bar is a month; sectors have different colours and patterns. Seasonal peaks (harvests, end-of-year logistics) show in the height of the bars.
+rp_area_title = Contacts on the territory
+rp_area_label = Schematic map of the territory: contacts per cell of the grid, with a few reference towns
+rp_area_hint = Contacts counted per cell of the grid, never a point per person. The darker the cell, the more contacts.
+rp_area_legend = Contacts per cell
+rp_area_label_need = Schematic map of the territory: contacts recording the need "{ $need }" per cell of the grid, with a few reference towns
+rp_area_legend_need = { $need }: contacts per cell
+rp_map_show = On the map
+rp_map_all = Every contact
+rp_contacts_n =
+    { $n ->
+        [one] { $n } contact
+       *[other] { $n } contacts
+    }
+rp_without_place =
+    { $n ->
+        [one] { $n } contact recorded without a place.
+       *[other] { $n } contacts recorded without a place.
+    }
+rp_col_near = Near
+rp_col_cell = Cell (degrees)
+rp_col_main_needs = Main needs
+rp_network_title = Referrals by organisation: from proposal to attendance
+rp_funnel_label = Bar chart: referrals by organisation, proposed, sent, answered and attended
+rp_funnel_label_top =
+    { $n ->
+        [one] Bar chart: referrals of the organisation with the most, proposed, sent, answered and attended
+       *[other] Bar chart: referrals of the { $n } organisations with the most, proposed, sent, answered and attended
+    }
+rp_stage_proposed = Proposed
+rp_stage_sent = Sent
+rp_stage_answered = Answered
+rp_stage_attended = Attended
+rp_col_organisation = Organisation
+rp_col_accepted = Accepted
+rp_col_declined = Declined
+rp_workload_title = Workload per person
+rp_col_user = User
+rp_col_cases = Cases
+rp_teams_title = Contacts by team
+rp_monitoring_title = Monitoring of cases
+rp_mon_open = Cases open at the end
+rp_mon_overdue = With the PIP review overdue
+rp_mon_no_contact = Without contact for 90 days
+rp_pip_title = Open cases by share of the PIP done
+rp_col_pip_done = PIP done
+rp_pip_none = No intervention planned
+rp_col_period = Period
+rp_col_before = Previous period
+rp_col_month = Month
+rp_col_total = Total
+rp_col_figure = Figure
+rp_col_change = Change
+rp_comparison_caption = The quarter's figures and the previous quarter's
+rp_downloads = Download the data (CSV)
+rp_downloads_hint = Each table of the period as a CSV file, with the previous period where it applies.
+rp_anonymous = Anonymous export (CSV)
+rp_anonymous_hint = Counts of people to share outside the PUA: every figure about fewer than 11 people is hidden.
+rp_quarter = Quarter
+rp_quarter_name = Q{ $q } { $year }
+rp_print = Print
+rp_download = Download the report (HTML)
+rp_report_title = Quarterly report
+rp_doc_kicker = PUA — Single point of access · INLAV Lombardia programme
+rp_generated = Produced on { $date } from the PUA's records.
+rp_sec_summary = Summary and comparison with the previous quarter
+rp_definitions = Referrals accepted: among the period's referrals with an answer, the share accepted. Success rate: among the cases closed in the period, the share with the outcome "emerged". PIP interventions done: among the interventions planned in the period and not cancelled, the share done by the end of the period.
+rp_sec_volume = Volume of services and cases
+rp_channels_title = Contacts by access channel
+rp_needs_title = Needs recorded in contacts
+rp_referral_needs_title = Referrals by need
+rp_indicators_title = Indicators of exploitation (ILO) recorded
+rp_cases_title = Cases and success rate
+rp_outcomes_title = Cases closed by outcome
+rp_sec_resources = Resources against the volume: workload
+rp_resources_field =
+    { $n ->
+        [one] { $n } person recorded contacts: { $per } contacts each on average.
+       *[other] { $n } people recorded contacts: { $per } contacts each on average.
+    }
+rp_resources_cases =
+    { $n ->
+        [one] { $n } person follows cases: { $per } cases each on average.
+       *[other] { $n } people follow cases: { $per } cases each on average.
+    }
+rp_sec_network = Work with the network
+rp_sec_area = The territory
+rp_sec_monitoring = Monitoring of cases (in aggregate)
+rp_sec_notes = The director's observations on the context
+rp_notes_label = Observations on the quarter's context (seasons, changes on the territory, the CCC's notes)
+rp_notes_save = Save the observations
+rp_notes_saved = Observations saved.
+rp_notes_failed = The observations were not saved: a network is needed. The text stays here.
+rp_notes_none = No observations for this quarter.
+rp_notes_updated = Last changed: { $when }, { $by }.
+rp_doc_footer = For internal use by the PUA and its coordination boards: aggregate figures, with no personal data of the people met. To share outside the PUA, use the anonymous export.
+rp_csv-figures = Headline figures
+rp_csv-seasonal = Contacts by month and sector
+rp_csv-channels = Contacts by channel
+rp_csv-sectors = Contacts by sector
+rp_csv-teams = Contacts by team
+rp_csv-needs = Needs
+rp_csv-indicators = Indicators of exploitation
+rp_csv-referral_needs = Referrals by need
+rp_csv-network = Referrals by organisation
+rp_csv-workload = Workload
+rp_csv-outcomes = Cases closed by outcome
+rp_csv-area = Contacts on the territory
+rp_csv-monitoring = Monitoring of cases

@@ -726,3 +726,147 @@ rules_title = Regole del PUA
 case_flags = Segnalazioni
 case_actions = Azioni
 scope_cases = Tieni offline anche il lavoro sui casi: i casi di queste équipe e persone e quelli che segui, le offerte di lavoro e le regole del PUA
+
+## dashboard and quarterly report (rp_)
+rp_dashboard_tab = Cruscotto
+rp_report_tab = Rapporto trimestrale
+rp_whole_pua = Tutto il PUA
+rp_show = Mostra
+rp_quick = Scelte rapide del periodo
+rp_this_quarter = Questo trimestre
+rp_last_quarter = Trimestre scorso
+rp_this_year = Quest'anno
+rp_last_12_months = Ultimi 12 mesi
+rp_invalid_period = Il periodo non è valido: servono due date, la prima non dopo la seconda.
+rp_from_to = Dal { $from } al { $to }
+rp_compared_with = confronto con il periodo dal { $from } al { $to }
+rp_before = Prima:
+rp_days = { $value } gg
+rp_points = { $value } punti
+rp_unknown = Non indicato
+rp_month_names = gen feb mar apr mag giu lug ago set ott nov dic
+rp_show_table = Tabella dei dati
+rp_headline_title = Cifre principali
+rp_fig_contacts = Contatti
+rp_fig_people_reached = Persone raggiunte
+rp_fig_new_persons = Persone nuove
+rp_fig_referrals = Invii
+rp_fig_acceptance = Invii accettati
+rp_fig_median_days = Giorni per la risposta (mediana)
+rp_fig_waiting = Invii senza risposta da 8 giorni o più
+rp_fig_cases_opened = Casi presi in carico
+rp_fig_eligible = Casi ammissibili
+rp_fig_active = Casi aperti a fine periodo
+rp_fig_success = Tasso di successo (emersione)
+rp_fig_pip = Interventi del PIP svolti
+rp_seasonal_title = Contatti per mese e settore
+rp_seasonal_label = Grafico a barre: contatti per mese, divisi per settore di lavoro
+rp_seasonal_hint = Ogni barra è un mese; i settori hanno colori e trame diversi. I picchi stagionali (raccolti, logistica di fine anno) si vedono dall'altezza delle barre.
+rp_area_title = Contatti sul territorio
+rp_area_label = Mappa schematica del territorio: contatti per cella della griglia, con alcune città di riferimento
+rp_area_hint = Contatti contati per cella della griglia, mai un punto per persona. Più scura la cella, più contatti.
+rp_area_legend = Contatti per cella
+rp_area_label_need = Mappa schematica del territorio: contatti con il bisogno «{ $need }» per cella della griglia, con alcune città di riferimento
+rp_area_legend_need = { $need }: contatti per cella
+rp_map_show = Sulla mappa
+rp_map_all = Tutti i contatti
+rp_contacts_n =
+    { $n ->
+        [one] { $n } contatto
+       *[other] { $n } contatti
+    }
+rp_without_place =
+    { $n ->
+        [one] { $n } contatto registrato senza luogo.
+       *[other] { $n } contatti registrati senza luogo.
+    }
+rp_col_near = Vicino a
+rp_col_cell = Cella (gradi)
+rp_col_main_needs = Bisogni principali
+rp_network_title = Invii per ente: dalla proposta alla presentazione
+rp_funnel_label = Grafico a barre: invii per ente, proposti, inviati, con risposta e con presentazione
+rp_funnel_label_top =
+    { $n ->
+        [one] Grafico a barre: invii dell'ente con più invii, proposti, inviati, con risposta e con presentazione
+       *[other] Grafico a barre: invii dei { $n } enti con più invii, proposti, inviati, con risposta e con presentazione
+    }
+rp_stage_proposed = Proposti
+rp_stage_sent = Inviati
+rp_stage_answered = Con risposta
+rp_stage_attended = Presentati
+rp_col_organisation = Ente
+rp_col_accepted = Accettati
+rp_col_declined = Rifiutati
+rp_workload_title = Carico di lavoro per persona
+rp_col_user = Utente
+rp_col_cases = Casi
+rp_teams_title = Contatti per équipe
+rp_monitoring_title = Monitoraggio dei casi
+rp_mon_open = Casi aperti a fine periodo
+rp_mon_overdue = Con verifica del PIP scaduta
+rp_mon_no_contact = Senza contatti da 90 giorni
+rp_pip_title = Casi aperti per quota del PIP svolta
+rp_col_pip_done = PIP svolto
+rp_pip_none = Nessun intervento previsto
+rp_col_period = Periodo
+rp_col_before = Periodo precedente
+rp_col_month = Mese
+rp_col_total = Totale
+rp_col_figure = Indicatore
+rp_col_change = Variazione
+rp_comparison_caption = Le cifre del trimestre e del trimestre precedente
+rp_downloads = Scarica i dati (CSV)
+rp_downloads_hint = Ogni tabella del periodo in un file CSV, con il periodo precedente dove serve.
+rp_anonymous = Esportazione anonima (CSV)
+rp_anonymous_hint = Conteggi di persone da condividere fuori dal PUA: ogni cifra che riguarda meno di 11 persone è nascosta.
+rp_quarter = Trimestre
+rp_quarter_name = { $q }º trimestre { $year }
+rp_print = Stampa
+rp_download = Scarica il rapporto (HTML)
+rp_report_title = Rapporto trimestrale
+rp_doc_kicker = PUA — Punto Unico di Accesso · Programma INLAV Lombardia
+rp_generated = Prodotto il { $date } dal registro del PUA.
+rp_sec_summary = Sintesi e confronto con il trimestre precedente
+rp_definitions = Invii accettati: tra gli invii del periodo con una risposta, la quota accettata. Tasso di successo: tra i casi chiusi nel periodo, la quota con esito «emersione». Interventi del PIP svolti: tra gli interventi previsti nel periodo e non annullati, la quota svolta entro la fine del periodo.
+rp_sec_volume = Volume dei servizi e dei casi
+rp_channels_title = Contatti per canale di accesso
+rp_needs_title = Bisogni rilevati nei contatti
+rp_referral_needs_title = Invii per bisogno
+rp_indicators_title = Indicatori di sfruttamento (ILO) rilevati
+rp_cases_title = Casi e tasso di successo
+rp_outcomes_title = Casi chiusi per esito
+rp_sec_resources = Risorse rispetto al volume: carico di lavoro
+rp_resources_field =
+    { $n ->
+        [one] { $n } persona ha registrato contatti: in media { $per } contatti a testa.
+       *[other] { $n } persone hanno registrato contatti: in media { $per } contatti a testa.
+    }
+rp_resources_cases =
+    { $n ->
+        [one] { $n } persona segue casi: in media { $per } casi a testa.
+       *[other] { $n } persone seguono casi: in media { $per } casi a testa.
+    }
+rp_sec_network = Il lavoro con la rete
+rp_sec_area = Il territorio
+rp_sec_monitoring = Monitoraggio dei casi (in aggregato)
+rp_sec_notes = Osservazioni di contesto della direzione
+rp_notes_label = Osservazioni sul contesto del trimestre (stagioni, cambiamenti sul territorio, note del CCC)
+rp_notes_save = Salva le osservazioni
+rp_notes_saved = Osservazioni salvate.
+rp_notes_failed = Le osservazioni non sono state salvate: serve la rete. Il testo resta qui.
+rp_notes_none = Nessuna osservazione per questo trimestre.
+rp_notes_updated = Ultima modifica: { $when }, { $by }.
+rp_doc_footer = Documento per uso interno del PUA e dei suoi organi di coordinamento: cifre aggregate, senza dati personali delle persone incontrate. Per condividere fuori dal PUA usare l'esportazione anonima.
+rp_csv-figures = Cifre principali
+rp_csv-seasonal = Contatti per mese e settore
+rp_csv-channels = Contatti per canale
+rp_csv-sectors = Contatti per settore
+rp_csv-teams = Contatti per équipe
+rp_csv-needs = Bisogni
+rp_csv-indicators = Indicatori di sfruttamento
+rp_csv-referral_needs = Invii per bisogno
+rp_csv-network = Invii per ente
+rp_csv-workload = Carico di lavoro
+rp_csv-outcomes = Casi chiusi per esito
+rp_csv-area = Contatti sul territorio
+rp_csv-monitoring = Monitoraggio dei casi

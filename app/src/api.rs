@@ -498,6 +498,32 @@ pub async fn central_csv(token: &str, list: &str, query: &str) -> Result<String,
     get_text(token, &format!("/api/csv/{list}?{query}")).await
 }
 
+/// A file of the report (`/api/reports/csv?table=…` or `/api/reports/anonymous?…`, the
+/// path with its query), as text.
+pub async fn report_file(token: &str, path: &str) -> Result<String, ApiError> {
+    get_text(token, path).await
+}
+
+/// Writes the director's observations for a period of the report (`2026-Q3`); the
+/// answer is the note as the server stored it.
+pub async fn put_report_note(
+    token: &str,
+    period: &str,
+    text: &str,
+) -> Result<strada_shared::report::ReportNote, ApiError> {
+    let res = Request::put(&format!(
+        "/api/reports/notes?period={}",
+        String::from(js_sys::encode_uri_component(period))
+    ))
+    .header("Authorization", &format!("Bearer {token}"))
+    .json(&serde_json::json!({ "text": text }))
+    .map_err(|_| ApiError::Network)?
+    .send()
+    .await
+    .map_err(|_| ApiError::Network)?;
+    decode(res).await
+}
+
 /// A GET answered with a file (CSV, JSON Lines), as text.
 async fn get_text(token: &str, path: &str) -> Result<String, ApiError> {
     let res = Request::get(path)

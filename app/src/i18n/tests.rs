@@ -92,6 +92,7 @@ fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
                 .map(crate::pages::workspace::keep_code)
                 .to_vec(),
         ),
+        ("rp_csv", strada_shared::report::CSV_TABLES.to_vec()),
     ]
 }
 
@@ -119,6 +120,7 @@ fn names(t: &Catalogue, group: &str) -> Names {
         "decision" => t.decision_names,
         "intervention_status" => t.intervention_status_names,
         "outcome" => t.outcome_names,
+        "rp_csv" => t.rp_csv_names,
         other => panic!("no names for {other}"),
     }
 }

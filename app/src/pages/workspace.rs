@@ -6,11 +6,18 @@
 //!
 //! Besides the lists: "Da rivedere" (values written apart on two devices), "Doppioni"
 //! ([`duplicates`]: pairs of records that may be one person, reviewed side by side and
-//! merged), and on a person's page what merges made of it ([`merges`]).
+//! merged), and on a person's page what merges made of it ([`merges`]). For the roles
+//! that read the PUA's figures: the "Cruscotto" ([`dashboard`]) and the quarterly
+//! report ([`report`]).
 
 mod cases;
+mod charts;
+mod dashboard;
 mod duplicates;
+mod figures;
 mod merges;
+mod period;
+mod report;
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -43,6 +50,10 @@ enum Tab {
     JobOffers,
     /// The PUA's rules.
     Rules,
+    /// The figures of a period, as charts (roles that read reports).
+    Dashboard,
+    /// The quarterly report.
+    Report,
 }
 
 impl Tab {
@@ -51,7 +62,12 @@ impl Tab {
             Tab::Persons => "persons",
             Tab::Contacts => "contacts",
             Tab::Referrals | Tab::Review => "referrals",
-            Tab::Duplicates | Tab::Cases | Tab::JobOffers | Tab::Rules => "persons",
+            Tab::Duplicates
+            | Tab::Cases
+            | Tab::JobOffers
+            | Tab::Rules
+            | Tab::Dashboard
+            | Tab::Report => "persons",
         }
     }
 
@@ -60,16 +76,18 @@ impl Tab {
             Tab::Persons => &["recent", "name", "newest"],
             Tab::Contacts => &["newest", "oldest"],
             Tab::Referrals | Tab::Review => &["newest", "oldest", "waiting"],
-            Tab::Duplicates | Tab::Cases | Tab::JobOffers | Tab::Rules => &[],
+            Tab::Duplicates
+            | Tab::Cases
+            | Tab::JobOffers
+            | Tab::Rules
+            | Tab::Dashboard
+            | Tab::Report => &[],
         }
     }
 
     /// Whether the tab is a list of records (with filters, pages and a record beside).
     fn is_list(self) -> bool {
-        !matches!(
-            self,
-            Tab::Review | Tab::Duplicates | Tab::Cases | Tab::JobOffers | Tab::Rules
-        )
+        matches!(self, Tab::Persons | Tab::Contacts | Tab::Referrals)
     }
 }
 
@@ -118,7 +136,9 @@ impl Filters {
             | Tab::Duplicates
             | Tab::Cases
             | Tab::JobOffers
-            | Tab::Rules => pairs.extend([
+            | Tab::Rules
+            | Tab::Dashboard
+            | Tab::Report => pairs.extend([
                 ("channel", self.channel.as_str()),
                 ("sector", &self.sector),
                 ("need", &self.need),
@@ -235,7 +255,14 @@ async fn fetch<T: DeserializeOwned>(ctx: Ctx, path: String) -> Result<T, ApiErro
 pub fn Workspace() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
-    let tab = RwSignal::new(Tab::Contacts);
+    let role = ctx.session.get_untracked().map(|s| s.user.role);
+    let reads_reports = role.is_some_and(|r| r.reads_reports());
+    // The director looks at the figures first.
+    let tab = RwSignal::new(if role == Some(strada_shared::domain::Role::Director) {
+        Tab::Dashboard
+    } else {
+        Tab::Contacts
+    });
     let draft = RwSignal::new(Filters::default());
     let applied = RwSignal::new(Filters::default());
     let rows = RwSignal::new(None::<Result<Rows, ApiError>>);
@@ -278,7 +305,9 @@ pub fn Workspace() -> impl IntoView {
                 | Tab::Duplicates
                 | Tab::Cases
                 | Tab::JobOffers
-                | Tab::Rules => api::central_page::<ReferralRecord>(&s.token, list, &query)
+                | Tab::Rules
+                | Tab::Dashboard
+                | Tab::Report => api::central_page::<ReferralRecord>(&s.token, list, &query)
                     .await
                     .map(|p| (Rows::Referrals(p.items), p.total, p.next)),
             };
@@ -430,7 +459,17 @@ pub fn Workspace() -> impl IntoView {
                     {tab_button(Tab::JobOffers, |t| t.job_title, "ws-tab-jobs")}
                     {tab_button(Tab::Rules, |t| t.rules_title, "ws-tab-rules")}
                 })}
+                {reads_reports.then(|| view! {
+                    {tab_button(Tab::Dashboard, |t| t.rp_dashboard_tab, "ws-tab-dashboard")}
+                    {tab_button(Tab::Report, |t| t.rp_report_tab, "ws-tab-report")}
+                })}
             </div>
+            <Show when=move || tab.get() == Tab::Dashboard>
+                <dashboard::Dashboard refreshed=refreshed/>
+            </Show>
+            <Show when=move || tab.get() == Tab::Report>
+                <report::QuarterReport refreshed=refreshed/>
+            </Show>
             <Show when=move || tab.get() == Tab::Cases>
                 <cases::CaseList refreshed=refreshed/>
             </Show>
@@ -801,11 +840,16 @@ pub fn ExchangeFiles() -> impl IntoView {
     }
 }
 
-/// Saves `text` as a file the browser downloads.
+/// Saves `text` as a CSV file the browser downloads.
 fn save_file(name: &str, text: &str) {
+    save_file_as(name, text, "text/csv;charset=utf-8");
+}
+
+/// Saves `text` as a file of type `mime` the browser downloads.
+fn save_file_as(name: &str, text: &str, mime: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return;
     };
