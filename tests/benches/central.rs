@@ -485,7 +485,13 @@ async fn main() {
             let (store, _) = SledStore::open(&dir).expect("open");
             seed(&store)
         };
-        add_user(&dir, "centrale", "central_office", "pua", "bench-central-pw");
+        add_user(
+            &dir,
+            "centrale",
+            "central_office",
+            "pua",
+            "bench-central-pw",
+        );
         std::fs::write(&marker, b"filled\n").expect("marker");
         seeded
     };

@@ -25,13 +25,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate, TimeZone};
+use rustc_hash::{FxHashMap, FxHashSet};
 use strada_shared::domain::NeedCategory;
 use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::report::{
     Area, AreaCell, Counts, Funnel, PartnerFigures, Summary, Views, Workload, median, rate,
 };
 use strada_shared::schema::ReferralStatus;
-use rustc_hash::{FxHashMap, FxHashSet};
 use strada_shared::vocab::{
     Channel, Code, Decision, Indicator, InterventionStatus, Outcome, Sector,
 };
