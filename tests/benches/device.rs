@@ -1,17 +1,29 @@
-//! `cargo xtask bench device`: the field app's figures with 10,000 documents on a phone.
+//! `cargo xtask bench device`: the field app's figures with 10,000 documents on a phone,
+//! and a case worker's laptop holding 2,000 cases and their persons.
 //!
 //! 1. Starts a release `strada-server` child on a temporary data folder (serving the
-//!    built PWA from `dist/`), creates a field worker with the CLI, and pushes 10,000
-//!    synthetic documents as that worker through the real sync API: persons (consent
-//!    given, aliases in several scripts), contacts (most with a known person, needs,
-//!    some indicators, some groups), referrals along their status lifecycle.
-//! 2. Runs `tests/e2e/bench_device.mjs` (node + playwright-core + Debian Chromium, phone
-//!    viewport): first sync, restart from the service-worker cache, unlock, open records,
-//!    memory, IndexedDB size, long tasks, a CPU profile of the sync.
+//!    built PWA from `dist/`), creates the users with the CLI, and fills it through the
+//!    real sync API:
+//!    - **phone**: 10,000 synthetic documents pushed by a field worker: persons (consent
+//!      given, aliases in several scripts), contacts (most with a known person, needs,
+//!      some indicators, some groups), referrals along their status lifecycle;
+//!    - **cases** ([`cases`]): another team's 2,000 persons with their contacts and
+//!      referrals, job offers, and 2,000 cases written by a social-services expert in
+//!      every state, edit by edit.
+//! 2. Runs the browser parts (node + playwright-core + Debian Chromium):
+//!    `tests/e2e/bench_device.mjs` at phone size (first sync, restart from the
+//!    service-worker cache, unlock, open records, memory, IndexedDB size, long tasks, a
+//!    CPU profile of the sync), then `tests/e2e/bench_cases.mjs` at laptop size (the
+//!    offline scope set to keep the team and the cases, the sync, the case list, 40 cases
+//!    opened online and 40 with the network cut).
 //! 3. Prints the figures beside the goals and writes `$STRADA_BENCH_OUT`
-//!    (default `target/bench/device.json`).
+//!    (default `target/bench/device.json`; the laptop's figures are the `cases_` keys).
 //!
+//! `STRADA_BENCH_PHASES` (`phone,cases` by default) runs one of them only.
 //! Synthetic data only: invented aliases and notes, no real person.
+
+#[path = "device/cases.rs"]
+mod cases;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -38,9 +50,21 @@ use strada_shared::vocab::{
     Channel, Code, ConsentStatus, FollowUp, Gender, Indicator, Material, Mediator, Sector,
 };
 
-const USER: &str = "marta";
-const TEAM: &str = "bergamo-1";
-const PASSWORD: &str = "password-marta-bench";
+/// An account the bench creates with the CLI before the server starts.
+struct Account {
+    name: &'static str,
+    role: &'static str,
+    team: &'static str,
+    password: &'static str,
+}
+
+/// The phone's field worker.
+const PHONE: Account = Account {
+    name: "marta",
+    role: "field_worker",
+    team: "bergamo-1",
+    password: "password-marta-bench",
+};
 
 // ---------------------------------------------------------------- the server child ----
 
@@ -66,16 +90,16 @@ fn env_path(name: &str) -> PathBuf {
     )
 }
 
-fn add_user(bin: &Path, dir: &Path) {
+fn add_user(bin: &Path, dir: &Path, account: &Account) {
     let mut child = Command::new(bin)
         .args([
             "user",
             "add",
-            USER,
+            account.name,
             "--role",
-            "field_worker",
+            account.role,
             "--team",
-            TEAM,
+            account.team,
             "--password-stdin",
         ])
         .env("STRADA_DATA_DIR", dir)
@@ -87,14 +111,16 @@ fn add_user(bin: &Path, dir: &Path) {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .write_all(format!("{}\n", account.password).as_bytes())
         .expect("write");
     assert!(child.wait().expect("wait").success(), "user add failed");
 }
 
-fn start_server(bin: &Path, dist: &Path) -> Server {
+fn start_server(bin: &Path, dist: &Path, accounts: &[&Account]) -> Server {
     let dir = std::env::temp_dir().join(format!("strada-bench-device-{}", uuid::Uuid::now_v7()));
-    add_user(bin, &dir);
+    for a in accounts {
+        add_user(bin, &dir, a);
+    }
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("port")
         .local_addr()
@@ -452,12 +478,12 @@ struct Seeder {
 }
 
 impl Seeder {
-    async fn sign_in(base: &str) -> Seeder {
+    async fn sign_in(base: &str, account: &Account) -> Seeder {
         let client = Client::new();
         let actor = ActorId::random();
         let res = client
             .post(format!("{base}/api/auth/login"))
-            .json(&json!({"username": USER, "password": PASSWORD, "device_actor": actor.to_hex_string()}))
+            .json(&json!({"username": account.name, "password": account.password, "device_actor": actor.to_hex_string()}))
             .send()
             .await
             .expect("login");
@@ -569,27 +595,46 @@ impl Seeder {
     }
 }
 
-/// Seeds the documents; returns how many of each type.
-async fn seed(base: &str, total: usize) -> BTreeMap<&'static str, f64> {
-    let mut s = Seeder::sign_in(base).await;
-    let mut rng = Rng(0x5EED_0F57_ADA0);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_millis() as i64;
-    // 15 % persons, 70 % contacts, 15 % referrals (1,500 / 7,000 / 1,500 for 10,000).
-    let n_persons = (total * 15 / 100).max(1);
-    let n_referrals = total * 15 / 100;
-    let n_contacts = total - n_persons - n_referrals;
+/// What a field team's worker recorded, as the server now holds it.
+struct FieldTeam {
+    persons: Vec<PersonDoc>,
+    contacts: Vec<ContactDoc>,
+    referrals: Vec<ReferralDoc>,
+    /// Pushes that moved referrals along their lifecycle.
+    rounds: u32,
+    /// From the first push to the last.
+    push_seconds: f64,
+}
+
+/// Pushes a field team's persons, contacts and referrals as `s`'s worker, then moves the
+/// referrals along their lifecycle one step per push. With `every_person_met`, the
+/// first contacts name each person in turn (every person has at least one contact);
+/// otherwise contacts pick their person at random.
+async fn seed_field(
+    s: &mut Seeder,
+    rng: &mut Rng,
+    now: i64,
+    (n_persons, n_contacts, n_referrals): (usize, usize, usize),
+    every_person_met: bool,
+) -> FieldTeam {
     let (user, team) = (s.user, s.team.clone());
     let persons: Vec<PersonDoc> = (0..n_persons)
-        .map(|_| person(&mut rng, now, user, &team))
+        .map(|_| person(rng, now, user, &team))
         .collect();
     for p in &persons {
         s.add(p);
     }
     let contacts: Vec<ContactDoc> = (0..n_contacts)
-        .map(|_| contact(&mut rng, now, user, &team, &persons))
+        .map(|i| {
+            let mut c = contact(rng, now, user, &team, &persons);
+            if every_person_met && let Some(p) = persons.get(i) {
+                c.person = PersonRef::Alias(p.aliases[0].clone());
+                c.person_id = Some(p.id);
+                c.consent = ConsentStatus::Given;
+                c.group = None;
+            }
+            c
+        })
         .collect();
     for c in &contacts {
         s.add(c);
@@ -605,7 +650,7 @@ async fn seed(base: &str, total: usize) -> BTreeMap<&'static str, f64> {
             ReferralStatus::Sent
         };
         let r = ReferralDoc {
-            id: id_at(&mut rng, created),
+            id: id_at(rng, created),
             contact: c.id,
             need: *rng.pick(&c.needs),
             partner: rng.pick(PARTNERS).to_string(),
@@ -629,7 +674,7 @@ async fn seed(base: &str, total: usize) -> BTreeMap<&'static str, f64> {
                 .collect(),
         };
         s.add(&r);
-        let mut steps = lifecycle(&mut rng);
+        let mut steps = lifecycle(rng);
         if first == ReferralStatus::Sent && steps.first() == Some(&ReferralStatus::Sent) {
             steps.remove(0);
         }
@@ -637,7 +682,7 @@ async fn seed(base: &str, total: usize) -> BTreeMap<&'static str, f64> {
     }
     let t = Instant::now();
     let created = s.push().await;
-    assert_eq!(created, total);
+    assert_eq!(created, n_persons + n_contacts + n_referrals);
     // The lifecycle: one step per round, as a worker would record them over weeks.
     let mut rounds = 0;
     loop {
@@ -662,6 +707,40 @@ async fn seed(base: &str, total: usize) -> BTreeMap<&'static str, f64> {
         rounds += 1;
         s.push().await;
     }
+    FieldTeam {
+        persons,
+        contacts,
+        referrals: referrals.into_iter().map(|(r, _)| r).collect(),
+        rounds,
+        push_seconds: t.elapsed().as_secs_f64(),
+    }
+}
+
+/// Now, Unix ms.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as i64
+}
+
+/// Seeds the phone's documents; returns how many of each type.
+async fn seed(base: &str, total: usize) -> BTreeMap<&'static str, f64> {
+    let mut s = Seeder::sign_in(base, &PHONE).await;
+    let mut rng = Rng(0x5EED_0F57_ADA0);
+    let now = now_ms();
+    // 15 % persons, 70 % contacts, 15 % referrals (1,500 / 7,000 / 1,500 for 10,000).
+    let n_persons = (total * 15 / 100).max(1);
+    let n_referrals = total * 15 / 100;
+    let n_contacts = total - n_persons - n_referrals;
+    let team = seed_field(
+        &mut s,
+        &mut rng,
+        now,
+        (n_persons, n_contacts, n_referrals),
+        false,
+    )
+    .await;
     let in_feed = s.count_feed().await;
     assert_eq!(
         in_feed, total,
@@ -671,21 +750,62 @@ async fn seed(base: &str, total: usize) -> BTreeMap<&'static str, f64> {
     counts.insert("seed_persons", n_persons as f64);
     counts.insert("seed_contacts", n_contacts as f64);
     counts.insert("seed_referrals", n_referrals as f64);
-    counts.insert("seed_lifecycle_rounds", f64::from(rounds));
-    counts.insert("seed_push_seconds", t.elapsed().as_secs_f64());
+    counts.insert("seed_lifecycle_rounds", f64::from(team.rounds));
+    counts.insert("seed_push_seconds", team.push_seconds);
     counts
 }
 
 // ------------------------------------------------------------------------ main ----
 
-/// Goals from issue 4, point 8: (figure, upper bound).
+/// Goals: the phone's from issue 4, point 8; the laptop's (a case worker holding 2,000
+/// cases and their persons works like the phone). (figure, upper bound).
 const GOALS: &[(&str, f64)] = &[
     ("unlock_to_records_ms", 2000.0),
     ("start_to_unlock_page_ms", 2000.0),
     ("open_record_p95_ms", 50.0),
     ("sync_longtask_max_ms", 50.0),
     ("start_longtask_max_ms", 50.0),
+    ("cases_open_p95_ms", 50.0),
+    ("cases_open_offline_p95_ms", 50.0),
+    ("cases_sync_longtask_max_ms", 50.0),
+    ("cases_list_longtask_max_ms", 50.0),
+    ("cases_open_longtask_max_ms", 50.0),
+    ("cases_open_offline_longtask_max_ms", 50.0),
+    ("cases_longtask_max_ms", 50.0),
 ];
+
+/// Runs a browser part (`tests/e2e/<script>`) against the server at `base` with `env`;
+/// returns the figures it wrote beside `out_path`.
+fn browser_part(
+    script: &str,
+    base: &str,
+    out_path: &Path,
+    env: &[(&str, String)],
+) -> BTreeMap<String, Value> {
+    let browser_out = out_path.with_extension("browser.json");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("root");
+    let status = Command::new("node")
+        .arg(root.join("tests/e2e").join(script))
+        .env("STRADA_URL", base)
+        .env("STRADA_BENCH_BROWSER_OUT", &browser_out)
+        .env(
+            "STRADA_BENCH_CPU_THROTTLE",
+            std::env::var("STRADA_BENCH_CPU_THROTTLE").unwrap_or_else(|_| "1".into()),
+        )
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .status()
+        .expect("node");
+    assert!(
+        status.success(),
+        "the browser part {script} failed ({status})"
+    );
+    let figures = serde_json::from_slice(&std::fs::read(&browser_out).expect("browser figures"))
+        .expect("browser json");
+    let _ = std::fs::remove_file(&browser_out);
+    figures
+}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -694,53 +814,86 @@ async fn main() {
     let out_path = PathBuf::from(
         std::env::var("STRADA_BENCH_OUT").unwrap_or_else(|_| "target/bench/device.json".into()),
     );
+    if let Some(dir) = out_path.parent() {
+        std::fs::create_dir_all(dir).expect("bench dir");
+    }
     let total: usize = std::env::var("STRADA_BENCH_DOCS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let server = start_server(&bin, &dist);
-    let base = format!("http://{}", server.addr);
-    eprintln!("bench device: seeding {total} documents on {base}");
-    let mut out: BTreeMap<String, Value> = BTreeMap::new();
-    for (k, v) in seed(&base, total).await {
-        out.insert(k.into(), json!(v));
-    }
-    out.insert("docs_on_device".into(), json!(total));
-    eprintln!(
-        "bench device: seeded in {:.1} s; starting the browser",
-        out["seed_push_seconds"].as_f64().unwrap_or(0.0)
+    let n_cases: usize = std::env::var("STRADA_BENCH_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    let phases = std::env::var("STRADA_BENCH_PHASES").unwrap_or_else(|_| "phone,cases".into());
+    let phone = phases.split(',').any(|p| p.trim() == "phone");
+    let laptop = phases.split(',').any(|p| p.trim() == "cases");
+    assert!(
+        phone || laptop,
+        "STRADA_BENCH_PHASES names phone, cases or both"
     );
-
-    // The browser part writes its figures to a file next to ours.
-    let browser_out = out_path.with_extension("browser.json");
-    if let Some(dir) = out_path.parent() {
-        std::fs::create_dir_all(dir).expect("bench dir");
+    let server = start_server(
+        &bin,
+        &dist,
+        &[&PHONE, &cases::FIELD, &cases::SOCIAL, &cases::LABOUR],
+    );
+    let base = format!("http://{}", server.addr);
+    let mut out: BTreeMap<String, Value> = BTreeMap::new();
+    // Both phases' data first: the laptop's pull then reads a feed that holds the phone's
+    // team too, as a central device's does.
+    if phone {
+        eprintln!("bench device: seeding {total} documents for the phone on {base}");
+        for (k, v) in seed(&base, total).await {
+            out.insert(k.into(), json!(v));
+        }
+        out.insert("docs_on_device".into(), json!(total));
+        eprintln!(
+            "bench device: seeded in {:.1} s",
+            out["seed_push_seconds"].as_f64().unwrap_or(0.0)
+        );
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("root");
-    let status = Command::new("node")
-        .arg(root.join("tests/e2e/bench_device.mjs"))
-        .env("STRADA_URL", &base)
-        .env("STRADA_BENCH_USER", USER)
-        .env("STRADA_BENCH_PASSWORD", PASSWORD)
-        .env("STRADA_BENCH_DOCS", total.to_string())
-        .env("STRADA_BENCH_BROWSER_OUT", &browser_out)
-        .env("STRADA_SERVER_BIN", &bin)
-        .env("STRADA_DIST_DIR", &dist)
-        .env(
-            "STRADA_BENCH_CPU_THROTTLE",
-            std::env::var("STRADA_BENCH_CPU_THROTTLE").unwrap_or_else(|_| "1".into()),
-        )
-        .status()
-        .expect("node");
-    assert!(status.success(), "the browser part failed ({status})");
-    let browser: BTreeMap<String, Value> =
-        serde_json::from_slice(&std::fs::read(&browser_out).expect("browser figures"))
-            .expect("browser json");
-    let _ = std::fs::remove_file(&browser_out);
+    let laptop_docs = if laptop {
+        eprintln!("bench device: seeding {n_cases} cases and their persons for the laptop");
+        let seeded = cases::seed(&base, n_cases).await;
+        for (k, v) in seeded.figures {
+            out.insert(k.into(), json!(v));
+        }
+        out.insert("cases_docs_expected".into(), json!(seeded.docs_on_laptop));
+        eprintln!(
+            "bench device: cases seeded in {:.1} s",
+            out["cases_seed_cases_seconds"].as_f64().unwrap_or(0.0)
+        );
+        seeded.docs_on_laptop
+    } else {
+        0
+    };
+    let common = [
+        ("STRADA_SERVER_BIN", bin.display().to_string()),
+        ("STRADA_DIST_DIR", dist.display().to_string()),
+    ];
+    if phone {
+        eprintln!("bench device: the phone in Chromium");
+        let mut env = vec![
+            ("STRADA_BENCH_USER", PHONE.name.to_string()),
+            ("STRADA_BENCH_PASSWORD", PHONE.password.to_string()),
+            ("STRADA_BENCH_DOCS", total.to_string()),
+        ];
+        env.extend(common.iter().cloned());
+        out.extend(browser_part("bench_device.mjs", &base, &out_path, &env));
+    }
+    if laptop {
+        eprintln!("bench device: the case worker's laptop in Chromium");
+        let mut env = vec![
+            ("STRADA_BENCH_USER", cases::SOCIAL.name.to_string()),
+            ("STRADA_BENCH_PASSWORD", cases::SOCIAL.password.to_string()),
+            ("STRADA_BENCH_TEAM", cases::FIELD.team.to_string()),
+            ("STRADA_BENCH_DOCS", laptop_docs.to_string()),
+            ("STRADA_BENCH_CASES", n_cases.to_string()),
+        ];
+        env.extend(common.iter().cloned());
+        out.extend(browser_part("bench_cases.mjs", &base, &out_path, &env));
+    }
     drop(server);
-    out.extend(browser);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     out.insert(
         "machine_loadavg_1min".into(),
@@ -755,7 +908,7 @@ async fn main() {
     std::fs::write(&out_path, serde_json::to_string_pretty(&out).expect("json"))
         .expect("write bench json");
     println!(
-        "device benchmark ({total} documents on the device), written to {}:",
+        "device benchmark ({phases}: {total} documents on the phone, {n_cases} cases on the laptop), written to {}:",
         out_path.display()
     );
     for (k, v) in &out {
@@ -769,26 +922,33 @@ async fn main() {
             .unwrap_or_default();
         match v {
             Value::Number(n) => {
-                println!("  {k:<34} {:>14.2}  {goal}", n.as_f64().unwrap_or(f64::NAN))
+                println!("  {k:<40} {:>14.2}  {goal}", n.as_f64().unwrap_or(f64::NAN))
             }
-            Value::String(s) => println!("  {k:<34} {s:>14}  {goal}"),
-            Value::Bool(b) => println!("  {k:<34} {b:>14}  {goal}"),
+            Value::String(s) => println!("  {k:<40} {s:>14}  {goal}"),
+            Value::Bool(b) => println!("  {k:<40} {b:>14}  {goal}"),
             _ => {}
         }
     }
-    if let Some(top) = out.get("sync_profile_top").and_then(Value::as_array) {
-        println!("  CPU profile of the first sync, top functions by self time:");
-        for f in top.iter().take(15) {
-            println!(
-                "    {:>8.1} ms  {}",
-                f["self_ms"].as_f64().unwrap_or(0.0),
-                f["name"].as_str().unwrap_or("?")
-            );
+    for (key, what) in [
+        ("sync_profile_top", "the phone's first sync"),
+        ("cases_sync_profile_top", "the laptop's sync"),
+        ("cases_open_profile_top", "opening cases"),
+    ] {
+        if let Some(top) = out.get(key).and_then(Value::as_array) {
+            println!("  CPU profile of {what}, top functions by self time:");
+            for f in top.iter().take(15) {
+                println!(
+                    "    {:>8.1} ms  {}",
+                    f["self_ms"].as_f64().unwrap_or(0.0),
+                    f["name"].as_str().unwrap_or("?")
+                );
+            }
         }
     }
     for (key, what) in [
         ("sync_profile_busiest", "the sync"),
         ("unlock_profile_busiest", "the unlock and start"),
+        ("cases_sync_profile_busiest", "the laptop's sync"),
     ] {
         for b in out.get(key).and_then(Value::as_array).into_iter().flatten() {
             println!(
@@ -804,6 +964,9 @@ async fn main() {
         ("sync_longtasks_attributed", "the sync"),
         ("start_longtasks_attributed", "the unlock and start"),
         ("load_longtasks_attributed", "the page load"),
+        ("cases_sync_longtasks_attributed", "the laptop's sync"),
+        ("cases_list_longtasks_attributed", "the case list"),
+        ("cases_open_longtasks_attributed", "opening cases"),
     ] {
         for t in out.get(key).and_then(Value::as_array).into_iter().flatten() {
             println!(

@@ -11,9 +11,14 @@
 //! - `cargo xtask bench sync` — the sync benchmark; writes `target/bench/sync.json`.
 //! - `cargo xtask bench central` — the central workspace with 100,000 persons and
 //!   1,000,000 contacts; writes `target/bench/central.json`.
-//! - `cargo xtask bench device [--cpu-throttle N]` — the field app with 10,000 documents
-//!   in Chromium; writes `target/bench/device.json` (`device-cpu<N>x.json` with the CPU
-//!   slowed N times, as on a low-end phone).
+//! - `cargo xtask bench report` — the report's figures over a year of 1,000,000 contacts;
+//!   writes `target/bench/report.json`.
+//! - `cargo xtask bench device [--cpu-throttle N] [--only phone|cases]` — in Chromium,
+//!   the field app on a phone with 10,000 documents, then a case worker's laptop holding
+//!   2,000 cases and their persons (kept offline, opened online and with the network
+//!   cut; the `cases_` figures); writes `target/bench/device.json` (`device-cpu<N>x.json`
+//!   with the CPU slowed N times, as on a low-end phone; `--only` runs one of the two and
+//!   adds `-phone` or `-cases` to the name).
 //! - `cargo xtask bench reconcile` — candidate duplicate persons among 100,000 synthetic
 //!   ones: precision, recall, seconds; writes `target/bench/reconcile.json`.
 //!
@@ -49,26 +54,39 @@ fn main() -> Result<()> {
         Some("post-build") => postbuild::run(),
         Some("bench") if args.get(1).map(String::as_str) == Some("sync") => bench_sync(&root),
         Some("bench") if args.get(1).map(String::as_str) == Some("central") => bench_central(&root),
+        Some("bench") if args.get(1).map(String::as_str) == Some("report") => bench_report(&root),
         Some("bench") if args.get(1).map(String::as_str) == Some("reconcile") => {
             bench_reconcile(&root)
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("device") => {
-            let throttle = match args.get(2).map(String::as_str) {
-                None => 1,
-                Some("--cpu-throttle") => args
-                    .get(3)
-                    .and_then(|n| n.parse::<u32>().ok())
-                    .filter(|n| (1..=20).contains(n))
-                    .context("--cpu-throttle takes a rate from 1 to 20")?,
-                Some(other) => {
-                    bail!("unknown option {other} (cargo xtask bench device [--cpu-throttle N])")
+            let usage = "cargo xtask bench device [--cpu-throttle N] [--only phone|cases]";
+            let mut throttle = 1;
+            let mut only = None;
+            let mut rest = args[2..].iter().map(String::as_str);
+            while let Some(option) = rest.next() {
+                match option {
+                    "--cpu-throttle" => {
+                        throttle = rest
+                            .next()
+                            .and_then(|n| n.parse::<u32>().ok())
+                            .filter(|n| (1..=20).contains(n))
+                            .context("--cpu-throttle takes a rate from 1 to 20")?
+                    }
+                    "--only" => {
+                        only = Some(
+                            rest.next()
+                                .filter(|p| ["phone", "cases"].contains(p))
+                                .context("--only takes phone or cases")?,
+                        )
+                    }
+                    other => bail!("unknown option {other} ({usage})"),
                 }
-            };
-            bench_device(&root, throttle)
+            }
+            bench_device(&root, throttle, only)
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync|bench central|bench device [--cpu-throttle N]|bench reconcile>"
+                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync|bench central|bench report|bench device [--cpu-throttle N] [--only phone|cases]|bench reconcile>"
             );
             std::process::exit(2);
         }
@@ -259,6 +277,22 @@ fn bench_central(root: &Path) -> Result<()> {
         .env("STRADA_BENCH_OUT", &out))
 }
 
+/// The report benchmark: the central benchmark's store with its 1,000,000 contacts in one
+/// year, the report's summary, dashboard and anonymous export timed over HTTP; figures to
+/// `target/bench/report.json`.
+fn bench_report(root: &Path) -> Result<()> {
+    sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
+    let out = target_dir(root).join("bench").join("report.json");
+    sh(cargo()
+        .args(["bench", "--package", "strada-tests", "--bench", "central"])
+        .env(
+            "STRADA_SERVER_BIN",
+            target_dir(root).join("release").join("strada-server"),
+        )
+        .env("STRADA_BENCH_KIND", "report")
+        .env("STRADA_BENCH_OUT", &out))
+}
+
 /// The reconciliation benchmark (pure, no server), figures to
 /// `target/bench/reconcile.json`.
 fn bench_reconcile(root: &Path) -> Result<()> {
@@ -268,22 +302,27 @@ fn bench_reconcile(root: &Path) -> Result<()> {
         .env("STRADA_BENCH_OUT", &out))
 }
 
-/// The device benchmark: a release server filled with 10,000 documents, the built PWA in
-/// Chromium (phone viewport); figures to `target/bench/device.json`, or with the CPU
-/// slowed `throttle` times (a low-end phone) to `target/bench/device-cpu<N>x.json`.
-fn bench_device(root: &Path, throttle: u32) -> Result<()> {
+/// The device benchmark: a release server filled with a phone's 10,000 documents and a
+/// laptop's 2,000 cases with their persons, the built PWA in Chromium (phone, then laptop
+/// viewport); figures to `target/bench/device.json`, or with the CPU slowed `throttle`
+/// times (a low-end phone) to `target/bench/device-cpu<N>x.json`. `only` runs one of the
+/// two phases (`phone`, `cases`) and names the file after it (`device-cases.json`).
+fn bench_device(root: &Path, throttle: u32, only: Option<&str>) -> Result<()> {
     setup::tools(root, setup::Need::Browser)?;
     dist(root)?;
     sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
-    let name = if throttle > 1 {
-        format!("device-cpu{throttle}x.json")
-    } else {
-        "device.json".into()
-    };
-    let out = target_dir(root).join("bench").join(name);
+    let mut name = "device".to_string();
+    if throttle > 1 {
+        name.push_str(&format!("-cpu{throttle}x"));
+    }
+    if let Some(phase) = only {
+        name.push_str(&format!("-{phase}"));
+    }
+    let out = target_dir(root).join("bench").join(format!("{name}.json"));
     sh(cargo()
         .args(["bench", "--package", "strada-tests", "--bench", "device"])
         .env("STRADA_BENCH_CPU_THROTTLE", throttle.to_string())
+        .env("STRADA_BENCH_PHASES", only.unwrap_or("phone,cases"))
         .env(
             "STRADA_SERVER_BIN",
             target_dir(root).join("release").join("strada-server"),

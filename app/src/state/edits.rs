@@ -105,20 +105,45 @@ pub async fn new_doc<T: schema::Document>(
 /// Also says whether the server holds the document (`false` offline, or before a new
 /// document's first sync).
 pub async fn open_doc<T: schema::Document>(ctx: Ctx, id: DocId) -> Result<(T, bool), EditError> {
+    let on_server = take_from_server(ctx, vec![id]).await?;
+    Ok((read_doc(id).await?, on_server))
+}
+
+/// Takes the server's copies of `ids`, in one request, and merges them into the
+/// device's (which keep what they wrote offline). Whether the server sent any: `false`
+/// offline, or when it holds none of them.
+pub async fn take_from_server(ctx: Ctx, ids: Vec<DocId>) -> Result<bool, EditError> {
     let actor = store::actor().await?;
-    let mut on_server = false;
     if let Some(s) = ctx.session.get_untracked()
-        && let Ok(res) = crate::api::snapshots(
-            &s.token,
-            &strada_shared::sync::SnapshotsRequest { ids: vec![id] },
-        )
-        .await
+        && let Ok(res) =
+            crate::api::snapshots(&s.token, &strada_shared::sync::SnapshotsRequest { ids }).await
         && !res.docs.is_empty()
     {
         store::apply_pulled(&actor, &res.docs, None, None).await?;
-        on_server = true;
+        return Ok(true);
     }
-    Ok((read_doc(id).await?, on_server))
+    Ok(false)
+}
+
+/// Documents as the device holds them, read in one transaction with no request made
+/// (a page that opens several at once waits for one read, not one per document).
+pub struct Held(Vec<DeviceDoc>);
+
+impl Held {
+    /// The document `id` as `T`, and whether the server holds it too (it acknowledged
+    /// changes of it); `None` when the device does not hold it.
+    pub fn get<T: schema::Document>(&self, id: DocId) -> Result<Option<(T, bool)>, EditError> {
+        match self.0.iter().find(|d| d.id == id) {
+            Some(d) => Ok(Some((schema::read(&d.doc)?, !d.acked.is_empty()))),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Reads `ids` as the device holds them (see [`Held`]).
+pub async fn read_held(ids: &[DocId]) -> Result<Held, EditError> {
+    let actor = store::actor().await?;
+    Ok(Held(store::get_docs(&actor, ids).await?))
 }
 
 /// Reads a typed document from the device.

@@ -128,6 +128,60 @@ impl Slicer {
     }
 }
 
+/// The elements of a JSON array, parsed a time slice at a time: a list the server
+/// answers with thousands of rows (2,000 cases) is megabytes of JSON, and parsing it in
+/// one go was a task of hundreds of milliseconds.
+pub async fn parse_array<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, String> {
+    let mut out = Vec::new();
+    let mut next = array_start(bytes)?;
+    let mut slicer = Slicer::new();
+    while let Some(at) = next {
+        let (item, after) = array_element(bytes, at)?;
+        out.push(item);
+        next = after;
+        slicer.pause().await;
+    }
+    Ok(out)
+}
+
+fn skip_ws(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
+        at += 1;
+    }
+    at
+}
+
+/// Where the first element of the JSON array `bytes` starts (`None`: it is empty).
+fn array_start(bytes: &[u8]) -> Result<Option<usize>, String> {
+    let at = skip_ws(bytes, 0);
+    if bytes.get(at) != Some(&b'[') {
+        return Err("not a JSON array".into());
+    }
+    let at = skip_ws(bytes, at + 1);
+    Ok((bytes.get(at) != Some(&b']')).then_some(at))
+}
+
+/// The element of a JSON array that starts at `at`, read by serde, and where the next
+/// one starts (`None` after the last). Between elements only whitespace and a comma.
+fn array_element<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    at: usize,
+) -> Result<(T, Option<usize>), String> {
+    let rest = bytes.get(at..).unwrap_or_default();
+    let mut items = serde_json::Deserializer::from_slice(rest).into_iter::<T>();
+    let item = match items.next() {
+        Some(Ok(item)) => item,
+        Some(Err(e)) => return Err(e.to_string()),
+        None => return Err("the array ends early".into()),
+    };
+    let end = skip_ws(bytes, at + items.byte_offset());
+    match bytes.get(end) {
+        Some(b',') => Ok((item, Some(skip_ws(bytes, end + 1)))),
+        Some(b']') => Ok((item, None)),
+        _ => Err("the array ends early".into()),
+    }
+}
+
 /// Summaries added to the lists between two looks at the clock.
 const BUILD_CHUNK: usize = 100;
 
@@ -202,4 +256,43 @@ pub(super) fn clear_summaries() {
 /// Reads the summaries in memory.
 pub(super) fn with_summaries<R>(f: impl FnOnce(&HashMap<DocId, Summary>) -> R) -> R {
     SUMMARIES.with(|m| f(&m.borrow()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{array_element, array_start};
+
+    /// Every element, read as [`super::parse_array`] reads them (without its pauses).
+    fn elements<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, String> {
+        let bytes = json.as_bytes();
+        let mut out = Vec::new();
+        let mut next = array_start(bytes)?;
+        while let Some(at) = next {
+            let (item, after) = array_element(bytes, at)?;
+            out.push(item);
+            next = after;
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn an_array_is_read_element_by_element_whatever_its_strings_hold() {
+        assert_eq!(
+            elements::<String>(r#" [ "a,]" , "b\"],[" ,"{c"] "#).unwrap(),
+            vec!["a,]", "b\"],[", "{c"]
+        );
+        assert_eq!(
+            elements::<Vec<u32>>("[[1,2],[],[3]]").unwrap(),
+            vec![vec![1, 2], vec![], vec![3]]
+        );
+        assert_eq!(elements::<u32>("[1,2,3]").unwrap(), vec![1, 2, 3]);
+        assert_eq!(elements::<u32>(" [ ]\n").unwrap(), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_truncated_or_malformed_array_is_an_error() {
+        for bad in ["", "{\"a\":1}", "[1,2", "[1,", "[1,]", "[1 2]", "[\"a]"] {
+            assert!(elements::<serde_json::Value>(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -25,9 +25,10 @@ use crate::i18n::Lang;
 
 pub use crate::records::{Records, RowStatus, Summary};
 pub use edits::{
-    discard, new_doc, open_doc, read_doc, save_contact, save_edit, save_new_docs, withdraw_consent,
+    EditError, discard, new_doc, open_doc, read_doc, read_held, save_contact, save_edit,
+    save_new_docs, take_from_server, withdraw_consent,
 };
-pub use lists::{Slicer, load_records, refresh_rows};
+pub use lists::{Slicer, load_records, parse_array, refresh_rows};
 pub use memory::{lock, on_revoked, pending_while_locked, wipe};
 pub use sign_in::{SignInError, send_pending_signout, sign_in, sign_out};
 pub use sync::sync;

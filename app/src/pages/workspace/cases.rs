@@ -5,15 +5,22 @@
 //! work-reintegration plan with matching job offers, reviews, closure), the survey of
 //! local job demand ([`JobOffers`]) and the PUA's rules ([`RulesEditor`]).
 //!
-//! A case is a document on this device, like a contact on a phone: it is opened from the
-//! server (`state::open_doc`), edited here, saved on the device first and synced; without
-//! a network the device's copy is edited and sent later. Each section saves only its own
-//! fields onto the document as it is now, so two people editing different sections of a
-//! case at once both keep their work. The server keeps the rules (a closed case needs an
+//! A case is a document on this device, like a contact on a phone: a laptop that keeps
+//! its cases offline (`SyncScope::cases`) opens one from its own copy at once, with or
+//! without a network, while the server's copy is merged in beside; a case the device
+//! does not hold is taken from the server first (`state::open_doc`). It is edited here,
+//! saved on the device first and synced; without a network the device's copy is edited
+//! and sent later. What only the server knows (the person's contacts and referrals
+//! through merges, the matching job offers) fills its sections when it answers. The
+//! list of cases is the server's, parsed and drawn a slice at a time. Each section saves
+//! only its own fields onto the document as it is now, so two people editing different
+//! sections of a case at once both keep their work. The server keeps the rules (a closed case needs an
 //! outcome, …) and answers a refusal with a code the page shows translated.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
-use strada_shared::api::ContactRecord;
+use strada_shared::api::ErrorBody;
 use strada_shared::central::{CasePage, CaseRow, JobOfferRecord, PersonRecord};
 use strada_shared::domain::{NeedCategory, Place, Role};
 use strada_shared::ids::{DocId, UserId};
@@ -21,12 +28,14 @@ use strada_shared::jobs::MatchReason;
 use strada_shared::schema::case::{Grade, Intervention, Review};
 use strada_shared::schema::pua_rules::{PuaRulesDoc, RuleItem, RulesVersion, rules_id};
 use strada_shared::schema::referral::StatusChange;
-use strada_shared::schema::{CaseDoc, JobOfferDoc, ReferralDoc, ReferralStatus};
+use strada_shared::schema::{CaseDoc, JobOfferDoc, PersonDoc, ReferralDoc, ReferralStatus};
 use strada_shared::vocab::{
     Code, Decision, Indicator, InterventionStatus, Mediator, Outcome, Sector, Strength,
 };
 
 use super::{Open, fetch};
+use crate::api::ApiError;
+use crate::components::later::{Later, progressive};
 use crate::i18n::Catalogue;
 use crate::state::{self, Ctx};
 use crate::util;
@@ -98,6 +107,76 @@ fn row_flags(r: &CaseRow, t: &'static Catalogue) -> impl IntoView + use<> {
     view! { {overdue}{quiet}{outcome} }
 }
 
+/// Cases the list shows at first, and adds with "show more".
+const LIST_PAGE: usize = 100;
+/// Rows of the case list drawn per browser task.
+const LIST_ROWS_PER_TASK: usize = 20;
+
+/// The cases of `path` (`/api/cases?…`), read as bytes and parsed a few rows per browser
+/// task (2,000 cases are megabytes of JSON: parsed at once, a task of hundreds of ms).
+/// An error answer is reported as [`fetch`] reports it.
+async fn fetch_rows(ctx: Ctx, path: String) -> Result<Vec<CaseRow>, ApiError> {
+    let Some(s) = ctx.session.get_untracked() else {
+        return Err(ApiError::Network);
+    };
+    let res = gloo_net::http::Request::get(&path)
+        .header("Authorization", &format!("Bearer {}", s.token))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if !res.ok() {
+        let status = res.status();
+        let body: Option<ErrorBody> = res.json().await.ok();
+        let (code, message) = body.map(|b| (b.error, b.message)).unwrap_or_default();
+        let e = match status {
+            401 => ApiError::Unauthorized { code },
+            429 => ApiError::TooMany { code },
+            _ => ApiError::Server {
+                status,
+                code,
+                message,
+            },
+        };
+        if e.is_revoked() {
+            state::on_revoked(ctx).await;
+        } else if matches!(e, ApiError::Unauthorized { .. }) {
+            ctx.session_expired.set(true);
+        }
+        return Err(e);
+    }
+    let bytes = res.binary().await.map_err(|_| ApiError::Network)?;
+    state::parse_array(&bytes)
+        .await
+        .map_err(|message| ApiError::Server {
+            status: 200,
+            code: String::new(),
+            message,
+        })
+}
+
+/// One row of the case list; a click opens the case beside the list.
+fn case_row(
+    r: &CaseRow,
+    tr: &'static Catalogue,
+    open: RwSignal<Option<Open>>,
+) -> impl IntoView + use<> {
+    let id = r.case.case.id;
+    let name = alias_of(r.person.as_ref(), tr);
+    let pip = format!("{}/{}", r.interventions_done, r.interventions);
+    view! {
+        <tr tabindex="0" data-testid="case-row" data-id=id.to_string()
+            on:click=move |_| open.set(Some(Open::Case(id)))
+            on:keydown=move |ev| if ev.key() == "Enter" { open.set(Some(Open::Case(id))) }>
+            <td>{name}</td>
+            <td>{r.case.case.opened_at.clone()}</td>
+            <td>{r.case.case.case_manager.clone()}</td>
+            <td>{r.review_due.clone().unwrap_or_default()}</td>
+            <td>{pip}</td>
+            <td>{row_flags(r, tr)}</td>
+        </tr>
+    }
+}
+
 /// The cases taken in charge: open ones by default, overdue reviews first.
 #[component]
 pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
@@ -113,7 +192,7 @@ pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
             status.get(),
             if mine.get() { "&manager=me" } else { "" }
         );
-        fetch::<Vec<CaseRow>>(ctx, q)
+        async move { fetch_rows(ctx, q).await.map(Arc::new) }
     });
     view! {
         <div class="row ws-filters" data-testid="case-filters">
@@ -134,29 +213,25 @@ pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
                     Ok(rows) if rows.is_empty() => view! { <p data-testid="cases-empty">{t().case_none}</p> }.into_any(),
                     Ok(rows) => {
                         let tr = t();
+                        // Thousands of cases: a page of rows at first, drawn a few per
+                        // browser task, and more on demand.
+                        let total = rows.len();
+                        let limit = RwSignal::new(LIST_PAGE);
+                        let wanted = Memo::new(move |_| (0..total.min(limit.get())).collect::<Vec<usize>>());
+                        let drawn = progressive(wanted, LIST_ROWS_PER_TASK);
+                        let more = move || total > limit.get();
                         view! {
                             <table class="ws-table" data-testid="case-list">
                                 <thead><tr><th>{tr.col_person}</th><th>{tr.case_opened_at}</th><th>{tr.case_manager}</th><th>{tr.case_review_due}</th><th>{tr.case_pip}</th><th>{tr.case_flags}</th></tr></thead>
                                 <tbody>
-                                {rows.into_iter().map(|r| {
-                                    let id = r.case.case.id;
-                                    let name = alias_of(r.person.as_ref(), tr);
-                                    let pip = format!("{}/{}", r.interventions_done, r.interventions);
-                                    view! {
-                                        <tr tabindex="0" data-testid="case-row" data-id=id.to_string()
-                                            on:click=move |_| open.set(Some(Open::Case(id)))
-                                            on:keydown=move |ev| if ev.key() == "Enter" { open.set(Some(Open::Case(id))) }>
-                                            <td>{name}</td>
-                                            <td>{r.case.case.opened_at.clone()}</td>
-                                            <td>{r.case.case.case_manager.clone()}</td>
-                                            <td>{r.review_due.clone().unwrap_or_default()}</td>
-                                            <td>{pip}</td>
-                                            <td>{row_flags(&r, tr)}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
+                                    <For each=move || drawn.get() key=|i| *i let:i>
+                                        {case_row(&rows[i], tr, open)}
+                                    </For>
                                 </tbody>
                             </table>
+                            <Show when=more>
+                                <button type="button" class="secondary" data-testid="case-more" on:click=move |_| limit.update(|n| *n += LIST_PAGE)>{tr.show_more}</button>
+                            </Show>
                         }.into_any()
                     }
                 })}
@@ -254,6 +329,83 @@ enum Saved {
     Err(&'static str),
 }
 
+/// What the server knows of a case beyond its document — its person (through merges),
+/// the contacts and referrals recorded about them, the job offers matching the plan —
+/// asked beside the page, which meanwhile shows the device's copy.
+#[derive(Clone, PartialEq)]
+enum Remote {
+    /// Asked, not answered yet.
+    Waiting,
+    Page(Box<CasePage>),
+    /// Offline, not on the server yet, or the request failed.
+    Unavailable,
+}
+
+impl Remote {
+    fn page(&self) -> Option<&CasePage> {
+        match self {
+            Remote::Page(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+async fn ask_page(ctx: Ctx, id: DocId) -> Remote {
+    match fetch::<CasePage>(ctx, format!("/api/cases/{id}")).await {
+        Ok(p) => Remote::Page(Box::new(p)),
+        Err(_) => Remote::Unavailable,
+    }
+}
+
+/// A case as its page first draws it.
+struct Loaded {
+    case: Result<CaseDoc, state::EditError>,
+    rules: Option<PuaRulesDoc>,
+    /// The person's name as the device holds them (a laptop keeping the team or the
+    /// person offline).
+    alias: Option<String>,
+    /// The server holds the case (so it has a page there).
+    on_server: bool,
+    /// Read from the device without asking the server: its copy is still to merge.
+    from_device: bool,
+}
+
+/// The case and the rules as the device holds them — no request, so a laptop keeping
+/// its cases offline opens one at once, with or without a network; what the device does
+/// not hold is taken from the server (a case of a team or person not kept offline, the
+/// rules the first time).
+async fn load_case(ctx: Ctx, id: DocId) -> Loaded {
+    let held = state::read_held(&[id, rules_id()]).await;
+    let (case, on_server, from_device) = match held.as_ref().map(|h| h.get::<CaseDoc>(id)) {
+        Ok(Ok(Some((c, on_server)))) => (Ok(c), on_server, true),
+        Ok(Ok(None)) => match state::open_doc::<CaseDoc>(ctx, id).await {
+            Ok((c, on_server)) => (Ok(c), on_server, false),
+            Err(e) => (Err(e), false, false),
+        },
+        Ok(Err(e)) => (Err(e), false, false),
+        Err(e) => (Err(e.clone()), false, false),
+    };
+    let rules = match held.map(|h| h.get::<PuaRulesDoc>(rules_id())) {
+        Ok(Ok(Some((r, _)))) => Some(r),
+        _ => load_rules(ctx).await,
+    };
+    let alias = match &case {
+        Ok(c) => state::read_held(&[c.person_id])
+            .await
+            .ok()
+            .and_then(|h| h.get::<PersonDoc>(c.person_id).ok().flatten())
+            .and_then(|(p, _)| p.aliases.first().cloned()),
+        Err(_) => None,
+    };
+    Loaded {
+        case,
+        rules,
+        alias,
+        on_server,
+        from_device,
+    }
+}
+
 /// A case's page. Every section edits `draft` and saves its own fields.
 #[component]
 pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
@@ -262,21 +414,56 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     let version = RwSignal::new(0u32);
     let draft = RwSignal::new(None::<CaseDoc>);
     let saved = RwSignal::new(None::<(&'static str, Saved)>);
-    // The case from the device (taken from the server first when online), the rules,
-    // and what only the server knows (contacts, referrals, matching offers).
+    let remote = RwSignal::new(Remote::Waiting);
+    // The case and the rules as the device holds them, drawn at once; online, beside
+    // the page, what only the server knows (`remote`) and the server's copy of the case
+    // and the rules, merged into the device's — drawn again if they brought anything
+    // and nothing was typed yet.
     let loaded = LocalResource::new(move || {
         version.track();
         async move {
-            let opened = state::open_doc::<CaseDoc>(ctx, id).await;
-            let rules = load_rules(ctx).await;
-            // A case not on the server yet (just opened, not synced) has no page there.
-            let page = match &opened {
-                Ok((_, true)) => fetch::<CasePage>(ctx, format!("/api/cases/{id}"))
-                    .await
-                    .ok(),
-                _ => None,
-            };
-            (opened.map(|(c, _)| c), rules, page)
+            let l = load_case(ctx, id).await;
+            let ask = l.on_server && ctx.online.get_untracked();
+            let page_first = ask && l.alias.is_none();
+            if !ask {
+                let _ = remote.try_set(Remote::Unavailable);
+            } else if page_first {
+                // The device does not hold the person: their name comes with the page.
+                let _ = remote.try_set(ask_page(ctx, id).await);
+            }
+            if ask && (l.from_device || !page_first) {
+                let (shown, rules) = (l.case.clone().ok(), l.rules.clone());
+                leptos::task::spawn_local(async move {
+                    // Once the case is drawn: a first task lets the page queue the
+                    // sections it draws later, a second comes after them (timers of one
+                    // delay run in the order they were queued), so that handling what
+                    // the server answers never delays the case on the screen.
+                    gloo_timers::future::TimeoutFuture::new(0).await;
+                    gloo_timers::future::TimeoutFuture::new(0).await;
+                    if !page_first {
+                        leptos::task::spawn_local(async move {
+                            let _ = remote.try_set(ask_page(ctx, id).await);
+                        });
+                    }
+                    if !l.from_device
+                        || !matches!(
+                            state::take_from_server(ctx, vec![id, rules_id()]).await,
+                            Ok(true)
+                        )
+                    {
+                        return;
+                    }
+                    let now = state::read_doc::<CaseDoc>(id).await.ok();
+                    let rules_now = state::read_doc::<PuaRulesDoc>(rules_id()).await.ok();
+                    let untouched = draft
+                        .try_get_untracked()
+                        .is_some_and(|d| d.is_none() || d == shown);
+                    if untouched && (now != shown || rules_now != rules) {
+                        let _ = version.try_update(|v| *v += 1);
+                    }
+                });
+            }
+            (l.case, l.rules, l.alias)
         }
     });
     Effect::new(move |_| {
@@ -330,30 +517,45 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
         {move || match loaded.get() {
             None => view! { <p>{t().loading}</p> }.into_any(),
             Some((Err(_), _, _)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
-            Some((Ok(case), rules, page)) => {
+            Some((Ok(case), rules, alias)) => {
                 let tr = t();
                 let rules_v: Option<RulesVersion> = rules.as_ref().and_then(|r| r.version(case.rules_version).or_else(|| r.current()).cloned());
                 let rv = rules_v.clone().unwrap_or_else(|| RulesVersion::initial(case.author, 0));
-                let person = page.as_ref().and_then(|p| p.row.person.clone());
-                let name = alias_of(person.as_ref(), tr);
-                let person_id = person.as_ref().map_or(case.person_id, |p| p.id);
-                let row = page.as_ref().map(|p| p.row.clone());
-                let contacts: Vec<ContactRecord> = page.as_ref().map(|p| p.contacts.clone()).unwrap_or_default();
-                let matches = page.as_ref().map(|p| p.matches.clone()).unwrap_or_default();
+                // The person as the server counts them (the survivor of merges) once it
+                // answered; as the device holds them meanwhile, or without a network.
+                let name = move || remote.with(|r| match r.page() {
+                    Some(p) => alias_of(p.row.person.as_ref(), tr),
+                    None => alias.clone().unwrap_or_else(|| tr.person_anonymous.to_string()),
+                });
+                let case_person = case.person_id;
+                let person_id = move || remote.with_untracked(|r| r.page().and_then(|p| p.row.person.as_ref().map(|p| p.id))).unwrap_or(case_person);
                 let state_label = if case.is_open() { tr.case_open } else { tr.case_closed };
-                let due = row.as_ref().and_then(|r| r.review_due.clone()).unwrap_or_default();
-                let overdue = row.as_ref().is_some_and(|r| r.overdue);
-                let quiet = row.as_ref().is_some_and(|r| r.no_recent_contact);
+                // The next review as the server reckons it, or, until it answers, from the
+                // device's copy under the same rules.
+                let local_due = case.review_due(rules_v.as_ref().map_or(30, |v| v.review_interval_days));
+                let due = Signal::derive({
+                    let local_due = local_due.clone();
+                    move || remote.with(|r| match r.page() {
+                        Some(p) => p.row.review_due.clone(),
+                        None => local_due.clone(),
+                    }).unwrap_or_default()
+                });
+                let overdue = move || remote.with(|r| match r.page() {
+                    Some(p) => p.row.overdue,
+                    None => local_due.as_deref().is_some_and(|d| d < today().as_str()),
+                });
+                let quiet = move || remote.with(|r| r.page().is_some_and(|p| p.row.no_recent_contact));
+                let chosen_offers = case.work_plan.offers.clone();
                 view! {
                     <h3 data-testid="case-person">
-                        <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Person(person_id)))>{name}</button>
+                        <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Person(person_id())))>{name}</button>
                         " · "<span data-testid="case-state">{state_label}</span>
                     </h3>
                     <p class="hint">{tr.case_opened_at}": "{case.opened_at.clone()}
                         {rules_v.as_ref().map(|v| format!(" · {} {}", tr.case_rules_version, v.version))}</p>
-                    {overdue.then(|| view! { <p class="warning" data-testid="case-overdue">{tr.case_overdue}": "{due.clone()}</p> })}
-                    {quiet.then(|| view! { <p class="warning" data-testid="case-no-contact">{tr.case_no_contact}</p> })}
-                    {page.is_none().then(|| view! { <p class="hint">{tr.case_offline}</p> })}
+                    {move || overdue().then(|| view! { <p class="warning" data-testid="case-overdue">{tr.case_overdue}": "{due.get()}</p> })}
+                    {move || quiet().then(|| view! { <p class="warning" data-testid="case-no-contact">{tr.case_no_contact}</p> })}
+                    {move || remote.with(|r| *r == Remote::Unavailable).then(|| view! { <p class="hint">{tr.case_offline}</p> })}
 
                     // --- Presa in carico: who follows it, first meeting, access conditions.
                     <fieldset class="case-section" data-testid="case-intake">
@@ -403,6 +605,9 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                         {status_of("intake")}
                     </fieldset>
 
+                    // The sections below the first one come in later browser tasks (a
+                    // case is hundreds of elements: drawn at once, a long task).
+                    {let (case, rv, rules) = (case.clone(), rv.clone(), rules.clone()); view! { <Later>
                     // --- Assessment: the ILO indicators graded, an overall judgement.
                     <fieldset class="case-section" data-testid="case-assessment">
                         <legend>{tr.case_assessment}</legend>
@@ -500,8 +705,10 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                         {status_of("eligibility")}
                     </fieldset>
 
+                    </Later> }}
+                    {let case = case.clone(); view! { <Later>
                     // --- The PIP: interventions.
-                    {pip_section(ctx, case.clone(), contacts.clone(), draft, manages, saved, version)}
+                    {pip_section(ctx, case.clone(), remote, draft, manages, saved, version)}
 
                     // --- The work-reintegration plan.
                     <fieldset class="case-section" data-testid="case-work-plan">
@@ -527,24 +734,30 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                             <textarea data-testid="plan-training" prop:value=case.work_plan.training.clone()
                                 on:input=move |ev| draft.update(|d| if let Some(d) = d { d.work_plan.training = event_target_value(&ev) })></textarea></label>
                         <h4>{tr.case_matches}</h4>
-                        {matches.is_empty().then(|| view! { <p class="hint">{tr.case_no_matches}</p> })}
-                        <ul data-testid="plan-matches">
-                        {matches.into_iter().map(|m| {
-                            let oid = m.offer.to_string();
-                            let chosen = case.work_plan.offers.contains(&oid);
-                            let reasons = m.reasons.iter().map(|r| reason_text(r, tr)).collect::<Vec<_>>().join(" · ");
-                            let o2 = oid.clone();
+                        {let chosen_offers = chosen_offers.clone(); move || remote.with(|r| {
+                            let matches = r.page().map(|p| p.matches.clone()).unwrap_or_default();
+                            let chosen_offers = chosen_offers.clone();
                             view! {
-                                <li data-testid="plan-match" data-id=oid.clone()>
-                                    <label class="check"><input type="checkbox" data-testid="plan-offer" prop:checked=chosen
-                                        on:change=move |ev| { let on = event_target_checked(&ev); let o = o2.clone(); draft.update(|d| if let Some(d) = d { d.work_plan.offers.retain(|x| *x != o); if on { d.work_plan.offers.push(o); d.work_plan.offers.sort(); } }) }/>
-                                    " "<strong>{m.employer.clone()}</strong>" · "{tr.sector_names.name_of(&m.sector)}" · "{tr.case_positions.n(m.positions.max(0) as usize)}
-                                    " · "{tr.case_score.with("score", &m.score.to_string())}</label>
-                                    <small data-testid="plan-reasons">{reasons}</small>
-                                </li>
+                                {matches.is_empty().then(|| view! { <p class="hint">{tr.case_no_matches}</p> })}
+                                <ul data-testid="plan-matches">
+                                {matches.into_iter().map(|m| {
+                                    let oid = m.offer.to_string();
+                                    let chosen = chosen_offers.contains(&oid);
+                                    let reasons = m.reasons.iter().map(|r| reason_text(r, tr)).collect::<Vec<_>>().join(" · ");
+                                    let o2 = oid.clone();
+                                    view! {
+                                        <li data-testid="plan-match" data-id=oid.clone()>
+                                            <label class="check"><input type="checkbox" data-testid="plan-offer" prop:checked=chosen
+                                                on:change=move |ev| { let on = event_target_checked(&ev); let o = o2.clone(); draft.update(|d| if let Some(d) = d { d.work_plan.offers.retain(|x| *x != o); if on { d.work_plan.offers.push(o); d.work_plan.offers.sort(); } }) }/>
+                                            " "<strong>{m.employer.clone()}</strong>" · "{tr.sector_names.name_of(&m.sector)}" · "{tr.case_positions.n(m.positions.max(0) as usize)}
+                                            " · "{tr.case_score.with("score", &m.score.to_string())}</label>
+                                            <small data-testid="plan-reasons">{reasons}</small>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                                </ul>
                             }
-                        }).collect_view()}
-                        </ul>
+                        })}
                         {plans.then(|| view! {
                             <button type="button" data-testid="case-save-plan" on:click=move |_| save("plan", |c, d| {
                                 c.work_plan = d.work_plan.clone();
@@ -553,11 +766,13 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                         {status_of("plan")}
                     </fieldset>
 
+                    </Later> }}
+                    <Later>
                     // --- Reviews.
-                    {reviews_section(ctx, case.clone(), due.clone(), draft, manages, save, status_of("review"))}
+                    {reviews_section(ctx, case.clone(), due, draft, manages, save, status_of("review"))}
 
                     // --- What the teams recorded of the person (through merges).
-                    {page.as_ref().map(|p| {
+                    {move || remote.with(|r| r.page().map(|p| {
                         let contacts = p.contacts.clone();
                         let referrals = p.referrals.clone();
                         view! {
@@ -580,7 +795,7 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                                 </ul>
                             </section>
                         }
-                    })}
+                    }))}
 
                     // --- Closure.
                     <fieldset class="case-section" data-testid="case-closure">
@@ -604,6 +819,7 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                         })}
                         {status_of("closure")}
                     </fieldset>
+                    </Later>
                 }.into_any()
             }
         }}
@@ -632,7 +848,7 @@ fn reason_text(r: &MatchReason, t: &'static Catalogue) -> String {
 fn pip_section(
     ctx: Ctx,
     case: CaseDoc,
-    contacts: Vec<ContactRecord>,
+    remote: RwSignal<Remote>,
     draft: RwSignal<Option<CaseDoc>>,
     manages: bool,
     saved: RwSignal<Option<(&'static str, Saved)>>,
@@ -643,7 +859,9 @@ fn pip_section(
     let partner = RwSignal::new(String::new());
     let planned = RwSignal::new(today());
     let id = case.id;
-    let latest: Option<ContactRecord> = contacts.into_iter().next();
+    // The person's latest contact, from the server's page (the team that met them
+    // receives the referral).
+    let latest = move || remote.with(|r| r.page().and_then(|p| p.contacts.first().cloned()));
     // Writes `change` onto the case as the device holds it, then reloads the page.
     let write = move |change: Box<dyn FnOnce(&mut CaseDoc)>, extra: Option<ReferralDoc>| {
         leptos::task::spawn_local(async move {
@@ -706,7 +924,6 @@ fn pip_section(
                     let k3 = key.clone();
                     let k4 = key.clone();
                     let sent = i.referral_id.is_some();
-                    let latest = latest.clone();
                     let i_send = i.clone();
                     view! {
                         <tr data-testid="pip-row" data-key=key.clone()>
@@ -730,8 +947,8 @@ fn pip_section(
                                     }>{t.case_save}</button>
                                 })}
                                 {(manages && !sent).then(|| view! {
-                                    <button type="button" data-testid="pip-send" disabled=latest.is_none() title=t.case_send_needs_contact on:click=move |_| {
-                                        let (Some(c), Some((me_id, _))) = (latest.clone(), me(ctx)) else { return };
+                                    <button type="button" data-testid="pip-send" disabled=move || latest().is_none() title=t.case_send_needs_contact on:click=move |_| {
+                                        let (Some(c), Some((me_id, _))) = (latest(), me(ctx)) else { return };
                                         let now = util::now_ms();
                                         let r = ReferralDoc {
                                             id: util::new_doc_id(),
@@ -784,7 +1001,7 @@ fn pip_section(
 fn reviews_section<F, V>(
     ctx: Ctx,
     case: CaseDoc,
-    due: String,
+    due: Signal<String>,
     draft: RwSignal<Option<CaseDoc>>,
     manages: bool,
     save: F,
@@ -821,7 +1038,7 @@ where
     view! {
         <fieldset class="case-section" data-testid="case-reviews">
             <legend>{t.case_reviews}</legend>
-            {(!due.is_empty()).then(|| view! { <p data-testid="case-review-due">{t.case_review_due}": "{due.clone()}</p> })}
+            {move || due.with(|d| (!d.is_empty()).then(|| view! { <p data-testid="case-review-due">{t.case_review_due}": "{d.clone()}</p> }))}
             <ul data-testid="review-list">
                 {case.reviews.iter().map(|r| view! { <li data-testid="review"><time>{r.at.clone()}</time>" · "{r.note.clone()}</li> }).collect_view()}
             </ul>
