@@ -552,9 +552,8 @@ async fn directory(api: &Api) -> HashMap<String, String> {
         .collect()
 }
 
-/// One generated PUA in a store of its own: imported, merged, and every figure of
-/// several periods compared.
-async fn check(seed: u64) {
+/// A server of its own holding a generated PUA, imported as the central office.
+async fn imported(seed: u64) -> (TestServer, Api, Pua, HashMap<String, String>) {
     let s = TestServer::start().await;
     s.add_user("centrale", Role::CentralOffice, "pua");
     let central = Api::login(&s, "centrale").await;
@@ -574,6 +573,13 @@ async fn check(seed: u64) {
     let status = res.status();
     let report: Value = res.json().await.unwrap();
     assert_eq!(status, StatusCode::OK, "{report}");
+    (s, central, pua, orgs)
+}
+
+/// One generated PUA in a store of its own: imported, merged, and every figure of
+/// several periods compared.
+async fn check(seed: u64) {
+    let (s, central, pua, orgs) = imported(seed).await;
     let internal = |ext: &str| {
         s.store
             .exchange_entry(ExchangeKind::Person, ext)
@@ -657,23 +663,7 @@ async fn a_bad_period_gets_a_400_and_only_the_central_office_reads_the_figures()
 
 #[tokio::test]
 async fn the_dashboard_compares_with_the_quarter_before_and_its_tables_download_as_csv() {
-    let s = TestServer::start().await;
-    s.add_user("centrale", Role::CentralOffice, "pua");
-    let central = Api::login(&s, "centrale").await;
-    let orgs = directory(&central).await;
-    let mut services: Vec<String> = orgs.keys().cloned().collect();
-    services.sort();
-    let pua = generate(0x5eed_0003, &services);
-    let res = central
-        .client
-        .post(format!("{}/api/exchange/import", central.base))
-        .bearer_auth(&central.token)
-        .header("content-type", "application/x-ndjson")
-        .body(file(&pua.lines))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    let (_server, central, _, _) = imported(0x5eed_0003).await;
 
     let q3 = "from=2026-07-01&to=2026-09-30";
     let d: Value = central
@@ -863,23 +853,7 @@ async fn the_director_s_observations_are_kept_per_quarter_and_only_the_director_
 
 #[tokio::test]
 async fn the_anonymous_export_publishes_no_figure_under_eleven_people() {
-    let s = TestServer::start().await;
-    s.add_user("centrale", Role::CentralOffice, "pua");
-    let central = Api::login(&s, "centrale").await;
-    let orgs = directory(&central).await;
-    let mut services: Vec<String> = orgs.keys().cloned().collect();
-    services.sort();
-    let pua = generate(0x5eed_0004, &services);
-    let res = central
-        .client
-        .post(format!("{}/api/exchange/import", central.base))
-        .bearer_auth(&central.token)
-        .header("content-type", "application/x-ndjson")
-        .body(file(&pua.lines))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    let (s, central, _, _) = imported(0x5eed_0004).await;
     let res = central
         .get("/api/reports/anonymous?from=2025-09-01&to=2026-12-31")
         .await;
