@@ -27,6 +27,7 @@ pub mod audit;
 pub mod auth;
 pub mod central;
 pub mod config;
+pub(crate) mod csv;
 pub mod demo;
 pub mod directory;
 pub mod exchange;

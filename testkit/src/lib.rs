@@ -8,9 +8,10 @@
 //! - [`device`]: a simulated device — documents in memory, the real HTTP API (gzipped
 //!   answers, page by page or through the pull stream) — that syncs through the same loop
 //!   as the app (`strada_shared::sync::run`) and counts its round trips and its own work.
-//! - [`data`]: synthetic documents.
+//! - [`data`]: synthetic documents; [`rng`]: the deterministic generator they use.
 
 pub mod data;
 pub mod device;
+pub mod rng;
 pub mod server;
 pub mod temp;

@@ -35,6 +35,7 @@ use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::schema::{DocType, ReferralStatus};
 use strada_shared::sync::Heads;
 use strada_shared::vocab::{Channel, Code, ConsentStatus, Gender, Indicator, Sector};
+use strada_testkit::rng::Rng;
 use strada_testkit::server::{ServerProcess, add_user};
 use strada_testkit::temp::TempDir;
 
@@ -61,34 +62,6 @@ fn span() -> (i64, usize) {
         (REPORT_START_MS, 365)
     } else {
         (START_MS, 730)
-    }
-}
-
-/// A small deterministic generator (xorshift64*), so every run holds the same data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
-        &v[self.below(v.len())]
-    }
-    fn bytes<const N: usize>(&mut self) -> [u8; N] {
-        let mut out = [0u8; N];
-        for b in &mut out {
-            *b = self.next() as u8;
-        }
-        out
     }
 }
 
@@ -151,7 +124,7 @@ fn seed(store: &SledStore) -> Seeded {
         let name = rng.pick(origin.names);
         let mut aliases = vec![rng.pick(name.latin).to_string()];
         if let Some(native) = name.native
-            && rng.chance(0.5)
+            && rng.probability(0.5)
         {
             aliases.push(native.to_string());
             if seeded.native.len() < 50 && !seeded.native.iter().any(|n| n == native) {
@@ -171,7 +144,7 @@ fn seed(store: &SledStore) -> Seeded {
             team: teams[team_ix].clone(),
             aliases: aliases.clone(),
             birth_year: Some(1960 + rng.below(45) as i64),
-            birth_year_estimated: rng.chance(0.5),
+            birth_year_estimated: rng.probability(0.5),
             gender: if name.woman {
                 Gender::Woman
             } else {
@@ -180,7 +153,7 @@ fn seed(store: &SledStore) -> Seeded {
             country: origin.country.to_string(),
             languages: origin.languages.iter().map(|l| l.to_string()).collect(),
             phone: rng
-                .chance(0.4)
+                .probability(0.4)
                 .then(|| format!("+39 3{:02} {:07}", rng.below(100), rng.below(10_000_000))),
             documents: *rng.pick(&[
                 DocumentStatus::Unknown,
@@ -215,7 +188,7 @@ fn seed(store: &SledStore) -> Seeded {
     );
     let mut contact_ids: Vec<(DocId, usize, Option<DocId>, i64)> = Vec::with_capacity(CONTACTS);
     for i in 0..CONTACTS {
-        let named = rng.chance(0.7);
+        let named = rng.probability(0.7);
         let (team_ix, person) = if named {
             let p = rng.pick(&persons);
             (p.1, Some((p.0, p.2.clone())))
@@ -233,7 +206,7 @@ fn seed(store: &SledStore) -> Seeded {
                 }
                 v
             });
-        let indicators = if rng.chance(0.3) {
+        let indicators = if rng.probability(0.3) {
             vec![IndicatorNote {
                 code: *rng.pick(Indicator::ALL),
                 note: String::new(),

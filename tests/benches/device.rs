@@ -49,6 +49,7 @@ use strada_shared::sync::{
 use strada_shared::vocab::{
     Channel, Code, ConsentStatus, FollowUp, Gender, Indicator, Material, Mediator, Sector,
 };
+use strada_testkit::rng::Rng;
 
 /// An account the bench creates with the CLI before the server starts.
 struct Account {
@@ -148,33 +149,6 @@ fn start_server(bin: &Path, dist: &Path, accounts: &[&Account]) -> Server {
 }
 
 // -------------------------------------------------------------- synthetic data ----
-
-/// A small deterministic generator (xorshift64*): the same data on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-    fn bytes10(&mut self) -> [u8; 10] {
-        let mut b = [0u8; 10];
-        b[..8].copy_from_slice(&self.next().to_le_bytes());
-        b[8..].copy_from_slice(&self.next().to_le_bytes()[..2]);
-        b
-    }
-}
 
 const NAMES: &[&str] = &[
     "Mamadou",
@@ -301,13 +275,13 @@ fn time_in_year(rng: &mut Rng, now: i64) -> i64 {
         let back = rng.below(365) as i64;
         // Days 60..150 back (summer harvest) three times as likely.
         if (60..150).contains(&back) || rng.chance(34) {
-            return now - back * DAY_MS - rng.below(DAY_MS as u64) as i64;
+            return now - back * DAY_MS - rng.below(DAY_MS as usize) as i64;
         }
     }
 }
 
 fn id_at(rng: &mut Rng, at: i64) -> DocId {
-    DocId::new_v7(at as u64, rng.bytes10())
+    DocId::new_v7(at as u64, rng.bytes())
 }
 
 fn person(rng: &mut Rng, now: i64, user: UserId, team: &TeamId) -> PersonDoc {
@@ -374,7 +348,7 @@ fn contact(
         )
     } else if rng.chance(40) {
         let people = 2 + rng.below(8) as u32;
-        let women = rng.below(u64::from(people) + 1) as u32;
+        let women = rng.below(people as usize + 1) as u32;
         let group = Group {
             people,
             women,

@@ -11,7 +11,6 @@
 
 pub mod query;
 
-use std::collections::HashMap;
 use std::sync::RwLock;
 
 use strada_shared::api::ContactRecord;
@@ -23,6 +22,12 @@ use strada_shared::search::{SearchKey, fold};
 use strada_shared::vocab::{Channel, Code, ConsentStatus, Indicator, Sector};
 
 use crate::storage::{Projection, Store, StoreError};
+
+/// The index's maps: keyed by ids a device chose, so hashed with a per-process random
+/// seed (a crafted set of ids cannot make them slow), by a hash much faster than SipHash.
+pub(crate) type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// A set hashed like [`Map`].
+pub(crate) type Set<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 /// Feed entries read per step while catching up.
 const CATCH_UP_STEP: usize = 4096;
@@ -39,30 +44,46 @@ pub struct Central {
 pub(crate) struct Index {
     /// The last feed position applied.
     applied: u64,
-    pub(crate) persons: HashMap<DocId, PersonRow>,
-    pub(crate) contacts: HashMap<DocId, ContactRow>,
-    pub(crate) referrals: HashMap<DocId, ReferralRow>,
+    pub(crate) persons: Map<DocId, PersonRow>,
+    pub(crate) contacts: Map<DocId, ContactRow>,
+    pub(crate) referrals: Map<DocId, ReferralRow>,
     /// A person's contacts (by `person_id`).
-    pub(crate) person_contacts: HashMap<DocId, Vec<DocId>>,
+    pub(crate) person_contacts: Map<DocId, Vec<DocId>>,
     /// A person's referrals (by `person_id`).
-    pub(crate) person_referrals: HashMap<DocId, Vec<DocId>>,
+    pub(crate) person_referrals: Map<DocId, Vec<DocId>>,
     /// A contact's referrals.
-    pub(crate) contact_referrals: HashMap<DocId, Vec<DocId>>,
+    pub(crate) contact_referrals: Map<DocId, Vec<DocId>>,
     /// Records with sensitive fields to review (see `schema::conflicts`).
     pub(crate) conflicted: std::collections::BTreeMap<DocId, DocType>,
     /// A merged-away person's survivor, at the end of the chain of merges (see
     /// `crate::merge`); only persons merged away are keys.
-    pub(crate) survivor: HashMap<DocId, DocId>,
+    pub(crate) survivor: Map<DocId, DocId>,
     /// A survivor's merged-away records (through chains too).
-    pub(crate) family: HashMap<DocId, Vec<DocId>>,
+    pub(crate) family: Map<DocId, Vec<DocId>>,
     /// A person's `merged_into` changed since `survivor` was computed.
     merges_moved: bool,
     /// Every case, whole (a PUA holds thousands, not millions).
-    pub(crate) cases: HashMap<DocId, Box<CaseRecord>>,
+    pub(crate) cases: Map<DocId, Box<CaseRecord>>,
     /// A person's cases (by `person_id`).
-    pub(crate) person_cases: HashMap<DocId, Vec<DocId>>,
+    pub(crate) person_cases: Map<DocId, Vec<DocId>>,
     /// Every job offer, whole.
-    pub(crate) job_offers: HashMap<DocId, Box<JobOfferRecord>>,
+    pub(crate) job_offers: Map<DocId, Box<JobOfferRecord>>,
+    /// The time of a person's first contact (by `person_id`: its own contacts, not
+    /// through merges), for the report's new persons without a pass over every contact.
+    pub(crate) first_contact: Map<DocId, i64>,
+    /// How many persons and contacts each team holds (the dashboard's team choice).
+    pub(crate) team_rows: Map<TeamId, u64>,
+    /// Every team a contact or a referral named, numbered in order of arrival (rows
+    /// carry the number: counting by team then reads no string).
+    pub(crate) team_names: Vec<TeamId>,
+    team_numbers: Map<TeamId, u32>,
+    /// Every person id a contact named, numbered in order of arrival (the report marks
+    /// the persons it met in a bit set, not a hash set).
+    pub(crate) person_ids: Vec<DocId>,
+    person_numbers: Map<DocId, u32>,
+    /// By person number: the survivor's number (as of the last settling of merges;
+    /// numbers given since count as themselves).
+    survivor_numbers: Vec<u32>,
 }
 
 pub(crate) struct PersonRow {
@@ -84,7 +105,11 @@ pub(crate) struct ContactRow {
     /// Where (latitude, longitude), when recorded.
     pub place: Option<(f64, f64)>,
     pub team: TeamId,
+    /// The team's number (`Index::team_names`).
+    pub team_no: u32,
     pub person: Option<DocId>,
+    /// The person's number (`Index::person_ids`), when `person` is set.
+    pub person_no: u32,
     /// The contact's own alias, when it names nobody's person document.
     pub key: Option<SearchKey>,
     pub channel: Channel,
@@ -98,12 +123,16 @@ pub(crate) struct ContactRow {
     pub author: UserId,
     /// `group.people` of a group contact; 0 for one person or an anonymous contact.
     pub group_people: u32,
+    /// How many referrals were made in it (the report's workload).
+    pub referrals: u32,
 }
 
 pub(crate) struct ReferralRow {
     pub created_at: i64,
     pub status_since: i64,
     pub team: TeamId,
+    /// The team's number (`Index::team_names`).
+    pub team_no: u32,
     pub need: NeedCategory,
     pub status: ReferralStatus,
     /// The partner as written and its service id, folded (for the partner filter).
@@ -143,7 +172,7 @@ fn push_unique(list: &mut Vec<DocId>, id: DocId) {
     }
 }
 
-fn remove_from(map: &mut HashMap<DocId, Vec<DocId>>, key: DocId, id: DocId) {
+fn remove_from(map: &mut Map<DocId, Vec<DocId>>, key: DocId, id: DocId) {
     if let Some(list) = map.get_mut(&key) {
         list.retain(|x| *x != id);
         if list.is_empty() {
@@ -154,18 +183,28 @@ fn remove_from(map: &mut HashMap<DocId, Vec<DocId>>, key: DocId, id: DocId) {
 
 impl Index {
     fn forget(&mut self, id: DocId) {
-        if let Some(old) = self.contacts.remove(&id)
-            && let Some(p) = old.person
-        {
-            remove_from(&mut self.person_contacts, p, id);
+        if let Some(old) = self.contacts.remove(&id) {
+            self.count_team(&old.team, false);
+            if let Some(p) = old.person {
+                remove_from(&mut self.person_contacts, p, id);
+                if self
+                    .first_contact
+                    .get(&p)
+                    .is_some_and(|t| *t >= old.occurred_at)
+                {
+                    self.settle_first_contact(p);
+                }
+            }
         }
         if let Some(old) = self.referrals.remove(&id) {
             remove_from(&mut self.contact_referrals, old.contact, id);
+            self.count_referrals(old.contact);
             if let Some(p) = old.person {
                 remove_from(&mut self.person_referrals, p, id);
             }
         }
         if let Some(old) = self.persons.remove(&id) {
+            self.count_team(&old.team, false);
             self.merges_moved |= old.merged_into.is_some() || self.family.contains_key(&id);
         }
         if let Some(old) = self.cases.remove(&id) {
@@ -173,6 +212,93 @@ impl Index {
         }
         self.job_offers.remove(&id);
         self.conflicted.remove(&id);
+    }
+
+    /// Every team with persons or contacts, in order.
+    pub(crate) fn teams(&self) -> Vec<TeamId> {
+        let mut teams: Vec<TeamId> = self.team_rows.keys().cloned().collect();
+        teams.sort_unstable();
+        teams
+    }
+
+    /// A team's number, given on first sight.
+    fn team_no(&mut self, team: &TeamId) -> u32 {
+        if let Some(n) = self.team_numbers.get(team) {
+            return *n;
+        }
+        let n = u32::try_from(self.team_names.len()).unwrap_or(u32::MAX);
+        self.team_names.push(team.clone());
+        self.team_numbers.insert(team.clone(), n);
+        n
+    }
+
+    /// A person's number, given on first sight.
+    fn person_no(&mut self, person: DocId) -> u32 {
+        if let Some(n) = self.person_numbers.get(&person) {
+            return *n;
+        }
+        let n = u32::try_from(self.person_ids.len()).unwrap_or(u32::MAX);
+        self.person_ids.push(person);
+        self.person_numbers.insert(person, n);
+        n
+    }
+
+    /// The number of the person a person number counts as (see [`Index::survivor_of`]).
+    pub(crate) fn survivor_no(&self, n: u32) -> u32 {
+        self.survivor_numbers.get(n as usize).copied().unwrap_or(n)
+    }
+
+    /// The number of a team, when a row named it.
+    pub(crate) fn team_number(&self, team: &TeamId) -> Option<u32> {
+        self.team_numbers.get(team).copied()
+    }
+
+    /// Sets how many referrals a contact's row counts.
+    fn count_referrals(&mut self, contact: DocId) {
+        let n = self.contact_referrals.get(&contact).map_or(0, Vec::len);
+        if let Some(row) = self.contacts.get_mut(&contact) {
+            row.referrals = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+    }
+
+    /// Counts a team's row in or out.
+    fn count_team(&mut self, team: &TeamId, add: bool) {
+        if add {
+            *self.team_rows.entry(team.clone()).or_default() += 1;
+        } else if let Some(n) = self.team_rows.get_mut(team) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.team_rows.remove(team);
+            }
+        }
+    }
+
+    /// Recomputes a person's first contact from the contacts still linking them.
+    fn settle_first_contact(&mut self, person: DocId) {
+        let first = self
+            .person_contacts
+            .get(&person)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| self.contacts.get(c))
+            .map(|c| c.occurred_at)
+            .min();
+        match first {
+            Some(at) => self.first_contact.insert(person, at),
+            None => self.first_contact.remove(&person),
+        };
+    }
+
+    /// The time of the first contact of a person and of the records merged into them.
+    pub(crate) fn first_contact_of(&self, survivor: DocId) -> Option<i64> {
+        let own = self.first_contact.get(&survivor).copied();
+        let merged = self
+            .family
+            .get(&survivor)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| self.first_contact.get(p).copied());
+        own.into_iter().chain(merged).min()
     }
 
     /// The person `id` counts as: its survivor when it was merged away, else itself.
@@ -232,6 +358,24 @@ impl Index {
         for list in self.family.values_mut() {
             list.sort_unstable();
         }
+        // Every merged-away person gets a number now, so a contact naming them later
+        // (a phone that was offline) counts as their survivor.
+        let merged: Vec<(u32, u32)> = self
+            .survivor
+            .iter()
+            .map(|(a, b)| (*a, *b))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|(away, survivor)| (self.person_no(away), self.person_no(survivor)))
+            .collect();
+        self.survivor_numbers = (0..self.person_ids.len())
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            .collect();
+        for (from, to) in merged {
+            if let Some(slot) = self.survivor_numbers.get_mut(from as usize) {
+                *slot = to;
+            }
+        }
     }
 
     fn apply(&mut self, id: DocId, record: Option<Projection>) {
@@ -249,19 +393,33 @@ impl Index {
         match record {
             Some(Projection::Person(p)) => {
                 let row = person_row(&p);
+                self.count_team(&row.team, true);
                 self.merges_moved |= row.merged_into.is_some();
                 self.persons.insert(id, row);
             }
             Some(Projection::Contact(c)) => {
-                let row = contact_row(&c);
+                let mut row = contact_row(&c);
+                row.team_no = self.team_no(&row.team);
+                if let Some(p) = row.person {
+                    row.person_no = self.person_no(p);
+                }
+                row.referrals = self
+                    .contact_referrals
+                    .get(&id)
+                    .map_or(0, |l| u32::try_from(l.len()).unwrap_or(u32::MAX));
+                self.count_team(&row.team, true);
                 if let Some(p) = row.person {
                     push_unique(self.person_contacts.entry(p).or_default(), id);
+                    let first = self.first_contact.entry(p).or_insert(row.occurred_at);
+                    *first = (*first).min(row.occurred_at);
                 }
                 self.contacts.insert(id, row);
             }
             Some(Projection::Referral(r)) => {
-                let row = referral_row(&r);
+                let mut row = referral_row(&r);
+                row.team_no = self.team_no(&row.team);
                 push_unique(self.contact_referrals.entry(row.contact).or_default(), id);
+                self.count_referrals(row.contact);
                 if let Some(p) = row.person {
                     push_unique(self.person_referrals.entry(p).or_default(), id);
                 }
@@ -383,7 +541,9 @@ fn contact_row(c: &ContactRecord) -> ContactRow {
         occurred_at: ms(&c.occurred_at),
         place: c.place.map(|p| (p.lat, p.lon)),
         team: c.team.clone(),
+        team_no: 0,
         person: c.person_id,
+        person_no: 0,
         key,
         channel: c.channel,
         sector: c.sector,
@@ -398,6 +558,7 @@ fn contact_row(c: &ContactRecord) -> ContactRow {
             (None, Some(g)) => g.people,
             _ => 0,
         },
+        referrals: 0,
     }
 }
 
@@ -411,6 +572,7 @@ fn referral_row(r: &ReferralRecord) -> ReferralRow {
         created_at: ms(&r.created_at),
         status_since: ms(&r.status_since),
         team: r.team.clone(),
+        team_no: 0,
         need: r.need,
         status: r.status,
         partner,
@@ -497,12 +659,7 @@ impl Central {
 
     /// Every team with records, in order.
     pub fn teams(&self, store: &dyn Store) -> Result<Vec<TeamId>, StoreError> {
-        self.read(store, |index| {
-            let mut teams: std::collections::BTreeSet<&TeamId> =
-                index.persons.values().map(|p| &p.team).collect();
-            teams.extend(index.contacts.values().map(|c| &c.team));
-            teams.into_iter().cloned().collect()
-        })
+        self.read(store, Index::teams)
     }
 
     /// How many rows of each type the index holds (persons, contacts, referrals).
@@ -511,3 +668,6 @@ impl Central {
         (i.persons.len(), i.contacts.len(), i.referrals.len())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -326,34 +326,7 @@ pub async fn referral(
 /// The most rows one CSV holds.
 pub const MAX_CSV_ROWS: usize = 1_000_000;
 
-/// One CSV field, quoted when it must be; a leading `=`, `+`, `-` or `@` is prefixed with
-/// `'` so a spreadsheet never runs it as a formula.
-fn csv_field(out: &mut String, value: &str) {
-    let guarded;
-    let value = if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
-        guarded = format!("'{value}");
-        guarded.as_str()
-    } else {
-        value
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(value);
-    }
-}
-
-pub(crate) fn csv_row(out: &mut String, fields: &[&str]) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        csv_field(out, f);
-    }
-    out.push_str("\r\n");
-}
+pub(crate) use crate::csv::csv_row;
 
 pub(crate) fn csv_response(name: &str, body: String) -> Response {
     (

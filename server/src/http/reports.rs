@@ -12,7 +12,7 @@ use strada_shared::ids::{TeamId, UserId};
 use strada_shared::report::{
     CSV_TABLES, Counts, Dashboard, MAX_NOTE_CHARS, Monitoring, ReportNote, Summary, Views,
 };
-use strada_shared::schema::case::{add_days, valid_date};
+use strada_shared::schema::case::add_days;
 use strada_shared::schema::pua_rules::PuaRulesDoc;
 use strada_shared::vocab::InterventionStatus;
 use strada_shared::vocab::{Channel, Code, Outcome, Sector};
@@ -77,6 +77,11 @@ pub(crate) async fn figures_of(
         report::tally(index, &period, team.as_ref())
     })
     .await?;
+    named(state, tally).await
+}
+
+/// A tally's keys named from the store and the directory.
+async fn named(state: &AppState, tally: report::Tally) -> Result<(Summary, Views), AppError> {
     let store = state.store.clone();
     let directory = state.directory.clone();
     tokio::task::spawn_blocking(move || {
@@ -162,14 +167,9 @@ fn monitoring(
         let interval = rules
             .and_then(|r| r.version(c.rules_version).or_else(|| r.current()))
             .map_or(30, |v| v.review_interval_days);
-        let last_review = c
-            .reviews
-            .iter()
-            .map(|r| r.at.as_str())
-            .filter(|d| valid_date(d) && *d <= to.as_str())
-            .max()
-            .unwrap_or(&c.opened_at);
-        if add_days(last_review, interval).is_some_and(|due| due < to) {
+        if c.review_due_as_of(interval, &to)
+            .is_some_and(|due| due < to)
+        {
             m.overdue_reviews += 1;
         }
         let survivor = index.survivor_of(c.person_id);
@@ -205,30 +205,39 @@ fn monitoring(
     m
 }
 
-/// The dashboard of a period and team.
+/// The dashboard of a period and team: one read of the index, the period and the one
+/// before counted side by side (two threads: each is a pass over every contact).
 pub(crate) async fn dashboard_of(
     state: &AppState,
     period: Period,
     team: Option<TeamId>,
 ) -> Result<Dashboard, AppError> {
-    let (summary, views) = figures_of(state, period.clone(), team.clone()).await?;
-    let previous = match period.previous() {
-        Some(p) => Some(figures_of(state, p, team.clone()).await?.0),
-        None => None,
-    };
     let store = state.store.clone();
     let cache = state.rules.clone();
     let rules = tokio::task::spawn_blocking(move || cache.get(store.as_ref()))
         .await
         .map_err(AppError::internal)??;
-    let (monitoring, slugs) = super::central::with_index(state, move |_, index| {
+    let (now, before, monitoring, slugs) = super::central::with_index(state, move |_, index| {
+        let previous = period.previous();
+        let (now, before) = std::thread::scope(|scope| {
+            let before = previous
+                .as_ref()
+                .map(|p| scope.spawn(|| report::tally(index, p, team.as_ref())));
+            let now = report::tally(index, &period, team.as_ref());
+            (now, before.map(|b| b.join()))
+        });
         let m = monitoring(index, &period, team.as_ref(), rules.as_deref());
-        let mut teams: std::collections::BTreeSet<TeamId> =
-            index.contacts.values().map(|c| c.team.clone()).collect();
-        teams.extend(index.persons.values().map(|p| p.team.clone()));
-        (m, teams)
+        (now, before, m, index.teams())
     })
     .await?;
+    let before = before
+        .transpose()
+        .map_err(|_| AppError::internal(anyhow::anyhow!("a report thread failed")))?;
+    let (summary, views) = named(state, now).await?;
+    let previous = match before {
+        Some(tally) => Some(named(state, tally).await?.0),
+        None => None,
+    };
     let mut names = ExchangeNames::new(state.store.as_ref())?;
     let mut teams = Vec::new();
     for slug in slugs {

@@ -147,25 +147,7 @@ pub fn csv(tables: &[Published]) -> String {
 const TOTAL: &str = "total";
 
 fn csv_line(out: &mut String, fields: [String; 4]) {
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let guarded;
-        let mut value = field.as_str();
-        if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
-            guarded = format!("'{value}");
-            value = &guarded;
-        }
-        if value.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&value.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(value);
-        }
-    }
-    out.push_str("\r\n");
+    crate::csv::csv_row(out, &fields.each_ref().map(String::as_str));
 }
 
 /// Every number a table can publish, in one index space (an *item*): the cells row by

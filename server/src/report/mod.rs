@@ -25,7 +25,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate, TimeZone};
-use rustc_hash::{FxHashMap, FxHashSet};
 use strada_shared::domain::NeedCategory;
 use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::report::{
@@ -36,7 +35,7 @@ use strada_shared::vocab::{
     Channel, Code, Decision, Indicator, InterventionStatus, Outcome, Sector,
 };
 
-use crate::central::Index;
+use crate::central::{Index, Map, Set};
 use crate::storage::StoreError;
 
 pub mod anonymous;
@@ -291,7 +290,10 @@ fn is_sent(s: ReferralStatus) -> bool {
 /// Counts the figures of `period` over the index: of the whole PUA, or of one team's
 /// contacts, referrals and cases (`team`).
 pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Tally {
-    let mine = |t: &TeamId| team.is_none_or(|x| x == t);
+    // A team no row names has nothing to count (`u32::MAX` is no team's number).
+    let wanted = team.map(|t| index.team_number(t).unwrap_or(u32::MAX));
+    let mine = |t: u32| wanted.is_none_or(|x| x == t);
+    let cases_mine = |t: &TeamId| team.is_none_or(|x| x == t);
     let mut t = Tally::default();
     let s = &mut t.summary;
     s.from = period.from_s.clone();
@@ -304,22 +306,15 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
     let mut by_sector = [0u64; 16];
     let unknown_sector = Sector::ALL.len();
     let mut seasonal = vec![[0u64; 16]; month_starts.len() + 1];
-    let mut by_team: FxHashMap<&TeamId, u64> = FxHashMap::default();
-    let mut area: FxHashMap<(i32, i32), (u64, [u64; 32])> = FxHashMap::default();
-    let mut authored: FxHashMap<UserId, (u64, u64)> = FxHashMap::default();
+    let mut by_team = vec![0u64; index.team_names.len()];
+    let mut area: Map<(i32, i32), (u64, [u64; 32])> = Map::default();
+    let mut authored: Map<UserId, (u64, u64)> = Map::default();
     let mut needs = [0u64; 32];
     let mut indicators = [0u64; 32];
-    let mut persons: FxHashSet<DocId> = FxHashSet::default();
-    let mut first_contact: FxHashMap<DocId, i64> = FxHashMap::default();
+    // The persons met, by number (merged persons as their survivor).
+    let mut persons = vec![0u64; index.person_ids.len().div_ceil(64)];
     for c in index.contacts.values() {
-        if let Some(p) = c.person {
-            let who = index.survivor_of(p);
-            first_contact
-                .entry(who)
-                .and_modify(|m| *m = (*m).min(c.occurred_at))
-                .or_insert(c.occurred_at);
-        }
-        if !period.holds(c.occurred_at) || !mine(&c.team) {
+        if !period.holds(c.occurred_at) || !mine(c.team_no) {
             continue;
         }
         s.contacts += 1;
@@ -328,7 +323,7 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
             .sector
             .map_or(unknown_sector, |x| position(Sector::ALL, x));
         by_sector[sector] += 1;
-        *by_team.entry(&c.team).or_default() += 1;
+        by_team[c.team_no as usize] += 1;
         let month = month_starts.partition_point(|(start, _)| *start <= c.occurred_at);
         seasonal[month][sector] += 1;
         match c.place {
@@ -345,38 +340,48 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
             None => t.without_place += 1,
         }
         match c.person {
-            Some(p) => {
-                persons.insert(index.survivor_of(p));
+            Some(_) => {
+                let n = index.survivor_no(c.person_no) as usize;
+                if let Some(word) = persons.get_mut(n / 64) {
+                    *word |= 1 << (n % 64);
+                }
             }
             None if c.group_people > 0 => s.people_reached += u64::from(c.group_people),
             None => s.people_reached += 1,
         }
         add_bits(&mut needs, c.needs);
         add_bits(&mut indicators, c.indicators);
-        authored.entry(c.author).or_default().0 += 1;
-    }
-    // The referrals of the period's contacts, whatever their date, for the workload.
-    for r in index.referrals.values() {
-        if let Some(c) = index.contacts.get(&r.contact)
-            && period.holds(c.occurred_at)
-            && mine(&c.team)
-        {
-            authored.entry(c.author).or_default().1 += 1;
-        }
+        // The workload: the contact, and the referrals made in it whatever their date.
+        let load = authored.entry(c.author).or_default();
+        load.0 += 1;
+        load.1 += u64::from(c.referrals);
     }
     t.authored = authored.into_iter().collect();
     t.by_team = by_team
         .into_iter()
-        .map(|(team, n)| (team.clone(), n))
+        .zip(&index.team_names)
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, team)| (team.clone(), n))
         .collect();
     t.area = area.into_iter().collect();
-    s.people_reached += persons.len() as u64;
     // New: the first contact anywhere in the PUA is in the period (and, for a team,
     // the team met them in the period).
-    s.new_persons = first_contact
-        .iter()
-        .filter(|(who, at)| period.holds(**at) && persons.contains(*who))
-        .count() as u64;
+    for (w, word) in persons.iter().enumerate() {
+        let mut rest = *word;
+        while rest != 0 {
+            let n = w * 64 + rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            s.people_reached += 1;
+            if index
+                .person_ids
+                .get(n)
+                .and_then(|id| index.first_contact_of(*id))
+                .is_some_and(|at| period.holds(at))
+            {
+                s.new_persons += 1;
+            }
+        }
+    }
     t.months = std::iter::once(first_month.clone())
         .chain(month_starts.iter().map(|(_, k)| k.clone()))
         .collect();
@@ -418,7 +423,10 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
     let mut answered = 0u64;
     let mut accepted = 0u64;
     let mut days: Vec<i64> = Vec::new();
-    for r in index.referrals.values().filter(|r| mine(&r.team)) {
+    let mut by_need = [0u64; 32];
+    // Keyed by the index's own strings; owned once per partner at the end.
+    let mut partners: Map<(Option<&str>, &str), PartnerTally> = Map::default();
+    for r in index.referrals.values().filter(|r| mine(r.team_no)) {
         let answer = first_of(&r.path, period, is_answer);
         let sent = first_of(&r.path, period, is_sent);
         if let Some((_, sent_at)) = sent
@@ -434,14 +442,13 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
             continue;
         }
         s.referrals += 1;
-        add(&mut s.referrals_by_need, r.need.code());
+        by_need[position(&NeedCategory::ALL, r.need)] += 1;
         let waited = match (sent, answer) {
             (Some((_, sent_at)), Some((_, answer_at))) => Some(days_between(sent_at, answer_at)),
             _ => None,
         };
-        let partner = t
-            .partners
-            .entry((r.service_id.clone(), r.partner_name.clone()))
+        let partner = partners
+            .entry((r.service_id.as_deref(), &r.partner_name))
             .or_default();
         partner.referrals += 1;
         partner.sent += u64::from(sent.is_some());
@@ -462,6 +469,16 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
             partner.days.push(d);
         }
     }
+    for (i, need) in NeedCategory::ALL.iter().enumerate() {
+        if by_need[i] > 0 {
+            s.referrals_by_need
+                .insert(need.code().to_string(), by_need[i]);
+        }
+    }
+    t.partners = partners
+        .into_iter()
+        .map(|((service, written), p)| ((service.map(Into::into), written.into()), p))
+        .collect();
     s.referral_acceptance_rate = rate(accepted, answered);
     s.referral_median_days_to_answer = median(&mut days);
 
@@ -472,7 +489,7 @@ pub(crate) fn tally(index: &Index, period: &Period, team: Option<&TeamId>) -> Ta
     let mut emerged = 0u64;
     let mut planned = 0u64;
     let mut done = 0u64;
-    for record in index.cases.values().filter(|c| mine(&c.case.team)) {
+    for record in index.cases.values().filter(|c| cases_mine(&c.case.team)) {
         let c = &record.case;
         // As of the end of `to`: a closure dated later has not happened.
         let closed_at = c.closed_at.as_deref().filter(|d| period.date_by_end(d));
@@ -648,8 +665,10 @@ pub(crate) fn people_tables(index: &Index, period: &Period) -> PeopleTables {
     let months: Vec<String> = std::iter::once(first_month)
         .chain(month_starts.iter().map(|(_, k)| k.clone()))
         .collect();
-    let mut first: HashMap<DocId, (i64, usize, &'static str, &TeamId, &'static str)> =
-        HashMap::new();
+    let mut first: Map<DocId, (i64, usize, &'static str, &TeamId, &'static str)> = Map::default();
+    // Counted by position and borrowed keys, named once at the end.
+    let mut month_sector: Map<(usize, &'static str), u64> = Map::default();
+    let mut team_channel: Map<(&TeamId, &'static str), u64> = Map::default();
     let mut t = PeopleTables {
         month_sector: BTreeMap::new(),
         team_channel: BTreeMap::new(),
@@ -657,7 +676,7 @@ pub(crate) fn people_tables(index: &Index, period: &Period) -> PeopleTables {
         months: months.clone(),
         teams: Vec::new(),
     };
-    let mut teams: std::collections::BTreeSet<TeamId> = std::collections::BTreeSet::new();
+    let mut teams: Set<&TeamId> = Set::default();
     for c in index.contacts.values() {
         if !period.holds(c.occurred_at) {
             continue;
@@ -665,7 +684,7 @@ pub(crate) fn people_tables(index: &Index, period: &Period) -> PeopleTables {
         let month = month_starts.partition_point(|(start, _)| *start <= c.occurred_at);
         let sector = c.sector.map_or("unknown", Code::code);
         let channel = c.channel.code();
-        teams.insert(c.team.clone());
+        teams.insert(&c.team);
         match c.person {
             Some(p) => {
                 let who = index.survivor_of(p);
@@ -681,20 +700,24 @@ pub(crate) fn people_tables(index: &Index, period: &Period) -> PeopleTables {
             }
             None => {
                 let people = u64::from(c.group_people.max(1));
-                *t.month_sector
-                    .entry((months[month].clone(), sector))
-                    .or_default() += people;
-                *t.team_channel.entry((c.team.clone(), channel)).or_default() += people;
+                *month_sector.entry((month, sector)).or_default() += people;
+                *team_channel.entry((&c.team, channel)).or_default() += people;
             }
         }
     }
     for (_, month, sector, team, channel) in first.into_values() {
+        *month_sector.entry((month, sector)).or_default() += 1;
+        *team_channel.entry((team, channel)).or_default() += 1;
+    }
+    for ((month, sector), n) in month_sector {
         *t.month_sector
             .entry((months[month].clone(), sector))
-            .or_default() += 1;
-        *t.team_channel.entry((team.clone(), channel)).or_default() += 1;
+            .or_default() += n;
     }
-    let mut closed: HashMap<DocId, (&str, &'static str)> = HashMap::new();
+    for ((team, channel), n) in team_channel {
+        *t.team_channel.entry((team.clone(), channel)).or_default() += n;
+    }
+    let mut closed: Map<DocId, (&str, &'static str)> = Map::default();
     for record in index.cases.values() {
         let c = &record.case;
         if let (Some(at), Some(outcome)) = (c.closed_at.as_deref(), c.outcome)
@@ -710,7 +733,8 @@ pub(crate) fn people_tables(index: &Index, period: &Period) -> PeopleTables {
     for (_, outcome) in closed.into_values() {
         *t.outcomes.entry(outcome).or_default() += 1;
     }
-    t.teams = teams.into_iter().collect();
+    t.teams = teams.into_iter().cloned().collect();
+    t.teams.sort_unstable();
     t
 }
 

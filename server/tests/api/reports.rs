@@ -11,29 +11,9 @@ use serde_json::{Value, json};
 use strada_server::storage::{ExchangeKind, Store};
 use strada_server::testing::TestServer;
 use strada_shared::domain::Role;
+use strada_testkit::rng::Rng;
 
 use crate::helpers::Api;
-
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a, T>(&mut self, from: &'a [T]) -> &'a T {
-        &from[self.below(from.len())]
-    }
-}
 
 const TEAMS: [&str; 3] = ["Team A", "bassa-2", "Unità 3"];
 const AUTHORS: [&str; 4] = ["marta", "Giulia Rossi", "ahmed", "lucia"];

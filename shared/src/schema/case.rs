@@ -245,11 +245,17 @@ impl CaseDoc {
         if !self.is_open() {
             return None;
         }
+        self.review_due_as_of(interval_days, "9999-12-31")
+    }
+
+    /// When the next review fell due as the case stood at the end of `day`
+    /// (`YYYY-MM-DD`): only the reviews dated by then count.
+    pub fn review_due_as_of(&self, interval_days: i64, day: &str) -> Option<String> {
         let last = self
             .reviews
             .iter()
             .map(|r| r.at.as_str())
-            .filter(|d| valid_date(d))
+            .filter(|d| valid_date(d) && *d <= day)
             .max()
             .unwrap_or(&self.opened_at);
         add_days(last, interval_days)

@@ -310,7 +310,7 @@ fn plan(rng: &mut Rng, c: &mut CaseDoc, s: &Story, referral: Option<&ReferralDoc
         ),
         (NeedCategory::Health, "Ambulatorio sintetico"),
     ];
-    for (k, (need, partner)) in PARTNERS.iter().take(2 + rng.below(3) as usize).enumerate() {
+    for (k, (need, partner)) in PARTNERS.iter().take(2 + rng.below(3)).enumerate() {
         let planned = s.opened_ms + (14 + 20 * k as i64) * DAY_MS;
         let sent = if k == 0 { referral } else { None };
         c.interventions.insert(
