@@ -3,7 +3,7 @@
 // logistics peaks (read from the table behind the seasonal chart), with no accessibility
 // violation; opens the Q3 report, writes the quarter's observations (they survive a
 // reload; a role that may not write reads them as text); prints it — only the report, on
-// A4 pages — and downloads it, the CSV of its tables and the anonymous export.
+// A4 pages, each numbered — and downloads it, the CSV of its tables and the anonymous export.
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -35,6 +35,19 @@ async function download(page, button) {
   await button.click();
   const d = await event;
   return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8') };
+}
+
+/** The text of each page of a PDF (pdf.js, as a reader would extract it). */
+async function pdfPages(bytes) {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
+  const out = [];
+  for (let n = 1; n <= doc.numPages; n++) {
+    const content = await (await doc.getPage(n)).getTextContent();
+    out.push(content.items.map((item) => item.str).join(' ').replace(/\s+/g, ' '));
+  }
+  await doc.destroy();
+  return out;
 }
 
 /** The Q3 2026 report: the report tab opens on the last complete quarter. */
@@ -168,6 +181,13 @@ test('the director sees the seasons on the dashboard, prints the Q3 report and d
     assert.ok(box, 'the PDF has pages');
     assert.ok(Math.abs(Number(box[1]) - 595) < 2 && Math.abs(Number(box[2]) - 842) < 2, `A4: ${box[0]}`);
     assert.ok((text.match(/\/Type\s*\/Page\b/g) || []).length >= 2, 'the report takes several pages');
+    // Every page carries its number: "n / pages" in the bottom margin.
+    const pages = await pdfPages(pdf);
+    assert.ok(pages.length >= 2);
+    pages.forEach((pageText, i) => {
+      assert.ok(pageText.includes(`${i + 1} / ${pages.length}`), `page ${i + 1} is numbered: ${pageText.slice(-80)}`);
+    });
+    assert.match(pages[0], /trimestre/, 'the report starts on the first page');
     await page.emulateMedia({ media: 'screen' });
 
     // Downloads: the report as one HTML file, the CSV of its tables, the anonymous export.

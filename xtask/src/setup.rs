@@ -132,6 +132,7 @@ pub fn tools(root: &Path, need: Need) -> Result<()> {
             "axe-core",
             "lighthouse",
             "chrome-launcher",
+            "pdfjs-dist",
         ]
         .iter()
         .any(|p| !e2e.join(p).exists())
