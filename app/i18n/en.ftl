@@ -652,6 +652,7 @@ case_no_matches = No matching offer for now.
 case_none = No cases.
 case_note = Note
 case_offline = Offline: the copy on this device is edited; contacts, referrals and offers show with the network.
+case_list_offline = Offline: the cases kept on this device. 90 days without contact shows with the network.
 case_open = Open
 case_open_new = Open a case (intake)
 case_opened_at = Taken in charge on

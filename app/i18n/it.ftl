@@ -653,6 +653,7 @@ case_no_matches = Nessuna offerta compatibile per ora.
 case_none = Nessun caso.
 case_note = Nota
 case_offline = Senza rete: si modifica la copia sul dispositivo; contatti, invii e offerte compaiono con la rete.
+case_list_offline = Senza rete: i casi tenuti su questo dispositivo. L'assenza di contatti da 90 giorni si vede con la rete.
 case_open = Aperto
 case_open_new = Apri un caso (presa in carico)
 case_opened_at = Presa in carico il

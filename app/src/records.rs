@@ -112,6 +112,57 @@ pub enum Summary {
     /// workspace reads them from the server's records), summarised so that what waits to
     /// sync is pushed and counted (new at the end: summaries are stored).
     Central(DocId, DocType, RowStatus),
+    /// A case: what its row in the case list shows, so a laptop keeping its cases
+    /// offline lists them without the network (new at the end: summaries are stored;
+    /// a case summarised as `Central` by an older app is listed from its document).
+    Case(Box<CaseSummary>),
+}
+
+/// A case's row as the device lists it without the network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: DocId,
+    pub person_id: DocId,
+    /// `YYYY-MM-DD`.
+    pub opened_at: String,
+    pub case_manager: String,
+    pub labour_expert: String,
+    /// The date of the latest review, when there is one.
+    pub last_review: Option<String>,
+    /// The version of the PUA's rules the case is assessed under (its review interval).
+    pub rules_version: u64,
+    pub closed_at: Option<String>,
+    pub outcome: Option<strada_shared::vocab::Outcome>,
+    /// Interventions not cancelled, and how many of them are done.
+    pub interventions: u32,
+    pub interventions_done: u32,
+    pub status: RowStatus,
+}
+
+impl CaseSummary {
+    pub fn of(c: &schema::CaseDoc, status: RowStatus) -> CaseSummary {
+        let (live, done) = c.implementation();
+        CaseSummary {
+            id: c.id,
+            person_id: c.person_id,
+            opened_at: c.opened_at.clone(),
+            case_manager: c.case_manager.clone(),
+            labour_expert: c.labour_expert.clone(),
+            last_review: c
+                .reviews
+                .iter()
+                .map(|r| r.at.as_str())
+                .filter(|d| schema::case::valid_date(d))
+                .max()
+                .map(str::to_string),
+            rules_version: c.rules_version,
+            closed_at: c.closed_at.clone(),
+            outcome: c.outcome,
+            interventions: u32::try_from(live).unwrap_or(u32::MAX),
+            interventions_done: u32::try_from(done).unwrap_or(u32::MAX),
+            status,
+        }
+    }
 }
 
 /// A person's summary: the row without what is derived from contacts.
@@ -138,6 +189,7 @@ impl Summary {
             Summary::Person(p) => p.id,
             Summary::Referral(r, _) => r.id,
             Summary::Central(id, _, _) => *id,
+            Summary::Case(c) => c.id,
         }
     }
 
@@ -146,6 +198,7 @@ impl Summary {
             Summary::Contact(c) => c.status,
             Summary::Person(p) => p.status,
             Summary::Referral(_, s) | Summary::Central(_, _, s) => *s,
+            Summary::Case(c) => c.status,
         }
     }
 }
@@ -188,10 +241,12 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
             let r = schema::read::<ReferralDoc>(&d.doc).ok()?;
             Some(Summary::Referral(Box::new(r), status))
         }
-        // Case work is read from the server's records (the workspace), not listed.
-        DocType::Case | DocType::JobOffer | DocType::PuaRules => {
-            Some(Summary::Central(d.id, d.doc_type, status))
+        DocType::Case => {
+            let c = schema::read::<schema::CaseDoc>(&d.doc).ok()?;
+            Some(Summary::Case(Box::new(CaseSummary::of(&c, status))))
         }
+        // Read from the server's records (the workspace), not listed.
+        DocType::JobOffer | DocType::PuaRules => Some(Summary::Central(d.id, d.doc_type, status)),
     }
 }
 
@@ -291,7 +346,7 @@ impl RecordsBuilder {
                     sync: *status,
                 });
             }
-            Summary::Central(..) => {}
+            Summary::Central(..) | Summary::Case(..) => {}
         }
     }
 
@@ -615,11 +670,26 @@ mod tests {
             person_id: Some(person.id),
             history: vec![],
         };
+        let mut case = strada_shared::schema::CaseDoc::new(
+            DocId::new_v7(1_760_000_400_000, [7; 10]),
+            person.id,
+            team.clone(),
+            me,
+            1_760_000_400_000,
+            "2025-10-09".into(),
+        );
+        case.case_manager = "sociale".into();
+        case.reviews.push(strada_shared::schema::case::Review {
+            at: "2025-11-08".into(),
+            note: String::new(),
+            by: me,
+        });
         let mut docs = [
             device_doc(DocType::Person, &person),
             device_doc(DocType::Contact, &c1),
             device_doc(DocType::Contact, &c2),
             device_doc(DocType::Referral, &referral),
+            device_doc(DocType::Case, &case),
         ];
         let summaries: Vec<Summary> = docs.iter_mut().filter_map(summarize).collect();
         // Summaries survive their stored form (JSON, then sealed).
@@ -649,7 +719,21 @@ mod tests {
         assert_eq!(r.persons[0].last_contacts.len(), 2);
         assert_eq!(r.persons[0].last_seen, c2.occurred_at);
         assert_eq!(r.referrals[0].person.as_deref(), Some("Muhammad"));
-        assert_eq!(r.pending(), 4, "nothing acknowledged yet");
+        assert_eq!(
+            r.pending(),
+            4,
+            "nothing acknowledged yet (cases are not listed)"
+        );
+        // A case's row, for the case list without the network.
+        match &summaries[4] {
+            Summary::Case(c) => {
+                assert_eq!(c.person_id, person.id);
+                assert_eq!(c.last_review.as_deref(), Some("2025-11-08"));
+                assert_eq!(c.case_manager, "sociale");
+                assert_eq!((c.interventions, c.interventions_done), (0, 0));
+            }
+            other => panic!("a case summarised as {other:?}"),
+        }
         // Search forgives transliteration.
         assert_eq!(r.search("Mohamed", 5).len(), 1);
         assert_eq!(r.search("محمد", 5).len(), 1);

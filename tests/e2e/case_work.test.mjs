@@ -184,6 +184,14 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await again.getByTestId('review-note').fill('Verifica con la rete assente (sintetico)');
     await again.getByTestId('review-add').click();
     await again.getByTestId('case-reviews').getByTestId('case-saved').waitFor({ timeout: 20000 });
+    // The case list without the network: the cases this laptop holds, from its own copy
+    // (this one among them, its review just recorded).
+    await page.getByTestId('case-status').selectOption('all');
+    await page.getByTestId('cases-held').waitFor({ timeout: 20000 });
+    const heldRow = page.locator(`[data-testid="case-row"][data-id="${caseId}"]`);
+    await heldRow.waitFor({ timeout: 20000 });
+    assert.match(await heldRow.innerText(), /sociale/, 'its case manager');
+    assert.equal(await page.getByTestId('case-view').count(), 1, 'the open case stays open beside the list');
     await social.context.setOffline(false);
     for (let i = 0; i < 80; i++) {
       record = await api(server.url, sociale, `/api/cases/${caseId}`);

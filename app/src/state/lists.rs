@@ -30,7 +30,7 @@ pub(super) fn pending_ids() -> Vec<DocId> {
                     Summary::Contact(_) => 1,
                     Summary::Referral(..) => 2,
                     // After the records they refer to (a case after its referral).
-                    Summary::Central(..) => 3,
+                    Summary::Central(..) | Summary::Case(..) => 3,
                 };
                 (order, s.id())
             })
@@ -254,6 +254,51 @@ pub(super) fn clear_summaries() {
 }
 
 /// Reads the summaries in memory.
+/// The cases the device holds, as the case list shows them, each with their person's
+/// first alias when the device holds the person. A case an older app summarised without
+/// its row (`Summary::Central`) is read from its document.
+pub async fn held_cases() -> Vec<(crate::records::CaseSummary, Option<String>)> {
+    use strada_shared::schema::{CaseDoc, DocType};
+    let (mut cases, older) = with_summaries(|m| {
+        let mut cases = Vec::new();
+        let mut older = Vec::new();
+        for s in m.values() {
+            match s {
+                Summary::Case(c) => cases.push((**c).clone()),
+                Summary::Central(id, DocType::Case, _) => older.push(*id),
+                _ => {}
+            }
+        }
+        (cases, older)
+    });
+    if !older.is_empty()
+        && let Ok(held) = super::read_held(&older).await
+    {
+        for id in older {
+            if let Ok(Some((c, on_server))) = held.get::<CaseDoc>(id) {
+                let status = if on_server {
+                    RowStatus::Synced
+                } else {
+                    RowStatus::Pending
+                };
+                cases.push(crate::records::CaseSummary::of(&c, status));
+            }
+        }
+    }
+    with_summaries(|m| {
+        cases
+            .into_iter()
+            .map(|c| {
+                let name = match m.get(&c.person_id) {
+                    Some(Summary::Person(p)) => p.aliases.first().cloned(),
+                    _ => None,
+                };
+                (c, name)
+            })
+            .collect()
+    })
+}
+
 pub(super) fn with_summaries<R>(f: impl FnOnce(&HashMap<DocId, Summary>) -> R) -> R {
     SUMMARIES.with(|m| f(&m.borrow()))
 }

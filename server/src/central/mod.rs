@@ -264,7 +264,12 @@ impl Index {
     /// Counts a team's row in or out.
     fn count_team(&mut self, team: &TeamId, add: bool) {
         if add {
-            *self.team_rows.entry(team.clone()).or_default() += 1;
+            match self.team_rows.get_mut(team) {
+                Some(n) => *n += 1,
+                None => {
+                    self.team_rows.insert(team.clone(), 1);
+                }
+            }
         } else if let Some(n) = self.team_rows.get_mut(team) {
             *n = n.saturating_sub(1);
             if *n == 0 {

@@ -94,14 +94,112 @@ async fn load_rules(ctx: Ctx) -> Option<PuaRulesDoc> {
 }
 
 /// The flags of a case row: overdue review, no contact for 90 days, closed.
-fn row_flags(r: &CaseRow, t: &'static Catalogue) -> impl IntoView + use<> {
+/// A row of the case list: from the server's records, or from the device's own copy.
+struct ListRow {
+    id: DocId,
+    name: Option<String>,
+    opened_at: String,
+    manager: String,
+    review_due: Option<String>,
+    interventions: u32,
+    interventions_done: u32,
+    overdue: bool,
+    /// Known from the server's records only (the device may not hold every contact).
+    no_recent_contact: bool,
+    outcome: Option<Outcome>,
+}
+
+impl ListRow {
+    fn of(r: &CaseRow) -> ListRow {
+        let c = &r.case.case;
+        ListRow {
+            id: c.id,
+            name: r.person.as_ref().and_then(|p| p.aliases.first().cloned()),
+            opened_at: c.opened_at.clone(),
+            manager: c.case_manager.clone(),
+            review_due: r.review_due.clone(),
+            interventions: r.interventions,
+            interventions_done: r.interventions_done,
+            overdue: r.overdue,
+            no_recent_contact: r.no_recent_contact,
+            outcome: c.outcome,
+        }
+    }
+}
+
+/// The cases the device holds, filtered and ordered as the server orders its list
+/// (overdue reviews first, then by the date the review falls due), for a laptop with
+/// no network. Reviews fall due by the interval of the rules the device holds.
+async fn held_rows(status: &str, mine: Option<String>) -> Vec<ListRow> {
+    let rules = state::read_held(&[rules_id()])
+        .await
+        .ok()
+        .and_then(|h| h.get::<PuaRulesDoc>(rules_id()).ok().flatten())
+        .map(|(r, _)| r);
+    let today = today();
+    let mut rows: Vec<ListRow> = state::held_cases()
+        .await
+        .into_iter()
+        .filter(|(c, _)| match status {
+            "open" => c.closed_at.is_none(),
+            "closed" => c.closed_at.is_some(),
+            _ => true,
+        })
+        .filter(|(c, _)| {
+            mine.as_deref().is_none_or(|m| {
+                c.case_manager.eq_ignore_ascii_case(m) || c.labour_expert.eq_ignore_ascii_case(m)
+            })
+        })
+        .map(|(c, name)| {
+            let interval = rules
+                .as_ref()
+                .and_then(|r| r.version(c.rules_version).or_else(|| r.current()))
+                .map_or(30, |v| v.review_interval_days);
+            let review_due = c
+                .closed_at
+                .is_none()
+                .then(|| {
+                    strada_shared::schema::case::add_days(
+                        c.last_review.as_deref().unwrap_or(&c.opened_at),
+                        interval,
+                    )
+                })
+                .flatten();
+            ListRow {
+                id: c.id,
+                name,
+                overdue: review_due.as_deref().is_some_and(|d| d < today.as_str()),
+                review_due,
+                opened_at: c.opened_at,
+                manager: c.case_manager,
+                interventions: c.interventions,
+                interventions_done: c.interventions_done,
+                no_recent_contact: false,
+                outcome: c.outcome,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then_with(|| match (&a.review_due, &b.review_due) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then_with(|| b.opened_at.cmp(&a.opened_at))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    rows
+}
+
+fn row_flags(r: &ListRow, t: &'static Catalogue) -> impl IntoView + use<> {
     let overdue = r.overdue.then(
         || view! { <span class="badge warning" data-testid="case-overdue">{t.case_overdue}</span> },
     );
     let quiet = r.no_recent_contact.then(|| view! { <span class="badge warning" data-testid="case-no-contact">{t.case_no_contact}</span> });
     let outcome = r
-        .case
-        .case
         .outcome
         .map(|o| view! { <span class="badge">{t.outcome_names.get(o.code())}</span> });
     view! { {overdue}{quiet}{outcome} }
@@ -156,20 +254,23 @@ async fn fetch_rows(ctx: Ctx, path: String) -> Result<Vec<CaseRow>, ApiError> {
 
 /// One row of the case list; a click opens the case beside the list.
 fn case_row(
-    r: &CaseRow,
+    r: &ListRow,
     tr: &'static Catalogue,
     open: RwSignal<Option<Open>>,
 ) -> impl IntoView + use<> {
-    let id = r.case.case.id;
-    let name = alias_of(r.person.as_ref(), tr);
+    let id = r.id;
+    let name = r
+        .name
+        .clone()
+        .unwrap_or_else(|| tr.person_anonymous.to_string());
     let pip = format!("{}/{}", r.interventions_done, r.interventions);
     view! {
         <tr tabindex="0" data-testid="case-row" data-id=id.to_string()
             on:click=move |_| open.set(Some(Open::Case(id)))
             on:keydown=move |ev| if ev.key() == "Enter" { open.set(Some(Open::Case(id))) }>
             <td>{name}</td>
-            <td>{r.case.case.opened_at.clone()}</td>
-            <td>{r.case.case.case_manager.clone()}</td>
+            <td>{r.opened_at.clone()}</td>
+            <td>{r.manager.clone()}</td>
             <td>{r.review_due.clone().unwrap_or_default()}</td>
             <td>{pip}</td>
             <td>{row_flags(r, tr)}</td>
@@ -192,7 +293,21 @@ pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
             status.get(),
             if mine.get() { "&manager=me" } else { "" }
         );
-        async move { fetch_rows(ctx, q).await.map(Arc::new) }
+        let (status, mine) = (
+            status.get(),
+            mine.get().then(|| me(ctx).map(|(_, n)| n)).flatten(),
+        );
+        async move {
+            match fetch_rows(ctx, q).await {
+                Ok(rows) => Ok((
+                    Arc::new(rows.iter().map(ListRow::of).collect::<Vec<_>>()),
+                    false,
+                )),
+                // Without the network: the cases this device keeps offline.
+                Err(ApiError::Network) => Ok((Arc::new(held_rows(&status, mine).await), true)),
+                Err(e) => Err(e),
+            }
+        }
     });
     view! {
         <div class="row ws-filters" data-testid="case-filters">
@@ -210,8 +325,11 @@ pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
             <div class="ws-list">
                 {move || list.get().map(|res| match res {
                     Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
-                    Ok(rows) if rows.is_empty() => view! { <p data-testid="cases-empty">{t().case_none}</p> }.into_any(),
-                    Ok(rows) => {
+                    Ok((rows, held)) if rows.is_empty() => view! {
+                        {held.then(|| view! { <p class="hint" data-testid="cases-held">{t().case_list_offline}</p> })}
+                        <p data-testid="cases-empty">{t().case_none}</p>
+                    }.into_any(),
+                    Ok((rows, held)) => {
                         let tr = t();
                         // Thousands of cases: a page of rows at first, drawn a few per
                         // browser task, and more on demand.
@@ -221,6 +339,7 @@ pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
                         let drawn = progressive(wanted, LIST_ROWS_PER_TASK);
                         let more = move || total > limit.get();
                         view! {
+                            {held.then(|| view! { <p class="hint" data-testid="cases-held">{tr.case_list_offline}</p> })}
                             <table class="ws-table" data-testid="case-list">
                                 <thead><tr><th>{tr.col_person}</th><th>{tr.case_opened_at}</th><th>{tr.case_manager}</th><th>{tr.case_review_due}</th><th>{tr.case_pip}</th><th>{tr.case_flags}</th></tr></thead>
                                 <tbody>
@@ -307,7 +426,7 @@ pub fn PersonCases(
                             let cid = r.case.case.id;
                             let state = if r.case.case.is_open() { tr.case_open } else { tr.case_closed };
                             let text = format!("{} · {}", r.case.case.opened_at, state);
-                            view! { <li><button type="button" class="link" data-testid="person-case" on:click=move |_| on_open.set(Some(Open::Case(cid)))>{text}</button>" "{row_flags(&r, tr)}</li> }
+                            view! { <li><button type="button" class="link" data-testid="person-case" on:click=move |_| on_open.set(Some(Open::Case(cid)))>{text}</button>" "{row_flags(&ListRow::of(&r), tr)}</li> }
                         }).collect_view()}
                     </ul>
                 }.into_any()
