@@ -400,3 +400,43 @@ pub struct CasePage {
 
 /// Days without a contact after which an open case is flagged (HMIS: exit after ~90 days).
 pub const NO_CONTACT_DAYS: i64 = 90;
+
+/// The order of the case list (the server's and the device's offline one): overdue
+/// reviews first, then by the day the review falls due (cases with none last), then the
+/// newest opened, then by id. Each side is `(overdue, review_due, opened_at, id)`.
+pub fn case_list_order(
+    a: (bool, Option<&str>, &str, DocId),
+    b: (bool, Option<&str>, &str, DocId),
+) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    b.0.cmp(&a.0)
+        .then_with(|| match (a.1, b.1) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        })
+        .then_with(|| b.2.cmp(a.2))
+        .then_with(|| a.3.cmp(&b.3))
+}
+
+#[cfg(test)]
+mod case_order_tests {
+    use super::{DocId, case_list_order};
+
+    #[test]
+    fn overdue_first_then_due_day_then_newest_opened() {
+        let id = |n: u8| DocId::new_v7(1_760_000_000_000, [n; 10]);
+        let mut rows = [
+            (false, None, "2026-05-01", id(1)),
+            (false, Some("2026-12-20"), "2026-01-01", id(2)),
+            (true, Some("2026-11-30"), "2026-02-01", id(3)),
+            (false, Some("2026-12-10"), "2026-03-01", id(4)),
+            (false, None, "2026-06-01", id(5)),
+            (true, Some("2026-11-01"), "2026-04-01", id(6)),
+        ];
+        rows.sort_by(|a, b| case_list_order(*a, *b));
+        let order: Vec<DocId> = rows.iter().map(|r| r.3).collect();
+        assert_eq!(order, [id(6), id(3), id(4), id(2), id(5), id(1)]);
+    }
+}

@@ -4,9 +4,8 @@
 
 use std::collections::HashMap;
 
-use strada_shared::api::ContactRecord;
 use strada_shared::central::{ConsentRecord, PathStep, PersonRecord, ReferralRecord};
-use strada_shared::domain::{DocumentStatus, NeedCategory, PersonRef};
+use strada_shared::domain::{DocumentStatus, NeedCategory};
 use strada_shared::ids::{DocId, TeamId, UserId};
 use strada_shared::schema::ReferralStatus;
 use strada_shared::vocab::{ConsentStatus, Gender};
@@ -71,31 +70,12 @@ fn person(n: u64, merged_into: Option<DocId>, t: u64) -> Projection {
 }
 
 fn contact(n: u64, person: Option<DocId>, at: u64, t: u64) -> Projection {
-    Projection::Contact(Box::new(ContactRecord {
-        id: id(2, n),
-        occurred_at: day(at),
-        place: None,
-        person: PersonRef::Anonymous,
-        needs: vec![NeedCategory::Food],
-        note: String::new(),
-        author: user(),
-        team: team(t),
-        received_at: day(at),
-        updated_at: day(at),
-        heads: vec![],
-        person_id: person,
-        group: None,
-        channel: Default::default(),
-        sector: None,
-        workplace: String::new(),
-        indicators: vec![],
-        materials: vec![],
-        language: None,
-        mediator: Default::default(),
-        follow_up: Default::default(),
-        consent: Default::default(),
-        conflicts: vec![],
-    }))
+    let Projection::Contact(mut c) = crate::storage::story::record(id(2, n), &day(at)) else {
+        unreachable!("the story's record is a contact")
+    };
+    c.person_id = person;
+    c.team = team(t);
+    Projection::Contact(c)
 }
 
 fn referral(n: u64, contact: DocId, t: u64) -> Projection {

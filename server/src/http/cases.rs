@@ -250,18 +250,15 @@ fn case_rows(
         })
         .map(|c| row_of(index, c, rules, today))
         .collect();
-    rows.sort_by(|(_, a), (_, b)| {
-        b.overdue
-            .cmp(&a.overdue)
-            .then_with(|| match (&a.review_due, &b.review_due) {
-                (Some(x), Some(y)) => x.cmp(y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            })
-            .then_with(|| b.case.case.opened_at.cmp(&a.case.case.opened_at))
-            .then_with(|| a.case.case.id.cmp(&b.case.case.id))
-    });
+    fn key(r: &CaseRow) -> (bool, Option<&str>, &str, DocId) {
+        (
+            r.overdue,
+            r.review_due.as_deref(),
+            r.case.case.opened_at.as_str(),
+            r.case.case.id,
+        )
+    }
+    rows.sort_by(|(_, a), (_, b)| strada_shared::central::case_list_order(key(a), key(b)));
     rows
 }
 

@@ -41,7 +41,8 @@ fn meta(t: i64) -> DocMeta {
     }
 }
 
-fn record(id: DocId, occurred: &str) -> Projection {
+/// A contact's record as projected (anonymous, team `t-1`), for tests to adjust.
+pub(crate) fn record(id: DocId, occurred: &str) -> Projection {
     Projection::Contact(Box::new(ContactRecord {
         id,
         occurred_at: occurred.into(),

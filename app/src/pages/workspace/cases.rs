@@ -179,18 +179,15 @@ async fn held_rows(status: &str, mine: Option<String>) -> Vec<ListRow> {
             }
         })
         .collect();
-    rows.sort_by(|a, b| {
-        b.overdue
-            .cmp(&a.overdue)
-            .then_with(|| match (&a.review_due, &b.review_due) {
-                (Some(x), Some(y)) => x.cmp(y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            })
-            .then_with(|| b.opened_at.cmp(&a.opened_at))
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    fn key(r: &ListRow) -> (bool, Option<&str>, &str, DocId) {
+        (
+            r.overdue,
+            r.review_due.as_deref(),
+            r.opened_at.as_str(),
+            r.id,
+        )
+    }
+    rows.sort_by(|a, b| strada_shared::central::case_list_order(key(a), key(b)));
     rows
 }
 
