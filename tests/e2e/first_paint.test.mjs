@@ -1,6 +1,8 @@
 // The home page paints before the WASM arrives: index.html carries a static shell (the
 // sign-in header and "loading") that shows at once, and the app takes its place in one
-// step when it has started — same texts at the same place, no duplicate landmark.
+// step when it has started — same texts at the same place, no duplicate landmark. The
+// WASM is compiled on a worker (app/wasm-compile.js), so the page's main thread is free
+// while it arrives.
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import { launchBrowser, phoneContext, removeDir, startServer, stopServer, tempDir } from './helpers.mjs';
@@ -24,6 +26,9 @@ test('a static shell paints before the WASM and gives way to the sign-in page', 
     let wasmRequested;
     const requested = new Promise((r) => { wasmRequested = r; });
     await page.route('**/*_bg.wasm', async (route) => { wasmRequested(); await held; await route.continue(); });
+    // The WASM is compiled on a worker, not on the page's main thread.
+    const workers = [];
+    page.on('worker', (w) => workers.push(new URL(w.url()).pathname));
 
     await page.goto(server.url + '/', { waitUntil: 'domcontentloaded' });
     await requested;
@@ -36,6 +41,7 @@ test('a static shell paints before the WASM and gives way to the sign-in page', 
     release();
     await page.locator('#username').waitFor();
     assert.equal(await page.locator('#shell').count(), 0, 'the app removed the shell');
+    assert.deepEqual(workers, ['/wasm-compile.js'], 'the WASM was compiled on a worker');
     assert.equal(await page.locator('main').count(), 1, 'one main landmark');
     assert.equal(await page.locator('h1').count(), 1, 'one level-one heading');
     assert.equal(await page.getByText('Caricamento…').count(), 0);
