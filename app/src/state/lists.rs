@@ -253,7 +253,23 @@ pub(super) fn clear_summaries() {
     SUMMARIES.with(|m| m.borrow_mut().clear());
 }
 
-/// Reads the summaries in memory.
+/// What the device's summaries say of a case it holds: its person, with their first
+/// alias when the device holds the person too — so a case page opens without reading
+/// and loading the person's document. `None` when the case has no case summary (not
+/// held, or summarised by an older app).
+pub fn held_case_person(case: DocId) -> Option<(DocId, Option<String>)> {
+    with_summaries(|m| match m.get(&case) {
+        Some(Summary::Case(c)) => {
+            let alias = match m.get(&c.person_id) {
+                Some(Summary::Person(p)) => p.aliases.first().cloned(),
+                _ => None,
+            };
+            Some((c.person_id, alias))
+        }
+        _ => None,
+    })
+}
+
 /// The cases the device holds, as the case list shows them, each with their person's
 /// first alias when the device holds the person. A case an older app summarised without
 /// its row (`Summary::Central`) is read from its document.
@@ -299,6 +315,7 @@ pub async fn held_cases() -> Vec<(crate::records::CaseSummary, Option<String>)> 
     })
 }
 
+/// Reads the summaries in memory.
 pub(super) fn with_summaries<R>(f: impl FnOnce(&HashMap<DocId, Summary>) -> R) -> R {
     SUMMARIES.with(|m| f(&m.borrow()))
 }

@@ -28,7 +28,7 @@ pub use edits::{
     EditError, discard, new_doc, open_doc, read_doc, read_held, save_contact, save_edit,
     save_new_docs, take_from_server, withdraw_consent,
 };
-pub use lists::{Slicer, held_cases, load_records, parse_array, refresh_rows};
+pub use lists::{Slicer, held_case_person, held_cases, load_records, parse_array, refresh_rows};
 pub use memory::{lock, on_revoked, pending_while_locked, wipe};
 pub use sign_in::{SignInError, send_pending_signout, sign_in, sign_out};
 pub use sync::sync;

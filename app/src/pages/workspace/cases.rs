@@ -491,6 +491,7 @@ struct Loaded {
 /// not hold is taken from the server (a case of a team or person not kept offline, the
 /// rules the first time).
 async fn load_case(ctx: Ctx, id: DocId) -> Loaded {
+    let summarised = state::held_case_person(id);
     let held = state::read_held(&[id, rules_id()]).await;
     let (case, on_server, from_device) = match held.as_ref().map(|h| h.get::<CaseDoc>(id)) {
         Ok(Ok(Some((c, on_server)))) => (Ok(c), on_server, true),
@@ -505,13 +506,16 @@ async fn load_case(ctx: Ctx, id: DocId) -> Loaded {
         Ok(Ok(Some((r, _)))) => Some(r),
         _ => load_rules(ctx).await,
     };
-    let alias = match &case {
-        Ok(c) => state::read_held(&[c.person_id])
+    // The person's name from the summaries in memory when the case has one (the person
+    // held or not), else from the person's document.
+    let alias = match (&case, summarised) {
+        (Ok(c), Some((person, alias))) if person == c.person_id => alias,
+        (Ok(c), _) => state::read_held(&[c.person_id])
             .await
             .ok()
             .and_then(|h| h.get::<PersonDoc>(c.person_id).ok().flatten())
             .and_then(|(p, _)| p.aliases.first().cloned()),
-        Err(_) => None,
+        (Err(_), _) => None,
     };
     Loaded {
         case,
