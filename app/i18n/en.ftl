@@ -183,6 +183,7 @@ discard_confirm = Discard the refused change? The phone goes back to the last ve
 central_records = Central records
 field_app = Log contacts
 central_needs_network = The central records need a network.
+central_index_building = The central records are being prepared after a server restart: try again in a minute.
 col_when = When
 col_person = Person
 col_needs = Needs

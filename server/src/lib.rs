@@ -152,13 +152,14 @@ pub async fn start_with(
         None => None,
     };
     // The central workspace's index is built now, in the background, rather than by the
-    // first central request (at a million records: a minute and more).
+    // first central request (at a million records: a minute and more). A central request
+    // meanwhile waits 10 s at most, then is answered 503 `index_building`.
     let central: Arc<central::Central> = Arc::default();
     {
         let (central, store) = (central.clone(), store.clone());
         tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
-            match central.catch_up(store.as_ref()) {
+            match central.build(store.as_ref()) {
                 Ok(()) => {
                     let (persons, contacts, referrals) = central.sizes();
                     tracing::info!(

@@ -35,6 +35,16 @@ use crate::api::{self, ApiError};
 use crate::i18n::{Catalogue, Lang};
 use crate::state::Ctx;
 
+/// What a central page says when the server's records could not be read: that they are
+/// being prepared (the server answered 503 `index_building` after a restart), or that
+/// they need the network.
+pub(crate) fn unavailable_text(e: &ApiError, t: &Catalogue) -> &'static str {
+    match e.code() {
+        Some("index_building") => t.central_index_building,
+        _ => t.central_needs_network,
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Persons,
@@ -526,7 +536,7 @@ pub fn Workspace() -> impl IntoView {
                 <div class="ws-list">
                     {move || match rows.get() {
                         None => view! { <p>{t().loading}</p> }.into_any(),
-                        Some(Err(_)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                        Some(Err(e)) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                         Some(Ok(list)) => {
                             let shown = list.len();
                             view! {
@@ -901,7 +911,7 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
             view! {
                 {move || page.get().map(|res| match res {
                     Ok((p, survivor)) => person_view(p, survivor, on_open, reload, ctx),
-                    Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                 })}
             }.into_any()
         }
@@ -925,7 +935,7 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
             view! {
                 {move || page.get().map(|res| match res {
                     Ok((c, p, r)) => contact_view(c, p, r, on_open, ctx),
-                    Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                 })}
             }.into_any()
         }
@@ -937,7 +947,7 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
             view! {
                 {move || page.get().map(|res| match res {
                     Ok(r) => referral_view(r, on_open, ctx),
-                    Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                 })}
             }.into_any()
         }

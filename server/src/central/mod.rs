@@ -38,7 +38,13 @@ pub struct Central {
     index: RwLock<Index>,
     /// Serialises catching up (readers keep reading the index meanwhile).
     catch_up: std::sync::Mutex<()>,
+    /// The build at the server's start is running (see [`Central::build`]).
+    building: std::sync::atomic::AtomicBool,
 }
+
+/// How long a request waits for the index built at the start before it is answered
+/// "being built" (503 `index_building`) instead.
+const BUILD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[derive(Default)]
 pub(crate) struct Index {
@@ -590,12 +596,36 @@ fn referral_row(r: &ReferralRecord) -> ReferralRow {
 }
 
 impl Central {
+    /// Builds the index from the whole feed, as the server does at its start. Until it
+    /// is done, a read waits at most [`BUILD_WAIT`], then gets [`StoreError::Building`].
+    pub fn build(&self, store: &dyn Store) -> Result<(), StoreError> {
+        use std::sync::atomic::Ordering;
+        self.building.store(true, Ordering::SeqCst);
+        let done = self.catch_up(store);
+        self.building.store(false, Ordering::SeqCst);
+        done
+    }
+
+    /// Waits, at most `wait`, for the build at the start to end.
+    fn built(&self, wait: std::time::Duration) -> Result<(), StoreError> {
+        use std::sync::atomic::Ordering;
+        let deadline = std::time::Instant::now() + wait;
+        while self.building.load(Ordering::SeqCst) {
+            if std::time::Instant::now() >= deadline {
+                return Err(StoreError::Building);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Ok(())
+    }
+
     /// Brings the index up to the feed's head and runs `f` over it.
     pub(crate) fn read<T>(
         &self,
         store: &dyn Store,
         f: impl FnOnce(&Index) -> T,
     ) -> Result<T, StoreError> {
+        self.built(BUILD_WAIT)?;
         self.catch_up(store)?;
         let index = self.index.read().unwrap_or_else(|p| p.into_inner());
         Ok(f(&index))

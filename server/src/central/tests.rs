@@ -185,3 +185,50 @@ fn derived_counts_follow_every_arrival_change_and_departure() {
         }
     }
 }
+
+/// While the index is being built at the start, a read waits for it, and past its wait
+/// gets `Building` — which the API answers 503 `index_building` with a `Retry-After`.
+#[test]
+fn a_read_during_the_build_at_the_start_waits_then_says_building() {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+
+    use axum::response::IntoResponse;
+
+    use crate::http::error::AppError;
+    use crate::storage::StoreError;
+
+    let central = std::sync::Arc::new(super::Central::default());
+    // Not building: nothing to wait for.
+    assert!(central.built(Duration::ZERO).is_ok());
+
+    central.building.store(true, Ordering::SeqCst);
+    assert!(matches!(
+        central.built(Duration::from_millis(50)),
+        Err(StoreError::Building)
+    ));
+    // The build ends while a read waits: the read goes on.
+    let ending = {
+        let central = central.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            central.building.store(false, Ordering::SeqCst);
+        })
+    };
+    assert!(central.built(Duration::from_secs(20)).is_ok());
+    ending.join().unwrap();
+
+    let res = AppError::from(StoreError::Building).into_response();
+    assert_eq!(res.status(), axum::http::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()["retry-after"], "30");
+    let body = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(axum::body::to_bytes(res.into_body(), 1 << 16))
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"], "index_building");
+    // Any other store error stays an internal one.
+    let res = AppError::from(StoreError::Backend("disk".into())).into_response();
+    assert_eq!(res.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+}

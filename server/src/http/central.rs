@@ -88,7 +88,7 @@ pub(crate) async fn with_index<T: Send + 'static>(
     })
     .await
     .map_err(AppError::internal)?
-    .map_err(AppError::internal)
+    .map_err(AppError::from)
 }
 
 pub(crate) fn contact_of(store: &dyn Store, id: DocId) -> Result<Option<ContactRecord>, AppError> {

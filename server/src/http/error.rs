@@ -41,9 +41,15 @@ pub enum AppError {
     TooManyRequests { code: &'static str, message: String },
     /// 503: a bounded resource is exhausted; the client retries later.
     Unavailable,
+    /// 503: the central records are being prepared after a start; the client retries
+    /// later (`Retry-After`).
+    IndexBuilding,
     /// 500: logged, never detailed to the client.
     Internal(anyhow::Error),
 }
+
+/// The `Retry-After` of an answer given while the central index is being built.
+const INDEX_RETRY_AFTER_SECS: &str = "30";
 
 impl AppError {
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
@@ -96,6 +102,20 @@ impl IntoResponse for AppError {
                 "unavailable",
                 "the server is at capacity: try again shortly".to_string(),
             ),
+            AppError::IndexBuilding => {
+                let body = Json(ErrorBody {
+                    error: "index_building".to_string(),
+                    message: "the central records are being prepared after a restart: \
+                              try again in a minute"
+                        .to_string(),
+                });
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(axum::http::header::RETRY_AFTER, INDEX_RETRY_AFTER_SECS)],
+                    body,
+                )
+                    .into_response();
+            }
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
                 (
@@ -160,7 +180,10 @@ pub fn body_timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
-        AppError::Internal(e.into())
+        match e {
+            StoreError::Building => AppError::IndexBuilding,
+            e => AppError::Internal(e.into()),
+        }
     }
 }
 

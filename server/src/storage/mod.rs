@@ -319,6 +319,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("storage backend error: {0}")]
     Backend(String),
+    /// The central index is being built (after a start, over a large store): the request
+    /// is answered 503 with a clear code rather than kept waiting.
+    #[error("the central index is being built")]
+    Building,
 }
 
 /// What makes an audit entry's stored value from its number and the value before it.

@@ -321,7 +321,7 @@ pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
         <div class="ws-split">
             <div class="ws-list">
                 {move || list.get().map(|res| match res {
-                    Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{super::unavailable_text(&e, t())}</p> }.into_any(),
                     Ok((rows, held)) if rows.is_empty() => view! {
                         {held.then(|| view! { <p class="hint" data-testid="cases-held">{t().case_list_offline}</p> })}
                         <p data-testid="cases-empty">{t().case_none}</p>

@@ -96,7 +96,7 @@ pub fn QuarterReport(refreshed: RwSignal<u32>) -> impl IntoView {
                 {move || {
                     let lang = ctx.lang.get();
                     data.with(|res| res.as_ref().map(|res| match res {
-                        Err(_) => view! { <p class="error" role="alert">{lang.t().central_needs_network}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{super::unavailable_text(e, lang.t())}</p> }.into_any(),
                         // The quarter the figures are of (an answer may arrive after
                         // another quarter was chosen: the next one replaces it).
                         Ok(d) => {
