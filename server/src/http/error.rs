@@ -59,6 +59,7 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let retry_later = matches!(self, AppError::IndexBuilding);
         let (status, code, message) = match self {
             AppError::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
             AppError::Unauthorized { code, message } => (StatusCode::UNAUTHORIZED, code, message),
@@ -102,20 +103,12 @@ impl IntoResponse for AppError {
                 "unavailable",
                 "the server is at capacity: try again shortly".to_string(),
             ),
-            AppError::IndexBuilding => {
-                let body = Json(ErrorBody {
-                    error: "index_building".to_string(),
-                    message: "the central records are being prepared after a restart: \
-                              try again in a minute"
-                        .to_string(),
-                });
-                return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    [(axum::http::header::RETRY_AFTER, INDEX_RETRY_AFTER_SECS)],
-                    body,
-                )
-                    .into_response();
-            }
+            AppError::IndexBuilding => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "index_building",
+                "the central records are being prepared after a restart: try again in a minute"
+                    .to_string(),
+            ),
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
                 (
@@ -125,14 +118,21 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        (
+        let mut res = (
             status,
             Json(ErrorBody {
                 error: code.to_string(),
                 message,
             }),
         )
-            .into_response()
+            .into_response();
+        if retry_later {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(INDEX_RETRY_AFTER_SECS),
+            );
+        }
+        res
     }
 }
 

@@ -260,7 +260,7 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
             {review}
             {move || match pairs.get() {
                 None => view! { <p>{t().loading}</p> }.into_any(),
-                Some(Err(_)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{super::unavailable_text(&e, t())}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p data-testid="dup-empty">{t().dup_empty}</p> }.into_any(),
                 Some(Ok(list)) => pairs_table(list, open, t()),
             }}
@@ -580,8 +580,9 @@ fn Review(
 
     let table = move || {
         pages.get().map(|res| match res {
-            Err(_) => {
-                view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any()
+            Err(e) => {
+                view! { <p class="error" role="alert">{super::unavailable_text(&e, t())}</p> }
+                    .into_any()
             }
             Ok((a, b)) => {
                 let tr = t();
