@@ -52,7 +52,7 @@ pub fn Accounts() -> impl IntoView {
         let tr = ctx.lang.get_untracked().t();
         error.set(Some(match e {
             ApiError::Server { message, .. } if !message.is_empty() => message,
-            _ => tr.central_needs_network.to_string(),
+            e => crate::pages::workspace::unavailable_text(&e, tr).to_string(),
         }));
     };
     let act = move |username: String, what: Act| {
@@ -177,7 +177,7 @@ pub fn Accounts() -> impl IntoView {
             </form>
             {move || match accounts.get() {
                 None => view! { <p>{t().loading}</p> }.into_any(),
-                Some(Err(_)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{crate::pages::workspace::unavailable_text(&e, t())}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label=t().accounts>
                     <table>

@@ -35,13 +35,19 @@ use crate::api::{self, ApiError};
 use crate::i18n::{Catalogue, Lang};
 use crate::state::Ctx;
 
-/// What a central page says when the server's records could not be read: that they are
-/// being prepared (the server answered 503 `index_building` after a restart), or that
-/// they need the network.
+/// What a central page says when the server's records could not be read or a request
+/// was refused, by what happened: no answer (they need the network), the records being
+/// prepared after a restart (503 `index_building`), the session over, a role that may
+/// not see them, a record gone, a file too large, or the server failing.
 pub(crate) fn unavailable_text(e: &ApiError, t: &Catalogue) -> &'static str {
-    match e.code() {
-        Some("index_building") => t.central_index_building,
-        _ => t.central_needs_network,
+    match e {
+        ApiError::Network => t.central_needs_network,
+        ApiError::Unauthorized { .. } => t.central_session_over,
+        _ if e.code() == Some("index_building") => t.central_index_building,
+        ApiError::Server { status: 403, .. } => t.central_forbidden,
+        ApiError::Server { status: 404, .. } => t.central_not_found,
+        ApiError::Server { status: 413, .. } => t.central_too_large,
+        ApiError::TooMany { .. } | ApiError::Server { .. } => t.central_server_failed,
     }
 }
 
@@ -392,7 +398,7 @@ pub fn Workspace() -> impl IntoView {
         .is_some_and(|s| s.user.role.reads_cases());
     // Bumped by "refresh": the tabs that are not lists read theirs again.
     let refreshed = RwSignal::new(0u32);
-    let csv_error = RwSignal::new(false);
+    let csv_error = RwSignal::new(None::<ApiError>);
     let download = move |_| {
         let Some(s) = ctx.session.get_untracked() else {
             return;
@@ -402,10 +408,10 @@ pub fn Workspace() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::central_csv(&s.token, tab_now.list(), &query).await {
                 Ok(text) => {
-                    csv_error.set(false);
+                    csv_error.set(None);
                     save_file(&format!("strada-{}.csv", tab_now.list()), &text);
                 }
-                Err(_) => csv_error.set(true),
+                Err(e) => csv_error.set(Some(e)),
             }
         });
     };
@@ -528,9 +534,9 @@ pub fn Workspace() -> impl IntoView {
                     <button type="button" class="secondary" on:click=clear>{move || t().ws_clear}</button>
                     <button type="button" class="secondary" data-testid="ws-csv" on:click=download>{move || t().ws_csv}</button>
                 </div>
-                <Show when=move || csv_error.get()>
-                    <p class="error" role="alert">{move || t().central_needs_network}</p>
-                </Show>
+                {move || csv_error.get().map(|e| view! {
+                    <p class="error" role="alert">{unavailable_text(&e, t())}</p>
+                })}
             </form>
             <div class="ws-split">
                 <div class="ws-list">
@@ -696,7 +702,7 @@ fn Review() -> impl IntoView {
                 <p class="error" role="alert">{move || t().ws_review_failed}</p>
             </Show>
             {move || items.get().map(|res| match res {
-                Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p data-testid="ws-review-empty">{t().ws_review_empty}</p> }.into_any(),
                 Ok(list) => {
                     let tr = t();
@@ -827,7 +833,7 @@ pub fn ExchangeFiles() -> impl IntoView {
             </div>
             <div aria-live="polite" data-testid="xf-report">
                 {move || report.get().map(|r| match r {
-                    Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                     Ok(r) if r.ok => view! {
                         <p data-testid="xf-ok">
                             {if r.dry_run { t().xf_checked_ok } else { t().xf_imported }}
@@ -1356,6 +1362,46 @@ fn nice_length(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_central_page_says_what_went_wrong_not_always_the_network() {
+        let t = Lang::It.t();
+        let server = |status: u16, code: &str| ApiError::Server {
+            status,
+            code: code.into(),
+            message: String::new(),
+        };
+        let cases = [
+            (ApiError::Network, t.central_needs_network),
+            (server(503, "index_building"), t.central_index_building),
+            (
+                ApiError::Unauthorized {
+                    code: "session_expired".into(),
+                },
+                t.central_session_over,
+            ),
+            (server(403, "forbidden"), t.central_forbidden),
+            (server(404, "not_found"), t.central_not_found),
+            (server(413, "payload_too_large"), t.central_too_large),
+            (server(500, ""), t.central_server_failed),
+            (server(408, "timeout"), t.central_server_failed),
+        ];
+        for (e, text) in cases {
+            assert_eq!(unavailable_text(&e, t), text, "{e:?}");
+        }
+        // Only a request that got no answer blames the network.
+        let texts: std::collections::HashSet<&str> = [
+            t.central_needs_network,
+            t.central_session_over,
+            t.central_forbidden,
+            t.central_not_found,
+            t.central_too_large,
+            t.central_server_failed,
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(texts.len(), 6);
+    }
 
     #[test]
     fn every_order_a_list_offers_has_a_name() {

@@ -1258,7 +1258,7 @@ pub fn JobOffers(refreshed: RwSignal<u32>) -> impl IntoView {
     view! {
         <div data-testid="job-offers">
             {move || list.get().map(|res| match res {
-                Err(_) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{super::unavailable_text(&e, t())}</p> }.into_any(),
                 Ok(offers) => {
                     let tr = t();
                     view! {

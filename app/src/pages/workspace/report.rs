@@ -18,7 +18,7 @@ use super::dashboard::{day_label, query, team_counts};
 use super::figures;
 use super::period::{self, Quarter};
 use super::{fetch, save_file_as, when};
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::i18n::{Catalogue, Lang};
 use crate::state::Ctx;
 
@@ -396,7 +396,7 @@ pub fn Downloads(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
-    let failed = RwSignal::new(false);
+    let failed = RwSignal::new(None::<ApiError>);
     let get = move |path: String, name: String| {
         let Some(s) = ctx.session.get_untracked() else {
             return;
@@ -404,10 +404,10 @@ pub fn Downloads(
         leptos::task::spawn_local(async move {
             match api::report_file(&s.token, &path).await {
                 Ok(text) => {
-                    failed.set(false);
+                    failed.set(None);
                     save_file_as(&name, &text, "text/csv;charset=utf-8");
                 }
-                Err(_) => failed.set(true),
+                Err(e) => failed.set(Some(e)),
             }
         });
     };
@@ -445,8 +445,8 @@ pub fn Downloads(
             </div>
             <p class="hint">{move || t().rp_anonymous_hint}</p>
             <button type="button" class="secondary" data-testid="rp-anonymous" on:click=anonymous>{move || t().rp_anonymous}</button>
-            {move || failed.get().then(|| view! {
-                <p class="error" role="alert">{t().central_needs_network}</p>
+            {move || failed.get().map(|e| view! {
+                <p class="error" role="alert">{super::unavailable_text(&e, t())}</p>
             })}
         </details>
     }
