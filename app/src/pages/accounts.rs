@@ -8,6 +8,7 @@ use strada_shared::api::{AccountPassword, AccountRecord};
 use strada_shared::domain::Role;
 
 use crate::api::{self, ApiError};
+use crate::pages::workspace::unavailable_text;
 use crate::state::Ctx;
 
 /// What an account button does.
@@ -52,7 +53,7 @@ pub fn Accounts() -> impl IntoView {
         let tr = ctx.lang.get_untracked().t();
         error.set(Some(match e {
             ApiError::Server { message, .. } if !message.is_empty() => message,
-            e => crate::pages::workspace::unavailable_text(&e, tr).to_string(),
+            e => unavailable_text(&e, tr).to_string(),
         }));
     };
     let act = move |username: String, what: Act| {
@@ -177,7 +178,7 @@ pub fn Accounts() -> impl IntoView {
             </form>
             {move || match accounts.get() {
                 None => view! { <p>{t().loading}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">{crate::pages::workspace::unavailable_text(&e, t())}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label=t().accounts>
                     <table>

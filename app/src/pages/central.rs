@@ -7,7 +7,7 @@ use strada_shared::api::DeviceRecord;
 use crate::api::{self, ApiError};
 use crate::pages::accounts::Accounts;
 use crate::pages::offline_scope::OfflineScope;
-use crate::pages::workspace::{ExchangeFiles, Workspace};
+use crate::pages::workspace::{ExchangeFiles, Workspace, unavailable_text};
 use crate::state::Ctx;
 
 #[component]
@@ -94,7 +94,7 @@ fn Devices() -> impl IntoView {
             </div>
             {move || match devices.get() {
                 None => view! { <p>{t().loading}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">{crate::pages::workspace::unavailable_text(&e, t())}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p>{t().no_devices}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label=t().devices>
