@@ -31,7 +31,8 @@
 //!
 //! Writes `$STRADA_BENCH_OUT` (default `<target>/bench/reconcile.json`, the target folder
 //! being `CARGO_TARGET_DIR` or the workspace's `target`) and prints the figures.
-//! `STRADA_BENCH_PERSONS` changes the population's size; `STRADA_BENCH_VERBOSE` prints
+//! `STRADA_BENCH_PERSONS` changes the population's size, `STRADA_BENCH_PLANT_PERCENT` the share
+//! of planted duplicates and of look-alikes (3 each); `STRADA_BENCH_VERBOSE` prints
 //! sample false positives and misses (`STRADA_BENCH_ORIGIN=<index>`: misses of one
 //! origin).
 
@@ -217,7 +218,8 @@ fn namesake_pairs(world: &World) -> (u64, u64, f64) {
 fn main() {
     let seed = env_number("STRADA_BENCH_SEED", 2025);
     let total = env_number("STRADA_BENCH_PERSONS", 100_000) as usize;
-    let plant = total * 3 / 100;
+    // Planted duplicates (and as many look-alikes), in percent of the persons.
+    let plant = total * env_number("STRADA_BENCH_PLANT_PERCENT", 3) as usize / 100;
     let started = Instant::now();
     let world = Generator::new(seed).world(total, plant);
     let generated = started.elapsed().as_secs_f64();

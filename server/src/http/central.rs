@@ -644,8 +644,10 @@ pub async fn resolve(
 
 /// `GET /api/persons/duplicates`: candidate pairs of persons who may be one person,
 /// across and within teams, best first, each with its score and reasons (see
-/// `crate::reconcile`). `team` keeps pairs with a person of that team; `limit` (1..=500,
-/// default 100); `threshold` (0..1, default the engine's).
+/// `crate::reconcile`). `team` keeps pairs with a person of that team; `limit` (1..=2000,
+/// default 1000); `threshold` (0..1, default the engine's); `cursor` (the `next` of the
+/// page before: pages follow the order of the pairs, score then ids, so a pair judged
+/// meanwhile shifts no other pair to another page).
 pub async fn duplicates(
     State(state): State<AppState>,
     user: AuthUser,
@@ -656,8 +658,12 @@ pub async fn duplicates(
         code: "invalid_filter",
         message: "the query string is not form-encoded".into(),
     })?;
-    let (mut team, mut limit, mut threshold) =
-        (None, 100usize, crate::reconcile::DEFAULT_THRESHOLD);
+    let (mut team, mut limit, mut threshold, mut after) = (
+        None,
+        DUPLICATES_PAGE,
+        crate::reconcile::DEFAULT_THRESHOLD,
+        None,
+    );
     for (k, v) in &params {
         let bad = |what: &str| AppError::BadRequest {
             code: "invalid_filter",
@@ -671,8 +677,11 @@ pub async fn duplicates(
                 limit = v
                     .parse()
                     .ok()
-                    .filter(|n| (1..=500).contains(n))
-                    .ok_or_else(|| bad("expected a number 1..=500"))?
+                    .filter(|n| (1..=DUPLICATES_MAX_PAGE).contains(n))
+                    .ok_or_else(|| bad("expected a number 1..=2000"))?
+            }
+            "cursor" => {
+                after = Some(DuplicatesCursor::parse(v).ok_or_else(|| bad("not a cursor"))?)
             }
             "threshold" => {
                 threshold = v
@@ -706,6 +715,11 @@ pub async fn duplicates(
             });
         }
         let total = found.len();
+        if let Some(after) = &after {
+            let start = found.partition_point(|c| after.covers(c));
+            found.drain(..start);
+        }
+        let next = (found.len() > limit).then(|| DuplicatesCursor::of(&found[limit - 1]));
         found.truncate(limit);
         let side = |id: DocId| -> Result<DuplicateSide, AppError> {
             let p = index
@@ -727,10 +741,10 @@ pub async fn duplicates(
         for c in &found {
             sides.push((side(c.a)?, side(c.b)?));
         }
-        Ok::<_, AppError>(((found, total), sides))
+        Ok::<_, AppError>(((found, total, next), sides))
     })
     .await??;
-    let (found, total) = pairs;
+    let (found, total, next) = pairs;
     let items: Vec<DuplicatePair> = found
         .into_iter()
         .zip(sides)
@@ -750,8 +764,56 @@ pub async fn duplicates(
     Ok(Json(Page {
         items,
         total: total as u64,
-        next: None,
+        next: next.map(|c| c.to_string()),
     }))
+}
+
+/// Pairs in a page of `GET /api/persons/duplicates` unless asked otherwise: as many as
+/// a reviewer works through in a sitting, and every pair of most populations.
+const DUPLICATES_PAGE: usize = 1000;
+const DUPLICATES_MAX_PAGE: usize = 2000;
+
+/// Where a page of candidate pairs ends: the last pair's score (its bits) and ids. The
+/// pairs come best first, then by ids (`crate::reconcile::candidates`).
+struct DuplicatesCursor {
+    score: f32,
+    a: DocId,
+    b: DocId,
+}
+
+impl DuplicatesCursor {
+    fn of(c: &crate::reconcile::Candidate) -> DuplicatesCursor {
+        DuplicatesCursor {
+            score: c.score,
+            a: c.a,
+            b: c.b,
+        }
+    }
+
+    fn parse(s: &str) -> Option<DuplicatesCursor> {
+        let mut parts = s.split('.');
+        let bits = u32::from_str_radix(parts.next()?, 16).ok()?;
+        let score = f32::from_bits(bits);
+        let a = DocId::parse(parts.next()?).ok()?;
+        let b = DocId::parse(parts.next()?).ok()?;
+        (parts.next().is_none() && score.is_finite()).then_some(DuplicatesCursor { score, a, b })
+    }
+
+    /// Whether `c` comes at or before the cursor's pair in the order of the pairs.
+    fn covers(&self, c: &crate::reconcile::Candidate) -> bool {
+        c.score
+            .total_cmp(&self.score)
+            .reverse()
+            .then(c.a.cmp(&self.a))
+            .then(c.b.cmp(&self.b))
+            .is_le()
+    }
+}
+
+impl std::fmt::Display for DuplicatesCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:08x}.{}.{}", self.score.to_bits(), self.a, self.b)
+    }
 }
 
 /// `POST /api/persons/not-same`: the pair is not one person; it is never proposed again.

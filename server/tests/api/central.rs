@@ -490,6 +490,77 @@ async fn the_openapi_description_is_served_and_every_operation_it_lists_is_route
     }
 }
 
+/// Every candidate pair is reachable: a page holds `limit` pairs and its `next` cursor
+/// leads to the rest, in order, without gaps or repeats; a bad cursor is a 400.
+#[tokio::test]
+async fn candidate_pairs_come_in_pages_that_cover_them_all() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let bg = Api::login(&s, "marta").await;
+    let cr = Api::login(&s, "luca").await;
+    let names = [
+        "Kwame Mensah",
+        "Oksana Bondar",
+        "Gurpreet Sandhu",
+        "Ionut Popa",
+        "Aissatou Barry",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let phone = format!("+39 333 12345{i:02}");
+        let here = PersonDoc {
+            phone: Some(phone.clone()),
+            birth_year: Some(1980 + i as i64),
+            ..person(&marta, 50 + i as u8, name)
+        };
+        let there = PersonDoc {
+            phone: Some(
+                phone
+                    .replace(['+', ' '], "")
+                    .trim_start_matches("39")
+                    .to_string(),
+            ),
+            birth_year: Some(1980 + i as i64),
+            ..person(&luca, 70 + i as u8, name)
+        };
+        accepted(&bg.push_one(&mut bg.typed(&here)).await);
+        accepted(&cr.push_one(&mut cr.typed(&there)).await);
+    }
+    let central = Api::login(&s, "centrale").await;
+    let all = json(&central, "/api/persons/duplicates").await;
+    assert_eq!(all["total"], names.len(), "{all}");
+    assert!(all["next"].is_null());
+    let pair_of = |p: &Value| (p["a"]["id"].to_string(), p["b"]["id"].to_string());
+    let want: Vec<_> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(pair_of)
+        .collect();
+    let mut got = Vec::new();
+    let mut path = "/api/persons/duplicates?limit=2".to_string();
+    loop {
+        let page = json(&central, &path).await;
+        assert_eq!(page["total"], names.len());
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        got.extend(items.iter().map(pair_of));
+        match page["next"].as_str() {
+            Some(next) => path = format!("/api/persons/duplicates?limit=2&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(got, want);
+    assert_eq!(
+        central
+            .get("/api/persons/duplicates?cursor=nonsense")
+            .await
+            .status(),
+        400
+    );
+}
+
 /// Issue 11 §2: the same person recorded by two teams, written in two scripts with the
 /// phone written two ways, is proposed with its reasons; judged "not the same person",
 /// the pair is never proposed again.
