@@ -1,6 +1,7 @@
 //! Blocking: only records that share a key are compared.
 //!
-//! Keys are a normalised phone, an alias skeleton, two skeletons together, a skeleton
+//! Keys are a normalised phone, an alias skeleton (and its other reading, if its script
+//! has one), two skeletons together, a skeleton
 //! with one letter deleted (so a slip of the finger still meets its original), and a
 //! skeleton with a region (a cell of one degree) and two days, so that records met
 //! near each other within a day meet even under a common name. Two sightings a
@@ -110,18 +111,34 @@ fn keys_of(p: &Prepared, lex: &Lexicon, caps: Caps, out: &mut Vec<u64>) {
             (t + NEAR_MS).div_euclid(2 * NEAR_MS) as u64 | (1 << 63),
         ]);
     }
+    // A skeleton and its other reading, if any (`Word::alternate`): a record in Arabic
+    // script meets the Latin records of either reading.
+    let readings = |s: u32| {
+        std::iter::once(s).chain(
+            p.alternates
+                .iter()
+                .filter(move |(from, _)| *from == s)
+                .map(|(_, to)| *to),
+        )
+    };
     for &s in p.skeletons.iter().take(SINGLE_KEYS) {
-        let s = u64::from(s);
-        out.push(key(Kind::Skeleton, &[s]));
-        for &[region, days] in &region_days {
-            out.push(key(Kind::SkeletonRegionDays, &[s, region, days]));
+        for s in readings(s) {
+            let s = u64::from(s);
+            out.push(key(Kind::Skeleton, &[s]));
+            for &[region, days] in &region_days {
+                out.push(key(Kind::SkeletonRegionDays, &[s, region, days]));
+            }
         }
     }
     let rare = &p.skeletons[..p.skeletons.len().min(PAIR_KEYS)];
     for (i, &s) in rare.iter().enumerate() {
         for &t in &rare[i + 1..] {
-            let (s, t) = (u64::from(s.min(t)), u64::from(s.max(t)));
-            out.push(key(Kind::TwoSkeletons, &[s, t]));
+            for s in readings(s) {
+                for t in readings(t) {
+                    let (s, t) = (u64::from(s.min(t)), u64::from(s.max(t)));
+                    out.push(key(Kind::TwoSkeletons, &[s, t]));
+                }
+            }
         }
     }
     for &s in p.skeletons.iter().take(DELETION_KEYS) {

@@ -72,6 +72,9 @@ pub(super) struct Word {
     /// The folded word and its skeleton, interned, and their lengths in bytes.
     pub folded: u32,
     pub skeleton: u32,
+    /// The skeleton of the word's other reading where its script reads some letters two
+    /// ways (see [`other_reading`]), else `skeleton`.
+    pub alternate: u32,
     pub folded_len: u16,
     pub skeleton_len: u16,
 }
@@ -82,6 +85,8 @@ pub(super) struct Prepared<'a> {
     pub words: Vec<Word>,
     /// Distinct skeletons among the words, rarest first.
     pub skeletons: Vec<u32>,
+    /// The other readings of skeletons (`skeleton`, `alternate`), for blocking.
+    pub alternates: Vec<(u32, u32)>,
     pub phone: Option<u32>,
     pub country: Country,
     /// Lower-case codes, interned, without repeats.
@@ -168,6 +173,20 @@ impl Lexicon {
 
     /// How two words match, what the looser match costs and what the word weighs.
     pub(super) fn matches(&self, x: &Word, y: &Word) -> Option<(AliasMatch, f32, f32)> {
+        // One word read the other way of its script (عثمان read as in Urdu is Usman):
+        // a transliteration, weighed by the word it matched as read.
+        if x.skeleton != y.skeleton {
+            let other = if x.alternate == y.skeleton {
+                Some(y.skeleton)
+            } else if y.alternate == x.skeleton {
+                Some(x.skeleton)
+            } else {
+                None
+            };
+            if let Some(sk) = other {
+                return Some((AliasMatch::Transliteration, SPELLING_COST, self.weight(sk)));
+            }
+        }
         if x.skeleton == y.skeleton {
             let how = if x.script != y.script {
                 AliasMatch::Transliteration
@@ -232,35 +251,86 @@ pub(super) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 /// (ਵ, و and в are written either way: Grewal, Naveed, Vasyl), and a final `h` after a
 /// vowel is dropped (Bah and Ba, Miah and Mia). Words without a
 /// consonant ("Yaw") or of a script without a table are their own skeleton: skeletons
-/// never hold a vowel, so none collides.
-fn alias_words(alias: &str, script: Script) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for token in fold(alias).split(' ') {
-        if !token.chars().any(char::is_alphabetic) || STOP_WORDS.contains(&token) {
-            continue;
-        }
-        // The Arabic article, written joined in Arabic script (العمراني) and mostly
-        // left out in Latin (Amrani).
-        let token = match token.strip_prefix("al") {
-            Some(rest) if script == Script::Arabic && rest.len() >= 3 => rest,
-            _ => token,
-        };
-        // French transliterations of the Maghreb and West Africa write ش as "ch" and ج
-        // as "dj" (Rachid and Rashid, Cheikh and Sheikh, Djamel and Jamal); elsewhere
-        // "ch" is one sound written one way, so the merge changes nothing there.
-        let mut merged = token
-            .replace("dj", "j")
-            .replace("ch", "sh")
-            .replace('v', "w");
-        let b = merged.as_bytes();
-        if b.len() > 2 && b[b.len() - 1] == b'h' && b"aeiouyw".contains(&b[b.len() - 2]) {
-            merged.pop();
-        }
-        let sk = skeleton(&merged);
-        let sk = if sk.is_empty() { token.to_string() } else { sk };
-        out.push((token.to_string(), sk));
+/// never hold a vowel, so none collides. With each word, the skeleton of its other
+/// reading ([`other_reading`]) when it has one.
+fn alias_words(alias: &str, script: Script) -> Vec<(String, String, Option<String>)> {
+    let words: Vec<(String, String)> = fold(alias)
+        .split(' ')
+        .filter_map(|token| word_of(token, script))
+        .collect();
+    let others: Option<Vec<String>> = other_reading(alias, script).and_then(|other| {
+        let others: Vec<String> = fold(&other)
+            .split(' ')
+            .filter_map(|token| word_of(token, script))
+            .map(|(_, sk)| sk)
+            .collect();
+        // Letters read another way never make or unmake a word.
+        (others.len() == words.len()).then_some(others)
+    });
+    words
+        .into_iter()
+        .enumerate()
+        .map(|(i, (token, sk))| {
+            let other = others.as_ref().map(|o| o[i].clone()).filter(|o| *o != sk);
+            (token, sk, other)
+        })
+        .collect()
+}
+
+/// One folded token as a word and its skeleton; `None` for stop words and tokens
+/// without a letter.
+fn word_of(token: &str, script: Script) -> Option<(String, String)> {
+    if !token.chars().any(char::is_alphabetic) || STOP_WORDS.contains(&token) {
+        return None;
     }
-    out
+    // The Arabic article, written joined in Arabic script (العمراني) and mostly
+    // left out in Latin (Amrani).
+    let token = match token.strip_prefix("al") {
+        Some(rest) if script == Script::Arabic && rest.len() >= 3 => rest,
+        _ => token,
+    };
+    // French transliterations of the Maghreb and West Africa write ش as "ch" and ج
+    // as "dj" (Rachid and Rashid, Cheikh and Sheikh, Djamel and Jamal); elsewhere
+    // "ch" is one sound written one way, so the merge changes nothing there.
+    let mut merged = token
+        .replace("dj", "j")
+        .replace("ch", "sh")
+        .replace('v', "w");
+    let b = merged.as_bytes();
+    if b.len() > 2 && b[b.len() - 1] == b'h' && b"aeiouyw".contains(&b[b.len() - 2]) {
+        merged.pop();
+    }
+    let sk = skeleton(&merged);
+    let sk = if sk.is_empty() { token.to_string() } else { sk };
+    Some((token.to_string(), sk))
+}
+
+/// The alias read the other way its script allows, if that changes a letter:
+/// - Arabic script as Urdu and Persian read it (Pakistan, Afghanistan, Iran): ث is s,
+///   and ذ, ض, ظ are z (عثمان Usman, رضوان Rizwan, ذیشان Zeeshan), where Arabic reads
+///   th, dh, d (Uthman, Ridwan);
+/// - Cyrillic as Ukrainian reads it: г is h (Галина Halyna), where Russian reads g
+///   (Galina).
+fn other_reading(alias: &str, script: Script) -> Option<String> {
+    let swap: &[(char, char)] = match script {
+        Script::Arabic => &[('ث', 'س'), ('ذ', 'ز'), ('ض', 'ز'), ('ظ', 'ز')],
+        // No Cyrillic letter folds to a lone h: the Latin letter stands in for it.
+        Script::Cyrillic => &[('г', 'h'), ('Г', 'H')],
+        _ => return None,
+    };
+    alias
+        .chars()
+        .any(|c| swap.iter().any(|(from, _)| *from == c))
+        .then(|| {
+            alias
+                .chars()
+                .map(|c| {
+                    swap.iter()
+                        .find(|(from, _)| *from == c)
+                        .map_or(c, |(_, to)| *to)
+                })
+                .collect()
+        })
 }
 
 /// The skeletons reconciliation compares an alias by, one per word (for diagnostics:
@@ -268,7 +338,7 @@ fn alias_words(alias: &str, script: Script) -> Vec<(String, String)> {
 pub fn alias_skeletons(alias: &str) -> Vec<String> {
     alias_words(alias, Script::of(alias))
         .into_iter()
-        .map(|(_, sk)| sk)
+        .map(|(_, sk, _)| sk)
         .collect()
 }
 
@@ -287,13 +357,18 @@ pub(super) fn prepare(persons: &[PersonFacts]) -> (Vec<Prepared<'_>>, Lexicon) {
                 let script = Script::of(alias);
                 alias_words(alias, script)
                     .into_iter()
-                    .map(|(folded, sk)| Word {
-                        alias: 0,
-                        script,
-                        folded_len: folded.len() as u16,
-                        skeleton_len: sk.len() as u16,
-                        folded: lex.intern(folded),
-                        skeleton: lex.intern(sk),
+                    .map(|(folded, sk, other)| {
+                        let skeleton_len = sk.len() as u16;
+                        let skeleton = lex.intern(sk);
+                        Word {
+                            alias: 0,
+                            script,
+                            folded_len: folded.len() as u16,
+                            skeleton_len,
+                            folded: lex.intern(folded),
+                            skeleton,
+                            alternate: other.map_or(skeleton, |o| lex.intern(o)),
+                        }
                     })
                     .collect()
             });
@@ -313,6 +388,13 @@ pub(super) fn prepare(persons: &[PersonFacts]) -> (Vec<Prepared<'_>>, Lexicon) {
         let mut skeletons: Vec<u32> = words.iter().map(|w| w.skeleton).collect();
         skeletons.sort_unstable();
         skeletons.dedup();
+        let mut alternates: Vec<(u32, u32)> = words
+            .iter()
+            .filter(|w| w.alternate != w.skeleton)
+            .map(|w| (w.skeleton, w.alternate))
+            .collect();
+        alternates.sort_unstable();
+        alternates.dedup();
         let country = countries.resolve(&facts.country, &mut |s| lex.intern(s));
         let mut languages: Vec<u32> = facts
             .languages
@@ -334,6 +416,7 @@ pub(super) fn prepare(persons: &[PersonFacts]) -> (Vec<Prepared<'_>>, Lexicon) {
             facts,
             words,
             skeletons,
+            alternates,
             phone,
             country,
             languages,
