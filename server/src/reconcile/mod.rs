@@ -22,8 +22,8 @@
 //! | evidence | weight |
 //! |---|---|
 //! | one alias word matched | its rarity, `ln(P / others)` |
-//! | two or more words matched | the rarity of the rarest two together, +1 per further word |
-//! | … each word matched in another spelling or script / one edit away | −0.3 / −1.5 |
+//! | two or more words matched | the rarity of the rarest two together, + 1 to 2 per further word (how much rarer it makes them) |
+//! | … each word matched in another spelling or script (or its script's other reading: ث as s, г as h) / one edit away | −0.3 / −1.5 |
 //! | a word of the record with fewer distinct words left unmatched | −2 |
 //! | same normalised phone / two different phones | +10 / −1.5 |
 //! | birth years 0, 1, 2, 3, 4, ≥ 5 apart | +2.8, +1.6, +0.8, −1.5, −3, −5 |

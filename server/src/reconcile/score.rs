@@ -33,8 +33,9 @@ const SAME_PLACE: f32 = 0.6;
 pub(super) const NEAR_M: f64 = 1_000.0;
 pub(super) const NEAR_MS: i64 = 86_400_000;
 
-/// Per matched word beyond the two that weigh most together.
+/// Per matched word beyond the two that weigh most together: at least, and at most.
 const EXTRA_WORD: f32 = 1.0;
+const EXTRA_WORD_MOST: f32 = 2.0;
 
 /// A possible match between a word of `a` and a word of `b`.
 #[derive(Clone, Copy)]
@@ -149,7 +150,7 @@ impl Evidence<'_> {
 
 /// The alias evidence. Each skeleton is matched at most once on each side, best
 /// matches first. One word matched weighs its rarity; two or more the rarity of the
-/// rarest two together (in both records), plus [`EXTRA_WORD`] per further word; each
+/// rarest two together (in both records), plus 1 to 2 per further word; each
 /// looser match costs a little. Each word of the record with fewer distinct words left
 /// unmatched weighs [`UNMATCHED_WORD`].
 fn names(
@@ -195,21 +196,48 @@ fn names(
     let mut total = match kept.len() {
         0 => 0.0,
         1 => kept[0].value,
-        n => {
+        _ => {
             let cost = kept.iter().map(|m| m.cost).sum::<f32>();
             let skeleton_a = |m: &WordMatch| a.words[usize::from(m.a)].skeleton;
             let skeleton_b = |m: &WordMatch| b.words[usize::from(m.b)].skeleton;
             let mut rarity = kept.iter().map(|m| m.weight).fold(0.0, f32::max);
+            let mut best = (0, 1);
             for (i, p) in kept.iter().enumerate() {
-                for q in &kept[i + 1..] {
+                for (j, q) in kept.iter().enumerate().skip(i + 1) {
                     let together = lex
                         .pair_weight(skeleton_a(p), skeleton_a(q))
                         .min(lex.pair_weight(skeleton_b(p), skeleton_b(q)))
                         .min(p.weight + q.weight);
-                    rarity = rarity.max(together);
+                    if together > rarity {
+                        rarity = together;
+                        best = (i, j);
+                    }
                 }
             }
-            rarity + EXTRA_WORD * (n - 2) as f32 - cost
+            // Each further word adds what it says besides the words of the best pair: how
+            // much rarer it makes the rarer-made of them (`ln(held / held with it)`),
+            // at least EXTRA_WORD, at most EXTRA_WORD_MOST or its own weight.
+            // Full three-word names (Muhammad Kamran Shah) say more than two words; a
+            // look-alike with the same three words born far apart still stays below.
+            let mut extra = 0.0;
+            for (k, t) in kept.iter().enumerate() {
+                if k == best.0 || k == best.1 {
+                    continue;
+                }
+                let besides = [best.0, best.1]
+                    .iter()
+                    .map(|&x| {
+                        let x = &kept[x];
+                        (lex.pair_weight(skeleton_a(t), skeleton_a(x)) - lex.weight(skeleton_a(x)))
+                            .min(
+                                lex.pair_weight(skeleton_b(t), skeleton_b(x))
+                                    - lex.weight(skeleton_b(x)),
+                            )
+                    })
+                    .fold(f32::INFINITY, f32::min);
+                extra += besides.min(t.weight).min(EXTRA_WORD_MOST).max(EXTRA_WORD);
+            }
+            rarity + extra - cost
         }
     };
     let shorter = a.skeletons.len().min(b.skeletons.len());

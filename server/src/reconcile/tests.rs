@@ -474,3 +474,52 @@ fn letters_read_two_ways_meet_the_spellings_of_either_reading() {
     // readings keep their own skeletons.
     assert_ne!(alias_skeletons("Usman"), alias_skeletons("Uthman"));
 }
+
+/// A third word counts for what it adds to the other two: among men called Muhammad,
+/// Kamran or Ali with other names, "Muhammad Kamran Ali" written twice a year apart is
+/// proposed, and a namesake of all three words born twenty years later is not.
+#[test]
+fn a_third_word_adds_what_it_says_besides_the_other_two() {
+    let mut persons = strangers();
+    let others = [
+        "Imran", "Bilal", "Asif", "Tariq", "Naveed", "Sajid", "Khalid", "Waqas",
+    ];
+    let surnames = [
+        "Butt", "Chaudhry", "Malik", "Qureshi", "Raja", "Abbasi", "Mirza", "Akhtar",
+    ];
+    for i in 0..others.len() {
+        let n = 20 + 3 * i as u8;
+        let year = Some(1960 + i as i64);
+        let named = [
+            format!("Muhammad {}", surnames[i]),
+            format!("Kamran {}", surnames[(i + 1) % surnames.len()]),
+            format!("{} Ali", others[i]),
+        ];
+        for (k, name) in named.iter().enumerate() {
+            persons.push(person(n + k as u8, "brescia", &[name], year, "Pakistan"));
+        }
+    }
+    persons.push(person(
+        1,
+        "bergamo-1",
+        &["Muhammad Kamran Ali"],
+        Some(1991),
+        "Pakistan",
+    ));
+    persons.push(person(
+        2,
+        "torino-nord",
+        &["محمد کامران علی"],
+        Some(1992),
+        "Pakistan",
+    ));
+    persons.push(person(
+        3,
+        "torino-nord",
+        &["Muhammad Kamran Ali"],
+        Some(2011),
+        "Pakistan",
+    ));
+    let found = candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD);
+    assert_eq!(pairs(&found), BTreeSet::from([pair(1, 2)]), "{found:?}");
+}
