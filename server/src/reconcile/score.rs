@@ -235,7 +235,7 @@ fn names(
                             )
                     })
                     .fold(f32::INFINITY, f32::min);
-                extra += besides.min(t.weight).min(EXTRA_WORD_MOST).max(EXTRA_WORD);
+                extra += besides.min(t.weight).clamp(EXTRA_WORD, EXTRA_WORD_MOST);
             }
             rarity + extra - cost
         }
