@@ -90,6 +90,14 @@ pub(super) enum Country {
 }
 
 impl Country {
+    /// The ISO code of a country of the table.
+    pub(super) fn code(self) -> Option<&'static str> {
+        match self {
+            Country::Known(i) => NAMES.get(usize::from(i)).map(|(code, _)| *code),
+            _ => None,
+        }
+    }
+
     /// Whether two records agree (`Some(true)`), disagree (`Some(false)`) or cannot be
     /// compared (`None`). Two unknown texts that differ prove nothing: "Punjab" and
     /// "Pakistan" may be the same place as the person tells it.

@@ -388,6 +388,24 @@ pub(super) fn prepare(persons: &[PersonFacts]) -> (Vec<Prepared<'_>>, Lexicon) {
         let mut skeletons: Vec<u32> = words.iter().map(|w| w.skeleton).collect();
         skeletons.sort_unstable();
         skeletons.dedup();
+        let country = countries.resolve(&facts.country, &mut |s| lex.intern(s));
+        let languages: Vec<String> = facts
+            .languages
+            .iter()
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect();
+        // A Ukrainian's name in Latin letters is written from Ukrainian (Halyna, Ihor,
+        // Hrytsenko) or from its Russian form (Galina, Igor, Gritsenko): h is also g.
+        if country.code() == Some("UA") || languages.iter().any(|l| l == "uk") {
+            for w in words.iter_mut().filter(|w| w.script == Script::Latin) {
+                let sk = lex.text(w.skeleton);
+                if w.alternate == w.skeleton && sk.contains('h') {
+                    let other = sk.replace('h', "g");
+                    w.alternate = lex.intern(other);
+                }
+            }
+        }
         let mut alternates: Vec<(u32, u32)> = words
             .iter()
             .filter(|w| w.alternate != w.skeleton)
@@ -395,14 +413,7 @@ pub(super) fn prepare(persons: &[PersonFacts]) -> (Vec<Prepared<'_>>, Lexicon) {
             .collect();
         alternates.sort_unstable();
         alternates.dedup();
-        let country = countries.resolve(&facts.country, &mut |s| lex.intern(s));
-        let mut languages: Vec<u32> = facts
-            .languages
-            .iter()
-            .map(|l| l.trim().to_lowercase())
-            .filter(|l| !l.is_empty())
-            .map(|l| lex.intern(l))
-            .collect();
+        let mut languages: Vec<u32> = languages.into_iter().map(|l| lex.intern(l)).collect();
         languages.sort_unstable();
         languages.dedup();
         let mut sightings: Vec<(f64, f64, i64)> = facts

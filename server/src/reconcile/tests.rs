@@ -523,3 +523,19 @@ fn a_third_word_adds_what_it_says_besides_the_other_two() {
     let found = candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD);
     assert_eq!(pairs(&found), BTreeSet::from([pair(1, 2)]), "{found:?}");
 }
+
+/// A Ukrainian's name written in Latin letters from Ukrainian meets the same name
+/// written from its Russian form (Halyna, Galina; Ihor, Igor; Hrytsenko, Gritsenko).
+#[test]
+fn a_ukrainian_name_meets_its_russian_form() {
+    for (n, a, b) in [
+        (1, "Halyna Ivanovych", "Galina Ivanovych"),
+        (3, "Ihor Hrytsenko", "Igor Gritsenko"),
+    ] {
+        let mut persons = strangers();
+        persons.push(person(n, "bergamo-1", &[a], Some(1985), "Ucraina"));
+        persons.push(person(n + 1, "torino-nord", &[b], Some(1985), "Ukraine"));
+        let found = candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD);
+        assert_eq!(pairs(&found), BTreeSet::from([pair(n, n + 1)]), "{a} / {b}");
+    }
+}
