@@ -11,7 +11,7 @@ use strada_shared::schema::{ContactDoc, PersonDoc, ReferralDoc, contact::Group};
 use strada_shared::vocab::{Channel, ConsentStatus, Indicator, Sector};
 
 use crate::consent::{accepted, person, referral};
-use crate::helpers::{Api, contact_for};
+use crate::helpers::{Api, TwoTeams, contact_for, two_teams};
 
 async fn json(api: &Api, path: &str) -> Value {
     let res = api.get(path).await;
@@ -46,12 +46,13 @@ struct World {
 }
 
 async fn world() -> World {
-    let s = TestServer::start().await;
-    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
-    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
-    s.add_user("centrale", Role::CentralOffice, "pua");
-    let bg = Api::login(&s, "marta").await;
-    let cr = Api::login(&s, "luca").await;
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
 
     let mohamed = person(&marta, 1, "Mohamed");
     accepted(&bg.push_one(&mut bg.typed(&mohamed)).await);
@@ -494,12 +495,13 @@ async fn the_openapi_description_is_served_and_every_operation_it_lists_is_route
 /// leads to the rest, in order, without gaps or repeats; a bad cursor is a 400.
 #[tokio::test]
 async fn candidate_pairs_come_in_pages_that_cover_them_all() {
-    let s = TestServer::start().await;
-    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
-    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
-    s.add_user("centrale", Role::CentralOffice, "pua");
-    let bg = Api::login(&s, "marta").await;
-    let cr = Api::login(&s, "luca").await;
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
     let names = [
         "Kwame Mensah",
         "Oksana Bondar",
@@ -566,12 +568,13 @@ async fn candidate_pairs_come_in_pages_that_cover_them_all() {
 /// the pair is never proposed again.
 #[tokio::test]
 async fn a_person_met_by_two_teams_is_proposed_with_reasons_until_judged_different() {
-    let s = TestServer::start().await;
-    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
-    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
-    s.add_user("centrale", Role::CentralOffice, "pua");
-    let bg = Api::login(&s, "marta").await;
-    let cr = Api::login(&s, "luca").await;
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
     let here = PersonDoc {
         phone: Some("+39 333 1234567".into()),
         birth_year: Some(1990),

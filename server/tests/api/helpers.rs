@@ -250,3 +250,30 @@ impl Api {
         )
     }
 }
+
+/// A server with two field workers of two teams, signed in (marta of bergamo-1, luca of
+/// cremona-2), and the central office's account `centrale`.
+pub struct TwoTeams {
+    pub s: TestServer,
+    pub marta: StoredUser,
+    pub luca: StoredUser,
+    pub bg: Api,
+    pub cr: Api,
+}
+
+pub async fn two_teams() -> TwoTeams {
+    use strada_shared::domain::Role;
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let bg = Api::login(&s, "marta").await;
+    let cr = Api::login(&s, "luca").await;
+    TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    }
+}

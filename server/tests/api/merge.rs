@@ -5,13 +5,13 @@
 
 use serde_json::{Value, json};
 use strada_server::testing::TestServer;
-use strada_shared::domain::{PersonRef, Role};
+use strada_shared::domain::PersonRef;
 use strada_shared::schema::{self, ContactDoc, PersonDoc};
 use strada_shared::sync::RefusalCode;
 use strada_shared::vocab::ConsentStatus;
 
 use crate::consent::{accepted, person, refused};
-use crate::helpers::{Api, contact_for};
+use crate::helpers::{Api, TwoTeams, contact_for, two_teams};
 
 async fn get(api: &Api, path: &str) -> Value {
     let res = api.get(path).await;
@@ -59,12 +59,13 @@ fn contact_of(user: &strada_server::storage::StoredUser, seed: u8, p: &PersonDoc
 
 #[tokio::test]
 async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unmerges_exactly() {
-    let s = TestServer::start().await;
-    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
-    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
-    s.add_user("centrale", Role::CentralOffice, "pua");
-    let bg = Api::login(&s, "marta").await;
-    let cr = Api::login(&s, "luca").await;
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
     let here = PersonDoc {
         phone: Some("+39 333 1234567".into()),
         languages: vec!["ar".into(), "fr".into()],
@@ -301,12 +302,13 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
 
 #[tokio::test]
 async fn after_a_merge_the_more_restrictive_consent_holds() {
-    let s = TestServer::start().await;
-    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
-    let luca = s.add_user("luca", Role::FieldWorker, "cremona-2");
-    s.add_user("centrale", Role::CentralOffice, "pua");
-    let bg = Api::login(&s, "marta").await;
-    let cr = Api::login(&s, "luca").await;
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
     let named = PersonDoc {
         consent: strada_shared::schema::Consent {
             partners: vec!["pua-network".into(), "caritas".into()],
