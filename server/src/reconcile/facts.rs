@@ -26,7 +26,7 @@ const SPELLING_COST: f32 = 0.3;
 const PHONETIC_COST: f32 = 1.5;
 /// How many persons a small population is assumed to have when judging how rare a word
 /// is: a word seen twice among three records is not taken to be common.
-const PRIOR_POPULATION: f32 = 200.0;
+pub(super) const PRIOR_POPULATION: f32 = 200.0;
 /// Skeletons of a person counted in pairs (twelve aliases of three words would make
 /// hundreds of pairs): the first eight, by interned order.
 const MAX_PAIRED: usize = 8;

@@ -539,3 +539,63 @@ fn a_ukrainian_name_meets_its_russian_form() {
         assert_eq!(pairs(&found), BTreeSet::from([pair(n, n + 1)]), "{a} / {b}");
     }
 }
+
+#[test]
+fn records_that_hold_many_duplicates_make_a_weaker_pair_likelier() {
+    const GIVEN: [&str; 8] = [
+        "Kwame", "Ioana", "Emeka", "Ilir", "Oksana", "Bilal", "Siaka", "Rahim",
+    ];
+    const FAMILY: [&str; 5] = ["Mensah", "Popescu", "Okafor", "Hoxha", "Qureshi"];
+    let one_off = |i: u8| PersonFacts {
+        phone: Some(format!("+39 333 {:07}", 1_000 + u32::from(i))),
+        ..person(
+            i,
+            "cremona-mantova",
+            &[&format!(
+                "{} {}",
+                GIVEN[usize::from(i) % 8],
+                FAMILY[usize::from(i) / 8 % 5]
+            )],
+            Some(1950 + i64::from(i)),
+            "Italia",
+        )
+    };
+    // The pair weighed: one word and birth years two apart.
+    let teodor = [
+        person(1, "latina-agro", &["Teodor"], Some(1990), "Romania"),
+        person(2, "bergamo-1", &["Teodor"], Some(1992), "Romania"),
+    ];
+    let mut town: Vec<PersonFacts> = strangers();
+    town.extend((10..50).map(one_off));
+    town.extend(teodor.iter().cloned());
+
+    // Forty more records of other people: the pair stays below even odds.
+    let mut strangers_only = town.clone();
+    strangers_only.extend((60..100).map(|i| PersonFacts {
+        aliases: vec![format!("{} {}", GIVEN[usize::from(i) % 8], "Traore")],
+        ..one_off(i)
+    }));
+    let found = candidates(&strangers_only, NONE_JUDGED, DEFAULT_THRESHOLD);
+    assert!(!pairs(&found).contains(&pair(1, 2)), "{found:?}");
+
+    // Forty records written again (same name, same phone): a register this full of
+    // duplicates makes one more likelier, and the pair is proposed with them.
+    let mut many_twice = town;
+    many_twice.extend((60..100).map(|i| PersonFacts {
+        id: id(i),
+        team: TeamId::parse("bergamo-1").unwrap(),
+        ..one_off(i - 50)
+    }));
+    let found = candidates(&many_twice, NONE_JUDGED, DEFAULT_THRESHOLD);
+    let proposed = pairs(&found);
+    for i in 60..100 {
+        assert!(proposed.contains(&pair(i, i - 50)), "{i}");
+    }
+    assert!(proposed.contains(&pair(1, 2)));
+    // And still not a namesake born 16 years apart.
+    let mut with_namesake = many_twice.clone();
+    with_namesake.push(person(3, "bergamo-1", &["Teodor"], Some(2006), "Romania"));
+    let found = candidates(&with_namesake, NONE_JUDGED, DEFAULT_THRESHOLD);
+    let proposed = pairs(&found);
+    assert!(!proposed.contains(&pair(1, 3)) && !proposed.contains(&pair(2, 3)));
+}
