@@ -176,9 +176,8 @@ pub fn candidates(
     let mut scratch = score::Scratch::default();
     let mut out: Vec<Candidate> = found
         .into_iter()
-        .filter_map(|(score, i, j)| {
+        .map(|(score, i, j)| {
             let (a, b) = oriented(&prepared, i, j);
-            let (ida, idb) = (a.facts.id, b.facts.id);
             let mut reasons = Vec::new();
             score::weigh(a, b, &lex, &mut scratch, Some(&mut reasons));
             // Evidence for, weightiest first, then against, weightiest first.
@@ -187,12 +186,12 @@ pub fn candidates(
                     .cmp(&(y.0 < 0.0))
                     .then(y.0.abs().total_cmp(&x.0.abs()))
             });
-            Some(Candidate {
-                a: ida,
-                b: idb,
+            Candidate {
+                a: a.facts.id,
+                b: b.facts.id,
                 score,
                 reasons: reasons.into_iter().map(|(_, r)| r).collect(),
-            })
+            }
         })
         .collect();
     out.sort_by(|x, y| {
