@@ -11,7 +11,7 @@
 
 pub mod query;
 
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use strada_shared::api::ContactRecord;
 use strada_shared::central::{CaseRecord, JobOfferRecord, PersonRecord, ReferralRecord};
@@ -40,6 +40,19 @@ pub struct Central {
     catch_up: std::sync::Mutex<()>,
     /// The build at the server's start is running (see [`Central::build`]).
     building: std::sync::atomic::AtomicBool,
+    /// The candidate pairs last computed, while the index and the judgments stay as they
+    /// were: a reviewer paging through them, or coming back to the list, waits for
+    /// them once (seconds among 100,000 persons), not at every page.
+    candidates: std::sync::Mutex<Option<(CandidatesKey, Arc<Vec<crate::reconcile::Candidate>>)>>,
+}
+
+/// What candidate pairs were computed from: the index's version, the pairs judged "not
+/// the same person" (a digest of them) and the threshold.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct CandidatesKey {
+    pub version: u64,
+    pub judged: u64,
+    pub threshold: u32,
 }
 
 /// How long a request waits for the index built at the start before it is answered
@@ -50,6 +63,8 @@ const BUILD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 pub(crate) struct Index {
     /// The last feed position applied.
     applied: u64,
+    /// Counts every change of the index (records applied or forgotten).
+    version: u64,
     pub(crate) persons: Map<DocId, PersonRow>,
     pub(crate) contacts: Map<DocId, ContactRow>,
     pub(crate) referrals: Map<DocId, ReferralRow>,
@@ -460,6 +475,11 @@ impl Index {
 
     /// Every person's facts for reconciliation, in id order, with where and when their
     /// contacts met them.
+    /// Changes with every record applied or forgotten.
+    pub(crate) fn version(&self) -> u64 {
+        self.version
+    }
+
     pub(crate) fn person_facts(&self) -> Vec<crate::reconcile::PersonFacts> {
         let mut out: Vec<crate::reconcile::PersonFacts> = self
             .persons
@@ -650,6 +670,7 @@ impl Central {
                 records.push((*id, record));
             }
             let mut index = self.index.write().unwrap_or_else(|p| p.into_inner());
+            index.version += 1;
             for (id, record) in records {
                 index.apply(id, record);
             }
@@ -664,6 +685,7 @@ impl Central {
     /// Takes a document out of the index (it left the feed: quarantine).
     pub fn forget(&self, id: DocId) {
         let mut index = self.index.write().unwrap_or_else(|p| p.into_inner());
+        index.version += 1;
         index.forget(id);
         if index.merges_moved {
             index.settle_merges();
@@ -690,6 +712,25 @@ impl Central {
             }
             out
         })
+    }
+
+    /// The candidate pairs computed for `key` (by `compute` when they were not, or the
+    /// index or the judgments changed since). One computation at a time: a second
+    /// request waits for the first and reads its pairs.
+    pub(crate) fn candidates(
+        &self,
+        key: CandidatesKey,
+        compute: impl FnOnce() -> Vec<crate::reconcile::Candidate>,
+    ) -> Arc<Vec<crate::reconcile::Candidate>> {
+        let mut cached = self.candidates.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((k, found)) = cached.as_ref()
+            && *k == key
+        {
+            return found.clone();
+        }
+        let found = Arc::new(compute());
+        *cached = Some((key, found.clone()));
+        found
     }
 
     /// Every team with records, in order.

@@ -700,13 +700,22 @@ pub async fn duplicates(
     }
     let not_same: std::collections::HashSet<(DocId, DocId)> =
         state.store.not_same_pairs()?.into_iter().collect();
+    let central = state.central.clone();
     let (pairs, sides) = with_index(&state, move |store, index| {
-        let facts = index.person_facts();
-        let judged = |a: DocId, b: DocId| {
-            let key = if a < b { (a, b) } else { (b, a) };
-            not_same.contains(&key)
+        let key = crate::central::CandidatesKey {
+            version: index.version(),
+            judged: digest(&not_same),
+            threshold: threshold.to_bits(),
         };
-        let mut found = crate::reconcile::candidates(&facts, &judged, threshold);
+        let all = central.candidates(key, || {
+            let facts = index.person_facts();
+            let judged = |a: DocId, b: DocId| {
+                let key = if a < b { (a, b) } else { (b, a) };
+                not_same.contains(&key)
+            };
+            crate::reconcile::candidates(&facts, &judged, threshold)
+        });
+        let mut found: Vec<&crate::reconcile::Candidate> = all.iter().collect();
         if let Some(team) = &team {
             found.retain(|c| {
                 [c.a, c.b]
@@ -719,8 +728,9 @@ pub async fn duplicates(
             let start = found.partition_point(|c| after.covers(c));
             found.drain(..start);
         }
-        let next = (found.len() > limit).then(|| DuplicatesCursor::of(&found[limit - 1]));
+        let next = (found.len() > limit).then(|| DuplicatesCursor::of(found[limit - 1]));
         found.truncate(limit);
+        let found: Vec<crate::reconcile::Candidate> = found.into_iter().cloned().collect();
         let side = |id: DocId| -> Result<DuplicateSide, AppError> {
             let p = index
                 .persons
@@ -766,6 +776,16 @@ pub async fn duplicates(
         total: total as u64,
         next: next.map(|c| c.to_string()),
     }))
+}
+
+/// A digest of the pairs judged "not the same person", whatever their order.
+fn digest(pairs: &std::collections::HashSet<(DocId, DocId)>) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    pairs
+        .iter()
+        .map(|p| hasher.hash_one(p))
+        .fold(pairs.len() as u64, u64::wrapping_add)
 }
 
 /// Pairs in a page of `GET /api/persons/duplicates` unless asked otherwise: as many as

@@ -492,7 +492,8 @@ async fn the_openapi_description_is_served_and_every_operation_it_lists_is_route
 }
 
 /// Every candidate pair is reachable: a page holds `limit` pairs and its `next` cursor
-/// leads to the rest, in order, without gaps or repeats; a bad cursor is a 400.
+/// leads to the rest, in order, without gaps or repeats; a bad cursor is a 400; a record
+/// pushed after the pages were read is in the next answer.
 #[tokio::test]
 async fn candidate_pairs_come_in_pages_that_cover_them_all() {
     let TwoTeams {
@@ -560,6 +561,29 @@ async fn candidate_pairs_come_in_pages_that_cover_them_all() {
             .await
             .status(),
         400
+    );
+    // The pairs are computed once for the pages; a new record computes them again.
+    let (here, there) = (
+        PersonDoc {
+            phone: Some("+39 347 7654321".into()),
+            birth_year: Some(1999),
+            ..person(&marta, 60, "Fatou Ndiaye")
+        },
+        PersonDoc {
+            phone: Some("3477654321".into()),
+            birth_year: Some(1999),
+            ..person(&luca, 80, "Fatou Ndiaye")
+        },
+    );
+    accepted(&bg.push_one(&mut bg.typed(&here)).await);
+    assert_eq!(
+        json(&central, "/api/persons/duplicates").await["total"],
+        names.len()
+    );
+    accepted(&cr.push_one(&mut cr.typed(&there)).await);
+    assert_eq!(
+        json(&central, "/api/persons/duplicates").await["total"],
+        names.len() + 1
     );
 }
 
