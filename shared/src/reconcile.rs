@@ -39,7 +39,8 @@ pub enum Reason {
         b: String,
         how: AliasMatch,
     },
-    /// Birth years within two years of each other.
+    /// Birth years close enough to count for: two years apart at most, four when
+    /// either is an estimate.
     BirthYear { a: i64, b: i64 },
     /// The same stated gender.
     SameGender { gender: Gender },
@@ -52,7 +53,7 @@ pub enum Reason {
     MetNear { metres: u32, days: u32 },
     /// Two phone numbers that differ (people change SIM cards: weak evidence against).
     DifferentPhone,
-    /// Birth years more than two years apart.
+    /// Birth years too far apart (see [`Reason::BirthYear`]).
     DifferentBirthYear { a: i64, b: i64 },
     /// Different stated genders.
     DifferentGender { a: Gender, b: Gender },

@@ -9,13 +9,15 @@
 //! outreach aliases do. In them, seeded (`STRADA_BENCH_SEED`, default 2025):
 //! - 3% planted duplicates: a background person recorded again, written in the other
 //!   script (where the origin has one), in another spelling, with a typo or the same; a
-//!   fifth with a name part dropped; birth year the same, ±1, ±2 or missing; the phone
+//!   fifth with a name part dropped; birth year the same, ±1, ±2, missing, or guessed
+//!   by the other team (marked an estimate, up to 4 years off); the phone
 //!   retyped, missing or changed; most often by another team; a quarter met near the
 //!   first record's place within a day.
 //! - 3% planted look-alikes: a person with the same or a similar name but a birth year
 //!   5–18 years away, another country or another gender, and their own phone.
 //! - In the background, 1% sharing a phone with someone else, 1% with consent withdrawn,
-//!   birth years often rounded, people met at the same few spots of their team.
+//!   birth years often guessed (a round year, marked an estimate), people met at the
+//!   same few spots of their team.
 //!
 //! Precision counts every proposed pair that is not a planted duplicate as false: the
 //! look-alikes, the shared phones and any chance resemblance in the background. Recall
@@ -315,6 +317,7 @@ fn main() {
         "recall_same_phone": recall_of(&world.duplicates, &found_pairs, |p| p.same_phone),
         "recall_no_shared_phone": recall_of(&world.duplicates, &found_pairs, |p| !p.same_phone),
         "recall_birth_year_missing": recall_of(&world.duplicates, &found_pairs, |p| p.birth_year_missing),
+        "recall_birth_year_guessed": recall_of(&world.duplicates, &found_pairs, |p| p.birth_year_guessed),
         "recall_met_near": recall_of(&world.duplicates, &found_pairs, |p| p.met_near),
         "by_threshold": by_threshold,
         "namesake_pairs": namesakes,

@@ -555,6 +555,7 @@ fn person_row(p: &PersonRecord) -> PersonRow {
             sightings: Vec::new(),
             aliases: p.aliases.clone(),
             birth_year: p.birth_year,
+            birth_year_estimated: p.birth_year_estimated,
             gender: p.gender,
             country: p.country.clone(),
             languages: p.languages.clone(),

@@ -36,6 +36,7 @@
 //! | a word of the record with fewer distinct words left unmatched | −2 |
 //! | same normalised phone / two different phones | +10 / −1.5 |
 //! | birth years 0, 1, 2, 3, 4, ≥ 5 apart | +2.8, +1.6, +0.8, −1.5, −3, −5 |
+//! | … when either is a worker's estimate ("about 30"): 0 … 4, 5, ≥ 6 apart | +1.8, +1.4, +1.0, +0.4, −0.5, −3, −5 |
 //! | same stated gender / different | +0.2 / −5 |
 //! | same country (spellings and languages resolved) / different | +0.5 / −3.5 |
 //! | a language both speak | +0.3 |
@@ -96,6 +97,8 @@ pub struct PersonFacts {
     /// In any script; empty once consent is withdrawn.
     pub aliases: Vec<String>,
     pub birth_year: Option<i64>,
+    /// The birth year is the worker's guess from the person's looks ("about 30").
+    pub birth_year_estimated: bool,
     pub gender: Gender,
     /// As the person says it, in any language.
     pub country: String,

@@ -12,8 +12,13 @@ const UNMATCHED_WORD: f32 = -2.0;
 /// change numbers often.
 const SAME_PHONE: f32 = 10.0;
 const DIFFERENT_PHONE: f32 = -1.5;
-/// By the difference in birth years: 0, 1, 2, 3, 4, more. Ages are often estimated.
-const BIRTH_YEAR: [f32; 6] = [2.8, 1.6, 0.8, -1.5, -3.0, -5.0];
+/// By the difference in birth years: 0, 1, 2, 3, 4, 5, more. Stated years drift by a
+/// year or two (a birthday not yet come, a document read wrong).
+const BIRTH_YEAR: [f32; 7] = [2.8, 1.6, 0.8, -1.5, -3.0, -5.0, -5.0];
+/// The same when either year is a worker's estimate ("about 30"): such years are often
+/// round ones (the same says less) and miss by three or four years (that says little
+/// against); five years or more apart still weighs against.
+const ESTIMATED_BIRTH_YEAR: [f32; 7] = [1.8, 1.4, 1.0, 0.4, -0.5, -3.0, -5.0];
 /// Gender, country and languages mostly follow from the name (Mohamed is a man, most
 /// likely from an Arabic-speaking country), so agreeing says little; disagreeing says a
 /// lot.
@@ -77,9 +82,14 @@ pub(super) fn weigh(
         }
     }
     if let (Some(ya), Some(yb)) = (a.facts.birth_year, b.facts.birth_year) {
-        let gap = ya.abs_diff(yb).min(5) as usize;
-        e.add(BIRTH_YEAR[gap], || {
-            if gap <= 2 {
+        let gap = ya.abs_diff(yb).min(6) as usize;
+        let weight = if a.facts.birth_year_estimated || b.facts.birth_year_estimated {
+            ESTIMATED_BIRTH_YEAR[gap]
+        } else {
+            BIRTH_YEAR[gap]
+        };
+        e.add(weight, || {
+            if weight > 0.0 {
                 Reason::BirthYear { a: ya, b: yb }
             } else {
                 Reason::DifferentBirthYear { a: ya, b: yb }

@@ -17,6 +17,7 @@ fn person(n: u8, team: &str, aliases: &[&str], year: Option<i64>, country: &str)
         team: TeamId::parse(team).unwrap(),
         aliases: aliases.iter().map(|a| a.to_string()).collect(),
         birth_year: year,
+        birth_year_estimated: false,
         gender: Gender::Man,
         country: country.into(),
         languages: vec!["ar".into(), "fr".into()],
@@ -598,4 +599,52 @@ fn records_that_hold_many_duplicates_make_a_weaker_pair_likelier() {
     let found = candidates(&with_namesake, NONE_JUDGED, DEFAULT_THRESHOLD);
     let proposed = pairs(&found);
     assert!(!proposed.contains(&pair(1, 3)) && !proposed.contains(&pair(2, 3)));
+}
+
+#[test]
+fn an_age_guessed_by_a_worker_may_miss_by_a_few_years_not_by_six() {
+    let guessed = |n: u8, year: i64| PersonFacts {
+        birth_year_estimated: true,
+        ..person(
+            n,
+            "latina-agro",
+            &["Tesfay Gebremedhin Haile"],
+            Some(year),
+            "Eritrea",
+        )
+    };
+    let stated = |n: u8, year: i64| {
+        person(
+            n,
+            "bergamo-1",
+            &["Tesfay Gebremedhin Haile"],
+            Some(year),
+            "Eritrea",
+        )
+    };
+    let proposed = |a: PersonFacts, b: PersonFacts| {
+        let mut persons = strangers();
+        persons.extend([a, b]);
+        !candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD).is_empty()
+    };
+    // The other team guessed "about 30" of a man who says he was born in 1991.
+    assert!(proposed(guessed(1, 1994), stated(2, 1991)));
+    // Two stated years three apart: two people.
+    assert!(!proposed(stated(1, 1994), stated(2, 1991)));
+    // A guess six years off: two people still.
+    assert!(!proposed(guessed(1, 1997), stated(2, 1991)));
+    // The reason reads as evidence for the pair.
+    let mut persons = strangers();
+    persons.extend([guessed(1, 1994), stated(2, 1991)]);
+    let found = candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD);
+    assert!(
+        found[0]
+            .reasons
+            .contains(&Reason::BirthYear { a: 1994, b: 1991 })
+            || found[0]
+                .reasons
+                .contains(&Reason::BirthYear { a: 1991, b: 1994 }),
+        "{:?}",
+        found[0].reasons
+    );
 }

@@ -338,6 +338,8 @@ pub struct Planted {
     pub partial: bool,
     pub same_phone: bool,
     pub birth_year_missing: bool,
+    /// The other team guessed the age (up to four years off the first record).
+    pub birth_year_guessed: bool,
     pub met_near: bool,
 }
 
@@ -558,20 +560,21 @@ impl Generator {
         format!("{phrase} {place}").trim_end().to_string()
     }
 
-    fn birth_year(&mut self) -> Option<i64> {
+    /// A birth year, and whether it is the worker's estimate (a round one).
+    fn birth_year(&mut self) -> (Option<i64>, bool) {
         if self.chance(0.15) {
-            return None;
+            return (None, false);
         }
         // Ages 18 to 62, around 33 (± 9).
         let z = ((0..4).map(|_| self.rng.random::<f64>()).sum::<f64>() - 2.0) * 3f64.sqrt();
         let age = (33.0 + 9.0 * z).clamp(18.0, 62.0);
         let year = 2025 - age as i64;
         // An estimated age is often a round one.
-        Some(if self.chance(0.2) {
-            (year + 2) / 5 * 5
+        if self.chance(0.2) {
+            (Some((year + 2) / 5 * 5), true)
         } else {
-            year
-        })
+            (Some(year), false)
+        }
     }
 
     fn italian_number(&mut self) -> String {
@@ -684,11 +687,13 @@ impl Generator {
         let o = &ORIGINS[origin];
         let woman = self.chance(o.women);
         let who = self.who(origin, woman);
+        let (birth_year, birth_year_estimated) = self.birth_year();
         let facts = PersonFacts {
             id: self.id(),
             team: TeamId::parse(TEAMS[team].slug).expect("team slug"),
             aliases: who.aliases(who.words()),
-            birth_year: self.birth_year(),
+            birth_year,
+            birth_year_estimated,
             gender: if self.chance(0.05) {
                 Gender::Unknown
             } else if woman {
@@ -795,19 +800,28 @@ impl Generator {
         let aliases = again.aliases(words);
 
         let birth_year_missing;
+        let mut birth_year_guessed = false;
+        let mut birth_year_estimated = first.birth_year_estimated;
         let birth_year = match first.birth_year {
             Some(y) => {
                 let r = self.rng.random::<f64>();
                 birth_year_missing = r < 0.2;
                 match r {
                     r if r < 0.2 => None,
-                    r if r < 0.7 => Some(y),
-                    r if r < 0.9 => Some(y + if self.chance(0.5) { 1 } else { -1 }),
-                    _ => Some(y + if self.chance(0.5) { 2 } else { -2 }),
+                    r if r < 0.6 => Some(y),
+                    r if r < 0.75 => Some(y + if self.chance(0.5) { 1 } else { -1 }),
+                    r if r < 0.85 => Some(y + if self.chance(0.5) { 2 } else { -2 }),
+                    // The other team guessed the age: up to four years off.
+                    _ => {
+                        birth_year_guessed = true;
+                        birth_year_estimated = true;
+                        Some(y + self.rng.random_range(-4..=4))
+                    }
                 }
             }
             None => {
                 birth_year_missing = true;
+                birth_year_estimated = true;
                 self.chance(0.5)
                     .then(|| 2025 - self.rng.random_range(20..45))
             }
@@ -861,6 +875,7 @@ impl Generator {
             team: TeamId::parse(TEAMS[team].slug).expect("team slug"),
             aliases,
             birth_year,
+            birth_year_estimated,
             gender,
             country,
             languages,
@@ -874,6 +889,7 @@ impl Generator {
             partial,
             same_phone,
             birth_year_missing,
+            birth_year_guessed,
             met_near,
         };
         (facts, planted)
@@ -903,9 +919,10 @@ impl Generator {
         }
         let mut origin = who.origin;
         let mut woman = who.woman;
-        let mut birth_year = self.birth_year();
+        let (mut birth_year, mut birth_year_estimated) = self.birth_year();
         let kind = self.rng.random::<f64>();
         if let Some(y) = first.birth_year.filter(|_| kind < 0.45) {
+            birth_year_estimated = false;
             let gap = self.rng.random_range(5..=18);
             birth_year = Some(if y + gap <= 2007 && (self.chance(0.5) || y - gap < 1960) {
                 y + gap
@@ -938,6 +955,7 @@ impl Generator {
             team: TeamId::parse(TEAMS[team].slug).expect("team slug"),
             aliases: other.aliases(other.words()),
             birth_year,
+            birth_year_estimated,
             gender: if woman { Gender::Woman } else { Gender::Man },
             country,
             languages: self.languages(o),
