@@ -562,6 +562,15 @@ async fn candidate_pairs_come_in_pages_that_cover_them_all() {
             .status(),
         400
     );
+    // Below 0.05 every pair compared would be a candidate: refused, not computed.
+    for bad in ["0", "0.01", "-1", "1.5", "NaN"] {
+        let path = format!("/api/persons/duplicates?threshold={bad}");
+        assert_eq!(central.get(&path).await.status(), 400, "{bad}");
+    }
+    assert_eq!(
+        json(&central, "/api/persons/duplicates?threshold=0.05").await["total"],
+        names.len()
+    );
     // The pairs are computed once for the pages; a new record computes them again.
     let (here, there) = (
         PersonDoc {
