@@ -9,9 +9,8 @@
 //! Each piece of evidence adds a weight, the log of how much likelier it is for one
 //! person recorded twice than for two people (Fellegi–Sunter). The score is the
 //! probability that the pair is one person given that evidence, when a share
-//! [`DUPLICATE_SHARE`] (3%, unless the records show more: below) of the `N` records have
-//! a duplicate: the prior odds of a
-//! given pair are then `2 × 0.03 / N`, and
+//! [`DUPLICATE_SHARE`] (3%, unless the records show more: below) of the `N` records
+//! have a duplicate: the prior odds of a given pair are then `2 × 0.03 / N`, and
 //!
 //! `score = 1 / (1 + e^-(W - ln(P / 0.06)))`, with `P = N + 200`,
 //!
@@ -36,7 +35,7 @@
 //! | a word of the record with fewer distinct words left unmatched | −2 |
 //! | same normalised phone / two different phones | +10 / −1.5 |
 //! | birth years 0, 1, 2, 3, 4, ≥ 5 apart | +2.8, +1.6, +0.8, −1.5, −3, −5 |
-//! | … when either is a worker's estimate ("about 30"): 0 … 4, 5, ≥ 6 apart | +1.8, +1.4, +1.0, +0.4, −0.5, −3, −5 |
+//! | … when either is a worker's estimate ("about 30"): 0 … 4, 5, ≥ 6 apart | +2.8 (+1.8 for the same round year), +1.6, +1.0, +0.4, −0.5, −3, −5 |
 //! | same stated gender / different | +0.2 / −5 |
 //! | same country (spellings and languages resolved) / different | +0.5 / −3.5 |
 //! | a language both speak | +0.3 |
@@ -150,11 +149,15 @@ pub fn candidates(
     // Pairs from the default threshold down are needed to estimate the share.
     let floor = threshold.min(DEFAULT_THRESHOLD);
     let mut share = DUPLICATE_SHARE;
+    // Pairs judged "not the same person" are left out before the share is estimated.
+    let unjudged = |found: &mut Vec<(f32, usize, usize)>| {
+        found.retain(|&(_, i, j)| {
+            let (a, b) = oriented(&prepared, i, j);
+            !(not_same(a.facts.id, b.facts.id) || not_same(b.facts.id, a.facts.id))
+        })
+    };
     let mut found = weighed_pairs(&prepared, &lex, even_odds(lex.population(), share), floor);
-    found.retain(|&(_, i, j)| {
-        let (a, b) = oriented(&prepared, i, j);
-        !(not_same(a.facts.id, b.facts.id) || not_same(b.facts.id, a.facts.id))
-    });
+    unjudged(&mut found);
     for _ in 0..SHARE_ROUNDS {
         let even = even_odds(lex.population(), share);
         let estimate = estimated_share(&found, even, prepared.len());
@@ -165,10 +168,7 @@ pub fn candidates(
         let even = even_odds(lex.population(), share);
         // Each round only adds pairs: the prior rises, so every weight scores higher.
         found = weighed_pairs(&prepared, &lex, even, floor);
-        found.retain(|&(_, i, j)| {
-            let (a, b) = oriented(&prepared, i, j);
-            !(not_same(a.facts.id, b.facts.id) || not_same(b.facts.id, a.facts.id))
-        });
+        unjudged(&mut found);
     }
     let even = even_odds(lex.population(), share);
     let found: Vec<(f32, usize, usize)> = found

@@ -15,10 +15,12 @@ const DIFFERENT_PHONE: f32 = -1.5;
 /// By the difference in birth years: 0, 1, 2, 3, 4, 5, more. Stated years drift by a
 /// year or two (a birthday not yet come, a document read wrong).
 const BIRTH_YEAR: [f32; 7] = [2.8, 1.6, 0.8, -1.5, -3.0, -5.0, -5.0];
-/// The same when either year is a worker's estimate ("about 30"): such years are often
-/// round ones (the same says less) and miss by three or four years (that says little
-/// against); five years or more apart still weighs against.
-const ESTIMATED_BIRTH_YEAR: [f32; 7] = [1.8, 1.4, 1.0, 0.4, -0.5, -3.0, -5.0];
+/// The same when either year is a worker's estimate ("about 30"): a guess misses by three
+/// or four years as often as by one (that says little against); five years or more
+/// apart still weighs against. The same year or one apart weigh as for stated years,
+/// except the same round year: guesses heap on them ("about 30" is 1995 for everyone).
+const ESTIMATED_BIRTH_YEAR: [f32; 7] = [2.8, 1.6, 1.0, 0.4, -0.5, -3.0, -5.0];
+const SAME_ROUND_ESTIMATE: f32 = 1.8;
 /// Gender, country and languages mostly follow from the name (Mohamed is a man, most
 /// likely from an Arabic-speaking country), so agreeing says little; disagreeing says a
 /// lot.
@@ -84,7 +86,11 @@ pub(super) fn weigh(
     if let (Some(ya), Some(yb)) = (a.facts.birth_year, b.facts.birth_year) {
         let gap = ya.abs_diff(yb).min(6) as usize;
         let weight = if a.facts.birth_year_estimated || b.facts.birth_year_estimated {
-            ESTIMATED_BIRTH_YEAR[gap]
+            if gap == 0 && ya % 5 == 0 {
+                SAME_ROUND_ESTIMATE
+            } else {
+                ESTIMATED_BIRTH_YEAR[gap]
+            }
         } else {
             BIRTH_YEAR[gap]
         };

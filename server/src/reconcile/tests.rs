@@ -648,3 +648,26 @@ fn an_age_guessed_by_a_worker_may_miss_by_a_few_years_not_by_six() {
         found[0].reasons
     );
 }
+
+#[test]
+fn a_guessed_year_weighs_like_a_stated_one_unless_it_is_a_round_one() {
+    let score = |a: PersonFacts, b: PersonFacts| {
+        let mut persons = strangers();
+        persons.extend([a, b]);
+        candidates(&persons, NONE_JUDGED, 0.01)[0].score
+    };
+    let one = |n: u8, year: i64, estimated: bool| PersonFacts {
+        birth_year_estimated: estimated,
+        ..person(n, "latina-agro", &["Kwame"], Some(year), "Ghana")
+    };
+    // The demo's planted pairs: a guessed year, the same as the other team's.
+    assert_eq!(
+        score(one(1, 1983, true), one(2, 1983, false)),
+        score(one(1, 1983, false), one(2, 1983, false))
+    );
+    // Guesses heap on round years: the same round guess says less.
+    assert!(
+        score(one(1, 1985, true), one(2, 1985, false))
+            < score(one(1, 1985, false), one(2, 1985, false))
+    );
+}
