@@ -1,12 +1,16 @@
 // Strada's service worker: serves the app shell offline.
 // - Precaches the files of this build (list written at build time by `cargo xtask`).
 // - Navigations: network first (so a new release is seen), cached shell when offline.
-// - Other same-origin GETs: cache first (file names carry a content hash).
+// - Other same-origin GETs: cache first (file names carry a content hash). The central
+//   bundle (ON_DEMAND: only at #/centrale, so phones never download it) is not
+//   precached: it is kept in this version's cache when first fetched, for a central
+//   laptop that goes offline.
 // - Never touches /api/: API answers are never cached.
 // - A new version waits until the page asks it to take over (SKIP_WAITING).
 'use strict';
 const VERSION = '__STRADA_VERSION__';
 const PRECACHE = __STRADA_PRECACHE__;
+const ON_DEMAND = __STRADA_ON_DEMAND__;
 const CACHE = 'strada-shell-' + VERSION;
 const NAV_TIMEOUT_MS = 4000;
 
@@ -51,6 +55,12 @@ self.addEventListener('fetch', (event) => {
   }
   event.respondWith((async () => {
     const cached = await caches.match(req);
-    return cached || fetch(req);
+    if (cached) return cached;
+    const res = await fetch(req);
+    if (res.ok && ON_DEMAND.includes(url.pathname)) {
+      const copy = res.clone();
+      event.waitUntil(caches.open(CACHE).then((c) => c.put(req, copy)));
+    }
+    return res;
   })());
 });

@@ -183,6 +183,7 @@ discard_confirm = Discard the refused change? The phone goes back to the last ve
 central_records = Central records
 field_app = Log contacts
 central_needs_network = The central records need a network.
+central_unavailable = The central records did not load: reload the page with the network on.
 central_index_building = The central records are being prepared after a server restart: try again in a minute.
 central_session_over = Session expired: sign in again.
 central_forbidden = Your role does not allow you to see or do this.

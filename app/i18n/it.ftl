@@ -184,6 +184,7 @@ discard_confirm = Scartare la modifica rifiutata? Sul telefono torna l'ultima ve
 central_records = Archivio centrale
 field_app = Registrazione contatti
 central_needs_network = L'archivio centrale si consulta con la rete.
+central_unavailable = L'archivio centrale non si è caricato: ricarica la pagina con la rete.
 central_index_building = L'archivio centrale si sta preparando dopo un riavvio del server: riprova tra un minuto.
 central_session_over = Sessione scaduta: accedi di nuovo.
 central_forbidden = Il tuo ruolo non permette di vedere o fare questo.

@@ -209,7 +209,13 @@ test('a device the central office revokes wipes itself at its next sync', async 
 
     // The central office revokes Marta's phone from its page.
     const central = await signedIn(env.browser, url, 'centrale', CENTRAL_PW);
+    // Signed in on the field bundle: the central records reload the page into the
+    // central bundle, which asks for the password once (the data key lives in memory).
+    const bundles = [];
+    central.page.on('request', (r) => { if (r.url().endsWith('.wasm')) bundles.push(new URL(r.url()).pathname); });
     await central.page.goto(url + '/#/centrale');
+    await unlock(central.page, CENTRAL_PW);
+    assert.ok(bundles.some((p) => p.startsWith('/strada-central')), bundles.join());
     const row = central.page.locator('[data-testid="device-row"][data-user="marta"]');
     await row.waitFor({ timeout: 15000 });
     central.page.once('dialog', (d) => d.accept());

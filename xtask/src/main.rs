@@ -131,15 +131,21 @@ fn dist(root: &Path) -> Result<()> {
     sh(Command::new("trunk")
         .arg("build")
         .env("PATH", setup::tool_path(root)))?;
-    let wasm = std::fs::read_dir(root.join("dist"))?
+    let mut wasm: Vec<_> = std::fs::read_dir(root.join("dist"))?
         .filter_map(|e| e.ok())
-        .find(|e| e.file_name().to_string_lossy().ends_with("_bg.wasm"))
-        .context("trunk produced no .wasm")?;
-    let raw = wasm.metadata()?.len();
-    let br = std::fs::metadata(format!("{}.br", wasm.path().display()))
-        .map(|m| m.len())
-        .unwrap_or(0);
-    println!("xtask: PWA built in dist/: WASM {raw} bytes raw, {br} bytes brotli");
+        .filter(|e| e.file_name().to_string_lossy().ends_with("_bg.wasm"))
+        .collect();
+    anyhow::ensure!(!wasm.is_empty(), "trunk produced no .wasm");
+    // The field bundle (`strada-app-<hash>`) first, then the central one.
+    wasm.sort_by_key(|e| e.file_name());
+    for w in wasm.iter().rev() {
+        let raw = w.metadata()?.len();
+        let br = std::fs::metadata(format!("{}.br", w.path().display()))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let name = w.file_name().to_string_lossy().into_owned();
+        println!("xtask: PWA built in dist/: {name} {raw} bytes raw, {br} bytes brotli");
+    }
     Ok(())
 }
 

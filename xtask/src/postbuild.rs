@@ -1,11 +1,14 @@
 //! Trunk's post-build hook, run in Trunk's staging folder: writes the service worker's
-//! precache list and version, and `.br`/`.gz` copies of text assets for the server.
+//! precache list (all but the central bundle, cached when first fetched) and version, and `.br`/`.gz` copies of text assets for the server.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
+
+/// The central bundle's files begin with this (see `app/index.html`).
+const CENTRAL_BUNDLE: &str = "strada-central";
 
 const COMPRESS: &[&str] = &["wasm", "js", "css", "html", "webmanifest", "svg"];
 
@@ -29,6 +32,7 @@ pub fn run() -> Result<()> {
     files(&staging, &mut all)?;
     all.sort();
     let mut precache = Vec::new();
+    let mut on_demand = Vec::new();
     let mut hasher = Sha256::new();
     for p in &all {
         let rel = p
@@ -40,22 +44,35 @@ pub fn run() -> Result<()> {
         }
         hasher.update(rel.as_bytes());
         hasher.update(std::fs::read(p)?);
-        precache.push(format!("/{rel}"));
+        // The central bundle is fetched at `#/centrale` only, then kept: a phone never
+        // downloads it.
+        if rel.starts_with(CENTRAL_BUNDLE) {
+            on_demand.push(format!("/{rel}"));
+        } else {
+            precache.push(format!("/{rel}"));
+        }
     }
+    anyhow::ensure!(
+        on_demand.len() == 2,
+        "the central bundle ({CENTRAL_BUNDLE}.js and _bg.wasm) is missing from the build"
+    );
     let version = hex::encode(&hasher.finalize()[..8]);
     let sw_path = staging.join("sw.js");
     let sw = std::fs::read_to_string(&sw_path).context("sw.js missing from the build")?;
-    let list = format!(
-        "[{}]",
-        precache
-            .iter()
-            .map(|p| format!("{p:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let list = |paths: &[String]| {
+        format!(
+            "[{}]",
+            paths
+                .iter()
+                .map(|p| format!("{p:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     let sw = sw
         .replace("'__STRADA_VERSION__'", &format!("'{version}'"))
-        .replace("__STRADA_PRECACHE__", &list);
+        .replace("__STRADA_PRECACHE__", &list(&precache))
+        .replace("__STRADA_ON_DEMAND__", &list(&on_demand));
     std::fs::write(&sw_path, sw)?;
 
     let mut all = Vec::new();

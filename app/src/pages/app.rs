@@ -10,8 +10,8 @@ use wasm_bindgen::JsCast;
 use crate::components::nav::{Tab, TabBar};
 use crate::components::status_bar::StatusBar;
 use crate::pages::{
-    central::Central, field::Field, login::Login, persons::Persons, referrals::Referrals,
-    services::Services, unlock::Unlock,
+    field::Field, login::Login, persons::Persons, referrals::Referrals, services::Services,
+    unlock::Unlock,
 };
 use crate::state::{self, Ctx, LockState};
 
@@ -148,7 +148,8 @@ pub fn App() -> impl IntoView {
                 (LockState::Unlocked, Some(s)) => {
                     let r = route.get();
                     let page = if s.user.role.is_central() && r == "#/centrale" {
-                        view! { <Central/> }.into_any()
+                        crate::central_page()
+                            .unwrap_or_else(|| view! { <CentralElsewhere/> }.into_any())
                     } else {
                         match Tab::from_route(&r) {
                             Tab::Contacts => view! { <Field/> }.into_any(),
@@ -166,5 +167,36 @@ pub fn App() -> impl IntoView {
                 }
             }}
         </Show>
+    }
+}
+
+/// Set before the field bundle reloads the page for the central one, cleared when the
+/// central bundle starts: a second reload would be a loop (the central bundle cannot
+/// be fetched), so the page says so instead.
+pub(crate) const CENTRAL_RELOAD: &str = "strada-central-reload";
+
+/// `#/centrale` in the field bundle, which does not carry the workspace: the page
+/// reloads, and the loader in `index.html` starts the central bundle at this address.
+#[component]
+fn CentralElsewhere() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let storage = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+    let tried = storage
+        .as_ref()
+        .and_then(|s| s.get_item(CENTRAL_RELOAD).ok().flatten())
+        .is_some();
+    if !tried {
+        if let Some(s) = &storage {
+            let _ = s.set_item(CENTRAL_RELOAD, "1");
+        }
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    }
+    view! {
+        <p class=if tried { "error" } else { "loading" } role=if tried { "alert" } else { "status" }>
+            {move || if tried { t().central_unavailable } else { t().loading }}
+        </p>
     }
 }

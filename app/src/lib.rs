@@ -1,0 +1,62 @@
+//! Strada's app: a Leptos CSR PWA that works offline, built as two WASM bundles from
+//! this library (see ARCHITECTURE.md, "Two bundles"):
+//! - `strada-app` (`src/main.rs`): the field app — sign-in, contacts, persons,
+//!   referrals, services — what every phone downloads first;
+//! - `strada-central` (`src/bin/strada-central.rs`): the same plus the central
+//!   office's workspace (`#/centrale`), loaded only at that address.
+//!
+//! # Layout
+//! - [`i18n`]: the catalogue, generated from `app/i18n/<lang>.ftl` by `build.rs`.
+//! - [`crypto`]: the device's data key and record encryption.
+//! - [`store`]: IndexedDB (documents, summaries, settings), encrypted.
+//! - [`idle`]: the idle lock.
+//! - [`api`]: fetch calls to the server.
+//! - [`state`]: shared signals and the sync loop.
+//! - [`geo`]: the Geolocation API.
+//! - [`directory`]: the services directory kept on the device.
+//! - [`pages`]: one page per file; [`components`]: pieces shared by pages.
+
+mod api;
+mod components;
+mod contact_entry;
+mod crypto;
+mod directory;
+mod geo;
+mod i18n;
+mod idle;
+mod live;
+mod pages;
+mod records;
+mod state;
+mod store;
+mod util;
+
+/// The central workspace, when this bundle carries it (see [`start_central`]).
+static CENTRAL: std::sync::OnceLock<fn() -> leptos::prelude::AnyView> = std::sync::OnceLock::new();
+
+/// The central workspace's page, if this bundle has it.
+pub(crate) fn central_page() -> Option<leptos::prelude::AnyView> {
+    CENTRAL.get().map(|page| page())
+}
+
+fn start() {
+    console_error_panic_hook::set_once();
+    // Every change says when it was written (the review of conflicting values shows it).
+    strada_shared::schema::set_clock(util::now_ms);
+    leptos::mount::mount_to_body(pages::app::App);
+}
+
+/// The field bundle: everything but the central workspace.
+pub fn start_field() {
+    start();
+}
+
+/// The central bundle: the field app and the central workspace.
+pub fn start_central() {
+    use leptos::prelude::IntoAny;
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.remove_item(pages::app::CENTRAL_RELOAD);
+    }
+    let _ = CENTRAL.set(|| leptos::view! { <pages::central::Central/> }.into_any());
+    start();
+}

@@ -1,0 +1,75 @@
+// Two bundles: a phone downloads the field bundle only (sign-in, contacts, persons,
+// referrals, services); the central workspace comes in its own bundle, fetched at
+// #/centrale and kept by the service worker for a central laptop that goes offline.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import {
+  OFFLINE, addUser, launchBrowser, phoneContext, removeDir, signIn, startServer, stopServer, tempDir,
+  unlock,
+} from './helpers.mjs';
+
+const PW = 'synthetic-pw-bundles';
+
+/** Paths of the requests made in a context: its pages' and, apart, its service worker's. */
+function requests(context) {
+  const paths = { page: [], worker: [] };
+  context.on('request', (r) => (r.serviceWorker() ? paths.worker : paths.page).push(new URL(r.url()).pathname));
+  return paths;
+}
+
+async function serviceWorkerReady(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((done) => navigator.serviceWorker.addEventListener('controllerchange', done, { once: true }));
+    }
+  });
+}
+
+test('a phone never downloads the central bundle; the central office gets it at #/centrale, offline too', async () => {
+  const data = tempDir('strada-e2e-bundles-');
+  addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
+  addUser(data, 'centrale', 'central_office', 'pua', PW);
+  const server = await startServer(data);
+  const browser = await launchBrowser({ allow: OFFLINE });
+  try {
+    // A field worker's phone, service worker installed with everything it precaches.
+    const phone = await phoneContext(browser);
+    const phoneRequests = requests(phone);
+    const page = await phone.newPage();
+    await page.goto(server.url + '/');
+    await signIn(page, 'marta', PW);
+    await serviceWorkerReady(page);
+    await page.reload();
+    await unlock(page, PW);
+    const all = [...phoneRequests.page, ...phoneRequests.worker];
+    assert.ok(all.some((p) => /^\/strada-app-[0-9a-f]{16}_bg\.wasm$/.test(p)), all.join());
+    assert.deepEqual(all.filter((p) => p.startsWith('/strada-central')), [], 'no central bundle on a phone');
+
+    // The central office's desk at its address: the central bundle, not the field one.
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT', serviceWorkers: 'allow' });
+    const deskRequests = requests(desk);
+    const central = await desk.newPage();
+    await central.goto(server.url + '/#/centrale');
+    await signIn(central, 'centrale', PW);
+    await central.getByTestId('workspace').waitFor({ timeout: 20000 });
+    // The page starts the central WASM only (the service worker precaches the field
+    // bundle besides, in the background, as on any browser).
+    assert.ok(deskRequests.page.includes('/strada-central_bg.wasm'), deskRequests.page.join());
+    assert.ok(!deskRequests.page.some((p) => /^\/strada-app-.*\.wasm$/.test(p)), deskRequests.page.join());
+
+    // Kept by the service worker once fetched through it: the workspace opens offline.
+    await serviceWorkerReady(central);
+    await central.reload();
+    await unlock(central, PW);
+    await central.getByTestId('workspace').waitFor({ timeout: 20000 });
+    await desk.setOffline(true);
+    await central.reload();
+    await unlock(central, PW);
+    await central.getByTestId('workspace').waitFor({ timeout: 20000 });
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
