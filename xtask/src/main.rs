@@ -138,7 +138,7 @@ fn dist(root: &Path) -> Result<()> {
     anyhow::ensure!(!wasm.is_empty(), "trunk produced no .wasm");
     // The field bundle (`strada-app-<hash>`) first, then the central one.
     wasm.sort_by_key(|e| e.file_name());
-    for w in wasm.iter().rev() {
+    for w in &wasm {
         let raw = w.metadata()?.len();
         let br = std::fs::metadata(format!("{}.br", w.path().display()))
             .map(|m| m.len())
