@@ -73,3 +73,28 @@ test('a phone never downloads the central bundle; the central office gets it at 
     removeDir(data);
   }
 });
+
+test('when the central bundle cannot be fetched the field bundle starts and says so', async () => {
+  const data = tempDir('strada-e2e-bundles-gone-');
+  addUser(data, 'centrale', 'central_office', 'pua', PW);
+  const server = await startServer(data);
+  // The aborted fetches are the point of the test.
+  const browser = await launchBrowser({ allow: [/strada-central/, /ERR_FAILED/, /dynamically imported module/] });
+  try {
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT' });
+    await desk.route('**/strada-central*', (route) => route.abort());
+    const page = await desk.newPage();
+    await page.goto(server.url + '/#/centrale');
+    // The field bundle: sign in, one reload to try the central bundle again, unlock.
+    await page.getByLabel('Nome utente').fill('centrale');
+    await page.getByLabel('Password').fill(PW);
+    await page.getByRole('button', { name: 'Accedi' }).click();
+    await unlock(page, PW);
+    await page.getByRole('alert').filter({ hasText: "L'archivio centrale non si è caricato" }).waitFor();
+    assert.equal(await page.getByTestId('workspace').count(), 0);
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
