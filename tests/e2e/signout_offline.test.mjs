@@ -77,16 +77,24 @@ test('the central office ends the sessions of a phone that signed out offline an
   const data = tempDir('strada-e2e-endsessions-');
   addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
   addUser(data, 'centrale', 'central_office', 'pua', PW);
-  const server = await startServer(data);
-  const browser = await launchBrowser({ allow: OFFLINE });
+  let server = await startServer(data);
+  const port = new URL(server.url).port;
+  const browser = await launchBrowser({ allow: [...OFFLINE, ...SERVER_DOWN] });
   try {
     const { context, page, token } = await phoneWithToken(browser, server.url, 'marta');
+    // Offline for the phone, and the server down as well: with the emulated offline
+    // network alone, CI once found the session ended right after this sign-out (401
+    // below; another run read 0 sessions on the desk). Not reproduced: a probe of page
+    // requests under emulation, service worker in control, reached nothing. With the
+    // server down no request can end the session, so a 401 below is the product's own.
     await context.setOffline(true);
+    await stopServer(server.proc);
     page.once('dialog', (d) => d.accept());
     await statusDetails(page);
     await page.getByTestId('sign-out').click();
     await page.getByTestId('signout-pending').waitFor();
     await context.close();
+    server = await startServer(data, `127.0.0.1:${port}`);
     assert.equal(await me(server.url, token), 200);
 
     const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT' })).newPage();
