@@ -16,7 +16,7 @@ use strada_shared::sync::{
 };
 use wasm_bindgen::JsCast;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ApiError {
     /// No answer: offline, server down, or the connection dropped.
     Network,

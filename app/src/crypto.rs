@@ -39,7 +39,7 @@ const SALT_LEN: usize = 16;
 /// Associated data of the wrapped data key.
 const WRAP_AAD: &[u8] = b"strada/keywrap/v1";
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum CryptoError {
     #[error("the device is locked")]
     Locked,
@@ -76,6 +76,12 @@ impl std::fmt::Debug for DataKey {
 impl DataKey {
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         DataKey(Zeroizing::new(bytes))
+    }
+
+    /// The key's bytes, only to hand the key to the engine bundle (see
+    /// [`crate::engine`]), which keeps its own copy in its own memory.
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
     }
 
     fn duplicate(&self) -> Self {
@@ -189,6 +195,11 @@ thread_local! {
 
 pub fn is_unlocked() -> bool {
     KEY.with(|k| k.borrow().is_some())
+}
+
+/// Keeps `key` as the data key (the engine bundle, given the page's key with a call).
+pub fn install(key: DataKey) {
+    KEY.with(|k| *k.borrow_mut() = Some(key));
 }
 
 /// Drops (and zeroises) the data key. Operations already running finish with their own

@@ -1,9 +1,12 @@
-//! Strada's app: a Leptos CSR PWA that works offline, built as two WASM bundles from
-//! this library (see ARCHITECTURE.md, "Two bundles"):
+//! Strada's app: a Leptos CSR PWA that works offline, built as three WASM bundles from
+//! this library (see ARCHITECTURE.md, "Two bundles and an engine"):
 //! - `strada-app` (`src/main.rs`): the field app — sign-in, contacts, persons,
 //!   referrals, services — what every phone downloads first;
-//! - `strada-central` (`src/bin/strada-central.rs`): the same plus the central
-//!   office's workspace (`#/centrale`), loaded only at that address.
+//! - `strada-engine` (`src/bin/strada-engine.rs`): the field app's document engine
+//!   (automerge, the sync loop), imported once a password is typed;
+//! - `strada-central` (`src/bin/strada-central.rs`): the field app with the engine in
+//!   its own module, plus the central office's workspace (`#/centrale`), loaded only at
+//!   that address.
 //!
 //! # Layout
 //! - [`i18n`]: the catalogue, generated from `app/i18n/<lang>.ftl` by `build.rs`.
@@ -11,6 +14,7 @@
 //! - [`store`]: IndexedDB (documents, summaries, settings), encrypted.
 //! - [`idle`]: the idle lock.
 //! - [`api`]: fetch calls to the server.
+//! - [`engine`]: the document engine and the protocol that reaches it.
 //! - [`state`]: shared signals and the sync loop.
 //! - [`geo`]: the Geolocation API.
 //! - [`directory`]: the services directory kept on the device.
@@ -21,6 +25,7 @@ mod components;
 mod contact_entry;
 mod crypto;
 mod directory;
+pub mod engine;
 mod geo;
 mod i18n;
 mod idle;
@@ -46,6 +51,20 @@ fn start() {
     leptos::mount::mount_to_body(pages::app::App);
 }
 
+/// The engine bundle (`strada-engine`): serves the field bundle's document calls.
+pub fn start_engine() {
+    console_error_panic_hook::set_once();
+    store::engine_module();
+    strada_shared::schema::set_clock(util::now_ms);
+}
+
+/// The engine bundle's listener: the page's function that takes its events.
+pub fn engine_listen(f: js_sys::Function) {
+    engine::set_listener(Box::new(move |json| {
+        let _ = f.call1(&wasm_bindgen::JsValue::NULL, &json.into());
+    }));
+}
+
 /// The field bundle: everything but the central workspace.
 pub fn start_field() {
     start();
@@ -58,5 +77,6 @@ pub fn start_central() {
         let _ = s.remove_item(pages::app::CENTRAL_RELOAD);
     }
     let _ = CENTRAL.set(|| leptos::view! { <pages::central::Central/> }.into_any());
+    engine::use_local();
     start();
 }

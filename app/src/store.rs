@@ -68,7 +68,7 @@ pub const PLAIN_KEYS: &[&str] = &[
 
 /// Why the device's store failed. The text of each is for the console (it never holds
 /// record contents); the worker reads a translated sentence chosen by kind.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum StoreError {
     /// The operation needed the data key and the device is locked.
     #[error("the device is locked")]
@@ -114,6 +114,22 @@ impl From<CryptoError> for StoreError {
 
 thread_local! {
     static DB: RefCell<Option<Rc<Database>>> = const { RefCell::new(None) };
+    /// This module is the engine bundle's (see [`crate::engine`]): the page's own module
+    /// handles another tab's wipe.
+    static ENGINE_MODULE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this module as the engine bundle's: when the database is deleted (a wipe, here
+/// or in another tab) it only lets go of its connection.
+pub fn engine_module() {
+    ENGINE_MODULE.with(|e| e.set(true));
+}
+
+/// Lets go of the database connection (the next operation opens it again).
+pub fn close() {
+    if let Some(db) = DB.with(|d| d.borrow_mut().take()) {
+        db.close();
+    }
 }
 
 /// Opens (once) the database, creating its stores on first use and dropping version 1's
@@ -142,7 +158,9 @@ pub async fn db() -> Result<Rc<Database>, StoreError> {
     let mut db = req.await?;
     // Another tab is wiping the device: let go of the database and start over.
     db.on_version_change(|_| {
-        if let Some(w) = web_sys::window() {
+        if ENGINE_MODULE.with(std::cell::Cell::get) {
+            close();
+        } else if let Some(w) = web_sys::window() {
             let _ = w.location().reload();
         }
     });
@@ -153,9 +171,7 @@ pub async fn db() -> Result<Rc<Database>, StoreError> {
 
 /// Deletes the whole database (logout, another account, a revoked device).
 pub async fn wipe() -> Result<(), StoreError> {
-    if let Some(db) = DB.with(|d| d.borrow_mut().take()) {
-        db.close();
-    }
+    close();
     Factory::new()?.delete(DB_NAME)?.await?;
     Ok(())
 }
@@ -454,7 +470,8 @@ pub fn take_changes() -> Vec<Change> {
     CHANGES.with(|c| std::mem::take(&mut *c.borrow_mut()))
 }
 
-fn publish(changes: Vec<Change>) {
+/// Publishes summary changes committed (here, or by the engine in its own module).
+pub fn publish(changes: Vec<Change>) {
     CHANGES.with(|c| c.borrow_mut().extend(changes));
 }
 
@@ -933,26 +950,27 @@ pub async fn get_docs(actor: &ActorId, ids: &[DocId]) -> Result<Vec<DeviceDoc>, 
 /// How many summaries are read and opened in one browser task.
 const SUMMARY_SLICE: u32 = 400;
 
-/// Every document's summary. When the index is missing entries (a store written before
-/// the index existed, or an interrupted rebuild) it is rebuilt from the documents once.
+/// Whether every document has its summary in the index (not so for a store written
+/// before the index existed, or after an interrupted rebuild: then the engine rebuilds
+/// it, [`rebuild_index`], before [`load_summaries`]).
+pub async fn index_complete() -> Result<bool, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadOnly)?;
+    let n_docs = tx.object_store(DOCS)?.count(None)?.await?;
+    let n_index = tx.object_store(INDEX)?.count(None)?.await?;
+    Ok(n_docs == n_index)
+}
+
+/// Every document's summary.
 ///
 /// Read in slices of [`SUMMARY_SLICE`] in key order, each slice in its own read
 /// transaction and opened in its own task, so the page answers in between even with
 /// tens of thousands of documents. A summary written while the slices are read is also
 /// published as a change (see [`take_changes`]), which the caller applies afterwards.
-pub async fn load_summaries(actor: &ActorId) -> Result<Vec<Summary>, StoreError> {
+pub async fn load_summaries() -> Result<Vec<Summary>, StoreError> {
     let dk = crypto::key()?;
     let db = db().await?;
-    let (n_docs, n_index) = {
-        let tx = db.transaction(&[DOCS, INDEX], TransactionMode::ReadOnly)?;
-        let n_docs = tx.object_store(DOCS)?.count(None)?.await?;
-        let n_index = tx.object_store(INDEX)?.count(None)?.await?;
-        (n_docs, n_index)
-    };
-    if n_docs != n_index {
-        rebuild_index(actor).await?;
-    }
-    let mut out = Vec::with_capacity(n_index as usize);
+    let mut out = Vec::new();
     let mut after: Option<JsValue> = None;
     loop {
         let slice = {
@@ -999,7 +1017,7 @@ pub async fn load_summaries(actor: &ActorId) -> Result<Vec<Summary>, StoreError>
 
 /// Rewrites every summary from the documents (one document at a time: each put is its
 /// own task for the browser, so the page stays responsive).
-async fn rebuild_index(actor: &ActorId) -> Result<(), StoreError> {
+pub async fn rebuild_index(actor: &ActorId) -> Result<(), StoreError> {
     let dk = crypto::key()?;
     let db = db().await?;
     let keys = {

@@ -1,11 +1,13 @@
-// Two bundles: a phone downloads the field bundle only (sign-in, contacts, persons,
-// referrals, services); the central workspace comes in its own bundle, fetched at
-// #/centrale and kept by the service worker for a central laptop that goes offline.
+// Two bundles and an engine: a phone downloads the field bundle only (sign-in, contacts,
+// persons, referrals, services); the central workspace comes in its own bundle, fetched
+// at #/centrale and kept by the service worker for a central laptop that goes offline.
+// The field bundle's document engine (automerge, the sync loop) is a third module, that
+// the page imports once a password is typed.
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  OFFLINE, addUser, launchBrowser, phoneContext, removeDir, signIn, startServer, stopServer, tempDir,
-  unlock,
+  OFFLINE, addUser, launchBrowser, logContact, phoneContext, removeDir, setPlainSetting, signIn, startServer,
+  stopServer, tempDir, unlock,
 } from './helpers.mjs';
 
 const PW = 'synthetic-pw-bundles';
@@ -92,6 +94,59 @@ test('when the central bundle cannot be fetched the field bundle starts and says
     await unlock(page, PW);
     await page.getByRole('alert').filter({ hasText: "L'archivio centrale non si è caricato" }).waitFor();
     assert.equal(await page.getByTestId('workspace').count(), 0);
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
+
+/** The engine bundle's answer to a read of nothing, asked directly with no key. */
+async function engineReadsWithoutKey(page) {
+  return page.evaluate(async () => {
+    const m = await window.stradaEngine(() => {});
+    return JSON.parse(await m.engine_call(undefined, JSON.stringify({ Read: [] }))).answer;
+  });
+}
+
+test('a phone starts without the document engine, loads it at the password and drops its key at the lock', async () => {
+  const data = tempDir('strada-e2e-engine-');
+  addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
+  const server = await startServer(data);
+  const browser = await launchBrowser({ allow: OFFLINE });
+  try {
+    const phone = await phoneContext(browser);
+    const phoneRequests = requests(phone);
+    const page = await phone.newPage();
+    await page.goto(server.url + '/');
+    await page.getByLabel('Nome utente').waitFor();
+    // The sign-in page runs on the field bundle alone: the page has not asked for the
+    // engine (its service worker may precache it, in the background).
+    assert.ok(phoneRequests.page.some((p) => /^\/strada-app-[0-9a-f]{16}_bg\.wasm$/.test(p)), phoneRequests.page.join());
+    assert.deepEqual(phoneRequests.page.filter((p) => p.startsWith('/strada-engine')), []);
+    await signIn(page, 'marta', PW);
+    assert.ok(phoneRequests.page.includes('/strada-engine_bg.wasm'), phoneRequests.page.join());
+
+    // Documents are written and read by the engine: a contact saved, opened, synced.
+    await logContact(page, 'Amina sintetica', ['food'], 'Nota sintetica del motore');
+    await page.getByTestId('contact-row').filter({ hasText: 'Amina sintetica' }).getByTestId('open-contact').click();
+    await page.getByTestId('contact-detail').filter({ hasText: 'Nota sintetica del motore' }).waitFor();
+    await page.locator('[data-testid="contact-row"][data-status="synced"]').waitFor({ timeout: 30000 });
+
+    // While unlocked the engine keeps its copy of the key; the lock takes it away.
+    assert.ok('Read' in (await engineReadsWithoutKey(page)) && 'Ok' in (await engineReadsWithoutKey(page)).Read);
+    await setPlainSetting(page, 'idle_lock_s', '2');
+    await page.reload();
+    await unlock(page, PW);
+    await page.getByTestId('contact-row').filter({ hasText: 'Amina sintetica' }).waitFor({ timeout: 20000 });
+    await page.locator('#unlock-password').waitFor({ timeout: 20000 });
+    let answer;
+    for (let i = 0; i < 50; i++) {
+      answer = await engineReadsWithoutKey(page);
+      if (answer.Read?.Err === 'Locked') break;
+      await page.waitForTimeout(100);
+    }
+    assert.deepEqual(answer, { Read: { Err: 'Locked' } });
   } finally {
     await browser.close();
     await stopServer(server.proc);

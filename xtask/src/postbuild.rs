@@ -10,6 +10,10 @@ use sha2::{Digest, Sha256};
 /// The central bundle's files begin with this (see `app/index.html`).
 const CENTRAL_BUNDLE: &str = "strada-central";
 
+/// The field bundle's document engine (see `app/src/engine`): precached, a phone needs it
+/// offline from its first unlock on.
+const ENGINE_BUNDLE: &str = "/strada-engine";
+
 const COMPRESS: &[&str] = &["wasm", "js", "css", "html", "webmanifest", "svg"];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -52,6 +56,14 @@ pub fn run() -> Result<()> {
             precache.push(format!("/{rel}"));
         }
     }
+    anyhow::ensure!(
+        precache
+            .iter()
+            .filter(|p| p.starts_with(ENGINE_BUNDLE))
+            .count()
+            == 2,
+        "the engine bundle ({ENGINE_BUNDLE}.js and _bg.wasm) is missing from the build"
+    );
     anyhow::ensure!(
         on_demand.len() == 2,
         "the central bundle ({CENTRAL_BUNDLE}.js and _bg.wasm) is missing from the build"

@@ -56,6 +56,7 @@ fn remove_shell() {
 pub fn App() -> impl IntoView {
     let ctx = Ctx::new();
     provide_context(ctx);
+    crate::engine::listen(ctx);
     let directory = crate::directory::provide();
     // After each successful sync, fetch the services directory if it may have changed.
     Effect::new(move |_| {

@@ -10,7 +10,6 @@ use strada_shared::ids::{DocId, TeamId};
 
 use crate::api::{self, ApiError};
 use crate::state::Ctx;
-use crate::store;
 
 /// Saves `scope` for this device, then forgets what it no longer keeps and syncs.
 pub async fn save_scope(ctx: Ctx, scope: SyncScope) -> Result<ScopePage, ApiError> {
@@ -25,13 +24,11 @@ pub async fn save_scope(ctx: Ctx, scope: SyncScope) -> Result<ScopePage, ApiErro
         }
         gloo_timers::future::TimeoutFuture::new(100).await;
     }
-    match store::actor().await {
-        Ok(actor) => {
-            if let Err(e) = store::forget_synced(&actor).await {
-                ctx.storage_error.set(Some(e));
-            }
-        }
-        Err(e) => ctx.storage_error.set(Some(e)),
+    use crate::engine::{self, Answer, Call};
+    match engine::call(Call::ForgetSynced).await {
+        Ok(Answer::Count(Ok(_))) => {}
+        Ok(Answer::Count(Err(e))) | Err(e) => ctx.storage_error.set(Some(e)),
+        Ok(_) => ctx.storage_error.set(Some(engine::mismatch())),
     }
     crate::state::refresh_rows(ctx).await;
     leptos::task::spawn_local(crate::state::sync(ctx));

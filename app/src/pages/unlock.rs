@@ -71,7 +71,7 @@ pub fn Unlock() -> impl IntoView {
                 <label for="unlock-password">{move || t().password}</label>
                 <input id="unlock-password" name="password" type="password" autocomplete="current-password" required
                     prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))/>
+                    on:input=move |ev| { crate::engine::preload(); password.set(event_target_value(&ev)) }/>
                 <Show when=move || error.get().is_some()>
                     <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
                 </Show>

@@ -3,15 +3,15 @@
 
 use leptos::prelude::*;
 use strada_shared::ids::DocId;
-use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc, ReferralDoc};
-use strada_shared::sync::device::DeviceDoc;
+use strada_shared::schema::{self, ContactDoc, PersonDoc, ReferralDoc};
 
 use super::{Ctx, Summary, lists, refresh_rows, sync};
+use crate::engine::{self, Answer, AnyDoc, Call, ReadDoc, Typed};
 use crate::i18n::Catalogue;
-use crate::store::{self, StoreError};
+use crate::store::StoreError;
 
 /// Why a record could not be read or saved on the device.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum EditError {
     /// The device's store failed (locked meanwhile, storage, cryptography).
     Store(StoreError),
@@ -47,6 +47,17 @@ impl EditError {
     }
 }
 
+/// Asks the engine to write documents; the lists show the result.
+async fn edit(ctx: Ctx, call: Call) -> Result<(), EditError> {
+    let res = match engine::call(call).await? {
+        Answer::Edit(res) => res,
+        _ => Err(engine::mismatch().into()),
+    };
+    refresh_rows(ctx).await;
+    leptos::task::spawn_local(sync(ctx));
+    res
+}
+
 /// Saves a new contact on the device, with the person it introduces and the referrals
 /// it makes, in one transaction, and tries to sync them.
 pub async fn save_contact(
@@ -55,46 +66,22 @@ pub async fn save_contact(
     person: Option<PersonDoc>,
     referrals: Vec<ReferralDoc>,
 ) -> Result<(), EditError> {
-    let actor = store::actor().await?;
-    let mut docs = Vec::new();
-    if let Some(p) = &person {
-        let doc = schema::create(actor.clone(), p)?;
-        docs.push(DeviceDoc::new(p.id, DocType::Person, doc));
-    }
-    let doc = schema::create(actor.clone(), &contact)?;
-    docs.push(DeviceDoc::new(contact.id, DocType::Contact, doc));
-    for r in &referrals {
-        let doc = schema::create(actor.clone(), r)?;
-        docs.push(DeviceDoc::new(r.id, DocType::Referral, doc));
-    }
-    store::put_docs(&mut docs).await?;
-    refresh_rows(ctx).await;
-    leptos::task::spawn_local(sync(ctx));
-    Ok(())
+    let mut docs: Vec<AnyDoc> = person.map(AnyDoc::Person).into_iter().collect();
+    docs.push(AnyDoc::Contact(contact));
+    docs.extend(referrals.into_iter().map(AnyDoc::Referral));
+    edit(ctx, Call::SaveNew(docs)).await
 }
 
 /// Saves new documents on the device (a case, a job offer, a referral sent from a PIP)
 /// in one transaction, and tries to sync them.
-pub async fn save_new_docs(
-    ctx: Ctx,
-    docs: Vec<(DocId, DocType, automerge::AutoCommit)>,
-) -> Result<(), EditError> {
-    let mut docs: Vec<DeviceDoc> = docs
-        .into_iter()
-        .map(|(id, t, d)| DeviceDoc::new(id, t, d))
-        .collect();
-    store::put_docs(&mut docs).await?;
-    refresh_rows(ctx).await;
-    leptos::task::spawn_local(sync(ctx));
-    Ok(())
+pub async fn save_new_docs(ctx: Ctx, docs: Vec<AnyDoc>) -> Result<(), EditError> {
+    edit(ctx, Call::SaveNew(docs)).await
 }
 
-/// A new document authored on this device (its actor), for [`save_new_docs`].
-pub async fn new_doc<T: schema::Document>(
-    value: &T,
-) -> Result<(DocId, DocType, automerge::AutoCommit), EditError> {
-    let actor = store::actor().await?;
-    Ok((value.id(), T::TYPE, schema::create(actor, value)?))
+/// A new document, for [`save_new_docs`] (the engine writes it, authored on this
+/// device).
+pub async fn new_doc<T: Typed>(value: &T) -> Result<AnyDoc, EditError> {
+    Ok(value.clone().into_any())
 }
 
 /// A document the workspace opens to edit (a case, the PUA's rules): when online, the
@@ -104,7 +91,7 @@ pub async fn new_doc<T: schema::Document>(
 ///
 /// Also says whether the server holds the document (`false` offline, or before a new
 /// document's first sync).
-pub async fn open_doc<T: schema::Document>(ctx: Ctx, id: DocId) -> Result<(T, bool), EditError> {
+pub async fn open_doc<T: Typed>(ctx: Ctx, id: DocId) -> Result<(T, bool), EditError> {
     let on_server = take_from_server(ctx, vec![id]).await?;
     Ok((read_doc(id).await?, on_server))
 }
@@ -113,13 +100,15 @@ pub async fn open_doc<T: schema::Document>(ctx: Ctx, id: DocId) -> Result<(T, bo
 /// device's (which keep what they wrote offline). Whether the server sent any: `false`
 /// offline, or when it holds none of them.
 pub async fn take_from_server(ctx: Ctx, ids: Vec<DocId>) -> Result<bool, EditError> {
-    let actor = store::actor().await?;
     if let Some(s) = ctx.session.get_untracked()
         && let Ok(res) =
             crate::api::snapshots(&s.token, &strada_shared::sync::SnapshotsRequest { ids }).await
         && !res.docs.is_empty()
     {
-        store::apply_pulled(&actor, &res.docs, None, None).await?;
+        match engine::call(Call::Merge(res.docs)).await? {
+            Answer::Store(r) => r?,
+            _ => return Err(engine::mismatch().into()),
+        }
         return Ok(true);
     }
     Ok(false)
@@ -127,51 +116,48 @@ pub async fn take_from_server(ctx: Ctx, ids: Vec<DocId>) -> Result<bool, EditErr
 
 /// Documents as the device holds them, read in one transaction with no request made
 /// (a page that opens several at once waits for one read, not one per document).
-pub struct Held(Vec<DeviceDoc>);
+pub struct Held(Vec<ReadDoc>);
 
 impl Held {
     /// The document `id` as `T`, and whether the server holds it too (it acknowledged
     /// changes of it); `None` when the device does not hold it.
-    pub fn get<T: schema::Document>(&self, id: DocId) -> Result<Option<(T, bool)>, EditError> {
+    pub fn get<T: Typed>(&self, id: DocId) -> Result<Option<(T, bool)>, EditError> {
         match self.0.iter().find(|d| d.id == id) {
-            Some(d) => Ok(Some((schema::read(&d.doc)?, !d.acked.is_empty()))),
+            Some(d) => Ok(Some((as_type(&d.doc)?, d.on_server))),
             None => Ok(None),
         }
     }
 }
 
+/// A document read by the engine, as `T`.
+fn as_type<T: Typed>(doc: &Result<AnyDoc, String>) -> Result<T, EditError> {
+    match doc {
+        Ok(any) => T::from_any(any.clone())
+            .ok_or_else(|| EditError::Document(format!("not a {}", T::TYPE.as_str()))),
+        Err(e) => Err(EditError::Document(e.clone())),
+    }
+}
+
 /// Reads `ids` as the device holds them (see [`Held`]).
 pub async fn read_held(ids: &[DocId]) -> Result<Held, EditError> {
-    let actor = store::actor().await?;
-    Ok(Held(store::get_docs(&actor, ids).await?))
+    match engine::call(Call::Read(ids.to_vec())).await? {
+        Answer::Read(r) => Ok(Held(r?)),
+        _ => Err(engine::mismatch().into()),
+    }
 }
 
 /// Reads a typed document from the device.
-pub async fn read_doc<T: schema::Document>(id: DocId) -> Result<T, EditError> {
-    let actor = store::actor().await?;
-    let d = store::get_doc(&actor, id)
+pub async fn read_doc<T: Typed>(id: DocId) -> Result<T, EditError> {
+    read_held(&[id])
         .await?
-        .ok_or(EditError::NotOnDevice)?;
-    Ok(schema::read(&d.doc)?)
+        .get::<T>(id)?
+        .map(|(d, _)| d)
+        .ok_or(EditError::NotOnDevice)
 }
 
 /// Writes an edited document as the smallest set of changes, then syncs.
-pub async fn save_edit<T: schema::Document>(ctx: Ctx, value: T) -> Result<(), EditError> {
-    let actor = store::actor().await?;
-    let mut d = store::get_doc(&actor, value.id())
-        .await?
-        .ok_or(EditError::NotOnDevice)?;
-    // Fields only the server writes (a merge) come from the document as it is now, not
-    // from the copy the form was opened on.
-    let mut value = value;
-    value.keep_server_fields(&schema::read::<T>(&d.doc)?);
-    schema::update(&mut d.doc, &value)?;
-    // A new edit is a new attempt: the worker has seen the refusal and acted on it.
-    d.refused = None;
-    store::put_doc(&mut d).await?;
-    refresh_rows(ctx).await;
-    leptos::task::spawn_local(sync(ctx));
-    Ok(())
+pub async fn save_edit<T: Typed>(ctx: Ctx, value: T) -> Result<(), EditError> {
+    edit(ctx, Call::SaveEdit(Box::new(value.into_any()))).await
 }
 
 /// The person withdrew consent: the person keeps no identifying data, every contact on
@@ -184,7 +170,6 @@ pub async fn withdraw_consent(
     person: DocId,
     by: strada_shared::ids::UserId,
 ) -> Result<(), EditError> {
-    let actor = store::actor().await?;
     let at = crate::util::now_ms();
     // The names to erase (every alias, and the alias each contact names the person by),
     // and the documents to erase them from.
@@ -215,48 +200,15 @@ pub async fn withdraw_consent(
             .collect();
         (ids, names)
     });
-    let mut failed = None;
-    store::update_docs(&actor, &ids, |d| {
-        let res = match d.doc_type {
-            DocType::Person => schema::read::<PersonDoc>(&d.doc).and_then(|mut p| {
-                p.withdraw_consent(at, by);
-                schema::update(&mut d.doc, &p)
-            }),
-            DocType::Contact => schema::read::<ContactDoc>(&d.doc).and_then(|mut c| {
-                c.erase_person(&names);
-                schema::update(&mut d.doc, &c)
-            }),
-            DocType::Referral => schema::read::<ReferralDoc>(&d.doc).and_then(|mut r| {
-                r.erase_person(&names);
-                schema::update(&mut d.doc, &r)
-            }),
-            DocType::Case => schema::read::<schema::CaseDoc>(&d.doc).and_then(|mut c| {
-                c.erase_person();
-                schema::update(&mut d.doc, &c)
-            }),
-            DocType::JobOffer | DocType::PuaRules => Ok(()),
-        };
-        match res {
-            // A new edit is a new attempt (as in `save_edit`).
-            Ok(()) => d.refused = None,
-            Err(e) => failed = Some(EditError::from(e)),
-        }
-    })
-    .await?;
-    refresh_rows(ctx).await;
-    leptos::task::spawn_local(sync(ctx));
-    failed.map_or(Ok(()), Err)
+    edit(ctx, Call::WithdrawConsent { ids, names, at, by }).await
 }
 
 /// A person chose to discard a refused change.
 pub async fn discard(ctx: Ctx, id: DocId) {
-    match store::actor().await {
-        Ok(actor) => {
-            if let Err(e) = store::discard(&actor, id).await {
-                ctx.storage_error.set(Some(e));
-            }
-        }
-        Err(e) => ctx.storage_error.set(Some(e)),
+    match engine::call(Call::Discard(id)).await {
+        Ok(Answer::Store(Ok(()))) => {}
+        Ok(Answer::Store(Err(e))) | Err(e) => ctx.storage_error.set(Some(e)),
+        Ok(_) => ctx.storage_error.set(Some(engine::mismatch())),
     }
     refresh_rows(ctx).await;
 }

@@ -45,14 +45,21 @@ pub async fn load_records(ctx: Ctx) {
     if !crypto::is_unlocked() {
         return;
     }
-    let actor = match store::actor().await {
-        Ok(a) => a,
-        Err(e) if e.is_locked() => return,
-        Err(e) => return ctx.storage_error.set(Some(e)),
-    };
     // Changes published before this full read are in it.
     let _ = store::take_changes();
-    match store::load_summaries(&actor).await {
+    let all = match store::index_complete().await {
+        Ok(true) => store::load_summaries().await,
+        Ok(false) => match crate::engine::call(crate::engine::Call::RebuildIndex).await {
+            Ok(crate::engine::Answer::Store(Ok(()))) => {
+                let _ = store::take_changes();
+                store::load_summaries().await
+            }
+            Ok(crate::engine::Answer::Store(Err(e))) | Err(e) => Err(e),
+            Ok(_) => Err(crate::engine::mismatch()),
+        },
+        Err(e) => Err(e),
+    };
+    match all {
         Ok(all) => {
             // Indexed a time slice at a time (ten thousand inserts are a long task on a
             // slow phone).

@@ -21,6 +21,7 @@ fn clear_memory(ctx: Ctx) {
 /// on the device, encrypted, and sync after the next unlock.
 pub fn lock(ctx: Ctx) {
     crypto::lock();
+    leptos::task::spawn_local(crate::engine::release());
     clear_memory(ctx);
     ctx.lock.set(LockState::Locked);
 }
@@ -29,6 +30,8 @@ pub fn lock(ctx: Ctx) {
 pub async fn wipe(ctx: Ctx) {
     crypto::lock();
     clear_memory(ctx);
+    // The engine lets go of the database before it is deleted.
+    crate::engine::release().await;
     if let Err(e) = store::wipe().await {
         ctx.storage_error.set(Some(e));
     }

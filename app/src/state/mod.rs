@@ -31,7 +31,7 @@ pub use edits::{
 pub use lists::{Slicer, held_case_person, held_cases, load_records, parse_array, refresh_rows};
 pub use memory::{lock, on_revoked, pending_while_locked, wipe};
 pub use sign_in::{SignInError, send_pending_signout, sign_in, sign_out};
-pub use sync::sync;
+pub use sync::{on_engine_event, sync};
 pub use unlock::{UnlockError, start, unlock};
 
 /// The signed-in session, as stored on the device.
