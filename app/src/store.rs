@@ -125,6 +125,11 @@ pub fn engine_module() {
     ENGINE_MODULE.with(|e| e.set(true));
 }
 
+/// Whether this module is the engine bundle's (see [`engine_module`]).
+pub fn is_engine_module() -> bool {
+    ENGINE_MODULE.with(std::cell::Cell::get)
+}
+
 /// Lets go of the database connection (the next operation opens it again).
 pub fn close() {
     if let Some(db) = DB.with(|d| d.borrow_mut().take()) {
@@ -158,7 +163,7 @@ pub async fn db() -> Result<Rc<Database>, StoreError> {
     let mut db = req.await?;
     // Another tab is wiping the device: let go of the database and start over.
     db.on_version_change(|_| {
-        if ENGINE_MODULE.with(std::cell::Cell::get) {
+        if is_engine_module() {
             close();
         } else if let Some(w) = web_sys::window() {
             let _ = w.location().reload();

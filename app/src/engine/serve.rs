@@ -70,7 +70,11 @@ async fn answer(call: Call) -> Answer {
         Call::Sync { token, pending } => Answer::Sync(sync(&token, pending).await),
         Call::Release => {
             crate::crypto::lock();
-            store::close();
+            // The engine bundle's own connection goes before a wipe deletes the
+            // database; a bundle serving itself shares the page's, which the wipe closes.
+            if store::is_engine_module() {
+                store::close();
+            }
             Answer::Done
         }
     }
