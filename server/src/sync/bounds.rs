@@ -127,6 +127,23 @@ pub fn measure(data: &[u8], budget: Cost) -> Result<Cost, BoundError> {
     Ok(meter.spent)
 }
 
+/// The length of the document chunk `data` starts with (`None` when it does not start
+/// with one): what a stored document was last saved whole as, before the change chunks
+/// appended since.
+pub fn document_len(data: &[u8]) -> Option<usize> {
+    let mut input = Cursor(data);
+    if input.take(4).ok()? != MAGIC {
+        return None;
+    }
+    input.take(4).ok()?;
+    if input.byte().ok()? != CHUNK_DOCUMENT {
+        return None;
+    }
+    let len = input.uleb().ok()?;
+    input.take_u64(len).ok()?;
+    Some(data.len() - input.0.len())
+}
+
 /// The running total, checked against the budget at every step.
 struct Meter {
     spent: Cost,
@@ -563,6 +580,22 @@ mod tests {
             "columns were inflated: {cost:?}"
         );
         assert_eq!(cost.ops, 300);
+    }
+
+    #[test]
+    fn the_length_of_the_leading_document_chunk_is_read_from_its_header() {
+        let mut doc = doc_with(3, 4);
+        let whole = doc.save_nocompress();
+        assert_eq!(document_len(&whole), Some(whole.len()));
+        let heads = doc.get_heads();
+        doc.put(ROOT, "later", 1).unwrap();
+        let mut appended = whole.clone();
+        appended.extend(doc.save_after(&heads));
+        assert_eq!(document_len(&appended), Some(whole.len()));
+        // Not a document first, or cut short: none.
+        assert_eq!(document_len(&doc.save_after(&heads)), None);
+        assert_eq!(document_len(&whole[..whole.len() - 1]), None);
+        assert_eq!(document_len(&[]), None);
     }
 
     #[test]

@@ -116,9 +116,16 @@ pub type Advanced = BTreeMap<Option<TeamId>, u64>;
 /// heads, and is taken out during a merge: a refused merge never pollutes it.
 pub struct Writer(Mutex<DocCache>);
 
+/// Documents kept decoded, by id.
+type DocCache = lru::LruCache<DocId, Kept>;
+
 /// A document kept decoded, with what it fixes for the next change (read once, when it
-/// was merged).
-type DocCache = lru::LruCache<DocId, (AutoCommit, rules::Fixed)>;
+/// was merged) and the bytes stored for it (the next change is appended to them).
+struct Kept {
+    doc: AutoCommit,
+    fixed: rules::Fixed,
+    bytes: Vec<u8>,
+}
 
 /// Documents kept decoded (a decoded contact takes about 30 KB).
 const CACHE_DOCS: usize = 2048;
@@ -362,7 +369,14 @@ fn finish(
         *team_seq = seq.max(*team_seq);
         if let Some(cache) = cache.as_deref_mut() {
             let fixed = rules::Fixed::of(&p.value);
-            cache.put(p.id, (p.doc, fixed));
+            cache.put(
+                p.id,
+                Kept {
+                    doc: p.doc,
+                    fixed,
+                    bytes: p.bytes,
+                },
+            );
         }
     }
     Ok(advanced)
@@ -558,6 +572,8 @@ fn merge_one(
     // its metadata and starts again from what the device sends (its whole document).
     // The bytes are read (and opened) only when the document is not kept decoded.
     let mut fixed = None;
+    // The bytes stored, which the new changes may be appended to.
+    let mut stored_bytes = None;
     let (existing, mut doc, healing) = match store.doc_meta(id)? {
         Some(meta) => {
             if let Some(code) = stored_refusal(user, pushed, &meta) {
@@ -565,14 +581,19 @@ fn merge_one(
             }
             let cached = cache
                 .pop(&id)
-                .and_then(|(mut d, f)| (Heads::new(d.get_heads()) == meta.heads).then_some((d, f)));
+                .and_then(|mut k| (Heads::new(k.doc.get_heads()) == meta.heads).then_some(k));
             let doc = match cached {
-                Some((d, f)) => {
-                    fixed = Some(f);
-                    Some(d)
+                Some(kept) => {
+                    fixed = Some(kept.fixed);
+                    stored_bytes = Some(kept.bytes);
+                    Some(kept.doc)
                 }
                 None => match store.doc(id)? {
-                    Some(stored) => load_stored(store, id, &stored.bytes, now_ms)?,
+                    Some(stored) => {
+                        let doc = load_stored(store, id, &stored.bytes, now_ms)?;
+                        stored_bytes = Some(stored.bytes);
+                        doc
+                    }
                     // Gone meanwhile (quarantined by a pull): as a quarantined document.
                     None => None,
                 },
@@ -608,7 +629,7 @@ fn merge_one(
     // Automerge may panic anywhere on a document holding crafted changes: everything it
     // does with the pushed data runs guarded, and a panic refuses the document.
     let merged = guarded(|| merge_pushed(&mut doc, &before, pushed, actor));
-    let new = match merged {
+    let (new, added) = match merged {
         None => return refused(RefusalCode::Malformed),
         Some(Merged::Done(outcome)) => return Ok(outcome),
         Some(Merged::Unchanged(after)) => {
@@ -621,7 +642,7 @@ fn merge_one(
                 None => refusal(RefusalCode::Empty),
             });
         }
-        Some(Merged::Changed(new)) => *new,
+        Some(Merged::Changed(new, added)) => (*new, added),
     };
     // Tests prove a panic fails one document only (never compiled into a release build).
     #[cfg(feature = "fault-injection")]
@@ -709,30 +730,27 @@ fn merge_one(
     };
     // What will be stored must stay within the bounds and load back as its type, or the
     // next pull or push of it would fail: nothing is acknowledged before that holds.
-    // Stored without automerge's own column compression: the HTTP layer compresses
-    // what a pull serves anyway, and saving and loading back each push without it costs
-    // less.
-    let Some(bytes) = guarded(|| doc.save_nocompress()) else {
-        return refused(RefusalCode::Malformed);
-    };
-    match bounds::measure(&bytes, DOC_BOUNDS) {
-        Ok(_) => {}
-        Err(BoundError::Exceeds(_)) => return refused(RefusalCode::TooLarge),
-        Err(BoundError::Malformed) => {
-            tracing::error!(doc = %id, "a saved document does not parse as automerge chunks");
-            return refused(RefusalCode::Malformed);
+    // An edit is appended to the bytes stored (its changes read back, see
+    // `append_changes`); a new, healed or rewritten document, or one whose appended
+    // changes have grown as large as its last whole save, is saved whole and loaded
+    // back.
+    let appended = match &stored_bytes {
+        Some(stored) if !healing && !withdrawn_now => {
+            let after = doc.get_heads();
+            guarded(|| append_changes(stored, &added, &before, &after))
+                .flatten()
+                .filter(|bytes| bounds::measure(bytes, DOC_BOUNDS).is_ok())
         }
-    }
-    let mut loaded = match guarded(|| AutoCommit::load(&bytes)) {
-        Some(Ok(loaded)) => loaded,
-        _ => return refused(RefusalCode::Malformed),
+        _ => None,
     };
-    // The same heads, verified by the load against the changes it rebuilt, are the same
-    // changes: the loaded document reads as `new`, with no second (costly) hydration.
+    let (bytes, mut loaded) = match appended {
+        Some(bytes) => (bytes, doc),
+        None => match save_and_load_back(id, &mut doc) {
+            Ok(saved) => saved,
+            Err(code) => return refused(code),
+        },
+    };
     let after = loaded.get_heads();
-    if Heads::new(after.clone()) != Heads::new(doc.get_heads()) {
-        return refused(RefusalCode::Malformed);
-    }
     // Values written apart show as several heads once merged; a document that had them
     // keeps them until someone writes over them. Otherwise there is nothing to look for
     // (the look costs a tenth of a push).
@@ -796,6 +814,81 @@ fn merge_one(
     });
     Ok(PushOutcome::Accepted { heads })
 }
+
+/// A document saved whole (without automerge's own column compression: the HTTP layer
+/// compresses what a pull serves anyway, and saving and loading back each push without
+/// it costs less), and the saved bytes loaded back: they must stay within the bounds and
+/// give the same heads (the same changes: the loaded document reads as the one saved,
+/// with no second, costly, hydration). Returns the bytes and the loaded document.
+fn save_and_load_back(
+    id: DocId,
+    doc: &mut AutoCommit,
+) -> Result<(Vec<u8>, AutoCommit), RefusalCode> {
+    let Some(bytes) = guarded(|| doc.save_nocompress()) else {
+        return Err(RefusalCode::Malformed);
+    };
+    match bounds::measure(&bytes, DOC_BOUNDS) {
+        Ok(_) => {}
+        Err(BoundError::Exceeds(_)) => return Err(RefusalCode::TooLarge),
+        Err(BoundError::Malformed) => {
+            tracing::error!(doc = %id, "a saved document does not parse as automerge chunks");
+            return Err(RefusalCode::Malformed);
+        }
+    }
+    let mut loaded = match guarded(|| AutoCommit::load(&bytes)) {
+        Some(Ok(loaded)) => loaded,
+        _ => return Err(RefusalCode::Malformed),
+    };
+    if Heads::new(loaded.get_heads()) != Heads::new(doc.get_heads()) {
+        return Err(RefusalCode::Malformed);
+    }
+    Ok((bytes, loaded))
+}
+
+/// The bytes to store for a document edited: the bytes stored for it (a document chunk,
+/// then the change chunks appended since), followed by the changes this merge `added`
+/// to the document as loaded from those bytes (which is how automerge loads such
+/// bytes: the document, then each change). The appended changes are read back from
+/// their bytes, and the heads they give on top of the heads `before` must be the
+/// merged document's heads `after`: a hash covers a change's bytes and its history's,
+/// so those bytes are the very changes merged (a change automerge re-encodes otherwise
+/// than it was hashed fails here). `None` when the document must be saved whole: that
+/// check fails, the stored bytes do not start with a document chunk, or the changes
+/// appended since its last whole save would outweigh it.
+fn append_changes(
+    stored: &[u8],
+    added: &[automerge::Change],
+    before: &[automerge::ChangeHash],
+    after: &[automerge::ChangeHash],
+) -> Option<Vec<u8>> {
+    let whole = bounds::document_len(stored)?;
+    let tail: usize = added.iter().map(|c| c.raw_bytes().len()).sum();
+    if stored.len() - whole + tail > whole.max(MIN_APPEND_BYTES) {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(stored.len() + tail);
+    bytes.extend_from_slice(stored);
+    let mut appended = HashSet::new();
+    let mut depended = HashSet::new();
+    for change in added {
+        let raw = change.raw_bytes();
+        let back = automerge::Change::from_bytes(raw.to_vec()).ok()?;
+        appended.insert(back.hash());
+        depended.extend(back.deps().iter().copied());
+        bytes.extend_from_slice(raw);
+    }
+    let heads: HashSet<_> = before
+        .iter()
+        .chain(&appended)
+        .filter(|h| !depended.contains(*h))
+        .copied()
+        .collect();
+    (heads == after.iter().copied().collect()).then_some(bytes)
+}
+
+/// Changes appended to a document since its last whole save may reach its size, or this
+/// much for a small document, before it is saved whole again.
+const MIN_APPEND_BYTES: usize = 4096;
 
 /// The documents that refer to `target`: stored (indexed) or merged in this push.
 fn linked(store: &dyn Store, pending: &[Pending], target: DocId) -> Result<Vec<DocId>, StoreError> {
@@ -955,8 +1048,8 @@ enum Merged {
     Done(PushOutcome),
     /// Nothing new: the document's heads.
     Unchanged(Vec<automerge::ChangeHash>),
-    /// The merged document, read as its type.
-    Changed(Box<rules::TypedDoc>),
+    /// The merged document, read as its type, and the changes the merge added.
+    Changed(Box<rules::TypedDoc>, Vec<automerge::Change>),
 }
 
 /// Applies the pushed changes to `doc` and reads the result: the part of a merge that
@@ -1023,7 +1116,7 @@ fn merge_pushed(
             reason: e.to_string(),
         });
     }
-    Merged::Changed(Box::new(new))
+    Merged::Changed(Box::new(new), added)
 }
 
 /// Whether `user` may read a document with `meta`: the central office sees all of its
@@ -1522,7 +1615,14 @@ pub fn resolve_conflict(
         let fixed = rules::Fixed::of(&p.value);
         let audience = (!doc_type.central_only()).then(|| p.meta.team.clone());
         advanced.insert(audience, seq);
-        cache.put(p.id, (p.doc, fixed));
+        cache.put(
+            p.id,
+            Kept {
+                doc: p.doc,
+                fixed,
+                bytes: p.bytes,
+            },
+        );
     }
     Ok(advanced)
 }

@@ -219,6 +219,69 @@ async fn a_crafted_change_whose_document_would_not_load_back_is_refused() {
     assert!(!next.docs[0].snapshot);
 }
 
+/// An edit is stored as the bytes stored before followed by its changes (the whole
+/// document is not saved and loaded back for each edit), and those bytes load to the
+/// heads acknowledged. Once the changes appended outweigh the document's last whole
+/// save, it is saved whole again.
+#[tokio::test]
+async fn edits_are_appended_to_the_stored_document_which_is_saved_whole_again_when_they_outweigh_it()
+ {
+    use strada_server::sync::bounds::document_len;
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let c = contact_for(&marta, 1);
+    let mut d = api.doc(&c);
+    let outcomes = api.push_entries_ok(vec![entry(c.id, d.doc.save())]).await;
+    assert!(matches!(outcomes[0], PushOutcome::Accepted { .. }));
+    let mut stored = s.store.doc(c.id).unwrap().unwrap().bytes;
+    assert_eq!(
+        document_len(&stored),
+        Some(stored.len()),
+        "a new document is saved whole"
+    );
+    let (mut appended, mut whole) = (0, 0);
+    for i in 0..40 {
+        let acked = d.doc.get_heads();
+        strada_shared::schema::update(
+            &mut d.doc,
+            &ContactDoc {
+                note: format!("edit {i}: {}", "parole ".repeat(i)),
+                ..c.clone()
+            },
+        )
+        .unwrap();
+        let outcomes = api
+            .push_entries_ok(vec![entry(c.id, d.doc.save_after(&acked))])
+            .await;
+        let PushOutcome::Accepted { heads } = &outcomes[0] else {
+            panic!("{outcomes:?}");
+        };
+        let now = s.store.doc(c.id).unwrap().unwrap();
+        assert_eq!(heads, &now.meta.heads);
+        let mut loaded = automerge::AutoCommit::load(&now.bytes).expect("stored bytes load");
+        assert_eq!(
+            strada_shared::sync::Heads::new(loaded.get_heads()),
+            now.meta.heads
+        );
+        assert_eq!(loaded.get_heads(), d.doc.get_heads());
+        let read: ContactDoc = strada_shared::schema::read(&loaded).unwrap();
+        assert_eq!(read.note, format!("edit {i}: {}", "parole ".repeat(i)));
+        if document_len(&now.bytes) == Some(now.bytes.len()) {
+            whole += 1;
+        } else {
+            assert!(
+                now.bytes.starts_with(&stored),
+                "edit {i} appended to what was stored"
+            );
+            appended += 1;
+        }
+        stored = now.bytes;
+    }
+    assert!(appended > 20, "{appended} edits appended");
+    assert!(whole >= 1, "saved whole again {whole} times");
+}
+
 /// The device's edit with its `seq` moved on (and a valid checksum) makes automerge
 /// panic while merging: the document is refused as malformed, the server logs one line
 /// without a backtrace (checked on the real binary, whose panic hook is installed), and
