@@ -34,7 +34,7 @@ use automerge::AutoCommit;
 use strada_shared::central::SyncScope;
 use strada_shared::domain::{PersonRef, Role};
 use strada_shared::ids::{DocId, TeamId};
-use strada_shared::schema::{self, ContactDoc, DocType, PersonDoc};
+use strada_shared::schema::{self, DocType, PersonDoc};
 use strada_shared::sync::{
     Bytes, Heads, MAX_DOC_CHANGES, MAX_DOC_DECODED_BYTES, MAX_DOC_OPS, MAX_PUSH_CHANGES,
     MAX_PUSH_DECODED_BYTES, MAX_PUSH_DOCS, MAX_PUSH_OPS, PULL_PAGE_BYTES, PULL_PAGE_DOCS,
@@ -1084,9 +1084,11 @@ fn merge_pushed(
     if !before.is_empty() && added.iter().any(|c| c.deps().is_empty()) {
         return Merged::Done(refusal(RefusalCode::Replaced));
     }
-    // The merged document must match its schema (the field rules come after).
-    let new = match rules::TypedDoc::read(pushed.doc_type, doc) {
-        Ok(t) => t,
+    // The merged document must match its schema (the field rules come after), and hold
+    // nothing the schema does not read (checked below): keys it ignores, unticked set
+    // items.
+    let (new, shaped) = match rules::TypedDoc::read_shaped(pushed.doc_type, doc) {
+        Ok(read) => read,
         Err(e) => {
             let code = match &e {
                 schema::SchemaError::Invalid(v) => RefusalCode::of_invalid(v),
@@ -1101,15 +1103,6 @@ fn merge_pushed(
     if new.id() != pushed.id {
         return Merged::Done(refusal(RefusalCode::IdMismatch));
     }
-    // Nothing stored that the schema does not read: keys it ignores, unticked set items.
-    let shaped = match pushed.doc_type {
-        DocType::Contact => schema::check_shape::<ContactDoc>(doc),
-        DocType::Person => schema::check_shape::<PersonDoc>(doc),
-        DocType::Referral => schema::check_shape::<schema::ReferralDoc>(doc),
-        DocType::Case => schema::check_shape::<schema::CaseDoc>(doc),
-        DocType::JobOffer => schema::check_shape::<schema::JobOfferDoc>(doc),
-        DocType::PuaRules => schema::check_shape::<schema::PuaRulesDoc>(doc),
-    };
     if let Err(e) = shaped {
         return Merged::Done(PushOutcome::Refused {
             code: RefusalCode::Schema,

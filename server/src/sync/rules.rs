@@ -55,6 +55,40 @@ impl TypedDoc {
         })
     }
 
+    /// [`TypedDoc::read`], and the check that the document holds nothing beyond the
+    /// value read (its type's shape), in one walk over each map.
+    pub fn read_shaped(
+        doc_type: DocType,
+        doc: &AutoCommit,
+    ) -> Result<(TypedDoc, Result<(), schema::shape::ShapeError>), SchemaError> {
+        Ok(match doc_type {
+            DocType::Contact => {
+                let (v, shape) = schema::read_shaped(doc)?;
+                (TypedDoc::Contact(v), shape)
+            }
+            DocType::Referral => {
+                let (v, shape) = schema::read_shaped(doc)?;
+                (TypedDoc::Referral(v), shape)
+            }
+            DocType::Person => {
+                let (v, shape) = schema::read_shaped(doc)?;
+                (TypedDoc::Person(v), shape)
+            }
+            DocType::Case => {
+                let (v, shape) = schema::read_shaped(doc)?;
+                (TypedDoc::Case(Box::new(v)), shape)
+            }
+            DocType::JobOffer => {
+                let (v, shape) = schema::read_shaped(doc)?;
+                (TypedDoc::JobOffer(Box::new(v)), shape)
+            }
+            DocType::PuaRules => {
+                let (v, shape) = schema::read_shaped(doc)?;
+                (TypedDoc::PuaRules(Box::new(v)), shape)
+            }
+        })
+    }
+
     pub fn doc_type(&self) -> DocType {
         match self {
             TypedDoc::Contact(_) => DocType::Contact,

@@ -152,6 +152,17 @@ pub fn check_shape<T: Document>(doc: &AutoCommit) -> Result<(), shape::ShapeErro
     shape::check(doc, T::SHAPE)
 }
 
+/// Reads `doc` as `T` ([`read`]) and checks it against `T`'s shape ([`check_shape`]),
+/// walking each map once for both: the value, and whether the document holds anything
+/// beyond it.
+pub fn read_shaped<T: Document>(
+    doc: &AutoCommit,
+) -> Result<(T, Result<(), shape::ShapeError>), SchemaError> {
+    let prefetched = prefetch::Prefetched::new(doc);
+    let value = read_prefetched(&prefetched)?;
+    Ok((value, shape::check_read(&prefetched, T::SHAPE)))
+}
+
 /// Reads the header of any document.
 pub fn header(doc: &AutoCommit) -> Result<DocHeader, SchemaError> {
     autosurgeon::hydrate::<_, DocHeader>(doc).map_err(|_| SchemaError::MissingHeader)
@@ -202,7 +213,11 @@ pub fn update<T: Document>(doc: &mut AutoCommit, value: &T) -> Result<(), Schema
 
 /// Reads a typed value from a document, checking its header, shape and field rules.
 pub fn read<T: Document>(doc: &AutoCommit) -> Result<T, SchemaError> {
-    let h = header(doc)?;
+    read_prefetched(&prefetch::Prefetched::new(doc))
+}
+
+fn read_prefetched<T: Document>(doc: &prefetch::Prefetched<'_>) -> Result<T, SchemaError> {
+    let h: DocHeader = autosurgeon::hydrate(doc).map_err(|_| SchemaError::MissingHeader)?;
     if h.doc_type != T::TYPE {
         return Err(SchemaError::WrongType {
             expected: T::TYPE.as_str(),
@@ -216,11 +231,10 @@ pub fn read<T: Document>(doc: &AutoCommit) -> Result<T, SchemaError> {
         });
     }
     // Each map read in one pass (see `prefetch`).
-    let mut value: T =
-        autosurgeon::hydrate(&prefetch::Prefetched::new(doc)).map_err(|e| SchemaError::Shape {
-            doc_type: T::TYPE.as_str(),
-            detail: e.to_string(),
-        })?;
+    let mut value: T = autosurgeon::hydrate(doc).map_err(|e| SchemaError::Shape {
+        doc_type: T::TYPE.as_str(),
+        detail: e.to_string(),
+    })?;
     if value.id() != h.id {
         return Err(SchemaError::Shape {
             doc_type: T::TYPE.as_str(),

@@ -12,7 +12,9 @@ use std::rc::Rc;
 use automerge::{self as am, AutoCommit, AutomergeError, ObjId, Value};
 use autosurgeon::ReadDoc;
 
-type Entries = Rc<HashMap<String, (Value<'static>, ObjId)>>;
+/// A map's items by key: the value a lookup gives (the winner of a conflict), its id,
+/// and whether other values conflict with it.
+pub(crate) type Entries = Rc<HashMap<String, (Value<'static>, ObjId, bool)>>;
 
 /// A document read through per-map prefetches.
 pub struct Prefetched<'a> {
@@ -28,7 +30,13 @@ impl<'a> Prefetched<'a> {
         }
     }
 
-    fn entries(&self, obj: &ObjId) -> Entries {
+    /// The document read.
+    pub fn doc(&self) -> &'a AutoCommit {
+        self.doc
+    }
+
+    /// The items of map `obj`, read in one pass the first time they are asked for.
+    pub(crate) fn entries(&self, obj: &ObjId) -> Entries {
         if let Some(e) = self.maps.borrow().get(obj) {
             return e.clone();
         }
@@ -36,7 +44,11 @@ impl<'a> Prefetched<'a> {
             am::ReadDoc::map_range(self.doc, obj, ..)
                 .map(|item| {
                     let id = item.id();
-                    (item.key.into_owned(), (item.value.into_value(), id))
+                    let conflict = item.conflict;
+                    (
+                        item.key.into_owned(),
+                        (item.value.into_value(), id, conflict),
+                    )
                 })
                 .collect(),
         );
@@ -62,7 +74,10 @@ impl ReadDoc for Prefetched<'_> {
     ) -> Result<Option<(Value<'_>, ObjId)>, AutomergeError> {
         // Hydration asks for keys of maps only (a list or text is read as a whole).
         match prop.into() {
-            am::Prop::Map(key) => Ok(self.entries(obj).get(&key).cloned()),
+            am::Prop::Map(key) => Ok(self
+                .entries(obj)
+                .get(&key)
+                .map(|(value, id, _)| (value.clone(), id.clone()))),
             prop => am::ReadDoc::get(self.doc, obj, prop),
         }
     }

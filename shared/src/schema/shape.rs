@@ -8,7 +8,11 @@
 //! Conflicting values (concurrent writes of one key) are checked too: the value a read
 //! does not show is still in the document.
 
-use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValueRef, Value, ValueRef};
+use automerge::{
+    AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, ScalarValueRef, Value, ValueRef,
+};
+
+use super::prefetch::Prefetched;
 
 /// Where data may sit in a document.
 #[derive(Debug)]
@@ -47,66 +51,91 @@ pub const HEADER: [(&str, Shape); 3] = [
 
 /// Checks `doc` against `root` (the fields of the document's type) plus the header.
 pub fn check(doc: &AutoCommit, root: &'static [(&'static str, Shape)]) -> Result<(), ShapeError> {
-    // One pass over each object (a lookup per key was most of the push path's cost);
-    // only a key holding a conflict is read again, value by value.
-    for item in doc.map_range(automerge::ROOT, ..) {
-        let key: &str = &item.key;
-        let shape = HEADER
+    check_read(&Prefetched::new(doc), root)
+}
+
+/// [`check`] on a document being read: each map is walked once, for the read and the
+/// check (a lookup per key was most of the push path's cost); only a key holding a
+/// conflict is read again, value by value.
+pub fn check_read(
+    doc: &Prefetched<'_>,
+    root: &'static [(&'static str, Shape)],
+) -> Result<(), ShapeError> {
+    map_items(doc, &automerge::ROOT, "the document's root", &|key| {
+        HEADER
             .iter()
             .chain(root.iter())
             .find(|(k, _)| *k == key)
             .map(|(_, s)| s)
-            .ok_or_else(|| ShapeError {
-                place: "the document's root".into(),
-            })?;
-        if item.conflict {
-            values(doc, &automerge::ROOT, key.into(), shape, key)?;
-        } else {
-            value_at(doc, &item.value, &|| item.id(), shape, key)?;
+    })
+}
+
+/// What a value is, as far as shapes go.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A scalar: `true` or anything else.
+    Scalar {
+        is_true: bool,
+    },
+    Object(ObjType),
+}
+
+impl Kind {
+    fn of_ref(value: &ValueRef<'_>) -> Kind {
+        match value {
+            ValueRef::Scalar(s) => Kind::Scalar {
+                is_true: matches!(s, ScalarValueRef::Boolean(true)),
+            },
+            ValueRef::Object(t) => Kind::Object(*t),
         }
     }
-    Ok(())
+
+    fn of(value: &Value<'_>) -> Kind {
+        match value {
+            Value::Scalar(s) => Kind::Scalar {
+                is_true: matches!(s.as_ref(), ScalarValue::Boolean(true)),
+            },
+            Value::Object(t) => Kind::Object(*t),
+        }
+    }
 }
 
 /// Every value (conflicts included) at `prop` of `obj` against `shape`.
 fn values(
-    doc: &AutoCommit,
+    doc: &Prefetched<'_>,
     obj: &ObjId,
     prop: automerge::Prop,
     shape: &Shape,
     place: &str,
 ) -> Result<(), ShapeError> {
-    let all = doc.get_all(obj, prop).map_err(|_| ShapeError {
+    let all = doc.doc().get_all(obj, prop).map_err(|_| ShapeError {
         place: place.into(),
     })?;
     for (value, id) in all {
-        let value = match value {
-            Value::Object(t) => ValueRef::Object(t),
-            Value::Scalar(s) => ValueRef::Scalar(ScalarValueRef::from(s.into_owned())),
-        };
-        value_at(doc, &value, &|| id.clone(), shape, place)?;
+        value_at(doc, Kind::of(&value), &id, shape, place)?;
     }
     Ok(())
 }
 
 /// The items of map `id`, each against `shape_of` its key (`None`: no such key).
 fn map_items<'s>(
-    doc: &AutoCommit,
+    doc: &Prefetched<'_>,
     id: &ObjId,
     place: &str,
     shape_of: &dyn Fn(&str) -> Option<&'s Shape>,
 ) -> Result<(), ShapeError> {
-    for item in doc.map_range(id, ..) {
-        let key: &str = &item.key;
+    for (key, (value, item, conflict)) in doc.entries(id).iter() {
         let Some(shape) = shape_of(key) else {
             return Err(ShapeError {
                 place: place.into(),
             });
         };
-        if item.conflict {
-            values(doc, id, key.into(), shape, place)?;
+        // The root's items are named by their own key.
+        let place = if *id == automerge::ROOT { key } else { place };
+        if *conflict {
+            values(doc, id, key.as_str().into(), shape, place)?;
         } else {
-            value_at(doc, &item.value, &|| item.id(), shape, place)?;
+            value_at(doc, Kind::of(value), item, shape, place)?;
         }
     }
     Ok(())
@@ -116,9 +145,9 @@ fn map_items<'s>(
 static SET_ITEM: Shape = Shape::SetItem;
 
 fn value_at(
-    doc: &AutoCommit,
-    value: &ValueRef<'_>,
-    id: &dyn Fn() -> ObjId,
+    doc: &Prefetched<'_>,
+    kind: Kind,
+    id: &ObjId,
     shape: &Shape,
     place: &str,
 ) -> Result<(), ShapeError> {
@@ -127,36 +156,31 @@ fn value_at(
             place: place.into(),
         })
     };
-    match (shape, value) {
-        (Shape::SetItem, ValueRef::Scalar(ScalarValueRef::Boolean(true))) => Ok(()),
+    match (shape, kind) {
+        (Shape::SetItem, Kind::Scalar { is_true: true }) => Ok(()),
         (Shape::SetItem, _) => bad(),
         // A set item is `true`, and nothing else.
-        (Shape::Set, ValueRef::Scalar(_))
-        | (Shape::Noted, ValueRef::Scalar(_))
-        | (Shape::Keyed(_), ValueRef::Scalar(_)) => bad(),
-        (_, ValueRef::Scalar(_)) => Ok(()),
-        (Shape::Value, ValueRef::Object(ObjType::Text)) => Ok(()),
-        (Shape::Map(fields), ValueRef::Object(ObjType::Map)) => {
-            map_items(doc, &id(), place, &|key| {
-                fields.iter().find(|(k, _)| *k == key).map(|(_, s)| s)
-            })
+        (Shape::Set, Kind::Scalar { .. })
+        | (Shape::Noted, Kind::Scalar { .. })
+        | (Shape::Keyed(_), Kind::Scalar { .. }) => bad(),
+        (_, Kind::Scalar { .. }) => Ok(()),
+        (Shape::Value, Kind::Object(ObjType::Text)) => Ok(()),
+        (Shape::Map(fields), Kind::Object(ObjType::Map)) => map_items(doc, id, place, &|key| {
+            fields.iter().find(|(k, _)| *k == key).map(|(_, s)| s)
+        }),
+        (Shape::Set, Kind::Object(ObjType::Map)) => map_items(doc, id, place, &|_| Some(&SET_ITEM)),
+        (Shape::Keyed(inner), Kind::Object(ObjType::Map)) => {
+            map_items(doc, id, place, &|_| Some(inner))
         }
-        (Shape::Set, ValueRef::Object(ObjType::Map)) => {
-            map_items(doc, &id(), place, &|_| Some(&SET_ITEM))
+        (Shape::Noted, Kind::Object(ObjType::Map)) => {
+            map_items(doc, id, place, &|_| Some(&Shape::Value))
         }
-        (Shape::Keyed(inner), ValueRef::Object(ObjType::Map)) => {
-            map_items(doc, &id(), place, &|_| Some(inner))
-        }
-        (Shape::Noted, ValueRef::Object(ObjType::Map)) => {
-            map_items(doc, &id(), place, &|_| Some(&Shape::Value))
-        }
-        (Shape::List(item), ValueRef::Object(ObjType::List)) => {
-            let id = id();
-            for it in doc.list_range(&id, ..) {
+        (Shape::List(item), Kind::Object(ObjType::List)) => {
+            for it in doc.doc().list_range(id, ..) {
                 if it.conflict {
-                    values(doc, &id, it.index.into(), item, place)?;
+                    values(doc, id, it.index.into(), item, place)?;
                 } else {
-                    value_at(doc, &it.value, &|| it.id(), item, place)?;
+                    value_at(doc, Kind::of_ref(&it.value), &it.id(), item, place)?;
                 }
             }
             Ok(())
