@@ -8,8 +8,9 @@
 //! too. Then each document is merged into a copy of the stored one (automerge runs
 //! guarded: data it cannot decode, or that makes it panic, refuses that document),
 //! checked (author actor, scope, schema, field rules, bounds of the merged document),
-//! saved, and the saved bytes are loaded back: nothing is acknowledged that would not
-//! load from the bytes stored. Each is
+//! and stored: saved whole and loaded back, or, for an edit, its changes appended to the
+//! bytes stored and read back against the merged heads (`append_changes`). Nothing is
+//! acknowledged that would not load from the bytes stored. Each is
 //! committed on its own: one refused document does not stop the others, and a panic
 //! while processing one fails that one only. Acknowledgements are built only after the
 //! store has flushed.
@@ -364,22 +365,27 @@ fn finish(
     let mut advanced = BTreeMap::new();
     let mut cache = cache;
     for (p, seq) in pending.into_iter().zip(seqs) {
-        let audience = (!p.meta.doc_type.central_only()).then_some(p.meta.team);
+        let audience = (!p.meta.doc_type.central_only()).then(|| p.meta.team.clone());
         let team_seq = advanced.entry(audience).or_insert(0);
         *team_seq = seq.max(*team_seq);
         if let Some(cache) = cache.as_deref_mut() {
-            let fixed = rules::Fixed::of(&p.value);
-            cache.put(
-                p.id,
-                Kept {
-                    doc: p.doc,
-                    fixed,
-                    bytes: p.bytes,
-                },
-            );
+            keep(cache, p);
         }
     }
     Ok(advanced)
+}
+
+/// Keeps a committed document decoded, with what it fixes and its stored bytes.
+fn keep(cache: &mut DocCache, p: Pending) {
+    let fixed = rules::Fixed::of(&p.value);
+    cache.put(
+        p.id,
+        Kept {
+            doc: p.doc,
+            fixed,
+            bytes: p.bytes,
+        },
+    );
 }
 
 /// Documents written by the server on behalf of accounts (the exchange import), merged
@@ -1605,17 +1611,9 @@ pub fn resolve_conflict(
     store.flush()?;
     let mut advanced = Advanced::new();
     for p in pending {
-        let fixed = rules::Fixed::of(&p.value);
         let audience = (!doc_type.central_only()).then(|| p.meta.team.clone());
         advanced.insert(audience, seq);
-        cache.put(
-            p.id,
-            Kept {
-                doc: p.doc,
-                fixed,
-                bytes: p.bytes,
-            },
-        );
+        keep(&mut cache, p);
     }
     Ok(advanced)
 }
