@@ -2,9 +2,9 @@
 //! encoding, and the app's own sync loop (`strada_shared::sync::run`) between them. What
 //! the device saw acknowledged is kept, so a test can check the server holds it.
 //!
-//! Like the app, it asks for gzipped answers and may pull through the pull stream
-//! ([`PullVia::Stream`]); it counts its round trips and the time it spends on its own
-//! work ([`Counters`]), which the sync benchmark reports.
+//! Like the app in a browser over HTTPS, it accepts answers in brotli or gzip and may
+//! pull through the pull stream ([`PullVia::Stream`]); it counts its round trips and the
+//! time it spends on its own work ([`Counters`]), which the sync benchmark reports.
 
 mod stream;
 
@@ -214,8 +214,8 @@ impl Device {
         self.answer(res).await
     }
 
-    /// Posts `body` (already encoded) to `path`, asking for a gzipped answer in the
-    /// device's wire version; an answer other than success is an error.
+    /// Posts `body` (already encoded) to `path`, asking for a compressed answer (as a
+    /// browser does) in the device's wire version; an answer other than success is an error.
     async fn send(&mut self, path: &str, body: Vec<u8>) -> Result<Response, DeviceError> {
         self.counters.round_trips += 1;
         let res = self
@@ -224,7 +224,7 @@ impl Device {
             .bearer_auth(&self.token)
             .header("content-type", self.version.media_type())
             .header("accept", self.version.media_type())
-            .header("accept-encoding", "gzip")
+            .header("accept-encoding", stream::ACCEPT_ENCODING)
             .body(body)
             .send()
             .await?;
@@ -234,7 +234,7 @@ impl Device {
         Ok(res)
     }
 
-    /// Reads a whole answer: inflated if gzipped, then decoded.
+    /// Reads a whole answer: decompressed if it was compressed, then decoded.
     async fn answer<T: DeserializeOwned>(&mut self, res: Response) -> Result<T, DeviceError> {
         let mut body = Body::of(&res);
         let bytes = res.bytes().await?;

@@ -3,8 +3,9 @@
 //! same work with plain per-document automerge sync (one sync state per document).
 //!
 //! The devices are the test kit's (`strada_testkit::device`): they sync through the
-//! app's own loop (`strada_shared::sync::run`) in the app's wire version, ask for gzipped
-//! answers and, for a first sync, read the pull stream as the app does.
+//! app's own loop (`strada_shared::sync::run`) in the app's wire version, accept answers
+//! in brotli or gzip (as a browser does over HTTPS) and, for a first sync, read the pull
+//! stream as the app does.
 //!
 //! Bytes are counted on the wire (HTTP headers included) by a counting TCP proxy between
 //! the simulated device and the server. Link times are computed for a slow 3G link:

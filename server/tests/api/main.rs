@@ -1415,7 +1415,7 @@ async fn a_first_sync_comes_as_one_stream_of_pages_and_a_cut_stream_resumes_from
         phone.push(&mut refs).await;
     }
     let fresh = Api::login(&s, "marta").await;
-    let open = |cursor: u64| {
+    let open_as = |cursor: u64, accept_encoding: &'static str| {
         let client = fresh.client.clone();
         let url = s.url("/api/sync/pull-stream");
         let token = fresh.token.clone();
@@ -1426,6 +1426,7 @@ async fn a_first_sync_comes_as_one_stream_of_pages_and_a_cut_stream_resumes_from
                 .bearer_auth(token)
                 .header("content-type", v.media_type())
                 .header("accept", v.media_type())
+                .header("accept-encoding", accept_encoding)
                 .body(encode_as(
                     v,
                     &PullRequest {
@@ -1438,6 +1439,7 @@ async fn a_first_sync_comes_as_one_stream_of_pages_and_a_cut_stream_resumes_from
                 .unwrap()
         }
     };
+    let open = |cursor: u64| open_as(cursor, "identity");
     // Reads whole frames; stops after `max` pages (a cut) or at the stream's end.
     async fn frames(mut res: reqwest::Response, max: usize) -> Vec<PullResponse> {
         let mut buf: Vec<u8> = Vec::new();
@@ -1489,6 +1491,33 @@ async fn a_first_sync_comes_as_one_stream_of_pages_and_a_cut_stream_resumes_from
     ids.sort();
     ids.dedup();
     assert_eq!((n, ids.len()), (450, 450));
+
+    // A browser over HTTPS accepts brotli: the same pages, compressed as they go.
+    let res = open_as(0, "gzip, deflate, br, zstd").await;
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let packed = res.bytes().await.unwrap();
+    let mut plain = Vec::new();
+    brotli::BrotliDecompress(&mut &packed[..], &mut plain).unwrap();
+    let mut unpacked = Vec::new();
+    let mut at = 0;
+    while at < plain.len() {
+        let len = u32::from_be_bytes(plain[at..at + 4].try_into().unwrap()) as usize;
+        let page: PullResponse = decode_as(WireVersion::V2, &plain[at + 4..at + 4 + len]).unwrap();
+        unpacked.push(page);
+        at += 4 + len;
+    }
+    assert_eq!(unpacked, all);
+    assert!(
+        packed.len() * 4 < plain.len(),
+        "{} of {}",
+        packed.len(),
+        plain.len()
+    );
+    // A stream cut inside its brotli is known to be cut: the device resumes from its last
+    // whole page, as above.
+    let cut = &packed[..packed.len() / 2];
+    let mut partial = Vec::new();
+    assert!(brotli::BrotliDecompress(&mut &cut[..], &mut partial).is_err());
 
     // JSON clients pull page by page.
     let res = fresh

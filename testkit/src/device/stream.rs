@@ -1,4 +1,5 @@
-//! Answers as the device reads them: bodies gunzipped as they arrive, and a pull stream
+//! Answers as the device reads them: bodies decompressed as they arrive (brotli or gzip,
+//! as a browser accepts them over HTTPS), and a pull stream
 //! (`POST /api/sync/pull-stream`) cut into its frames — a 4-byte big-endian length, then
 //! a page in the request's wire version — as the app's reader (`app/src/api.rs`,
 //! `PullStream`) does.
@@ -6,11 +7,16 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use brotli::DecompressorWriter;
 use flate2::write::GzDecoder;
 use reqwest::Response;
 use strada_shared::sync::{PullResponse, WireVersion, decode_as};
 
 use super::DeviceError;
+
+/// The `accept-encoding` a browser sends over HTTPS, where the app runs (Chromium also
+/// lists `deflate` and `zstd`, which the server does not offer).
+pub(super) const ACCEPT_ENCODING: &str = "gzip, br";
 
 /// An answer's body, decoded piece by piece as it arrives.
 pub(super) enum Body {
@@ -18,19 +24,17 @@ pub(super) enum Body {
     Plain,
     /// Sent gzipped (`content-encoding: gzip`): the decoder holds what it has inflated.
     Gzip(Box<GzDecoder<Vec<u8>>>),
+    /// Sent in brotli (`content-encoding: br`): the decoder holds what it has inflated.
+    Brotli(Box<DecompressorWriter<Vec<u8>>>),
 }
 
 impl Body {
     /// The decoding an answer's `content-encoding` asks for.
     pub(super) fn of(res: &Response) -> Body {
-        let gzip = res
-            .headers()
-            .get("content-encoding")
-            .is_some_and(|v| v == "gzip");
-        if gzip {
-            Body::Gzip(Box::new(GzDecoder::new(Vec::new())))
-        } else {
-            Body::Plain
+        match res.headers().get("content-encoding").map(|v| v.as_bytes()) {
+            Some(b"gzip") => Body::Gzip(Box::new(GzDecoder::new(Vec::new()))),
+            Some(b"br") => Body::Brotli(Box::new(DecompressorWriter::new(Vec::new(), 64 * 1024))),
+            _ => Body::Plain,
         }
     }
 
@@ -39,7 +43,11 @@ impl Body {
         match self {
             Body::Plain => out.extend_from_slice(piece),
             Body::Gzip(d) => {
-                d.write_all(piece).map_err(gunzip)?;
+                d.write_all(piece).map_err(inflate)?;
+                out.append(d.get_mut());
+            }
+            Body::Brotli(d) => {
+                d.write_all(piece).map_err(inflate)?;
                 out.append(d.get_mut());
             }
         }
@@ -48,16 +56,23 @@ impl Body {
 
     /// Checks the body ended whole, and puts what remained onto `out`.
     pub(super) fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), DeviceError> {
-        if let Body::Gzip(d) = self {
-            d.try_finish().map_err(gunzip)?;
-            out.append(d.get_mut());
+        match self {
+            Body::Plain => {}
+            Body::Gzip(d) => {
+                d.try_finish().map_err(inflate)?;
+                out.append(d.get_mut());
+            }
+            Body::Brotli(d) => {
+                d.close().map_err(inflate)?;
+                out.append(d.get_mut());
+            }
         }
         Ok(())
     }
 }
 
-fn gunzip(e: std::io::Error) -> DeviceError {
-    DeviceError::Decode(format!("gzip: {e}"))
+fn inflate(e: std::io::Error) -> DeviceError {
+    DeviceError::Decode(format!("decompressing: {e}"))
 }
 
 /// An open pull stream.
