@@ -53,3 +53,44 @@ test('the status area is one line on a phone and the rest is one tap away', asyn
     removeDir(data);
   }
 });
+
+test('a contact saved while a sync runs goes out as soon as that sync ends, not at the next timer', async () => {
+  const data = tempDir('strada-e2e-status-again-');
+  addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
+  const server = await startServer(data);
+  const browser = await launchBrowser();
+  try {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await signIn(page, 'marta', PW);
+    await page.getByTestId('contact-form').waitFor();
+    await logContact(page, 'Nadia sintetica', ['food'], '');
+    await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]').textContent === '0', null, { timeout: 20000 });
+
+    // A sync whose pull the network holds: it runs while the next contact is saved.
+    let release;
+    const gate = new Promise((r) => { release = r; });
+    let pulling;
+    const held = new Promise((r) => { pulling = r; });
+    await page.route('**/api/sync/pull*', async (route) => {
+      pulling();
+      await gate;
+      await route.continue();
+    }, { times: 1 });
+    await page.getByTestId('sync-now').click();
+    await held;
+    await logContact(page, 'Lina sintetica', ['hygiene'], '');
+    await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]').textContent === '2');
+
+    // The timer syncs every 8 s; the contact goes out right after the running sync.
+    const pushed = page.waitForRequest((r) => r.url().endsWith('/api/sync/push'), { timeout: 1500 });
+    release();
+    await pushed;
+    await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]').textContent === '0', null, { timeout: 20000 });
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});

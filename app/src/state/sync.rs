@@ -13,17 +13,26 @@ use crate::{crypto, store};
 
 thread_local! {
     static SYNCING: Cell<bool> = const { Cell::new(false) };
+    /// A sync was asked for while one ran: what was saved meanwhile goes out right after.
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
 }
 
 /// One sync: push what is pending, then pull until the feed is exhausted. Single flight:
-/// a call while another runs returns at once.
+/// a call while another runs returns at once, and the running one is followed by another
+/// when it succeeds (an edit saved during a sync goes out then, not at the next timer).
 pub async fn sync(ctx: Ctx) {
     let Some(session) = ctx.session.get_untracked() else {
         return;
     };
-    if ctx.session_expired.get_untracked() || SYNCING.with(|s| s.replace(true)) {
+    if ctx.session_expired.get_untracked() {
         return;
     }
+    if SYNCING.with(|s| s.replace(true)) {
+        AGAIN.with(|a| a.set(true));
+        return;
+    }
+    // What is pending now goes in this sync.
+    AGAIN.with(|a| a.set(false));
     ctx.syncing.set(true);
     let call = Call::Sync {
         token: session.token.clone(),
@@ -48,6 +57,9 @@ pub async fn sync(ctx: Ctx) {
             ctx.last_sync.set(Some(now));
             let _ = store::kv_set("last_sync", &now.to_string()).await;
             leptos::task::spawn_local(crate::live::connect(ctx));
+            if AGAIN.with(|a| a.replace(false)) {
+                leptos::task::spawn_local(sync(ctx));
+            }
         }
         Err(SyncError::Api(ApiError::Network)) => ctx.online.set(false),
         Err(SyncError::Api(e)) if e.is_revoked() => return on_revoked(ctx).await,
