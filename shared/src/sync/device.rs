@@ -172,7 +172,7 @@ impl DeviceDoc {
         };
         // Changes held back for dependencies this device lacks, or pulled heads it does
         // not hold. (`get_change_by_hash` would answer too, but it rebuilds each change:
-        // a third of a first sync's work.)
+        // about a fifth of a first sync's work on the device, in a profile.)
         if !self.doc.get_missing_deps(&heads).is_empty() {
             return Err(PullError::NeedsSnapshot);
         }

@@ -14,8 +14,8 @@ use strada_shared::sync::{PullResponse, WireVersion, decode_as};
 
 use super::DeviceError;
 
-/// The `accept-encoding` a browser sends over HTTPS, where the app runs (Chromium also
-/// lists `deflate` and `zstd`, which the server does not offer).
+/// The encodings of those a browser accepts over HTTPS, where the app runs, that the
+/// server offers.
 pub(super) const ACCEPT_ENCODING: &str = "gzip, br";
 
 /// An answer's body, decoded piece by piece as it arrives.
