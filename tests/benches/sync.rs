@@ -385,6 +385,8 @@ async fn main() {
         }
         bodies.push((d, mine));
     }
+    // Marks for a profiler attached to the server (`perf record -p`): the measured phase.
+    eprintln!("bench: push throughput phase starts");
     let cpu_before = cpu_seconds(server.pid());
     let t = Instant::now();
     let mut handles = Vec::new();
@@ -407,6 +409,7 @@ async fn main() {
         changes += h.await.expect("pusher");
     }
     assert_eq!(changes, 4 * 500 * rounds);
+    eprintln!("bench: push throughput phase ends");
     out.insert(
         "server_push_changes_per_sec",
         changes as f64 / t.elapsed().as_secs_f64(),

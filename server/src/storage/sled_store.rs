@@ -759,7 +759,12 @@ impl Store for SledStore {
                     for (c, (bytes, record, rotated)) in batch.iter().zip(&sealed) {
                         let key = &c.id.as_bytes()[..];
                         seq += 1;
-                        if let Some(old) = by_doc.get(key)? {
+                        // A document stored and not quarantined has its place in the feed
+                        // (the two come and go together): only one without may be in the
+                        // quarantine.
+                        let placed = by_doc.get(key)?;
+                        let stored = placed.is_some();
+                        if let Some(old) = placed {
                             feed.remove(old)?;
                         }
                         feed.insert(&seq.to_be_bytes(), key)?;
@@ -810,7 +815,9 @@ impl Store for SledStore {
                         )?;
                         docs.insert(key, bytes.as_slice())?;
                         // A document sent again whole leaves the quarantine.
-                        quarantine.remove(key)?;
+                        if !stored {
+                            quarantine.remove(key)?;
+                        }
                         match record {
                             Some((RecordKind::Contact, r)) => {
                                 recs.insert(key, r.as_slice())?;

@@ -144,6 +144,28 @@ pub fn document_len(data: &[u8]) -> Option<usize> {
     Some(data.len() - input.0.len())
 }
 
+/// The change chunks `data` is made of, each whole (header included), in their order;
+/// `None` when it holds a document chunk or is not a sequence of chunks. Checksums are
+/// not checked here: each chunk is parsed again by automerge, which checks them.
+pub fn change_chunks(data: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut input = Cursor(data);
+    let mut chunks = Vec::new();
+    while !input.0.is_empty() {
+        let start = input.0;
+        if input.take(4).ok()? != MAGIC {
+            return None;
+        }
+        input.take(4).ok()?;
+        if !matches!(input.byte().ok()?, CHUNK_CHANGE | CHUNK_COMPRESSED) {
+            return None;
+        }
+        let len = input.uleb().ok()?;
+        input.take_u64(len).ok()?;
+        chunks.push(&start[..start.len() - input.0.len()]);
+    }
+    Some(chunks)
+}
+
 /// The running total, checked against the budget at every step.
 struct Meter {
     spent: Cost,
@@ -596,6 +618,26 @@ mod tests {
         assert_eq!(document_len(&doc.save_after(&heads)), None);
         assert_eq!(document_len(&whole[..whole.len() - 1]), None);
         assert_eq!(document_len(&[]), None);
+    }
+
+    #[test]
+    fn change_chunks_are_cut_whole_and_a_document_chunk_is_none() {
+        let mut doc = AutoCommit::new();
+        doc.put(automerge::ROOT, "a", 1).unwrap();
+        doc.commit();
+        let first = doc.save_incremental();
+        doc.put(automerge::ROOT, "b", "x".repeat(600)).unwrap();
+        doc.commit();
+        let second = doc.save_incremental();
+        let both = [first.clone(), second.clone()].concat();
+        assert_eq!(
+            change_chunks(&both),
+            Some(vec![first.as_slice(), second.as_slice()])
+        );
+        assert_eq!(change_chunks(&[]), Some(vec![]));
+        assert_eq!(change_chunks(&doc.save()), None);
+        assert_eq!(change_chunks(&both[..both.len() - 1]), None);
+        assert_eq!(change_chunks(b"garbage"), None);
     }
 
     #[test]

@@ -35,6 +35,7 @@ use automerge::AutoCommit;
 use strada_shared::central::SyncScope;
 use strada_shared::domain::{PersonRef, Role};
 use strada_shared::ids::{DocId, TeamId};
+use strada_shared::schema::prefetch::MapCache;
 use strada_shared::schema::{self, DocType, PersonDoc};
 use strada_shared::sync::{
     Bytes, Heads, MAX_DOC_CHANGES, MAX_DOC_DECODED_BYTES, MAX_DOC_OPS, MAX_PUSH_CHANGES,
@@ -92,6 +93,10 @@ struct Pending {
     meta: DocMeta,
     projection: Projection,
     doc: AutoCommit,
+    /// `doc`'s maps as read for `value` (empty when `doc` was rewritten).
+    maps: MapCache,
+    /// The measure of `bytes`, when it was taken.
+    cost: Option<bounds::Cost>,
     /// The value stored, as its type.
     value: rules::TypedDoc,
     /// Rewritten without its history by this push (its generation already raised).
@@ -126,6 +131,10 @@ struct Kept {
     doc: AutoCommit,
     fixed: rules::Fixed,
     bytes: Vec<u8>,
+    /// Its maps as last read (the next read re-reads only what the next edit wrote).
+    maps: MapCache,
+    /// The measure of `bytes`, when known.
+    cost: Option<bounds::Cost>,
 }
 
 /// Documents kept decoded (a decoded contact takes about 30 KB).
@@ -384,6 +393,8 @@ fn keep(cache: &mut DocCache, p: Pending) {
             doc: p.doc,
             fixed,
             bytes: p.bytes,
+            maps: p.maps,
+            cost: p.cost,
         },
     );
 }
@@ -436,6 +447,7 @@ impl Staging<'_> {
         // bytes and values are what the commit needs.
         for p in &mut self.pending {
             p.doc = AutoCommit::new();
+            p.maps = MapCache::default();
         }
         Ok(results)
     }
@@ -580,6 +592,10 @@ fn merge_one(
     let mut fixed = None;
     // The bytes stored, which the new changes may be appended to.
     let mut stored_bytes = None;
+    // The document's maps as last read, and the measure of its bytes (kept with the
+    // decoded document).
+    let mut maps = MapCache::default();
+    let mut stored_cost = None;
     let (existing, mut doc, healing) = match store.doc_meta(id)? {
         Some(meta) => {
             if let Some(code) = stored_refusal(user, pushed, &meta) {
@@ -592,6 +608,8 @@ fn merge_one(
                 Some(kept) => {
                     fixed = Some(kept.fixed);
                     stored_bytes = Some(kept.bytes);
+                    maps = kept.maps;
+                    stored_cost = kept.cost;
                     Some(kept.doc)
                 }
                 None => match store.doc(id)? {
@@ -634,8 +652,8 @@ fn merge_one(
     };
     // Automerge may panic anywhere on a document holding crafted changes: everything it
     // does with the pushed data runs guarded, and a panic refuses the document.
-    let merged = guarded(|| merge_pushed(&mut doc, &before, pushed, actor));
-    let (new, added) = match merged {
+    let merged = guarded(|| merge_pushed(&mut doc, &before, pushed, actor, &mut maps));
+    let (new, added, parsed) = match merged {
         None => return refused(RefusalCode::Malformed),
         Some(Merged::Done(outcome)) => return Ok(outcome),
         Some(Merged::Unchanged(after)) => {
@@ -648,7 +666,7 @@ fn merge_one(
                 None => refusal(RefusalCode::Empty),
             });
         }
-        Some(Merged::Changed(new, added)) => (*new, added),
+        Some(Merged::Changed(new, added, parsed)) => (*new, added, parsed),
     };
     // Tests prove a panic fails one document only (never compiled into a release build).
     #[cfg(feature = "fault-injection")]
@@ -730,6 +748,7 @@ fn merge_one(
             .as_ref()
             .is_none_or(|m| m.consent != Some(ConsentStatus::Withdrawn));
     let mut doc = if withdrawn_now {
+        maps.clear();
         compact(&new).map_err(|e| StoreError::Corrupt(e.to_string()))?
     } else {
         doc
@@ -740,17 +759,27 @@ fn merge_one(
     // `append_changes`); a new, healed or rewritten document, or one whose appended
     // changes have grown as large as its last whole save, is saved whole and loaded
     // back.
+    // (The measure of the bytes stored is kept with the decoded document: only what is
+    // appended to them is measured, against what is left of the bounds.)
     let appended = match &stored_bytes {
         Some(stored) if !healing && !withdrawn_now => {
             let after = doc.get_heads();
-            guarded(|| append_changes(stored, &added, &before, &after))
+            guarded(|| append_changes(stored, parsed, &mut doc, &before, &after))
                 .flatten()
-                .filter(|bytes| bounds::measure(bytes, DOC_BOUNDS).is_ok())
+                .and_then(|bytes| {
+                    let spent = match stored_cost {
+                        Some(cost) => cost,
+                        None => bounds::measure(stored, DOC_BOUNDS).ok()?,
+                    };
+                    let tail =
+                        bounds::measure(&bytes[stored.len()..], DOC_BOUNDS.minus(spent)).ok()?;
+                    Some((bytes, spent.plus(tail)))
+                })
         }
         _ => None,
     };
-    let (bytes, mut loaded) = match appended {
-        Some(bytes) => (bytes, doc),
+    let (bytes, cost, mut loaded) = match appended {
+        Some((bytes, cost)) => (bytes, cost, doc),
         None => match save_and_load_back(id, &mut doc) {
             Ok(saved) => saved,
             Err(code) => return refused(code),
@@ -764,7 +793,7 @@ fn merge_one(
     let look_for_conflicts = !withdrawn_now
         && (after.len() > 1
             || existing.as_ref().is_some_and(|m| m.conflicted)
-            || guarded(|| merged_apart(&mut loaded, &before)).unwrap_or(true));
+            || merged_apart(&added, &before));
     let generation = existing
         .as_ref()
         .map_or(0, |m| m.generation)
@@ -814,6 +843,8 @@ fn merge_one(
         projection,
         // The document as loaded back from its bytes: the next push of it starts here.
         doc: loaded,
+        maps,
+        cost: Some(cost),
         value: new,
         compacted: withdrawn_now,
         erase,
@@ -825,22 +856,23 @@ fn merge_one(
 /// compresses what a pull serves anyway, and saving and loading back each push without
 /// it costs less), and the saved bytes loaded back: they must stay within the bounds and
 /// give the same heads (the same changes: the loaded document reads as the one saved,
-/// with no second, costly, hydration). Returns the bytes and the loaded document.
+/// with no second, costly, hydration). Returns the bytes, their measure and the loaded
+/// document.
 fn save_and_load_back(
     id: DocId,
     doc: &mut AutoCommit,
-) -> Result<(Vec<u8>, AutoCommit), RefusalCode> {
+) -> Result<(Vec<u8>, bounds::Cost, AutoCommit), RefusalCode> {
     let Some(bytes) = guarded(|| doc.save_nocompress()) else {
         return Err(RefusalCode::Malformed);
     };
-    match bounds::measure(&bytes, DOC_BOUNDS) {
-        Ok(_) => {}
+    let cost = match bounds::measure(&bytes, DOC_BOUNDS) {
+        Ok(cost) => cost,
         Err(BoundError::Exceeds(_)) => return Err(RefusalCode::TooLarge),
         Err(BoundError::Malformed) => {
             tracing::error!(doc = %id, "a saved document does not parse as automerge chunks");
             return Err(RefusalCode::Malformed);
         }
-    }
+    };
     let mut loaded = match guarded(|| AutoCommit::load(&bytes)) {
         Some(Ok(loaded)) => loaded,
         _ => return Err(RefusalCode::Malformed),
@@ -848,40 +880,65 @@ fn save_and_load_back(
     if Heads::new(loaded.get_heads()) != Heads::new(doc.get_heads()) {
         return Err(RefusalCode::Malformed);
     }
-    Ok((bytes, loaded))
+    Ok((bytes, cost, loaded))
 }
 
 /// The bytes to store for a document edited: the bytes stored for it (a document chunk,
 /// then the change chunks appended since), followed by the changes this merge `added`
 /// to the document as loaded from those bytes (which is how automerge loads such
-/// bytes: the document, then each change). The appended changes are read back from
-/// their bytes, and the heads they give on top of the heads `before` must be the
-/// merged document's heads `after`: a hash covers a change's bytes and its history's,
-/// so those bytes are the very changes merged (a change automerge re-encodes otherwise
-/// than it was hashed fails here). `None` when the document must be saved whole: that
-/// check fails, the stored bytes do not start with a document chunk, or the changes
-/// appended since its last whole save would outweigh it.
+/// bytes: the document, then each change, each after its parents). The added changes
+/// are those the device sent, `parsed` back from its chunks (or, when they were not
+/// all there, rebuilt by automerge from `doc` and read back from their bytes); the heads they
+/// give on top of the heads `before` must be the merged document's heads `after`: a
+/// hash covers a change's bytes and its history's, so those bytes are the very changes
+/// merged (a change automerge re-encodes otherwise than it was hashed fails here).
+/// `None` when the document must be saved whole: that check fails, the stored bytes do
+/// not start with a document chunk, or the changes appended since its last whole save
+/// would outweigh it.
 fn append_changes(
     stored: &[u8],
-    added: &[automerge::Change],
+    parsed: Option<Vec<automerge::Change>>,
+    doc: &mut AutoCommit,
     before: &[automerge::ChangeHash],
     after: &[automerge::ChangeHash],
 ) -> Option<Vec<u8>> {
     let whole = bounds::document_len(stored)?;
-    let tail: usize = added.iter().map(|c| c.raw_bytes().len()).sum();
+    let back = match parsed {
+        Some(back) => back,
+        None => doc
+            .get_changes(before)
+            .iter()
+            .map(|c| automerge::Change::from_bytes(c.raw_bytes().to_vec()).ok())
+            .collect::<Option<_>>()?,
+    };
+    let tail: usize = back.iter().map(|c| c.raw_bytes().len()).sum();
     if stored.len() - whole + tail > whole.max(MIN_APPEND_BYTES) {
         return None;
     }
     let mut bytes = Vec::with_capacity(stored.len() + tail);
     bytes.extend_from_slice(stored);
-    let mut appended = HashSet::new();
+    let appended: HashSet<_> = back.iter().map(|c| c.hash()).collect();
     let mut depended = HashSet::new();
-    for change in added {
-        let raw = change.raw_bytes();
-        let back = automerge::Change::from_bytes(raw.to_vec()).ok()?;
-        appended.insert(back.hash());
-        depended.extend(back.deps().iter().copied());
-        bytes.extend_from_slice(raw);
+    // Each change after those of its parents appended with it.
+    let mut written: HashSet<automerge::ChangeHash> = HashSet::new();
+    while written.len() < back.len() {
+        let ready: Vec<&automerge::Change> = back
+            .iter()
+            .filter(|c| !written.contains(&c.hash()))
+            .filter(|c| {
+                c.deps()
+                    .iter()
+                    .all(|d| !appended.contains(d) || written.contains(d))
+            })
+            .collect();
+        if ready.is_empty() {
+            return None;
+        }
+        for change in ready {
+            depended.extend(change.deps().iter().copied());
+            bytes.extend_from_slice(change.raw_bytes());
+            written.insert(change.hash());
+        }
     }
     let heads: HashSet<_> = before
         .iter()
@@ -1035,6 +1092,8 @@ fn erase_person(
             meta,
             projection,
             doc,
+            maps: MapCache::default(),
+            cost: None,
             value: erased,
             compacted: true,
             erase: None,
@@ -1054,8 +1113,21 @@ enum Merged {
     Done(PushOutcome),
     /// Nothing new: the document's heads.
     Unchanged(Vec<automerge::ChangeHash>),
-    /// The merged document, read as its type, and the changes the merge added.
-    Changed(Box<rules::TypedDoc>, Vec<automerge::Change>),
+    /// The merged document, read as its type, and the changes the merge added: each
+    /// one's hash and parents, and the changes themselves when the device sent them
+    /// all as change chunks (parsed back from those).
+    Changed(
+        Box<rules::TypedDoc>,
+        Vec<Added>,
+        Option<Vec<automerge::Change>>,
+    ),
+}
+
+/// A change a merge added to a document: its hash and its parents (read from the
+/// document's change graph, without rebuilding the change).
+struct Added {
+    hash: automerge::ChangeHash,
+    deps: Vec<automerge::ChangeHash>,
 }
 
 /// Applies the pushed changes to `doc` and reads the result: the part of a merge that
@@ -1065,6 +1137,7 @@ fn merge_pushed(
     before: &[automerge::ChangeHash],
     pushed: &PushDoc,
     actor: &[u8],
+    maps: &mut MapCache,
 ) -> Merged {
     if doc.load_incremental(&pushed.changes.0).is_err() {
         return Merged::Done(refusal(RefusalCode::Malformed));
@@ -1078,22 +1151,44 @@ fn merge_pushed(
     if after == before {
         return Merged::Unchanged(after);
     }
-    let added = doc.get_changes(before);
+    let mut foreign = actor == server_actor().to_bytes();
+    let added: Vec<Added> = doc
+        .get_changes_meta(before)
+        .into_iter()
+        .map(|c| {
+            foreign |= c.actor.to_bytes() != actor;
+            Added {
+                hash: c.hash,
+                deps: c.deps,
+            }
+        })
+        .collect();
     // A device may only author changes under its own actor (never the server's).
-    if actor == server_actor().to_bytes() || added.iter().any(|c| c.actor_id().to_bytes() != actor)
-    {
+    if foreign {
         return Merged::Done(refusal(RefusalCode::ForeignActor));
     }
     // Every change of a stored document descends from its first one: a second root is
     // another history — after a withdrawal, the erased one the device still holds —
     // whatever generation the device claims.
-    if !before.is_empty() && added.iter().any(|c| c.deps().is_empty()) {
+    if !before.is_empty() && added.iter().any(|c| c.deps.is_empty()) {
         return Merged::Done(refusal(RefusalCode::Replaced));
     }
     // The merged document must match its schema (the field rules come after), and hold
     // nothing the schema does not read (checked below): keys it ignores, unticked set
     // items.
-    let (new, shaped) = match rules::TypedDoc::read_shaped(pushed.doc_type, doc) {
+    // The maps kept from the last read are brought up to date with what was added
+    // (all of them read again when the added changes are not all at hand).
+    let parsed = match pushed_changes(&pushed.changes.0, &added) {
+        Some((changes, expanded)) => {
+            maps.refresh(doc, &expanded);
+            Some(changes)
+        }
+        None => {
+            maps.clear();
+            None
+        }
+    };
+    let (new, shaped) = match rules::TypedDoc::read_shaped(pushed.doc_type, doc, maps) {
         Ok(read) => read,
         Err(e) => {
             let code = match &e {
@@ -1115,7 +1210,33 @@ fn merge_pushed(
             reason: e.to_string(),
         });
     }
-    Merged::Changed(Box::new(new), added)
+    Merged::Changed(Box::new(new), added, parsed)
+}
+
+/// The `added` changes as the device sent them in `pushed`, parsed back, once each, with
+/// their operations; `None` when they are not all there as change chunks (a whole
+/// document was sent) or one is not encoded as automerge encodes it (the same
+/// operations written otherwise: a saved document would re-encode it and no longer
+/// load, which the slower path, re-encoding every added change, refuses).
+fn pushed_changes(
+    pushed: &[u8],
+    added: &[Added],
+) -> Option<(Vec<automerge::Change>, Vec<automerge::ExpandedChange>)> {
+    let wanted: HashSet<automerge::ChangeHash> = added.iter().map(|c| c.hash).collect();
+    let (mut found, mut expanded) = (Vec::with_capacity(added.len()), Vec::new());
+    let mut seen = HashSet::new();
+    for chunk in bounds::change_chunks(pushed)? {
+        let change = automerge::Change::from_bytes(chunk.to_vec()).ok()?;
+        if wanted.contains(&change.hash()) && seen.insert(change.hash()) {
+            let ops = change.decode();
+            if automerge::Change::from(ops.clone()).hash() != change.hash() {
+                return None;
+            }
+            found.push(change);
+            expanded.push(ops);
+        }
+    }
+    (found.len() == wanted.len()).then_some((found, expanded))
 }
 
 /// Whether `user` may read a document with `meta`: the central office sees all of its
@@ -1503,13 +1624,11 @@ pub fn reproject(store: &dyn Store) -> Result<(), StoreError> {
 /// Whether the changes added after `before` hold work done apart, merged on the device
 /// before it pushed: a change with several parents, or one built on something other
 /// than `before` and the changes added with it.
-fn merged_apart(doc: &mut AutoCommit, before: &[automerge::ChangeHash]) -> bool {
-    let added = doc.get_changes(before);
-    let hashes: HashSet<automerge::ChangeHash> = added.iter().map(|c| c.hash()).collect();
+fn merged_apart(added: &[Added], before: &[automerge::ChangeHash]) -> bool {
+    let hashes: HashSet<automerge::ChangeHash> = added.iter().map(|c| c.hash).collect();
     added.iter().any(|c| {
-        let deps = c.deps();
-        deps.len() > 1
-            || deps
+        c.deps.len() > 1
+            || c.deps
                 .iter()
                 .any(|d| !before.contains(d) && !hashes.contains(d))
     })
@@ -1600,6 +1719,8 @@ pub fn resolve_conflict(
         meta,
         projection,
         doc,
+        maps: MapCache::default(),
+        cost: None,
         value,
         compacted: false,
         erase: None,
@@ -1667,6 +1788,8 @@ pub fn seed_rules(store: &dyn Store, writer: &Writer, now_ms: i64) -> Result<(),
         meta,
         projection,
         doc: AutoCommit::load(&doc.save()).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        maps: MapCache::default(),
+        cost: None,
         value,
         compacted: false,
         erase: None,

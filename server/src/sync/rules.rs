@@ -60,30 +60,31 @@ impl TypedDoc {
     pub fn read_shaped(
         doc_type: DocType,
         doc: &AutoCommit,
+        maps: &mut schema::prefetch::MapCache,
     ) -> Result<(TypedDoc, Result<(), schema::shape::ShapeError>), SchemaError> {
         Ok(match doc_type {
             DocType::Contact => {
-                let (v, shape) = schema::read_shaped(doc)?;
+                let (v, shape) = schema::read_shaped_cached(doc, maps)?;
                 (TypedDoc::Contact(v), shape)
             }
             DocType::Referral => {
-                let (v, shape) = schema::read_shaped(doc)?;
+                let (v, shape) = schema::read_shaped_cached(doc, maps)?;
                 (TypedDoc::Referral(v), shape)
             }
             DocType::Person => {
-                let (v, shape) = schema::read_shaped(doc)?;
+                let (v, shape) = schema::read_shaped_cached(doc, maps)?;
                 (TypedDoc::Person(v), shape)
             }
             DocType::Case => {
-                let (v, shape) = schema::read_shaped(doc)?;
+                let (v, shape) = schema::read_shaped_cached(doc, maps)?;
                 (TypedDoc::Case(Box::new(v)), shape)
             }
             DocType::JobOffer => {
-                let (v, shape) = schema::read_shaped(doc)?;
+                let (v, shape) = schema::read_shaped_cached(doc, maps)?;
                 (TypedDoc::JobOffer(Box::new(v)), shape)
             }
             DocType::PuaRules => {
-                let (v, shape) = schema::read_shaped(doc)?;
+                let (v, shape) = schema::read_shaped_cached(doc, maps)?;
                 (TypedDoc::PuaRules(Box::new(v)), shape)
             }
         })

@@ -282,6 +282,87 @@ async fn edits_are_appended_to_the_stored_document_which_is_saved_whole_again_wh
     assert!(whole >= 1, "saved whole again {whole} times");
 }
 
+/// A device offline for a while pushes several edits of one document at once; their
+/// chunks may come in any order. They are appended as the device wrote them (its own
+/// bytes, each after its parents), the stored bytes load to the heads acknowledged, and
+/// the document's next edit, read through what the server kept of the last read, reads
+/// as the device's.
+#[tokio::test]
+async fn several_edits_sent_in_any_order_are_appended_after_their_parents_and_load_back() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let api = Api::login(&s, "marta").await;
+    let c = contact_for(&marta, 1);
+    let mut d = api.doc(&c);
+    let outcomes = api.push_entries_ok(vec![entry(c.id, d.doc.save())]).await;
+    assert!(matches!(outcomes[0], PushOutcome::Accepted { .. }));
+    let stored = s.store.doc(c.id).unwrap().unwrap().bytes;
+    let acked = d.doc.get_heads();
+    let mut chunks = Vec::new();
+    for i in 0..3 {
+        let before = d.doc.get_heads();
+        strada_shared::schema::update(
+            &mut d.doc,
+            &ContactDoc {
+                note: format!("offline {i}"),
+                workplace: format!("serra {i}"),
+                ..c.clone()
+            },
+        )
+        .unwrap();
+        chunks.push(d.doc.save_after(&before));
+    }
+    assert_eq!(
+        chunks.concat(),
+        d.doc.save_after(&acked),
+        "one chunk per edit"
+    );
+    chunks.reverse();
+    let outcomes = api
+        .push_entries_ok(vec![entry(c.id, chunks.concat())])
+        .await;
+    let PushOutcome::Accepted { heads } = &outcomes[0] else {
+        panic!("{outcomes:?}");
+    };
+    let now = s.store.doc(c.id).unwrap().unwrap();
+    assert_eq!(heads, &now.meta.heads);
+    chunks.reverse();
+    assert_eq!(
+        now.bytes,
+        [stored, chunks.concat()].concat(),
+        "the device's changes appended after their parents"
+    );
+    let mut loaded = automerge::AutoCommit::load(&now.bytes).expect("stored bytes load");
+    assert_eq!(loaded.get_heads(), d.doc.get_heads());
+    // The next edit touches one field; the rest is read as kept from the last read.
+    let acked = d.doc.get_heads();
+    let last = ContactDoc {
+        note: "back online".into(),
+        workplace: "serra 2".into(),
+        ..c.clone()
+    };
+    strada_shared::schema::update(&mut d.doc, &last).unwrap();
+    let outcomes = api
+        .push_entries_ok(vec![entry(c.id, d.doc.save_after(&acked))])
+        .await;
+    assert!(
+        matches!(outcomes[0], PushOutcome::Accepted { .. }),
+        "{outcomes:?}"
+    );
+    let record = s.store.contact_record(c.id).unwrap().expect("record");
+    assert_eq!(
+        (record.note.as_str(), record.workplace.as_str()),
+        ("back online", "serra 2")
+    );
+    let now = s.store.doc(c.id).unwrap().unwrap();
+    let loaded = automerge::AutoCommit::load(&now.bytes).expect("stored bytes load");
+    let read: ContactDoc = strada_shared::schema::read(&loaded).unwrap();
+    assert_eq!(
+        read,
+        strada_shared::schema::read::<ContactDoc>(&d.doc).unwrap()
+    );
+}
+
 /// The device's edit with its `seq` moved on (and a valid checksum) makes automerge
 /// panic while merging: the document is refused as malformed, the server logs one line
 /// without a backtrace (checked on the real binary, whose panic hook is installed), and

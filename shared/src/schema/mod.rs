@@ -163,6 +163,20 @@ pub fn read_shaped<T: Document>(
     Ok((value, shape::check_read(&prefetched, T::SHAPE)))
 }
 
+/// [`read_shaped`], starting from the maps read last time from the same document and
+/// brought up to date since ([`prefetch::MapCache::refresh`]); `maps` is left holding
+/// the maps of this read.
+pub fn read_shaped_cached<T: Document>(
+    doc: &AutoCommit,
+    maps: &mut prefetch::MapCache,
+) -> Result<(T, Result<(), shape::ShapeError>), SchemaError> {
+    let prefetched = prefetch::Prefetched::with(doc, std::mem::take(maps));
+    let read = read_prefetched(&prefetched)
+        .map(|value: T| (value, shape::check_read(&prefetched, T::SHAPE)));
+    *maps = prefetched.into_maps();
+    read
+}
+
 /// Reads the header of any document.
 pub fn header(doc: &AutoCommit) -> Result<DocHeader, SchemaError> {
     autosurgeon::hydrate::<_, DocHeader>(doc).map_err(|_| SchemaError::MissingHeader)
