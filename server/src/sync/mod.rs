@@ -1173,9 +1173,6 @@ fn merge_pushed(
     if !before.is_empty() && added.iter().any(|c| c.deps.is_empty()) {
         return Merged::Done(refusal(RefusalCode::Replaced));
     }
-    // The merged document must match its schema (the field rules come after), and hold
-    // nothing the schema does not read (checked below): keys it ignores, unticked set
-    // items.
     // The maps kept from the last read are brought up to date with what was added
     // (all of them read again when the added changes are not all at hand).
     let parsed = match pushed_changes(&pushed.changes.0, &added) {
@@ -1188,6 +1185,9 @@ fn merge_pushed(
             None
         }
     };
+    // The merged document must match its schema (the field rules come after), and hold
+    // nothing the schema does not read (checked below): keys it ignores, unticked set
+    // items.
     let (new, shaped) = match rules::TypedDoc::read_shaped(pushed.doc_type, doc, maps) {
         Ok(read) => read,
         Err(e) => {

@@ -160,6 +160,17 @@ fn non_canonical(change: &[u8]) -> Vec<u8> {
     chunks::with_byte(change, layout.data, 0x01)
 }
 
+/// `c` pushed whole by a new device of `api`'s account, accepted: the device's document.
+async fn pushed_whole(api: &Api, c: &ContactDoc) -> strada_shared::sync::device::DeviceDoc {
+    let mut d = api.doc(c);
+    let outcomes = api.push_entries_ok(vec![entry(c.id, d.doc.save())]).await;
+    assert!(
+        matches!(outcomes[0], PushOutcome::Accepted { .. }),
+        "{outcomes:?}"
+    );
+    d
+}
+
 /// A new contact `c` as the device first pushes it (its whole document), and the device's
 /// next edit of it (the change chunk it pushes then).
 fn created_and_edit(api: &Api, c: &ContactDoc) -> (Vec<u8>, Vec<u8>) {
@@ -231,9 +242,7 @@ async fn edits_are_appended_to_the_stored_document_which_is_saved_whole_again_wh
     let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let api = Api::login(&s, "marta").await;
     let c = contact_for(&marta, 1);
-    let mut d = api.doc(&c);
-    let outcomes = api.push_entries_ok(vec![entry(c.id, d.doc.save())]).await;
-    assert!(matches!(outcomes[0], PushOutcome::Accepted { .. }));
+    let mut d = pushed_whole(&api, &c).await;
     let mut stored = s.store.doc(c.id).unwrap().unwrap().bytes;
     assert_eq!(
         document_len(&stored),
@@ -293,9 +302,7 @@ async fn several_edits_sent_in_any_order_are_appended_after_their_parents_and_lo
     let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let api = Api::login(&s, "marta").await;
     let c = contact_for(&marta, 1);
-    let mut d = api.doc(&c);
-    let outcomes = api.push_entries_ok(vec![entry(c.id, d.doc.save())]).await;
-    assert!(matches!(outcomes[0], PushOutcome::Accepted { .. }));
+    let mut d = pushed_whole(&api, &c).await;
     let stored = s.store.doc(c.id).unwrap().unwrap().bytes;
     let acked = d.doc.get_heads();
     let mut chunks = Vec::new();
