@@ -351,8 +351,9 @@ async fn main() {
     // -- server throughput: several devices push batches of edits, validated and durable.
     // The request bodies are prepared before the clock starts, so the figure is the
     // server's (the client shares this machine's two cores); each carries a device's 500
-    // documents, as many as a push may.
-    let rounds = 8;
+    // documents, as many as a push may. Sixteen rounds (32,000 changes, several seconds
+    // of the server's CPU) so the figure varies less from run to run.
+    let rounds = 16;
     let mut bodies = Vec::new();
     for p in 0..4u64 {
         let mut d = sign_in(&direct, "marta").await;

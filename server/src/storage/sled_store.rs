@@ -102,7 +102,29 @@ pub struct SledStore {
     /// Serialises feed appends so positions become visible in increasing order: a
     /// reader that has seen position N will never later find a new entry below N.
     feed_writer: Mutex<()>,
+    /// What recent commits left, so metadata reads and the next commit of the same
+    /// document skip the trees (see [`Placed`]).
+    placed: Mutex<lru::LruCache<DocId, Placed>>,
 }
+
+/// What a document's last commit left in `doc_meta`, `doc_history` and
+/// `team_feed_by_doc` (its place in the feed is `meta.seq`), kept in memory.
+///
+/// Equal to the trees at all times: an entry is written only by a commit, under
+/// `feed_writer`, once its transaction is committed, and removed, under the same lock,
+/// by every other write to those trees (a quarantine, a document marked verified). An
+/// entry exists only for a document in `docs` with its place in the feed. A read that
+/// misses goes to the trees and leaves the cache as it is.
+#[derive(Clone)]
+struct Placed {
+    meta: DocMeta,
+    history: Vec<super::DocVersion>,
+    /// Its team feed entry: (position, team).
+    team_entry: Option<(u64, TeamId)>,
+}
+
+/// Documents whose last commit is kept (an entry takes well under 1 KB).
+const PLACED_DOCS: usize = 8192;
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
@@ -256,6 +278,9 @@ impl SledStore {
             audit_writer: Mutex::new(()),
             db,
             feed_writer: Mutex::new(()),
+            placed: Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(PLACED_DOCS).expect("non-zero"),
+            )),
         };
         // A store with no document has every document's links indexed.
         if store.docs.is_empty() && !store.links_indexed()? {
@@ -600,7 +625,10 @@ impl Store for SledStore {
                 },
             );
         match res {
-            Ok(done) => Ok(done),
+            Ok(done) => {
+                self.placed().pop(&id);
+                Ok(done)
+            }
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(e.into()),
         }
@@ -642,6 +670,8 @@ impl Store for SledStore {
         heads: &strada_shared::sync::Heads,
     ) -> Result<(), StoreError> {
         let key = &id.as_bytes()[..];
+        // Under the commits' lock, as it changes what they keep (`Placed`).
+        let _guard = self.feed_writer.lock().unwrap_or_else(|p| p.into_inner());
         // Compare-and-swap: a commit made meanwhile wins (and is verified itself).
         loop {
             let Some(old) = self.doc_meta.get(key)? else {
@@ -658,6 +688,7 @@ impl Store for SledStore {
                 .compare_and_swap(key, Some(&old), Some(new))?
                 .is_ok()
             {
+                self.placed().pop(&id);
                 return Ok(());
             }
         }
@@ -686,6 +717,9 @@ impl Store for SledStore {
     }
 
     fn doc_meta(&self, id: DocId) -> Result<Option<DocMeta>, StoreError> {
+        if let Some(placed) = self.placed().get(&id) {
+            return Ok(Some(placed.meta.clone()));
+        }
         let key = &id.as_bytes()[..];
         if !self.docs.contains_key(key)? {
             return Ok(None);
@@ -713,6 +747,20 @@ impl Store for SledStore {
             let record = self.seal_record(c.id, generation, c.projection)?;
             sealed.push((bytes, record, rotated));
         }
+        // What the last commits left, for the first appearance of each document (a
+        // second one reads what the first wrote in the transaction).
+        let known: Vec<Option<Placed>> = {
+            let placed = self.placed();
+            let mut seen = std::collections::HashSet::with_capacity(batch.len());
+            batch
+                .iter()
+                .map(|c| {
+                    seen.insert(c.id)
+                        .then(|| placed.peek(&c.id).cloned())
+                        .flatten()
+                })
+                .collect()
+        };
         let default: &sled::Tree = &self.db;
         let res = (
             default,
@@ -756,16 +804,35 @@ impl Store for SledStore {
                     let mut team_heads: std::collections::BTreeMap<TeamId, u64> =
                         Default::default();
                     let mut seqs = Vec::with_capacity(batch.len());
-                    for (c, (bytes, record, rotated)) in batch.iter().zip(&sealed) {
+                    let mut left = Vec::with_capacity(batch.len());
+                    for ((c, (bytes, record, rotated)), known) in
+                        batch.iter().zip(&sealed).zip(&known)
+                    {
                         let key = &c.id.as_bytes()[..];
                         seq += 1;
+                        // Its place in the feed and its team's, from the last commit when
+                        // kept.
+                        let (placed, old_team_entry) = match known {
+                            Some(k) => (Some(k.meta.seq), k.team_entry.clone()),
+                            None => (
+                                by_doc
+                                    .get(key)?
+                                    .map(|v| u64_of(&v))
+                                    .transpose()
+                                    .map_err(abort)?,
+                                tby_doc
+                                    .get(key)?
+                                    .map(|v| parse_team_entry(&v))
+                                    .transpose()
+                                    .map_err(abort)?,
+                            ),
+                        };
                         // A document stored and not quarantined has its place in the feed
                         // (the two come and go together): only one without may be in the
                         // quarantine.
-                        let placed = by_doc.get(key)?;
                         let stored = placed.is_some();
                         if let Some(old) = placed {
-                            feed.remove(old)?;
+                            feed.remove(&old.to_be_bytes())?;
                         }
                         feed.insert(&seq.to_be_bytes(), key)?;
                         by_doc.insert(key, &seq.to_be_bytes())?;
@@ -782,9 +849,8 @@ impl Store for SledStore {
                                 };
                                 let tseq = head + 1;
                                 team_heads.insert(team.clone(), tseq);
-                                if let Some(v) = tby_doc.get(key)? {
-                                    let (old, old_team) = parse_team_entry(&v).map_err(abort)?;
-                                    tfeed.remove(team_feed_key(&old_team, old))?;
+                                if let Some((old, old_team)) = &old_team_entry {
+                                    tfeed.remove(team_feed_key(old_team, *old))?;
                                 }
                                 tfeed.insert(team_feed_key(team, tseq), key)?;
                                 tby_doc.insert(key, team_entry(tseq, team))?;
@@ -792,10 +858,13 @@ impl Store for SledStore {
                             }
                             super::Sensitivity::Case => None,
                         };
-                        let mut history: Vec<super::DocVersion> = match hist.get(key)? {
-                            Some(_) if *rotated => Vec::new(),
-                            Some(v) => decode_history(&v).map_err(abort)?,
-                            None => Vec::new(),
+                        let mut history: Vec<super::DocVersion> = match known {
+                            _ if *rotated => Vec::new(),
+                            Some(k) => k.history.clone(),
+                            None => match hist.get(key)? {
+                                Some(v) => decode_history(&v).map_err(abort)?,
+                                None => Vec::new(),
+                            },
                         };
                         let meta = DocMeta {
                             seq,
@@ -837,16 +906,32 @@ impl Store for SledStore {
                             links.insert(&link_key(*target, c.id)[..], &[][..])?;
                         }
                         seqs.push(seq);
+                        left.push(Placed {
+                            meta,
+                            history,
+                            team_entry: match team_seq {
+                                Some(tseq) => Some((tseq, c.meta.team.clone())),
+                                None => old_team_entry,
+                            },
+                        });
                     }
                     dflt.insert(FEED_SEQ_KEY, &seq.to_be_bytes())?;
                     for (team, head) in &team_heads {
                         dflt.insert(team_seq_key(team), &head.to_be_bytes())?;
                     }
-                    Ok(seqs)
+                    Ok((seqs, left))
                 },
             );
         let seqs = match res {
-            Ok(seqs) => seqs,
+            Ok((seqs, left)) => {
+                // Committed: kept for the next reads and commits, in the batch's order
+                // (a document committed twice keeps its second state).
+                let mut placed = self.placed();
+                for (c, p) in batch.iter().zip(left) {
+                    placed.put(c.id, p);
+                }
+                seqs
+            }
             Err(TransactionError::Abort(e)) => return Err(e),
             Err(TransactionError::Storage(e)) => return Err(e.into()),
         };
@@ -1185,6 +1270,10 @@ impl Store for SledStore {
 }
 
 impl SledStore {
+    fn placed(&self) -> std::sync::MutexGuard<'_, lru::LruCache<DocId, Placed>> {
+        self.placed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Numbers the team feeds of a store from before step 8, once: every field document
     /// in the order of the global feed (a new store has nothing to number).
     fn number_team_feeds(&self) -> Result<(), StoreError> {
@@ -1385,6 +1474,143 @@ mod tests {
         assert_eq!(store.team_feed_head(&team).unwrap(), 3);
         drop(store);
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// One step of [`what_commits_keep_reads_as_the_trees`].
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// Documents (by number), each with its team, whether its generation rises, its
+        /// heads and whether it is verified.
+        Commit(Vec<(usize, u8, bool, u8, bool)>),
+        Quarantine(usize),
+        /// Marked verified at the heads last committed.
+        Verify(usize),
+    }
+
+    fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => proptest::collection::vec(
+                (0..4usize, 0..2u8, proptest::bool::weighted(0.15), any::<u8>(), any::<bool>()),
+                1..4,
+            )
+            .prop_map(Step::Commit),
+            1 => (0..4usize).prop_map(Step::Quarantine),
+            1 => (0..4usize).prop_map(Step::Verify),
+        ]
+    }
+
+    /// Everything a reader of documents' placement sees.
+    fn observed(store: &SledStore, ids: &[strada_shared::ids::DocId]) -> String {
+        use super::super::Store;
+        let mut out = Vec::new();
+        for id in ids {
+            out.push(format!(
+                "{:?} {:?} {}",
+                store
+                    .doc_meta(*id)
+                    .unwrap()
+                    .map(|m| super::json(&m).unwrap()),
+                store.doc_history(*id).unwrap(),
+                store.quarantined(*id).unwrap().is_some(),
+            ));
+        }
+        out.push(format!("{:?}", store.feed_after(0, 1000).unwrap()));
+        for t in ["t-0", "t-1"] {
+            let team = strada_shared::ids::TeamId::parse(t).unwrap();
+            out.push(format!(
+                "{:?} {}",
+                store.team_feed_after(&team, 0, 1000).unwrap(),
+                store.team_feed_head(&team).unwrap()
+            ));
+        }
+        out.join("\n")
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        /// A store that keeps what its commits left (`Placed`) reads, and commits, as one
+        /// that reads everything from its trees: the same steps on both, the second
+        /// forgetting what it kept after every step.
+        #[test]
+        fn what_commits_keep_reads_as_the_trees(steps in proptest::collection::vec(step(), 1..30)) {
+            use super::super::{DocCommit, DocMeta, Projection, Sensitivity, Store};
+            use strada_shared::ids::{DocId, TeamId, UserId};
+            use strada_shared::sync::Heads;
+            let ids: Vec<DocId> = (1..=4u8).map(|n| DocId::new_v7(1, [n; 10])).collect();
+            let mut generation = [0u32; 4];
+            let mut heads: [Option<Heads>; 4] = Default::default();
+            let dirs: Vec<_> = (0..2)
+                .map(|_| std::env::temp_dir().join(format!("strada-placed-{}", uuid::Uuid::now_v7())))
+                .collect();
+            let kept = SledStore::open(&dirs[0]).unwrap().0;
+            let plain = SledStore::open(&dirs[1]).unwrap().0;
+            for step in steps {
+                for store in [&kept, &plain] {
+                    match &step {
+                        Step::Commit(docs) => {
+                            let mut gens = generation;
+                            let metas: Vec<DocMeta> = docs
+                                .iter()
+                                .map(|&(n, team, rises, h, verified)| {
+                                    if rises {
+                                        gens[n] += 1;
+                                    }
+                                    DocMeta {
+                                        doc_type: strada_shared::schema::DocType::Contact,
+                                        team: TeamId::parse(&format!("t-{team}")).unwrap(),
+                                        // The fourth document is a case's.
+                                        sensitivity: if n == 3 { Sensitivity::Case } else { Sensitivity::Field },
+                                        created_by: UserId::new_v7(1, [1; 10]),
+                                        received_at: 1,
+                                        updated_at: i64::from(h),
+                                        seq: 0,
+                                        heads: Heads::new(vec![automerge::ChangeHash([h; 32])]),
+                                        author: None,
+                                        consent: None,
+                                        generation: gens[n],
+                                        verified,
+                                        conflicted: false,
+                                    }
+                                })
+                                .collect();
+                            let batch: Vec<DocCommit<'_>> = docs
+                                .iter()
+                                .zip(&metas)
+                                .map(|(&(n, ..), meta)| DocCommit {
+                                    id: ids[n],
+                                    bytes: b"x",
+                                    meta,
+                                    projection: &Projection::None,
+                                    links: &[],
+                                })
+                                .collect();
+                            store.commit_docs(&batch).unwrap();
+                            if std::ptr::eq(store, &plain) {
+                                generation = gens;
+                                for (&(n, ..), meta) in docs.iter().zip(&metas) {
+                                    heads[n] = Some(meta.heads.clone());
+                                }
+                            }
+                        }
+                        Step::Quarantine(n) => {
+                            store.quarantine_doc(ids[*n], "test", 1).unwrap();
+                        }
+                        Step::Verify(n) => {
+                            if let Some(h) = &heads[*n] {
+                                store.mark_doc_verified(ids[*n], h).unwrap();
+                            }
+                        }
+                    }
+                }
+                plain.placed().clear();
+                proptest::prop_assert_eq!(observed(&kept, &ids), observed(&plain, &ids));
+            }
+            drop((kept, plain));
+            for d in dirs {
+                let _ = std::fs::remove_dir_all(d);
+            }
+        }
     }
 
     #[test]
