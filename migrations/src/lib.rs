@@ -26,6 +26,7 @@ mod m0011_reconcile;
 mod m0012_merges;
 mod m0013_case_records;
 mod m0014_report_notes;
+mod m0015_doc_place;
 
 /// The operations a migration step may use on a store.
 pub trait MigrationStore {
@@ -135,26 +136,30 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "report_notes",
         apply: m0014_report_notes::apply,
     },
+    Migration {
+        version: 15,
+        name: "doc_place",
+        apply: m0015_doc_place::apply,
+    },
 ];
 
-/// The collections the current layout has (after every step).
+/// The collections the current layout has (after every step, and after the server
+/// moved what `feed_by_doc`, `team_feed_by_doc` and `doc_history` held into `doc_place`
+/// and dropped them: see step 15).
 pub const COLLECTIONS: &[&str] = &[
     "docs",
     "doc_meta",
     "feed",
-    "feed_by_doc",
     "records_contacts",
     "users",
     "users_by_name",
     "sessions",
     "device_actors",
-    "doc_history",
     "devices",
     "quarantine",
     "audit",
     "doc_links",
     "team_feed",
-    "team_feed_by_doc",
     "records_persons",
     "records_referrals",
     "exchange",
@@ -162,6 +167,7 @@ pub const COLLECTIONS: &[&str] = &[
     "merges",
     "records_cases",
     "report_notes",
+    "doc_place",
 ];
 
 /// The newest version this build knows.

@@ -1,9 +1,9 @@
 //! Golden bytes of every stored record: a test fails when a change to a stored struct
 //! changes what is written by accident (a data folder lives for years and is read back
-//! by later releases). Records are JSON (new fields need `#[serde(default)]`) except the
-//! document history (postcard: frozen, like wire version 1). After an intended change,
-//! regenerate with `STRADA_BLESS=1 cargo test -p strada-server golden` and add a
-//! migration step if old records no longer read.
+//! by later releases). Records are JSON (new fields need `#[serde(default)]`) except a
+//! document's place and history (postcard, after a layout byte: frozen, like wire
+//! version 1). After an intended change, regenerate with `STRADA_BLESS=1 cargo test -p
+//! strada-server golden` and add a migration step if old records no longer read.
 
 use strada_shared::domain::Role;
 use strada_shared::ids::{TeamId, UserId};
@@ -136,6 +136,19 @@ fn golden_stored_records_keep_their_bytes_and_read_back() {
         history
     );
     check("doc_history_team.postcard", bytes);
+
+    // A document's place (step 15): feed position, team feed entry, recent states.
+    let place = super::sled_store::StoredPlace {
+        seq: 9,
+        team_entry: Some((4, TeamId::parse("bergamo-1").expect("team"))),
+        history,
+    };
+    let bytes = super::sled_store::encode_place(&place).expect("encodes");
+    assert_eq!(
+        super::sled_store::decode_place(&bytes).expect("reads"),
+        place
+    );
+    check("doc_place.postcard", bytes);
 }
 
 #[test]

@@ -5,7 +5,12 @@
 //! - `docs`: doc id (16 bytes) → automerge bytes
 //! - `doc_meta`: doc id → JSON [`DocMeta`]
 //! - `feed`: position (u64 BE) → doc id — one entry per document, at its last change
-//! - `feed_by_doc`: doc id → position, to move a document to the head of the feed
+//! - `doc_place` (step 15): doc id → `1 ‖ postcard` [`StoredPlace`]: the document's
+//!   position in the feed (to move it to the head), its team feed entry and its recent
+//!   states (for pulls that resume) — one value, written once per commit. Stores from
+//!   before step 15 kept these in `feed_by_doc`, `team_feed_by_doc` and `doc_history`
+//!   (step 3; `0xFF ‖ postcard Vec<DocVersion>`); they are moved here once when the store
+//!   opens, then dropped; default tree `places_indexed` → [1] once moved
 //! - `reconcile` (step 11): smaller person id ‖ larger → JSON {by, at}: not the same person
 //! - `merges` (step 12): merge id → JSON (`crate::merge::Entry`)
 //! - `report_notes` (step 14): period (`YYYY-Qn`) → JSON `ReportNote` (the director's
@@ -17,7 +22,6 @@
 //! - `users`: user id → JSON [`StoredUser`]; `users_by_name`: lowercase name → user id
 //! - `sessions`: SHA-256 of the token → JSON [`StoredSession`]
 //! - `device_actors` (step 2): automerge actor id → user id
-//! - `doc_history` (step 3): doc id → postcard `Vec<DocVersion>` (recent states)
 //! - `devices` (step 4): automerge actor id → JSON [`StoredDevice`](super::StoredDevice)
 //! - `quarantine` (step 5): doc id → postcard
 //!   [`QuarantinedDoc`](super::QuarantinedDoc)
@@ -25,10 +29,10 @@
 //! - `doc_links` (step 7): id referred to ‖ id of the document referring to it → empty;
 //!   default tree `links_indexed` → [1] once every document's links are in it
 //! - `team_feed` (step 8): team slug ‖ 0 ‖ team position (u64 BE) → doc id — each team's
-//!   field documents, one entry per document at its last change, numbered per team;
-//!   `team_feed_by_doc`: doc id → team position (u64 BE) ‖ team slug; default tree
-//!   `team_seq/<slug>` → u64 BE (the team's last position), `team_feed_indexed` → [1]
-//!   once documents stored before step 8 are numbered
+//!   field documents, one entry per document at its last change, numbered per team
+//!   (each document's entry is in its `doc_place`); default tree `team_seq/<slug>` →
+//!   u64 BE (the team's last position), `team_feed_indexed` → [1] once documents stored
+//!   before step 8 are numbered
 //! - `exchange` (step 10): `e` ‖ kind tag ‖ external id → JSON
 //!   [`ExchangeEntry`](super::ExchangeEntry); `i` ‖ kind tag ‖ Strada id → external id
 //!   (the last written). Plain, not sealed: external ids, team names and user names are
@@ -67,6 +71,9 @@ const SCHEMA_VERSION_KEY: &[u8] = b"schema_version";
 const FEED_SEQ_KEY: &[u8] = b"feed_seq";
 const LINKS_INDEXED_KEY: &[u8] = b"links_indexed";
 const TEAM_FEED_INDEXED_KEY: &[u8] = b"team_feed_indexed";
+const PLACES_INDEXED_KEY: &[u8] = b"places_indexed";
+/// The trees a store from before step 15 kept a document's place in.
+const PLACE_TREES_BEFORE: [&str; 3] = ["feed_by_doc", "team_feed_by_doc", "doc_history"];
 /// sled's page cache.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -75,7 +82,7 @@ pub struct SledStore {
     docs: sled::Tree,
     doc_meta: sled::Tree,
     feed: sled::Tree,
-    feed_by_doc: sled::Tree,
+    doc_place: sled::Tree,
     records_contacts: sled::Tree,
     records_persons: sled::Tree,
     records_referrals: sled::Tree,
@@ -87,13 +94,11 @@ pub struct SledStore {
     users_by_name: sled::Tree,
     sessions: sled::Tree,
     device_actors: sled::Tree,
-    doc_history: sled::Tree,
     devices: sled::Tree,
     quarantine: sled::Tree,
     audit: sled::Tree,
     doc_links: sled::Tree,
     team_feed: sled::Tree,
-    team_feed_by_doc: sled::Tree,
     exchange: sled::Tree,
     /// The keys documents are sealed with.
     keys: KeyStore,
@@ -107,20 +112,45 @@ pub struct SledStore {
     placed: Mutex<lru::LruCache<DocId, Placed>>,
 }
 
-/// What a document's last commit left in `doc_meta`, `doc_history` and
-/// `team_feed_by_doc` (its place in the feed is `meta.seq`), kept in memory.
+/// What a document's last commit left in `doc_meta` and `doc_place`, kept in memory.
 ///
 /// Equal to the trees at all times: an entry is written only by a commit, under
 /// `feed_writer`, once its transaction is committed, and removed, under the same lock,
 /// by every other write to those trees (a quarantine, a document marked verified). An
 /// entry exists only for a document in `docs` with its place in the feed. A read that
 /// misses goes to the trees and leaves the cache as it is.
-#[derive(Clone)]
 struct Placed {
     meta: DocMeta,
-    history: Vec<super::DocVersion>,
-    /// Its team feed entry: (position, team).
-    team_entry: Option<(u64, TeamId)>,
+    place: StoredPlace,
+}
+
+/// A `doc_place` value: where a document stands.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(super) struct StoredPlace {
+    /// Its position in the global feed.
+    pub seq: u64,
+    /// Its team feed entry: (position, team); `None` for a document no field device reads.
+    pub team_entry: Option<(u64, TeamId)>,
+    /// Its recent states, oldest first (at most [`super::DOC_HISTORY`]).
+    pub history: Vec<super::DocVersion>,
+}
+
+/// The layout version that starts a `doc_place` value (postcard follows).
+const PLACE_V1: u8 = 1;
+
+pub(super) fn encode_place(place: &StoredPlace) -> Result<Vec<u8>, StoreError> {
+    let mut out = vec![PLACE_V1];
+    out.extend(postcard::to_allocvec(place).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+    Ok(out)
+}
+
+pub(super) fn decode_place(bytes: &[u8]) -> Result<StoredPlace, StoreError> {
+    match bytes.split_first() {
+        Some((&PLACE_V1, rest)) => {
+            postcard::from_bytes(rest).map_err(|e| StoreError::Corrupt(e.to_string()))
+        }
+        _ => Err(StoreError::Corrupt("unknown document place layout".into())),
+    }
 }
 
 /// Documents whose last commit is kept (an entry takes well under 1 KB).
@@ -254,7 +284,7 @@ impl SledStore {
             docs: tree("docs")?,
             doc_meta: tree("doc_meta")?,
             feed: tree("feed")?,
-            feed_by_doc: tree("feed_by_doc")?,
+            doc_place: tree("doc_place")?,
             records_contacts: tree("records_contacts")?,
             records_persons: tree("records_persons")?,
             records_referrals: tree("records_referrals")?,
@@ -266,13 +296,11 @@ impl SledStore {
             users_by_name: tree("users_by_name")?,
             sessions: tree("sessions")?,
             device_actors: tree("device_actors")?,
-            doc_history: tree("doc_history")?,
             devices: tree("devices")?,
             quarantine: tree("quarantine")?,
             audit: tree("audit")?,
             doc_links: tree("doc_links")?,
             team_feed: tree("team_feed")?,
-            team_feed_by_doc: tree("team_feed_by_doc")?,
             exchange: tree("exchange")?,
             keys: KeyStore::open(dir)?,
             audit_writer: Mutex::new(()),
@@ -287,6 +315,7 @@ impl SledStore {
             store.mark_links_indexed()?;
         }
         store.number_team_feeds()?;
+        store.move_places()?;
         // Keys a crash left behind (a generation replaced, a commit that never became
         // durable) go now.
         let metas = &store.doc_meta;
@@ -349,8 +378,8 @@ fn team_seq_key(team: &TeamId) -> Vec<u8> {
     k
 }
 
-/// A `team_feed_by_doc` value: the position and the team (so the entry can be found
-/// without the metadata).
+/// A team feed entry as `team_feed_by_doc` stored it before step 15: the position and
+/// the team.
 fn team_entry(seq: u64, team: &TeamId) -> Vec<u8> {
     let mut v = seq.to_be_bytes().to_vec();
     v.extend_from_slice(team.as_str().as_bytes());
@@ -368,8 +397,10 @@ fn parse_team_entry(v: &[u8]) -> Result<(u64, TeamId), StoreError> {
     Ok((u64_of(seq)?, team))
 }
 
-/// A document's recent states as stored: `0xFF ‖ postcard` since team feeds exist, plain
-/// postcard (without team positions) before — a vector's length never starts with 0xFF.
+/// A document's recent states as `doc_history` stored them before step 15: `0xFF ‖
+/// postcard` since team feeds exist, plain postcard (without team positions) before — a
+/// vector's length never starts with 0xFF.
+#[cfg(test)]
 pub(super) fn encode_history(history: &[super::DocVersion]) -> Result<Vec<u8>, StoreError> {
     let mut out = vec![0xFF];
     out.extend(postcard::to_allocvec(history).map_err(|e| StoreError::Corrupt(e.to_string()))?);
@@ -568,8 +599,8 @@ impl Store for SledStore {
     }
 
     fn doc_history(&self, id: DocId) -> Result<Vec<super::DocVersion>, StoreError> {
-        match self.doc_history.get(&id.as_bytes()[..])? {
-            Some(v) => decode_history(&v),
+        match self.doc_place.get(&id.as_bytes()[..])? {
+            Some(v) => Ok(decode_place(&v)?.history),
             None => Ok(Vec::new()),
         }
     }
@@ -584,34 +615,31 @@ impl Store for SledStore {
         let res = (
             &self.docs,
             &self.feed,
-            &self.feed_by_doc,
+            &self.doc_place,
             &self.records_contacts,
-            &self.doc_history,
             &self.quarantine,
             &self.team_feed,
-            &self.team_feed_by_doc,
             &self.records_persons,
             &self.records_referrals,
             &self.records_cases,
         )
             .transaction(
-                |(docs, feed, by_doc, recs, hist, quarantine, tfeed, tby_doc, prec, rrec, crec)| {
+                |(docs, feed, places, recs, quarantine, tfeed, prec, rrec, crec)| {
                     let Some(bytes) = docs.remove(key)? else {
                         return Ok(false);
                     };
-                    if let Some(seq) = by_doc.remove(key)? {
-                        feed.remove(seq)?;
-                    }
-                    if let Some(v) = tby_doc.remove(key)? {
-                        let (tseq, team) =
-                            parse_team_entry(&v).map_err(ConflictableTransactionError::Abort)?;
-                        tfeed.remove(team_feed_key(&team, tseq))?;
+                    if let Some(v) = places.remove(key)? {
+                        let place =
+                            decode_place(&v).map_err(ConflictableTransactionError::Abort)?;
+                        feed.remove(&place.seq.to_be_bytes())?;
+                        if let Some((tseq, team)) = place.team_entry {
+                            tfeed.remove(team_feed_key(&team, tseq))?;
+                        }
                     }
                     recs.remove(key)?;
                     prec.remove(key)?;
                     rrec.remove(key)?;
                     crec.remove(key)?;
-                    hist.remove(key)?;
                     let record = super::QuarantinedDoc {
                         at: at_ms,
                         reason: reason.to_string(),
@@ -747,16 +775,16 @@ impl Store for SledStore {
             let record = self.seal_record(c.id, generation, c.projection)?;
             sealed.push((bytes, record, rotated));
         }
-        // What the last commits left, for the first appearance of each document (a
-        // second one reads what the first wrote in the transaction).
-        let known: Vec<Option<Placed>> = {
+        // Where the last commits left each document, for its first appearance in the
+        // batch (a second one reads what the first wrote in the transaction).
+        let known: Vec<Option<StoredPlace>> = {
             let placed = self.placed();
             let mut seen = std::collections::HashSet::with_capacity(batch.len());
             batch
                 .iter()
                 .map(|c| {
                     seen.insert(c.id)
-                        .then(|| placed.peek(&c.id).cloned())
+                        .then(|| placed.peek(&c.id).map(|p| p.place.clone()))
                         .flatten()
                 })
                 .collect()
@@ -767,13 +795,11 @@ impl Store for SledStore {
             &self.docs,
             &self.doc_meta,
             &self.feed,
-            &self.feed_by_doc,
+            &self.doc_place,
             &self.records_contacts,
-            &self.doc_history,
             &self.quarantine,
             &self.doc_links,
             &self.team_feed,
-            &self.team_feed_by_doc,
             &self.records_persons,
             &self.records_referrals,
             &self.records_cases,
@@ -784,13 +810,11 @@ impl Store for SledStore {
                     docs,
                     metas,
                     feed,
-                    by_doc,
+                    places,
                     recs,
-                    hist,
                     quarantine,
                     links,
                     tfeed,
-                    tby_doc,
                     prec,
                     rrec,
                     crec,
@@ -803,39 +827,32 @@ impl Store for SledStore {
                     // Each team's last position, as this batch moves it.
                     let mut team_heads: std::collections::BTreeMap<TeamId, u64> =
                         Default::default();
-                    let mut seqs = Vec::with_capacity(batch.len());
                     let mut left = Vec::with_capacity(batch.len());
                     for ((c, (bytes, record, rotated)), known) in
-                        batch.iter().zip(&sealed).zip(&known)
+                        batch.iter().zip(&sealed).zip(known.iter().cloned())
                     {
                         let key = &c.id.as_bytes()[..];
                         seq += 1;
-                        // Its place in the feed and its team's, from the last commit when
-                        // kept.
-                        let (placed, old_team_entry) = match known {
-                            Some(k) => (Some(k.meta.seq), k.team_entry.clone()),
-                            None => (
-                                by_doc
-                                    .get(key)?
-                                    .map(|v| u64_of(&v))
-                                    .transpose()
-                                    .map_err(abort)?,
-                                tby_doc
-                                    .get(key)?
-                                    .map(|v| parse_team_entry(&v))
-                                    .transpose()
-                                    .map_err(abort)?,
-                            ),
+                        // Where it stood, from the last commit when kept. A document
+                        // stored and not quarantined has its place (the two come and go
+                        // together): only one without may be in the quarantine.
+                        let old = match known {
+                            Some(place) => Some(place),
+                            None => places
+                                .get(key)?
+                                .map(|v| decode_place(&v))
+                                .transpose()
+                                .map_err(abort)?,
                         };
-                        // A document stored and not quarantined has its place in the feed
-                        // (the two come and go together): only one without may be in the
-                        // quarantine.
-                        let stored = placed.is_some();
-                        if let Some(old) = placed {
-                            feed.remove(&old.to_be_bytes())?;
-                        }
+                        let stored = old.is_some();
+                        let (old_team_entry, mut history) = match old {
+                            Some(old) => {
+                                feed.remove(&old.seq.to_be_bytes())?;
+                                (old.team_entry, old.history)
+                            }
+                            None => (None, Vec::new()),
+                        };
                         feed.insert(&seq.to_be_bytes(), key)?;
-                        by_doc.insert(key, &seq.to_be_bytes())?;
                         // The team's feed: field documents only (what its devices read).
                         let team_seq = match c.meta.sensitivity {
                             super::Sensitivity::Field => {
@@ -853,19 +870,13 @@ impl Store for SledStore {
                                     tfeed.remove(team_feed_key(old_team, *old))?;
                                 }
                                 tfeed.insert(team_feed_key(team, tseq), key)?;
-                                tby_doc.insert(key, team_entry(tseq, team))?;
                                 Some(tseq)
                             }
                             super::Sensitivity::Case => None,
                         };
-                        let mut history: Vec<super::DocVersion> = match known {
-                            _ if *rotated => Vec::new(),
-                            Some(k) => k.history.clone(),
-                            None => match hist.get(key)? {
-                                Some(v) => decode_history(&v).map_err(abort)?,
-                                None => Vec::new(),
-                            },
-                        };
+                        if *rotated {
+                            history.clear();
+                        }
                         let meta = DocMeta {
                             seq,
                             ..c.meta.clone()
@@ -877,7 +888,15 @@ impl Store for SledStore {
                         });
                         let excess = history.len().saturating_sub(super::DOC_HISTORY);
                         history.drain(..excess);
-                        hist.insert(key, encode_history(&history).map_err(abort)?)?;
+                        let place = StoredPlace {
+                            seq,
+                            team_entry: match team_seq {
+                                Some(tseq) => Some((tseq, c.meta.team.clone())),
+                                None => old_team_entry,
+                            },
+                            history,
+                        };
+                        places.insert(key, encode_place(&place).map_err(abort)?)?;
                         metas.insert(
                             key,
                             json(&meta).map_err(ConflictableTransactionError::Abort)?,
@@ -905,25 +924,18 @@ impl Store for SledStore {
                         for target in c.links {
                             links.insert(&link_key(*target, c.id)[..], &[][..])?;
                         }
-                        seqs.push(seq);
-                        left.push(Placed {
-                            meta,
-                            history,
-                            team_entry: match team_seq {
-                                Some(tseq) => Some((tseq, c.meta.team.clone())),
-                                None => old_team_entry,
-                            },
-                        });
+                        left.push(Placed { meta, place });
                     }
                     dflt.insert(FEED_SEQ_KEY, &seq.to_be_bytes())?;
                     for (team, head) in &team_heads {
                         dflt.insert(team_seq_key(team), &head.to_be_bytes())?;
                     }
-                    Ok((seqs, left))
+                    Ok(left)
                 },
             );
         let seqs = match res {
-            Ok((seqs, left)) => {
+            Ok(left) => {
+                let seqs = left.iter().map(|p| p.meta.seq).collect();
                 // Committed: kept for the next reads and commits, in the batch's order
                 // (a document committed twice keeps its second state).
                 let mut placed = self.placed();
@@ -1275,11 +1287,19 @@ impl SledStore {
     }
 
     /// Numbers the team feeds of a store from before step 8, once: every field document
-    /// in the order of the global feed (a new store has nothing to number).
+    /// in the order of the global feed (a new store has nothing to number). Such a store
+    /// is from before step 15 too: each document's entry goes where it kept them then
+    /// (`team_feed_by_doc`), and [`Self::move_places`] moves it with the rest.
     fn number_team_feeds(&self) -> Result<(), StoreError> {
         if self.db.get(TEAM_FEED_INDEXED_KEY)?.is_some() {
             return Ok(());
         }
+        if self.db.get(PLACES_INDEXED_KEY)?.is_some() {
+            return Err(StoreError::Corrupt(
+                "team feeds not numbered in a store with document places".into(),
+            ));
+        }
+        let by_doc = self.db.open_tree("team_feed_by_doc")?;
         let mut heads: std::collections::BTreeMap<TeamId, u64> = Default::default();
         for kv in self.feed.iter() {
             let (_, id) = kv?;
@@ -1294,8 +1314,7 @@ impl SledStore {
             *head += 1;
             self.team_feed
                 .insert(team_feed_key(&meta.team, *head), id.as_ref())?;
-            self.team_feed_by_doc
-                .insert(id.as_ref(), team_entry(*head, &meta.team))?;
+            by_doc.insert(id.as_ref(), team_entry(*head, &meta.team))?;
         }
         for (team, head) in &heads {
             self.db.insert(team_seq_key(team), &head.to_be_bytes())?;
@@ -1304,6 +1323,61 @@ impl SledStore {
         self.db.flush()?;
         if !heads.is_empty() {
             tracing::info!(teams = heads.len(), "team feeds numbered");
+        }
+        Ok(())
+    }
+
+    /// Moves each document's place from the trees a store from before step 15 kept it
+    /// in (`feed_by_doc`, `team_feed_by_doc`, `doc_history`) into `doc_place`, once, then
+    /// drops those trees. Safe to interrupt: the old trees are read until the move is
+    /// recorded (durably), and dropped only after.
+    fn move_places(&self) -> Result<(), StoreError> {
+        let exists = |name: &str| {
+            self.db
+                .tree_names()
+                .iter()
+                .any(|n| n.as_ref() == name.as_bytes())
+        };
+        if self.db.get(PLACES_INDEXED_KEY)?.is_none() {
+            let [by_doc, team_by_doc, history] = PLACE_TREES_BEFORE;
+            let mut moved = 0usize;
+            if exists(by_doc) {
+                let by_doc = self.db.open_tree(by_doc)?;
+                let team_by_doc = exists(team_by_doc)
+                    .then(|| self.db.open_tree(team_by_doc))
+                    .transpose()?;
+                let history = exists(history)
+                    .then(|| self.db.open_tree(history))
+                    .transpose()?;
+                for kv in by_doc.iter() {
+                    let (id, seq) = kv?;
+                    let team_entry = match &team_by_doc {
+                        Some(t) => t.get(&id)?.map(|v| parse_team_entry(&v)).transpose()?,
+                        None => None,
+                    };
+                    let history = match &history {
+                        Some(h) => h.get(&id)?.map(|v| decode_history(&v)).transpose()?,
+                        None => None,
+                    };
+                    let place = StoredPlace {
+                        seq: u64_of(&seq)?,
+                        team_entry,
+                        history: history.unwrap_or_default(),
+                    };
+                    self.doc_place.insert(&id, encode_place(&place)?)?;
+                    moved += 1;
+                }
+            }
+            self.db.insert(PLACES_INDEXED_KEY, &[1u8][..])?;
+            self.db.flush()?;
+            if moved > 0 {
+                tracing::info!(documents = moved, "document places moved");
+            }
+        }
+        for name in PLACE_TREES_BEFORE {
+            if exists(name) {
+                self.db.drop_tree(name)?;
+            }
         }
         Ok(())
     }
@@ -1459,9 +1533,15 @@ mod tests {
                     .commit_doc(*id, b"x", &meta, &Projection::None)
                     .unwrap();
             }
-            // As before step 8: no team feed at all.
+            // As before step 8: no team feed at all (and, so, before step 15).
+            as_before_step_15(&store);
             store.team_feed.clear().unwrap();
-            store.team_feed_by_doc.clear().unwrap();
+            store
+                .db
+                .open_tree("team_feed_by_doc")
+                .unwrap()
+                .clear()
+                .unwrap();
             store.db.remove(super::TEAM_FEED_INDEXED_KEY).unwrap();
             store.db.remove(super::team_seq_key(&team)).unwrap();
             store.flush().unwrap();
@@ -1474,6 +1554,36 @@ mod tests {
         assert_eq!(store.team_feed_head(&team).unwrap(), 3);
         drop(store);
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// Rewrites `store` as a release before step 15 left it: each document's place in
+    /// `feed_by_doc`, `team_feed_by_doc` and `doc_history`, no `doc_place`, the schema
+    /// at 14. Drop the store and open it again to move them.
+    fn as_before_step_15(store: &SledStore) {
+        let by_doc = store.db.open_tree("feed_by_doc").unwrap();
+        let team_by_doc = store.db.open_tree("team_feed_by_doc").unwrap();
+        let history = store.db.open_tree("doc_history").unwrap();
+        for kv in store.doc_place.iter() {
+            let (id, v) = kv.unwrap();
+            let place = super::decode_place(&v).unwrap();
+            by_doc.insert(&id, &place.seq.to_be_bytes()).unwrap();
+            if let Some((tseq, team)) = &place.team_entry {
+                team_by_doc
+                    .insert(&id, super::team_entry(*tseq, team))
+                    .unwrap();
+            }
+            history
+                .insert(&id, super::encode_history(&place.history).unwrap())
+                .unwrap();
+        }
+        store.doc_place.clear().unwrap();
+        store.db.drop_tree("doc_place").unwrap();
+        store.db.remove(super::PLACES_INDEXED_KEY).unwrap();
+        store
+            .db
+            .insert(super::SCHEMA_VERSION_KEY, &14u32.to_be_bytes())
+            .unwrap();
+        store.db.flush().unwrap();
     }
 
     /// One step of [`what_commits_keep_reads_as_the_trees`].
@@ -1534,81 +1644,150 @@ mod tests {
         /// forgetting what it kept after every step.
         #[test]
         fn what_commits_keep_reads_as_the_trees(steps in proptest::collection::vec(step(), 1..30)) {
-            use super::super::{DocCommit, DocMeta, Projection, Sensitivity, Store};
-            use strada_shared::ids::{DocId, TeamId, UserId};
-            use strada_shared::sync::Heads;
-            let ids: Vec<DocId> = (1..=4u8).map(|n| DocId::new_v7(1, [n; 10])).collect();
-            let mut generation = [0u32; 4];
-            let mut heads: [Option<Heads>; 4] = Default::default();
+            let mut driver = Driver::default();
             let dirs: Vec<_> = (0..2)
                 .map(|_| std::env::temp_dir().join(format!("strada-placed-{}", uuid::Uuid::now_v7())))
                 .collect();
             let kept = SledStore::open(&dirs[0]).unwrap().0;
             let plain = SledStore::open(&dirs[1]).unwrap().0;
             for step in steps {
-                for store in [&kept, &plain] {
-                    match &step {
-                        Step::Commit(docs) => {
-                            let mut gens = generation;
-                            let metas: Vec<DocMeta> = docs
-                                .iter()
-                                .map(|&(n, team, rises, h, verified)| {
-                                    if rises {
-                                        gens[n] += 1;
-                                    }
-                                    DocMeta {
-                                        doc_type: strada_shared::schema::DocType::Contact,
-                                        team: TeamId::parse(&format!("t-{team}")).unwrap(),
-                                        // The fourth document is a case's.
-                                        sensitivity: if n == 3 { Sensitivity::Case } else { Sensitivity::Field },
-                                        created_by: UserId::new_v7(1, [1; 10]),
-                                        received_at: 1,
-                                        updated_at: i64::from(h),
-                                        seq: 0,
-                                        heads: Heads::new(vec![automerge::ChangeHash([h; 32])]),
-                                        author: None,
-                                        consent: None,
-                                        generation: gens[n],
-                                        verified,
-                                        conflicted: false,
-                                    }
-                                })
-                                .collect();
-                            let batch: Vec<DocCommit<'_>> = docs
-                                .iter()
-                                .zip(&metas)
-                                .map(|(&(n, ..), meta)| DocCommit {
-                                    id: ids[n],
-                                    bytes: b"x",
-                                    meta,
-                                    projection: &Projection::None,
-                                    links: &[],
-                                })
-                                .collect();
-                            store.commit_docs(&batch).unwrap();
-                            if std::ptr::eq(store, &plain) {
-                                generation = gens;
-                                for (&(n, ..), meta) in docs.iter().zip(&metas) {
-                                    heads[n] = Some(meta.heads.clone());
-                                }
-                            }
-                        }
-                        Step::Quarantine(n) => {
-                            store.quarantine_doc(ids[*n], "test", 1).unwrap();
-                        }
-                        Step::Verify(n) => {
-                            if let Some(h) = &heads[*n] {
-                                store.mark_doc_verified(ids[*n], h).unwrap();
-                            }
-                        }
-                    }
-                }
+                driver.apply(&[&kept, &plain], &step);
                 plain.placed().clear();
-                proptest::prop_assert_eq!(observed(&kept, &ids), observed(&plain, &ids));
+                proptest::prop_assert_eq!(observed(&kept, &driver.ids), observed(&plain, &driver.ids));
             }
             drop((kept, plain));
             for d in dirs {
                 let _ = std::fs::remove_dir_all(d);
+            }
+        }
+
+        /// A store a release before step 15 left (places in three trees) reads the same
+        /// once they are moved into `doc_place`, and later commits and quarantines move
+        /// documents as in a store that never had them apart.
+        #[test]
+        fn places_moved_from_before_step_15_read_and_commit_as_before(
+            steps in proptest::collection::vec(step(), 1..24),
+            at in 0..24usize,
+        ) {
+            let mut driver = Driver::default();
+            let dirs: Vec<_> = (0..2)
+                .map(|_| std::env::temp_dir().join(format!("strada-moved-{}", uuid::Uuid::now_v7())))
+                .collect();
+            let mut moved = SledStore::open(&dirs[0]).unwrap().0;
+            let always = SledStore::open(&dirs[1]).unwrap().0;
+            for (i, step) in steps.iter().enumerate() {
+                if i == at.min(steps.len() - 1) {
+                    let before = observed(&moved, &driver.ids);
+                    as_before_step_15(&moved);
+                    drop(moved);
+                    let (again, applied) = SledStore::open(&dirs[0]).unwrap();
+                    proptest::prop_assert_eq!(applied, vec![15]);
+                    for old in super::PLACE_TREES_BEFORE {
+                        proptest::prop_assert!(!again.db.tree_names().iter().any(|n| n.as_ref() == old.as_bytes()));
+                    }
+                    moved = again;
+                    proptest::prop_assert_eq!(observed(&moved, &driver.ids), before);
+                }
+                driver.apply(&[&moved, &always], step);
+                // Flushed, as every push is before it is acknowledged (the keys of
+                // replaced generations go then, as they go when a store opens).
+                for store in [&moved, &always] {
+                    super::super::Store::flush(store).unwrap();
+                }
+                proptest::prop_assert_eq!(observed(&moved, &driver.ids), observed(&always, &driver.ids));
+            }
+            drop((moved, always));
+            for d in dirs {
+                let _ = std::fs::remove_dir_all(d);
+            }
+        }
+    }
+
+    /// Plays [`Step`]s on stores: four documents, the fourth a case's.
+    struct Driver {
+        ids: Vec<strada_shared::ids::DocId>,
+        generation: [u32; 4],
+        heads: [Option<strada_shared::sync::Heads>; 4],
+    }
+
+    impl Default for Driver {
+        fn default() -> Self {
+            Driver {
+                ids: (1..=4u8)
+                    .map(|n| strada_shared::ids::DocId::new_v7(1, [n; 10]))
+                    .collect(),
+                generation: [0; 4],
+                heads: Default::default(),
+            }
+        }
+    }
+
+    impl Driver {
+        fn apply(&mut self, stores: &[&SledStore], step: &Step) {
+            use super::super::{DocCommit, DocMeta, Projection, Sensitivity, Store};
+            use strada_shared::ids::{TeamId, UserId};
+            use strada_shared::sync::Heads;
+            match step {
+                Step::Commit(docs) => {
+                    let mut gens = self.generation;
+                    let metas: Vec<DocMeta> = docs
+                        .iter()
+                        .map(|&(n, team, rises, h, verified)| {
+                            if rises {
+                                gens[n] += 1;
+                            }
+                            DocMeta {
+                                doc_type: strada_shared::schema::DocType::Contact,
+                                team: TeamId::parse(&format!("t-{team}")).unwrap(),
+                                sensitivity: if n == 3 {
+                                    Sensitivity::Case
+                                } else {
+                                    Sensitivity::Field
+                                },
+                                created_by: UserId::new_v7(1, [1; 10]),
+                                received_at: 1,
+                                updated_at: i64::from(h),
+                                seq: 0,
+                                heads: Heads::new(vec![automerge::ChangeHash([h; 32])]),
+                                author: None,
+                                consent: None,
+                                generation: gens[n],
+                                verified,
+                                conflicted: false,
+                            }
+                        })
+                        .collect();
+                    let batch: Vec<DocCommit<'_>> = docs
+                        .iter()
+                        .zip(&metas)
+                        .map(|(&(n, ..), meta)| DocCommit {
+                            id: self.ids[n],
+                            bytes: b"x",
+                            meta,
+                            projection: &Projection::None,
+                            links: &[],
+                        })
+                        .collect();
+                    for store in stores {
+                        store.commit_docs(&batch).unwrap();
+                    }
+                    self.generation = gens;
+                    for (&(n, ..), meta) in docs.iter().zip(&metas) {
+                        self.heads[n] = Some(meta.heads.clone());
+                    }
+                }
+                Step::Quarantine(n) => {
+                    for store in stores {
+                        store.quarantine_doc(self.ids[*n], "test", 1).unwrap();
+                    }
+                }
+                Step::Verify(n) => {
+                    if let Some(h) = &self.heads[*n] {
+                        for store in stores {
+                            store.mark_doc_verified(self.ids[*n], h).unwrap();
+                        }
+                    }
+                }
             }
         }
     }
