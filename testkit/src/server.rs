@@ -54,8 +54,23 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// Serves `dir` on a free loopback port (no PWA), with `env` on top of the defaults.
+    ///
+    /// With `STRADA_SERVER_CALLGRIND` set to a file, the server runs under valgrind's
+    /// callgrind with counting off, for a benchmark to count the instructions of one
+    /// phase (see [`Instructions`]); its profile goes to that file.
     pub fn start(dir: &Path, env: &[(&str, &str)]) -> ServerProcess {
-        let mut cmd = Command::new(server_bin());
+        let mut cmd = match std::env::var_os("STRADA_SERVER_CALLGRIND") {
+            Some(out) => {
+                let mut c = Command::new("valgrind");
+                let mut file = std::ffi::OsString::from("--callgrind-out-file=");
+                file.push(out);
+                c.args(["--tool=callgrind", "--instr-atstart=no"])
+                    .arg(file)
+                    .arg(server_bin());
+                c
+            }
+            None => Command::new(server_bin()),
+        };
         cmd.arg("serve")
             .env("STRADA_DATA_DIR", dir)
             .env("STRADA_LISTEN", "127.0.0.1:0")
@@ -107,5 +122,53 @@ impl Drop for ServerProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The instructions a server started under callgrind (`STRADA_SERVER_CALLGRIND`, see
+/// [`ServerProcess::start`]) executes between [`Instructions::start`] and
+/// [`Instructions::stop`]: a count that, unlike CPU time on a shared machine, repeats
+/// from run to run, so two builds compare by it.
+pub struct Instructions {
+    pid: u32,
+    out: PathBuf,
+}
+
+impl Instructions {
+    /// Counting starts now, for `server`; `None` when it does not run under callgrind.
+    pub fn start(server: &ServerProcess) -> Option<Instructions> {
+        let out = PathBuf::from(std::env::var_os("STRADA_SERVER_CALLGRIND")?);
+        let me = Instructions {
+            pid: server.pid(),
+            out,
+        };
+        me.control(&["-z"]);
+        me.control(&["-i", "on"]);
+        Some(me)
+    }
+
+    /// Counting stops; the instructions counted.
+    pub fn stop(self) -> u64 {
+        self.control(&["-i", "off"]);
+        self.control(&["-d", "phase"]);
+        // The dump is written beside the profile, numbered.
+        let dump = PathBuf::from(format!("{}.1", self.out.display()));
+        let text = std::fs::read_to_string(&dump)
+            .unwrap_or_else(|e| panic!("read the callgrind dump {}: {e}", dump.display()));
+        text.lines()
+            .find_map(|l| l.strip_prefix("totals: "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("the dump has its totals")
+    }
+
+    fn control(&self, args: &[&str]) {
+        let status = Command::new("callgrind_control")
+            .args(args)
+            .arg(self.pid.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run callgrind_control (a valgrind tool)");
+        assert!(status.success(), "callgrind_control {args:?} failed");
     }
 }

@@ -12,6 +12,11 @@
 //! 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip, plus the time the sync took here
 //! on loopback (the device's work and the server's).
 //! Writes `$STRADA_BENCH_OUT` (default `target/bench/sync.json`) and prints the figures.
+//!
+//! `cargo xtask bench sync --instructions` runs the server under valgrind's callgrind
+//! and adds the instructions it executed per pushed change (to
+//! `target/bench/sync-instructions.json`): CPU seconds on a shared machine vary by a
+//! quarter from run to run of one build, instruction counts hardly at all.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -29,7 +34,7 @@ use strada_shared::schema::{self, ContactDoc};
 use strada_shared::sync::{PushOutcome, PushRequest, encode_as};
 use strada_testkit::data::numbered_contact;
 use strada_testkit::device::{Device, PullVia};
-use strada_testkit::server::{ServerProcess, add_user};
+use strada_testkit::server::{Instructions, ServerProcess, add_user};
 use strada_testkit::temp::TempDir;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -388,6 +393,7 @@ async fn main() {
     }
     // Marks for a profiler attached to the server (`perf record -p`): the measured phase.
     eprintln!("bench: push throughput phase starts");
+    let counting = Instructions::start(&server);
     let cpu_before = cpu_seconds(server.pid());
     let t = Instant::now();
     let mut handles = Vec::new();
@@ -411,6 +417,17 @@ async fn main() {
     }
     assert_eq!(changes, 4 * 500 * rounds);
     eprintln!("bench: push throughput phase ends");
+    // Under callgrind (`cargo xtask bench sync --instructions`): the instructions the
+    // server executed per change pushed, a figure that repeats (the other figures of
+    // such a run are valgrind's, not the server's).
+    if let Some(counting) = counting {
+        let instructions = counting.stop() as f64;
+        out.insert("server_push_instructions", instructions);
+        out.insert(
+            "server_push_instructions_per_change",
+            instructions / changes as f64,
+        );
+    }
     out.insert(
         "server_push_changes_per_sec",
         changes as f64 / t.elapsed().as_secs_f64(),

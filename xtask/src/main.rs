@@ -8,7 +8,11 @@
 //! - `cargo xtask setup` — only prepare the tools (wasm target, Trunk, wasm-bindgen, npm, Chromium).
 //! - `cargo xtask dist`  — build the PWA into `dist/`.
 //! - `cargo xtask post-build` — Trunk's hook: service-worker precache list, .br/.gz copies.
-//! - `cargo xtask bench sync` — the sync benchmark; writes `target/bench/sync.json`.
+//! - `cargo xtask bench sync [--instructions]` — the sync benchmark; writes
+//!   `target/bench/sync.json`. With `--instructions`, the server runs under valgrind's
+//!   callgrind and the push phase's instructions per change (a figure that repeats) go
+//!   to `target/bench/sync-instructions.json` (needs valgrind: `apt-get install
+//!   valgrind`).
 //! - `cargo xtask bench central` — the central workspace with 100,000 persons and
 //!   1,000,000 contacts; writes `target/bench/central.json`.
 //! - `cargo xtask bench report` — the report's figures over a year of 1,000,000 contacts;
@@ -29,7 +33,7 @@ mod postbuild;
 mod setup;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
@@ -52,7 +56,15 @@ fn main() -> Result<()> {
             dist(&root)
         }
         Some("post-build") => postbuild::run(),
-        Some("bench") if args.get(1).map(String::as_str) == Some("sync") => bench_sync(&root),
+        Some("bench") if args.get(1).map(String::as_str) == Some("sync") => {
+            match args.get(2).map(String::as_str) {
+                None => bench_sync(&root, false),
+                Some("--instructions") => bench_sync(&root, true),
+                Some(other) => {
+                    bail!("unknown option {other}: cargo xtask bench sync [--instructions]")
+                }
+            }
+        }
         Some("bench") if args.get(1).map(String::as_str) == Some("central") => bench_central(&root),
         Some("bench") if args.get(1).map(String::as_str) == Some("report") => bench_report(&root),
         Some("bench") if args.get(1).map(String::as_str) == Some("reconcile") => {
@@ -86,7 +98,7 @@ fn main() -> Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync|bench central|bench report|bench device [--cpu-throttle N] [--only phone|cases]|bench reconcile>"
+                "usage: cargo xtask <run [--demo]|demo [--seed N] [--contacts N]|screenshots|test|setup|dist|post-build|bench sync [--instructions]|bench central|bench report|bench device [--cpu-throttle N] [--only phone|cases]|bench reconcile>"
             );
             std::process::exit(2);
         }
@@ -256,17 +268,43 @@ fn test(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The sync benchmark against a release server, figures to `target/bench/sync.json`.
-fn bench_sync(root: &Path) -> Result<()> {
+/// The sync benchmark against a release server, figures to `target/bench/sync.json`;
+/// with `instructions`, under callgrind, to `target/bench/sync-instructions.json`.
+fn bench_sync(root: &Path, instructions: bool) -> Result<()> {
     sh(cargo().args(["build", "--release", "--package", "strada-server"]))?;
-    let out = target_dir(root).join("bench").join("sync.json");
-    sh(cargo()
-        .args(["bench", "--package", "strada-tests", "--bench", "sync"])
+    let bench = target_dir(root).join("bench");
+    let mut cmd = cargo();
+    cmd.args(["bench", "--package", "strada-tests", "--bench", "sync"])
         .env(
             "STRADA_SERVER_BIN",
             target_dir(root).join("release").join("strada-server"),
-        )
-        .env("STRADA_BENCH_OUT", &out))
+        );
+    if instructions {
+        let found = Command::new("valgrind")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !found {
+            bail!("--instructions needs valgrind (apt-get install valgrind)");
+        }
+        std::fs::create_dir_all(&bench)?;
+        // The profile and its dumps of an earlier run.
+        for entry in std::fs::read_dir(&bench)? {
+            let path = entry?.path();
+            if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("callgrind.sync."))
+            {
+                std::fs::remove_file(path)?;
+            }
+        }
+        cmd.env("STRADA_SERVER_CALLGRIND", bench.join("callgrind.sync.out"))
+            .env("STRADA_BENCH_OUT", bench.join("sync-instructions.json"));
+    } else {
+        cmd.env("STRADA_BENCH_OUT", bench.join("sync.json"));
+    }
+    sh(&mut cmd)
 }
 
 /// The central workspace at scale (100,000 persons, 1,000,000 contacts) against a
