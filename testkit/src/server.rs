@@ -142,6 +142,8 @@ impl Instructions {
             pid: server.pid(),
             out,
         };
+        // A dump an earlier run left would be read as this one's.
+        let _ = std::fs::remove_file(me.dump());
         me.control(&["-z"]);
         me.control(&["-i", "on"]);
         Some(me)
@@ -151,14 +153,20 @@ impl Instructions {
     pub fn stop(self) -> u64 {
         self.control(&["-i", "off"]);
         self.control(&["-d", "phase"]);
-        // The dump is written beside the profile, numbered.
-        let dump = PathBuf::from(format!("{}.1", self.out.display()));
+        let dump = self.dump();
         let text = std::fs::read_to_string(&dump)
             .unwrap_or_else(|e| panic!("read the callgrind dump {}: {e}", dump.display()));
         text.lines()
             .find_map(|l| l.strip_prefix("totals: "))
             .and_then(|v| v.trim().parse().ok())
             .expect("the dump has its totals")
+    }
+
+    /// The first dump, written beside the profile, numbered.
+    fn dump(&self) -> PathBuf {
+        let mut name = self.out.clone().into_os_string();
+        name.push(".1");
+        PathBuf::from(name)
     }
 
     fn control(&self, args: &[&str]) {
