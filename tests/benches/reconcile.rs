@@ -34,7 +34,11 @@
 //! Writes `$STRADA_BENCH_OUT` (default `<target>/bench/reconcile.json`, the target folder
 //! being `CARGO_TARGET_DIR` or the workspace's `target`) and prints the figures.
 //! `STRADA_BENCH_PERSONS` changes the population's size, `STRADA_BENCH_PLANT_PERCENT` the share
-//! of planted duplicates and of look-alikes (3 each); `STRADA_BENCH_VERBOSE` prints
+//! of planted duplicates and of look-alikes (3 each); `STRADA_BENCH_PROFILE=plain` plants
+//! duplicates that differ only as the issue lists (the name's script, spelling or a typo,
+//! the birth year by up to two or missing, the phone retyped or missing), with no name
+//! part dropped, no guessed age, country, gender and languages kept: the background and
+//! the look-alikes are the same (`"profile"` in the output says which); `STRADA_BENCH_VERBOSE` prints
 //! sample false positives and misses (`STRADA_BENCH_ORIGIN=<index>`: misses of one
 //! origin).
 
@@ -223,7 +227,10 @@ fn main() {
     // Planted duplicates (and as many look-alikes), in percent of the persons.
     let plant = total * env_number("STRADA_BENCH_PLANT_PERCENT", 3) as usize / 100;
     let started = Instant::now();
-    let world = Generator::new(seed).world(total, plant);
+    let mut generator = Generator::new(seed);
+    let generator_plain = std::env::var("STRADA_BENCH_PROFILE").is_ok_and(|p| p == "plain");
+    generator.plain = generator_plain;
+    let world = generator.world(total, plant);
     let generated = started.elapsed().as_secs_f64();
     let truth: HashSet<(DocId, DocId)> = world.duplicates.iter().map(|p| p.pair).collect();
     eprintln!(
@@ -298,6 +305,7 @@ fn main() {
         "persons": world.persons.len(),
         "threshold": DEFAULT_THRESHOLD,
         "seed": seed,
+        "profile": if generator_plain { "plain" } else { "default" },
         "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
         "planted_duplicates": truth.len(),
         "planted_look_alikes": world.look_alikes.len(),

@@ -422,6 +422,8 @@ impl Who {
 
 pub struct Generator {
     rng: StdRng,
+    /// Duplicates carry only the differences the issue names (`STRADA_BENCH_PROFILE=plain`).
+    pub plain: bool,
     /// Per team: its spots (lat, lon).
     spots: Vec<Vec<(f64, f64)>>,
 }
@@ -462,7 +464,11 @@ impl Generator {
                     .collect()
             })
             .collect();
-        Generator { rng, spots }
+        Generator {
+            rng,
+            spots,
+            plain: false,
+        }
     }
 
     fn id(&mut self) -> DocId {
@@ -742,7 +748,7 @@ impl Generator {
         }
         // Sometimes only the given name, or only the surname, is given the second time.
         let mut partial = false;
-        if who.with_given && who.with_surname && self.chance(0.2) {
+        if !self.plain && who.with_given && who.with_surname && self.chance(0.2) {
             partial = true;
             if self.chance(0.75) {
                 again.with_surname = false;
@@ -805,6 +811,7 @@ impl Generator {
         let birth_year = match first.birth_year {
             Some(y) => {
                 let r = self.rng.random::<f64>();
+                let r = if self.plain { r * 0.75 + 0.1 } else { r };
                 birth_year_missing = r < 0.2;
                 match r {
                     r if r < 0.2 => None,
@@ -829,14 +836,15 @@ impl Generator {
         let mut same_phone = false;
         let phone = match &first.phone {
             Some(p) => match self.rng.random::<f64>() {
-                r if r < 0.45 => {
+                r if r < 0.45 || (self.plain && r < 0.6) => {
                     same_phone = true;
                     let digits = strada_server::reconcile::normalise_phone(p).expect("phone");
                     Some(self.typed(&digits))
                 }
-                r if r < 0.8 => None,
+                r if r < 0.8 || self.plain => None,
                 _ => Some(self.phone_number(o)),
             },
+            None if self.plain => None,
             None => self.chance(0.3).then(|| self.phone_number(o)),
         };
         let team = if self.chance(0.6) {
@@ -854,16 +862,18 @@ impl Generator {
             sightings.push(self.sighting_near(place.lat, place.lon, t, 700.0, 20 * 3_600_000));
         }
         let country = match self.rng.random::<f64>() {
+            _ if self.plain => first.country.clone(),
             r if r < 0.55 => first.country.clone(),
             r if r < 0.8 => o.countries[self.rng.random_range(0..o.countries.len())].to_string(),
             _ => String::new(),
         };
         let languages = match self.rng.random::<f64>() {
+            _ if self.plain => first.languages.clone(),
             r if r < 0.5 => first.languages.clone(),
             r if r < 0.75 => self.languages(o),
             _ => Vec::new(),
         };
-        let gender = if self.chance(0.08) {
+        let gender = if !self.plain && self.chance(0.08) {
             Gender::Unknown
         } else if who.woman {
             Gender::Woman
@@ -899,6 +909,11 @@ impl Generator {
     /// a birth year far away, another country or another gender.
     fn look_alike(&mut self, who: &Who, first: &PersonFacts) -> PersonFacts {
         let mut other = who.clone();
+        // A nickname names one person ("Walid dell'autobus di Treviglio"): another
+        // person has their own, if any.
+        if who.nickname.is_some() {
+            other.nickname = Some(self.nickname());
+        }
         match self.rng.random::<f64>() {
             // The very same alias.
             r if r < 0.5 => {}
