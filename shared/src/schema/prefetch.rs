@@ -179,6 +179,10 @@ impl ReadDoc for Prefetched<'_> {
     }
 
     fn length<O: AsRef<ObjId>>(&self, obj: O) -> usize {
+        // A map already read: its keys are the items read.
+        if let Some(entries) = self.maps.borrow().get(obj.as_ref()) {
+            return entries.len();
+        }
         ReadDoc::length(self.doc, obj)
     }
 
