@@ -9,8 +9,8 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  OFFLINE, apiLogin, axeViolations, fillDemo, launchBrowser, phoneContext, removeDir, signIn,
-  startServer, stopServer, tempDir, unlock,
+  OFFLINE, apiLogin, axeViolations, demoWithCrossTeamPair, launchBrowser, phoneContext,
+  removeDir, signIn, stopServer, unlock,
 } from './helpers.mjs';
 
 async function api(url, token, path, body) {
@@ -35,18 +35,11 @@ async function desk(browser, url, user, password) {
 }
 
 test('a case from intake to closure: assessment, PIP, referral to the phones, work plan, review offline, outcome', async () => {
-  const data = tempDir('strada-e2e-cases-');
-  const accounts = fillDemo(data, ['--seed', '3', '--contacts', '600']);
-  const server = await startServer(data);
+  // A person two teams met: a planted pair, merged by the central office.
+  const { data, accounts, server, token: central, pair } =
+    await demoWithCrossTeamPair('strada-e2e-cases-');
   const browser = await launchBrowser({ allow: OFFLINE });
   try {
-    // A person two teams met: a planted pair, merged by the central office.
-    const central = await apiLogin(server.url, 'centrale', accounts.centrale.password);
-    const found = await api(server.url, central, '/api/persons/duplicates?limit=100');
-    const pairs = Array.isArray(found) ? found : found.items;
-    const pair = pairs.find((p) => p.a.team !== p.b.team && p.a.contacts > 0 && p.b.contacts > 0
-      && p.a.aliases.length > 0 && p.b.aliases.length > 0);
-    assert.ok(pair, 'a cross-team pair');
     await api(server.url, central, '/api/persons/merge', {
       survivor: pair.a.id, merged: pair.b.id, reason: 'stessa persona (e2e)', keep: {},
     });

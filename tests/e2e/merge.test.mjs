@@ -7,8 +7,7 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  apiLogin, axeViolations, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer,
-  tempDir,
+  axeViolations, demoWithCrossTeamPair, launchBrowser, removeDir, signIn, stopServer,
 } from './helpers.mjs';
 
 async function api(url, token, path) {
@@ -28,19 +27,11 @@ async function searchPersons(page, q) {
 const personRow = (page, id) => page.locator(`[data-testid="ws-person-row"][data-id="${id}"]`);
 
 test('the central office merges a planted duplicate, then separates it again', async () => {
-  const data = tempDir('strada-e2e-merge-');
-  const accounts = fillDemo(data, ['--seed', '3', '--contacts', '600']);
-  const server = await startServer(data);
+  // A planted pair: two teams recorded the person, both met them.
+  const { data, accounts, server, token, pair } = await demoWithCrossTeamPair('strada-e2e-merge-');
   const browser = await launchBrowser();
   try {
     const password = accounts.centrale.password;
-    const token = await apiLogin(server.url, 'centrale', password);
-    // A planted pair: two teams recorded the person, both met them.
-    const found = await api(server.url, token, '/api/persons/duplicates?limit=100');
-    const pairs = Array.isArray(found) ? found : found.items;
-    const pair = pairs.find((p) => p.a.team !== p.b.team && p.a.contacts > 0 && p.b.contacts > 0
-      && p.a.aliases.length > 0 && p.b.aliases.length > 0);
-    assert.ok(pair, `a cross-team pair among ${pairs.length}`);
     const [a, b] = [pair.a, pair.b];
     const pageA = await api(server.url, token, `/api/persons/${a.id}`);
     const pageB = await api(server.url, token, `/api/persons/${b.id}`);
