@@ -566,10 +566,12 @@ dup_reason_met_days =
         [one] met { $distance } apart, { $n } day apart
        *[other] met { $distance } apart, { $n } days apart
     }
+dup_reason_same_usual_place = same usual place: { $place }
 dup_reason_different_phone = different phones
 dup_reason_different_birth_year = born { $a } / { $b }: too far apart
 dup_reason_different_gender = different genders: { $a } / { $b }
 dup_reason_different_country = different countries: { $a } / { $b }
+dup_reason_different_usual_place = different usual places: { $a } / { $b }
 dup_review = Are they the same person?
 dup_compare = The two records side by side
 dup_field = Field

@@ -567,10 +567,12 @@ dup_reason_met_days =
         [one] incontrati a { $distance } a { $n } giorno di distanza
        *[other] incontrati a { $distance } a { $n } giorni di distanza
     }
+dup_reason_same_usual_place = stesso luogo abituale: { $place }
 dup_reason_different_phone = telefoni diversi
 dup_reason_different_birth_year = nati nel { $a } / { $b }: troppo distanti
 dup_reason_different_gender = genere diverso: { $a } / { $b }
 dup_reason_different_country = paesi diversi: { $a } / { $b }
+dup_reason_different_usual_place = luoghi abituali diversi: { $a } / { $b }
 dup_review = Sono la stessa persona?
 dup_compare = Le due schede a confronto
 dup_field = Campo

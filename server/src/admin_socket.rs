@@ -130,8 +130,18 @@ fn act_of(cmd: &Command) -> (Act, Option<String>) {
     (act, name.cloned())
 }
 
-fn team(s: &str) -> Result<TeamId, AuthError> {
-    TeamId::parse(s).map_err(|_| AuthError::Refused("a team is lowercase letters, digits or '-'"))
+/// A team named on the command line: its slug, or the id an exchange file gave it (an
+/// imported team `T1` whose slug is derived, `t1-…`).
+fn team(store: &dyn Store, s: &str) -> Result<TeamId, AuthError> {
+    if let Ok(slug) = TeamId::parse(s) {
+        return Ok(slug);
+    }
+    store
+        .exchange_entry(crate::storage::ExchangeKind::Team, s)?
+        .and_then(|e| TeamId::parse(&e.internal).ok())
+        .ok_or(AuthError::Refused(
+            "a team is its slug (lowercase letters, digits or '-') or the id an imported file gave it",
+        ))
 }
 
 fn execute(
@@ -157,7 +167,7 @@ fn execute(
             team: t,
             password,
         } => {
-            let team = team(&t)?;
+            let team = team(store, &t)?;
             match password {
                 Some(p) => {
                     let u =
@@ -195,15 +205,16 @@ fn execute(
             role,
             team: t,
         } => {
+            let team = team(store, &t)?;
             let n = end(admin::set_role(
                 store,
                 operator(),
                 &username,
                 role,
-                team(&t)?,
+                team.clone(),
             )?);
             done(format!(
-                "{username} is now {} of team {t}; {n} session(s) ended.",
+                "{username} is now {} of team {team}; {n} session(s) ended.",
                 role.as_str()
             ))
         }

@@ -52,14 +52,15 @@ enum Command {
     /// On a fresh data folder, create a synthetic year of outreach (teams, workers,
     /// persons, contacts, referrals) and print the accounts' one-time passwords.
     Demo {
-        /// Seed of the generator: the same seed on the same day gives the same data.
+        /// Seed of the generator: the same seed gives the same data from one noon (UTC)
+        /// to the next, or on the same `--today`.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// How many contacts (about 400 persons per 3,000 contacts).
         #[arg(long, default_value_t = 3000)]
         contacts: usize,
-        /// The last day of the demo year (YYYY-MM-DD, default today): fixes the data
-        /// for a reproducible run.
+        /// The last day of the demo year (YYYY-MM-DD; default: the last noon UTC that
+        /// has passed): fixes the data for a reproducible run.
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
     },
@@ -120,7 +121,7 @@ enum UserCommand {
         /// field_worker, central_office or auditor.
         #[arg(long)]
         role: String,
-        /// Team slug, e.g. bergamo-1.
+        /// Team slug, e.g. bergamo-1, or the id an imported exchange file gave the team.
         #[arg(long)]
         team: String,
         /// Read the password from standard input instead of generating one.
@@ -140,6 +141,7 @@ enum UserCommand {
         username: String,
         #[arg(long)]
         role: String,
+        /// Team slug, or the id an imported exchange file gave the team.
         #[arg(long)]
         team: String,
     },
@@ -200,7 +202,6 @@ fn main() -> anyhow::Result<()> {
                     team,
                     password_stdin,
                 } => {
-                    TeamId::parse(&team)?;
                     let password = if password_stdin {
                         let mut s = String::new();
                         std::io::stdin().read_to_string(&mut s)?;
@@ -331,6 +332,23 @@ fn init(data_dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// When the demo year ends: noon UTC of `today`, else the last noon UTC before `now_ms`,
+/// so that the data never lie in the future and do not change with the hour.
+fn demo_year_end(today: Option<chrono::NaiveDate>, now_ms: i64) -> anyhow::Result<i64> {
+    const DAY_MS: i64 = 86_400_000;
+    Ok(match today {
+        Some(d) => d
+            .and_hms_opt(12, 0, 0)
+            .context("valid time")?
+            .and_utc()
+            .timestamp_millis(),
+        None => {
+            let noon = now_ms.div_euclid(DAY_MS) * DAY_MS + DAY_MS / 2;
+            if noon > now_ms { noon - DAY_MS } else { noon }
+        }
+    })
+}
+
 fn demo(
     data_dir: &std::path::Path,
     seed: u64,
@@ -341,15 +359,7 @@ fn demo(
     if !(1..=200_000).contains(&contacts) {
         anyhow::bail!("--contacts must be between 1 and 200000");
     }
-    // The year ends at noon UTC of `today`, or now.
-    let now_ms = match today {
-        Some(d) => d
-            .and_hms_opt(12, 0, 0)
-            .context("valid time")?
-            .and_utc()
-            .timestamp_millis(),
-        None => strada_server::now_ms(),
-    };
+    let now_ms = demo_year_end(today, strada_server::now_ms())?;
     let (store, _) = SledStore::open(data_dir)?;
     if demo::holds_demo(&store)? {
         println!(
@@ -520,4 +530,36 @@ fn folder_size(dir: &std::path::Path) -> u64 {
             Err(_) => 0,
         })
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::demo_year_end;
+
+    fn at(s: &str) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .timestamp_millis()
+    }
+
+    #[test]
+    fn the_demo_year_ends_at_the_last_noon_utc_not_at_the_hour_it_is_written() {
+        let noon = at("2026-12-04T12:00:00Z");
+        for now in [
+            "2026-12-04T12:00:00Z",
+            "2026-12-04T16:00:00Z",
+            "2026-12-05T11:59:59Z",
+        ] {
+            assert_eq!(demo_year_end(None, at(now)).unwrap(), noon, "{now}");
+        }
+        assert_eq!(
+            demo_year_end(None, at("2026-12-04T05:00:00Z")).unwrap(),
+            at("2026-12-03T12:00:00Z")
+        );
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4);
+        assert_eq!(
+            demo_year_end(today, at("2027-01-01T00:00:00Z")).unwrap(),
+            noon
+        );
+    }
 }

@@ -51,6 +51,9 @@ pub enum Reason {
     /// The two records' closest sightings: `metres` apart and `days` whole days apart
     /// (0: within 24 hours of each other).
     MetNear { metres: u32, days: u32 },
+    /// The same usual place (where the person lives or sleeps, as the first record
+    /// writes it), case and accents aside.
+    SameUsualPlace { place: String },
     /// Two phone numbers that differ (people change SIM cards: weak evidence against).
     DifferentPhone,
     /// Birth years too far apart (see [`Reason::BirthYear`]).
@@ -59,6 +62,8 @@ pub enum Reason {
     DifferentGender { a: Gender, b: Gender },
     /// Different countries of origin.
     DifferentCountry { a: String, b: String },
+    /// Different usual places (people move with the seasons: weak evidence against).
+    DifferentUsualPlace { a: String, b: String },
 }
 
 fn gender_en(g: Gender) -> &'static str {
@@ -98,12 +103,14 @@ impl Reason {
                 };
                 format!("met {metres} m apart {when}")
             }
+            Reason::SameUsualPlace { place } => format!("both usually at {place}"),
             Reason::DifferentPhone => "different phones".into(),
             Reason::DifferentBirthYear { a, b } => format!("born {a} / {b}: too far apart"),
             Reason::DifferentGender { a, b } => {
                 format!("different genders: {} / {}", gender_en(*a), gender_en(*b))
             }
             Reason::DifferentCountry { a, b } => format!("different countries: {a} / {b}"),
+            Reason::DifferentUsualPlace { a, b } => format!("different usual places: {a} / {b}"),
         }
     }
 
@@ -115,6 +122,7 @@ impl Reason {
                 | Reason::DifferentBirthYear { .. }
                 | Reason::DifferentGender { .. }
                 | Reason::DifferentCountry { .. }
+                | Reason::DifferentUsualPlace { .. }
         )
     }
 }

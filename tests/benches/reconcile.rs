@@ -327,6 +327,7 @@ fn main() {
         "recall_birth_year_missing": recall_of(&world.duplicates, &found_pairs, |p| p.birth_year_missing),
         "recall_birth_year_guessed": recall_of(&world.duplicates, &found_pairs, |p| p.birth_year_guessed),
         "recall_met_near": recall_of(&world.duplicates, &found_pairs, |p| p.met_near),
+        "recall_same_usual_place": recall_of(&world.duplicates, &found_pairs, |p| p.same_place),
         "by_threshold": by_threshold,
         "namesake_pairs": namesakes,
         "namesake_pairs_born_within_2_years": namesakes_close,

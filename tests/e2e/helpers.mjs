@@ -317,9 +317,9 @@ export function fillDemo(dataDir, args = []) {
 /**
  * A demo of 600 contacts whose candidate duplicates include a pair that two teams
  * recorded, both met (contacts) and named: the planted kind the central office
- * reconciles. The demo's year ends at the moment it is written, so which persons one seed
- * records again, and how they are written, moves with the clock (seed 3 had such a pair
- * at 05:00 and none at 16:00 on the same day); seeds from 3 are tried in turn.
+ * reconciles. The demo's year ends at the last noon UTC, so which persons one seed
+ * records again, and how they are written, changes from one day to the next (seed 3 had
+ * such a pair on some days and not on others); seeds from 3 are tried in turn.
  * Returns the data folder, the accounts, the running server, the central office's token
  * and the pair.
  */

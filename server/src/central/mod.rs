@@ -560,6 +560,7 @@ fn person_row(p: &PersonRecord) -> PersonRow {
             country: p.country.clone(),
             languages: p.languages.clone(),
             phone: p.phone.clone(),
+            usual_place: p.usual_place.clone(),
         },
     }
 }

@@ -915,7 +915,7 @@ fn schemas() -> Map<String, Value> {
                 ("score", json!({"type": "number"})),
                 (
                     "reasons",
-                    json!({"type": "array", "items": {"type": "object", "description": "{kind: same_phone | alias | birth_year | same_gender | same_country | shared_languages | met_near | different_…, …}"}}),
+                    json!({"type": "array", "items": {"type": "object", "description": "{kind: same_phone | alias | birth_year | same_gender | same_country | shared_languages | met_near | same_usual_place | different_…, …}"}}),
                 ),
             ],
             &["a", "b", "score", "reasons"],

@@ -2,9 +2,10 @@
 //!
 //! Keys are a normalised phone, an alias skeleton (and its other reading, if its script
 //! has one), two skeletons together, a skeleton
-//! with one letter deleted (so a slip of the finger still meets its original), and a
+//! with one letter deleted (so a slip of the finger still meets its original), a
+//! skeleton with the usual place, and a
 //! skeleton with a region (a cell of one degree) and two days, so that records met
-//! near each other within a day meet even under a common name. Two sightings a
+//! near each other within a day, or living in one place, meet even under a common name. Two sightings a
 //! kilometre apart on either side of a region's edge (about 2 in 100) do not share
 //! that key.
 //!
@@ -41,6 +42,7 @@ enum Kind {
     TwoSkeletons,
     SkeletonRegionDays,
     Deletion,
+    SkeletonPlace,
 }
 
 /// The largest block kept for keys of names.
@@ -61,7 +63,9 @@ impl Caps {
 
     fn of(self, kind: Kind) -> usize {
         match kind {
-            Kind::Phone | Kind::SkeletonRegionDays | Kind::Deletion => MAX_BLOCK,
+            Kind::Phone | Kind::SkeletonRegionDays | Kind::Deletion | Kind::SkeletonPlace => {
+                MAX_BLOCK
+            }
             _ => self.names,
         }
     }
@@ -85,7 +89,8 @@ fn kind_of(key: u64) -> Kind {
         2 => Kind::Skeleton,
         3 => Kind::TwoSkeletons,
         4 => Kind::SkeletonRegionDays,
-        _ => Kind::Deletion,
+        5 => Kind::Deletion,
+        _ => Kind::SkeletonPlace,
     }
 }
 
@@ -125,6 +130,9 @@ fn keys_of(p: &Prepared, lex: &Lexicon, caps: Caps, out: &mut Vec<u64>) {
         for s in readings(s) {
             let s = u64::from(s);
             out.push(key(Kind::Skeleton, &[s]));
+            if let Some(place) = p.place {
+                out.push(key(Kind::SkeletonPlace, &[s, u64::from(place)]));
+            }
             for &[region, days] in &region_days {
                 out.push(key(Kind::SkeletonRegionDays, &[s, region, days]));
             }

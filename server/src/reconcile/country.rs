@@ -85,6 +85,9 @@ pub(super) enum Country {
     Unknown,
     /// Found in the table: an index into it.
     Known(u16),
+    /// An ISO 3166-1 alpha-2 code outside the table (the exchange format's `country`),
+    /// upper case.
+    Code([u8; 2]),
     /// Not in the table: the consonant skeleton of what was written, interned.
     Written(u32),
 }
@@ -105,6 +108,11 @@ impl Country {
         match (self, other) {
             (Country::Unknown, _) | (_, Country::Unknown) => None,
             (Country::Known(a), Country::Known(b)) => Some(a == b),
+            (Country::Code(a), Country::Code(b)) => Some(a == b),
+            // Every code of the table resolves to `Known`.
+            (Country::Known(_), Country::Code(_)) | (Country::Code(_), Country::Known(_)) => {
+                Some(false)
+            }
             (a, b) if a == b => Some(true),
             _ => None,
         }
@@ -114,22 +122,38 @@ impl Country {
 /// The folded names of the table, built once per reconciliation.
 pub(super) struct Countries {
     by_name: HashMap<String, u16>,
+    by_code: HashMap<[u8; 2], u16>,
 }
 
 impl Countries {
     pub(super) fn new() -> Countries {
         let mut by_name = HashMap::new();
-        for (i, (_, names)) in NAMES.iter().enumerate() {
+        let mut by_code = HashMap::new();
+        for (i, (code, names)) in NAMES.iter().enumerate() {
+            if let &[a, b] = code.as_bytes() {
+                by_code.insert([a, b], i as u16);
+            }
             for name in *names {
                 by_name.insert(fold(name), i as u16);
             }
         }
-        Countries { by_name }
+        Countries { by_name, by_code }
     }
 
-    /// Resolves what a record says: the whole text, else any of its words or pairs of
-    /// words ("India (Punjab)" is India), else its skeleton.
+    /// Resolves what a record says: an ISO 3166-1 alpha-2 code (as the exchange format
+    /// writes it: `MA` is Marocco), else the whole text, else any of its words or pairs
+    /// of words ("India (Punjab)" is India), else its skeleton.
     pub(super) fn resolve(&self, text: &str, intern: &mut impl FnMut(String) -> u32) -> Country {
+        if let &[a, b] = text.trim().as_bytes()
+            && a.is_ascii_alphabetic()
+            && b.is_ascii_alphabetic()
+        {
+            let code = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+            return match self.by_code.get(&code) {
+                Some(&i) => Country::Known(i),
+                None => Country::Code(code),
+            };
+        }
         let folded = fold(text);
         if folded.is_empty() {
             return Country::Unknown;
@@ -177,5 +201,20 @@ mod tests {
             Some(true)
         );
         assert_eq!(resolve("Atlantide").agrees(morocco), None);
+    }
+
+    #[test]
+    fn iso_codes_resolve_as_the_countries_they_name() {
+        // The exchange format writes countries as ISO 3166-1 alpha-2 codes.
+        assert_eq!(resolve("MA"), resolve("Marocco"));
+        assert_eq!(resolve(" ml "), resolve("Mali"));
+        assert_eq!(resolve("NG").agrees(resolve("ML")), Some(false));
+        assert_eq!(resolve("SN").agrees(resolve("Senegal")), Some(true));
+        // Codes outside the table agree with themselves and differ from the table's.
+        assert_eq!(resolve("FR").agrees(resolve("fr")), Some(true));
+        assert_eq!(resolve("FR").agrees(resolve("US")), Some(false));
+        assert_eq!(resolve("FR").agrees(resolve("Mali")), Some(false));
+        // A name outside the table proves nothing against a code.
+        assert_eq!(resolve("FR").agrees(resolve("Francia")), None);
     }
 }

@@ -27,6 +27,9 @@ const PHONETIC_COST: f32 = 1.5;
 /// How many persons a small population is assumed to have when judging how rare a word
 /// is: a word seen twice among three records is not taken to be common.
 pub(super) const PRIOR_POPULATION: f32 = 200.0;
+/// The most a usual place both records state can weigh: housemates share it, and a
+/// family shares a surname too.
+const MOST_PLACE: f32 = 4.0;
 /// Skeletons of a person counted in pairs (twelve aliases of three words would make
 /// hundreds of pairs): the first eight, by interned order.
 const MAX_PAIRED: usize = 8;
@@ -93,6 +96,8 @@ pub(super) struct Prepared<'a> {
     pub languages: Vec<u32>,
     /// (lat, lon, unix ms), oldest first.
     pub sightings: Vec<(f64, f64, i64)>,
+    /// The usual place, folded and interned.
+    pub place: Option<u32>,
 }
 
 impl Prepared<'_> {
@@ -112,6 +117,8 @@ pub(super) struct Lexicon {
     df: Vec<u32>,
     /// How many persons hold both skeletons of a pair (see [`pair_key`]).
     pair_df: HashMap<u64, u32>,
+    /// How many persons state each usual place, by interned id.
+    place_df: HashMap<u32, u32>,
     /// The population the frequencies are judged against: persons plus the prior.
     population: f32,
 }
@@ -147,6 +154,18 @@ impl Lexicon {
     /// not taken for a common one).
     pub(super) fn weight(&self, skeleton: u32) -> f32 {
         self.weight[skeleton as usize]
+    }
+
+    /// How much two records stating this usual place says: `ln(0.6 P / others)`, with
+    /// `others` as in [`Lexicon::weight`], at most [`MOST_PLACE`]. 0.6: a person
+    /// recorded twice states the same place, as written, about that often (people move
+    /// with the seasons, and a place is written in more than one way).
+    pub(super) fn place_weight(&self, place: u32) -> f32 {
+        let others = self
+            .place_df
+            .get(&place)
+            .map_or(1, |&d| d.saturating_sub(1).max(1)) as f32;
+        (0.6 * self.population / others).ln().clamp(0.0, MOST_PLACE)
     }
 
     /// How many persons hold this skeleton.
@@ -423,6 +442,12 @@ pub(super) fn prepare(persons: &[PersonFacts]) -> (Vec<Prepared<'_>>, Lexicon) {
             .map(|(p, t)| (p.lat, p.lon, *t))
             .collect();
         sightings.sort_by_key(|s| s.2);
+        let place = Some(fold(&facts.usual_place))
+            .filter(|p| !p.is_empty())
+            .map(|p| lex.intern(p));
+        if let Some(place) = place {
+            *lex.place_df.entry(place).or_default() += 1;
+        }
         prepared.push(Prepared {
             facts,
             words,
@@ -432,6 +457,7 @@ pub(super) fn prepare(persons: &[PersonFacts]) -> (Vec<Prepared<'_>>, Lexicon) {
             country,
             languages,
             sightings,
+            place,
         });
     }
     weigh_skeletons(&mut lex, &mut prepared);

@@ -40,6 +40,7 @@
 //! | same country (spellings and languages resolved) / different | +0.5 / −3.5 |
 //! | a language both speak | +0.3 |
 //! | met within 1 km and 24 hours (closest two sightings) | +5 at 0 m … +2.5 at 1 km |
+//! | the same usual place (case and accents aside) / different | `ln(0.6 P / others)`, at most +4 / −0.5 |
 //!
 //! A missing fact weighs nothing. Words are compared folded to Latin by their consonant
 //! skeleton (`strada_shared::search`, see [`alias_skeletons`]): the same skeleton is a
@@ -105,6 +106,8 @@ pub struct PersonFacts {
     pub languages: Vec<String>,
     /// As typed.
     pub phone: Option<String>,
+    /// Where the person usually lives or sleeps, as written ("campi di Treviglio").
+    pub usual_place: String,
     /// Where and when the person was met (their contacts with a place): unix ms.
     pub sightings: Vec<(Place, i64)>,
 }

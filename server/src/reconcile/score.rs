@@ -37,6 +37,9 @@ pub(super) const BESIDES_NAMES: f32 = 6.0;
 /// Met within [`NEAR_M`] of each other on other days: the same fields, the same
 /// station (a team's namesakes meet there too, so it says little).
 const SAME_PLACE: f32 = 0.6;
+/// Two different usual places: people move with the seasons, and a place is written in
+/// more than one way, so this says little.
+const DIFFERENT_PLACE: f32 = -0.5;
 pub(super) const NEAR_M: f64 = 1_000.0;
 pub(super) const NEAR_MS: i64 = 86_400_000;
 
@@ -133,6 +136,19 @@ pub(super) fn weigh(
             codes.sort();
             Reason::SharedLanguages { codes }
         });
+    }
+    if let (Some(pa), Some(pb)) = (a.place, b.place) {
+        let text = |p: &Prepared| p.facts.usual_place.trim().to_string();
+        if pa == pb {
+            e.add(lex.place_weight(pa), || Reason::SameUsualPlace {
+                place: text(a),
+            });
+        } else {
+            e.add(DIFFERENT_PLACE, || Reason::DifferentUsualPlace {
+                a: text(a),
+                b: text(b),
+            });
+        }
     }
     if let Some((metres, ms)) = closest_sightings(a, b) {
         let w = if ms <= NEAR_MS {

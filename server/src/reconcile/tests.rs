@@ -22,6 +22,7 @@ fn person(n: u8, team: &str, aliases: &[&str], year: Option<i64>, country: &str)
         country: country.into(),
         languages: vec!["ar".into(), "fr".into()],
         phone: None,
+        usual_place: String::new(),
         sightings: Vec::new(),
     }
 }
@@ -670,4 +671,107 @@ fn a_guessed_year_weighs_like_a_stated_one_unless_it_is_a_round_one() {
         score(one(1, 1985, true), one(2, 1985, false))
             < score(one(1, 1985, false), one(2, 1985, false))
     );
+}
+
+/// Forty men called Mamadou Diallo, born 1950 to 1989, stating no usual place.
+fn diallos() -> Vec<PersonFacts> {
+    (0..40)
+        .map(|i| PersonFacts {
+            languages: vec!["fr".into(), "wo".into()],
+            ..person(
+                150 + i as u8,
+                "bergamo-1",
+                &["Mamadou Diallo"],
+                Some(1950 + i64::from(i)),
+                "Senegal",
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_common_name_with_the_same_usual_place_is_proposed_and_without_it_is_not() {
+    let at = |n: u8, year: i64, usual: &str| PersonFacts {
+        languages: vec!["fr".into(), "wo".into()],
+        usual_place: usual.into(),
+        ..person(n, "bergamo-1", &["Mamadou Diallo"], Some(year), "Senegal")
+    };
+    let mut persons = diallos();
+    // The same usual place, written with other case and accents.
+    persons.push(at(1, 1995, "Cascina Bassa, Rovato"));
+    persons.push(at(2, 1995, "cascina bassa rovato"));
+    // No place stated: the name and the year are not enough among forty namesakes.
+    persons.push(at(3, 2000, ""));
+    persons.push(at(4, 2000, ""));
+    // One phone, two places.
+    for (n, usual) in [(5, "Stazione di Treviglio"), (6, "Campo 4, Castrezzato")] {
+        persons.push(PersonFacts {
+            phone: Some("+39 351 7654321".into()),
+            ..at(n, 2003, usual)
+        });
+    }
+    let found = candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD);
+    assert_eq!(pairs(&found), BTreeSet::from([pair(1, 2), pair(5, 6)]));
+    let c12 = found.iter().find(|c| (c.a, c.b) == pair(1, 2)).unwrap();
+    assert!(c12.reasons.contains(&Reason::SameUsualPlace {
+        place: "Cascina Bassa, Rovato".into()
+    }));
+    // A place many state says less than one only the pair states.
+    let mut crowded = diallos();
+    crowded.extend((0..40).map(|i| PersonFacts {
+        usual_place: "Cascina Bassa, Rovato".into(),
+        ..person(
+            200 + i as u8,
+            "bergamo-1",
+            &["Kwame Mensah"],
+            Some(1980),
+            "Ghana",
+        )
+    }));
+    crowded.push(at(1, 1995, "Cascina Bassa, Rovato"));
+    crowded.push(at(2, 1995, "cascina bassa rovato"));
+    assert!(candidates(&crowded, NONE_JUDGED, DEFAULT_THRESHOLD).is_empty());
+    // Different places show as evidence against.
+    let c56 = found.iter().find(|c| (c.a, c.b) == pair(5, 6)).unwrap();
+    assert!(c56.reasons.contains(&Reason::DifferentUsualPlace {
+        a: "Stazione di Treviglio".into(),
+        b: "Campo 4, Castrezzato".into()
+    }));
+    assert!(c56.reasons.last().unwrap().is_against());
+}
+
+#[test]
+fn countries_written_as_iso_codes_agree_and_disagree_as_named_countries() {
+    let mut persons = strangers();
+    // The exchange format writes `ML`; a phone writes "Mali".
+    persons.push(person(1, "bergamo-1", &["Adama Traoré"], Some(1990), "ML"));
+    persons.push(person(
+        2,
+        "bergamo-1",
+        &["Adama Traore"],
+        Some(1990),
+        "Mali",
+    ));
+    persons.push(person(3, "bergamo-1", &["Adama Traoré"], Some(1990), "NG"));
+    let all = candidates(&persons, NONE_JUDGED, 0.05);
+    let reasons = |x: u8, y: u8| {
+        all.iter()
+            .find(|c| (c.a, c.b) == pair(x, y))
+            .map(|c| c.reasons.clone())
+            .unwrap_or_default()
+    };
+    assert!(reasons(1, 2).contains(&Reason::SameCountry {
+        country: "ML".into()
+    }));
+    assert!(reasons(1, 3).contains(&Reason::DifferentCountry {
+        a: "ML".into(),
+        b: "NG".into()
+    }));
+    assert!(reasons(2, 3).contains(&Reason::DifferentCountry {
+        a: "Mali".into(),
+        b: "NG".into()
+    }));
+    let proposed = pairs(&candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD));
+    assert!(proposed.contains(&pair(1, 2)), "{proposed:?}");
+    assert!(!proposed.contains(&pair(1, 3)), "{proposed:?}");
 }

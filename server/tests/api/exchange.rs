@@ -650,6 +650,55 @@ async fn the_command_line_imports_and_exports_with_the_server_stopped() {
     let (_, again, _) = cli(&b, &["export"]);
     assert_eq!(again, first);
 
+    // An account for an imported team, named by the id the file gave it ("Bassa 2" is
+    // not a slug: the team's slug is derived from it).
+    let (ok, out, err) = cli(
+        &a,
+        &[
+            "user",
+            "add",
+            "giulia",
+            "--role",
+            "field_worker",
+            "--team",
+            "Bassa 2",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("It is shown only once."), "{out}");
+    let (ok, out, _) = cli(&a, &["user", "list"]);
+    assert!(ok);
+    let line = out.lines().find(|l| l.starts_with("giulia")).unwrap();
+    assert!(line.contains(" bassa-2-"), "{line}");
+    let (ok, out, err) = cli(
+        &a,
+        &[
+            "user",
+            "role",
+            "giulia",
+            "--role",
+            "field_worker",
+            "--team",
+            "bergamo-1",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("of team bergamo-1"), "{out}");
+    let (ok, _, err) = cli(
+        &a,
+        &[
+            "user",
+            "add",
+            "ugo",
+            "--role",
+            "field_worker",
+            "--team",
+            "Nowhere 9",
+        ],
+    );
+    assert!(!ok);
+    assert!(err.contains("or the id an imported file gave it"), "{err}");
+
     // Invalid lines: each printed by number, field and reason; nothing stored; an error.
     let bad = work.0.join("bad.jsonl");
     let mut lines = full_file();

@@ -5,7 +5,7 @@
 //! cannot tell apart — how many persons hold the names (2, 3, 4, ≤6, ≤10, ≤20, ≤50,
 //! ≤200, more), the gap in birth years (and whether the year is a round one), gender,
 //! country (by origin) and phone agreeing or not, met within a day and a kilometre or
-//! at the same place on other days, the same team, a shared language, the same
+//! at the same place on other days, the same usual place, the same team, a shared language, the same
 //! spelling. An engine proposes a class whole or not at all; taking the classes richest
 //! in duplicates first gives the highest recall reachable at a precision. Generous on
 //! both counts (free recall, classes measured in-sample), so a bound, not a target.
@@ -29,6 +29,7 @@ struct Class {
     country: u8,
     phone: u8,
     met: u8,
+    place: u8,
     team: bool,
     language: bool,
     spelling: bool,
@@ -73,6 +74,8 @@ fn class_of(a: &Person, b: &Person) -> Class {
             }
         }
     }
+    let stated = |f: &PersonFacts| Some(fold(&f.usual_place)).filter(|p| !p.is_empty());
+    let place = agree(stated(fa).zip(stated(fb)).map(|(x, y)| x == y));
     Class {
         names: (a.names.min(b.names), a.names.max(b.names)),
         year,
@@ -80,6 +83,7 @@ fn class_of(a: &Person, b: &Person) -> Class {
         country,
         phone,
         met,
+        place,
         team: fa.team == fb.team,
         language: fa.languages.iter().any(|l| fb.languages.contains(l)),
         spelling: a.spelling == b.spelling,

@@ -245,6 +245,20 @@ const TEAMS: &[Team] = &[
 
 /// Places a team goes back to (stations, fields, warehouses): six per team.
 const SPOTS_PER_TEAM: usize = 6;
+/// Usual places a team's people state (a farm, a camp, a station, a house), the first
+/// most often (Zipf); half the persons state one.
+const PLACES_PER_TEAM: usize = 80;
+const PLACE_KINDS: &[&str] = &[
+    "Cascina",
+    "Campo",
+    "Casolare",
+    "Stazione",
+    "Dormitorio",
+    "Via dei Mulini",
+    "Borgo",
+    "Capannone",
+];
+const STATES_A_PLACE: f64 = 0.5;
 /// 2025-01-01T00:00Z.
 const YEAR_START_MS: i64 = 1_735_689_600_000;
 const DAY_MS: i64 = 86_400_000;
@@ -341,6 +355,8 @@ pub struct Planted {
     /// The other team guessed the age (up to four years off the first record).
     pub birth_year_guessed: bool,
     pub met_near: bool,
+    /// Both records state the same usual place.
+    pub same_place: bool,
 }
 
 /// The population and what was planted in it.
@@ -422,6 +438,10 @@ impl Who {
 
 pub struct Generator {
     rng: StdRng,
+    /// For usual places only, so that adding them left every other draw as it was.
+    place_rng: StdRng,
+    /// Per team: the usual places of the people it meets, most stated first.
+    places: Vec<Vec<String>>,
     /// Duplicates carry only the differences the issue names (`STRADA_BENCH_PROFILE=plain`).
     pub plain: bool,
     /// Per team: its spots (lat, lon).
@@ -464,8 +484,21 @@ impl Generator {
                     .collect()
             })
             .collect();
+        let places = TEAMS
+            .iter()
+            .map(|t| {
+                (0..PLACES_PER_TEAM)
+                    .map(|i| {
+                        let kind = PLACE_KINDS[i % PLACE_KINDS.len()];
+                        format!("{kind} {}, {}", i / PLACE_KINDS.len() + 1, t.slug)
+                    })
+                    .collect()
+            })
+            .collect();
         Generator {
             rng,
+            place_rng: StdRng::seed_from_u64(seed ^ 0x706c_6163_6573),
+            places,
             spots,
             plain: false,
         }
@@ -671,6 +704,17 @@ impl Generator {
         langs
     }
 
+    /// A usual place of a team's people, or none (not stated).
+    fn usual_place(&mut self, team: usize) -> String {
+        if self.place_rng.random::<f64>() >= STATES_A_PLACE {
+            return String::new();
+        }
+        let weights: Vec<((), f64)> = (0..PLACES_PER_TEAM)
+            .map(|r| ((), 1.0 / (r + 1) as f64))
+            .collect();
+        self.places[team][weighted(&mut self.place_rng, &weights)].clone()
+    }
+
     fn team_for(&mut self, origin: usize) -> usize {
         let weights: Vec<((), f64)> = TEAMS
             .iter()
@@ -714,6 +758,7 @@ impl Generator {
                 self.typed(&number)
             }),
             sightings: self.sightings(team),
+            usual_place: self.usual_place(team),
         };
         (who, facts)
     }
@@ -880,6 +925,28 @@ impl Generator {
         } else {
             Gender::Man
         };
+        // Where the person lives does not change with the team that meets them; the
+        // other team may not ask, or the person may have moved.
+        let r = self.place_rng.random::<f64>();
+        let usual_place = if first.usual_place.is_empty() {
+            if self.plain {
+                String::new()
+            } else {
+                self.usual_place(team)
+            }
+        } else if self.plain || r < 0.5 {
+            first.usual_place.clone()
+        } else if r < 0.65 {
+            let place = self.usual_place(team);
+            if place.is_empty() {
+                self.places[team][PLACES_PER_TEAM - 1].clone()
+            } else {
+                place
+            }
+        } else {
+            String::new()
+        };
+        let same_place = !usual_place.is_empty() && usual_place == first.usual_place;
         let facts = PersonFacts {
             id: self.id(),
             team: TeamId::parse(TEAMS[team].slug).expect("team slug"),
@@ -891,6 +958,7 @@ impl Generator {
             languages,
             phone,
             sightings,
+            usual_place,
         };
         let planted = Planted {
             pair: ordered(first.id, facts.id),
@@ -901,6 +969,7 @@ impl Generator {
             birth_year_missing,
             birth_year_guessed,
             met_near,
+            same_place,
         };
         (facts, planted)
     }
@@ -979,6 +1048,7 @@ impl Generator {
                 self.typed(&number)
             }),
             sightings: self.sightings(team),
+            usual_place: self.usual_place(team),
         }
     }
 
@@ -1013,6 +1083,7 @@ impl Generator {
                 p.gender = Gender::Unknown;
                 p.country.clear();
                 p.languages.clear();
+                p.usual_place.clear();
                 withdrawn.insert(p.id);
             }
         }

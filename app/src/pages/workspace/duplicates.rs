@@ -109,6 +109,7 @@ fn reason_text(r: &Reason, t: &Catalogue) -> String {
                     .n_args(*n as usize, &[("distance", &distance)]),
             }
         }
+        Reason::SameUsualPlace { place } => t.dup_reason_same_usual_place.with("place", place),
         Reason::DifferentPhone => t.dup_reason_different_phone.into(),
         Reason::DifferentBirthYear { a, b } => t
             .dup_reason_different_birth_year
@@ -117,6 +118,9 @@ fn reason_text(r: &Reason, t: &Catalogue) -> String {
             .dup_reason_different_gender
             .args(&pair(t.gender_name(*a), t.gender_name(*b))),
         Reason::DifferentCountry { a, b } => t.dup_reason_different_country.args(&pair(a, b)),
+        Reason::DifferentUsualPlace { a, b } => {
+            t.dup_reason_different_usual_place.args(&pair(a, b))
+        }
     }
 }
 
