@@ -572,6 +572,7 @@ dup_reason_different_birth_year = born { $a } / { $b }: too far apart
 dup_reason_different_gender = different genders: { $a } / { $b }
 dup_reason_different_country = different countries: { $a } / { $b }
 dup_reason_different_usual_place = different usual places: { $a } / { $b }
+dup_reason_other = other evidence
 dup_review = Are they the same person?
 dup_compare = The two records side by side
 dup_field = Field

@@ -573,6 +573,7 @@ dup_reason_different_birth_year = nati nel { $a } / { $b }: troppo distanti
 dup_reason_different_gender = genere diverso: { $a } / { $b }
 dup_reason_different_country = paesi diversi: { $a } / { $b }
 dup_reason_different_usual_place = luoghi abituali diversi: { $a } / { $b }
+dup_reason_other = altri indizi
 dup_review = Sono la stessa persona?
 dup_compare = Le due schede a confronto
 dup_field = Campo

@@ -64,6 +64,10 @@ pub enum Reason {
     DifferentCountry { a: String, b: String },
     /// Different usual places (people move with the seasons: weak evidence against).
     DifferentUsualPlace { a: String, b: String },
+    /// A kind of evidence this build does not know (a newer server's): read, so that the
+    /// rest of the list still shows, and said as "other evidence".
+    #[serde(other)]
+    Other,
 }
 
 fn gender_en(g: Gender) -> &'static str {
@@ -111,6 +115,7 @@ impl Reason {
             }
             Reason::DifferentCountry { a, b } => format!("different countries: {a} / {b}"),
             Reason::DifferentUsualPlace { a, b } => format!("different usual places: {a} / {b}"),
+            Reason::Other => "other evidence".into(),
         }
     }
 
@@ -173,5 +178,18 @@ mod tests {
         let json = serde_json::to_string(&gender).unwrap();
         assert_eq!(json, r#"{"kind":"same_gender","gender":"woman"}"#);
         assert_eq!(serde_json::from_str::<Reason>(&json).unwrap(), gender);
+        // A kind a newer server adds is read as `Other`, whatever its fields.
+        let newer = r#"{"kind":"same_shoe_size","a":42,"b":[1,2]}"#;
+        assert_eq!(
+            serde_json::from_str::<Reason>(newer).unwrap(),
+            Reason::Other
+        );
+        let place = Reason::SameUsualPlace {
+            place: "Cascina Bassa".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&place).unwrap(),
+            r#"{"kind":"same_usual_place","place":"Cascina Bassa"}"#
+        );
     }
 }

@@ -121,6 +121,7 @@ fn reason_text(r: &Reason, t: &Catalogue) -> String {
         Reason::DifferentUsualPlace { a, b } => {
             t.dup_reason_different_usual_place.args(&pair(a, b))
         }
+        Reason::Other => t.dup_reason_other.into(),
     }
 }
 
