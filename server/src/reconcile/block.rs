@@ -1,13 +1,12 @@
 //! Blocking: only records that share a key are compared.
 //!
 //! Keys are a normalised phone, an alias skeleton (and its other reading, if its script
-//! has one), two skeletons together, a skeleton
-//! with one letter deleted (so a slip of the finger still meets its original), a
-//! skeleton with the usual place, and a
-//! skeleton with a region (a cell of one degree) and two days, so that records met
-//! near each other within a day, or living in one place, meet even under a common name. Two sightings a
-//! kilometre apart on either side of a region's edge (about 2 in 100) do not share
-//! that key.
+//! has one), two skeletons together, a skeleton with one letter deleted (so a slip of
+//! the finger still meets its original), a skeleton with the usual place, and a
+//! skeleton with a region (a cell of one degree) and two days, so that records met near
+//! each other within a day, or living in one place, meet even under a common name. Two
+//! sightings a kilometre apart on either side of a region's edge (about 2 in 100) do
+//! not share that key.
 //!
 //! A block of names is dropped when what its records share cannot make a candidate: a
 //! skeleton held by `k` records weighs about `ln(P / k)`, so "Mohamed" alone (thousands
