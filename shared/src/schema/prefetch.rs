@@ -179,7 +179,10 @@ impl ReadDoc for Prefetched<'_> {
     }
 
     fn length<O: AsRef<ObjId>>(&self, obj: O) -> usize {
-        // A map already read: its keys are the items read.
+        // A map already read: its keys are the items read. Entries are cached only by
+        // lookups of a key (`get`), which hydration makes on maps only, so an object
+        // found here is taken to be a map, whose length is its number of keys; lists
+        // and texts are not cached and fall through.
         if let Some(entries) = self.maps.borrow().get(obj.as_ref()) {
             return entries.len();
         }
