@@ -385,7 +385,7 @@ impl<'a> Generator<'a> {
 
     /// The person `original` (met by another team) recorded again by `team`: another
     /// spelling or their name in their own script, the birth year guessed a year off
-    /// now and then, the phone written another way, the same origin.
+    /// now and then, the phone written another way, the same origin and usual place.
     fn duplicate_of(&mut self, original: usize, team: usize, worker: usize, at: i64) -> usize {
         let o = self.persons[original].doc.clone();
         let origin = self.persons[original].origin;
@@ -415,7 +415,12 @@ impl<'a> Generator<'a> {
             languages: o.languages.clone(),
             phone,
             documents: o.documents,
-            usual_place: pick(&mut self.rng, data::USUAL_PLACES).replace("{}", t.towns[town].name),
+            // Where the person lives does not change with the team that meets them. (The
+            // draw of a place is kept so that the rest of the demo stays as it was.)
+            usual_place: {
+                pick(&mut self.rng, data::USUAL_PLACES);
+                o.usual_place.clone()
+            },
             consent: Consent {
                 status: ConsentStatus::Given,
                 at: created_at,
