@@ -108,10 +108,11 @@ export function test(name, fn) {
 }
 
 /**
- * Debian's Chromium, headless. Every page of every context is watched: a console error,
- * an uncaught exception (a Rust panic), a failed request or an HTTP error answer fails
- * the test (use [`test`] from here), unless it matches one of `allow` (the test provokes
- * it: the network cut, a wrong password...). Each entry reads
+ * Debian's Chromium, headless. Every page of every context is watched: a console error
+ * (or a warning about the server's security headers), an uncaught exception (a Rust
+ * panic), a failed request or an HTTP error answer fails the test (use [`test`] from
+ * here), unless it matches one of `allow` (the test provokes it: the network cut, a wrong
+ * password...). Each entry reads
  * `console: <text>` / `pageerror: <message>` / `requestfailed: <METHOD> <url> <error>` /
  * `http <status>: <METHOD> <url>`.
  */
@@ -126,7 +127,12 @@ export async function launchBrowser({ allow = [] } = {}) {
   });
   const seen = [];
   const watch = (page) => {
-    page.on('console', (m) => { if (m.type() === 'error') seen.push(`console: ${m.text()}`); });
+    page.on('console', (m) => {
+      // Warnings about the server's own headers count too: a header the browser does not
+      // understand is one that protects nothing.
+      const header = /Permissions-Policy|Content-Security-Policy/.test(m.text());
+      if (m.type() === 'error' || (m.type() === 'warning' && header)) seen.push(`console: ${m.text()}`);
+    });
     page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
     page.on('requestfailed', (r) => seen.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
     page.on('response', (r) => {

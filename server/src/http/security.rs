@@ -28,7 +28,7 @@ const FIXED: [(&str, &str); 6] = [
     (
         "permissions-policy",
         "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), \
-         serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), \
+         serial=(), midi=(), magnetometer=(), gyroscope=(), \
          accelerometer=(), display-capture=(), browsing-topics=()",
     ),
     ("cross-origin-opener-policy", "same-origin"),

@@ -58,6 +58,14 @@ for k, ps in by.items():
             true_pairs.add(frozenset((ps[i], ps[j])))
 found = set()
 tp = fp = 0
+
+
+def s(x):
+    r = recs[x]
+    return "%s %s %s %s %s %s %s" % (r["aliases"], r.get("birth_year"), r.get("gender"), r.get("country"), r.get("phone"),
+                                     r.get("usual_place"), r["team"])
+
+
 for it in page["items"]:
     a, b = it["a"]["external_id"], it["b"]["external_id"]
     pair = frozenset((a, b))
@@ -67,15 +75,11 @@ for it in page["items"]:
     else:
         fp += 1
         if verbose:
-            print("FP %.2f" % it["score"], [recs[a][k] for k in ("aliases",)], recs[a].get("birth_year"), recs[a].get("country"),
-                  "|", recs[b]["aliases"], recs[b].get("birth_year"), recs[b].get("country"), truth[a], truth[b])
+            print("FP %.2f" % it["score"], s(a), "|", s(b), [r["kind"] for r in it["reasons"]])
 fn = [p for p in true_pairs if p not in found]
 if verbose:
     for p in fn:
         a, b = sorted(p)
-        def s(x):
-            r = recs[x]
-            return "%s %s %s %s %s %s" % (r["aliases"], r.get("birth_year"), r.get("gender"), r.get("country"), r.get("phone"), r.get("usual_place"))
         print("FN", s(a), "|", s(b))
 P = tp / max(1, tp + fp)
 R = tp / max(1, len(true_pairs))
