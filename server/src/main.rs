@@ -388,8 +388,8 @@ fn demo(
     let folder_bytes = folder_size(data_dir);
     println!(
         "Demo written in {:.1} s: {} teams, {} persons, {} contacts, {} referrals, {} cases, \
-         {} job offers ({} document versions in {} pushes; documents {:.1} MB, data folder \
-         {:.1} MB).",
+         {} job offers, {} records to review ({} document versions in {} pushes; documents \
+         {:.1} MB, data folder {:.1} MB).",
         s.elapsed_ms as f64 / 1000.0,
         s.teams,
         s.persons,
@@ -397,6 +397,7 @@ fn demo(
         s.referrals,
         s.cases,
         s.job_offers,
+        s.conflicts,
         s.versions,
         s.pushes,
         s.doc_bytes as f64 / 1e6,

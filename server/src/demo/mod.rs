@@ -17,6 +17,7 @@
 //! - Synthetic only: invented combinations of common given names, `+39 000` phones.
 
 pub mod cases;
+mod conflicts;
 pub mod data;
 pub mod world;
 
@@ -34,7 +35,7 @@ use strada_shared::schema::{self, DocType};
 use strada_shared::sync::{Bytes, MAX_PUSH_DOCS, PushDoc, PushOutcome, PushRequest};
 
 use crate::auth::{self, AuthUser, Password};
-use crate::storage::{Store, StoredUser};
+use crate::storage::{Store, StoredDevice, StoredUser};
 use crate::sync::{self, Writer};
 use data::TEAMS;
 use world::{DAY, Edit, Generator, Value, Worker};
@@ -75,6 +76,8 @@ pub struct Summary {
     /// Cases taken in charge, in every state, and job offers of the territory.
     pub cases: usize,
     pub job_offers: usize,
+    /// Records left with a sensitive field two workers set differently while apart.
+    pub conflicts: usize,
     /// Document versions committed (a referral moved three times counts four).
     pub versions: usize,
     pub pushes: usize,
@@ -187,6 +190,20 @@ pub fn run(store: &dyn Store, opts: &Options, dir: &Directory) -> anyhow::Result
             let mut actor = [0u8; 16];
             rng.fill_bytes(&mut actor);
             store.bind_actor(&actor, user.id)?;
+            // The worker's phone, as its sign-in would have recorded it: the central
+            // office sees whose device wrote what (the "Da rivedere" list names them).
+            store.update_device(&actor, &mut |_| {
+                Some(StoredDevice {
+                    actor: hex::encode(actor),
+                    user_id: user.id,
+                    signed_in_at: created,
+                    last_seen: opts.now_ms - DAY,
+                    revoked_at: None,
+                    failed_logins: 0,
+                    locked_until: None,
+                    scope: Default::default(),
+                })
+            })?;
             let mut auth = AuthUser::from(&user);
             auth.actor = Some(actor.to_vec());
             devices.push((ActorId::from(actor.to_vec()), auth));
@@ -198,6 +215,7 @@ pub fn run(store: &dyn Store, opts: &Options, dir: &Directory) -> anyhow::Result
     }
     let persons = (opts.contacts * 400).div_ceil(3000).max(1);
     let edits = Generator::new(rng, opts.now_ms, &workers, dir).year(opts.contacts, persons);
+    let records = conflicts::Records::of(&edits, &workers, TEAMS.len());
     let mut summary = replay(store, &devices, edits)?;
     // The central office's case work on the persons the year met.
     let mut case_rng = StdRng::seed_from_u64(opts.seed ^ 0xCA5E_0000);
@@ -212,6 +230,7 @@ pub fn run(store: &dyn Store, opts: &Options, dir: &Directory) -> anyhow::Result
     )?;
     summary.cases = written.cases;
     summary.job_offers = written.job_offers;
+    summary.conflicts = conflicts::plant(store, &devices, &workers, &records, opts.now_ms)?;
     store.flush()?;
     for id in store.doc_ids()? {
         if let Some(stored) = store.doc(id)? {
@@ -252,6 +271,7 @@ fn replay(
         referrals: 0,
         cases: 0,
         job_offers: 0,
+        conflicts: 0,
         versions: 0,
         pushes: 0,
         doc_bytes: 0,

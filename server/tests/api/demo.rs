@@ -350,3 +350,64 @@ fn the_demo_never_names_a_person_the_phone_could_not_hold_yet() {
         );
     }
 }
+
+/// The demo leaves records for "Da rivedere": on each, two workers of the record's team
+/// set a sensitive field differently while apart, and the list shows both values with
+/// who wrote each and when (in the demo's last three days).
+#[tokio::test]
+async fn the_demo_leaves_fields_two_workers_set_differently_for_review() {
+    let s = TestServer::start().await;
+    let summary = demo::run(s.store.as_ref(), &opts(7), &directory()).unwrap();
+    assert_eq!(summary.conflicts, 6);
+    let token = login(&s, "centrale", password(&summary, "centrale")).await;
+    let res = reqwest::Client::new()
+        .get(s.url("/api/conflicts"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let items: Vec<Value> = res.json().await.unwrap();
+    let mut fields: Vec<&str> = items
+        .iter()
+        .flat_map(|i| i["conflicts"].as_array().unwrap())
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "birth_year",
+            "birth_year",
+            "documents",
+            "phone",
+            "sector",
+            "sector"
+        ]
+    );
+    let teams: BTreeMap<&str, &str> = summary
+        .accounts
+        .iter()
+        .map(|a| (a.username.as_str(), a.team.as_str()))
+        .collect();
+    for item in &items {
+        let conflict = &item["conflicts"][0];
+        let values = conflict["values"].as_array().unwrap();
+        assert_eq!(values.len(), 2, "{conflict}");
+        assert_ne!(values[0]["value"], values[1]["value"]);
+        let by: Vec<&str> = values
+            .iter()
+            .map(|v| v["by_name"].as_str().expect("who wrote it"))
+            .collect();
+        assert_ne!(by[0], by[1], "two workers");
+        for (name, v) in by.iter().zip(values) {
+            assert_eq!(
+                teams[name],
+                item["team"].as_str().unwrap(),
+                "a worker of the team"
+            );
+            let at = v["at"].as_i64().expect("when");
+            assert!(at > NOW - 3 * 86_400_000 && at < NOW, "{at}");
+        }
+    }
+}

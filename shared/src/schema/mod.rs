@@ -210,6 +210,17 @@ pub fn create<T: Document>(actor: ActorId, value: &T) -> Result<AutoCommit, Sche
 
 /// Writes `value` into an existing document as the smallest set of changes.
 pub fn update<T: Document>(doc: &mut AutoCommit, value: &T) -> Result<(), SchemaError> {
+    let time = CLOCK.get().map_or(0, |clock| clock());
+    update_at(doc, value, time)
+}
+
+/// [`update`], the change stamped `at_ms` (Unix ms) whatever the installed clock: what
+/// a device wrote at a known time (the demo's edits).
+pub fn update_at<T: Document>(
+    doc: &mut AutoCommit,
+    value: &T,
+    at_ms: i64,
+) -> Result<(), SchemaError> {
     value.validate()?;
     let existing = header(doc)?;
     if existing.doc_type != T::TYPE {
@@ -221,7 +232,7 @@ pub fn update<T: Document>(doc: &mut AutoCommit, value: &T) -> Result<(), Schema
     // A conflict the value leaves as shown stays for the reviewer (see `keep`).
     autosurgeon::reconcile(&mut keep::Keeping(doc), value)
         .map_err(|e| SchemaError::Write(e.to_string()))?;
-    commit(doc);
+    doc.commit_with(automerge::transaction::CommitOptions::default().with_time(at_ms));
     Ok(())
 }
 
