@@ -172,19 +172,20 @@ mod tests {
     use crate::vocab::{Code, Indicator};
 
     /// The set read as a whole, as before the read by codes: the reference.
-    fn whole_codes<D: ReadDoc>(doc: &D) -> Option<Vec<NeedCategory>> {
-        let map = match MaybeMissing::<BTreeMap<String, bool>>::hydrate(
-            doc,
-            &ROOT,
-            Prop::Key("s".into()),
-        )
-        .ok()?
+    /// The whole map at `s`, hydrated at once (empty when missing): what the set readers
+    /// must agree with.
+    fn whole_map<V: autosurgeon::Hydrate, D: ReadDoc>(doc: &D) -> Option<BTreeMap<String, V>> {
+        match MaybeMissing::<BTreeMap<String, V>>::hydrate(doc, &ROOT, Prop::Key("s".into()))
+            .ok()?
         {
-            MaybeMissing::Present(m) => m,
-            MaybeMissing::Missing => BTreeMap::new(),
-        };
+            MaybeMissing::Present(m) => Some(m),
+            MaybeMissing::Missing => Some(BTreeMap::new()),
+        }
+    }
+
+    fn whole_codes<D: ReadDoc>(doc: &D) -> Option<Vec<NeedCategory>> {
         let mut out = Vec::new();
-        for (code, present) in map {
+        for (code, present) in whole_map::<bool, D>(doc)? {
             if present {
                 out.push(NeedCategory::from_code(&code)?);
             }
@@ -194,18 +195,8 @@ mod tests {
     }
 
     fn whole_noted<D: ReadDoc>(doc: &D) -> Option<Vec<(Indicator, String)>> {
-        let map = match MaybeMissing::<BTreeMap<String, String>>::hydrate(
-            doc,
-            &ROOT,
-            Prop::Key("s".into()),
-        )
-        .ok()?
-        {
-            MaybeMissing::Present(m) => m,
-            MaybeMissing::Missing => BTreeMap::new(),
-        };
         let mut out = Vec::new();
-        for (code, note) in map {
+        for (code, note) in whole_map::<String, D>(doc)? {
             out.push((Indicator::from_code(&code)?, note));
         }
         crate::sort::sort_by_key(&mut out, |a| a.0);
