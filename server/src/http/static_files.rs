@@ -25,12 +25,16 @@ pub fn service(dist: PathBuf) -> Router {
         .layer(middleware::from_fn(cache_headers))
 }
 
-/// Trunk names built assets `name-<16 hex>.ext`.
+/// Trunk names built assets `name-<hash>.ext`, the hash a `u64` in hex without leading
+/// zeros: 16 digits, 15 in one build of sixteen, fewer more rarely. Eight at least keeps
+/// a name like `icon-192.png` apart (a hash that short comes once in four billion builds,
+/// and is then served with revalidation: slower, never stale).
 fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("").trim_end_matches("_bg");
-    stem.rsplit_once('-')
-        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, h)| {
+        (8..=16).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 async fn cache_headers(req: Request<Body>, next: Next) -> Response {
@@ -52,6 +56,12 @@ mod tests {
     fn recognises_trunk_hashed_names() {
         assert!(super::is_hashed("/strada-app-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(super::is_hashed("/strada-app-1a2b3c4d5e6f7a8b.js"));
+        // A hash with a leading zero is written one digit shorter (a build of 4 Dec 2026).
+        assert!(super::is_hashed("/strada-app-8a6d3cf8f7d7eb2_bg.wasm"));
+        assert!(super::is_hashed("/strada-app-8a6d3cf8f7d7eb2.js"));
+        assert!(!super::is_hashed("/icons/icon-192.png"));
+        assert!(!super::is_hashed("/icons/icon-maskable-512.png"));
+        assert!(!super::is_hashed("/strada-central_bg.wasm"));
         assert!(!super::is_hashed("/index.html"));
         assert!(!super::is_hashed("/sw.js"));
     }
