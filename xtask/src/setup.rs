@@ -75,7 +75,9 @@ pub fn tools(root: &Path, need: Need) -> Result<()> {
     if !targets.lines().any(|t| t == "wasm32-unknown-unknown") {
         sh(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    // 2. Trunk.
+    // 2. Trunk. Installs are forced: they run only when the binary is missing or another
+    // version, and Cargo skips a package its records say is installed even when the
+    // binary was deleted (wasm-bindgen-cli's other binaries remaining, measured here).
     let trunk =
         output(Command::new("trunk").arg("--version").env("PATH", &path)).unwrap_or_default();
     if trunk != format!("trunk {TRUNK_VERSION}") {
@@ -85,6 +87,7 @@ pub fn tools(root: &Path, need: Need) -> Result<()> {
             "--version",
             TRUNK_VERSION,
             "--locked",
+            "--force",
         ]))?;
     }
     // 3. wasm-bindgen-cli matching Cargo.lock (without --locked: see ../shared/TOOLCHAIN.md).
@@ -101,6 +104,7 @@ pub fn tools(root: &Path, need: Need) -> Result<()> {
             "wasm-bindgen-cli",
             "--version",
             &format!("={wanted}"),
+            "--force",
         ]))?;
     }
     // 4. Node.js for the npm tools.
