@@ -6,6 +6,8 @@
 //! phones. Written like every demo edit: under each worker's device actor, through the
 //! server's push path, stamped with the time the worker wrote it.
 
+use std::collections::HashMap;
+
 use anyhow::{Context, bail};
 use automerge::{ActorId, AutoCommit};
 use strada_shared::domain::DocumentStatus;
@@ -28,7 +30,8 @@ enum Field {
     Sector,
 }
 
-/// (team index, field): one record each, the team's most recent that has the field.
+/// (team index, field): one record each, the team's most recent that has the field and
+/// last reached the server before the edits.
 const PLANTED: [(usize, Field); 6] = [
     (0, Field::BirthYear),
     (1, Field::Phone),
@@ -38,10 +41,12 @@ const PLANTED: [(usize, Field); 6] = [
     (3, Field::Sector),
 ];
 
-/// The persons and contacts of each team, newest first, from the year's edits.
+/// The persons and contacts of each team, newest first, from the year's edits, with
+/// when each last reached the server.
 pub struct Records {
     persons: Vec<Vec<DocId>>,
     contacts: Vec<Vec<DocId>>,
+    last_synced: HashMap<DocId, i64>,
 }
 
 impl Records {
@@ -49,6 +54,7 @@ impl Records {
         let mut records = Records {
             persons: vec![Vec::new(); teams],
             contacts: vec![Vec::new(); teams],
+            last_synced: HashMap::new(),
         };
         for e in edits {
             let team = workers[e.worker].team;
@@ -60,6 +66,8 @@ impl Records {
             if !list.0.contains(&list.1) {
                 list.0.push(list.1);
             }
+            let last = records.last_synced.entry(list.1).or_insert(e.push_at);
+            *last = (*last).max(e.push_at);
         }
         for l in records
             .persons
@@ -92,69 +100,78 @@ pub fn plant(
         let at_a = now_ms - 3 * DAY + (2 + k as i64) * 3_600_000;
         let at_b = now_ms - 2 * DAY + (3 + k as i64) * 3_600_000;
         let sides = [(&devices[wa], at_a), (&devices[wb], at_b)];
+        // A record that last reached the server before both edits: the team's phones
+        // held it as it is stored.
+        let before = |id: &DocId| records.last_synced.get(id).is_some_and(|&t| t < at_a);
         let done = match field {
-            Field::Sector => records.contacts[team].iter().find_map(|&id| {
-                let c: ContactDoc = read(store, id)?;
-                let sector = c.sector?;
-                let mut others = [Sector::Agriculture, Sector::Logistics, Sector::Construction]
-                    .into_iter()
-                    .filter(|s| *s != sector);
-                let (a, b) = (others.next()?, others.next()?);
-                let with = |s| ContactDoc {
-                    sector: Some(s),
-                    ..c.clone()
-                };
-                Some(write_apart(store, &writer, id, [with(a), with(b)], sides))
-            }),
-            _ => records.persons[team].iter().find_map(|&id| {
-                let p: PersonDoc = read(store, id)?;
-                // Not a person who withdrew their consent or was merged.
-                if p.aliases.is_empty() || p.merged_into.is_some() {
-                    return None;
-                }
-                let (a, b) = (p.clone(), p.clone());
-                let (a, b) = match field {
-                    Field::BirthYear => {
-                        let year = p.birth_year?;
-                        (
+            Field::Sector => records.contacts[team]
+                .iter()
+                .filter(|id| before(id))
+                .find_map(|&id| {
+                    let c: ContactDoc = read(store, id)?;
+                    let sector = c.sector?;
+                    let mut others = [Sector::Agriculture, Sector::Logistics, Sector::Construction]
+                        .into_iter()
+                        .filter(|s| *s != sector);
+                    let (a, b) = (others.next()?, others.next()?);
+                    let with = |s| ContactDoc {
+                        sector: Some(s),
+                        ..c.clone()
+                    };
+                    Some(write_apart(store, &writer, id, [with(a), with(b)], sides))
+                }),
+            _ => records.persons[team]
+                .iter()
+                .filter(|id| before(id))
+                .find_map(|&id| {
+                    let p: PersonDoc = read(store, id)?;
+                    // Not a person who withdrew their consent or was merged.
+                    if p.aliases.is_empty() || p.merged_into.is_some() {
+                        return None;
+                    }
+                    let (a, b) = (p.clone(), p.clone());
+                    let (a, b) = match field {
+                        Field::BirthYear => {
+                            let year = p.birth_year?;
+                            (
+                                PersonDoc {
+                                    birth_year: Some(year + 1),
+                                    ..a
+                                },
+                                PersonDoc {
+                                    birth_year: Some(year - 1),
+                                    ..b
+                                },
+                            )
+                        }
+                        Field::Phone => (
                             PersonDoc {
-                                birth_year: Some(year + 1),
+                                phone: Some(format!("+39 000 {:03} {:04}", 410 + k, 1200 + k)),
                                 ..a
                             },
                             PersonDoc {
-                                birth_year: Some(year - 1),
+                                phone: Some(format!("+39 000 {:03} {:04}", 520 + k, 3400 + k)),
                                 ..b
                             },
-                        )
-                    }
-                    Field::Phone => (
-                        PersonDoc {
-                            phone: Some(format!("+39 000 {:03} {:04}", 410 + k, 1200 + k)),
-                            ..a
-                        },
-                        PersonDoc {
-                            phone: Some(format!("+39 000 {:03} {:04}", 520 + k, 3400 + k)),
-                            ..b
-                        },
-                    ),
-                    Field::Documents => {
-                        let mut others = [
-                            DocumentStatus::ResidencePermit,
-                            DocumentStatus::Expired,
-                            DocumentStatus::IdentityDocument,
-                        ]
-                        .into_iter()
-                        .filter(|d| *d != p.documents);
-                        let (da, db) = (others.next()?, others.next()?);
-                        (
-                            PersonDoc { documents: da, ..a },
-                            PersonDoc { documents: db, ..b },
-                        )
-                    }
-                    Field::Sector => unreachable!("a contact's field"),
-                };
-                Some(write_apart(store, &writer, id, [a, b], sides))
-            }),
+                        ),
+                        Field::Documents => {
+                            let mut others = [
+                                DocumentStatus::ResidencePermit,
+                                DocumentStatus::Expired,
+                                DocumentStatus::IdentityDocument,
+                            ]
+                            .into_iter()
+                            .filter(|d| *d != p.documents);
+                            let (da, db) = (others.next()?, others.next()?);
+                            (
+                                PersonDoc { documents: da, ..a },
+                                PersonDoc { documents: db, ..b },
+                            )
+                        }
+                        Field::Sector => unreachable!("a contact's field"),
+                    };
+                    Some(write_apart(store, &writer, id, [a, b], sides))
+                }),
         };
         if let Some(result) = done {
             result?;

@@ -357,7 +357,12 @@ fn the_demo_never_names_a_person_the_phone_could_not_hold_yet() {
 #[tokio::test]
 async fn the_demo_leaves_fields_two_workers_set_differently_for_review() {
     let s = TestServer::start().await;
-    let summary = demo::run(s.store.as_ref(), &opts(7), &directory()).unwrap();
+    // The default demo's size: records met in its last days.
+    let opts = Options {
+        contacts: 3000,
+        ..opts(1)
+    };
+    let summary = demo::run(s.store.as_ref(), &opts, &directory()).unwrap();
     assert_eq!(summary.conflicts, 6);
     let token = login(&s, "centrale", password(&summary, "centrale")).await;
     let res = reqwest::Client::new()
@@ -390,9 +395,31 @@ async fn the_demo_leaves_fields_two_workers_set_differently_for_review() {
         .iter()
         .map(|a| (a.username.as_str(), a.team.as_str()))
         .collect();
+    let client = reqwest::Client::new();
     for item in &items {
         let conflict = &item["conflicts"][0];
         let values = conflict["values"].as_array().unwrap();
+        // Both edits change a record the phones already held: it was met (a contact) or
+        // recorded (a person) before either.
+        let since = match item["doc_type"].as_str().unwrap() {
+            "contact" => item["label"].as_str().unwrap().to_string(),
+            "person" => {
+                let page: Value = client
+                    .get(s.url(&format!("/api/persons/{}", item["id"].as_str().unwrap())))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                page["person"]["created_at"].as_str().unwrap().to_string()
+            }
+            other => panic!("a {other} left for review"),
+        };
+        let since = chrono::DateTime::parse_from_rfc3339(&since)
+            .unwrap()
+            .timestamp_millis();
         assert_eq!(values.len(), 2, "{conflict}");
         assert_ne!(values[0]["value"], values[1]["value"]);
         let by: Vec<&str> = values
@@ -408,6 +435,7 @@ async fn the_demo_leaves_fields_two_workers_set_differently_for_review() {
             );
             let at = v["at"].as_i64().expect("when");
             assert!(at > NOW - 3 * 86_400_000 && at < NOW, "{at}");
+            assert!(at > since, "written at {at}, before the record ({since})");
         }
     }
 }
