@@ -104,6 +104,18 @@ async fn login(server: &TestServer, username: &str, password: &str) -> String {
     body["token"].as_str().unwrap().to_string()
 }
 
+/// `GET path` with a session: the answer's JSON, after a 200.
+async fn get_json(server: &TestServer, token: &str, path: &str) -> Value {
+    let res = reqwest::Client::new()
+        .get(server.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.json().await.unwrap()
+}
+
 #[tokio::test]
 async fn the_demo_writes_what_it_announces_and_each_team_pulls_only_its_own() {
     let s = TestServer::start().await;
@@ -246,15 +258,7 @@ async fn the_demo_writes_what_it_announces_and_each_team_pulls_only_its_own() {
         password(&summary, demo::CENTRAL_USER),
     )
     .await;
-    let page: Value = client
-        .get(s.url("/api/contacts"))
-        .bearer_auth(&central)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = get_json(&s, &central, "/api/contacts").await;
     assert_eq!(page["total"], summary.contacts as u64);
     // init's accounts exist too.
     for name in ["admin", "operatore"] {
@@ -365,14 +369,8 @@ async fn the_demo_leaves_fields_two_workers_set_differently_for_review() {
     let summary = demo::run(s.store.as_ref(), &opts, &directory()).unwrap();
     assert_eq!(summary.conflicts, 6);
     let token = login(&s, "centrale", password(&summary, "centrale")).await;
-    let res = reqwest::Client::new()
-        .get(s.url("/api/conflicts"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let items: Vec<Value> = res.json().await.unwrap();
+    let items = get_json(&s, &token, "/api/conflicts").await;
+    let items = items.as_array().unwrap();
     let mut fields: Vec<&str> = items
         .iter()
         .flat_map(|i| i["conflicts"].as_array().unwrap())
@@ -395,8 +393,7 @@ async fn the_demo_leaves_fields_two_workers_set_differently_for_review() {
         .iter()
         .map(|a| (a.username.as_str(), a.team.as_str()))
         .collect();
-    let client = reqwest::Client::new();
-    for item in &items {
+    for item in items {
         let conflict = &item["conflicts"][0];
         let values = conflict["values"].as_array().unwrap();
         // Both edits change a record the phones already held: it was met (a contact) or
@@ -404,15 +401,8 @@ async fn the_demo_leaves_fields_two_workers_set_differently_for_review() {
         let since = match item["doc_type"].as_str().unwrap() {
             "contact" => item["label"].as_str().unwrap().to_string(),
             "person" => {
-                let page: Value = client
-                    .get(s.url(&format!("/api/persons/{}", item["id"].as_str().unwrap())))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let path = format!("/api/persons/{}", item["id"].as_str().unwrap());
+                let page = get_json(&s, &token, &path).await;
                 page["person"]["created_at"].as_str().unwrap().to_string()
             }
             other => panic!("a {other} left for review"),
