@@ -95,7 +95,8 @@ fn PersonItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
     }
 }
 
-/// Edits one person; the document is read when the editor opens.
+/// Edits one person; the document is read when the editor opens, and the form shows
+/// once it is.
 ///
 /// The editor may be gone by the time a save or a withdrawal finishes (a withdrawn person
 /// leaves the list): after an await it only *sets* signals (a no-op once disposed) and
@@ -194,7 +195,17 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
             }
         });
     };
+    // The form shows once the document is read: typed into before, a field would be
+    // overwritten by the document arriving (a slow phone lost an added alias so).
+    let waiting = move || {
+        match error.get() {
+        Some(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+        None => view! { <p class="muted" role="status" data-testid="person-editor-loading">{t().loading}</p> }
+            .into_any(),
+    }
+    };
     view! {
+        <Show when=move || person.with(Option::is_some) fallback=waiting>
         <form class="editor" on:submit=save data-testid="person-editor">
             <label for="p-aliases">{move || t().aliases}</label>
             <textarea id="p-aliases" rows="2" prop:value=move || aliases.get()
@@ -275,5 +286,6 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                 </Show>
             </div>
         </form>
+        </Show>
     }
 }
