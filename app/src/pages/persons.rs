@@ -197,12 +197,12 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
     };
     // The form shows once the document is read: typed into before, a field would be
     // overwritten by the document arriving (a slow phone lost an added alias so).
-    let waiting = move || {
-        match error.get() {
+    let waiting = move || match error.get() {
         Some(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-        None => view! { <p class="muted" role="status" data-testid="person-editor-loading">{t().loading}</p> }
-            .into_any(),
-    }
+        None => view! {
+            <p class="muted" role="status" data-testid="person-editor-loading">{t().loading}</p>
+        }
+        .into_any(),
     };
     view! {
         <Show when=move || person.with(Option::is_some) fallback=waiting>

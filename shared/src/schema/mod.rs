@@ -194,8 +194,12 @@ pub fn set_clock(clock: fn() -> i64) {
 
 /// Commits what was written, stamped with the installed clock.
 pub(crate) fn commit(doc: &mut AutoCommit) {
-    let time = CLOCK.get().map_or(0, |clock| clock());
-    doc.commit_with(automerge::transaction::CommitOptions::default().with_time(time));
+    commit_at(doc, CLOCK.get().map_or(0, |clock| clock()));
+}
+
+/// Commits the pending operations stamped `at_ms` (Unix ms).
+fn commit_at(doc: &mut AutoCommit, at_ms: i64) {
+    doc.commit_with(automerge::transaction::CommitOptions::default().with_time(at_ms));
 }
 
 /// Creates a new document authored by `actor` holding `value`, with its header.
@@ -210,8 +214,7 @@ pub fn create<T: Document>(actor: ActorId, value: &T) -> Result<AutoCommit, Sche
 
 /// Writes `value` into an existing document as the smallest set of changes.
 pub fn update<T: Document>(doc: &mut AutoCommit, value: &T) -> Result<(), SchemaError> {
-    let time = CLOCK.get().map_or(0, |clock| clock());
-    update_at(doc, value, time)
+    update_at(doc, value, CLOCK.get().map_or(0, |clock| clock()))
 }
 
 /// [`update`], the change stamped `at_ms` (Unix ms) whatever the installed clock: what
@@ -232,7 +235,7 @@ pub fn update_at<T: Document>(
     // A conflict the value leaves as shown stays for the reviewer (see `keep`).
     autosurgeon::reconcile(&mut keep::Keeping(doc), value)
         .map_err(|e| SchemaError::Write(e.to_string()))?;
-    doc.commit_with(automerge::transaction::CommitOptions::default().with_time(at_ms));
+    commit_at(doc, at_ms);
     Ok(())
 }
 
