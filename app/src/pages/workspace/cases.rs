@@ -535,6 +535,10 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     let draft = RwSignal::new(None::<CaseDoc>);
     let saved = RwSignal::new(None::<(&'static str, Saved)>);
     let remote = RwSignal::new(Remote::Waiting);
+    // Anything typed in the page since it was last drawn (the sections hold their own
+    // fields besides the draft): the server's copy then waits for the next opening
+    // rather than redraw the page over it.
+    let typed = RwSignal::new(false);
     // The case and the rules as the device holds them, drawn at once; online, beside
     // the page, what only the server knows (`remote`) and the server's copy of the case
     // and the rules, merged into the device's — drawn again if they brought anything
@@ -577,7 +581,8 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                     let rules_now = state::read_doc::<PuaRulesDoc>(rules_id()).await.ok();
                     let untouched = draft
                         .try_get_untracked()
-                        .is_some_and(|d| d.is_none() || d == shown);
+                        .is_some_and(|d| d.is_none() || d == shown)
+                        && typed.try_get_untracked() == Some(false);
                     if untouched && (now != shown || rules_now != rules) {
                         let _ = version.try_update(|v| *v += 1);
                     }
@@ -589,6 +594,7 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some((Ok(c), _, _)) = loaded.get() {
             draft.set(Some(c));
+            typed.set(false);
         }
     });
     // Saves the section `key`: `apply` copies its fields from the draft onto the case as
@@ -633,7 +639,7 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     let plans = role(ctx).is_some_and(|r| r.writes_work_plans());
 
     view! {
-        <div class="case-view" data-testid="case-view" data-id=id.to_string()>
+        <div class="case-view" data-testid="case-view" data-id=id.to_string() on:input=move |_| typed.set(true)>
         {move || match loaded.get() {
             None => view! { <p>{t().loading}</p> }.into_any(),
             Some((Err(_), _, _)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
@@ -1330,22 +1336,24 @@ pub fn RulesEditor() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let version = RwSignal::new(0u32);
-    let rules = LocalResource::new(move || {
-        version.track();
-        load_rules(ctx)
-    });
     let lists: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let interval = RwSignal::new(String::new());
     let result = RwSignal::new(None::<Saved>);
-    Effect::new(move |_| {
-        if let Some(Some(r)) = rules.get()
-            && let Some(v) = r.current()
-        {
-            lists[0].set(list_text(&v.access_conditions));
-            lists[1].set(list_text(&v.meeting_modes));
-            lists[2].set(list_text(&v.criteria));
-            lists[3].set(list_text(&v.judgements));
-            interval.set(v.review_interval_days.to_string());
+    // The fields are filled before the rules count as loaded, and drawn only then: a
+    // field on the page before the rules arrived would take typing that their arrival
+    // overwrites.
+    let rules = LocalResource::new(move || {
+        version.track();
+        async move {
+            let rules = load_rules(ctx).await;
+            if let Some(v) = rules.as_ref().and_then(|r| r.current()) {
+                lists[0].set(list_text(&v.access_conditions));
+                lists[1].set(list_text(&v.meeting_modes));
+                lists[2].set(list_text(&v.criteria));
+                lists[3].set(list_text(&v.judgements));
+                interval.set(v.review_interval_days.to_string());
+            }
+            rules
         }
     });
     let manages = role(ctx).is_some_and(|r| r.manages_rules());
@@ -1387,20 +1395,23 @@ pub fn RulesEditor() -> impl IntoView {
     };
     view! {
         <div data-testid="rules-editor">
-            {move || rules.get().map(|r| match r {
-                None => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
-                Some(r) => {
+            {move || match rules.get() {
+                None => view! { <p>{t().loading}</p> }.into_any(),
+                Some(None) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
+                Some(Some(r)) => {
                     let v = r.current().map_or(0, |v| v.version);
-                    view! { <p data-testid="rules-version">{t().rules_in_force.with("version", &v.to_string())}</p> }.into_any()
+                    view! {
+                        <p data-testid="rules-version">{t().rules_in_force.with("version", &v.to_string())}</p>
+                        <p class="hint">{move || t().rules_hint}</p>
+                        {area(0, |t| t.case_access, "rules-access")}
+                        {area(1, |t| t.case_meeting_mode, "rules-modes")}
+                        {area(2, |t| t.rules_criteria, "rules-criteria")}
+                        {area(3, |t| t.case_judgement, "rules-judgements")}
+                        <label>{move || t().rules_interval}" "<input type="number" min="7" max="365" data-testid="rules-interval" disabled=!manages prop:value=move || interval.get() on:input=move |ev| interval.set(event_target_value(&ev))/></label>
+                        {manages.then(|| view! { <button type="button" data-testid="rules-publish" on:click=publish>{move || t().rules_publish}</button> })}
+                    }.into_any()
                 }
-            })}
-            <p class="hint">{move || t().rules_hint}</p>
-            {area(0, |t| t.case_access, "rules-access")}
-            {area(1, |t| t.case_meeting_mode, "rules-modes")}
-            {area(2, |t| t.rules_criteria, "rules-criteria")}
-            {area(3, |t| t.case_judgement, "rules-judgements")}
-            <label>{move || t().rules_interval}" "<input type="number" min="7" max="365" data-testid="rules-interval" disabled=!manages prop:value=move || interval.get() on:input=move |ev| interval.set(event_target_value(&ev))/></label>
-            {manages.then(|| view! { <button type="button" data-testid="rules-publish" on:click=publish>{move || t().rules_publish}</button> })}
+            }}
             {move || result.get().map(|s| match s {
                 Saved::Ok => view! { <p class="ok" role="status" data-testid="rules-saved">{t().case_saved}</p> }.into_any(),
                 Saved::Err(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
