@@ -36,7 +36,7 @@ use strada_shared::vocab::{ConsentStatus, Gender};
 use crate::auth::AuthUser;
 use crate::projection::rfc3339_ms;
 use crate::storage::{Store, StoreError};
-use crate::sync::{PushError, Writer, merge_actor};
+use crate::sync::{PushError, Staging, Writer, merge_actor};
 
 /// The longest reason a merge or an unmerge keeps, in characters.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -234,15 +234,13 @@ fn merged_value(
 /// or refuses them all.
 fn write(
     store: &dyn Store,
-    writer: &Writer,
+    mut staging: Staging<'_>,
     user: &AuthUser,
     docs: Vec<PushDoc>,
-    now_ms: i64,
     entry: &Entry,
 ) -> Result<crate::sync::Advanced, MergeError> {
     let mut by = user.clone();
     by.actor = Some(merge_actor().to_bytes().to_vec());
-    let mut staging = writer.staging(store, now_ms);
     let results = staging.stage(&by, docs)?;
     for r in results {
         match r.outcome {
@@ -283,6 +281,10 @@ pub fn merge(
             "`keep` names a field a merge does not choose",
         ));
     }
+    // The push path's writer is held from the first read to the commit: two merges of
+    // the same persons at once (one each way) would otherwise both pass the checks below
+    // and merge each into the other.
+    let staging = writer.staging(store, now_ms);
     let (sdoc, survivor, sgen) = person(store, req.survivor)?;
     let (mdoc, merged, mgen) = person(store, req.merged)?;
     if merged.merged_into.is_some() {
@@ -316,7 +318,7 @@ pub fn merge(
         survivor_before: before,
         survivor_after: after,
     };
-    let advanced = write(store, writer, user, vec![mpush, spush], now_ms, &entry)?;
+    let advanced = write(store, staging, user, vec![mpush, spush], &entry)?;
     Ok(Done {
         record: entry.record,
         advanced,
@@ -387,6 +389,8 @@ pub fn unmerge(
     now_ms: i64,
 ) -> Result<Done, MergeError> {
     let reason = check_reason(&req.reason)?;
+    // Held from the first read to the commit (see `merge`).
+    let staging = writer.staging(store, now_ms);
     let mut entry = entry(store, req.merge)?.ok_or(MergeError::NoSuchMerge)?;
     if entry.record.undone.is_some() {
         return Err(MergeError::AlreadyUnmerged);
@@ -414,7 +418,7 @@ pub fn unmerge(
         at: rfc3339_ms(now_ms),
         reason,
     });
-    let advanced = write(store, writer, user, docs, now_ms, &entry)?;
+    let advanced = write(store, staging, user, docs, &entry)?;
     Ok(Done {
         record: entry.record,
         advanced,

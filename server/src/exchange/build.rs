@@ -64,6 +64,15 @@ pub fn person(
                 "a withdrawal of consent is final: record the person again as a new person",
             ));
         }
+        Some(s)
+            if s.consent.status == ConsentStatus::Given
+                && matches!(
+                    l.consent.status,
+                    ConsentStatus::NotAsked | ConsentStatus::Refused
+                ) =>
+        {
+            return Err(FieldError::new("consent.status", CONSENT_ONLY_WITHDRAWN));
+        }
         _ => Consent {
             status: l.consent.status,
             at: l.consent.at,
@@ -86,9 +95,14 @@ pub fn person(
         author: stored.map_or(importer, |s| s.author),
         team: team.clone(),
         created_at: l.created_at,
-        merged_into: None,
+        // The format does not carry merges: a merged person stays merged (only the
+        // central office's merge and unmerge change it).
+        merged_into: stored.and_then(|s| s.merged_into),
     })
 }
+
+/// Why a consent once given does not become "not asked" or "refused".
+pub const CONSENT_ONLY_WITHDRAWN: &str = "a consent once given can only be withdrawn (write withdrawn): the records made with it stay linked";
 
 fn same_consent(stored: &Consent, l: &line::ConsentLine) -> bool {
     let mut partners = stored.partners.clone();

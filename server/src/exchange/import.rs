@@ -53,7 +53,7 @@ pub fn import(
     }
     let user = importer.user();
     let read = file::read(file, now_ms);
-    let mut staging = writer.staging(store, now_ms);
+    let mut staging = writer.staging(store, now_ms).restoring();
     let mut run = Run {
         store,
         user: user.clone(),

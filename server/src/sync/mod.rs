@@ -280,6 +280,7 @@ pub fn commit_unflushed(
         req.docs,
         &too_large,
         now_ms,
+        false,
         &mut pending,
     )?;
     let advanced = finish(store, Some(&mut cache), user, pending, &mut results, now_ms)?;
@@ -302,6 +303,7 @@ fn stage_docs(
     docs: Vec<PushDoc>,
     too_large: &HashSet<DocId>,
     now_ms: i64,
+    restore: bool,
     pending: &mut Vec<Pending>,
 ) -> Result<Vec<PushResult>, StoreError> {
     let mut results = Vec::with_capacity(docs.len());
@@ -313,7 +315,7 @@ fn stage_docs(
             refusal(RefusalCode::TooLarge)
         } else {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                merge_one(store, cache, user, actor, &d, now_ms, pending)
+                merge_one(store, cache, user, actor, &d, now_ms, restore, pending)
             }))
             .unwrap_or_else(|_| {
                 tracing::error!(doc = %id, "panic while merging a pushed document");
@@ -410,6 +412,9 @@ pub struct Staging<'a> {
     cache: std::sync::MutexGuard<'a, DocCache>,
     pending: Vec<Pending>,
     now_ms: i64,
+    /// Records restored from elsewhere (an import), not written now: a case of a person
+    /// who has withdrawn consent since it was opened is taken, its texts erased.
+    restore: bool,
 }
 
 impl Writer {
@@ -420,11 +425,18 @@ impl Writer {
             cache: self.0.lock().unwrap_or_else(|p| p.into_inner()),
             pending: Vec::new(),
             now_ms,
+            restore: false,
         }
     }
 }
 
 impl Staging<'_> {
+    /// Stages records restored from elsewhere (see `restore`).
+    pub fn restoring(mut self) -> Self {
+        self.restore = true;
+        self
+    }
+
     /// Merges and checks `docs` as a push from `user` (whose `actor` authored their
     /// changes) would be, after everything staged before. Answers in `docs`' order.
     pub fn stage(
@@ -441,6 +453,7 @@ impl Staging<'_> {
             docs,
             &HashSet::new(),
             self.now_ms,
+            self.restore,
             &mut self.pending,
         )?;
         // The decoded documents are not kept (an import may stage thousands); their
@@ -576,6 +589,7 @@ fn stored_refusal(user: &AuthUser, pushed: &PushDoc, meta: &DocMeta) -> Option<R
     None
 }
 
+#[allow(clippy::too_many_arguments)]
 fn merge_one(
     store: &dyn Store,
     cache: &mut DocCache,
@@ -583,6 +597,7 @@ fn merge_one(
     actor: &[u8],
     pushed: &PushDoc,
     now_ms: i64,
+    restore: bool,
     pending: &mut Vec<Pending>,
 ) -> Result<PushOutcome, StoreError> {
     let (id, doc_type) = (pushed.id, pushed.doc_type);
@@ -724,11 +739,12 @@ fn merge_one(
     };
     // A case is opened only for a person whose consent is given; after a withdrawal
     // (here, or earlier in this push) a case written offline keeps no identifying data,
-    // as the withdrawal would have left it.
+    // as the withdrawal would have left it — and so does a case restored from a file
+    // (opened before the withdrawal, elsewhere).
     if let rules::TypedDoc::Case(c) = &mut new {
         match person_consent(store, pending, c.person_id, now_ms)? {
             Some(ConsentStatus::Given) => {}
-            Some(ConsentStatus::Withdrawn) if existing.is_some() => {
+            Some(ConsentStatus::Withdrawn) if existing.is_some() || restore => {
                 if c.has_identifying_data() {
                     c.erase_person();
                 }

@@ -507,7 +507,7 @@ fn added_aliases<'a>(
 }
 
 /// A consent the change records (`old`: the person as stored) is the pushing user's,
-/// dated no later than now; a withdrawal is final.
+/// dated no later than now; a consent given is only withdrawn; a withdrawal is final.
 fn consent_record(
     user: &AuthUser,
     old: Option<&PersonDoc>,
@@ -518,6 +518,15 @@ fn consent_record(
     if o.is_some_and(|o| o.status == ConsentStatus::Withdrawn) && o != Some(n) {
         return Err(consent_refusal(
             "a withdrawal of consent is final: record the person again as a new person",
+        ));
+    }
+    // Once given, a consent is withdrawn (which erases the names in the records made
+    // with it), never turned back into "not asked" or "refused" over them.
+    if o.is_some_and(|o| o.status == ConsentStatus::Given)
+        && matches!(n.status, ConsentStatus::NotAsked | ConsentStatus::Refused)
+    {
+        return Err(consent_refusal(
+            "a consent once given can only be withdrawn",
         ));
     }
     let recorded =

@@ -1082,3 +1082,146 @@ async fn a_withdrawal_erases_the_case_and_the_same_lines_do_not_bring_its_texts_
     assert!(!k.has_identifying_data(), "{k:?}");
     assert!(!export(&admin).await.contains("Amadou"));
 }
+
+/// Two persons of one team, each met once: the pair the tests below merge.
+fn pair_file() -> Vec<Value> {
+    vec![
+        json!({"type": "team", "id": "bergamo-1", "name": "Bergamo"}),
+        json!({"type": "person", "id": "P-K1", "team": "bergamo-1", "aliases": ["Karim"],
+            "birth_year": 1990, "consent": {"status": "given", "at": "2025-05-30T10:00:00Z"},
+            "created_at": "2025-05-30T10:00:00Z"}),
+        json!({"type": "person", "id": "P-K2", "team": "bergamo-1", "aliases": ["Kareem"],
+            "birth_year": 1990, "consent": {"status": "given", "at": "2025-06-30T10:00:00Z"},
+            "created_at": "2025-06-30T10:00:00Z"}),
+        json!({"type": "contact", "id": "C-K1", "team": "bergamo-1",
+            "occurred_at": "2025-06-01T08:30:00Z", "who": "person", "person": "P-K1",
+            "channel": "street", "needs": ["food"]}),
+        json!({"type": "contact", "id": "C-K2", "team": "bergamo-1",
+            "occurred_at": "2025-07-01T08:30:00Z", "who": "person", "person": "P-K2",
+            "channel": "street", "needs": ["shelter"]}),
+    ]
+}
+
+#[tokio::test]
+async fn a_merged_person_stays_merged_when_the_same_file_or_the_export_is_imported_again() {
+    let (s, admin) = server().await;
+    import_ok(&admin, file(&pair_file())).await;
+    let survivor: PersonDoc = stored(&s, ExchangeKind::Person, "P-K1");
+    let merged: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
+    let res = admin
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": survivor.id, "merged": merged.id,
+                "reason": "same person (test)", "keep": {}}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let exported = export(&admin).await;
+
+    // The store's own export: nothing changes, the merge stays.
+    let back = import_ok(&admin, exported.clone().into_bytes()).await;
+    assert_eq!(counts(&back, "updated"), [0, 0, 0, 0], "{back}");
+    assert_eq!(counts(&back, "unchanged"), [1, 2, 2, 0], "{back}");
+    let p: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
+    assert_eq!(p.merged_into, Some(survivor.id));
+    assert_eq!(export(&admin).await, exported);
+    // The file the records came from: its lines are written over the survivor (which
+    // the merge gave both aliases), the merged person stays merged.
+    let again = import_ok(&admin, file(&pair_file())).await;
+    assert_eq!(counts(&again, "updated"), [0, 1, 0, 0], "{again}");
+    let p: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
+    assert_eq!(p.merged_into, Some(survivor.id));
+    // The central records still count both contacts under the survivor.
+    let page = json_of(&admin, &format!("/api/persons/{}", survivor.id)).await;
+    assert_eq!(page["contacts"].as_array().map(Vec::len), Some(2), "{page}");
+}
+
+#[tokio::test]
+async fn a_case_whose_person_withdrew_later_goes_from_an_export_into_an_empty_store() {
+    let (_s, admin) = server().await;
+    let team = json!({"type": "team", "id": "bergamo-1", "name": "Bergamo"});
+    let given = json!({"type": "person", "id": "P-W", "team": "bergamo-1",
+        "aliases": ["Amadou"], "consent": {"status": "given", "at": "2025-05-30T10:00:00Z"},
+        "created_at": "2025-05-30T10:00:00Z"});
+    let contact = json!({"type": "contact", "id": "C-W", "team": "bergamo-1",
+        "occurred_at": "2025-06-01T08:30:00Z", "who": "person", "person": "P-W",
+        "channel": "street", "needs": ["food"], "note": "Amadou asked for food"});
+    let case = json!({"type": "case", "id": "K-W", "person": "P-W", "team": "bergamo-1",
+        "opened_at": "2025-06-01",
+        "eligibility": {"decision": "eligible", "at": "2025-06-02",
+                        "reasons": "Amadou meets the criteria"},
+        "reviews": [{"at": "2025-07-01", "note": "Amadou came back"}]});
+    import_ok(&admin, file(&[team.clone(), given, contact, case])).await;
+    let withdrawn = json!({"type": "person", "id": "P-W", "team": "bergamo-1",
+        "aliases": [], "consent": {"status": "withdrawn", "at": "2025-07-10T10:00:00Z"},
+        "created_at": "2025-05-30T10:00:00Z"});
+    import_ok(&admin, file(&[team, withdrawn])).await;
+    let exported = export(&admin).await;
+    assert!(!exported.contains("Amadou"));
+
+    let b = TestServer::start().await;
+    b.add_user("admin", Role::CentralOffice, "pua");
+    let admin_b = Api::login(&b, "admin").await;
+    let report = import_ok(&admin_b, exported.clone().into_bytes()).await;
+    assert_eq!(case_counts(&report, "created"), [1, 0], "{report}");
+    assert_eq!(export(&admin_b).await, exported);
+    let k: CaseDoc = stored(&b, ExchangeKind::Case, "K-W");
+    assert!(!k.has_identifying_data(), "{k:?}");
+    assert_eq!(k.eligibility.decision, Decision::Eligible);
+    // A new case for that person is still refused in the app's way (a push).
+    let marta = b.add_user("marta", Role::CentralOffice, "bergamo-1");
+    let api = Api::login(&b, "marta").await;
+    let new_case = CaseDoc::new(
+        strada_shared::ids::DocId::new_v7(1_760_000_000_000, [7; 10]),
+        k.person_id,
+        k.team.clone(),
+        marta.id,
+        1_760_000_000_000,
+        "2025-08-01".into(),
+    );
+    crate::consent::refused(
+        &api.push_one(&mut api.typed(&new_case)).await,
+        strada_shared::sync::RefusalCode::ConsentRequired,
+    );
+}
+
+#[tokio::test]
+async fn a_consent_once_given_is_only_withdrawn_never_refused_over_its_records() {
+    let (s, admin) = server().await;
+    import_ok(&admin, file(&pair_file())).await;
+    let before = export(&admin).await;
+    let mut refused = pair_file()[1].clone();
+    refused["aliases"] = json!([]);
+    refused.as_object_mut().unwrap().remove("birth_year");
+    refused["consent"] = json!({"status": "refused", "at": "2025-08-01T10:00:00Z"});
+    let (status, report) = import(&admin, file(&[pair_file()[0].clone(), refused]), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
+    assert_eq!(report["errors"][0]["line"], 2);
+    assert_eq!(report["errors"][0]["field"], "consent.status");
+    assert_eq!(export(&admin).await, before);
+    // On a phone too: the push is refused.
+    let marta_user = s.store.user_by_name("marta").unwrap().unwrap();
+    let marta = Api::login(&s, "marta").await;
+    let p = person(&marta_user, 40, "Synthetic alias");
+    let mut doc = marta.typed(&p);
+    accepted(&marta.push_one(&mut doc).await);
+    let changed = PersonDoc {
+        aliases: Vec::new(),
+        birth_year: None,
+        gender: strada_shared::vocab::Gender::Unknown,
+        country: String::new(),
+        languages: Vec::new(),
+        usual_place: String::new(),
+        consent: schema::Consent {
+            status: ConsentStatus::Refused,
+            at: p.consent.at + 1,
+            ..p.consent.clone()
+        },
+        ..p.clone()
+    };
+    schema::update(&mut doc.doc, &changed).unwrap();
+    crate::consent::refused(
+        &marta.push_one(&mut doc).await,
+        strada_shared::sync::RefusalCode::ConsentRequired,
+    );
+}

@@ -376,3 +376,56 @@ async fn after_a_merge_the_more_restrictive_consent_holds() {
     assert_eq!(page["person"]["consent"]["status"], "withdrawn");
     assert_eq!(page["person"]["aliases"], json!([]));
 }
+
+#[tokio::test]
+async fn merges_of_one_pair_at_once_each_way_leave_one_merge_and_no_loop() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let central = Api::login(&s, "centrale").await;
+    for round in 0..4u8 {
+        let a = person(&marta, 70 + 2 * round, "Moussa");
+        let b = person(&luca, 71 + 2 * round, "Musa");
+        accepted(&bg.push_one(&mut bg.typed(&a)).await);
+        accepted(&cr.push_one(&mut cr.typed(&b)).await);
+        // Eight at once: half merge b into a, half a into b.
+        let requests = (0..8).map(|i| {
+            let (survivor, merged) = if i % 2 == 0 {
+                (a.id, b.id)
+            } else {
+                (b.id, a.id)
+            };
+            let central = &central;
+            async move {
+                central
+                    .post_json(
+                        "/api/persons/merge",
+                        &json!({"survivor": survivor, "merged": merged, "reason": "race"}),
+                    )
+                    .await
+                    .status()
+            }
+        });
+        let statuses = futures_util::future::join_all(requests).await;
+        let ok = statuses.iter().filter(|st| **st == 200).count();
+        assert_eq!(ok, 1, "round {round}: {statuses:?}");
+        assert!(
+            statuses.iter().all(|st| *st == 200 || *st == 409),
+            "round {round}: {statuses:?}"
+        );
+        let pa = get(&central, &format!("/api/persons/{}", a.id)).await;
+        let pb = get(&central, &format!("/api/persons/{}", b.id)).await;
+        let merged_into = |p: &Value| p["person"]["merged_into"].as_str().map(str::to_string);
+        let (ma, mb) = (merged_into(&pa), merged_into(&pb));
+        assert!(
+            ma.is_some() != mb.is_some(),
+            "round {round}: exactly one of the two is merged away: {ma:?} {mb:?}"
+        );
+        let records = pa["merges"].as_array().map_or(0, Vec::len);
+        assert_eq!(records, 1, "round {round}: one merge on record: {pa}");
+    }
+}

@@ -247,10 +247,11 @@ impl Run<'_> {
             false => None,
         };
         // A case is opened only for a person whose consent is given; one opened before
-        // a withdrawal stays, without identifying text.
+        // a withdrawal stays, without identifying text (a new one — a file restoring
+        // it — is erased by the push path).
         let erased = match named.consent {
             ConsentStatus::Given => false,
-            ConsentStatus::Withdrawn if stored.is_some() => true,
+            ConsentStatus::Withdrawn => stored.is_some(),
             _ => {
                 return Err(FieldError::new(
                     "person",
