@@ -40,6 +40,12 @@ pub struct Limits {
     /// answered 503 (`unavailable`) at once: 2 cores do not process more usefully, and
     /// each may hold a body of up to 8 MB.
     pub max_in_flight: usize,
+    /// Of those, most requests with a body and no live session (signing in, ending a
+    /// session, a bad token) at once, and most from one client address: a client that
+    /// is not signed in and sends its body slowly holds only these, never a signed-in
+    /// device's slot nor a page's. Over either limit: 503 at once.
+    pub max_in_flight_anonymous: usize,
+    pub max_in_flight_anonymous_per_address: usize,
     /// Most live event streams one user holds (a phone, a tablet, a reconnect in
     /// flight); more are answered 429 (`too_many_streams`).
     pub max_streams_per_user: usize,
@@ -57,6 +63,8 @@ impl Default for Limits {
             request_timeout: std::time::Duration::from_secs(120),
             max_connections: 4096,
             max_in_flight: 64,
+            max_in_flight_anonymous: 16,
+            max_in_flight_anonymous_per_address: 4,
             max_streams_per_user: 3,
             behind_proxy: false,
         }

@@ -184,6 +184,17 @@ fn record_failure(
     Ok(())
 }
 
+/// Whether a bearer token names a session that has not expired — no more (the request's
+/// own authentication says who and whether it is still allowed): what the in-flight limit
+/// asks before it gives a request a signed-in slot. Reads only.
+pub fn is_live(store: &dyn Store, token: &str, now_ms: i64) -> bool {
+    store
+        .session(&token::hash_token(token))
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.expires_at > now_ms)
+}
+
 /// Resolves a bearer token to its user.
 pub fn authenticate(store: &dyn Store, token: &str, now_ms: i64) -> Result<AuthUser, AuthError> {
     let hash = token::hash_token(token);

@@ -31,14 +31,9 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let value = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        match value.strip_prefix("Bearer ") {
-            Some(t) if !t.trim().is_empty() => Ok(BearerToken(t.trim().to_string())),
-            _ => Err(AppError::Unauthorized {
+        match bearer(&parts.headers) {
+            Some(t) => Ok(BearerToken(t.to_string())),
+            None => Err(AppError::Unauthorized {
                 code: "no_session",
                 message: "sign in first (missing Authorization: Bearer token)".into(),
             }),
@@ -78,21 +73,42 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<Peer>()
-            .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |p| p.0.ip());
-        if !state.behind_proxy {
-            return Ok(ClientAddr(peer));
-        }
-        let forwarded = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|a| a.trim().parse().ok())
-            .next_back();
-        Ok(ClientAddr(forwarded.unwrap_or(peer)))
+        Ok(ClientAddr(client_addr(
+            &parts.headers,
+            &parts.extensions,
+            state.behind_proxy,
+        )))
     }
+}
+
+/// See [`ClientAddr`].
+pub fn client_addr(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+    behind_proxy: bool,
+) -> std::net::IpAddr {
+    let peer = extensions
+        .get::<Peer>()
+        .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |p| p.0.ip());
+    if !behind_proxy {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .next_back();
+    forwarded.unwrap_or(peer)
+}
+
+/// The bearer token of a request's headers, if any (see [`BearerToken`]).
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -64,6 +64,7 @@ pub struct AppState {
 /// The API router, and the PWA from `dist` when given, with the request limits of
 /// `limits` and the security headers (see [`security`]).
 pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow::Result<Router> {
+    let state_store = state.store.clone();
     let api = Router::new()
         .route("/health", get(health::health))
         .route("/reports/summary", get(reports::summary))
@@ -163,7 +164,14 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
             limits.request_timeout,
         ))
         .layer(middleware::from_fn_with_state(
-            Arc::new(Semaphore::new(limits.max_in_flight)),
+            Arc::new(InFlight {
+                all: Semaphore::new(limits.max_in_flight),
+                anonymous: Semaphore::new(limits.max_in_flight_anonymous),
+                per_address: std::sync::Mutex::new(std::collections::HashMap::new()),
+                max_per_address: limits.max_in_flight_anonymous_per_address,
+                store: state_store,
+                behind_proxy: limits.behind_proxy,
+            }),
             limit_in_flight,
         ));
     Ok(app.layer(middleware::from_fn_with_state(
@@ -172,16 +180,85 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
     )))
 }
 
+/// The requests being processed (see [`limit_in_flight`]).
+struct InFlight {
+    all: Semaphore,
+    anonymous: Semaphore,
+    /// Requests of `anonymous` by client address.
+    per_address: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
+    max_per_address: usize,
+    store: Arc<dyn Store>,
+    behind_proxy: bool,
+}
+
+/// One address's place among the anonymous requests, given back on drop.
+struct AddressSlot<'a> {
+    in_flight: &'a InFlight,
+    addr: std::net::IpAddr,
+}
+
+impl Drop for AddressSlot<'_> {
+    fn drop(&mut self) {
+        let mut map = self
+            .in_flight
+            .per_address
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = map.get_mut(&self.addr) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.addr);
+            }
+        }
+    }
+}
+
 /// Answers 503 at once when `max_in_flight` requests are already being processed: two
 /// cores gain nothing from more, and a queue would only hold memory (bodies of up to
 /// [`MAX_BODY_BYTES`]). An event stream counts only until its answer starts.
+///
+/// A request with a body and no live session (signing in, or anyone at all) also takes
+/// one of `max_in_flight_anonymous` places, at most `max_in_flight_anonymous_per_address`
+/// from one address: found by the attacker, 64 connections each sending a sign-in's body
+/// a byte every 10 s held every place, and the whole server (pages, pushes of signed-in
+/// phones) answered 503 for as long as they went on. A request without a body does not
+/// wait for its client, and a signed-in one is the account's.
 async fn limit_in_flight(
-    State(permits): State<Arc<Semaphore>>,
+    State(limits): State<Arc<InFlight>>,
     req: Request,
     next: Next,
 ) -> Response {
-    match permits.try_acquire() {
-        Ok(_permit) => next.run(req).await,
-        Err(_) => error::AppError::Unavailable.into_response(),
+    let Ok(_permit) = limits.all.try_acquire() else {
+        return error::AppError::Unavailable.into_response();
+    };
+    let has_body = !matches!(req.method(), &Method::GET | &Method::HEAD)
+        || req.headers().contains_key(header::TRANSFER_ENCODING)
+        || req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() != b"0");
+    if !has_body
+        || extract::bearer(req.headers()).is_some_and(|t| {
+            crate::auth::session::is_live(limits.store.as_ref(), t, crate::now_ms())
+        })
+    {
+        return next.run(req).await;
     }
+    let Ok(_anonymous) = limits.anonymous.try_acquire() else {
+        return error::AppError::Unavailable.into_response();
+    };
+    let addr = extract::client_addr(req.headers(), req.extensions(), limits.behind_proxy);
+    {
+        let mut map = limits.per_address.lock().unwrap_or_else(|p| p.into_inner());
+        let n = map.entry(addr).or_insert(0);
+        if *n >= limits.max_per_address {
+            return error::AppError::Unavailable.into_response();
+        }
+        *n += 1;
+    }
+    let _slot = AddressSlot {
+        in_flight: &limits,
+        addr,
+    };
+    next.run(req).await
 }

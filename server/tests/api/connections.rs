@@ -268,3 +268,74 @@ async fn shutdown_ends_open_streams_and_idle_connections() {
     read_until_closed(&mut idle, Duration::from_secs(5)).await;
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Starts a sign-in whose body never comes, from `addr` (as the reverse proxy says):
+/// the first line of the answer, once the server started reading the body (`100`) or
+/// refused it (`503`).
+async fn slow_sign_in(s: &TestServer, addr: &str) -> (TcpStream, String) {
+    let mut c = connect(s).await;
+    c.write_all(
+        format!(
+            "POST /api/auth/login HTTP/1.1\r\nHost: strada\r\nContent-Type: application/json\r\n\
+             X-Forwarded-For: {addr}\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let head = read_head(&mut c).await;
+    (c, head.lines().next().unwrap_or("").to_string())
+}
+
+/// Found by the attacker: 64 connections each sending a sign-in's body a byte every 10 s
+/// held every place, and the whole server answered 503 (pages, signed-in phones). Now a
+/// request with a body and no session holds one of a few places of its own, and one
+/// address only some of them.
+#[tokio::test]
+async fn slow_sign_in_bodies_hold_only_their_own_few_places() {
+    let s = server_with(|l| {
+        l.max_in_flight = 8;
+        l.max_in_flight_anonymous = 4;
+        l.max_in_flight_anonymous_per_address = 2;
+        l.behind_proxy = true;
+    })
+    .await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let marta = Api::login(&s, "marta").await;
+    let mut held = Vec::new();
+    for addr in ["10.0.0.1", "10.0.0.1"] {
+        let (c, first) = slow_sign_in(&s, addr).await;
+        assert!(first.starts_with("HTTP/1.1 100"), "{first}");
+        held.push(c);
+    }
+    // A third from the same address: refused at once.
+    let (_c, first) = slow_sign_in(&s, "10.0.0.1").await;
+    assert!(first.starts_with("HTTP/1.1 503"), "{first}");
+    for addr in ["10.0.0.2", "10.0.0.3"] {
+        let (c, first) = slow_sign_in(&s, addr).await;
+        assert!(first.starts_with("HTTP/1.1 100"), "{first}");
+        held.push(c);
+    }
+    // The anonymous places are all taken: another address is refused too.
+    let (_c, first) = slow_sign_in(&s, "10.0.0.4").await;
+    assert!(first.starts_with("HTTP/1.1 503"), "{first}");
+    // Everyone else is served: a page, the health check, a signed-in phone's request
+    // with a body.
+    let res = reqwest::get(s.url("/api/health")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let res = marta
+        .post_json("/api/sync/events-ticket", &serde_json::json!({}))
+        .await;
+    assert_eq!(res.status(), 200);
+    // The places come back when those requests end.
+    drop(held);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let (_c, first) = slow_sign_in(&s, "10.0.0.1").await;
+        if first.starts_with("HTTP/1.1 100") {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{first}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
