@@ -457,6 +457,23 @@ pub async fn not_same(token: &str, pair: &NotSame) -> Result<(), ApiError> {
     no_content(res).await
 }
 
+/// Takes back a judgement "not the same person".
+pub async fn not_same_undo(token: &str, pair: &NotSame) -> Result<(), ApiError> {
+    let res = Request::post("/api/persons/not-same/undo")
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(pair)
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    no_content(res).await
+}
+
+/// The teams with records (`GET /api/teams`).
+pub async fn teams(token: &str) -> Result<Vec<strada_shared::ids::TeamId>, ApiError> {
+    get_json(token, "/api/teams").await
+}
+
 /// Merges one person into another; the answer is the merge as recorded.
 pub async fn merge(token: &str, req: &MergeRequest) -> Result<MergeRecord, ApiError> {
     post("/api/persons/merge", Some(token), req).await

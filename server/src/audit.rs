@@ -109,6 +109,8 @@ pub enum Act {
     ExportAnonymous,
     /// The director's observations for a report written.
     ReportNoteWritten,
+    /// A judgement "not the same person" taken back (`docs`: the pair).
+    NotSameUndone,
 }
 
 /// Whether the act was done or refused.

@@ -153,6 +153,16 @@ pub struct PersonPage {
     /// history: after a withdrawal, which rewrites it, only the withdrawal).
     #[serde(default)]
     pub consent_history: Vec<ConsentRecord>,
+    /// The pairs with this person judged not one person, newest first.
+    #[serde(default)]
+    pub not_same: Vec<NotSameRecord>,
+    /// The user names of the ids in `merges` and `not_same` (by user id).
+    #[serde(default)]
+    pub user_names: std::collections::BTreeMap<String, String>,
+    /// The first alias of each person `merges` names (by person id; none without
+    /// consent), so that the history names both sides after an unmerge too.
+    #[serde(default)]
+    pub person_names: std::collections::BTreeMap<String, String>,
 }
 
 /// `GET /api/contacts/{id}`: the contact, its person and its referrals.
@@ -221,6 +231,24 @@ pub struct DuplicatePair {
 pub struct NotSame {
     pub a: DocId,
     pub b: DocId,
+    /// Why the reviewer judged so (optional, at most 500 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A pair judged not one person, as one of the two persons' page lists it: the other
+/// person, who judged, when and why. `POST /api/persons/not-same/undo` (a [`NotSame`]
+/// without reason) takes the judgement back: the pair may be proposed again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotSameRecord {
+    pub other: DocId,
+    /// The other person's first alias (none without consent).
+    pub other_name: Option<String>,
+    pub by: UserId,
+    /// RFC 3339.
+    pub at: String,
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// The person fields a merge chooses between, field by field (aliases and languages are

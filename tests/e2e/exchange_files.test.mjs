@@ -35,6 +35,15 @@ test('the central office checks, imports and exports an exchange file in the wor
     await signIn(page, 'centrale', PW);
     await page.getByTestId('exchange-files').waitFor({ timeout: 30000 });
 
+    // Nothing chosen, then an empty file: said so, nothing sent.
+    await page.getByTestId('xf-check').click();
+    await page.getByTestId('xf-notice').filter({ hasText: 'Scegli prima un file' }).waitFor();
+    const empty = join(data, 'empty.jsonl');
+    writeFileSync(empty, '\n');
+    await page.getByTestId('xf-file').setInputFiles(empty);
+    await page.getByTestId('xf-check').click();
+    await page.getByTestId('xf-notice').filter({ hasText: 'Il file è vuoto' }).waitFor();
+
     // A file with a field the format does not have, holding a name.
     const bad = join(data, 'bad.jsonl');
     writeFileSync(bad, lines({ nickname: SECRET }));
@@ -58,7 +67,9 @@ test('the central office checks, imports and exports an exchange file in the wor
     assert.equal(await persons(), 0, 'a check stores nothing');
     await page.getByTestId('xf-import').click();
     await page.getByTestId('xf-ok').filter({ hasText: 'Importazione completata' }).waitFor();
-    assert.match(await page.getByTestId('xf-ok').innerText(), /person: 1/);
+    // Counted by the records' names, the kinds with none left out.
+    const done = await page.getByTestId('xf-ok').innerText();
+    assert.match(done, /Nuovi: contatti: 1, persone: 1, équipe: 1 · aggiornati: nessuno · invariati: nessuno/);
     assert.equal(await persons(), 1);
     // In the workspace, by the name in its own script.
     await page.getByTestId('ws-tab-persons').click();
@@ -67,7 +78,7 @@ test('the central office checks, imports and exports an exchange file in the wor
     await page.getByTestId('ws-person-row').filter({ hasText: 'Karim sintetico' }).waitFor();
     // The same file again changes nothing.
     await page.getByTestId('xf-import').click();
-    await page.getByTestId('xf-ok').filter({ hasText: /invariati: .*contact: 1, .*person: 1/ }).waitFor();
+    await page.getByTestId('xf-ok').filter({ hasText: /invariati: .*contatti: 1, .*persone: 1/ }).waitFor();
 
     // The whole PUA downloads in the same format.
     const download = page.waitForEvent('download');

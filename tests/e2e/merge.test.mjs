@@ -110,6 +110,12 @@ test('the central office merges a planted duplicate, then separates it again', a
     await merge.getByTestId('unmerge-confirm').click();
     await record.locator('[data-testid="ws-merge"][data-state="undone"]').waitFor({ timeout: 15000 });
     assert.match(await record.getByTestId('ws-merge-undone').innerText(), /due persone diverse/);
+    // Who merged and who separated, by name; both persons named, not by their ids.
+    assert.equal(await record.getByTestId('ws-merge-by').innerText(), 'centrale');
+    const undoneHistory = await record.getByTestId('ws-merge').innerText();
+    assert.match(undoneHistory, /da centrale:/);
+    assert.ok(undoneHistory.includes(`${b.aliases[0]} → ${a.aliases[0]}`), undoneHistory);
+    assert.doesNotMatch(undoneHistory, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'no raw id');
     assert.equal(await record.getByTestId('ws-merged').count(), 0);
     assert.equal(await record.getByTestId('ws-timeline-contact').count(), contactsA);
 
@@ -140,12 +146,45 @@ test('the central office merges a planted duplicate, then separates it again', a
     const text = await field.innerText();
     for (const v of values) assert.ok(v.by_name && text.includes(v.by_name), text);
     assert.deepEqual(await axeViolations(page), [], 'the records to review');
-    await field.locator('li').nth(1).getByTestId('ws-keep').click();
+    await field.locator('li').nth(1).getByTestId('ws-keep').focus();
+    await page.keyboard.press('Enter');
     await card.waitFor({ state: 'detached', timeout: 15000 });
     assert.equal(await page.getByTestId('ws-conflict').count(), 5);
+    // The choice is said where the focus goes, not on the next record's button (a second
+    // Enter would keep a value there).
+    await page.getByTestId('ws-review-kept').waitFor();
+    await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'ws-review-kept');
+    assert.match(await page.getByTestId('ws-review-kept').innerText(), /^Scelta salvata: Documenti · /);
     const kept = await api(server.url, token, `/api/persons/${item.id}`);
     assert.equal(JSON.stringify(kept.person.documents), values[1].value);
     assert.deepEqual(kept.person.conflicts ?? [], [], 'no conflict left');
+
+    // "Not the same person", asked once more, with a reason; shown on the person's page
+    // with who judged and why, and taken back there: the pair is proposed again.
+    await page.getByTestId('ws-tab-duplicates').click();
+    await row.waitFor({ timeout: 30000 });
+    await row.click();
+    await review.getByTestId('dup-compare').waitFor({ timeout: 15000 });
+    await review.getByTestId('dup-reason').fill('Due sorelle (sintetico)');
+    await review.getByTestId('dup-not-same').click();
+    const confirm = review.getByTestId('dup-not-same-confirm');
+    await confirm.waitFor();
+    await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'dup-not-same-confirm');
+    assert.equal(await row.count(), 1, 'nothing judged before the confirmation');
+    await confirm.click();
+    await page.getByTestId('dup-notice').filter({ hasText: 'persone diverse' }).waitFor({ timeout: 15000 });
+    await row.waitFor({ state: 'detached' });
+    await searchPersons(page, a.aliases[0]);
+    await personRow(page, a.id).click();
+    const judged = record.locator(`[data-testid="ws-not-same"][data-id="${b.id}"]`);
+    await judged.waitFor({ timeout: 15000 });
+    const judgedText = await judged.innerText();
+    assert.ok(judgedText.includes(b.aliases[0]) && judgedText.includes('centrale')
+      && judgedText.includes('Due sorelle (sintetico)'), judgedText);
+    await judged.getByTestId('ws-not-same-undo').click();
+    await judged.waitFor({ state: 'detached', timeout: 15000 });
+    await page.getByTestId('ws-tab-duplicates').click();
+    await row.waitFor({ timeout: 30000 });
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -93,6 +93,12 @@ fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
                 .to_vec(),
         ),
         ("rp_csv", strada_shared::report::CSV_TABLES.to_vec()),
+        // The record types of the exchange format (`EXCHANGE.md` §1), as an import
+        // report counts them.
+        (
+            "xf_kind",
+            vec!["team", "person", "contact", "referral", "case", "job_offer"],
+        ),
     ]
 }
 
@@ -121,6 +127,7 @@ fn names(t: &Catalogue, group: &str) -> Names {
         "intervention_status" => t.intervention_status_names,
         "outcome" => t.outcome_names,
         "rp_csv" => t.rp_csv_names,
+        "xf_kind" => t.xf_kind_names,
         other => panic!("no names for {other}"),
     }
 }

@@ -148,7 +148,8 @@ pub fn App() -> impl IntoView {
                 (LockState::NoKey, _) | (LockState::Unlocked, None) => view! { <Login/> }.into_any(),
                 (LockState::Unlocked, Some(s)) => {
                     let r = route.get();
-                    let page = if s.user.role.is_central() && r == "#/centrale" {
+                    let central = s.user.role.is_central() && r == "#/centrale";
+                    let page = if central {
                         crate::central_page()
                             .unwrap_or_else(|| view! { <CentralElsewhere/> }.into_any())
                     } else {
@@ -159,10 +160,12 @@ pub fn App() -> impl IntoView {
                             Tab::Services => view! { <Services/> }.into_any(),
                         }
                     };
+                    // The workspace has tabs of its own; the field app's bar would cover
+                    // the record's last lines and mark a field page as the current one.
                     view! {
                         <StatusBar/>
                         <main>{page}</main>
-                        <TabBar route=route/>
+                        {(!central).then(|| view! { <TabBar route=route/> })}
                     }
                     .into_any()
                 }

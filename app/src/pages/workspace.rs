@@ -47,6 +47,8 @@ pub(crate) fn unavailable_text(e: &ApiError, t: &Catalogue) -> &'static str {
         ApiError::Server { status: 403, .. } => t.central_forbidden,
         ApiError::Server { status: 404, .. } => t.central_not_found,
         ApiError::Server { status: 413, .. } => t.central_too_large,
+        _ if e.code() == Some("invalid_period") => t.central_invalid_period,
+        ApiError::Server { status: 400, .. } => t.central_invalid_filter,
         ApiError::TooMany { .. } | ApiError::Server { .. } => t.central_server_failed,
     }
 }
@@ -190,6 +192,15 @@ enum Rows {
 }
 
 impl Rows {
+    /// The records of the rows, in order.
+    fn opens(&self) -> Vec<Open> {
+        match self {
+            Rows::Persons(v) => v.iter().map(|r| Open::Person(r.person.id)).collect(),
+            Rows::Contacts(v) => v.iter().map(|r| Open::Contact(r.id)).collect(),
+            Rows::Referrals(v) => v.iter().map(|r| Open::Referral(r.id)).collect(),
+        }
+    }
+
     fn len(&self) -> usize {
         match self {
             Rows::Persons(v) => v.len(),
@@ -230,7 +241,8 @@ fn needs_label(needs: &[NeedCategory], t: &Catalogue) -> String {
         .join(", ")
 }
 
-/// Moves the focus to the row before or after the focused one (↑/↓), opens it (Enter).
+/// Moves the focus to the row before or after the focused one (↑/↓), opens it (Enter)
+/// and moves the focus to the record.
 fn row_keys(ev: web_sys::KeyboardEvent) {
     let Some(row) = ev
         .target()
@@ -244,6 +256,8 @@ fn row_keys(ev: web_sys::KeyboardEvent) {
         "Enter" | " " => {
             ev.prevent_default();
             row.click();
+            // The record takes the focus, the one already open too (Esc came back from it).
+            focus_soon(".ws-detail");
             return;
         }
         _ => return,
@@ -252,6 +266,62 @@ fn row_keys(ev: web_sys::KeyboardEvent) {
         ev.prevent_default();
         let _ = el.focus();
     }
+}
+
+/// The element `selector` finds, as an HTML element.
+fn html_element(selector: &str) -> Option<web_sys::HtmlElement> {
+    web_sys::window()?
+        .document()?
+        .query_selector(selector)
+        .ok()
+        .flatten()?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
+}
+
+/// Focuses what `selector` finds once the page is drawn again.
+fn focus_soon(selector: &'static str) {
+    request_animation_frame(move || {
+        if let Some(el) = html_element(selector) {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// The list's selected row, else its first: where the focus goes back from the record.
+const LIST_ROW: &str =
+    ".ws-list tbody tr[aria-selected=\"true\"], .ws-list tbody tr[tabindex=\"0\"]";
+
+/// ←/→ (and Home/End) move between the workspace's tabs and open the one reached, as
+/// a tab list does.
+fn tab_keys(ev: web_sys::KeyboardEvent) {
+    let Some(tab) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let Some(list) = tab.parent_element() else {
+        return;
+    };
+    let tabs: Vec<web_sys::HtmlElement> =
+        std::iter::successors(list.first_element_child(), |e| e.next_element_sibling())
+            .filter(|e| e.get_attribute("role").as_deref() == Some("tab"))
+            .filter_map(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            .collect();
+    let Some(at) = tabs.iter().position(|t| *t == tab) else {
+        return;
+    };
+    let to = match ev.key().as_str() {
+        "ArrowRight" => (at + 1) % tabs.len(),
+        "ArrowLeft" => (at + tabs.len() - 1) % tabs.len(),
+        "Home" => 0,
+        "End" => tabs.len() - 1,
+        _ => return,
+    };
+    ev.prevent_default();
+    let _ = tabs[to].focus();
+    tabs[to].click();
 }
 
 async fn fetch<T: DeserializeOwned>(ctx: Ctx, path: String) -> Result<T, ApiError> {
@@ -280,6 +350,13 @@ pub fn Workspace() -> impl IntoView {
         Tab::Contacts
     });
     let draft = RwSignal::new(Filters::default());
+    // The teams to filter by: those with records.
+    let teams = LocalResource::new(move || async move {
+        match ctx.session.get_untracked() {
+            Some(s) => api::teams(&s.token).await.unwrap_or_default(),
+            None => Vec::new(),
+        }
+    });
     let applied = RwSignal::new(Filters::default());
     let rows = RwSignal::new(None::<Result<Rows, ApiError>>);
     let total = RwSignal::new(0u64);
@@ -374,6 +451,34 @@ pub fn Workspace() -> impl IntoView {
         n
     });
 
+    // A record opened (from the list, a link in another record) takes the focus: beside
+    // the list, keyboard work goes on in it (Esc goes back to the list); under the list
+    // (narrower than 1024 px) focusing it also brings it into view.
+    Effect::new(move |before: Option<Option<Open>>| {
+        let now = open.get();
+        if before.is_some_and(|b| b != now) && now.is_some() {
+            focus_soon(".ws-detail");
+        }
+        now
+    });
+    // "Show more": the focus goes to the first row it added.
+    let focus_row = RwSignal::new(None::<usize>);
+    Effect::new(move |_| {
+        let shown = rows.with(|r| match r {
+            Some(Ok(list)) => list.len(),
+            _ => 0,
+        });
+        if let Some(i) = focus_row.get_untracked().filter(|i| *i < shown) {
+            focus_row.set(None);
+            request_animation_frame(move || {
+                let row = format!(".ws-list tbody tr:nth-child({})", i + 1);
+                if let Some(el) = html_element(&row) {
+                    let _ = el.focus();
+                }
+            });
+        }
+    });
+
     let switch = move |to: Tab| {
         if tab.get_untracked() != to {
             tab.set(to);
@@ -384,7 +489,17 @@ pub fn Workspace() -> impl IntoView {
     };
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        applied.set(draft.get_untracked());
+        let d = draft.get_untracked();
+        // Dates as the browser gives them (YYYY-MM-DD) compare as text.
+        if !d.from.is_empty() && !d.to.is_empty() && d.from > d.to {
+            rows.set(Some(Err(ApiError::Server {
+                status: 400,
+                code: "invalid_period".into(),
+                message: String::new(),
+            })));
+            return;
+        }
+        applied.set(d);
         load(false, false);
     };
     let clear = move |_| {
@@ -421,7 +536,8 @@ pub fn Workspace() -> impl IntoView {
             view! {
                 <button type="button" role="tab" class="ws-tab" data-testid=testid
                     aria-selected=move || (tab.get() == which).to_string()
-                    on:click=move |_| switch(which)>
+                    tabindex=move || if tab.get() == which { "0" } else { "-1" }
+                    on:click=move |_| switch(which) on:keydown=tab_keys>
                     {move || label(t())}
                 </button>
             }
@@ -508,7 +624,18 @@ pub fn Workspace() -> impl IntoView {
                         prop:value=move || draft.get().q
                         on:input=move |ev| draft.update(|d| d.q = event_target_value(&ev))/>
                 </label>
-                {field("ws-team", |t| t.col_team, |f| f.team.clone(), |f, v| f.team = v, "text")}
+                <label for="ws-team">{move || t().col_team}
+                    <select id="ws-team" data-testid="ws-team" prop:value=move || draft.get().team
+                        on:change=move |ev| draft.update(|d| d.team = event_target_value(&ev))>
+                        <option value="">{move || t().ws_any}</option>
+                        {move || teams.get().unwrap_or_default().into_iter().map(|team| {
+                            let code = team.to_string();
+                            let mine = code.clone();
+                            let label = code.clone();
+                            view! { <option value=code selected=move || draft.get().team == mine>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
                 {field("ws-from", |t| t.ws_from, |f| f.from.clone(), |f, v| f.from = v, "date")}
                 {field("ws-to", |t| t.ws_to, |f| f.to.clone(), |f, v| f.to = v, "date")}
                 {select("ws-need", |t| t.ws_need, |t| NeedCategory::ALL.iter().map(|n| (n.code(), t.need(*n))).collect(), |f| f.need.clone(), |f, v| f.need = v)}
@@ -540,7 +667,7 @@ pub fn Workspace() -> impl IntoView {
             </form>
             <div class="ws-split">
                 <div class="ws-list">
-                    {move || match rows.get() {
+                    {move || { ctx.lang.track(); match rows.get() {
                         None => view! { <p>{t().loading}</p> }.into_any(),
                         Some(Err(e)) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                         Some(Ok(list)) => {
@@ -549,19 +676,23 @@ pub fn Workspace() -> impl IntoView {
                                 <p class="ws-total" data-testid="ws-total" aria-live="polite">{t().ws_total.n(total.get() as usize)}</p>
                                 {list_table(list, open, ctx)}
                                 <Show when=move || next.get().is_some()>
-                                    <button class="secondary" data-testid="ws-more" on:click=move |_| load(true, false)>
+                                    <button class="secondary" data-testid="ws-more" on:click=move |_| { focus_row.set(Some(shown)); load(true, false) }>
                                         {move || t().ws_more}" ("{shown}"/"{move || total.get()}")"
                                     </button>
                                 </Show>
                             }.into_any()
                         }
-                    }}
+                    }}}
                 </div>
-                <div class="ws-detail" role="region" aria-label=move || t().ws_record>
-                    {move || match open.get() {
+                <div class="ws-detail" role="region" tabindex="-1" aria-label=move || t().ws_record
+                    on:keydown=move |ev| if ev.key() == "Escape" && let Some(row) = html_element(LIST_ROW) {
+                        ev.prevent_default();
+                        let _ = row.focus();
+                    }>
+                    {move || { ctx.lang.track(); match open.get() {
                         None => view! { <p class="hint">{t().ws_select_hint}</p> }.into_any(),
                         Some(o) => view! { <Detail open=o on_open=open on_change=Callback::new(move |()| load(false, true))/> }.into_any(),
-                    }}
+                    }}}
                 </div>
             </div>
             </Show>
@@ -576,6 +707,18 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
         return view! { <p data-testid="ws-empty">{t.ws_no_results}</p> }.into_any();
     }
     let selected = move |o: Open| move || (open.get() == Some(o)).to_string();
+    // One tab stop for the list (↑/↓ move within it): the open record's row, else the first.
+    let opens = std::sync::Arc::new(list.opens());
+    let first = opens.first().copied();
+    let stop = move |o: Open| {
+        let opens = opens.clone();
+        move || {
+            let now = open.get();
+            let here =
+                now == Some(o) || (Some(o) == first && !now.is_some_and(|n| opens.contains(&n)));
+            if here { "0" } else { "-1" }
+        }
+    };
     let head = |cols: Vec<&'static str>| {
         view! { <thead><tr>{cols.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead> }
     };
@@ -590,7 +733,7 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                     let others = r.person.aliases.iter().skip(1).cloned().collect::<Vec<_>>().join(", ");
                     let teams = r.teams.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ");
                     view! {
-                        <tr tabindex="0" data-testid="ws-person-row" data-id=r.person.id.to_string()
+                        <tr tabindex=stop(o) data-testid="ws-person-row" data-id=r.person.id.to_string()
                             aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
                             <td><strong>{name}</strong>{(!others.is_empty()).then(|| view! { <br/><small>{others}</small> })}</td>
                             <td>{teams}</td>
@@ -610,7 +753,7 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                 {items.into_iter().map(|r| {
                     let o = Open::Contact(r.id);
                     view! {
-                        <tr tabindex="0" data-testid="central-row" data-id=r.id.to_string()
+                        <tr tabindex=stop(o) data-testid="central-row" data-id=r.id.to_string()
                             aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
                             <td>{when(&r.occurred_at, lang)}</td>
                             <td>{person_label(&r, t)}</td>
@@ -632,7 +775,7 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                     let o = Open::Referral(r.id);
                     let partner = r.organisation.clone().unwrap_or_else(|| r.partner.clone());
                     view! {
-                        <tr tabindex="0" data-testid="ws-referral-row" data-id=r.id.to_string()
+                        <tr tabindex=stop(o) data-testid="ws-referral-row" data-id=r.id.to_string()
                             aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
                             <td>{when(&r.created_at, lang)}</td>
                             <td>{t.need(r.need)}</td>
@@ -686,21 +829,33 @@ fn Review() -> impl IntoView {
         fetch::<Vec<ConflictItem>>(ctx, "/api/conflicts".into())
     });
     let error = RwSignal::new(false);
-    let keep = move |choice: Resolve| {
+    // What was last kept, said where the focus goes once the list is read again (the
+    // buttons it was on are gone, and the next record's would take a second Enter).
+    let kept = RwSignal::new(None::<String>);
+    let keep = move |choice: Resolve, value: String| {
         let Some(s) = ctx.session.get_untracked() else {
             return;
         };
         leptos::task::spawn_local(async move {
             let res = api::resolve_conflict(&s.token, &choice).await;
             error.set(res.is_err());
+            kept.set(res.is_ok().then_some(value));
             version.update(|v| *v += 1);
+            focus_soon(if res.is_ok() {
+                "[data-testid=\"ws-review-kept\"]"
+            } else {
+                ".ws-review .error"
+            });
         });
     };
     view! {
         <div class="ws-review" data-testid="ws-review">
             <Show when=move || error.get()>
-                <p class="error" role="alert">{move || t().ws_review_failed}</p>
+                <p class="error" role="alert" tabindex="-1">{move || t().ws_review_failed}</p>
             </Show>
+            {move || kept.get().map(|v| view! {
+                <p class="ok" role="status" tabindex="-1" data-testid="ws-review-kept">{t().ws_review_kept.with("value", &v)}</p>
+            })}
             {move || items.get().map(|res| match res {
                 Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p data-testid="ws-review-empty">{t().ws_review_empty}</p> }.into_any(),
@@ -726,7 +881,7 @@ fn Review() -> impl IntoView {
                         let id = item.id;
                         view! {
                             <article class="card ws-conflict" data-testid="ws-conflict" data-id=id.to_string()>
-                                <h3>{kind}" · "{label}" · "{item.team.to_string()}</h3>
+                                <h3>{kind}" · "{label.clone()}" · "{item.team.to_string()}</h3>
                                 {item.conflicts.into_iter().map(|c| {
                                     let field_name = tr.ws_field_names.find(c.field.split('.').next().unwrap_or_default()).unwrap_or_default();
                                     let detail = c.field.split_once('.').map(|(_, k)| {
@@ -741,12 +896,15 @@ fn Review() -> impl IntoView {
                                                 let choice = Resolve { id, field: field.clone(), actor: v.actor.clone(), counter: v.counter };
                                                 let who = v.by_name.clone().unwrap_or_else(|| tr.ws_unknown_writer.to_string());
                                                 let at = v.at.map(|ms| crate::util::format_local(ms, lang)).unwrap_or_default();
+                                                let value = value_label(&field, &v.value, tr);
+                                                let said = format!("{} · {}", field_name, value);
+                                                let aria = format!("{} · {} · {}", tr.ws_keep_label.with("value", &value), field_name, label);
                                                 view! {
                                                     <li>
-                                                        <strong data-testid="ws-conflict-value">{value_label(&field, &v.value, tr)}</strong>
+                                                        <strong data-testid="ws-conflict-value">{value}</strong>
                                                         " · "{who}" · "{at}" "
-                                                        <button type="button" class="secondary" data-testid="ws-keep"
-                                                            on:click=move |_| keep(choice.clone())>{tr.ws_keep}</button>
+                                                        <button type="button" class="secondary" data-testid="ws-keep" aria-label=aria
+                                                            on:click=move |_| keep(choice.clone(), said.clone())>{tr.ws_keep}</button>
                                                     </li>
                                                 }
                                             }).collect_view()}
@@ -786,6 +944,8 @@ pub fn ExchangeFiles() -> impl IntoView {
             busy.set(false);
         });
     };
+    // Said instead of a report: no file chosen, or an empty one.
+    let notice = RwSignal::new(None::<fn(&Catalogue) -> &'static str>);
     let send = move |dry_run: bool| {
         let Some(s) = ctx.session.get_untracked() else {
             return;
@@ -795,8 +955,11 @@ pub fn ExchangeFiles() -> impl IntoView {
             .and_then(|i| i.files())
             .and_then(|f| f.get(0))
         else {
+            report.set(None);
+            notice.set(Some(|t| t.xf_no_file));
             return;
         };
+        notice.set(None);
         leptos::task::spawn_local(async move {
             busy.set(true);
             let text = wasm_bindgen_futures::JsFuture::from(file.text())
@@ -804,15 +967,28 @@ pub fn ExchangeFiles() -> impl IntoView {
                 .ok()
                 .and_then(|v| v.as_string())
                 .unwrap_or_default();
-            report.set(Some(api::exchange_import(&s.token, text, dry_run).await));
+            if text.trim().is_empty() {
+                report.set(None);
+                notice.set(Some(|t| t.xf_empty));
+            } else {
+                report.set(Some(api::exchange_import(&s.token, text, dry_run).await));
+            }
             busy.set(false);
         });
     };
+    // "persone: 2, contatti: 5" — the kinds with records, by their names.
     let counts = move |m: &std::collections::BTreeMap<String, u64>| {
-        m.iter()
-            .map(|(k, n)| format!("{k}: {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let tr = t();
+        let listed = m
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| format!("{}: {n}", tr.xf_kind_names.name_of(k)))
+            .collect::<Vec<_>>();
+        if listed.is_empty() {
+            tr.xf_none.to_string()
+        } else {
+            listed.join(", ")
+        }
     };
     view! {
         <section class="card" data-testid="exchange-files">
@@ -832,6 +1008,7 @@ pub fn ExchangeFiles() -> impl IntoView {
                     on:click=move |_| send(false)>{move || t().xf_import}</button>
             </div>
             <div aria-live="polite" data-testid="xf-report">
+                {move || notice.get().map(|n| view! { <p class="error" role="alert" data-testid="xf-notice">{n(t())}</p> })}
                 {move || report.get().map(|r| match r {
                     Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                     Ok(r) if r.ok => view! {
@@ -846,7 +1023,7 @@ pub fn ExchangeFiles() -> impl IntoView {
                         <p class="error" role="alert" data-testid="xf-invalid">{t().xf_invalid.n(r.errors.len())}</p>
                         <ul data-testid="xf-errors">
                             {r.errors.into_iter().map(|e| view! {
-                                <li>{t().xf_line}" "{e.line}" · "<code>{e.field}</code>" · "{e.reason}</li>
+                                <li>{t().xf_line}" "{e.line}" · "{(!e.field.is_empty()).then(|| view! { <code>{e.field}</code>" · " })}{e.reason}</li>
                             }).collect_view()}
                         </ul>
                     }.into_any(),
@@ -890,7 +1067,14 @@ fn save_file_as(name: &str, text: &str, mime: &str) {
 fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
-    let close = move |_| on_open.set(None);
+    // Closed: the focus goes back to the record's row (else the list's first).
+    let close = move |_| {
+        let row = html_element(LIST_ROW);
+        on_open.set(None);
+        if let Some(row) = row {
+            let _ = row.focus();
+        }
+    };
     let body = match open {
         Open::Person(id) => {
             // Read again after an unmerge made from the page.
@@ -1156,6 +1340,7 @@ fn person_view(
         .map(|id| merges::merged_into(id, survivor.as_ref(), on_open, t));
     let merged = merges::merged_persons(&p.merged, on_open, t);
     let history = merges::history(&p, survivor.as_ref(), reload, ctx);
+    let not_same = merges::not_same(&p, on_open, reload, ctx);
     let consents = consent_history(&p, t, lang);
     let keep = keep_offline(p.person.id, ctx);
     let reads_cases = ctx
@@ -1179,6 +1364,7 @@ fn person_view(
         <h4>{t.ws_timeline}</h4>
         <ul class="ws-timeline">{events.into_iter().map(|(_, v)| v).collect_view()}</ul>
         {history}
+        {not_same}
     }
     .into_any()
 }

@@ -15,9 +15,10 @@ use axum::response::{IntoResponse, Response};
 use strada_shared::api::ContactRecord;
 use strada_shared::central::{
     ConflictItem, ConsentRecord, DuplicatePair, DuplicateSide, MergeRecord, MergeRequest, NotSame,
-    Page, PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve, UnmergeRequest,
+    NotSameRecord, Page, PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve,
+    UnmergeRequest,
 };
-use strada_shared::ids::DocId;
+use strada_shared::ids::{DocId, TeamId};
 use strada_shared::schema::DocType;
 
 use super::AppState;
@@ -253,6 +254,16 @@ pub async fn person(
     let merged = records(&family, |p| person_of(store.as_ref(), p))?;
     let merges = crate::merge::records_of(store.as_ref(), id)?;
     let consent_history = consent_history(store.as_ref(), id)?;
+    let (not_same, user_names) = judgements_of(store.as_ref(), id, &family, &merges)?;
+    let mut person_names = std::collections::BTreeMap::new();
+    for p in merges.iter().flat_map(|m| [m.survivor, m.merged]) {
+        if let std::collections::btree_map::Entry::Vacant(e) = person_names.entry(p.to_string())
+            && let Some(alias) =
+                person_of(store.as_ref(), p)?.and_then(|r| r.aliases.first().cloned())
+        {
+            e.insert(alias);
+        }
+    }
     let shown = std::iter::once(id)
         .chain(family.iter().copied())
         .chain(contacts.iter().map(|c| c.id))
@@ -266,6 +277,9 @@ pub async fn person(
         merged,
         merges,
         consent_history,
+        not_same,
+        user_names,
+        person_names,
     }))
 }
 
@@ -860,9 +874,16 @@ pub async fn not_same(
             _ => return Err(AppError::NotFound("no person with that id".into())),
         }
     }
+    let reason = pair.reason.as_deref().map(str::trim).unwrap_or_default();
+    if reason.chars().count() > MAX_NOT_SAME_REASON {
+        return Err(AppError::BadRequest {
+            code: "reason_too_long",
+            message: format!("`reason`: at most {MAX_NOT_SAME_REASON} characters"),
+        });
+    }
     state
         .store
-        .mark_not_same(pair.a, pair.b, user.id, crate::now_ms())?;
+        .mark_not_same(pair.a, pair.b, user.id, crate::now_ms(), reason)?;
     audit::record(
         state.store.as_ref(),
         crate::now_ms(),
@@ -872,6 +893,95 @@ pub async fn not_same(
     )?;
     state.store.flush()?;
     Ok(Json(serde_json::json!({ "not_same": [pair.a, pair.b] })))
+}
+
+/// The longest reason a "not the same person" judgement keeps.
+const MAX_NOT_SAME_REASON: usize = 500;
+
+/// `POST /api/persons/not-same/undo`: the judgement on the pair is taken back; the pair
+/// may be proposed again.
+pub async fn not_same_undo(
+    State(state): State<AppState>,
+    user: AuthUser,
+    super::extract::ApiJson(pair): super::extract::ApiJson<NotSame>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    require_reconciler(&user)?;
+    if !state.store.unmark_not_same(pair.a, pair.b)? {
+        return Err(AppError::NotFound("no judgement on that pair".into()));
+    }
+    audit::record(
+        state.store.as_ref(),
+        crate::now_ms(),
+        Record::new(Act::NotSameUndone)
+            .by(&user)
+            .docs(vec![pair.a, pair.b]),
+    )?;
+    state.store.flush()?;
+    Ok(Json(serde_json::json!({ "undone": [pair.a, pair.b] })))
+}
+
+/// `GET /api/teams`: every team with records, for the central office's filters.
+pub async fn teams(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Vec<TeamId>>, AppError> {
+    require_central(&user)?;
+    let store = state.store.clone();
+    let central = state.central.clone();
+    let teams = tokio::task::spawn_blocking(move || central.teams(store.as_ref()))
+        .await
+        .map_err(AppError::internal)??;
+    Ok(Json(teams))
+}
+
+/// The judgements "not the same person" on `id` or a record merged into it, newest
+/// first, with the user names of those who judged and merged.
+fn judgements_of(
+    store: &dyn Store,
+    id: DocId,
+    family: &[DocId],
+    merges: &[MergeRecord],
+) -> Result<
+    (
+        Vec<NotSameRecord>,
+        std::collections::BTreeMap<String, String>,
+    ),
+    AppError,
+> {
+    let mine = |d: DocId| d == id || family.contains(&d);
+    let mut out = Vec::new();
+    for j in store.not_same_judgements()? {
+        let other = match (mine(j.a), mine(j.b)) {
+            (true, false) => j.b,
+            (false, true) => j.a,
+            _ => continue,
+        };
+        let other_name = person_of(store, other)?.and_then(|p| p.aliases.first().cloned());
+        out.push(NotSameRecord {
+            other,
+            other_name,
+            by: j.by,
+            at: crate::projection::rfc3339_ms(j.at_ms),
+            reason: j.reason,
+        });
+    }
+    out.sort_by(|x, y| y.at.cmp(&x.at));
+    let mut names = std::collections::BTreeMap::new();
+    let users = out
+        .iter()
+        .map(|j| j.by)
+        .chain(merges.iter().map(|m| m.by))
+        .chain(
+            merges
+                .iter()
+                .filter_map(|m| m.undone.as_ref().map(|u| u.by)),
+        );
+    for by in users {
+        if let Some(u) = store.user_by_id(by)? {
+            names.insert(by.to_string(), u.username);
+        }
+    }
+    Ok((out, names))
 }
 
 fn merge_error(e: crate::merge::MergeError) -> AppError {

@@ -89,6 +89,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/persons", get(central::persons))
         .route("/persons/duplicates", get(central::duplicates))
         .route("/persons/not-same", post(central::not_same))
+        .route("/persons/not-same/undo", post(central::not_same_undo))
+        .route("/teams", get(central::teams))
         .route("/persons/merge", post(central::merge))
         .route("/persons/unmerge", post(central::unmerge))
         .route("/persons/{id}", get(central::person))

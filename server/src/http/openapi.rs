@@ -316,11 +316,31 @@ pub const OPERATIONS: &[Operation] = &[
         method: "post",
         path: "/persons/not-same",
         tag: "reconciliation",
-        summary: "Judge a pair not the same person: never proposed again",
+        summary: "Judge a pair not the same person (with an optional reason, at most 500 characters): not proposed again",
         access: Access::Reconciler,
         query: &[],
         body: Some("NotSame"),
         answer: "Empty",
+    },
+    Operation {
+        method: "post",
+        path: "/persons/not-same/undo",
+        tag: "reconciliation",
+        summary: "Take back a judgement \"not the same person\" (the reason is ignored): the pair may be proposed again; 404 when there is none",
+        access: Access::Reconciler,
+        query: &[],
+        body: Some("NotSame"),
+        answer: "Empty",
+    },
+    Operation {
+        method: "get",
+        path: "/teams",
+        tag: "central",
+        summary: "Every team with records (for the central lists' team filter)",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "TeamList",
     },
     Operation {
         method: "get",
@@ -922,7 +942,11 @@ fn schemas() -> Map<String, Value> {
         ),
     );
     add("PageOfDuplicatePair", page("DuplicatePair"));
-    add("NotSame", obj(&[("a", s()), ("b", s())], &["a", "b"]));
+    add(
+        "NotSame",
+        obj(&[("a", s()), ("b", s()), ("reason", s())], &["a", "b"]),
+    );
+    add("TeamList", strings());
     add("PageOfContactRecord", page("ContactRecord"));
     add("PageOfReferralRecord", page("ReferralRecord"));
     add(
@@ -937,6 +961,21 @@ fn schemas() -> Map<String, Value> {
                 (
                     "consent_history",
                     json!({"type": "array", "items": {"type": "object", "description": "status, at, recorded_by, partners"}}),
+                ),
+                (
+                    "not_same",
+                    json!({"type": "array", "items": obj(
+                        &[("other", s()), ("other_name", opt_s()), ("by", s()), ("at", s()), ("reason", s())],
+                        &["other", "by", "at"],
+                    )}),
+                ),
+                (
+                    "user_names",
+                    json!({"type": "object", "additionalProperties": {"type": "string"}, "description": "user name by user id, for `merges` and `not_same`"}),
+                ),
+                (
+                    "person_names",
+                    json!({"type": "object", "additionalProperties": {"type": "string"}, "description": "first alias by person id, for the persons `merges` names"}),
                 ),
             ],
             &[

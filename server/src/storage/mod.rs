@@ -328,6 +328,16 @@ pub enum StoreError {
 /// What makes an audit entry's stored value from its number and the value before it.
 pub type AuditValue<'a> = dyn FnMut(u64, Option<&[u8]>) -> Vec<u8> + 'a;
 
+/// A pair judged not one person ([`Store::not_same_judgements`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotSameJudgement {
+    pub a: DocId,
+    pub b: DocId,
+    pub by: UserId,
+    pub at_ms: i64,
+    pub reason: String,
+}
+
 /// The operations the server needs from storage.
 pub trait Store: Send + Sync + 'static {
     fn insert_user(&self, user: &StoredUser) -> Result<(), StoreError>;
@@ -485,10 +495,21 @@ pub trait Store: Send + Sync + 'static {
     fn put_exchange(&self, entries: &[ExchangeEntry]) -> Result<(), StoreError>;
 
     /// Remembers that persons `a` and `b` are not the same person (judged by `by` at
-    /// `at_ms`); the pair is never proposed again. Not flushed.
-    fn mark_not_same(&self, a: DocId, b: DocId, by: UserId, at_ms: i64) -> Result<(), StoreError>;
+    /// `at_ms`, for `reason`); the pair is not proposed again. Not flushed.
+    fn mark_not_same(
+        &self,
+        a: DocId,
+        b: DocId,
+        by: UserId,
+        at_ms: i64,
+        reason: &str,
+    ) -> Result<(), StoreError>;
+    /// Takes the judgement on `a` and `b` back; whether there was one. Not flushed.
+    fn unmark_not_same(&self, a: DocId, b: DocId) -> Result<bool, StoreError>;
     /// Every pair judged not the same person (smaller id first).
     fn not_same_pairs(&self) -> Result<Vec<(DocId, DocId)>, StoreError>;
+    /// Every judgement: the pair (smaller id first), who, when (unix ms) and why.
+    fn not_same_judgements(&self) -> Result<Vec<NotSameJudgement>, StoreError>;
 
     /// Writes a merge's entry (`crate::merge`), replacing the one with its id. Not
     /// flushed.

@@ -55,7 +55,8 @@ use strada_shared::schema::DocType;
 
 use super::keys::KeyStore;
 use super::{
-    DocCommit, DocMeta, Projection, Store, StoreError, StoredDoc, StoredSession, StoredUser,
+    DocCommit, DocMeta, NotSameJudgement, Projection, Store, StoreError, StoredDoc, StoredSession,
+    StoredUser,
 };
 
 /// Where a sealed value lives, bound to it (a value copied elsewhere does not open).
@@ -175,6 +176,14 @@ fn u64_of(bytes: &[u8]) -> Result<u64, StoreError> {
         .try_into()
         .map_err(|_| StoreError::Corrupt("bad u64".into()))?;
     Ok(u64::from_be_bytes(arr))
+}
+
+/// The key of a pair of persons: the smaller id first.
+fn pair_key(a: DocId, b: DocId) -> Vec<u8> {
+    let (a, b) = if a < b { (a, b) } else { (b, a) };
+    let mut key = a.as_bytes().to_vec();
+    key.extend_from_slice(b.as_bytes());
+    key
 }
 
 fn doc_id_of(bytes: &[u8]) -> Result<DocId, StoreError> {
@@ -1214,13 +1223,48 @@ impl Store for SledStore {
         }
     }
 
-    fn mark_not_same(&self, a: DocId, b: DocId, by: UserId, at_ms: i64) -> Result<(), StoreError> {
-        let (a, b) = if a < b { (a, b) } else { (b, a) };
-        let mut key = a.as_bytes().to_vec();
-        key.extend_from_slice(b.as_bytes());
-        let value = json(&serde_json::json!({ "by": by, "at": at_ms }))?;
-        self.reconcile.insert(key, value)?;
+    fn mark_not_same(
+        &self,
+        a: DocId,
+        b: DocId,
+        by: UserId,
+        at_ms: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let value = json(&serde_json::json!({ "by": by, "at": at_ms, "reason": reason }))?;
+        self.reconcile.insert(pair_key(a, b), value)?;
         Ok(())
+    }
+
+    fn unmark_not_same(&self, a: DocId, b: DocId) -> Result<bool, StoreError> {
+        Ok(self.reconcile.remove(pair_key(a, b))?.is_some())
+    }
+
+    fn not_same_judgements(&self) -> Result<Vec<NotSameJudgement>, StoreError> {
+        #[derive(serde::Deserialize)]
+        struct Value {
+            by: UserId,
+            at: i64,
+            #[serde(default)]
+            reason: String,
+        }
+        self.reconcile
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv?;
+                let a = doc_id_of(k.get(..16).unwrap_or_default())?;
+                let b = doc_id_of(k.get(16..).unwrap_or_default())?;
+                let v: Value =
+                    serde_json::from_slice(&v).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(NotSameJudgement {
+                    a,
+                    b,
+                    by: v.by,
+                    at_ms: v.at,
+                    reason: v.reason,
+                })
+            })
+            .collect()
     }
 
     fn not_same_pairs(&self) -> Result<Vec<(DocId, DocId)>, StoreError> {

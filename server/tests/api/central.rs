@@ -687,3 +687,86 @@ async fn a_person_met_by_two_teams_is_proposed_with_reasons_until_judged_differe
     let marta = Api::login(&s, "marta").await;
     assert_eq!(marta.get("/api/persons/duplicates").await.status(), 403);
 }
+
+/// A judgement "not the same person" keeps its reason, shows on both persons' pages with
+/// who made it, and can be taken back: the pair is proposed again.
+#[tokio::test]
+async fn a_judgement_not_the_same_person_keeps_its_reason_and_can_be_taken_back() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let here = PersonDoc {
+        phone: Some("+39 333 7654321".into()),
+        ..person(&marta, 50, "Aminata Traore")
+    };
+    let there = PersonDoc {
+        phone: Some("3337654321".into()),
+        ..person(&luca, 51, "Aminata Traoré")
+    };
+    accepted(&bg.push_one(&mut bg.typed(&here)).await);
+    accepted(&cr.push_one(&mut cr.typed(&there)).await);
+    let central = Api::login(&s, "centrale").await;
+    assert_eq!(json(&central, "/api/persons/duplicates").await["total"], 1);
+    let pair =
+        serde_json::json!({ "a": here.id, "b": there.id, "reason": "two sisters (synthetic)" });
+    assert_eq!(
+        central
+            .post_json("/api/persons/not-same", &pair)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(json(&central, "/api/persons/duplicates").await["total"], 0);
+    for (id, other) in [(here.id, there.id), (there.id, here.id)] {
+        let page = json(&central, &format!("/api/persons/{id}")).await;
+        let judged = &page["not_same"][0];
+        assert_eq!(judged["other"], other.to_string(), "{page}");
+        assert_eq!(judged["reason"], "two sisters (synthetic)");
+        let by = judged["by"].as_str().unwrap();
+        assert_eq!(page["user_names"][by], "centrale");
+    }
+    // Taken back: proposed again, and off both pages.
+    let undo = serde_json::json!({ "a": there.id, "b": here.id });
+    assert_eq!(
+        central
+            .post_json("/api/persons/not-same/undo", &undo)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(json(&central, "/api/persons/duplicates").await["total"], 1);
+    let page = json(&central, &format!("/api/persons/{}", here.id)).await;
+    assert_eq!(page["not_same"], serde_json::json!([]));
+    assert_eq!(
+        central
+            .post_json("/api/persons/not-same/undo", &undo)
+            .await
+            .status(),
+        404
+    );
+    // A reason too long is refused; a field worker may not take a judgement back.
+    let long = serde_json::json!({ "a": here.id, "b": there.id, "reason": "x".repeat(501) });
+    assert_eq!(
+        central
+            .post_json("/api/persons/not-same", &long)
+            .await
+            .status(),
+        400
+    );
+    let marta = Api::login(&s, "marta").await;
+    assert_eq!(
+        marta
+            .post_json("/api/persons/not-same/undo", &undo)
+            .await
+            .status(),
+        403
+    );
+    // The teams with records, for the filters: central roles only.
+    let teams = json(&central, "/api/teams").await;
+    assert_eq!(teams, serde_json::json!(["bergamo-1", "cremona-2"]));
+    assert_eq!(marta.get("/api/teams").await.status(), 403);
+}

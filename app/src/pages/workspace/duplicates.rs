@@ -420,6 +420,8 @@ fn Review(
     let reason = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
+    // "Not the same person" asks once more: the pair is not proposed again.
+    let confirming = RwSignal::new(false);
     let heading = NodeRef::<leptos::html::H3>::new();
     // The review takes the focus when it opens (from the list, or after the last pair).
     Effect::new(move |_| {
@@ -489,7 +491,11 @@ fn Review(
         error.set(None);
         leptos::task::spawn_local(async move {
             let res = if not_same {
-                let pair = NotSame { a: a_id, b: b_id };
+                let pair = NotSame {
+                    a: a_id,
+                    b: b_id,
+                    reason: Some(why).filter(|w| !w.is_empty()),
+                };
                 checked(ctx, api::not_same(&s.token, &pair).await)
                     .await
                     .map(|()| None)
@@ -628,7 +634,7 @@ fn Review(
             <h4>{move || t().dup_keep_title}</h4>
             {keep_choices}
             <label for="dup-reason">{move || t().dup_reason}</label>
-            <textarea id="dup-reason" data-testid="dup-reason" rows="3" maxlength="1000"
+            <textarea id="dup-reason" data-testid="dup-reason" rows="3" maxlength="500"
                 aria-describedby="dup-reason-hint"
                 prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
             <p id="dup-reason-hint" class="hint">{move || t().dup_reason_hint}</p>
@@ -642,12 +648,30 @@ fn Review(
                     disabled=move || busy.get() || reason.with(|r| r.trim().is_empty()) || record(Side::A).is_none()>
                     {move || t().dup_merge}
                 </button>
-                <button type="button" class="secondary" data-testid="dup-not-same" on:click=move |_| run(true)
+                <button type="button" class="secondary" data-testid="dup-not-same"
+                    aria-expanded=move || confirming.get().to_string()
+                    on:click=move |_| { confirming.set(true); request_animation_frame(|| {
+                        if let Some(el) = super::html_element("[data-testid=\"dup-not-same-confirm\"]") { let _ = el.focus(); }
+                    }); }
                     disabled=move || busy.get()>{move || t().dup_not_same}</button>
                 <button type="button" class="secondary" data-testid="dup-skip" on:click=move |_| on_skip.run(())>
                     {move || t().dup_skip}
                 </button>
             </div>
+            <Show when=move || confirming.get()>
+                <div class="warning" role="group" aria-labelledby="dup-not-same-q" data-testid="dup-not-same-box">
+                    <p id="dup-not-same-q">{move || t().dup_not_same_confirm}</p>
+                    <div class="row ws-actions">
+                        <button type="button" class="danger" data-testid="dup-not-same-confirm"
+                            on:click=move |_| { confirming.set(false); run(true) } disabled=move || busy.get()>
+                            {move || t().dup_not_same_yes}</button>
+                        <button type="button" class="secondary" on:click=move |_| {
+                            confirming.set(false);
+                            if let Some(el) = super::html_element("[data-testid=\"dup-not-same\"]") { let _ = el.focus(); }
+                        }>{move || t().dup_not_same_cancel}</button>
+                    </div>
+                </div>
+            </Show>
         </section>
     }
 }

@@ -113,25 +113,116 @@ pub(super) fn history(
         return None;
     }
     let t = ctx.lang.get_untracked().t();
-    // The persons the page knows, to name both sides of each merge.
-    let names: HashMap<DocId, String> = std::iter::once(&p.person)
+    // The persons the page knows, to name both sides of each merge (and, after an
+    // unmerge, the names the server gives for the persons its merges name).
+    let mut names: HashMap<DocId, String> = std::iter::once(&p.person)
         .chain(&p.merged)
         .chain(survivor)
         .map(|r| (r.id, first_alias(r, t)))
         .collect();
+    for (id, alias) in &p.person_names {
+        if let Ok(id) = id.parse::<DocId>() {
+            names.entry(id).or_insert_with(|| alias.clone());
+        }
+    }
     let items = p
         .merges
         .iter()
         .map(|m| {
-            let name = |id: DocId| names.get(&id).cloned().unwrap_or_else(|| id.to_string());
+            let name = |id: DocId| {
+                names
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| t.person_anonymous.to_string())
+            };
             let persons = format!("{} → {}", name(m.merged), name(m.survivor));
-            view! { <MergeEntry merge=m.clone() persons=persons reload=reload/> }
+            let user = |id: strada_shared::ids::UserId| user_name(p, id, t);
+            let by = user(m.by);
+            let undone_by = m.undone.as_ref().map(|u| user(u.by)).unwrap_or_default();
+            view! { <MergeEntry merge=m.clone() persons=persons by=by undone_by=undone_by reload=reload/> }
         })
         .collect_view();
     Some(
         view! {
             <h4>{t.ws_merges}</h4>
             <ul class="ws-merges" data-testid="ws-merges">{items}</ul>
+        }
+        .into_any(),
+    )
+}
+
+/// A user's name as the page gives it (an account since removed: "unknown author").
+fn user_name(p: &PersonPage, id: strada_shared::ids::UserId, t: &Catalogue) -> String {
+    p.user_names
+        .get(&id.to_string())
+        .cloned()
+        .unwrap_or_else(|| t.ws_unknown_writer.to_string())
+}
+
+/// The pairs with this person judged "not the same person", each with a way to take the
+/// judgement back (the pair may then be proposed again); `reload` reads the page again.
+pub(super) fn not_same(
+    p: &PersonPage,
+    on_open: RwSignal<Option<Open>>,
+    reload: Callback<()>,
+    ctx: Ctx,
+) -> Option<AnyView> {
+    if p.not_same.is_empty() {
+        return None;
+    }
+    let t = ctx.lang.get_untracked().t();
+    let lang = ctx.lang.get_untracked();
+    let me = p.person.id;
+    let error = RwSignal::new(false);
+    let items = p
+        .not_same
+        .iter()
+        .map(|j| {
+            let other = j.other;
+            let name = j
+                .other_name
+                .clone()
+                .unwrap_or_else(|| t.person_anonymous.to_string());
+            let (before, after) = t.ws_not_same_item.split("name");
+            let meta = t.ws_not_same_meta.args(&[
+                ("when", &when(&j.at, lang)),
+                ("by", &user_name(p, j.by, t)),
+            ]);
+            let reason = (!j.reason.is_empty()).then(|| format!(": {}", j.reason));
+            let undo = move |_| {
+                let Some(s) = ctx.session.get_untracked() else {
+                    return;
+                };
+                leptos::task::spawn_local(async move {
+                    let pair = strada_shared::central::NotSame {
+                        a: me,
+                        b: other,
+                        reason: None,
+                    };
+                    let res = checked(ctx, api::not_same_undo(&s.token, &pair).await).await;
+                    error.set(res.is_err());
+                    reload.run(());
+                });
+            };
+            view! {
+                <li data-testid="ws-not-same" data-id=other.to_string()>
+                    {before}
+                    <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Person(other)))>{name}</button>
+                    {after}<br/>
+                    <small>{meta}{reason}</small>" "
+                    <button type="button" class="secondary" data-testid="ws-not-same-undo"
+                        on:click=undo>{t.ws_not_same_undo}</button>
+                </li>
+            }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <h4>{t.ws_not_same_title}</h4>
+            <Show when=move || error.get()>
+                <p class="error" role="alert">{t.ws_not_same_failed}</p>
+            </Show>
+            <ul class="ws-merges" data-testid="ws-not-same-list">{items}</ul>
         }
         .into_any(),
     )
@@ -156,7 +247,13 @@ fn kept_text(m: &MergeRecord, t: &Catalogue) -> String {
 
 /// One merge of the history; an active one can be undone with a reason.
 #[component]
-fn MergeEntry(merge: MergeRecord, persons: String, reload: Callback<()>) -> impl IntoView {
+fn MergeEntry(
+    merge: MergeRecord,
+    persons: String,
+    by: String,
+    undone_by: String,
+    reload: Callback<()>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let lang = ctx.lang.get_untracked();
@@ -197,7 +294,7 @@ fn MergeEntry(merge: MergeRecord, persons: String, reload: Callback<()>) -> impl
     let undone = merge.undone.clone().map(|u| {
         view! {
             <p data-testid="ws-merge-undone">
-                {tr.ws_merge_undone.args(&[("when", &when(&u.at, lang)), ("by", &u.by.to_string()), ("reason", &u.reason)])}
+                {tr.ws_merge_undone.args(&[("when", &when(&u.at, lang)), ("by", &undone_by), ("reason", &u.reason)])}
             </p>
         }
     });
@@ -208,7 +305,7 @@ fn MergeEntry(merge: MergeRecord, persons: String, reload: Callback<()>) -> impl
             <strong>{tr.ws_merge_title.with("when", &when(&merge.at, lang))}</strong>
             <dl class="ws-fields">
                 <dt>{tr.ws_merge_persons}</dt><dd>{persons}</dd>
-                <dt>{tr.ws_merge_by}</dt><dd>{merge.by.to_string()}</dd>
+                <dt>{tr.ws_merge_by}</dt><dd data-testid="ws-merge-by">{by}</dd>
                 <dt>{tr.ws_merge_reason}</dt><dd>{merge.reason.clone()}</dd>
                 <dt>{tr.ws_merge_kept}</dt><dd>{kept_text(&merge, tr)}</dd>
                 <dt>{tr.ws_merge_consent}</dt><dd>{tr.consent_name(merge.consent)}</dd>

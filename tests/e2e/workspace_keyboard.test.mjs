@@ -1,0 +1,108 @@
+// The central office's workspace worked with the keyboard and on a tablet (found by a
+// new user's walk: every row was a tab stop, closing a record dropped the focus to the
+// page, Esc did nothing, the tabs ignored the arrow keys, and below 1280 px a record
+// opened under a list of fifty rows without coming into view). Also: the team filter is
+// a list of the teams, a period that ends before it starts is said so, and the field
+// app's tab bar stays off the workspace.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import {
+  apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
+} from './helpers.mjs';
+
+const focused = (page) => page.evaluate(() => {
+  const el = document.activeElement;
+  return { testid: el?.dataset?.testid ?? null, id: el?.dataset?.id ?? null, cls: el?.className ?? '' };
+});
+
+async function desk(browser, url, password, viewport) {
+  const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+  const page = await context.newPage();
+  await page.goto(url + '/#/centrale');
+  await signIn(page, 'centrale', password);
+  await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+  await page.getByTestId('central-row').first().waitFor({ timeout: 30000 });
+  return page;
+}
+
+test('the workspace is worked with the keyboard, on a desk and on a tablet', async () => {
+  const data = tempDir('strada-e2e-wskeys-');
+  const accounts = fillDemo(data, ['--seed', '3', '--contacts', '600']);
+  const server = await startServer(data);
+  const browser = await launchBrowser();
+  try {
+    const password = accounts.centrale.password;
+    const page = await desk(browser, server.url, password, { width: 1280, height: 800 });
+    assert.equal(await page.locator('nav.tabs').count(), 0, 'no field tab bar on the workspace');
+
+    // The tabs: ← from "Contatti" opens "Persone".
+    await page.getByTestId('ws-tab-contacts').focus();
+    await page.keyboard.press('ArrowLeft');
+    assert.equal((await focused(page)).testid, 'ws-tab-persons');
+    await page.locator('[data-testid="ws-tab-persons"][aria-selected="true"]').waitFor();
+    const rows = page.getByTestId('ws-person-row');
+    await rows.first().waitFor({ timeout: 15000 });
+    assert.equal(await page.locator('[data-testid="ws-person-row"][tabindex="0"]').count(), 1,
+      'the list is one tab stop');
+
+    // ↓ then Enter opens the second row, and the record takes the focus; Esc goes back
+    // to that row; "Chiudi" too.
+    await rows.first().focus();
+    await page.keyboard.press('ArrowDown');
+    const second = await rows.nth(1).getAttribute('data-id');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('ws-record').getByTestId('ws-person-name').waitFor();
+    await page.waitForFunction(() => document.activeElement?.classList.contains('ws-detail'));
+    assert.equal(await page.locator(`[data-testid="ws-person-row"][tabindex="0"]`).getAttribute('data-id'), second);
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await focused(page), { testid: 'ws-person-row', id: second, cls: '' });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('ws-detail'));
+    await page.getByTestId('ws-record').getByRole('button', { name: 'Chiudi' }).click();
+    assert.equal((await focused(page)).id, second, 'closing gives the focus back to the row');
+
+    // "Mostra altri": the focus goes to the first row it added.
+    const more = page.getByTestId('ws-more');
+    if (await more.count()) {
+      const before = await rows.count();
+      await more.click();
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ws-person-row"]').length > n, before);
+      const first = await rows.nth(before).getAttribute('data-id');
+      await page.waitForFunction((id) => document.activeElement?.dataset?.id === id, first);
+    }
+
+    // The team filter lists the teams; a period ending before it starts is said so.
+    const token = await apiLogin(server.url, 'centrale', password);
+    const teams = await (await fetch(`${server.url}/api/teams`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert.ok(teams.length >= 2, JSON.stringify(teams));
+    await page.getByTestId('ws-tab-contacts').click();
+    const options = await page.locator('#ws-team option').allInnerTexts();
+    assert.deepEqual(options.slice(1), teams);
+    await page.locator('#ws-team').selectOption(teams[1]);
+    await page.getByTestId('ws-apply').click();
+    const contacts = page.getByTestId('central-row');
+    await page.waitForFunction((team) => {
+      const rows = [...document.querySelectorAll('[data-testid="central-row"]')];
+      return rows.length > 0 && rows.every((r) => r.innerText.includes(team));
+    }, teams[1]);
+    assert.ok(await contacts.count() > 0);
+    await page.locator('#ws-from').fill('2026-02-01');
+    await page.locator('#ws-to').fill('2026-01-01');
+    await page.getByTestId('ws-apply').click();
+    await page.getByText('Il periodo non è valido').waitFor();
+
+    // On a tablet the record opens under the list, and comes into view.
+    const tablet = await desk(browser, server.url, password, { width: 820, height: 1180 });
+    const row = tablet.getByTestId('central-row').nth(12);
+    await row.click();
+    await tablet.getByTestId('ws-record').waitFor();
+    await tablet.waitForFunction(() => {
+      const top = document.querySelector('.ws-detail').getBoundingClientRect().top;
+      return top >= 0 && top < window.innerHeight;
+    });
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
