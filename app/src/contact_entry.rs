@@ -12,6 +12,19 @@ use strada_shared::vocab::{
 };
 
 /// Partner codes recorded with a consent.
+/// A consent's partners by name: the two the app records by code, others as written.
+pub fn partner_names(partners: &[String], t: &crate::i18n::Catalogue) -> String {
+    partners
+        .iter()
+        .map(|c| match c.as_str() {
+            PARTNER_PUA => t.partner_pua.to_string(),
+            PARTNER_REFERRAL_SERVICES => t.partner_services.to_string(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub const PARTNER_PUA: &str = "pua";
 pub const PARTNER_REFERRAL_SERVICES: &str = "referral_services";
 

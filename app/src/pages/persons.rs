@@ -266,11 +266,7 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
             </Later>
             <p class="small muted">
                 {move || person.with(|p| p.as_ref().map(|p| {
-                    let partners = p.consent.partners.iter().map(|c| match c.as_str() {
-                        crate::contact_entry::PARTNER_PUA => t().partner_pua.to_string(),
-                        crate::contact_entry::PARTNER_REFERRAL_SERVICES => t().partner_services.to_string(),
-                        other => other.to_string(),
-                    }).collect::<Vec<_>>().join(", ");
+                    let partners = crate::contact_entry::partner_names(&p.consent.partners, t());
                     format!("{}: {} · {}{}", t().consent, t().consent_name(p.consent.status),
                         util::format_local(p.consent.at, ctx.lang.get()),
                         if partners.is_empty() { String::new() } else { format!(" · {partners}") })

@@ -1198,7 +1198,7 @@ fn person_fields(p: &PersonRecord, t: &Catalogue, lang: Lang) -> AnyView {
             {dl_row(t.ws_documents, t.documents_name(p.documents).to_string())}
             {dl_row(t.ws_usual_place, p.usual_place.clone())}
             {dl_row(t.ws_consent, consent)}
-            {dl_row(t.ws_partners, p.consent.partners.join(", "))}
+            {dl_row(t.ws_partners, crate::contact_entry::partner_names(&p.consent.partners, t))}
             {dl_row(t.col_team, p.team.to_string())}
         </dl>
     }
@@ -1217,7 +1217,7 @@ fn consent_history(p: &PersonPage, t: &'static Catalogue, lang: Lang) -> Option<
             let mut text = format!("{} · {}", t.consent_name(c.status), when(&c.at, lang));
             if !c.partners.is_empty() {
                 text.push_str(" · ");
-                text.push_str(&c.partners.join(", "));
+                text.push_str(&crate::contact_entry::partner_names(&c.partners, t));
             }
             view! { <li>{text}</li> }
         })

@@ -203,6 +203,7 @@ impl<'a> Generator<'a> {
             persons_left -= p;
             self.team_year(ti, n, p);
         }
+        self.consents_narrowed();
         self.withdrawals();
         let mut edits = self.edits;
         edits.sort_by_key(|e| (e.push_at, e.worker, e.at));
@@ -373,7 +374,7 @@ impl<'a> Generator<'a> {
                 status: ConsentStatus::Given,
                 at: created_at,
                 recorded_by: author,
-                partners: vec!["pua-network".into()],
+                partners: vec!["pua".into(), "referral_services".into()],
             },
             author,
             team: TeamId::parse(t.slug).expect("demo team slugs are valid"),
@@ -425,7 +426,7 @@ impl<'a> Generator<'a> {
                 status: ConsentStatus::Given,
                 at: created_at,
                 recorded_by: author,
-                partners: vec!["pua-network".into()],
+                partners: vec!["pua".into(), "referral_services".into()],
             },
             author,
             team: TeamId::parse(t.slug).expect("demo team slugs are valid"),
@@ -788,6 +789,37 @@ impl<'a> Generator<'a> {
                 r.outcome = pick(&mut self.rng, data::OUTCOMES).to_string();
             }
             self.edit(t, worker, Value::Referral(r.clone()));
+        }
+    }
+
+    /// A few persons met 10 to 30 days ago (not those who withdraw, met earlier) later
+    /// take back their consent to share with the referral services, keeping the PUA's:
+    /// their consent has a history to read on their page.
+    fn consents_narrowed(&mut self) {
+        let candidates: Vec<usize> = (0..self.persons.len())
+            .filter(|i| {
+                let ago = self.now - self.persons[*i].last_seen;
+                (10 * DAY..30 * DAY).contains(&ago)
+                    && self.persons[*i].doc.consent.partners.len() > 1
+            })
+            .collect();
+        let mut chosen: Vec<usize> = Vec::new();
+        while chosen.len() < 3.min(candidates.len()) {
+            let i = *pick(&mut self.rng, &candidates);
+            if !chosen.contains(&i) {
+                chosen.push(i);
+            }
+        }
+        for i in chosen {
+            let p = &self.persons[i];
+            let worker = p.worker;
+            let at = p.last_seen + self.rng.random_range(1..9) * DAY;
+            let mut doc = p.doc.clone();
+            doc.consent.partners = vec!["pua".into()];
+            doc.consent.at = at;
+            doc.consent.recorded_by = self.workers[worker].id;
+            self.persons[i].doc = doc.clone();
+            self.edit(at, worker, Value::Person(doc));
         }
     }
 

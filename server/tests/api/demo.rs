@@ -429,3 +429,39 @@ async fn the_demo_leaves_fields_two_workers_set_differently_for_review() {
         }
     }
 }
+
+/// Found by a new user's walk: every demo person's consent had one entry, so a person's
+/// page never showed a consent's history. A few take back their consent to share with
+/// the referral services some days after they were last met, keeping the PUA's.
+#[tokio::test]
+async fn some_demo_persons_have_a_consent_history_to_read() {
+    let s = TestServer::start().await;
+    let opts = Options {
+        contacts: 3000,
+        ..opts(1)
+    };
+    let summary = demo::run(s.store.as_ref(), &opts, &directory()).unwrap();
+    let token = login(&s, "centrale", password(&summary, "centrale")).await;
+    let mut with_history = 0;
+    let mut path = "/api/persons?limit=200".to_string();
+    loop {
+        let page = get_json(&s, &token, &path).await;
+        for row in page["items"].as_array().unwrap() {
+            let id = row["person"]["id"].as_str().unwrap();
+            let person = get_json(&s, &token, &format!("/api/persons/{id}")).await;
+            let history = person["consent_history"].as_array().unwrap();
+            if history.len() >= 2 {
+                with_history += 1;
+                let last = &history[history.len() - 1];
+                assert_eq!(last["status"], "given", "{history:?}");
+                assert_eq!(last["partners"], serde_json::json!(["pua"]), "{history:?}");
+                assert_eq!(history[0]["partners"].as_array().map(Vec::len), Some(2));
+            }
+        }
+        match page["next"].as_str() {
+            Some(cursor) => path = format!("/api/persons?limit=200&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(with_history, 3);
+}
