@@ -489,7 +489,9 @@ fn import(data_dir: &std::path::Path, file: &std::path::Path, dry_run: bool) -> 
 fn export(data_dir: &std::path::Path, out: Option<&std::path::Path>) -> anyhow::Result<()> {
     use std::io::Write;
     let store = open_stopped(data_dir)?;
-    let exported = strada_server::exchange::export(&store, None, strada_server::now_ms())?;
+    let directory = strada_server::directory::ServedDirectory::load(data_dir)?;
+    let exported =
+        strada_server::exchange::export(&store, &directory, None, strada_server::now_ms())?;
     match out {
         Some(path) => {
             use std::os::unix::fs::OpenOptionsExt;

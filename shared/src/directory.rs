@@ -235,6 +235,10 @@ pub enum DirectoryError {
     Hours { id: String },
     #[error("service {id:?} has an invalid language code")]
     Language { id: String },
+    #[error(
+        "service id {id:?} is not 1 to 64 ASCII letters, digits, '-', '_', '.' or ':' (referrals record it)"
+    )]
+    ServiceId { id: String },
 }
 
 impl Directory {
@@ -279,6 +283,10 @@ impl Directory {
             }
         }
         for s in &self.services {
+            // Referrals record it: an id's shape only (see `schema::referral`).
+            if !crate::schema::referral::is_service_id(&s.id) {
+                return Err(DirectoryError::ServiceId { id: s.id.clone() });
+            }
             if s.name.trim().is_empty() {
                 return Err(empty("service", &s.id, "name"));
             }
@@ -496,6 +504,21 @@ pub(crate) mod tests {
                 id: "mensa".into()
             })
         );
+    }
+
+    #[test]
+    fn a_service_id_has_an_ids_shape() {
+        for id in ["Mensa Caritas", "svc/1", "città", &"s".repeat(65)] {
+            let mut d = sample();
+            for l in d.locations.iter_mut().filter(|l| l.service_id == "mensa") {
+                l.service_id = id.to_string();
+            }
+            d.services[0].id = id.to_string();
+            assert_eq!(
+                d.validate(),
+                Err(DirectoryError::ServiceId { id: id.to_string() })
+            );
+        }
     }
 
     #[test]

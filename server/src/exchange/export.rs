@@ -12,6 +12,8 @@
 //!   are ISO 639-1 codes: Strada keeps both as the person says them.
 //! - A referral's history is the way its status went ([`ReferralDoc::path`]): `proposed`
 //!   when it was created, then each move followed.
+//! - A referral's `partner` is written unless its `service` gives it back on import (the
+//!   directory's organisation of that service): a referral naming both keeps both.
 //! - A contact's `author` is the name it was imported with, else the account's name.
 //! - A case writes what the format carries: its grades without their evidence, its
 //!   interventions by id without partner or note, its reviews without who wrote them;
@@ -34,6 +36,7 @@ use super::build::NO_REASONS;
 use super::codes;
 use crate::audit::{self, Act};
 use crate::auth::AuthUser;
+use crate::directory::ServedDirectory;
 use crate::projection::rfc3339_ms;
 use crate::storage::{ExchangeKind, Store, StoreError};
 use crate::sync::rules::TypedDoc;
@@ -48,6 +51,7 @@ pub struct Exported {
 /// as `by`'s act (`None`: the operator, from the command line).
 pub fn export(
     store: &dyn Store,
+    directory: &ServedDirectory,
     by: Option<&AuthUser>,
     now_ms: i64,
 ) -> Result<Exported, ExchangeError> {
@@ -114,7 +118,7 @@ pub fn export(
                     3,
                     "referral",
                     id.clone(),
-                    json(&referral(&mut names, &id, r)?),
+                    json(&referral(&mut names, directory, &id, r)?),
                 )
             }
             TypedDoc::Case(c) => {
@@ -467,10 +471,14 @@ struct HistoryLine {
 
 fn referral<'a>(
     names: &mut Names<'_>,
+    directory: &ServedDirectory,
     id: &'a str,
     r: &'a ReferralDoc,
 ) -> Result<ReferralLine<'a>, StoreError> {
     let service = r.service_id.as_deref().and_then(some_text);
+    // The partner, unless the service alone gives it back on import.
+    let partner = some_text(&r.partner)
+        .filter(|p| service.is_none_or(|s| *p != super::service_partner(directory, s)));
     Ok(ReferralLine {
         kind: "referral",
         id,
@@ -482,11 +490,7 @@ fn referral<'a>(
         },
         need: r.need.code(),
         service,
-        // The organisation's name when there is no service id.
-        partner: match service {
-            Some(_) => None,
-            None => some_text(&r.partner),
-        },
+        partner,
         history: r
             .path()
             .into_iter()

@@ -233,6 +233,15 @@ impl Run<'_> {
                 Record::Case(c) => Some(&c.team),
                 Record::JobOffer(_) => None,
             };
+            // A team of an invalid line: the file is refused for that line already, and
+            // what names the team is not reported too (nor what names this record).
+            if let Some(team) = team
+                && !self.teams.contains_key(team)
+                && self.invalid.contains(&(Kind::Team, team.clone()))
+            {
+                self.invalid.insert((l.kind(), l.id.clone()));
+                continue;
+            }
             let placed = self.place(l.kind(), &l.id, team.map(String::as_str));
             match self.check(*n, placed)? {
                 Some((id, team, stored, mapped)) => {
@@ -414,7 +423,7 @@ impl Run<'_> {
                     PushOutcome::Accepted { .. } => continue,
                     PushOutcome::Refused { code, reason } => refusal(kind, code, reason),
                     PushOutcome::Incomplete => FieldError::new(
-                        "",
+                        "id",
                         "the stored record changed meanwhile: import the file again",
                     ),
                 };
@@ -425,8 +434,9 @@ impl Run<'_> {
     }
 }
 
-/// A refusal of the push path as a line's error: the field it concerns, and its reason
-/// (a schema refusal's detail may quote the document: its general reason instead).
+/// A refusal of the push path as a line's error: the field it concerns (`id`, the
+/// record as a whole, when no field says more; never empty), and its reason (a schema
+/// refusal's detail may quote the document: its general reason instead).
 fn refusal(kind: Kind, code: RefusalCode, reason: String) -> FieldError {
     let field = match (code, kind) {
         (RefusalCode::TeamMove, _) => "team",
@@ -435,13 +445,15 @@ fn refusal(kind: Kind, code: RefusalCode, reason: String) -> FieldError {
         (RefusalCode::Lifecycle | RefusalCode::ReferralStart, _) => "history",
         (RefusalCode::NeedRequired, _) => "needs",
         (RefusalCode::ConsentRequired, Kind::Person) => "consent.status",
-        (
-            RefusalCode::ConsentRequired | RefusalCode::UnknownReference,
-            Kind::Contact | Kind::Case,
-        ) => "person",
+        (RefusalCode::ConsentRequired, Kind::Contact | Kind::Case | Kind::Referral) => "person",
+        (RefusalCode::UnknownReference, Kind::Contact | Kind::Case) => "person",
         (RefusalCode::NotAuthor, Kind::Case) => "reviews",
         (RefusalCode::UnknownReference, _) => "contact",
-        _ => "",
+        (RefusalCode::OutcomeRequired, _) => "outcome",
+        (RefusalCode::EligibilityIncomplete, _) => "eligibility",
+        (RefusalCode::InterventionDate, _) => "interventions",
+        (RefusalCode::AssessmentGrade, _) => "assessment",
+        _ => "id",
     };
     let reason = match code {
         RefusalCode::Schema | RefusalCode::Malformed | RefusalCode::ServerError => {
@@ -450,4 +462,27 @@ fn refusal(kind: Kind, code: RefusalCode, reason: String) -> FieldError {
         _ => reason,
     };
     FieldError::new(field, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_of_the_push_path_names_a_field() {
+        for code in RefusalCode::ALL {
+            for kind in Kind::ALL {
+                let e = refusal(kind, code, "a reason".into());
+                assert!(!e.field.is_empty(), "{code:?} of a {}", kind.as_str());
+            }
+        }
+        assert_eq!(
+            refusal(Kind::Person, RefusalCode::NotAllowed, "r".into()).field,
+            "id"
+        );
+        assert_eq!(
+            refusal(Kind::Case, RefusalCode::OutcomeRequired, "r".into()).field,
+            "outcome"
+        );
+    }
 }

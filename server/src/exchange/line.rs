@@ -41,6 +41,29 @@ pub const MAX_USER_NAME: usize = 120;
 /// Longest language code a contact keeps (as Strada's documents do).
 pub const MAX_LANGUAGE_CHARS: usize = 16;
 
+/// How a key the client sent is reported when it does not look like a field name.
+pub const SOME_FIELD: &str = "(a field)";
+
+/// Whether a key the client sent may be echoed in an error: ASCII lower-case letters,
+/// digits and `_`, 1 to 40 characters — what every field name looks like. Any other key
+/// may be data typed where a name belongs (`"Mario Rossi": …`).
+pub fn looks_like_field_name(key: &str) -> bool {
+    (1..=40).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A key the client sent as an error may name it: itself when it looks like a field
+/// name ([`looks_like_field_name`]), else [`SOME_FIELD`].
+pub fn reported_key(key: &str) -> &str {
+    if looks_like_field_name(key) {
+        key
+    } else {
+        SOME_FIELD
+    }
+}
+
 /// Why a line is invalid: the field and the reason, never the field's content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -357,9 +380,22 @@ pub struct Invalid {
 /// Reads one line (without its line break). `now_ms` is the server's clock: a consent or
 /// a referral's move is not recorded in the future.
 pub fn parse(text: &str, now_ms: i64) -> Result<Line, Invalid> {
-    let value: Value = serde_json::from_str(text).map_err(|_| Invalid {
+    let twice = std::cell::RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let read = serde::de::DeserializeSeed::deserialize(
+        unique::Unique {
+            path: String::new(),
+            twice: &twice,
+        },
+        &mut de,
+    )
+    .and_then(|v| de.end().map(|()| v));
+    let value: Value = read.map_err(|_| Invalid {
         key: None,
-        error: FieldError::new("", "not valid JSON"),
+        error: match twice.take() {
+            Some(field) => FieldError::new(field, "given twice"),
+            None => FieldError::new("", "not valid JSON"),
+        },
     })?;
     let Value::Object(map) = value else {
         return Err(Invalid {
@@ -383,6 +419,100 @@ pub fn parse(text: &str, now_ms: i64) -> Result<Line, Invalid> {
             key: Some((kind, id)),
             error,
         }),
+    }
+}
+
+/// Reading a line as JSON, refusing an object that gives a key twice (serde_json
+/// would keep the last one silently: the file would not say what it seems to).
+mod unique {
+    use std::cell::RefCell;
+    use std::fmt;
+
+    use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Number, Value};
+
+    /// A JSON value at `path` (`consent.`, `history[2].`); the first key given twice is
+    /// put in `twice`, with its path, as an error may name it.
+    pub(super) struct Unique<'a> {
+        pub(super) path: String,
+        pub(super) twice: &'a RefCell<Option<String>>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Unique<'_> {
+        type Value = Value;
+
+        fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Value, D::Error> {
+            de.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Unique<'_> {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_bool<E: Error>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+
+        fn visit_i64<E: Error>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+
+        fn visit_u64<E: Error>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+
+        fn visit_f64<E: Error>(self, v: f64) -> Result<Value, E> {
+            Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+        }
+
+        fn visit_str<E: Error>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_string()))
+        }
+
+        fn visit_string<E: Error>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+
+        fn visit_unit<E: Error>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        fn visit_none<E: Error>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element_seed(Unique {
+                path: format!("{}[{}]", self.path, out.len()),
+                twice: self.twice,
+            })? {
+                out.push(v);
+            }
+            Ok(Value::Array(out))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let dot = if self.path.is_empty() { "" } else { "." };
+                let path = format!("{}{dot}{}", self.path, super::reported_key(&key));
+                if out.contains_key(&key) {
+                    *self.twice.borrow_mut() = Some(path);
+                    return Err(A::Error::custom("a key is given twice"));
+                }
+                let value = map.next_value_seed(Unique {
+                    path,
+                    twice: self.twice,
+                })?;
+                out.insert(key, value);
+            }
+            Ok(Value::Object(out))
+        }
     }
 }
 
@@ -632,7 +762,7 @@ fn referral(o: &Obj<'_>, now_ms: i64) -> Checked<Referral> {
     let contact = o.string("contact", MAX_ID_CHARS)?;
     let person = o.opt_string("person", MAX_ID_CHARS)?;
     let need = o.code::<NeedCategory>("need")?;
-    let service = o.opt_string("service", MAX_ID_CHARS)?;
+    let service = o.service("service")?;
     let partner = o.opt_string("partner", MAX_PARTNER_CHARS)?;
     if let Some(p) = &partner
         && p.trim().is_empty()
@@ -754,7 +884,7 @@ fn case(o: &Obj<'_>) -> Checked<Case> {
             return Err(i.err("id", "listed twice"));
         }
         let need = i.code::<NeedCategory>("need")?;
-        let service = i.opt_string("service", MAX_CASE_SHORT)?;
+        let service = i.service("service")?;
         let planned_at = i.date("planned_at")?;
         let done_at = i.opt_date("done_at")?;
         let status = i.code::<InterventionStatus>("status")?;
@@ -1113,6 +1243,30 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn a_service_is_a_directory_service_id_never_a_text() {
+        let secret = "Mario Rossi +39 333 1234567";
+        for line in [
+            with(REFERRAL, "service", secret.into()),
+            with(REFERRAL, "service", "svc 1".into()),
+            with(REFERRAL, "service", "s".repeat(65).into()),
+        ] {
+            let e = err(&line);
+            assert_eq!(e.field, "service");
+            assert!(
+                e.reason.starts_with("is not a directory service id"),
+                "{e:?}"
+            );
+        }
+        let mut case: serde_json::Value = serde_json::from_str(CASE).unwrap();
+        case["interventions"][1]["service"] = secret.into();
+        let e = err(&case.to_string());
+        assert_eq!(e.field, "interventions[1].service");
+        assert!(!e.reason.contains(secret));
+        let ok_ids = with(REFERRAL, "service", "org.x:svc_2-B".into());
+        assert!(matches!(ok(&ok_ids), Record::Referral(_)));
+    }
+
     const CASE: &str = r#"{"type":"case","id":"K1","person":"P1","team":"T1","opened_at":"2025-06-01","case_manager":"Sara","labour_expert":"Leo","eligibility":{"decision":"eligible","at":"2025-06-05","reasons":"synthetic"},"assessment":{"indicators":[{"code":"isolation","strength":"weak"},{"code":"deception","strength":"strong"}],"note":"synthetic"},"interventions":[{"id":"i2","need":"health","planned_at":"2025-06-10","status":"planned"},{"id":"i1","need":"shelter","service":"svc-1","planned_at":"2025-06-06","done_at":"2025-06-07","status":"done"}],"reviews":[{"at":"2025-07-01","note":"synthetic"},{"at":"2025-08-01"}],"closed_at":"2025-09-01","outcome":"emerged"}"#;
 
     fn in_case(key: &str, inner: &str, value: serde_json::Value) -> String {
@@ -1262,6 +1416,47 @@ mod tests {
             err(&with(OFFER, "employer", serde_json::Value::Null)).field,
             "employer"
         );
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_field_name_is_not_echoed() {
+        let e = err(&with(PERSON, "ZZSECRETZZ", "x".into()));
+        assert_eq!(e, FieldError::new("(a field)", "unknown field"));
+        let e = err(&with(PERSON, "Mario Rossi +39 333 1234567", "x".into()));
+        assert_eq!(e, FieldError::new("(a field)", "unknown field"));
+        let e = err(&with(PERSON, &"x".repeat(41), "x".into()));
+        assert_eq!(e, FieldError::new("(a field)", "unknown field"));
+        let e = err(&with(
+            PERSON,
+            "consent",
+            serde_json::json!({"status":"given","at":"2025-03-01T10:00:00Z","Karim":"x"}),
+        ));
+        assert_eq!(e, FieldError::new("consent.(a field)", "unknown field"));
+        // What looks like a field name is named.
+        let e = err(&with(PERSON, "nick_name2", "x".into()));
+        assert_eq!(e, FieldError::new("nick_name2", "unknown field"));
+    }
+
+    #[test]
+    fn a_key_given_twice_in_one_object_is_refused() {
+        let line = r#"{"type":"team","id":"T1","name":"a","name":"b"}"#;
+        assert_eq!(err(line), FieldError::new("name", "given twice"));
+        let nested = PERSON.replacen(r#""consent":{"#, r#""consent":{"status":"refused","#, 1);
+        assert_ne!(nested, PERSON);
+        assert_eq!(
+            err(&nested),
+            FieldError::new("consent.status", "given twice")
+        );
+        // A key given twice that is not a field name is not echoed.
+        let line = r#"{"type":"team","id":"T1","name":"a","Karim X":1,"Karim X":2}"#;
+        assert_eq!(err(line), FieldError::new("(a field)", "given twice"));
+        // The same key in two objects is fine, and a line still reads as before.
+        let Record::Team(t) = ok(r#"{"type":"team","id":"T1","name":"a","area":"b"}"#) else {
+            panic!("a team")
+        };
+        assert_eq!((t.name.as_str(), t.area.as_deref()), ("a", Some("b")));
+        assert!(matches!(ok(PERSON), Record::Person(_)));
+        assert_eq!(err("{} {}"), FieldError::new("", "not valid JSON"));
     }
 
     #[test]

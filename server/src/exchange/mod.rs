@@ -42,6 +42,7 @@ use strada_shared::domain::Role;
 use strada_shared::ids::{TeamId, UserId};
 
 use crate::auth::AuthUser;
+use crate::directory::ServedDirectory;
 use crate::storage::StoreError;
 use crate::sync::PushError;
 
@@ -102,6 +103,18 @@ pub enum ExchangeError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Push(#[from] PushError),
+}
+
+/// The partner of a referral whose line names a directory service and no `partner`:
+/// the organisation offering it, else the service id itself (cut to a partner's
+/// length). An export writes `partner` only when it differs from this.
+pub(crate) fn service_partner(directory: &ServedDirectory, service: &str) -> String {
+    directory
+        .organisation_of(service)
+        .unwrap_or_else(|| service.to_string())
+        .chars()
+        .take(strada_shared::schema::referral::MAX_PARTNER_CHARS)
+        .collect()
 }
 
 /// A stable id from a tag and a name: a name-based UUID (version 8), so the same user

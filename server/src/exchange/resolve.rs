@@ -9,8 +9,9 @@
 //!   (what `export` writes for records never imported) names that record; one that is a
 //!   free UUID becomes the new record's id (so an export imported into an empty store
 //!   keeps its ids); any other gets a new UUIDv7.
-//! - A **user name** (`author`) is the account of that name if there is one, else an id
-//!   derived from the name ([`super::derived_user`]); the name is kept as given.
+//! - A **user name** (`author`) is the account of exactly that name if there is one
+//!   (not another spelling of it), else an id derived from the name
+//!   ([`super::derived_user`]); the name is kept as given.
 //! - A **reference** names a record of the file, or a stored one by its external id (or
 //!   its Strada id).
 //! - A **job offer** names no team: a new one is the importer's team's (as an offer the
@@ -238,11 +239,14 @@ impl<'a> Resolver<'a> {
             .map(|m| (id, m)))
     }
 
-    /// The user an `author` name stands for.
+    /// The user an `author` name stands for: the account whose name it is exactly (the
+    /// store finds accounts whatever the case and surrounding spaces: `Admin` is not
+    /// the account `admin`), else the id derived from the name as given — so every
+    /// spelling keeps its own id, and its name on export.
     pub fn user(&self, name: &str) -> Result<UserId, StoreError> {
         Ok(match self.store.user_by_name(name)? {
-            Some(u) => u.id,
-            None => super::derived_user(name),
+            Some(u) if u.username == name => u.id,
+            _ => super::derived_user(name),
         })
     }
 }

@@ -142,17 +142,11 @@ impl From<JsonRejection> for AppError {
             JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType,
             JsonRejection::JsonSyntaxError(e) => AppError::BadRequest {
                 code: "malformed_json",
-                message: format!(
-                    "the body is not valid JSON: {}",
-                    e.body_text().rsplit(": ").next().unwrap_or("")
-                ),
+                message: syntax_message(&e),
             },
             JsonRejection::JsonDataError(e) => AppError::Unprocessable {
                 code: "invalid_body",
-                message: format!(
-                    "the body does not match the expected shape: {}",
-                    e.body_text().rsplit(": ").next().unwrap_or("")
-                ),
+                message: data_message(&e),
             },
             JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 AppError::PayloadTooLarge
@@ -164,6 +158,155 @@ impl From<JsonRejection> for AppError {
             },
         }
     }
+}
+
+/// The errors axum's `Json` keeps: serde_json's, with the path serde gives.
+type PathError = serde_path_to_error::Error<serde_json::Error>;
+
+/// The serde errors behind a JSON rejection: the one with its path, else serde_json's
+/// alone (trailing characters after the value).
+fn serde_errors<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> (Option<&'a PathError>, Option<&'a serde_json::Error>) {
+    let mut next = Some(e);
+    while let Some(e) = next {
+        if let Some(p) = e.downcast_ref::<PathError>() {
+            return (Some(p), Some(p.inner()));
+        }
+        if let Some(j) = e.downcast_ref::<serde_json::Error>() {
+            return (None, Some(j));
+        }
+        next = e.source();
+    }
+    (None, None)
+}
+
+/// serde_json's message without its position (` at line 1 column 30`).
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    text.strip_suffix(&at).unwrap_or(&text).to_string()
+}
+
+/// Where in the body (`(line 1, column 30)`), when serde_json knows.
+fn position(e: &serde_json::Error) -> String {
+    match e.line() {
+        0 => String::new(),
+        line => format!(" (line {line}, column {})", e.column()),
+    }
+}
+
+/// A body that is not JSON: serde_json's reason (its syntax errors name what was
+/// expected, never what was sent) and where.
+fn syntax_message(e: &axum::extract::rejection::JsonSyntaxError) -> String {
+    match serde_errors(e) {
+        (_, Some(j)) => format!(
+            "the body is not valid JSON: {}{}",
+            without_position(j),
+            position(j)
+        ),
+        _ => "the body is not valid JSON".into(),
+    }
+}
+
+/// A JSON body that is not of the expected shape: where (the path serde gives, each key
+/// as [`crate::exchange::line::reported_key`] allows: a key is the client's) and what
+/// was expected — never a value sent (`invalid type: string "Mario Rossi"`), an unknown
+/// variant (a value too) or an unknown key that does not look like a field name.
+fn data_message(e: &axum::extract::rejection::JsonDataError) -> String {
+    let mut message = String::from("the body does not match the expected shape");
+    let (path, json) = serde_errors(e);
+    if let Some(path) = path.and_then(|p| safe_path(p.path())) {
+        message.push_str(&format!(" at `{path}`"));
+    }
+    if let Some(json) = json {
+        if let Some(detail) = safe_detail(&without_position(json)) {
+            message.push_str(": ");
+            message.push_str(&detail);
+        }
+        message.push_str(&position(json));
+    }
+    message
+}
+
+/// A path (`docs[0].doc_type`) with each key or variant reported only when it looks like
+/// a field name; `None` for the body itself.
+fn safe_path(path: &serde_path_to_error::Path) -> Option<String> {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path {
+        let name = match segment {
+            Segment::Seq { index } => {
+                out.push_str(&format!("[{index}]"));
+                continue;
+            }
+            Segment::Map { key } => crate::exchange::line::reported_key(key),
+            Segment::Enum { variant } => crate::exchange::line::reported_key(variant),
+            Segment::Unknown => "?",
+        };
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(name);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// What of serde's message may be said: the kind of mismatch and what was expected (our
+/// types' words), never what was sent; `None` for a message of another form (a type's
+/// own error may quote the value).
+fn safe_detail(text: &str) -> Option<String> {
+    // A field of ours: `missing field `id``, `duplicate field `id``.
+    if text.starts_with("missing field `") || text.starts_with("duplicate field `") {
+        return Some(text.to_string());
+    }
+    // What was expected follows the value sent, which may hold `, expected ` itself.
+    let expected = |rest: &str| {
+        rest.rfind(", expected ")
+            .map(|i| rest[i + 2..].to_string())
+            .or_else(|| {
+                rest.rfind(", there are no ")
+                    .map(|i| rest[i + 2..].to_string())
+            })
+    };
+    if let Some(rest) = text.strip_prefix("unknown field `") {
+        let end = rest
+            .rfind("`, expected ")
+            .or_else(|| rest.rfind("`, there are no "))?;
+        let key = crate::exchange::line::reported_key(&rest[..end]);
+        return Some(match expected(rest) {
+            Some(e) => format!("unknown field `{key}`, {e}"),
+            None => format!("unknown field `{key}`"),
+        });
+    }
+    if let Some(rest) = text.strip_prefix("unknown variant `") {
+        return Some(match expected(rest) {
+            Some(e) => format!("unknown variant, {e}"),
+            None => "unknown variant".into(),
+        });
+    }
+    for kind in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = text.strip_prefix(kind) {
+            // What was sent, by kind only (`string`, `integer`, `floating point`, `map`).
+            let sent: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == ' ')
+                .collect();
+            let mut out = format!("{}{}", kind, sent.trim());
+            if let Some(e) = expected(rest) {
+                out.push_str(", ");
+                out.push_str(&e);
+            }
+            return Some(out);
+        }
+    }
+    if let Some(rest) = text.strip_prefix("invalid length ") {
+        return Some(match expected(rest) {
+            Some(e) => format!("invalid length, {e}"),
+            None => "invalid length".into(),
+        });
+    }
+    None
 }
 
 /// Whether reading a body failed because it stalled (`RequestBodyTimeoutLayer`).
@@ -250,5 +393,118 @@ impl From<PushError> for AppError {
             PushError::NoDevice => AppError::Forbidden(e.to_string()),
             PushError::Store(s) => s.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        counter: u64,
+        kind: Kind,
+        #[serde(default)]
+        items: Vec<Item>,
+        #[serde(default)]
+        by_name: HashMap<String, u32>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Contact,
+        Person,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        at: i64,
+    }
+
+    /// The message the body gets, with its code.
+    fn answer(body: &str) -> (&'static str, String) {
+        let r = axum::Json::<Body>::from_bytes(body.as_bytes()).unwrap_err();
+        match AppError::from(r) {
+            AppError::Unprocessable { code, message } | AppError::BadRequest { code, message } => {
+                (code, message)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_body_errors_say_where_and_what_was_expected_never_what_was_sent() {
+        let secret = "Mario Rossi +39 333 1234567";
+        let cases = [
+            (
+                format!(r#"{{"counter":"{secret}","kind":"contact"}}"#),
+                "the body does not match the expected shape at `counter`: invalid type: string, expected u64",
+            ),
+            (
+                format!(r#"{{"counter":1,"kind":"{secret}"}}"#),
+                "the body does not match the expected shape at `kind`: unknown variant, expected `contact` or `person`",
+            ),
+            (
+                format!(r#"{{"counter":1,"kind":"person","{secret}":1}}"#),
+                "the body does not match the expected shape at `(a field)`: unknown field `(a field)`, expected one of `counter`, `kind`, `items`, `by_name`",
+            ),
+            (
+                r#"{"counter":1,"kind":"person","nickname":1}"#.to_string(),
+                "the body does not match the expected shape at `nickname`: unknown field `nickname`, expected one of `counter`, `kind`, `items`, `by_name`",
+            ),
+            (
+                r#"{"kind":"person"}"#.to_string(),
+                "the body does not match the expected shape: missing field `counter`",
+            ),
+            (
+                format!(
+                    r#"{{"counter":1,"kind":"person","items":[{{"at":1}},{{"at":"{secret}"}}]}}"#
+                ),
+                "the body does not match the expected shape at `items[1].at`: invalid type: string, expected i64",
+            ),
+            (
+                format!(r#"{{"counter":1,"kind":"person","by_name":{{"{secret}":"x"}}}}"#),
+                "the body does not match the expected shape at `by_name.(a field)`: invalid type: string, expected u32",
+            ),
+            (
+                format!(r#"{{"counter":-1.5,"kind":"person","x":"{secret}"}}"#),
+                "the body does not match the expected shape at `counter`: invalid type: floating point, expected u64",
+            ),
+        ];
+        for (body, expected) in cases {
+            let (code, message) = answer(&body);
+            assert_eq!(code, "invalid_body");
+            // Then where in the body.
+            let (message, at) = message
+                .rsplit_once(" (line 1, column ")
+                .expect("a position");
+            assert!(at.trim_end_matches(')').parse::<u32>().is_ok(), "{at}");
+            assert_eq!(message, expected);
+            assert!(
+                !message.contains("Mario") && !message.contains("333"),
+                "{message}"
+            );
+        }
+        let (code, message) = answer(&format!(r#"{{"counter":"{secret}"#));
+        assert_eq!(code, "malformed_json");
+        assert!(!message.contains("Mario"), "{message}");
+        assert!(
+            message.starts_with("the body is not valid JSON: "),
+            "{message}"
+        );
+        let (code, message) = answer(r#"{"counter":1,"kind":"person"} x"#);
+        assert_eq!(
+            (code, message.as_str()),
+            (
+                "malformed_json",
+                "the body is not valid JSON: trailing characters (line 1, column 31)"
+            )
+        );
     }
 }

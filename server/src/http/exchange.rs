@@ -109,9 +109,9 @@ pub async fn export(State(state): State<AppState>, user: AuthUser) -> Result<Res
         user.role.administers(),
         "the exchange of records is for the central office or the director",
     )?;
-    let store = state.store.clone();
+    let (store, directory) = (state.store.clone(), state.directory.clone());
     let exported = tokio::task::spawn_blocking(move || {
-        exchange::export(store.as_ref(), Some(&user), crate::now_ms())
+        exchange::export(store.as_ref(), &directory, Some(&user), crate::now_ms())
     })
     .await
     .map_err(AppError::internal)??;

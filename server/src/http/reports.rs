@@ -687,9 +687,15 @@ pub async fn put_note(
         "the report's observations are the director's",
     )?;
     let period = note_period(query)?;
-    let Json(body) = body.map_err(|e| AppError::BadRequest {
-        code: "invalid_body",
-        message: e.body_text(),
+    // The answer to any other body never quotes what it holds (see `error.rs`).
+    let Json(body) = body.map_err(|e| match AppError::from(e) {
+        AppError::BadRequest { message, .. } | AppError::Unprocessable { message, .. } => {
+            AppError::BadRequest {
+                code: "invalid_body",
+                message,
+            }
+        }
+        other => other,
     })?;
     if body.text.chars().count() > MAX_NOTE_CHARS {
         return Err(AppError::BadRequest {

@@ -1689,15 +1689,17 @@ pub enum ResolveError {
     NotFound,
     #[error("that field has no such value to choose (already resolved?)")]
     NoSuchValue,
-    #[error("the document's value does not read as its type")]
+    #[error("the chosen value does not make a valid document, or breaks a rule of a push")]
     Invalid,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 /// Keeps one of a field's conflicting values: a new change (by [`reviewer_actor`]) that
-/// writes the chosen value over all of them, committed like a push and synced to every
-/// device that holds the document. Returns its new feed position and its team.
+/// writes the chosen value over all of them, checked as a push's change would be
+/// (schema, shape, field and consent rules: [`ResolveError::Invalid`] otherwise, and
+/// nothing is written), committed like a push and synced to every device that holds the
+/// document. Returns its new feed position and its team.
 pub fn resolve_conflict(
     store: &dyn Store,
     writer: &Writer,
@@ -1713,10 +1715,12 @@ pub fn resolve_conflict(
     };
     let doc_type = stored.meta.doc_type;
     let mut doc = doc.with_actor(reviewer_actor());
+    // What the push path judges a change against: the document as stored.
+    let old = rules::Fixed::read(doc_type, &doc).map_err(|_| ResolveError::Invalid)?;
     if !schema::conflicts::choose(&mut doc, &choice.field, &choice.actor, choice.counter) {
         return Err(ResolveError::NoSuchValue);
     }
-    let value = rules::TypedDoc::read(doc_type, &doc).map_err(|_| ResolveError::Invalid)?;
+    let value = chosen_value(store, doc_type, &doc, &old, now_ms)?;
     let bytes = doc.save_nocompress();
     let meta = DocMeta {
         updated_at: now_ms,
@@ -1753,6 +1757,58 @@ pub fn resolve_conflict(
         keep(&mut cache, p);
     }
     Ok(advanced)
+}
+
+/// The document a reviewer's choice leaves, checked as the push path checks a change
+/// (`old`: what the stored document fixes): its schema and shape, the field rules and
+/// the consent rules — a contact names its person, and a case keeps identifying data,
+/// only while that person's consent is given. What the push path would mend (a contact
+/// written offline before a withdrawal) is refused here: the reviewer chooses again.
+fn chosen_value(
+    store: &dyn Store,
+    doc_type: DocType,
+    doc: &AutoCommit,
+    old: &rules::Fixed,
+    now_ms: i64,
+) -> Result<rules::TypedDoc, ResolveError> {
+    let mut maps = MapCache::default();
+    let (value, shaped) = rules::TypedDoc::read_shaped(doc_type, doc, &mut maps)
+        .map_err(|_| ResolveError::Invalid)?;
+    shaped.map_err(|_| ResolveError::Invalid)?;
+    rules::change(&reviewer(), old, &value, now_ms).map_err(|_| ResolveError::Invalid)?;
+    let consent = |id| person_consent(store, &[], id, now_ms);
+    let allowed = match &value {
+        rules::TypedDoc::Contact(c) => match c.person_id {
+            Some(id) if c.person != PersonRef::Anonymous => {
+                matches!(consent(id)?, Some(ConsentStatus::Given) | None)
+            }
+            _ => true,
+        },
+        rules::TypedDoc::Case(c) => match consent(c.person_id)? {
+            Some(ConsentStatus::Given) => true,
+            Some(ConsentStatus::Withdrawn) => !c.has_identifying_data(),
+            _ => false,
+        },
+        _ => true,
+    };
+    if !allowed {
+        return Err(ResolveError::Invalid);
+    }
+    Ok(value)
+}
+
+/// Whom the push path's rules judge a reviewer's choice as: the central office (the
+/// reviewer's own role was checked before), in no account's name — a choice writes no
+/// consent, move or review of its own, and one that did would not be the author's.
+fn reviewer() -> AuthUser {
+    AuthUser {
+        id: system_user(),
+        username: String::new(),
+        role: Role::CentralOffice,
+        team: TeamId::parse("pua").expect("a valid team"),
+        actor: Some(reviewer_actor().to_bytes().to_vec()),
+        session: [0; 32],
+    }
 }
 
 /// The author of what the server writes in no account's name (the PUA's first rules).
@@ -1915,5 +1971,119 @@ mod tests {
         assert!(!may_read(&field, &meta("bergamo-1", Sensitivity::Case)));
         let central = user(Role::CentralOffice, "pua");
         assert!(may_read(&central, &meta("cremona-2", Sensitivity::Case)));
+    }
+
+    /// A person whose consent was refused, stored with two values of `birth_year`
+    /// written apart (as no push accepts: a person without consent keeps no birth
+    /// year): `null`, shown, and 1990. Returns the store's id and the two values' writes.
+    fn person_with_a_conflict(store: &dyn Store) -> (DocId, Vec<(String, String, u64)>) {
+        use strada_shared::domain::DocumentStatus;
+        use strada_shared::schema::Consent;
+        use strada_shared::vocab::Gender;
+        const T: i64 = 1_760_000_000_000;
+        let me = UserId::new_v7(1_760_000_000_000, [1; 10]);
+        let person = PersonDoc {
+            id: DocId::new_v7(1_760_000_000_000, [2; 10]),
+            aliases: Vec::new(),
+            birth_year: None,
+            birth_year_estimated: false,
+            gender: Gender::Unknown,
+            country: String::new(),
+            languages: Vec::new(),
+            phone: None,
+            documents: DocumentStatus::Unknown,
+            usual_place: String::new(),
+            consent: Consent {
+                status: ConsentStatus::Refused,
+                at: T,
+                recorded_by: me,
+                partners: Vec::new(),
+            },
+            author: me,
+            team: TeamId::parse("bergamo-1").unwrap(),
+            created_at: T,
+            merged_into: None,
+        };
+        let mut a = schema::create(automerge::ActorId::from([1u8; 16]), &person).unwrap();
+        let mut b = a.fork().with_actor(automerge::ActorId::from([2u8; 16]));
+        let born = |year| PersonDoc {
+            birth_year: year,
+            ..person.clone()
+        };
+        schema::update(&mut b, &born(Some(1990))).unwrap();
+        // Two writes on this side: its `null` is the value shown.
+        schema::update(&mut a, &born(Some(1980))).unwrap();
+        schema::update(&mut a, &born(None)).unwrap();
+        a.merge(&mut b).unwrap();
+        let value = rules::TypedDoc::read(DocType::Person, &a).unwrap();
+        assert_eq!(value, rules::TypedDoc::Person(person.clone()));
+        let meta = DocMeta {
+            doc_type: DocType::Person,
+            team: person.team.clone(),
+            sensitivity: Sensitivity::Field,
+            created_by: me,
+            received_at: T,
+            updated_at: T,
+            seq: 0,
+            heads: Heads::new(a.get_heads()),
+            author: Some(me),
+            consent: Some(ConsentStatus::Refused),
+            generation: 0,
+            verified: true,
+            conflicted: true,
+        };
+        let pending = Pending {
+            id: person.id,
+            bytes: a.save_nocompress(),
+            projection: projection::of(&value, &meta),
+            meta,
+            doc: a.fork(),
+            maps: MapCache::default(),
+            cost: None,
+            value,
+            compacted: false,
+            erase: None,
+        };
+        commit(store, &[pending]).unwrap();
+        let found = schema::conflicts::find(&a, DocType::Person);
+        let values = found
+            .iter()
+            .find(|c| c.field == "birth_year")
+            .expect("birth_year written apart")
+            .values
+            .iter()
+            .map(|v| (v.value.clone(), v.actor.clone(), v.counter))
+            .collect();
+        (person.id, values)
+    }
+
+    #[test]
+    fn a_choice_the_push_path_would_refuse_is_not_written() {
+        let (_dir, store) = crate::testing::temp_store("strada-resolve");
+        let writer = Writer::default();
+        let (id, values) = person_with_a_conflict(&store);
+        let choice = |value: &str| {
+            let (_, actor, counter) = values.iter().find(|v| v.0 == value).expect("a value");
+            strada_shared::central::Resolve {
+                id,
+                field: "birth_year".into(),
+                actor: actor.clone(),
+                counter: *counter,
+            }
+        };
+        let before = store.doc(id).unwrap().unwrap();
+        // A birth year for a person without consent: refused, nothing written.
+        let refused = resolve_conflict(&store, &writer, &choice("1990"), 1_760_000_000_000);
+        assert!(matches!(refused, Err(ResolveError::Invalid)), "{refused:?}");
+        let after = store.doc(id).unwrap().unwrap();
+        assert_eq!(
+            (after.bytes, after.meta.heads),
+            (before.bytes, before.meta.heads)
+        );
+        // Keeping no birth year is a choice the rules allow.
+        resolve_conflict(&store, &writer, &choice("null"), 1_760_000_000_000).unwrap();
+        let doc = AutoCommit::load(&store.doc(id).unwrap().unwrap().bytes).unwrap();
+        assert!(schema::conflicts::find(&doc, DocType::Person).is_empty());
+        assert_eq!(schema::read::<PersonDoc>(&doc).unwrap().birth_year, None);
     }
 }

@@ -170,6 +170,9 @@ pub struct ReferralFixed {
     pub person_id: Option<DocId>,
     /// Unix ms.
     pub created_at: i64,
+    /// The directory service (a new or changed one must have an id's shape).
+    #[autosurgeon(missing = "Option::default")]
+    pub service_id: Option<String>,
 }
 
 /// Who a stored contact was with, and the consent it recorded.
@@ -216,6 +219,7 @@ impl Fixed {
                     history: r.history.clone(),
                     person_id: r.person_id,
                     created_at: r.created_at,
+                    service_id: r.service_id.clone(),
                 })
             }
             TypedDoc::Person(p) => fixed.person = Some(Box::new(p.clone())),
@@ -290,6 +294,42 @@ impl Fixed {
     }
 }
 
+/// The refusal of a service id that is not an id (a name, a phone number typed there).
+fn service_refusal() -> (RefusalCode, String) {
+    (
+        RefusalCode::Schema,
+        "the service is not a directory service id (1 to 64 letters, digits, '-', '_', '.' or ':')"
+            .into(),
+    )
+}
+
+/// A service id a change sets (one it keeps as stored is not judged again: a document
+/// stored before the rule still changes) has an id's shape
+/// ([`strada_shared::schema::referral::is_service_id`]).
+fn service_set(
+    old: Option<&Option<String>>,
+    new: &Option<String>,
+) -> Result<(), (RefusalCode, String)> {
+    match new {
+        Some(id) if old != Some(new) && !strada_shared::schema::referral::is_service_id(id) => {
+            Err(service_refusal())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The service ids of a case's interventions that are new or changed (see [`service_set`]).
+fn intervention_services(
+    old: Option<&CaseDoc>,
+    new: &CaseDoc,
+) -> Result<(), (RefusalCode, String)> {
+    for (id, i) in &new.interventions {
+        let before = old.map(|o| o.interventions.get(id).and_then(|k| k.service_id.clone()));
+        service_set(before.as_ref(), &i.service_id)?;
+    }
+    Ok(())
+}
+
 /// Whether `user` writes as a merge or an unmerge (see [`crate::sync::merge_actor`]).
 fn is_merge(user: &AuthUser) -> bool {
     user.actor.as_deref() == Some(crate::sync::merge_actor().to_bytes())
@@ -345,6 +385,7 @@ fn central_doc(
                     "a case's creation time is in the future or before 2020".into(),
                 ));
             }
+            intervention_services(None, c)?;
             reviews_added(user, &[], c)
         }
         (Some(TypedDoc::Case(o)), TypedDoc::Case(n)) => {
@@ -368,6 +409,7 @@ fn central_doc(
                     return Err(role_refusal());
                 }
             }
+            intervention_services(Some(o), n)?;
             reviews_added(user, &o.reviews, n)
         }
         (_, TypedDoc::JobOffer(o)) => {
@@ -476,6 +518,7 @@ pub fn create(user: &AuthUser, new: &TypedDoc, now_ms: i64) -> Result<(), (Refus
                     "a referral's creation time is in the future or before 2020".into(),
                 ));
             }
+            service_set(None, &r.service_id)?;
             referral_moves(user, &[], r, now_ms)
         }
         TypedDoc::Case(_) | TypedDoc::JobOffer(_) | TypedDoc::PuaRules(_) => {
@@ -713,8 +756,10 @@ pub fn change(
         TypedDoc::Contact(c) => contact_consent(old.contact.as_ref(), c),
         TypedDoc::Referral(n) => {
             let Some(o) = &old.referral else {
-                return Ok(());
+                // A quarantined referral sent again: judged as new.
+                return service_set(None, &n.service_id);
             };
+            service_set(Some(&o.service_id), &n.service_id)?;
             if n.contact != o.contact
                 || n.need != o.need
                 || n.created_at != o.created_at
@@ -822,5 +867,55 @@ mod tests {
             let doc_type = value.doc_type();
             assert_eq!(Fixed::of(&value), Fixed::read(doc_type, &doc).unwrap());
         }
+    }
+
+    #[test]
+    fn a_new_or_changed_service_id_has_an_ids_shape_and_a_stored_one_stays() {
+        const T: i64 = 1_760_000_000_000;
+        let team = TeamId::parse("bergamo-1").unwrap();
+        let me = UserId::new_v7(1_760_000_000_000, [1; 10]);
+        let user = AuthUser {
+            id: me,
+            username: "marta".into(),
+            role: Role::FieldWorker,
+            team: team.clone(),
+            actor: None,
+            session: [0; 32],
+        };
+        let referral = |service: &str| ReferralDoc {
+            id: DocId::new_v7(1_760_000_000_000, [4; 10]),
+            contact: DocId::new_v7(1_760_000_000_000, [3; 10]),
+            need: NeedCategory::Food,
+            partner: "Banco".into(),
+            status: ReferralStatus::Proposed,
+            outcome: String::new(),
+            author: me,
+            team: team.clone(),
+            created_at: T,
+            service_id: Some(service.into()),
+            person_id: None,
+            history: Vec::new(),
+        };
+        let typed = |s: &str| TypedDoc::Referral(referral(s));
+        let text = "Mario Rossi +39 333 1234567";
+        assert_eq!(create(&user, &typed("svc-ponte-mensa"), T), Ok(()));
+        let refused = create(&user, &typed(text), T).unwrap_err();
+        assert_eq!(refused.0, RefusalCode::Schema);
+        assert!(!refused.1.contains("Mario"), "{}", refused.1);
+        // Stored before the rule: an edit that keeps it is judged on the rest.
+        let stored = Fixed::of(&typed(text));
+        let mut edited = referral(text);
+        edited.outcome = "closed".into();
+        assert_eq!(
+            change(&user, &stored, &TypedDoc::Referral(edited), T),
+            Ok(())
+        );
+        // Set by the change: refused, whatever was stored.
+        let stored = Fixed::of(&typed("svc-1"));
+        assert_eq!(
+            change(&user, &stored, &typed(text), T).unwrap_err().0,
+            RefusalCode::Schema
+        );
+        assert_eq!(change(&user, &stored, &typed("svc-2"), T), Ok(()));
     }
 }

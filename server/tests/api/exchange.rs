@@ -1225,3 +1225,173 @@ async fn a_consent_once_given_is_only_withdrawn_never_refused_over_its_records()
         strada_shared::sync::RefusalCode::ConsentRequired,
     );
 }
+
+#[tokio::test]
+async fn author_names_are_kept_as_given_even_when_an_account_has_another_spelling() {
+    let (_s, admin) = server().await;
+    let contact = |id: &str, author: &str| {
+        json!({"type": "contact", "id": id, "team": "bergamo-1", "author": author,
+            "occurred_at": "2025-06-01T08:30:00Z", "who": "anonymous", "channel": "street",
+            "needs": ["food"]})
+    };
+    let team = json!({"type": "team", "id": "bergamo-1", "name": "Bergamo"});
+    // The account is `admin`; `Admin` and ` admin` are other names.
+    let lines = [
+        team,
+        contact("C-a", "admin"),
+        contact("C-b", "Admin"),
+        contact("C-c", " admin"),
+    ];
+    import_ok(&admin, file(&lines)).await;
+    let exported = export(&admin).await;
+    let out = parse_lines(&exported);
+    for (id, author) in [("C-a", "admin"), ("C-b", "Admin"), ("C-c", " admin")] {
+        assert_eq!(exported_line(&out, "contact", id)["author"], author, "{id}");
+    }
+    // The export imported again changes nothing, and exports the same.
+    let again = import_ok(&admin, exported.clone().into_bytes()).await;
+    assert_eq!(counts(&again, "unchanged"), [1, 0, 3, 0]);
+    assert_eq!(counts(&again, "updated"), [0; 4]);
+    assert_eq!(export(&admin).await, exported);
+}
+
+#[tokio::test]
+async fn a_referral_naming_a_service_and_a_partner_keeps_both_through_export_and_import() {
+    let (_a, admin_a) = server().await;
+    let lines = vec![
+        json!({"type": "team", "id": "bergamo-1", "name": "Bergamo"}),
+        json!({"type": "contact", "id": "C-1", "team": "bergamo-1",
+            "occurred_at": "2025-06-01T08:30:00Z", "who": "anonymous", "channel": "street",
+            "needs": ["food", "shelter", "health"]}),
+        // The service's own organisation is another: both are kept.
+        json!({"type": "referral", "id": "R-both", "team": "bergamo-1", "contact": "C-1",
+            "need": "food", "service": "svc-ponte-mensa", "partner": "Synthetic partner",
+            "history": [{"status": "proposed", "at": "2025-06-01T09:00:00Z"}]}),
+        // The service alone: its organisation is the partner, and no `partner` goes out.
+        json!({"type": "referral", "id": "R-service", "team": "bergamo-1", "contact": "C-1",
+            "need": "shelter", "service": "svc-ponte-mensa",
+            "history": [{"status": "proposed", "at": "2025-06-01T09:00:00Z"}]}),
+        // A service the directory does not know, and a partner.
+        json!({"type": "referral", "id": "R-unknown", "team": "bergamo-1", "contact": "C-1",
+            "need": "health", "service": "svc-elsewhere", "partner": "Other partner",
+            "history": [{"status": "proposed", "at": "2025-06-01T09:00:00Z"}]}),
+    ];
+    import_ok(&admin_a, file(&lines)).await;
+    let exported = export(&admin_a).await;
+    let out = parse_lines(&exported);
+    let both = exported_line(&out, "referral", "R-both");
+    assert_eq!(
+        (&both["service"], &both["partner"]),
+        (&json!("svc-ponte-mensa"), &json!("Synthetic partner"))
+    );
+    let alone = exported_line(&out, "referral", "R-service");
+    assert!(alone.get("partner").is_none(), "{alone}");
+    assert_eq!(
+        exported_line(&out, "referral", "R-unknown")["partner"],
+        "Other partner"
+    );
+    // Into an empty store, and out again: the same lines; the partner stays the partner.
+    let b = TestServer::start().await;
+    b.add_user("admin", Role::CentralOffice, "pua");
+    let admin_b = Api::login(&b, "admin").await;
+    import_ok(&admin_b, exported.clone().into_bytes()).await;
+    assert_eq!(export(&admin_b).await, exported);
+    let r: ReferralDoc = stored(&b, ExchangeKind::Referral, "R-both");
+    assert_eq!(r.partner, "Synthetic partner");
+    assert_eq!(r.service_id.as_deref(), Some("svc-ponte-mensa"));
+    let r: ReferralDoc = stored(&b, ExchangeKind::Referral, "R-service");
+    assert_eq!(r.partner, "Associazione Sintetica Ponte");
+}
+
+#[tokio::test]
+async fn what_names_a_team_of_an_invalid_line_is_not_reported_again() {
+    let (s, admin) = server().await;
+    let secret = "Mario Rossi +39 333 1234567";
+    let lines = [
+        // Invalid: a field the format does not have.
+        json!({"type": "team", "id": "T-9", "name": "Nine", "zone": "north"}).to_string(),
+        // Valid, naming that team (and a person naming it): not reported.
+        json!({"type": "person", "id": "P-9", "team": "T-9", "aliases": [],
+            "consent": {"status": "refused", "at": "2025-05-30T10:00:00Z"},
+            "created_at": "2025-05-30T10:00:00Z"})
+        .to_string(),
+        json!({"type": "contact", "id": "C-9", "team": "T-9",
+            "occurred_at": "2025-06-01T08:30:00Z", "who": "person", "person": "P-9",
+            "channel": "street", "needs": ["food"]})
+        .to_string(),
+        // A key that holds data is not echoed; a key given twice is refused.
+        format!(r#"{{"type":"team","id":"T-8","name":"Eight","{secret}":"x"}}"#),
+        r#"{"type":"team","id":"T-7","name":"Seven","name":"Sette"}"#.to_string(),
+        // A team no line and nothing stored has: reported.
+        json!({"type": "contact", "id": "C-8", "team": "T-404",
+            "occurred_at": "2025-06-01T08:30:00Z", "who": "anonymous", "channel": "street",
+            "needs": ["food"]})
+        .to_string(),
+    ];
+    let (status, report) = import(&admin, (lines.join("\n") + "\n").into_bytes(), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        report["errors"],
+        json!([
+            {"line": 1, "field": "zone", "reason": "unknown field"},
+            {"line": 4, "field": "(a field)", "reason": "unknown field"},
+            {"line": 5, "field": "name", "reason": "given twice"},
+            {"line": 6, "field": "team", "reason": "names no team in the file or the store"},
+        ])
+    );
+    assert!(!report.to_string().contains("Mario"), "{report}");
+    assert!(s.store.doc_ids().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_service_is_a_directory_service_id_on_import_and_on_a_push() {
+    let (s, admin) = server().await;
+    let secret = "Mario Rossi +39 333 1234567";
+    let mut lines = full_file();
+    lines[0]["service"] = json!(secret);
+    let mut case = case_lines();
+    let k = case
+        .iter_mut()
+        .find(|l| l["type"] == "case" && l.get("interventions").is_some())
+        .expect("a case with interventions");
+    k["interventions"][0]["service"] = json!(secret);
+    lines.extend(case);
+    let (status, report) = import(&admin, file(&lines), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = report["errors"].as_array().unwrap();
+    let fields: Vec<&str> = errors
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["service", "interventions[0].service"], "{report}");
+    for e in errors {
+        assert!(
+            e["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("is not a directory service id"),
+            "{e}"
+        );
+    }
+    assert!(!report.to_string().contains("Mario"), "{report}");
+    assert!(s.store.doc_ids().unwrap().is_empty());
+    // A phone's referral naming a text as its service: refused, nothing stored.
+    let marta_user = s.store.user_by_name("marta").unwrap().unwrap();
+    let marta = Api::login(&s, "marta").await;
+    let c = contact_for(&marta_user, 50);
+    accepted(&marta.push_one(&mut marta.typed(&c)).await);
+    let r = ReferralDoc {
+        service_id: Some(secret.into()),
+        ..referral(&marta_user, 51, c.id)
+    };
+    crate::consent::refused(
+        &marta.push_one(&mut marta.typed(&r)).await,
+        strada_shared::sync::RefusalCode::Schema,
+    );
+    assert!(s.store.doc(r.id).unwrap().is_none());
+    let r = ReferralDoc {
+        service_id: Some("svc-ponte-mensa".into()),
+        ..referral(&marta_user, 52, c.id)
+    };
+    accepted(&marta.push_one(&mut marta.typed(&r)).await);
+}

@@ -235,6 +235,55 @@ async fn malformed_oversized_and_unknown_bodies_get_specific_errors_and_store_no
 }
 
 #[tokio::test]
+async fn json_body_errors_never_echo_what_was_sent() {
+    let s = TestServer::start().await;
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let central = Api::login(&s, "centrale").await;
+    let secret = "Mario Rossi";
+    let id = strada_shared::ids::DocId::new_v7(1_760_000_000_000, [1; 10]).to_string();
+    // A value where a number belongs: where, and what was expected.
+    let body = json!({"id": id, "field": "sector", "actor": "00", "counter": secret});
+    let (st, code, msg) =
+        error_code(central.post_json("/api/conflicts/resolve", &body).await).await;
+    assert_eq!((st.as_u16(), code.as_str()), (422, "invalid_body"));
+    assert!(
+        msg.starts_with(
+            "the body does not match the expected shape at `counter`: invalid type: string, expected u64"
+        ),
+        "{msg}"
+    );
+    // A key sent where none belongs, named only when it looks like a field name.
+    s.add_user("direttrice", Role::Director, "pua");
+    let director = Api::login(&s, "direttrice").await;
+    let note = |key: &str| json!({"text": "x", key: 1});
+    let path = "/api/reports/notes?period=2026-Q3";
+    let put = |body: Value| {
+        director
+            .client
+            .put(format!("{}{path}", director.base))
+            .bearer_auth(&director.token)
+            .json(&body)
+            .send()
+    };
+    let (st, code, named) = error_code(put(note("extra")).await.unwrap()).await;
+    assert_eq!((st.as_u16(), code.as_str()), (400, "invalid_body"));
+    assert!(named.contains("unknown field `extra`"), "{named}");
+    let (st, _, unnamed) = error_code(put(note(secret)).await.unwrap()).await;
+    assert_eq!(st.as_u16(), 400);
+    assert!(unnamed.contains("unknown field `(a field)`"), "{unnamed}");
+    // A value of no variant: not quoted either.
+    let marta = Api::login(&s, "marta").await;
+    let push = json!({"docs": [{"id": id, "doc_type": secret, "changes": ""}]});
+    let (st, code, msg2) = error_code(marta.post_json("/api/sync/push", &push).await).await;
+    assert_eq!((st.as_u16(), code.as_str()), (422, "invalid_body"));
+    assert!(msg2.contains("unknown variant, expected"), "{msg2}");
+    for m in [&msg, &unnamed, &msg2] {
+        assert!(!m.contains("Mario") && !m.contains("Rossi"), "{m}");
+    }
+}
+
+#[tokio::test]
 async fn a_contact_that_breaks_the_schema_is_refused_and_leaves_others_stored() {
     let s = TestServer::start().await;
     let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");

@@ -14,6 +14,21 @@ use crate::ids::{DocId, TeamId, UserId};
 pub const MAX_PARTNER_CHARS: usize = 120;
 /// Longest outcome note kept, in characters.
 pub const MAX_OUTCOME_CHARS: usize = 2000;
+/// Longest directory service id, in characters.
+pub const MAX_SERVICE_ID_CHARS: usize = 64;
+
+/// Whether `id` has the shape of a directory service id: 1 to
+/// [`MAX_SERVICE_ID_CHARS`] ASCII letters, digits, `-`, `_`, `.` or `:`, no spaces. A
+/// referral's `service_id` (and a case intervention's) holds nothing else: it is shown
+/// in pseudonymous tables, where a name or a phone number typed in it must never be.
+/// (Not part of [`Document::validate`]: a document stored before the rule must still
+/// read; the server refuses a new or changed id of another shape.)
+pub fn is_service_id(id: &str) -> bool {
+    (1..=MAX_SERVICE_ID_CHARS).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
 
 /// Where a referral stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Reconcile, Hydrate)]
@@ -708,6 +723,29 @@ mod tests {
         let statuses: Vec<ReferralStatus> = old.path().into_iter().map(|(s, _)| s).collect();
         assert_eq!(statuses, vec![Proposed, Sent, Accepted, Attended]);
         assert_eq!(sample().path(), vec![(Proposed, sample().created_at)]);
+    }
+
+    #[test]
+    fn a_service_id_is_an_id_not_a_text() {
+        for id in [
+            "svc-1",
+            "svc-ponte-mensa",
+            "casa",
+            "org.x:svc_2",
+            &"a".repeat(64),
+        ] {
+            assert!(is_service_id(id), "{id}");
+        }
+        for id in [
+            "",
+            "Mario Rossi +39 333 1234567",
+            "svc 1",
+            "svc-1\n",
+            "servizio-città",
+            &"a".repeat(65),
+        ] {
+            assert!(!is_service_id(id), "{id}");
+        }
     }
 
     #[test]

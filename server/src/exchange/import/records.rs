@@ -41,10 +41,10 @@ impl Run<'_> {
         stored: Option<(AutoCommit, T, u32)>,
     ) -> Result<(), Fail> {
         // A field rule's message names the rule, never the value; other failures may
-        // quote the document.
+        // quote the document. Either concerns the record as a whole.
         let invalid = |e: schema::SchemaError| match e {
-            schema::SchemaError::Invalid(v) => FieldError::new("", v.to_string()),
-            _ => FieldError::new("", "the record cannot be written as a document"),
+            schema::SchemaError::Invalid(v) => FieldError::new("id", v.to_string()),
+            _ => FieldError::new("id", "the record cannot be written as a document"),
         };
         let (doc_type, state, changes, generation) = match stored {
             Some((_, old, _)) if old == *value => {
@@ -208,13 +208,7 @@ impl Run<'_> {
         let erased = stored.is_some() && (withdrawn(contact_consent) || withdrawn(person_consent));
         // Named by a directory service only: the organisation offering it.
         let partner: String = match &l.service {
-            Some(s) => self
-                .directory
-                .organisation_of(s)
-                .unwrap_or_else(|| s.clone())
-                .chars()
-                .take(strada_shared::schema::referral::MAX_PARTNER_CHARS)
-                .collect(),
+            Some(s) => crate::exchange::service_partner(self.directory, s),
             None => String::new(),
         };
         let value = build::referral(

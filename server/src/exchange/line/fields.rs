@@ -5,6 +5,7 @@ use chrono::DateTime;
 use serde_json::{Map, Value};
 use strada_shared::schema::ReferralStatus;
 use strada_shared::schema::case::valid_date;
+use strada_shared::schema::referral::is_service_id;
 use strada_shared::vocab::Code;
 
 use super::{Checked, FieldError, too_long};
@@ -29,14 +30,11 @@ impl<'a> Obj<'a> {
     }
 
     /// Refuses the first field (in name order) that is not in `allowed`. The field's
-    /// name is reported (cut to 64 characters, control characters dropped); what it
-    /// holds is not.
+    /// name is reported when it looks like one (`super::reported_key`: a key may be
+    /// data typed in the wrong place); what it holds is not.
     pub(super) fn only(&self, allowed: &[&str]) -> Checked<()> {
         match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
-            Some(k) => {
-                let name: String = k.chars().filter(|c| !c.is_control()).take(64).collect();
-                Err(self.err(&name, "unknown field"))
-            }
+            Some(k) => Err(self.err(super::reported_key(k), "unknown field")),
             None => Ok(()),
         }
     }
@@ -59,6 +57,21 @@ impl<'a> Obj<'a> {
             Some(Value::String(s)) if s.trim().is_empty() => Err(self.err(key, "is blank")),
             Some(Value::String(s)) if s.chars().count() > max => Err(self.err(key, too_long(max))),
             Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.err(key, "must be a string")),
+        }
+    }
+
+    /// An optional directory service id: an id's shape only
+    /// ([`strada_shared::schema::referral::is_service_id`]), never a text.
+    pub(super) fn service(&self, key: &str) -> Checked<Option<String>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) if is_service_id(s) => Ok(Some(s.clone())),
+            Some(Value::String(_)) => Err(self.err(
+                key,
+                "is not a directory service id (1 to 64 letters, digits, '-', '_', '.' or ':')",
+            )),
             Some(_) => Err(self.err(key, "must be a string")),
         }
     }
