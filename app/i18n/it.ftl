@@ -303,7 +303,7 @@ refusal-consent_required = senza consenso si conservano solo dati anonimi
 refusal-replaced = il consenso è stato ritirato e la storia del documento cancellata: il telefono riceve la versione del server
 refusal-too_large = il documento è troppo grande o ha troppe modifiche per il server
 refusal-malformed = la modifica è danneggiata e il server non può conservarla
-refusal-unknown_reference = la scheda a cui si riferisce non è (ancora) sul server per questa squadra: verrà inviata di nuovo
+refusal-unknown_reference = la scheda a cui si riferisce non è (ancora) sul server per questa équipe: verrà inviata di nuovo
 refusal-outcome_required = un caso chiuso richiede l'esito, e l'esito la data di chiusura
 refusal-eligibility_incomplete = la decisione sull'ammissibilità richiede data e motivazioni
 refusal-intervention_date = un intervento svolto richiede la data in cui è stato svolto
@@ -443,6 +443,7 @@ ws_consent = Consenso
 ws_status = Stato
 ws_partner = Servizio o ente
 ws_sort = Ordina per
+ws_sort-relevance = Pertinenza (poi ultimo contatto)
 ws_sort-recent = Ultimo contatto
 ws_sort-name = Nome
 ws_sort-newest = Più recenti
@@ -629,6 +630,7 @@ ws_merge_undone = Annullata il { $when } da { $by }: { $reason }
 ws_unmerge = Separa
 ws_unmerge_reason = Motivo della separazione (obbligatorio)
 ws_unmerge_confirm = Conferma la separazione
+ws_unmerge_not_same = Segna anche come persone diverse: la coppia non verrà più proposta
 ws_unmerge_cancel = Annulla
 ws_merge_field-birth_year = Anno di nascita
 ws_merge_field-gender = Genere
@@ -641,8 +643,8 @@ ws_kept-merged = dalla scheda unita
 
 ## What a central device keeps offline (issue 11 §1)
 scope_title = Offline su questo dispositivo
-scope_help = Il workspace legge i registri dal server: questo dispositivo non scarica i documenti di tutte le squadre. Per lavorare senza rete (unità mobile) scegli le squadre da tenere qui; le persone si aggiungono dalla loro scheda. Quello che scrivi tu resta sempre sul dispositivo.
-scope_team = Squadra { $team }
+scope_help = L'area di lavoro legge i registri dal server: questo dispositivo non scarica i documenti di tutte le équipe. Per lavorare senza rete (unità mobile) scegli le équipe da tenere qui; le persone si aggiungono dalla loro scheda. Quello che scrivi tu resta sempre sul dispositivo.
+scope_team = Équipe { $team }
 scope_persons =
     { $n ->
         [one] { $n } persona tenuta offline.

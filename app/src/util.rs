@@ -72,6 +72,26 @@ pub fn format_local(ms: i64, lang: crate::i18n::Lang) -> String {
     )
 }
 
+/// A calendar day (`YYYY-MM-DD`) as a page shows it: "24/06/2026" in Italian, "24 Jun
+/// 2026" in English; anything else as it is.
+pub fn day_label(day: &str, lang: crate::i18n::Lang) -> String {
+    let mut parts = day.splitn(3, '-').map(|p| p.parse::<u32>());
+    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else {
+        return day.to_string();
+    };
+    if !(1..=12).contains(&m) {
+        return day.to_string();
+    }
+    match lang {
+        crate::i18n::Lang::En => format!("{d} {} {y}", MONTHS_EN[(m - 1) as usize]),
+        _ => format!("{d:02}/{m:02}/{y}"),
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 fn format_short(
     lang: crate::i18n::Lang,
     year: u32,
@@ -85,10 +105,7 @@ fn format_short(
     // staff and foreign colleagues, to whom "5/8/26" may be 5 August or May 8.
     match lang {
         crate::i18n::Lang::En => {
-            const MONTHS: [&str; 12] = [
-                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-            ];
-            let name = MONTHS[(month.clamp(1, 12) - 1) as usize];
+            let name = MONTHS_EN[(month.clamp(1, 12) - 1) as usize];
             format!("{day} {name} {year}, {hour:02}:{minute:02}")
         }
         _ => format!("{day:02}/{month:02}/{yy:02}, {hour:02}:{minute:02}"),
@@ -112,5 +129,8 @@ mod tests {
             "16 Jan 2026, 23:59"
         );
         assert_eq!(format_short(Lang::It, 2000, 1, 1, 0, 0), "01/01/00, 00:00");
+        assert_eq!(super::day_label("2026-06-24", Lang::It), "24/06/2026");
+        assert_eq!(super::day_label("2026-06-24", Lang::En), "24 Jun 2026");
+        assert_eq!(super::day_label("not a day", Lang::It), "not a day");
     }
 }

@@ -116,6 +116,13 @@ test('the central office merges a planted duplicate, then separates it again', a
     assert.match(undoneHistory, /da centrale:/);
     assert.ok(undoneHistory.includes(`${b.aliases[0]} → ${a.aliases[0]}`), undoneHistory);
     assert.doesNotMatch(undoneHistory, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'no raw id');
+    // Separated as two persons, they are also judged so (the box is ticked unless
+    // unticked), with the same reason; taken back from the page, for the steps below.
+    const separated = record.locator(`[data-testid="ws-not-same"][data-id="${b.id}"]`);
+    await separated.waitFor({ timeout: 15000 });
+    assert.match(await separated.innerText(), /sono due persone diverse/);
+    await separated.getByTestId('ws-not-same-undo').click();
+    await separated.waitFor({ state: 'detached', timeout: 15000 });
     assert.equal(await record.getByTestId('ws-merged').count(), 0);
     assert.equal(await record.getByTestId('ws-timeline-contact').count(), contactsA);
 

@@ -91,7 +91,7 @@ impl Tab {
 
     fn sorts(self) -> &'static [&'static str] {
         match self {
-            Tab::Persons => &["recent", "name", "newest"],
+            Tab::Persons => &["relevance", "recent", "name", "newest"],
             Tab::Contacts => &["newest", "oldest"],
             Tab::Referrals | Tab::Review => &["newest", "oldest", "waiting"],
             Tab::Duplicates
@@ -119,7 +119,8 @@ pub(crate) fn keep_code(k: Keep) -> &'static str {
 
 /// Every order a list offers (the catalogue names each).
 #[cfg(test)]
-pub(crate) const ALL_SORTS: &[&str] = &["recent", "name", "newest", "oldest", "waiting"];
+pub(crate) const ALL_SORTS: &[&str] =
+    &["relevance", "recent", "name", "newest", "oldest", "waiting"];
 
 /// The filters as typed; empty means "any".
 #[derive(Clone, Default, PartialEq)]
@@ -1378,16 +1379,16 @@ fn contact_view(
 ) -> AnyView {
     let t = ctx.lang.get_untracked().t();
     let lang = ctx.lang.get_untracked();
+    // The composition only when it was recorded (all zero: not counted).
     let group = c
         .group
         .map(|g| {
-            format!(
-                "{} ({} · {} · {})",
-                t.ws_group.n(g.people as usize),
-                g.women,
-                g.men,
-                g.minors
-            )
+            let people = t.ws_group.n(g.people as usize);
+            if g.women + g.men + g.minors == 0 {
+                people
+            } else {
+                format!("{people} ({} · {} · {})", g.women, g.men, g.minors)
+            }
         })
         .unwrap_or_default();
     let indicators = c
@@ -1451,12 +1452,14 @@ fn contact_view(
         })}
         <h4>{t.ws_places}</h4>
         {mini_map(&places, t)}
-        <h4>{t.ws_referrals}</h4>
-        <ul>{referrals.into_iter().map(|r| {
-            let id = r.id;
-            let text = format!("{} · {} · {}", t.need(r.need), r.organisation.clone().unwrap_or(r.partner.clone()), t.referral_status(r.status));
-            view! { <li><button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Referral(id)))>{text}</button></li> }
-        }).collect_view()}</ul>
+        {(!referrals.is_empty()).then(|| view! {
+            <h4>{t.ws_referrals}</h4>
+            <ul>{referrals.into_iter().map(|r| {
+                let id = r.id;
+                let text = format!("{} · {} · {}", t.need(r.need), r.organisation.clone().unwrap_or(r.partner.clone()), t.referral_status(r.status));
+                view! { <li><button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Referral(id)))>{text}</button></li> }
+            }).collect_view()}</ul>
+        })}
     }
     .into_any()
 }
@@ -1476,7 +1479,8 @@ fn referral_view(r: ReferralRecord, on_open: RwSignal<Option<Open>>, ctx: Ctx) -
         </dl>
         {r.conflict.then(|| view! { <p class="warning">{t.ws_conflict}</p> })}
         <h4>{t.ws_history}</h4>
-        <ol>{r.history.iter().map(|h| view! { <li><time>{when(&h.at, lang)}</time>" "{t.referral_status(h.status)}</li> }).collect_view()}</ol>
+        // From "proposed", as the exchange format's history reads.
+        <ol data-testid="ws-referral-path">{r.path.iter().map(|h| view! { <li><time>{when(&h.at, lang)}</time>" "{t.referral_status(h.status)}</li> }).collect_view()}</ol>
         <p>
             <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Contact(contact)))>{t.ws_open_contact}</button>
             {person.map(|p| view! { " · " <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Person(p)))>{t.ws_open_person}</button> })}

@@ -14,9 +14,13 @@
 //!   name or directory id (folded, part of it).
 //! - `person`, `contact` (ids): records of that person; referrals of that contact.
 //! - `sort`: contacts and referrals `newest` (default) or `oldest`; referrals also
-//!   `waiting` (longest in their status first); persons `recent` (latest contact first,
-//!   default), `name`, `newest` (first recorded).
-//! - `cursor`: the `next` of the page before; `limit`: 1..=200 (default 50).
+//!   `waiting` (longest in their status first); persons `relevance` (the default: with
+//!   a search, the persons matching as typed before those matching only by
+//!   transliteration, then as `recent`; without a search, as `recent`), `recent` (latest
+//!   contact first), `name`, `newest` (first recorded).
+//! - `cursor`: the `next` of the page before (a key and an id, never a name: the name
+//!   sort's cursor names the person, whose name is read back); `limit`: 1..=200
+//!   (default 50).
 //!
 //! Unknown parameters and malformed values are refused with the parameter's name (never
 //! its value: a search may be a name).
@@ -63,18 +67,21 @@ pub struct Cursor {
     pub id: DocId,
 }
 
-/// A sort key: a time or a folded name.
+/// A sort key: a time (or a rank and a time) or a folded name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Key {
     Int(i64),
     Text(String),
+    /// A cursor's name key, read back from the index by the cursor's id: a cursor
+    /// travels in addresses (logs, history), so it never carries a name.
+    NameOf,
 }
 
 impl Cursor {
     pub fn encode(&self) -> String {
         match &self.key {
             Key::Int(n) => format!("i{n}.{}", self.id),
-            Key::Text(t) => format!("t{}.{}", hex::encode(t.as_bytes()), self.id),
+            Key::Text(_) | Key::NameOf => format!("n.{}", self.id),
         }
     }
 
@@ -83,12 +90,16 @@ impl Cursor {
         let id = DocId::parse(id).ok()?;
         let key = match key.split_at_checked(1)? {
             ("i", n) => Key::Int(n.parse().ok()?),
-            ("t", h) => Key::Text(String::from_utf8(hex::decode(h).ok()?).ok()?),
+            ("n", "") => Key::NameOf,
             _ => return None,
         };
         Some(Cursor { key, id })
     }
 }
+
+/// The rank of a search match in the key of the `relevance` sort, above any time (unix
+/// ms stay below 2^44 until the year 2527).
+const RANK: i64 = 1 << 44;
 
 /// A refused parameter: its name and what is wrong, never its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,7 +165,7 @@ impl List {
 
     fn sorts(self) -> &'static [&'static str] {
         match self {
-            List::Persons => &["recent", "name", "newest"],
+            List::Persons => &["relevance", "recent", "name", "newest"],
             List::Contacts => &["newest", "oldest"],
             List::Referrals => &["newest", "oldest", "waiting"],
         }
@@ -367,15 +378,38 @@ pub(crate) fn contacts(index: &Index, f: &Filter) -> Found {
 }
 
 pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
+    // A cursor of the name sort names its person: the key is their name as indexed.
+    let resolved;
+    let f = match &f.cursor {
+        Some(c) if c.key == Key::NameOf => {
+            let name = index.persons.get(&c.id).map(|p| p.name.clone());
+            resolved = Filter {
+                cursor: Some(Cursor {
+                    key: Key::Text(name.unwrap_or_default()),
+                    id: c.id,
+                }),
+                ..f.clone()
+            };
+            &resolved
+        }
+        _ => f,
+    };
     let contact_filters = f.has_contact_filters();
-    let sort = f.sort.as_deref().unwrap_or("recent");
+    // With a search, the best matches first (as typed before by transliteration), each
+    // group by last contact; without, by last contact.
+    let sort = f.sort.as_deref().unwrap_or("relevance");
+    let sort = if sort == "relevance" && f.q.is_none() {
+        "recent"
+    } else {
+        sort
+    };
     // One pass over the contacts: who was met as the filters say, who was met by the
     // team, and when each person was last met (a lookup per person's contact would be
     // a million random reads).
     let mut met: HashSet<DocId> = HashSet::new();
     let mut met_by_team: HashSet<DocId> = HashSet::new();
     let mut last: std::collections::HashMap<DocId, i64> = std::collections::HashMap::new();
-    let need_last = sort == "recent";
+    let need_last = sort == "recent" || sort == "relevance";
     if contact_filters || f.team.is_some() || need_last {
         for c in index.contacts.values() {
             let Some(p) = c.person else {
@@ -399,19 +433,21 @@ pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
         if index.merged_away(*id) || f.consent.is_some_and(|s| p.consent != s) {
             continue;
         }
-        if let Some(q) = &f.q
-            && p.key.score(q).is_none()
-            && index.family.get(id).is_none_or(|merged| {
-                merged.iter().all(|m| {
-                    index
-                        .persons
-                        .get(m)
-                        .is_none_or(|mp| mp.key.score(q).is_none())
-                })
-            })
-        {
-            continue;
-        }
+        // How well the search matches the person or a record merged into them.
+        let rank = match &f.q {
+            None => 0,
+            Some(q) => {
+                let merged = index.family.get(id).into_iter().flatten();
+                let best = std::iter::once(p.key.score(q))
+                    .chain(merged.map(|m| index.persons.get(m).and_then(|mp| mp.key.score(q))))
+                    .flatten()
+                    .max();
+                match best {
+                    Some(r) => i64::from(r),
+                    None => continue,
+                }
+            }
+        };
         if let Some(team) = &f.team
             && &p.team != team
             && !met_by_team.contains(id)
@@ -424,6 +460,7 @@ pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
         let key = match sort {
             "name" => Key::Text(p.name.clone()),
             "newest" => Key::Int(p.created_at),
+            "relevance" => Key::Int(rank * RANK + last.get(id).copied().unwrap_or(0).max(0)),
             _ => Key::Int(last.get(id).copied().unwrap_or(0)),
         };
         items.push((key, *id));
@@ -541,15 +578,25 @@ mod tests {
     #[test]
     fn cursors_read_back() {
         let id = DocId::new_v7(1_760_000_000_000, [3; 10]);
-        for key in [
-            Key::Int(-5),
-            Key::Int(1_760_000_000_000),
-            Key::Text("mohamed ali".into()),
-        ] {
+        for key in [Key::Int(-5), Key::Int(1_760_000_000_000)] {
             let c = Cursor { key, id };
             assert_eq!(Cursor::decode(&c.encode()), Some(c));
         }
+        // A name key never travels: the cursor names the person, the key is read back.
+        let named = Cursor {
+            key: Key::Text("mohamed ali".into()),
+            id,
+        };
+        assert_eq!(named.encode(), format!("n.{id}"));
+        assert_eq!(
+            Cursor::decode(&named.encode()),
+            Some(Cursor {
+                key: Key::NameOf,
+                id
+            })
+        );
         assert_eq!(Cursor::decode("x1.nope"), None);
+        assert_eq!(Cursor::decode("n6d6f.nope"), None);
     }
 
     #[test]

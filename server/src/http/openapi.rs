@@ -291,7 +291,7 @@ pub const OPERATIONS: &[Operation] = &[
         method: "get",
         path: "/persons",
         tag: "central",
-        summary: "Persons of the whole PUA (sort: recent, name, newest; also channel, sector, need, indicator, consent: persons with such a contact)",
+        summary: "Persons of the whole PUA (sort: relevance (default: with `q`, matches as typed before matches by transliteration, then by last contact), recent, name, newest; also channel, sector, need, indicator, consent: persons with such a contact)",
         access: Access::Central,
         query: LIST_QUERY,
         body: None,

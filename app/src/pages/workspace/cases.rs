@@ -380,7 +380,9 @@ pub fn PersonCases(
     });
     let error = RwSignal::new(None::<&'static str>);
     let consented = person.consent.status == strada_shared::vocab::ConsentStatus::Given;
-    let can_open = role(ctx).is_some_and(|r| r.manages_cases()) && consented;
+    // Not on a record merged into another: the survivor's page opens its cases.
+    let can_open =
+        role(ctx).is_some_and(|r| r.manages_cases()) && consented && person.merged_into.is_none();
     let team = person.team.clone();
     let open_case = move |_| {
         let Some((me_id, me_name)) = me(ctx) else {
@@ -422,7 +424,7 @@ pub fn PersonCases(
                         {rows.into_iter().map(|r| {
                             let cid = r.case.case.id;
                             let state = if r.case.case.is_open() { tr.case_open } else { tr.case_closed };
-                            let text = format!("{} · {}", r.case.case.opened_at, state);
+                            let text = format!("{} · {}", util::day_label(&r.case.case.opened_at, ctx.lang.get_untracked()), state);
                             view! { <li><button type="button" class="link" data-testid="person-case" on:click=move |_| on_open.set(Some(Open::Case(cid)))>{text}</button>" "{row_flags(&ListRow::of(&r), tr)}</li> }
                         }).collect_view()}
                     </ul>

@@ -259,6 +259,10 @@ fn MergeEntry(
     let lang = ctx.lang.get_untracked();
     let asking = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
+    // Separated as two persons: also judged so, with the same reason (else the pair is
+    // proposed again at once).
+    let different = RwSignal::new(true);
+    let (survivor_id, merged_id) = (merge.survivor, merge.merged);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let id = merge.id;
@@ -277,8 +281,21 @@ fn MergeEntry(
                 merge: id,
                 reason: why,
             };
-            match checked(ctx, api::unmerge(&s.token, &req).await).await {
-                Ok(_) => reload.run(()),
+            let done = checked(ctx, api::unmerge(&s.token, &req).await).await;
+            let done = match done {
+                Ok(_) if different.get_untracked() => {
+                    let pair = strada_shared::central::NotSame {
+                        a: survivor_id,
+                        b: merged_id,
+                        reason: Some(req.reason.clone()),
+                    };
+                    checked(ctx, api::not_same(&s.token, &pair).await).await
+                }
+                Ok(_) => Ok(()),
+                Err(e) => Err(e),
+            };
+            match done {
+                Ok(()) => reload.run(()),
                 Err(e) => {
                     let stale = e.code() == Some("already_unmerged");
                     error.set(Some(e));
@@ -319,6 +336,11 @@ fn MergeEntry(
                 <label for=input_id.clone()>{move || t().ws_unmerge_reason}</label>
                 <textarea id=input_id.clone() rows="2" data-testid="unmerge-reason" maxlength="500"
                     prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                <label class="choice">
+                    <input type="checkbox" data-testid="unmerge-not-same" prop:checked=move || different.get()
+                        on:change=move |ev| different.set(event_target_checked(&ev))/>
+                    {move || t().ws_unmerge_not_same}
+                </label>
                 <div class="row">
                     <button type="button" class="danger" data-testid="unmerge-confirm" on:click=confirm
                         disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())>{move || t().ws_unmerge_confirm}</button>
