@@ -770,3 +770,54 @@ async fn a_judgement_not_the_same_person_keeps_its_reason_and_can_be_taken_back(
     assert_eq!(teams, serde_json::json!(["bergamo-1", "cremona-2"]));
     assert_eq!(marta.get("/api/teams").await.status(), 403);
 }
+
+/// Found by a new user's walk: "Youssef" listed the Aasif rows (the same consonant
+/// skeleton) before Yusuf's, by last contact. A search lists the persons matching as
+/// typed first; and the name sort's cursor carries no name (it travels in addresses).
+#[tokio::test]
+async fn a_search_lists_the_persons_matching_as_typed_first_and_cursors_carry_no_name() {
+    let TwoTeams { s, marta, bg, .. } = two_teams().await;
+    let yusuf = person(&marta, 60, "Yusuf Diop");
+    let asif = person(&marta, 61, "Asif Khan");
+    for p in [&yusuf, &asif] {
+        accepted(&bg.push_one(&mut bg.typed(p)).await);
+    }
+    // Asif was met last.
+    for (seed, p, at) in [
+        (62, &yusuf, 1_760_000_000_000),
+        (63, &asif, 1_760_500_000_000),
+    ] {
+        let c = ContactDoc {
+            person: PersonRef::Alias(p.aliases[0].clone()),
+            person_id: Some(p.id),
+            occurred_at: at,
+            ..contact_for(&marta, seed)
+        };
+        accepted(&bg.push_one(&mut bg.typed(&c)).await);
+    }
+    let central = Api::login(&s, "centrale").await;
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["person"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let found = json(&central, "/api/persons?q=Yusuf").await;
+    assert_eq!(ids(&found), [yusuf.id.to_string(), asif.id.to_string()]);
+    let recent = json(&central, "/api/persons?q=Yusuf&sort=recent").await;
+    assert_eq!(ids(&recent), [asif.id.to_string(), yusuf.id.to_string()]);
+    // By name, one per page: the cursor names the person, not their name.
+    let first = json(&central, "/api/persons?sort=name&limit=1").await;
+    let cursor = first["next"].as_str().unwrap().to_string();
+    assert!(!cursor.contains(&hex::encode("asif")), "{cursor}");
+    assert_eq!(cursor, format!("n.{}", asif.id));
+    let second = json(
+        &central,
+        &format!("/api/persons?sort=name&limit=1&cursor={cursor}"),
+    )
+    .await;
+    assert_eq!(ids(&first), [asif.id.to_string()]);
+    assert_eq!(ids(&second), [yusuf.id.to_string()]);
+}
