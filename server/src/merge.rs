@@ -63,6 +63,10 @@ pub enum MergeError {
     AlreadyMerged(&'static str),
     #[error("this merge was already undone")]
     AlreadyUnmerged,
+    #[error(
+        "this merge withdraws the surviving person's consent and erases their identifying data for good: confirm it with `withdraw_consent`"
+    )]
+    WithdrawsConsent,
     #[error("the change was refused: {0}")]
     Refused(String),
     #[error(transparent)]
@@ -298,6 +302,12 @@ pub fn merge(
         ));
     }
     let (value, kept) = merged_value(&survivor, &merged, &req.keep, user.id, now_ms);
+    if value.consent.status == ConsentStatus::Withdrawn
+        && survivor.consent.status != ConsentStatus::Withdrawn
+        && !req.withdraw_consent
+    {
+        return Err(MergeError::WithdrawsConsent);
+    }
     let (spush, before, after) = change(sdoc, &value, sgen)?;
     let mut gone = merged.clone();
     gone.merged_into = Some(survivor.id);

@@ -281,6 +281,12 @@ pub struct MergeRequest {
     /// survivor's value, or the merged person's when the survivor has none.
     #[serde(default)]
     pub keep: std::collections::BTreeMap<String, Keep>,
+    /// The reviewer confirms a merge that withdraws the survivor's consent (one of the
+    /// two never gave it, or withdrew it): the survivor's identifying data is then
+    /// erased, and an unmerge does not bring it back. Without it such a merge is refused
+    /// (409 `merge_withdraws_consent`) and nothing changes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withdraw_consent: bool,
 }
 
 /// `POST /api/persons/unmerge`: undo a merge.

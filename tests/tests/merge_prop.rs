@@ -220,6 +220,7 @@ impl World {
                     merged: self.persons[*merged],
                     reason: "same person".into(),
                     keep: BTreeMap::new(),
+                    withdraw_consent: true,
                 };
                 match merge::merge(&self.store, &self.writer, &self.reviewer, &req, NOW) {
                     Ok(done) => {

@@ -1001,6 +1001,10 @@ fn merge_error(e: crate::merge::MergeError) -> AppError {
             code: "already_unmerged",
             message: "this merge was already undone".into(),
         },
+        e @ MergeError::WithdrawsConsent => AppError::ConflictCode {
+            code: "merge_withdraws_consent",
+            message: e.to_string(),
+        },
         // The push path's reasons name rules, never the documents' content.
         MergeError::Refused(reason) => AppError::Unprocessable {
             code: "merge_refused",

@@ -348,11 +348,26 @@ async fn after_a_merge_the_more_restrictive_consent_holds() {
     assert_eq!(history.len(), 2, "{history:?}");
     assert_eq!(history[0]["partners"], json!(["caritas", "pua-network"]));
     assert_eq!(history[1]["partners"], json!(["pua-network"]));
-    // One refused: the survivor keeps no identifying data, and the withdrawal is final.
+    // One refused: the survivor keeps no identifying data, and the withdrawal is final —
+    // so the merge is refused unless the reviewer confirms it, and nothing changes.
+    let before = get(&central, &format!("/api/persons/{}", named.id)).await;
     let res = central
         .post_json(
             "/api/persons/merge",
             &json!({"survivor": named.id, "merged": anonymous.id, "reason": "same person"}),
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "merge_withdraws_consent");
+    let unchanged = get(&central, &format!("/api/persons/{}", named.id)).await;
+    assert_eq!(unchanged["person"]["aliases"], before["person"]["aliases"]);
+    assert_eq!(unchanged["merges"].as_array().map(Vec::len), Some(1));
+    let res = central
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": named.id, "merged": anonymous.id, "reason": "same person",
+                "withdraw_consent": true}),
         )
         .await;
     assert_eq!(res.status(), 200);

@@ -422,6 +422,9 @@ fn Review(
     let error = RwSignal::new(None::<ApiError>);
     // "Not the same person" asks once more: the pair is not proposed again.
     let confirming = RwSignal::new(false);
+    // A merge of a record with consent and one without withdraws the survivor's consent
+    // and erases its identifying data for good: the reviewer ticks that they know.
+    let erase_ok = RwSignal::new(false);
     let heading = NodeRef::<leptos::html::H3>::new();
     // The review takes the focus when it opens (from the list, or after the last pair).
     Effect::new(move |_| {
@@ -439,6 +442,14 @@ fn Review(
                     Side::B => b.person.clone(),
                 })
         })
+    };
+    let withdraws = move || {
+        let given = |side| {
+            record(side).map(|p: PersonRecord| {
+                p.consent.status == strada_shared::vocab::ConsentStatus::Given
+            })
+        };
+        matches!((given(Side::A), given(Side::B)), (Some(a), Some(b)) if a != b)
     };
     // Whose value of `field` is kept, as a side.
     let kept_side = move |field: &'static str, s: Side, rs: &PersonRecord| {
@@ -505,6 +516,7 @@ fn Review(
                     merged: rm.id,
                     reason: why,
                     keep,
+                    withdraw_consent: erase_ok.get_untracked(),
                 };
                 checked(ctx, api::merge(&s.token, &req).await)
                     .await
@@ -643,9 +655,20 @@ fn Review(
                     {move || error.with(|e| e.as_ref().map(|e| error_text(e, t())))}
                 </p>
             </Show>
+            <Show when=withdraws>
+                <div class="warning" data-testid="dup-withdraws">
+                    <p>{move || t().dup_withdraws}</p>
+                    <label class="choice">
+                        <input type="checkbox" data-testid="dup-withdraws-ok" prop:checked=move || erase_ok.get()
+                            on:change=move |ev| erase_ok.set(event_target_checked(&ev))/>
+                        {move || t().dup_withdraws_ok}
+                    </label>
+                </div>
+            </Show>
             <div class="row ws-actions">
                 <button type="button" data-testid="dup-merge" on:click=move |_| run(false)
-                    disabled=move || busy.get() || reason.with(|r| r.trim().is_empty()) || record(Side::A).is_none()>
+                    disabled=move || busy.get() || reason.with(|r| r.trim().is_empty()) || record(Side::A).is_none()
+                        || (withdraws() && !erase_ok.get())>
                     {move || t().dup_merge}
                 </button>
                 <button type="button" class="secondary" data-testid="dup-not-same"
