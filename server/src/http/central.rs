@@ -55,6 +55,23 @@ pub(crate) fn require_reconciler(user: &AuthUser) -> Result<(), AppError> {
     )
 }
 
+/// A signed-in user whose role reconciles (see [`require_reconciler`]), checked before
+/// the request's body is read: another role is answered 403 whatever it sent.
+pub struct Reconciler(pub AuthUser);
+
+impl axum::extract::FromRequestParts<AppState> for Reconciler {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        require_reconciler(&user)?;
+        Ok(Reconciler(user))
+    }
+}
+
 type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
 fn filter(list: List, params: Params) -> Result<Filter, AppError> {
@@ -617,7 +634,7 @@ pub const MAX_CONFLICTS: usize = 500;
 /// to every device holding the document); in the audit log.
 pub async fn resolve(
     State(state): State<AppState>,
-    user: AuthUser,
+    Reconciler(user): Reconciler,
     super::extract::ApiJson(choice): super::extract::ApiJson<Resolve>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     require_reconciler(&user)?;
@@ -858,7 +875,7 @@ impl std::fmt::Display for DuplicatesCursor {
 /// `POST /api/persons/not-same`: the pair is not one person; it is never proposed again.
 pub async fn not_same(
     State(state): State<AppState>,
-    user: AuthUser,
+    Reconciler(user): Reconciler,
     super::extract::ApiJson(pair): super::extract::ApiJson<NotSame>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     require_reconciler(&user)?;
@@ -902,7 +919,7 @@ const MAX_NOT_SAME_REASON: usize = 500;
 /// may be proposed again.
 pub async fn not_same_undo(
     State(state): State<AppState>,
-    user: AuthUser,
+    Reconciler(user): Reconciler,
     super::extract::ApiJson(pair): super::extract::ApiJson<NotSame>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     require_reconciler(&user)?;
@@ -1053,7 +1070,7 @@ async fn merging(
 /// `POST /api/persons/merge`: `merged` becomes part of `survivor` (see `crate::merge`).
 pub async fn merge(
     State(state): State<AppState>,
-    user: AuthUser,
+    Reconciler(user): Reconciler,
     super::extract::ApiJson(req): super::extract::ApiJson<MergeRequest>,
 ) -> Result<Json<MergeRecord>, AppError> {
     merging(
@@ -1068,7 +1085,7 @@ pub async fn merge(
 /// `POST /api/persons/unmerge`: undoes a merge.
 pub async fn unmerge(
     State(state): State<AppState>,
-    user: AuthUser,
+    Reconciler(user): Reconciler,
     super::extract::ApiJson(req): super::extract::ApiJson<UnmergeRequest>,
 ) -> Result<Json<MergeRecord>, AppError> {
     merging(

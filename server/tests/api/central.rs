@@ -821,3 +821,26 @@ async fn a_search_lists_the_persons_matching_as_typed_first_and_cursors_carry_no
     assert_eq!(ids(&first), [asif.id.to_string()]);
     assert_eq!(ids(&second), [yusuf.id.to_string()]);
 }
+
+/// Found by the attacker: a field worker's malformed body to the reconciliation
+/// endpoints was answered 422 naming the missing field; the role is checked first.
+#[tokio::test]
+async fn reconciliation_posts_answer_403_to_other_roles_whatever_their_body() {
+    let TwoTeams { s, .. } = two_teams().await;
+    let marta = Api::login(&s, "marta").await;
+    for path in [
+        "/api/persons/merge",
+        "/api/persons/unmerge",
+        "/api/persons/not-same",
+        "/api/persons/not-same/undo",
+        "/api/conflicts/resolve",
+    ] {
+        for body in [
+            serde_json::json!({}),
+            serde_json::json!({"a": "Mario Rossi"}),
+        ] {
+            let res = marta.post_json(path, &body).await;
+            assert_eq!(res.status(), 403, "{path}");
+        }
+    }
+}
