@@ -33,6 +33,8 @@ pub enum AppError {
     BodyTimeout,
     /// 415
     UnsupportedMediaType,
+    /// An exchange file sent as another type of content.
+    UnsupportedFile,
     /// 415: a version of the binary sync encoding this server does not speak.
     UnsupportedVersion,
     /// 422: well-formed but invalid content.
@@ -85,6 +87,12 @@ impl IntoResponse for AppError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 "send JSON with Content-Type: application/json".to_string(),
+            ),
+            AppError::UnsupportedFile => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the exchange file as JSON Lines (Content-Type: application/x-ndjson)"
+                    .to_string(),
             ),
             AppError::UnsupportedVersion => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -51,12 +51,16 @@ pub async fn import(
     State(state): State<AppState>,
     user: AuthUser,
     params: Result<Query<ImportParams>, QueryRejection>,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     require(
         user.role.administers(),
         "the exchange of records is for the central office or the director",
     )?;
+    if !is_exchange_type(&headers) {
+        return Err(AppError::UnsupportedFile);
+    }
     let Query(params) = params.map_err(|_| AppError::BadRequest {
         code: "invalid_query",
         message: "dry_run is true or false".into(),
@@ -127,4 +131,33 @@ pub async fn export(State(state): State<AppState>, user: AuthUser) -> Result<Res
         exported.bytes,
     )
         .into_response())
+}
+
+/// Whether a body's declared type may be an exchange file: JSON Lines by any of its
+/// names, JSON, plain text, bytes, or no type at all (a file sent as it is). An image, a
+/// form or anything else is refused (415) before it is read as records.
+fn is_exchange_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers.get(axum::http::header::CONTENT_TYPE) else {
+        return true;
+    };
+    let Ok(value) = value.to_str() else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
+            | "application/jsonlines"
+            | "application/json"
+            | "text/plain"
+            | "application/octet-stream"
+    )
 }

@@ -1395,3 +1395,45 @@ async fn a_service_is_a_directory_service_id_on_import_and_on_a_push() {
     };
     accepted(&marta.push_one(&mut marta.typed(&r)).await);
 }
+
+/// Found by the attacker: the import took a body of any declared type (an image, a
+/// form). An exchange file is JSON Lines, JSON, plain text or bytes; anything else is
+/// refused before it is read, and nothing is stored.
+#[tokio::test]
+async fn an_import_declared_as_another_type_is_refused() {
+    let (_s, admin) = server().await;
+    let before = export(&admin).await;
+    for kind in [
+        "image/png",
+        "multipart/form-data; boundary=x",
+        "application/xml",
+    ] {
+        let res = admin
+            .client
+            .post(format!("{}/api/exchange/import", admin.base))
+            .bearer_auth(&admin.token)
+            .header("content-type", kind)
+            .body(file(&pair_file()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{kind}");
+    }
+    assert_eq!(export(&admin).await, before);
+    for kind in [
+        "application/x-ndjson",
+        "text/plain; charset=utf-8",
+        "application/octet-stream",
+    ] {
+        let res = admin
+            .client
+            .post(format!("{}/api/exchange/import?dry_run=true", admin.base))
+            .bearer_auth(&admin.token)
+            .header("content-type", kind)
+            .body(file(&pair_file()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{kind}");
+    }
+}
