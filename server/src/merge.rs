@@ -343,6 +343,35 @@ pub fn entry(store: &dyn Store, id: DocId) -> Result<Option<Entry>, StoreError> 
         .transpose()
 }
 
+/// The person's other records: those merged into one another with it, as the merges
+/// on record (not undone) join them — whichever way, through any chain. A withdrawal of
+/// consent on one of them is the person's: it reaches them all (`crate::sync`).
+pub fn family_of(store: &dyn Store, person: DocId) -> Result<Vec<DocId>, StoreError> {
+    let mut edges: Vec<(DocId, DocId)> = Vec::new();
+    for b in store.merge_entries()? {
+        let e: Entry =
+            serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if e.record.undone.is_none() {
+            edges.push((e.record.merged, e.record.survivor));
+        }
+    }
+    let mut family = vec![person];
+    let mut at = 0;
+    while at < family.len() {
+        let p = family[at];
+        for &(m, s) in &edges {
+            for (from, to) in [(m, s), (s, m)] {
+                if from == p && !family.contains(&to) {
+                    family.push(to);
+                }
+            }
+        }
+        at += 1;
+    }
+    family.remove(0);
+    Ok(family)
+}
+
 /// Every merge `person` took part in, newest first.
 pub fn records_of(store: &dyn Store, person: DocId) -> Result<Vec<MergeRecord>, StoreError> {
     let mut out = Vec::new();

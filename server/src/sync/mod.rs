@@ -345,14 +345,34 @@ fn finish(
     now_ms: i64,
 ) -> Result<Advanced, StoreError> {
     // A withdrawal reaches every contact and referral of the person the server holds,
-    // whoever wrote them, in the same commit.
+    // whoever wrote them, in the same commit — and the person's other records, merged
+    // with this one (found by the attacker: a withdrawal recorded on a merged-away record,
+    // say by a phone that was offline at the merge, left its names on the survivor, which
+    // the merge had given them).
     let mut erasures = Vec::new();
-    let withdrawn: Vec<(DocId, Vec<String>)> = pending
+    let mut withdrawn: Vec<(DocId, Vec<String>)> = pending
         .iter()
         .filter_map(|p| p.erase.clone().map(|names| (p.id, names)))
         .collect();
-    for (person, names) in withdrawn {
-        let rewritten = erase_person(store, &mut pending, person, &names, now_ms)?;
+    let mut family: Vec<DocId> = Vec::new();
+    for (person, _) in withdrawn.clone() {
+        for other in crate::merge::family_of(store, person)? {
+            if !family.contains(&other) && withdrawn.iter().all(|(w, _)| *w != other) {
+                family.push(other);
+            }
+        }
+    }
+    for other in family {
+        if let Some(names) = withdraw_record(store, &mut pending, other, user, now_ms)? {
+            withdrawn.push((other, names));
+        }
+    }
+    // Each record's links are erased of every name the person went by.
+    let mut all_names: Vec<String> = withdrawn.iter().flat_map(|(_, n)| n.clone()).collect();
+    all_names.sort();
+    all_names.dedup();
+    for (person, _) in withdrawn {
+        let rewritten = erase_person(store, &mut pending, person, &all_names, now_ms)?;
         erasures.push((person, rewritten));
     }
     // The answers carry the heads finally stored (an erasure may have rewritten a
@@ -1019,6 +1039,57 @@ fn stored_value(
 /// person or of those contacts): no alias, and none of their `names` in free text. Each
 /// document changed is rewritten without its history (a new generation: devices take it
 /// whole) and joins this push's commit. Returns the documents rewritten.
+/// Withdraws the consent of the person record `id` (another record of a person who
+/// withdrew): its identifying data emptied, its history rewritten without them (a new
+/// generation, as for any withdrawal). Returns the names it held, or `None` when it is
+/// not a person or already withdrawn.
+fn withdraw_record(
+    store: &dyn Store,
+    pending: &mut Vec<Pending>,
+    id: DocId,
+    user: &AuthUser,
+    now_ms: i64,
+) -> Result<Option<Vec<String>>, StoreError> {
+    let Some((rules::TypedDoc::Person(mut p), meta)) = current(store, pending, id, now_ms)? else {
+        return Ok(None);
+    };
+    if p.consent.status == ConsentStatus::Withdrawn {
+        return Ok(None);
+    }
+    let names = p.aliases.clone();
+    p.withdraw_consent(now_ms, user.id);
+    let value = rules::TypedDoc::Person(p);
+    let mut doc = compact(&value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let bytes = doc.save();
+    let here = pending.iter().position(|x| x.id == id);
+    let raised = here.is_some_and(|i| pending[i].compacted);
+    let meta = DocMeta {
+        updated_at: now_ms,
+        heads: Heads::new(doc.get_heads()),
+        consent: Some(ConsentStatus::Withdrawn),
+        generation: meta.generation.saturating_add(u32::from(!raised)),
+        verified: true,
+        ..meta
+    };
+    let entry = Pending {
+        id,
+        bytes,
+        projection: projection::of(&value, &meta),
+        meta,
+        doc,
+        maps: MapCache::default(),
+        cost: None,
+        value,
+        compacted: true,
+        erase: None,
+    };
+    match here {
+        Some(i) => pending[i] = entry,
+        None => pending.push(entry),
+    }
+    Ok(Some(names))
+}
+
 fn erase_person(
     store: &dyn Store,
     pending: &mut Vec<Pending>,

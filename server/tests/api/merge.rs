@@ -444,3 +444,56 @@ async fn merges_of_one_pair_at_once_each_way_leave_one_merge_and_no_loop() {
         assert_eq!(records, 1, "round {round}: one merge on record: {pa}");
     }
 }
+
+/// Found by the attacker: a withdrawal recorded on a merged-away record (a phone offline
+/// at the merge) erased that record and left its names on the survivor, which the merge
+/// had given them. A withdrawal is the person's: every record merged with it withdraws,
+/// and their contacts keep none of the names.
+#[tokio::test]
+async fn a_withdrawal_on_a_merged_away_record_withdraws_the_survivor_too() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let here = person(&marta, 90, "Bilal Hassan");
+    let there = person(&luca, 91, "Bilal del magazzino");
+    let mut here_doc = bg.typed(&here);
+    let mut there_doc = cr.typed(&there);
+    accepted(&bg.push_one(&mut here_doc).await);
+    accepted(&cr.push_one(&mut there_doc).await);
+    let met = contact_of(&marta, 92, &here);
+    accepted(&bg.push_one(&mut bg.typed(&met)).await);
+    let central = Api::login(&s, "centrale").await;
+    let res = central
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": here.id, "merged": there.id, "reason": "same person"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    assert!(
+        page["person"]["aliases"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("Bilal del magazzino"))
+    );
+    // Luca's phone, offline at the merge, records the withdrawal on its record.
+    let mut withdrawn = there.clone();
+    withdrawn.withdraw_consent(there.consent.at + 1, luca.id);
+    schema::update(&mut there_doc.doc, &withdrawn).unwrap();
+    accepted(&cr.push_one(&mut there_doc).await);
+    // The survivor withdraws too; no name is left on it or on its contacts.
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    assert_eq!(page["person"]["consent"]["status"], "withdrawn", "{page}");
+    assert_eq!(page["person"]["aliases"], json!([]));
+    let text = page.to_string();
+    for name in ["Bilal", "magazzino"] {
+        assert!(!text.contains(name), "{name} left in {text}");
+    }
+    let contacts = get(&central, &format!("/api/contacts?person={}", here.id)).await;
+    assert!(!contacts.to_string().contains("Bilal"), "{contacts}");
+}
