@@ -81,8 +81,25 @@ pub struct Done {
     pub advanced: crate::sync::Advanced,
 }
 
+/// A reviewer's reason as kept: without control characters and the marks that reorder
+/// text (a reason is shown to other reviewers: U+202E would make it read otherwise),
+/// trimmed.
+pub fn clean_reason(reason: &str) -> String {
+    reason
+        .chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
 fn check_reason(reason: &str) -> Result<String, MergeError> {
-    let r = reason.trim();
+    let cleaned = clean_reason(reason);
+    let r = cleaned.as_str();
     if r.is_empty() {
         return Err(MergeError::Invalid("a reason is required"));
     }
@@ -467,6 +484,12 @@ pub fn unmerge(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reason_keeps_no_control_character_nor_reordering_mark() {
+        assert_eq!(clean_reason("  due\u{202E}sorelle\0\nok "), "duesorelle ok");
+        assert_eq!(clean_reason("\u{2066}\u{200F}"), "");
+    }
     use strada_shared::schema::Consent;
 
     fn person(seed: u8, aliases: &[&str], status: ConsentStatus) -> PersonDoc {

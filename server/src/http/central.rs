@@ -891,13 +891,20 @@ pub async fn not_same(
             _ => return Err(AppError::NotFound("no person with that id".into())),
         }
     }
-    let reason = pair.reason.as_deref().map(str::trim).unwrap_or_default();
-    if reason.chars().count() > MAX_NOT_SAME_REASON {
+    let cleaned = crate::merge::clean_reason(pair.reason.as_deref().unwrap_or_default());
+    if cleaned.chars().count() > MAX_NOT_SAME_REASON {
         return Err(AppError::BadRequest {
             code: "reason_too_long",
             message: format!("`reason`: at most {MAX_NOT_SAME_REASON} characters"),
         });
     }
+    // A reason about a person who withdrew consent is not kept (it may name them).
+    let mut withdrawn = false;
+    for id in [pair.a, pair.b] {
+        withdrawn |= state.store.doc_meta(id)?.and_then(|m| m.consent)
+            == Some(strada_shared::vocab::ConsentStatus::Withdrawn);
+    }
+    let reason = if withdrawn { "" } else { cleaned.as_str() };
     state
         .store
         .mark_not_same(pair.a, pair.b, user.id, crate::now_ms(), reason)?;

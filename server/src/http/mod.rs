@@ -171,6 +171,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
                 anonymous: Semaphore::new(limits.max_in_flight_anonymous),
                 per_address: std::sync::Mutex::new(std::collections::HashMap::new()),
                 max_per_address: limits.max_in_flight_anonymous_per_address,
+                per_session: std::sync::Mutex::new(std::collections::HashMap::new()),
+                max_per_session: limits.max_in_flight_per_session,
                 store: state_store,
                 behind_proxy: limits.behind_proxy,
             }),
@@ -189,27 +191,43 @@ struct InFlight {
     /// Requests of `anonymous` by client address.
     per_address: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
     max_per_address: usize,
+    /// Requests with a body of each signed-in session.
+    per_session: std::sync::Mutex<std::collections::HashMap<[u8; 32], usize>>,
+    max_per_session: usize,
     store: Arc<dyn Store>,
     behind_proxy: bool,
 }
 
-/// One address's place among the anonymous requests, given back on drop.
-struct AddressSlot<'a> {
-    in_flight: &'a InFlight,
-    addr: std::net::IpAddr,
+/// A place counted under a key (a client address, a session), given back on drop.
+struct Counted<'a, K: std::hash::Hash + Eq + Copy> {
+    map: &'a std::sync::Mutex<std::collections::HashMap<K, usize>>,
+    key: K,
 }
 
-impl Drop for AddressSlot<'_> {
+impl<'a, K: std::hash::Hash + Eq + Copy> Counted<'a, K> {
+    /// A place under `key`, unless it holds `max` already.
+    fn take(
+        map: &'a std::sync::Mutex<std::collections::HashMap<K, usize>>,
+        key: K,
+        max: usize,
+    ) -> Option<Self> {
+        let mut m = map.lock().unwrap_or_else(|p| p.into_inner());
+        let n = m.entry(key).or_insert(0);
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(Counted { map, key })
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Copy> Drop for Counted<'_, K> {
     fn drop(&mut self) {
-        let mut map = self
-            .in_flight
-            .per_address
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if let Some(n) = map.get_mut(&self.addr) {
+        let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = m.get_mut(&self.key) {
             *n -= 1;
             if *n == 0 {
-                map.remove(&self.addr);
+                m.remove(&self.key);
             }
         }
     }
@@ -219,9 +237,10 @@ impl Drop for AddressSlot<'_> {
 /// cores gain nothing from more, and a queue would only hold memory (bodies of up to
 /// [`MAX_BODY_BYTES`]). An event stream counts only until its answer starts.
 ///
-/// A request with a body and no live session (signing in, or anyone at all) also takes
-/// one of `max_in_flight_anonymous` places, at most `max_in_flight_anonymous_per_address`
-/// from one address: found by the attacker, 64 connections each sending a sign-in's body
+/// A request with a body of a signed-in session takes one of the session's
+/// `max_in_flight_per_session` places. A request with a body and no live session
+/// (signing in, or anyone at all) takes one of `max_in_flight_anonymous` places, at most
+/// `max_in_flight_anonymous_per_address` from one address: found by the attacker, 64 connections each sending a sign-in's body
 /// a byte every 10 s held every place, and the whole server (pages, pushes of signed-in
 /// phones) answered 503 for as long as they went on. A request without a body does not
 /// wait for its client, and a signed-in one is the account's.
@@ -239,28 +258,27 @@ async fn limit_in_flight(
             .headers()
             .get(header::CONTENT_LENGTH)
             .is_some_and(|v| v.as_bytes() != b"0");
-    if !has_body
-        || extract::bearer(req.headers()).is_some_and(|t| {
-            crate::auth::session::is_live(limits.store.as_ref(), t, crate::now_ms())
-        })
-    {
+    if !has_body {
+        return next.run(req).await;
+    }
+    let session = extract::bearer(req.headers())
+        .filter(|t| crate::auth::session::is_live(limits.store.as_ref(), t, crate::now_ms()))
+        .map(crate::auth::token::hash_token);
+    if let Some(session) = session {
+        // One session's bodies at once: a phone pushes one at a time (found by the
+        // attacker: 70 slow pushes with one token held every place).
+        let Some(_slot) = Counted::take(&limits.per_session, session, limits.max_per_session)
+        else {
+            return error::AppError::Unavailable.into_response();
+        };
         return next.run(req).await;
     }
     let Ok(_anonymous) = limits.anonymous.try_acquire() else {
         return error::AppError::Unavailable.into_response();
     };
     let addr = extract::client_addr(req.headers(), req.extensions(), limits.behind_proxy);
-    {
-        let mut map = limits.per_address.lock().unwrap_or_else(|p| p.into_inner());
-        let n = map.entry(addr).or_insert(0);
-        if *n >= limits.max_per_address {
-            return error::AppError::Unavailable.into_response();
-        }
-        *n += 1;
-    }
-    let _slot = AddressSlot {
-        in_flight: &limits,
-        addr,
+    let Some(_slot) = Counted::take(&limits.per_address, addr, limits.max_per_address) else {
+        return error::AppError::Unavailable.into_response();
     };
     next.run(req).await
 }

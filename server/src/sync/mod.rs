@@ -385,6 +385,16 @@ fn finish(
         }
     }
     let seqs = commit(store, &pending)?;
+    // The reasons of "not the same person" judgements on a withdrawn person may name
+    // them: the judgements stay, without their reasons.
+    let gone: Vec<DocId> = erasures.iter().map(|(p, _)| *p).collect();
+    if !gone.is_empty() {
+        for j in store.not_same_judgements()? {
+            if !j.reason.is_empty() && (gone.contains(&j.a) || gone.contains(&j.b)) {
+                store.mark_not_same(j.a, j.b, j.by, j.at_ms, "")?;
+            }
+        }
+    }
     for (person, rewritten) in erasures {
         let docs = std::iter::once(person).chain(rewritten).collect();
         audit::record(

@@ -844,3 +844,52 @@ async fn reconciliation_posts_answer_403_to_other_roles_whatever_their_body() {
         }
     }
 }
+
+/// Found by the attacker: a judgement's reason (which may name the person) outlived the
+/// person's withdrawal of consent, and could be written about a withdrawn person; and a
+/// reason kept control and text-reordering characters.
+#[tokio::test]
+async fn a_judgement_keeps_no_reason_about_a_person_who_withdrew() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let here = person(&marta, 52, "Aminata Traore");
+    let there = person(&luca, 53, "Aminata Traoré");
+    let other = person(&luca, 54, "Fatou Sow");
+    let mut here_doc = bg.typed(&here);
+    accepted(&bg.push_one(&mut here_doc).await);
+    accepted(&cr.push_one(&mut cr.typed(&there)).await);
+    accepted(&cr.push_one(&mut cr.typed(&other)).await);
+    let central = Api::login(&s, "centrale").await;
+    let judge = |a: strada_shared::ids::DocId, b: strada_shared::ids::DocId, reason: &str| serde_json::json!({ "a": a, "b": b, "reason": reason });
+    let res = central
+        .post_json(
+            "/api/persons/not-same",
+            &judge(here.id, there.id, "Aminata\u{202E} lives in via Roma\0"),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = json(&central, &format!("/api/persons/{}", there.id)).await;
+    assert_eq!(page["not_same"][0]["reason"], "Aminata lives in via Roma");
+    // Aminata withdraws on Marta's phone: the judgement stays, its reason goes.
+    let mut withdrawn = here.clone();
+    withdrawn.withdraw_consent(here.consent.at + 1, marta.id);
+    strada_shared::schema::update(&mut here_doc.doc, &withdrawn).unwrap();
+    accepted(&bg.push_one(&mut here_doc).await);
+    let page = json(&central, &format!("/api/persons/{}", there.id)).await;
+    assert_eq!(page["not_same"][0]["reason"], "", "{page}");
+    // A new judgement about her keeps no reason either.
+    let res = central
+        .post_json(
+            "/api/persons/not-same",
+            &judge(here.id, other.id, "Aminata is not Fatou"),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = json(&central, &format!("/api/persons/{}", other.id)).await;
+    assert_eq!(page["not_same"][0]["reason"], "", "{page}");
+}

@@ -339,3 +339,50 @@ async fn slow_sign_in_bodies_hold_only_their_own_few_places() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Found by the attacker: 70 slow pushes with one field worker's token held every place
+/// and the whole server answered 503. One session holds a few places at most.
+#[tokio::test]
+async fn one_session_holds_only_a_few_places_with_bodies_being_read() {
+    let s = server_with(|l| {
+        l.max_in_flight = 8;
+        l.max_in_flight_per_session = 2;
+    })
+    .await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("luca", Role::FieldWorker, "bergamo-1");
+    let marta = Api::login(&s, "marta").await;
+    let luca = Api::login(&s, "luca").await;
+    let slow_push = |token: String| {
+        let s = &s;
+        async move {
+            let mut c = connect(s).await;
+            c.write_all(
+                format!(
+                    "POST /api/sync/push HTTP/1.1\r\nHost: strada\r\nAuthorization: Bearer {token}\r\n\
+                     Content-Type: application/x-strada-sync\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n"
+                )
+                .as_bytes(),
+            )
+            .await
+            .unwrap();
+            let head = read_head(&mut c).await;
+            (c, head.lines().next().unwrap_or("").to_string())
+        }
+    };
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let (c, first) = slow_push(marta.token.clone()).await;
+        assert!(first.starts_with("HTTP/1.1 100"), "{first}");
+        held.push(c);
+    }
+    let (_c, first) = slow_push(marta.token.clone()).await;
+    assert!(first.starts_with("HTTP/1.1 503"), "{first}");
+    // Another user, and the same user without a body, are served.
+    let res = luca
+        .post_json("/api/sync/events-ticket", &serde_json::json!({}))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(marta.get("/api/auth/me").await.status(), 200);
+    drop(held);
+}
