@@ -93,14 +93,34 @@ pub fn client_addr(
     if !behind_proxy {
         return peer;
     }
-    let forwarded = headers
+    // The last entry is the proxy's; one it wrote that does not read as an address
+    // (`ip:port`, `[ip]:port` read too) falls back to the peer, never to an entry before
+    // it, which the client may have written.
+    let last = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse().ok())
-        .next_back();
-    forwarded.unwrap_or(peer)
+        .next_back()
+        .map(str::trim);
+    last.and_then(|a| {
+        a.parse::<std::net::IpAddr>()
+            .ok()
+            .or_else(|| a.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+    })
+    .unwrap_or(peer)
+}
+
+/// The address a client's requests are counted under: an IPv6 address by its /64 (one
+/// host holds a whole /64 to choose from), an IPv4 address as it is.
+pub fn counted_addr(addr: std::net::IpAddr) -> std::net::IpAddr {
+    match addr {
+        std::net::IpAddr::V6(a) => {
+            let s = a.segments();
+            std::net::IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        v4 => v4,
+    }
 }
 
 /// The bearer token of a request's headers, if any (see [`BearerToken`]).
@@ -111,4 +131,41 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{client_addr, counted_addr};
+    use axum::http::{Extensions, HeaderMap, HeaderValue};
+
+    #[test]
+    fn behind_a_proxy_the_client_is_the_last_forwarded_entry_or_the_peer() {
+        let peer: std::net::SocketAddr = "10.9.9.9:5000".parse().unwrap();
+        let mut ext = Extensions::new();
+        ext.insert(super::Peer(peer));
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+            client_addr(&h, &ext, true)
+        };
+        assert_eq!(with("1.1.1.1, 2.2.2.2").to_string(), "2.2.2.2");
+        assert_eq!(with("1.1.1.1, 2.2.2.2:443").to_string(), "2.2.2.2");
+        // The proxy's entry unreadable: the peer, not the client's own entry.
+        assert_eq!(with("1.1.1.1, unknown").to_string(), "10.9.9.9");
+        assert_eq!(
+            client_addr(&HeaderMap::new(), &ext, false).to_string(),
+            "10.9.9.9"
+        );
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_slash_64() {
+        let a = counted_addr("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = counted_addr("2001:db8:1:2:bbbb::9".parse().unwrap());
+        assert_eq!(a, b);
+        assert_eq!(
+            counted_addr("1.2.3.4".parse().unwrap()).to_string(),
+            "1.2.3.4"
+        );
+    }
 }

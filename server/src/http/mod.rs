@@ -276,7 +276,11 @@ async fn limit_in_flight(
     let Ok(_anonymous) = limits.anonymous.try_acquire() else {
         return error::AppError::Unavailable.into_response();
     };
-    let addr = extract::client_addr(req.headers(), req.extensions(), limits.behind_proxy);
+    let addr = extract::counted_addr(extract::client_addr(
+        req.headers(),
+        req.extensions(),
+        limits.behind_proxy,
+    ));
     let Some(_slot) = Counted::take(&limits.per_address, addr, limits.max_per_address) else {
         return error::AppError::Unavailable.into_response();
     };
