@@ -536,6 +536,11 @@ xf_kind-job_offer = job offers
 xf_none = none
 xf_no_file = Choose a file to check or import first.
 xf_empty = The file is empty: there is nothing to import.
+xf_withdrawals =
+    { $n ->
+        [one] Note: { $n } person withdraws consent. Their identifying data, and their names in contacts and referrals, will be erased for good.
+       *[other] Note: { $n } persons withdraw consent. Their identifying data, and their names in contacts and referrals, will be erased for good.
+    }
 xf_line = Line
 xf_invalid =
     { $n ->

@@ -537,6 +537,11 @@ xf_kind-job_offer = offerte di lavoro
 xf_none = nessuno
 xf_no_file = Scegli prima un file da verificare o importare.
 xf_empty = Il file è vuoto: non c'è nulla da importare.
+xf_withdrawals =
+    { $n ->
+        [one] Attenzione: { $n } persona ritira il consenso. I suoi dati identificativi, e i suoi nomi nei contatti e negli invii, saranno cancellati per sempre.
+       *[other] Attenzione: { $n } persone ritirano il consenso. I loro dati identificativi, e i loro nomi nei contatti e negli invii, saranno cancellati per sempre.
+    }
 xf_line = Riga
 xf_invalid =
     { $n ->

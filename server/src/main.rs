@@ -483,6 +483,12 @@ fn import(data_dir: &std::path::Path, file: &std::path::Path, dry_run: bool) -> 
             n(&report.unchanged)
         );
     }
+    if report.withdrawals > 0 {
+        println!(
+            "  {} person(s) withdraw consent: their identifying data is erased for good",
+            report.withdrawals
+        );
+    }
     Ok(())
 }
 

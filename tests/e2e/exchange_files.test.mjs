@@ -80,6 +80,18 @@ test('the central office checks, imports and exports an exchange file in the wor
     await page.getByTestId('xf-import').click();
     await page.getByTestId('xf-ok').filter({ hasText: /invariati: .*contatti: 1, .*persone: 1/ }).waitFor();
 
+    // A file that withdraws the person's consent: the check says so before anything
+    // is erased (and stores nothing).
+    const withdraw = join(data, 'withdraw.jsonl');
+    writeFileSync(withdraw, [
+      { type: 'person', id: 'P-1', team: 'bergamo-1', aliases: [],
+        consent: { status: 'withdrawn', at: '2025-07-01T10:00:00+02:00' }, created_at: '2025-05-30T10:00:00+02:00' },
+    ].map((l) => JSON.stringify(l)).join('\n') + '\n');
+    await page.getByTestId('xf-file').setInputFiles(withdraw);
+    await page.getByTestId('xf-check').click();
+    await page.getByTestId('xf-withdrawals').filter({ hasText: '1 persona ritira il consenso' }).waitFor();
+    assert.equal(await persons(), 1);
+
     // The whole PUA downloads in the same format.
     const download = page.waitForEvent('download');
     await page.getByTestId('xf-export').click();

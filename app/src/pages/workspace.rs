@@ -1019,6 +1019,9 @@ pub fn ExchangeFiles() -> impl IntoView {
                             {t().xf_updated}" "{counts(&r.updated)}" · "
                             {t().xf_unchanged}" "{counts(&r.unchanged)}
                         </p>
+                        {(r.withdrawals > 0).then(|| view! {
+                            <p class="warning" role="alert" data-testid="xf-withdrawals">{t().xf_withdrawals.n(r.withdrawals as usize)}</p>
+                        })}
                     }.into_any(),
                     Ok(r) => view! {
                         <p class="error" role="alert" data-testid="xf-invalid">{t().xf_invalid.n(r.errors.len())}</p>

@@ -69,6 +69,7 @@ pub fn import(
         entries: Vec::new(),
         user_names: HashSet::new(),
         counts: BTreeMap::new(),
+        withdrawals: 0,
         to_stage: Vec::new(),
     };
     run.plan(read.lines)?;
@@ -82,6 +83,7 @@ pub fn import(
         ok,
         dry_run,
         errors: std::mem::take(&mut run.errors),
+        withdrawals: if ok { run.withdrawals } else { 0 },
         ..ImportReport::default()
     };
     for kind in Kind::ALL {
@@ -182,6 +184,8 @@ struct Run<'a> {
     user_names: HashSet<String>,
     /// Per kind: created, updated, unchanged.
     counts: BTreeMap<Kind, [u64; 3]>,
+    /// Stored persons whose consent the file withdraws.
+    withdrawals: u64,
     to_stage: Vec<ToStage>,
 }
 

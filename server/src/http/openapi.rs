@@ -1224,6 +1224,10 @@ fn schemas() -> Map<String, Value> {
                 ("updated", counts.clone()),
                 ("unchanged", counts),
                 (
+                    "withdrawals",
+                    json!({"type": "integer", "description": "stored persons whose consent the file withdraws (their data erased for good)"}),
+                ),
+                (
                     "errors",
                     json!({ "type": "array", "items": obj(
                         &[("line", int()), ("field", s()), ("reason", s())],

@@ -1437,3 +1437,30 @@ async fn an_import_declared_as_another_type_is_refused() {
         assert_eq!(res.status(), StatusCode::OK, "{kind}");
     }
 }
+
+/// Found by the attacker's second probe: one import line withdrawing a person's consent
+/// erased their data for good, and the check before said only that the file was valid.
+/// The report counts the withdrawals, the check included.
+#[tokio::test]
+async fn an_import_says_how_many_persons_it_withdraws_before_and_when_it_does() {
+    let (_s, admin) = server().await;
+    import_ok(&admin, file(&pair_file())).await;
+    let mut withdrawn = pair_file()[1].clone();
+    withdrawn["aliases"] = json!([]);
+    withdrawn.as_object_mut().unwrap().remove("birth_year");
+    withdrawn["consent"] = json!({"status": "withdrawn", "at": "2025-08-01T10:00:00Z"});
+    let lines = file(&[pair_file()[0].clone(), withdrawn]);
+    let (status, check) = import(&admin, lines.clone(), true).await;
+    assert_eq!(status, StatusCode::OK, "{check}");
+    assert_eq!(check["withdrawals"], 1, "{check}");
+    assert!(
+        export(&admin).await.contains("Karim"),
+        "a check stores nothing"
+    );
+    let done = import_ok(&admin, lines.clone()).await;
+    assert_eq!(done["withdrawals"], 1);
+    assert!(!export(&admin).await.contains("Karim"));
+    // The same file again withdraws no one (already withdrawn).
+    let again = import_ok(&admin, lines).await;
+    assert_eq!(again["withdrawals"], 0);
+}

@@ -93,6 +93,13 @@ impl Run<'_> {
             stored.as_ref().map(|(_, p, _)| p),
             self.user.id,
         )?;
+        if stored
+            .as_ref()
+            .is_some_and(|(_, p, _)| p.consent.status != ConsentStatus::Withdrawn)
+            && value.consent.status == ConsentStatus::Withdrawn
+        {
+            self.withdrawals += 1;
+        }
         self.named.insert(
             at.id,
             NamedPerson {
