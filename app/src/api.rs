@@ -447,19 +447,17 @@ pub async fn duplicates(token: &str, query: &str) -> Result<Vec<DuplicatePair>, 
 
 /// Records that a candidate pair is two persons (never proposed again).
 pub async fn not_same(token: &str, pair: &NotSame) -> Result<(), ApiError> {
-    let res = Request::post("/api/persons/not-same")
-        .header("Authorization", &format!("Bearer {token}"))
-        .json(pair)
-        .map_err(|_| ApiError::Network)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    no_content(res).await
+    post_pair("/api/persons/not-same", token, pair).await
 }
 
 /// Takes back a judgement "not the same person".
 pub async fn not_same_undo(token: &str, pair: &NotSame) -> Result<(), ApiError> {
-    let res = Request::post("/api/persons/not-same/undo")
+    post_pair("/api/persons/not-same/undo", token, pair).await
+}
+
+/// Posts a pair of persons; the answer carries nothing to read.
+async fn post_pair(path: &str, token: &str, pair: &NotSame) -> Result<(), ApiError> {
+    let res = Request::post(path)
         .header("Authorization", &format!("Bearer {token}"))
         .json(pair)
         .map_err(|_| ApiError::Network)?

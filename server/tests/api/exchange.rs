@@ -1403,20 +1403,21 @@ async fn a_service_is_a_directory_service_id_on_import_and_on_a_push() {
 async fn an_import_declared_as_another_type_is_refused() {
     let (_s, admin) = server().await;
     let before = export(&admin).await;
+    let send = |kind: &'static str| {
+        admin
+            .client
+            .post(format!("{}/api/exchange/import?dry_run=true", admin.base))
+            .bearer_auth(&admin.token)
+            .header("content-type", kind)
+            .body(file(&pair_file()))
+            .send()
+    };
     for kind in [
         "image/png",
         "multipart/form-data; boundary=x",
         "application/xml",
     ] {
-        let res = admin
-            .client
-            .post(format!("{}/api/exchange/import", admin.base))
-            .bearer_auth(&admin.token)
-            .header("content-type", kind)
-            .body(file(&pair_file()))
-            .send()
-            .await
-            .unwrap();
+        let res = send(kind).await.unwrap();
         assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{kind}");
     }
     assert_eq!(export(&admin).await, before);
@@ -1425,15 +1426,7 @@ async fn an_import_declared_as_another_type_is_refused() {
         "text/plain; charset=utf-8",
         "application/octet-stream",
     ] {
-        let res = admin
-            .client
-            .post(format!("{}/api/exchange/import?dry_run=true", admin.base))
-            .bearer_auth(&admin.token)
-            .header("content-type", kind)
-            .body(file(&pair_file()))
-            .send()
-            .await
-            .unwrap();
+        let res = send(kind).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{kind}");
     }
 }
