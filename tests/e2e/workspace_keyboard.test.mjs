@@ -7,7 +7,8 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
+  apiLogin, fillDemo, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer,
+  stopServer, tempDir,
 } from './helpers.mjs';
 
 const focused = (page) => page.evaluate(() => {
@@ -63,21 +64,37 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
 
     // "Mostra altri": the focus goes to the first row it added.
     const more = page.getByTestId('ws-more');
-    if (await more.count()) {
-      const before = await rows.count();
-      await more.click();
-      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ws-person-row"]').length > n, before);
-      const first = await rows.nth(before).getAttribute('data-id');
-      await page.waitForFunction((id) => document.activeElement?.dataset?.id === id, first);
-    }
+    assert.equal(await more.count(), 1, 'the demo has more persons than a page');
+    const before = await rows.count();
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ws-person-row"]').length > n, before);
+    const shown = await rows.count();
+    const first = await rows.nth(before).getAttribute('data-id');
+    await page.waitForFunction((id) => document.activeElement?.dataset?.id === id, first);
+
+    // A field worker logs a contact meanwhile: the pull draws the list anew (the new
+    // person comes first), as long as "Mostra altri" had made it, and the focus stays on
+    // its row (CI saw it dropped to the page, and ↓ and Enter did nothing).
+    const phone = await (await phoneContext(browser)).newPage();
+    await phone.goto(server.url + '/');
+    await signIn(phone, 'operatore', accounts.operatore.password);
+    await logContact(phone, 'Persona sintetica K', ['food'], 'nota sintetica');
+    await rows.first().filter({ hasText: 'Persona sintetica K' }).waitFor({ timeout: 20000 });
+    await page.waitForFunction((id) => document.activeElement?.dataset?.id === id, first, { timeout: 5000 });
+    assert.equal(await rows.count(), shown, 'the rows shown stay shown');
+    await page.keyboard.press('ArrowDown');
+    assert.notEqual((await focused(page)).id, first, '↓ still moves in the list');
+    await phone.context().close();
 
     // The team filter lists the teams; a period ending before it starts is said so.
     const token = await apiLogin(server.url, 'centrale', password);
     const teams = await (await fetch(`${server.url}/api/teams`, { headers: { authorization: `Bearer ${token}` } })).json();
     assert.ok(teams.length >= 2, JSON.stringify(teams));
     await page.getByTestId('ws-tab-contacts').click();
-    const options = await page.locator('#ws-team option').allInnerTexts();
-    assert.deepEqual(options.slice(1), teams);
+    // The new team ("demo", the phone's) is listed too.
+    assert.ok(teams.includes('demo'), JSON.stringify(teams));
+    await page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('#ws-team option')]
+      .slice(1).map((o) => o.innerText)) === want, JSON.stringify(teams), { timeout: 10000 });
     await page.locator('#ws-team').selectOption(teams[1]);
     await page.getByTestId('ws-apply').click();
     const contacts = page.getByTestId('central-row');

@@ -185,7 +185,7 @@ impl Filters {
 }
 
 /// What the list shows.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 enum Rows {
     Persons(Vec<PersonRow>),
     Contacts(Vec<ContactRecord>),
@@ -280,6 +280,13 @@ fn html_element(selector: &str) -> Option<web_sys::HtmlElement> {
         .ok()
 }
 
+/// The id of the list's row that has the focus, if one has it.
+fn focused_list_row() -> Option<String> {
+    let el = web_sys::window()?.document()?.active_element()?;
+    el.closest(".ws-list tbody tr").ok().flatten()?;
+    el.get_attribute("data-id")
+}
+
 /// Focuses what `selector` finds once the page is drawn again.
 fn focus_soon(selector: &'static str) {
     request_animation_frame(move || {
@@ -351,11 +358,15 @@ pub fn Workspace() -> impl IntoView {
         Tab::Contacts
     });
     let draft = RwSignal::new(Filters::default());
-    // The teams to filter by: those with records.
-    let teams = LocalResource::new(move || async move {
-        match ctx.session.get_untracked() {
-            Some(s) => api::teams(&s.token).await.unwrap_or_default(),
-            None => Vec::new(),
+    // The teams to filter by: those with records (asked again when a pull came in: a
+    // new team's first contact).
+    let teams = LocalResource::new(move || {
+        ctx.pulled.track();
+        async move {
+            match ctx.session.get_untracked() {
+                Some(s) => api::teams(&s.token).await.unwrap_or_default(),
+                None => Vec::new(),
+            }
         }
     });
     let applied = RwSignal::new(Filters::default());
@@ -382,6 +393,16 @@ pub fn Workspace() -> impl IntoView {
             query.push_str(&format!("&cursor={cursor}"));
         } else if !quiet {
             rows.set(None);
+        } else {
+            // A reload in the background keeps as many rows as "Show more" had shown.
+            let shown =
+                rows.with_untracked(|r| r.as_ref().map_or(0, |r| r.as_ref().map_or(0, Rows::len)));
+            if shown > strada_shared::central::DEFAULT_PAGE {
+                query.push_str(&format!(
+                    "&limit={}",
+                    shown.min(strada_shared::central::MAX_PAGE)
+                ));
+            }
         }
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
@@ -427,7 +448,25 @@ pub fn Workspace() -> impl IntoView {
                         }
                         (_, _, new) => new,
                     };
+                    // A reload in the background (a pull came in) that changes nothing
+                    // leaves the list as it is; one that changes it keeps the focus on
+                    // the row that had it (the rows are drawn anew).
+                    if quiet
+                        && rows.with_untracked(|r| matches!(r, Some(Ok(old)) if *old == merged))
+                    {
+                        return;
+                    }
+                    let focused_row = quiet.then(focused_list_row).flatten();
                     rows.set(Some(Ok(merged)));
+                    if let Some(id) = focused_row {
+                        request_animation_frame(move || {
+                            let row = html_element(&format!(".ws-list tbody tr[data-id=\"{id}\"]"))
+                                .or_else(|| html_element(LIST_ROW));
+                            if let Some(el) = row {
+                                let _ = el.focus();
+                            }
+                        });
+                    }
                 }
                 Err(e) => {
                     if e.is_revoked() {
