@@ -24,6 +24,7 @@ pub mod central;
 pub mod directory;
 pub mod domain;
 pub mod ids;
+pub mod import_reasons;
 pub mod jobs;
 pub mod reconcile;
 pub mod report;

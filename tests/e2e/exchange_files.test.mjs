@@ -53,6 +53,9 @@ test('the central office checks, imports and exports an exchange file in the wor
     const report = await page.getByTestId('xf-errors').innerText();
     assert.match(report, /Riga 2/);
     assert.match(report, /nickname/);
+    // The reason in the page's language (the server writes it in English).
+    assert.match(report, /campo sconosciuto/);
+    assert.ok(!report.includes('unknown field'), report);
     assert.ok(!report.includes(SECRET), 'the report never quotes a value');
     const token = await apiLogin(server.url, 'centrale', PW);
     const persons = async () => (await (await fetch(`${server.url}/api/persons`, { headers: { authorization: `Bearer ${token}` } })).json()).total;

@@ -173,6 +173,34 @@ impl Catalogue {
         self.role_names.get(r.as_str())
     }
 
+    /// An import's reason for an invalid line in this language: the translation of the
+    /// rule it reads back as ([`strada_shared::import_reasons`]), with its values (a
+    /// record type or a referral's status by name); else as the server wrote it.
+    pub fn import_reason(&self, text: &str) -> String {
+        use strada_shared::import_reasons::{Reason, read};
+        match read(text) {
+            Some(Reason::Line(key, values)) => {
+                let values: Vec<(&str, String)> = values
+                    .into_iter()
+                    .map(|(name, v)| match name {
+                        "kind" => (name, self.xf_one_names.name_of(&v)),
+                        "from" | "to" => (name, self.referral_status_names.name_of(&v)),
+                        _ => (name, v),
+                    })
+                    .collect();
+                let args: Vec<(&str, &str)> =
+                    values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+                match self.xf_reason_names.find(key) {
+                    Some(form) => fill(form, &args),
+                    None => text.to_string(),
+                }
+            }
+            Some(Reason::Schema(e)) => self.validation(&e).to_string(),
+            Some(Reason::Refusal(code)) => self.refusal(code).to_string(),
+            None => text.to_string(),
+        }
+    }
+
     pub fn refusal(&self, code: RefusalCode) -> &'static str {
         self.refusal_names.get(code.code())
     }

@@ -99,6 +99,17 @@ fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
             "xf_kind",
             vec!["team", "person", "contact", "referral", "case", "job_offer"],
         ),
+        (
+            "xf_one",
+            vec!["team", "person", "contact", "referral", "case", "job_offer"],
+        ),
+        (
+            "xf_reason",
+            strada_shared::import_reasons::LINE_REASONS
+                .iter()
+                .map(|(key, _)| *key)
+                .collect(),
+        ),
     ]
 }
 
@@ -128,6 +139,8 @@ fn names(t: &Catalogue, group: &str) -> Names {
         "outcome" => t.outcome_names,
         "rp_csv" => t.rp_csv_names,
         "xf_kind" => t.xf_kind_names,
+        "xf_one" => t.xf_one_names,
+        "xf_reason" => t.xf_reason_names,
         other => panic!("no names for {other}"),
     }
 }
@@ -376,4 +389,64 @@ fn catalogue_files_parse_strictly_and_say_where() {
     assert!(err("a =\n    { $n ->\n       *[lots] x\n    }\n").starts_with("line 3: `lots`"));
     assert!(err("Bad-Key = x\n").contains("not a key"));
     assert!(err("a =\n").contains("has no text"));
+}
+
+#[test]
+fn an_import_reason_reads_in_the_language_with_its_values() {
+    let it = Lang::It.t();
+    assert_eq!(
+        it.import_reason("longer than 120 characters"),
+        "più lungo di 120 caratteri"
+    );
+    assert_eq!(
+        it.import_reason("names no job_offer in the file or the store"),
+        "indica un record (offerta di lavoro) che non è né nel file né nell'archivio"
+    );
+    assert_eq!(
+        it.import_reason("does not follow the lifecycle: proposed cannot move to accepted"),
+        "non segue il percorso di un invio: da «proposto» non si passa a «accettato»"
+    );
+    assert_eq!(
+        it.import_reason(RefusalCode::TeamMove.reason()),
+        it.refusal(RefusalCode::TeamMove)
+    );
+    assert_eq!(
+        it.import_reason(&ValidationError::NoAlias.to_string()),
+        it.validation(&ValidationError::NoAlias)
+    );
+    // A reason a newer server writes shows as written.
+    assert_eq!(
+        it.import_reason("a rule still unknown"),
+        "a rule still unknown"
+    );
+    // Every line rule, with values, reads in Italian and in English with no placeholder
+    // left.
+    for (key, pattern) in strada_shared::import_reasons::LINE_REASONS {
+        let mut example = String::new();
+        let mut rest = *pattern;
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}').unwrap();
+            example.push_str(&rest[..open]);
+            example.push_str(if rest[open..].starts_with("{kind}") {
+                "person"
+            } else {
+                "7"
+            });
+            rest = &rest[close + 1..];
+        }
+        example.push_str(rest);
+        for lang in COMPLETE {
+            let shown = lang.t().import_reason(&example);
+            assert!(
+                !shown.contains('{') && !shown.is_empty(),
+                "{key} in {}: {shown}",
+                lang.code()
+            );
+        }
+        assert_ne!(
+            it.import_reason(&example),
+            example,
+            "{key} is not translated"
+        );
+    }
 }

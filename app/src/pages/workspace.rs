@@ -1066,7 +1066,7 @@ pub fn ExchangeFiles() -> impl IntoView {
                         <p class="error" role="alert" data-testid="xf-invalid">{t().xf_invalid.n(r.errors.len())}</p>
                         <ul data-testid="xf-errors">
                             {r.errors.into_iter().map(|e| view! {
-                                <li>{t().xf_line}" "{e.line}" · "{(!e.field.is_empty()).then(|| view! { <code>{e.field}</code>" · " })}{e.reason}</li>
+                                <li>{t().xf_line}" "{e.line}" · "{(!e.field.is_empty()).then(|| view! { <code>{e.field}</code>" · " })}{t().import_reason(&e.reason)}</li>
                             }).collect_view()}
                         </ul>
                     }.into_any(),

@@ -198,11 +198,7 @@ enum State {
 
 impl Run<'_> {
     fn fail(&mut self, line: usize, e: FieldError) {
-        self.errors.push(ImportLineError {
-            line,
-            field: e.field,
-            reason: e.reason,
-        });
+        self.errors.push(line_error(line, e.field, e.reason));
     }
 
     /// Records a line's failure, or passes the store's on.
@@ -438,6 +434,20 @@ impl Run<'_> {
     }
 }
 
+/// A line's error for the report. Its reason is one the app translates
+/// (`strada_shared::import_reasons`): debug builds (the tests) check it.
+pub(crate) fn line_error(line: usize, field: String, reason: String) -> ImportLineError {
+    debug_assert!(
+        strada_shared::import_reasons::read(&reason).is_some(),
+        "an import reason the app cannot translate: {reason:?}"
+    );
+    ImportLineError {
+        line,
+        field,
+        reason,
+    }
+}
+
 /// A refusal of the push path as a line's error: the field it concerns (`id`, the
 /// record as a whole, when no field says more; never empty), and its reason (a schema
 /// refusal's detail may quote the document: its general reason instead).
@@ -463,7 +473,9 @@ fn refusal(kind: Kind, code: RefusalCode, reason: String) -> FieldError {
         RefusalCode::Schema | RefusalCode::Malformed | RefusalCode::ServerError => {
             code.reason().to_string()
         }
-        _ => reason,
+        // The push path's detail where the app can translate it, else the code's own.
+        _ if strada_shared::import_reasons::read(&reason).is_some() => reason,
+        _ => code.reason().to_string(),
     };
     FieldError::new(field, reason)
 }

@@ -1494,4 +1494,124 @@ mod tests {
             );
         }
     }
+
+    /// Every path of a JSON value (objects' keys and lists' items), the value first.
+    fn paths(v: &serde_json::Value, at: Vec<PathStep>, out: &mut Vec<Vec<PathStep>>) {
+        out.push(at.clone());
+        match v {
+            serde_json::Value::Object(o) => {
+                for (k, x) in o {
+                    let mut p = at.clone();
+                    p.push(PathStep::Key(k.clone()));
+                    paths(x, p, out);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    let mut p = at.clone();
+                    p.push(PathStep::Index(i));
+                    paths(x, p, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[derive(Clone)]
+    enum PathStep {
+        Key(String),
+        Index(usize),
+    }
+
+    /// `base` with the value at `path` replaced (`None`: removed).
+    fn mutated(
+        base: &serde_json::Value,
+        path: &[PathStep],
+        to: Option<serde_json::Value>,
+    ) -> String {
+        let mut v = base.clone();
+        let (last, parents) = path.split_last().expect("not the root");
+        let mut here = &mut v;
+        for step in parents {
+            here = match step {
+                PathStep::Key(k) => &mut here[k.as_str()],
+                PathStep::Index(i) => &mut here[*i],
+            };
+        }
+        match (last, to) {
+            (PathStep::Key(k), None) => {
+                here.as_object_mut().unwrap().remove(k);
+            }
+            (PathStep::Index(i), None) => {
+                here.as_array_mut().unwrap().remove(*i);
+            }
+            (PathStep::Key(k), Some(x)) => here[k.as_str()] = x,
+            (PathStep::Index(i), Some(x)) => here[*i] = x,
+        }
+        v.to_string()
+    }
+
+    /// Every reason a line can get is one the app translates
+    /// (`strada_shared::import_reasons`), and none quotes the line: each field of a valid
+    /// line of each type removed, or set to values of every wrong kind.
+    #[test]
+    fn every_reason_of_a_broken_line_is_one_the_app_translates() {
+        use serde_json::json;
+        let secret = "Zebulon Quintavalle";
+        let wrong = [
+            json!(null),
+            json!(true),
+            json!(0),
+            json!(-1),
+            json!(1.5),
+            json!(1e12),
+            json!(""),
+            json!(" "),
+            json!(secret),
+            json!(secret.repeat(400)),
+            json!([]),
+            json!([secret, secret]),
+            json!(vec![secret; 300]),
+            json!({}),
+            json!({ "Zebulon": 1 }),
+            json!("2019-01-01"),
+            json!("2031-01-01T00:00:00Z"),
+            json!("2025-06-01T08:30:00"),
+        ];
+        let team = r#"{"type":"team","id":"T1","name":"Bergamo","area":"Bassa"}"#;
+        let mut reasons = std::collections::BTreeSet::new();
+        let mut untranslated = Vec::new();
+        for base in [team, PERSON, CONTACT, REFERRAL, CASE, OFFER] {
+            let base: serde_json::Value = serde_json::from_str(base).unwrap();
+            let mut all = Vec::new();
+            paths(&base, Vec::new(), &mut all);
+            for path in all.iter().filter(|p| !p.is_empty()) {
+                let tries = std::iter::once(None).chain(wrong.iter().cloned().map(Some));
+                for to in tries {
+                    let line = mutated(&base, path, to);
+                    if let Err(e) = parse(&line, NOW) {
+                        let reason = e.error.reason;
+                        assert!(!reason.contains("Zebulon"), "{reason}");
+                        if strada_shared::import_reasons::read(&reason).is_none() {
+                            untranslated.push(reason.clone());
+                        }
+                        reasons.insert(reason);
+                    }
+                }
+            }
+        }
+        for raw in ["{", "[1]", "\"x\"", r#"{"type":"spaceship","id":"X"}"#] {
+            let reason = parse(raw, NOW).expect_err("invalid").error.reason;
+            if strada_shared::import_reasons::read(&reason).is_none() {
+                untranslated.push(reason.clone());
+            }
+            reasons.insert(reason);
+        }
+        untranslated.sort();
+        untranslated.dedup();
+        assert!(untranslated.is_empty(), "{untranslated:#?}");
+        // The sweep reaches most of the rules (a change of this number is a hint, not a
+        // failure of the product: it guards the sweep itself).
+        assert!(reasons.len() >= 40, "{}: {reasons:#?}", reasons.len());
+    }
 }

@@ -189,6 +189,36 @@ pub enum ValidationError {
     Rules,
 }
 
+impl ValidationError {
+    /// Every rule, for the app's catalogue (which names each) and for reading a rule
+    /// back from its message (an import's line reasons).
+    pub const ALL: [ValidationError; 23] = [
+        ValidationError::EmptyAlias,
+        ValidationError::AliasTooLong,
+        ValidationError::NoNeeds,
+        ValidationError::DuplicateNeed,
+        ValidationError::NoteTooLong,
+        ValidationError::PlaceOutOfRange,
+        ValidationError::TimeOutOfRange,
+        ValidationError::Partner,
+        ValidationError::ConsentRequired,
+        ValidationError::Group,
+        ValidationError::ShortTextTooLong,
+        ValidationError::NoAlias,
+        ValidationError::IdentifyingWithoutConsent,
+        ValidationError::BirthYear,
+        ValidationError::AliasCharacters,
+        ValidationError::CaseDate,
+        ValidationError::OutcomeRequired,
+        ValidationError::EligibilityIncomplete,
+        ValidationError::InterventionDate,
+        ValidationError::AssessmentGrade,
+        ValidationError::CaseTextTooLong,
+        ValidationError::JobOffer,
+        ValidationError::Rules,
+    ];
+}
+
 /// Characters an alias never holds: control characters, the explicit text-direction
 /// embeddings, overrides and isolates (which make an alias read differently from what it
 /// is), tag characters (invisible text) and interlinear annotations.

@@ -31,11 +31,7 @@ pub(super) fn read(file: &[u8], now_ms: i64) -> Read {
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let error = |field: &str, reason: String| ImportLineError {
-            line: number,
-            field: field.into(),
-            reason,
-        };
+        let error = |field: &str, reason: String| super::line_error(number, field.into(), reason);
         let Ok(text) = std::str::from_utf8(raw) else {
             out.errors.push(error("", "not UTF-8 text".into()));
             continue;
