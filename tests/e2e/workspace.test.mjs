@@ -40,6 +40,10 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
       viewport: { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome', acceptDownloads: true,
     });
     const page = await context.newPage();
+    // Every address the page asks for: a searched name never travels in one (a proxy's
+    // access log would keep it).
+    const addresses = [];
+    page.on('request', (r) => addresses.push(decodeURIComponent(r.url())));
     await page.goto(server.url + '/#/centrale');
     await signIn(page, 'centrale', central);
     await page.getByTestId('workspace').waitFor({ timeout: 30000 });
@@ -53,6 +57,8 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     const row = page.locator(`[data-testid="ws-person-row"][data-id="${target.person.id}"]`);
     await row.waitFor({ timeout: 10000 });
     assert.match(await row.innerText(), new RegExp(latin.split(' ')[0]));
+    const leaked = addresses.filter((a) => a.includes(native));
+    assert.deepEqual(leaked, [], 'the searched name is in no address');
     // Opened beside the list (side by side at this width): every alias, the timeline,
     // the map of the places met.
     await row.click();

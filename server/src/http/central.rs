@@ -1,6 +1,7 @@
 //! The central workspace's records: `GET /api/persons`, `/api/contacts`,
 //! `/api/referrals` (search, filters, sorting, cursor pages, totals; see
-//! `central::query` for the parameters), one record with what hangs off it
+//! `central::query` for the parameters; the same as a form-encoded `POST` to
+//! `/api/{list}/search`, which keeps a searched name out of addresses and logs), one record with what hangs off it
 //! (`/api/persons/{id}`, `/api/contacts/{id}`, `/api/referrals/{id}`), and the CSV of
 //! any filtered list (`/api/csv/persons|contacts|referrals`, pseudonymous columns only).
 //!
@@ -74,11 +75,52 @@ impl axum::extract::FromRequestParts<AppState> for Reconciler {
 
 type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
-fn filter(list: List, params: Params) -> Result<Filter, AppError> {
-    let Query(params) = params.map_err(|_| AppError::BadRequest {
-        code: "invalid_filter",
-        message: "the query string is not form-encoded".into(),
-    })?;
+/// A signed-in user of the central office, checked before any body is read.
+pub struct CentralUser(pub AuthUser);
+
+impl axum::extract::FromRequestParts<AppState> for CentralUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        require_central(&user)?;
+        Ok(CentralUser(user))
+    }
+}
+
+/// A list's filters: the query string of a `GET`, or the form-encoded body of a `POST`
+/// (`/api/{list}/search`, `/api/csv/{list}`), which keeps a searched name out of
+/// addresses, browser history and a reverse proxy's access log.
+pub struct ListParams(Vec<(String, String)>);
+
+impl axum::extract::FromRequest<AppState> for ListParams {
+    type Rejection = AppError;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let invalid = |what: &str| AppError::BadRequest {
+            code: "invalid_filter",
+            message: format!("the {what} is not form-encoded"),
+        };
+        if req.method() == axum::http::Method::POST {
+            let axum::Form(params) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+                .await
+                .map_err(|_| invalid("body (application/x-www-form-urlencoded)"))?;
+            Ok(ListParams(params))
+        } else {
+            let Query(params) = Query::<Vec<(String, String)>>::try_from_uri(req.uri())
+                .map_err(|_| invalid("query string"))?;
+            Ok(ListParams(params))
+        }
+    }
+}
+
+fn filter(list: List, ListParams(params): ListParams) -> Result<Filter, AppError> {
     Filter::parse(list, &params).map_err(|e| AppError::BadRequest {
         code: e.code,
         message: e.message,
@@ -215,10 +257,9 @@ fn page_of<T>(found: Found, items: Vec<T>) -> Page<T> {
 
 pub async fn persons(
     State(state): State<AppState>,
-    user: AuthUser,
-    params: Params,
+    CentralUser(user): CentralUser,
+    params: ListParams,
 ) -> Result<Json<Page<PersonRow>>, AppError> {
-    require_central(&user)?;
     let f = filter(List::Persons, params)?;
     let (found, stats) = with_index(&state, move |_, index| {
         let found = query::persons(index, &f);
@@ -302,10 +343,9 @@ pub async fn person(
 
 pub async fn contacts(
     State(state): State<AppState>,
-    user: AuthUser,
-    params: Params,
+    CentralUser(user): CentralUser,
+    params: ListParams,
 ) -> Result<Json<Page<ContactRecord>>, AppError> {
-    require_central(&user)?;
     let f = filter(List::Contacts, params)?;
     let found = with_index(&state, move |_, index| query::contacts(index, &f)).await?;
     let items = records(&found.ids, |id| contact_of(state.store.as_ref(), id))?;
@@ -328,10 +368,9 @@ pub async fn contact(
 
 pub async fn referrals(
     State(state): State<AppState>,
-    user: AuthUser,
-    params: Params,
+    CentralUser(user): CentralUser,
+    params: ListParams,
 ) -> Result<Json<Page<ReferralRecord>>, AppError> {
-    require_central(&user)?;
     let f = filter(List::Referrals, params)?;
     let found = with_index(&state, move |_, index| query::referrals(index, &f)).await?;
     let items = records(&found.ids, |id| {
@@ -373,16 +412,15 @@ pub(crate) fn csv_response(name: &str, body: String) -> Response {
         .into_response()
 }
 
-/// `GET /api/csv/{list}`: every record of a filtered list (no `cursor`/`limit`), with
+/// `GET /api/csv/{list}` (or `POST`, the filters form-encoded in the body): every record of a filtered list (no `cursor`/`limit`), with
 /// pseudonymous columns only — ids, team, dates and codes; no alias, phone, note, place
 /// or free text.
 pub async fn csv(
     State(state): State<AppState>,
-    user: AuthUser,
+    CentralUser(user): CentralUser,
     Path(list): Path<String>,
-    params: Params,
+    params: ListParams,
 ) -> Result<Response, AppError> {
-    require_central(&user)?;
     let list = match list.as_str() {
         "persons" => List::Persons,
         "contacts" => List::Contacts,
