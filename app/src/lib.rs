@@ -40,6 +40,11 @@ mod util;
 static CENTRAL: std::sync::OnceLock<fn() -> leptos::prelude::AnyView> = std::sync::OnceLock::new();
 
 /// The central workspace's page, if this bundle has it.
+/// Whether this bundle carries the central workspace.
+pub(crate) fn has_central() -> bool {
+    CENTRAL.get().is_some()
+}
+
 pub(crate) fn central_page() -> Option<leptos::prelude::AnyView> {
     CENTRAL.get().map(|page| page())
 }

@@ -80,6 +80,49 @@ test('a phone never downloads the central bundle; the central office gets it at 
   }
 });
 
+test('a central office desk starts on the workspace at the bare address, with no reload and no second password', async () => {
+  const data = tempDir('strada-e2e-bundles-desk-');
+  addUser(data, 'centrale', 'central_office', 'pua', PW);
+  const server = await startServer(data);
+  const browser = await launchBrowser();
+  try {
+    // A desk (found by a new user's walk: signed in at the bare address, the workspace
+    // from the menu reloaded the page into the central bundle and asked for the password
+    // again).
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'it-IT' });
+    const deskRequests = requests(desk);
+    const page = await desk.newPage();
+    let loads = 0;
+    page.on('load', () => { loads += 1; });
+    await page.goto(server.url + '/');
+    await signIn(page, 'centrale', PW);
+    await page.getByTestId('workspace').waitFor({ timeout: 20000 });
+    assert.equal(loads, 1, 'the page was not loaded again');
+    assert.ok(deskRequests.page.includes('/strada-central_bg.wasm'), deskRequests.page.join());
+    // The field app's contact form is one link away, in the same page.
+    await page.goto(server.url + '/#/');
+    await page.getByLabel('Alias o soprannome').waitFor();
+    assert.equal(loads, 1, 'still the same page');
+
+    // A tablet starts on the field bundle; once a central role signed in, the browser
+    // starts the central bundle at any address.
+    const tablet = await browser.newContext({ viewport: { width: 820, height: 1180 }, locale: 'it-IT' });
+    const tabletRequests = requests(tablet);
+    const t = await tablet.newPage();
+    await t.goto(server.url + '/');
+    await signIn(t, 'centrale', PW);
+    assert.ok(!tabletRequests.page.some((p) => p.startsWith('/strada-central')), tabletRequests.page.join());
+    await t.reload();
+    await unlock(t, PW);
+    await t.getByTestId('workspace').waitFor({ timeout: 20000 });
+    assert.ok(tabletRequests.page.includes('/strada-central_bg.wasm'), tabletRequests.page.join());
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
+
 test('when the central bundle cannot be fetched the field bundle starts and says so', async () => {
   const data = tempDir('strada-e2e-bundles-gone-');
   addUser(data, 'centrale', 'central_office', 'pua', PW);

@@ -148,7 +148,11 @@ pub fn App() -> impl IntoView {
                 (LockState::NoKey, _) | (LockState::Unlocked, None) => view! { <Login/> }.into_any(),
                 (LockState::Unlocked, Some(s)) => {
                     let r = route.get();
-                    let central = s.user.role.is_central() && r == "#/centrale";
+                    // A central role lands on the workspace: at its address, and at the
+                    // bare one where this bundle carries it (`#/` is the field app's
+                    // contact form, for them too).
+                    let central = s.user.role.is_central()
+                        && (r == "#/centrale" || (r.is_empty() && crate::has_central()));
                     let page = if central {
                         crate::central_page()
                             .unwrap_or_else(|| view! { <CentralElsewhere/> }.into_any())
@@ -178,6 +182,11 @@ pub fn App() -> impl IntoView {
 /// central bundle starts: a second reload would be a loop (the central bundle cannot
 /// be fetched), so the page says so instead.
 pub(crate) const CENTRAL_RELOAD: &str = "strada-central-reload";
+
+/// Set (in `localStorage`) when a central role signs in: the loader in `index.html` then
+/// starts the central bundle at any address of this browser, so that opening the
+/// workspace never reloads the page (which would lock the device again).
+pub(crate) const DESK: &str = "strada-desk";
 
 /// `#/centrale` in the field bundle, which does not carry the workspace: the page
 /// reloads, and the loader in `index.html` starts the central bundle at this address.

@@ -99,6 +99,11 @@ pub async fn sign_in(
     }
     ctx.session_expired.set(false);
     ctx.online.set(true);
+    if res.user.role.is_central()
+        && let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+    {
+        let _ = storage.set_item(crate::pages::app::DESK, "1");
+    }
     ctx.session.set(Some(res));
     ctx.lock.set(LockState::Unlocked);
     crate::idle::touch();
