@@ -709,6 +709,7 @@ dup_err_already_unmerged = This merge was already undone: the record is up to da
 dup_withdraws = One of the two records has no consent: merged, the record that stays loses its consent and all its identifying data (aliases, phone, place…) is erased for good. Separating them later does not bring it back.
 dup_withdraws_ok = I understand: merge and erase the identifying data
 dup_err_withdraws = This merge would erase identifying data: confirm it by ticking the box.
+dup_err_judged = Records of these two persons were judged different people: to merge them, take that judgement back first on the person's page.
 dup_err_generic = That did not work: try again later.
 ws_merged_into = This record was merged into
 ws_merged_into_other = another record

@@ -710,6 +710,7 @@ dup_err_already_unmerged = Questa unione era già stata annullata: la scheda è 
 dup_withdraws = Una delle due schede non ha il consenso: unendole, la scheda che resta perde il consenso e tutti i suoi dati identificativi (alias, telefono, luogo…) vengono cancellati per sempre. Separarle dopo non li riporta.
 dup_withdraws_ok = Ho capito: unisci e cancella i dati identificativi
 dup_err_withdraws = Questa unione cancellerebbe i dati identificativi: conferma spuntando la casella.
+dup_err_judged = Schede di queste due persone sono state giudicate persone diverse: per unirle, annulla prima quel giudizio dalla pagina della persona.
 dup_err_generic = L'operazione non è riuscita: riprova più tardi.
 ws_merged_into = Questa scheda è stata unita a
 ws_merged_into_other = un'altra scheda

@@ -23,7 +23,7 @@
 
 use automerge::AutoCommit;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use strada_shared::central::{
     Keep, MERGE_FIELDS, MergeRecord, MergeRequest, Undone, UnmergeRequest,
 };
@@ -69,6 +69,10 @@ pub enum MergeError {
     WithdrawsConsent,
     #[error("the change was refused: {0}")]
     Refused(String),
+    #[error(
+        "records of these two persons were judged not the same person: take that judgement back first"
+    )]
+    JudgedNotSame,
     #[error(transparent)]
     Push(#[from] PushError),
     #[error(transparent)]
@@ -318,6 +322,11 @@ pub fn merge(
             "the surviving person was merged into another: merge into that one",
         ));
     }
+    // A judgement "not the same person" holds for every record merged with either: a
+    // merge through a third record would otherwise undo it unseen.
+    if judged_not_same(store, survivor.id, merged.id)? {
+        return Err(MergeError::JudgedNotSame);
+    }
     let (value, kept) = merged_value(&survivor, &merged, &req.keep, user.id, now_ms);
     if value.consent.status == ConsentStatus::Withdrawn
         && survivor.consent.status != ConsentStatus::Withdrawn
@@ -358,6 +367,58 @@ pub fn entry(store: &dyn Store, id: DocId) -> Result<Option<Entry>, StoreError> 
         .merge_entry(id)?
         .map(|b| serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string())))
         .transpose()
+}
+
+/// Each merged-away record's person as the merges on record (not undone) give it: the
+/// record it was merged into, followed to the end of the chain.
+pub fn roots(store: &dyn Store) -> Result<HashMap<DocId, DocId>, StoreError> {
+    let mut into: HashMap<DocId, DocId> = HashMap::new();
+    for b in store.merge_entries()? {
+        let e: Entry =
+            serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if e.record.undone.is_none() {
+            into.insert(e.record.merged, e.record.survivor);
+        }
+    }
+    let mut out = HashMap::with_capacity(into.len());
+    for &start in into.keys() {
+        let mut at = start;
+        // A chain is at most as long as the merges (a loop, which a merge never makes,
+        // ends there too).
+        for _ in 0..=into.len() {
+            match into.get(&at) {
+                Some(&next) => at = next,
+                None => break,
+            }
+        }
+        out.insert(start, at);
+    }
+    Ok(out)
+}
+
+/// The pairs judged "not the same person", as pairs of persons: each record replaced by
+/// the person it was merged into (smaller id first). A pair whose two records became one
+/// person is left out.
+pub fn judged_persons(store: &dyn Store) -> Result<HashSet<(DocId, DocId)>, StoreError> {
+    let roots = roots(store)?;
+    let root = |id: DocId| roots.get(&id).copied().unwrap_or(id);
+    Ok(store
+        .not_same_pairs()?
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let (a, b) = (root(a), root(b));
+            (a != b).then_some(if a < b { (a, b) } else { (b, a) })
+        })
+        .collect())
+}
+
+/// Whether any record of `a`'s person was judged not the same as any of `b`'s.
+pub fn judged_not_same(store: &dyn Store, a: DocId, b: DocId) -> Result<bool, StoreError> {
+    let roots = roots(store)?;
+    let root = |id: DocId| roots.get(&id).copied().unwrap_or(id);
+    let (a, b) = (root(a), root(b));
+    let key = if a < b { (a, b) } else { (b, a) };
+    Ok(judged_persons(store)?.contains(&key))
 }
 
 /// The person's other records: those merged into one another with it, as the merges

@@ -767,8 +767,9 @@ pub async fn duplicates(
             }
         }
     }
-    let not_same: std::collections::HashSet<(DocId, DocId)> =
-        state.store.not_same_pairs()?.into_iter().collect();
+    // Judgements hold between persons: a record merged into another carries its own.
+    let not_same = crate::merge::judged_persons(state.store.as_ref())?;
+    let roots = crate::merge::roots(state.store.as_ref())?;
     let central = state.central.clone();
     let (pairs, sides) = with_index(&state, move |store, index| {
         let key = crate::central::CandidatesKey {
@@ -779,6 +780,10 @@ pub async fn duplicates(
         let all = central.candidates(key, || {
             let facts = index.person_facts();
             let judged = |a: DocId, b: DocId| {
+                let (a, b) = (
+                    roots.get(&a).copied().unwrap_or(a),
+                    roots.get(&b).copied().unwrap_or(b),
+                );
                 let key = if a < b { (a, b) } else { (b, a) };
                 not_same.contains(&key)
             };
@@ -1062,6 +1067,10 @@ fn merge_error(e: crate::merge::MergeError) -> AppError {
         MergeError::AlreadyUnmerged => AppError::ConflictCode {
             code: "already_unmerged",
             message: "this merge was already undone".into(),
+        },
+        e @ MergeError::JudgedNotSame => AppError::ConflictCode {
+            code: "judged_not_same",
+            message: e.to_string(),
         },
         e @ MergeError::WithdrawsConsent => AppError::ConflictCode {
             code: "merge_withdraws_consent",

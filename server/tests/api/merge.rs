@@ -497,3 +497,111 @@ async fn a_withdrawal_on_a_merged_away_record_withdraws_the_survivor_too() {
     let contacts = get(&central, &format!("/api/contacts?person={}", here.id)).await;
     assert!(!contacts.to_string().contains("Bilal"), "{contacts}");
 }
+
+/// Found by a new user's walk: A and B were judged not the same person; C was merged
+/// with B, and the engine then proposed A with the merged person, and the merge went
+/// through, undoing the judgement unseen. A judgement holds between persons: records
+/// merged with either carry it, to the proposals and to a merge (409 until it is taken
+/// back).
+#[tokio::test]
+async fn a_judgement_not_the_same_person_holds_through_a_merge_with_a_third_record() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let a = PersonDoc {
+        phone: Some("+39 333 7654321".into()),
+        birth_year: Some(1990),
+        ..person(&marta, 90, "Besnik Hoxha")
+    };
+    let b = PersonDoc {
+        phone: Some("3337654321".into()),
+        birth_year: Some(1990),
+        ..person(&luca, 91, "Besnic Hoxha")
+    };
+    let c = PersonDoc {
+        phone: Some("333 765 4321".into()),
+        birth_year: Some(1990),
+        ..person(&luca, 92, "Besnik Hoxa")
+    };
+    accepted(&bg.push_one(&mut bg.typed(&a)).await);
+    accepted(&cr.push_one(&mut cr.typed(&b)).await);
+    accepted(&cr.push_one(&mut cr.typed(&c)).await);
+    let central = Api::login(&s, "centrale").await;
+    let pairs = |page: &Value| -> Vec<[String; 2]> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let mut ids = [
+                    p["a"]["id"].as_str().unwrap().to_string(),
+                    p["b"]["id"].as_str().unwrap().to_string(),
+                ];
+                ids.sort();
+                ids
+            })
+            .collect()
+    };
+    let key = |x: &PersonDoc, y: &PersonDoc| {
+        let mut ids = [x.id.to_string(), y.id.to_string()];
+        ids.sort();
+        ids
+    };
+    assert_eq!(pairs(&duplicates(&central).await).len(), 3);
+    let res = central
+        .post_json("/api/persons/not-same", &json!({ "a": a.id, "b": b.id }))
+        .await;
+    assert_eq!(res.status(), 200);
+    // B merged into C: A is not proposed with the merged person.
+    let res = central
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": c.id, "merged": b.id, "reason": "same phone"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        pairs(&duplicates(&central).await),
+        Vec::<[String; 2]>::new()
+    );
+    // Nor merged with it, either way (B, merged away, is refused as such).
+    for (survivor, merged) in [(&a, &c), (&c, &a)] {
+        let res = central
+            .post_json(
+                "/api/persons/merge",
+                &json!({"survivor": survivor.id, "merged": merged.id, "reason": "x"}),
+            )
+            .await;
+        assert_eq!(res.status(), 409);
+        assert_eq!(
+            res.json::<Value>().await.unwrap()["error"],
+            "judged_not_same"
+        );
+    }
+    // Taken back: proposed again, and the merge goes through.
+    let res = central
+        .post_json(
+            "/api/persons/not-same/undo",
+            &json!({ "a": a.id, "b": b.id }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(pairs(&duplicates(&central).await), vec![key(&a, &c)]);
+    let res = central
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": c.id, "merged": a.id, "reason": "same phone"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
+async fn duplicates(api: &Api) -> Value {
+    let res = api.get("/api/persons/duplicates").await;
+    assert_eq!(res.status(), 200);
+    res.json::<Value>().await.unwrap()
+}
