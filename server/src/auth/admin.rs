@@ -4,7 +4,7 @@
 //! sessions and devices. Each act returns the sessions it ended, so the caller closes
 //! their event streams too; every act is on record in the log (ids only).
 //!
-//! Guards: nobody disables, demotes or shuts out their own account, and the PUA always
+//! Guards: nobody disables, shuts out or changes the role of their own account, and the PUA always
 //! keeps one enabled central account (so no act leaves it without a way in).
 
 use strada_shared::api::{AccountRecord, AccountSession};
@@ -135,10 +135,10 @@ pub fn set_role(
     team: TeamId,
 ) -> Result<Vec<[u8; 32]>, AuthError> {
     let u = user(store, username)?;
+    if u.id == by && (u.role != role || u.team != team) {
+        return Err(AuthError::Refused("you cannot change your own role"));
+    }
     if u.role == Role::CentralOffice && role != Role::CentralOffice {
-        if u.id == by {
-            return Err(AuthError::Refused("you cannot change your own role"));
-        }
         if !another_central(store, u.id)? {
             return Err(AuthError::Refused(
                 "the last enabled central office account keeps its role",

@@ -7,6 +7,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use strada_shared::api::{AccountPassword, AccountRecord, AccountSession, NewAccount, RoleChange};
+use strada_shared::domain::Role;
 use strada_shared::ids::TeamId;
 
 use super::AppState;
@@ -22,6 +23,33 @@ fn require_central(user: &AuthUser) -> Result<(), AppError> {
         Err(AppError::Forbidden(
             "accounts are managed by the central office or the director".into(),
         ))
+    }
+}
+
+/// Whether `user` may act on an account of `role`, or give an account that role: the
+/// director administers accounts but holds fewer rights than the central office (no
+/// reconciliation, no case editing), so central office accounts are the central
+/// office's alone — a director could otherwise make itself one, or take one over.
+fn may_act_on(user: &AuthUser, role: Role) -> Result<(), AppError> {
+    if user.role == Role::CentralOffice || role != Role::CentralOffice {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "central office accounts are administered by the central office".into(),
+        ))
+    }
+}
+
+/// The role of the account named `name` (none: the act itself says it does not exist).
+fn role_of(state: &AppState, name: &str) -> Result<Option<Role>, AppError> {
+    Ok(state.store.user_by_name(name)?.map(|u| u.role))
+}
+
+/// Checks `user` may act on the account named `name`.
+fn may_act_on_account(state: &AppState, user: &AuthUser, name: &str) -> Result<(), AppError> {
+    match role_of(state, name)? {
+        Some(role) => may_act_on(user, role),
+        None => Ok(()),
     }
 }
 
@@ -67,6 +95,7 @@ pub async fn create(
     ApiJson(req): ApiJson<NewAccount>,
 ) -> Result<Json<AccountPassword>, AppError> {
     require_central(&user)?;
+    may_act_on(&user, req.role)?;
     let store = state.store.clone();
     let team = team(&req.team)?;
     // Hashing the new password is deliberately slow: off the async workers.
@@ -99,6 +128,7 @@ pub async fn disable(
     Path(name): Path<String>,
 ) -> Result<Json<AccountRecord>, AppError> {
     require_central(&user)?;
+    may_act_on_account(&state, &user, &name)?;
     let gone = admin::disable(state.store.as_ref(), user.id, &name, crate::now_ms())?;
     ended(&state, &gone);
     tracing::info!(by = %user.id, sessions = gone.len(), "account disabled");
@@ -112,6 +142,7 @@ pub async fn enable(
     Path(name): Path<String>,
 ) -> Result<Json<AccountRecord>, AppError> {
     require_central(&user)?;
+    may_act_on_account(&state, &user, &name)?;
     admin::enable(state.store.as_ref(), &name)?;
     tracing::info!(by = %user.id, "account enabled");
     acted(&state, &user, Act::AccountEnabled, &name);
@@ -124,6 +155,7 @@ pub async fn reset_password(
     Path(name): Path<String>,
 ) -> Result<Json<AccountPassword>, AppError> {
     require_central(&user)?;
+    may_act_on_account(&state, &user, &name)?;
     let store = state.store.clone();
     let n = name.clone();
     let (password, gone) =
@@ -151,6 +183,8 @@ pub async fn set_role(
     ApiJson(req): ApiJson<RoleChange>,
 ) -> Result<Json<AccountRecord>, AppError> {
     require_central(&user)?;
+    may_act_on_account(&state, &user, &name)?;
+    may_act_on(&user, req.role)?;
     let gone = admin::set_role(
         state.store.as_ref(),
         user.id,
@@ -170,6 +204,7 @@ pub async fn unlock(
     Path(name): Path<String>,
 ) -> Result<Json<AccountRecord>, AppError> {
     require_central(&user)?;
+    may_act_on_account(&state, &user, &name)?;
     admin::unlock(state.store.as_ref(), &name)?;
     tracing::info!(by = %user.id, "account unlocked");
     acted(&state, &user, Act::AccountUnlocked, &name);
@@ -182,6 +217,7 @@ pub async fn end_everything(
     Path(name): Path<String>,
 ) -> Result<Json<AccountRecord>, AppError> {
     require_central(&user)?;
+    may_act_on_account(&state, &user, &name)?;
     let gone = admin::end_everything(state.store.as_ref(), user.id, &name, crate::now_ms())?;
     ended(&state, &gone);
     tracing::info!(by = %user.id, sessions = gone.len(), "every session and device of an account ended");

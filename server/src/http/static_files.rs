@@ -8,7 +8,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tower_http::services::{ServeDir, ServeFile};
 
 pub fn service(dist: PathBuf) -> Router {
@@ -38,6 +38,11 @@ fn is_hashed(path: &str) -> bool {
 }
 
 async fn cache_headers(req: Request<Body>, next: Next) -> Response {
+    // A request target that is not a path (`GET 30`, authority form) is no file: the
+    // file service would log an error for each (a flood of them fills the disk).
+    if !req.uri().path().starts_with('/') {
+        return (axum::http::StatusCode::BAD_REQUEST, "not a path").into_response();
+    }
     let hashed = is_hashed(req.uri().path());
     let mut res = next.run(req).await;
     let value = if hashed {
@@ -52,6 +57,25 @@ async fn cache_headers(req: Request<Body>, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
+    /// Found by the attacker: `GET 30 HTTP/1.1` (a target that is not a path) made the
+    /// file service log an error for each request; now a plain 400.
+    #[tokio::test]
+    async fn a_target_that_is_not_a_path_is_a_bad_request() {
+        use tower::ServiceExt;
+        let dir = std::env::temp_dir().join(format!("strada-static-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
+        for (target, status) in [("30", 400), ("example.org:80", 400), ("/", 200)] {
+            let req = axum::http::Request::builder()
+                .uri(target)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let res = super::service(dir.clone()).oneshot(req).await.unwrap();
+            assert_eq!(res.status(), status, "{target}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn recognises_trunk_hashed_names() {
         assert!(super::is_hashed("/strada-app-1a2b3c4d5e6f7a8b_bg.wasm"));

@@ -385,3 +385,62 @@ async fn the_cli_administers_accounts_while_the_server_runs() {
     assert!(!ok);
     assert!(err.contains("no user with that name"), "{err}");
 }
+
+/// Found by the attacker: the director (who administers accounts but does not reconcile
+/// persons or edit cases) gave itself the central office's role. Central office accounts
+/// are the central office's alone; nobody changes their own role.
+#[tokio::test]
+async fn the_director_cannot_make_itself_or_anyone_central_office_nor_take_such_an_account_over() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("admin", Role::CentralOffice, "pua");
+    s.add_user("direzione", Role::Director, "pua");
+    let director = Api::login(&s, "direzione").await;
+    let admin = Api::login(&s, "admin").await;
+    let central = json!({"role": "central_office", "team": "pua"});
+    for (path, body) in [
+        ("/api/accounts/direzione/role", central.clone()),
+        ("/api/accounts/marta/role", central.clone()),
+        (
+            "/api/accounts",
+            json!({"username": "nuovo", "role": "central_office", "team": "pua"}),
+        ),
+        ("/api/accounts/admin/password", json!({})),
+        ("/api/accounts/admin/disable", json!({})),
+        ("/api/accounts/admin/end-everything", json!({})),
+    ] {
+        let res = director.post_json(path, &body).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    // Nor its own role otherwise; the central office changes it.
+    let res = director
+        .post_json(
+            "/api/accounts/direzione/role",
+            &json!({"role": "field_worker", "team": "pua"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let list = accounts(&admin).await;
+    assert_eq!(row(&list, "direzione")["role"], "director");
+    assert_eq!(row(&list, "marta")["role"], "field_worker");
+    assert!(list.iter().all(|a| a["username"] != "nuovo"));
+    // What the director may do: field accounts.
+    let res = director
+        .post_json(
+            "/api/accounts",
+            &json!({"username": "nuovo", "role": "field_worker", "team": "bergamo-1"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = director
+        .post_json("/api/accounts/marta/password", &json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = admin
+        .post_json(
+            "/api/accounts/direzione/role",
+            &json!({"role": "social_expert", "team": "pua"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
