@@ -138,12 +138,13 @@ pub fn set_role(
     if u.id == by && (u.role != role || u.team != team) {
         return Err(AuthError::Refused("you cannot change your own role"));
     }
-    if u.role == Role::CentralOffice && role != Role::CentralOffice {
-        if !another_central(store, u.id)? {
-            return Err(AuthError::Refused(
-                "the last enabled central office account keeps its role",
-            ));
-        }
+    if u.role == Role::CentralOffice
+        && role != Role::CentralOffice
+        && !another_central(store, u.id)?
+    {
+        return Err(AuthError::Refused(
+            "the last enabled central office account keeps its role",
+        ));
     }
     store.update_user(u.id, &mut |mut x| {
         x.role = role;
