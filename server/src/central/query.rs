@@ -185,7 +185,10 @@ impl Filter {
             if !list.accepts(k) {
                 return Err(BadFilter {
                     code: "unknown_filter",
-                    message: format!("`{k}` is not a filter of this list"),
+                    message: format!(
+                        "`{}` is not a filter of this list",
+                        crate::exchange::line::reported_key(k)
+                    ),
                 });
             }
             if !seen.insert(k.as_str()) {

@@ -1614,4 +1614,22 @@ mod tests {
         // failure of the product: it guards the sweep itself).
         assert!(reasons.len() >= 40, "{}: {reasons:#?}", reasons.len());
     }
+
+    /// Found by the attacker: a consent listing 600,000 partners was checked pairwise
+    /// for minutes (and a person with 20,000 was taken).
+    #[test]
+    fn a_consent_lists_a_bounded_number_of_partners() {
+        let partners = |n: usize| (0..n).map(|i| format!("Ente {i}")).collect::<Vec<_>>();
+        let line = |n: usize| {
+            let mut v: serde_json::Value = serde_json::from_str(PERSON).unwrap();
+            v["consent"]["partners"] = serde_json::json!(partners(n));
+            v.to_string()
+        };
+        assert!(parse(&line(fields::MAX_SET_ITEMS), NOW).is_ok());
+        let e = err(&line(600_000));
+        assert_eq!(
+            e,
+            FieldError::new("consent.partners", "holds more than 64 items")
+        );
+    }
 }

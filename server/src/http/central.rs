@@ -762,7 +762,10 @@ pub async fn duplicates(
             _ => {
                 return Err(AppError::BadRequest {
                     code: "unknown_filter",
-                    message: format!("`{k}` is not a filter of this list"),
+                    message: format!(
+                        "`{}` is not a filter of this list",
+                        crate::exchange::line::reported_key(k)
+                    ),
                 });
             }
         }

@@ -877,6 +877,20 @@ async fn a_search_posted_as_a_form_answers_as_the_query_string_does() {
         answer.contains("invalid_filter") && !answer.contains("Mohamed"),
         "{answer}"
     );
+    // An unknown filter whose name could be data is not echoed (the attacker's third
+    // probe: `?Mario Rossi +39…=1` came back in the message).
+    for path in [
+        "/api/persons?Mario%20Rossi%20%2B393331234567=1",
+        "/api/persons/duplicates?Mario%20Rossi%20%2B393331234567=1",
+    ] {
+        let res = central.get(path).await;
+        assert_eq!(res.status(), 400, "{path}");
+        let answer = res.text().await.unwrap();
+        assert!(
+            !answer.contains("Mario") && !answer.contains("333"),
+            "{answer}"
+        );
+    }
     let marta = Api::login(&w.s, "marta").await;
     for path in [
         "/api/persons/search",

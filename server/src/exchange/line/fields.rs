@@ -10,6 +10,9 @@ use strada_shared::vocab::Code;
 
 use super::{Checked, FieldError, too_long};
 
+/// The most items a set of free names (a consent's partners) holds in a line.
+pub const MAX_SET_ITEMS: usize = 64;
+
 /// An object of the line, with the path its fields are reported under.
 pub(super) struct Obj<'a> {
     pub(super) map: &'a Map<String, Value>,
@@ -248,7 +251,13 @@ impl<'a> Obj<'a> {
         let Some(list) = self.list(key)? else {
             return Ok(Vec::new());
         };
+        // Bounded, and each item checked against the others in a set (a list of 600,000
+        // partners took minutes, compared pairwise).
+        if list.len() > MAX_SET_ITEMS {
+            return Err(self.err(key, format!("holds more than {MAX_SET_ITEMS} items")));
+        }
         let mut out: Vec<String> = Vec::with_capacity(list.len());
+        let mut seen = std::collections::HashSet::with_capacity(list.len());
         for (i, v) in list.iter().enumerate() {
             let field = format!("{}{key}[{i}]", self.at);
             match v {
@@ -258,7 +267,7 @@ impl<'a> Obj<'a> {
                 Value::String(s) if s.chars().count() > max => {
                     return Err(FieldError::new(field, too_long(max)));
                 }
-                Value::String(s) if out.contains(s) => {
+                Value::String(s) if !seen.insert(s.as_str()) => {
                     return Err(FieldError::new(field, "listed twice"));
                 }
                 Value::String(s) => out.push(s.clone()),
