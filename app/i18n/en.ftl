@@ -541,6 +541,8 @@ xf_withdrawals =
         [one] Note: { $n } person withdraws consent. Their identifying data, and their names in contacts and referrals, will be erased for good.
        *[other] Note: { $n } persons withdraw consent. Their identifying data, and their names in contacts and referrals, will be erased for good.
     }
+xf_too_many_records = The file holds more than 50,000 records: split it into several files (importing again changes nothing, and a line may name records already stored).
+xf_import_running = Another import is running: try again when it has ended.
 xf_line = Line
 xf_invalid =
     { $n ->

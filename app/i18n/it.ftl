@@ -542,6 +542,8 @@ xf_withdrawals =
         [one] Attenzione: { $n } persona ritira il consenso. I suoi dati identificativi, e i suoi nomi nei contatti e negli invii, saranno cancellati per sempre.
        *[other] Attenzione: { $n } persone ritirano il consenso. I loro dati identificativi, e i loro nomi nei contatti e negli invii, saranno cancellati per sempre.
     }
+xf_too_many_records = Il file contiene più di 50.000 record: dividilo in più file (importare di nuovo non cambia nulla, e una riga può indicare record già salvati).
+xf_import_running = È in corso un'altra importazione: riprova quando è finita.
 xf_line = Riga
 xf_invalid =
     { $n ->

@@ -183,6 +183,7 @@ pub async fn start_with(
         behind_proxy: served.limits.behind_proxy,
         central,
         rules: Arc::default(),
+        imports: Arc::new(tokio::sync::Semaphore::new(1)),
     };
     let app = http::router(state, served.dist, &served.limits)?;
     let listener = tokio::net::TcpListener::bind(listen)

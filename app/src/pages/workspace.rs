@@ -46,6 +46,8 @@ pub(crate) fn unavailable_text(e: &ApiError, t: &Catalogue) -> &'static str {
         _ if e.code() == Some("index_building") => t.central_index_building,
         ApiError::Server { status: 403, .. } => t.central_forbidden,
         ApiError::Server { status: 404, .. } => t.central_not_found,
+        _ if e.code() == Some("too_many_records") => t.xf_too_many_records,
+        _ if e.code() == Some("import_running") => t.xf_import_running,
         ApiError::Server { status: 413, .. } => t.central_too_large,
         _ if e.code() == Some("invalid_period") => t.central_invalid_period,
         ApiError::Server { status: 400, .. } => t.central_invalid_filter,

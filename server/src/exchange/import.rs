@@ -51,6 +51,13 @@ pub fn import(
     if file.len() > MAX_FILE_BYTES {
         return Err(ExchangeError::TooLarge);
     }
+    let records = file
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .count();
+    if records > super::MAX_RECORDS {
+        return Err(ExchangeError::TooManyRecords);
+    }
     let user = importer.user();
     let read = file::read(file, now_ms);
     let mut staging = writer.staging(store, now_ms).restoring();

@@ -33,6 +33,10 @@ impl From<ExchangeError> for AppError {
     fn from(e: ExchangeError) -> Self {
         match e {
             ExchangeError::TooLarge => too_large(),
+            e @ ExchangeError::TooManyRecords => AppError::TooLarge {
+                code: "too_many_records",
+                message: e.to_string(),
+            },
             ExchangeError::Store(s) => s.into(),
             ExchangeError::Push(p) => p.into(),
         }
@@ -77,12 +81,21 @@ pub async fn import(
             }
         }
     })?;
+    // One import at a time: each holds the push path's writer and its documents in
+    // memory for its whole run, which goes on when its request is abandoned.
+    let Ok(permit) = state.imports.clone().try_acquire_owned() else {
+        return Err(AppError::ConflictCode {
+            code: "import_running",
+            message: "another import is running: try again when it has ended".into(),
+        });
+    };
     let (store, writer, directory) = (
         state.store.clone(),
         state.writer.clone(),
         state.directory.clone(),
     );
     let imported = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         exchange::import(
             store.as_ref(),
             &writer,

@@ -59,6 +59,8 @@ pub struct AppState {
     pub central: Arc<crate::central::Central>,
     /// The PUA's rules, decoded once per stored version (every case request reads them).
     pub rules: Arc<crate::rules_cache::RulesCache>,
+    /// One exchange import at a time (see `exchange::import`).
+    pub imports: Arc<tokio::sync::Semaphore>,
 }
 
 /// The API router, and the PWA from `dist` when given, with the request limits of

@@ -389,6 +389,18 @@ async fn an_exchange_file_may_be_larger_than_other_bodies_up_to_its_own_limit() 
     let (status, body) = import(&admin, vec![b'\n'; 33 * 1024 * 1024], false).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["error"], "file_too_large");
+    // At most 50,000 records (the attacker's third probe: 148,000 persons held 4.4 GB
+    // and the push path's writer for minutes), refused before any is read.
+    let mut many = String::new();
+    for i in 0..50_001 {
+        many.push_str(&format!(
+            "{{\"type\":\"team\",\"id\":\"t-{i}\",\"name\":\"T\"}}\n"
+        ));
+    }
+    let (status, body) = import(&admin, many.into_bytes(), true).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body["error"], "too_many_records");
+    assert!(s.store.doc_ids().unwrap().is_empty());
     drop(s);
 }
 
