@@ -242,7 +242,7 @@ impl<K: std::hash::Hash + Eq + Copy> Drop for Counted<'_, K> {
 /// cores gain nothing from more, and a queue would only hold memory (bodies of up to
 /// [`MAX_BODY_BYTES`]). An event stream counts only until its answer starts.
 ///
-/// A request with a body of a signed-in session takes one of the session's
+/// A request of a signed-in session (with a body or not) takes one of the session's
 /// `max_in_flight_per_session` places. A request with a body and no live session
 /// (signing in, or anyone at all) takes one of `max_in_flight_anonymous` places, at most
 /// `max_in_flight_anonymous_per_address` from one address: found by the attacker, 64 connections each sending a sign-in's body
@@ -263,19 +263,20 @@ async fn limit_in_flight(
             .headers()
             .get(header::CONTENT_LENGTH)
             .is_some_and(|v| v.as_bytes() != b"0");
-    if !has_body {
-        return next.run(req).await;
-    }
     let session = extract::bearer(req.headers())
         .filter(|t| crate::auth::session::is_live(limits.store.as_ref(), t, crate::now_ms()))
         .map(crate::auth::token::hash_token);
     if let Some(session) = session {
-        // One session's bodies at once: a phone pushes one at a time (found by the
-        // attacker: 70 slow pushes with one token held every place).
+        // One session's requests at once: a phone pushes one at a time, a browser
+        // holds six connections (found by the attacker: 70 slow pushes with one token
+        // held every place; then 80 exports at once with one token, GETs, did).
         let Some(_slot) = Counted::take(&limits.per_session, session, limits.max_per_session)
         else {
             return error::AppError::Unavailable.into_response();
         };
+        return next.run(req).await;
+    }
+    if !has_body {
         return next.run(req).await;
     }
     let Ok(_anonymous) = limits.anonymous.try_acquire() else {
