@@ -242,6 +242,7 @@ consent_refused = No
 consent_refused_hint = The contact will be recorded anonymously: the alias is not saved.
 contact_details = Details: channel, sector, language, materials
 country = Country of origin
+country_unknown = Not stated
 documents = Documents
 err_birth_year = Write a year (e.g. 1994) or an age (e.g. 30).
 err_consent_missing = Ask for consent before saving a new person.

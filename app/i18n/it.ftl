@@ -243,6 +243,7 @@ consent_refused = No
 consent_refused_hint = Il contatto sarà registrato in forma anonima: l'alias non viene salvato.
 contact_details = Dettagli: canale, settore, lingua, materiali
 country = Paese di origine
+country_unknown = Non indicato
 documents = Documenti
 err_birth_year = Scrivi un anno (es. 1994) o un'età (es. 30).
 err_consent_missing = Chiedi il consenso prima di salvare una persona nuova.

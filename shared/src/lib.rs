@@ -21,6 +21,7 @@
 
 pub mod api;
 pub mod central;
+pub mod countries;
 pub mod directory;
 pub mod domain;
 pub mod ids;

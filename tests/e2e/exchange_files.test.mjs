@@ -78,7 +78,9 @@ test('the central office checks, imports and exports an exchange file in the wor
     await page.getByTestId('ws-tab-persons').click();
     await page.getByTestId('ws-q').fill('كريم');
     await page.getByTestId('ws-apply').click();
-    await page.getByTestId('ws-person-row').filter({ hasText: 'Karim sintetico' }).waitFor();
+    await page.getByTestId('ws-person-row').filter({ hasText: 'Karim sintetico' }).click();
+    // The country, a code in the file, by its name (found by a new user's walk: "SN").
+    await page.getByTestId('ws-record').getByText('Marocco').waitFor();
     // The same file again changes nothing.
     await page.getByTestId('xf-import').click();
     await page.getByTestId('xf-ok').filter({ hasText: /invariati: .*contatti: 1, .*persone: 1/ }).waitFor();

@@ -52,6 +52,12 @@ test('on a slow phone, an alias typed as soon as the person editor opens is save
     await row.locator('button.pick').click();
     await page.getByTestId('person-editor').waitFor();
     assert.equal(await page.evaluate(() => window.aliasesWhenShown), `${ALIAS}\n${ALIAS} bis`);
+    // The country is chosen from a list of every country, named in the page's language,
+    // and recorded as its code (which the exchange format carries).
+    await page.getByTestId('p-country').selectOption('SN');
+    await page.getByTestId('save-person').click();
+    await page.getByTestId('person-editor').waitFor({ state: 'detached', timeout: 30000 });
+    await page.getByTestId('person-row').filter({ hasText: 'Senegal' }).waitFor();
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -273,3 +273,41 @@ impl Catalogue {
 
 #[cfg(test)]
 mod tests;
+
+impl Catalogue {
+    /// The language this catalogue is of.
+    pub fn lang(&self) -> Lang {
+        Lang::ALL
+            .into_iter()
+            .find(|l| std::ptr::eq(l.t(), self))
+            .unwrap_or_default()
+    }
+
+    /// A person's country as the reader names it: a recorded ISO 3166-1 code by its name
+    /// in this language (the browser's `Intl.DisplayNames`); anything else (a country
+    /// typed as text by an older version of the app) as it is.
+    pub fn country(&self, value: &str) -> String {
+        country_names(self.lang())(value)
+    }
+}
+
+/// Names countries in `lang`: see [`Catalogue::country`]. One `Intl.DisplayNames` for
+/// many names (a list of every country).
+pub fn country_names(lang: Lang) -> impl Fn(&str) -> String {
+    let names = (cfg!(target_arch = "wasm32")).then(|| {
+        let locales = js_sys::Array::of1(&lang.code().into());
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"type".into(), &"region".into());
+        js_sys::Intl::DisplayNames::new(&locales, &options)
+    });
+    move |value: &str| {
+        let value = value.trim();
+        match &names {
+            Some(n) if strada_shared::countries::is_country(value) => n
+                .of(value)
+                .map(String::from)
+                .unwrap_or_else(|| value.to_string()),
+            _ => value.to_string(),
+        }
+    }
+}

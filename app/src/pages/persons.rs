@@ -72,7 +72,7 @@ fn PersonItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                     (!others.is_empty()).then(|| view! { <span class="muted">" · "{others}</span> })
                 }}
                 <span class="small muted block">
-                    {move || field(|p| p.country.clone())}
+                    {move || { let c = field(|p| p.country.clone()); t().country(&c) }}
                     {move || {
                         let langs = field(|p| p.languages.iter().map(|c| strada_shared::domain::language_name(c).unwrap_or(c).to_string()).collect::<Vec<_>>().join(", "));
                         (!langs.is_empty()).then(|| format!(" · {langs}"))
@@ -111,6 +111,11 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
     let estimated = RwSignal::new(false);
     let gender = RwSignal::new(Gender::Unknown);
     let country = RwSignal::new(String::new());
+    // A country kept as typed (not a code): a choice of its own until changed.
+    let legacy_country = Memo::new(move |_| {
+        let c = country.get();
+        (!c.trim().is_empty() && !strada_shared::countries::is_country(c.trim())).then_some(c)
+    });
     let languages = RwSignal::new(Vec::<String>::new());
     let phone = RwSignal::new(String::new());
     let documents = RwSignal::new(DocumentStatus::Unknown);
@@ -226,12 +231,30 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                     </select>
                 </div>
             </div>
-            <label for="p-country">{move || t().country}</label>
-            <input id="p-country" maxlength="120" prop:value=move || country.get()
-                on:input=move |ev| country.set(event_target_value(&ev))/>
-            // The languages and the rest in later tasks: opening a person stays short on a
-            // slow phone.
+            // The country, the languages and the rest in later tasks: opening a person
+            // stays short on a slow phone.
             <Later>
+            <label for="p-country">{move || t().country}</label>
+            // A code (ISO 3166-1), each named in the reader's language, by name; a
+            // country an older version kept as typed stays a choice until changed.
+            <select id="p-country" data-testid="p-country" on:change=move |ev| country.set(event_target_value(&ev))>
+                <option value="" selected=move || country.with(String::is_empty)>{move || t().country_unknown}</option>
+                {move || {
+                    let names = crate::i18n::country_names(ctx.lang.get());
+                    let mut options: Vec<(String, String)> = strada_shared::countries::COUNTRIES
+                        .iter()
+                        .map(|c| (names(c), c.to_string()))
+                        .collect();
+                    options.sort_by_cached_key(|(name, _)| strada_shared::search::fold(name));
+                    if let Some(typed) = legacy_country.get() {
+                        options.insert(0, (typed.clone(), typed));
+                    }
+                    options.into_iter().map(|(name, code)| {
+                        let mine = code.clone();
+                        view! { <option value=code selected=move || country.with(|c| *c == mine)>{name}</option> }
+                    }).collect_view()
+                }}
+            </select>
             <fieldset>
                 <legend>{move || t().languages_spoken}</legend>
                 <div class="needs">

@@ -1237,7 +1237,7 @@ fn person_fields(p: &PersonRecord, t: &Catalogue, lang: Lang) -> AnyView {
             {dl_row(t.ws_aliases, p.aliases.join(" · "))}
             {dl_row(t.ws_birth_year, birth)}
             {dl_row(t.ws_gender, t.gender_name(p.gender).to_string())}
-            {dl_row(t.ws_country, p.country.clone())}
+            {dl_row(t.ws_country, t.country(&p.country))}
             {dl_row(t.ws_languages, languages)}
             {dl_row(t.ws_phone, p.phone.clone().unwrap_or_default())}
             {dl_row(t.ws_documents, t.documents_name(p.documents).to_string())}

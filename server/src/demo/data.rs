@@ -203,7 +203,8 @@ const fn w(latin: &'static [&'static str], native: Option<&'static str>) -> Name
     }
 }
 
-/// Where a person comes from: the country as said, the languages, common given names.
+/// Where a person comes from: the country (ISO 3166-1 alpha-2, as the app records it),
+/// the languages, common given names.
 pub struct Origin {
     pub country: &'static str,
     pub languages: &'static [&'static str],
@@ -214,7 +215,7 @@ pub struct Origin {
 
 pub const ORIGINS: &[Origin] = &[
     Origin {
-        country: "Senegal",
+        country: "SN",
         languages: &["wo", "fr"],
         names: &[
             m(&["Mamadou", "Mamadú"], None),
@@ -229,7 +230,7 @@ pub const ORIGINS: &[Origin] = &[
         women: 0.08,
     },
     Origin {
-        country: "Mali",
+        country: "ML",
         languages: &["bm", "fr"],
         names: &[
             m(&["Bakary", "Bakari"], None),
@@ -242,7 +243,7 @@ pub const ORIGINS: &[Origin] = &[
         women: 0.06,
     },
     Origin {
-        country: "Nigeria",
+        country: "NG",
         languages: &["en"],
         names: &[
             m(&["Chinedu"], None),
@@ -256,7 +257,7 @@ pub const ORIGINS: &[Origin] = &[
         women: 0.45,
     },
     Origin {
-        country: "Ghana",
+        country: "GH",
         languages: &["tw", "en"],
         names: &[
             m(&["Kwame"], None),
@@ -269,7 +270,7 @@ pub const ORIGINS: &[Origin] = &[
         women: 0.15,
     },
     Origin {
-        country: "Bangladesh",
+        country: "BD",
         languages: &["bn"],
         names: &[
             m(&["Mohammad", "Mohammed", "Md"], Some("মোহাম্মদ")),
@@ -284,7 +285,7 @@ pub const ORIGINS: &[Origin] = &[
         women: 0.05,
     },
     Origin {
-        country: "Pakistan",
+        country: "PK",
         languages: &["ur", "pa"],
         names: &[
             m(&["Muhammad", "Muhammed"], Some("محمد")),
@@ -297,7 +298,7 @@ pub const ORIGINS: &[Origin] = &[
         women: 0.03,
     },
     Origin {
-        country: "India (Punjab)",
+        country: "IN",
         languages: &["pa", "hi"],
         names: &[
             m(&["Gurpreet"], Some("ਗੁਰਪ੍ਰੀਤ")),
@@ -312,7 +313,7 @@ pub const ORIGINS: &[Origin] = &[
         women: 0.12,
     },
     Origin {
-        country: "Marocco",
+        country: "MA",
         languages: &["ar", "fr"],
         names: &[
             m(&["Mohamed", "Mohammed"], Some("محمد")),
@@ -326,7 +327,7 @@ pub const ORIGINS: &[Origin] = &[
         women: 0.15,
     },
     Origin {
-        country: "Romania",
+        country: "RO",
         languages: &["ro", "it"],
         names: &[
             m(&["Ionuț", "Ionut"], None),
@@ -341,7 +342,7 @@ pub const ORIGINS: &[Origin] = &[
         women: 0.4,
     },
     Origin {
-        country: "Albania",
+        country: "AL",
         languages: &["sq", "it"],
         names: &[
             m(&["Arbën", "Arben"], None),
@@ -354,7 +355,7 @@ pub const ORIGINS: &[Origin] = &[
         women: 0.2,
     },
     Origin {
-        country: "Ucraina",
+        country: "UA",
         languages: &["uk", "ru"],
         names: &[
             m(&["Oleksandr", "Aleksandr"], Some("Олександр")),
@@ -367,7 +368,7 @@ pub const ORIGINS: &[Origin] = &[
         women: 0.6,
     },
     Origin {
-        country: "Egitto",
+        country: "EG",
         languages: &["ar"],
         names: &[
             m(&["Mahmoud", "Mahmud"], Some("محمود")),

@@ -300,7 +300,17 @@ impl Run<'_> {
             name: Some(t.name.clone()),
             area: t.area.clone(),
         };
+        // A line that says of a team the store knows (by its accounts or documents) no
+        // more than its slug — what an export writes of a team no file named — changes
+        // nothing (a new user's walk: the store's own export imported back reported
+        // every team "new").
+        let plain = kept.is_none()
+            && slug.as_str() == external
+            && t.name == external
+            && t.area.is_none()
+            && self.resolver.known_slug(&slug)?;
         let state = match kept {
+            None if plain => State::Unchanged,
             None => State::Created,
             Some(k) if k == entry => State::Unchanged,
             Some(_) => State::Updated,

@@ -153,6 +153,11 @@ impl<'a> Resolver<'a> {
         Ok(known.then_some(slug))
     }
 
+    /// Whether the store knows the team `slug` by itself: accounts or documents of it.
+    pub fn known_slug(&self, slug: &TeamId) -> Result<bool, StoreError> {
+        Ok(self.account_teams.contains(slug) || self.store.team_feed_head(slug)? > 0)
+    }
+
     /// The Strada id of a record line of `kind` (not a team).
     pub fn target(&mut self, kind: Kind, external: &str) -> Resolved<Target> {
         let doc_type = doc_type(kind).expect("a record kind");

@@ -190,6 +190,16 @@ async fn the_demo_writes_what_it_announces_and_each_team_pulls_only_its_own() {
     assert!(contacts.iter().any(|c| c.consent == ConsentStatus::Refused));
     assert!(contacts.iter().any(|c| !c.indicators.is_empty()));
     assert!(persons.iter().any(|p| p.aliases.len() > 1));
+    // Countries as the app records them: ISO codes, which the exchange format carries
+    // (found by a new user's walk: the demo wrote "Ucraina", which no export kept).
+    assert!(
+        persons
+            .iter()
+            .filter(|p| !p.country.is_empty())
+            .all(|p| strada_shared::countries::is_country(&p.country)),
+        "every country is a code"
+    );
+    assert!(persons.iter().any(|p| !p.country.is_empty()));
     // Persons who withdrew consent are named nowhere: not in their record, not in the
     // contacts that still link to them.
     let withdrawn: Vec<_> = persons

@@ -1469,3 +1469,25 @@ async fn an_import_says_how_many_persons_it_withdraws_before_and_when_it_does() 
     let again = import_ok(&admin, lines).await;
     assert_eq!(again["withdrawals"], 0);
 }
+
+/// Found by a new user's walk: the store's own export, imported back, reported every
+/// team "new" (teams known by their accounts and records, which no file had named).
+/// It changes nothing and says so.
+#[tokio::test]
+async fn the_stores_own_export_imported_back_changes_nothing_teams_included() {
+    let (s, admin) = server().await;
+    let marta_user = s.store.user_by_name("marta").unwrap().unwrap();
+    let marta = Api::login(&s, "marta").await;
+    let p = person(&marta_user, 1, "Ibrahim");
+    accepted(&marta.push_one(&mut marta.typed(&p)).await);
+    let out = export(&admin).await;
+    assert!(out.contains(r#""type":"team""#), "{out}");
+    for dry_run in [true, false] {
+        let (status, report) = import(&admin, out.clone().into_bytes(), dry_run).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!(counts(&report, "created"), [0; 4], "{report}");
+        assert_eq!(counts(&report, "updated"), [0; 4], "{report}");
+        assert_eq!(counts(&report, "unchanged")[..2], [1, 1], "{report}");
+    }
+    assert_eq!(export(&admin).await, out);
+}

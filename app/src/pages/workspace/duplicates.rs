@@ -91,7 +91,9 @@ fn reason_text(r: &Reason, t: &Catalogue) -> String {
             Gender::Unknown => t.dup_reason_same_gender_unknown,
         }
         .into(),
-        Reason::SameCountry { country } => t.dup_reason_same_country.with("country", country),
+        Reason::SameCountry { country } => t
+            .dup_reason_same_country
+            .with("country", &t.country(country)),
         Reason::SharedLanguages { codes } => {
             let names = codes
                 .iter()
@@ -117,7 +119,9 @@ fn reason_text(r: &Reason, t: &Catalogue) -> String {
         Reason::DifferentGender { a, b } => t
             .dup_reason_different_gender
             .args(&pair(t.gender_name(*a), t.gender_name(*b))),
-        Reason::DifferentCountry { a, b } => t.dup_reason_different_country.args(&pair(a, b)),
+        Reason::DifferentCountry { a, b } => t
+            .dup_reason_different_country
+            .args(&pair(&t.country(a), &t.country(b))),
         Reason::DifferentUsualPlace { a, b } => {
             t.dup_reason_different_usual_place.args(&pair(a, b))
         }
@@ -318,7 +322,7 @@ fn merge_value(p: &PersonRecord, field: &str, t: &Catalogue) -> String {
         "birth_year" => birth_label(p, t),
         "gender" if p.gender == Gender::Unknown => String::new(),
         "gender" => t.gender_name(p.gender).into(),
-        "country" => p.country.trim().into(),
+        "country" => t.country(&p.country),
         "phone" => p.phone.clone().unwrap_or_default(),
         "documents" if p.documents == DocumentStatus::Unknown => String::new(),
         "documents" => t.documents_name(p.documents).into(),
