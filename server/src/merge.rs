@@ -229,10 +229,18 @@ fn merged_value(
             .filter(|p| m.partners.contains(p))
             .cloned()
             .collect();
+        // The consent as the person gave it: the merged record's when it is the
+        // narrower, else (each allows a partner the other does not) the later one's
+        // date — never the moment of the merge, when nobody asked the person.
         if partners != s.partners {
+            let (at, recorded_by) = if partners == m.partners || m.at >= s.at {
+                (m.at, m.recorded_by)
+            } else {
+                (s.at, s.recorded_by)
+            };
             out.consent.partners = partners;
-            out.consent.at = now_ms;
-            out.consent.recorded_by = by;
+            out.consent.at = at;
+            out.consent.recorded_by = recorded_by;
         }
     } else if consent_rank(m.status) > consent_rank(s.status) {
         // The more restrictive answer wins. Identifying data may not stay without
@@ -246,9 +254,10 @@ fn merged_value(
         if status == ConsentStatus::Withdrawn {
             out.withdraw_consent(now_ms, by);
         } else {
+            // The merged record's answer, as it was recorded.
             out.consent.status = status;
-            out.consent.at = now_ms;
-            out.consent.recorded_by = by;
+            out.consent.at = m.at;
+            out.consent.recorded_by = m.recorded_by;
             out.consent.partners.clear();
         }
     }

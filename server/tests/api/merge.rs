@@ -348,6 +348,12 @@ async fn after_a_merge_the_more_restrictive_consent_holds() {
     assert_eq!(history.len(), 2, "{history:?}");
     assert_eq!(history[0]["partners"], json!(["caritas", "pua-network"]));
     assert_eq!(history[1]["partners"], json!(["pua-network"]));
+    // Dated as the person gave it (the merged record's consent), not at the merge
+    // (found by a new user's walk), and by who recorded it.
+    assert_eq!(
+        page["person"]["consent"]["at"],
+        get(&central, &format!("/api/persons/{}", also.id)).await["person"]["consent"]["at"]
+    );
     // One refused: the survivor keeps no identifying data, and the withdrawal is final —
     // so the merge is refused unless the reviewer confirms it, and nothing changes.
     let before = get(&central, &format!("/api/persons/{}", named.id)).await;

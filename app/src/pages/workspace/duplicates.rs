@@ -455,6 +455,24 @@ fn Review(
         };
         matches!((given(Side::A), given(Side::B)), (Some(a), Some(b)) if a != b)
     };
+    // Both gave consent, to different partners: the merged person keeps the partners
+    // both allow (found by a new user's walk: narrowed with no word said).
+    let narrows_to = move || {
+        let (a, b) = (record(Side::A)?, record(Side::B)?);
+        let given = strada_shared::vocab::ConsentStatus::Given;
+        if a.consent.status != given || b.consent.status != given {
+            return None;
+        }
+        let mut pa = a.consent.partners.clone();
+        let mut pb = b.consent.partners.clone();
+        pa.sort();
+        pb.sort();
+        (pa != pb).then(|| {
+            pa.into_iter()
+                .filter(|p| pb.contains(p))
+                .collect::<Vec<_>>()
+        })
+    };
     // Whose value of `field` is kept, as a side.
     let kept_side = move |field: &'static str, s: Side, rs: &PersonRecord| {
         picks.with(|p| p.get(field).copied()).unwrap_or_else(|| {
@@ -659,6 +677,17 @@ fn Review(
                     {move || error.with(|e| e.as_ref().map(|e| error_text(e, t())))}
                 </p>
             </Show>
+            {move || narrows_to().map(|common| {
+                let tr = t();
+                let names = if common.is_empty() {
+                    tr.dup_narrows_none.to_string()
+                } else {
+                    crate::contact_entry::partner_names(&common, tr)
+                };
+                view! {
+                    <p class="warning" role="note" data-testid="dup-narrows">{tr.dup_narrows.with("partners", &names)}</p>
+                }
+            })}
             <Show when=withdraws>
                 <div class="warning" data-testid="dup-withdraws">
                     <p>{move || t().dup_withdraws}</p>
