@@ -84,6 +84,21 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
     assert.equal(await rows.count(), shown, 'the rows shown stay shown');
     await page.keyboard.press('ArrowDown');
     assert.notEqual((await focused(page)).id, first, '↓ still moves in the list');
+
+    // The new person's record open on the desk; the phone meets the person again: the
+    // open record's timeline follows, without reopening it (found by a new user's walk).
+    await rows.first().click();
+    const timeline = page.getByTestId('ws-record').getByTestId('ws-timeline-contact');
+    await page.getByTestId('ws-record').getByTestId('ws-person-name').filter({ hasText: 'Persona sintetica K' }).waitFor();
+    assert.equal(await timeline.count(), 1);
+    await phone.getByTestId('who-person').check();
+    await phone.getByLabel('Alias o soprannome').fill('Persona sintetica K');
+    await phone.getByTestId('pick-person').first().click();
+    await phone.getByTestId('picked-person').waitFor();
+    await phone.getByTestId('need-shelter').check();
+    await phone.getByTestId('save-contact').click();
+    await page.waitForFunction(() => document.querySelectorAll(
+      '[data-testid="ws-record"] [data-testid="ws-timeline-contact"]').length === 2, null, { timeout: 20000 });
     await phone.context().close();
 
     // The team filter lists the teams; a period ending before it starts is said so.

@@ -1120,6 +1120,8 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
             let _ = row.focus();
         }
     };
+    // Anything typed in the record since it was drawn (a reason, a choice).
+    let typed = RwSignal::new(false);
     let body = match open {
         Open::Person(id) => {
             // Read again after an unmerge made from the page.
@@ -1143,8 +1145,37 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
                 version.update(|v| *v += 1);
                 on_change.run(());
             });
+            // What the page shows: the last answer (a reload in the background keeps it
+            // on the screen until the next one is in).
+            let shown = RwSignal::new(None::<Result<(PersonPage, Option<PersonRecord>), ApiError>>);
+            Effect::new(move |_| {
+                if let Some(res) = page.get() {
+                    shown.set(Some(res));
+                    typed.set(false);
+                }
+            });
+            // What a pull brought (a teammate's contact with the person) shows in the open
+            // record too — unless something was typed in it, which a redraw would drop
+            // (found by a new user's walk: the timeline stayed as it was until reopened).
+            Effect::new(move |seen: Option<u64>| {
+                let n = ctx.pulled.get();
+                if seen.is_some_and(|s| s != n) && !typed.get_untracked() {
+                    leptos::task::spawn_local(async move {
+                        let Ok(now) = fetch::<PersonPage>(ctx, format!("/api/persons/{id}")).await
+                        else {
+                            return;
+                        };
+                        let changed = shown
+                            .with_untracked(|s| !matches!(s, Some(Ok((old, _))) if *old == now));
+                        if changed && typed.try_get_untracked() == Some(false) {
+                            let _ = version.try_update(|v| *v += 1);
+                        }
+                    });
+                }
+                n
+            });
             view! {
-                {move || page.get().map(|res| match res {
+                {move || shown.get().map(|res| match res {
                     Ok((p, survivor)) => person_view(p, survivor, on_open, reload, ctx),
                     Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                 })}
@@ -1188,7 +1219,7 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
         }
     };
     view! {
-        <div class="ws-record" data-testid="ws-record">
+        <div class="ws-record" data-testid="ws-record" on:input=move |_| typed.set(true)>
             <div class="row">
                 <span></span>
                 <button type="button" class="secondary" on:click=close>{move || t().ws_close}</button>
