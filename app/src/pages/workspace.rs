@@ -428,7 +428,7 @@ pub fn Workspace() -> impl IntoView {
                     .await
                     .map(|p| (Rows::Referrals(p.items), p.total, p.next)),
             };
-            if generation.get_value() != mine {
+            if generation.try_get_value() != Some(mine) {
                 return;
             }
             match res {
@@ -454,7 +454,8 @@ pub fn Workspace() -> impl IntoView {
                     // leaves the list as it is; one that changes it keeps the focus on
                     // the row that had it (the rows are drawn anew).
                     if quiet
-                        && rows.with_untracked(|r| matches!(r, Some(Ok(old)) if *old == merged))
+                        && rows.try_with_untracked(|r| matches!(r, Some(Ok(old)) if *old == merged))
+                            != Some(false)
                     {
                         return;
                     }
@@ -1165,8 +1166,12 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
                         else {
                             return;
                         };
-                        let changed = shown
-                            .with_untracked(|s| !matches!(s, Some(Ok((old, _))) if *old == now));
+                        // The record may have been closed meanwhile.
+                        let Some(changed) = shown.try_with_untracked(
+                            |s| !matches!(s, Some(Ok((old, _))) if *old == now),
+                        ) else {
+                            return;
+                        };
                         if changed && typed.try_get_untracked() == Some(false) {
                             let _ = version.try_update(|v| *v += 1);
                         }

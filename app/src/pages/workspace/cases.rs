@@ -266,9 +266,9 @@ fn case_row(
             on:click=move |_| open.set(Some(Open::Case(id)))
             on:keydown=move |ev| if ev.key() == "Enter" { open.set(Some(Open::Case(id))) }>
             <td>{name}</td>
-            <td>{r.opened_at.clone()}</td>
+            <td>{util::day_label(&r.opened_at, tr.lang())}</td>
             <td>{r.manager.clone()}</td>
-            <td>{r.review_due.clone().unwrap_or_default()}</td>
+            <td>{r.review_due.as_deref().map(|d| util::day_label(d, tr.lang())).unwrap_or_default()}</td>
             <td>{pip}</td>
             <td>{row_flags(r, tr)}</td>
         </tr>
@@ -679,9 +679,9 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                         <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Person(person_id())))>{name}</button>
                         " · "<span data-testid="case-state">{state_label}</span>
                     </h3>
-                    <p class="hint">{tr.case_opened_at}": "{case.opened_at.clone()}
+                    <p class="hint">{tr.case_opened_at}": "{util::day_label(&case.opened_at, tr.lang())}
                         {rules_v.as_ref().map(|v| format!(" · {} {}", tr.case_rules_version, v.version))}</p>
-                    {move || overdue().then(|| view! { <p class="warning" data-testid="case-overdue">{tr.case_overdue}": "{due.get()}</p> })}
+                    {move || overdue().then(|| view! { <p class="warning" data-testid="case-overdue">{tr.case_overdue}": "{util::day_label(&due.get(), tr.lang())}</p> })}
                     {move || quiet().then(|| view! { <p class="warning" data-testid="case-no-contact">{tr.case_no_contact}</p> })}
                     {move || remote.with(|r| *r == Remote::Unavailable).then(|| view! { <p class="hint">{tr.case_offline}</p> })}
 
@@ -1275,7 +1275,8 @@ pub fn JobOffers(refreshed: RwSignal<u32>) -> impl IntoView {
                             <tbody>
                             {offers.into_iter().map(|o| {
                                 let o = o.offer;
-                                let season = format!("{} – {}", o.from.clone().unwrap_or_default(), o.to.clone().unwrap_or_default());
+                                let day = |d: &Option<String>| d.as_deref().map(|d| util::day_label(d, tr.lang())).unwrap_or_default();
+                                let season = format!("{} – {}", day(&o.from), day(&o.to));
                                 view! { <tr data-testid="job-offer"><td>{o.employer.clone()}</td><td>{tr.sector_name(o.sector)}</td><td>{o.area.clone()}</td><td>{o.positions}</td><td>{o.languages.join(", ")}</td><td>{season}</td></tr> }
                             }).collect_view()}
                             </tbody>

@@ -53,13 +53,10 @@ pub fn query(from: &str, to: &str, team: &str) -> String {
     q
 }
 
-/// `YYYY-MM-DD` as the page's language writes a day.
+/// `YYYY-MM-DD` as the page's language writes a day (one way in the whole app: an
+/// English range read `1/1/2026–12/31/2026`, found by a new user's walk).
 pub fn day_label(iso: &str, lang: crate::i18n::Lang) -> String {
-    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
-        Ok(d) if lang == crate::i18n::Lang::En => d.format("%-m/%-d/%Y").to_string(),
-        Ok(d) => d.format("%-d/%-m/%Y").to_string(),
-        Err(_) => iso.to_string(),
-    }
+    crate::util::day_label(iso, lang)
 }
 
 #[component]

@@ -600,7 +600,9 @@ fn Review(
                         let checked = chosen == side;
                         let label = tr.dup_keep_from.args(&[
                             ("value", &merge_value(r, f, tr)),
-                            ("name", &first_alias(r, tr)),
+                            // The team too: two records of one name are told apart
+                            // (found by a new user's walk: "1973 (da Ilir)").
+                            ("name", &format!("{}, {}", first_alias(r, tr), r.team)),
                         ]);
                         view! {
                             <label class="choice">
