@@ -60,6 +60,22 @@ pub(crate) fn require_reconciler(user: &AuthUser) -> Result<(), AppError> {
 /// the request's body is read: another role is answered 403 whatever it sent.
 pub struct Reconciler(pub AuthUser);
 
+/// A signed-in user of the central office, checked before any body is read.
+pub struct CentralUser(pub AuthUser);
+
+/// The signed-in user, if `check` lets their role through (before any body is read).
+async fn user_with(
+    parts: &mut axum::http::request::Parts,
+    state: &AppState,
+    check: fn(&AuthUser) -> Result<(), AppError>,
+) -> Result<AuthUser, AppError> {
+    let user =
+        <AuthUser as axum::extract::FromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await?;
+    check(&user)?;
+    Ok(user)
+}
+
 impl axum::extract::FromRequestParts<AppState> for Reconciler {
     type Rejection = AppError;
 
@@ -67,16 +83,11 @@ impl axum::extract::FromRequestParts<AppState> for Reconciler {
         parts: &mut axum::http::request::Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let user = AuthUser::from_request_parts(parts, state).await?;
-        require_reconciler(&user)?;
-        Ok(Reconciler(user))
+        user_with(parts, state, require_reconciler)
+            .await
+            .map(Reconciler)
     }
 }
-
-type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
-
-/// A signed-in user of the central office, checked before any body is read.
-pub struct CentralUser(pub AuthUser);
 
 impl axum::extract::FromRequestParts<AppState> for CentralUser {
     type Rejection = AppError;
@@ -85,11 +96,13 @@ impl axum::extract::FromRequestParts<AppState> for CentralUser {
         parts: &mut axum::http::request::Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let user = AuthUser::from_request_parts(parts, state).await?;
-        require_central(&user)?;
-        Ok(CentralUser(user))
+        user_with(parts, state, require_central)
+            .await
+            .map(CentralUser)
     }
 }
+
+type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
 /// A list's filters: the query string of a `GET`, or the form-encoded body of a `POST`
 /// (`/api/{list}/search`, `/api/csv/{list}`), which keeps a searched name out of
