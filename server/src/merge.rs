@@ -406,28 +406,33 @@ pub fn roots(store: &dyn Store) -> Result<HashMap<DocId, DocId>, StoreError> {
 }
 
 /// The pairs judged "not the same person", as pairs of persons: each record replaced by
-/// the person it was merged into (smaller id first). A pair whose two records became one
-/// person is left out.
-pub fn judged_persons(store: &dyn Store) -> Result<HashSet<(DocId, DocId)>, StoreError> {
-    let roots = roots(store)?;
-    let root = |id: DocId| roots.get(&id).copied().unwrap_or(id);
+/// the person it was merged into (`roots`, from [`roots`]; smaller id first). A pair
+/// whose two records became one person is left out.
+pub fn judged_persons(
+    store: &dyn Store,
+    roots: &HashMap<DocId, DocId>,
+) -> Result<HashSet<(DocId, DocId)>, StoreError> {
     Ok(store
         .not_same_pairs()?
         .into_iter()
-        .filter_map(|(a, b)| {
-            let (a, b) = (root(a), root(b));
-            (a != b).then_some(if a < b { (a, b) } else { (b, a) })
-        })
+        .filter_map(|(a, b)| person_pair(roots, a, b))
         .collect())
+}
+
+/// The pair of persons records `a` and `b` belong to (smaller id first), unless one.
+pub fn person_pair(roots: &HashMap<DocId, DocId>, a: DocId, b: DocId) -> Option<(DocId, DocId)> {
+    let root = |id: DocId| roots.get(&id).copied().unwrap_or(id);
+    let (a, b) = (root(a), root(b));
+    (a != b).then_some(if a < b { (a, b) } else { (b, a) })
 }
 
 /// Whether any record of `a`'s person was judged not the same as any of `b`'s.
 pub fn judged_not_same(store: &dyn Store, a: DocId, b: DocId) -> Result<bool, StoreError> {
     let roots = roots(store)?;
-    let root = |id: DocId| roots.get(&id).copied().unwrap_or(id);
-    let (a, b) = (root(a), root(b));
-    let key = if a < b { (a, b) } else { (b, a) };
-    Ok(judged_persons(store)?.contains(&key))
+    let Some(key) = person_pair(&roots, a, b) else {
+        return Ok(false);
+    };
+    Ok(judged_persons(store, &roots)?.contains(&key))
 }
 
 /// The person's other records: those merged into one another with it, as the merges

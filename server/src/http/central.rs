@@ -784,8 +784,8 @@ pub async fn duplicates(
         }
     }
     // Judgements hold between persons: a record merged into another carries its own.
-    let not_same = crate::merge::judged_persons(state.store.as_ref())?;
     let roots = crate::merge::roots(state.store.as_ref())?;
+    let not_same = crate::merge::judged_persons(state.store.as_ref(), &roots)?;
     let central = state.central.clone();
     let (pairs, sides) = with_index(&state, move |store, index| {
         let key = crate::central::CandidatesKey {
@@ -796,12 +796,7 @@ pub async fn duplicates(
         let all = central.candidates(key, || {
             let facts = index.person_facts();
             let judged = |a: DocId, b: DocId| {
-                let (a, b) = (
-                    roots.get(&a).copied().unwrap_or(a),
-                    roots.get(&b).copied().unwrap_or(b),
-                );
-                let key = if a < b { (a, b) } else { (b, a) };
-                not_same.contains(&key)
+                crate::merge::person_pair(&roots, a, b).is_some_and(|key| not_same.contains(&key))
             };
             crate::reconcile::candidates(&facts, &judged, threshold)
         });
