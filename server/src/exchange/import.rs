@@ -7,8 +7,10 @@
 //! (who recorded the consent, who moved the referral, who opened the case and wrote its
 //! reviews: the format does not say), new contacts as their `author` (or the importer),
 //! as the push rules of origin require. A job offer names no team: a new one is the
-//! importer's team's. The whole run holds the push path's writer, so no push interleaves
-//! with what it read.
+//! importer's team's. Reading, resolving, building and staging hold nothing: phones'
+//! pushes go on meanwhile. The push path's writer is taken to commit, and only if no
+//! record the file touches was written meanwhile; else the file is staged again holding
+//! it (see `sync::Staging::commit_unheld`).
 
 mod file;
 mod records;
@@ -59,8 +61,8 @@ pub fn import(
         return Err(ExchangeError::TooManyRecords);
     }
     let user = importer.user();
+    let started = std::time::Instant::now();
     let read = file::read(file, now_ms);
-    let mut staging = writer.staging(store, now_ms).restoring();
     let mut run = Run {
         store,
         user: user.clone(),
@@ -80,9 +82,41 @@ pub fn import(
         to_stage: Vec::new(),
     };
     run.plan(read.lines)?;
+    let planned = started.elapsed();
+    // Staged without holding the push path's writer (phones' pushes go on meanwhile); the
+    // writer is taken to commit, and the file staged again holding it only if a record
+    // it touches was written meanwhile.
+    let mut staging = writer.staging_unheld(store, now_ms)?.restoring();
     if run.errors.is_empty() {
         run.stage(&mut staging)?;
     }
+    let staged = started.elapsed();
+    let mut advanced = BTreeMap::new();
+    let mut restaged = false;
+    if run.errors.is_empty() && !dry_run {
+        // The ids first: a crash before the documents leaves ids that name nothing yet
+        // (the next import creates those documents under them), never documents
+        // without ids.
+        let entries = &run.entries;
+        match staging.commit_unheld(writer, &user, || store.put_exchange(entries))? {
+            Some(moved) => advanced = moved,
+            None => {
+                restaged = true;
+                let mut staging = writer.staging(store, now_ms).restoring();
+                run.stage(&mut staging)?;
+                if run.errors.is_empty() {
+                    store.put_exchange(&run.entries)?;
+                    advanced = staging.commit(&user)?;
+                }
+            }
+        }
+        if run.errors.is_empty() {
+            store.flush()?;
+        }
+    } else {
+        drop(staging);
+    }
+    let committed = started.elapsed();
     run.errors
         .sort_by(|a, b| (a.line, &a.field).cmp(&(b.line, &b.field)));
     let ok = run.errors.is_empty();
@@ -109,6 +143,10 @@ pub fn import(
         dry_run,
         written,
         invalid_lines = report.errors.len(),
+        plan_ms = planned.as_millis() as u64,
+        stage_ms = (staged - planned).as_millis() as u64,
+        commit_ms = (committed - staged).as_millis() as u64,
+        restaged,
         "exchange import"
     );
     let act = if dry_run {
@@ -120,24 +158,11 @@ pub fn import(
         Some(u) => audit::Record::new(act).by(u),
         None => audit::Record::new(act),
     };
-    if !ok || dry_run {
-        drop(staging);
-        let record = match ok {
-            true => record.count(written as usize),
-            false => record.refused("invalid_lines").count(report.errors.len()),
-        };
-        audit::record(store, now_ms, record)?;
-        return Ok(Imported {
-            report,
-            advanced: BTreeMap::new(),
-        });
-    }
-    // The ids first: a crash before the documents leaves ids that name nothing yet (the
-    // next import creates those documents under them), never documents without ids.
-    store.put_exchange(&run.entries)?;
-    let advanced = staging.commit(&user)?;
-    store.flush()?;
-    audit::record(store, now_ms, record.count(written as usize))?;
+    let record = match ok {
+        true => record.count(written as usize),
+        false => record.refused("invalid_lines").count(report.errors.len()),
+    };
+    audit::record(store, now_ms, record)?;
     Ok(Imported { report, advanced })
 }
 
@@ -419,11 +444,11 @@ impl Run<'_> {
     /// ones in their authors' names), then referrals, cases and job offers. A refusal is
     /// its line's error.
     fn stage(&mut self, staging: &mut Staging<'_>) -> Result<(), ExchangeError> {
-        let queued = std::mem::take(&mut self.to_stage);
-        let mut batches: BTreeMap<(Kind, Option<UserId>), Vec<ToStage>> = BTreeMap::new();
-        for q in queued {
+        let mut batches: BTreeMap<(Kind, Option<UserId>), Vec<&ToStage>> = BTreeMap::new();
+        for q in &self.to_stage {
             batches.entry((q.kind, q.author)).or_default().push(q);
         }
+        let mut refused = Vec::new();
         for ((_, author), batch) in batches {
             let user = match author {
                 Some(id) => AuthUser {
@@ -432,8 +457,10 @@ impl Run<'_> {
                 },
                 None => self.user.clone(),
             };
-            let (lines, docs): (Vec<(usize, Kind)>, Vec<PushDoc>) =
-                batch.into_iter().map(|q| ((q.line, q.kind), q.doc)).unzip();
+            let (lines, docs): (Vec<(usize, Kind)>, Vec<PushDoc>) = batch
+                .into_iter()
+                .map(|q| ((q.line, q.kind), q.doc.clone()))
+                .unzip();
             let results = staging.stage(&user, docs)?;
             for ((line, kind), r) in lines.into_iter().zip(results) {
                 let e = match r.outcome {
@@ -444,8 +471,11 @@ impl Run<'_> {
                         "the stored record changed meanwhile: import the file again",
                     ),
                 };
-                self.fail(line, e);
+                refused.push((line, e));
             }
+        }
+        for (line, e) in refused {
+            self.fail(line, e);
         }
         Ok(())
     }

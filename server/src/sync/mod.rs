@@ -431,15 +431,25 @@ fn keep(cache: &mut DocCache, p: Pending) {
     );
 }
 
-/// Documents written by the server on behalf of accounts (the exchange import), merged
-/// and checked exactly as their pushes would be — schema, field rules, consent, origin,
-/// references, bounds, load-back — and committed together or not at all.
+/// Documents written by the server on behalf of accounts (a merge of persons, the
+/// exchange import), merged and checked exactly as their pushes would be — schema, field
+/// rules, consent, origin, references, bounds, load-back — and committed together or not
+/// at all. Dropping it without committing stores nothing.
 ///
-/// A staging holds the writer for its whole life, so no push interleaves with what it
-/// read and staged. Dropping it without [`Staging::commit`] stores nothing.
+/// A staging from [`Writer::staging`] holds the writer for its whole life, so no push
+/// interleaves with what it read and staged. One from [`Writer::staging_unheld`] holds
+/// nothing while it stages (pushes go on: an import of thousands of records takes
+/// seconds) and takes the writer only to commit, and only if no document it read —
+/// those it staged and those they refer to — was committed meanwhile
+/// ([`Staging::commit_unheld`]).
 pub struct Staging<'a> {
     store: &'a dyn Store,
-    cache: std::sync::MutexGuard<'a, DocCache>,
+    /// The writer's cache, held; `None` for an unheld staging.
+    held: Option<std::sync::MutexGuard<'a, DocCache>>,
+    /// An unheld staging's own (empty) cache.
+    own: DocCache,
+    /// The feed's head when the staging began.
+    since: u64,
     pending: Vec<Pending>,
     now_ms: i64,
     /// Records restored from elsewhere (an import), not written now: a case of a person
@@ -448,19 +458,43 @@ pub struct Staging<'a> {
 }
 
 impl Writer {
-    /// Starts a [`Staging`] on `store` (waits for pushes being merged).
+    /// Starts a [`Staging`] on `store` that holds the writer (waits for pushes being
+    /// merged).
     pub fn staging<'a>(&'a self, store: &'a dyn Store, now_ms: i64) -> Staging<'a> {
+        let held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        Staging::new(store, Some(held), 0, now_ms)
+    }
+
+    /// Starts a [`Staging`] on `store` that does not hold the writer: commit it with
+    /// [`Staging::commit_unheld`].
+    pub fn staging_unheld<'a>(
+        &self,
+        store: &'a dyn Store,
+        now_ms: i64,
+    ) -> Result<Staging<'a>, StoreError> {
+        let since = store.feed_head()?;
+        Ok(Staging::new(store, None, since, now_ms))
+    }
+}
+
+impl<'a> Staging<'a> {
+    fn new(
+        store: &'a dyn Store,
+        held: Option<std::sync::MutexGuard<'a, DocCache>>,
+        since: u64,
+        now_ms: i64,
+    ) -> Self {
         Staging {
             store,
-            cache: self.0.lock().unwrap_or_else(|p| p.into_inner()),
+            held,
+            own: lru::LruCache::new(std::num::NonZeroUsize::MIN),
+            since,
             pending: Vec::new(),
             now_ms,
             restore: false,
         }
     }
-}
 
-impl Staging<'_> {
     /// Stages records restored from elsewhere (see `restore`).
     pub fn restoring(mut self) -> Self {
         self.restore = true;
@@ -475,9 +509,13 @@ impl Staging<'_> {
         docs: Vec<PushDoc>,
     ) -> Result<Vec<PushResult>, PushError> {
         let actor = user.actor.clone().ok_or(PushError::NoDevice)?;
+        let cache = match self.held.as_deref_mut() {
+            Some(held) => held,
+            None => &mut self.own,
+        };
         let results = stage_docs(
             self.store,
-            &mut self.cache,
+            cache,
             user,
             &actor,
             docs,
@@ -497,10 +535,48 @@ impl Staging<'_> {
 
     /// Commits everything staged in one store transaction, unflushed (the caller
     /// flushes before answering); erasures are recorded as `by`'s acts. Returns where
-    /// each team's feed moved.
+    /// each team's feed moved. Only for a staging that holds the writer.
     pub fn commit(mut self, by: &AuthUser) -> Result<Advanced, StoreError> {
+        debug_assert!(
+            self.held.is_some(),
+            "an unheld staging commits with commit_unheld"
+        );
         let pending = std::mem::take(&mut self.pending);
         finish(self.store, None, by, pending, &mut [], self.now_ms)
+    }
+
+    /// Takes the writer and, unless a document this staging read (one it staged or one
+    /// they refer to) was committed since it began, runs `before` (what must be stored
+    /// first) and commits as [`Staging::commit`] does. `None`: something it read changed
+    /// meanwhile, and nothing was stored — stage again holding the writer.
+    pub fn commit_unheld(
+        mut self,
+        writer: &Writer,
+        by: &AuthUser,
+        before: impl FnOnce() -> Result<(), StoreError>,
+    ) -> Result<Option<Advanced>, StoreError> {
+        let _held = writer.0.lock().unwrap_or_else(|p| p.into_inner());
+        let read: HashSet<DocId> = self
+            .pending
+            .iter()
+            .flat_map(|p| {
+                std::iter::once(p.id).chain(references(&p.value).into_iter().map(|(id, _)| id))
+            })
+            .collect();
+        let mut cursor = self.since;
+        loop {
+            let page = self.store.feed_after(cursor, 4096)?;
+            let Some(&(last, _)) = page.last() else {
+                break;
+            };
+            if page.iter().any(|(_, id)| read.contains(id)) {
+                return Ok(None);
+            }
+            cursor = last;
+        }
+        before()?;
+        let pending = std::mem::take(&mut self.pending);
+        finish(self.store, None, by, pending, &mut [], self.now_ms).map(Some)
     }
 }
 
@@ -2166,5 +2242,114 @@ mod tests {
         let doc = AutoCommit::load(&store.doc(id).unwrap().unwrap().bytes).unwrap();
         assert!(schema::conflicts::find(&doc, DocType::Person).is_empty());
         assert_eq!(schema::read::<PersonDoc>(&doc).unwrap().birth_year, None);
+    }
+    /// A staging that does not hold the writer lets pushes through while it stages (a
+    /// held one would wait for them: this test would hang), and commits only when no
+    /// document it read was written meanwhile.
+    #[test]
+    fn an_unheld_staging_lets_pushes_through_and_commits_only_what_nothing_changed() {
+        use strada_shared::domain::DocumentStatus;
+        use strada_shared::schema::Consent;
+        use strada_shared::vocab::Gender;
+        const T: i64 = 1_760_000_000_000;
+        let (_dir, store) = crate::testing::temp_store("strada-unheld");
+        let writer = Writer::default();
+        let actor = automerge::ActorId::from([7u8; 16]);
+        let me = AuthUser {
+            actor: Some(actor.to_bytes().to_vec()),
+            ..user(Role::FieldWorker, "bergamo-1")
+        };
+        store.bind_actor(actor.to_bytes(), me.id).unwrap();
+        let person = |n: u8| PersonDoc {
+            id: DocId::new_v7(T as u64, [n; 10]),
+            aliases: vec![format!("Persona {n}")],
+            birth_year: Some(1990),
+            birth_year_estimated: false,
+            gender: Gender::Unknown,
+            country: String::new(),
+            languages: Vec::new(),
+            phone: None,
+            documents: DocumentStatus::Unknown,
+            usual_place: String::new(),
+            consent: Consent {
+                status: ConsentStatus::Given,
+                at: T,
+                recorded_by: me.id,
+                partners: Vec::new(),
+            },
+            author: me.id,
+            team: me.team.clone(),
+            created_at: T,
+            merged_into: None,
+        };
+        let whole = |p: &PersonDoc| PushDoc {
+            id: p.id,
+            doc_type: DocType::Person,
+            changes: strada_shared::sync::Bytes(
+                schema::create(actor.clone(), p).unwrap().save_nocompress(),
+            ),
+            generation: 0,
+        };
+        // An edit of a stored person, on top of what is stored.
+        let edit = |p: &PersonDoc, year: i64| {
+            let stored = store.doc(p.id).unwrap().unwrap();
+            let mut doc = AutoCommit::load(&stored.bytes)
+                .unwrap()
+                .with_actor(actor.clone());
+            let heads = doc.get_heads();
+            schema::update(
+                &mut doc,
+                &PersonDoc {
+                    birth_year: Some(year),
+                    ..p.clone()
+                },
+            )
+            .unwrap();
+            PushDoc {
+                id: p.id,
+                doc_type: DocType::Person,
+                changes: strada_shared::sync::Bytes(doc.save_after(&heads)),
+                generation: 0,
+            }
+        };
+        let accepted = |results: &[PushResult]| {
+            results
+                .iter()
+                .all(|r| matches!(r.outcome, PushOutcome::Accepted { .. }))
+        };
+        let pushed = |docs| {
+            let report = push(&store, &writer, &me, PushRequest { docs }, T).unwrap();
+            assert!(accepted(&report.response.results));
+        };
+        let (one, two, three) = (person(1), person(2), person(3));
+        pushed(vec![whole(&one)]);
+
+        // Staged: an edit of `one`. A phone's push edits `one` meanwhile: not committed.
+        let mut staging = writer.staging_unheld(&store, T).unwrap();
+        assert!(accepted(
+            &staging.stage(&me, vec![edit(&one, 1991)]).unwrap()
+        ));
+        pushed(vec![edit(&one, 1992)]);
+        let mut before_ran = false;
+        let committed = staging
+            .commit_unheld(&writer, &me, || {
+                before_ran = true;
+                Ok(())
+            })
+            .unwrap();
+        assert!(committed.is_none() && !before_ran);
+        let stored: PersonDoc =
+            schema::read(&AutoCommit::load(&store.doc(one.id).unwrap().unwrap().bytes).unwrap())
+                .unwrap();
+        assert_eq!(stored.birth_year, Some(1992));
+
+        // Staged: a new person. A push of another person meanwhile: committed.
+        let mut staging = writer.staging_unheld(&store, T).unwrap();
+        assert!(accepted(&staging.stage(&me, vec![whole(&three)]).unwrap()));
+        pushed(vec![whole(&two)]);
+        let committed = staging.commit_unheld(&writer, &me, || Ok(())).unwrap();
+        assert!(committed.is_some());
+        assert!(store.doc(three.id).unwrap().is_some());
+        assert!(store.doc(two.id).unwrap().is_some());
     }
 }
