@@ -163,6 +163,10 @@ pub struct PersonPage {
     /// consent), so that the history names both sides after an unmerge too.
     #[serde(default)]
     pub person_names: std::collections::BTreeMap<String, String>,
+    /// The team of each person `merges` names (by person id), so that two records of one
+    /// name are told apart ("Ilir (bergamo-1) → Ilir (cremona-2)").
+    #[serde(default)]
+    pub person_teams: std::collections::BTreeMap<String, TeamId>,
 }
 
 /// `GET /api/contacts/{id}`: the contact, its person and its referrals.

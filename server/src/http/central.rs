@@ -327,12 +327,15 @@ pub async fn person(
     let consent_history = consent_history(store.as_ref(), id)?;
     let (not_same, user_names) = judgements_of(store.as_ref(), id, &family, &merges)?;
     let mut person_names = std::collections::BTreeMap::new();
+    let mut person_teams = std::collections::BTreeMap::new();
     for p in merges.iter().flat_map(|m| [m.survivor, m.merged]) {
-        if let std::collections::btree_map::Entry::Vacant(e) = person_names.entry(p.to_string())
-            && let Some(alias) =
-                person_of(store.as_ref(), p)?.and_then(|r| r.aliases.first().cloned())
+        if let std::collections::btree_map::Entry::Vacant(e) = person_teams.entry(p.to_string())
+            && let Some(r) = person_of(store.as_ref(), p)?
         {
-            e.insert(alias);
+            e.insert(r.team.clone());
+            if let Some(alias) = r.aliases.first() {
+                person_names.insert(p.to_string(), alias.clone());
+            }
         }
     }
     let shown = std::iter::once(id)
@@ -351,6 +354,7 @@ pub async fn person(
         not_same,
         user_names,
         person_names,
+        person_teams,
     }))
 }
 

@@ -1017,6 +1017,10 @@ fn schemas() -> Map<String, Value> {
                     "person_names",
                     json!({"type": "object", "additionalProperties": {"type": "string"}, "description": "first alias by person id, for the persons `merges` names"}),
                 ),
+                (
+                    "person_teams",
+                    json!({"type": "object", "additionalProperties": {"type": "string"}, "description": "team slug by person id, for the persons `merges` names"}),
+                ),
             ],
             &[
                 "person",

@@ -163,6 +163,9 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
     );
     assert_eq!(page["merged"][0]["id"], there.id.to_string());
     assert_eq!(page["merges"][0]["id"], record["id"]);
+    // Both sides of the merge named with their teams (two records of one name).
+    assert_eq!(page["person_teams"][here.id.to_string()], "bergamo-1");
+    assert_eq!(page["person_teams"][there.id.to_string()], "cremona-2");
     let by_person = get(&central, &format!("/api/contacts?person={}", here.id)).await;
     assert_eq!(by_person["total"], 2);
     let merged_page = get(&central, &format!("/api/persons/{}", there.id)).await;

@@ -127,6 +127,16 @@ pub(super) fn history(
             names.entry(id).or_insert_with(|| alias.clone());
         }
     }
+    let mut teams: HashMap<DocId, String> = std::iter::once(&p.person)
+        .chain(&p.merged)
+        .chain(survivor)
+        .map(|r| (r.id, r.team.to_string()))
+        .collect();
+    for (id, team) in &p.person_teams {
+        if let Ok(id) = id.parse::<DocId>() {
+            teams.entry(id).or_insert_with(|| team.to_string());
+        }
+    }
     let items = p
         .merges
         .iter()
@@ -137,7 +147,10 @@ pub(super) fn history(
                     .cloned()
                     .unwrap_or_else(|| t.person_anonymous.to_string())
             };
-            let persons = format!("{} → {}", name(m.merged), name(m.survivor));
+            let persons = merge_label(
+                (&name(m.merged), teams.get(&m.merged)),
+                (&name(m.survivor), teams.get(&m.survivor)),
+            );
             let user = |id: strada_shared::ids::UserId| user_name(p, id, t);
             let by = user(m.by);
             let undone_by = m.undone.as_ref().map(|u| user(u.by)).unwrap_or_default();
@@ -151,6 +164,16 @@ pub(super) fn history(
         }
         .into_any(),
     )
+}
+
+/// "merged → survivor" by their names; two records of one name are told apart by their
+/// teams ("Ilir (bergamo-1) → Ilir (cremona-2)", found by a new user's walk: "Ilir →
+/// Ilir").
+fn merge_label(merged: (&str, Option<&String>), survivor: (&str, Option<&String>)) -> String {
+    match (merged, survivor) {
+        ((a, Some(ta)), (b, Some(tb))) if a == b && ta != tb => format!("{a} ({ta}) → {b} ({tb})"),
+        ((a, _), (b, _)) => format!("{a} → {b}"),
+    }
 }
 
 /// A user's name as the page gives it (an account since removed: "unknown author").
@@ -356,5 +379,27 @@ fn MergeEntry(
                 </p>
             </Show>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_label;
+
+    #[test]
+    fn two_records_of_one_name_are_told_apart_by_their_teams() {
+        let (b1, c2) = ("bergamo-1".to_string(), "cremona-2".to_string());
+        assert_eq!(
+            merge_label(("Ilir", Some(&b1)), ("Ilir", Some(&c2))),
+            "Ilir (bergamo-1) → Ilir (cremona-2)"
+        );
+        assert_eq!(
+            merge_label(("Ilir", Some(&b1)), ("Илир", Some(&c2))),
+            "Ilir → Илир"
+        );
+        assert_eq!(
+            merge_label(("Ilir", Some(&b1)), ("Ilir", Some(&b1))),
+            "Ilir → Ilir"
+        );
     }
 }
