@@ -3,7 +3,8 @@
 // pair, the reviewer compares the two records side by side, says why and merges them;
 // the persons list then shows one person, found also by the merged record's alias, whose
 // page lists the contacts of both and the merge. Separated again with a reason, both are
-// listed again, each with their own contacts. Then a record the demo left for review:
+// listed again, each with their own contacts. One of them is in charge (a case open):
+// the review says so. Then a record the demo left for review:
 // two workers' values of a person's documents, one kept.
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
@@ -47,6 +48,13 @@ test('the central office merges a planted duplicate, then separates it again', a
     await signIn(page, 'centrale', password);
     await page.getByTestId('workspace').waitFor({ timeout: 30000 });
 
+    // One of the two is in charge: a case opened from its record.
+    await searchPersons(page, a.aliases[0]);
+    await personRow(page, a.id).click();
+    await page.getByTestId('ws-person-name').waitFor();
+    await page.getByTestId('case-open-new').click();
+    await page.getByTestId('case-view').getByTestId('case-intake').waitFor({ timeout: 20000 });
+
     // The pair in "Doppioni", with its likelihood and its evidence in words.
     await page.getByTestId('ws-tab-duplicates').click();
     const row = page.locator(`[data-testid="dup-pair"][data-a="${a.id}"][data-b="${b.id}"]`);
@@ -65,6 +73,10 @@ test('the central office merges a planted duplicate, then separates it again', a
     assert.ok(compared.includes(a.aliases[0]) && compared.includes(b.aliases[0]), compared);
     assert.match(compared, /Contatti registrati\s+\d+\s+\d+/);
     assert.equal(await review.getByTestId('dup-merge').isDisabled(), true, 'no merge without a reason');
+    // The review says the open case goes with the merged person.
+    await review.getByTestId('dup-cases').waitFor({ timeout: 15000 });
+    assert.equal(await review.getByTestId('dup-cases').innerText(),
+      `${a.aliases[0]} ha una presa in carico aperta: dopo l'unione resterà alla persona unita.`);
     assert.deepEqual(await axeViolations(page), [], 'the review of a pair');
 
     // The first record stays; where the records differ, one value is taken from the other.
@@ -114,7 +126,11 @@ test('the central office merges a planted duplicate, then separates it again', a
     assert.equal(await record.getByTestId('ws-merge-by').innerText(), 'centrale');
     const undoneHistory = await record.getByTestId('ws-merge').innerText();
     assert.match(undoneHistory, /da centrale:/);
-    assert.ok(undoneHistory.includes(`${b.aliases[0]} → ${a.aliases[0]}`), undoneHistory);
+    // Two records of one name are told apart by their teams.
+    const sides = b.aliases[0] === a.aliases[0]
+      ? `${b.aliases[0]} (${b.team}) → ${a.aliases[0]} (${a.team})`
+      : `${b.aliases[0]} → ${a.aliases[0]}`;
+    assert.ok(undoneHistory.includes(sides), undoneHistory);
     assert.doesNotMatch(undoneHistory, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'no raw id');
     // Separated as two persons, they are also judged so (the box is ticked unless
     // unticked), with the same reason; taken back from the page, for the steps below.

@@ -418,6 +418,19 @@ fn Review(
         let b = fetch::<PersonPage>(ctx, format!("/api/persons/{b_id}")).await?;
         Ok::<_, ApiError>((a, b))
     });
+    // Their open cases (a merge gives the survivor the cases of both: found by a review,
+    // merging two persons each in charge gave no warning). Only the counts are used.
+    let open_cases = LocalResource::new(move || async move {
+        let count = |id: DocId| async move {
+            fetch::<Vec<strada_shared::central::CaseRow>>(
+                ctx,
+                format!("/api/cases?status=open&person={id}"),
+            )
+            .await
+            .map(|rows| rows.len())
+        };
+        Ok::<_, ApiError>((count(a_id).await?, count(b_id).await?))
+    });
     let survivor = RwSignal::new(Side::A);
     // The values the reviewer chose, by field: the record whose value to keep.
     let picks = RwSignal::new(BTreeMap::<&'static str, Side>::new());
@@ -679,6 +692,17 @@ fn Review(
                     {move || error.with(|e| e.as_ref().map(|e| error_text(e, t())))}
                 </p>
             </Show>
+            {move || {
+                let tr = t();
+                let (a, b) = open_cases.get().and_then(Result::ok)?;
+                let text = match (a, b) {
+                    (0, 0) => return None,
+                    (1.., 1..) => tr.dup_cases_both.to_string(),
+                    (1.., 0) => tr.dup_cases_one.with("name", &record(Side::A).map(|r| first_alias(&r, tr)).unwrap_or_default()),
+                    (0, 1..) => tr.dup_cases_one.with("name", &record(Side::B).map(|r| first_alias(&r, tr)).unwrap_or_default()),
+                };
+                Some(view! { <p class="warning" role="note" data-testid="dup-cases">{text}</p> })
+            }}
             {move || narrows_to().map(|common| {
                 let tr = t();
                 let names = if common.is_empty() {
