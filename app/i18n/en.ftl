@@ -497,6 +497,7 @@ ws_history = Referral history
 ws_open_contact = Open the contact
 ws_open_person = Open the person
 ws_review = To review
+ws_conflict_open = Open the record
 ws_review_empty = Nothing to review: no value was written in two different ways.
 ws_review_failed = The choice was not saved: someone may have made it already. The list is up to date.
 ws_keep = Keep this

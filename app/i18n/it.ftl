@@ -498,6 +498,7 @@ ws_history = Storia dell'invio
 ws_open_contact = Apri il contatto
 ws_open_person = Apri la persona
 ws_review = Da rivedere
+ws_conflict_open = Apri la scheda
 ws_review_empty = Niente da rivedere: nessun dato è stato scritto in due modi diversi.
 ws_review_failed = La scelta non è stata salvata: forse qualcuno l'ha già fatta. L'elenco è aggiornato.
 ws_keep = Tieni questo

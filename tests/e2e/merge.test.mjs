@@ -168,6 +168,11 @@ test('the central office merges a planted duplicate, then separates it again', a
     assert.equal(await page.getByTestId('ws-conflict').count(), 6);
     const text = await field.innerText();
     for (const v of values) assert.ok(v.by_name && text.includes(v.by_name), text);
+    // The record opens beside the list, whole.
+    await card.getByTestId('ws-conflict-open').click();
+    const beside = page.locator('.ws-review-detail');
+    await beside.getByTestId('ws-person-name').waitFor({ timeout: 15000 });
+    assert.equal(await card.getByTestId('ws-conflict-open').getAttribute('aria-pressed'), 'true');
     assert.deepEqual(await axeViolations(page), [], 'the records to review');
     await field.locator('li').nth(1).getByTestId('ws-keep').focus();
     await page.keyboard.press('Enter');

@@ -861,12 +861,15 @@ fn value_label(field: &str, json: &str, t: &Catalogue) -> String {
 
 /// The "Da rivedere" list: every record with sensitive fields set to different values on
 /// two devices apart; the reviewer keeps one value (a normal change, synced to phones).
+/// Each record opens beside the list, where it can be read whole and edited (a value
+/// kept by mistake is changed there).
 #[component]
 fn Review() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let lang = ctx.lang.get_untracked();
     let version = RwSignal::new(0u32);
+    let open = RwSignal::new(None::<Open>);
     let items = LocalResource::new(move || {
         version.get();
         fetch::<Vec<ConflictItem>>(ctx, "/api/conflicts".into())
@@ -892,7 +895,8 @@ fn Review() -> impl IntoView {
         });
     };
     view! {
-        <div class="ws-review" data-testid="ws-review">
+        <div class="ws-split">
+        <div class="ws-review ws-list" data-testid="ws-review">
             <Show when=move || error.get()>
                 <p class="error" role="alert" tabindex="-1">{move || t().ws_review_failed}</p>
             </Show>
@@ -922,9 +926,25 @@ fn Review() -> impl IntoView {
                             _ => item.label.clone(),
                         };
                         let id = item.id;
+                        let target = match item.doc_type {
+                            strada_shared::schema::DocType::Person => Some(Open::Person(id)),
+                            strada_shared::schema::DocType::Contact => Some(Open::Contact(id)),
+                            strada_shared::schema::DocType::Referral => Some(Open::Referral(id)),
+                            strada_shared::schema::DocType::Case => Some(Open::Case(id)),
+                            strada_shared::schema::DocType::JobOffer
+                            | strada_shared::schema::DocType::PuaRules => None,
+                        };
                         view! {
                             <article class="card ws-conflict" data-testid="ws-conflict" data-id=id.to_string()>
                                 <h3>{kind}" · "{label.clone()}" · "{item.team.to_string()}</h3>
+                                {target.map(|o| view! {
+                                    <button type="button" class="link" data-testid="ws-conflict-open"
+                                        aria-pressed=move || (open.get() == Some(o)).to_string()
+                                        on:click=move |_| {
+                                            open.set(Some(o));
+                                            focus_soon(".ws-review-detail");
+                                        }>{tr.ws_conflict_open}</button>
+                                })}
                                 {item.conflicts.into_iter().map(|c| {
                                     let field_name = tr.ws_field_names.find(c.field.split('.').next().unwrap_or_default()).unwrap_or_default();
                                     let detail = c.field.split_once('.').map(|(_, k)| {
@@ -960,6 +980,15 @@ fn Review() -> impl IntoView {
                     }).collect_view().into_any()
                 }
             })}
+        </div>
+        <div class="ws-detail ws-review-detail" role="region" tabindex="-1" aria-label=move || t().ws_record>
+            {move || match open.get() {
+                Some(o) => view! {
+                    <Detail open=o on_open=open on_change=Callback::new(move |()| version.update(|v| *v += 1))/>
+                }.into_any(),
+                None => view! { <p class="hint">{t().ws_select_hint}</p> }.into_any(),
+            }}
+        </div>
         </div>
     }
 }
