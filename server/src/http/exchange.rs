@@ -81,8 +81,9 @@ pub async fn import(
             }
         }
     })?;
-    // One import at a time: each holds the push path's writer and its documents in
-    // memory for its whole run, which goes on when its request is abandoned.
+    // One import at a time: each holds its documents in memory (gigabytes for the
+    // largest file) for its whole run, which goes on when its request is abandoned; and
+    // two imports of one new external id, staged side by side, would each create it.
     let Ok(permit) = state.imports.clone().try_acquire_owned() else {
         return Err(AppError::ConflictCode {
             code: "import_running",

@@ -405,6 +405,33 @@ async fn an_exchange_file_may_be_larger_than_other_bodies_up_to_its_own_limit() 
 }
 
 #[tokio::test]
+async fn one_import_runs_at_a_time_and_the_next_one_is_told_to_wait() {
+    let (s, admin) = server().await;
+    // Enough persons that an import takes a while (seconds in a debug build).
+    let mut lines = vec![json!({"type": "team", "id": "bergamo-1", "name": "Bergamo"})];
+    for i in 0..3_000 {
+        lines.push(json!({"type": "person", "id": format!("P-{i}"), "team": "bergamo-1",
+            "aliases": [format!("Persona sintetica {i}")],
+            "consent": {"status": "given", "at": "2025-05-30T10:00:00Z"},
+            "created_at": "2025-05-30T10:00:00Z"}));
+    }
+    let body = file(&lines);
+    let (one, two) = tokio::join!(
+        import(&admin, body.clone(), false),
+        import(&admin, body.clone(), false)
+    );
+    let mut statuses = [one.0, two.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{one:?} {two:?}");
+    let refused = if one.0 == StatusCode::CONFLICT { &one.1 } else { &two.1 };
+    assert_eq!(refused["error"], "import_running");
+    // Once it has ended, the next one runs (and changes nothing: the same file).
+    let report = import_ok(&admin, body).await;
+    assert_eq!(counts(&report, "unchanged"), [1, 3_000, 0, 0]);
+    drop(s);
+}
+
+#[tokio::test]
 async fn an_unknown_field_is_refused_not_ignored() {
     let (s, admin) = server().await;
     let mut lines = full_file();
