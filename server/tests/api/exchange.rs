@@ -410,10 +410,12 @@ async fn one_import_runs_at_a_time_and_the_next_one_is_told_to_wait() {
     // Enough persons that an import takes a while (seconds in a debug build).
     let mut lines = vec![json!({"type": "team", "id": "bergamo-1", "name": "Bergamo"})];
     for i in 0..3_000 {
-        lines.push(json!({"type": "person", "id": format!("P-{i}"), "team": "bergamo-1",
+        lines.push(
+            json!({"type": "person", "id": format!("P-{i}"), "team": "bergamo-1",
             "aliases": [format!("Persona sintetica {i}")],
             "consent": {"status": "given", "at": "2025-05-30T10:00:00Z"},
-            "created_at": "2025-05-30T10:00:00Z"}));
+            "created_at": "2025-05-30T10:00:00Z"}),
+        );
     }
     let body = file(&lines);
     let (one, two) = tokio::join!(
@@ -422,8 +424,16 @@ async fn one_import_runs_at_a_time_and_the_next_one_is_told_to_wait() {
     );
     let mut statuses = [one.0, two.0];
     statuses.sort();
-    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{one:?} {two:?}");
-    let refused = if one.0 == StatusCode::CONFLICT { &one.1 } else { &two.1 };
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{one:?} {two:?}"
+    );
+    let refused = if one.0 == StatusCode::CONFLICT {
+        &one.1
+    } else {
+        &two.1
+    };
     assert_eq!(refused["error"], "import_running");
     // Once it has ended, the next one runs (and changes nothing: the same file).
     let report = import_ok(&admin, body).await;
