@@ -91,7 +91,7 @@ pub fn ContactForm() -> impl IntoView {
                     place_state.set(PlaceState::Found);
                 }
                 None => {
-                    if place_state.get_untracked() == PlaceState::Locating {
+                    if place_state.try_get_untracked() == Some(PlaceState::Locating) {
                         place_state.set(PlaceState::Unavailable);
                     }
                 }

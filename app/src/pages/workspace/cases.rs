@@ -1362,6 +1362,10 @@ pub fn RulesEditor() -> impl IntoView {
     let manages = role(ctx).is_some_and(|r| r.manages_rules());
     let publish = move |_| {
         let Some((me_id, _)) = me(ctx) else { return };
+        // Read now: the editor may be gone by the time the stored rules are read.
+        let [access, modes, criteria, judgements] =
+            [0, 1, 2, 3].map(|i| parse_list(&lists[i].get_untracked()));
+        let days = interval.get_untracked().trim().parse().unwrap_or(0);
         leptos::task::spawn_local(async move {
             let tr = ctx.lang.get_untracked().t();
             let res = async {
@@ -1370,11 +1374,11 @@ pub fn RulesEditor() -> impl IntoView {
                     .map_err(|e| e.message(tr))?;
                 let base = doc.current().cloned().ok_or(tr.err_rules)?;
                 let next = RulesVersion {
-                    access_conditions: parse_list(&lists[0].get_untracked()),
-                    meeting_modes: parse_list(&lists[1].get_untracked()),
-                    criteria: parse_list(&lists[2].get_untracked()),
-                    judgements: parse_list(&lists[3].get_untracked()),
-                    review_interval_days: interval.get_untracked().trim().parse().unwrap_or(0),
+                    access_conditions: access,
+                    meeting_modes: modes,
+                    criteria,
+                    judgements,
+                    review_interval_days: days,
                     ..base
                 };
                 doc.publish(next, me_id, util::now_ms());

@@ -559,11 +559,17 @@ fn Review(
             };
             busy.set(false);
             match res {
-                Ok(Some(merged)) => on_merged.run(merged),
-                Ok(None) => on_not_same.run(()),
+                // The review may have closed meanwhile (skipped, another tab): its
+                // callbacks are then gone, and so is what they would redraw.
+                Ok(Some(merged)) => {
+                    on_merged.try_run(merged);
+                }
+                Ok(None) => {
+                    on_not_same.try_run(());
+                }
                 Err(e) if e.code() == Some("already_merged") => {
                     error.set(Some(e));
-                    on_stale.run(());
+                    on_stale.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -226,7 +226,8 @@ pub(super) fn not_same(
                     };
                     let res = checked(ctx, api::not_same_undo(&s.token, &pair).await).await;
                     error.set(res.is_err());
-                    reload.run(());
+                    // The page may have closed meanwhile.
+                    reload.try_run(());
                 });
             };
             view! {
@@ -300,6 +301,8 @@ fn MergeEntry(
         if why.is_empty() {
             return;
         }
+        // Read now: the entry may be gone by the time the unmerge answers.
+        let judge = different.get_untracked();
         busy.set(true);
         leptos::task::spawn_local(async move {
             let req = UnmergeRequest {
@@ -308,7 +311,7 @@ fn MergeEntry(
             };
             let done = checked(ctx, api::unmerge(&s.token, &req).await).await;
             let done = match done {
-                Ok(_) if different.get_untracked() => {
+                Ok(_) if judge => {
                     let pair = strada_shared::central::NotSame {
                         a: survivor_id,
                         b: merged_id,
@@ -320,13 +323,15 @@ fn MergeEntry(
                 Err(e) => Err(e),
             };
             match done {
-                Ok(()) => reload.run(()),
+                Ok(()) => {
+                    reload.try_run(());
+                }
                 Err(e) => {
                     let stale = e.code() == Some("already_unmerged");
                     error.set(Some(e));
                     busy.set(false);
                     if stale {
-                        reload.run(());
+                        reload.try_run(());
                     }
                 }
             }

@@ -318,7 +318,7 @@ fn Observations(quarter: RwSignal<Quarter>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let path = format!("/api/reports/notes?period={key}");
             if let Ok(n) = fetch::<ReportNote>(ctx, path).await
-                && quarter.get_untracked().key() == key
+                && quarter.try_get_untracked().is_some_and(|q| q.key() == key)
             {
                 text.set(n.text.clone());
                 meta.set(Some(n));
