@@ -40,11 +40,17 @@ pub struct Central {
     catch_up: std::sync::Mutex<()>,
     /// The build at the server's start is running (see [`Central::build`]).
     building: std::sync::atomic::AtomicBool,
-    /// The candidate pairs last computed, while the index and the judgments stay as they
-    /// were: a reviewer paging through them, or coming back to the list, waits for
-    /// them once (seconds among 100,000 persons), not at every page.
-    candidates: std::sync::Mutex<Option<(CandidatesKey, Arc<Vec<crate::reconcile::Candidate>>)>>,
+    /// The candidate pairs last computed (for the last [`CANDIDATE_SETS`] keys), while
+    /// the index and the judgments stay as they were: a reviewer paging through them,
+    /// or coming back to the list, waits for them once (seconds among 100,000
+    /// persons), not at every page.
+    candidates: std::sync::Mutex<Vec<(CandidatesKey, Arc<Vec<crate::reconcile::Candidate>>)>>,
+    /// Serialises computing candidates (each takes the machine's cores).
+    computing: std::sync::Mutex<()>,
 }
+
+/// How many sets of candidate pairs are kept (by threshold, mostly).
+const CANDIDATE_SETS: usize = 4;
 
 /// What candidate pairs were computed from: the index's version, the pairs judged "not
 /// the same person" (a digest of them) and the threshold.
@@ -716,22 +722,38 @@ impl Central {
         })
     }
 
-    /// The candidate pairs computed for `key` (by `compute` when they were not, or the
-    /// index or the judgments changed since). One computation at a time: a second
-    /// request waits for the first and reads its pairs.
+    /// The candidate pairs kept for `key`, if they are.
+    pub(crate) fn cached_candidates(
+        &self,
+        key: &CandidatesKey,
+    ) -> Option<Arc<Vec<crate::reconcile::Candidate>>> {
+        let cached = self.candidates.lock().unwrap_or_else(|p| p.into_inner());
+        cached
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, c)| c.clone())
+    }
+
+    /// The candidate pairs computed for `key` (by `compute` when they are not kept).
+    /// One computation at a time: a second request waits for the first and reads its
+    /// pairs. Called without the index held (a computation takes seconds among 100,000
+    /// persons, and a reader holding the index would hold up every push's catching up
+    /// and every read queued behind it: found by the attacker's fourth probe).
     pub(crate) fn candidates(
         &self,
         key: CandidatesKey,
         compute: impl FnOnce() -> Vec<crate::reconcile::Candidate>,
     ) -> Arc<Vec<crate::reconcile::Candidate>> {
-        let mut cached = self.candidates.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((k, found)) = cached.as_ref()
-            && *k == key
-        {
-            return found.clone();
+        let _computing = self.computing.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(found) = self.cached_candidates(&key) {
+            return found;
         }
         let found = Arc::new(compute());
-        *cached = Some((key, found.clone()));
+        let mut cached = self.candidates.lock().unwrap_or_else(|p| p.into_inner());
+        if cached.len() >= CANDIDATE_SETS {
+            cached.remove(0);
+        }
+        cached.push((key, found.clone()));
         found
     }
 

@@ -790,20 +790,50 @@ pub async fn duplicates(
     // Judgements hold between persons: a record merged into another carries its own.
     let roots = crate::merge::roots(state.store.as_ref())?;
     let not_same = crate::merge::judged_persons(state.store.as_ref(), &roots)?;
+    // The persons' facts are copied out of the index when the pairs are not kept, and
+    // the pairs computed without holding it.
     let central = state.central.clone();
-    let (pairs, sides) = with_index(&state, move |store, index| {
+    let judged_digest = digest(&not_same);
+    let (key, facts) = with_index(&state, move |_, index| {
         let key = crate::central::CandidatesKey {
             version: index.version(),
-            judged: digest(&not_same),
+            judged: judged_digest,
             threshold: threshold.to_bits(),
         };
-        let all = central.candidates(key, || {
-            let facts = index.person_facts();
-            let judged = |a: DocId, b: DocId| {
-                crate::merge::person_pair(&roots, a, b).is_some_and(|key| not_same.contains(&key))
+        let facts = central
+            .cached_candidates(&key)
+            .is_none()
+            .then(|| index.person_facts());
+        (key, facts)
+    })
+    .await?;
+    let kept = match &facts {
+        None => state.central.cached_candidates(&key),
+        Some(_) => None,
+    };
+    let all = match kept {
+        Some(all) => all,
+        None => {
+            // Not kept (or dropped from what is kept meanwhile: the facts read again).
+            let facts = match facts {
+                Some(f) => f,
+                None => with_index(&state, |_, index| index.person_facts()).await?,
             };
-            crate::reconcile::candidates(&facts, &judged, threshold)
-        });
+            let central = state.central.clone();
+            tokio::task::spawn_blocking(move || {
+                central.candidates(key, || {
+                    let judged = |a: DocId, b: DocId| {
+                        crate::merge::person_pair(&roots, a, b)
+                            .is_some_and(|key| not_same.contains(&key))
+                    };
+                    crate::reconcile::candidates(&facts, &judged, threshold)
+                })
+            })
+            .await
+            .map_err(AppError::internal)?
+        }
+    };
+    let (pairs, sides) = with_index(&state, move |store, index| {
         let mut found: Vec<&crate::reconcile::Candidate> = all.iter().collect();
         if let Some(team) = &team {
             found.retain(|c| {

@@ -349,7 +349,7 @@ fn consent_refusal(reason: &str) -> (RefusalCode, String) {
 /// Whether the user's role writes documents of this type at all (least privilege: a
 /// field worker never a case; a labour-policy expert job offers and work plans; the
 /// director the PUA's rules).
-fn role_writes(user: &AuthUser, doc_type: DocType) -> bool {
+pub(crate) fn role_writes(user: &AuthUser, doc_type: DocType) -> bool {
     let role = user.role;
     match doc_type {
         DocType::Person | DocType::Contact | DocType::Referral => {

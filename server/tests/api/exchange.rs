@@ -633,6 +633,30 @@ async fn a_dry_run_reports_what_it_would_do_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn a_director_imports_teams_and_each_record_line_it_may_not_write_is_refused() {
+    let (s, _admin) = server().await;
+    s.add_user("direzione", Role::Director, "pua");
+    let director = Api::login(&s, "direzione").await;
+    let lines = full_file();
+    let (status, report) = import(&director, file(&lines), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
+    // Every record line refused for the role (not built and staged to be refused), the
+    // teams' lines not; nothing stored.
+    let records = lines.iter().filter(|l| l["type"] != "team").count();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), records, "{report}");
+    for e in errors {
+        assert_eq!(e["field"], "id", "{e}");
+        assert_eq!(e["reason"], "your role may not make this change", "{e}");
+    }
+    assert!(s.store.doc_ids().unwrap().is_empty());
+    // A file of teams alone is the director's to import.
+    let teams: Vec<Value> = lines.into_iter().filter(|l| l["type"] == "team").collect();
+    let report = import_ok(&director, file(&teams)).await;
+    assert_eq!(counts(&report, "created"), [2, 0, 0, 0]);
+}
+
+#[tokio::test]
 async fn only_the_central_office_imports_and_exports() {
     let (s, _admin) = server().await;
     s.add_user("revisore", Role::Auditor, "pua");
