@@ -101,6 +101,8 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await view.getByTestId('interv-planned').fill('2026-12-03');
     await view.getByTestId('interv-add').click();
     await view.getByTestId('pip-row').waitFor();
+    // Its day as every other day is written, not 2026-12-03.
+    assert.match(await view.getByTestId('pip-row').innerText(), /03\/12\/2026/);
     await view.getByTestId('pip-send').click();
     await view.getByTestId('pip-sent').waitFor({ timeout: 20000 });
 
@@ -170,6 +172,7 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await page.locator(`[data-testid="case-row"][data-id="${caseId}"]`).click();
     const again = page.getByTestId('case-view');
     await again.getByTestId('case-review-due').waitFor({ timeout: 20000 });
+    assert.match(await again.getByTestId('case-review-due').textContent(), /: \d\d\/\d\d\/\d{4}$/);
 
     // A review recorded with the network cut: saved on the laptop, sent when it is back.
     await social.context.setOffline(true);

@@ -76,7 +76,7 @@ test('the central office merges a planted duplicate, then separates it again', a
     // The review says the open case goes with the merged person.
     await review.getByTestId('dup-cases').waitFor({ timeout: 15000 });
     assert.equal(await review.getByTestId('dup-cases').innerText(),
-      `${a.aliases[0]} ha una presa in carico aperta: dopo l'unione resterà alla persona unita.`);
+      `${a.aliases[0]} (${a.team}) ha una presa in carico aperta: dopo l'unione resterà alla persona unita.`);
     assert.deepEqual(await axeViolations(page), [], 'the review of a pair');
 
     // The first record stays; where the records differ, one value is taken from the other.
@@ -168,6 +168,7 @@ test('the central office merges a planted duplicate, then separates it again', a
     assert.equal(await page.getByTestId('ws-conflict').count(), 6);
     const text = await field.innerText();
     for (const v of values) assert.ok(v.by_name && text.includes(v.by_name), text);
+    assert.match(await page.getByTestId('ws-review-intro').innerText(), /due dispositivi/);
     // The record opens beside the list, whole.
     await card.getByTestId('ws-conflict-open').click();
     const beside = page.locator('.ws-review-detail');

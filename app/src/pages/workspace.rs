@@ -766,9 +766,13 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
         view! { <thead><tr>{cols.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead> }
     };
     let body = match list {
-        Rows::Persons(items) => view! {
+        Rows::Persons(items) => {
+            let country = crate::i18n::country_names(lang);
+            view! {
             <table data-testid="ws-persons">
-                {head(vec![t.ws_col_name, t.col_team, t.ws_contacts, t.ws_col_last, t.ws_consent])}
+                // Birth year and country beside the name: namesakes are told apart in the
+                // list (found by a new user's walk: four rows of "Gezim · bergamo-1").
+                {head(vec![t.ws_col_name, t.ws_birth_year, t.ws_country, t.col_team, t.ws_contacts, t.ws_col_last, t.ws_consent])}
                 <tbody>
                 {items.into_iter().map(|r| {
                     let o = Open::Person(r.person.id);
@@ -779,6 +783,8 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                         <tr tabindex=stop(o) data-testid="ws-person-row" data-id=r.person.id.to_string()
                             aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
                             <td><strong>{name}</strong>{(!others.is_empty()).then(|| view! { <br/><small>{others}</small> })}</td>
+                            <td>{birth_label(&r.person, t)}</td>
+                            <td>{country(&r.person.country)}</td>
                             <td>{teams}</td>
                             <td>{r.contacts}</td>
                             <td>{r.last_contact_at.as_deref().map(|s| when(s, lang)).unwrap_or_default()}</td>
@@ -788,7 +794,8 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                 }).collect_view()}
                 </tbody>
             </table>
-        }.into_any(),
+            }.into_any()
+        }
         Rows::Contacts(items) => view! {
             <table data-testid="central-table">
                 {head(vec![t.col_when, t.col_person, t.col_team, t.ws_sector, t.col_needs, t.ws_indicators])}
@@ -897,6 +904,7 @@ fn Review() -> impl IntoView {
     view! {
         <div class="ws-split">
         <div class="ws-review ws-list" data-testid="ws-review">
+            <p class="hint" data-testid="ws-review-intro">{move || t().ws_review_intro}</p>
             <Show when=move || error.get()>
                 <p class="error" role="alert" tabindex="-1">{move || t().ws_review_failed}</p>
             </Show>
@@ -986,7 +994,7 @@ fn Review() -> impl IntoView {
                 Some(o) => view! {
                     <Detail open=o on_open=open on_change=Callback::new(move |()| version.update(|v| *v += 1))/>
                 }.into_any(),
-                None => view! { <p class="hint">{t().ws_select_hint}</p> }.into_any(),
+                None => view! { <p class="hint">{t().ws_review_hint}</p> }.into_any(),
             }}
         </div>
         </div>

@@ -706,8 +706,18 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                             <input type="date" data-testid="case-meeting-date" prop:value=case.first_meeting.date.clone().unwrap_or_default()
                                 on:input=move |ev| draft.update(|d| if let Some(d) = d { d.first_meeting.date = opt(event_target_value(&ev)) })/></label>
                         <label>{tr.case_language}" "
-                            <input data-testid="case-language" maxlength="40" prop:value=case.first_meeting.language.clone()
-                                on:input=move |ev| draft.update(|d| if let Some(d) = d { d.first_meeting.language = event_target_value(&ev) })/></label>
+                            <select data-testid="case-language"
+                                on:change=move |ev| draft.update(|d| if let Some(d) = d { d.first_meeting.language = event_target_value(&ev) })>
+                                <option value="" selected=case.first_meeting.language.is_empty()>{tr.not_said}</option>
+                                // A language kept as typed by an older version stays a choice.
+                                {(!case.first_meeting.language.is_empty()
+                                    && strada_shared::domain::language_name(&case.first_meeting.language).is_none())
+                                    .then(|| view! { <option value=case.first_meeting.language.clone() selected=true>{case.first_meeting.language.clone()}</option> })}
+                                {strada_shared::domain::LANGUAGES.iter().map(|(code, name)| {
+                                    let sel = case.first_meeting.language == *code;
+                                    view! { <option value=*code lang=*code selected=sel>{*name}</option> }
+                                }).collect_view()}
+                            </select></label>
                         <label><input type="checkbox" data-testid="case-mediator" prop:checked=case.first_meeting.mediator == Mediator::Present
                             on:change=move |ev| draft.update(|d| if let Some(d) = d { d.first_meeting.mediator = if event_target_checked(&ev) { Mediator::Present } else { Mediator::Absent } })/>" "{tr.case_mediator}</label>
                         <h4>{tr.case_access}</h4>
@@ -909,7 +919,7 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                                 <ul class="ws-timeline" data-testid="case-contacts">
                                     {contacts.into_iter().map(|c| {
                                         let cid = c.id;
-                                        let text = format!("{} · {} · {}", c.occurred_at.get(..10).unwrap_or_default(), c.team, c.needs.iter().map(|n| tr.need(*n)).collect::<Vec<_>>().join(", "));
+                                        let text = format!("{} · {} · {}", util::day_label(c.occurred_at.get(..10).unwrap_or_default(), tr.lang()), c.team, c.needs.iter().map(|n| tr.need(*n)).collect::<Vec<_>>().join(", "));
                                         view! { <li><button type="button" class="link" data-testid="case-contact" on:click=move |_| on_open.set(Some(Open::Contact(cid)))>{text}</button></li> }
                                     }).collect_view()}
                                 </ul>
@@ -963,7 +973,7 @@ fn reason_text(r: &MatchReason, t: &'static Catalogue) -> String {
             .with("sector", &t.sector_names.name_of(sector)),
         MatchReason::Languages { languages } => t
             .case_reason_languages
-            .with("languages", &languages.join(", ")),
+            .with("languages", &language_list(languages)),
         MatchReason::Distance { km } => t.case_reason_distance.with("km", &format!("{km:.0}")),
         MatchReason::InSeason => t.case_reason_season.to_string(),
         MatchReason::StartsSoon { days } => t.case_reason_soon.n(*days as usize),
@@ -1043,7 +1053,8 @@ fn pip_section(
     view! {
         <fieldset class="case-section" data-testid="case-pip">
             <legend>{t.case_pip_title}</legend>
-            <table class="ws-table" data-testid="pip-list">
+            <div class="table-wrap">
+            <table class="ws-table pip-table" data-testid="pip-list">
                 <thead><tr><th>{t.ws_need}</th><th>{t.ws_partner}</th><th>{t.case_planned_at}</th><th>{t.ws_status}</th><th>{t.case_done_at}</th><th>{t.case_actions}</th></tr></thead>
                 <tbody>
                 {rows.into_iter().map(|(key, i)| {
@@ -1057,7 +1068,7 @@ fn pip_section(
                         <tr data-testid="pip-row" data-key=key.clone()>
                             <td>{t.need(i.need)}</td>
                             <td>{i.partner.clone()}</td>
-                            <td>{i.planned_at.clone()}</td>
+                            <td class="nowrap">{util::day_label(&i.planned_at, t.lang())}</td>
                             <td><select data-testid="pip-status" aria-label=t.ws_status on:change=move |ev| { let v = event_target_value(&ev); let k = k1.clone(); draft.update(|d| if let Some(d) = d && let Some(x) = d.interventions.get_mut(&k) { x.status = InterventionStatus::from_code(&v).unwrap_or_default(); }) }>
                                 {InterventionStatus::ALL.iter().map(|s| {
                                     let sel = *s == i.status;
@@ -1104,6 +1115,7 @@ fn pip_section(
                 }).collect_view()}
                 </tbody>
             </table>
+            </div>
             {manages.then(|| view! {
                 <div class="row" data-testid="pip-new">
                     <label>{t.ws_need}" "
@@ -1166,9 +1178,9 @@ where
     view! {
         <fieldset class="case-section" data-testid="case-reviews">
             <legend>{t.case_reviews}</legend>
-            {move || due.with(|d| (!d.is_empty()).then(|| view! { <p data-testid="case-review-due">{t.case_review_due}": "{d.clone()}</p> }))}
+            {move || due.with(|d| (!d.is_empty()).then(|| view! { <p data-testid="case-review-due">{t.case_review_due}": "{util::day_label(d, t.lang())}</p> }))}
             <ul data-testid="review-list">
-                {case.reviews.iter().map(|r| view! { <li data-testid="review"><time>{r.at.clone()}</time>" · "{r.note.clone()}</li> }).collect_view()}
+                {case.reviews.iter().map(|r| view! { <li data-testid="review"><time datetime=r.at.clone()>{util::day_label(r.at.get(..10).unwrap_or(&r.at), t.lang())}</time>" · "{r.note.clone()}</li> }).collect_view()}
             </ul>
             {manages.then(|| view! {
                 <div class="row">
@@ -1277,7 +1289,7 @@ pub fn JobOffers(refreshed: RwSignal<u32>) -> impl IntoView {
                                 let o = o.offer;
                                 let day = |d: &Option<String>| d.as_deref().map(|d| util::day_label(d, tr.lang())).unwrap_or_default();
                                 let season = format!("{} – {}", day(&o.from), day(&o.to));
-                                view! { <tr data-testid="job-offer"><td>{o.employer.clone()}</td><td>{tr.sector_name(o.sector)}</td><td>{o.area.clone()}</td><td>{o.positions}</td><td>{o.languages.join(", ")}</td><td>{season}</td></tr> }
+                                view! { <tr data-testid="job-offer"><td>{o.employer.clone()}</td><td>{tr.sector_name(o.sector)}</td><td>{o.area.clone()}</td><td>{o.positions}</td><td>{language_list(&o.languages)}</td><td>{season}</td></tr> }
                             }).collect_view()}
                             </tbody>
                         </table>
@@ -1425,4 +1437,18 @@ pub fn RulesEditor() -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// Language codes by the languages' own names ("Français, Italiano"); a code the app
+/// does not know stays as written.
+fn language_list(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| {
+            strada_shared::domain::language_name(c)
+                .unwrap_or(c)
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

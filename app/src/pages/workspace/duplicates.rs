@@ -704,8 +704,9 @@ fn Review(
                 let text = match (a, b) {
                     (0, 0) => return None,
                     (1.., 1..) => tr.dup_cases_both.to_string(),
-                    (1.., 0) => tr.dup_cases_one.with("name", &record(Side::A).map(|r| first_alias(&r, tr)).unwrap_or_default()),
-                    (0, 1..) => tr.dup_cases_one.with("name", &record(Side::B).map(|r| first_alias(&r, tr)).unwrap_or_default()),
+                    // Named with the team: the two records often bear one name.
+                    (1.., 0) => tr.dup_cases_one.with("name", &record(Side::A).map(|r| format!("{} ({})", first_alias(&r, tr), r.team)).unwrap_or_default()),
+                    (0, 1..) => tr.dup_cases_one.with("name", &record(Side::B).map(|r| format!("{} ({})", first_alias(&r, tr), r.team)).unwrap_or_default()),
                 };
                 Some(view! { <p class="warning" role="note" data-testid="dup-cases">{text}</p> })
             }}
