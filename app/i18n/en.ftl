@@ -523,6 +523,11 @@ ws_field-eligibility = Eligibility
 xf_title = Import and export (the PUA exchange format)
 xf_intro = A JSON Lines file of teams, persons, contacts, referrals, cases and job offers. Import is all or nothing: one invalid line stores nothing. The same file imported twice changes nothing.
 xf_export = Export the whole PUA
+xf_exported =
+    { $n ->
+        [one] Exported: { $n } record in strada-export.jsonl (in the browser's downloads).
+       *[other] Exported: { $n } records in strada-export.jsonl (in the browser's downloads).
+    }
 xf_file = File to import (.jsonl)
 xf_check = Check without storing
 xf_import = Import
@@ -966,7 +971,7 @@ rp_report_title = Quarterly report
 rp_doc_kicker = PUA — Single point of access · INLAV Lombardia programme
 rp_generated = Produced on { $date } from the PUA's records.
 rp_sec_summary = Summary and comparison with the previous quarter
-rp_definitions = Referrals accepted: among the period's referrals with an answer, the share accepted. Success rate: among the cases closed in the period, the share with the outcome "emerged". PIP interventions done: among the interventions planned in the period and not cancelled, the share done by the end of the period.
+rp_definitions = People reached: the distinct persons named by the period's contacts, plus the anonymous contacts and the people of groups (a group of five counts five). Referrals accepted: among the period's referrals with an answer, the share accepted. Success rate: among the cases closed in the period, the share with the outcome "emerged". PIP interventions done: among the interventions planned in the period and not cancelled, the share done by the end of the period.
 rp_sec_volume = Volume of services and cases
 rp_channels_title = Contacts by access channel
 rp_needs_title = Needs recorded in contacts

@@ -524,6 +524,11 @@ ws_field-eligibility = Ammissibilità
 xf_title = Importa ed esporta (formato di scambio del PUA)
 xf_intro = Un file JSON Lines con équipe, persone, contatti, invii, casi e offerte di lavoro. L'importazione è tutto o niente: una riga non valida non salva nulla. Lo stesso file importato due volte non cambia nulla.
 xf_export = Esporta tutto il PUA
+xf_exported =
+    { $n ->
+        [one] Esportato: { $n } record in strada-export.jsonl (nei download del browser).
+       *[other] Esportati: { $n } record in strada-export.jsonl (nei download del browser).
+    }
 xf_file = File da importare (.jsonl)
 xf_check = Verifica senza salvare
 xf_import = Importa
@@ -967,7 +972,7 @@ rp_report_title = Rapporto trimestrale
 rp_doc_kicker = PUA — Punto Unico di Accesso · Programma INLAV Lombardia
 rp_generated = Prodotto il { $date } dal registro del PUA.
 rp_sec_summary = Sintesi e confronto con il trimestre precedente
-rp_definitions = Invii accettati: tra gli invii del periodo con una risposta, la quota accettata. Tasso di successo: tra i casi chiusi nel periodo, la quota con esito «emersione». Interventi del PIP svolti: tra gli interventi previsti nel periodo e non annullati, la quota svolta entro la fine del periodo.
+rp_definitions = Persone raggiunte: le persone distinte nominate nei contatti del periodo, più i contatti anonimi e le persone dei gruppi (un gruppo di cinque conta cinque). Invii accettati: tra gli invii del periodo con una risposta, la quota accettata. Tasso di successo: tra i casi chiusi nel periodo, la quota con esito «emersione». Interventi del PIP svolti: tra gli interventi previsti nel periodo e non annullati, la quota svolta entro la fine del periodo.
 rp_sec_volume = Volume dei servizi e dei casi
 rp_channels_title = Contatti per canale di accesso
 rp_needs_title = Bisogni rilevati nei contatti

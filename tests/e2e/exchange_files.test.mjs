@@ -101,6 +101,9 @@ test('the central office checks, imports and exports an exchange file in the wor
     const download = page.waitForEvent('download');
     await page.getByTestId('xf-export').click();
     const file = readFileSync(await (await download).path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // And says so.
+    assert.equal(await page.getByTestId('xf-exported').innerText(),
+      `Esportati: ${file.length} record in strada-export.jsonl (nei download del browser).`);
     const person = file.find((l) => l.type === 'person');
     assert.equal(person.id, 'P-1');
     assert.deepEqual(person.aliases, ['Karim sintetico', 'كريم']);

@@ -244,7 +244,9 @@ pub fn ContactForm() -> impl IntoView {
         Signal::derive(move || picked_row().map_or(DocumentStatus::Unknown, |p| p.documents));
 
     view! {
-        <form class="card" on:submit=submit data-testid="contact-form">
+        // "Saved" is about the contact just saved: gone once the next one is begun.
+        <form class="card" on:submit=submit data-testid="contact-form"
+            on:input=move |_| saved.set(false) on:change=move |_| saved.set(false)>
             <h2>{move || t().new_contact}</h2>
 
             <fieldset>

@@ -1009,6 +1009,8 @@ pub fn ExchangeFiles() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let report = RwSignal::new(None::<Result<strada_shared::api::ImportReport, ApiError>>);
+    // How many records the last export wrote (said once the file is downloaded).
+    let exported = RwSignal::new(None::<usize>);
     let busy = RwSignal::new(false);
     let input = NodeRef::<leptos::html::Input>::new();
     let export = move |_| {
@@ -1018,7 +1020,11 @@ pub fn ExchangeFiles() -> impl IntoView {
         leptos::task::spawn_local(async move {
             busy.set(true);
             match api::exchange_export(&s.token).await {
-                Ok(text) => save_file("strada-export.jsonl", &text),
+                Ok(text) => {
+                    save_file("strada-export.jsonl", &text);
+                    report.set(None);
+                    exported.set(Some(text.lines().filter(|l| !l.trim().is_empty()).count()));
+                }
                 Err(e) => report.set(Some(Err(e))),
             }
             busy.set(false);
@@ -1040,6 +1046,7 @@ pub fn ExchangeFiles() -> impl IntoView {
             return;
         };
         notice.set(None);
+        exported.set(None);
         leptos::task::spawn_local(async move {
             busy.set(true);
             let text = wasm_bindgen_futures::JsFuture::from(file.text())
@@ -1089,6 +1096,7 @@ pub fn ExchangeFiles() -> impl IntoView {
             </div>
             <div aria-live="polite" data-testid="xf-report">
                 {move || notice.get().map(|n| view! { <p class="error" role="alert" data-testid="xf-notice">{n(t())}</p> })}
+                {move || exported.get().map(|n| view! { <p class="ok" role="status" data-testid="xf-exported">{t().xf_exported.n(n)}</p> })}
                 {move || report.get().map(|r| match r {
                     Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                     Ok(r) if r.ok => view! {

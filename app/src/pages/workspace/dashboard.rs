@@ -201,7 +201,11 @@ pub fn body(d: &Figures, need: Option<&str>, t: &'static Catalogue, fmt: Fmt) ->
         );
     [
         format!("<p class=\"rp-span\">{}</p>", charts::esc(&span)),
-        figures::section(3, t.rp_headline_title, &figures::tiles(d, t, fmt)),
+        figures::section(
+            3,
+            t.rp_headline_title,
+            &(figures::tiles(d, t, fmt) + &figures::hint(t.rp_definitions)),
+        ),
         figures::section(
             3,
             t.rp_seasonal_title,
