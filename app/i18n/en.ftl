@@ -452,6 +452,7 @@ ws_sort-waiting = Waiting longest
 ws_apply = Filter
 ws_clear = Clear filters
 ws_csv = Download CSV
+ws_csv_hint = The CSV holds pseudonymous columns only (no name, alias or phone: persons by id) and the exchange format's codes.
 ws_total =
     { $n ->
         [one] { $n } result

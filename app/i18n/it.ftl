@@ -453,6 +453,7 @@ ws_sort-waiting = In attesa da più tempo
 ws_apply = Filtra
 ws_clear = Azzera i filtri
 ws_csv = Scarica CSV
+ws_csv_hint = Il CSV ha solo colonne pseudonime (nessun nome, alias o telefono: le persone per identificativo) e i codici del formato di scambio.
 ws_total =
     { $n ->
         [one] { $n } risultato

@@ -59,6 +59,8 @@ test('the central office merges a planted duplicate, then separates it again', a
     await page.getByTestId('ws-tab-duplicates').click();
     const row = page.locator(`[data-testid="dup-pair"][data-a="${a.id}"][data-b="${b.id}"]`);
     await row.waitFor({ timeout: 30000 });
+    // One tab stop for the list, as in the other lists (↑/↓ move within it).
+    assert.equal(await page.locator('[data-testid="dup-pair"][tabindex="0"]').count(), 1);
     const rowText = await row.innerText();
     assert.match(rowText, /\d+%/);
     assert.match(rowText, /A favore: /);

@@ -702,7 +702,9 @@ pub fn Workspace() -> impl IntoView {
                 <div class="row ws-actions">
                     <button type="submit" data-testid="ws-apply">{move || t().ws_apply}</button>
                     <button type="button" class="secondary" on:click=clear>{move || t().ws_clear}</button>
-                    <button type="button" class="secondary" data-testid="ws-csv" on:click=download>{move || t().ws_csv}</button>
+                    <button type="button" class="secondary" data-testid="ws-csv" on:click=download
+                        aria-describedby="ws-csv-hint">{move || t().ws_csv}</button>
+                    <small id="ws-csv-hint" class="hint">{move || t().ws_csv_hint}</small>
                 </div>
                 {move || csv_error.get().map(|e| view! {
                     <p class="error" role="alert">{unavailable_text(&e, t())}</p>

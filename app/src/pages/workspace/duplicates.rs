@@ -282,13 +282,23 @@ fn pairs_table(
     open: RwSignal<Option<Key>>,
     t: &'static Catalogue,
 ) -> AnyView {
+    // One tab stop for the list, as in the other lists (↑/↓ move within it): the open
+    // pair's row, else the first.
+    let keys: std::sync::Arc<Vec<Key>> = std::sync::Arc::new(list.iter().map(key).collect());
     let rows = list
         .into_iter()
         .map(|p| {
             let at = key(&p);
             let pct = (p.score.clamp(0.0, 1.0) * 100.0).round() as u32;
+            let keys = keys.clone();
+            let stop = move || {
+                let now = open.get();
+                let here = now == Some(at)
+                    || (keys.first() == Some(&at) && !now.is_some_and(|n| keys.contains(&n)));
+                if here { "0" } else { "-1" }
+            };
             view! {
-                <tr tabindex="0" data-testid="dup-pair" data-a=p.a.id.to_string() data-b=p.b.id.to_string()
+                <tr tabindex=stop data-testid="dup-pair" data-a=p.a.id.to_string() data-b=p.b.id.to_string()
                     aria-selected=move || (open.get() == Some(at)).to_string()
                     on:click=move |_| open.set(Some(at)) on:keydown=row_keys>
                     <td>{side_view(&p.a, t)}</td>
