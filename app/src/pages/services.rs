@@ -205,16 +205,7 @@ fn ServiceDetails(id: String) -> impl IntoView {
             .or_else(|| org.as_ref().and_then(|o| o.email.clone()));
         let locations = dir.locations_of(&s.id).cloned().collect::<Vec<_>>();
         let requirements = s.requirements.clone();
-        let languages = s
-            .languages
-            .iter()
-            .map(|c| {
-                strada_shared::domain::language_name(c)
-                    .unwrap_or(c)
-                    .to_string()
-            })
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let languages = strada_shared::domain::language_names(&s.languages, " · ");
         Some(view! {
             <h2 data-testid="svc-detail-name">{s.name.clone()}</h2>
             <p class="muted">{s.description.clone()}</p>
