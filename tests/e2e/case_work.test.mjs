@@ -102,7 +102,7 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await view.getByTestId('interv-add').click();
     await view.getByTestId('pip-row').waitFor();
     // Its day as every other day is written, not 2026-12-03.
-    assert.match(await view.getByTestId('pip-row').innerText(), /03\/12\/2026/);
+    await view.getByTestId('pip-row').filter({ hasText: '03/12/2026' }).waitFor({ state: 'attached' });
     await view.getByTestId('pip-send').click();
     await view.getByTestId('pip-sent').waitFor({ timeout: 20000 });
 
