@@ -712,6 +712,7 @@ ws_not_same_title = Judged different persons
 ws_not_same_item = Not the same person as { $name }
 ws_not_same_meta = Judged on { $when } by { $by }
 ws_not_same_undo = Undo the judgement
+ws_not_same_undone = Judgement taken back: the pair may be proposed again among the duplicates.
 ws_not_same_failed = The judgement was not undone: someone may have done it already. The record is up to date.
 dup_merged_ok = Records merged.
 dup_not_same_ok = Marked as different persons: the pair will not be proposed again (undo from the person's page).

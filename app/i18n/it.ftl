@@ -713,6 +713,7 @@ ws_not_same_title = Giudicate persone diverse
 ws_not_same_item = Non è la stessa persona di { $name }
 ws_not_same_meta = Giudizio del { $when } di { $by }
 ws_not_same_undo = Annulla il giudizio
+ws_not_same_undone = Giudizio annullato: la coppia potrà essere proposta di nuovo tra i doppioni.
 ws_not_same_failed = Il giudizio non è stato annullato: forse lo ha già fatto qualcuno. La scheda è aggiornata.
 dup_merged_ok = Schede unite.
 dup_not_same_ok = Segnate come persone diverse: la coppia non verrà più proposta (si annulla dalla pagina della persona).

@@ -214,6 +214,7 @@ test('the central office merges a planted duplicate, then separates it again', a
       && judgedText.includes('Due sorelle (sintetico)'), judgedText);
     await judged.getByTestId('ws-not-same-undo').click();
     await judged.waitFor({ state: 'detached', timeout: 15000 });
+    await record.getByTestId('ws-notice').filter({ hasText: 'Giudizio annullato' }).waitFor();
     await page.getByTestId('ws-tab-duplicates').click();
     await row.waitFor({ timeout: 30000 });
   } finally {

@@ -1226,9 +1226,13 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
                 }
                 n
             });
+            // Said once a judgement is taken back (its entry is then gone from the page:
+            // found by a new user's walk, "it vanishes with no message").
+            let notice = RwSignal::new(None::<&'static str>);
             view! {
+                {move || notice.get().map(|n| view! { <p class="ok" role="status" data-testid="ws-notice">{n}</p> })}
                 {move || shown.get().map(|res| match res {
-                    Ok((p, survivor)) => person_view(p, survivor, on_open, reload, ctx),
+                    Ok((p, survivor)) => person_view(p, survivor, on_open, reload, notice, ctx),
                     Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                 })}
             }.into_any()
@@ -1405,6 +1409,7 @@ fn person_view(
     survivor: Option<PersonRecord>,
     on_open: RwSignal<Option<Open>>,
     reload: Callback<()>,
+    notice: RwSignal<Option<&'static str>>,
     ctx: Ctx,
 ) -> AnyView {
     let t = ctx.lang.get_untracked().t();
@@ -1468,7 +1473,7 @@ fn person_view(
         .map(|id| merges::merged_into(id, survivor.as_ref(), on_open, t));
     let merged = merges::merged_persons(&p.merged, on_open, t);
     let history = merges::history(&p, survivor.as_ref(), reload, ctx);
-    let not_same = merges::not_same(&p, on_open, reload, ctx);
+    let not_same = merges::not_same(&p, on_open, reload, notice, ctx);
     let consents = consent_history(&p, t, lang);
     let keep = keep_offline(p.person.id, ctx);
     let reads_cases = ctx

@@ -185,11 +185,13 @@ fn user_name(p: &PersonPage, id: strada_shared::ids::UserId, t: &Catalogue) -> S
 }
 
 /// The pairs with this person judged "not the same person", each with a way to take the
-/// judgement back (the pair may then be proposed again); `reload` reads the page again.
+/// judgement back (the pair may then be proposed again); `reload` reads the page again,
+/// `notice` says it was taken back.
 pub(super) fn not_same(
     p: &PersonPage,
     on_open: RwSignal<Option<Open>>,
     reload: Callback<()>,
+    notice: RwSignal<Option<&'static str>>,
     ctx: Ctx,
 ) -> Option<AnyView> {
     if p.not_same.is_empty() {
@@ -226,6 +228,9 @@ pub(super) fn not_same(
                     };
                     let res = checked(ctx, api::not_same_undo(&s.token, &pair).await).await;
                     error.set(res.is_err());
+                    if res.is_ok() {
+                        notice.set(Some(ctx.lang.get_untracked().t().ws_not_same_undone));
+                    }
                     // The page may have closed meanwhile.
                     reload.try_run(());
                 });
