@@ -74,6 +74,16 @@ pub fn App() -> impl IntoView {
     });
     let ready = RwSignal::new(false);
     let route = RwSignal::new(current_route());
+    // The page the address names: every address of the workspace is one page (it moves
+    // between its tabs and records itself, without being drawn again).
+    let page_route = Memo::new(move |_| {
+        let r = route.get();
+        if r.starts_with("#/centrale") {
+            "#/centrale".to_string()
+        } else {
+            r
+        }
+    });
 
     leptos::task::spawn_local(async move {
         state::start(ctx).await;
@@ -147,7 +157,7 @@ pub fn App() -> impl IntoView {
                 (LockState::Locked, _) => view! { <Unlock/> }.into_any(),
                 (LockState::NoKey, _) | (LockState::Unlocked, None) => view! { <Login/> }.into_any(),
                 (LockState::Unlocked, Some(s)) => {
-                    let r = route.get();
+                    let r = page_route.get();
                     // A central role lands on the workspace: at its address, and at the
                     // bare one where this bundle carries it (`#/` is the field app's
                     // contact form, for them too).

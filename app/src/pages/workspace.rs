@@ -18,6 +18,7 @@ mod figures;
 mod merges;
 mod period;
 mod report;
+mod route;
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -55,7 +56,7 @@ pub(crate) fn unavailable_text(e: &ApiError, t: &Catalogue) -> &'static str {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Tab {
     Persons,
     Contacts,
@@ -214,7 +215,7 @@ impl Rows {
 }
 
 /// The record open beside the list.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Open {
     Person(DocId),
     Contact(DocId),
@@ -353,11 +354,20 @@ pub fn Workspace() -> impl IntoView {
     let t = move || ctx.lang.get().t();
     let role = ctx.session.get_untracked().map(|s| s.user.role);
     let reads_reports = role.is_some_and(|r| r.reads_reports());
-    // The director looks at the figures first.
-    let tab = RwSignal::new(if role == Some(strada_shared::domain::Role::Director) {
-        Tab::Dashboard
-    } else {
-        Tab::Contacts
+    let reads_cases = role.is_some_and(|r| r.reads_cases());
+    // The tabs this role has.
+    let allowed = move |tab: Tab| match tab {
+        Tab::Cases | Tab::JobOffers | Tab::Rules => reads_cases,
+        Tab::Dashboard | Tab::Report => reads_reports,
+        _ => true,
+    };
+    // The address names the tab and the open record (Back and Forward move between
+    // them, a reload opens them again); else the director looks at the figures first.
+    let start = route::parse(&route::current()).filter(|(t, _)| allowed(*t));
+    let tab = RwSignal::new(match start {
+        Some((t, _)) => t,
+        None if role == Some(strada_shared::domain::Role::Director) => Tab::Dashboard,
+        None => Tab::Contacts,
     });
     let draft = RwSignal::new(Filters::default());
     // The teams to filter by: those with records (asked again when a pull came in: a
@@ -375,7 +385,7 @@ pub fn Workspace() -> impl IntoView {
     let rows = RwSignal::new(None::<Result<Rows, ApiError>>);
     let total = RwSignal::new(0u64);
     let next = RwSignal::new(None::<String>);
-    let open = RwSignal::new(None::<Open>);
+    let open = RwSignal::new(start.and_then(|(_, o)| o));
     // Answers to an older request (another tab, other filters) are dropped.
     let generation = StoredValue::new(0u64);
 
@@ -530,6 +540,30 @@ pub fn Workspace() -> impl IntoView {
             load(false, false);
         }
     };
+    // Each tab chosen and record opened is a step of the history (the first one takes
+    // the place of the bare `#/centrale`); Back and Forward show what their address names.
+    Effect::new(move |seen: Option<()>| {
+        route::write(&route::format(tab.get(), open.get()), seen.is_none());
+    });
+    let moved = window_event_listener_untyped("hashchange", move |_| {
+        match route::parse(&route::current()).filter(|(t, _)| allowed(*t)) {
+            Some((to, o)) => {
+                switch(to);
+                if to.is_list() && open.get_untracked() != o {
+                    open.set(o);
+                }
+            }
+            // The bare address (the status bar's link) or one naming nothing: what is
+            // shown stays, and the address says it. (Another page's address is the
+            // app's: it leaves the workspace.)
+            None if route::current().starts_with(route::BASE) => route::write(
+                &route::format(tab.get_untracked(), open.get_untracked()),
+                true,
+            ),
+            None => {}
+        }
+    });
+    on_cleanup(move || moved.remove());
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let d = draft.get_untracked();
@@ -550,10 +584,6 @@ pub fn Workspace() -> impl IntoView {
         applied.set(Filters::default());
         load(false, false);
     };
-    let reads_cases = ctx
-        .session
-        .get_untracked()
-        .is_some_and(|s| s.user.role.reads_cases());
     // Bumped by "refresh": the tabs that are not lists read theirs again.
     let refreshed = RwSignal::new(0u32);
     let csv_error = RwSignal::new(None::<ApiError>);

@@ -1,0 +1,83 @@
+// The workspace's address follows its tab and the record open beside a list: Back and
+// Forward move between them (found by a new user's walk: Back left the application), and
+// an address reloaded opens the same record once the device is unlocked.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import { fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir, unlock } from './helpers.mjs';
+
+const hash = (page) => page.evaluate(() => location.hash);
+
+async function waitHash(page, expected) {
+  await page.waitForFunction((h) => location.hash === h, expected, { timeout: 15000 })
+    .catch(async () => assert.fail(`the address is ${await hash(page)}, not ${expected}`));
+}
+
+test('Back and Forward move between the tabs and records of the workspace; a reload opens the record', async () => {
+  const data = tempDir('strada-e2e-wsaddr-');
+  const accounts = fillDemo(data, ['--seed', '5', '--contacts', '300']);
+  const server = await startServer(data);
+  const browser = await launchBrowser();
+  try {
+    const password = accounts.centrale.password;
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'it-IT' });
+    const page = await context.newPage();
+    await page.goto(server.url + '/#/centrale');
+    await signIn(page, 'centrale', password);
+    await page.getByTestId('central-row').first().waitFor({ timeout: 30000 });
+    // The bare address takes the name of the tab shown, in place (no extra step).
+    await waitHash(page, '#/centrale/contatti');
+
+    await page.getByTestId('ws-tab-persons').click();
+    await waitHash(page, '#/centrale/persone');
+    const row = page.getByTestId('ws-person-row').first();
+    await row.waitFor({ timeout: 30000 });
+    const id = await row.getAttribute('data-id');
+    await row.click();
+    const record = page.getByTestId('ws-record').getByTestId('ws-person-name');
+    await record.waitFor({ timeout: 15000 });
+    const name = await record.textContent();
+    await waitHash(page, `#/centrale/persone/persona/${id}`);
+
+    await page.getByTestId('ws-tab-duplicates').click();
+    await waitHash(page, '#/centrale/doppioni');
+
+    // Back: the persons list with the same record open beside it.
+    await page.goBack();
+    await page.locator('[data-testid="ws-tab-persons"][aria-selected="true"]').waitFor({ timeout: 15000 });
+    await record.waitFor({ timeout: 15000 });
+    assert.equal(await record.textContent(), name);
+    assert.equal(await page.locator(`[data-testid="ws-person-row"][data-id="${id}"]`).getAttribute('aria-selected'), 'true');
+    // Back: the list with nothing open; then the contacts.
+    await page.goBack();
+    await waitHash(page, '#/centrale/persone');
+    await page.locator('.ws-detail .hint').waitFor({ timeout: 15000 });
+    assert.equal(await record.count(), 0, 'no record open');
+    await page.goBack();
+    await page.locator('[data-testid="ws-tab-contacts"][aria-selected="true"]').waitFor({ timeout: 15000 });
+    assert.equal(await page.getByTestId('workspace').count(), 1, 'still in the workspace');
+    // Forward twice: the record again.
+    await page.goForward();
+    await page.goForward();
+    await record.waitFor({ timeout: 15000 });
+    assert.equal(await record.textContent(), name);
+
+    // The address reloaded (the device locks on a reload, by design): unlocked, the same
+    // record is open beside the persons list.
+    await page.reload();
+    await unlock(page, password);
+    await page.locator('[data-testid="ws-tab-persons"][aria-selected="true"]').waitFor({ timeout: 30000 });
+    await record.waitFor({ timeout: 30000 });
+    assert.equal(await record.textContent(), name);
+    await waitHash(page, `#/centrale/persone/persona/${id}`);
+
+    // An address naming nothing keeps what is shown, and says it.
+    await page.evaluate(() => { location.hash = '#/centrale/nowhere'; });
+    await waitHash(page, `#/centrale/persone/persona/${id}`);
+    await record.waitFor();
+    await context.close();
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
