@@ -70,6 +70,29 @@ test('Back and Forward move between the tabs and records of the workspace; a rel
     assert.equal(await record.textContent(), name);
     await waitHash(page, `#/centrale/persone/persona/${id}`);
 
+    // The cases have their own record beside their list: Back closes it, then goes
+    // back to the person.
+    await page.getByTestId('ws-tab-cases').click();
+    await waitHash(page, '#/centrale/casi');
+    const caseRow = page.getByTestId('case-row').first();
+    await caseRow.waitFor({ timeout: 30000 });
+    const caseId = await caseRow.getAttribute('data-id');
+    await caseRow.click();
+    await page.locator(`[data-testid="case-view"][data-id="${caseId}"]`).waitFor({ timeout: 15000 });
+    await waitHash(page, `#/centrale/casi/caso/${caseId}`);
+    await page.goBack();
+    await waitHash(page, '#/centrale/casi');
+    await page.getByTestId('case-view').waitFor({ state: 'detached', timeout: 15000 });
+    await page.goBack();
+    await record.waitFor({ timeout: 15000 });
+    await waitHash(page, `#/centrale/persone/persona/${id}`);
+    // The person open beside the lists stays open beside the contacts.
+    await page.getByTestId('ws-tab-contacts').click();
+    await waitHash(page, `#/centrale/contatti/persona/${id}`);
+    await record.waitFor({ timeout: 15000 });
+    await page.goBack();
+    await waitHash(page, `#/centrale/persone/persona/${id}`);
+
     // An address naming nothing keeps what is shown, and says it.
     await page.evaluate(() => { location.hash = '#/centrale/nowhere'; });
     await waitHash(page, `#/centrale/persone/persona/${id}`);

@@ -385,7 +385,21 @@ pub fn Workspace() -> impl IntoView {
     let rows = RwSignal::new(None::<Result<Rows, ApiError>>);
     let total = RwSignal::new(0u64);
     let next = RwSignal::new(None::<String>);
-    let open = RwSignal::new(start.and_then(|(_, o)| o));
+    // The record open beside the lists, beside the cases, beside "Da rivedere".
+    let opened = |t: Tab| {
+        RwSignal::new(
+            start.and_then(|(tab, o)| o.filter(|_| route::detail_of(tab) == route::detail_of(t))),
+        )
+    };
+    let open = opened(Tab::Persons);
+    let case_open = opened(Tab::Cases);
+    let review_open = opened(Tab::Review);
+    let detail = move |t: Tab| match route::detail_of(t) {
+        Some(route::Detail::Lists) => Some(open),
+        Some(route::Detail::Cases) => Some(case_open),
+        Some(route::Detail::Review) => Some(review_open),
+        None => None,
+    };
     // Answers to an older request (another tab, other filters) are dropped.
     let generation = StoredValue::new(0u64);
 
@@ -543,23 +557,28 @@ pub fn Workspace() -> impl IntoView {
     // Each tab chosen and record opened is a step of the history (the first one takes
     // the place of the bare `#/centrale`); Back and Forward show what their address names.
     Effect::new(move |seen: Option<()>| {
-        route::write(&route::format(tab.get(), open.get()), seen.is_none());
+        let now = tab.get();
+        let shown = detail(now).and_then(|o| o.get());
+        route::write(&route::format(now, shown), seen.is_none());
     });
     let moved = window_event_listener_untyped("hashchange", move |_| {
         match route::parse(&route::current()).filter(|(t, _)| allowed(*t)) {
             Some((to, o)) => {
                 switch(to);
-                if to.is_list() && open.get_untracked() != o {
-                    open.set(o);
+                if let Some(shown) = detail(to)
+                    && shown.get_untracked() != o
+                {
+                    shown.set(o);
                 }
             }
             // The bare address (the status bar's link) or one naming nothing: what is
             // shown stays, and the address says it. (Another page's address is the
             // app's: it leaves the workspace.)
-            None if route::current().starts_with(route::BASE) => route::write(
-                &route::format(tab.get_untracked(), open.get_untracked()),
-                true,
-            ),
+            None if route::current().starts_with(route::BASE) => {
+                let now = tab.get_untracked();
+                let shown = detail(now).and_then(|o| o.get_untracked());
+                route::write(&route::format(now, shown), true)
+            }
             None => {}
         }
     });
@@ -676,7 +695,7 @@ pub fn Workspace() -> impl IntoView {
                 <report::QuarterReport refreshed=refreshed/>
             </Show>
             <Show when=move || tab.get() == Tab::Cases>
-                <cases::CaseList refreshed=refreshed/>
+                <cases::CaseList refreshed=refreshed open=case_open/>
             </Show>
             <Show when=move || tab.get() == Tab::JobOffers>
                 <cases::JobOffers refreshed=refreshed/>
@@ -685,7 +704,7 @@ pub fn Workspace() -> impl IntoView {
                 <cases::RulesEditor/>
             </Show>
             <Show when=move || tab.get() == Tab::Review>
-                <Review/>
+                <Review open=review_open/>
             </Show>
             <Show when=move || tab.get() == Tab::Duplicates>
                 <duplicates::Duplicates refreshed=refreshed/>
@@ -903,12 +922,14 @@ fn value_label(field: &str, json: &str, t: &Catalogue) -> String {
 /// Each record opens beside the list, where it can be read whole and edited (a value
 /// kept by mistake is changed there).
 #[component]
-fn Review() -> impl IntoView {
+fn Review(
+    /// The record open beside the list (the workspace keeps it in the address).
+    open: RwSignal<Option<Open>>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let lang = ctx.lang.get_untracked();
     let version = RwSignal::new(0u32);
-    let open = RwSignal::new(None::<Open>);
     let items = LocalResource::new(move || {
         version.get();
         fetch::<Vec<ConflictItem>>(ctx, "/api/conflicts".into())

@@ -277,12 +277,15 @@ fn case_row(
 
 /// The cases taken in charge: open ones by default, overdue reviews first.
 #[component]
-pub fn CaseList(refreshed: RwSignal<u32>) -> impl IntoView {
+pub fn CaseList(
+    refreshed: RwSignal<u32>,
+    /// The record open beside the list (the workspace keeps it in the address).
+    open: RwSignal<Option<Open>>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let status = RwSignal::new("open".to_string());
     let mine = RwSignal::new(false);
-    let open = RwSignal::new(None::<Open>);
     let list = LocalResource::new(move || {
         refreshed.track();
         let q = format!(

@@ -1,4 +1,4 @@
-//! The workspace's address: the tab, and in the lists the record open beside them
+//! The workspace's address: the tab, and the record open beside its list
 //! (`#/centrale/persone/persona/<id>`). Each tab chosen and each record opened is a
 //! step of the browser's history, so Back and Forward move between them (before, Back
 //! left the workspace), and an address reloaded or pasted opens them again once the
@@ -49,10 +49,29 @@ fn open_parts(open: Open) -> (&'static str, DocId) {
     }
 }
 
-/// The address of a tab and, in a list, of the record open beside it.
+/// Which record beside a list a tab shows: the lists share one (it stays open from
+/// one list to the next), the cases and "Da rivedere" have their own; the other tabs
+/// none.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Detail {
+    Lists,
+    Cases,
+    Review,
+}
+
+pub(super) fn detail_of(tab: Tab) -> Option<Detail> {
+    match tab {
+        Tab::Persons | Tab::Contacts | Tab::Referrals => Some(Detail::Lists),
+        Tab::Cases => Some(Detail::Cases),
+        Tab::Review => Some(Detail::Review),
+        Tab::Duplicates | Tab::JobOffers | Tab::Rules | Tab::Dashboard | Tab::Report => None,
+    }
+}
+
+/// The address of a tab and of the record open beside its list.
 pub(super) fn format(tab: Tab, open: Option<Open>) -> String {
     let mut s = format!("{BASE}/{}", tab_slug(tab));
-    if let Some(o) = open.filter(|_| tab.is_list()) {
+    if let Some(o) = open.filter(|_| detail_of(tab).is_some()) {
         let (kind, id) = open_parts(o);
         s.push_str(&format!("/{kind}/{id}"));
     }
@@ -69,7 +88,7 @@ pub(super) fn parse(hash: &str) -> Option<(Tab, Option<Open>)> {
     let tab = TABS.into_iter().find(|t| tab_slug(*t) == slug)?;
     let open = match (parts.next(), parts.next(), parts.next()) {
         (None, _, _) => None,
-        (Some(kind), Some(id), None) if tab.is_list() => {
+        (Some(kind), Some(id), None) if detail_of(tab).is_some() => {
             let id = DocId::parse(id).ok()?;
             Some(match kind {
                 "persona" => Open::Person(id),
@@ -124,14 +143,22 @@ mod tests {
                 Open::Case(id),
             ] {
                 let back = parse(&format(tab, Some(open)));
-                // Only the lists show a record beside them.
-                let expected = if tab.is_list() { Some(open) } else { None };
+                // Only the tabs with a list show a record beside it.
+                let expected = detail_of(tab).map(|_| open);
                 assert_eq!(back, Some((tab, expected)));
             }
         }
         assert_eq!(
             format(Tab::Persons, Some(Open::Person(id))),
             format!("#/centrale/persone/persona/{id}")
+        );
+        assert_eq!(
+            format(Tab::Cases, Some(Open::Case(id))),
+            format!("#/centrale/casi/caso/{id}")
+        );
+        assert_eq!(
+            format(Tab::Duplicates, Some(Open::Person(id))),
+            "#/centrale/doppioni"
         );
     }
 
