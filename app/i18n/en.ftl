@@ -453,6 +453,7 @@ ws_apply = Filter
 ws_clear = Clear filters
 ws_csv = Download CSV
 ws_csv_hint = The CSV holds pseudonymous columns only (no name, alias or phone: persons by id) and the exchange format's codes.
+csv_excel = For Excel set to Italian (; separator)
 ws_total =
     { $n ->
         [one] { $n } result

@@ -454,6 +454,7 @@ ws_apply = Filtra
 ws_clear = Azzera i filtri
 ws_csv = Scarica CSV
 ws_csv_hint = Il CSV ha solo colonne pseudonime (nessun nome, alias o telefono: le persone per identificativo) e i codici del formato di scambio.
+csv_excel = Per Excel in italiano (separatore ;)
 ws_total =
     { $n ->
         [one] { $n } risultato

@@ -24,6 +24,7 @@ mod api;
 mod components;
 mod contact_entry;
 mod crypto;
+mod csv;
 mod directory;
 pub mod engine;
 mod geo;

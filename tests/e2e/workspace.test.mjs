@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   apiLogin, axeViolations, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer,
-  tempDir,
+  tempDir, unlock,
 } from './helpers.mjs';
 
 async function api(url, token, path) {
@@ -121,6 +121,23 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     assert.equal(lines.length, sent.total + 1);
     assert.match(lines[0], /^id,team,author,created_at,contact,person_id,need/);
     for (const alias of target.person.aliases) assert.ok(!csv.includes(alias));
+
+    // For Excel set to Italian (a new user's walk: every column landed in the first):
+    // the same rows with ';' between fields and a byte order mark; the choice is kept.
+    await page.getByTestId('ws-csv-excel').check();
+    const excelDownload = page.waitForEvent('download');
+    await page.getByTestId('ws-csv').click();
+    const excel = readFileSync(await (await excelDownload).path(), 'utf8');
+    assert.ok(excel.startsWith('\uFEFF'), 'a byte order mark first');
+    const excelLines = excel.slice(1).trim().split(/\r?\n/);
+    assert.equal(excelLines.length, lines.length);
+    assert.equal(excelLines[0], lines[0].replaceAll(',', ';'));
+    assert.equal(excelLines[1].split(';').length, lines[0].split(',').length);
+    await page.reload();
+    await unlock(page, accounts.centrale.password);
+    await page.getByTestId('ws-tab-referrals').waitFor({ timeout: 30000 });
+    await page.getByTestId('ws-tab-referrals').click();
+    assert.equal(await page.getByTestId('ws-csv-excel').isChecked(), true, 'the choice is kept in this browser');
 
     // A field worker has no workspace and no access to the records.
     const worker = Object.entries(accounts).find(([, a]) => a.role === 'field_worker')[0];

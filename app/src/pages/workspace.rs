@@ -753,6 +753,7 @@ pub fn Workspace() -> impl IntoView {
                     <button type="button" class="secondary" on:click=clear>{move || t().ws_clear}</button>
                     <button type="button" class="secondary" data-testid="ws-csv" on:click=download
                         aria-describedby="ws-csv-hint">{move || t().ws_csv}</button>
+                    <CsvExcel id="ws-csv-excel"/>
                     <small id="ws-csv-hint" class="hint">{move || t().ws_csv_hint}</small>
                 </div>
                 {move || csv_error.get().map(|e| view! {
@@ -1074,7 +1075,7 @@ pub fn ExchangeFiles() -> impl IntoView {
             busy.set(true);
             match api::exchange_export(&s.token).await {
                 Ok(text) => {
-                    save_file("strada-export.jsonl", &text);
+                    save_file_as("strada-export.jsonl", &text, "application/x-ndjson");
                     report.set(None);
                     exported.set(Some(text.lines().filter(|l| !l.trim().is_empty()).count()));
                 }
@@ -1177,9 +1178,30 @@ pub fn ExchangeFiles() -> impl IntoView {
     }
 }
 
-/// Saves `text` as a CSV file the browser downloads.
+/// Saves `text` as a CSV file the browser downloads, for Excel set to Italian when this
+/// browser chose so ([`CsvExcel`]).
 fn save_file(name: &str, text: &str) {
-    save_file_as(name, text, "text/csv;charset=utf-8");
+    save_file_as(name, &crate::csv::as_chosen(text), "text/csv;charset=utf-8");
+}
+
+/// The choice of CSV files for a spreadsheet set to Italian (`;` between fields, a byte
+/// order mark), kept in this browser; every CSV the workspace saves follows it.
+#[component]
+fn CsvExcel(id: &'static str) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let on = RwSignal::new(crate::csv::excel_chosen());
+    view! {
+        <label class="check" for=id>
+            <input type="checkbox" id=id data-testid=id prop:checked=move || on.get()
+                on:change=move |ev| {
+                    let v = event_target_checked(&ev);
+                    on.set(v);
+                    crate::csv::choose_excel(v);
+                }/>
+            {move || t().csv_excel}
+        </label>
+    }
 }
 
 /// Saves `text` as a file of type `mime` the browser downloads.

@@ -17,7 +17,7 @@ use super::charts::{Fmt, esc};
 use super::dashboard::{day_label, query, team_counts};
 use super::figures;
 use super::period::{self, Quarter};
-use super::{fetch, save_file_as, when};
+use super::{CsvExcel, fetch, save_file, save_file_as, when};
 use crate::api::{self, ApiError};
 use crate::i18n::{Catalogue, Lang};
 use crate::state::Ctx;
@@ -405,7 +405,7 @@ pub fn Downloads(
             match api::report_file(&s.token, &path).await {
                 Ok(text) => {
                     failed.set(None);
-                    save_file_as(&name, &text, "text/csv;charset=utf-8");
+                    save_file(&name, &text);
                 }
                 Err(e) => failed.set(Some(e)),
             }
@@ -445,6 +445,7 @@ pub fn Downloads(
             </div>
             <p class="hint">{move || t().rp_anonymous_hint}</p>
             <button type="button" class="secondary" data-testid="rp-anonymous" on:click=anonymous>{move || t().rp_anonymous}</button>
+            <CsvExcel id="rp-csv-excel"/>
             {move || failed.get().map(|e| view! {
                 <p class="error" role="alert">{super::unavailable_text(&e, t())}</p>
             })}
