@@ -77,6 +77,9 @@ test('the director sees the seasons on the dashboard, prints the Q3 report and d
     const contacts = page.getByTestId('rp-fig-contacts');
     assert.ok(count(await contacts.getByTestId('rp-value').innerText()) > 1000);
     assert.match(await contacts.innerText(), /Prima: \d/);
+    // What the tiles count, written under them (a new user's walk: "Persone raggiunte"
+    // well above the contacts said nothing of why).
+    await page.getByTestId('rp-dash-body').getByText('Persone raggiunte: le persone distinte nominate nei contatti').waitFor();
 
     // The seasonal picture: a chart, and the table behind it read month by month.
     const chart = page.getByTestId('rp-seasonal-chart');

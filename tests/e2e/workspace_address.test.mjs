@@ -32,6 +32,9 @@ test('Back and Forward move between the tabs and records of the workspace; a rel
     const row = page.getByTestId('ws-person-row').first();
     await row.waitFor({ timeout: 30000 });
     const id = await row.getAttribute('data-id');
+    // Namesakes are told apart in the list: birth year and country beside the name.
+    assert.equal(await page.getByTestId('ws-persons').locator('thead th').evaluateAll((ths) => ths.map((t) => t.textContent).slice(0, 3).join('|')),
+      'Nome|Anno di nascita|Paese di origine');
     await row.click();
     const record = page.getByTestId('ws-record').getByTestId('ws-person-name');
     await record.waitFor({ timeout: 15000 });
