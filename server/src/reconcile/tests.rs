@@ -445,7 +445,8 @@ fn met_at_the_same_place_on_other_days_is_a_reason_of_its_own() {
 
 /// Arabic script read as Urdu reads it (ث s; ذ, ض, ظ z) meets the Pakistani Latin
 /// spellings, and read as Arabic still meets the Arabic ones; Cyrillic г read as
-/// Ukrainian (h) meets Halyna, read as Russian (g) Galina.
+/// Ukrainian (h) meets Halyna, read as Russian (g) Galina; a Latin h after a consonant
+/// read as its own letter meets the Arabic (Fathy فتحي, Belhaj بلحاج).
 #[test]
 fn letters_read_two_ways_meet_the_spellings_of_either_reading() {
     for (n, (a, b), country) in [
@@ -454,6 +455,10 @@ fn letters_read_two_ways_meet_the_spellings_of_either_reading() {
         (5, ("ذیشان ظفر", "Zeeshan Zafar"), "Pakistan"),
         (7, ("Галина Коваль", "Halyna Koval"), "Ucraina"),
         (9, ("Галина Коваль", "Galina Koval"), "Ucraina"),
+        // A Latin h after a consonant read as a letter of its own (the skeleton reads
+        // th, lh, dh and sh as one sound).
+        (11, ("فتحي بلحاج", "Fathy Belhaj"), "Tunisia"),
+        (13, ("أدهم إسحاق", "Adham Ishaq"), "Egitto"),
     ] {
         let mut persons = strangers();
         persons.push(person(n, "bergamo-1", &[a], Some(1991), country));
