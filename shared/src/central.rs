@@ -255,6 +255,46 @@ pub struct NotSameRecord {
     pub reason: String,
 }
 
+/// One person of a pair judged not one person, as [`JudgedPairs`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JudgedSide {
+    pub id: DocId,
+    /// None when the record is gone.
+    #[serde(default)]
+    pub team: Option<TeamId>,
+    /// Its first alias (none without consent).
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub birth_year: Option<i64>,
+}
+
+/// A pair judged not one person: who judged, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JudgedPair {
+    pub a: JudgedSide,
+    pub b: JudgedSide,
+    pub by: UserId,
+    /// The user name of `by` (none when the account is gone).
+    #[serde(default)]
+    pub by_name: Option<String>,
+    /// RFC 3339.
+    pub at: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `GET /api/persons/not-same`: the pairs judged not one person, newest first (at most
+/// [`MAX_JUDGED_LISTED`]), and how many there are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JudgedPairs {
+    pub items: Vec<JudgedPair>,
+    pub total: u64,
+}
+
+/// The most judged pairs `GET /api/persons/not-same` lists.
+pub const MAX_JUDGED_LISTED: usize = 500;
+
 /// The person fields a merge chooses between, field by field (aliases and languages are
 /// always kept from both).
 pub const MERGE_FIELDS: [&str; 6] = [

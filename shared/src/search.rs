@@ -156,6 +156,9 @@ struct Indic {
     signs: &'static [(char, &'static str)],
     virama: char,
     nukta: char,
+    /// Consonants read otherwise with a nukta written after them (the decomposed form,
+    /// which Unicode normalisation gives: ड + ़ is ड़, r): the reading with it.
+    with_nukta: &'static [(char, &'static str)],
 }
 
 const BENGALI: Indic = Indic {
@@ -227,6 +230,7 @@ const BENGALI: Indic = Indic {
     ],
     virama: '্',
     nukta: '়',
+    with_nukta: &[('ড', "r"), ('ঢ', "rh"), ('য', "y")],
 };
 
 const GURMUKHI: Indic = Indic {
@@ -297,6 +301,14 @@ const GURMUKHI: Indic = Indic {
     ],
     virama: '੍',
     nukta: '਼',
+    with_nukta: &[
+        ('ਖ', "kh"),
+        ('ਗ', "gh"),
+        ('ਜ', "z"),
+        ('ਫ', "f"),
+        ('ਸ', "sh"),
+        ('ਲ', "l"),
+    ],
 };
 
 const DEVANAGARI: Indic = Indic {
@@ -334,6 +346,14 @@ const DEVANAGARI: Indic = Indic {
         ('ष', "sh"),
         ('स', "s"),
         ('ह', "h"),
+        ('\u{0958}', "q"),
+        ('\u{0959}', "kh"),
+        ('\u{095A}', "gh"),
+        ('\u{095B}', "z"),
+        ('\u{095C}', "r"),
+        ('\u{095D}', "rh"),
+        ('\u{095E}', "f"),
+        ('\u{095F}', "y"),
     ],
     vowels: &[
         ('अ', "a"),
@@ -365,6 +385,16 @@ const DEVANAGARI: Indic = Indic {
     ],
     virama: '्',
     nukta: '़',
+    with_nukta: &[
+        ('क', "q"),
+        ('ख', "kh"),
+        ('ग', "gh"),
+        ('ज', "z"),
+        ('ड', "r"),
+        ('ढ', "rh"),
+        ('फ', "f"),
+        ('य', "y"),
+    ],
 };
 
 fn lookup(table: &[(char, &'static str)], c: char) -> Option<&'static str> {
@@ -422,16 +452,22 @@ pub fn fold(text: &str) -> String {
         }
         if let Some(script) = indic_for(c) {
             if let Some(s) = lookup(script.consonants, c) {
-                out.push_str(s);
-                // Skip a nukta; the inherent vowel sounds unless a sign or virama follows.
+                // With a nukta after it, the consonant is read otherwise (ड़ is r, not d);
+                // the inherent vowel sounds unless a sign or virama follows.
                 if chars.get(i) == Some(&script.nukta) {
                     i += 1;
+                    out.push_str(lookup(script.with_nukta, c).unwrap_or(s));
+                } else {
+                    out.push_str(s);
                 }
                 match chars.get(i) {
                     Some(&n) if n == script.virama => i += 1,
                     Some(&n) if lookup(script.signs, n).is_some() => {}
                     _ => out.push('a'),
                 }
+            } else if c == 'ं' && chars.get(i) == Some(&'ह') {
+                // सिंह: the anusvara before ह is the ng of Singh (Sinha is written सिन्हा).
+                out.push_str("ng");
             } else if let Some(s) = lookup(script.vowels, c).or_else(|| lookup(script.signs, c)) {
                 out.push_str(s);
             }
@@ -592,6 +628,24 @@ mod tests {
         assert!(matches("राम", "ram"));
         // Cyrillic
         assert!(matches("Олена", "olena"));
+        // A nukta written after its consonant (the normalised form) reads as the letter
+        // it makes: बराड़ is Brar, মিয়া Mia(h); the precomposed letters read the same.
+        for (native, latin) in [
+            ("\u{092C}\u{0930}\u{093E}\u{0921}\u{093C}", "Brar"),
+            ("\u{092C}\u{0930}\u{093E}\u{095C}", "Brar"),
+            ("\u{09AE}\u{09BF}\u{09AF}\u{09BC}\u{09BE}", "Mia"),
+            ("\u{0A38}\u{0A3C}\u{0A3E}\u{0A39}", "Shah"),
+            ("\u{091C}\u{093C}\u{093E}\u{0915}\u{093F}\u{0930}", "Zakir"),
+        ] {
+            assert_eq!(
+                skeleton(&fold(native)),
+                skeleton(&fold(latin)),
+                "{native} {latin}"
+            );
+        }
+        // सिंह, as Hindi writes Singh.
+        assert!(matches("सिंह", "Singh"));
+        assert_eq!(skeleton(&fold("सिंह")), skeleton(&fold("Singh")));
         // Scripts without a table still match themselves.
         assert!(matches("王小明", "王小"));
         assert!(matches("ሰላም", "ሰላም"));

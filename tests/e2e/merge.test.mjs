@@ -205,8 +205,29 @@ test('the central office merges a planted duplicate, then separates it again', a
     await confirm.click();
     await page.getByTestId('dup-notice').filter({ hasText: 'persone diverse' }).waitFor({ timeout: 15000 });
     await row.waitFor({ state: 'detached' });
-    await searchPersons(page, a.aliases[0]);
-    await personRow(page, a.id).click();
+    // Listed at the bottom among the pairs judged different, with who and why, and taken
+    // back there: the pair is proposed again.
+    const judgedList = page.getByTestId('dup-judged');
+    await judgedList.locator('summary').click();
+    const judgedPair = judgedList.getByTestId('dup-judged-pair')
+      .filter({ has: page.locator(`a[href$="${b.id}"]`) });
+    await judgedPair.waitFor({ timeout: 15000 });
+    const listed = await judgedPair.textContent();
+    assert.ok(listed.includes(a.aliases[0]) && listed.includes(b.aliases[0]) && listed.includes('centrale')
+      && listed.includes('Due sorelle (sintetico)'), listed);
+    await judgedPair.getByTestId('dup-judged-undo').click();
+    await judgedList.getByTestId('dup-judged-empty').waitFor({ timeout: 15000 });
+    await row.waitFor({ timeout: 30000 });
+    // Judged again; the list's link opens the person's page beside the persons list.
+    await row.click();
+    await review.getByTestId('dup-compare').waitFor({ timeout: 15000 });
+    await review.getByTestId('dup-reason').fill('Due sorelle (sintetico)');
+    await review.getByTestId('dup-not-same').click();
+    await review.getByTestId('dup-not-same-confirm').click();
+    await row.waitFor({ state: 'detached', timeout: 15000 });
+    await judgedPair.waitFor({ timeout: 15000 });
+    await judgedPair.locator(`a[href$="${a.id}"]`).click();
+    await page.locator('[data-testid="ws-tab-persons"][aria-selected="true"]').waitFor({ timeout: 15000 });
     const judged = record.locator(`[data-testid="ws-not-same"][data-id="${b.id}"]`);
     await judged.waitFor({ timeout: 15000 });
     const judgedText = await judged.innerText();

@@ -15,9 +15,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use strada_shared::api::ContactRecord;
 use strada_shared::central::{
-    ConflictItem, ConsentRecord, DuplicatePair, DuplicateSide, MergeRecord, MergeRequest, NotSame,
-    NotSameRecord, Page, PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve,
-    UnmergeRequest,
+    ConflictItem, ConsentRecord, DuplicatePair, DuplicateSide, JudgedPair, JudgedPairs, JudgedSide,
+    MAX_JUDGED_LISTED, MergeRecord, MergeRequest, NotSame, NotSameRecord, Page, PersonPage,
+    PersonRecord, PersonRow, ReferralRecord, Resolve, UnmergeRequest,
 };
 use strada_shared::ids::{DocId, TeamId};
 use strada_shared::schema::DocType;
@@ -1030,6 +1030,58 @@ pub async fn not_same_undo(
     )?;
     state.store.flush()?;
     Ok(Json(serde_json::json!({ "undone": [pair.a, pair.b] })))
+}
+
+/// `GET /api/persons/not-same`: every pair judged "not the same person", newest first
+/// (the newest [`MAX_JUDGED_LISTED`]), each person by its first alias (none without
+/// consent), team and birth year, with who judged, when and why: a judgement made by
+/// mistake is found here and taken back (`/undo`).
+pub async fn judged(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<JudgedPairs>, AppError> {
+    require_central(&user)?;
+    let store = state.store.clone();
+    let list = tokio::task::spawn_blocking(move || -> Result<JudgedPairs, AppError> {
+        let store = store.as_ref();
+        let mut all = store.not_same_judgements()?;
+        all.sort_by(|x, y| y.at_ms.cmp(&x.at_ms).then((x.a, x.b).cmp(&(y.a, y.b))));
+        let side = |id: DocId| -> Result<JudgedSide, AppError> {
+            let p = person_of(store, id)?;
+            Ok(JudgedSide {
+                id,
+                team: p.as_ref().map(|p| p.team.clone()),
+                name: p.as_ref().and_then(|p| p.aliases.first().cloned()),
+                birth_year: p.and_then(|p| p.birth_year),
+            })
+        };
+        let mut names: std::collections::HashMap<_, Option<String>> =
+            std::collections::HashMap::new();
+        let mut items = Vec::new();
+        for j in all.iter().take(MAX_JUDGED_LISTED) {
+            let by_name = match names.entry(j.by) {
+                std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
+                std::collections::hash_map::Entry::Vacant(e) => e
+                    .insert(store.user_by_id(j.by)?.map(|u| u.username))
+                    .clone(),
+            };
+            items.push(JudgedPair {
+                a: side(j.a)?,
+                b: side(j.b)?,
+                by: j.by,
+                by_name,
+                at: crate::projection::rfc3339_ms(j.at_ms),
+                reason: j.reason.clone(),
+            });
+        }
+        Ok(JudgedPairs {
+            items,
+            total: all.len() as u64,
+        })
+    })
+    .await
+    .map_err(AppError::internal)??;
+    Ok(Json(list))
 }
 
 /// `GET /api/teams`: every team with records, for the central office's filters.

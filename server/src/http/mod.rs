@@ -91,7 +91,10 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/persons", get(central::persons))
         .route("/persons/search", post(central::persons))
         .route("/persons/duplicates", get(central::duplicates))
-        .route("/persons/not-same", post(central::not_same))
+        .route(
+            "/persons/not-same",
+            get(central::judged).post(central::not_same),
+        )
         .route("/persons/not-same/undo", post(central::not_same_undo))
         .route("/teams", get(central::teams))
         .route("/persons/merge", post(central::merge))

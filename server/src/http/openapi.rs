@@ -323,6 +323,16 @@ pub const OPERATIONS: &[Operation] = &[
         answer: "PageOfDuplicatePair",
     },
     Operation {
+        method: "get",
+        path: "/persons/not-same",
+        tag: "reconciliation",
+        summary: "The pairs judged not the same person, newest first (at most 500), each person by its first alias (none without consent), team and birth year, with who judged, when and why",
+        access: Access::Central,
+        query: &[],
+        body: None,
+        answer: "JudgedPairs",
+    },
+    Operation {
         method: "post",
         path: "/persons/not-same",
         tag: "reconciliation",
@@ -982,6 +992,38 @@ fn schemas() -> Map<String, Value> {
         ),
     );
     add("PageOfDuplicatePair", page("DuplicatePair"));
+    let judged_side = obj(
+        &[
+            ("id", s()),
+            ("team", opt_s()),
+            ("name", opt_s()),
+            ("birth_year", json!({"type": ["integer", "null"]})),
+        ],
+        &["id"],
+    );
+    add(
+        "JudgedPairs",
+        obj(
+            &[
+                (
+                    "items",
+                    json!({"type": "array", "items": obj(
+                        &[
+                            ("a", judged_side.clone()),
+                            ("b", judged_side),
+                            ("by", s()),
+                            ("by_name", opt_s()),
+                            ("at", s()),
+                            ("reason", s()),
+                        ],
+                        &["a", "b", "by", "at"],
+                    )}),
+                ),
+                ("total", int()),
+            ],
+            &["items", "total"],
+        ),
+    );
     add(
         "NotSame",
         obj(&[("a", s()), ("b", s()), ("reason", s())], &["a", "b"]),

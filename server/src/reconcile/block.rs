@@ -137,6 +137,10 @@ fn keys_of(p: &Prepared, lex: &Lexicon, caps: Caps, out: &mut Vec<u64>) {
             }
         }
     }
+    // Two neighbouring words as one (Ben Ali meets Benali).
+    for &(j, _) in &p.joined {
+        out.push(key(Kind::Skeleton, &[u64::from(j)]));
+    }
     let rare = &p.skeletons[..p.skeletons.len().min(PAIR_KEYS)];
     for (i, &s) in rare.iter().enumerate() {
         for &t in &rare[i + 1..] {

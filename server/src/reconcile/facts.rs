@@ -22,8 +22,8 @@ const STOP_WORDS: &[&str] = &[
 
 /// How much a looser match takes off a word's weight: another spelling or script is
 /// almost as good as the same word; a word one edit away is often another name.
-const SPELLING_COST: f32 = 0.3;
-const PHONETIC_COST: f32 = 1.5;
+pub(super) const SPELLING_COST: f32 = 0.3;
+pub(super) const PHONETIC_COST: f32 = 1.5;
 /// How many persons a small population is assumed to have when judging how rare a word
 /// is: a word seen twice among three records is not taken to be common.
 pub(super) const PRIOR_POPULATION: f32 = 200.0;
@@ -90,6 +90,9 @@ pub(super) struct Prepared<'a> {
     pub skeletons: Vec<u32>,
     /// The other readings of skeletons (`skeleton`, `alternate`), for blocking.
     pub alternates: Vec<(u32, u32)>,
+    /// Two neighbouring words of one alias as one word (Ben Ali as Benali): the
+    /// skeleton, interned, and the index in `words` of the first of the two.
+    pub joined: Vec<(u32, u16)>,
     pub phone: Option<u32>,
     pub country: Country,
     /// Lower-case codes, interned, without repeats.
@@ -286,15 +289,16 @@ fn alias_words(alias: &str, script: Script) -> Vec<(String, String, Option<Strin
         // Letters read another way never make or unmake a word.
         (others.len() == words.len()).then_some(others)
     });
-    // A Latin word read with each h after a consonant as a letter of its own: Fathy is
-    // فتحي (t, h), Belhaj بلحاج, Adham أدهم, Ishaq إسحاق, where the skeleton reads th,
-    // lh, dh and sh as one sound (the benchmark's fold left Fathy and Belhaj apart).
+    // A Latin word read another way ([`latin_other`]): Elidrissi as Idrissi, Md as
+    // Muhammad, and each h after a consonant as a letter of its own: Fathy is فتحي (t,
+    // h), Belhaj بلحاج, Adham أدهم, Ishaq إسحاق, where the skeleton reads th, lh, dh
+    // and sh as one sound (the benchmark's fold left Fathy and Belhaj apart).
     let others = others.or_else(|| {
         (script == Script::Latin).then(|| {
             words
                 .iter()
                 .map(|(token, sk)| {
-                    word_of(&h_apart(token), script).map_or_else(|| sk.clone(), |(_, o)| o)
+                    word_of(&latin_other(token), script).map_or_else(|| sk.clone(), |(_, o)| o)
                 })
                 .collect()
         })
@@ -307,6 +311,36 @@ fn alias_words(alias: &str, script: Script) -> Vec<(String, String, Option<Strin
             (token, sk, other)
         })
         .collect()
+}
+
+/// Two skeletons written as one word: one letter where the first ends with the letter
+/// the second begins with (a skeleton never doubles a letter).
+pub(super) fn join_skeletons(first: &str, second: &str) -> String {
+    let mut out = first.to_string();
+    let rest = match (first.chars().last(), second.chars().next()) {
+        (Some(x), Some(y)) if x == y => &second[y.len_utf8()..],
+        _ => second,
+    };
+    out.push_str(rest);
+    out
+}
+
+/// The other reading of a folded Latin token (`None` when it reads one way): the Arabic
+/// article joined to a name read without it (Elidrissi is El Idrissi, Alhassan Al
+/// Hassan); "Md", "Mohd", "Muhd" and "Mhd" written out (Muhammad); and each h after a
+/// consonant read as a letter of its own ([`h_apart`]).
+fn latin_other(token: &str) -> String {
+    if matches!(token, "md" | "mohd" | "muhd" | "mhd" | "mohd.") {
+        return "muhammad".to_string();
+    }
+    let token = match token
+        .strip_prefix("el")
+        .or_else(|| token.strip_prefix("al"))
+    {
+        Some(rest) if rest.len() >= 4 => rest,
+        _ => token,
+    };
+    h_apart(token)
 }
 
 /// A folded Latin token with a vowel put before each `h` that follows a consonant which
@@ -360,12 +394,13 @@ fn word_of(token: &str, script: Script) -> Option<(String, String)> {
 /// The alias read the other way its script allows, if that changes a letter:
 /// - Arabic script as Urdu and Persian read it (Pakistan, Afghanistan, Iran): ث is s,
 ///   and ذ, ض, ظ are z (عثمان Usman, رضوان Rizwan, ذیشان Zeeshan), where Arabic reads
-///   th, dh, d (Uthman, Ridwan);
+///   th, dh, d (Uthman, Ridwan); and a final ة as the t it is before another word
+///   (حياة Hayat, نجاة Najat, where فاطمة is Fatima);
 /// - Cyrillic as Ukrainian reads it: г is h (Галина Halyna), where Russian reads g
 ///   (Galina).
 fn other_reading(alias: &str, script: Script) -> Option<String> {
     let swap: &[(char, char)] = match script {
-        Script::Arabic => &[('ث', 'س'), ('ذ', 'ز'), ('ض', 'ز'), ('ظ', 'ز')],
+        Script::Arabic => &[('ث', 'س'), ('ذ', 'ز'), ('ض', 'ز'), ('ظ', 'ز'), ('ة', 'ت')],
         // No Cyrillic letter folds to a lone h: the Latin letter stands in for it.
         Script::Cyrillic => &[('г', 'h'), ('Г', 'H')],
         _ => return None,
@@ -458,6 +493,15 @@ pub(super) fn prepare(persons: &[PersonFacts]) -> (Vec<Prepared<'_>>, Lexicon) {
                 }
             }
         }
+        let joined: Vec<(u32, u16)> = words
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[0].alias == w[1].alias)
+            .map(|(k, w)| {
+                let text = join_skeletons(lex.text(w[0].skeleton), lex.text(w[1].skeleton));
+                (lex.intern(text), k as u16)
+            })
+            .collect();
         let mut alternates: Vec<(u32, u32)> = words
             .iter()
             .filter(|w| w.alternate != w.skeleton)
@@ -486,6 +530,7 @@ pub(super) fn prepare(persons: &[PersonFacts]) -> (Vec<Prepared<'_>>, Lexicon) {
             words,
             skeletons,
             alternates,
+            joined,
             phone,
             country,
             languages,

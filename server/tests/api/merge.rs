@@ -562,9 +562,36 @@ async fn a_judgement_not_the_same_person_holds_through_a_merge_with_a_third_reco
     };
     assert_eq!(pairs(&duplicates(&central).await).len(), 3);
     let res = central
-        .post_json("/api/persons/not-same", &json!({ "a": a.id, "b": b.id }))
+        .post_json(
+            "/api/persons/not-same",
+            &json!({ "a": a.id, "b": b.id, "reason": "brothers" }),
+        )
         .await;
     assert_eq!(res.status(), 200);
+    // Listed among the judged pairs, with both persons, who, when and why (a field
+    // worker may not read the list).
+    let judged = get(&central, "/api/persons/not-same").await;
+    assert_eq!(judged["total"], 1);
+    let j = &judged["items"][0];
+    let mut names = [
+        (
+            j["a"]["name"].as_str().unwrap(),
+            j["a"]["team"].as_str().unwrap(),
+        ),
+        (
+            j["b"]["name"].as_str().unwrap(),
+            j["b"]["team"].as_str().unwrap(),
+        ),
+    ];
+    names.sort();
+    assert_eq!(
+        names,
+        [("Besnic Hoxha", "cremona-2"), ("Besnik Hoxha", "bergamo-1")]
+    );
+    assert_eq!(j["by_name"], "centrale");
+    assert_eq!(j["reason"], "brothers");
+    assert_eq!(j["a"]["birth_year"], 1990);
+    assert_eq!(bg.get("/api/persons/not-same").await.status(), 403);
     // B merged into C: A is not proposed with the merged person.
     let res = central
         .post_json(
@@ -599,6 +626,7 @@ async fn a_judgement_not_the_same_person_holds_through_a_merge_with_a_third_reco
         )
         .await;
     assert_eq!(res.status(), 200);
+    assert_eq!(get(&central, "/api/persons/not-same").await["total"], 0);
     assert_eq!(pairs(&duplicates(&central).await), vec![key(&a, &c)]);
     let res = central
         .post_json(

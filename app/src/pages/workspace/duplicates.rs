@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use strada_shared::central::{
-    DuplicatePair, DuplicateSide, Keep, MERGE_FIELDS, MergeRequest, NotSame, PersonPage,
-    PersonRecord,
+    DuplicatePair, DuplicateSide, JudgedPairs, JudgedSide, Keep, MERGE_FIELDS, MergeRequest,
+    NotSame, PersonPage, PersonRecord,
 };
 use strada_shared::domain::{DocumentStatus, language_name};
 use strada_shared::ids::DocId;
@@ -201,6 +201,9 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
     let open = RwSignal::new(None::<Key>);
     // What the last action did, said once (a message of the catalogue).
     let notice = RwSignal::new(None::<fn(&Catalogue) -> &'static str>);
+    // Bumped when a pair is judged or a judgement taken back: the list of judged pairs
+    // is read again.
+    let judged = RwSignal::new(0u32);
     let load = move || {
         let Some(s) = ctx.session.get_untracked() else {
             return;
@@ -234,6 +237,7 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
         };
         notice.set(Some(said));
         open.set(next);
+        judged.update(|n| *n += 1);
     };
     let skip = move |at: Key| {
         notice.set(None);
@@ -273,7 +277,112 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
                 Some(Ok(list)) if list.is_empty() => view! { <p data-testid="dup-empty">{t().dup_empty}</p> }.into_any(),
                 Some(Ok(list)) => pairs_table(list, open, t()),
             }}
+            <Judged changed=judged on_undone=Callback::new(move |()| load())/>
         </div>
+    }
+}
+
+/// Every pair judged not one person, newest first, read when opened: each person a link
+/// to their page, who judged, when and why, and the judgement taken back here (before,
+/// only from one of the two persons' pages, which the reviewer had to find).
+#[component]
+fn Judged(changed: RwSignal<u32>, on_undone: Callback<()>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let shown = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let list = LocalResource::new(move || {
+        changed.track();
+        let open = shown.get();
+        async move {
+            if !open {
+                return None;
+            }
+            Some(fetch::<JudgedPairs>(ctx, "/api/persons/not-same".into()).await)
+        }
+    });
+    let toggled = move |ev: leptos::ev::Event| {
+        let open = ev
+            .target()
+            .and_then(|el| js_sys::Reflect::get(&el, &"open".into()).ok())
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        shown.set(open);
+    };
+    let undo = move |a: DocId, b: DocId| {
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let pair = NotSame { a, b, reason: None };
+            let res = checked(ctx, api::not_same_undo(&s.token, &pair).await).await;
+            failed.set(res.is_err());
+            changed.try_update(|n| *n += 1);
+            if res.is_ok() {
+                on_undone.try_run(());
+            }
+        });
+    };
+    let reconciles = ctx
+        .session
+        .get_untracked()
+        .is_some_and(|s| s.user.role.reconciles());
+    let side = move |p: &JudgedSide, t: &'static Catalogue| {
+        let name = p
+            .name
+            .clone()
+            .unwrap_or_else(|| t.person_anonymous.to_string());
+        let mut about: Vec<String> = p.team.iter().map(|x| x.to_string()).collect();
+        about.extend(p.birth_year.map(|y| y.to_string()));
+        let href = super::route::format(super::Tab::Persons, Some(super::Open::Person(p.id)));
+        view! {
+            <a href=href data-testid="dup-judged-person">{name}</a>
+            {(!about.is_empty()).then(|| format!(" ({})", about.join(", ")))}
+        }
+    };
+    view! {
+        <details class="ws-judged" data-testid="dup-judged" on:toggle=toggled>
+            <summary>{move || t().dup_judged_title}</summary>
+            <p class="hint">{move || t().dup_judged_hint}</p>
+            <Show when=move || failed.get()>
+                <p class="error" role="alert">{move || t().ws_not_same_failed}</p>
+            </Show>
+            {move || {
+                let t = t();
+                let lang = ctx.lang.get();
+                match list.get().flatten() {
+                    None => shown.get().then(|| view! { <p>{t.loading}</p> }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{super::unavailable_text(&e, t)}</p> }.into_any()),
+                    Some(Ok(l)) if l.items.is_empty() => Some(view! { <p data-testid="dup-judged-empty">{t.dup_judged_empty}</p> }.into_any()),
+                    Some(Ok(l)) => {
+                        let more = (l.total as usize > l.items.len())
+                            .then(|| t.dup_judged_more.with("n", &l.items.len().to_string()));
+                        let items = l.items.iter().map(|j| {
+                            let (a, b) = (j.a.id, j.b.id);
+                            let meta = t.ws_not_same_meta.args(&[
+                                ("when", &when(&j.at, lang)),
+                                ("by", j.by_name.as_deref().unwrap_or("—")),
+                            ]);
+                            let reason = (!j.reason.is_empty()).then(|| format!(": {}", j.reason));
+                            view! {
+                                <li data-testid="dup-judged-pair" data-a=a.to_string() data-b=b.to_string()>
+                                    {side(&j.a, t)}" ≠ "{side(&j.b, t)}<br/>
+                                    <small>{meta}{reason}</small>
+                                    {reconciles.then(|| view! {
+                                        " "<button type="button" class="secondary" data-testid="dup-judged-undo"
+                                            on:click=move |_| undo(a, b)>{t.ws_not_same_undo}</button>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view();
+                        Some(view! {
+                            <ul class="ws-merges" data-testid="dup-judged-list">{items}</ul>
+                            {more.map(|m| view! { <p class="hint">{m}</p> })}
+                        }.into_any())
+                    }
+                }
+            }}
+        </details>
     }
 }
 
