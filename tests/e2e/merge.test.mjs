@@ -212,9 +212,9 @@ test('the central office merges a planted duplicate, then separates it again', a
     const judgedPair = judgedList.getByTestId('dup-judged-pair')
       .filter({ has: page.locator(`a[href$="${b.id}"]`) });
     await judgedPair.waitFor({ timeout: 15000 });
-    const listed = await judgedPair.textContent();
-    assert.ok(listed.includes(a.aliases[0]) && listed.includes(b.aliases[0]) && listed.includes('centrale')
-      && listed.includes('Due sorelle (sintetico)'), listed);
+    const judgedText0 = await judgedPair.textContent();
+    assert.ok(judgedText0.includes(a.aliases[0]) && judgedText0.includes(b.aliases[0]) && judgedText0.includes('centrale')
+      && judgedText0.includes('Due sorelle (sintetico)'), judgedText0);
     await judgedPair.getByTestId('dup-judged-undo').click();
     await judgedList.getByTestId('dup-judged-empty').waitFor({ timeout: 15000 });
     await row.waitFor({ timeout: 30000 });
