@@ -103,6 +103,13 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await view.getByTestId('pip-row').waitFor();
     // Its day as every other day is written, not 2026-12-03.
     await view.getByTestId('pip-row').filter({ hasText: '03/12/2026' }).waitFor({ state: 'attached' });
+    // The PIP's table scrolls within its section: the section stays inside the case
+    // (a new user's walk: at 1440 px its last columns and buttons ran past the panel).
+    const pipFits = await view.getByTestId('case-pip').evaluate((fs) => {
+      const panel = fs.closest('[data-testid="case-view"]');
+      return fs.getBoundingClientRect().right <= panel.getBoundingClientRect().right + 1;
+    });
+    assert.ok(pipFits, 'the PIP section stays within the case');
     await view.getByTestId('pip-send').click();
     await view.getByTestId('pip-sent').waitFor({ timeout: 20000 });
 

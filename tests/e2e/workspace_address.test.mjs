@@ -3,7 +3,9 @@
 // an address reloaded opens the same record once the device is unlocked.
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
-import { fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir, unlock } from './helpers.mjs';
+import {
+  fillDemo, launchBrowser, removeDir, setPlainSetting, signIn, startServer, stopServer, tempDir, unlock,
+} from './helpers.mjs';
 
 const hash = (page) => page.evaluate(() => location.hash);
 
@@ -100,6 +102,24 @@ test('Back and Forward move between the tabs and records of the workspace; a rel
     await page.evaluate(() => { location.hash = '#/centrale/nowhere'; });
     await waitHash(page, `#/centrale/persone/persona/${id}`);
     await record.waitFor();
+
+    // The filters applied survive the automatic lock (a new user's walk: the working
+    // list was lost each time the desk was left). A short idle time, for the test's sake.
+    await setPlainSetting(page, 'idle_lock_s', '5');
+    await page.reload();
+    await unlock(page, password);
+    await page.getByTestId('ws-person-row').first().waitFor({ timeout: 30000 });
+    const all = await page.getByTestId('ws-total').textContent();
+    const team = await page.locator('#ws-team option').nth(1).getAttribute('value');
+    await page.getByTestId('ws-team').selectOption(team);
+    await page.getByTestId('ws-apply').click();
+    await page.waitForFunction((before) => document.querySelector('[data-testid="ws-total"]')?.textContent !== before, all);
+    const filtered = await page.getByTestId('ws-total').textContent();
+    await page.getByTestId('unlock-form').waitFor({ timeout: 20000 });
+    await unlock(page, password);
+    await page.getByTestId('ws-person-row').first().waitFor({ timeout: 30000 });
+    assert.equal(await page.getByTestId('ws-team').inputValue(), team);
+    assert.equal(await page.getByTestId('ws-total').textContent(), filtered);
     await context.close();
   } finally {
     await browser.close();

@@ -76,9 +76,12 @@ pub fn App() -> impl IntoView {
     let route = RwSignal::new(current_route());
     // The page the address names: every address of the workspace is one page (it moves
     // between its tabs and records itself, without being drawn again).
+    // The bare address is the workspace too where this bundle carries it (a first Back
+    // from a tab, the bare address left behind, drew the workspace anew and lost its
+    // search: found by a new user's walk).
     let page_route = Memo::new(move |_| {
         let r = route.get();
-        if r.starts_with("#/centrale") {
+        if r.starts_with("#/centrale") || (r.is_empty() && crate::has_central()) {
             "#/centrale".to_string()
         } else {
             r

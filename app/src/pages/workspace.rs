@@ -125,6 +125,12 @@ pub(crate) fn keep_code(k: Keep) -> &'static str {
 pub(crate) const ALL_SORTS: &[&str] =
     &["relevance", "recent", "name", "newest", "oldest", "waiting"];
 
+thread_local! {
+    /// The list's filters as last applied, and by whom (see `Workspace`).
+    static LAST_FILTERS: std::cell::RefCell<Option<(strada_shared::ids::UserId, Filters)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// The filters as typed; empty means "any".
 #[derive(Clone, Default, PartialEq)]
 struct Filters {
@@ -369,7 +375,17 @@ pub fn Workspace() -> impl IntoView {
         None if role == Some(strada_shared::domain::Role::Director) => Tab::Dashboard,
         None => Tab::Contacts,
     });
-    let draft = RwSignal::new(Filters::default());
+    // The filters last applied by this user in this page's life: the device locks when
+    // left idle, and unlocked the list is where it was (a new user's walk: a team, a need
+    // and a month, lost at every lock). Kept in memory only: a reload forgets them.
+    let me = ctx.session.get_untracked().map(|s| s.user.id);
+    let kept = LAST_FILTERS.with(|l| {
+        l.borrow()
+            .as_ref()
+            .filter(|(by, _)| Some(*by) == me)
+            .map(|(_, f)| f.clone())
+    });
+    let draft = RwSignal::new(kept.clone().unwrap_or_default());
     // The teams to filter by: those with records (asked again when a pull came in: a
     // new team's first contact).
     let teams = LocalResource::new(move || {
@@ -381,7 +397,13 @@ pub fn Workspace() -> impl IntoView {
             }
         }
     });
-    let applied = RwSignal::new(Filters::default());
+    let applied = RwSignal::new(kept.unwrap_or_default());
+    Effect::new(move |_| {
+        let now = applied.get();
+        if let Some(me) = me {
+            LAST_FILTERS.with(|l| *l.borrow_mut() = Some((me, now)));
+        }
+    });
     let rows = RwSignal::new(None::<Result<Rows, ApiError>>);
     let total = RwSignal::new(0u64);
     let next = RwSignal::new(None::<String>);

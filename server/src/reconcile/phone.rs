@@ -23,7 +23,9 @@ pub fn normalise_phone(raw: &str) -> Option<String> {
     let digits: String = raw.chars().filter_map(digit).collect();
     let international = if plus {
         Some(digits.as_str())
-    } else if let Some(rest) = digits.strip_prefix("00") {
+    } else if let Some(rest) = digits.strip_prefix("00").filter(|r| !r.starts_with('0')) {
+        // No country code begins with 0: `000 288 2549` is a national number (found by a
+        // new user's walk: `+39 000 288 2549` and `0002882549` read as two phones).
         Some(rest)
     } else if digits.len() > *NATIONAL_DIGITS.end() {
         Some(digits.as_str())
@@ -62,6 +64,19 @@ fn digit(c: char) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::normalise_phone;
+
+    #[test]
+    fn a_national_number_beginning_with_00_is_not_read_as_international() {
+        assert_eq!(normalise_phone("0002882549").as_deref(), Some("0002882549"));
+        assert_eq!(
+            normalise_phone("+39 000 288 2549"),
+            normalise_phone("0002882549")
+        );
+        assert_eq!(
+            normalise_phone("00 212 612 345678").as_deref(),
+            Some("+212612345678")
+        );
+    }
 
     #[test]
     fn italian_numbers_match_however_they_are_written() {
