@@ -34,7 +34,7 @@
 //! | … each word matched in another spelling or script (or its script's other reading: ث as s, г as h) / one edit away | −0.3 / −1.5 |
 //! | two neighbouring words of one record written as one word in the other (Ben Ali, Benali) | as one word matched in another spelling |
 //! | a word of the record with fewer distinct words left unmatched | −3.5 |
-//! | same normalised phone / two different phones | +10 / −3 |
+//! | same normalised phone / two different phones | +10 / −6 |
 //! | birth years 0, 1, 2, 3, 4, ≥ 5 apart | +2.8, +1.6, +0.8, −1.5, −3, −5 |
 //! | … when either is a worker's estimate ("about 30"): 0 … 4, 5, ≥ 6 apart | +2.8 (+1.8 for the same round year), +1.6, +1.0, +0.4, −0.5, −3, −5 |
 //! | same stated gender / different | +0.2 / −5 |
