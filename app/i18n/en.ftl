@@ -716,6 +716,7 @@ ws_not_same_undo = Undo the judgement
 ws_not_same_undone = Judgement taken back: the pair may be proposed again among the duplicates.
 ws_not_same_failed = The judgement was not undone: someone may have done it already. The record is up to date.
 dup_merged_ok = Records merged.
+dup_open_merged = Open the merged person
 dup_not_same_ok = Marked as different persons: the pair will not be proposed again (undo from the person's page or from the list at the bottom).
 dup_judged_title = Pairs judged different persons
 dup_judged_hint = The pairs marked "Not the same person", newest first: they are no longer proposed. A judgement made by mistake is taken back here.

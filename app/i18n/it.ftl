@@ -717,6 +717,7 @@ ws_not_same_undo = Annulla il giudizio
 ws_not_same_undone = Giudizio annullato: la coppia potrà essere proposta di nuovo tra i doppioni.
 ws_not_same_failed = Il giudizio non è stato annullato: forse lo ha già fatto qualcuno. La scheda è aggiornata.
 dup_merged_ok = Schede unite.
+dup_open_merged = Apri la persona unita
 dup_not_same_ok = Segnate come persone diverse: la coppia non verrà più proposta (si annulla dalla pagina della persona o dall'elenco in fondo).
 dup_judged_title = Coppie giudicate persone diverse
 dup_judged_hint = Le coppie segnate «Non è la stessa persona», le più recenti prima: non vengono più proposte. Un giudizio sbagliato si annulla qui.

@@ -93,6 +93,8 @@ test('the central office merges a planted duplicate, then separates it again', a
     await review.getByTestId('dup-merge').click();
     await page.getByTestId('dup-notice').filter({ hasText: 'Schede unite.' }).waitFor({ timeout: 15000 });
     await row.waitFor({ state: 'detached' });
+    // The notice leads to the merged person (a new user's walk: it had to be searched for).
+    assert.ok((await page.getByTestId('dup-open-merged').getAttribute('href')).endsWith(`/persona/${a.id}`));
 
     // Persons: one person, found by the merged record's alias.
     await searchPersons(page, b.aliases[0]);

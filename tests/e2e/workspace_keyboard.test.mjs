@@ -74,7 +74,12 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
     assert.equal(await page.locator(`[data-testid="ws-person-row"][tabindex="0"]`).getAttribute('data-id'), second);
     await page.keyboard.press('Escape');
     assert.deepEqual(await focused(page), { testid: 'ws-person-row', id: second, cls: '' });
+    // A second Esc closes the record (a new user's walk: it did nothing); the focus stays.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('ws-record').waitFor({ state: 'detached', timeout: 15000 });
+    assert.equal((await focused(page)).id, second);
     await page.keyboard.press('Enter');
+    await recordOpened(page);
     await page.waitForFunction(() => document.activeElement?.classList.contains('ws-detail'));
     await page.getByTestId('ws-record').getByRole('button', { name: 'Chiudi' }).click();
     assert.equal((await focused(page)).id, second, 'closing gives the focus back to the row');

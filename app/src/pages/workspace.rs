@@ -783,7 +783,11 @@ pub fn Workspace() -> impl IntoView {
                 })}
             </form>
             <div class="ws-split">
-                <div class="ws-list">
+                // Esc in the record comes back to its row; Esc in the list closes it.
+                <div class="ws-list" on:keydown=move |ev| if ev.key() == "Escape" && open.get_untracked().is_some() {
+                    ev.prevent_default();
+                    open.set(None);
+                }>
                     {move || { ctx.lang.track(); match rows.get() {
                         None => view! { <p>{t().loading}</p> }.into_any(),
                         Some(Err(e)) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),

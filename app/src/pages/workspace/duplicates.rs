@@ -204,6 +204,7 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
     // Bumped when a pair is judged or a judgement taken back: the list of judged pairs
     // is read again.
     let judged = RwSignal::new(0u32);
+    let survivor = RwSignal::new(None::<DocId>);
     let load = move || {
         let Some(s) = ctx.session.get_untracked() else {
             return;
@@ -236,6 +237,9 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
             |t| t.dup_not_same_ok
         };
         notice.set(Some(said));
+        // The person the pair became, one click away (its contacts, its merge history
+        // and "Separa" are on its page).
+        survivor.set(merged.map(|m| if at.0 == m { at.1 } else { at.0 }));
         open.set(next);
         judged.update(|n| *n += 1);
     };
@@ -269,7 +273,13 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
     view! {
         <div class="ws-duplicates" data-testid="ws-duplicates">
             <p class="hint">{move || t().dup_intro}</p>
-            <p role="status" data-testid="dup-notice">{move || notice.get().map(|m| m(t()))}</p>
+            <p role="status" data-testid="dup-notice">{move || notice.get().map(|m| m(t()))}
+                {move || notice.get().and(survivor.get()).map(|id| view! {
+                    " "<a data-testid="dup-open-merged"
+                        href=super::route::format(super::Tab::Persons, Some(super::Open::Person(id)))>
+                        {t().dup_open_merged}</a>
+                })}
+            </p>
             {review}
             {move || match pairs.get() {
                 None => view! { <p>{t().loading}</p> }.into_any(),
