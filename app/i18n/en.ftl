@@ -978,6 +978,7 @@ rp_download = Download the report (HTML)
 rp_report_title = Quarterly report
 rp_doc_kicker = PUA — Single point of access · INLAV Lombardia programme
 rp_generated = Produced on { $date } from the PUA's records.
+rp_provisional = Quarter in progress: the data run to { $date }. The comparison with the previous, whole quarter is not yet like for like.
 rp_sec_summary = Summary and comparison with the previous quarter
 rp_definitions = People reached: the distinct persons named by the period's contacts, plus the anonymous contacts and the people of groups (a group of five counts five). Referrals accepted: among the period's referrals with an answer, the share accepted. Success rate: among the cases closed in the period, the share with the outcome "emerged". PIP interventions done: among the interventions planned in the period and not cancelled, the share done by the end of the period.
 rp_sec_volume = Volume of services and cases

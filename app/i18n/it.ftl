@@ -979,6 +979,7 @@ rp_download = Scarica il rapporto (HTML)
 rp_report_title = Rapporto trimestrale
 rp_doc_kicker = PUA — Punto Unico di Accesso · Programma INLAV Lombardia
 rp_generated = Prodotto il { $date } dal registro del PUA.
+rp_provisional = Trimestre in corso: i dati arrivano al { $date }. Il confronto con il trimestre precedente, intero, non è ancora omogeneo.
 rp_sec_summary = Sintesi e confronto con il trimestre precedente
 rp_definitions = Persone raggiunte: le persone distinte nominate nei contatti del periodo, più i contatti anonimi e le persone dei gruppi (un gruppo di cinque conta cinque). Invii accettati: tra gli invii del periodo con una risposta, la quota accettata. Tasso di successo: tra i casi chiusi nel periodo, la quota con esito «emersione». Interventi del PIP svolti: tra gli interventi previsti nel periodo e non annullati, la quota svolta entro la fine del periodo.
 rp_sec_volume = Volume dei servizi e dei casi

@@ -144,8 +144,17 @@ test('the director sees the seasons on the dashboard, prints the Q3 report and d
     await page.getByTestId('rp-quarter').selectOption('2026-Q2');
     await page.locator('[data-testid="rp-doc-body"][data-period="2026-Q2"]').waitFor({ timeout: 30000 });
     assert.equal(count(await comparison.locator('tr[data-key="contacts"] td[data-col="now"]').innerText()), q2Before);
+    // The quarter in progress says so (a new user's walk: −52% with nothing to say why);
+    // a quarter over does not.
+    assert.equal(await doc.getByTestId('rp-provisional').count(), 0, 'Q2 is over');
+    const now = new Date();
+    const current = `${now.getFullYear()}-Q${Math.floor(now.getMonth() / 3) + 1}`;
+    await page.getByTestId('rp-quarter').selectOption(current);
+    await page.locator(`[data-testid="rp-doc-body"][data-period="${current}"]`).waitFor({ timeout: 30000 });
+    await doc.getByTestId('rp-provisional').filter({ hasText: 'Trimestre in corso' }).waitFor();
     await page.getByTestId('rp-quarter').selectOption('2026-Q3');
     await page.locator('[data-testid="rp-doc-body"][data-period="2026-Q3"]').waitFor({ timeout: 30000 });
+    assert.equal(await doc.getByTestId('rp-provisional').count(), 0, 'Q3 is over');
 
     // The director's observations, kept by the server: they survive a reload.
     const note = 'Raccolta dell\'uva in Franciacorta: molti contatti ad agosto e settembre.\nPicco della logistica atteso a novembre.';

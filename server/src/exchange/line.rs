@@ -717,7 +717,10 @@ fn group_of(g: &Obj<'_>) -> Checked<Group> {
     };
     let (women, men, minors) = (count("women", 0)?, count("men", 0)?, count("minors", 0)?);
     if women + men > people {
-        return Err(g.err("men", "women and men together are more than the people"));
+        // The field that alone is too many, else the one that makes the sum too many
+        // (a new user's walk: `women: 3` of 2 people was reported on `group.men`).
+        let field = if women > people { "women" } else { "men" };
+        return Err(g.err(field, "women and men together are more than the people"));
     }
     if minors > people {
         return Err(g.err("minors", "more than the people"));
@@ -1151,6 +1154,7 @@ mod tests {
                 serde_json::json!({"people": 3, "women": 2, "men": 2}),
                 "group.men",
             ),
+            (serde_json::json!({"people": 2, "women": 3}), "group.women"),
             (
                 serde_json::json!({"people": 3, "minors": 4}),
                 "group.minors",

@@ -131,9 +131,19 @@ fn document_head(q: Quarter, t: &'static Catalogue, lang: Lang) -> String {
     let (f, to) = days(q);
     let (bf, bt) = days(q.previous());
     let today = day_label(&period::iso(period::today()), lang);
+    // A quarter not yet over is compared, whole, with one that is (a new user's walk: the
+    // Q4 report printed on 5 December read −52% with nothing to say why).
+    let running = if q.last_day() >= period::today() {
+        format!(
+            "<p class=\"rp-provisional\" data-testid=\"rp-provisional\"><strong>{}</strong></p>",
+            esc(&t.rp_provisional.with("date", &today))
+        )
+    } else {
+        String::new()
+    };
     format!(
         "<header class=\"rp-head\"><p class=\"rp-kicker\">{}</p>\
-         <h3 class=\"rp-title\" data-testid=\"rp-title\">{} — {}</h3><p>{} · {}</p>{}</header>",
+         <h3 class=\"rp-title\" data-testid=\"rp-title\">{} — {}</h3><p>{} · {}</p>{running}{}</header>",
         esc(t.rp_doc_kicker),
         esc(t.rp_report_title),
         esc(&quarter_name(q, t)),
