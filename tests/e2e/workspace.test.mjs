@@ -133,6 +133,9 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     assert.equal(excelLines.length, lines.length);
     assert.equal(excelLines[0], lines[0].replaceAll(',', ';'));
     assert.equal(excelLines[1].split(';').length, lines[0].split(',').length);
+    // Times as Excel reads them, on the browser's clock (the walk: `…Z` stayed text).
+    assert.match(excelLines[1], /;\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2};/);
+    assert.doesNotMatch(excelLines[1], /\d{4}-\d{2}-\d{2}T/);
     await page.reload();
     await unlock(page, accounts.centrale.password);
     await page.getByTestId('ws-tab-referrals').waitFor({ timeout: 30000 });
