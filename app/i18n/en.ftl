@@ -181,6 +181,7 @@ refusal-lifecycle = a referral's status can only move forward along its lifecycl
 refusal-server_error = the server could not process it
 discard_confirm = Discard the refused change? The phone goes back to the last version the server accepted.
 central_records = Central records
+central_not_for_role = The central records are the central office's: here are your team's pages.
 field_app = Log contacts
 central_needs_network = The central records need a network.
 central_unavailable = The central records did not load: reload the page with the network on.

@@ -182,6 +182,7 @@ refusal-lifecycle = lo stato di un invio può solo avanzare lungo il suo percors
 refusal-server_error = il server non è riuscito a elaborarlo
 discard_confirm = Scartare la modifica rifiutata? Sul telefono torna l'ultima versione accettata dal server.
 central_records = Archivio centrale
+central_not_for_role = L'archivio centrale è dell'ufficio centrale: qui ci sono le pagine della tua équipe.
 field_app = Registrazione contatti
 central_needs_network = L'archivio centrale si consulta con la rete.
 central_unavailable = L'archivio centrale non si è caricato: ricarica la pagina con la rete.

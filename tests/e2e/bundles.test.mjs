@@ -51,6 +51,14 @@ test('a phone never downloads the central bundle; the central office gets it at 
     const all = [...phoneRequests.page, ...phoneRequests.worker];
     assert.ok(all.some((p) => FIELD_WASM.test(p)), all.join());
     assert.deepEqual(all.filter((p) => p.startsWith('/strada-central')), [], 'no central bundle on a phone');
+    // The central records' address typed on the phone: the worker's own pages, and a
+    // word saying why (a new user's walk: the contact form came without one).
+    await page.evaluate(() => { location.hash = '#/centrale/persone'; });
+    await page.getByTestId('central-refused').waitFor({ timeout: 15000 });
+    await page.evaluate(() => { location.hash = '#/'; });
+    await page.getByTestId('central-refused').waitFor({ state: 'detached', timeout: 15000 });
+    assert.deepEqual([...phoneRequests.page, ...phoneRequests.worker].filter((p) => p.startsWith('/strada-central')), [],
+      'still no central bundle');
 
     // The central office's desk at its address: the central bundle, not the field one.
     const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT', serviceWorkers: 'allow' });

@@ -74,6 +74,8 @@ test('the central office merges a planted duplicate, then separates it again', a
     const compared = await review.getByTestId('dup-compare').innerText();
     assert.ok(compared.includes(a.aliases[0]) && compared.includes(b.aliases[0]), compared);
     assert.match(compared, /Contatti registrati\s+\d+\s+\d+/);
+    // The evidence is read beside the records too, not only in the list's row.
+    assert.match(await review.getByTestId('dup-review-reasons').textContent(), /A favore: /);
     assert.equal(await review.getByTestId('dup-merge').isDisabled(), true, 'no merge without a reason');
     // The review says the open case goes with the merged person.
     await review.getByTestId('dup-cases').waitFor({ timeout: 15000 });

@@ -179,8 +179,16 @@ pub fn App() -> impl IntoView {
                     };
                     // The workspace has tabs of its own; the field app's bar would cover
                     // the record's last lines and mark a field page as the current one.
+                    // The central records' address typed by a role that has none: say so
+                    // above the role's own page (a new user's walk: the contact form came
+                    // without a word).
+                    let refused = !s.user.role.is_central()
+                        && route.get_untracked().starts_with("#/centrale");
                     view! {
                         <StatusBar/>
+                        {refused.then(|| view! {
+                            <p class="banner" role="status" data-testid="central-refused">{move || t().central_not_for_role}</p>
+                        })}
                         <main>{page}</main>
                         {(!central).then(|| view! { <TabBar route=route/> })}
                     }

@@ -542,6 +542,9 @@ fn Review(
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let (a_id, b_id) = key(&pair);
+    // The evidence, beside the records it is read against (a new user's walk: only the
+    // list's row said it).
+    let reasons = pair.reasons.clone();
     let pages = LocalResource::new(move || async move {
         let a = fetch::<PersonPage>(ctx, format!("/api/persons/{a_id}")).await?;
         let b = fetch::<PersonPage>(ctx, format!("/api/persons/{b_id}")).await?;
@@ -814,6 +817,9 @@ fn Review(
     view! {
         <section class="card dup-review" data-testid="dup-review" aria-labelledby="dup-review-title">
             <h3 id="dup-review-title" tabindex="-1" node_ref=heading>{move || t().dup_review}</h3>
+            <div class="dup-review-reasons" data-testid="dup-review-reasons">
+                {move || reasons_view(&reasons, t())}
+            </div>
             {move || table().unwrap_or_else(|| view! { <p>{t().loading}</p> }.into_any())}
             <h4>{move || t().dup_keep_title}</h4>
             {keep_choices}
