@@ -63,7 +63,7 @@ fn local_time(value: &str) -> Option<String> {
 }
 
 /// Whether a value has the shape of an RFC 3339 time (`YYYY-MM-DDTHH:MM…` and an offset).
-pub fn looks_like_time(value: &str) -> bool {
+pub(crate) fn looks_like_time(value: &str) -> bool {
     let b = value.as_bytes();
     b.len() >= 20
         && b[..4].iter().all(u8::is_ascii_digit)
@@ -71,7 +71,7 @@ pub fn looks_like_time(value: &str) -> bool {
         && b[7] == b'-'
         && b[10] == b'T'
         && b[13] == b':'
-        && (value.ends_with('Z') || value[19..].contains(['+', '-']))
+        && (value.ends_with('Z') || value.get(19..).is_some_and(|r| r.contains(['+', '-'])))
 }
 
 /// An RFC 4180 CSV (`,` between fields, `"` quoting, `""` for a quote within) rewritten
@@ -156,6 +156,9 @@ mod tests {
         assert!(looks_like_time("2026-12-05T09:10:00.123+01:00"));
         assert!(!looks_like_time("2026-12-05"));
         assert!(!looks_like_time("bergamo-1"));
+        // Any text, without panicking (a value is whatever a record holds).
+        // (`é` across byte 19: slicing there panicked.)
+        assert!(!looks_like_time("2026-12-05T09:00:0é+01:00"));
     }
 
     #[test]

@@ -330,7 +330,7 @@ pub(super) fn join_skeletons(first: &str, second: &str) -> String {
 /// Hassan); "Md", "Mohd", "Muhd" and "Mhd" written out (Muhammad); and each h after a
 /// consonant read as a letter of its own ([`h_apart`]).
 fn latin_other(token: &str) -> String {
-    if matches!(token, "md" | "mohd" | "muhd" | "mhd" | "mohd.") {
+    if matches!(token, "md" | "mohd" | "muhd" | "mhd") {
         return "muhammad".to_string();
     }
     let token = match token
