@@ -24,6 +24,13 @@ const STOP_WORDS: &[&str] = &[
 /// almost as good as the same word; a word one edit away is often another name.
 pub(super) const SPELLING_COST: f32 = 0.3;
 pub(super) const PHONETIC_COST: f32 = 1.5;
+/// Two words one edit apart that each other persons hold too (Ranjit and Manjit,
+/// Popescu and Lupescu, Rajinder and Rupinder) are mostly two names, not a slip: a slip
+/// makes a word no one else has. Measured: an independent check's sets (five of 600
+/// persons) precision 0.795 → 0.802, recall 0.893 → 0.892; ours (15 exchange files)
+/// 0.919 → 0.925, recall 0.954 → 0.952; the benchmark at 100,000 0.800 → 0.809,
+/// recall 0.506 → 0.504.
+pub(super) const NAMES_APART_COST: f32 = 3.0;
 /// How many persons a small population is assumed to have when judging how rare a word
 /// is: a word seen twice among three records is not taken to be common.
 pub(super) const PRIOR_POPULATION: f32 = 200.0;
@@ -240,7 +247,12 @@ impl Lexicon {
                 ));
         close.then(|| {
             let w = self.weight(x.skeleton).min(self.weight(y.skeleton));
-            (AliasMatch::Phonetic, PHONETIC_COST, w)
+            let cost = if self.holders(x.skeleton) >= 2 && self.holders(y.skeleton) >= 2 {
+                NAMES_APART_COST
+            } else {
+                PHONETIC_COST
+            };
+            (AliasMatch::Phonetic, cost, w)
         })
     }
 }

@@ -31,7 +31,7 @@
 //! |---|---|
 //! | one alias word matched | its rarity, `ln(P / others)` |
 //! | two or more words matched | the rarity of the rarest two together, + 1 to 2 per further word (how much rarer it makes them) |
-//! | … each word matched in another spelling or script (or its script's other reading: ث as s, г as h) / one edit away | −0.3 / −1.5 |
+//! | … each word matched in another spelling or script (or its script's other reading: ث as s, г as h) / one edit away | −0.3 / −1.5 (−3 when other persons hold both words: Ranjit, Manjit) |
 //! | two neighbouring words of one record written as one word in the other (Ben Ali, Benali) | as one word matched in another spelling |
 //! | a word of the record with fewer distinct words left unmatched | −3.5 |
 //! | same normalised phone / two different phones | +10 / −6 |

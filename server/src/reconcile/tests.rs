@@ -845,3 +845,27 @@ fn names_written_joined_or_apart_or_shortened_are_the_same_names() {
         assert_eq!(pairs(&found), BTreeSet::from([pair(n, n + 1)]), "{a} / {b}");
     }
 }
+
+#[test]
+fn two_names_one_edit_apart_that_others_hold_weigh_less_than_a_slip() {
+    // Ranjit and Manjit are two names (others hold each); Ramjit is a slip for Ranjit
+    // (no one else writes it). Before, both pairs weighed the same.
+    let mut persons = strangers();
+    let india =
+        |n: u8, alias: &str, year: i64| person(n, "latina-agro", &[alias], Some(year), "India");
+    persons.push(india(1, "Ranjit Dhaliwal", 1995));
+    persons.push(india(2, "Manjit Dhaliwal", 1995));
+    persons.push(india(3, "Manjit Sandhu", 1980));
+    persons.push(india(4, "Ranjit Gill", 1972));
+    persons.push(india(5, "Ramjit Dhaliwal", 1995));
+    let found = candidates(&persons, NONE_JUDGED, 0.0);
+    let score = |x: u8, y: u8| {
+        found
+            .iter()
+            .find(|c| (c.a, c.b) == pair(x, y))
+            .map_or(0.0, |c| c.score)
+    };
+    let (names, slip) = (score(1, 2), score(1, 5));
+    assert!(slip > 0.5, "{slip}");
+    assert!(names < 0.5 && names < slip / 2.0, "{names} / {slip}");
+}
