@@ -313,7 +313,16 @@ impl run::Driver for Driver<'_> {
             }
             let stream = self.stream.as_mut().expect("opened above");
             match stream.next().await? {
-                Some(page) => return Ok(page),
+                Some(page) => {
+                    if !page.more {
+                        // The server ends a stream after the feed's end: read to that
+                        // end, so the request completes instead of being dropped half
+                        // read (a browser logs that as an aborted request every sync).
+                        while let Ok(Some(_)) = stream.next().await {}
+                        self.stream = None;
+                    }
+                    return Ok(page);
+                }
                 // Ended: reopen from here — unless a new stream brought nothing at all.
                 None if fresh => self.paged = true,
                 None => self.stream = None,

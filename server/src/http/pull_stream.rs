@@ -8,7 +8,8 @@
 //! a stream after the feed's end or after [`MAX_PAGES`] pages, [`MAX_BYTES`] or
 //! [`MAX_TIME`] (the last page then says `more`, and the device opens another). Pages are
 //! made one at a time as the client reads (a slow phone never makes the server hold the
-//! whole feed in memory).
+//! whole feed in memory). A first page that is already the feed's end (a device up to
+//! date) is answered as a whole body of known length.
 
 use std::time::{Duration, Instant};
 
@@ -47,33 +48,46 @@ pub async fn pull_stream(
 ) -> Result<Response, AppError> {
     // Frames are binary: a JSON client pulls page by page.
     let version = request_version(&headers)?.ok_or(AppError::UnsupportedMediaType)?;
+    let started = Instant::now();
+    let (mut cursor, since) = (req.cursor, req.since);
+    // The first page is made before answering: when it is the feed's end (a device
+    // already up to date, every few seconds), the answer is that one frame as a whole
+    // body, not a stream (a browser whose service worker passes the request on logged
+    // such a short stream as an aborted request).
+    let first = page(&state, &user, cursor, since).await?;
+    let (more, next) = (first.more, first.cursor);
+    let frame = frame_of(version, first);
+    let headers = [(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media_type(version)),
+    )];
+    if !more {
+        return Ok((headers, frame).into_response());
+    }
+    cursor = next;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
     tokio::spawn(async move {
-        let started = Instant::now();
-        let (mut cursor, since) = (req.cursor, req.since);
-        let mut sent = 0usize;
-        for _ in 0..MAX_PAGES {
-            let (store, u) = (state.store.clone(), user.clone());
-            let page = tokio::task::spawn_blocking(move || {
-                crate::sync::pull(store.as_ref(), &u, cursor, since, crate::now_ms())
-            })
-            .await;
+        let mut sent = frame.len();
+        if tx.send(Ok(Bytes::from(frame))).await.is_err() {
+            return;
+        }
+        for _ in 1..MAX_PAGES {
+            if sent >= MAX_BYTES || started.elapsed() >= MAX_TIME {
+                return;
+            }
             // A failure ends the stream mid-way: the device resumes from its last page.
-            let Ok(Ok(page)) = page else {
+            let Ok(page) = page(&state, &user, cursor, since).await else {
                 tracing::warn!(user = %user.id, "a pull stream ended on a server error");
                 return;
             };
             let (more, next) = (page.more, page.cursor);
-            let bytes = encode_as(version, &page.for_version(version));
-            let mut frame = Vec::with_capacity(4 + bytes.len());
-            frame.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-            frame.extend_from_slice(&bytes);
+            let frame = frame_of(version, page);
             sent += frame.len();
             // The device went away: stop making pages.
             if tx.send(Ok(Bytes::from(frame))).await.is_err() {
                 return;
             }
-            if !more || sent >= MAX_BYTES || started.elapsed() >= MAX_TIME {
+            if !more {
                 return;
             }
             cursor = next;
@@ -84,12 +98,33 @@ pub async fn pull_stream(
         rx,
         |mut rx| async move { rx.recv().await.map(|item| (item, rx)) },
     )));
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(media_type(version)),
-        )],
-        body,
-    )
-        .into_response())
+    Ok((headers, body).into_response())
+}
+
+/// One page of the feed, made off the async threads.
+async fn page(
+    state: &AppState,
+    user: &AuthUser,
+    cursor: u64,
+    since: Option<u64>,
+) -> Result<strada_shared::sync::PullResponse, AppError> {
+    let (store, u) = (state.store.clone(), user.clone());
+    tokio::task::spawn_blocking(move || {
+        crate::sync::pull(store.as_ref(), &u, cursor, since, crate::now_ms())
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(AppError::from)
+}
+
+/// A page as a frame: its length (4 bytes, big-endian), then the page in `version`.
+fn frame_of(
+    version: strada_shared::sync::WireVersion,
+    page: strada_shared::sync::PullResponse,
+) -> Vec<u8> {
+    let bytes = encode_as(version, &page.for_version(version));
+    let mut frame = Vec::with_capacity(4 + bytes.len());
+    frame.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+    frame.extend_from_slice(&bytes);
+    frame
 }

@@ -1527,6 +1527,15 @@ async fn a_first_sync_comes_as_one_stream_of_pages_and_a_cut_stream_resumes_from
     );
     assert!(!all.last().unwrap().more);
 
+    // A device already up to date (every few seconds) gets its one page as a whole body
+    // of known length, not a stream.
+    let res = open(all.last().unwrap().cursor).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let length = res.content_length();
+    let end = frames(res, usize::MAX).await;
+    assert_eq!((end.len(), end[0].docs.len(), end[0].more), (1, 0, false));
+    assert!(length.is_some_and(|l| l > 4), "{length:?}");
+
     // Cut after the first page: the device resumes from that page's cursor and gets the
     // rest, nothing twice.
     let first = frames(open(0).await, 1).await;
