@@ -482,8 +482,10 @@ async fn post_pair(path: &str, token: &str, pair: &NotSame) -> Result<(), ApiErr
 }
 
 /// The teams with records (`GET /api/teams`).
-pub async fn teams(token: &str) -> Result<Vec<strada_shared::ids::TeamId>, ApiError> {
-    get_json(token, "/api/teams").await
+pub async fn teams(token: &str) -> Result<Vec<strada_shared::central::TeamInfo>, ApiError> {
+    let teams: Vec<strada_shared::central::TeamInfo> = get_json(token, "/api/teams").await?;
+    crate::teams::learn(&teams);
+    Ok(teams)
 }
 
 /// Merges one person into another; the answer is the merge as recorded.

@@ -35,6 +35,7 @@ mod pages;
 mod records;
 mod state;
 mod store;
+mod teams;
 mod util;
 
 /// The central workspace, when this bundle carries it (see [`start_central`]).

@@ -292,6 +292,17 @@ pub struct JudgedPairs {
     pub total: u64,
 }
 
+/// `GET /api/teams`: a team with records, with the name and area an imported file gave
+/// it (a team known only by its slug has neither: it is shown by its slug).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamInfo {
+    pub id: TeamId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+}
+
 /// The most judged pairs `GET /api/persons/not-same` lists.
 pub const MAX_JUDGED_LISTED: usize = 500;
 

@@ -78,9 +78,14 @@ test('the central office checks, imports and exports an exchange file in the wor
     await page.getByTestId('ws-tab-persons').click();
     await page.getByTestId('ws-q').fill('كريم');
     await page.getByTestId('ws-apply').click();
-    await page.getByTestId('ws-person-row').filter({ hasText: 'Karim sintetico' }).click();
+    // The team by the name the file gave it, not its id (found by a new user's walk).
+    await page.getByTestId('ws-person-row').filter({ hasText: 'Karim sintetico' })
+      .filter({ hasText: 'Unità di strada Bergamo' }).click();
     // The country, a code in the file, by its name (found by a new user's walk: "SN").
     await page.getByTestId('ws-record').getByText('Marocco').waitFor();
+    await page.getByTestId('ws-record').getByText('Unità di strada Bergamo').first().waitFor();
+    assert.ok(await page.locator('#ws-team option').filter({ hasText: 'Unità di strada Bergamo' }).count() === 1,
+      'the team filter names the team');
     // The same file again changes nothing.
     await page.getByTestId('xf-import').click();
     await page.getByTestId('xf-ok').filter({ hasText: /invariati: .*contatti: 1, .*persone: 1/ }).waitFor();

@@ -743,9 +743,9 @@ pub fn Workspace() -> impl IntoView {
                         on:change=move |ev| draft.update(|d| d.team = event_target_value(&ev))>
                         <option value="">{move || t().ws_any}</option>
                         {move || teams.get().unwrap_or_default().into_iter().map(|team| {
-                            let code = team.to_string();
+                            let code = team.id.to_string();
                             let mine = code.clone();
-                            let label = code.clone();
+                            let label = team.name.unwrap_or_else(|| code.clone());
                             view! { <option value=code selected=move || draft.get().team == mine>{label}</option> }
                         }).collect_view()}
                     </select>
@@ -856,7 +856,10 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                     let o = Open::Person(r.person.id);
                     let name = r.person.aliases.first().cloned().unwrap_or_else(|| t.person_anonymous.to_string());
                     let others = r.person.aliases.iter().skip(1).cloned().collect::<Vec<_>>().join(", ");
-                    let teams = r.teams.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ");
+                    let teams = {
+                        let ids = r.teams.clone();
+                        move || ids.iter().map(crate::teams::label).collect::<Vec<_>>().join(", ")
+                    };
                     view! {
                         <tr tabindex=stop(o) data-testid="ws-person-row" data-id=r.person.id.to_string()
                             aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
@@ -885,7 +888,7 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                             aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
                             <td>{when(&r.occurred_at, lang)}</td>
                             <td>{person_label(&r, t)}</td>
-                            <td>{r.team.to_string()}</td>
+                            <td>{crate::teams::live(&r.team)}</td>
                             <td>{r.sector.map(|s| t.sector_name(s)).unwrap_or("—")}</td>
                             <td>{needs_label(&r.needs, t)}</td>
                             <td>{r.indicators.len()}</td>
@@ -909,7 +912,7 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                             <td>{t.need(r.need)}</td>
                             <td>{partner}</td>
                             <td>{t.referral_status(r.status)}{r.conflict.then_some(" ⚠")}</td>
-                            <td>{r.team.to_string()}</td>
+                            <td>{crate::teams::live(&r.team)}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -1024,7 +1027,7 @@ fn Review(
                         };
                         view! {
                             <article class="card ws-conflict" data-testid="ws-conflict" data-id=id.to_string()>
-                                <h3>{kind}" · "{label.clone()}" · "{item.team.to_string()}</h3>
+                                <h3>{kind}" · "{label.clone()}" · "{crate::teams::live(&item.team)}</h3>
                                 {target.map(|o| view! {
                                     <button type="button" class="link" data-testid="ws-conflict-open"
                                         aria-pressed=move || (open.get() == Some(o)).to_string()
@@ -1138,7 +1141,12 @@ pub fn ExchangeFiles() -> impl IntoView {
                 report.set(None);
                 notice.set(Some(|t| t.xf_empty));
             } else {
-                report.set(Some(api::exchange_import(&s.token, text, dry_run).await));
+                let answer = api::exchange_import(&s.token, text, dry_run).await;
+                if !dry_run && answer.is_ok() {
+                    // The teams the file named are shown by their names from now on.
+                    let _ = api::teams(&s.token).await;
+                }
+                report.set(Some(answer));
             }
             busy.set(false);
         });
@@ -1430,7 +1438,7 @@ fn person_fields(p: &PersonRecord, t: &Catalogue, lang: Lang) -> AnyView {
             {dl_row(t.ws_usual_place, p.usual_place.clone())}
             {dl_row(t.ws_consent, consent)}
             {dl_row(t.ws_partners, crate::contact_entry::partner_names(&p.consent.partners, t))}
-            {dl_row(t.col_team, p.team.to_string())}
+            {dl_row(t.col_team, crate::teams::label(&p.team))}
         </dl>
     }
     .into_any()
@@ -1531,7 +1539,7 @@ fn person_view(
         let text = format!(
             "{} · {} · {}",
             t.ws_contact_kind,
-            c.team,
+            crate::teams::label(&c.team),
             needs_label(&c.needs, t)
         );
         events.push((
@@ -1649,7 +1657,7 @@ fn contact_view(
         <dl class="ws-fields" data-testid="ws-contact-fields">
             {dl_row(t.col_person, person_label(&c, t))}
             {dl_row(t.ws_group_label, group)}
-            {dl_row(t.col_team, c.team.to_string())}
+            {dl_row(t.col_team, crate::teams::label(&c.team))}
             {dl_row(t.ws_channel, t.channel_name(c.channel).to_string())}
             {dl_row(t.ws_sector, c.sector.map(|s| t.sector_name(s).to_string()).unwrap_or_default())}
             {dl_row(t.ws_workplace, c.workplace.clone())}
@@ -1706,7 +1714,7 @@ fn referral_view(r: ReferralRecord, on_open: RwSignal<Option<Open>>, ctx: Ctx) -
             {dl_row(t.ws_partner, r.organisation.clone().map(|o| format!("{o} ({})", r.partner)).unwrap_or(r.partner.clone()))}
             {dl_row(t.ws_status, format!("{} · {}", t.referral_status(r.status), when(&r.status_since, lang)))}
             {dl_row(t.ws_outcome, r.outcome.clone())}
-            {dl_row(t.col_team, r.team.to_string())}
+            {dl_row(t.col_team, crate::teams::label(&r.team))}
         </dl>
         {r.conflict.then(|| view! { <p class="warning">{t.ws_conflict}</p> })}
         <h4>{t.ws_history}</h4>

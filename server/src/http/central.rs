@@ -17,9 +17,9 @@ use strada_shared::api::ContactRecord;
 use strada_shared::central::{
     ConflictItem, ConsentRecord, DuplicatePair, DuplicateSide, JudgedPair, JudgedPairs, JudgedSide,
     MAX_JUDGED_LISTED, MergeRecord, MergeRequest, NotSame, NotSameRecord, Page, PersonPage,
-    PersonRecord, PersonRow, ReferralRecord, Resolve, UnmergeRequest,
+    PersonRecord, PersonRow, ReferralRecord, Resolve, TeamInfo, UnmergeRequest,
 };
-use strada_shared::ids::{DocId, TeamId};
+use strada_shared::ids::DocId;
 use strada_shared::schema::DocType;
 
 use super::AppState;
@@ -1084,17 +1084,41 @@ pub async fn judged(
     Ok(Json(list))
 }
 
-/// `GET /api/teams`: every team with records, for the central office's filters.
+/// `GET /api/teams`: every team with records, for the central office's filters, with
+/// the name and area an imported file gave it.
 pub async fn teams(
     State(state): State<AppState>,
     user: AuthUser,
-) -> Result<Json<Vec<TeamId>>, AppError> {
+) -> Result<Json<Vec<TeamInfo>>, AppError> {
     require_central(&user)?;
     let store = state.store.clone();
     let central = state.central.clone();
-    let teams = tokio::task::spawn_blocking(move || central.teams(store.as_ref()))
-        .await
-        .map_err(AppError::internal)??;
+    let teams = tokio::task::spawn_blocking(move || {
+        let named: std::collections::HashMap<String, crate::storage::ExchangeEntry> = store
+            .exchange_entries(crate::storage::ExchangeKind::Team)?
+            .into_iter()
+            .map(|e| (e.internal.clone(), e))
+            .collect();
+        let teams = central.teams(store.as_ref())?;
+        Ok::<_, AppError>(
+            teams
+                .into_iter()
+                .map(|id| {
+                    let entry = named.get(id.as_str());
+                    let name = entry
+                        .and_then(|e| e.name.clone())
+                        .map(|n| n.trim().to_string())
+                        .filter(|n| !n.is_empty() && n != id.as_str());
+                    let area = entry
+                        .and_then(|e| e.area.clone())
+                        .filter(|a| !a.trim().is_empty());
+                    TeamInfo { id, name, area }
+                })
+                .collect::<Vec<_>>(),
+        )
+    })
+    .await
+    .map_err(AppError::internal)??;
     Ok(Json(teams))
 }
 

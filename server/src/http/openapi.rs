@@ -356,7 +356,7 @@ pub const OPERATIONS: &[Operation] = &[
         method: "get",
         path: "/teams",
         tag: "central",
-        summary: "Every team with records (for the central lists' team filter)",
+        summary: "Every team with records (for the central lists' team filter), with the name and area an imported file gave it",
         access: Access::Central,
         query: &[],
         body: None,
@@ -1028,7 +1028,13 @@ fn schemas() -> Map<String, Value> {
         "NotSame",
         obj(&[("a", s()), ("b", s()), ("reason", s())], &["a", "b"]),
     );
-    add("TeamList", strings());
+    add(
+        "TeamList",
+        json!({"type": "array", "items": obj(
+            &[("id", s()), ("name", s()), ("area", s())],
+            &["id"],
+        )}),
+    );
     add("PageOfContactRecord", page("ContactRecord"));
     add("PageOfReferralRecord", page("ReferralRecord"));
     add(

@@ -767,7 +767,10 @@ async fn a_judgement_not_the_same_person_keeps_its_reason_and_can_be_taken_back(
     );
     // The teams with records, for the filters: central roles only.
     let teams = json(&central, "/api/teams").await;
-    assert_eq!(teams, serde_json::json!(["bergamo-1", "cremona-2"]));
+    assert_eq!(
+        teams,
+        serde_json::json!([{"id": "bergamo-1"}, {"id": "cremona-2"}])
+    );
     assert_eq!(marta.get("/api/teams").await.status(), 403);
 }
 

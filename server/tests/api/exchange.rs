@@ -194,6 +194,16 @@ async fn a_full_file_becomes_documents_the_team_pulls_and_the_central_records_li
     assert_eq!(r1["status"], "closed");
     assert_eq!(r1["partner"], "Associazione Sintetica Ponte");
     assert_eq!(r1["contact"], c1["id"]);
+    // The teams carry the names the file gave them (records show a team's id).
+    let teams = json_of(&admin, "/api/teams").await;
+    let bergamo = teams
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "bergamo-1")
+        .expect("bergamo-1 listed");
+    assert_eq!(bergamo["name"], "Unità di strada Bergamo");
+    assert_eq!(bergamo["area"], "Bassa bergamasca");
 
     // Marta's phone heard the feed move, and pulls her team's three records as
     // documents of their types.

@@ -922,7 +922,7 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                                 <ul class="ws-timeline" data-testid="case-contacts">
                                     {contacts.into_iter().map(|c| {
                                         let cid = c.id;
-                                        let text = format!("{} · {} · {}", util::day_label(c.occurred_at.get(..10).unwrap_or_default(), tr.lang()), c.team, c.needs.iter().map(|n| tr.need(*n)).collect::<Vec<_>>().join(", "));
+                                        let text = format!("{} · {} · {}", util::day_label(c.occurred_at.get(..10).unwrap_or_default(), tr.lang()), crate::teams::label(&c.team), c.needs.iter().map(|n| tr.need(*n)).collect::<Vec<_>>().join(", "));
                                         view! { <li><button type="button" class="link" data-testid="case-contact" on:click=move |_| on_open.set(Some(Open::Contact(cid)))>{text}</button></li> }
                                     }).collect_view()}
                                 </ul>

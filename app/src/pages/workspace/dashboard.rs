@@ -29,7 +29,12 @@ pub fn team_counts(counts: &Counts, teams: &[(String, String)]) -> Counts {
             .iter()
             .find(|(_, k)| k == key)
             .map_or(key, |(slug, _)| slug);
-        out.insert(slug.clone(), *n);
+        // Shown by name; two teams of one name apart by their ids.
+        let mut label = crate::teams::label_of(slug);
+        if out.contains_key(&label) {
+            label = format!("{label} ({slug})");
+        }
+        out.insert(label, *n);
     }
     out
 }
@@ -124,7 +129,7 @@ pub fn Dashboard(refreshed: RwSignal<u32>) -> impl IntoView {
                     <select id="rp-team" data-testid="rp-team" on:change=move |ev| team.set(event_target_value(&ev))>
                         <option value="" selected=move || team.get().is_empty()>{move || t().rp_whole_pua}</option>
                         {move || teams.get().into_iter().map(|(slug, _)| {
-                            let (value, name) = (slug.clone(), slug.clone());
+                            let (value, name) = (slug.clone(), crate::teams::label_of(&slug));
                             view! { <option value=slug selected=move || team.get() == value>{name}</option> }
                         }).collect_view()}
                     </select>

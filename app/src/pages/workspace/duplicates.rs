@@ -155,7 +155,7 @@ fn side_view(s: &DuplicateSide, t: &Catalogue) -> AnyView {
         .cloned()
         .unwrap_or_else(|| t.person_anonymous.to_string());
     let others = s.aliases.iter().skip(1).cloned().collect::<Vec<_>>();
-    let mut facts = vec![s.team.to_string()];
+    let mut facts = vec![crate::teams::label(&s.team)];
     if let Some(y) = s.birth_year {
         facts.push(t.dup_born.with("year", &y.to_string()));
     }
@@ -342,7 +342,7 @@ fn Judged(changed: RwSignal<u32>, on_undone: Callback<()>) -> impl IntoView {
             .name
             .clone()
             .unwrap_or_else(|| t.person_anonymous.to_string());
-        let mut about: Vec<String> = p.team.iter().map(|x| x.to_string()).collect();
+        let mut about: Vec<String> = p.team.iter().map(crate::teams::label).collect();
         about.extend(p.birth_year.map(|y| y.to_string()));
         let href = super::route::format(super::Tab::Persons, Some(super::Open::Person(p.id)));
         view! {
@@ -500,7 +500,7 @@ fn compare_rows(
                 format!(
                     "{} · {} · {}",
                     when(&c.occurred_at, lang),
-                    c.team,
+                    crate::teams::label(&c.team),
                     needs_label(&c.needs, t)
                 )
             })
@@ -519,7 +519,11 @@ fn compare_rows(
     rows.extend([
         (t.ws_languages, languages(pa), languages(pb)),
         (t.ws_consent, consent(pa), consent(pb)),
-        (t.col_team, pa.team.to_string(), pb.team.to_string()),
+        (
+            t.col_team,
+            crate::teams::label(&pa.team),
+            crate::teams::label(&pb.team),
+        ),
         (
             t.dup_contacts_count,
             a.contacts.len().to_string(),
@@ -753,7 +757,7 @@ fn Review(
                             ("value", &merge_value(r, f, tr)),
                             // The team too: two records of one name are told apart
                             // (found by a new user's walk: "1973 (da Ilir)").
-                            ("name", &format!("{}, {}", first_alias(r, tr), r.team)),
+                            ("name", &format!("{}, {}", first_alias(r, tr), crate::teams::label(&r.team))),
                         ]);
                         view! {
                             <label class="choice">
@@ -840,8 +844,8 @@ fn Review(
                     (0, 0) => return None,
                     (1.., 1..) => tr.dup_cases_both.to_string(),
                     // Named with the team: the two records often bear one name.
-                    (1.., 0) => tr.dup_cases_one.with("name", &record(Side::A).map(|r| format!("{} ({})", first_alias(&r, tr), r.team)).unwrap_or_default()),
-                    (0, 1..) => tr.dup_cases_one.with("name", &record(Side::B).map(|r| format!("{} ({})", first_alias(&r, tr), r.team)).unwrap_or_default()),
+                    (1.., 0) => tr.dup_cases_one.with("name", &record(Side::A).map(|r| format!("{} ({})", first_alias(&r, tr), crate::teams::label(&r.team))).unwrap_or_default()),
+                    (0, 1..) => tr.dup_cases_one.with("name", &record(Side::B).map(|r| format!("{} ({})", first_alias(&r, tr), crate::teams::label(&r.team))).unwrap_or_default()),
                 };
                 Some(view! { <p class="warning" role="note" data-testid="dup-cases">{text}</p> })
             }}

@@ -89,7 +89,7 @@ pub(super) fn merged_persons(
             view! {
                 <li data-testid="ws-merged-person" data-id=id.to_string()>
                     <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Person(id)))>{aliases}</button>
-                    " · "{m.team.to_string()}
+                    " · "{crate::teams::label(&m.team)}
                 </li>
             }
         })
@@ -130,11 +130,11 @@ pub(super) fn history(
     let mut teams: HashMap<DocId, String> = std::iter::once(&p.person)
         .chain(&p.merged)
         .chain(survivor)
-        .map(|r| (r.id, r.team.to_string()))
+        .map(|r| (r.id, crate::teams::label(&r.team)))
         .collect();
     for (id, team) in &p.person_teams {
         if let Ok(id) = id.parse::<DocId>() {
-            teams.entry(id).or_insert_with(|| team.to_string());
+            teams.entry(id).or_insert_with(|| crate::teams::label(team));
         }
     }
     let items = p
