@@ -869,3 +869,40 @@ fn two_names_one_edit_apart_that_others_hold_weigh_less_than_a_slip() {
     assert!(slip > 0.5, "{slip}");
     assert!(names < 0.5 && names < slip / 2.0, "{names} / {slip}");
 }
+
+#[test]
+fn a_usual_place_says_half_as_much_when_another_given_name_stands_beside_the_family_name() {
+    // Relatives share a family name and a place: with Shahid and Umer both there, the
+    // place weighs half what it weighs for one name written twice.
+    let logit = |s: f32| (s / (1.0 - s)).ln();
+    let world = |place: &str| {
+        let mut persons = strangers();
+        let at = |n: u8, alias: &str, year: i64| PersonFacts {
+            usual_place: place.into(),
+            ..person(n, "foggia-capitanata", &[alias], Some(year), "Pakistan")
+        };
+        persons.push(at(1, "Shahid Abbasi", 1983));
+        persons.push(at(2, "Umer Abbasi", 1984));
+        persons.push(at(3, "Karim Alaoui", 1990));
+        persons.push(at(4, "Karim Alaoui", 1991));
+        let found = candidates(&persons, NONE_JUDGED, 0.0);
+        let score = |x: u8, y: u8| {
+            found
+                .iter()
+                .find(|c| (c.a, c.b) == pair(x, y))
+                .map_or(0.0, |c| c.score)
+        };
+        (score(1, 2), score(3, 4))
+    };
+    let (relatives, one) = world("Cascina Bianca, Foggia");
+    let (relatives_nowhere, one_nowhere) = world("");
+    let (by_relatives, by_one) = (
+        logit(relatives) - logit(relatives_nowhere),
+        logit(one) - logit(one_nowhere),
+    );
+    assert!(by_one > 1.0, "{by_one}");
+    assert!(
+        (by_relatives - by_one / 2.0).abs() < 0.05,
+        "{by_relatives} / {by_one}"
+    );
+}
