@@ -227,6 +227,9 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     }
     assert.equal(record.row.case.outcome, 'emerged');
     assert.equal(record.row.case.closed_at, '2026-12-02');
+    // The list of open cases beside it follows, without "Aggiorna" (found by a new
+    // user's walk: the closed case stayed listed as open).
+    await page.locator(`[data-testid="case-row"][data-id="${caseId}"]`).waitFor({ state: 'detached', timeout: 20000 });
     assert.deepEqual(browser.problems(), []);
   } finally {
     await browser.close();

@@ -16,6 +16,23 @@ const focused = (page) => page.evaluate(() => {
   return { testid: el?.dataset?.testid ?? null, id: el?.dataset?.id ?? null, cls: el?.className ?? '' };
 });
 
+/** Whether the sort box is wide enough for its longest choice (text, padding, arrow). */
+async function sortFits(page) {
+  return page.evaluate(() => {
+    const select = document.querySelector('#ws-sort');
+    const style = getComputedStyle(select);
+    const probe = document.createElement('span');
+    probe.style.font = style.font;
+    probe.style.whiteSpace = 'nowrap';
+    probe.style.position = 'absolute';
+    document.body.append(probe);
+    const widest = Math.max(...[...select.options].map((o) => { probe.textContent = o.textContent; return probe.offsetWidth; }));
+    probe.remove();
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
+    return widest <= room;
+  });
+}
+
 async function desk(browser, url, password, viewport) {
   const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
   const page = await context.newPage();
@@ -58,6 +75,9 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
     await page.keyboard.press('ArrowLeft');
     assert.equal((await focused(page)).testid, 'ws-tab-persons');
     await page.locator('[data-testid="ws-tab-persons"][aria-selected="true"]').waitFor();
+    // The sort's long names are not cut (a new user's walk: "Pertinenza (p" at 1024 and
+    // 1280 px).
+    assert.ok(await sortFits(page), 'the sort box shows its choice whole');
     const rows = page.getByTestId('ws-person-row');
     await rows.first().waitFor({ timeout: 15000 });
     assert.equal(await page.locator('[data-testid="ws-person-row"][tabindex="0"]').count(), 1,
@@ -156,6 +176,9 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
       const top = document.querySelector('.ws-detail').getBoundingClientRect().top;
       return top >= 0 && top < window.innerHeight;
     });
+    await tablet.getByTestId('ws-tab-persons').click();
+    await tablet.getByTestId('ws-person-row').first().waitFor();
+    assert.ok(await sortFits(tablet), 'the sort box shows its choice whole on a tablet');
   } finally {
     await browser.close();
     await stopServer(server.proc);

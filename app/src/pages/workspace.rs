@@ -763,7 +763,7 @@ pub fn Workspace() -> impl IntoView {
                     {select("ws-status", |t| t.ws_status, |t| ReferralStatus::ALL.iter().map(|s| (s.code(), t.referral_status(*s))).collect(), |f| f.status.clone(), |f, v| f.status = v)}
                     {field("ws-partner", |t| t.ws_partner, |f| f.partner.clone(), |f, v| f.partner = v, "text")}
                 </Show>
-                <label for="ws-sort">{move || t().ws_sort}
+                <label for="ws-sort" class="ws-sort">{move || t().ws_sort}
                     <select id="ws-sort" on:change=move |ev| draft.update(|d| d.sort = event_target_value(&ev))>
                         {move || tab.get().sorts().iter().map(|code| view! {
                             <option value=*code selected=move || draft.get().sort == *code>{t().ws_sort_names.get(code)}</option>

@@ -286,8 +286,11 @@ pub fn CaseList(
     let t = move || ctx.lang.get().t();
     let status = RwSignal::new("open".to_string());
     let mine = RwSignal::new(false);
+    // Read again when the feed moved (a case changed here or elsewhere, once synced):
+    // a case closed beside the list leaves the open ones without "Aggiorna".
     let list = LocalResource::new(move || {
         refreshed.track();
+        ctx.pulled.track();
         let q = format!(
             "/api/cases?status={}{}",
             status.get(),
