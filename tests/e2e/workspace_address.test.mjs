@@ -4,7 +4,7 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  fillDemo, launchBrowser, removeDir, setPlainSetting, signIn, startServer, stopServer, tempDir, unlock,
+  demoWithCrossTeamPair, fillDemo, launchBrowser, removeDir, setPlainSetting, signIn, startServer, stopServer, tempDir, unlock,
 } from './helpers.mjs';
 
 const hash = (page) => page.evaluate(() => location.hash);
@@ -120,6 +120,48 @@ test('Back and Forward move between the tabs and records of the workspace; a rel
     await page.getByTestId('ws-person-row').first().waitFor({ timeout: 30000 });
     assert.equal(await page.getByTestId('ws-team').inputValue(), team);
     assert.equal(await page.getByTestId('ws-total').textContent(), filtered);
+
+    await context.close();
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
+
+test('the pair open in "Doppioni" is in the address: Back closes it, Forward and a reload open it', async () => {
+  const { data, accounts, server, pair } = await demoWithCrossTeamPair('strada-e2e-wspair-');
+  const browser = await launchBrowser();
+  try {
+    const password = accounts.centrale.password;
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'it-IT' });
+    const page = await context.newPage();
+    await page.goto(server.url + '/#/centrale/doppioni');
+    await signIn(page, 'centrale', password);
+    await waitHash(page, '#/centrale/doppioni');
+    // Found by a new user's walk: a reload while reviewing a pair lost it.
+    const pairRow = page.locator(`[data-testid="dup-pair"][data-a="${pair.a.id}"][data-b="${pair.b.id}"]`);
+    await pairRow.waitFor({ timeout: 30000 });
+    await pairRow.click();
+    await page.getByTestId('dup-review').waitFor({ timeout: 15000 });
+    await waitHash(page, `#/centrale/doppioni/coppia/${pair.a.id}/${pair.b.id}`);
+    await page.goBack();
+    await waitHash(page, '#/centrale/doppioni');
+    await page.getByTestId('dup-review').waitFor({ state: 'detached', timeout: 15000 });
+    await page.goForward();
+    await page.getByTestId('dup-review').waitFor({ timeout: 15000 });
+    await page.reload();
+    await unlock(page, password);
+    await page.locator(`[data-testid="dup-pair"][data-a="${pair.a.id}"][data-b="${pair.b.id}"][aria-selected="true"]`)
+      .waitFor({ timeout: 30000 });
+    await page.getByTestId('dup-review').waitFor({ timeout: 15000 });
+    await waitHash(page, `#/centrale/doppioni/coppia/${pair.a.id}/${pair.b.id}`);
+    // Another tab and Back: the same pair open.
+    await page.getByTestId('ws-tab-persons').click();
+    await waitHash(page, '#/centrale/persone');
+    await page.goBack();
+    await page.getByTestId('dup-review').waitFor({ timeout: 15000 });
+    await waitHash(page, `#/centrale/doppioni/coppia/${pair.a.id}/${pair.b.id}`);
     await context.close();
   } finally {
     await browser.close();

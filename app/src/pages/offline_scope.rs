@@ -130,7 +130,7 @@ pub fn OfflineScope() -> impl IntoView {
                                         });
                                     }
                                 />
-                                {move || t().scope_team.with("team", &slug)}
+                                {move || t().scope_team.with("team", &crate::teams::label_of(&slug))}
                             </label>
                         }
                     }

@@ -581,6 +581,10 @@ pub fn Workspace() -> impl IntoView {
     Effect::new(move |seen: Option<()>| {
         let now = tab.get();
         let shown = detail(now).and_then(|o| o.get());
+        // "Doppioni" writes the pair it has open itself.
+        if now == Tab::Duplicates && route::pair_of(&route::current()).is_some() {
+            return;
+        }
         route::write(&route::format(now, shown), seen.is_none());
     });
     let moved = window_event_listener_untyped("hashchange", move |_| {

@@ -205,6 +205,9 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
     // is read again.
     let judged = RwSignal::new(0u32);
     let survivor = RwSignal::new(None::<DocId>);
+    // The pair the address names (a reload, a link, Back or Forward), opened once the
+    // pairs are read if it is among them.
+    let wanted = RwSignal::new(super::route::pair_of(&super::route::current()));
     let load = move || {
         let Some(s) = ctx.session.get_untracked() else {
             return;
@@ -215,6 +218,48 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
         });
     };
     load();
+    Effect::new(move |_| {
+        let Some(at) = wanted.get() else { return };
+        let listed = pairs.with(|p| match p {
+            Some(Ok(list)) => Some(list.iter().any(|p| key(p) == at)),
+            Some(Err(_)) => Some(false),
+            None => None,
+        });
+        match listed {
+            // Not read yet.
+            None => {}
+            Some(found) => {
+                wanted.set(None);
+                if found {
+                    open.set(Some(at));
+                } else {
+                    // Judged or merged since: the address says what is shown.
+                    super::route::write(&super::route::format_pair(open.get_untracked()), true);
+                }
+            }
+        }
+    });
+    // Each pair opened is a step of the browser's history.
+    Effect::new(move |seen: Option<()>| {
+        let now = open.get();
+        if seen.is_some() && wanted.get_untracked().is_none() {
+            super::route::write(&super::route::format_pair(now), false);
+        }
+    });
+    let moved = window_event_listener_untyped("hashchange", move |_| {
+        let hash = super::route::current();
+        if super::route::parse(&hash).is_some_and(|(t, _)| t == super::Tab::Duplicates) {
+            let at = super::route::pair_of(&hash);
+            if open.get_untracked() != at {
+                if at.is_some() {
+                    wanted.set(at);
+                } else {
+                    open.set(None);
+                }
+            }
+        }
+    });
+    on_cleanup(move || moved.remove());
     Effect::new(move |seen: Option<u32>| {
         let n = refreshed.get();
         if seen.is_some_and(|s| s != n) {

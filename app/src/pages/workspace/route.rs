@@ -78,6 +78,25 @@ pub(super) fn format(tab: Tab, open: Option<Open>) -> String {
     s
 }
 
+/// The address of "Doppioni" with a pair open for review
+/// (`#/centrale/doppioni/coppia/<id>/<id>`), or without one.
+pub(super) fn format_pair(pair: Option<(DocId, DocId)>) -> String {
+    let mut s = format!("{BASE}/{}", tab_slug(Tab::Duplicates));
+    if let Some((a, b)) = pair {
+        s.push_str(&format!("/coppia/{a}/{b}"));
+    }
+    s
+}
+
+/// The pair an address of "Doppioni" names, if any.
+pub(super) fn pair_of(hash: &str) -> Option<(DocId, DocId)> {
+    let rest = hash
+        .strip_prefix(&format_pair(None))?
+        .strip_prefix("/coppia/")?;
+    let (a, b) = rest.split_once('/')?;
+    Some((DocId::parse(a).ok()?, DocId::parse(b).ok()?))
+}
+
 /// What an address names: the tab, and the record open in a list (`None` when the list
 /// has none open). `None` for the bare workspace address and for anything else (an
 /// unknown tab, a malformed id): the caller keeps what is shown.
@@ -86,6 +105,10 @@ pub(super) fn parse(hash: &str) -> Option<(Tab, Option<Open>)> {
     let mut parts = rest.split('/');
     let slug = parts.next()?;
     let tab = TABS.into_iter().find(|t| tab_slug(*t) == slug)?;
+    // A pair open in "Doppioni" is the tab's own (see [`pair_of`]).
+    if tab == Tab::Duplicates && pair_of(hash).is_some() {
+        return Some((tab, None));
+    }
     let open = match (parts.next(), parts.next(), parts.next()) {
         (None, _, _) => None,
         (Some(kind), Some(id), None) if detail_of(tab).is_some() => {
@@ -160,6 +183,26 @@ mod tests {
             format(Tab::Duplicates, Some(Open::Person(id))),
             "#/centrale/doppioni"
         );
+    }
+
+    #[test]
+    fn a_pair_in_doppioni_reads_back_from_its_address() {
+        let (a, b) = (
+            DocId::new_v7(1_700_000_000_000, [7; 10]),
+            DocId::new_v7(1_700_000_000_001, [8; 10]),
+        );
+        let hash = format_pair(Some((a, b)));
+        assert_eq!(hash, format!("#/centrale/doppioni/coppia/{a}/{b}"));
+        assert_eq!(pair_of(&hash), Some((a, b)));
+        assert_eq!(parse(&hash), Some((Tab::Duplicates, None)));
+        assert_eq!(format_pair(None), "#/centrale/doppioni");
+        for other in [
+            format!("#/centrale/doppioni/coppia/{a}"),
+            format!("#/centrale/doppioni/coppia/{a}/x"),
+            format!("#/centrale/persone/coppia/{a}/{b}"),
+        ] {
+            assert_eq!(pair_of(&other), None, "{other}");
+        }
     }
 
     #[test]
