@@ -435,6 +435,8 @@ ws_search = Search a name or alias (any script)
 ws_from = From
 ws_to = To
 ws_any = All
+# The team filter's "any": équipe is feminine.
+ws_any_team = All
 ws_need = Need
 ws_channel = Channel
 ws_sector = Sector
@@ -474,6 +476,7 @@ ws_group =
        *[other] Group of { $n } people
     }
 ws_group_label = Group (women · men · minors)
+ws_author = Recorded by
 ws_aliases = Aliases
 ws_birth_year = Birth year
 ws_estimated = (estimated)
@@ -611,7 +614,7 @@ xf_reason-only_person = given only when `who` is `person`
 xf_reason-only_group = given only when `who` is `group`
 xf_reason-lifecycle_plain = does not follow the lifecycle
 xf_reason-lifecycle = does not follow the lifecycle: { $from } cannot move to { $to }
-xf_reason-referral_start = a referral's history starts with `proposed`
+xf_reason-referral_start = a referral's history starts with the status "proposed"
 xf_reason-before_proposed = more than a day before the referral was proposed
 xf_reason-referral_moves_fixed = a referral's recorded moves cannot be changed or removed
 xf_reason-referral_conflict = the referral waits for a choice between moves made at the same time: choose in the app first
@@ -865,6 +868,7 @@ job_add = Record the offer
 job_area = Area
 job_employer = Employer
 job_languages = Languages (codes)
+job_languages_col = Languages
 job_lat = Latitude
 job_lon = Longitude
 job_positions = Positions

@@ -436,6 +436,8 @@ ws_search = Cerca un nome o alias (in ogni alfabeto)
 ws_from = Dal
 ws_to = Al
 ws_any = Tutti
+# The team filter's "any": équipe is feminine.
+ws_any_team = Tutte
 ws_need = Bisogno
 ws_channel = Canale
 ws_sector = Settore
@@ -475,6 +477,7 @@ ws_group =
        *[other] Gruppo di { $n } persone
     }
 ws_group_label = Gruppo (donne · uomini · minori)
+ws_author = Registrato da
 ws_aliases = Alias
 ws_birth_year = Anno di nascita
 ws_estimated = (stimato)
@@ -612,7 +615,7 @@ xf_reason-only_person = si indica solo quando `who` è `person`
 xf_reason-only_group = si indica solo quando `who` è `group`
 xf_reason-lifecycle_plain = non segue il percorso di un invio
 xf_reason-lifecycle = non segue il percorso di un invio: da «{ $from }» non si passa a «{ $to }»
-xf_reason-referral_start = la storia di un invio comincia con `proposed`
+xf_reason-referral_start = la storia di un invio comincia con lo stato «proposto» (proposed)
 xf_reason-before_proposed = più di un giorno prima della proposta dell'invio
 xf_reason-referral_moves_fixed = i passaggi registrati di un invio non si possono cambiare né togliere
 xf_reason-referral_conflict = l'invio attende una scelta tra passaggi fatti in contemporanea: scegli prima nell'app
@@ -866,6 +869,7 @@ job_add = Registra l'offerta
 job_area = Zona
 job_employer = Datore di lavoro
 job_languages = Lingue (codici)
+job_languages_col = Lingue
 job_lat = Latitudine
 job_lon = Longitudine
 job_positions = Posti

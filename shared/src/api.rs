@@ -95,6 +95,10 @@ pub struct ContactRecord {
     pub needs: Vec<NeedCategory>,
     pub note: String,
     pub author: UserId,
+    /// The author's user name (an account's, or as an imported file gave it): on a single
+    /// contact's page (`GET /api/contacts/{id}`) only, never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
     pub team: TeamId,
     /// When the server first stored the document, RFC 3339.
     pub received_at: String,

@@ -229,6 +229,7 @@ fn seed(store: &SledStore) -> Seeded {
             needs,
             note: String::new(),
             author: user,
+            author_name: None,
             team: teams[team_ix].clone(),
             received_at: projection::rfc3339_ms(at),
             updated_at: projection::rfc3339_ms(at),

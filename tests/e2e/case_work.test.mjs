@@ -73,6 +73,13 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await view.getByTestId('case-access-consent').check();
     await view.getByTestId('case-save-intake').click();
     await view.getByTestId('case-intake').getByTestId('case-saved').waitFor();
+    // Back on the person's page: the case is listed, and no second one is offered (a
+    // new user's walk saw "Apri un caso" beside the open one).
+    await page.locator(`[data-testid="ws-person-row"][data-id="${pair.a.id}"]`).click();
+    await page.getByTestId('person-case').first().waitFor({ timeout: 20000 });
+    assert.equal(await page.getByTestId('case-open-new').count(), 0, 'no second case offered');
+    await page.getByTestId('person-case').first().click();
+    await view.getByTestId('case-intake').waitFor({ timeout: 20000 });
 
     // The assessment: two ILO indicators graded, an overall judgement.
     await view.getByTestId('case-assess-deception').selectOption('strong');
@@ -176,6 +183,18 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     const firstRow = page.getByTestId('case-row').first();
     await firstRow.waitFor({ timeout: 20000 });
     assert.equal(await firstRow.getByTestId('case-overdue').count(), 1, 'an overdue review first');
+    // Worked as the other lists: one stop of Tab, ↓ to the next row, Enter opens it and
+    // marks it (a new user's walk: every row a stop, arrows did nothing, none marked).
+    assert.equal(await page.locator('[data-testid="case-row"][tabindex="0"]').count(), 1);
+    if (await page.getByTestId('case-row').count() > 1) {
+      await firstRow.focus();
+      await page.keyboard.press('ArrowDown');
+      const second = page.getByTestId('case-row').nth(1);
+      assert.equal(await second.evaluate((el) => el === document.activeElement), true, 'ArrowDown moves to the next row');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('case-view').waitFor({ timeout: 20000 });
+      assert.equal(await second.getAttribute('aria-selected'), 'true');
+    }
     await page.locator(`[data-testid="case-row"][data-id="${caseId}"]`).click();
     const again = page.getByTestId('case-view');
     await again.getByTestId('case-review-due').waitFor({ timeout: 20000 });

@@ -78,6 +78,8 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     // From the timeline to one of their contacts, with every field.
     await record.getByTestId('ws-timeline-contact').first().locator('button').click();
     await record.getByTestId('ws-contact-fields').waitFor();
+    // Who recorded it, by name (a new user's walk: the contact did not say).
+    assert.match(await record.getByTestId('ws-contact-fields').innerText(), /Registrato da\s+\S+/);
     assert.deepEqual(await axeViolations(page), [], 'workspace with a contact open');
 
     // Contacts: filtered by sector, then also by a period with nothing in it.

@@ -745,7 +745,7 @@ pub fn Workspace() -> impl IntoView {
                 <label for="ws-team">{move || t().col_team}
                     <select id="ws-team" data-testid="ws-team" prop:value=move || draft.get().team
                         on:change=move |ev| draft.update(|d| d.team = event_target_value(&ev))>
-                        <option value="">{move || t().ws_any}</option>
+                        <option value="">{move || t().ws_any_team}</option>
                         {move || teams.get().unwrap_or_default().into_iter().map(|team| {
                             let code = team.id.to_string();
                             let mine = code.clone();
@@ -788,7 +788,7 @@ pub fn Workspace() -> impl IntoView {
             </form>
             <div class="ws-split">
                 // Esc in the record comes back to its row; Esc in the list closes it.
-                <div class="ws-list" on:keydown=move |ev| if ev.key() == "Escape" && open.get_untracked().is_some() {
+                <div class="ws-list table-wrap" on:keydown=move |ev| if ev.key() == "Escape" && open.get_untracked().is_some() {
                     ev.prevent_default();
                     open.set(None);
                 }>
@@ -1662,6 +1662,7 @@ fn contact_view(
             {dl_row(t.col_person, person_label(&c, t))}
             {dl_row(t.ws_group_label, group)}
             {dl_row(t.col_team, crate::teams::label(&c.team))}
+            {dl_row(t.ws_author, c.author_name.clone().unwrap_or_default())}
             {dl_row(t.ws_channel, t.channel_name(c.channel).to_string())}
             {dl_row(t.ws_sector, c.sector.map(|s| t.sector_name(s).to_string()).unwrap_or_default())}
             {dl_row(t.ws_workplace, c.workplace.clone())}

@@ -377,8 +377,17 @@ pub async fn contact(
 ) -> Result<Json<ContactRecord>, AppError> {
     require_central(&user)?;
     let id = parse_id(&id)?;
-    let record = contact_of(state.store.as_ref(), id)?
+    let mut record = contact_of(state.store.as_ref(), id)?
         .ok_or_else(|| AppError::NotFound("no contact with that id".into()))?;
+    // Who recorded it, by name: an account's, else as an imported file gave it.
+    let store = state.store.as_ref();
+    record.author_name = match store.user_by_id(record.author)? {
+        Some(u) => Some(u.username),
+        None => store.exchange_external(
+            crate::storage::ExchangeKind::User,
+            &record.author.to_string(),
+        )?,
+    };
     audit_read(&state, &user, Act::ReadContact, vec![id])?;
     Ok(Json(record))
 }

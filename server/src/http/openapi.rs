@@ -874,6 +874,7 @@ fn schemas() -> Map<String, Value> {
                 ("consent", s()),
                 ("note", s()),
                 ("author", s()),
+                ("author_name", s()),
                 ("team", s()),
                 ("received_at", s()),
                 ("updated_at", s()),

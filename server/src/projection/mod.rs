@@ -58,6 +58,7 @@ pub fn contact_record(doc: &ContactDoc, meta: &DocMeta) -> ContactRecord {
         needs: doc.needs.clone(),
         note: doc.note.clone(),
         author: doc.author,
+        author_name: None,
         team: doc.team.clone(),
         received_at: rfc3339_ms(meta.received_at),
         updated_at: rfc3339_ms(meta.updated_at),

@@ -51,6 +51,7 @@ pub(crate) fn record(id: DocId, occurred: &str) -> Projection {
         needs: vec![NeedCategory::Food],
         note: String::new(),
         author: UserId::new_v7(1_700_000_000_000, [1; 10]),
+        author_name: None,
         team: TeamId::parse("t-1").expect("team"),
         received_at: occurred.into(),
         updated_at: occurred.into(),

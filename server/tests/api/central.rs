@@ -408,6 +408,8 @@ async fn values_set_apart_are_reviewed_and_the_choice_reaches_the_phones() {
     // The record says so too, and both needs are kept.
     let record = json(&central, &format!("/api/contacts/{}", c.id)).await;
     assert_eq!(record["conflicts"][0]["field"], "sector");
+    // Who recorded it, by name, on its page.
+    assert_eq!(record["author_name"], "marta");
     assert_eq!(
         record["needs"],
         serde_json::json!(["food", "shelter", "health"])

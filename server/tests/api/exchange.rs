@@ -194,6 +194,13 @@ async fn a_full_file_becomes_documents_the_team_pulls_and_the_central_records_li
     assert_eq!(r1["status"], "closed");
     assert_eq!(r1["partner"], "Associazione Sintetica Ponte");
     assert_eq!(r1["contact"], c1["id"]);
+    // The author as the file gave it, on the contact's page.
+    let one = json_of(
+        &admin,
+        &format!("/api/contacts/{}", c1["id"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(one["author_name"], "marta");
     // The teams carry the names the file gave them (records show a team's id).
     let teams = json_of(&admin, "/api/teams").await;
     let bergamo = teams

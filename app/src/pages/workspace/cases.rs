@@ -249,9 +249,12 @@ async fn fetch_rows(ctx: Ctx, path: String) -> Result<Vec<CaseRow>, ApiError> {
         })
 }
 
-/// One row of the case list; a click opens the case beside the list.
+/// One row of the case list; a click opens the case beside the list. Worked as the other
+/// lists: one stop of Tab (the case open, else the first row), ↑ ↓ between rows, Enter
+/// opens, the open one marked (a new user's walk: every row a stop, none marked).
 fn case_row(
     r: &ListRow,
+    first: bool,
     tr: &'static Catalogue,
     open: RwSignal<Option<Open>>,
 ) -> impl IntoView + use<> {
@@ -262,9 +265,16 @@ fn case_row(
         .unwrap_or_else(|| tr.person_anonymous.to_string());
     let pip = format!("{}/{}", r.interventions_done, r.interventions);
     view! {
-        <tr tabindex="0" data-testid="case-row" data-id=id.to_string()
+        <tr data-testid="case-row" data-id=id.to_string()
+            tabindex=move || match open.get() {
+                Some(Open::Case(o)) if o == id => "0",
+                Some(Open::Case(_)) => "-1",
+                _ if first => "0",
+                _ => "-1",
+            }
+            aria-selected=move || (open.get() == Some(Open::Case(id))).to_string()
             on:click=move |_| open.set(Some(Open::Case(id)))
-            on:keydown=move |ev| if ev.key() == "Enter" { open.set(Some(Open::Case(id))) }>
+            on:keydown=super::row_keys>
             <td>{name}</td>
             <td>{util::day_label(&r.opened_at, tr.lang())}</td>
             <td>{r.manager.clone()}</td>
@@ -347,7 +357,7 @@ pub fn CaseList(
                                 <thead><tr><th>{tr.col_person}</th><th>{tr.case_opened_at}</th><th>{tr.case_manager}</th><th>{tr.case_review_due}</th><th>{tr.case_pip}</th><th>{tr.case_flags}</th></tr></thead>
                                 <tbody>
                                     <For each=move || drawn.get() key=|i| *i let:i>
-                                        {case_row(&rows[i], tr, open)}
+                                        {case_row(&rows[i], i == 0, tr, open)}
                                     </For>
                                 </tbody>
                             </table>
@@ -390,10 +400,23 @@ pub fn PersonCases(
     let can_open =
         role(ctx).is_some_and(|r| r.manages_cases()) && consented && person.merged_into.is_none();
     let team = person.team.clone();
+    // One case open at a time: with one open (or its list not read yet) the button is
+    // not offered (a new user's walk saw it beside an open case); once pressed, it waits.
+    let busy = RwSignal::new(false);
+    let has_open = move || match list.get() {
+        None => true,
+        Some(Ok(rows)) => rows.iter().any(|r| r.case.case.is_open()),
+        // Offline the server's list is not read: the case may be opened here.
+        Some(Err(_)) => false,
+    };
     let open_case = move |_| {
         let Some((me_id, me_name)) = me(ctx) else {
             return;
         };
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
         let mut case = CaseDoc::new(
             util::new_doc_id(),
             id,
@@ -418,6 +441,8 @@ pub fn PersonCases(
                 }
                 Err(e) => error.set(Some(e.message(ctx.lang.get_untracked().t()))),
             }
+            // The page may have moved to the case meanwhile.
+            let _ = busy.try_set(false);
         });
     };
     view! {
@@ -439,8 +464,9 @@ pub fn PersonCases(
             // A role that does not read cases sees nothing of them.
             Err(_) => ().into_any(),
         })}
-        {can_open.then(|| view! {
-            <button type="button" data-testid="case-open-new" on:click=open_case>{move || t().case_open_new}</button>
+        {move || (can_open && !has_open()).then(|| view! {
+            <button type="button" data-testid="case-open-new" disabled=move || busy.get()
+                on:click=open_case.clone()>{move || t().case_open_new}</button>
         })}
         {move || error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
     }
@@ -1290,7 +1316,7 @@ pub fn JobOffers(refreshed: RwSignal<u32>) -> impl IntoView {
                     let tr = t();
                     view! {
                         <table class="ws-table" data-testid="job-offer-list">
-                            <thead><tr><th>{tr.job_employer}</th><th>{tr.ws_sector}</th><th>{tr.job_area}</th><th>{tr.job_positions}</th><th>{tr.job_languages}</th><th>{tr.job_season}</th></tr></thead>
+                            <thead><tr><th>{tr.job_employer}</th><th>{tr.ws_sector}</th><th>{tr.job_area}</th><th>{tr.job_positions}</th><th>{tr.job_languages_col}</th><th>{tr.job_season}</th></tr></thead>
                             <tbody>
                             {offers.into_iter().map(|o| {
                                 let o = o.offer;
