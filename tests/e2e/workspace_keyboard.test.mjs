@@ -179,6 +179,18 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
     await tablet.getByTestId('ws-tab-persons').click();
     await tablet.getByTestId('ws-person-row').first().waitFor();
     assert.ok(await sortFits(tablet), 'the sort box shows its choice whole on a tablet');
+    // On a phone a record's values stay within the screen (a new user's walk: they ran
+    // past its edge, "Banglades…").
+    const small = await desk(browser, server.url, password, { width: 390, height: 844 });
+    await small.getByTestId('ws-tab-persons').click();
+    await small.getByTestId('ws-person-row').first().click();
+    await small.getByTestId('ws-person-name').waitFor();
+    const edge = await small.evaluate(() => ({
+      width: innerWidth,
+      page: document.documentElement.scrollWidth,
+      values: Math.max(...[...document.querySelectorAll('.ws-detail dd')].map((d) => d.getBoundingClientRect().right)),
+    }));
+    assert.ok(edge.values <= edge.width && edge.page <= edge.width, JSON.stringify(edge));
   } finally {
     await browser.close();
     await stopServer(server.proc);
