@@ -75,6 +75,14 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
     await page.keyboard.press('ArrowLeft');
     assert.equal((await focused(page)).testid, 'ws-tab-persons');
     await page.locator('[data-testid="ws-tab-persons"][aria-selected="true"]').waitFor();
+    // Choosing a tab moves none of them (a new user's walk: the bold label was wider).
+    const xOf = () => page.locator('.ws-tab').evaluateAll((tabs) => tabs.map((t) => Math.round(t.getBoundingClientRect().x)));
+    const tabsAt = await xOf();
+    await page.getByTestId('ws-tab-contacts').click();
+    await page.locator('[data-testid="ws-tab-contacts"][aria-selected="true"]').waitFor();
+    assert.deepEqual(await xOf(), tabsAt, 'the tabs stay in place');
+    await page.getByTestId('ws-tab-persons').click();
+    await page.locator('[data-testid="ws-tab-persons"][aria-selected="true"]').waitFor();
     // The sort's long names are not cut (a new user's walk: "Pertinenza (p" at 1024 and
     // 1280 px).
     assert.ok(await sortFits(page), 'the sort box shows its choice whole');

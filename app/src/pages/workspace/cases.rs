@@ -95,6 +95,7 @@ async fn load_rules(ctx: Ctx) -> Option<PuaRulesDoc> {
 
 /// The flags of a case row: overdue review, no contact for 90 days, closed.
 /// A row of the case list: from the server's records, or from the device's own copy.
+#[derive(PartialEq)]
 struct ListRow {
     id: DocId,
     name: Option<String>,
@@ -249,6 +250,14 @@ async fn fetch_rows(ctx: Ctx, path: String) -> Result<Vec<CaseRow>, ApiError> {
         })
 }
 
+/// The id of the case list's row that has the focus, if one has.
+fn focused_case_row() -> Option<String> {
+    let el = web_sys::window()?.document()?.active_element()?;
+    (el.get_attribute("data-testid").as_deref() == Some("case-row"))
+        .then(|| el.get_attribute("data-id"))
+        .flatten()
+}
+
 /// One row of the case list; a click opens the case beside the list. Worked as the other
 /// lists: one stop of Tab (the case open, else the first row), ↑ ↓ between rows, Enter
 /// opens, the open one marked (a new user's walk: every row a stop, none marked).
@@ -298,9 +307,13 @@ pub fn CaseList(
     let mine = RwSignal::new(false);
     // Read again when the feed moved (a case changed here or elsewhere, once synced):
     // a case closed beside the list leaves the open ones without "Aggiorna".
+    // A row with the focus keeps it when the list is drawn again (the feed moved while
+    // the list was worked with the keyboard).
+    let refocus = StoredValue::new(None::<String>);
     let list = LocalResource::new(move || {
         refreshed.track();
         ctx.pulled.track();
+        refocus.set_value(focused_case_row());
         let q = format!(
             "/api/cases?status={}{}",
             status.get(),
@@ -322,6 +335,36 @@ pub fn CaseList(
             }
         }
     });
+    // What the list shows: drawn again only when the rows changed (the feed moves often,
+    // mostly with other records), and kept while they are read again.
+    let shown = Memo::new(move |prev: Option<&Option<_>>| match list.get() {
+        Some(now) => Some(now),
+        None => prev.cloned().flatten(),
+    });
+    Effect::new(move |_| {
+        if shown.with(|l| l.is_none()) {
+            return;
+        }
+        if let Some(id) = refocus.get_value() {
+            refocus.set_value(None);
+            request_animation_frame(move || {
+                if focused_case_row().as_deref() == Some(id.as_str()) {
+                    return;
+                }
+                let row = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| {
+                        d.query_selector(&format!("[data-testid=\"case-row\"][data-id=\"{id}\"]"))
+                            .ok()
+                            .flatten()
+                    })
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+                if let Some(row) = row {
+                    let _ = row.focus();
+                }
+            });
+        }
+    });
     view! {
         <div class="row ws-filters" data-testid="case-filters">
             <label for="case-status">{move || t().ws_status}
@@ -336,7 +379,7 @@ pub fn CaseList(
         </div>
         <div class="ws-split">
             <div class="ws-list">
-                {move || list.get().map(|res| match res {
+                {move || shown.get().map(|res| match res {
                     Err(e) => view! { <p class="error" role="alert">{super::unavailable_text(&e, t())}</p> }.into_any(),
                     Ok((rows, held)) if rows.is_empty() => view! {
                         {held.then(|| view! { <p class="hint" data-testid="cases-held">{t().case_list_offline}</p> })}
