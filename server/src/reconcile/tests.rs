@@ -37,6 +37,14 @@ fn pair(x: u8, y: u8) -> (DocId, DocId) {
     (id(x).min(id(y)), id(x).max(id(y)))
 }
 
+/// The score of the pair of persons `x` and `y` among `found` (0 when not proposed).
+fn score_of(found: &[Candidate], x: u8, y: u8) -> f32 {
+    found
+        .iter()
+        .find(|c| (c.a, c.b) == pair(x, y))
+        .map_or(0.0, |c| c.score)
+}
+
 /// A town of strangers, so that names are weighed against a population.
 fn strangers() -> Vec<PersonFacts> {
     let names = [
@@ -859,13 +867,7 @@ fn two_names_one_edit_apart_that_others_hold_weigh_less_than_a_slip() {
     persons.push(india(4, "Ranjit Gill", 1972));
     persons.push(india(5, "Ramjit Dhaliwal", 1995));
     let found = candidates(&persons, NONE_JUDGED, 0.0);
-    let score = |x: u8, y: u8| {
-        found
-            .iter()
-            .find(|c| (c.a, c.b) == pair(x, y))
-            .map_or(0.0, |c| c.score)
-    };
-    let (names, slip) = (score(1, 2), score(1, 5));
+    let (names, slip) = (score_of(&found, 1, 2), score_of(&found, 1, 5));
     assert!(slip > 0.5, "{slip}");
     assert!(names < 0.5 && names < slip / 2.0, "{names} / {slip}");
 }
@@ -886,13 +888,7 @@ fn a_usual_place_says_half_as_much_when_another_given_name_stands_beside_the_fam
         persons.push(at(3, "Karim Alaoui", 1990));
         persons.push(at(4, "Karim Alaoui", 1991));
         let found = candidates(&persons, NONE_JUDGED, 0.0);
-        let score = |x: u8, y: u8| {
-            found
-                .iter()
-                .find(|c| (c.a, c.b) == pair(x, y))
-                .map_or(0.0, |c| c.score)
-        };
-        (score(1, 2), score(3, 4))
+        (score_of(&found, 1, 2), score_of(&found, 3, 4))
     };
     let (relatives, one) = world("Cascina Bianca, Foggia");
     let (relatives_nowhere, one_nowhere) = world("");
