@@ -351,15 +351,9 @@ pub fn CaseList(
                 if focused_case_row().as_deref() == Some(id.as_str()) {
                     return;
                 }
-                let row = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| {
-                        d.query_selector(&format!("[data-testid=\"case-row\"][data-id=\"{id}\"]"))
-                            .ok()
-                            .flatten()
-                    })
-                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-                if let Some(row) = row {
+                if let Some(row) =
+                    super::html_element(&format!("[data-testid=\"case-row\"][data-id=\"{id}\"]"))
+                {
                     let _ = row.focus();
                 }
             });
