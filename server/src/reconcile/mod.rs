@@ -41,7 +41,7 @@
 //! | same country (spellings and languages resolved) / different | +0.5 / −3.5 |
 //! | a language both speak | +0.3 |
 //! | met within 1 km and 24 hours (closest two sightings) | +5 at 0 m … +2.5 at 1 km |
-//! | the same usual place (case and accents aside) / different | `ln(0.6 P / others)`, at most +4 (half with a word of a name not matched: relatives live together) / −0.5 |
+//! | the same usual place (case and accents aside) / different | `ln(0.6 P / (others × k))`, `k` how many times more often than strangers people alike by name but clearly two (born ≥ 5 years apart, other gender) share a place in these records; at most +4 (half with a word of a name not matched: relatives live together) / −0.5 |
 //!
 //! A missing fact weighs nothing. Words are compared folded to Latin by their consonant
 //! skeleton (`strada_shared::search`, see [`alias_skeletons`]): the same skeleton is a

@@ -902,3 +902,42 @@ fn a_usual_place_says_half_as_much_when_another_given_name_stands_beside_the_fam
         "{by_relatives} / {by_one}"
     );
 }
+
+/// Men called Sunil Kumar among thirty strangers of four towns; the last two, born two
+/// years apart, both live in Viadana. When the records show older and younger Sunil
+/// Kumars — clearly other men — living in Viadana too (kin, one village's emigrants),
+/// the town says little and the pair is not proposed; when they live elsewhere, the
+/// town weighs its rarity and the pair is proposed.
+#[test]
+fn a_usual_place_says_less_where_namesakes_who_are_clearly_others_share_it() {
+    let world = |elders_at: &str| {
+        let towns = ["Mantova", "Cremona", "Casalmaggiore", "Suzzara"];
+        let given = ["Kwame", "Ioana", "Emeka", "Ilir", "Olena", "Bogdan"];
+        let family = ["Mensah", "Popescu", "Okafor", "Hoxha", "Shevchenko"];
+        let mut persons: Vec<PersonFacts> = (0..30)
+            .map(|i| PersonFacts {
+                usual_place: towns[i % towns.len()].into(),
+                ..person(
+                    100 + i as u8,
+                    "cremona-mantova",
+                    &[&format!("{} {}", given[i % 6], family[i / 6])],
+                    Some(1970),
+                    "Italia",
+                )
+            })
+            .collect();
+        let at = |n: u8, year: i64, usual: &str| PersonFacts {
+            usual_place: usual.into(),
+            ..person(n, "cremona-mantova", &["Sunil Kumar"], Some(year), "India")
+        };
+        for (n, year) in (1u8..).zip([1955, 1962, 1970, 2004]) {
+            persons.push(at(n, year, elders_at));
+        }
+        persons.push(at(7, 1988, "Viadana"));
+        persons.push(at(8, 1990, "viadana"));
+        score_of(&candidates(&persons, NONE_JUDGED, 0.0), 7, 8)
+    };
+    let (kin_there, kin_elsewhere) = (world("Viadana"), world("Mantova"));
+    assert!(kin_there < DEFAULT_THRESHOLD, "{kin_there}");
+    assert!(kin_elsewhere >= DEFAULT_THRESHOLD, "{kin_elsewhere}");
+}
