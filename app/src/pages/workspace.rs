@@ -609,8 +609,9 @@ pub fn Workspace() -> impl IntoView {
         }
     });
     on_cleanup(move || moved.remove());
-    let apply = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    // A choice in a list (team, need, sort…) or a date applies at once; the words typed
+    // in a text box apply with Enter or "Filtra".
+    let apply_now = move |again: bool| {
         let d = draft.get_untracked();
         // Dates as the browser gives them (YYYY-MM-DD) compare as text.
         if !d.from.is_empty() && !d.to.is_empty() && d.from > d.to {
@@ -621,8 +622,16 @@ pub fn Workspace() -> impl IntoView {
             })));
             return;
         }
+        if !again && applied.get_untracked() == d {
+            return;
+        }
         applied.set(d);
         load(false, false);
+    };
+    // Enter or "Filtra" reads the list again even when nothing changed.
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        apply_now(true);
     };
     let clear = move |_| {
         draft.set(Filters::default());
@@ -669,7 +678,8 @@ pub fn Workspace() -> impl IntoView {
         view! {
             <label for=id>{move || label(t())}
                 <input id=id type=kind prop:value=move || get(&draft.get())
-                    on:input=move |ev| draft.update(|d| set(d, event_target_value(&ev)))/>
+                    on:input=move |ev| draft.update(|d| set(d, event_target_value(&ev)))
+                    on:change=move |_| if kind == "date" { apply_now(false) }/>
             </label>
         }
     };
@@ -682,7 +692,7 @@ pub fn Workspace() -> impl IntoView {
         view! {
             <label for=id>{move || label(t())}
                 <select id=id prop:value=move || get(&draft.get())
-                    on:change=move |ev| draft.update(|d| set(d, event_target_value(&ev)))>
+                    on:change=move |ev| { draft.update(|d| set(d, event_target_value(&ev))); apply_now(false) }>
                     <option value="">{move || t().ws_any}</option>
                     {move || options(t()).into_iter().map(|(code, name)| view! {
                         <option value=code selected=move || get(&draft.get()) == code>{name}</option>
@@ -744,7 +754,7 @@ pub fn Workspace() -> impl IntoView {
                 </label>
                 <label for="ws-team">{move || t().col_team}
                     <select id="ws-team" data-testid="ws-team" prop:value=move || draft.get().team
-                        on:change=move |ev| draft.update(|d| d.team = event_target_value(&ev))>
+                        on:change=move |ev| { draft.update(|d| d.team = event_target_value(&ev)); apply_now(false) }>
                         <option value="">{move || t().ws_any_team}</option>
                         {move || teams.get().unwrap_or_default().into_iter().map(|team| {
                             let code = team.id.to_string();
@@ -768,7 +778,7 @@ pub fn Workspace() -> impl IntoView {
                     {field("ws-partner", |t| t.ws_partner, |f| f.partner.clone(), |f, v| f.partner = v, "text")}
                 </Show>
                 <label for="ws-sort" class="ws-sort">{move || t().ws_sort}
-                    <select id="ws-sort" on:change=move |ev| draft.update(|d| d.sort = event_target_value(&ev))>
+                    <select id="ws-sort" on:change=move |ev| { draft.update(|d| d.sort = event_target_value(&ev)); apply_now(false) }>
                         {move || tab.get().sorts().iter().map(|code| view! {
                             <option value=*code selected=move || draft.get().sort == *code>{t().ws_sort_names.get(code)}</option>
                         }).collect_view()}
