@@ -68,6 +68,18 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
       await record.getByText(alias, { exact: false }).first().waitFor();
     }
     assert.equal(await record.getByTestId('ws-timeline-contact').count(), target.contacts);
+    // Languages by their Italian names, not their own (a new user's walk: "العربية",
+    // "English" on an Italian page).
+    const italian = {
+      it: 'Italiano', en: 'Inglese', fr: 'Francese', ar: 'Arabo', bn: 'Bengalese', pa: 'Punjabi',
+      ur: 'Urdu', hi: 'Hindi', wo: 'Wolof', ff: 'Fula', bm: 'Bambara', ro: 'Rumeno', sq: 'Albanese',
+      tw: 'Twi', uk: 'Ucraino', ru: 'Russo',
+    };
+    const spoken = (target.person.languages || []).filter((l) => italian[l]);
+    assert.ok(spoken.length > 0, `the person speaks a language (${target.person.languages})`);
+    const recordText = await record.innerText();
+    for (const l of spoken) assert.ok(recordText.includes(italian[l]), `${l} as ${italian[l]}`);
+    assert.ok(!/العربية|English|Français|Română|ਪੰਜਾਬੀ|বাংলা/.test(recordText), 'no language by its own name');
     const listBox = await page.locator('.ws-list').boundingBox();
     const detailBox = await page.locator('.ws-detail').boundingBox();
     assert.ok(detailBox.x > listBox.x + listBox.width - 1, 'the record is beside the list');

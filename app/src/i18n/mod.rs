@@ -165,6 +165,24 @@ impl Names {
 }
 
 impl Catalogue {
+    /// A language code's name in the interface's language (Arabo, Arabic), else its
+    /// own name (العربية), else the code as written.
+    pub fn language_name(&self, code: &str) -> String {
+        self.language_names
+            .find(code)
+            .or_else(|| strada_shared::domain::language_name(code))
+            .map_or_else(|| code.to_string(), str::to_string)
+    }
+
+    /// Language codes by their names in the interface's language, joined by `sep`.
+    pub fn language_list(&self, codes: &[String], sep: &str) -> String {
+        codes
+            .iter()
+            .map(|c| self.language_name(c))
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
     pub fn need(&self, n: NeedCategory) -> &'static str {
         self.need_names.get(n.code())
     }

@@ -79,6 +79,13 @@ fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
         ),
         ("ws_sort", crate::pages::workspace::ALL_SORTS.to_vec()),
         (
+            "language",
+            strada_shared::domain::LANGUAGES
+                .iter()
+                .map(|(code, _)| *code)
+                .collect(),
+        ),
+        (
             "ws_field",
             strada_shared::schema::conflicts::FIELDS.to_vec(),
         ),
@@ -130,6 +137,7 @@ fn names(t: &Catalogue, group: &str) -> Names {
         "refusal" => t.refusal_names,
         "role" => t.role_names,
         "ws_sort" => t.ws_sort_names,
+        "language" => t.language_names,
         "ws_field" => t.ws_field_names,
         "ws_merge_field" => t.ws_merge_field_names,
         "ws_kept" => t.ws_kept_names,

@@ -628,6 +628,18 @@ pub fn Workspace() -> impl IntoView {
         applied.set(d);
         load(false, false);
     };
+    // The sort the list is in: the one chosen, else the list's first (the server's
+    // default), so that the box never shows a choice left from another tab or before
+    // "Azzera i filtri".
+    let sort_shown = move || {
+        let sorts = tab.get().sorts();
+        let chosen = draft.with(|d| d.sort.clone());
+        if sorts.contains(&chosen.as_str()) {
+            chosen
+        } else {
+            sorts.first().map_or_else(String::new, |s| s.to_string())
+        }
+    };
     // Enter or "Filtra" reads the list again even when nothing changed.
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -778,9 +790,10 @@ pub fn Workspace() -> impl IntoView {
                     {field("ws-partner", |t| t.ws_partner, |f| f.partner.clone(), |f, v| f.partner = v, "text")}
                 </Show>
                 <label for="ws-sort" class="ws-sort">{move || t().ws_sort}
-                    <select id="ws-sort" on:change=move |ev| { draft.update(|d| d.sort = event_target_value(&ev)); apply_now(false) }>
+                    <select id="ws-sort" data-testid="ws-sort" prop:value=sort_shown
+                        on:change=move |ev| { draft.update(|d| d.sort = event_target_value(&ev)); apply_now(false) }>
                         {move || tab.get().sorts().iter().map(|code| view! {
-                            <option value=*code selected=move || draft.get().sort == *code>{t().ws_sort_names.get(code)}</option>
+                            <option value=*code selected=move || sort_shown() == *code>{t().ws_sort_names.get(code)}</option>
                         }).collect_view()}
                     </select>
                 </label>
@@ -1425,16 +1438,7 @@ fn birth_label(p: &PersonRecord, t: &Catalogue) -> String {
 
 fn person_fields(p: &PersonRecord, t: &Catalogue, lang: Lang) -> AnyView {
     let birth = birth_label(p, t);
-    let languages = p
-        .languages
-        .iter()
-        .map(|l| {
-            strada_shared::domain::language_name(l)
-                .unwrap_or(l)
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let languages = t.language_list(&p.languages, ", ");
     let consent = format!(
         "{} · {}",
         t.consent_name(p.consent.status),
@@ -1666,10 +1670,13 @@ fn contact_view(
         .map(|p| (p, when(&c.occurred_at, lang)))
         .into_iter()
         .collect();
+    // A person met is named once, by the link to their record below (a new user's walk:
+    // "Persona" twice); an anonymous person or a group is said here.
+    let linked = person.is_some();
     view! {
         <h3>{t.ws_contact_kind}" · "{when(&c.occurred_at, lang)}</h3>
         <dl class="ws-fields" data-testid="ws-contact-fields">
-            {dl_row(t.col_person, person_label(&c, t))}
+            {(!linked).then(|| dl_row(t.col_person, person_label(&c, t)))}
             {dl_row(t.ws_group_label, group)}
             {dl_row(t.col_team, crate::teams::label(&c.team))}
             {dl_row(t.ws_author, c.author_name.clone().unwrap_or_default())}
@@ -1678,7 +1685,7 @@ fn contact_view(
             {dl_row(t.ws_workplace, c.workplace.clone())}
             {dl_row(t.col_needs, needs_label(&c.needs, t))}
             {dl_row(t.ws_materials, materials)}
-            {dl_row(t.ws_language, c.language.as_deref().map(|l| strada_shared::domain::language_name(l).unwrap_or(l).to_string()).unwrap_or_default())}
+            {dl_row(t.ws_language, c.language.as_deref().map(|l| t.language_name(l)).unwrap_or_default())}
             {dl_row(t.ws_consent, t.consent_name(c.consent).to_string())}
             {dl_row(t.col_note, c.note.clone())}
         </dl>

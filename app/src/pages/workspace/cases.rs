@@ -1040,10 +1040,9 @@ fn reason_text(r: &MatchReason, t: &'static Catalogue) -> String {
         MatchReason::Sector { sector } => t
             .case_reason_sector
             .with("sector", &t.sector_names.name_of(sector)),
-        MatchReason::Languages { languages } => t.case_reason_languages.with(
-            "languages",
-            &strada_shared::domain::language_names(languages, ", "),
-        ),
+        MatchReason::Languages { languages } => t
+            .case_reason_languages
+            .with("languages", &t.language_list(languages, ", ")),
         MatchReason::Distance { km } => t.case_reason_distance.with("km", &format!("{km:.0}")),
         MatchReason::InSeason => t.case_reason_season.to_string(),
         MatchReason::StartsSoon { days } => t.case_reason_soon.n(*days as usize),
@@ -1359,7 +1358,7 @@ pub fn JobOffers(refreshed: RwSignal<u32>) -> impl IntoView {
                                 let o = o.offer;
                                 let day = |d: &Option<String>| d.as_deref().map(|d| util::day_label(d, tr.lang())).unwrap_or_default();
                                 let season = format!("{} – {}", day(&o.from), day(&o.to));
-                                view! { <tr data-testid="job-offer"><td>{o.employer.clone()}</td><td>{tr.sector_name(o.sector)}</td><td>{o.area.clone()}</td><td>{o.positions}</td><td>{strada_shared::domain::language_names(&o.languages, ", ")}</td><td>{season}</td></tr> }
+                                view! { <tr data-testid="job-offer"><td>{o.employer.clone()}</td><td>{tr.sector_name(o.sector)}</td><td>{o.area.clone()}</td><td>{o.positions}</td><td>{tr.language_list(&o.languages, ", ")}</td><td>{season}</td></tr> }
                             }).collect_view()}
                             </tbody>
                         </table>

@@ -17,7 +17,7 @@ use strada_shared::central::{
     DuplicatePair, DuplicateSide, JudgedPairs, JudgedSide, Keep, MERGE_FIELDS, MergeRequest,
     NotSame, PersonPage, PersonRecord,
 };
-use strada_shared::domain::{DocumentStatus, language_name};
+use strada_shared::domain::DocumentStatus;
 use strada_shared::ids::DocId;
 use strada_shared::reconcile::{AliasMatch, Reason};
 use strada_shared::vocab::Gender;
@@ -95,11 +95,7 @@ fn reason_text(r: &Reason, t: &Catalogue) -> String {
             .dup_reason_same_country
             .with("country", &t.country(country)),
         Reason::SharedLanguages { codes } => {
-            let names = codes
-                .iter()
-                .map(|c| language_name(c).unwrap_or(c))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let names = t.language_list(codes, ", ");
             t.dup_reason_shared_languages.with("languages", &names)
         }
         Reason::MetNear { metres, days } => {
@@ -175,6 +171,12 @@ fn next_after(list: &[DuplicatePair], at: Key) -> Option<Key> {
     (next != at).then_some(next)
 }
 
+/// A score as a whole percentage, never 100: the likeliest pair is still a judgement
+/// (a new user's walk read "100%" as certain for a pair alike in name, place and year).
+fn percent(score: f32) -> u32 {
+    ((score.clamp(0.0, 1.0) * 100.0).floor() as u32).min(99)
+}
+
 /// `list` without the pair `done` and, when a record was merged away, without every
 /// pair it was in; and the pair to open next: the one that took `done`'s place.
 fn without(list: &mut Vec<DuplicatePair>, done: Key, merged: Option<DocId>) -> Option<Key> {
@@ -208,15 +210,25 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
     // The pair the address names (a reload, a link, Back or Forward), opened once the
     // pairs are read if it is among them.
     let wanted = RwSignal::new(super::route::pair_of(&super::route::current()));
-    let load = move || {
+    // Reads the pairs; `gone`, a record just merged away, is in none of them even if
+    // the server's answer left before the merge reached it.
+    let load_without = move |gone: Option<DocId>| {
         let Some(s) = ctx.session.get_untracked() else {
             return;
         };
         leptos::task::spawn_local(async move {
-            let res = api::duplicates(&s.token, &format!("limit={PAIRS}")).await;
+            let res = api::duplicates(&s.token, &format!("limit={PAIRS}"))
+                .await
+                .map(|mut list| {
+                    if let Some(m) = gone {
+                        list.retain(|p| p.a.id != m && p.b.id != m);
+                    }
+                    list
+                });
             pairs.set(Some(checked(ctx, res).await));
         });
     };
+    let load = move || load_without(None);
     load();
     Effect::new(move |_| {
         let Some(at) = wanted.get() else { return };
@@ -287,6 +299,11 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
         survivor.set(merged.map(|m| if at.0 == m { at.1 } else { at.0 }));
         open.set(next);
         judged.update(|n| *n += 1);
+        // The survivor's other pairs now count the contacts of both and score anew
+        // (a new user's walk: "Besnik · 2 contatti" after a merge that gave him 3).
+        if merged.is_some() {
+            load_without(merged);
+        }
     };
     let skip = move |at: Key| {
         notice.set(None);
@@ -303,7 +320,9 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
     };
     let review = move || {
         let at = open.get()?;
-        let pair = pairs.with_untracked(|p| match p {
+        // Read again with the list: the pair's facts follow a merge of one of its
+        // records.
+        let pair = pairs.with(|p| match p {
             Some(Ok(list)) => list.iter().find(|p| key(p) == at).cloned(),
             _ => None,
         })?;
@@ -453,7 +472,7 @@ fn pairs_table(
         .into_iter()
         .map(|p| {
             let at = key(&p);
-            let pct = (p.score.clamp(0.0, 1.0) * 100.0).round() as u32;
+            let pct = percent(p.score);
             let keys = keys.clone();
             let stop = move || {
                 let now = open.get();
@@ -523,13 +542,7 @@ fn compare_rows(
     t: &Catalogue,
     lang: crate::i18n::Lang,
 ) -> Vec<(&'static str, String, String)> {
-    let languages = |p: &PersonRecord| {
-        p.languages
-            .iter()
-            .map(|l| language_name(l).unwrap_or(l).to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let languages = |p: &PersonRecord| t.language_list(&p.languages, ", ");
     let consent = |p: &PersonRecord| {
         format!(
             "{} · {}",
@@ -1021,6 +1034,15 @@ mod tests {
             score: 0.9,
             reasons: vec![],
         }
+    }
+
+    #[test]
+    fn a_score_shows_as_a_percentage_short_of_certainty() {
+        assert_eq!(percent(1.0), 99);
+        assert_eq!(percent(0.998), 99);
+        assert_eq!(percent(0.5), 50);
+        assert_eq!(percent(0.509), 50);
+        assert_eq!(percent(f32::NAN), 0);
     }
 
     #[test]

@@ -365,7 +365,20 @@ fn MergeEntry(
             {undone}
             <Show when=move || active && !asking.get()>
                 <button type="button" class="secondary" data-testid="unmerge"
-                    on:click=move |_| asking.set(true)>{move || t().ws_unmerge}</button>
+                    on:click={
+                        // The reason box opens below the history, often under the
+                        // window's edge (a new user's walk): it takes the focus, in view.
+                        let selector = format!("#unmerge-reason-{id}");
+                        move |_| {
+                            asking.set(true);
+                            let selector = selector.clone();
+                            request_animation_frame(move || {
+                                if let Some(el) = super::html_element(&selector) {
+                                    let _ = el.focus();
+                                }
+                            });
+                        }
+                    }>{move || t().ws_unmerge}</button>
             </Show>
             <Show when=move || active && asking.get()>
                 <label for=input_id.clone()>{move || t().ws_unmerge_reason}</label>

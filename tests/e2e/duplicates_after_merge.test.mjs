@@ -1,0 +1,85 @@
+// "Doppioni" after a merge (a new user's walk): a record in two pairs is merged with one
+// of them; its other pair, still listed, now counts the contacts of both records at
+// once, without "Aggiorna". The sort box, after "Azzera i filtri" and on another tab,
+// shows the order the list is in.
+import { test } from './helpers.mjs';
+import assert from 'node:assert/strict';
+import {
+  apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
+} from './helpers.mjs';
+
+async function api(url, token, path) {
+  const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200, path);
+  return res.json();
+}
+
+test('a merge in "Doppioni" updates the survivor\'s other pairs; the sort box follows the list', async () => {
+  const data = tempDir('strada-e2e-dup-after-merge-');
+  const accounts = fillDemo(data);
+  const server = await startServer(data);
+  const browser = await launchBrowser();
+  try {
+    const password = accounts.centrale.password;
+    const token = await apiLogin(server.url, 'centrale', password);
+    const found = await api(server.url, token, '/api/persons/duplicates?limit=200');
+    const pairs = found.items || found;
+    // A record in two pairs: merged with the other record of the first, it survives.
+    let first = null;
+    let second = null;
+    let shared = null;
+    for (const p of pairs) {
+      for (const q of pairs) {
+        if (p === q) continue;
+        for (const side of [p.a.id, p.b.id]) {
+          if (!first && (q.a.id === side || q.b.id === side)) {
+            const other = q.a.id === side ? q.b.id : q.a.id;
+            const gone = p.a.id === side ? p.b.id : p.a.id;
+            if (other !== gone) [first, second, shared] = [p, q, side];
+          }
+        }
+      }
+    }
+    assert.ok(first, 'the demo has a record in two pairs');
+    const gone = first.a.id === shared ? first.b : first.a;
+    const kept = first.a.id === shared ? first.a : first.b;
+    const both = kept.contacts + gone.contacts;
+
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
+    });
+    const page = await context.newPage();
+    await page.goto(server.url + '/#/centrale');
+    await signIn(page, 'centrale', password);
+    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+    await page.getByTestId('ws-tab-duplicates').click();
+    const rowOf = (p) => page.locator(`[data-testid="dup-pair"][data-a="${p.a.id}"][data-b="${p.b.id}"]`);
+    await rowOf(first).click();
+    const review = page.getByTestId('dup-review');
+    await review.getByTestId('dup-compare').waitFor({ timeout: 15000 });
+    await review.getByTestId(first.a.id === shared ? 'dup-survivor-a' : 'dup-survivor-b').check();
+    await review.getByTestId('dup-reason').fill('Stessa persona, confermato dalle due équipe.');
+    await review.getByTestId('dup-merge').click();
+    await page.getByTestId('dup-notice').filter({ hasText: 'Schede unite.' }).waitFor({ timeout: 15000 });
+    // The other pair of the survivor: the contacts of both, without "Aggiorna".
+    const survivorCell = rowOf(second).locator('td').nth(second.a.id === shared ? 0 : 1);
+    await survivorCell.filter({ hasText: new RegExp(`(^|\\D)${both} contatti`) })
+      .waitFor({ timeout: 15000 });
+
+    // The sort box: "Meno recenti" chosen, then "Azzera i filtri": the list is newest
+    // first again, and the box says so; on another tab, that tab's order.
+    await page.getByTestId('ws-tab-contacts').click();
+    await page.getByTestId('central-row').first().waitFor({ timeout: 15000 });
+    await page.getByTestId('ws-sort').selectOption('oldest');
+    await page.getByRole('button', { name: 'Azzera i filtri' }).click();
+    await page.waitForFunction(() => document.querySelector('#ws-sort').value === 'newest');
+    await page.getByTestId('ws-sort').selectOption('oldest');
+    await page.getByTestId('ws-tab-persons').click();
+    await page.waitForFunction(() => document.querySelector('#ws-sort').value === 'relevance');
+    await context.close();
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
