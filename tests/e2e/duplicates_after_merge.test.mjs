@@ -5,14 +5,8 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
+  apiGet, apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
 } from './helpers.mjs';
-
-async function api(url, token, path) {
-  const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
-  assert.equal(res.status, 200, path);
-  return res.json();
-}
 
 test('a merge in "Doppioni" updates the survivor\'s other pairs; the sort box follows the list', async () => {
   const data = tempDir('strada-e2e-dup-after-merge-');
@@ -22,7 +16,7 @@ test('a merge in "Doppioni" updates the survivor\'s other pairs; the sort box fo
   try {
     const password = accounts.centrale.password;
     const token = await apiLogin(server.url, 'centrale', password);
-    const found = await api(server.url, token, '/api/persons/duplicates?limit=200');
+    const found = await apiGet(server.url, token, '/api/persons/duplicates?limit=200');
     const pairs = found.items || found;
     // A record in two pairs: merged with the other record of the first, it survives.
     let first = null;

@@ -177,6 +177,14 @@ export async function apiLogin(url, username, password) {
   return (await res.json()).token;
 }
 
+/** `GET path` with a session's token: the JSON answered, or an error naming the path
+ * and the status when it is not 200. */
+export async function apiGet(url, token, path) {
+  const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
+  return res.json();
+}
+
 /** Signs in through the app's form and waits for the status bar. */
 export async function signIn(page, username, password) {
   await page.getByLabel('Nome utente').fill(username);

@@ -9,14 +9,8 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  axeViolations, demoWithCrossTeamPair, launchBrowser, removeDir, signIn, stopServer,
+  apiGet, axeViolations, demoWithCrossTeamPair, launchBrowser, removeDir, signIn, stopServer,
 } from './helpers.mjs';
-
-async function api(url, token, path) {
-  const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
-  assert.equal(res.status, 200, path);
-  return res.json();
-}
 
 /** The persons list filtered by `q`; resolves once the list answered. */
 async function searchPersons(page, q) {
@@ -35,8 +29,8 @@ test('the central office merges a planted duplicate, then separates it again', a
   try {
     const password = accounts.centrale.password;
     const [a, b] = [pair.a, pair.b];
-    const pageA = await api(server.url, token, `/api/persons/${a.id}`);
-    const pageB = await api(server.url, token, `/api/persons/${b.id}`);
+    const pageA = await apiGet(server.url, token, `/api/persons/${a.id}`);
+    const pageB = await apiGet(server.url, token, `/api/persons/${b.id}`);
     const [contactsA, contactsB] = [pageA.contacts.length, pageB.contacts.length];
     assert.ok(contactsA > 0 && contactsB > 0);
 
@@ -162,7 +156,7 @@ test('the central office merges a planted duplicate, then separates it again', a
     // "Da rivedere": the demo left six records two workers of a team set differently
     // while apart. Both values show with who wrote each; the reviewer keeps the second
     // value of a person's documents, and the record leaves the list with that value.
-    const listed = await api(server.url, token, '/api/conflicts');
+    const listed = await apiGet(server.url, token, '/api/conflicts');
     assert.equal(listed.length, 6);
     const item = listed.find((i) => i.conflicts.some((c) => c.field === 'documents'));
     const values = item.conflicts.find((c) => c.field === 'documents').values;
@@ -190,7 +184,7 @@ test('the central office merges a planted duplicate, then separates it again', a
     await page.getByTestId('ws-review-kept').waitFor();
     await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'ws-review-kept');
     assert.match(await page.getByTestId('ws-review-kept').innerText(), /^Scelta salvata: Documenti · /);
-    const kept = await api(server.url, token, `/api/persons/${item.id}`);
+    const kept = await apiGet(server.url, token, `/api/persons/${item.id}`);
     assert.equal(JSON.stringify(kept.person.documents), values[1].value);
     assert.deepEqual(kept.person.conflicts ?? [], [], 'no conflict left');
 

@@ -5,14 +5,8 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
+  apiGet, apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
 } from './helpers.mjs';
-
-async function api(url, token, path) {
-  const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
-  assert.equal(res.status, 200, path);
-  return res.json();
-}
 
 /** How many documents the page's device holds (encrypted: only their number is read). */
 async function docsOnDevice(page) {
@@ -48,7 +42,7 @@ test('a central device keeps offline only the team it chose', async () => {
   try {
     const pw = accounts.centrale.password;
     const token = await apiLogin(server.url, 'centrale', pw);
-    const all = await api(server.url, token, '/api/contacts?limit=1');
+    const all = await apiGet(server.url, token, '/api/contacts?limit=1');
     const context = await browser.newContext({
       viewport: { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
     });
@@ -67,7 +61,7 @@ test('a central device keeps offline only the team it chose', async () => {
     const box = scope.locator('input[type="checkbox"]').first();
     const testid = await box.getAttribute('data-testid');
     const team = testid.replace('scope-team-', '');
-    const ofTeam = await api(server.url, token, `/api/contacts?team=${team}&limit=1`);
+    const ofTeam = await apiGet(server.url, token, `/api/contacts?team=${team}&limit=1`);
     assert.ok(ofTeam.total > 0 && ofTeam.total < all.total, `${team}: ${ofTeam.total} of ${all.total}`);
     await box.check();
     await page.getByTestId('scope-save').click();
@@ -85,9 +79,9 @@ test('a central device keeps offline only the team it chose', async () => {
     await waitForCount(page, (n) => n === 0, 'after dropping the team');
 
     // One person kept offline from their page: the person, their contacts and referrals.
-    const persons = await api(server.url, token, '/api/persons?limit=50');
+    const persons = await apiGet(server.url, token, '/api/persons?limit=50');
     const target = persons.items.find((r) => r.contacts > 0 && r.person.aliases.length > 0);
-    const whole = await api(server.url, token, `/api/persons/${target.person.id}`);
+    const whole = await apiGet(server.url, token, `/api/persons/${target.person.id}`);
     const expected = 1 + whole.contacts.length + whole.referrals.length;
     await page.getByTestId('ws-tab-persons').click();
     await page.getByTestId('ws-q').fill(target.person.aliases[0]);

@@ -8,15 +8,9 @@ import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  apiLogin, axeViolations, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer,
-  tempDir, unlock,
+  apiGet, apiLogin, axeViolations, fillDemo, launchBrowser, removeDir, signIn, startServer,
+  stopServer, tempDir, unlock,
 } from './helpers.mjs';
-
-async function api(url, token, path) {
-  const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
-  assert.equal(res.status, 200, path);
-  return res.json();
-}
 
 test('the central office finds, filters, opens and exports the PUA\'s records', async () => {
   const data = tempDir('strada-e2e-workspace-');
@@ -27,7 +21,7 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     const central = accounts.centrale.password;
     const token = await apiLogin(server.url, 'centrale', central);
     // A person with a name in a non-Latin script (the demo writes some in their own).
-    const all = await api(server.url, token, '/api/persons?limit=200');
+    const all = await apiGet(server.url, token, '/api/persons?limit=200');
     assert.ok(all.total > 10, `the demo has persons (${all.total})`);
     const nonLatin = /[\u0600-\u06FF\u0980-\u09FF\u0A00-\u0A7F\u0400-\u04FF]/;
     const target = all.items.find((r) => r.contacts > 0 && r.person.aliases.some((a) => nonLatin.test(a))
@@ -99,7 +93,7 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     await page.getByTestId('ws-q').fill('');
     await page.locator('#ws-sector').selectOption('agriculture');
     await page.getByTestId('ws-apply').click();
-    const agri = await api(server.url, token, '/api/contacts?sector=agriculture&limit=1');
+    const agri = await apiGet(server.url, token, '/api/contacts?sector=agriculture&limit=1');
     await page.getByTestId('ws-total').filter({ hasText: `${agri.total} risultat` }).waitFor();
     const rows = page.getByTestId('central-row');
     assert.ok(await rows.count() > 0);
@@ -114,7 +108,7 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     // A choice in a list applies at once, without "Filtra" (a new user's walk: nothing
     // changed until the button).
     await page.locator('#ws-status').selectOption('sent');
-    const sent = await api(server.url, token, '/api/referrals?status=sent&limit=1');
+    const sent = await apiGet(server.url, token, '/api/referrals?status=sent&limit=1');
     await page.getByTestId('ws-total').filter({ hasText: `${sent.total} risultat` }).waitFor();
     if (sent.total >= 2) {
       const refRows = page.getByTestId('ws-referral-row');
