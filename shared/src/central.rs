@@ -62,6 +62,10 @@ pub struct ReferralRecord {
     /// The contact the need was referred in.
     pub contact: DocId,
     pub person_id: Option<DocId>,
+    /// The first alias of the person it is for (the survivor, after a merge): filled in
+    /// when read, never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_name: Option<String>,
     pub need: NeedCategory,
     /// The partner as written (a directory service id or an organisation's name).
     pub partner: String,

@@ -333,25 +333,3 @@ pub fn language_name(code: &str) -> Option<&'static str> {
         .find(|(c, _)| *c == code)
         .map(|(_, name)| *name)
 }
-
-/// Language codes by the languages' own names, joined by `sep` ("Français, Italiano"); a
-/// code the app does not know stays as written.
-pub fn language_names(codes: &[String], sep: &str) -> String {
-    codes
-        .iter()
-        .map(|c| language_name(c).unwrap_or(c))
-        .collect::<Vec<_>>()
-        .join(sep)
-}
-
-#[cfg(test)]
-mod language_tests {
-    #[test]
-    fn codes_read_by_the_languages_own_names_and_unknown_ones_as_written() {
-        let codes = ["fr", "it", "xx"].map(String::from);
-        assert_eq!(
-            super::language_names(&codes, ", "),
-            "Français, Italiano, xx"
-        );
-    }
-}

@@ -10,7 +10,9 @@
 //!   the skeleton `mhmd`; "Singh", "Sing" and "ਸਿੰਘ" share `sng`.
 //!
 //! A query matches an alias when every query token is a prefix of some alias token, by
-//! fold or — for tokens with at least two consonants — by skeleton. Hand-written tables
+//! fold or — for tokens with at least two consonants — by skeleton; failing both, a
+//! query word of four letters or more may be one typing slip away from an alias word
+//! (two from nine letters on), and ranks last. Hand-written tables
 //! instead of a transliteration crate: the crates that cover every script add ~130 KB
 //! (brotli) to the app, and only these scripts and the consonant shapes matter here.
 //!
@@ -544,10 +546,20 @@ pub fn skeleton(token: &str) -> String {
     out
 }
 
-/// A searchable alias: its folded tokens and their skeletons, computed once.
+/// A searchable alias: its folded tokens, their skeletons and the letters they hold
+/// ([`letters`]), computed once.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SearchKey {
-    tokens: Vec<(String, String)>,
+    tokens: Vec<(String, String, u32)>,
+}
+
+/// The set of bytes a token holds, folded into 32 bits (a–z each its own; others share
+/// the rest): a word with more letters that a name lacks than it may have slips cannot
+/// be that name mistyped, and that is known without comparing them.
+fn letters(token: &str) -> u32 {
+    token
+        .bytes()
+        .fold(0, |set, b| set | 1 << (b.wrapping_sub(b'a') as u32 % 32))
 }
 
 impl SearchKey {
@@ -556,7 +568,7 @@ impl SearchKey {
         let mut tokens = Vec::new();
         for alias in aliases {
             for t in fold(alias).split(' ').filter(|t| !t.is_empty()) {
-                tokens.push((t.to_string(), skeleton(t)));
+                tokens.push((t.to_string(), skeleton(t), letters(t)));
             }
         }
         SearchKey { tokens }
@@ -569,8 +581,12 @@ impl SearchKey {
     /// walk saw them first). An empty query matches everything.
     pub fn score(&self, query: &Query) -> Option<u8> {
         let mut rank = 3;
-        for (q, qs) in &query.tokens {
-            if self.tokens.iter().any(|(t, _)| t.starts_with(q.as_str())) {
+        for (q, qs, ql) in &query.tokens {
+            if self
+                .tokens
+                .iter()
+                .any(|(t, _, _)| t.starts_with(q.as_str()))
+            {
                 continue;
             }
             if qs.len() < 2 {
@@ -580,20 +596,80 @@ impl SearchKey {
             let mut matched = self
                 .tokens
                 .iter()
-                .filter(|(_, s)| s.starts_with(qs.as_str()));
-            let (t, _) = matched.next()?;
+                .filter(|(_, s, _)| s.starts_with(qs.as_str()));
+            let Some((t, _, _)) = matched.next() else {
+                // A slip of the keyboard (Imram for Imran): the last resort.
+                let edits = typo_allowance(q);
+                if edits > 0
+                    && self.tokens.iter().any(|(t, _, tl)| {
+                        (ql & !tl).count_ones() as usize <= edits
+                            && within_edits(q.as_bytes(), t.as_bytes(), edits)
+                    })
+                {
+                    rank = 0;
+                    continue;
+                }
+                return None;
+            };
             let same_start =
-                t.chars().next() == first || matched.any(|(t, _)| t.chars().next() == first);
+                t.chars().next() == first || matched.any(|(t, _, _)| t.chars().next() == first);
             rank = rank.min(if same_start { 2 } else { 1 });
         }
         Some(rank)
     }
 }
 
+/// How many typing slips a query word may hold and still find a name: none below four
+/// letters (too many names are one slip from a short word), one up to eight, two beyond.
+fn typo_allowance(q: &str) -> usize {
+    match q.chars().count() {
+        0..=3 => 0,
+        4..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// Whether `q` is within `k` edits (a letter changed, added, dropped, or two neighbours
+/// swapped) of `t` or of the beginning of `t` — a word still being typed finds the
+/// longer name. Folded text is short; longer words than the table holds never match.
+fn within_edits(q: &[u8], t: &[u8], k: usize) -> bool {
+    const W: usize = 48;
+    let n = q.len();
+    let m = t.len().min(n + k);
+    if n + k >= W || m + k < n {
+        return false;
+    }
+    let mut before = [0usize; W];
+    let mut prev = [0usize; W];
+    let mut cur = [0usize; W];
+    for (j, v) in prev.iter_mut().enumerate().take(m + 1) {
+        *v = j;
+    }
+    for i in 1..=n {
+        cur[0] = i;
+        let mut least = i;
+        for j in 1..=m {
+            let change = usize::from(q[i - 1] != t[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + change);
+            if i > 1 && j > 1 && q[i - 1] == t[j - 2] && q[i - 2] == t[j - 1] {
+                v = v.min(before[j - 2] + 1);
+            }
+            cur[j] = v;
+            least = least.min(v);
+        }
+        if least > k {
+            return false;
+        }
+        before = prev;
+        prev = cur;
+    }
+    prev[..=m].iter().any(|&d| d <= k)
+}
+
 /// A parsed search query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Query {
-    tokens: Vec<(String, String)>,
+    tokens: Vec<(String, String, u32)>,
 }
 
 impl Query {
@@ -722,6 +798,33 @@ mod tests {
             Some(2)
         );
         assert_eq!(key.score(&Query::parse("")), Some(3));
+    }
+
+    #[test]
+    fn a_slip_of_the_keyboard_still_finds_the_name_last() {
+        // Imram for Imran: skeletons m-r-m and m-r-n differ, one letter was mistyped.
+        assert!(matches("Imran Khan", "Imram"));
+        assert!(matches("Imran Khan", "Imram Kahn"));
+        assert!(matches("Gurpreet Singh", "Gurpret"));
+        assert!(matches("Mohammed", "Mohammde"));
+        // A word still being typed, with a slip, finds the longer name.
+        assert!(matches("Abdirahman", "Abdri"));
+        // Found, but below every spelling that matches as typed or by transliteration.
+        assert_eq!(
+            SearchKey::new(["Imran"]).score(&Query::parse("Imram")),
+            Some(0)
+        );
+        assert_eq!(
+            SearchKey::new(["Imran"]).score(&Query::parse("Imran")),
+            Some(3)
+        );
+        // Short words allow no slip; two slips need a long word.
+        assert!(!matches("Ali", "Ale"));
+        assert!(!matches("Omar", "Sara"));
+        assert!(!matches("Samira", "Amina"));
+        assert!(matches("Abdulrahman", "Abdurahmna"));
+        assert!(!within_edits(b"abc", b"xyz", 2));
+        assert!(within_edits(b"imrna", b"imran", 1));
     }
 
     #[test]

@@ -285,6 +285,7 @@ fn seed(store: &SledStore) -> Seeded {
             id,
             contact,
             person_id,
+            person_name: None,
             need: *rng.pick(&NeedCategory::ALL),
             partner: rng.pick(&partners).to_string(),
             service_id: None,

@@ -125,7 +125,12 @@ test('services are ranked offline by need, distance, open now and documents', as
 
     // The person's language: services that speak it are marked.
     await page.getByLabel('Lingua della persona').selectOption('ar');
-    await page.getByTestId('service-row').filter({ hasText: 'Parla la lingua della persona' }).first().waitFor();
+    const speaks = page.getByTestId('service-row').filter({ hasText: 'Parla la lingua della persona' }).first();
+    await speaks.waitFor();
+    // Its languages by their Italian names, not their own (as in the workspace).
+    const spoken = await speaks.innerText();
+    assert.match(spoken, /Arabo/);
+    assert.ok(!/العربية|English|Français/.test(spoken), spoken);
 
     assert.deepEqual(await axeViolations(page), [], 'Servizi page');
 

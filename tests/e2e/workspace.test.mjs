@@ -53,6 +53,23 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     assert.match(await row.innerText(), new RegExp(latin.split(' ')[0]));
     const leaked = addresses.filter((a) => a.includes(native));
     assert.deepEqual(leaked, [], 'the searched name is in no address');
+    // Found with a slip of the keyboard too (a new user's walk: "Imram" found no Imran):
+    // one letter of a long word changed to one no transliteration reads for it.
+    const slipTarget = all.items.find((r) => r.person.aliases[0].split(' ').some((w) => /^[A-Za-z]{6,}$/.test(w)));
+    assert.ok(slipTarget, 'a person with a long Latin word in their name');
+    const words = slipTarget.person.aliases[0].split(' ');
+    const long = words.findIndex((w) => /^[A-Za-z]{6,}$/.test(w));
+    const at = [...words[long]].findIndex((ch, i) => i >= 2 && !/[xkscqzh]/i.test(ch));
+    words[long] = words[long].slice(0, at) + 'x' + words[long].slice(at + 1);
+    const slipped = words.join(' ');
+    const bySlip = await apiGet(server.url, token, `/api/persons?q=${encodeURIComponent(slipped)}&limit=200`);
+    assert.ok(bySlip.items.some((r) => r.person.id === slipTarget.person.id), `${slipped} finds the person`);
+    await page.getByTestId('ws-q').fill(slipped);
+    await page.getByTestId('ws-apply').click();
+    await page.locator(`[data-testid="ws-person-row"][data-id="${slipTarget.person.id}"]`).waitFor({ timeout: 10000 });
+    await page.getByTestId('ws-q').fill(native);
+    await page.getByTestId('ws-apply').click();
+    await row.waitFor({ timeout: 10000 });
     // Opened beside the list (side by side at this width): every alias, the timeline,
     // the map of the places met.
     await row.click();
@@ -119,6 +136,17 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
       await page.locator(`[data-testid="ws-referral-row"][data-id="${second}"][aria-selected="true"]`).waitFor();
       await record.getByText('Storia dell\'invio').waitFor();
     }
+    // Each referral names the person it is for, as the server's record does (a new
+    // user's walk: the list said for whom nowhere).
+    const refRows = page.getByTestId('ws-referral-row');
+    const shown = Math.min(await refRows.count(), 5);
+    assert.ok(shown > 0, 'referrals sent');
+    for (let i = 0; i < shown; i++) {
+      const id = await refRows.nth(i).getAttribute('data-id');
+      const one = await apiGet(server.url, token, `/api/referrals/${id}`);
+      assert.equal(await refRows.nth(i).getByTestId('ws-referral-person').innerText(), one.person_name ?? '—');
+    }
+    assert.ok((await page.getByTestId('ws-referral-person').allInnerTexts()).some((n) => n !== '—'), 'someone named');
 
     // The CSV of the filtered list: one row per referral sent, no names, no notes.
     const download = page.waitForEvent('download');

@@ -2,7 +2,6 @@
 //! referrals it made.
 
 use leptos::prelude::*;
-use strada_shared::domain::language_name;
 use strada_shared::ids::DocId;
 use strada_shared::schema::ContactDoc;
 use strada_shared::vocab::{FollowUp, Mediator};
@@ -60,7 +59,7 @@ pub fn ContactDetail(id: DocId) -> impl IntoView {
                     lines.push((tr.workplace, c.workplace.clone()));
                 }
                 if let Some(l) = &c.language {
-                    lines.push((tr.language_used, language_name(l).unwrap_or(l).to_string()));
+                    lines.push((tr.language_used, tr.language_name(l)));
                 }
                 if c.mediator == Mediator::Present {
                     lines.push((tr.mediator_present, "✓".into()));

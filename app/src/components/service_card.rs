@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use strada_shared::directory::{Directory, Ranked, RequirementCheck};
-use strada_shared::domain::{DocumentStatus, language_name};
+use strada_shared::domain::DocumentStatus;
 
 use crate::directory::format_distance;
 use crate::state::Ctx;
@@ -32,12 +32,7 @@ pub fn ServiceCard(
         .unwrap_or_default();
     let distance = ranked.distance_m;
     let open = ranked.open_now;
-    let languages = service
-        .languages
-        .iter()
-        .map(|c| language_name(c).unwrap_or(c).to_string())
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let languages = t().language_list(&service.languages, " · ");
     let flags = service
         .requirements
         .iter()

@@ -74,7 +74,7 @@ fn PersonItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                 <span class="small muted block">
                     {move || { let c = field(|p| p.country.clone()); t().country(&c) }}
                     {move || {
-                        let langs = field(|p| p.languages.iter().map(|c| strada_shared::domain::language_name(c).unwrap_or(c).to_string()).collect::<Vec<_>>().join(", "));
+                        let langs = row.with(|r| r.as_ref().map(|p| t().language_list(&p.languages, ", ")).unwrap_or_default());
                         (!langs.is_empty()).then(|| format!(" · {langs}"))
                     }}
                 </span>

@@ -205,7 +205,7 @@ fn ServiceDetails(id: String) -> impl IntoView {
             .or_else(|| org.as_ref().and_then(|o| o.email.clone()));
         let locations = dir.locations_of(&s.id).cloned().collect::<Vec<_>>();
         let requirements = s.requirements.clone();
-        let languages = strada_shared::domain::language_names(&s.languages, " · ");
+        let languages = t().language_list(&s.languages, " · ");
         Some(view! {
             <h2 data-testid="svc-detail-name">{s.name.clone()}</h2>
             <p class="muted">{s.description.clone()}</p>

@@ -927,7 +927,7 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
         }.into_any(),
         Rows::Referrals(items) => view! {
             <table data-testid="ws-referrals">
-                {head(vec![t.ws_col_created, t.ws_need, t.ws_partner, t.ws_status, t.col_team])}
+                {head(vec![t.ws_col_created, t.col_person, t.ws_need, t.ws_partner, t.ws_status, t.col_team])}
                 <tbody>
                 {items.into_iter().map(|r| {
                     let o = Open::Referral(r.id);
@@ -936,6 +936,7 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                         <tr tabindex=stop(o) data-testid="ws-referral-row" data-id=r.id.to_string()
                             aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
                             <td>{when(&r.created_at, lang)}</td>
+                            <td data-testid="ws-referral-person">{r.person_name.clone().unwrap_or_else(|| "—".into())}</td>
                             <td>{t.need(r.need)}</td>
                             <td>{partner}</td>
                             <td>{t.referral_status(r.status)}{r.conflict.then_some(" ⚠")}</td>
@@ -1733,6 +1734,7 @@ fn referral_view(r: ReferralRecord, on_open: RwSignal<Option<Open>>, ctx: Ctx) -
     view! {
         <h3>{t.ws_referral_kind}" · "{t.need(r.need)}</h3>
         <dl class="ws-fields">
+            {r.person_name.clone().map(|name| dl_row(t.col_person, name))}
             {dl_row(t.ws_partner, r.organisation.clone().map(|o| format!("{o} ({})", r.partner)).unwrap_or(r.partner.clone()))}
             {dl_row(t.ws_status, format!("{} · {}", t.referral_status(r.status), when(&r.status_since, lang)))}
             {dl_row(t.ws_outcome, r.outcome.clone())}

@@ -83,6 +83,7 @@ fn referral(n: u64, contact: DocId, t: u64) -> Projection {
         id: id(3, n),
         contact,
         person_id: None,
+        person_name: None,
         need: NeedCategory::Food,
         partner: "Caritas".into(),
         service_id: None,

@@ -13,12 +13,15 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+
 use strada_shared::api::ContactRecord;
 use strada_shared::central::{
     ConflictItem, ConsentRecord, DuplicatePair, DuplicateSide, JudgedPair, JudgedPairs, JudgedSide,
     MAX_JUDGED_LISTED, MergeRecord, MergeRequest, NotSame, NotSameRecord, Page, PersonPage,
     PersonRecord, PersonRow, ReferralRecord, Resolve, TeamInfo, UnmergeRequest,
 };
+use strada_shared::domain::PersonRef;
 use strada_shared::ids::DocId;
 use strada_shared::schema::DocType;
 
@@ -232,6 +235,69 @@ pub(crate) fn referral_of(
     })
 }
 
+/// Whom a referral is for, as its name is read: a person's record, or the alias its
+/// contact wrote for someone without one.
+#[derive(Clone, Copy)]
+enum ForWhom {
+    Person(DocId),
+    ContactAlias(DocId),
+}
+
+/// Whom each of the referrals `ids` is for: its person, else its contact's (the survivor,
+/// when merged), else whoever its contact names.
+fn referral_persons(index: &Index, ids: &[DocId]) -> HashMap<DocId, ForWhom> {
+    ids.iter()
+        .filter_map(|id| {
+            let r = index.referrals.get(id)?;
+            let person = r
+                .person
+                .or_else(|| index.contacts.get(&r.contact).and_then(|c| c.person));
+            Some((
+                *id,
+                match person {
+                    Some(p) => ForWhom::Person(index.survivor_of(p)),
+                    None => ForWhom::ContactAlias(r.contact),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Names each referral's person by their first alias, as the person's record has it (or
+/// the contact, for someone without a record; nobody for the anonymous and groups).
+fn name_persons(
+    store: &dyn Store,
+    items: &mut [ReferralRecord],
+    persons: &HashMap<DocId, ForWhom>,
+) -> Result<(), AppError> {
+    let mut names: HashMap<DocId, Option<String>> = HashMap::new();
+    for r in items {
+        let Some(who) = persons.get(&r.id).copied() else {
+            continue;
+        };
+        let (ForWhom::Person(id) | ForWhom::ContactAlias(id)) = who;
+        let name = match names.entry(id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.get().clone(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let name = match who {
+                    ForWhom::Person(p) => {
+                        person_of(store, p)?.and_then(|p| p.aliases.first().cloned())
+                    }
+                    ForWhom::ContactAlias(c) => {
+                        contact_of(store, c)?.and_then(|c| match c.person {
+                            PersonRef::Alias(a) if c.group.is_none() => Some(a),
+                            _ => None,
+                        })
+                    }
+                };
+                slot.insert(name).clone()
+            }
+        };
+        r.person_name = name;
+    }
+    Ok(())
+}
+
 fn audit_read(
     state: &AppState,
     user: &AuthUser,
@@ -398,10 +464,16 @@ pub async fn referrals(
     params: ListParams,
 ) -> Result<Json<Page<ReferralRecord>>, AppError> {
     let f = filter(List::Referrals, params)?;
-    let found = with_index(&state, move |_, index| query::referrals(index, &f)).await?;
-    let items = records(&found.ids, |id| {
+    let (found, persons) = with_index(&state, move |_, index| {
+        let found = query::referrals(index, &f);
+        let persons = referral_persons(index, &found.ids);
+        (found, persons)
+    })
+    .await?;
+    let mut items = records(&found.ids, |id| {
         referral_of(&state, state.store.as_ref(), id)
     })?;
+    name_persons(state.store.as_ref(), &mut items, &persons)?;
     audit_read(&state, &user, Act::ReadReferrals, found.ids.clone())?;
     Ok(Json(page_of(found, items)))
 }
@@ -413,8 +485,14 @@ pub async fn referral(
 ) -> Result<Json<ReferralRecord>, AppError> {
     require_central(&user)?;
     let id = parse_id(&id)?;
-    let record = referral_of(&state, state.store.as_ref(), id)?
+    let persons = with_index(&state, move |_, index| referral_persons(index, &[id])).await?;
+    let mut record = referral_of(&state, state.store.as_ref(), id)?
         .ok_or_else(|| AppError::NotFound("no referral with that id".into()))?;
+    name_persons(
+        state.store.as_ref(),
+        std::slice::from_mut(&mut record),
+        &persons,
+    )?;
     audit_read(&state, &user, Act::ReadReferral, vec![id])?;
     Ok(Json(record))
 }

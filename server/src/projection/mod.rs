@@ -123,6 +123,7 @@ pub fn referral_record(doc: &ReferralDoc, meta: &DocMeta) -> ReferralRecord {
         id: doc.id,
         contact: doc.contact,
         person_id: doc.person_id,
+        person_name: None,
         need: doc.need,
         partner: doc.partner.clone(),
         service_id: doc.service_id.clone(),

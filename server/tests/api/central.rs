@@ -196,6 +196,9 @@ async fn the_central_office_finds_every_record_by_any_spelling_and_filter() {
     let page = json(&central, &format!("/api/referrals?person={}", w.mohamed.id)).await;
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["status"], "proposed");
+    // The list names the person each referral is for (a new user's walk: the referrals
+    // list said for whom nowhere).
+    assert_eq!(page["items"][0]["person_name"], "Mohamed");
     assert_eq!(
         json(&central, "/api/referrals?status=sent").await["total"],
         0
@@ -208,6 +211,7 @@ async fn the_central_office_finds_every_record_by_any_spelling_and_filter() {
     assert_eq!(page["referrals"][0]["id"], w.shelter.id.to_string());
     let one = json(&central, &format!("/api/referrals/{}", w.shelter.id)).await;
     assert_eq!(one["contact"], w.farm.id.to_string());
+    assert_eq!(one["person_name"], "Mohamed");
 }
 
 #[tokio::test]

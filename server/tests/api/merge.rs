@@ -10,7 +10,7 @@ use strada_shared::schema::{self, ContactDoc, PersonDoc};
 use strada_shared::sync::RefusalCode;
 use strada_shared::vocab::ConsentStatus;
 
-use crate::consent::{accepted, person, refused};
+use crate::consent::{accepted, person, referral, refused};
 use crate::helpers::{Api, TwoTeams, contact_for, two_teams};
 
 async fn get(api: &Api, path: &str) -> Value {
@@ -85,6 +85,12 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
     let c_there = contact_of(&luca, 51, &there);
     accepted(&bg.push_one(&mut bg.doc(&c_here)).await);
     accepted(&cr.push_one(&mut cr.doc(&c_there)).await);
+    // Cremona refers the person it met to a shelter.
+    let shelter = schema::ReferralDoc {
+        person_id: Some(there.id),
+        ..referral(&luca, 70, c_there.id)
+    };
+    accepted(&cr.push_one(&mut cr.typed(&shelter)).await);
 
     let central = Api::login(&s, "centrale").await;
     let before_here = get(&central, &format!("/api/persons/{}", here.id)).await;
@@ -168,6 +174,12 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
     assert_eq!(page["person_teams"][there.id.to_string()], "cremona-2");
     let by_person = get(&central, &format!("/api/contacts?person={}", here.id)).await;
     assert_eq!(by_person["total"], 2);
+    // The referral made for the merged-away record is for the survivor, and named so.
+    let referrals = get(&central, &format!("/api/referrals?person={}", here.id)).await;
+    assert_eq!(referrals["total"], 1);
+    assert_eq!(referrals["items"][0]["person_name"], "Mohamed Diallo");
+    let one = get(&central, &format!("/api/referrals/{}", shelter.id)).await;
+    assert_eq!(one["person_name"], "Mohamed Diallo");
     let merged_page = get(&central, &format!("/api/persons/{}", there.id)).await;
     assert_eq!(merged_page["person"]["merged_into"], here.id.to_string());
     // No longer proposed as a pair.
@@ -231,7 +243,7 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
         .map(|d| d.id)
         .collect();
     held.sort();
-    let mut want = vec![here.id, there.id, c_here.id, c_there.id];
+    let mut want = vec![here.id, there.id, c_here.id, c_there.id, shelter.id];
     want.sort();
     assert_eq!(held, want);
 
