@@ -8,13 +8,13 @@
 //! Central office only. Every read is in the audit log (the ids shown) before it is
 //! answered.
 
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use std::collections::HashMap;
-
 use strada_shared::api::ContactRecord;
 use strada_shared::central::{
     ConflictItem, ConsentRecord, DuplicatePair, DuplicateSide, JudgedPair, JudgedPairs, JudgedSide,
