@@ -81,6 +81,13 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
     await page.getByTestId('ws-tab-contacts').click();
     await page.locator('[data-testid="ws-tab-contacts"][aria-selected="true"]').waitFor();
     assert.deepEqual(await xOf(), tabsAt, 'the tabs stay in place');
+    // Every tab on one line at 1280 px, and the header as wide as the workspace (a new
+    // user's walk: the last tab wrapped; the header kept the phone's width).
+    const tops = await page.locator('.ws-tab').evaluateAll((tabs) => tabs.map((t) => Math.round(t.getBoundingClientRect().y)));
+    assert.equal(new Set(tops).size, 1, `tabs on one line (${tops})`);
+    const headerRow = await page.locator('.status .row').first().boundingBox();
+    const workspace = await page.getByTestId('workspace').boundingBox();
+    assert.ok(headerRow.width >= workspace.width - 40, `header ${headerRow.width} px, workspace ${workspace.width} px`);
     await page.getByTestId('ws-tab-persons').click();
     await page.locator('[data-testid="ws-tab-persons"][aria-selected="true"]').waitFor();
     // The sort's long names are not cut (a new user's walk: "Pertinenza (p" at 1024 and
