@@ -144,9 +144,9 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     for (let i = 0; i < shown; i++) {
       const id = await refRows.nth(i).getAttribute('data-id');
       const one = await apiGet(server.url, token, `/api/referrals/${id}`);
-      assert.equal(await refRows.nth(i).getByTestId('ws-referral-person').innerText(), one.person_name ?? '—');
+      assert.equal(await refRows.nth(i).getByTestId('ws-referral-person').innerText(), one.person_name ?? 'Anonimo');
     }
-    assert.ok((await page.getByTestId('ws-referral-person').allInnerTexts()).some((n) => n !== '—'), 'someone named');
+    assert.ok((await page.getByTestId('ws-referral-person').allInnerTexts()).some((n) => n !== 'Anonimo'), 'someone named');
 
     // The CSV of the filtered list: one row per referral sent, no names, no notes.
     const download = page.waitForEvent('download');

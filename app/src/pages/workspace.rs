@@ -936,7 +936,7 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                         <tr tabindex=stop(o) data-testid="ws-referral-row" data-id=r.id.to_string()
                             aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
                             <td>{when(&r.created_at, lang)}</td>
-                            <td data-testid="ws-referral-person">{r.person_name.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td data-testid="ws-referral-person">{r.person_name.clone().unwrap_or_else(|| t.anonymous.to_string())}</td>
                             <td>{t.need(r.need)}</td>
                             <td>{partner}</td>
                             <td>{t.referral_status(r.status)}{r.conflict.then_some(" ⚠")}</td>

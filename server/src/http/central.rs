@@ -611,7 +611,9 @@ pub async fn csv(
                     let Some(c) = contact_of(store.as_ref(), *id)? else {
                         continue;
                     };
-                    csv_contact(&mut out, &c);
+                    // A merged-away person's contact is the survivor's.
+                    let person = c.person_id.map(|p| index.survivor_of(p));
+                    csv_contact(&mut out, &c, person);
                 }
             }
             List::Referrals => {
@@ -631,9 +633,16 @@ pub async fn csv(
                         "status_since",
                     ],
                 );
+                let persons = referral_persons(index, &found.ids);
                 for id in &found.ids {
                     let Some(r) = referral_of(&state2, store.as_ref(), *id)? else {
                         continue;
+                    };
+                    // The person it is for (through its contact when it names none): the
+                    // survivor, when merged.
+                    let person = match persons.get(id) {
+                        Some(ForWhom::Person(p)) => Some(*p),
+                        _ => None,
                     };
                     csv_row(
                         &mut out,
@@ -643,7 +652,7 @@ pub async fn csv(
                             &r.author.to_string(),
                             &r.created_at,
                             &r.contact.to_string(),
-                            &r.person_id.map(|p| p.to_string()).unwrap_or_default(),
+                            &person.map(|p| p.to_string()).unwrap_or_default(),
                             r.need.code(),
                             r.service_id.as_deref().unwrap_or_default(),
                             r.organisation.as_deref().unwrap_or_default(),
@@ -665,7 +674,7 @@ pub async fn csv(
     Ok(csv_response(name, body))
 }
 
-fn csv_contact(out: &mut String, c: &ContactRecord) {
+fn csv_contact(out: &mut String, c: &ContactRecord, person: Option<DocId>) {
     use strada_shared::vocab::Code;
     let join = |codes: Vec<&str>| codes.join(" ");
     let who = match (&c.group, &c.person_id, &c.person) {
@@ -681,7 +690,7 @@ fn csv_contact(out: &mut String, c: &ContactRecord) {
             c.team.as_str(),
             &c.author.to_string(),
             &c.occurred_at,
-            &c.person_id.map(|p| p.to_string()).unwrap_or_default(),
+            &person.map(|p| p.to_string()).unwrap_or_default(),
             who,
             &c.group.map_or(1, |g| g.people).to_string(),
             c.channel.code(),

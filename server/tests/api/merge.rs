@@ -180,6 +180,18 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
     assert_eq!(referrals["items"][0]["person_name"], "Mohamed Diallo");
     let one = get(&central, &format!("/api/referrals/{}", shelter.id)).await;
     assert_eq!(one["person_name"], "Mohamed Diallo");
+    // The CSVs name the survivor (a new user's walk: the contacts' CSV kept the
+    // merged-away id, so two persons were counted).
+    let csv = central.get("/api/csv/contacts").await.text().await.unwrap();
+    assert!(!csv.contains(&there.id.to_string()), "{csv}");
+    assert_eq!(csv.matches(&here.id.to_string()).count(), 2, "{csv}");
+    let csv = central
+        .get("/api/csv/referrals")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(&here.id.to_string()), "{csv}");
     let merged_page = get(&central, &format!("/api/persons/{}", there.id)).await;
     assert_eq!(merged_page["person"]["merged_into"], here.id.to_string());
     // No longer proposed as a pair.
@@ -307,6 +319,8 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
         "different mothers' names"
     );
     assert_eq!(person_ids(&get(&central, "/api/persons").await).len(), 2);
+    let csv = central.get("/api/csv/contacts").await.text().await.unwrap();
+    assert_eq!(csv.matches(&there.id.to_string()).count(), 2, "{csv}");
 
     // The audit log has both acts, and a restart rebuilds the same view.
     let dir = s.stop().await;
