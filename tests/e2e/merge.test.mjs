@@ -187,6 +187,21 @@ test('the central office merges a planted duplicate, then separates it again', a
     const kept = await apiGet(server.url, token, `/api/persons/${item.id}`);
     assert.equal(JSON.stringify(kept.person.documents), values[1].value);
     assert.deepEqual(kept.person.conflicts ?? [], [], 'no conflict left');
+    // A contact's sector, kept with its record open: the record shows the value kept (a
+    // new user's walk: it kept showing the other one).
+    const contactItem = listed.find((i) => i.doc_type === 'contact' && i.conflicts.some((c) => c.field === 'sector'));
+    assert.ok(contactItem, 'the demo has a contact whose sector was set apart');
+    const contactCard = page.locator(`[data-testid="ws-conflict"][data-id="${contactItem.id}"]`);
+    await contactCard.getByTestId('ws-conflict-open').click();
+    await beside.getByTestId('ws-contact-fields').waitFor({ timeout: 15000 });
+    const sectorField = contactCard.locator('[data-testid="ws-conflict-field"][data-field="sector"]');
+    const names = await sectorField.getByTestId('ws-conflict-value').allInnerTexts();
+    const before = await beside.getByTestId('ws-contact-fields').innerText();
+    const keep = names.findIndex((n) => !before.includes(n));
+    assert.ok(keep >= 0, `a value the record does not show (${names} / ${before})`);
+    await sectorField.locator('li').nth(keep).getByTestId('ws-keep').click();
+    await contactCard.waitFor({ state: 'detached', timeout: 15000 });
+    await beside.getByTestId('ws-contact-fields').filter({ hasText: names[keep] }).waitFor({ timeout: 10000 });
 
     // "Not the same person", asked once more, with a reason; shown on the person's page
     // with who judged and why, and taken back there: the pair is proposed again.

@@ -1101,11 +1101,16 @@ fn Review(
             })}
         </div>
         <div class="ws-detail ws-review-detail" role="region" tabindex="-1" aria-label=move || t().ws_record>
-            {move || match open.get() {
-                Some(o) => view! {
-                    <Detail open=o on_open=open on_change=Callback::new(move |()| version.update(|v| *v += 1))/>
-                }.into_any(),
-                None => view! { <p class="hint">{t().ws_review_hint}</p> }.into_any(),
+            // Drawn again after a choice: the open record shows the value kept (a new
+            // user's walk: a contact's stayed as it was).
+            {move || {
+                version.track();
+                match open.get() {
+                    Some(o) => view! {
+                        <Detail open=o on_open=open on_change=Callback::new(move |()| version.update(|v| *v += 1))/>
+                    }.into_any(),
+                    None => view! { <p class="hint">{t().ws_review_hint}</p> }.into_any(),
+                }
             }}
         </div>
         </div>
