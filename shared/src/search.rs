@@ -574,49 +574,82 @@ impl SearchKey {
         SearchKey { tokens }
     }
 
-    /// How well `query` matches: `None` for no match, `Some(3)` when every query token
-    /// is a prefix of an alias token as typed (after folding), `Some(2)` when the tokens
-    /// that only match by their transliteration skeleton match a token with the same
-    /// first letter (Yousef, Yusuf), `Some(1)` otherwise (Yousef, Asif: a new user's
-    /// walk saw them first). An empty query matches everything.
+    /// How well `query` matches, `None` for no match, else the weakest match of its
+    /// words (an empty query matches everything, at [`Rank::TYPED`]):
+    /// - 6: a prefix of an alias word as typed (after folding);
+    /// - 5: the same transliteration skeleton as an alias word that begins with the same
+    ///   letter (Yousef, Yusuf);
+    /// - 4: the same skeleton, another first letter (Yousef, Asif: a new user's walk saw
+    ///   them first) — or the beginning of a longer skeleton, the same first letter, for
+    ///   a word still being typed (Muham, Mohammed), from three consonants on and one
+    ///   short (more match too much: Cwame's k-m began "campo", Gruppo's g-r-p Gurpreet);
+    /// - 3: the beginning of a longer skeleton, another first letter;
+    /// - 2: a whole alias word one typing slip away (two from nine letters: Imram, Imran);
+    /// - 1: the beginning of an alias word a slip away (Zaid, "zaino").
     pub fn score(&self, query: &Query) -> Option<u8> {
-        let mut rank = 3;
+        let mut rank = Rank::TYPED;
         for (q, qs, ql) in &query.tokens {
-            if self
-                .tokens
-                .iter()
-                .any(|(t, _, _)| t.starts_with(q.as_str()))
-            {
-                continue;
-            }
-            if qs.len() < 2 {
-                return None;
-            }
-            let first = q.chars().next();
-            let mut matched = self
-                .tokens
-                .iter()
-                .filter(|(_, s, _)| s.starts_with(qs.as_str()));
-            let Some((t, _, _)) = matched.next() else {
-                // A slip of the keyboard (Imram for Imran): the last resort.
-                let edits = typo_allowance(q);
-                if edits > 0
-                    && self.tokens.iter().any(|(t, _, tl)| {
-                        (ql & !tl).count_ones() as usize <= edits
-                            && within_edits(q.as_bytes(), t.as_bytes(), edits)
-                    })
-                {
-                    rank = 0;
-                    continue;
-                }
-                return None;
-            };
-            let same_start =
-                t.chars().next() == first || matched.any(|(t, _, _)| t.chars().next() == first);
-            rank = rank.min(if same_start { 2 } else { 1 });
+            let word = self.word_rank(q, qs, *ql)?;
+            rank = rank.min(word);
         }
         Some(rank)
     }
+
+    /// How well one query word matches some alias word (see [`SearchKey::score`]).
+    fn word_rank(&self, q: &str, qs: &str, ql: u32) -> Option<u8> {
+        if self.tokens.iter().any(|(t, _, _)| t.starts_with(q)) {
+            return Some(Rank::TYPED);
+        }
+        let first = q.chars().next();
+        let mut best = None::<u8>;
+        if qs.len() >= 2 {
+            for (t, s, _) in &self.tokens {
+                let same_start = t.chars().next() == first;
+                let r = if s == qs {
+                    if same_start { 5 } else { 4 }
+                } else if qs.len() >= 3 && s.len() == qs.len() + 1 && s.starts_with(qs) {
+                    if same_start { 4 } else { 3 }
+                } else {
+                    continue;
+                };
+                best = best.max(Some(r));
+            }
+        }
+        if best.is_some() {
+            return best;
+        }
+        // A slip of the keyboard (Imram for Imran): the last resort.
+        let edits = typo_allowance(q);
+        if edits == 0 {
+            return None;
+        }
+        for (t, _, tl) in &self.tokens {
+            if (ql & !tl).count_ones() as usize > edits {
+                continue;
+            }
+            match within_edits(q.as_bytes(), t.as_bytes(), edits) {
+                Some(Slip::Whole) => return Some(2),
+                Some(Slip::Beginning) => best = Some(1),
+                None => {}
+            }
+        }
+        best
+    }
+}
+
+/// The ranks of [`SearchKey::score`] with a name.
+pub struct Rank;
+
+impl Rank {
+    /// Every word a prefix of an alias word as typed.
+    pub const TYPED: u8 = 6;
+}
+
+/// How a query word is a slip away from an alias word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slip {
+    Whole,
+    Beginning,
 }
 
 /// How many typing slips a query word may hold and still find a name: none below four
@@ -630,14 +663,15 @@ fn typo_allowance(q: &str) -> usize {
 }
 
 /// Whether `q` is within `k` edits (a letter changed, added, dropped, or two neighbours
-/// swapped) of `t` or of the beginning of `t` — a word still being typed finds the
-/// longer name. Folded text is short; longer words than the table holds never match.
-fn within_edits(q: &[u8], t: &[u8], k: usize) -> bool {
+/// swapped) of `t` as a whole, or of the beginning of `t` — a word still being typed
+/// finds the longer name. Folded text is short; longer words than the table holds never
+/// match.
+fn within_edits(q: &[u8], t: &[u8], k: usize) -> Option<Slip> {
     const W: usize = 48;
     let n = q.len();
     let m = t.len().min(n + k);
     if n + k >= W || m + k < n {
-        return false;
+        return None;
     }
     let mut before = [0usize; W];
     let mut prev = [0usize; W];
@@ -658,12 +692,18 @@ fn within_edits(q: &[u8], t: &[u8], k: usize) -> bool {
             least = least.min(v);
         }
         if least > k {
-            return false;
+            return None;
         }
         before = prev;
         prev = cur;
     }
-    prev[..=m].iter().any(|&d| d <= k)
+    if m == t.len() && prev[m] <= k {
+        Some(Slip::Whole)
+    } else if prev[..=m].iter().any(|&d| d <= k) {
+        Some(Slip::Beginning)
+    } else {
+        None
+    }
 }
 
 /// A parsed search query.
@@ -753,10 +793,25 @@ mod tests {
     #[test]
     fn a_spelling_that_begins_alike_ranks_above_one_that_does_not() {
         let rank = |alias: &str| SearchKey::new([alias]).score(&Query::parse("Yousef"));
-        assert_eq!(rank("Yousef Ali"), Some(3));
-        assert_eq!(rank("Yusuf Ali"), Some(2));
-        assert_eq!(rank("Asif Ali"), Some(1));
+        assert_eq!(rank("Yousef Ali"), Some(6));
+        assert_eq!(rank("Yusuf Ali"), Some(5));
+        assert_eq!(rank("Asif Ali"), Some(4));
         assert_eq!(rank("Omar"), None);
+    }
+
+    #[test]
+    fn a_whole_spelling_ranks_above_a_longer_name_and_a_slip_last() {
+        // A new user's walk: "Cwame" listed the people "del campo" before Kwame, and
+        // "Zaid" those "dello zaino rosso" among the Zahids.
+        let rank = |alias: &str, q: &str| SearchKey::new([alias]).score(&Query::parse(q));
+        assert_eq!(rank("Kwame", "Cwame"), Some(4));
+        assert_eq!(rank("Usman del campo", "Cwame"), None);
+        assert_eq!(rank("Usman del campo", "Kwame"), None);
+        assert_eq!(rank("Gurpreet Singh", "Gruppo"), None);
+        // A word still being typed finds the longer name from three consonants on.
+        assert_eq!(rank("Mohammed", "Muham"), Some(4));
+        assert_eq!(rank("Zahid", "Zaid"), Some(2));
+        assert_eq!(rank("Musa dello zaino rosso", "Zaid"), Some(1));
     }
 
     #[test]
@@ -791,13 +846,13 @@ mod tests {
     #[test]
     fn every_query_token_must_match_and_exact_beats_skeleton() {
         let key = SearchKey::new(["Mamadou il lungo", "Mamá"]);
-        assert_eq!(key.score(&Query::parse("mama lun")), Some(3));
+        assert_eq!(key.score(&Query::parse("mama lun")), Some(6));
         assert_eq!(key.score(&Query::parse("mama corto")), None);
         assert_eq!(
             SearchKey::new(["Muhammad"]).score(&Query::parse("Mohamed")),
-            Some(2)
+            Some(5)
         );
-        assert_eq!(key.score(&Query::parse("")), Some(3));
+        assert_eq!(key.score(&Query::parse("")), Some(6));
     }
 
     #[test]
@@ -812,19 +867,20 @@ mod tests {
         // Found, but below every spelling that matches as typed or by transliteration.
         assert_eq!(
             SearchKey::new(["Imran"]).score(&Query::parse("Imram")),
-            Some(0)
+            Some(2)
         );
         assert_eq!(
             SearchKey::new(["Imran"]).score(&Query::parse("Imran")),
-            Some(3)
+            Some(6)
         );
         // Short words allow no slip; two slips need a long word.
         assert!(!matches("Ali", "Ale"));
         assert!(!matches("Omar", "Sara"));
         assert!(!matches("Samira", "Amina"));
         assert!(matches("Abdulrahman", "Abdurahmna"));
-        assert!(!within_edits(b"abc", b"xyz", 2));
-        assert!(within_edits(b"imrna", b"imran", 1));
+        assert_eq!(within_edits(b"abc", b"xyz", 2), None);
+        assert_eq!(within_edits(b"imrna", b"imran", 1), Some(Slip::Whole));
+        assert_eq!(within_edits(b"zaid", b"zaino", 1), Some(Slip::Beginning));
     }
 
     #[test]
