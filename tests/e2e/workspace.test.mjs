@@ -177,6 +177,13 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     await page.getByTestId('ws-tab-referrals').waitFor({ timeout: 30000 });
     await page.getByTestId('ws-tab-referrals').click();
     assert.equal(await page.getByTestId('ws-csv-excel').isChecked(), true, 'the choice is kept in this browser');
+    // A record open beside one list closes on another list (a new user's walk: a
+    // referral stayed open beside the persons).
+    await page.getByTestId('ws-referral-row').first().click();
+    await page.getByTestId('ws-record').getByText('Storia dell\'invio').waitFor();
+    await page.getByTestId('ws-tab-persons').click();
+    await page.getByTestId('ws-person-row').first().waitFor();
+    await page.getByTestId('ws-record').waitFor({ state: 'detached', timeout: 5000 });
 
     // A field worker has no workspace and no access to the records.
     const worker = Object.entries(accounts).find(([, a]) => a.role === 'field_worker')[0];

@@ -569,7 +569,14 @@ pub fn Workspace() -> impl IntoView {
     });
 
     let switch = move |to: Tab| {
-        if tab.get_untracked() != to {
+        let from = tab.get_untracked();
+        if from != to {
+            // From one list to another the record beside closes: it belonged to the
+            // rows left behind (a new user's walk: a referral stayed open over persons).
+            let lists = Some(route::Detail::Lists);
+            if route::detail_of(from) == lists && route::detail_of(to) == lists {
+                open.set(None);
+            }
             tab.set(to);
             draft.update(|d| d.sort.clear());
             applied.update(|a| a.sort.clear());
