@@ -480,6 +480,7 @@ ws_author = Recorded by
 ws_aliases = Aliases
 ws_birth_year = Birth year
 ws_estimated = (estimated)
+born_in = born { $year }
 ws_gender = Gender
 ws_country = Country of origin
 ws_languages = Languages

@@ -481,6 +481,7 @@ ws_author = Registrato da
 ws_aliases = Alias
 ws_birth_year = Anno di nascita
 ws_estimated = (stimato)
+born_in = anno di nascita { $year }
 ws_gender = Genere
 ws_country = Paese di origine
 ws_languages = Lingue

@@ -82,6 +82,8 @@ pub struct PersonRow {
     /// The person this record was merged into, as the document says (see the module's
     /// documentation for when it is followed).
     pub merged_into: Option<DocId>,
+    pub birth_year: Option<i64>,
+    pub birth_year_estimated: bool,
 }
 
 /// A referral as the lists show it.
@@ -180,6 +182,12 @@ pub struct PersonSummary {
     /// existed (read as `None`; a merge rewrites the summary with the document).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<DocId>,
+    /// The birth year and whether it is a guess: namesakes told apart in the list.
+    /// Absent in summaries written before (read as unknown until the next write).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_year: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub birth_year_estimated: bool,
 }
 
 impl Summary {
@@ -235,6 +243,8 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
                 created_at: p.created_at,
                 status,
                 merged_into: p.merged_into,
+                birth_year: p.birth_year,
+                birth_year_estimated: p.birth_year_estimated,
             }))
         }
         DocType::Referral => {
@@ -329,6 +339,8 @@ impl RecordsBuilder {
                 consented: p.consented,
                 status: p.status,
                 merged_into: p.merged_into,
+                birth_year: p.birth_year,
+                birth_year_estimated: p.birth_year_estimated,
             }),
             Summary::Referral(r, status) => {
                 let walk = r.walk();

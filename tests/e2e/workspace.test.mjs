@@ -67,9 +67,13 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     await page.getByTestId('ws-q').fill(slipped);
     await page.getByTestId('ws-apply').click();
     await page.locator(`[data-testid="ws-person-row"][data-id="${slipTarget.person.id}"]`).waitFor({ timeout: 10000 });
+    // The words typed apply once the typing pauses, without Enter (a new user's walk:
+    // the list stayed as it was).
+    const slipRows = await page.getByTestId('ws-person-row').evaluateAll((rs) => rs.map((r) => r.dataset.id).join());
     await page.getByTestId('ws-q').fill(native);
-    await page.getByTestId('ws-apply').click();
     await row.waitFor({ timeout: 10000 });
+    await page.waitForFunction((before) => [...document.querySelectorAll('[data-testid="ws-person-row"]')]
+      .map((r) => r.dataset.id).join() !== before, slipRows, { timeout: 10000 });
     // Opened beside the list (side by side at this width): every alias, the timeline,
     // the map of the places met.
     await row.click();

@@ -77,6 +77,13 @@ fn PersonItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                         let langs = row.with(|r| r.as_ref().map(|p| t().language_list(&p.languages, ", ")).unwrap_or_default());
                         (!langs.is_empty()).then(|| format!(" · {langs}"))
                     }}
+                    // The birth year tells namesakes apart (a new user's walk: three
+                    // "Kwame" rows read the same).
+                    {move || row.with(|r| r.as_ref().and_then(|p| p.birth_year.map(|y| {
+                        let tr = t();
+                        let year = if p.birth_year_estimated { format!("{y} {}", tr.ws_estimated) } else { y.to_string() };
+                        view! { " · " <span data-testid="person-born">{tr.born_in.with("year", &year)}</span> }
+                    })))}
                 </span>
             </button>
             <SyncState id=id status=status/>

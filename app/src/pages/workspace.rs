@@ -635,6 +635,23 @@ pub fn Workspace() -> impl IntoView {
         applied.set(d);
         load(false, false);
     };
+    // The words typed apply once the typing pauses, as on the phone (a new user's walk:
+    // the list stayed as it was until Enter); Enter or "Filtra" apply at once.
+    let typing = StoredValue::new(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
+    let search_soon = move || {
+        if let Some(h) = typing.get_value() {
+            h.clear();
+        }
+        let handle = leptos::leptos_dom::helpers::set_timeout_with_handle(
+            move || {
+                typing.set_value(None);
+                apply_now(false);
+            },
+            std::time::Duration::from_millis(SEARCH_PAUSE_MS),
+        )
+        .ok();
+        typing.set_value(handle);
+    };
     // The sort the list is in: the one chosen, else the list's first (the server's
     // default), so that the box never shows a choice left from another tab or before
     // "Azzera i filtri".
@@ -769,7 +786,10 @@ pub fn Workspace() -> impl IntoView {
                 <label for="ws-q" class="ws-q">{move || t().ws_search}
                     <input id="ws-q" type="search" data-testid="ws-q" autocomplete="off"
                         prop:value=move || draft.get().q
-                        on:input=move |ev| draft.update(|d| d.q = event_target_value(&ev))/>
+                        on:input=move |ev| {
+                            draft.update(|d| d.q = event_target_value(&ev));
+                            search_soon();
+                        }/>
                 </label>
                 <label for="ws-team">{move || t().col_team}
                     <select id="ws-team" data-testid="ws-team" prop:value=move || draft.get().team
@@ -1435,6 +1455,9 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
 fn dl_row(label: &'static str, value: String) -> impl IntoView {
     (!value.is_empty()).then(|| view! { <dt>{label}</dt><dd>{value}</dd> })
 }
+
+/// How long the typing pauses before the words typed in the search box apply.
+const SEARCH_PAUSE_MS: u64 = 400;
 
 /// A person's birth year as shown ("1990", "1990 stimato"; empty when not known).
 fn birth_label(p: &PersonRecord, t: &Catalogue) -> String {
