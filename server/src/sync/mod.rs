@@ -793,6 +793,18 @@ fn merge_one(
         }
         Some(Merged::Changed(new, added, parsed)) => (*new, added, parsed),
     };
+    // A withdrawal made on a copy older than the stored person (a merge, or another
+    // device, added data it never saw) wins: what it did not know of goes too, never a
+    // refusal (found by a test: a phone offline at a merge could not withdraw).
+    let mut new = new;
+    if let (rules::TypedDoc::Person(p), Some(meta)) = (&mut new, &existing)
+        && p.consent.status == ConsentStatus::Withdrawn
+        && meta.consent == Some(ConsentStatus::Given)
+        && p.has_identifying_data()
+    {
+        let (at, by) = (p.consent.at, p.consent.recorded_by);
+        p.withdraw_consent(at, by);
+    }
     // Tests prove a panic fails one document only (never compiled into a release build).
     #[cfg(feature = "fault-injection")]
     if let rules::TypedDoc::Contact(c) = &new
@@ -814,7 +826,6 @@ fn merge_one(
     // withdrawal (here, or earlier in this push) a contact written offline that names
     // the person is kept without the alias and the names in its text, as the withdrawal
     // would have left it; with consent never given, it is refused.
-    let mut new = new;
     if let rules::TypedDoc::Contact(c) = &mut new
         && let Some(pid) = c.person_id
     {

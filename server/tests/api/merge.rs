@@ -533,6 +533,78 @@ async fn a_withdrawal_on_a_merged_away_record_withdraws_the_survivor_too() {
     assert!(!contacts.to_string().contains("Bilal"), "{contacts}");
 }
 
+/// A withdrawal recorded on the survivor by a phone offline at the merge (its copy has
+/// not the aliases the merge added): accepted, and no name is left.
+#[tokio::test]
+async fn a_withdrawal_on_the_survivor_from_a_copy_older_than_the_merge_erases_every_name() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let here = person(&marta, 100, "Karim Benali");
+    let there = person(&luca, 101, "Karim del mercato");
+    let mut here_doc = bg.typed(&here);
+    accepted(&bg.push_one(&mut here_doc).await);
+    accepted(&cr.push_one(&mut cr.typed(&there)).await);
+    let central = Api::login(&s, "centrale").await;
+    let res = central
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": here.id, "merged": there.id, "reason": "same person"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // Marta's phone, offline at the merge, records the withdrawal on its own copy.
+    let mut withdrawn = here.clone();
+    withdrawn.withdraw_consent(here.consent.at + 1, marta.id);
+    schema::update(&mut here_doc.doc, &withdrawn).unwrap();
+    accepted(&bg.push_one(&mut here_doc).await);
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    assert_eq!(page["person"]["consent"]["status"], "withdrawn", "{page}");
+    assert_eq!(page["person"]["aliases"], json!([]));
+    let text = page.to_string();
+    for name in ["Karim", "mercato"] {
+        assert!(!text.contains(name), "{name} left in {text}");
+    }
+}
+
+/// The same on one team's two phones: one adds an alias, the other — offline, from an
+/// older copy — withdraws consent; the withdrawal syncs last and wins, every name gone.
+#[tokio::test]
+async fn a_withdrawal_from_an_older_copy_wins_over_an_alias_added_meanwhile() {
+    let TwoTeams { s, marta, bg, .. } = two_teams().await;
+    let here = person(&marta, 110, "Sara Osei");
+    let mut first = bg.typed(&here);
+    accepted(&bg.push_one(&mut first).await);
+    let other = Api::login(&s, "marta").await;
+    let mut second = strada_shared::sync::device::DeviceDoc::new(
+        here.id,
+        schema::DocType::Person,
+        first.doc.fork().with_actor(other.actor.clone()),
+    );
+    second.acked = first.acked.clone();
+    let renamed = PersonDoc {
+        aliases: vec!["Sara Osei".into(), "Sara del forno".into()],
+        ..here.clone()
+    };
+    schema::update(&mut first.doc, &renamed).unwrap();
+    accepted(&bg.push_one(&mut first).await);
+    let mut withdrawn = here.clone();
+    withdrawn.withdraw_consent(here.consent.at + 1, marta.id);
+    schema::update(&mut second.doc, &withdrawn).unwrap();
+    accepted(&other.push_one(&mut second).await);
+    let central = Api::login(&s, "centrale").await;
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    assert_eq!(page["person"]["consent"]["status"], "withdrawn", "{page}");
+    let text = page.to_string();
+    for name in ["Sara", "forno"] {
+        assert!(!text.contains(name), "{name} left in {text}");
+    }
+}
+
 /// Found by a new user's walk: A and B were judged not the same person; C was merged
 /// with B, and the engine then proposed A with the merged person, and the merge went
 /// through, undoing the judgement unseen. A judgement holds between persons: records
