@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 use strada_server::testing::TestServer;
 use strada_shared::domain::PersonRef;
+use strada_shared::ids::DocId;
 use strada_shared::schema::{self, ContactDoc, PersonDoc};
 use strada_shared::sync::RefusalCode;
 use strada_shared::vocab::ConsentStatus;
@@ -502,13 +503,7 @@ async fn a_withdrawal_on_a_merged_away_record_withdraws_the_survivor_too() {
     let met = contact_of(&marta, 92, &here);
     accepted(&bg.push_one(&mut bg.typed(&met)).await);
     let central = Api::login(&s, "centrale").await;
-    let res = central
-        .post_json(
-            "/api/persons/merge",
-            &json!({"survivor": here.id, "merged": there.id, "reason": "same person"}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    merge_ok(&central, here.id, there.id).await;
     let page = get(&central, &format!("/api/persons/{}", here.id)).await;
     assert!(
         page["person"]["aliases"]
@@ -522,13 +517,7 @@ async fn a_withdrawal_on_a_merged_away_record_withdraws_the_survivor_too() {
     schema::update(&mut there_doc.doc, &withdrawn).unwrap();
     accepted(&cr.push_one(&mut there_doc).await);
     // The survivor withdraws too; no name is left on it or on its contacts.
-    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
-    assert_eq!(page["person"]["consent"]["status"], "withdrawn", "{page}");
-    assert_eq!(page["person"]["aliases"], json!([]));
-    let text = page.to_string();
-    for name in ["Bilal", "magazzino"] {
-        assert!(!text.contains(name), "{name} left in {text}");
-    }
+    withdrawn_without(&central, here.id, &["Bilal", "magazzino"]).await;
     let contacts = get(&central, &format!("/api/contacts?person={}", here.id)).await;
     assert!(!contacts.to_string().contains("Bilal"), "{contacts}");
 }
@@ -550,25 +539,13 @@ async fn a_withdrawal_on_the_survivor_from_a_copy_older_than_the_merge_erases_ev
     accepted(&bg.push_one(&mut here_doc).await);
     accepted(&cr.push_one(&mut cr.typed(&there)).await);
     let central = Api::login(&s, "centrale").await;
-    let res = central
-        .post_json(
-            "/api/persons/merge",
-            &json!({"survivor": here.id, "merged": there.id, "reason": "same person"}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    merge_ok(&central, here.id, there.id).await;
     // Marta's phone, offline at the merge, records the withdrawal on its own copy.
     let mut withdrawn = here.clone();
     withdrawn.withdraw_consent(here.consent.at + 1, marta.id);
     schema::update(&mut here_doc.doc, &withdrawn).unwrap();
     accepted(&bg.push_one(&mut here_doc).await);
-    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
-    assert_eq!(page["person"]["consent"]["status"], "withdrawn", "{page}");
-    assert_eq!(page["person"]["aliases"], json!([]));
-    let text = page.to_string();
-    for name in ["Karim", "mercato"] {
-        assert!(!text.contains(name), "{name} left in {text}");
-    }
+    withdrawn_without(&central, here.id, &["Karim", "mercato"]).await;
 }
 
 /// The same on one team's two phones: one adds an alias, the other — offline, from an
@@ -597,10 +574,26 @@ async fn a_withdrawal_from_an_older_copy_wins_over_an_alias_added_meanwhile() {
     schema::update(&mut second.doc, &withdrawn).unwrap();
     accepted(&other.push_one(&mut second).await);
     let central = Api::login(&s, "centrale").await;
-    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    withdrawn_without(&central, here.id, &["Sara", "forno"]).await;
+}
+
+async fn merge_ok(central: &Api, survivor: DocId, merged: DocId) {
+    let res = central
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": survivor, "merged": merged, "reason": "same person"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
+/// The person's consent is withdrawn and no alias nor any of `names` is left on it.
+async fn withdrawn_without(central: &Api, id: DocId, names: &[&str]) {
+    let page = get(central, &format!("/api/persons/{id}")).await;
     assert_eq!(page["person"]["consent"]["status"], "withdrawn", "{page}");
+    assert_eq!(page["person"]["aliases"], json!([]));
     let text = page.to_string();
-    for name in ["Sara", "forno"] {
+    for name in names {
         assert!(!text.contains(name), "{name} left in {text}");
     }
 }
