@@ -32,7 +32,11 @@ pub fn ServiceCard(
         .unwrap_or_default();
     let distance = ranked.distance_m;
     let open = ranked.open_now;
-    let languages = t().language_list(&service.languages, " · ");
+    let languages = ctx
+        .lang
+        .get_untracked()
+        .t()
+        .language_list(&service.languages, " · ");
     let flags = service
         .requirements
         .iter()
