@@ -9,6 +9,7 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
+  openDesk,
   OFFLINE, apiLogin, axeViolations, demoWithCrossTeamPair, launchBrowser, phoneContext,
   removeDir, signIn, stopServer, unlock,
 } from './helpers.mjs';
@@ -21,17 +22,6 @@ async function api(url, token, path, body) {
   });
   assert.equal(res.status, 200, path);
   return res.json();
-}
-
-async function desk(browser, url, user, password) {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
-  });
-  const page = await context.newPage();
-  await page.goto(url + '/#/centrale');
-  await signIn(page, user, password);
-  await page.getByTestId('workspace').waitFor({ timeout: 30000 });
-  return { context, page };
 }
 
 test('a case from intake to closure: assessment, PIP, referral to the phones, work plan, review offline, outcome', async () => {
@@ -48,7 +38,7 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     const alias = person.person.aliases[0];
 
     // --- The social-services expert opens the case from the person's page.
-    const social = await desk(browser, server.url, 'sociale', accounts.sociale.password);
+    const social = await openDesk(browser, server.url, 'sociale', accounts.sociale.password);
     let page = social.page;
     await page.getByTestId('ws-tab-persons').click();
     await page.getByTestId('ws-q').fill(alias);
@@ -158,7 +148,7 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     assert.equal(denied.status, 403);
 
     // --- The labour-policy expert: the work plan with a matching job offer.
-    const labour = await desk(browser, server.url, 'lavoro', accounts.lavoro.password);
+    const labour = await openDesk(browser, server.url, 'lavoro', accounts.lavoro.password);
     await labour.page.getByTestId('ws-tab-cases').click();
     await labour.page.getByTestId('case-mine').check();
     await labour.page.locator(`[data-testid="case-row"][data-id="${caseId}"]`).click();

@@ -5,7 +5,8 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  apiGet, apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
+  openDesk,
+  apiGet, apiLogin, fillDemo, launchBrowser, removeDir, startServer, stopServer, tempDir,
 } from './helpers.mjs';
 
 test('a merge in "Doppioni" updates the survivor\'s other pairs; the sort box follows the list', async () => {
@@ -39,13 +40,7 @@ test('a merge in "Doppioni" updates the survivor\'s other pairs; the sort box fo
     const kept = first.a.id === shared ? first.a : first.b;
     const both = kept.contacts + gone.contacts;
 
-    const context = await browser.newContext({
-      viewport: { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
-    });
-    const page = await context.newPage();
-    await page.goto(server.url + '/#/centrale');
-    await signIn(page, 'centrale', password);
-    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+    const { context, page } = await openDesk(browser, server.url, 'centrale', password);
     await page.getByTestId('ws-tab-duplicates').click();
     const rowOf = (p) => page.locator(`[data-testid="dup-pair"][data-a="${p.a.id}"][data-b="${p.b.id}"]`);
     await rowOf(first).click();

@@ -186,6 +186,23 @@ export async function apiGet(url, token, path) {
 }
 
 /** Signs in through the app's form and waits for the status bar. */
+/**
+ * A central-office desk: a desktop browser context (1440 × 900 unless `viewport` says,
+ * Italian, Rome's clock, any other context `options`), signed in as `user` on the
+ * workspace. `prepare(context)` runs before the page opens (a fixed clock).
+ */
+export async function openDesk(browser, url, user, password, { viewport, options, prepare } = {}) {
+  const context = await browser.newContext({
+    viewport: viewport ?? { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome', ...options,
+  });
+  if (prepare) await prepare(context);
+  const page = await context.newPage();
+  await page.goto(url + '/#/centrale');
+  await signIn(page, user, password);
+  await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+  return { context, page };
+}
+
 export async function signIn(page, username, password) {
   await page.getByLabel('Nome utente').fill(username);
   await page.getByLabel('Password').fill(password);

@@ -9,7 +9,8 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  apiGet, axeViolations, demoWithCrossTeamPair, launchBrowser, removeDir, signIn, stopServer,
+  openDesk,
+  apiGet, axeViolations, demoWithCrossTeamPair, launchBrowser, removeDir, stopServer,
 } from './helpers.mjs';
 
 /** The persons list filtered by `q`; resolves once the list answered. */
@@ -34,13 +35,7 @@ test('the central office merges a planted duplicate, then separates it again', a
     const [contactsA, contactsB] = [pageA.contacts.length, pageB.contacts.length];
     assert.ok(contactsA > 0 && contactsB > 0);
 
-    const context = await browser.newContext({
-      viewport: { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
-    });
-    const page = await context.newPage();
-    await page.goto(server.url + '/#/centrale');
-    await signIn(page, 'centrale', password);
-    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+    const { page } = await openDesk(browser, server.url, 'centrale', password);
 
     // One of the two is in charge: a case opened from its record.
     await searchPersons(page, a.aliases[0]);

@@ -8,25 +8,21 @@ import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  axeViolations, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
+  openDesk,
+  axeViolations, fillDemo, launchBrowser, removeDir, startServer, stopServer, tempDir,
   unlock,
 } from './helpers.mjs';
 
 /** A count as the Italian page writes it (`1.234`). */
 const count = (s) => Number(String(s).trim().replace(/\./g, ''));
 
-async function desk(browser, url, user, password) {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome', acceptDownloads: true,
+/** A desk whose clock is the demo's last day: the report's default quarter is then the
+ * demo's Q3, whenever the test runs (timers keep running). */
+function desk(browser, url, user, password) {
+  return openDesk(browser, url, user, password, {
+    options: { acceptDownloads: true },
+    prepare: (context) => context.clock.setFixedTime(new Date('2026-12-02T10:00:00+01:00')),
   });
-  // The browser's clock on the demo's last day: the report's default quarter is then
-  // the demo's Q3, whenever the test runs (timers keep running).
-  await context.clock.setFixedTime(new Date('2026-12-02T10:00:00+01:00'));
-  const page = await context.newPage();
-  await page.goto(url + '/#/centrale');
-  await signIn(page, user, password);
-  await page.getByTestId('workspace').waitFor({ timeout: 30000 });
-  return { context, page };
 }
 
 /** Clicks `button` and reads the file it downloads. */

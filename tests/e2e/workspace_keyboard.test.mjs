@@ -7,6 +7,7 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
+  openDesk,
   apiLogin, fillDemo, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer,
   statusDetails, stopServer, tempDir,
 } from './helpers.mjs';
@@ -34,11 +35,7 @@ async function sortFits(page) {
 }
 
 async function desk(browser, url, password, viewport) {
-  const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
-  const page = await context.newPage();
-  await page.goto(url + '/#/centrale');
-  await signIn(page, 'centrale', password);
-  await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+  const { page } = await openDesk(browser, url, 'centrale', password, { viewport });
   await page.getByTestId('central-row').first().waitFor({ timeout: 30000 });
   // The desk's first sync ends before the keyboard work (CI twice saw a record not
   // open within 30 s of Enter while the first sync ran; see the note of session 35).
