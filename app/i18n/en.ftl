@@ -592,6 +592,7 @@ xf_reason-given_twice = given twice
 xf_reason-key_twice = a key is given twice
 xf_reason-unknown_field = unknown field
 xf_reason-unknown_code = not a known code
+xf_reason-unknown_code_of = not a known code (one of: { $codes })
 xf_reason-unknown_type = not a known record type
 xf_reason-not_language = not an ISO 639-1 language code
 xf_reason-not_country = not an ISO 3166-1 alpha-2 country code

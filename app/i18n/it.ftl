@@ -593,6 +593,7 @@ xf_reason-given_twice = indicato due volte
 xf_reason-key_twice = una chiave è indicata due volte
 xf_reason-unknown_field = campo sconosciuto
 xf_reason-unknown_code = non è un codice previsto
+xf_reason-unknown_code_of = non è un codice previsto (uno di: { $codes })
 xf_reason-unknown_type = non è un tipo di record previsto
 xf_reason-not_language = non è un codice di lingua ISO 639-1
 xf_reason-not_country = non è un codice di paese ISO 3166-1 alpha-2

@@ -59,6 +59,7 @@ pub const LINE_REASONS: &[(&str, &str)] = &[
     ("key_twice", "a key is given twice"),
     ("unknown_field", "unknown field"),
     ("unknown_code", "not a known code"),
+    ("unknown_code_of", "not a known code (one of: {codes})"),
     ("unknown_type", "not a known record type"),
     ("not_language", "not an ISO 639-1 language code"),
     ("not_country", "not an ISO 3166-1 alpha-2 country code"),
@@ -207,8 +208,9 @@ pub fn read(text: &str) -> Option<Reason> {
 }
 
 /// The values of `text` read with `pattern`, if it matches: each `{name}` stands for a
-/// word of ASCII letters, digits and `_` (a number or a code), and is followed by the
-/// pattern's next text or by its end.
+/// word of ASCII letters, digits and `_` (a number or a code) — `{codes}` for such
+/// words joined by `, ` (the codes a field allows) — and is followed by the pattern's
+/// next text or by its end.
 fn values(pattern: &'static str, text: &str) -> Option<Vec<(&'static str, String)>> {
     let mut out = Vec::new();
     let (mut p, mut t) = (pattern, text);
@@ -227,7 +229,14 @@ fn values(pattern: &'static str, text: &str) -> Option<Vec<(&'static str, String
             t.find(next)?
         };
         let value = &t[..end];
-        if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        let word =
+            |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let fits = if name == "codes" {
+            value.split(", ").all(word)
+        } else {
+            word(value)
+        };
+        if !fits {
             return None;
         }
         out.push((name, value.to_string()));
@@ -242,6 +251,15 @@ mod tests {
     #[test]
     fn reasons_read_back_with_their_values() {
         assert_eq!(read("is missing"), Some(Reason::Line("missing", vec![])));
+        assert_eq!(
+            read("not a known code (one of: person, anonymous, group)"),
+            Some(Reason::Line(
+                "unknown_code_of",
+                vec![("codes", "person, anonymous, group".into())]
+            ))
+        );
+        // A list holds codes only.
+        assert_eq!(read("not a known code (one of: a b, c)"), None);
         assert_eq!(
             read("longer than 120 characters"),
             Some(Reason::Line("too_long", vec![("max", "120".into())]))

@@ -57,6 +57,13 @@ test('the central office checks, imports and exports an exchange file in the wor
     assert.match(report, /campo sconosciuto/);
     assert.ok(!report.includes('unknown field'), report);
     assert.ok(!report.includes(SECRET), 'the report never quotes a value');
+    // An unknown code: the report names the codes the field allows.
+    writeFileSync(bad, lines({ gender: 'male' }));
+    await page.getByTestId('xf-file').setInputFiles(bad);
+    await page.getByTestId('xf-check').click();
+    await page.getByTestId('xf-errors').filter({ hasText: 'gender' }).waitFor();
+    const codes = await page.getByTestId('xf-errors').innerText();
+    assert.match(codes, /non è un codice previsto \(uno di: unknown, woman, man, non_binary\)/);
     const token = await apiLogin(server.url, 'centrale', PW);
     const persons = async () => (await (await fetch(`${server.url}/api/persons`, { headers: { authorization: `Bearer ${token}` } })).json()).total;
     assert.equal(await persons(), 0, 'nothing stored');

@@ -578,9 +578,12 @@ fn person(o: &Obj<'_>, now_ms: i64) -> Checked<Person> {
     let phone = o.opt_string("phone", MAX_FIELD_CHARS)?;
     let documents = match o.opt_string("documents", 40)? {
         None => DocumentStatus::Unknown,
-        Some(d) => {
-            DocumentStatus::parse(&d).ok_or_else(|| o.err("documents", "not a known code"))?
-        }
+        Some(d) => DocumentStatus::parse(&d).ok_or_else(|| {
+            o.err(
+                "documents",
+                fields::not_known(DocumentStatus::ALL.map(|d| d.code())),
+            )
+        })?,
     };
     let usual_place = o.opt_string("usual_place", MAX_FIELD_CHARS)?;
     let c = o
@@ -668,7 +671,9 @@ fn contact(o: &Obj<'_>) -> Checked<Contact> {
                 })?;
                 Who::Group(group_of(g)?)
             }
-            _ => return Err(o.err("who", "not a known code")),
+            _ => {
+                return Err(o.err("who", fields::not_known(["person", "anonymous", "group"])));
+            }
         };
     if group.is_some() && !matches!(who, Who::Group(_)) {
         return Err(o.err("group", "given only when `who` is `group`"));
@@ -678,12 +683,20 @@ fn contact(o: &Obj<'_>) -> Checked<Contact> {
     let workplace = o
         .opt_string("workplace", MAX_SHORT_TEXT)?
         .unwrap_or_default();
-    let needs = o.code_list("needs", NeedCategory::from_code, "not a known code")?;
+    let needs = o.code_list(
+        "needs",
+        NeedCategory::from_code,
+        &fields::not_known(NeedCategory::ALL.map(|n| n.code())),
+    )?;
     if needs.is_empty() {
         return Err(o.err("needs", "lists at least one need"));
     }
     let indicators = indicators(o)?;
-    let materials = o.code_list("materials", Material::from_code, "not a known code")?;
+    let materials = o.code_list(
+        "materials",
+        Material::from_code,
+        &fields::not_known(Material::ALL.iter().map(|m| m.code())),
+    )?;
     let language = o.opt_string("language", MAX_LANGUAGE_CHARS)?;
     let mediator = o.opt_code::<Mediator>("mediator")?.unwrap_or_default();
     let follow_up = o.opt_code::<FollowUp>("follow_up")?.unwrap_or_default();
@@ -1042,6 +1055,52 @@ mod tests {
             serde_json::json!({"status":"given","at":"2025-03-01T10:00:00Z","by":"x"}),
         ));
         assert_eq!(e, FieldError::new("consent.by", "unknown field"));
+    }
+
+    #[test]
+    fn an_unknown_code_is_reported_with_the_codes_allowed() {
+        let e = err(&with(PERSON, "gender", "male".into()));
+        assert_eq!(
+            e,
+            FieldError::new(
+                "gender",
+                "not a known code (one of: unknown, woman, man, non_binary)"
+            )
+        );
+        let e = err(&with(PERSON, "documents", "passport".into()));
+        assert_eq!(
+            e.reason,
+            "not a known code (one of: unknown, none, identity, permit, expired, withheld)"
+        );
+        let e = err(&with(CONTACT, "who", "someone".into()));
+        assert_eq!(
+            e,
+            FieldError::new("who", "not a known code (one of: person, anonymous, group)")
+        );
+        let e = err(&with(
+            CONTACT,
+            "needs",
+            serde_json::json!(["food", "lodging"]),
+        ));
+        assert_eq!(e.field, "needs[1]");
+        assert!(
+            e.reason
+                .starts_with("not a known code (one of: food, shelter, "),
+            "{e:?}"
+        );
+        // Every such reason reads back as the rule the workspace translates.
+        for e in [e, err(&with(CONTACT, "channel", "fax".into()))] {
+            assert!(
+                matches!(
+                    strada_shared::import_reasons::read(&e.reason),
+                    Some(strada_shared::import_reasons::Reason::Line(
+                        "unknown_code_of",
+                        _
+                    ))
+                ),
+                "{e:?}"
+            );
+        }
     }
 
     #[test]

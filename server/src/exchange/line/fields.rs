@@ -13,6 +13,13 @@ use super::{Checked, FieldError, too_long};
 /// The most items a set of free names (a consent's partners) holds in a line.
 pub const MAX_SET_ITEMS: usize = 64;
 
+/// The reason for a code not among `allowed`: which codes are (codes of the format,
+/// never what the line held).
+pub(super) fn not_known<'c>(allowed: impl IntoIterator<Item = &'c str>) -> String {
+    let codes: Vec<&str> = allowed.into_iter().collect();
+    format!("not a known code (one of: {})", codes.join(", "))
+}
+
 /// An object of the line, with the path its fields are reported under.
 pub(super) struct Obj<'a> {
     pub(super) map: &'a Map<String, Value>,
@@ -89,7 +96,7 @@ impl<'a> Obj<'a> {
             None => Ok(None),
             Some(Value::String(s)) => T::from_code(s)
                 .map(Some)
-                .ok_or_else(|| self.err(key, "not a known code")),
+                .ok_or_else(|| self.err(key, not_known(T::ALL.iter().map(|c| c.code())))),
             Some(_) => Err(self.err(key, "must be a string")),
         }
     }
@@ -100,7 +107,7 @@ impl<'a> Obj<'a> {
             Some(Value::String(s)) => ReferralStatus::ALL
                 .into_iter()
                 .find(|r| r.code() == s)
-                .ok_or_else(|| self.err(key, "not a known code")),
+                .ok_or_else(|| self.err(key, not_known(ReferralStatus::ALL.map(|r| r.code())))),
             Some(_) => Err(self.err(key, "must be a string")),
         }
     }
