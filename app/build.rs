@@ -178,6 +178,20 @@ fn generate(dir: &Path) -> Result<String, String> {
             l.code.to_uppercase()
         );
     }
+    o.push_str("        }\n    }\n\n");
+    o.push_str(
+        "    /// Whether the language's file has every message (else the missing ones show in\n    /// the reference language).\n",
+    );
+    o.push_str("    pub fn complete(self) -> bool {\n        match self {\n");
+    for l in &langs {
+        let keys: std::collections::BTreeSet<&str> =
+            l.entries.iter().map(|e| e.key.as_str()).collect();
+        let complete = reference
+            .entries
+            .iter()
+            .all(|e| keys.contains(e.key.as_str()));
+        let _ = writeln!(o, "            Lang::{} => {complete},", variant(&l.code));
+    }
     o.push_str("        }\n    }\n\n    /// The language's CLDR plural rule.\n");
     o.push_str("    #[cfg(test)]\n    pub fn plural_rule(self) -> fn(u64) -> Category {\n        match self {\n");
     for l in &langs {

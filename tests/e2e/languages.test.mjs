@@ -4,8 +4,8 @@
 import { test, statusDetails } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  OFFLINE, addUser, axeViolations, launchBrowser, phoneContext, removeDir, startServer, stopServer,
-  tempDir,
+  OFFLINE, addUser, axeViolations, launchBrowser, openDesk, phoneContext, removeDir, startServer,
+  stopServer, tempDir,
 } from './helpers.mjs';
 
 const PW = 'synthetic-marta-pw';
@@ -66,6 +66,33 @@ test('Arabic lays the app out right to left and is remembered', async () => {
     await page.getByTestId('lang').selectOption('it');
     await page.getByLabel('Password').waitFor();
     assert.deepEqual(await dir(page), ['it', 'ltr']);
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
+
+test('a language that does not cover the workspace leaves it left to right', async () => {
+  // Arabic covers the field app only: the workspace's text is Italian, and a new
+  // user's walk saw it laid out right to left.
+  const data = tempDir('strada-e2e-lang-desk-');
+  addUser(data, 'centrale', 'central_office', 'pua', PW);
+  const server = await startServer(data);
+  const browser = await launchBrowser();
+  try {
+    const { page } = await openDesk(browser, server.url, 'centrale', PW);
+    const desk = page.locator('.desk-lang');
+    const direction = () => page.getByTestId('workspace').evaluate((el) => getComputedStyle(el).direction);
+    assert.equal(await direction(), 'ltr');
+    await statusDetails(page);
+    await page.getByTestId('lang').selectOption('ar');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    assert.deepEqual([await desk.getAttribute('lang'), await desk.getAttribute('dir')], ['it', 'ltr']);
+    assert.equal(await direction(), 'ltr');
+    await page.getByTestId('lang').selectOption('en');
+    await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+    assert.deepEqual([await desk.getAttribute('lang'), await desk.getAttribute('dir')], ['en', 'ltr']);
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -371,6 +371,9 @@ fn every_language_names_itself_and_arabic_and_urdu_run_right_to_left() {
     assert!(Lang::Ar.rtl());
     assert!(is_rtl("ur"));
     assert!(!Lang::It.rtl() && !Lang::En.rtl());
+    // Italian and English have every message; Arabic the field app's.
+    assert!(Lang::It.complete() && Lang::En.complete());
+    assert!(!Lang::Ar.complete());
 }
 
 #[test]

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use strada_shared::api::DeviceRecord;
 
 use crate::api::{self, ApiError};
+use crate::i18n::Lang;
 use crate::pages::accounts::Accounts;
 use crate::pages::offline_scope::OfflineScope;
 use crate::pages::workspace::{ExchangeFiles, Workspace, unavailable_text};
@@ -18,11 +19,24 @@ pub fn Central() -> impl IntoView {
         .session
         .get_untracked()
         .is_some_and(|s| s.user.role.administers());
+    // The workspace's text is Italian where the chosen language's file leaves it out
+    // (Arabic covers the field app only): such a language does not turn the page
+    // right to left here.
+    let shown = move || {
+        let lang = ctx.lang.get();
+        if lang.complete() {
+            lang
+        } else {
+            Lang::default()
+        }
+    };
     view! {
-        <Workspace/>
-        {administers.then(|| view! { <ExchangeFiles/> })}
-        <OfflineScope/>
-        {administers.then(|| view! { <Devices/> <Accounts/> })}
+        <div class="desk-lang" lang=move || shown().code() dir=move || if shown().rtl() { "rtl" } else { "ltr" }>
+            <Workspace/>
+            {administers.then(|| view! { <ExchangeFiles/> })}
+            <OfflineScope/>
+            {administers.then(|| view! { <Devices/> <Accounts/> })}
+        </div>
     }
 }
 
