@@ -49,6 +49,7 @@ test('a merge in "Doppioni" updates the survivor\'s other pairs; the sort box fo
     await review.getByTestId(first.a.id === shared ? 'dup-survivor-a' : 'dup-survivor-b').check();
     await review.getByTestId('dup-reason').fill('Stessa persona, confermato dalle due équipe.');
     await review.getByTestId('dup-merge').click();
+    await review.getByTestId('dup-merge-confirm').click();
     await page.getByTestId('dup-notice').filter({ hasText: 'Schede unite.' }).waitFor({ timeout: 15000 });
     // The other pair of the survivor: the contacts of both, without "Aggiorna".
     const survivorCell = rowOf(second).locator('td').nth(second.a.id === shared ? 0 : 1);

@@ -81,7 +81,15 @@ test('the central office merges a planted duplicate, then separates it again', a
       await review.getByTestId(`dup-keep-${takenField}-merged`).check();
     }
     await review.getByTestId('dup-reason').fill('Stessa persona: stesso nome in due grafie, confermato dalle due équipe.');
+    // Asked once more, naming which record goes under which; nothing merged until then.
     await review.getByTestId('dup-merge').click();
+    const ask = review.getByTestId('dup-merge-box');
+    await ask.waitFor();
+    assert.ok((await ask.innerText()).startsWith(
+      `«${b.aliases[0]} (${b.team})» sarà unita a «${a.aliases[0]} (${a.team})»`), await ask.innerText());
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'dup-merge-confirm');
+    assert.equal((await apiGet(server.url, token, `/api/persons/${b.id}`)).merged_into ?? null, null, 'not merged yet');
+    await review.getByTestId('dup-merge-confirm').click();
     await page.getByTestId('dup-notice').filter({ hasText: 'Schede unite.' }).waitFor({ timeout: 15000 });
     await row.waitFor({ state: 'detached' });
     // The notice leads to the merged person (a new user's walk: it had to be searched for).

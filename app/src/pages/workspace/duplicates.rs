@@ -633,6 +633,9 @@ fn Review(
     let error = RwSignal::new(None::<ApiError>);
     // "Not the same person" asks once more: the pair is not proposed again.
     let confirming = RwSignal::new(false);
+    // So does a merge, naming which record goes under which (a new user's walk: one
+    // click merged two persons).
+    let merging = RwSignal::new(false);
     // A merge of a record with consent and one without withdraws the survivor's consent
     // and erases its identifying data for good: the reviewer ticks that they know.
     let erase_ok = RwSignal::new(false);
@@ -929,14 +932,18 @@ fn Review(
                 </div>
             </Show>
             <div class="row ws-actions">
-                <button type="button" data-testid="dup-merge" on:click=move |_| run(false)
+                <button type="button" data-testid="dup-merge"
+                    aria-expanded=move || merging.get().to_string()
+                    on:click=move |_| { confirming.set(false); merging.set(true); request_animation_frame(|| {
+                        if let Some(el) = super::html_element("[data-testid=\"dup-merge-confirm\"]") { let _ = el.focus(); }
+                    }); }
                     disabled=move || busy.get() || reason.with(|r| r.trim().is_empty()) || record(Side::A).is_none()
                         || (withdraws() && !erase_ok.get())>
                     {move || t().dup_merge}
                 </button>
                 <button type="button" class="secondary" data-testid="dup-not-same"
                     aria-expanded=move || confirming.get().to_string()
-                    on:click=move |_| { confirming.set(true); request_animation_frame(|| {
+                    on:click=move |_| { merging.set(false); confirming.set(true); request_animation_frame(|| {
                         if let Some(el) = super::html_element("[data-testid=\"dup-not-same-confirm\"]") { let _ = el.focus(); }
                     }); }
                     disabled=move || busy.get()>{move || t().dup_not_same}</button>
@@ -944,6 +951,26 @@ fn Review(
                     {move || t().dup_skip}
                 </button>
             </div>
+            <Show when=move || merging.get()>
+                <div class="warning" role="group" aria-labelledby="dup-merge-q" data-testid="dup-merge-box">
+                    <p id="dup-merge-q">{move || {
+                        let tr = t();
+                        let s = survivor.get();
+                        let name = |side| record(side).map(|r| format!("{} ({})", first_alias(&r, tr), crate::teams::label(&r.team))).unwrap_or_default();
+                        tr.dup_merge_confirm.args(&[("merged", &name(s.other())), ("survivor", &name(s))])
+                    }}</p>
+                    <div class="row ws-actions">
+                        <button type="button" data-testid="dup-merge-confirm"
+                            on:click=move |_| { merging.set(false); run(false) }
+                            disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())>
+                            {move || t().dup_merge_yes}</button>
+                        <button type="button" class="secondary" on:click=move |_| {
+                            merging.set(false);
+                            if let Some(el) = super::html_element("[data-testid=\"dup-merge\"]") { let _ = el.focus(); }
+                        }>{move || t().dup_not_same_cancel}</button>
+                    </div>
+                </div>
+            </Show>
             <Show when=move || confirming.get()>
                 <div class="warning" role="group" aria-labelledby="dup-not-same-q" data-testid="dup-not-same-box">
                     <p id="dup-not-same-q">{move || t().dup_not_same_confirm}</p>
