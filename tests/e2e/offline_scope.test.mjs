@@ -92,6 +92,16 @@ test('a central device keeps offline only the team it chose', async () => {
     await keep.click();
     await keep.filter({ hasText: 'Non tenere più offline' }).waitFor({ timeout: 15000 });
     await waitForCount(page, (n) => n === expected, `after keeping one person (${expected} documents)`);
+    // The section below counts the person at once, and saving a team there keeps them
+    // (a new user's walk: the section sent the persons list it had read before, and the
+    // person was dropped).
+    await page.getByTestId('scope-persons').filter({ hasText: '1 persona' }).waitFor({ timeout: 10000 });
+    await box.check();
+    await page.getByTestId('scope-save').click();
+    await page.getByTestId('scope-status').filter({ hasText: 'Salvato' }).waitFor({ timeout: 15000 });
+    // What the server answered: the person still kept, with the team.
+    await page.getByTestId('scope-persons').filter({ hasText: '1 persona' }).waitFor({ timeout: 5000 });
+    await waitForCount(page, (n) => n > expected, 'after keeping the person and a team');
     await context.close();
   } finally {
     await browser.close();

@@ -19,6 +19,7 @@ pub fn Central() -> impl IntoView {
         .session
         .get_untracked()
         .is_some_and(|s| s.user.role.administers());
+    crate::pages::offline_scope::provide_scope_saved();
     // The workspace's text is Italian where the chosen language's file leaves it out
     // (Arabic covers the field app only): such a language does not turn the page
     // right to left here.

@@ -35,8 +35,25 @@ pub async fn save_scope(ctx: Ctx, scope: SyncScope) -> Result<ScopePage, ApiErro
     Ok(page)
 }
 
-/// Adds or removes one person from what this device keeps offline.
-pub async fn toggle_person(ctx: Ctx, person: DocId) -> Result<bool, ApiError> {
+/// The scope last saved from anywhere on the central page (a person's page keeps a
+/// person): the "offline" section follows it, so that saving its teams never sends
+/// the persons list it read before (a new user's walk: a person kept from their page
+/// was dropped by the next "Salva e sincronizza").
+#[derive(Clone, Copy)]
+pub struct ScopeSaved(pub RwSignal<Option<ScopePage>>);
+
+/// Provides [`ScopeSaved`] to the central page's parts.
+pub fn provide_scope_saved() {
+    provide_context(ScopeSaved(RwSignal::new(None)));
+}
+
+/// Adds or removes one person from what this device keeps offline: whether the person
+/// is now kept.
+pub async fn toggle_person(
+    ctx: Ctx,
+    person: DocId,
+    saved: Option<ScopeSaved>,
+) -> Result<bool, ApiError> {
     let Some(s) = ctx.session.get_untracked() else {
         return Err(ApiError::Network);
     };
@@ -48,7 +65,10 @@ pub async fn toggle_person(ctx: Ctx, person: DocId) -> Result<bool, ApiError> {
         scope.persons.push(person);
         true
     };
-    save_scope(ctx, scope).await?;
+    let page = save_scope(ctx, scope).await?;
+    if let Some(ScopeSaved(saved)) = saved {
+        saved.set(Some(page));
+    }
     Ok(kept)
 }
 
@@ -80,6 +100,15 @@ pub fn OfflineScope() -> impl IntoView {
         });
     };
     load();
+    // A person kept or dropped from their page: the list follows (the teams ticked
+    // here and not saved yet stay ticked).
+    if let Some(ScopeSaved(saved)) = use_context::<ScopeSaved>() {
+        Effect::new(move |_| {
+            if let Some(p) = saved.get() {
+                persons.set(p.scope.persons.clone());
+            }
+        });
+    }
     let save = move |_| {
         busy.set(true);
         status.set(None);

@@ -1535,10 +1535,11 @@ fn keep_offline(id: DocId, ctx: Ctx) -> AnyView {
             }
         });
     }
+    let saved = use_context::<crate::pages::offline_scope::ScopeSaved>();
     let toggle = move |_| {
         busy.set(true);
         leptos::task::spawn_local(async move {
-            if let Ok(now) = crate::pages::offline_scope::toggle_person(ctx, id).await {
+            if let Ok(now) = crate::pages::offline_scope::toggle_person(ctx, id, saved).await {
                 kept.set(Some(now));
             }
             busy.set(false);
