@@ -73,3 +73,55 @@ test('a merge in "Doppioni" updates the survivor\'s other pairs; the sort box fo
     removeDir(data);
   }
 });
+
+test('two desks on one pair: the second is told the first merged it, and cannot judge it not the same', async () => {
+  // A new user's walk with two desks: desk B's merge of a pair desk A had merged closed
+  // the review without a word, and its "not the same" was accepted (the pair then both
+  // merged and judged different).
+  const data = tempDir('strada-e2e-two-desks-');
+  const accounts = fillDemo(data);
+  const server = await startServer(data);
+  // Desk B's two late answers are refused on purpose.
+  const browser = await launchBrowser({ allow: [/http 409: POST .*\/api\/persons\/(merge|not-same)/, /status of 409/] });
+  try {
+    const password = accounts.centrale.password;
+    const token = await apiLogin(server.url, 'centrale', password);
+    const found = await apiGet(server.url, token, '/api/persons/duplicates?limit=200');
+    const [one, two] = found.items;
+    const desk = async () => (await openDesk(browser, server.url, 'centrale', password)).page;
+    const pageA = await desk();
+    const pageB = await desk();
+    const openPair = async (page, p) => {
+      await page.getByTestId('ws-tab-duplicates').click();
+      await page.locator(`[data-testid="dup-pair"][data-a="${p.a.id}"][data-b="${p.b.id}"]`).click();
+      await page.getByTestId('dup-review').getByTestId('dup-compare').waitFor({ timeout: 15000 });
+    };
+    const merge = async (page) => {
+      const review = page.getByTestId('dup-review');
+      await review.getByTestId('dup-reason').fill('Stessa persona, confermato dalle due équipe.');
+      await review.getByTestId('dup-merge').click();
+      await review.getByTestId('dup-merge-confirm').click();
+    };
+    const stale = "Una delle due schede è già stata unita a un'altra: l'elenco è aggiornato.";
+    for (const [pair, second] of [[one, 'merge'], [two, 'not-same']]) {
+      await openPair(pageA, pair);
+      await openPair(pageB, pair);
+      await merge(pageA);
+      await pageA.getByTestId('dup-notice').filter({ hasText: 'Schede unite.' }).waitFor({ timeout: 15000 });
+      if (second === 'merge') {
+        await merge(pageB);
+      } else {
+        await pageB.getByTestId('dup-not-same').click();
+        await pageB.getByTestId('dup-not-same-confirm').click();
+      }
+      await pageB.getByTestId('dup-notice').filter({ hasText: stale }).waitFor({ timeout: 15000 });
+      await pageB.getByTestId('dup-review').waitFor({ state: 'detached' });
+    }
+    const judged = await apiGet(server.url, token, '/api/persons/not-same');
+    assert.equal(judged.total, 0, 'no judgement against a merged pair');
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});

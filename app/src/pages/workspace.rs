@@ -1634,7 +1634,7 @@ fn person_view(
         .merged_into
         .map(|id| merges::merged_into(id, survivor.as_ref(), on_open, t));
     let merged = merges::merged_persons(&p.merged, on_open, t);
-    let history = merges::history(&p, survivor.as_ref(), reload, ctx);
+    let history = merges::history(&p, survivor.as_ref(), reload, notice, ctx);
     let not_same = merges::not_same(&p, on_open, reload, notice, ctx);
     let consents = consent_history(&p, t, lang);
     let keep = keep_offline(p.person.id, ctx);

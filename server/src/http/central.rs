@@ -1075,6 +1075,16 @@ pub async fn not_same(
             _ => return Err(AppError::NotFound("no person with that id".into())),
         }
     }
+    // Two records already merged into one person are not two persons (a new user's walk:
+    // a second desk judged "not the same" a pair the first had just merged, and both
+    // stood). "Separa" undoes the merge, and judges the pair with it if asked.
+    let roots = crate::merge::roots(state.store.as_ref())?;
+    if crate::merge::person_pair(&roots, pair.a, pair.b).is_none() {
+        return Err(AppError::ConflictCode {
+            code: "already_merged",
+            message: "the two records were merged into one person: separate them first".into(),
+        });
+    }
     let cleaned = crate::merge::clean_reason(pair.reason.as_deref().unwrap_or_default());
     if cleaned.chars().count() > MAX_NOT_SAME_REASON {
         return Err(AppError::BadRequest {

@@ -336,7 +336,7 @@ pub const OPERATIONS: &[Operation] = &[
         method: "post",
         path: "/persons/not-same",
         tag: "reconciliation",
-        summary: "Judge a pair not the same person (with an optional reason, at most 500 characters): not proposed again",
+        summary: "Judge a pair not the same person (with an optional reason, at most 500 characters): not proposed again; 409 `already_merged` when the two records are merged into one person (unmerge first)",
         access: Access::Reconciler,
         query: &[],
         body: Some("NotSame"),

@@ -733,3 +733,44 @@ async fn duplicates(api: &Api) -> Value {
     assert_eq!(res.status(), 200);
     res.json::<Value>().await.unwrap()
 }
+
+/// Found by a new user's walk with two desks: the first merged a pair, the second then
+/// judged the same pair "not the same person", and both stood (a merged person with a
+/// judgement against itself). Two records of one person are refused as a pair (409,
+/// as a second merge is); after "Separa" they may be judged.
+#[tokio::test]
+async fn a_pair_already_merged_cannot_be_judged_not_the_same() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+        ..
+    } = two_teams().await;
+    let a = person(&marta, 93, "Hasan Dervishi");
+    let b = person(&luca, 94, "Hesan Dervishi");
+    accepted(&bg.push_one(&mut bg.typed(&a)).await);
+    accepted(&cr.push_one(&mut cr.typed(&b)).await);
+    let central = Api::login(&s, "centrale").await;
+    merge_ok(&central, a.id, b.id).await;
+    let pair = json!({ "a": b.id, "b": a.id, "reason": "not the same" });
+    let judge = || central.post_json("/api/persons/not-same", &pair);
+    let res = judge().await;
+    assert_eq!(res.status(), 409);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "already_merged", "{body}");
+    assert_eq!(get(&central, "/api/persons/not-same").await["total"], 0);
+    // Separated, the two records are two persons again: the judgement is taken.
+    let page = get(&central, &format!("/api/persons/{}", a.id)).await;
+    let merge = page["merges"][0]["id"].as_str().unwrap().to_string();
+    let res = central
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({ "merge": merge, "reason": "two persons" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(judge().await.status(), 200);
+    assert_eq!(get(&central, "/api/persons/not-same").await["total"], 1);
+}

@@ -314,9 +314,13 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
         open.set(next);
     };
     // The list changed under the reviewer (a pair already merged elsewhere).
+    // Said above the list, where the review was (a new user's walk: the second desk's
+    // merge of a pair the first had merged closed the review without a word).
     let stale = move || {
         open.set(None);
         load();
+        survivor.set(None);
+        notice.set(Some(|t: &Catalogue| t.dup_err_already_merged));
     };
     let review = move || {
         let at = open.get()?;

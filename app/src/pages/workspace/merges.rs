@@ -109,6 +109,7 @@ pub(super) fn history(
     p: &PersonPage,
     survivor: Option<&PersonRecord>,
     reload: Callback<()>,
+    notice: RwSignal<Option<&'static str>>,
     ctx: Ctx,
 ) -> Option<AnyView> {
     if p.merges.is_empty() {
@@ -154,7 +155,7 @@ pub(super) fn history(
             let user = |id: strada_shared::ids::UserId| user_name(p, id, t);
             let by = user(m.by);
             let undone_by = m.undone.as_ref().map(|u| user(u.by)).unwrap_or_default();
-            view! { <MergeEntry merge=m.clone() persons=persons by=by undone_by=undone_by reload=reload/> }
+            view! { <MergeEntry merge=m.clone() persons=persons by=by undone_by=undone_by reload=reload notice=notice/> }
         })
         .collect_view();
     Some(
@@ -284,6 +285,7 @@ fn MergeEntry(
     by: String,
     undone_by: String,
     reload: Callback<()>,
+    notice: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
@@ -333,10 +335,15 @@ fn MergeEntry(
                 }
                 Err(e) => {
                     let stale = e.code() == Some("already_unmerged");
-                    error.set(Some(e));
                     busy.set(false);
                     if stale {
+                        // Said above the page, which is read again without this entry's
+                        // error (a new user's walk: the second desk's "Separa" said
+                        // nothing).
+                        notice.set(Some(error_text(&e, ctx.lang.get_untracked().t())));
                         reload.try_run(());
+                    } else {
+                        error.set(Some(e));
                     }
                 }
             }
