@@ -184,6 +184,7 @@ central_records = Central records
 central_not_for_role = The central records are the central office's: here are your team's pages.
 field_app = Log contacts
 central_needs_network = The central records need a network.
+central_lists_need_network = The central records need a network. Without one, what this device keeps offline (teams, chosen persons) is read and edited in "Log contacts".
 central_unavailable = The central records did not load: reload the page with the network on.
 central_index_building = The central records are being prepared after a server restart: try again in a minute.
 central_session_over = Session expired: sign in again.

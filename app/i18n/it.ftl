@@ -185,6 +185,7 @@ central_records = Archivio centrale
 central_not_for_role = L'archivio centrale è dell'ufficio centrale: qui ci sono le pagine della tua équipe.
 field_app = Registrazione contatti
 central_needs_network = L'archivio centrale si consulta con la rete.
+central_lists_need_network = L'archivio centrale si consulta con la rete. Senza rete, ciò che questo dispositivo tiene offline (équipe, persone scelte) si consulta e si modifica in «Registrazione contatti».
 central_unavailable = L'archivio centrale non si è caricato: ricarica la pagina con la rete.
 central_index_building = L'archivio centrale si sta preparando dopo un riavvio del server: riprova tra un minuto.
 central_session_over = Sessione scaduta: accedi di nuovo.

@@ -5,7 +5,8 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  apiGet, apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
+  OFFLINE, apiGet, apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer,
+  tempDir,
 } from './helpers.mjs';
 
 /** How many documents the page's device holds (encrypted: only their number is read). */
@@ -38,7 +39,7 @@ test('a central device keeps offline only the team it chose', async () => {
   const data = tempDir('strada-e2e-scope-');
   const accounts = fillDemo(data, ['--seed', '5', '--contacts', '300']);
   const server = await startServer(data);
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ allow: OFFLINE });
   try {
     const pw = accounts.centrale.password;
     const token = await apiLogin(server.url, 'centrale', pw);
@@ -102,6 +103,13 @@ test('a central device keeps offline only the team it chose', async () => {
     // What the server answered: the person still kept, with the team.
     await page.getByTestId('scope-persons').filter({ hasText: '1 persona' }).waitFor({ timeout: 5000 });
     await waitForCount(page, (n) => n > expected, 'after keeping the person and a team');
+    // Offline, the workspace's lists say where the kept records are (a new user's walk
+    // looked for them there).
+    await context.setOffline(true);
+    await page.getByTestId('ws-tab-contacts').click();
+    await page.getByTestId('ws-apply').click();
+    await page.getByRole('alert').filter({ hasText: '«Registrazione contatti»' }).first().waitFor({ timeout: 15000 });
+    await context.setOffline(false);
     await context.close();
   } finally {
     await browser.close();

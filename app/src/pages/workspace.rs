@@ -42,7 +42,9 @@ use crate::state::Ctx;
 /// not see them, a record gone, a file too large, or the server failing.
 pub(crate) fn unavailable_text(e: &ApiError, t: &Catalogue) -> &'static str {
     match e {
-        ApiError::Network => t.central_needs_network,
+        // Offline, what the device keeps is in the field app (a new user's walk looked
+        // for it here).
+        ApiError::Network => t.central_lists_need_network,
         ApiError::Unauthorized { .. } => t.central_session_over,
         _ if e.code() == Some("index_building") => t.central_index_building,
         ApiError::Server { status: 403, .. } => t.central_forbidden,
