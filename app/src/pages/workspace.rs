@@ -1863,7 +1863,7 @@ mod tests {
             message: String::new(),
         };
         let cases = [
-            (ApiError::Network, t.central_needs_network),
+            (ApiError::Network, t.central_lists_need_network),
             (server(503, "index_building"), t.central_index_building),
             (
                 ApiError::Unauthorized {
@@ -1882,7 +1882,7 @@ mod tests {
         }
         // Only a request that got no answer blames the network.
         let texts: std::collections::HashSet<&str> = [
-            t.central_needs_network,
+            t.central_lists_need_network,
             t.central_session_over,
             t.central_forbidden,
             t.central_not_found,
