@@ -524,7 +524,12 @@ fn kind_and_id(o: &Obj<'_>) -> Checked<(Kind, String)> {
         "referral" => Kind::Referral,
         "case" => Kind::Case,
         "job_offer" => Kind::JobOffer,
-        _ => return Err(FieldError::new("type", "not a known record type")),
+        _ => {
+            return Err(FieldError::new(
+                "type",
+                fields::not_known(["team", "person", "contact", "referral", "case", "job_offer"]),
+            ));
+        }
     };
     let id = o.string("id", MAX_ID_CHARS)?;
     Ok((kind, id))
@@ -1076,6 +1081,14 @@ mod tests {
         assert_eq!(
             e,
             FieldError::new("who", "not a known code (one of: person, anonymous, group)")
+        );
+        let e = err(&with(PERSON, "type", "patient".into()));
+        assert_eq!(
+            e,
+            FieldError::new(
+                "type",
+                "not a known code (one of: team, person, contact, referral, case, job_offer)"
+            )
         );
         let e = err(&with(
             CONTACT,
