@@ -106,6 +106,14 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
     assert.equal(await page.locator(`[data-testid="ws-person-row"][tabindex="0"]`).getAttribute('data-id'), second);
     await page.keyboard.press('Escape');
     assert.deepEqual(await focused(page), { testid: 'ws-person-row', id: second, cls: '' });
+    // End and Home: the last and the first row shown (they scrolled the page), then back.
+    const count = await rows.count();
+    await page.keyboard.press('End');
+    assert.equal((await focused(page)).id, await rows.nth(count - 1).getAttribute('data-id'));
+    await page.keyboard.press('Home');
+    assert.equal((await focused(page)).id, await rows.first().getAttribute('data-id'));
+    await page.keyboard.press('ArrowDown');
+    assert.equal((await focused(page)).id, second);
     // A second Esc closes the record (a new user's walk: it did nothing); the focus stays.
     await page.keyboard.press('Escape');
     await page.getByTestId('ws-record').waitFor({ state: 'detached', timeout: 15000 });

@@ -253,8 +253,9 @@ fn needs_label(needs: &[NeedCategory], t: &Catalogue) -> String {
         .join(", ")
 }
 
-/// Moves the focus to the row before or after the focused one (↑/↓), opens it (Enter)
-/// and moves the focus to the record.
+/// Moves the focus to the row before or after the focused one (↑/↓), to the first or
+/// last row shown (Home/End: a new user's walk saw them scroll the page), opens it
+/// (Enter) and moves the focus to the record.
 fn row_keys(ev: web_sys::KeyboardEvent) {
     let Some(row) = ev
         .target()
@@ -265,6 +266,12 @@ fn row_keys(ev: web_sys::KeyboardEvent) {
     let next = match ev.key().as_str() {
         "ArrowDown" => row.next_element_sibling(),
         "ArrowUp" => row.previous_element_sibling(),
+        "Home" => row
+            .parent_element()
+            .and_then(|list| list.first_element_child()),
+        "End" => row
+            .parent_element()
+            .and_then(|list| list.last_element_child()),
         "Enter" | " " => {
             ev.prevent_default();
             row.click();
