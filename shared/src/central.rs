@@ -409,6 +409,35 @@ impl SyncScope {
     pub fn is_empty(&self) -> bool {
         self.teams.is_empty() && self.persons.is_empty() && !self.cases
     }
+
+    /// The scope to save when `self` is what a form shows after its user's changes to
+    /// `base` (the scope it read), and `current` is the device's scope now: only the
+    /// user's changes are applied to `current`, so a person kept meanwhile from another
+    /// tab or page is not dropped by a form that never showed them.
+    pub fn rebased(&self, base: &SyncScope, current: &SyncScope) -> SyncScope {
+        fn apply<T: Clone + PartialEq>(wanted: &[T], base: &[T], current: &[T]) -> Vec<T> {
+            let mut out: Vec<T> = current
+                .iter()
+                .filter(|x| wanted.contains(x) || !base.contains(x))
+                .cloned()
+                .collect();
+            for x in wanted {
+                if !base.contains(x) && !out.contains(x) {
+                    out.push(x.clone());
+                }
+            }
+            out
+        }
+        SyncScope {
+            teams: apply(&self.teams, &base.teams, &current.teams),
+            persons: apply(&self.persons, &base.persons, &current.persons),
+            cases: if self.cases != base.cases {
+                self.cases
+            } else {
+                current.cases
+            },
+        }
+    }
 }
 
 /// The most teams a device's [`SyncScope`] names.
@@ -531,5 +560,47 @@ mod case_order_tests {
         rows.sort_by(|a, b| case_list_order(*a, *b));
         let order: Vec<DocId> = rows.iter().map(|r| r.3).collect();
         assert_eq!(order, [id(6), id(3), id(4), id(2), id(5), id(1)]);
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::{DocId, SyncScope, TeamId};
+
+    #[test]
+    fn a_form_applies_only_its_users_changes_to_the_scope_saved_meanwhile() {
+        let id = |n: u8| DocId::new_v7(1_760_000_000_000, [n; 10]);
+        let team = |s: &str| TeamId::parse(s).unwrap();
+        // The form read one team and one person, its user ticked a second team and
+        // cleared the persons; meanwhile another tab kept a second person.
+        let base = SyncScope {
+            teams: vec![team("bergamo-1")],
+            persons: vec![id(1)],
+            cases: false,
+        };
+        let wanted = SyncScope {
+            teams: vec![team("bergamo-1"), team("milano")],
+            persons: vec![],
+            cases: false,
+        };
+        let current = SyncScope {
+            teams: vec![team("bergamo-1")],
+            persons: vec![id(1), id(2)],
+            cases: true,
+        };
+        let saved = wanted.rebased(&base, &current);
+        assert_eq!(saved.teams, vec![team("bergamo-1"), team("milano")]);
+        // The person the user saw and cleared goes; the one kept meanwhile stays.
+        assert_eq!(saved.persons, vec![id(2)]);
+        // The user did not touch case work: the current choice stands.
+        assert!(saved.cases);
+        // A team the user unticked goes even if it is still current.
+        let untick = SyncScope {
+            teams: vec![],
+            ..base.clone()
+        };
+        assert!(untick.rebased(&base, &current).teams.is_empty());
+        // Nothing changed in the form: the current scope is saved as it is.
+        assert_eq!(base.rebased(&base, &current), current);
     }
 }

@@ -6,7 +6,7 @@ import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
   OFFLINE, apiGet, apiLogin, fillDemo, launchBrowser, removeDir, signIn, startServer, stopServer,
-  tempDir,
+  tempDir, unlock,
 } from './helpers.mjs';
 
 /** How many documents the page's device holds (encrypted: only their number is read). */
@@ -103,6 +103,30 @@ test('a central device keeps offline only the team it chose', async () => {
     // What the server answered: the person still kept, with the team.
     await page.getByTestId('scope-persons').filter({ hasText: '1 persona' }).waitFor({ timeout: 5000 });
     await waitForCount(page, (n) => n > expected, 'after keeping the person and a team');
+
+    // A second tab of the same browser keeps another person from their page while this
+    // tab's section still shows one: unticking the team here keeps both persons (the
+    // section saved the list it had read, and the second person was dropped).
+    const second = persons.items.find((r) => r.person.id !== target.person.id && r.person.aliases.length > 0);
+    const tab = await context.newPage();
+    await tab.goto(server.url + '/#/centrale');
+    await unlock(tab, pw);
+    await tab.getByTestId('workspace').waitFor({ timeout: 30000 });
+    await tab.getByTestId('ws-tab-persons').click();
+    await tab.getByTestId('ws-q').fill(second.person.aliases[0]);
+    await tab.getByTestId('ws-apply').click();
+    await tab.locator(`[data-testid="ws-person-row"][data-id="${second.person.id}"]`).click();
+    const keepSecond = tab.getByTestId('ws-keep-offline');
+    await keepSecond.filter({ hasText: 'Tieni offline' }).waitFor({ timeout: 10000 });
+    await keepSecond.click();
+    await keepSecond.filter({ hasText: 'Non tenere più offline' }).waitFor({ timeout: 15000 });
+    await tab.close();
+    await page.getByTestId('scope-persons').filter({ hasText: '1 persona' }).waitFor({ timeout: 5000 });
+    await box.uncheck();
+    await page.getByTestId('scope-save').click();
+    await page.getByTestId('scope-status').filter({ hasText: 'Salvato' }).waitFor({ timeout: 15000 });
+    // What the server answered: both persons kept, the team no longer.
+    await page.getByTestId('scope-persons').filter({ hasText: '2 persone' }).waitFor({ timeout: 5000 });
     // Offline, the workspace's lists say where the kept records are (a new user's walk
     // looked for them there).
     await context.setOffline(true);

@@ -2,7 +2,9 @@
 //! PUA's records from the server, so a central browser holds none of them unless it
 //! chooses teams (a laptop in a mobile unit) or persons (from their page) to keep.
 //! Saving forgets what the device no longer keeps (never a pending change) and syncs
-//! again from the start of the feed.
+//! again from the start of the feed. The form saves only its user's changes, onto the
+//! scope as it is when saved ([`SyncScope::rebased`]): another tab may have kept a
+//! person since the form was read.
 
 use leptos::prelude::*;
 use strada_shared::central::{ScopePage, SyncScope};
@@ -77,6 +79,9 @@ pub fn OfflineScope() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let page = RwSignal::new(None::<ScopePage>);
+    // What the form last read from the server (or was told was saved): a save applies
+    // only the user's changes to it onto the device's scope as it is then.
+    let base = RwSignal::new(SyncScope::default());
     let teams = RwSignal::new(Vec::<TeamId>::new());
     let persons = RwSignal::new(Vec::<DocId>::new());
     let cases = RwSignal::new(false);
@@ -95,6 +100,7 @@ pub fn OfflineScope() -> impl IntoView {
                 teams.set(p.scope.teams.clone());
                 persons.set(p.scope.persons.clone());
                 cases.set(p.scope.cases);
+                base.set(p.scope.clone());
                 page.set(Some(p));
             }
         });
@@ -106,22 +112,34 @@ pub fn OfflineScope() -> impl IntoView {
         Effect::new(move |_| {
             if let Some(p) = saved.get() {
                 persons.set(p.scope.persons.clone());
+                base.update(|b| b.persons = p.scope.persons.clone());
             }
         });
     }
     let save = move |_| {
         busy.set(true);
         status.set(None);
-        let scope = SyncScope {
+        let wanted = SyncScope {
             teams: teams.get_untracked(),
             persons: persons.get_untracked(),
             cases: cases.get_untracked(),
         };
+        let from = base.get_untracked();
         leptos::task::spawn_local(async move {
-            let res = save_scope(ctx, scope).await;
+            // Read again, so that a person kept from another tab since the form was
+            // read is not dropped by a form that never showed them.
+            let res = match ctx.session.get_untracked() {
+                Some(s) => match api::sync_scope(&s.token).await {
+                    Ok(now) => save_scope(ctx, wanted.rebased(&from, &now.scope)).await,
+                    Err(e) => Err(e),
+                },
+                None => Err(ApiError::Network),
+            };
             if let Ok(p) = &res {
                 teams.set(p.scope.teams.clone());
                 persons.set(p.scope.persons.clone());
+                cases.set(p.scope.cases);
+                base.set(p.scope.clone());
                 page.set(Some(p.clone()));
             }
             status.set(Some(res.is_ok()));
