@@ -50,7 +50,7 @@ test('a merge in "Doppioni" updates the survivor\'s other pairs; the sort box fo
     await review.getByTestId('dup-reason').fill('Stessa persona, confermato dalle due équipe.');
     await review.getByTestId('dup-merge').click();
     await review.getByTestId('dup-merge-confirm').click();
-    await page.getByTestId('dup-notice').filter({ hasText: 'Schede unite.' }).waitFor({ timeout: 15000 });
+    await page.getByTestId('dup-notice').filter({ hasText: ' è unita a «' }).waitFor({ timeout: 15000 });
     // The other pair of the survivor: the contacts of both, without "Aggiorna".
     const survivorCell = rowOf(second).locator('td').nth(second.a.id === shared ? 0 : 1);
     await survivorCell.filter({ hasText: new RegExp(`(^|\\D)${both} contatti`) })
@@ -107,7 +107,7 @@ test('two desks on one pair: the second is told the first merged it, and cannot 
       await openPair(pageA, pair);
       await openPair(pageB, pair);
       await merge(pageA);
-      await pageA.getByTestId('dup-notice').filter({ hasText: 'Schede unite.' }).waitFor({ timeout: 15000 });
+      await pageA.getByTestId('dup-notice').filter({ hasText: ' è unita a «' }).waitFor({ timeout: 15000 });
       if (second === 'merge') {
         await merge(pageB);
       } else {

@@ -90,7 +90,10 @@ test('the central office merges a planted duplicate, then separates it again', a
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'dup-merge-confirm');
     assert.equal((await apiGet(server.url, token, `/api/persons/${b.id}`)).merged_into ?? null, null, 'not merged yet');
     await review.getByTestId('dup-merge-confirm').click();
-    await page.getByTestId('dup-notice').filter({ hasText: 'Schede unite.' }).waitFor({ timeout: 15000 });
+    // Said once merged, naming both records.
+    await page.getByTestId('dup-notice').filter({
+      hasText: `«${b.aliases[0]} (${b.team})» è unita a «${a.aliases[0]} (${a.team})»`,
+    }).waitFor({ timeout: 15000 });
     await row.waitFor({ state: 'detached' });
     // The notice leads to the merged person (a new user's walk: it had to be searched for).
     assert.ok((await page.getByTestId('dup-open-merged').getAttribute('href')).endsWith(`/persona/${a.id}`));

@@ -40,6 +40,28 @@ fn key(p: &DuplicatePair) -> Key {
     (p.a.id, p.b.id)
 }
 
+/// What is said above the list once a pair is judged or merged.
+#[derive(Clone)]
+enum Notice {
+    Plain(fn(&Catalogue) -> &'static str),
+    /// Both records named: "first alias (team)".
+    Merged {
+        merged: String,
+        survivor: String,
+    },
+}
+
+impl Notice {
+    fn text(&self, t: &Catalogue) -> String {
+        match self {
+            Notice::Plain(m) => m(t).to_string(),
+            Notice::Merged { merged, survivor } => t
+                .dup_merged_ok
+                .args(&[("merged", merged), ("survivor", survivor)]),
+        }
+    }
+}
+
 /// One of the two records of the pair open.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Side {
@@ -202,7 +224,7 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
     let pairs = RwSignal::new(None::<Result<Vec<DuplicatePair>, ApiError>>);
     let open = RwSignal::new(None::<Key>);
     // What the last action did, said once (a message of the catalogue).
-    let notice = RwSignal::new(None::<fn(&Catalogue) -> &'static str>);
+    let notice = RwSignal::new(None::<Notice>);
     // Bumped when a pair is judged or a judgement taken back: the list of judged pairs
     // is read again.
     let judged = RwSignal::new(0u32);
@@ -281,18 +303,13 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
         }
         n
     });
-    let done = move |at: Key, merged: Option<DocId>| {
+    let done = move |at: Key, merged: Option<DocId>, said: Notice| {
         let mut next = None;
         pairs.update(|p| {
             if let Some(Ok(list)) = p {
                 next = without(list, at, merged);
             }
         });
-        let said: fn(&Catalogue) -> &'static str = if merged.is_some() {
-            |t| t.dup_merged_ok
-        } else {
-            |t| t.dup_not_same_ok
-        };
         notice.set(Some(said));
         // The person the pair became, one click away (its contacts, its merge history
         // and "Separa" are on its page).
@@ -320,7 +337,9 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
         open.set(None);
         load();
         survivor.set(None);
-        notice.set(Some(|t: &Catalogue| t.dup_err_already_merged));
+        notice.set(Some(Notice::Plain(|t: &Catalogue| {
+            t.dup_err_already_merged
+        })));
     };
     let review = move || {
         let at = open.get()?;
@@ -332,8 +351,8 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
         })?;
         Some(view! {
             <Review pair=pair
-                on_merged=Callback::new(move |m: DocId| done(at, Some(m)))
-                on_not_same=Callback::new(move |()| done(at, None))
+                on_merged=Callback::new(move |(m, said): (DocId, Notice)| done(at, Some(m), said))
+                on_not_same=Callback::new(move |()| done(at, None, Notice::Plain(|t: &Catalogue| t.dup_not_same_ok)))
                 on_skip=Callback::new(move |()| skip(at))
                 on_stale=Callback::new(move |()| stale())/>
         })
@@ -341,7 +360,7 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
     view! {
         <div class="ws-duplicates" data-testid="ws-duplicates">
             <p class="hint">{move || t().dup_intro}</p>
-            <p role="status" data-testid="dup-notice">{move || notice.get().map(|m| m(t()))}
+            <p role="status" data-testid="dup-notice">{move || notice.get().map(|m| m.text(t()))}
                 {move || notice.get().and(survivor.get()).map(|id| view! {
                     " "<a data-testid="dup-open-merged"
                         href=super::route::format(super::Tab::Persons, Some(super::Open::Person(id)))>
@@ -600,7 +619,7 @@ fn compare_rows(
 #[component]
 fn Review(
     pair: DuplicatePair,
-    on_merged: Callback<DocId>,
+    on_merged: Callback<(DocId, Notice)>,
     on_not_same: Callback<()>,
     on_skip: Callback<()>,
     on_stale: Callback<()>,
@@ -734,6 +753,18 @@ fn Review(
         if !not_same && why.is_empty() {
             return;
         }
+        // Said once merged, naming both (a new user's walk: "Schede unite." named
+        // neither, above the next pair).
+        let said = {
+            let tr = ctx.lang.get_untracked().t();
+            let name = |r: &PersonRecord| {
+                format!("{} ({})", first_alias(r, tr), crate::teams::label(&r.team))
+            };
+            Notice::Merged {
+                merged: name(&rm),
+                survivor: name(&rs),
+            }
+        };
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
@@ -763,7 +794,7 @@ fn Review(
                 // The review may have closed meanwhile (skipped, another tab): its
                 // callbacks are then gone, and so is what they would redraw.
                 Ok(Some(merged)) => {
-                    on_merged.try_run(merged);
+                    on_merged.try_run((merged, said));
                 }
                 Ok(None) => {
                     on_not_same.try_run(());
