@@ -560,6 +560,17 @@ xf_withdrawals =
     }
 xf_too_many_records = The file holds more than 50,000 records: split it into several files (importing again changes nothing, and a line may name records already stored).
 xf_import_running = Another import is running: try again when it has ended.
+xf_groups_title = The errors by field and reason
+xf_group_lines =
+    { $n ->
+        [one] { $n } line
+       *[other] { $n } lines
+    }
+xf_all_lines =
+    { $n ->
+        [one] The invalid line
+       *[other] All { $n } invalid lines
+    }
 xf_line = Line
 xf_invalid =
     { $n ->

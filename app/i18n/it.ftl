@@ -561,6 +561,17 @@ xf_withdrawals =
     }
 xf_too_many_records = Il file contiene più di 50.000 record: dividilo in più file (importare di nuovo non cambia nulla, e una riga può indicare record già salvati).
 xf_import_running = È in corso un'altra importazione: riprova quando è finita.
+xf_groups_title = Gli errori per campo e motivo
+xf_group_lines =
+    { $n ->
+        [one] { $n } riga
+       *[other] { $n } righe
+    }
+xf_all_lines =
+    { $n ->
+        [one] La riga non valida
+       *[other] Tutte le { $n } righe non valide
+    }
 xf_line = Riga
 xf_invalid =
     { $n ->

@@ -64,6 +64,26 @@ test('the central office checks, imports and exports an exchange file in the wor
     await page.getByTestId('xf-errors').filter({ hasText: 'gender' }).waitFor();
     const codes = await page.getByTestId('xf-errors').innerText();
     assert.match(codes, /non è un codice previsto \(uno di: unknown, woman, man, non_binary\)/);
+    // A spreadsheet's column wrong on every row: the report says it once, with the
+    // lines, and keeps every line one click away.
+    const many = [lines({}).trim().split('\n')[0]];
+    for (let i = 1; i <= 30; i += 1) {
+      many.push(JSON.stringify({ type: 'person', id: `P-${i}`, team: 'bergamo-1', aliases: [`Sintetico ${i}`],
+        gender: 'M', consent: { status: 'given', at: '2025-05-30T10:00:00+02:00' }, created_at: '2025-05-30T10:00:00+02:00' }));
+    }
+    many.push(JSON.stringify({ type: 'persona', id: 'X' }));
+    writeFileSync(bad, many.join('\n') + '\n');
+    await page.getByTestId('xf-file').setInputFiles(bad);
+    await page.getByTestId('xf-check').click();
+    await page.getByTestId('xf-invalid').filter({ hasText: '31 righe non valide' }).waitFor();
+    const groups = (await page.getByTestId('xf-error-groups').locator('li').allInnerTexts());
+    assert.equal(groups.length, 2, groups.join('\n'));
+    assert.match(groups[0], /^gender · non è un codice previsto .* — 30 righe: 2, 3, 4, 5, 6, 7, 8, 9 …$/);
+    assert.match(groups[1], /^type · .* — 1 riga: 32$/);
+    const all = page.getByTestId('xf-all-errors');
+    assert.equal(await all.getAttribute('open'), null, 'the 31 lines folded');
+    await all.locator('summary').filter({ hasText: 'Tutte le 31 righe non valide' }).click();
+    await page.getByTestId('xf-errors').filter({ hasText: 'Riga 31' }).waitFor();
     const token = await apiLogin(server.url, 'centrale', PW);
     const persons = async () => (await (await fetch(`${server.url}/api/persons`, { headers: { authorization: `Bearer ${token}` } })).json()).total;
     assert.equal(await persons(), 0, 'nothing stored');

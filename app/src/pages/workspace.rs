@@ -1267,18 +1267,81 @@ pub fn ExchangeFiles() -> impl IntoView {
                             <p class="warning" role="alert" data-testid="xf-withdrawals">{t().xf_withdrawals.n(r.withdrawals as usize)}</p>
                         })}
                     }.into_any(),
-                    Ok(r) => view! {
-                        <p class="error" role="alert" data-testid="xf-invalid">{t().xf_invalid.n(r.errors.len())}</p>
-                        <ul data-testid="xf-errors">
-                            {r.errors.into_iter().map(|e| view! {
-                                <li>{t().xf_line}" "{e.line}" · "{(!e.field.is_empty()).then(|| view! { <code>{e.field}</code>" · " })}{t().import_reason(&e.reason)}</li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(r) => {
+                        let total = r.errors.len();
+                        // Many invalid lines are mostly one mistake repeated (a column of a
+                        // spreadsheet): said once per field and reason, with the lines.
+                        let groups = (total > GROUP_ERRORS_FROM).then(|| error_groups(&r.errors));
+                        let all_open = total <= GROUP_ERRORS_FROM;
+                        view! {
+                            <p class="error" role="alert" data-testid="xf-invalid">{t().xf_invalid.n(total)}</p>
+                            {groups.map(|groups| view! {
+                                <h3>{t().xf_groups_title}</h3>
+                                <ul data-testid="xf-error-groups">
+                                    {groups.into_iter().map(|g| view! {
+                                        <li>{(!g.field.is_empty()).then(|| view! { <code>{g.field.clone()}</code>" · " })}
+                                            {t().import_reason(&g.reason)}" — "{t().xf_group_lines.n(g.count)}": "
+                                            {g.first.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")}
+                                            {(g.count > g.first.len()).then_some(" …")}</li>
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                            <details open=all_open data-testid="xf-all-errors">
+                                <summary>{t().xf_all_lines.n(total)}</summary>
+                                <ul data-testid="xf-errors">
+                                    {r.errors.into_iter().map(|e| view! {
+                                        <li>{t().xf_line}" "{e.line}" · "{(!e.field.is_empty()).then(|| view! { <code>{e.field}</code>" · " })}{t().import_reason(&e.reason)}</li>
+                                    }).collect_view()}
+                                </ul>
+                            </details>
+                        }.into_any()
+                    }
                 })}
             </div>
         </section>
     }
+}
+
+/// From how many invalid lines an import's report also groups them by field and reason.
+const GROUP_ERRORS_FROM: usize = 10;
+/// The lines named in a group.
+const GROUP_FIRST_LINES: usize = 8;
+
+/// Invalid lines with one field and reason: how many, and the first few.
+#[derive(Debug, PartialEq)]
+struct ErrorGroup {
+    field: String,
+    reason: String,
+    count: usize,
+    first: Vec<usize>,
+}
+
+/// The invalid lines grouped by field and reason, the largest group first (then in the
+/// order they first appear).
+fn error_groups(errors: &[strada_shared::api::ImportLineError]) -> Vec<ErrorGroup> {
+    let mut groups: Vec<ErrorGroup> = Vec::new();
+    for e in errors {
+        match groups
+            .iter_mut()
+            .find(|g| g.field == e.field && g.reason == e.reason)
+        {
+            Some(g) => {
+                g.count += 1;
+                if g.first.len() < GROUP_FIRST_LINES {
+                    g.first.push(e.line);
+                }
+            }
+            None => groups.push(ErrorGroup {
+                field: e.field.clone(),
+                reason: e.reason.clone(),
+                count: 1,
+                first: vec![e.line],
+            }),
+        }
+    }
+    // Stable: equal counts keep the order of their first line.
+    groups.sort_by_key(|g| std::cmp::Reverse(g.count));
+    groups
 }
 
 /// Saves `text` as a CSV file the browser downloads, for Excel set to Italian when this
@@ -1860,6 +1923,32 @@ fn nice_length(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_lines_are_grouped_by_field_and_reason_largest_first() {
+        let e = |line: usize, field: &str, reason: &str| strada_shared::api::ImportLineError {
+            line,
+            field: field.into(),
+            reason: reason.into(),
+        };
+        let mut errors = vec![e(1, "type", "unknown_type")];
+        errors.extend((2..=20).map(|l| e(l, "gender", "unknown_code")));
+        errors.push(e(21, "consent.at", "not_time"));
+        errors.push(e(22, "type", "unknown_type"));
+        let groups = error_groups(&errors);
+        assert_eq!(groups.len(), 3);
+        assert_eq!(
+            groups[0],
+            ErrorGroup {
+                field: "gender".into(),
+                reason: "unknown_code".into(),
+                count: 19,
+                first: (2..2 + GROUP_FIRST_LINES).collect(),
+            }
+        );
+        assert_eq!((groups[1].count, groups[1].first.clone()), (2, vec![1, 22]));
+        assert_eq!(groups[2].field, "consent.at");
+    }
 
     #[test]
     fn a_central_page_says_what_went_wrong_not_always_the_network() {
