@@ -88,8 +88,18 @@ test('two phones writing a person\'s phone apart: the central office keeps one a
     const text = await field.innerText();
     assert.match(text, /\+39 333 1111111 · marta/);
     assert.match(text, /\+39 333 2222222 · ahmed/);
+    // A second desk has the same list open.
+    const deskB = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'it-IT' })).newPage();
+    await deskB.goto(server.url + '/#/centrale');
+    await signIn(deskB, 'centrale', PW);
+    await deskB.getByTestId('ws-tab-review').click();
+    await deskB.locator('[data-testid="ws-conflict-field"][data-field="phone"]').waitFor({ timeout: 15000 });
     await field.locator('li', { hasText: '2222222' }).getByTestId('ws-keep').click();
     await central.getByTestId('ws-review-empty').waitFor({ timeout: 10000 });
+    // The second desk's "Aggiorna" reads the list again: nothing left to review there
+    // either (the list stayed as first read).
+    await deskB.getByTestId('workspace').getByRole('button', { name: 'Aggiorna' }).click();
+    await deskB.getByTestId('ws-review-empty').waitFor({ timeout: 10000 });
 
     // Marta's phone receives the choice (her editor reads the document when it opens).
     const pick = marta.page.getByTestId('person-row').filter({ hasText: ALIAS }).locator('button.pick');
@@ -101,6 +111,60 @@ test('two phones writing a person\'s phone apart: the central office keeps one a
       await marta.page.getByTestId('person-editor').waitFor({ state: 'detached' });
       return v === '+39 333 2222222';
     }, 'the kept value on Marta\'s phone', 40000);
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});
+
+// A new user's walk: an editor left open on one phone, saved without a change after
+// another phone's edit arrived, wrote back the old value (and nothing reached "Da
+// rivedere"). The editor now writes only what its user changed.
+test('an editor left open writes only what its user changed, not the values it showed', async () => {
+  const data = tempDir('strada-e2e-stale-editor-');
+  addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
+  addUser(data, 'ahmed', 'field_worker', 'bergamo-1', PW);
+  addUser(data, 'centrale', 'central_office', 'pua', PW);
+  const server = await startServer(data);
+  const browser = await launchBrowser({ allow: [...OFFLINE] });
+  try {
+    const marta = await phone(browser, server.url, 'marta');
+    await logContact(marta.page, ALIAS, ['food'], 'nota sintetica');
+    await marta.page.locator('[data-testid="contact-row"][data-status="synced"]').waitFor({ timeout: 20000 });
+    const ahmed = await phone(browser, server.url, 'ahmed');
+    await ahmed.page.getByTestId('contact-row').filter({ hasText: ALIAS }).waitFor({ timeout: 20000 });
+
+    // Ahmed opens the person's editor and leaves it open.
+    await openPerson(ahmed.page);
+    // Marta sets the birth year; Ahmed's list shows it, his open form does not.
+    await openPerson(marta.page);
+    await marta.page.locator('#p-birth').fill('1998');
+    await marta.page.getByTestId('save-person').click();
+    await marta.page.getByTestId('person-editor').waitFor({ state: 'detached', timeout: 5000 });
+    await ahmed.page.getByTestId('person-row').filter({ hasText: ALIAS })
+      .getByTestId('person-born').filter({ hasText: '1998' }).waitFor({ timeout: 30000 });
+    // Ahmed changes the usual place only, and saves.
+    await ahmed.page.locator('#p-place').fill('campi sintetici');
+    await ahmed.page.getByTestId('save-person').click();
+    await ahmed.page.getByTestId('person-editor').waitFor({ state: 'detached', timeout: 5000 });
+
+    // The server holds both: Marta's year, Ahmed's place; nothing to review.
+    const token = await apiLogin(server.url, 'centrale', PW);
+    const person = await until(async () => {
+      const res = await fetch(`${server.url}/api/persons?q=${encodeURIComponent(ALIAS)}`,
+        { headers: { authorization: `Bearer ${token}` } });
+      const row = (await res.json()).items[0];
+      const whole = await (await fetch(`${server.url}/api/persons/${row.person.id}`,
+        { headers: { authorization: `Bearer ${token}` } })).json();
+      return whole.person.usual_place === 'campi sintetici' ? whole.person : null;
+    }, 'Ahmed\'s place on the server');
+    assert.equal(person.birth_year, 1998, 'Marta\'s year stays');
+    const conflicts = await (await fetch(`${server.url}/api/conflicts`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert.deepEqual(conflicts, []);
+    // Marta's phone shows both too.
+    await marta.page.getByTestId('person-row').filter({ hasText: ALIAS })
+      .getByTestId('person-born').filter({ hasText: '1998' }).waitFor({ timeout: 5000 });
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -148,9 +148,10 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let tr = ctx.lang.get_untracked().t();
-        let Some(mut p) = person.get_untracked() else {
+        let Some(base) = person.get_untracked() else {
             return;
         };
+        let mut p = base.clone();
         p.aliases = aliases
             .get_untracked()
             .lines()
@@ -183,7 +184,22 @@ fn PersonEditor(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
             return error.set(Some(tr.validation(&e).into()));
         }
         leptos::task::spawn_local(async move {
-            match state::save_edit(ctx, p).await {
+            // Only what the form changed, onto the device's version as it is now: values
+            // another phone or the central office wrote since the form opened stay.
+            let res = match state::read_doc::<PersonDoc>(id).await {
+                Ok(mut current) => {
+                    current.apply_form(&base, &p);
+                    match current.validate_entry() {
+                        Ok(()) => state::save_edit(ctx, current).await,
+                        Err(e) => {
+                            let tr = ctx.lang.get_untracked().t();
+                            return error.set(Some(tr.validation(&e).into()));
+                        }
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            match res {
                 Ok(()) => open.set(None),
                 Err(e) => error.set(Some(e.message(ctx.lang.get_untracked().t()).into())),
             }

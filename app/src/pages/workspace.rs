@@ -785,7 +785,7 @@ pub fn Workspace() -> impl IntoView {
                 <cases::RulesEditor/>
             </Show>
             <Show when=move || tab.get() == Tab::Review>
-                <Review open=review_open/>
+                <Review open=review_open refreshed=refreshed/>
             </Show>
             <Show when=move || tab.get() == Tab::Duplicates>
                 <duplicates::Duplicates refreshed=refreshed/>
@@ -1019,6 +1019,8 @@ fn value_label(field: &str, json: &str, t: &Catalogue) -> String {
 fn Review(
     /// The record open beside the list (the workspace keeps it in the address).
     open: RwSignal<Option<Open>>,
+    /// Bumped by the workspace's "Aggiorna".
+    refreshed: RwSignal<u32>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
@@ -1026,8 +1028,20 @@ fn Review(
     let version = RwSignal::new(0u32);
     let items = LocalResource::new(move || {
         version.get();
+        refreshed.get();
         fetch::<Vec<ConflictItem>>(ctx, "/api/conflicts".into())
     });
+    // Read again when the reviewer comes back to this tab of the browser: another desk
+    // may have kept a value meanwhile (a new user's walk, two desks on one list).
+    let shown = window_event_listener_untyped("visibilitychange", move |_| {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| !d.hidden());
+        if visible {
+            version.update(|v| *v += 1);
+        }
+    });
+    on_cleanup(move || shown.remove());
     let error = RwSignal::new(false);
     // What was last kept, said where the focus goes once the list is read again (the
     // buttons it was on are gone, and the next record's would take a second Enter).

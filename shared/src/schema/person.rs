@@ -86,6 +86,52 @@ impl PersonDoc {
         self.aliases.first().map(String::as_str)
     }
 
+    /// Applies to `self` — the document as the device holds it now — what a form changed:
+    /// `base` as the form read it when it opened, `edited` as the form would save it.
+    /// Only the fields the form changed are written, so a value another phone or the
+    /// central office's review wrote since the form opened stays (a new user's walk: an
+    /// editor left open and saved unchanged wrote back the old birth year), and what the
+    /// form does not show (consent, a merge) is never written. Aliases and languages
+    /// changed on both sides keep the other side's additions and removals too.
+    pub fn apply_form(&mut self, base: &PersonDoc, edited: &PersonDoc) {
+        fn list(current: &mut Vec<String>, base: &[String], edited: &[String]) {
+            if base == edited {
+                return;
+            }
+            if current.as_slice() == base {
+                *current = edited.to_vec();
+                return;
+            }
+            current.retain(|x| edited.contains(x) || !base.contains(x));
+            for x in edited {
+                if !base.contains(x) && !current.contains(x) {
+                    current.push(x.clone());
+                }
+            }
+        }
+        fn field<T: Clone + PartialEq>(current: &mut T, base: &T, edited: &T) {
+            if base != edited {
+                *current = edited.clone();
+            }
+        }
+        list(&mut self.aliases, &base.aliases, &edited.aliases);
+        list(&mut self.languages, &base.languages, &edited.languages);
+        let year = |p: &PersonDoc| (p.birth_year, p.birth_year_estimated);
+        if year(base) != year(edited) {
+            self.birth_year = edited.birth_year;
+            self.birth_year_estimated = edited.birth_year_estimated;
+        }
+        field(&mut self.gender, &base.gender, &edited.gender);
+        field(&mut self.country, &base.country, &edited.country);
+        field(&mut self.phone, &base.phone, &edited.phone);
+        field(&mut self.documents, &base.documents, &edited.documents);
+        field(
+            &mut self.usual_place,
+            &base.usual_place,
+            &edited.usual_place,
+        );
+    }
+
     /// Consent withdrawn: every identifying field is emptied, only the id, the team and
     /// the consent record stay (contacts keep pointing to an anonymous person).
     pub fn withdraw_consent(&mut self, at: i64, by: UserId) {
@@ -209,6 +255,58 @@ pub(crate) mod tests {
     use super::*;
     use crate::schema;
     use automerge::ActorId;
+
+    #[test]
+    fn a_form_writes_only_what_its_user_changed() {
+        let base = sample();
+        // Since the form opened: another phone set the year and added an alias, the
+        // central office's review chose a phone number.
+        let mut current = base.clone();
+        current.birth_year = Some(1998);
+        current.birth_year_estimated = false;
+        current.aliases.push("Mamadu".into());
+        current.phone = Some("+39 333 1111111".into());
+        // Saved unchanged: nothing written back.
+        let mut saved = current.clone();
+        saved.apply_form(&base, &base.clone());
+        assert_eq!(saved, current);
+        // The form changed the usual place and dropped an alias: only that.
+        let mut edited = base.clone();
+        edited.usual_place = "campi di Treviglio".into();
+        edited.aliases.retain(|a| a != "ਸਿੰਘ");
+        let mut saved = current.clone();
+        saved.apply_form(&base, &edited);
+        assert_eq!(saved.usual_place, "campi di Treviglio");
+        assert_eq!(saved.aliases, vec!["Mamadou", "محمد", "Mamadu"]);
+        assert_eq!(
+            (saved.birth_year, saved.birth_year_estimated),
+            (Some(1998), false)
+        );
+        assert_eq!(saved.phone.as_deref(), Some("+39 333 1111111"));
+        // A field the form changed takes the form's value, whatever came meanwhile.
+        let mut edited = base.clone();
+        edited.birth_year = Some(1990);
+        let mut saved = current.clone();
+        saved.apply_form(&base, &edited);
+        assert_eq!(
+            (saved.birth_year, saved.birth_year_estimated),
+            (Some(1990), true)
+        );
+        // Nothing changed meanwhile: the form's order of aliases is kept (the first shows).
+        let mut edited = base.clone();
+        edited.aliases.reverse();
+        let mut saved = base.clone();
+        saved.apply_form(&base, &edited);
+        assert_eq!(saved.aliases, edited.aliases);
+        // What the form does not show is never written: a merge or a withdrawal since.
+        let mut merged = base.clone();
+        merged.merged_into = Some(DocId::new_v7(1_760_000_000_001, [9; 10]));
+        merged.consent.status = ConsentStatus::Withdrawn;
+        merged.aliases.clear();
+        let mut saved = merged.clone();
+        saved.apply_form(&base, &base.clone());
+        assert_eq!(saved, merged);
+    }
 
     pub(crate) fn sample() -> PersonDoc {
         let worker = UserId::new_v7(1_700_000_000_000, [1; 10]);
