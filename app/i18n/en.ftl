@@ -504,6 +504,7 @@ ws_conflict = Two status moves made offline wait for a choice.
 ws_history = Referral history
 ws_open_contact = Open the contact
 ws_open_person = Open the person
+ws_recorded_as = { $name } (recorded as «{ $alias }»)
 ws_review = To review
 ws_conflict_open = Open the record
 ws_review_intro = These are values two devices wrote differently while offline: for each, keep the right one. The choice reaches the phones at their next sync.

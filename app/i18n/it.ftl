@@ -505,6 +505,7 @@ ws_conflict = Due passaggi di stato fatti senza rete attendono una scelta.
 ws_history = Storia dell'invio
 ws_open_contact = Apri il contatto
 ws_open_person = Apri la persona
+ws_recorded_as = { $name } (registrato come «{ $alias }»)
 ws_review = Da rivedere
 ws_conflict_open = Apri la scheda
 ws_review_intro = Qui ci sono i dati che due dispositivi hanno scritto in modo diverso mentre erano senza rete: per ogni dato scegli il valore giusto. La scelta arriva ai telefoni con la prossima sincronizzazione.

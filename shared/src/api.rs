@@ -111,6 +111,11 @@ pub struct ContactRecord {
     /// The person document, when the person is known and consented.
     #[serde(default)]
     pub person_id: Option<DocId>,
+    /// The first alias of the person the contact counts under when its person was
+    /// merged into another (the survivor): filled in when read, never stored; `None`
+    /// otherwise (the contact's own `person` names them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survivor_name: Option<String>,
     /// A group contact (two people or more).
     #[serde(default)]
     pub group: Option<Group>,

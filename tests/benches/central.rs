@@ -235,6 +235,7 @@ fn seed(store: &SledStore) -> Seeded {
             updated_at: projection::rfc3339_ms(at),
             heads: vec![],
             person_id: person.as_ref().map(|p| p.0),
+            survivor_name: None,
             group: None,
             channel: *rng.pick(Channel::ALL),
             sector: Some(*rng.pick(Sector::ALL)),

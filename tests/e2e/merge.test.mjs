@@ -98,6 +98,21 @@ test('the central office merges a planted duplicate, then separates it again', a
     // The notice leads to the merged person (a new user's walk: it had to be searched for).
     assert.ok((await page.getByTestId('dup-open-merged').getAttribute('href')).endsWith(`/persona/${a.id}`));
 
+    // Contacts: the merged record's contact names the person it now counts under (a new
+    // user's walk: it still read the merged-away record's alias).
+    const ofB = (await apiGet(server.url, token, `/api/contacts?person=${a.id}&limit=200`)).items
+      .find((c) => c.person_id === b.id);
+    await page.getByTestId('ws-tab-contacts').click();
+    await page.getByTestId('ws-q').fill(b.aliases[0]);
+    await page.getByTestId('ws-apply').click();
+    const contactRow = page.locator(`[data-testid="central-row"][data-id="${ofB.id}"]`);
+    await contactRow.waitFor({ timeout: 15000 });
+    const named = await contactRow.innerText();
+    assert.ok(named.includes(a.aliases[0]), named);
+    if (ofB.person.alias && ofB.person.alias.toLowerCase() !== a.aliases[0].toLowerCase()) {
+      assert.ok(named.includes(`${a.aliases[0]} (registrato come «${ofB.person.alias}»)`), named);
+    }
+
     // Persons: one person, found by the merged record's alias.
     await searchPersons(page, b.aliases[0]);
     await personRow(page, a.id).waitFor({ timeout: 15000 });

@@ -237,11 +237,18 @@ fn when(s: &str, lang: Lang) -> String {
         .unwrap_or_else(|_| s.to_string())
 }
 
+/// Who a contact is for: after a merge, the person it counts under, with the name the
+/// contact was recorded with when it differs ("Kofi (registrato come «Cofi»)").
 fn person_label(r: &ContactRecord, t: &Catalogue) -> String {
-    match (&r.group, &r.person) {
-        (Some(g), _) => t.ws_group.n(g.people as usize),
-        (None, PersonRef::Alias(a)) => a.clone(),
-        (None, PersonRef::Anonymous) => t.anonymous.to_string(),
+    match (&r.group, &r.person, &r.survivor_name) {
+        (Some(g), _, _) => t.ws_group.n(g.people as usize),
+        (None, PersonRef::Alias(a), Some(name)) if !a.trim().eq_ignore_ascii_case(name.trim()) => {
+            t.ws_recorded_as.args(&[("name", name), ("alias", a)])
+        }
+        (None, PersonRef::Alias(_), Some(name)) => name.clone(),
+        (None, PersonRef::Alias(a), None) => a.clone(),
+        // Not named by the contact: not named here either.
+        (None, PersonRef::Anonymous, _) => t.anonymous.to_string(),
     }
 }
 

@@ -386,7 +386,8 @@ pub async fn person(
         )
     })
     .await?;
-    let contacts = records(&contact_ids, |c| contact_of(store.as_ref(), c))?;
+    let mut contacts = records(&contact_ids, |c| contact_of(store.as_ref(), c))?;
+    name_survivors(&state, &mut contacts).await?;
     let referrals = records(&referral_ids, |r| referral_of(&state, store.as_ref(), r))?;
     let merged = records(&family, |p| person_of(store.as_ref(), p))?;
     let merges = crate::merge::records_of(store.as_ref(), id)?;
@@ -431,9 +432,42 @@ pub async fn contacts(
 ) -> Result<Json<Page<ContactRecord>>, AppError> {
     let f = filter(List::Contacts, params)?;
     let found = with_index(&state, move |_, index| query::contacts(index, &f)).await?;
-    let items = records(&found.ids, |id| contact_of(state.store.as_ref(), id))?;
+    let mut items = records(&found.ids, |id| contact_of(state.store.as_ref(), id))?;
+    name_survivors(&state, &mut items).await?;
     audit_read(&state, &user, Act::ReadContacts, found.ids.clone())?;
     Ok(Json(page_of(found, items)))
+}
+
+/// Names, by their first alias, the person each contact counts under when its own
+/// person was merged into another ([`ContactRecord::survivor_name`]): a list after a
+/// merge reads one person, not the merged-away record's alias (a new user's walk).
+pub(crate) async fn name_survivors(
+    state: &AppState,
+    items: &mut [ContactRecord],
+) -> Result<(), AppError> {
+    let persons: Vec<Option<DocId>> = items.iter().map(|c| c.person_id).collect();
+    let survivors: Vec<Option<DocId>> = with_index(state, move |_, index| {
+        persons
+            .into_iter()
+            .map(|p| p.map(|p| index.survivor_of(p)).filter(|s| Some(*s) != p))
+            .collect()
+    })
+    .await?;
+    let mut names: HashMap<DocId, Option<String>> = HashMap::new();
+    for (item, survivor) in items.iter_mut().zip(survivors) {
+        let Some(survivor) = survivor else { continue };
+        let name = match names.get(&survivor) {
+            Some(known) => known.clone(),
+            None => {
+                let name = person_of(state.store.as_ref(), survivor)?
+                    .and_then(|p| p.aliases.first().cloned());
+                names.insert(survivor, name.clone());
+                name
+            }
+        };
+        item.survivor_name = name;
+    }
+    Ok(())
 }
 
 pub async fn contact(
@@ -445,6 +479,7 @@ pub async fn contact(
     let id = parse_id(&id)?;
     let mut record = contact_of(state.store.as_ref(), id)?
         .ok_or_else(|| AppError::NotFound("no contact with that id".into()))?;
+    name_survivors(&state, std::slice::from_mut(&mut record)).await?;
     // Who recorded it, by name: an account's, else as an imported file gave it.
     let store = state.store.as_ref();
     record.author_name = match store.user_by_id(record.author)? {

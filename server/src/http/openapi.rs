@@ -858,6 +858,10 @@ fn schemas() -> Map<String, Value> {
                     json!({"description": "\"anonymous\" or {\"alias\": …}"}),
                 ),
                 ("person_id", opt_s()),
+                (
+                    "survivor_name",
+                    json!({"type": "string", "description": "the first alias of the person the contact counts under, when its person was merged into another"}),
+                ),
                 ("group", json!({"type": ["object", "null"]})),
                 ("needs", strings()),
                 ("channel", s()),

@@ -64,6 +64,7 @@ pub fn contact_record(doc: &ContactDoc, meta: &DocMeta) -> ContactRecord {
         updated_at: rfc3339_ms(meta.updated_at),
         heads: heads(meta),
         person_id: doc.person_id,
+        survivor_name: None,
         group: doc.group,
         channel: doc.channel,
         sector: doc.sector,

@@ -57,6 +57,7 @@ pub(crate) fn record(id: DocId, occurred: &str) -> Projection {
         updated_at: occurred.into(),
         heads: vec![],
         person_id: None,
+        survivor_name: None,
         group: None,
         channel: Default::default(),
         sector: None,

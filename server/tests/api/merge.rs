@@ -175,6 +175,30 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
     assert_eq!(page["person_teams"][there.id.to_string()], "cremona-2");
     let by_person = get(&central, &format!("/api/contacts?person={}", here.id)).await;
     assert_eq!(by_person["total"], 2);
+    // The merged-away record's contact names the person it counts under (a new user's
+    // walk: the list read "محمد ديالو" beside "Mohamed Diallo"); the survivor's own
+    // contact needs no such name.
+    let survivor_name = |list: &Value, id: DocId| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id.to_string())
+            .map(|c| c["survivor_name"].clone())
+            .unwrap()
+    };
+    assert_eq!(
+        survivor_name(&by_person["items"], c_there.id),
+        "Mohamed Diallo"
+    );
+    assert_eq!(survivor_name(&by_person["items"], c_here.id), Value::Null);
+    assert_eq!(
+        get(&central, &format!("/api/contacts/{}", c_there.id)).await["survivor_name"],
+        "Mohamed Diallo"
+    );
+    assert_eq!(
+        survivor_name(&page["contacts"], c_there.id),
+        "Mohamed Diallo"
+    );
     // The referral made for the merged-away record is for the survivor, and named so.
     let referrals = get(&central, &format!("/api/referrals?person={}", here.id)).await;
     assert_eq!(referrals["total"], 1);
@@ -313,6 +337,11 @@ async fn a_merge_counts_everything_under_the_survivor_reaches_the_phones_and_unm
     assert_eq!(
         contact_ids(&after_here["contacts"]),
         vec![c_here.id.to_string()]
+    );
+    // Unmerged: the contact names its own person again.
+    assert_eq!(
+        get(&central, &format!("/api/contacts/{}", c_there.id)).await["survivor_name"],
+        Value::Null
     );
     assert_eq!(contact_ids(&after_there["contacts"]).len(), 2);
     assert_eq!(
