@@ -99,6 +99,21 @@ impl Role {
         matches!(self, Role::CentralOffice | Role::Director)
     }
 
+    /// Whether an account of this role may create, change, reset or shut out accounts of
+    /// `target`'s role, or give an account that role: never a role with rights this one
+    /// lacks, since whoever holds the account's password holds its rights (an attacker's
+    /// probe: the director made a social-services expert and reconciled persons). The
+    /// central office administers every role but the auditor's; the director (who edits
+    /// no case and reconciles nothing) the field workers'. Auditors watch the central
+    /// office: their accounts are made on the server's command line only.
+    pub fn may_administer(self, target: Role) -> bool {
+        match self {
+            Role::CentralOffice => target != Role::Auditor,
+            Role::Director => target == Role::FieldWorker,
+            _ => false,
+        }
+    }
+
     /// Merges and unmerges persons, judges duplicates, and settles conflicting values.
     pub fn reconciles(self) -> bool {
         matches!(self, Role::CentralOffice | Role::SocialExpert)
@@ -332,4 +347,48 @@ pub fn language_name(code: &str) -> Option<&'static str> {
         .iter()
         .find(|(c, _)| *c == code)
         .map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod role_tests {
+    use super::Role;
+
+    /// No administrator makes (or takes over) an account holding a right it lacks.
+    #[test]
+    fn an_administered_role_never_holds_a_right_its_administrator_lacks() {
+        let rights: [fn(Role) -> bool; 11] = [
+            Role::is_central,
+            Role::reads_cases,
+            Role::manages_cases,
+            Role::writes_work_plans,
+            Role::writes_job_offers,
+            Role::manages_rules,
+            Role::administers,
+            Role::reconciles,
+            Role::reads_reports,
+            |r| r == Role::Auditor,
+            // A field worker writes their team's documents; the central roles that
+            // write field documents write any team's.
+            Role::writes_field_documents,
+        ];
+        for admin in Role::ALL {
+            for target in Role::ALL {
+                if !admin.may_administer(target) {
+                    continue;
+                }
+                assert!(admin.administers(), "{admin:?}");
+                for (i, right) in rights.iter().enumerate() {
+                    // The director administers field workers, who write their own
+                    // team's field documents (the director writes none: deliberate,
+                    // their accounts are the PUA's daily administration).
+                    let field_exception =
+                        admin == Role::Director && target == Role::FieldWorker && i == 10;
+                    assert!(
+                        !right(target) || right(admin) || field_exception,
+                        "{admin:?} administers {target:?} (right {i})"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -29,6 +29,12 @@ pub fn Accounts() -> impl IntoView {
     let accounts = RwSignal::new(None::<Result<Vec<AccountRecord>, ApiError>>);
     let shown_password = RwSignal::new(None::<AccountPassword>);
     let error = RwSignal::new(None::<String>);
+    // The roles this user may give or administer (`Role::may_administer`): the director
+    // administers field workers only.
+    let mine = ctx
+        .session
+        .get_untracked()
+        .map_or(Role::FieldWorker, |s| s.user.role);
     let (name, role, team) = (
         RwSignal::new(String::new()),
         RwSignal::new(Role::FieldWorker),
@@ -165,7 +171,7 @@ pub fn Accounts() -> impl IntoView {
                 </label>
                 <label>{move || t().role}" "
                     <select data-testid="new-role" on:change=move |ev| if let Some(r) = Role::parse(&event_target_value(&ev)) { role.set(r) }>
-                        {Role::ALL.into_iter().filter(|r| *r != Role::Auditor).map(|r| view! {
+                        {Role::ALL.into_iter().filter(|r| mine.may_administer(*r)).map(|r| view! {
                             <option value=r.as_str() selected=move || role.get() == r>{move || t().role_name(r)}</option>
                         }).collect_view()}
                     </select>
@@ -209,12 +215,14 @@ pub fn Accounts() -> impl IntoView {
                                 <tr data-testid="account-row" data-user=name.clone()>
                                     <td>{name.clone()}</td>
                                     <td>
-                                        <select aria-label=t().role data-testid="account-role" on:change=move |ev| {
+                                        <select aria-label=t().role data-testid="account-role"
+                                            disabled=!mine.may_administer(role_now)
+                                            on:change=move |ev| {
                                             if let Some(r) = Role::parse(&event_target_value(&ev)) {
                                                 change_role(n5.clone(), r, new_team.get_untracked());
                                             }
                                         }>
-                                            {Role::ALL.into_iter().filter(|r| *r != Role::Auditor).map(|r| view! {
+                                            {Role::ALL.into_iter().filter(|r| *r == role_now || mine.may_administer(*r)).map(|r| view! {
                                                 <option value=r.as_str() selected=role_now == r>{t().role_name(r)}</option>
                                             }).collect_view()}
                                         </select>

@@ -26,17 +26,23 @@ fn require_central(user: &AuthUser) -> Result<(), AppError> {
     }
 }
 
-/// Whether `user` may act on an account of `role`, or give an account that role: the
-/// director administers accounts but holds fewer rights than the central office (no
-/// reconciliation, no case editing), so central office accounts are the central
-/// office's alone — a director could otherwise make itself one, or take one over.
+/// Whether `user` may act on an account of `role`, or give an account that role
+/// ([`Role::may_administer`]): never a role with rights the user lacks — whoever holds
+/// an account's password holds its rights, so a director could otherwise make itself
+/// a social-services expert or the central office, or take such an account over.
 fn may_act_on(user: &AuthUser, role: Role) -> Result<(), AppError> {
-    if user.role == Role::CentralOffice || role != Role::CentralOffice {
+    if user.role.may_administer(role) {
         Ok(())
-    } else {
+    } else if role == Role::Auditor {
         Err(AppError::Forbidden(
-            "central office accounts are administered by the central office".into(),
+            "auditor accounts are made on the server's command line (`strada-server user add`)"
+                .into(),
         ))
+    } else {
+        Err(AppError::Forbidden(format!(
+            "a {} account is administered by the central office",
+            role.as_str()
+        )))
     }
 }
 

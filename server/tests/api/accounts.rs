@@ -390,7 +390,7 @@ async fn the_cli_administers_accounts_while_the_server_runs() {
 /// persons or edit cases) gave itself the central office's role. Central office accounts
 /// are the central office's alone; nobody changes their own role.
 #[tokio::test]
-async fn the_director_cannot_make_itself_or_anyone_central_office_nor_take_such_an_account_over() {
+async fn no_administrator_makes_or_takes_over_an_account_with_rights_it_lacks() {
     let s = TestServer::start().await;
     s.add_user("marta", Role::FieldWorker, "bergamo-1");
     s.add_user("admin", Role::CentralOffice, "pua");
@@ -419,11 +419,70 @@ async fn the_director_cannot_make_itself_or_anyone_central_office_nor_take_such_
             &json!({"role": "field_worker", "team": "pua"}),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Found by a later attacker's probe: nor any role with rights it lacks — a
+    // social-services expert (reconciles, edits cases), a labour expert, an auditor
+    // (reads the audit log) — made, given, or taken over by a password reset.
+    s.add_user("sociale", Role::SocialExpert, "pua");
+    for role in ["social_expert", "labour_expert", "auditor", "director"] {
+        let res = director
+            .post_json(
+                "/api/accounts",
+                &json!({"username": format!("zz-{role}"), "role": role, "team": "pua"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{role}");
+        let res = director
+            .post_json(
+                "/api/accounts/marta/role",
+                &json!({"role": role, "team": "pua"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{role}");
+    }
+    for path in ["password", "disable", "end-everything"] {
+        let res = director
+            .post_json(&format!("/api/accounts/sociale/{path}"), &json!({}))
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    // The central office administers every role but the auditor's: the auditor watches
+    // the central office, and is made on the command line.
+    let res = admin
+        .post_json(
+            "/api/accounts",
+            &json!({"username": "zz-auditor", "role": "auditor", "team": "pua"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("command line"),
+        "{body}"
+    );
+    let res = admin
+        .post_json(
+            "/api/accounts/marta/role",
+            &json!({"role": "auditor", "team": "pua"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = admin
+        .post_json(
+            "/api/accounts",
+            &json!({"username": "zz-sociale", "role": "social_expert", "team": "pua"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
     let list = accounts(&admin).await;
     assert_eq!(row(&list, "direzione")["role"], "director");
     assert_eq!(row(&list, "marta")["role"], "field_worker");
     assert!(list.iter().all(|a| a["username"] != "nuovo"));
+    assert!(
+        list.iter()
+            .all(|a| !a["username"].as_str().unwrap().starts_with("zz-")
+                || a["username"] == "zz-sociale")
+    );
     // What the director may do: field accounts.
     let res = director
         .post_json(
