@@ -246,6 +246,15 @@ impl SledStore {
     /// Opens (or creates) the store in `dir`, applying pending migrations. Returns the
     /// store and the migration versions applied by this call.
     pub fn open(dir: &Path) -> anyhow::Result<(Self, Vec<u32>)> {
+        // The folder holds personal data and password hashes: its owner's alone,
+        // whatever the umask made it (an attacker's probe: `db` was readable by every
+        // local account).
+        std::fs::create_dir_all(dir)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
         let config = sled::Config::new()
             .path(dir)
             // Bounded memory: sled's default page cache is 1 GiB.
@@ -1522,6 +1531,20 @@ impl SledStore {
 #[cfg(test)]
 mod tests {
     use super::SledStore;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_folder_is_its_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("strada-mode-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let (store, _) = SledStore::open(&dir).expect("open");
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn a_store_closed_a_moment_ago_opens_again_and_a_held_one_is_reported() {
