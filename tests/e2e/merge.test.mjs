@@ -60,6 +60,15 @@ test('the central office merges a planted duplicate, then separates it again', a
     await page.keyboard.press('Enter');
     const review = page.getByTestId('dup-review');
     await review.getByTestId('dup-compare').waitFor({ timeout: 15000 });
+    // Esc comes back to the pair's row, Esc again closes the review (as in the other
+    // lists); Enter opens it again.
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'dup-pair');
+    assert.equal(await review.count(), 1, 'still open');
+    await page.keyboard.press('Escape');
+    await review.waitFor({ state: 'detached', timeout: 5000 });
+    await page.keyboard.press('Enter');
+    await review.getByTestId('dup-compare').waitFor({ timeout: 15000 });
     const compared = await review.getByTestId('dup-compare').innerText();
     assert.ok(compared.includes(a.aliases[0]) && compared.includes(b.aliases[0]), compared);
     assert.match(compared, /Contatti registrati\s+\d+\s+\d+/);

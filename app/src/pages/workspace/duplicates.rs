@@ -349,12 +349,24 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
             Some(Ok(list)) => list.iter().find(|p| key(p) == at).cloned(),
             _ => None,
         })?;
+        // Esc in the review comes back to the pair's row (the review stays open); Esc
+        // in the list closes it, as in the other lists (a new user's walk: Esc did
+        // nothing here).
+        let row = format!(
+            "[data-testid=\"dup-pair\"][data-a=\"{}\"][data-b=\"{}\"]",
+            at.0, at.1
+        );
         Some(view! {
+            <div on:keydown=move |ev| if ev.key() == "Escape" && let Some(el) = super::html_element(&row) {
+                ev.prevent_default();
+                let _ = el.focus();
+            }>
             <Review pair=pair
                 on_merged=Callback::new(move |(m, said): (DocId, Notice)| done(at, Some(m), said))
                 on_not_same=Callback::new(move |()| done(at, None, Notice::Plain(|t: &Catalogue| t.dup_not_same_ok)))
                 on_skip=Callback::new(move |()| skip(at))
                 on_stale=Callback::new(move |()| stale())/>
+            </div>
         })
     };
     view! {
@@ -372,7 +384,12 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
                 None => view! { <p>{t().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{super::unavailable_text(&e, t())}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p data-testid="dup-empty">{t().dup_empty}</p> }.into_any(),
-                Some(Ok(list)) => pairs_table(list, open, t()),
+                Some(Ok(list)) => view! {
+                    <div on:keydown=move |ev| if ev.key() == "Escape" && open.get_untracked().is_some() {
+                        ev.prevent_default();
+                        open.set(None);
+                    }>{pairs_table(list, open, t())}</div>
+                }.into_any(),
             }}
             <Judged changed=judged on_undone=Callback::new(move |()| load())/>
         </div>
