@@ -138,11 +138,14 @@ pub const OPERATIONS: &[Operation] = &[
         method: "get",
         path: "/reports/anonymous",
         tag: "reports",
-        summary: "Counts of people of a period for sharing outside the PUA (people by month and sector, by team and channel; persons by case outcome), as CSV: every published figure describes at least 11 people; smaller ones are hidden, and so are others where needed so that no hidden figure, nor any group of fewer than 11 people, can be worked out from the totals",
+        summary: "Counts of people of one calendar quarter for sharing outside the PUA (people by month and sector, by team and channel; persons by case outcome), as CSV: every published figure describes at least 11 people; smaller ones are hidden, and so are others where needed so that no hidden figure, nor any group of fewer than 11 people, can be worked out from the totals. Any other period is refused (400 `invalid_period`): two overlapping periods would give a hidden count away by their difference",
         access: Access::Reports,
         query: &[
-            ("from", "first day, YYYY-MM-DD, inclusive, on Rome's clock"),
-            ("to", "last day, YYYY-MM-DD, inclusive, on Rome's clock"),
+            (
+                "from",
+                "the quarter's first day (YYYY-01-01, -04-01, -07-01 or -10-01)",
+            ),
+            ("to", "the quarter's last day, YYYY-MM-DD"),
         ],
         body: None,
         answer: "text/csv",

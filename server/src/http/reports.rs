@@ -550,8 +550,23 @@ pub async fn csv(
     Ok(csv_response(&name, body))
 }
 
+/// Whether `from..=to` is one calendar quarter (January–March, …), its first day to its
+/// last.
+fn is_calendar_quarter(from: chrono::NaiveDate, to: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    from.day() == 1
+        && from.month() % 3 == 1
+        && from
+            .checked_add_months(chrono::Months::new(3))
+            .and_then(|next| next.pred_opt())
+            == Some(to)
+}
+
 /// `GET /api/reports/anonymous?from=&to=`: counts of people for sharing outside the
-/// PUA, every figure describing at least 11 people or hidden (`report::anonymous`).
+/// PUA, every figure describing at least 11 people or hidden (`report::anonymous`), for
+/// one calendar quarter only: the difference between two overlapping periods (the
+/// same month from its first and from its second day) would give away a count the
+/// export hides (an attacker's probe).
 pub async fn anonymous(
     State(state): State<AppState>,
     user: AuthUser,
@@ -559,6 +574,14 @@ pub async fn anonymous(
 ) -> Result<Response, AppError> {
     require_reports(&user)?;
     let period = period_of(query)?;
+    if !is_calendar_quarter(period.from, period.to) {
+        return Err(AppError::BadRequest {
+            code: "invalid_period",
+            message: "the anonymous export covers one calendar quarter, from its first day to \
+                      its last: two overlapping periods would give away the small counts it hides"
+                .into(),
+        });
+    }
     let name = format!("strada-anonymous-{}-{}", period.from, period.to);
     let tables = super::central::with_index(&state, move |_, index| {
         report::people_tables(index, &period)

@@ -834,8 +834,30 @@ async fn the_director_s_observations_are_kept_per_quarter_and_only_the_director_
 #[tokio::test]
 async fn the_anonymous_export_publishes_no_figure_under_eleven_people() {
     let (s, central, _, _) = imported(0x5eed_0004).await;
+    // One calendar quarter only (an attacker's probe: January from its first and from
+    // its second day differed by one person, a count the export hides).
+    for period in [
+        "from=2026-01-01&to=2026-01-31",
+        "from=2026-01-02&to=2026-03-31",
+        "from=2026-01-01&to=2026-06-30",
+        "from=2026-02-01&to=2026-04-30",
+        "from=2025-09-01&to=2026-12-31",
+    ] {
+        let res = central
+            .get(&format!("/api/reports/anonymous?{period}"))
+            .await;
+        assert_eq!(res.status(), 400, "{period}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_period");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("calendar quarter")
+        );
+    }
     let res = central
-        .get("/api/reports/anonymous?from=2025-09-01&to=2026-12-31")
+        .get("/api/reports/anonymous?from=2026-07-01&to=2026-09-30")
         .await;
     assert_eq!(res.status(), 200);
     assert!(
@@ -870,7 +892,7 @@ async fn the_anonymous_export_publishes_no_figure_under_eleven_people() {
     let marta = Api::login(&s, "marta").await;
     assert_eq!(
         marta
-            .get("/api/reports/anonymous?from=2025-09-01&to=2026-12-31")
+            .get("/api/reports/anonymous?from=2026-07-01&to=2026-09-30")
             .await
             .status(),
         403

@@ -115,7 +115,7 @@ pub fn QuarterReport(refreshed: RwSignal<u32>) -> impl IntoView {
             <Downloads period=Signal::derive(move || {
                 let q = quarter.get();
                 (period::iso(q.first_day()), period::iso(q.last_day()), String::new())
-            }) open=true/>
+            }) open=true anonymous_export=true/>
         </div>
     }
 }
@@ -403,6 +403,10 @@ pub fn Downloads(
     /// Shown unfolded (the report), or one click away (the dashboard).
     #[prop(optional)]
     open: bool,
+    /// Offers the anonymous export: the report's periods are calendar quarters, the only
+    /// periods the server exports it for (overlapping ones would give away what it hides).
+    #[prop(optional)]
+    anonymous_export: bool,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
@@ -453,8 +457,10 @@ pub fn Downloads(
                         on:click=move |_| table(name)>{move || t().rp_csv_names.get(name)}</button>
                 }).collect_view()}
             </div>
-            <p class="hint">{move || t().rp_anonymous_hint}</p>
-            <button type="button" class="secondary" data-testid="rp-anonymous" on:click=anonymous>{move || t().rp_anonymous}</button>
+            <Show when=move || anonymous_export>
+                <p class="hint">{move || t().rp_anonymous_hint}</p>
+                <button type="button" class="secondary" data-testid="rp-anonymous" on:click=anonymous>{move || t().rp_anonymous}</button>
+            </Show>
             <CsvExcel id="rp-csv-excel"/>
             {move || failed.get().map(|e| view! {
                 <p class="error" role="alert">{super::unavailable_text(&e, t())}</p>
