@@ -8,6 +8,12 @@
 //!   sign-in waits for its turn at most [`GATE_WAIT`] (then 503), so a flood of
 //!   sign-ins from many addresses cannot take the CPU from syncing devices.
 //!
+//! - **Names that are no account** lock like accounts (in memory: [`MAX_FAILED_LOGINS`]
+//!   wrong sign-ins, then [`LOCK_MS`]), so that a lock does not tell which names are
+//!   accounts (an attacker's probe: `nobody` answered 401 forever, a real name 429).
+//!
+//! Addresses are counted by network — an IPv4 /24, an IPv6 /64 — since one client
+//! holds all of those (an attacker's probe went round the limit from 127.0.0.2–.11).
 //! Per account and per device limits are kept with the account (see `session`).
 
 use std::collections::HashMap;
@@ -23,9 +29,15 @@ pub const VERIFY_AT_ONCE: usize = 2;
 pub const GATE_WAIT: Duration = Duration::from_secs(5);
 /// Addresses remembered at most (the oldest windows go first).
 const MAX_ADDRESSES: usize = 100_000;
+/// Names that are no account remembered at most (those no longer locked go first).
+const MAX_UNKNOWN_NAMES: usize = 100_000;
+
+use super::{LOCK_MS, MAX_FAILED_LOGINS};
 
 pub struct SignInThrottle {
     failures: Mutex<HashMap<IpAddr, (i64, u32)>>,
+    /// By name that is no account: wrong sign-ins in a row, and the lock's end.
+    unknown: Mutex<HashMap<String, (u32, Option<i64>)>>,
     gate: Arc<Semaphore>,
 }
 
@@ -33,14 +45,64 @@ impl Default for SignInThrottle {
     fn default() -> Self {
         SignInThrottle {
             failures: Mutex::new(HashMap::new()),
+            unknown: Mutex::new(HashMap::new()),
             gate: Arc::new(Semaphore::new(VERIFY_AT_ONCE)),
         }
     }
 }
 
+/// The network an address is counted by: its IPv4 /24, its IPv6 /64 (an IPv4 address
+/// written as IPv6 counts as the IPv4 one).
+fn network(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            IpAddr::from([a, b, c, 0])
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => network(IpAddr::V4(v4)),
+            None => {
+                let mut o = v6.octets();
+                o[8..].fill(0);
+                IpAddr::from(o)
+            }
+        },
+    }
+}
+
 impl SignInThrottle {
-    /// `Err(retry_after_ms)` when `addr` failed too often in its current window.
+    /// The end of the lock of `name` when it is no account and was guessed at too often
+    /// (see the module note); `None` otherwise.
+    pub fn unknown_locked(&self, name: &str, now_ms: i64) -> Option<i64> {
+        let m = self.unknown.lock().unwrap_or_else(|p| p.into_inner());
+        m.get(&name.trim().to_lowercase())
+            .and_then(|(_, until)| *until)
+            .filter(|until| *until > now_ms)
+    }
+
+    /// Counts a wrong sign-in with `name`, which is no account.
+    pub fn unknown_failed(&self, name: &str, now_ms: i64) {
+        let mut m = self.unknown.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() >= MAX_UNKNOWN_NAMES {
+            m.retain(|_, (_, until)| until.is_some_and(|u| u > now_ms));
+            if m.len() >= MAX_UNKNOWN_NAMES {
+                m.clear();
+            }
+        }
+        let e = m.entry(name.trim().to_lowercase()).or_insert((0, None));
+        if e.1.is_some_and(|u| u <= now_ms) {
+            *e = (0, None);
+        }
+        e.0 = e.0.saturating_add(1);
+        if e.0 >= MAX_FAILED_LOGINS && e.1.is_none() {
+            e.1 = Some(now_ms + LOCK_MS);
+        }
+    }
+
+    /// `Err(retry_after_ms)` when `addr`'s network failed too often in its current
+    /// window.
     pub fn admit(&self, addr: IpAddr, now_ms: i64) -> Result<(), i64> {
+        let addr = network(addr);
         let m = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         match m.get(&addr) {
             Some((start, n)) if now_ms - start < WINDOW_MS && *n >= FAILURES_PER_ADDRESS => {
@@ -52,6 +114,7 @@ impl SignInThrottle {
 
     /// Counts a wrong sign-in from `addr`.
     pub fn failed(&self, addr: IpAddr, now_ms: i64) {
+        let addr = network(addr);
         let mut m = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if m.len() >= MAX_ADDRESSES {
             m.retain(|_, (start, _)| now_ms - *start < WINDOW_MS);
@@ -91,8 +154,48 @@ mod tests {
             t.failed(a, i as i64);
         }
         assert!(t.admit(a, 100).is_err());
-        assert_eq!(t.admit(b, 100), Ok(()), "another address is not affected");
+        // Counted by network: a neighbour of the same /24 is refused too, another
+        // network is not.
+        assert!(t.admit(b, 100).is_err(), "the same /24");
+        let c: IpAddr = "192.0.3.8".parse().expect("ip");
+        assert_eq!(t.admit(c, 100), Ok(()), "another network is not affected");
+        let mapped: IpAddr = "::ffff:192.0.2.200".parse().expect("ip");
+        assert!(
+            t.admit(mapped, 100).is_err(),
+            "the same address written as IPv6"
+        );
         assert_eq!(t.admit(a, WINDOW_MS + 1), Ok(()), "a new window");
+        // IPv6: by /64.
+        let v6: IpAddr = "2001:db8:1:2::7".parse().expect("ip");
+        for i in 0..FAILURES_PER_ADDRESS {
+            t.failed(v6, i as i64);
+        }
+        let same: IpAddr = "2001:db8:1:2:ffff::1".parse().expect("ip");
+        let other: IpAddr = "2001:db8:1:3::7".parse().expect("ip");
+        assert!(t.admit(same, 100).is_err());
+        assert_eq!(t.admit(other, 100), Ok(()));
+    }
+
+    #[test]
+    fn a_name_that_is_no_account_locks_as_an_account_does() {
+        let t = SignInThrottle::default();
+        for i in 0..MAX_FAILED_LOGINS {
+            assert_eq!(t.unknown_locked("Nobody", i as i64), None);
+            t.unknown_failed("Nobody", i as i64);
+        }
+        assert_eq!(t.unknown_locked(" nobody ", 10), Some(5 + LOCK_MS));
+        assert_eq!(t.unknown_locked("somebody", 10), None);
+        assert_eq!(
+            t.unknown_locked("nobody", 5 + LOCK_MS),
+            None,
+            "the lock ends"
+        );
+        t.unknown_failed("nobody", 6 + LOCK_MS);
+        assert_eq!(
+            t.unknown_locked("nobody", 7 + LOCK_MS),
+            None,
+            "counted again from 1"
+        );
     }
 
     #[tokio::test]

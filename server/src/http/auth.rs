@@ -49,6 +49,15 @@ pub async fn login(
             ),
         });
     }
+    // A name that is no account, guessed at too often: locked as an account would be,
+    // so that the answer does not tell which names are accounts.
+    if let Some(until) = state.throttle.unknown_locked(&username, now) {
+        let e = auth::AuthError::Locked { until };
+        if let Some(code) = refusal_code(&e) {
+            refused_sign_in(&state, &username, attempt, code, now);
+        }
+        return Err(e.into());
+    }
     // Argon2 is deliberately slow: a few at a time, off the async workers.
     let turn = state.throttle.turn().await.ok_or(AppError::Unavailable)?;
     let password = Password::new(req.password);
@@ -71,6 +80,9 @@ pub async fn login(
         Err(e) => {
             if matches!(e, auth::AuthError::BadCredentials) {
                 state.throttle.failed(addr, now);
+                if state.store.user_by_name(&username)?.is_none() {
+                    state.throttle.unknown_failed(&username, now);
+                }
             }
             if let Some(code) = refusal_code(&e) {
                 refused_sign_in(&state, &username, attempt, code, now);

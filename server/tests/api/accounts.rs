@@ -309,6 +309,28 @@ async fn wrong_passwords_lock_new_devices_out_not_the_workers_phone_and_the_cent
     );
 }
 
+/// Found by an attacker's probe: a real name locked after six wrong passwords while a
+/// made-up one answered 401 forever, so the lock told which names are accounts.
+#[tokio::test]
+async fn a_name_that_is_no_account_locks_as_an_account_does() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let mut answers = Vec::new();
+    for name in ["marta", "nobody"] {
+        for _ in 0..6 {
+            let res = login_raw(&s, name, "a-wrong-guess", None).await;
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{name}");
+        }
+        let (st, code, _) = error_code(login_raw(&s, name, "a-wrong-guess", None).await).await;
+        answers.push((st, code));
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(
+        (answers[1].0, answers[1].1.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "account_locked")
+    );
+}
+
 #[tokio::test]
 async fn an_address_with_too_many_wrong_sign_ins_is_refused_whatever_the_account() {
     let s = TestServer::start().await;
