@@ -161,15 +161,19 @@ async fn post_sync<B: serde::Serialize, T: DeserializeOwned>(
     }
 }
 
+/// Signs in from this device: its actor, and the key its last sign-in gave it (see
+/// `LoginResponse::device_key`).
 pub async fn login(
     username: &str,
     password: &str,
     device_actor: &str,
+    device_key: Option<String>,
 ) -> Result<LoginResponse, ApiError> {
     let req = LoginRequest {
         username: username.into(),
         password: password.into(),
         device_actor: Some(device_actor.into()),
+        device_key,
     };
     post("/api/auth/login", None, &req).await
 }

@@ -15,6 +15,10 @@ pub struct LoginRequest {
     /// API but not push.
     #[serde(default)]
     pub device_actor: Option<String>,
+    /// The key the device was given at its last sign-in (`LoginResponse::device_key`):
+    /// with it, the device signs in even while the account is locked for other devices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
 }
 
 /// Who is signed in, as the app shows it.
@@ -37,6 +41,10 @@ pub struct LoginResponse {
     /// offline, to end the session at its next contact (`POST /api/auth/end-session`).
     #[serde(default)]
     pub logout_key: Option<String>,
+    /// For a device: what it shows at its next sign-in to be known as itself (an actor
+    /// id is no secret). Kept with the session, encrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
 }
 
 /// `POST /api/auth/end-session`.

@@ -37,6 +37,23 @@ test('an ended session asks for the password again and loses no pending change',
     const ended = await fetch(`${server.url}/api/devices/${phone.id}/end-sessions`, { method: 'POST', headers: auth });
     assert.equal(ended.status, 200);
 
+    // A stranger guesses her password naming her phone's actor (no secret: every change
+    // the phone writes carries it). The account locks for other devices; her phone,
+    // showing the key its last sign-in gave it, still signs in (an attacker's probe
+    // locked the phone itself this way).
+    for (let i = 0; i < 6; i += 1) {
+      const guess = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'marta', password: `guess-${i}`, device_actor: phone.id }),
+      });
+      assert.equal(guess.status, 401);
+    }
+    const stranger = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'marta', password: PW, device_actor: phone.id }),
+    });
+    assert.equal(stranger.status, 429);
+
     // Back online: the phone learns its session is over and asks for the password.
     await context.setOffline(false);
     await page.getByTestId('sync-now').click();

@@ -9,6 +9,10 @@ use super::{Ctx, LockState, load_records, on_revoked, sync, wipe};
 use crate::api::{self, ApiError};
 use crate::{crypto, store};
 
+/// The sealed setting holding the key the server gave this device at its last sign-in
+/// (`LoginResponse::device_key`).
+const DEVICE_KEY: &str = "device_key";
+
 /// Why a sign-in failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SignInError {
@@ -57,7 +61,15 @@ pub async fn sign_in(
             Err(_) => return Err(SignInError::Device),
         }
     };
-    let res = match api::login(&username, &password, &actor.to_hex_string()).await {
+    // The key the last sign-in gave this device (kept apart from the session, which an
+    // ended session's "Accedi" forgets; encrypted): with it the server knows the device
+    // as the account's own, and a stranger's guesses elsewhere do not lock it out.
+    let device_key = if reauth {
+        store::kv_get(DEVICE_KEY).await.ok().flatten()
+    } else {
+        None
+    };
+    let res = match api::login(&username, &password, &actor.to_hex_string(), device_key).await {
         Ok(res) => res,
         Err(e) if e.is_revoked() && reauth => {
             on_revoked(ctx).await;
@@ -92,6 +104,9 @@ pub async fn sign_in(
         ctx.owner.set(Some(res.user.username.clone()));
     }
     drop(password);
+    if let Some(key) = &res.device_key {
+        store::kv_set(DEVICE_KEY, key).await.map_err(storage)?;
+    }
     ctx.revoked.set(false);
     // A new device has nothing yet: its lists say "loading" until the first sync ends.
     if !reauth {

@@ -16,6 +16,7 @@ pub(super) fn register_device(
     store: &dyn Store,
     actor: &[u8],
     user: UserId,
+    key_hash: String,
     now_ms: i64,
 ) -> Result<(), AuthError> {
     let mut revoked = false;
@@ -37,6 +38,7 @@ pub(super) fn register_device(
                 .filter(|d| d.user_id == user)
                 .map(|d| d.scope)
                 .unwrap_or_default(),
+            key_hash: Some(key_hash.clone()),
         }),
     })?;
     if revoked {

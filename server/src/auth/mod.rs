@@ -26,7 +26,9 @@ use strada_shared::ids::{TeamId, UserId};
 use crate::storage::{Store, StoreError, StoredUser};
 pub use device::{revoke_device, revoke_user_devices, sessions_per_device};
 pub use password::Password;
-pub use session::{SignedIn, authenticate, end_device_sessions, end_session_by_key, login, logout};
+pub use session::{
+    SignedIn, authenticate, end_device_sessions, end_session_by_key, login, logout, sign_in,
+};
 pub use token::SessionToken;
 
 /// How long a field session lasts: field devices stay offline for days, so a month. A

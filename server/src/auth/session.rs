@@ -29,6 +29,9 @@ pub struct SignedIn {
     pub expires_at: i64,
     /// Ends this session and nothing else (see [`end_session_by_key`]).
     pub logout_key: SessionToken,
+    /// What the device signing in shows at its next sign-in to be known as itself
+    /// (`StoredDevice::key_hash`); none without a device.
+    pub device_key: Option<SessionToken>,
 }
 
 /// How long a session of `role` lasts at most.
@@ -48,7 +51,7 @@ pub fn idle_limit(role: Role) -> Option<i64> {
 }
 
 /// Checks a username and password and opens a session, bound to the device's automerge
-/// actor when one is given.
+/// actor when one is given (a device that shows no key: see [`sign_in`]).
 pub fn login(
     store: &dyn Store,
     username: &str,
@@ -56,13 +59,36 @@ pub fn login(
     device_actor: Option<&str>,
     now_ms: i64,
 ) -> Result<SignedIn, AuthError> {
+    sign_in(store, username, password, device_actor, None, now_ms)
+}
+
+/// Checks a username and password and opens a session, bound to the device's automerge
+/// actor when one is given. The device counts as one the account already uses (its
+/// own lock, not the account's) only with the key it was given at its last sign-in,
+/// once it has one: an actor id is no secret, and a stranger naming a worker's phone
+/// must not lock it (an attacker's probe).
+pub fn sign_in(
+    store: &dyn Store,
+    username: &str,
+    password: &Password,
+    device_actor: Option<&str>,
+    device_key: Option<&str>,
+    now_ms: i64,
+) -> Result<SignedIn, AuthError> {
     let actor = device_actor.map(parse_actor).transpose()?;
     let user = store.user_by_name(username)?;
-    // A device this account already signed in from (and still may).
+    // A device this account already signed in from (and still may), proving it.
+    let shown = device_key
+        .filter(|k| k.len() <= 128)
+        .map(|k| hex::encode(super::token::hash_token(k)));
     let known = match (&user, &actor) {
-        (Some(u), Some(a)) => store
-            .device(a)?
-            .filter(|d| d.user_id == u.id && d.revoked_at.is_none()),
+        (Some(u), Some(a)) => store.device(a)?.filter(|d| {
+            d.user_id == u.id
+                && d.revoked_at.is_none()
+                && d.key_hash
+                    .as_ref()
+                    .is_none_or(|h| shown.as_ref() == Some(h))
+        }),
         _ => None,
     };
     // Locked out: no password is checked at all (no guess is worth anything, and a flood
@@ -105,17 +131,19 @@ pub fn login(
             u
         })?;
     }
+    // Given anew at each sign-in: shown at the next.
+    let new_key = SessionToken::generate();
     if let Some(a) = &actor {
         match store.bind_actor(a, user.id) {
             Err(crate::storage::StoreError::Conflict) => return Err(AuthError::DeviceTaken),
             other => other?,
         }
-        register_device(store, a, user.id, now_ms)?;
+        register_device(store, a, user.id, hex::encode(new_key.hash()), now_ms)?;
     }
     let token = SessionToken::generate();
     let secret = SessionToken::generate();
     let expires_at = now_ms + ttl(user.role);
-    let device = actor.map(|a| DeviceBinding {
+    let device = actor.as_ref().map(|a| DeviceBinding {
         actor: hex::encode(a),
     });
     store.put_session(
@@ -139,6 +167,7 @@ pub fn login(
         user,
         expires_at,
         logout_key,
+        device_key: actor.is_some().then_some(new_key),
     })
 }
 
@@ -336,7 +365,9 @@ mod tests {
         user(&s, "marta", Role::FieldWorker);
         let good = Password::new("password-marta".into());
         let bad = Password::new("wrong-password".into());
-        login(&s, "marta", &good, Some(PHONE), 1_000).expect("first sign-in on her phone");
+        let first =
+            login(&s, "marta", &good, Some(PHONE), 1_000).expect("first sign-in on her phone");
+        let key = first.device_key.expect("a key for the phone");
         for _ in 0..MAX_FAILED_LOGINS {
             assert!(matches!(
                 login(&s, "marta", &bad, Some(OTHER), 2_000),
@@ -352,8 +383,18 @@ mod tests {
             login(&s, "marta", &good, None, 3_000),
             Err(AuthError::Locked { .. })
         ));
-        // Her own phone signs in.
-        login(&s, "marta", &good, Some(PHONE), 3_000).expect("her phone is not locked out");
+        // Her own phone signs in, showing its key — not whoever names its actor (no
+        // secret: every change the phone writes carries it).
+        assert!(matches!(
+            login(&s, "marta", &good, Some(PHONE), 3_000),
+            Err(AuthError::Locked { .. })
+        ));
+        assert!(matches!(
+            sign_in(&s, "marta", &good, Some(PHONE), Some("a-guess"), 3_000),
+            Err(AuthError::Locked { .. })
+        ));
+        sign_in(&s, "marta", &good, Some(PHONE), Some(key.expose()), 3_000)
+            .expect("her phone is not locked out");
         // Until the lock ends for the others.
         login(&s, "marta", &good, Some(OTHER), 2_000 + LOCK_MS + 1).expect("after the lock");
     }
@@ -364,15 +405,49 @@ mod tests {
         user(&s, "marta", Role::FieldWorker);
         let good = Password::new("password-marta".into());
         let bad = Password::new("wrong-password".into());
-        login(&s, "marta", &good, Some(PHONE), 0).expect("sign-in");
+        let key = login(&s, "marta", &good, Some(PHONE), 0)
+            .expect("sign-in")
+            .device_key
+            .expect("key");
         for _ in 0..MAX_FAILED_LOGINS {
-            let _ = login(&s, "marta", &bad, Some(PHONE), 10);
+            let _ = sign_in(&s, "marta", &bad, Some(PHONE), Some(key.expose()), 10);
         }
         assert!(matches!(
-            login(&s, "marta", &good, Some(PHONE), 20),
+            sign_in(&s, "marta", &good, Some(PHONE), Some(key.expose()), 20),
             Err(AuthError::Locked { .. })
         ));
         login(&s, "marta", &good, Some(OTHER), 20).expect("the account itself is not locked");
+    }
+
+    /// An attacker's probe: six wrong passwords naming a worker's phone (its actor id,
+    /// read from any change it wrote) locked that phone out. Without the phone's key
+    /// they count against the account, and the phone still signs in.
+    #[test]
+    fn a_stranger_naming_a_phone_does_not_lock_it_out() {
+        let (_d, s) = store();
+        user(&s, "marta", Role::FieldWorker);
+        let good = Password::new("password-marta".into());
+        let bad = Password::new("wrong-password".into());
+        let key = login(&s, "marta", &good, Some(PHONE), 0)
+            .expect("sign-in")
+            .device_key
+            .expect("key");
+        for _ in 0..MAX_FAILED_LOGINS {
+            assert!(matches!(
+                login(&s, "marta", &bad, Some(PHONE), 10),
+                Err(AuthError::BadCredentials)
+            ));
+        }
+        let next = sign_in(&s, "marta", &good, Some(PHONE), Some(key.expose()), 20)
+            .expect("the phone signs in");
+        // The key changes at each sign-in: the old one no longer proves the phone.
+        let newer = next.device_key.expect("a new key");
+        assert_ne!(newer.expose(), key.expose());
+        assert!(matches!(
+            sign_in(&s, "marta", &good, Some(PHONE), Some(key.expose()), 30),
+            Err(AuthError::Locked { .. })
+        ));
+        sign_in(&s, "marta", &good, Some(PHONE), Some(newer.expose()), 30).expect("the new key");
     }
 
     #[test]

@@ -202,6 +202,7 @@ pub fn run(store: &dyn Store, opts: &Options, dir: &Directory) -> anyhow::Result
                     failed_logins: 0,
                     locked_until: None,
                     scope: Default::default(),
+                    key_hash: None,
                 })
             })?;
             let mut auth = AuthUser::from(&user);

@@ -63,11 +63,12 @@ pub async fn login(
     let password = Password::new(req.password);
     let store = state.store.clone();
     let result = tokio::task::spawn_blocking(move || {
-        let r = auth::login(
+        let r = auth::sign_in(
             store.as_ref(),
             &req.username,
             &password,
             req.device_actor.as_deref(),
+            req.device_key.as_deref(),
             now,
         );
         drop(turn);
@@ -103,6 +104,7 @@ pub async fn login(
         user: info(&AuthUser::from(&signed_in.user)),
         expires_at: crate::projection::rfc3339_ms(signed_in.expires_at),
         logout_key: Some(signed_in.logout_key.expose().to_string()),
+        device_key: signed_in.device_key.map(|k| k.expose().to_string()),
     }))
 }
 

@@ -813,6 +813,10 @@ fn schemas() -> Map<String, Value> {
                 ("username", s()),
                 ("password", s()),
                 ("device_actor", opt_s()),
+                (
+                    "device_key",
+                    json!({"type": "string", "description": "the key the device's last sign-in gave it: with it, the device counts as one the account uses (its own lock, not the account's); an actor id alone does not"}),
+                ),
             ],
             &["username", "password"],
         ),
@@ -840,6 +844,10 @@ fn schemas() -> Map<String, Value> {
                 ("user", r("UserInfo")),
                 ("expires_at", s()),
                 ("logout_key", opt_s()),
+                (
+                    "device_key",
+                    json!({"type": "string", "description": "with a device actor: what the device shows at its next sign-in (a new one each time)"}),
+                ),
             ],
             &["token", "user", "expires_at"],
         ),

@@ -96,6 +96,7 @@ fn golden_stored_records_keep_their_bytes_and_read_back() {
         failed_logins: 4,
         locked_until: Some(5),
         scope: Default::default(),
+        key_hash: None,
     };
     check("device.json", serde_json::to_vec(&device).expect("json"));
 

@@ -104,6 +104,13 @@ pub struct StoredDevice {
     /// Until then (Unix ms) this device cannot sign in.
     #[serde(default)]
     pub locked_until: Option<i64>,
+    /// The hash (hex SHA-256) of the key the device was last given at sign-in
+    /// (`LoginResponse::device_key`): a sign-in naming this device's actor counts as
+    /// the device's own (its own lock, not the account's) only with that key, since an
+    /// actor id is no secret (every change the device writes carries it). `None`: not
+    /// given one yet (a device from before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_hash: Option<String>,
     /// A central office device: what it keeps offline (see `SyncScope`); empty, it
     /// syncs only what its user wrote.
     #[serde(

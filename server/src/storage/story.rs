@@ -322,6 +322,7 @@ fn devices_are_recorded_updated_and_listed(s: &dyn Store) {
         failed_logins: 0,
         locked_until: None,
         scope: Default::default(),
+        key_hash: None,
     };
     assert_eq!(s.device(&[1; 16]).expect("device"), None);
     // Updating a missing record with a function that keeps it missing stores nothing.

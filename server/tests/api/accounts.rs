@@ -277,7 +277,13 @@ async fn wrong_passwords_lock_new_devices_out_not_the_workers_phone_and_the_cent
     let phone_actor = phone.actor.to_hex_string();
     let admin = Api::login(&s, "admin").await;
     let stranger = "ab".repeat(16);
-    for _ in 0..6 {
+    // Found by an attacker's probe: guesses naming the phone's actor (no secret) locked
+    // the phone itself. Without its key they count against the account.
+    for _ in 0..3 {
+        let res = login_raw(&s, "marta", "a-wrong-guess", Some(&phone_actor)).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    for _ in 0..3 {
         let res = login_raw(&s, "marta", "a-wrong-guess", Some(&stranger)).await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
@@ -288,13 +294,24 @@ async fn wrong_passwords_lock_new_devices_out_not_the_workers_phone_and_the_cent
         (st, code.as_str()),
         (StatusCode::TOO_MANY_REQUESTS, "account_locked")
     );
-    // Marta's own phone signs in again (its session expired, say).
+    // Whoever names her phone without its key: locked too.
+    let (st, code, _) =
+        error_code(login_raw(&s, "marta", "password-marta", Some(&phone_actor)).await).await;
     assert_eq!(
-        login_raw(&s, "marta", "password-marta", Some(&phone_actor))
-            .await
-            .status(),
-        StatusCode::OK
+        (st, code.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "account_locked")
     );
+    // Marta's own phone signs in again (its session expired, say), showing its key.
+    let res = reqwest::Client::new()
+        .post(s.url("/api/auth/login"))
+        .json(&json!({
+            "username": "marta", "password": "password-marta",
+            "device_actor": phone_actor, "device_key": phone.device_key,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
     // The central office sees it and unlocks.
     assert!(row(&accounts(&admin).await, "marta")["locked_until"].is_string());
     let res = admin

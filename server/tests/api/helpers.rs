@@ -19,19 +19,26 @@ pub struct Api {
     pub actor: ActorId,
     /// What ends this session without its token (an offline sign-out).
     pub logout_key: String,
+    /// What this device shows at its next sign-in to be known as itself.
+    pub device_key: String,
 }
 
 impl Api {
     pub async fn login(server: &TestServer, username: &str) -> Api {
-        Api::login_on(server, username, ActorId::random()).await
+        Api::login_on(server, username, ActorId::random(), None).await
     }
 
-    /// Signs in again on the same device (the same actor).
+    /// Signs in again on the same device (the same actor, showing its key).
     pub async fn relogin(&self, server: &TestServer, username: &str) -> Api {
-        Api::login_on(server, username, self.actor.clone()).await
+        Api::login_on(server, username, self.actor.clone(), Some(&self.device_key)).await
     }
 
-    async fn login_on(server: &TestServer, username: &str, actor: ActorId) -> Api {
+    async fn login_on(
+        server: &TestServer,
+        username: &str,
+        actor: ActorId,
+        device_key: Option<&str>,
+    ) -> Api {
         let client = Client::new();
         let res = client
             .post(server.url("/api/auth/login"))
@@ -39,6 +46,7 @@ impl Api {
                 "username": username,
                 "password": format!("password-{username}"),
                 "device_actor": actor.to_hex_string(),
+                "device_key": device_key,
             }))
             .send()
             .await
@@ -51,6 +59,7 @@ impl Api {
             token: body["token"].as_str().unwrap().to_string(),
             actor,
             logout_key: body["logout_key"].as_str().unwrap().to_string(),
+            device_key: body["device_key"].as_str().unwrap().to_string(),
         }
     }
 

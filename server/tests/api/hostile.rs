@@ -487,6 +487,7 @@ async fn a_panic_on_pushed_data_logs_one_line_without_a_backtrace() {
         token,
         actor,
         logout_key: login["logout_key"].as_str().unwrap_or_default().to_string(),
+        device_key: login["device_key"].as_str().unwrap_or_default().to_string(),
     };
     let c = contact_for(&user, 1);
     let (created, change) = created_and_edit(&api, &c);
