@@ -481,6 +481,7 @@ ws_author = Recorded by
 ws_aliases = Aliases
 ws_birth_year = Birth year
 ws_estimated = (estimated)
+person_in_review = Two devices wrote different values, under review at the central office: { $fields }.
 born_in = born { $year }
 ws_gender = Gender
 ws_country = Country of origin

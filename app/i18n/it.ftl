@@ -482,6 +482,7 @@ ws_author = Registrato da
 ws_aliases = Alias
 ws_birth_year = Anno di nascita
 ws_estimated = (stimato)
+person_in_review = Due dispositivi hanno scritto valori diversi, in revisione in centrale: { $fields }.
 born_in = anno di nascita { $year }
 ws_gender = Genere
 ws_country = Paese di origine

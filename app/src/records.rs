@@ -84,6 +84,8 @@ pub struct PersonRow {
     pub merged_into: Option<DocId>,
     pub birth_year: Option<i64>,
     pub birth_year_estimated: bool,
+    /// Sensitive fields two devices set apart, waiting for the central office's review.
+    pub in_review: Vec<String>,
 }
 
 /// A referral as the lists show it.
@@ -188,6 +190,12 @@ pub struct PersonSummary {
     pub birth_year: Option<i64>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub birth_year_estimated: bool,
+    /// Sensitive fields two devices set apart (`schema::conflicts`), waiting for the
+    /// central office's review ("Da rivedere"): the phone says so on the person's row (a
+    /// new user's walk: a worker whose offline value lost was never told). Absent in
+    /// summaries written before (none until the next write).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_review: Vec<String>,
 }
 
 impl Summary {
@@ -245,6 +253,10 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
                 merged_into: p.merged_into,
                 birth_year: p.birth_year,
                 birth_year_estimated: p.birth_year_estimated,
+                in_review: schema::conflicts::find(&d.doc, DocType::Person)
+                    .into_iter()
+                    .map(|c| c.field)
+                    .collect(),
             }))
         }
         DocType::Referral => {
@@ -341,6 +353,7 @@ impl RecordsBuilder {
                 merged_into: p.merged_into,
                 birth_year: p.birth_year,
                 birth_year_estimated: p.birth_year_estimated,
+                in_review: p.in_review.clone(),
             }),
             Summary::Referral(r, status) => {
                 let walk = r.walk();

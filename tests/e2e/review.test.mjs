@@ -76,6 +76,12 @@ test('two phones writing a person\'s phone apart: the central office keeps one a
       return list.length === 1 && list[0].conflicts[0].values.length === 2 ? list : null;
     }, 'the conflict on the server');
     assert.equal(items[0].conflicts[0].field, 'phone');
+    // The phones say which field waits for the central office (a new user's walk: the
+    // worker whose value lost was never told).
+    await marta.page.getByTestId('tab-persons').click();
+    await marta.page.getByTestId('person-search').fill(ALIAS);
+    const inReview = marta.page.getByTestId('person-row').filter({ hasText: ALIAS }).getByTestId('person-in-review');
+    await inReview.filter({ hasText: 'in revisione in centrale: telefono' }).waitFor({ timeout: 30000 });
 
     // The reviewer sees both values, who wrote each, and keeps Ahmed's.
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'it-IT' });
@@ -111,6 +117,8 @@ test('two phones writing a person\'s phone apart: the central office keeps one a
       await marta.page.getByTestId('person-editor').waitFor({ state: 'detached' });
       return v === '+39 333 2222222';
     }, 'the kept value on Marta\'s phone', 40000);
+    // Reviewed: nothing waits any more.
+    await inReview.waitFor({ state: 'detached', timeout: 30000 });
   } finally {
     await browser.close();
     await stopServer(server.proc);

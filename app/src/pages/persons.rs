@@ -87,6 +87,20 @@ fn PersonItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                 </span>
             </button>
             <SyncState id=id status=status/>
+            // Two phones set a field apart: which value stands is the central office's
+            // review; the worker is told which fields wait for it.
+            {move || {
+                let tr = t();
+                let fields = row.with(|r| r.as_ref().map(|p| p.in_review.clone()).unwrap_or_default());
+                (!fields.is_empty()).then(|| {
+                    let names = fields
+                        .iter()
+                        .map(|f| tr.ws_field_names.find(f.split('.').next().unwrap_or_default()).unwrap_or(f.as_str()).to_lowercase())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    view! { <p class="small warning" data-testid="person-in-review">{tr.person_in_review.with("fields", &names)}</p> }
+                })
+            }}
             <ul class="small last-contacts" aria-label=move || t().last_contacts>
                 {move || row.with(|r| r.as_ref().map(|r| r.last_contacts.clone()).unwrap_or_default()).into_iter().map(|(at, needs)| {
                     view! {
