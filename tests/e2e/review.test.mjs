@@ -36,6 +36,33 @@ async function setPhone(page, number) {
   await page.getByTestId('person-editor').waitFor({ state: 'detached', timeout: 5000 });
 }
 
+/** Marta and Ahmed (one team) and the central office on a fresh server, in a browser. */
+async function withTeam(prefix, body) {
+  const data = tempDir(prefix);
+  addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
+  addUser(data, 'ahmed', 'field_worker', 'bergamo-1', PW);
+  addUser(data, 'centrale', 'central_office', 'pua', PW);
+  const server = await startServer(data);
+  const browser = await launchBrowser({ allow: [...OFFLINE] });
+  try {
+    await body(server, browser);
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+}
+
+/** Marta logs a contact for a new person; Ahmed's phone, of the same team, receives it. */
+async function twoPhonesOnePerson(browser, url) {
+  const marta = await phone(browser, url, 'marta');
+  await logContact(marta.page, ALIAS, ['food'], 'nota sintetica');
+  await marta.page.locator('[data-testid="contact-row"][data-status="synced"]').waitFor({ timeout: 20000 });
+  const ahmed = await phone(browser, url, 'ahmed');
+  await ahmed.page.getByTestId('contact-row').filter({ hasText: ALIAS }).waitFor({ timeout: 20000 });
+  return { marta, ahmed };
+}
+
 async function until(fn, what, timeout = 30000) {
   const end = Date.now() + timeout;
   for (;;) {
@@ -46,19 +73,8 @@ async function until(fn, what, timeout = 30000) {
   }
 }
 
-test('two phones writing a person\'s phone apart: the central office keeps one and the phones follow', async () => {
-  const data = tempDir('strada-e2e-review-');
-  addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
-  addUser(data, 'ahmed', 'field_worker', 'bergamo-1', PW);
-  addUser(data, 'centrale', 'central_office', 'pua', PW);
-  const server = await startServer(data);
-  const browser = await launchBrowser({ allow: [...OFFLINE] });
-  try {
-    const marta = await phone(browser, server.url, 'marta');
-    await logContact(marta.page, ALIAS, ['food'], 'nota sintetica');
-    await marta.page.locator('[data-testid="contact-row"][data-status="synced"]').waitFor({ timeout: 20000 });
-    const ahmed = await phone(browser, server.url, 'ahmed');
-    await ahmed.page.getByTestId('contact-row').filter({ hasText: ALIAS }).waitFor({ timeout: 20000 });
+test('two phones writing a person\'s phone apart: the central office keeps one and the phones follow', () => withTeam('strada-e2e-review-', async (server, browser) => {
+    const { marta, ahmed } = await twoPhonesOnePerson(browser, server.url);
 
     // Both offline, each writes another number.
     await marta.context.setOffline(true);
@@ -119,29 +135,13 @@ test('two phones writing a person\'s phone apart: the central office keeps one a
     }, 'the kept value on Marta\'s phone', 40000);
     // Reviewed: nothing waits any more.
     await inReview.waitFor({ state: 'detached', timeout: 30000 });
-  } finally {
-    await browser.close();
-    await stopServer(server.proc);
-    removeDir(data);
-  }
-});
+}));
 
 // A new user's walk: an editor left open on one phone, saved without a change after
 // another phone's edit arrived, wrote back the old value (and nothing reached "Da
 // rivedere"). The editor now writes only what its user changed.
-test('an editor left open writes only what its user changed, not the values it showed', async () => {
-  const data = tempDir('strada-e2e-stale-editor-');
-  addUser(data, 'marta', 'field_worker', 'bergamo-1', PW);
-  addUser(data, 'ahmed', 'field_worker', 'bergamo-1', PW);
-  addUser(data, 'centrale', 'central_office', 'pua', PW);
-  const server = await startServer(data);
-  const browser = await launchBrowser({ allow: [...OFFLINE] });
-  try {
-    const marta = await phone(browser, server.url, 'marta');
-    await logContact(marta.page, ALIAS, ['food'], 'nota sintetica');
-    await marta.page.locator('[data-testid="contact-row"][data-status="synced"]').waitFor({ timeout: 20000 });
-    const ahmed = await phone(browser, server.url, 'ahmed');
-    await ahmed.page.getByTestId('contact-row').filter({ hasText: ALIAS }).waitFor({ timeout: 20000 });
+test('an editor left open writes only what its user changed, not the values it showed', () => withTeam('strada-e2e-stale-editor-', async (server, browser) => {
+    const { marta, ahmed } = await twoPhonesOnePerson(browser, server.url);
 
     // Ahmed opens the person's editor and leaves it open.
     await openPerson(ahmed.page);
@@ -173,9 +173,4 @@ test('an editor left open writes only what its user changed, not the values it s
     // Marta's phone shows both too.
     await marta.page.getByTestId('person-row').filter({ hasText: ALIAS })
       .getByTestId('person-born').filter({ hasText: '1998' }).waitFor({ timeout: 5000 });
-  } finally {
-    await browser.close();
-    await stopServer(server.proc);
-    removeDir(data);
-  }
-});
+}));

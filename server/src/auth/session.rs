@@ -399,16 +399,22 @@ mod tests {
         login(&s, "marta", &good, Some(OTHER), 2_000 + LOCK_MS + 1).expect("after the lock");
     }
 
-    #[test]
-    fn guesses_from_a_known_device_lock_that_device_only() {
-        let (_d, s) = store();
-        user(&s, "marta", Role::FieldWorker);
+    /// Marta signed in on her phone: her password, a wrong one, and her phone's key.
+    fn marta_on_her_phone(s: &SledStore) -> (Password, Password, SessionToken) {
+        user(s, "marta", Role::FieldWorker);
         let good = Password::new("password-marta".into());
         let bad = Password::new("wrong-password".into());
-        let key = login(&s, "marta", &good, Some(PHONE), 0)
+        let key = login(s, "marta", &good, Some(PHONE), 0)
             .expect("sign-in")
             .device_key
             .expect("key");
+        (good, bad, key)
+    }
+
+    #[test]
+    fn guesses_from_a_known_device_lock_that_device_only() {
+        let (_d, s) = store();
+        let (good, bad, key) = marta_on_her_phone(&s);
         for _ in 0..MAX_FAILED_LOGINS {
             let _ = sign_in(&s, "marta", &bad, Some(PHONE), Some(key.expose()), 10);
         }
@@ -425,13 +431,7 @@ mod tests {
     #[test]
     fn a_stranger_naming_a_phone_does_not_lock_it_out() {
         let (_d, s) = store();
-        user(&s, "marta", Role::FieldWorker);
-        let good = Password::new("password-marta".into());
-        let bad = Password::new("wrong-password".into());
-        let key = login(&s, "marta", &good, Some(PHONE), 0)
-            .expect("sign-in")
-            .device_key
-            .expect("key");
+        let (good, bad, key) = marta_on_her_phone(&s);
         for _ in 0..MAX_FAILED_LOGINS {
             assert!(matches!(
                 login(&s, "marta", &bad, Some(PHONE), 10),
