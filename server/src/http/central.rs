@@ -376,18 +376,20 @@ pub async fn person(
     let store = state.store.clone();
     let person = person_of(store.as_ref(), id)?
         .ok_or_else(|| AppError::NotFound("no person with that id".into()))?;
-    let (contact_ids, referral_ids, family) = with_index(&state, move |_, index| {
-        let contacts = index.contacts_of_person(id);
+    let (contact_ids, survivors, referral_ids, family) = with_index(&state, move |_, index| {
+        let contacts = query::newest_first(index, &index.contacts_of_person(id));
+        let survivors = contact_survivors(index, &contacts);
         let referrals = index.referrals_of_person(id);
         (
-            query::newest_first(index, &contacts),
+            contacts,
+            survivors,
             query::referrals_newest_first(index, &referrals),
             index.family.get(&id).cloned().unwrap_or_default(),
         )
     })
     .await?;
     let mut contacts = records(&contact_ids, |c| contact_of(store.as_ref(), c))?;
-    name_survivors(&state, &mut contacts).await?;
+    name_survivors(store.as_ref(), &mut contacts, &survivors)?;
     let referrals = records(&referral_ids, |r| referral_of(&state, store.as_ref(), r))?;
     let merged = records(&family, |p| person_of(store.as_ref(), p))?;
     let merges = crate::merge::records_of(store.as_ref(), id)?;
@@ -431,36 +433,47 @@ pub async fn contacts(
     params: ListParams,
 ) -> Result<Json<Page<ContactRecord>>, AppError> {
     let f = filter(List::Contacts, params)?;
-    let found = with_index(&state, move |_, index| query::contacts(index, &f)).await?;
+    let (found, survivors) = with_index(&state, move |_, index| {
+        let found = query::contacts(index, &f);
+        let survivors = contact_survivors(index, &found.ids);
+        (found, survivors)
+    })
+    .await?;
     let mut items = records(&found.ids, |id| contact_of(state.store.as_ref(), id))?;
-    name_survivors(&state, &mut items).await?;
+    name_survivors(state.store.as_ref(), &mut items, &survivors)?;
     audit_read(&state, &user, Act::ReadContacts, found.ids.clone())?;
     Ok(Json(page_of(found, items)))
 }
 
-/// Names, by their first alias, the person each contact counts under when its own
-/// person was merged into another ([`ContactRecord::survivor_name`]): a list after a
-/// merge reads one person, not the merged-away record's alias (a new user's walk).
-pub(crate) async fn name_survivors(
-    state: &AppState,
+/// The contacts of `ids` whose own person was merged into another, with the person
+/// they count under (read in the same pass of the index as the list).
+fn contact_survivors(index: &Index, ids: &[DocId]) -> HashMap<DocId, DocId> {
+    ids.iter()
+        .filter_map(|id| {
+            let own = index.contacts.get(id).and_then(|c| c.person)?;
+            let survivor = index.survivor_of(own);
+            (survivor != own).then_some((*id, survivor))
+        })
+        .collect()
+}
+
+/// Names, by their first alias, the survivor each contact counts under
+/// ([`contact_survivors`]; [`ContactRecord::survivor_name`]): a list after a merge reads
+/// one person, not the merged-away record's alias (a new user's walk).
+fn name_survivors(
+    store: &dyn Store,
     items: &mut [ContactRecord],
+    survivors: &HashMap<DocId, DocId>,
 ) -> Result<(), AppError> {
-    let persons: Vec<Option<DocId>> = items.iter().map(|c| c.person_id).collect();
-    let survivors: Vec<Option<DocId>> = with_index(state, move |_, index| {
-        persons
-            .into_iter()
-            .map(|p| p.map(|p| index.survivor_of(p)).filter(|s| Some(*s) != p))
-            .collect()
-    })
-    .await?;
     let mut names: HashMap<DocId, Option<String>> = HashMap::new();
-    for (item, survivor) in items.iter_mut().zip(survivors) {
-        let Some(survivor) = survivor else { continue };
+    for item in items.iter_mut() {
+        let Some(&survivor) = survivors.get(&item.id) else {
+            continue;
+        };
         let name = match names.get(&survivor) {
             Some(known) => known.clone(),
             None => {
-                let name = person_of(state.store.as_ref(), survivor)?
-                    .and_then(|p| p.aliases.first().cloned());
+                let name = person_of(store, survivor)?.and_then(|p| p.aliases.first().cloned());
                 names.insert(survivor, name.clone());
                 name
             }
@@ -479,7 +492,12 @@ pub async fn contact(
     let id = parse_id(&id)?;
     let mut record = contact_of(state.store.as_ref(), id)?
         .ok_or_else(|| AppError::NotFound("no contact with that id".into()))?;
-    name_survivors(&state, std::slice::from_mut(&mut record)).await?;
+    let survivors = with_index(&state, move |_, index| contact_survivors(index, &[id])).await?;
+    name_survivors(
+        state.store.as_ref(),
+        std::slice::from_mut(&mut record),
+        &survivors,
+    )?;
     // Who recorded it, by name: an account's, else as an imported file gave it.
     let store = state.store.as_ref();
     record.author_name = match store.user_by_id(record.author)? {
