@@ -415,22 +415,10 @@ impl SyncScope {
     /// user's changes are applied to `current`, so a person kept meanwhile from another
     /// tab or page is not dropped by a form that never showed them.
     pub fn rebased(&self, base: &SyncScope, current: &SyncScope) -> SyncScope {
-        fn apply<T: Clone + PartialEq>(wanted: &[T], base: &[T], current: &[T]) -> Vec<T> {
-            let mut out: Vec<T> = current
-                .iter()
-                .filter(|x| wanted.contains(x) || !base.contains(x))
-                .cloned()
-                .collect();
-            for x in wanted {
-                if !base.contains(x) && !out.contains(x) {
-                    out.push(x.clone());
-                }
-            }
-            out
-        }
+        use crate::schema::rebase_list as apply;
         SyncScope {
-            teams: apply(&self.teams, &base.teams, &current.teams),
-            persons: apply(&self.persons, &base.persons, &current.persons),
+            teams: apply(&current.teams, &base.teams, &self.teams),
+            persons: apply(&current.persons, &base.persons, &self.persons),
             cases: if self.cases != base.cases {
                 self.cases
             } else {

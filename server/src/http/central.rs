@@ -263,6 +263,20 @@ fn referral_persons(index: &Index, ids: &[DocId]) -> HashMap<DocId, ForWhom> {
         .collect()
 }
 
+/// A page's name for `id`, read once per page (`read`) however many of its rows name it.
+fn cached(
+    names: &mut HashMap<DocId, Option<String>>,
+    id: DocId,
+    read: impl FnOnce() -> Result<Option<String>, AppError>,
+) -> Result<Option<String>, AppError> {
+    if let Some(known) = names.get(&id) {
+        return Ok(known.clone());
+    }
+    let name = read()?;
+    names.insert(id, name.clone());
+    Ok(name)
+}
+
 /// Names each referral's person by their first alias, as the person's record has it (or
 /// the contact, for someone without a record; nobody for the anonymous and groups).
 fn name_persons(
@@ -276,23 +290,13 @@ fn name_persons(
             continue;
         };
         let (ForWhom::Person(id) | ForWhom::ContactAlias(id)) = who;
-        let name = match names.entry(id) {
-            std::collections::hash_map::Entry::Occupied(known) => known.get().clone(),
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                let name = match who {
-                    ForWhom::Person(p) => {
-                        person_of(store, p)?.and_then(|p| p.aliases.first().cloned())
-                    }
-                    ForWhom::ContactAlias(c) => {
-                        contact_of(store, c)?.and_then(|c| match c.person {
-                            PersonRef::Alias(a) if c.group.is_none() => Some(a),
-                            _ => None,
-                        })
-                    }
-                };
-                slot.insert(name).clone()
-            }
-        };
+        let name = cached(&mut names, id, || match who {
+            ForWhom::Person(p) => Ok(person_of(store, p)?.and_then(|p| p.aliases.first().cloned())),
+            ForWhom::ContactAlias(c) => Ok(contact_of(store, c)?.and_then(|c| match c.person {
+                PersonRef::Alias(a) if c.group.is_none() => Some(a),
+                _ => None,
+            })),
+        })?;
         r.person_name = name;
     }
     Ok(())
@@ -470,14 +474,9 @@ fn name_survivors(
         let Some(&survivor) = survivors.get(&item.id) else {
             continue;
         };
-        let name = match names.get(&survivor) {
-            Some(known) => known.clone(),
-            None => {
-                let name = person_of(store, survivor)?.and_then(|p| p.aliases.first().cloned());
-                names.insert(survivor, name.clone());
-                name
-            }
-        };
+        let name = cached(&mut names, survivor, || {
+            Ok(person_of(store, survivor)?.and_then(|p| p.aliases.first().cloned()))
+        })?;
         item.survivor_name = name;
     }
     Ok(())

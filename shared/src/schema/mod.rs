@@ -33,6 +33,31 @@ pub use person::{Consent, PersonDoc};
 pub use pua_rules::PuaRulesDoc;
 pub use referral::{ReferralDoc, ReferralStatus};
 
+/// A list a form edited, applied onto the list as it is now: `base` is what the form
+/// read, `edited` what its user left, `current` the list now (another device, tab or
+/// page may have changed it meanwhile). Only the user's additions and removals are
+/// applied, so what the form never showed is neither dropped nor brought back; when
+/// nothing else changed, the user's list (and its order) is the result.
+pub fn rebase_list<T: Clone + PartialEq>(current: &[T], base: &[T], edited: &[T]) -> Vec<T> {
+    if base == edited {
+        return current.to_vec();
+    }
+    if current == base {
+        return edited.to_vec();
+    }
+    let mut out: Vec<T> = current
+        .iter()
+        .filter(|x| edited.contains(x) || !base.contains(x))
+        .cloned()
+        .collect();
+    for x in edited {
+        if !base.contains(x) && !out.contains(x) {
+            out.push(x.clone());
+        }
+    }
+    out
+}
+
 /// The kinds of document Strada knows. Unknown kinds are refused at the edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Reconcile, Hydrate)]
 #[serde(rename_all = "snake_case")]
@@ -281,4 +306,21 @@ fn write_header<T: Document>(doc: &mut AutoCommit, id: DocId) -> Result<(), Sche
         id,
     };
     autosurgeon::reconcile(doc, &h).map_err(|e| SchemaError::Write(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rebase_list;
+
+    #[test]
+    fn a_rebased_list_applies_only_the_forms_own_changes() {
+        // Untouched by the form: the list as it is now.
+        assert_eq!(rebase_list(&[1, 2, 3], &[1, 2], &[1, 2]), [1, 2, 3]);
+        // Unchanged meanwhile: the form's list, in its order.
+        assert_eq!(rebase_list(&[1, 2], &[1, 2], &[2, 1, 4]), [2, 1, 4]);
+        // Both: 3 added elsewhere stays, 1 removed by the form goes, 4 added by it comes.
+        assert_eq!(rebase_list(&[1, 2, 3], &[1, 2], &[2, 4]), [2, 3, 4]);
+        // Removed elsewhere and not by the form: not brought back.
+        assert_eq!(rebase_list(&[2], &[1, 2], &[1, 2, 5]), [2, 5]);
+    }
 }

@@ -95,19 +95,7 @@ impl PersonDoc {
     /// changed on both sides keep the other side's additions and removals too.
     pub fn apply_form(&mut self, base: &PersonDoc, edited: &PersonDoc) {
         fn list(current: &mut Vec<String>, base: &[String], edited: &[String]) {
-            if base == edited {
-                return;
-            }
-            if current.as_slice() == base {
-                *current = edited.to_vec();
-                return;
-            }
-            current.retain(|x| edited.contains(x) || !base.contains(x));
-            for x in edited {
-                if !base.contains(x) && !current.contains(x) {
-                    current.push(x.clone());
-                }
-            }
+            *current = super::rebase_list(current, base, edited);
         }
         fn field<T: Clone + PartialEq>(current: &mut T, base: &T, edited: &T) {
             if base != edited {
