@@ -343,6 +343,7 @@ sign_in_device_error = This browser cannot protect data on the device (cryptogra
 accounts = Accounts
 one_time_password_for = One-time password for { $user }:
 one_time_password_hint = Hand it over in person: it is shown only once and stored nowhere in clear.
+accounts_read_only = Accounts are administered by the central office: here you can only look them up.
 done = Done
 role = Role
 create_account = Create account

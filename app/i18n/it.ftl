@@ -344,6 +344,7 @@ sign_in_device_error = Questo browser non riesce a proteggere i dati sul disposi
 accounts = Account
 one_time_password_for = Password temporanea per { $user }:
 one_time_password_hint = Consegnala di persona: è mostrata una sola volta e non è salvata da nessuna parte in chiaro.
+accounts_read_only = Gli account sono amministrati dall'ufficio centrale: qui puoi solo consultarli.
 done = Fatto
 role = Ruolo
 create_account = Crea account

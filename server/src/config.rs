@@ -46,9 +46,10 @@ pub struct Limits {
     /// device's slot nor a page's. Over either limit: 503 at once.
     pub max_in_flight_anonymous: usize,
     pub max_in_flight_anonymous_per_address: usize,
-    /// Most requests with a body one signed-in session has in flight (a phone pushes one
-    /// at a time; a central browser sends a few at once).
-    pub max_in_flight_per_session: usize,
+    /// Most requests one signed-in account has in flight, all its sessions together (a
+    /// phone pushes one at a time; a central browser sends a few at once; a worker may
+    /// hold a phone, a tablet and a desk).
+    pub max_in_flight_per_account: usize,
     /// Most live event streams one user holds (a phone, a tablet, a reconnect in
     /// flight); more are answered 429 (`too_many_streams`).
     pub max_streams_per_user: usize,
@@ -68,7 +69,7 @@ impl Default for Limits {
             max_in_flight: 64,
             max_in_flight_anonymous: 16,
             max_in_flight_anonymous_per_address: 4,
-            max_in_flight_per_session: 8,
+            max_in_flight_per_account: 12,
             max_streams_per_user: 3,
             behind_proxy: false,
         }

@@ -464,6 +464,24 @@ pub fn family_of(store: &dyn Store, person: DocId) -> Result<Vec<DocId>, StoreEr
     Ok(family)
 }
 
+/// The survivors of the merges of `person` (as the merged record) that were undone:
+/// the unmerge gave back their values, but their history still holds what the merge
+/// brought them of `person` (see `crate::sync`: erased when `person` withdraws).
+pub fn undone_survivors(store: &dyn Store, person: DocId) -> Result<Vec<DocId>, StoreError> {
+    let mut out = Vec::new();
+    for b in store.merge_entries()? {
+        let e: Entry =
+            serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if e.record.merged == person
+            && e.record.undone.is_some()
+            && !out.contains(&e.record.survivor)
+        {
+            out.push(e.record.survivor);
+        }
+    }
+    Ok(out)
+}
+
 /// Every merge `person` took part in, newest first.
 pub fn records_of(store: &dyn Store, person: DocId) -> Result<Vec<MergeRecord>, StoreError> {
     let mut out = Vec::new();

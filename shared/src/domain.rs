@@ -102,16 +102,14 @@ impl Role {
     /// Whether an account of this role may create, change, reset or shut out accounts of
     /// `target`'s role, or give an account that role: never a role with rights this one
     /// lacks, since whoever holds the account's password holds its rights (an attacker's
-    /// probe: the director made a social-services expert and reconciled persons). The
-    /// central office administers every role but the auditor's; the director (who edits
-    /// no case and reconciles nothing) the field workers'. Auditors watch the central
-    /// office: their accounts are made on the server's command line only.
+    /// probe: the director made a social-services expert and reconciled persons; a
+    /// second: the director made a field worker and withdrew a person's consent). The
+    /// central office administers every role but the auditor's; the director (who
+    /// writes no field document, edits no case and reconciles nothing) sees the
+    /// accounts and administers none. Auditors watch the central office: their accounts
+    /// are made on the server's command line only.
     pub fn may_administer(self, target: Role) -> bool {
-        match self {
-            Role::CentralOffice => target != Role::Auditor,
-            Role::Director => target == Role::FieldWorker,
-            _ => false,
-        }
+        self == Role::CentralOffice && target != Role::Auditor
     }
 
     /// Merges and unmerges persons, judges duplicates, and settles conflicting values.
@@ -378,13 +376,8 @@ mod role_tests {
                 }
                 assert!(admin.administers(), "{admin:?}");
                 for (i, right) in rights.iter().enumerate() {
-                    // The director administers field workers, who write their own
-                    // team's field documents (the director writes none: deliberate,
-                    // their accounts are the PUA's daily administration).
-                    let field_exception =
-                        admin == Role::Director && target == Role::FieldWorker && i == 10;
                     assert!(
-                        !right(target) || right(admin) || field_exception,
+                        !right(target) || right(admin),
                         "{admin:?} administers {target:?} (right {i})"
                     );
                 }

@@ -199,6 +199,20 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
     await tablet.getByTestId('ws-tab-persons').click();
     await tablet.getByTestId('ws-person-row').first().waitFor();
     assert.ok(await sortFits(tablet), 'the sort box shows its choice whole on a tablet');
+    // Held sideways (1024 px) the workspace takes the screen's width, header included (a
+    // new user's walk: a phone's column of 736 px); the record still opens under the list.
+    const sideways = await desk(browser, server.url, password, { width: 1024, height: 768 });
+    const span = await sideways.evaluate(() => ({
+      workspace: document.querySelector('[data-testid="workspace"]').getBoundingClientRect().width,
+      header: document.querySelector('.status .row').getBoundingClientRect().width,
+    }));
+    assert.ok(span.workspace >= 960 && span.header >= span.workspace - 40, JSON.stringify(span));
+    await sideways.getByTestId('central-row').first().click();
+    await sideways.getByTestId('ws-record').waitFor();
+    const under = await sideways.evaluate(() => document.querySelector('.ws-detail').getBoundingClientRect().top
+      >= document.querySelector('.ws-split .ws-list').getBoundingClientRect().bottom);
+    assert.ok(under, 'the record under the list');
+    await sideways.context().close();
     // On a phone a record's values stay within the screen (a new user's walk: they ran
     // past its edge, "Banglades…").
     const small = await desk(browser, server.url, password, { width: 390, height: 844 });

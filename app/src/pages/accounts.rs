@@ -30,7 +30,7 @@ pub fn Accounts() -> impl IntoView {
     let shown_password = RwSignal::new(None::<AccountPassword>);
     let error = RwSignal::new(None::<String>);
     // The roles this user may give or administer (`Role::may_administer`): the director
-    // administers field workers only.
+    // administers none (the list only).
     let mine = ctx
         .session
         .get_untracked()
@@ -164,6 +164,10 @@ pub fn Accounts() -> impl IntoView {
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
             </Show>
+            <Show when=move || !Role::ALL.into_iter().any(|r| mine.may_administer(r))>
+                <p data-testid="accounts-read-only">{move || t().accounts_read_only}</p>
+            </Show>
+            <Show when=move || Role::ALL.into_iter().any(|r| mine.may_administer(r))>
             <form class="row" on:submit=create data-testid="new-account">
                 <label>{move || t().username}" "
                     <input required maxlength="40" autocomplete="off" data-testid="new-username"
@@ -182,6 +186,7 @@ pub fn Accounts() -> impl IntoView {
                 </label>
                 <button type="submit" class="primary">{move || t().create_account}</button>
             </form>
+            </Show>
             {move || match accounts.get() {
                 None => view! { <p>{t().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
@@ -232,6 +237,7 @@ pub fn Accounts() -> impl IntoView {
                                     <td>{a.sessions}</td>
                                     <td>{a.devices}</td>
                                     <td class="actions">
+                                        {mine.may_administer(role_now).then(|| view! {
                                         {if disabled {
                                             view! { <button class="secondary" data-testid="account-enable" on:click=move |_| act(n1.clone(), Act::Enable)>{t().account_enable}</button> }.into_any()
                                         } else {
@@ -240,6 +246,7 @@ pub fn Accounts() -> impl IntoView {
                                         <button class="secondary" data-testid="account-reset" on:click=move |_| act(n2.clone(), Act::ResetPassword)>{t().account_reset}</button>
                                         {locked.then(|| view! { <button class="secondary" data-testid="account-unlock" on:click=move |_| act(n3.clone(), Act::Unlock)>{t().account_unlock}</button> })}
                                         <button class="danger" data-testid="account-end-everything" on:click=move |_| act(n4.clone(), Act::EndEverything)>{t().account_end_everything}</button>
+                                        })}
                                     </td>
                                 </tr>
                             }

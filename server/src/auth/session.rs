@@ -213,15 +213,16 @@ fn record_failure(
     Ok(())
 }
 
-/// Whether a bearer token names a session that has not expired — no more (the request's
-/// own authentication says who and whether it is still allowed): what the in-flight limit
-/// asks before it gives a request a signed-in slot. Reads only.
-pub fn is_live(store: &dyn Store, token: &str, now_ms: i64) -> bool {
+/// The account of a bearer token's session, if it has not expired — no more (the
+/// request's own authentication says whether it is still allowed): what the in-flight
+/// limit asks before it gives a request a signed-in slot. Reads only.
+pub fn live_user(store: &dyn Store, token: &str, now_ms: i64) -> Option<UserId> {
     store
         .session(&token::hash_token(token))
         .ok()
         .flatten()
-        .is_some_and(|s| s.expires_at > now_ms)
+        .filter(|s| s.expires_at > now_ms)
+        .map(|s| s.user_id)
 }
 
 /// Resolves a bearer token to its user.

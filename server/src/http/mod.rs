@@ -179,8 +179,8 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
                 anonymous: Semaphore::new(limits.max_in_flight_anonymous),
                 per_address: std::sync::Mutex::new(std::collections::HashMap::new()),
                 max_per_address: limits.max_in_flight_anonymous_per_address,
-                per_session: std::sync::Mutex::new(std::collections::HashMap::new()),
-                max_per_session: limits.max_in_flight_per_session,
+                per_account: std::sync::Mutex::new(std::collections::HashMap::new()),
+                max_per_account: limits.max_in_flight_per_account,
                 store: state_store,
                 behind_proxy: limits.behind_proxy,
             }),
@@ -199,9 +199,9 @@ struct InFlight {
     /// Requests of `anonymous` by client address.
     per_address: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
     max_per_address: usize,
-    /// Requests with a body of each signed-in session.
-    per_session: std::sync::Mutex<std::collections::HashMap<[u8; 32], usize>>,
-    max_per_session: usize,
+    /// Requests of each signed-in account, all its sessions together.
+    per_account: std::sync::Mutex<std::collections::HashMap<strada_shared::ids::UserId, usize>>,
+    max_per_account: usize,
     store: Arc<dyn Store>,
     behind_proxy: bool,
 }
@@ -245,8 +245,10 @@ impl<K: std::hash::Hash + Eq + Copy> Drop for Counted<'_, K> {
 /// cores gain nothing from more, and a queue would only hold memory (bodies of up to
 /// [`MAX_BODY_BYTES`]). An event stream counts only until its answer starts.
 ///
-/// A request of a signed-in session (with a body or not) takes one of the session's
-/// `max_in_flight_per_session` places. A request with a body and no live session
+/// A request of a signed-in session (with a body or not) takes one of its account's
+/// `max_in_flight_per_account` places, all the account's sessions together (found by
+/// the attacker's fifth probe: eight sign-ins of one field worker, eight slow pushes
+/// each, held every place). A request with a body and no live session
 /// (signing in, or anyone at all) takes one of `max_in_flight_anonymous` places, at most
 /// `max_in_flight_anonymous_per_address` from one address: found by the attacker, 64 connections each sending a sign-in's body
 /// a byte every 10 s held every place, and the whole server (pages, pushes of signed-in
@@ -266,14 +268,14 @@ async fn limit_in_flight(
             .headers()
             .get(header::CONTENT_LENGTH)
             .is_some_and(|v| v.as_bytes() != b"0");
-    let session = extract::bearer(req.headers())
-        .filter(|t| crate::auth::session::is_live(limits.store.as_ref(), t, crate::now_ms()))
-        .map(crate::auth::token::hash_token);
-    if let Some(session) = session {
-        // One session's requests at once: a phone pushes one at a time, a browser
+    let account = extract::bearer(req.headers())
+        .and_then(|t| crate::auth::session::live_user(limits.store.as_ref(), t, crate::now_ms()));
+    if let Some(account) = account {
+        // One account's requests at once: a phone pushes one at a time, a browser
         // holds six connections (found by the attacker: 70 slow pushes with one token
-        // held every place; then 80 exports at once with one token, GETs, did).
-        let Some(_slot) = Counted::take(&limits.per_session, session, limits.max_per_session)
+        // held every place; then 80 exports at once with one token, GETs, did; then
+        // the same from eight sessions of one account).
+        let Some(_slot) = Counted::take(&limits.per_account, account, limits.max_per_account)
         else {
             return error::AppError::Unavailable.into_response();
         };

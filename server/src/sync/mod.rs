@@ -371,6 +371,19 @@ fn finish(
             withdrawn.push((other, names));
         }
     }
+    // The survivors of the person's merges since undone: their history holds what the
+    // merge gave them.
+    let mut forgotten: Vec<DocId> = Vec::new();
+    for (person, _) in withdrawn.clone() {
+        for survivor in crate::merge::undone_survivors(store, person)? {
+            if withdrawn.iter().all(|(w, _)| *w != survivor)
+                && !forgotten.contains(&survivor)
+                && forget_undone_merge(store, &mut pending, survivor, now_ms)?
+            {
+                forgotten.push(survivor);
+            }
+        }
+    }
     // Each record's links are erased of every name the person went by.
     let mut all_names: Vec<String> = withdrawn.iter().flat_map(|(_, n)| n.clone()).collect();
     all_names.sort();
@@ -399,8 +412,12 @@ fn finish(
             }
         }
     }
+    let mut forgotten = Some(forgotten);
     for (person, rewritten) in erasures {
-        let docs = std::iter::once(person).chain(rewritten).collect();
+        let docs = std::iter::once(person)
+            .chain(rewritten)
+            .chain(forgotten.take().unwrap_or_default())
+            .collect();
         audit::record(
             store,
             now_ms,
@@ -1159,6 +1176,45 @@ fn withdraw_record(
     }
     let names = p.aliases.clone();
     p.withdraw_consent(now_ms, user.id);
+    rewrite_person(pending, p, meta, now_ms)?;
+    Ok(Some(names))
+}
+
+/// Rewrites the person record `id` as it is now, without its history (a new
+/// generation: devices take it whole): the survivor of a merge since undone, whose
+/// history still holds what the merge gave it of a person who has now withdrawn their
+/// consent (found by the attacker's fifth probe: the names stayed in the survivor's
+/// history, on its team's phones). Returns whether it was rewritten.
+fn forget_undone_merge(
+    store: &dyn Store,
+    pending: &mut Vec<Pending>,
+    id: DocId,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let Some((rules::TypedDoc::Person(p), meta)) = current(store, pending, id, now_ms)? else {
+        return Ok(false);
+    };
+    // Rewritten in this commit already; or withdrawn, its history rewritten then (a
+    // merge into a withdrawn person gives it no identifying data).
+    if pending.iter().any(|x| x.id == id && x.compacted)
+        || p.consent.status == ConsentStatus::Withdrawn
+    {
+        return Ok(false);
+    }
+    rewrite_person(pending, p, meta, now_ms)?;
+    Ok(true)
+}
+
+/// Puts `p` in `pending` as a document of one change by the server (see `compact`), at
+/// the generation after `meta`'s unless this commit raised it already.
+fn rewrite_person(
+    pending: &mut Vec<Pending>,
+    p: PersonDoc,
+    meta: DocMeta,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let id = p.id;
+    let consent = p.consent.status;
     let value = rules::TypedDoc::Person(p);
     let mut doc = compact(&value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let bytes = doc.save();
@@ -1167,7 +1223,7 @@ fn withdraw_record(
     let meta = DocMeta {
         updated_at: now_ms,
         heads: Heads::new(doc.get_heads()),
-        consent: Some(ConsentStatus::Withdrawn),
+        consent: Some(consent),
         generation: meta.generation.saturating_add(u32::from(!raised)),
         verified: true,
         ..meta
@@ -1188,7 +1244,7 @@ fn withdraw_record(
         Some(i) => pending[i] = entry,
         None => pending.push(entry),
     }
-    Ok(Some(names))
+    Ok(())
 }
 
 fn erase_person(

@@ -341,12 +341,13 @@ async fn slow_sign_in_bodies_hold_only_their_own_few_places() {
 }
 
 /// Found by the attacker: 70 slow pushes with one field worker's token held every place
-/// and the whole server answered 503. One session holds a few places at most.
+/// and the whole server answered 503. One account, all its sessions together, holds a
+/// few places at most.
 #[tokio::test]
-async fn one_session_holds_only_a_few_places_with_bodies_being_read() {
+async fn one_account_holds_only_a_few_places_with_bodies_being_read() {
     let s = server_with(|l| {
         l.max_in_flight = 8;
-        l.max_in_flight_per_session = 2;
+        l.max_in_flight_per_account = 2;
     })
     .await;
     s.add_user("marta", Role::FieldWorker, "bergamo-1");
@@ -377,6 +378,11 @@ async fn one_session_holds_only_a_few_places_with_bodies_being_read() {
         held.push(c);
     }
     let (_c, first) = slow_push(marta.token.clone()).await;
+    assert!(first.starts_with("HTTP/1.1 503"), "{first}");
+    // Nor from another session of the same account (the attacker's fifth probe: eight
+    // sign-ins of one field worker held every place).
+    let marta_again = Api::login(&s, "marta").await;
+    let (_c, first) = slow_push(marta_again.token.clone()).await;
     assert!(first.starts_with("HTTP/1.1 503"), "{first}");
     // Another user is served; the same session's requests without a body count too
     // (the attacker's third probe: 80 exports at once with one token held every place).

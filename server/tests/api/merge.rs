@@ -606,6 +606,65 @@ async fn a_withdrawal_from_an_older_copy_wins_over_an_alias_added_meanwhile() {
     withdrawn_without(&central, here.id, &["Sara", "forno"]).await;
 }
 
+/// Found by the attacker's fifth probe: a merge since undone left the merged person's
+/// names in the survivor's history, which the survivor's team's phones pull; and the
+/// person's withdrawal later did not reach it (the records were no longer merged). A
+/// withdrawal now rewrites the survivors of the person's undone merges without their
+/// history (their own values kept, consent not withdrawn: another person).
+#[tokio::test]
+async fn a_withdrawal_erases_the_names_an_undone_merge_left_in_the_survivors_history() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let here = person(&marta, 120, "Ilir Krasniqi");
+    let there = person(&luca, 121, "Blerina del casolare");
+    accepted(&bg.push_one(&mut bg.typed(&here)).await);
+    let mut there_doc = cr.typed(&there);
+    accepted(&cr.push_one(&mut there_doc).await);
+    let central = Api::login(&s, "centrale").await;
+    merge_ok(&central, here.id, there.id).await;
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    let merge = page["merges"][0]["id"].clone();
+    let res = central
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({"merge": merge, "reason": "two different people"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // What Marta's team's phones take of the survivor: the names are in its history.
+    let survivor_bytes = || async {
+        let res = bg
+            .post_json("/api/sync/snapshots", &json!({ "ids": [here.id] }))
+            .await;
+        assert_eq!(res.status(), 200);
+        let body: strada_shared::sync::SnapshotsResponse = res.json().await.unwrap();
+        body.docs[0].clone()
+    };
+    let before = survivor_bytes().await;
+    let holds = |bytes: &[u8], name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
+    assert!(holds(&before.data.0, "casolare"), "the test's premise");
+    // Luca's phone records the withdrawal of its person.
+    let mut withdrawn = there.clone();
+    withdrawn.withdraw_consent(there.consent.at + 1, luca.id);
+    schema::update(&mut there_doc.doc, &withdrawn).unwrap();
+    accepted(&cr.push_one(&mut there_doc).await);
+    withdrawn_without(&central, there.id, &["Blerina", "casolare"]).await;
+    // The survivor: its own values, consent still given, and none of the names in what
+    // its team's phones take (a new generation: they take it whole).
+    let after = survivor_bytes().await;
+    assert!(after.generation > before.generation);
+    assert!(!holds(&after.data.0, "casolare") && !holds(&after.data.0, "Blerina"));
+    let doc = automerge::AutoCommit::load(&after.data.0).unwrap();
+    let value: PersonDoc = schema::read(&doc).unwrap();
+    assert_eq!(value.aliases, here.aliases);
+    assert_eq!(value.consent.status, ConsentStatus::Given);
+}
+
 async fn merge_ok(central: &Api, survivor: DocId, merged: DocId) {
     let res = central
         .post_json(
