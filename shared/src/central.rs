@@ -441,6 +441,10 @@ pub struct ScopePage {
     pub teams: Vec<TeamId>,
 }
 
+/// The longest search text or partner name a list's filter takes, in characters (the
+/// workspace's boxes take no more: a longer paste was refused as if a date were wrong).
+pub const MAX_QUERY_CHARS: usize = 200;
+
 /// The most records one page holds.
 pub const MAX_PAGE: usize = 200;
 /// The records a page holds when the request does not say.

@@ -585,7 +585,8 @@ impl SearchKey {
     ///   short (more match too much: Cwame's k-m began "campo", Gruppo's g-r-p Gurpreet);
     /// - 3: the beginning of a longer skeleton, another first letter;
     /// - 2: a whole alias word one typing slip away (two from nine letters: Imram, Imran);
-    /// - 1: the beginning of an alias word a slip away (Zaid, "zaino").
+    /// - 1: the beginning of an alias word a slip away, from five letters on (Abdri,
+    ///   Abdirahman).
     pub fn score(&self, query: &Query) -> Option<u8> {
         let mut rank = Rank::TYPED;
         for (q, qs, ql) in &query.tokens {
@@ -599,6 +600,14 @@ impl SearchKey {
     fn word_rank(&self, q: &str, qs: &str, ql: u32) -> Option<u8> {
         if self.tokens.iter().any(|(t, _, _)| t.starts_with(q)) {
             return Some(Rank::TYPED);
+        }
+        // The same letter three times running is in no name (zzzzq's skeleton s-k was
+        // Sheikh's: a new user's walk): only as typed.
+        if q.as_bytes()
+            .windows(3)
+            .any(|w| w[0] == w[1] && w[1] == w[2])
+        {
+            return None;
         }
         let first = q.chars().next();
         let mut best = None::<u8>;
@@ -629,8 +638,10 @@ impl SearchKey {
             }
             match within_edits(q.as_bytes(), t.as_bytes(), edits) {
                 Some(Slip::Whole) => return Some(2),
-                Some(Slip::Beginning) => best = Some(1),
-                None => {}
+                // A longer word's beginning, a slip away, from five letters on: four
+                // began too many (Oleg found Olena and Oleksandr: a new user's walk).
+                Some(Slip::Beginning) if q.len() >= 5 => best = Some(1),
+                _ => {}
             }
         }
         best
@@ -811,7 +822,10 @@ mod tests {
         // A word still being typed finds the longer name from three consonants on.
         assert_eq!(rank("Mohammed", "Muham"), Some(4));
         assert_eq!(rank("Zahid", "Zaid"), Some(2));
-        assert_eq!(rank("Musa dello zaino rosso", "Zaid"), Some(1));
+        // A four-letter word is not a longer word's beginning a slip away (a later
+        // walk: Oleg found Olena); from five letters it is, ranked last.
+        assert_eq!(rank("Musa dello zaino rosso", "Zaid"), None);
+        assert_eq!(rank("Abdirahman", "Abdri"), Some(1));
     }
 
     #[test]
@@ -841,6 +855,13 @@ mod tests {
         assert!(!matches("Singh", "Kaur"));
         // A single-consonant skeleton never matches loosely.
         assert!(!matches("Lamine", "ali"));
+        // Nor a letter typed over and over; nor a short word a longer name's beginning
+        // a slip away (a new user's walk).
+        assert!(!matches("Sheikh", "zzzzq"));
+        assert!(!matches("Olena", "Oleg"));
+        assert!(!matches("Oleksandr", "Oleg"));
+        assert!(matches("Oleg", "Oleg"));
+        assert!(matches("Abdullah", "Abdulla"));
     }
 
     #[test]

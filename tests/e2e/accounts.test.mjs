@@ -76,6 +76,19 @@ test('the central office creates, disables and re-enables an account; the phone 
     await phone.waitForFunction(
       () => document.querySelector('[data-testid="pending-count"]').innerText === '0', null, { timeout: 30000 });
     assert.equal(await phone.getByTestId('contact-row').count(), 2);
+
+    // The director sees the accounts and administers none (an attacker's probe: a field
+    // worker's account the director made could withdraw a person's consent).
+    addUser(data, 'direzione', 'director', 'pua', PW);
+    const director = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT' })).newPage();
+    await director.goto(server.url + '/#/centrale');
+    await signIn(director, 'direzione', PW);
+    const seen = director.getByTestId('accounts');
+    await seen.locator('[data-testid="account-row"][data-user="nuova.operatrice"]').waitFor({ timeout: 20000 });
+    await seen.getByTestId('accounts-read-only').waitFor();
+    assert.equal(await seen.getByTestId('new-account').count(), 0, 'no account to create');
+    assert.equal(await seen.getByTestId('account-reset').count(), 0, 'no password to reset');
+    assert.equal(await seen.getByTestId('account-disable').count(), 0, 'no account to disable');
   } finally {
     await browser.close();
     await stopServer(server.proc);

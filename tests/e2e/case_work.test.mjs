@@ -242,6 +242,19 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     // The list of open cases beside it follows, without "Aggiorna" (found by a new
     // user's walk: the closed case stayed listed as open).
     await page.locator(`[data-testid="case-row"][data-id="${caseId}"]`).waitFor({ state: 'detached', timeout: 20000 });
+
+    // The phone of the merged-away record's team: the record stays listed (its survivor
+    // is another team's) and says it was merged (a new user's walk: no sign of it).
+    const otherWorker = (await api(server.url, central, '/api/accounts')).find(
+      (a) => a.role === 'field_worker' && a.team === pair.b.team && accounts[a.username],
+    );
+    const other = await (await phoneContext(browser)).newPage();
+    await other.goto(server.url + '/');
+    await signIn(other, otherWorker.username, accounts[otherWorker.username].password);
+    await other.getByTestId('tab-persons').click();
+    await other.getByTestId('person-search').fill(pair.b.aliases[0]);
+    await other.getByTestId('person-row').filter({ hasText: pair.b.aliases[0] })
+      .getByTestId('person-merged-elsewhere').first().waitFor({ timeout: 60000 });
     assert.deepEqual(browser.problems(), []);
   } finally {
     await browser.close();

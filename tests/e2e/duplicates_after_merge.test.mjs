@@ -119,6 +119,25 @@ test('two desks on one pair: the second is told the first merged it, and cannot 
     }
     const judged = await apiGet(server.url, token, '/api/persons/not-same');
     assert.equal(judged.total, 0, 'no judgement against a merged pair');
+    // The other way round (a later walk): desk A judges a pair not the same, desk B's
+    // late merge is told so, the pair leaves its list; the notice goes when desk B opens
+    // another pair by hand (it stayed above the next review and contradicted it).
+    const used = new Set([one, two].flatMap((p) => [p.a.id, p.b.id]));
+    const apart = found.items.filter((p) => !used.has(p.a.id) && !used.has(p.b.id));
+    const three = apart[0];
+    const four = apart.find((p) => ![p.a.id, p.b.id].some((id) => id === three.a.id || id === three.b.id));
+    await openPair(pageA, three);
+    await openPair(pageB, three);
+    await pageA.getByTestId('dup-not-same').click();
+    await pageA.getByTestId('dup-not-same-confirm').click();
+    await pageA.getByTestId('dup-notice').filter({ hasText: 'persone diverse' }).waitFor({ timeout: 15000 });
+    await merge(pageB);
+    await pageB.getByTestId('dup-notice')
+      .filter({ hasText: 'Nel frattempo queste due schede sono state giudicate persone diverse' }).waitFor({ timeout: 15000 });
+    await pageB.getByTestId('dup-review').waitFor({ state: 'detached' });
+    await pageB.locator(`[data-testid="dup-pair"][data-a="${three.a.id}"][data-b="${three.b.id}"]`).waitFor({ state: 'detached' });
+    await openPair(pageB, four);
+    assert.equal((await pageB.getByTestId('dup-notice').innerText()).trim(), '', 'the last act\'s notice is gone');
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -147,6 +147,13 @@ test('the central office merges a planted duplicate, then separates it again', a
     // Separated again, with a reason.
     await merge.getByTestId('unmerge').click();
     assert.equal(await merge.getByTestId('unmerge-confirm').isDisabled(), true, 'no separation without a reason');
+    // The button that confirms is in view, in the record's pane and the window (a new
+    // user's walk: it opened under the pane's edge).
+    await page.waitForFunction(() => {
+      const button = document.querySelector('[data-testid="unmerge-confirm"]').getBoundingClientRect();
+      const pane = document.querySelector('.ws-detail').getBoundingClientRect();
+      return button.bottom <= Math.min(pane.bottom, window.innerHeight) + 1 && button.top >= pane.top;
+    }, null, { timeout: 5000 });
     await merge.getByTestId('unmerge-reason').fill('Verificato con la persona: sono due persone diverse.');
     assert.deepEqual(await axeViolations(page), [], 'a person\'s merge history, separating');
     await merge.getByTestId('unmerge-confirm').click();

@@ -101,6 +101,11 @@ fn PersonItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                     view! { <p class="small warning" data-testid="person-in-review">{tr.person_in_review.with("fields", &names)}</p> }
                 })
             }}
+            // Merged into another team's person (not on this device): the row stays, and
+            // says so (a new user's walk: the phone showed no sign of the merge).
+            {move || row.with(|r| r.as_ref().is_some_and(|p| p.merged_into.is_some())).then(|| view! {
+                <p class="small muted" data-testid="person-merged-elsewhere">{move || t().person_merged_elsewhere}</p>
+            })}
             <ul class="small last-contacts" aria-label=move || t().last_contacts>
                 {move || row.with(|r| r.as_ref().map(|r| r.last_contacts.clone()).unwrap_or_default()).into_iter().map(|(at, needs)| {
                     view! {

@@ -801,6 +801,7 @@ pub fn Workspace() -> impl IntoView {
             <form class="ws-filters" role="search" on:submit=apply data-testid="ws-filters">
                 <label for="ws-q" class="ws-q">{move || t().ws_search}
                     <input id="ws-q" type="search" data-testid="ws-q" autocomplete="off"
+                        maxlength=strada_shared::central::MAX_QUERY_CHARS
                         prop:value=move || draft.get().q
                         on:input=move |ev| {
                             draft.update(|d| d.q = event_target_value(&ev));

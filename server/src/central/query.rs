@@ -28,7 +28,7 @@
 use std::collections::HashSet;
 
 use chrono::{NaiveDate, TimeZone};
-use strada_shared::central::{DEFAULT_PAGE, MAX_PAGE};
+use strada_shared::central::{DEFAULT_PAGE, MAX_PAGE, MAX_QUERY_CHARS};
 use strada_shared::domain::NeedCategory;
 use strada_shared::ids::{DocId, TeamId};
 use strada_shared::schema::ReferralStatus;
@@ -200,7 +200,7 @@ impl Filter {
             }
             match k.as_str() {
                 "q" => {
-                    if v.chars().count() > 200 {
+                    if v.chars().count() > MAX_QUERY_CHARS {
                         return Err(bad(k, "at most 200 characters"));
                     }
                     let q = Query::parse(v);
@@ -231,7 +231,7 @@ impl Filter {
                     )
                 }
                 "partner" => {
-                    if v.chars().count() > 200 {
+                    if v.chars().count() > MAX_QUERY_CHARS {
                         return Err(bad(k, "at most 200 characters"));
                     }
                     f.partner = Some(fold(v));

@@ -232,6 +232,17 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
     // The pair the address names (a reload, a link, Back or Forward), opened once the
     // pairs are read if it is among them.
     let wanted = RwSignal::new(super::route::pair_of(&super::route::current()));
+    // What the notice above the list says stays until another pair is opened by hand: it
+    // spoke of the last act (a new user's walk: "already merged" stayed above the next
+    // pair's review, and contradicted what that review then said).
+    let keep_notice = StoredValue::new(false);
+    Effect::new(move |seen: Option<()>| {
+        open.track();
+        if seen.is_some() && !keep_notice.get_value() {
+            notice.set(None);
+        }
+        keep_notice.set_value(false);
+    });
     // Reads the pairs; `gone`, a record just merged away, is in none of them even if
     // the server's answer left before the merge reached it.
     let load_without = move |gone: Option<DocId>| {
@@ -311,6 +322,7 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
             }
         });
         notice.set(Some(said));
+        keep_notice.set_value(true);
         // The person the pair became, one click away (its contacts, its merge history
         // and "Separa" are on its page).
         survivor.set(merged.map(|m| if at.0 == m { at.1 } else { at.0 }));
@@ -333,12 +345,15 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
     // The list changed under the reviewer (a pair already merged elsewhere).
     // Said above the list, where the review was (a new user's walk: the second desk's
     // merge of a pair the first had merged closed the review without a word).
-    let stale = move || {
+    let stale = move |judged: bool| {
+        keep_notice.set_value(true);
         open.set(None);
         load();
         survivor.set(None);
-        notice.set(Some(Notice::Plain(|t: &Catalogue| {
-            t.dup_err_already_merged
+        notice.set(Some(Notice::Plain(if judged {
+            |t: &Catalogue| t.dup_err_judged_meanwhile
+        } else {
+            |t: &Catalogue| t.dup_err_already_merged
         })));
     };
     let review = move || {
@@ -365,7 +380,7 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
                 on_merged=Callback::new(move |(m, said): (DocId, Notice)| done(at, Some(m), said))
                 on_not_same=Callback::new(move |()| done(at, None, Notice::Plain(|t: &Catalogue| t.dup_not_same_ok)))
                 on_skip=Callback::new(move |()| skip(at))
-                on_stale=Callback::new(move |()| stale())/>
+                on_stale=Callback::new(stale)/>
             </div>
         })
     };
@@ -639,7 +654,7 @@ fn Review(
     on_merged: Callback<(DocId, Notice)>,
     on_not_same: Callback<()>,
     on_skip: Callback<()>,
-    on_stale: Callback<()>,
+    on_stale: Callback<bool>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
@@ -816,9 +831,13 @@ fn Review(
                 Ok(None) => {
                     on_not_same.try_run(());
                 }
-                Err(e) if e.code() == Some("already_merged") => {
+                // Merged, or judged not the same, from another desk meanwhile: the list
+                // is read again and says so (a new user's walk: the second desk's merge
+                // of a pair the first had judged kept the pair and its button).
+                Err(e) if matches!(e.code(), Some("already_merged" | "judged_not_same")) => {
+                    let judged = e.code() == Some("judged_not_same");
                     error.set(Some(e));
-                    on_stale.try_run(());
+                    on_stale.try_run(judged);
                 }
                 Err(e) => error.set(Some(e)),
             }

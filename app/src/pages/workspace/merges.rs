@@ -374,12 +374,18 @@ fn MergeEntry(
                 <button type="button" class="secondary" data-testid="unmerge"
                     on:click={
                         // The reason box opens below the history, often under the
-                        // window's edge (a new user's walk): it takes the focus, in view.
+                        // window's edge (a new user's walk): it takes the focus, in view,
+                        // and so does the button that confirms (a later walk: it stayed
+                        // under the record pane's edge).
                         let selector = format!("#unmerge-reason-{id}");
+                        let button = format!("#unmerge-confirm-{id}");
                         move |_| {
                             asking.set(true);
-                            let selector = selector.clone();
+                            let (selector, button) = (selector.clone(), button.clone());
                             request_animation_frame(move || {
+                                if let Some(el) = super::html_element(&button) {
+                                    el.scroll_into_view_with_bool(false);
+                                }
                                 if let Some(el) = super::html_element(&selector) {
                                     let _ = el.focus();
                                 }
@@ -397,7 +403,7 @@ fn MergeEntry(
                     {move || t().ws_unmerge_not_same}
                 </label>
                 <div class="row">
-                    <button type="button" class="danger" data-testid="unmerge-confirm" on:click=confirm
+                    <button type="button" class="danger" data-testid="unmerge-confirm" id=format!("unmerge-confirm-{id}") on:click=confirm
                         disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())>{move || t().ws_unmerge_confirm}</button>
                     <button type="button" class="secondary" on:click=move |_| { asking.set(false); error.set(None); }>
                         {move || t().ws_unmerge_cancel}</button>
