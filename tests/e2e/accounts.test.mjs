@@ -89,6 +89,10 @@ test('the central office creates, disables and re-enables an account; the phone 
     assert.equal(await seen.getByTestId('new-account').count(), 0, 'no account to create');
     assert.equal(await seen.getByTestId('account-reset').count(), 0, 'no password to reset');
     assert.equal(await seen.getByTestId('account-disable').count(), 0, 'no account to disable');
+    // Nor a device to revoke (it would wipe what the device holds).
+    const devices = director.getByTestId('devices');
+    await devices.getByTestId('device-row').first().waitFor({ timeout: 20000 });
+    assert.equal(await devices.getByTestId('revoke').count(), 0, 'no device to revoke');
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -49,6 +49,11 @@ fn Devices() -> impl IntoView {
     let t = move || ctx.lang.get().t();
     let lang = move || ctx.lang.get();
     let devices = RwSignal::new(None::<Result<Vec<DeviceRecord>, ApiError>>);
+    let mine_administers = ctx.session.get_untracked().is_some_and(|s| {
+        strada_shared::domain::Role::ALL
+            .into_iter()
+            .any(|r| s.user.role.may_administer(r))
+    });
     let load = move || {
         let Some(s) = ctx.session.get_untracked() else {
             return;
@@ -124,12 +129,16 @@ fn Devices() -> impl IntoView {
                             <th scope="col">{t().col_state}</th>
                         </tr></thead>
                         <tbody>
+                        // The director administers no account, nor its devices
+                        // (`Role::may_administer`): the list only.
                         {list.into_iter().map(|d| {
+                            let acts = mine_administers;
                             let id = d.id.clone();
                             let id2 = d.id.clone();
                             let sessions = d.active_sessions;
                             let state = match &d.revoked_at {
                                 Some(at) => view! { <span>{t().device_is_revoked}" "{when(at)}</span> }.into_any(),
+                                None if !acts => view! { <span>{t().device_active}</span> }.into_any(),
                                 None => view! {
                                     <span>{t().device_active}" "
                                         <button class="secondary" data-testid="revoke" on:click=move |_| act(id.clone(), true)>

@@ -20,6 +20,24 @@ fn require_admin(user: &AuthUser) -> Result<(), AppError> {
     )
 }
 
+/// Checks `user` may act on the device `actor`: only on the devices of accounts whose
+/// role they administer (`Role::may_administer`, as for the accounts themselves): a
+/// revoked device wipes what it holds, unsynced changes included (the director, who
+/// administers no account, revoked the central office's laptop).
+fn may_act_on_device(state: &AppState, user: &AuthUser, actor: &[u8]) -> Result<(), AppError> {
+    let owner = match state.store.device(actor)? {
+        Some(d) => state.store.user_by_id(d.user_id)?,
+        None => None,
+    };
+    match owner {
+        Some(o) if !user.role.may_administer(o.role) => Err(AppError::Forbidden(format!(
+            "a device of a {} account is managed by the central office",
+            o.role.as_str()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn record(state: &AppState, d: StoredDevice, sessions: u32) -> Result<DeviceRecord, AppError> {
     let user = state.store.user_by_id(d.user_id)?;
     Ok(DeviceRecord {
@@ -62,6 +80,9 @@ pub async fn revoke(
     Path(id): Path<String>,
 ) -> Result<Json<DeviceRecord>, AppError> {
     require_admin(&user)?;
+    if let Ok(actor) = auth::parse_actor(&id) {
+        may_act_on_device(&state, &user, &actor)?;
+    }
     let device = auth::revoke_device(state.store.as_ref(), &id, crate::now_ms())?
         .ok_or_else(|| AppError::NotFound("no device with that id".into()))?;
     tracing::info!(by = %user.id, device = %device.actor.get(..8).unwrap_or(""), "device revoked");
@@ -87,6 +108,7 @@ pub async fn end_sessions(
 ) -> Result<Json<DeviceRecord>, AppError> {
     require_admin(&user)?;
     let actor = auth::parse_actor(&id).map_err(AppError::from)?;
+    may_act_on_device(&state, &user, &actor)?;
     let device = state
         .store
         .device(&actor)?

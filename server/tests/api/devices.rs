@@ -133,6 +133,26 @@ async fn only_the_central_office_lists_and_revokes_devices() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(marta.get("/api/auth/me").await.status(), StatusCode::OK);
 
+    // The director lists the devices and acts on none: a revoked device wipes what it
+    // holds, unsynced changes included (the attacker's fifth probe; the director
+    // administers no account). Its own device neither, nor the central office's.
+    s.add_user("direzione", Role::Director, "pua");
+    let director = Api::login(&s, "direzione").await;
+    assert_eq!(director.get("/api/devices").await.status(), StatusCode::OK);
+    for id in [&marta.actor, &admin.actor] {
+        for act in ["revoke", "end-sessions"] {
+            let res = director
+                .post_json(
+                    &format!("/api/devices/{}/{act}", id.to_hex_string()),
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{act}");
+        }
+    }
+    assert_eq!(marta.get("/api/auth/me").await.status(), StatusCode::OK);
+    assert_eq!(admin.get("/api/auth/me").await.status(), StatusCode::OK);
+
     // No session at all.
     let res = reqwest::get(s.url("/api/devices")).await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
