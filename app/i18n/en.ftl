@@ -761,6 +761,7 @@ dup_err_judged = Records of these two persons were judged different people: to m
 dup_err_generic = That did not work: try again later.
 ws_merged_into = This record was merged into
 ws_merged_into_other = another record
+ws_merged_into_then = , itself merged into
 ws_merged_persons = Merged persons
 ws_merges = Merge history
 ws_merge_title = Merge of { $when }

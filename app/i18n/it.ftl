@@ -762,6 +762,7 @@ dup_err_judged = Schede di queste due persone sono state giudicate persone diver
 dup_err_generic = L'operazione non è riuscita: riprova più tardi.
 ws_merged_into = Questa scheda è stata unita a
 ws_merged_into_other = un'altra scheda
+ws_merged_into_then = , a sua volta unita a
 ws_merged_persons = Persone unite
 ws_merges = Storia delle unioni
 ws_merge_title = Unione del { $when }

@@ -288,6 +288,33 @@ test('the central office merges a planted duplicate, then separates it again', a
     await record.getByTestId('ws-notice').filter({ hasText: 'Giudizio annullato' }).waitFor();
     await page.getByTestId('ws-tab-duplicates').click();
     await row.waitFor({ timeout: 30000 });
+
+    // A chain (a new user's walk could not follow one): B into A, then A into a third
+    // person C. B's page names A and, at the chain's end, C, one click away; C's page
+    // lists both records, each with its year.
+    const post = async (path, body) => {
+      const res = await fetch(server.url + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      assert.equal(res.status, 200, path);
+    };
+    const others = await apiGet(server.url, token, '/api/persons?limit=20');
+    const c = others.items.map((i) => i.person)
+      .find((p) => p.id !== a.id && p.id !== b.id && p.aliases.length > 0 && !p.merged_into);
+    await post('/api/persons/merge', { survivor: a.id, merged: b.id, reason: 'catena (e2e)' });
+    await post('/api/persons/merge', { survivor: c.id, merged: a.id, reason: 'catena (e2e)' });
+    await page.goto(`${server.url}/#/centrale/persone/persona/${b.id}`);
+    await page.getByTestId('ws-merged-into').waitFor({ timeout: 20000 });
+    assert.equal((await page.getByTestId('ws-open-survivor').innerText()).trim(), a.aliases[0]);
+    const last = page.getByTestId('ws-open-last-survivor');
+    assert.equal((await last.innerText()).trim(), c.aliases[0]);
+    await last.click();
+    await page.locator(`[data-testid="ws-merged-person"][data-id="${b.id}"]`).waitFor({ timeout: 20000 });
+    const chain = await page.getByTestId('ws-merged').innerText();
+    assert.ok(chain.includes(a.aliases[0]) && chain.includes(b.aliases[0]), chain);
+    if (b.birth_year) assert.ok(chain.includes(String(b.birth_year)), chain);
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -1447,7 +1447,20 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
                             .map(|s| s.person),
                         None => None,
                     };
-                    Ok::<_, ApiError>((page, survivor))
+                    // A survivor merged in turn (a chain): the person at its end, where
+                    // the contacts count (a new user's walk could not follow the chain).
+                    let mut last = None::<PersonRecord>;
+                    let mut at = survivor.as_ref().and_then(|s| s.merged_into);
+                    for _ in 0..8 {
+                        let Some(next) = at else { break };
+                        let Ok(p) = fetch::<PersonPage>(ctx, format!("/api/persons/{next}")).await
+                        else {
+                            break;
+                        };
+                        at = p.person.merged_into;
+                        last = Some(p.person);
+                    }
+                    Ok::<_, ApiError>((page, (survivor, last)))
                 }
             });
             let reload = Callback::new(move |()| {
@@ -1456,7 +1469,7 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
             });
             // What the page shows: the last answer (a reload in the background keeps it
             // on the screen until the next one is in).
-            let shown = RwSignal::new(None::<Result<(PersonPage, Option<PersonRecord>), ApiError>>);
+            let shown = RwSignal::new(None::<Result<(PersonPage, Survivors), ApiError>>);
             Effect::new(move |_| {
                 if let Some(res) = page.get() {
                     shown.set(Some(res));
@@ -1493,7 +1506,7 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
             view! {
                 {move || notice.get().map(|n| view! { <p class="ok" role="status" data-testid="ws-notice">{n}</p> })}
                 {move || shown.get().map(|res| match res {
-                    Ok((p, survivor)) => person_view(p, survivor, on_open, reload, notice, ctx),
+                    Ok((p, (survivor, last))) => person_view(p, survivor, last, on_open, reload, notice, ctx),
                     Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
                 })}
             }.into_any()
@@ -1660,9 +1673,14 @@ fn keep_offline(id: DocId, ctx: Ctx) -> AnyView {
     .into_any()
 }
 
+/// The record a merged-away record was merged into, and the person at the end of the
+/// chain when that one was merged in turn.
+type Survivors = (Option<PersonRecord>, Option<PersonRecord>);
+
 fn person_view(
     p: PersonPage,
     survivor: Option<PersonRecord>,
+    last: Option<PersonRecord>,
     on_open: RwSignal<Option<Open>>,
     reload: Callback<()>,
     notice: RwSignal<Option<&'static str>>,
@@ -1726,7 +1744,7 @@ fn person_view(
     let merged_into = p
         .person
         .merged_into
-        .map(|id| merges::merged_into(id, survivor.as_ref(), on_open, t));
+        .map(|id| merges::merged_into(id, survivor.as_ref(), last.as_ref(), on_open, t));
     let merged = merges::merged_persons(&p.merged, on_open, t);
     let history = merges::history(&p, survivor.as_ref(), reload, notice, ctx);
     let not_same = merges::not_same(&p, on_open, reload, notice, ctx);

@@ -48,21 +48,32 @@ pub(super) fn first_alias(p: &PersonRecord, t: &Catalogue) -> String {
         .unwrap_or_else(|| t.person_anonymous.to_string())
 }
 
-/// "This record was merged into …", with a link that opens the survivor.
+/// "This record was merged into …", with a link that opens the survivor; when that one
+/// was merged in turn, "…, itself merged into …" and the person at the chain's end.
 pub(super) fn merged_into(
     id: DocId,
     survivor: Option<&PersonRecord>,
+    last: Option<&PersonRecord>,
     on_open: RwSignal<Option<Open>>,
     t: &'static Catalogue,
 ) -> AnyView {
     let name = survivor
         .map(|s| first_alias(s, t))
         .unwrap_or_else(|| t.ws_merged_into_other.to_string());
+    let then = last.map(|l| {
+        let (to, name) = (l.id, first_alias(l, t));
+        view! {
+            {t.ws_merged_into_then}" "
+            <button type="button" class="link" data-testid="ws-open-last-survivor"
+                on:click=move |_| on_open.set(Some(Open::Person(to)))>{name}</button>
+        }
+    });
     view! {
         <p class="warning" data-testid="ws-merged-into">
             {t.ws_merged_into}" "
             <button type="button" class="link" data-testid="ws-open-survivor"
                 on:click=move |_| on_open.set(Some(Open::Person(id)))>{name}</button>
+            {then}
         </p>
     }
     .into_any()
@@ -90,6 +101,8 @@ pub(super) fn merged_persons(
                 <li data-testid="ws-merged-person" data-id=id.to_string()>
                     <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Person(id)))>{aliases}</button>
                     " · "{crate::teams::label(&m.team)}
+                    // The year tells namesakes apart (a new user's walk: "Besnic" twice).
+                    {m.birth_year.map(|y| format!(" · {}", t.born_in.with("year", &y.to_string())))}
                 </li>
             }
         })
