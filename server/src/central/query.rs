@@ -380,10 +380,6 @@ pub(crate) fn contacts(index: &Index, f: &Filter) -> Found {
     page(items, desc, f)
 }
 
-/// Up to how many persons found their latest contact is read from their own contacts,
-/// not from one pass over all of them.
-const LAST_BY_PERSON: usize = 10_000;
-
 pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
     // A cursor of the name sort names its person: the key is their name as indexed.
     let resolved;
@@ -432,7 +428,7 @@ pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
             }
         }
     }
-    let mut found: Vec<(DocId, i64)> = Vec::new();
+    let mut found: Vec<(DocId, &super::PersonRow, i64)> = Vec::new();
     for (id, p) in &index.persons {
         if index.merged_away(*id) || f.consent.is_some_and(|s| p.consent != s) {
             continue;
@@ -461,16 +457,17 @@ pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
         if contact_filters && !met.contains(id) {
             continue;
         }
-        found.push((*id, rank));
+        found.push((*id, p, rank));
     }
     // When each person found was last met: read from their own contacts when the
-    // filters left few (the central benchmark's filtered page spent most of its time
-    // updating the latest contact of all 100,000 persons), else in one pass over the
-    // contacts (a lookup per person's contact would be a million random reads).
+    // filters left at most half of the persons (the central benchmark's filtered page
+    // spent most of its time updating the latest contact of all 100,000 persons), else
+    // in one pass over the contacts (a lookup per contact of nearly everyone would be
+    // a million random reads).
     let need_last = sort == "recent" || sort == "relevance";
     let mut last: std::collections::HashMap<DocId, i64> = std::collections::HashMap::new();
-    if need_last && found.len() <= LAST_BY_PERSON {
-        for (id, _) in &found {
+    if need_last && found.len() <= index.persons.len() / 2 {
+        for (id, _, _) in &found {
             let newest = index
                 .contacts_of_person(*id)
                 .iter()
@@ -490,10 +487,7 @@ pub(crate) fn persons(index: &Index, f: &Filter) -> Found {
         }
     }
     let mut items = Vec::with_capacity(found.len());
-    for (id, rank) in found {
-        let Some(p) = index.persons.get(&id) else {
-            continue;
-        };
+    for (id, p, rank) in found {
         let key = match sort {
             "name" => Key::Text(p.name.clone()),
             "newest" => Key::Int(p.created_at),
