@@ -435,51 +435,65 @@ pub fn judged_not_same(store: &dyn Store, a: DocId, b: DocId) -> Result<bool, St
     Ok(judged_persons(store, &roots)?.contains(&key))
 }
 
-/// The person's other records: those merged into one another with it, as the merges
-/// on record (not undone) join them — whichever way, through any chain. A withdrawal of
-/// consent on one of them is the person's: it reaches them all (`crate::sync`).
-pub fn family_of(store: &dyn Store, person: DocId) -> Result<Vec<DocId>, StoreError> {
-    let mut edges: Vec<(DocId, DocId)> = Vec::new();
-    for b in store.merge_entries()? {
-        let e: Entry =
-            serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        if e.record.undone.is_none() {
-            edges.push((e.record.merged, e.record.survivor));
-        }
-    }
-    let mut family = vec![person];
-    let mut at = 0;
-    while at < family.len() {
-        let p = family[at];
-        for &(m, s) in &edges {
-            for (from, to) in [(m, s), (s, m)] {
-                if from == p && !family.contains(&to) {
-                    family.push(to);
-                }
-            }
-        }
-        at += 1;
-    }
-    family.remove(0);
-    Ok(family)
+/// The merges on record, read once, as links between records: what a withdrawal of
+/// consent needs to find every record it reaches (`crate::sync`), however many persons
+/// one push withdraws (before, each person read every merge entry twice).
+pub struct Links {
+    /// (merged, survivor, undone) of each merge.
+    links: Vec<(DocId, DocId, bool)>,
 }
 
-/// The survivors of the merges of `person` (as the merged record) that were undone:
-/// the unmerge gave back their values, but their history still holds what the merge
-/// brought them of `person` (see `crate::sync`: erased when `person` withdraws).
-pub fn undone_survivors(store: &dyn Store, person: DocId) -> Result<Vec<DocId>, StoreError> {
-    let mut out = Vec::new();
-    for b in store.merge_entries()? {
-        let e: Entry =
-            serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        if e.record.merged == person
-            && e.record.undone.is_some()
-            && !out.contains(&e.record.survivor)
-        {
-            out.push(e.record.survivor);
+impl Links {
+    pub fn read(store: &dyn Store) -> Result<Self, StoreError> {
+        let mut links = Vec::new();
+        for b in store.merge_entries()? {
+            let e: Entry =
+                serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            links.push((
+                e.record.merged,
+                e.record.survivor,
+                e.record.undone.is_some(),
+            ));
         }
+        Ok(Self { links })
     }
-    Ok(out)
+
+    /// The person's other records: those merged into one another with it, as the merges
+    /// on record (not undone) join them — whichever way, through any chain. A withdrawal
+    /// of consent on one of them is the person's: it reaches them all.
+    pub fn family_of(&self, person: DocId) -> Vec<DocId> {
+        let mut family = vec![person];
+        let mut at = 0;
+        while at < family.len() {
+            let p = family[at];
+            for &(m, s, undone) in &self.links {
+                if undone {
+                    continue;
+                }
+                for (from, to) in [(m, s), (s, m)] {
+                    if from == p && !family.contains(&to) {
+                        family.push(to);
+                    }
+                }
+            }
+            at += 1;
+        }
+        family.remove(0);
+        family
+    }
+
+    /// The survivors of the merges of `person` (as the merged record) that were undone:
+    /// the unmerge gave back their values, but their history still holds what the merge
+    /// brought them of `person` (erased when `person` withdraws).
+    pub fn undone_survivors(&self, person: DocId) -> Vec<DocId> {
+        let mut out = Vec::new();
+        for &(m, s, undone) in &self.links {
+            if m == person && undone && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out
+    }
 }
 
 /// Every merge `person` took part in, newest first.

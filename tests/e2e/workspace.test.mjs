@@ -46,6 +46,10 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     // Persons: found by the name in their own script.
     await page.getByTestId('ws-tab-persons').click();
     await page.getByTestId('ws-person-row').first().waitFor();
+    // The search box takes at most what the server searches (200 characters): a longer
+    // paste is cut there, not refused with a message about dates (a new user's walk).
+    await page.getByTestId('ws-q').fill('a'.repeat(540));
+    assert.equal((await page.getByTestId('ws-q').inputValue()).length, 200);
     await page.getByTestId('ws-q').fill(native);
     await page.getByTestId('ws-apply').click();
     const row = page.locator(`[data-testid="ws-person-row"][data-id="${target.person.id}"]`);
@@ -83,6 +87,11 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
       await record.getByText(alias, { exact: false }).first().waitFor();
     }
     assert.equal(await record.getByTestId('ws-timeline-contact').count(), target.contacts);
+    // The timeline's entries read from the start of the line, like the list they are (a
+    // new user's walk: each link centred, wrapped lines ragged on both sides).
+    const aligns = await record.locator('.ws-timeline button.link').evaluateAll(
+      (bs) => bs.map((b) => getComputedStyle(b).textAlign));
+    assert.ok(aligns.length > 0 && aligns.every((a) => a === 'start' || a === 'left'), `timeline links: ${aligns}`);
     // Languages by their Italian names, not their own (a new user's walk: "العربية",
     // "English" on an Italian page).
     const italian = {

@@ -358,9 +358,15 @@ fn finish(
         .iter()
         .filter_map(|p| p.erase.clone().map(|names| (p.id, names)))
         .collect();
+    // Read only when this push withdraws someone (most pushes don't).
+    let links = if withdrawn.is_empty() {
+        None
+    } else {
+        Some(crate::merge::Links::read(store)?)
+    };
     let mut family: Vec<DocId> = Vec::new();
     for (person, _) in withdrawn.clone() {
-        for other in crate::merge::family_of(store, person)? {
+        for other in links.iter().flat_map(|l| l.family_of(person)) {
             if !family.contains(&other) && withdrawn.iter().all(|(w, _)| *w != other) {
                 family.push(other);
             }
@@ -372,15 +378,16 @@ fn finish(
         }
     }
     // The survivors of the person's merges since undone: their history holds what the
-    // merge gave them.
-    let mut forgotten: Vec<DocId> = Vec::new();
+    // merge gave them. Each is on record with the erasure of the record whose merge it
+    // was (before, all went with the first one).
+    let mut forgotten: Vec<(DocId, DocId)> = Vec::new();
     for (person, _) in withdrawn.clone() {
-        for survivor in crate::merge::undone_survivors(store, person)? {
+        for survivor in links.iter().flat_map(|l| l.undone_survivors(person)) {
             if withdrawn.iter().all(|(w, _)| *w != survivor)
-                && !forgotten.contains(&survivor)
+                && forgotten.iter().all(|(_, f)| *f != survivor)
                 && forget_undone_merge(store, &mut pending, survivor, now_ms)?
             {
-                forgotten.push(survivor);
+                forgotten.push((person, survivor));
             }
         }
     }
@@ -412,11 +419,15 @@ fn finish(
             }
         }
     }
-    let mut forgotten = Some(forgotten);
     for (person, rewritten) in erasures {
         let docs = std::iter::once(person)
             .chain(rewritten)
-            .chain(forgotten.take().unwrap_or_default())
+            .chain(
+                forgotten
+                    .iter()
+                    .filter(|(of, _)| *of == person)
+                    .map(|(_, survivor)| *survivor),
+            )
             .collect();
         audit::record(
             store,

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 use strada_server::testing::TestServer;
-use strada_shared::domain::PersonRef;
+use strada_shared::domain::{PersonRef, Role};
 use strada_shared::ids::DocId;
 use strada_shared::schema::{self, ContactDoc, PersonDoc};
 use strada_shared::sync::RefusalCode;
@@ -663,6 +663,68 @@ async fn a_withdrawal_erases_the_names_an_undone_merge_left_in_the_survivors_his
     let value: PersonDoc = schema::read(&doc).unwrap();
     assert_eq!(value.aliases, here.aliases);
     assert_eq!(value.consent.status, ConsentStatus::Given);
+}
+
+/// A withdrawal that reaches a record merged with the person (its family) and, through
+/// that record, the survivor of one of its undone merges: the survivor is rewritten, and
+/// on record with the erasure of the record whose merge it was (it went with the first
+/// erasure of the push, the person's own).
+#[tokio::test]
+async fn a_survivor_rewritten_for_a_withdrawal_is_on_record_with_the_merged_record_it_held() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    s.add_user("revisore", Role::Auditor, "pua");
+    let p = person(&marta, 130, "Ardit Berisha");
+    let f = person(&luca, 131, "Ardit Berisa della serra");
+    let x = person(&marta, 132, "Arben Berisha");
+    let mut p_doc = bg.typed(&p);
+    accepted(&bg.push_one(&mut p_doc).await);
+    accepted(&cr.push_one(&mut cr.typed(&f)).await);
+    accepted(&bg.push_one(&mut bg.typed(&x)).await);
+    let central = Api::login(&s, "centrale").await;
+    // F merged into X, then undone: X's history holds F's names.
+    merge_ok(&central, x.id, f.id).await;
+    let page = get(&central, &format!("/api/persons/{}", x.id)).await;
+    let merge = page["merges"][0]["id"].clone();
+    let res = central
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({"merge": merge, "reason": "two different people"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // F merged into P, which then withdraws: the withdrawal reaches F, and through F's
+    // undone merge, X.
+    merge_ok(&central, p.id, f.id).await;
+    let mut withdrawn = p.clone();
+    withdrawn.withdraw_consent(p.consent.at + 1, marta.id);
+    schema::update(&mut p_doc.doc, &withdrawn).unwrap();
+    accepted(&bg.push_one(&mut p_doc).await);
+    withdrawn_without(&central, p.id, &["Ardit", "serra"]).await;
+    withdrawn_without(&central, f.id, &["Ardit", "serra"]).await;
+    let auditor = Api::login(&s, "revisore").await;
+    let page: Value = auditor.get("/api/audit").await.json().await.unwrap();
+    let docs_of = |record: DocId| -> Vec<String> {
+        let entry = page["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["act"] == "consent_withdrawn" && e["docs"][0] == json!(record.to_string()))
+            .unwrap_or_else(|| panic!("the erasure of {record} is on record: {page}"));
+        serde_json::from_value(entry["docs"].clone()).unwrap()
+    };
+    let x_id = x.id.to_string();
+    assert!(docs_of(f.id).contains(&x_id), "{page}");
+    assert!(!docs_of(p.id).contains(&x_id), "{page}");
+    // X itself: another person, consent given, its own names.
+    let page = get(&central, &format!("/api/persons/{}", x.id)).await;
+    assert_eq!(page["person"]["consent"]["status"], "given");
+    assert!(!page.to_string().contains("serra"));
 }
 
 async fn merge_ok(central: &Api, survivor: DocId, merged: DocId) {
