@@ -48,10 +48,15 @@ pub enum WhoEntry {
         men: String,
         minors: String,
     },
-    /// A person already on the device, picked from the list.
+    /// A person already on the device, picked from the list, and the person's team
+    /// (`None`: the author's): the contact and its referrals are that team's, as the
+    /// person is (a central laptop keeping a team offline names that team's persons;
+    /// filed under the central team, they were refused as references to another team's
+    /// record, and retried for ever: a new user's walk).
     Known {
         id: DocId,
         alias: String,
+        team: Option<TeamId>,
     },
     /// A person met for the first time: the alias typed and the consent asked.
     New {
@@ -211,7 +216,10 @@ pub fn build(
                 minors: count(&minors),
             });
         }
-        WhoEntry::Known { id, alias } => {
+        WhoEntry::Known { id, alias, team } => {
+            if let Some(team) = team {
+                contact.team = team;
+            }
             contact.person = PersonRef::Alias(alias);
             contact.person_id = Some(id);
             contact.consent = ConsentStatus::Given;
@@ -272,7 +280,7 @@ pub fn build(
             status: ReferralStatus::Proposed,
             outcome: String::new(),
             author: author.user,
-            team: author.team.clone(),
+            team: contact.team.clone(),
             created_at: author.now,
             service_id,
             person_id: contact.person_id,
@@ -417,6 +425,7 @@ mod tests {
             entry(WhoEntry::Known {
                 id,
                 alias: "محمد".into(),
+                team: None,
             }),
             &author(),
             ids(),
@@ -425,6 +434,27 @@ mod tests {
         assert!(built.person.is_none());
         assert_eq!(built.contact.person_id, Some(id));
         assert_eq!(built.contact.person, PersonRef::Alias("محمد".into()));
+        assert_eq!(built.contact.team, author().team);
+    }
+
+    /// A new user's walk: a central laptop keeping a team offline recorded a contact
+    /// with one of that team's persons under the central team; the server refused it.
+    #[test]
+    fn a_contact_with_a_known_person_and_its_referrals_are_the_persons_team() {
+        let id = DocId::new_v7(1, [9; 10]);
+        let team = TeamId::parse("cremona-2").unwrap();
+        let mut e = entry(WhoEntry::Known {
+            id,
+            alias: "Gheorghe".into(),
+            team: Some(team.clone()),
+        });
+        e.referrals = vec![(e.needs[0], None, "Banco".into())];
+        let built = build(e, &author(), ids()).unwrap();
+        assert_eq!(built.contact.team, team);
+        assert_eq!(built.referrals.len(), 1);
+        assert_eq!(built.referrals[0].team, team);
+        // Written in the author's name all the same.
+        assert_eq!(built.contact.author, author().user);
     }
 
     #[test]

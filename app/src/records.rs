@@ -86,6 +86,8 @@ pub struct PersonRow {
     pub birth_year_estimated: bool,
     /// Sensitive fields two devices set apart, waiting for the central office's review.
     pub in_review: Vec<String>,
+    /// The person's team, when the summary says it.
+    pub team: Option<strada_shared::ids::TeamId>,
 }
 
 /// A referral as the lists show it.
@@ -196,6 +198,10 @@ pub struct PersonSummary {
     /// summaries written before (none until the next write).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub in_review: Vec<String>,
+    /// The person's team: a contact recorded with them is that team's. Absent in
+    /// summaries written before (read as the device user's team until the next write).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<strada_shared::ids::TeamId>,
 }
 
 impl Summary {
@@ -257,6 +263,7 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
                     .into_iter()
                     .map(|c| c.field)
                     .collect(),
+                team: Some(p.team),
             }))
         }
         DocType::Referral => {
@@ -322,6 +329,10 @@ pub struct Records {
     /// The listed survivor of each person in `merged`.
     survivor: HashMap<DocId, DocId>,
     at: HashMap<DocId, usize>,
+    /// Cases, job offers and the PUA's rules not yet accepted by the server: listed
+    /// nowhere here, counted all the same (a new user's walk: three case edits made
+    /// offline showed "0 in attesa").
+    others_pending: usize,
 }
 
 /// Builds [`Records`] a summary at a time, so a caller can spread thousands of them over
@@ -333,6 +344,7 @@ pub struct RecordsBuilder {
     referrals: Vec<ReferralRow>,
     merged: Vec<PersonRow>,
     survivor: HashMap<DocId, DocId>,
+    others_pending: usize,
 }
 
 impl RecordsBuilder {
@@ -354,6 +366,7 @@ impl RecordsBuilder {
                 birth_year: p.birth_year,
                 birth_year_estimated: p.birth_year_estimated,
                 in_review: p.in_review.clone(),
+                team: p.team.clone(),
             }),
             Summary::Referral(r, status) => {
                 let walk = r.walk();
@@ -371,7 +384,10 @@ impl RecordsBuilder {
                     sync: *status,
                 });
             }
-            Summary::Central(..) | Summary::Case(..) => {}
+            Summary::Central(_, _, status) => {
+                self.others_pending += usize::from(*status != RowStatus::Synced)
+            }
+            Summary::Case(c) => self.others_pending += usize::from(c.status != RowStatus::Synced),
         }
     }
 
@@ -408,6 +424,7 @@ impl Finisher {
             referrals,
             merged,
             survivor,
+            ..
         } = &mut self.rows;
         match self.done {
             0 => {
@@ -521,6 +538,7 @@ impl Finisher {
             referrals,
             merged,
             survivor,
+            others_pending,
         } = self.rows;
         // Ids are unique across types (UUIDv7), so one map places every row.
         let at = contacts
@@ -537,6 +555,7 @@ impl Finisher {
             merged,
             survivor,
             at,
+            others_pending,
         }
     }
 }
@@ -618,6 +637,7 @@ impl Records {
             .chain(self.referrals.iter().map(|r| &r.sync))
             .filter(|s| **s != RowStatus::Synced)
             .count()
+            + self.others_pending
     }
 }
 
@@ -746,8 +766,8 @@ mod tests {
         assert_eq!(r.referrals[0].person.as_deref(), Some("Muhammad"));
         assert_eq!(
             r.pending(),
-            4,
-            "nothing acknowledged yet (cases are not listed)"
+            5,
+            "nothing acknowledged yet: the case counts, though not listed (a new user's walk)"
         );
         // A case's row, for the case list without the network.
         match &summaries[4] {

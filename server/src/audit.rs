@@ -111,6 +111,10 @@ pub enum Act {
     ReportNoteWritten,
     /// A judgement "not the same person" taken back (`docs`: the pair).
     NotSameUndone,
+    /// The list of pairs judged "not the same person" read (`docs`: the persons shown).
+    ReadJudged,
+    /// Records written through a push by a central role (`docs`: the documents changed).
+    RecordsWritten,
 }
 
 /// Whether the act was done or refused.

@@ -111,7 +111,8 @@ pub struct Dashboard {
     pub teams: Vec<(String, String)>,
 }
 
-/// Cases at the end of the period, monitored one by one and counted here.
+/// Cases at the end of the period (or today, for a period not yet over), monitored one
+/// by one and counted here.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Monitoring {
     /// Open at the end of the period.
@@ -123,6 +124,12 @@ pub struct Monitoring {
     /// Open cases by the share of their PIP done: `none` (no intervention planned),
     /// `0`, `1-49`, `50-99`, `100` (percent).
     pub pip_done: Counts,
+    /// The day the cases are looked at (`YYYY-MM-DD`): the period's last, or today for a
+    /// period not yet over (a new user's walk: the year's dashboard counted, on 6
+    /// December, reviews that would be overdue by 31 December). Absent from an older
+    /// server: the period's last day.
+    #[serde(default)]
+    pub as_of: String,
 }
 
 /// The director's context observations for a period's report (the CCC's seasonal

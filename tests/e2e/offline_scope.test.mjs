@@ -69,6 +69,28 @@ test('a central device keeps offline only the team it chose', async () => {
     await page.getByTestId('scope-status').filter({ hasText: 'Salvato' }).waitFor({ timeout: 15000 });
     const kept = await waitForCount(page, (n) => n >= ofTeam.total, 'after keeping a team');
     assert.ok(kept < all.total, `only one team's documents (${kept}, PUA ${all.total} contacts)`);
+    // A contact recorded on this device with one of the kept team's persons is that
+    // team's, and reaches the server (a new user's walk: filed under the central team,
+    // it was refused as naming another team's record, and retried for ever).
+    await page.evaluate(() => { window.location.hash = '#/'; });
+    const pick = page.getByTestId('pick-person').first();
+    await pick.waitFor({ timeout: 15000 });
+    await pick.click();
+    await page.getByTestId('picked-person').waitFor();
+    await page.getByTestId('need-food').check();
+    await page.getByTestId('save-contact').click();
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      const now = await apiGet(server.url, token, `/api/contacts?team=${team}&limit=1`);
+      if (now.total === ofTeam.total + 1) break;
+      assert.ok(Date.now() < deadline, `the contact reached the server (${now.total} of ${team})`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await page.evaluate(() => { window.location.hash = '#/centrale'; });
+    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+    // The section shows the choice saved before it is changed again.
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="${id}"]`)?.checked === true,
+      testid, { timeout: 15000 });
     // The choice belongs to this device: a session without one has no such setting.
     const other = await fetch(server.url + '/api/devices/me/scope', { headers: { authorization: `Bearer ${token}` } });
     assert.equal(other.status, 400);

@@ -151,7 +151,13 @@ pub fn ContactForm() -> impl IntoView {
                 minors: group_minors.get_untracked(),
             },
             Who::Person => match picked.get_untracked() {
-                Some((id, alias)) => WhoEntry::Known { id, alias },
+                Some((id, alias)) => WhoEntry::Known {
+                    id,
+                    alias,
+                    team: ctx
+                        .records
+                        .with_untracked(|r| r.person(id).and_then(|p| p.team.clone())),
+                },
                 None => WhoEntry::New {
                     alias: alias.get_untracked(),
                     consent: consent.get_untracked(),

@@ -806,6 +806,12 @@ pub fn Workspace() -> impl IntoView {
                         on:input=move |ev| {
                             draft.update(|d| d.q = event_target_value(&ev));
                             search_soon();
+                        }
+                        // ↓ goes from the search to the list's rows (a new user's walk:
+                        // 19 Tabs over the filters to reach the first result).
+                        on:keydown=move |ev| if ev.key() == "ArrowDown" && let Some(row) = html_element(LIST_ROW) {
+                            ev.prevent_default();
+                            let _ = row.focus();
                         }/>
                 </label>
                 <label for="ws-team">{move || t().col_team}
@@ -997,10 +1003,50 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
 
 /// A conflicting value as a person reads it: vocabulary codes by their names, a person
 /// reference by its alias.
+/// What part of a field a conflict names, in words: an indicator, a part of a case's
+/// assessment, a field of an intervention of its PIP (never the intervention's key).
+fn conflict_detail(field: &str, t: &Catalogue) -> Option<String> {
+    let indicator = |code: &str| {
+        Indicator::from_code(code).map_or(code.to_string(), |i| t.indicator_name(i).to_string())
+    };
+    let parts: Vec<&str> = field.split('.').collect();
+    Some(match parts.as_slice() {
+        [_] => return None,
+        ["indicators", code] => indicator(code),
+        ["assessment", "judgement"] => t.case_judgement.into(),
+        ["assessment", "note"] => t.case_note.into(),
+        ["assessment", "at"] => t.ws_assessment_date.into(),
+        ["assessment", "indicators", code, "strength"] => {
+            format!("{} · {}", indicator(code), t.case_strength)
+        }
+        ["assessment", "indicators", code, _] => {
+            format!("{} · {}", indicator(code), t.case_evidence)
+        }
+        ["interventions", _, "status"] => t.ws_status.into(),
+        ["interventions", _, "done_at"] => t.case_done_at.into(),
+        ["interventions", _, "planned_at"] => t.case_planned_at.into(),
+        ["interventions", _, "partner"] => t.ws_partner.into(),
+        ["interventions", _, _] => t.case_note.into(),
+        [_, rest @ ..] => rest.join("."),
+        [] => return None,
+    })
+}
+
 fn value_label(field: &str, json: &str, t: &Catalogue) -> String {
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
+    let last = field.rsplit('.').next().unwrap_or_default();
     match v {
         serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(code)
+            if field.starts_with("interventions.") && last == "status" =>
+        {
+            t.intervention_status_names.name_of(&code)
+        }
+        serde_json::Value::String(code)
+            if field.starts_with("assessment.indicators.") && last == "strength" =>
+        {
+            t.strength_names.name_of(&code)
+        }
         serde_json::Value::String(code) => match field {
             "sector" => Sector::from_code(&code).map_or(code.clone(), |s| t.sector_name(s).into()),
             "gender" => strada_shared::vocab::Gender::from_code(&code)
@@ -1124,9 +1170,7 @@ fn Review(
                                 })}
                                 {item.conflicts.into_iter().map(|c| {
                                     let field_name = tr.ws_field_names.find(c.field.split('.').next().unwrap_or_default()).unwrap_or_default();
-                                    let detail = c.field.split_once('.').map(|(_, k)| {
-                                        Indicator::from_code(k).map_or(k.to_string(), |i| tr.indicator_name(i).to_string())
-                                    });
+                                    let detail = conflict_detail(&c.field, tr);
                                     let field = c.field.clone();
                                     view! {
                                         <fieldset data-testid="ws-conflict-field" data-field=c.field.clone()>
@@ -1988,6 +2032,34 @@ mod tests {
         );
         assert_eq!((groups[1].count, groups[1].first.clone()), (2, vec![1, 22]));
         assert_eq!(groups[2].field, "consent.at");
+    }
+
+    /// A case's fields up for review say which part, in words, never an intervention's
+    /// key (a new user's walk: a case edited apart was not up for review at all).
+    #[test]
+    fn a_case_conflict_names_its_part_in_words() {
+        let t = Lang::It.t();
+        let key = "0199c82c-c000-7505-8505-050505050505";
+        let said = |f: &str| conflict_detail(f, t);
+        assert_eq!(
+            said(&format!("interventions.{key}.status")).as_deref(),
+            Some("Stato")
+        );
+        assert_eq!(
+            said(&format!("interventions.{key}.done_at")).as_deref(),
+            Some(t.case_done_at)
+        );
+        assert_eq!(said("assessment.note").as_deref(), Some(t.case_note));
+        let grade = said("assessment.indicators.deception.strength").unwrap();
+        assert!(
+            grade.contains(t.case_strength) && !grade.contains("deception"),
+            "{grade}"
+        );
+        assert_eq!(said("sector"), None);
+        assert_eq!(
+            value_label(&format!("interventions.{key}.status"), "\"cancelled\"", t),
+            t.intervention_status_names.get("cancelled")
+        );
     }
 
     #[test]

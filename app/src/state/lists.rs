@@ -280,7 +280,7 @@ pub fn held_case_person(case: DocId) -> Option<(DocId, Option<String>)> {
 /// The cases the device holds, as the case list shows them, each with their person's
 /// first alias when the device holds the person. A case an older app summarised without
 /// its row (`Summary::Central`) is read from its document.
-pub async fn held_cases() -> Vec<(crate::records::CaseSummary, Option<String>)> {
+pub async fn held_cases() -> Vec<(crate::records::CaseSummary, Option<Option<String>>)> {
     use strada_shared::schema::{CaseDoc, DocType};
     let (mut cases, older) = with_summaries(|m| {
         let mut cases = Vec::new();
@@ -312,8 +312,10 @@ pub async fn held_cases() -> Vec<(crate::records::CaseSummary, Option<String>)> 
         cases
             .into_iter()
             .map(|c| {
+                // `None`: the person is not on this device (not kept offline), which a
+                // row says, rather than "Anonima" (a new user's walk).
                 let name = match m.get(&c.person_id) {
-                    Some(Summary::Person(p)) => p.aliases.first().cloned(),
+                    Some(Summary::Person(p)) => Some(p.aliases.first().cloned()),
                     _ => None,
                 };
                 (c, name)

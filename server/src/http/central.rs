@@ -750,7 +750,11 @@ fn csv_contact(out: &mut String, c: &ContactRecord, person: Option<DocId>) {
             &join(c.needs.iter().map(|n| n.code()).collect()),
             &join(c.indicators.iter().map(|i| i.code.code()).collect()),
             &join(c.materials.iter().map(|m| m.code()).collect()),
-            c.language.as_deref().unwrap_or_default(),
+            // A code, never text kept from before the rule (`crate::sync::rules`).
+            c.language
+                .as_deref()
+                .filter(|l| crate::exchange::codes::language(l) == Some(*l))
+                .unwrap_or_default(),
             c.mediator.code(),
             c.follow_up.code(),
             c.consent.code(),
@@ -1239,6 +1243,14 @@ pub async fn judged(
     })
     .await
     .map_err(AppError::internal)??;
+    // Each person by a name, with a reviewer's reason: a read of other teams' records
+    // (found by the attacker's sixth probe: it was not on record).
+    audit_read(
+        &state,
+        &user,
+        Act::ReadJudged,
+        list.items.iter().flat_map(|p| [p.a.id, p.b.id]).collect(),
+    )?;
     Ok(Json(list))
 }
 

@@ -146,15 +146,22 @@ fn team_of(store: &dyn Store, team: Option<&str>) -> Result<Option<TeamId>, AppE
         })
 }
 
-/// The cases open at the end of the period, monitored one by one, counted.
+/// The cases open at the end of the period — or on `today` (Rome) when the period is
+/// not over: what is overdue today, not what would be by a day still to come —
+/// monitored one by one, counted.
 fn monitoring(
     index: &Index,
     period: &Period,
     team: Option<&TeamId>,
     rules: Option<&PuaRulesDoc>,
+    today: chrono::NaiveDate,
 ) -> Monitoring {
-    let to = period.to.format("%Y-%m-%d").to_string();
-    let mut m = Monitoring::default();
+    let as_of = period.to.min(today).max(period.from);
+    let to = as_of.format("%Y-%m-%d").to_string();
+    let mut m = Monitoring {
+        as_of: to.clone(),
+        ..Monitoring::default()
+    };
     for record in index.cases.values() {
         let c = &record.case;
         if team.is_some_and(|t| *t != c.team)
@@ -178,7 +185,7 @@ fn monitoring(
             .iter()
             .filter_map(|id| index.contacts.get(id))
             .map(|r| r.occurred_at)
-            .filter(|at| report::rome_day(*at) <= period.to)
+            .filter(|at| report::rome_day(*at) <= as_of)
             .max()
             .map(|at| report::rome_day(at).format("%Y-%m-%d").to_string());
         let since = last_contact.unwrap_or_else(|| c.opened_at.clone());
@@ -226,7 +233,8 @@ pub(crate) async fn dashboard_of(
             let now = report::tally(index, &period, team.as_ref());
             (now, before.map(|b| b.join()))
         });
-        let m = monitoring(index, &period, team.as_ref(), rules.as_deref());
+        let today = report::rome_day(crate::now_ms());
+        let m = monitoring(index, &period, team.as_ref(), rules.as_deref(), today);
         (now, before, m, index.teams())
     })
     .await?;

@@ -283,7 +283,25 @@ pub fn commit_unflushed(
         false,
         &mut pending,
     )?;
+    // What the central office writes through its devices (another team's persons,
+    // contacts and referrals; cases, job offers, the PUA's rules) is on record, by id
+    // (found by the attacker's sixth probe: only the automerge history kept it). A field
+    // worker writes only their own team's records, which their history tells.
+    let written: Vec<DocId> = match user.role {
+        Role::FieldWorker => Vec::new(),
+        _ => pending.iter().map(|p| p.id).collect(),
+    };
     let advanced = finish(store, Some(&mut cache), user, pending, &mut results, now_ms)?;
+    if !written.is_empty() {
+        crate::audit::record(
+            store,
+            now_ms,
+            crate::audit::Record::new(crate::audit::Act::RecordsWritten)
+                .by(user)
+                .count(written.len())
+                .docs(written),
+        )?;
+    }
     Ok(PushReport {
         response: PushResponse { results },
         advanced,
@@ -324,10 +342,12 @@ fn stage_docs(
         };
         // An import reports its refusals in its report, and logs one line for the run
         // (one line per refused record logged 12.6 MB for one file of 50,000).
-        if let PushOutcome::Refused { reason, .. } = &outcome
+        // The refusal's code only: its reason may quote what the device wrote (found by
+        // the attacker's sixth probe: a name written in a field of codes was logged).
+        if let PushOutcome::Refused { code, .. } = &outcome
             && !restore
         {
-            tracing::info!(doc = %id, user = %user.id, "push refused: {reason}");
+            tracing::info!(doc = %id, user = %user.id, code = ?code, "push refused");
         }
         results.push((index, PushResult { id, outcome }));
     }
@@ -950,6 +970,22 @@ fn merge_one(
             Err(code) => return refused(code),
         },
     };
+    // One account fills no document: past its share of the bounds it may add no more
+    // changes to it (found by the attacker's sixth probe: 10,000 one-operation changes
+    // froze a record for everyone, central merges included). Counted only for a
+    // document this long (the measure is an upper bound), from the stored history.
+    if !restore
+        && !withdrawn_now
+        && cost.changes > MAX_ACCOUNT_DOC_CHANGES
+        && account_changes(store, &mut loaded, user, actor)? > MAX_ACCOUNT_DOC_CHANGES
+    {
+        return Ok(PushOutcome::Refused {
+            code: RefusalCode::TooLarge,
+            reason: format!(
+                "this account has made more than {MAX_ACCOUNT_DOC_CHANGES} changes to this record, the most one account may"
+            ),
+        });
+    }
     let after = loaded.get_heads();
     // Values written apart show as several heads once merged; a document that had them
     // keeps them until someone writes over them. Otherwise there is nothing to look for
@@ -993,7 +1029,7 @@ fn merge_one(
         },
     };
     let conflicts = if look_for_conflicts {
-        conflicts_of(store, &mut loaded, doc_type)?
+        conflicts_of(store, &mut loaded, doc_type, now_ms)?
     } else {
         Vec::new()
     };
@@ -1015,6 +1051,35 @@ fn merge_one(
         erase,
     });
     Ok(PushOutcome::Accepted { heads })
+}
+
+/// The most changes one account's devices may make to one document: a fifth of
+/// [`MAX_DOC_CHANGES`], so that no one account can fill a document (a record edited
+/// every working day for eight years from one account stays under it).
+pub const MAX_ACCOUNT_DOC_CHANGES: u64 = MAX_DOC_CHANGES / 5;
+
+/// The changes in `doc` made by `user`'s devices: the pushing device's `actor`, and each
+/// other actor whose device is the account's.
+fn account_changes(
+    store: &dyn Store,
+    doc: &mut AutoCommit,
+    user: &AuthUser,
+    actor: &[u8],
+) -> Result<u64, StoreError> {
+    let mut by_actor: std::collections::HashMap<Vec<u8>, u64> = Default::default();
+    let Some(metas) = guarded(|| doc.get_changes_meta(&[])) else {
+        return Ok(0);
+    };
+    for c in metas {
+        *by_actor.entry(c.actor.to_bytes().to_vec()).or_default() += 1;
+    }
+    let mut mine = 0;
+    for (a, n) in by_actor {
+        if a.as_slice() == actor || store.device(&a)?.is_some_and(|d| d.user_id == user.id) {
+            mine += n;
+        }
+    }
+    Ok(mine)
 }
 
 /// A document saved whole (without automerge's own column compression: the HTTP layer
@@ -1840,7 +1905,12 @@ pub fn rebuild_records(store: &dyn Store) -> Result<Vec<(DocId, u32, Projection)
             let generation = stored.meta.generation;
             let mut record = projection::of(&value, &stored.meta);
             let mut doc = doc;
-            record.set_conflicts(conflicts_of(store, &mut doc, stored.meta.doc_type)?);
+            record.set_conflicts(conflicts_of(
+                store,
+                &mut doc,
+                stored.meta.doc_type,
+                stored.meta.updated_at,
+            )?);
             out.push((id, generation, record));
         }
     }
@@ -1890,11 +1960,15 @@ fn merged_apart(added: &[Added], before: &[automerge::ChangeHash]) -> bool {
 }
 
 /// A document's conflicting sensitive fields, each value with who wrote it (the device's
-/// owner) and when.
+/// owner) and when: the time the writing device gave, but never later than
+/// `received_by_ms`, when the server had received every change of the document (found
+/// by the attacker's sixth probe: a device's clock set to 2100 made its value look the
+/// newest to a reviewer).
 pub fn conflicts_of(
     store: &dyn Store,
     doc: &mut AutoCommit,
     doc_type: DocType,
+    received_by_ms: i64,
 ) -> Result<Vec<schema::conflicts::FieldConflict>, StoreError> {
     let mut found = schema::conflicts::find(doc, doc_type);
     if found.is_empty() {
@@ -1903,6 +1977,7 @@ pub fn conflicts_of(
     schema::conflicts::write_times(doc, &mut found);
     for c in &mut found {
         for v in &mut c.values {
+            v.at = v.at.map(|at| at.min(received_by_ms));
             let Ok(actor) = hex::decode(&v.actor) else {
                 continue;
             };
@@ -1953,6 +2028,7 @@ pub fn resolve_conflict(
         return Err(ResolveError::NotFound);
     };
     let doc_type = stored.meta.doc_type;
+    let received_by = stored.meta.updated_at;
     let mut doc = doc.with_actor(reviewer_actor());
     // What the push path judges a change against: the document as stored.
     let old = rules::Fixed::read(doc_type, &doc).map_err(|_| ResolveError::Invalid)?;
@@ -1968,7 +2044,7 @@ pub fn resolve_conflict(
         ..stored.meta
     };
     let mut meta = meta;
-    let conflicts = conflicts_of(store, &mut doc, doc_type)?;
+    let conflicts = conflicts_of(store, &mut doc, doc_type, received_by)?;
     meta.conflicted = !conflicts.is_empty();
     let mut projection = projection::of(&value, &meta);
     projection.set_conflicts(conflicts);

@@ -183,6 +183,12 @@ pub struct ContactFixed {
     pub person_id: Option<DocId>,
     #[autosurgeon(missing = "ConsentStatus::default")]
     pub consent: ConsentStatus,
+    /// The language and the time as stored: a value kept from before their rules is
+    /// kept, a new one must follow them (see [`contact_fields`]).
+    #[autosurgeon(missing = "Option::default")]
+    pub language: Option<String>,
+    #[autosurgeon(missing = "i64::default")]
+    pub occurred_at: i64,
 }
 
 #[derive(Hydrate)]
@@ -209,6 +215,8 @@ impl Fixed {
                     person: c.person.clone(),
                     person_id: c.person_id,
                     consent: c.consent,
+                    language: c.language.clone(),
+                    occurred_at: c.occurred_at,
                 })
             }
             TypedDoc::Referral(r) => {
@@ -498,7 +506,10 @@ pub fn create(user: &AuthUser, new: &TypedDoc, now_ms: i64) -> Result<(), (Refus
         return Err(refusal(RefusalCode::NotAuthor));
     }
     match new {
-        TypedDoc::Contact(c) => c.validate_entry().map_err(entry_refusal),
+        TypedDoc::Contact(c) => {
+            c.validate_entry().map_err(entry_refusal)?;
+            contact_fields(None, c, now_ms)
+        }
         TypedDoc::Person(p) => {
             if p.merged_into.is_some() {
                 return Err(merge_refusal());
@@ -586,6 +597,36 @@ fn consent_record(
 }
 
 /// A change to who a contact was with (`old`: as stored, when it could be read).
+/// A contact's language, when set or changed, is a language code (ISO 639-1, as the
+/// exchange format's); its time, when set or changed, is not later than the server's
+/// clock allows for a device's. Found by the attacker's sixth probe: free text written
+/// as the language reached the pseudonymous CSV (a name, on a contact recorded without
+/// consent), and a contact dated in 2100 hid a case's "no recent contact" for good.
+fn contact_fields(
+    old: Option<&ContactFixed>,
+    new: &ContactDoc,
+    now_ms: i64,
+) -> Result<(), (RefusalCode, String)> {
+    if let Some(language) = &new.language
+        && old.is_none_or(|o| o.language.as_ref() != Some(language))
+        && crate::exchange::codes::language(language) != Some(language.as_str())
+    {
+        return Err((
+            RefusalCode::Schema,
+            "a contact's language is a language code (ISO 639-1, lower case)".into(),
+        ));
+    }
+    if old.is_none_or(|o| o.occurred_at != new.occurred_at)
+        && new.occurred_at > now_ms + CLOCK_SKEW_MS
+    {
+        return Err((
+            RefusalCode::Schema,
+            "a contact's time is in the future: check the device's clock".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn contact_consent(
     old: Option<&ContactFixed>,
     new: &ContactDoc,
@@ -753,7 +794,10 @@ pub fn change(
                 None => Ok(()),
             }
         }
-        TypedDoc::Contact(c) => contact_consent(old.contact.as_ref(), c),
+        TypedDoc::Contact(c) => {
+            contact_fields(old.contact.as_ref(), c, now_ms)?;
+            contact_consent(old.contact.as_ref(), c)
+        }
         TypedDoc::Referral(n) => {
             let Some(o) = &old.referral else {
                 // A quarantined referral sent again: judged as new.
@@ -867,6 +911,75 @@ mod tests {
             let doc_type = value.doc_type();
             assert_eq!(Fixed::of(&value), Fixed::read(doc_type, &doc).unwrap());
         }
+    }
+
+    /// Found by the attacker's sixth probe: a name written as a contact's language (on a
+    /// contact recorded without consent) reached the pseudonymous CSV, and a contact
+    /// dated in 2100 was accepted.
+    #[test]
+    fn a_contacts_language_is_a_code_and_its_time_is_not_in_the_future() {
+        const T: i64 = 1_760_000_000_000;
+        let team = TeamId::parse("bergamo-1").unwrap();
+        let me = UserId::new_v7(T as u64, [1; 10]);
+        let user = AuthUser {
+            id: me,
+            username: "marta".into(),
+            role: Role::FieldWorker,
+            team: team.clone(),
+            actor: None,
+            session: [0; 32],
+        };
+        let contact = |language: Option<&str>, at: i64| ContactDoc {
+            needs: vec![NeedCategory::Food],
+            language: language.map(String::from),
+            ..ContactDoc::new(
+                DocId::new_v7(T as u64, [3; 10]),
+                at,
+                PersonRef::Anonymous,
+                vec![],
+                me,
+                team.clone(),
+            )
+        };
+        let typed = |l: Option<&str>, at: i64| TypedDoc::Contact(contact(l, at));
+        // Every language the contact form offers is a code.
+        for (code, _) in strada_shared::domain::LANGUAGES {
+            assert_eq!(create(&user, &typed(Some(code), T), T), Ok(()), "{code}");
+        }
+        assert_eq!(create(&user, &typed(None, T), T), Ok(()));
+        for bad in ["Mario Rossi", "AR", "ara", ""] {
+            let refused = create(&user, &typed(Some(bad), T), T).unwrap_err();
+            assert_eq!(refused.0, RefusalCode::Schema, "{bad}");
+            assert!(!refused.1.contains("Mario"), "{}", refused.1);
+        }
+        // A device's clock a little ahead is allowed for; a day and more is not.
+        assert_eq!(create(&user, &typed(None, T + 3_600_000), T), Ok(()));
+        let future = T + CLOCK_SKEW_MS + 1;
+        assert_eq!(
+            create(&user, &typed(None, future), T).unwrap_err().0,
+            RefusalCode::Schema
+        );
+        let stored = Fixed::of(&typed(Some("ar"), T));
+        assert_eq!(
+            change(&user, &stored, &typed(Some("ar"), future), T)
+                .unwrap_err()
+                .0,
+            RefusalCode::Schema
+        );
+        assert_eq!(
+            change(&user, &stored, &typed(Some("Mario"), T), T)
+                .unwrap_err()
+                .0,
+            RefusalCode::Schema
+        );
+        // Stored before the rules: an edit that keeps them is judged on the rest.
+        let legacy = Fixed::of(&typed(Some("arabo"), future));
+        let mut edited = contact(Some("arabo"), future);
+        edited.note = "met again".into();
+        assert_eq!(
+            change(&user, &legacy, &TypedDoc::Contact(edited), T),
+            Ok(())
+        );
     }
 
     #[test]

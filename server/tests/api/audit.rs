@@ -224,3 +224,47 @@ async fn audit_verify_holds_while_the_server_runs_and_finds_an_altered_entry_onc
     assert!(err.contains("broken at entry 2"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Found by the attacker's sixth probe: what the central office wrote through its
+/// devices (another team's person, a case) was on record only in the automerge history.
+/// A push by a central role is on record with the documents it changed; a field
+/// worker's, within their own team, is not.
+#[tokio::test]
+async fn what_a_central_role_writes_through_a_push_is_on_record() {
+    use strada_shared::schema::{self, DocType, PersonDoc};
+    use strada_shared::sync::PushOutcome;
+    use strada_shared::sync::device::DeviceDoc;
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    s.add_user("revisore", Role::Auditor, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let p = crate::consent::person(&marta, 40, "Synthetic Tariq");
+    let mut on_phone = phone.typed(&p);
+    assert!(matches!(
+        phone.push_one(&mut on_phone).await,
+        PushOutcome::Accepted { .. }
+    ));
+    let central = Api::login(&s, "centrale").await;
+    let mut d = DeviceDoc::new(
+        p.id,
+        DocType::Person,
+        automerge::AutoCommit::new().with_actor(central.actor.clone()),
+    );
+    central.take_snapshots(&mut [&mut d]).await;
+    let mut edited: PersonDoc = schema::read(&d.doc).unwrap();
+    edited.usual_place = "campi di Treviglio".into();
+    schema::update(&mut d.doc, &edited).unwrap();
+    assert!(matches!(
+        central.push_one(&mut d).await,
+        PushOutcome::Accepted { .. }
+    ));
+    let auditor = Api::login(&s, "revisore").await;
+    let page = audit_page(&auditor, 0).await;
+    let written = entries_of(&page, "records_written");
+    assert_eq!(written.len(), 1, "{page}");
+    assert_eq!(written[0]["docs"], json!([p.id.to_string()]));
+    assert_eq!(written[0]["role"], "central_office", "{page}");
+    // Marta's own push is not among them.
+    assert_eq!(written[0]["count"], 1);
+}

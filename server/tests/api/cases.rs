@@ -478,6 +478,109 @@ async fn values_written_apart_on_two_laptops_go_to_the_review_list() {
     assert_eq!(item["conflicts"][0]["field"], "case_manager");
 }
 
+/// A new user's walk: a laptop offline set a PIP intervention done and wrote the
+/// assessment's note; a desk meanwhile cancelled it and wrote another note. Automerge
+/// kept the laptop's values, and nothing went to "Da rivedere". Both now do, and keeping
+/// the desk's cancellation gives a valid case (no "done" date left), which the laptop
+/// receives.
+#[tokio::test]
+async fn a_pip_and_an_assessment_edited_apart_go_to_the_review_list() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    s.add_user("centrale", Role::CentralOffice, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let laptop = Api::login(&s, "sara").await;
+    let desk = Api::login(&s, "centrale").await;
+    let p = person(&marta, 52, "Synthetic Gheorghe");
+    accepted(&phone.push_one(&mut phone.typed(&p)).await);
+    let mut case = case_for(&sara, 53, &p);
+    case.interventions.insert(
+        "casa".into(),
+        Intervention {
+            need: NeedCategory::Shelter,
+            service_id: None,
+            partner: "Synthetic shelter".into(),
+            planned_at: "2026-03-10".into(),
+            done_at: None,
+            status: InterventionStatus::Planned,
+            referral_id: None,
+            note: String::new(),
+        },
+    );
+    accepted(&laptop.push_one(&mut laptop.typed(&case)).await);
+    let mut a = fetch(&laptop, case.id, DocType::Case).await;
+    let mut b = fetch(&desk, case.id, DocType::Case).await;
+    let mut va: CaseDoc = schema::read(&a.doc).unwrap();
+    let i = va.interventions.get_mut("casa").unwrap();
+    i.status = InterventionStatus::Done;
+    i.done_at = Some("2026-03-12".into());
+    va.assessment.note = "Synthetic: the laptop's note".into();
+    schema::update(&mut a.doc, &va).unwrap();
+    let mut vb: CaseDoc = schema::read(&b.doc).unwrap();
+    vb.interventions.get_mut("casa").unwrap().status = InterventionStatus::Cancelled;
+    vb.assessment.note = "Synthetic: the desk's note".into();
+    schema::update(&mut b.doc, &vb).unwrap();
+    accepted(&desk.push_one(&mut b).await);
+    accepted(&laptop.push_one(&mut a).await);
+    let list = get(&desk, "/api/conflicts").await;
+    let item = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == case.id.to_string())
+        .unwrap_or_else(|| panic!("the case in the review list: {list}"));
+    let fields: Vec<&str> = item["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"interventions.casa.status"), "{fields:?}");
+    assert!(fields.contains(&"assessment.note"), "{fields:?}");
+    // The desk keeps its own values.
+    let desk_actor = desk.actor.to_hex_string();
+    for field in ["interventions.casa.status", "assessment.note"] {
+        let c = item["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["field"] == field)
+            .unwrap();
+        let v = c["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["actor"] == desk_actor)
+            .unwrap();
+        let res = desk
+            .post_json(
+                "/api/conflicts/resolve",
+                &json!({"id": case.id, "field": field, "actor": v["actor"], "counter": v["counter"]}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{field}: {}", res.text().await.unwrap());
+    }
+    let after = get(&desk, "/api/conflicts").await;
+    assert!(
+        after
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["id"] != case.id.to_string()),
+        "{after}"
+    );
+    // The laptop receives the choice.
+    laptop.take_snapshots(&mut [&mut a]).await;
+    let kept: CaseDoc = schema::read(&a.doc).unwrap();
+    assert_eq!(
+        kept.interventions["casa"].status,
+        InterventionStatus::Cancelled
+    );
+    assert_eq!(kept.interventions["casa"].done_at, None);
+    assert_eq!(kept.assessment.note, "Synthetic: the desk's note");
+}
+
 #[tokio::test]
 async fn a_withdrawal_leaves_the_case_without_identifying_data_and_counting() {
     use strada_server::storage::Store;
@@ -671,4 +774,57 @@ async fn every_case_of_a_person_and_of_those_merged_into_them_shows_the_survivor
     }
     let page = get(&social, &format!("/api/cases/{}", open_there.id)).await;
     assert_eq!(page["row"]["person"], survivor);
+}
+
+/// A new user's walk: on 6 December the year's dashboard counted as overdue the reviews
+/// that would be overdue by 31 December. While its period runs, the dashboard looks at
+/// the open cases as they are today, and says which day.
+#[tokio::test]
+async fn the_dashboard_looks_at_open_cases_today_while_its_period_runs() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    s.add_user("dora", Role::Director, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let social = Api::login(&s, "sara").await;
+    let director = Api::login(&s, "dora").await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive();
+    let day = |d: i64| {
+        (today + chrono::Duration::days(d))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    // Two open cases, reviews due every 30 days: one due in 20 days, one 10 days ago.
+    for (seed, opened) in [(70u8, -10i64), (72, -40)] {
+        let p = person(&marta, seed, "Synthetic Monitored");
+        accepted(&phone.push_one(&mut phone.typed(&p)).await);
+        let mut case = case_for(&sara, seed + 1, &p);
+        case.opened_at = day(opened);
+        accepted(&social.push_one(&mut social.typed(&case)).await);
+    }
+    let monitoring = |from: String, to: String| {
+        let director = &director;
+        async move {
+            let page = get(
+                director,
+                &format!("/api/reports/dashboard?from={from}&to={to}"),
+            )
+            .await;
+            page["monitoring"].clone()
+        }
+    };
+    // The period runs for 40 more days: the cases as they are today.
+    let m = monitoring(day(-30), day(40)).await;
+    assert_eq!(m["as_of"], day(0), "{m}");
+    assert_eq!(m["open"], 2, "{m}");
+    assert_eq!(
+        m["overdue_reviews"], 1,
+        "only the review due 10 days ago: {m}"
+    );
+    // A period over: its last day.
+    let m = monitoring(day(-30), day(-1)).await;
+    assert_eq!(m["as_of"], day(-1), "{m}");
+    assert_eq!(m["overdue_reviews"], 1, "{m}");
 }

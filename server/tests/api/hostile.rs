@@ -118,30 +118,73 @@ async fn a_push_of_180000_tiny_changes_is_refused_before_decoding() {
 }
 
 /// Each push within the bounds, but the history they add up to is not: the merged
-/// document is measured too, so a stored document always loads in bounded time.
+/// document is measured too, so a stored document always loads in bounded time. (Five
+/// accounts of the team build the history: one account alone may make only a fifth of
+/// a document's changes, `one_account_cannot_fill_a_record_with_changes`.)
 #[tokio::test]
 async fn a_history_grown_push_by_push_stops_at_the_bound() {
+    use strada_server::sync::MAX_ACCOUNT_DOC_CHANGES;
+    use strada_shared::sync::device::DeviceDoc;
     let s = TestServer::start().await;
     let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let api = Api::login(&s, "marta").await;
     let c = contact_for(&marta, 1);
-    let first = (MAX_DOC_CHANGES as usize) * 9 / 10;
-    let mut doc = long_history(&api, &c, first);
+    let share = MAX_ACCOUNT_DOC_CHANGES as usize - 1;
+    let mut doc = long_history(&api, &c, share);
     let outcomes = api.push_entries_ok(vec![entry(c.id, doc.save())]).await;
     assert!(
         matches!(outcomes[0], PushOutcome::Accepted { .. }),
         "{outcomes:?}"
     );
-    let acked = doc.get_heads();
-    for i in 0..(MAX_DOC_CHANGES as usize) / 5 {
-        doc.put(automerge::ROOT, "note", format!("-{i}")).unwrap();
-        doc.commit();
+    // Each colleague adds their share, up to nine tenths of the bound.
+    let mut total = share + 1;
+    let mut last = None;
+    for k in 1.. {
+        let name = format!("colleague{k}");
+        s.add_user(&name, Role::FieldWorker, "bergamo-1");
+        let other = Api::login(&s, &name).await;
+        let mut d = DeviceDoc::new(
+            c.id,
+            DocType::Contact,
+            automerge::AutoCommit::new().with_actor(other.actor.clone()),
+        );
+        other.take_snapshots(&mut [&mut d]).await;
+        let n = share.min(MAX_DOC_CHANGES as usize * 9 / 10 - total);
+        if n == 0 {
+            last = Some((other, d));
+            break;
+        }
+        for i in 0..n {
+            d.doc
+                .put(automerge::ROOT, "note", format!("{k}-{i}"))
+                .unwrap();
+            d.doc.commit();
+        }
+        let res = other.push(&mut [&mut d]).await;
+        assert!(
+            matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
+            "{:?}",
+            res.results[0].outcome
+        );
+        total += n;
     }
-    let outcomes = api
-        .push_entries_ok(vec![entry(c.id, doc.save_after(&acked))])
+    // The last colleague's share would take the document past the bound.
+    let (other, mut d) = last.unwrap();
+    let acked = d.doc.get_heads();
+    for i in 0..(MAX_DOC_CHANGES as usize) / 5 {
+        d.doc.put(automerge::ROOT, "note", format!("-{i}")).unwrap();
+        d.doc.commit();
+    }
+    let outcomes = other
+        .push_entries_ok(vec![entry(c.id, d.doc.save_after(&acked))])
         .await;
     assert!(
         is_refused(&outcomes[0], RefusalCode::TooLarge),
+        "{outcomes:?}"
+    );
+    // The document's bound, not the account's share.
+    assert!(
+        matches!(&outcomes[0], PushOutcome::Refused { reason, .. } if !reason.contains("account")),
         "{outcomes:?}"
     );
     let stored = s.store.doc(c.id).unwrap().unwrap();
@@ -633,4 +676,69 @@ async fn a_stored_document_that_does_not_load_is_quarantined_and_the_others_stil
     let central = Api::login(&s, "centrale").await;
     central.keep_teams(&["bergamo-1"]).await;
     assert_eq!(central.pull_ok(0, 0).await.docs.len(), 3);
+}
+
+/// Found by the attacker's sixth probe: one field worker pushed 10,000 one-operation
+/// changes to a record of their team, and every later edit of it, by anyone, was
+/// refused as too large. One account's devices now make at most a fifth of a record's
+/// changes; the others can still edit it.
+#[tokio::test]
+async fn one_account_cannot_fill_a_record_with_changes() {
+    use strada_server::sync::MAX_ACCOUNT_DOC_CHANGES;
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("giulia", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    let mut d = phone.doc(&contact_for(&marta, 1));
+    let note = |d: &mut strada_shared::sync::device::DeviceDoc, n: u64| {
+        for i in 0..n {
+            d.doc
+                .put(automerge::ROOT, "note", format!("note {i}"))
+                .unwrap();
+            d.doc.commit();
+        }
+    };
+    // Up to the account's share: accepted (the contact's first change included).
+    note(&mut d, MAX_ACCOUNT_DOC_CHANGES - 1);
+    let res = phone.push(&mut [&mut d]).await;
+    assert!(matches!(
+        res.results[0].outcome,
+        PushOutcome::Accepted { .. }
+    ));
+    // One more: refused, with why.
+    note(&mut d, 1);
+    let res = phone.push(&mut [&mut d]).await;
+    match &res.results[0].outcome {
+        PushOutcome::Refused { code, reason } => {
+            assert_eq!(*code, RefusalCode::TooLarge);
+            assert!(reason.contains("account"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The same account on another device: refused too.
+    let tablet = Api::login(&s, "marta").await;
+    let mut t = strada_shared::sync::device::DeviceDoc::new(
+        d.id,
+        DocType::Contact,
+        automerge::AutoCommit::new().with_actor(tablet.actor.clone()),
+    );
+    tablet.take_snapshots(&mut [&mut t]).await;
+    note(&mut t, 1);
+    let res = tablet.push(&mut [&mut t]).await;
+    assert!(is_refused(&res.results[0].outcome, RefusalCode::TooLarge));
+    // A colleague still edits the record.
+    let other = Api::login(&s, "giulia").await;
+    let mut g = strada_shared::sync::device::DeviceDoc::new(
+        d.id,
+        DocType::Contact,
+        automerge::AutoCommit::new().with_actor(other.actor.clone()),
+    );
+    other.take_snapshots(&mut [&mut g]).await;
+    note(&mut g, 1);
+    let res = other.push(&mut [&mut g]).await;
+    assert!(
+        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
+        "{:?}",
+        res.results[0].outcome
+    );
 }

@@ -813,6 +813,25 @@ async fn a_judgement_not_the_same_person_holds_through_a_merge_with_a_third_reco
     // worker may not read the list).
     let judged = get(&central, "/api/persons/not-same").await;
     assert_eq!(judged["total"], 1);
+    // The read is on record, with the persons it showed (found by the attacker's sixth
+    // probe: it was not).
+    s.add_user("revisore", Role::Auditor, "pua");
+    let auditor = Api::login(&s, "revisore").await;
+    let log: Value = auditor.get("/api/audit").await.json().await.unwrap();
+    let read = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["act"] == "read_judged")
+        .unwrap_or_else(|| panic!("the read is on record: {log}"));
+    for id in [a.id, b.id] {
+        assert!(
+            read["docs"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(id.to_string()))
+        );
+    }
     let j = &judged["items"][0];
     let mut names = [
         (

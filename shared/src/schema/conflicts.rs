@@ -5,7 +5,10 @@
 //!
 //! Sensitive fields: a person's birth year, gender, country, documents and phone; a
 //! contact's sector, who it names (`person`, `person_id`) and each indicator's note; a
-//! referral's outcome.
+//! referral's outcome; a case's managers, closing and eligibility, its assessment
+//! (judgement, note, date, each indicator's grade) and each intervention of its PIP
+//! (status, dates, partner, note: a laptop's offline edit silently replaced a desk's
+//! later one, a new user's walk).
 
 use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value};
 use serde::{Deserialize, Serialize};
@@ -57,7 +60,19 @@ pub const FIELDS: &[&str] = &[
     "labour_expert",
     "closed_at",
     "eligibility",
+    "assessment",
+    "interventions",
 ];
+
+/// The fields of each intervention of a case's PIP that are reviewed.
+pub const INTERVENTION_FIELDS: &[&str] = &["status", "done_at", "planned_at", "partner", "note"];
+
+/// The fields of a case's assessment that are reviewed (besides each indicator's grade,
+/// `assessment.indicators.<code>.<field>`).
+pub const ASSESSMENT_FIELDS: &[&str] = &["judgement", "note", "at"];
+
+/// The fields of an indicator's grade in a case's assessment that are reviewed.
+pub const GRADE_FIELDS: &[&str] = &["strength", "evidence"];
 
 /// The keys checked for each document type (at the root).
 fn root_keys(doc_type: DocType) -> &'static [&'static str] {
@@ -163,7 +178,7 @@ pub fn find(doc: &AutoCommit, doc_type: DocType) -> Vec<FieldConflict> {
         _ => &[],
     };
     for key in nested {
-        if let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(&root, *key) {
+        if let Some(obj) = map_at(doc, &root, key) {
             let keys: Vec<String> = doc.keys(&obj).collect();
             for k in keys {
                 if let Some(c) = conflict_at(doc, &obj, &k, format!("{key}.{k}")) {
@@ -172,7 +187,69 @@ pub fn find(doc: &AutoCommit, doc_type: DocType) -> Vec<FieldConflict> {
             }
         }
     }
+    if doc_type == DocType::Case {
+        if let Some(assessment) = map_at(doc, &root, "assessment") {
+            for k in ASSESSMENT_FIELDS {
+                out.extend(conflict_at(doc, &assessment, k, format!("assessment.{k}")));
+            }
+            if let Some(grades) = map_at(doc, &assessment, "indicators") {
+                let codes: Vec<String> = doc.keys(&grades).collect();
+                for code in codes {
+                    let Some(grade) = map_at(doc, &grades, &code) else {
+                        continue;
+                    };
+                    for k in GRADE_FIELDS {
+                        out.extend(conflict_at(
+                            doc,
+                            &grade,
+                            k,
+                            format!("assessment.indicators.{code}.{k}"),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(all) = map_at(doc, &root, "interventions") {
+            let keys: Vec<String> = doc.keys(&all).collect();
+            for key in keys {
+                let Some(one) = map_at(doc, &all, &key) else {
+                    continue;
+                };
+                for k in INTERVENTION_FIELDS {
+                    out.extend(conflict_at(
+                        doc,
+                        &one,
+                        k,
+                        format!("interventions.{key}.{k}"),
+                    ));
+                }
+            }
+        }
+    }
     out
+}
+
+/// The map at `key` of `obj` (the one value automerge shows), if it is a map.
+fn map_at(doc: &AutoCommit, obj: &automerge::ObjId, key: &str) -> Option<automerge::ObjId> {
+    match doc.get(obj, key) {
+        Ok(Some((Value::Object(ObjType::Map), id))) => Some(id),
+        _ => None,
+    }
+}
+
+/// Whether `field` names a field [`find`] reviews, whatever the document.
+fn reviewed(field: &str) -> bool {
+    let parts: Vec<&str> = field.split('.').collect();
+    match parts.as_slice() {
+        [one] => root_keys_any().contains(one),
+        [parent, _] => {
+            ["person", "indicators", "eligibility"].contains(parent)
+                || (*parent == "assessment" && ASSESSMENT_FIELDS.contains(&parts[1]))
+        }
+        ["assessment", "indicators", _, k] => GRADE_FIELDS.contains(k),
+        ["interventions", _, k] => INTERVENTION_FIELDS.contains(k),
+        _ => false,
+    }
 }
 
 /// Keeps one of a conflicting field's values (the write `actor`/`counter`): writes it
@@ -181,20 +258,20 @@ pub fn find(doc: &AutoCommit, doc_type: DocType) -> Vec<FieldConflict> {
 /// no such value (resolved meanwhile, or not a sensitive field).
 pub fn choose(doc: &mut AutoCommit, field: &str, actor: &str, counter: u64) -> bool {
     use automerge::transaction::Transactable;
-    let root = automerge::ROOT;
-    let (obj, key) = match field.split_once('.') {
-        None => (root, field),
-        Some((parent, key)) => match doc.get(&root, parent) {
-            Ok(Some((Value::Object(ObjType::Map), obj))) => (obj, key),
-            _ => return false,
-        },
-    };
-    let known = root_keys_any().contains(&field)
-        || field
-            .split_once('.')
-            .is_some_and(|(p, _)| ["person", "indicators", "eligibility"].contains(&p));
-    if !known {
+    if !reviewed(field) {
         return false;
+    }
+    // The map the field is in: its path's parents, each the map automerge shows.
+    let (parents, key) = match field.rsplit_once('.') {
+        None => ("", field),
+        Some((parents, key)) => (parents, key),
+    };
+    let mut obj = automerge::ROOT;
+    for parent in parents.split('.').filter(|p| !p.is_empty()) {
+        match map_at(doc, &obj, parent) {
+            Some(inner) => obj = inner,
+            None => return false,
+        }
     }
     let Ok(all) = doc.get_all(&obj, key) else {
         return false;
@@ -230,6 +307,24 @@ pub fn choose(doc: &mut AutoCommit, field: &str, actor: &str, counter: u64) -> b
         Value::Object(_) => return false,
     };
     if written.is_err() {
+        return false;
+    }
+    // An intervention has a date done exactly when it is done: a status other than done
+    // kept over a "done" written apart leaves no date behind (the case would not read).
+    if field.starts_with("interventions.")
+        && key == "status"
+        && doc
+            .get(&obj, "status")
+            .ok()
+            .flatten()
+            .is_some_and(|(v, _)| v.as_str() != Some("done"))
+        && doc
+            .get(&obj, "done_at")
+            .ok()
+            .flatten()
+            .is_some_and(|(v, _)| !v.is_null())
+        && doc.put(&obj, "done_at", ScalarValue::Null).is_err()
+    {
         return false;
     }
     super::commit(doc);
@@ -316,6 +411,77 @@ mod tests {
         // No clock is installed in these tests (it is global, and golden bytes are
         // written without one): time 0 reads as unknown. The API tests see real times.
         assert!(found[0].values.iter().all(|v| v.at.is_none()));
+    }
+
+    /// A new user's walk: a laptop offline set a PIP intervention done and wrote the
+    /// assessment's note; a desk meanwhile cancelled that intervention and wrote another
+    /// note. Automerge kept the laptop's values and nobody was told. Both are now up for
+    /// review, and keeping the desk's cancellation leaves no "done" date behind.
+    #[test]
+    fn a_case_edited_apart_is_reviewed_and_a_status_kept_leaves_the_case_valid() {
+        use crate::schema::CaseDoc;
+        use crate::vocab::InterventionStatus;
+        let c = crate::schema::case::tests::sample();
+        let mut laptop = schema::create(ActorId::from(vec![0xaa; 16]), &c).unwrap();
+        let mut desk = laptop.fork().with_actor(ActorId::from(vec![0xbb; 16]));
+        let mut on_laptop = c.clone();
+        let i = on_laptop.interventions.get_mut("i1").unwrap();
+        i.status = InterventionStatus::Done;
+        i.done_at = Some("2026-03-12".into());
+        on_laptop.assessment.note = "Synthetic: laptop's note".into();
+        on_laptop
+            .assessment
+            .indicators
+            .get_mut("deception")
+            .unwrap()
+            .strength = "medium".into();
+        on_laptop.assessment.judgement = "exploitation".into();
+        schema::update(&mut laptop, &on_laptop).unwrap();
+        let mut on_desk = c.clone();
+        on_desk.interventions.get_mut("i1").unwrap().status = InterventionStatus::Cancelled;
+        on_desk.assessment.note = "Synthetic: desk's note".into();
+        on_desk
+            .assessment
+            .indicators
+            .get_mut("deception")
+            .unwrap()
+            .strength = "weak".into();
+        schema::update(&mut desk, &on_desk).unwrap();
+        laptop.merge(&mut desk).unwrap();
+        let found = find(&laptop, DocType::Case);
+        let fields: Vec<&str> = found.iter().map(|f| f.field.as_str()).collect();
+        assert!(fields.contains(&"interventions.i1.status"), "{fields:?}");
+        assert!(fields.contains(&"assessment.note"), "{fields:?}");
+        assert!(
+            fields.contains(&"assessment.indicators.deception.strength"),
+            "{fields:?}"
+        );
+        // The judgement was set on one side only: no conflict.
+        assert!(!fields.contains(&"assessment.judgement"), "{fields:?}");
+        // Keep the desk's cancellation, note and grade.
+        let desk_hex = ActorId::from(vec![0xbb; 16]).to_hex_string();
+        for field in [
+            "interventions.i1.status",
+            "assessment.note",
+            "assessment.indicators.deception.strength",
+        ] {
+            let f = found.iter().find(|f| f.field == field).unwrap();
+            let v = f.values.iter().find(|v| v.actor == desk_hex).unwrap();
+            let mut reviewer = laptop.fork().with_actor(ActorId::from(vec![0xcc; 16]));
+            assert!(choose(&mut reviewer, field, &v.actor, v.counter), "{field}");
+            laptop.merge(&mut reviewer).unwrap();
+        }
+        let kept: CaseDoc = schema::read(&laptop).unwrap();
+        let i = &kept.interventions["i1"];
+        assert_eq!(i.status, InterventionStatus::Cancelled);
+        assert_eq!(i.done_at, None);
+        assert_eq!(kept.assessment.note, "Synthetic: desk's note");
+        assert_eq!(kept.assessment.indicators["deception"].strength, "weak");
+        assert_eq!(kept.assessment.judgement, "exploitation");
+        assert!(find(&laptop, DocType::Case).is_empty());
+        // A field nobody reviews is not chosen.
+        assert!(!choose(&mut laptop, "interventions.i1.need", &desk_hex, 1));
+        assert!(!choose(&mut laptop, "reviews", &desk_hex, 1));
     }
 
     #[test]

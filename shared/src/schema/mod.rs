@@ -152,6 +152,23 @@ pub enum SchemaError {
     Write(String),
 }
 
+/// What a document's data did not match, without the data: autosurgeon's own message
+/// quotes the value it read ("unexpected Mario Rossi, expected One of(…)"), and this
+/// text reaches the server's log and the device's refusal (found by the attacker's sixth
+/// probe: a name written in a field of codes was logged).
+fn hydrate_detail(e: &autosurgeon::HydrateError) -> String {
+    use autosurgeon::hydrate::Unexpected;
+    match e {
+        autosurgeon::HydrateError::Unexpected(Unexpected::Other { expected, .. }) => {
+            format!("a value that is not {expected}")
+        }
+        // The kinds of value only (map, text, int…), never the value.
+        autosurgeon::HydrateError::Unexpected(kind) => format!("unexpected {kind}"),
+        autosurgeon::HydrateError::ParseMapKey(_) => "a key that is not valid here".into(),
+        autosurgeon::HydrateError::Automerge(_) => "unreadable automerge data".into(),
+    }
+}
+
 /// A typed document: the schema of one aggregate.
 pub trait Document: Reconcile + Hydrate + Sized {
     const TYPE: DocType;
@@ -286,7 +303,7 @@ fn read_prefetched<T: Document>(doc: &prefetch::Prefetched<'_>) -> Result<T, Sch
     // Each map read in one pass (see `prefetch`).
     let mut value: T = autosurgeon::hydrate(doc).map_err(|e| SchemaError::Shape {
         doc_type: T::TYPE.as_str(),
-        detail: e.to_string(),
+        detail: hydrate_detail(&e),
     })?;
     if value.id() != h.id {
         return Err(SchemaError::Shape {

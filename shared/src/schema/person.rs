@@ -322,6 +322,28 @@ pub(crate) mod tests {
         }
     }
 
+    /// Found by the attacker's sixth probe: a name written into a field of codes came
+    /// back quoted in the refusal, which the server logged.
+    #[test]
+    fn a_value_the_schema_refuses_is_not_quoted_in_the_error() {
+        use automerge::transaction::Transactable;
+        let p = sample();
+        for (field, value) in [
+            ("gender", "Mario Rossi +39 333"),
+            ("team", "Mario Rossi"),
+            ("documents", "Mario Rossi"),
+        ] {
+            let mut doc = schema::create(ActorId::from(vec![1u8; 16]), &p).unwrap();
+            doc.put(automerge::ROOT, field, value).unwrap();
+            let err = schema::read::<PersonDoc>(&doc).unwrap_err().to_string();
+            assert!(!err.contains("Mario"), "{field}: {err}");
+            assert!(
+                err.contains("does not match the person schema"),
+                "{field}: {err}"
+            );
+        }
+    }
+
     #[test]
     fn a_person_round_trips_with_aliases_in_any_script() {
         let p = sample();

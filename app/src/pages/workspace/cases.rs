@@ -99,6 +99,9 @@ async fn load_rules(ctx: Ctx) -> Option<PuaRulesDoc> {
 struct ListRow {
     id: DocId,
     name: Option<String>,
+    /// Whether the person's record was at hand (a laptop offline holds only the persons
+    /// it keeps): a row without it says so, not "Anonima".
+    person_held: bool,
     opened_at: String,
     manager: String,
     review_due: Option<String>,
@@ -116,6 +119,7 @@ impl ListRow {
         ListRow {
             id: c.id,
             name: r.person.as_ref().and_then(|p| p.aliases.first().cloned()),
+            person_held: true,
             opened_at: c.opened_at.clone(),
             manager: c.case_manager.clone(),
             review_due: r.review_due.clone(),
@@ -168,7 +172,8 @@ async fn held_rows(status: &str, mine: Option<String>) -> Vec<ListRow> {
                 .flatten();
             ListRow {
                 id: c.id,
-                name,
+                person_held: name.is_some(),
+                name: name.flatten(),
                 overdue: review_due.as_deref().is_some_and(|d| d < today.as_str()),
                 review_due,
                 opened_at: c.opened_at,
@@ -268,10 +273,13 @@ fn case_row(
     open: RwSignal<Option<Open>>,
 ) -> impl IntoView + use<> {
     let id = r.id;
-    let name = r
-        .name
-        .clone()
-        .unwrap_or_else(|| tr.person_anonymous.to_string());
+    let name = r.name.clone().unwrap_or_else(|| {
+        if r.person_held {
+            tr.person_anonymous.to_string()
+        } else {
+            tr.case_person_not_held.to_string()
+        }
+    });
     let pip = format!("{}/{}", r.interventions_done, r.interventions);
     view! {
         <tr data-testid="case-row" data-id=id.to_string()
@@ -996,7 +1004,7 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                                 <ul class="ws-timeline" data-testid="case-referrals">
                                     {referrals.into_iter().map(|r| {
                                         let rid = r.id;
-                                        let text = format!("{} · {} · {} · {}", r.created_at.get(..10).unwrap_or_default(), tr.need(r.need), r.organisation.clone().unwrap_or_else(|| r.partner.clone()), tr.referral_status(r.status));
+                                        let text = format!("{} · {} · {} · {}", util::day_label(r.created_at.get(..10).unwrap_or_default(), tr.lang()), tr.need(r.need), r.organisation.clone().unwrap_or_else(|| r.partner.clone()), tr.referral_status(r.status));
                                         view! { <li><button type="button" class="link" data-testid="case-referral" on:click=move |_| on_open.set(Some(Open::Referral(rid)))>{text}</button></li> }
                                     }).collect_view()}
                                 </ul>

@@ -590,7 +590,13 @@ pub fn monitoring(m: &Monitoring, t: &'static Catalogue, fmt: Fmt) -> String {
     let counts = facts(
         "rp-monitoring",
         &[
-            (t.rp_mon_open, fmt.int(m.open)),
+            (
+                // The day the cases are looked at: the period's last, or today while the
+                // period runs.
+                &t.rp_mon_open
+                    .with("date", &crate::util::day_label(&m.as_of, fmt.0)),
+                fmt.int(m.open),
+            ),
             (t.rp_mon_overdue, fmt.int(m.overdue_reviews)),
             (t.rp_mon_no_contact, fmt.int(m.no_recent_contact)),
         ],
