@@ -75,6 +75,17 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await view.getByTestId('case-assess-deception').selectOption('strong');
     await view.getByTestId('case-evidence-deception').fill('Promesso un contratto mai firmato (sintetico)');
     await view.getByTestId('case-assess-withholding_of_wages').selectOption('medium');
+    // The grade's name shows whole (a new user's walk: «Medic»).
+    const gradeFits = await view.getByTestId('case-assess-withholding_of_wages').evaluate((s) => {
+      const probe = document.createElement('span');
+      probe.style.font = getComputedStyle(s).font;
+      probe.textContent = s.options[s.selectedIndex].text;
+      document.body.append(probe);
+      const need = probe.getBoundingClientRect().width;
+      probe.remove();
+      return s.clientWidth >= need + 40;
+    });
+    assert.ok(gradeFits, 'the grade chosen is shown whole');
     await view.getByTestId('case-judgement').selectOption('exploitation');
     await view.getByTestId('case-save-assessment').click();
     await view.getByTestId('case-assessment').getByTestId('case-saved').waitFor();
@@ -109,6 +120,8 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     assert.ok(pipFits, 'the PIP section stays within the case');
     await view.getByTestId('pip-send').click();
     await view.getByTestId('pip-sent').waitFor({ timeout: 20000 });
+    // Where the case stands, not only "Aperto" (a new user's walk).
+    await view.getByTestId('case-state').filter({ hasText: 'PIP in corso' }).waitFor({ timeout: 15000 });
 
     const caseId = await view.getAttribute('data-id');
     const sociale = await apiLogin(server.url, 'sociale', accounts.sociale.password);
@@ -125,6 +138,23 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     assert.equal(record.row.case.assessment.indicators.deception.strength, 'strong');
     const referral = await api(server.url, central, `/api/referrals/${interventions[0].referral_id}`);
     assert.equal(referral.partner, 'Dormitorio sintetico e2e');
+    // A second intervention's partner picked from the directory: it names the service
+    // (a new user's walk: the partner could only be typed).
+    await view.getByTestId('interv-need').selectOption('food');
+    await view.getByTestId('interv-directory').locator('summary').click();
+    const pick = view.getByTestId('interv-directory').getByTestId('pick-service').first();
+    await pick.waitFor({ timeout: 15000 });
+    await pick.click();
+    assert.ok((await view.getByTestId('interv-partner').inputValue()).length > 2, 'the service names the partner');
+    await view.getByTestId('interv-add').click();
+    await view.getByTestId('pip-row').nth(1).waitFor({ timeout: 15000 });
+    for (let i = 0; i < 60; i++) {
+      record = await api(server.url, sociale, `/api/cases/${caseId}`);
+      if (Object.values(record.row.case.interventions).some((x) => x.service_id)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(Object.values(record.row.case.interventions).some((x) => x.need === 'food' && x.service_id),
+      'the picked service is the intervention\'s');
 
     // --- The phone of the team that met the person receives the referral.
     const teamWorker = (await api(server.url, central, '/api/accounts')).find(
@@ -157,6 +187,9 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     assert.equal(await lview.getByTestId('case-save-eligibility').count(), 0, 'no decision for the labour expert');
     await lview.getByTestId('plan-sector').selectOption('logistics');
     await lview.getByTestId('plan-skills').fill('Raccolta e potatura (sintetico)');
+    // Languages chosen by name, kept as codes (a new user's walk: typed names were
+    // kept as unknown codes).
+    await lview.getByTestId('plan-languages').getByText('Rumeno').click();
     await lview.getByTestId('case-save-plan').click();
     await lview.getByTestId('case-work-plan').getByTestId('case-saved').waitFor();
     // The offers now ranked for the plan's sector, with the reasons in words.
@@ -173,6 +206,7 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     const firstRow = page.getByTestId('case-row').first();
     await firstRow.waitFor({ timeout: 20000 });
     assert.equal(await firstRow.getByTestId('case-overdue').count(), 1, 'an overdue review first');
+    assert.equal(await firstRow.getByTestId('case-stage').count(), 1, 'where the case stands');
     // Worked as the other lists: one stop of Tab, ↓ to the next row, Enter opens it and
     // marks it (a new user's walk: every row a stop, arrows did nothing, none marked).
     assert.equal(await page.locator('[data-testid="case-row"][tabindex="0"]').count(), 1);
@@ -216,6 +250,7 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     assert.equal(record.row.case.reviews.length, 1, 'the offline review reached the server');
     // The labour expert's plan and the offline review both kept.
     assert.equal(record.row.case.work_plan.sector, 'logistics');
+    assert.ok(record.row.case.work_plan.languages.includes('ro'), `${record.row.case.work_plan.languages}`);
     assert.deepEqual(record.row.case.work_plan.offers, [offerId]);
 
     // --- Closing: an outcome.

@@ -127,6 +127,16 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
     await page.waitForFunction(() => document.activeElement?.classList.contains('ws-detail'));
     await page.getByTestId('ws-record').getByRole('button', { name: 'Chiudi' }).click();
     assert.equal((await focused(page)).id, second, 'closing gives the focus back to the row');
+    // In "Casi" too, Enter takes the focus into the case (a new user's walk: it stayed
+    // on the row there).
+    await page.getByTestId('ws-tab-cases').click();
+    const caseRow = page.getByTestId('case-row').first();
+    await caseRow.waitFor({ timeout: 15000 });
+    await caseRow.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('ws-detail'), null, { timeout: 10000 });
+    await page.getByTestId('ws-tab-persons').click();
+    await rows.first().waitFor({ timeout: 15000 });
 
     // "Mostra altri": the focus goes to the first row it added.
     const more = page.getByTestId('ws-more');

@@ -299,7 +299,7 @@ pub fn ContactForm() -> impl IntoView {
                                         let pick_name = name.clone();
                                         view! {
                                             <li>
-                                                <button type="button" class="pick" data-testid="pick-person"
+                                                <button type="button" class="pick" data-testid="pick-person" data-id=id.to_string()
                                                     on:click=move |_| picked.set(Some((id, pick_name.clone())))>
                                                     <strong>{name}</strong>
                                                     {(!others.is_empty()).then(|| view! { <span class="small muted">" ("{others.clone()}")"</span> })}

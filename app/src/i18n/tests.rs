@@ -63,6 +63,7 @@ fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
                 .map(|c| c.code())
                 .collect(),
         ),
+        ("case_stage", strada_shared::schema::case::STAGES.to_vec()),
         (
             "intervention_status",
             strada_shared::vocab::InterventionStatus::ALL
@@ -144,6 +145,7 @@ fn names(t: &Catalogue, group: &str) -> Names {
         "strength" => t.strength_names,
         "decision" => t.decision_names,
         "intervention_status" => t.intervention_status_names,
+        "case_stage" => t.case_stage_names,
         "outcome" => t.outcome_names,
         "rp_csv" => t.rp_csv_names,
         "xf_kind" => t.xf_kind_names,

@@ -8,7 +8,7 @@ use strada_shared::api::{AccountPassword, AccountRecord};
 use strada_shared::domain::Role;
 
 use crate::api::{self, ApiError};
-use crate::pages::workspace::unavailable_text;
+use crate::pages::workspace::{unavailable, unavailable_text};
 use crate::state::Ctx;
 
 /// What an account button does.
@@ -189,7 +189,7 @@ pub fn Accounts() -> impl IntoView {
             </Show>
             {move || match accounts.get() {
                 None => view! { <p>{t().loading}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
+                Some(Err(e)) => unavailable(&e, t()),
                 Some(Ok(list)) => view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label=t().accounts>
                     <table>

@@ -8,7 +8,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::Lang;
 use crate::pages::accounts::Accounts;
 use crate::pages::offline_scope::OfflineScope;
-use crate::pages::workspace::{ExchangeFiles, Workspace, unavailable_text};
+use crate::pages::workspace::{ExchangeFiles, Workspace, unavailable};
 use crate::state::Ctx;
 
 #[component]
@@ -114,7 +114,7 @@ fn Devices() -> impl IntoView {
             </div>
             {move || match devices.get() {
                 None => view! { <p>{t().loading}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
+                Some(Err(e)) => unavailable(&e, t()),
                 Some(Ok(list)) if list.is_empty() => view! { <p>{t().no_devices}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label=t().devices>

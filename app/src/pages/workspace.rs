@@ -36,6 +36,17 @@ use crate::api::{self, ApiError};
 use crate::i18n::{Catalogue, Lang};
 use crate::state::Ctx;
 
+/// The paragraph a central page shows for `e` ([`unavailable_text`]); offline, with a
+/// link to where the device's own records are (a new user's walk: the text named the
+/// place, the link was only in the menu).
+pub(crate) fn unavailable(e: &ApiError, t: &'static Catalogue) -> AnyView {
+    let text = unavailable_text(e, t);
+    let link = matches!(e, ApiError::Network).then(|| {
+        view! { " " <a href="#/" data-testid="open-field-app">{t.field_app}</a> }
+    });
+    view! { <p class="error" role="alert">{text}{link}</p> }.into_any()
+}
+
 /// What a central page says when the server's records could not be read or a request
 /// was refused, by what happened: no answer (they need the network), the records being
 /// prepared after a restart (503 `index_building`), the session over, a role that may
@@ -855,9 +866,7 @@ pub fn Workspace() -> impl IntoView {
                     <CsvExcel id="ws-csv-excel"/>
                     <small id="ws-csv-hint" class="hint">{move || t().ws_csv_hint}</small>
                 </div>
-                {move || csv_error.get().map(|e| view! {
-                    <p class="error" role="alert">{unavailable_text(&e, t())}</p>
-                })}
+                {move || csv_error.get().map(|e| unavailable(&e, t()))}
             </form>
             <div class="ws-split">
                 // Esc in the record comes back to its row; Esc in the list closes it.
@@ -867,7 +876,7 @@ pub fn Workspace() -> impl IntoView {
                 }>
                     {move || { ctx.lang.track(); match rows.get() {
                         None => view! { <p>{t().loading}</p> }.into_any(),
-                        Some(Err(e)) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
+                        Some(Err(e)) => unavailable(&e, t()),
                         Some(Ok(list)) => {
                             let shown = list.len();
                             view! {
@@ -1127,7 +1136,7 @@ fn Review(
                 <p class="ok" role="status" tabindex="-1" data-testid="ws-review-kept">{t().ws_review_kept.with("value", &v)}</p>
             })}
             {move || items.get().map(|res| match res {
-                Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
+                Err(e) => unavailable(&e, t()),
                 Ok(list) if list.is_empty() => view! { <p data-testid="ws-review-empty">{t().ws_review_empty}</p> }.into_any(),
                 Ok(list) => {
                     let tr = t();
@@ -1321,7 +1330,7 @@ pub fn ExchangeFiles() -> impl IntoView {
                 {move || notice.get().map(|n| view! { <p class="error" role="alert" data-testid="xf-notice">{n(t())}</p> })}
                 {move || exported.get().map(|n| view! { <p class="ok" role="status" data-testid="xf-exported">{t().xf_exported.n(n)}</p> })}
                 {move || report.get().map(|r| match r {
-                    Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
+                    Err(e) => unavailable(&e, t()),
                     Ok(r) if r.ok => view! {
                         <p data-testid="xf-ok">
                             {if r.dry_run { t().xf_checked_ok } else { t().xf_imported }}
@@ -1551,7 +1560,7 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
                 {move || notice.get().map(|n| view! { <p class="ok" role="status" data-testid="ws-notice">{n}</p> })}
                 {move || shown.get().map(|res| match res {
                     Ok((p, (survivor, last))) => person_view(p, survivor, last, on_open, reload, notice, ctx),
-                    Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
+                    Err(e) => unavailable(&e, t()),
                 })}
             }.into_any()
         }
@@ -1575,9 +1584,10 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
             view! {
                 {move || page.get().map(|res| match res {
                     Ok((c, p, r)) => contact_view(c, p, r, on_open, ctx),
-                    Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
+                    Err(e) => unavailable(&e, t()),
                 })}
-            }.into_any()
+            }
+            .into_any()
         }
         Open::Case(id) => view! { <cases::CaseView id=id on_open=on_open/> }.into_any(),
         Open::Referral(id) => {
@@ -1587,9 +1597,10 @@ fn Detail(open: Open, on_open: RwSignal<Option<Open>>, on_change: Callback<()>) 
             view! {
                 {move || page.get().map(|res| match res {
                     Ok(r) => referral_view(r, on_open, ctx),
-                    Err(e) => view! { <p class="error" role="alert">{unavailable_text(&e, t())}</p> }.into_any(),
+                    Err(e) => unavailable(&e, t()),
                 })}
-            }.into_any()
+            }
+            .into_any()
         }
     };
     view! {

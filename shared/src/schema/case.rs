@@ -202,6 +202,16 @@ fn items(v: &[String]) -> Result<(), ValidationError> {
     v.iter().try_for_each(|s| text(s, MAX_CASE_SHORT))
 }
 
+/// The stages of a case, in order ([`CaseDoc::stage`]).
+pub const STAGES: [&str; 6] = [
+    "intake",
+    "assessed",
+    "eligible",
+    "not_eligible",
+    "pip",
+    "closed",
+];
+
 impl CaseDoc {
     /// A new open case of `person`, opened today by `author`.
     pub fn new(
@@ -274,6 +284,43 @@ impl CaseDoc {
             .filter(|i| i.status == InterventionStatus::Done)
             .count();
         (live.len(), done)
+    }
+
+    /// Where the case stands (a code, [`STAGES`]): `closed`; else `pip` once an
+    /// intervention is planned and not cancelled; else the eligibility decided
+    /// (`eligible`, `not_eligible`); else `assessed` once the assessment holds anything;
+    /// else `intake` (a new user's walk: a case read "Aperto" from intake to its PIP).
+    pub fn stage(&self) -> &'static str {
+        if !self.is_open() {
+            "closed"
+        } else if self.implementation().0 > 0 {
+            "pip"
+        } else if self.eligibility.decision == Decision::Eligible {
+            "eligible"
+        } else if self.eligibility.decision == Decision::NotEligible {
+            "not_eligible"
+        } else if self.assessment.at.is_some()
+            || !self.assessment.indicators.is_empty()
+            || !self.assessment.judgement.is_empty()
+        {
+            "assessed"
+        } else {
+            "intake"
+        }
+    }
+
+    /// The interventions still to do whose planned day is before `today` (`YYYY-MM-DD`).
+    pub fn late_interventions(&self, today: &str) -> usize {
+        self.interventions
+            .values()
+            .filter(|i| {
+                matches!(
+                    i.status,
+                    InterventionStatus::Planned | InterventionStatus::InProgress
+                ) && valid_date(&i.planned_at)
+                    && i.planned_at.as_str() < today
+            })
+            .count()
     }
 
     /// The free texts of the case: what a withdrawal of consent clears of the person's
@@ -537,6 +584,26 @@ pub(crate) mod tests {
         let doc = schema::create(automerge::ActorId::from(vec![1u8; 16]), &c).unwrap();
         assert_eq!(schema::read::<CaseDoc>(&doc).unwrap(), c);
         assert_eq!(schema::check_shape::<CaseDoc>(&doc), Ok(()));
+    }
+
+    #[test]
+    fn a_case_says_where_it_stands_and_which_interventions_are_late() {
+        let mut c = sample();
+        // The sample has a graded indicator and a planned intervention.
+        assert_eq!(c.stage(), "pip");
+        assert_eq!(c.late_interventions("2026-03-10"), 0);
+        assert_eq!(c.late_interventions("2026-03-11"), 1);
+        c.interventions.get_mut("i1").unwrap().status = InterventionStatus::Cancelled;
+        assert_eq!(c.late_interventions("2026-03-11"), 0);
+        assert_eq!(c.stage(), "assessed");
+        c.eligibility.decision = Decision::NotEligible;
+        assert_eq!(c.stage(), "not_eligible");
+        c.eligibility.decision = Decision::Pending;
+        c.assessment.indicators.clear();
+        assert_eq!(c.stage(), "intake");
+        c.closed_at = Some("2026-06-01".into());
+        assert_eq!(c.stage(), "closed");
+        assert!(STAGES.contains(&c.stage()));
     }
 
     #[test]

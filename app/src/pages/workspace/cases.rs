@@ -111,6 +111,10 @@ struct ListRow {
     /// Known from the server's records only (the device may not hold every contact).
     no_recent_contact: bool,
     outcome: Option<Outcome>,
+    /// Where the case stands ([`CaseDoc::stage`]) and its interventions past their
+    /// planned day, from the server's records (the device's summary lacks them).
+    stage: Option<&'static str>,
+    late: usize,
 }
 
 impl ListRow {
@@ -128,6 +132,8 @@ impl ListRow {
             overdue: r.overdue,
             no_recent_contact: r.no_recent_contact,
             outcome: c.outcome,
+            stage: Some(c.stage()),
+            late: c.late_interventions(&today()),
         }
     }
 }
@@ -182,6 +188,8 @@ async fn held_rows(status: &str, mine: Option<String>) -> Vec<ListRow> {
                 interventions_done: c.interventions_done,
                 no_recent_contact: false,
                 outcome: c.outcome,
+                stage: None,
+                late: 0,
             }
         })
         .collect();
@@ -202,10 +210,17 @@ fn row_flags(r: &ListRow, t: &'static Catalogue) -> impl IntoView + use<> {
         || view! { <span class="badge warning" data-testid="case-overdue">{t.case_overdue}</span> },
     );
     let quiet = r.no_recent_contact.then(|| view! { <span class="badge warning" data-testid="case-no-contact">{t.case_no_contact}</span> });
+    let late = (r.late > 0).then(|| {
+        view! { <span class="badge warning" data-testid="case-late">{t.case_late_interventions.with("n", &r.late.to_string())}</span> }
+    });
     let outcome = r
         .outcome
         .map(|o| view! { <span class="badge">{t.outcome_names.get(o.code())}</span> });
-    view! { {overdue}{quiet}{outcome} }
+    // Where an open case stands (a closed one shows its outcome).
+    let stage = r.stage.filter(|s| *s != "closed").map(
+        |s| view! { <span class="badge" data-testid="case-stage">{t.case_stage_names.get(s)}</span> },
+    );
+    view! { {stage}{overdue}{late}{quiet}{outcome} }
 }
 
 /// Cases the list shows at first, and adds with "show more".
@@ -382,7 +397,7 @@ pub fn CaseList(
         <div class="ws-split">
             <div class="ws-list">
                 {move || shown.get().map(|res| match res {
-                    Err(e) => view! { <p class="error" role="alert">{super::unavailable_text(&e, t())}</p> }.into_any(),
+                    Err(e) => super::unavailable(&e, t()),
                     Ok((rows, held)) if rows.is_empty() => view! {
                         {held.then(|| view! { <p class="hint" data-testid="cases-held">{t().case_list_offline}</p> })}
                         <p data-testid="cases-empty">{t().case_none}</p>
@@ -413,7 +428,7 @@ pub fn CaseList(
                     }
                 })}
             </div>
-            <div class="ws-detail" role="region" aria-label=move || t().ws_record>
+            <div class="ws-detail" role="region" tabindex="-1" aria-label=move || t().ws_record>
                 {move || match open.get() {
                     Some(o) => view! { <super::Detail open=o on_open=open on_change=Callback::new(|()| {})/> }.into_any(),
                     None => view! { <p class="hint">{t().ws_select_hint}</p> }.into_any(),
@@ -734,7 +749,13 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                 });
                 let case_person = case.person_id;
                 let person_id = move || remote.with_untracked(|r| r.page().and_then(|p| p.row.person.as_ref().map(|p| p.id))).unwrap_or(case_person);
-                let state_label = if case.is_open() { tr.case_open } else { tr.case_closed };
+                // Open, and where it stands (a new user's walk: "Aperto" from intake to
+                // the PIP), or closed.
+                let state_label = if case.is_open() {
+                    format!("{} · {}", tr.case_open, tr.case_stage_names.get(case.stage()))
+                } else {
+                    tr.case_closed.to_string()
+                };
                 // The next review as the server reckons it, or, until it answers, from the
                 // device's copy under the same rules.
                 let local_due = case.review_due(rules_v.as_ref().map_or(30, |v| v.review_interval_days));
@@ -826,7 +847,7 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                     // --- Assessment: the ILO indicators graded, an overall judgement.
                     <fieldset class="case-section" data-testid="case-assessment">
                         <legend>{tr.case_assessment}</legend>
-                        <table class="ws-table">
+                        <table class="ws-table assess-table">
                             <thead><tr><th>{tr.ws_indicator}</th><th>{tr.case_strength}</th><th>{tr.case_evidence}</th></tr></thead>
                             <tbody>
                             {Indicator::ALL.iter().map(|i| {
@@ -936,12 +957,36 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                                     view! { <option value=s.code() selected=sel>{tr.sector_name(*s)}</option> }
                                 }).collect_view()}
                             </select></label>
-                        <label>{tr.case_plan_languages}" "
-                            <input data-testid="plan-languages" prop:value=case.work_plan.languages.join(", ")
-                                on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(d) = d {
-                                    let mut l: Vec<String> = v.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
-                                    l.sort(); l.dedup(); d.work_plan.languages = l;
-                                }) }/></label>
+                        // Chosen from the languages the app knows, not typed as codes (a new
+                        // user's walk: "rumeno, italiano" was kept as two unknown codes); a
+                        // code kept from before stays a choice.
+                        <fieldset data-testid="plan-languages">
+                            <legend>{tr.case_plan_languages}</legend>
+                            <div class="needs">
+                                {strada_shared::domain::LANGUAGES
+                                    .iter()
+                                    .map(|(code, _)| code.to_string())
+                                    .chain(case.work_plan.languages.iter().filter(|l| strada_shared::domain::language_name(l).is_none()).cloned())
+                                    .map(|code| {
+                                        let checked = case.work_plan.languages.contains(&code);
+                                        let name = tr.language_name(&code);
+                                        let c = code.clone();
+                                        view! {
+                                            <label class="need">
+                                                <input type="checkbox" data-testid=format!("plan-language-{code}") prop:checked=checked
+                                                    on:change=move |ev| { let on = event_target_checked(&ev); let c = c.clone(); draft.update(|d| if let Some(d) = d {
+                                                        let l = &mut d.work_plan.languages;
+                                                        l.retain(|x| *x != c);
+                                                        if on { l.push(c); }
+                                                        l.sort();
+                                                    }) }/>
+                                                <span>{name}</span>
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </div>
+                        </fieldset>
                         <label>{tr.case_skills}" "
                             <textarea data-testid="plan-skills" prop:value=case.work_plan.skills.clone()
                                 on:input=move |ev| draft.update(|d| if let Some(d) = d { d.work_plan.skills = event_target_value(&ev) })></textarea></label>
@@ -1072,6 +1117,9 @@ fn pip_section(
     let t = ctx.lang.get_untracked().t();
     let need = RwSignal::new(NeedCategory::Shelter);
     let partner = RwSignal::new(String::new());
+    // The directory's service picked for the partner (a new user's walk: the partner
+    // was free text only, so the referral named no service the partner could see).
+    let service_id = RwSignal::new(None::<String>);
     let planned = RwSignal::new(today());
     let id = case.id;
     // The person's latest contact, from the server's page (the team that met them
@@ -1110,7 +1158,7 @@ fn pip_section(
         let p = partner.get_untracked();
         let i = Intervention {
             need: need.get_untracked(),
-            service_id: None,
+            service_id: service_id.get_untracked(),
             partner: p.trim().to_string(),
             planned_at: planned.get_untracked(),
             done_at: None,
@@ -1125,6 +1173,8 @@ fn pip_section(
             }),
             None,
         );
+        partner.set(String::new());
+        service_id.set(None);
     };
     let rows: Vec<(String, Intervention)> = case.interventions.clone().into_iter().collect();
     view! {
@@ -1196,15 +1246,33 @@ fn pip_section(
             {manages.then(|| view! {
                 <div class="row" data-testid="pip-new">
                     <label>{t.ws_need}" "
-                        <select data-testid="interv-need" on:change=move |ev| { let v = event_target_value(&ev); if let Some(n) = NeedCategory::ALL.iter().find(|n| n.code() == v) { need.set(*n) } }>
+                        <select data-testid="interv-need" on:change=move |ev| { let v = event_target_value(&ev); if let Some(n) = NeedCategory::ALL.iter().find(|n| n.code() == v) { need.set(*n); service_id.set(None); } }>
                             {NeedCategory::ALL.iter().map(|n| view! { <option value=n.code() selected=*n == NeedCategory::Shelter>{t.need(*n)}</option> }).collect_view()}
                         </select></label>
                     <label>{t.ws_partner}" "
-                        <input data-testid="interv-partner" maxlength="120" prop:value=move || partner.get() on:input=move |ev| partner.set(event_target_value(&ev))/></label>
+                        <input data-testid="interv-partner" maxlength="120" prop:value=move || partner.get()
+                            on:input=move |ev| { partner.set(event_target_value(&ev)); service_id.set(None); }/></label>
                     <label>{t.case_planned_at}" "
                         <input type="date" data-testid="interv-planned" prop:value=move || planned.get() on:input=move |ev| planned.set(event_target_value(&ev))/></label>
                     <button type="button" data-testid="interv-add" on:click=add>{t.case_add_intervention}</button>
                 </div>
+                // Or a service of the directory for that need: it names the partner.
+                <details class="pip-directory" data-testid="interv-directory">
+                    <summary>{t.case_pick_from_directory}</summary>
+                    {move || {
+                        let n = need.get();
+                        view! {
+                            <crate::components::service_picker::ServicePicker need=n
+                                place=Signal::derive(|| None)
+                                languages=Signal::derive(Vec::new)
+                                documents=Signal::derive(|| strada_shared::domain::DocumentStatus::Unknown)
+                                on_pick=Callback::new(move |(id, name): (String, String)| {
+                                    partner.set(name);
+                                    service_id.set(Some(id));
+                                })/>
+                        }
+                    }}
+                </details>
             })}
             {move || saved.get().filter(|(k, _)| *k == "pip").map(|(_, s)| match s {
                 Saved::Ok => view! { <p class="ok" role="status" data-testid="case-saved">{t.case_saved}</p> }.into_any(),
@@ -1355,7 +1423,7 @@ pub fn JobOffers(refreshed: RwSignal<u32>) -> impl IntoView {
     view! {
         <div data-testid="job-offers">
             {move || list.get().map(|res| match res {
-                Err(e) => view! { <p class="error" role="alert">{super::unavailable_text(&e, t())}</p> }.into_any(),
+                Err(e) => super::unavailable(&e, t()),
                 Ok(offers) => {
                     let tr = t();
                     view! {

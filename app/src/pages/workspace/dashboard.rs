@@ -161,7 +161,7 @@ pub fn Dashboard(refreshed: RwSignal<u32>) -> impl IntoView {
             {move || {
                 let lang = ctx.lang.get();
                 data.with(|res| res.as_ref().map(|res| match res {
-                    Err(e) => view! { <p class="error" role="alert">{super::unavailable_text(e, t())}</p> }.into_any(),
+                    Err(e) => super::unavailable(e, t()),
                     Ok(d) => view! {
                         <div data-testid="rp-dash-body" data-from=d.summary.from.clone() data-to=d.summary.to.clone()
                             inner_html=body(d, Some(map_need.get()).filter(|n| !n.is_empty()).as_deref(), lang.t(), Fmt(lang))></div>

@@ -397,7 +397,7 @@ pub(super) fn Duplicates(refreshed: RwSignal<u32>) -> impl IntoView {
             {review}
             {move || match pairs.get() {
                 None => view! { <p>{t().loading}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">{super::unavailable_text(&e, t())}</p> }.into_any(),
+                Some(Err(e)) => super::unavailable(&e, t()),
                 Some(Ok(list)) if list.is_empty() => view! { <p data-testid="dup-empty">{t().dup_empty}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div on:keydown=move |ev| if ev.key() == "Escape" && open.get_untracked().is_some() {
@@ -481,7 +481,7 @@ fn Judged(changed: RwSignal<u32>, on_undone: Callback<()>) -> impl IntoView {
                 let lang = ctx.lang.get();
                 match list.get().flatten() {
                     None => shown.get().then(|| view! { <p>{t.loading}</p> }.into_any()),
-                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{super::unavailable_text(&e, t)}</p> }.into_any()),
+                    Some(Err(e)) => Some(super::unavailable(&e, t)),
                     Some(Ok(l)) if l.items.is_empty() => Some(view! { <p data-testid="dup-judged-empty">{t.dup_judged_empty}</p> }.into_any()),
                     Some(Ok(l)) => {
                         let more = (l.total as usize > l.items.len())
@@ -914,10 +914,7 @@ fn Review(
 
     let table = move || {
         pages.get().map(|res| match res {
-            Err(e) => {
-                view! { <p class="error" role="alert">{super::unavailable_text(&e, t())}</p> }
-                    .into_any()
-            }
+            Err(e) => super::unavailable(&e, t()).into_any(),
             Ok((a, b)) => {
                 let tr = t();
                 let rows = compare_rows(&a, &b, tr, ctx.lang.get_untracked());

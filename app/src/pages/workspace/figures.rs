@@ -560,7 +560,8 @@ pub fn workload(s: &Summary, t: &'static Catalogue, fmt: Fmt) -> String {
     });
     Table {
         testid: "rp-workload-table",
-        caption: t.rp_workload_title,
+        // Not the section's title again (a new user's walk: read twice in a row).
+        caption: t.rp_workload_caption,
         cols: vec![
             ("user", t.rp_col_user.into(), false),
             ("contacts", t.rp_fig_contacts.into(), true),

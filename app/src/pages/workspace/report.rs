@@ -96,7 +96,7 @@ pub fn QuarterReport(refreshed: RwSignal<u32>) -> impl IntoView {
                 {move || {
                     let lang = ctx.lang.get();
                     data.with(|res| res.as_ref().map(|res| match res {
-                        Err(e) => view! { <p class="error" role="alert">{super::unavailable_text(e, lang.t())}</p> }.into_any(),
+                        Err(e) => super::unavailable(e, lang.t()),
                         // The quarter the figures are of (an answer may arrive after
                         // another quarter was chosen: the next one replaces it).
                         Ok(d) => {
@@ -462,9 +462,7 @@ pub fn Downloads(
                 <button type="button" class="secondary" data-testid="rp-anonymous" on:click=anonymous>{move || t().rp_anonymous}</button>
             </Show>
             <CsvExcel id="rp-csv-excel"/>
-            {move || failed.get().map(|e| view! {
-                <p class="error" role="alert">{super::unavailable_text(&e, t())}</p>
-            })}
+            {move || failed.get().map(|e| super::unavailable(&e, t()))}
         </details>
     }
 }
