@@ -156,7 +156,9 @@ fn monitoring(
     rules: Option<&PuaRulesDoc>,
     today: chrono::NaiveDate,
 ) -> Monitoring {
-    let as_of = period.to.min(today).max(period.from);
+    // A period wholly to come is looked at today too (the verification of the fix: its
+    // first day counted reviews that are not yet overdue).
+    let as_of = period.to.min(today);
     let to = as_of.format("%Y-%m-%d").to_string();
     let mut m = Monitoring {
         as_of: to.clone(),

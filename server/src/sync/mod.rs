@@ -971,19 +971,20 @@ fn merge_one(
         },
     };
     // One account fills no document: past its share of the bounds it may add no more
-    // changes to it (found by the attacker's sixth probe: 10,000 one-operation changes
-    // froze a record for everyone, central merges included). Counted only for a
-    // document this long (the measure is an upper bound), from the stored history.
+    // to it (found by the attacker's sixth probe: 10,000 one-operation changes froze a
+    // record for everyone, central merges included; then 47 long notes). Counted only
+    // for a document this large (the measure is an upper bound), from its history.
     if !restore
         && !withdrawn_now
-        && cost.changes > MAX_ACCOUNT_DOC_CHANGES
-        && account_changes(store, &mut loaded, user, actor)? > MAX_ACCOUNT_DOC_CHANGES
+        && beyond(cost, ACCOUNT_DOC_BOUNDS)
+        && beyond(
+            account_share(store, &mut loaded, user, actor)?,
+            ACCOUNT_DOC_BOUNDS,
+        )
     {
         return Ok(PushOutcome::Refused {
             code: RefusalCode::TooLarge,
-            reason: format!(
-                "this account has made more than {MAX_ACCOUNT_DOC_CHANGES} changes to this record, the most one account may"
-            ),
+            reason: "this account has written more into this record than one account may (a fifth of its bounds)".into(),
         });
     }
     let after = loaded.get_heads();
@@ -1053,33 +1054,70 @@ fn merge_one(
     Ok(PushOutcome::Accepted { heads })
 }
 
-/// The most changes one account's devices may make to one document: a fifth of
-/// [`MAX_DOC_CHANGES`], so that no one account can fill a document (a record edited
-/// every working day for eight years from one account stays under it).
-pub const MAX_ACCOUNT_DOC_CHANGES: u64 = MAX_DOC_CHANGES / 5;
+/// What one account's devices may write into one document: a fifth of each of its
+/// bounds ([`DOC_BOUNDS`]: decoded bytes, changes, operations), so that no one account
+/// can fill a document (a record edited every working day for eight years from one
+/// account stays under it). The attacker's sixth probe froze a record with 10,000
+/// changes; the verification of the fix filled its bytes with 47 long notes instead.
+pub const ACCOUNT_DOC_BOUNDS: Cost = Cost {
+    decoded: MAX_DOC_DECODED_BYTES / 5,
+    changes: MAX_DOC_CHANGES / 5,
+    ops: MAX_DOC_OPS / 5,
+};
 
-/// The changes in `doc` made by `user`'s devices: the pushing device's `actor`, and each
-/// other actor whose device is the account's.
-fn account_changes(
+/// See [`ACCOUNT_DOC_BOUNDS`].
+pub const MAX_ACCOUNT_DOC_CHANGES: u64 = ACCOUNT_DOC_BOUNDS.changes;
+
+/// What a change chunk measures beyond what it writes, at most (see `account_share`).
+const CHANGE_FRAMING_BYTES: u64 = 256;
+
+/// Whether any measure of `cost` is over the same measure of `bound`.
+fn beyond(cost: Cost, bound: Cost) -> bool {
+    cost.decoded > bound.decoded || cost.changes > bound.changes || cost.ops > bound.ops
+}
+
+/// What the changes in `doc` made by `user`'s devices (the pushing device's `actor`,
+/// and each other actor whose device is the account's) cost, each change measured as
+/// pushed data is (`bounds::measure`).
+fn account_share(
     store: &dyn Store,
     doc: &mut AutoCommit,
     user: &AuthUser,
     actor: &[u8],
-) -> Result<u64, StoreError> {
-    let mut by_actor: std::collections::HashMap<Vec<u8>, u64> = Default::default();
-    let Some(metas) = guarded(|| doc.get_changes_meta(&[])) else {
-        return Ok(0);
+) -> Result<Cost, StoreError> {
+    let Some(changes) = guarded(|| {
+        doc.get_changes(&[])
+            .iter()
+            .map(|c| (c.actor_id().to_bytes().to_vec(), c.raw_bytes().to_vec()))
+            .collect::<Vec<_>>()
+    }) else {
+        return Ok(Cost::default());
     };
-    for c in metas {
-        *by_actor.entry(c.actor.to_bytes().to_vec()).or_default() += 1;
-    }
-    let mut mine = 0;
-    for (a, n) in by_actor {
-        if a.as_slice() == actor || store.device(&a)?.is_some_and(|d| d.user_id == user.id) {
-            mine += n;
+    let mut mine: std::collections::HashMap<Vec<u8>, bool> = Default::default();
+    let mut share = Cost::default();
+    for (a, bytes) in changes {
+        let is_mine = match mine.get(&a) {
+            Some(m) => *m,
+            None => {
+                let m = a.as_slice() == actor
+                    || store.device(&a)?.is_some_and(|d| d.user_id == user.id);
+                mine.insert(a, m);
+                m
+            }
+        };
+        if is_mine {
+            // A change that does not measure counts as the whole bound. Its bytes are
+            // what it writes beyond a change's own framing (header, parents, actor:
+            // about a hundred bytes, which a document's columns store once for all).
+            let m = bounds::measure(&bytes, DOC_BOUNDS).unwrap_or(DOC_BOUNDS);
+            share = share.plus(Cost {
+                decoded: m.decoded.saturating_sub(CHANGE_FRAMING_BYTES),
+                changes: 1,
+                ops: m.ops,
+            });
         }
     }
-    Ok(mine)
+    Ok(share)
 }
 
 /// A document saved whole (without automerge's own column compression: the HTTP layer
@@ -1961,9 +1999,11 @@ fn merged_apart(added: &[Added], before: &[automerge::ChangeHash]) -> bool {
 
 /// A document's conflicting sensitive fields, each value with who wrote it (the device's
 /// owner) and when: the time the writing device gave, but never later than
-/// `received_by_ms`, when the server had received every change of the document (found
-/// by the attacker's sixth probe: a device's clock set to 2100 made its value look the
-/// newest to a reviewer).
+/// `received_by_ms`, the document's last change on the server, by when every change of
+/// it had been received (found by the attacker's sixth probe: a device's clock set to
+/// 2100 made its value look the newest to a reviewer). Only the document's time is
+/// stored, not each change's: a value written with a clock ahead shows, at most, as
+/// late as the document's last change (what a cold rebuild of the records gives too).
 pub fn conflicts_of(
     store: &dyn Store,
     doc: &mut AutoCommit,
@@ -2028,7 +2068,6 @@ pub fn resolve_conflict(
         return Err(ResolveError::NotFound);
     };
     let doc_type = stored.meta.doc_type;
-    let received_by = stored.meta.updated_at;
     let mut doc = doc.with_actor(reviewer_actor());
     // What the push path judges a change against: the document as stored.
     let old = rules::Fixed::read(doc_type, &doc).map_err(|_| ResolveError::Invalid)?;
@@ -2044,7 +2083,8 @@ pub fn resolve_conflict(
         ..stored.meta
     };
     let mut meta = meta;
-    let conflicts = conflicts_of(store, &mut doc, doc_type, received_by)?;
+    // Bounded by the document's new time, as a cold rebuild of the records bounds it.
+    let conflicts = conflicts_of(store, &mut doc, doc_type, now_ms)?;
     meta.conflicted = !conflicts.is_empty();
     let mut projection = projection::of(&value, &meta);
     projection.set_conflicts(conflicts);

@@ -823,6 +823,10 @@ async fn the_dashboard_looks_at_open_cases_today_while_its_period_runs() {
         m["overdue_reviews"], 1,
         "only the review due 10 days ago: {m}"
     );
+    // A period wholly to come: today too.
+    let m = monitoring(day(10), day(40)).await;
+    assert_eq!(m["as_of"], day(0), "{m}");
+    assert_eq!(m["overdue_reviews"], 1, "{m}");
     // A period over: its last day.
     let m = monitoring(day(-30), day(-1)).await;
     assert_eq!(m["as_of"], day(-1), "{m}");

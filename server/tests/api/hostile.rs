@@ -742,3 +742,57 @@ async fn one_account_cannot_fill_a_record_with_changes() {
         res.results[0].outcome
     );
 }
+
+/// Found by the verification of the fix above: the same account filled a record's
+/// bytes instead, with 47 notes of 4,000 four-byte characters, and every later edit of
+/// it was refused. One account's share of a record's bytes is bounded too.
+#[tokio::test]
+async fn one_account_cannot_fill_a_record_with_long_notes() {
+    use strada_server::sync::ACCOUNT_DOC_BOUNDS;
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("giulia", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    let mut d = phone.doc(&contact_for(&marta, 1));
+    let note_bytes = 4 * 3_990;
+    let mut accepted = 0u64;
+    let refusal = loop {
+        let note = format!("{accepted:04}{}", "𝄞".repeat(3_990));
+        d.doc.put(automerge::ROOT, "note", note).unwrap();
+        d.doc.commit();
+        let res = phone.push(&mut [&mut d]).await;
+        match &res.results[0].outcome {
+            PushOutcome::Accepted { .. } => accepted += 1,
+            other => break other.clone(),
+        }
+        assert!(accepted < 100, "never refused");
+    };
+    assert!(is_refused(&refusal, RefusalCode::TooLarge), "{refusal:?}");
+    assert!(
+        matches!(&refusal, PushOutcome::Refused { reason, .. } if reason.contains("account")),
+        "{refusal:?}"
+    );
+    // Refused once past the account's share (the notes' bytes, as a change measures
+    // them), not before: a few long notes are fine.
+    assert!(accepted >= 3, "{accepted}");
+    assert!(
+        accepted * note_bytes <= ACCOUNT_DOC_BOUNDS.decoded,
+        "{accepted}"
+    );
+    // A colleague still edits the record.
+    let other = Api::login(&s, "giulia").await;
+    let mut g = strada_shared::sync::device::DeviceDoc::new(
+        d.id,
+        DocType::Contact,
+        automerge::AutoCommit::new().with_actor(other.actor.clone()),
+    );
+    other.take_snapshots(&mut [&mut g]).await;
+    g.doc.put(automerge::ROOT, "note", "met again").unwrap();
+    g.doc.commit();
+    let res = other.push(&mut [&mut g]).await;
+    assert!(
+        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
+        "{:?}",
+        res.results[0].outcome
+    );
+}
