@@ -913,14 +913,10 @@ mod tests {
         }
     }
 
-    /// Found by the attacker's sixth probe: a name written as a contact's language (on a
-    /// contact recorded without consent) reached the pseudonymous CSV, and a contact
-    /// dated in 2100 was accepted.
-    #[test]
-    fn a_contacts_language_is_a_code_and_its_time_is_not_in_the_future() {
-        const T: i64 = 1_760_000_000_000;
+    /// Marta, a field worker of bergamo-1: her team, her id, her session.
+    fn marta() -> (TeamId, UserId, AuthUser) {
         let team = TeamId::parse("bergamo-1").unwrap();
-        let me = UserId::new_v7(T as u64, [1; 10]);
+        let me = UserId::new_v7(1_760_000_000_000, [1; 10]);
         let user = AuthUser {
             id: me,
             username: "marta".into(),
@@ -929,6 +925,16 @@ mod tests {
             actor: None,
             session: [0; 32],
         };
+        (team, me, user)
+    }
+
+    /// Found by the attacker's sixth probe: a name written as a contact's language (on a
+    /// contact recorded without consent) reached the pseudonymous CSV, and a contact
+    /// dated in 2100 was accepted.
+    #[test]
+    fn a_contacts_language_is_a_code_and_its_time_is_not_in_the_future() {
+        const T: i64 = 1_760_000_000_000;
+        let (team, me, user) = marta();
         let contact = |language: Option<&str>, at: i64| ContactDoc {
             needs: vec![NeedCategory::Food],
             language: language.map(String::from),
@@ -985,16 +991,7 @@ mod tests {
     #[test]
     fn a_new_or_changed_service_id_has_an_ids_shape_and_a_stored_one_stays() {
         const T: i64 = 1_760_000_000_000;
-        let team = TeamId::parse("bergamo-1").unwrap();
-        let me = UserId::new_v7(1_760_000_000_000, [1; 10]);
-        let user = AuthUser {
-            id: me,
-            username: "marta".into(),
-            role: Role::FieldWorker,
-            team: team.clone(),
-            actor: None,
-            session: [0; 32],
-        };
+        let (team, me, user) = marta();
         let referral = |service: &str| ReferralDoc {
             id: DocId::new_v7(1_760_000_000_000, [4; 10]),
             contact: DocId::new_v7(1_760_000_000_000, [3; 10]),

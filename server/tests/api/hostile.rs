@@ -124,7 +124,6 @@ async fn a_push_of_180000_tiny_changes_is_refused_before_decoding() {
 #[tokio::test]
 async fn a_history_grown_push_by_push_stops_at_the_bound() {
     use strada_server::sync::MAX_ACCOUNT_DOC_CHANGES;
-    use strada_shared::sync::device::DeviceDoc;
     let s = TestServer::start().await;
     let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let api = Api::login(&s, "marta").await;
@@ -143,12 +142,7 @@ async fn a_history_grown_push_by_push_stops_at_the_bound() {
         let name = format!("colleague{k}");
         s.add_user(&name, Role::FieldWorker, "bergamo-1");
         let other = Api::login(&s, &name).await;
-        let mut d = DeviceDoc::new(
-            c.id,
-            DocType::Contact,
-            automerge::AutoCommit::new().with_actor(other.actor.clone()),
-        );
-        other.take_snapshots(&mut [&mut d]).await;
+        let mut d = fetched(&other, c.id).await;
         let n = share.min(MAX_DOC_CHANGES as usize * 9 / 10 - total);
         if n == 0 {
             last = Some((other, d));
@@ -160,12 +154,7 @@ async fn a_history_grown_push_by_push_stops_at_the_bound() {
                 .unwrap();
             d.doc.commit();
         }
-        let res = other.push(&mut [&mut d]).await;
-        assert!(
-            matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
-            "{:?}",
-            res.results[0].outcome
-        );
+        push_accepted(&other, &mut d).await;
         total += n;
     }
     // The last colleague's share would take the document past the bound.
@@ -678,6 +667,30 @@ async fn a_stored_document_that_does_not_load_is_quarantined_and_the_others_stil
     assert_eq!(central.pull_ok(0, 0).await.docs.len(), 3);
 }
 
+/// The server's copy of contact `id`, to edit on `api`'s device.
+async fn fetched(
+    api: &Api,
+    id: strada_shared::ids::DocId,
+) -> strada_shared::sync::device::DeviceDoc {
+    let mut d = strada_shared::sync::device::DeviceDoc::new(
+        id,
+        DocType::Contact,
+        automerge::AutoCommit::new().with_actor(api.actor.clone()),
+    );
+    api.take_snapshots(&mut [&mut d]).await;
+    d
+}
+
+/// `api` pushes `d`: accepted.
+async fn push_accepted(api: &Api, d: &mut strada_shared::sync::device::DeviceDoc) {
+    let res = api.push(&mut [d]).await;
+    assert!(
+        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
+        "{:?}",
+        res.results[0].outcome
+    );
+}
+
 /// Found by the attacker's sixth probe: one field worker pushed 10,000 one-operation
 /// changes to a record of their team, and every later edit of it, by anyone, was
 /// refused as too large. One account's devices now make at most a fifth of a record's
@@ -717,30 +730,15 @@ async fn one_account_cannot_fill_a_record_with_changes() {
     }
     // The same account on another device: refused too.
     let tablet = Api::login(&s, "marta").await;
-    let mut t = strada_shared::sync::device::DeviceDoc::new(
-        d.id,
-        DocType::Contact,
-        automerge::AutoCommit::new().with_actor(tablet.actor.clone()),
-    );
-    tablet.take_snapshots(&mut [&mut t]).await;
+    let mut t = fetched(&tablet, d.id).await;
     note(&mut t, 1);
     let res = tablet.push(&mut [&mut t]).await;
     assert!(is_refused(&res.results[0].outcome, RefusalCode::TooLarge));
     // A colleague still edits the record.
     let other = Api::login(&s, "giulia").await;
-    let mut g = strada_shared::sync::device::DeviceDoc::new(
-        d.id,
-        DocType::Contact,
-        automerge::AutoCommit::new().with_actor(other.actor.clone()),
-    );
-    other.take_snapshots(&mut [&mut g]).await;
+    let mut g = fetched(&other, d.id).await;
     note(&mut g, 1);
-    let res = other.push(&mut [&mut g]).await;
-    assert!(
-        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
-        "{:?}",
-        res.results[0].outcome
-    );
+    push_accepted(&other, &mut g).await;
 }
 
 /// Found by the verification of the fix above: the same account filled a record's
@@ -781,18 +779,8 @@ async fn one_account_cannot_fill_a_record_with_long_notes() {
     );
     // A colleague still edits the record.
     let other = Api::login(&s, "giulia").await;
-    let mut g = strada_shared::sync::device::DeviceDoc::new(
-        d.id,
-        DocType::Contact,
-        automerge::AutoCommit::new().with_actor(other.actor.clone()),
-    );
-    other.take_snapshots(&mut [&mut g]).await;
+    let mut g = fetched(&other, d.id).await;
     g.doc.put(automerge::ROOT, "note", "met again").unwrap();
     g.doc.commit();
-    let res = other.push(&mut [&mut g]).await;
-    assert!(
-        matches!(res.results[0].outcome, PushOutcome::Accepted { .. }),
-        "{:?}",
-        res.results[0].outcome
-    );
+    push_accepted(&other, &mut g).await;
 }
