@@ -40,6 +40,7 @@ export function startServer(dataDir, listen = '127.0.0.1:0', distDir = DIST_DIR)
       env: { ...process.env, STRADA_DATA_DIR: dataDir, STRADA_DIST_DIR: distDir, STRADA_LISTEN: listen },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    started.push(proc);
     let out = '';
     let err = '';
     proc.stdout.on('data', (d) => {
@@ -55,7 +56,8 @@ export function startServer(dataDir, listen = '127.0.0.1:0', distDir = DIST_DIR)
 /** Stops the server and waits for it to exit (the data folder is then unlocked). */
 export function stopServer(proc) {
   return new Promise((resolve) => {
-    if (proc.exitCode !== null) return resolve();
+    // Exited already (by itself, or killed by a signal: then `exitCode` stays null).
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
     const force = setTimeout(() => proc.kill('SIGKILL'), 10000);
     proc.once('exit', () => { clearTimeout(force); resolve(); });
     proc.kill('SIGINT');
@@ -81,6 +83,8 @@ export const SERVER_DOWN = [
 
 /** Browsers launched by the running test, checked when it ends (see [`test`]). */
 const launched = [];
+/** Servers started by the running test, stopped when it ends if it left them running. */
+const started = [];
 
 /**
  * `node:test`'s `test`, failing the test when a browser it launched saw something it did
@@ -96,7 +100,13 @@ export function test(name, fn) {
     } catch (e) {
       failure = e;
     }
-    const problems = launched.splice(from).flatMap((b) => b.problems());
+    const browsers = launched.splice(from);
+    const problems = browsers.flatMap((b) => b.problems());
+    // What a failing test left running (a setup that threw before its `try`) is closed
+    // here: a browser or a server left behind keeps the test file's process alive, and
+    // the whole run waited for it until CI's time ran out.
+    await Promise.all(browsers.filter((b) => b.isConnected()).map((b) => b.close().catch(() => {})));
+    await Promise.all(started.splice(0).map((proc) => stopServer(proc)));
     if (problems.length) {
       console.error(`the browser reported ${problems.length} unexpected error(s):\n  ${problems.join('\n  ')}`);
     }

@@ -252,8 +252,17 @@ fn test(root: &Path) -> Result<()> {
     dist(root)?;
     sh(cargo().args(["build", "--package", "strada-server"]))?;
     let server = target_dir(root).join("debug").join("strada-server");
+    // Each test has 10 minutes (the longest takes about one), and the run ends once its
+    // tests did: a test that hangs, or leaves a process behind, fails instead of holding
+    // CI until its time runs out.
     sh(Command::new("node")
-        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .args([
+            "--test",
+            "--test-concurrency=1",
+            "--test-timeout=600000",
+            "--test-force-exit",
+            "tests/e2e/",
+        ])
         .env("STRADA_SERVER_BIN", &server)
         .env("STRADA_DIST_DIR", root.join("dist"))
         .env("CHROMIUM", setup::CHROMIUM)
