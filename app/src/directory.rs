@@ -123,12 +123,14 @@ async fn fetch(token: &str, st: DirState) -> bool {
                 return false;
             };
             match Directory::from_json(&text) {
+                // Kept first, shown after: what is shown is on the device. When it could
+                // not be kept, it is asked for again at the next sync (not in 15 minutes).
                 Ok(d) => {
-                    // Kept first, shown after: what is shown is on the device.
-                    if store::kv_set(KV_KEY, &text).await.is_ok() {
+                    let kept = store::kv_set(KV_KEY, &text).await.is_ok();
+                    if kept {
                         st.dir.set(Some(Arc::new(d)));
                     }
-                    true
+                    kept
                 }
                 // An invalid directory is never stored; the old one stays.
                 Err(_) => false,
