@@ -27,7 +27,8 @@ use crate::storage::{Store, StoreError, StoredUser};
 pub use device::{revoke_device, revoke_user_devices, sessions_per_device};
 pub use password::Password;
 pub use session::{
-    SignedIn, authenticate, end_device_sessions, end_session_by_key, login, logout, sign_in,
+    SignedIn, authenticate, device_sessions, end_device_sessions, end_session_by_key, login,
+    logout, session_alive, sign_in,
 };
 pub use token::SessionToken;
 

@@ -225,6 +225,48 @@ pub fn live_user(store: &dyn Store, token: &str, now_ms: i64) -> Option<UserId> 
         .map(|s| s.user_id)
 }
 
+/// Whether the session with this hash would still authenticate (not expired nor idle
+/// too long, its account not disabled, its device not revoked), reading only: what a
+/// live event stream, opened with a ticket of it, asks before each event (a revoked
+/// phone's stream went on telling it when its team wrote: found by the attacker's
+/// seventh probe).
+pub fn session_alive(store: &dyn Store, hash: &[u8; 32], now_ms: i64) -> bool {
+    let Ok(Some(session)) = store.session(hash) else {
+        return false;
+    };
+    let Ok(Some(user)) = store.user_by_id(session.user_id) else {
+        return false;
+    };
+    let last_used = session.last_used.max(session.created_at);
+    let idle = idle_limit(user.role).is_some_and(|limit| now_ms - last_used > limit);
+    if session.expires_at <= now_ms || idle || user.disabled_at.is_some() {
+        return false;
+    }
+    match session.device.as_ref().map(|d| hex::decode(&d.actor)) {
+        None => true,
+        Some(Ok(actor)) => match store.device(&actor) {
+            Ok(Some(device)) => device.revoked_at.is_none(),
+            // A session from before devices were recorded (migration step 4).
+            Ok(None) => true,
+            Err(_) => false,
+        },
+        Some(Err(_)) => false,
+    }
+}
+
+/// The sessions opened on a device (by actor hex), ended or not by nothing: a revoked
+/// device's sessions stay (its next request is told `device_revoked`), but its live
+/// streams end.
+pub fn device_sessions(store: &dyn Store, actor_hex: &str) -> Result<Vec<[u8; 32]>, AuthError> {
+    let actor = hex::encode(parse_actor(actor_hex)?);
+    Ok(store
+        .sessions()?
+        .into_iter()
+        .filter(|(_, s)| s.device.as_ref().is_some_and(|d| d.actor == actor))
+        .map(|(hash, _)| hash)
+        .collect())
+}
+
 /// Resolves a bearer token to its user.
 pub fn authenticate(store: &dyn Store, token: &str, now_ms: i64) -> Result<AuthUser, AuthError> {
     let hash = token::hash_token(token);

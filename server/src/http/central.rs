@@ -706,7 +706,13 @@ pub async fn csv(
                             &r.contact.to_string(),
                             &person.map(|p| p.to_string()).unwrap_or_default(),
                             r.need.code(),
-                            r.service_id.as_deref().unwrap_or_default(),
+                            // A service of the directory only: a device may write any
+                            // id-shaped text there (found by the attacker's seventh
+                            // probe: «mario.rossi.tel.3331234567»).
+                            r.service_id
+                                .as_deref()
+                                .filter(|_| r.organisation.is_some())
+                                .unwrap_or_default(),
                             r.organisation.as_deref().unwrap_or_default(),
                             r.status.code(),
                             &r.status_since,

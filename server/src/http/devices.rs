@@ -85,6 +85,10 @@ pub async fn revoke(
     }
     let device = auth::revoke_device(state.store.as_ref(), &id, crate::now_ms())?
         .ok_or_else(|| AppError::NotFound("no device with that id".into()))?;
+    // Its sessions stay (its next request is told), but its live streams end now.
+    state
+        .notify
+        .end_sessions(&auth::device_sessions(state.store.as_ref(), &device.actor)?);
     tracing::info!(by = %user.id, device = %device.actor.get(..8).unwrap_or(""), "device revoked");
     audit::record_done(
         state.store.as_ref(),

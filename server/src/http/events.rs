@@ -40,6 +40,14 @@ pub async fn events(
                 code: "no_session",
                 message: "the events ticket is missing, wrong or expired".into(),
             })?;
+    // A ticket taken before its session ended (a device revoked, an account disabled)
+    // opens nothing.
+    if !crate::auth::session_alive(state.store.as_ref(), &listener.session, crate::now_ms()) {
+        return Err(AppError::Unauthorized {
+            code: "no_session",
+            message: "the events ticket is missing, wrong or expired".into(),
+        });
+    }
     let permit = state
         .notify
         .open_stream(listener.user)
@@ -62,39 +70,50 @@ pub async fn events(
     let ended = state.notify.ended();
     // The first event tells the device where the feed is; then one per relevant advance.
     let first = Event::default().event("feed").data(head.to_string());
+    let store = state.store.clone();
     let stream = futures_util::stream::unfold(
         (Some(first), rx, closing, ended, listener, permit),
-        |(first, mut rx, mut closing, mut ended, listener, permit)| async move {
-            if let Some(ev) = first {
-                return Some((Ok(ev), (None, rx, closing, ended, listener, permit)));
-            }
-            loop {
-                let next = tokio::select! {
-                    r = rx.recv() => r,
-                    _ = closing.wait_for(|c| *c) => return None,
-                    // The stream's session ended: so does the stream.
-                    e = ended.recv() => match e {
-                        Ok(gone) if gone.contains(&listener.session) => return None,
-                        Ok(_) | Err(RecvError::Lagged(_)) => continue,
+        move |(first, mut rx, mut closing, mut ended, listener, permit)| {
+            let store = store.clone();
+            async move {
+                if let Some(ev) = first {
+                    return Some((Ok(ev), (None, rx, closing, ended, listener, permit)));
+                }
+                loop {
+                    let next = tokio::select! {
+                        r = rx.recv() => r,
+                        _ = closing.wait_for(|c| *c) => return None,
+                        // The stream's session ended: so does the stream.
+                        e = ended.recv() => match e {
+                            Ok(gone) if gone.contains(&listener.session) => return None,
+                            Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                            Err(RecvError::Closed) => return None,
+                        },
+                    };
+                    let data = match next {
+                        Ok(a) if listener.hears(&a) => {
+                            match Feed::of_role(listener.role, &listener.team) {
+                                Feed::Global => a.seq,
+                                Feed::Team(team) => Feed::Team(team).to_device(a.team_seq),
+                            }
+                            .to_string()
+                        }
+                        Ok(_) => continue,
+                        // Missed some: say "something moved" without a position.
+                        Err(RecvError::Lagged(_)) => "0".to_string(),
                         Err(RecvError::Closed) => return None,
-                    },
-                };
-                match next {
-                    Ok(a) if listener.hears(&a) => {
-                        let at = match Feed::of_role(listener.role, &listener.team) {
-                            Feed::Global => a.seq,
-                            Feed::Team(team) => Feed::Team(team).to_device(a.team_seq),
-                        };
-                        let ev = Event::default().event("feed").data(at.to_string());
-                        return Some((Ok(ev), (None, rx, closing, ended, listener, permit)));
+                    };
+                    // An event is told only while the stream's session would still
+                    // authenticate: revoked, disabled or expired, the stream ends.
+                    if !crate::auth::session_alive(
+                        store.as_ref(),
+                        &listener.session,
+                        crate::now_ms(),
+                    ) {
+                        return None;
                     }
-                    Ok(_) => continue,
-                    // Missed some: say "something moved" without a position.
-                    Err(RecvError::Lagged(_)) => {
-                        let ev = Event::default().event("feed").data("0");
-                        return Some((Ok(ev), (None, rx, closing, ended, listener, permit)));
-                    }
-                    Err(RecvError::Closed) => return None,
+                    let ev = Event::default().event("feed").data(data);
+                    return Some((Ok(ev), (None, rx, closing, ended, listener, permit)));
                 }
             }
         },

@@ -28,7 +28,7 @@ pub mod bounds;
 pub mod position;
 pub mod rules;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
 use automerge::AutoCommit;
@@ -104,6 +104,8 @@ struct Pending {
     /// A person whose consent this push withdrew: the names (aliases as stored before)
     /// to erase from their contacts and referrals.
     erase: Option<Vec<String>>,
+    /// What each device wrote into it, when it is large (see [`Shares`]).
+    shares: Option<Shares>,
 }
 
 /// The answer to a push, and where the feed moved, per team, for live notifications.
@@ -122,8 +124,139 @@ pub type Advanced = BTreeMap<Option<TeamId>, u64>;
 /// heads, and is taken out during a merge: a refused merge never pollutes it.
 pub struct Writer(Mutex<DocCache>);
 
-/// Documents kept decoded, by id.
-type DocCache = lru::LruCache<DocId, Kept>;
+/// Documents kept decoded, by id, and what each device wrote into the large ones.
+struct DocCache {
+    docs: lru::LruCache<DocId, Kept>,
+    /// Kept apart from `docs`: a refused push takes its document out of `docs` (it was
+    /// merged into), but what was stored, and so its shares, did not change.
+    shares: lru::LruCache<DocId, Shares>,
+}
+
+impl DocCache {
+    fn new(docs: std::num::NonZeroUsize) -> DocCache {
+        DocCache {
+            docs: lru::LruCache::new(docs),
+            shares: lru::LruCache::new(
+                std::num::NonZeroUsize::new(CACHE_SHARES).expect("non-zero"),
+            ),
+        }
+    }
+}
+
+/// Large documents whose shares are kept (a few hundred bytes each).
+const CACHE_SHARES: usize = 4096;
+
+/// What each device (by actor) wrote into a document whose history is as large as one
+/// account's share of the bounds ([`ACCOUNT_DOC_BOUNDS`]): counted once from its whole
+/// history (tens of milliseconds for the largest), then kept up to date with each push.
+/// The attacker's seventh probe made the count, repeated by every push to such a
+/// document, hold the writer for seconds.
+#[derive(Clone)]
+struct Shares {
+    /// The heads of the document counted.
+    heads: Heads,
+    by_actor: HashMap<Vec<u8>, ActorShare>,
+}
+
+/// One device's changes in a document: the last one's sequence number, and what they
+/// cost together.
+#[derive(Clone, Copy, Default)]
+struct ActorShare {
+    seq: u64,
+    cost: Cost,
+}
+
+impl Shares {
+    /// Counted from `doc`'s whole history.
+    fn of(doc: &mut AutoCommit) -> Option<Shares> {
+        guarded(|| {
+            let mut by_actor: HashMap<Vec<u8>, ActorShare> = HashMap::new();
+            for c in doc.get_changes(&[]) {
+                let e = by_actor
+                    .entry(c.actor_id().to_bytes().to_vec())
+                    .or_default();
+                e.seq = e.seq.max(c.seq());
+                e.cost = e.cost.plus(change_cost(c.raw_bytes()));
+            }
+            Shares {
+                heads: Heads::new(doc.get_heads()),
+                by_actor,
+            }
+        })
+    }
+
+    /// With `added` (sequence number and cost of each change `actor` added), at `heads`.
+    fn with(mut self, heads: Heads, actor: &[u8], added: &[(u64, Cost)]) -> Shares {
+        let e = self.by_actor.entry(actor.to_vec()).or_default();
+        for (seq, cost) in added {
+            e.seq = e.seq.max(*seq);
+            e.cost = e.cost.plus(*cost);
+        }
+        self.heads = heads;
+        self
+    }
+
+    /// Without `added` (see [`Shares::with`]), at `heads`: the document as it was.
+    fn without(mut self, heads: Heads, actor: &[u8], added: &[(u64, Cost)]) -> Shares {
+        if let Some(e) = self.by_actor.get_mut(actor) {
+            for (seq, cost) in added {
+                e.seq = e.seq.min(seq.saturating_sub(1));
+                e.cost = e.cost.minus(*cost);
+            }
+        }
+        self.heads = heads;
+        self
+    }
+
+    /// What `user`'s devices (the pushing device's `actor`, and each other actor whose
+    /// device is the account's) wrote.
+    fn account(
+        &self,
+        store: &dyn Store,
+        user: &AuthUser,
+        actor: &[u8],
+    ) -> Result<Cost, StoreError> {
+        let mut share = Cost::default();
+        for (a, s) in &self.by_actor {
+            if a.as_slice() == actor || store.device(a)?.is_some_and(|d| d.user_id == user.id) {
+                share = share.plus(s.cost);
+            }
+        }
+        Ok(share)
+    }
+
+    /// What the changes in `pushed` (change chunks) that `actor` adds to the document
+    /// counted cost: those past its last sequence number. `None` when `pushed` is not
+    /// all change chunks (a whole document: judged once merged).
+    fn pushed(&self, pushed: &[u8], actor: &[u8]) -> Option<Cost> {
+        let last = self.by_actor.get(actor).map_or(0, |s| s.seq);
+        let mut seen = HashSet::new();
+        let mut cost = Cost::default();
+        for chunk in bounds::change_chunks(pushed)? {
+            let change = automerge::Change::from_bytes(chunk.to_vec()).ok()?;
+            if change.actor_id().to_bytes() == actor
+                && change.seq() > last
+                && seen.insert(change.seq())
+            {
+                cost = cost.plus(change_cost(chunk));
+            }
+        }
+        Some(cost)
+    }
+}
+
+/// What one change counts for in an account's share: itself, its operations, and what
+/// it writes beyond a change's own framing (header, parents, actor: about a hundred
+/// bytes, which a document's columns store once for all). A change that does not
+/// measure counts as the whole bound.
+fn change_cost(bytes: &[u8]) -> Cost {
+    let m = bounds::measure(bytes, DOC_BOUNDS).unwrap_or(DOC_BOUNDS);
+    Cost {
+        decoded: m.decoded.saturating_sub(CHANGE_FRAMING_BYTES),
+        changes: 1,
+        ops: m.ops,
+    }
+}
 
 /// A document kept decoded, with what it fixes for the next change (read once, when it
 /// was merged) and the bytes stored for it (the next change is appended to them).
@@ -142,7 +275,7 @@ const CACHE_DOCS: usize = 2048;
 
 impl Default for Writer {
     fn default() -> Self {
-        Writer(Mutex::new(lru::LruCache::new(
+        Writer(Mutex::new(DocCache::new(
             std::num::NonZeroUsize::new(CACHE_DOCS).expect("non-zero"),
         )))
     }
@@ -238,7 +371,6 @@ fn check_request(req: &PushRequest) -> Result<HashSet<DocId>, PushError> {
                 // The measure stopped within the document's budget: count all of it.
                 spent = spent.plus(budget);
                 too_large.insert(d.id);
-                tracing::info!(doc = %d.id, "pushed document over the bounds: {}", over.as_str());
                 continue;
             }
         }
@@ -325,6 +457,9 @@ fn stage_docs(
     pending: &mut Vec<Pending>,
 ) -> Result<Vec<PushResult>, StoreError> {
     let mut results = Vec::with_capacity(docs.len());
+    // The refusals, counted by code, for the request's one line of log.
+    let mut refused: BTreeMap<String, usize> = BTreeMap::new();
+    let mut first_refused = None;
     let mut docs: Vec<(usize, PushDoc)> = docs.into_iter().enumerate().collect();
     docs.sort_by_key(|(i, d)| (type_rank(d.doc_type), *i));
     for (index, d) in docs {
@@ -340,16 +475,27 @@ fn stage_docs(
                 Ok(refusal(RefusalCode::ServerError))
             })?
         };
-        // An import reports its refusals in its report, and logs one line for the run
-        // (one line per refused record logged 12.6 MB for one file of 50,000).
-        // The refusal's code only: its reason may quote what the device wrote (found by
-        // the attacker's sixth probe: a name written in a field of codes was logged).
-        if let PushOutcome::Refused { code, .. } = &outcome
-            && !restore
-        {
-            tracing::info!(doc = %id, user = %user.id, code = ?code, "push refused");
+        if let PushOutcome::Refused { code, .. } = &outcome {
+            *refused.entry(format!("{code:?}")).or_default() += 1;
+            first_refused.get_or_insert(id);
         }
         results.push((index, PushResult { id, outcome }));
+    }
+    // One line for the request, with the refusals counted by code (one line per refused
+    // document let one account write 19 MB of log a second with pushes of 500 other
+    // teams' ids: found by the attacker's seventh probe). An import reports its refusals
+    // in its report, and logs one line for the run.
+    // Codes only: a refusal's reason may quote what the device wrote (found by the
+    // attacker's sixth probe: a name written in a field of codes was logged).
+    if let Some(first) = first_refused
+        && !restore
+    {
+        let codes = refused
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        tracing::info!(user = %user.id, first = %first, codes = %codes, "push refused");
     }
     results.sort_by_key(|(i, _)| *i);
     Ok(results.into_iter().map(|(_, r)| r).collect())
@@ -471,7 +617,10 @@ fn finish(
 /// Keeps a committed document decoded, with what it fixes and its stored bytes.
 fn keep(cache: &mut DocCache, p: Pending) {
     let fixed = rules::Fixed::of(&p.value);
-    cache.put(
+    if let Some(shares) = p.shares {
+        cache.shares.put(p.id, shares);
+    }
+    cache.docs.put(
         p.id,
         Kept {
             doc: p.doc,
@@ -539,7 +688,7 @@ impl<'a> Staging<'a> {
         Staging {
             store,
             held,
-            own: lru::LruCache::new(std::num::NonZeroUsize::MIN),
+            own: DocCache::new(std::num::NonZeroUsize::MIN),
             since,
             pending: Vec::new(),
             now_ms,
@@ -774,7 +923,22 @@ fn merge_one(
             if let Some(code) = stored_refusal(user, pushed, &meta) {
                 return refused(code);
             }
+            // One account past its share of a large document is refused before the
+            // document is touched (see [`Shares`]): a push refused once, sent again and
+            // again, costs what reading its changes costs.
+            if !restore
+                && let Some(shares) = cache.shares.get(&id).filter(|s| s.heads == meta.heads)
+                && let Some(new) = shares.pushed(&pushed.changes.0, actor)
+                && new.changes > 0
+                && beyond(
+                    shares.account(store, user, actor)?.plus(new),
+                    ACCOUNT_DOC_BOUNDS,
+                )
+            {
+                return Ok(account_share_refusal());
+            }
             let cached = cache
+                .docs
                 .pop(&id)
                 .and_then(|mut k| (Heads::new(k.doc.get_heads()) == meta.heads).then_some(k));
             let doc = match cached {
@@ -910,6 +1074,19 @@ fn merge_one(
     // (here, or earlier in this push) a case written offline keeps no identifying data,
     // as the withdrawal would have left it — and so does a case restored from a file
     // (opened before the withdrawal, elsewhere).
+    // A new case belongs to a team of the PUA: one with accounts or with field records
+    // (found by the attacker's seventh probe: cases filed under «zzz-nowhere» were
+    // listed, and a central device keeping that team offline would have kept them).
+    if let rules::TypedDoc::Case(c) = &new
+        && existing.is_none()
+        && !restore
+        && !known_team(store, &c.team)?
+    {
+        return Ok(PushOutcome::Refused {
+            code: RefusalCode::Schema,
+            reason: "a case belongs to a team of the PUA (one with accounts or records)".into(),
+        });
+    }
     if let rules::TypedDoc::Case(c) = &mut new {
         match person_consent(store, pending, c.person_id, now_ms)? {
             Some(ConsentStatus::Given) => {}
@@ -946,6 +1123,13 @@ fn merge_one(
     // back.
     // (The measure of the bytes stored is kept with the decoded document: only what is
     // appended to them is measured, against what is left of the bounds.)
+    // What each change this push added costs, for the account's share (see [`Shares`]).
+    let added_costs: Option<Vec<(u64, Cost)>> = parsed.as_ref().map(|changes| {
+        changes
+            .iter()
+            .map(|c| (c.seq(), change_cost(c.raw_bytes())))
+            .collect()
+    });
     let appended = match &stored_bytes {
         Some(stored) if !healing && !withdrawn_now => {
             let after = doc.get_heads();
@@ -974,18 +1158,34 @@ fn merge_one(
     // to it (found by the attacker's sixth probe: 10,000 one-operation changes froze a
     // record for everyone, central merges included; then 47 long notes). Counted only
     // for a document this large (the measure is an upper bound), from its history.
-    if !restore
-        && !withdrawn_now
-        && beyond(cost, ACCOUNT_DOC_BOUNDS)
-        && beyond(
-            account_share(store, &mut loaded, user, actor)?,
-            ACCOUNT_DOC_BOUNDS,
-        )
-    {
-        return Ok(PushOutcome::Refused {
-            code: RefusalCode::TooLarge,
-            reason: "this account has written more into this record than one account may (a fifth of its bounds)".into(),
-        });
+    // The shares are counted from the stored ones and what this push added, or, the
+    // first time, from the whole history.
+    let mut shares = None;
+    if !restore && !withdrawn_now && beyond(cost, ACCOUNT_DOC_BOUNDS) {
+        let (before_heads, after_heads) =
+            (Heads::new(before.clone()), Heads::new(loaded.get_heads()));
+        let known = cache
+            .shares
+            .get(&id)
+            .filter(|s| s.heads == before_heads)
+            .cloned();
+        let after = match (known, &added_costs) {
+            (Some(known), Some(added)) => Some(known.with(after_heads, actor, added)),
+            _ => Shares::of(&mut loaded),
+        };
+        if let Some(after) = after {
+            if beyond(after.account(store, user, actor)?, ACCOUNT_DOC_BOUNDS) {
+                // Kept as the stored document's: the same push again is refused
+                // before it is merged.
+                if let Some(added) = &added_costs {
+                    cache
+                        .shares
+                        .put(id, after.without(before_heads, actor, added));
+                }
+                return Ok(account_share_refusal());
+            }
+            shares = Some(after);
+        }
     }
     let after = loaded.get_heads();
     // Values written apart show as several heads once merged; a document that had them
@@ -1050,8 +1250,15 @@ fn merge_one(
         value: new,
         compacted: withdrawn_now,
         erase,
+        shares,
     });
     Ok(PushOutcome::Accepted { heads })
+}
+
+/// Whether `team` is one of the PUA's: an account's, or one whose field records are on
+/// its feed.
+fn known_team(store: &dyn Store, team: &TeamId) -> Result<bool, StoreError> {
+    Ok(store.team_feed_head(team)? > 0 || store.users()?.iter().any(|u| &u.team == team))
 }
 
 /// What one account's devices may write into one document: a fifth of each of its
@@ -1076,48 +1283,12 @@ fn beyond(cost: Cost, bound: Cost) -> bool {
     cost.decoded > bound.decoded || cost.changes > bound.changes || cost.ops > bound.ops
 }
 
-/// What the changes in `doc` made by `user`'s devices (the pushing device's `actor`,
-/// and each other actor whose device is the account's) cost, each change measured as
-/// pushed data is (`bounds::measure`).
-fn account_share(
-    store: &dyn Store,
-    doc: &mut AutoCommit,
-    user: &AuthUser,
-    actor: &[u8],
-) -> Result<Cost, StoreError> {
-    let Some(changes) = guarded(|| {
-        doc.get_changes(&[])
-            .iter()
-            .map(|c| (c.actor_id().to_bytes().to_vec(), c.raw_bytes().to_vec()))
-            .collect::<Vec<_>>()
-    }) else {
-        return Ok(Cost::default());
-    };
-    let mut mine: std::collections::HashMap<Vec<u8>, bool> = Default::default();
-    let mut share = Cost::default();
-    for (a, bytes) in changes {
-        let is_mine = match mine.get(&a) {
-            Some(m) => *m,
-            None => {
-                let m = a.as_slice() == actor
-                    || store.device(&a)?.is_some_and(|d| d.user_id == user.id);
-                mine.insert(a, m);
-                m
-            }
-        };
-        if is_mine {
-            // A change that does not measure counts as the whole bound. Its bytes are
-            // what it writes beyond a change's own framing (header, parents, actor:
-            // about a hundred bytes, which a document's columns store once for all).
-            let m = bounds::measure(&bytes, DOC_BOUNDS).unwrap_or(DOC_BOUNDS);
-            share = share.plus(Cost {
-                decoded: m.decoded.saturating_sub(CHANGE_FRAMING_BYTES),
-                changes: 1,
-                ops: m.ops,
-            });
-        }
+/// The refusal of a change past its account's share of a document.
+fn account_share_refusal() -> PushOutcome {
+    PushOutcome::Refused {
+        code: RefusalCode::TooLarge,
+        reason: "this account has written more into this record than one account may (a fifth of its bounds)".into(),
     }
-    Ok(share)
 }
 
 /// A document saved whole (without automerge's own column compression: the HTTP layer
@@ -1353,6 +1524,7 @@ fn rewrite_person(
         value,
         compacted: true,
         erase: None,
+        shares: None,
     };
     match here {
         Some(i) => pending[i] = entry,
@@ -1455,6 +1627,7 @@ fn erase_person(
             value: erased,
             compacted: true,
             erase: None,
+            shares: None,
         };
         match here {
             Some(i) => pending[i] = entry,
@@ -2099,6 +2272,7 @@ pub fn resolve_conflict(
         value,
         compacted: false,
         erase: None,
+        shares: None,
     }];
     let seq = commit(store, &pending)?
         .first()
@@ -2220,6 +2394,7 @@ pub fn seed_rules(store: &dyn Store, writer: &Writer, now_ms: i64) -> Result<(),
         value,
         compacted: false,
         erase: None,
+        shares: None,
     }];
     commit(store, &pending)?;
     store.flush()
@@ -2398,6 +2573,7 @@ mod tests {
             value,
             compacted: false,
             erase: None,
+            shares: None,
         };
         commit(store, &[pending]).unwrap();
         let found = schema::conflicts::find(&a, DocType::Person);

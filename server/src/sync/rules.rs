@@ -189,6 +189,13 @@ pub struct ContactFixed {
     pub language: Option<String>,
     #[autosurgeon(missing = "i64::default")]
     pub occurred_at: i64,
+    /// The needs as stored: a contact that lists some keeps at least one (see
+    /// [`contact_fields`]).
+    #[autosurgeon(
+        missing = "Vec::default",
+        with = "strada_shared::schema::sets::code_set"
+    )]
+    pub needs: Vec<NeedCategory>,
 }
 
 #[derive(Hydrate)]
@@ -217,6 +224,7 @@ impl Fixed {
                     consent: c.consent,
                     language: c.language.clone(),
                     occurred_at: c.occurred_at,
+                    needs: c.needs.clone(),
                 })
             }
             TypedDoc::Referral(r) => {
@@ -616,6 +624,17 @@ fn contact_fields(
             "a contact's language is a language code (ISO 639-1, lower case)".into(),
         ));
     }
+    // A contact lists at least one need (the exchange format says so): a push that
+    // takes the last one away is refused. Found by the attacker's seventh probe: one
+    // field worker emptied a contact's needs, and the PUA's whole export no longer
+    // imported. (Two devices unticking the last two needs apart would be refused too,
+    // the second to arrive; its worker ticks one again.)
+    if new.needs.is_empty() && old.is_some_and(|o| !o.needs.is_empty()) {
+        return Err((
+            RefusalCode::Schema,
+            "a contact lists at least one first need".into(),
+        ));
+    }
     if old.is_none_or(|o| o.occurred_at != new.occurred_at)
         && new.occurred_at > now_ms + CLOCK_SKEW_MS
     {
@@ -928,6 +947,39 @@ mod tests {
         (team, me, user)
     }
 
+    /// Found by the attacker's seventh probe: a contact whose needs one field worker
+    /// emptied made the PUA's export a file that does not import.
+    #[test]
+    fn a_contact_that_lists_needs_keeps_at_least_one() {
+        const T: i64 = 1_760_000_000_000;
+        let (team, me, user) = marta();
+        let contact = |needs: Vec<NeedCategory>| {
+            TypedDoc::Contact(ContactDoc {
+                needs,
+                ..ContactDoc::new(
+                    DocId::new_v7(T as u64, [4; 10]),
+                    T,
+                    PersonRef::Anonymous,
+                    vec![],
+                    me,
+                    team.clone(),
+                )
+            })
+        };
+        let stored = Fixed::of(&contact(vec![NeedCategory::Food, NeedCategory::Shelter]));
+        assert_eq!(
+            change(&user, &stored, &contact(vec![NeedCategory::Shelter]), T),
+            Ok(())
+        );
+        let refused = change(&user, &stored, &contact(vec![]), T).unwrap_err();
+        assert_eq!(refused.0, RefusalCode::Schema);
+        assert!(refused.1.contains("at least one"), "{}", refused.1);
+        // One stored without any (two devices' unticks merged, before the rule) still
+        // takes an edit.
+        let legacy = Fixed::of(&contact(vec![]));
+        assert_eq!(change(&user, &legacy, &contact(vec![]), T), Ok(()));
+    }
+
     /// Found by the attacker's sixth probe: a name written as a contact's language (on a
     /// contact recorded without consent) reached the pseudonymous CSV, and a contact
     /// dated in 2100 was accepted.
@@ -958,6 +1010,10 @@ mod tests {
             assert_eq!(refused.0, RefusalCode::Schema, "{bad}");
             assert!(!refused.1.contains("Mario"), "{}", refused.1);
         }
+        // A language's name, longer than any code, is told it is not a code (it was told
+        // it was a text longer than 500 characters).
+        let refused = create(&user, &typed(Some("rumeno e un po' di italiano"), T), T).unwrap_err();
+        assert!(refused.1.contains("language code"), "{}", refused.1);
         // A device's clock a little ahead is allowed for; a day and more is not.
         assert_eq!(create(&user, &typed(None, T + 3_600_000), T), Ok(()));
         let future = T + CLOCK_SKEW_MS + 1;

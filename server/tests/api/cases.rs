@@ -403,6 +403,36 @@ async fn feed_event_within(stream: &mut reqwest::Response, secs: u64) -> bool {
     }
 }
 
+/// Found by the attacker's seventh probe: a case filed under a team the PUA does not
+/// have («zzz-nowhere») was accepted and listed.
+#[tokio::test]
+async fn a_new_case_belongs_to_a_team_of_the_pua() {
+    use strada_server::storage::Store;
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let social = Api::login(&s, "sara").await;
+    let p = person(&marta, 60, "Synthetic Teamed");
+    accepted(&phone.push_one(&mut phone.typed(&p)).await);
+    let mut nowhere = case_for(&sara, 61, &p);
+    nowhere.team = TeamId::parse("zzz-nowhere").unwrap();
+    refused(
+        &social.push_one(&mut social.typed(&nowhere)).await,
+        RefusalCode::Schema,
+    );
+    assert!(s.store.doc(nowhere.id).unwrap().is_none());
+    // The person's team, or the central office's own: both are the PUA's.
+    accepted(
+        &social
+            .push_one(&mut social.typed(&case_for(&sara, 62, &p)))
+            .await,
+    );
+    let mut central = case_for(&sara, 63, &p);
+    central.team = TeamId::parse("pua").unwrap();
+    accepted(&social.push_one(&mut social.typed(&central)).await);
+}
+
 #[tokio::test]
 async fn a_field_device_learns_nothing_when_a_case_of_its_team_is_written() {
     let s = TestServer::start().await;

@@ -236,3 +236,71 @@ async fn the_cli_revokes_every_device_of_a_user_and_no_other() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+/// Reads `stream` until it ends; panics if it tells a `feed` event first, or is still
+/// open after 10 s.
+async fn ends_untold(stream: &mut reqwest::Response) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .expect("the stream ends within 10 s")
+            .unwrap();
+        match chunk {
+            None => return,
+            Some(c) => assert!(
+                !String::from_utf8_lossy(&c).contains("event: feed"),
+                "an event told to a revoked device"
+            ),
+        }
+    }
+}
+
+/// Found by the attacker's seventh probe: a revoked phone's live stream stayed open and
+/// went on telling it when its team wrote, and a ticket it took before the revocation
+/// still opened a stream.
+#[tokio::test]
+async fn a_revoked_devices_live_stream_ends_and_a_ticket_it_took_before_opens_none() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let luca = s.add_user("luca", Role::FieldWorker, "bergamo-1");
+    s.add_user("admin", Role::CentralOffice, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let tablet = Api::login(&s, "marta").await;
+    let colleague = Api::login(&s, "luca").await;
+    let admin = Api::login(&s, "admin").await;
+
+    // Revoked by the central office: the stream ends at once.
+    let mut stream = phone.event_stream(&s).await;
+    crate::next_feed_event(&mut stream).await;
+    let res = phone.post_json("/api/sync/events-ticket", &json!({})).await;
+    let spare: Value = res.json().await.unwrap();
+    let res = admin
+        .post_json(
+            &format!("/api/devices/{}/revoke", phone.actor.to_hex_string()),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    ends_untold(&mut stream).await;
+    let res = reqwest::get(s.url(&format!(
+        "/api/sync/events?ticket={}",
+        spare["ticket"].as_str().unwrap()
+    )))
+    .await
+    .unwrap();
+    assert_eq!(error_code(res).await.1, "no_session");
+
+    // Revoked where no stream is told (the administrator's socket): the team's next
+    // write is not told, and the stream ends.
+    let mut stream = tablet.event_stream(&s).await;
+    crate::next_feed_event(&mut stream).await;
+    strada_server::auth::revoke_user_devices(s.store.as_ref(), "marta", 1).unwrap();
+    let mut doc = colleague.doc(&crate::helpers::contact_for(&luca, 7));
+    let res = colleague.push(&mut [&mut doc]).await;
+    assert!(matches!(
+        res.results[0].outcome,
+        strada_shared::sync::PushOutcome::Accepted { .. }
+    ));
+    ends_untold(&mut stream).await;
+}

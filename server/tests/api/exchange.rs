@@ -1484,6 +1484,19 @@ async fn a_service_is_a_directory_service_id_on_import_and_on_a_push() {
         ..referral(&marta_user, 52, c.id)
     };
     accepted(&marta.push_one(&mut marta.typed(&r)).await);
+    // Text with an id's shape passes the rule, but only the directory's services reach
+    // the pseudonymous list (found by the attacker's seventh probe).
+    let r = ReferralDoc {
+        service_id: Some("mario.rossi.tel.3331234567".into()),
+        ..referral(&marta_user, 53, c.id)
+    };
+    accepted(&marta.push_one(&mut marta.typed(&r)).await);
+    let res = admin.get("/api/csv/referrals").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let csv = res.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(csv.contains("svc-ponte-mensa"), "{csv}");
+    assert!(!csv.contains("mario"), "{csv}");
 }
 
 /// Found by the attacker: the import took a body of any declared type (an image, a

@@ -539,9 +539,32 @@ async fn a_panic_on_pushed_data_logs_one_line_without_a_backtrace() {
             "{outcomes:?}"
         );
     }
+    // Found by the attacker's seventh probe: one line per refused document let one
+    // account write 19 MB of log a second, with pushes naming 500 records it may not
+    // write. A push's refusals are one line, counted by code.
+    let elsewhere = strada_server::storage::StoredUser {
+        team: strada_shared::ids::TeamId::parse("cremona-mantova").unwrap(),
+        ..user.clone()
+    };
+    let others: Vec<PushDoc> = (10..15)
+        .map(|seed| {
+            let c = contact_for(&elsewhere, seed);
+            entry(c.id, created_and_edit(&api, &c).0)
+        })
+        .collect();
+    let outcomes = api.push_entries_ok(others).await;
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| is_refused(o, RefusalCode::OtherTeam)),
+        "{outcomes:?}"
+    );
     server.start_kill().unwrap();
     let out = server.wait_with_output().await.unwrap();
     let log = String::from_utf8_lossy(&out.stderr);
+    let refusals: Vec<&str> = log.lines().filter(|l| l.contains("push refused")).collect();
+    assert_eq!(refusals.len(), 4, "one line per push:\n{log}");
+    assert!(refusals[3].contains("OtherTeam 5"), "{log}");
     let panics = log.lines().filter(|l| l.contains("panic")).count();
     assert_eq!(panics, 3, "one line per panic:\n{log}");
     assert!(!log.contains("stack backtrace"), "{log}");
@@ -734,11 +757,28 @@ async fn one_account_cannot_fill_a_record_with_changes() {
     note(&mut t, 1);
     let res = tablet.push(&mut [&mut t]).await;
     assert!(is_refused(&res.results[0].outcome, RefusalCode::TooLarge));
-    // A colleague still edits the record.
+    // The same push again: refused again (found by the attacker's seventh probe: each
+    // one counted the record's whole history again, holding every team's pushes; the
+    // shares are now kept, and such a push is refused before it is merged).
+    let res = phone.push(&mut [&mut d]).await;
+    assert!(is_refused(&res.results[0].outcome, RefusalCode::TooLarge));
+    // A colleague still edits the record, and the account is still refused after.
     let other = Api::login(&s, "giulia").await;
     let mut g = fetched(&other, d.id).await;
     note(&mut g, 1);
     push_accepted(&other, &mut g).await;
+    note(&mut g, 2);
+    push_accepted(&other, &mut g).await;
+    let res = phone.push(&mut [&mut d]).await;
+    assert!(is_refused(&res.results[0].outcome, RefusalCode::TooLarge));
+    let mut t = fetched(&tablet, d.id).await;
+    note(&mut t, 1);
+    let res = tablet.push(&mut [&mut t]).await;
+    assert!(is_refused(&res.results[0].outcome, RefusalCode::TooLarge));
+    // What the colleague wrote is there, nothing of the refused pushes.
+    let stored = fetched(&other, d.id).await;
+    let value: ContactDoc = strada_shared::schema::read(&stored.doc).unwrap();
+    assert_eq!(value.note, "note 1");
 }
 
 /// Found by the verification of the fix above: the same account filled a record's

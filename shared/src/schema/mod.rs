@@ -17,7 +17,7 @@ pub mod person;
 pub mod prefetch;
 pub mod pua_rules;
 pub mod referral;
-mod sets;
+pub mod sets;
 pub mod shape;
 
 use automerge::{ActorId, AutoCommit};
