@@ -1025,6 +1025,11 @@ fn conflict_detail(field: &str, t: &Catalogue) -> Option<String> {
         ["assessment", "judgement"] => t.case_judgement.into(),
         ["assessment", "note"] => t.case_note.into(),
         ["assessment", "at"] => t.ws_assessment_date.into(),
+        // A whole grade (an indicator graded first on two desks apart).
+        ["assessment", "indicators", code] => indicator(code),
+        ["eligibility", "decision"] => t.case_decision.into(),
+        ["eligibility", "at"] => t.case_decision_date.into(),
+        ["eligibility", "reasons"] => t.case_reasons.into(),
         ["assessment", "indicators", code, "strength"] => {
             format!("{} · {}", indicator(code), t.case_strength)
         }
@@ -1041,11 +1046,37 @@ fn conflict_detail(field: &str, t: &Catalogue) -> Option<String> {
     })
 }
 
-fn value_label(field: &str, json: &str, t: &Catalogue) -> String {
+fn value_label(field: &str, json: &str, t: &Catalogue, lang: Lang) -> String {
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
     let last = field.rsplit('.').next().unwrap_or_default();
     match v {
         serde_json::Value::Null => "—".into(),
+        // Days as the rest of the app writes them (a new user's walk: «2026-12-06»).
+        serde_json::Value::String(day) if last == "at" || last.ends_with("_at") => {
+            crate::util::day_label(&day, lang)
+        }
+        serde_json::Value::String(code) if field == "eligibility.decision" => {
+            t.decision_names.name_of(&code)
+        }
+        // A case's outcome (a referral's is the worker's own words).
+        serde_json::Value::String(code) if field == "outcome" => t.outcome_names.name_of(&code),
+        // A grade: its strength and its evidence.
+        serde_json::Value::Object(map) if map.contains_key("strength") => {
+            let strength = map
+                .get("strength")
+                .and_then(|s| s.as_str())
+                .unwrap_or_default();
+            let evidence = map
+                .get("evidence")
+                .and_then(|s| s.as_str())
+                .unwrap_or_default();
+            let strength = t.strength_names.name_of(strength);
+            if evidence.is_empty() {
+                strength
+            } else {
+                format!("{strength} · {evidence}")
+            }
+        }
         serde_json::Value::String(code)
             if field.starts_with("interventions.") && last == "status" =>
         {
@@ -1189,7 +1220,7 @@ fn Review(
                                                 let choice = Resolve { id, field: field.clone(), actor: v.actor.clone(), counter: v.counter };
                                                 let who = v.by_name.clone().unwrap_or_else(|| tr.ws_unknown_writer.to_string());
                                                 let at = v.at.map(|ms| crate::util::format_local(ms, lang)).unwrap_or_default();
-                                                let value = value_label(&field, &v.value, tr);
+                                                let value = value_label(&field, &v.value, tr, lang);
                                                 let said = format!("{} · {}", field_name, value);
                                                 let aria = format!("{} · {} · {}", tr.ws_keep_label.with("value", &value), field_name, label);
                                                 view! {
@@ -2068,8 +2099,34 @@ mod tests {
         );
         assert_eq!(said("sector"), None);
         assert_eq!(
-            value_label(&format!("interventions.{key}.status"), "\"cancelled\"", t),
+            value_label(
+                &format!("interventions.{key}.status"),
+                "\"cancelled\"",
+                t,
+                Lang::It
+            ),
             t.intervention_status_names.get("cancelled")
+        );
+        // A new user's walk: codes, dates and a whole grade were shown raw.
+        assert_eq!(
+            said("assessment.indicators.deception"),
+            Some(t.indicator_name(Indicator::Deception).to_string())
+        );
+        assert_eq!(said("eligibility.reasons").as_deref(), Some(t.case_reasons));
+        let value = |f: &str, json: &str| value_label(f, json, t, Lang::It);
+        assert_eq!(
+            value("eligibility.decision", "\"not_eligible\""),
+            "Non ammissibile"
+        );
+        assert_eq!(value("eligibility.at", "\"2026-12-06\""), "06/12/2026");
+        assert_eq!(value("closed_at", "\"2026-12-06\""), "06/12/2026");
+        assert_eq!(value("outcome", "\"emerged\""), "Emersione");
+        assert_eq!(
+            value(
+                "assessment.indicators.deception",
+                r#"{"strength":"strong","evidence":"Synthetic: documents kept"}"#
+            ),
+            "Forte · Synthetic: documents kept"
         );
     }
 

@@ -413,7 +413,10 @@ impl Index {
     fn apply(&mut self, id: DocId, record: Option<Projection>) {
         self.forget(id);
         let conflicted = match &record {
-            Some(Projection::Person(p)) if !p.conflicts.is_empty() => Some(DocType::Person),
+            // A person merged into another is not reviewed (see `http::central::conflicts`).
+            Some(Projection::Person(p)) if !p.conflicts.is_empty() && p.merged_into.is_none() => {
+                Some(DocType::Person)
+            }
             Some(Projection::Contact(c)) if !c.conflicts.is_empty() => Some(DocType::Contact),
             Some(Projection::Referral(r)) if !r.conflicts.is_empty() => Some(DocType::Referral),
             Some(Projection::Case(r)) if !r.conflicts.is_empty() => Some(DocType::Case),

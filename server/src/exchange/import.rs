@@ -179,6 +179,19 @@ struct Placed {
     stored: bool,
     /// The store kept this external id for this id already.
     mapped: bool,
+    /// This line, digested, and the line last imported for the record (see
+    /// [`ExchangeEntry::line`]).
+    digest: String,
+    imported: Option<String>,
+}
+
+impl Placed {
+    /// A stored record whose line is the one imported last: nothing to write, whatever
+    /// was edited in Strada since (a new user's walk: the same file imported again
+    /// undid a desk's work on a case, and a phone kept at a merge).
+    fn as_imported(&self) -> bool {
+        self.stored && self.imported.as_deref() == Some(self.digest.as_str())
+    }
 }
 
 /// A document to stage, with the line it comes from.
@@ -297,13 +310,15 @@ impl Run<'_> {
             }
             let placed = self.place(l.kind(), &l.id, team.map(String::as_str));
             match self.check(*n, placed)? {
-                Some((id, team, stored, mapped)) => {
+                Some((id, team, stored, mapped, imported)) => {
                     let placed = Placed {
                         line: *n,
                         id,
                         team,
                         stored,
                         mapped,
+                        digest: l.digest.clone(),
+                        imported,
                     };
                     self.placed.insert((l.kind(), l.id.clone()), placed);
                 }
@@ -345,6 +360,7 @@ impl Run<'_> {
             internal: slug.to_string(),
             name: Some(t.name.clone()),
             area: t.area.clone(),
+            line: None,
         };
         // A line that says of a team the store knows (by its accounts or documents) no
         // more than its slug — what an export writes of a team no file named — changes
@@ -376,14 +392,20 @@ impl Run<'_> {
         kind: Kind,
         external: &str,
         team: Option<&str>,
-    ) -> Result<(DocId, TeamId, bool, bool), Fail> {
+    ) -> Result<(DocId, TeamId, bool, bool, Option<String>), Fail> {
         let Some(team) = team else {
             let target = self.resolver.target(kind, external)?;
             let slug = match &target.stored {
                 Some(meta) => meta.team.clone(),
                 None => self.user.team.clone(),
             };
-            return Ok((target.id, slug, target.stored.is_some(), target.mapped));
+            return Ok((
+                target.id,
+                slug,
+                target.stored.is_some(),
+                target.mapped,
+                target.imported,
+            ));
         };
         let slug = match self.teams.get(team) {
             Some(slug) => slug.clone(),
@@ -398,17 +420,25 @@ impl Run<'_> {
         {
             return Err(FieldError::new("team", "a record cannot move to another team").into());
         }
-        Ok((target.id, slug, target.stored.is_some(), target.mapped))
+        Ok((
+            target.id,
+            slug,
+            target.stored.is_some(),
+            target.mapped,
+            target.imported,
+        ))
     }
 
+    /// Keeps the record's external id, and the line imported for it.
     fn map_record(&mut self, kind: Kind, external: &str, at: &Placed) {
-        if !at.mapped {
+        if !at.mapped || at.imported.as_deref() != Some(at.digest.as_str()) {
             self.entries.push(ExchangeEntry {
                 kind: exchange_kind(kind),
                 external: external.to_string(),
                 internal: at.id.to_string(),
                 name: None,
                 area: None,
+                line: Some(at.digest.clone()),
             });
         }
     }

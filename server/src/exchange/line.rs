@@ -123,6 +123,9 @@ pub struct Line {
     /// The external id, as given.
     pub id: String,
     pub record: Record,
+    /// The line digested (SHA-256 of its JSON with sorted keys, hex): the same record
+    /// however its keys are ordered or spaced.
+    pub digest: String,
 }
 
 impl Line {
@@ -403,6 +406,12 @@ pub fn parse(text: &str, now_ms: i64) -> Result<Line, Invalid> {
             error: FieldError::new("", "not a JSON object"),
         });
     };
+    // serde_json's maps are sorted by key (no `preserve_order`).
+    let digest = {
+        use sha2::{Digest, Sha256};
+        let canonical = serde_json::to_string(&map).unwrap_or_default();
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    };
     let o = Obj::root(&map);
     let (kind, id) = kind_and_id(&o).map_err(|error| Invalid { key: None, error })?;
     let record = match kind {
@@ -414,7 +423,7 @@ pub fn parse(text: &str, now_ms: i64) -> Result<Line, Invalid> {
         Kind::JobOffer => job_offer(&o).map(Record::JobOffer),
     };
     match record {
-        Ok(record) => Ok(Line { id, record }),
+        Ok(record) => Ok(Line { id, record, digest }),
         Err(error) => Err(Invalid {
             key: Some((kind, id)),
             error,

@@ -77,6 +77,8 @@ pub struct Target {
     pub stored: Option<DocMeta>,
     /// Whether the store already keeps this external id for this id.
     pub mapped: bool,
+    /// The digest of the line last imported for it (see [`ExchangeEntry::line`]).
+    pub imported: Option<String>,
 }
 
 /// Resolves ids against the store, giving new records ids no other record has.
@@ -179,6 +181,7 @@ impl<'a> Resolver<'a> {
                 id,
                 stored,
                 mapped: true,
+                imported: e.line,
             });
         }
         if let Ok(id) = DocId::parse(external)
@@ -194,6 +197,7 @@ impl<'a> Resolver<'a> {
                         id,
                         stored: Some(meta),
                         mapped: false,
+                        imported: None,
                     });
                 }
                 None if self.store.quarantined(id)?.is_none() => {
@@ -202,6 +206,7 @@ impl<'a> Resolver<'a> {
                         id,
                         stored: None,
                         mapped: false,
+                        imported: None,
                     });
                 }
                 // Another type's id: the record gets a new one.
@@ -219,6 +224,7 @@ impl<'a> Resolver<'a> {
             id,
             stored: None,
             mapped: false,
+            imported: None,
         })
     }
 

@@ -788,7 +788,9 @@ pub async fn conflicts(
     let mut items = Vec::with_capacity(ids.len());
     for (id, doc_type) in ids {
         let item = match store.record(doc_type, id)? {
-            Some(Projection::Person(p)) => ConflictItem {
+            // A person merged into another: the reviewer of the merge chose its values
+            // field by field (a value kept on it would reach nobody).
+            Some(Projection::Person(p)) if p.merged_into.is_none() => ConflictItem {
                 id,
                 doc_type,
                 team: p.team.clone(),
@@ -868,6 +870,9 @@ pub async fn resolve(
             return Err(AppError::Conflict(
                 "that field has no such value to choose (resolved meanwhile?)".into(),
             ));
+        }
+        Err(e @ crate::sync::ResolveError::MergedAway) => {
+            return Err(AppError::Conflict(e.to_string()));
         }
         Err(crate::sync::ResolveError::Invalid) => {
             return Err(AppError::Unprocessable {

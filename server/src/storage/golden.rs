@@ -106,6 +106,7 @@ fn golden_stored_records_keep_their_bytes_and_read_back() {
         internal: "bassa-1-0123abcd".into(),
         name: Some("Unità di strada".into()),
         area: Some("Bassa bergamasca".into()),
+        line: None,
     };
     let json = serde_json::to_vec(&team).expect("json");
     assert_eq!(

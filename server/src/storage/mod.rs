@@ -316,6 +316,10 @@ pub struct ExchangeEntry {
     /// A team's area.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
+    /// A record's line as last imported, digested (SHA-256 of its JSON with sorted keys,
+    /// hex): the same line again changes nothing, whatever was edited in Strada since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

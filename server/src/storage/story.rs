@@ -479,6 +479,7 @@ fn exchange_ids_map_both_ways_and_a_rewrite_replaces_the_old_pair(s: &dyn Store)
         internal: internal.into(),
         name: None,
         area: None,
+        line: None,
     };
     assert_eq!(
         s.exchange_entry(ExchangeKind::Person, "P1").expect("get"),

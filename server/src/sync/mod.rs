@@ -2218,6 +2218,8 @@ pub enum ResolveError {
     NoSuchValue,
     #[error("the chosen value does not make a valid document, or breaks a rule of a push")]
     Invalid,
+    #[error("that person was merged into another: review the person kept")]
+    MergedAway,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -2244,6 +2246,11 @@ pub fn resolve_conflict(
     let mut doc = doc.with_actor(reviewer_actor());
     // What the push path judges a change against: the document as stored.
     let old = rules::Fixed::read(doc_type, &doc).map_err(|_| ResolveError::Invalid)?;
+    // A person merged into another is no longer shown: a value kept on it would reach
+    // nobody (a new user's walk: the survivor kept the value just turned down).
+    if old.person.as_ref().is_some_and(|p| p.merged_into.is_some()) {
+        return Err(ResolveError::MergedAway);
+    }
     if !schema::conflicts::choose(&mut doc, &choice.field, &choice.actor, choice.counter) {
         return Err(ResolveError::NoSuchValue);
     }

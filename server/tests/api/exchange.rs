@@ -1582,3 +1582,48 @@ async fn the_stores_own_export_imported_back_changes_nothing_teams_included() {
     }
     assert_eq!(export(&admin).await, out);
 }
+
+/// A new user's walk: the same file imported again undid what a desk had changed in a
+/// case since (and a phone number a merge had kept). A line that is the one imported
+/// last changes nothing; a line changed in the file is written over the record.
+#[tokio::test]
+async fn the_same_line_again_keeps_what_was_edited_in_strada_since() {
+    use strada_shared::sync::device::DeviceDoc;
+    let (s, admin) = server().await;
+    let mut lines = full_file();
+    lines.extend(case_lines());
+    import_ok(&admin, file(&lines)).await;
+    let entry = s
+        .store
+        .exchange_entry(ExchangeKind::Case, "K-2")
+        .unwrap()
+        .unwrap();
+    let id = strada_shared::ids::DocId::parse(&entry.internal).unwrap();
+    // A desk edits the case.
+    let mut desk = DeviceDoc::new(
+        id,
+        DocType::Case,
+        AutoCommit::new().with_actor(admin.actor.clone()),
+    );
+    admin.take_snapshots(&mut [&mut desk]).await;
+    let mut case: CaseDoc = schema::read(&desk.doc).unwrap();
+    case.assessment.note = "Synthetic: written at a desk".into();
+    schema::update(&mut desk.doc, &case).unwrap();
+    accepted(&admin.push_one(&mut desk).await);
+    // The same file: nothing changes, the desk's note stays.
+    let report = import_ok(&admin, file(&lines)).await;
+    assert_eq!(case_counts(&report, "updated"), [0, 0], "{report}");
+    assert_eq!(counts(&report, "updated"), [0, 0, 0, 0], "{report}");
+    let kept: CaseDoc = stored(&s, ExchangeKind::Case, "K-2");
+    assert_eq!(kept.assessment.note, "Synthetic: written at a desk");
+    // The line changed in the file: the file's values are written.
+    let k2 = lines.iter_mut().find(|l| l["id"] == "K-2").expect("K-2");
+    k2["assessment"]["note"] = json!("Synthetic: revised in the file");
+    let report = import_ok(&admin, file(&lines)).await;
+    assert_eq!(case_counts(&report, "updated"), [1, 0], "{report}");
+    let kept: CaseDoc = stored(&s, ExchangeKind::Case, "K-2");
+    assert_eq!(kept.assessment.note, "Synthetic: revised in the file");
+    // And that line again changes nothing.
+    let report = import_ok(&admin, file(&lines)).await;
+    assert_eq!(case_counts(&report, "updated"), [0, 0], "{report}");
+}

@@ -943,3 +943,65 @@ async fn a_pair_already_merged_cannot_be_judged_not_the_same() {
     assert_eq!(judge().await.status(), 200);
     assert_eq!(get(&central, "/api/persons/not-same").await["total"], 1);
 }
+
+/// A new user's walk: a person with a value to review was merged into another; the
+/// review still listed it, and the value kept there reached nobody (the survivor kept
+/// the one turned down). A merged-away person is not reviewed: the merge's reviewer
+/// chose its values field by field.
+#[tokio::test]
+async fn a_person_merged_away_leaves_the_review_and_takes_no_choice() {
+    use strada_shared::schema::DocType;
+    use strada_shared::sync::device::DeviceDoc;
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let here = person(&marta, 100, "Synthetic Kept");
+    let there = person(&luca, 101, "Synthetic Merged");
+    accepted(&bg.push_one(&mut bg.typed(&here)).await);
+    let mut on_phone = cr.typed(&there);
+    accepted(&cr.push_one(&mut on_phone).await);
+    // Two of Luca's devices set the birth year apart.
+    let tablet = Api::login(&s, "luca").await;
+    let mut on_tablet = DeviceDoc::new(
+        there.id,
+        DocType::Person,
+        on_phone.doc.fork().with_actor(tablet.actor.clone()),
+    );
+    on_tablet.acked = on_phone.acked.clone();
+    for (d, year) in [(&mut on_phone, 1980), (&mut on_tablet, 1985)] {
+        let born = PersonDoc {
+            birth_year: Some(year),
+            ..there.clone()
+        };
+        schema::update(&mut d.doc, &born).unwrap();
+    }
+    accepted(&cr.push_one(&mut on_phone).await);
+    accepted(&tablet.push_one(&mut on_tablet).await);
+    let central = Api::login(&s, "centrale").await;
+    let list = get(&central, "/api/conflicts").await;
+    let item = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == there.id.to_string())
+        .unwrap_or_else(|| panic!("{list}"))
+        .clone();
+    merge_ok(&central, here.id, there.id).await;
+    let list = get(&central, "/api/conflicts").await;
+    assert!(!list.to_string().contains(&there.id.to_string()), "{list}");
+    let value = &item["conflicts"][0]["values"][0];
+    let res = central
+        .post_json(
+            "/api/conflicts/resolve",
+            &json!({"id": there.id, "field": "birth_year",
+                    "actor": value["actor"], "counter": value["counter"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    assert_eq!(page["person"]["birth_year"], 1990, "{page}");
+}

@@ -71,6 +71,9 @@ pub const INTERVENTION_FIELDS: &[&str] = &["status", "done_at", "planned_at", "p
 /// `assessment.indicators.<code>.<field>`).
 pub const ASSESSMENT_FIELDS: &[&str] = &["judgement", "note", "at"];
 
+/// The parts of a case's eligibility decision, kept together (see [`choose`]).
+const ELIGIBILITY_PARTS: &[&str] = &["decision", "at", "reasons"];
+
 /// The fields of an indicator's grade in a case's assessment that are reviewed.
 pub const GRADE_FIELDS: &[&str] = &["strength", "evidence"];
 
@@ -195,6 +198,15 @@ pub fn find(doc: &AutoCommit, doc_type: DocType) -> Vec<FieldConflict> {
             if let Some(grades) = map_at(doc, &assessment, "indicators") {
                 let codes: Vec<String> = doc.keys(&grades).collect();
                 for code in codes {
+                    // An indicator graded for the first time on two desks apart: two
+                    // grades (each its own map), one kept whole (a new user's walk: the
+                    // other desk's grade and evidence went without a word).
+                    out.extend(conflict_at(
+                        doc,
+                        &grades,
+                        &code,
+                        format!("assessment.indicators.{code}"),
+                    ));
                     let Some(grade) = map_at(doc, &grades, &code) else {
                         continue;
                     };
@@ -246,6 +258,7 @@ fn reviewed(field: &str) -> bool {
             ["person", "indicators", "eligibility"].contains(parent)
                 || (*parent == "assessment" && ASSESSMENT_FIELDS.contains(&parts[1]))
         }
+        ["assessment", "indicators", _] => true,
         ["assessment", "indicators", _, k] => GRADE_FIELDS.contains(k),
         ["interventions", _, k] => INTERVENTION_FIELDS.contains(k),
         _ => false,
@@ -308,6 +321,34 @@ pub fn choose(doc: &mut AutoCommit, field: &str, actor: &str, counter: u64) -> b
     };
     if written.is_err() {
         return false;
+    }
+    // An eligibility is one decision: keeping one desk's decision keeps its date and
+    // reasons too, where those were written apart as well (a new user's walk: kept one
+    // part at a time, a case read "not eligible" with the reasons of "eligible").
+    if parents == "eligibility" {
+        let chosen_actor = match &chosen_id {
+            automerge::ObjId::Id(_, a, _) => a.clone(),
+            automerge::ObjId::Root => return false,
+        };
+        for sibling in ELIGIBILITY_PARTS.iter().filter(|k| **k != key) {
+            let Ok(all) = doc.get_all(&obj, *sibling) else {
+                continue;
+            };
+            if all.len() < 2 {
+                continue;
+            }
+            let same = all.into_iter().find_map(|(v, id)| match (&v, &id) {
+                (Value::Scalar(s), automerge::ObjId::Id(_, a, _)) if *a == chosen_actor => {
+                    Some(s.clone().into_owned())
+                }
+                _ => None,
+            });
+            if let Some(v) = same
+                && (doc.delete(&obj, *sibling).is_err() || doc.put(&obj, *sibling, v).is_err())
+            {
+                return false;
+            }
+        }
     }
     // An intervention has a date done exactly when it is done: a status other than done
     // kept over a "done" written apart leaves no date behind (the case would not read).
@@ -417,6 +458,111 @@ mod tests {
         // No clock is installed in these tests (it is global, and golden bytes are
         // written without one): time 0 reads as unknown. The API tests see real times.
         assert!(found[0].values.iter().all(|v| v.at.is_none()));
+    }
+
+    /// A new user's walk: two desks graded the same indicator, not graded before, while
+    /// apart; one desk's grade and evidence went, and nothing was up for review.
+    #[test]
+    fn an_indicator_graded_first_on_two_desks_apart_is_reviewed_whole() {
+        use crate::schema::CaseDoc;
+        use crate::schema::case::Grade;
+        let mut c = crate::schema::case::tests::sample();
+        c.assessment.indicators.remove("isolation");
+        let mut laptop = schema::create(ActorId::from(vec![0xaa; 16]), &c).unwrap();
+        let mut desk = laptop.fork().with_actor(ActorId::from(vec![0xbb; 16]));
+        let graded = |strength: &str, evidence: &str| {
+            let mut v = c.clone();
+            v.assessment.indicators.insert(
+                "isolation".into(),
+                Grade {
+                    strength: strength.into(),
+                    evidence: evidence.into(),
+                },
+            );
+            v
+        };
+        schema::update(&mut laptop, &graded("strong", "Synthetic: laptop")).unwrap();
+        schema::update(&mut desk, &graded("weak", "Synthetic: desk")).unwrap();
+        laptop.merge(&mut desk).unwrap();
+        let found = find(&laptop, DocType::Case);
+        let f = found
+            .iter()
+            .find(|f| f.field == "assessment.indicators.isolation")
+            .unwrap_or_else(|| panic!("{found:?}"));
+        assert_eq!(f.values.len(), 2);
+        // Keep the desk's, whichever automerge shows.
+        let desk_hex = ActorId::from(vec![0xbb; 16]).to_hex_string();
+        let v = f.values.iter().find(|v| v.actor == desk_hex).unwrap();
+        assert!(v.value.contains("Synthetic: desk"), "{}", v.value);
+        let mut reviewer = laptop.fork().with_actor(ActorId::from(vec![0xcc; 16]));
+        assert!(choose(&mut reviewer, &f.field, &v.actor, v.counter));
+        laptop.merge(&mut reviewer).unwrap();
+        let kept: CaseDoc = schema::read(&laptop).unwrap();
+        assert_eq!(
+            kept.assessment.indicators["isolation"],
+            Grade {
+                strength: "weak".into(),
+                evidence: "Synthetic: desk".into()
+            }
+        );
+        assert!(find(&laptop, DocType::Case).is_empty());
+    }
+
+    /// A new user's walk: an eligibility decided differently on two desks apart, kept
+    /// part by part, read "not eligible" with the reasons of "eligible". Keeping one
+    /// desk's decision keeps its date and reasons.
+    #[test]
+    fn keeping_a_decision_keeps_its_date_and_reasons() {
+        use crate::schema::CaseDoc;
+        use crate::vocab::Decision;
+        let c = crate::schema::case::tests::sample();
+        let mut laptop = schema::create(ActorId::from(vec![0xaa; 16]), &c).unwrap();
+        let mut desk = laptop.fork().with_actor(ActorId::from(vec![0xbb; 16]));
+        let decided = |d: Decision, at: &str, reasons: &str| {
+            let mut v = c.clone();
+            v.eligibility.decision = d;
+            v.eligibility.at = Some(at.into());
+            v.eligibility.reasons = reasons.into();
+            v
+        };
+        schema::update(
+            &mut laptop,
+            &decided(Decision::Eligible, "2026-03-10", "Synthetic: eligible"),
+        )
+        .unwrap();
+        schema::update(
+            &mut desk,
+            &decided(
+                Decision::NotEligible,
+                "2026-03-11",
+                "Synthetic: not eligible",
+            ),
+        )
+        .unwrap();
+        laptop.merge(&mut desk).unwrap();
+        let found = find(&laptop, DocType::Case);
+        for side in [0xaa, 0xbb] {
+            let hex = ActorId::from(vec![side; 16]).to_hex_string();
+            let f = found
+                .iter()
+                .find(|f| f.field == "eligibility.decision")
+                .unwrap_or_else(|| panic!("{found:?}"));
+            let v = f.values.iter().find(|v| v.actor == hex).unwrap();
+            let mut doc = laptop.fork().with_actor(ActorId::from(vec![0xcc; 16]));
+            assert!(choose(&mut doc, &f.field, &v.actor, v.counter));
+            let kept: CaseDoc = schema::read(&doc).unwrap();
+            let want = if side == 0xaa {
+                decided(Decision::Eligible, "2026-03-10", "Synthetic: eligible")
+            } else {
+                decided(
+                    Decision::NotEligible,
+                    "2026-03-11",
+                    "Synthetic: not eligible",
+                )
+            };
+            assert_eq!(kept.eligibility, want.eligibility);
+            assert!(find(&doc, DocType::Case).is_empty(), "{side:x}");
+        }
     }
 
     /// A new user's walk: a laptop offline set a PIP intervention done and wrote the

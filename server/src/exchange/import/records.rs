@@ -86,6 +86,19 @@ impl Run<'_> {
             },
             false => None,
         };
+        // Its line as imported last: the person as stored is the one contacts name.
+        if let (true, Some((_, p, _))) = (at.as_imported(), &stored) {
+            self.named.insert(
+                at.id,
+                NamedPerson {
+                    id: at.id,
+                    consent: p.consent.status,
+                    alias: p.aliases.first().cloned(),
+                },
+            );
+            self.count(Kind::Person, State::Unchanged);
+            return Ok(());
+        }
         let value = build::person(
             l,
             at.id,
@@ -130,6 +143,13 @@ impl Run<'_> {
     }
 
     pub(super) fn contact(&mut self, at: &Placed, l: &line::Contact) -> Result<(), Fail> {
+        if at.as_imported()
+            && let (_, TypedDoc::Contact(c), _) = self.stored(at.id)?
+        {
+            self.contact_consent.insert(at.id, c.consent);
+            self.count(Kind::Contact, State::Unchanged);
+            return Ok(());
+        }
         let person = match &l.who {
             Who::Person(ext) => match self.reference(Kind::Person, ext, "person", &at.team)? {
                 Ref::Found(id) => Some(self.named(id)?),
@@ -150,6 +170,7 @@ impl Run<'_> {
                         internal: id.to_string(),
                         name: None,
                         area: None,
+                        line: None,
                     });
                 }
                 Some(id)
@@ -181,6 +202,10 @@ impl Run<'_> {
     }
 
     pub(super) fn referral(&mut self, at: &Placed, l: &line::Referral) -> Result<(), Fail> {
+        if at.as_imported() {
+            self.count(Kind::Referral, State::Unchanged);
+            return Ok(());
+        }
         let contact = match self.reference(Kind::Contact, &l.contact, "contact", &at.team)? {
             Ref::Found(id) => id,
             Ref::Invalid => return Ok(()),
@@ -233,6 +258,10 @@ impl Run<'_> {
     }
 
     pub(super) fn case(&mut self, at: &Placed, l: &line::Case) -> Result<(), Fail> {
+        if at.as_imported() {
+            self.count(Kind::Case, State::Unchanged);
+            return Ok(());
+        }
         // A case may name a person of any team (as the push path allows: a person met
         // by several teams).
         let person = match self.reference_any_team(Kind::Person, &l.person, "person")? {
@@ -285,6 +314,10 @@ impl Run<'_> {
     }
 
     pub(super) fn job_offer(&mut self, at: &Placed, l: &line::JobOffer) -> Result<(), Fail> {
+        if at.as_imported() {
+            self.count(Kind::JobOffer, State::Unchanged);
+            return Ok(());
+        }
         let stored = match at.stored {
             true => match self.stored(at.id)? {
                 (doc, TypedDoc::JobOffer(o), generation) => Some((doc, *o, generation)),
