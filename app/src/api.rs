@@ -541,17 +541,20 @@ pub async fn report_file(token: &str, path: &str) -> Result<String, ApiError> {
 
 /// Writes the director's observations for a period of the report (`2026-Q3`); the
 /// answer is the note as the server stored it.
+/// `based_on`: the `updated_at` of the observations the text was written over (`""`:
+/// none); when they changed meanwhile the server answers 409 `note_changed`.
 pub async fn put_report_note(
     token: &str,
     period: &str,
     text: &str,
+    based_on: &str,
 ) -> Result<strada_shared::report::ReportNote, ApiError> {
     let res = Request::put(&format!(
         "/api/reports/notes?period={}",
         String::from(js_sys::encode_uri_component(period))
     ))
     .header("Authorization", &format!("Bearer {token}"))
-    .json(&serde_json::json!({ "text": text }))
+    .json(&serde_json::json!({ "text": text, "based_on": based_on }))
     .map_err(|_| ApiError::Network)?
     .send()
     .await

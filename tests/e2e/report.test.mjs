@@ -237,6 +237,28 @@ test('the director sees the seasons on the dashboard, prints the Q3 report and d
     const text2 = social.page.getByTestId('rp-note-text');
     await text2.filter({ hasText: 'Raccolta dell\'uva' }).waitFor();
     assert.equal(await social.page.getByTestId('rp-note').count(), 0);
+
+    // Two desks at once (a new user's walk: the director's observations went without a
+    // word when the central office saved after them): the second to save is told, sees
+    // what was saved meanwhile, keeps its own text, and saves it on purpose.
+    browser.allow(/http 409: PUT .*\/api\/reports\/notes/, /status of 409/);
+    const office = await desk(browser, server.url, 'centrale', accounts.centrale.password);
+    await openQ3(office.page);
+    await office.page.waitForFunction((text) => document.querySelector('[data-testid="rp-note"]')?.value === text, note);
+    const revised = 'Osservazioni riviste dalla direzione (sintetico).';
+    await doc.getByTestId('rp-note').fill(revised);
+    await doc.getByTestId('rp-note-save').click();
+    await doc.getByTestId('rp-note-state').filter({ hasText: 'Osservazioni salvate' }).waitFor();
+    const officeDoc = office.page.getByTestId('rp-doc');
+    const mine = 'Nota dell\'ufficio centrale (sintetica).';
+    await officeDoc.getByTestId('rp-note').fill(mine);
+    await officeDoc.getByTestId('rp-note-save').click();
+    await officeDoc.getByTestId('rp-note-state').filter({ hasText: 'Nel frattempo direzione' }).waitFor();
+    assert.equal(await officeDoc.getByTestId('rp-note-theirs').innerText(), revised);
+    assert.equal(await officeDoc.getByTestId('rp-note').inputValue(), mine);
+    await officeDoc.getByTestId('rp-note-save').click();
+    await officeDoc.getByTestId('rp-note-state').filter({ hasText: 'Osservazioni salvate' }).waitFor();
+    assert.equal(await officeDoc.getByTestId('rp-note-theirs').count(), 0);
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -666,7 +666,16 @@ pub struct NoteQuery {
 #[serde(deny_unknown_fields)]
 pub struct NoteBody {
     pub text: String,
+    /// The `updated_at` of the observations the text was written over (`""`: there were
+    /// none): when they changed meanwhile, nothing is written (409 `note_changed`).
+    /// Without it, the text is written whatever is stored.
+    #[serde(default)]
+    pub based_on: Option<String>,
 }
+
+/// Serialises the observations' check and write (two desks saving at once: the second
+/// is told, never silently overwrites the first: a new user's walk).
+static NOTE_WRITE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// A report's period key: `YYYY-Qn`.
 fn note_period(
@@ -745,9 +754,24 @@ pub async fn put_note(
     let bytes = serde_json::to_vec(&note).map_err(AppError::internal)?;
     let store = state.store.clone();
     let key = period.clone();
-    tokio::task::spawn_blocking(move || store.put_report_note(&key, &bytes))
-        .await
-        .map_err(AppError::internal)??;
+    let based_on = body.based_on;
+    tokio::task::spawn_blocking(move || {
+        let _one = NOTE_WRITE.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(based_on) = based_on {
+            let now = read_note(store.as_ref(), &key)?;
+            if now.updated_at.as_deref().unwrap_or_default() != based_on {
+                return Err(AppError::ConflictCode {
+                    code: "note_changed",
+                    message:
+                        "the observations were changed meanwhile: read them again before saving"
+                            .into(),
+                });
+            }
+        }
+        store.put_report_note(&key, &bytes).map_err(AppError::from)
+    })
+    .await
+    .map_err(AppError::internal)??;
     // Read back what was stored before acknowledging it.
     let stored = read_note(state.store.as_ref(), &period)?;
     audit::record(

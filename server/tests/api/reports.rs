@@ -898,3 +898,52 @@ async fn the_anonymous_export_publishes_no_figure_under_eleven_people() {
         403
     );
 }
+
+/// A new user's walk: the director and the central office saved a quarter's
+/// observations one after the other, and the director's went without a word. A save
+/// says what it was written over; when that changed meanwhile, nothing is written.
+#[tokio::test]
+async fn observations_saved_meanwhile_by_a_colleague_are_never_overwritten_unseen() {
+    let s = TestServer::start().await;
+    s.add_user("direzione", Role::Director, "pua");
+    s.add_user("admin", Role::CentralOffice, "pua");
+    let director = Api::login(&s, "direzione").await;
+    let admin = Api::login(&s, "admin").await;
+    let path = "/api/reports/notes?period=2026-Q3";
+    let put = |api: &Api, body: Value| {
+        api.client
+            .put(format!("{}{path}", api.base))
+            .bearer_auth(&api.token)
+            .json(&body)
+            .send()
+    };
+    // Both read "none yet"; the director saves first.
+    let res = put(
+        &director,
+        json!({"text": "Synthetic: the director's", "based_on": ""}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let first: Value = res.json().await.unwrap();
+    let res = put(
+        &admin,
+        json!({"text": "Synthetic: the office's", "based_on": ""}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 409);
+    assert_eq!(super::error_code(res).await.1, "note_changed");
+    let kept: Value = admin.get(path).await.json().await.unwrap();
+    assert_eq!(kept["text"], "Synthetic: the director's");
+    // Written over what is now stored: saved.
+    let res = put(
+        &admin,
+        json!({"text": "Synthetic: the office's", "based_on": first["updated_at"]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let kept: Value = director.get(path).await.json().await.unwrap();
+    assert_eq!(kept["text"], "Synthetic: the office's");
+}

@@ -304,6 +304,8 @@ enum Saving {
     Busy,
     Saved,
     Failed,
+    /// Someone saved other observations meanwhile: theirs are shown, the text stays.
+    Changed,
 }
 
 /// Section 7: the director's observations on the context of the quarter. The roles
@@ -321,6 +323,8 @@ fn Observations(quarter: RwSignal<Quarter>) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let meta = RwSignal::new(None::<ReportNote>);
     let saving = RwSignal::new(Saving::Idle);
+    // Observations a colleague saved while these were written (see `save`).
+    let theirs = RwSignal::new(None::<ReportNote>);
     // The quarter's note, read again when another quarter is chosen (an answer for a
     // quarter no longer chosen is dropped).
     Effect::new(move |_| {
@@ -332,6 +336,7 @@ fn Observations(quarter: RwSignal<Quarter>) -> impl IntoView {
             {
                 text.set(n.text.clone());
                 meta.set(Some(n));
+                theirs.set(None);
                 saving.set(Saving::Idle);
             }
         });
@@ -342,13 +347,28 @@ fn Observations(quarter: RwSignal<Quarter>) -> impl IntoView {
         };
         let key = quarter.get_untracked().key();
         let body = text.get_untracked();
+        // What the text was written over: a colleague's save meanwhile is told, never
+        // overwritten unseen (a new user's walk: the director's observations went).
+        let based_on = meta
+            .get_untracked()
+            .and_then(|m| m.updated_at)
+            .unwrap_or_default();
         saving.set(Saving::Busy);
         leptos::task::spawn_local(async move {
-            match api::put_report_note(&s.token, &key, &body).await {
+            match api::put_report_note(&s.token, &key, &body, &based_on).await {
                 Ok(n) => {
                     text.set(n.text.clone());
                     meta.set(Some(n));
+                    theirs.set(None);
                     saving.set(Saving::Saved);
+                }
+                Err(e) if e.code() == Some("note_changed") => {
+                    let path = format!("/api/reports/notes?period={key}");
+                    if let Ok(n) = fetch::<ReportNote>(ctx, path).await {
+                        theirs.set(Some(n.clone()));
+                        meta.set(Some(n));
+                    }
+                    saving.set(Saving::Changed);
                 }
                 Err(_) => saving.set(Saving::Failed),
             }
@@ -374,9 +394,13 @@ fn Observations(quarter: RwSignal<Quarter>) -> impl IntoView {
                     <span aria-live="polite" data-testid="rp-note-state">{move || match saving.get() {
                         Saving::Saved => view! { <span class="ok">{t().rp_notes_saved}</span> }.into_any(),
                         Saving::Failed => view! { <span class="error" role="alert">{t().rp_notes_failed}</span> }.into_any(),
+                        Saving::Changed => view! { <span class="error" role="alert">{t().rp_notes_changed.with("by", theirs.get().and_then(|n| n.by).as_deref().unwrap_or("—"))}</span> }.into_any(),
                         Saving::Idle | Saving::Busy => ().into_any(),
                     }}</span>
                 </div>
+                {move || theirs.get().map(|n| view! {
+                    <blockquote class="rp-note-text rp-no-print" data-testid="rp-note-theirs">{n.text}</blockquote>
+                })}
             })}
             <div class=text_class data-testid="rp-note-text">
                 {move || {
