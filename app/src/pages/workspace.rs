@@ -388,10 +388,14 @@ pub fn Workspace() -> impl IntoView {
     let role = ctx.session.get_untracked().map(|s| s.user.role);
     let reads_reports = role.is_some_and(|r| r.reads_reports());
     let reads_cases = role.is_some_and(|r| r.reads_cases());
+    // "Da rivedere" and "Doppioni" are the reconcilers' (a new user's walk: the director
+    // and the labour expert saw them, and every click answered "not your role").
+    let reconciles = role.is_some_and(|r| r.reconciles());
     // The tabs this role has.
     let allowed = move |tab: Tab| match tab {
         Tab::Cases | Tab::JobOffers | Tab::Rules => reads_cases,
         Tab::Dashboard | Tab::Report => reads_reports,
+        Tab::Review | Tab::Duplicates => reconciles,
         _ => true,
     };
     // The address names the tab and the open record (Back and Forward move between
@@ -775,8 +779,10 @@ pub fn Workspace() -> impl IntoView {
                 {tab_button(Tab::Persons, |t| t.ws_persons, "ws-tab-persons")}
                 {tab_button(Tab::Contacts, |t| t.ws_contacts, "ws-tab-contacts")}
                 {tab_button(Tab::Referrals, |t| t.ws_referrals, "ws-tab-referrals")}
-                {tab_button(Tab::Review, |t| t.ws_review, "ws-tab-review")}
-                {tab_button(Tab::Duplicates, |t| t.ws_duplicates, "ws-tab-duplicates")}
+                {reconciles.then(|| view! {
+                    {tab_button(Tab::Review, |t| t.ws_review, "ws-tab-review")}
+                    {tab_button(Tab::Duplicates, |t| t.ws_duplicates, "ws-tab-duplicates")}
+                })}
                 {reads_cases.then(|| view! {
                     {tab_button(Tab::Cases, |t| t.case_title_many, "ws-tab-cases")}
                     {tab_button(Tab::JobOffers, |t| t.job_title, "ws-tab-jobs")}
@@ -1046,6 +1052,23 @@ fn conflict_detail(field: &str, t: &Catalogue) -> Option<String> {
     })
 }
 
+/// Who wrote a value no device wrote: the server, for a merge or an unmerge of persons,
+/// a choice made in "Da rivedere" or an import (their actors are fixed names, see
+/// `server::sync`); else nobody known (a new user's walk: an unmerge's value read
+/// «autore sconosciuto»).
+fn server_writer(actor_hex: &str, t: &Catalogue) -> &'static str {
+    let named = |name: &[u8; 16]| hex::encode(name) == actor_hex;
+    if named(b"strada-merger!!!") {
+        t.ws_writer_merge
+    } else if named(b"strada-reviewer!") {
+        t.ws_writer_review
+    } else if named(b"strada-importer!") {
+        t.ws_writer_import
+    } else {
+        t.ws_unknown_writer
+    }
+}
+
 fn value_label(field: &str, json: &str, t: &Catalogue, lang: Lang) -> String {
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
     let last = field.rsplit('.').next().unwrap_or_default();
@@ -1218,7 +1241,7 @@ fn Review(
                                             <ul>
                                             {c.values.into_iter().map(|v| {
                                                 let choice = Resolve { id, field: field.clone(), actor: v.actor.clone(), counter: v.counter };
-                                                let who = v.by_name.clone().unwrap_or_else(|| tr.ws_unknown_writer.to_string());
+                                                let who = v.by_name.clone().unwrap_or_else(|| server_writer(&v.actor, tr).to_string());
                                                 let at = v.at.map(|ms| crate::util::format_local(ms, lang)).unwrap_or_default();
                                                 let value = value_label(&field, &v.value, tr, lang);
                                                 let said = format!("{} · {}", field_name, value);
@@ -2107,6 +2130,11 @@ mod tests {
             ),
             t.intervention_status_names.get("cancelled")
         );
+        assert_eq!(
+            server_writer(&hex::encode(b"strada-merger!!!"), t),
+            t.ws_writer_merge
+        );
+        assert_eq!(server_writer("aa", t), t.ws_unknown_writer);
         // A new user's walk: codes, dates and a whole grade were shown raw.
         assert_eq!(
             said("assessment.indicators.deception"),

@@ -107,11 +107,6 @@ pub async fn refresh_rows(ctx: Ctx) {
     if changes.is_empty() || !crypto::is_unlocked() {
         return;
     }
-    let ids: Vec<_> = changes.iter().map(|(id, _)| *id).collect();
-    ctx.changed.update(|(n, changed)| {
-        *n += 1;
-        *changed = ids;
-    });
     SUMMARIES.with(|m| {
         let mut m = m.borrow_mut();
         for (id, s) in changes {

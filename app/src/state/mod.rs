@@ -84,10 +84,6 @@ pub struct Ctx {
     pub pulled: RwSignal<u64>,
     /// A sign-out made offline waits to end the session on the server.
     pub signout_pending: RwSignal<bool>,
-    /// The documents the device wrote last (a sync brought them, or an edit), with a
-    /// count that moves each time: an open record redraws from it (see
-    /// `pages::workspace::cases::CaseView`).
-    pub changed: RwSignal<(u64, Vec<strada_shared::ids::DocId>)>,
 }
 
 impl Ctx {
@@ -99,7 +95,6 @@ impl Ctx {
             syncing: RwSignal::new(false),
             session_expired: RwSignal::new(false),
             last_sync: RwSignal::new(None),
-            changed: RwSignal::new((0, Vec::new())),
             records: RwSignal::new(Records::default()),
             waiting_days: RwSignal::new(strada_shared::schema::referral::DEFAULT_WAITING_DAYS),
             storage_error: RwSignal::new(None),

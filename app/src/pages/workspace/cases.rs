@@ -685,44 +685,11 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
             (l.case, l.rules, l.alias)
         }
     });
-    // The case as drawn, and as this page last wrote it: a change the device gets that
-    // is neither came from elsewhere (another desk, a laptop back online).
-    let base = RwSignal::new(None::<CaseDoc>);
-    let written = RwSignal::new(None::<CaseDoc>);
-    // Changed elsewhere while something was being typed here: said, not drawn over.
-    let stale = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some((Ok(c), _, _)) = loaded.get() {
-            base.set(Some(c.clone()));
             draft.set(Some(c));
             typed.set(false);
-            stale.set(false);
         }
-    });
-    // Another desk's change, once the device has it: drawn at once when nothing was
-    // typed here, else announced (a new user's walk: an open case showed "Aperto" long
-    // after a colleague closed it, even after "Aggiorna").
-    Effect::new(move |seen: Option<u64>| {
-        let (n, ids) = ctx.changed.get();
-        if seen.is_some_and(|s| s != n) && ids.contains(&id) {
-            leptos::task::spawn_local(async move {
-                let Ok(now) = state::read_doc::<CaseDoc>(id).await else {
-                    return;
-                };
-                let now = Some(now);
-                if now == base.get_untracked() || now == written.get_untracked() {
-                    return;
-                }
-                let untouched =
-                    draft.get_untracked() == base.get_untracked() && !typed.get_untracked();
-                if untouched {
-                    version.update(|v| *v += 1);
-                } else {
-                    stale.set(true);
-                }
-            });
-        }
-        n
     });
     // Saves the section `key`: `apply` copies its fields from the draft onto the case as
     // the device holds it now.
@@ -737,12 +704,9 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                     apply(&mut current, &d);
                     match strada_shared::schema::Document::validate(&current) {
                         Err(e) => Err(tr.validation(&e)),
-                        Ok(()) => {
-                            written.set(Some(current.clone()));
-                            state::save_edit(ctx, current)
-                                .await
-                                .map_err(|e| e.message(tr))
-                        }
+                        Ok(()) => state::save_edit(ctx, current)
+                            .await
+                            .map_err(|e| e.message(tr)),
                     }
                 }
                 Err(e) => Err(e.message(tr)),
@@ -770,13 +734,6 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
 
     view! {
         <div class="case-view" data-testid="case-view" data-id=id.to_string() on:input=move |_| typed.set(true)>
-        <Show when=move || stale.get()>
-            <p class="banner update" role="status" data-testid="case-stale">
-                {move || t().case_changed_elsewhere}" "
-                <button type="button" class="link" data-testid="case-reload"
-                    on:click=move |_| version.update(|v| *v += 1)>{move || t().case_reload}</button>
-            </p>
-        </Show>
         {move || match loaded.get() {
             None => view! { <p>{t().loading}</p> }.into_any(),
             Some((Err(_), _, _)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
