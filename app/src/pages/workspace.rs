@@ -1053,16 +1053,17 @@ fn conflict_detail(field: &str, t: &Catalogue) -> Option<String> {
 }
 
 /// Who wrote a value no device wrote: the server, for a merge or an unmerge of persons,
-/// a choice made in "Da rivedere" or an import (their actors are fixed names, see
-/// `server::sync`); else nobody known (a new user's walk: an unmerge's value read
+/// a choice made in "Da rivedere" or an import (their actors are fixed,
+/// `strada_shared::sync::*_ACTOR`); else nobody known (a new user's walk: an unmerge's value read
 /// «autore sconosciuto»).
 fn server_writer(actor_hex: &str, t: &Catalogue) -> &'static str {
-    let named = |name: &[u8; 16]| hex::encode(name) == actor_hex;
-    if named(b"strada-merger!!!") {
+    use strada_shared::sync::{IMPORT_ACTOR, MERGE_ACTOR, REVIEWER_ACTOR};
+    let named = |actor: [u8; 16]| hex::encode(actor) == actor_hex;
+    if named(MERGE_ACTOR) {
         t.ws_writer_merge
-    } else if named(b"strada-reviewer!") {
+    } else if named(REVIEWER_ACTOR) {
         t.ws_writer_review
-    } else if named(b"strada-importer!") {
+    } else if named(IMPORT_ACTOR) {
         t.ws_writer_import
     } else {
         t.ws_unknown_writer
@@ -2131,7 +2132,7 @@ mod tests {
             t.intervention_status_names.get("cancelled")
         );
         assert_eq!(
-            server_writer(&hex::encode(b"strada-merger!!!"), t),
+            server_writer(&hex::encode(strada_shared::sync::MERGE_ACTOR), t),
             t.ws_writer_merge
         );
         assert_eq!(server_writer("aa", t), t.ws_unknown_writer);

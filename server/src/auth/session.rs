@@ -237,9 +237,7 @@ pub fn session_alive(store: &dyn Store, hash: &[u8; 32], now_ms: i64) -> bool {
     let Ok(Some(user)) = store.user_by_id(session.user_id) else {
         return false;
     };
-    let last_used = session.last_used.max(session.created_at);
-    let idle = idle_limit(user.role).is_some_and(|limit| now_ms - last_used > limit);
-    if session.expires_at <= now_ms || idle || user.disabled_at.is_some() {
+    if lapsed(&session, &user, now_ms).is_some() {
         return false;
     }
     match session.device.as_ref().map(|d| hex::decode(&d.actor)) {
@@ -254,15 +252,35 @@ pub fn session_alive(store: &dyn Store, hash: &[u8; 32], now_ms: i64) -> bool {
     }
 }
 
+/// Why a session no longer authenticates, its device aside: expired, idle too long
+/// (central roles), or its account disabled.
+fn lapsed(session: &StoredSession, user: &StoredUser, now_ms: i64) -> Option<AuthError> {
+    let last_used = session.last_used.max(session.created_at);
+    let idle = idle_limit(user.role).is_some_and(|limit| now_ms - last_used > limit);
+    if session.expires_at <= now_ms || idle {
+        Some(AuthError::ExpiredSession)
+    } else if user.disabled_at.is_some() {
+        Some(AuthError::Disabled)
+    } else {
+        None
+    }
+}
+
+/// Whether a session was opened on the device `actor_hex`.
+fn on_device(actor_hex: &str) -> Result<impl Fn(&StoredSession) -> bool, AuthError> {
+    let actor = hex::encode(parse_actor(actor_hex)?);
+    Ok(move |s: &StoredSession| s.device.as_ref().is_some_and(|d| d.actor == actor))
+}
+
 /// The sessions opened on a device (by actor hex), ended or not by nothing: a revoked
 /// device's sessions stay (its next request is told `device_revoked`), but its live
 /// streams end.
 pub fn device_sessions(store: &dyn Store, actor_hex: &str) -> Result<Vec<[u8; 32]>, AuthError> {
-    let actor = hex::encode(parse_actor(actor_hex)?);
+    let on = on_device(actor_hex)?;
     Ok(store
         .sessions()?
         .into_iter()
-        .filter(|(_, s)| s.device.as_ref().is_some_and(|d| d.actor == actor))
+        .filter(|(_, s)| on(s))
         .map(|(hash, _)| hash)
         .collect())
 }
@@ -274,16 +292,11 @@ pub fn authenticate(store: &dyn Store, token: &str, now_ms: i64) -> Result<AuthU
     let user = store
         .user_by_id(session.user_id)?
         .ok_or(AuthError::MissingSession)?;
+    if let Some(e) = lapsed(&session, &user, now_ms) {
+        store.delete_session(&hash)?;
+        return Err(e);
+    }
     let last_used = session.last_used.max(session.created_at);
-    let idle = idle_limit(user.role).is_some_and(|limit| now_ms - last_used > limit);
-    if session.expires_at <= now_ms || idle {
-        store.delete_session(&hash)?;
-        return Err(AuthError::ExpiredSession);
-    }
-    if user.disabled_at.is_some() {
-        store.delete_session(&hash)?;
-        return Err(AuthError::Disabled);
-    }
     let mut auth = AuthUser::from(&user);
     auth.session = hash;
     auth.actor = session
@@ -371,10 +384,7 @@ pub fn end_sessions_where(
 /// Ends every session opened on a device (the central office, for a phone that signed
 /// out offline and never came back). The device may sign in again.
 pub fn end_device_sessions(store: &dyn Store, actor_hex: &str) -> Result<Vec<[u8; 32]>, AuthError> {
-    let actor = hex::encode(parse_actor(actor_hex)?);
-    end_sessions_where(store, |s| {
-        s.device.as_ref().is_some_and(|d| d.actor == actor)
-    })
+    end_sessions_where(store, on_device(actor_hex)?)
 }
 
 #[cfg(test)]

@@ -2214,7 +2214,7 @@ pub fn conflicts_of(
 /// The actor of the changes the server writes for a reviewer's choice between
 /// conflicting values (who chose is in the audit log).
 pub fn reviewer_actor() -> automerge::ActorId {
-    automerge::ActorId::from(*b"strada-reviewer!")
+    automerge::ActorId::from(strada_shared::sync::REVIEWER_ACTOR)
 }
 
 /// Why a choice between conflicting values was not applied.
@@ -2417,20 +2417,20 @@ pub fn seed_rules(store: &dyn Store, writer: &Writer, now_ms: i64) -> Result<(),
 
 /// The actor of the changes the server writes itself (a compacted document's one change).
 pub fn server_actor() -> automerge::ActorId {
-    automerge::ActorId::from(*b"strada-compactor")
+    automerge::ActorId::from(strada_shared::sync::COMPACTOR_ACTOR)
 }
 
 /// The actor of the changes a merge or an unmerge of persons writes (`crate::merge`),
 /// whoever merges: the only one whose changes may set a person's `merged_into`, or
 /// restore a consent recorded by someone else. No device's.
 pub fn merge_actor() -> automerge::ActorId {
-    automerge::ActorId::from(*b"strada-merger!!!")
+    automerge::ActorId::from(strada_shared::sync::MERGE_ACTOR)
 }
 
 /// The actor of the changes an import writes (`crate::exchange`), whoever imports. Like
 /// [`server_actor`], no device's: a sign-in claiming it is refused.
 pub fn import_actor() -> automerge::ActorId {
-    automerge::ActorId::from(*b"strada-importer!")
+    automerge::ActorId::from(strada_shared::sync::IMPORT_ACTOR)
 }
 
 /// The document rewritten from its current value as a single change by the server: no

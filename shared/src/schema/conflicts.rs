@@ -6,7 +6,8 @@
 //! Sensitive fields: a person's birth year, gender, country, documents and phone; a
 //! contact's sector, who it names (`person`, `person_id`) and each indicator's note; a
 //! referral's outcome; a case's managers, closing and eligibility, its assessment
-//! (judgement, note, date, each indicator's grade) and each intervention of its PIP
+//! (judgement, note, date, each indicator's grade, or the whole grade when two desks
+//! graded it first apart) and each intervention of its PIP
 //! (status, dates, partner, note: a laptop's offline edit silently replaced a desk's
 //! later one, a new user's walk).
 

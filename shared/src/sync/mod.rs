@@ -41,6 +41,15 @@ pub const PULL_PAGE_BYTES: usize = 256 * 1024;
 pub const MAX_DOC_DECODED_BYTES: u64 = 1024 * 1024;
 /// See [`MAX_DOC_DECODED_BYTES`]: a document edited every day for ten years has ~4,000.
 pub const MAX_DOC_CHANGES: u64 = 10_000;
+
+/// The automerge actors of what the server writes itself, no device's (a sign-in
+/// claiming one is refused): a document rewritten without its history, a merge or an
+/// unmerge of persons, a value kept in "Da rivedere", an import. The app names them as
+/// the writers of conflicting values.
+pub const COMPACTOR_ACTOR: [u8; 16] = *b"strada-compactor";
+pub const MERGE_ACTOR: [u8; 16] = *b"strada-merger!!!";
+pub const REVIEWER_ACTOR: [u8; 16] = *b"strada-reviewer!";
+pub const IMPORT_ACTOR: [u8; 16] = *b"strada-importer!";
 /// See [`MAX_DOC_DECODED_BYTES`].
 pub const MAX_DOC_OPS: u64 = 100_000;
 /// Bounds on a whole push (what [`MAX_PUSH_DOCS`] typical documents need, ten to twenty

@@ -30,6 +30,16 @@ impl Run<'_> {
         }
     }
 
+    /// Whether the record's line is the one imported last (see [`Placed::as_imported`]):
+    /// counted unchanged, nothing built.
+    fn unchanged_since_import(&mut self, at: &Placed, kind: Kind) -> bool {
+        let same = at.as_imported();
+        if same {
+            self.count(kind, State::Unchanged);
+        }
+        same
+    }
+
     /// Queues a built document: new, changed (the changes from the stored one), or the
     /// same as stored (nothing to write).
     fn queue<T: Document + PartialEq>(
@@ -202,8 +212,7 @@ impl Run<'_> {
     }
 
     pub(super) fn referral(&mut self, at: &Placed, l: &line::Referral) -> Result<(), Fail> {
-        if at.as_imported() {
-            self.count(Kind::Referral, State::Unchanged);
+        if self.unchanged_since_import(at, Kind::Referral) {
             return Ok(());
         }
         let contact = match self.reference(Kind::Contact, &l.contact, "contact", &at.team)? {
@@ -258,8 +267,7 @@ impl Run<'_> {
     }
 
     pub(super) fn case(&mut self, at: &Placed, l: &line::Case) -> Result<(), Fail> {
-        if at.as_imported() {
-            self.count(Kind::Case, State::Unchanged);
+        if self.unchanged_since_import(at, Kind::Case) {
             return Ok(());
         }
         // A case may name a person of any team (as the push path allows: a person met
@@ -314,8 +322,7 @@ impl Run<'_> {
     }
 
     pub(super) fn job_offer(&mut self, at: &Placed, l: &line::JobOffer) -> Result<(), Fail> {
-        if at.as_imported() {
-            self.count(Kind::JobOffer, State::Unchanged);
+        if self.unchanged_since_import(at, Kind::JobOffer) {
             return Ok(());
         }
         let stored = match at.stored {
