@@ -10,6 +10,8 @@ import { chromium } from 'playwright-core';
 export const SERVER_BIN = process.env.STRADA_SERVER_BIN;
 export const DIST_DIR = process.env.STRADA_DIST_DIR;
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+/** The last day of the demo year the browser tests write (see [`fillDemo`]). */
+export const DEMO_DAY = '2026-12-01';
 
 if (!SERVER_BIN || !DIST_DIR) {
   throw new Error('run through `cargo xtask test` (STRADA_SERVER_BIN and STRADA_DIST_DIR are needed)');
@@ -341,8 +343,15 @@ export async function axeViolations(page) {
  * `--contacts`) and returns the accounts' one-time passwords by username, with each
  * account's role.
  */
+/**
+ * Writes the demo into `dataDir`. Its last day is fixed (`--today 2026-12-01` unless
+ * `args` name another): the demo's data follow the day they are written for, and a CI run
+ * across noon (UTC) found another day's data (no record in two pairs; a pair's person with
+ * a case open already).
+ */
 export function fillDemo(dataDir, args = []) {
-  const r = spawnSync(SERVER_BIN, ['demo', ...args], {
+  const day = args.includes('--today') ? [] : ['--today', DEMO_DAY];
+  const r = spawnSync(SERVER_BIN, ['demo', ...args, ...day], {
     env: { ...process.env, STRADA_DATA_DIR: dataDir },
     encoding: 'utf8',
   });
@@ -364,7 +373,7 @@ export function fillDemo(dataDir, args = []) {
  * Returns the data folder, the accounts, the running server, the central office's token
  * and the pair.
  */
-export async function demoWithCrossTeamPair(prefix) {
+export async function demoWithCrossTeamPair(prefix, { withoutOpenCase = false } = {}) {
   for (let seed = 3; seed < 15; seed++) {
     const data = tempDir(prefix);
     const accounts = fillDemo(data, ['--seed', String(seed), '--contacts', '600']);
@@ -376,9 +385,22 @@ export async function demoWithCrossTeamPair(prefix) {
     if (res.status !== 200) throw new Error(`duplicates: ${res.status}`);
     const found = await res.json();
     const pairs = Array.isArray(found) ? found : found.items;
-    const pair = pairs.find((p) => p.a.team !== p.b.team && p.a.contacts > 0 && p.b.contacts > 0
+    const candidates = pairs.filter((p) => p.a.team !== p.b.team && p.a.contacts > 0 && p.b.contacts > 0
       && p.a.aliases.length > 0 && p.b.aliases.length > 0);
-    if (pair) return { data, accounts, server, token, pair };
+    // The demo is written as of today: which pair a seed plants, and whether its persons
+    // already have an open case, changes with the date (a run found its pair with one,
+    // and "open a case" was not offered).
+    const openCase = async (id) => {
+      const r = await fetch(`${server.url}/api/cases?status=all&person=${id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (r.status !== 200) throw new Error(`cases: ${r.status}`);
+      return (await r.json()).some((row) => !row.case.closed_at);
+    };
+    for (const pair of candidates) {
+      if (withoutOpenCase && (await openCase(pair.a.id) || await openCase(pair.b.id))) continue;
+      return { data, accounts, server, token, pair };
+    }
     await stopServer(server.proc);
     removeDir(data);
   }
