@@ -2,16 +2,20 @@
 // the rules in them, so nothing typed before the rules arrive (a slow network) is
 // overwritten by them; an added criterion is published as a new version and shown when
 // the editor opens again. (The fields used to be drawn empty while the rules were asked
-// of the server, and filled when they came.)
+// of the server, and filled when they came.) A second desk that drew the editor before
+// that publication publishes nothing over it: it is told which version came meanwhile,
+// and publishes once it has seen it (two desks used to make two "version 3", the later
+// one's lists written over the other's).
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import { addUser, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir } from './helpers.mjs';
 
 const PW = 'synthetic-pw-rules';
 
-test('the rules editor shows its fields only with the rules in them, and publishes an added criterion', async () => {
+test('the rules editor shows its fields only with the rules in them, publishes an added criterion, and never over a colleague\'s version', async () => {
   const data = tempDir('strada-e2e-rules-');
   addUser(data, 'ufficio', 'central_office', 'centrale', PW);
+  addUser(data, 'ufficio2', 'central_office', 'centrale', PW);
   const server = await startServer(data);
   const browser = await launchBrowser();
   try {
@@ -46,6 +50,17 @@ test('the rules editor shows its fields only with the rules in them, and publish
     assert.equal(shown, await criteria.inputValue());
     const version = await page.getByTestId('rules-version').innerText();
 
+    // A second desk draws the editor now, before the first publishes.
+    const other = await (await browser.newContext({
+      viewport: { width: 1280, height: 800 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
+    })).newPage();
+    await other.goto(server.url + '/#/centrale');
+    await signIn(other, 'ufficio2', PW);
+    await other.getByTestId('workspace').waitFor({ timeout: 30000 });
+    await other.getByTestId('ws-tab-rules').click();
+    await other.getByTestId('rules-criteria').waitFor({ timeout: 30000 });
+    assert.equal(await other.getByTestId('rules-version').innerText(), version);
+
     // An added criterion is published as the next version.
     await criteria.fill(`${shown}\nsintetico_e2e | Criterio sintetico e2e`);
     await page.getByTestId('rules-publish').click();
@@ -55,7 +70,29 @@ test('the rules editor shows its fields only with the rules in them, and publish
     await page.getByTestId('ws-tab-rules').click();
     await criteria.waitFor({ timeout: 30000 });
     assert.match(await criteria.inputValue(), /\nsintetico_e2e \| Criterio sintetico e2e/);
-    assert.notEqual(await page.getByTestId('rules-version').innerText(), version);
+    const published = await page.getByTestId('rules-version').innerText();
+    assert.notEqual(published, version);
+
+    // The second desk publishes from what it drew: nothing is published, it is told.
+    const otherCriteria = other.getByTestId('rules-criteria');
+    await otherCriteria.fill(`${shown}\naltro_e2e | Altro criterio sintetico`);
+    await other.getByTestId('rules-publish').click();
+    const superseded = other.getByTestId('rules-superseded');
+    await superseded.waitFor({ timeout: 20000 });
+    const number = published.match(/\d+/)[0];
+    assert.match(await superseded.innerText(), new RegExp(`versione ${number}:`));
+    assert.equal(await other.getByTestId('rules-saved').count(), 0);
+    assert.match(await otherCriteria.inputValue(), /altro_e2e/, 'what it typed stays');
+    // It reloads, sees the colleague's criterion, adds its own and publishes.
+    await other.getByTestId('rules-reload').click();
+    await other.getByTestId('rules-version').filter({ hasText: published }).waitFor({ timeout: 20000 });
+    assert.match(await otherCriteria.inputValue(), /sintetico_e2e \| Criterio sintetico e2e/);
+    await otherCriteria.fill(`${await otherCriteria.inputValue()}\naltro_e2e | Altro criterio sintetico`);
+    await other.getByTestId('rules-publish').click();
+    await other.getByTestId('rules-saved').waitFor({ timeout: 20000 });
+    await other.getByTestId('rules-version').filter({ hasText: String(Number(number) + 1) }).waitFor({ timeout: 20000 });
+    assert.match(await otherCriteria.inputValue(), /sintetico_e2e[^]*altro_e2e/);
+    assert.deepEqual(browser.problems(), []);
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -380,8 +380,8 @@ pub struct Invalid {
     pub error: FieldError,
 }
 
-/// Reads one line (without its line break). `now_ms` is the server's clock: a consent or
-/// a referral's move is not recorded in the future.
+/// Reads one line (without its line break). `now_ms` is the server's clock: a consent,
+/// a contact or a referral's move is not recorded in the future.
 pub fn parse(text: &str, now_ms: i64) -> Result<Line, Invalid> {
     let twice = std::cell::RefCell::new(None);
     let mut de = serde_json::Deserializer::from_str(text);
@@ -417,7 +417,7 @@ pub fn parse(text: &str, now_ms: i64) -> Result<Line, Invalid> {
     let record = match kind {
         Kind::Team => team(&o).map(Record::Team),
         Kind::Person => person(&o, now_ms).map(Record::Person),
-        Kind::Contact => contact(&o).map(Record::Contact),
+        Kind::Contact => contact(&o, now_ms).map(Record::Contact),
         Kind::Referral => referral(&o, now_ms).map(Record::Referral),
         Kind::Case => case(&o).map(Record::Case),
         Kind::JobOffer => job_offer(&o).map(Record::JobOffer),
@@ -655,13 +655,18 @@ fn person(o: &Obj<'_>, now_ms: i64) -> Checked<Person> {
     })
 }
 
-fn contact(o: &Obj<'_>) -> Checked<Contact> {
+fn contact(o: &Obj<'_>, now_ms: i64) -> Checked<Contact> {
     o.only(CONTACT_FIELDS)?;
     let team = o.string("team", MAX_ID_CHARS)?;
     let author = o.opt_string("author", MAX_USER_NAME)?;
     let occurred_at = o.time("occurred_at")?;
     if occurred_at < MIN_OCCURRED_AT_MS {
         return Err(o.err("occurred_at", "before 2020"));
+    }
+    // As a device's push (`sync::rules`): refused there too, but named here (the push
+    // path's refusal would read "id: the document does not match its schema").
+    if occurred_at > now_ms + CLOCK_SKEW_MS {
+        return Err(o.err("occurred_at", "in the future"));
     }
     let place = match o.object("place", PLACE_FIELDS)? {
         None => None,
@@ -1279,6 +1284,13 @@ mod tests {
             err(&with(CONTACT, "occurred_at", "2019-12-31T23:00:00Z".into())).field,
             "occurred_at"
         );
+        // A day past the server's clock is a device's skew; more is a typo, named.
+        let e = err(&with(CONTACT, "occurred_at", "2030-01-01T00:00:00Z".into()));
+        assert_eq!(
+            (e.field.as_str(), e.reason.as_str()),
+            ("occurred_at", "in the future")
+        );
+        ok(&with(CONTACT, "occurred_at", "2026-01-01T12:00:00Z".into()));
     }
 
     const REFERRAL: &str = r#"{"type":"referral","id":"R1","team":"T1","contact":"C1","need":"shelter","partner":"Dormitorio","history":[{"status":"proposed","at":"2025-06-01T09:00:00Z"},{"status":"sent","at":"2025-06-02T09:00:00Z"},{"status":"accepted","at":"2025-06-05T09:00:00Z"}],"outcome":"ok"}"#;

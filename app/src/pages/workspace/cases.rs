@@ -633,6 +633,11 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     // fields besides the draft): the server's copy then waits for the next opening
     // rather than redraw the page over it.
     let typed = RwSignal::new(false);
+    // The case as the page last drew or saved it, and whether a copy read since says
+    // another desk (or the server) changed it: the page then says so and redraws when
+    // asked, never by itself (the sections keep state the draft does not see).
+    let baseline = StoredValue::new(None::<CaseDoc>);
+    let changed = RwSignal::new(false);
     // The case and the rules as the device holds them, drawn at once; online, beside
     // the page, what only the server knows (`remote`) and the server's copy of the case
     // and the rules, merged into the device's — drawn again if they brought anything
@@ -679,6 +684,8 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                         && typed.try_get_untracked() == Some(false);
                     if untouched && (now != shown || rules_now != rules) {
                         let _ = version.try_update(|v| *v += 1);
+                    } else if now.is_some() && now != shown {
+                        let _ = changed.try_set(true);
                     }
                 });
             }
@@ -687,9 +694,47 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some((Ok(c), _, _)) = loaded.get() {
+            baseline.set_value(Some(c.clone()));
             draft.set(Some(c));
             typed.set(false);
+            changed.set(false);
         }
+    });
+    // Whenever the feed moves (something was written somewhere, once synced), the
+    // server's copy of the case is taken and compared with what the page drew: a
+    // colleague's save shows as a notice with "Aggiorna" (a new user's walk: the open
+    // case stayed as first drawn while another desk saved it). One check at a time; a
+    // move during a check asks for one more.
+    let checking = StoredValue::new((false, false));
+    Effect::new(move |seen: Option<u64>| {
+        let moved = ctx.pulled.get();
+        if seen.is_none_or(|s| s == moved) {
+            return moved;
+        }
+        if checking.get_value().0 {
+            checking.update_value(|c| c.1 = true);
+            return moved;
+        }
+        checking.set_value((true, false));
+        leptos::task::spawn_local(async move {
+            loop {
+                if ctx.online.get_untracked() {
+                    let _ = state::take_from_server(ctx, vec![id]).await;
+                }
+                let now = state::read_doc::<CaseDoc>(id).await.ok();
+                if let (Some(now), Some(Some(drawn))) = (now, baseline.try_get_value())
+                    && now != drawn
+                {
+                    let _ = changed.try_set(true);
+                }
+                match checking.try_get_value() {
+                    Some((_, true)) => checking.set_value((true, false)),
+                    _ => break,
+                }
+            }
+            let _ = checking.try_set_value((false, false));
+        });
+        moved
     });
     // Saves the section `key`: `apply` copies its fields from the draft onto the case as
     // the device holds it now.
@@ -704,8 +749,9 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                     apply(&mut current, &d);
                     match strada_shared::schema::Document::validate(&current) {
                         Err(e) => Err(tr.validation(&e)),
-                        Ok(()) => state::save_edit(ctx, current)
+                        Ok(()) => state::save_edit(ctx, current.clone())
                             .await
+                            .map(|()| baseline.set_value(Some(current)))
                             .map_err(|e| e.message(tr)),
                     }
                 }
@@ -734,6 +780,11 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
 
     view! {
         <div class="case-view" data-testid="case-view" data-id=id.to_string() on:input=move |_| typed.set(true)>
+        {move || changed.get().then(|| view! {
+            <p class="banner update" role="status" data-testid="case-changed">{t().case_changed_elsewhere}" "
+                <button type="button" class="secondary" data-testid="case-reload" on:click=move |_| version.update(|v| *v += 1)>{t().case_reload}</button>
+            </p>
+        })}
         {move || match loaded.get() {
             None => view! { <p>{t().loading}</p> }.into_any(),
             Some((Err(_), _, _)) => view! { <p class="error" role="alert">{t().central_needs_network}</p> }.into_any(),
@@ -944,7 +995,7 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                     </Later> }}
                     {let case = case.clone(); view! { <Later>
                     // --- The PIP: interventions.
-                    {pip_section(ctx, case.clone(), remote, draft, manages, saved, version)}
+                    {pip_section(ctx, case.clone(), remote, draft, manages, (saved, baseline), version)}
 
                     // --- The work-reintegration plan.
                     <fieldset class="case-section" data-testid="case-work-plan">
@@ -1105,13 +1156,16 @@ fn reason_text(r: &MatchReason, t: &'static Catalogue) -> String {
 /// The PIP's interventions: each with its status and date; a new one; "send to the
 /// partner" creates a referral in the person's latest contact (the team that met them
 /// receives it) and links it.
+/// Which section was saved last, and how it went.
+type SavedSection = RwSignal<Option<(&'static str, Saved)>>;
+
 fn pip_section(
     ctx: Ctx,
     case: CaseDoc,
     remote: RwSignal<Remote>,
     draft: RwSignal<Option<CaseDoc>>,
     manages: bool,
-    saved: RwSignal<Option<(&'static str, Saved)>>,
+    (saved, baseline): (SavedSection, StoredValue<Option<CaseDoc>>),
     version: RwSignal<u32>,
 ) -> impl IntoView {
     let t = ctx.lang.get_untracked().t();
@@ -1126,11 +1180,29 @@ fn pip_section(
     // receives the referral).
     let latest = move || remote.with(|r| r.page().and_then(|p| p.contacts.first().cloned()));
     // Writes `change` onto the case as the device holds it, then reloads the page.
-    let write = move |change: Box<dyn FnOnce(&mut CaseDoc)>, extra: Option<ReferralDoc>| {
+    // `extra`: a referral sent for the intervention `key`, created first — unless the
+    // server's copy of the case, taken just before, says a colleague already sent it (a
+    // new user's walk: two desks on a page drawn before either pressed "Invia al
+    // partner" sent two referrals; the intervention kept one).
+    let write = move |change: Box<dyn FnOnce(&mut CaseDoc)>,
+                      extra: Option<(String, ReferralDoc)>| {
         leptos::task::spawn_local(async move {
             let tr = ctx.lang.get_untracked().t();
             let res: Result<(), &'static str> = async {
-                if let Some(r) = &extra {
+                if let Some((key, r)) = &extra {
+                    if ctx.online.get_untracked() {
+                        let _ = state::take_from_server(ctx, vec![id]).await;
+                    }
+                    let now = state::read_doc::<CaseDoc>(id)
+                        .await
+                        .map_err(|e| e.message(tr))?;
+                    if now
+                        .interventions
+                        .get(key)
+                        .is_some_and(|i| i.referral_id.is_some())
+                    {
+                        return Err(tr.case_sent_elsewhere);
+                    }
                     let d = state::new_doc(r).await.map_err(|e| e.message(tr))?;
                     state::save_new_docs(ctx, vec![d])
                         .await
@@ -1142,14 +1214,20 @@ fn pip_section(
                 change(&mut current);
                 strada_shared::schema::Document::validate(&current)
                     .map_err(|e| tr.validation(&e))?;
-                state::save_edit(ctx, current)
+                state::save_edit(ctx, current.clone())
                     .await
-                    .map_err(|e| e.message(tr))
+                    .map_err(|e| e.message(tr))?;
+                baseline.set_value(Some(current));
+                Ok(())
             }
             .await;
+            let sent_elsewhere = res == Err(tr.case_sent_elsewhere);
             saved.set(Some(("pip", res.map_or_else(Saved::Err, |()| Saved::Ok))));
             if res.is_ok() {
                 send_now(ctx).await;
+                version.update(|v| *v += 1);
+            } else if sent_elsewhere {
+                // Drawn again: the intervention shows as sent.
                 version.update(|v| *v += 1);
             }
         });
@@ -1232,7 +1310,7 @@ fn pip_section(
                                         };
                                         let rid = r.id;
                                         let k = k4.clone();
-                                        write(Box::new(move |c| { if let Some(y) = c.interventions.get_mut(&k) { y.referral_id = Some(rid); if y.status == InterventionStatus::Planned { y.status = InterventionStatus::InProgress; } } }), Some(r));
+                                        write(Box::new(move |c| { if let Some(y) = c.interventions.get_mut(&k) { y.referral_id = Some(rid); if y.status == InterventionStatus::Planned { y.status = InterventionStatus::InProgress; } } }), Some((k4.clone(), r)));
                                     }>{t.case_send}</button>
                                 })}
                                 {sent.then(|| view! { <span class="badge" data-testid="pip-sent">{t.case_sent}</span> })}
@@ -1499,6 +1577,11 @@ pub fn RulesEditor() -> impl IntoView {
     let lists: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let interval = RwSignal::new(String::new());
     let result = RwSignal::new(None::<Saved>);
+    // The version the editor was drawn from, and one a colleague published since when a
+    // publication found it (nothing is then published: it would have written this
+    // desk's lists over the colleague's version without either knowing).
+    let drawn = StoredValue::new(0u64);
+    let superseded = RwSignal::new(None::<u64>);
     // The fields are filled before the rules count as loaded, and drawn only then: a
     // field on the page before the rules arrived would take typing that their arrival
     // overwrites.
@@ -1506,7 +1589,9 @@ pub fn RulesEditor() -> impl IntoView {
         version.track();
         async move {
             let rules = load_rules(ctx).await;
+            superseded.set(None);
             if let Some(v) = rules.as_ref().and_then(|r| r.current()) {
+                drawn.set_value(v.version);
                 lists[0].set(list_text(&v.access_conditions));
                 lists[1].set(list_text(&v.meeting_modes));
                 lists[2].set(list_text(&v.criteria));
@@ -1525,11 +1610,18 @@ pub fn RulesEditor() -> impl IntoView {
         let days = interval.get_untracked().trim().parse().unwrap_or(0);
         leptos::task::spawn_local(async move {
             let tr = ctx.lang.get_untracked().t();
+            if ctx.online.get_untracked() {
+                let _ = state::take_from_server(ctx, vec![rules_id()]).await;
+            }
             let res = async {
                 let mut doc = state::read_doc::<PuaRulesDoc>(rules_id())
                     .await
                     .map_err(|e| e.message(tr))?;
                 let base = doc.current().cloned().ok_or(tr.err_rules)?;
+                if base.version != drawn.get_value() {
+                    superseded.set(Some(base.version));
+                    return Ok(false);
+                }
                 let next = RulesVersion {
                     access_conditions: access,
                     meeting_modes: modes,
@@ -1540,12 +1632,19 @@ pub fn RulesEditor() -> impl IntoView {
                 };
                 doc.publish(next, me_id, util::now_ms());
                 strada_shared::schema::Document::validate(&doc).map_err(|e| tr.validation(&e))?;
-                state::save_edit(ctx, doc).await.map_err(|e| e.message(tr))
+                state::save_edit(ctx, doc)
+                    .await
+                    .map(|()| true)
+                    .map_err(|e| e.message(tr))
             }
             .await;
-            result.set(Some(res.map_or_else(Saved::Err, |()| Saved::Ok)));
-            if res.is_ok() {
-                version.update(|v| *v += 1);
+            match res {
+                Ok(true) => {
+                    result.set(Some(Saved::Ok));
+                    version.update(|v| *v += 1);
+                }
+                Ok(false) => result.set(None),
+                Err(m) => result.set(Some(Saved::Err(m))),
             }
         });
     };
@@ -1576,6 +1675,11 @@ pub fn RulesEditor() -> impl IntoView {
                     }.into_any()
                 }
             }}
+            {move || superseded.get().map(|v| view! {
+                <p class="error" role="alert" data-testid="rules-superseded">{t().rules_superseded.with("version", &v.to_string())}" "
+                    <button type="button" class="secondary" data-testid="rules-reload" on:click=move |_| version.update(|n| *n += 1)>{t().case_reload}</button>
+                </p>
+            })}
             {move || result.get().map(|s| match s {
                 Saved::Ok => view! { <p class="ok" role="status" data-testid="rules-saved">{t().case_saved}</p> }.into_any(),
                 Saved::Err(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
