@@ -79,8 +79,8 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Import a PUA exchange file (JSON Lines: teams, persons, contacts, referrals) with
-    /// the server stopped. All or nothing: every invalid line is reported (number,
+    /// Import a PUA exchange file (JSON Lines: teams, persons, contacts, referrals,
+    /// cases, job offers) with the server stopped. All or nothing: every invalid line is reported (number,
     /// field, reason) and nothing is stored; the same file twice changes nothing.
     Import {
         /// The exchange file.
@@ -118,7 +118,8 @@ enum UserCommand {
     /// Create a user. Prints a generated password unless --password-stdin is given.
     Add {
         username: String,
-        /// field_worker, central_office or auditor.
+        /// field_worker, central_office, social_expert, labour_expert, director or
+        /// auditor.
         #[arg(long)]
         role: String,
         /// Team slug, e.g. bergamo-1, or the id an imported exchange file gave the team.
@@ -193,7 +194,9 @@ fn main() -> anyhow::Result<()> {
         Command::Export { out } => export(&cli.data_dir, out.as_deref()),
         Command::User { command } => {
             let role = |r: &str| {
-                Role::parse(r).context("role must be field_worker, central_office or auditor")
+                Role::parse(r).context(
+                    "role must be field_worker, central_office, social_expert, labour_expert, director or auditor",
+                )
             };
             let cmd = match command {
                 UserCommand::Add {

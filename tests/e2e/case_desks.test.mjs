@@ -5,7 +5,8 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  apiGet, apiLogin, fillDemo, launchBrowser, openDesk, removeDir, startServer, stopServer, tempDir,
+  OFFLINE, apiGet, apiLogin, fillDemo, launchBrowser, openDesk, removeDir, startServer, stopServer,
+  tempDir,
 } from './helpers.mjs';
 
 async function openCase(desk, url, id) {
@@ -15,11 +16,11 @@ async function openCase(desk, url, id) {
   return view;
 }
 
-test('two desks on one case: a colleague\'s save is announced, nothing typed is redrawn away, a reload shows it, an intervention is not sent twice', async () => {
+test('two desks on one case: a colleague\'s save is announced, nothing typed is redrawn away, a reload shows it, an intervention is not sent twice, a value set apart is named for review', async () => {
   const data = tempDir('strada-e2e-case-desks-');
   const accounts = fillDemo(data, ['--seed', '1', '--contacts', '300']);
   const server = await startServer(data);
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ allow: OFFLINE });
   try {
     const token = await apiLogin(server.url, 'centrale', accounts.centrale.password);
     const open = await apiGet(server.url, token, '/api/cases?status=open');
@@ -46,6 +47,20 @@ test('two desks on one case: a colleague\'s save is announced, nothing typed is 
     assert.equal(await viewB.getByTestId('case-labour-expert').inputValue(), before);
     // Its own save tells desk A nothing (B's notice shows the feed moved meanwhile).
     assert.equal(await viewA.getByTestId('case-changed').count(), 0);
+
+    // Desk B saves the same section from its page drawn before A's save: only what B
+    // changed is written (a new user's walk: the stale page wrote A's field back).
+    await viewB.getByTestId('case-meeting-date').fill('2026-11-19');
+    await viewB.getByTestId('case-save-intake').click();
+    await viewB.getByTestId('case-intake').getByTestId('case-saved').waitFor();
+    let stored;
+    for (let i = 0; i < 60; i++) {
+      stored = (await apiGet(server.url, token, `/api/cases/${id}`)).row.case;
+      if (stored.first_meeting.date === '2026-11-19') break;
+      await b.page.waitForTimeout(250);
+    }
+    assert.equal(stored.first_meeting.date, '2026-11-19');
+    assert.equal(stored.labour_expert, 'Esperta sintetica A', 'A\'s save kept');
 
     // Desk B reloads: A's value, and no notice.
     await viewB.getByTestId('case-reload').click();
@@ -97,13 +112,56 @@ test('two desks on one case: a colleague\'s save is announced, nothing typed is 
       await b.page.waitForTimeout(250);
     }
     await rowB.getByTestId('pip-send').click();
-    const refused = viewB.getByTestId('case-pip').getByTestId('case-error');
-    await refused.waitFor({ timeout: 20000 });
-    assert.match(await refused.innerText(), /già stato inviato al partner da un'altra postazione/);
+    // (The page is drawn again to show it sent: the message is waited for as text.)
+    await viewB.getByTestId('case-pip').getByTestId('case-error')
+      .filter({ hasText: /già stato inviato al partner da un'altra postazione/ })
+      .waitFor({ timeout: 20000 });
     await viewB.getByTestId('pip-row').filter({ hasText: partner }).getByTestId('pip-sent').waitFor({ timeout: 20000 });
     await b.page.waitForTimeout(2000);
     const page = await apiGet(server.url, token, `/api/cases/${id}`);
     assert.equal(page.referrals.filter((r) => r.partner === partner).length, 1, 'one referral');
+
+    // The overall judgement set apart: A with the network cut, B online. Once A is back,
+    // both desks' pages say the judgement is up for review.
+    for (const v of [viewA, viewB]) {
+      if (await v.getByTestId('case-reload').count()) await v.getByTestId('case-reload').click();
+    }
+    await viewA.getByTestId('case-judgement').waitFor({ timeout: 20000 });
+    await viewB.getByTestId('case-judgement').waitFor({ timeout: 20000 });
+    // Two judgements, neither the one the case has (setting it again changes nothing).
+    const options = await viewA.getByTestId('case-judgement').evaluate(
+      (s) => [...s.options].map((o) => o.value).filter((v) => v && v !== s.value),
+    );
+    assert.ok(options.length >= 2, `judgements: ${options}`);
+    assert.equal(await viewA.getByTestId('case-under-review').count(), 0);
+    await a.context.setOffline(true);
+    await viewA.getByTestId('case-judgement').selectOption(options[0]);
+    await viewA.getByTestId('case-save-assessment').click();
+    await viewA.getByTestId('case-assessment').getByTestId('case-saved').waitFor();
+    await viewB.getByTestId('case-judgement').selectOption(options[1]);
+    await viewB.getByTestId('case-save-assessment').click();
+    await viewB.getByTestId('case-assessment').getByTestId('case-saved').waitFor();
+    for (let i = 0; i < 60; i++) {
+      const c = await apiGet(server.url, token, `/api/cases/${id}`);
+      if (c.row.case.assessment.judgement === options[1]) break;
+      await b.page.waitForTimeout(250);
+    }
+    await a.context.setOffline(false);
+    let conflicted;
+    for (let i = 0; i < 240; i++) {
+      conflicted = await apiGet(server.url, token, `/api/cases/${id}`);
+      if ((conflicted.row.case.conflicts ?? []).length > 0) break;
+      await b.page.waitForTimeout(250);
+    }
+    assert.ok((conflicted.row.case.conflicts ?? []).some((c) => c.field.startsWith('assessment')),
+      JSON.stringify([conflicted.row.case.conflicts, conflicted.row.case.assessment, options]));
+    // (The desk whose value automerge did not keep is told of a change; B opens the case
+    // again either way.)
+    await b.page.getByTestId('ws-tab-persons').click();
+    const reopened = await openCase(b, server.url, id);
+    const underReview = reopened.getByTestId('case-under-review');
+    await underReview.waitFor({ timeout: 20000 });
+    assert.match(await underReview.innerText(), /Da rivedere[^]*Valutazione/);
     assert.deepEqual(browser.problems(), []);
   } finally {
     await browser.close();

@@ -73,13 +73,19 @@ test('the rules editor shows its fields only with the rules in them, publishes a
     const published = await page.getByTestId('rules-version').innerText();
     assert.notEqual(published, version);
 
-    // The second desk publishes from what it drew: nothing is published, it is told.
+    // The second desk is told a version came, without redrawing what it shows.
+    const number = published.match(/\d+/)[0];
+    const newer = other.getByTestId('rules-newer');
+    await newer.waitFor({ timeout: 30000 });
+    assert.match(await newer.innerText(), new RegExp(`versione ${number}:`));
+    assert.equal(await other.getByTestId('rules-version').innerText(), version);
+
+    // It publishes from what it drew all the same: nothing is published, it is told.
     const otherCriteria = other.getByTestId('rules-criteria');
     await otherCriteria.fill(`${shown}\naltro_e2e | Altro criterio sintetico`);
     await other.getByTestId('rules-publish').click();
     const superseded = other.getByTestId('rules-superseded');
     await superseded.waitFor({ timeout: 20000 });
-    const number = published.match(/\d+/)[0];
     assert.match(await superseded.innerText(), new RegExp(`versione ${number}:`));
     assert.equal(await other.getByTestId('rules-saved').count(), 0);
     assert.match(await otherCriteria.inputValue(), /altro_e2e/, 'what it typed stays');

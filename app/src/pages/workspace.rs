@@ -1052,6 +1052,19 @@ fn conflict_detail(field: &str, t: &Catalogue) -> Option<String> {
     })
 }
 
+/// A field up for review as a person reads it: the field's name and, where it names a
+/// part (an indicator, an intervention's status...), that part.
+fn conflict_label(field: &str, t: &Catalogue) -> String {
+    let name = t
+        .ws_field_names
+        .find(field.split('.').next().unwrap_or_default())
+        .unwrap_or_default();
+    match conflict_detail(field, t) {
+        Some(detail) => format!("{name} · {detail}"),
+        None => name.to_string(),
+    }
+}
+
 /// Who wrote a value no device wrote: the server, for a merge or an unmerge of persons,
 /// a choice made in "Da rivedere" or an import (their actors are fixed,
 /// `strada_shared::sync::*_ACTOR`); else nobody known (a new user's walk: an unmerge's value read
@@ -1234,11 +1247,10 @@ fn Review(
                                 })}
                                 {item.conflicts.into_iter().map(|c| {
                                     let field_name = tr.ws_field_names.find(c.field.split('.').next().unwrap_or_default()).unwrap_or_default();
-                                    let detail = conflict_detail(&c.field, tr);
                                     let field = c.field.clone();
                                     view! {
                                         <fieldset data-testid="ws-conflict-field" data-field=c.field.clone()>
-                                            <legend>{field_name}{detail.map(|d| format!(" · {d}"))}</legend>
+                                            <legend>{conflict_label(&c.field, tr)}</legend>
                                             <ul>
                                             {c.values.into_iter().map(|v| {
                                                 let choice = Resolve { id, field: field.clone(), actor: v.actor.clone(), counter: v.counter };

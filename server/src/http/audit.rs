@@ -69,9 +69,13 @@ impl From<AuditError> for AppError {
 pub async fn page(
     State(state): State<AppState>,
     user: AuthUser,
-    Query(q): Query<PageQuery>,
+    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<AuditPage>, AppError> {
     require_auditor(&user)?;
+    let Query(q) = query.map_err(|_| AppError::BadRequest {
+        code: "invalid_query",
+        message: "after and limit are numbers".into(),
+    })?;
     let limit = q.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let store = state.store.clone();
     let page = tokio::task::spawn_blocking(move || -> Result<AuditPage, AppError> {

@@ -30,8 +30,14 @@ pub struct TicketQuery {
 
 pub async fn events(
     State(state): State<AppState>,
-    Query(q): Query<TicketQuery>,
+    query: Result<Query<TicketQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    // Answered as every other refusal, not with axum's own text (the attacker's eighth
+    // probe).
+    let Query(q) = query.map_err(|_| AppError::Unauthorized {
+        code: "no_session",
+        message: "the events ticket is missing, wrong or expired".into(),
+    })?;
     let listener =
         state
             .notify

@@ -681,18 +681,29 @@ static NOTE_WRITE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 fn note_period(
     query: Result<Query<NoteQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<String, AppError> {
-    let bad = || AppError::BadRequest {
+    let Query(q) = query.map_err(|_| AppError::BadRequest {
         code: "invalid_period",
         message: "period is a quarter, YYYY-Qn".into(),
-    };
-    let Query(q) = query.map_err(|_| bad())?;
+    })?;
     let p = q.period.unwrap_or_default();
     let b = p.as_bytes();
     let ok = b.len() == 7
         && b[..4].iter().all(u8::is_ascii_digit)
         && &b[4..6] == b"-Q"
         && (b'1'..=b'4').contains(&b[6]);
-    if ok { Ok(p) } else { Err(bad()) }
+    // A quarter of the records' years (from 2020, as a contact's time), not of any
+    // year from 0000 to 9999 (the attacker's eighth probe: 40,000 quarters a director
+    // could fill with notes).
+    let year: i32 = p.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+    let this_year = chrono::Datelike::year(&chrono::Utc::now());
+    if ok && (2020..=this_year).contains(&year) {
+        Ok(p)
+    } else {
+        Err(AppError::BadRequest {
+            code: "invalid_period",
+            message: format!("period is a quarter, YYYY-Qn, of a year from 2020 to {this_year}"),
+        })
+    }
 }
 
 fn read_note(store: &dyn Store, period: &str) -> Result<ReportNote, AppError> {

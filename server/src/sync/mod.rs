@@ -2031,7 +2031,11 @@ fn in_scope(
 }
 
 /// Full snapshots of the listed documents the user may read (the repair path, when
-/// pulled changes depend on changes a device lacks).
+/// pulled changes depend on changes a device lacks; the workspace's copy of what it
+/// opens). Each id once, and as a pull's page, no more than [`PULL_PAGE_BYTES`] past the
+/// first document: the device asks again for what did not come (found by the attacker's
+/// eighth probe: one large record asked 200 times answered 81 MB, built in memory; a
+/// dozen slow readers held gigabytes).
 pub fn snapshots(
     store: &dyn Store,
     user: &AuthUser,
@@ -2040,7 +2044,15 @@ pub fn snapshots(
 ) -> Result<Vec<PulledDoc>, StoreError> {
     let mut out = Vec::new();
     let mut elsewhere = Vec::new();
+    let mut asked = HashSet::new();
+    let mut bytes_total = 0usize;
     for id in ids.iter().take(PULL_PAGE_DOCS) {
+        if !asked.insert(*id) {
+            continue;
+        }
+        if bytes_total >= PULL_PAGE_BYTES {
+            break;
+        }
         if let Some(stored) = store.doc(*id)?
             && may_read(user, &stored.meta)
             && servable(store, *id, &stored, now_ms)?
@@ -2048,6 +2060,7 @@ pub fn snapshots(
             if stored.meta.team != user.team {
                 elsewhere.push(*id);
             }
+            bytes_total += stored.bytes.len();
             out.push(pulled_doc(*id, &stored.meta, stored.bytes, true));
         }
     }

@@ -203,6 +203,10 @@ async fn an_events_ticket_opens_one_stream_only() {
     let again = open_stream(&s, &t).await;
     assert_eq!(again.status(), 401);
     assert_eq!(error_code(again).await.1, "no_session");
+    // Without a ticket: the same answer, as JSON (was axum's own text, a 400).
+    let none = reqwest::get(s.url("/api/sync/events")).await.unwrap();
+    assert_eq!(none.status(), 401);
+    assert_eq!(error_code(none).await.1, "no_session");
 }
 
 #[tokio::test]

@@ -824,3 +824,57 @@ async fn one_account_cannot_fill_a_record_with_long_notes() {
     g.doc.commit();
     push_accepted(&other, &mut g).await;
 }
+
+/// Found by the attacker's eighth probe: one large record asked for 200 times in one
+/// snapshots request answered 81 MB, built in memory (a dozen slow readers held 4.4 GB).
+/// Each id is answered once, and an answer stops past a pull page's bytes; the device
+/// asks again for the rest.
+#[tokio::test]
+async fn snapshots_answer_each_document_once_and_no_more_than_a_page() {
+    use strada_shared::sync::{PULL_PAGE_BYTES, SnapshotsResponse};
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    // Records of about 50 KB each: three long notes written over one another.
+    let mut ids = Vec::new();
+    for seed in 1..=8u8 {
+        let mut d = phone.doc(&contact_for(&marta, seed));
+        for n in 0..3 {
+            let note = format!("{seed:02}{n}{}", "𝄞".repeat(3_990));
+            d.doc.put(automerge::ROOT, "note", note).unwrap();
+            d.doc.commit();
+        }
+        push_accepted(&phone, &mut d).await;
+        ids.push(d.id);
+    }
+    let ask = |ids: Vec<strada_shared::ids::DocId>| {
+        let phone = &phone;
+        async move {
+            let res = phone
+                .post_json("/api/sync/snapshots", &serde_json::json!({ "ids": ids }))
+                .await;
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<SnapshotsResponse>().await.unwrap()
+        }
+    };
+    // One id 200 times: one document.
+    let once = ask(vec![ids[0]; 200]).await;
+    assert_eq!(once.docs.len(), 1);
+    let size = once.docs[0].data.0.len();
+    assert!(size > 40_000, "{size}");
+    // All eight: the answer stops once past a page's bytes, in the order asked.
+    let first = ask(ids.clone()).await;
+    let n = first.docs.len();
+    assert!(n < ids.len(), "{n}");
+    let bytes: Vec<usize> = first.docs.iter().map(|d| d.data.0.len()).collect();
+    assert!(
+        bytes[..n - 1].iter().sum::<usize>() < PULL_PAGE_BYTES,
+        "{bytes:?}"
+    );
+    assert!(bytes.iter().sum::<usize>() >= PULL_PAGE_BYTES, "{bytes:?}");
+    let got: Vec<_> = first.docs.iter().map(|d| d.id).collect();
+    assert_eq!(got, ids[..n]);
+    // The rest when asked again.
+    let rest = ask(ids[n..].to_vec()).await;
+    assert_eq!(rest.docs.len(), ids.len() - n);
+}

@@ -811,6 +811,10 @@ async fn the_director_s_observations_are_kept_per_quarter_and_only_the_director_
     for (query, body) in [
         ("period=2026-Q5", json!({"text": "x"})),
         ("period=Q3", json!({"text": "x"})),
+        // Quarters of no year the records have (the attacker's eighth probe).
+        ("period=0000-Q1", json!({"text": "x"})),
+        ("period=1999-Q4", json!({"text": "x"})),
+        ("period=9999-Q4", json!({"text": "x"})),
         ("period=2026-Q3", json!({"text": "x", "extra": 1})),
         (
             "period=2026-Q3",

@@ -26,6 +26,7 @@ use strada_shared::domain::{NeedCategory, Place, Role};
 use strada_shared::ids::{DocId, UserId};
 use strada_shared::jobs::MatchReason;
 use strada_shared::schema::case::{Grade, Intervention, Review};
+use strada_shared::schema::conflicts::FieldConflict;
 use strada_shared::schema::pua_rules::{PuaRulesDoc, RuleItem, RulesVersion, rules_id};
 use strada_shared::schema::referral::StatusChange;
 use strada_shared::schema::{CaseDoc, JobOfferDoc, PersonDoc, ReferralDoc, ReferralStatus};
@@ -704,7 +705,7 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     // server's copy of the case is taken and compared with what the page drew: a
     // colleague's save shows as a notice with "Aggiorna" (a new user's walk: the open
     // case stayed as first drawn while another desk saved it). One check at a time; a
-    // move during a check asks for one more.
+    // move during a check asks for one more, after a pause.
     let checking = StoredValue::new((false, false));
     Effect::new(move |seen: Option<u64>| {
         let moved = ctx.pulled.get();
@@ -727,8 +728,13 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                 {
                     let _ = changed.try_set(true);
                 }
+                // Moves meanwhile are checked once more, a few seconds on: one request
+                // per open case and burst of writes (each a read on the audit log).
                 match checking.try_get_value() {
-                    Some((_, true)) => checking.set_value((true, false)),
+                    Some((_, true)) => {
+                        checking.set_value((true, false));
+                        gloo_timers::future::TimeoutFuture::new(3_000).await;
+                    }
                     _ => break,
                 }
             }
@@ -737,7 +743,10 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
         moved
     });
     // Saves the section `key`: `apply` copies its fields from the draft onto the case as
-    // the device holds it now.
+    // the page drew it, and what that changed is written onto the case as the device
+    // holds it now (`edited_over`): a field of the section this desk did not touch keeps
+    // a colleague's value saved meanwhile (a new user's walk: a stale page's save of the
+    // meeting's language wrote back the meeting's old date).
     let save = move |key: &'static str, apply: fn(&mut CaseDoc, &CaseDoc)| {
         let Some(d) = draft.get_untracked() else {
             return;
@@ -746,12 +755,25 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
             let tr = ctx.lang.get_untracked().t();
             let res = match state::read_doc::<CaseDoc>(id).await {
                 Ok(mut current) => {
-                    apply(&mut current, &d);
-                    match strada_shared::schema::Document::validate(&current) {
+                    let drawn = baseline.try_get_value().flatten();
+                    let merged = drawn.as_ref().and_then(|base| {
+                        let mut mine = base.clone();
+                        apply(&mut mine, &d);
+                        edited_over(base, &mine, &current).map(|next| (next, mine))
+                    });
+                    // What the page now shows of the case: the next baseline.
+                    let (next, shown) = match merged {
+                        Some((next, mine)) => (next, mine),
+                        None => {
+                            apply(&mut current, &d);
+                            (current.clone(), current)
+                        }
+                    };
+                    match strada_shared::schema::Document::validate(&next) {
                         Err(e) => Err(tr.validation(&e)),
-                        Ok(()) => state::save_edit(ctx, current.clone())
+                        Ok(()) => state::save_edit(ctx, next)
                             .await
-                            .map(|()| baseline.set_value(Some(current)))
+                            .map(|()| baseline.set_value(Some(shown)))
                             .map_err(|e| e.message(tr)),
                     }
                 }
@@ -832,6 +854,11 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                         {rules_v.as_ref().map(|v| format!(" · {} {}", tr.case_rules_version, v.version))}</p>
                     {move || overdue().then(|| view! { <p class="warning" data-testid="case-overdue">{tr.case_overdue}": "{util::day_label(&due.get(), tr.lang())}</p> })}
                     {move || quiet().then(|| view! { <p class="warning" data-testid="case-no-contact">{tr.case_no_contact}</p> })}
+                    // Fields two desks set apart: named here, chosen in "Da rivedere" (a
+                    // new user's walk: the case page showed one value with no word).
+                    {move || remote.with(|r| r.page().map(|p| under_review(&p.row.case.conflicts, tr))).flatten().map(|fields| view! {
+                        <p class="warning" data-testid="case-under-review">{tr.case_under_review.with("fields", &fields)}</p>
+                    })}
                     {move || remote.with(|r| *r == Remote::Unavailable).then(|| view! { <p class="hint">{tr.case_offline}</p> })}
 
                     // --- Presa in carico: who follows it, first meeting, access conditions.
@@ -1156,6 +1183,72 @@ fn reason_text(r: &MatchReason, t: &'static Catalogue) -> String {
 /// The PIP's interventions: each with its status and date; a new one; "send to the
 /// partner" creates a referral in the person's latest contact (the team that met them
 /// receives it) and links it.
+/// `mine` (the case as the page drew it, `base`, with a section's edits) written onto
+/// `theirs` (the case as the device holds it now, colleagues' saves merged in): each
+/// field `mine` changed takes its value, every other keeps `theirs`; a list `mine`
+/// only added to keeps what `theirs` added too (a review each). `None` when a value
+/// does not read back as a case (then the section is written as before).
+fn edited_over(base: &CaseDoc, mine: &CaseDoc, theirs: &CaseDoc) -> Option<CaseDoc> {
+    let json = |c: &CaseDoc| serde_json::to_value(c).ok();
+    let merged = three_way(&json(base)?, &json(mine)?, &json(theirs)?);
+    serde_json::from_value(merged).ok()
+}
+
+/// The three-way merge of [`edited_over`], on JSON values.
+fn three_way(
+    base: &serde_json::Value,
+    mine: &serde_json::Value,
+    theirs: &serde_json::Value,
+) -> serde_json::Value {
+    use serde_json::Value;
+    if mine == base {
+        return theirs.clone();
+    }
+    if theirs == base {
+        return mine.clone();
+    }
+    match (base, mine, theirs) {
+        (Value::Object(b), Value::Object(m), Value::Object(t)) => {
+            let mut out = t.clone();
+            for (k, bv) in b {
+                if !m.contains_key(k) {
+                    out.remove(k);
+                } else if m.get(k) != Some(bv) {
+                    let tv = t.get(k).unwrap_or(&Value::Null);
+                    out.insert(k.clone(), three_way(bv, &m[k], tv));
+                }
+            }
+            for (k, mv) in m {
+                if !b.contains_key(k) {
+                    let tv = t.get(k).unwrap_or(&Value::Null);
+                    out.insert(k.clone(), three_way(&Value::Null, mv, tv));
+                }
+            }
+            Value::Object(out)
+        }
+        (Value::Array(b), Value::Array(m), Value::Array(t)) if m.starts_with(b) => {
+            let mut out = t.clone();
+            for x in &m[b.len()..] {
+                if !out.contains(x) {
+                    out.push(x.clone());
+                }
+            }
+            Value::Array(out)
+        }
+        _ => mine.clone(),
+    }
+}
+
+/// The fields of a case up for review, in words (`None`: none).
+fn under_review(conflicts: &[FieldConflict], t: &'static Catalogue) -> Option<String> {
+    let mut fields: Vec<String> = conflicts
+        .iter()
+        .map(|c| super::conflict_label(&c.field, t))
+        .collect();
+    fields.dedup();
+    (!fields.is_empty()).then(|| fields.join("; "))
+}
+
 /// Which section was saved last, and how it went.
 type SavedSection = RwSignal<Option<(&'static str, Saved)>>;
 
@@ -1582,6 +1675,9 @@ pub fn RulesEditor() -> impl IntoView {
     // desk's lists over the colleague's version without either knowing).
     let drawn = StoredValue::new(0u64);
     let superseded = RwSignal::new(None::<u64>);
+    // A version published since the editor was drawn, found when the feed moved (a new
+    // user's walk: a desk kept showing version 2, with no word, after version 3).
+    let newer = RwSignal::new(None::<u64>);
     // The fields are filled before the rules count as loaded, and drawn only then: a
     // field on the page before the rules arrived would take typing that their arrival
     // overwrites.
@@ -1590,6 +1686,7 @@ pub fn RulesEditor() -> impl IntoView {
         async move {
             let rules = load_rules(ctx).await;
             superseded.set(None);
+            newer.set(None);
             if let Some(v) = rules.as_ref().and_then(|r| r.current()) {
                 drawn.set_value(v.version);
                 lists[0].set(list_text(&v.access_conditions));
@@ -1600,6 +1697,27 @@ pub fn RulesEditor() -> impl IntoView {
             }
             rules
         }
+    });
+    let checking = StoredValue::new(false);
+    Effect::new(move |seen: Option<u64>| {
+        let moved = ctx.pulled.get();
+        if seen.is_none_or(|s| s == moved) || checking.get_value() || !ctx.online.get_untracked() {
+            return moved;
+        }
+        checking.set_value(true);
+        leptos::task::spawn_local(async move {
+            let _ = state::take_from_server(ctx, vec![rules_id()]).await;
+            if let Ok(doc) = state::read_doc::<PuaRulesDoc>(rules_id()).await
+                && let Some(v) = doc.current()
+                && drawn
+                    .try_get_value()
+                    .is_some_and(|d| d > 0 && v.version > d)
+            {
+                let _ = newer.try_set(Some(v.version));
+            }
+            let _ = checking.try_set_value(false);
+        });
+        moved
     });
     let manages = role(ctx).is_some_and(|r| r.manages_rules());
     let publish = move |_| {
@@ -1666,6 +1784,9 @@ pub fn RulesEditor() -> impl IntoView {
                     view! {
                         <p data-testid="rules-version">{t().rules_in_force.with("version", &v.to_string())}</p>
                         <p class="hint">{move || t().rules_hint}</p>
+                        // Who may change them, for a role that reads them only (a new
+                        // user's walk: the fields looked editable and were not).
+                        {(!manages).then(|| view! { <p class="hint" data-testid="rules-read-only">{move || t().rules_read_only}</p> })}
                         {area(0, |t| t.case_access, "rules-access")}
                         {area(1, |t| t.case_meeting_mode, "rules-modes")}
                         {area(2, |t| t.rules_criteria, "rules-criteria")}
@@ -1675,6 +1796,11 @@ pub fn RulesEditor() -> impl IntoView {
                     }.into_any()
                 }
             }}
+            {move || newer.get().filter(|_| superseded.get().is_none()).map(|v| view! {
+                <p class="banner update" role="status" data-testid="rules-newer">{t().rules_newer.with("version", &v.to_string())}" "
+                    <button type="button" class="secondary" data-testid="rules-reload" on:click=move |_| version.update(|n| *n += 1)>{t().case_reload}</button>
+                </p>
+            })}
             {move || superseded.get().map(|v| view! {
                 <p class="error" role="alert" data-testid="rules-superseded">{t().rules_superseded.with("version", &v.to_string())}" "
                     <button type="button" class="secondary" data-testid="rules-reload" on:click=move |_| version.update(|n| *n += 1)>{t().case_reload}</button>
@@ -1685,5 +1811,117 @@ pub fn RulesEditor() -> impl IntoView {
                 Saved::Err(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
             })}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn conflict(field: &str) -> FieldConflict {
+        FieldConflict {
+            field: field.into(),
+            values: Vec::new(),
+        }
+    }
+
+    fn case() -> CaseDoc {
+        let me = UserId::new_v7(1_760_000_000_000, [1; 10]);
+        let mut c = CaseDoc::new(
+            DocId::new_v7(1_760_000_000_000, [5; 10]),
+            DocId::new_v7(1_760_000_000_000, [2; 10]),
+            strada_shared::ids::TeamId::parse("bergamo-1").unwrap(),
+            me,
+            1_760_000_000_000,
+            "2026-11-01".into(),
+        );
+        c.first_meeting.date = Some("2026-11-20".into());
+        c.first_meeting.language = "it".into();
+        c.reviews.push(Review {
+            at: "2026-11-25".into(),
+            note: "first".into(),
+            by: me,
+        });
+        c
+    }
+
+    /// A section saved from a page drawn before a colleague's save writes only what
+    /// this desk changed (a new user's walk: the meeting's old date came back), and a
+    /// review added on each desk keeps both.
+    #[test]
+    fn a_section_saved_from_an_older_page_writes_only_what_it_changed() {
+        let base = case();
+        // A colleague moved the meeting's date and added a review.
+        let mut theirs = base.clone();
+        theirs.first_meeting.date = Some("2026-11-21".into());
+        let by = theirs.author;
+        theirs.reviews.push(Review {
+            at: "2026-12-01".into(),
+            note: "theirs".into(),
+            by,
+        });
+        // This desk, from the page drawn before, sets the language and adds a review.
+        let mut mine = base.clone();
+        mine.first_meeting.language = "ar".into();
+        mine.reviews.push(Review {
+            at: "2026-12-02".into(),
+            note: "mine".into(),
+            by,
+        });
+        let next = edited_over(&base, &mine, &theirs).unwrap();
+        assert_eq!(next.first_meeting.date.as_deref(), Some("2026-11-21"));
+        assert_eq!(next.first_meeting.language, "ar");
+        let notes: Vec<&str> = next.reviews.iter().map(|r| r.note.as_str()).collect();
+        assert_eq!(notes, ["first", "theirs", "mine"]);
+        // A field both changed: this desk's value (it saved it, on purpose).
+        let mut both = theirs.clone();
+        both.first_meeting.language = "fr".into();
+        let next = edited_over(&base, &mine, &both).unwrap();
+        assert_eq!(next.first_meeting.language, "ar");
+        // Nothing changed meanwhile: exactly this desk's case.
+        assert_eq!(edited_over(&base, &mine, &base).unwrap(), mine);
+        // An entry taken away (an intervention) is taken away; a colleague's other
+        // field stays.
+        let mut with = base.clone();
+        with.interventions.insert(
+            "k".into(),
+            Intervention {
+                need: NeedCategory::Shelter,
+                service_id: None,
+                partner: "p".into(),
+                planned_at: "2026-12-03".into(),
+                done_at: None,
+                status: InterventionStatus::Planned,
+                referral_id: None,
+                note: String::new(),
+            },
+        );
+        let mut without = with.clone();
+        without.interventions.clear();
+        let mut theirs = with.clone();
+        theirs.labour_expert = "lavoro".into();
+        let next = edited_over(&with, &without, &theirs).unwrap();
+        assert!(next.interventions.is_empty());
+        assert_eq!(next.labour_expert, "lavoro");
+    }
+
+    /// A case page names its fields up for review in words, never an intervention's key.
+    #[test]
+    fn a_case_names_its_fields_under_review_in_words() {
+        let t = Lang::It.t();
+        assert_eq!(under_review(&[], t), None);
+        let key = "0199c82c-c000-7505-8505-050505050505";
+        let said = under_review(
+            &[
+                conflict("assessment.indicators.deception.strength"),
+                conflict(&format!("interventions.{key}.status")),
+            ],
+            t,
+        )
+        .unwrap();
+        assert!(said.contains(t.case_strength), "{said}");
+        assert!(said.contains("; "), "{said}");
+        assert!(!said.contains(key) && !said.contains("deception"), "{said}");
     }
 }

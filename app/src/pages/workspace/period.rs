@@ -98,9 +98,16 @@ impl Choice {
         Choice::LastTwelveMonths,
     ];
 
-    /// The first and last day of the period chosen on `today`. Whole months, so the
-    /// server compares it with as many months before.
+    /// The first and last day of the period chosen on `today`: whole months (the server
+    /// compares them with as many months before), up to today for one not over yet —
+    /// a report counts as of its last day, and a day to come would count, say, a
+    /// referral sent yesterday as waiting for a week (a new user's walk).
     pub fn days(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let (from, to) = self.whole_months(today);
+        (from, to.min(today))
+    }
+
+    fn whole_months(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
         match self {
             Choice::ThisQuarter => {
                 let q = Quarter::of(today);
@@ -181,7 +188,7 @@ mod tests {
     }
 
     #[test]
-    fn quick_choices_are_whole_months() {
+    fn quick_choices_are_whole_months_up_to_today() {
         let today = day("2026-12-02");
         let span = |c: Choice| {
             let (f, t) = c.days(today);
@@ -189,7 +196,7 @@ mod tests {
         };
         assert_eq!(
             span(Choice::ThisQuarter),
-            ("2026-10-01".into(), "2026-12-31".into())
+            ("2026-10-01".into(), "2026-12-02".into())
         );
         assert_eq!(
             span(Choice::LastQuarter),
@@ -197,12 +204,15 @@ mod tests {
         );
         assert_eq!(
             span(Choice::ThisYear),
-            ("2026-01-01".into(), "2026-12-31".into())
+            ("2026-01-01".into(), "2026-12-02".into())
         );
         assert_eq!(
             span(Choice::LastTwelveMonths),
-            ("2026-01-01".into(), "2026-12-31".into())
+            ("2026-01-01".into(), "2026-12-02".into())
         );
+        // On a quarter's last day, the whole quarter.
+        let (f, t) = Choice::ThisQuarter.days(day("2026-12-31"));
+        assert_eq!((iso(f), iso(t)), ("2026-10-01".into(), "2026-12-31".into()));
         let (f, t) = Choice::LastTwelveMonths.days(day("2026-03-31"));
         assert_eq!((iso(f), iso(t)), ("2025-04-01".into(), "2026-03-31".into()));
     }

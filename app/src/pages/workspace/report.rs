@@ -42,7 +42,12 @@ pub fn QuarterReport(refreshed: RwSignal<u32>) -> impl IntoView {
     let data = LocalResource::new(move || {
         refreshed.track();
         let q = quarter.get();
-        let (from, to) = (period::iso(q.first_day()), period::iso(q.last_day()));
+        // A quarter not over yet: up to today, as the page says (counted as of its last
+        // day, a referral sent yesterday was waiting for a week: a new user's walk).
+        let (from, to) = (
+            period::iso(q.first_day()),
+            period::iso(q.last_day().min(period::today())),
+        );
         fetch::<Figures>(
             ctx,
             format!("/api/reports/dashboard?{}", query(&from, &to, "")),
@@ -128,9 +133,26 @@ fn document_head(q: Quarter, t: &'static Catalogue, lang: Lang) -> String {
             day_label(&period::iso(q.last_day()), lang),
         )
     };
-    let (f, to) = days(q);
-    let (bf, bt) = days(q.previous());
+    let (mut f, mut to) = days(q);
+    let (mut bf, mut bt) = days(q.previous());
     let today = day_label(&period::iso(period::today()), lang);
+    // Up to today (see `QuarterReport`), compared, as the server does, with as many
+    // days before.
+    if q.last_day() > period::today() {
+        let (first, last) = (q.first_day(), period::today());
+        let before_last = first.pred_opt().unwrap_or(first);
+        let before_first = before_last
+            .checked_sub_days(chrono::Days::new((last - first).num_days().max(0) as u64))
+            .unwrap_or(before_last);
+        (f, to) = (
+            day_label(&period::iso(first), lang),
+            day_label(&period::iso(last), lang),
+        );
+        (bf, bt) = (
+            day_label(&period::iso(before_first), lang),
+            day_label(&period::iso(before_last), lang),
+        );
+    }
     // A quarter not yet over is compared, whole, with one that is (a new user's walk: the
     // Q4 report printed on 5 December read −52% with nothing to say why).
     let running = if q.last_day() >= period::today() {
