@@ -13,7 +13,10 @@
 //! Contacts and referrals keep naming the record they named: every list and figure counts
 //! them under the survivor (`crate::central` follows `merged_into`, chains included), and
 //! a phone that was offline may still log a contact for the merged record — it is
-//! accepted and counts under the survivor.
+//! accepted and counts under the survivor. What a device writes afterwards on the merged
+//! record itself (a phone number, a birth year, a name learnt) is carried to the survivor
+//! in the same commit, as the merge actor's change ([`carry`]), and recorded with the
+//! merge; an unmerge takes it back like the merge's own values.
 //!
 //! The merge's [`Entry`] (tree `merges`) records who, when, why and what was chosen, and
 //! the survivor's heads before and after it — no personal data: an unmerge reads the
@@ -48,6 +51,126 @@ pub struct Entry {
     /// The survivor's heads (hex) before and after the merge's change.
     pub survivor_before: Vec<String>,
     pub survivor_after: Vec<String>,
+    /// Where the survivor's history stood around each change that carried to it what a
+    /// device wrote on the merged record since ([`carry`]): an unmerge takes those
+    /// values back too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried: Vec<Carried>,
+}
+
+/// The survivor's heads (hex) before and after one carried change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Carried {
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+}
+
+/// A device's edit of a record merged away, to carry to the person it was merged into
+/// (DESIGN: a device still offline that writes to a merged person lands on the
+/// survivor). A phone offline at the merge, or one of a team that sees only its own
+/// record (the survivor being another team's), goes on writing to that record: without
+/// this, a new phone number or a name learnt there reached neither the survivor nor the
+/// central office's lists.
+pub struct Carry {
+    /// The merge the survivor's change is recorded with.
+    pub merge: DocId,
+    /// The survivor's change, as the merge actor's push.
+    pub push: PushDoc,
+    pub heads: Carried,
+}
+
+/// What a device changed on a merged record (`before` → `after`) written onto the
+/// survivor: each field of [`MERGE_FIELDS`] it changed, the aliases and languages it
+/// added. Only between persons who both gave consent (identifying data goes nowhere
+/// else; a withdrawal reaches the survivor by its own path). `None` when nothing
+/// changes.
+fn carried_value(survivor: &PersonDoc, before: &PersonDoc, after: &PersonDoc) -> Option<PersonDoc> {
+    if survivor.consent.status != ConsentStatus::Given
+        || after.consent.status != ConsentStatus::Given
+    {
+        return None;
+    }
+    let mut out = survivor.clone();
+    for field in MERGE_FIELDS {
+        if !same_field(before, after, field) {
+            copy_field(&mut out, after, field);
+        }
+    }
+    for alias in after.aliases.iter().filter(|a| !before.aliases.contains(a)) {
+        if out.aliases.len() < MAX_ALIASES && !out.aliases.contains(alias) {
+            out.aliases.push(alias.clone());
+        }
+    }
+    for lang in after
+        .languages
+        .iter()
+        .filter(|l| !before.languages.contains(l))
+    {
+        if !out.languages.contains(lang) {
+            out.languages.push(lang.clone());
+        }
+    }
+    (out != *survivor).then_some(out)
+}
+
+/// The change carrying to the survivor what a device wrote on the merged record `id`
+/// (`before` → `after`, as stored before and after its push). The survivor is the end of
+/// the record's merges not undone; the change is recorded with the last of them. `None`
+/// when there is nothing to carry, the record is not merged away, or the survivor does
+/// not read.
+pub fn carry(
+    store: &dyn Store,
+    id: DocId,
+    before: &PersonDoc,
+    after: &PersonDoc,
+) -> Result<Option<Carry>, StoreError> {
+    let mut into: HashMap<DocId, (DocId, DocId)> = HashMap::new();
+    for b in store.merge_entries()? {
+        let e: Entry =
+            serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if e.record.undone.is_none() {
+            into.insert(e.record.merged, (e.record.survivor, e.record.id));
+        }
+    }
+    let (mut at, mut merge) = (id, None);
+    for _ in 0..=into.len() {
+        match into.get(&at) {
+            Some(&(next, m)) => (at, merge) = (next, Some(m)),
+            None => break,
+        }
+    }
+    let Some(merge) = merge else {
+        return Ok(None);
+    };
+    let Ok((doc, survivor, generation)) = person(store, at) else {
+        return Ok(None);
+    };
+    if survivor.merged_into.is_some() {
+        return Ok(None);
+    }
+    let Some(value) = carried_value(&survivor, before, after) else {
+        return Ok(None);
+    };
+    match change(doc, &value, generation) {
+        Ok((push, before, after)) => Ok(Some(Carry {
+            merge,
+            push,
+            heads: Carried { before, after },
+        })),
+        Err(_) => Ok(None),
+    }
+}
+
+/// Records a carried change with its merge, once the change is stored.
+pub fn record_carried(store: &dyn Store, merge: DocId, heads: Carried) -> Result<(), StoreError> {
+    let Some(mut e) = entry(store, merge)? else {
+        return Ok(());
+    };
+    e.carried.push(heads);
+    store.put_merge(
+        merge,
+        &serde_json::to_vec(&e).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    )
 }
 
 /// Why a merge or an unmerge was not made.
@@ -362,6 +485,7 @@ pub fn merge(
         record,
         survivor_before: before,
         survivor_after: after,
+        carried: Vec::new(),
     };
     let advanced = write(store, staging, user, vec![mpush, spush], &entry)?;
     Ok(Done {
@@ -522,6 +646,26 @@ fn at_heads(doc: &AutoCommit, heads: &[String]) -> Option<PersonDoc> {
     schema::read::<PersonDoc>(&forked).ok()
 }
 
+/// `after` with what a carried change (`b` → `a`) wrote: its fields, its added aliases
+/// and languages.
+fn overlay(after: &mut PersonDoc, b: &PersonDoc, a: &PersonDoc) {
+    for field in MERGE_FIELDS {
+        if !same_field(b, a, field) {
+            copy_field(after, a, field);
+        }
+    }
+    for alias in a.aliases.iter().filter(|x| !b.aliases.contains(x)) {
+        if !after.aliases.contains(alias) {
+            after.aliases.push(alias.clone());
+        }
+    }
+    for lang in a.languages.iter().filter(|x| !b.languages.contains(x)) {
+        if !after.languages.contains(lang) {
+            after.languages.push(lang.clone());
+        }
+    }
+}
+
 /// The survivor after an unmerge: what the merge changed, and nobody since, as before.
 fn unmerged_value(current: &PersonDoc, before: &PersonDoc, after: &PersonDoc) -> PersonDoc {
     let mut out = current.clone();
@@ -570,7 +714,17 @@ pub fn unmerge(
         at_heads(&sdoc, &entry.survivor_before),
         at_heads(&sdoc, &entry.survivor_after),
     ) {
-        (Some(before), Some(after)) => unmerged_value(&survivor, &before, &after),
+        (Some(before), Some(mut after)) => {
+            // What was carried since counts as the merge's own writing: taken back
+            // unless someone changed it since.
+            for c in &entry.carried {
+                if let (Some(b), Some(a)) = (at_heads(&sdoc, &c.before), at_heads(&sdoc, &c.after))
+                {
+                    overlay(&mut after, &b, &a);
+                }
+            }
+            unmerged_value(&survivor, &before, &after)
+        }
         _ => survivor.clone(),
     };
     if restored != survivor {

@@ -403,6 +403,17 @@ pub fn commit_unflushed(
     // Phase 2: merge and check each document on its own; then commit every accepted one
     // in one store transaction, and flush.
     let mut cache = writer.0.lock().unwrap_or_else(|p| p.into_inner());
+    // Person records merged away that this push writes to, as stored before it: what
+    // it changes on them is carried to their survivor (`merge::carry`).
+    let mut merged_before = Vec::new();
+    for d in req.docs.iter().filter(|d| d.doc_type == DocType::Person) {
+        if let Some(crate::storage::Projection::Person(r)) = store.record(DocType::Person, d.id)?
+            && r.merged_into.is_some()
+            && let Some((rules::TypedDoc::Person(p), _)) = stored_value(store, d.id, now_ms)?
+        {
+            merged_before.push(p);
+        }
+    }
     let mut pending: Vec<Pending> = Vec::new();
     let mut results = stage_docs(
         store,
@@ -423,7 +434,11 @@ pub fn commit_unflushed(
         Role::FieldWorker => Vec::new(),
         _ => pending.iter().map(|p| p.id).collect(),
     };
+    let carried = carry_to_survivors(store, &mut cache, &merged_before, &mut pending, now_ms)?;
     let advanced = finish(store, Some(&mut cache), user, pending, &mut results, now_ms)?;
+    for (merge, heads) in carried {
+        crate::merge::record_carried(store, merge, heads)?;
+    }
     if !written.is_empty() {
         crate::audit::record(
             store,
@@ -438,6 +453,64 @@ pub fn commit_unflushed(
         response: PushResponse { results },
         advanced,
     })
+}
+
+/// Stages, as the merge actor's, the changes carrying to their survivors what this push
+/// wrote on person records merged away (`before`: those records as stored before it).
+/// A survivor this push also wrote to is left alone (its change would not apply after
+/// the device's). Returns the carried changes accepted, by merge.
+fn carry_to_survivors(
+    store: &dyn Store,
+    cache: &mut DocCache,
+    before: &[PersonDoc],
+    pending: &mut Vec<Pending>,
+    now_ms: i64,
+) -> Result<Vec<(DocId, crate::merge::Carried)>, StoreError> {
+    let mut carries = Vec::new();
+    for old in before {
+        let Some(rules::TypedDoc::Person(new)) =
+            pending.iter().find(|p| p.id == old.id).map(|p| &p.value)
+        else {
+            continue;
+        };
+        if new.merged_into.is_none() || new == old {
+            continue;
+        }
+        if let Some(c) = crate::merge::carry(store, old.id, old, new)?
+            && pending.iter().all(|p| p.id != c.push.id)
+            && carries
+                .iter()
+                .all(|x: &crate::merge::Carry| x.push.id != c.push.id)
+        {
+            carries.push(c);
+        }
+    }
+    if carries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let by = AuthUser {
+        actor: Some(merge_actor().to_bytes().to_vec()),
+        ..reviewer()
+    };
+    let docs = carries.iter().map(|c| c.push.clone()).collect();
+    let actor = merge_actor().to_bytes().to_vec();
+    let results = stage_docs(
+        store,
+        cache,
+        &by,
+        &actor,
+        docs,
+        &HashSet::new(),
+        now_ms,
+        false,
+        pending,
+    )?;
+    Ok(carries
+        .into_iter()
+        .zip(results)
+        .filter(|(_, r)| matches!(r.outcome, PushOutcome::Accepted { .. }))
+        .map(|(c, _)| (c.merge, c.heads))
+        .collect())
 }
 
 /// Merges and checks each document on its own (persons first, then contacts, then

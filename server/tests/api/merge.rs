@@ -1005,3 +1005,74 @@ async fn a_person_merged_away_leaves_the_review_and_takes_no_choice() {
     let page = get(&central, &format!("/api/persons/{}", here.id)).await;
     assert_eq!(page["person"]["birth_year"], 1990, "{page}");
 }
+
+/// DESIGN: a device still offline that writes to a merged person lands on the survivor.
+/// A phone of the merged record's team goes on writing to that record (offline at the
+/// merge, or seeing only its own team's record): a phone number, a birth year and a name
+/// it learnt reach the survivor (they reached nobody: the record is no longer listed).
+/// An unmerge takes them back off the survivor, except what a desk changed since; the
+/// record keeps them.
+#[tokio::test]
+async fn what_a_phone_writes_on_a_merged_record_reaches_the_survivor_until_an_unmerge() {
+    use strada_shared::sync::device::DeviceDoc;
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let here = person(&marta, 130, "Samir Haddad");
+    let there = person(&luca, 131, "Samir del mercato");
+    accepted(&bg.push_one(&mut bg.typed(&here)).await);
+    let mut there_doc = cr.typed(&there);
+    accepted(&cr.push_one(&mut there_doc).await);
+    let central = Api::login(&s, "centrale").await;
+    merge_ok(&central, here.id, there.id).await;
+    // Luca's phone, from its copy of before the merge.
+    let mut edited = there.clone();
+    edited.phone = Some("+39 333 0000001".into());
+    edited.birth_year = Some(1991);
+    edited.aliases.push("Samir H.".into());
+    schema::update(&mut there_doc.doc, &edited).unwrap();
+    accepted(&cr.push_one(&mut there_doc).await);
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    assert_eq!(page["person"]["phone"], "+39 333 0000001", "{page}");
+    assert_eq!(page["person"]["birth_year"], 1991);
+    let aliases = page["person"]["aliases"].as_array().unwrap().clone();
+    assert!(aliases.contains(&json!("Samir H.")), "{aliases:?}");
+    assert!(aliases.contains(&json!("Samir Haddad")), "{aliases:?}");
+    // The same push again carries nothing more (the record did not change).
+    accepted(&cr.push_one(&mut there_doc).await);
+    // A desk then corrects the survivor's birth year.
+    let mut d = DeviceDoc::new(
+        here.id,
+        strada_shared::schema::DocType::Person,
+        automerge::AutoCommit::new().with_actor(central.actor.clone()),
+    );
+    central.take_snapshots(&mut [&mut d]).await;
+    let mut corrected: PersonDoc = schema::read(&d.doc).unwrap();
+    corrected.birth_year = Some(1992);
+    schema::update(&mut d.doc, &corrected).unwrap();
+    accepted(&central.push_one(&mut d).await);
+    // Unmerged: the survivor as before the merge, but for the desk's birth year.
+    let merge = page["merges"][0]["id"].clone();
+    let res = central
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({"merge": merge, "reason": "two people after all"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    assert_eq!(page["person"]["phone"], Value::Null, "{page}");
+    assert_eq!(page["person"]["birth_year"], 1992);
+    assert_eq!(page["person"]["aliases"], json!(["Samir Haddad"]));
+    // The record keeps what its phone wrote.
+    let theirs = get(&central, &format!("/api/persons/{}", there.id)).await;
+    assert_eq!(theirs["person"]["phone"], "+39 333 0000001");
+    assert_eq!(
+        theirs["person"]["aliases"],
+        json!(["Samir del mercato", "Samir H."])
+    );
+}
