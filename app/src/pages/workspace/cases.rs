@@ -1190,38 +1190,51 @@ fn reason_text(r: &MatchReason, t: &'static Catalogue) -> String {
 /// does not read back as a case (then the section is written as before).
 fn edited_over(base: &CaseDoc, mine: &CaseDoc, theirs: &CaseDoc) -> Option<CaseDoc> {
     let json = |c: &CaseDoc| serde_json::to_value(c).ok();
-    let merged = three_way(&json(base)?, &json(mine)?, &json(theirs)?);
+    let merged = three_way(&json(base)?, &json(mine)?, &json(theirs)?, &[]);
     serde_json::from_value(merged).ok()
 }
 
-/// The three-way merge of [`edited_over`], on JSON values.
+/// Parts of a case written whole, never field by field: a decision with its date and
+/// reasons, a grade with its evidence (one desk's decision with the other's reasons
+/// would say what neither wrote).
+fn whole(path: &[&str]) -> bool {
+    matches!(path, ["eligibility"] | ["assessment", "indicators", _])
+}
+
+/// The three-way merge of [`edited_over`], on JSON values (`path`: where they are).
 fn three_way(
     base: &serde_json::Value,
     mine: &serde_json::Value,
     theirs: &serde_json::Value,
+    path: &[&str],
 ) -> serde_json::Value {
     use serde_json::Value;
     if mine == base {
         return theirs.clone();
     }
-    if theirs == base {
+    if theirs == base || whole(path) {
         return mine.clone();
     }
     match (base, mine, theirs) {
         (Value::Object(b), Value::Object(m), Value::Object(t)) => {
             let mut out = t.clone();
+            fn at<'a>(path: &[&'a str], k: &'a str) -> Vec<&'a str> {
+                let mut p = path.to_vec();
+                p.push(k);
+                p
+            }
             for (k, bv) in b {
                 if !m.contains_key(k) {
                     out.remove(k);
                 } else if m.get(k) != Some(bv) {
                     let tv = t.get(k).unwrap_or(&Value::Null);
-                    out.insert(k.clone(), three_way(bv, &m[k], tv));
+                    out.insert(k.clone(), three_way(bv, &m[k], tv, &at(path, k)));
                 }
             }
             for (k, mv) in m {
                 if !b.contains_key(k) {
                     let tv = t.get(k).unwrap_or(&Value::Null);
-                    out.insert(k.clone(), three_way(&Value::Null, mv, tv));
+                    out.insert(k.clone(), three_way(&Value::Null, mv, tv, &at(path, k)));
                 }
             }
             Value::Object(out)
@@ -1881,6 +1894,15 @@ mod tests {
         assert_eq!(next.first_meeting.language, "ar");
         // Nothing changed meanwhile: exactly this desk's case.
         assert_eq!(edited_over(&base, &mine, &base).unwrap(), mine);
+        // A decision is written whole: this desk's, with its own reasons.
+        let mut decided = base.clone();
+        decided.eligibility.reasons = "mine".into();
+        decided.eligibility.at = Some("2026-12-02".into());
+        let mut reasoned = base.clone();
+        reasoned.eligibility.reasons = "theirs".into();
+        reasoned.eligibility.criteria = vec!["c".into()];
+        let next = edited_over(&base, &decided, &reasoned).unwrap();
+        assert_eq!(next.eligibility, decided.eligibility);
         // An entry taken away (an intervention) is taken away; a colleague's other
         // field stays.
         let mut with = base.clone();
