@@ -31,7 +31,7 @@ use strada_shared::central::{
     Keep, MERGE_FIELDS, MergeRecord, MergeRequest, Undone, UnmergeRequest,
 };
 use strada_shared::ids::DocId;
-use strada_shared::schema::person::{MAX_ALIASES, consent_rank};
+use strada_shared::schema::person::{MAX_ALIASES, MAX_LANGUAGES, consent_rank};
 use strada_shared::schema::{self, DocType, PersonDoc};
 use strada_shared::sync::{Bytes, PushDoc, PushOutcome};
 use strada_shared::vocab::{ConsentStatus, Gender};
@@ -79,11 +79,21 @@ pub struct Carry {
     pub heads: Carried,
 }
 
+/// The most changes carried to a survivor for one merge: past them, what a device writes
+/// stays on its record (the attacker's ninth probe: 2,000 carried changes filled the
+/// merge actor's share of the survivor, and the unmerge, which writes as that actor, was
+/// refused for good; it also held the writer 25 s reading them back).
+pub const MAX_CARRIED: usize = 20;
+
 /// What a device changed on a merged record (`before` → `after`) written onto the
-/// survivor: each field of [`MERGE_FIELDS`] it changed, the aliases and languages it
-/// added. Only between persons who both gave consent (identifying data goes nowhere
-/// else; a withdrawal reaches the survivor by its own path). `None` when nothing
-/// changes.
+/// survivor: each field of [`MERGE_FIELDS`] it changed where the survivor holds what the
+/// record held (the same value, or none) — never over a value the reviewer kept at the
+/// merge or the survivor's team wrote since (a new user's walk: a phone's birth year
+/// replaced the one the reviewer chose, a phone number replaced the survivor team's);
+/// the aliases and languages it added (within a person's bounds); partners it took away
+/// from the consent (the more restrictive holds, as at the merge). Only between persons
+/// who both gave consent (identifying data goes nowhere else; a withdrawal reaches the
+/// survivor by its own path). `None` when nothing changes.
 fn carried_value(survivor: &PersonDoc, before: &PersonDoc, after: &PersonDoc) -> Option<PersonDoc> {
     if survivor.consent.status != ConsentStatus::Given
         || after.consent.status != ConsentStatus::Given
@@ -92,7 +102,9 @@ fn carried_value(survivor: &PersonDoc, before: &PersonDoc, after: &PersonDoc) ->
     }
     let mut out = survivor.clone();
     for field in MERGE_FIELDS {
-        if !same_field(before, after, field) {
+        if !same_field(before, after, field)
+            && (same_field(survivor, before, field) || is_empty_field(survivor, field))
+        {
             copy_field(&mut out, after, field);
         }
     }
@@ -106,42 +118,52 @@ fn carried_value(survivor: &PersonDoc, before: &PersonDoc, after: &PersonDoc) ->
         .iter()
         .filter(|l| !before.languages.contains(l))
     {
-        if !out.languages.contains(lang) {
+        if out.languages.len() < MAX_LANGUAGES && !out.languages.contains(lang) {
             out.languages.push(lang.clone());
         }
+    }
+    let dropped: Vec<&String> = before
+        .consent
+        .partners
+        .iter()
+        .filter(|p| !after.consent.partners.contains(p))
+        .collect();
+    if out.consent.partners.iter().any(|p| dropped.contains(&p)) {
+        out.consent.partners.retain(|p| !dropped.contains(&p));
+        out.consent.at = after.consent.at;
+        out.consent.recorded_by = after.consent.recorded_by;
     }
     (out != *survivor).then_some(out)
 }
 
 /// The change carrying to the survivor what a device wrote on the merged record `id`
-/// (`before` → `after`, as stored before and after its push). The survivor is the end of
-/// the record's merges not undone; the change is recorded with the last of them. `None`
-/// when there is nothing to carry, the record is not merged away, or the survivor does
-/// not read.
+/// (`before` → `after`, as stored before and after its push), recorded with the record's
+/// merge. `None` when there is nothing to carry, the record is not merged away, the
+/// merge carried [`MAX_CARRIED`] changes already, or its survivor was merged in turn (an
+/// unmerge of the first merge could not take back what reached the end of the chain:
+/// the attacker's ninth probe) or does not read.
 pub fn carry(
     store: &dyn Store,
     id: DocId,
     before: &PersonDoc,
     after: &PersonDoc,
 ) -> Result<Option<Carry>, StoreError> {
-    let mut into: HashMap<DocId, (DocId, DocId)> = HashMap::new();
+    let mut into: HashMap<DocId, Entry> = HashMap::new();
     for b in store.merge_entries()? {
         let e: Entry =
             serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         if e.record.undone.is_none() {
-            into.insert(e.record.merged, (e.record.survivor, e.record.id));
+            into.insert(e.record.merged, e);
         }
     }
-    let (mut at, mut merge) = (id, None);
-    for _ in 0..=into.len() {
-        match into.get(&at) {
-            Some(&(next, m)) => (at, merge) = (next, Some(m)),
-            None => break,
-        }
-    }
-    let Some(merge) = merge else {
+    let Some(entry) = into.get(&id) else {
         return Ok(None);
     };
+    let at = entry.record.survivor;
+    if into.contains_key(&at) || entry.carried.len() >= MAX_CARRIED {
+        return Ok(None);
+    }
+    let merge = entry.record.id;
     let Ok((doc, survivor, generation)) = person(store, at) else {
         return Ok(None);
     };
@@ -646,24 +668,22 @@ fn at_heads(doc: &AutoCommit, heads: &[String]) -> Option<PersonDoc> {
     schema::read::<PersonDoc>(&forked).ok()
 }
 
-/// `after` with what a carried change (`b` → `a`) wrote: its fields, its added aliases
-/// and languages.
-fn overlay(after: &mut PersonDoc, b: &PersonDoc, a: &PersonDoc) {
+/// `current` with what a carried change (`b` → `a`) wrote taken back where nobody
+/// changed it since: each field to its value before the change (not before the merge: a
+/// value the survivor's team wrote in between comes back), the aliases and languages it
+/// added taken away.
+fn take_back(current: &mut PersonDoc, b: &PersonDoc, a: &PersonDoc) {
     for field in MERGE_FIELDS {
-        if !same_field(b, a, field) {
-            copy_field(after, a, field);
+        if !same_field(b, a, field) && same_field(current, a, field) {
+            copy_field(current, b, field);
         }
     }
-    for alias in a.aliases.iter().filter(|x| !b.aliases.contains(x)) {
-        if !after.aliases.contains(alias) {
-            after.aliases.push(alias.clone());
-        }
-    }
-    for lang in a.languages.iter().filter(|x| !b.languages.contains(x)) {
-        if !after.languages.contains(lang) {
-            after.languages.push(lang.clone());
-        }
-    }
+    current
+        .aliases
+        .retain(|x| !a.aliases.contains(x) || b.aliases.contains(x));
+    current
+        .languages
+        .retain(|x| !a.languages.contains(x) || b.languages.contains(x));
 }
 
 /// The survivor after an unmerge: what the merge changed, and nobody since, as before.
@@ -714,16 +734,17 @@ pub fn unmerge(
         at_heads(&sdoc, &entry.survivor_before),
         at_heads(&sdoc, &entry.survivor_after),
     ) {
-        (Some(before), Some(mut after)) => {
-            // What was carried since counts as the merge's own writing: taken back
-            // unless someone changed it since.
-            for c in &entry.carried {
+        (Some(before), Some(after)) => {
+            // What was carried since is taken back first, newest first, unless someone
+            // changed it since; then what the merge wrote.
+            let mut current = survivor.clone();
+            for c in entry.carried.iter().rev() {
                 if let (Some(b), Some(a)) = (at_heads(&sdoc, &c.before), at_heads(&sdoc, &c.after))
                 {
-                    overlay(&mut after, &b, &a);
+                    take_back(&mut current, &b, &a);
                 }
             }
-            unmerged_value(&survivor, &before, &after)
+            unmerged_value(&current, &before, &after)
         }
         _ => survivor.clone(),
     };

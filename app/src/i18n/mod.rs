@@ -285,6 +285,7 @@ impl Catalogue {
             ValidationError::CaseTextTooLong => self.err_case_text,
             ValidationError::JobOffer => self.err_job_offer,
             ValidationError::Rules => self.err_rules,
+            ValidationError::TooManyLanguages => self.err_too_many_languages,
         }
     }
 }

@@ -756,9 +756,19 @@ pub async fn put_note(
             message: format!("the observations hold at most {MAX_NOTE_CHARS} characters"),
         });
     }
+    // Control characters and text-direction overrides go (as from a merge's reason):
+    // a printed report should read as it was written (the attacker's ninth probe).
+    let text: String = body
+        .text
+        .chars()
+        .filter(|&c| {
+            (!c.is_control() || c == '\n' || c == '\t')
+                && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        })
+        .collect();
     let note = ReportNote {
         period: period.clone(),
-        text: body.text,
+        text,
         updated_at: Some(crate::projection::rfc3339_ms(crate::now_ms())),
         by: Some(user.username.clone()),
     };

@@ -1029,27 +1029,36 @@ async fn what_a_phone_writes_on_a_merged_record_reaches_the_survivor_until_an_un
     accepted(&cr.push_one(&mut there_doc).await);
     let central = Api::login(&s, "centrale").await;
     merge_ok(&central, here.id, there.id).await;
+    // A desk writes the survivor's usual place.
+    let mut d = DeviceDoc::new(
+        here.id,
+        strada_shared::schema::DocType::Person,
+        automerge::AutoCommit::new().with_actor(central.actor.clone()),
+    );
+    central.take_snapshots(&mut [&mut d]).await;
+    let mut placed: PersonDoc = schema::read(&d.doc).unwrap();
+    placed.usual_place = "Via dei campi".into();
+    schema::update(&mut d.doc, &placed).unwrap();
+    accepted(&central.push_one(&mut d).await);
     // Luca's phone, from its copy of before the merge.
     let mut edited = there.clone();
     edited.phone = Some("+39 333 0000001".into());
     edited.birth_year = Some(1991);
+    edited.usual_place = "Cascina".into();
     edited.aliases.push("Samir H.".into());
     schema::update(&mut there_doc.doc, &edited).unwrap();
     accepted(&cr.push_one(&mut there_doc).await);
     let page = get(&central, &format!("/api/persons/{}", here.id)).await;
     assert_eq!(page["person"]["phone"], "+39 333 0000001", "{page}");
     assert_eq!(page["person"]["birth_year"], 1991);
+    // Not over what the survivor's side wrote since the merge (a new user's walk).
+    assert_eq!(page["person"]["usual_place"], "Via dei campi");
     let aliases = page["person"]["aliases"].as_array().unwrap().clone();
     assert!(aliases.contains(&json!("Samir H.")), "{aliases:?}");
     assert!(aliases.contains(&json!("Samir Haddad")), "{aliases:?}");
     // The same push again carries nothing more (the record did not change).
     accepted(&cr.push_one(&mut there_doc).await);
     // A desk then corrects the survivor's birth year.
-    let mut d = DeviceDoc::new(
-        here.id,
-        strada_shared::schema::DocType::Person,
-        automerge::AutoCommit::new().with_actor(central.actor.clone()),
-    );
     central.take_snapshots(&mut [&mut d]).await;
     let mut corrected: PersonDoc = schema::read(&d.doc).unwrap();
     corrected.birth_year = Some(1992);
@@ -1067,12 +1076,58 @@ async fn what_a_phone_writes_on_a_merged_record_reaches_the_survivor_until_an_un
     let page = get(&central, &format!("/api/persons/{}", here.id)).await;
     assert_eq!(page["person"]["phone"], Value::Null, "{page}");
     assert_eq!(page["person"]["birth_year"], 1992);
+    assert_eq!(page["person"]["usual_place"], "Via dei campi");
     assert_eq!(page["person"]["aliases"], json!(["Samir Haddad"]));
     // The record keeps what its phone wrote.
     let theirs = get(&central, &format!("/api/persons/{}", there.id)).await;
     assert_eq!(theirs["person"]["phone"], "+39 333 0000001");
+    assert_eq!(theirs["person"]["usual_place"], "Cascina");
     assert_eq!(
         theirs["person"]["aliases"],
         json!(["Samir del mercato", "Samir H."])
     );
+}
+
+/// The attacker's ninth probe: 2,000 edits of a merged record, each carried, filled the
+/// merge actor's share of the survivor and the unmerge was refused for good. A merge
+/// carries at most `MAX_CARRIED` changes; the unmerge still works and takes them back.
+#[tokio::test]
+async fn a_merge_carries_a_bounded_number_of_changes_and_still_unmerges() {
+    use strada_server::merge::MAX_CARRIED;
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let here = person(&marta, 140, "Omar Sy");
+    let there = person(&luca, 141, "Omar della serra");
+    accepted(&bg.push_one(&mut bg.typed(&here)).await);
+    let mut there_doc = cr.typed(&there);
+    accepted(&cr.push_one(&mut there_doc).await);
+    let central = Api::login(&s, "centrale").await;
+    merge_ok(&central, here.id, there.id).await;
+    let mut edited = there.clone();
+    for n in 0..MAX_CARRIED + 5 {
+        edited.phone = Some(format!("+39 333 00000{n:02}"));
+        schema::update(&mut there_doc.doc, &edited).unwrap();
+        accepted(&cr.push_one(&mut there_doc).await);
+    }
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    assert_eq!(
+        page["person"]["phone"],
+        format!("+39 333 00000{:02}", MAX_CARRIED - 1),
+        "the last carried"
+    );
+    let merge = page["merges"][0]["id"].clone();
+    let res = central
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({"merge": merge, "reason": "two people"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
+    assert_eq!(page["person"]["phone"], Value::Null);
 }

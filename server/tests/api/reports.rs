@@ -833,6 +833,18 @@ async fn the_director_s_observations_are_kept_per_quarter_and_only_the_director_
     }
     let back: Value = director.get(path).await.json().await.unwrap();
     assert_eq!(back["text"], text);
+    // Control characters and direction overrides are not kept; lines are.
+    let res = director
+        .client
+        .put(format!("{}{path}", director.base))
+        .bearer_auth(&director.token)
+        .json(&json!({"text": "nota \u{202e}rovesciata\u{0}\u{7}\nriga due", "based_on": back["updated_at"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let back: Value = director.get(path).await.json().await.unwrap();
+    assert_eq!(back["text"], "nota rovesciata\nriga due");
 }
 
 #[tokio::test]

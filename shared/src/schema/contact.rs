@@ -187,12 +187,14 @@ pub enum ValidationError {
         "the PUA's rules need unique short codes, labels, and a review interval of 7 to 365 days"
     )]
     Rules,
+    #[error("a person speaks at most 24 languages")]
+    TooManyLanguages,
 }
 
 impl ValidationError {
     /// Every rule, for the app's catalogue (which names each) and for reading a rule
     /// back from its message (an import's line reasons).
-    pub const ALL: [ValidationError; 23] = [
+    pub const ALL: [ValidationError; 24] = [
         ValidationError::EmptyAlias,
         ValidationError::AliasTooLong,
         ValidationError::NoNeeds,
@@ -216,6 +218,7 @@ impl ValidationError {
         ValidationError::CaseTextTooLong,
         ValidationError::JobOffer,
         ValidationError::Rules,
+        ValidationError::TooManyLanguages,
     ];
 }
 

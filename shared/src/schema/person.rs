@@ -12,6 +12,8 @@ use crate::vocab::{ConsentStatus, Gender};
 
 /// Most aliases kept for one person.
 pub const MAX_ALIASES: usize = 12;
+/// The most languages a person's record lists (the attacker's ninth probe: 10,000).
+pub const MAX_LANGUAGES: usize = 24;
 /// Longest alias, country, phone or usual place, in characters.
 pub const MAX_FIELD_CHARS: usize = 120;
 /// Accepted birth years.
@@ -234,6 +236,9 @@ impl Document for PersonDoc {
         if self.birth_year.is_some_and(|y| !BIRTH_YEARS.contains(&y)) {
             return Err(ValidationError::BirthYear);
         }
+        if self.languages.len() > MAX_LANGUAGES {
+            return Err(ValidationError::TooManyLanguages);
+        }
         Ok(())
     }
 }
@@ -368,6 +373,16 @@ pub(crate) mod tests {
             p.validate_entry(),
             Err(ValidationError::IdentifyingWithoutConsent)
         );
+    }
+
+    /// The attacker's ninth probe: a record listing 10,000 languages.
+    #[test]
+    fn a_person_lists_a_bounded_number_of_languages() {
+        let mut p = sample();
+        p.languages = (0..MAX_LANGUAGES).map(|n| format!("l{n}")).collect();
+        assert_eq!(p.validate(), Ok(()));
+        p.languages.push("xx".into());
+        assert_eq!(p.validate(), Err(ValidationError::TooManyLanguages));
     }
 
     #[test]

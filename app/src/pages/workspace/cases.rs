@@ -1194,11 +1194,42 @@ fn edited_over(base: &CaseDoc, mine: &CaseDoc, theirs: &CaseDoc) -> Option<CaseD
     serde_json::from_value(merged).ok()
 }
 
-/// Parts of a case written whole, never field by field: a decision with its date and
-/// reasons, a grade with its evidence (one desk's decision with the other's reasons
-/// would say what neither wrote).
+/// Parts of a case written whole, never field by field: a grade with its evidence (one
+/// desk's grade with the other's evidence would say what neither wrote).
 fn whole(path: &[&str]) -> bool {
-    matches!(path, ["eligibility"] | ["assessment", "indicators", _])
+    matches!(path, ["assessment", "indicators", _])
+}
+
+/// A decision with its date and reasons, written together: this desk's when it changed
+/// any of them (its criteria, a set, merge as sets do).
+fn decision(
+    base: &serde_json::Value,
+    mine: &serde_json::Value,
+    theirs: &serde_json::Value,
+) -> serde_json::Value {
+    let mut out = theirs.clone();
+    let parts = ["decision", "at", "reasons"];
+    if parts.iter().any(|k| base.get(k) != mine.get(k))
+        && let (Some(out), Some(mine)) = (out.as_object_mut(), mine.as_object())
+    {
+        for k in parts {
+            match mine.get(k) {
+                Some(v) => out.insert(k.to_string(), v.clone()),
+                None => out.remove(k),
+            };
+        }
+    }
+    let null = serde_json::Value::Null;
+    let criteria = three_way(
+        base.get("criteria").unwrap_or(&null),
+        mine.get("criteria").unwrap_or(&null),
+        theirs.get("criteria").unwrap_or(&null),
+        &["eligibility", "criteria"],
+    );
+    if let Some(out) = out.as_object_mut() {
+        out.insert("criteria".into(), criteria);
+    }
+    out
 }
 
 /// The three-way merge of [`edited_over`], on JSON values (`path`: where they are).
@@ -1214,6 +1245,9 @@ fn three_way(
     }
     if theirs == base || whole(path) {
         return mine.clone();
+    }
+    if path == ["eligibility"] {
+        return decision(base, mine, theirs);
     }
     match (base, mine, theirs) {
         (Value::Object(b), Value::Object(m), Value::Object(t)) => {
@@ -1239,10 +1273,17 @@ fn three_way(
             }
             Value::Object(out)
         }
-        (Value::Array(b), Value::Array(m), Value::Array(t)) if m.starts_with(b) => {
-            let mut out = t.clone();
-            for x in &m[b.len()..] {
-                if !out.contains(x) {
+        // Lists as sets (conditions and criteria ticked, reviews added): what this desk
+        // took away goes, what it added comes, the colleague's own changes stay (a new
+        // user's walk: a stale save of one condition unticked another desk's).
+        (Value::Array(b), Value::Array(m), Value::Array(t)) => {
+            let mut out: Vec<Value> = t
+                .iter()
+                .filter(|x| !b.contains(x) || m.contains(x))
+                .cloned()
+                .collect();
+            for x in m {
+                if !b.contains(x) && !out.contains(x) {
                     out.push(x.clone());
                 }
             }
@@ -1894,15 +1935,28 @@ mod tests {
         assert_eq!(next.first_meeting.language, "ar");
         // Nothing changed meanwhile: exactly this desk's case.
         assert_eq!(edited_over(&base, &mine, &base).unwrap(), mine);
-        // A decision is written whole: this desk's, with its own reasons.
+        // A decision is written whole: this desk's, with its own reasons; criteria
+        // ticked on each desk are both kept.
         let mut decided = base.clone();
         decided.eligibility.reasons = "mine".into();
         decided.eligibility.at = Some("2026-12-02".into());
+        decided.eligibility.criteria = vec!["mine".into()];
         let mut reasoned = base.clone();
         reasoned.eligibility.reasons = "theirs".into();
-        reasoned.eligibility.criteria = vec!["c".into()];
+        reasoned.eligibility.criteria = vec!["theirs".into()];
         let next = edited_over(&base, &decided, &reasoned).unwrap();
-        assert_eq!(next.eligibility, decided.eligibility);
+        assert_eq!(next.eligibility.reasons, "mine");
+        assert_eq!(next.eligibility.at, decided.eligibility.at);
+        assert_eq!(next.eligibility.criteria, ["theirs", "mine"]);
+        // Conditions: one unticked here, another there: both unticked.
+        let mut ticked = base.clone();
+        ticked.access = vec!["a".into(), "b".into(), "c".into()];
+        let mut here = ticked.clone();
+        here.access.retain(|x| x != "a");
+        let mut there = ticked.clone();
+        there.access.retain(|x| x != "b");
+        let next = edited_over(&ticked, &here, &there).unwrap();
+        assert_eq!(next.access, ["c"]);
         // An entry taken away (an intervention) is taken away; a colleague's other
         // field stays.
         let mut with = base.clone();

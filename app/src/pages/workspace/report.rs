@@ -109,7 +109,7 @@ pub fn QuarterReport(refreshed: RwSignal<u32>) -> impl IntoView {
                                 .map_or(last, Quarter::of);
                             view! {
                                 <div data-testid="rp-doc-body" data-period=q.key()
-                                    inner_html=sections(d, q, lang.t(), Fmt(lang))></div>
+                                    inner_html=sections(d, q, q.last_day() > period::today(), lang.t(), Fmt(lang))></div>
                             }.into_any()
                         }
                     })).unwrap_or_else(|| view! { <p role="status">{lang.t().loading}</p> }.into_any())
@@ -176,7 +176,18 @@ fn document_head(q: Quarter, t: &'static Catalogue, lang: Lang) -> String {
 }
 
 /// The report's figures, sections 1 to 6, as markup (see [`figures`]).
-fn sections(d: &Figures, q: Quarter, t: &'static Catalogue, fmt: Fmt) -> String {
+/// What a quarter is compared with: the quarter before, or, for one in progress (asked
+/// up to today), as many days before it (a new user's walk: headed "3º trimestre" it
+/// showed 879 of the quarter's 1,158 contacts).
+fn before_name(q: Quarter, running: bool, t: &'static Catalogue) -> String {
+    if running {
+        t.rp_same_days_before.to_string()
+    } else {
+        quarter_name(q.previous(), t)
+    }
+}
+
+fn sections(d: &Figures, q: Quarter, running: bool, t: &'static Catalogue, fmt: Fmt) -> String {
     use figures::Value::{Count, Days, Rate};
     let s = &d.summary;
     let p = d.previous.as_ref();
@@ -299,7 +310,7 @@ fn sections(d: &Figures, q: Quarter, t: &'static Catalogue, fmt: Fmt) -> String 
         figures::section(
             4,
             &numbered(1, t.rp_sec_summary),
-            &(figures::comparison(d, quarter_name(q, t), quarter_name(q.previous(), t), t, fmt)
+            &(figures::comparison(d, quarter_name(q, t), before_name(q, running, t), t, fmt)
                 + &figures::hint(t.rp_definitions)),
         ),
         figures::section(4, &numbered(2, t.rp_sec_volume), &volume),
@@ -555,7 +566,7 @@ mod tests {
         );
         d.previous = Some(strada_shared::report::Summary::default());
         let q3 = Quarter::new(2026, 3).unwrap();
-        let html = sections(&d, q3, Lang::It.t(), Fmt(Lang::It));
+        let html = sections(&d, q3, false, Lang::It.t(), Fmt(Lang::It));
         let headings: Vec<&str> = html
             .split("<h4>")
             .skip(1)
