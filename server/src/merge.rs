@@ -15,8 +15,9 @@
 //! a phone that was offline may still log a contact for the merged record — it is
 //! accepted and counts under the survivor. What a device writes afterwards on the merged
 //! record itself (a phone number, a birth year, a name learnt) is carried to the survivor
-//! in the same commit, as the merge actor's change ([`carry`]), and recorded with the
-//! merge; an unmerge takes it back like the merge's own values.
+//! in the same commit, as the merge actor's change ([`carry`]: where the survivor holds
+//! what the record held, at most [`MAX_CARRIED`] changes, no chains), and recorded with
+//! the merge; an unmerge takes it back to what was there before it.
 //!
 //! The merge's [`Entry`] (tree `merges`) records who, when, why and what was chosen, and
 //! the survivor's heads before and after it — no personal data: an unmerge reads the
