@@ -48,6 +48,7 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await page.getByTestId('case-open-new').click();
     const view = page.getByTestId('case-view');
     await view.getByTestId('case-intake').waitFor({ timeout: 20000 });
+    assert.equal(await view.getByTestId('case-read-only').count(), 0, 'the case manager writes it');
     assert.match(await view.getByTestId('case-person').innerText(), new RegExp(alias));
     assert.match(await view.getByTestId('case-state').innerText(), /Aperto/);
     // The case shows what both teams recorded of the person (through the merge).
@@ -185,6 +186,8 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     const lview = labour.page.getByTestId('case-view');
     await lview.getByTestId('case-work-plan').waitFor({ timeout: 20000 });
     assert.equal(await lview.getByTestId('case-save-eligibility').count(), 0, 'no decision for the labour expert');
+    // Told what the role writes (a new user's walk: a page that took typing it never saved).
+    assert.match(await lview.getByTestId('case-read-only').innerText(), /solo il piano di reinserimento/);
     await lview.getByTestId('plan-sector').selectOption('logistics');
     await lview.getByTestId('plan-skills').fill('Raccolta e potatura (sintetico)');
     // Languages chosen by name, kept as codes (a new user's walk: typed names were

@@ -846,6 +846,11 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                 let quiet = move || remote.with(|r| r.page().is_some_and(|p| p.row.no_recent_contact));
                 let chosen_offers = case.work_plan.offers.clone();
                 view! {
+                    // A role that writes no case, or only its work plan, is told so (a
+                    // new user's walk: the director's page took typing and had no «Salva»).
+                    {(!manages).then(|| view! {
+                        <p class="hint" data-testid="case-read-only">{if plans { tr.case_plan_only } else { tr.case_read_only }}</p>
+                    })}
                     <h3 data-testid="case-person">
                         <button type="button" class="link" on:click=move |_| on_open.set(Some(Open::Person(person_id())))>{name}</button>
                         " · "<span data-testid="case-state">{state_label}</span>
