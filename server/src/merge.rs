@@ -109,20 +109,19 @@ fn carried_value(survivor: &PersonDoc, before: &PersonDoc, after: &PersonDoc) ->
             copy_field(&mut out, after, field);
         }
     }
-    for alias in after.aliases.iter().filter(|a| !before.aliases.contains(a)) {
-        if out.aliases.len() < MAX_ALIASES && !out.aliases.contains(alias) {
-            out.aliases.push(alias.clone());
-        }
-    }
-    for lang in after
-        .languages
-        .iter()
-        .filter(|l| !before.languages.contains(l))
-    {
-        if out.languages.len() < MAX_LANGUAGES && !out.languages.contains(lang) {
-            out.languages.push(lang.clone());
-        }
-    }
+    let added = |a: &'_ [String], b: &'_ [String]| -> Vec<String> {
+        a.iter().filter(|x| !b.contains(x)).cloned().collect()
+    };
+    add_missing(
+        &mut out.aliases,
+        added(&after.aliases, &before.aliases).iter(),
+        MAX_ALIASES,
+    );
+    add_missing(
+        &mut out.languages,
+        added(&after.languages, &before.languages).iter(),
+        MAX_LANGUAGES,
+    );
     let dropped: Vec<&String> = before
         .consent
         .partners
@@ -334,6 +333,15 @@ fn same_field(a: &PersonDoc, b: &PersonDoc, field: &str) -> bool {
     x == *a
 }
 
+/// Adds to `to` each of `new` it lacks, while it holds fewer than `max`.
+fn add_missing<'a>(to: &mut Vec<String>, new: impl Iterator<Item = &'a String>, max: usize) {
+    for x in new {
+        if to.len() < max && !to.contains(x) {
+            to.push(x.clone());
+        }
+    }
+}
+
 /// The survivor as the merge leaves it.
 fn merged_value(
     survivor: &PersonDoc,
@@ -357,16 +365,8 @@ fn merged_value(
         }
         kept.insert(field.to_string(), choice);
     }
-    for alias in &merged.aliases {
-        if out.aliases.len() < MAX_ALIASES && !out.aliases.contains(alias) {
-            out.aliases.push(alias.clone());
-        }
-    }
-    for lang in &merged.languages {
-        if !out.languages.contains(lang) {
-            out.languages.push(lang.clone());
-        }
-    }
+    add_missing(&mut out.aliases, merged.aliases.iter(), MAX_ALIASES);
+    add_missing(&mut out.languages, merged.languages.iter(), MAX_LANGUAGES);
     let (s, m) = (&survivor.consent, &merged.consent);
     if s.status == ConsentStatus::Given && m.status == ConsentStatus::Given {
         let partners: Vec<String> = s

@@ -613,29 +613,18 @@ async fn a_withdrawal_from_an_older_copy_wins_over_an_alias_added_meanwhile() {
 /// history (their own values kept, consent not withdrawn: another person).
 #[tokio::test]
 async fn a_withdrawal_erases_the_names_an_undone_merge_left_in_the_survivors_history() {
-    let TwoTeams {
-        s,
-        marta,
+    let MergedPair {
+        s: _server,
         luca,
         bg,
         cr,
-    } = two_teams().await;
-    let here = person(&marta, 120, "Ilir Krasniqi");
-    let there = person(&luca, 121, "Blerina del casolare");
-    accepted(&bg.push_one(&mut bg.typed(&here)).await);
-    let mut there_doc = cr.typed(&there);
-    accepted(&cr.push_one(&mut there_doc).await);
-    let central = Api::login(&s, "centrale").await;
-    merge_ok(&central, here.id, there.id).await;
-    let page = get(&central, &format!("/api/persons/{}", here.id)).await;
-    let merge = page["merges"][0]["id"].clone();
-    let res = central
-        .post_json(
-            "/api/persons/unmerge",
-            &json!({"merge": merge, "reason": "two different people"}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+        central,
+        here,
+        there,
+        mut there_doc,
+        ..
+    } = merged_pair(120, "Ilir Krasniqi", "Blerina del casolare").await;
+    unmerge_first(&central, here.id).await;
     // What Marta's team's phones take of the survivor: the names are in its history.
     let survivor_bytes = || async {
         let res = bg
@@ -732,6 +721,59 @@ async fn merge_ok(central: &Api, survivor: DocId, merged: DocId) {
         .post_json(
             "/api/persons/merge",
             &json!({"survivor": survivor, "merged": merged, "reason": "same person"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
+/// Two persons of two teams, each pushed by its team's phone, the second merged into the
+/// first by the central office; the second's phone keeps its copy. (Keep `s`: the server
+/// stops when it is dropped.)
+struct MergedPair {
+    s: TestServer,
+    luca: strada_server::storage::StoredUser,
+    bg: Api,
+    cr: Api,
+    central: Api,
+    here: PersonDoc,
+    there: PersonDoc,
+    there_doc: strada_shared::sync::device::DeviceDoc,
+}
+
+async fn merged_pair(seed: u8, here: &str, there: &str) -> MergedPair {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let here = person(&marta, seed, here);
+    let there = person(&luca, seed + 1, there);
+    accepted(&bg.push_one(&mut bg.typed(&here)).await);
+    let mut there_doc = cr.typed(&there);
+    accepted(&cr.push_one(&mut there_doc).await);
+    let central = Api::login(&s, "centrale").await;
+    merge_ok(&central, here.id, there.id).await;
+    MergedPair {
+        s,
+        luca,
+        bg,
+        cr,
+        central,
+        here,
+        there,
+        there_doc,
+    }
+}
+
+/// Undoes the person's first merge.
+async fn unmerge_first(central: &Api, person: DocId) {
+    let page = get(central, &format!("/api/persons/{person}")).await;
+    let res = central
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({"merge": page["merges"][0]["id"], "reason": "two people after all"}),
         )
         .await;
     assert_eq!(res.status(), 200);
@@ -1015,20 +1057,15 @@ async fn a_person_merged_away_leaves_the_review_and_takes_no_choice() {
 #[tokio::test]
 async fn what_a_phone_writes_on_a_merged_record_reaches_the_survivor_until_an_unmerge() {
     use strada_shared::sync::device::DeviceDoc;
-    let TwoTeams {
-        s,
-        marta,
-        luca,
-        bg,
+    let MergedPair {
+        s: _server,
         cr,
-    } = two_teams().await;
-    let here = person(&marta, 130, "Samir Haddad");
-    let there = person(&luca, 131, "Samir del mercato");
-    accepted(&bg.push_one(&mut bg.typed(&here)).await);
-    let mut there_doc = cr.typed(&there);
-    accepted(&cr.push_one(&mut there_doc).await);
-    let central = Api::login(&s, "centrale").await;
-    merge_ok(&central, here.id, there.id).await;
+        central,
+        here,
+        there,
+        mut there_doc,
+        ..
+    } = merged_pair(130, "Samir Haddad", "Samir del mercato").await;
     // A desk writes the survivor's usual place.
     let mut d = DeviceDoc::new(
         here.id,
@@ -1065,14 +1102,7 @@ async fn what_a_phone_writes_on_a_merged_record_reaches_the_survivor_until_an_un
     schema::update(&mut d.doc, &corrected).unwrap();
     accepted(&central.push_one(&mut d).await);
     // Unmerged: the survivor as before the merge, but for the desk's birth year.
-    let merge = page["merges"][0]["id"].clone();
-    let res = central
-        .post_json(
-            "/api/persons/unmerge",
-            &json!({"merge": merge, "reason": "two people after all"}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    unmerge_first(&central, here.id).await;
     let page = get(&central, &format!("/api/persons/{}", here.id)).await;
     assert_eq!(page["person"]["phone"], Value::Null, "{page}");
     assert_eq!(page["person"]["birth_year"], 1992);
@@ -1094,20 +1124,15 @@ async fn what_a_phone_writes_on_a_merged_record_reaches_the_survivor_until_an_un
 #[tokio::test]
 async fn a_merge_carries_a_bounded_number_of_changes_and_still_unmerges() {
     use strada_server::merge::MAX_CARRIED;
-    let TwoTeams {
-        s,
-        marta,
-        luca,
-        bg,
+    let MergedPair {
+        s: _server,
         cr,
-    } = two_teams().await;
-    let here = person(&marta, 140, "Omar Sy");
-    let there = person(&luca, 141, "Omar della serra");
-    accepted(&bg.push_one(&mut bg.typed(&here)).await);
-    let mut there_doc = cr.typed(&there);
-    accepted(&cr.push_one(&mut there_doc).await);
-    let central = Api::login(&s, "centrale").await;
-    merge_ok(&central, here.id, there.id).await;
+        central,
+        here,
+        there,
+        mut there_doc,
+        ..
+    } = merged_pair(140, "Omar Sy", "Omar della serra").await;
     let mut edited = there.clone();
     for n in 0..MAX_CARRIED + 5 {
         edited.phone = Some(format!("+39 333 00000{n:02}"));
@@ -1120,14 +1145,7 @@ async fn a_merge_carries_a_bounded_number_of_changes_and_still_unmerges() {
         format!("+39 333 00000{:02}", MAX_CARRIED - 1),
         "the last carried"
     );
-    let merge = page["merges"][0]["id"].clone();
-    let res = central
-        .post_json(
-            "/api/persons/unmerge",
-            &json!({"merge": merge, "reason": "two people"}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    unmerge_first(&central, here.id).await;
     let page = get(&central, &format!("/api/persons/{}", here.id)).await;
     assert_eq!(page["person"]["phone"], Value::Null);
 }
