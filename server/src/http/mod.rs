@@ -181,6 +181,7 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
                 max_per_address: limits.max_in_flight_anonymous_per_address,
                 per_account: std::sync::Mutex::new(std::collections::HashMap::new()),
                 max_per_account: limits.max_in_flight_per_account,
+                anonymous_body_time: limits.body_timeout.min(ANONYMOUS_BODY_TIME),
                 store: state_store,
                 behind_proxy: limits.behind_proxy,
             }),
@@ -202,6 +203,8 @@ struct InFlight {
     /// Requests of each signed-in account, all its sessions together.
     per_account: std::sync::Mutex<std::collections::HashMap<strada_shared::ids::UserId, usize>>,
     max_per_account: usize,
+    /// The time a request with a body and no live session has to send all of it.
+    anonymous_body_time: std::time::Duration,
     store: Arc<dyn Store>,
     behind_proxy: bool,
 }
@@ -241,6 +244,11 @@ impl<K: std::hash::Hash + Eq + Copy> Drop for Counted<'_, K> {
     }
 }
 
+/// The most bytes a request with a body and no live session may send (a sign-in's is
+/// under 1 KB), and the time it has to send all of it.
+pub const ANONYMOUS_BODY_BYTES: usize = 64 * 1024;
+pub const ANONYMOUS_BODY_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Answers 503 at once when `max_in_flight` requests are already being processed: two
 /// cores gain nothing from more, and a queue would only hold memory (bodies of up to
 /// [`MAX_BODY_BYTES`]). An event stream counts only until its answer starts.
@@ -248,20 +256,22 @@ impl<K: std::hash::Hash + Eq + Copy> Drop for Counted<'_, K> {
 /// A request of a signed-in session (with a body or not) takes one of its account's
 /// `max_in_flight_per_account` places, all the account's sessions together (found by
 /// the attacker's fifth probe: eight sign-ins of one field worker, eight slow pushes
-/// each, held every place). A request with a body and no live session
-/// (signing in, or anyone at all) takes one of `max_in_flight_anonymous` places, at most
-/// `max_in_flight_anonymous_per_address` from one address: found by the attacker, 64 connections each sending a sign-in's body
-/// a byte every 10 s held every place, and the whole server (pages, pushes of signed-in
-/// phones) answered 503 for as long as they went on. A request without a body does not
-/// wait for its client, and a signed-in one is the account's.
+/// each, held every place), and keeps it until its answer's body is sent (found by the
+/// tenth: one field worker opened 1,500 pull streams and never read them, 2 GB held;
+/// an event stream's place goes when its answer starts, as event streams have their own
+/// bound). A request with a body and no live session (signing in, or anyone at all)
+/// first sends its whole body, at most [`ANONYMOUS_BODY_BYTES`] within
+/// [`ANONYMOUS_BODY_TIME`] (or the body timeout, when shorter), holding only one of `max_in_flight_anonymous_per_address`
+/// places of its address; then it takes one of `max_in_flight_anonymous` places to be
+/// processed. Found by the attacker: connections sending a sign-in's body a byte every
+/// 10 s held every place, first the whole server's (64 connections from one address),
+/// then every sign-in's (16 connections from four addresses). A request without a body
+/// does not wait for its client.
 async fn limit_in_flight(
     State(limits): State<Arc<InFlight>>,
     req: Request,
     next: Next,
 ) -> Response {
-    let Ok(_permit) = limits.all.try_acquire() else {
-        return error::AppError::Unavailable.into_response();
-    };
     let has_body = !matches!(req.method(), &Method::GET | &Method::HEAD)
         || req.headers().contains_key(header::TRANSFER_ENCODING)
         || req
@@ -271,22 +281,33 @@ async fn limit_in_flight(
     let account = extract::bearer(req.headers())
         .and_then(|t| crate::auth::session::live_user(limits.store.as_ref(), t, crate::now_ms()));
     if let Some(account) = account {
+        let Ok(permit) = limits.all.try_acquire() else {
+            return error::AppError::Unavailable.into_response();
+        };
         // One account's requests at once: a phone pushes one at a time, a browser
         // holds six connections (found by the attacker: 70 slow pushes with one token
         // held every place; then 80 exports at once with one token, GETs, did; then
         // the same from eight sessions of one account).
-        let Some(_slot) = Counted::take(&limits.per_account, account, limits.max_per_account)
-        else {
+        let Some(slot) = AccountSlot::take(&limits, account) else {
+            return error::AppError::Unavailable.into_response();
+        };
+        let response = next.run(req).await;
+        drop(permit);
+        let streaming_events = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+        if streaming_events {
+            return response;
+        }
+        return response.map(|body| axum::body::Body::new(Held { body, _slot: slot }));
+    }
+    if !has_body {
+        let Ok(_permit) = limits.all.try_acquire() else {
             return error::AppError::Unavailable.into_response();
         };
         return next.run(req).await;
     }
-    if !has_body {
-        return next.run(req).await;
-    }
-    let Ok(_anonymous) = limits.anonymous.try_acquire() else {
-        return error::AppError::Unavailable.into_response();
-    };
     let addr = extract::counted_addr(extract::client_addr(
         req.headers(),
         req.extensions(),
@@ -295,5 +316,86 @@ async fn limit_in_flight(
     let Some(_slot) = Counted::take(&limits.per_address, addr, limits.max_per_address) else {
         return error::AppError::Unavailable.into_response();
     };
-    next.run(req).await
+    let (parts, body) = req.into_parts();
+    let bytes = match tokio::time::timeout(
+        limits.anonymous_body_time,
+        axum::body::to_bytes(body, ANONYMOUS_BODY_BYTES),
+    )
+    .await
+    {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return error::AppError::PayloadTooLarge.into_response(),
+        Err(_) => return error::AppError::BodyTimeout.into_response(),
+    };
+    let Ok(_permit) = limits.all.try_acquire() else {
+        return error::AppError::Unavailable.into_response();
+    };
+    let Ok(_anonymous) = limits.anonymous.try_acquire() else {
+        return error::AppError::Unavailable.into_response();
+    };
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+/// One of an account's places (see [`limit_in_flight`]), given back on drop.
+struct AccountSlot {
+    limits: Arc<InFlight>,
+    account: strada_shared::ids::UserId,
+}
+
+impl AccountSlot {
+    fn take(limits: &Arc<InFlight>, account: strada_shared::ids::UserId) -> Option<Self> {
+        let mut m = limits.per_account.lock().unwrap_or_else(|p| p.into_inner());
+        let n = m.entry(account).or_insert(0);
+        if *n >= limits.max_per_account {
+            return None;
+        }
+        *n += 1;
+        Some(AccountSlot {
+            limits: limits.clone(),
+            account,
+        })
+    }
+}
+
+impl Drop for AccountSlot {
+    fn drop(&mut self) {
+        let mut m = self
+            .limits
+            .per_account
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = m.get_mut(&self.account) {
+            *n -= 1;
+            if *n == 0 {
+                m.remove(&self.account);
+            }
+        }
+    }
+}
+
+/// An answer's body holding its account's place until it is sent or dropped.
+struct Held {
+    body: axum::body::Body,
+    _slot: AccountSlot,
+}
+
+impl http_body::Body for Held {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }

@@ -150,12 +150,18 @@ async fn connections_over_the_limit_are_answered_503_and_closed() {
 #[tokio::test]
 async fn requests_over_the_in_flight_limit_are_answered_503_at_once() {
     let s = server_with(|l| l.max_in_flight = 1).await;
-    // A request whose body is being read holds the only slot; `Expect: 100-continue`
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let marta = Api::login(&s, "marta").await;
+    // A push whose body is being read holds the only slot; `Expect: 100-continue`
     // tells us when the server started reading it.
     let mut busy = connect(&s).await;
     busy.write_all(
-        b"POST /api/auth/login HTTP/1.1\r\nHost: strada\r\nContent-Type: application/json\r\n\
-          Content-Length: 2\r\nExpect: 100-continue\r\n\r\n",
+        format!(
+            "POST /api/sync/push HTTP/1.1\r\nHost: strada\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n",
+            marta.token
+        )
+        .as_bytes(),
     )
     .await
     .unwrap();
@@ -173,6 +179,41 @@ async fn requests_over_the_in_flight_limit_are_answered_503_at_once() {
     assert!(head.starts_with("HTTP/1.1 4"), "{head}");
     let res = reqwest::get(s.url("/api/health")).await.unwrap();
     assert_eq!(res.status(), 200);
+}
+
+/// Found by the attacker's tenth probe: a body sent a byte at a time, each within the
+/// body timeout, held its place for minutes. A request with a body and no session has
+/// a few seconds in all to send it.
+#[tokio::test]
+async fn a_sign_in_body_sent_a_byte_at_a_time_is_cut_after_its_time_in_all() {
+    let s = server_with(|l| l.body_timeout = Duration::from_millis(400)).await;
+    let mut slow = connect(&s).await;
+    slow.write_all(
+        b"POST /api/auth/login HTTP/1.1\r\nHost: strada\r\n\
+          Content-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let started = tokio::time::Instant::now();
+    // A byte every 100 ms: each well within the body timeout.
+    let answer = loop {
+        if slow.write_all(b" ").await.is_err() {
+            break read_until_closed(&mut slow, Duration::from_secs(5)).await;
+        }
+        let mut buf = [0u8; 512];
+        match tokio::time::timeout(Duration::from_millis(100), slow.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => {
+                let mut answer = String::from_utf8_lossy(&buf[..n]).into_owned();
+                answer.push_str(&read_until_closed(&mut slow, Duration::from_secs(5)).await);
+                break answer;
+            }
+            Ok(_) => break String::new(),
+            Err(_) => {}
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "still reading");
+    };
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"body_timeout\""), "{answer}");
 }
 
 async fn ticket(api: &Api) -> String {
@@ -292,11 +333,12 @@ async fn slow_sign_in(s: &TestServer, addr: &str) -> (TcpStream, String) {
 }
 
 /// Found by the attacker: 64 connections each sending a sign-in's body a byte every 10 s
-/// held every place, and the whole server answered 503 (pages, signed-in phones). Now a
-/// request with a body and no session holds one of a few places of its own, and one
-/// address only some of them.
+/// held every place, and the whole server answered 503 (pages, signed-in phones); then
+/// (tenth probe) 16 such connections from four addresses held every sign-in's place,
+/// and nobody could sign in. Now a body still coming holds only one of its address's
+/// few places; the places for processing are taken once it has come.
 #[tokio::test]
-async fn slow_sign_in_bodies_hold_only_their_own_few_places() {
+async fn slow_sign_in_bodies_hold_only_their_own_address_places() {
     let s = server_with(|l| {
         l.max_in_flight = 8;
         l.max_in_flight_anonymous = 4;
@@ -305,32 +347,30 @@ async fn slow_sign_in_bodies_hold_only_their_own_few_places() {
     })
     .await;
     s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    s.add_user("luca", Role::FieldWorker, "bergamo-1");
     let marta = Api::login(&s, "marta").await;
     let mut held = Vec::new();
-    for addr in ["10.0.0.1", "10.0.0.1"] {
-        let (c, first) = slow_sign_in(&s, addr).await;
-        assert!(first.starts_with("HTTP/1.1 100"), "{first}");
-        held.push(c);
+    // Ten from five addresses: more than every place of the server.
+    for addr in ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"] {
+        for _ in 0..2 {
+            let (c, first) = slow_sign_in(&s, addr).await;
+            assert!(first.starts_with("HTTP/1.1 100"), "{first}");
+            held.push(c);
+        }
     }
     // A third from the same address: refused at once.
     let (_c, first) = slow_sign_in(&s, "10.0.0.1").await;
     assert!(first.starts_with("HTTP/1.1 503"), "{first}");
-    for addr in ["10.0.0.2", "10.0.0.3"] {
-        let (c, first) = slow_sign_in(&s, addr).await;
-        assert!(first.starts_with("HTTP/1.1 100"), "{first}");
-        held.push(c);
-    }
-    // The anonymous places are all taken: another address is refused too.
-    let (_c, first) = slow_sign_in(&s, "10.0.0.4").await;
-    assert!(first.starts_with("HTTP/1.1 503"), "{first}");
     // Everyone else is served: a page, the health check, a signed-in phone's request
-    // with a body.
+    // with a body, and someone signing in from elsewhere.
     let res = reqwest::get(s.url("/api/health")).await.unwrap();
     assert_eq!(res.status(), 200);
     let res = marta
         .post_json("/api/sync/events-ticket", &serde_json::json!({}))
         .await;
     assert_eq!(res.status(), 200);
+    let luca = Api::login(&s, "luca").await;
+    assert_eq!(luca.get("/api/auth/me").await.status(), 200);
     // The places come back when those requests end.
     drop(held);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -401,6 +441,78 @@ async fn one_account_holds_only_a_few_places_with_bodies_being_read() {
         assert!(
             tokio::time::Instant::now() < deadline,
             "the places come back"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Found by the attacker's tenth probe: one field worker opened 1,500 pull streams and
+/// never read them; each held its pages (the server grew by 2 GB), since a request's
+/// place was given back as soon as its answer started. An answer now holds its
+/// account's place until it is sent (or its client goes away).
+#[tokio::test]
+async fn an_answer_left_unread_holds_its_account_s_place() {
+    use automerge::transaction::Transactable;
+    use strada_shared::sync::{PullRequest, WireVersion, encode_as};
+    let s = server_with(|l| l.max_in_flight_per_account = 1).await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    // About 2 MB of the team's records: a stream of several pages.
+    for seed in 1..=40u8 {
+        let mut d = phone.doc(&crate::helpers::contact_for(&marta, seed));
+        for n in 0..3 {
+            let note = format!("{seed:02}{n}{}", "𝄞".repeat(3_990));
+            d.doc.put(automerge::ROOT, "note", note).unwrap();
+            d.doc.commit();
+        }
+        let res = phone.push(&mut [&mut d]).await;
+        assert!(
+            matches!(
+                res.results[0].outcome,
+                strada_shared::sync::PushOutcome::Accepted { .. }
+            ),
+            "{:?}",
+            res.results[0].outcome
+        );
+    }
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut reader = socket.connect(s.addr).await.unwrap();
+    let version = WireVersion::V3;
+    let body = encode_as(
+        version,
+        &PullRequest {
+            cursor: 0,
+            since: None,
+        },
+    );
+    reader
+        .write_all(
+            format!(
+                "POST /api/sync/pull-stream HTTP/1.1\r\nHost: strada\r\nAuthorization: Bearer {}\r\n\
+                 Content-Type: {}\r\nAccept: {}\r\nContent-Length: {}\r\n\r\n",
+                phone.token,
+                version.media_type(),
+                version.media_type(),
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    reader.write_all(&body).await.unwrap();
+    let head = read_head(&mut reader).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    // The stream is not read: the account's one place is still held.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(phone.get("/api/auth/me").await.status(), 503);
+    // The client goes away: the place comes back.
+    drop(reader);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while phone.get("/api/auth/me").await.status() != 200 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the place comes back"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
