@@ -184,6 +184,9 @@ pub async fn start_with(
         central,
         rules: Arc::default(),
         imports: Arc::new(tokio::sync::Semaphore::new(1)),
+        new_records: Arc::new(http::sync::NewRecords::new(
+            served.limits.max_new_records_per_day,
+        )),
     };
     let app = http::router(state, served.dist, &served.limits)?;
     let listener = tokio::net::TcpListener::bind(listen)

@@ -70,6 +70,8 @@ fn start_server(dir: &TempDir) -> ServerProcess {
             ("STRADA_LOG", "warn"),
             // One user stands for the 2,000 devices whose event streams are held below.
             ("STRADA_MAX_STREAMS_PER_USER", "2000"),
+            // One device logs the benchmark's 10,000 records at once.
+            ("STRADA_MAX_NEW_RECORDS_PER_DAY", "1000000"),
         ],
     )
 }

@@ -99,7 +99,8 @@ fn every_acknowledged_change_survives_sigkill() {
     let acked: Acked = Arc::default();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     for round in 0..rounds {
-        let server = ServerProcess::start(dir, &[]);
+        // Devices push as fast as they can: no budget of new records in the way.
+        let server = ServerProcess::start(dir, &[("STRADA_MAX_NEW_RECORDS_PER_DAY", "1000000")]);
         let tasks: Vec<_> = (0..3u8)
             .map(|n| {
                 rt.spawn(device_load(

@@ -61,6 +61,8 @@ pub struct AppState {
     pub rules: Arc<crate::rules_cache::RulesCache>,
     /// One exchange import at a time (see `exchange::import`).
     pub imports: Arc<tokio::sync::Semaphore>,
+    /// The records each account may still create today (see `sync::push`).
+    pub new_records: Arc<sync::NewRecords>,
 }
 
 /// The API router, and the PWA from `dist` when given, with the request limits of

@@ -15,6 +15,8 @@ use strada_shared::sync::{
     self, OnWire, PullRequest, PushRequest, SnapshotsRequest, SnapshotsResponse, WireVersion,
 };
 
+use strada_shared::ids::UserId;
+
 use super::AppState;
 use super::error::AppError;
 use crate::auth::AuthUser;
@@ -127,6 +129,46 @@ impl<T: Serialize + OnWire> IntoResponse for SyncReply<T> {
     }
 }
 
+/// The records each account may still create: a budget of `per_day`, refilled evenly
+/// over 24 hours (see `Limits::max_new_records_per_day`). In memory: a restart gives
+/// every account its whole budget again.
+pub struct NewRecords {
+    per_day: f64,
+    accounts: std::sync::Mutex<std::collections::HashMap<UserId, (f64, std::time::Instant)>>,
+}
+
+impl NewRecords {
+    pub fn new(per_day: usize) -> NewRecords {
+        NewRecords {
+            per_day: per_day as f64,
+            accounts: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Takes `n` records from `user`'s budget, if it holds them.
+    fn take(&self, user: UserId, n: usize) -> bool {
+        if n == 0 {
+            return true;
+        }
+        let now = std::time::Instant::now();
+        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        // Accounts whose budget is whole again are forgotten.
+        if accounts.len() > 10_000 {
+            let day = std::time::Duration::from_secs(86_400);
+            accounts.retain(|_, (_, at)| now.duration_since(*at) < day);
+        }
+        let (left, at) = accounts.entry(user).or_insert((self.per_day, now));
+        let refill = now.duration_since(*at).as_secs_f64() / 86_400.0 * self.per_day;
+        *left = (*left + refill).min(self.per_day);
+        *at = now;
+        if *left < n as f64 {
+            return false;
+        }
+        *left -= n as f64;
+        true
+    }
+}
+
 pub async fn push(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -136,8 +178,22 @@ pub async fn push(
     // Merging and flushing are CPU and disk work: keep them off the async workers.
     let store = state.store.clone();
     let writer = state.writer.clone();
+    let budget = state.new_records.clone();
     let report = tokio::task::spawn_blocking(move || {
-        crate::sync::push(store.as_ref(), &writer, &user, req, crate::now_ms())
+        // The records this push would create, taken from the account's budget first.
+        let mut new = 0;
+        for d in &req.docs {
+            if store.doc_meta(d.id)?.is_none() && store.quarantined(d.id)?.is_none() {
+                new += 1;
+            }
+        }
+        if !budget.take(user.id, new) {
+            return Err(AppError::TooManyRequests {
+                code: "too_many_new_records",
+                message: "this account created the most records allowed in a day: the device keeps them and sends them later".into(),
+            });
+        }
+        Ok(crate::sync::push(store.as_ref(), &writer, &user, req, crate::now_ms())?)
     })
     .await
     .map_err(AppError::internal)??;

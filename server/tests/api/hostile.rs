@@ -878,3 +878,63 @@ async fn snapshots_answer_each_document_once_and_no_more_than_a_page() {
     let rest = ask(ids[n..].to_vec()).await;
     assert_eq!(rest.docs.len(), ids.len() - n);
 }
+
+/// Found by the attacker's tenth probe: one field worker created 5,000 records in 2 s
+/// (the data folder grew by 100 MB), with nothing to stop it going on. An account's
+/// devices create at most a day's budget of records; past it a push is answered 429
+/// and stores nothing, its edits to records it has still go through, and other
+/// accounts are not touched.
+#[tokio::test]
+async fn an_account_creates_at_most_a_day_s_budget_of_records() {
+    let s = TestServer::start_with(strada_server::Served {
+        limits: strada_server::config::Limits {
+            max_new_records_per_day: 5,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let luca = s.add_user("luca", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    let mut docs: Vec<_> = (1..=8u8)
+        .map(|n| phone.doc(&contact_for(&marta, n)))
+        .collect();
+    // Three, then three more: over the budget of five.
+    let (first, rest) = docs.split_at_mut(3);
+    let res = phone.push(&mut first.iter_mut().collect::<Vec<_>>()).await;
+    assert!(
+        res.results
+            .iter()
+            .all(|r| matches!(r.outcome, PushOutcome::Accepted { .. }))
+    );
+    let over: Vec<PushDoc> = rest[..3].iter_mut().map(|d| d.push_entry().0).collect();
+    let (status, code, _) = error_code(phone.push_entries(over).await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "too_many_new_records")
+    );
+    for d in &rest[..3] {
+        assert!(s.store.doc_meta(d.id).unwrap().is_none(), "nothing stored");
+    }
+    // An edit of a record the account has still goes through.
+    first[0]
+        .doc
+        .put(automerge::ROOT, "note", "synthetic, edited")
+        .unwrap();
+    first[0].doc.commit();
+    push_accepted(&phone, &mut first[0]).await;
+    // Two more fit the budget.
+    let res = phone
+        .push(&mut rest[..2].iter_mut().collect::<Vec<_>>())
+        .await;
+    assert!(
+        res.results
+            .iter()
+            .all(|r| matches!(r.outcome, PushOutcome::Accepted { .. }))
+    );
+    // Another account has its own.
+    let other = Api::login(&s, "luca").await;
+    let mut d = other.doc(&contact_for(&luca, 20));
+    push_accepted(&other, &mut d).await;
+}
