@@ -480,8 +480,20 @@ pub fn fold(text: &str) -> String {
         if matches!(c as u32, 0x064B..=0x065F | 0x0670 | 0x0300..=0x036F) {
             continue;
         }
-        // Letters of scripts without a table (Chinese, Ethiopic...) are kept as they are:
-        // such aliases are still found when typed in their own script.
+        // A Chinese character is its syllable in pinyin, a word of its own (王勇 is wang
+        // yong; 吕 is lu, as Lü is written without its dots). On the server only (the
+        // feature `han`): a phone finds such an alias typed in its own script.
+        #[cfg(feature = "han")]
+        if let Some(p) = pinyin::ToPinyin::to_pinyin(&c) {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            out.extend(p.plain().chars().map(|l| if l == 'ü' { 'u' } else { l }));
+            out.push(' ');
+            continue;
+        }
+        // Letters of scripts without a table (Chinese in the app, Ethiopic...) are kept as
+        // they are: such aliases are still found when typed in their own script.
         if c.is_alphanumeric() {
             out.push(c);
             continue;
@@ -546,11 +558,33 @@ pub fn skeleton(token: &str) -> String {
     out
 }
 
-/// A searchable alias: its folded tokens, their skeletons and the letters they hold
-/// ([`letters`]), computed once.
+/// A searchable alias: its folded tokens, their skeletons, the letters they hold
+/// ([`letters`]) and their shape ([`shape`]), computed once.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SearchKey {
-    tokens: Vec<(String, String, u32)>,
+    tokens: Vec<(String, String, u32, Option<u8>)>,
+}
+
+/// How many groups of consonants the vowels of a token written with its vowels (two or
+/// more) part: Mohamed, Muhammad and Mohammed four (m-h-m-d), Mahmoud and Mehmood three
+/// (m-hm-d). `None` for a word written without its vowels (محمد folds to mhmd): its
+/// shape says nothing.
+fn shape(token: &str) -> Option<u8> {
+    let is_vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w');
+    let b = token.as_bytes();
+    if b.iter().filter(|&&c| is_vowel(c)).count() < 2 {
+        return None;
+    }
+    let mut groups = 0u8;
+    let mut in_group = false;
+    for &c in b {
+        let consonant = c.is_ascii_alphanumeric() && !is_vowel(c);
+        if consonant && !in_group {
+            groups = groups.saturating_add(1);
+        }
+        in_group = consonant;
+    }
+    Some(groups)
 }
 
 /// The set of bytes a token holds, folded into 32 bits (a–z each its own; others share
@@ -568,7 +602,7 @@ impl SearchKey {
         let mut tokens = Vec::new();
         for alias in aliases {
             for t in fold(alias).split(' ').filter(|t| !t.is_empty()) {
-                tokens.push((t.to_string(), skeleton(t), letters(t)));
+                tokens.push((t.to_string(), skeleton(t), letters(t), shape(t)));
             }
         }
         SearchKey { tokens }
@@ -589,16 +623,16 @@ impl SearchKey {
     ///   Abdirahman).
     pub fn score(&self, query: &Query) -> Option<u8> {
         let mut rank = Rank::TYPED;
-        for (q, qs, ql) in &query.tokens {
-            let word = self.word_rank(q, qs, *ql)?;
+        for (q, qs, ql, qshape) in &query.tokens {
+            let word = self.word_rank(q, qs, *ql, *qshape)?;
             rank = rank.min(word);
         }
         Some(rank)
     }
 
     /// How well one query word matches some alias word (see [`SearchKey::score`]).
-    fn word_rank(&self, q: &str, qs: &str, ql: u32) -> Option<u8> {
-        if self.tokens.iter().any(|(t, _, _)| t.starts_with(q)) {
+    fn word_rank(&self, q: &str, qs: &str, ql: u32, qshape: Option<u8>) -> Option<u8> {
+        if self.tokens.iter().any(|(t, _, _, _)| t.starts_with(q)) {
             return Some(Rank::TYPED);
         }
         // The same letter three times running is in no name (zzzzq's skeleton s-k was
@@ -612,10 +646,13 @@ impl SearchKey {
         let first = q.chars().next();
         let mut best = None::<u8>;
         if qs.len() >= 2 {
-            for (t, s, _) in &self.tokens {
+            for (t, s, _, tshape) in &self.tokens {
+                // The same letters in another shape is mostly another name (Mohamed,
+                // Mahmoud: a new user's walk saw Mahmoud above Mohammed).
                 let same_start = t.chars().next() == first;
+                let same_shape = qshape.is_none() || tshape.is_none() || qshape == *tshape;
                 let r = if s == qs {
-                    if same_start { 5 } else { 4 }
+                    if same_start && same_shape { 5 } else { 4 }
                 } else if qs.len() >= 3 && s.len() == qs.len() + 1 && s.starts_with(qs) {
                     if same_start { 4 } else { 3 }
                 } else {
@@ -632,7 +669,7 @@ impl SearchKey {
         if edits == 0 {
             return None;
         }
-        for (t, _, tl) in &self.tokens {
+        for (t, _, tl, _) in &self.tokens {
             if (ql & !tl).count_ones() as usize > edits {
                 continue;
             }
@@ -720,7 +757,7 @@ fn within_edits(q: &[u8], t: &[u8], k: usize) -> Option<Slip> {
 /// A parsed search query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Query {
-    tokens: Vec<(String, String, u32)>,
+    tokens: Vec<(String, String, u32, Option<u8>)>,
 }
 
 impl Query {
@@ -798,6 +835,14 @@ mod tests {
         assert_eq!(skeleton(&fold("सिंह")), skeleton(&fold("Singh")));
         // Scripts without a table still match themselves.
         assert!(matches("王小明", "王小"));
+        // On the server, Chinese is read as pinyin.
+        #[cfg(feature = "han")]
+        {
+            assert_eq!(fold("王勇"), "wang yong");
+            assert_eq!(fold("吕 Lü"), "lu lu");
+            assert!(matches("王勇", "Wang Yong"));
+            assert!(matches("Wang Yong", "王"));
+        }
         assert!(matches("ሰላም", "ሰላም"));
     }
 
@@ -808,6 +853,22 @@ mod tests {
         assert_eq!(rank("Yusuf Ali"), Some(5));
         assert_eq!(rank("Asif Ali"), Some(4));
         assert_eq!(rank("Omar"), None);
+    }
+
+    #[test]
+    fn the_same_letters_in_another_shape_rank_below_a_spelling() {
+        // A new user's walk: "Mohamed" listed Mahmoud above Mohammed.
+        let rank = |alias: &str| SearchKey::new([alias]).score(&Query::parse("Mohamed"));
+        assert_eq!(rank("Mohammed"), Some(5));
+        assert_eq!(rank("Muhammad"), Some(5));
+        assert_eq!(rank("Mahmoud"), Some(4));
+        assert_eq!(rank("Mehmood"), Some(4));
+        // Written without vowels, the shape says nothing.
+        assert_eq!(rank("محمد"), Some(5));
+        assert_eq!(
+            SearchKey::new(["Mohamed"]).score(&Query::parse("محمد")),
+            Some(5)
+        );
     }
 
     #[test]

@@ -941,3 +941,18 @@ fn a_usual_place_says_less_where_namesakes_who_are_clearly_others_share_it() {
     assert!(kin_there < DEFAULT_THRESHOLD, "{kin_there}");
     assert!(kin_elsewhere >= DEFAULT_THRESHOLD, "{kin_elsewhere}");
 }
+
+/// An independent check's data: 王勇 and Wang Yong, 陈娜 and Na Chen, born the same
+/// year, were never proposed (Chinese characters matched nothing but themselves).
+#[test]
+fn chinese_characters_meet_their_pinyin() {
+    let mut persons = strangers();
+    persons.push(person(1, "milano-logistica", &["王勇"], Some(1988), "Cina"));
+    persons.push(person(2, "bergamo-1", &["Yong WANG"], Some(1988), "Cina"));
+    persons.push(person(3, "milano-logistica", &["陈娜"], Some(1995), "Cina"));
+    persons.push(person(4, "bergamo-1", &["Chen Na"], Some(1994), "Cina"));
+    let proposed = pairs(&candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD));
+    assert!(proposed.contains(&pair(1, 2)), "{proposed:?}");
+    assert!(proposed.contains(&pair(3, 4)), "{proposed:?}");
+    assert!(!proposed.contains(&pair(1, 4)));
+}
