@@ -3,7 +3,8 @@
 //! Two keys are computed from any text:
 //! - [`fold`]: lower case, Latin diacritics removed, and the scripts outreach workers meet
 //!   most (Arabic/Urdu, Bengali, Gurmukhi, Devanagari, Cyrillic) transliterated to Latin,
-//!   one token per word. "Mamadou", "MAMADOU" and "Mamadóu" fold alike.
+//!   one token per word; with the feature `han` (the server), a Chinese character is its
+//!   pinyin syllable, a token of its own. "Mamadou", "MAMADOU" and "Mamadóu" fold alike.
 //! - [`skeleton`]: a token's consonant skeleton after merging spellings that differ
 //!   between transliterations (ph/f, q/c/k, z/s, aspirated digraphs, doubled letters,
 //!   vowels and semi-vowels dropped). "Mohammed", "Muhammad", "Mohamed" and "محمد" share
