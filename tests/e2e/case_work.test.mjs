@@ -119,6 +119,14 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
       return fs.getBoundingClientRect().right <= panel.getBoundingClientRect().right + 1;
     });
     assert.ok(pipFits, 'the PIP section stays within the case');
+    // Its buttons in sight, without scrolling sideways (a new user's walk at 1400 px:
+    // «Salva» and «Invia al partner» began past the window's edge).
+    const sendInSight = await view.getByTestId('pip-send').evaluate((b) => {
+      const panel = b.closest('[data-testid="case-view"]').getBoundingClientRect();
+      const box = b.getBoundingClientRect();
+      return box.left >= panel.left && box.right <= Math.min(panel.right, window.innerWidth) + 1;
+    });
+    assert.ok(sendInSight, '«Invia al partner» in sight');
     await view.getByTestId('pip-send').click();
     await view.getByTestId('pip-sent').waitFor({ timeout: 20000 });
     // Where the case stands, not only "Aperto" (a new user's walk).

@@ -110,6 +110,8 @@ test('two phones writing a person\'s phone apart: the central office keeps one a
     const text = await field.innerText();
     assert.match(text, /\+39 333 1111111 · marta/);
     assert.match(text, /\+39 333 2222222 · ahmed/);
+    // Which of the two the lists show now, said once.
+    assert.equal(await field.getByTestId('ws-conflict-shown').count(), 1);
     // A second desk has the same list open.
     const deskB = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'it-IT' })).newPage();
     await deskB.goto(server.url + '/#/centrale');

@@ -128,6 +128,18 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     const rows = page.getByTestId('central-row');
     assert.ok(await rows.count() > 0);
     for (const text of await rows.allInnerTexts()) assert.match(text, /Agricoltura/);
+    // The count says what narrows the list (a new user's walk: filters set here
+    // narrowed a search on Persone to one person, with no word of them).
+    await page.getByTestId('ws-narrowed').filter({ hasText: 'filtrati per: Settore' }).waitFor();
+    await page.getByTestId('ws-tab-persons').click();
+    await page.getByTestId('ws-narrowed').filter({ hasText: 'Settore' }).waitFor();
+    await page.getByTestId('ws-clear-filters').click();
+    await page.getByTestId('ws-total').waitFor();
+    assert.equal(await page.getByTestId('ws-narrowed').count(), 0, 'no filter left');
+    assert.equal(await page.locator('#ws-sector').inputValue(), '');
+    await page.getByTestId('ws-tab-contacts').click();
+    await page.locator('#ws-sector').selectOption('agriculture');
+    await page.getByTestId('ws-total').filter({ hasText: `${agri.total} risultat` }).waitFor();
     await page.locator('#ws-from').fill('2021-01-01');
     await page.locator('#ws-to').fill('2021-01-31');
     await page.getByTestId('ws-empty').waitFor();

@@ -206,6 +206,47 @@ impl Filters {
     }
 }
 
+impl Filters {
+    /// The names of the filters besides the search that narrow `tab`'s list (a new
+    /// user's walk: filters set on Contatti narrowed a search on Persone to one person,
+    /// with no word of them).
+    fn narrowing(&self, tab: Tab, t: &Catalogue) -> Vec<&'static str> {
+        let on = |v: &str| !v.trim().is_empty();
+        let mut names = Vec::new();
+        if on(&self.team) {
+            names.push(t.col_team);
+        }
+        if on(&self.from) {
+            names.push(t.ws_from);
+        }
+        if on(&self.to) {
+            names.push(t.ws_to);
+        }
+        if on(&self.need) {
+            names.push(t.ws_need);
+        }
+        if tab == Tab::Referrals {
+            for (v, name) in [(&self.status, t.ws_status), (&self.partner, t.ws_partner)] {
+                if on(v) {
+                    names.push(name);
+                }
+            }
+        } else {
+            for (v, name) in [
+                (&self.channel, t.ws_channel),
+                (&self.sector, t.ws_sector),
+                (&self.indicator, t.ws_indicator),
+                (&self.consent, t.ws_consent),
+            ] {
+                if on(v) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
+}
+
 /// What the list shows.
 #[derive(Clone, PartialEq)]
 enum Rows {
@@ -604,8 +645,18 @@ pub fn Workspace() -> impl IntoView {
         if from != to {
             // From one list to another the record beside closes: it belonged to the
             // rows left behind (a new user's walk: a referral stayed open over persons).
+            // Into a list from another tab, a record of another kind closes too (a new
+            // user's walk: a person opened on Persone, then Doppioni, then Contatti,
+            // showed beside the contacts).
             let lists = Some(route::Detail::Lists);
-            if route::detail_of(from) == lists && route::detail_of(to) == lists {
+            let fits = matches!(
+                (to, open.get_untracked()),
+                (_, None)
+                    | (Tab::Persons, Some(Open::Person(_)))
+                    | (Tab::Contacts, Some(Open::Contact(_)))
+                    | (Tab::Referrals, Some(Open::Referral(_)))
+            );
+            if route::detail_of(to) == lists && (route::detail_of(from) == lists || !fits) {
                 open.set(None);
             }
             tab.set(to);
@@ -886,7 +937,15 @@ pub fn Workspace() -> impl IntoView {
                         Some(Ok(list)) => {
                             let shown = list.len();
                             view! {
-                                <p class="ws-total" data-testid="ws-total" aria-live="polite">{t().ws_total.n(total.get() as usize)}</p>
+                                <p class="ws-total" data-testid="ws-total" aria-live="polite">{t().ws_total.n(total.get() as usize)}
+                                    {move || {
+                                        let names = applied.with(|f| f.narrowing(tab.get(), t()));
+                                        (!names.is_empty()).then(|| view! {
+                                            " · "<span data-testid="ws-narrowed">{t().ws_narrowed_by}" "{names.join(", ")}</span>" "
+                                            <button type="button" class="link" data-testid="ws-clear-filters" on:click=clear>{t().ws_clear_inline}</button>
+                                        })
+                                    }}
+                                </p>
                                 {list_table(list, open, ctx)}
                                 <Show when=move || next.get().is_some()>
                                     <button class="secondary" data-testid="ws-more" on:click=move |_| { focus_row.set(Some(shown)); load(true, false) }>
@@ -1252,7 +1311,14 @@ fn Review(
                                         <fieldset data-testid="ws-conflict-field" data-field=c.field.clone()>
                                             <legend>{conflict_label(&c.field, tr)}</legend>
                                             <ul>
-                                            {c.values.into_iter().map(|v| {
+                                            {{
+                                                // Oldest first (a new user's walk: the order
+                                                // changed from one field to the next), the one
+                                                // the lists show now said so.
+                                                let mut values: Vec<(bool, _)> = c.values.into_iter().enumerate().map(|(i, v)| (i == 0, v)).collect();
+                                                values.sort_by_key(|(_, v)| (v.at.is_none(), v.at));
+                                                values
+                                            }.into_iter().map(|(shown, v)| {
                                                 let choice = Resolve { id, field: field.clone(), actor: v.actor.clone(), counter: v.counter };
                                                 let who = v.by_name.clone().unwrap_or_else(|| server_writer(&v.actor, tr).to_string());
                                                 let at = v.at.map(|ms| crate::util::format_local(ms, lang)).unwrap_or_default();
@@ -1263,6 +1329,7 @@ fn Review(
                                                     <li>
                                                         <strong data-testid="ws-conflict-value">{value}</strong>
                                                         " · "{who}" · "{at}" "
+                                                        {shown.then(|| view! { <span class="badge" data-testid="ws-conflict-shown">{tr.ws_conflict_shown}</span>" " })}
                                                         <button type="button" class="secondary" data-testid="ws-keep" aria-label=aria
                                                             on:click=move |_| keep(choice.clone(), said.clone())>{tr.ws_keep}</button>
                                                     </li>

@@ -145,20 +145,31 @@ impl Period {
         d <= self.to_s.as_str()
     }
 
-    /// The period just before: as many whole months when this one is whole months (the
-    /// quarter before a quarter), else as many days.
+    /// The period just before: a period starting on a month's first day (a quarter, a
+    /// year, a month, whole or up to today) is compared with the same days as many
+    /// months before (the quarter before a quarter; this year up to 6 December with last
+    /// year up to 6 December — a new user's walk read "compared with 26/01/2025 to
+    /// 31/12/2025"), else with as many days just before.
     pub fn previous(&self) -> Option<Period> {
-        let whole_months = self.from.day() == 1 && self.to.succ_opt()?.day() == 1;
-        let to = self.from.pred_opt()?;
-        let from = if whole_months {
+        let (from, to) = if self.from.day() == 1 {
             let months = (self.to.year() - self.from.year()) * 12 + self.to.month() as i32
                 - self.from.month() as i32
                 + 1;
-            self.from
-                .checked_sub_months(chrono::Months::new(months as u32))?
+            let months = chrono::Months::new(u32::try_from(months).ok()?);
+            let from = self.from.checked_sub_months(months)?;
+            // The same day of the month, or the month's last when it has fewer (a
+            // quarter to 31 March, the one before to 31 December; to 30 June, to 31
+            // March).
+            let whole = self.to.succ_opt()?.day() == 1;
+            let to = match whole {
+                true => self.to.succ_opt()?.checked_sub_months(months)?.pred_opt()?,
+                false => self.to.checked_sub_months(months)?,
+            };
+            (from, to)
         } else {
+            let to = self.from.pred_opt()?;
             let days = (self.to - self.from).num_days();
-            to.checked_sub_days(chrono::Days::new(days as u64))?
+            (to.checked_sub_days(chrono::Days::new(days as u64))?, to)
         };
         Period::parse(
             Some(&from.format("%Y-%m-%d").to_string()),

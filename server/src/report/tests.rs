@@ -102,4 +102,45 @@ fn the_previous_period_is_as_long_and_ends_the_day_before() {
         .previous()
         .unwrap();
     assert_eq!(show(d), ("2026-06-30".into(), "2026-07-09".into()));
+    // A quarter ending on the 31st, and the one before on the 30th.
+    let q = period("2026-07-01", "2026-09-30")
+        .unwrap()
+        .previous()
+        .unwrap();
+    assert_eq!(show(q), ("2026-04-01".into(), "2026-06-30".into()));
+    let q = period("2026-04-01", "2026-06-30")
+        .unwrap()
+        .previous()
+        .unwrap();
+    assert_eq!(show(q), ("2026-01-01".into(), "2026-03-31".into()));
+}
+
+/// A new user's walk: this year up to 6 December was compared with 26/01/2025 to
+/// 31/12/2025. A period begun on a month's first day and not over is compared with the
+/// same days as many months before.
+#[test]
+fn a_period_in_progress_is_compared_with_the_same_days_before() {
+    let show = |p: Period| (p.from.to_string(), p.to.to_string());
+    let prev = |from: &str, to: &str| show(period(from, to).unwrap().previous().unwrap());
+    assert_eq!(
+        prev("2026-01-01", "2026-12-06"),
+        ("2025-01-01".into(), "2025-12-06".into())
+    );
+    assert_eq!(
+        prev("2026-10-01", "2026-12-06"),
+        ("2026-07-01".into(), "2026-09-06".into())
+    );
+    assert_eq!(
+        prev("2026-12-01", "2026-12-06"),
+        ("2026-11-01".into(), "2026-11-06".into())
+    );
+    // 31 May, a month before: 30 April.
+    assert_eq!(
+        prev("2026-05-01", "2026-05-31"),
+        ("2026-04-01".into(), "2026-04-30".into())
+    );
+    assert_eq!(
+        prev("2026-03-01", "2026-03-30"),
+        ("2026-02-01".into(), "2026-02-28".into())
+    );
 }

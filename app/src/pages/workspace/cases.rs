@@ -1423,18 +1423,18 @@ fn pip_section(
                     let i_send = i.clone();
                     view! {
                         <tr data-testid="pip-row" data-key=key.clone()>
-                            <td>{t.need(i.need)}</td>
-                            <td>{i.partner.clone()}</td>
-                            <td class="nowrap">{util::day_label(&i.planned_at, t.lang())}</td>
-                            <td><select data-testid="pip-status" aria-label=t.ws_status on:change=move |ev| { let v = event_target_value(&ev); let k = k1.clone(); draft.update(|d| if let Some(d) = d && let Some(x) = d.interventions.get_mut(&k) { x.status = InterventionStatus::from_code(&v).unwrap_or_default(); }) }>
+                            <td data-label=t.ws_need>{t.need(i.need)}</td>
+                            <td data-label=t.ws_partner>{i.partner.clone()}</td>
+                            <td class="nowrap" data-label=t.case_planned_at>{util::day_label(&i.planned_at, t.lang())}</td>
+                            <td data-label=t.ws_status><select data-testid="pip-status" aria-label=t.ws_status on:change=move |ev| { let v = event_target_value(&ev); let k = k1.clone(); draft.update(|d| if let Some(d) = d && let Some(x) = d.interventions.get_mut(&k) { x.status = InterventionStatus::from_code(&v).unwrap_or_default(); }) }>
                                 {InterventionStatus::ALL.iter().map(|s| {
                                     let sel = *s == i.status;
                                     view! { <option value=s.code() selected=sel>{t.intervention_status_names.get(s.code())}</option> }
                                 }).collect_view()}
                             </select></td>
-                            <td><input type="date" data-testid="pip-done-at" aria-label=t.case_done_at prop:value=i.done_at.clone().unwrap_or_default()
+                            <td data-label=t.case_done_at><input type="date" data-testid="pip-done-at" aria-label=t.case_done_at prop:value=i.done_at.clone().unwrap_or_default()
                                 on:input=move |ev| { let v = opt(event_target_value(&ev)); let k = k2.clone(); draft.update(|d| if let Some(d) = d && let Some(x) = d.interventions.get_mut(&k) { x.done_at = v; }) }/></td>
-                            <td>
+                            <td class="pip-actions">
                                 {manages.then(|| view! {
                                     <button type="button" class="secondary" data-testid="pip-save" on:click=move |_| {
                                         let k = k3.clone();
@@ -1442,7 +1442,9 @@ fn pip_section(
                                         write(Box::new(move |c| { if let Some(y) = c.interventions.get_mut(&k) { y.status = x.status; y.done_at = x.done_at; } }), None);
                                     }>{t.case_save}</button>
                                 })}
-                                {(manages && !sent).then(|| view! {
+                                // Nothing to send for an intervention done or cancelled (a new
+                                // user's walk: offered on one «Svolto»).
+                                {(manages && !sent && !matches!(i.status, InterventionStatus::Done | InterventionStatus::Cancelled)).then(|| view! {
                                     <button type="button" data-testid="pip-send" disabled=move || latest().is_none() title=t.case_send_needs_contact on:click=move |_| {
                                         let (Some(c), Some((me_id, _))) = (latest(), me(ctx)) else { return };
                                         let now = util::now_ms();

@@ -136,14 +136,15 @@ fn document_head(q: Quarter, t: &'static Catalogue, lang: Lang) -> String {
     let (mut f, mut to) = days(q);
     let (mut bf, mut bt) = days(q.previous());
     let today = day_label(&period::iso(period::today()), lang);
-    // Up to today (see `QuarterReport`), compared, as the server does, with as many
-    // days before.
+    // Up to today (see `QuarterReport`), compared, as the server does, with the same
+    // days of the quarter before.
     if q.last_day() > period::today() {
         let (first, last) = (q.first_day(), period::today());
-        let before_last = first.pred_opt().unwrap_or(first);
-        let before_first = before_last
-            .checked_sub_days(chrono::Days::new((last - first).num_days().max(0) as u64))
-            .unwrap_or(before_last);
+        // The same days of the quarter before (30 November: 30 August).
+        let before_first = q.previous().first_day();
+        let before_last = last
+            .checked_sub_months(chrono::Months::new(3))
+            .unwrap_or(before_first);
         (f, to) = (
             day_label(&period::iso(first), lang),
             day_label(&period::iso(last), lang),
@@ -177,11 +178,12 @@ fn document_head(q: Quarter, t: &'static Catalogue, lang: Lang) -> String {
 
 /// The report's figures, sections 1 to 6, as markup (see [`figures`]).
 /// What a quarter is compared with: the quarter before, or, for one in progress (asked
-/// up to today), as many days before it (a new user's walk: headed "3º trimestre" it
-/// showed 879 of the quarter's 1,158 contacts).
+/// up to today), the same days of the quarter before (a new user's walk: headed "3º
+/// trimestre" it showed 879 of the quarter's 1,158 contacts).
 fn before_name(q: Quarter, running: bool, t: &'static Catalogue) -> String {
     if running {
-        t.rp_same_days_before.to_string()
+        t.rp_same_days_of
+            .with("quarter", &quarter_name(q.previous(), t))
     } else {
         quarter_name(q.previous(), t)
     }
