@@ -764,6 +764,7 @@ dup_err_already_merged = One of the two records was already merged into another:
 dup_err_judged_meanwhile = Meanwhile these two records were judged different people: they were not merged, the list is up to date.
 dup_err_invalid = The merge is not valid: it needs a reason and two different records.
 dup_err_already_unmerged = This merge was already undone: the record is up to date.
+dup_err_survivor_merged_since = The person this record was merged into was later merged into another: undo that merge first (merges are undone from the last).
 dup_withdraws = One of the two records has no consent: merged, the record that stays loses its consent and all its identifying data (aliases, phone, place…) is erased for good. Separating them later does not bring it back.
 dup_withdraws_ok = I understand: merge and erase the identifying data
 dup_err_withdraws = This merge would erase identifying data: confirm it by ticking the box.

@@ -765,6 +765,7 @@ dup_err_already_merged = Una delle due schede è già stata unita a un'altra: l'
 dup_err_judged_meanwhile = Nel frattempo queste due schede sono state giudicate persone diverse: non sono state unite, l'elenco è aggiornato.
 dup_err_invalid = L'unione non è valida: servono un motivo e due schede diverse.
 dup_err_already_unmerged = Questa unione era già stata annullata: la scheda è aggiornata.
+dup_err_survivor_merged_since = La persona in cui questa scheda era stata unita è stata poi unita a un'altra: annulla prima quell'unione (le unioni si annullano dall'ultima).
 dup_withdraws = Una delle due schede non ha il consenso: unendole, la scheda che resta perde il consenso e tutti i suoi dati identificativi (alias, telefono, luogo…) vengono cancellati per sempre. Separarle dopo non li riporta.
 dup_withdraws_ok = Ho capito: unisci e cancella i dati identificativi
 dup_err_withdraws = Questa unione cancellerebbe i dati identificativi: conferma spuntando la casella.

@@ -209,6 +209,10 @@ pub enum MergeError {
     #[error("this merge was already undone")]
     AlreadyUnmerged,
     #[error(
+        "the person this record was merged into was merged into another since: undo that merge first"
+    )]
+    SurvivorMergedSince,
+    #[error(
         "this merge withdraws the surviving person's consent and erases their identifying data for good: confirm it with `withdraw_consent`"
     )]
     WithdrawsConsent,
@@ -724,6 +728,13 @@ pub fn unmerge(
         return Err(MergeError::AlreadyUnmerged);
     }
     let (sdoc, survivor, sgen) = person(store, entry.record.survivor)?;
+    // Merges are undone from the end of a chain: with the survivor merged in turn, what
+    // this merge gave it went on to the next survivor, where taking it back from here
+    // would leave it (found by the attacker's eleventh probe: F into E, E into G, F out
+    // of E; G kept F's names, and after F's withdrawal of consent too).
+    if survivor.merged_into.is_some() {
+        return Err(MergeError::SurvivorMergedSince);
+    }
     let (mdoc, merged, mgen) = person(store, entry.record.merged)?;
     let mut docs = Vec::new();
     if merged.merged_into == Some(survivor.id) {

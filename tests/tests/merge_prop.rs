@@ -245,8 +245,22 @@ impl World {
                 if self.merges.is_empty() {
                     return;
                 }
-                let (id, _, _) = self.merges.remove(nth % self.merges.len());
-                self.unmerge(id);
+                let at = nth % self.merges.len();
+                let (id, survivor, _) = self.merges[at];
+                let req = UnmergeRequest {
+                    merge: id,
+                    reason: "not the same".into(),
+                };
+                match merge::unmerge(&self.store, &self.writer, &self.reviewer, &req, NOW) {
+                    Ok(_) => {
+                        self.merges.remove(at);
+                    }
+                    // Undone from the end of a chain only.
+                    Err(MergeError::SurvivorMergedSince) => {
+                        assert!(self.merges.iter().any(|(_, _, m)| *m == survivor));
+                    }
+                    Err(e) => panic!("unmerge failed: {e}"),
+                }
             }
             Op::Sync { device } => {
                 self.push(*device);

@@ -886,6 +886,28 @@ pub async fn resolve(
     super::extract::ApiJson(choice): super::extract::ApiJson<Resolve>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     require_reconciler(&user)?;
+    // A choice names a field that conflicts can name and a write by an automerge actor
+    // (hex, at most 32 bytes): anything else is a malformed request, not a value gone
+    // meanwhile (found by the attacker's eleventh probe: both answered 409).
+    let field = choice.field.split('.').next().unwrap_or_default();
+    if !strada_shared::schema::conflicts::FIELDS.contains(&field) || choice.field.len() > 200 {
+        return Err(AppError::BadRequest {
+            code: "invalid_choice",
+            message: "no field under review is named so".into(),
+        });
+    }
+    let hex = |a: &str| {
+        !a.is_empty()
+            && a.len() <= 64
+            && a.len().is_multiple_of(2)
+            && a.bytes().all(|b| b.is_ascii_hexdigit())
+    };
+    if !hex(&choice.actor) {
+        return Err(AppError::BadRequest {
+            code: "invalid_choice",
+            message: "actor is not an automerge actor id (hex)".into(),
+        });
+    }
     let store = state.store.clone();
     let writer = state.writer.clone();
     let id = choice.id;
@@ -1402,6 +1424,10 @@ fn merge_error(e: crate::merge::MergeError) -> AppError {
         MergeError::AlreadyUnmerged => AppError::ConflictCode {
             code: "already_unmerged",
             message: "this merge was already undone".into(),
+        },
+        e @ MergeError::SurvivorMergedSince => AppError::ConflictCode {
+            code: "survivor_merged_since",
+            message: e.to_string(),
         },
         e @ MergeError::JudgedNotSame => AppError::ConflictCode {
             code: "judged_not_same",

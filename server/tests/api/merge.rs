@@ -3,6 +3,7 @@
 //! logged offline for the merged-away person too), keeps the more restrictive consent,
 //! and an unmerge gives back both persons and their links exactly.
 
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use strada_server::testing::TestServer;
 use strada_shared::domain::{PersonRef, Role};
@@ -11,6 +12,7 @@ use strada_shared::schema::{self, ContactDoc, PersonDoc};
 use strada_shared::sync::RefusalCode;
 use strada_shared::vocab::ConsentStatus;
 
+use super::error_code;
 use crate::consent::{accepted, person, referral, refused};
 use crate::helpers::{Api, TwoTeams, contact_for, two_teams};
 
@@ -1148,4 +1150,76 @@ async fn a_merge_carries_a_bounded_number_of_changes_and_still_unmerges() {
     unmerge_first(&central, here.id).await;
     let page = get(&central, &format!("/api/persons/{}", here.id)).await;
     assert_eq!(page["person"]["phone"], Value::Null);
+}
+
+/// Found by the attacker's eleventh probe: F merged into E, E into G, then F's merge
+/// undone: G kept F's names (and, after F's consent was withdrawn, still showed them to
+/// G's team). Merges are undone from the end of a chain: F's merge only once E's is.
+#[tokio::test]
+async fn a_chain_of_merges_is_undone_from_its_end() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let f = person(&marta, 60, "Bilal Chaudhry");
+    let e = person(&luca, 61, "Bilaal Chaudhary");
+    let g = person(&luca, 62, "Bilal Choudhry");
+    accepted(&bg.push_one(&mut bg.typed(&f)).await);
+    accepted(&cr.push_one(&mut cr.typed(&e)).await);
+    accepted(&cr.push_one(&mut cr.typed(&g)).await);
+    let central = Api::login(&s, "centrale").await;
+    merge_ok(&central, e.id, f.id).await;
+    merge_ok(&central, g.id, e.id).await;
+    let aliases = |page: &Value| page["person"]["aliases"].to_string();
+    assert!(
+        aliases(&get(&central, &format!("/api/persons/{}", g.id)).await).contains("Bilal Chaudhry")
+    );
+    let merge_of = |page: &Value, merged: DocId| {
+        page["merges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["merged"] == json!(merged))
+            .map(|m| m["id"].clone())
+            .expect("the merge")
+    };
+    let unmerge = |id: Value| {
+        let central = &central;
+        async move {
+            central
+                .post_json(
+                    "/api/persons/unmerge",
+                    &json!({"merge": id, "reason": "two people after all"}),
+                )
+                .await
+        }
+    };
+    let first = merge_of(
+        &get(&central, &format!("/api/persons/{}", e.id)).await,
+        f.id,
+    );
+    let second = merge_of(
+        &get(&central, &format!("/api/persons/{}", g.id)).await,
+        e.id,
+    );
+    // F's merge first: refused, nothing changed.
+    let (status, code, _) = error_code(unmerge(first.clone()).await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "survivor_merged_since")
+    );
+    let f_page = get(&central, &format!("/api/persons/{}", f.id)).await;
+    assert_eq!(f_page["person"]["merged_into"], json!(e.id));
+    // From the end: E out of G, then F out of E; neither keeps F's name.
+    assert_eq!(unmerge(second).await.status(), 200);
+    assert_eq!(unmerge(first).await.status(), 200);
+    for p in [&g, &e] {
+        let page = get(&central, &format!("/api/persons/{}", p.id)).await;
+        assert!(!aliases(&page).contains("Bilal Chaudhry"), "{page}");
+    }
+    let f_page = get(&central, &format!("/api/persons/{}", f.id)).await;
+    assert_eq!(f_page["person"]["merged_into"], Value::Null);
 }

@@ -23,6 +23,7 @@ pub(super) fn error_text(e: &ApiError, t: &Catalogue) -> &'static str {
         (_, Some("already_merged")) => t.dup_err_already_merged,
         (_, Some("invalid_merge")) => t.dup_err_invalid,
         (_, Some("already_unmerged")) => t.dup_err_already_unmerged,
+        (_, Some("survivor_merged_since")) => t.dup_err_survivor_merged_since,
         (_, Some("merge_withdraws_consent")) => t.dup_err_withdraws,
         (_, Some("judged_not_same")) => t.dup_err_judged,
         _ => t.dup_err_generic,
