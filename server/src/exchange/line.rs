@@ -546,10 +546,23 @@ fn kind_and_id(o: &Obj<'_>) -> Checked<(Kind, String)> {
 
 fn team(o: &Obj<'_>) -> Checked<Team> {
     o.only(TEAM_FIELDS)?;
-    Ok(Team {
-        name: o.string("name", MAX_TEAM_TEXT)?,
-        area: o.opt_string("area", MAX_TEAM_TEXT)?,
-    })
+    // Shown on every page that names a team: no control character nor a mark that
+    // reorders text (found by the attacker's eleventh probe: a name of U+202E "evil").
+    let shown = |field: &str, text: &str| {
+        check_alias(text).map_err(|_| {
+            o.err(
+                field,
+                "holds a control character or a mark that reorders text, or shows nothing",
+            )
+        })
+    };
+    let name = o.string("name", MAX_TEAM_TEXT)?;
+    shown("name", &name)?;
+    let area = o.opt_string("area", MAX_TEAM_TEXT)?;
+    if let Some(a) = &area {
+        shown("area", a)?;
+    }
+    Ok(Team { name, area })
 }
 
 /// The reason a field of a person without consent is refused.
@@ -1194,6 +1207,15 @@ mod tests {
             panic!("a person")
         };
         assert_eq!(p.consent.status, ConsentStatus::Withdrawn);
+    }
+
+    #[test]
+    fn a_team_named_with_direction_overrides_is_refused_without_quoting_it() {
+        let e = err(r#"{"type":"team","id":"T9","name":"\u202eevil"}"#);
+        assert_eq!(e.field, "name");
+        assert!(!e.reason.contains("evil"), "{}", e.reason);
+        let e = err(r#"{"type":"team","id":"T9","name":"Bassa","area":"a\u0007b"}"#);
+        assert_eq!(e.field, "area");
     }
 
     #[test]

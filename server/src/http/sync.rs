@@ -145,11 +145,8 @@ impl NewRecords {
         }
     }
 
-    /// Takes `n` records from `user`'s budget, if it holds them.
-    fn take(&self, user: UserId, n: usize) -> bool {
-        if n == 0 {
-            return true;
-        }
+    /// Whether `user`'s budget holds `n` records now, after taking `spent` from it.
+    fn holds(&self, user: UserId, n: usize, spent: usize) -> bool {
         let now = std::time::Instant::now();
         let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
         // Accounts whose budget is whole again are forgotten.
@@ -159,13 +156,9 @@ impl NewRecords {
         }
         let (left, at) = accounts.entry(user).or_insert((self.per_day, now));
         let refill = now.duration_since(*at).as_secs_f64() / 86_400.0 * self.per_day;
-        *left = (*left + refill).min(self.per_day);
+        *left = ((*left + refill).min(self.per_day) - spent as f64).max(0.0);
         *at = now;
-        if *left < n as f64 {
-            return false;
-        }
-        *left -= n as f64;
-        true
+        n == 0 || *left >= n as f64
     }
 }
 
@@ -180,20 +173,32 @@ pub async fn push(
     let writer = state.writer.clone();
     let budget = state.new_records.clone();
     let report = tokio::task::spawn_blocking(move || {
-        // The records this push would create, taken from the account's budget first.
-        let mut new = 0;
+        // The records this push would create must fit the account's budget; those it
+        // did create are taken from it (refused ones cost nothing: the attacker's
+        // eleventh probe spent a day's budget with pushes of garbage).
+        let mut new = std::collections::HashSet::new();
         for d in &req.docs {
             if store.doc_meta(d.id)?.is_none() && store.quarantined(d.id)?.is_none() {
-                new += 1;
+                new.insert(d.id);
             }
         }
-        if !budget.take(user.id, new) {
+        if !budget.holds(user.id, new.len(), 0) {
             return Err(AppError::TooManyRequests {
                 code: "too_many_new_records",
                 message: "this account created the most records allowed in a day: the device keeps them and sends them later".into(),
             });
         }
-        Ok(crate::sync::push(store.as_ref(), &writer, &user, req, crate::now_ms())?)
+        let report = crate::sync::push(store.as_ref(), &writer, &user, req, crate::now_ms())?;
+        let created = report
+            .response
+            .results
+            .iter()
+            .filter(|r| {
+                new.contains(&r.id) && matches!(r.outcome, sync::PushOutcome::Accepted { .. })
+            })
+            .count();
+        budget.holds(user.id, 0, created);
+        Ok(report)
     })
     .await
     .map_err(AppError::internal)??;

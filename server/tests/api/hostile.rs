@@ -900,6 +900,19 @@ async fn an_account_creates_at_most_a_day_s_budget_of_records() {
     let mut docs: Vec<_> = (1..=8u8)
         .map(|n| phone.doc(&contact_for(&marta, n)))
         .collect();
+    // Pushes that create nothing cost nothing (the attacker's eleventh probe spent a
+    // day's budget with garbage): four new records of bytes that are no automerge.
+    for n in 0..3u8 {
+        let garbage: Vec<PushDoc> = (0..4u8)
+            .map(|i| {
+                entry(
+                    strada_shared::ids::DocId::new_v7(1_760_000_100_000, [n * 4 + i; 10]),
+                    vec![0; 4],
+                )
+            })
+            .collect();
+        assert!(phone.push_entries(garbage).await.status().is_client_error());
+    }
     // Three, then three more: over the budget of five.
     let (first, rest) = docs.split_at_mut(3);
     let res = phone.push(&mut first.iter_mut().collect::<Vec<_>>()).await;
