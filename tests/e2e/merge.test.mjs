@@ -225,7 +225,9 @@ test('the central office merges a planted duplicate, then separates it again', a
     // The value as the document stores it (`permit`), the record's as the API names it
     // (`residence_permit`).
     const stored = { none: 'no_document', identity: 'identity_document', permit: 'residence_permit', withheld: 'withheld_by_employer' };
-    const chosen = JSON.parse(values[1].value);
+    // The values as the page lists them: oldest first, a value of unknown time last.
+    const shown = [...values].sort((a, b) => (a.at == null) - (b.at == null) || (a.at ?? 0) - (b.at ?? 0));
+    const chosen = JSON.parse(shown[1].value);
     assert.equal(kept.person.documents, stored[chosen] ?? chosen);
     assert.deepEqual(kept.person.conflicts ?? [], [], 'no conflict left');
     // A contact's sector, kept with its record open: the record shows the value kept (a
