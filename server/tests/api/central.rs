@@ -439,6 +439,25 @@ async fn values_set_apart_are_reviewed_and_the_choice_reaches_the_phones() {
     // Twice: the value is gone, a clear 409.
     let res = central.post_json("/api/conflicts/resolve", &body).await;
     assert_eq!(res.status(), 409);
+    // A malformed choice is a 400, not a value gone meanwhile (the attacker's eleventh
+    // probe: both answered 409).
+    for (field, actor) in [
+        ("sector", "zz"),
+        ("sector", &"ab".repeat(600)[..]),
+        ("merged_into", "abcd"),
+        ("no_such_field", "abcd"),
+    ] {
+        let bad = serde_json::json!({
+            "id": c.id, "field": field, "actor": actor, "counter": 1,
+        });
+        let res = central.post_json("/api/conflicts/resolve", &bad).await;
+        assert_eq!(
+            res.status(),
+            400,
+            "{field} {}",
+            &actor[..4.min(actor.len())]
+        );
+    }
     assert_eq!(
         json(&central, "/api/conflicts").await,
         serde_json::json!([])
