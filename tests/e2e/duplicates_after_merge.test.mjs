@@ -103,7 +103,7 @@ test('two desks on one pair: the second is told the first merged it, and cannot 
       await review.getByTestId('dup-merge').click();
       await review.getByTestId('dup-merge-confirm').click();
     };
-    const stale = "Una delle due schede è già stata unita a un'altra: l'elenco è aggiornato.";
+    const stale = "Nel frattempo una delle due schede è stata unita (a quest'altra o a un'altra persona) da un'altra postazione: l'elenco è aggiornato.";
     for (const [pair, second] of [[one, 'merge'], [two, 'not-same']]) {
       await openPair(pageA, pair);
       await openPair(pageB, pair);

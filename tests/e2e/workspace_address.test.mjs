@@ -57,6 +57,9 @@ test('Back and Forward move between the tabs and records of the workspace; a rel
     await waitHash(page, '#/centrale/persone');
     await page.locator('.ws-detail .hint').waitFor({ timeout: 15000 });
     assert.equal(await record.count(), 0, 'no record open');
+    // The focus on the row the record was open for (a new user's walk: it went to the
+    // pane's hint, 25 Tabs from the list).
+    await page.waitForFunction((rid) => document.activeElement?.dataset?.id === rid, id, { timeout: 5000 });
     await page.goBack();
     await page.locator('[data-testid="ws-tab-contacts"][aria-selected="true"]').waitFor({ timeout: 15000 });
     assert.equal(await page.getByTestId('workspace').count(), 1, 'still in the workspace');

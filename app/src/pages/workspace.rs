@@ -283,6 +283,14 @@ enum Open {
     Case(DocId),
 }
 
+impl Open {
+    fn id(self) -> DocId {
+        match self {
+            Open::Person(id) | Open::Contact(id) | Open::Referral(id) | Open::Case(id) => id,
+        }
+    }
+}
+
 fn when(s: &str, lang: Lang) -> String {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|d| crate::util::format_local(d.timestamp_millis(), lang))
@@ -683,7 +691,19 @@ pub fn Workspace() -> impl IntoView {
                 if let Some(shown) = detail(to)
                     && shown.get_untracked() != o
                 {
+                    let was = shown.get_untracked();
                     shown.set(o);
+                    // Back from a record: the focus on its row, where the keyboard left
+                    // the list (a new user's walk: it went to the pane's hint, 25 Tabs
+                    // from the list).
+                    if let (Some(was), None) = (was, o) {
+                        request_animation_frame(move || {
+                            let row = format!(".ws-list tbody tr[data-id=\"{}\"]", was.id());
+                            if let Some(el) = html_element(&row) {
+                                let _ = el.focus();
+                            }
+                        });
+                    }
                 }
             }
             // The bare address (the status bar's link) or one naming nothing: what is
