@@ -67,7 +67,7 @@ pub struct Reconciler(pub AuthUser);
 pub struct CentralUser(pub AuthUser);
 
 /// The signed-in user, if `check` lets their role through (before any body is read).
-async fn user_with(
+pub(super) async fn user_with(
     parts: &mut axum::http::request::Parts,
     state: &AppState,
     check: fn(&AuthUser) -> Result<(), AppError>,

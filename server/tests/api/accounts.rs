@@ -245,6 +245,12 @@ async fn the_central_office_cannot_shut_itself_out_and_field_workers_administer_
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // A malformed body too: the role is checked before the body is read (the attacker's
+    // eleventh probe: 422, naming the field, to a field worker).
+    for path in ["/api/accounts", "/api/accounts/admin/role"] {
+        let res = marta.post_json(path, &json!({"nonsense": 1})).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
     // Created by the central office: a one-time password that signs in.
     let res = admin
         .post_json(
