@@ -179,9 +179,9 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
             Arc::new(InFlight {
                 all: Semaphore::new(limits.max_in_flight),
                 anonymous: Semaphore::new(limits.max_in_flight_anonymous),
-                per_address: std::sync::Mutex::new(std::collections::HashMap::new()),
+                per_address: Arc::default(),
                 max_per_address: limits.max_in_flight_anonymous_per_address,
-                per_account: std::sync::Mutex::new(std::collections::HashMap::new()),
+                per_account: Arc::default(),
                 max_per_account: limits.max_in_flight_per_account,
                 anonymous_body_time: limits.body_timeout.min(ANONYMOUS_BODY_TIME),
                 store: state_store,
@@ -200,10 +200,10 @@ struct InFlight {
     all: Semaphore,
     anonymous: Semaphore,
     /// Requests of `anonymous` by client address.
-    per_address: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
+    per_address: Places<std::net::IpAddr>,
     max_per_address: usize,
     /// Requests of each signed-in account, all its sessions together.
-    per_account: std::sync::Mutex<std::collections::HashMap<strada_shared::ids::UserId, usize>>,
+    per_account: Places<strada_shared::ids::UserId>,
     max_per_account: usize,
     /// The time a request with a body and no live session has to send all of it.
     anonymous_body_time: std::time::Duration,
@@ -211,30 +211,33 @@ struct InFlight {
     behind_proxy: bool,
 }
 
-/// A place counted under a key (a client address, a session), given back on drop.
-struct Counted<'a, K: std::hash::Hash + Eq + Copy> {
-    map: &'a std::sync::Mutex<std::collections::HashMap<K, usize>>,
+/// Places taken, counted by key (a client address, an account).
+type Places<K> = Arc<std::sync::Mutex<std::collections::HashMap<K, usize>>>;
+
+/// A place counted under a key, given back on drop (it may outlive the request: an
+/// answer's body holds its account's place until it is sent).
+struct Counted<K: std::hash::Hash + Eq + Copy> {
+    map: Places<K>,
     key: K,
 }
 
-impl<'a, K: std::hash::Hash + Eq + Copy> Counted<'a, K> {
+impl<K: std::hash::Hash + Eq + Copy> Counted<K> {
     /// A place under `key`, unless it holds `max` already.
-    fn take(
-        map: &'a std::sync::Mutex<std::collections::HashMap<K, usize>>,
-        key: K,
-        max: usize,
-    ) -> Option<Self> {
+    fn take(map: &Places<K>, key: K, max: usize) -> Option<Self> {
         let mut m = map.lock().unwrap_or_else(|p| p.into_inner());
         let n = m.entry(key).or_insert(0);
         if *n >= max {
             return None;
         }
         *n += 1;
-        Some(Counted { map, key })
+        Some(Counted {
+            map: map.clone(),
+            key,
+        })
     }
 }
 
-impl<K: std::hash::Hash + Eq + Copy> Drop for Counted<'_, K> {
+impl<K: std::hash::Hash + Eq + Copy> Drop for Counted<K> {
     fn drop(&mut self) {
         let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(n) = m.get_mut(&self.key) {
@@ -290,7 +293,7 @@ async fn limit_in_flight(
         // holds six connections (found by the attacker: 70 slow pushes with one token
         // held every place; then 80 exports at once with one token, GETs, did; then
         // the same from eight sessions of one account).
-        let Some(slot) = AccountSlot::take(&limits, account) else {
+        let Some(slot) = Counted::take(&limits.per_account, account, limits.max_per_account) else {
             return error::AppError::Unavailable.into_response();
         };
         let response = next.run(req).await;
@@ -339,47 +342,10 @@ async fn limit_in_flight(
         .await
 }
 
-/// One of an account's places (see [`limit_in_flight`]), given back on drop.
-struct AccountSlot {
-    limits: Arc<InFlight>,
-    account: strada_shared::ids::UserId,
-}
-
-impl AccountSlot {
-    fn take(limits: &Arc<InFlight>, account: strada_shared::ids::UserId) -> Option<Self> {
-        let mut m = limits.per_account.lock().unwrap_or_else(|p| p.into_inner());
-        let n = m.entry(account).or_insert(0);
-        if *n >= limits.max_per_account {
-            return None;
-        }
-        *n += 1;
-        Some(AccountSlot {
-            limits: limits.clone(),
-            account,
-        })
-    }
-}
-
-impl Drop for AccountSlot {
-    fn drop(&mut self) {
-        let mut m = self
-            .limits
-            .per_account
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if let Some(n) = m.get_mut(&self.account) {
-            *n -= 1;
-            if *n == 0 {
-                m.remove(&self.account);
-            }
-        }
-    }
-}
-
 /// An answer's body holding its account's place until it is sent or dropped.
 struct Held {
     body: axum::body::Body,
-    _slot: AccountSlot,
+    _slot: Counted<strada_shared::ids::UserId>,
 }
 
 impl http_body::Body for Held {
