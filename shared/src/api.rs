@@ -49,6 +49,7 @@ pub struct LoginResponse {
 
 /// `POST /api/auth/end-session`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EndSessionRequest {
     pub logout_key: String,
 }
@@ -190,6 +191,7 @@ pub struct AccountRecord {
 
 /// `POST /api/accounts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewAccount {
     pub username: String,
     pub role: Role,
@@ -198,6 +200,7 @@ pub struct NewAccount {
 
 /// `POST /api/accounts/{name}/role`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RoleChange {
     pub role: Role,
     pub team: String,

@@ -203,6 +203,7 @@ pub struct ConflictItem {
 
 /// `POST /api/conflicts/resolve`: the value the reviewer keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Resolve {
     pub id: DocId,
     pub field: String,
@@ -236,6 +237,7 @@ pub struct DuplicatePair {
 
 /// `POST /api/persons/not-same`: a reviewer's judgement on a pair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NotSame {
     pub a: DocId,
     pub b: DocId,
@@ -331,6 +333,7 @@ pub enum Keep {
 
 /// `POST /api/persons/merge`: `merged` becomes part of `survivor`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MergeRequest {
     pub survivor: DocId,
     pub merged: DocId,
@@ -350,6 +353,7 @@ pub struct MergeRequest {
 
 /// `POST /api/persons/unmerge`: undo a merge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UnmergeRequest {
     /// [`MergeRecord::id`].
     pub merge: DocId,

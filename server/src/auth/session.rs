@@ -16,7 +16,8 @@ use crate::storage::{DeviceBinding, Store, StoredSession, StoredUser};
 use super::device::{check_device, register_device};
 use super::{
     AuthError, AuthUser, CENTRAL_IDLE_MS, CENTRAL_SESSION_TTL_MS, LAST_SEEN_RESOLUTION_MS, LOCK_MS,
-    MAX_FAILED_LOGINS, Password, SESSION_TTL_MS, SessionToken, parse_actor, password, token,
+    MAX_FAILED_LOGINS, MAX_SESSIONS_PER_ACCOUNT, Password, SESSION_TTL_MS, SessionToken,
+    parse_actor, password, token,
 };
 use strada_shared::domain::Role;
 use strada_shared::ids::UserId;
@@ -32,6 +33,9 @@ pub struct SignedIn {
     /// What the device signing in shows at its next sign-in to be known as itself
     /// (`StoredDevice::key_hash`); none without a device.
     pub device_key: Option<SessionToken>,
+    /// The account's sessions this sign-in ended (past [`MAX_SESSIONS_PER_ACCOUNT`], or
+    /// expired): their event streams are closed.
+    pub ended: Vec<[u8; 32]>,
 }
 
 /// How long a session of `role` lasts at most.
@@ -157,6 +161,7 @@ pub fn sign_in(
             last_used: now_ms,
         },
     )?;
+    let ended = end_sessions_past_the_bound(store, user.id, &token.hash(), now_ms)?;
     store.flush()?;
     // The key names its session (the token's hash, useless to sign in) and proves it
     // (the secret, stored hashed).
@@ -168,7 +173,38 @@ pub fn sign_in(
         expires_at,
         logout_key,
         device_key: actor.is_some().then_some(new_key),
+        ended,
     })
+}
+
+/// Ends the account's expired sessions, and its sessions past
+/// [`MAX_SESSIONS_PER_ACCOUNT`]: those of no device first, each kind used longest ago
+/// first; never `opened`, the one just opened.
+fn end_sessions_past_the_bound(
+    store: &dyn Store,
+    user: UserId,
+    opened: &[u8; 32],
+    now_ms: i64,
+) -> Result<Vec<[u8; 32]>, AuthError> {
+    let mut ended = Vec::new();
+    let mut live = Vec::new();
+    for (hash, s) in store.sessions()? {
+        if s.user_id != user || &hash == opened {
+            continue;
+        }
+        if s.expires_at <= now_ms {
+            ended.push(hash);
+        } else {
+            live.push((s.device.is_some(), s.last_used, hash));
+        }
+    }
+    live.sort();
+    let over = (live.len() + 1).saturating_sub(MAX_SESSIONS_PER_ACCOUNT);
+    ended.extend(live.into_iter().take(over).map(|(_, _, h)| h));
+    for hash in &ended {
+        store.delete_session(hash)?;
+    }
+    Ok(ended)
 }
 
 /// Counts a wrong password against the device it came from when the account uses that
@@ -411,6 +447,41 @@ mod tests {
 
     const PHONE: &str = "0123456789abcdef0123456789abcdef";
     const OTHER: &str = "fedcba9876543210fedcba9876543210";
+
+    /// From the attacker's eleventh probe: signing in again and again kept every session
+    /// (161 in 5 s, each for a month). Past the bound the oldest end, the phone's last.
+    #[test]
+    fn an_account_holds_a_bounded_number_of_sessions_and_its_phone_keeps_its_own() {
+        let (_d, s) = store();
+        user(&s, "marta", Role::FieldWorker);
+        let good = Password::new("password-marta".into());
+        let phone = login(&s, "marta", &good, Some(PHONE), 1_000).expect("her phone");
+        let mut tokens = Vec::new();
+        let mut ended = Vec::new();
+        for i in 0..(MAX_SESSIONS_PER_ACCOUNT as i64 + 5) {
+            let signed = login(&s, "marta", &good, None, 2_000 + i).expect("a sign-in");
+            ended.extend(signed.ended.iter().copied());
+            tokens.push(signed.token);
+        }
+        let mine = |s: &SledStore| {
+            s.sessions()
+                .unwrap()
+                .into_iter()
+                .filter(|(_, x)| x.user_id == phone.user.id)
+                .count()
+        };
+        assert_eq!(mine(&s), MAX_SESSIONS_PER_ACCOUNT);
+        // The phone's session holds; the first browser sessions ended, the latest hold.
+        assert!(authenticate(&s, phone.token.expose(), 3_000).is_ok());
+        for t in &tokens[..6] {
+            assert!(authenticate(&s, t.expose(), 3_000).is_err());
+            assert!(ended.contains(&t.hash()));
+        }
+        for t in &tokens[6..] {
+            assert!(authenticate(&s, t.expose(), 3_000).is_ok());
+        }
+        assert_eq!(ended.len(), 6);
+    }
 
     #[test]
     fn six_wrong_passwords_lock_new_devices_out_but_not_the_phone_the_account_uses() {

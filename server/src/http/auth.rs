@@ -91,6 +91,7 @@ pub async fn login(
             return Err(e.into());
         }
     };
+    state.notify.end_sessions(&signed_in.ended);
     tracing::info!(user = %signed_in.user.id, "signed in");
     audit::record(
         state.store.as_ref(),

@@ -1390,8 +1390,25 @@ fn schemas() -> Map<String, Value> {
         "SessionList",
         json!({ "type": "array", "items": { "type": "object" } }),
     );
+    // Request bodies that refuse a key they do not know (422 `invalid_body`).
+    for name in CLOSED_BODIES {
+        if let Some(Value::Object(o)) = m.get_mut(name) {
+            o.insert("additionalProperties".into(), Value::Bool(false));
+        }
+    }
     m
 }
+
+/// The request bodies whose type denies unknown fields (`#[serde(deny_unknown_fields)]`).
+const CLOSED_BODIES: [&str; 7] = [
+    "EndSessionRequest",
+    "NotSame",
+    "MergeRequest",
+    "UnmergeRequest",
+    "Resolve",
+    "NewAccount",
+    "RoleChange",
+];
 
 fn content(kind: &str) -> Value {
     if kind.contains('/') {
@@ -1520,6 +1537,37 @@ mod tests {
         for part in doc.split("#/components/schemas/").skip(1) {
             let name = part.split('"').next().unwrap();
             assert!(names.contains_key(name), "schema {name} is missing");
+        }
+    }
+
+    /// The bodies described as closed are the types that deny unknown fields.
+    #[test]
+    fn closed_bodies_are_the_types_that_deny_unknown_fields() {
+        let mut denying = Vec::new();
+        for source in [
+            include_str!("../../../shared/src/central.rs"),
+            include_str!("../../../shared/src/api.rs"),
+        ] {
+            for part in source.split("#[serde(deny_unknown_fields)]").skip(1) {
+                let name = part
+                    .split("pub struct ")
+                    .nth(1)
+                    .and_then(|p| p.split([' ', '{']).next())
+                    .expect("a struct");
+                denying.push(name.to_string());
+            }
+        }
+        let mut closed: Vec<String> = CLOSED_BODIES.iter().map(|s| s.to_string()).collect();
+        denying.sort();
+        closed.sort();
+        assert_eq!(denying, closed);
+        let names = schemas();
+        for name in CLOSED_BODIES {
+            assert_eq!(
+                names[name]["additionalProperties"],
+                Value::Bool(false),
+                "{name}"
+            );
         }
     }
 }

@@ -1223,3 +1223,55 @@ async fn a_chain_of_merges_is_undone_from_its_end() {
     let f_page = get(&central, &format!("/api/persons/{}", f.id)).await;
     assert_eq!(f_page["person"]["merged_into"], Value::Null);
 }
+
+/// From the attacker's eleventh probe: the merge's body took unknown keys in silence, so
+/// a misspelt choice (`kept` for `keep`) merged with the survivor's values. Every body
+/// of the central routes now names an unknown key and changes nothing.
+#[tokio::test]
+async fn a_merge_with_an_unknown_key_is_refused_and_merges_nothing() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let a = person(&marta, 70, "Yusuf Okafor");
+    let b = person(&luca, 71, "Youssouf Okafor");
+    accepted(&bg.push_one(&mut bg.typed(&a)).await);
+    accepted(&cr.push_one(&mut cr.typed(&b)).await);
+    let central = Api::login(&s, "centrale").await;
+    let res = central
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": a.id, "merged": b.id, "reason": "same person",
+                    "kept": {"birth_year": "merged"}}),
+        )
+        .await;
+    let (status, code, message) = error_code(res).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+    );
+    assert!(message.contains("kept"), "{message}");
+    let page = get(&central, &format!("/api/persons/{}", b.id)).await;
+    assert_eq!(page["person"]["merged_into"], Value::Null);
+    for (path, body) in [
+        (
+            "/api/persons/not-same",
+            json!({"a": a.id, "b": b.id, "why": "x"}),
+        ),
+        (
+            "/api/persons/unmerge",
+            json!({"merge": a.id, "reason": "r", "x": 1}),
+        ),
+    ] {
+        let (status, code, _) = error_code(central.post_json(path, &body).await).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+            "{path}"
+        );
+    }
+    assert_eq!(get(&central, "/api/persons/not-same").await["total"], 0);
+}
