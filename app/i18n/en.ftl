@@ -778,6 +778,7 @@ ws_merges = Merge history
 ws_merge_title = Merge of { $when }
 ws_merge_by = By
 ws_merge_persons = Records
+ws_reason_erased = (erased when consent was withdrawn)
 ws_merge_reason = Reason
 ws_merge_kept = Values kept
 ws_merge_consent = Consent after the merge
@@ -812,6 +813,7 @@ scope_saved = Saved: the device now keeps only what you chose, and syncs again.
 scope_failed = The choice was not saved. Try again when online.
 scope_keep_person = Keep offline on this device
 scope_drop_person = Stop keeping offline
+ws_consent_on_merged = on the merged record { $name }
 ws_consent_history = Consent history
 # Case work (issue 12): cases, the PIP, job offers, the PUA's rules.
 case_access = Access conditions

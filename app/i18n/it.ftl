@@ -779,6 +779,7 @@ ws_merges = Storia delle unioni
 ws_merge_title = Unione del { $when }
 ws_merge_by = Fatta da
 ws_merge_persons = Schede
+ws_reason_erased = (cancellato con il ritiro del consenso)
 ws_merge_reason = Motivo
 ws_merge_kept = Valori tenuti
 ws_merge_consent = Consenso dopo l'unione
@@ -813,6 +814,7 @@ scope_saved = Salvato: il dispositivo ora tiene solo ciò che hai scelto e si si
 scope_failed = La scelta non è stata salvata. Riprova quando sei in linea.
 scope_keep_person = Tieni offline su questo dispositivo
 scope_drop_person = Non tenere più offline
+ws_consent_on_merged = sulla scheda unita { $name }
 ws_consent_history = Storia del consenso
 # Case work (issue 12): cases, the PIP, job offers, the PUA's rules.
 case_access = Condizioni di accesso

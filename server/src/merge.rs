@@ -503,7 +503,13 @@ pub fn merge(
         merged: merged.id,
         by: user.id,
         at: rfc3339_ms(now_ms),
-        reason,
+        // A merge that withdraws consent erases what may name the person: its own
+        // reason too, as it does the reasons of the merges before it.
+        reason: if value.consent.status == ConsentStatus::Withdrawn {
+            String::new()
+        } else {
+            reason
+        },
         kept,
         consent: value.consent.status,
         undone: None,
@@ -645,6 +651,33 @@ impl Links {
         }
         out
     }
+}
+
+/// Blanks the reasons of every merge a withdrawn person took part in, and of its
+/// unmerge: the merges stay on record (who, when, what was chosen), without the words
+/// that may name the person. Not flushed.
+pub fn forget_reasons(store: &dyn Store, withdrawn: &[DocId]) -> Result<(), StoreError> {
+    for b in store.merge_entries()? {
+        let mut e: Entry =
+            serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let r = &mut e.record;
+        if !(withdrawn.contains(&r.survivor) || withdrawn.contains(&r.merged)) {
+            continue;
+        }
+        let undone = r.undone.as_ref().is_some_and(|u| !u.reason.is_empty());
+        if r.reason.is_empty() && !undone {
+            continue;
+        }
+        r.reason.clear();
+        if let Some(u) = r.undone.as_mut() {
+            u.reason.clear();
+        }
+        store.put_merge(
+            e.record.id,
+            &serde_json::to_vec(&e).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        )?;
+    }
+    Ok(())
 }
 
 /// Every merge `person` took part in, newest first.

@@ -157,6 +157,11 @@ pub struct PersonPage {
     /// history: after a withdrawal, which rewrites it, only the withdrawal).
     #[serde(default)]
     pub consent_history: Vec<ConsentRecord>,
+    /// By id of a record in `merged`: the consent as it was recorded on that record,
+    /// oldest first (a merge keeps the more restrictive consent on the survivor; what each
+    /// record held before stays to be seen).
+    #[serde(default)]
+    pub merged_consent: std::collections::BTreeMap<String, Vec<ConsentRecord>>,
     /// The pairs with this person judged not one person, newest first.
     #[serde(default)]
     pub not_same: Vec<NotSameRecord>,

@@ -131,6 +131,13 @@ test('the central office merges a planted duplicate, then separates it again', a
     await record.getByTestId('ws-merges').waitFor({ timeout: 15000 });
     assert.equal(await record.getByTestId('ws-timeline-contact').count(), contactsA + contactsB,
       'the contacts of both');
+    // The consent each record held, the merged one's named (a new user's walk: two
+    // records each with its consent showed one entry after their merge).
+    const consents = record.getByTestId('ws-consent-history');
+    await consents.waitFor({ timeout: 15000 });
+    const onMerged = await consents.locator('li[data-merged="true"]').allInnerTexts();
+    assert.ok(onMerged.length >= 1 && onMerged.every((t) => t.includes(`sulla scheda unita ${b.aliases[0]}`)),
+      onMerged.join(' | '));
     // The merged record's own page says where it went, and leads back.
     await record.locator(`[data-testid="ws-merged-person"][data-id="${b.id}"] button`).click();
     await record.getByTestId('ws-merged-into').waitFor({ timeout: 15000 });

@@ -24,7 +24,8 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use strada_shared::api::ContactRecord;
 use strada_shared::central::{
-    ConflictItem, Keep, Page, PersonPage, PersonRecord, PersonRow, ReferralRecord, Resolve,
+    ConflictItem, ConsentRecord, Keep, Page, PersonPage, PersonRecord, PersonRow, ReferralRecord,
+    Resolve,
 };
 use strada_shared::domain::{NeedCategory, PersonRef, Place};
 use strada_shared::ids::DocId;
@@ -1814,21 +1815,47 @@ fn person_fields(p: &PersonRecord, t: &Catalogue, lang: Lang) -> AnyView {
     .into_any()
 }
 
-/// The consent as it was recorded over time, when it changed at least once.
+/// The consent as it was recorded over time, when it changed at least once or records
+/// merged into the person held their own: oldest first, each merged record's entries
+/// named by it.
 fn consent_history(p: &PersonPage, t: &'static Catalogue, lang: Lang) -> Option<AnyView> {
-    if p.consent_history.len() < 2 {
+    let mut entries: Vec<(&ConsentRecord, Option<String>)> =
+        p.consent_history.iter().map(|c| (c, None)).collect();
+    for (id, history) in &p.merged_consent {
+        let name = p
+            .merged
+            .iter()
+            .find(|m| m.id.to_string() == *id)
+            .map(|m| {
+                let alias = m
+                    .aliases
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| t.person_anonymous.to_string());
+                format!("{alias} ({})", crate::teams::label(&m.team))
+            })
+            .unwrap_or_else(|| t.ws_merged_persons.to_string());
+        entries.extend(history.iter().map(|c| (c, Some(name.clone()))));
+    }
+    if entries.len() < 2 {
         return None;
     }
-    let items = p
-        .consent_history
-        .iter()
-        .map(|c| {
+    // Oldest first; the times are RFC 3339 in UTC, so they sort as text.
+    strada_shared::sort::sort_by(&mut entries, |a, b| a.0.at.cmp(&b.0.at));
+    let items = entries
+        .into_iter()
+        .map(|(c, on)| {
             let mut text = format!("{} · {}", t.consent_name(c.status), when(&c.at, lang));
             if !c.partners.is_empty() {
                 text.push_str(" · ");
                 text.push_str(&crate::contact_entry::partner_names(&c.partners, t));
             }
-            view! { <li>{text}</li> }
+            let merged = on.is_some();
+            if let Some(name) = on {
+                text.push_str(" · ");
+                text.push_str(&t.ws_consent_on_merged.with("name", &name));
+            }
+            view! { <li data-merged=merged.then_some("true")>{text}</li> }
         })
         .collect_view();
     Some(

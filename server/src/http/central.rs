@@ -425,11 +425,22 @@ pub async fn person(
     let referrals = records(&referral_ids, |r| referral_of(&state, store.as_ref(), r))?;
     let merged = records(&family, |p| person_of(store.as_ref(), p))?;
     let merges = crate::merge::records_of(store.as_ref(), id)?;
-    let consent_history = {
+    let (consent_history, merged_consent) = {
         let store = store.clone();
-        tokio::task::spawn_blocking(move || consent_history(store.as_ref(), id))
-            .await
-            .map_err(AppError::internal)??
+        let family = family.clone();
+        tokio::task::spawn_blocking(move || {
+            let own = consent_history(store.as_ref(), id)?;
+            let mut merged = std::collections::BTreeMap::new();
+            for p in family {
+                let history = consent_history(store.as_ref(), p)?;
+                if !history.is_empty() {
+                    merged.insert(p.to_string(), history);
+                }
+            }
+            Ok::<_, AppError>((own, merged))
+        })
+        .await
+        .map_err(AppError::internal)??
     };
     let (not_same, user_names) = judgements_of(store.as_ref(), id, &family, &merges)?;
     let mut person_names = std::collections::BTreeMap::new();
@@ -457,6 +468,7 @@ pub async fn person(
         merged,
         merges,
         consent_history,
+        merged_consent,
         not_same,
         user_names,
         person_names,

@@ -1067,6 +1067,10 @@ fn schemas() -> Map<String, Value> {
                     json!({"type": "array", "items": {"type": "object", "description": "status, at, recorded_by, partners"}}),
                 ),
                 (
+                    "merged_consent",
+                    json!({"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object", "description": "status, at, recorded_by, partners"}}, "description": "by id of a record in `merged`: its own consent history, oldest first"}),
+                ),
+                (
                     "not_same",
                     json!({"type": "array", "items": obj(
                         &[("other", s()), ("other_name", opt_s()), ("by", s()), ("at", s()), ("reason", s())],

@@ -657,6 +657,10 @@ fn finish(
                 store.mark_not_same(j.a, j.b, j.by, j.at_ms, "")?;
             }
         }
+        // So may the reasons of their merges and unmerges (the attacker's twelfth probe:
+        // a merge's reason naming the person and their phone was still served to every
+        // central role after the withdrawal).
+        crate::merge::forget_reasons(store, &gone)?;
     }
     for (person, rewritten) in erasures {
         let docs = std::iter::once(person)
@@ -954,11 +958,14 @@ fn refused(code: RefusalCode) -> Result<PushOutcome, StoreError> {
 
 /// Why a stored document's metadata forbids this push, if it does.
 fn stored_refusal(user: &AuthUser, pushed: &PushDoc, meta: &DocMeta) -> Option<RefusalCode> {
-    if meta.doc_type != pushed.doc_type {
-        return Some(RefusalCode::TypeMismatch);
-    }
+    // Whether the user may write it first: a document they may not even read says
+    // nothing of its type (the attacker's twelfth probe told another team's persons from
+    // contacts by the refusal).
     if !may_write(user, meta) {
         return Some(RefusalCode::NotAllowed);
+    }
+    if meta.doc_type != pushed.doc_type {
+        return Some(RefusalCode::TypeMismatch);
     }
     // Changes to a history the server erased would bring it back; a generation the server
     // never gave is no generation (the document's new history is checked too: see

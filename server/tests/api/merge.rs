@@ -409,6 +409,12 @@ async fn after_a_merge_the_more_restrictive_consent_holds() {
     assert_eq!(history.len(), 2, "{history:?}");
     assert_eq!(history[0]["partners"], json!(["caritas", "pua-network"]));
     assert_eq!(history[1]["partners"], json!(["pua-network"]));
+    // And the consent the merged record held, under its id (a new user's walk: two
+    // records each with its consent showed one entry after their merge).
+    let merged = &page["merged_consent"][also.id.to_string()];
+    assert_eq!(merged.as_array().map(Vec::len), Some(1), "{page}");
+    assert_eq!(merged[0]["partners"], json!(["pua-network"]));
+    assert_eq!(merged[0]["recorded_by"], json!(luca.id));
     // Dated as the person gave it (the merged record's consent), not at the merge
     // (found by a new user's walk), and by who recorded it.
     assert_eq!(
@@ -443,6 +449,15 @@ async fn after_a_merge_the_more_restrictive_consent_holds() {
     let page = get(&central, &format!("/api/persons/{}", named.id)).await;
     assert_eq!(page["person"]["consent"]["status"], "withdrawn");
     assert_eq!(page["person"]["aliases"], json!([]));
+    // Nor do the merges' reasons, which may name the person (the attacker's twelfth
+    // probe): the merges stay on record without them.
+    let merges = page["merges"].as_array().unwrap();
+    assert_eq!(merges.len(), 2, "{page}");
+    assert!(merges.iter().all(|m| m["reason"] == ""), "{merges:?}");
+    for p in [&also, &anonymous] {
+        let page = get(&central, &format!("/api/persons/{}", p.id)).await;
+        assert!(!page.to_string().contains("same person"), "{page}");
+    }
     // The withdrawal rewrote the history: only the withdrawal is left of it.
     let history = page["consent_history"].as_array().unwrap();
     assert_eq!(history.len(), 1, "{history:?}");
@@ -1274,4 +1289,48 @@ async fn a_merge_with_an_unknown_key_is_refused_and_merges_nothing() {
         );
     }
     assert_eq!(get(&central, "/api/persons/not-same").await["total"], 0);
+}
+
+/// From the attacker's twelfth probe: a push naming another team's document told its
+/// type (`type_mismatch` for a person pushed as a contact, `not_allowed` as a person).
+/// A document the pusher may not write says only that.
+#[tokio::test]
+async fn a_push_on_another_teams_document_does_not_tell_its_type() {
+    let TwoTeams {
+        s: _s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let theirs = person(&luca, 80, "Kofi Mensah");
+    accepted(&cr.push_one(&mut cr.typed(&theirs)).await);
+    let as_person = person(&marta, 81, "Kofi");
+    let as_person = PersonDoc {
+        id: theirs.id,
+        ..as_person
+    };
+    refused(
+        &bg.push_one(&mut bg.typed(&as_person)).await,
+        RefusalCode::NotAllowed,
+    );
+    let as_contact = ContactDoc {
+        id: theirs.id,
+        ..contact_for(&marta, 82)
+    };
+    refused(
+        &bg.push_one(&mut bg.typed(&as_contact)).await,
+        RefusalCode::NotAllowed,
+    );
+    // Its own team's person pushed as a contact is a type mismatch, as before.
+    let mine = person(&marta, 83, "Ama Owusu");
+    accepted(&bg.push_one(&mut bg.typed(&mine)).await);
+    let mine_as_contact = ContactDoc {
+        id: mine.id,
+        ..contact_for(&marta, 84)
+    };
+    refused(
+        &bg.push_one(&mut bg.typed(&mine_as_contact)).await,
+        RefusalCode::TypeMismatch,
+    );
 }

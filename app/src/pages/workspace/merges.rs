@@ -364,10 +364,18 @@ fn MergeEntry(
         });
     };
     let tr = ctx.lang.get_untracked().t();
+    // A withdrawal of consent blanks the reasons (they may name the person).
+    let or_erased = |r: &str| {
+        if r.is_empty() {
+            tr.ws_reason_erased.to_string()
+        } else {
+            r.to_string()
+        }
+    };
     let undone = merge.undone.clone().map(|u| {
         view! {
             <p data-testid="ws-merge-undone">
-                {tr.ws_merge_undone.args(&[("when", &when(&u.at, lang)), ("by", &undone_by), ("reason", &u.reason)])}
+                {tr.ws_merge_undone.args(&[("when", &when(&u.at, lang)), ("by", &undone_by), ("reason", &or_erased(&u.reason))])}
             </p>
         }
     });
@@ -379,7 +387,7 @@ fn MergeEntry(
             <dl class="ws-fields">
                 <dt>{tr.ws_merge_persons}</dt><dd>{persons}</dd>
                 <dt>{tr.ws_merge_by}</dt><dd data-testid="ws-merge-by">{by}</dd>
-                <dt>{tr.ws_merge_reason}</dt><dd>{merge.reason.clone()}</dd>
+                <dt>{tr.ws_merge_reason}</dt><dd>{or_erased(&merge.reason)}</dd>
                 <dt>{tr.ws_merge_kept}</dt><dd>{kept_text(&merge, tr)}</dd>
                 <dt>{tr.ws_merge_consent}</dt><dd>{tr.consent_name(merge.consent)}</dd>
             </dl>
