@@ -189,10 +189,7 @@ pub fn record_carried(store: &dyn Store, merge: DocId, heads: Carried) -> Result
         return Ok(());
     };
     e.carried.push(heads);
-    store.put_merge(
-        merge,
-        &serde_json::to_vec(&e).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-    )
+    store.put_merge(merge, &encode(store, &e)?)
 }
 
 /// Why a merge or an unmerge was not made.
@@ -439,10 +436,7 @@ fn write(
     }
     // The entry first: a merge on record with its documents unwritten (a crash between
     // the two) is undone by an unmerge like any other.
-    store.put_merge(
-        entry.record.id,
-        &serde_json::to_vec(entry).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-    )?;
+    store.put_merge(entry.record.id, &encode(store, entry)?)?;
     let advanced = staging.commit(&by)?;
     store.flush()?;
     Ok(advanced)
@@ -531,8 +525,38 @@ pub fn merge(
 pub fn entry(store: &dyn Store, id: DocId) -> Result<Option<Entry>, StoreError> {
     store
         .merge_entry(id)?
-        .map(|b| serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .map(|b| {
+            let e = serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            opened(store, e)
+        })
         .transpose()
+}
+
+/// Associated data of a merge's notes.
+const NOTES_AAD: &[u8] = b"merges";
+
+/// A merge's entry as stored: its reasons (and its unmerge's), which may name the
+/// person, sealed under a key of the merge's own, forgotten when the person withdraws
+/// consent ([`forget_reasons`]; the attacker's twelfth probe read them in the data
+/// folder).
+fn encode(store: &dyn Store, e: &Entry) -> Result<Vec<u8>, StoreError> {
+    let mut e = e.clone();
+    let id = e.record.id;
+    e.record.reason = store.seal_note(id, NOTES_AAD, &e.record.reason)?;
+    if let Some(u) = e.record.undone.as_mut() {
+        u.reason = store.seal_note(id, NOTES_AAD, &u.reason)?;
+    }
+    serde_json::to_vec(&e).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// `e` as read, with its reasons opened (`""` once forgotten).
+fn opened(store: &dyn Store, mut e: Entry) -> Result<Entry, StoreError> {
+    let id = e.record.id;
+    e.record.reason = store.open_note(id, NOTES_AAD, &e.record.reason)?;
+    if let Some(u) = e.record.undone.as_mut() {
+        u.reason = store.open_note(id, NOTES_AAD, &u.reason)?;
+    }
+    Ok(e)
 }
 
 /// Each merged-away record's person as the merges on record (not undone) give it: the
@@ -668,14 +692,14 @@ pub fn forget_reasons(store: &dyn Store, withdrawn: &[DocId]) -> Result<(), Stor
         if r.reason.is_empty() && !undone {
             continue;
         }
+        // Its key goes at the flush that makes the withdrawal durable: what sled's
+        // segments keep of the sealed reasons no longer opens.
+        store.forget_note(r.id);
         r.reason.clear();
         if let Some(u) = r.undone.as_mut() {
             u.reason.clear();
         }
-        store.put_merge(
-            e.record.id,
-            &serde_json::to_vec(&e).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        )?;
+        store.put_merge(e.record.id, &encode(store, &e)?)?;
     }
     Ok(())
 }
@@ -687,7 +711,7 @@ pub fn records_of(store: &dyn Store, person: DocId) -> Result<Vec<MergeRecord>, 
         let e: Entry =
             serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         if e.record.survivor == person || e.record.merged == person {
-            out.push(e.record);
+            out.push(opened(store, e)?.record);
         }
     }
     out.reverse();

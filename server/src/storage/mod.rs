@@ -522,6 +522,17 @@ pub trait Store: Send + Sync + 'static {
     /// Every judgement: the pair (smaller id first), who, when (unix ms) and why.
     fn not_same_judgements(&self) -> Result<Vec<NotSameJudgement>, StoreError>;
 
+    /// Seals a reviewer's note (a merge's or a judgement's reason, which may name a
+    /// person) under a key of its own, named `key`, outside sled: once the key is
+    /// forgotten ([`Store::forget_note`]) no file of the data folder reads it. `""`
+    /// stays `""`, and a note sealed already is returned as it is.
+    fn seal_note(&self, key: DocId, aad: &[u8], plain: &str) -> Result<String, StoreError>;
+    /// Opens a note sealed by [`Store::seal_note`] with the same `aad`: a note stored
+    /// before sealing is returned as it is, and a note whose key was forgotten is `""`.
+    fn open_note(&self, key: DocId, aad: &[u8], stored: &str) -> Result<String, StoreError>;
+    /// Destroys the key of `key`'s notes at the next flush.
+    fn forget_note(&self, key: DocId);
+
     /// Writes a merge's entry (`crate::merge`), replacing the one with its id. Not
     /// flushed.
     fn put_merge(&self, id: DocId, entry: &[u8]) -> Result<(), StoreError>;

@@ -186,6 +186,26 @@ fn pair_key(a: DocId, b: DocId) -> Vec<u8> {
     key
 }
 
+/// The key name of the notes of a judgement on `a` and `b` (a merge's notes use the
+/// merge's id).
+fn pair_note_key(a: DocId, b: DocId) -> DocId {
+    use sha2::Digest;
+    let digest = sha2::Sha256::new()
+        .chain_update(b"strada not-same note")
+        .chain_update(pair_key(a, b))
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    DocId::from_bytes(bytes)
+}
+
+/// What a sealed note starts with: a character no reason keeps (they are cleaned of
+/// control characters), then the sealed bytes in hex.
+const SEALED_NOTE: char = '\u{0}';
+
+/// Associated data of a judgement's note.
+const NOT_SAME_AAD: &[u8] = b"reconcile";
+
 fn doc_id_of(bytes: &[u8]) -> Result<DocId, StoreError> {
     let arr: [u8; 16] = bytes
         .try_into()
@@ -337,7 +357,21 @@ impl SledStore {
         // Keys a crash left behind (a generation replaced, a commit that never became
         // durable) go now.
         let metas = &store.doc_meta;
+        // The keys of reviewers' notes: a merge's (its id) and a judgement's.
+        let mut notes = std::collections::HashSet::new();
+        for k in store.reconcile.iter().keys() {
+            let k = k?;
+            if let (Some(a), Some(b)) = (k.get(..16), k.get(16..)) {
+                notes.insert(pair_note_key(doc_id_of(a)?, doc_id_of(b)?));
+            }
+        }
+        let merges = &store.merges;
         let destroyed = store.keys.retain(|id, generation| {
+            if generation == 0
+                && (notes.contains(&id) || merges.contains_key(id.as_bytes()).unwrap_or(true))
+            {
+                return true;
+            }
             metas
                 .get(id.as_bytes())
                 .ok()
@@ -1240,13 +1274,44 @@ impl Store for SledStore {
         at_ms: i64,
         reason: &str,
     ) -> Result<(), StoreError> {
+        let note = pair_note_key(a, b);
+        if reason.is_empty() {
+            self.forget_note(note);
+        }
+        let reason = self.seal_note(note, NOT_SAME_AAD, reason)?;
         let value = json(&serde_json::json!({ "by": by, "at": at_ms, "reason": reason }))?;
         self.reconcile.insert(pair_key(a, b), value)?;
         Ok(())
     }
 
     fn unmark_not_same(&self, a: DocId, b: DocId) -> Result<bool, StoreError> {
+        self.forget_note(pair_note_key(a, b));
         Ok(self.reconcile.remove(pair_key(a, b))?.is_some())
+    }
+
+    fn seal_note(&self, key: DocId, aad: &[u8], plain: &str) -> Result<String, StoreError> {
+        if plain.is_empty() || plain.starts_with(SEALED_NOTE) {
+            return Ok(plain.to_string());
+        }
+        let sealed = self.keys.seal(key, 0, aad, plain.as_bytes())?;
+        Ok(format!("{SEALED_NOTE}{}", hex::encode(sealed)))
+    }
+
+    fn open_note(&self, key: DocId, aad: &[u8], stored: &str) -> Result<String, StoreError> {
+        let Some(sealed) = stored.strip_prefix(SEALED_NOTE) else {
+            return Ok(stored.to_string());
+        };
+        let bytes = hex::decode(sealed)
+            .map_err(|_| StoreError::Corrupt("a sealed note is damaged".into()))?;
+        Ok(match self.keys.unseal(key, aad, &bytes)? {
+            Some(plain) => String::from_utf8(plain)
+                .map_err(|_| StoreError::Corrupt("a sealed note is damaged".into()))?,
+            None => String::new(),
+        })
+    }
+
+    fn forget_note(&self, key: DocId) {
+        self.keys.retire_older(key, 1);
     }
 
     fn not_same_judgements(&self) -> Result<Vec<NotSameJudgement>, StoreError> {
@@ -1270,7 +1335,7 @@ impl Store for SledStore {
                     b,
                     by: v.by,
                     at_ms: v.at,
-                    reason: v.reason,
+                    reason: self.open_note(pair_note_key(a, b), NOT_SAME_AAD, &v.reason)?,
                 })
             })
             .collect()

@@ -169,7 +169,7 @@ async fn a_store_from_before_links_is_indexed_once_and_old_withdrawals_reach_the
 }
 
 /// Every regular file under `dir`, with its bytes.
-fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+pub(crate) fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let path = e.path();
@@ -183,7 +183,7 @@ fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     out
 }
 
-fn holds(bytes: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn holds(bytes: &[u8], needle: &[u8]) -> bool {
     bytes.windows(needle.len()).any(|w| w == needle)
 }
 

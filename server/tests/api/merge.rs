@@ -1334,3 +1334,106 @@ async fn a_push_on_another_teams_document_does_not_tell_its_type() {
         RefusalCode::TypeMismatch,
     );
 }
+
+/// From the attacker's twelfth probe: the reasons of merges and of "not the same person"
+/// judgements, which may name the person, stayed in the data folder after a withdrawal
+/// (blanked in the answers, still in sled's segments). They are sealed under keys of
+/// their own, destroyed with the withdrawal; others' reasons open after a restart.
+#[tokio::test]
+async fn the_reasons_naming_a_withdrawn_person_leave_the_data_folder() {
+    use crate::erasure::{files, holds};
+    const MERGED: &str = "Canary-M4RG same phone as Kwame";
+    const JUDGED: &str = "Canary-J7DG is the sister";
+    const OTHERS: &str = "Canary-KEPT met twice";
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let a = person(&marta, 90, "Kwame Asante");
+    let b = person(&luca, 91, "Kwame Asanti");
+    let c = person(&luca, 92, "Akosua Asante");
+    let (x, y) = (
+        person(&marta, 93, "Ilir Hoxha"),
+        person(&luca, 94, "Ilir Hoxa"),
+    );
+    let mut a_doc = bg.typed(&a);
+    accepted(&bg.push_one(&mut a_doc).await);
+    accepted(&bg.push_one(&mut bg.typed(&x)).await);
+    for p in [&b, &c, &y] {
+        accepted(&cr.push_one(&mut cr.typed(p)).await);
+    }
+    let central = Api::login(&s, "centrale").await;
+    let merge = |survivor: DocId, merged: DocId, reason: &'static str| {
+        let central = &central;
+        async move {
+            let res = central
+                .post_json(
+                    "/api/persons/merge",
+                    &json!({"survivor": survivor, "merged": merged, "reason": reason}),
+                )
+                .await;
+            assert_eq!(res.status(), 200);
+            res.json::<Value>().await.unwrap()["id"].clone()
+        }
+    };
+    let m = merge(a.id, b.id, MERGED).await;
+    let kept = merge(x.id, y.id, OTHERS).await;
+    let res = central
+        .post_json(
+            "/api/persons/not-same",
+            &json!({"a": a.id, "b": c.id, "reason": JUDGED}),
+        )
+        .await;
+    assert!(res.status().is_success());
+    let in_folder = |dir: &std::path::Path| {
+        files(dir).into_iter().any(|(_, bytes)| {
+            [MERGED, JUDGED, OTHERS]
+                .iter()
+                .any(|c| holds(&bytes, c.as_bytes()))
+        })
+    };
+    // Never in the clear, and read back in the answers.
+    assert!(!in_folder(&s.dir));
+    let page = get(&central, &format!("/api/persons/{}", a.id)).await;
+    assert_eq!(page["merges"][0]["reason"], MERGED);
+    assert_eq!(page["not_same"][0]["reason"], JUDGED);
+    let note_key = s
+        .store
+        .doc_key(serde_json::from_value(m.clone()).unwrap(), 0)
+        .expect("the merge's note key");
+
+    // A withdraws.
+    let mut gone = a.clone();
+    gone.withdraw_consent(1_760_000_500_000, marta.id);
+    schema::update(&mut a_doc.doc, &gone).unwrap();
+    accepted(&bg.push_one(&mut a_doc).await);
+    let page = get(&central, &format!("/api/persons/{}", a.id)).await;
+    assert_eq!(page["merges"][0]["id"], m);
+    assert_eq!(page["merges"][0]["reason"], "");
+    assert!(
+        !get(&central, "/api/persons/not-same")
+            .await
+            .to_string()
+            .contains("Canary")
+    );
+    for (path, bytes) in files(&s.dir) {
+        assert!(
+            !holds(&bytes, &note_key),
+            "{} holds the note key",
+            path.display()
+        );
+    }
+    // After a restart: still gone; the other merge's reason still opens.
+    let dir = s.stop().await;
+    let s = TestServer::start_in(dir).await;
+    let central = Api::login(&s, "centrale").await;
+    let page = get(&central, &format!("/api/persons/{}", x.id)).await;
+    assert_eq!(page["merges"][0]["id"], kept);
+    assert_eq!(page["merges"][0]["reason"], OTHERS);
+    let page = get(&central, &format!("/api/persons/{}", a.id)).await;
+    assert_eq!(page["merges"][0]["reason"], "");
+    assert!(!in_folder(&s.dir));
+}
