@@ -454,7 +454,8 @@ impl Run<'_> {
         self.reference_in(kind, external, field, Some(team))
     }
 
-    /// The record a reference names, of any team (a case's person).
+    /// The record a reference names, of any team (a person: a case's, or a contact's or
+    /// a referral's met by another team too).
     fn reference_any_team(&self, kind: Kind, external: &str, field: &str) -> Result<Ref, Fail> {
         self.reference_in(kind, external, field, None)
     }

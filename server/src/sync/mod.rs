@@ -919,6 +919,7 @@ fn references_known(
     pending: &[Pending],
     old: Option<&rules::Fixed>,
     new: &rules::TypedDoc,
+    restore: bool,
 ) -> Result<bool, StoreError> {
     let before: Vec<DocId> = match old {
         Some(o) => o.references(),
@@ -936,8 +937,10 @@ fn references_known(
             },
         };
         // A case (the central office's) may name records of any team: a person met by
-        // several teams, a contact of another team's. A field document only its own.
-        let central = new.doc_type().central_only();
+        // several teams, a contact of another team's. A field document only its own —
+        // but for a person a file restored from elsewhere names (an import: one person
+        // met by several teams).
+        let central = new.doc_type().central_only() || (restore && doc_type == DocType::Person);
         if !meta.is_some_and(|m| m.doc_type == doc_type && (central || &m.team == new.team())) {
             return Ok(false);
         }
@@ -1111,7 +1114,7 @@ fn merge_one(
     if let Err((code, reason)) = checked {
         return Ok(PushOutcome::Refused { code, reason });
     }
-    if !references_known(store, pending, old.as_ref(), &new)? {
+    if !references_known(store, pending, old.as_ref(), &new, restore)? {
         return refused(RefusalCode::UnknownReference);
     }
     // A contact names its person only while that person's consent is given. After a

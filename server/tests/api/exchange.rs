@@ -1627,3 +1627,68 @@ async fn the_same_line_again_keeps_what_was_edited_in_strada_since() {
     let report = import_ok(&admin, file(&lines)).await;
     assert_eq!(case_counts(&report, "updated"), [0, 0], "{report}");
 }
+
+/// Found by a blind check of the reports: a file from a PUA that kept one row for a
+/// person several teams met (contacts of two teams naming one person) was refused
+/// whole, "names a person of another team". It is imported: the person counts once,
+/// each team's phones pull their own contacts (not the other team's person), a
+/// withdrawal reaches every contact, and the export gives the same lines back.
+#[tokio::test]
+async fn a_person_met_by_two_teams_is_one_person_with_both_teams_contacts() {
+    let (s, admin) = server().await;
+    let marta = Api::login(&s, "marta").await;
+    let lines = vec![
+        json!({"type": "team", "id": "bergamo-1", "name": "Bergamo"}),
+        json!({"type": "team", "id": "cremona-2", "name": "Cremona"}),
+        json!({"type": "person", "id": "P-2T", "team": "cremona-2", "aliases": ["Sunday Okoro"],
+            "consent": {"status": "given", "at": "2025-05-01T10:00:00Z"},
+            "created_at": "2025-05-01T10:00:00Z"}),
+        json!({"type": "contact", "id": "C-CR", "team": "cremona-2",
+            "occurred_at": "2025-05-01T10:00:00Z", "who": "person", "person": "P-2T",
+            "channel": "street", "needs": ["food"]}),
+        json!({"type": "contact", "id": "C-BG", "team": "bergamo-1",
+            "occurred_at": "2025-06-01T10:00:00Z", "who": "person", "person": "P-2T",
+            "channel": "street", "needs": ["shelter"], "note": "Sunday asked for a bed"}),
+        json!({"type": "referral", "id": "R-BG", "team": "bergamo-1", "contact": "C-BG",
+            "person": "P-2T", "need": "shelter", "partner": "Synthetic shelter",
+            "history": [{"status": "proposed", "at": "2025-06-01T10:00:00Z"}]}),
+    ];
+    let report = import_ok(&admin, file(&lines)).await;
+    assert_eq!(counts(&report, "created")[1..], [1, 2, 1]);
+    let p = stored::<PersonDoc>(&s, ExchangeKind::Person, "P-2T");
+    let page = json_of(&admin, &format!("/api/persons/{}", p.id)).await;
+    assert_eq!(page["contacts"].as_array().unwrap().len(), 2, "{page}");
+    assert_eq!(page["referrals"].as_array().unwrap().len(), 1, "{page}");
+    let summary = json_of(&admin, "/api/reports/summary?from=2025-05-01&to=2025-06-30").await;
+    assert_eq!(summary["people_reached"], 1, "{summary}");
+    assert_eq!(summary["new_persons"], 1, "{summary}");
+    // Bergamo's phone: its contact and referral, not Cremona's person.
+    let pulled = marta.pull_ok(0, 0).await;
+    let mut types: Vec<DocType> = pulled.docs.iter().map(|d| d.doc_type).collect();
+    types.sort_by_key(|t| format!("{t:?}"));
+    assert_eq!(types, vec![DocType::Contact, DocType::Referral]);
+    // The export gives the same lines; imported into an empty store, the same again.
+    let text = export(&admin).await;
+    let exported = parse_lines(&text);
+    for l in &lines[2..] {
+        let out = exported_line(
+            &exported,
+            l["type"].as_str().unwrap(),
+            l["id"].as_str().unwrap(),
+        );
+        assert_eq!(out["team"], l["team"]);
+        assert_eq!(out.get("person"), l.get("person"));
+    }
+    let (other, other_admin) = server().await;
+    import_ok(&other_admin, text.clone().into_bytes()).await;
+    assert_eq!(export(&other_admin).await, text);
+    drop(other);
+    // A withdrawal reaches Bergamo's contact too.
+    let withdrawn = json!({"type": "person", "id": "P-2T", "team": "cremona-2",
+        "aliases": [], "consent": {"status": "withdrawn", "at": "2025-07-01T10:00:00Z"},
+        "created_at": "2025-05-01T10:00:00Z"});
+    import_ok(&admin, file(&[lines[1].clone(), withdrawn])).await;
+    let c = stored::<ContactDoc>(&s, ExchangeKind::Contact, "C-BG");
+    assert_eq!(c.person, PersonRef::Anonymous);
+    assert!(!c.note.contains("Sunday"), "{}", c.note);
+}

@@ -161,7 +161,9 @@ impl Run<'_> {
             return Ok(());
         }
         let person = match &l.who {
-            Who::Person(ext) => match self.reference(Kind::Person, ext, "person", &at.team)? {
+            // A person of any team: a PUA moving from spreadsheets keeps one row for a
+            // person several teams met (the blind check of the reports wrote its file so).
+            Who::Person(ext) => match self.reference_any_team(Kind::Person, ext, "person")? {
                 Ref::Found(id) => Some(self.named(id)?),
                 Ref::Invalid => return Ok(()),
             },
@@ -220,7 +222,7 @@ impl Run<'_> {
             Ref::Invalid => return Ok(()),
         };
         let person = match &l.person {
-            Some(ext) => match self.reference(Kind::Person, ext, "person", &at.team)? {
+            Some(ext) => match self.reference_any_team(Kind::Person, ext, "person")? {
                 Ref::Found(id) => Some(id),
                 Ref::Invalid => return Ok(()),
             },
