@@ -572,6 +572,11 @@ xf_withdrawals =
         [one] Note: { $n } person withdraws consent. Their identifying data, and their names in contacts and referrals, will be erased for good.
        *[other] Note: { $n } persons withdraw consent. Their identifying data, and their names in contacts and referrals, will be erased for good.
     }
+xf_notices =
+    { $n ->
+        [one] { $n } line taken without part of what it gives (consent not given)
+       *[other] { $n } lines taken without part of what they give (consent not given)
+    }
 xf_too_many_records = The file holds more than 50,000 records: split it into several files (importing again changes nothing, and a line may name records already stored).
 xf_import_running = Another import is running: try again when it has ended.
 xf_groups_title = The errors by field and reason
@@ -664,7 +669,8 @@ xf_reason-no_slug = no free team slug for an external id
 xf_reason-without_consent = a person whose consent is not given keeps no identifying data
 xf_reason-alias_required = a person whose consent is given has at least one alias
 xf_reason-contact_without_consent = a contact recorded without the person's consent cannot name a person
-xf_reason-person_without_consent = names a person whose consent is not given
+xf_reason-anonymous_without_consent = kept anonymous, not linked to the person: the person's consent is not given
+xf_reason-not_kept_without_consent = not kept, with every identifying field of the line: the person's consent is not given
 xf_reason-case_without_consent = names a person whose consent is not given: a case is opened only with the person's consent
 xf_reason-consent_only_withdrawn = a consent once given can only be withdrawn (write withdrawn): the records made with it stay linked
 xf_reason-withdrawal_final = a withdrawal of consent is final: record the person again as a new person

@@ -573,6 +573,11 @@ xf_withdrawals =
         [one] Attenzione: { $n } persona ritira il consenso. I suoi dati identificativi, e i suoi nomi nei contatti e negli invii, saranno cancellati per sempre.
        *[other] Attenzione: { $n } persone ritirano il consenso. I loro dati identificativi, e i loro nomi nei contatti e negli invii, saranno cancellati per sempre.
     }
+xf_notices =
+    { $n ->
+        [one] { $n } riga presa senza una parte di ciò che contiene (consenso non dato)
+       *[other] { $n } righe prese senza una parte di ciò che contengono (consenso non dato)
+    }
 xf_too_many_records = Il file contiene più di 50.000 record: dividilo in più file (importare di nuovo non cambia nulla, e una riga può indicare record già salvati).
 xf_import_running = È in corso un'altra importazione: riprova quando è finita.
 xf_groups_title = Gli errori per campo e motivo
@@ -665,7 +670,8 @@ xf_reason-no_slug = nessun codice libero per l'équipe di questo identificativo 
 xf_reason-without_consent = una persona senza consenso non conserva dati identificativi
 xf_reason-alias_required = una persona con consenso ha almeno un alias
 xf_reason-contact_without_consent = un contatto registrato senza il consenso della persona non può indicarla
-xf_reason-person_without_consent = indica una persona che non ha dato il consenso
+xf_reason-anonymous_without_consent = conservato anonimo, senza legame con la persona: la persona non ha dato il consenso
+xf_reason-not_kept_without_consent = non conservato, con ogni dato identificativo della riga: la persona non ha dato il consenso
 xf_reason-case_without_consent = indica una persona che non ha dato il consenso: un caso si apre solo con il consenso della persona
 xf_reason-consent_only_withdrawn = un consenso dato può solo essere ritirato (scrivi withdrawn): i record fatti con esso restano collegati
 xf_reason-withdrawal_final = il ritiro del consenso è definitivo: registra la persona di nuovo, come nuova persona

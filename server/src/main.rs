@@ -492,6 +492,12 @@ fn import(data_dir: &std::path::Path, file: &std::path::Path, dry_run: bool) -> 
             report.withdrawals
         );
     }
+    if !report.notices.is_empty() {
+        println!("Taken without part of what they give:");
+        for e in &report.notices {
+            println!("  line {}: {}: {}", e.line, e.field, e.reason);
+        }
+    }
     Ok(())
 }
 

@@ -263,4 +263,9 @@ pub struct ImportReport {
     pub withdrawals: u64,
     /// In line order.
     pub errors: Vec<ImportLineError>,
+    /// Lines taken without part of what they give, in line order: a person whose consent
+    /// is `not_asked` or `refused` is kept without identifying data (the field named is
+    /// the first such field of the line).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<ImportLineError>,
 }

@@ -154,8 +154,12 @@ pub const LINE_REASONS: &[(&str, &str)] = &[
         "a contact recorded without the person's consent cannot name a person",
     ),
     (
-        "person_without_consent",
-        "names a person whose consent is not given",
+        "anonymous_without_consent",
+        "kept anonymous, not linked to the person: the person's consent is not given",
+    ),
+    (
+        "not_kept_without_consent",
+        "not kept, with every identifying field of the line: the person's consent is not given",
     ),
     (
         "case_without_consent",

@@ -1496,6 +1496,17 @@ pub fn ExchangeFiles() -> impl IntoView {
                         {(r.withdrawals > 0).then(|| view! {
                             <p class="warning" role="alert" data-testid="xf-withdrawals">{t().xf_withdrawals.n(r.withdrawals as usize)}</p>
                         })}
+                        // Lines taken without part of what they give (consent never given).
+                        {(!r.notices.is_empty()).then(|| view! {
+                            <details class="warning" data-testid="xf-notices">
+                                <summary>{t().xf_notices.n(r.notices.len())}</summary>
+                                <ul>
+                                    {r.notices.iter().map(|e| view! {
+                                        <li>{t().xf_line}" "{e.line}" · "<code>{e.field.clone()}</code>" · "{t().import_reason(&e.reason)}</li>
+                                    }).collect_view()}
+                                </ul>
+                            </details>
+                        })}
                     }.into_any(),
                     Ok(r) => {
                         let total = r.errors.len();

@@ -225,10 +225,10 @@ fn who(
                 ConsentStatus::Withdrawn => {
                     Ok((PersonRef::Anonymous, Some(p.id), ConsentStatus::Withdrawn))
                 }
-                _ => Err(FieldError::new(
-                    "person",
-                    "names a person whose consent is not given",
-                )),
+                // Consent never given: the contact is kept, anonymous and not linked to
+                // the person (no history is kept of someone who did not consent; the
+                // import says so).
+                other => Ok((PersonRef::Anonymous, None, other)),
             },
         },
         (Who::Person(_), None) => Err(FieldError::new("person", "is missing")),
@@ -555,6 +555,7 @@ mod tests {
                 at: T,
                 partners: vec!["pua".into()],
             },
+            dropped: None,
             created_at: T,
         }
     }
@@ -641,8 +642,9 @@ mod tests {
             consent: ConsentStatus::Refused,
             ..p.clone()
         };
-        let e = contact(&l, id, &team(), None, Some(&refused), None, me()).unwrap_err();
-        assert_eq!(e.field, "person");
+        let c = contact(&l, id, &team(), None, Some(&refused), None, me()).unwrap();
+        assert_eq!(c.person, PersonRef::Anonymous);
+        assert_eq!((c.person_id, c.consent), (None, ConsentStatus::Refused));
         // Stored: its person and author cannot change; its accuracy stays.
         let mut stored = contact(&l, id, &team(), None, Some(&p), None, me()).unwrap();
         stored.place = Some(Place {

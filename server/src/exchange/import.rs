@@ -74,6 +74,7 @@ pub fn import(
         directory,
         resolver: Resolver::new(store, now_ms)?,
         errors: read.errors,
+        notices: Vec::new(),
         invalid: read.invalid,
         teams: HashMap::new(),
         placed: HashMap::new(),
@@ -128,6 +129,7 @@ pub fn import(
         ok,
         dry_run,
         errors: std::mem::take(&mut run.errors),
+        notices: std::mem::take(&mut run.notices),
         withdrawals: if ok { run.withdrawals } else { 0 },
         ..ImportReport::default()
     };
@@ -210,6 +212,14 @@ enum Ref {
     Invalid,
 }
 
+/// Why a contact naming a person is kept anonymous.
+const KEPT_ANONYMOUS: &str =
+    "kept anonymous, not linked to the person: the person's consent is not given";
+
+/// Why a person line's identifying data is not kept.
+const NOT_KEPT: &str =
+    "not kept, with every identifying field of the line: the person's consent is not given";
+
 struct Run<'a> {
     store: &'a dyn Store,
     user: AuthUser,
@@ -218,6 +228,8 @@ struct Run<'a> {
     directory: &'a ServedDirectory,
     resolver: Resolver<'a>,
     errors: Vec<ImportLineError>,
+    /// See [`ImportReport::notices`].
+    notices: Vec<ImportLineError>,
     invalid: HashSet<(Kind, String)>,
     /// Team lines: external id → slug.
     teams: HashMap<String, TeamId>,
@@ -331,6 +343,12 @@ impl Run<'_> {
             let Some(at) = self.placed.get(&(l.kind(), l.id.clone())).cloned() else {
                 continue;
             };
+            if let Record::Person(p) = &l.record
+                && let Some(field) = p.dropped
+            {
+                self.notices
+                    .push(line_error(*n, field.to_string(), NOT_KEPT.to_string()));
+            }
             let built = match &l.record {
                 Record::Team(_) => continue,
                 Record::Person(p) => self.person(&at, p),

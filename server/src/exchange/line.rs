@@ -175,6 +175,9 @@ pub struct Person {
     pub consent: ConsentLine,
     /// Unix ms.
     pub created_at: i64,
+    /// The first identifying field the line gave and Strada does not keep: the person's
+    /// consent is `not_asked` or `refused` (said in the import's notices).
+    pub dropped: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -589,21 +592,21 @@ fn person(o: &Obj<'_>, now_ms: i64) -> Checked<Person> {
         }
         aliases.push(alias.clone());
     }
-    let birth_year = o.opt_int("birth_year", *BIRTH_YEARS.start(), *BIRTH_YEARS.end())?;
-    let birth_year_estimated = o.opt_bool("birth_year_estimated")?.unwrap_or(false);
-    let gender = o.opt_code::<Gender>("gender")?.unwrap_or_default();
-    let country = match o.opt_string("country", MAX_FIELD_CHARS)? {
+    let mut birth_year = o.opt_int("birth_year", *BIRTH_YEARS.start(), *BIRTH_YEARS.end())?;
+    let mut birth_year_estimated = o.opt_bool("birth_year_estimated")?.unwrap_or(false);
+    let mut gender = o.opt_code::<Gender>("gender")?.unwrap_or_default();
+    let mut country = match o.opt_string("country", MAX_FIELD_CHARS)? {
         None => None,
         Some(c) => Some(
             codes::country(&c)
                 .ok_or_else(|| o.err("country", "not an ISO 3166-1 alpha-2 country code"))?,
         ),
     };
-    let languages = o.code_list("languages", |s| codes::language(s).map(str::to_string), {
+    let mut languages = o.code_list("languages", |s| codes::language(s).map(str::to_string), {
         "not an ISO 639-1 language code"
     })?;
-    let phone = o.opt_string("phone", MAX_FIELD_CHARS)?;
-    let documents = match o.opt_string("documents", 40)? {
+    let mut phone = o.opt_string("phone", MAX_FIELD_CHARS)?;
+    let mut documents = match o.opt_string("documents", 40)? {
         None => DocumentStatus::Unknown,
         Some(d) => DocumentStatus::parse(&d).ok_or_else(|| {
             o.err(
@@ -612,11 +615,11 @@ fn person(o: &Obj<'_>, now_ms: i64) -> Checked<Person> {
             )
         })?,
     };
-    let usual_place = o.opt_string("usual_place", MAX_FIELD_CHARS)?;
+    let mut usual_place = o.opt_string("usual_place", MAX_FIELD_CHARS)?;
     let c = o
         .object("consent", CONSENT_FIELDS)?
         .ok_or_else(|| o.err("consent", "is missing"))?;
-    let consent = ConsentLine {
+    let mut consent = ConsentLine {
         status: c.code::<ConsentStatus>("status")?,
         at: c.time("at")?,
         partners: c.string_set("partners", MAX_FIELD_CHARS)?,
@@ -625,6 +628,7 @@ fn person(o: &Obj<'_>, now_ms: i64) -> Checked<Person> {
         return Err(c.err("at", "a consent cannot be recorded in the future"));
     }
     let created_at = o.time("created_at")?;
+    let mut dropped = None;
     if consent.status == ConsentStatus::Given {
         if aliases.is_empty() {
             return Err(o.err(
@@ -645,11 +649,35 @@ fn person(o: &Obj<'_>, now_ms: i64) -> Checked<Person> {
             ("documents", documents != DocumentStatus::Unknown),
             ("usual_place", usual_place.is_some()),
         ];
-        if let Some((field, _)) = held.iter().find(|(_, held)| *held) {
-            return Err(o.err(field, WITHOUT_CONSENT));
-        }
-        if !consent.partners.is_empty() {
-            return Err(c.err("partners", WITHOUT_CONSENT));
+        let first = held
+            .iter()
+            .find(|(_, held)| *held)
+            .map(|(f, _)| *f)
+            .or((!consent.partners.is_empty()).then_some("consent.partners"));
+        match (first, consent.status) {
+            (None, _) => {}
+            // The format says so of a withdrawn person only.
+            (Some(field), ConsentStatus::Withdrawn) => {
+                return Err(match field {
+                    "consent.partners" => c.err("partners", WITHOUT_CONSENT),
+                    _ => o.err(field, WITHOUT_CONSENT),
+                });
+            }
+            // Consent never given (a spreadsheet's row, say): the person is taken, and
+            // what identifies them is not kept (a blind check's file was refused whole).
+            (Some(field), _) => {
+                dropped = Some(field);
+                aliases.clear();
+                birth_year = None;
+                birth_year_estimated = false;
+                gender = Gender::Unknown;
+                country = None;
+                languages.clear();
+                phone = None;
+                documents = DocumentStatus::Unknown;
+                usual_place = None;
+                consent.partners.clear();
+            }
         }
     }
     Ok(Person {
@@ -665,6 +693,7 @@ fn person(o: &Obj<'_>, now_ms: i64) -> Checked<Person> {
         usual_place,
         consent,
         created_at,
+        dropped,
     })
 }
 

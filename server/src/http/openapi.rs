@@ -1325,7 +1325,7 @@ fn schemas() -> Map<String, Value> {
         ),
     );
     let counts = json!({ "type": "object", "additionalProperties": { "type": "integer" },
-        "description": "per type: team, person, contact, referral" });
+        "description": "per type: team, person, contact, referral, case, job_offer" });
     add(
         "ImportReport",
         obj(
@@ -1342,6 +1342,13 @@ fn schemas() -> Map<String, Value> {
                 (
                     "errors",
                     json!({ "type": "array", "items": obj(
+                        &[("line", int()), ("field", s()), ("reason", s())],
+                        &["line", "field", "reason"],
+                    ) }),
+                ),
+                (
+                    "notices",
+                    json!({ "type": "array", "description": "lines taken without part of what they give (a person whose consent is not given: no identifying data; a contact or referral naming them: anonymous, not linked)", "items": obj(
                         &[("line", int()), ("field", s()), ("reason", s())],
                         &["line", "field", "reason"],
                     ) }),

@@ -1692,3 +1692,67 @@ async fn a_person_met_by_two_teams_is_one_person_with_both_teams_contacts() {
     assert_eq!(c.person, PersonRef::Anonymous);
     assert!(!c.note.contains("Sunday"), "{}", c.note);
 }
+
+/// Found by a blind check of the reports: a person line whose consent was never given
+/// (`not_asked`, `refused`) with aliases or a phone was refused, and so the whole file,
+/// though the format says only a withdrawn person is written without them; so was a
+/// contact naming such a person. The person is taken without identifying data (a
+/// notice says so, by line and field), and the contact counts for them, naming no one.
+#[tokio::test]
+async fn a_person_without_consent_is_taken_without_identifying_data_and_said_so() {
+    let (s, admin) = server().await;
+    let lines = vec![
+        json!({"type": "team", "id": "bergamo-1", "name": "Bergamo"}),
+        json!({"type": "person", "id": "P-NA", "team": "bergamo-1", "aliases": ["Musa Kamara"],
+            "phone": "+39 333 0000000", "gender": "man",
+            "consent": {"status": "not_asked", "at": "2025-05-01T10:00:00Z"},
+            "created_at": "2025-05-01T10:00:00Z"}),
+        json!({"type": "person", "id": "P-RF", "team": "bergamo-1", "aliases": [],
+            "consent": {"status": "refused", "at": "2025-05-01T10:00:00Z"},
+            "created_at": "2025-05-01T10:00:00Z"}),
+        json!({"type": "contact", "id": "C-NA1", "team": "bergamo-1",
+            "occurred_at": "2025-05-02T10:00:00Z", "who": "person", "person": "P-NA",
+            "channel": "street", "needs": ["food"]}),
+        json!({"type": "contact", "id": "C-NA2", "team": "bergamo-1",
+            "occurred_at": "2025-05-03T10:00:00Z", "who": "person", "person": "P-NA",
+            "channel": "street", "needs": ["shelter"]}),
+        json!({"type": "contact", "id": "C-RF", "team": "bergamo-1",
+            "occurred_at": "2025-05-03T11:00:00Z", "who": "person", "person": "P-RF",
+            "channel": "street", "needs": ["food"]}),
+        json!({"type": "referral", "id": "R-NA", "team": "bergamo-1", "contact": "C-NA1",
+            "person": "P-NA", "need": "food", "partner": "Synthetic canteen",
+            "history": [{"status": "proposed", "at": "2025-05-02T10:00:00Z"}]}),
+    ];
+    let (status, dry) = import(&admin, file(&lines), true).await;
+    assert_eq!(status, StatusCode::OK, "{dry}");
+    let anonymous = "kept anonymous, not linked to the person: the person's consent is not given";
+    assert_eq!(
+        dry["notices"],
+        json!([{"line": 2, "field": "aliases",
+            "reason": "not kept, with every identifying field of the line: the person's consent is not given"},
+            {"line": 4, "field": "person", "reason": anonymous},
+            {"line": 5, "field": "person", "reason": anonymous},
+            {"line": 6, "field": "person", "reason": anonymous},
+            {"line": 7, "field": "person", "reason": anonymous}])
+    );
+    let report = import_ok(&admin, file(&lines)).await;
+    assert_eq!(report["notices"], dry["notices"]);
+    assert_eq!(counts(&report, "created")[1..], [2, 3, 1]);
+    let p = stored::<PersonDoc>(&s, ExchangeKind::Person, "P-NA");
+    assert!(!p.has_identifying_data(), "{p:?}");
+    assert_eq!(p.consent.status, ConsentStatus::NotAsked);
+    let c = stored::<ContactDoc>(&s, ExchangeKind::Contact, "C-NA1");
+    assert_eq!((c.person, c.person_id), (PersonRef::Anonymous, None));
+    assert_eq!(c.consent, ConsentStatus::NotAsked);
+    let r = stored::<ReferralDoc>(&s, ExchangeKind::Referral, "R-NA");
+    assert_eq!(r.person_id, None);
+    // Anonymous contacts count one each; nothing of Musa is anywhere.
+    let summary = json_of(&admin, "/api/reports/summary?from=2025-05-01&to=2025-05-31").await;
+    assert_eq!(summary["people_reached"], 3, "{summary}");
+    assert_eq!(summary["new_persons"], 0, "{summary}");
+    let text = export(&admin).await;
+    assert!(!text.contains("Musa") && !text.contains("333"), "{text}");
+    // The same file again changes nothing.
+    let again = import_ok(&admin, file(&lines)).await;
+    assert_eq!(counts(&again, "unchanged")[1..], [2, 3, 1]);
+}

@@ -169,6 +169,16 @@ impl Run<'_> {
             },
             _ => None,
         };
+        if let Some(p) = &person
+            && matches!(p.consent, ConsentStatus::NotAsked | ConsentStatus::Refused)
+            && !at.stored
+        {
+            self.notices.push(super::line_error(
+                at.line,
+                "person".into(),
+                super::KEPT_ANONYMOUS.into(),
+            ));
+        }
         let author = match &l.author {
             Some(name) => {
                 let id = self.resolver.user(name)?;
@@ -227,6 +237,25 @@ impl Run<'_> {
                 Ref::Invalid => return Ok(()),
             },
             None => None,
+        };
+        // Not linked to a person who never consented, as their contacts (said so).
+        let person = match person {
+            Some(id)
+                if matches!(
+                    self.named(id)?.consent,
+                    ConsentStatus::NotAsked | ConsentStatus::Refused
+                ) =>
+            {
+                if !at.stored {
+                    self.notices.push(super::line_error(
+                        at.line,
+                        "person".into(),
+                        super::KEPT_ANONYMOUS.into(),
+                    ));
+                }
+                None
+            }
+            other => other,
         };
         let stored = match at.stored {
             true => match self.stored(at.id)? {
