@@ -820,10 +820,15 @@ pub fn unmerge(
     if restored != survivor {
         docs.push(change(sdoc, &restored, sgen)?.0);
     }
+    // After a withdrawal of either, the words are not kept: nothing would forget them
+    // (the attacker's thirteenth probe wrote a name and a phone in an unmerge's reason).
+    let withdrawn = [&survivor, &merged]
+        .iter()
+        .any(|p| p.consent.status == ConsentStatus::Withdrawn);
     entry.record.undone = Some(Undone {
         by: user.id,
         at: rfc3339_ms(now_ms),
-        reason,
+        reason: if withdrawn { String::new() } else { reason },
     });
     let advanced = write(store, staging, user, docs, &entry)?;
     Ok(Done {

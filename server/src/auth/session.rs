@@ -345,13 +345,7 @@ pub fn authenticate(store: &dyn Store, token: &str, now_ms: i64) -> Result<AuthU
     // "Last used" moves at most once a minute: a hint for the idle expiry, not flushed
     // (the next real write carries it).
     if now_ms - last_used >= LAST_SEEN_RESOLUTION_MS {
-        store.put_session(
-            &hash,
-            &StoredSession {
-                last_used: now_ms,
-                ..session
-            },
-        )?;
+        store.touch_session(&hash, now_ms)?;
     }
     Ok(auth)
 }
@@ -447,6 +441,25 @@ mod tests {
 
     const PHONE: &str = "0123456789abcdef0123456789abcdef";
     const OTHER: &str = "fedcba9876543210fedcba9876543210";
+
+    /// From the attacker's thirteenth probe: a request read its session, a sign-out
+    /// ended it, and the request's "last used" wrote it back. Touching an ended session
+    /// leaves it ended; a live one moves.
+    #[test]
+    fn touching_an_ended_session_does_not_bring_it_back() {
+        let (_d, s) = store();
+        user(&s, "marta", Role::FieldWorker);
+        let good = Password::new("password-marta".into());
+        let ended = login(&s, "marta", &good, None, 1_000).expect("a sign-in");
+        let live = login(&s, "marta", &good, None, 1_000).expect("another");
+        s.delete_session(&ended.token.hash()).unwrap();
+        s.touch_session(&ended.token.hash(), 500_000).unwrap();
+        assert!(s.session(&ended.token.hash()).unwrap().is_none());
+        assert!(authenticate(&s, ended.token.expose(), 500_000).is_err());
+        assert!(authenticate(&s, live.token.expose(), 500_000).is_ok());
+        let touched = s.session(&live.token.hash()).unwrap().expect("live");
+        assert_eq!(touched.last_used, 500_000);
+    }
 
     /// From the attacker's eleventh probe: signing in again and again kept every session
     /// (161 in 5 s, each for a month). Past the bound the oldest end, the phone's last.

@@ -1209,41 +1209,51 @@ pub async fn not_same(
             _ => return Err(AppError::NotFound("no person with that id".into())),
         }
     }
-    // Two records already merged into one person are not two persons (a new user's walk:
-    // a second desk judged "not the same" a pair the first had just merged, and both
-    // stood). "Separa" undoes the merge, and judges the pair with it if asked.
-    let roots = crate::merge::roots(state.store.as_ref())?;
-    if crate::merge::person_pair(&roots, pair.a, pair.b).is_none() {
-        return Err(AppError::ConflictCode {
-            code: "already_merged",
-            message: "the two records were merged into one person: separate them first".into(),
-        });
-    }
-    let cleaned = crate::merge::clean_reason(pair.reason.as_deref().unwrap_or_default());
-    if cleaned.chars().count() > MAX_NOT_SAME_REASON {
-        return Err(AppError::BadRequest {
-            code: "reason_too_long",
-            message: format!("`reason`: at most {MAX_NOT_SAME_REASON} characters"),
-        });
-    }
-    // A reason about a person who withdrew consent is not kept (it may name them).
-    let mut withdrawn = false;
-    for id in [pair.a, pair.b] {
-        withdrawn |= state.store.doc_meta(id)?.and_then(|m| m.consent)
-            == Some(strada_shared::vocab::ConsentStatus::Withdrawn);
-    }
-    let reason = if withdrawn { "" } else { cleaned.as_str() };
-    state
-        .store
-        .mark_not_same(pair.a, pair.b, user.id, crate::now_ms(), reason)?;
-    audit::record(
-        state.store.as_ref(),
-        crate::now_ms(),
-        Record::new(Act::NotSamePerson)
-            .by(&user)
-            .docs(vec![pair.a, pair.b]),
-    )?;
-    state.store.flush()?;
+    // Checked and written holding the writer, as a merge is (the attacker's thirteenth
+    // probe: a merge and a judgement of one pair at the same instant both succeeded).
+    let store = state.store.clone();
+    let writer = state.writer.clone();
+    tokio::task::spawn_blocking(move || -> Result<(), AppError> {
+        let now = crate::now_ms();
+        let _held = writer.staging(store.as_ref(), now);
+        let store = store.as_ref();
+        // Two records already merged into one person are not two persons (a new user's walk:
+        // a second desk judged "not the same" a pair the first had just merged, and both
+        // stood). "Separa" undoes the merge, and judges the pair with it if asked.
+        let roots = crate::merge::roots(store)?;
+        if crate::merge::person_pair(&roots, pair.a, pair.b).is_none() {
+            return Err(AppError::ConflictCode {
+                code: "already_merged",
+                message: "the two records were merged into one person: separate them first".into(),
+            });
+        }
+        let cleaned = crate::merge::clean_reason(pair.reason.as_deref().unwrap_or_default());
+        if cleaned.chars().count() > MAX_NOT_SAME_REASON {
+            return Err(AppError::BadRequest {
+                code: "reason_too_long",
+                message: format!("`reason`: at most {MAX_NOT_SAME_REASON} characters"),
+            });
+        }
+        // A reason about a person who withdrew consent is not kept (it may name them).
+        let mut withdrawn = false;
+        for id in [pair.a, pair.b] {
+            withdrawn |= store.doc_meta(id)?.and_then(|m| m.consent)
+                == Some(strada_shared::vocab::ConsentStatus::Withdrawn);
+        }
+        let reason = if withdrawn { "" } else { cleaned.as_str() };
+        store.mark_not_same(pair.a, pair.b, user.id, now, reason)?;
+        audit::record(
+            store,
+            now,
+            Record::new(Act::NotSamePerson)
+                .by(&user)
+                .docs(vec![pair.a, pair.b]),
+        )?;
+        store.flush()?;
+        Ok(())
+    })
+    .await
+    .map_err(AppError::internal)??;
     Ok(Json(serde_json::json!({ "not_same": [pair.a, pair.b] })))
 }
 

@@ -368,6 +368,10 @@ pub trait Store: Send + Sync + 'static {
     fn put_session(&self, token_hash: &[u8; 32], session: &StoredSession)
     -> Result<(), StoreError>;
     fn session(&self, token_hash: &[u8; 32]) -> Result<Option<StoredSession>, StoreError>;
+    /// Moves a session's `last_used` to `at_ms` if the session still exists (a session
+    /// ended meanwhile stays ended: the attacker's thirteenth probe brought one back by
+    /// a request racing its sign-out). Not flushed.
+    fn touch_session(&self, token_hash: &[u8; 32], at_ms: i64) -> Result<(), StoreError>;
     fn delete_session(&self, token_hash: &[u8; 32]) -> Result<(), StoreError>;
     /// Every session with the hash of its token (to end a device's or a user's sessions).
     fn sessions(&self) -> Result<Vec<([u8; 32], StoredSession)>, StoreError>;

@@ -570,6 +570,33 @@ impl Store for SledStore {
         Ok(())
     }
 
+    fn touch_session(&self, token_hash: &[u8; 32], at_ms: i64) -> Result<(), StoreError> {
+        let mut failed = None;
+        self.sessions.fetch_and_update(token_hash, |current| {
+            let bytes = current?;
+            match from_json::<StoredSession>(bytes) {
+                Ok(mut s) => {
+                    s.last_used = s.last_used.max(at_ms);
+                    match json(&s) {
+                        Ok(v) => Some(v),
+                        Err(e) => {
+                            failed = Some(e);
+                            Some(bytes.to_vec())
+                        }
+                    }
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    Some(bytes.to_vec())
+                }
+            }
+        })?;
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
     fn session(&self, token_hash: &[u8; 32]) -> Result<Option<StoredSession>, StoreError> {
         self.sessions
             .get(token_hash)?

@@ -1426,6 +1426,18 @@ async fn the_reasons_naming_a_withdrawn_person_leave_the_data_folder() {
             path.display()
         );
     }
+    // An unmerge's reason written after the withdrawal is not kept either (the
+    // attacker's thirteenth probe: nothing would ever forget it).
+    let res = central
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({"merge": m, "reason": "Canary-UNMG she is Kwame's sister"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = get(&central, &format!("/api/persons/{}", a.id)).await;
+    assert_eq!(page["merges"][0]["undone"]["reason"], "", "{page}");
+    assert!(!files(&s.dir).iter().any(|(_, b)| holds(b, b"Canary-UNMG")));
     // After a restart: still gone; the other merge's reason still opens.
     let dir = s.stop().await;
     let s = TestServer::start_in(dir).await;
@@ -1436,4 +1448,34 @@ async fn the_reasons_naming_a_withdrawn_person_leave_the_data_folder() {
     let page = get(&central, &format!("/api/persons/{}", a.id)).await;
     assert_eq!(page["merges"][0]["reason"], "");
     assert!(!in_folder(&s.dir));
+}
+
+/// From the attacker's thirteenth probe: a merge and a "not the same person" judgement of
+/// one pair sent at the same instant both succeeded (3 pairs in 15). One of them wins.
+#[tokio::test]
+async fn a_merge_and_a_judgement_of_one_pair_at_once_do_not_both_succeed() {
+    let TwoTeams {
+        s,
+        marta,
+        luca,
+        bg,
+        cr,
+    } = two_teams().await;
+    let central = Api::login(&s, "centrale").await;
+    for seed in 0..8u8 {
+        let a = person(&marta, 100 + 2 * seed, "Chinedu Eze");
+        let b = person(&luca, 101 + 2 * seed, "Chinedu Ezeh");
+        accepted(&bg.push_one(&mut bg.typed(&a)).await);
+        accepted(&cr.push_one(&mut cr.typed(&b)).await);
+        let merge_body = json!({"survivor": a.id, "merged": b.id, "reason": "same person"});
+        let judge_body = json!({"a": a.id, "b": b.id, "reason": "brothers"});
+        let merge = central.post_json("/api/persons/merge", &merge_body);
+        let judge = central.post_json("/api/persons/not-same", &judge_body);
+        let (m, j) = tokio::join!(merge, judge);
+        let ok = [m.status(), j.status()]
+            .iter()
+            .filter(|s| s.is_success())
+            .count();
+        assert_eq!(ok, 1, "merge {} and judgement {}", m.status(), j.status());
+    }
 }
