@@ -127,8 +127,24 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
       return box.left >= panel.left && box.right <= Math.min(panel.right, window.innerWidth) + 1;
     });
     assert.ok(sendInSight, '«Invia al partner» in sight');
+    // And on a tablet held upright (a new user's walk at 768 px: the table was 818 px
+    // wide in 684, its buttons cut at the edge).
+    const desk = page.viewportSize();
+    await page.setViewportSize({ width: 768, height: 1024 });
+    const sendInPortrait = await view.getByTestId('pip-send').evaluate((b) => {
+      const box = b.getBoundingClientRect();
+      const wrap = b.closest('.table-wrap');
+      return box.left >= 0 && box.right <= window.innerWidth + 1 && wrap.scrollWidth <= wrap.clientWidth + 1;
+    });
+    assert.ok(sendInPortrait, '«Invia al partner» in sight at 768 px, nothing to scroll sideways');
+    await page.setViewportSize(desk);
+    const sentKey = await view.getByTestId('pip-row').first().getAttribute('data-key');
     await view.getByTestId('pip-send').click();
     await view.getByTestId('pip-sent').waitFor({ timeout: 20000 });
+    // The focus stays on the intervention sent (a new user's walk: the case was drawn
+    // again, the page thrown 1,700 px up and the focus on the page itself).
+    await page.waitForFunction((key) => document.activeElement?.closest('tr[data-key]')?.dataset.key === key,
+      sentKey, { timeout: 5000 });
     // Where the case stands, not only "Aperto" (a new user's walk).
     await view.getByTestId('case-state').filter({ hasText: 'PIP in corso' }).waitFor({ timeout: 15000 });
 
@@ -233,7 +249,20 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
       await page.getByTestId('case-view').waitFor({ timeout: 20000 });
       await page.locator(`[data-testid="case-row"][data-id="${secondId}"][aria-selected="true"]`).waitFor({ timeout: 5000 });
     }
+    // On a tablet, where the case opens under the list, a click brings it into view
+    // (a new user's walk at 1024 px: only Enter did; a click left it 1,000 px below).
+    const wide = page.viewportSize();
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.locator(`[data-testid="case-row"][data-id="${caseId}"]`).click();
+    await page.waitForFunction(() => {
+      const view = document.querySelector('[data-testid="case-view"]');
+      const top = view?.getBoundingClientRect().top;
+      const pane = document.activeElement?.closest('.ws-detail');
+      return top !== undefined && top < window.innerHeight && top > -window.innerHeight
+        && pane !== null && pane !== undefined && pane.contains(view);
+    }, null, { timeout: 10000 }).catch(() => assert.fail('the case opened by a click is in view at 1024 px'));
+    await page.setViewportSize(wide);
     const again = page.getByTestId('case-view');
     await again.getByTestId('case-review-due').waitFor({ timeout: 20000 });
     assert.match(await again.getByTestId('case-review-due').textContent(), /: \d\d\/\d\d\/\d{4}$/);

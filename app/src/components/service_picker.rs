@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use strada_shared::directory::{Query, rank};
 use strada_shared::domain::{DocumentStatus, NeedCategory, Place};
+use strada_shared::vocab::Gender;
 
 use crate::components::service_card::ServiceCard;
 use crate::directory::{local_now, use_directory};
@@ -18,6 +19,9 @@ pub fn ServicePicker(
     #[prop(into)] place: Signal<Option<Place>>,
     #[prop(into)] languages: Signal<Vec<String>>,
     #[prop(into)] documents: Signal<DocumentStatus>,
+    /// The person's gender (a service for the other gender only sinks as unmet).
+    #[prop(into, default = Signal::stored(Gender::Unknown))]
+    gender: Signal<Gender>,
     /// Called with (service id, display name).
     on_pick: Callback<(String, String)>,
 ) -> impl IntoView {
@@ -33,6 +37,7 @@ pub fn ServicePicker(
             languages: languages.get(),
             now: Some(local_now()),
             documents: documents.get(),
+            gender: gender.get(),
             open_now_only: false,
             max: TOP,
         };

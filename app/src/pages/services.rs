@@ -143,6 +143,7 @@ fn ServiceList() -> impl IntoView {
             documents: st.documents.get(),
             open_now_only: st.open_now_only.get(),
             max: 0,
+            ..Query::default()
         };
         Some((rank(&dir, &q), dir))
     };

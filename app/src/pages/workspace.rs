@@ -376,10 +376,24 @@ fn focused_list_row() -> Option<String> {
 /// Focuses what `selector` finds once the page is drawn again.
 fn focus_soon(selector: &'static str) {
     request_animation_frame(move || {
-        if let Some(el) = html_element(selector) {
+        if let Some(el) = visible_element(selector) {
             let _ = el.focus();
         }
     });
+}
+
+/// The first element `selector` finds that is laid out (a tab's hidden pane is not: a
+/// new user's walk at 1024 px clicked a case and the focus went to a pane out of sight,
+/// so the case, drawn under the list, never came into view).
+fn visible_element(selector: &str) -> Option<web_sys::HtmlElement> {
+    let list = web_sys::window()?
+        .document()?
+        .query_selector_all(selector)
+        .ok()?;
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|e| e.offset_parent().is_some())
 }
 
 /// The list's selected row, else its first: where the focus goes back from the record.

@@ -715,6 +715,7 @@ impl<'a> Generator<'a> {
                 documents,
                 open_now_only: false,
                 max: 3,
+                ..Query::default()
             },
         );
         if ranked.is_empty() {

@@ -42,6 +42,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Directory, Location, OpeningHours, Requirement};
 use crate::domain::{DocumentStatus, NeedCategory};
+use crate::vocab::Gender;
 
 /// The caller's local wall-clock time (the device's, or Europe/Rome on the server).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +64,9 @@ pub struct Query {
     pub languages: Vec<String>,
     pub now: Option<LocalTime>,
     pub documents: DocumentStatus,
+    /// The person's gender: a service for women only is unmet for a man, one for men
+    /// only for a woman (a new user's walk: a man was offered women's shelters first).
+    pub gender: Gender,
     pub open_now_only: bool,
     /// At most this many rows; 0 = all.
     pub max: usize,
@@ -156,6 +160,13 @@ pub fn rank(dir: &Directory, q: &Query) -> Vec<Ranked> {
             q.languages.is_empty() || s.languages.iter().any(|l| q.languages.contains(l));
         let (mut unmet, mut to_check) = (Vec::new(), Vec::new());
         for r in &s.requirements {
+            if matches!(
+                (r, q.gender),
+                (Requirement::WomenOnly, Gender::Man) | (Requirement::MenOnly, Gender::Woman)
+            ) {
+                unmet.push(*r);
+                continue;
+            }
             match r.check(q.documents) {
                 RequirementCheck::Unmet => unmet.push(*r),
                 RequirementCheck::ToCheck => to_check.push(*r),
@@ -458,6 +469,42 @@ mod tests {
             ..q
         };
         assert!(rank(&d, &q)[0].score < 0.01);
+    }
+
+    /// A new user's walk: a man was offered women's shelters first. A service for men
+    /// only is unmet for a woman (and one for women only for a man), an unknown gender
+    /// leaves it a condition to read.
+    #[test]
+    fn a_service_for_the_other_gender_only_is_unmet() {
+        let d = sample();
+        let q = Query {
+            need: Some(NeedCategory::Shelter),
+            at: Some((45.6905, 9.6750)),
+            documents: DocumentStatus::ResidencePermit,
+            ..Query::default()
+        };
+        let base = rank(&d, &q);
+        assert_eq!(base[0].service_id, "dormitorio");
+        assert!(base[0].unmet.is_empty());
+        let man = rank(
+            &d,
+            &Query {
+                gender: Gender::Man,
+                ..q.clone()
+            },
+        );
+        assert_eq!(man[0].service_id, "dormitorio");
+        let woman = rank(
+            &d,
+            &Query {
+                gender: Gender::Woman,
+                ..q
+            },
+        );
+        let dorm = woman.iter().find(|r| r.service_id == "dormitorio").unwrap();
+        assert_eq!(dorm.unmet, vec![Requirement::MenOnly]);
+        assert!((dorm.score - base[0].score - 5.0).abs() < 0.01);
+        assert_ne!(woman[0].service_id, "dormitorio");
     }
 
     #[test]

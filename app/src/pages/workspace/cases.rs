@@ -271,6 +271,53 @@ async fn fetch_rows(ctx: Ctx, path: String) -> Result<Vec<CaseRow>, ApiError> {
         })
 }
 
+/// Where the focus is in a PIP: the intervention's key (none outside a row) and the
+/// control's test id, to find its like once the case is drawn again.
+fn pip_focus() -> Option<(Option<String>, String)> {
+    let el = web_sys::window()?.document()?.active_element()?;
+    let testid = el.get_attribute("data-testid")?;
+    let key = el
+        .closest("tr[data-key]")
+        .ok()
+        .flatten()
+        .and_then(|tr| tr.get_attribute("data-key"));
+    Some((key, testid))
+}
+
+/// Puts the focus back where [`pip_focus`] found it once the case is drawn again — on
+/// the same control of the same intervention, else on that intervention's first control
+/// (a sent one has no «Invia al partner»), else the PIP's section — scrolled into sight
+/// (a new user's walk: «Salva» and «Invia al partner» threw the page 1,700 px up, the
+/// focus on the page itself and the message out of sight).
+async fn restore_pip_focus(at: Option<(Option<String>, String)>) {
+    let Some((key, testid)) = at else { return };
+    let within = key.map_or(String::new(), |k| format!("tr[data-key=\"{k}\"] "));
+    let selectors = [
+        format!("{within}[data-testid=\"{testid}\"]"),
+        format!("{within}button, {within}select"),
+        "[data-testid=\"case-pip\"] legend".to_string(),
+    ];
+    let old = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    // The case is read again and drawn: a few frames, at most two seconds.
+    for _ in 0..40 {
+        gloo_timers::future::TimeoutFuture::new(50).await;
+        for sel in &selectors {
+            if let Some(el) = super::html_element(sel)
+                && old.as_ref().is_none_or(|o| !o.is_same_node(Some(&el)))
+                && el.is_connected()
+            {
+                if sel.ends_with("legend") {
+                    let _ = el.set_attribute("tabindex", "-1");
+                }
+                let _ = el.focus();
+                return;
+            }
+        }
+    }
+}
+
 /// The id of the case list's row that has the focus, if one has.
 fn focused_case_row() -> Option<String> {
     let el = web_sys::window()?.document()?.active_element()?;
@@ -327,6 +374,16 @@ pub fn CaseList(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
+    // A case opened takes the focus, as a record of the other lists does: under the
+    // list (narrower than 1280 px) that brings it into view (a new user's walk at
+    // 1024 px: a click left the case 1,000 px below, only Enter showed it).
+    Effect::new(move |before: Option<Option<Open>>| {
+        let now = open.get();
+        if before.is_some_and(|b| b != now) && now.is_some() {
+            super::focus_soon(".ws-detail");
+        }
+        now
+    });
     let status = RwSignal::new("open".to_string());
     let mine = RwSignal::new(false);
     // Read again when the feed moved (a case changed here or elsewhere, once synced):
@@ -1338,6 +1395,7 @@ fn pip_section(
     // partner" sent two referrals; the intervention kept one).
     let write = move |change: Box<dyn FnOnce(&mut CaseDoc)>,
                       extra: Option<(String, ReferralDoc)>| {
+        let focus = pip_focus();
         leptos::task::spawn_local(async move {
             let tr = ctx.lang.get_untracked().t();
             let res: Result<(), &'static str> = async {
@@ -1378,9 +1436,11 @@ fn pip_section(
             if res.is_ok() {
                 send_now(ctx).await;
                 version.update(|v| *v += 1);
+                restore_pip_focus(focus).await;
             } else if sent_elsewhere {
                 // Drawn again: the intervention shows as sent.
                 version.update(|v| *v += 1);
+                restore_pip_focus(focus).await;
             }
         });
     };
@@ -1410,7 +1470,7 @@ fn pip_section(
     view! {
         <fieldset class="case-section" data-testid="case-pip">
             <legend>{t.case_pip_title}</legend>
-            <div class="table-wrap">
+            <div class="table-wrap pip-wrap">
             <table class="ws-table pip-table" data-testid="pip-list">
                 <thead><tr><th>{t.ws_need}</th><th>{t.ws_partner}</th><th>{t.case_planned_at}</th><th>{t.ws_status}</th><th>{t.case_done_at}</th><th>{t.case_actions}</th></tr></thead>
                 <tbody>
@@ -1496,8 +1556,9 @@ fn pip_section(
                         view! {
                             <crate::components::service_picker::ServicePicker need=n
                                 place=Signal::derive(|| None)
-                                languages=Signal::derive(Vec::new)
-                                documents=Signal::derive(|| strada_shared::domain::DocumentStatus::Unknown)
+                                languages=Signal::derive(move || remote.with(|r| r.page().and_then(|p| p.row.person.as_ref().map(|p| p.languages.clone())).unwrap_or_default()))
+                                documents=Signal::derive(move || remote.with(|r| r.page().and_then(|p| p.row.person.as_ref().map(|p| p.documents)).unwrap_or_default()))
+                                gender=Signal::derive(move || remote.with(|r| r.page().and_then(|p| p.row.person.as_ref().map(|p| p.gender)).unwrap_or_default()))
                                 on_pick=Callback::new(move |(id, name): (String, String)| {
                                     partner.set(name);
                                     service_id.set(Some(id));
