@@ -1505,7 +1505,7 @@ fn pip_section(
                                 // Nothing to send for an intervention done or cancelled (a new
                                 // user's walk: offered on one «Svolto»).
                                 {(manages && !sent && !matches!(i.status, InterventionStatus::Done | InterventionStatus::Cancelled)).then(|| view! {
-                                    <button type="button" data-testid="pip-send" disabled=move || latest().is_none() title=t.case_send_needs_contact on:click=move |_| {
+                                    <button type="button" data-testid="pip-send" disabled=move || latest().is_none() title=move || latest().is_none().then_some(t.case_send_needs_contact) on:click=move |_| {
                                         let (Some(c), Some((me_id, _))) = (latest(), me(ctx)) else { return };
                                         let now = util::now_ms();
                                         let r = ReferralDoc {
