@@ -56,8 +56,9 @@ pub fn from_local_input(s: &str) -> Option<i64> {
     if ms.is_nan() { None } else { Some(ms as i64) }
 }
 
-/// A short local date and time for lists: "26/11/26, 14:05" in Italian, "26 Nov 2026,
-/// 14:05" in English (see `format_short`). Written here rather than
+/// A short local date and time for lists: "26/11/2026, 14:05" in Italian (the year
+/// whole, as [`day_label`] writes a day: a new user's walk saw both in one workspace),
+/// "26 Nov 2026, 14:05" in English (see `format_short`). Written here rather than
 /// with `Intl.DateTimeFormat`, whose first use loads the browser's locale data in one
 /// main-thread task of ~25 ms, right when a page with thousands of records is drawn.
 pub fn format_local(ms: i64, lang: crate::i18n::Lang) -> String {
@@ -100,7 +101,6 @@ fn format_short(
     hour: u32,
     minute: u32,
 ) -> String {
-    let yy = year % 100;
     // Day first and 24 hours. English names the month: its readers are Italian offices'
     // staff and foreign colleagues, to whom "5/8/26" may be 5 August or May 8.
     match lang {
@@ -108,7 +108,7 @@ fn format_short(
             let name = MONTHS_EN[(month.clamp(1, 12) - 1) as usize];
             format!("{day} {name} {year}, {hour:02}:{minute:02}")
         }
-        _ => format!("{day:02}/{month:02}/{yy:02}, {hour:02}:{minute:02}"),
+        _ => format!("{day:02}/{month:02}/{year:04}, {hour:02}:{minute:02}"),
     }
 }
 
@@ -119,7 +119,10 @@ mod tests {
 
     #[test]
     fn short_dates_read_as_each_language_writes_them() {
-        assert_eq!(format_short(Lang::It, 2026, 11, 6, 9, 5), "06/11/26, 09:05");
+        assert_eq!(
+            format_short(Lang::It, 2026, 11, 6, 9, 5),
+            "06/11/2026, 09:05"
+        );
         assert_eq!(
             format_short(Lang::En, 2026, 11, 6, 9, 5),
             "6 Nov 2026, 09:05"
@@ -128,7 +131,10 @@ mod tests {
             format_short(Lang::En, 2026, 1, 16, 23, 59),
             "16 Jan 2026, 23:59"
         );
-        assert_eq!(format_short(Lang::It, 2000, 1, 1, 0, 0), "01/01/00, 00:00");
+        assert_eq!(
+            format_short(Lang::It, 2000, 1, 1, 0, 0),
+            "01/01/2000, 00:00"
+        );
         assert_eq!(super::day_label("2026-06-24", Lang::It), "24/06/2026");
         assert_eq!(super::day_label("2026-06-24", Lang::En), "24 Jun 2026");
         assert_eq!(super::day_label("not a day", Lang::It), "not a day");

@@ -90,6 +90,9 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await view.getByTestId('case-judgement').selectOption('exploitation');
     await view.getByTestId('case-save-assessment').click();
     await view.getByTestId('case-assessment').getByTestId('case-saved').waitFor();
+    // The heading follows the save (a new user's walk: it said «Presa in carico» until
+    // a reload).
+    await view.getByTestId('case-state').filter({ hasText: 'Valutato' }).waitFor({ timeout: 5000 });
 
     // Eligibility: a decision without reasons is refused, with the rule in words.
     await view.getByTestId('case-decision').selectOption('eligible');
@@ -102,6 +105,7 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await view.getByTestId('case-reasons').fill('Indicatori forti, adesione al percorso (sintetico)');
     await view.getByTestId('case-save-eligibility').click();
     await view.getByTestId('case-eligibility').getByTestId('case-saved').waitFor();
+    await view.getByTestId('case-state').filter({ hasText: 'Ammissibile' }).waitFor({ timeout: 5000 });
     assert.deepEqual(await axeViolations(page), [], 'the case page');
 
     // The PIP: an intervention, sent to the partner as a referral.
@@ -180,6 +184,17 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     }
     assert.ok(Object.values(record.row.case.interventions).some((x) => x.need === 'food' && x.service_id),
       'the picked service is the intervention\'s');
+    // An intervention marked done without its day is refused, and the message stands in
+    // its row, beside the value not saved (a new user's walk: it was under the form).
+    const second = view.getByTestId('pip-row').filter({ has: page.getByTestId('pip-send') }).last();
+    await second.getByTestId('pip-status').selectOption('done');
+    await second.getByTestId('pip-save').click();
+    const rowError = second.getByTestId('pip-row-error');
+    await rowError.waitFor({ timeout: 5000 });
+    assert.ok((await rowError.innerText()).length > 5, 'the refusal in words');
+    assert.equal(await view.getByTestId('case-pip').getByTestId('case-error').count(), 0,
+      'the refusal is said once, in the row');
+    await second.getByTestId('pip-status').selectOption('planned');
 
     // --- The phone of the team that met the person receives the referral.
     const teamWorker = (await api(server.url, central, '/api/accounts')).find(

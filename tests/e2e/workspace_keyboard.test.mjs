@@ -212,7 +212,20 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
     });
     await tablet.getByTestId('ws-tab-persons').click();
     await tablet.getByTestId('ws-person-row').first().waitFor();
+    // Held upright the filters besides the search fold behind «Altri filtri» (a new
+    // user's walk at 768 px: they took 550 px before the first result).
+    assert.equal(await tablet.locator('#ws-team').isVisible(), false, 'folded');
+    const firstRow = await tablet.getByTestId('ws-person-row').first().evaluate((r) => r.getBoundingClientRect().top);
+    assert.ok(firstRow < 600, `the first person at ${firstRow} px`);
+    await tablet.getByTestId('ws-more-filters').click();
+    assert.equal(await tablet.getByTestId('ws-more-filters').getAttribute('aria-expanded'), 'true');
+    await tablet.locator('#ws-team').selectOption({ index: 1 });
+    await tablet.getByTestId('ws-more-filters').filter({ hasText: '(1)' }).waitFor();
     assert.ok(await sortFits(tablet), 'the sort box shows its choice whole on a tablet');
+    // The tabs keep one line (a new user's walk at 1024 px: the last wrapped alone).
+    const tabLines = await tablet.evaluate(() => new Set([...document.querySelectorAll('.ws-tab')]
+      .map((b) => Math.round(b.getBoundingClientRect().top))).size);
+    assert.equal(tabLines, 1, 'the tabs on one line');
     // Held sideways (1024 px) the workspace takes the screen's width, header included (a
     // new user's walk: a phone's column of 736 px); the record still opens under the list.
     const sideways = await desk(browser, server.url, password, { width: 1024, height: 768 });
@@ -221,6 +234,14 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
       header: document.querySelector('.status .row').getBoundingClientRect().width,
     }));
     assert.ok(span.workspace >= 960 && span.header >= span.workspace - 40, JSON.stringify(span));
+    // Its tabs on one line, none cut or scrolled away, and every filter shown.
+    const tabs = await sideways.evaluate(() => {
+      const list = document.querySelector('.ws-tabs').getBoundingClientRect();
+      const boxes = [...document.querySelectorAll('.ws-tab')].map((b) => b.getBoundingClientRect());
+      return { lines: new Set(boxes.map((b) => Math.round(b.top))).size, inside: boxes.every((b) => b.right <= list.right + 1) };
+    });
+    assert.deepEqual(tabs, { lines: 1, inside: true }, 'the ten tabs in sight at 1024 px');
+    assert.ok(await sideways.locator('#ws-team').isVisible(), 'the filters unfolded at 1024 px');
     await sideways.getByTestId('central-row').first().click();
     await sideways.getByTestId('ws-record').waitFor();
     const under = await sideways.evaluate(() => document.querySelector('.ws-detail').getBoundingClientRect().top

@@ -794,6 +794,7 @@ pub fn Workspace() -> impl IntoView {
     // Bumped by "refresh": the tabs that are not lists read theirs again.
     let refreshed = RwSignal::new(0u32);
     let csv_error = RwSignal::new(None::<ApiError>);
+    let more_filters = RwSignal::new(false);
     let download = move |_| {
         let Some(s) = ctx.session.get_untracked() else {
             return;
@@ -901,7 +902,10 @@ pub fn Workspace() -> impl IntoView {
                 <duplicates::Duplicates refreshed=refreshed/>
             </Show>
             <Show when=move || tab.get().is_list()>
-            <form class="ws-filters" role="search" on:submit=apply data-testid="ws-filters">
+            // Below 960 px (a tablet held upright) the filters besides the search fold
+            // behind «Altri filtri», which counts those in use (a new user's walk at 768
+            // px: they took 550 px before the first result).
+            <form class=move || if more_filters.get() { "ws-filters more" } else { "ws-filters" } role="search" on:submit=apply data-testid="ws-filters">
                 <label for="ws-q" class="ws-q">{move || t().ws_search}
                     <input id="ws-q" type="search" data-testid="ws-q" autocomplete="off"
                         maxlength=strada_shared::central::MAX_QUERY_CHARS
@@ -917,6 +921,15 @@ pub fn Workspace() -> impl IntoView {
                             let _ = row.focus();
                         }/>
                 </label>
+                <button type="button" class="secondary ws-more-toggle" data-testid="ws-more-filters"
+                    aria-expanded=move || more_filters.get().to_string()
+                    on:click=move |_| more_filters.update(|m| *m = !*m)>
+                    {move || if more_filters.get() { t().ws_fewer_filters } else { t().ws_more_filters }}
+                    {move || {
+                        let n = applied.with(|f| f.narrowing(tab.get(), t()).len());
+                        (n > 0).then(|| format!(" ({n})"))
+                    }}
+                </button>
                 <label for="ws-team">{move || t().col_team}
                     <select id="ws-team" data-testid="ws-team" prop:value=move || draft.get().team
                         on:change=move |ev| { draft.update(|d| d.team = event_target_value(&ev)); apply_now(false) }>

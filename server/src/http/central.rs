@@ -1215,7 +1215,7 @@ pub async fn not_same(
     let writer = state.writer.clone();
     tokio::task::spawn_blocking(move || -> Result<(), AppError> {
         let now = crate::now_ms();
-        let _held = writer.staging(store.as_ref(), now);
+        let _held = writer.hold();
         let store = store.as_ref();
         // Two records already merged into one person are not two persons (a new user's walk:
         // a second desk judged "not the same" a pair the first had just merged, and both

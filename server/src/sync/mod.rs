@@ -124,6 +124,11 @@ pub type Advanced = BTreeMap<Option<TeamId>, u64>;
 /// heads, and is taken out during a merge: a refused merge never pollutes it.
 pub struct Writer(Mutex<DocCache>);
 
+/// The writer held by [`Writer::hold`], until dropped.
+pub struct Held<'a> {
+    _guard: std::sync::MutexGuard<'a, DocCache>,
+}
+
 /// Documents kept decoded, by id, and what each device wrote into the large ones.
 struct DocCache {
     docs: lru::LruCache<DocId, Kept>,
@@ -741,6 +746,15 @@ impl Writer {
     pub fn staging<'a>(&'a self, store: &'a dyn Store, now_ms: i64) -> Staging<'a> {
         let held = self.0.lock().unwrap_or_else(|p| p.into_inner());
         Staging::new(store, Some(held), 0, now_ms)
+    }
+
+    /// Holds the writer without writing through it: pushes wait meanwhile, so what is
+    /// checked under the guard is not changed by one until it is dropped (a judgement of
+    /// a pair is checked and written as a merge is).
+    pub fn hold(&self) -> Held<'_> {
+        Held {
+            _guard: self.0.lock().unwrap_or_else(|p| p.into_inner()),
+        }
     }
 
     /// Starts a [`Staging`] on `store` that does not hold the writer: commit it with

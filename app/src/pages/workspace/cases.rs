@@ -695,6 +695,10 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     // another desk (or the server) changed it: the page then says so and redraws when
     // asked, never by itself (the sections keep state the draft does not see).
     let baseline = StoredValue::new(None::<CaseDoc>);
+    // Whether the case is open and its stage, as last drawn or saved: the heading
+    // follows a save (a new user's walk: «Aperto · Presa in carico» stayed after the
+    // assessment was saved, until a reload).
+    let standing = RwSignal::new(None::<(bool, &'static str)>);
     let changed = RwSignal::new(false);
     // The case and the rules as the device holds them, drawn at once; online, beside
     // the page, what only the server knows (`remote`) and the server's copy of the case
@@ -752,6 +756,7 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some((Ok(c), _, _)) = loaded.get() {
+            standing.set(Some((c.is_open(), c.stage())));
             baseline.set_value(Some(c.clone()));
             draft.set(Some(c));
             typed.set(false);
@@ -830,7 +835,10 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                         Err(e) => Err(tr.validation(&e)),
                         Ok(()) => state::save_edit(ctx, next)
                             .await
-                            .map(|()| baseline.set_value(Some(shown)))
+                            .map(|()| {
+                                let _ = standing.try_set(Some((shown.is_open(), shown.stage())));
+                                baseline.set_value(Some(shown));
+                            })
                             .map_err(|e| e.message(tr)),
                     }
                 }
@@ -881,10 +889,10 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                 let person_id = move || remote.with_untracked(|r| r.page().and_then(|p| p.row.person.as_ref().map(|p| p.id))).unwrap_or(case_person);
                 // Open, and where it stands (a new user's walk: "Aperto" from intake to
                 // the PIP), or closed.
-                let state_label = if case.is_open() {
-                    format!("{} · {}", tr.case_open, tr.case_stage_names.get(case.stage()))
-                } else {
-                    tr.case_closed.to_string()
+                let drawn_standing = (case.is_open(), case.stage());
+                let state_label = move || match standing.get().unwrap_or(drawn_standing) {
+                    (true, stage) => format!("{} · {}", tr.case_open, tr.case_stage_names.get(stage)),
+                    (false, _) => tr.case_closed.to_string(),
                 };
                 // The next review as the server reckons it, or, until it answers, from the
                 // device's copy under the same rules.
@@ -1393,8 +1401,12 @@ fn pip_section(
     // server's copy of the case, taken just before, says a colleague already sent it (a
     // new user's walk: two desks on a page drawn before either pressed "Invia al
     // partner" sent two referrals; the intervention kept one).
+    // The intervention whose save was refused: its message shows in its row, beside
+    // the value not saved (a new user's walk: it showed under the form, far below).
+    let failed_row = RwSignal::new(None::<String>);
     let write = move |change: Box<dyn FnOnce(&mut CaseDoc)>,
-                      extra: Option<(String, ReferralDoc)>| {
+                      extra: Option<(String, ReferralDoc)>,
+                      row: Option<String>| {
         let focus = pip_focus();
         leptos::task::spawn_local(async move {
             let tr = ctx.lang.get_untracked().t();
@@ -1432,6 +1444,7 @@ fn pip_section(
             }
             .await;
             let sent_elsewhere = res == Err(tr.case_sent_elsewhere);
+            let _ = failed_row.try_set(row.filter(|_| res.is_err() && !sent_elsewhere));
             saved.set(Some(("pip", res.map_or_else(Saved::Err, |()| Saved::Ok))));
             if res.is_ok() {
                 send_now(ctx).await;
@@ -1462,6 +1475,7 @@ fn pip_section(
                 c.interventions.insert(key, i);
             }),
             None,
+            None,
         );
         partner.set(String::new());
         service_id.set(None);
@@ -1479,6 +1493,7 @@ fn pip_section(
                     let k2 = key.clone();
                     let k3 = key.clone();
                     let k4 = key.clone();
+                    let k5 = key.clone();
                     let sent = i.referral_id.is_some();
                     let i_send = i.clone();
                     view! {
@@ -1499,7 +1514,7 @@ fn pip_section(
                                     <button type="button" class="secondary" data-testid="pip-save" on:click=move |_| {
                                         let k = k3.clone();
                                         let Some(x) = draft.get_untracked().and_then(|d| d.interventions.get(&k).cloned()) else { return };
-                                        write(Box::new(move |c| { if let Some(y) = c.interventions.get_mut(&k) { y.status = x.status; y.done_at = x.done_at; } }), None);
+                                        write(Box::new(move |c| { if let Some(y) = c.interventions.get_mut(&k) { y.status = x.status; y.done_at = x.done_at; } }), None, Some(k3.clone()));
                                     }>{t.case_save}</button>
                                 })}
                                 // Nothing to send for an intervention done or cancelled (a new
@@ -1524,10 +1539,14 @@ fn pip_section(
                                         };
                                         let rid = r.id;
                                         let k = k4.clone();
-                                        write(Box::new(move |c| { if let Some(y) = c.interventions.get_mut(&k) { y.referral_id = Some(rid); if y.status == InterventionStatus::Planned { y.status = InterventionStatus::InProgress; } } }), Some((k4.clone(), r)));
+                                        write(Box::new(move |c| { if let Some(y) = c.interventions.get_mut(&k) { y.referral_id = Some(rid); if y.status == InterventionStatus::Planned { y.status = InterventionStatus::InProgress; } } }), Some((k4.clone(), r)), Some(k4.clone()));
                                     }>{t.case_send}</button>
                                 })}
                                 {sent.then(|| view! { <span class="badge" data-testid="pip-sent">{t.case_sent}</span> })}
+                                {move || (failed_row.get().as_deref() == Some(k5.as_str())).then(|| saved.get()).flatten().and_then(|(k, s)| match s {
+                                    Saved::Err(m) if k == "pip" => Some(view! { <p class="error pip-row-error" role="alert" data-testid="pip-row-error">{m}</p> }),
+                                    _ => None,
+                                })}
                             </td>
                         </tr>
                     }
@@ -1567,7 +1586,7 @@ fn pip_section(
                     }}
                 </details>
             })}
-            {move || saved.get().filter(|(k, _)| *k == "pip").map(|(_, s)| match s {
+            {move || saved.get().filter(|(k, _)| *k == "pip" && failed_row.with(Option::is_none)).map(|(_, s)| match s {
                 Saved::Ok => view! { <p class="ok" role="status" data-testid="case-saved">{t.case_saved}</p> }.into_any(),
                 Saved::Err(m) => view! { <p class="error" role="alert" data-testid="case-error">{m}</p> }.into_any(),
             })}
