@@ -40,8 +40,13 @@ test('a withdrawal erases the person everywhere, even against an offline edit on
   const browser = await launchBrowser({ allow: OFFLINE });
   try {
     const marta = await phone(browser, server.url, 'marta');
-    await logContact(marta.page, ALIAS, ['food'], `nota: ${ALIAS} dorme in serra`);
+    await logContact(marta.page, ALIAS, ['food'], `nota: ${ALIAS} dorme in serra, tel. 333 765 4321`);
     await marta.page.locator('[data-testid="contact-row"][data-status="synced"]').waitFor({ timeout: 20000 });
+    // His phone number, in his record as in the note but written otherwise.
+    await openPerson(marta.page);
+    await marta.page.getByLabel('Telefono (facoltativo)').fill('+39 3337654321');
+    await marta.page.getByTestId('save-person').click();
+    await marta.page.getByTestId('person-editor').waitFor({ state: 'detached' });
 
     // Ahmed's phone pulls the person, then loses the network and edits it.
     const ahmed = await phone(browser, server.url, 'ahmed');
@@ -81,7 +86,7 @@ test('a withdrawal erases the person everywhere, even against an offline edit on
     assert.equal(records.length, 1);
     assert.equal(records[0].person.kind, 'anonymous');
     assert.ok(!JSON.stringify(records).includes('Persona sintetica'));
-    assert.equal(records[0].note, 'nota: […] dorme in serra');
+    assert.equal(records[0].note, 'nota: […] dorme in serra, tel. […]');
   } finally {
     await browser.close();
     await stopServer(server.proc);

@@ -157,9 +157,12 @@ async fn withdraw_consent(
 ) -> Result<(), EditError> {
     let actor = store::actor().await?;
     let mut failed = None;
+    // The person comes first: their phone number leaves the texts too.
+    let mut names = names;
     store::update_docs(&actor, &ids, |d| {
         let res = match d.doc_type {
             DocType::Person => schema::read::<PersonDoc>(&d.doc).and_then(|mut p| {
+                names.extend(p.phone.clone());
                 p.withdraw_consent(at, by);
                 schema::update(&mut d.doc, &p)
             }),

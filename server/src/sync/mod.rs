@@ -1564,7 +1564,8 @@ fn withdraw_record(
     if p.consent.status == ConsentStatus::Withdrawn {
         return Ok(None);
     }
-    let names = p.aliases.clone();
+    let mut names = p.aliases.clone();
+    names.extend(p.phone.clone());
     p.withdraw_consent(now_ms, user.id);
     rewrite_person(pending, p, meta, now_ms)?;
     Ok(Some(names))

@@ -5,7 +5,7 @@
 use strada_server::storage::Store;
 use strada_server::testing::TestServer;
 use strada_shared::domain::{PersonRef, Role};
-use strada_shared::schema::{self, ContactDoc, ReferralDoc};
+use strada_shared::schema::{self, ContactDoc, PersonDoc, ReferralDoc};
 use strada_shared::sync::RefusalCode;
 use strada_shared::sync::device::DeviceDoc;
 use strada_shared::vocab::ConsentStatus;
@@ -37,7 +37,10 @@ async fn a_withdrawal_reaches_every_contact_and_referral_of_the_person_on_the_se
     let phone = Api::login(&s, "marta").await;
     let tablet = Api::login(&s, "ahmed").await;
     // Marta records Karim, a contact and a referral that name him.
-    let p = person(&marta, 1, "Synthetic Karim");
+    let p = PersonDoc {
+        phone: Some("+39 333 1234567".into()),
+        ..person(&marta, 1, "Synthetic Karim")
+    };
     let c1 = ContactDoc {
         person: PersonRef::Alias("Synthetic Karim".into()),
         person_id: Some(p.id),
@@ -57,7 +60,7 @@ async fn a_withdrawal_reaches_every_contact_and_referral_of_the_person_on_the_se
     let c2 = ContactDoc {
         person: PersonRef::Alias("Karim il lungo".into()),
         person_id: Some(p.id),
-        note: "karim asked for a shelter".into(),
+        note: "karim asked for a shelter, call 333-1234567".into(),
         indicators: vec![(
             strada_shared::vocab::Indicator::Deception,
             "Karim was promised papers".into(),
@@ -82,6 +85,7 @@ async fn a_withdrawal_reaches_every_contact_and_referral_of_the_person_on_the_se
         assert_eq!(stored.meta.generation, 1, "rewritten without its history");
         let text = String::from_utf8_lossy(&stored.bytes).to_lowercase();
         assert!(!text.contains("karim"), "{id} still names him");
+        assert!(!text.contains("1234567"), "{id} still holds his phone");
     }
     // The central records name him nowhere.
     let records = serde_json::to_string(&s.store.contact_records().unwrap()).unwrap();
@@ -92,7 +96,8 @@ async fn a_withdrawal_reaches_every_contact_and_referral_of_the_person_on_the_se
     assert_eq!(c2_now.person, PersonRef::Anonymous);
     assert_eq!(c2_now.consent, ConsentStatus::Withdrawn);
     assert_eq!(c2_now.person_id, Some(p.id));
-    assert_eq!(c2_now.note, "[…] asked for a shelter");
+    // His phone number goes too, written otherwise than in his record.
+    assert_eq!(c2_now.note, "[…] asked for a shelter, call […]");
     assert_eq!(c2_now.indicators[0].1, "[…] was promised papers");
     let c1_now: ContactDoc = read(held.iter().find(|d| d.id == c1.id).unwrap());
     assert_eq!(c1_now.note, "[…] sleeps in the greenhouse");

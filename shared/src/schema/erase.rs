@@ -5,8 +5,11 @@
 //! Names are matched case-insensitively in any script, as typed (no transliteration: a
 //! note that spells a name differently keeps it), whole or word by word (words of three
 //! letters or more, at word boundaries), and each run of erased text becomes
-//! [`ERASED`]. The device does it in the withdrawal's transaction and the server again
-//! for every contact and referral of the person it holds.
+//! [`ERASED`]. The person's phone number is erased too, however it is written in the
+//! text (spaced, dashed, with or without the country's prefix: `+39 333 1234567`,
+//! `333-1234567`), and never a number that only shares some of its digits. The device
+//! does it in the withdrawal's transaction and the server again for every contact and
+//! referral of the person it holds.
 
 use super::{ContactDoc, PersonDoc, ReferralDoc};
 use crate::domain::PersonRef;
@@ -17,12 +20,23 @@ pub const ERASED: &str = "[…]";
 /// Shortest word of a name erased on its own (shorter ones are particles: "il", "de").
 const MIN_WORD_CHARS: usize = 3;
 
-/// Every name of the person: aliases, and the alias each contact names them by.
+/// Fewest digits a phone number has to be erased from free text as one.
+const MIN_PHONE_DIGITS: usize = 6;
+
+/// Fewest digits of a number written without its country's prefix that still match the
+/// whole number (`3331234567` for `+39 333 1234567`).
+const MIN_NATIONAL_DIGITS: usize = 8;
+
+/// Every name of the person: aliases, the alias each contact names them by, and their
+/// phone number (erased as a number, see [`scrub_names`]).
 pub fn names_of<'a>(
     person: Option<&'a PersonDoc>,
     contacts: impl IntoIterator<Item = &'a ContactDoc>,
 ) -> Vec<String> {
     let mut names: Vec<String> = person.map(|p| p.aliases.clone()).unwrap_or_default();
+    if let Some(phone) = person.and_then(|p| p.phone.clone()) {
+        names.push(phone);
+    }
     for c in contacts {
         if let PersonRef::Alias(a) = &c.person {
             names.push(a.clone());
@@ -34,10 +48,17 @@ pub fn names_of<'a>(
 }
 
 /// `text` with every occurrence of the `names` (and of their words) replaced by
-/// [`ERASED`].
+/// [`ERASED`]. A name that is a phone number (digits and the signs numbers are
+/// written with, at least six digits) is erased wherever the same number stands, written
+/// in any of the usual ways, and its groups of digits are not erased on their own.
 pub fn scrub_names(text: &str, names: &[String]) -> String {
     let mut patterns: Vec<Vec<char>> = Vec::new();
+    let mut phones: Vec<String> = Vec::new();
     for name in names {
+        if let Some(digits) = phone_digits(name) {
+            phones.push(digits);
+            continue;
+        }
         let whole: Vec<char> = fold(name.trim());
         if !whole.is_empty() {
             patterns.push(whole);
@@ -48,7 +69,7 @@ pub fn scrub_names(text: &str, names: &[String]) -> String {
             }
         }
     }
-    if patterns.is_empty() || text.is_empty() {
+    if (patterns.is_empty() && phones.is_empty()) || text.is_empty() {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
@@ -82,6 +103,9 @@ pub fn scrub_names(text: &str, names: &[String]) -> String {
             erase[first..=last].iter_mut().for_each(|e| *e = true);
         }
     }
+    if !phones.is_empty() {
+        mark_numbers(&chars, &phones, &mut erase);
+    }
     let mut out = String::with_capacity(text.len());
     let mut in_run = false;
     for (c, gone) in chars.iter().zip(&erase) {
@@ -93,6 +117,87 @@ pub fn scrub_names(text: &str, names: &[String]) -> String {
         in_run = *gone;
     }
     out
+}
+
+/// Signs a phone number is written with besides its digits.
+fn phone_sign(c: char) -> bool {
+    matches!(c, ' ' | '+' | '-' | '.' | '/' | '(' | ')')
+}
+
+/// The digits of `name` when it is a phone number, without an international prefix's
+/// `00`; `None` for a name.
+fn phone_digits(name: &str) -> Option<String> {
+    let t = name.trim();
+    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || phone_sign(c)) {
+        return None;
+    }
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= MIN_PHONE_DIGITS).then(|| international(digits))
+}
+
+fn international(digits: String) -> String {
+    match digits.strip_prefix("00") {
+        Some(rest) => rest.to_string(),
+        None => digits,
+    }
+}
+
+/// Whether two numbers' digits are one number: the same, or one the other without its
+/// country's prefix.
+fn same_number(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short == long || (short.len() >= MIN_NATIONAL_DIGITS && long.ends_with(short))
+}
+
+/// Marks in `erase` every run of `chars` that writes one of `phones`: consecutive
+/// groups of digits (with a `+` before them) joined by the signs numbers are written
+/// with, standing apart from other digits and letters.
+fn mark_numbers(chars: &[char], phones: &[String], erase: &mut [bool]) {
+    // The groups of digits: (first char, last char).
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            groups.push((start, i - 1));
+        } else {
+            i += 1;
+        }
+    }
+    let joined = |a: (usize, usize), b: (usize, usize)| {
+        chars[a.1 + 1..b.0].iter().all(|&c| phone_sign(c)) && b.0 - a.1 <= 3
+    };
+    for first in 0..groups.len() {
+        let start = groups[first].0;
+        if start > 0 && chars[start - 1].is_alphanumeric() {
+            continue;
+        }
+        let mut digits = String::new();
+        for last in first..groups.len() {
+            if last > first && !joined(groups[last - 1], groups[last]) {
+                break;
+            }
+            let (s, e) = groups[last];
+            digits.extend(&chars[s..=e]);
+            if chars.get(e + 1).is_some_and(|c| c.is_alphanumeric()) {
+                continue;
+            }
+            let candidate = international(digits.clone());
+            if candidate.len() >= MIN_PHONE_DIGITS
+                && phones.iter().any(|p| same_number(p, &candidate))
+            {
+                let from = if start > 0 && chars[start - 1] == '+' {
+                    start - 1
+                } else {
+                    start
+                };
+                erase[from..=e].iter_mut().for_each(|x| *x = true);
+            }
+        }
+    }
 }
 
 fn fold(s: &str) -> Vec<char> {
@@ -125,6 +230,32 @@ mod tests {
 
     fn names(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_persons_phone_number_is_erased_however_it_is_written() {
+        let n = names(&["Kwame", "+39 333 1234567"]);
+        assert_eq!(
+            scrub_names("Kwame: tel. 333-1234567, oppure 0039 333 123 4567.", &n),
+            "[…]: tel. […], oppure […]."
+        );
+        assert_eq!(
+            scrub_names("Numero +393331234567 (cell.)", &n),
+            "Numero […] (cell.)"
+        );
+        // Its groups of digits are not erased on their own, nor a number that only
+        // shares some of its digits, nor digits within a longer number.
+        assert_eq!(
+            scrub_names("Paga 333 euro; capo 333 7654321; 13331234567", &n),
+            "Paga 333 euro; capo 333 7654321; 13331234567"
+        );
+        // A number stored without the prefix is found with it.
+        let bare = names(&["3331234567"]);
+        assert_eq!(
+            scrub_names("chiamare +39 333 1234567 domani, 2 volte", &bare),
+            "chiamare […] domani, 2 volte"
+        );
+        assert_eq!(scrub_names("ID 12345", &names(&["12345"])), "ID […]");
     }
 
     #[test]
