@@ -6,7 +6,7 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  addUser, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer, stopServer,
+  addUser, launchBrowser, openAdmin, logContact, phoneContext, removeDir, signIn, startServer, stopServer,
   tempDir,
 } from './helpers.mjs';
 
@@ -24,6 +24,7 @@ test('the central office creates, disables and re-enables an account; the phone 
     const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT' })).newPage();
     await desk.goto(server.url + '/#/centrale');
     await signIn(desk, 'centrale', PW);
+    await openAdmin(desk);
     const accounts = desk.getByTestId('accounts');
     await accounts.getByTestId('account-row').first().waitFor({ timeout: 20000 });
 
@@ -83,6 +84,7 @@ test('the central office creates, disables and re-enables an account; the phone 
     const director = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT' })).newPage();
     await director.goto(server.url + '/#/centrale');
     await signIn(director, 'direzione', PW);
+    await openAdmin(director);
     const seen = director.getByTestId('accounts');
     await seen.locator('[data-testid="account-row"][data-user="nuova.operatrice"]').waitFor({ timeout: 20000 });
     await seen.getByTestId('accounts-read-only').waitFor();

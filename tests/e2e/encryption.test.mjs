@@ -216,9 +216,11 @@ test('a device the central office revokes wipes itself at its next sync', async 
     // central bundle, which asks for the password once (the data key lives in memory).
     const bundles = [];
     central.page.on('request', (r) => { if (r.url().endsWith('.wasm')) bundles.push(new URL(r.url()).pathname); });
-    await central.page.goto(url + '/#/centrale');
+    // «Gestione» by its address: the page it names once the central bundle starts.
+    await central.page.goto(url + '/#/centrale/gestione');
     await unlock(central.page, CENTRAL_PW);
     assert.ok(bundles.some((p) => p.startsWith('/strada-central')), bundles.join());
+    await central.page.getByTestId('admin-page').waitFor({ timeout: 20000 });
     const row = central.page.locator('[data-testid="device-row"][data-user="marta"]');
     await row.waitFor({ timeout: 15000 });
     central.page.once('dialog', (d) => d.accept());

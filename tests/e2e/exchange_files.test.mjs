@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  addUser, apiLogin, launchBrowser, removeDir, signIn, startServer, stopServer, tempDir,
+  addUser, apiLogin, launchBrowser, openAdmin, removeDir, signIn, startServer, stopServer, tempDir,
 } from './helpers.mjs';
 
 const PW = 'synthetic-pw-exchange';
@@ -33,7 +33,12 @@ test('the central office checks, imports and exports an exchange file in the wor
     const page = await context.newPage();
     await page.goto(server.url + '/#/centrale');
     await signIn(page, 'centrale', PW);
+    // Under «Gestione», not under every tab of the records (a new user's walk).
+    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+    assert.equal(await page.getByTestId('exchange-files').isVisible(), false, 'not beside the records');
+    await openAdmin(page);
     await page.getByTestId('exchange-files').waitFor({ timeout: 30000 });
+    assert.equal(await page.getByTestId('workspace').isVisible(), false, 'the records hidden meanwhile');
 
     // Nothing chosen, then an empty file: said so, nothing sent.
     await page.getByTestId('xf-check').click();
@@ -101,7 +106,10 @@ test('the central office checks, imports and exports an exchange file in the wor
     const done = await page.getByTestId('xf-ok').innerText();
     assert.match(done, /Nuovi: contatti: 1, persone: 1, équipe: 1 · aggiornati: nessuno · invariati: nessuno/);
     assert.equal(await persons(), 1);
-    // In the workspace, by the name in its own script.
+    // In the workspace, by the name in its own script (back with the browser's Back).
+    await page.goBack();
+    await page.getByTestId('workspace').waitFor();
+    assert.equal(await page.getByTestId('exchange-files').isVisible(), false);
     await page.getByTestId('ws-tab-persons').click();
     await page.getByTestId('ws-q').fill('كريم');
     await page.getByTestId('ws-apply').click();
@@ -113,7 +121,8 @@ test('the central office checks, imports and exports an exchange file in the wor
     await page.getByTestId('ws-record').getByText('Unità di strada Bergamo').first().waitFor();
     assert.ok(await page.locator('#ws-team option').filter({ hasText: 'Unità di strada Bergamo' }).count() === 1,
       'the team filter names the team');
-    // The same file again changes nothing.
+    // The same file again changes nothing (the file chosen is still there).
+    await openAdmin(page);
     await page.getByTestId('xf-import').click();
     await page.getByTestId('xf-ok').filter({ hasText: /invariati: .*contatti: 1, .*persone: 1/ }).waitFor();
 

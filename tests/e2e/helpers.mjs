@@ -323,6 +323,15 @@ export async function logContact(page, alias, needs, note) {
   await page.getByTestId('contact-row').filter({ hasText: alias }).waitFor();
 }
 
+/**
+ * Opens «Gestione» from the central records (the exchange files, the offline subset,
+ * the devices and the accounts: a page of their own, not under every tab).
+ */
+export async function openAdmin(page) {
+  await page.getByTestId('nav-admin').click();
+  await page.getByTestId('admin-page').waitFor({ timeout: 20000 });
+}
+
 /** axe-core's violations on the page as it is now (id, help, count, targets). */
 export async function axeViolations(page) {
   const { createRequire } = await import('node:module');

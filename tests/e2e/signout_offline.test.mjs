@@ -4,7 +4,7 @@
 import { test, statusDetails } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  OFFLINE, SERVER_DOWN, addUser, apiLogin, dumpStorage, launchBrowser, phoneContext, removeDir, signIn, startServer,
+  OFFLINE, SERVER_DOWN, addUser, apiLogin, dumpStorage, launchBrowser, openAdmin, phoneContext, removeDir, signIn, startServer,
   stopServer, tempDir,
 } from './helpers.mjs';
 
@@ -100,6 +100,7 @@ test('the central office ends the sessions of a phone that signed out offline an
     const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT' })).newPage();
     await desk.goto(server.url + '/#/centrale');
     await signIn(desk, 'centrale', PW);
+    await openAdmin(desk);
     const device = desk.locator('[data-testid="device-row"][data-user="marta"]');
     await device.waitFor({ timeout: 20000 });
     const shown = await device.getByTestId('device-sessions').innerText();

@@ -108,6 +108,24 @@ test('Back and Forward move between the tabs and records of the workspace; a rel
     await waitHash(page, `#/centrale/persone/persona/${id}`);
     await record.waitFor();
 
+    // «Gestione» (exchange files, devices, accounts) is a page of its own and a step of
+    // the history; Back finds the records as they were, the record still open.
+    await page.getByTestId('nav-admin').click();
+    await waitHash(page, '#/centrale/gestione');
+    await page.getByTestId('admin-page').getByTestId('nav-records').waitFor();
+    await page.getByTestId('devices').waitFor();
+    assert.equal(await record.isVisible(), false, 'the records hidden');
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H2', 'the page heading focused');
+    await page.goBack();
+    await waitHash(page, `#/centrale/persone/persona/${id}`);
+    await record.waitFor();
+    assert.equal(await page.getByTestId('admin-page').isVisible(), false);
+    // Its link back leads to the records too.
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId('nav-records').click();
+    await waitHash(page, `#/centrale/persone/persona/${id}`);
+    await record.waitFor();
+
     // The filters applied survive the automatic lock (a new user's walk: the working
     // list was lost each time the desk was left). A short idle time, for the test's sake.
     await setPlainSetting(page, 'idle_lock_s', '5');

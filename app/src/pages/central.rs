@@ -1,14 +1,16 @@
-//! The central office's page (online): the workspace over the PUA's records, the
-//! devices that signed in, and the accounts.
+//! The central office's page (online): the workspace over the PUA's records and what
+//! this device keeps offline; and, at its own address («Gestione»), the exchange files,
+//! the devices that signed in and the accounts.
 
 use leptos::prelude::*;
 use strada_shared::api::DeviceRecord;
+use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
 use crate::i18n::Lang;
 use crate::pages::accounts::Accounts;
 use crate::pages::offline_scope::OfflineScope;
-use crate::pages::workspace::{ExchangeFiles, Workspace, unavailable};
+use crate::pages::workspace::{ExchangeFiles, Workspace, shows_admin, unavailable};
 use crate::state::Ctx;
 
 #[component]
@@ -31,14 +33,66 @@ pub fn Central() -> impl IntoView {
             Lang::default()
         }
     };
+    // «Gestione» (its own address, a step of the history): the exchange files, the
+    // devices and the accounts, which stood under every tab of the records (a new user's
+    // walk). Both stay drawn, the one not shown hidden: each is as it was on the way
+    // back.
+    let admin = RwSignal::new(administers && shows_admin(&hash()));
+    let moved = window_event_listener_untyped("hashchange", move |_| {
+        let now = administers && shows_admin(&hash());
+        if now != admin.get_untracked() {
+            admin.set(now);
+            if now {
+                // The page's heading takes the focus, as a new page's would.
+                request_animation_frame(|| {
+                    if let Some(h) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| {
+                            d.query_selector("[data-testid=\"admin-page\"] h2")
+                                .ok()
+                                .flatten()
+                        })
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = h.focus();
+                    }
+                });
+            }
+        }
+    });
+    on_cleanup(move || moved.remove());
+    let t = move || ctx.lang.get().t();
     view! {
         <div class="desk-lang" lang=move || shown().code() dir=move || if shown().rtl() { "rtl" } else { "ltr" }>
-            <Workspace/>
-            {administers.then(|| view! { <ExchangeFiles/> })}
-            <OfflineScope/>
-            {administers.then(|| view! { <Devices/> <Accounts/> })}
+            <div class="desk-records" hidden=move || admin.get()>
+                <Workspace/>
+                <OfflineScope/>
+            </div>
+            // Drawn once, hidden while the records show: a file chosen and an import's
+            // report are still there on the way back.
+            {administers.then(|| view! {
+            <div class="desk-admin" hidden=move || !admin.get()>
+                <section class="card" data-testid="admin-page">
+                    <div class="row">
+                        <h2 tabindex="-1">{move || t().admin_title}</h2>
+                        <a href="#/centrale" class="big-link" data-testid="nav-records">{move || t().admin_back}</a>
+                    </div>
+                    <p class="hint">{move || t().admin_hint}</p>
+                </section>
+                <ExchangeFiles/>
+                <Devices/>
+                <Accounts/>
+            </div>
+            })}
         </div>
     }
+}
+
+/// The address the browser shows now.
+fn hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 /// The devices that signed in, and a way to revoke one (a lost or stolen phone): at its

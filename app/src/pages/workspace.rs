@@ -37,6 +37,8 @@ use crate::api::{self, ApiError};
 use crate::i18n::{Catalogue, Lang};
 use crate::state::Ctx;
 
+pub(crate) use route::shows_admin;
+
 /// The paragraph a central page shows for `e` ([`unavailable_text`]); offline, with a
 /// link to where the device's own records are (a new user's walk: the text named the
 /// place, the link was only in the menu).
@@ -455,6 +457,7 @@ pub fn Workspace() -> impl IntoView {
     // "Da rivedere" and "Doppioni" are the reconcilers' (a new user's walk: the director
     // and the labour expert saw them, and every click answered "not your role").
     let reconciles = role.is_some_and(|r| r.reconciles());
+    let administers = role.is_some_and(|r| r.administers());
     // The tabs this role has.
     let allowed = move |tab: Tab| match tab {
         Tab::Cases | Tab::JobOffers | Tab::Rules => reads_cases,
@@ -693,8 +696,11 @@ pub fn Workspace() -> impl IntoView {
     Effect::new(move |seen: Option<()>| {
         let now = tab.get();
         let shown = detail(now).and_then(|o| o.get());
-        // "Doppioni" writes the pair it has open itself.
-        if now == Tab::Duplicates && route::pair_of(&route::current()).is_some() {
+        // "Doppioni" writes the pair it has open itself; «Gestione», shown over the
+        // hidden workspace, keeps its own.
+        if (now == Tab::Duplicates && route::pair_of(&route::current()).is_some())
+            || (administers && route::shows_admin(&route::current()))
+        {
             return;
         }
         route::write(&route::format(now, shown), seen.is_none());
@@ -724,7 +730,9 @@ pub fn Workspace() -> impl IntoView {
             // The bare address (the status bar's link) or one naming nothing: what is
             // shown stays, and the address says it. (Another page's address is the
             // app's: it leaves the workspace.)
-            None if route::current().starts_with(route::BASE) => {
+            None if route::current().starts_with(route::BASE)
+                && !(administers && route::shows_admin(&route::current())) =>
+            {
                 let now = tab.get_untracked();
                 let shown = detail(now).and_then(|o| o.get_untracked());
                 route::write(&route::format(now, shown), true)
@@ -860,7 +868,12 @@ pub fn Workspace() -> impl IntoView {
         <section class="card workspace" data-testid="workspace">
             <div class="row">
                 <h2>{move || t().central_records}</h2>
-                <button class="secondary" on:click=move |_| { refreshed.update(|n| *n += 1); load(false, false) }>{move || t().refresh}</button>
+                <div class="row">
+                    // Exchange files, devices and accounts: a page of their own (a new
+                    // user's walk found them under every tab).
+                    {administers.then(|| view! { <a href=route::ADMIN class="big-link" data-testid="nav-admin">{move || t().admin_title}</a> })}
+                    <button class="secondary" on:click=move |_| { refreshed.update(|n| *n += 1); load(false, false) }>{move || t().refresh}</button>
+                </div>
             </div>
             <div role="tablist" class="ws-tabs" aria-label=move || t().central_records>
                 {tab_button(Tab::Persons, |t| t.ws_persons, "ws-tab-persons")}

@@ -126,6 +126,15 @@ pub(super) fn parse(hash: &str) -> Option<(Tab, Option<Open>)> {
     Some((tab, open))
 }
 
+/// «Gestione»'s address (`pages::central`: the exchange files, the devices and the
+/// accounts, a page of their own): the workspace, hidden meanwhile, leaves it as it is.
+pub(crate) const ADMIN: &str = "#/centrale/gestione";
+
+/// Whether `hash` is «Gestione»'s address.
+pub(crate) fn shows_admin(hash: &str) -> bool {
+    hash == ADMIN
+}
+
 /// The address the browser shows now.
 pub(super) fn current() -> String {
     web_sys::window()
