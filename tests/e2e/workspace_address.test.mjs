@@ -4,7 +4,7 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  demoWithCrossTeamPair, fillDemo, launchBrowser, removeDir, setPlainSetting, signIn, startServer, stopServer, tempDir, unlock,
+  addUser, demoWithCrossTeamPair, fillDemo, launchBrowser, removeDir, setPlainSetting, signIn, startServer, stopServer, tempDir, unlock,
 } from './helpers.mjs';
 
 const hash = (page) => page.evaluate(() => location.hash);
@@ -124,6 +124,22 @@ test('Back and Forward move between the tabs and records of the workspace; a rel
     await page.getByTestId('nav-admin').click();
     await page.getByTestId('nav-records').click();
     await waitHash(page, `#/centrale/persone/persona/${id}`);
+    await record.waitFor();
+    // A phone that signs in meanwhile is listed when «Gestione» opens again (the list
+    // stayed as first read until «Aggiorna»).
+    const worker = 'telefono.nuovo';
+    addUser(data, worker, 'field_worker', 'bergamo-1', 'synthetic-phone-pw-1');
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: worker, password: 'synthetic-phone-pw-1', device_actor: 'ab'.repeat(16) }),
+    });
+    assert.equal(login.status, 200);
+    const phoneRow = page.locator(`[data-testid="device-row"][data-user="${worker}"]`);
+    assert.equal(await phoneRow.count(), 0, 'not listed before');
+    await page.getByTestId('nav-admin').click();
+    await phoneRow.waitFor({ timeout: 10000 });
+    await page.getByTestId('nav-records').click();
     await record.waitFor();
 
     // The filters applied survive the automatic lock (a new user's walk: the working

@@ -4,13 +4,14 @@
 
 use leptos::prelude::*;
 use strada_shared::api::DeviceRecord;
-use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
 use crate::i18n::Lang;
 use crate::pages::accounts::Accounts;
 use crate::pages::offline_scope::OfflineScope;
-use crate::pages::workspace::{ExchangeFiles, Workspace, shows_admin, unavailable};
+use crate::pages::workspace::{
+    ExchangeFiles, Workspace, address, html_element, shows_admin, unavailable,
+};
 use crate::state::Ctx;
 
 #[component]
@@ -37,23 +38,15 @@ pub fn Central() -> impl IntoView {
     // devices and the accounts, which stood under every tab of the records (a new user's
     // walk). Both stay drawn, the one not shown hidden: each is as it was on the way
     // back.
-    let admin = RwSignal::new(administers && shows_admin(&hash()));
+    let admin = RwSignal::new(administers && shows_admin(&address()));
     let moved = window_event_listener_untyped("hashchange", move |_| {
-        let now = administers && shows_admin(&hash());
+        let now = administers && shows_admin(&address());
         if now != admin.get_untracked() {
             admin.set(now);
             if now {
                 // The page's heading takes the focus, as a new page's would.
                 request_animation_frame(|| {
-                    if let Some(h) = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| {
-                            d.query_selector("[data-testid=\"admin-page\"] h2")
-                                .ok()
-                                .flatten()
-                        })
-                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                    {
+                    if let Some(h) = html_element("[data-testid=\"admin-page\"] h2") {
                         let _ = h.focus();
                     }
                 });
@@ -80,7 +73,7 @@ pub fn Central() -> impl IntoView {
                     <p class="hint">{move || t().admin_hint}</p>
                 </section>
                 <ExchangeFiles/>
-                <Devices/>
+                <Devices shown=admin.into()/>
                 <Accounts/>
             </div>
             })}
@@ -88,17 +81,10 @@ pub fn Central() -> impl IntoView {
     }
 }
 
-/// The address the browser shows now.
-fn hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
-}
-
 /// The devices that signed in, and a way to revoke one (a lost or stolen phone): at its
-/// next request it wipes its data.
+/// next request it wipes its data. Read again each time «Gestione» is opened (`shown`).
 #[component]
-fn Devices() -> impl IntoView {
+fn Devices(shown: Signal<bool>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let lang = move || ctx.lang.get();
@@ -123,6 +109,15 @@ fn Devices() -> impl IntoView {
         });
     };
     load();
+    // A phone signed in since the page started is listed when «Gestione» opens again (a
+    // new user's walk: the list stayed as first read until «Aggiorna»).
+    Effect::new(move |before: Option<bool>| {
+        let now = shown.get();
+        if now && before == Some(false) {
+            load();
+        }
+        now
+    });
     // Revoke the device (it wipes itself), or only end its sessions (it may sign in
     // again): both after a confirmation.
     let act = move |id: String, revoke: bool| {

@@ -37,7 +37,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::{Catalogue, Lang};
 use crate::state::Ctx;
 
-pub(crate) use route::shows_admin;
+pub(crate) use route::{current as address, shows_admin};
 
 /// The paragraph a central page shows for `e` ([`unavailable_text`]); offline, with a
 /// link to where the device's own records are (a new user's walk: the text named the
@@ -358,7 +358,7 @@ fn row_keys(ev: web_sys::KeyboardEvent) {
 }
 
 /// The element `selector` finds, as an HTML element.
-fn html_element(selector: &str) -> Option<web_sys::HtmlElement> {
+pub(crate) fn html_element(selector: &str) -> Option<web_sys::HtmlElement> {
     web_sys::window()?
         .document()?
         .query_selector(selector)

@@ -136,7 +136,7 @@ pub(crate) fn shows_admin(hash: &str) -> bool {
 }
 
 /// The address the browser shows now.
-pub(super) fn current() -> String {
+pub(crate) fn current() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
