@@ -222,6 +222,17 @@ test('the workspace is worked with the keyboard, on a desk and on a tablet', asy
     await tablet.locator('#ws-team').selectOption({ index: 1 });
     await tablet.getByTestId('ws-more-filters').filter({ hasText: '(1)' }).waitFor();
     assert.ok(await sortFits(tablet), 'the sort box shows its choice whole on a tablet');
+    // Only the lists' filters fold: the cases', a job offer's and the dashboard's period
+    // stay whole (a first version hid them too).
+    for (const [tab, form] of [['ws-tab-cases', 'case-filters'], ['ws-tab-jobs', 'job-offer-new'],
+      ['ws-tab-dashboard', 'rp-period-form']]) {
+      await tablet.getByTestId(tab).click();
+      await tablet.getByTestId(form).waitFor({ timeout: 15000 });
+      const hidden = await tablet.getByTestId(form).evaluate((f) => [...f.querySelectorAll(':scope > label')]
+        .filter((l) => !l.checkVisibility()).length);
+      assert.equal(hidden, 0, `every field of ${form} shown on a tablet`);
+    }
+    await tablet.getByTestId('ws-tab-persons').click();
     // The tabs keep one line (a new user's walk at 1024 px: the last wrapped alone).
     const tabLines = await tablet.evaluate(() => new Set([...document.querySelectorAll('.ws-tab')]
       .map((b) => Math.round(b.getBoundingClientRect().top))).size);

@@ -918,7 +918,7 @@ pub fn Workspace() -> impl IntoView {
             // Below 960 px (a tablet held upright) the filters besides the search fold
             // behind «Altri filtri», which counts those in use (a new user's walk at 768
             // px: they took 550 px before the first result).
-            <form class=move || if more_filters.get() { "ws-filters more" } else { "ws-filters" } role="search" on:submit=apply data-testid="ws-filters">
+            <form class=move || if more_filters.get() { "ws-filters ws-list-filters more" } else { "ws-filters ws-list-filters" } role="search" on:submit=apply data-testid="ws-filters">
                 <label for="ws-q" class="ws-q">{move || t().ws_search}
                     <input id="ws-q" type="search" data-testid="ws-q" autocomplete="off"
                         maxlength=strada_shared::central::MAX_QUERY_CHARS
