@@ -869,6 +869,7 @@ case_stage-pip = PIP under way
 case_stage-closed = Closed
 case_late_interventions = Late interventions: { $n }
 case_pick_from_directory = Or choose a service from the directory
+case_pick_from_last_contact = Distances from where the person was last met
 case_person_not_held = Person not kept on this device
 case_pip_title = Personalised intervention plan (PIP)
 case_plan_languages = Languages

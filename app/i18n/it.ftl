@@ -870,6 +870,7 @@ case_stage-pip = PIP in corso
 case_stage-closed = Chiuso
 case_late_interventions = Interventi in ritardo: { $n }
 case_pick_from_directory = Oppure scegli un servizio dal repertorio
+case_pick_from_last_contact = Distanze dal luogo dell'ultimo contatto con la persona
 case_person_not_held = Persona non tenuta su questo dispositivo
 case_pip_title = Piano di intervento personalizzato (PIP)
 case_plan_languages = Lingue

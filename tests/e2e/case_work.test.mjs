@@ -173,6 +173,12 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await view.getByTestId('interv-directory').locator('summary').click();
     const pick = view.getByTestId('interv-directory').getByTestId('pick-service').first();
     await pick.waitFor({ timeout: 15000 });
+    // Services ranked by their distance from where the person was last met, shown
+    // (a review: the picker knew no place, so no service said how far it was).
+    await view.getByTestId('interv-directory-from').waitFor();
+    const distance = await view.getByTestId('interv-directory').getByTestId('service-row').first()
+      .getAttribute('data-distance-m');
+    assert.ok(distance !== '' && Number(distance) >= 0, `a distance (${distance})`);
     await pick.click();
     assert.ok((await view.getByTestId('interv-partner').inputValue()).length > 2, 'the service names the partner');
     await view.getByTestId('interv-add').click();

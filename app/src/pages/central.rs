@@ -9,9 +9,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::Lang;
 use crate::pages::accounts::Accounts;
 use crate::pages::offline_scope::OfflineScope;
-use crate::pages::workspace::{
-    ExchangeFiles, Workspace, address, html_element, shows_admin, unavailable,
-};
+use crate::pages::workspace::{ExchangeFiles, Workspace, html_element, shows_admin, unavailable};
 use crate::state::Ctx;
 
 #[component]
@@ -38,9 +36,9 @@ pub fn Central() -> impl IntoView {
     // devices and the accounts, which stood under every tab of the records (a new user's
     // walk). Both stay drawn, the one not shown hidden: each is as it was on the way
     // back.
-    let admin = RwSignal::new(administers && shows_admin(&address()));
+    let admin = RwSignal::new(shows_admin(administers));
     let moved = window_event_listener_untyped("hashchange", move |_| {
-        let now = administers && shows_admin(&address());
+        let now = shows_admin(administers);
         if now != admin.get_untracked() {
             admin.set(now);
             if now {

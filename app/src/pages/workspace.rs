@@ -37,7 +37,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::{Catalogue, Lang};
 use crate::state::Ctx;
 
-pub(crate) use route::{current as address, shows_admin};
+pub(crate) use route::shows_admin;
 
 /// The paragraph a central page shows for `e` ([`unavailable_text`]); offline, with a
 /// link to where the device's own records are (a new user's walk: the text named the
@@ -699,7 +699,7 @@ pub fn Workspace() -> impl IntoView {
         // "Doppioni" writes the pair it has open itself; «Gestione», shown over the
         // hidden workspace, keeps its own.
         if (now == Tab::Duplicates && route::pair_of(&route::current()).is_some())
-            || (administers && route::shows_admin(&route::current()))
+            || route::shows_admin(administers)
         {
             return;
         }
@@ -731,7 +731,7 @@ pub fn Workspace() -> impl IntoView {
             // shown stays, and the address says it. (Another page's address is the
             // app's: it leaves the workspace.)
             None if route::current().starts_with(route::BASE)
-                && !(administers && route::shows_admin(&route::current())) =>
+                && !route::shows_admin(administers) =>
             {
                 let now = tab.get_untracked();
                 let shown = detail(now).and_then(|o| o.get_untracked());

@@ -551,6 +551,9 @@ impl Run<'_> {
         for (line, e) in refused {
             self.fail(line, e);
         }
+        // What a line changed on a person the central office merged away reaches the
+        // survivor, as a phone's edit does.
+        staging.carry_to_survivors()?;
         Ok(())
     }
 }

@@ -738,6 +738,9 @@ pub struct Staging<'a> {
     /// Records restored from elsewhere (an import), not written now: a case of a person
     /// who has withdrawn consent since it was opened is taken, its texts erased.
     restore: bool,
+    /// Changes carrying to survivors what was staged on persons merged away
+    /// ([`Staging::carry_to_survivors`]), recorded with their merges on commit.
+    carried: Vec<(DocId, crate::merge::Carried)>,
 }
 
 impl Writer {
@@ -784,6 +787,7 @@ impl<'a> Staging<'a> {
             pending: Vec::new(),
             now_ms,
             restore: false,
+            carried: Vec::new(),
         }
     }
 
@@ -825,6 +829,42 @@ impl<'a> Staging<'a> {
         Ok(results)
     }
 
+    /// Stages, as the merge actor's, the changes carrying to their survivors what was
+    /// staged so far on person records merged away, as a push does (`merge::carry`: an
+    /// import's line for a record the central office merged since reached neither the
+    /// survivor nor the lists). Recorded with their merges on commit. Call it once,
+    /// after the persons are staged.
+    pub fn carry_to_survivors(&mut self) -> Result<(), StoreError> {
+        let mut before = Vec::new();
+        for p in &self.pending {
+            if let rules::TypedDoc::Person(_) = p.value
+                && let Some(crate::storage::Projection::Person(r)) =
+                    self.store.record(DocType::Person, p.id)?
+                && r.merged_into.is_some()
+                && let Some((rules::TypedDoc::Person(old), _)) =
+                    stored_value(self.store, p.id, self.now_ms)?
+            {
+                before.push(old);
+            }
+        }
+        let cache = match self.held.as_deref_mut() {
+            Some(held) => held,
+            None => &mut self.own,
+        };
+        let carried =
+            carry_to_survivors(self.store, cache, &before, &mut self.pending, self.now_ms)?;
+        self.carried.extend(carried);
+        Ok(())
+    }
+
+    /// Records with their merges the carried changes just committed.
+    fn record_carried(&mut self) -> Result<(), StoreError> {
+        for (merge, heads) in std::mem::take(&mut self.carried) {
+            crate::merge::record_carried(self.store, merge, heads)?;
+        }
+        Ok(())
+    }
+
     /// Commits everything staged in one store transaction, unflushed (the caller
     /// flushes before answering); erasures are recorded as `by`'s acts. Returns where
     /// each team's feed moved. Only for a staging that holds the writer.
@@ -834,7 +874,9 @@ impl<'a> Staging<'a> {
             "an unheld staging commits with commit_unheld"
         );
         let pending = std::mem::take(&mut self.pending);
-        finish(self.store, None, by, pending, &mut [], self.now_ms)
+        let advanced = finish(self.store, None, by, pending, &mut [], self.now_ms)?;
+        self.record_carried()?;
+        Ok(advanced)
     }
 
     /// Takes the writer and, unless a document this staging read (one it staged or one
@@ -868,7 +910,9 @@ impl<'a> Staging<'a> {
         }
         before()?;
         let pending = std::mem::take(&mut self.pending);
-        finish(self.store, None, by, pending, &mut [], self.now_ms).map(Some)
+        let advanced = finish(self.store, None, by, pending, &mut [], self.now_ms)?;
+        self.record_carried()?;
+        Ok(Some(advanced))
     }
 }
 

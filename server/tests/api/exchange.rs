@@ -1226,6 +1226,63 @@ async fn a_merged_person_stays_merged_when_the_same_file_or_the_export_is_import
     assert_eq!(page["contacts"].as_array().map(Vec::len), Some(2), "{page}");
 }
 
+/// Found reading what a merge leaves: a line for a person the central office merged
+/// away updated that record only, so what it said (a phone number, a name) reached
+/// neither the survivor nor the lists. It is carried to the survivor as a phone's edit
+/// is, and an unmerge takes it back.
+#[tokio::test]
+async fn a_line_for_a_person_merged_away_reaches_the_survivor_and_an_unmerge_takes_it_back() {
+    let (s, admin) = server().await;
+    import_ok(&admin, file(&pair_file())).await;
+    let survivor: PersonDoc = stored(&s, ExchangeKind::Person, "P-K1");
+    let merged: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
+    let res = admin
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": survivor.id, "merged": merged.id,
+                "reason": "same person (test)", "keep": {}}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let merge_id = res.json::<Value>().await.unwrap()["id"].clone();
+
+    // The spreadsheet learnt the merged person's phone and another name.
+    let mut lines = pair_file();
+    lines[2]["phone"] = json!("+39 333 7654321");
+    lines[2]["aliases"] = json!(["Kareem", "Karim B."]);
+    let report = import_ok(&admin, file(&lines)).await;
+    assert_eq!(counts(&report, "updated"), [0, 1, 0, 0], "{report}");
+    let after: PersonDoc = stored(&s, ExchangeKind::Person, "P-K1");
+    assert_eq!(after.phone.as_deref(), Some("+39 333 7654321"));
+    assert!(
+        after.aliases.contains(&"Karim B.".to_string()),
+        "{:?}",
+        after.aliases
+    );
+    let page = json_of(&admin, &format!("/api/persons/{}", survivor.id)).await;
+    assert_eq!(page["person"]["phone"], "+39 333 7654321", "{page}");
+    let p: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
+    assert_eq!(p.merged_into, Some(survivor.id));
+    // The same file again changes nothing, on either record.
+    let again = import_ok(&admin, file(&lines)).await;
+    assert_eq!(counts(&again, "updated"), [0, 0, 0, 0], "{again}");
+
+    // The unmerge gives the survivor back what it held before the merge.
+    let res = admin
+        .post_json(
+            "/api/persons/unmerge",
+            &json!({"merge": merge_id, "reason": "two people after all (test)"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let back: PersonDoc = stored(&s, ExchangeKind::Person, "P-K1");
+    assert_eq!(back.phone, None);
+    assert_eq!(back.aliases, vec!["Karim".to_string()]);
+    let p: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
+    assert_eq!(p.merged_into, None);
+    assert_eq!(p.phone.as_deref(), Some("+39 333 7654321"));
+}
+
 #[tokio::test]
 async fn a_case_whose_person_withdrew_later_goes_from_an_export_into_an_empty_store() {
     let (_s, admin) = server().await;

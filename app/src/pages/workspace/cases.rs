@@ -1396,6 +1396,14 @@ fn pip_section(
     // The person's latest contact, from the server's page (the team that met them
     // receives the referral).
     let latest = move || remote.with(|r| r.page().and_then(|p| p.contacts.first().cloned()));
+    // Where the person was last met (contacts come newest first): the directory's
+    // services are ranked by their distance from it, as on the phone.
+    let last_met = Signal::derive(move || {
+        remote.with(|r| {
+            r.page()
+                .and_then(|p| p.contacts.iter().find_map(|c| c.place))
+        })
+    });
     // Writes `change` onto the case as the device holds it, then reloads the page.
     // `extra`: a referral sent for the intervention `key`, created first — unless the
     // server's copy of the case, taken just before, says a colleague already sent it (a
@@ -1570,11 +1578,14 @@ fn pip_section(
                 // Or a service of the directory for that need: it names the partner.
                 <details class="pip-directory" data-testid="interv-directory">
                     <summary>{t.case_pick_from_directory}</summary>
+                    {move || last_met.get().is_some().then(|| view! {
+                        <p class="small muted" data-testid="interv-directory-from">{t.case_pick_from_last_contact}</p>
+                    })}
                     {move || {
                         let n = need.get();
                         view! {
                             <crate::components::service_picker::ServicePicker need=n
-                                place=Signal::derive(|| None)
+                                place=last_met
                                 languages=Signal::derive(move || remote.with(|r| r.page().and_then(|p| p.row.person.as_ref().map(|p| p.languages.clone())).unwrap_or_default()))
                                 documents=Signal::derive(move || remote.with(|r| r.page().and_then(|p| p.row.person.as_ref().map(|p| p.documents)).unwrap_or_default()))
                                 gender=Signal::derive(move || remote.with(|r| r.page().and_then(|p| p.row.person.as_ref().map(|p| p.gender)).unwrap_or_default()))

@@ -130,9 +130,10 @@ pub(super) fn parse(hash: &str) -> Option<(Tab, Option<Open>)> {
 /// accounts, a page of their own): the workspace, hidden meanwhile, leaves it as it is.
 pub(crate) const ADMIN: &str = "#/centrale/gestione";
 
-/// Whether `hash` is «Gestione»'s address.
-pub(crate) fn shows_admin(hash: &str) -> bool {
-    hash == ADMIN
+/// Whether «Gestione» is shown: the address is its own and the role `administers`
+/// (for any other role it is an address naming nothing).
+pub(crate) fn shows_admin(administers: bool) -> bool {
+    administers && current() == ADMIN
 }
 
 /// The address the browser shows now.
