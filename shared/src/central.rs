@@ -201,8 +201,12 @@ pub struct ConflictItem {
     pub doc_type: crate::schema::DocType,
     pub team: TeamId,
     /// What the record is, to recognise it: a person's first alias, a contact's time,
-    /// a referral's need.
+    /// a referral's need, a case's opening day (`YYYY-MM-DD`).
     pub label: String,
+    /// A case's person (the survivor's first alias when merged), to recognise the case
+    /// by (a new user's walk: a case was a bare date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
     pub conflicts: Vec<FieldConflict>,
 }
 
@@ -524,6 +528,23 @@ pub struct CasePage {
 /// Days without a contact after which an open case is flagged (HMIS: exit after ~90 days).
 pub const NO_CONTACT_DAYS: i64 = 90;
 
+/// The last day, up to `as_of` (`YYYY-MM-DD`), the PUA met the person of case `c`: their
+/// latest field contact (`last_contact`, a day), the case's opening, its first meeting
+/// or a review — the flag of [`NO_CONTACT_DAYS`] counts from it (a new user's walk:
+/// cases opened with a meeting a month before were flagged, their person last met on
+/// the street months before).
+pub fn last_met(c: &crate::schema::CaseDoc, last_contact: Option<String>, as_of: &str) -> String {
+    let mut days: Vec<&str> = vec![c.opened_at.as_str()];
+    days.extend(c.first_meeting.date.as_deref());
+    days.extend(c.reviews.iter().map(|r| r.at.as_str()));
+    days.extend(last_contact.as_deref());
+    days.into_iter()
+        .filter(|d| *d <= as_of)
+        .max()
+        .unwrap_or(c.opened_at.as_str())
+        .to_string()
+}
+
 /// The order of the case list (the server's and the device's offline one): overdue
 /// reviews first, then by the day the review falls due (cases with none last), then the
 /// newest opened, then by id. Each side is `(overdue, review_due, opened_at, id)`.
@@ -561,6 +582,38 @@ mod case_order_tests {
         rows.sort_by(|a, b| case_list_order(*a, *b));
         let order: Vec<DocId> = rows.iter().map(|r| r.3).collect();
         assert_eq!(order, [id(6), id(3), id(4), id(2), id(5), id(1)]);
+    }
+}
+
+#[cfg(test)]
+mod last_met_tests {
+    use super::last_met;
+
+    /// The flag of 90 days counts from the last time the PUA met the person: a field
+    /// contact, the opening, the first meeting or a review, whichever is latest up to
+    /// the day looked at.
+    #[test]
+    fn the_last_meeting_is_the_latest_of_contacts_meeting_and_reviews() {
+        let mut c = crate::schema::case::tests::sample();
+        c.opened_at = "2026-03-02".into();
+        c.first_meeting.date = Some("2026-03-05".into());
+        c.reviews.clear();
+        assert_eq!(
+            last_met(&c, Some("2025-11-01".into()), "2026-12-07"),
+            "2026-03-05"
+        );
+        assert_eq!(
+            last_met(&c, Some("2026-06-01".into()), "2026-12-07"),
+            "2026-06-01"
+        );
+        c.reviews.push(crate::schema::case::Review {
+            at: "2026-07-01".into(),
+            note: String::new(),
+            by: c.author,
+        });
+        assert_eq!(last_met(&c, None, "2026-12-07"), "2026-07-01");
+        // As of a day before the review: not yet.
+        assert_eq!(last_met(&c, None, "2026-06-30"), "2026-03-05");
     }
 }
 

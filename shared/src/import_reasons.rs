@@ -57,6 +57,10 @@ pub const LINE_REASONS: &[(&str, &str)] = &[
     ("listed_twice", "listed twice"),
     ("given_twice", "given twice"),
     ("key_twice", "a key is given twice"),
+    (
+        "hidden_characters",
+        "holds a control character or a mark that reorders text, or shows nothing",
+    ),
     ("unknown_field", "unknown field"),
     ("unknown_code", "not a known code"),
     ("unknown_code_of", "not a known code (one of: {codes})"),

@@ -89,6 +89,43 @@ test('two desks on one case: a colleague\'s save is announced, nothing typed is 
     assert.equal(await viewA.getByTestId('case-labour-expert').inputValue(), 'Esperta sintetica A');
     assert.equal(await viewA.getByTestId('case-changed').count(), 0);
 
+    // Both desks decide the eligibility from pages drawn alike: A saves first; B's save
+    // is told and not made; saved again, B's decision replaces A's whole, B's criteria
+    // with it (a new user's walk: B's "not eligible" went in silently, beside A's
+    // criterion for eligibility).
+    const drawn = (await apiGet(server.url, token, `/api/cases/${id}`)).row.case.eligibility;
+    const criterion = viewA.locator('[data-testid^="case-criterion-"]').first();
+    if (await criterion.isChecked()) await criterion.uncheck(); else await criterion.check();
+    await viewA.getByTestId('case-decision').selectOption('eligible');
+    await viewA.getByTestId('case-decision-date').fill('2026-11-25');
+    await viewA.getByTestId('case-reasons').fill('A: indicatori forti (sintetico)');
+    await viewA.getByTestId('case-save-eligibility').click();
+    await viewA.getByTestId('case-eligibility').getByTestId('case-saved').waitFor();
+    await viewB.getByTestId('case-changed').waitFor({ timeout: 30000 });
+    await viewB.getByTestId('case-decision').selectOption('not_eligible');
+    await viewB.getByTestId('case-decision-date').fill('2026-11-26');
+    await viewB.getByTestId('case-reasons').fill('B: percorso non accettato (sintetico)');
+    await viewB.getByTestId('case-save-eligibility').click();
+    const told = viewB.getByTestId('case-eligibility').getByTestId('case-error');
+    await told.waitFor({ timeout: 10000 });
+    assert.match(await told.innerText(), /un'altra postazione ha salvato qui valori diversi/);
+    await b.page.waitForTimeout(1000);
+    let decided = (await apiGet(server.url, token, `/api/cases/${id}`)).row.case.eligibility;
+    assert.equal(decided.reasons, 'A: indicatori forti (sintetico)', 'B\'s first save made nothing');
+    await viewB.getByTestId('case-save-eligibility').click();
+    await viewB.getByTestId('case-eligibility').getByTestId('case-saved').waitFor({ timeout: 10000 });
+    for (let i = 0; i < 60; i++) {
+      decided = (await apiGet(server.url, token, `/api/cases/${id}`)).row.case.eligibility;
+      if (decided.reasons.startsWith('B:')) break;
+      await b.page.waitForTimeout(250);
+    }
+    assert.equal(decided.decision, 'not_eligible');
+    assert.equal(decided.reasons, 'B: percorso non accettato (sintetico)');
+    assert.deepEqual([...decided.criteria].sort(), [...drawn.criteria].sort(), 'B\'s criteria, not A\'s');
+    for (const v of [viewA, viewB]) {
+      if (await v.getByTestId('case-reload').count()) await v.getByTestId('case-reload').click();
+    }
+
     // An intervention both desks see unsent: A sends it to the partner; B, from its page
     // drawn before, is told it went already, and no second referral is made.
     const partner = 'Partner sintetico e2e due postazioni';

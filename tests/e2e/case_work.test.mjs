@@ -290,7 +290,12 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
 
     // A review recorded with the network cut: saved on the laptop, sent when it is back.
     await social.context.setOffline(true);
-    await again.getByTestId('review-date').fill('2026-12-01');
+    // The day typed with the keyboard, digit by digit (a new user's walk: the field
+    // emptied itself at the first digit of the day). 11/11 reads the same in either
+    // order of day and month.
+    await again.getByTestId('review-date').focus();
+    await page.keyboard.type('11112026', { delay: 30 });
+    assert.equal(await again.getByTestId('review-date').inputValue(), '2026-11-11', 'the day typed');
     await again.getByTestId('review-note').fill('Verifica con la rete assente (sintetico)');
     await again.getByTestId('review-add').click();
     await again.getByTestId('case-reviews').getByTestId('case-saved').waitFor({ timeout: 20000 });
@@ -322,12 +327,30 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await page.locator(`[data-testid="case-row"][data-id="${caseId}"]`).click();
     const last = page.getByTestId('case-view');
     await last.getByTestId('case-closure').waitFor({ timeout: 20000 });
-    await last.getByTestId('close-date').fill('2026-12-02');
+    // Closed a month ahead: refused in words, nothing saved (a new user's walk: the
+    // case left the open ones at once while the report still counted it open).
+    const ahead = new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10);
+    await last.getByTestId('close-date').fill(ahead);
     await last.getByTestId('close-outcome').selectOption('emerged');
     await last.getByTestId('case-close').click();
+    const aheadError = last.getByTestId('case-closure').getByTestId('case-error');
+    await aheadError.waitFor({ timeout: 10000 });
+    assert.match(await aheadError.innerText(), /non può essere nel futuro/);
+    await last.getByTestId('close-date').fill('2026-12-02');
+    await last.getByTestId('case-close').click();
     await last.getByTestId('case-closure').getByTestId('case-saved').waitFor();
-    await page.getByTestId('case-view').getByTestId('case-state').filter({ hasText: 'Chiuso' })
+    // The heading says how and when (a new user's walk: «Chiuso» only), and the pane
+    // stays on the closure, its message in sight (it was thrown to the case's top).
+    await page.getByTestId('case-view').getByTestId('case-state')
+      .filter({ hasText: 'Chiuso · Emersione · 02/12/2026' })
       .waitFor({ timeout: 20000 });
+    await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'case-close',
+      null, { timeout: 5000 });
+    const savedInSight = await page.getByTestId('case-closure').getByTestId('case-saved').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    assert.ok(savedInSight, 'the closure\'s message in sight');
     for (let i = 0; i < 60; i++) {
       record = await api(server.url, sociale, `/api/cases/${caseId}`);
       if (record.row.case.outcome) break;

@@ -110,8 +110,14 @@ test('two phones writing a person\'s phone apart: the central office keeps one a
     const text = await field.innerText();
     assert.match(text, /\+39 333 1111111 · marta/);
     assert.match(text, /\+39 333 2222222 · ahmed/);
-    // Which of the two the lists show now, said once.
+    // Which of the two the lists show now, said once — beside the value the record
+    // shows (a new user's walk: it stood beside the other one).
     assert.equal(await field.getByTestId('ws-conflict-shown').count(), 1);
+    const record = await (await fetch(`${server.url}/api/persons/${items[0].id}`,
+      { headers: { authorization: `Bearer ${token}` } })).json();
+    const shownValue = await field.locator('li', { has: central.getByTestId('ws-conflict-shown') })
+      .getByTestId('ws-conflict-value').innerText();
+    assert.equal(shownValue, record.person.phone);
     // A second desk has the same list open.
     const deskB = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'it-IT' })).newPage();
     await deskB.goto(server.url + '/#/centrale');

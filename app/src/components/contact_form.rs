@@ -498,7 +498,7 @@ pub fn ContactForm() -> impl IntoView {
                 <summary>{move || t().when_and_where}</summary>
                 <label for="when">{move || t().when}</label>
                 <input id="when" type="datetime-local" required
-                    prop:value=move || when.get() on:input=move |ev| when.set(event_target_value(&ev))/>
+                    node_ref=crate::components::typed::follows(move || when.get()) on:input=move |ev| when.set(event_target_value(&ev))/>
                 <p class="small muted">{move || t().place}": "<span data-testid="place-status">
                     {move || match place_state.get() {
                         PlaceState::Locating => t().locating.to_string(),

@@ -10,3 +10,4 @@ pub mod service_card;
 pub mod service_picker;
 pub mod status_bar;
 pub mod sync_state;
+pub mod typed;

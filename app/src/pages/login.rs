@@ -55,6 +55,23 @@ pub fn Login() -> impl IntoView {
         });
     };
 
+    // The first field to fill takes the focus (a new user's walk, keyboard only: the
+    // page opened with the focus nowhere).
+    let first = NodeRef::<leptos::html::Input>::new();
+    let second = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let field = if reauth { second.get() } else { first.get() };
+        match field {
+            Some(el) => {
+                let _ = el.focus();
+                true
+            }
+            None => false,
+        }
+    });
     view! {
         <main class="login">
             <header class="brand">
@@ -74,11 +91,11 @@ pub fn Login() -> impl IntoView {
                     <p>{move || t().reauth_hint}</p>
                 </Show>
                 <label for="username">{move || t().username}</label>
-                <input id="username" name="username" autocomplete="username" required readonly=reauth
+                <input id="username" name="username" autocomplete="username" required readonly=reauth node_ref=first
                     prop:value=move || username.get()
                     on:input=move |ev| username.set(event_target_value(&ev))/>
                 <label for="password">{move || t().password}</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required
+                <input id="password" name="password" type="password" autocomplete="current-password" required node_ref=second
                     prop:value=move || password.get()
                     on:input=move |ev| { crate::engine::preload(); password.set(event_target_value(&ev)) }/>
                 <Show when=move || error.get().is_some()>

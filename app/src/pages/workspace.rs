@@ -839,7 +839,7 @@ pub fn Workspace() -> impl IntoView {
                       kind: &'static str| {
         view! {
             <label for=id>{move || label(t())}
-                <input id=id type=kind prop:value=move || get(&draft.get())
+                <input id=id type=kind node_ref=crate::components::typed::follows(move || get(&draft.get()))
                     on:input=move |ev| draft.update(|d| set(d, event_target_value(&ev)))
                     on:change=move |_| if kind == "date" { apply_now(false) }/>
             </label>
@@ -1343,6 +1343,15 @@ fn Review(
                                 .iter()
                                 .find(|n| n.code() == item.label)
                                 .map_or(item.label.clone(), |n| tr.need(*n).to_string()),
+                            // A case by its person and the day it was opened (a new
+                            // user's walk: it was a bare ISO date).
+                            strada_shared::schema::DocType::Case => {
+                                let day = crate::util::day_label(&item.label, lang);
+                                match &item.person {
+                                    Some(person) => tr.ws_conflict_case.args(&[("person", person), ("day", &day)]),
+                                    None => tr.ws_conflict_case_day.with("day", &day),
+                                }
+                            }
                             _ => item.label.clone(),
                         };
                         let id = item.id;

@@ -700,7 +700,7 @@ fn person(o: &Obj<'_>, now_ms: i64) -> Checked<Person> {
 fn contact(o: &Obj<'_>, now_ms: i64) -> Checked<Contact> {
     o.only(CONTACT_FIELDS)?;
     let team = o.string("team", MAX_ID_CHARS)?;
-    let author = o.opt_string("author", MAX_USER_NAME)?;
+    let author = o.opt_name("author", MAX_USER_NAME)?;
     let occurred_at = o.time("occurred_at")?;
     if occurred_at < MIN_OCCURRED_AT_MS {
         return Err(o.err("occurred_at", "before 2020"));
@@ -918,8 +918,8 @@ fn case(o: &Obj<'_>) -> Checked<Case> {
     let person = o.string("person", MAX_ID_CHARS)?;
     let team = o.string("team", MAX_ID_CHARS)?;
     let opened_at = o.date("opened_at")?;
-    let case_manager = o.opt_string("case_manager", MAX_CASE_SHORT)?;
-    let labour_expert = o.opt_string("labour_expert", MAX_CASE_SHORT)?;
+    let case_manager = o.opt_name("case_manager", MAX_CASE_SHORT)?;
+    let labour_expert = o.opt_name("labour_expert", MAX_CASE_SHORT)?;
     let e = o
         .object("eligibility", ELIGIBILITY_FIELDS)?
         .ok_or_else(|| o.err("eligibility", "is missing"))?;

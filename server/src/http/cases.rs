@@ -100,13 +100,9 @@ fn row_of(
         .max();
     let review_due = c.review_due(interval_of(rules, c.rules_version));
     let overdue = review_due.as_deref().is_some_and(|d| d < today);
-    let no_recent_contact = c.is_open()
-        && match last {
-            Some(ms) => {
-                add_days(&rome_date(ms), NO_CONTACT_DAYS).is_some_and(|d| d.as_str() <= today)
-            }
-            None => add_days(&c.opened_at, NO_CONTACT_DAYS).is_some_and(|d| d.as_str() <= today),
-        };
+    let since = strada_shared::central::last_met(c, last.map(rome_date), today);
+    let no_recent_contact =
+        c.is_open() && add_days(&since, NO_CONTACT_DAYS).is_some_and(|d| d.as_str() <= today);
     let (interventions, done) = c.implementation();
     let row = CaseRow {
         case: case.clone(),

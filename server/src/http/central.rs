@@ -32,7 +32,7 @@ use crate::auth::AuthUser;
 use crate::central::query::{self, Filter, Found, List};
 use crate::central::{Central, Index};
 use crate::projection::rfc3339_ms;
-use crate::storage::{Projection, Store};
+use crate::storage::{Projection, Store, StoreError};
 
 pub(crate) fn require_central(user: &AuthUser) -> Result<(), AppError> {
     require(
@@ -813,6 +813,21 @@ fn csv_contact(out: &mut String, c: &ContactRecord, person: Option<DocId>) {
     );
 }
 
+/// The first alias of person `id`, or of the person it was merged into (a chain
+/// followed a few steps): `None` without consent or when the record is not there.
+fn first_alias(store: &dyn Store, mut id: DocId) -> Result<Option<String>, StoreError> {
+    for _ in 0..8 {
+        match store.record(DocType::Person, id)? {
+            Some(Projection::Person(p)) => match p.merged_into {
+                Some(next) => id = next,
+                None => return Ok(p.aliases.first().cloned()),
+            },
+            _ => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
 /// `GET /api/conflicts`: the "Da rivedere" list — every record with sensitive fields set
 /// to different values on two devices apart, both values with who set each and when.
 pub async fn conflicts(
@@ -840,6 +855,7 @@ pub async fn conflicts(
                 doc_type,
                 team: p.team.clone(),
                 label: p.aliases.first().cloned().unwrap_or_default(),
+                person: None,
                 conflicts: p.conflicts,
             },
             Some(Projection::Contact(c)) => ConflictItem {
@@ -847,6 +863,7 @@ pub async fn conflicts(
                 doc_type,
                 team: c.team.clone(),
                 label: c.occurred_at.clone(),
+                person: None,
                 conflicts: c.conflicts,
             },
             Some(Projection::Referral(r)) => ConflictItem {
@@ -854,6 +871,7 @@ pub async fn conflicts(
                 doc_type,
                 team: r.team.clone(),
                 label: r.need.code().to_string(),
+                person: None,
                 conflicts: r.conflicts,
             },
             // A case: only for the roles that read cases (the list is the reconcilers').
@@ -862,6 +880,7 @@ pub async fn conflicts(
                 doc_type,
                 team: c.case.team.clone(),
                 label: c.case.opened_at.clone(),
+                person: first_alias(store, c.case.person_id)?,
                 conflicts: c.conflicts,
             },
             _ => continue,

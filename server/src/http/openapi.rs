@@ -1155,7 +1155,7 @@ fn schemas() -> Map<String, Value> {
     add(
         "ConflictList",
         json!({ "type": "array", "items": obj(&[
-            ("id", s()), ("doc_type", s()), ("team", s()), ("label", s()), ("conflicts", conflicts),
+            ("id", s()), ("doc_type", s()), ("team", s()), ("label", s()), ("person", s()), ("conflicts", conflicts),
         ], &["id", "doc_type", "team", "conflicts"]) }),
     );
     let any_object = json!({ "type": "object" });

@@ -190,7 +190,7 @@ fn monitoring(
             .filter(|at| report::rome_day(*at) <= as_of)
             .max()
             .map(|at| report::rome_day(at).format("%Y-%m-%d").to_string());
-        let since = last_contact.unwrap_or_else(|| c.opened_at.clone());
+        let since = strada_shared::central::last_met(c, last_contact, &to);
         if add_days(&since, NO_CONTACT_DAYS).is_some_and(|d| d <= to) {
             m.no_recent_contact += 1;
         }

@@ -13,8 +13,9 @@ use crate::storage::{DocMeta, Projection};
 use crate::sync::rules::TypedDoc;
 
 /// The version of the records' layout. A store whose records are older is projected
-/// again from its documents at start (`sync::reproject`).
-pub const VERSION: u32 = 4;
+/// again from its documents at start (`sync::reproject`). 5: a conflict's values list
+/// the one shown first (they were oldest first).
+pub const VERSION: u32 = 5;
 
 pub fn rfc3339_ms(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)

@@ -104,6 +104,9 @@ struct Pending {
     /// A person whose consent this push withdrew: the names (aliases as stored before)
     /// to erase from their contacts and referrals.
     erase: Option<Vec<String>>,
+    /// A contact this push brought for a person who had withdrawn: the names it called
+    /// them by, erased on arrival (its referrals in the push are erased of them too).
+    called: Vec<String>,
     /// What each device wrote into it, when it is large (see [`Shares`]).
     shares: Option<Shares>,
 }
@@ -1172,6 +1175,30 @@ fn merge_one(
     if let Err((code, reason)) = checked {
         return Ok(PushOutcome::Refused { code, reason });
     }
+    // What happened on a case is not dated ahead (a day of clocks and time zones
+    // allowed). Not for records restored from a file: the exchange format fixes no
+    // such rule, and a file is taken whole or not at all.
+    if let rules::TypedDoc::Case(c) = &new
+        && !restore
+    {
+        let last_day = chrono::DateTime::from_timestamp_millis(now_ms + rules::CLOCK_SKEW_MS)
+            .unwrap_or_default()
+            .format("%Y-%m-%d")
+            .to_string();
+        let was = match &old {
+            Some(o) => match o.central.as_deref() {
+                Some(rules::TypedDoc::Case(o)) => Some(&**o),
+                _ => None,
+            },
+            None => None,
+        };
+        if let Some(field) = c.dated_ahead(was, &last_day) {
+            return Ok(PushOutcome::Refused {
+                code: RefusalCode::InvalidDate,
+                reason: format!("{field}: what happened is not dated in the future"),
+            });
+        }
+    }
     if !references_known(store, pending, old.as_ref(), &new, restore)? {
         return refused(RefusalCode::UnknownReference);
     }
@@ -1179,6 +1206,7 @@ fn merge_one(
     // withdrawal (here, or earlier in this push) a contact written offline that names
     // the person is kept without the alias and the names in its text, as the withdrawal
     // would have left it; with consent never given, it is refused.
+    let mut called = Vec::new();
     if let rules::TypedDoc::Contact(c) = &mut new
         && let Some(pid) = c.person_id
     {
@@ -1188,6 +1216,7 @@ fn merge_one(
                 if c.person != PersonRef::Anonymous || c.consent != ConsentStatus::Withdrawn {
                     let names = schema::erase::names_of(None, [&*c]);
                     c.erase_person(&names);
+                    called = names;
                 }
             }
             Some(_) if c.person != PersonRef::Anonymous => {
@@ -1195,6 +1224,33 @@ fn merge_one(
             }
             Some(_) => {}
         }
+    }
+    // A referral for a person who had withdrawn, written offline (the attacker's
+    // fourteenth probe: its outcome kept their name, in the central records and the
+    // export): its outcome, new or changed, keeps none of the names its contact in this
+    // push called them by — with none known (its contact came in an earlier push, and
+    // was erased then), the outcome goes whole — and the referral is rewritten without
+    // the history that held it.
+    let mut referral_erased = false;
+    if let rules::TypedDoc::Referral(r) = &mut new
+        && !r.outcome.is_empty()
+        && referral_withdrawn(store, pending, r, now_ms)?
+        && (existing.is_none()
+            || !matches!(stored_value(store, id, now_ms)?,
+                Some((rules::TypedDoc::Referral(o), _)) if o.outcome == r.outcome))
+    {
+        let names = pending
+            .iter()
+            .find(|p| p.id == r.contact)
+            .map(|p| p.called.clone())
+            .unwrap_or_default();
+        let before = r.outcome.clone();
+        if names.is_empty() {
+            r.outcome = schema::erase::ERASED.to_string();
+        } else {
+            r.erase_person(&names);
+        }
+        referral_erased = r.outcome != before;
     }
     // A person withdrawn now: the names to erase from their contacts and referrals.
     let erase = match (&new, &old) {
@@ -1246,10 +1302,11 @@ fn merge_one(
     };
     // Consent withdrawn by this push: the document is rewritten without its history,
     // which holds the erased values (see `compact`).
-    let withdrawn_now = consent == Some(ConsentStatus::Withdrawn)
+    let withdrawn_now = (consent == Some(ConsentStatus::Withdrawn)
         && existing
             .as_ref()
-            .is_none_or(|m| m.consent != Some(ConsentStatus::Withdrawn));
+            .is_none_or(|m| m.consent != Some(ConsentStatus::Withdrawn)))
+        || referral_erased;
     let mut doc = if withdrawn_now {
         maps.clear();
         compact(&new).map_err(|e| StoreError::Corrupt(e.to_string()))?
@@ -1399,6 +1456,7 @@ fn merge_one(
         value: new,
         compacted: withdrawn_now,
         erase,
+        called,
         shares,
     });
     Ok(PushOutcome::Accepted { heads })
@@ -1674,6 +1732,7 @@ fn rewrite_person(
         value,
         compacted: true,
         erase: None,
+        called: Vec::new(),
         shares: None,
     };
     match here {
@@ -1777,6 +1836,7 @@ fn erase_person(
             value: erased,
             compacted: true,
             erase: None,
+            called: Vec::new(),
             shares: None,
         };
         match here {
@@ -2442,6 +2502,7 @@ pub fn resolve_conflict(
         value,
         compacted: false,
         erase: None,
+        called: Vec::new(),
         shares: None,
     }];
     let seq = commit(store, &pending)?
@@ -2564,6 +2625,7 @@ pub fn seed_rules(store: &dyn Store, writer: &Writer, now_ms: i64) -> Result<(),
         value,
         compacted: false,
         erase: None,
+        called: Vec::new(),
         shares: None,
     }];
     commit(store, &pending)?;
@@ -2604,6 +2666,27 @@ fn compact(value: &rules::TypedDoc) -> Result<AutoCommit, schema::SchemaError> {
 
 /// The consent status of a person as this push leaves it (a person accepted earlier in
 /// the same push counts), or `None` when the server does not hold that person.
+/// Whether the person a referral is for (its own link, else its contact's) has
+/// withdrawn consent.
+fn referral_withdrawn(
+    store: &dyn Store,
+    pending: &[Pending],
+    r: &schema::ReferralDoc,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let person = match r.person_id {
+        Some(p) => Some(p),
+        None => match current(store, pending, r.contact, now_ms)? {
+            Some((rules::TypedDoc::Contact(c), _)) => c.person_id,
+            _ => None,
+        },
+    };
+    Ok(match person {
+        Some(p) => person_consent(store, pending, p, now_ms)? == Some(ConsentStatus::Withdrawn),
+        None => false,
+    })
+}
+
 fn person_consent(
     store: &dyn Store,
     pending: &[Pending],
@@ -2743,6 +2826,7 @@ mod tests {
             value,
             compacted: false,
             erase: None,
+            called: Vec::new(),
             shares: None,
         };
         commit(store, &[pending]).unwrap();

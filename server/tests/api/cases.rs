@@ -862,3 +862,83 @@ async fn the_dashboard_looks_at_open_cases_today_while_its_period_runs() {
     assert_eq!(m["as_of"], day(-1), "{m}");
     assert_eq!(m["overdue_reviews"], 1, "{m}");
 }
+
+/// A new user's walk: a case closed "on the 20th" on the 7th left the open cases at once
+/// while the report still counted it open, and an intervention was "done" a week ahead.
+/// What happened is not dated ahead (a day allowed); a planned day may be.
+#[tokio::test]
+async fn what_happened_on_a_case_is_not_dated_in_the_future() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let social = Api::login(&s, "sara").await;
+    let p = person(&marta, 70, "Synthetic Ahead");
+    accepted(&phone.push_one(&mut phone.typed(&p)).await);
+    let day = |days: i64| {
+        (chrono::Utc::now() + chrono::Duration::days(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let mut c = case_for(&sara, 71, &p);
+    c.interventions.insert(
+        "i1".into(),
+        Intervention {
+            need: NeedCategory::Shelter,
+            service_id: None,
+            partner: "Synthetic shelter".into(),
+            planned_at: day(30),
+            done_at: None,
+            status: InterventionStatus::Planned,
+            referral_id: None,
+            note: String::new(),
+        },
+    );
+    let mut doc = social.typed(&c);
+    accepted(&social.push_one(&mut doc).await);
+    let ahead = [
+        ("closure", day(13)),
+        ("done", day(8)),
+        ("review", day(5)),
+        ("meeting", day(3)),
+    ];
+    for (what, d) in ahead {
+        let out = try_change(&social, &mut doc, |k: &mut CaseDoc| match what {
+            "closure" => {
+                k.closed_at = Some(d.clone());
+                k.outcome = Some(Outcome::NotEmerged);
+            }
+            "done" => {
+                let i = k.interventions.get_mut("i1").unwrap();
+                i.status = InterventionStatus::Done;
+                i.done_at = Some(d.clone());
+            }
+            "review" => k.reviews.push(Review {
+                at: d.clone(),
+                note: "synthetic".into(),
+                by: sara.id,
+            }),
+            _ => k.first_meeting.date = Some(d.clone()),
+        })
+        .await;
+        match out {
+            PushOutcome::Refused { reason, .. } => {
+                assert!(reason.contains("future"), "{what}: {reason}")
+            }
+            other => panic!("{what} dated {d}: {other:?}"),
+        }
+    }
+    // Today, and tomorrow (a device's clock and time zone), are not ahead.
+    accepted(
+        &try_change(&social, &mut doc, |k: &mut CaseDoc| {
+            k.closed_at = Some(day(1));
+            k.outcome = Some(Outcome::NotEmerged);
+            k.reviews.push(Review {
+                at: day(0),
+                note: "synthetic".into(),
+                by: sara.id,
+            });
+        })
+        .await,
+    );
+}

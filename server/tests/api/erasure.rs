@@ -268,3 +268,83 @@ async fn no_file_of_the_data_folder_holds_an_erased_alias_once_the_withdrawal_is
             .any(|(_, b)| holds(b, CANARY.as_bytes()))
     );
 }
+
+/// The attacker's fourteenth probe: a phone offline at a withdrawal syncs a contact and
+/// its referral for the person; the contact came without the name, the referral's
+/// outcome kept it (central records, export). Its outcome keeps none of the names the
+/// contact called them by; a referral whose contact came in an earlier push (the names
+/// unknown by then) loses its outcome whole; neither keeps the name in its history.
+#[tokio::test]
+async fn a_referral_written_offline_for_a_person_who_withdrew_keeps_no_name() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    let p = person(&marta, 40, "Synthetic Yaw");
+    let mut pd = phone.typed(&p);
+    accepted(&phone.push_one(&mut pd).await);
+    let mut gone = p.clone();
+    gone.withdraw_consent(1_760_000_500_000, marta.id);
+    schema::update(&mut pd.doc, &gone).unwrap();
+    accepted(&phone.push_one(&mut pd).await);
+
+    // The phone, offline meanwhile, logged a contact and a referral for him.
+    let c = ContactDoc {
+        person: PersonRef::Alias("Synthetic Yaw".into()),
+        person_id: Some(p.id),
+        note: "Yaw again".into(),
+        ..contact_for(&marta, 41)
+    };
+    let r = ReferralDoc {
+        outcome: "Yaw received the parcel".into(),
+        person_id: Some(p.id),
+        ..referral(&marta, 42, c.id)
+    };
+    let (mut cd, mut rd) = (phone.doc(&c), phone.typed(&r));
+    for res in phone.push(&mut [&mut cd, &mut rd]).await.results {
+        accepted(&res.outcome);
+    }
+    let stored: ReferralDoc = schema::read(
+        &automerge::AutoCommit::load(&s.store.doc(r.id).unwrap().unwrap().bytes).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(stored.outcome, "[…] received the parcel");
+    // A second referral of that contact, in a later push: the names are not known any
+    // more, the outcome goes whole.
+    let r2 = ReferralDoc {
+        outcome: "Yaw got food".into(),
+        person_id: None,
+        ..referral(&marta, 43, c.id)
+    };
+    let mut rd2 = phone.typed(&r2);
+    accepted(&phone.push_one(&mut rd2).await);
+    for id in [r.id, r2.id] {
+        let bytes = s.store.doc(id).unwrap().unwrap().bytes;
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        assert!(!text.contains("yaw"), "{id} still names him");
+    }
+    for id in [r.id, r2.id] {
+        let record = s.store.record(schema::DocType::Referral, id).unwrap();
+        let text = format!("{record:?}").to_lowercase();
+        assert!(!text.contains("yaw"), "{text}");
+    }
+    // A referral with no name in it, for a person who never withdrew, is as written.
+    let q = person(&marta, 44, "Synthetic Kojo");
+    let mut qd = phone.typed(&q);
+    accepted(&phone.push_one(&mut qd).await);
+    let cq = ContactDoc {
+        person: PersonRef::Alias("Synthetic Kojo".into()),
+        person_id: Some(q.id),
+        ..contact_for(&marta, 46)
+    };
+    let r3 = ReferralDoc {
+        outcome: "Kojo got food".into(),
+        person_id: Some(q.id),
+        ..referral(&marta, 45, cq.id)
+    };
+    let (mut cqd, mut rd3) = (phone.doc(&cq), phone.typed(&r3));
+    for res in phone.push(&mut [&mut cqd, &mut rd3]).await.results {
+        accepted(&res.outcome);
+    }
+    let bytes = s.store.doc(r3.id).unwrap().unwrap().bytes;
+    assert!(String::from_utf8_lossy(&bytes).contains("Kojo got food"));
+}

@@ -1813,3 +1813,44 @@ async fn a_person_without_consent_is_taken_without_identifying_data_and_said_so(
     let again = import_ok(&admin, file(&lines)).await;
     assert_eq!(counts(&again, "unchanged")[1..], [2, 3, 1]);
 }
+
+/// The attacker's fourteenth probe: a contact's author of NUL, TAB and "=1+1" and a case's
+/// labour expert with a full-width sign were imported, and the NUL reached the
+/// dashboard and the workload CSV. A name shown on pages holds no control character nor
+/// a mark that reorders text: the line is refused, naming the field, never the value.
+#[tokio::test]
+async fn a_user_name_with_control_or_direction_characters_is_refused() {
+    let (s, admin) = server().await;
+    let mut lines = full_file();
+    let contact = lines
+        .iter_mut()
+        .find(|l| l["type"] == "contact")
+        .expect("a contact line");
+    contact["author"] = json!("\u{0}\t=1+1");
+    let (status, report) = import(&admin, file(&lines), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
+    let errors = report["errors"].as_array().unwrap();
+    assert!(
+        errors.iter().any(|e| e["field"] == "author"
+            && e["reason"].as_str().unwrap().contains("control character")),
+        "{report}"
+    );
+    assert!(!report.to_string().contains("=1+1"), "{report}");
+    assert!(s.store.contact_records().unwrap().is_empty());
+    let mut lines = pair_file();
+    lines.push(
+        json!({"type": "case", "id": "K-1", "person": "P-K1", "team": "bergamo-1",
+        "opened_at": "2025-06-02", "labour_expert": "Leo\u{202E}x",
+        "eligibility": {"decision": "pending"}}),
+    );
+    let (status, report) = import(&admin, file(&lines), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
+    assert!(
+        report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "labour_expert"),
+        "{report}"
+    );
+}

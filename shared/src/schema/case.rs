@@ -170,6 +170,56 @@ pub fn valid_date(s: &str) -> bool {
             .is_ok_and(|d| (2000..=2100).contains(&chrono::Datelike::year(&d)))
 }
 
+impl CaseDoc {
+    /// The first field recording a fact (the first meeting, the assessment, the
+    /// decision, an intervention done, a review, the closure) dated after `last_day`
+    /// (`YYYY-MM-DD`) that is new or changed since `old`: what happened is not dated
+    /// ahead (a new user's walk: a case closed "on the 20th" left the open cases on the
+    /// 7th, and the list and the report disagreed). Planned days may be ahead.
+    pub fn dated_ahead(&self, old: Option<&CaseDoc>, last_day: &str) -> Option<&'static str> {
+        let ahead = |new: Option<&String>, was: Option<&String>| {
+            new.is_some_and(|d| d.as_str() > last_day && Some(d) != was)
+        };
+        let o = old;
+        if ahead(
+            self.first_meeting.date.as_ref(),
+            o.and_then(|o| o.first_meeting.date.as_ref()),
+        ) {
+            return Some("first_meeting.date");
+        }
+        if ahead(
+            self.assessment.at.as_ref(),
+            o.and_then(|o| o.assessment.at.as_ref()),
+        ) {
+            return Some("assessment.at");
+        }
+        if ahead(
+            self.eligibility.at.as_ref(),
+            o.and_then(|o| o.eligibility.at.as_ref()),
+        ) {
+            return Some("eligibility.at");
+        }
+        for (key, i) in &self.interventions {
+            let was = o.and_then(|o| o.interventions.get(key)?.done_at.as_ref());
+            if ahead(i.done_at.as_ref(), was) {
+                return Some("interventions.done_at");
+            }
+        }
+        for r in &self.reviews {
+            if r.at.as_str() > last_day && !o.is_some_and(|o| o.reviews.contains(r)) {
+                return Some("reviews.at");
+            }
+        }
+        if ahead(
+            self.closed_at.as_ref(),
+            o.and_then(|o| o.closed_at.as_ref()),
+        ) {
+            return Some("closed_at");
+        }
+        None
+    }
+}
+
 /// The date `days` after `date` (`YYYY-MM-DD`), if it is one.
 pub fn add_days(date: &str, days: i64) -> Option<String> {
     let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;

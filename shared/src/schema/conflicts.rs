@@ -144,8 +144,12 @@ fn conflict_at(
     if all.len() < 2 {
         return None;
     }
+    // `get_all` answers oldest operation first; the value automerge shows (`get`) is
+    // its last. The shown value goes first, as `FieldConflict::values` says (a new
+    // user's walk: «mostrato ora» stood beside the value the lists did not show).
     let values = all
         .iter()
+        .rev()
         .map(|(v, id)| {
             let (counter, actor) = match id {
                 automerge::ObjId::Id(counter, actor, _) => (*counter, actor.to_hex_string()),
@@ -413,7 +417,7 @@ mod tests {
     use super::*;
     use crate::ids::{DocId, TeamId, UserId};
     use crate::schema::{self, ContactDoc, PersonDoc};
-    use crate::vocab::Sector;
+    use crate::vocab::{Code, Sector};
     use automerge::ActorId;
 
     fn contact() -> ContactDoc {
@@ -452,6 +456,10 @@ mod tests {
         let mut found = find(&a, DocType::Contact);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].field, "sector");
+        // The value the document shows is the first.
+        let shown: ContactDoc = schema::read(&a).unwrap();
+        let shown = format!("\"{}\"", shown.sector.unwrap().code());
+        assert_eq!(found[0].values[0].value, shown);
         let mut values: Vec<&str> = found[0].values.iter().map(|v| v.value.as_str()).collect();
         values.sort();
         assert_eq!(values, ["\"agriculture\"", "\"logistics\""]);

@@ -51,6 +51,45 @@ fn me(ctx: Ctx) -> Option<(UserId, String)> {
         .map(|s| (s.user.id, s.user.username.clone()))
 }
 
+/// Where a case stands, as its heading says it: open and its stage, or closed with its
+/// outcome and day (a new user's walk: a closed case said only «Chiuso»).
+#[derive(Clone, PartialEq)]
+struct Standing {
+    stage: &'static str,
+    closed: Option<(Option<Outcome>, String)>,
+}
+
+impl Standing {
+    fn of(c: &CaseDoc) -> Self {
+        Standing {
+            stage: c.stage(),
+            closed: (!c.is_open()).then(|| (c.outcome, c.closed_at.clone().unwrap_or_default())),
+        }
+    }
+
+    fn label(&self, tr: &'static Catalogue) -> String {
+        match &self.closed {
+            None => format!("{} · {}", tr.case_open, tr.case_stage_names.get(self.stage)),
+            Some((outcome, day)) => {
+                let mut parts = vec![tr.case_closed.to_string()];
+                if let Some(o) = outcome {
+                    parts.push(tr.outcome_names.get(o.code()).to_string());
+                }
+                if !day.is_empty() {
+                    parts.push(util::day_label(day, tr.lang()));
+                }
+                parts.join(" · ")
+            }
+        }
+    }
+}
+
+/// The last day a fact of a case may be dated: tomorrow (a clock and a time zone
+/// allowed, as the server allows).
+fn last_day() -> String {
+    strada_shared::schema::case::add_days(&today(), 1).unwrap_or_else(today)
+}
+
 /// Today on this device's clock, `YYYY-MM-DD`.
 fn today() -> String {
     let d = js_sys::Date::new_0();
@@ -116,6 +155,7 @@ struct ListRow {
     /// planned day, from the server's records (the device's summary lacks them).
     stage: Option<&'static str>,
     late: usize,
+    closed_at: Option<String>,
 }
 
 impl ListRow {
@@ -134,7 +174,14 @@ impl ListRow {
             no_recent_contact: r.no_recent_contact,
             outcome: c.outcome,
             stage: Some(c.stage()),
-            late: c.late_interventions(&today()),
+            // A closed case has nothing late (a new user's walk: cases closed months
+            // ago were flagged).
+            late: if c.is_open() {
+                c.late_interventions(&today())
+            } else {
+                0
+            },
+            closed_at: c.closed_at.clone(),
         }
     }
 }
@@ -191,6 +238,7 @@ async fn held_rows(status: &str, mine: Option<String>) -> Vec<ListRow> {
                 outcome: c.outcome,
                 stage: None,
                 late: 0,
+                closed_at: c.closed_at,
             }
         })
         .collect();
@@ -214,9 +262,16 @@ fn row_flags(r: &ListRow, t: &'static Catalogue) -> impl IntoView + use<> {
     let late = (r.late > 0).then(|| {
         view! { <span class="badge warning" data-testid="case-late">{t.case_late_interventions.with("n", &r.late.to_string())}</span> }
     });
-    let outcome = r
-        .outcome
-        .map(|o| view! { <span class="badge">{t.outcome_names.get(o.code())}</span> });
+    // A closed case's outcome and day (a new user's walk: the closed list said neither
+    // when).
+    let closed = r.closed_at.as_deref().map(|d| util::day_label(d, t.lang()));
+    let outcome = r.outcome.map(|o| {
+        let text = match &closed {
+            Some(day) => format!("{} · {day}", t.outcome_names.get(o.code())),
+            None => t.outcome_names.get(o.code()).to_string(),
+        };
+        view! { <span class="badge" data-testid="case-outcome">{text}</span> }
+    });
     // Where an open case stands (a closed one shows its outcome).
     let stage = r.stage.filter(|s| *s != "closed").map(
         |s| view! { <span class="badge" data-testid="case-stage">{t.case_stage_names.get(s)}</span> },
@@ -695,10 +750,12 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     // another desk (or the server) changed it: the page then says so and redraws when
     // asked, never by itself (the sections keep state the draft does not see).
     let baseline = StoredValue::new(None::<CaseDoc>);
+    // The section whose save was just told that a colleague set its values otherwise.
+    let warned = StoredValue::new(None::<&'static str>);
     // Whether the case is open and its stage, as last drawn or saved: the heading
     // follows a save (a new user's walk: «Aperto · Presa in carico» stayed after the
     // assessment was saved, until a reload).
-    let standing = RwSignal::new(None::<(bool, &'static str)>);
+    let standing = RwSignal::new(None::<Standing>);
     let changed = RwSignal::new(false);
     // The case and the rules as the device holds them, drawn at once; online, beside
     // the page, what only the server knows (`remote`) and the server's copy of the case
@@ -756,8 +813,9 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some((Ok(c), _, _)) = loaded.get() {
-            standing.set(Some((c.is_open(), c.stage())));
+            standing.set(Some(Standing::of(&c)));
             baseline.set_value(Some(c.clone()));
+            warned.set_value(None);
             draft.set(Some(c));
             typed.set(false);
             changed.set(false);
@@ -817,7 +875,22 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
             let tr = ctx.lang.get_untracked().t();
             let res = match state::read_doc::<CaseDoc>(id).await {
                 Ok(mut current) => {
+                    let stored = current.clone();
                     let drawn = baseline.try_get_value().flatten();
+                    // What a colleague set otherwise meanwhile is not replaced without a
+                    // word: the first save says so, a second one replaces it.
+                    let over = drawn.as_ref().is_some_and(|base| {
+                        let mut mine = base.clone();
+                        apply(&mut mine, &d);
+                        overlaps(base, &mine, &current)
+                    });
+                    if over && warned.try_get_value().flatten() != Some(key) {
+                        warned.set_value(Some(key));
+                        let _ = changed.try_set(true);
+                        saved.set(Some((key, Saved::Err(tr.case_saved_over))));
+                        return;
+                    }
+                    warned.set_value(None);
                     let merged = drawn.as_ref().and_then(|base| {
                         let mut mine = base.clone();
                         apply(&mut mine, &d);
@@ -832,11 +905,14 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                         }
                     };
                     match strada_shared::schema::Document::validate(&next) {
+                        _ if next.dated_ahead(Some(&stored), &last_day()).is_some() => {
+                            Err(tr.case_date_ahead)
+                        }
                         Err(e) => Err(tr.validation(&e)),
                         Ok(()) => state::save_edit(ctx, next)
                             .await
                             .map(|()| {
-                                let _ = standing.try_set(Some((shown.is_open(), shown.stage())));
+                                let _ = standing.try_set(Some(Standing::of(&shown)));
                                 baseline.set_value(Some(shown));
                             })
                             .map_err(|e| e.message(tr)),
@@ -851,6 +927,20 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
             if res.is_ok() && matches!(key, "review" | "closure" | "plan") {
                 send_now(ctx).await;
                 version.update(|v| *v += 1);
+                // Back to the section saved, its message in sight (a new user's walk:
+                // after «Chiudi il caso» the pane was thrown to the case's top).
+                let (button, section) = match key {
+                    "review" => ("review-add", "case-reviews"),
+                    "closure" => ("case-close", "case-closure"),
+                    _ => ("case-save-plan", "case-work-plan"),
+                };
+                restore_pip_focus(Some((None, button.to_string()))).await;
+                // The message under the button too: its bottom edge to the pane's.
+                if let Some(said) = super::html_element(&format!(
+                    "[data-testid=\"{section}\"] [data-testid=\"case-saved\"]"
+                )) {
+                    said.scroll_into_view_with_bool(false);
+                }
             }
         });
     };
@@ -889,11 +979,8 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                 let person_id = move || remote.with_untracked(|r| r.page().and_then(|p| p.row.person.as_ref().map(|p| p.id))).unwrap_or(case_person);
                 // Open, and where it stands (a new user's walk: "Aperto" from intake to
                 // the PIP), or closed.
-                let drawn_standing = (case.is_open(), case.stage());
-                let state_label = move || match standing.get().unwrap_or(drawn_standing) {
-                    (true, stage) => format!("{} · {}", tr.case_open, tr.case_stage_names.get(stage)),
-                    (false, _) => tr.case_closed.to_string(),
-                };
+                let drawn_standing = Standing::of(&case);
+                let state_label = move || standing.get().unwrap_or_else(|| drawn_standing.clone()).label(tr);
                 // The next review as the server reckons it, or, until it answers, from the
                 // device's copy under the same rules.
                 let local_due = case.review_due(rules_v.as_ref().map_or(30, |v| v.review_interval_days));
@@ -1277,9 +1364,16 @@ fn decision(
     mine: &serde_json::Value,
     theirs: &serde_json::Value,
 ) -> serde_json::Value {
-    let mut out = theirs.clone();
     let parts = ["decision", "at", "reasons"];
-    if parts.iter().any(|k| base.get(k) != mine.get(k))
+    let changed = |x: &serde_json::Value| parts.iter().any(|k| base.get(k) != x.get(k));
+    // Both desks decided: this desk's decision goes whole, its criteria too (the
+    // reviewer was told, and saved again): one desk's decision with the other's
+    // criteria would say what neither decided.
+    if changed(mine) && changed(theirs) {
+        return mine.clone();
+    }
+    let mut out = theirs.clone();
+    if changed(mine)
         && let (Some(out), Some(mine)) = (out.as_object_mut(), mine.as_object())
     {
         for k in parts {
@@ -1300,6 +1394,57 @@ fn decision(
         out.insert("criteria".into(), criteria);
     }
     out
+}
+
+/// Whether this desk's save (`base` → `mine`) sets something a colleague set otherwise
+/// since the page was drawn (`base` → `theirs`): a value both changed, a grade, or a
+/// decision (with its date, reasons and criteria). Lists merge as sets and never
+/// overlap. A new user's walk: a stale desk's "not eligible" was saved over a
+/// colleague's "eligible" without a word, beside the colleague's criteria.
+fn overlaps(base: &CaseDoc, mine: &CaseDoc, theirs: &CaseDoc) -> bool {
+    let json = |c: &CaseDoc| serde_json::to_value(c).ok();
+    match (json(base), json(mine), json(theirs)) {
+        (Some(b), Some(m), Some(t)) => overlap(&b, &m, &t, &[]),
+        _ => false,
+    }
+}
+
+fn overlap(
+    base: &serde_json::Value,
+    mine: &serde_json::Value,
+    theirs: &serde_json::Value,
+    path: &[&str],
+) -> bool {
+    use serde_json::Value;
+    if mine == base || theirs == base || mine == theirs {
+        return false;
+    }
+    if whole(path) {
+        return true;
+    }
+    if path == ["eligibility"] {
+        // The decision with its date and reasons (criteria merge as sets).
+        let parts = |x: &Value| ["decision", "at", "reasons"].map(|k| x.get(k).cloned());
+        let (b, m, t) = (parts(base), parts(mine), parts(theirs));
+        return m != b && t != b && m != t;
+    }
+    match (base, mine, theirs) {
+        (Value::Object(b), Value::Object(m), Value::Object(t)) => {
+            let null = Value::Null;
+            b.keys().chain(m.keys()).any(|k| {
+                let mut p = path.to_vec();
+                p.push(k);
+                overlap(
+                    b.get(k).unwrap_or(&null),
+                    m.get(k).unwrap_or(&null),
+                    t.get(k).unwrap_or(&null),
+                    &p,
+                )
+            })
+        }
+        (Value::Array(_), Value::Array(_), Value::Array(_)) => false,
+        _ => true,
+    }
 }
 
 /// The three-way merge of [`edited_over`], on JSON values (`path`: where they are).
@@ -1441,7 +1586,11 @@ fn pip_section(
                 let mut current = state::read_doc::<CaseDoc>(id)
                     .await
                     .map_err(|e| e.message(tr))?;
+                let before = current.clone();
                 change(&mut current);
+                if current.dated_ahead(Some(&before), &last_day()).is_some() {
+                    return Err(tr.case_date_ahead);
+                }
                 strada_shared::schema::Document::validate(&current)
                     .map_err(|e| tr.validation(&e))?;
                 state::save_edit(ctx, current.clone())
@@ -1572,7 +1721,7 @@ fn pip_section(
                         <input data-testid="interv-partner" maxlength="120" prop:value=move || partner.get()
                             on:input=move |ev| { partner.set(event_target_value(&ev)); service_id.set(None); }/></label>
                     <label>{t.case_planned_at}" "
-                        <input type="date" data-testid="interv-planned" prop:value=move || planned.get() on:input=move |ev| planned.set(event_target_value(&ev))/></label>
+                        <input type="date" data-testid="interv-planned" node_ref=crate::components::typed::follows(move || planned.get()) on:input=move |ev| planned.set(event_target_value(&ev))/></label>
                     <button type="button" data-testid="interv-add" on:click=add>{t.case_add_intervention}</button>
                 </div>
                 // Or a service of the directory for that need: it names the partner.
@@ -1652,7 +1801,7 @@ where
             </ul>
             {manages.then(|| view! {
                 <div class="row">
-                    <label>{t.case_review_date}" "<input type="date" data-testid="review-date" prop:value=move || at.get() on:input=move |ev| at.set(event_target_value(&ev))/></label>
+                    <label>{t.case_review_date}" "<input type="date" data-testid="review-date" node_ref=crate::components::typed::follows(move || at.get()) on:input=move |ev| at.set(event_target_value(&ev))/></label>
                     <label>{t.case_note}" "<input data-testid="review-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/></label>
                     <button type="button" data-testid="review-add" on:click=add>{t.case_add_review}</button>
                 </div>
@@ -1774,8 +1923,8 @@ pub fn JobOffers(refreshed: RwSignal<u32>) -> impl IntoView {
                     <label>{move || t().job_area}" "<input maxlength="120" data-testid="job-area" prop:value=move || area.get() on:input=move |ev| area.set(event_target_value(&ev))/></label>
                     <label>{move || t().job_positions}" "<input type="number" min="1" data-testid="job-positions" prop:value=move || positions.get() on:input=move |ev| positions.set(event_target_value(&ev))/></label>
                     <label>{move || t().job_languages}" "<input data-testid="job-languages" placeholder="it, pa" prop:value=move || languages.get() on:input=move |ev| languages.set(event_target_value(&ev))/></label>
-                    <label>{move || t().ws_from}" "<input type="date" data-testid="job-from" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/></label>
-                    <label>{move || t().ws_to}" "<input type="date" data-testid="job-to" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/></label>
+                    <label>{move || t().ws_from}" "<input type="date" data-testid="job-from" node_ref=crate::components::typed::follows(move || from.get()) on:input=move |ev| from.set(event_target_value(&ev))/></label>
+                    <label>{move || t().ws_to}" "<input type="date" data-testid="job-to" node_ref=crate::components::typed::follows(move || to.get()) on:input=move |ev| to.set(event_target_value(&ev))/></label>
                     <label>{move || t().job_lat}" "<input data-testid="job-lat" inputmode="decimal" prop:value=move || lat.get() on:input=move |ev| lat.set(event_target_value(&ev))/></label>
                     <label>{move || t().job_lon}" "<input data-testid="job-lon" inputmode="decimal" prop:value=move || lon.get() on:input=move |ev| lon.set(event_target_value(&ev))/></label>
                     <button type="submit" data-testid="job-add">{move || t().job_add}</button>
@@ -2033,8 +2182,10 @@ mod tests {
         assert_eq!(next.first_meeting.language, "ar");
         // Nothing changed meanwhile: exactly this desk's case.
         assert_eq!(edited_over(&base, &mine, &base).unwrap(), mine);
-        // A decision is written whole: this desk's, with its own reasons; criteria
-        // ticked on each desk are both kept.
+        // A decision is written whole: this desk's, with its own reasons and criteria
+        // when the colleague decided too (one desk's decision with the other's
+        // criteria would say what neither decided: a new user's walk) — the save was
+        // told first (`overlaps`).
         let mut decided = base.clone();
         decided.eligibility.reasons = "mine".into();
         decided.eligibility.at = Some("2026-12-02".into());
@@ -2042,10 +2193,21 @@ mod tests {
         let mut reasoned = base.clone();
         reasoned.eligibility.reasons = "theirs".into();
         reasoned.eligibility.criteria = vec!["theirs".into()];
+        assert!(overlaps(&base, &decided, &reasoned));
         let next = edited_over(&base, &decided, &reasoned).unwrap();
         assert_eq!(next.eligibility.reasons, "mine");
         assert_eq!(next.eligibility.at, decided.eligibility.at);
+        assert_eq!(next.eligibility.criteria, ["mine"]);
+        // A colleague who only ticked a criterion decided nothing: both kept, no word.
+        let mut ticked_there = base.clone();
+        ticked_there.eligibility.criteria = vec!["theirs".into()];
+        assert!(!overlaps(&base, &decided, &ticked_there));
+        let next = edited_over(&base, &decided, &ticked_there).unwrap();
         assert_eq!(next.eligibility.criteria, ["theirs", "mine"]);
+        // Overlaps: a field both set otherwise; not one each, nor lists, nor the same.
+        assert!(overlaps(&base, &mine, &both));
+        assert!(!overlaps(&base, &mine, &theirs));
+        assert!(!overlaps(&base, &mine, &mine));
         // Conditions: one unticked here, another there: both unticked.
         let mut ticked = base.clone();
         ticked.access = vec!["a".into(), "b".into(), "c".into()];

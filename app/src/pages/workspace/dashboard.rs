@@ -118,11 +118,11 @@ pub fn Dashboard(refreshed: RwSignal<u32>) -> impl IntoView {
         <div class="rp-dash" data-testid="rp-dashboard">
             <form class="ws-filters rp-no-print" on:submit=submit data-testid="rp-period-form">
                 <label for="rp-from">{move || t().ws_from}
-                    <input id="rp-from" type="date" data-testid="rp-from" prop:value=move || from.get()
+                    <input id="rp-from" type="date" data-testid="rp-from" node_ref=crate::components::typed::follows(move || from.get())
                         on:input=move |ev| from.set(event_target_value(&ev))/>
                 </label>
                 <label for="rp-to">{move || t().ws_to}
-                    <input id="rp-to" type="date" data-testid="rp-to" prop:value=move || to.get()
+                    <input id="rp-to" type="date" data-testid="rp-to" node_ref=crate::components::typed::follows(move || to.get())
                         on:input=move |ev| to.set(event_target_value(&ev))/>
                 </label>
                 <label for="rp-team">{move || t().col_team}

@@ -71,6 +71,22 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// An optional name shown on pages and in files (a user's, an employer's): no
+    /// control character nor a mark that reorders text (the attacker's fourteenth probe:
+    /// an author of NUL, TAB and "=1+1" reached the dashboard and the workload CSV).
+    pub(super) fn opt_name(&self, key: &str, max: usize) -> Checked<Option<String>> {
+        let name = self.opt_string(key, max)?;
+        if let Some(n) = &name
+            && strada_shared::schema::contact::check_alias(n).is_err()
+        {
+            return Err(self.err(
+                key,
+                "holds a control character or a mark that reorders text, or shows nothing",
+            ));
+        }
+        Ok(name)
+    }
+
     /// An optional directory service id: an id's shape only
     /// ([`strada_shared::schema::referral::is_service_id`]), never a text.
     pub(super) fn service(&self, key: &str) -> Checked<Option<String>> {
