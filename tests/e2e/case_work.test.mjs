@@ -201,6 +201,18 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     assert.equal(await view.getByTestId('case-pip').getByTestId('case-error').count(), 0,
       'the refusal is said once, in the row');
     await second.getByTestId('pip-status').selectOption('planned');
+    // A note says why an intervention went as it did (a new user's walk: «the person
+    // refused» had nowhere to go but a review).
+    const note = 'La persona preferisce la mensa vicina al lavoro (sintetico)';
+    await second.getByTestId('pip-note').fill(note);
+    await second.getByTestId('pip-save').click();
+    for (let i = 0; i < 60; i++) {
+      record = await api(server.url, sociale, `/api/cases/${caseId}`);
+      if (Object.values(record.row.case.interventions).some((x) => x.note === note)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(Object.values(record.row.case.interventions).some((x) => x.need === 'food' && x.note === note),
+      'the intervention\'s note saved');
 
     // --- The phone of the team that met the person receives the referral.
     const teamWorker = (await api(server.url, central, '/api/accounts')).find(
@@ -290,6 +302,12 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
 
     // A review recorded with the network cut: saved on the laptop, sent when it is back.
     await social.context.setOffline(true);
+    // From the case's top to its reviews in one step, by the keyboard (a new user's
+    // walk: 122 Tabs).
+    await again.getByTestId('case-jump').locator('button[data-section="case-reviews"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'LEGEND'
+      && document.activeElement.closest('[data-testid="case-reviews"]') !== null, null, { timeout: 5000 });
     // The day typed with the keyboard, digit by digit (a new user's walk: the field
     // emptied itself at the first digit of the day). 11/11 reads the same in either
     // order of day and month.

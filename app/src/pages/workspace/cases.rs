@@ -51,6 +51,17 @@ fn me(ctx: Ctx) -> Option<(UserId, String)> {
         .map(|s| (s.user.id, s.user.username.clone()))
 }
 
+/// Takes the focus to a section of the open case, its heading first in sight.
+fn jump_to(section: &str) {
+    if let Some(legend) = super::html_element(&format!(
+        "[data-testid=\"case-view\"] [data-testid=\"{section}\"] legend"
+    )) {
+        let _ = legend.set_attribute("tabindex", "-1");
+        legend.scroll_into_view_with_bool(true);
+        let _ = legend.focus();
+    }
+}
+
 /// Where a case stands, as its heading says it: open and its stage, or closed with its
 /// outcome and day (a new user's walk: a closed case said only «Chiuso»).
 #[derive(Clone, PartialEq)]
@@ -1017,6 +1028,21 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                         <p class="warning" data-testid="case-under-review">{tr.case_under_review.with("fields", &fields)}</p>
                     })}
                     {move || remote.with(|r| *r == Remote::Unavailable).then(|| view! { <p class="hint">{tr.case_offline}</p> })}
+                    // Straight to a section (a new user's walk, keyboard only: 122 Tabs
+                    // from the case's top to a review).
+                    <nav class="case-jump" aria-label=tr.case_jump data-testid="case-jump">
+                        {[
+                            ("case-intake", tr.case_intake),
+                            ("case-assessment", tr.case_assessment),
+                            ("case-eligibility", tr.case_eligibility),
+                            ("case-pip", tr.case_pip_title),
+                            ("case-work-plan", tr.case_work_plan),
+                            ("case-reviews", tr.case_reviews),
+                            ("case-closure", tr.case_closure),
+                        ].into_iter().map(|(section, title)| view! {
+                            <button type="button" class="link" data-section=section on:click=move |_| jump_to(section)>{title}</button>
+                        }).collect_view()}
+                    </nav>
 
                     // --- Presa in carico: who follows it, first meeting, access conditions.
                     <fieldset class="case-section" data-testid="case-intake">
@@ -1651,6 +1677,7 @@ fn pip_section(
                     let k3 = key.clone();
                     let k4 = key.clone();
                     let k5 = key.clone();
+                    let k6 = key.clone();
                     let sent = i.referral_id.is_some();
                     let i_send = i.clone();
                     view! {
@@ -1663,7 +1690,12 @@ fn pip_section(
                                     let sel = *s == i.status;
                                     view! { <option value=s.code() selected=sel>{t.intervention_status_names.get(s.code())}</option> }
                                 }).collect_view()}
-                            </select></td>
+                            </select>
+                            // Why it was cancelled, what came of it (a new user's walk: «the
+                            // person refused» had nowhere to go but a review's note).
+                            <input class="pip-note" data-testid="pip-note" maxlength="2000" aria-label=t.case_pip_note placeholder=t.case_note
+                                prop:value=i.note.clone() readonly=!manages
+                                on:input=move |ev| { let v = event_target_value(&ev); let k = k6.clone(); draft.update(|d| if let Some(d) = d && let Some(x) = d.interventions.get_mut(&k) { x.note = v; }) }/></td>
                             <td data-label=t.case_done_at><input type="date" data-testid="pip-done-at" aria-label=t.case_done_at prop:value=i.done_at.clone().unwrap_or_default()
                                 on:input=move |ev| { let v = opt(event_target_value(&ev)); let k = k2.clone(); draft.update(|d| if let Some(d) = d && let Some(x) = d.interventions.get_mut(&k) { x.done_at = v; }) }/></td>
                             <td class="pip-actions">
@@ -1671,7 +1703,7 @@ fn pip_section(
                                     <button type="button" class="secondary" data-testid="pip-save" on:click=move |_| {
                                         let k = k3.clone();
                                         let Some(x) = draft.get_untracked().and_then(|d| d.interventions.get(&k).cloned()) else { return };
-                                        write(Box::new(move |c| { if let Some(y) = c.interventions.get_mut(&k) { y.status = x.status; y.done_at = x.done_at; } }), None, Some(k3.clone()));
+                                        write(Box::new(move |c| { if let Some(y) = c.interventions.get_mut(&k) { y.status = x.status; y.done_at = x.done_at; y.note = x.note; } }), None, Some(k3.clone()));
                                     }>{t.case_save}</button>
                                 })}
                                 // Nothing to send for an intervention done or cancelled (a new
