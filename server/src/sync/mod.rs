@@ -1175,13 +1175,14 @@ fn merge_one(
     if let Err((code, reason)) = checked {
         return Ok(PushOutcome::Refused { code, reason });
     }
-    // What happened on a case is not dated ahead (a day of clocks and time zones
-    // allowed). Not for records restored from a file: the exchange format fixes no
-    // such rule, and a file is taken whole or not at all.
+    // What happened on a case is not dated ahead: the app allows up to tomorrow on its
+    // own clock, a day ahead of UTC at most besides, hence two days here. Not for
+    // records restored from a file: the exchange format fixes no such rule, and a file
+    // is taken whole or not at all.
     if let rules::TypedDoc::Case(c) = &new
         && !restore
     {
-        let last_day = chrono::DateTime::from_timestamp_millis(now_ms + rules::CLOCK_SKEW_MS)
+        let last_day = chrono::DateTime::from_timestamp_millis(now_ms + 2 * rules::CLOCK_SKEW_MS)
             .unwrap_or_default()
             .format("%Y-%m-%d")
             .to_string();
