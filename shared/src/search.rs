@@ -563,7 +563,56 @@ pub fn skeleton(token: &str) -> String {
 /// ([`letters`]) and their shape ([`shape`]), computed once.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SearchKey {
-    tokens: Vec<(String, String, u32, Option<u8>)>,
+    tokens: Vec<Token>,
+}
+
+/// A folded token: as folded, its skeletons (the second, when there is one, of the
+/// other reading of its script: عثمان as Uthman and Usman), the letters it holds, its
+/// shape.
+type Token = (String, Skeletons, u32, Option<u8>);
+
+/// One or two skeletons of a token.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Skeletons(String, Option<String>);
+
+impl Skeletons {
+    fn iter(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.0).chain(self.1.as_ref())
+    }
+}
+
+/// The skeleton a token is searched by: [`skeleton`] after the merges reconciliation
+/// makes too, so a name found as one person there is found here (a new user's walk:
+/// رشيد did not find Rachid, ਸੁਖਵਿੰਦਰ not Sukhwinder): `ch` is `sh` and `dj` is `j`
+/// (French transliterations of the Maghreb and West Africa), `v` and `w` are one letter
+/// (ਵ, و and в are written either way), and a final `h` after a vowel goes (Bah, Ba).
+fn search_skeleton(token: &str) -> String {
+    let mut merged = token
+        .replace("dj", "j")
+        .replace("ch", "sh")
+        .replace('v', "w");
+    let b = merged.as_bytes();
+    if b.len() > 2 && b[b.len() - 1] == b'h' && b"aeiouyw".contains(&b[b.len() - 2]) {
+        merged.pop();
+    }
+    skeleton(&merged)
+}
+
+/// `alias` read the other way its script allows, when that changes a letter: Arabic
+/// script as Urdu and Persian read it — ث is s, ذ ض ظ are z (عثمان Usman, رضوان
+/// Rizwan), where Arabic reads th, dh, d (Uthman, Ridwan) — and a final ة as t (حياة
+/// Hayat); Cyrillic as Ukrainian reads it: г is h (Галина Halyna, Russian Galina).
+fn other_reading(alias: &str) -> Option<String> {
+    let swap = |c: char| match c {
+        'ث' => 'س',
+        'ذ' | 'ض' | 'ظ' => 'ز',
+        'ة' => 'ت',
+        'г' => 'h',
+        'Г' => 'H',
+        c => c,
+    };
+    let other: String = alias.chars().map(swap).collect();
+    (other != alias).then_some(other)
 }
 
 /// How many groups of consonants the vowels of a token written with its vowels (two or
@@ -602,8 +651,23 @@ impl SearchKey {
     pub fn new<'a>(aliases: impl IntoIterator<Item = &'a str>) -> SearchKey {
         let mut tokens = Vec::new();
         for alias in aliases {
-            for t in fold(alias).split(' ').filter(|t| !t.is_empty()) {
-                tokens.push((t.to_string(), skeleton(t), letters(t), shape(t)));
+            let folded = fold(alias);
+            let words: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
+            // The other reading's skeletons, word by word (when it has as many words).
+            let other: Vec<String> = other_reading(alias)
+                .map(|o| {
+                    fold(&o)
+                        .split(' ')
+                        .filter(|t| !t.is_empty())
+                        .map(search_skeleton)
+                        .collect()
+                })
+                .filter(|o: &Vec<String>| o.len() == words.len())
+                .unwrap_or_default();
+            for (i, t) in words.into_iter().enumerate() {
+                let sk = search_skeleton(t);
+                let alt = other.get(i).filter(|o| **o != sk).cloned();
+                tokens.push((t.to_string(), Skeletons(sk, alt), letters(t), shape(t)));
             }
         }
         SearchKey { tokens }
@@ -632,7 +696,7 @@ impl SearchKey {
     }
 
     /// How well one query word matches some alias word (see [`SearchKey::score`]).
-    fn word_rank(&self, q: &str, qs: &str, ql: u32, qshape: Option<u8>) -> Option<u8> {
+    fn word_rank(&self, q: &str, qs: &Skeletons, ql: u32, qshape: Option<u8>) -> Option<u8> {
         if self.tokens.iter().any(|(t, _, _, _)| t.starts_with(q)) {
             return Some(Rank::TYPED);
         }
@@ -646,20 +710,23 @@ impl SearchKey {
         }
         let first = q.chars().next();
         let mut best = None::<u8>;
-        if qs.len() >= 2 {
-            for (t, s, _, tshape) in &self.tokens {
-                // The same letters in another shape is mostly another name (Mohamed,
-                // Mahmoud: a new user's walk saw Mahmoud above Mohammed).
-                let same_start = t.chars().next() == first;
-                let same_shape = qshape.is_none() || tshape.is_none() || qshape == *tshape;
-                let r = if s == qs {
-                    if same_start && same_shape { 5 } else { 4 }
-                } else if qs.len() >= 3 && s.len() == qs.len() + 1 && s.starts_with(qs) {
-                    if same_start { 4 } else { 3 }
-                } else {
-                    continue;
-                };
-                best = best.max(Some(r));
+        for qs in qs.iter().filter(|qs| qs.len() >= 2) {
+            for (t, ss, _, tshape) in &self.tokens {
+                for s in ss.iter() {
+                    // The same letters in another shape is mostly another name (Mohamed,
+                    // Mahmoud: a new user's walk saw Mahmoud above Mohammed).
+                    let same_start = t.chars().next() == first;
+                    let same_shape = qshape.is_none() || tshape.is_none() || qshape == *tshape;
+                    let r = if s == qs {
+                        if same_start && same_shape { 5 } else { 4 }
+                    } else if qs.len() >= 3 && s.len() == qs.len() + 1 && s.starts_with(qs.as_str())
+                    {
+                        if same_start { 4 } else { 3 }
+                    } else {
+                        continue;
+                    };
+                    best = best.max(Some(r));
+                }
             }
         }
         if best.is_some() {
@@ -758,7 +825,7 @@ fn within_edits(q: &[u8], t: &[u8], k: usize) -> Option<Slip> {
 /// A parsed search query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Query {
-    tokens: Vec<(String, String, u32, Option<u8>)>,
+    tokens: Vec<Token>,
 }
 
 impl Query {
@@ -781,6 +848,36 @@ mod tests {
         SearchKey::new([alias])
             .score(&Query::parse(query))
             .is_some()
+    }
+
+    /// A new user's walk: عثمان found none of the Latin-only Usman and Osman, ਸੁਖਵਿੰਦਰ
+    /// not Sukhwinder, رشيد not Rachid — names reconciliation meets. The search now
+    /// merges as reconciliation does, and reads Arabic and Cyrillic script the other
+    /// way too.
+    #[test]
+    fn a_name_is_found_from_any_script_as_reconciliation_meets_it() {
+        for (alias, query) in [
+            ("Usman", "عثمان"),
+            ("Osman", "عثمان"),
+            ("Othman", "عثمان"),
+            ("عثمان", "Usman"),
+            ("عثمان", "Uthman"),
+            ("Sukhwinder", "ਸੁਖਵਿੰਦਰ"),
+            ("ਸੁਖਵਿੰਦਰ", "Sukhwinder"),
+            ("Sukhvinder", "Sukhwinder"),
+            ("Rachid", "رشيد"),
+            ("رشيد", "Rachid"),
+            ("Djamel", "Jamal"),
+            ("Rizwan", "رضوان"),
+            ("Halyna", "Галина"),
+            ("Galina", "Галина"),
+            ("Галина", "Halyna"),
+        ] {
+            assert!(matches(alias, query), "{query} finds {alias}");
+        }
+        for (alias, query) in [("Usman", "Osama"), ("Rachid", "Rahim"), ("Halyna", "Olena")] {
+            assert!(!matches(alias, query), "{query} does not find {alias}");
+        }
     }
 
     #[test]

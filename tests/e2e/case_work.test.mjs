@@ -337,6 +337,27 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     assert.ok(record.row.case.work_plan.languages.includes('ro'), `${record.row.case.work_plan.languages}`);
     assert.deepEqual(record.row.case.work_plan.offers, [offerId]);
 
+    // A new job offer's languages chosen by name, kept as codes (a new user's walk:
+    // "italiano, punjabi" typed was kept as two unknown codes).
+    await labour.page.getByTestId('ws-tab-jobs').click();
+    const form = labour.page.getByTestId('job-offer-new');
+    await form.getByTestId('job-employer').fill('Magazzino sintetico e2e');
+    await form.getByTestId('job-sector').selectOption('logistics');
+    await form.getByTestId('job-languages').locator('summary').click();
+    await form.getByTestId('job-language-pa').check();
+    await form.getByTestId('job-language-ro').check();
+    assert.match(await form.getByTestId('job-languages').locator('summary').innerText(), /\(2\)/);
+    await form.locator('button[type="submit"]').click();
+    let offers = [];
+    for (let i = 0; i < 60; i++) {
+      offers = await api(server.url, central, '/api/job-offers');
+      if (offers.some((o) => o.employer === 'Magazzino sintetico e2e')) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const made = offers.find((o) => o.employer === 'Magazzino sintetico e2e');
+    assert.ok(made, 'the offer reached the server');
+    assert.deepEqual(made.languages, ['pa', 'ro']);
+
     // --- Closing: an outcome.
     await page.reload();
     await unlock(page, accounts.sociale.password);

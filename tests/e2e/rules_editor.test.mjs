@@ -61,6 +61,15 @@ test('the rules editor shows its fields only with the rules in them, publishes a
     await other.getByTestId('rules-criteria').waitFor({ timeout: 30000 });
     assert.equal(await other.getByTestId('rules-version').innerText(), version);
 
+    // A line without its label is named, list and line, and nothing is published (a
+    // new user's walk: one message for four lists).
+    const lines = shown.split('\n').length;
+    await criteria.fill(`${shown}\nriga senza barra verticale`);
+    await page.getByTestId('rules-publish').click();
+    const problem = page.getByTestId('rules-problem');
+    await problem.waitFor({ timeout: 5000 });
+    assert.match(await problem.innerText(), new RegExp(`Criteri di ammissibilità», riga ${lines + 1}`));
+    assert.equal(await page.getByTestId('rules-version').innerText(), version);
     // An added criterion is published as the next version.
     await criteria.fill(`${shown}\nsintetico_e2e | Criterio sintetico e2e`);
     await page.getByTestId('rules-publish').click();

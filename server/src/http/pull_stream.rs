@@ -75,6 +75,13 @@ pub async fn pull_stream(
             if sent >= MAX_BYTES || started.elapsed() >= MAX_TIME {
                 return;
             }
+            // The session still holds before each page (the attacker's fifteenth probe:
+            // a device revoked, or an account disabled, while its stream was open went
+            // on receiving records written after): the stream ends, and the device's
+            // next request is told why.
+            if !still_signed_in(&state, &user).await {
+                return;
+            }
             // A failure ends the stream mid-way: the device resumes from its last page.
             let Ok(page) = page(&state, &user, cursor, since).await else {
                 tracing::warn!(user = %user.id, "a pull stream ended on a server error");
@@ -99,6 +106,16 @@ pub async fn pull_stream(
         |mut rx| async move { rx.recv().await.map(|item| (item, rx)) },
     )));
     Ok((headers, body).into_response())
+}
+
+/// Whether `user`'s session still authenticates (not ended, lapsed, disabled, revoked).
+async fn still_signed_in(state: &AppState, user: &AuthUser) -> bool {
+    let (store, session) = (state.store.clone(), user.session);
+    tokio::task::spawn_blocking(move || {
+        crate::auth::session_alive(store.as_ref(), &session, crate::now_ms())
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// One page of the feed, made off the async threads.

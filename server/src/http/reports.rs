@@ -592,7 +592,32 @@ pub async fn anonymous(
                 .into(),
         });
     }
+    // Published once a quarter is over, and the same file ever after (the attacker's
+    // fifteenth probe: two exports of the quarter under way, one contact apart, gave
+    // that one person away; a contact dated back into an ended quarter, or an edit,
+    // would do the same between two exports made fresh).
+    let today = crate::report::rome_day(crate::now_ms());
+    if period.to >= today {
+        return Err(AppError::BadRequest {
+            code: "quarter_not_over",
+            message: "the anonymous export of a quarter is published once the quarter is over                       (made from the day after its last): until then two exports would give                       away by their difference the small counts it hides"
+                .into(),
+        });
+    }
     let name = format!("strada-anonymous-{}-{}", period.from, period.to);
+    let key = format!(
+        "{}-Q{}:anonymous",
+        chrono::Datelike::year(&period.from),
+        (chrono::Datelike::month(&period.from) - 1) / 3 + 1
+    );
+    if let Some(bytes) = state.store.report_note(&key)? {
+        audit::record(
+            state.store.as_ref(),
+            crate::now_ms(),
+            Record::new(Act::ExportAnonymous).by(&user),
+        )?;
+        return Ok(csv_response(&name, published_text(bytes)?));
+    }
     let tables = super::central::with_index(&state, move |_, index| {
         report::people_tables(index, &period)
     })
@@ -649,6 +674,17 @@ pub async fn anonymous(
         .map(anonymous::protect)
         .collect();
     let body = anonymous::csv(&published);
+    // Two first requests at once: the first stored is the one published.
+    let body = {
+        let _held = PUBLISH.lock().unwrap_or_else(|p| p.into_inner());
+        match state.store.report_note(&key)? {
+            Some(first) => published_text(first)?,
+            None => {
+                state.store.put_report_note(&key, body.as_bytes())?;
+                body
+            }
+        }
+    };
     audit::record(
         state.store.as_ref(),
         crate::now_ms(),
@@ -672,6 +708,15 @@ pub struct NoteBody {
     #[serde(default)]
     pub based_on: Option<String>,
 }
+
+/// A published anonymous export, as stored.
+fn published_text(bytes: Vec<u8>) -> Result<String, AppError> {
+    String::from_utf8(bytes)
+        .map_err(|e| AppError::from(crate::storage::StoreError::Corrupt(e.to_string())))
+}
+
+/// Serialises the publication of a quarter's anonymous export.
+static PUBLISH: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Serialises the observations' check and write (two desks saving at once: the second
 /// is told, never silently overwrites the first: a new user's walk).

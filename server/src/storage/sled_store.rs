@@ -14,7 +14,8 @@
 //! - `reconcile` (step 11): smaller person id ‖ larger → JSON {by, at}: not the same person
 //! - `merges` (step 12): merge id → JSON (`crate::merge::Entry`)
 //! - `report_notes` (step 14): period (`YYYY-Qn`) → JSON `ReportNote` (the director's
-//!   observations for a report)
+//!   observations for a report); `YYYY-Qn:anonymous` → the quarter's anonymous export
+//!   (CSV), published once the quarter is over
 //! - `records_contacts`: doc id → JSON [`ContactRecord`]; `records_persons`,
 //!   `records_referrals` (step 9): doc id → JSON `PersonRecord`, `ReferralRecord`;
 //!   `records_cases` (step 13): doc id → JSON `CaseRecord` or `JobOfferRecord`; default

@@ -1199,6 +1199,23 @@ fn merge_one(
                 reason: format!("{field}: what happened is not dated in the future"),
             });
         }
+        // The names of who follows it are shown on pages and written into files: no
+        // control character nor a mark that reorders text (the attacker's fifteenth
+        // probe: a NUL and U+202E reached the workload CSV and the dashboard).
+        for (name, before) in [
+            (&c.case_manager, was.map(|w| &w.case_manager)),
+            (&c.labour_expert, was.map(|w| &w.labour_expert)),
+        ] {
+            if !name.is_empty()
+                && Some(name) != before
+                && schema::contact::check_alias(name).is_err()
+            {
+                return Ok(PushOutcome::Refused {
+                    code: RefusalCode::Schema,
+                    reason: "a case manager's or labour expert's name holds a control character or a mark that reorders text".into(),
+                });
+            }
+        }
     }
     if !references_known(store, pending, old.as_ref(), &new, restore)? {
         return refused(RefusalCode::UnknownReference);
@@ -1234,24 +1251,28 @@ fn merge_one(
     // the history that held it.
     let mut referral_erased = false;
     if let rules::TypedDoc::Referral(r) = &mut new
-        && !r.outcome.is_empty()
+        && !(r.outcome.is_empty() && r.partner.is_empty())
         && referral_withdrawn(store, pending, r, now_ms)?
         && (existing.is_none()
             || !matches!(stored_value(store, id, now_ms)?,
-                Some((rules::TypedDoc::Referral(o), _)) if o.outcome == r.outcome))
+                Some((rules::TypedDoc::Referral(o), _))
+                    if o.outcome == r.outcome && o.partner == r.partner))
     {
         let names = pending
             .iter()
             .find(|p| p.id == r.contact)
             .map(|p| p.called.clone())
             .unwrap_or_default();
-        let before = r.outcome.clone();
+        let before = (r.outcome.clone(), r.partner.clone());
         if names.is_empty() {
-            r.outcome = schema::erase::ERASED.to_string();
+            // The partner is an organisation's name: kept (its figures count by it).
+            if !r.outcome.is_empty() {
+                r.outcome = schema::erase::ERASED.to_string();
+            }
         } else {
             r.erase_person(&names);
         }
-        referral_erased = r.outcome != before;
+        referral_erased = (&r.outcome, &r.partner) != (&before.0, &before.1);
     }
     // A person withdrawn now: the names to erase from their contacts and referrals.
     let erase = match (&new, &old) {

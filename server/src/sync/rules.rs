@@ -440,6 +440,22 @@ fn central_doc(
                     "a job offer keeps its creation time".into(),
                 ));
             }
+            // Languages are codes, as the exchange format writes them (a new user's
+            // walk: "italiano" was kept, matched no work plan and left the export).
+            let changed = match old {
+                Some(TypedDoc::JobOffer(old)) => old.languages != o.languages,
+                _ => true,
+            };
+            if changed
+                && o.languages
+                    .iter()
+                    .any(|l| crate::exchange::codes::language(l) != Some(l.as_str()))
+            {
+                return Err((
+                    RefusalCode::Schema,
+                    "a job offer's languages are language codes (ISO 639-1, lower case)".into(),
+                ));
+            }
             Ok(())
         }
         (old, TypedDoc::PuaRules(n)) => {

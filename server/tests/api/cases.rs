@@ -242,6 +242,16 @@ async fn cases_are_the_case_roles_own_and_keep_their_rules_with_a_code_each() {
         team: TeamId::parse("pua").unwrap(),
         created_at: 1_760_000_000_000,
     };
+    // Languages are codes (a new user's walk: "italiano, punjabi" was kept as typed).
+    let named = JobOfferDoc {
+        id: strada_shared::ids::DocId::new_v7(1_760_000_000_032, [32; 10]),
+        languages: vec!["italiano".into(), "pa".into()],
+        ..offer.clone()
+    };
+    refused(
+        &labour.push_one(&mut labour.typed(&named)).await,
+        RefusalCode::Schema,
+    );
     accepted(&labour.push_one(&mut labour.typed(&offer)).await);
     let by_field = JobOfferDoc {
         author: marta.id,
@@ -901,6 +911,7 @@ async fn what_happened_on_a_case_is_not_dated_in_the_future() {
         ("done", day(8)),
         ("review", day(5)),
         ("meeting", day(3)),
+        ("opening", day(400)),
     ];
     for (what, d) in ahead {
         let out = try_change(&social, &mut doc, |k: &mut CaseDoc| match what {
@@ -918,6 +929,7 @@ async fn what_happened_on_a_case_is_not_dated_in_the_future() {
                 note: "synthetic".into(),
                 by: sara.id,
             }),
+            "opening" => k.opened_at = d.clone(),
             _ => k.first_meeting.date = Some(d.clone()),
         })
         .await;
@@ -938,6 +950,42 @@ async fn what_happened_on_a_case_is_not_dated_in_the_future() {
                 note: "synthetic".into(),
                 by: sara.id,
             });
+        })
+        .await,
+    );
+}
+
+/// The attacker's fifteenth probe: a case pushed with a case manager of NUL, TAB and a
+/// formula, or a labour expert starting with U+202E, reached the workload CSV and the
+/// dashboard. Those names hold no control character nor a mark that reorders text.
+#[tokio::test]
+async fn who_follows_a_case_is_named_without_hidden_characters() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let social = Api::login(&s, "sara").await;
+    let p = person(&marta, 80, "Synthetic Named");
+    accepted(&phone.push_one(&mut phone.typed(&p)).await);
+    let mut doc = social.typed(&case_for(&sara, 81, &p));
+    accepted(&social.push_one(&mut doc).await);
+    for bad in ["\u{0}\t=1+1", "\u{202E}arieS"] {
+        for field in ["case_manager", "labour_expert"] {
+            let out = try_change(&social, &mut doc, |k: &mut CaseDoc| match field {
+                "case_manager" => k.case_manager = bad.into(),
+                _ => k.labour_expert = bad.into(),
+            })
+            .await;
+            assert!(
+                matches!(out, PushOutcome::Refused { .. }),
+                "{field} {bad:?}: {out:?}"
+            );
+        }
+    }
+    accepted(
+        &try_change(&social, &mut doc, |k: &mut CaseDoc| {
+            k.case_manager = "Sara Rossi".into();
+            k.labour_expert = "ليلى".into();
         })
         .await,
     );

@@ -517,3 +517,132 @@ async fn an_answer_left_unread_holds_its_account_s_place() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// The attacker's fifteenth probe: a device revoked while its pull stream was open went
+/// on receiving the stream's later pages, records written after the revocation among
+/// them. The session is checked before each page: the stream ends there.
+#[tokio::test]
+async fn a_pull_stream_ends_when_its_device_is_revoked() {
+    use automerge::transaction::Transactable;
+    use strada_shared::sync::{PullRequest, PullResponse, WireVersion, decode_as, encode_as};
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let ahmed = s.add_user("ahmed", Role::FieldWorker, "bergamo-1");
+    s.add_user("admin", Role::CentralOffice, "pua");
+    let phone = Api::login(&s, "marta").await;
+    // About 3 MB of the team's records that do not compress: a stream of a dozen pages,
+    // more than the server holds ready for a client that does not read.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut noise = || {
+        (0..3_990)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                char::from(b'a' + (state % 26) as u8)
+            })
+            .collect::<String>()
+    };
+    for seed in 1..=90u8 {
+        let mut d = phone.doc(&crate::helpers::contact_for(&marta, seed));
+        for n in 0..8 {
+            d.doc
+                .put(automerge::ROOT, "note", format!("{seed:02}{n}{}", noise()))
+                .unwrap();
+            d.doc.commit();
+        }
+        phone.push(&mut [&mut d]).await;
+    }
+    let tablet = Api::login(&s, "marta").await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut reader = socket.connect(s.addr).await.unwrap();
+    let version = WireVersion::V3;
+    let body = encode_as(
+        version,
+        &PullRequest {
+            cursor: 0,
+            since: None,
+        },
+    );
+    reader
+        .write_all(
+            format!(
+                "POST /api/sync/pull-stream HTTP/1.1\r\nHost: strada\r\nAuthorization: Bearer {}\r\n\
+                 Content-Type: {}\r\nAccept: {}\r\nContent-Length: {}\r\n\r\n",
+                tablet.token,
+                version.media_type(),
+                version.media_type(),
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    reader.write_all(&body).await.unwrap();
+    let head = read_head(&mut reader).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.to_lowercase().contains("chunked"), "{head}");
+    // Unread, the stream waits; meanwhile the tablet is revoked and a teammate writes.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let admin = Api::login(&s, "admin").await;
+    let res = admin
+        .post_json(
+            &format!("/api/devices/{}/revoke", tablet.actor.to_hex_string()),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let other = Api::login(&s, "ahmed").await;
+    let late = crate::helpers::contact_for(&ahmed, 200);
+    other.push(&mut [&mut other.doc(&late)]).await;
+    // The rest of the stream, to its last chunk.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16384];
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !raw.ends_with(b"\r\n0\r\n\r\n") {
+        let n = tokio::time::timeout_at(deadline, reader.read(&mut buf))
+            .await
+            .expect("the stream ends")
+            .unwrap();
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
+    // Chunks, then frames (4 bytes of length, a page).
+    let mut body = Vec::new();
+    let mut at = 0;
+    loop {
+        let line_end = at + raw[at..].windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&raw[at..line_end]).unwrap(), 16).unwrap();
+        if size == 0 {
+            break;
+        }
+        body.extend_from_slice(&raw[line_end + 2..line_end + 2 + size]);
+        at = line_end + 2 + size + 2;
+    }
+    let mut pages: Vec<PullResponse> = Vec::new();
+    let mut at = 0;
+    while at < body.len() {
+        let len = u32::from_be_bytes(body[at..at + 4].try_into().unwrap()) as usize;
+        pages.push(decode_as(version, &body[at + 4..at + 4 + len]).unwrap());
+        at += 4 + len;
+    }
+    let ids: Vec<_> = pages.iter().flat_map(|p| &p.docs).map(|d| d.id).collect();
+    assert!(
+        !ids.contains(&late.id),
+        "a record written after the revocation"
+    );
+    assert!(
+        ids.len() < 90,
+        "{} records, {} bytes",
+        ids.len(),
+        body.len()
+    );
+    assert!(
+        pages.last().is_some_and(|p| p.more),
+        "the stream ended early"
+    );
+}

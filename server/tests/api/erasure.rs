@@ -296,6 +296,7 @@ async fn a_referral_written_offline_for_a_person_who_withdrew_keeps_no_name() {
     };
     let r = ReferralDoc {
         outcome: "Yaw received the parcel".into(),
+        partner: "Caritas for Yaw".into(),
         person_id: Some(p.id),
         ..referral(&marta, 42, c.id)
     };
@@ -308,6 +309,7 @@ async fn a_referral_written_offline_for_a_person_who_withdrew_keeps_no_name() {
     )
     .unwrap();
     assert_eq!(stored.outcome, "[…] received the parcel");
+    assert_eq!(stored.partner, "Caritas for […]");
     // A second referral of that contact, in a later push: the names are not known any
     // more, the outcome goes whole.
     let r2 = ReferralDoc {

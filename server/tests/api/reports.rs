@@ -901,6 +901,47 @@ async fn the_anonymous_export_publishes_no_figure_under_eleven_people() {
     }
     assert!(published > 0 && hidden > 0, "{text}");
     assert_eq!(tables.len(), 3, "{tables:?}");
+    // Published once: a contact dated back into the quarter since changes nothing of
+    // it (the attacker's fifteenth probe: two exports one contact apart gave that one
+    // person away).
+    let late = json!({"type": "contact", "id": "C-late", "team": TEAMS[0],
+        "occurred_at": "2026-08-14T09:00:00Z", "who": "anonymous", "channel": "phone",
+        "sector": "construction", "needs": ["food"]});
+    let res = central
+        .client
+        .post(format!("{}/api/exchange/import", central.base))
+        .bearer_auth(&central.token)
+        .header("content-type", "application/x-ndjson")
+        .body(file(&[late]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let again = central
+        .get("/api/reports/anonymous?from=2026-07-01&to=2026-09-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(again, text);
+    // A quarter not over yet is not published.
+    let today = chrono::Utc::now().date_naive();
+    let first = chrono::NaiveDate::from_ymd_opt(
+        chrono::Datelike::year(&today),
+        (chrono::Datelike::month(&today) - 1) / 3 * 3 + 1,
+        1,
+    )
+    .unwrap();
+    let last = first
+        .checked_add_months(chrono::Months::new(3))
+        .unwrap()
+        .pred_opt()
+        .unwrap();
+    let res = central
+        .get(&format!("/api/reports/anonymous?from={first}&to={last}"))
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(super::error_code(res).await.1, "quarter_not_over");
     // No alias, no note, no place: counts only.
     assert!(!text.contains("Synthetic person"));
     // Field workers never export it.

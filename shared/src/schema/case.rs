@@ -171,16 +171,21 @@ pub fn valid_date(s: &str) -> bool {
 }
 
 impl CaseDoc {
-    /// The first field recording a fact (the first meeting, the assessment, the
-    /// decision, an intervention done, a review, the closure) dated after `last_day`
-    /// (`YYYY-MM-DD`) that is new or changed since `old`: what happened is not dated
-    /// ahead (a new user's walk: a case closed "on the 20th" left the open cases on the
+    /// The first field recording a fact (the opening, the first meeting, the
+    /// assessment, the decision, an intervention done, a review, the closure) dated
+    /// after `last_day` (`YYYY-MM-DD`) that is new or changed since `old`: what happened
+    /// is not dated ahead (a new user's walk: a case closed "on the 20th" left the open cases on the
     /// 7th, and the list and the report disagreed). Planned days may be ahead.
     pub fn dated_ahead(&self, old: Option<&CaseDoc>, last_day: &str) -> Option<&'static str> {
         let ahead = |new: Option<&String>, was: Option<&String>| {
             new.is_some_and(|d| d.as_str() > last_day && Some(d) != was)
         };
         let o = old;
+        // Its opening too (the attacker's fifteenth probe: a case opened "in 2099" left
+        // the quarter's active cases).
+        if ahead(Some(&self.opened_at), o.map(|o| &o.opened_at)) {
+            return Some("opened_at");
+        }
         if ahead(
             self.first_meeting.date.as_ref(),
             o.and_then(|o| o.first_meeting.date.as_ref()),

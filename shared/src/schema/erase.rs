@@ -218,9 +218,12 @@ impl ContactDoc {
 }
 
 impl ReferralDoc {
-    /// The person referred withdrew consent: none of their `names` in the outcome.
+    /// The person referred withdrew consent: none of their `names` in the outcome, nor
+    /// in the partner's name as typed (the attacker's fifteenth probe: "Caritas for
+    /// Yaw" kept him).
     pub fn erase_person(&mut self, names: &[String]) {
         self.outcome = scrub_names(&self.outcome, names);
+        self.partner = scrub_names(&self.partner, names);
     }
 }
 

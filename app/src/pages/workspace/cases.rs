@@ -1858,7 +1858,10 @@ pub fn JobOffers(refreshed: RwSignal<u32>) -> impl IntoView {
     let sector = RwSignal::new(Sector::Agriculture);
     let area = RwSignal::new(String::new());
     let positions = RwSignal::new("1".to_string());
-    let languages = RwSignal::new(String::new());
+    // Chosen from the languages the app knows, as the work plan's (a new user's walk:
+    // "italiano, punjabi" typed as codes was kept as two unknown ones, matched no plan
+    // and left the export).
+    let languages = RwSignal::new(Vec::<String>::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let lat = RwSignal::new(String::new());
@@ -1870,12 +1873,7 @@ pub fn JobOffers(refreshed: RwSignal<u32>) -> impl IntoView {
         let Some(s) = ctx.session.get_untracked() else {
             return;
         };
-        let mut langs: Vec<String> = languages
-            .get_untracked()
-            .split(',')
-            .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty())
-            .collect();
+        let mut langs: Vec<String> = languages.get_untracked();
         langs.sort();
         langs.dedup();
         let place = match (
@@ -1954,7 +1952,23 @@ pub fn JobOffers(refreshed: RwSignal<u32>) -> impl IntoView {
                         </select></label>
                     <label>{move || t().job_area}" "<input maxlength="120" data-testid="job-area" prop:value=move || area.get() on:input=move |ev| area.set(event_target_value(&ev))/></label>
                     <label>{move || t().job_positions}" "<input type="number" min="1" data-testid="job-positions" prop:value=move || positions.get() on:input=move |ev| positions.set(event_target_value(&ev))/></label>
-                    <label>{move || t().job_languages}" "<input data-testid="job-languages" placeholder="it, pa" prop:value=move || languages.get() on:input=move |ev| languages.set(event_target_value(&ev))/></label>
+                    <details class="job-languages" data-testid="job-languages">
+                        <summary>{move || t().job_languages}{move || languages.with(|l| (!l.is_empty()).then(|| format!(" ({})", l.len())))}</summary>
+                        <div class="needs">
+                            {strada_shared::domain::LANGUAGES.iter().map(|(code, _)| {
+                                let c = code.to_string();
+                                let shown = c.clone();
+                                view! {
+                                    <label class="need">
+                                        <input type="checkbox" data-testid=format!("job-language-{code}")
+                                            prop:checked=move || languages.with(|l| l.contains(&shown))
+                                            on:change=move |ev| { let on = event_target_checked(&ev); let c = c.clone(); languages.update(|l| { l.retain(|x| *x != c); if on { l.push(c); } }) }/>
+                                        <span>{move || t().language_name(code)}</span>
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </div>
+                    </details>
                     <label>{move || t().ws_from}" "<input type="date" data-testid="job-from" node_ref=crate::components::typed::follows(move || from.get()) on:input=move |ev| from.set(event_target_value(&ev))/></label>
                     <label>{move || t().ws_to}" "<input type="date" data-testid="job-to" node_ref=crate::components::typed::follows(move || to.get()) on:input=move |ev| to.set(event_target_value(&ev))/></label>
                     <label>{move || t().job_lat}" "<input data-testid="job-lat" inputmode="decimal" prop:value=move || lat.get() on:input=move |ev| lat.set(event_target_value(&ev))/></label>
@@ -1994,6 +2008,59 @@ fn parse_list(text: &str) -> Vec<RuleItem> {
         .collect()
 }
 
+/// What is wrong in a rules editor's list, where: the list's index, the line (from 1,
+/// as the text area counts them) and what (a new user's walk: one message for four
+/// lists, naming neither). `None` when the lists are good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RuleProblem {
+    /// Not a short code of lower-case letters, digits and `_`.
+    Code,
+    CodeTwice,
+    /// No label after the code (the `|` missing).
+    NoLabel,
+    TooLong,
+    TooMany,
+}
+
+fn rule_problem(text: &str) -> Option<(usize, RuleProblem)> {
+    use strada_shared::schema::case::{MAX_CASE_SHORT, MAX_CASE_TEXT};
+    let mut codes: Vec<String> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut parts = line.splitn(3, '|').map(str::trim);
+        let code = parts.next().unwrap_or_default();
+        let label = parts.next().unwrap_or_default();
+        let explanation = parts.next().unwrap_or_default();
+        let problem = if code.is_empty()
+            || code.len() > 40
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            Some(RuleProblem::Code)
+        } else if codes.iter().any(|c| c == code) {
+            Some(RuleProblem::CodeTwice)
+        } else if label.is_empty() {
+            Some(RuleProblem::NoLabel)
+        } else if label.chars().count() > MAX_CASE_SHORT
+            || explanation.chars().count() > MAX_CASE_TEXT
+        {
+            Some(RuleProblem::TooLong)
+        } else if codes.len() >= strada_shared::schema::pua_rules::MAX_RULE_ITEMS {
+            Some(RuleProblem::TooMany)
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            return Some((n + 1, p));
+        }
+        codes.push(code.to_string());
+    }
+    None
+}
+
 /// The PUA's rules in force, and a new version (the director).
 #[component]
 pub fn RulesEditor() -> impl IntoView {
@@ -2003,6 +2070,8 @@ pub fn RulesEditor() -> impl IntoView {
     let lists: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let interval = RwSignal::new(String::new());
     let result = RwSignal::new(None::<Saved>);
+    // Where a list is wrong, in words (see [`rule_problem`]).
+    let problem = RwSignal::new(None::<String>);
     // The version the editor was drawn from, and one a colleague published since when a
     // publication found it (nothing is then published: it would have written this
     // desk's lists over the colleague's version without either knowing).
@@ -2055,10 +2124,42 @@ pub fn RulesEditor() -> impl IntoView {
     let manages = role(ctx).is_some_and(|r| r.manages_rules());
     let publish = move |_| {
         let Some((me_id, _)) = me(ctx) else { return };
+        let tr = ctx.lang.get_untracked().t();
+        problem.set(None);
+        // Which list, which line, what (nothing is published).
+        let names = [
+            tr.case_access,
+            tr.case_meeting_mode,
+            tr.rules_criteria,
+            tr.case_judgement,
+        ];
+        for (i, name) in names.into_iter().enumerate() {
+            if let Some((line, wrong)) = rule_problem(&lists[i].get_untracked()) {
+                let what = match wrong {
+                    RuleProblem::Code => tr.rules_bad_code,
+                    RuleProblem::CodeTwice => tr.rules_code_twice,
+                    RuleProblem::NoLabel => tr.rules_no_label,
+                    RuleProblem::TooLong => tr.rules_too_long,
+                    RuleProblem::TooMany => tr.rules_too_many,
+                };
+                let said = tr.rules_line_problem.args(&[
+                    ("list", name),
+                    ("line", &line.to_string()),
+                    ("problem", what),
+                ]);
+                result.set(None);
+                problem.set(Some(said));
+                return;
+            }
+        }
         // Read now: the editor may be gone by the time the stored rules are read.
         let [access, modes, criteria, judgements] =
             [0, 1, 2, 3].map(|i| parse_list(&lists[i].get_untracked()));
         let days = interval.get_untracked().trim().parse().unwrap_or(0);
+        if !strada_shared::schema::pua_rules::REVIEW_DAYS.contains(&days) {
+            result.set(Some(Saved::Err(tr.rules_bad_interval)));
+            return;
+        }
         leptos::task::spawn_local(async move {
             let tr = ctx.lang.get_untracked().t();
             if ctx.online.get_untracked() {
@@ -2143,6 +2244,7 @@ pub fn RulesEditor() -> impl IntoView {
                 Saved::Ok => view! { <p class="ok" role="status" data-testid="rules-saved">{t().case_saved}</p> }.into_any(),
                 Saved::Err(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
             })}
+            {move || problem.get().map(|m| view! { <p class="error" role="alert" data-testid="rules-problem">{m}</p> })}
         </div>
     }
 }
@@ -2177,6 +2279,25 @@ mod tests {
             by: me,
         });
         c
+    }
+
+    /// A new user's walk: one message for four lists named neither list nor line.
+    #[test]
+    fn a_rules_list_says_which_line_is_wrong_and_why() {
+        assert_eq!(rule_problem("a | A\n\nb | B | why"), None);
+        assert_eq!(
+            rule_problem("a | A\nriga senza barra verticale"),
+            Some((2, RuleProblem::Code))
+        );
+        assert_eq!(rule_problem("a | A\n\nb"), Some((3, RuleProblem::NoLabel)));
+        assert_eq!(
+            rule_problem("a | A\na | B"),
+            Some((2, RuleProblem::CodeTwice))
+        );
+        assert_eq!(
+            rule_problem(&format!("a | {}", "x".repeat(121))),
+            Some((1, RuleProblem::TooLong))
+        );
     }
 
     /// A section saved from a page drawn before a colleague's save writes only what

@@ -516,9 +516,14 @@ pub fn Downloads(
                         on:click=move |_| table(name)>{move || t().rp_csv_names.get(name)}</button>
                 }).collect_view()}
             </div>
-            <Show when=move || anonymous_export>
+            // Published once the quarter is over, the same file ever after (two exports
+            // of a quarter under way would give a hidden count away by their difference).
+            <Show when=move || anonymous_export && period.with(|p| p.1 < period::iso(period::today()))>
                 <p class="hint">{move || t().rp_anonymous_hint}</p>
                 <button type="button" class="secondary" data-testid="rp-anonymous" on:click=anonymous>{move || t().rp_anonymous}</button>
+            </Show>
+            <Show when=move || anonymous_export && period.with(|p| p.1 >= period::iso(period::today()))>
+                <p class="hint" data-testid="rp-anonymous-later">{move || t().rp_anonymous_later}</p>
             </Show>
             <CsvExcel id="rp-csv-excel"/>
             {move || failed.get().map(|e| super::unavailable(&e, t()))}
