@@ -903,6 +903,7 @@ case_save_closure = Close the case
 case_saved = Saved on this device: it syncs now, or as soon as the network is back.
 case_saved_over = Not saved: another desk saved other values here after you opened the case. Press «Reload» to see them, or save again to replace them with yours.
 case_date_ahead = Not saved: the date of something that has happened (meeting, assessment, decision, intervention done, review, closure) cannot be in the future.
+case_date_before_opening = Not saved: a review, an intervention done or the closure cannot be dated before the case was opened.
 case_changed_elsewhere = This case was changed at another desk: reload to see it (what you have not saved will be lost).
 case_reload = Reload
 case_sent_elsewhere = This intervention was already sent to the partner from another desk: not sent twice.

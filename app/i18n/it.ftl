@@ -904,6 +904,7 @@ case_save_closure = Chiudi il caso
 case_saved = Salvato sul dispositivo: si sincronizza subito, o appena torna la rete.
 case_saved_over = Non salvato: un'altra postazione ha salvato qui valori diversi dopo che hai aperto il caso. Premi «Aggiorna» per vederli, oppure salva di nuovo per sostituirli con i tuoi.
 case_date_ahead = Non salvato: una data di ciò che è già avvenuto (colloquio, valutazione, decisione, intervento svolto, verifica, chiusura) non può essere nel futuro.
+case_date_before_opening = Non salvato: una verifica, un intervento svolto o la chiusura non possono essere datati prima della presa in carico.
 case_changed_elsewhere = Questo caso è stato modificato da un'altra postazione: aggiorna per vederlo (ciò che non hai salvato andrà perso).
 case_reload = Aggiorna
 case_sent_elsewhere = Questo intervento è già stato inviato al partner da un'altra postazione: nessun secondo invio.

@@ -600,7 +600,7 @@ pub async fn anonymous(
     if period.to >= today {
         return Err(AppError::BadRequest {
             code: "quarter_not_over",
-            message: "the anonymous export of a quarter is published once the quarter is over                       (made from the day after its last): until then two exports would give                       away by their difference the small counts it hides"
+            message: "the anonymous export of a quarter is published once the quarter is over (made from the day after its last): until then two exports would give away by their difference the small counts it hides"
                 .into(),
         });
     }

@@ -1199,6 +1199,12 @@ fn merge_one(
                 reason: format!("{field}: what happened is not dated in the future"),
             });
         }
+        if let Some(field) = c.dated_before_opening(was) {
+            return Ok(PushOutcome::Refused {
+                code: RefusalCode::InvalidDate,
+                reason: format!("{field}: dated before the case was opened"),
+            });
+        }
         // The names of who follows it are shown on pages and written into files: no
         // control character nor a mark that reorders text (the attacker's fifteenth
         // probe: a NUL and U+202E reached the workload CSV and the dashboard).
@@ -1208,7 +1214,7 @@ fn merge_one(
         ] {
             if !name.is_empty()
                 && Some(name) != before
-                && schema::contact::check_alias(name).is_err()
+                && schema::contact::check_name(name).is_err()
             {
                 return Ok(PushOutcome::Refused {
                     code: RefusalCode::Schema,

@@ -940,6 +940,39 @@ async fn what_happened_on_a_case_is_not_dated_in_the_future() {
             other => panic!("{what} dated {d}: {other:?}"),
         }
     }
+    // Nor before the case was opened (the verification of these fixes: a case taken in
+    // charge on 26/10 closed on 12/04).
+    for what in ["closure", "review", "done"] {
+        let out = try_change(&social, &mut doc, |k: &mut CaseDoc| {
+            let d = "2026-03-01".to_string();
+            match what {
+                "closure" => {
+                    k.closed_at = Some(d);
+                    k.outcome = Some(Outcome::NotEmerged);
+                }
+                "review" => k.reviews.push(Review {
+                    at: d,
+                    note: "synthetic".into(),
+                    by: sara.id,
+                }),
+                _ => {
+                    let i = k.interventions.get_mut("i1").unwrap();
+                    i.status = InterventionStatus::Done;
+                    i.done_at = Some(d);
+                }
+            }
+        })
+        .await;
+        match out {
+            PushOutcome::Refused { reason, .. } => {
+                assert!(
+                    reason.contains("before the case was opened"),
+                    "{what}: {reason}"
+                )
+            }
+            other => panic!("{what} before the opening: {other:?}"),
+        }
+    }
     // Today, and tomorrow (a device's clock and time zone), are not ahead.
     accepted(
         &try_change(&social, &mut doc, |k: &mut CaseDoc| {
@@ -969,7 +1002,12 @@ async fn who_follows_a_case_is_named_without_hidden_characters() {
     accepted(&phone.push_one(&mut phone.typed(&p)).await);
     let mut doc = social.typed(&case_for(&sara, 81, &p));
     accepted(&social.push_one(&mut doc).await);
-    for bad in ["\u{0}\t=1+1", "\u{202E}arieS"] {
+    for bad in [
+        "\u{0}\t=1+1",
+        "\u{202E}arieS",
+        "lav\u{200F}oro",
+        "x\u{61C}y",
+    ] {
         for field in ["case_manager", "labour_expert"] {
             let out = try_change(&social, &mut doc, |k: &mut CaseDoc| match field {
                 "case_manager" => k.case_manager = bad.into(),

@@ -1840,7 +1840,7 @@ async fn a_user_name_with_control_or_direction_characters_is_refused() {
     let mut lines = pair_file();
     lines.push(
         json!({"type": "case", "id": "K-1", "person": "P-K1", "team": "bergamo-1",
-        "opened_at": "2025-06-02", "labour_expert": "Leo\u{202E}x",
+        "opened_at": "2025-06-02", "labour_expert": "Leo\u{200F}x",
         "eligibility": {"decision": "pending"}}),
     );
     let (status, report) = import(&admin, file(&lines), false).await;

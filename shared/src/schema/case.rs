@@ -225,6 +225,41 @@ impl CaseDoc {
     }
 }
 
+impl CaseDoc {
+    /// The first of the case's later facts (a review, an intervention done, the
+    /// closure) dated before its opening, new or changed since `old` (the verification
+    /// of this session's fixes: a case taken in charge on 26/10 was closed on 12/04).
+    pub fn dated_before_opening(&self, old: Option<&CaseDoc>) -> Option<&'static str> {
+        let opened = self.opened_at.as_str();
+        let before = |d: &String| valid_date(d) && d.as_str() < opened;
+        if let Some(d) = &self.closed_at
+            && before(d)
+            && old.is_none_or(|o| o.closed_at.as_ref() != Some(d) || o.opened_at != self.opened_at)
+        {
+            return Some("closed_at");
+        }
+        for (key, i) in &self.interventions {
+            if let Some(d) = &i.done_at
+                && before(d)
+                && old.is_none_or(|o| {
+                    o.interventions.get(key).and_then(|x| x.done_at.as_ref()) != Some(d)
+                        || o.opened_at != self.opened_at
+                })
+            {
+                return Some("interventions.done_at");
+            }
+        }
+        for r in &self.reviews {
+            if before(&r.at)
+                && old.is_none_or(|o| !o.reviews.contains(r) || o.opened_at != self.opened_at)
+            {
+                return Some("reviews.at");
+            }
+        }
+        None
+    }
+}
+
 /// The date `days` after `date` (`YYYY-MM-DD`), if it is one.
 pub fn add_days(date: &str, days: i64) -> Option<String> {
     let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;

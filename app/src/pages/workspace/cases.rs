@@ -366,8 +366,9 @@ async fn restore_pip_focus(at: Option<(Option<String>, String)>) {
     let old = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.active_element());
-    // The case is read again and drawn: a few frames, at most two seconds.
-    for _ in 0..40 {
+    // The case is read again and drawn: a few frames, at most five seconds (a busy
+    // laptop drew a closed case after two).
+    for _ in 0..100 {
         gloo_timers::future::TimeoutFuture::new(50).await;
         for sel in &selectors {
             if let Some(el) = super::html_element(sel)
@@ -918,6 +919,9 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                     match strada_shared::schema::Document::validate(&next) {
                         _ if next.dated_ahead(Some(&stored), &last_day()).is_some() => {
                             Err(tr.case_date_ahead)
+                        }
+                        _ if next.dated_before_opening(Some(&stored)).is_some() => {
+                            Err(tr.case_date_before_opening)
                         }
                         Err(e) => Err(tr.validation(&e)),
                         Ok(()) => state::save_edit(ctx, next)
@@ -1616,6 +1620,9 @@ fn pip_section(
                 change(&mut current);
                 if current.dated_ahead(Some(&before), &last_day()).is_some() {
                     return Err(tr.case_date_ahead);
+                }
+                if current.dated_before_opening(Some(&before)).is_some() {
+                    return Err(tr.case_date_before_opening);
                 }
                 strada_shared::schema::Document::validate(&current)
                     .map_err(|e| tr.validation(&e))?;

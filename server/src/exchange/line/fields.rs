@@ -77,7 +77,7 @@ impl<'a> Obj<'a> {
     pub(super) fn opt_name(&self, key: &str, max: usize) -> Checked<Option<String>> {
         let name = self.opt_string(key, max)?;
         if let Some(n) = &name
-            && strada_shared::schema::contact::check_alias(n).is_err()
+            && strada_shared::schema::contact::check_name(n).is_err()
         {
             return Err(self.err(
                 key,
