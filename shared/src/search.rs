@@ -581,12 +581,12 @@ impl Skeletons {
     }
 }
 
-/// The skeleton a token is searched by: [`skeleton`] after the merges reconciliation
-/// makes too, so a name found as one person there is found here (a new user's walk:
+/// The skeleton a token is searched and reconciled by (`reconcile::facts` calls it): [`skeleton`] after the merges
+/// reconciliation makes too, so a name found as one person there is found here (a new user's walk:
 /// رشيد did not find Rachid, ਸੁਖਵਿੰਦਰ not Sukhwinder): `ch` is `sh` and `dj` is `j`
 /// (French transliterations of the Maghreb and West Africa), `v` and `w` are one letter
 /// (ਵ, و and в are written either way), and a final `h` after a vowel goes (Bah, Ba).
-fn search_skeleton(token: &str) -> String {
+pub fn search_skeleton(token: &str) -> String {
     let mut merged = token
         .replace("dj", "j")
         .replace("ch", "sh")

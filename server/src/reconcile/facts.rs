@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use strada_shared::reconcile::AliasMatch;
-use strada_shared::search::{fold, skeleton};
+use strada_shared::search::{fold, search_skeleton};
 use strada_shared::vocab::Gender;
 
 use super::PersonFacts;
@@ -406,18 +406,9 @@ fn word_of(token: &str, script: Script) -> Option<(String, String)> {
         Some(rest) if script == Script::Arabic && rest.len() >= 3 => rest,
         _ => token,
     };
-    // French transliterations of the Maghreb and West Africa write ش as "ch" and ج
-    // as "dj" (Rachid and Rashid, Cheikh and Sheikh, Djamel and Jamal); elsewhere
-    // "ch" is one sound written one way, so the merge changes nothing there.
-    let mut merged = token
-        .replace("dj", "j")
-        .replace("ch", "sh")
-        .replace('v', "w");
-    let b = merged.as_bytes();
-    if b.len() > 2 && b[b.len() - 1] == b'h' && b"aeiouyw".contains(&b[b.len() - 2]) {
-        merged.pop();
-    }
-    let sk = skeleton(&merged);
+    // The merges the search makes too (French ch and dj, v and w, a final h after a
+    // vowel): one place for both, so a name found as one person there is one here.
+    let sk = search_skeleton(token);
     let sk = if sk.is_empty() { token.to_string() } else { sk };
     Some((token.to_string(), sk))
 }
