@@ -21,25 +21,26 @@
 
 /// Latin letters with diacritics and the plain letters they fold to.
 const LATIN: &[(&str, &str)] = &[
-    ("àáâãäåāăąǎ", "a"),
+    ("àáâãäåāăąǎạảấầẩẫậắằẳẵặ", "a"),
     ("çćĉċč", "c"),
-    ("ďđɗ", "d"),
-    ("èéêëēĕėęěəɛ", "e"),
-    ("ĝğġģ", "g"),
-    ("ĥħ", "h"),
-    ("ìíîïĩīĭįıǐ", "i"),
-    ("ĵ", "j"),
-    ("ķ", "k"),
-    ("ĺļľŀł", "l"),
-    ("ñńņňŉ", "n"),
-    ("òóôõöøōŏőǒɔ", "o"),
-    ("ŕŗř", "r"),
-    ("śŝşšș", "s"),
-    ("ţťŧț", "t"),
-    ("ùúûüũūŭůűųǔ", "u"),
-    ("ŵ", "w"),
-    ("ýÿŷƴ", "y"),
-    ("źżž", "z"),
+    ("ďđɗḍḏ", "d"),
+    ("èéêëēĕėęěəɛẹẻẽếềểễệ", "e"),
+    ("ĝğġģǧ", "g"),
+    ("ĥħḥḫẖ", "h"),
+    ("ìíîïĩīĭįıǐịỉ", "i"),
+    ("ĵǰ", "j"),
+    ("ķḳ", "k"),
+    ("ĺļľŀłḷ", "l"),
+    ("ṃ", "m"),
+    ("ñńņňŉṅṇǹ", "n"),
+    ("òóôõöøōŏőǒɔọỏốồổỗộơớờởỡợ", "o"),
+    ("ŕŗřṛ", "r"),
+    ("śŝşšșṣ", "s"),
+    ("ţťŧțṭṯ", "t"),
+    ("ùúûüũūŭůűųǔụủưứừửữự", "u"),
+    ("ŵẁẃẅ", "w"),
+    ("ýÿŷƴỳỵỷỹ", "y"),
+    ("źżžẓẕ", "z"),
     ("ɓ", "b"),
 ];
 
@@ -493,8 +494,30 @@ pub fn fold(text: &str) -> String {
             out.push(' ');
             continue;
         }
-        // Letters of scripts without a table (Chinese in the app, Ethiopic...) are kept as
-        // they are: such aliases are still found when typed in their own script.
+        // A letter of another script (Ethiopic, Georgian, Greek, Armenian, Tamil,
+        // Sinhala...) is read in Latin, on the server only (the feature `scripts`, a
+        // table of most of Unicode): ዮሐንስ is yohans, გიორგი giorgi, Νίκος nikos. A mark
+        // that writes no letter (a virama, a zero-width joiner) stays inside its word.
+        #[cfg(feature = "scripts")]
+        if !c.is_ascii() {
+            let read = any_ascii::any_ascii_char(other_script_letter(c));
+            if c.is_alphabetic() && read.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                out.extend(
+                    read.chars()
+                        .filter(char::is_ascii_alphanumeric)
+                        .map(|l| l.to_ascii_lowercase()),
+                );
+                if sounds_inherent_vowel(c, chars.get(i).copied()) {
+                    out.push('a');
+                }
+                continue;
+            }
+            if read.is_empty() && !c.is_whitespace() && !c.is_alphanumeric() {
+                continue;
+            }
+        }
+        // Letters of scripts without a table (Chinese and Ethiopic in the app...) are
+        // kept as they are: such aliases are still found when typed in their own script.
         if c.is_alphanumeric() {
             out.push(c);
             continue;
@@ -512,6 +535,40 @@ pub fn fold(text: &str) -> String {
         }
     }
     out.trim_end().to_string()
+}
+
+/// The letter whose Latin reading stands for `c`: Tamil ச is read `s`, as names write it
+/// (Sivakumar, Selvi, Suresh), not the `c` of the scholarly transliteration, which the
+/// skeleton would read as `k`.
+#[cfg(feature = "scripts")]
+fn other_script_letter(c: char) -> char {
+    match c {
+        '\u{0B9A}' => 's',
+        c => c,
+    }
+}
+
+/// Whether the consonant `c` of a South Asian script without a table of its own
+/// (Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala) sounds its inherent
+/// "a", `next` being the character after it: unless a vowel sign, a nukta or the virama
+/// follows (கிருஷ்ணன் is kirusnan, its two n apart as in Krishnan; the table reads the
+/// consonant alone).
+#[cfg(feature = "scripts")]
+fn sounds_inherent_vowel(c: char, next: Option<char>) -> bool {
+    let (c, next) = (c as u32, next.map_or(0, |n| n as u32));
+    let same_block = next & !0x7F == c & !0x7F;
+    match c {
+        0x0A80..=0x0D7F => {
+            let at = |x: u32| x & 0x7F;
+            (0x15..=0x39).contains(&at(c))
+                && !(same_block
+                    && matches!(at(next), 0x01..=0x03 | 0x3C | 0x3E..=0x4D | 0x55..=0x57 | 0x62..=0x63))
+        }
+        0x0D9A..=0x0DC6 => {
+            !(same_block && matches!(next, 0x0D81..=0x0D83 | 0x0DCA..=0x0DDF | 0x0DF2..=0x0DF3))
+        }
+        _ => false,
+    }
 }
 
 /// The consonant skeleton of one folded token (see the module note).
@@ -942,6 +999,50 @@ mod tests {
             assert!(matches("Wang Yong", "王"));
         }
         assert!(matches("ሰላም", "ሰላም"));
+    }
+
+    /// Latin letters with a dot or hook under them (Yoruba, Vietnamese, transliterated
+    /// Arabic) fold as the plain letters, on the phone and on the server alike.
+    #[test]
+    fn latin_letters_with_marks_under_them_fold_to_plain_letters() {
+        assert_eq!(fold("Ọlárẹ̀wájú Adébáyọ̀"), "olarewaju adebayo");
+        assert_eq!(fold("Ḥasan Ṣāliḥ"), "hasan salih");
+        assert_eq!(fold("Nguyễn Thị Hương"), "nguyen thi huong");
+        assert!(matches("Ọlá", "Ola"));
+    }
+
+    /// On the server, letters of the scripts without a table of their own are read in
+    /// Latin: Ethiopic (Eritrea, Ethiopia), Georgian, Greek, Armenian, Tamil, Sinhala
+    /// (an earlier check found Chinese matching nothing but itself; these matched the
+    /// same way).
+    #[cfg(feature = "scripts")]
+    #[test]
+    fn other_scripts_are_read_in_latin_on_the_server() {
+        for (native, latin) in [
+            ("ዮሐንስ ተስፋይ", "Yohannes Tesfay"),
+            ("ሰላም ገብረመድህን", "Selam Gebremedhin"),
+            ("መሓመድ", "Mohamed"),
+            ("გიორგი ბერიძე", "Giorgi Beridze"),
+            ("Νίκος Παπαδόπουλος", "Nikos Papadopoulos"),
+            ("Արամ Պետրոսյան", "Aram Petrosyan"),
+            ("சிவகுமார்", "Sivakumar"),
+            ("கிருஷ்ணன்", "Krishnan"),
+            ("කුමාර පෙරේරා", "Kumara Perera"),
+        ] {
+            assert!(matches(native, latin), "{native} found by {latin}");
+            assert!(matches(latin, native), "{latin} found by {native}");
+            let words = |t: &str| fold(t).split(' ').count();
+            assert_eq!(words(native), words(latin), "{native}: one token per word");
+        }
+        // A virama inside a word keeps it one word; ejective marks are no letters.
+        assert_eq!(fold("கிருஷ்ணன்"), "kirusnan");
+        assert_eq!(fold("முருகன்"), "murukan");
+        assert!(fold("ቁሩ").bytes().all(|b| b.is_ascii_lowercase()));
+        // Punctuation of those scripts still separates words.
+        assert_eq!(fold("ዮሐንስ፡ተስፋይ").split(' ').count(), 2);
+        // Different names stay apart.
+        assert!(!matches("ዮሐንስ", "Selam"));
+        assert!(!matches("გიორგი", "Nikos"));
     }
 
     #[test]

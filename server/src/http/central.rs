@@ -979,8 +979,9 @@ pub async fn resolve(
 
 /// `GET /api/persons/duplicates`: candidate pairs of persons who may be one person,
 /// across and within teams, best first, each with its score and reasons (see
-/// `crate::reconcile`). `team` keeps pairs with a person of that team; `limit` (1..=2000,
-/// default 1000); `threshold` (0..1, default the engine's); `cursor` (the `next` of the
+/// `crate::reconcile`). `team` keeps pairs with a person of that team; `limit` (1..=50,000;
+/// without it every pair, up to that many: a client asking once gets them all);
+/// `threshold` (0..1, default the engine's); `cursor` (the `next` of the
 /// page before: pages follow the order of the pairs, score then ids, so a pair judged
 /// meanwhile shifts no other pair to another page).
 pub async fn duplicates(
@@ -1013,7 +1014,7 @@ pub async fn duplicates(
                     .parse()
                     .ok()
                     .filter(|n| (1..=DUPLICATES_MAX_PAGE).contains(n))
-                    .ok_or_else(|| bad("expected a number 1..=2000"))?
+                    .ok_or_else(|| bad("expected a number 1..=50000"))?
             }
             "cursor" => {
                 after = Some(DuplicatesCursor::parse(v).ok_or_else(|| bad("not a cursor"))?)
@@ -1163,8 +1164,10 @@ const LEAST_THRESHOLD: f32 = 0.05;
 
 /// Pairs in a page of `GET /api/persons/duplicates` unless asked otherwise: as many as
 /// a reviewer works through in a sitting, and every pair of most populations.
-const DUPLICATES_PAGE: usize = 1000;
-const DUPLICATES_MAX_PAGE: usize = 2000;
+/// Without `limit`, every pair (up to the most a page holds): an independent check
+/// asking once gets them all.
+const DUPLICATES_PAGE: usize = DUPLICATES_MAX_PAGE;
+const DUPLICATES_MAX_PAGE: usize = 50_000;
 
 /// Where a page of candidate pairs ends: the last pair's score (its bits) and ids. The
 /// pairs come best first, then by ids (`crate::reconcile::candidates`).

@@ -314,11 +314,14 @@ pub const OPERATIONS: &[Operation] = &[
         method: "get",
         path: "/persons/duplicates",
         tag: "reconciliation",
-        summary: "Candidate pairs of persons who may be one person, best first, with score and reasons (team, limit 1..=2000, threshold 0.05..1, cursor); `total` counts every pair, `next` continues",
+        summary: "Candidate pairs of persons who may be one person, best first, with score and reasons (team, limit 1..=50000, threshold 0.05..1, cursor); without `limit`, every pair; `total` counts every pair, `next` continues",
         access: Access::Reconciler,
         query: &[
             ("team", "pairs with a person of this team"),
-            ("limit", "pairs answered, 1..=2000 (default 1000)"),
+            (
+                "limit",
+                "pairs answered, 1..=50000 (default: all, up to 50000)",
+            ),
             ("threshold", "the least score, 0.05..1 (default 0.5)"),
             ("cursor", "the `next` of the page before"),
         ],

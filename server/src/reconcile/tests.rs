@@ -956,3 +956,59 @@ fn chinese_characters_meet_their_pinyin() {
     assert!(proposed.contains(&pair(3, 4)), "{proposed:?}");
     assert!(!proposed.contains(&pair(1, 4)));
 }
+
+/// Scripts without a table of their own (Ethiopic, Georgian, Greek, Tamil) met their
+/// Latin spelling nowhere, as Chinese did: ዮሐንስ ተስፋይ and Yohannes Tesfay, born the
+/// same year in Eritrea, were never proposed.
+#[test]
+fn other_scripts_meet_their_latin_spelling() {
+    let mut persons = strangers();
+    persons.push(person(
+        1,
+        "milano-logistica",
+        &["ዮሐንስ ተስፋይ"],
+        Some(1991),
+        "Eritrea",
+    ));
+    persons.push(person(
+        2,
+        "bergamo-1",
+        &["Yohannes Tesfay"],
+        Some(1991),
+        "Eritrea",
+    ));
+    persons.push(person(
+        3,
+        "milano-logistica",
+        &["გიორგი ბერიძე"],
+        Some(1979),
+        "Georgia",
+    ));
+    persons.push(person(
+        4,
+        "bergamo-1",
+        &["Giorgi Beridze"],
+        Some(1980),
+        "Georgia",
+    ));
+    persons.push(person(
+        5,
+        "milano-logistica",
+        &["சிவகுமார் ராஜேந்திரன்"],
+        Some(1985),
+        "Sri Lanka",
+    ));
+    persons.push(person(
+        6,
+        "bergamo-1",
+        &["Sivakumar Rajendran"],
+        Some(1985),
+        "Sri Lanka",
+    ));
+    let proposed = pairs(&candidates(&persons, NONE_JUDGED, DEFAULT_THRESHOLD));
+    assert!(proposed.contains(&pair(1, 2)), "{proposed:?}");
+    assert!(proposed.contains(&pair(3, 4)), "{proposed:?}");
+    assert!(proposed.contains(&pair(5, 6)), "{proposed:?}");
+    assert!(!proposed.contains(&pair(1, 4)));
+    assert!(!proposed.contains(&pair(2, 6)));
+}
