@@ -503,25 +503,39 @@ fn import(data_dir: &std::path::Path, file: &std::path::Path, dry_run: bool) -> 
 
 fn export(data_dir: &std::path::Path, out: Option<&std::path::Path>) -> anyhow::Result<()> {
     use std::io::Write;
+    let target = out.map(|path| export_target(data_dir, path)).transpose()?;
     let store = open_stopped(data_dir)?;
     let directory = strada_server::directory::ServedDirectory::load(data_dir)?;
     let exported =
         strada_server::exchange::export(&store, &directory, None, strada_server::now_ms())?;
-    match out {
-        Some(path) => {
+    match (out, target) {
+        (Some(path), Some((folder, name))) => {
             use std::os::unix::fs::OpenOptionsExt;
-            // It holds personal data: readable by its owner only.
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            f.write_all(&exported.bytes)?;
-            f.sync_all()?;
+            // Written beside it and renamed when whole: a file already there is replaced
+            // only by a whole export, readable by its owner only (it holds personal data).
+            let partial = folder.join(format!(
+                ".{}.{}.partial",
+                name.to_string_lossy(),
+                std::process::id()
+            ));
+            let written = (|| -> anyhow::Result<()> {
+                let mut f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(&partial)?;
+                f.write_all(&exported.bytes)?;
+                f.sync_all()?;
+                std::fs::rename(&partial, folder.join(&name))?;
+                std::fs::File::open(&folder)?.sync_all()?;
+                Ok(())
+            })();
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e.context(format!("cannot write {}", path.display())));
+            }
         }
-        None => {
+        _ => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(&exported.bytes)?;
             stdout.flush()?;
@@ -534,6 +548,47 @@ fn export(data_dir: &std::path::Path, out: Option<&std::path::Path>) -> anyhow::
         .collect();
     eprintln!("Exported: {}.", counts.join(", "));
     Ok(())
+}
+
+/// Where `export --out PATH` may write: its folder (which must exist) and the file's
+/// name. Refused before the store is opened: a path in the data folder (an attacker's
+/// probe wrote the export over the store's `conf` and its document keys, and an
+/// unsealed copy of every record does not belong there), a folder, a symbolic link.
+fn export_target(
+    data_dir: &std::path::Path,
+    path: &std::path::Path,
+) -> anyhow::Result<(PathBuf, std::ffi::OsString)> {
+    let name = path
+        .file_name()
+        .filter(|n| *n != "." && *n != "..")
+        .with_context(|| format!("--out {}: not a file name", path.display()))?
+        .to_os_string();
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let folder = parent
+        .canonicalize()
+        .with_context(|| format!("--out {}: its folder does not exist", path.display()))?;
+    if let Ok(data) = data_dir.canonicalize()
+        && folder.starts_with(&data)
+    {
+        anyhow::bail!(
+            "--out {}: inside the data folder, which holds the store's own files; choose a \
+             path outside {}",
+            path.display(),
+            data.display()
+        );
+    }
+    if let Ok(meta) = std::fs::symlink_metadata(folder.join(&name)) {
+        if meta.file_type().is_symlink() {
+            anyhow::bail!("--out {}: a symbolic link; name a file", path.display());
+        }
+        if !meta.is_file() {
+            anyhow::bail!("--out {}: not a file", path.display());
+        }
+    }
+    Ok((folder, name))
 }
 
 /// Bytes of the files under `dir` (best effort).

@@ -170,6 +170,11 @@ pub const LINE_REASONS: &[(&str, &str)] = &[
         "names a person whose consent is not given: a case is opened only with the person's consent",
     ),
     (
+        "case_after_withdrawal",
+        "after the person's consent was withdrawn: a case is opened only with the person's consent",
+    ),
+    ("dated_before_opening", "dated before the case was opened"),
+    (
         "consent_only_withdrawn",
         "a consent once given can only be withdrawn (write withdrawn): the records made with it stay linked",
     ),

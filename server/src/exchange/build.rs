@@ -115,6 +115,8 @@ fn same_consent(stored: &Consent, l: &line::ConsentLine) -> bool {
 pub struct NamedPerson {
     pub id: DocId,
     pub consent: ConsentStatus,
+    /// When the consent got its status (Unix ms): a withdrawal's day.
+    pub consent_at: i64,
     /// The name a contact calls them by (their first alias).
     pub alias: Option<String>,
 }
@@ -625,6 +627,7 @@ mod tests {
         let p = NamedPerson {
             id: DocId::new_v7(1, [2; 10]),
             consent: ConsentStatus::Given,
+            consent_at: 0,
             alias: Some("K".repeat(100)),
         };
         let l = contact_line(Who::Person("P".into()));

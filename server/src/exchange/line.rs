@@ -544,6 +544,15 @@ fn kind_and_id(o: &Obj<'_>) -> Checked<(Kind, String)> {
         }
     };
     let id = o.string("id", MAX_ID_CHARS)?;
+    // A team's id is a key of the reports and their CSVs, and every id is written back
+    // by the export: no control character nor a mark that reorders text (the attacker's
+    // sixteenth probe: a team "t5", NUL, U+202E "evil", TAB "=1" reached the teams' CSV).
+    if strada_shared::schema::contact::check_name(&id).is_err() {
+        return Err(o.err(
+            "id",
+            "holds a control character or a mark that reorders text, or shows nothing",
+        ));
+    }
     Ok((kind, id))
 }
 

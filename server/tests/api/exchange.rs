@@ -731,6 +731,46 @@ async fn the_command_line_imports_and_exports_with_the_server_stopped() {
     assert_eq!(mode & 0o777, 0o600, "the file holds personal data");
     let first = std::fs::read_to_string(&exported).unwrap();
     assert_eq!(parse_lines(&first).len(), 9);
+    // An attacker's probe wrote the export over the store's own files (`conf`, the
+    // document keys): a path in the data folder is refused, nothing written, the store
+    // intact; so are a folder and a symbolic link. A file already there is replaced
+    // whole, readable by its owner only.
+    let conf = std::fs::read(a.join("conf")).unwrap();
+    for inside in [
+        a.join("conf"),
+        a.join("copy.jsonl"),
+        a.join("../a/doc-keys"),
+    ] {
+        let (ok, _, err) = cli(&a, &["export", "--out", inside.to_str().unwrap()]);
+        assert!(!ok, "{}", inside.display());
+        assert!(err.contains("inside the data folder"), "{err}");
+    }
+    assert_eq!(std::fs::read(a.join("conf")).unwrap(), conf);
+    assert!(!a.join("copy.jsonl").exists());
+    let (ok, _, err) = cli(&a, &["export", "--out", work.0.to_str().unwrap()]);
+    assert!(!ok && err.contains("not a file"), "{err}");
+    let link = work.0.join("link.jsonl");
+    std::os::unix::fs::symlink(a.join("conf"), &link).unwrap();
+    let (ok, _, err) = cli(&a, &["export", "--out", link.to_str().unwrap()]);
+    assert!(!ok && err.contains("symbolic link"), "{err}");
+    let (ok, _, err) = cli(&a, &["export", "--out", "/nonexistent-folder/x.jsonl"]);
+    assert!(!ok && err.contains("does not exist"), "{err}");
+    let older = work.0.join("older.jsonl");
+    std::fs::write(&older, "an older file, readable by all\n").unwrap();
+    std::fs::set_permissions(&older, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (ok, _, err) = cli(&a, &["export", "--out", older.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(std::fs::read_to_string(&older).unwrap(), first);
+    let mode = std::fs::metadata(&older).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(
+        std::fs::read_dir(&work.0).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".partial")),
+        "no partial file left"
+    );
     // Standard output by default; into an empty store and out again: the same lines.
     let (ok, stdout, _) = cli(&a, &["export"]);
     assert!(ok);
@@ -1853,4 +1893,82 @@ async fn a_user_name_with_control_or_direction_characters_is_refused() {
             .any(|e| e["field"] == "labour_expert"),
         "{report}"
     );
+}
+
+/// The attacker's sixteenth probe, on the import: a case opened after its person
+/// withdrew their consent was created (a push refuses it); a case closed, reviewed or
+/// with an intervention done before its opening was taken (a push refuses those too;
+/// September's report counted one as emerged before it was opened); a team's id with a
+/// NUL, U+202E and a TAB became a key of the reports' CSV. Each is refused, naming the
+/// line's field; nothing is stored. A case opened before the withdrawal still comes in
+/// (an export of it goes back into an empty store).
+#[tokio::test]
+async fn an_import_refuses_what_a_push_refuses_on_cases_and_ids_that_reorder_text() {
+    let (s, admin) = server().await;
+    let withdrawn = || {
+        let mut lines = pair_file();
+        lines[1]["consent"] = json!({"status": "withdrawn", "at": "2025-09-01T10:00:00Z"});
+        lines[1]["aliases"] = json!([]);
+        lines[1].as_object_mut().unwrap().remove("birth_year");
+        lines
+    };
+    let case = |opened: &str| {
+        json!({"type": "case", "id": "K-1", "person": "P-K1", "team": "bergamo-1",
+            "opened_at": opened, "eligibility": {"decision": "pending"}})
+    };
+    let refused = |report: &Value, line: u64, field: &str| {
+        report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["line"] == line && e["field"] == field)
+    };
+    let mut after = withdrawn();
+    after.push(case("2025-09-02"));
+    let (status, report) = import(&admin, file(&after), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
+    assert!(refused(&report, 6, "opened_at"), "{report}");
+    assert!(s.store.contact_records().unwrap().is_empty());
+
+    for (field, late) in [
+        (
+            "closed_at",
+            json!({"closed_at": "2025-08-01", "outcome": "emerged"}),
+        ),
+        ("reviews.at", json!({"reviews": [{"at": "2025-08-01"}]})),
+        (
+            "interventions.done_at",
+            json!({"interventions": [{"id": "I-1", "need": "food", "planned_at": "2025-07-01",
+                "done_at": "2025-08-01", "status": "done"}]}),
+        ),
+    ] {
+        let mut lines = pair_file();
+        let mut c = case("2025-10-01");
+        for (k, v) in late.as_object().unwrap() {
+            c[k] = v.clone();
+        }
+        lines.push(c);
+        let (status, report) = import(&admin, file(&lines), false).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {report}"
+        );
+        assert!(refused(&report, 6, field), "{field}: {report}");
+    }
+    assert!(s.store.contact_records().unwrap().is_empty());
+
+    let mut lines = pair_file();
+    lines.push(json!({"type": "team", "id": "t5\u{0}\u{202E}evil\t=1", "name": "Cinque"}));
+    let (status, report) = import(&admin, file(&lines), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
+    assert!(refused(&report, 6, "id"), "{report}");
+    assert!(!report.to_string().contains("evil"), "{report}");
+
+    // Opened before the withdrawal: taken, without identifying text.
+    let mut before = withdrawn();
+    before.push(case("2025-08-20"));
+    import_ok(&admin, file(&before)).await;
+    let exported = export(&admin).await;
+    assert!(exported.contains("\"K-1\""), "{exported}");
 }

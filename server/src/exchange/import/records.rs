@@ -103,6 +103,7 @@ impl Run<'_> {
                 NamedPerson {
                     id: at.id,
                     consent: p.consent.status,
+                    consent_at: p.consent.at,
                     alias: p.aliases.first().cloned(),
                 },
             );
@@ -128,6 +129,7 @@ impl Run<'_> {
             NamedPerson {
                 id: at.id,
                 consent: value.consent.status,
+                consent_at: value.consent.at,
                 alias: value.aliases.first().cloned(),
             },
         );
@@ -146,6 +148,7 @@ impl Run<'_> {
         let named = NamedPerson {
             id,
             consent: p.consent.status,
+            consent_at: p.consent.at,
             alias: p.aliases.first().cloned(),
         };
         self.named.insert(id, named.clone());
@@ -317,9 +320,22 @@ impl Run<'_> {
         };
         // A case is opened only for a person whose consent is given; one opened before
         // a withdrawal stays, without identifying text (a new one — a file restoring
-        // it — is erased by the push path).
+        // it — is erased by the push path). One opened after the withdrawal's day is
+        // refused, as a push refuses it (an attacker's probe took a person in charge,
+        // with an assessment and a decision, after they withdrew).
         let erased = match named.consent {
             ConsentStatus::Given => false,
+            ConsentStatus::Withdrawn
+                if chrono::DateTime::from_timestamp_millis(named.consent_at).is_none_or(|at| {
+                    l.opened_at.as_str() > at.format("%Y-%m-%d").to_string().as_str()
+                }) =>
+            {
+                return Err(FieldError::new(
+                    "opened_at",
+                    "after the person's consent was withdrawn: a case is opened only with the person's consent",
+                )
+                .into());
+            }
             ConsentStatus::Withdrawn => stored.is_some(),
             _ => {
                 return Err(FieldError::new(
@@ -349,6 +365,12 @@ impl Run<'_> {
             self.user.id,
             self.now_ms,
         )?;
+        // Its closure, reviews and interventions done are not dated before its opening,
+        // as on the push path (an attacker's probe imported a case opened on 1 October
+        // and closed on 1 September, which September's report counted as emerged).
+        if let Some(field) = value.dated_before_opening(stored.as_ref().map(|(_, c, _)| c)) {
+            return Err(FieldError::new(field, "dated before the case was opened").into());
+        }
         self.queue(at, Kind::Case, None, &value, stored)
     }
 
