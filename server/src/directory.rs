@@ -79,6 +79,15 @@ impl ServedDirectory {
         self.organisations.get(service_id).cloned()
     }
 
+    /// The services of the organisations whose name, folded, holds `folded`.
+    pub fn services_of_organisations_matching(&self, folded: &str) -> Vec<String> {
+        self.organisations
+            .iter()
+            .filter(|(_, name)| strada_shared::search::fold(name).contains(folded))
+            .map(|(service, _)| service.clone())
+            .collect()
+    }
+
     /// Whether an `If-None-Match` header value names this version (or is `*`).
     pub fn matches(&self, if_none_match: &str) -> bool {
         let ours = self.etag.trim_start_matches("W/");

@@ -53,6 +53,8 @@ pub struct Filter {
     pub consent: Option<ConsentStatus>,
     pub status: Option<ReferralStatus>,
     pub partner: Option<String>,
+    /// The directory services whose organisation's name holds `partner` (folded).
+    pub partner_services: Vec<String>,
     pub person: Option<DocId>,
     pub contact: Option<DocId>,
     pub sort: Option<String>,
@@ -512,9 +514,12 @@ pub(crate) fn referrals(index: &Index, f: &Filter) -> Found {
                 && f.need.is_none_or(|n| r.need == n)
                 && f.status.is_none_or(|s| r.status == s)
                 && f.contact.is_none_or(|c| r.contact == c)
-                && f.partner
-                    .as_ref()
-                    .is_none_or(|p| r.partner.contains(p.as_str()))
+                && f.partner.as_ref().is_none_or(|p| {
+                    r.partner.contains(p.as_str())
+                        || r.service_id
+                            .as_deref()
+                            .is_some_and(|s| f.partner_services.iter().any(|x| x == s))
+                })
                 && f.person.is_none_or(|p| {
                     let p = index.survivor_of(p);
                     r.person.is_some_and(|rp| index.survivor_of(rp) == p)

@@ -136,11 +136,21 @@ impl axum::extract::FromRequest<AppState> for ListParams {
     }
 }
 
-fn filter(list: List, ListParams(params): ListParams) -> Result<Filter, AppError> {
-    Filter::parse(list, &params).map_err(|e| AppError::BadRequest {
+fn filter(
+    state: &AppState,
+    list: List,
+    ListParams(params): ListParams,
+) -> Result<Filter, AppError> {
+    let mut f = Filter::parse(list, &params).map_err(|e| AppError::BadRequest {
         code: e.code,
         message: e.message,
-    })
+    })?;
+    // The partner as the list shows it: a directory service's organisation too (a new
+    // user's walk: «Cooperativa Esempio Filo Rosso», read in the list, found nothing).
+    if let Some(p) = &f.partner {
+        f.partner_services = state.directory.services_of_organisations_matching(p);
+    }
+    Ok(f)
 }
 
 fn parse_id(id: &str) -> Result<DocId, AppError> {
@@ -371,7 +381,7 @@ pub async fn persons(
     CentralUser(user): CentralUser,
     params: ListParams,
 ) -> Result<Json<Page<PersonRow>>, AppError> {
-    let f = filter(List::Persons, params)?;
+    let f = filter(&state, List::Persons, params)?;
     let (found, stats) = with_index(&state, move |_, index| {
         let found = query::persons(index, &f);
         let stats: Vec<_> = found
@@ -481,7 +491,7 @@ pub async fn contacts(
     CentralUser(user): CentralUser,
     params: ListParams,
 ) -> Result<Json<Page<ContactRecord>>, AppError> {
-    let f = filter(List::Contacts, params)?;
+    let f = filter(&state, List::Contacts, params)?;
     let (found, survivors) = with_index(&state, move |_, index| {
         let found = query::contacts(index, &f);
         let survivors = contact_survivors(index, &found.ids);
@@ -560,7 +570,7 @@ pub async fn referrals(
     CentralUser(user): CentralUser,
     params: ListParams,
 ) -> Result<Json<Page<ReferralRecord>>, AppError> {
-    let f = filter(List::Referrals, params)?;
+    let f = filter(&state, List::Referrals, params)?;
     let (found, persons) = with_index(&state, move |_, index| {
         let found = query::referrals(index, &f);
         let persons = referral_persons(index, &found.ids);
@@ -628,7 +638,7 @@ pub async fn csv(
         "referrals" => List::Referrals,
         _ => return Err(AppError::NotFound("no such list".into())),
     };
-    let mut f = filter(list, params)?;
+    let mut f = filter(&state, list, params)?;
     f.cursor = None;
     f.limit = MAX_CSV_ROWS;
     let store = state.store.clone();

@@ -37,6 +37,8 @@ fn ids(page: &Value) -> Vec<String> {
 
 struct World {
     s: TestServer,
+    marta: strada_server::storage::StoredUser,
+    bg: Api,
     mohamed: PersonDoc,
     ioana: PersonDoc,
     farm: ContactDoc,
@@ -98,6 +100,8 @@ async fn world() -> World {
     accepted(&cr.push_one(&mut cr.typed(&group)).await);
     World {
         s,
+        marta,
+        bg,
         mohamed,
         ioana,
         farm,
@@ -212,6 +216,37 @@ async fn the_central_office_finds_every_record_by_any_spelling_and_filter() {
     let one = json(&central, &format!("/api/referrals/{}", w.shelter.id)).await;
     assert_eq!(one["contact"], w.farm.id.to_string());
     assert_eq!(one["person_name"], "Mohamed");
+
+    // By the organisation the list shows for a directory service (a new user's walk:
+    // «Cooperativa Esempio Filo Rosso», read in the list, found nothing).
+    let dir: Value = central.get("/api/directory").await.json().await.unwrap();
+    let service = &dir["services"][0];
+    let org = dir["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == service["organization_id"])
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let to_service = ReferralDoc {
+        partner: service["name"].as_str().unwrap().to_string(),
+        service_id: Some(service["id"].as_str().unwrap().to_string()),
+        ..referral(&w.marta, 9, w.farm.id)
+    };
+    accepted(&w.bg.push_one(&mut w.bg.typed(&to_service)).await);
+    for query in [
+        org.clone(),
+        org.to_uppercase(),
+        org.split(' ').next_back().unwrap().into(),
+    ] {
+        let url = reqwest::Url::parse_with_params("http://x/api/referrals", [("partner", &query)])
+            .unwrap();
+        let path = format!("{}?{}", url.path(), url.query().unwrap());
+        let page = json(&central, &path).await;
+        assert_eq!(ids(&page), vec![to_service.id.to_string()], "{query}");
+    }
 }
 
 #[tokio::test]

@@ -354,8 +354,13 @@ fn pip_focus() -> Option<(Option<String>, String)> {
 /// the same control of the same intervention, else on that intervention's first control
 /// (a sent one has no «Invia al partner»), else the PIP's section — scrolled into sight
 /// (a new user's walk: «Salva» and «Invia al partner» threw the page 1,700 px up, the
-/// focus on the page itself and the message out of sight).
-async fn restore_pip_focus(at: Option<(Option<String>, String)>) {
+/// focus on the page itself and the message out of sight). `then` runs each time the
+/// focus is put back (to bring a message into sight).
+///
+/// The case may be drawn more than once after a save (read again, then again when the
+/// server's change comes back): the focus follows each drawing until the page has been
+/// still for three seconds, unless the user has moved it elsewhere meanwhile.
+async fn restore_pip_focus(at: Option<(Option<String>, String)>, then: impl Fn()) {
     let Some((key, testid)) = at else { return };
     let within = key.map_or(String::new(), |k| format!("tr[data-key=\"{k}\"] "));
     let selectors = [
@@ -363,13 +368,29 @@ async fn restore_pip_focus(at: Option<(Option<String>, String)>) {
         format!("{within}button, {within}select"),
         "[data-testid=\"case-pip\"] legend".to_string(),
     ];
-    let old = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element());
-    // The case is read again and drawn: a few frames, at most five seconds (a busy
-    // laptop drew a closed case after two).
-    for _ in 0..100 {
+    let document = web_sys::window().and_then(|w| w.document());
+    let active = || document.as_ref().and_then(|d| d.active_element());
+    let old = active();
+    let mut ours: Option<web_sys::HtmlElement> = None;
+    let mut still = 0;
+    // A few frames to read and draw the case, at most about twelve seconds (a busy
+    // laptop drew a closed case after two; the server's copy comes after a request).
+    for _ in 0..240 {
         gloo_timers::future::TimeoutFuture::new(50).await;
+        if let Some(el) = &ours {
+            if el.is_connected() {
+                still += 1;
+                if still >= 60 {
+                    return;
+                }
+                continue;
+            }
+            // Drawn again. Where is the focus now? On something of the page's still
+            // there: the user moved it; leave it.
+            if active().is_some_and(|a| a.is_connected() && a.tag_name() != "BODY") {
+                return;
+            }
+        }
         for sel in &selectors {
             if let Some(el) = super::html_element(sel)
                 && old.as_ref().is_none_or(|o| !o.is_same_node(Some(&el)))
@@ -379,7 +400,10 @@ async fn restore_pip_focus(at: Option<(Option<String>, String)>) {
                     let _ = el.set_attribute("tabindex", "-1");
                 }
                 let _ = el.focus();
-                return;
+                then();
+                still = 0;
+                ours = Some(el);
+                break;
             }
         }
     }
@@ -949,13 +973,15 @@ pub fn CaseView(id: DocId, on_open: RwSignal<Option<Open>>) -> impl IntoView {
                     "closure" => ("case-close", "case-closure"),
                     _ => ("case-save-plan", "case-work-plan"),
                 };
-                restore_pip_focus(Some((None, button.to_string()))).await;
                 // The message under the button too: its bottom edge to the pane's.
-                if let Some(said) = super::html_element(&format!(
-                    "[data-testid=\"{section}\"] [data-testid=\"case-saved\"]"
-                )) {
-                    said.scroll_into_view_with_bool(false);
-                }
+                restore_pip_focus(Some((None, button.to_string())), move || {
+                    if let Some(said) = super::html_element(&format!(
+                        "[data-testid=\"{section}\"] [data-testid=\"case-saved\"]"
+                    )) {
+                        said.scroll_into_view_with_bool(false);
+                    }
+                })
+                .await;
             }
         });
     };
@@ -1639,11 +1665,11 @@ fn pip_section(
             if res.is_ok() {
                 send_now(ctx).await;
                 version.update(|v| *v += 1);
-                restore_pip_focus(focus).await;
+                restore_pip_focus(focus, || ()).await;
             } else if sent_elsewhere {
                 // Drawn again: the intervention shows as sent.
                 version.update(|v| *v += 1);
-                restore_pip_focus(focus).await;
+                restore_pip_focus(focus, || ()).await;
             }
         });
     };
