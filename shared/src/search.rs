@@ -659,7 +659,8 @@ pub fn search_skeleton(token: &str) -> String {
 /// script as Urdu and Persian read it — ث is s, ذ ض ظ are z (عثمان Usman, رضوان
 /// Rizwan), where Arabic reads th, dh, d (Uthman, Ridwan) — and a final ة as t (حياة
 /// Hayat); Cyrillic as Ukrainian reads it: г is h (Галина Halyna, Russian Galina).
-fn other_reading(alias: &str) -> Option<String> {
+/// Reconciliation reads an alias of those scripts so too.
+pub fn other_reading(alias: &str) -> Option<String> {
     let swap = |c: char| match c {
         'ث' => 'س',
         'ذ' | 'ض' | 'ظ' => 'ز',

@@ -413,33 +413,14 @@ fn word_of(token: &str, script: Script) -> Option<(String, String)> {
     Some((token.to_string(), sk))
 }
 
-/// The alias read the other way its script allows, if that changes a letter:
-/// - Arabic script as Urdu and Persian read it (Pakistan, Afghanistan, Iran): ث is s,
-///   and ذ, ض, ظ are z (عثمان Usman, رضوان Rizwan, ذیشان Zeeshan), where Arabic reads
-///   th, dh, d (Uthman, Ridwan); and a final ة as the t it is before another word
-///   (حياة Hayat, نجاة Najat, where فاطمة is Fatima);
-/// - Cyrillic as Ukrainian reads it: г is h (Галина Halyna), where Russian reads g
-///   (Galina).
+/// The alias read the other way its script allows, if that changes a letter
+/// ([`strada_shared::search::other_reading`], as the search reads it): Arabic script as
+/// Urdu and Persian read it (عثمان Usman, رضوان Rizwan, حياة Hayat), Cyrillic as
+/// Ukrainian reads it (Галина Halyna).
 fn other_reading(alias: &str, script: Script) -> Option<String> {
-    let swap: &[(char, char)] = match script {
-        Script::Arabic => &[('ث', 'س'), ('ذ', 'ز'), ('ض', 'ز'), ('ظ', 'ز'), ('ة', 'ت')],
-        // No Cyrillic letter folds to a lone h: the Latin letter stands in for it.
-        Script::Cyrillic => &[('г', 'h'), ('Г', 'H')],
-        _ => return None,
-    };
-    alias
-        .chars()
-        .any(|c| swap.iter().any(|(from, _)| *from == c))
-        .then(|| {
-            alias
-                .chars()
-                .map(|c| {
-                    swap.iter()
-                        .find(|(from, _)| *from == c)
-                        .map_or(c, |(_, to)| *to)
-                })
-                .collect()
-        })
+    matches!(script, Script::Arabic | Script::Cyrillic)
+        .then(|| strada_shared::search::other_reading(alias))
+        .flatten()
 }
 
 /// The skeletons reconciliation compares an alias by, one per word (for diagnostics:

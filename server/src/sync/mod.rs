@@ -1222,6 +1222,41 @@ fn merge_one(
                 });
             }
         }
+        // Access conditions, the meeting's mode, criteria and the judgement are codes of
+        // the PUA's rules, as the rules write them (the attacker's sixteenth probe set a
+        // judgement of `=HYPERLINK("x")`). A value already stored stays.
+        let code = |v: &str| {
+            !v.is_empty()
+                && v.len() <= 40
+                && v.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        };
+        let new_items = c
+            .access
+            .iter()
+            .filter(|v| !was.is_some_and(|w| w.access.contains(v)))
+            .chain(
+                c.eligibility
+                    .criteria
+                    .iter()
+                    .filter(|v| !was.is_some_and(|w| w.eligibility.criteria.contains(v))),
+            );
+        let new_values = [
+            (
+                &c.assessment.judgement,
+                was.map(|w| &w.assessment.judgement),
+            ),
+            (&c.first_meeting.mode, was.map(|w| &w.first_meeting.mode)),
+        ]
+        .into_iter()
+        .filter(|(v, before)| !v.is_empty() && Some(*v) != *before)
+        .map(|(v, _)| v);
+        if new_items.chain(new_values).any(|v| !code(v)) {
+            return Ok(PushOutcome::Refused {
+                code: RefusalCode::Schema,
+                reason: "an access condition, a meeting mode, a criterion or a judgement is not a code of the PUA's rules".into(),
+            });
+        }
     }
     if !references_known(store, pending, old.as_ref(), &new, restore)? {
         return refused(RefusalCode::UnknownReference);

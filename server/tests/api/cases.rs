@@ -1028,3 +1028,44 @@ async fn who_follows_a_case_is_named_without_hidden_characters() {
         .await,
     );
 }
+
+/// The attacker's sixteenth probe: a case pushed with a judgement of `=HYPERLINK("x")`
+/// was kept. Access conditions, the meeting's mode, criteria and the judgement are codes
+/// of the PUA's rules; anything else is refused, and a code is taken.
+#[tokio::test]
+async fn a_case_holds_codes_of_the_rules_where_the_rules_give_codes() {
+    let s = TestServer::start().await;
+    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let sara = s.add_user("sara", Role::SocialExpert, "pua");
+    let phone = Api::login(&s, "marta").await;
+    let social = Api::login(&s, "sara").await;
+    let p = person(&marta, 82, "Synthetic Coded");
+    accepted(&phone.push_one(&mut phone.typed(&p)).await);
+    let mut doc = social.typed(&case_for(&sara, 83, &p));
+    accepted(&social.push_one(&mut doc).await);
+    for bad in ["=HYPERLINK(\"x\")", "Sfruttamento", "a b", &"x".repeat(41)] {
+        for field in ["judgement", "mode", "access", "criteria"] {
+            let out = try_change(&social, &mut doc, |k: &mut CaseDoc| match field {
+                "judgement" => k.assessment.judgement = bad.into(),
+                "mode" => k.first_meeting.mode = bad.into(),
+                "access" => k.access.push(bad.into()),
+                _ => k.eligibility.criteria.push(bad.into()),
+            })
+            .await;
+            assert!(
+                matches!(out, PushOutcome::Refused { .. }),
+                "{field} {bad:?}: {out:?}"
+            );
+        }
+    }
+    accepted(
+        &try_change(&social, &mut doc, |k: &mut CaseDoc| {
+            k.assessment.judgement = "at_risk".into();
+            k.first_meeting.mode = "street_unit".into();
+            k.access.push("referred_by_partner".into());
+        })
+        .await,
+    );
+    let stored = get(&social, &format!("/api/cases/{}", doc.id)).await;
+    assert_eq!(stored["row"]["case"]["assessment"]["judgement"], "at_risk");
+}
