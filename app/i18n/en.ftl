@@ -62,6 +62,11 @@ last_sync = Last sync
 never = never
 sync_now = Sync now
 waiting_short = waiting
+refused_line =
+    { $n ->
+        [one] 1 change refused by the server: its row is marked in its list.
+       *[other] { $n } changes refused by the server: their rows are marked in their lists.
+    }
 status_details = Details: sync, account, language, automatic lock
 new_contact = New contact
 when = When
@@ -209,6 +214,7 @@ err_duplicate_need = A need is listed twice.
 err_note_too_long = The note is too long (4000 characters at most).
 err_place = Invalid latitude or longitude.
 err_time = Invalid date and time.
+err_time_future = The date is in the future: a contact is logged after it happened. Correct «When».
 err_save = Could not save on this device.
 err_locked_save = The device locked itself: unlock it and save again.
 err_storage_save = The browser's storage failed: the change is not saved. Try again; if it happens again, tell the coordinators.
@@ -297,7 +303,7 @@ usual_place = Usual place
 waiting_days = Days without feedback
 waiting_feedback = Waiting for feedback
 when_and_where = When and where
-withdraw_confirm = Was consent withdrawn? All identifying data of this person will be erased, from their contacts too: their names will also go from the notes of those contacts and the outcomes of their referrals, on this phone, on the server and on colleagues' phones.
+withdraw_confirm = Was consent withdrawn? The identifying data of this person's record will be erased, from their contacts too: their names and the record's phone will also go from the notes of those contacts and the outcomes of their referrals, on this phone, on the server and on colleagues' phones. What is not in the record (another number, an address written in a note) stays: remove it from the notes.
 withdraw_consent = Consent withdrawn
 workplace = Type of workplace
 workplace_hint = e.g. greenhouse, warehouse, building site
@@ -429,6 +435,7 @@ referral_action-declined = Declined
 referral_action-attended = Attended
 referral_action-not_attended = Did not attend
 referral_action-closed = Close with outcome
+outcome_required = Write the outcome before closing the referral (for example «no longer needed»): once closed, it cannot be added.
 
 ## The central workspace
 ws_persons = Persons
@@ -463,6 +470,7 @@ admin_hint = Data exchange in the PUA format, the devices that signed in and the
 ws_more_filters = More filters
 ws_fewer_filters = Fewer filters
 ws_narrowed_by = filtered by:
+ws_narrow_name = Name
 ws_clear_inline = remove the filters
 ws_csv = Download CSV
 ws_csv_hint = The CSV holds pseudonymous columns only (no name, alias or phone: persons by id) and the exchange format's codes.
@@ -524,7 +532,7 @@ ws_review_empty = Nothing to review: no value was written in two different ways.
 ws_review_failed = The choice was not saved: someone may have made it already. The list is up to date.
 ws_keep = Keep this
 ws_conflict_shown = shown now
-ws_keep_label = Keep the value “{ $value }”
+ws_keep_label = Keep this: “{ $value }”
 ws_review_kept = Choice saved: { $value }. The record no longer needs review.
 ws_conflict_case = { $person } · opened on { $day }
 ws_conflict_case_day = opened on { $day }
@@ -748,7 +756,7 @@ dup_contacts_count = Contacts recorded
 dup_latest_contacts = Latest contacts
 dup_keep_title = Values to keep where the records differ
 dup_keep_none = The records do not differ in the fields to choose: aliases and languages are kept from both.
-dup_keep_from = { $value } (from { $name })
+dup_keep_from = { $value } · from { $name }
 dup_reason = Reason (required to merge, optional for "Not the same person")
 dup_reason_hint = Kept in the person's history: write what tells you it is, or is not, the same person.
 dup_merge = Merge

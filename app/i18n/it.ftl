@@ -63,6 +63,11 @@ last_sync = Ultima sincronizzazione
 never = mai
 sync_now = Sincronizza ora
 waiting_short = in attesa
+refused_line =
+    { $n ->
+        [one] 1 modifica rifiutata dal server: la sua riga è segnata nella lista.
+       *[other] { $n } modifiche rifiutate dal server: le righe sono segnate nelle liste.
+    }
 status_details = Dettagli: sincronizzazione, account, lingua, blocco automatico
 new_contact = Nuovo contatto
 when = Quando
@@ -210,6 +215,7 @@ err_duplicate_need = Un bisogno è ripetuto.
 err_note_too_long = La nota è troppo lunga (massimo 4000 caratteri).
 err_place = Latitudine o longitudine non valide.
 err_time = Data e ora non valide.
+err_time_future = La data è nel futuro: un contatto si registra dopo che è avvenuto. Correggi «Quando».
 err_save = Non è stato possibile salvare sul dispositivo.
 err_locked_save = Il dispositivo si è bloccato: sbloccalo e salva di nuovo.
 err_storage_save = La memoria del browser non ha funzionato: la modifica non è salvata. Riprova; se succede ancora, avvisa il coordinamento.
@@ -298,7 +304,7 @@ usual_place = Luogo abituale
 waiting_days = Giorni senza riscontro
 waiting_feedback = In attesa di riscontro
 when_and_where = Quando e dove
-withdraw_confirm = Il consenso è stato ritirato? Tutti i dati identificativi di questa persona saranno cancellati, anche dai suoi contatti: i suoi nomi spariranno anche dalle note dei contatti e dagli esiti dei suoi invii, su questo telefono, sul server e sui telefoni dei colleghi.
+withdraw_confirm = Il consenso è stato ritirato? I dati identificativi della scheda di questa persona saranno cancellati, anche dai suoi contatti: i suoi nomi e il telefono della scheda spariranno anche dalle note dei contatti e dagli esiti dei suoi invii, su questo telefono, sul server e sui telefoni dei colleghi. Ciò che non è nella scheda (un altro numero, un indirizzo scritto in una nota) resta: toglilo dalle note.
 withdraw_consent = Consenso ritirato
 workplace = Tipo di luogo di lavoro
 workplace_hint = es. serra, magazzino, cantiere
@@ -430,6 +436,7 @@ referral_action-declined = Rifiutato
 referral_action-attended = Si è presentato
 referral_action-not_attended = Non si è presentato
 referral_action-closed = Chiudi con esito
+outcome_required = Scrivi l'esito prima di chiudere l'invio (per esempio «non più necessario»): chiuso, non si può più aggiungere.
 
 ## The central workspace
 ws_persons = Persone
@@ -464,6 +471,7 @@ admin_hint = Scambio dei dati nel formato del PUA, dispositivi che hanno fatto l
 ws_more_filters = Altri filtri
 ws_fewer_filters = Meno filtri
 ws_narrowed_by = filtrati per:
+ws_narrow_name = Nome
 ws_clear_inline = togli i filtri
 ws_csv = Scarica CSV
 ws_csv_hint = Il CSV ha solo colonne pseudonime (nessun nome, alias o telefono: le persone per identificativo) e i codici del formato di scambio.
@@ -525,7 +533,7 @@ ws_review_empty = Niente da rivedere: nessun dato è stato scritto in due modi d
 ws_review_failed = La scelta non è stata salvata: forse qualcuno l'ha già fatta. L'elenco è aggiornato.
 ws_keep = Tieni questo
 ws_conflict_shown = mostrato ora
-ws_keep_label = Tieni il valore «{ $value }»
+ws_keep_label = Tieni questo: «{ $value }»
 ws_review_kept = Scelta salvata: { $value }. Il dato non è più da rivedere.
 ws_conflict_case = { $person } · aperto il { $day }
 ws_conflict_case_day = aperto il { $day }
@@ -749,7 +757,7 @@ dup_contacts_count = Contatti registrati
 dup_latest_contacts = Ultimi contatti
 dup_keep_title = Valori da tenere dove le schede differiscono
 dup_keep_none = Le schede non differiscono nei campi da scegliere: alias e lingue si tengono da entrambe.
-dup_keep_from = { $value } (da { $name })
+dup_keep_from = { $value } · da { $name }
 dup_reason = Motivo (obbligatorio per unire, facoltativo per «Non è la stessa persona»)
 dup_reason_hint = Resta nella storia della persona: scrivi cosa ti fa dire che è, o non è, la stessa persona.
 dup_merge = Unisci

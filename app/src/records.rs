@@ -627,6 +627,20 @@ impl Records {
         hits.into_iter().take(max).map(|(_, p)| p.clone()).collect()
     }
 
+    /// Changes the server refused: they wait for nothing (a person discards or edits
+    /// them), and the status bar says so apart (a new user's walk: a refused contact
+    /// was counted «in attesa», and said so only on its row).
+    pub fn refused(&self) -> usize {
+        self.contacts
+            .iter()
+            .map(|c| &c.status)
+            .chain(self.persons.iter().map(|p| &p.status))
+            .chain(self.merged.iter().map(|p| &p.status))
+            .chain(self.referrals.iter().map(|r| &r.sync))
+            .filter(|s| matches!(s, RowStatus::Refused(_)))
+            .count()
+    }
+
     /// Documents not yet accepted by the server.
     pub fn pending(&self) -> usize {
         self.contacts

@@ -123,7 +123,10 @@ test('services are ranked offline by need, distance, open now and documents', as
     await page.locator('[data-testid="flag-met"][data-req="identity_document"]').first().waitFor();
     assert.equal(await page.locator('[data-testid="flag-unmet"][data-req="identity_document"]').count(), 0);
 
-    // The person's language: services that speak it are marked.
+    // The person's language: services that speak it are marked; with none chosen, none
+    // is (a new user's walk: every service «spoke the person's language» when it was
+    // not known).
+    assert.equal(await page.getByTestId('service-row').filter({ hasText: 'Parla la lingua della persona' }).count(), 0);
     await page.getByLabel('Lingua della persona').selectOption('ar');
     const speaks = page.getByTestId('service-row').filter({ hasText: 'Parla la lingua della persona' }).first();
     await speaks.waitFor();

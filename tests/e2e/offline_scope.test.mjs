@@ -76,6 +76,12 @@ test('a central device keeps offline only the team it chose', async () => {
     const pick = page.getByTestId('pick-person').first();
     await pick.waitFor({ timeout: 15000 });
     const pickedId = await pick.getAttribute('data-id');
+    // The row says who it is beyond the name: country, birth year, last meeting (a new
+    // user's walk: four «Kwame» rows differed only by their last meeting).
+    const person = await apiGet(server.url, token, `/api/persons/${pickedId}`);
+    const facts = await pick.getByTestId('pick-person-facts').innerText();
+    if (person.person.birth_year) assert.match(facts, new RegExp(`anno di nascita ${person.person.birth_year}`), facts);
+    assert.match(facts, /ultimo incontro/, facts);
     await pick.click();
     await page.getByTestId('picked-person').waitFor();
     await page.getByTestId('need-food').check();

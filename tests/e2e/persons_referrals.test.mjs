@@ -90,7 +90,7 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await page.getByTestId('indicator-retention_of_documents').check();
     await page.getByLabel('Nota (facoltativa): Trattenimento dei documenti').fill('Nota sintetica');
     await page.getByTestId('save-contact').click();
-    await page.getByTestId('contact-row').filter({ hasText: '· 6' }).waitFor();
+    await page.getByTestId('contact-row').filter({ hasText: 'Gruppo · 6' }).waitFor();
     assert.equal(await page.getByTestId('contact-row').count(), 4);
     // The full form, every section open, and the person picker: no accessibility violation.
     await page.evaluate(() => { for (const d of document.querySelectorAll('details.more')) d.open = true; });
@@ -148,6 +148,12 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await page.locator('[data-testid="referral-list"] [data-testid="referral-row"][data-status="accepted"]').waitFor();
     await referral.getByTestId('move-attended').click();
     await page.locator('[data-testid="referral-list"] [data-testid="referral-row"][data-status="attended"]').waitFor();
+    // Closing asks for the outcome first (a new user's walk closed one with none, and
+    // its outcome could never be written): nothing moves, the field has the focus.
+    await referral.getByTestId('move-closed').click();
+    await referral.getByText('Scrivi l\'esito prima di chiudere').waitFor();
+    assert.equal(await referral.getAttribute('data-status'), 'attended');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'referral-outcome');
     await referral.getByLabel('Esito').fill('Esito sintetico');
     await referral.getByTestId('move-closed').click();
     await page.locator('[data-testid="referral-list"] [data-testid="referral-row"][data-status="closed"]').waitFor();

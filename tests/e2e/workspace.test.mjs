@@ -131,6 +131,12 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     // The count says what narrows the list (a new user's walk: filters set here
     // narrowed a search on Persone to one person, with no word of them).
     await page.getByTestId('ws-narrowed').filter({ hasText: 'filtrati per: Settore' }).waitFor();
+    // The search too, which the tabs share (a new user's walk: a name searched on
+    // Persone narrowed Contatti, and the line named only the team).
+    await page.getByTestId('ws-q').fill('zzzz');
+    await page.getByTestId('ws-narrowed').filter({ hasText: 'filtrati per: Nome, Settore' }).waitFor();
+    await page.getByTestId('ws-q').fill('');
+    await page.getByTestId('ws-narrowed').filter({ hasText: /filtrati per: Settore$/ }).waitFor();
     await page.getByTestId('ws-tab-persons').click();
     await page.getByTestId('ws-narrowed').filter({ hasText: 'Settore' }).waitFor();
     await page.getByTestId('ws-clear-filters').click();
@@ -172,6 +178,17 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
       assert.equal(await refRows.nth(i).getByTestId('ws-referral-person').innerText(), one.person_name ?? 'Anonimo');
     }
     assert.ok((await page.getByTestId('ws-referral-person').allInnerTexts()).some((n) => n !== 'Anonimo'), 'someone named');
+    // The partner filter finds the organisation the list shows, once the typing pauses
+    // (a new user's walk: «Cooperativa Esempio Filo Rosso» found nothing, and the field
+    // waited for «Filtra»).
+    const firstRef = await apiGet(server.url, token, `/api/referrals/${await refRows.first().getAttribute('data-id')}`);
+    const org = firstRef.organisation ?? firstRef.partner;
+    const byOrg = await apiGet(server.url, token, `/api/referrals?status=sent&partner=${encodeURIComponent(org)}&limit=1`);
+    assert.ok(byOrg.total >= 1, org);
+    await page.locator('#ws-partner').fill(org);
+    await page.getByTestId('ws-total').filter({ hasText: `${byOrg.total} risultat` }).waitFor();
+    await page.locator('#ws-partner').fill('');
+    await page.getByTestId('ws-total').filter({ hasText: `${sent.total} risultat` }).waitFor();
 
     // The CSV of the filtered list: one row per referral sent, no names, no notes.
     const download = page.waitForEvent('download');

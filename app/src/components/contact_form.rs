@@ -40,6 +40,10 @@ fn details_open(ev: &leptos::ev::Event) -> bool {
         .unwrap_or(false)
 }
 
+/// How far ahead of this device's clock a contact's time may be (a clock a little
+/// off, a form opened before the hour turned).
+const FUTURE_SLACK_MS: i64 = 3_600_000;
+
 #[component]
 pub fn ContactForm() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -78,6 +82,9 @@ pub fn ContactForm() -> impl IntoView {
     let details_open_sig = RwSignal::new(false);
     let indicators_open = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    // What is wrong with «Quando», said under it (a new user's walk: a contact dated
+    // 2027 was saved, then refused by the server, and could only be discarded).
+    let when_error = RwSignal::new(None::<&'static str>);
     let saved = RwSignal::new(false);
 
     let locate = move || {
@@ -136,9 +143,27 @@ pub fn ContactForm() -> impl IntoView {
         let Some(session) = ctx.session.get_untracked() else {
             return;
         };
-        let Some(occurred_at) = util::from_local_input(&when.get_untracked()) else {
-            return error.set(Some(tr.err_time.into()));
+        let wrong_when = |message: &'static str| {
+            when_error.set(Some(message));
+            error.set(Some(message.into()));
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("when"))
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            {
+                let _ = el.focus();
+            }
         };
+        let Some(occurred_at) = util::from_local_input(&when.get_untracked()) else {
+            return wrong_when(tr.err_time);
+        };
+        // A contact is logged once it happened: a time ahead of this device's clock by
+        // more than an hour is a slip (the server refuses a day ahead, and a refused
+        // contact can only be discarded).
+        if occurred_at > util::now_ms() + FUTURE_SLACK_MS {
+            return wrong_when(tr.err_time_future);
+        }
+        when_error.set(None);
         let Ok(place) = current_place() else {
             return error.set(Some(tr.err_place.into()));
         };
@@ -295,6 +320,10 @@ pub fn ContactForm() -> impl IntoView {
                                         let name = p.aliases.first().cloned().unwrap_or_default();
                                         let others = p.aliases.iter().skip(1).cloned().collect::<Vec<_>>().join(", ");
                                         let last = p.last_contacts.first().map(|(at, _)| *at);
+                                        // Country and birth year tell namesakes apart where
+                                        // the choice is made (a new user's walk: four «Kwame»
+                                        // rows differed only by their last meeting).
+                                        let (country, born) = (p.country.clone(), p.birth_year.map(|y| (y, p.birth_year_estimated)));
                                         let id = p.id;
                                         let pick_name = name.clone();
                                         view! {
@@ -303,8 +332,23 @@ pub fn ContactForm() -> impl IntoView {
                                                     on:click=move |_| picked.set(Some((id, pick_name.clone())))>
                                                     <strong>{name}</strong>
                                                     {(!others.is_empty()).then(|| view! { <span class="small muted">" ("{others.clone()}")"</span> })}
-                                                    <span class="small muted block">
-                                                        {move || last.map(|ms| t().last_met.with("date", &util::format_local(ms, ctx.lang.get()))).unwrap_or_default()}
+                                                    <span class="small muted block" data-testid="pick-person-facts">
+                                                        {move || {
+                                                            let tr = t();
+                                                            let mut facts: Vec<String> = Vec::new();
+                                                            let c = tr.country(&country);
+                                                            if !country.is_empty() && !c.is_empty() {
+                                                                facts.push(c.to_string());
+                                                            }
+                                                            if let Some((y, estimated)) = born {
+                                                                let year = if estimated { format!("{y} {}", tr.ws_estimated) } else { y.to_string() };
+                                                                facts.push(tr.born_in.with("year", &year));
+                                                            }
+                                                            if let Some(ms) = last {
+                                                                facts.push(tr.last_met.with("date", &util::format_local(ms, ctx.lang.get())));
+                                                            }
+                                                            facts.join(" · ")
+                                                        }}
                                                     </span>
                                                 </button>
                                             </li>
@@ -498,7 +542,13 @@ pub fn ContactForm() -> impl IntoView {
                 <summary>{move || t().when_and_where}</summary>
                 <label for="when">{move || t().when}</label>
                 <input id="when" type="datetime-local" required
-                    node_ref=crate::components::typed::follows(move || when.get()) on:input=move |ev| when.set(event_target_value(&ev))/>
+                    aria-invalid=move || when_error.get().map(|_| "true")
+                    aria-describedby=move || when_error.get().map(|_| "when-error")
+                    node_ref=crate::components::typed::follows(move || when.get())
+                    on:input=move |ev| { when_error.set(None); when.set(event_target_value(&ev)) }/>
+                <Show when=move || when_error.get().is_some()>
+                    <p class="error" id="when-error" data-testid="when-error">{move || when_error.get().unwrap_or_default()}</p>
+                </Show>
                 <p class="small muted">{move || t().place}": "<span data-testid="place-status">
                     {move || match place_state.get() {
                         PlaceState::Locating => t().locating.to_string(),

@@ -73,7 +73,12 @@ fn ContactItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                 <button class="link open" data-testid="open-contact" aria-expanded=move || (open.get() == Some(id)).to_string()
                     on:click=move |_| open.set(if open.get_untracked() == Some(id) { None } else { Some(id) })>
                     <strong>
-                        {move || row.with(|r| r.as_ref().and_then(|r| r.alias.clone())).unwrap_or_else(|| t().anonymous.to_string())}
+                        // A group is a group, not one anonymous person (a new user's walk:
+                        // twelve workers read «Anonimo · 12»).
+                        {move || row.with(|r| r.as_ref().and_then(|r| r.alias.clone())).unwrap_or_else(|| {
+                            let people = row.with(|r| r.as_ref().map_or(1, |r| r.people));
+                            if people > 1 { t().group.to_string() } else { t().anonymous.to_string() }
+                        })}
                         {move || {
                             let people = row.with(|r| r.as_ref().map_or(1, |r| r.people));
                             (people > 1).then(|| format!(" · {people}"))

@@ -38,6 +38,9 @@ pub fn StatusBar() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let pending = move || ctx.pending();
+    // What waits to be sent, and apart what the server refused (it waits for nothing).
+    let refused = move || ctx.refused();
+    let waiting = move || pending().saturating_sub(refused());
     let last = move || match ctx.last_sync.get() {
         Some(ms) => crate::util::format_local(ms, ctx.lang.get()),
         None => t().never.to_string(),
@@ -71,8 +74,9 @@ pub fn StatusBar() -> impl IntoView {
                     {move || if ctx.syncing.get() { t().syncing } else if ctx.online.get() { t().online } else { t().offline }}
                 </span>
                 <span class="waiting" title=move || t().pending_changes>
-                    <b data-testid="pending-count">{pending}</b>" "{move || t().waiting_short}
+                    <b data-testid="pending-count">{waiting}</b>" "{move || t().waiting_short}
                 </span>
+
                 <button class="secondary icon" data-testid="sync-now" aria-label=move || t().sync_now title=move || t().sync_now
                     on:click=move |_| leptos::task::spawn_local(state::sync(ctx))>
                     <span aria-hidden="true">"⟳"</span>
@@ -83,12 +87,17 @@ pub fn StatusBar() -> impl IntoView {
                     {move || if open.get() { "▴" } else { "▾" }}
                 </button>
             </div>
+            // What the server refused, on a line of its own (the first holds no more at
+            // 360 px): it waits for nothing, a person discards or corrects it.
+            <Show when=move || { refused() > 0 }>
+                <p class="refused-line" role="status" data-testid="refused-count">{move || t().refused_line.n(refused())}</p>
+            </Show>
             // Kept in the page while closed (its last-sync time is read by tests and
             // assistive technology alike), drawn in a later task.
             <Later>
             <div id="status-details" class="details" hidden=move || !open.get()>
                 <div class="row small">
-                    <span>{move || t().pending_changes}": "{pending}</span>
+                    <span>{move || t().pending_changes}": "{waiting}</span>
                     <span>{move || t().last_sync}": "<span data-testid="last-sync" data-ms=move || ctx.last_sync.get().unwrap_or(0).to_string()>{last}</span></span>
                 </div>
                 <div class="row small">

@@ -136,6 +136,26 @@ fn ReferralItem(id: DocId) -> impl IntoView {
     };
     let step = move |next: ReferralStatus| {
         let note = outcome.get_untracked().trim().to_string();
+        // «Chiudi con esito» says what came of it: closed, the field is gone (a new user's
+        // walk closed a referral with none, and its outcome could never be written).
+        if next == ReferralStatus::Closed && note.is_empty() {
+            error.set(Some(ctx.lang.get_untracked().t().outcome_required.into()));
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| {
+                    d.query_selector(&format!(
+                        "[data-testid=\"referral-row\"][data-id=\"{id}\"] [data-testid=\"referral-outcome\"]"
+                    ))
+                    .ok()
+                    .flatten()
+                })
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            {
+                let _ = el.focus();
+            }
+            return;
+        }
+        error.set(None);
         edit(Box::new(move |r, me| {
             if next == ReferralStatus::Closed {
                 r.outcome = note;
@@ -190,6 +210,7 @@ fn ReferralItem(id: DocId) -> impl IntoView {
                     view! {
                         {steps.contains(&ReferralStatus::Closed).then(|| view! {
                             <input class="note-inline" maxlength="2000" aria-label=move || t().outcome placeholder=move || t().outcome
+                                data-testid="referral-outcome"
                                 prop:value=move || outcome.get() on:input=move |ev| outcome.set(event_target_value(&ev))/>
                         })}
                         <div class="row">

@@ -158,13 +158,13 @@ fn ServiceList() -> impl IntoView {
                 Some((list, dir)) => {
                     let docs = st.documents.get_untracked();
                     let count = list.len();
-                    let updated = dir.updated_at.format("%d/%m/%Y").to_string();
+                    let updated = dir.updated_at.format("%Y-%m-%d").to_string();
                     view! {
                         <p class="small muted">
                             {move || t().svc_results.split_n(count).0}
                             <span data-testid="svc-count">{count}</span>
                             {move || t().svc_results.split_n(count).1}
-                            " · "{move || t().svc_updated.with("date", &updated)}
+                            " · "{move || t().svc_updated.with("date", &crate::util::day_label(&updated, ctx.lang.get()))}
                         </p>
                         {(count == 0).then(|| view! { <p>{move || t().svc_none}</p> })}
                         <ul class="svc-list">

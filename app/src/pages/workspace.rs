@@ -210,12 +210,18 @@ impl Filters {
 }
 
 impl Filters {
-    /// The names of the filters besides the search that narrow `tab`'s list (a new
+    /// The names of the search and the filters that narrow `tab`'s list (a new
     /// user's walk: filters set on Contatti narrowed a search on Persone to one person,
     /// with no word of them).
     fn narrowing(&self, tab: Tab, t: &Catalogue) -> Vec<&'static str> {
         let on = |v: &str| !v.trim().is_empty();
         let mut names = Vec::new();
+        // The search too, which every tab shares (a new user's walk: a name searched on
+        // Persone narrowed Contatti to one contact of a team's two, and the line said
+        // only «filtrati per: Équipe»).
+        if on(&self.q) {
+            names.push(t.ws_narrow_name);
+        }
         if on(&self.team) {
             names.push(t.col_team);
         }
@@ -840,7 +846,12 @@ pub fn Workspace() -> impl IntoView {
         view! {
             <label for=id>{move || label(t())}
                 <input id=id type=kind node_ref=crate::components::typed::follows(move || get(&draft.get()))
-                    on:input=move |ev| draft.update(|d| set(d, event_target_value(&ev)))
+                    on:input=move |ev| {
+                        draft.update(|d| set(d, event_target_value(&ev)));
+                        // A text (the partner) applies once the typing pauses, as the
+                        // search does (a new user's walk: it waited for «Filtra»).
+                        if kind == "text" { search_soon() }
+                    }
                     on:change=move |_| if kind == "date" { apply_now(false) }/>
             </label>
         }

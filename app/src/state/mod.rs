@@ -113,6 +113,11 @@ impl Ctx {
     pub fn pending(&self) -> usize {
         self.records.with(Records::pending)
     }
+
+    /// Changes the server refused ([`Records::refused`]).
+    pub fn refused(&self) -> usize {
+        self.records.with(Records::refused)
+    }
 }
 
 pub fn navigator_online() -> bool {

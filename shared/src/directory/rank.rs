@@ -81,7 +81,7 @@ pub struct Ranked {
     pub distance_m: Option<f64>,
     /// `None` when the hours are unknown or no time was given.
     pub open_now: Option<bool>,
-    /// The service speaks one of the person's languages (true when none were given).
+    /// The service speaks one of the person's languages (false when none are known).
     pub language_match: bool,
     /// Requirements the person does not meet today.
     pub unmet: Vec<Requirement>,
@@ -156,8 +156,10 @@ pub fn rank(dir: &Directory, q: &Query) -> Vec<Ranked> {
         if q.need.is_some_and(|n| !s.categories.contains(&n)) {
             continue;
         }
-        let language_match =
-            q.languages.is_empty() || s.languages.iter().any(|l| q.languages.contains(l));
+        // Said only where the person's languages are known (a new user's walk: «Parla
+        // la lingua della persona» on every service for a person of no known language);
+        // with none known, no service is ranked lower for it.
+        let language_match = s.languages.iter().any(|l| q.languages.contains(l));
         let (mut unmet, mut to_check) = (Vec::new(), Vec::new());
         for r in &s.requirements {
             if matches!(
@@ -173,8 +175,11 @@ pub fn rank(dir: &Directory, q: &Query) -> Vec<Ranked> {
                 RequirementCheck::Met | RequirementCheck::Condition => {}
             }
         }
-        let fixed = if language_match { 0.0 } else { 2.0 }
-            + 5.0 * unmet.len() as f64
+        let fixed = if language_match || q.languages.is_empty() {
+            0.0
+        } else {
+            2.0
+        } + 5.0 * unmet.len() as f64
             + 0.5 * to_check.len() as f64;
         let best = dir
             .locations_of(&s.id)
@@ -522,11 +527,17 @@ mod tests {
         assert!(dorm.language_match);
         assert!(!casa.language_match);
         assert!((casa.score - dorm.score - 2.0).abs() < 1e-9);
-        // No language asked: everyone matches.
+        // No language known: no service is said to speak it, none ranked lower for it.
         let q = Query {
             languages: vec![],
             ..q
         };
-        assert!(rank(&d, &q).iter().all(|r| r.language_match));
+        let none = rank(&d, &q);
+        assert!(none.iter().all(|r| !r.language_match));
+        let (dorm, casa) = (
+            none.iter().find(|r| r.service_id == "dormitorio").unwrap(),
+            none.iter().find(|r| r.service_id == "casa").unwrap(),
+        );
+        assert!((casa.score - dorm.score).abs() < 2.0 - 1e-9);
     }
 }
