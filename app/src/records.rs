@@ -627,6 +627,20 @@ impl Records {
         hits.into_iter().take(max).map(|(_, p)| p.clone()).collect()
     }
 
+    /// The referrals waiting more than `days` for the partner's feedback at `now_ms`,
+    /// the longest waits first (a new user's walk: one waiting a whole year was the
+    /// list's last of 73).
+    pub fn waiting(&self, now_ms: i64, days: i64) -> Vec<DocId> {
+        let mut rows: Vec<(i64, DocId)> = self
+            .referrals
+            .iter()
+            .filter(|x| x.doc.waiting_for_feedback(now_ms, days))
+            .map(|x| (x.since, x.id))
+            .collect();
+        strada_shared::sort::sort(&mut rows);
+        rows.into_iter().map(|(_, id)| id).collect()
+    }
+
     /// Changes the server refused: they wait for nothing (a person discards or edits
     /// them), and the status bar says so apart (a new user's walk: a refused contact
     /// was counted «in attesa», and said so only on its row).
@@ -982,5 +996,54 @@ mod tests {
         assert_eq!(r.persons[0].last_contacts.len(), 1);
         assert_eq!(r.contact(met.id).unwrap().alias.as_deref(), Some("Amina"));
         assert_eq!(r.search("Amina", 5).len(), 1);
+    }
+    #[test]
+    fn the_longest_waits_for_feedback_come_first() {
+        let me = UserId::new_v7(1_700_000_000_000, [1; 10]);
+        let team = TeamId::parse("t").unwrap();
+        let day = 86_400_000;
+        let now = 1_760_000_000_000 + 400 * day;
+        let row = |n: u8, since: i64, status: ReferralStatus| {
+            let doc = ReferralDoc {
+                id: DocId::new_v7(1_760_000_000_000 + u64::from(n), [n; 10]),
+                contact: DocId::new_v7(1_760_000_000_000, [0; 10]),
+                need: NeedCategory::Shelter,
+                partner: "Synthetic".into(),
+                status,
+                outcome: String::new(),
+                author: me,
+                team: team.clone(),
+                created_at: since,
+                service_id: None,
+                person_id: None,
+                history: vec![],
+            };
+            ReferralRow {
+                id: doc.id,
+                conflict: None,
+                contact: doc.contact,
+                need: doc.need,
+                partner: doc.partner.clone(),
+                person: None,
+                status,
+                since,
+                created_at: since,
+                doc,
+                sync: RowStatus::Synced,
+            }
+        };
+        let records = Records {
+            referrals: vec![
+                row(1, now - 10 * day, ReferralStatus::Sent),
+                row(2, now - 365 * day, ReferralStatus::Sent),
+                row(3, now - 3 * day, ReferralStatus::Sent),
+                row(4, now - 30 * day, ReferralStatus::Accepted),
+                row(5, now - 200 * day, ReferralStatus::Closed),
+            ],
+            ..Records::default()
+        };
+        let id = |n: u8| records.referrals[usize::from(n) - 1].id;
+        assert_eq!(records.waiting(now, 7), vec![id(2), id(4), id(1)]);
+        assert_eq!(records.waiting(now, 0), vec![id(2), id(4), id(1), id(3)]);
     }
 }

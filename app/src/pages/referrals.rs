@@ -33,13 +33,7 @@ pub fn Referrals() -> impl IntoView {
         // Read when the referrals or the setting change, so a status moved a moment ago
         // is measured from now.
         let now = util::now_ms() + 1;
-        ctx.records.with(|r| {
-            r.referrals
-                .iter()
-                .filter(|x| x.doc.waiting_for_feedback(now, days))
-                .map(|x| x.id)
-                .collect::<Vec<_>>()
-        })
+        ctx.records.with(|r| r.waiting(now, days))
     });
     // Long lists grow a page at a time, like the contacts.
     let shown = RwSignal::new(PAGE);
@@ -54,13 +48,25 @@ pub fn Referrals() -> impl IntoView {
     });
     let waiting_rows = progressive(waiting, ROWS_PER_TASK);
     let all_rows = progressive(all, ROWS_PER_TASK);
+    // Applied as it is typed (a new user's walk: 3 then 30 changed nothing until Tab);
+    // once left, the field shows the number applied (it kept «-5»).
     let set_days = move |ev| {
         if let Ok(d) = event_target_value(&ev).trim().parse::<i64>() {
             let d = d.clamp(0, 365);
-            ctx.waiting_days.set(d);
-            leptos::task::spawn_local(async move {
-                let _ = crate::store::kv_set("waiting_days", &d.to_string()).await;
-            });
+            if ctx.waiting_days.get_untracked() != d {
+                ctx.waiting_days.set(d);
+                leptos::task::spawn_local(async move {
+                    let _ = crate::store::kv_set("waiting_days", &d.to_string()).await;
+                });
+            }
+        }
+    };
+    let show_days = move |ev: leptos::ev::Event| {
+        if let Some(input) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        {
+            input.set_value(&ctx.waiting_days.get_untracked().to_string());
         }
     };
     view! {
@@ -68,7 +74,7 @@ pub fn Referrals() -> impl IntoView {
             <h2>{move || t().waiting_feedback}</h2>
             <label for="waiting-days">{move || t().waiting_days}</label>
             <input id="waiting-days" type="number" min="0" max="365" inputmode="numeric" class="short"
-                prop:value=move || ctx.waiting_days.get().to_string() on:change=set_days/>
+                prop:value=move || ctx.waiting_days.get().to_string() on:input=set_days on:change=show_days/>
             <Show when=move || waiting.with(Vec::is_empty)>
                 <p class="muted">{move || t().nothing_waiting}</p>
             </Show>
