@@ -645,27 +645,24 @@ impl Records {
     /// them), and the status bar says so apart (a new user's walk: a refused contact
     /// was counted «in attesa», and said so only on its row).
     pub fn refused(&self) -> usize {
-        self.contacts
-            .iter()
-            .map(|c| &c.status)
-            .chain(self.persons.iter().map(|p| &p.status))
-            .chain(self.merged.iter().map(|p| &p.status))
-            .chain(self.referrals.iter().map(|r| &r.sync))
+        self.statuses()
             .filter(|s| matches!(s, RowStatus::Refused(_)))
             .count()
     }
 
-    /// Documents not yet accepted by the server.
-    pub fn pending(&self) -> usize {
+    /// The sync status of every listed row.
+    fn statuses(&self) -> impl Iterator<Item = &RowStatus> {
         self.contacts
             .iter()
             .map(|c| &c.status)
             .chain(self.persons.iter().map(|p| &p.status))
             .chain(self.merged.iter().map(|p| &p.status))
             .chain(self.referrals.iter().map(|r| &r.sync))
-            .filter(|s| **s != RowStatus::Synced)
-            .count()
-            + self.others_pending
+    }
+
+    /// Documents not yet accepted by the server.
+    pub fn pending(&self) -> usize {
+        self.statuses().filter(|s| **s != RowStatus::Synced).count() + self.others_pending
     }
 }
 

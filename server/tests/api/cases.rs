@@ -988,20 +988,27 @@ async fn what_happened_on_a_case_is_not_dated_in_the_future() {
     );
 }
 
-/// The attacker's fifteenth probe: a case pushed with a case manager of NUL, TAB and a
-/// formula, or a labour expert starting with U+202E, reached the workload CSV and the
-/// dashboard. Those names hold no control character nor a mark that reorders text.
-#[tokio::test]
-async fn who_follows_a_case_is_named_without_hidden_characters() {
+/// A server with a field worker's person and a social-services expert's case for them
+/// (seeds `seed` and `seed + 1`): the server, the expert's session and the case.
+async fn one_case(seed: u8, name: &str) -> (TestServer, Api, DeviceDoc) {
     let s = TestServer::start().await;
     let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
     let sara = s.add_user("sara", Role::SocialExpert, "pua");
     let phone = Api::login(&s, "marta").await;
     let social = Api::login(&s, "sara").await;
-    let p = person(&marta, 80, "Synthetic Named");
+    let p = person(&marta, seed, name);
     accepted(&phone.push_one(&mut phone.typed(&p)).await);
-    let mut doc = social.typed(&case_for(&sara, 81, &p));
+    let mut doc = social.typed(&case_for(&sara, seed + 1, &p));
     accepted(&social.push_one(&mut doc).await);
+    (s, social, doc)
+}
+
+/// The attacker's fifteenth probe: a case pushed with a case manager of NUL, TAB and a
+/// formula, or a labour expert starting with U+202E, reached the workload CSV and the
+/// dashboard. Those names hold no control character nor a mark that reorders text.
+#[tokio::test]
+async fn who_follows_a_case_is_named_without_hidden_characters() {
+    let (_s, social, mut doc) = one_case(80, "Synthetic Named").await;
     for bad in [
         "\u{0}\t=1+1",
         "\u{202E}arieS",
@@ -1034,15 +1041,7 @@ async fn who_follows_a_case_is_named_without_hidden_characters() {
 /// of the PUA's rules; anything else is refused, and a code is taken.
 #[tokio::test]
 async fn a_case_holds_codes_of_the_rules_where_the_rules_give_codes() {
-    let s = TestServer::start().await;
-    let marta = s.add_user("marta", Role::FieldWorker, "bergamo-1");
-    let sara = s.add_user("sara", Role::SocialExpert, "pua");
-    let phone = Api::login(&s, "marta").await;
-    let social = Api::login(&s, "sara").await;
-    let p = person(&marta, 82, "Synthetic Coded");
-    accepted(&phone.push_one(&mut phone.typed(&p)).await);
-    let mut doc = social.typed(&case_for(&sara, 83, &p));
-    accepted(&social.push_one(&mut doc).await);
+    let (_s, social, mut doc) = one_case(82, "Synthetic Coded").await;
     for bad in ["=HYPERLINK(\"x\")", "Sfruttamento", "a b", &"x".repeat(41)] {
         for field in ["judgement", "mode", "access", "criteria"] {
             let out = try_change(&social, &mut doc, |k: &mut CaseDoc| match field {
