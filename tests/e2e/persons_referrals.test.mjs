@@ -86,6 +86,10 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await page.getByLabel('Donne').fill('2');
     await page.getByLabel('Uomini').fill('4');
     await page.getByTestId('need-hygiene').check();
+    // The group is referred too: its referral names the group, not «Anonimo».
+    await page.getByTestId('need-food').check();
+    await page.getByTestId('refer-food').click();
+    await page.getByTestId('service-picker-food').getByTestId('pick-service').first().click();
     await page.getByText('Indicatori di sfruttamento (OIL)').click();
     await page.getByTestId('indicator-retention_of_documents').check();
     await page.getByLabel('Nota (facoltativa): Trattenimento dei documenti').fill('Nota sintetica');
@@ -135,7 +139,8 @@ test('persons, search, group and refused consent, referrals along their lifecycl
 
     // The referral moves along its lifecycle; with 0 days it waits for feedback at once.
     await page.getByTestId('tab-referrals').click();
-    const referral = page.getByTestId('referral-list').getByTestId('referral-row');
+    await page.getByTestId('referral-list').getByTestId('referral-row').filter({ hasText: 'Gruppo · 6' }).waitFor();
+    const referral = page.getByTestId('referral-list').getByTestId('referral-row').filter({ hasText: 'Muhammad sintetico' });
     await referral.waitFor();
     assert.equal(await referral.getAttribute('data-status'), 'proposed');
     assert.match(await referral.innerText(), /Muhammad sintetico/);
@@ -154,6 +159,7 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await referral.getByText('Scrivi l\'esito prima di chiudere').waitFor();
     assert.equal(await referral.getAttribute('data-status'), 'attended');
     assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'referral-outcome');
+    assert.equal(await referral.getByTestId('referral-outcome').getAttribute('aria-invalid'), 'true');
     await referral.getByLabel('Esito').fill('Esito sintetico');
     await referral.getByTestId('move-closed').click();
     await page.locator('[data-testid="referral-list"] [data-testid="referral-row"][data-status="closed"]').waitFor();

@@ -119,6 +119,8 @@ fn ReferralItem(id: DocId) -> impl IntoView {
         Signal::derive(move || row.with(|r| r.as_ref().map_or(RowStatus::Pending, |r| r.sync)));
     let outcome = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // «Chiudi con esito» pressed with no outcome: the field is marked.
+    let missing_outcome = RwSignal::new(false);
     // Edits the device's current version (not the row's copy), then saves and syncs.
     let edit = move |f: Edit| {
         let Some(s) = ctx.session.get_untracked() else {
@@ -145,6 +147,7 @@ fn ReferralItem(id: DocId) -> impl IntoView {
         // «Chiudi con esito» says what came of it: closed, the field is gone (a new user's
         // walk closed a referral with none, and its outcome could never be written).
         if next == ReferralStatus::Closed && note.is_empty() {
+            missing_outcome.set(true);
             error.set(Some(ctx.lang.get_untracked().t().outcome_required.into()));
             if let Some(el) = web_sys::window()
                 .and_then(|w| w.document())
@@ -162,6 +165,7 @@ fn ReferralItem(id: DocId) -> impl IntoView {
             return;
         }
         error.set(None);
+        missing_outcome.set(false);
         edit(Box::new(move |r, me| {
             if next == ReferralStatus::Closed {
                 r.outcome = note;
@@ -184,7 +188,15 @@ fn ReferralItem(id: DocId) -> impl IntoView {
                 <span class=move || format!("badge {}", status().code())>{move || t().referral_status(status())}</span>
             </div>
             <div class="small muted">
-                {move || row.with(|r| r.as_ref().and_then(|r| r.person.clone())).unwrap_or_else(|| t().anonymous.to_string())}" · "
+                // A group's referral names the group (the verification of this session's
+                // fixes: «Anonimo» here, «Gruppo · 10» in the contacts).
+                {move || row.with(|r| r.as_ref().and_then(|r| r.person.clone())).unwrap_or_else(|| {
+                    let contact = row.with(|r| r.as_ref().map(|r| r.contact));
+                    let people = contact
+                        .and_then(|c| ctx.records.with(|rs| rs.contact(c).map(|c| c.people)))
+                        .unwrap_or(1);
+                    if people > 1 { format!("{} · {people}", t().group) } else { t().anonymous.to_string() }
+                })}" · "
                 {move || row.with(|r| r.as_ref().map(|r| t().since.with("date", &util::format_local(r.since, ctx.lang.get()))))}
             </div>
             <SyncState id=id status=sync/>
@@ -217,7 +229,9 @@ fn ReferralItem(id: DocId) -> impl IntoView {
                         {steps.contains(&ReferralStatus::Closed).then(|| view! {
                             <input class="note-inline" maxlength="2000" aria-label=move || t().outcome placeholder=move || t().outcome
                                 data-testid="referral-outcome"
-                                prop:value=move || outcome.get() on:input=move |ev| outcome.set(event_target_value(&ev))/>
+                                aria-invalid=move || missing_outcome.get().then_some("true")
+                                aria-describedby=move || missing_outcome.get().then(|| format!("referral-error-{id}"))
+                                prop:value=move || outcome.get() on:input=move |ev| { missing_outcome.set(false); outcome.set(event_target_value(&ev)) }/>
                         })}
                         <div class="row">
                             {steps.into_iter().map(|n| view! {
@@ -230,7 +244,7 @@ fn ReferralItem(id: DocId) -> impl IntoView {
                 }
             }}
             <Show when=move || error.get().is_some()>
-                <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+                <p class="error" role="alert" id=format!("referral-error-{id}")>{move || error.get().unwrap_or_default()}</p>
             </Show>
         </li>
     }

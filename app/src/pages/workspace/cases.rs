@@ -379,6 +379,14 @@ async fn restore_pip_focus(at: Option<(Option<String>, String)>, then: impl Fn()
         gloo_timers::future::TimeoutFuture::new(50).await;
         if let Some(el) = &ours {
             if el.is_connected() {
+                // Kept in sight while the page settles (the verification of this
+                // session's fixes: the closed case left the open list, the pane moved,
+                // and «Chiudi il caso» with its message went below the pane's edge).
+                if active().is_some_and(|a| a.is_same_node(Some(el))) && !in_sight(el) {
+                    el.scroll_into_view_with_bool(false);
+                    then();
+                    still = 0;
+                }
                 still += 1;
                 if still >= 60 {
                     return;
@@ -407,6 +415,33 @@ async fn restore_pip_focus(at: Option<(Option<String>, String)>, then: impl Fn()
             }
         }
     }
+}
+
+/// Whether `el` shows whole within the window and the record's pane it scrolls in.
+fn in_sight(el: &web_sys::HtmlElement) -> bool {
+    let edges = |e: &web_sys::Element| -> Option<(f64, f64)> {
+        let rect = js_sys::Reflect::get(e, &"getBoundingClientRect".into())
+            .ok()
+            .and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok())?
+            .call0(e)
+            .ok()?;
+        let at = |k: &str| js_sys::Reflect::get(&rect, &k.into()).ok()?.as_f64();
+        Some((at("top")?, at("bottom")?))
+    };
+    let Some((top, bottom)) = edges(el) else {
+        return true;
+    };
+    let height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(f64::MAX);
+    let (pane_top, pane_bottom) = el
+        .closest(".ws-detail")
+        .ok()
+        .flatten()
+        .and_then(|p| edges(&p))
+        .unwrap_or((0.0, height));
+    top >= pane_top.max(0.0) - 1.0 && bottom <= pane_bottom.min(height) + 1.0
 }
 
 /// The id of the case list's row that has the focus, if one has.
