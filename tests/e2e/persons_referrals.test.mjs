@@ -84,8 +84,16 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     await page.getByTestId('form-saved').waitFor({ state: 'detached' });
     await page.getByLabel('Persone', { exact: true }).fill('6');
     await page.getByLabel('Donne').fill('2');
-    await page.getByLabel('Uomini').fill('4');
+    await page.getByLabel('Uomini').fill('14');
     await page.getByTestId('need-hygiene').check();
+    // Counts that do not add up are said under them, the first focused (a new user's
+    // walk: the message stood a screen below, above «Salva»).
+    await page.getByTestId('save-contact').click();
+    await page.getByTestId('group-error').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'group-people');
+    assert.equal(await page.getByLabel('Uomini').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Uomini').fill('4');
+    assert.equal(await page.getByTestId('group-error').count(), 0);
     // The group is referred too: its referral names the group, not «Anonimo».
     await page.getByTestId('need-food').check();
     await page.getByTestId('refer-food').click();
@@ -172,6 +180,8 @@ test('persons, search, group and refused consent, referrals along their lifecycl
     const detail = page.getByTestId('contact-detail');
     await detail.getByText('Trattenimento dei documenti').waitFor();
     assert.match(await detail.innerText(), /Nota sintetica/);
+    // A group gives no consent of its own (a new user's walk: «Consenso: non chiesto»).
+    assert.doesNotMatch(await detail.innerText(), /non chiesto/);
     assert.match(await detail.innerText(), /Strada/);
     assert.deepEqual(await axeViolations(page), [], 'contacts page, a contact open');
     await page.getByTestId('contact-row').filter({ hasText: 'Muhammad sintetico' }).last().getByTestId('open-contact').click();

@@ -77,7 +77,10 @@ pub fn ContactDetail(id: DocId) -> impl IntoView {
                 if let Some(p) = c.place {
                     lines.push((tr.place, format!("{:.5}, {:.5}{}", p.lat, p.lon, p.accuracy_m.map(|a| format!(" ±{a:.0} m")).unwrap_or_default())));
                 }
-                lines.push((tr.consent, tr.consent_name(c.consent).to_string()));
+                // A group gives no consent of its own.
+                if c.group.is_none() || c.person_id.is_some() {
+                    lines.push((tr.consent, tr.consent_name(c.consent).to_string()));
+                }
                 if !c.note.is_empty() {
                     lines.push((tr.note, c.note.clone()));
                 }

@@ -85,6 +85,8 @@ pub fn ContactForm() -> impl IntoView {
     // What is wrong with «Quando», said under it (a new user's walk: a contact dated
     // 2027 was saved, then refused by the server, and could only be discarded).
     let when_error = RwSignal::new(None::<&'static str>);
+    // The group's counts do not add up.
+    let group_error = RwSignal::new(false);
     let saved = RwSignal::new(false);
 
     let locate = move || {
@@ -221,9 +223,24 @@ pub fn ContactForm() -> impl IntoView {
             Err(EntryError::ConsentMissing) => {
                 return error.set(Some(tr.err_consent_missing.into()));
             }
+            // The group's counts: said under them, the first one focused (a new user's
+            // walk: the message stood a screen below, above «Salva»).
+            Err(EntryError::Invalid(strada_shared::schema::ValidationError::Group)) => {
+                group_error.set(true);
+                error.set(Some(tr.err_group.into()));
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("group-people"))
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                {
+                    let _ = el.focus();
+                }
+                return;
+            }
             Err(EntryError::Invalid(e)) => return error.set(Some(tr.validation(&e).into())),
         };
         error.set(None);
+        group_error.set(false);
         leptos::task::spawn_local(async move {
             match state::save_contact(ctx, contact, new_person, refs).await {
                 Ok(()) => {
@@ -396,11 +413,16 @@ pub fn ContactForm() -> impl IntoView {
                                 <div>
                                     <label for=id>{move || match which { 0 => t().group_people, 1 => t().group_women, 2 => t().group_men, _ => t().group_minors }}</label>
                                     <input id=id type="number" min="0" max="500" inputmode="numeric"
-                                        prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))/>
+                                        aria-invalid=move || group_error.get().then_some("true")
+                                        aria-describedby=move || group_error.get().then_some("group-error")
+                                        prop:value=move || sig.get() on:input=move |ev| { group_error.set(false); sig.set(event_target_value(&ev)) }/>
                                 </div>
                             })
                             .collect_view()}
                     </div>
+                    <Show when=move || group_error.get()>
+                        <p class="error" id="group-error" data-testid="group-error">{move || t().err_group}</p>
+                    </Show>
                 </Show>
             </fieldset>
 

@@ -2142,7 +2142,9 @@ fn contact_view(
             {dl_row(t.col_needs, needs_label(&c.needs, t))}
             {dl_row(t.ws_materials, materials)}
             {dl_row(t.ws_language, c.language.as_deref().map(|l| t.language_name(l)).unwrap_or_default())}
-            {dl_row(t.ws_consent, t.consent_name(c.consent).to_string())}
+            // A group gives no consent of its own (a new user's walk: «Consenso: non
+            // chiesto» on a group of four).
+            {dl_row(t.ws_consent, if c.group.is_some() && !linked { String::new() } else { t.consent_name(c.consent).to_string() })}
             {dl_row(t.col_note, c.note.clone())}
         </dl>
         {(!indicators.is_empty()).then(|| view! {
