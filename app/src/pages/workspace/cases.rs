@@ -358,46 +358,75 @@ fn pip_focus() -> Option<(Option<String>, String)> {
 /// focus is put back (to bring a message into sight).
 ///
 /// The case may be drawn more than once after a save (read again, then again when the
-/// server's change comes back): the focus follows each drawing until the page has been
-/// still for three seconds, unless the user has moved it elsewhere meanwhile.
+/// server's change comes back): the focus follows each drawing for half a minute, unless
+/// the user has moved it elsewhere meanwhile.
 async fn restore_pip_focus(at: Option<(Option<String>, String)>, then: impl Fn()) {
     let Some((key, testid)) = at else { return };
-    let within = key.map_or(String::new(), |k| format!("tr[data-key=\"{k}\"] "));
-    let selectors = [
-        format!("{within}[data-testid=\"{testid}\"]"),
-        format!("{within}button, {within}select"),
-        "[data-testid=\"case-pip\"] legend".to_string(),
-    ];
+    // Within an intervention's row, its first control and then the PIP's section stand
+    // in for a control gone; outside one, only the same control (a page-wide «button»
+    // was the status bar's ⟳: CI found the focus there after a closure).
+    let selectors = match key {
+        Some(k) => {
+            let within = format!("tr[data-key=\"{k}\"] ");
+            vec![
+                format!("{within}[data-testid=\"{testid}\"]"),
+                format!("{within}button, {within}select"),
+                "[data-testid=\"case-pip\"] legend".to_string(),
+            ]
+        }
+        None => vec![format!(
+            "[data-testid=\"case-view\"] [data-testid=\"{testid}\"]"
+        )],
+    };
     let document = web_sys::window().and_then(|w| w.document());
     let active = || document.as_ref().and_then(|d| d.active_element());
+    // Focus the user put on something of the page's own, still there — not the page nor
+    // the record's pane, where the workspace puts it itself when it draws a record again.
+    let moved_on = |ours: &web_sys::Element| {
+        active().is_some_and(|a| {
+            a.is_connected()
+                && a.tag_name() != "BODY"
+                && !a.matches(".ws-detail").unwrap_or(false)
+                && !a.is_same_node(Some(ours))
+        })
+    };
     let old = active();
     let mut ours: Option<web_sys::HtmlElement> = None;
-    let mut still = 0;
-    // A few frames to read and draw the case, at most about twelve seconds (a busy
-    // laptop drew a closed case after two; the server's copy comes after a request).
-    for _ in 0..240 {
+    // Frames since the focus was last put back: its control is kept in sight meanwhile.
+    let mut settling = 0;
+    // The case is read again and drawn, then drawn again when the server's copy comes
+    // back, seconds later on a busy laptop (CI drew it after the first focus was put
+    // back and done with): watched for half a minute.
+    let deadline = crate::util::now_ms() + 30_000;
+    while crate::util::now_ms() < deadline {
         gloo_timers::future::TimeoutFuture::new(50).await;
-        if let Some(el) = &ours {
-            if el.is_connected() {
+        match (&ours, &old) {
+            (Some(el), _) if el.is_connected() => {
                 // Kept in sight while the page settles (the verification of this
                 // session's fixes: the closed case left the open list, the pane moved,
                 // and «Chiudi il caso» with its message went below the pane's edge).
-                if active().is_some_and(|a| a.is_same_node(Some(el))) && !in_sight(el) {
-                    el.scroll_into_view_with_bool(false);
-                    then();
-                    still = 0;
+                if settling < 60 {
+                    settling += 1;
+                    if active().is_some_and(|a| a.is_same_node(Some(el))) && !in_sight(el) {
+                        el.scroll_into_view_with_bool(false);
+                        then();
+                        settling = 0;
+                    }
                 }
-                still += 1;
-                if still >= 60 {
+                if moved_on(el) {
                     return;
+                }
+                // Taken by the page or the pane (a list drawn again): given back.
+                if !active().is_some_and(|a| a.is_same_node(Some(el))) {
+                    let _ = el.focus();
+                    settling = 0;
                 }
                 continue;
             }
-            // Drawn again. Where is the focus now? On something of the page's still
-            // there: the user moved it; leave it.
-            if active().is_some_and(|a| a.is_connected() && a.tag_name() != "BODY") {
-                return;
-            }
+            // Drawn again: gone with it unless the user moved the focus meanwhile.
+            (Some(el), _) if moved_on(el) => return,
+            (None, Some(o)) if o.is_connected() && moved_on(o) => return,
+            _ => {}
         }
         for sel in &selectors {
             if let Some(el) = super::html_element(sel)
@@ -409,7 +438,7 @@ async fn restore_pip_focus(at: Option<(Option<String>, String)>, then: impl Fn()
                 }
                 let _ = el.focus();
                 then();
-                still = 0;
+                settling = 0;
                 ours = Some(el);
                 break;
             }
