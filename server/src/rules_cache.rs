@@ -57,6 +57,15 @@ impl RulesCache {
     }
 }
 
+/// The PUA's rules as stored now, decoded (for a check that needs them rarely, where no
+/// cache is at hand: a case naming a version of the rules).
+pub(crate) fn stored(store: &dyn Store) -> Result<Option<PuaRulesDoc>, StoreError> {
+    match store.doc(rules_id())? {
+        Some(stored) => decode(&stored.bytes),
+        None => Ok(None),
+    }
+}
+
 /// The rules a stored document holds (`None` when it loads but does not read as rules).
 fn decode(bytes: &[u8]) -> Result<Option<PuaRulesDoc>, StoreError> {
     let doc = automerge::AutoCommit::load(bytes)

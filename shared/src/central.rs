@@ -66,6 +66,10 @@ pub struct ReferralRecord {
     /// when read, never stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_name: Option<String>,
+    /// How many people, when it was made in a group's contact: filled in when read, never
+    /// stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_people: Option<u32>,
     pub need: NeedCategory,
     /// The partner as written (a directory service id or an organisation's name).
     pub partner: String,

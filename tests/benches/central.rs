@@ -287,6 +287,7 @@ fn seed(store: &SledStore) -> Seeded {
             contact,
             person_id,
             person_name: None,
+            group_people: None,
             need: *rng.pick(&NeedCategory::ALL),
             partner: rng.pick(&partners).to_string(),
             service_id: None,

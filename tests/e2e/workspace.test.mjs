@@ -175,7 +175,8 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     for (let i = 0; i < shown; i++) {
       const id = await refRows.nth(i).getAttribute('data-id');
       const one = await apiGet(server.url, token, `/api/referrals/${id}`);
-      assert.equal(await refRows.nth(i).getByTestId('ws-referral-person').innerText(), one.person_name ?? 'Anonimo');
+      const group = one.group_people ? `Gruppo di ${one.group_people} person${one.group_people === 1 ? 'a' : 'e'}` : null;
+      assert.equal(await refRows.nth(i).getByTestId('ws-referral-person').innerText(), one.person_name ?? group ?? 'Anonimo');
     }
     assert.ok((await page.getByTestId('ws-referral-person').allInnerTexts()).some((n) => n !== 'Anonimo'), 'someone named');
     // The partner filter finds the organisation the list shows, once the typing pauses
@@ -219,6 +220,14 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     await page.getByTestId('ws-tab-referrals').waitFor({ timeout: 30000 });
     await page.getByTestId('ws-tab-referrals').click();
     assert.equal(await page.getByTestId('ws-csv-excel').isChecked(), true, 'the choice is kept in this browser');
+    // A referral made in a group's contact is for the group, in the list and on its page
+    // (a verification found «Anonimo» there: the issue's «a group of five shows as one
+    // "Anonimo" row»).
+    const allRefs = await apiGet(server.url, token, '/api/referrals?limit=200');
+    const groupRef = allRefs.items.find((r) => r.group_people > 1);
+    assert.ok(groupRef, 'a group was referred in the demo');
+    await page.evaluate((id) => { location.hash = `#/centrale/invii/invio/${id}`; }, groupRef.id);
+    await record.getByText(`Gruppo di ${groupRef.group_people} persone`).waitFor();
     // A record open beside one list closes on another list (a new user's walk: a
     // referral stayed open beside the persons).
     await page.getByTestId('ws-referral-row').first().click();

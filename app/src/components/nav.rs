@@ -50,12 +50,7 @@ pub fn TabBar(route: RwSignal<String>) -> impl IntoView {
     let waiting = move || {
         let days = ctx.waiting_days.get();
         let now = crate::util::now_ms() + 1;
-        ctx.records.with(|r| {
-            r.referrals
-                .iter()
-                .filter(|x| x.doc.waiting_for_feedback(now, days))
-                .count()
-        })
+        ctx.records.with(|r| r.waiting(now, days).len())
     };
     view! {
         <nav class="tabs" aria-label=move || t().sections>

@@ -321,6 +321,15 @@ fn person_label(r: &ContactRecord, t: &Catalogue) -> String {
     }
 }
 
+/// Whom a referral is for, in its list: the person's name, a group's size, or «Anonimo».
+fn referral_for(r: &ReferralRecord, t: &Catalogue) -> String {
+    match (&r.person_name, r.group_people) {
+        (Some(name), _) => name.clone(),
+        (None, Some(people)) => t.ws_group.n(people as usize),
+        (None, None) => t.anonymous.to_string(),
+    }
+}
+
 fn needs_label(needs: &[NeedCategory], t: &Catalogue) -> String {
     needs
         .iter()
@@ -1132,7 +1141,7 @@ fn list_table(list: Rows, open: RwSignal<Option<Open>>, ctx: Ctx) -> AnyView {
                         <tr tabindex=stop(o) data-testid="ws-referral-row" data-id=r.id.to_string()
                             aria-selected=selected(o) on:click=move |_| open.set(Some(o)) on:keydown=row_keys>
                             <td>{when(&r.created_at, lang)}</td>
-                            <td data-testid="ws-referral-person">{r.person_name.clone().unwrap_or_else(|| t.anonymous.to_string())}</td>
+                            <td data-testid="ws-referral-person">{referral_for(&r, t)}</td>
                             <td>{t.need(r.need)}</td>
                             <td>{partner}</td>
                             <td>{t.referral_status(r.status)}{r.conflict.then_some(" ⚠")}</td>
@@ -2192,6 +2201,7 @@ fn referral_view(r: ReferralRecord, on_open: RwSignal<Option<Open>>, ctx: Ctx) -
         <h3>{t.ws_referral_kind}" · "{t.need(r.need)}</h3>
         <dl class="ws-fields">
             {r.person_name.clone().map(|name| dl_row(t.col_person, name))}
+            {r.group_people.map(|people| dl_row(t.col_person, t.ws_group.n(people as usize)))}
             {dl_row(t.ws_partner, r.organisation.clone().map(|o| format!("{o} ({})", r.partner)).unwrap_or(r.partner.clone()))}
             {dl_row(t.ws_status, format!("{} · {}", t.referral_status(r.status), when(&r.status_since, lang)))}
             {dl_row(t.ws_outcome, r.outcome.clone())}

@@ -84,6 +84,7 @@ fn referral(n: u64, contact: DocId, t: u64) -> Projection {
         contact,
         person_id: None,
         person_name: None,
+        group_people: None,
         need: NeedCategory::Food,
         partner: "Caritas".into(),
         service_id: None,

@@ -19,6 +19,11 @@
 //!   interventions by id without partner or note, its reviews without who wrote them;
 //!   reasons an import had to fill in ([`NO_REASONS`]) are left out. A job offer writes
 //!   no team: the format has none.
+//! - A person merged away (`merged_into`) is not written: the survivor's line stands for
+//!   both (a merge gives it every alias of both), and contacts, referrals and cases that
+//!   name the merged person name the survivor at the end of the chain. An export imported
+//!   into an empty store so counts one person, as the store did; the format has no merges,
+//!   so an unmerge is possible only where the merge was made.
 //! - Lines come in a fixed order: teams, persons, contacts, referrals, cases, job
 //!   offers, each by id.
 
@@ -71,6 +76,7 @@ pub fn export(
         }
     }
     let mut names = Names::new(store)?;
+    names.survivors = survivors(&docs);
     let mut lines: Vec<(u8, String, Vec<u8>)> = Vec::new();
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     // Teams: imported ones, those of the records, those of field workers.
@@ -99,6 +105,9 @@ pub fn export(
     }
     for doc in &docs {
         let (rank, kind, id, bytes) = match doc {
+            // Merged away: the survivor's line stands for both (it holds every alias of
+            // both), and what named this person names the survivor.
+            TypedDoc::Person(p) if names.survivors.contains_key(&p.id) => continue,
             TypedDoc::Person(p) => {
                 let id = names.record(ExchangeKind::Person, p.id)?;
                 (1, "person", id.clone(), json(&person(&mut names, &id, p)?))
@@ -160,6 +169,38 @@ pub(crate) struct Names<'a> {
     store: &'a dyn Store,
     teams: HashMap<TeamId, (String, Option<crate::storage::ExchangeEntry>)>,
     users: HashMap<UserId, Option<String>>,
+    /// Persons merged away → the person they count under (chains followed).
+    survivors: HashMap<DocId, DocId>,
+}
+
+/// Each person merged away (`merged_into`) → the person it counts under at the end of
+/// its chain of merges, when that person is exported (a survivor that does not read
+/// leaves the merged person written as itself).
+fn survivors(docs: &[TypedDoc]) -> HashMap<DocId, DocId> {
+    let merged: HashMap<DocId, Option<DocId>> = docs
+        .iter()
+        .filter_map(|d| match d {
+            TypedDoc::Person(p) => Some((p.id, p.merged_into)),
+            _ => None,
+        })
+        .collect();
+    let mut out = HashMap::new();
+    for (&id, &into) in &merged {
+        let Some(mut at) = into else { continue };
+        // A chain is at most as long as the persons it passes (a cycle ends it).
+        let mut steps = 0;
+        while let Some(Some(next)) = merged.get(&at) {
+            steps += 1;
+            if steps > merged.len() || *next == id {
+                break;
+            }
+            at = *next;
+        }
+        if merged.contains_key(&at) && merged.get(&at) == Some(&None) {
+            out.insert(id, at);
+        }
+    }
+    out
 }
 
 impl<'a> Names<'a> {
@@ -168,6 +209,7 @@ impl<'a> Names<'a> {
             store,
             teams: HashMap::new(),
             users: HashMap::new(),
+            survivors: HashMap::new(),
         })
     }
 
@@ -198,6 +240,13 @@ impl<'a> Names<'a> {
 
     pub(crate) fn team_id(&mut self, slug: &TeamId) -> Result<String, StoreError> {
         Ok(self.team(slug)?.0)
+    }
+
+    /// The external id of the person a record names: the survivor's, when that person
+    /// was merged away.
+    fn person(&self, id: DocId) -> Result<String, StoreError> {
+        let id = self.survivors.get(&id).copied().unwrap_or(id);
+        self.record(ExchangeKind::Person, id)
     }
 
     /// A record's external id: the imported one, else its Strada id.
@@ -398,7 +447,7 @@ fn contact<'a>(
 ) -> Result<ContactLine<'a>, StoreError> {
     // A link to a person is who the contact was with, whatever else it holds.
     let (who, person, group) = match (c.person_id, c.group) {
-        (Some(p), _) => ("person", Some(names.record(ExchangeKind::Person, p)?), None),
+        (Some(p), _) => ("person", Some(names.person(p)?), None),
         (None, Some(g)) => (
             "group",
             None,
@@ -485,7 +534,7 @@ fn referral<'a>(
         team: names.team_id(&r.team)?,
         contact: names.record(ExchangeKind::Contact, r.contact)?,
         person: match r.person_id {
-            Some(p) => Some(names.record(ExchangeKind::Person, p)?),
+            Some(p) => Some(names.person(p)?),
             None => None,
         },
         need: r.need.code(),
@@ -589,7 +638,7 @@ fn case<'a>(
     Ok(CaseLine {
         kind: "case",
         id,
-        person: names.record(ExchangeKind::Person, c.person_id)?,
+        person: names.person(c.person_id)?,
         team: names.team_id(&c.team)?,
         opened_at: &c.opened_at,
         case_manager: some_text(&c.case_manager),

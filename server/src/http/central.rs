@@ -279,6 +279,8 @@ pub(crate) fn referral_of(
 enum ForWhom {
     Person(DocId),
     ContactAlias(DocId),
+    /// A group contact's referral: the group's size.
+    Group(u32),
 }
 
 /// Whom each of the referrals `ids` is for: its person, else its contact's (the survivor,
@@ -294,7 +296,10 @@ fn referral_persons(index: &Index, ids: &[DocId]) -> HashMap<DocId, ForWhom> {
                 *id,
                 match person {
                     Some(p) => ForWhom::Person(index.survivor_of(p)),
-                    None => ForWhom::ContactAlias(r.contact),
+                    None => match index.contacts.get(&r.contact).map(|c| c.group_people) {
+                        Some(people) if people > 0 => ForWhom::Group(people),
+                        _ => ForWhom::ContactAlias(r.contact),
+                    },
                 },
             ))
         })
@@ -316,7 +321,8 @@ fn cached(
 }
 
 /// Names each referral's person by their first alias, as the person's record has it (or
-/// the contact, for someone without a record; nobody for the anonymous and groups).
+/// the contact, for someone without a record; nobody for the anonymous), or a group's
+/// contact by the group's size.
 fn name_persons(
     store: &dyn Store,
     items: &mut [ReferralRecord],
@@ -327,13 +333,20 @@ fn name_persons(
         let Some(who) = persons.get(&r.id).copied() else {
             continue;
         };
-        let (ForWhom::Person(id) | ForWhom::ContactAlias(id)) = who;
+        let id = match who {
+            ForWhom::Person(id) | ForWhom::ContactAlias(id) => id,
+            ForWhom::Group(people) => {
+                r.group_people = Some(people);
+                continue;
+            }
+        };
         let name = cached(&mut names, id, || match who {
             ForWhom::Person(p) => Ok(person_of(store, p)?.and_then(|p| p.aliases.first().cloned())),
             ForWhom::ContactAlias(c) => Ok(contact_of(store, c)?.and_then(|c| match c.person {
                 PersonRef::Alias(a) if c.group.is_none() => Some(a),
                 _ => None,
             })),
+            ForWhom::Group(_) => Ok(None),
         })?;
         r.person_name = name;
     }

@@ -947,6 +947,8 @@ fn schemas() -> Map<String, Value> {
                 ("id", s()),
                 ("contact", s()),
                 ("person_id", opt_s()),
+                ("person_name", opt_s()),
+                ("group_people", json!({"type": ["integer", "null"]})),
                 ("need", s()),
                 ("partner", s()),
                 ("service_id", opt_s()),

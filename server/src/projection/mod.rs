@@ -126,6 +126,7 @@ pub fn referral_record(doc: &ReferralDoc, meta: &DocMeta) -> ReferralRecord {
         contact: doc.contact,
         person_id: doc.person_id,
         person_name: None,
+        group_people: None,
         need: doc.need,
         partner: doc.partner.clone(),
         service_id: doc.service_id.clone(),

@@ -1257,6 +1257,21 @@ fn merge_one(
                 reason: "an access condition, a meeting mode, a criterion or a judgement is not a code of the PUA's rules".into(),
             });
         }
+        // The version of the rules it is assessed under is one the PUA published (the
+        // attacker's sixteenth probe named version 9999; it then read as version 1).
+        // Before the rules are first asked for, only their first version exists.
+        if c.rules_version != 0
+            && was.is_none_or(|w| w.rules_version != c.rules_version)
+            && !match crate::rules_cache::stored(store)? {
+                Some(rules) => rules.version(c.rules_version).is_some(),
+                None => c.rules_version == 1,
+            }
+        {
+            return Ok(PushOutcome::Refused {
+                code: RefusalCode::Schema,
+                reason: "a case's rules version is not a version of the PUA's rules".into(),
+            });
+        }
     }
     if !references_known(store, pending, old.as_ref(), &new, restore)? {
         return refused(RefusalCode::UnknownReference);

@@ -1068,3 +1068,17 @@ async fn a_case_holds_codes_of_the_rules_where_the_rules_give_codes() {
     let stored = get(&social, &format!("/api/cases/{}", doc.id)).await;
     assert_eq!(stored["row"]["case"]["assessment"]["judgement"], "at_risk");
 }
+
+/// The attacker's sixteenth probe: a case named `rules_version` 9999, kept, and read as
+/// version 1. A case is assessed under a version the PUA published, or none yet (0).
+#[tokio::test]
+async fn a_case_names_only_a_version_of_the_rules_the_pua_published() {
+    let (_s, social, mut doc) = one_case(83, "Synthetic Versioned").await;
+    for bad in [9999, 2, u64::MAX] {
+        let out = try_change(&social, &mut doc, |k: &mut CaseDoc| k.rules_version = bad).await;
+        assert!(matches!(out, PushOutcome::Refused { .. }), "{bad}: {out:?}");
+    }
+    accepted(&try_change(&social, &mut doc, |k: &mut CaseDoc| k.rules_version = 1).await);
+    let stored = get(&social, &format!("/api/cases/{}", doc.id)).await;
+    assert_eq!(stored["row"]["case"]["rules_version"], 1);
+}

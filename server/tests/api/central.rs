@@ -249,6 +249,49 @@ async fn the_central_office_finds_every_record_by_any_spelling_and_filter() {
     }
 }
 
+/// A referral made in a group's contact is for the group, in the list and on its page
+/// (the issue: «a group of five shows as one "Anonimo" row»; a verification found the
+/// desk's referrals still said «Anonimo» for a group).
+#[tokio::test]
+async fn a_groups_referral_says_the_groups_size() {
+    let TwoTeams { s, luca, cr, .. } = two_teams().await;
+    let group = ContactDoc {
+        person: PersonRef::Anonymous,
+        consent: ConsentStatus::NotAsked,
+        group: Some(Group {
+            people: 7,
+            women: 3,
+            men: 4,
+            minors: 0,
+        }),
+        ..contact_for(&luca, 6)
+    };
+    accepted(&cr.push_one(&mut cr.typed(&group)).await);
+    let food = referral(&luca, 7, group.id);
+    accepted(&cr.push_one(&mut cr.typed(&food)).await);
+    let named = contact_for(&luca, 8);
+    accepted(&cr.push_one(&mut cr.typed(&named)).await);
+    let shelter = referral(&luca, 9, named.id);
+    accepted(&cr.push_one(&mut cr.typed(&shelter)).await);
+
+    let central = Api::login(&s, "centrale").await;
+    let page = json(&central, "/api/referrals").await;
+    let row = |id: strada_shared::ids::DocId| {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id.to_string())
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row(food.id)["group_people"], 7);
+    assert!(row(food.id).get("person_name").is_none());
+    assert!(row(shelter.id).get("group_people").is_none());
+    let one = json(&central, &format!("/api/referrals/{}", food.id)).await;
+    assert_eq!(one["group_people"], 7);
+}
+
 #[tokio::test]
 async fn pages_follow_their_cursor_without_gaps_or_repeats() {
     let w = world().await;

@@ -8,6 +8,9 @@ use strada_shared::sync::{Bytes, PushDoc};
 use strada_shared::vocab::ConsentStatus;
 
 use super::{Placed, Ref, Run, State, ToStage};
+
+/// The longest chain of merges a stored record's person is followed along.
+const MAX_CHAIN: usize = 64;
 use crate::exchange::build::{self, NamedPerson};
 use crate::exchange::line::{self, FieldError, Kind, Who};
 use crate::exchange::resolve::Fail;
@@ -155,6 +158,28 @@ impl Run<'_> {
         Ok(named)
     }
 
+    /// The person a stored record names, when the line names the person it was merged
+    /// into (an export writes the survivor for a person merged away): the same person,
+    /// and the record keeps its link (an unmerge gives it back). Else `found`.
+    fn as_stored(&mut self, found: DocId, stored: Option<DocId>) -> Result<DocId, Fail> {
+        let Some(linked) = stored.filter(|s| *s != found) else {
+            return Ok(found);
+        };
+        let mut at = linked;
+        for _ in 0..MAX_CHAIN {
+            let (_, value, _) = self.stored(at)?;
+            match value {
+                TypedDoc::Person(p) => match p.merged_into {
+                    Some(next) if next == found => return Ok(linked),
+                    Some(next) => at = next,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        Ok(found)
+    }
+
     pub(super) fn contact(&mut self, at: &Placed, l: &line::Contact) -> Result<(), Fail> {
         if at.as_imported()
             && let (_, TypedDoc::Contact(c), _) = self.stored(at.id)?
@@ -163,11 +188,22 @@ impl Run<'_> {
             self.count(Kind::Contact, State::Unchanged);
             return Ok(());
         }
+        let stored = match at.stored {
+            true => match self.stored(at.id)? {
+                (doc, TypedDoc::Contact(c), generation) => Some((doc, c, generation)),
+                _ => return Err(FieldError::new("id", "names a record of another type").into()),
+            },
+            false => None,
+        };
         let person = match &l.who {
             // A person of any team: a PUA moving from spreadsheets keeps one row for a
             // person several teams met (the blind check of the reports wrote its file so).
             Who::Person(ext) => match self.reference_any_team(Kind::Person, ext, "person")? {
-                Ref::Found(id) => Some(self.named(id)?),
+                Ref::Found(id) => {
+                    let linked = stored.as_ref().and_then(|(_, c, _)| c.person_id);
+                    let id = self.as_stored(id, linked)?;
+                    Some(self.named(id)?)
+                }
                 Ref::Invalid => return Ok(()),
             },
             _ => None,
@@ -204,13 +240,6 @@ impl Run<'_> {
             None if !at.stored => Some(crate::exchange::unnamed_author()),
             None => None,
         };
-        let stored = match at.stored {
-            true => match self.stored(at.id)? {
-                (doc, TypedDoc::Contact(c), generation) => Some((doc, c, generation)),
-                _ => return Err(FieldError::new("id", "names a record of another type").into()),
-            },
-            false => None,
-        };
         let value = build::contact(
             l,
             at.id,
@@ -234,9 +263,19 @@ impl Run<'_> {
             Ref::Found(id) => id,
             Ref::Invalid => return Ok(()),
         };
+        let stored = match at.stored {
+            true => match self.stored(at.id)? {
+                (doc, TypedDoc::Referral(r), generation) => Some((doc, r, generation)),
+                _ => return Err(FieldError::new("id", "names a record of another type").into()),
+            },
+            false => None,
+        };
         let person = match &l.person {
             Some(ext) => match self.reference_any_team(Kind::Person, ext, "person")? {
-                Ref::Found(id) => Some(id),
+                Ref::Found(id) => {
+                    let linked = stored.as_ref().and_then(|(_, r, _)| r.person_id);
+                    Some(self.as_stored(id, linked)?)
+                }
                 Ref::Invalid => return Ok(()),
             },
             None => None,
@@ -259,13 +298,6 @@ impl Run<'_> {
                 None
             }
             other => other,
-        };
-        let stored = match at.stored {
-            true => match self.stored(at.id)? {
-                (doc, TypedDoc::Referral(r), generation) => Some((doc, r, generation)),
-                _ => return Err(FieldError::new("id", "names a record of another type").into()),
-            },
-            false => None,
         };
         // Erased by a withdrawal: the person's, or the contact's person's.
         let withdrawn = |s: Option<ConsentStatus>| s == Some(ConsentStatus::Withdrawn);
@@ -310,7 +342,6 @@ impl Run<'_> {
             Ref::Found(id) => id,
             Ref::Invalid => return Ok(()),
         };
-        let named = self.named(person)?;
         let stored = match at.stored {
             true => match self.stored(at.id)? {
                 (doc, TypedDoc::Case(c), generation) => Some((doc, *c, generation)),
@@ -318,6 +349,9 @@ impl Run<'_> {
             },
             false => None,
         };
+        let linked = stored.as_ref().map(|(_, c, _)| c.person_id);
+        let person = self.as_stored(person, linked)?;
+        let named = self.named(person)?;
         // A case is opened only for a person whose consent is given; one opened before
         // a withdrawal stays, without identifying text (a new one — a file restoring
         // it — is erased by the push path). One opened after the withdrawal's day is
