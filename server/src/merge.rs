@@ -364,7 +364,11 @@ fn merged_value(
         if choice == Keep::Merged {
             copy_field(&mut out, merged, field);
         }
-        kept.insert(field.to_string(), choice);
+        // A field neither held was no choice (a new user's walk: «Telefono: dalla scheda
+        // rimasta» where neither record had a phone).
+        if !(is_empty_field(survivor, field) && is_empty_field(merged, field)) {
+            kept.insert(field.to_string(), choice);
+        }
     }
     add_missing(&mut out.aliases, merged.aliases.iter(), MAX_ALIASES);
     add_missing(&mut out.languages, merged.languages.iter(), MAX_LANGUAGES);
@@ -900,7 +904,10 @@ mod tests {
         // The survivor had no country: the merged person's by default.
         assert_eq!(v.country, "Egitto");
         assert_eq!(kept["country"], Keep::Merged);
-        assert_eq!(kept["gender"], Keep::Survivor);
+        assert_eq!(kept["birth_year"], Keep::Merged);
+        // Neither had a gender nor a phone: no choice is recorded for them.
+        assert_eq!(kept.get("gender"), None);
+        assert_eq!(kept.get("phone"), None);
         assert_eq!(v.languages, vec!["l1", "l2"]);
         assert_eq!(v.consent.partners, vec!["a"]);
         assert_eq!(v.consent.status, ConsentStatus::Given);

@@ -393,7 +393,8 @@ pub struct MergeRecord {
     /// RFC 3339.
     pub at: String,
     pub reason: String,
-    /// Every field of [`MERGE_FIELDS`] with whose value the survivor kept.
+    /// Every field of [`MERGE_FIELDS`] that either person held, with whose value the
+    /// survivor kept.
     pub kept: std::collections::BTreeMap<String, Keep>,
     /// The survivor's consent after the merge: the more restrictive of the two.
     pub consent: ConsentStatus,

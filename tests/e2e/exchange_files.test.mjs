@@ -110,6 +110,9 @@ test('the central office checks, imports and exports an exchange file in the wor
     await page.goBack();
     await page.getByTestId('workspace').waitFor();
     assert.equal(await page.getByTestId('exchange-files').isVisible(), false);
+    // The imported team may be kept offline at once (a new user's walk: listed only
+    // after a reload).
+    await page.getByTestId('scope-team-bergamo-1').waitFor({ timeout: 10000 });
     await page.getByTestId('ws-tab-persons').click();
     await page.getByTestId('ws-q').fill('كريم');
     await page.getByTestId('ws-apply').click();

@@ -215,11 +215,23 @@ test('the central office finds, filters, opens and exports the PUA\'s records', 
     // Times as Excel reads them, on the browser's clock (the walk: `…Z` stayed text).
     assert.match(excelLines[1], /;\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2};/);
     assert.doesNotMatch(excelLines[1], /\d{4}-\d{2}-\d{2}T/);
+    const someone = (await page.getByTestId('ws-referral-person').allInnerTexts()).find((n) => n !== 'Anonimo' && !n.startsWith('Gruppo'));
+    await page.locator('#ws-q').fill(someone);
+    await page.locator('#ws-q').press('Enter');
+    await page.getByTestId('ws-narrowed').filter({ hasText: 'Nome' }).waitFor();
     await page.reload();
     await unlock(page, accounts.centrale.password);
     await page.getByTestId('ws-tab-referrals').waitFor({ timeout: 30000 });
     await page.getByTestId('ws-tab-referrals').click();
     assert.equal(await page.getByTestId('ws-csv-excel').isChecked(), true, 'the choice is kept in this browser');
+    // The filters are kept across a reload of the tab (a new user's walk: lost), the
+    // search never (it may be a name).
+    assert.equal(await page.locator('#ws-status').inputValue(), 'sent', 'the status filter kept');
+    await page.getByTestId('ws-total').filter({ hasText: `${sent.total} risultat` }).waitFor();
+    const keptFilters = JSON.parse(await page.evaluate(() => sessionStorage.getItem('strada-ws-filters')));
+    assert.equal(keptFilters[1].status, 'sent');
+    assert.equal(keptFilters[1].q, '', 'no search kept');
+    assert.equal(await page.locator('#ws-q').inputValue(), '');
     // A referral made in a group's contact is for the group, in the list and on its page
     // (a verification found «Anonimo» there: the issue's «a group of five shows as one
     // "Anonimo" row»).

@@ -106,6 +106,26 @@ pub fn OfflineScope() -> impl IntoView {
         });
     };
     load();
+    // Records came in (a sync, an import): the teams to choose from are read again; what
+    // is ticked stays as the user left it.
+    Effect::new(move |first: Option<()>| {
+        ctx.pulled.track();
+        if first.is_none() {
+            return;
+        }
+        let Some(s) = ctx.session.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(p) = api::sync_scope(&s.token).await {
+                page.update(|pg| {
+                    if let Some(pg) = pg {
+                        pg.teams = p.teams;
+                    }
+                });
+            }
+        });
+    });
     // A person kept or dropped from their page: the list follows (the teams ticked
     // here and not saved yet stay ticked).
     if let Some(ScopeSaved(saved)) = use_context::<ScopeSaved>() {

@@ -147,8 +147,37 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
+/// Where a tab keeps its filters across a reload (`sessionStorage`: gone with the tab),
+/// with whose they are.
+const FILTERS_KEY: &str = "strada-ws-filters";
+
+/// The filters this tab kept for `me` before a reload (a new user's walk: a reload lost
+/// a team, a need and a month).
+fn stored_filters(me: strada_shared::ids::UserId) -> Option<Filters> {
+    let storage = web_sys::window()?.session_storage().ok()??;
+    let text = storage.get_item(FILTERS_KEY).ok()??;
+    let (by, filters): (strada_shared::ids::UserId, Filters) = serde_json::from_str(&text).ok()?;
+    (by == me).then_some(filters)
+}
+
+/// Keeps `filters` for a reload of this tab — all but the search, which may be a name:
+/// it stays in memory only.
+fn store_filters(me: strada_shared::ids::UserId, filters: &Filters) {
+    let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else {
+        return;
+    };
+    let kept = Filters {
+        q: String::new(),
+        ..filters.clone()
+    };
+    if let Ok(text) = serde_json::to_string(&(me, kept)) {
+        let _ = storage.set_item(FILTERS_KEY, &text);
+    }
+}
+
 /// The filters as typed; empty means "any".
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 struct Filters {
     q: String,
     team: String,
@@ -490,14 +519,17 @@ pub fn Workspace() -> impl IntoView {
     });
     // The filters last applied by this user in this page's life: the device locks when
     // left idle, and unlocked the list is where it was (a new user's walk: a team, a need
-    // and a month, lost at every lock). Kept in memory only: a reload forgets them.
+    // and a month, lost at every lock). A reload of the tab keeps them but the search
+    // (`store_filters`).
     let me = ctx.session.get_untracked().map(|s| s.user.id);
-    let kept = LAST_FILTERS.with(|l| {
-        l.borrow()
-            .as_ref()
-            .filter(|(by, _)| Some(*by) == me)
-            .map(|(_, f)| f.clone())
-    });
+    let kept = LAST_FILTERS
+        .with(|l| {
+            l.borrow()
+                .as_ref()
+                .filter(|(by, _)| Some(*by) == me)
+                .map(|(_, f)| f.clone())
+        })
+        .or_else(|| me.and_then(stored_filters));
     let draft = RwSignal::new(kept.clone().unwrap_or_default());
     // The teams to filter by: those with records (asked again when a pull came in: a
     // new team's first contact).
@@ -514,6 +546,7 @@ pub fn Workspace() -> impl IntoView {
     Effect::new(move |_| {
         let now = applied.get();
         if let Some(me) = me {
+            store_filters(me, &now);
             LAST_FILTERS.with(|l| *l.borrow_mut() = Some((me, now)));
         }
     });
@@ -1513,6 +1546,10 @@ pub fn ExchangeFiles() -> impl IntoView {
                 if !dry_run && answer.is_ok() {
                     // The teams the file named are shown by their names from now on.
                     let _ = api::teams(&s.token).await;
+                    // What reads the server's records reads them again: the lists, the
+                    // teams a device may keep offline (a new user's walk: an imported
+                    // team was listed there only after a reload).
+                    ctx.pulled.update(|n| *n += 1);
                 }
                 report.set(Some(answer));
             }
