@@ -335,7 +335,11 @@ fn same_field(a: &PersonDoc, b: &PersonDoc, field: &str) -> bool {
 }
 
 /// Adds to `to` each of `new` it lacks, while it holds fewer than `max`.
-fn add_missing<'a>(to: &mut Vec<String>, new: impl Iterator<Item = &'a String>, max: usize) {
+pub(crate) fn add_missing<'a>(
+    to: &mut Vec<String>,
+    new: impl Iterator<Item = &'a String>,
+    max: usize,
+) {
     for x in new {
         if to.len() < max && !to.contains(x) {
             to.push(x.clone());

@@ -2237,8 +2237,9 @@ fn referral_view(r: ReferralRecord, on_open: RwSignal<Option<Open>>, ctx: Ctx) -
     view! {
         <h3>{t.ws_referral_kind}" · "{t.need(r.need)}</h3>
         <dl class="ws-fields">
-            {r.person_name.clone().map(|name| dl_row(t.col_person, name))}
-            {r.group_people.map(|people| dl_row(t.col_person, t.ws_group.n(people as usize)))}
+            // Whom it is for, always: a person, a group, or «Anonimo» (a new user's walk:
+            // an anonymous contact's referral said nothing).
+            {dl_row(t.col_person, referral_for(&r, t))}
             {dl_row(t.ws_partner, r.organisation.clone().map(|o| format!("{o} ({})", r.partner)).unwrap_or(r.partner.clone()))}
             {dl_row(t.ws_status, format!("{} · {}", t.referral_status(r.status), when(&r.status_since, lang)))}
             {dl_row(t.ws_outcome, r.outcome.clone())}

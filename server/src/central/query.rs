@@ -129,7 +129,13 @@ pub fn rome_day_start(day: NaiveDate) -> i64 {
 }
 
 pub fn parse_day(param: &str, v: &str) -> Result<NaiveDate, BadFilter> {
-    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad(param, "expected a date YYYY-MM-DD"))
+    // Four digits of year, no sign (chrono reads «-2026-01-01» as a year before Christ:
+    // an attacker's probe got every record for it).
+    let shaped = v.len() == 10 && v.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .filter(|_| shaped)
+        .ok_or_else(|| bad(param, "expected a date YYYY-MM-DD"))
 }
 
 fn code<T: Code>(param: &str, v: &str) -> Result<T, BadFilter> {
@@ -201,6 +207,9 @@ impl Filter {
                 continue;
             }
             match k.as_str() {
+                "q" | "partner" if v.chars().any(char::is_control) => {
+                    return Err(bad(k, "holds a control character"));
+                }
                 "q" => {
                     if v.chars().count() > MAX_QUERY_CHARS {
                         return Err(bad(k, "at most 200 characters"));

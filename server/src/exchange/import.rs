@@ -85,6 +85,8 @@ pub fn import(
         counts: BTreeMap::new(),
         withdrawals: 0,
         to_stage: Vec::new(),
+        merged: None,
+        rules_version: None,
     };
     run.plan(read.lines)?;
     let planned = started.elapsed();
@@ -248,6 +250,11 @@ struct Run<'a> {
     /// Stored persons whose consent the file withdraws.
     withdrawals: u64,
     to_stage: Vec<ToStage>,
+    /// Each person others were merged into → those persons (read once, when a stored
+    /// person's line is first built).
+    merged: Option<HashMap<DocId, Vec<DocId>>>,
+    /// The version of the PUA's rules in force (read once, for the first new case).
+    rules_version: Option<u64>,
 }
 
 #[derive(Clone, Copy)]

@@ -52,8 +52,8 @@ pub async fn pull_stream(
     let (mut cursor, since) = (req.cursor, req.since);
     // The first page is made before answering: when it is the feed's end (a device
     // already up to date, every few seconds), the answer is that one frame as a whole
-    // body, not a stream (a browser whose service worker passes the request on logged
-    // such a short stream as an aborted request).
+    // body, not a stream (no task, no channel). The answer stays `no-store`; the app
+    // reads it through `XMLHttpRequest` (see `PullStream` in the app's `api.rs`).
     let first = page(&state, &user, cursor, since).await?;
     let (more, next) = (first.more, first.cursor);
     let frame = frame_of(version, first);

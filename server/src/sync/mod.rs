@@ -1176,9 +1176,8 @@ fn merge_one(
         return Ok(PushOutcome::Refused { code, reason });
     }
     // What happened on a case is not dated ahead: the app allows up to tomorrow on its
-    // own clock, a day ahead of UTC at most besides, hence two days here. Not for
-    // records restored from a file: the exchange format fixes no such rule, and a file
-    // is taken whole or not at all.
+    // own clock, a day ahead of UTC at most besides, hence two days here. A file's
+    // records are checked by the import itself, which names the line and the field.
     if let rules::TypedDoc::Case(c) = &new
         && !restore
     {

@@ -327,6 +327,12 @@ async fn bad_filters_are_refused_by_name_and_field_workers_see_none_of_it() {
             "invalid_filter",
         ),
         ("/api/contacts?sector=mining", "invalid_filter"),
+        // An attacker's probe: a signed year, and a search of control characters only,
+        // were taken as no filter (every record).
+        ("/api/persons?from=-2026-01-01", "invalid_filter"),
+        ("/api/persons?to=%2B2026-01-01", "invalid_filter"),
+        ("/api/persons?q=%00", "invalid_filter"),
+        ("/api/referrals?partner=a%07b", "invalid_filter"),
         ("/api/contacts?limit=100000", "invalid_filter"),
         ("/api/contacts?cursor=garbage", "invalid_filter"),
         ("/api/persons?status=sent", "unknown_filter"),

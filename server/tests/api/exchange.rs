@@ -984,6 +984,9 @@ async fn cases_and_job_offers_import_export_the_same_lines_and_again_change_noth
     assert!(k2.reviews.iter().all(|r| r.by == admin_id));
     let k3: CaseDoc = stored(&s, ExchangeKind::Case, "K-3");
     assert_eq!(k3.outcome, Some(Outcome::Emerged));
+    // Under the rules in force (the format has no version: a probe found 0, which no
+    // rules have).
+    assert_eq!(k3.rules_version, 1);
     let k4: CaseDoc = stored(&s, ExchangeKind::Case, "K-4");
     assert_eq!(k4.eligibility.decision, Decision::NotEligible);
     assert!(!k4.eligibility.reasons.is_empty(), "a decision has reasons");
@@ -1107,6 +1110,15 @@ async fn invalid_case_and_job_offer_lines_are_each_reported_and_nothing_is_store
     let mut l = case("K-9");
     l["outcome"] = json!("emerged");
     bad.push((l, "closed_at"));
+    // What happened is not dated ahead, as on the push path (an attacker's probe closed
+    // a case and reviewed it "in 2027").
+    let mut l = case("K-11");
+    l["closed_at"] = json!("2099-01-01");
+    l["outcome"] = json!("emerged");
+    bad.push((l, "closed_at"));
+    let mut l = case("K-12");
+    l["reviews"] = json!([{"at": "2099-02-01"}]);
+    bad.push((l, "reviews.at"));
     let mut l = offer("J-1");
     l["from"] = json!("2025-13-01");
     bad.push((l, "from"));
@@ -1256,12 +1268,25 @@ async fn a_merged_person_stays_merged_when_the_same_file_or_the_export_is_import
     let p: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
     assert_eq!(p.merged_into, Some(survivor.id));
     assert_eq!(export(&admin).await, exported);
-    // The file the records came from: its lines are written over the survivor (which
-    // the merge gave both aliases), the merged person stays merged.
+    // The file the records came from: its survivor's line, written before the merge,
+    // leaves the survivor as the merge made it (both aliases); the merged person stays
+    // merged.
     let again = import_ok(&admin, file(&pair_file())).await;
-    assert_eq!(counts(&again, "updated"), [0, 1, 0, 0], "{again}");
+    assert_eq!(counts(&again, "updated"), [0, 0, 0, 0], "{again}");
     let p: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
     assert_eq!(p.merged_into, Some(survivor.id));
+    // A changed line for the survivor (a new user's walk: a phone added took the merged
+    // person's name off it, and the next export lost it): the change, and both aliases.
+    let mut lines = pair_file();
+    lines[1]["phone"] = json!("+39 333 1112223");
+    let changed = import_ok(&admin, file(&lines)).await;
+    assert_eq!(counts(&changed, "updated"), [0, 1, 0, 0], "{changed}");
+    let after: PersonDoc = stored(&s, ExchangeKind::Person, "P-K1");
+    assert_eq!(after.phone.as_deref(), Some("+39 333 1112223"));
+    assert_eq!(
+        after.aliases,
+        vec!["Karim".to_string(), "Kareem".to_string()]
+    );
     // The central records still count both contacts under the survivor.
     let page = json_of(&admin, &format!("/api/persons/{}", survivor.id)).await;
     assert_eq!(page["contacts"].as_array().map(Vec::len), Some(2), "{page}");

@@ -1,6 +1,8 @@
 //! Each record line → its document: the stored one read, the line built over it
 //! ([`build`]), and queued for staging when it is new or changed.
 
+use std::collections::HashMap;
+
 use automerge::AutoCommit;
 use strada_shared::ids::{DocId, UserId};
 use strada_shared::schema::{self, Document};
@@ -113,13 +115,28 @@ impl Run<'_> {
             self.count(Kind::Person, State::Unchanged);
             return Ok(());
         }
-        let value = build::person(
+        let mut value = build::person(
             l,
             at.id,
             &at.team,
             stored.as_ref().map(|(_, p, _)| p),
             self.user.id,
         )?;
+        // The aliases of the persons merged into this one stay on it: a line written
+        // before the merge does not know them (a new user's walk: a phone added to the
+        // survivor's line took the merged person's name off it, and the next export
+        // lost it).
+        if stored.is_some() && value.consent.status == ConsentStatus::Given {
+            for m in self.merged_into(at.id)? {
+                if let (_, TypedDoc::Person(p), _) = self.stored(m)? {
+                    crate::merge::add_missing(
+                        &mut value.aliases,
+                        p.aliases.iter(),
+                        schema::person::MAX_ALIASES,
+                    );
+                }
+            }
+        }
         if stored
             .as_ref()
             .is_some_and(|(_, p, _)| p.consent.status != ConsentStatus::Withdrawn)
@@ -137,6 +154,35 @@ impl Run<'_> {
             },
         );
         self.queue(at, Kind::Person, None, &value, stored)
+    }
+
+    /// The persons merged into `id` (merges on record, chains followed), by id.
+    fn merged_into(&mut self, id: DocId) -> Result<Vec<DocId>, Fail> {
+        if self.merged.is_none() {
+            let mut into: HashMap<DocId, Vec<DocId>> = HashMap::new();
+            for (merged, root) in crate::merge::roots(self.store)? {
+                into.entry(root).or_default().push(merged);
+            }
+            for v in into.values_mut() {
+                v.sort();
+            }
+            self.merged = Some(into);
+        }
+        Ok(self
+            .merged
+            .as_ref()
+            .and_then(|m| m.get(&id).cloned())
+            .unwrap_or_default())
+    }
+
+    /// The version of the PUA's rules in force (their first before any was written).
+    fn rules_in_force(&mut self) -> Result<u64, Fail> {
+        if self.rules_version.is_none() {
+            let current = crate::rules_cache::stored(self.store)?
+                .and_then(|r| r.current().map(|v| v.version));
+            self.rules_version = Some(current.unwrap_or(1));
+        }
+        Ok(self.rules_version.unwrap_or(1))
     }
 
     /// A person a contact names: of this file, or stored.
@@ -388,7 +434,7 @@ impl Run<'_> {
                 .take(strada_shared::schema::case::MAX_CASE_SHORT)
                 .collect()
         };
-        let value = build::case(
+        let mut value = build::case(
             l,
             at.id,
             &at.team,
@@ -399,6 +445,24 @@ impl Run<'_> {
             self.user.id,
             self.now_ms,
         )?;
+        // A new case is assessed under the rules in force (the format does not carry the
+        // version: an attacker's probe found imported cases under version 0, which no
+        // rules have, and an export of cases under version 1 came back under 0).
+        if stored.is_none() && value.rules_version == 0 {
+            value.rules_version = self.rules_in_force()?;
+        }
+        // What happened on it is not dated ahead, as on the push path (the probe closed
+        // a case, reviewed it and did an intervention "in 2027": the case counted as
+        // active now and closed in a later quarter).
+        let last_day = chrono::DateTime::from_timestamp_millis(
+            self.now_ms + 2 * crate::sync::rules::CLOCK_SKEW_MS,
+        )
+        .unwrap_or_default()
+        .format("%Y-%m-%d")
+        .to_string();
+        if let Some(field) = value.dated_ahead(stored.as_ref().map(|(_, c, _)| c), &last_day) {
+            return Err(FieldError::new(field, "in the future").into());
+        }
         // Its closure, reviews and interventions done are not dated before its opening,
         // as on the push path (an attacker's probe imported a case opened on 1 October
         // and closed on 1 September, which September's report counted as emerged).
