@@ -500,6 +500,7 @@ ws_birth_year = Birth year
 ws_estimated = (estimated)
 person_in_review = Two devices wrote different values, under review at the central office: { $fields }.
 person_merged_elsewhere = The central office merged it into the same person's record in another team: the contacts logged here count for that person.
+pick_merged_elsewhere = merged into another team's record
 born_in = born { $year }
 ws_gender = Gender
 ws_country = Country of origin

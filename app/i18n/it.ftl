@@ -501,6 +501,7 @@ ws_birth_year = Anno di nascita
 ws_estimated = (stimato)
 person_in_review = Due dispositivi hanno scritto valori diversi, in revisione in centrale: { $fields }.
 person_merged_elsewhere = L'ufficio centrale l'ha unita alla scheda della stessa persona in un'altra équipe: i contatti registrati qui contano per quella persona.
+pick_merged_elsewhere = unita a una scheda di un'altra équipe
 born_in = anno di nascita { $year }
 ws_gender = Genere
 ws_country = Paese di origine

@@ -256,9 +256,9 @@ pub struct ImportReport {
     pub created: std::collections::BTreeMap<String, u64>,
     pub updated: std::collections::BTreeMap<String, u64>,
     pub unchanged: std::collections::BTreeMap<String, u64>,
-    /// Stored persons whose consent the file withdraws: their identifying data, and the
-    /// names in their contacts and referrals, are erased for good (a check says it
-    /// before anything is stored).
+    /// Stored persons whose consent the file withdraws, and those a person it withdraws
+    /// was merged into: their identifying data, and the names in their contacts and
+    /// referrals, are erased for good (a check says it before anything is stored).
     #[serde(default)]
     pub withdrawals: u64,
     /// In line order.

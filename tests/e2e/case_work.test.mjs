@@ -450,6 +450,12 @@ test('a case from intake to closure: assessment, PIP, referral to the phones, wo
     await other.getByTestId('person-search').fill(pair.b.aliases[0]);
     await other.getByTestId('person-row').filter({ hasText: pair.b.aliases[0] })
       .getByTestId('person-merged-elsewhere').first().waitFor({ timeout: 60000 });
+    // And where a contact's person is picked (a new user's walk: two alike rows, one of
+    // them merged away).
+    await other.evaluate(() => { window.location.hash = '#/'; });
+    await other.locator('#alias').fill(pair.b.aliases[0]);
+    await other.getByTestId('pick-person').filter({ hasText: pair.b.aliases[0] }).getByTestId('pick-person-facts')
+      .filter({ hasText: "unita a una scheda di un'altra équipe" }).first().waitFor({ timeout: 15000 });
     assert.deepEqual(browser.problems(), []);
   } finally {
     await browser.close();

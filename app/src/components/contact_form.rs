@@ -341,6 +341,10 @@ pub fn ContactForm() -> impl IntoView {
                                         // the choice is made (a new user's walk: four «Kwame»
                                         // rows differed only by their last meeting).
                                         let (country, born) = (p.country.clone(), p.birth_year.map(|y| (y, p.birth_year_estimated)));
+                                        // Merged into another team's person: said here too
+                                        // (a new user's walk: two «Drissa», one of them
+                                        // merged away, looked alike).
+                                        let merged = p.merged_into.is_some();
                                         let id = p.id;
                                         let pick_name = name.clone();
                                         view! {
@@ -363,6 +367,9 @@ pub fn ContactForm() -> impl IntoView {
                                                             }
                                                             if let Some(ms) = last {
                                                                 facts.push(tr.last_met.with("date", &util::format_local(ms, ctx.lang.get())));
+                                                            }
+                                                            if merged {
+                                                                facts.push(tr.pick_merged_elsewhere.to_string());
                                                             }
                                                             facts.join(" · ")
                                                         }}

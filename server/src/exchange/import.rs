@@ -83,9 +83,10 @@ pub fn import(
         entries: Vec::new(),
         user_names: HashSet::new(),
         counts: BTreeMap::new(),
-        withdrawals: 0,
+        withdrawals: HashSet::new(),
         to_stage: Vec::new(),
         merged: None,
+        roots: None,
         rules_version: None,
     };
     run.plan(read.lines)?;
@@ -132,7 +133,7 @@ pub fn import(
         dry_run,
         errors: std::mem::take(&mut run.errors),
         notices: std::mem::take(&mut run.notices),
-        withdrawals: if ok { run.withdrawals } else { 0 },
+        withdrawals: if ok { run.withdrawals.len() as u64 } else { 0 },
         ..ImportReport::default()
     };
     for kind in Kind::ALL {
@@ -247,12 +248,15 @@ struct Run<'a> {
     user_names: HashSet<String>,
     /// Per kind: created, updated, unchanged.
     counts: BTreeMap<Kind, [u64; 3]>,
-    /// Stored persons whose consent the file withdraws.
-    withdrawals: u64,
+    /// Stored persons whose consent the file withdraws (and those a person it withdraws
+    /// was merged into).
+    withdrawals: HashSet<DocId>,
     to_stage: Vec<ToStage>,
     /// Each person others were merged into → those persons (read once, when a stored
     /// person's line is first built).
     merged: Option<HashMap<DocId, Vec<DocId>>>,
+    /// Each person merged away → the person it counts under (read with `merged`).
+    roots: Option<HashMap<DocId, DocId>>,
     /// The version of the PUA's rules in force (read once, for the first new case).
     rules_version: Option<u64>,
 }

@@ -1379,6 +1379,32 @@ async fn a_merge_goes_through_an_export_into_an_empty_store_as_one_person() {
     assert_eq!(case.person_id, merged.id);
 }
 
+/// A withdrawal of a person merged away withdraws the person it counts under too (the
+/// more restrictive consent holds): the check says both (an attacker's probe: it said
+/// one, and two persons' data were erased).
+#[tokio::test]
+async fn a_withdrawal_of_a_person_merged_away_is_counted_with_its_survivor() {
+    let (s, admin) = server().await;
+    import_ok(&admin, file(&pair_file())).await;
+    let survivor: PersonDoc = stored(&s, ExchangeKind::Person, "P-K1");
+    let merged: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
+    let res = admin
+        .post_json(
+            "/api/persons/merge",
+            &json!({"survivor": survivor.id, "merged": merged.id,
+                "reason": "same person (test)", "keep": {}}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut lines = pair_file();
+    lines[2]["aliases"] = json!([]);
+    lines[2]["birth_year"] = Value::Null;
+    lines[2]["consent"] = json!({"status": "withdrawn", "at": "2025-08-01T10:00:00Z"});
+    let (status, check) = import(&admin, file(&lines), true).await;
+    assert_eq!(status, StatusCode::OK, "{check}");
+    assert_eq!(check["withdrawals"], 2, "{check}");
+}
+
 /// Found reading what a merge leaves: a line for a person the central office merged
 /// away updated that record only, so what it said (a phone number, a name) reached
 /// neither the survivor nor the lists. It is carried to the survivor as a phone's edit

@@ -142,7 +142,16 @@ impl Run<'_> {
             .is_some_and(|(_, p, _)| p.consent.status != ConsentStatus::Withdrawn)
             && value.consent.status == ConsentStatus::Withdrawn
         {
-            self.withdrawals += 1;
+            self.withdrawals.insert(at.id);
+            // Merged away: the person it counts under is withdrawn too (the more
+            // restrictive consent holds), and the report counts them (an attacker's
+            // probe: the check said one person, two were erased).
+            if let Some(root) = self.root_of(at.id)?
+                && let (_, TypedDoc::Person(r), _) = self.stored(root)?
+                && r.consent.status != ConsentStatus::Withdrawn
+            {
+                self.withdrawals.insert(root);
+            }
         }
         self.named.insert(
             at.id,
@@ -156,23 +165,37 @@ impl Run<'_> {
         self.queue(at, Kind::Person, None, &value, stored)
     }
 
-    /// The persons merged into `id` (merges on record, chains followed), by id.
-    fn merged_into(&mut self, id: DocId) -> Result<Vec<DocId>, Fail> {
-        if self.merged.is_none() {
+    /// Reads the merges on record once: who counts under whom, both ways.
+    fn read_merges(&mut self) -> Result<(), Fail> {
+        if self.roots.is_none() {
+            let roots = crate::merge::roots(self.store)?;
             let mut into: HashMap<DocId, Vec<DocId>> = HashMap::new();
-            for (merged, root) in crate::merge::roots(self.store)? {
+            for (&merged, &root) in &roots {
                 into.entry(root).or_default().push(merged);
             }
             for v in into.values_mut() {
                 v.sort();
             }
             self.merged = Some(into);
+            self.roots = Some(roots);
         }
+        Ok(())
+    }
+
+    /// The persons merged into `id` (merges on record, chains followed), by id.
+    fn merged_into(&mut self, id: DocId) -> Result<Vec<DocId>, Fail> {
+        self.read_merges()?;
         Ok(self
             .merged
             .as_ref()
             .and_then(|m| m.get(&id).cloned())
             .unwrap_or_default())
+    }
+
+    /// The person `id` counts under, when it was merged away.
+    fn root_of(&mut self, id: DocId) -> Result<Option<DocId>, Fail> {
+        self.read_merges()?;
+        Ok(self.roots.as_ref().and_then(|r| r.get(&id).copied()))
     }
 
     /// The version of the PUA's rules in force (their first before any was written).
