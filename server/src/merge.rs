@@ -368,9 +368,12 @@ fn merged_value(
         if choice == Keep::Merged {
             copy_field(&mut out, merged, field);
         }
-        // A field neither held was no choice (a new user's walk: «Telefono: dalla scheda
-        // rimasta» where neither record had a phone).
-        if !(is_empty_field(survivor, field) && is_empty_field(merged, field)) {
+        // A field both held alike (or neither held) was no choice (new users' walks:
+        // «Telefono: dalla scheda rimasta» where neither record had a phone, «Genere:
+        // dalla scheda rimasta» where both said man).
+        let mut other = survivor.clone();
+        copy_field(&mut other, merged, field);
+        if other != *survivor {
             kept.insert(field.to_string(), choice);
         }
     }
@@ -897,9 +900,11 @@ mod tests {
 
     #[test]
     fn a_merge_keeps_both_aliases_the_chosen_fields_and_the_common_partners() {
-        let s = person(1, &["Mohamed"], ConsentStatus::Given);
+        let mut s = person(1, &["Mohamed"], ConsentStatus::Given);
         let mut m = person(2, &["محمد", "Mohamed"], ConsentStatus::Given);
         m.country = "Egitto".into();
+        s.gender = Gender::Man;
+        m.gender = Gender::Man;
         let by = strada_shared::ids::UserId::new_v7(1_760_000_000_000, [9; 10]);
         let keep = BTreeMap::from([("birth_year".to_string(), Keep::Merged)]);
         let (v, kept) = merged_value(&s, &m, &keep, by, 1_770_000_000_000);
@@ -909,7 +914,7 @@ mod tests {
         assert_eq!(v.country, "Egitto");
         assert_eq!(kept["country"], Keep::Merged);
         assert_eq!(kept["birth_year"], Keep::Merged);
-        // Neither had a gender nor a phone: no choice is recorded for them.
+        // Neither had a phone, both said man: no choice is recorded for them.
         assert_eq!(kept.get("gender"), None);
         assert_eq!(kept.get("phone"), None);
         assert_eq!(v.languages, vec!["l1", "l2"]);

@@ -81,6 +81,12 @@ test('the central office merges a planted duplicate, then separates it again', a
       `${a.aliases[0]} (${a.team}) ha una presa in carico aperta: dopo l'unione resterà alla persona unita.`);
     assert.deepEqual(await axeViolations(page), [], 'the review of a pair');
 
+    // Each «Resta questa scheda» is named with its person (a new user's walk with a
+    // screen reader: two alike names).
+    assert.equal(await review.getByTestId('dup-survivor-a').getAttribute('aria-label'),
+      `Resta questa scheda — ${a.aliases[0]}`);
+    assert.equal(await review.getByTestId('dup-survivor-b').getAttribute('aria-label'),
+      `Resta questa scheda — ${b.aliases[0]}`);
     // The first record stays; where the records differ, one value is taken from the other.
     await review.getByTestId('dup-survivor-a').check();
     const choices = review.getByTestId('dup-keep');

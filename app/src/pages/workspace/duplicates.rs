@@ -855,7 +855,10 @@ fn Review(
             <th scope="col" data-testid=format!("dup-col-{}", side.code())>
                 <strong>{name}</strong><br/>
                 <label class="choice" for=id.clone()>
+                    // Named with its person too: both read «Resta questa scheda» (a new
+                    // user's walk with a screen reader).
                     <input type="radio" name="dup-survivor" id=id.clone() data-testid=id.clone()
+                        aria-label=move || format!("{} — {}", t().dup_survivor, name())
                         prop:checked=move || survivor.get() == side
                         on:change=move |_| survivor.set(side)/>
                     {move || t().dup_survivor}
