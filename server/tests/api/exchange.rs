@@ -1244,12 +1244,16 @@ fn pair_file() -> Vec<Value> {
     ]
 }
 
-#[tokio::test]
-async fn a_merged_person_stays_merged_when_the_same_file_or_the_export_is_imported_again() {
-    let (s, admin) = server().await;
-    import_ok(&admin, file(&pair_file())).await;
-    let survivor: PersonDoc = stored(&s, ExchangeKind::Person, "P-K1");
-    let merged: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
+/// `lines` imported, then P-K2 merged into P-K1 by the central office: the two persons
+/// as imported, and the merge's id.
+async fn import_and_merge(
+    s: &TestServer,
+    admin: &Api,
+    lines: &[Value],
+) -> (PersonDoc, PersonDoc, Value) {
+    import_ok(admin, file(lines)).await;
+    let survivor: PersonDoc = stored(s, ExchangeKind::Person, "P-K1");
+    let merged: PersonDoc = stored(s, ExchangeKind::Person, "P-K2");
     let res = admin
         .post_json(
             "/api/persons/merge",
@@ -1258,6 +1262,14 @@ async fn a_merged_person_stays_merged_when_the_same_file_or_the_export_is_import
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    let id = res.json::<Value>().await.unwrap()["id"].clone();
+    (survivor, merged, id)
+}
+
+#[tokio::test]
+async fn a_merged_person_stays_merged_when_the_same_file_or_the_export_is_imported_again() {
+    let (s, admin) = server().await;
+    let (survivor, _, _) = import_and_merge(&s, &admin, &pair_file()).await;
     let exported = export(&admin).await;
 
     // The store's own export (the survivor's line stands for both, and names both
@@ -1310,18 +1322,7 @@ async fn a_merge_goes_through_an_export_into_an_empty_store_as_one_person() {
         json!({"type": "case", "id": "K-K2", "person": "P-K2", "team": "bergamo-1",
         "opened_at": "2025-07-02", "eligibility": {"decision": "pending"}}),
     );
-    import_ok(&admin, file(&lines)).await;
-    let survivor: PersonDoc = stored(&s, ExchangeKind::Person, "P-K1");
-    let merged: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
-    let res = admin
-        .post_json(
-            "/api/persons/merge",
-            &json!({"survivor": survivor.id, "merged": merged.id,
-                "reason": "same person (test)", "keep": {}}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let merge_id = res.json::<Value>().await.unwrap()["id"].clone();
+    let (_, merged, merge_id) = import_and_merge(&s, &admin, &lines).await;
     let period = "/api/reports/summary?from=2025-01-01&to=2025-12-31";
     let figures = json_of(&admin, period).await;
     assert_eq!(figures["new_persons"], 1, "{figures}");
@@ -1385,17 +1386,7 @@ async fn a_merge_goes_through_an_export_into_an_empty_store_as_one_person() {
 #[tokio::test]
 async fn a_withdrawal_of_a_person_merged_away_is_counted_with_its_survivor() {
     let (s, admin) = server().await;
-    import_ok(&admin, file(&pair_file())).await;
-    let survivor: PersonDoc = stored(&s, ExchangeKind::Person, "P-K1");
-    let merged: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
-    let res = admin
-        .post_json(
-            "/api/persons/merge",
-            &json!({"survivor": survivor.id, "merged": merged.id,
-                "reason": "same person (test)", "keep": {}}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    import_and_merge(&s, &admin, &pair_file()).await;
     let mut lines = pair_file();
     lines[2]["aliases"] = json!([]);
     lines[2]["birth_year"] = Value::Null;
@@ -1412,18 +1403,7 @@ async fn a_withdrawal_of_a_person_merged_away_is_counted_with_its_survivor() {
 #[tokio::test]
 async fn a_line_for_a_person_merged_away_reaches_the_survivor_and_an_unmerge_takes_it_back() {
     let (s, admin) = server().await;
-    import_ok(&admin, file(&pair_file())).await;
-    let survivor: PersonDoc = stored(&s, ExchangeKind::Person, "P-K1");
-    let merged: PersonDoc = stored(&s, ExchangeKind::Person, "P-K2");
-    let res = admin
-        .post_json(
-            "/api/persons/merge",
-            &json!({"survivor": survivor.id, "merged": merged.id,
-                "reason": "same person (test)", "keep": {}}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let merge_id = res.json::<Value>().await.unwrap()["id"].clone();
+    let (survivor, _, merge_id) = import_and_merge(&s, &admin, &pair_file()).await;
 
     // The spreadsheet learnt the merged person's phone and another name.
     let mut lines = pair_file();
