@@ -751,6 +751,7 @@ pub async fn csv(
                         "organisation",
                         "status",
                         "status_since",
+                        "group_people",
                     ],
                 );
                 let persons = referral_persons(index, &found.ids);
@@ -784,6 +785,13 @@ pub async fn csv(
                             r.organisation.as_deref().unwrap_or_default(),
                             r.status.code(),
                             &r.status_since,
+                            // How many people, when made in a group's contact (a new
+                            // user's walk: no column told a group from an anonymous
+                            // contact).
+                            &match persons.get(id) {
+                                Some(ForWhom::Group(people)) => people.to_string(),
+                                _ => String::new(),
+                            },
                         ],
                     );
                 }

@@ -290,6 +290,28 @@ async fn a_groups_referral_says_the_groups_size() {
     assert!(row(shelter.id).get("group_people").is_none());
     let one = json(&central, &format!("/api/referrals/{}", food.id)).await;
     assert_eq!(one["group_people"], 7);
+    // And in the CSV, its last column.
+    let csv = central
+        .get("/api/csv/referrals")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",status_since,group_people"),
+        "{csv}"
+    );
+    let line = |id: strada_shared::ids::DocId| {
+        csv.lines()
+            .find(|l| l.starts_with(&id.to_string()))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line(food.id).ends_with(",7"), "{csv}");
+    assert!(line(shelter.id).ends_with(','), "{csv}");
 }
 
 #[tokio::test]
