@@ -76,7 +76,7 @@ pub fn export(
         }
     }
     let mut names = Names::new(store)?;
-    names.survivors = survivors(&docs);
+    names.survivors = survivors(store, &docs)?;
     let mut lines: Vec<(u8, String, Vec<u8>)> = Vec::new();
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     // Teams: imported ones, those of the records, those of field workers.
@@ -173,34 +173,20 @@ pub(crate) struct Names<'a> {
     survivors: HashMap<DocId, DocId>,
 }
 
-/// Each person merged away (`merged_into`) → the person it counts under at the end of
-/// its chain of merges, when that person is exported (a survivor that does not read
-/// leaves the merged person written as itself).
-fn survivors(docs: &[TypedDoc]) -> HashMap<DocId, DocId> {
-    let merged: HashMap<DocId, Option<DocId>> = docs
+/// Each person merged away → the person it counts under at the end of its chain of
+/// merges ([`crate::merge::roots`]), when that person is exported (a survivor that does
+/// not read leaves the merged person written as itself).
+fn survivors(store: &dyn Store, docs: &[TypedDoc]) -> Result<HashMap<DocId, DocId>, StoreError> {
+    let exported: std::collections::HashSet<DocId> = docs
         .iter()
         .filter_map(|d| match d {
-            TypedDoc::Person(p) => Some((p.id, p.merged_into)),
+            TypedDoc::Person(p) => Some(p.id),
             _ => None,
         })
         .collect();
-    let mut out = HashMap::new();
-    for (&id, &into) in &merged {
-        let Some(mut at) = into else { continue };
-        // A chain is at most as long as the persons it passes (a cycle ends it).
-        let mut steps = 0;
-        while let Some(Some(next)) = merged.get(&at) {
-            steps += 1;
-            if steps > merged.len() || *next == id {
-                break;
-            }
-            at = *next;
-        }
-        if merged.contains_key(&at) && merged.get(&at) == Some(&None) {
-            out.insert(id, at);
-        }
-    }
-    out
+    let mut roots = crate::merge::roots(store)?;
+    roots.retain(|merged, root| exported.contains(merged) && exported.contains(root));
+    Ok(roots)
 }
 
 impl<'a> Names<'a> {
