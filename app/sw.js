@@ -3,8 +3,8 @@
 // - Navigations: network first (so a new release is seen), cached shell when offline.
 // - Other same-origin GETs: cache first (file names carry a content hash). The central
 //   bundle (ON_DEMAND: only at #/centrale, so phones never download it) is not
-//   precached: it is kept in this version's cache when first fetched, for a central
-//   laptop that goes offline.
+//   precached: it is kept in this version's cache when first fetched, or when the page
+//   that started it says so (KEEP_ON_DEMAND), for a central laptop that goes offline.
 // - Never touches /api/: API answers are never cached.
 // - A new version waits until the page asks it to take over (SKIP_WAITING).
 'use strict';
@@ -29,6 +29,20 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
+  // The page started the central bundle: keep it for offline use. A first visit
+  // fetches it before this worker controls the page, so the fetch handler never saw
+  // it (a new user's walk: a central laptop reloaded offline could not open the
+  // archive). Stored only if missing; the files are in the browser's HTTP cache.
+  if (event.data && event.data.type === 'KEEP_ON_DEMAND') {
+    event.waitUntil((async () => {
+      const cache = await caches.open(CACHE);
+      for (const path of ON_DEMAND) {
+        if (!(await cache.match(path))) {
+          try { await cache.add(path); } catch (_) { /* offline or gone: tried again next time */ }
+        }
+      }
+    })());
+  }
 });
 
 function withTimeout(promise, ms) {

@@ -191,6 +191,7 @@ field_app = Log contacts
 central_needs_network = The central records need a network.
 central_lists_need_network = The central records need a network. Without one, what this device keeps offline (teams, chosen persons) is read and edited in "Log contacts".
 central_unavailable = The central records did not load: reload the page with the network on.
+central_unavailable_field = Open «Log contacts»: what this device keeps offline is read and edited there.
 central_index_building = The central records are being prepared after a server restart: try again in a minute.
 central_session_over = Session expired: sign in again.
 central_forbidden = Your role does not allow you to see or do this.
@@ -272,6 +273,7 @@ last_met = last met { $date }
 materials = Materials given
 mediator_present = A cultural mediator was present
 no_persons = No person found.
+persons_only_kept = This device holds only the persons of the teams and the persons it keeps offline; the others are in the central records (with the network).
 no_referrals = No referral on this device.
 not_said = Not said
 nothing_waiting = No referral waiting for feedback.
@@ -499,6 +501,7 @@ ws_aliases = Aliases
 ws_birth_year = Birth year
 ws_estimated = (estimated)
 person_in_review = Two devices wrote different values, under review at the central office: { $fields }.
+person_in_review_mine = Written on this device, { $field }: { $value }
 person_merged_elsewhere = The central office merged it into the same person's record in another team: the contacts logged here count for that person.
 pick_merged_elsewhere = merged into another team's record
 born_in = born { $year }
@@ -728,6 +731,7 @@ dup_reason_alias_same = { $a } = { $b }
 dup_reason_alias_transliteration = { $a } ≈ { $b } (another script)
 dup_reason_alias_spelling = { $a } ≈ { $b } (another spelling)
 dup_reason_alias_phonetic = { $a } ≈ { $b } (sounds alike)
+dup_reason_alias_partial = { $a } ~ { $b } (part of the name only)
 dup_reason_same_year = both born { $a }
 dup_reason_birth_year = born { $a } / { $b }
 dup_reason_same_gender_woman = both women
@@ -743,6 +747,7 @@ dup_reason_met_days =
        *[other] met { $distance } apart, { $n } days apart
     }
 dup_reason_same_usual_place = same usual place: { $place }
+dup_reason_similar_phone = phones one digit apart
 dup_reason_different_phone = different phones
 dup_reason_different_birth_year = born { $a } / { $b }: too far apart
 dup_reason_different_gender = different genders: { $a } / { $b }
@@ -830,6 +835,11 @@ scope_persons =
     { $n ->
         [one] { $n } person kept offline.
        *[other] { $n } persons kept offline.
+    }
+scope_unread =
+    { $n ->
+        [one] Without the network the choice cannot be read or changed: this device keeps what was chosen at the last connection ({ $n } person, with their contacts, in «Log contacts»).
+       *[other] Without the network the choice cannot be read or changed: this device keeps what was chosen at the last connection ({ $n } persons, with their contacts, in «Log contacts»).
     }
 scope_no_persons = No person kept offline.
 scope_clear_persons = Remove every person

@@ -192,6 +192,7 @@ field_app = Registrazione contatti
 central_needs_network = L'archivio centrale si consulta con la rete.
 central_lists_need_network = L'archivio centrale si consulta con la rete. Senza rete, ciò che questo dispositivo tiene offline (équipe, persone scelte) si consulta e si modifica in «Registrazione contatti».
 central_unavailable = L'archivio centrale non si è caricato: ricarica la pagina con la rete.
+central_unavailable_field = Apri «Registrazione contatti»: ciò che questo dispositivo tiene offline si consulta e si modifica lì.
 central_index_building = L'archivio centrale si sta preparando dopo un riavvio del server: riprova tra un minuto.
 central_session_over = Sessione scaduta: accedi di nuovo.
 central_forbidden = Il tuo ruolo non permette di vedere o fare questo.
@@ -273,6 +274,7 @@ last_met = ultimo incontro { $date }
 materials = Materiali consegnati
 mediator_present = Presente un mediatore culturale
 no_persons = Nessuna persona trovata.
+persons_only_kept = Su questo dispositivo ci sono solo le persone delle équipe e le persone che tiene offline; le altre sono nell'archivio centrale (con la rete).
 no_referrals = Nessun invio sul dispositivo.
 not_said = Non indicato
 nothing_waiting = Nessun invio in attesa di riscontro.
@@ -500,6 +502,7 @@ ws_aliases = Alias
 ws_birth_year = Anno di nascita
 ws_estimated = (stimato)
 person_in_review = Due dispositivi hanno scritto valori diversi, in revisione in centrale: { $fields }.
+person_in_review_mine = Scritto su questo dispositivo, { $field }: { $value }
 person_merged_elsewhere = L'ufficio centrale l'ha unita alla scheda della stessa persona in un'altra équipe: i contatti registrati qui contano per quella persona.
 pick_merged_elsewhere = unita a una scheda di un'altra équipe
 born_in = anno di nascita { $year }
@@ -729,6 +732,7 @@ dup_reason_alias_same = { $a } = { $b }
 dup_reason_alias_transliteration = { $a } ≈ { $b } (altro alfabeto)
 dup_reason_alias_spelling = { $a } ≈ { $b } (altra grafia)
 dup_reason_alias_phonetic = { $a } ≈ { $b } (suono simile)
+dup_reason_alias_partial = { $a } ~ { $b } (solo una parte del nome)
 dup_reason_same_year = nati entrambi nel { $a }
 dup_reason_birth_year = nati nel { $a } / { $b }
 dup_reason_same_gender_woman = entrambe donne
@@ -744,6 +748,7 @@ dup_reason_met_days =
        *[other] incontrati a { $distance } a { $n } giorni di distanza
     }
 dup_reason_same_usual_place = stesso luogo abituale: { $place }
+dup_reason_similar_phone = telefoni quasi uguali: una sola cifra diversa
 dup_reason_different_phone = telefoni diversi
 dup_reason_different_birth_year = nati nel { $a } / { $b }: troppo distanti
 dup_reason_different_gender = genere diverso: { $a } / { $b }
@@ -831,6 +836,11 @@ scope_persons =
     { $n ->
         [one] { $n } persona tenuta offline.
        *[other] { $n } persone tenute offline.
+    }
+scope_unread =
+    { $n ->
+        [one] Senza rete la scelta non si legge né si cambia: questo dispositivo tiene ciò che era scelto all'ultima connessione ({ $n } persona, con i suoi contatti, in «Registrazione contatti»).
+       *[other] Senza rete la scelta non si legge né si cambia: questo dispositivo tiene ciò che era scelto all'ultima connessione ({ $n } persone, con i loro contatti, in «Registrazione contatti»).
     }
 scope_no_persons = Nessuna persona tenuta offline.
 scope_clear_persons = Togli tutte le persone

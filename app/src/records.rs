@@ -86,6 +86,8 @@ pub struct PersonRow {
     pub birth_year_estimated: bool,
     /// Sensitive fields two devices set apart, waiting for the central office's review.
     pub in_review: Vec<String>,
+    /// Of those, the values this device wrote: (field, value as JSON text).
+    pub in_review_mine: Vec<(String, String)>,
     /// The person's team, when the summary says it.
     pub team: Option<strada_shared::ids::TeamId>,
 }
@@ -198,6 +200,12 @@ pub struct PersonSummary {
     /// summaries written before (none until the next write).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub in_review: Vec<String>,
+    /// Of those fields, the value this device wrote, (field, value as JSON text): the
+    /// row shows it, since the value the list shows may be the other device's (a new
+    /// user's walk: the worker saw only the other phone's value). Absent in summaries
+    /// written before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_review_mine: Vec<(String, String)>,
     /// The person's team: a contact recorded with them is that team's. Absent in
     /// summaries written before (read as the device user's team until the next write).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -247,6 +255,15 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
         }
         DocType::Person => {
             let p = schema::read::<PersonDoc>(&d.doc).ok()?;
+            let conflicts = schema::conflicts::find(&d.doc, DocType::Person);
+            let me = d.doc.get_actor().to_hex_string();
+            let in_review_mine = conflicts
+                .iter()
+                .filter_map(|c| {
+                    let mine = c.values.iter().find(|v| v.actor == me)?;
+                    Some((c.field.clone(), mine.value.clone()))
+                })
+                .collect();
             Some(Summary::Person(PersonSummary {
                 id: p.id,
                 consented: p.consent.status == strada_shared::vocab::ConsentStatus::Given,
@@ -259,10 +276,8 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
                 merged_into: p.merged_into,
                 birth_year: p.birth_year,
                 birth_year_estimated: p.birth_year_estimated,
-                in_review: schema::conflicts::find(&d.doc, DocType::Person)
-                    .into_iter()
-                    .map(|c| c.field)
-                    .collect(),
+                in_review: conflicts.into_iter().map(|c| c.field).collect(),
+                in_review_mine,
                 team: Some(p.team),
             }))
         }
@@ -366,6 +381,7 @@ impl RecordsBuilder {
                 birth_year: p.birth_year,
                 birth_year_estimated: p.birth_year_estimated,
                 in_review: p.in_review.clone(),
+                in_review_mine: p.in_review_mine.clone(),
                 team: p.team.clone(),
             }),
             Summary::Referral(r, status) => {

@@ -24,6 +24,10 @@ pub enum AliasMatch {
     Spelling,
     /// Names that sound alike, or differ by a slip of the finger ("Ibrahima", "Ibrahina").
     Phonetic,
+    /// Only some words of the two aliases match ("Gurpreet Singh" and "Amandeep Singh",
+    /// "Ousmane Mamadou Diallo" and "Ousmane Diallo"): the others are another given name,
+    /// or a part one record leaves out.
+    Partial,
 }
 
 /// One piece of evidence for (or, for the `Different…` ones, against) two records being
@@ -54,6 +58,9 @@ pub enum Reason {
     /// The same usual place (where the person lives or sleeps, as the first record
     /// writes it), case and accents aside.
     SameUsualPlace { place: String },
+    /// Two phone numbers one digit apart once normalised (a digit mistyped, two
+    /// neighbours swapped).
+    SimilarPhone,
     /// Two phone numbers that differ (people change SIM cards: weak evidence against).
     DifferentPhone,
     /// Birth years too far apart (see [`Reason::BirthYear`]).
@@ -87,6 +94,7 @@ impl Reason {
             Reason::SamePhone => "same phone".into(),
             Reason::Alias { a, b, how } => match how {
                 AliasMatch::Same => format!("{a} = {b}"),
+                AliasMatch::Partial => format!("{a} ~ {b} (part of the name)"),
                 _ => format!("{a} ≈ {b}"),
             },
             Reason::BirthYear { a, b } if a == b => format!("both born {a}"),
@@ -108,6 +116,7 @@ impl Reason {
                 format!("met {metres} m apart {when}")
             }
             Reason::SameUsualPlace { place } => format!("both usually at {place}"),
+            Reason::SimilarPhone => "phones one digit apart".into(),
             Reason::DifferentPhone => "different phones".into(),
             Reason::DifferentBirthYear { a, b } => format!("born {a} / {b}: too far apart"),
             Reason::DifferentGender { a, b } => {

@@ -175,3 +175,80 @@ test('a central device keeps offline only the team it chose', async () => {
     removeDir(data);
   }
 });
+
+// A new user's walk: a central laptop reloaded without a network could not open the
+// central records (the central bundle, fetched before the service worker controlled the
+// page, was never kept), and its first unlock seemed to fail (the field bundle reloaded
+// the page, which locked it again).
+test('a central laptop reloaded offline opens the workspace at the first unlock', async () => {
+  const data = tempDir('strada-e2e-scope-reload-');
+  const accounts = fillDemo(data, ['--seed', '6', '--contacts', '120']);
+  const server = await startServer(data);
+  const browser = await launchBrowser({ allow: OFFLINE });
+  try {
+    const pw = accounts.centrale.password;
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 768 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
+    });
+    const page = await context.newPage();
+    await page.goto(server.url + '/#/centrale');
+    await signIn(page, 'centrale', pw);
+    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+    await page.getByTestId('central-row').first().waitFor({ timeout: 30000 });
+    // The service worker keeps the central bundle once the page has started it.
+    await page.waitForFunction(async () => {
+      const keys = await caches.keys();
+      for (const k of keys) {
+        const c = await caches.open(k);
+        if (await c.match('/strada-central_bg.wasm') && await c.match('/strada-central.js')) return true;
+      }
+      return false;
+    }, null, { timeout: 30000, polling: 500 });
+
+    await context.setOffline(true);
+    await page.reload();
+    await unlock(page, pw);
+    // The workspace at once, from the cache: no second unlock, no error.
+    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+    assert.equal(await page.getByTestId('central-unavailable').count(), 0);
+    // The offline section says the choice cannot be read rather than showing none.
+    await page.getByTestId('scope-unread').waitFor({ timeout: 15000 });
+    assert.equal(await page.getByTestId('scope-save').isDisabled(), true);
+    // In the field part, a name not on the device: the central records may hold it.
+    await page.evaluate(() => { window.location.hash = '#/persone'; });
+    await page.getByTestId('person-search').fill('Nessunnome Sintetico');
+    await page.getByTestId('persons-only-kept').waitFor({ timeout: 10000 });
+
+    // Back online: the section reads the choice again.
+    await context.setOffline(false);
+    await page.evaluate(() => { window.location.hash = '#/centrale'; });
+    await page.getByTestId('workspace').waitFor({ timeout: 30000 });
+    await page.getByTestId('scope-save').waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="scope-save"]').disabled,
+      null, { timeout: 15000 });
+    assert.equal(await page.getByTestId('scope-unread').count(), 0);
+
+    // A browser that never kept the bundle (emptied here), offline: one unlock, then the
+    // page says the central records need the network, with the way to the field part.
+    browser.allow(/strada-central/, /Failed to load resource: net::ERR_FAILED/);
+    await page.evaluate(async () => {
+      for (const k of await caches.keys()) {
+        const c = await caches.open(k);
+        await c.delete('/strada-central.js');
+        await c.delete('/strada-central_bg.wasm');
+      }
+    });
+    await context.setOffline(true);
+    await page.reload();
+    await unlock(page, pw);
+    await page.getByTestId('central-unavailable').filter({ hasText: 'non si è caricato' }).waitFor({ timeout: 15000 });
+    await page.getByTestId('central-unavailable-field').click();
+    await page.getByTestId('save-contact').waitFor({ timeout: 15000 });
+    await context.setOffline(false);
+    await context.close();
+  } finally {
+    await browser.close();
+    await stopServer(server.proc);
+    removeDir(data);
+  }
+});

@@ -98,6 +98,15 @@ test('two phones writing a person\'s phone apart: the central office keeps one a
     await marta.page.getByTestId('person-search').fill(ALIAS);
     const inReview = marta.page.getByTestId('person-row').filter({ hasText: ALIAS }).getByTestId('person-in-review');
     await inReview.filter({ hasText: 'in revisione in centrale: telefono' }).waitFor({ timeout: 30000 });
+    // Each phone shows the value it wrote, whichever the row shows (a new user's walk:
+    // the worker's own value was nowhere on the phone).
+    const mine = marta.page.getByTestId('person-row').filter({ hasText: ALIAS }).getByTestId('person-in-review-mine');
+    await mine.filter({ hasText: 'Scritto su questo dispositivo, telefono: +39 333 1111111' }).waitFor({ timeout: 10000 });
+    assert.equal(await mine.count(), 1);
+    await ahmed.page.getByTestId('tab-persons').click();
+    await ahmed.page.getByTestId('person-search').fill(ALIAS);
+    await ahmed.page.getByTestId('person-row').filter({ hasText: ALIAS }).getByTestId('person-in-review-mine')
+      .filter({ hasText: 'telefono: +39 333 2222222' }).waitFor({ timeout: 30000 });
 
     // The reviewer sees both values, who wrote each, and keeps Ahmed's.
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'it-IT' });
@@ -143,6 +152,7 @@ test('two phones writing a person\'s phone apart: the central office keeps one a
     }, 'the kept value on Marta\'s phone', 40000);
     // Reviewed: nothing waits any more.
     await inReview.waitFor({ state: 'detached', timeout: 30000 });
+    assert.equal(await mine.count(), 0);
 }));
 
 // A new user's walk: an editor left open on one phone, saved without a change after

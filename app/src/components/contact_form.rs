@@ -327,8 +327,12 @@ pub fn ContactForm() -> impl IntoView {
                         }.into_any(),
                         None => view! {
                             <label for="alias">{move || t().alias_label}</label>
-                            <input id="alias" autocomplete="off" maxlength="80" placeholder=move || t().alias_hint
+                            // The hint stays visible under the field, not as a placeholder: at
+                            // 360 px a placeholder was cut (a new user's walk), and it goes
+                            // when the worker starts typing.
+                            <input id="alias" autocomplete="off" maxlength="80" aria-describedby="alias-hint"
                                 prop:value=move || alias.get() on:input=move |ev| alias.set(event_target_value(&ev))/>
+                            <small id="alias-hint" class="field-hint muted">{move || t().alias_hint}</small>
                             // The persons offered come a task later than the input.
                             <Later>
                             <ul class="choices" data-testid="person-matches">

@@ -60,12 +60,14 @@ pub fn TabBar(route: RwSignal<String>) -> impl IntoView {
                     {move || match tab {
                         Tab::Contacts => t().tab_contacts.to_string(),
                         Tab::Persons => t().persons.to_string(),
-                        Tab::Referrals => {
-                            let n = waiting();
-                            if n > 0 { format!("{} ({n})", t().referrals) } else { t().referrals.to_string() }
-                        }
+                        Tab::Referrals => t().referrals.to_string(),
                         Tab::Services => t().svc_nav.to_string(),
                     }}
+                    // The referrals waiting, as a badge on the label's line: «Invii (74)»
+                    // wrapped on a 360 px phone (a new user's walk).
+                    {move || (tab == Tab::Referrals).then(waiting).filter(|&n| n > 0).map(|n| view! {
+                        <span class="tab-count" data-testid="tab-count">{n}</span>
+                    })}
                 </a>
             }).collect_view()}
         </nav>

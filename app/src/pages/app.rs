@@ -216,10 +216,15 @@ fn CentralElsewhere() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = move || ctx.lang.get().t();
     let storage = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
-    let tried = storage
-        .as_ref()
-        .and_then(|s| s.get_item(CENTRAL_RELOAD).ok().flatten())
-        .is_some();
+    // Offline, a reload cannot fetch the central bundle and only locks the device again
+    // (a new user's walk: the first unlock after an offline reload seemed to fail): the
+    // page says so at once, with the way to what this device keeps offline.
+    let offline = web_sys::window().is_some_and(|w| !w.navigator().on_line());
+    let tried = offline
+        || storage
+            .as_ref()
+            .and_then(|s| s.get_item(CENTRAL_RELOAD).ok().flatten())
+            .is_some();
     if !tried {
         if let Some(s) = &storage {
             let _ = s.set_item(CENTRAL_RELOAD, "1");
@@ -229,8 +234,12 @@ fn CentralElsewhere() -> impl IntoView {
         }
     }
     view! {
-        <p class=if tried { "error" } else { "loading" } role=if tried { "alert" } else { "status" }>
+        <p class=if tried { "error" } else { "loading" } role=if tried { "alert" } else { "status" }
+            data-testid="central-unavailable">
             {move || if tried { t().central_unavailable } else { t().loading }}
         </p>
+        {tried.then(|| view! {
+            <p><a href="#/" data-testid="central-unavailable-field">{move || t().central_unavailable_field}</a></p>
+        })}
     }
 }

@@ -91,21 +91,35 @@ pub fn OfflineScope() -> impl IntoView {
         .is_some_and(|s| s.user.role.reads_cases());
     let status = RwSignal::new(None::<bool>);
     let busy = RwSignal::new(false);
+    // The choice is the server's: without the network it cannot be read, and the
+    // section says so rather than showing nothing ticked (a new user's walk read «no
+    // person kept» on a laptop that kept a team and three persons).
+    let unread = RwSignal::new(false);
     let load = move || {
         let Some(s) = ctx.session.get_untracked() else {
             return;
         };
         leptos::task::spawn_local(async move {
-            if let Ok(p) = api::sync_scope(&s.token).await {
-                teams.set(p.scope.teams.clone());
-                persons.set(p.scope.persons.clone());
-                cases.set(p.scope.cases);
-                base.set(p.scope.clone());
-                page.set(Some(p));
+            match api::sync_scope(&s.token).await {
+                Ok(p) => {
+                    teams.set(p.scope.teams.clone());
+                    persons.set(p.scope.persons.clone());
+                    cases.set(p.scope.cases);
+                    base.set(p.scope.clone());
+                    page.set(Some(p));
+                    unread.set(false);
+                }
+                Err(_) => unread.set(page.get_untracked().is_none()),
             }
         });
     };
     load();
+    // Back online with the choice never read: read it now.
+    Effect::new(move |_| {
+        if ctx.online.get() && unread.get_untracked() {
+            load();
+        }
+    });
     // Records came in (a sync, an import): the teams to choose from are read again; what
     // is ticked stays as the user left it.
     Effect::new(move |first: Option<()>| {
@@ -170,6 +184,11 @@ pub fn OfflineScope() -> impl IntoView {
         <section class="offline-scope" data-testid="offline-scope" aria-labelledby="offline-scope-title">
             <h2 id="offline-scope-title">{move || t().scope_title}</h2>
             <p class="hint">{move || t().scope_help}</p>
+            <Show when=move || unread.get()>
+                <p class="warning" role="status" data-testid="scope-unread">
+                    {move || t().scope_unread.n(ctx.records.with(|r| r.persons.len()))}
+                </p>
+            </Show>
             <div role="group" aria-labelledby="offline-scope-title" class="scope-teams">
                 <For
                     each=move || page.get().map(|p| p.teams).unwrap_or_default()
@@ -203,7 +222,7 @@ pub fn OfflineScope() -> impl IntoView {
                     }
                 </For>
             </div>
-            <p data-testid="scope-persons">
+            <p data-testid="scope-persons" hidden=move || unread.get()>
                 {move || match persons.get().len() {
                     0 => t().scope_no_persons.to_string(),
                     n => t().scope_persons.n(n),
@@ -226,7 +245,7 @@ pub fn OfflineScope() -> impl IntoView {
             <button
                 type="button"
                 data-testid="scope-save"
-                prop:disabled=move || busy.get()
+                prop:disabled=move || busy.get() || unread.get()
                 on:click=save
             >
                 {move || t().scope_save}

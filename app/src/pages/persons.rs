@@ -30,6 +30,10 @@ pub fn Persons() -> impl IntoView {
         })
     });
     let rows = progressive(results, ROWS_PER_TASK);
+    let central = ctx
+        .session
+        .get_untracked()
+        .is_some_and(|s| s.user.role.is_central());
     view! {
         <section class="card">
             <h2>{move || t().persons}</h2>
@@ -41,6 +45,12 @@ pub fn Persons() -> impl IntoView {
                 <p class="muted">
                     {move || if ctx.first_sync.get() && query.with(|q| q.trim().is_empty()) { t().persons_loading } else { t().no_persons }}
                 </p>
+                // A central device holds only what it keeps offline: a name not found
+                // here may be in the central records (a new user's walk searched a
+                // person not kept, offline, and was told only «no person found»).
+                {move || (central && !query.with(|q| q.trim().is_empty())).then(|| view! {
+                    <p class="hint" data-testid="persons-only-kept">{t().persons_only_kept}</p>
+                })}
             </Show>
             <ul class="contacts" data-testid="person-results">
                 // Keyed by id: a row follows its person (a pull, an edit) and an open
@@ -98,7 +108,22 @@ fn PersonItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                         .map(|f| tr.ws_field_names.find(f.split('.').next().unwrap_or_default()).unwrap_or(f.as_str()).to_lowercase())
                         .collect::<Vec<_>>()
                         .join(", ");
-                    view! { <p class="small warning" data-testid="person-in-review">{tr.person_in_review.with("fields", &names)}</p> }
+                    // The values this device wrote: the row may show the other
+                    // device's (a new user's walk: the worker's own value was nowhere).
+                    let mine = row.with(|r| r.as_ref().map(|p| p.in_review_mine.clone()).unwrap_or_default());
+                    let lang = ctx.lang.get();
+                    let mine = mine
+                        .into_iter()
+                        .map(|(f, v)| {
+                            let field = tr.ws_field_names.find(f.split('.').next().unwrap_or_default()).unwrap_or(f.as_str()).to_lowercase();
+                            let value = crate::pages::workspace::value_label(&f, &v, tr, lang);
+                            view! { <li data-testid="person-in-review-mine">{tr.person_in_review_mine.args(&[("field", &field), ("value", &value)])}</li> }
+                        })
+                        .collect_view();
+                    view! {
+                        <p class="small warning" data-testid="person-in-review">{tr.person_in_review.with("fields", &names)}</p>
+                        <ul class="small muted in-review-mine">{mine}</ul>
+                    }
                 })
             }}
             // Merged into another team's person (not on this device): the row stays, and

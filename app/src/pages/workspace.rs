@@ -1256,7 +1256,8 @@ fn server_writer(actor_hex: &str, t: &Catalogue) -> &'static str {
     }
 }
 
-fn value_label(field: &str, json: &str, t: &Catalogue, lang: Lang) -> String {
+/// A conflicting value as a reader reads it (also on a phone's person row).
+pub(crate) fn value_label(field: &str, json: &str, t: &Catalogue, lang: Lang) -> String {
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
     let last = field.rsplit('.').next().unwrap_or_default();
     match v {

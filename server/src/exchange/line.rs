@@ -637,6 +637,10 @@ fn person(o: &Obj<'_>, now_ms: i64) -> Checked<Person> {
         return Err(c.err("at", "a consent cannot be recorded in the future"));
     }
     let created_at = o.time("created_at")?;
+    // As a push of a person (the eighteenth attacker's probe: «2100-01-01» was taken).
+    if created_at > now_ms + CLOCK_SKEW_MS {
+        return Err(o.err("created_at", "in the future"));
+    }
     let mut dropped = None;
     if consent.status == ConsentStatus::Given {
         if aliases.is_empty() {
@@ -1204,6 +1208,11 @@ mod tests {
     fn times_need_an_offset_and_consent_is_not_in_the_future() {
         let e = err(&with(PERSON, "created_at", "2025-03-01T10:00:00".into()));
         assert_eq!(e.field, "created_at");
+        let e = err(&with(PERSON, "created_at", "2100-01-01T10:00:00Z".into()));
+        assert_eq!(
+            (e.field.as_str(), e.reason.as_str()),
+            ("created_at", "in the future")
+        );
         let e = err(&with(PERSON, "created_at", "2025-03-01".into()));
         assert_eq!(e.field, "created_at");
         let e = err(&with(

@@ -244,7 +244,7 @@ pub const OPERATIONS: &[Operation] = &[
         method: "post",
         path: "/sync/pull",
         tag: "sync",
-        summary: "One page of the feed after the device's cursor",
+        summary: "One page of the feed after the device's cursor (`cursor`, `since` and `head` are unsigned 64-bit integers above 2^53: a JSON client reads them exactly, e.g. as BigInt, never as a double)",
         access: Access::Device,
         query: &[],
         body: Some(SYNC),
@@ -1006,7 +1006,7 @@ fn schemas() -> Map<String, Value> {
                 ("score", json!({"type": "number"})),
                 (
                     "reasons",
-                    json!({"type": "array", "items": {"type": "object", "description": "{kind: same_phone | alias | birth_year | same_gender | same_country | shared_languages | met_near | same_usual_place | different_…, …}"}}),
+                    json!({"type": "array", "items": {"type": "object", "description": "{kind: same_phone | similar_phone | alias (how: same | transliteration | spelling | phonetic | partial) | birth_year | same_gender | same_country | shared_languages | met_near | same_usual_place | different_phone | different_birth_year | different_gender | different_country | different_usual_place, …}"}}),
                 ),
             ],
             &["a", "b", "score", "reasons"],

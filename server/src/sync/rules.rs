@@ -538,6 +538,16 @@ pub fn create(user: &AuthUser, new: &TypedDoc, now_ms: i64) -> Result<(), (Refus
             if p.merged_into.is_some() {
                 return Err(merge_refusal());
             }
+            // As a contact's (the eighteenth attacker's probe: 9e15 was kept, and the
+            // export wrote it as 1970).
+            if p.created_at > now_ms + CLOCK_SKEW_MS
+                || p.created_at < strada_shared::schema::contact::MIN_OCCURRED_AT_MS
+            {
+                return Err((
+                    RefusalCode::InvalidDate,
+                    "a person's creation time is in the future or before 2020".into(),
+                ));
+            }
             p.validate_entry().map_err(entry_refusal)?;
             consent_record(user, None, p, now_ms)
         }
@@ -798,6 +808,16 @@ pub fn change(
             if p.consent.status != ConsentStatus::Given && p.has_identifying_data() {
                 return Err(refusal(RefusalCode::ConsentRequired));
             }
+            if old
+                .person
+                .as_deref()
+                .is_some_and(|o| o.created_at != p.created_at)
+            {
+                return Err((
+                    RefusalCode::NotAllowed,
+                    "a person keeps its creation time".into(),
+                ));
+            }
             added_aliases(
                 old.person
                     .as_ref()
@@ -961,6 +981,54 @@ mod tests {
             session: [0; 32],
         };
         (team, me, user)
+    }
+
+    /// Found by the eighteenth attacker's probe: a person's creation time took any
+    /// number (9e15 was exported as 1970) and a field worker could rewrite it.
+    #[test]
+    fn a_persons_creation_time_is_bounded_and_kept() {
+        const T: i64 = 1_760_000_000_000;
+        let (team, me, user) = marta();
+        let person = |created_at: i64| {
+            TypedDoc::Person(PersonDoc {
+                id: DocId::new_v7(T as u64, [2; 10]),
+                aliases: vec!["Karim".into()],
+                birth_year: None,
+                birth_year_estimated: false,
+                gender: Gender::Unknown,
+                country: String::new(),
+                languages: vec![],
+                phone: None,
+                documents: DocumentStatus::Unknown,
+                usual_place: String::new(),
+                consent: Consent {
+                    status: ConsentStatus::Given,
+                    at: T,
+                    recorded_by: me,
+                    partners: vec![],
+                },
+                author: me,
+                team: team.clone(),
+                created_at,
+                merged_into: None,
+            })
+        };
+        assert_eq!(create(&user, &person(T), T), Ok(()));
+        for bad in [
+            9_000_000_000_000_000,
+            -9_000_000_000_000_000,
+            T + 3 * 86_400_000,
+            0,
+        ] {
+            assert_eq!(
+                create(&user, &person(bad), T).unwrap_err().0,
+                RefusalCode::InvalidDate
+            );
+        }
+        let stored = Fixed::of(&person(T));
+        assert_eq!(change(&user, &stored, &person(T), T), Ok(()));
+        let moved = change(&user, &stored, &person(T - 1), T).unwrap_err();
+        assert_eq!(moved.0, RefusalCode::NotAllowed);
     }
 
     /// Found by the attacker's seventh probe: a contact whose needs one field worker

@@ -294,6 +294,11 @@ pub fn choose(doc: &mut AutoCommit, field: &str, actor: &str, counter: u64) -> b
     let Ok(all) = doc.get_all(&obj, key) else {
         return false;
     };
+    // Only a field in conflict is kept (the eighteenth attacker's probe: the one value of
+    // a field was "kept", written again and audited as a conflict resolved).
+    if all.len() < 2 {
+        return false;
+    }
     let chosen = all.into_iter().find(|(_, id)| match id {
         automerge::ObjId::Id(c, a, _) => *c == counter && a.to_hex_string() == actor,
         automerge::ObjId::Root => false,
@@ -467,6 +472,26 @@ mod tests {
         // No clock is installed in these tests (it is global, and golden bytes are
         // written without one): time 0 reads as unknown. The API tests see real times.
         assert!(found[0].values.iter().all(|v| v.at.is_none()));
+    }
+
+    /// The eighteenth attacker's probe: the one value of a field in no conflict was
+    /// "kept" (written again, audited as a conflict resolved).
+    #[test]
+    fn a_field_with_one_value_is_not_kept() {
+        let c = ContactDoc {
+            sector: Some(Sector::Agriculture),
+            ..contact()
+        };
+        let mut a = schema::create(ActorId::from(vec![0xaa; 16]), &c).unwrap();
+        let heads = a.get_heads();
+        let (_, id) = a.get(automerge::ROOT, "sector").unwrap().unwrap();
+        let (counter, actor) = match id {
+            automerge::ObjId::Id(counter, actor, _) => (counter, actor.to_hex_string()),
+            automerge::ObjId::Root => unreachable!(),
+        };
+        let mut reviewer = a.fork().with_actor(ActorId::from(vec![0xcc; 16]));
+        assert!(!choose(&mut reviewer, "sector", &actor, counter));
+        assert_eq!(reviewer.get_heads(), heads, "nothing written");
     }
 
     /// A new user's walk: two desks graded the same indicator, not graded before, while

@@ -99,6 +99,7 @@ fn reason_text(r: &Reason, t: &Catalogue) -> String {
                 AliasMatch::Transliteration => t.dup_reason_alias_transliteration,
                 AliasMatch::Spelling => t.dup_reason_alias_spelling,
                 AliasMatch::Phonetic => t.dup_reason_alias_phonetic,
+                AliasMatch::Partial => t.dup_reason_alias_partial,
             };
             msg.args(&pair(a, b))
         }
@@ -130,6 +131,7 @@ fn reason_text(r: &Reason, t: &Catalogue) -> String {
             }
         }
         Reason::SameUsualPlace { place } => t.dup_reason_same_usual_place.with("place", place),
+        Reason::SimilarPhone => t.dup_reason_similar_phone.into(),
         Reason::DifferentPhone => t.dup_reason_different_phone.into(),
         Reason::DifferentBirthYear { a, b } => t
             .dup_reason_different_birth_year
@@ -1112,6 +1114,21 @@ mod tests {
             how: AliasMatch::Same,
         };
         assert_eq!(reason_text(&odd, en), "{$b} = x");
+        // Part of a name only (a second independent check read «Gurpreet Singh =
+        // Amandeep Singh»), and a phone one digit off.
+        let part = Reason::Alias {
+            a: "Gurpreet Singh".into(),
+            b: "Amandeep Singh".into(),
+            how: AliasMatch::Partial,
+        };
+        assert_eq!(
+            reason_text(&part, it),
+            "Gurpreet Singh ~ Amandeep Singh (solo una parte del nome)"
+        );
+        assert_eq!(
+            reason_text(&Reason::SimilarPhone, it),
+            "telefoni quasi uguali: una sola cifra diversa"
+        );
     }
 
     fn side(n: u8) -> DuplicateSide {
