@@ -34,13 +34,13 @@
 //! | … each word matched in another spelling or script (or its script's other reading: ث as s, г as h) / one edit away | −0.3 / −1.5 (−3 when other persons hold both words: Ranjit, Manjit) |
 //! | two neighbouring words of one record written as one word in the other (Ben Ali, Benali) | as one word matched in another spelling |
 //! | a word of the record with fewer distinct words left unmatched | −3.5 |
-//! | same normalised phone / one digit apart (a slip) / two different phones | +10 / +5 / −6 (the first two × 0.4 with a word of a name not matched: kin share a handset) |
+//! | same normalised phone (a foreign number with its code or its trunk 0 is one) / one digit apart (a slip) / two different phones | +10 / +5 / −6 (the first two × 0.4 with a word of a name not matched: kin share a handset) |
 //! | birth years 0, 1, 2, 3, 4, ≥ 5 apart | +2.8, +1.6, +0.8, −1.5, −3, −5 |
 //! | … when either is a worker's estimate ("about 30"): 0 … 4, 5, ≥ 6 apart | +2.8 (+1.8 for the same round year), +1.6, +1.0, +0.4, −0.5, −3, −5 |
 //! | same stated gender / different | +0.2 / −5 |
 //! | same country (spellings and languages resolved) / different | +0.5 / −3.5 |
 //! | a language both speak | +0.3 |
-//! | met within 1 km and 24 hours (closest two sightings) | +5 at 0 m … +2.5 at 1 km |
+//! | met within 1 km and 24 hours / a week (the two sightings that say most) | +5 / +2.5 at 0 m, half at 1 km; +0.6 on other days |
 //! | the same usual place (case and accents aside) / different (one written more fully than the other, «Pavia» and «Pavia stazione», is neither) | `ln(0.6 P / (others × k))`, `k` how many times more often than strangers people alike by name but clearly two (born ≥ 5 years apart, other gender) share a place in these records; at most +4 (half with a word of a name not matched: relatives live together) / −0.5 |
 //!
 //! A missing fact weighs nothing. Words are compared folded to Latin by their consonant

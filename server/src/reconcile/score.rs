@@ -71,6 +71,10 @@ const SAME_PLACE: f32 = 0.6;
 const DIFFERENT_PLACE: f32 = -0.5;
 pub(super) const NEAR_M: f64 = 1_000.0;
 pub(super) const NEAR_MS: i64 = 86_400_000;
+/// Met within [`NEAR_M`] and a week: a team back at the same farm or station finds the
+/// same person there, and namesakes too (less than within a day).
+const MET_WEEK: f32 = 2.5;
+const WEEK_MS: i64 = 7 * NEAR_MS;
 
 /// Per matched word beyond the two that weigh most together: at least, and at most.
 const EXTRA_WORD: f32 = 1.0;
@@ -126,7 +130,7 @@ pub(super) fn weigh(
         1.0
     };
     if let (Some(pa), Some(pb)) = (a.phone, b.phone) {
-        if pa == pb {
+        if pa == pb || same_abroad(lex.text(pa), lex.text(pb)) {
             e.add(phone_share * SAME_PHONE, || Reason::SamePhone);
         } else if one_digit_apart(lex.text(pa), lex.text(pb)) {
             e.add(phone_share * SIMILAR_PHONE, || Reason::SimilarPhone);
@@ -201,12 +205,7 @@ pub(super) fn weigh(
             });
         }
     }
-    if let Some((metres, ms)) = closest_sightings(a, b) {
-        let w = if ms <= NEAR_MS {
-            MET_NEAR * (1.0 - 0.5 * (metres / NEAR_M) as f32)
-        } else {
-            SAME_PLACE
-        };
+    if let Some((w, metres, ms)) = closest_sightings(a, b) {
         e.add(w, || Reason::MetNear {
             metres: metres.round() as u32,
             days: (ms / NEAR_MS) as u32,
@@ -228,6 +227,27 @@ fn one_digit_apart(a: &str, b: &str) -> bool {
         [i, j] => j == i + 1 && a[i] == b[j] && a[j] == b[i],
         _ => false,
     }
+}
+
+/// Whether a foreign number with its country code (`+40856940938`) and a number
+/// written as dialled inside that country, with its trunk 0 (`0856940938`, which
+/// normalising reads as Italian), are one number (a second independent check: a
+/// Romanian number written both ways read as two phones).
+fn same_abroad(a: &str, b: &str) -> bool {
+    let (intl, national) = match (a.strip_prefix('+'), b.strip_prefix('+')) {
+        (Some(i), None) => (i, b),
+        (None, Some(i)) => (i, a),
+        _ => return false,
+    };
+    let Some(rest) = national.strip_prefix('0') else {
+        return false;
+    };
+    // Italy keeps its 0 after +39, which normalising already reads.
+    !intl.starts_with("39")
+        && rest.len() >= 6
+        && intl.len() > rest.len()
+        && (1..=3).contains(&(intl.len() - rest.len()))
+        && intl.ends_with(rest)
 }
 
 /// Whether every word of one folded place is a word of the other (and they differ).
@@ -453,7 +473,7 @@ fn alias_reasons(a: &Prepared, b: &Prepared, kept: &[WordMatch], reasons: &mut V
     for (ai, bj, w, how) in pairs.into_iter().take(3) {
         // A word of either alias left without a match: only part of the names match (a
         // second independent check read «Gurpreet Singh = Amandeep Singh»).
-        let how = if whole(a, ai, b, bj, kept, true) && whole(b, bj, a, ai, kept, false) {
+        let how = if whole(a, ai, kept, true) && whole(b, bj, kept, false) {
             how
         } else {
             AliasMatch::Partial
@@ -469,30 +489,19 @@ fn alias_reasons(a: &Prepared, b: &Prepared, kept: &[WordMatch], reasons: &mut V
     }
 }
 
-/// Whether every word of alias `alias` of `x` is matched with a word of alias `other`
-/// of `y` (a name written twice in one alias needs one match: Ali Ali). `x_is_a` says
-/// which side of the kept matches `x` is.
-fn whole(
-    x: &Prepared,
-    alias: u16,
-    y: &Prepared,
-    other: u16,
-    kept: &[WordMatch],
-    x_is_a: bool,
-) -> bool {
+/// Whether every word of alias `alias` of `x` has its name matched, through this alias
+/// or another (Людмила Чобану beside Ludmila Ciobanu; a name written twice in one alias
+/// needs one match: Ali Ali). `x_is_a` says which side of the kept matches `x` is.
+fn whole(x: &Prepared, alias: u16, kept: &[WordMatch], x_is_a: bool) -> bool {
     let mut covered: Vec<u32> = Vec::new();
     for m in kept {
-        let (i, j, span) = if x_is_a {
-            (m.a, m.b, m.span_a)
+        let (i, span) = if x_is_a {
+            (m.a, m.span_a)
         } else {
-            (m.b, m.a, m.span_b)
+            (m.b, m.span_b)
         };
-        let (i, j) = (usize::from(i), usize::from(j));
-        if x.words[i].alias != alias || y.words[j].alias != other {
-            continue;
-        }
         covered.extend(
-            x.words[i..]
+            x.words[usize::from(i)..]
                 .iter()
                 .take(usize::from(span))
                 .map(|w| w.skeleton),
@@ -504,19 +513,35 @@ fn whole(
         .all(|w| covered.contains(&w.skeleton))
 }
 
-/// The closest two sightings within [`NEAR_M`] and [`NEAR_MS`], else the closest within
-/// [`NEAR_M`] on any days: metres and milliseconds apart.
-fn closest_sightings(a: &Prepared, b: &Prepared) -> Option<(f64, i64)> {
-    let mut best: Option<(bool, f64, i64)> = None;
+/// What two sightings within [`NEAR_M`] say: [`MET_NEAR`] within a day, [`MET_WEEK`]
+/// within a week (each halved at [`NEAR_M`]), [`SAME_PLACE`] on other days.
+fn sighting_weight(metres: f64, ms: i64) -> f32 {
+    let near = 1.0 - 0.5 * (metres / NEAR_M) as f32;
+    if ms <= NEAR_MS {
+        MET_NEAR * near
+    } else if ms <= WEEK_MS {
+        (MET_WEEK * near).max(SAME_PLACE)
+    } else {
+        SAME_PLACE
+    }
+}
+
+/// The two sightings within [`NEAR_M`] that say most ([`sighting_weight`]): their
+/// weight, metres and milliseconds apart.
+fn closest_sightings(a: &Prepared, b: &Prepared) -> Option<(f32, f64, i64)> {
+    let mut best: Option<(f32, f64, i64)> = None;
     for &(lat, lon, t) in &a.sightings {
         for &(blat, blon, bt) in &b.sightings {
             let ms = (t - bt).abs();
             let d = distance_m((lat, lon), (blat, blon));
-            let soon = ms <= NEAR_MS;
-            if d <= NEAR_M && best.is_none_or(|(bs, bd, _)| (soon, -d) > (bs, -bd)) {
-                best = Some((soon, d, ms));
+            if d > NEAR_M {
+                continue;
+            }
+            let w = sighting_weight(d, ms);
+            if best.is_none_or(|(bw, bd, _)| (w, -d) > (bw, -bd)) {
+                best = Some((w, d, ms));
             }
         }
     }
-    best.map(|(_, d, ms)| (d, ms))
+    best
 }

@@ -1101,6 +1101,21 @@ fn a_phone_one_digit_off_counts_for_and_a_place_written_more_fully_counts_neithe
             "Ucraina",
         )
     });
+    // A Romanian number with its country code and as dialled in Romania: one number.
+    persons.push(PersonFacts {
+        phone: Some("0040 856 940938".into()),
+        ..person(5, "bergamo-1", &["Gheorghe Turcanu"], Some(1997), "Romania")
+    });
+    persons.push(PersonFacts {
+        phone: Some("0856 940938".into()),
+        ..person(
+            6,
+            "milano-logistica",
+            &["Gheorghe Ţurcanu"],
+            None,
+            "Romania",
+        )
+    });
     // Two neighbouring digits swapped.
     persons.push(PersonFacts {
         phone: Some("3636509722".into()),
@@ -1132,4 +1147,8 @@ fn a_phone_one_digit_off_counts_for_and_a_place_written_more_fully_counts_neithe
         "{other:?}"
     );
     assert!(score_of(&found, 1, 4) < score_of(&found, 1, 3));
+    assert!(
+        reasons_of(&found, 5, 6).contains(&Reason::SamePhone),
+        "{found:?}"
+    );
 }
