@@ -2,9 +2,10 @@
 //! referrals it made.
 
 use leptos::prelude::*;
+use strada_shared::domain::NeedCategory;
 use strada_shared::ids::DocId;
 use strada_shared::schema::ContactDoc;
-use strada_shared::vocab::{FollowUp, Mediator};
+use strada_shared::vocab::{Code, FollowUp, Indicator, Mediator, Sector};
 
 use crate::state::{self, Ctx};
 use crate::util;
@@ -18,8 +19,14 @@ pub fn ContactDetail(id: DocId) -> impl IntoView {
     // Read again whenever the contact's row changes (a pull, an edit): an opened contact
     // never shows what the document no longer says.
     let row = Memo::new(move |_| ctx.records.with(|r| r.contact(id).cloned()));
+    // Bumped by a correction saved here: a field the row does not show (the sector)
+    // changes nothing the row tracks.
+    let saved = RwSignal::new(0u32);
     Effect::new(move |_| {
         row.track();
+        saved.track();
+        // A pull may change a field the row does not show (another phone's workplace).
+        ctx.pulled.track();
         leptos::task::spawn_local(async move {
             // Setting a signal of a closed detail is a no-op.
             match state::read_doc::<ContactDoc>(id).await {
@@ -37,12 +44,22 @@ pub fn ContactDetail(id: DocId) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // A contact is corrected where it was logged (a new user's walk found no way to
+    // change a sector or an indicator once saved): the fields a worker may get wrong.
+    let editing = RwSignal::new(false);
     view! {
         <div class="detail" data-testid="contact-detail">
             <Show when=move || failed.get()>
                 <p class="error" role="alert">{move || t().err_save}</p>
             </Show>
-            {move || contact.get().map(|c| {
+            <Show when=move || editing.get()>
+                {move || contact.get_untracked().map(|c| view! { <ContactEditor base=c editing=editing saved=saved/> })}
+            </Show>
+            <Show when=move || !editing.get() && contact.with(Option::is_some)>
+                <button type="button" class="secondary" data-testid="contact-edit"
+                    on:click=move |_| editing.set(true)>{move || t().contact_edit}</button>
+            </Show>
+            {move || contact.get().filter(|_| !editing.get()).map(|c| {
                 let lang = ctx.lang.get();
                 let tr = lang.t();
                 let mut lines: Vec<(&'static str, String)> = vec![
@@ -97,5 +114,130 @@ pub fn ContactDetail(id: DocId) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// The fields of a contact a worker may correct: needs, sector, workplace, indicators
+/// and their notes, follow-up, note. Saving writes only what its user changed onto the
+/// contact as the device holds it then ([`ContactDoc::apply_form`]).
+#[component]
+fn ContactEditor(base: ContactDoc, editing: RwSignal<bool>, saved: RwSignal<u32>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    let id = base.id;
+    let needs = RwSignal::new(base.needs.clone());
+    let sector = RwSignal::new(base.sector);
+    let workplace = RwSignal::new(base.workplace.clone());
+    let indicators = RwSignal::new(base.indicators.clone());
+    let follow_up = RwSignal::new(base.follow_up == FollowUp::Needed);
+    let note = RwSignal::new(base.note.clone());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let tr = ctx.lang.get_untracked().t();
+        let mut edited = base.clone();
+        edited.needs = needs.get_untracked();
+        edited.sector = sector.get_untracked();
+        edited.workplace = workplace.get_untracked().trim().to_string();
+        edited.indicators = indicators.get_untracked();
+        edited.follow_up = if follow_up.get_untracked() {
+            FollowUp::Needed
+        } else {
+            FollowUp::default()
+        };
+        edited.note = note.get_untracked().trim().to_string();
+        if edited.needs.is_empty() {
+            return error.set(Some(
+                tr.validation(&strada_shared::schema::contact::ValidationError::NoNeeds)
+                    .into(),
+            ));
+        }
+        if let Err(e) = strada_shared::schema::Document::validate(&edited) {
+            return error.set(Some(tr.validation(&e).into()));
+        }
+        let base = base.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let res = match state::read_doc::<ContactDoc>(id).await {
+                Ok(mut current) => {
+                    current.apply_form(&base, &edited);
+                    state::save_edit(ctx, current).await
+                }
+                Err(e) => Err(e),
+            };
+            busy.set(false);
+            match res {
+                Ok(()) => {
+                    saved.update(|n| *n += 1);
+                    editing.set(false);
+                }
+                Err(e) => error.set(Some(e.message(ctx.lang.get_untracked().t()).into())),
+            }
+        });
+    };
+    view! {
+        <form class="editor" on:submit=save data-testid="contact-editor">
+            <fieldset>
+                <legend>{move || t().needs}</legend>
+                <div class="needs">
+                    {NeedCategory::ALL.into_iter().map(|n| view! {
+                        <label class="need">
+                            <input type="checkbox" data-testid=format!("edit-need-{}", n.code())
+                                prop:checked=move || needs.with(|v| v.contains(&n))
+                                on:change=move |_| needs.update(|v| if let Some(i) = v.iter().position(|x| *x == n) { v.remove(i); } else { v.push(n); strada_shared::sort::sort(v); })/>
+                            <span>{move || t().need(n)}</span>
+                        </label>
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <label for=format!("edit-sector-{id}")>{move || t().sector}</label>
+            <select id=format!("edit-sector-{id}") data-testid="edit-sector" on:change=move |ev| sector.set(Sector::from_code(&event_target_value(&ev)))>
+                <option value="" selected=move || sector.get().is_none()>{move || t().not_said}</option>
+                {Sector::ALL.iter().map(|s| view! {
+                    <option value=s.code() selected=move || sector.get() == Some(*s)>{move || t().sector_name(*s)}</option>
+                }).collect_view()}
+            </select>
+            <label for=format!("edit-workplace-{id}")>{move || t().workplace}</label>
+            <input id=format!("edit-workplace-{id}") maxlength="500" data-testid="edit-workplace"
+                prop:value=move || workplace.get() on:input=move |ev| workplace.set(event_target_value(&ev))/>
+            <fieldset>
+                <legend>{move || t().indicators}</legend>
+                <ul class="indicators">
+                    {Indicator::ALL.iter().map(|i| {
+                        let i = *i;
+                        let on = move || indicators.with(|v| v.iter().any(|x| x.0 == i));
+                        view! {
+                            <li>
+                                <label class="choice">
+                                    <input type="checkbox" data-testid=format!("edit-indicator-{}", i.code()) prop:checked=on
+                                        on:change=move |_| indicators.update(|v| if let Some(p) = v.iter().position(|x| x.0 == i) { v.remove(p); } else { v.push((i, String::new())); strada_shared::sort::sort_by_key(v, |x| x.0); })/>
+                                    {move || t().indicator_name(i)}
+                                </label>
+                                <Show when=on>
+                                    <input class="note-inline" maxlength="500" data-testid=format!("edit-indicator-note-{}", i.code())
+                                        aria-label=move || format!("{}: {}", t().indicator_note, t().indicator_name(i))
+                                        prop:value=move || indicators.with(|v| v.iter().find(|x| x.0 == i).map(|x| x.1.clone()).unwrap_or_default())
+                                        on:input=move |ev| { let val = event_target_value(&ev); indicators.update(|v| if let Some(x) = v.iter_mut().find(|x| x.0 == i) { x.1 = val.clone(); }) }/>
+                                </Show>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </fieldset>
+            <label class="choice">
+                <input type="checkbox" data-testid="edit-follow-up" prop:checked=move || follow_up.get()
+                    on:change=move |_| follow_up.update(|m| *m = !*m)/>
+                {move || t().follow_up_needed}
+            </label>
+            <label for=format!("edit-note-{id}")>{move || t().note}</label>
+            <textarea id=format!("edit-note-{id}") rows="3" maxlength="4000" data-testid="edit-note"
+                prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <div class="row">
+                <button type="submit" class="primary" data-testid="contact-edit-save" prop:disabled=move || busy.get()>{move || t().save}</button>
+                <button type="button" class="secondary" on:click=move |_| editing.set(false)>{move || t().contact_edit_cancel}</button>
+            </div>
+        </form>
     }
 }

@@ -21,6 +21,8 @@ pub enum AppError {
     Forbidden(String),
     /// 404
     NotFound(String),
+    /// 405: the route does not take the request's method (axum adds `Allow`).
+    MethodNotAllowed,
     /// 409
     Conflict(String),
     /// 409 with its own code.
@@ -67,6 +69,11 @@ impl IntoResponse for AppError {
             AppError::Unauthorized { code, message } => (StatusCode::UNAUTHORIZED, code, message),
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m),
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m),
+            AppError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not take that method (see the Allow header)".to_string(),
+            ),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m),
             AppError::ConflictCode { code, message } => (StatusCode::CONFLICT, code, message),
             AppError::PayloadTooLarge => (

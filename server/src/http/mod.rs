@@ -143,6 +143,9 @@ pub fn router(state: AppState, dist: Option<PathBuf>, limits: &Limits) -> anyhow
         .route("/audit", get(audit::page))
         .route("/audit/verify", get(audit::verify))
         .fallback(|| async { error::AppError::NotFound("no such API endpoint".into()) })
+        // The JSON error shape for a method the route does not take (the eighteenth
+        // attacker's probe: an empty body); axum keeps the `Allow` header.
+        .method_not_allowed_fallback(|| async { error::AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Pull pages and records compress well (brotli or gzip, as the client accepts);
         // the event stream is left alone so events are not buffered. Quality 5, not

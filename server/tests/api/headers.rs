@@ -126,3 +126,19 @@ async fn the_page_and_the_api_carry_a_strict_policy_with_the_inline_scripts_hash
     drop(s);
     let _ = std::fs::remove_dir_all(dist);
 }
+
+/// The eighteenth attacker's probe: a method a route does not take was answered 405 with
+/// an empty body; it now has the JSON error shape every other error has, and `Allow`.
+#[tokio::test]
+async fn a_method_a_route_does_not_take_gets_the_json_error_and_allow() {
+    let s = TestServer::start().await;
+    let res = reqwest::Client::new()
+        .delete(s.url("/api/sync/push"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    assert!(res.headers().get("allow").is_some(), "{:?}", res.headers());
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "method_not_allowed");
+}

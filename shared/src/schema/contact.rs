@@ -285,6 +285,42 @@ impl ContactDoc {
     /// The rules a worker's entry must meet on top of [`Document::validate`]: at least one
     /// need. Not a document invariant: concurrent unticking on two devices may merge into
     /// an empty set, and a merge of valid edits is never refused.
+    /// Applies to `self` — the contact as the device holds it now — what an edit form
+    /// changed (`base` as the form read it, `edited` as its user left it): only the
+    /// fields and set members the user changed, so what another device wrote since the
+    /// form opened stays (as [`PersonDoc::apply_form`](super::PersonDoc::apply_form)).
+    /// An indicator's note is its own value: a note changed here replaces the note, an
+    /// indicator unticked here goes, one ticked here comes with its note.
+    pub fn apply_form(&mut self, base: &ContactDoc, edited: &ContactDoc) {
+        fn field<T: Clone + PartialEq>(current: &mut T, base: &T, edited: &T) {
+            if base != edited {
+                *current = edited.clone();
+            }
+        }
+        self.needs = super::rebase_list(&self.needs, &base.needs, &edited.needs);
+        crate::sort::sort(&mut self.needs);
+        let note_of = |list: &[(Indicator, String)], i: Indicator| {
+            list.iter().find(|x| x.0 == i).map(|x| x.1.clone())
+        };
+        for &i in <Indicator as crate::vocab::Code>::ALL {
+            match (note_of(&base.indicators, i), note_of(&edited.indicators, i)) {
+                (Some(_), None) => self.indicators.retain(|x| x.0 != i),
+                (before, Some(note)) if before.as_ref() != Some(&note) => {
+                    match self.indicators.iter_mut().find(|x| x.0 == i) {
+                        Some(x) => x.1 = note,
+                        None => self.indicators.push((i, note)),
+                    }
+                }
+                _ => {}
+            }
+        }
+        crate::sort::sort_by_key(&mut self.indicators, |x| x.0);
+        field(&mut self.sector, &base.sector, &edited.sector);
+        field(&mut self.workplace, &base.workplace, &edited.workplace);
+        field(&mut self.follow_up, &base.follow_up, &edited.follow_up);
+        field(&mut self.note, &base.note, &edited.note);
+    }
+
     pub fn validate_entry(&self) -> Result<(), ValidationError> {
         self.validate()?;
         if self.needs.is_empty() {
@@ -775,5 +811,59 @@ mod tests {
             let loaded = automerge::AutoCommit::load(&doc.clone().save()).unwrap();
             prop_assert_eq!(schema::read::<ContactDoc>(&loaded).unwrap(), c);
         }
+    }
+
+    /// A contact edited on a phone while another phone changed it: each keeps what the
+    /// other wrote (the edit form of a new user's walk, which found none).
+    #[test]
+    fn an_edit_form_applies_only_what_its_user_changed() {
+        let base = ContactDoc {
+            needs: vec![NeedCategory::Food],
+            indicators: vec![(Indicator::Isolation, "a".into())],
+            sector: Some(Sector::Agriculture),
+            ..ContactDoc::blank()
+        };
+        // The other phone, meanwhile: a need, an indicator, the workplace.
+        let mut current = ContactDoc {
+            needs: vec![NeedCategory::Food, NeedCategory::Shelter],
+            indicators: vec![
+                (Indicator::Isolation, "a".into()),
+                (Indicator::Deception, String::new()),
+            ],
+            workplace: "serra".into(),
+            ..base.clone()
+        };
+        // This form: the sector, the isolation's note, a need added.
+        let edited = ContactDoc {
+            needs: vec![NeedCategory::Food, NeedCategory::Health],
+            indicators: vec![(Indicator::Isolation, "b".into())],
+            sector: Some(Sector::Logistics),
+            ..base.clone()
+        };
+        current.apply_form(&base, &edited);
+        assert_eq!(current.sector, Some(Sector::Logistics));
+        assert_eq!(current.workplace, "serra");
+        let mut needs = vec![
+            NeedCategory::Food,
+            NeedCategory::Shelter,
+            NeedCategory::Health,
+        ];
+        crate::sort::sort(&mut needs);
+        assert_eq!(current.needs, needs);
+        let mut indicators = vec![
+            (Indicator::Isolation, "b".to_string()),
+            (Indicator::Deception, String::new()),
+        ];
+        crate::sort::sort_by_key(&mut indicators, |x| x.0);
+        assert_eq!(current.indicators, indicators);
+        // An indicator unticked here goes, whatever note the other phone gave it.
+        let mut other = current.clone();
+        other.indicators = vec![(Indicator::Isolation, "c".into())];
+        let untick = ContactDoc {
+            indicators: vec![],
+            ..current.clone()
+        };
+        other.apply_form(&current, &untick);
+        assert!(other.indicators.is_empty());
     }
 }
