@@ -844,6 +844,8 @@ scope_unread =
        *[other] Without the network the choice cannot be read or changed: this device keeps what was chosen at the last connection ({ $n } persons, with their contacts, in «Log contacts»).
     }
 scope_no_persons = No person kept offline.
+scope_person_remove = Remove
+scope_person_not_here = (not on this device yet)
 scope_clear_persons = Remove every person
 scope_save = Save and sync
 scope_saved = Saved: the device now keeps only what you chose, and syncs again.

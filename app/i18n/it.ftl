@@ -845,6 +845,8 @@ scope_unread =
        *[other] Senza rete la scelta non si legge né si cambia: questo dispositivo tiene ciò che era scelto all'ultima connessione ({ $n } persone, con i loro contatti, in «Registrazione contatti»).
     }
 scope_no_persons = Nessuna persona tenuta offline.
+scope_person_remove = Togli
+scope_person_not_here = (non ancora su questo dispositivo)
 scope_clear_persons = Togli tutte le persone
 scope_save = Salva e sincronizza
 scope_saved = Salvato: il dispositivo ora tiene solo ciò che hai scelto e si sincronizza di nuovo.

@@ -128,6 +128,8 @@ test('a central device keeps offline only the team it chose', async () => {
     // (a new user's walk: the section sent the persons list it had read before, and the
     // person was dropped).
     await page.getByTestId('scope-persons').filter({ hasText: '1 persona' }).waitFor({ timeout: 10000 });
+    // Named, as this device holds them (a new user's walk read only a number).
+    await page.getByTestId('scope-person').filter({ hasText: target.person.aliases[0] }).waitFor({ timeout: 15000 });
     await box.check();
     await page.getByTestId('scope-save').click();
     await page.getByTestId('scope-status').filter({ hasText: 'Salvato' }).waitFor({ timeout: 15000 });
@@ -158,6 +160,13 @@ test('a central device keeps offline only the team it chose', async () => {
     await page.getByTestId('scope-status').filter({ hasText: 'Salvato' }).waitFor({ timeout: 15000 });
     // What the server answered: both persons kept, the team no longer.
     await page.getByTestId('scope-persons').filter({ hasText: '2 persone' }).waitFor({ timeout: 5000 });
+    // One taken off by name: the other stays.
+    await page.getByTestId('scope-person').filter({ hasText: second.person.aliases[0] })
+      .getByTestId('scope-person-remove').click({ timeout: 20000 });
+    await page.getByTestId('scope-save').click();
+    await page.getByTestId('scope-status').filter({ hasText: 'Salvato' }).waitFor({ timeout: 15000 });
+    await page.getByTestId('scope-persons').filter({ hasText: '1 persona' }).waitFor({ timeout: 5000 });
+    await page.getByTestId('scope-person').filter({ hasText: target.person.aliases[0] }).waitFor({ timeout: 5000 });
     // Offline, the workspace's lists say where the kept records are (a new user's walk
     // looked for them there).
     await context.setOffline(true);

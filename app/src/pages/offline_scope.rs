@@ -234,6 +234,21 @@ pub fn OfflineScope() -> impl IntoView {
                     </button>
                 </Show>
             </p>
+            // Each person kept, by the name this device holds, to take off one by one (a
+            // new user's walk read only «3 persone tenute offline»).
+            <ul class="scope-person-list" hidden=move || unread.get() data-testid="scope-person-list">
+                <For each=move || persons.get() key=|id| *id let:id>
+                    <li data-testid="scope-person">
+                        {move || ctx.records.with(|r| r.person(id).and_then(|p| p.aliases.first().cloned()))
+                            .unwrap_or_else(|| t().scope_person_not_here.to_string())}
+                        " "
+                        <button type="button" class="link" data-testid="scope-person-remove"
+                            on:click=move |_| persons.update(|v| v.retain(|p| *p != id))>
+                            {move || t().scope_person_remove}
+                        </button>
+                    </li>
+                </For>
+            </ul>
             {reads_cases.then(|| view! {
                 <label class="check">
                     <input type="checkbox" data-testid="scope-cases"
