@@ -217,6 +217,7 @@ fn ContactEditor(base: ContactDoc, editing: RwSignal<bool>, saved: RwSignal<u32>
                                 <Show when=on>
                                     <input class="note-inline" maxlength="500" data-testid=format!("edit-indicator-note-{}", i.code())
                                         aria-label=move || format!("{}: {}", t().indicator_note, t().indicator_name(i))
+                                        placeholder=move || t().indicator_note
                                         prop:value=move || indicators.with(|v| v.iter().find(|x| x.0 == i).map(|x| x.1.clone()).unwrap_or_default())
                                         on:input=move |ev| { let val = event_target_value(&ev); indicators.update(|v| if let Some(x) = v.iter_mut().find(|x| x.0 == i) { x.1 = val.clone(); }) }/>
                                 </Show>

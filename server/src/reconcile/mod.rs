@@ -31,7 +31,7 @@
 //! |---|---|
 //! | one alias word matched | its rarity, `ln(P / others)` |
 //! | two or more words matched | the rarity of the rarest two together, + 1 to 2 per further word (how much rarer it makes them) |
-//! | … each word matched in another spelling or script (or its script's other reading: ث as s, г as h) / one edit away | −0.3 / −1.5 (−3 when other persons hold both words: Ranjit, Manjit) |
+//! | … each word matched in another spelling or script (or its script's other reading: ث as s, г as h) / one edit away (not the first letter changed: Gurpreet, Harpreet) | −0.3 / −1.5 (−3 when other persons hold both words: Amandeep, Amardeep) |
 //! | two neighbouring words of one record written as one word in the other (Ben Ali, Benali) | as one word matched in another spelling |
 //! | a word of the record with fewer distinct words left unmatched | −3.5 |
 //! | same normalised phone (a foreign number with its code or its trunk 0 is one) / one digit apart (a slip) / two different phones | +10 / +5 / −6 (the first two × 0.4 with a word of a name not matched: kin share a handset) |

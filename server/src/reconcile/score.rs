@@ -32,6 +32,8 @@ const SIMILAR_PHONE: f32 = 5.0;
 /// The share of a shared phone's weight kept when a word of a name is not matched
 /// (Gurpreet Singh and Amandeep Singh, Fatma Ahmet and Ahmet Abdelrahman on one number):
 /// kin and workmates share a handset, so the number no longer tells one person from two.
+/// Not when no word matches at all (a nickname: Raci and Rachid El Amrani on one number)
+/// nor when the words left look alike (a slip: Naïma Drisssi and Naïma Drisis).
 /// Both independent checks plant such relatives; at full weight the number carried them
 /// over a different given name and even a different gender (scores 0.93 to 0.98).
 const PHONE_WITH_OTHER_NAME: f32 = 0.4;
@@ -124,16 +126,21 @@ pub(super) fn weigh(
     } else {
         1.0
     };
-    let phone_share = if unmatched > 0 {
-        PHONE_WITH_OTHER_NAME
-    } else {
-        1.0
+    // Another name beside a name both share (the words left over look nothing alike):
+    // asked only where a phone is shared or nearly, the rest of the time it is not needed.
+    let kept = &scratch.kept;
+    let phone_share = || {
+        if unmatched > 0 && !kept.is_empty() && !unmatched_alike(a, b, lex, kept) {
+            PHONE_WITH_OTHER_NAME
+        } else {
+            1.0
+        }
     };
     if let (Some(pa), Some(pb)) = (a.phone, b.phone) {
         if pa == pb || same_abroad(lex.text(pa), lex.text(pb)) {
-            e.add(phone_share * SAME_PHONE, || Reason::SamePhone);
+            e.add(phone_share() * SAME_PHONE, || Reason::SamePhone);
         } else if one_digit_apart(lex.text(pa), lex.text(pb)) {
-            e.add(phone_share * SIMILAR_PHONE, || Reason::SimilarPhone);
+            e.add(phone_share() * SIMILAR_PHONE, || Reason::SimilarPhone);
         } else {
             e.add(DIFFERENT_PHONE, || Reason::DifferentPhone);
         }
@@ -221,10 +228,10 @@ fn one_digit_apart(a: &str, b: &str) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).take(3).collect();
-    match differ[..] {
-        [_] => true,
-        [i, j] => j == i + 1 && a[i] == b[j] && a[j] == b[i],
+    let mut differ = (0..a.len()).filter(|&i| a[i] != b[i]);
+    match (differ.next(), differ.next(), differ.next()) {
+        (Some(_), None, _) => true,
+        (Some(i), Some(j), None) => j == i + 1 && a[i] == b[j] && a[j] == b[i],
         _ => false,
     }
 }
@@ -252,15 +259,13 @@ fn same_abroad(a: &str, b: &str) -> bool {
 
 /// Whether every word of one folded place is a word of the other (and they differ).
 fn within_other(a: &str, b: &str) -> bool {
-    let words = |t: &str| {
-        t.split(' ')
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
-    let (wa, wb) = (words(a), words(b));
-    let inside = |x: &[String], y: &[String]| !x.is_empty() && x.iter().all(|w| y.contains(w));
-    inside(&wa, &wb) || inside(&wb, &wa)
+    fn words(t: &str) -> impl Iterator<Item = &str> {
+        t.split(' ').filter(|w| !w.is_empty())
+    }
+    fn inside(x: &str, y: &str) -> bool {
+        words(x).next().is_some() && words(x).all(|w| words(y).any(|v| v == w))
+    }
+    inside(a, b) || inside(b, a)
 }
 
 /// The weight gathered so far and, when asked, each piece of evidence.
@@ -283,7 +288,8 @@ impl Evidence<'_> {
 /// matches first. One word matched weighs its rarity; two or more the rarity of the
 /// rarest two together (in both records), plus 1 to 2 per further word; each
 /// looser match costs a little. Each word of the record with fewer distinct words left
-/// unmatched weighs [`UNMATCHED_WORD`].
+/// unmatched weighs [`UNMATCHED_WORD`]; also returns how many there are (the matches
+/// stay in `scratch.kept`).
 fn names(
     a: &Prepared,
     b: &Prepared,
@@ -382,6 +388,33 @@ fn names(
         alias_reasons(a, b, kept, reasons);
     }
     (total, unmatched)
+}
+
+/// Whether a word left unmatched in `a` and one in `b` still look alike — the same
+/// first three letters, or one edit apart (Drisssi and Drisis, Rubi and Rubel): a slip
+/// or a short form of one name, not another given name (Gurpreet and Amandeep Singh).
+fn unmatched_alike(a: &Prepared, b: &Prepared, lex: &Lexicon, kept: &[WordMatch]) -> bool {
+    let left = |x: &Prepared, of_a: bool| -> Vec<String> {
+        let covered: Vec<u32> = kept
+            .iter()
+            .map(|m| {
+                let i = usize::from(if of_a { m.a } else { m.b });
+                x.words[i].skeleton
+            })
+            .collect();
+        x.words
+            .iter()
+            .filter(|w| !covered.contains(&w.skeleton))
+            .map(|w| lex.text(w.folded).to_string())
+            .collect()
+    };
+    let (la, lb) = (left(a, true), left(b, false));
+    la.iter().any(|x| {
+        lb.iter().any(|y| {
+            let prefix = x.bytes().zip(y.bytes()).take_while(|(p, q)| p == q).count();
+            prefix >= 3 || super::facts::within_one_edit(x.as_bytes(), y.as_bytes())
+        })
+    })
 }
 
 /// Two neighbouring words of one alias of `x` written as one word in `y` (Ben Ali and

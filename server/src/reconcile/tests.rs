@@ -1152,3 +1152,35 @@ fn a_phone_one_digit_off_counts_for_and_a_place_written_more_fully_counts_neithe
         "{found:?}"
     );
 }
+
+#[test]
+fn names_apart_by_their_first_letter_are_other_names() {
+    // A new user's check: Gurpreet Singh and Harpreet Singh, born the same year in one
+    // place, were proposed at 99% as sound-alikes.
+    let mut persons = strangers();
+    for (n, name) in [
+        (1, "Gurpreet Singh"),
+        (2, "Harpreet Singh"),
+        (3, "Yusuf Bajwa"),
+        (4, "Jusuf Bajwa"),
+    ] {
+        persons.push(PersonFacts {
+            usual_place: "Cascina sintetica".into(),
+            ..person(n, "bergamo-1", &[name], Some(1990), "India")
+        });
+    }
+    let found = candidates(&persons, NONE_JUDGED, 0.05);
+    assert!(
+        !reasons_of(&found, 1, 2).iter().any(|r| matches!(
+            r,
+            Reason::Alias {
+                how: AliasMatch::Phonetic,
+                ..
+            }
+        )),
+        "{found:?}"
+    );
+    assert!(score_of(&found, 1, 2) < DEFAULT_THRESHOLD);
+    // J and Y read alike at a name's start.
+    assert!(score_of(&found, 3, 4) >= DEFAULT_THRESHOLD, "{found:?}");
+}
