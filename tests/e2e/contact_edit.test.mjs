@@ -5,32 +5,14 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  OFFLINE, addUser, apiLogin, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer,
-  stopServer, tempDir,
+  OFFLINE, addUser, apiLogin, launchBrowser, logContact, removeDir, signedInPhone, startServer,
+  stopServer, tempDir, until,
 } from './helpers.mjs';
 
 const PW = 'synthetic-pw-contact-edit';
 const ALIAS = 'Persona sintetica E';
 
-async function phone(browser, url, user) {
-  const context = await phoneContext(browser);
-  const page = await context.newPage();
-  await page.goto(url + '/');
-  await signIn(page, user, PW);
-  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null,
-    null, { timeout: 20000 });
-  return { context, page };
-}
-
-async function until(fn, what, timeout = 30000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const phone = (browser, url, user) => signedInPhone(browser, url, user, PW);
 
 /** Opens the contact's detail and its editor. */
 async function openEditor(page) {

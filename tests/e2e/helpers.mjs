@@ -415,3 +415,25 @@ export async function demoWithCrossTeamPair(prefix, { withoutOpenCase = false } 
   }
   throw new Error('no demo seed from 3 to 14 planted a cross-team pair the engine proposes');
 }
+
+/** Polls `fn` until it returns something truthy (that value), failing after `timeout`. */
+export async function until(fn, what, timeout = 30000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** A phone-sized page signed in as `user`, once its service worker controls it. */
+export async function signedInPhone(browser, url, user, password) {
+  const context = await phoneContext(browser);
+  const page = await context.newPage();
+  await page.goto(url + '/');
+  await signIn(page, user, password);
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null,
+    null, { timeout: 20000 });
+  return { context, page };
+}

@@ -5,22 +5,14 @@
 import { test } from './helpers.mjs';
 import assert from 'node:assert/strict';
 import {
-  OFFLINE, addUser, apiLogin, launchBrowser, logContact, phoneContext, removeDir, signIn, startServer,
-  stopServer, tempDir,
+  OFFLINE, addUser, apiLogin, launchBrowser, logContact, removeDir, signIn, signedInPhone,
+  startServer, stopServer, tempDir, until,
 } from './helpers.mjs';
 
 const PW = 'synthetic-pw-review';
 const ALIAS = 'Persona sintetica D';
 
-async function phone(browser, url, user) {
-  const context = await phoneContext(browser);
-  const page = await context.newPage();
-  await page.goto(url + '/');
-  await signIn(page, user, PW);
-  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null,
-    null, { timeout: 20000 });
-  return { context, page };
-}
+const phone = (browser, url, user) => signedInPhone(browser, url, user, PW);
 
 async function openPerson(page) {
   await page.getByTestId('tab-persons').click();
@@ -63,15 +55,6 @@ async function twoPhonesOnePerson(browser, url) {
   return { marta, ahmed };
 }
 
-async function until(fn, what, timeout = 30000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 test('two phones writing a person\'s phone apart: the central office keeps one and the phones follow', () => withTeam('strada-e2e-review-', async (server, browser) => {
     const { marta, ahmed } = await twoPhonesOnePerson(browser, server.url);
