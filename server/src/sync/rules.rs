@@ -892,28 +892,7 @@ mod tests {
         const T: i64 = 1_760_000_000_000;
         let team = TeamId::parse("bergamo-1").unwrap();
         let me = UserId::new_v7(1_760_000_000_000, [1; 10]);
-        let person = PersonDoc {
-            id: DocId::new_v7(1, [2; 10]),
-            aliases: vec!["Karim".into()],
-            birth_year: Some(1990),
-            birth_year_estimated: true,
-            gender: Gender::Unknown,
-            country: String::new(),
-            languages: vec!["ar".into()],
-            phone: None,
-            documents: DocumentStatus::Unknown,
-            usual_place: String::new(),
-            consent: Consent {
-                status: ConsentStatus::Given,
-                at: T,
-                recorded_by: me,
-                partners: vec!["pua".into()],
-            },
-            author: me,
-            team: team.clone(),
-            created_at: T,
-            merged_into: None,
-        };
+        let person = karim(me, &team, T);
         let contact = ContactDoc {
             person: PersonRef::Alias("Karim".into()),
             person_id: Some(person.id),
@@ -968,6 +947,32 @@ mod tests {
         }
     }
 
+    /// Karim, a person of `team` recorded by `me` at `at`, consent given.
+    fn karim(me: UserId, team: &TeamId, at: i64) -> PersonDoc {
+        PersonDoc {
+            id: DocId::new_v7(1, [2; 10]),
+            aliases: vec!["Karim".into()],
+            birth_year: Some(1990),
+            birth_year_estimated: true,
+            gender: Gender::Unknown,
+            country: String::new(),
+            languages: vec!["ar".into()],
+            phone: None,
+            documents: DocumentStatus::Unknown,
+            usual_place: String::new(),
+            consent: Consent {
+                status: ConsentStatus::Given,
+                at,
+                recorded_by: me,
+                partners: vec!["pua".into()],
+            },
+            author: me,
+            team: team.clone(),
+            created_at: at,
+            merged_into: None,
+        }
+    }
+
     /// Marta, a field worker of bergamo-1: her team, her id, her session.
     fn marta() -> (TeamId, UserId, AuthUser) {
         let team = TeamId::parse("bergamo-1").unwrap();
@@ -991,26 +996,8 @@ mod tests {
         let (team, me, user) = marta();
         let person = |created_at: i64| {
             TypedDoc::Person(PersonDoc {
-                id: DocId::new_v7(T as u64, [2; 10]),
-                aliases: vec!["Karim".into()],
-                birth_year: None,
-                birth_year_estimated: false,
-                gender: Gender::Unknown,
-                country: String::new(),
-                languages: vec![],
-                phone: None,
-                documents: DocumentStatus::Unknown,
-                usual_place: String::new(),
-                consent: Consent {
-                    status: ConsentStatus::Given,
-                    at: T,
-                    recorded_by: me,
-                    partners: vec![],
-                },
-                author: me,
-                team: team.clone(),
                 created_at,
-                merged_into: None,
+                ..karim(me, &team, T)
             })
         };
         assert_eq!(create(&user, &person(T), T), Ok(()));
