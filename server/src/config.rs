@@ -59,6 +59,9 @@ pub struct Limits {
     /// tens a day; found by the attacker's tenth probe: one account created 5,000 records
     /// in 2 s (100 MB on disk), with nothing to stop it going on.
     pub max_new_records_per_day: usize,
+    /// Most devices of one account that sign in within a day before one more new device
+    /// is refused (429 `too_many_devices`; see `auth::MAX_NEW_DEVICES_PER_DAY`).
+    pub max_new_devices_per_day: usize,
     /// Behind a reverse proxy (`STRADA_BEHIND_PROXY=1`): a client's address, for the
     /// sign-in limits per address, is the last `X-Forwarded-For` entry (the one the
     /// proxy wrote), not the connection's peer (the proxy).
@@ -78,6 +81,7 @@ impl Default for Limits {
             max_in_flight_per_account: 12,
             max_streams_per_user: 3,
             max_new_records_per_day: 2_000,
+            max_new_devices_per_day: crate::auth::MAX_NEW_DEVICES_PER_DAY,
             behind_proxy: false,
         }
     }
@@ -85,7 +89,7 @@ impl Default for Limits {
 
 impl Limits {
     /// The defaults, with `STRADA_MAX_CONNECTIONS`, `STRADA_MAX_STREAMS_PER_USER` and
-    /// `STRADA_MAX_NEW_RECORDS_PER_DAY` when set (positive integers; anything else stops
+    /// `STRADA_MAX_NEW_RECORDS_PER_DAY`, `STRADA_MAX_NEW_DEVICES_PER_DAY` when set (positive integers; anything else stops
     /// the start).
     pub fn from_env() -> anyhow::Result<Limits> {
         let mut limits = Limits::default();
@@ -98,6 +102,10 @@ impl Limits {
             (
                 "STRADA_MAX_NEW_RECORDS_PER_DAY",
                 &mut limits.max_new_records_per_day,
+            ),
+            (
+                "STRADA_MAX_NEW_DEVICES_PER_DAY",
+                &mut limits.max_new_devices_per_day,
             ),
         ] {
             if let Ok(v) = std::env::var(name) {

@@ -181,6 +181,7 @@ pub async fn start_with(
         directory: Arc::new(served.directory),
         throttle: Arc::default(),
         behind_proxy: served.limits.behind_proxy,
+        new_devices_per_day: served.limits.max_new_devices_per_day,
         central,
         rules: Arc::default(),
         imports: Arc::new(tokio::sync::Semaphore::new(1)),

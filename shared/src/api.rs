@@ -70,6 +70,9 @@ pub const ACCOUNT_DISABLED: &str = "account_disabled";
 /// The 429 error code of a sign-in while too many wrong passwords lock the account (from
 /// devices it never used) or the device.
 pub const ACCOUNT_LOCKED: &str = "account_locked";
+/// The 429 error code of a sign-in from one more new device after too many devices of the
+/// account signed in within a day.
+pub const TOO_MANY_DEVICES: &str = "too_many_devices";
 /// The 429 error code of a sign-in from an address with too many wrong ones.
 pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
 

@@ -99,8 +99,15 @@ fn every_acknowledged_change_survives_sigkill() {
     let acked: Acked = Arc::default();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     for round in 0..rounds {
-        // Devices push as fast as they can: no budget of new records in the way.
-        let server = ServerProcess::start(dir, &[("STRADA_MAX_NEW_RECORDS_PER_DAY", "1000000")]);
+        // Devices push as fast as they can: no budget of new records (nor of new devices, three
+        // a round) in the way.
+        let server = ServerProcess::start(
+            dir,
+            &[
+                ("STRADA_MAX_NEW_RECORDS_PER_DAY", "1000000"),
+                ("STRADA_MAX_NEW_DEVICES_PER_DAY", "1000000"),
+            ],
+        );
         let tasks: Vec<_> = (0..3u8)
             .map(|n| {
                 rt.spawn(device_load(

@@ -45,6 +45,11 @@ pub fn Login() -> impl IntoView {
                 Err(SignInError::Api(ApiError::Unauthorized { .. })) => {
                     error.set(Some(tr.bad_credentials))
                 }
+                Err(SignInError::Api(ApiError::TooMany { code }))
+                    if code == strada_shared::api::TOO_MANY_DEVICES =>
+                {
+                    error.set(Some(tr.sign_in_too_many_devices))
+                }
                 Err(SignInError::Api(ApiError::TooMany { .. })) => {
                     error.set(Some(tr.sign_in_too_many))
                 }

@@ -10,6 +10,32 @@ use crate::storage::{Store, StoredDevice};
 use super::session::end_sessions_where;
 use super::{AuthError, LAST_SEEN_RESOLUTION_MS, parse_actor};
 
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Refuses a device the account never used when `per_day` of its devices (by default
+/// [`super::MAX_NEW_DEVICES_PER_DAY`]) signed in within the last day (devices already known
+/// sign in as ever). Asked before anything of the device is stored.
+pub(super) fn admit_device(
+    store: &dyn Store,
+    actor: &[u8],
+    user: UserId,
+    per_day: usize,
+    now_ms: i64,
+) -> Result<(), AuthError> {
+    if store.device(actor)?.is_some_and(|d| d.user_id == user) {
+        return Ok(());
+    }
+    let recent = store
+        .devices()?
+        .into_iter()
+        .filter(|d| d.user_id == user && now_ms - d.signed_in_at < DAY_MS)
+        .count();
+    if recent >= per_day {
+        return Err(AuthError::TooManyDevices);
+    }
+    Ok(())
+}
+
 /// Records a sign-in on a device; a revoked device cannot sign in again. A device that
 /// signs in successfully starts its wrong-password count again.
 pub(super) fn register_device(

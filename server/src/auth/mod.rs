@@ -49,6 +49,12 @@ pub const MAX_FAILED_LOGINS: u32 = 6;
 /// opened 161 in 5 s by signing in again and again, each kept a month).
 pub const MAX_SESSIONS_PER_ACCOUNT: usize = 20;
 pub const LOCK_MS: i64 = 30 * 60 * 1000;
+/// The most devices an account signs in from within a day before a sign-in from one more
+/// new device is refused (the eighteenth probe: each sign-in from a new device id left a
+/// device record for good, so one leaked password could grow the store without end). A
+/// worker changes phone or browser a few times a year; a sign-out wipes the phone and
+/// its next sign-in is a new device, once a day at most.
+pub const MAX_NEW_DEVICES_PER_DAY: usize = 10;
 
 /// A signed-in user, as handlers see it.
 #[derive(Debug, Clone)]
@@ -96,6 +102,9 @@ pub enum AuthError {
     DeviceTaken,
     #[error("this device was revoked by the central office")]
     DeviceRevoked,
+    /// [`MAX_NEW_DEVICES_PER_DAY`] devices of the account signed in within a day.
+    #[error("too many new devices for this account today: try tomorrow, or ask the central office")]
+    TooManyDevices,
     #[error("this account was disabled by the central office")]
     Disabled,
     /// Too many wrong passwords: sign-in waits until `until` (Unix ms).

@@ -63,20 +63,30 @@ pub fn login(
     device_actor: Option<&str>,
     now_ms: i64,
 ) -> Result<SignedIn, AuthError> {
-    sign_in(store, username, password, device_actor, None, now_ms)
+    sign_in(
+        store,
+        username,
+        password,
+        device_actor,
+        None,
+        super::MAX_NEW_DEVICES_PER_DAY,
+        now_ms,
+    )
 }
 
 /// Checks a username and password and opens a session, bound to the device's automerge
 /// actor when one is given. The device counts as one the account already uses (its
 /// own lock, not the account's) only with the key it was given at its last sign-in,
 /// once it has one: an actor id is no secret, and a stranger naming a worker's phone
-/// must not lock it (an attacker's probe).
+/// must not lock it (an attacker's probe). A device the account never used is refused
+/// when `new_devices_per_day` of its devices signed in within the last day.
 pub fn sign_in(
     store: &dyn Store,
     username: &str,
     password: &Password,
     device_actor: Option<&str>,
     device_key: Option<&str>,
+    new_devices_per_day: usize,
     now_ms: i64,
 ) -> Result<SignedIn, AuthError> {
     let actor = device_actor.map(parse_actor).transpose()?;
@@ -138,6 +148,7 @@ pub fn sign_in(
     // Given anew at each sign-in: shown at the next.
     let new_key = SessionToken::generate();
     if let Some(a) = &actor {
+        super::device::admit_device(store, a, user.id, new_devices_per_day, now_ms)?;
         match store.bind_actor(a, user.id) {
             Err(crate::storage::StoreError::Conflict) => return Err(AuthError::DeviceTaken),
             other => other?,
@@ -439,6 +450,7 @@ mod tests {
         .expect("user");
     }
 
+    const N: usize = crate::auth::MAX_NEW_DEVICES_PER_DAY;
     const PHONE: &str = "0123456789abcdef0123456789abcdef";
     const OTHER: &str = "fedcba9876543210fedcba9876543210";
 
@@ -459,6 +471,59 @@ mod tests {
         assert!(authenticate(&s, live.token.expose(), 500_000).is_ok());
         let touched = s.session(&live.token.hash()).unwrap().expect("live");
         assert_eq!(touched.last_used, 500_000);
+    }
+
+    /// From the attacker's eighteenth probe: each sign-in from a new device id left a
+    /// device record for good. Past the day's bound a new device is refused and nothing
+    /// of it is stored; a device already known signs in; a day later new ones may again.
+    #[test]
+    fn an_account_registers_a_bounded_number_of_new_devices_a_day() {
+        let (_d, s) = store();
+        user(&s, "marta", Role::FieldWorker);
+        let good = Password::new("password-marta".into());
+        let actor = |i: usize| format!("{i:032x}");
+        for i in 0..N {
+            let signed = sign_in(
+                &s,
+                "marta",
+                &good,
+                Some(&actor(i + 1)),
+                None,
+                N,
+                1_000 + i as i64,
+            )
+            .expect("a new device");
+            assert!(signed.device_key.is_some());
+        }
+        let next = actor(99);
+        let refused = sign_in(&s, "marta", &good, Some(&next), None, N, 5_000);
+        assert!(
+            matches!(refused, Err(AuthError::TooManyDevices)),
+            "{refused:?}"
+        );
+        let raw = parse_actor(&next).unwrap();
+        assert!(
+            s.device(&raw).unwrap().is_none(),
+            "no record of the refused device"
+        );
+        assert_eq!(s.devices().unwrap().len(), N);
+        // A device the account uses signs in as ever, and another account is not bound.
+        sign_in(&s, "marta", &good, Some(&actor(1)), None, N, 6_000).expect("a known device");
+        user(&s, "karim", Role::FieldWorker);
+        let karim = Password::new("password-karim".into());
+        sign_in(&s, "karim", &karim, Some(&next), None, N, 6_000).expect("another account");
+        // A day later the first devices are a day old: a new one signs in.
+        let later = 1_000 + 24 * 3600 * 1000;
+        sign_in(
+            &s,
+            "marta",
+            &good,
+            Some(&actor(200)),
+            None,
+            N,
+            later + 7_000,
+        )
+        .expect("a day later");
     }
 
     /// From the attacker's eleventh probe: signing in again and again kept every session
@@ -527,11 +592,19 @@ mod tests {
             Err(AuthError::Locked { .. })
         ));
         assert!(matches!(
-            sign_in(&s, "marta", &good, Some(PHONE), Some("a-guess"), 3_000),
+            sign_in(&s, "marta", &good, Some(PHONE), Some("a-guess"), N, 3_000),
             Err(AuthError::Locked { .. })
         ));
-        sign_in(&s, "marta", &good, Some(PHONE), Some(key.expose()), 3_000)
-            .expect("her phone is not locked out");
+        sign_in(
+            &s,
+            "marta",
+            &good,
+            Some(PHONE),
+            Some(key.expose()),
+            N,
+            3_000,
+        )
+        .expect("her phone is not locked out");
         // Until the lock ends for the others.
         login(&s, "marta", &good, Some(OTHER), 2_000 + LOCK_MS + 1).expect("after the lock");
     }
@@ -553,10 +626,10 @@ mod tests {
         let (_d, s) = store();
         let (good, bad, key) = marta_on_her_phone(&s);
         for _ in 0..MAX_FAILED_LOGINS {
-            let _ = sign_in(&s, "marta", &bad, Some(PHONE), Some(key.expose()), 10);
+            let _ = sign_in(&s, "marta", &bad, Some(PHONE), Some(key.expose()), N, 10);
         }
         assert!(matches!(
-            sign_in(&s, "marta", &good, Some(PHONE), Some(key.expose()), 20),
+            sign_in(&s, "marta", &good, Some(PHONE), Some(key.expose()), N, 20),
             Err(AuthError::Locked { .. })
         ));
         login(&s, "marta", &good, Some(OTHER), 20).expect("the account itself is not locked");
@@ -575,16 +648,16 @@ mod tests {
                 Err(AuthError::BadCredentials)
             ));
         }
-        let next = sign_in(&s, "marta", &good, Some(PHONE), Some(key.expose()), 20)
+        let next = sign_in(&s, "marta", &good, Some(PHONE), Some(key.expose()), N, 20)
             .expect("the phone signs in");
         // The key changes at each sign-in: the old one no longer proves the phone.
         let newer = next.device_key.expect("a new key");
         assert_ne!(newer.expose(), key.expose());
         assert!(matches!(
-            sign_in(&s, "marta", &good, Some(PHONE), Some(key.expose()), 30),
+            sign_in(&s, "marta", &good, Some(PHONE), Some(key.expose()), N, 30),
             Err(AuthError::Locked { .. })
         ));
-        sign_in(&s, "marta", &good, Some(PHONE), Some(newer.expose()), 30).expect("the new key");
+        sign_in(&s, "marta", &good, Some(PHONE), Some(newer.expose()), N, 30).expect("the new key");
     }
 
     #[test]

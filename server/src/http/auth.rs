@@ -62,6 +62,7 @@ pub async fn login(
     let turn = state.throttle.turn().await.ok_or(AppError::Unavailable)?;
     let password = Password::new(req.password);
     let store = state.store.clone();
+    let new_devices_per_day = state.new_devices_per_day;
     let result = tokio::task::spawn_blocking(move || {
         let r = auth::sign_in(
             store.as_ref(),
@@ -69,6 +70,7 @@ pub async fn login(
             &password,
             req.device_actor.as_deref(),
             req.device_key.as_deref(),
+            new_devices_per_day,
             now,
         );
         drop(turn);
@@ -120,6 +122,7 @@ fn refusal_code(e: &AuthError) -> Option<&'static str> {
         AuthError::Disabled => Some("disabled"),
         AuthError::DeviceRevoked => Some("device_revoked"),
         AuthError::DeviceTaken => Some("device_taken"),
+        AuthError::TooManyDevices => Some(strada_shared::api::TOO_MANY_DEVICES),
         AuthError::Locked { .. } | AuthError::InvalidDevice => None,
         _ => Some("other"),
     }

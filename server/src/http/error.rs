@@ -382,6 +382,10 @@ impl From<AuthError> for AppError {
                 code: strada_shared::api::ACCOUNT_LOCKED,
                 message: format!("{e} (until {})", crate::projection::rfc3339_ms(until)),
             },
+            AuthError::TooManyDevices => AppError::TooManyRequests {
+                code: strada_shared::api::TOO_MANY_DEVICES,
+                message: e.to_string(),
+            },
             AuthError::NoSuchUser => AppError::NotFound(e.to_string()),
             AuthError::Refused(m) => AppError::Conflict(m.to_string()),
             AuthError::Store(s) => s.into(),

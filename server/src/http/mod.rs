@@ -63,6 +63,8 @@ pub struct AppState {
     pub imports: Arc<tokio::sync::Semaphore>,
     /// The records each account may still create today (see `sync::push`).
     pub new_records: Arc<sync::NewRecords>,
+    /// Most devices of an account signing in within a day before a new one is refused.
+    pub new_devices_per_day: usize,
 }
 
 /// The API router, and the PWA from `dist` when given, with the request limits of

@@ -194,7 +194,7 @@ pub const OPERATIONS: &[Operation] = &[
         method: "post",
         path: "/auth/login",
         tag: "auth",
-        summary: "Sign in (with the device's automerge actor when it syncs)",
+        summary: "Sign in (with the device's automerge actor when it syncs). 429 `too_many_devices`: a new device after ten of the account's devices signed in within a day",
         access: Access::Public,
         query: &[],
         body: Some("LoginRequest"),

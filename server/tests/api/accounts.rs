@@ -556,3 +556,32 @@ async fn no_administrator_makes_or_takes_over_an_account_with_rights_it_lacks() 
         .await;
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+/// Found by the attacker's eighteenth probe: every sign-in from a new device id left a
+/// device record for good, without end. Past the day's bound a new device gets 429
+/// `too_many_devices` (the app says why); the devices already used sign in as ever.
+#[tokio::test]
+async fn an_account_signs_in_from_a_bounded_number_of_new_devices_a_day() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let actor = |i: u32| format!("{i:032x}");
+    for i in 1..=strada_server::auth::MAX_NEW_DEVICES_PER_DAY as u32 {
+        let res = login_raw(&s, "marta", "password-marta", Some(&actor(i))).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let (st, code, _) =
+        error_code(login_raw(&s, "marta", "password-marta", Some(&actor(999))).await).await;
+    assert_eq!(
+        (st, code.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "too_many_devices")
+    );
+    // A browser that syncs nothing, and a device already used, sign in.
+    assert_eq!(
+        login_raw(&s, "marta", "password-marta", None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let again = login_raw(&s, "marta", "password-marta", Some(&actor(3))).await;
+    assert_eq!(again.status(), StatusCode::OK);
+}
