@@ -36,6 +36,35 @@ pub(super) fn admit_device(
     Ok(())
 }
 
+/// Whether a sign-in comes from a device `username` already signs in from, proving it
+/// with the key given at its last sign-in (no password checked: a store read). Such a
+/// sign-in passes the limit per address (the nineteenth probe: made-up names tried from
+/// one address for six seconds locked every account behind it — a team's phones behind
+/// one network — out for ten minutes); its password is checked, and counted, as ever.
+pub fn vouched(
+    store: &dyn Store,
+    username: &str,
+    actor_hex: Option<&str>,
+    key: Option<&str>,
+) -> Result<bool, AuthError> {
+    let (Some(actor_hex), Some(key)) = (actor_hex, key) else {
+        return Ok(false);
+    };
+    if key.len() > 128 {
+        return Ok(false);
+    }
+    let Ok(actor) = parse_actor(actor_hex) else {
+        return Ok(false);
+    };
+    let Some(user) = store.user_by_name(username)? else {
+        return Ok(false);
+    };
+    let shown = hex::encode(super::token::hash_token(key));
+    Ok(store.device(&actor)?.is_some_and(|d| {
+        d.user_id == user.id && d.revoked_at.is_none() && d.key_hash.as_deref() == Some(&shown)
+    }))
+}
+
 /// Records a sign-in on a device; a revoked device cannot sign in again. A device that
 /// signs in successfully starts its wrong-password count again.
 pub(super) fn register_device(

@@ -24,7 +24,7 @@ use strada_shared::domain::Role;
 use strada_shared::ids::{TeamId, UserId};
 
 use crate::storage::{Store, StoreError, StoredUser};
-pub use device::{revoke_device, revoke_user_devices, sessions_per_device};
+pub use device::{revoke_device, revoke_user_devices, sessions_per_device, vouched};
 pub use password::Password;
 pub use session::{
     SignedIn, authenticate, device_sessions, end_device_sessions, end_session_by_key, login,

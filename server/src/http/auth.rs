@@ -40,7 +40,15 @@ pub async fn login(
     };
     // Refused before any password is checked (and at no cost to a flood): not recorded
     // one by one — the wrong passwords that led here were.
-    if let Err(wait_ms) = state.throttle.admit(addr, now) {
+    // A device the account signs in from, showing its key, passes (see `auth::vouched`).
+    if let Err(wait_ms) = state.throttle.admit(addr, now)
+        && !auth::vouched(
+            state.store.as_ref(),
+            &req.username,
+            req.device_actor.as_deref(),
+            req.device_key.as_deref(),
+        )?
+    {
         return Err(AppError::TooManyRequests {
             code: strada_shared::api::TOO_MANY_ATTEMPTS,
             message: format!(

@@ -369,6 +369,54 @@ async fn an_address_with_too_many_wrong_sign_ins_is_refused_whatever_the_account
     );
 }
 
+/// From the nineteenth probe: made-up names tried from one address for six seconds
+/// locked every account behind it out (a team's phones behind one network). A device the
+/// account already signs in from, showing its key, still signs in; a new device, or the
+/// phone without its key or with a wrong password, does not.
+#[tokio::test]
+async fn a_known_device_signs_in_from_an_address_locked_by_others_guesses() {
+    let s = TestServer::start().await;
+    s.add_user("marta", Role::FieldWorker, "bergamo-1");
+    let phone = Api::login(&s, "marta").await;
+    let actor = phone.actor.to_hex_string();
+    for i in 0..20 {
+        let res = login_raw(&s, &format!("nobody{i}"), "a-wrong-guess", None).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let with_key = |password: &'static str, key: String| {
+        let (url, actor) = (s.url("/api/auth/login"), actor.clone());
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .json(&json!({
+                    "username": "marta", "password": password,
+                    "device_actor": actor, "device_key": key,
+                }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        with_key("password-marta", phone.device_key.clone()).await,
+        StatusCode::OK
+    );
+    // Its key was given anew at that sign-in: the old one no longer vouches.
+    assert_eq!(
+        with_key("password-marta", phone.device_key.clone()).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let locked = [
+        login_raw(&s, "marta", "password-marta", Some(&actor)).await,
+        login_raw(&s, "marta", "password-marta", Some(&"cd".repeat(16))).await,
+        login_raw(&s, "marta", "password-marta", None).await,
+    ];
+    for res in locked {
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+}
+
 // The CLI runs as a child process the test waits for: the server needs threads of its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_administers_accounts_while_the_server_runs() {
