@@ -54,6 +54,9 @@ pub enum AppError {
 
 /// The `Retry-After` of an answer given while the central index is being built.
 const INDEX_RETRY_AFTER_SECS: &str = "30";
+/// The `Retry-After` of an answer given at capacity (the nineteenth probe: a 503 said
+/// "try again shortly" and not when).
+const BUSY_RETRY_AFTER_SECS: &str = "2";
 
 impl AppError {
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
@@ -63,7 +66,11 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let retry_later = matches!(self, AppError::IndexBuilding);
+        let retry_after = match self {
+            AppError::IndexBuilding => Some(INDEX_RETRY_AFTER_SECS),
+            AppError::Unavailable => Some(BUSY_RETRY_AFTER_SECS),
+            _ => None,
+        };
         let (status, code, message) = match self {
             AppError::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
             AppError::Unauthorized { code, message } => (StatusCode::UNAUTHORIZED, code, message),
@@ -141,10 +148,10 @@ impl IntoResponse for AppError {
             }),
         )
             .into_response();
-        if retry_later {
+        if let Some(secs) = retry_after {
             res.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static(INDEX_RETRY_AFTER_SECS),
+                axum::http::HeaderValue::from_static(secs),
             );
         }
         res
@@ -455,6 +462,21 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A 503 says when to try again (the nineteenth probe: "try again shortly", no
+    /// `Retry-After`); other errors do not.
+    #[test]
+    fn an_answer_at_capacity_says_when_to_try_again() {
+        let retry = |e: AppError| {
+            e.into_response()
+                .headers()
+                .get(axum::http::header::RETRY_AFTER)
+                .map(|v| v.to_str().unwrap().to_string())
+        };
+        assert_eq!(retry(AppError::Unavailable).as_deref(), Some("2"));
+        assert_eq!(retry(AppError::IndexBuilding).as_deref(), Some("30"));
+        assert_eq!(retry(AppError::NotFound("x".into())), None);
     }
 
     #[test]
