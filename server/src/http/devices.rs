@@ -190,6 +190,13 @@ pub async fn set_scope(
             ),
         });
     }
+    // A team of the PUA (one with accounts or records): the nineteenth probe kept
+    // «nope-team».
+    for t in &scope.teams {
+        if !crate::sync::known_team(state.store.as_ref(), t)? {
+            return Err(AppError::NotFound("no team with that id".into()));
+        }
+    }
     for p in &scope.persons {
         match state.store.doc_meta(*p)? {
             Some(m) if m.doc_type == strada_shared::schema::DocType::Person => {}

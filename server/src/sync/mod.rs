@@ -1320,8 +1320,12 @@ fn merge_one(
             .unwrap_or_default();
         let before = (r.outcome.clone(), r.partner.clone());
         if names.is_empty() {
-            // The partner is an organisation's name: kept (its figures count by it).
-            if !r.outcome.is_empty() {
+            // The partner is an organisation's name: kept (its figures count by it). A
+            // referral restored from a file (an import) holds what the withdrawal left
+            // where it was written — its export's text (a new user's check: an export
+            // imported into an empty store lost the outcomes of withdrawn persons'
+            // referrals, erased whole) — and no name of the person is known here.
+            if !r.outcome.is_empty() && !restore {
                 r.outcome = schema::erase::ERASED.to_string();
             }
         } else {
@@ -1541,7 +1545,7 @@ fn merge_one(
 
 /// Whether `team` is one of the PUA's: an account's, or one whose field records are on
 /// its feed.
-fn known_team(store: &dyn Store, team: &TeamId) -> Result<bool, StoreError> {
+pub(crate) fn known_team(store: &dyn Store, team: &TeamId) -> Result<bool, StoreError> {
     Ok(store.team_feed_head(team)? > 0 || store.users()?.iter().any(|u| &u.team == team))
 }
 

@@ -595,10 +595,40 @@ async fn export_then_import_into_an_empty_store_gives_the_same_lines() {
         marta_user.id
     ));
     accepted(&marta.push_one(&mut marta.typed(&r)).await);
+    // A person who then withdrew: their referral's outcome keeps what the withdrawal left
+    // (no name in it), and so does an import of it (a new user's check: the import
+    // erased it whole, as for a referral written offline after a withdrawal).
+    let w = person(&marta_user, 4, "Synthetic Kwame");
+    let mut wd = marta.typed(&w);
+    let wc = ContactDoc {
+        person: PersonRef::Alias("Synthetic Kwame".into()),
+        person_id: Some(w.id),
+        ..contact_for(&marta_user, 5)
+    };
+    let mut wcd = marta.typed(&wc);
+    let wr = ReferralDoc {
+        outcome: "Pratica avviata, Synthetic Kwame informato.".into(),
+        ..referral(&marta_user, 6, wc.id)
+    };
+    let mut wrd = marta.typed(&wr);
+    for o in marta.push(&mut [&mut wd, &mut wcd, &mut wrd]).await.results {
+        accepted(&o.outcome);
+    }
+    let mut gone = w.clone();
+    gone.withdraw_consent(1_760_000_500_000, marta_user.id);
+    schema::update(&mut wd.doc, &gone).unwrap();
+    let mut anonymous = wc.clone();
+    anonymous.withdraw_consent();
+    schema::update(&mut wcd.doc, &anonymous).unwrap();
+    for o in marta.push(&mut [&mut wd, &mut wcd]).await.results {
+        accepted(&o.outcome);
+    }
     import_ok(&admin_a, file(&full_file())).await;
     let exported = export(&admin_a).await;
     let lines = parse_lines(&exported);
-    assert_eq!(lines.len(), 2 + 3 + 4 + 3);
+    assert_eq!(lines.len(), 2 + 4 + 5 + 4);
+    let wl = exported_line(&lines, "referral", &wr.id.to_string());
+    assert_eq!(wl["outcome"], "Pratica avviata, […] informato.");
     // The phone's person: Strada ids, the free-text country left out, ISO codes only.
     let op = exported_line(&lines, "person", &p.id.to_string());
     assert!(op.get("country").is_none());
@@ -614,12 +644,12 @@ async fn export_then_import_into_an_empty_store_gives_the_same_lines() {
     b.add_user("admin", Role::CentralOffice, "pua");
     let admin_b = Api::login(&b, "admin").await;
     let report = import_ok(&admin_b, exported.clone().into_bytes()).await;
-    assert_eq!(counts(&report, "created"), [2, 3, 4, 3]);
+    assert_eq!(counts(&report, "created"), [2, 4, 5, 4]);
     assert_eq!(export(&admin_b).await, exported);
     // And into the store it came from: nothing to change (what the format does not
     // carry — the country as said, a typed language — stays).
     let back = import_ok(&admin_a, exported.into_bytes()).await;
-    assert_eq!(counts(&back, "unchanged"), [2, 3, 4, 3]);
+    assert_eq!(counts(&back, "unchanged"), [2, 4, 5, 4]);
     let stored: PersonDoc =
         schema::read(&AutoCommit::load(&a.store.doc(p.id).unwrap().unwrap().bytes).unwrap())
             .unwrap();

@@ -99,6 +99,11 @@ async fn a_central_device_syncs_only_what_it_keeps_offline_and_what_its_user_wro
         .put_json("/api/devices/me/scope", &json!({ "persons": [with_p.id] }))
         .await;
     assert_eq!(res.status(), 404, "a contact is not a person");
+    // A team of the PUA only (the nineteenth probe kept «nope-team»).
+    let res = laptop
+        .put_json("/api/devices/me/scope", &json!({ "teams": ["nope-team"] }))
+        .await;
+    assert_eq!(res.status(), 404, "no such team");
     let res = laptop
         .put_json("/api/devices/me/scope", &json!({ "teams": ["Not A Slug"] }))
         .await;
