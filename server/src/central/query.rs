@@ -154,9 +154,9 @@ pub enum List {
 }
 
 impl List {
-    fn accepts(self, param: &str) -> bool {
-        const COMMON: &[&str] = &["q", "team", "from", "to", "sort", "cursor", "limit"];
-        let own: &[&str] = match self {
+    /// The query parameters of the list beyond those of every list ([`List::COMMON`]).
+    pub fn own_params(self) -> &'static [&'static str] {
+        match self {
             List::Persons => &["channel", "sector", "need", "indicator", "consent"],
             List::Contacts => &[
                 "channel",
@@ -167,8 +167,15 @@ impl List {
                 "person",
             ],
             List::Referrals => &["need", "status", "partner", "person", "contact"],
-        };
-        COMMON.contains(&param) || own.contains(&param)
+        }
+    }
+
+    /// The query parameters of every list.
+    pub const COMMON: &'static [&'static str] =
+        &["q", "team", "from", "to", "sort", "cursor", "limit"];
+
+    fn accepts(self, param: &str) -> bool {
+        List::COMMON.contains(&param) || self.own_params().contains(&param)
     }
 
     fn sorts(self) -> &'static [&'static str] {

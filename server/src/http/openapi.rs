@@ -68,20 +68,83 @@ pub struct Operation {
 
 const SYNC: &str = "application/x-strada-sync";
 
-const LIST_QUERY: &[(&str, &str)] = &[
+/// A list's query parameters: those of every list, then `$own` (its filters).
+macro_rules! list_query {
+    ($($own:expr),* $(,)?) => {
+        &[
+            (
+                "q",
+                "search in every alias, any script, transliteration-insensitive",
+            ),
+            (
+                "team",
+                "the record's team (a person: theirs or a team that met them)",
+            ),
+            ("from", "first day, YYYY-MM-DD, inclusive, on Rome's clock"),
+            ("to", "last day, YYYY-MM-DD, inclusive, on Rome's clock"),
+            ("sort", "the order (see each list)"),
+            ("cursor", "the `next` of the page before"),
+            ("limit", "records per page, 1..=200 (default 50)"),
+            $($own),*
+        ]
+    };
+}
+
+const CONSENT: (&str, &str) = (
+    "consent",
+    "consent status: not_asked, given, refused, withdrawn",
+);
+
+/// The persons' list: its filters name a person with such a contact.
+const PERSONS_QUERY: &[(&str, &str)] = list_query![
+    ("channel", "a contact's channel code"),
+    ("sector", "a contact's sector code"),
+    ("need", "a contact's first-need code"),
+    ("indicator", "a contact's indicator code"),
+    CONSENT,
+];
+
+const CONTACTS_QUERY: &[(&str, &str)] = list_query![
+    ("channel", "channel code"),
+    ("sector", "sector code"),
+    ("need", "first-need code"),
+    ("indicator", "indicator code"),
+    CONSENT,
     (
-        "q",
-        "search in every alias, any script, transliteration-insensitive",
+        "person",
+        "the person's id (a merged person's contacts count under the survivor)"
+    ),
+];
+
+const REFERRALS_QUERY: &[(&str, &str)] = list_query![
+    ("need", "first-need code"),
+    (
+        "status",
+        "referral status: proposed, sent, accepted, declined, attended, not_attended, closed"
     ),
     (
-        "team",
-        "the record's team (a person: theirs or a team that met them)",
+        "partner",
+        "the partner or its service, as written (case- and accent-insensitive)"
     ),
-    ("from", "first day, YYYY-MM-DD, inclusive, on Rome's clock"),
-    ("to", "last day, YYYY-MM-DD, inclusive, on Rome's clock"),
-    ("sort", "the order (see each list)"),
-    ("cursor", "the `next` of the page before"),
-    ("limit", "records per page, 1..=200 (default 50)"),
+    ("person", "the person's id"),
+    ("contact", "the contact's id"),
+];
+
+/// The CSV export of any list: every filter, each list taking its own (`unknown_filter`
+/// for another list's).
+const CSV_QUERY: &[(&str, &str)] = list_query![
+    ("channel", "channel code (persons, contacts)"),
+    ("sector", "sector code (persons, contacts)"),
+    ("need", "first-need code"),
+    ("indicator", "indicator code (persons, contacts)"),
+    (
+        "consent",
+        "consent status (persons, contacts): not_asked, given, refused, withdrawn"
+    ),
+    ("person", "the person's id (contacts, referrals)"),
+    ("status", "referral status (referrals)"),
+    ("partner", "the partner or its service (referrals)"),
+    ("contact", "the contact's id (referrals)"),
 ];
 
 /// How the report's figures read `EXCHANGE.md` §2 where a definition leaves room.
@@ -296,7 +359,7 @@ pub const OPERATIONS: &[Operation] = &[
         tag: "central",
         summary: "Persons of the whole PUA (sort: relevance (default: with `q`, matches as typed before matches by transliteration, then by last contact), recent, name, newest; also channel, sector, need, indicator, consent: persons with such a contact)",
         access: Access::Central,
-        query: LIST_QUERY,
+        query: PERSONS_QUERY,
         body: None,
         answer: "PageOfPersonRow",
     },
@@ -424,7 +487,7 @@ pub const OPERATIONS: &[Operation] = &[
         tag: "central",
         summary: "Contacts of the whole PUA (sort: newest, oldest; also channel, sector, need, indicator, consent, person)",
         access: Access::Central,
-        query: LIST_QUERY,
+        query: CONTACTS_QUERY,
         body: None,
         answer: "PageOfContactRecord",
     },
@@ -454,7 +517,7 @@ pub const OPERATIONS: &[Operation] = &[
         tag: "central",
         summary: "Referrals of the whole PUA (sort: newest, oldest, waiting; also need, status, partner, person, contact)",
         access: Access::Central,
-        query: LIST_QUERY,
+        query: REFERRALS_QUERY,
         body: None,
         answer: "PageOfReferralRecord",
     },
@@ -484,7 +547,7 @@ pub const OPERATIONS: &[Operation] = &[
         tag: "central",
         summary: "Every record of a filtered list (persons, contacts, referrals) as CSV, pseudonymous columns only",
         access: Access::Central,
-        query: LIST_QUERY,
+        query: CSV_QUERY,
         body: None,
         answer: "text/csv",
     },
@@ -1554,6 +1617,41 @@ mod tests {
             let name = part.split('"').next().unwrap();
             assert!(names.contains_key(name), "schema {name} is missing");
         }
+    }
+
+    /// Each list's described query parameters are exactly those it accepts (a new user's
+    /// check: the lists' filters were only named in their summaries), and the CSV export
+    /// describes every filter of every list.
+    #[test]
+    fn the_lists_describe_every_filter_they_take() {
+        use crate::central::query::List;
+        let names = |path: &str| -> Vec<&str> {
+            let op = OPERATIONS
+                .iter()
+                .find(|o| o.method == "get" && o.path == path)
+                .expect(path);
+            let mut v: Vec<&str> = op.query.iter().map(|q| q.0).collect();
+            v.sort_unstable();
+            v
+        };
+        let mut csv: Vec<&str> = Vec::new();
+        for (path, list) in [
+            ("/persons", List::Persons),
+            ("/contacts", List::Contacts),
+            ("/referrals", List::Referrals),
+        ] {
+            let mut takes: Vec<&str> = List::COMMON
+                .iter()
+                .chain(list.own_params())
+                .copied()
+                .collect();
+            takes.sort_unstable();
+            assert_eq!(names(path), takes, "{path}");
+            csv.extend(takes);
+        }
+        csv.sort_unstable();
+        csv.dedup();
+        assert_eq!(names("/csv/{list}"), csv);
     }
 
     /// The bodies described as closed are the types that deny unknown fields.
