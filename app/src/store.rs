@@ -860,11 +860,38 @@ pub async fn discard(actor: &ActorId, id: DocId) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Forgets every document the server holds as the device does (nothing pending, nothing
-/// refused) and starts the feed again from its start: what a central office device does
-/// when it changes what it keeps offline — the next sync brings back what it keeps.
-/// Returns how many documents it forgot.
-pub async fn forget_synced(actor: &ActorId) -> Result<usize, StoreError> {
+/// Starts the feed again from its start and marks a sweep due (`generation`): what a
+/// central office device does when it changes what it keeps offline. Nothing is
+/// forgotten yet: the next complete pull says what the device keeps, and
+/// [`sweep_unseen`] then forgets the rest — so a sync that fails (pushes refused, the
+/// network gone) leaves the device with all it held, not with only its pending work.
+pub async fn resync_from_start(generation: &str) -> Result<(), StoreError> {
+    let dk = crypto::key()?;
+    let db = db().await?;
+    let tx = db.transaction(&[KV], TransactionMode::ReadWrite)?;
+    let res = async {
+        let kv = tx.object_store(KV)?;
+        kv_put_in(&kv, &dk, "cursor", "0").await?;
+        kv_put_in(&kv, &dk, "baseline", "0").await?;
+        kv_put_in(&kv, &dk, SWEEP, generation).await
+    }
+    .await;
+    finish(tx, res).await
+}
+
+/// The setting holding the generation of a sweep due (see [`resync_from_start`]).
+pub const SWEEP: &str = "sweep";
+
+/// After a complete pull from the feed's start asked by [`resync_from_start`]: forgets
+/// every document the server holds as the device does (nothing pending, nothing refused)
+/// that the pull did not bring (`seen`), and clears the sweep — only when it is still the
+/// one of `generation` (a newer choice wants a pull of its own). Returns how many
+/// documents it forgot.
+pub async fn sweep_unseen(
+    actor: &ActorId,
+    seen: &std::collections::HashSet<DocId>,
+    generation: &str,
+) -> Result<usize, StoreError> {
     let dk = crypto::key()?;
     let db = db().await?;
     let keys = {
@@ -879,8 +906,14 @@ pub async fn forget_synced(actor: &ActorId) -> Result<usize, StoreError> {
             tx.object_store(INDEX)?,
         );
         let mut changes = Vec::new();
+        if kv_get_in(&kv, &dk, SWEEP).await?.as_deref() != Some(generation) {
+            return Ok(changes);
+        }
         for k in &keys {
             let id = id_of_key(k)?;
+            if seen.contains(&id) {
+                continue;
+            }
             let Some(v) = docs.get(k.clone())?.await? else {
                 continue;
             };
@@ -892,9 +925,7 @@ pub async fn forget_synced(actor: &ActorId) -> Result<usize, StoreError> {
             index.delete(k.clone())?.await?;
             changes.push((id, None));
         }
-        kv_put_in(&kv, &dk, "cursor", "0").await?;
-        kv_put_in(&kv, &dk, "baseline", "0").await?;
-        kv_put_in(&kv, &dk, "repair", "[]").await?;
+        kv.delete(JsValue::from_str(SWEEP))?.await?;
         Ok(changes)
     }
     .await;

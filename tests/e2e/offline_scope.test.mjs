@@ -155,11 +155,27 @@ test('a central device keeps offline only the team it chose', async () => {
     await keepSecond.filter({ hasText: 'Non tenere più offline' }).waitFor({ timeout: 15000 });
     await tab.close();
     await page.getByTestId('scope-persons').filter({ hasText: '1 persona' }).waitFor({ timeout: 5000 });
+    // The team dropped while syncs fail (a new user's walk: the device was emptied of all
+    // but its pending work until a sync went through): nothing leaves the device until a
+    // whole pull says what it keeps.
+    const held = await docsOnDevice(page);
+    browser.allow(/status of 503/, /http 503: POST .*\/api\/sync\/pull/);
+    const failing = (route) => route.fulfill({
+      status: 503, contentType: 'application/json',
+      body: JSON.stringify({ error: 'unavailable', message: 'test: the sync fails' }),
+    });
+    await page.route('**/api/sync/pull*', failing);
     await box.uncheck();
     await page.getByTestId('scope-save').click();
     await page.getByTestId('scope-status').filter({ hasText: 'Salvato' }).waitFor({ timeout: 15000 });
     // What the server answered: both persons kept, the team no longer.
     await page.getByTestId('scope-persons').filter({ hasText: '2 persone' }).waitFor({ timeout: 5000 });
+    await page.waitForTimeout(3000);
+    const during = await docsOnDevice(page);
+    assert.ok(during >= held, `kept while the sync fails: ${during} of ${held} documents`);
+    await page.unroute('**/api/sync/pull*', failing);
+    // Once a pull goes through, the team's documents leave; both persons' stay.
+    await waitForCount(page, (n) => n < held && n >= expected, 'after the team dropped');
     // One taken off by name: the other stays.
     await page.getByTestId('scope-person').filter({ hasText: second.person.aliases[0] })
       .getByTestId('scope-person-remove').click({ timeout: 20000 });

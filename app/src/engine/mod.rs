@@ -126,9 +126,10 @@ pub enum Call {
     Merge(Vec<PulledDoc>),
     /// A person chose to discard a refused change.
     Discard(DocId),
-    /// Forget every synced document and start the feed again (a central office device
-    /// changing what it keeps offline).
-    ForgetSynced,
+    /// Start the feed again from its start, and once a pull from there is whole forget
+    /// the synced documents it did not bring (a central office device changing what it
+    /// keeps offline); the generation names this choice.
+    ResyncFromStart(String),
     /// Rewrites missing summaries from the documents.
     RebuildIndex,
     /// One sync: push `pending` (in this order), then pull.
@@ -160,7 +161,6 @@ pub enum Answer {
     Done,
     Edit(Result<(), EditError>),
     Read(Result<Vec<ReadDoc>, StoreError>),
-    Count(Result<usize, StoreError>),
     Store(Result<(), StoreError>),
     Sync(Result<(), SyncError>),
 }

@@ -2,6 +2,7 @@
 //! Only what links this module carries automerge (the central and engine bundles).
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 
 use automerge::ActorId;
 use strada_shared::ids::DocId;
@@ -65,7 +66,9 @@ async fn answer(call: Call) -> Answer {
         Call::Read(ids) => Answer::Read(read(&ids).await),
         Call::Merge(docs) => Answer::Store(merge(&docs).await),
         Call::Discard(id) => Answer::Store(discard(id).await),
-        Call::ForgetSynced => Answer::Count(forget_synced().await),
+        Call::ResyncFromStart(generation) => {
+            Answer::Store(store::resync_from_start(&generation).await)
+        }
         Call::RebuildIndex => Answer::Store(rebuild_index().await),
         Call::Sync { token, pending } => Answer::Sync(sync(&token, pending).await),
         Call::Release => {
@@ -82,10 +85,14 @@ async fn answer(call: Call) -> Answer {
 
 fn create(actor: &ActorId, doc: &AnyDoc) -> Result<DeviceDoc, EditError> {
     fn one<T: Typed>(actor: &ActorId, v: &T) -> Result<DeviceDoc, EditError> {
+        // What a worker typed or pasted, without what makes it read otherwise (the
+        // server refuses it: see `strada_shared::text`).
+        let mut v = v.clone();
+        v.clean_free_texts();
         Ok(DeviceDoc::new(
             v.id(),
             T::TYPE,
-            schema::create(actor.clone(), v)?,
+            schema::create(actor.clone(), &v)?,
         ))
     }
     match doc {
@@ -126,6 +133,7 @@ fn update<T: Typed>(d: &mut DeviceDoc, value: T) -> Result<(), EditError> {
     // from the copy the form was opened on.
     let mut value = value;
     value.keep_server_fields(&schema::read::<T>(&d.doc)?);
+    value.clean_free_texts();
     schema::update(&mut d.doc, &value)?;
     Ok(())
 }
@@ -226,11 +234,6 @@ async fn discard(id: DocId) -> Result<(), StoreError> {
     store::discard(&actor, id).await
 }
 
-async fn forget_synced() -> Result<usize, StoreError> {
-    let actor = store::actor().await?;
-    store::forget_synced(&actor).await
-}
-
 async fn rebuild_index() -> Result<(), StoreError> {
     let actor = store::actor().await?;
     store::rebuild_index(&actor).await
@@ -262,6 +265,9 @@ struct Driver<'a> {
     paged: bool,
     /// The cursor the last page was asked from.
     asked_from: u64,
+    /// A sweep due (`store::resync_from_start`): its generation, and the documents this
+    /// pull from the feed's start brought so far.
+    sweep: Option<(String, HashSet<DocId>)>,
 }
 
 impl run::Driver for Driver<'_> {
@@ -292,6 +298,12 @@ impl run::Driver for Driver<'_> {
 
     async fn position(&mut self) -> Result<(u64, u64), SyncError> {
         let read = |v: Option<String>| v.and_then(|c| c.parse().ok()).unwrap_or(0);
+        // A sweep due starts from the feed's start, whatever an earlier pull reached:
+        // only a whole pull says what the device keeps.
+        if let Some(generation) = store::kv_get(store::SWEEP).await? {
+            self.sweep = Some((generation, HashSet::new()));
+            return Ok((0, 0));
+        }
         let cursor = read(store::kv_get("cursor").await?);
         // Where the last complete pull ended: what the device surely holds.
         let since = read(store::kv_get("baseline").await?);
@@ -336,6 +348,15 @@ impl run::Driver for Driver<'_> {
 
     async fn apply(&mut self, page: &PullResponse, baseline: Option<u64>) -> Result<(), SyncError> {
         store::apply_pulled(&self.actor, &page.docs, Some(page.cursor), baseline).await?;
+        if let Some((_, seen)) = &mut self.sweep {
+            seen.extend(page.docs.iter().map(|d| d.id));
+        }
+        // The pull is whole: what it did not bring, the device no longer keeps.
+        if baseline.is_some()
+            && let Some((generation, seen)) = self.sweep.take()
+        {
+            store::sweep_unseen(&self.actor, &seen, &generation).await?;
+        }
         // The feed moved, even with nothing this device keeps (a central device): what
         // reads the server's records (the workspace) reads them again.
         if !page.docs.is_empty() || page.cursor != self.asked_from {
@@ -387,6 +408,7 @@ async fn sync(token: &str, pending: Vec<DocId>) -> Result<(), SyncError> {
         stream: None,
         paged: false,
         asked_from: 0,
+        sweep: None,
     };
     run::run(&mut driver).await.map(drop)
 }

@@ -1,8 +1,9 @@
 //! What a central office device keeps offline (`SyncScope`): the workspace reads the
 //! PUA's records from the server, so a central browser holds none of them unless it
 //! chooses teams (a laptop in a mobile unit) or persons (from their page) to keep.
-//! Saving forgets what the device no longer keeps (never a pending change) and syncs
-//! again from the start of the feed. The form saves only its user's changes, onto the
+//! Saving syncs again from the start of the feed; once that pull is whole, the device
+//! forgets what it did not bring (never a pending change) — a sync that fails forgets
+//! nothing. The form saves only its user's changes, onto the
 //! scope as it is when saved ([`SyncScope::rebased`]): another tab may have kept a
 //! person since the form was read.
 
@@ -13,7 +14,8 @@ use strada_shared::ids::{DocId, TeamId};
 use crate::api::{self, ApiError};
 use crate::state::Ctx;
 
-/// Saves `scope` for this device, then forgets what it no longer keeps and syncs.
+/// Saves `scope` for this device and syncs from the feed's start (then forgets what the
+/// device no longer keeps).
 pub async fn save_scope(ctx: Ctx, scope: SyncScope) -> Result<ScopePage, ApiError> {
     let Some(s) = ctx.session.get_untracked() else {
         return Err(ApiError::Network);
@@ -27,9 +29,10 @@ pub async fn save_scope(ctx: Ctx, scope: SyncScope) -> Result<ScopePage, ApiErro
         gloo_timers::future::TimeoutFuture::new(100).await;
     }
     use crate::engine::{self, Answer, Call};
-    match engine::call(Call::ForgetSynced).await {
-        Ok(Answer::Count(Ok(_))) => {}
-        Ok(Answer::Count(Err(e))) | Err(e) => ctx.storage_error.set(Some(e)),
+    let generation = js_sys::Date::now().to_string();
+    match engine::call(Call::ResyncFromStart(generation)).await {
+        Ok(Answer::Store(Ok(()))) => {}
+        Ok(Answer::Store(Err(e))) | Err(e) => ctx.storage_error.set(Some(e)),
         Ok(_) => ctx.storage_error.set(Some(engine::mismatch())),
     }
     crate::state::refresh_rows(ctx).await;
