@@ -33,4 +33,5 @@ pub mod schema;
 pub mod search;
 pub mod sort;
 pub mod sync;
+pub mod text;
 pub mod vocab;

@@ -1119,6 +1119,27 @@ mod tests {
         assert_eq!(p.aliases.len(), 2);
     }
 
+    /// From the nineteenth probe: a line's free text carried NUL, ESC and a right-to-left
+    /// override into the store and the export. Refused by field, never quoted; a line
+    /// break stays.
+    #[test]
+    fn free_text_with_control_or_direction_override_characters_is_refused() {
+        for bad in ["Stazione\u{202E}evil", "a\u{0}b", "x\u{1b}[31m"] {
+            let e = err(&with(PERSON, "usual_place", bad.into()));
+            assert_eq!(
+                e,
+                FieldError::new(
+                    "usual_place",
+                    "holds a control character or a mark that reorders text, or shows nothing"
+                )
+            );
+        }
+        let Record::Person(p) = ok(&with(PERSON, "usual_place", "riga\nseconda".into())) else {
+            panic!("a person")
+        };
+        assert_eq!(p.usual_place.as_deref(), Some("riga\nseconda"));
+    }
+
     #[test]
     fn unknown_fields_are_refused_by_name_at_any_depth() {
         let e = err(&with(PERSON, "nickname", "x".into()));

@@ -347,6 +347,32 @@ fn intervention_services(
 }
 
 /// Whether `user` writes as a merge or an unmerge (see [`crate::sync::merge_actor`]).
+/// The free texts of a document a device writes hold nothing that makes them read
+/// otherwise than they are (see [`strada_shared::text`]). Not asked of a merge (the
+/// server's, carrying what is stored).
+fn clean_texts(user: &AuthUser, new: &TypedDoc) -> Result<(), (RefusalCode, String)> {
+    use strada_shared::schema::Document;
+    if is_merge(user) {
+        return Ok(());
+    }
+    let clean = match new.clone() {
+        TypedDoc::Contact(mut d) => d.free_texts_clean(),
+        TypedDoc::Person(mut d) => d.free_texts_clean(),
+        TypedDoc::Referral(mut d) => d.free_texts_clean(),
+        TypedDoc::Case(mut d) => d.free_texts_clean(),
+        TypedDoc::JobOffer(mut d) => d.free_texts_clean(),
+        TypedDoc::PuaRules(_) => true,
+    };
+    if clean {
+        Ok(())
+    } else {
+        Err((
+            RefusalCode::Schema,
+            "a text holds control or text-direction characters".into(),
+        ))
+    }
+}
+
 fn is_merge(user: &AuthUser) -> bool {
     user.actor.as_deref() == Some(crate::sync::merge_actor().to_bytes())
 }
@@ -529,6 +555,7 @@ pub fn create(user: &AuthUser, new: &TypedDoc, now_ms: i64) -> Result<(), (Refus
     if new.author() != user.id {
         return Err(refusal(RefusalCode::NotAuthor));
     }
+    clean_texts(user, new)?;
     match new {
         TypedDoc::Contact(c) => {
             c.validate_entry().map_err(entry_refusal)?;
@@ -801,6 +828,7 @@ pub fn change(
     if new.author() != old.author {
         return Err(refusal(RefusalCode::AuthorChange));
     }
+    clean_texts(user, new)?;
     match new {
         // A person whose consent is not given keeps no data about them: an edit made
         // offline before a withdrawal reached the device is refused, never merged in.
@@ -1049,6 +1077,72 @@ mod tests {
         // takes an edit.
         let legacy = Fixed::of(&contact(vec![]));
         assert_eq!(change(&user, &legacy, &contact(vec![]), T), Ok(()));
+    }
+
+    /// Found by the nineteenth attacker's probe: a contact's correction stored a
+    /// right-to-left override, NUL and ESC in its workplace and note (the phone showed
+    /// the workplace reversed, the export carried them). Refused in any free text, new
+    /// or changed; line breaks, direction marks and scripts stay.
+    #[test]
+    fn free_texts_hold_no_control_or_direction_override_characters() {
+        const T: i64 = 1_760_000_000_000;
+        let (team, me, user) = marta();
+        let contact = |note: &str, workplace: &str| {
+            TypedDoc::Contact(ContactDoc {
+                needs: vec![NeedCategory::Food],
+                note: note.into(),
+                workplace: workplace.into(),
+                indicators: vec![(strada_shared::vocab::Indicator::Isolation, "sola".into())],
+                ..ContactDoc::new(
+                    DocId::new_v7(T as u64, [5; 10]),
+                    T,
+                    PersonRef::Anonymous,
+                    vec![],
+                    me,
+                    team.clone(),
+                )
+            })
+        };
+        let fine = contact("riga uno\nriga due \u{200F}قال", "serra");
+        assert_eq!(create(&user, &fine, T), Ok(()));
+        let stored = Fixed::of(&fine);
+        for (note, workplace) in [
+            ("ok", "PROBE \u{202E}evil\u{202C}"),
+            ("\u{0}\u{8}\u{1b}[2J", "serra"),
+            ("a\u{2066}b\u{2069}", "serra"),
+        ] {
+            let bad = contact(note, workplace);
+            let refused = create(&user, &bad, T).unwrap_err();
+            assert_eq!(refused.0, RefusalCode::Schema);
+            assert!(refused.1.contains("text-direction"), "{}", refused.1);
+            assert_eq!(
+                change(&user, &stored, &bad, T).unwrap_err().0,
+                RefusalCode::Schema
+            );
+        }
+        let mut referral_outcome = ReferralDoc {
+            id: DocId::new_v7(1, [6; 10]),
+            contact: DocId::new_v7(T as u64, [5; 10]),
+            need: NeedCategory::Food,
+            partner: "Banco".into(),
+            status: ReferralStatus::Proposed,
+            outcome: "Pratica \u{202E}avviata".into(),
+            author: me,
+            team: team.clone(),
+            created_at: T,
+            service_id: None,
+            person_id: None,
+            history: Vec::new(),
+        };
+        let refused = create(&user, &TypedDoc::Referral(referral_outcome.clone()), T);
+        assert_eq!(refused.unwrap_err().0, RefusalCode::Schema);
+        // What the app saves: the same text, cleaned.
+        strada_shared::schema::Document::clean_free_texts(&mut referral_outcome);
+        assert_eq!(referral_outcome.outcome, "Pratica avviata");
+        let mut person = karim(me, &team, T);
+        person.usual_place = "Stazione\u{1b}".into();
+        let refused = create(&user, &TypedDoc::Person(person), T).unwrap_err();
+        assert_eq!(refused.0, RefusalCode::Schema);
     }
 
     /// Found by the attacker's sixth probe: a name written as a contact's language (on a

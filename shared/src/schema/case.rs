@@ -549,6 +549,10 @@ impl Document for CaseDoc {
         self.id
     }
 
+    fn free_texts_mut(&mut self) -> Vec<&mut String> {
+        self.texts_mut()
+    }
+
     fn validate(&self) -> Result<(), ValidationError> {
         date(&self.opened_at)?;
         for s in [&self.case_manager, &self.labour_expert] {

@@ -396,6 +396,12 @@ impl Document for ContactDoc {
         self.id
     }
 
+    fn free_texts_mut(&mut self) -> Vec<&mut String> {
+        let mut out = vec![&mut self.note, &mut self.workplace];
+        out.extend(self.indicators.iter_mut().map(|(_, n)| n));
+        out
+    }
+
     fn validate(&self) -> Result<(), ValidationError> {
         if let PersonRef::Alias(alias) = &self.person {
             if alias.trim().is_empty() {

@@ -81,6 +81,10 @@ impl Document for JobOfferDoc {
         self.id
     }
 
+    fn free_texts_mut(&mut self) -> Vec<&mut String> {
+        vec![&mut self.employer, &mut self.area, &mut self.note]
+    }
+
     fn validate(&self) -> Result<(), ValidationError> {
         let employer = self.employer.trim();
         if employer.is_empty() || employer.chars().count() > MAX_CASE_SHORT {

@@ -187,6 +187,24 @@ pub trait Document: Reconcile + Hydrate + Sized {
     /// writes, before an edit made on an older copy is written over it (a person's
     /// `merged_into`): a form open while a merge arrives must not undo it.
     fn keep_server_fields(&mut self, _current: &Self) {}
+    /// The free texts workers type (notes, workplaces, outcomes...): see [`crate::text`].
+    fn free_texts_mut(&mut self) -> Vec<&mut String> {
+        Vec::new()
+    }
+    /// Takes out of the free texts what they never hold ([`crate::text::unsafe_char`]).
+    fn clean_free_texts(&mut self) {
+        for t in self.free_texts_mut() {
+            if !crate::text::is_clean(t) {
+                *t = crate::text::clean(t);
+            }
+        }
+    }
+    /// Whether every free text is clean (see [`crate::text`]).
+    fn free_texts_clean(&mut self) -> bool {
+        self.free_texts_mut()
+            .into_iter()
+            .all(|t| crate::text::is_clean(t))
+    }
 }
 
 /// Checks that a document holds nothing its type's schema does not read (see [`shape`]).

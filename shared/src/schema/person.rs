@@ -210,6 +210,12 @@ impl Document for PersonDoc {
         self.id
     }
 
+    fn free_texts_mut(&mut self) -> Vec<&mut String> {
+        let mut out = vec![&mut self.country, &mut self.usual_place];
+        out.extend(self.phone.as_mut());
+        out
+    }
+
     fn keep_server_fields(&mut self, current: &Self) {
         self.merged_into = current.merged_into;
     }

@@ -451,6 +451,10 @@ impl Document for ReferralDoc {
         self.id
     }
 
+    fn free_texts_mut(&mut self) -> Vec<&mut String> {
+        vec![&mut self.partner, &mut self.outcome]
+    }
+
     fn derive(&mut self) {
         self.status = self.walk().status;
     }

@@ -66,6 +66,12 @@ impl<'a> Obj<'a> {
             Some(Value::String(s)) if s.is_empty() => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Err(self.err(key, "is blank")),
             Some(Value::String(s)) if s.chars().count() > max => Err(self.err(key, too_long(max))),
+            // Free text as the app keeps it (see `strada_shared::text`: the nineteenth
+            // probe imported a note of NUL, ESC and a right-to-left override).
+            Some(Value::String(s)) if !strada_shared::text::is_clean(s) => Err(self.err(
+                key,
+                "holds a control character or a mark that reorders text, or shows nothing",
+            )),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(_) => Err(self.err(key, "must be a string")),
         }
