@@ -569,8 +569,8 @@ xf_intro = A JSON Lines file of teams, persons, contacts, referrals, cases and j
 xf_export = Export the whole PUA
 xf_exported =
     { $n ->
-        [one] Exported: { $n } record in strada-export.jsonl (in the browser's downloads).
-       *[other] Exported: { $n } records in strada-export.jsonl (in the browser's downloads).
+        [one] Exported: { $n } record in { $file } (in the browser's downloads).
+       *[other] Exported: { $n } records in { $file } (in the browser's downloads).
     }
 xf_file = File to import (.jsonl)
 xf_check = Check without storing

@@ -570,8 +570,8 @@ xf_intro = Un file JSON Lines con équipe, persone, contatti, invii, casi e offe
 xf_export = Esporta tutto il PUA
 xf_exported =
     { $n ->
-        [one] Esportato: { $n } record in strada-export.jsonl (nei download del browser).
-       *[other] Esportati: { $n } record in strada-export.jsonl (nei download del browser).
+        [one] Esportato: { $n } record in { $file } (nei download del browser).
+       *[other] Esportati: { $n } record in { $file } (nei download del browser).
     }
 xf_file = File da importare (.jsonl)
 xf_check = Verifica senza salvare

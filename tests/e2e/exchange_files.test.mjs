@@ -16,7 +16,7 @@ const SECRET = 'Nome segreto sintetico';
 const lines = (extra) => [
   { type: 'team', id: 'bergamo-1', name: 'Unità di strada Bergamo', area: 'Bassa bergamasca' },
   { type: 'person', id: 'P-1', team: 'bergamo-1', aliases: ['Karim sintetico', 'كريم'], birth_year: 1990,
-    gender: 'man', country: 'MA', languages: ['ar'], consent: { status: 'given', at: '2025-05-30T10:00:00+02:00' },
+    gender: 'man', country: 'MA', languages: ['ar', 'hu'], consent: { status: 'given', at: '2025-05-30T10:00:00+02:00' },
     created_at: '2025-05-30T10:00:00+02:00', ...extra },
   { type: 'contact', id: 'C-1', team: 'bergamo-1', occurred_at: '2025-06-01T09:00:00+02:00', who: 'person',
     person: 'P-1', channel: 'street', sector: 'agriculture', needs: ['food'] },
@@ -121,6 +121,9 @@ test('the central office checks, imports and exports an exchange file in the wor
       .filter({ hasText: 'Unità di strada Bergamo' }).click();
     // The country, a code in the file, by its name (found by a new user's walk: "SN").
     await page.getByTestId('ws-record').getByText('Marocco').waitFor();
+    // A language the app does not list, by the browser's name for it (a new user's
+    // check read «hu»).
+    await page.getByTestId('ws-record').getByText(/Arabo, Ungherese/).waitFor();
     await page.getByTestId('ws-record').getByText('Unità di strada Bergamo').first().waitFor();
     assert.ok(await page.locator('#ws-team option').filter({ hasText: 'Unità di strada Bergamo' }).count() === 1,
       'the team filter names the team');
@@ -144,10 +147,13 @@ test('the central office checks, imports and exports an exchange file in the wor
     // The whole PUA downloads in the same format.
     const download = page.waitForEvent('download');
     await page.getByTestId('xf-export').click();
-    const file = readFileSync(await (await download).path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    // And says so.
+    const saved = await download;
+    const file = readFileSync(await saved.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // Named as the API names it, dated (a new user's check found the two apart), and
+    // said so.
+    assert.match(saved.suggestedFilename(), /^strada-export-\d{4}-\d{2}-\d{2}\.jsonl$/);
     assert.equal(await page.getByTestId('xf-exported').innerText(),
-      `Esportati: ${file.length} record in strada-export.jsonl (nei download del browser).`);
+      `Esportati: ${file.length} record in ${saved.suggestedFilename()} (nei download del browser).`);
     const person = file.find((l) => l.type === 'person');
     assert.equal(person.id, 'P-1');
     assert.deepEqual(person.aliases, ['Karim sintetico', 'كريم']);

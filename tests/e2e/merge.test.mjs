@@ -168,6 +168,11 @@ test('the central office merges a planted duplicate, then separates it again', a
       return button.bottom <= Math.min(pane.bottom, window.innerHeight) + 1 && button.top >= pane.top;
     }, null, { timeout: 5000 });
     await merge.getByTestId('unmerge-reason').fill('Verificato con la persona: sono due persone diverse.');
+    // Judged two persons only when the reviewer ticks it (a new user's check: the box
+    // came ticked, and a separation recorded the judgement unasked).
+    const judgeBox = merge.getByTestId('unmerge-not-same');
+    assert.equal(await judgeBox.isChecked(), false);
+    await judgeBox.check();
     assert.deepEqual(await axeViolations(page), [], 'a person\'s merge history, separating');
     await merge.getByTestId('unmerge-confirm').click();
     await record.locator('[data-testid="ws-merge"][data-state="undone"]').waitFor({ timeout: 15000 });
@@ -182,8 +187,8 @@ test('the central office merges a planted duplicate, then separates it again', a
       : `${b.aliases[0]} → ${a.aliases[0]}`;
     assert.ok(undoneHistory.includes(sides), undoneHistory);
     assert.doesNotMatch(undoneHistory, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'no raw id');
-    // Separated as two persons, they are also judged so (the box is ticked unless
-    // unticked), with the same reason; taken back from the page, for the steps below.
+    // Separated as two persons, they are also judged so (the box ticked), with the same
+    // reason; taken back from the page, for the steps below.
     const separated = record.locator(`[data-testid="ws-not-same"][data-id="${b.id}"]`);
     await separated.waitFor({ timeout: 15000 });
     assert.match(await separated.innerText(), /sono due persone diverse/);

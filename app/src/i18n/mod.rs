@@ -166,12 +166,16 @@ impl Names {
 
 impl Catalogue {
     /// A language code's name in the interface's language (Arabo, Arabic), else its
-    /// own name (العربية), else the code as written.
+    /// own name (العربية), else — an ISO 639 code the app does not list, from an import —
+    /// the browser's name for it in the interface's language (`Intl.DisplayNames`:
+    /// «Ungherese» for `hu`; a new user's check read «hu»), else the code as written.
     pub fn language_name(&self, code: &str) -> String {
         self.language_names
             .find(code)
             .or_else(|| strada_shared::domain::language_name(code))
-            .map_or_else(|| code.to_string(), str::to_string)
+            .map(str::to_string)
+            .or_else(|| browser_language_name(self.lang(), code))
+            .unwrap_or_else(|| code.to_string())
     }
 
     /// Language codes by their names in the interface's language, joined by `sep`.
@@ -308,6 +312,29 @@ impl Catalogue {
     pub fn country(&self, value: &str) -> String {
         country_names(self.lang())(value)
     }
+}
+
+/// The browser's name of an ISO 639 language code in `lang`, capitalised as the
+/// catalogue's names are; `None` off the browser, for anything but two or three
+/// lowercase letters, or a code the browser does not know.
+fn browser_language_name(lang: Lang, code: &str) -> Option<String> {
+    if !cfg!(target_arch = "wasm32")
+        || !(2..=3).contains(&code.len())
+        || !code.bytes().all(|b| b.is_ascii_lowercase())
+    {
+        return None;
+    }
+    let locales = js_sys::Array::of1(&lang.code().into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"type".into(), &"language".into());
+    let names = js_sys::Intl::DisplayNames::new(&locales, &options);
+    let name = String::from(names.of(code)?);
+    if name.is_empty() || name == code {
+        return None;
+    }
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
 }
 
 /// Names countries in `lang`: see [`Catalogue::country`]. One `Intl.DisplayNames` for

@@ -1495,7 +1495,7 @@ pub fn ExchangeFiles() -> impl IntoView {
     let t = move || ctx.lang.get().t();
     let report = RwSignal::new(None::<Result<strada_shared::api::ImportReport, ApiError>>);
     // How many records the last export wrote (said once the file is downloaded).
-    let exported = RwSignal::new(None::<usize>);
+    let exported = RwSignal::new(None::<(usize, String)>);
     let busy = RwSignal::new(false);
     let input = NodeRef::<leptos::html::Input>::new();
     let export = move |_| {
@@ -1506,9 +1506,12 @@ pub fn ExchangeFiles() -> impl IntoView {
             busy.set(true);
             match api::exchange_export(&s.token).await {
                 Ok(text) => {
-                    save_file_as("strada-export.jsonl", &text, "application/x-ndjson");
+                    // Named as the API names it (a new user found the two apart).
+                    let name = format!("strada-export-{}.jsonl", period::iso(period::today()));
+                    save_file_as(&name, &text, "application/x-ndjson");
                     report.set(None);
-                    exported.set(Some(text.lines().filter(|l| !l.trim().is_empty()).count()));
+                    let n = text.lines().filter(|l| !l.trim().is_empty()).count();
+                    exported.set(Some((n, name)));
                 }
                 Err(e) => report.set(Some(Err(e))),
             }
@@ -1590,7 +1593,7 @@ pub fn ExchangeFiles() -> impl IntoView {
             </div>
             <div aria-live="polite" data-testid="xf-report">
                 {move || notice.get().map(|n| view! { <p class="error" role="alert" data-testid="xf-notice">{n(t())}</p> })}
-                {move || exported.get().map(|n| view! { <p class="ok" role="status" data-testid="xf-exported">{t().xf_exported.n(n)}</p> })}
+                {move || exported.get().map(|(n, file)| view! { <p class="ok" role="status" data-testid="xf-exported">{t().xf_exported.n_args(n, &[("file", &file)])}</p> })}
                 {move || report.get().map(|r| match r {
                     Err(e) => unavailable(&e, t()),
                     Ok(r) if r.ok => view! {

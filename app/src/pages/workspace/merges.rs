@@ -306,9 +306,11 @@ fn MergeEntry(
     let lang = ctx.lang.get_untracked();
     let asking = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
-    // Separated as two persons: also judged so, with the same reason (else the pair is
-    // proposed again at once).
-    let different = RwSignal::new(true);
+    // Separated as two persons: also judged so, with the same reason, when the reviewer
+    // says so (else the pair is proposed again at once). Not ticked from the start: a
+    // reviewer who separates a merge that kept the wrong record has not judged the two
+    // different (a new user's check found the judgement recorded unasked).
+    let different = RwSignal::new(false);
     let (survivor_id, merged_id) = (merge.survivor, merge.merged);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
