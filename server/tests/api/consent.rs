@@ -120,6 +120,26 @@ async fn an_edit_cannot_add_an_alias_to_a_contact_recorded_without_consent() {
     }
 }
 
+/// Pushes a withdrawal of `person`'s consent as the app writes it (the person emptied,
+/// their contact anonymous), accepted; returns both as written.
+pub async fn withdraw(
+    phone: &Api,
+    by: &StoredUser,
+    (person, pd): (&PersonDoc, &mut DeviceDoc),
+    (contact, cd): (&ContactDoc, &mut DeviceDoc),
+) -> (PersonDoc, ContactDoc) {
+    let mut gone = person.clone();
+    gone.withdraw_consent(1_760_000_500_000, by.id);
+    schema::update(&mut pd.doc, &gone).unwrap();
+    let mut anonymous = contact.clone();
+    anonymous.withdraw_consent();
+    schema::update(&mut cd.doc, &anonymous).unwrap();
+    for o in phone.push(&mut [pd, cd]).await.results {
+        accepted(&o.outcome);
+    }
+    (gone, anonymous)
+}
+
 /// Records a person with consent, a contact naming them, and the withdrawal as the app
 /// writes it (the person emptied, the contact anonymous), all accepted.
 async fn withdrawn_person(
@@ -138,15 +158,7 @@ async fn withdrawn_person(
     for o in phone.push(&mut [&mut pd, &mut cd]).await.results {
         accepted(&o.outcome);
     }
-    let mut gone = p.clone();
-    gone.withdraw_consent(1_760_000_500_000, marta.id);
-    schema::update(&mut pd.doc, &gone).unwrap();
-    let mut anonymous = c.clone();
-    anonymous.withdraw_consent();
-    schema::update(&mut cd.doc, &anonymous).unwrap();
-    for o in phone.push(&mut [&mut pd, &mut cd]).await.results {
-        accepted(&o.outcome);
-    }
+    let (gone, anonymous) = withdraw(phone, marta, (&p, &mut pd), (&c, &mut cd)).await;
     // The device takes the rewritten documents (a new generation), as the app does.
     phone.take_snapshots(&mut [&mut pd, &mut cd]).await;
     assert_eq!((pd.generation, cd.generation), (1, 1));

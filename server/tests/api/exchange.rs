@@ -614,15 +614,7 @@ async fn export_then_import_into_an_empty_store_gives_the_same_lines() {
     for o in marta.push(&mut [&mut wd, &mut wcd, &mut wrd]).await.results {
         accepted(&o.outcome);
     }
-    let mut gone = w.clone();
-    gone.withdraw_consent(1_760_000_500_000, marta_user.id);
-    schema::update(&mut wd.doc, &gone).unwrap();
-    let mut anonymous = wc.clone();
-    anonymous.withdraw_consent();
-    schema::update(&mut wcd.doc, &anonymous).unwrap();
-    for o in marta.push(&mut [&mut wd, &mut wcd]).await.results {
-        accepted(&o.outcome);
-    }
+    crate::consent::withdraw(&marta, &marta_user, (&w, &mut wd), (&wc, &mut wcd)).await;
     import_ok(&admin_a, file(&full_file())).await;
     let exported = export(&admin_a).await;
     let lines = parse_lines(&exported);
