@@ -61,6 +61,13 @@ pub struct ContactRow {
     /// People counted (1, or the group's size).
     pub people: u32,
     pub status: RowStatus,
+    /// Fields two devices set apart, waiting for the central office's review, and the
+    /// values this device wrote of them (as for a person: a walk found the phone said
+    /// nothing of a contact under review).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_review: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_review_mine: Vec<(String, String)>,
 }
 
 /// A person as search and lists show it.
@@ -233,6 +240,21 @@ impl Summary {
     }
 }
 
+/// The fields of `d` two devices set apart (waiting for the central office's review),
+/// and the value this device wrote of each.
+fn in_review(d: &DeviceDoc, doc_type: DocType) -> (Vec<String>, Vec<(String, String)>) {
+    let conflicts = schema::conflicts::find(&d.doc, doc_type);
+    let me = d.doc.get_actor().to_hex_string();
+    let mine = conflicts
+        .iter()
+        .filter_map(|c| {
+            let mine = c.values.iter().find(|v| v.actor == me)?;
+            Some((c.field.clone(), mine.value.clone()))
+        })
+        .collect();
+    (conflicts.into_iter().map(|c| c.field).collect(), mine)
+}
+
 /// A document's summary, or `None` when it does not read as its type (it then stays
 /// out of the lists, as before the index existed).
 pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
@@ -240,6 +262,7 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
     match d.doc_type {
         DocType::Contact => {
             let c = schema::read::<ContactDoc>(&d.doc).ok()?;
+            let (in_review, in_review_mine) = in_review(d, DocType::Contact);
             Some(Summary::Contact(ContactRow {
                 id: c.id,
                 alias: match &c.person {
@@ -251,19 +274,13 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
                 people: c.people(),
                 needs: c.needs,
                 status,
+                in_review,
+                in_review_mine,
             }))
         }
         DocType::Person => {
             let p = schema::read::<PersonDoc>(&d.doc).ok()?;
-            let conflicts = schema::conflicts::find(&d.doc, DocType::Person);
-            let me = d.doc.get_actor().to_hex_string();
-            let in_review_mine = conflicts
-                .iter()
-                .filter_map(|c| {
-                    let mine = c.values.iter().find(|v| v.actor == me)?;
-                    Some((c.field.clone(), mine.value.clone()))
-                })
-                .collect();
+            let (in_review, in_review_mine) = in_review(d, DocType::Person);
             Some(Summary::Person(PersonSummary {
                 id: p.id,
                 consented: p.consent.status == strada_shared::vocab::ConsentStatus::Given,
@@ -276,7 +293,7 @@ pub fn summarize(d: &mut DeviceDoc) -> Option<Summary> {
                 merged_into: p.merged_into,
                 birth_year: p.birth_year,
                 birth_year_estimated: p.birth_year_estimated,
-                in_review: conflicts.into_iter().map(|c| c.field).collect(),
+                in_review,
                 in_review_mine,
                 team: Some(p.team),
             }))

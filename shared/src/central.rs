@@ -207,8 +207,9 @@ pub struct ConflictItem {
     /// What the record is, to recognise it: a person's first alias, a contact's time,
     /// a referral's need, a case's opening day (`YYYY-MM-DD`).
     pub label: String,
-    /// A case's person (the survivor's first alias when merged), to recognise the case
-    /// by (a new user's walk: a case was a bare date).
+    /// A case's, a contact's or a referral's person (the survivor's first alias when
+    /// merged), to recognise the record by (new users' walks: a case was a bare date, a
+    /// contact a time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<String>,
     pub conflicts: Vec<FieldConflict>,

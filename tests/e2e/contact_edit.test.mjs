@@ -99,6 +99,13 @@ test('two phones correct one contact apart: the sector waits for review, the res
         return /magazzino sintetico/.test(text) && /nota sintetica M/.test(text);
       }, 'the merged contact on each phone');
     }
+    // Each phone says the sector waits for the review, and what it wrote (a walk: a
+    // contact under review showed nothing of it).
+    for (const [p, mine] of [[marta.page, 'Agricoltura'], [ahmed.page, 'Logistica']]) {
+      const row = p.getByTestId('contact-row').filter({ hasText: ALIAS });
+      await row.getByTestId('contact-in-review').filter({ hasText: 'settore' }).waitFor({ timeout: 15000 });
+      assert.match(await row.getByTestId('contact-in-review-mine').innerText(), new RegExp(`settore: ${mine}`));
+    }
   } finally {
     await browser.close();
     await stopServer(server.proc);

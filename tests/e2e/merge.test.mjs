@@ -253,6 +253,8 @@ test('the central office merges a planted duplicate, then separates it again', a
     const contactItem = listed.find((i) => i.doc_type === 'contact' && i.conflicts.some((c) => c.field === 'sector'));
     assert.ok(contactItem, 'the demo has a contact whose sector was set apart');
     const contactCard = page.locator(`[data-testid="ws-conflict"][data-id="${contactItem.id}"]`);
+    // Titled by its person when it has one (a walk: only a time).
+    if (contactItem.person) assert.ok((await contactCard.locator('h3').innerText()).includes(contactItem.person));
     await contactCard.getByTestId('ws-conflict-open').click();
     await beside.getByTestId('ws-contact-fields').waitFor({ timeout: 15000 });
     const sectorField = contactCard.locator('[data-testid="ws-conflict-field"][data-field="sector"]');

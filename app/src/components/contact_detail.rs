@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use strada_shared::domain::NeedCategory;
 use strada_shared::ids::DocId;
 use strada_shared::schema::ContactDoc;
-use strada_shared::vocab::{Code, FollowUp, Indicator, Mediator, Sector};
+use strada_shared::vocab::{Code, FollowUp, Mediator, Sector};
 
+use crate::components::contact_form::IndicatorList;
+use crate::components::in_review::InReview;
 use crate::state::{self, Ctx};
 use crate::util;
 
@@ -49,6 +51,9 @@ pub fn ContactDetail(id: DocId) -> impl IntoView {
     let editing = RwSignal::new(false);
     view! {
         <div class="detail" data-testid="contact-detail">
+            <InReview kind="contact"
+                fields=Signal::derive(move || row.with(|r| r.as_ref().map(|c| c.in_review.clone()).unwrap_or_default()))
+                mine=Signal::derive(move || row.with(|r| r.as_ref().map(|c| c.in_review_mine.clone()).unwrap_or_default()))/>
             <Show when=move || failed.get()>
                 <p class="error" role="alert">{move || t().err_save}</p>
             </Show>
@@ -203,28 +208,7 @@ fn ContactEditor(base: ContactDoc, editing: RwSignal<bool>, saved: RwSignal<u32>
                 prop:value=move || workplace.get() on:input=move |ev| workplace.set(event_target_value(&ev))/>
             <fieldset>
                 <legend>{move || t().indicators}</legend>
-                <ul class="indicators">
-                    {Indicator::ALL.iter().map(|i| {
-                        let i = *i;
-                        let on = move || indicators.with(|v| v.iter().any(|x| x.0 == i));
-                        view! {
-                            <li>
-                                <label class="choice">
-                                    <input type="checkbox" data-testid=format!("edit-indicator-{}", i.code()) prop:checked=on
-                                        on:change=move |_| indicators.update(|v| if let Some(p) = v.iter().position(|x| x.0 == i) { v.remove(p); } else { v.push((i, String::new())); strada_shared::sort::sort_by_key(v, |x| x.0); })/>
-                                    {move || t().indicator_name(i)}
-                                </label>
-                                <Show when=on>
-                                    <input class="note-inline" maxlength="500" data-testid=format!("edit-indicator-note-{}", i.code())
-                                        aria-label=move || format!("{}: {}", t().indicator_note, t().indicator_name(i))
-                                        placeholder=move || t().indicator_note
-                                        prop:value=move || indicators.with(|v| v.iter().find(|x| x.0 == i).map(|x| x.1.clone()).unwrap_or_default())
-                                        on:input=move |ev| { let val = event_target_value(&ev); indicators.update(|v| if let Some(x) = v.iter_mut().find(|x| x.0 == i) { x.1 = val.clone(); }) }/>
-                                </Show>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
+                <IndicatorList indicators=indicators prefix="edit-indicator"/>
             </fieldset>
             <label class="choice">
                 <input type="checkbox" data-testid="edit-follow-up" prop:checked=move || follow_up.get()

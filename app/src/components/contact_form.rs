@@ -544,27 +544,7 @@ pub fn ContactForm() -> impl IntoView {
                 <summary>{move || t().indicators}{move || { let n = indicators.with(Vec::len); if n > 0 { format!(" ({n})") } else { String::new() } }}</summary>
                 <Show when=move || indicators_open.get()>
                 <p class="small muted">{move || t().indicators_hint}</p>
-                <ul class="indicators">
-                    {Indicator::ALL.iter().map(|i| {
-                        let i = *i;
-                        let on = move || indicators.with(|v| v.iter().any(|x| x.0 == i));
-                        view! {
-                            <li>
-                                <label class="choice">
-                                    <input type="checkbox" data-testid=format!("indicator-{}", i.code()) prop:checked=on
-                                        on:change=move |_| indicators.update(|v| if let Some(p) = v.iter().position(|x| x.0 == i) { v.remove(p); } else { v.push((i, String::new())); strada_shared::sort::sort_by_key(v, |x| x.0); })/>
-                                    {move || t().indicator_name(i)}
-                                </label>
-                                <Show when=on>
-                                    <input class="note-inline" maxlength="500" aria-label=move || format!("{}: {}", t().indicator_note, t().indicator_name(i))
-                                        placeholder=move || t().indicator_note
-                                        prop:value=move || indicators.with(|v| v.iter().find(|x| x.0 == i).map(|x| x.1.clone()).unwrap_or_default())
-                                        on:input=move |ev| { let val = event_target_value(&ev); indicators.update(|v| if let Some(x) = v.iter_mut().find(|x| x.0 == i) { x.1 = val.clone(); }) }/>
-                                </Show>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
+                <IndicatorList indicators=indicators prefix="indicator"/>
                 </Show>
             </details>
 
@@ -640,6 +620,42 @@ pub fn ContactForm() -> impl IntoView {
 
 /// Where a need is referred: the best services of the directory on the device for this
 /// need, place, language and document situation (one tap), or a service typed by name.
+/// The indicators of exploitation to tick, each ticked one with its note: the contact
+/// form's and its correction's (`prefix` starts each box's test id: `{prefix}-{code}`,
+/// its note's `{prefix}-note-{code}`).
+#[component]
+pub fn IndicatorList(
+    indicators: RwSignal<Vec<(Indicator, String)>>,
+    prefix: &'static str,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = move || ctx.lang.get().t();
+    view! {
+        <ul class="indicators">
+            {Indicator::ALL.iter().map(|i| {
+                let i = *i;
+                let on = move || indicators.with(|v| v.iter().any(|x| x.0 == i));
+                view! {
+                    <li>
+                        <label class="choice">
+                            <input type="checkbox" data-testid=format!("{prefix}-{}", i.code()) prop:checked=on
+                                on:change=move |_| indicators.update(|v| if let Some(p) = v.iter().position(|x| x.0 == i) { v.remove(p); } else { v.push((i, String::new())); strada_shared::sort::sort_by_key(v, |x| x.0); })/>
+                            {move || t().indicator_name(i)}
+                        </label>
+                        <Show when=on>
+                            <input class="note-inline" maxlength="500" data-testid=format!("{prefix}-note-{}", i.code())
+                                aria-label=move || format!("{}: {}", t().indicator_note, t().indicator_name(i))
+                                placeholder=move || t().indicator_note
+                                prop:value=move || indicators.with(|v| v.iter().find(|x| x.0 == i).map(|x| x.1.clone()).unwrap_or_default())
+                                on:input=move |ev| { let val = event_target_value(&ev); indicators.update(|v| if let Some(x) = v.iter_mut().find(|x| x.0 == i) { x.1 = val.clone(); }) }/>
+                        </Show>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
 #[component]
 fn ReferralTarget(
     need: NeedCategory,

@@ -3,6 +3,7 @@
 pub mod contact_detail;
 pub mod contact_form;
 pub mod contact_list;
+pub mod in_review;
 pub mod later;
 pub mod nav;
 pub mod saved_places;

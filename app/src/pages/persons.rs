@@ -9,6 +9,7 @@ use strada_shared::schema::PersonDoc;
 use strada_shared::vocab::{Code, ConsentStatus, Gender};
 
 use crate::components::contact_list::ROWS_PER_TASK;
+use crate::components::in_review::InReview;
 use crate::components::later::{Later, progressive};
 use crate::components::sync_state::SyncState;
 use crate::state::{self, Ctx, RowStatus};
@@ -99,33 +100,9 @@ fn PersonItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
             <SyncState id=id status=status/>
             // Two phones set a field apart: which value stands is the central office's
             // review; the worker is told which fields wait for it.
-            {move || {
-                let tr = t();
-                let fields = row.with(|r| r.as_ref().map(|p| p.in_review.clone()).unwrap_or_default());
-                (!fields.is_empty()).then(|| {
-                    let names = fields
-                        .iter()
-                        .map(|f| tr.ws_field_names.find(f.split('.').next().unwrap_or_default()).unwrap_or(f.as_str()).to_lowercase())
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    // The values this device wrote: the row may show the other
-                    // device's (a new user's walk: the worker's own value was nowhere).
-                    let mine = row.with(|r| r.as_ref().map(|p| p.in_review_mine.clone()).unwrap_or_default());
-                    let lang = ctx.lang.get();
-                    let mine = mine
-                        .into_iter()
-                        .map(|(f, v)| {
-                            let field = tr.ws_field_names.find(f.split('.').next().unwrap_or_default()).unwrap_or(f.as_str()).to_lowercase();
-                            let value = crate::pages::workspace::value_label(&f, &v, tr, lang);
-                            view! { <li data-testid="person-in-review-mine">{tr.person_in_review_mine.args(&[("field", &field), ("value", &value)])}</li> }
-                        })
-                        .collect_view();
-                    view! {
-                        <p class="small warning" data-testid="person-in-review">{tr.person_in_review.with("fields", &names)}</p>
-                        <ul class="small muted in-review-mine">{mine}</ul>
-                    }
-                })
-            }}
+            <InReview kind="person"
+                fields=Signal::derive(move || row.with(|r| r.as_ref().map(|p| p.in_review.clone()).unwrap_or_default()))
+                mine=Signal::derive(move || row.with(|r| r.as_ref().map(|p| p.in_review_mine.clone()).unwrap_or_default()))/>
             // Merged into another team's person (not on this device): the row stays, and
             // says so (a new user's walk: the phone showed no sign of the merge).
             {move || row.with(|r| r.as_ref().is_some_and(|p| p.merged_into.is_some())).then(|| view! {

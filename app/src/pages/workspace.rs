@@ -1391,12 +1391,18 @@ fn Review(
                             strada_shared::schema::DocType::JobOffer
                             | strada_shared::schema::DocType::PuaRules => tr.ws_case_kind,
                         };
+                        // A contact or a referral by its person too (a walk: a contact
+                        // was only a time).
+                        let of_person = |what: String| match &item.person {
+                            Some(person) => format!("{person} · {what}"),
+                            None => what,
+                        };
                         let label = match item.doc_type {
-                            strada_shared::schema::DocType::Contact => when(&item.label, lang),
-                            strada_shared::schema::DocType::Referral => NeedCategory::ALL
+                            strada_shared::schema::DocType::Contact => of_person(when(&item.label, lang)),
+                            strada_shared::schema::DocType::Referral => of_person(NeedCategory::ALL
                                 .iter()
                                 .find(|n| n.code() == item.label)
-                                .map_or(item.label.clone(), |n| tr.need(*n).to_string()),
+                                .map_or(item.label.clone(), |n| tr.need(*n).to_string())),
                             // A case by its person and the day it was opened (a new
                             // user's walk: it was a bare ISO date).
                             strada_shared::schema::DocType::Case => {

@@ -894,7 +894,12 @@ pub async fn conflicts(
                 doc_type,
                 team: c.team.clone(),
                 label: c.occurred_at.clone(),
-                person: None,
+                // Its person, to recognise the contact by (a walk: only a time).
+                person: c
+                    .person_id
+                    .map(|p| first_alias(store, p))
+                    .transpose()?
+                    .flatten(),
                 conflicts: c.conflicts,
             },
             Some(Projection::Referral(r)) => ConflictItem {
@@ -902,7 +907,11 @@ pub async fn conflicts(
                 doc_type,
                 team: r.team.clone(),
                 label: r.need.code().to_string(),
-                person: None,
+                person: r
+                    .person_id
+                    .map(|p| first_alias(store, p))
+                    .transpose()?
+                    .flatten(),
                 conflicts: r.conflicts,
             },
             // A case: only for the roles that read cases (the list is the reconcilers').

@@ -454,8 +454,13 @@ async fn values_set_apart_are_reviewed_and_the_choice_reaches_the_phones() {
     s.add_user("centrale", Role::CentralOffice, "pua");
     let m = Api::login(&s, "marta").await;
     let a = Api::login(&s, "ahmed").await;
+    // Of a person, named in the list (a walk: a contact was only a time there).
+    let kofi = crate::consent::person(&marta, 6, "Synthetic Kofi");
+    accepted(&m.push_one(&mut m.typed(&kofi)).await);
     let c = ContactDoc {
         sector: Some(Sector::Construction),
+        person: PersonRef::Alias("Synthetic Kofi".into()),
+        person_id: Some(kofi.id),
         ..contact_for(&marta, 7)
     };
     let mut on_marta = m.typed(&c);
@@ -499,6 +504,7 @@ async fn values_set_apart_are_reviewed_and_the_choice_reaches_the_phones() {
     let items = list.as_array().unwrap();
     assert_eq!(items.len(), 1, "{list}");
     assert_eq!(items[0]["id"], c.id.to_string());
+    assert_eq!(items[0]["person"], "Synthetic Kofi");
     let conflicts = items[0]["conflicts"].as_array().unwrap();
     assert_eq!(conflicts.len(), 1, "needs merge silently: {list}");
     assert_eq!(conflicts[0]["field"], "sector");
