@@ -372,6 +372,7 @@ account_reset_confirm = create a new one-time password? Open sessions end: the p
 account_end_everything_confirm = compromised account: end every session and revoke every device? The devices wipe their Strada data at their next connection. Disable the account or give it a new password so the old one no longer works.
 sign_in_disabled = This account was disabled by the central office.
 sign_in_too_many = Too many wrong passwords: try again in half an hour, or ask the central office to unlock the account.
+sign_in_too_many_address = Too many failed sign-ins from this network: try again in a few minutes.
 sign_in_too_many_devices = Too many new devices for this account in the last 24 hours: try again tomorrow, or ask the central office.
 role-field_worker = Field worker
 role-central_office = Central office

@@ -373,6 +373,7 @@ account_reset_confirm = creare una nuova password temporanea? Le sessioni aperte
 account_end_everything_confirm = account compromesso: chiudere ogni sessione e revocare ogni dispositivo? I dispositivi cancellano i dati di Strada alla prossima connessione. Disattiva l'account o dagli una nuova password perché la vecchia non basti più.
 sign_in_disabled = Questo account è stato disattivato dall'ufficio centrale.
 sign_in_too_many = Troppi tentativi con password errata: riprova tra mezz'ora, o chiedi all'ufficio centrale di sbloccare l'account.
+sign_in_too_many_address = Troppi accessi non riusciti da questa rete: riprova tra qualche minuto.
 sign_in_too_many_devices = Troppi dispositivi nuovi per questo account nelle ultime 24 ore: riprova domani, o chiedi all'ufficio centrale.
 role-field_worker = Operatore di strada
 role-central_office = Ufficio centrale

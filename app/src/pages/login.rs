@@ -50,6 +50,13 @@ pub fn Login() -> impl IntoView {
                 {
                     error.set(Some(tr.sign_in_too_many_devices))
                 }
+                // Wrong sign-ins from this network, not this account's: another wait,
+                // and no unlock helps (a new user's check).
+                Err(SignInError::Api(ApiError::TooMany { code }))
+                    if code == strada_shared::api::TOO_MANY_ATTEMPTS =>
+                {
+                    error.set(Some(tr.sign_in_too_many_address))
+                }
                 Err(SignInError::Api(ApiError::TooMany { .. })) => {
                     error.set(Some(tr.sign_in_too_many))
                 }

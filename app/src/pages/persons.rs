@@ -84,16 +84,20 @@ fn PersonItem(id: DocId, open: RwSignal<Option<DocId>>) -> impl IntoView {
                 }}
                 <span class="small muted block">
                     {move || { let c = field(|p| p.country.clone()); t().country(&c) }}
+                    // No separator before the languages when no country precedes them (a
+                    // new user's check read «· sg, Singalese»).
                     {move || {
                         let langs = row.with(|r| r.as_ref().map(|p| t().language_list(&p.languages, ", ")).unwrap_or_default());
-                        (!langs.is_empty()).then(|| format!(" · {langs}"))
+                        let after_country = !field(|p| p.country.clone()).trim().is_empty();
+                        (!langs.is_empty()).then(|| if after_country { format!(" · {langs}") } else { langs })
                     }}
                     // The birth year tells namesakes apart (a new user's walk: three
                     // "Kwame" rows read the same).
                     {move || row.with(|r| r.as_ref().and_then(|p| p.birth_year.map(|y| {
                         let tr = t();
                         let year = if p.birth_year_estimated { format!("{y} {}", tr.ws_estimated) } else { y.to_string() };
-                        view! { " · " <span data-testid="person-born">{tr.born_in.with("year", &year)}</span> }
+                        let before = !p.country.trim().is_empty() || !p.languages.is_empty();
+                        view! { {before.then_some(" · ")} <span data-testid="person-born">{tr.born_in.with("year", &year)}</span> }
                     })))}
                 </span>
             </button>
