@@ -178,7 +178,7 @@ impl List {
         List::COMMON.contains(&param) || self.own_params().contains(&param)
     }
 
-    fn sorts(self) -> &'static [&'static str] {
+    pub(crate) fn sorts(self) -> &'static [&'static str] {
         match self {
             List::Persons => &["relevance", "recent", "name", "newest"],
             List::Contacts => &["newest", "oldest"],

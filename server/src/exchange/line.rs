@@ -614,6 +614,11 @@ fn person(o: &Obj<'_>, now_ms: i64) -> Checked<Person> {
     let mut languages = o.code_list("languages", |s| codes::language(s).map(str::to_string), {
         "not an ISO 639-1 language code"
     })?;
+    // Said of the field (a new user's check: the person's rule reported it on `id`).
+    let most = strada_shared::schema::person::MAX_LANGUAGES;
+    if languages.len() > most {
+        return Err(o.err("languages", format!("holds more than {most} languages")));
+    }
     let mut phone = o.opt_string("phone", MAX_FIELD_CHARS)?;
     let mut documents = match o.opt_string("documents", 40)? {
         None => DocumentStatus::Unknown,
@@ -1138,6 +1143,16 @@ mod tests {
             panic!("a person")
         };
         assert_eq!(p.usual_place.as_deref(), Some("riga\nseconda"));
+    }
+
+    #[test]
+    fn more_languages_than_a_person_speaks_are_refused_on_the_field() {
+        let codes = [
+            "ar", "fr", "en", "it", "es", "pt", "de", "ru", "uk", "ro", "sq", "tr", "ur", "hi",
+            "pa", "bn", "zh", "wo", "ff", "ha", "yo", "ig", "tw", "am", "ti",
+        ];
+        let e = err(&with(PERSON, "languages", serde_json::json!(codes)));
+        assert_eq!(e, FieldError::new("languages", "holds more than 24 languages"));
     }
 
     #[test]

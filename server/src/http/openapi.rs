@@ -68,9 +68,17 @@ pub struct Operation {
 
 const SYNC: &str = "application/x-strada-sync";
 
-/// A list's query parameters: those of every list, then `$own` (its filters).
+/// A list's query parameters: those of every list (a page of it when `paged`, else every
+/// record: the CSV export), `sort` saying its orders, then `$own` (its filters).
 macro_rules! list_query {
-    ($($own:expr),* $(,)?) => {
+    (paged $sort:literal; $($own:expr),* $(,)?) => {
+        list_query!(@ $sort; ("cursor", "the `next` of the page before"),
+            ("limit", "records per page, 1..=200 (default 50)"), $($own),*)
+    };
+    (whole $sort:literal; $($own:expr),* $(,)?) => {
+        list_query!(@ $sort; $($own),*)
+    };
+    (@ $sort:literal; $($own:expr),* $(,)?) => {
         &[
             (
                 "q",
@@ -82,9 +90,7 @@ macro_rules! list_query {
             ),
             ("from", "first day, YYYY-MM-DD, inclusive, on Rome's clock"),
             ("to", "last day, YYYY-MM-DD, inclusive, on Rome's clock"),
-            ("sort", "the order (see each list)"),
-            ("cursor", "the `next` of the page before"),
-            ("limit", "records per page, 1..=200 (default 50)"),
+            ("sort", $sort),
             $($own),*
         ]
     };
@@ -97,6 +103,7 @@ const CONSENT: (&str, &str) = (
 
 /// The persons' list: its filters name a person with such a contact.
 const PERSONS_QUERY: &[(&str, &str)] = list_query![
+    paged "the order: relevance (the default with `q`), recent (the default), name, newest";
     ("channel", "a contact's channel code"),
     ("sector", "a contact's sector code"),
     ("need", "a contact's first-need code"),
@@ -105,6 +112,7 @@ const PERSONS_QUERY: &[(&str, &str)] = list_query![
 ];
 
 const CONTACTS_QUERY: &[(&str, &str)] = list_query![
+    paged "the order: newest (the default), oldest";
     ("channel", "channel code"),
     ("sector", "sector code"),
     ("need", "first-need code"),
@@ -117,6 +125,7 @@ const CONTACTS_QUERY: &[(&str, &str)] = list_query![
 ];
 
 const REFERRALS_QUERY: &[(&str, &str)] = list_query![
+    paged "the order: newest (the default), oldest, waiting";
     ("need", "first-need code"),
     (
         "status",
@@ -130,9 +139,10 @@ const REFERRALS_QUERY: &[(&str, &str)] = list_query![
     ("contact", "the contact's id"),
 ];
 
-/// The CSV export of any list: every filter, each list taking its own (`unknown_filter`
-/// for another list's).
+/// The CSV export of any list: every record of it (no pages), every filter, each list
+/// taking its own (`unknown_filter` for another list's).
 const CSV_QUERY: &[(&str, &str)] = list_query![
+    whole "the order, as the list's (persons: relevance, recent, name, newest; contacts: newest, oldest; referrals: newest, oldest, waiting)";
     ("channel", "channel code (persons, contacts)"),
     ("sector", "sector code (persons, contacts)"),
     ("need", "first-need code"),
@@ -1640,6 +1650,15 @@ mod tests {
             ("/contacts", List::Contacts),
             ("/referrals", List::Referrals),
         ] {
+            // Each order the list takes is named in its `sort`'s description.
+            let op = OPERATIONS
+                .iter()
+                .find(|o| o.method == "get" && o.path == path)
+                .unwrap();
+            let sort = op.query.iter().find(|q| q.0 == "sort").unwrap().1;
+            for order in list.sorts() {
+                assert!(sort.contains(order), "{path}: {order}");
+            }
             let mut takes: Vec<&str> = List::COMMON
                 .iter()
                 .chain(list.own_params())
@@ -1649,6 +1668,8 @@ mod tests {
             assert_eq!(names(path), takes, "{path}");
             csv.extend(takes);
         }
+        // The CSV export writes every record: no pages.
+        csv.retain(|p| !matches!(*p, "cursor" | "limit"));
         csv.sort_unstable();
         csv.dedup();
         assert_eq!(names("/csv/{list}"), csv);
