@@ -1152,7 +1152,10 @@ mod tests {
             "pa", "bn", "zh", "wo", "ff", "ha", "yo", "ig", "tw", "am", "ti",
         ];
         let e = err(&with(PERSON, "languages", serde_json::json!(codes)));
-        assert_eq!(e, FieldError::new("languages", "holds more than 24 languages"));
+        assert_eq!(
+            e,
+            FieldError::new("languages", "holds more than 24 languages")
+        );
     }
 
     #[test]

@@ -40,7 +40,7 @@
 //! | same stated gender / different | +0.2 / −5 |
 //! | same country (spellings and languages resolved) / different | +0.5 / −3.5 |
 //! | a language both speak | +0.3 |
-//! | met within 1 km and 24 hours / a week (the two sightings that say most) | +5 / +2.5 at 0 m, half at 1 km; +0.6 on other days |
+//! | met within 1 km and 24 hours / a week (the two sightings that say most) | +5 / +2.5 at 0 m, half at 1 km (× 0.4 as the phone: kin travel together); +0.6 on other days |
 //! | the same usual place (case and accents aside) / different (one written more fully than the other, «Pavia» and «Pavia stazione», is neither) | `ln(0.6 P / (others × k))`, `k` how many times more often than strangers people alike by name but clearly two (born ≥ 5 years apart, other gender) share a place in these records; at most +4 (half with a word of a name not matched: relatives live together) / −0.5 |
 //!
 //! A missing fact weighs nothing. Words are compared folded to Latin by their consonant
