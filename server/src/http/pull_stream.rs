@@ -46,6 +46,7 @@ pub async fn pull_stream(
     user: AuthUser,
     SyncBody(req): SyncBody<PullRequest>,
 ) -> Result<Response, AppError> {
+    super::sync::field_device(&user)?;
     // Frames are binary: a JSON client pulls page by page.
     let version = request_version(&headers)?.ok_or(AppError::UnsupportedMediaType)?;
     let started = Instant::now();

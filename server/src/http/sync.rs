@@ -210,12 +210,27 @@ pub async fn push(
     SyncReply::new(&headers, report.response)
 }
 
+/// A field worker's records reach a device only: one the central office sees and can
+/// revoke (the verification of session 54: a sign-in without a device id, not counted
+/// among the account's devices, pulled the team's records). The central office reads
+/// the records' API and syncs only what its device keeps.
+pub(super) fn field_device(user: &AuthUser) -> Result<(), AppError> {
+    if user.role == strada_shared::domain::Role::FieldWorker && user.actor.is_none() {
+        return Err(AppError::BadRequest {
+            code: "no_device",
+            message: "this session belongs to no device: sign in from the app".into(),
+        });
+    }
+    Ok(())
+}
+
 pub async fn pull(
     State(state): State<AppState>,
     headers: HeaderMap,
     user: AuthUser,
     SyncBody(req): SyncBody<PullRequest>,
 ) -> Result<SyncReply<sync::PullResponse>, AppError> {
+    field_device(&user)?;
     let res = tokio::task::spawn_blocking(move || {
         crate::sync::pull(
             state.store.as_ref(),
@@ -236,6 +251,7 @@ pub async fn snapshots(
     user: AuthUser,
     SyncBody(req): SyncBody<SnapshotsRequest>,
 ) -> Result<SyncReply<SnapshotsResponse>, AppError> {
+    field_device(&user)?;
     let docs = tokio::task::spawn_blocking(move || {
         crate::sync::snapshots(state.store.as_ref(), &user, &req.ids, crate::now_ms())
     })

@@ -400,7 +400,7 @@ async fn changes_authored_under_another_devices_actor_are_refused() {
 }
 
 #[tokio::test]
-async fn a_device_actor_belongs_to_one_user_and_a_session_without_device_cannot_push() {
+async fn a_device_actor_belongs_to_one_user_and_a_session_without_device_cannot_sync() {
     let s = TestServer::start().await;
     s.add_user("marta", Role::FieldWorker, "bergamo-1");
     s.add_user("luca", Role::FieldWorker, "bergamo-1");
@@ -420,7 +420,10 @@ async fn a_device_actor_belongs_to_one_user_and_a_session_without_device_cannot_
         .await
         .unwrap();
     assert_eq!(error_code(res).await.1, "invalid_device");
-    // Without a device: reading works, pushing does not.
+    // Without a device a field worker neither pushes nor pulls: the team's records reach
+    // devices the central office sees and can revoke (the verification of session 54:
+    // a session without a device, not counted among the account's devices, pulled
+    // them).
     let res = c
         .post(s.url("/api/auth/login"))
         .json(&json!({"username": "luca", "password": "password-luca"}))
@@ -446,7 +449,15 @@ async fn a_device_actor_belongs_to_one_user_and_a_session_without_device_cannot_
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 200);
+    assert_eq!(error_code(res).await.1, "no_device");
+    let res = c
+        .post(s.url("/api/sync/snapshots"))
+        .bearer_auth(&token)
+        .json(&json!({"ids": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.1, "no_device");
 }
 
 /// Reads server-sent events until one named `feed` arrives; returns its data.
