@@ -55,6 +55,7 @@ pub async fn login(
                 "too many wrong sign-ins from this address: try again in {} minutes",
                 (wait_ms / 60_000).max(1)
             ),
+            retry_after: Some((wait_ms.max(0) as u64).div_ceil(1000).max(1)),
         });
     }
     // A name that is no account, guessed at too often: locked as an account would be,

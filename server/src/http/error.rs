@@ -41,8 +41,13 @@ pub enum AppError {
     UnsupportedVersion,
     /// 422: well-formed but invalid content.
     Unprocessable { code: &'static str, message: String },
-    /// 429: this user holds too much of a bounded resource.
-    TooManyRequests { code: &'static str, message: String },
+    /// 429: this user holds too much of a bounded resource; `retry_after` (seconds) when
+    /// the wait is known, sent as `Retry-After`.
+    TooManyRequests {
+        code: &'static str,
+        message: String,
+        retry_after: Option<u64>,
+    },
     /// 503: a bounded resource is exhausted; the client retries later.
     Unavailable,
     /// 503: the central records are being prepared after a start; the client retries
@@ -58,6 +63,12 @@ const INDEX_RETRY_AFTER_SECS: &str = "30";
 /// "try again shortly" and not when).
 const BUSY_RETRY_AFTER_SECS: &str = "2";
 
+/// Whole seconds from now until `until` (Unix ms), at least one.
+pub fn seconds_until(until: i64) -> u64 {
+    let ms = until.saturating_sub(crate::now_ms()).max(0) as u64;
+    ms.div_ceil(1000).max(1)
+}
+
 impl AppError {
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
         AppError::Internal(e.into())
@@ -66,9 +77,13 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let retry_after = match self {
-            AppError::IndexBuilding => Some(INDEX_RETRY_AFTER_SECS),
-            AppError::Unavailable => Some(BUSY_RETRY_AFTER_SECS),
+        let retry_after = match &self {
+            AppError::IndexBuilding => Some(INDEX_RETRY_AFTER_SECS.to_string()),
+            AppError::Unavailable => Some(BUSY_RETRY_AFTER_SECS.to_string()),
+            AppError::TooManyRequests {
+                retry_after: Some(secs),
+                ..
+            } => Some(secs.to_string()),
             _ => None,
         };
         let (status, code, message) = match self {
@@ -117,7 +132,7 @@ impl IntoResponse for AppError {
             AppError::Unprocessable { code, message } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }
-            AppError::TooManyRequests { code, message } => {
+            AppError::TooManyRequests { code, message, .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, code, message)
             }
             AppError::Unavailable => (
@@ -148,11 +163,9 @@ impl IntoResponse for AppError {
             }),
         )
             .into_response();
-        if let Some(secs) = retry_after {
-            res.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static(secs),
-            );
+        if let Some(secs) = retry_after.and_then(|s| axum::http::HeaderValue::from_str(&s).ok()) {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs);
         }
         res
     }
@@ -388,10 +401,12 @@ impl From<AuthError> for AppError {
             AuthError::Locked { until } => AppError::TooManyRequests {
                 code: strada_shared::api::ACCOUNT_LOCKED,
                 message: format!("{e} (until {})", crate::projection::rfc3339_ms(until)),
+                retry_after: Some(seconds_until(until)),
             },
             AuthError::TooManyDevices => AppError::TooManyRequests {
                 code: strada_shared::api::TOO_MANY_DEVICES,
                 message: e.to_string(),
+                retry_after: None,
             },
             AuthError::NoSuchUser => AppError::NotFound(e.to_string()),
             AuthError::Refused(m) => AppError::Conflict(m.to_string()),
@@ -477,6 +492,15 @@ mod tests {
         assert_eq!(retry(AppError::Unavailable).as_deref(), Some("2"));
         assert_eq!(retry(AppError::IndexBuilding).as_deref(), Some("30"));
         assert_eq!(retry(AppError::NotFound("x".into())), None);
+        // A 429 whose wait is known says it (the verification: a sign-in locked for nine
+        // minutes said so only in its message).
+        let locked = |retry_after| AppError::TooManyRequests {
+            code: "too_many_attempts",
+            message: "wait".into(),
+            retry_after,
+        };
+        assert_eq!(retry(locked(Some(540))).as_deref(), Some("540"));
+        assert_eq!(retry(locked(None)), None);
     }
 
     #[test]

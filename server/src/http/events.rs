@@ -63,6 +63,7 @@ pub async fn events(
                 message:
                     "this user already holds the most event streams allowed: close one, or poll"
                         .into(),
+                retry_after: None,
             },
             StreamRefused::Full => AppError::Unavailable,
         })?;

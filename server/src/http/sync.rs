@@ -186,6 +186,7 @@ pub async fn push(
             return Err(AppError::TooManyRequests {
                 code: "too_many_new_records",
                 message: "this account created the most records allowed in a day: the device keeps them and sends them later".into(),
+                retry_after: None,
             });
         }
         let report = crate::sync::push(store.as_ref(), &writer, &user, req, crate::now_ms())?;

@@ -362,7 +362,15 @@ async fn an_address_with_too_many_wrong_sign_ins_is_refused_whatever_the_account
         let res = login_raw(&s, &format!("nobody{i}"), "a-wrong-guess", None).await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
-    let (st, code, _) = error_code(login_raw(&s, "admin", "password-admin", None).await).await;
+    let refused = login_raw(&s, "admin", "password-admin", None).await;
+    // When to try again, in seconds: within the window.
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=600).contains(&wait), "{wait}");
+    let (st, code, _) = error_code(refused).await;
     assert_eq!(
         (st, code.as_str()),
         (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
